@@ -1,0 +1,103 @@
+#!/bin/sh
+# Runs Frama-C WP on every module of acsl/manifest.tsv.
+#
+#   prove.sh check    prove, then fail on any unproved goal, failed smoke test,
+#                     module under its goal floor, unlisted axiom/admit, or a
+#                     per-function count different from acsl/proof-summary.tsv
+#   prove.sh record   prove, then write acsl/proof-summary.tsv (review the diff)
+#
+# Writes build/proof/<module>.tsv (function, proved, total), the WP log
+# build/proof/<module>.log and build/proof/summary.tsv.
+set -u
+mode=${1:-check}
+out=build/proof
+manifest=acsl/manifest.tsv
+committed=acsl/proof-summary.tsv
+# Per-goal timeout: the slowest goal observed takes under 2 s (docs/toolchain.md).
+WP_TIMEOUT=${WP_TIMEOUT:-20}
+WP_PAR=${WP_PAR:-2}
+export WHY3CONFIG="$PWD/$out/why3.conf"
+mkdir -p "$out"
+status=0
+
+fail() { echo "prove: $*" >&2; status=1; }
+
+why3_config() {
+    [ -s "$WHY3CONFIG" ] && return 0
+    why3 config detect > "$out/why3-detect.log" 2>&1 || { cat "$out/why3-detect.log" >&2; return 1; }
+    grep -q 'name = "CVC4"' "$WHY3CONFIG" && grep -q 'name = "Z3"' "$WHY3CONFIG" || {
+        echo "prove: why3 found neither CVC4 nor Z3 (see $out/why3-detect.log)" >&2; return 1; }
+}
+
+# ACSL constructs that admit something without proof must be justified.
+check_assumptions() {
+    grep -rnE '\b(axiom|axiomatic|admit|lemma|check)\b' src acsl --include='*.c' --include='*.h' |
+        grep -E '/\*@|//@|^\S+:[0-9]+:\s*(axiom|axiomatic|admit|lemma|check)\b' |
+        while IFS=: read -r file line text; do
+            name=$(printf '%s\n' "$text" | sed -nE 's/.*\b(axiom|axiomatic|admit|lemma|check)[[:space:]]+([A-Za-z_][A-Za-z0-9_]*).*/\2/p')
+            grep -qF -- "- admitted: $file: $name" acsl/ASSUMPTIONS.md ||
+                echo "prove: $file:$line: '$name' is admitted without a justification in acsl/ASSUMPTIONS.md"
+        done > "$out/assumptions.txt"
+    if [ -s "$out/assumptions.txt" ]; then cat "$out/assumptions.txt" >&2; return 1; fi
+}
+
+# Functions defined in a source file (definitions start at column 0).
+functions_of() {
+    sed -nE 's/^[A-Za-z_][A-Za-z0-9_ *]*[ *]([A-Za-z_][A-Za-z0-9_]*)\(.*/\1/p' "$1" | sort -u
+}
+
+prove_module() {
+    module=$1 source=$2
+    log="$out/$module.log"
+    echo "== prove $module ($source)"
+    frama-c -cpp-extra-args="-I. -Isrc" -machdep x86_64 "$source" \
+        -kernel-warn-key annot:missing-spec=abort \
+        -kernel-warn-key typing:implicit-function-declaration=abort \
+        -wp -wp-rte -wp-no-init-const \
+        -warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast \
+        -warn-invalid-pointer -wp-smoke-tests \
+        -wp-prover cvc4,z3 -wp-par "$WP_PAR" -wp-timeout "$WP_TIMEOUT" \
+        -wp-session "$out/$module.session" > "$log" 2>&1
+    rc=$?
+    grep -E '^\[wp\] (Proved goals|Warning)|^\[kernel\].*(error|Error)' "$log"
+    [ "$rc" -eq 0 ] || { fail "$module: frama-c exited $rc (see $log)"; return; }
+    functions_of "$source" > "$out/$module.functions"
+    awk -v module="$module" -v fns="$out/$module.functions" -f acsl/wp-log.awk "$log" \
+        > "$out/$module.tsv" 2> "$out/$module.errors"
+    if [ -s "$out/$module.errors" ]; then
+        cat "$out/$module.errors" >&2
+        fail "$module: unproved goals or failed smoke tests"
+    fi
+}
+
+why3_config || exit 1
+check_assumptions || status=1
+: > "$out/summary.tsv.tmp"
+grep -vE '^(#|$)' "$manifest" | while IFS="$(printf '\t')" read -r module source floor claims; do
+    prove_module "$module" "$source"
+    total=$(awk -F'\t' 'NR > 1 { t += $3 } END { print t + 0 }' "$out/$module.tsv" 2>/dev/null || echo 0)
+    if [ "$total" -lt "$floor" ]; then
+        echo "prove: $module: $total goals, under its floor of $floor (a dropped contract?)" >&2
+        echo "FAIL" > "$out/$module.floor"
+    fi
+    awk -F'\t' -v m="$module" 'NR > 1 { printf "%s\t%s\t%s\t%s\n", m, $1, $2, $3 }' "$out/$module.tsv" >> "$out/summary.tsv.tmp"
+    [ "$status" -eq 0 ] || echo "FAIL" > "$out/$module.failed"
+done
+{ printf 'module\tfunction\tproved\ttotal\n'; sort "$out/summary.tsv.tmp"; } > "$out/summary.tsv"
+rm -f "$out/summary.tsv.tmp"
+ls "$out"/*.failed "$out"/*.floor >/dev/null 2>&1 && { status=1; rm -f "$out"/*.failed "$out"/*.floor; }
+
+case "$mode" in
+record)
+    cp "$out/summary.tsv" "$committed"
+    echo "prove: recorded $committed" ;;
+check)
+    if ! cmp -s "$out/summary.tsv" "$committed"; then
+        diff -u "$committed" "$out/summary.tsv" >&2
+        fail "per-function goal counts differ from $committed; review, then 'make prove-record'"
+    fi ;;
+*)
+    echo "usage: prove.sh check|record" >&2; exit 2 ;;
+esac
+awk -F'\t' 'NR > 1 { p += $3; t += $4 } END { printf "prove: %d/%d goals proved in %d functions\n", p, t, NR - 1 }' "$out/summary.tsv"
+exit "$status"
