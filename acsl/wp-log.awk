@@ -16,7 +16,11 @@ function owner(goal,    best, f) {
     return best == "" ? "(module)" : best
 }
 /^\[wp\] \[[^]]+\] Goal / {
-    goal = $4; verdict = $6
+    # "[wp] [CVC4 1.8] Goal <name> : Valid (...)": the tag may hold spaces.
+    line = $0
+    sub(/^\[wp\] \[[^]]+\] Goal /, "", line)
+    split(line, word, " ")
+    goal = word[1]; verdict = word[3]
     fn = owner(goal)
     total[fn]++; goals++
     if (verdict == "Valid") proved[fn]++

@@ -577,7 +577,8 @@ END_TEST
 /* The committed copy of the spec is the source: the C table must list the
  * same 130 extensions. The heading line is followed by a blank line, then
  * the table (four tab-separated columns), then a blank line. */
-static size_t spec_extensions(char out[][DSG_EXT_TEXT_MAX + 2u], size_t cap)
+static size_t spec_extensions(char out[][DSG_EXT_TEXT_MAX + 2u], size_t cap,
+                              unsigned *column)
 {
     FILE *f = fopen(SPEC_PATH, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", SPEC_PATH);
@@ -608,7 +609,8 @@ static size_t spec_extensions(char out[][DSG_EXT_TEXT_MAX + 2u], size_t cap)
             continue;
         }
         state = 2;
-        for (char *field = line; field != NULL;) {
+        unsigned col = 0;
+        for (char *field = line; field != NULL; col++) {
             char *tab = strchr(field, '\t');
             if (tab != NULL)
                 *tab = '\0';
@@ -620,6 +622,7 @@ static size_t spec_extensions(char out[][DSG_EXT_TEXT_MAX + 2u], size_t cap)
                     char c = field[1 + k];
                     out[count][k] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
                 }
+                column[count] = col;
                 count++;
             }
             field = tab != NULL ? tab + 1 : NULL;
@@ -644,7 +647,8 @@ static int baseline_has(const char *s)
 START_TEST(test_baseline_equals_spec_table)
 {
     static char spec[256][DSG_EXT_TEXT_MAX + 2u];
-    size_t n = spec_extensions(spec, 256);
+    static unsigned column[256];
+    size_t n = spec_extensions(spec, 256, column);
     ck_assert_uint_eq(n, 130u);
     ck_assert_uint_eq(DSG_EXT_BASELINE_COUNT, 130u);
     for (size_t i = 0; i < n; i++) {
@@ -669,6 +673,29 @@ START_TEST(test_baseline_equals_spec_table)
     }
     /* the three multi-part entries the spec calls out */
     ck_assert(baseline_has("tar.gz") && baseline_has("tar.bz2") && baseline_has("tar.z"));
+}
+END_TEST
+
+/* The header promises the spec's order, read column by column as printed. */
+/* @relation(REQ-SHARE-001) */
+START_TEST(test_baseline_in_spec_column_order)
+{
+    static char spec[256][DSG_EXT_TEXT_MAX + 2u];
+    static unsigned column[256];
+    size_t n = spec_extensions(spec, 256, column);
+    ck_assert_uint_eq(n, DSG_EXT_BASELINE_COUNT);
+    size_t i = 0;
+    for (unsigned col = 0; col < 8u; col++)
+        for (size_t j = 0; j < n; j++) {
+            if (column[j] != col)
+                continue;
+            const dsg_ext *e = &dsg_ext_baseline[i];
+            ck_assert_msg(strlen(spec[j]) == e->len && memcmp(spec[j], e->text, e->len) == 0,
+                          "dsg_ext_baseline[%zu] is .%.*s, the spec's is .%s", i,
+                          (int)e->len, (const char *)e->text, spec[j]);
+            i++;
+        }
+    ck_assert_uint_eq(i, DSG_EXT_BASELINE_COUNT);
 }
 END_TEST
 
@@ -740,7 +767,7 @@ START_TEST(test_ext_set_add_rejects_malformed_text)
     static const char *const bad[] = {
         "", ".", "..", "...", "a..b", "a.", ".a.", "..a", ".a..", "aaaaaaaaaaaaaaaa",
         ".aaaaaaaaaaaaaaaa", "a/b", "a\\b", "a b", " a", "a ", "*", "a:b", "\xC3\xA9",
-        "x\xC5\xBF", "a\tb", "a\nb", "ex\xE2\x80\xAE" "e",
+        "x\xC5\xBF", "a\tb", "a\nb", "ex\xE2\x80\xAE\x65", /* ex<RLO>e */
     };
     dsg_ext_set set;
     dsg_ext_set_init(&set);
@@ -1229,6 +1256,7 @@ Suite *suite_name_policy(void)
     tcase_add_test(ext, test_longest_extension_is_reported);
     tcase_add_test(ext, test_allowed_names);
     tcase_add_test(ext, test_baseline_equals_spec_table);
+    tcase_add_test(ext, test_baseline_in_spec_column_order);
     tcase_add_test(ext, test_baseline_entries_are_well_formed);
     tcase_add_test(ext, test_judge_folded_names);
     tcase_add_test(ext, test_rule_tokens);

@@ -276,9 +276,62 @@ static int in_range(uint8_t b, uint8_t lo, uint8_t hi)
     return b >= lo && b <= hi;
 }
 
+/* The multi-byte forms of Unicode 15.0, table 3-7 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF): the lead byte p[0] is already in
+ * range, each helper checks the rest and returns the length, or 0. */
+
+/*@ requires \valid_read(p + (0 .. 1)) && \valid(cp) && \separated(cp, p + (0 .. 1));
+    requires 0xC2 <= p[0] <= 0xDF;
+    assigns *cp;
+    ensures \result == 0 || \result == 2;
+    ensures \result == 2 ==> p[1] >= 0x80 && 0x80 <= *cp <= 0x10FFFF;
+*/
+static size_t utf8_decode2(const uint8_t *p, uint32_t *cp)
+{
+    if (!in_range(p[1], 0x80u, 0xBFu))
+        return 0;
+    *cp = ((uint32_t)p[0] - 0xC0u) * 64u + ((uint32_t)p[1] - 0x80u);
+    return 2;
+}
+
+/*@ requires \valid_read(p + (0 .. 2)) && \valid(cp) && \separated(cp, p + (0 .. 2));
+    requires 0xE0 <= p[0] <= 0xEF;
+    assigns *cp;
+    ensures \result == 0 || \result == 3;
+    ensures \result == 3 ==> p[1] >= 0x80 && p[2] >= 0x80 && 0x80 <= *cp <= 0x10FFFF;
+*/
+static size_t utf8_decode3(const uint8_t *p, uint32_t *cp)
+{
+    uint8_t lo = p[0] == 0xE0u ? 0xA0u : 0x80u;   /* no overlong forms */
+    uint8_t hi = p[0] == 0xEDu ? 0x9Fu : 0xBFu;   /* no surrogates */
+    if (!in_range(p[1], lo, hi) || !in_range(p[2], 0x80u, 0xBFu))
+        return 0;
+    *cp = ((uint32_t)p[0] - 0xE0u) * 4096u + ((uint32_t)p[1] - 0x80u) * 64u +
+          ((uint32_t)p[2] - 0x80u);
+    return 3;
+}
+
+/*@ requires \valid_read(p + (0 .. 3)) && \valid(cp) && \separated(cp, p + (0 .. 3));
+    requires 0xF0 <= p[0] <= 0xF4;
+    assigns *cp;
+    ensures \result == 0 || \result == 4;
+    ensures \result == 4 ==> p[1] >= 0x80 && p[2] >= 0x80 && p[3] >= 0x80 &&
+                              0x80 <= *cp <= 0x10FFFF;
+*/
+static size_t utf8_decode4(const uint8_t *p, uint32_t *cp)
+{
+    uint8_t lo = p[0] == 0xF0u ? 0x90u : 0x80u;   /* no overlong forms */
+    uint8_t hi = p[0] == 0xF4u ? 0x8Fu : 0xBFu;   /* nothing above U+10FFFF */
+    if (!in_range(p[1], lo, hi) || !in_range(p[2], 0x80u, 0xBFu) ||
+        !in_range(p[3], 0x80u, 0xBFu))
+        return 0;
+    *cp = ((uint32_t)p[0] - 0xF0u) * 262144u + ((uint32_t)p[1] - 0x80u) * 4096u +
+          ((uint32_t)p[2] - 0x80u) * 64u + ((uint32_t)p[3] - 0x80u);
+    return 4;
+}
+
 /* Length of the well-formed UTF-8 sequence at s[pos..len) and its code
- * point, or 0 when it is malformed (Unicode 15.0, table 3-7: no overlong
- * forms, no surrogates, nothing above U+10FFFF). */
+ * point, or 0 when it is malformed or cut short. */
 /*@ requires pos < len;
     requires \valid_read(s + (0 .. len - 1));
     requires \valid(cp);
@@ -292,42 +345,18 @@ static int in_range(uint8_t b, uint8_t lo, uint8_t hi)
 */
 static size_t utf8_decode(const uint8_t *s, size_t len, size_t pos, uint32_t *cp)
 {
-    uint8_t b0 = s[pos];
+    const uint8_t *p = s + pos;
     size_t avail = len - pos;
-    if (b0 < 0x80u) {
-        *cp = b0;
+    if (p[0] < 0x80u) {
+        *cp = p[0];
         return 1;
     }
-    if (b0 >= 0xC2u && b0 <= 0xDFu) {
-        if (avail < 2u || !in_range(s[pos + 1u], 0x80u, 0xBFu))
-            return 0;
-        *cp = ((uint32_t)b0 - 0xC0u) * 64u + ((uint32_t)s[pos + 1u] - 0x80u);
-        return 2;
-    }
-    if (b0 >= 0xE0u && b0 <= 0xEFu) {
-        uint8_t lo = b0 == 0xE0u ? 0xA0u : 0x80u;
-        uint8_t hi = b0 == 0xEDu ? 0x9Fu : 0xBFu;
-        if (avail < 3u || !in_range(s[pos + 1u], lo, hi) ||
-            !in_range(s[pos + 2u], 0x80u, 0xBFu))
-            return 0;
-        *cp = ((uint32_t)b0 - 0xE0u) * 4096u +
-              ((uint32_t)s[pos + 1u] - 0x80u) * 64u +
-              ((uint32_t)s[pos + 2u] - 0x80u);
-        return 3;
-    }
-    if (b0 >= 0xF0u && b0 <= 0xF4u) {
-        uint8_t lo = b0 == 0xF0u ? 0x90u : 0x80u;
-        uint8_t hi = b0 == 0xF4u ? 0x8Fu : 0xBFu;
-        if (avail < 4u || !in_range(s[pos + 1u], lo, hi) ||
-            !in_range(s[pos + 2u], 0x80u, 0xBFu) ||
-            !in_range(s[pos + 3u], 0x80u, 0xBFu))
-            return 0;
-        *cp = ((uint32_t)b0 - 0xF0u) * 262144u +
-              ((uint32_t)s[pos + 1u] - 0x80u) * 4096u +
-              ((uint32_t)s[pos + 2u] - 0x80u) * 64u +
-              ((uint32_t)s[pos + 3u] - 0x80u);
-        return 4;
-    }
+    if (p[0] >= 0xC2u && p[0] <= 0xDFu && avail >= 2u)
+        return utf8_decode2(p, cp);
+    if (p[0] >= 0xE0u && p[0] <= 0xEFu && avail >= 3u)
+        return utf8_decode3(p, cp);
+    if (p[0] >= 0xF0u && p[0] <= 0xF4u && avail >= 4u)
+        return utf8_decode4(p, cp);
     return 0;
 }
 
@@ -466,9 +495,9 @@ static size_t stripped_len(const uint8_t *f, size_t n)
     assigns \nothing;
     ensures \result == 0 || \result == 1;
 */
-static int starts3(const uint8_t *f, char a, char b, char c)
+static int starts3(const uint8_t *f, uint8_t a, uint8_t b, uint8_t c)
 {
-    return f[0] == (uint8_t)a && f[1] == (uint8_t)b && f[2] == (uint8_t)c;
+    return f[0] == a && f[1] == b && f[2] == c;
 }
 
 /* CON PRN AUX NUL COM1-9 LPT1-9 (and COM¹²³ LPT¹²³), alone or before an

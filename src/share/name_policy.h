@@ -77,6 +77,7 @@ extern const dsg_ext dsg_ext_baseline[DSG_EXT_BASELINE_COUNT];
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> dsg_ext_set_ok(set);
 */
+__attribute__((warn_unused_result))
 int dsg_ext_set_is_valid(const dsg_ext_set *set);
 
 /* @relation(REQ-SHARE-004) */

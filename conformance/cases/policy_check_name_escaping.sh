@@ -1,0 +1,101 @@
+#!/bin/sh
+# policy_check_name_escaping: control, invisible and non-UTF-8 bytes in names are printed escaped, exactly.
+# @relation(REQ-SHARE-005)
+# @relation(REQ-SHARE-003)
+set -u
+t=${CONFORMANCE_TMP:?}
+
+fail() {
+    printf 'FAIL: %s\n' "$*" >&2
+    exit 1
+}
+
+line() {
+    printf '%s\t%s\t%s\n' "$1" "$2" "$3"
+}
+
+# check LABEL STATUS EXPECTED ARGS...: dsgctl ARGS exits STATUS, prints
+# exactly the file EXPECTED on stdout and nothing on stderr.
+check() {
+    label=$1 want=$2 expected=$3
+    shift 3
+    "$DSGCTL" "$@" >"$t/out" 2>"$t/err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "$label: exit $got, want $want"
+    if ! cmp -s "$expected" "$t/out"; then
+        printf 'expected:\n' >&2
+        od -c "$expected" >&2
+        printf 'got:\n' >&2
+        od -c "$t/out" >&2
+        fail "$label: wrong output"
+    fi
+    [ ! -s "$t/err" ] || fail "$label: unexpected stderr: $(cat "$t/err")"
+}
+
+# The names, built from octal escapes; the expected column is literal text
+# (printf %s prints backslashes as they are).
+tab=$(printf 'a\tb.txt')
+esc=$(printf '\033[31mred.txt')
+rlo=$(printf 'exe\342\200\256txt.exe')
+latin1=$(printf 'caf\351.txt')
+nl=$(printf 'a\nb.txt')
+cr=$(printf 'a\rb.txt')
+del=$(printf 'a\177.txt')
+nel=$(printf 'a\302\205.txt')
+us=$(printf 'a\037.txt')
+trunc=$(printf 'x\342\202')
+overlong=$(printf '\300\257x.txt')
+surrogate=$(printf 'x\355\240\200.txt')
+lone=$(printf '\200x.txt')
+{
+    line invalid 'a\tb.txt' 'control-char at byte 1'
+    line invalid '\x1B[31mred.txt' 'control-char at byte 0'
+    line invalid 'exe\u{202E}txt.exe' 'bidi-control at byte 3'
+    line invalid 'caf\xE9.txt' 'bad-utf8 at byte 3'
+    line invalid 'a\nb.txt' 'control-char at byte 1'
+    line invalid 'a\rb.txt' 'control-char at byte 1'
+    line invalid 'a\x7F.txt' 'control-char at byte 1'
+    line invalid 'a\u{0085}.txt' 'control-char at byte 1'
+    line invalid 'a\x1F.txt' 'control-char at byte 1'
+    line invalid 'x\xE2\x82' 'bad-utf8 at byte 1'
+    line invalid '\xC0\xAFx.txt' 'bad-utf8 at byte 0'
+    line invalid 'x\xED\xA0\x80.txt' 'bad-utf8 at byte 1'
+    line invalid '\x80x.txt' 'bad-utf8 at byte 0'
+    line invalid 'a\\b.txt' 'reserved-char at byte 1'
+} >"$t/want"
+check "invalid names escaped" 2 "$t/want" policy check-name "$tab" "$esc" "$rlo" \
+    "$latin1" "$nl" "$cr" "$del" "$nel" "$us" "$trunc" "$overlong" "$surrogate" \
+    "$lone" 'a\b.txt'
+
+# Allowed names with invisible characters are shown escaped; Japanese,
+# accented letters and spaces are shown as they are.
+zwsp=$(printf 're\342\200\213port.pdf')
+bom=$(printf '\357\273\277report.pdf')
+ls_=$(printf 'a\342\200\250b.pdf')
+ps=$(printf 'a\342\200\251b.pdf')
+wj=$(printf 'a\342\201\240b.pdf')
+zwnj=$(printf 'a\342\200\214b.pdf')
+zwj=$(printf 'a\342\200\215b.pdf')
+jp=$(printf '\345\240\261\345\221\212 \346\233\270.pdf')
+cafe=$(printf 'caf\303\251.pdf')
+{
+    line allowed 're\u{200B}port.pdf' -
+    line allowed '\u{FEFF}report.pdf' -
+    line allowed 'a\u{2028}b.pdf' -
+    line allowed 'a\u{2029}b.pdf' -
+    line allowed 'a\u{2060}b.pdf' -
+    line allowed 'a\u{200C}b.pdf' -
+    line allowed 'a\u{200D}b.pdf' -
+    line allowed "$jp" -
+    line allowed "$cafe" -
+    line allowed ' lead and trail spaced .pdf' -
+} >"$t/want"
+check "allowed names escaped" 0 "$t/want" policy check-name "$zwsp" "$bom" "$ls_" "$ps" \
+    "$wj" "$zwnj" "$zwj" "$jp" "$cafe" ' lead and trail spaced .pdf'
+
+# A forbidden name keeps its escapes too.
+{
+    line forbidden 'x\u{200B}.exe' .exe
+} >"$t/want"
+check "forbidden name escaped" 1 "$t/want" policy check-name "$(printf 'x\342\200\213.exe')"
+exit 0

@@ -1,0 +1,114 @@
+#!/bin/sh
+# conformance/run.sh — runs the black-box conformance cases.
+#
+# Every conformance/cases/*.sh runs, in C-locale sorted order, under sh with
+#   DSGCTL           absolute path of the dsgctl under test
+#                    ($DSGCTL, default build/bin/dsgctl in the source tree)
+#   CONFORMANCE_TMP  a fresh, empty directory of its own (removed afterwards)
+# and stdin from /dev/null. A case passes when it exits 0.
+#
+# Results: TAP version 13 on stdout and in build/conformance/results.tap (a
+# failed case carries its exit status and stderr in a YAML block), and one
+# "conformance:<case><TAB>pass|fail" line per case in
+# build/results/conformance.tsv. With RESULTS_NAME=NAME (e.g. a second run
+# against a sanitizer build) they go to build/conformance/NAME.tap and
+# build/results/NAME.tsv instead; the test IDs stay conformance:<case>.
+# Exit status: 0 all passed, 1 some case failed, 2 no cases.
+set -u
+LC_ALL=C
+export LC_ALL
+
+root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+build=$root/build
+case_timeout=${CONFORMANCE_TIMEOUT:-120}
+
+dsgctl=${DSGCTL:-$root/build/bin/dsgctl}
+case $dsgctl in
+/*) ;;
+*) dsgctl=$(pwd)/$dsgctl ;;
+esac
+DSGCTL=$dsgctl
+export DSGCTL
+
+mkdir -p "$build/conformance" "$build/results" || exit 2
+results_name=${RESULTS_NAME:-conformance}
+case $results_name in
+'' | */* | .*) echo "conformance: bad RESULTS_NAME '$results_name'" >&2; exit 2 ;;
+esac
+if [ "$results_name" = conformance ]; then
+    tap=$build/conformance/results.tap
+else
+    tap=$build/conformance/$results_name.tap
+fi
+tsv=$build/results/$results_name.tsv
+tap_new=$tap.new.$$
+tsv_new=$tsv.new.$$
+work=
+tmp=
+trap 'rm -f "$tap_new" "$tsv_new"; rm -rf ${work:+"$work"} ${tmp:+"$tmp"}' EXIT
+trap 'exit 130' INT TERM
+
+set -- "$root"/conformance/cases/*.sh
+if [ ! -f "$1" ]; then
+    echo "conformance: no cases in $root/conformance/cases" >&2
+    exit 2
+fi
+
+# run_case CASE OUTDIR TMPDIR: runs CASE in TMPDIR, its stdout and stderr
+# going to OUTDIR; returns its exit status.
+run_case() {
+    if command -v timeout >/dev/null 2>&1; then
+        (cd "$3" && CONFORMANCE_TMP=$3 timeout "$case_timeout" sh "$1") \
+            </dev/null >"$2/stdout" 2>"$2/stderr"
+    else
+        (cd "$3" && CONFORMANCE_TMP=$3 sh "$1") \
+            </dev/null >"$2/stdout" 2>"$2/stderr"
+    fi
+}
+
+# The failed case's status and stderr as a TAP 13 YAML block.
+diagnostic() {
+    printf '  ---\n  exit: %s\n' "$1"
+    if [ -s "$2" ]; then
+        printf '  stderr: |\n'
+        sed 's/^/    /' "$2"
+    else
+        printf '  stderr: ""\n'
+    fi
+    printf '  ...\n'
+}
+
+{
+    printf 'TAP version 13\n1..%s\n' "$#"
+    [ -x "$DSGCTL" ] || printf '# DSGCTL=%s is not an executable file\n' "$DSGCTL"
+} >"$tap_new"
+: >"$tsv_new"
+
+n=0
+failed=0
+for c in "$@"; do
+    n=$((n + 1))
+    name=$(basename "$c" .sh)
+    work=$(mktemp -d "${TMPDIR:-/tmp}/dsg-conformance-out.XXXXXX") || exit 2
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/dsg-conformance.XXXXXX") || exit 2
+    run_case "$c" "$work" "$tmp"
+    status=$?
+    if [ "$status" -eq 0 ]; then
+        printf 'ok %s - %s\n' "$n" "$name" >>"$tap_new"
+        printf 'conformance:%s\tpass\n' "$name" >>"$tsv_new"
+    else
+        failed=$((failed + 1))
+        printf 'not ok %s - %s\n' "$n" "$name" >>"$tap_new"
+        diagnostic "$status" "$work/stderr" >>"$tap_new"
+        printf 'conformance:%s\tfail\n' "$name" >>"$tsv_new"
+    fi
+    rm -rf "$work" "$tmp"
+    work=
+    tmp=
+done
+printf '# %s of %s cases passed\n' "$((n - failed))" "$n" >>"$tap_new"
+
+mv "$tap_new" "$tap" && mv "$tsv_new" "$tsv" || exit 2
+cat "$tap"
+[ "$failed" -eq 0 ] || exit 1
+exit 0
