@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "core/utf8.h"
 #include "share/name_policy.h"
 
 #define DSGCTL_VERSION "0.1.0"
@@ -34,45 +35,6 @@ enum {
 };
 
 /* ---- escaping names for a terminal ---------------------------------------- */
-
-/* Length of the well-formed UTF-8 sequence at s[0..n) and its code point,
- * or 0 (Unicode table 3-7). */
-static size_t utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
-{
-    uint8_t b = s[0];
-    size_t len;
-    uint8_t lo = 0x80, hi = 0xBF;
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    if (b >= 0xC2 && b <= 0xDF)
-        len = 2;
-    else if (b >= 0xE0 && b <= 0xEF)
-        len = 3;
-    else if (b >= 0xF0 && b <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (b == 0xE0)
-        lo = 0xA0;
-    else if (b == 0xED)
-        hi = 0x9F;
-    else if (b == 0xF0)
-        lo = 0x90;
-    else if (b == 0xF4)
-        hi = 0x8F;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    uint32_t c = b & (0xFFu >> (len + 1u));
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0u) != 0x80u)
-            return 0;
-        c = (c << 6) | (s[k] & 0x3Fu);
-    }
-    *cp = c;
-    return len;
-}
 
 /* Non-ASCII code points shown as \u{XXXX}: C1 controls, bidi controls,
  * line/paragraph separators and zero-width characters, which a terminal
@@ -110,7 +72,7 @@ static void put_escaped(FILE *out, const uint8_t *s, size_t len)
     size_t i = 0;
     while (i < len) {
         uint32_t cp = 0;
-        size_t step = utf8_next(s + i, len - i, &cp);
+        size_t step = dsg_utf8_decode(s, len, i, &cp);
         if (step == 0) {
             fprintf(out, "\\x%02X", s[i]);
             i++;

@@ -8,6 +8,7 @@
  * spaces stripped, and the last extension(s) compared with the list.
  */
 #include "share/name_policy.h"
+#include "core/utf8.h"
 
 #define EXT(s) { (uint8_t)(sizeof(s) - 1u), s }
 
@@ -267,99 +268,6 @@ dsg_name_verdict dsg_name_judge(const uint8_t *folded, size_t n,
 
 /* ---- decoding and checking a raw name -------------------------------- */
 
-/*@ assigns \nothing;
-    ensures \result == 1 <==> lo <= b <= hi;
-    ensures \result == 0 || \result == 1;
-*/
-static int in_range(uint8_t b, uint8_t lo, uint8_t hi)
-{
-    return b >= lo && b <= hi;
-}
-
-/* The multi-byte forms of Unicode 15.0, table 3-7 (no overlong forms, no
- * surrogates, nothing above U+10FFFF): the lead byte p[0] is already in
- * range, each helper checks the rest and returns the length, or 0. */
-
-/*@ requires \valid_read(p + (0 .. 1)) && \valid(cp) && \separated(cp, p + (0 .. 1));
-    requires 0xC2 <= p[0] <= 0xDF;
-    assigns *cp;
-    ensures \result == 0 || \result == 2;
-    ensures \result == 2 ==> p[1] >= 0x80 && 0x80 <= *cp <= 0x10FFFF;
-*/
-static size_t utf8_decode2(const uint8_t *p, uint32_t *cp)
-{
-    if (!in_range(p[1], 0x80u, 0xBFu))
-        return 0;
-    *cp = ((uint32_t)p[0] - 0xC0u) * 64u + ((uint32_t)p[1] - 0x80u);
-    return 2;
-}
-
-/*@ requires \valid_read(p + (0 .. 2)) && \valid(cp) && \separated(cp, p + (0 .. 2));
-    requires 0xE0 <= p[0] <= 0xEF;
-    assigns *cp;
-    ensures \result == 0 || \result == 3;
-    ensures \result == 3 ==> p[1] >= 0x80 && p[2] >= 0x80 && 0x80 <= *cp <= 0x10FFFF;
-*/
-static size_t utf8_decode3(const uint8_t *p, uint32_t *cp)
-{
-    uint8_t lo = p[0] == 0xE0u ? 0xA0u : 0x80u;   /* no overlong forms */
-    uint8_t hi = p[0] == 0xEDu ? 0x9Fu : 0xBFu;   /* no surrogates */
-    if (!in_range(p[1], lo, hi) || !in_range(p[2], 0x80u, 0xBFu))
-        return 0;
-    *cp = ((uint32_t)p[0] - 0xE0u) * 4096u + ((uint32_t)p[1] - 0x80u) * 64u +
-          ((uint32_t)p[2] - 0x80u);
-    return 3;
-}
-
-/*@ requires \valid_read(p + (0 .. 3)) && \valid(cp) && \separated(cp, p + (0 .. 3));
-    requires 0xF0 <= p[0] <= 0xF4;
-    assigns *cp;
-    ensures \result == 0 || \result == 4;
-    ensures \result == 4 ==> p[1] >= 0x80 && p[2] >= 0x80 && p[3] >= 0x80 &&
-                              0x80 <= *cp <= 0x10FFFF;
-*/
-static size_t utf8_decode4(const uint8_t *p, uint32_t *cp)
-{
-    uint8_t lo = p[0] == 0xF0u ? 0x90u : 0x80u;   /* no overlong forms */
-    uint8_t hi = p[0] == 0xF4u ? 0x8Fu : 0xBFu;   /* nothing above U+10FFFF */
-    if (!in_range(p[1], lo, hi) || !in_range(p[2], 0x80u, 0xBFu) ||
-        !in_range(p[3], 0x80u, 0xBFu))
-        return 0;
-    *cp = ((uint32_t)p[0] - 0xF0u) * 262144u + ((uint32_t)p[1] - 0x80u) * 4096u +
-          ((uint32_t)p[2] - 0x80u) * 64u + ((uint32_t)p[3] - 0x80u);
-    return 4;
-}
-
-/* Length of the well-formed UTF-8 sequence at s[pos..len) and its code
- * point, or 0 when it is malformed or cut short. */
-/*@ requires pos < len;
-    requires \valid_read(s + (0 .. len - 1));
-    requires \valid(cp);
-    requires \separated(cp, s + (0 .. len - 1));
-    assigns *cp;
-    ensures 0 <= \result <= 4 && \result <= len - pos;
-    ensures \result == 1 ==> s[pos] < 0x80 && *cp == s[pos];
-    ensures \result >= 2 ==> 0x80 <= *cp <= 0x10FFFF;
-    ensures \result >= 2 ==>
-              \forall integer k; pos <= k < pos + \result ==> s[k] >= 0x80;
-*/
-static size_t utf8_decode(const uint8_t *s, size_t len, size_t pos, uint32_t *cp)
-{
-    const uint8_t *p = s + pos;
-    size_t avail = len - pos;
-    if (p[0] < 0x80u) {
-        *cp = p[0];
-        return 1;
-    }
-    if (p[0] >= 0xC2u && p[0] <= 0xDFu && avail >= 2u)
-        return utf8_decode2(p, cp);
-    if (p[0] >= 0xE0u && p[0] <= 0xEFu && avail >= 3u)
-        return utf8_decode3(p, cp);
-    if (p[0] >= 0xF0u && p[0] <= 0xF4u && avail >= 4u)
-        return utf8_decode4(p, cp);
-    return 0;
-}
-
 /* The rule a single code point breaks, or NONE. */
 /*@ assigns \nothing;
     ensures \result == DSG_NAME_RULE_NONE || \result == DSG_NAME_RULE_CONTROL ||
@@ -442,7 +350,7 @@ static dsg_name_rule scan_name(const uint8_t *name, size_t len, dsg_name_result 
     */
     while (pos < len) {
         uint32_t cp = 0;
-        size_t step = utf8_decode(name, len, pos, &cp);
+        size_t step = dsg_utf8_decode(name, len, pos, &cp);
         if (step == 0u) {
             out->offset = pos;
             return DSG_NAME_RULE_UTF8;
