@@ -5,6 +5,8 @@
 #   DSGCTL           absolute path of the dsgctl under test
 #                    ($DSGCTL, default build/bin/dsgctl in the source tree)
 #   CONFORMANCE_TMP  a fresh, empty directory of its own (removed afterwards)
+#   CONFORMANCE_LIB  absolute path of conformance/lib.sh, the helpers a case
+#                    sources (fail, line, run, check; see that file)
 # and stdin from /dev/null. A case passes when it exits 0.
 #
 # Results: TAP version 13 on stdout and in build/conformance/results.tap (a
@@ -29,6 +31,8 @@ case $dsgctl in
 esac
 DSGCTL=$dsgctl
 export DSGCTL
+CONFORMANCE_LIB=$root/conformance/lib.sh
+export CONFORMANCE_LIB
 
 mkdir -p "$build/conformance" "$build/results" || exit 2
 results_name=${RESULTS_NAME:-conformance}

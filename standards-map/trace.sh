@@ -97,9 +97,10 @@ svcs="SHARE ACCT MFA FW AV THREAT VULN CONF NOC SOC HELP ENROL NET VIRT STOR BKU
 step "$AWK" -v list="$tmp/spec.list" -v svcs="$svcs" \
 	-v reqs="$tmp/reqs.tsv" -v cites="$tmp/cites.tsv" \
 	-v svcout="$tmp/svcs.tsv" -v gaps="$tmp/gaps.spec" \
-	-f "$lib/parse-spec.awk"
+	-f "$lib/lib.awk" -f "$lib/parse-spec.awk"
 touch "$tmp/reqs.tsv" "$tmp/cites.tsv" "$tmp/svcs.tsv" "$tmp/gaps.spec"
-step "$AWK" -v list="$tmp/marker.list" -f "$lib/scan-markers.awk" >"$tmp/markers.tsv"
+step "$AWK" -v list="$tmp/marker.list" -f "$lib/lib.awk" -f "$lib/scan-markers.awk" \
+	>"$tmp/markers.tsv"
 step "$AWK" -v catalogue=standards-map/clauses.tsv \
 	-v reqs="$tmp/reqs.tsv" -v cites="$tmp/cites.tsv" -v markers="$tmp/markers.tsv" \
 	-v results="$tmp/results.list" -v proofs="$tmp/proof.list" -v symbols="$symbols" \

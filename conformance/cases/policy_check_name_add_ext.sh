@@ -3,34 +3,9 @@
 # @relation(REQ-SHARE-004)
 # @relation(REQ-SHARE-001, REQ-SHARE-005)
 set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091 # lib.sh is followed with -x
+. "${CONFORMANCE_LIB:?}"
 t=${CONFORMANCE_TMP:?}
-
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    exit 1
-}
-
-line() {
-    printf '%s\t%s\t%s\n' "$1" "$2" "$3"
-}
-
-# check LABEL STATUS EXPECTED ARGS...: dsgctl ARGS exits STATUS, prints
-# exactly the file EXPECTED on stdout and nothing on stderr.
-check() {
-    label=$1 want=$2 expected=$3
-    shift 3
-    "$DSGCTL" "$@" </dev/null >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "$label: exit $got, want $want"
-    if ! cmp -s "$expected" "$t/out"; then
-        printf 'expected:\n' >&2
-        od -c "$expected" >&2
-        printf 'got:\n' >&2
-        od -c "$t/out" >&2
-        fail "$label: wrong output"
-    fi
-    [ ! -s "$t/err" ] || fail "$label: unexpected stderr: $(cat "$t/err")"
-}
 
 # without --add-ext, .xyz is allowed; with it, forbidden in any case
 line allowed x.XYZ - >"$t/want"
@@ -90,22 +65,16 @@ for e in $baseline; do
     count=$((count + 1))
 done
 [ "$count" -eq 130 ] || fail "the case lists $count baseline extensions, not 130"
-"$DSGCTL" policy check-name --stdin <"$t/in" >"$t/out" 2>"$t/err"
-got=$?
-[ "$got" -eq 1 ] || fail "130 baseline: exit $got, want 1"
+run "130 baseline" 1 policy check-name --stdin <"$t/in"
 cmp -s "$t/want" "$t/out" || fail "130 baseline: wrong output"
-"$DSGCTL" policy check-name --add-ext exe --add-ext .TAR.GZ --add-ext z "$@" \
-    --stdin <"$t/in" >"$t/out" 2>"$t/err"
-got=$?
-[ "$got" -eq 1 ] || fail "130 baseline with extras: exit $got, want 1"
+run "130 baseline with extras" 1 policy check-name --add-ext exe --add-ext .TAR.GZ \
+    --add-ext z "$@" --stdin <"$t/in"
 cmp -s "$t/want" "$t/out" || fail "130 baseline with extras: wrong output"
 
 # There is no option to remove or allow an extension ...
 for opt in --remove-ext --del-ext --delete-ext --rm-ext --allow-ext --no-baseline \
     --no-default --exclude-ext --allow; do
-    "$DSGCTL" policy check-name "$opt" exe x.exe </dev/null >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq 64 ] || fail "$opt: exit $got, want 64 (unknown option)"
+    run "$opt" 64 policy check-name "$opt" exe x.exe
     grep -q "unknown option" "$t/err" || fail "$opt: not refused as unknown"
 done
 "$DSGCTL" policy check-name --add-ext=-exe x.exe >"$t/out" 2>"$t/err"

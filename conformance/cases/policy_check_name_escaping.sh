@@ -3,34 +3,9 @@
 # @relation(REQ-SHARE-005)
 # @relation(REQ-SHARE-003)
 set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091 # lib.sh is followed with -x
+. "${CONFORMANCE_LIB:?}"
 t=${CONFORMANCE_TMP:?}
-
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    exit 1
-}
-
-line() {
-    printf '%s\t%s\t%s\n' "$1" "$2" "$3"
-}
-
-# check LABEL STATUS EXPECTED ARGS...: dsgctl ARGS exits STATUS, prints
-# exactly the file EXPECTED on stdout and nothing on stderr.
-check() {
-    label=$1 want=$2 expected=$3
-    shift 3
-    "$DSGCTL" "$@" >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "$label: exit $got, want $want"
-    if ! cmp -s "$expected" "$t/out"; then
-        printf 'expected:\n' >&2
-        od -c "$expected" >&2
-        printf 'got:\n' >&2
-        od -c "$t/out" >&2
-        fail "$label: wrong output"
-    fi
-    [ ! -s "$t/err" ] || fail "$label: unexpected stderr: $(cat "$t/err")"
-}
 
 # The names, built from octal escapes; the expected column is literal text
 # (printf %s prints backslashes as they are).

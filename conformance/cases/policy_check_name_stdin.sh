@@ -3,34 +3,9 @@
 # @relation(REQ-SHARE-005)
 # @relation(REQ-SHARE-003)
 set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091 # lib.sh is followed with -x
+. "${CONFORMANCE_LIB:?}"
 t=${CONFORMANCE_TMP:?}
-
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    exit 1
-}
-
-line() {
-    printf '%s\t%s\t%s\n' "$1" "$2" "$3"
-}
-
-# check_in LABEL STATUS EXPECTED INPUT ARGS...: dsgctl ARGS with INPUT on
-# stdin exits STATUS, prints exactly EXPECTED and nothing on stderr.
-check_in() {
-    label=$1 want=$2 expected=$3 input=$4
-    shift 4
-    "$DSGCTL" "$@" <"$input" >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "$label: exit $got, want $want"
-    if ! cmp -s "$expected" "$t/out"; then
-        printf 'expected:\n' >&2
-        od -c "$expected" >&2
-        printf 'got:\n' >&2
-        od -c "$t/out" >&2
-        fail "$label: wrong output"
-    fi
-    [ ! -s "$t/err" ] || fail "$label: unexpected stderr: $(cat "$t/err")"
-}
 
 # LF mode: one name per line; CR is part of the name; an empty line is an
 # empty name; the last name needs no LF.
@@ -42,7 +17,7 @@ printf 'report.pdf\nx.tar.gz\na.exe\r\n\n\345\240\261\345\221\212.txt' >"$t/in"
     line invalid '' empty
     line allowed "$(printf '\345\240\261\345\221\212.txt')" -
 } >"$t/want"
-check_in "LF-separated" 2 "$t/want" "$t/in" policy check-name --stdin
+check "LF-separated" 2 "$t/want" policy check-name --stdin <"$t/in"
 
 # a final LF ends the last name; it does not start an empty one
 printf 'a.txt\nb.pdf\n' >"$t/in"
@@ -50,14 +25,14 @@ printf 'a.txt\nb.pdf\n' >"$t/in"
     line allowed a.txt -
     line allowed b.pdf -
 } >"$t/want"
-check_in "final LF" 0 "$t/want" "$t/in" policy check-name --stdin
+check "final LF" 0 "$t/want" policy check-name --stdin <"$t/in"
 
 printf 'x.exe\nreport.pdf\n' >"$t/in"
 {
     line forbidden x.exe .exe
     line allowed report.pdf -
 } >"$t/want"
-check_in "forbidden only" 1 "$t/want" "$t/in" policy check-name --stdin
+check "forbidden only" 1 "$t/want" policy check-name --stdin <"$t/in"
 
 # NUL mode: LF, CR and tab are ordinary (invalid) bytes inside a name
 printf 'a\nb.txt\000x.exe\000c\r.txt\000tab\there\000last.pdf' >"$t/in"
@@ -68,22 +43,22 @@ printf 'a\nb.txt\000x.exe\000c\r.txt\000tab\there\000last.pdf' >"$t/in"
     line invalid 'tab\there' 'control-char at byte 3'
     line allowed last.pdf -
 } >"$t/want"
-check_in "NUL-separated" 2 "$t/want" "$t/in" policy check-name --stdin -0
-check_in "NUL-separated, -0 first" 2 "$t/want" "$t/in" policy check-name -0 --stdin
+check "NUL-separated" 2 "$t/want" policy check-name --stdin -0 <"$t/in"
+check "NUL-separated, -0 first" 2 "$t/want" policy check-name -0 --stdin <"$t/in"
 
 printf 'x.tgz\000' >"$t/in"
 line forbidden x.tgz .tgz >"$t/want"
-check_in "final NUL" 1 "$t/want" "$t/in" policy check-name --stdin -0
+check "final NUL" 1 "$t/want" policy check-name --stdin -0 <"$t/in"
 
 printf '\000' >"$t/in"
 line invalid '' empty >"$t/want"
-check_in "one empty name" 2 "$t/want" "$t/in" policy check-name --stdin -0
+check "one empty name" 2 "$t/want" policy check-name --stdin -0 <"$t/in"
 
 # no input, no names: nothing to refuse
 : >"$t/in"
 : >"$t/want"
-check_in "empty input" 0 "$t/want" "$t/in" policy check-name --stdin
-check_in "empty input, -0" 0 "$t/want" "$t/in" policy check-name --stdin -0
+check "empty input" 0 "$t/want" policy check-name --stdin <"$t/in"
+check "empty input, -0" 0 "$t/want" policy check-name --stdin -0 <"$t/in"
 
 # --add-ext applies to names read from stdin
 printf 'x.XYZ\ny.pdf\n' >"$t/in"
@@ -91,7 +66,7 @@ printf 'x.XYZ\ny.pdf\n' >"$t/in"
     line forbidden x.XYZ .xyz
     line allowed y.pdf -
 } >"$t/want"
-check_in "--add-ext with --stdin" 1 "$t/want" "$t/in" policy check-name --add-ext .xyz --stdin
+check "--add-ext with --stdin" 1 "$t/want" policy check-name --add-ext .xyz --stdin <"$t/in"
 
 # a long name on stdin is judged too long and printed whole
 i=0
@@ -106,7 +81,7 @@ long=$(cat "$t/long")
     line invalid "$long.exe" too-long
     line allowed ok.txt -
 } >"$t/want"
-check_in "4004-byte name" 2 "$t/want" "$t/in" policy check-name --stdin
+check "4004-byte name" 2 "$t/want" policy check-name --stdin <"$t/in"
 
 # many names
 i=0
@@ -118,13 +93,11 @@ while [ "$i" -lt 500 ]; do
     line forbidden "file$i.exe" .exe >>"$t/want"
     i=$((i + 1))
 done
-check_in "1000 names" 1 "$t/want" "$t/in" policy check-name --stdin
+check "1000 names" 1 "$t/want" policy check-name --stdin <"$t/in"
 
 # a read error (stdin is a directory) is exit 74, with a message
 mkdir "$t/dir"
-"$DSGCTL" policy check-name --stdin <"$t/dir" >"$t/out" 2>"$t/err"
-got=$?
-[ "$got" -eq 74 ] || fail "read error: exit $got, want 74"
+run "read error" 74 policy check-name --stdin <"$t/dir"
 [ ! -s "$t/out" ] || fail "read error: unexpected output"
 grep -q 'standard input' "$t/err" || fail "read error: stderr does not say what failed"
 exit 0

@@ -2,12 +2,9 @@
 # policy_check_name_unprivileged: check-name works as an unprivileged user, with no daemon, no HOME and an empty environment.
 # @relation(REQ-SHARE-005)
 set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091 # lib.sh is followed with -x
+. "${CONFORMANCE_LIB:?}"
 t=${CONFORMANCE_TMP:?}
-
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    exit 1
-}
 
 # The binary and the files it sees are copied into a directory any user can
 # read, so that "nobody" can run it wherever the build tree lives.

@@ -2,21 +2,16 @@
 # policy_check_name_usage: usage errors exit 64 with a message naming the problem and print no verdicts; help and version exit 0.
 # @relation(REQ-SHARE-005)
 set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091 # lib.sh is followed with -x
+. "${CONFORMANCE_LIB:?}"
 t=${CONFORMANCE_TMP:?}
-
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    exit 1
-}
 
 # usage LABEL PATTERN ARGS...: dsgctl ARGS exits 64, prints nothing on
 # stdout, and its stderr matches the grep pattern PATTERN.
 usage() {
     label=$1 pattern=$2
     shift 2
-    "$DSGCTL" "$@" </dev/null >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq 64 ] || fail "$label: exit $got, want 64"
+    run "$label" 64 "$@"
     [ ! -s "$t/out" ] || fail "$label: printed on stdout: $(cat "$t/out")"
     grep -q -e "$pattern" "$t/err" || fail "$label: stderr does not match '$pattern': $(cat "$t/err")"
 }
@@ -25,9 +20,7 @@ usage() {
 helps() {
     label=$1 pattern=$2
     shift 2
-    "$DSGCTL" "$@" </dev/null >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq 0 ] || fail "$label: exit $got, want 0"
+    run "$label" 0 "$@"
     grep -q -e "$pattern" "$t/out" || fail "$label: stdout does not match '$pattern'"
     [ ! -s "$t/err" ] || fail "$label: unexpected stderr: $(cat "$t/err")"
 }
@@ -74,14 +67,12 @@ helps "help policy check-name" 'usage: dsgctl policy check-name' help policy che
 helps "check-name --help" '--stdin' policy check-name --help
 helps "check-name -h" '--add-ext' policy check-name -h
 
-"$DSGCTL" --version >"$t/out" 2>"$t/err" || fail "--version: exit $?"
+run "--version" 0 --version
 printf 'dsgctl (dsg) 0.1.0\n' >"$t/want"
 cmp -s "$t/want" "$t/out" || fail "--version: got $(cat "$t/out")"
 
 # names after "--" may start with "-"
-"$DSGCTL" policy check-name -- -report.pdf --stdin >"$t/out" 2>"$t/err"
-got=$?
-[ "$got" -eq 0 ] || fail "names after --: exit $got, want 0"
+run "names after --" 0 policy check-name -- -report.pdf --stdin
 printf 'allowed\t-report.pdf\t-\nallowed\t--stdin\t-\n' >"$t/want"
 cmp -s "$t/want" "$t/out" || fail "names after --: wrong output: $(cat "$t/out")"
 exit 0

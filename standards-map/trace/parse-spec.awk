@@ -9,6 +9,7 @@
 #      -v svcout=FILE  path title (one per spec file, in list order)
 #      -v gaps=FILE    spec-malformed <detail>
 # Tabs inside values become spaces: every table here is tab-separated.
+# Needs lib.awk (cannot_read, trim, read_list) given first with -f.
 
 BEGIN {
 	FS = OFS = "\t"
@@ -18,20 +19,8 @@ BEGIN {
 	nreq = split("statement source clauses verify status rationale", required, " ")
 	n = split(svcs, k, " ")
 	for (i = 1; i <= n; i++) svc_ok[k[i]] = 1
-	while ((r = (getline path < list)) > 0)
-		if (path != "") parse(path)
-	if (r < 0) cannot_read(list)
-}
-
-function cannot_read(f) {
-	print "trace: cannot read " f > "/dev/stderr"
-	exit 2
-}
-
-function trim(s) {
-	sub(/^[ \t]+/, "", s)
-	sub(/[ \t]+$/, "", s)
-	return s
+	n = read_list(list, paths)
+	for (i = 1; i <= n; i++) parse(paths[i])
 }
 
 function malformed(msg) {

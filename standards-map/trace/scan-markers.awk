@@ -13,23 +13,12 @@
 #
 # Globals for the file being scanned: path, kind, target; pending markers
 # (npend, pid[], pline[]) wait in src and tests for what they name.
+# Needs lib.awk (cannot_read, trim, read_list) given first with -f.
 
 BEGIN {
 	OFS = "\t"
-	while ((r = (getline path < list)) > 0)
-		if (path != "") scan()
-	if (r < 0) cannot_read(list)
-}
-
-function cannot_read(f) {
-	print "trace: cannot read " f > "/dev/stderr"
-	exit 2
-}
-
-function trim(s) {
-	sub(/^[ \t]+/, "", s)
-	sub(/[ \t]+$/, "", s)
-	return s
+	n = read_list(list, paths)
+	for (i = 1; i <= n; i++) { path = paths[i]; scan() }
 }
 
 # The kind of a file follows from where it lives; files that match no rule
