@@ -39,7 +39,7 @@ function load(   line, r, f, id) {
 	while ((r = (getline line < reqinfo)) > 0) {
 		split(line, f, "\t"); id = f[1]
 		nreq++; rid[nreq] = id; R[id] = line
-		rstatus[id] = f[5]; rgap[id] = f[19]
+		rstatus[id] = f[5]; rgap[id] = f[19]; rtests[id] = f[17]
 		svcreqs[f[2]] = svcreqs[f[2]] " " nreq
 	}
 	if (r < 0) cannot_read(reqinfo)
@@ -141,10 +141,15 @@ function services(   i, j, k, o, key, n, a) {
 
 function anchor_of(p) { sub(/^.*\//, "", p); sub(/\.md$/, "", p); return "svc-" p }
 
-function svc_counts(a, n,   j, s, c, out) {
-	for (j = 1; j <= n; j++) c[rstatus[rid[a[j]]]]++
+function svc_counts(a, n,   j, s, c, id, passing, out) {
+	passing = 0
+	for (j = 1; j <= n; j++) {
+		id = rid[a[j]]
+		c[rstatus[id]]++
+		if (rstatus[id] == "implemented" && rtests[id] == "pass" && !rgap[id]) passing++
+	}
 	out = ""
-	if (c["implemented"]) out = out ", " c["implemented"] " implemented"
+	if (c["implemented"]) out = out ", " c["implemented"] " implemented (" passing " passing)"
 	if (c["planned"]) out = out ", " c["planned"] " planned"
 	if (c["excluded"]) out = out ", " c["excluded"] " excluded"
 	if (c["withdrawn"]) out = out ", " c["withdrawn"] " withdrawn"
