@@ -10,24 +10,26 @@
 # build/proof/<module>.log and build/proof-summary.tsv.
 set -u
 mode=${1:-check}
-out=build/proof
-manifest=acsl/manifest.tsv
-committed=acsl/proof-summary.tsv
-summary=build/proof-summary.tsv   # outside build/proof/: make trace reads *.tsv there
+out=${PROVE_OUT:-build/proof}
+manifest=${PROVE_MANIFEST:-acsl/manifest.tsv}
+committed=${PROVE_SUMMARY:-acsl/proof-summary.tsv}
+FRAMAC=${FRAMAC:-frama-c}   # tests/prove-selftest.sh substitutes a fake
+summary=${PROVE_OUT:-build/proof}-summary.tsv   # beside, not in, build/proof/: make trace reads *.tsv there
 # Per-goal timeout: the slowest goal observed takes under 2 s (docs/toolchain.md).
 WP_TIMEOUT=${WP_TIMEOUT:-20}
 WP_PAR=${WP_PAR:-2}
-export WHY3CONFIG="$PWD/build/why3.conf"
+export WHY3CONFIG="${DSG_WHY3CONFIG:-$PWD/build/why3.conf}"   # never the user's home
 mkdir -p "$out"
 status=0
 
 fail() { echo "prove: $*" >&2; status=1; }
 
 why3_config() {
-    [ -s "$WHY3CONFIG" ] && return 0
+    has_provers() { grep -q 'name = "CVC4"' "$WHY3CONFIG" && grep -q 'name = "Z3"' "$WHY3CONFIG"; }
+    [ -s "$WHY3CONFIG" ] && has_provers && return 0
     why3 config detect > "$out/why3-detect.log" 2>&1 || { cat "$out/why3-detect.log" >&2; return 1; }
-    grep -q 'name = "CVC4"' "$WHY3CONFIG" && grep -q 'name = "Z3"' "$WHY3CONFIG" || {
-        echo "prove: why3 found neither CVC4 nor Z3 (see $out/why3-detect.log)" >&2; return 1; }
+    has_provers || {
+        echo "prove: why3 did not find both CVC4 and Z3 (see $out/why3-detect.log)" >&2; return 1; }
 }
 
 # ACSL constructs that assume something without proof (axioms, axiomatic
@@ -51,14 +53,15 @@ prove_module() {
     module=$1 source=$2
     log="$out/$module.log"
     echo "== prove $module ($source)"
-    frama-c -cpp-extra-args="-I. -Isrc" -machdep x86_64 "$source" \
+    rm -f "$out/$module.tsv" "$out/$module.errors"   # never report a stale result
+    "$FRAMAC" -cpp-extra-args="-I. -Isrc" -machdep x86_64 "$source" \
         -kernel-warn-key annot:missing-spec=abort \
         -kernel-warn-key typing:implicit-function-declaration=abort \
         -wp -wp-rte -wp-no-init-const \
         -warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast \
         -warn-invalid-pointer -wp-smoke-tests \
         -wp-prover cvc4,z3 -wp-par "$WP_PAR" -wp-timeout "$WP_TIMEOUT" \
-        -wp-session "$out/$module.session" > "$log" 2>&1
+        -wp-session "$out/$module.session" < /dev/null > "$log" 2>&1
     rc=$?
     grep -E '^\[wp\] (Proved goals|Warning)|^\[kernel\].*(error|Error)' "$log"
     [ "$rc" -eq 0 ] || { fail "$module: frama-c exited $rc (see $log)"; return; }
@@ -73,25 +76,32 @@ prove_module() {
 
 why3_config || exit 1
 check_assumptions || status=1
-: > "$out/summary.tsv.tmp"
-grep -vE '^(#|$)' "$manifest" | while IFS="$(printf '\t')" read -r module source floor claims; do
+
+# One module at a time, in this shell (not a pipeline's subshell), so that a
+# failure reaches the exit status.
+grep -vE '^(#|$)' "$manifest" > "$out/manifest.list"
+: > "$out/summary.rows"
+while IFS="$(printf '\t')" read -r module source floor claims; do
     prove_module "$module" "$source"
     total=$(awk -F'\t' 'NR > 1 { t += $3 } END { print t + 0 }' "$out/$module.tsv" 2>/dev/null || echo 0)
     if [ "$total" -lt "$floor" ]; then
-        echo "prove: $module: $total goals, under its floor of $floor (a dropped contract?)" >&2
-        echo "FAIL" > "$out/$module.floor"
+        fail "$module: $total goals, under its floor of $floor (a dropped contract?)"
     fi
-    awk -F'\t' -v m="$module" 'NR > 1 { printf "%s\t%s\t%s\t%s\n", m, $1, $2, $3 }' "$out/$module.tsv" >> "$out/summary.tsv.tmp"
-    [ "$status" -eq 0 ] || echo "FAIL" > "$out/$module.failed"
-done
-{ printf 'module\tfunction\tproved\ttotal\n'; sort "$out/summary.tsv.tmp"; } > "$summary"
-rm -f "$out/summary.tsv.tmp"
-ls "$out"/*.failed "$out"/*.floor >/dev/null 2>&1 && { status=1; rm -f "$out"/*.failed "$out"/*.floor; }
+    [ -s "$out/$module.tsv" ] &&
+        awk -F'\t' -v m="$module" 'NR > 1 { printf "%s\t%s\t%s\t%s\n", m, $1, $2, $3 }' \
+            "$out/$module.tsv" >> "$out/summary.rows"
+done < "$out/manifest.list"
+{ printf 'module\tfunction\tproved\ttotal\n'; LC_ALL=C sort "$out/summary.rows"; } > "$summary"
+rm -f "$out/summary.rows" "$out/manifest.list"
 
 case "$mode" in
 record)
-    cp "$summary" "$committed"
-    echo "prove: recorded $committed" ;;
+    if [ "$status" -ne 0 ]; then
+        echo "prove: not recording $committed: the proof failed" >&2
+    else
+        cp "$summary" "$committed"
+        echo "prove: recorded $committed"
+    fi ;;
 check)
     if ! cmp -s "$summary" "$committed"; then
         diff -u "$committed" "$summary" >&2
