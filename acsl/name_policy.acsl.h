@@ -45,6 +45,21 @@
     0 <= b < 0x20 || b == 0x7f || b == '/' || b == '\\' || b == '<' ||
     b == '>' || b == ':' || b == '"' || b == '|' || b == '?' || b == '*';
 
+  // ASCII case folding, the only folding stated in logic (the four non-ASCII
+  // letters that fold onto ASCII are specified by tests).
+  logic integer dsg_fold_ascii(integer b) = ('A' <= b <= 'Z') ? b + 32 : b;
+
+  // Every byte of s[0..n) is ASCII.
+  predicate dsg_ascii_name(uint8_t *s, integer n) =
+    \forall integer k; 0 <= k < n ==> s[k] < 0x80;
+
+  // The extra set's first n entries are the same at L1 and L2.
+  predicate dsg_ext_kept{L1, L2}(dsg_ext_set *s, integer n) =
+    \forall integer i; 0 <= i < n ==>
+      \at(s->ext[i].len, L1) == \at(s->ext[i].len, L2) &&
+      \forall integer k; 0 <= k < DSG_EXT_TEXT_MAX ==>
+        \at(s->ext[i].text[k], L1) == \at(s->ext[i].text[k], L2);
+
   // The folded name does not end in a dot or a space (Windows strips them).
   predicate dsg_name_trimmed(uint8_t *f, integer n) =
     1 <= n && f[n - 1] != (uint8_t)'.' && f[n - 1] != (uint8_t)' ';

@@ -2,9 +2,11 @@
 # Fuzzing driver for every harness fuzz/<target>/fuzz_<target>.c.
 #
 #   fuzz.sh replay BINDIR RESULTS.tsv TARGET...  corpus replay (plain programs, no clang)
-#   fuzz.sh ci     BINDIR RESULTS.tsv TARGET...  corpus + fixed seed, FUZZ_RUNS executions
+#   fuzz.sh ci     BINDIR RESULTS.tsv TARGET...  corpus + fixed seed, FUZZ_RUNS executions,
+#                                                new inputs to a fresh build/fuzz/<t>/ci-new
 #   fuzz.sh run    BINDIR -           TARGET...  FUZZ_SECONDS per target, new inputs to build/fuzz/
-#   fuzz.sh merge  BINDIR -           TARGET...  minimise build/fuzz/ finds into the corpus
+#   fuzz.sh merge  BINDIR -           TARGET...  minimise build/fuzz/ finds into the corpus,
+#                                                unless that puts it over FUZZ_MAX_CORPUS
 #
 # A crash, leak or sanitizer report fails the target and leaves the
 # reproducer under build/fuzz/<target>/. An empty corpus fails.
@@ -28,6 +30,18 @@ dict_args() {
     return 0
 }
 
+# fixed_addresses COMMAND...: runs COMMAND without address space layout
+# randomisation (setarch -R), or as it is, with a warning, where that is
+# not possible.
+fixed_addresses() {
+    if setarch "$(uname -m)" -R true 2>/dev/null; then
+        setarch "$(uname -m)" -R "$@"
+    else
+        echo "fuzz: setarch -R is not available here; the run may not be reproducible" >&2
+        "$@"
+    fi
+}
+
 record() {
     [ "$results" = "-" ] && return 0
     printf 'fuzz:%s\t%s\n' "$1" "$2" >> "$results"
@@ -41,10 +55,15 @@ one_target() {
     replay)
         "$bindir/$t" "$(corpus_of "$t")"/* ;;
     ci)
+        # Same seed, same runs, same inputs: the same run. So a fresh, empty
+        # output corpus (what earlier runs found must not change this one),
+        # no -reload (it rereads that corpus on a timer), and no address
+        # randomisation (compared pointers feed libFuzzer's mutations).
+        rm -rf "$work/$t/ci-new" && mkdir -p "$work/$t/ci-new" || return 1
         # shellcheck disable=SC2046 # dict_args is empty or one word
-        "$bindir/$t" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" $(dict_args "$t") \
-            -artifact_prefix="$work/$t/artifacts/" -print_final_stats=1 \
-            "$work/$t/new" "$(corpus_of "$t")" ;;
+        fixed_addresses "$bindir/$t" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" -reload=0 \
+            $(dict_args "$t") -artifact_prefix="$work/$t/artifacts/" -print_final_stats=1 \
+            "$work/$t/ci-new" "$(corpus_of "$t")" ;;
     run)
         # shellcheck disable=SC2046
         "$bindir/$t" -max_total_time="$FUZZ_SECONDS" $(dict_args "$t") \
@@ -57,17 +76,28 @@ one_target() {
     esac
 }
 
+# count_files DIR: the number of entries in DIR.
+count_files() {
+    find "$1" -mindepth 1 -maxdepth 1 | wc -l
+}
+
 # Minimise what `make fuzz` found into the committed corpus, under a cap.
+# The merge runs on a copy (build/fuzz/<t>/merge); the committed corpus
+# changes only if the result is within FUZZ_MAX_CORPUS.
 merge_target() {
     t=$1
     corpus=$(corpus_of "$t")
-    before=$(ls "$corpus" | wc -l)
-    "$bindir/$t" -merge=1 "$corpus" "$work/$t/new" || return 1
-    after=$(ls "$corpus" | wc -l)
+    merged=$work/$t/merge
+    rm -rf "$merged" && mkdir -p "$merged" && cp -p "$corpus"/* "$merged"/ || return 1
+    before=$(count_files "$corpus")
+    "$bindir/$t" -merge=1 "$merged" "$work/$t/new" || return 1
+    after=$(count_files "$merged")
     if [ "$after" -gt "$FUZZ_MAX_CORPUS" ]; then
-        echo "fuzz: $t: corpus has $after files, over FUZZ_MAX_CORPUS=$FUZZ_MAX_CORPUS; not committed as is" >&2
+        echo "fuzz: $t: merged corpus would have $after files, over FUZZ_MAX_CORPUS=$FUZZ_MAX_CORPUS; $corpus left as it was (the merge is in $merged)" >&2
         return 1
     fi
+    cp -p "$merged"/* "$corpus"/ || return 1
+    rm -rf "$merged"
     echo "fuzz: $t: corpus $before -> $after files"
 }
 

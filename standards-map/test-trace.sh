@@ -350,6 +350,10 @@ req_unproved() {
 	new_case req-unproved-zero-goals  # "0 of 0" is a dropped contract
 	printf 'function\tproved\ttotal\ndsg_demo_check\t0\t0\n' >"$root/build/proof/demo.tsv"
 	gap_case req-unproved 'REQ-SHARE-001: proof_status unproved (dsg_demo_check 0/0; dsg_demo_helper (no proof result))'
+
+	new_case req-unproved-partial   # one marked function proved, another never run
+	printf 'function\tproved\ttotal\ndsg_demo_check\t12\t12\n' >"$root/build/proof/demo.tsv"
+	gap_case req-unproved 'REQ-SHARE-001: proof_status unproved (dsg_demo_check 12/12; dsg_demo_helper (no proof result))'
 }
 
 req_no_code() {

@@ -327,6 +327,7 @@ START_TEST(test_device_names_are_invalid)
         "CON", "con", "Con", "PRN", "prn", "AUX", "aux", "NUL", "nul",
         "con.txt", "CON.TXT", "CON .txt", "CON  .txt", "nul.tar.gz", "aux.c",
         "prn.pdf", "CON.", "con . .", "aux. ", "COM1.exe", "con.a.b.c",
+        "COM0", "lpt0.txt", "CONIN$", "conin$.txt", "CONOUT$", "conout$ .log",
     };
     for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++)
         expect_invalid(dev[i], strlen(dev[i]), DSG_NAME_RULE_DEVICE, 0, __LINE__);
@@ -347,9 +348,11 @@ END_TEST
 /* @relation(REQ-SHARE-003) */
 START_TEST(test_device_lookalikes_are_allowed)
 {
-    ALLOWED("COM0");
-    ALLOWED("LPT0");
     ALLOWED("CONSOLE");
+    ALLOWED("CONIN");
+    ALLOWED("conout");
+    ALLOWED("conin$$");
+    ALLOWED("xconout$");
     ALLOWED("console.txt");
     ALLOWED("xcon");
     ALLOWED("xcon.txt");
@@ -765,8 +768,10 @@ END_TEST
 START_TEST(test_ext_set_add_rejects_malformed_text)
 {
     static const char *const bad[] = {
-        "", ".", "..", "...", "a..b", "a.", ".a.", "..a", ".a..", "aaaaaaaaaaaaaaaa",
-        ".aaaaaaaaaaaaaaaa", "a/b", "a\\b", "a b", " a", "a ", "*", "a:b", "\xC3\xA9",
+        "", ".", "..", "...", "a..b", "a.", ".a.", "..a", ".a..",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 33 */
+        "a/b", "a\\b", "a b", " a", "a ", "*", "a:b", "a<b", "a>b", "a\"b", "a|b", "a?b",
+        "a\x7F", "\xC3\xA9",
         "x\xC5\xBF", "a\tb", "a\nb", "ex\xE2\x80\xAE\x65", /* ex<RLO>e */
     };
     dsg_ext_set set;
@@ -793,8 +798,8 @@ START_TEST(test_ext_set_add_accepts_and_folds)
     ck_assert_uint_eq(set.count, 2u);
     ck_assert_uint_eq(set.ext[1].len, 6u);
     ck_assert_mem_eq(set.ext[1].text, "tar.xz", 6);
-    ck_assert_int_eq(add_ext(&set, "aaaaaaaaaaaaaaa"), 0);   /* 15 */
-    ck_assert_int_eq(add_ext(&set, ".bbbbbbbbbbbbbbb"), 0);  /* 15 after the dot */
+    ck_assert_int_eq(add_ext(&set, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), 0);   /* 32 */
+    ck_assert_int_eq(add_ext(&set, ".bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), 0);  /* 32 after the dot */
     ck_assert_int_eq(add_ext(&set, "a-b_c+d.e9"), 0);
     ck_assert_int_eq(add_ext(&set, "-"), 0);
     ck_assert_uint_eq(set.count, 6u);
@@ -814,6 +819,16 @@ START_TEST(test_ext_set_add_accepts_and_folds)
     ck_assert_int_eq(add_ext(&set, "xz"), 0);
     expect_forbidden_in("x.xz", 4, &set, "xz", __LINE__);
     expect_forbidden_in("x.tar.xz", 8, &set, "tar.xz", __LINE__);
+    /* real-world additions: long and punctuated extensions */
+    ck_assert_int_eq(add_ext(&set, ".SettingContent-ms"), 0);
+    ck_assert_int_eq(add_ext(&set, ".searchConnector-ms"), 0);
+    ck_assert_int_eq(add_ext(&set, "a$b~c!{d}"), 0);
+    expect_forbidden_in("x.settingcontent-ms", 19, &set, "settingcontent-ms", __LINE__);
+    expect_forbidden_in("y.SEARCHCONNECTOR-MS", 20, &set, "searchconnector-ms", __LINE__);
+    expect_forbidden_in("z.A$B~C!{D}", 11, &set, "a$b~c!{d}", __LINE__);
+    /* the earlier additions are untouched */
+    ck_assert_mem_eq(set.ext[1].text, "tar.xz", 6);
+    expect_forbidden_in("x.foo", 5, &set, "foo", __LINE__);
 }
 END_TEST
 

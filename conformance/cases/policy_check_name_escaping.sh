@@ -1,5 +1,5 @@
 #!/bin/sh
-# policy_check_name_escaping: control, invisible and non-UTF-8 bytes in names are printed escaped, exactly.
+# policy_check_name_escaping: control, invisible, space-like, private-use and non-UTF-8 characters in names are printed escaped, exactly.
 # @relation(REQ-SHARE-005)
 # @relation(REQ-SHARE-003)
 set -u
@@ -73,4 +73,45 @@ check "allowed names escaped" 0 "$t/want" policy check-name "$zwsp" "$bom" "$ls_
     line forbidden 'x\u{200B}.exe' .exe
 } >"$t/want"
 check "forbidden name escaped" 1 "$t/want" policy check-name "$(printf 'x\342\200\213.exe')"
+
+# Characters an operator could misread for nothing or for a plain space are
+# escaped even where the policy allows them: a name that looks like x.exe
+# but ends in a no-break space, tag characters, a soft hyphen, the other
+# non-ASCII spaces, Hangul fillers, variation selectors, invisible
+# operators, noncharacters and private-use characters.
+nbsp=$(printf 'x.exe\302\240')
+tags=$(printf 'flag\363\240\201\247\363\240\201\242\363\240\201\277.pdf')
+shy=$(printf 're\302\255port.pdf')
+spaces=$(printf 'a\341\232\200b\342\200\202c\342\200\257d\343\200\200e.pdf')
+fillers=$(printf '\341\205\237\343\205\244.pdf')
+selectors=$(printf 'a\357\270\217b\363\240\204\200c\341\240\216d\315\217e.pdf')
+operators=$(printf 'a\342\201\241b\342\201\252c\357\277\271d.pdf')
+nonchars=$(printf 'a\357\267\220b\357\277\276c\360\237\277\277d.pdf')
+private=$(printf 'a\356\200\200b\363\260\200\200c\364\217\277\275d.pdf')
+{
+    line allowed 'x.exe\u{00A0}' -
+    line allowed 'flag\u{E0067}\u{E0062}\u{E007F}.pdf' -
+    line allowed 're\u{00AD}port.pdf' -
+    line allowed 'a\u{1680}b\u{2002}c\u{202F}d\u{3000}e.pdf' -
+    line allowed '\u{115F}\u{3164}.pdf' -
+    line allowed 'a\u{FE0F}b\u{E0100}c\u{180E}d\u{034F}e.pdf' -
+    line allowed 'a\u{2061}b\u{206A}c\u{FFF9}d.pdf' -
+    line allowed 'a\u{FDD0}b\u{FFFE}c\u{1FFFF}d.pdf' -
+    line allowed 'a\u{E000}b\u{F0000}c\u{10FFFD}d.pdf' -
+} >"$t/want"
+check "misreadable characters escaped" 0 "$t/want" policy check-name "$nbsp" "$tags" \
+    "$shy" "$spaces" "$fillers" "$selectors" "$operators" "$nonchars" "$private"
+
+# A combining mark is escaped where nothing visible of the name comes before
+# it (it would sit on the TAB, or on the escape before it); after a letter
+# it is part of that letter.
+lead=$(printf '\314\201a.pdf')
+after_escape=$(printf 'a\342\200\213\314\201b.pdf')
+after_letter=$(printf 'cafe\314\201.pdf')
+{
+    line allowed '\u{0301}a.pdf' -
+    line allowed 'a\u{200B}\u{0301}b.pdf' -
+    line allowed "$after_letter" -
+} >"$t/want"
+check "combining marks" 0 "$t/want" policy check-name "$lead" "$after_escape" "$after_letter"
 exit 0

@@ -36,7 +36,7 @@ usage "bad --add-ext" "bad --add-ext 'a\.\.b'" policy check-name --add-ext a..b 
 usage "bad --add-ext=" "bad --add-ext 'a/b'" policy check-name --add-ext=a/b x.pdf
 usage "empty --add-ext" "bad --add-ext ''" policy check-name --add-ext '' x.pdf
 usage "--add-ext ." "bad --add-ext '\.'" policy check-name --add-ext . x.pdf
-usage "too long --add-ext" "bad --add-ext" policy check-name --add-ext abcdefghijklmnop x.pdf
+usage "too long --add-ext" "bad --add-ext" policy check-name --add-ext abcdefghijklmnopqrstuvwxyzabcdefg x.pdf
 usage "non-ASCII --add-ext" "bad --add-ext" policy check-name --add-ext "$(printf '\303\251')" x.pdf
 usage "missing --add-ext value" '--add-ext needs an extension' policy check-name --add-ext
 usage "-0 without --stdin" '-0 needs --stdin' policy check-name -0 x.pdf

@@ -150,8 +150,9 @@ static int ref_device(const uint8_t *f, size_t n)
 {
     static const char *const names[] = {
         "con", "prn", "aux", "nul",
-        "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
-        "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+        "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
+        "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+        "conin$", "conout$",
         "com\xB9", "com\xB2", "com\xB3", "lpt\xB9", "lpt\xB2", "lpt\xB3",
     };
     const uint8_t *dot = memchr(f, '.', n);
@@ -199,8 +200,8 @@ static int in_policy(const dsg_ext *e, const dsg_ext_set *set)
     return 0;
 }
 
-/* Operator extension syntax: optional dot, 1..15 of [A-Za-z0-9_+-] and
- * inner single dots. */
+/* Operator extension syntax: optional dot, 1..32 printable ASCII characters
+ * other than space and / \ < > : " | ? *, with inner single dots. */
 static int ref_ext_text_ok(const uint8_t *t, size_t len)
 {
     if (len > 0 && t[0] == '.') {
@@ -211,8 +212,7 @@ static int ref_ext_text_ok(const uint8_t *t, size_t len)
         return 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t c = t[i];
-        int word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                   (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-';
+        int word = c > 0x20u && c < 0x7Fu && c != '.' && !strchr("/\\<>:\"|?*", c);
         if (!word && !(c == '.' && t[i - 1u] != '.'))
             return 0;
     }

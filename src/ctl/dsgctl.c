@@ -14,7 +14,7 @@
  * (check-name: 1 forbidden, 2 invalid).
  */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* getdelim */
+#define _POSIX_C_SOURCE 200809L /* read */
 #endif
 
 #include <errno.h>
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "core/utf8.h"
 #include "share/name_policy.h"
@@ -36,32 +37,117 @@ enum {
 
 /* ---- escaping names for a terminal ---------------------------------------- */
 
-/* Non-ASCII code points shown as \u{XXXX}: C1 controls, bidi controls,
- * line/paragraph separators and zero-width characters, which a terminal
- * would act on or hide. */
-static int hidden_code_point(uint32_t cp)
+/* A closed range [lo, hi] of code points. */
+typedef struct cp_range {
+    uint32_t lo, hi;
+} cp_range;
+
+/* Non-ASCII code points always written as \u{XXXX}: the ones a terminal
+ * would act on, or show as nothing or as a plain space, so that an operator
+ * reading the name could not tell them from their absence or from U+0020.
+ * Sorted and disjoint (in_ranges searches it by bisection). Together with
+ * the noncharacters U+xFFFE/U+xFFFF of every plane (tested arithmetically,
+ * see hidden_code_point) it covers: the C1 controls; every space of
+ * General_Category Zs but U+0020; every Default_Ignorable_Code_Point of
+ * Unicode 15 (soft hyphen, CGJ, Hangul fillers, Mongolian selectors,
+ * zero-width and bidi controls, invisible operators, variation selectors,
+ * tags, and the unassigned rest of those blocks); the line and paragraph
+ * separators; the interlinear annotation and Egyptian hieroglyph format
+ * controls; every noncharacter; every private-use code point; and U+2800,
+ * a braille cell with no dots. Visible format characters (the Arabic
+ * number signs, U+0600..U+0605) are shown as they are. */
+static const cp_range hidden_ranges[] = {
+    { 0x0080, 0x00A0 },   /* C1 controls; U+00A0 no-break space */
+    { 0x00AD, 0x00AD },   /* soft hyphen */
+    { 0x034F, 0x034F },   /* combining grapheme joiner */
+    { 0x061C, 0x061C },   /* Arabic letter mark (bidi) */
+    { 0x115F, 0x1160 },   /* Hangul choseong and jungseong fillers */
+    { 0x1680, 0x1680 },   /* Ogham space mark */
+    { 0x17B4, 0x17B5 },   /* Khmer inherent vowels (invisible) */
+    { 0x180B, 0x180F },   /* Mongolian variation selectors, vowel separator */
+    { 0x2000, 0x200F },   /* en quad .. hair space; ZWSP, ZWNJ, ZWJ, LRM, RLM */
+    { 0x2028, 0x202F },   /* line/paragraph separators, bidi embeddings, narrow NBSP */
+    { 0x205F, 0x206F },   /* medium math space, word joiner, invisible operators,
+                             bidi isolates, deprecated format controls */
+    { 0x2800, 0x2800 },   /* braille pattern blank */
+    { 0x3000, 0x3000 },   /* ideographic space */
+    { 0x3164, 0x3164 },   /* Hangul filler */
+    { 0xE000, 0xF8FF },   /* private use area */
+    { 0xFDD0, 0xFDEF },   /* noncharacters */
+    { 0xFE00, 0xFE0F },   /* variation selectors */
+    { 0xFEFF, 0xFEFF },   /* byte order mark, zero-width no-break space */
+    { 0xFFA0, 0xFFA0 },   /* halfwidth Hangul filler */
+    { 0xFFF0, 0xFFFB },   /* unassigned default-ignorables; interlinear annotation */
+    { 0x13430, 0x1343F }, /* Egyptian hieroglyph format controls */
+    { 0x1BCA0, 0x1BCA3 }, /* shorthand format controls */
+    { 0x1D173, 0x1D17A }, /* musical symbol format controls */
+    { 0xE0000, 0xE0FFF }, /* tags, variation selectors supplement, unassigned rest */
+    { 0xF0000, 0x10FFFF },/* supplementary private use areas A and B */
+};
+
+/* Combining marks, written as \u{XXXX} where nothing visible of the name
+ * precedes them (its first character, or after an escape): there they would
+ * sit on the TAB or quote before the name, or on the escape's last
+ * character. Elsewhere they are part of a letter and shown as they are.
+ * The blocks of generic combining marks; marks of a particular script
+ * follow letters of that script. */
+static const cp_range combining_ranges[] = {
+    { 0x0300, 0x036F },   /* combining diacritical marks */
+    { 0x0483, 0x0489 },   /* combining Cyrillic marks */
+    { 0x1AB0, 0x1AFF },   /* combining diacritical marks extended */
+    { 0x1DC0, 0x1DFF },   /* combining diacritical marks supplement */
+    { 0x20D0, 0x20FF },   /* combining diacritical marks for symbols */
+    { 0xFE20, 0xFE2F },   /* combining half marks */
+};
+
+#define NRANGES(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Whether cp lies in one of the n sorted, disjoint ranges of t. */
+static int in_ranges(uint32_t cp, const cp_range *t, size_t n)
 {
-    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C ||
-           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 ||
-           cp == 0x2060 || cp == 0xFEFF;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < t[mid].lo)
+            hi = mid;
+        else if (cp > t[mid].hi)
+            lo = mid + 1;
+        else
+            return 1;
+    }
+    return 0;
 }
 
-static void put_code_point(FILE *out, const uint8_t *seq, size_t len, uint32_t cp)
+static int hidden_code_point(uint32_t cp)
+{
+    return (cp & 0xFFFEu) == 0xFFFEu || /* U+FFFE, U+FFFF, U+1FFFE, ... */
+           in_ranges(cp, hidden_ranges, NRANGES(hidden_ranges));
+}
+
+/* Writes one code point, escaped or as its UTF-8 bytes seq[0..len);
+ * returns 1 if it wrote an escape. after_escape: nothing visible of the
+ * name comes before it (see combining_ranges). */
+static int put_code_point(FILE *out, const uint8_t *seq, size_t len, uint32_t cp,
+                          int after_escape)
 {
     switch (cp) {
-    case '\\': fputs("\\\\", out); return;
-    case '\t': fputs("\\t", out); return;
-    case '\n': fputs("\\n", out); return;
-    case '\r': fputs("\\r", out); return;
+    case '\\': fputs("\\\\", out); return 1;
+    case '\t': fputs("\\t", out); return 1;
+    case '\n': fputs("\\n", out); return 1;
+    case '\r': fputs("\\r", out); return 1;
     default: break;
     }
-    if (cp < 0x20 || cp == 0x7F)
+    if (cp < 0x20 || cp == 0x7F) {
         fprintf(out, "\\x%02X", (unsigned)cp);
-    else if (hidden_code_point(cp))
+        return 1;
+    }
+    if (hidden_code_point(cp) ||
+        (after_escape && in_ranges(cp, combining_ranges, NRANGES(combining_ranges)))) {
         fprintf(out, "\\u{%04X}", (unsigned)cp);
-    else
-        fwrite(seq, 1, len, out);
+        return 1;
+    }
+    fwrite(seq, 1, len, out);
+    return 0;
 }
 
 /* Writes s[0..len) so that every byte is visible and the line stays one
@@ -70,17 +156,34 @@ static void put_code_point(FILE *out, const uint8_t *seq, size_t len, uint32_t c
 static void put_escaped(FILE *out, const uint8_t *s, size_t len)
 {
     size_t i = 0;
+    int after_escape = 1; /* the start of the name */
     while (i < len) {
         uint32_t cp = 0;
         size_t step = dsg_utf8_decode(s, len, i, &cp);
         if (step == 0) {
             fprintf(out, "\\x%02X", s[i]);
             i++;
+            after_escape = 1;
             continue;
         }
-        put_code_point(out, s + i, step, cp);
+        after_escape = put_code_point(out, s + i, step, cp, after_escape);
         i += step;
     }
+}
+
+/* The length of s[0..len) without a UTF-8 sequence cut short at its end
+ * (a name cut at a fixed length may end inside a character; showing the
+ * bytes it kept as \xNN would suggest the name is not UTF-8). */
+static size_t whole_prefix(const uint8_t *s, size_t len)
+{
+    for (size_t back = 1; back <= 3 && back <= len; back++) {
+        uint8_t c = s[len - back];
+        if ((c & 0xC0) == 0x80)
+            continue; /* a continuation byte: look further back */
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        return need > back ? len - back : len;
+    }
+    return len;
 }
 
 static void put_escaped_str(FILE *out, const char *s)
@@ -99,7 +202,9 @@ static const char check_name_help[] =
     "  VERDICT<TAB>NAME<TAB>REASON\n"
     "VERDICT is allowed, forbidden or invalid. NAME is escaped: \\\\ \\t \\n \\r,\n"
     "\\xNN for other control bytes and bytes that are not UTF-8, \\u{XXXX} for\n"
-    "C1, bidirectional, separator and zero-width characters. REASON is the\n"
+    "C1 controls, spaces other than U+0020, invisible (default-ignorable),\n"
+    "bidirectional, separator, private-use and noncharacter code points, and\n"
+    "for a combining mark with nothing visible before it. REASON is the\n"
     "matched extension (.tar.gz), the rule broken (reserved-char at byte 4),\n"
     "or - for an allowed name.\n"
     "\n"
@@ -107,7 +212,9 @@ static const char check_name_help[] =
     "  --add-ext EXT  forbid EXT as well (repeatable, at most 64); no option\n"
     "                 removes any of the 130 baseline extensions\n"
     "  --stdin        read the names from standard input, one per line (a\n"
-    "                 line ends at LF; a CR before it is part of the name)\n"
+    "                 line ends at LF; a CR before it is part of the name).\n"
+    "                 A name over 4096 bytes is shown as its first 4096\n"
+    "                 bytes and ..., with the reason too-long (N bytes)\n"
     "  -0             with --stdin: names end at NUL bytes instead\n"
     "  -h, --help     show this help\n"
     "Options may come before or after the names; names that begin with '-'\n"
@@ -147,8 +254,9 @@ static int add_extension(check_opts *o, const char *text)
     int rc = dsg_ext_set_add(&o->extra, (const uint8_t *)text, strlen(text));
     if (rc == -1)
         return check_usage("bad --add-ext", text,
-                           "an extension is 1 to 15 letters, digits, '-', '_', '+' "
-                           "and inner dots, after an optional leading dot");
+                           "an extension is 1 to 32 printable ASCII characters other "
+                           "than space and / \\ < > : \" | ? *, with single inner "
+                           "dots, after an optional leading dot");
     if (rc != 0)
         return check_usage("too many --add-ext", text, "at most 64 may be added");
     return 0;
@@ -206,15 +314,26 @@ static int check_parse(check_opts *o, int argc, char **argv)
     return 0;
 }
 
-/* Prints the verdict line for one name; returns its verdict. */
-static dsg_name_verdict check_one(const uint8_t *name, size_t len, const dsg_ext_set *extra)
+/* Prints the verdict line for a name of total bytes, of which name[0..len)
+ * are at hand, and returns its verdict. len < total only for a name read
+ * from --stdin that was cut at STDIN_NAME_KEEP bytes: then len is over
+ * DSG_NAME_MAX_BYTES, so the verdict is invalid, too-long, and the line
+ * shows the kept bytes, "..." and the length. */
+static dsg_name_verdict check_one(const uint8_t *name, size_t len, uintmax_t total,
+                                  const dsg_ext_set *extra)
 {
     static const char *const word[] = { "allowed", "forbidden", "invalid" };
     dsg_name_result r;
     dsg_name_verdict v = dsg_name_check(name, len, extra, &r);
+    int cut = total > len;
     fputs(word[v], stdout);
     fputc('\t', stdout);
-    put_escaped(stdout, name, len);
+    if (cut) {
+        put_escaped(stdout, name, whole_prefix(name, len));
+        fputs("...", stdout);
+    } else {
+        put_escaped(stdout, name, len);
+    }
     fputc('\t', stdout);
     if (v == DSG_NAME_FORBIDDEN) {
         fputc('.', stdout);
@@ -224,6 +343,8 @@ static dsg_name_verdict check_one(const uint8_t *name, size_t len, const dsg_ext
         if (r.rule == DSG_NAME_RULE_UTF8 || r.rule == DSG_NAME_RULE_CONTROL ||
             r.rule == DSG_NAME_RULE_RESERVED_CHAR || r.rule == DSG_NAME_RULE_BIDI)
             printf(" at byte %zu", r.offset);
+        else if (cut)
+            printf(" (%ju bytes)", total);
     } else {
         fputc('-', stdout);
     }
@@ -236,25 +357,68 @@ static dsg_name_verdict worse(dsg_name_verdict a, dsg_name_verdict b)
     return a > b ? a : b; /* INVALID > FORBIDDEN > ALLOWED */
 }
 
-/* Names from standard input, each ended by delim (or by the end of input). */
+/* A name read from --stdin keeps at most this many bytes (and is shown
+ * whole up to there); its other bytes are only counted. Reading never
+ * allocates, so no input can make it run out of memory. */
+#define STDIN_NAME_KEEP 4096u
+_Static_assert(STDIN_NAME_KEEP > DSG_NAME_MAX_BYTES,
+               "a cut name must be too long for the policy");
+
+typedef struct stdin_name {
+    uint8_t kept[STDIN_NAME_KEEP];
+    size_t nkept;    /* bytes in kept */
+    uintmax_t total; /* bytes in the name, kept or not */
+} stdin_name;
+
+static void name_append(stdin_name *n, const uint8_t *p, size_t len)
+{
+    size_t room = STDIN_NAME_KEEP - n->nkept;
+    size_t take = len < room ? len : room;
+    memcpy(n->kept + n->nkept, p, take);
+    n->nkept += take;
+    n->total += len;
+}
+
+static dsg_name_verdict name_judge(stdin_name *n, const dsg_ext_set *extra)
+{
+    dsg_name_verdict v = check_one(n->kept, n->nkept, n->total, extra);
+    n->nkept = 0;
+    n->total = 0;
+    return v;
+}
+
+/* Names from standard input, each ended by delim (or by the end of input),
+ * read with read(2) into fixed buffers. Returns 0 only at a clean end of
+ * input, every name judged; EXIT_IOERR, with a message, on a read error. */
 static int check_stream(int delim, const dsg_ext_set *extra, dsg_name_verdict *worst)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    while ((got = getdelim(&line, &cap, delim, stdin)) != -1) {
-        size_t len = (size_t)got;
-        if (len > 0 && line[len - 1] == (char)delim)
-            len--;
-        *worst = worse(*worst, check_one((const uint8_t *)line, len, extra));
+    static uint8_t chunk[65536];
+    static stdin_name name;
+    name.nkept = 0;
+    name.total = 0;
+    for (;;) {
+        ssize_t got = read(STDIN_FILENO, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            fprintf(stderr, CHECK_NAME ": reading standard input: %s\n", strerror(errno));
+            return EXIT_IOERR;
+        }
+        if (got == 0)
+            break;
+        const uint8_t *p = chunk;
+        const uint8_t *end = chunk + got;
+        for (;;) {
+            const uint8_t *stop = memchr(p, delim, (size_t)(end - p));
+            name_append(&name, p, (size_t)((stop != NULL ? stop : end) - p));
+            if (stop == NULL)
+                break;
+            *worst = worse(*worst, name_judge(&name, extra));
+            p = stop + 1;
+        }
     }
-    int failed = ferror(stdin);
-    int err = errno;
-    free(line);
-    if (failed) {
-        fprintf(stderr, CHECK_NAME ": reading standard input: %s\n", strerror(err));
-        return EXIT_IOERR;
-    }
+    if (name.total > 0) /* the last name, without a delimiter */
+        *worst = worse(*worst, name_judge(&name, extra));
     return 0;
 }
 
@@ -290,8 +454,10 @@ static int cmd_check_name(int argc, char **argv)
     }
     if (o.use_stdin)
         rc = check_stream(o.nul ? '\0' : '\n', &o.extra, &worst);
-    for (int i = 0; i < o.nnames; i++)
-        worst = worse(worst, check_one((const uint8_t *)argv[i], strlen(argv[i]), &o.extra));
+    for (int i = 0; i < o.nnames; i++) {
+        size_t len = strlen(argv[i]);
+        worst = worse(worst, check_one((const uint8_t *)argv[i], len, len, &o.extra));
+    }
     rc = finish_stdout(rc);
     return rc != 0 ? rc : verdict_status(worst);
 }

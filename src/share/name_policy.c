@@ -82,26 +82,35 @@ void dsg_ext_set_init(dsg_ext_set *set)
     set->count = 0;
 }
 
+/* A character an operator may use in an extension: printable ASCII that
+ * Windows allows in a name (no space, none of / \ < > : " | ? *). */
 /*@ assigns \nothing;
     ensures \result == 0 || \result == 1;
 */
 static int ext_char_ok(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '+' || c == '.';
+    if (c <= 0x20u || c >= 0x7Fu)
+        return 0;
+    switch (c) {
+    case '/': case '\\': case '<': case '>': case ':':
+    case '"': case '|': case '?': case '*':
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 /*@ assigns \nothing;
-    ensures 'A' <= c <= 'Z' ==> \result == c + 32;
-    ensures !('A' <= c <= 'Z') ==> \result == c;
+    ensures \result == dsg_fold_ascii(c);
 */
 static uint8_t ascii_lower(uint8_t c)
 {
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32u) : c;
 }
 
-/* Parses operator text into *e: one optional leading dot, then 1..15 of
- * [a-z0-9_+-.] (folded), not starting or ending with a dot, no "..". */
+/* Parses operator text into *e: one optional leading dot, then 1..32
+ * characters ext_char_ok accepts (folded), not starting or ending with a
+ * dot, no "..". */
 /*@ requires \valid_read(text + (0 .. len - 1));
     requires \valid(e);
     requires \separated(e, text + (0 .. len - 1));
@@ -293,7 +302,9 @@ static dsg_name_rule code_point_rule(uint32_t cp)
 }
 
 /* One byte standing for a code point in the folded name (see the header). */
-/*@ assigns \nothing; */
+/*@ assigns \nothing;
+    ensures cp < 0x80 ==> \result == dsg_fold_ascii(cp);
+*/
 static uint8_t code_point_fold(uint32_t cp)
 {
     if (cp < 0x80u)
@@ -336,6 +347,9 @@ static dsg_name_verdict reject(dsg_name_result *out, dsg_name_rule rule, size_t 
             \result == DSG_NAME_RULE_BIDI || \result == DSG_NAME_RULE_TOO_LONG;
     ensures \result == DSG_NAME_RULE_NONE ==>
               \forall integer k; 0 <= k < len ==> !dsg_forbidden_ascii(name[k]);
+    ensures \result == DSG_NAME_RULE_NONE && dsg_ascii_name(name, len) ==>
+              out->folded_len == len &&
+              \forall integer k; 0 <= k < len ==> out->folded[k] == dsg_fold_ascii(name[k]);
 */
 static dsg_name_rule scan_name(const uint8_t *name, size_t len, dsg_name_result *out)
 {
@@ -345,6 +359,8 @@ static dsg_name_rule scan_name(const uint8_t *name, size_t len, dsg_name_result 
     /*@ loop invariant 0 <= n <= pos <= len;
         loop invariant units <= 2 * n;
         loop invariant \forall integer k; 0 <= k < pos ==> !dsg_forbidden_ascii(name[k]);
+        loop invariant dsg_ascii_name(name, pos) ==>
+            n == pos && \forall integer k; 0 <= k < n ==> out->folded[k] == dsg_fold_ascii(name[k]);
         loop assigns pos, n, units, out->folded[0 .. DSG_NAME_MAX_BYTES - 1], out->offset;
         loop variant len - pos;
     */
@@ -386,11 +402,13 @@ static int is_dot_name(const uint8_t *name, size_t len)
     assigns \nothing;
     ensures 0 <= \result <= n;
     ensures \result > 0 ==> dsg_name_trimmed(f, \result);
+    ensures \forall integer k; \result <= k < n ==> f[k] == '.' || f[k] == ' ';
 */
 static size_t stripped_len(const uint8_t *f, size_t n)
 {
     size_t m = n;
     /*@ loop invariant 0 <= m <= n;
+        loop invariant \forall integer k; m <= k < n ==> f[k] == '.' || f[k] == ' ';
         loop assigns m;
         loop variant m;
     */
@@ -408,8 +426,10 @@ static int starts3(const uint8_t *f, uint8_t a, uint8_t b, uint8_t c)
     return f[0] == a && f[1] == b && f[2] == c;
 }
 
-/* CON PRN AUX NUL COM1-9 LPT1-9 (and COM¹²³ LPT¹²³), alone or before an
- * extension, trailing spaces of the stem ignored: Windows opens the device. */
+/* CON PRN AUX NUL COM0-9 LPT0-9 (and COM¹²³ LPT¹²³), CONIN$ and CONOUT$,
+ * alone or before an extension, trailing spaces of the stem ignored:
+ * Windows opens the device or the console (Microsoft, "Naming Files, Paths,
+ * and Namespaces"; CreateFile for the console names). */
 /*@ requires \valid_read(f + (0 .. n - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
@@ -433,8 +453,12 @@ static int is_device_name(const uint8_t *f, size_t n)
         return starts3(f, 'c', 'o', 'n') || starts3(f, 'p', 'r', 'n') ||
                starts3(f, 'a', 'u', 'x') || starts3(f, 'n', 'u', 'l');
     if (stem == 4u && (starts3(f, 'c', 'o', 'm') || starts3(f, 'l', 'p', 't')))
-        return (f[3] >= '1' && f[3] <= '9') ||
+        return (f[3] >= '0' && f[3] <= '9') ||
                f[3] == 0xB9u || f[3] == 0xB2u || f[3] == 0xB3u;
+    if (stem == 6u)
+        return starts3(f, 'c', 'o', 'n') && starts3(f + 3, 'i', 'n', '$');
+    if (stem == 7u)
+        return starts3(f, 'c', 'o', 'n') && starts3(f + 3, 'o', 'u', 't') && f[6] == '$';
     return 0;
 }
 

@@ -17,7 +17,7 @@
  * 2 units): no longer name can be within the NTFS limit. */
 #define DSG_NAME_MAX_BYTES 765u
 #define DSG_NAME_MAX_UTF16 255u
-#define DSG_EXT_TEXT_MAX 15u        /* longest extension text, without its dot */
+#define DSG_EXT_TEXT_MAX 32u        /* longest extension text, without its dot */
 #define DSG_EXT_BASELINE_COUNT 130u /* rows of 利用不可拡張子一覧 */
 #define DSG_EXT_EXTRA_MAX 64u       /* extensions an operator may add */
 
@@ -87,10 +87,11 @@ int dsg_ext_set_is_valid(const dsg_ext_set *set);
 */
 void dsg_ext_set_init(dsg_ext_set *set);
 
-/* Adds an operator extension ("foo", ".foo", ".Tar.XZ"): ASCII letters,
- * digits, '-', '_', '+' and inner dots; folded to lowercase.
- * Returns 0 (added, or already present), -1 (malformed text), -2 (set full
- * or malformed). @relation(REQ-SHARE-004) */
+/* Adds an operator extension ("foo", ".foo", ".Tar.XZ", ".settingcontent-ms"):
+ * 1..32 printable ASCII characters other than / \ < > : " | ? * and space,
+ * with single inner dots; folded to lowercase. Entries already in the set are
+ * never changed. Returns 0 (added, or already present), -1 (malformed text),
+ * -2 (set full or malformed). @relation(REQ-SHARE-004) */
 /*@ requires \valid(set);
     requires \valid_read(text + (0 .. len - 1));
     requires \separated(set, text + (0 .. len - 1));
@@ -98,7 +99,9 @@ void dsg_ext_set_init(dsg_ext_set *set);
     ensures \result == 0 || \result == -1 || \result == -2;
     ensures \result == 0 ==> dsg_ext_set_ok(set);
     ensures \result == 0 ==> \old(set->count) <= set->count <= \old(set->count) + 1;
+    ensures \result == 0 ==> dsg_ext_kept{Pre, Post}(set, \old(set->count));
     ensures \result != 0 ==> set->count == \old(set->count);
+    ensures \result != 0 ==> dsg_ext_kept{Pre, Post}(set, DSG_EXT_EXTRA_MAX);
 */
 __attribute__((warn_unused_result))
 int dsg_ext_set_add(dsg_ext_set *set, const uint8_t *text, size_t len);
@@ -150,6 +153,13 @@ dsg_name_verdict dsg_name_judge(const uint8_t *folded, size_t n,
               dsg_ext_in_policy(out->ext, extra) &&
               dsg_ext_matches(&out->folded[0], out->folded_len, out->ext) &&
               dsg_ext_longest(&out->folded[0], out->folded_len, extra, out->ext->len);
+    ensures (\result == DSG_NAME_ALLOWED || \result == DSG_NAME_FORBIDDEN) &&
+            dsg_ascii_name(name, len) ==>
+              out->folded_len <= len &&
+              (\forall integer k; 0 <= k < out->folded_len ==>
+                  out->folded[k] == dsg_fold_ascii(name[k])) &&
+              (\forall integer k; out->folded_len <= k < len ==>
+                  name[k] == '.' || name[k] == ' ');
     ensures \result == DSG_NAME_ALLOWED ==>
               out->rule == DSG_NAME_RULE_NONE && out->ext == \null &&
               dsg_ext_set_ok(extra) &&

@@ -183,16 +183,20 @@ function derive(id,   a, n, i, t, nt, nres, anyfail, st, any, unp, det, tl, fl, 
 	}
 	ts = anyfail ? "fail" : (nt > 0 && nres == nt) ? "pass" : "none"
 
-	# proof_status over the marked functions that appear in proof results.
-	n = split(fns[id], a, ";"); any = 0; unp = 0; det = ""
+	# proof_status over the marked functions. Where verify says proof, every
+	# marked function must have a complete proof result.
+	n = split(fns[id], a, ";"); any = 0; unp = 0; missing = 0; det = ""
 	for (i = 1; i <= n; i++) {
 		if (a[i] in ptotal) {
 			any = 1
 			if (a[i] in pbad) unp = 1
 			det = det (det == "" ? "" : "; ") a[i] " " pdone[a[i]] "/" ptotal[a[i]]
-		} else det = det (det == "" ? "" : "; ") a[i] " (no proof result)"
+		} else {
+			missing = 1
+			det = det (det == "" ? "" : "; ") a[i] " (no proof result)"
+		}
 	}
-	if (unp) ps = "unproved"
+	if (unp || (missing && has(verify[id], "proof"))) ps = "unproved"
 	else if (any) ps = "proved"
 	else ps = has(verify[id], "proof") ? "unproved" : "n/a"
 	rps[id] = ps; rts[id] = ts
