@@ -95,8 +95,13 @@ int dsg_ipc_channel_is_valid(const dsg_ipc_channel *ch)
 
 void dsg_ipc_channel_init(dsg_ipc_channel *ch)
 {
-    dsg_ipc_channel fresh = { DSG_IPC_STATE_HANDSHAKE, { { 0, 0, 0 }, { 0, 0, 0 } } };
-    *ch = fresh;
+    ch->state = DSG_IPC_STATE_HANDSHAKE;
+    ch->stream[DSG_IPC_PEER_MASTER].sending = 0;
+    ch->stream[DSG_IPC_PEER_MASTER].receiving = 0;
+    ch->stream[DSG_IPC_PEER_MASTER].credit = 0;
+    ch->stream[DSG_IPC_PEER_WORKER].sending = 0;
+    ch->stream[DSG_IPC_PEER_WORKER].receiving = 0;
+    ch->stream[DSG_IPC_PEER_WORKER].credit = 0;
 }
 
 /* ---- the decisions ------------------------------------------------------ */
