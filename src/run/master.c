@@ -646,6 +646,15 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
     cfg = s;
     exe = self_exe;
     dsgd_log_init("master", 0);
+#ifdef DSG_TEST_HOOKS
+    /* test builds: a short PING interval and timeout, so liveness is testable */
+    const char *ping = getenv("DSG_TEST_PING_MS");
+    if (ping != NULL && atoi(ping) > 0) {
+        cfg->ping_interval_ms = (uint32_t)atoi(ping);
+        cfg->ping_timeout_ms = (uint32_t)atoi(ping);
+        dsgd_log("test build: PING interval and timeout %u ms", cfg->ping_interval_ms);
+    }
+#endif
     as_root = geteuid() == 0;
     run_uid = geteuid();
     run_gid = getegid();

@@ -13,7 +13,8 @@
  * role, or NULL. @relation(REQ-RUN-033) */
 const char *dsgd_test_hook_for(const char *role);
 
-/* Runs hook in a sandboxed, READY worker. Returns 0 when the hook is known.
+/* Runs hook in a sandboxed, READY worker (no-pong is the worker loop's own).
+ * Returns 0 when the hook is known.
  * @relation(REQ-RUN-033) */
 int dsgd_test_hook_run(const char *hook, dsgd_chan *c, int max_known);
 

@@ -21,6 +21,7 @@
 #include "run/worker.h"
 
 static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
+static int ignore_ping;  /* test hook no-pong only */
 
 static int handle(const dsg_ipc_frame *f, int *ready)
 {
@@ -37,6 +38,8 @@ static int handle(const dsg_ipc_frame *f, int *ready)
         *ready = 1;
         return -1;
     case DSG_IPC_PING:
+        if (ignore_ping)
+            return -1;
         memcpy(p, f->payload, 8);
         if (dsgd_chan_send(&chan, DSG_IPC_PONG, f->request_id, p, 8, &st) != DSGD_CHAN_FRAME) {
             dsgd_log("cannot send PONG (%s)", dsg_ipc_status_token(st));
@@ -95,7 +98,12 @@ static int loop(const char *hook, int max_known)
         if (ready && !hook_done) {
             hook_done = 1;
 #ifdef DSG_TEST_HOOKS
-            (void)dsgd_test_hook_run(hook, &chan, max_known);
+            if (strcmp(hook, "no-pong") == 0) {
+                dsgd_log("test hook no-pong: PINGs go unanswered");
+                ignore_ping = 1;
+            } else if (dsgd_test_hook_run(hook, &chan, max_known) != 0) {
+                return DSGD_EXIT_PROTOCOL;
+            }
 #endif
         }
     }
