@@ -329,6 +329,37 @@ fail_rule:
     return fail(sb, "seccomp", err, n, what, 0);
 }
 
+typedef int (*step_fn)(dsgd_sandbox *, char *, size_t);
+static const struct step {
+    const char *name;
+    step_fn fn;
+} steps[] = {
+    { "rlimits", step_rlimits },
+    { "chroot", step_chroot },
+    { "drop-user", step_drop },
+    { "rlimits", step_nproc },
+    { "no-new-privs", step_nnp },
+    { "landlock", step_landlock },
+    { "sigsys-handler", step_sigsys },
+};
+
+/* Test builds can make any step fail, to show that failing is fatal. */
+static int forced(const dsgd_sandbox *sb, const char *step, char *err, size_t n)
+{
+#ifdef DSG_TEST_HOOKS
+    if (sb->force_fail != NULL && strcmp(sb->force_fail, step) == 0) {
+        snprintf(err, n, "forced by the test hook");
+        return 1;
+    }
+#else
+    (void)sb;
+    (void)step;
+    (void)err;
+    (void)n;
+#endif
+    return 0;
+}
+
 int dsgd_sandbox_apply(dsgd_sandbox *sb, char *err, size_t errsize)
 {
     sb->chrooted = 0;
@@ -343,11 +374,14 @@ int dsgd_sandbox_apply(dsgd_sandbox *sb, char *err, size_t errsize)
             return -1;
         return 0;
     }
-    if (step_rlimits(sb, err, errsize) != 0 || step_chroot(sb, err, errsize) != 0 ||
-        step_drop(sb, err, errsize) != 0 || step_nproc(sb, err, errsize) != 0 ||
-        step_nnp(sb, err, errsize) != 0 || step_landlock(sb, err, errsize) != 0 ||
-        step_sigsys(sb, err, errsize) != 0)
-        return -1;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (forced(sb, steps[i].name, err, errsize)) {
+            sb->failed_step = steps[i].name;
+            return -1;
+        }
+        if (steps[i].fn(sb, err, errsize) != 0)
+            return -1;
+    }
     char ll[32];
     if (sb->landlock_abi > 0)
         snprintf(ll, sizeof ll, "active (ABI %d)", sb->landlock_abi);
@@ -356,5 +390,9 @@ int dsgd_sandbox_apply(dsgd_sandbox *sb, char *err, size_t errsize)
     dsgd_log("sandbox: uid %u gid %u, chroot %s, Landlock %s, loading the %s seccomp filter",
              (unsigned)getuid(), (unsigned)getgid(), sb->chrooted ? sb->roledir : "no", ll,
              sb->role->kind == DSGD_ROLE_STORAGE ? "storage" : "network");
+    if (forced(sb, "seccomp", err, errsize)) {
+        sb->failed_step = "seccomp";
+        return -1;
+    }
     return step_seccomp(sb, err, errsize);
 }

@@ -44,6 +44,9 @@ typedef struct dsgd_sandbox {
     int landlock_abi;        /* > 0: Landlock in force with this ABI; 0: unavailable; -1: not used */
     int max_known;           /* highest syscall number libseccomp knows */
     const char *failed_step; /* the step that failed */
+#ifdef DSG_TEST_HOOKS
+    const char *force_fail;  /* test builds: the step made to fail */
+#endif
 } dsgd_sandbox;
 
 /* Applies every step in order. Returns 0, or -1 with sb->failed_step set and

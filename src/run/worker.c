@@ -153,6 +153,12 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         sb.roledir = roledir;
     }
     dsgd_chan_init(&chan, 3, DSG_IPC_PEER_WORKER);
+#ifdef DSG_TEST_HOOKS
+    if (hook != NULL && strncmp(hook, "fail-", 5) == 0) {
+        sb.force_fail = hook + 5;
+        hook = NULL;
+    }
+#endif
     if (dsgd_sandbox_apply(&sb, err, sizeof err) != 0) {
         dsgd_log("sandbox step %s failed: %s: exiting", sb.failed_step, err);
         return DSGD_EXIT_SANDBOX;
