@@ -195,6 +195,10 @@ static void exec_worker(int sock, int logw, char *const argv[])
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
+    /* Ctrl-C and a hangup on the terminal are for the master, which stops
+     * the workers itself with SHUTDOWN (SIG_IGN survives the exec). */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
     execve(exe, argv, envp);
     static const char msg[] = "exec of the worker binary failed\n";
     ssize_t w = write(2, msg, sizeof msg - 1);
