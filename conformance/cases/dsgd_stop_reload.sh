@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_stop_reload: SIGHUP is logged as a reload and keeps the same worker pids; SIGTERM sends SHUTDOWN to every worker, which exit 0, and the master removes its pidfile and exits 0 with no process left; SIGINT does the same.
+# dsgd_stop_reload: SIGHUP is logged as a reload and keeps the same worker pids; SIGTERM sends SHUTDOWN to every worker, which exit 0, and the master removes its pidfile and exits 0 with no process left; SIGINT does the same; a worker that ignores SHUTDOWN (test hook) is SIGKILLed after the shutdown timeout and the master still exits 0.
 # @relation(REQ-RUN-035)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -44,4 +44,17 @@ got=$?
 [ "$got" -eq 0 ] || fail "dsgd exit $got after SIGINT, want 0"
 for p in $ws; do ! alive "$p" || fail "worker $p left after SIGINT"; done
 [ ! -e "$t/var/dsgd.pid" ] || fail "pidfile left after SIGINT"
+
+# a worker that ignores SHUTDOWN is killed when the timeout (300 ms here) ends
+: >"$t/log"
+DSG_TEST_SHUTDOWN_MS=300 DSG_TEST_HOOK=logd:no-shutdown dsgd_start "$DSGD_TEST"
+wait_log 'logd\[[0-9]+\]: test hook no-shutdown: SHUTDOWN will be ignored'
+wait_log 'master: portal\[[0-9]+\] ready'
+logd=$(worker_pid logd)
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got after SIGTERM with a stuck worker, want 0"
+log_has "master: logd\\[$logd\\] did not stop within 300 ms: SIGKILL" || fail "no SIGKILL line for the stuck logd"
+log_has "master: logd\\[$logd\\] killed by signal 9" || fail "stuck logd not killed"
+! alive "$logd" || fail "stuck logd still running"
+[ ! -e "$t/var/dsgd.pid" ] || fail "pidfile left after a forced stop"
 exit 0

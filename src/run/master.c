@@ -61,25 +61,34 @@ static uint32_t config_gen = 1;
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
+/* Creates path (mode) if missing. A role's directory (owned) is then made
+ * the worker user's with exactly that mode, through a descriptor opened
+ * without following a symlink; the state directory, which the operator may
+ * have chosen, is left as it is when it exists. */
 static int make_dir(const char *path, mode_t mode, int owned)
 {
-    struct stat st;
-    if (mkdir(path, mode) != 0 && errno != EEXIST) {
+    int created = mkdir(path, mode) == 0;
+    int fd;
+    if (!created && errno != EEXIST) {
         dsgd_log("cannot create %s: %s", path, strerror(errno));
         return -1;
     }
-    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        dsgd_log("%s is not a directory", path);
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        dsgd_log("%s is not a directory: %s", path, strerror(errno));
         return -1;
     }
-    if (owned && as_root && chown(path, run_uid, run_gid) != 0) {
+    if (owned && as_root && fchown(fd, run_uid, run_gid) != 0) {
         dsgd_log("cannot chown %s: %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
-    if (chmod(path, mode) != 0) {
+    if ((owned || created) && fchmod(fd, mode) != 0) {
         dsgd_log("cannot chmod %s: %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
+    close(fd);
     return 0;
 }
 
@@ -395,7 +404,11 @@ static void read_chan(worker *w)
         case DSGD_CHAN_AGAIN:
             return;
         case DSGD_CHAN_EOF:
+            /* the worker closed its end: it is exiting, or broken; either
+             * way it is reaped (and, unless stopping, restarted) */
             dsgd_chan_close(&w->chan);
+            if (!stopping && !w->reaping)
+                kill(w->pid, SIGKILL);
             return;
         case DSGD_CHAN_BAD:
             snprintf(why, sizeof why, "bad frame (%s)", dsg_ipc_status_token(st));
@@ -657,6 +670,11 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
         cfg->ping_interval_ms = (uint32_t)atoi(ping);
         cfg->ping_timeout_ms = (uint32_t)atoi(ping);
         dsgd_log("test build: PING interval and timeout %u ms", cfg->ping_interval_ms);
+    }
+    const char *stop = getenv("DSG_TEST_SHUTDOWN_MS");
+    if (stop != NULL && atoi(stop) > 0) {
+        cfg->shutdown_timeout_ms = (uint32_t)atoi(stop);
+        dsgd_log("test build: shutdown timeout %u ms", cfg->shutdown_timeout_ms);
     }
 #endif
     as_root = geteuid() == 0;

@@ -21,7 +21,13 @@
 #include "run/worker.h"
 
 static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
-static int ignore_ping;  /* test hook no-pong only */
+#ifdef DSG_TEST_HOOKS
+static int ignore_ping;      /* test hook no-pong */
+static int ignore_shutdown;  /* test hook no-shutdown */
+#else
+#define ignore_ping 0
+#define ignore_shutdown 0
+#endif
 
 static int handle(const dsg_ipc_frame *f, int *ready)
 {
@@ -49,6 +55,10 @@ static int handle(const dsg_ipc_frame *f, int *ready)
     case DSG_IPC_PONG:
         return -1;
     case DSG_IPC_SHUTDOWN:
+        if (ignore_shutdown) {
+            dsgd_log("test hook no-shutdown: SHUTDOWN ignored");
+            return -1;
+        }
         dsgd_log("SHUTDOWN received: exiting");
         return 0;
     default:
@@ -101,6 +111,9 @@ static int loop(const char *hook, int max_known)
             if (strcmp(hook, "no-pong") == 0) {
                 dsgd_log("test hook no-pong: PINGs go unanswered");
                 ignore_ping = 1;
+            } else if (strcmp(hook, "no-shutdown") == 0) {
+                dsgd_log("test hook no-shutdown: SHUTDOWN will be ignored");
+                ignore_shutdown = 1;
             } else if (dsgd_test_hook_run(hook, &chan, max_known) != 0) {
                 return DSGD_EXIT_PROTOCOL;
             }
