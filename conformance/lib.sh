@@ -62,3 +62,104 @@ check() {
     [ ! -s "$CONFORMANCE_TMP/err" ] ||
         fail "$label: unexpected stderr: $(cat "$CONFORMANCE_TMP/err")"
 }
+
+# --- dsgd cases --------------------------------------------------------------
+#
+#   need_root                fails (never skips) unless running as root: the
+#                            sandbox cases need chroot, setuid and /proc of
+#                            other users' processes (CI runs as root).
+#   need_dsg_user            creates the system user dsg if missing
+#                            (idempotent, safe when two runs race).
+#   dsgd_start BIN ARGS...   starts BIN -d -s $CONFORMANCE_TMP/var ARGS in the
+#                            background, stderr to $CONFORMANCE_TMP/log; sets
+#                            dsgd_pid; kills it and its workers when the case
+#                            exits.
+#   wait_until SECONDS CMD...  polls CMD every 0.05 s until it succeeds; fails
+#                            the case with the log shown after SECONDS.
+#   log_has PATTERN          the dsgd log has a line matching the ERE PATTERN.
+#   wait_log PATTERN [SECONDS]  wait_until log_has PATTERN (default 5 s).
+#   worker_pid ROLE          the pid of ROLE's latest start in the log.
+#   alive PID                PID exists and is not a zombie.
+#   dsgd_stop                SIGTERM, then waits (10 s at most) for the
+#                            master; sets got to its exit status.
+#   descendants PID          PID's children (one level: the workers).
+
+need_root() {
+    [ "$(id -u)" -eq 0 ] || fail "this case must run as root (chroot, setuid, other users' /proc); it does not skip"
+}
+
+need_dsg_user() {
+    id -u dsg >/dev/null 2>&1 ||
+        useradd --system --no-create-home --shell /usr/sbin/nologin dsg >/dev/null 2>&1 ||
+        id -u dsg >/dev/null 2>&1 || fail "cannot create the user dsg"
+}
+
+dsgd_cleanup() {
+    if [ -n "${dsgd_pid:-}" ]; then
+        for c in $(descendants "$dsgd_pid"); do kill -9 "$c" 2>/dev/null; done
+        kill -9 "$dsgd_pid" 2>/dev/null
+    fi
+    return 0
+}
+
+dsgd_start() {
+    bin=$1
+    shift
+    "$bin" -d -s "${CONFORMANCE_TMP:?}/var" "$@" 2>>"$CONFORMANCE_TMP/log" &
+    dsgd_pid=$!
+    trap 'dsgd_cleanup' EXIT
+}
+
+wait_until() {
+    secs=$1
+    shift
+    tries=$((secs * 20))
+    while ! "$@"; do
+        tries=$((tries - 1))
+        if [ "$tries" -le 0 ]; then
+            printf -- '--- dsgd log:\n' >&2
+            cat "${CONFORMANCE_TMP:?}/log" >&2 2>/dev/null
+            fail "timed out after ${secs}s waiting for: $*"
+        fi
+        sleep 0.05
+    done
+}
+
+log_has() {
+    grep -Eq -- "$1" "${CONFORMANCE_TMP:?}/log" 2>/dev/null
+}
+
+wait_log() {
+    wait_until "${2:-5}" log_has "$1"
+}
+
+worker_pid() {
+    sed -n "s/.* master: $1\\[\\([0-9]*\\)\\] started.*/\\1/p" "${CONFORMANCE_TMP:?}/log" | tail -n 1
+}
+
+alive() {
+    [ -n "$1" ] && [ -r "/proc/$1/status" ] &&
+        ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+descendants() {
+    if command -v pgrep >/dev/null 2>&1; then
+        pgrep -P "$1"
+        return 0
+    fi
+    for s in /proc/[0-9]*/stat; do
+        # field 4 is the parent pid; the command name (field 2) has no spaces here
+        awk -v p="$1" '$4 == p { print $1 }' "$s" 2>/dev/null
+    done
+}
+
+not_alive() {
+    ! alive "$1"
+}
+
+dsgd_stop() {
+    kill -TERM "$dsgd_pid" 2>/dev/null || fail "dsgd (pid $dsgd_pid) is not running"
+    wait_until 10 not_alive "$dsgd_pid"
+    wait "$dsgd_pid"
+    got=$?
+}

@@ -4,6 +4,10 @@
 # Every conformance/cases/*.sh runs, in C-locale sorted order, under sh with
 #   DSGCTL           absolute path of the dsgctl under test
 #                    ($DSGCTL, default build/bin/dsgctl in the source tree)
+#   DSGD             absolute path of the release dsgd under test
+#                    ($DSGD, default build/bin/dsgd): sandbox tests use it
+#   DSGD_TEST        absolute path of the dsgd built with -DDSG_TEST_HOOKS
+#                    ($DSGD_TEST, default build/test/dsgd): hook tests only
 #   CONFORMANCE_TMP  a fresh, empty directory of its own (removed afterwards)
 #   CONFORMANCE_LIB  absolute path of conformance/lib.sh, the helpers a case
 #                    sources (fail, line, run, check; see that file)
@@ -24,13 +28,17 @@ root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 build=$root/build
 case_timeout=${CONFORMANCE_TIMEOUT:-120}
 
-dsgctl=${DSGCTL:-$root/build/bin/dsgctl}
-case $dsgctl in
-/*) ;;
-*) dsgctl=$(pwd)/$dsgctl ;;
-esac
-DSGCTL=$dsgctl
-export DSGCTL
+# abs PATH: PATH made absolute (cases run in their own directory)
+abs() {
+    case $1 in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s/%s\n' "$(pwd)" "$1" ;;
+    esac
+}
+DSGCTL=$(abs "${DSGCTL:-$root/build/bin/dsgctl}")
+DSGD=$(abs "${DSGD:-$root/build/bin/dsgd}")
+DSGD_TEST=$(abs "${DSGD_TEST:-$root/build/test/dsgd}")
+export DSGCTL DSGD DSGD_TEST
 CONFORMANCE_LIB=$root/conformance/lib.sh
 export CONFORMANCE_LIB
 
@@ -85,6 +93,8 @@ diagnostic() {
 {
     printf 'TAP version 13\n1..%s\n' "$#"
     [ -x "$DSGCTL" ] || printf '# DSGCTL=%s is not an executable file\n' "$DSGCTL"
+    [ -x "$DSGD" ] || printf '# DSGD=%s is not an executable file\n' "$DSGD"
+    [ -x "$DSGD_TEST" ] || printf '# DSGD_TEST=%s is not an executable file\n' "$DSGD_TEST"
 } >"$tap_new"
 : >"$tsv_new"
 

@@ -1,0 +1,754 @@
+/*
+ * The dsgd master (DESIGN principle 4, OpenSSH/OpenBSD privsep): it creates
+ * the state directories, takes the pidfile, and starts one worker per role
+ * by fork + re-exec of its own binary with the IPC socket on fd 3. It reads
+ * only IPC frames (through dsg_ipc_decode) and the workers' log lines; it
+ * parses nothing from the network.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run/backoff.h"
+#include "run/channel.h"
+#include "run/log.h"
+#include "run/master.h"
+#include "run/roles.h"
+#include "run/sandbox.h"
+#include "run/test_hooks.h"
+
+typedef struct worker {
+    const dsgd_role *role;
+    pid_t pid;                  /* 0: not running */
+    dsgd_chan chan;
+    int logfd;                  /* read end of the worker's stderr pipe */
+    char logbuf[512];
+    size_t loglen;
+    int ready;                  /* HELLO answered with WELCOME */
+    unsigned starts;
+    uint64_t started_ms;
+    uint32_t last_delay_ms;     /* delay of the pending or last restart; 0: none yet */
+    uint64_t restart_at;        /* 0: no restart pending */
+    uint64_t next_ping;
+    uint64_t ping_sent;         /* 0: no PING outstanding */
+    uint8_t ping_nonce[8];
+    uint32_t ping_id;
+    int reaping;                /* exited: its pid must not be signalled */
+} worker;
+
+static worker workers[DSGD_ROLE_COUNT];
+static dsgd_settings *cfg;
+static const char *exe;
+static uid_t run_uid;
+static gid_t run_gid;
+static int as_root;
+static int stopping;
+static uint64_t stop_deadline;
+static int stop_killed;
+static uint32_t config_gen = 1;
+
+/* ---- state directories, user, pidfile --------------------------------- */
+
+/* Creates path (mode) if missing. A role's directory (owned) is then made
+ * the worker user's with exactly that mode, through a descriptor opened
+ * without following a symlink; the state directory, which the operator may
+ * have chosen, is left as it is when it exists. */
+static int make_dir(const char *path, mode_t mode, int owned)
+{
+    int created = mkdir(path, mode) == 0;
+    int fd;
+    if (!created && errno != EEXIST) {
+        dsgd_log("cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        dsgd_log("%s is not a directory: %s", path, strerror(errno));
+        return -1;
+    }
+    if (owned && as_root && fchown(fd, run_uid, run_gid) != 0) {
+        dsgd_log("cannot chown %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if ((owned || created) && fchmod(fd, mode) != 0) {
+        dsgd_log("cannot chmod %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int prepare_dirs(void)
+{
+    char path[DSGD_PATH_MAX + 64];
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        if (dsgd_roles[i].kind != DSGD_ROLE_STORAGE)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", cfg->statedir, dsgd_roles[i].name);
+        if (make_dir(path, 0700, 1) != 0)
+            return -1;
+        dsgd_log("state of %s: %s (mode 0700, uid %u)", dsgd_roles[i].name, path,
+                 (unsigned)run_uid);
+    }
+    return 0;
+}
+
+static long read_pid(int fd)
+{
+    char buf[32];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    char *end;
+    long pid;
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    pid = strtol(buf, &end, 10);
+    if (end == buf || pid <= 0)
+        return 0;
+    return pid;
+}
+
+/* The pidfile is created with O_EXCL and held with flock for the master's
+ * life: a second instance finds it locked and refuses; an unlocked one left
+ * by a dead master is stale and replaced. */
+static int pidfile_take(void)
+{
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int fd = open(cfg->pidfile, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd >= 0) {
+            if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+                dsgd_log("cannot lock %s: %s", cfg->pidfile, strerror(errno));
+                close(fd);
+                return -1;
+            }
+            return fd;
+        }
+        if (errno != EEXIST) {
+            dsgd_log("cannot create pidfile %s: %s", cfg->pidfile, strerror(errno));
+            return -1;
+        }
+        int old = open(cfg->pidfile, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (old < 0) {
+            if (errno == ENOENT)
+                continue;
+            dsgd_log("cannot open pidfile %s: %s", cfg->pidfile, strerror(errno));
+            return -1;
+        }
+        long pid = read_pid(old);
+        if (flock(old, LOCK_SH | LOCK_NB) != 0 || pid == 0) {
+            /* locked, or still empty: an instance holds it or is starting */
+            dsgd_log("dsgd is already running (pid %ld, pidfile %s): refusing to start",
+                     pid, cfg->pidfile);
+            close(old);
+            return -1;
+        }
+        dsgd_log("removing stale pidfile %s (pid %ld is not running)", cfg->pidfile, pid);
+        if (unlink(cfg->pidfile) != 0 && errno != ENOENT) {
+            dsgd_log("cannot remove stale pidfile %s: %s", cfg->pidfile, strerror(errno));
+            close(old);
+            return -1;
+        }
+        close(old);
+    }
+    dsgd_log("cannot take pidfile %s", cfg->pidfile);
+    return -1;
+}
+
+static int pidfile_write(int fd)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)n, 0) != n) {
+        dsgd_log("cannot write pidfile %s: %s", cfg->pidfile, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- starting workers ---------------------------------------------------- */
+
+static void set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only. */
+static void exec_worker(int sock, int logw, char *const argv[])
+{
+    static char *const envp[] = { NULL };
+    sigset_t none;
+    int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
+    int l = fcntl(logw, F_DUPFD_CLOEXEC, 10);
+    int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+    if (s < 0 || l < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
+        dup2(l, 2) < 0 || dup2(s, 3) < 0)
+        _exit(127);
+    closefrom(4);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    /* Ctrl-C and a hangup on the terminal are for the master, which stops
+     * the workers itself with SHUTDOWN (SIG_IGN survives the exec). */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    execve(exe, argv, envp);
+    static const char msg[] = "exec of the worker binary failed\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    _exit(127);
+}
+
+static void start_worker(worker *w)
+{
+    char *argv[10];
+    int sv[2], lp[2], a = 0;
+    pid_t pid;
+
+    argv[a++] = (char *)exe;
+    argv[a++] = (char *)"--worker";
+    argv[a++] = (char *)w->role->name;
+    argv[a++] = (char *)"-s";
+    argv[a++] = cfg->statedir;
+    argv[a++] = (char *)"-u";
+    argv[a++] = cfg->user;
+#ifdef DSG_TEST_HOOKS
+    /* the first start only, so that the restarted worker stays up */
+    const char *hook = dsgd_test_hook_for(w->role->name);
+    if (hook != NULL && w->starts == 0) {
+        argv[a++] = (char *)"-T";
+        argv[a++] = (char *)hook;
+    }
+#endif
+    argv[a] = NULL;
+
+    w->restart_at = 0;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+        pipe2(lp, O_CLOEXEC) != 0) {
+        dsgd_log("%s: cannot create its channel: %s", w->role->name, strerror(errno));
+        w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
+        return;
+    }
+    pid = fork();
+    if (pid < 0) {
+        dsgd_log("%s: fork: %s", w->role->name, strerror(errno));
+        close(sv[0]); close(sv[1]); close(lp[0]); close(lp[1]);
+        w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
+        return;
+    }
+    if (pid == 0)
+        exec_worker(sv[1], lp[1], argv);
+    close(sv[1]);
+    close(lp[1]);
+    set_nonblock(sv[0]);
+    set_nonblock(lp[0]);
+    dsgd_chan_init(&w->chan, sv[0], DSG_IPC_PEER_MASTER);
+    w->logfd = lp[0];
+    w->loglen = 0;
+    w->pid = pid;
+    w->ready = 0;
+    w->started_ms = dsgd_now_ms();
+    w->ping_sent = 0;
+    w->next_ping = w->started_ms + cfg->ping_interval_ms;
+    if (w->starts == 0)
+        dsgd_log("%s[%d] started", w->role->name, (int)pid);
+    else
+        dsgd_log("%s[%d] started (restart %u, restarted after %u ms)", w->role->name,
+                 (int)pid, w->starts, w->last_delay_ms);
+    w->starts++;
+}
+
+/* ---- worker I/O ------------------------------------------------------------ */
+
+static void relay_line(worker *w, const char *p, size_t n)
+{
+    char clean[sizeof w->logbuf + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < sizeof clean - 1; i++)
+        clean[k++] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
+    clean[k] = '\0';
+    dsgd_log("%s[%d]: %s", w->role->name, (int)w->pid, clean);
+}
+
+/* Reads what the log pipe holds; returns 1 at EOF. */
+static int read_log(worker *w)
+{
+    if (w->logfd < 0)
+        return 1;
+    ssize_t r = read(w->logfd, w->logbuf + w->loglen, sizeof w->logbuf - w->loglen);
+    if (r < 0)
+        return errno == EAGAIN || errno == EINTR ? 0 : 1;
+    if (r == 0) {
+        if (w->loglen > 0)
+            relay_line(w, w->logbuf, w->loglen);
+        w->loglen = 0;
+        close(w->logfd);
+        w->logfd = -1;
+        return 1;
+    }
+    w->loglen += (size_t)r;
+    size_t start = 0;
+    for (size_t i = 0; i < w->loglen; i++) {
+        if (w->logbuf[i] == '\n') {
+            relay_line(w, w->logbuf + start, i - start);
+            start = i + 1;
+        }
+    }
+    if (start == 0 && w->loglen == sizeof w->logbuf) {
+        relay_line(w, w->logbuf, w->loglen);   /* an over-long line is cut */
+        start = w->loglen;
+    }
+    memmove(w->logbuf, w->logbuf + start, w->loglen - start);
+    w->loglen -= start;
+    return 0;
+}
+
+/* Closes the channel after a bad frame (REQ-RUN-007): the worker is killed
+ * and restarted once reaped. */
+static void drop_worker(worker *w, const char *why)
+{
+    dsgd_log("%s[%d]: %s: closing its channel and restarting it", w->role->name,
+             (int)w->pid, why);
+    dsgd_chan_close(&w->chan);
+    if (w->pid > 0 && !w->reaping)
+        kill(w->pid, SIGKILL);
+}
+
+static void on_frame(worker *w, const dsg_ipc_frame *f)
+{
+    dsg_ipc_status st;
+    char name[64];
+    uint8_t p[8];
+
+    switch (f->type) {
+    case DSG_IPC_HELLO: {
+        uint32_t version = dsg_ipc_get_u32(f->payload);
+        uint32_t role = dsg_ipc_get_u32(f->payload + 4);
+        if (version != DSG_IPC_VERSION || role != w->role->id) {
+            snprintf(name, sizeof name, "HELLO with version %u role %u", version, role);
+            if (dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME) {
+                /* dropped below either way */
+            }
+            drop_worker(w, name);
+            return;
+        }
+        dsg_ipc_put_u32(p, DSG_IPC_VERSION);
+        dsg_ipc_put_u32(p + 4, config_gen);
+        if (dsgd_chan_send(&w->chan, DSG_IPC_WELCOME, f->request_id, p, 8, &st) != DSGD_CHAN_FRAME) {
+            drop_worker(w, "cannot send WELCOME");
+            return;
+        }
+        w->ready = 1;
+        dsgd_log("%s[%d] ready (HELLO version %u)", w->role->name, (int)w->pid, version);
+        return;
+    }
+    case DSG_IPC_PONG:
+        if (w->ping_sent == 0 || f->request_id != w->ping_id ||
+            memcmp(f->payload, w->ping_nonce, 8) != 0) {
+            drop_worker(w, "PONG that answers no PING");
+            return;
+        }
+        w->ping_sent = 0;
+        return;
+    case DSG_IPC_PING:
+        memcpy(p, f->payload, 8);
+        if (dsgd_chan_send(&w->chan, DSG_IPC_PONG, f->request_id, p, 8, &st) != DSGD_CHAN_FRAME)
+            drop_worker(w, "cannot send PONG");
+        return;
+    case DSG_IPC_SECCOMP_KILL: {
+        uint32_t nr = dsg_ipc_get_u32(f->payload);
+        uint32_t arch = dsg_ipc_get_u32(f->payload + 4);
+        dsgd_sandbox_syscall_name(nr, arch, name, sizeof name);
+        dsgd_log("%s[%d] killed by seccomp: %s (syscall %u, arch 0x%08x)", w->role->name,
+                 (int)w->pid, name, nr, arch);
+        return;
+    }
+    default:
+        snprintf(name, sizeof name, "unexpected frame type %u", (unsigned)f->type);
+        drop_worker(w, name);
+        return;
+    }
+}
+
+/* Reads once from the channel and handles every complete frame. */
+static void read_chan(worker *w)
+{
+    dsg_ipc_frame f;
+    dsg_ipc_status st;
+    int rd = 1;
+    char why[80];
+
+    while (w->chan.fd >= 0) {
+        dsgd_chan_rc rc = dsgd_chan_next(&w->chan, rd, &f, &st);
+        rd = 0;
+        switch (rc) {
+        case DSGD_CHAN_FRAME:
+            on_frame(w, &f);
+            continue;
+        case DSGD_CHAN_AGAIN:
+            return;
+        case DSGD_CHAN_EOF:
+            /* the worker closed its end: it is exiting, or broken; either
+             * way it is reaped (and, unless stopping, restarted) */
+            dsgd_chan_close(&w->chan);
+            if (!stopping && !w->reaping)
+                kill(w->pid, SIGKILL);
+            return;
+        case DSGD_CHAN_BAD:
+            snprintf(why, sizeof why, "bad frame (%s)", dsg_ipc_status_token(st));
+            drop_worker(w, why);
+            return;
+        case DSGD_CHAN_IO:
+        default:
+            dsgd_chan_close(&w->chan);
+            return;
+        }
+    }
+}
+
+/* ---- supervision -------------------------------------------------------- */
+
+static worker *find_pid(pid_t pid)
+{
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (workers[i].pid == pid)
+            return &workers[i];
+    return NULL;
+}
+
+static void reaped(worker *w, int status)
+{
+    uint64_t now = dsgd_now_ms();
+    /* what it wrote before dying: its SECCOMP_KILL report and last log lines */
+    w->reaping = 1;
+    for (int i = 0; i < 64 && w->chan.fd >= 0; i++)
+        read_chan(w);
+    for (int i = 0; i < 64 && read_log(w) == 0; i++)
+        ;
+    if (WIFEXITED(status))
+        dsgd_log("%s[%d] exited with status %d", w->role->name, (int)w->pid,
+                 WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        dsgd_log("%s[%d] killed by signal %d (SIG%s)", w->role->name, (int)w->pid,
+                 WTERMSIG(status), sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+    dsgd_chan_close(&w->chan);
+    if (w->logfd >= 0)
+        close(w->logfd);
+    w->logfd = -1;
+    w->pid = 0;
+    w->ready = 0;
+    w->reaping = 0;
+    if (stopping)
+        return;
+    w->last_delay_ms = dsgd_backoff_next(w->last_delay_ms, now - w->started_ms,
+                                         cfg->restart_delay_ms, cfg->restart_delay_max_ms,
+                                         cfg->restart_reset_ms);
+    w->restart_at = now + w->last_delay_ms;
+    dsgd_log("%s: restarting in %u ms (backoff)", w->role->name, w->last_delay_ms);
+}
+
+static void reap(void)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        worker *w = find_pid(pid);
+        if (w != NULL)
+            reaped(w, status);
+    }
+}
+
+static void begin_stop(int sig)
+{
+    dsg_ipc_status st;
+    if (stopping)
+        return;
+    stopping = 1;
+    stop_deadline = dsgd_now_ms() + cfg->shutdown_timeout_ms;
+    dsgd_log("SIG%s received: stopping every worker (timeout %u ms)", sigabbrev_np(sig),
+             cfg->shutdown_timeout_ms);
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        worker *w = &workers[i];
+        w->restart_at = 0;
+        if (w->pid == 0)
+            continue;
+        if (w->chan.fd < 0 ||
+            dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME)
+            kill(w->pid, SIGTERM);
+    }
+}
+
+static void reload(void)
+{
+    /* No configuration file yet (a parser is being written separately): the
+     * settings are the embedded defaults and the command line, re-read as is. */
+    config_gen++;
+    dsgd_log("SIGHUP received: reload: settings re-read (embedded defaults and command "
+             "line; no configuration file yet), generation %u; workers keep running",
+             config_gen);
+}
+
+static void timers(uint64_t now)
+{
+    dsg_ipc_status st;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        worker *w = &workers[i];
+        if (!stopping && w->pid == 0 && w->restart_at != 0 && now >= w->restart_at)
+            start_worker(w);
+        if (w->pid == 0 || !w->ready || w->chan.fd < 0 || stopping)
+            continue;
+        if (w->ping_sent != 0 && now - w->ping_sent >= cfg->ping_timeout_ms) {
+            drop_worker(w, "no PONG within the ping timeout");
+            continue;
+        }
+        if (w->ping_sent == 0 && now >= w->next_ping) {
+            w->ping_id++;
+            for (int k = 0; k < 8; k++)
+                w->ping_nonce[k] = (uint8_t)(now >> (k * 8)) ^ (uint8_t)w->ping_id;
+            if (dsgd_chan_send(&w->chan, DSG_IPC_PING, w->ping_id, w->ping_nonce, 8, &st)
+                != DSGD_CHAN_FRAME) {
+                drop_worker(w, "cannot send PING");
+                continue;
+            }
+            w->ping_sent = now;
+            w->next_ping = now + cfg->ping_interval_ms;
+        }
+    }
+    if (stopping && !stop_killed && now >= stop_deadline) {
+        stop_killed = 1;
+        for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+            if (workers[i].pid > 0) {
+                dsgd_log("%s[%d] did not stop within %u ms: SIGKILL", workers[i].role->name,
+                         (int)workers[i].pid, cfg->shutdown_timeout_ms);
+                kill(workers[i].pid, SIGKILL);
+            }
+    }
+}
+
+static int poll_timeout(uint64_t now)
+{
+    uint64_t next = UINT64_MAX;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        worker *w = &workers[i];
+        if (w->pid == 0 && w->restart_at != 0 && w->restart_at < next)
+            next = w->restart_at;
+        if (w->pid != 0 && w->ready) {
+            uint64_t t = w->ping_sent ? w->ping_sent + cfg->ping_timeout_ms : w->next_ping;
+            if (t < next)
+                next = t;
+        }
+    }
+    if (stopping && !stop_killed && stop_deadline < next)
+        next = stop_deadline;
+    if (next == UINT64_MAX)
+        return -1;
+    return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
+}
+
+static int all_stopped(void)
+{
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (workers[i].pid != 0)
+            return 0;
+    return 1;
+}
+
+static int run_loop(int sfd)
+{
+    for (;;) {
+        struct pollfd pf[1 + 2 * DSGD_ROLE_COUNT];
+        worker *who[1 + 2 * DSGD_ROLE_COUNT];
+        int kind[1 + 2 * DSGD_ROLE_COUNT];
+        nfds_t n = 0;
+
+        if (stopping && all_stopped())
+            return 0;
+        pf[n].fd = sfd; pf[n].events = POLLIN; who[n] = NULL; kind[n] = 0; n++;
+        for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+            worker *w = &workers[i];
+            if (w->pid == 0)
+                continue;
+            if (w->chan.fd >= 0) {
+                pf[n].fd = w->chan.fd; pf[n].events = POLLIN; who[n] = w; kind[n] = 1; n++;
+            }
+            if (w->logfd >= 0) {
+                pf[n].fd = w->logfd; pf[n].events = POLLIN; who[n] = w; kind[n] = 2; n++;
+            }
+        }
+        if (poll(pf, n, poll_timeout(dsgd_now_ms())) < 0 && errno != EINTR) {
+            dsgd_log("poll: %s", strerror(errno));
+            return 1;
+        }
+        for (nfds_t i = 1; i < n; i++) {
+            if (pf[i].revents == 0 || who[i]->pid == 0)
+                continue;
+            if (kind[i] == 1 && who[i]->chan.fd == pf[i].fd)
+                read_chan(who[i]);
+            else if (kind[i] == 2 && who[i]->logfd == pf[i].fd)
+                (void)read_log(who[i]);
+        }
+        if (pf[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+                if (si.ssi_signo == SIGCHLD)
+                    reap();
+                else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+                    begin_stop((int)si.ssi_signo);
+                else if (si.ssi_signo == SIGHUP)
+                    reload();
+            }
+        }
+        timers(dsgd_now_ms());
+    }
+}
+
+/* ---- start and stop ----------------------------------------------------- */
+
+static int daemonize(void)
+{
+    char path[DSGD_PATH_MAX + 16];
+    int logfd, nul;
+    pid_t pid;
+
+    snprintf(path, sizeof path, "%s/dsgd.log", cfg->statedir);
+    logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
+    nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (logfd < 0 || nul < 0) {
+        dsgd_log("cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    dsgd_log("daemonizing; log: %s", path);
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    if (setsid() < 0)
+        return -1;
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(logfd, 2) < 0)
+        return -1;
+    close(nul);
+    close(logfd);
+    dsgd_log_init("master", 0);
+    return 0;
+}
+
+int dsgd_master_main(dsgd_settings *s, const char *self_exe)
+{
+    char abs[DSGD_PATH_MAX];
+    sigset_t set;
+    int pidfd, sfd, rc;
+
+    cfg = s;
+    exe = self_exe;
+    dsgd_log_init("master", 0);
+#ifdef DSG_TEST_HOOKS
+    /* test builds: a short PING interval and timeout, so liveness is testable */
+    const char *ping = getenv("DSG_TEST_PING_MS");
+    if (ping != NULL && atoi(ping) > 0) {
+        cfg->ping_interval_ms = (uint32_t)atoi(ping);
+        cfg->ping_timeout_ms = (uint32_t)atoi(ping);
+        dsgd_log("test build: PING interval and timeout %u ms", cfg->ping_interval_ms);
+    }
+    const char *stop = getenv("DSG_TEST_SHUTDOWN_MS");
+    if (stop != NULL && atoi(stop) > 0) {
+        cfg->shutdown_timeout_ms = (uint32_t)atoi(stop);
+        dsgd_log("test build: shutdown timeout %u ms", cfg->shutdown_timeout_ms);
+    }
+#endif
+    as_root = geteuid() == 0;
+    run_uid = geteuid();
+    run_gid = getegid();
+    if (as_root) {
+        struct passwd *pw = getpwnam(cfg->user);
+        if (pw == NULL) {
+            dsgd_log("user '%s' does not exist: workers never run as root, so dsgd needs it. "
+                     "Create it (as root: useradd --system --no-create-home --shell "
+                     "/usr/sbin/nologin %s; `make run` and `make install` do this); "
+                     "dsgd never creates users", cfg->user, cfg->user);
+            return 1;
+        }
+        if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+            dsgd_log("user '%s' has uid or gid 0: workers never run as root", cfg->user);
+            return 1;
+        }
+        run_uid = pw->pw_uid;
+        run_gid = pw->pw_gid;
+    }
+    if (make_dir(cfg->statedir, 0755, 0) != 0)
+        return 1;
+    if (realpath(cfg->statedir, abs) == NULL || strlen(abs) >= sizeof cfg->statedir) {
+        dsgd_log("cannot resolve %s: %s", cfg->statedir, strerror(errno));
+        return 1;
+    }
+    memcpy(cfg->statedir, abs, strlen(abs) + 1);
+    if (cfg->pidfile[0] == '\0') {
+        int n = snprintf(cfg->pidfile, sizeof cfg->pidfile, "%s/dsgd.pid", cfg->statedir);
+        if (n < 0 || (size_t)n >= sizeof cfg->pidfile) {
+            dsgd_log("state directory path too long: %s", cfg->statedir);
+            return 1;
+        }
+    }
+    if (prepare_dirs() != 0)
+        return 1;
+    pidfd = pidfile_take();
+    if (pidfd < 0)
+        return 1;
+    if (!cfg->foreground && daemonize() != 0) {
+        dsgd_log("cannot daemonize: %s", strerror(errno));
+        unlink(cfg->pidfile);
+        return 1;
+    }
+    if (pidfile_write(pidfd) != 0) {
+        unlink(cfg->pidfile);
+        return 1;
+    }
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGCHLD);
+    signal(SIGPIPE, SIG_IGN);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+        (sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+        dsgd_log("signalfd: %s", strerror(errno));
+        unlink(cfg->pidfile);
+        return 1;
+    }
+    dsgd_log("dsgd %s started: state %s, pidfile %s, workers as %s (uid %u)%s",
+             "0.1.0", cfg->statedir, cfg->pidfile, as_root ? cfg->user : "the invoking user",
+             (unsigned)run_uid, DSGD_SANITIZED ? "; SANITIZER BUILD: WORKER SANDBOX OFF" : "");
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        workers[i].role = &dsgd_roles[i];
+        workers[i].logfd = -1;
+        workers[i].chan.fd = -1;
+        start_worker(&workers[i]);
+    }
+    rc = run_loop(sfd);
+    if (unlink(cfg->pidfile) != 0)
+        dsgd_log("cannot remove pidfile %s: %s", cfg->pidfile, strerror(errno));
+    close(pidfd);
+    dsgd_log("stopped");
+    return rc;
+}

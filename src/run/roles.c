@@ -1,0 +1,17 @@
+/* The roles table: portal (network-facing), logd (storage). */
+#include <string.h>
+
+#include "run/roles.h"
+
+const dsgd_role dsgd_roles[DSGD_ROLE_COUNT] = {
+    { "portal", 1u, DSGD_ROLE_NETWORK },
+    { "logd", 2u, DSGD_ROLE_STORAGE },
+};
+
+const dsgd_role *dsgd_role_find(const char *name)
+{
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (strcmp(dsgd_roles[i].name, name) == 0)
+            return &dsgd_roles[i];
+    return NULL;
+}

@@ -1,0 +1,29 @@
+/*
+ * dsgd settings: one small struct with embedded defaults. A configuration
+ * file parser (written separately) will fill it later; today the defaults
+ * and the command line are the only sources.
+ */
+#ifndef DSGD_SETTINGS_H
+#define DSGD_SETTINGS_H
+
+#include <stdint.h>
+
+#define DSGD_PATH_MAX 4096
+
+typedef struct dsgd_settings {
+    char statedir[DSGD_PATH_MAX];   /* -s; default ./var (absolute after start) */
+    char pidfile[DSGD_PATH_MAX];    /* -p; default <statedir>/dsgd.pid */
+    char user[64];                  /* -u; default dsg: the workers' user */
+    int foreground;                 /* -d: stay in the foreground, log to stderr */
+    uint32_t restart_delay_ms;      /* dsgd.restart_delay: 100 ms (systemd RestartSec) */
+    uint32_t restart_delay_max_ms;  /* dsgd.restart_delay_max: 60 s */
+    uint32_t restart_reset_ms;      /* dsgd.restart_reset: up this long resets the delay, 60 s */
+    uint32_t shutdown_timeout_ms;   /* dsgd.shutdown_timeout: 90 s (systemd DefaultTimeoutStopSec) */
+    uint32_t ping_interval_ms;      /* dsgd.ping_interval: 10 s */
+    uint32_t ping_timeout_ms;       /* dsgd.ping_timeout: 10 s after a PING */
+} dsgd_settings;
+
+/* Fills *s with the embedded defaults. @relation(REQ-RUN-030) */
+void dsgd_settings_defaults(dsgd_settings *s);
+
+#endif

@@ -1,0 +1,76 @@
+/* Test hooks (DSG_TEST_HOOKS builds only): see test_hooks.h. */
+#ifdef DSG_TEST_HOOKS
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "run/log.h"
+#include "run/test_hooks.h"
+
+const char *dsgd_test_hook_for(const char *role)
+{
+    const char *v = getenv("DSG_TEST_HOOK");
+    size_t n = strlen(role);
+    if (v == NULL || strncmp(v, role, n) != 0 || v[n] != ':' || v[n + 1] == '\0')
+        return NULL;
+    return v + n + 1;
+}
+
+static void syscall_result(const char *hook, long r)
+{
+    if (r < 0)
+        dsgd_log("test hook %s: failed: %s", hook, strerror(errno));
+    else
+        dsgd_log("test hook %s: succeeded (%ld)", hook, r);
+}
+
+int dsgd_test_hook_run(const char *hook, dsgd_chan *c, int max_known)
+{
+    dsgd_log("test hook %s: running", hook);
+    if (strcmp(hook, "openat") == 0) {
+        syscall_result(hook, syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY));
+    } else if (strcmp(hook, "socket") == 0) {
+        syscall_result(hook, syscall(SYS_socket, AF_INET, SOCK_STREAM, 0));
+    } else if (strcmp(hook, "sigsys") == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_IGN;
+        syscall_result(hook, sigaction(SIGSYS, &sa, NULL));
+    } else if (strcmp(hook, "clone3") == 0) {
+        syscall_result(hook, syscall(SYS_clone3, NULL, 0));
+    } else if (strcmp(hook, "newsys") == 0) {
+        syscall_result(hook, syscall(max_known + 1, 0, 0, 0));
+    } else if (strcmp(hook, "open-outside") == 0) {
+        /* the storage role tries files outside var/<role>/ */
+        static const char *const paths[] = { "/etc/passwd", "../../../../etc/passwd",
+                                             "/proc/self/status" };
+        for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+            int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+            if (fd >= 0) {
+                dsgd_log("test hook %s: OPENED %s (not confined)", hook, paths[i]);
+                close(fd);
+            } else {
+                dsgd_log("test hook %s: open %s failed: %s", hook, paths[i], strerror(errno));
+            }
+        }
+    } else if (strcmp(hook, "bad-frame") == 0) {
+        /* raw bytes that dsg_ipc_decode refuses: unknown type 99 */
+        static const unsigned char bad[12] = { 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+        ssize_t w = write(c->fd, bad, sizeof bad);
+        syscall_result(hook, w);
+    } else {
+        dsgd_log("test hook %s: unknown hook", hook);
+        return -1;
+    }
+    return 0;
+}
+#else
+/* ISO C forbids an empty translation unit. */
+typedef int dsgd_test_hooks_absent;
+#endif

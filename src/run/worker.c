@@ -1,0 +1,189 @@
+/*
+ * A dsgd worker: started by the master as `dsgd --worker ROLE ...` with the
+ * IPC socket on fd 3 and the log pipe on fd 2. It sandboxes itself before
+ * it reads a byte from the channel, says HELLO, and then answers PING and
+ * SHUTDOWN. (No TLS or HTTP yet: the portal runs only this loop.)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run/channel.h"
+#include "run/log.h"
+#include "run/roles.h"
+#include "run/sandbox.h"
+#include "run/test_hooks.h"
+#include "run/worker.h"
+
+static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
+#ifdef DSG_TEST_HOOKS
+static int ignore_ping;      /* test hook no-pong */
+static int ignore_shutdown;  /* test hook no-shutdown */
+#else
+#define ignore_ping 0
+#define ignore_shutdown 0
+#endif
+
+static int handle(const dsg_ipc_frame *f, int *ready)
+{
+    dsg_ipc_status st;
+    uint8_t p[8];
+
+    switch (f->type) {
+    case DSG_IPC_WELCOME:
+        if (dsg_ipc_get_u32(f->payload) != DSG_IPC_VERSION) {
+            dsgd_log("WELCOME with protocol version %u, want %u: closing the channel",
+                     dsg_ipc_get_u32(f->payload), DSG_IPC_VERSION);
+            return DSGD_EXIT_PROTOCOL;
+        }
+        *ready = 1;
+        return -1;
+    case DSG_IPC_PING:
+        if (ignore_ping)
+            return -1;
+        memcpy(p, f->payload, 8);
+        if (dsgd_chan_send(&chan, DSG_IPC_PONG, f->request_id, p, 8, &st) != DSGD_CHAN_FRAME) {
+            dsgd_log("cannot send PONG (%s)", dsg_ipc_status_token(st));
+            return DSGD_EXIT_PROTOCOL;
+        }
+        return -1;
+    case DSG_IPC_PONG:
+        return -1;
+    case DSG_IPC_SHUTDOWN:
+        if (ignore_shutdown) {
+            dsgd_log("test hook no-shutdown: SHUTDOWN ignored");
+            return -1;
+        }
+        dsgd_log("SHUTDOWN received: exiting");
+        return 0;
+    default:
+        dsgd_log("unexpected frame type %u: closing the channel", (unsigned)f->type);
+        return DSGD_EXIT_PROTOCOL;
+    }
+}
+
+static int loop(const char *hook, int max_known)
+{
+    int ready = 0, hook_done = hook == NULL;
+    (void)max_known;
+    for (;;) {
+        struct pollfd pfd = { 3, POLLIN, 0 };
+        dsg_ipc_frame f;
+        dsg_ipc_status st;
+        int rd = 1;
+
+        if (poll(&pfd, 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            dsgd_log("poll: %s", strerror(errno));
+            return DSGD_EXIT_PROTOCOL;
+        }
+        for (;;) {
+            dsgd_chan_rc rc = dsgd_chan_next(&chan, rd, &f, &st);
+            rd = 0;
+            if (rc == DSGD_CHAN_AGAIN)
+                break;
+            if (rc == DSGD_CHAN_EOF) {
+                dsgd_log("the master closed the channel: exiting");
+                return DSGD_EXIT_EOF;
+            }
+            if (rc == DSGD_CHAN_BAD) {
+                dsgd_log("bad frame from the master (%s): closing the channel",
+                         dsg_ipc_status_token(st));
+                return DSGD_EXIT_PROTOCOL;
+            }
+            if (rc == DSGD_CHAN_IO) {
+                dsgd_log("read: %s", strerror(errno));
+                return DSGD_EXIT_PROTOCOL;
+            }
+            int r = handle(&f, &ready);
+            if (r >= 0)
+                return r;
+        }
+        if (ready && !hook_done) {
+            hook_done = 1;
+#ifdef DSG_TEST_HOOKS
+            if (strcmp(hook, "no-pong") == 0) {
+                dsgd_log("test hook no-pong: PINGs go unanswered");
+                ignore_ping = 1;
+            } else if (strcmp(hook, "no-shutdown") == 0) {
+                dsgd_log("test hook no-shutdown: SHUTDOWN will be ignored");
+                ignore_shutdown = 1;
+            } else if (dsgd_test_hook_run(hook, &chan, max_known) != 0) {
+                return DSGD_EXIT_PROTOCOL;
+            }
+#endif
+        }
+    }
+}
+
+int dsgd_worker_main(const char *rolename, const char *statedir, const char *user,
+                     const char *hook)
+{
+    const dsgd_role *role = dsgd_role_find(rolename);
+    char roledir[4200];
+    char err[256];
+    dsgd_sandbox sb;
+    struct stat st;
+    dsg_ipc_status ist;
+    uint8_t hello[8];
+
+    dsgd_log_init(rolename, 1);
+    if (role == NULL) {
+        dsgd_log("unknown role '%s'", rolename);
+        return DSGD_EXIT_SANDBOX;
+    }
+    if (fstat(3, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+        dsgd_log("fd 3 is not the IPC socket: a worker is started by the dsgd master only");
+        return DSGD_EXIT_SANDBOX;
+    }
+    memset(&sb, 0, sizeof sb);
+    sb.role = role;
+    sb.as_root = geteuid() == 0;
+    sb.uid = getuid();
+    sb.gid = getgid();
+    sb.chan = &chan;
+    if (sb.as_root) {
+        struct passwd *pw = getpwnam(user);
+        if (pw == NULL) {
+            dsgd_log("user '%s' does not exist: workers never run as root", user);
+            return DSGD_EXIT_SANDBOX;
+        }
+        sb.uid = pw->pw_uid;
+        sb.gid = pw->pw_gid;
+    }
+    if (role->kind == DSGD_ROLE_STORAGE) {
+        int n = snprintf(roledir, sizeof roledir, "%s/%s", statedir, role->name);
+        if (n < 0 || (size_t)n >= sizeof roledir || statedir[0] != '/') {
+            dsgd_log("bad state directory '%s'", statedir);
+            return DSGD_EXIT_SANDBOX;
+        }
+        sb.roledir = roledir;
+    }
+    dsgd_chan_init(&chan, 3, DSG_IPC_PEER_WORKER);
+#ifdef DSG_TEST_HOOKS
+    if (hook != NULL && strncmp(hook, "fail-", 5) == 0) {
+        sb.force_fail = hook + 5;
+        hook = NULL;
+    }
+#endif
+    if (dsgd_sandbox_apply(&sb, err, sizeof err) != 0) {
+        dsgd_log("sandbox step %s failed: %s: exiting", sb.failed_step, err);
+        return DSGD_EXIT_SANDBOX;
+    }
+    if (!DSGD_SANITIZED)
+        dsgd_log("sandbox complete: seccomp filter loaded (default TRAP; ENOSYS for clone3 "
+                 "and syscalls %d..%d)", sb.max_known + 1, DSGD_SYSCALL_PROBE_MAX);
+    dsg_ipc_put_u32(hello, DSG_IPC_VERSION);
+    dsg_ipc_put_u32(hello + 4, role->id);
+    if (dsgd_chan_send(&chan, DSG_IPC_HELLO, 0, hello, 8, &ist) != DSGD_CHAN_FRAME) {
+        dsgd_log("cannot send HELLO (%s)", dsg_ipc_status_token(ist));
+        return DSGD_EXIT_PROTOCOL;
+    }
+    return loop(hook, sb.max_known);
+}

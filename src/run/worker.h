@@ -1,0 +1,16 @@
+/* A dsgd worker: sandbox, handshake, IPC loop. */
+#ifndef DSGD_WORKER_H
+#define DSGD_WORKER_H
+
+/* The worker's exit statuses besides 0 (SHUTDOWN) and DSGD_EXIT_SECCOMP. */
+#define DSGD_EXIT_SANDBOX 1   /* a sandbox step failed */
+#define DSGD_EXIT_PROTOCOL 2  /* the master sent a bad frame: channel closed */
+#define DSGD_EXIT_EOF 3       /* the master closed the channel */
+
+/* Runs the worker for `dsgd --worker ROLE -s STATEDIR -u USER` with the IPC
+ * socket on fd 3; returns the exit status. hook is a test hook name or
+ * NULL (test builds only). @relation(REQ-RUN-002, REQ-RUN-030) */
+int dsgd_worker_main(const char *role, const char *statedir, const char *user,
+                     const char *hook);
+
+#endif
