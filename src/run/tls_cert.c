@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
@@ -53,12 +54,13 @@ static X509 *make_cert(EVP_PKEY *pk)
     X509 *x = X509_new();
     X509_NAME *name;
     BIGNUM *bn = BN_new();
+    time_t now = time(NULL);   /* one instant: exactly DSGD_TLS_CERT_DAYS apart */
     if (x == NULL || bn == NULL)
         goto fail;
     if (!X509_set_version(x, X509_VERSION_3) || !BN_rand(bn, 159, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
         BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL ||
-        X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
-        X509_time_adj_ex(X509_getm_notAfter(x), DSGD_TLS_CERT_DAYS, 0, NULL) == NULL ||
+        X509_time_adj_ex(X509_getm_notBefore(x), 0, 0, &now) == NULL ||
+        X509_time_adj_ex(X509_getm_notAfter(x), DSGD_TLS_CERT_DAYS, 0, &now) == NULL ||
         !X509_set_pubkey(x, pk))
         goto fail;
     name = X509_get_subject_name(x);
