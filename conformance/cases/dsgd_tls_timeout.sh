@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_tls_timeout: with the default portal.handshake_timeout (10 s), five TCP clients that connect and send nothing are each dropped by the portal between 9.5 and 13 s after connecting, and logged as a handshake timeout, while TLS 1.3 clients connecting meanwhile are served (the portal serves connections concurrently and is not restarted).
+# dsgd_tls_timeout: with the default portal.handshake_timeout (10 s), five TCP clients that connect and send nothing are each dropped by the portal between 9.5 and 13 s after connecting, and logged as a handshake timeout; with the default portal.header_timeout (10 s) a TLS client that completes the handshake and sends no request is dropped too (logged as a request head timeout); while TLS 1.3 clients connecting meanwhile are served (the portal serves connections concurrently and is not restarted).
 # @relation(REQ-RUN-043)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -15,6 +15,10 @@ wait_log 'master: portal\[[0-9]+\] ready'
 "$TCP_IDLE" 127.0.0.1 "$DSGD_PORT" 5 20 >"$t/idle.out" 2>&1 &
 ipid=$!
 wait_until 5 grep -qs '^connected 5$' "$t/idle.out"
+# a TLS client that sends no request: dropped after the request head timeout
+s0=$(date +%s)
+sleep 20 | { timeout 25 openssl s_client -connect "127.0.0.1:$DSGD_PORT" -quiet >"$t/silent.out" 2>&1
+              echo "$(($(date +%s) - s0))" >"$t/silent.secs"; } &
 # meanwhile, others are served
 for i in 1 2 3; do
     printf 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n' |
@@ -33,6 +37,11 @@ done
 [ "$(grep -c '^closed after' "$t/idle.out")" -eq 5 ] || fail "want 5 closed: $(cat "$t/idle.out")"
 [ "$(grep -c 'portal\[[0-9]*\]: 127\.0\.0\.1:[0-9]*: handshake timeout (10000 ms): dropping the connection' "$t/log")" -eq 5 ] ||
     fail "want 5 handshake-timeout lines: $(grep timeout "$t/log")"
+wait_until 10 test -s "$t/silent.secs"
+secs=$(cat "$t/silent.secs")
+[ "$secs" -ge 9 ] && [ "$secs" -le 13 ] || fail "the silent TLS client was dropped after $secs s, want about 10"
+log_has 'portal\[[0-9]+\]: 127\.0\.0\.1:[0-9]+: request head timeout \(10000 ms\): dropping the connection' ||
+    fail "no request head timeout logged"
 [ "$(grep -c 'master: portal\[[0-9]*\] started' "$t/log")" -eq 1 ] || fail "the portal restarted"
 ! log_has 'killed by seccomp' || fail "killed by seccomp"
 dsgd_stop

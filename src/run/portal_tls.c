@@ -323,7 +323,9 @@ void dsgd_tls_server_events(dsgd_tls_server *s, const struct pollfd *pf, size_t 
         if (c->fd < 0 || now < c->deadline)
             continue;
         dsgd_log("%s: %s timeout (%u ms): dropping the connection", c->peer,
-                 c->phase == PHASE_HANDSHAKE ? "handshake" : "request",
+                 c->phase == PHASE_HANDSHAKE ? "handshake"
+                 : c->phase == PHASE_READ    ? "request head"
+                                             : "response",
                  c->phase == PHASE_HANDSHAKE ? s->handshake_ms : s->head_ms);
         s->timeouts++;
         conn_close(s, c, c->phase != PHASE_HANDSHAKE);
