@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -67,6 +68,12 @@ int dsgd_portal_prepare(char *err, size_t errsize)
         getsockopt(DSGD_PORTAL_LISTEN_FD, SOL_SOCKET, SO_TYPE, &type, &l2) != 0 ||
         type != SOCK_STREAM) {
         snprintf(err, errsize, "fd %d is not a listening TCP socket", DSGD_PORTAL_LISTEN_FD);
+        return -1;
+    }
+    /* OpenSSL writes to sockets with write(2): a peer that has gone must
+     * give EPIPE, not SIGPIPE (rt_sigaction traps once sandboxed) */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        snprintf(err, errsize, "SIGPIPE: %s", strerror(errno));
         return -1;
     }
     int rc = dsgd_portal_setup_read(DSGD_PORTAL_SETUP_FD, buf, sizeof buf, &s, err, errsize);
