@@ -70,10 +70,17 @@ check() {
 #                            other users' processes (CI runs as root).
 #   need_dsg_user            creates the system user dsg if missing
 #                            (idempotent, safe when two runs race).
-#   dsgd_start BIN ARGS...   starts BIN -d -s $CONFORMANCE_TMP/var ARGS in the
-#                            background, stderr to $CONFORMANCE_TMP/log; sets
-#                            dsgd_pid; kills it and its workers when the case
-#                            exits.
+#   dsgd_start BIN ARGS...   starts BIN -d -s $CONFORMANCE_TMP/var
+#                            -l 127.0.0.1:$DSGD_PORT ARGS in the background,
+#                            stderr to $CONFORMANCE_TMP/log; sets dsgd_pid;
+#                            kills it and its workers when the case exits.
+#   DSGD_PORT                the portal's TCP port for this case: not 8443,
+#                            so a running gateway does not disturb the tests
+#                            (default 20000 + the case shell's pid mod 20000).
+#   portal_pid               the pid of the running portal (latest start).
+#   tls_probe NAME ARGS...   openssl s_client to the portal with ARGS, stdin
+#                            from /dev/null, output in $CONFORMANCE_TMP/NAME.out;
+#                            sets got to its exit status.
 #   wait_until SECONDS CMD...  polls CMD every 0.05 s until it succeeds; fails
 #                            the case with the log shown after SECONDS.
 #   log_has PATTERN          the dsgd log has a line matching the ERE PATTERN.
@@ -102,10 +109,12 @@ dsgd_cleanup() {
     return 0
 }
 
+DSGD_PORT=${DSGD_PORT:-$((20000 + $$ % 20000))}
+
 dsgd_start() {
     bin=$1
     shift
-    "$bin" -d -s "${CONFORMANCE_TMP:?}/var" "$@" 2>>"$CONFORMANCE_TMP/log" &
+    "$bin" -d -s "${CONFORMANCE_TMP:?}/var" -l "127.0.0.1:$DSGD_PORT" "$@" 2>>"$CONFORMANCE_TMP/log" &
     dsgd_pid=$!
     trap 'dsgd_cleanup' EXIT
 }
@@ -161,5 +170,17 @@ dsgd_stop() {
     kill -TERM "$dsgd_pid" 2>/dev/null || fail "dsgd (pid $dsgd_pid) is not running"
     wait_until 10 not_alive "$dsgd_pid"
     wait "$dsgd_pid"
+    got=$?
+}
+
+portal_pid() {
+    worker_pid portal
+}
+
+tls_probe() {
+    probe=$1
+    shift
+    timeout 10 openssl s_client -connect "127.0.0.1:$DSGD_PORT" "$@" \
+        </dev/null >"${CONFORMANCE_TMP:?}/$probe.out" 2>&1
     got=$?
 }

@@ -8,6 +8,8 @@
 #                    ($DSGD, default build/bin/dsgd): sandbox tests use it
 #   DSGD_TEST        absolute path of the dsgd built with -DDSG_TEST_HOOKS
 #                    ($DSGD_TEST, default build/test/dsgd): hook tests only
+#   TCP_IDLE         absolute path of the helper that opens idle TCP
+#                    connections ($TCP_IDLE, default build/tests/tcp_idle)
 #   CONFORMANCE_TMP  a fresh, empty directory of its own (removed afterwards)
 #   CONFORMANCE_LIB  absolute path of conformance/lib.sh, the helpers a case
 #                    sources (fail, line, run, check; see that file)
@@ -38,7 +40,8 @@ abs() {
 DSGCTL=$(abs "${DSGCTL:-$root/build/bin/dsgctl}")
 DSGD=$(abs "${DSGD:-$root/build/bin/dsgd}")
 DSGD_TEST=$(abs "${DSGD_TEST:-$root/build/test/dsgd}")
-export DSGCTL DSGD DSGD_TEST
+TCP_IDLE=$(abs "${TCP_IDLE:-$root/build/tests/tcp_idle}")
+export DSGCTL DSGD DSGD_TEST TCP_IDLE
 CONFORMANCE_LIB=$root/conformance/lib.sh
 export CONFORMANCE_LIB
 
@@ -95,6 +98,7 @@ diagnostic() {
     [ -x "$DSGCTL" ] || printf '# DSGCTL=%s is not an executable file\n' "$DSGCTL"
     [ -x "$DSGD" ] || printf '# DSGD=%s is not an executable file\n' "$DSGD"
     [ -x "$DSGD_TEST" ] || printf '# DSGD_TEST=%s is not an executable file\n' "$DSGD_TEST"
+    [ -x "$TCP_IDLE" ] || printf '# TCP_IDLE=%s is not an executable file\n' "$TCP_IDLE"
 } >"$tap_new"
 : >"$tsv_new"
 

@@ -9,7 +9,7 @@ need_root
 
 user=dsg-no-such-user
 ! id -u "$user" >/dev/null 2>&1 || fail "user $user exists on this machine"
-"$DSGD" -d -s "$t/var" -u "$user" 2>"$t/err" &
+"$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" -u "$user" 2>"$t/err" &
 pid=$!
 wait_until 5 not_alive "$pid"
 wait "$pid"

@@ -12,7 +12,7 @@ dsgd_start "$DSGD"
 wait_log 'master: portal\[[0-9]+\] ready'
 wait_log 'master: logd\[[0-9]+\] ready'
 ws=$(descendants "$dsgd_pid" | sort | tr '\n' ' ')
-"$DSGD" -d -s "$t/var" 2>"$t/second.err"
+"$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" 2>"$t/second.err"
 got=$?
 [ "$got" -ne 0 ] || fail "a second dsgd on the same state directory exited 0"
 grep -q "already running (pid $dsgd_pid, pidfile $t/var/dsgd.pid)" "$t/second.err" ||
@@ -36,7 +36,7 @@ dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 
 # without -d: daemonizes, the parent returns 0, the log goes to var/dsgd.log
-"$DSGD" -s "$t/var" 2>"$t/daemon.err"
+"$DSGD" -s "$t/var" -l "127.0.0.1:$DSGD_PORT" 2>"$t/daemon.err"
 got=$?
 [ "$got" -eq 0 ] || fail "daemon start exit $got: $(cat "$t/daemon.err")"
 has_pidfile() { [ -s "$t/var/dsgd.pid" ]; }

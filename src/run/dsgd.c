@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,8 +17,9 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: dsgd [-d] [-p PIDFILE] [-s STATEDIR] [-u USER]\n"
+            "usage: dsgd [-d] [-l ADDR:PORT] [-p PIDFILE] [-s STATEDIR] [-u USER]\n"
             "  -d          stay in the foreground and log to stderr\n"
+            "  -l ADDR:PORT  the portal's TLS listener, an IPv4 address (default 127.0.0.1:8443)\n"
             "  -p PIDFILE  pidfile (default STATEDIR/dsgd.pid)\n"
             "  -s STATEDIR state directory (default ./var)\n"
             "  -u USER     the unprivileged user of the workers (default dsg)\n");
@@ -30,6 +32,29 @@ static int copy_arg(char *dst, size_t size, const char *src, const char *what)
         return -1;
     }
     memcpy(dst, src, strlen(src) + 1);
+    return 0;
+}
+
+/* -l ADDR:PORT: an IPv4 literal (checked when the master binds) and a port
+ * 1..65535. Until the configuration file exists this is how tests and
+ * operators move the portal off 8443. */
+static int listen_arg(dsgd_settings *s, const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    char *end;
+    unsigned long port;
+    if (colon == NULL || colon == v || (size_t)(colon - v) >= sizeof s->portal_addr) {
+        fprintf(stderr, "dsgd: -l: want ADDR:PORT, e.g. 127.0.0.1:8443\n");
+        return -1;
+    }
+    port = strtoul(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end != '\0' || port == 0 || port > 65535) {
+        fprintf(stderr, "dsgd: -l: bad port '%s'\n", colon + 1);
+        return -1;
+    }
+    memcpy(s->portal_addr, v, (size_t)(colon - v));
+    s->portal_addr[colon - v] = '\0';
+    s->portal_port = (uint16_t)port;
     return 0;
 }
 
@@ -69,9 +94,13 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "--worker") == 0)
         return worker_mode(argc, argv);
     dsgd_settings_defaults(&s);
-    while ((opt = getopt(argc, argv, "dhp:s:u:")) != -1) {
+    while ((opt = getopt(argc, argv, "dhl:p:s:u:")) != -1) {
         switch (opt) {
         case 'd': s.foreground = 1; break;
+        case 'l':
+            if (listen_arg(&s, optarg) != 0)
+                return 2;
+            break;
         case 'p':
             if (copy_arg(s.pidfile, sizeof s.pidfile, optarg, "-p") != 0)
                 return 2;

@@ -1,7 +1,9 @@
 /*
  * The dsgd master (DESIGN principle 4, OpenSSH/OpenBSD privsep): it creates
  * the state directories, takes the pidfile, and starts one worker per role
- * by fork + re-exec of its own binary with the IPC socket on fd 3. It reads
+ * by fork + re-exec of its own binary with the IPC socket on fd 3 (and, for
+ * the portal, the listening socket on fd 4 and its TLS setup pipe on fd 5;
+ * docs/sandbox.md). It reads
  * only IPC frames (through dsg_ipc_decode) and the workers' log lines; it
  * parses nothing from the network.
  */
@@ -14,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -21,13 +25,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "run/backoff.h"
 #include "run/channel.h"
 #include "run/log.h"
 #include "run/master.h"
+#include "run/portal_setup.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
 #include "run/test_hooks.h"
+#include "run/tls_cert.h"
 
 typedef struct worker {
     const dsgd_role *role;
@@ -58,6 +66,8 @@ static int stopping;
 static uint64_t stop_deadline;
 static int stop_killed;
 static uint32_t config_gen = 1;
+static dsgd_tls_files tls;      /* the portal's certificate and key, read at start */
+static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
@@ -188,19 +198,52 @@ static void set_nonblock(int fd)
         (void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-/* In the child, between fork and exec: async-signal-safe calls only. */
-static void exec_worker(int sock, int logw, char *const argv[])
+/* The portal's listening socket (REQ-RUN-041): opened once by the master,
+ * non-blocking, SO_REUSEADDR, and inherited by every portal on fd 4. */
+static int open_listener(void)
+{
+    struct sockaddr_in sa;
+    int one = 1;
+    int fd;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(cfg->portal_port);
+    if (inet_pton(AF_INET, cfg->portal_addr, &sa.sin_addr) != 1) {
+        dsgd_log("portal listen address '%s' is not an IPv4 address", cfg->portal_addr);
+        return -1;
+    }
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 128) != 0) {
+        dsgd_log("cannot listen on %s:%u: %s", cfg->portal_addr, (unsigned)cfg->portal_port,
+                 strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only.
+ * listen and setup are the portal's fds 4 and 5, or -1. */
+static void exec_worker(int sock, int logw, int listen, int setup, char *const argv[])
 {
     static char *const envp[] = { NULL };
     sigset_t none;
     int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
     int l = fcntl(logw, F_DUPFD_CLOEXEC, 10);
+    int lf = listen >= 0 ? fcntl(listen, F_DUPFD_CLOEXEC, 10) : -1;
+    int sf = setup >= 0 ? fcntl(setup, F_DUPFD_CLOEXEC, 10) : -1;
     int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 
     if (s < 0 || l < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
         dup2(l, 2) < 0 || dup2(s, 3) < 0)
         _exit(127);
-    closefrom(4);
+    if (listen >= 0 && (lf < 0 || sf < 0 || dup2(lf, DSGD_PORTAL_LISTEN_FD) < 0 ||
+                        dup2(sf, DSGD_PORTAL_SETUP_FD) < 0))
+        _exit(127);
+    closefrom(listen >= 0 ? DSGD_PORTAL_SETUP_FD + 1 : 4);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
@@ -218,7 +261,8 @@ static void exec_worker(int sock, int logw, char *const argv[])
 static void start_worker(worker *w)
 {
     char *argv[10];
-    int sv[2], lp[2], a = 0;
+    int sv[2], lp[2], a = 0, setup = -1;
+    int is_portal = strcmp(w->role->name, "portal") == 0;
     pid_t pid;
 
     argv[a++] = (char *)exe;
@@ -239,9 +283,21 @@ static void start_worker(worker *w)
     argv[a] = NULL;
 
     w->restart_at = 0;
+    if (is_portal) {
+        dsgd_portal_setup ps = { cfg->portal_max_conns, cfg->portal_handshake_ms,
+                                 cfg->portal_head_ms, tls.cert, tls.cert_len,
+                                 tls.key, tls.key_len };
+        setup = dsgd_portal_setup_pipe(&ps);
+        if (setup < 0) {
+            w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
+            return;
+        }
+    }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
         pipe2(lp, O_CLOEXEC) != 0) {
         dsgd_log("%s: cannot create its channel: %s", w->role->name, strerror(errno));
+        if (setup >= 0)
+            close(setup);
         w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
         return;
     }
@@ -249,11 +305,15 @@ static void start_worker(worker *w)
     if (pid < 0) {
         dsgd_log("%s: fork: %s", w->role->name, strerror(errno));
         close(sv[0]); close(sv[1]); close(lp[0]); close(lp[1]);
+        if (setup >= 0)
+            close(setup);
         w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
         return;
     }
     if (pid == 0)
-        exec_worker(sv[1], lp[1], argv);
+        exec_worker(sv[1], lp[1], is_portal ? listen_fd : -1, setup, argv);
+    if (setup >= 0)
+        close(setup);
     close(sv[1]);
     close(lp[1]);
     set_nonblock(sv[0]);
@@ -715,6 +775,16 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
     pidfd = pidfile_take();
     if (pidfd < 0)
         return 1;
+    /* the portal's key material and socket, before any worker starts
+     * (REQ-RUN-041); errors still reach the terminal */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    if (dsgd_tls_files_load(cfg->statedir, &tls) != 0 || (listen_fd = open_listener()) < 0) {
+        unlink(cfg->pidfile);
+        return 1;
+    }
+    dsgd_log("portal: listening on %s:%u: https://localhost:%u/ (answers 503 not-ready until "
+             "HTTP request handling is built)", cfg->portal_addr, (unsigned)cfg->portal_port,
+             (unsigned)cfg->portal_port);
     if (!cfg->foreground && daemonize() != 0) {
         dsgd_log("cannot daemonize: %s", strerror(errno));
         unlink(cfg->pidfile);
@@ -746,6 +816,8 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
         start_worker(&workers[i]);
     }
     rc = run_loop(sfd);
+    dsgd_tls_files_wipe(&tls);
+    close(listen_fd);
     if (unlink(cfg->pidfile) != 0)
         dsgd_log("cannot remove pidfile %s: %s", cfg->pidfile, strerror(errno));
     close(pidfd);

@@ -50,8 +50,8 @@ static int step_rlimits(dsgd_sandbox *sb, char *err, size_t n)
     int net = sb->role->kind == DSGD_ROLE_NETWORK;
     if (set_limit(RLIMIT_CORE, 0) != 0)
         return fail(sb, "rlimits", err, n, "RLIMIT_CORE 0", errno);
-    /* fds 0-3 plus a few: the network role needs no new descriptor at all */
-    if (set_limit(RLIMIT_NOFILE, net ? 8 : 32) != 0)
+    /* a network role opens no descriptor but its accepted connections */
+    if (set_limit(RLIMIT_NOFILE, net ? (sb->nofile ? sb->nofile : 8) : 32) != 0)
         return fail(sb, "rlimits", err, n, "RLIMIT_NOFILE", errno);
     if (net && set_limit(RLIMIT_FSIZE, 0) != 0)
         return fail(sb, "rlimits", err, n, "RLIMIT_FSIZE 0", errno);
@@ -281,6 +281,18 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, read, 1, SCMP_A0(SCMP_CMP_EQ, 3));
         RULE(SCMP_ACT_ALLOW, write, 1, SCMP_A0(SCMP_CMP_EQ, 3));
         RULE(SCMP_ACT_ALLOW, write, 1, SCMP_A0(SCMP_CMP_EQ, 2));
+        /* the portal's TLS server (docs/sandbox.md): connections it accepted
+         * on the inherited listening socket (fd 4) are fds 5 and up; it
+         * creates and opens nothing else, so they are all sockets */
+        RULE(SCMP_ACT_ALLOW, accept4, 1, SCMP_A0(SCMP_CMP_EQ, 4));
+        RULE(SCMP_ACT_ALLOW, read, 1, SCMP_A0(SCMP_CMP_GE, 5));
+        RULE(SCMP_ACT_ALLOW, write, 1, SCMP_A0(SCMP_CMP_GE, 5));
+        RULE(SCMP_ACT_ALLOW, close, 1, SCMP_A0(SCMP_CMP_GE, 5));
+        /* OpenSSL's DRBG reseeds from getrandom; with it allowed OpenSSL
+         * never falls back to opening /dev/urandom */
+        RULE(SCMP_ACT_ALLOW, getrandom, 0);
+        /* OpenSSL's DRBG compares getpid() with its own to notice a fork */
+        RULE(SCMP_ACT_ALLOW, getpid, 0);
     }
     RULE(SCMP_ACT_ALLOW, poll, 0);
     RULE(SCMP_ACT_ALLOW, ppoll, 0);

@@ -39,6 +39,7 @@ typedef struct dsgd_sandbox {
     uid_t uid;
     gid_t gid;
     dsgd_chan *chan;         /* fd 3: where the SIGSYS handler reports */
+    unsigned nofile;         /* network roles: RLIMIT_NOFILE (0: 8, fds 0-5 and a few) */
     /* results, for the log */
     int chrooted;
     int landlock_abi;        /* > 0: Landlock in force with this ABI; 0: unavailable; -1: not used */

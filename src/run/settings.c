@@ -16,4 +16,9 @@ void dsgd_settings_defaults(dsgd_settings *s)
     s->shutdown_timeout_ms = 90000u;
     s->ping_interval_ms = 10000u;
     s->ping_timeout_ms = 10000u;
+    strcpy(s->portal_addr, "127.0.0.1");
+    s->portal_port = 8443u;
+    s->portal_max_conns = 64u;
+    s->portal_handshake_ms = 10000u;
+    s->portal_head_ms = 10000u;
 }

@@ -21,6 +21,11 @@ typedef struct dsgd_settings {
     uint32_t shutdown_timeout_ms;   /* dsgd.shutdown_timeout: 90 s (systemd DefaultTimeoutStopSec) */
     uint32_t ping_interval_ms;      /* dsgd.ping_interval: 10 s */
     uint32_t ping_timeout_ms;       /* dsgd.ping_timeout: 10 s after a PING */
+    char portal_addr[16];           /* portal.listen address: 127.0.0.1 (IPv4 literal) */
+    uint16_t portal_port;           /* portal.listen port: 8443 */
+    uint32_t portal_max_conns;      /* portal.max_connections: 64 */
+    uint32_t portal_handshake_ms;   /* portal.handshake_timeout: 10 s */
+    uint32_t portal_head_ms;        /* portal.header_timeout: 10 s */
 } dsgd_settings;
 
 /* Fills *s with the embedded defaults. @relation(REQ-RUN-030) */

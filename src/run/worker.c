@@ -2,7 +2,8 @@
  * A dsgd worker: started by the master as `dsgd --worker ROLE ...` with the
  * IPC socket on fd 3 and the log pipe on fd 2. It sandboxes itself before
  * it reads a byte from the channel, says HELLO, and then answers PING and
- * SHUTDOWN. (No TLS or HTTP yet: the portal runs only this loop.)
+ * SHUTDOWN. The portal also prepares its TLS server before the sandbox
+ * (portal.c) and, once WELCOMEd, serves it from the same poll loop.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +16,7 @@
 
 #include "run/channel.h"
 #include "run/log.h"
+#include "run/portal.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
 #include "run/test_hooks.h"
@@ -67,22 +69,32 @@ static int handle(const dsg_ipc_frame *f, int *ready)
     }
 }
 
-static int loop(const char *hook, int max_known)
+static int loop(const char *hook, int max_known, int portal)
 {
     int ready = 0, hook_done = hook == NULL;
     (void)max_known;
     for (;;) {
-        struct pollfd pfd = { 3, POLLIN, 0 };
+        static struct pollfd pf[1 + 2 * 256];
         dsg_ipc_frame f;
         dsg_ipc_status st;
-        int rd = 1;
+        int rd = 1, timeout = -1;
+        size_t n = 0;
 
-        if (poll(&pfd, 1, -1) < 0) {
+        pf[0].fd = 3;
+        pf[0].events = POLLIN;
+        pf[0].revents = 0;
+        if (portal && ready)
+            n = dsgd_portal_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+        if (poll(pf, 1 + n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             dsgd_log("poll: %s", strerror(errno));
             return DSGD_EXIT_PROTOCOL;
         }
+        if (n > 0)
+            dsgd_portal_events(pf + 1, n);
+        if (pf[0].revents == 0)
+            continue;
         for (;;) {
             dsgd_chan_rc rc = dsgd_chan_next(&chan, rd, &f, &st);
             rd = 0;
@@ -172,6 +184,14 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         hook = NULL;
     }
 #endif
+    if (strcmp(role->name, "portal") == 0) {
+        /* TLS from the master's bytes, while files may still be opened */
+        if (dsgd_portal_prepare(err, sizeof err) != 0) {
+            dsgd_log("sandbox step tls-setup failed: %s: exiting", err);
+            return DSGD_EXIT_SANDBOX;
+        }
+        sb.nofile = dsgd_portal_nofile();
+    }
     if (dsgd_sandbox_apply(&sb, err, sizeof err) != 0) {
         dsgd_log("sandbox step %s failed: %s: exiting", sb.failed_step, err);
         return DSGD_EXIT_SANDBOX;
@@ -185,5 +205,5 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         dsgd_log("cannot send HELLO (%s)", dsg_ipc_status_token(ist));
         return DSGD_EXIT_PROTOCOL;
     }
-    return loop(hook, sb.max_known);
+    return loop(hook, sb.max_known, strcmp(role->name, "portal") == 0);
 }

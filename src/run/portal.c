@@ -1,0 +1,111 @@
+/*
+ * The portal worker's front end: the TLS server (portal_tls.c) with, for
+ * now, a PLACEHOLDER handler. Until the HTTP/1.1 request parser
+ * (src/core/http_req, REQ-RUN-012) lands, every request head is answered
+ * with one fixed 503 response; the HTTP step replaces placeholder_handler
+ * and keeps portal_tls.c.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "run/log.h"
+#include "run/portal.h"
+#include "run/portal_setup.h"
+#include "run/portal_tls.h"
+
+static dsgd_tls_server server;
+static uint32_t max_conns = 1;
+
+/* PLACEHOLDER (replaced by the HTTP step): RFC 9110 15.6.4 503, with the
+ * security headers every portal response will carry (HSTS RFC 6797 two
+ * years; CSP frame-ancestors and default-src none for a JSON body; no
+ * referrer; no caching) and Connection: close (RFC 9112 9.6). */
+#define PLACEHOLDER_BODY \
+    "{\"error\":\"not-ready\",\"message\":\"request handling is not built yet\"}"
+static const char placeholder_head[] =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Content-Type: application/json\r\n"
+    "Strict-Transport-Security: max-age=63072000\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Content-Security-Policy: frame-ancestors 'none'; default-src 'none'\r\n"
+    "Referrer-Policy: no-referrer\r\n"
+    "Cache-Control: no-store\r\n"
+    "Connection: close\r\n";
+
+/* Waits for the end of the request head (CR LF CR LF), then answers. The
+ * request itself is not parsed: that is the HTTP step's job. */
+static int placeholder_handler(const uint8_t *in, size_t len, uint8_t *out, size_t outsize,
+                               size_t *out_len)
+{
+    int n;
+    if (memmem(in, len, "\r\n\r\n", 4) == NULL)
+        return 0;
+    n = snprintf((char *)out, outsize, "%sContent-Length: %zu\r\n\r\n%s", placeholder_head,
+                 sizeof PLACEHOLDER_BODY - 1, PLACEHOLDER_BODY);
+    if (n < 0 || (size_t)n >= outsize)
+        return -1;
+    *out_len = (size_t)n;
+    return 1;
+}
+
+int dsgd_portal_prepare(char *err, size_t errsize)
+{
+    static uint8_t buf[DSGD_PORTAL_SETUP_MAX];
+    dsgd_portal_setup s;
+    int acc = 0, type = 0;
+    socklen_t l1 = sizeof acc, l2 = sizeof type;
+    SSL_CTX *ctx;
+
+    if (getsockopt(DSGD_PORTAL_LISTEN_FD, SOL_SOCKET, SO_ACCEPTCONN, &acc, &l1) != 0 || !acc ||
+        getsockopt(DSGD_PORTAL_LISTEN_FD, SOL_SOCKET, SO_TYPE, &type, &l2) != 0 ||
+        type != SOCK_STREAM) {
+        snprintf(err, errsize, "fd %d is not a listening TCP socket", DSGD_PORTAL_LISTEN_FD);
+        return -1;
+    }
+    /* OpenSSL writes to sockets with write(2): a peer that has gone must
+     * give EPIPE, not SIGPIPE (rt_sigaction traps once sandboxed) */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        snprintf(err, errsize, "SIGPIPE: %s", strerror(errno));
+        return -1;
+    }
+    int rc = dsgd_portal_setup_read(DSGD_PORTAL_SETUP_FD, buf, sizeof buf, &s, err, errsize);
+    close(DSGD_PORTAL_SETUP_FD);
+    if (rc != 0) {
+        OPENSSL_cleanse(buf, sizeof buf);
+        return -1;
+    }
+    ctx = dsgd_tls_ctx_new(s.cert, s.cert_len, s.key, s.key_len, err, errsize);
+    OPENSSL_cleanse(buf, sizeof buf);   /* the key now lives in the SSL_CTX only */
+    if (ctx == NULL)
+        return -1;
+    max_conns = s.max_conns > DSGD_TLS_CONN_MAX ? DSGD_TLS_CONN_MAX : s.max_conns;
+    dsgd_tls_server_init(&server, ctx, DSGD_PORTAL_LISTEN_FD, max_conns, s.handshake_timeout_ms,
+                         s.head_timeout_ms, placeholder_handler);
+    dsgd_log("TLS ready: %s, TLS 1.2-1.3, at most %u connections, handshake timeout %u ms, "
+             "request head timeout %u ms", OpenSSL_version(OPENSSL_VERSION), max_conns,
+             s.handshake_timeout_ms, s.head_timeout_ms);
+    return 0;
+}
+
+uint32_t dsgd_portal_nofile(void)
+{
+    return max_conns + 8u;   /* 0-4, plus headroom for accept4 before a slot check */
+}
+
+size_t dsgd_portal_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
+{
+    return dsgd_tls_server_pollfds(&server, pf, max, dsgd_now_ms(), timeout_ms);
+}
+
+void dsgd_portal_events(const struct pollfd *pf, size_t n)
+{
+    dsgd_tls_server_events(&server, pf, n, dsgd_now_ms());
+}

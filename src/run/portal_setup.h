@@ -1,0 +1,47 @@
+/*
+ * What the master hands the portal at exec (docs/sandbox.md, "The portal's
+ * descriptors"): the listening TCP socket on fd 4, and on fd 5 the read end
+ * of a pipe the master has filled and closed, holding the portal's settings,
+ * certificate and private key. The portal reads fd 5 to EOF and closes it
+ * before its sandbox is loaded.
+ *
+ * Pipe contents (little-endian u32): "DSGP", version 1, max_conns,
+ * handshake_timeout_ms, head_timeout_ms, cert_len, cert bytes, key_len,
+ * key bytes; nothing after.
+ */
+#ifndef DSGD_PORTAL_SETUP_H
+#define DSGD_PORTAL_SETUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DSGD_PORTAL_LISTEN_FD 4
+#define DSGD_PORTAL_SETUP_FD 5
+/* the whole setup fits in one pipe buffer (64 KiB), so the master writes it
+ * before fork and never blocks */
+#define DSGD_PORTAL_SETUP_MAX 60000u
+
+typedef struct dsgd_portal_setup {
+    uint32_t max_conns;             /* portal.max_connections */
+    uint32_t handshake_timeout_ms;  /* portal.handshake_timeout */
+    uint32_t head_timeout_ms;       /* portal.header_timeout */
+    const uint8_t *cert;
+    size_t cert_len;
+    const uint8_t *key;
+    size_t key_len;
+} dsgd_portal_setup;
+
+/* Master: a pipe (close-on-exec both ends) holding *s; returns its read end
+ * with the write end closed, or -1 after logging why.
+ * @relation(REQ-RUN-042) */
+__attribute__((warn_unused_result))
+int dsgd_portal_setup_pipe(const dsgd_portal_setup *s);
+
+/* Portal: reads fd to EOF into buf (at most size bytes) and points *s into
+ * it. Returns 0, or -1 with a message in err.
+ * @relation(REQ-RUN-042) */
+__attribute__((warn_unused_result))
+int dsgd_portal_setup_read(int fd, uint8_t *buf, size_t size, dsgd_portal_setup *s,
+                           char *err, size_t errsize);
+
+#endif

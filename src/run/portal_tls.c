@@ -1,0 +1,333 @@
+/*
+ * The portal's TLS server (portal_tls.h). Connection and TLS I/O only: what
+ * a request is answered with is the handler's business, so the HTTP step
+ * replaces the handler and keeps this file.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include "run/log.h"
+#include "run/portal_tls.h"
+
+enum { PHASE_HANDSHAKE = 0, PHASE_READ = 1, PHASE_WRITE = 2 };
+
+static const unsigned char alpn_http11[] = "\x08http/1.1";
+
+static void ssl_reason(char *out, size_t n)
+{
+    unsigned long e = ERR_peek_last_error();
+    if (e == 0)
+        snprintf(out, n, "%s", errno ? strerror(errno) : "connection closed");
+    else
+        ERR_error_string_n(e, out, n);
+    ERR_clear_error();
+}
+
+/* ALPN (RFC 7301): http/1.1 or nothing. A client that offers ALPN without
+ * http/1.1 gets no_application_protocol. */
+static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                       const unsigned char *in, unsigned int inlen, void *arg)
+{
+    unsigned char *sel = NULL;
+    (void)ssl;
+    (void)arg;
+    if (SSL_select_next_proto(&sel, outlen, alpn_http11, sizeof alpn_http11 - 1, in, inlen)
+        != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    *out = sel;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+static int load_pem(SSL_CTX *ctx, const uint8_t *cert, size_t cert_len, const uint8_t *key,
+                    size_t key_len)
+{
+    BIO *bc = BIO_new_mem_buf(cert, (int)cert_len);
+    BIO *bk = BIO_new_mem_buf(key, (int)key_len);
+    X509 *x = NULL, *chain;
+    EVP_PKEY *pk = NULL;
+    int rc = -1;
+
+    if (bc == NULL || bk == NULL || (x = PEM_read_bio_X509(bc, NULL, NULL, NULL)) == NULL ||
+        SSL_CTX_use_certificate(ctx, x) != 1)
+        goto out;
+    /* certificates after the first are the chain an operator's CA gave */
+    while ((chain = PEM_read_bio_X509(bc, NULL, NULL, NULL)) != NULL)
+        if (SSL_CTX_add0_chain_cert(ctx, chain) != 1) {
+            X509_free(chain);
+            goto out;
+        }
+    ERR_clear_error();   /* the end of the PEM stream */
+    if ((pk = PEM_read_bio_PrivateKey(bk, NULL, NULL, NULL)) == NULL ||
+        SSL_CTX_use_PrivateKey(ctx, pk) != 1 || SSL_CTX_check_private_key(ctx) != 1)
+        goto out;
+    rc = 0;
+out:
+    EVP_PKEY_free(pk);
+    X509_free(x);
+    BIO_free(bc);
+    BIO_free(bk);
+    return rc;
+}
+
+SSL_CTX *dsgd_tls_ctx_new(const uint8_t *cert, size_t cert_len, const uint8_t *key,
+                          size_t key_len, char *err, size_t errsize)
+{
+    const char *what = "OPENSSL_init_ssl";
+    unsigned char seed[32];
+    SSL_CTX *ctx = NULL;
+    char why[200];
+
+    /* no openssl.cnf (nor OPENSSL_CONF: the environment is empty), and
+     * everything lazy done now, while files may still be opened */
+    if (OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_LOAD_SSL_STRINGS |
+                             OPENSSL_INIT_LOAD_CRYPTO_STRINGS,
+                         NULL) != 1)
+        goto fail;
+    what = "seeding the DRBG";
+    if (RAND_bytes(seed, sizeof seed) != 1 || RAND_priv_bytes(seed, sizeof seed) != 1)
+        goto fail;
+    what = "SSL_CTX_new";
+    if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+        goto fail;
+    what = "the TLS policy";
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+        SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1)
+        goto fail;
+    SSL_CTX_set_security_level(ctx, 2);
+    if (SSL_CTX_set_cipher_list(ctx, DSGD_TLS12_CIPHERS) != 1 ||
+        SSL_CTX_set_ciphersuites(ctx, DSGD_TLS13_SUITES) != 1 ||
+        SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") != 1)
+        goto fail;
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION |
+                                 SSL_OP_NO_COMPRESSION |
+                                 SSL_OP_NO_TICKET);
+    /* no resumption at all: no ticket keys to manage, no session cache */
+    if (SSL_CTX_set_num_tickets(ctx, 0) != 1)
+        goto fail;
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_alpn_select_cb(ctx, alpn_select, NULL);
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+    what = "the certificate or key";
+    if (load_pem(ctx, cert, cert_len, key, key_len) != 0)
+        goto fail;
+    OPENSSL_cleanse(seed, sizeof seed);
+    return ctx;
+fail:
+    ssl_reason(why, sizeof why);
+    snprintf(err, errsize, "%s: %s", what, why);
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+void dsgd_tls_server_init(dsgd_tls_server *s, SSL_CTX *ctx, int listen_fd, uint32_t max_conns,
+                          uint32_t handshake_ms, uint32_t head_ms, dsgd_tls_handler handler)
+{
+    memset(s, 0, sizeof *s);
+    s->ctx = ctx;
+    s->listen_fd = listen_fd;
+    s->max_conns = max_conns > DSGD_TLS_CONN_MAX ? DSGD_TLS_CONN_MAX : max_conns;
+    s->handshake_ms = handshake_ms;
+    s->head_ms = head_ms;
+    s->handler = handler;
+    for (size_t i = 0; i < DSGD_TLS_CONN_MAX; i++)
+        s->conns[i].fd = -1;
+}
+
+static void conn_close(dsgd_tls_server *s, dsgd_tls_conn *c, int send_close_notify)
+{
+    (void)s;
+    if (c->ssl != NULL) {
+        if (send_close_notify)
+            (void)SSL_shutdown(c->ssl);   /* one try: we do not wait for the peer's */
+        SSL_free(c->ssl);
+    }
+    ERR_clear_error();
+    close(c->fd);
+    c->ssl = NULL;
+    c->fd = -1;
+}
+
+/* Maps an SSL_get_error result to the event to wait for; 0: the connection
+ * is over (closed or failed). */
+static short want(dsgd_tls_conn *c, int r)
+{
+    switch (SSL_get_error(c->ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+        return POLLIN;
+    case SSL_ERROR_WANT_WRITE:
+        return POLLOUT;
+    default:
+        return 0;
+    }
+}
+
+static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    char why[200];
+    int r;
+
+    ERR_clear_error();
+    errno = 0;
+    if (c->phase == PHASE_HANDSHAKE) {
+        r = SSL_do_handshake(c->ssl);
+        if (r != 1) {
+            if ((c->events = want(c, r)) != 0)
+                return;
+            ssl_reason(why, sizeof why);
+            dsgd_log("TLS handshake with %s failed: %s", c->peer, why);
+            s->failed++;
+            conn_close(s, c, 0);
+            return;
+        }
+        s->handshakes++;
+        c->phase = PHASE_READ;
+        c->deadline = now + s->head_ms;
+    }
+    while (c->phase == PHASE_READ) {
+        size_t got = 0;
+        if (c->in_len == sizeof c->in) {
+            dsgd_log("%s: request head longer than %u bytes: closing", c->peer, DSGD_TLS_IN_MAX);
+            conn_close(s, c, 1);
+            return;
+        }
+        r = SSL_read_ex(c->ssl, c->in + c->in_len, sizeof c->in - c->in_len, &got);
+        if (r != 1) {
+            if ((c->events = want(c, r)) != 0)
+                return;
+            conn_close(s, c, 0);   /* the client went away */
+            return;
+        }
+        c->in_len += got;
+        r = s->handler(c->in, c->in_len, c->out, sizeof c->out, &c->out_len);
+        if (r < 0) {
+            conn_close(s, c, 1);
+            return;
+        }
+        if (r > 0) {
+            c->phase = PHASE_WRITE;
+            c->out_off = 0;
+        }
+    }
+    while (c->out_off < c->out_len) {
+        size_t put = 0;
+        r = SSL_write_ex(c->ssl, c->out + c->out_off, c->out_len - c->out_off, &put);
+        if (r != 1) {
+            if ((c->events = want(c, r)) != 0)
+                return;
+            conn_close(s, c, 0);
+            return;
+        }
+        c->out_off += put;
+    }
+    s->answered++;
+    conn_close(s, c, 1);   /* Connection: close */
+}
+
+static void accept_some(dsgd_tls_server *s, uint64_t now)
+{
+    for (size_t i = 0; i < s->max_conns; i++) {
+        dsgd_tls_conn *c = &s->conns[i];
+        struct sockaddr_in sa;
+        socklen_t sl = sizeof sa;
+        char addr[INET_ADDRSTRLEN];
+        int fd;
+
+        if (c->fd >= 0)
+            continue;
+        fd = accept4(s->listen_fd, (struct sockaddr *)&sa, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+                errno != ECONNABORTED)
+                dsgd_log("accept4: %s", strerror(errno));
+            return;
+        }
+        s->accepted++;
+        if (sa.sin_family == AF_INET && inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr))
+            snprintf(c->peer, sizeof c->peer, "%s:%u", addr, (unsigned)ntohs(sa.sin_port));
+        else
+            snprintf(c->peer, sizeof c->peer, "a client");
+        c->ssl = SSL_new(s->ctx);
+        if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
+            dsgd_log("%s: SSL_new failed: closing", c->peer);
+            SSL_free(c->ssl);
+            c->ssl = NULL;
+            close(fd);
+            continue;
+        }
+        SSL_set_accept_state(c->ssl);
+        c->fd = fd;
+        c->phase = PHASE_HANDSHAKE;
+        c->deadline = now + s->handshake_ms;
+        c->events = POLLIN;
+        c->in_len = 0;
+        c->out_len = 0;
+        c->out_off = 0;
+        step(s, c, now);
+    }
+}
+
+size_t dsgd_tls_server_pollfds(dsgd_tls_server *s, struct pollfd *pf, size_t max,
+                               uint64_t now, int *timeout_ms)
+{
+    size_t n = 0, live = 0;
+    for (size_t i = 0; i < s->max_conns && n < max; i++) {
+        dsgd_tls_conn *c = &s->conns[i];
+        if (c->fd < 0)
+            continue;
+        live++;
+        pf[n].fd = c->fd;
+        pf[n].events = c->events;
+        pf[n].revents = 0;
+        s->pf_slot[n] = (int)i;
+        n++;
+        uint64_t left = c->deadline > now ? c->deadline - now : 0;
+        if (*timeout_ms < 0 || left < (uint64_t)*timeout_ms)
+            *timeout_ms = (int)left;
+    }
+    if (live < s->max_conns && n < max) {
+        pf[n].fd = s->listen_fd;
+        pf[n].events = POLLIN;
+        pf[n].revents = 0;
+        s->pf_slot[n] = -1;
+        n++;
+    }
+    return n;
+}
+
+void dsgd_tls_server_events(dsgd_tls_server *s, const struct pollfd *pf, size_t n, uint64_t now)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (pf[i].revents == 0)
+            continue;
+        if (s->pf_slot[i] < 0) {
+            accept_some(s, now);
+            continue;
+        }
+        dsgd_tls_conn *c = &s->conns[s->pf_slot[i]];
+        if (c->fd == pf[i].fd)
+            step(s, c, now);
+    }
+    for (size_t i = 0; i < s->max_conns; i++) {
+        dsgd_tls_conn *c = &s->conns[i];
+        if (c->fd < 0 || now < c->deadline)
+            continue;
+        dsgd_log("%s: %s timeout (%u ms): dropping the connection", c->peer,
+                 c->phase == PHASE_HANDSHAKE ? "handshake"
+                 : c->phase == PHASE_READ    ? "request head"
+                                             : "response",
+                 c->phase == PHASE_HANDSHAKE ? s->handshake_ms : s->head_ms);
+        s->timeouts++;
+        conn_close(s, c, c->phase != PHASE_HANDSHAKE);
+    }
+}
