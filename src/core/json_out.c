@@ -101,6 +101,24 @@ static int put_u_escape(dsg_json_out *w, uint32_t cp)
     return put2(w, hex_digit((cp >> 4) & 15u), hex_digit(cp & 15u));
 }
 
+/* The letter of a two-character escape (\" \\ \b \f \n \r \t), or 0. */
+/*@ assigns \nothing;
+    ensures \result == 0 || dsg_json_clean_byte(\result);
+*/
+static uint8_t short_escape(uint8_t c)
+{
+    switch (c) {
+    case '"':  return '"';
+    case '\\': return '\\';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default:   return 0;
+    }
+}
+
 /* One ASCII character of a string, escaped as json_out.h says. */
 /*@ requires ready(w) && c < 0x80;
     assigns w->buf[0 .. w->cap - 1], w->len, w->failed;
@@ -109,19 +127,12 @@ static int put_u_escape(dsg_json_out *w, uint32_t cp)
 */
 static int put_ascii(dsg_json_out *w, uint8_t c)
 {
-    switch (c) {
-    case '"':  return put2(w, '\\', '"');
-    case '\\': return put2(w, '\\', '\\');
-    case '\b': return put2(w, '\\', 'b');
-    case '\f': return put2(w, '\\', 'f');
-    case '\n': return put2(w, '\\', 'n');
-    case '\r': return put2(w, '\\', 'r');
-    case '\t': return put2(w, '\\', 't');
-    default:
-        if (c < 0x20u || c == 0x7Fu)
-            return put_u_escape(w, c);
-        return put(w, c);
-    }
+    uint8_t letter = short_escape(c);
+    if (letter != 0u)
+        return put2(w, '\\', letter);
+    if (c < 0x20u || c == 0x7Fu)
+        return put_u_escape(w, c);
+    return put(w, c);
 }
 
 /* One multi-byte UTF-8 sequence seq[0 .. k), as it is; U+2028 and U+2029
@@ -216,6 +227,19 @@ static int put_digits(dsg_json_out *w, uint64_t v)
         if (put(w, digits[j]) != 0)
             return -1;
     return 0;
+}
+
+/* An integer: a minus sign when negative, then the digits of magnitude. */
+/*@ requires ready(w);
+    assigns w->buf[0 .. w->cap - 1], w->len, w->failed;
+    ensures dsg_json_out_step{Pre,Post}(w, \result);
+    ensures \result == 0 ==> w->failed == 0;
+*/
+static int put_integer(dsg_json_out *w, int negative, uint64_t magnitude)
+{
+    if (negative && put(w, '-') != 0)
+        return -1;
+    return put_digits(w, magnitude);
 }
 
 /* ---- grammar ----------------------------------------------------------------- */
@@ -355,7 +379,7 @@ int dsg_json_out_string(dsg_json_out *w, const uint8_t *s, size_t n)
 
 int dsg_json_out_uint(dsg_json_out *w, uint64_t v)
 {
-    if (!usable(w) || value_start(w) != 0 || put_digits(w, v) != 0)
+    if (!usable(w) || value_start(w) != 0 || put_integer(w, 0, v) != 0)
         return -1;
     value_end(w);
     return 0;
@@ -365,8 +389,7 @@ int dsg_json_out_int(dsg_json_out *w, int64_t v)
 {
     /* the magnitude without overflow, INT64_MIN included */
     uint64_t magnitude = v < 0 ? (uint64_t)(-(v + 1)) + 1u : (uint64_t)v;
-    if (!usable(w) || value_start(w) != 0 || (v < 0 && put(w, '-') != 0) ||
-        put_digits(w, magnitude) != 0)
+    if (!usable(w) || value_start(w) != 0 || put_integer(w, v < 0, magnitude) != 0)
         return -1;
     value_end(w);
     return 0;
