@@ -23,7 +23,6 @@ void dsg_json_out_init(dsg_json_out *w, uint8_t *buf, size_t cap)
     w->buf = buf;
     w->cap = cap;
     w->len = 0;
-    w->objects = 0;
     w->depth = 0;
     w->need_comma = 0;
     w->after_key = 0;
@@ -137,7 +136,7 @@ static int put_ascii(dsg_json_out *w, uint8_t c)
 
 /* One multi-byte UTF-8 sequence seq[0 .. k), as it is; U+2028 and U+2029
  * as escapes. */
-/*@ requires ready(w) && \valid_read(seq + (0 .. k - 1)) && \separated(seq + (0 .. k - 1), w);
+/*@ requires ready(w) && \valid_read(seq + (0 .. k - 1)) && \separated(seq + (0 .. k - 1), w, w->buf + (0 .. w->cap - 1));
     requires 2 <= k <= 4;
     requires \forall integer j; 0 <= j < k ==> seq[j] >= 0x80;
     assigns w->buf[0 .. w->cap - 1], w->len, w->failed;
@@ -161,7 +160,7 @@ static int put_sequence(dsg_json_out *w, const uint8_t *seq, size_t k, uint32_t 
 }
 
 /* A quoted string: s[0 .. n) must be valid UTF-8. */
-/*@ requires ready(w) && \valid_read(s + (0 .. n - 1)) && \separated(s + (0 .. n - 1), w);
+/*@ requires ready(w) && \valid_read(s + (0 .. n - 1)) && \separated(s + (0 .. n - 1), w, w->buf + (0 .. w->cap - 1));
     assigns w->buf[0 .. w->cap - 1], w->len, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
     ensures \result == 0 ==> w->failed == 0;
@@ -252,7 +251,7 @@ static int in_object(const dsg_json_out *w)
 {
     if (w->depth == 0u)
         return 0;
-    return (int)((w->objects >> (w->depth - 1u)) & 1u);
+    return w->object[w->depth - 1u] != 0u;
 }
 
 /* A value may start here (at the top once, in an array, after a key);
@@ -285,12 +284,12 @@ static void value_end(dsg_json_out *w)
         w->top_done = 1;
 }
 
-/*@ requires ready(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+/*@ requires ready(w) && (object == 0 || object == 1);
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
-static int open_container(dsg_json_out *w, uint8_t bracket, uint32_t object)
+static int open_container(dsg_json_out *w, uint8_t bracket, int object)
 {
     if (value_start(w) != 0)
         return -1;
@@ -298,8 +297,7 @@ static int open_container(dsg_json_out *w, uint8_t bracket, uint32_t object)
         return fail(w);
     if (put(w, bracket) != 0)
         return -1;
-    uint32_t bit = 1u << w->depth;
-    w->objects = object ? (w->objects | bit) : (w->objects & ~bit);
+    w->object[w->depth] = (uint8_t)object;
     w->depth++;
     w->need_comma = 0;
     w->after_key = 0;
@@ -307,7 +305,7 @@ static int open_container(dsg_json_out *w, uint8_t bracket, uint32_t object)
 }
 
 /*@ requires ready(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */

@@ -14,6 +14,7 @@
  *   if (dsg_json_out_finish(&w, &n) == 0) ... buf[0..n) is the document
  *
  * Rules:
+ * - strings are read, never kept, and must not lie in the output buffer;
  * - strings must be valid UTF-8 (the writer fails otherwise: a response is
  *   never made of bytes the client would have to guess at); " and \ are
  *   written \" and \\, the C0 controls \b \f \n \r \t or \u00XX, DEL
@@ -37,13 +38,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DSG_JSON_DEPTH_MAX 32u   /* open containers at most (one bit each in `objects`) */
+#define DSG_JSON_DEPTH_MAX 32u   /* open containers at most */
 
 typedef struct dsg_json_out {
     uint8_t *buf;          /* the output: buf[0 .. len) written so far */
     size_t cap;
     size_t len;
-    uint32_t objects;      /* bit d: the container at depth d + 1 is an object */
+    uint8_t object[DSG_JSON_DEPTH_MAX]; /* [d]: the container at depth d + 1 is an object */
     uint8_t depth;         /* open containers */
     uint8_t need_comma;    /* the open container already holds an element */
     uint8_t after_key;     /* in an object: a key was written, its value must come */
@@ -75,7 +76,7 @@ int dsg_json_out_is_valid(const dsg_json_out *w);
 /* The calls that write: 0 on success, -1 once the writer has failed.
  * @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -83,7 +84,7 @@ int dsg_json_out_object_begin(dsg_json_out *w);
 
 /* @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -91,7 +92,7 @@ int dsg_json_out_object_end(dsg_json_out *w);
 
 /* @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -99,7 +100,7 @@ int dsg_json_out_array_begin(dsg_json_out *w);
 
 /* @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -107,8 +108,8 @@ int dsg_json_out_array_end(dsg_json_out *w);
 
 /* An object member's name: s[0 .. n) in UTF-8. @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w) && \valid_read(s + (0 .. n - 1));
-    requires \separated(s + (0 .. n - 1), w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    requires \separated(s + (0 .. n - 1), w, w->buf + (0 .. w->cap - 1));
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -116,8 +117,8 @@ int dsg_json_out_key(dsg_json_out *w, const uint8_t *s, size_t n);
 
 /* A string value: s[0 .. n) in UTF-8. @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w) && \valid_read(s + (0 .. n - 1));
-    requires \separated(s + (0 .. n - 1), w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    requires \separated(s + (0 .. n - 1), w, w->buf + (0 .. w->cap - 1));
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -125,7 +126,7 @@ int dsg_json_out_string(dsg_json_out *w, const uint8_t *s, size_t n);
 
 /* @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -133,7 +134,7 @@ int dsg_json_out_uint(dsg_json_out *w, uint64_t v);
 
 /* @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -141,7 +142,7 @@ int dsg_json_out_int(dsg_json_out *w, int64_t v);
 
 /* true or false. @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
@@ -149,7 +150,7 @@ int dsg_json_out_bool(dsg_json_out *w, int v);
 
 /* @relation(REQ-RUN-038) */
 /*@ requires dsg_json_out_mem(w);
-    assigns w->buf[0 .. w->cap - 1], w->len, w->objects, w->depth,
+    assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
 */
