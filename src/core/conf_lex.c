@@ -10,69 +10,25 @@
 
 /* ---- byte classes ---------------------------------------------------------- */
 
-/*@ assigns \nothing;
-    ensures \result != 0 <==> dsg_conf_blank(c); */
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/*@ assigns \nothing;
-    ensures \result != 0 <==> dsg_conf_ctl(c); */
-static int is_ctl(char c)
-{
-    return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7F;
-}
-
-/*@ assigns \nothing;
-    ensures \result != 0 <==> dsg_conf_lower(c); */
-static int is_lower(char c)
-{
-    return c >= 'a' && c <= 'z';
-}
-
-/*@ assigns \nothing;
-    ensures \result != 0 <==> dsg_conf_digit(c); */
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/*@ assigns \nothing;
-    ensures \result != 0 <==> dsg_conf_keych(c); */
-static int is_keych(char c)
-{
-    return is_lower(c) || is_digit(c) || c == '_' || c == '.';
-}
-
-/*@ assigns \nothing;
-    ensures \result != 0 <==> dsg_conf_barech(c); */
-static int is_bare(char c)
-{
-    return !is_blank(c) && c != '#' && c != '"' && c != '=' && !is_ctl(c);
-}
+/* Style note (as in ipc_frame.c): a condition made of several comparisons
+ * is one branch-free expression of 0/1 bits, BIT(a) & BIT(b), BIT(a) | BIT(b),
+ * rather than && and ||, which the C front end of Frama-C turns into
+ * branches; every branch costs a WP smoke test, and the bits say the same.
+ * The byte classes are macros over such bits, equal to the predicates of
+ * acsl/conf_lex.acsl.h. char is signed here: bytes >= 0x80 are negative. */
+#define BIT(c) ((int)(c))
+#define IS_BLANK(c) (BIT((c) == ' ') | BIT((c) == '\t'))
+#define IS_CTL(c) ((BIT((c) >= 0) & BIT((c) < 0x20) & BIT((c) != '\t')) | BIT((c) == 0x7F))
+#define IS_LOWER(c) (BIT((c) >= 'a') & BIT((c) <= 'z'))
+#define IS_DIGIT(c) (BIT((c) >= '0') & BIT((c) <= '9'))
+#define IS_KEYCH(c) (IS_LOWER(c) | IS_DIGIT(c) | BIT((c) == '_') | BIT((c) == '.'))
+#define IS_BARE(c) (BIT((c) != ' ') & BIT((c) != '\t') & BIT((c) != '#') & \
+                    BIT((c) != '"') & BIT((c) != '=') & BIT((c) != 0x7F) & \
+                    (BIT((c) < 0) | BIT((c) >= 0x20)))
+/* A continuation byte whose value (c + 256) is in [lo, hi], lo >= 0x80. */
+#define IS_CONT(c, lo, hi) (BIT((c) < 0) & BIT((c) + 256 >= (lo)) & BIT((c) + 256 <= (hi)))
 
 /* ---- UTF-8 and control bytes ------------------------------------------------ */
-
-/* The byte's value 0..255 (char is signed here). */
-/*@ assigns \nothing;
-    ensures 0 <= \result <= 255;
-    ensures c >= 0 ==> \result == c;
-    ensures c < 0 ==> \result == c + 256; */
-static int ubyte(char c)
-{
-    return c < 0 ? c + 256 : c;
-}
-
-/* A continuation byte in [lo, hi] (lo >= 0x80): necessarily a negative char. */
-/*@ requires 0x80 <= lo <= hi <= 0xBF;
-    assigns \nothing;
-    ensures \result != 0 ==> c < 0; */
-static int cont_in(char c, int lo, int hi)
-{
-    int b = ubyte(c);
-    return b >= lo && b <= hi;
-}
 
 /* Length of the well-formed UTF-8 sequence at s[i..n) (Unicode 15.0 table
  * 3-7: no overlongs, no surrogates, nothing above U+10FFFF), 0 if none. */
@@ -83,23 +39,20 @@ static int cont_in(char c, int lo, int hi)
     ensures \result >= 2 ==> \forall integer k; i <= k < i + \result ==> s[k] < 0; */
 static size_t utf8_len(const char *s, size_t n, size_t i)
 {
-    int b = ubyte(s[i]);
+    int b = s[i] + 256 * BIT(s[i] < 0);   /* the byte's value 0..255 */
     if (b < 0x80)
         return 1;
-    if (b < 0xC2 || b > 0xF4)
+    size_t need = 2u + (size_t)BIT(b >= 0xE0) + (size_t)BIT(b >= 0xF0);
+    if ((BIT(b >= 0xC2) & BIT(b <= 0xF4) & BIT(need <= n - i)) == 0)
         return 0;
-    size_t need = b < 0xE0 ? 2u : (b < 0xF0 ? 3u : 4u);
-    if (need > n - i)
-        return 0;
-    int lo = b == 0xE0 ? 0xA0 : (b == 0xF0 ? 0x90 : 0x80);
-    int hi = b == 0xED ? 0x9F : (b == 0xF4 ? 0x8F : 0xBF);
-    if (!cont_in(s[i + 1], lo, hi))
-        return 0;
-    if (need >= 3u && !cont_in(s[i + 2], 0x80, 0xBF))
-        return 0;
-    if (need == 4u && !cont_in(s[i + 3], 0x80, 0xBF))
-        return 0;
-    return need;
+    int lo = 0x80 + 0x20 * BIT(b == 0xE0) + 0x10 * BIT(b == 0xF0);   /* no overlongs */
+    int hi = 0xBF - 0x20 * BIT(b == 0xED) - 0x30 * BIT(b == 0xF4);   /* no surrogates, */
+    int ok = IS_CONT(s[i + 1], lo, hi);                              /* nothing > U+10FFFF */
+    if (need >= 3u)
+        ok &= IS_CONT(s[i + 2], 0x80, 0xBF);
+    if (need == 4u)
+        ok &= IS_CONT(s[i + 3], 0x80, 0xBF);
+    return (size_t)ok * need;
 }
 
 /* Well-formed UTF-8 without control bytes; else the error and its offset. */
@@ -119,7 +72,7 @@ static dsg_conf_kind check_bytes(const char *s, size_t n, size_t *pos)
         loop assigns i;
         loop variant n - i; */
     while (i < n) {
-        if (is_ctl(s[i])) {
+        if (IS_CTL(s[i])) {
             *pos = i;
             return DSG_CONF_ERR_CONTROL;
         }
@@ -135,54 +88,40 @@ static dsg_conf_kind check_bytes(const char *s, size_t n, size_t *pos)
 
 /* ---- runs of one byte class ---------------------------------------------------- */
 
-/*@ requires i <= n && \valid_read(s + (0 .. n - 1));
-    assigns \nothing;
-    ensures i <= \result <= n;
-    ensures dsg_conf_all_blank(s, i, \result);
-    ensures \result < n ==> !dsg_conf_blank(s[\result]); */
-static size_t skip_blanks(const char *s, size_t n, size_t i)
-{
-    size_t p = i;
-    /*@ loop invariant i <= p <= n;
-        loop invariant dsg_conf_all_blank(s, i, p);
-        loop assigns p;
-        loop variant n - p; */
-    while (p < n && is_blank(s[p]))
-        p++;
-    return p;
-}
+#define RUN_BLANK 0
+#define RUN_KEY 1
+#define RUN_BARE 2
 
+/* The end of the run of bytes of class cls (blanks, key bytes, bare bytes)
+ * starting at s[i]. */
 /*@ requires i <= n && \valid_read(s + (0 .. n - 1));
+    requires cls == RUN_BLANK || cls == RUN_KEY || cls == RUN_BARE;
     assigns \nothing;
     ensures i <= \result <= n;
-    ensures \forall integer k; i <= k < \result ==> dsg_conf_keych(s[k]);
-    ensures \result < n ==> !dsg_conf_keych(s[\result]); */
-static size_t keych_run(const char *s, size_t n, size_t i)
+    ensures cls == RUN_BLANK ==> dsg_conf_all_blank(s, i, \result);
+    ensures cls == RUN_KEY ==> \forall integer k; i <= k < \result ==> dsg_conf_keych(s[k]);
+    ensures cls == RUN_BARE ==> dsg_conf_all_bare(s, i, \result);
+    ensures cls == RUN_BLANK && \result < n ==> !dsg_conf_blank(s[\result]);
+    ensures cls == RUN_KEY && \result < n ==> !dsg_conf_keych(s[\result]);
+    ensures cls == RUN_BARE && \result < n ==> !dsg_conf_barech(s[\result]); */
+static size_t run_of(const char *s, size_t n, size_t i, int cls)
 {
     size_t p = i;
     /*@ loop invariant i <= p <= n;
-        loop invariant \forall integer k; i <= k < p ==> dsg_conf_keych(s[k]);
+        loop invariant cls == RUN_BLANK ==> dsg_conf_all_blank(s, i, p);
+        loop invariant cls == RUN_KEY ==>
+                         \forall integer k; i <= k < p ==> dsg_conf_keych(s[k]);
+        loop invariant cls == RUN_BARE ==> dsg_conf_all_bare(s, i, p);
         loop assigns p;
         loop variant n - p; */
-    while (p < n && is_keych(s[p]))
+    while (p < n) {
+        char c = s[p];
+        int in = (BIT(cls == RUN_BLANK) & IS_BLANK(c)) | (BIT(cls == RUN_KEY) & IS_KEYCH(c)) |
+                 (BIT(cls == RUN_BARE) & IS_BARE(c));
+        if (in == 0)
+            break;
         p++;
-    return p;
-}
-
-/*@ requires i <= n && \valid_read(s + (0 .. n - 1));
-    assigns \nothing;
-    ensures i <= \result <= n;
-    ensures dsg_conf_all_bare(s, i, \result);
-    ensures \result < n ==> !dsg_conf_barech(s[\result]); */
-static size_t bare_run(const char *s, size_t n, size_t i)
-{
-    size_t p = i;
-    /*@ loop invariant i <= p <= n;
-        loop invariant dsg_conf_all_bare(s, i, p);
-        loop assigns p;
-        loop variant n - p; */
-    while (p < n && is_bare(s[p]))
-        p++;
+    }
     return p;
 }
 
@@ -198,8 +137,11 @@ static size_t digits_end(const char *s, size_t n)
         loop invariant dsg_conf_run(s, p, n) == dsg_conf_run(s, 0, n);
         loop assigns p;
         loop variant n - p; */
-    while (p < n && is_digit(s[p]))
+    while (p < n) {
+        if (IS_DIGIT(s[p]) == 0)
+            break;
         p++;
+    }
     return p;
 }
 
@@ -229,7 +171,7 @@ static int key_segments(const char *s, size_t i, size_t p, size_t *pos)
                 *pos = j;
                 return 1;
             }
-            if (!is_lower(s[j + 1])) {
+            if (IS_LOWER(s[j + 1]) == 0) {
                 *pos = j + 1;
                 return 1;
             }
@@ -253,12 +195,12 @@ static int key_segments(const char *s, size_t i, size_t p, size_t *pos)
     ensures \result != DSG_CONF_SETTING ==> *pos < n; */
 static dsg_conf_kind scan_key(const char *s, size_t n, size_t i, size_t *end, size_t *pos)
 {
-    if (!is_lower(s[i])) {
+    if (IS_LOWER(s[i]) == 0) {
         *pos = i;
         return DSG_CONF_ERR_KEY;
     }
-    size_t p = keych_run(s, n, i);
-    if (p < n && !is_blank(s[p]) && s[p] != '=') {
+    size_t p = run_of(s, n, i, RUN_KEY);
+    if (p < n && (IS_BLANK(s[p]) | BIT(s[p] == '=')) == 0) {
         *pos = p;
         return DSG_CONF_ERR_KEY;
     }
@@ -371,7 +313,7 @@ static dsg_conf_kind scan_value(const char *s, size_t n, size_t j, dsg_conf_entr
         vlen = close - off;
         after = close + 1;
     } else {
-        size_t e = bare_run(s, n, j);
+        size_t e = run_of(s, n, j, RUN_BARE);
         if (e == j) {
             out->err_col = j;
             return DSG_CONF_ERR_NO_VALUE;
@@ -380,7 +322,7 @@ static dsg_conf_kind scan_value(const char *s, size_t n, size_t j, dsg_conf_entr
         vlen = e - j;
         after = e;
     }
-    size_t t = skip_blanks(s, n, after);
+    size_t t = run_of(s, n, after, RUN_BLANK);
     if (t < n && s[t] != '#') {
         out->err_col = t;
         return DSG_CONF_ERR_TRAILING;
@@ -431,12 +373,12 @@ static dsg_conf_kind scan_setting(const char *s, size_t n, size_t i, dsg_conf_en
         out->err_col = pos;
         return r;
     }
-    size_t j = skip_blanks(s, n, kend);
+    size_t j = run_of(s, n, kend, RUN_BLANK);
     if (j == n || s[j] != '=') {
         out->err_col = j;
         return DSG_CONF_ERR_NO_EQUALS;
     }
-    j = skip_blanks(s, n, j + 1);
+    j = run_of(s, n, j + 1, RUN_BLANK);
     r = scan_value(s, n, j, out);
     if (r != DSG_CONF_SETTING)
         return r;
@@ -461,7 +403,7 @@ dsg_conf_kind dsg_conf_line(const char *line, size_t len, dsg_conf_entry *out)
         out->err_col = pos;
         return r;
     }
-    size_t i = skip_blanks(line, n, 0);
+    size_t i = run_of(line, n, 0, RUN_BLANK);
     if (i == n || line[i] == '#')
         return DSG_CONF_BLANK;
     return scan_setting(line, n, i, out);
@@ -537,7 +479,7 @@ dsg_conf_val dsg_conf_parse_uint(const char *s, size_t len, uint64_t min, uint64
         return DSG_CONF_VAL_EMPTY;
     if (digits_end(s, len) != len)
         return DSG_CONF_VAL_SYNTAX;
-    if (s[0] == '0' && len > 1u)
+    if ((BIT(s[0] == '0') & BIT(len > 1u)) != 0)
         return DSG_CONF_VAL_LEADING_ZERO;
     uint64_t v = 0;
     int over = 0;
@@ -550,16 +492,14 @@ dsg_conf_val dsg_conf_parse_uint(const char *s, size_t len, uint64_t min, uint64
         loop variant len - i; */
     for (i = 0; i < len; i++) {
         uint64_t d = (uint64_t)(s[i] - '0');
-        if (over == 0) {
-            if (v > U64_TENTH || (v == U64_TENTH && d > 5u))
-                over = 1;
-            else
-                v = v * 10u + d;
-        }
+        /* 10 * v + d > 2^64 - 1 exactly when v > U64_TENTH, or v == U64_TENTH and d > 5 */
+        over = over | BIT(v > U64_TENTH) | (BIT(v == U64_TENTH) & BIT(d > 5u));
+        if (over == 0)
+            v = v * 10u + d;
     }
     if (over != 0)
         return DSG_CONF_VAL_OVERFLOW;
-    if (v < min || v > max)
+    if ((BIT(v < min) | BIT(v > max)) != 0)
         return DSG_CONF_VAL_RANGE;
     *out = v;
     return DSG_CONF_VAL_OK;
@@ -567,12 +507,16 @@ dsg_conf_val dsg_conf_parse_uint(const char *s, size_t len, uint64_t min, uint64
 
 dsg_conf_val dsg_conf_parse_bool(const char *s, size_t len, int *out)
 {
-    if (len == 4u && s[0] == 't' && s[1] == 'r' && s[2] == 'u' && s[3] == 'e') {
+    if (len == 4u) {
+        if ((BIT(s[0] == 't') & BIT(s[1] == 'r') & BIT(s[2] == 'u') & BIT(s[3] == 'e')) == 0)
+            return DSG_CONF_VAL_SYNTAX;
         *out = 1;
         return DSG_CONF_VAL_OK;
     }
-    if (len == 5u && s[0] == 'f' && s[1] == 'a' && s[2] == 'l' && s[3] == 's' &&
-        s[4] == 'e') {
+    if (len == 5u) {
+        if ((BIT(s[0] == 'f') & BIT(s[1] == 'a') & BIT(s[2] == 'l') & BIT(s[3] == 's') &
+             BIT(s[4] == 'e')) == 0)
+            return DSG_CONF_VAL_SYNTAX;
         *out = 0;
         return DSG_CONF_VAL_OK;
     }
@@ -584,17 +528,13 @@ dsg_conf_val dsg_conf_parse_bool(const char *s, size_t len, int *out)
     ensures \result == dsg_conf_ms_unit(s, k, n); */
 static uint64_t ms_unit(const char *s, size_t k, size_t n)
 {
-    if (n - k == 2u && s[k] == 'm' && s[k + 1u] == 's')
-        return 1u;
-    if (n - k != 1u)
+    if ((BIT(n == k) | BIT(n - k > 2u)) != 0)
         return 0u;
-    switch (s[k]) {
-    case 's': return 1000u;
-    case 'm': return 60000u;
-    case 'h': return 3600000u;
-    case 'd': return 86400000u;
-    default: return 0u;
-    }
+    char c = s[k];
+    if (n - k == 2u)
+        return (uint64_t)(BIT(c == 'm') & BIT(s[k + 1u] == 's'));
+    return 1000u * (uint64_t)BIT(c == 's') + 60000u * (uint64_t)BIT(c == 'm') +
+           3600000u * (uint64_t)BIT(c == 'h') + 86400000u * (uint64_t)BIT(c == 'd');
 }
 
 /*@ requires k <= n && \valid_read(s + (0 .. n - 1));
@@ -604,16 +544,14 @@ static uint64_t size_unit(const char *s, size_t k, size_t n)
 {
     if (n == k)
         return 1u;
+    char c = s[k];
     if (n - k == 1u)
-        return s[k] == 'B' ? 1u : 0u;
-    if (n - k != 3u || s[k + 1u] != 'i' || s[k + 2u] != 'B')
+        return (uint64_t)BIT(c == 'B');
+    if (n - k != 3u)
         return 0u;
-    switch (s[k]) {
-    case 'K': return 1024u;
-    case 'M': return 1048576u;
-    case 'G': return 1073741824u;
-    default: return 0u;
-    }
+    uint64_t kib = (uint64_t)(BIT(s[k + 1u] == 'i') & BIT(s[k + 2u] == 'B'));
+    return kib * (1024u * (uint64_t)BIT(c == 'K') + 1048576u * (uint64_t)BIT(c == 'M') +
+                  1073741824u * (uint64_t)BIT(c == 'G'));
 }
 
 /* v * f, for the factors of the units, unless it exceeds 2^64 - 1. */
@@ -626,18 +564,7 @@ static uint64_t size_unit(const char *s, size_t k, size_t n)
     ensures \result == 1 ==> v * f > UINT64_MAX && *out == \old(*out); */
 static int scale(uint64_t v, uint64_t f, uint64_t *out)
 {
-    uint64_t lim;
-    switch (f) {
-    case 1000u: lim = UINT64_MAX / 1000u; break;
-    case 60000u: lim = UINT64_MAX / 60000u; break;
-    case 3600000u: lim = UINT64_MAX / 3600000u; break;
-    case 86400000u: lim = UINT64_MAX / 86400000u; break;
-    case 1024u: lim = UINT64_MAX / 1024u; break;
-    case 1048576u: lim = UINT64_MAX / 1048576u; break;
-    case 1073741824u: lim = UINT64_MAX / 1073741824u; break;
-    default: lim = UINT64_MAX; break;
-    }
-    if (v > lim)
+    if (v > UINT64_MAX / f)
         return 1;
     *out = v * f;
     return 0;
