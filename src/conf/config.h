@@ -150,11 +150,11 @@ void dsg_config_origin(const dsg_config *cfg, dsg_config_id id, char *buf, size_
 const char *dsg_config_status_token(dsg_config_status status);
 
 /* What a line error means, in words ("missing '=' after the key", …).
- * @relation(REQ-RUN-018, REQ-RUN-027) */
+ * @relation(REQ-RUN-018) */
 const char *dsg_config_syntax_text(dsg_conf_kind kind);
 
 /* What a value error means, in words ("not a decimal number", …).
- * @relation(REQ-RUN-018, REQ-RUN-027) */
+ * @relation(REQ-RUN-018) */
 const char *dsg_config_value_text(dsg_conf_val val);
 
 #endif
