@@ -1,0 +1,550 @@
+/*
+ * dsgd.conf: the key registry and the loader. The shell around the proved
+ * lexer (src/core/conf_lex): file I/O, the registry, duplicates and typed
+ * values. See config.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "conf/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MS_S 1000u
+#define MS_M 60000u
+#define MS_H 3600000u
+#define MS_D 86400000u
+#define KIB 1024u
+#define MIB 1048576u
+#define GIB 1073741824u
+
+#define SRC_FHS_RUN "FHS /run convention"
+
+/* The registry. Defaults and sources are copied from the `- config:` lines
+ * of spec/run.md and spec/log.md (tests/check_config.c checks that they
+ * match, byte for byte). */
+const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
+    [DSG_CFG_DSGD_STATE_DIR] = { "dsgd.state_dir", DSG_CONFIG_TEXT, "\"var\"", 1, 255,
+        "REQ-RUN-025",
+        "DESIGN.md, on a fresh machine SQLite files and keys live under ./var/; /var/lib/dsg when installed, per the FHS",
+        "directory for databases, keys and certificates (relative: to the working directory)" },
+    [DSG_CFG_DSGD_USER] = { "dsgd.user", DSG_CONFIG_TEXT, "\"dsg\"", 1, 32,
+        "REQ-RUN-024",
+        "REQ-RUN-024, the unprivileged user make install and sysusers.d create",
+        "user the workers run as when dsgd starts as root" },
+    [DSG_CFG_DSGD_PIDFILE] = { "dsgd.pidfile", DSG_CONFIG_TEXT, "\"var/run/dsgd.pid\"", 1, 255,
+        "REQ-RUN-009",
+        "embedded default under ./var/; /run/dsg/dsgd.pid when installed, per the FHS /run convention",
+        "pidfile written and locked at start" },
+    [DSG_CFG_DSGD_SHUTDOWN_TIMEOUT] = { "dsgd.shutdown_timeout", DSG_CONFIG_DURATION, "90s",
+        MS_S, MS_H, "REQ-RUN-009", "systemd DefaultTimeoutStopSec default",
+        "time allowed for a clean stop on SIGTERM" },
+    [DSG_CFG_DSGD_RESTART_DELAY] = { "dsgd.restart_delay", DSG_CONFIG_DURATION, "100ms",
+        1, MS_H, "REQ-RUN-008", "systemd RestartSec default",
+        "first delay before restarting a worker that exited (doubles each time)" },
+    [DSG_CFG_DSGD_RESTART_DELAY_MAX] = { "dsgd.restart_delay_max", DSG_CONFIG_DURATION, "60s",
+        1, MS_D, "REQ-RUN-008", "engineering default; not a standard figure",
+        "longest restart delay" },
+    [DSG_CFG_DSGD_RESTART_BURST] = { "dsgd.restart_burst", DSG_CONFIG_UINT, "5", 1, 1000,
+        "REQ-RUN-008", "systemd StartLimitBurst default",
+        "exits within dsgd.restart_interval after which a role is marked failed" },
+    [DSG_CFG_DSGD_RESTART_INTERVAL] = { "dsgd.restart_interval", DSG_CONFIG_DURATION, "10s",
+        MS_S, MS_D, "REQ-RUN-008", "systemd StartLimitIntervalSec default",
+        "window in which dsgd.restart_burst exits mark a role failed" },
+    [DSG_CFG_PORTAL_LISTEN] = { "portal.listen", DSG_CONFIG_TEXT, "\"127.0.0.1:8443\"", 1, 255,
+        "REQ-RUN-011",
+        "NIST SP 800-53 Rev.5 CM-7 least functionality; loopback only until the operator configures an address",
+        "address:port the portal's TLS listener binds" },
+    [DSG_CFG_PORTAL_ORIGIN] = { "portal.origin", DSG_CONFIG_TEXT, "\"https://localhost:8443\"",
+        1, 255, "REQ-RUN-011",
+        "W3C WebAuthn Level 2, an RP ID must be a domain, not an IP address, and the origin must be secure",
+        "origin browsers use for the portal (WebAuthn checks it)" },
+    [DSG_CFG_AUTH_RP_ID] = { "auth.rp_id", DSG_CONFIG_TEXT, "\"localhost\"", 1, 253,
+        "REQ-RUN-011",
+        "W3C WebAuthn Level 2, the RP ID is a registrable domain suffix of the origin's effective domain",
+        "WebAuthn relying party ID (a domain, never an IP address)" },
+    [DSG_CFG_PORTAL_TLS_MIN_VERSION] = { "portal.tls_min_version", DSG_CONFIG_TEXT, "TLSv1.2",
+        1, 16, "REQ-RUN-010", "NIST SP 800-52 Rev.2 §3.1",
+        "lowest TLS version the portal accepts" },
+    [DSG_CFG_PORTAL_TLS12_CIPHERS] = { "portal.tls12_ciphers", DSG_CONFIG_TEXT,
+        "\"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305\"",
+        1, 1024, "REQ-RUN-010",
+        "Mozilla Server Side TLS \"intermediate\" configuration, ECDHE suites",
+        "OpenSSL cipher list for TLS 1.2 (AEAD suites only)" },
+    [DSG_CFG_PORTAL_MAX_REQUEST_LINE] = { "portal.max_request_line", DSG_CONFIG_SIZE, "8190",
+        256, 65536, "REQ-RUN-014", "Apache httpd LimitRequestLine default",
+        "longest request line (longer: 414)" },
+    [DSG_CFG_PORTAL_MAX_HEADER_BYTES] = { "portal.max_header_bytes", DSG_CONFIG_SIZE, "32768",
+        KIB, MIB, "REQ-RUN-014", "nginx large_client_header_buffers default, 4 × 8k",
+        "most header bytes of a request (more: 431)" },
+    [DSG_CFG_PORTAL_MAX_HEADER_COUNT] = { "portal.max_header_count", DSG_CONFIG_UINT, "100",
+        1, 10000, "REQ-RUN-014", "Apache httpd LimitRequestFields default",
+        "most header fields of a request (more: 431)" },
+    [DSG_CFG_PORTAL_API_MAX_BODY_BYTES] = { "portal.api_max_body_bytes", DSG_CONFIG_SIZE,
+        "1048576", 1, GIB, "REQ-RUN-014", "nginx client_max_body_size default 1m",
+        "largest JSON API request body (larger: 413)" },
+    [DSG_CFG_PORTAL_UPLOAD_MAX_BYTES] = { "portal.upload_max_bytes", DSG_CONFIG_SIZE,
+        "4294967296", 1, 1099511627776u, "REQ-RUN-013",
+        "engineering default matching the issue 3 streaming test; 4.2.1 states no limit",
+        "largest upload, streamed" },
+    [DSG_CFG_PORTAL_HEADER_TIMEOUT] = { "portal.header_timeout", DSG_CONFIG_DURATION, "60s",
+        MS_S, MS_H, "REQ-RUN-014", "nginx client_header_timeout default",
+        "time a client has to send its request headers (then 408)" },
+    [DSG_CFG_PORTAL_BODY_TIMEOUT] = { "portal.body_timeout", DSG_CONFIG_DURATION, "60s",
+        MS_S, MS_H, "REQ-RUN-014", "nginx client_body_timeout default",
+        "longest pause between two reads of a body (then 408)" },
+    [DSG_CFG_PORTAL_KEEPALIVE_TIMEOUT] = { "portal.keepalive_timeout", DSG_CONFIG_DURATION,
+        "75s", MS_S, MS_H, "REQ-RUN-014", "nginx keepalive_timeout default",
+        "idle time after which a keep-alive connection is closed" },
+    [DSG_CFG_PORTAL_HSTS_MAX_AGE] = { "portal.hsts_max_age", DSG_CONFIG_UINT, "31536000",
+        0, 63072000, "REQ-RUN-015", "OWASP HTTP Headers Cheat Sheet, one year",
+        "Strict-Transport-Security max-age, in seconds" },
+    [DSG_CFG_PORTAL_JSON_MAX_DEPTH] = { "portal.json_max_depth", DSG_CONFIG_UINT, "32", 1, 1024,
+        "REQ-RUN-016",
+        "RFC 8259 §9 lets implementations limit nesting depth; project default",
+        "deepest JSON nesting accepted" },
+    [DSG_CFG_SHARE_FORBIDDEN_EXTENSIONS_EXTRA] = { "share.forbidden_extensions_extra",
+        DSG_CONFIG_EXTLIST, "\"\"", 0, DSG_CONFIG_TEXT_MAX, "REQ-RUN-019",
+        "4.2.1 利用不可拡張子一覧 is the built-in list; extras are operator policy",
+        "extensions refused on upload in addition to the 4.2.1 list, comma-separated" },
+    [DSG_CFG_DB_BUSY_TIMEOUT] = { "db.busy_timeout", DSG_CONFIG_DURATION, "5000ms", 0, 10 * MS_M,
+        "REQ-RUN-020", "Python sqlite3 module default timeout of 5 seconds",
+        "how long SQLite waits for a lock" },
+    [DSG_CFG_CTL_SOCKET] = { "ctl.socket", DSG_CONFIG_TEXT, "\"var/run/dsgctl.sock\"", 1, 107,
+        "REQ-RUN-021",
+        "embedded default under ./var/; /run/dsg/dsgctl.sock when installed, per the " SRC_FHS_RUN,
+        "the control socket dsgctl connects to" },
+    [DSG_CFG_LOG_CHECKPOINT_INTERVAL] = { "log.checkpoint_interval", DSG_CONFIG_DURATION, "60s",
+        MS_S, MS_D, "REQ-LOG-004",
+        "project default; no recognised baseline sets a signing interval — it bounds the unanchored tail, cf. NIST SP 800-53 Rev.5 AU-9(3)",
+        "longest time between two signed checkpoints" },
+    [DSG_CFG_LOG_CHECKPOINT_RECORDS] = { "log.checkpoint_records", DSG_CONFIG_UINT, "1000",
+        1, 1000000, "REQ-LOG-004",
+        "project default; no recognised baseline sets a signing interval — it bounds the unanchored tail, cf. NIST SP 800-53 Rev.5 AU-9(3)",
+        "most records between two signed checkpoints" },
+    [DSG_CFG_LOG_RETENTION_DAYS] = { "log.retention_days", DSG_CONFIG_UINT, "365", 1, 36500,
+        "REQ-LOG-007",
+        "PCI DSS v4.0 requirement 10.5.1, audit log history retained for at least 12 months",
+        "days records are kept before pruning" },
+    [DSG_CFG_LOG_ACK_TIMEOUT] = { "log.ack_timeout", DSG_CONFIG_DURATION, "2s", 1, 60 * MS_S,
+        "REQ-LOG-008",
+        "project default; NIST SP 800-53 Rev.5 AU-5 leaves the response to audit failure and its timing to the organisation",
+        "how long a security operation waits for logd to confirm its record" },
+    [DSG_CFG_LOG_STORAGE_WARN_PERCENT] = { "log.storage_warn_percent", DSG_CONFIG_UINT, "75",
+        1, 100, "REQ-LOG-009",
+        "DISA RHEL 7 STIG RHEL-07-030330, notify when audit storage reaches 75 % of capacity",
+        "log storage use, in percent, that raises a warning" },
+    [DSG_CFG_LOG_MAX_FIELD_BYTES] = { "log.max_field_bytes", DSG_CONFIG_SIZE, "4096", 256, 8192,
+        "REQ-LOG-013",
+        "project default, half of the 8192 octets RFC 5425 §4.3.1 asks TLS syslog receivers to accept, so a record with one long field still exports as one syslog message",
+        "longest field of a record; longer fields are cut and marked" },
+    [DSG_CFG_LOG_UNCOLLECTED_PERIOD] = { "log.uncollected_period", DSG_CONFIG_DURATION, "24h",
+        MS_M, 30 * (uint64_t)MS_D, "REQ-LOG-027",
+        "DISA Microsoft Defender Antivirus STIG WNDF-AV-000030 expects a daily update check, so a terminal silent for a day is out of contact; NIST SP 800-92 leaves collection intervals to the organisation",
+        "silence after which a terminal counts as not collected" },
+};
+
+static const char *const status_tokens[] = {
+    "ok", "io", "file-too-big", "syntax", "unknown-key", "duplicate-key", "bad-value",
+    "out-of-range",
+};
+
+const char *dsg_config_status_token(dsg_config_status status)
+{
+    if ((unsigned)status >= sizeof status_tokens / sizeof status_tokens[0])
+        return "unknown";
+    return status_tokens[status];
+}
+
+const char *dsg_config_syntax_text(dsg_conf_kind kind)
+{
+    switch (kind) {
+    case DSG_CONF_BLANK: return "blank line";
+    case DSG_CONF_SETTING: return "setting";
+    case DSG_CONF_ERR_TOO_LONG: return "line longer than 4096 bytes";
+    case DSG_CONF_ERR_UTF8: return "not well-formed UTF-8";
+    case DSG_CONF_ERR_CONTROL: return "control character";
+    case DSG_CONF_ERR_KEY: return "malformed key (segments [a-z][a-z0-9_]* joined by dots)";
+    case DSG_CONF_ERR_KEY_LONG: return "key longer than 64 bytes";
+    case DSG_CONF_ERR_NO_EQUALS: return "missing '=' after the key";
+    case DSG_CONF_ERR_NO_VALUE: return "missing value after '='";
+    case DSG_CONF_ERR_ESCAPE: return "bad escape (only \\\" and \\\\ are allowed)";
+    case DSG_CONF_ERR_UNTERMINATED: return "unterminated quoted value";
+    case DSG_CONF_ERR_TRAILING: return "unexpected text after the value";
+    default: return "unknown error";
+    }
+}
+
+const char *dsg_config_value_text(dsg_conf_val val)
+{
+    switch (val) {
+    case DSG_CONF_VAL_OK: return "ok";
+    case DSG_CONF_VAL_EMPTY: return "empty value";
+    case DSG_CONF_VAL_SYNTAX: return "malformed value";
+    case DSG_CONF_VAL_LEADING_ZERO: return "leading zero";
+    case DSG_CONF_VAL_OVERFLOW: return "number too large";
+    case DSG_CONF_VAL_RANGE: return "out of range";
+    case DSG_CONF_VAL_UNIT: return "missing or unknown unit";
+    case DSG_CONF_VAL_TOO_LONG: return "value too long";
+    default: return "unknown error";
+    }
+}
+
+int dsg_config_find(const char *key, size_t len)
+{
+    for (size_t i = 0; i < DSG_CFG_COUNT; i++) {
+        const char *name = dsg_config_keys[i].name;
+        if (strlen(name) == len && memcmp(name, key, len) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+void dsg_config_origin(const dsg_config *cfg, dsg_config_id id, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return;
+    if ((unsigned)id >= DSG_CFG_COUNT) {
+        snprintf(buf, cap, "unknown");
+        return;
+    }
+    if (cfg->v[id].line == 0)
+        snprintf(buf, cap, "default");
+    else
+        snprintf(buf, cap, "%s:%u", cfg->file, (unsigned)cfg->v[id].line);
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+struct loader {
+    const char *name;          /* file name for messages */
+    dsg_config *cfg;           /* the temporary being filled */
+    dsg_config_error *err;
+};
+
+/* Records an error and formats "NAME:LINE:COL: KEY: problem". */
+static dsg_config_status fail(struct loader *ld, dsg_config_status st, uint32_t line,
+                              uint32_t col, const char *key, size_t key_len,
+                              const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static dsg_config_status fail(struct loader *ld, dsg_config_status st, uint32_t line,
+                              uint32_t col, const char *key, size_t key_len,
+                              const char *fmt, ...)
+{
+    dsg_config_error *e = ld->err;
+    char problem[512];
+    va_list ap;
+    e->status = st;
+    e->line = line;
+    e->column = col;
+    if (key_len > DSG_CONF_KEY_MAX)
+        key_len = DSG_CONF_KEY_MAX;
+    if (key != NULL)
+        memcpy(e->key, key, key_len);
+    e->key[key != NULL ? key_len : 0] = '\0';
+    va_start(ap, fmt);
+    vsnprintf(problem, sizeof problem, fmt, ap);
+    va_end(ap);
+    char where[64];
+    if (line == 0)
+        where[0] = '\0';
+    else if (col == 0)
+        snprintf(where, sizeof where, ":%u", (unsigned)line);
+    else
+        snprintf(where, sizeof where, ":%u:%u", (unsigned)line, (unsigned)col);
+    if (e->key[0] != '\0')
+        snprintf(e->message, sizeof e->message, "%s%s: %s: %s", ld->name, where, e->key,
+                 problem);
+    else
+        snprintf(e->message, sizeof e->message, "%s%s: %s", ld->name, where, problem);
+    return st;
+}
+
+/* ---- values ---------------------------------------------------------------- */
+
+/* share.forbidden_extensions_extra: entries separated by commas, blanks
+ * around an entry ignored, each checked and folded by dsg_ext_set_add. */
+static dsg_config_status set_extlist(struct loader *ld, uint32_t line, uint32_t col,
+                                     const char *key, size_t key_len, const char *text,
+                                     size_t len, dsg_ext_set *set)
+{
+    dsg_ext_set_init(set);
+    size_t i = 0;
+    while (len > 0 && i <= len) {
+        size_t start = i;
+        while (i < len && text[i] != ',')
+            i++;
+        size_t a = start, b = i;
+        while (a < b && (text[a] == ' ' || text[a] == '\t'))
+            a++;
+        while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t'))
+            b--;
+        if (a == b) {
+            ld->err->value = DSG_CONF_VAL_EMPTY;
+            return fail(ld, DSG_CONFIG_ERR_VALUE, line, col, key, key_len,
+                        "empty entry in the extension list");
+        }
+        int r = dsg_ext_set_add(set, (const uint8_t *)text + a, b - a);
+        if (r == -1) {
+            ld->err->value = DSG_CONF_VAL_SYNTAX;
+            return fail(ld, DSG_CONFIG_ERR_VALUE, line, col, key, key_len,
+                        "'%.*s' is not an extension (1 to %u printable ASCII characters, "
+                        "no space or / \\ < > : \" | ? *, single inner dots)",
+                        (int)(b - a), text + a, DSG_EXT_TEXT_MAX);
+        }
+        if (r != 0) {
+            ld->err->value = DSG_CONF_VAL_RANGE;
+            return fail(ld, DSG_CONFIG_ERR_RANGE, line, col, key, key_len,
+                        "more than %u extensions", DSG_EXT_EXTRA_MAX);
+        }
+        i++;   /* past the comma (or the end) */
+    }
+    return DSG_CONFIG_OK;
+}
+
+/* Parses the value text[0..len) of registry row id into *v. */
+static dsg_config_status set_value(struct loader *ld, uint32_t line, uint32_t col, size_t id,
+                                   const char *text, size_t len, dsg_config_value *v)
+{
+    const dsg_config_key *k = &dsg_config_keys[id];
+    const char *key = k->name;
+    size_t key_len = strlen(key);
+    dsg_conf_val r = DSG_CONF_VAL_OK;
+    uint64_t num = 0;
+    switch (k->type) {
+    case DSG_CONFIG_TEXT:
+    case DSG_CONFIG_EXTLIST:
+        if (len < k->min || len > k->max) {
+            ld->err->value = DSG_CONF_VAL_RANGE;
+            return fail(ld, DSG_CONFIG_ERR_RANGE, line, col, key, key_len,
+                        "%zu bytes, outside %llu..%llu", len, (unsigned long long)k->min,
+                        (unsigned long long)k->max);
+        }
+        if (k->type == DSG_CONFIG_EXTLIST) {
+            dsg_config_status st = set_extlist(ld, line, col, key, key_len, text, len,
+                                               &ld->cfg->forbidden_extra);
+            if (st != DSG_CONFIG_OK)
+                return st;
+        }
+        memcpy(v->text, text, len);
+        v->text[len] = '\0';
+        v->text_len = len;
+        v->num = 0;
+        return DSG_CONFIG_OK;
+    case DSG_CONFIG_UINT:
+        r = dsg_conf_parse_uint(text, len, k->min, k->max, &num);
+        break;
+    case DSG_CONFIG_BOOL: {
+        int b = 0;
+        r = dsg_conf_parse_bool(text, len, &b);
+        num = (uint64_t)b;
+        break;
+    }
+    case DSG_CONFIG_DURATION:
+        r = dsg_conf_parse_duration(text, len, k->min, k->max, &num);
+        break;
+    case DSG_CONFIG_SIZE:
+        r = dsg_conf_parse_size(text, len, k->min, k->max, &num);
+        break;
+    default:
+        r = DSG_CONF_VAL_SYNTAX;
+        break;
+    }
+    if (r != DSG_CONF_VAL_OK) {
+        ld->err->value = r;
+        if (r == DSG_CONF_VAL_RANGE)
+            return fail(ld, DSG_CONFIG_ERR_RANGE, line, col, key, key_len,
+                        "'%.*s' is out of range %llu..%llu%s", (int)len, text,
+                        (unsigned long long)k->min, (unsigned long long)k->max,
+                        k->type == DSG_CONFIG_DURATION ? " ms"
+                        : k->type == DSG_CONFIG_SIZE ? " bytes" : "");
+        static const char *const expect[] = {
+            "text", "an unsigned decimal integer", "true or false",
+            "a duration: digits and ms, s, m, h or d",
+            "a size: digits and an optional B, KiB, MiB or GiB", "extensions",
+        };
+        return fail(ld, DSG_CONFIG_ERR_VALUE, line, col, key, key_len,
+                    "'%.*s': %s; expected %s", (int)len, text, dsg_config_value_text(r),
+                    expect[k->type <= DSG_CONFIG_EXTLIST ? k->type : 0]);
+    }
+    v->num = num;
+    v->text_len = len < DSG_CONFIG_TEXT_MAX ? len : DSG_CONFIG_TEXT_MAX;
+    memcpy(v->text, text, v->text_len);
+    v->text[v->text_len] = '\0';
+    return DSG_CONFIG_OK;
+}
+
+/* ---- lines ----------------------------------------------------------------- */
+
+/* One line (without its LF). line_no 0: a default from the registry. */
+static dsg_config_status load_line(struct loader *ld, const char *s, size_t len,
+                                   uint32_t line_no, int only_id)
+{
+    dsg_conf_entry e;
+    memset(&e, 0, sizeof e);
+    if (len > DSG_CONF_LINE_MAX) {   /* the shell's limit, before the core */
+        ld->err->syntax = DSG_CONF_ERR_TOO_LONG;
+        return fail(ld, DSG_CONFIG_ERR_SYNTAX, line_no, DSG_CONF_LINE_MAX + 1, NULL, 0,
+                    "%s", dsg_config_syntax_text(DSG_CONF_ERR_TOO_LONG));
+    }
+    dsg_conf_kind kind = dsg_conf_line(s, len, &e);
+    if (kind == DSG_CONF_BLANK)
+        return DSG_CONFIG_OK;
+    if (kind != DSG_CONF_SETTING) {
+        ld->err->syntax = kind;
+        return fail(ld, DSG_CONFIG_ERR_SYNTAX, line_no, (uint32_t)e.err_col + 1, NULL, 0,
+                    "%s", dsg_config_syntax_text(kind));
+    }
+    const char *key = s + e.key_off;
+    int id = dsg_config_find(key, e.key_len);
+    if (id < 0 || (only_id >= 0 && id != only_id))
+        return fail(ld, DSG_CONFIG_ERR_UNKNOWN_KEY, line_no, (uint32_t)e.key_off + 1, key,
+                    e.key_len, "unknown key");
+    dsg_config_value *v = &ld->cfg->v[id];
+    if (line_no != 0 && v->line != 0) {
+        ld->err->first_line = v->line;
+        return fail(ld, DSG_CONFIG_ERR_DUPLICATE, line_no, (uint32_t)e.key_off + 1, key,
+                    e.key_len, "duplicate key (first set on line %u)", (unsigned)v->line);
+    }
+    char text[DSG_CONF_LINE_MAX];
+    size_t tlen = 0;
+    uint32_t col = (uint32_t)e.val_off + 1 - e.quoted;
+    if (e.quoted) {
+        dsg_conf_val r = dsg_conf_unquote(s + e.val_off, e.val_len, text, sizeof text, &tlen);
+        if (r != DSG_CONF_VAL_OK) {   /* cannot happen after dsg_conf_line; fail closed */
+            ld->err->value = r;
+            return fail(ld, DSG_CONFIG_ERR_VALUE, line_no, col, key, e.key_len, "%s",
+                        dsg_config_value_text(r));
+        }
+    } else {
+        memcpy(text, s + e.val_off, e.val_len);
+        tlen = e.val_len;
+    }
+    dsg_config_status st = set_value(ld, line_no, col, (size_t)id, text, tlen, v);
+    if (st != DSG_CONFIG_OK)
+        return st;
+    v->line = line_no;
+    return DSG_CONFIG_OK;
+}
+
+static void error_clear(dsg_config_error *err)
+{
+    memset(err, 0, sizeof *err);
+}
+
+/* The defaults into cfg, through the same parser as the file. */
+static int defaults_into(dsg_config *cfg, dsg_config_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    dsg_ext_set_init(&cfg->forbidden_extra);
+    struct loader ld = { "(default)", cfg, err };
+    char line[DSG_CONF_LINE_MAX];
+    for (size_t i = 0; i < DSG_CFG_COUNT; i++) {
+        const dsg_config_key *k = &dsg_config_keys[i];
+        int n = snprintf(line, sizeof line, "%s = %s", k->name, k->def);
+        if (n < 0 || (size_t)n >= sizeof line)
+            return -1;
+        if (load_line(&ld, line, (size_t)n, 0, (int)i) != DSG_CONFIG_OK)
+            return -1;
+    }
+    return 0;
+}
+
+int dsg_config_defaults(dsg_config *cfg)
+{
+    dsg_config_error err;
+    error_clear(&err);
+    dsg_config *tmp = malloc(sizeof *tmp);
+    if (tmp == NULL)
+        return -1;
+    int r = defaults_into(tmp, &err);
+    if (r == 0)
+        memcpy(cfg, tmp, sizeof *cfg);
+    free(tmp);
+    return r;
+}
+
+dsg_config_status dsg_config_load_buffer(const char *name, const char *buf, size_t len,
+                                         dsg_config *cfg, dsg_config_error *err)
+{
+    error_clear(err);
+    struct loader ld = { name, NULL, err };
+    if (len > DSG_CONFIG_FILE_MAX)
+        return fail(&ld, DSG_CONFIG_ERR_TOO_BIG, 0, 0, NULL, 0,
+                    "file larger than %u bytes", DSG_CONFIG_FILE_MAX);
+    dsg_config *tmp = malloc(sizeof *tmp);
+    if (tmp == NULL)
+        return fail(&ld, DSG_CONFIG_ERR_IO, 0, 0, NULL, 0, "out of memory");
+    if (defaults_into(tmp, err) != 0) {
+        free(tmp);
+        error_clear(err);
+        return fail(&ld, DSG_CONFIG_ERR_VALUE, 0, 0, NULL, 0, "an embedded default is invalid");
+    }
+    ld.cfg = tmp;
+    snprintf(tmp->file, sizeof tmp->file, "%s", name);
+    dsg_config_status st = DSG_CONFIG_OK;
+    size_t pos = 0;
+    uint32_t line_no = 0;
+    while (pos < len && st == DSG_CONFIG_OK) {
+        const char *lf = memchr(buf + pos, '\n', len - pos);
+        size_t end = lf != NULL ? (size_t)(lf - buf) : len;   /* a last line may lack its LF */
+        line_no++;
+        st = load_line(&ld, buf + pos, end - pos, line_no, -1);
+        pos = end + 1;
+    }
+    if (st == DSG_CONFIG_OK)
+        memcpy(cfg, tmp, sizeof *cfg);
+    free(tmp);
+    return st;
+}
+
+dsg_config_status dsg_config_load_file(const char *path, dsg_config *cfg,
+                                       dsg_config_error *err)
+{
+    error_clear(err);
+    struct loader ld = { path, NULL, err };
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return fail(&ld, DSG_CONFIG_ERR_IO, 0, 0, NULL, 0, "cannot open: %s", strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return fail(&ld, DSG_CONFIG_ERR_IO, 0, 0, NULL, 0, "not a regular file");
+    }
+    /* Bounded read: at most one byte more than the limit, to see it exceeded. */
+    char *buf = malloc(DSG_CONFIG_FILE_MAX + 1u);
+    if (buf == NULL) {
+        close(fd);
+        return fail(&ld, DSG_CONFIG_ERR_IO, 0, 0, NULL, 0, "out of memory");
+    }
+    size_t got = 0;
+    while (got < DSG_CONFIG_FILE_MAX + 1u) {
+        ssize_t n = read(fd, buf + got, DSG_CONFIG_FILE_MAX + 1u - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            return fail(&ld, DSG_CONFIG_ERR_IO, 0, 0, NULL, 0, "cannot read: %s", strerror(e));
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    dsg_config_status st;
+    if (got > DSG_CONFIG_FILE_MAX)
+        st = fail(&ld, DSG_CONFIG_ERR_TOO_BIG, 0, 0, NULL, 0, "file larger than %u bytes",
+                  DSG_CONFIG_FILE_MAX);
+    else
+        st = dsg_config_load_buffer(path, buf, got, cfg, err);
+    free(buf);
+    return st;
+}
