@@ -320,7 +320,7 @@ START_TEST(test_config_every_default)
     ck_assert_int_eq(dsg_config_find("portal", 6), -1);
     ck_assert_str_eq(c->v[DSG_CFG_DSGD_STATE_DIR].text, "var");
     ck_assert_str_eq(c->v[DSG_CFG_DSGD_USER].text, "dsg");
-    ck_assert_str_eq(c->v[DSG_CFG_DSGD_PIDFILE].text, "var/run/dsgd.pid");
+    ck_assert_str_eq(c->v[DSG_CFG_DSGD_PIDFILE].text, "var/dsgd.pid");
     ck_assert_uint_eq(c->v[DSG_CFG_DSGD_SHUTDOWN_TIMEOUT].num, 90000);
     ck_assert_uint_eq(c->v[DSG_CFG_DSGD_RESTART_DELAY].num, 100);
     ck_assert_uint_eq(c->v[DSG_CFG_DSGD_RESTART_DELAY_MAX].num, 60000);

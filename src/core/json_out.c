@@ -284,7 +284,7 @@ static void value_end(dsg_json_out *w)
         w->top_done = 1;
 }
 
-/*@ requires ready(w) && (object == 0 || object == 1);
+/*@ requires ready(w) && dsg_json_clean_byte(bracket) && (object == 0 || object == 1);
     assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
@@ -304,7 +304,7 @@ static int open_container(dsg_json_out *w, uint8_t bracket, int object)
     return 0;
 }
 
-/*@ requires ready(w);
+/*@ requires ready(w) && dsg_json_clean_byte(bracket);
     assigns w->buf[0 .. w->cap - 1], w->len, w->object[0 .. DSG_JSON_DEPTH_MAX - 1], w->depth,
             w->need_comma, w->after_key, w->top_done, w->failed;
     ensures dsg_json_out_step{Pre,Post}(w, \result);
