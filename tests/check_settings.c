@@ -29,7 +29,7 @@ START_TEST(test_settings_portal_limits)
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.portal_max_conns, 64);
     ck_assert_uint_eq(s.portal_handshake_ms, 10000);
-    ck_assert_uint_eq(s.portal_head_ms, 10000);
+    ck_assert_uint_eq(s.portal_head_ms, 60000);
 }
 END_TEST
 

@@ -1,5 +1,5 @@
 /*
- * dsgd: the gateway daemon. `dsgd [-d] [-p PIDFILE] [-s STATEDIR] [-u USER]`
+ * dsgd: the gateway daemon. `dsgd [-dn] [-f FILE] [-l ADDR:PORT] [-p PIDFILE] [-s DIR] [-u USER]`
  * runs the master; `dsgd --worker ROLE ...` is how the master re-execs
  * itself for each worker (OpenSSH style: every worker starts from a fresh
  * image), never for operators.
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/config.h"
 #include "run/master.h"
 #include "run/settings.h"
 #include "run/worker.h"
@@ -17,8 +18,10 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: dsgd [-d] [-l ADDR:PORT] [-p PIDFILE] [-s STATEDIR] [-u USER]\n"
+            "usage: dsgd [-dn] [-f FILE] [-l ADDR:PORT] [-p PIDFILE] [-s STATEDIR] [-u USER]\n"
             "  -d          stay in the foreground and log to stderr\n"
+            "  -f FILE     the configuration file (default: none, every key has a default)\n"
+            "  -n          check the configuration and exit: 0 if it loads, 1 naming the line\n"
             "  -l ADDR:PORT  the portal's TLS listener, an IPv4 address (default 127.0.0.1:8443)\n"
             "  -p PIDFILE  pidfile (default STATEDIR/dsgd.pid)\n"
             "  -s STATEDIR state directory (default ./var)\n"
@@ -32,29 +35,6 @@ static int copy_arg(char *dst, size_t size, const char *src, const char *what)
         return -1;
     }
     memcpy(dst, src, strlen(src) + 1);
-    return 0;
-}
-
-/* -l ADDR:PORT: an IPv4 literal (checked when the master binds) and a port
- * 1..65535. Until the configuration file exists this is how tests and
- * operators move the portal off 8443. */
-static int listen_arg(dsgd_settings *s, const char *v)
-{
-    const char *colon = strrchr(v, ':');
-    char *end;
-    unsigned long port;
-    if (colon == NULL || colon == v || (size_t)(colon - v) >= sizeof s->portal_addr) {
-        fprintf(stderr, "dsgd: -l: want ADDR:PORT, e.g. 127.0.0.1:8443\n");
-        return -1;
-    }
-    port = strtoul(colon + 1, &end, 10);
-    if (colon[1] == '\0' || *end != '\0' || port == 0 || port > 65535) {
-        fprintf(stderr, "dsgd: -l: bad port '%s'\n", colon + 1);
-        return -1;
-    }
-    memcpy(s->portal_addr, v, (size_t)(colon - v));
-    s->portal_addr[colon - v] = '\0';
-    s->portal_port = (uint16_t)port;
     return 0;
 }
 
@@ -83,43 +63,88 @@ static int worker_mode(int argc, char **argv)
     return dsgd_worker_main(argv[2], statedir, user, hook);
 }
 
-/* @relation(REQ-RUN-030, REQ-RUN-035) */
-int main(int argc, char **argv)
-{
-    static dsgd_settings s;
-    char exe[DSGD_PATH_MAX];
-    ssize_t n;
-    int opt;
+/* The command line: where the configuration comes from, and the values
+ * that override it. */
+struct options {
+    const char *file;          /* -f */
+    int check_only;            /* -n */
+    int foreground;            /* -d */
+    const char *listen, *pidfile, *statedir, *user;
+};
 
-    if (argc >= 2 && strcmp(argv[1], "--worker") == 0)
-        return worker_mode(argc, argv);
-    dsgd_settings_defaults(&s);
-    while ((opt = getopt(argc, argv, "dhl:p:s:u:")) != -1) {
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    int opt;
+    memset(o, 0, sizeof *o);
+    while ((opt = getopt(argc, argv, "df:hl:np:s:u:")) != -1) {
         switch (opt) {
-        case 'd': s.foreground = 1; break;
-        case 'l':
-            if (listen_arg(&s, optarg) != 0)
-                return 2;
-            break;
-        case 'p':
-            if (copy_arg(s.pidfile, sizeof s.pidfile, optarg, "-p") != 0)
-                return 2;
-            break;
-        case 's':
-            if (copy_arg(s.statedir, sizeof s.statedir - 64, optarg, "-s") != 0)
-                return 2;
-            break;
-        case 'u':
-            if (copy_arg(s.user, sizeof s.user, optarg, "-u") != 0)
-                return 2;
-            break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'd': o->foreground = 1; break;
+        case 'f': o->file = optarg; break;
+        case 'l': o->listen = optarg; break;
+        case 'n': o->check_only = 1; break;
+        case 'p': o->pidfile = optarg; break;
+        case 's': o->statedir = optarg; break;
+        case 'u': o->user = optarg; break;
+        case 'h': usage(stdout); exit(0);
+        default: usage(stderr); return -1;
         }
     }
     if (optind != argc) {
         usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* Defaults, then the file, then the command line. 0, 1 (a bad file or
+ * value: the message names it) or 2 (a bad option). */
+static int load_settings(const struct options *o, dsgd_settings *s)
+{
+    static dsg_config c;
+    dsg_config_error err;
+    char msg[512];
+    if (dsg_config_defaults(&c) != 0)
+        return 1;
+    if (o->file != NULL && dsg_config_load_file(o->file, &c, &err) != DSG_CONFIG_OK) {
+        fprintf(stderr, "dsgd: %s\n", err.message);
+        return 1;
+    }
+    s->foreground = o->foreground;
+    if (dsgd_settings_from_config(s, &c, msg, sizeof msg) != 0) {
+        fprintf(stderr, "dsgd: %s: %s\n", o->file != NULL ? o->file : "defaults", msg);
+        return 1;
+    }
+    if (o->listen != NULL && dsgd_settings_listen(s, o->listen, msg, sizeof msg) != 0) {
+        fprintf(stderr, "dsgd: -l: %s\n", msg);
         return 2;
+    }
+    if ((o->pidfile != NULL && copy_arg(s->pidfile, sizeof s->pidfile, o->pidfile, "-p") != 0) ||
+        (o->statedir != NULL &&
+         copy_arg(s->statedir, sizeof s->statedir - 64, o->statedir, "-s") != 0) ||
+        (o->user != NULL && copy_arg(s->user, sizeof s->user, o->user, "-u") != 0))
+        return 2;
+    return 0;
+}
+
+/* @relation(REQ-RUN-018, REQ-RUN-030, REQ-RUN-035) */
+int main(int argc, char **argv)
+{
+    static dsgd_settings s;
+    struct options o;
+    char exe[DSGD_PATH_MAX];
+    ssize_t n;
+    int rc;
+
+    if (argc >= 2 && strcmp(argv[1], "--worker") == 0)
+        return worker_mode(argc, argv);
+    if (parse_options(argc, argv, &o) != 0)
+        return 2;
+    rc = load_settings(&o, &s);
+    if (rc != 0)
+        return rc;
+    if (o.check_only) {
+        printf("dsgd: %s: configuration OK\n", o.file != NULL ? o.file : "embedded defaults");
+        return 0;
     }
     /* the binary every worker re-execs, taken before anything can replace it */
     n = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -1,24 +1,85 @@
-/* dsgd settings: the embedded defaults (spec/run.md config lines). */
+/*
+ * dsgd settings: what the master and the workers run with, taken from the
+ * configuration (src/conf/config: the embedded defaults, or a file given
+ * with -f) and then from the command line, which wins.
+ */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "conf/config.h"
 #include "run/settings.h"
+
+int dsgd_settings_listen(dsgd_settings *s, const char *v, char *err, size_t n)
+{
+    const char *colon = strrchr(v, ':');
+    char *end;
+    unsigned long port;
+    if (colon == NULL || colon == v || (size_t)(colon - v) >= sizeof s->portal_addr) {
+        snprintf(err, n, "'%s': want ADDR:PORT with an IPv4 address, e.g. 127.0.0.1:8443", v);
+        return -1;
+    }
+    port = strtoul(colon + 1, &end, 10);
+    if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || port == 0 || port > 65535) {
+        snprintf(err, n, "'%s': bad port", v);
+        return -1;
+    }
+    memcpy(s->portal_addr, v, (size_t)(colon - v));
+    s->portal_addr[colon - v] = '\0';
+    s->portal_port = (uint16_t)port;
+    return 0;
+}
+
+/* A text value into a fixed field; the registry bounds lengths, this
+ * checks them again against the field. */
+static int copy_text(char *dst, size_t size, const dsg_config *c, dsg_config_id id,
+                     char *err, size_t n)
+{
+    const dsg_config_value *v = &c->v[id];
+    if (v->text_len == 0 || v->text_len >= size) {
+        snprintf(err, n, "%s: empty or longer than %zu bytes", dsg_config_keys[id].name,
+                 size - 1);
+        return -1;
+    }
+    memcpy(dst, v->text, v->text_len + 1);
+    return 0;
+}
+
+int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, size_t n)
+{
+    int foreground = s->foreground;
+    memset(s, 0, sizeof *s);
+    s->foreground = foreground;
+    if (copy_text(s->statedir, sizeof s->statedir - 64, c, DSG_CFG_DSGD_STATE_DIR, err, n) != 0 ||
+        copy_text(s->user, sizeof s->user, c, DSG_CFG_DSGD_USER, err, n) != 0)
+        return -1;
+    /* the default pidfile follows the state directory wherever it is moved */
+    if (c->v[DSG_CFG_DSGD_PIDFILE].line != 0 &&
+        copy_text(s->pidfile, sizeof s->pidfile, c, DSG_CFG_DSGD_PIDFILE, err, n) != 0)
+        return -1;
+    if (dsgd_settings_listen(s, c->v[DSG_CFG_PORTAL_LISTEN].text, err, n) != 0)
+        return -1;
+    /* durations are at most a day in milliseconds (the registry's ranges) */
+    s->restart_delay_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_DELAY].num;
+    s->restart_delay_max_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_DELAY_MAX].num;
+    s->restart_reset_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_RESET].num;
+    s->shutdown_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_SHUTDOWN_TIMEOUT].num;
+    s->ping_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_INTERVAL].num;
+    s->ping_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_TIMEOUT].num;
+    s->portal_max_conns = (uint32_t)c->v[DSG_CFG_PORTAL_MAX_CONNECTIONS].num;
+    s->portal_handshake_ms = (uint32_t)c->v[DSG_CFG_PORTAL_HANDSHAKE_TIMEOUT].num;
+    s->portal_head_ms = (uint32_t)c->v[DSG_CFG_PORTAL_HEADER_TIMEOUT].num;
+    return 0;
+}
 
 void dsgd_settings_defaults(dsgd_settings *s)
 {
-    memset(s, 0, sizeof *s);
-    strcpy(s->statedir, "var");
-    s->pidfile[0] = '\0';          /* derived from statedir once it is known */
-    strcpy(s->user, "dsg");
+    static dsg_config c;
+    char err[256];
     s->foreground = 0;
-    s->restart_delay_ms = 100u;
-    s->restart_delay_max_ms = 60000u;
-    s->restart_reset_ms = 60000u;
-    s->shutdown_timeout_ms = 90000u;
-    s->ping_interval_ms = 10000u;
-    s->ping_timeout_ms = 10000u;
-    strcpy(s->portal_addr, "127.0.0.1");
-    s->portal_port = 8443u;
-    s->portal_max_conns = 64u;
-    s->portal_handshake_ms = 10000u;
-    s->portal_head_ms = 10000u;
+    if (dsg_config_defaults(&c) != 0 || dsgd_settings_from_config(s, &c, err, sizeof err) != 0) {
+        /* a default in the registry that does not load is a build defect */
+        fprintf(stderr, "dsgd: the embedded defaults do not load\n");
+        abort();
+    }
 }

@@ -1,11 +1,12 @@
 /*
- * dsgd settings: one small struct with embedded defaults. A configuration
- * file parser (written separately) will fill it later; today the defaults
- * and the command line are the only sources.
+ * dsgd settings: one small struct the master and the workers run with,
+ * filled from the configuration (embedded defaults or `dsgd -f FILE`, see
+ * docs/config.md), then from the command line.
  */
 #ifndef DSGD_SETTINGS_H
 #define DSGD_SETTINGS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define DSGD_PATH_MAX 4096
@@ -28,7 +29,20 @@ typedef struct dsgd_settings {
     uint32_t portal_head_ms;        /* portal.header_timeout: 10 s */
 } dsgd_settings;
 
-/* Fills *s with the embedded defaults. @relation(REQ-RUN-030) */
+struct dsg_config;
+
+/* Fills *s with the embedded defaults (those of src/conf/config).
+ * @relation(REQ-RUN-030) */
 void dsgd_settings_defaults(dsgd_settings *s);
+
+/* Fills *s from a loaded configuration, keeping s->foreground; 0, or -1
+ * with a message in err. @relation(REQ-RUN-018) */
+int dsgd_settings_from_config(dsgd_settings *s, const struct dsg_config *c, char *err,
+                              size_t n);
+
+/* Sets the portal's listener from "ADDR:PORT" (an IPv4 literal, checked
+ * when the master binds, and a port 1..65535); 0, or -1 with a message.
+ * @relation(REQ-RUN-041) */
+int dsgd_settings_listen(dsgd_settings *s, const char *addr_port, char *err, size_t n);
 
 #endif
