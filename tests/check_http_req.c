@@ -286,6 +286,9 @@ START_TEST(test_req_bad_content_length_refused)
     BAD(GET11 "Content-Length: 5,\r\n\r\n", DSG_HTTP_ERR_BAD_CONTENT_LENGTH);
     BAD(GET11 "Content-Length: 5,,5\r\n\r\n", DSG_HTTP_ERR_BAD_CONTENT_LENGTH);
     BAD(GET11 "Content-Length: 5a\r\n\r\n", DSG_HTTP_ERR_BAD_CONTENT_LENGTH);
+    /* a malformed member is malformed even when it also differs (fuzz find) */
+    BAD(GET11 "Content-Length: 4, 5x\r\n\r\n", DSG_HTTP_ERR_BAD_CONTENT_LENGTH);
+    BAD(GET11 "Content-Length: 4, 5 x\r\n\r\n", DSG_HTTP_ERR_BAD_CONTENT_LENGTH);
     BAD(GET11 "Content-Length: 9223372036854775808\r\n\r\n", DSG_HTTP_ERR_BAD_CONTENT_LENGTH);
     BAD(GET11 "Content-Length: 99999999999999999999\r\n\r\n", DSG_HTTP_ERR_BAD_CONTENT_LENGTH);
     size_t eaten;

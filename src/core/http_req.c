@@ -526,21 +526,21 @@ static dsg_http_status cl_value(const uint8_t *b, size_t n, uint64_t *v)
             i++;
         if (!cl_digits(b, n, &i, &cur))
             return DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
-        if (seen && cur != first)
-            return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-        first = cur;
-        seen = 1;
         /*@ loop invariant 0 <= i <= n;
             loop assigns i;
             loop variant n - i;
         */
         while (i < n && ows(b[i]))
             i++;
+        if (i < n && b[i] != ',')          /* the member is malformed */
+            return DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
+        if (seen && cur != first)          /* well formed, but different */
+            return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
+        first = cur;
+        seen = 1;
         if (i == n)
             break;
-        if (b[i] != ',')
-            return DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
-        i++;
+        i++;                               /* the "," */
     }
     *v = first;
     return DSG_HTTP_OK;
@@ -641,22 +641,21 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, dsg_http_field f
             \result == DSG_HTTP_ERR_BAD_TRANSFER_ENCODING ||
             \result == DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
     ensures \result == DSG_HTTP_OK ==>
-              req->field_count <= DSG_HTTP_FIELDS_MAX &&
-              req->field_count <= lim->headers_max &&
-              dsg_http_fields_in(req, req->field_count, end) &&
-              dsg_http_slice_in(req->host, end) &&
+              req->field_count <= DSG_HTTP_FIELDS_MAX && req->field_count <= lim->headers_max;
+    ensures \result == DSG_HTTP_OK ==> dsg_http_fields_in(req, req->field_count, end);
+    ensures \result == DSG_HTTP_OK ==> dsg_http_slice_in(req->host, end);
+    ensures \result == DSG_HTTP_OK ==>
               (req->framing == DSG_HTTP_FRAMING_NONE || req->framing == DSG_HTTP_FRAMING_LENGTH ||
                req->framing == DSG_HTTP_FRAMING_CHUNKED) &&
               (req->keep_alive == 0 || req->keep_alive == 1) &&
-              (req->has_host == 0 || req->has_host == 1) &&
-              (req->version_minor == 1 ==> req->has_host == 1) &&
-              dsg_http_unambiguous(buf, req) &&
-              (req->framing == DSG_HTTP_FRAMING_CHUNKED ==>
-                 dsg_http_no_cl(buf, req, req->field_count)) &&
-              (req->framing == DSG_HTTP_FRAMING_LENGTH ==>
-                 dsg_http_no_te(buf, req, req->field_count)) &&
-              (req->framing == DSG_HTTP_FRAMING_LENGTH ==>
-                 req->content_length <= DSG_HTTP_CL_MAX);
+              (req->has_host == 0 || req->has_host == 1);
+    ensures \result == DSG_HTTP_OK && req->version_minor == 1 ==> req->has_host == 1;
+    ensures \result == DSG_HTTP_OK ==> dsg_http_unambiguous(buf, req);
+    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_CHUNKED ==>
+              dsg_http_no_cl(buf, req, req->field_count);
+    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_LENGTH ==>
+              dsg_http_no_te(buf, req, req->field_count) &&
+              req->content_length <= DSG_HTTP_CL_MAX;
 */
 static dsg_http_status parse_fields(const uint8_t *buf, size_t end, size_t pos,
                                     const dsg_http_limits *lim, dsg_http_request *req)
@@ -711,17 +710,15 @@ static dsg_http_status parse_fields(const uint8_t *buf, size_t end, size_t pos,
     assigns *req;
     ensures DSG_HTTP_OK <= \result <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
     ensures \result != DSG_HTTP_NEED_MORE && \result != DSG_HTTP_ERR_HEAD_TOO_LARGE;
-    ensures \result == DSG_HTTP_OK ==>
-              dsg_http_request_in(req, end) &&
-              req->field_count <= lim->headers_max &&
-              dsg_http_unambiguous(buf, req) &&
-              (req->version_minor == 1 ==> req->has_host == 1) &&
-              (req->framing == DSG_HTTP_FRAMING_CHUNKED ==>
-                 dsg_http_no_cl(buf, req, req->field_count)) &&
-              (req->framing == DSG_HTTP_FRAMING_LENGTH ==>
-                 dsg_http_no_te(buf, req, req->field_count)) &&
-              (req->framing == DSG_HTTP_FRAMING_LENGTH ==>
-                 req->content_length <= DSG_HTTP_CL_MAX);
+    ensures \result == DSG_HTTP_OK ==> dsg_http_request_in(req, end);
+    ensures \result == DSG_HTTP_OK ==> req->field_count <= lim->headers_max;
+    ensures \result == DSG_HTTP_OK ==> dsg_http_unambiguous(buf, req);
+    ensures \result == DSG_HTTP_OK && req->version_minor == 1 ==> req->has_host == 1;
+    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_CHUNKED ==>
+              dsg_http_no_cl(buf, req, req->field_count);
+    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_LENGTH ==>
+              dsg_http_no_te(buf, req, req->field_count) &&
+              req->content_length <= DSG_HTTP_CL_MAX;
 */
 static dsg_http_status parse_request(const uint8_t *buf, size_t end, const dsg_http_limits *lim,
                                      dsg_http_request *req)

@@ -150,21 +150,19 @@ typedef enum dsg_http_path_status {
     ensures DSG_HTTP_OK <= \result <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
     ensures \result != DSG_HTTP_OK ==> *eaten == \old(*eaten) && req->field_count == 0;
     ensures \result == DSG_HTTP_NEED_MORE ==> len < lim->head_bytes_max;
-    ensures \result == DSG_HTTP_OK ==>
-              0 < *eaten <= len && *eaten <= lim->head_bytes_max &&
-              buf[*eaten - 2] == '\r' && buf[*eaten - 1] == '\n' &&
-              dsg_http_request_in(req, *eaten) &&
-              req->field_count <= lim->headers_max &&
-              dsg_http_crlf_only(buf, *eaten) &&
-              dsg_http_no_fold(buf, *eaten) &&
-              dsg_http_unambiguous(buf, req) &&
-              (req->version_minor == 1 ==> req->has_host == 1) &&
-              (req->framing == DSG_HTTP_FRAMING_CHUNKED ==>
-                 dsg_http_no_cl(buf, req, req->field_count)) &&
-              (req->framing == DSG_HTTP_FRAMING_LENGTH ==>
-                 dsg_http_no_te(buf, req, req->field_count)) &&
-              (req->framing == DSG_HTTP_FRAMING_LENGTH ==>
-                 req->content_length <= DSG_HTTP_CL_MAX);
+    ensures \result == DSG_HTTP_OK ==> 0 < *eaten <= len && *eaten <= lim->head_bytes_max;
+    ensures \result == DSG_HTTP_OK ==> buf[*eaten - 2] == '\r' && buf[*eaten - 1] == '\n';
+    ensures \result == DSG_HTTP_OK ==> dsg_http_request_in(req, *eaten);
+    ensures \result == DSG_HTTP_OK ==> req->field_count <= lim->headers_max;
+    ensures \result == DSG_HTTP_OK ==> dsg_http_crlf_only(buf, *eaten);
+    ensures \result == DSG_HTTP_OK ==> dsg_http_no_fold(buf, *eaten);
+    ensures \result == DSG_HTTP_OK ==> dsg_http_unambiguous(buf, req);
+    ensures \result == DSG_HTTP_OK && req->version_minor == 1 ==> req->has_host == 1;
+    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_CHUNKED ==>
+              dsg_http_no_cl(buf, req, req->field_count);
+    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_LENGTH ==>
+              dsg_http_no_te(buf, req, req->field_count) &&
+              req->content_length <= DSG_HTTP_CL_MAX;
 */
 __attribute__((warn_unused_result))
 dsg_http_status dsg_http_parse_head(const uint8_t *buf, size_t len, const dsg_http_limits *lim,
