@@ -422,9 +422,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     slice_in(got.target, eaten);
     slice_in(got.host, eaten);
     CHECK(got.method.off == want.m_off && got.method.len == want.m_len);
-    CHECK(got.method_id == want.method);
+    CHECK((int)got.method_id == want.method);
     CHECK(got.target.off == want.t_off && got.target.len == want.t_len);
-    CHECK(got.version_minor == want.minor);
+    CHECK((int)got.version_minor == want.minor);
     CHECK(got.field_count == want.nf && got.field_count <= lim.headers_max);
     for (size_t i = 0; i < want.nf; i++) {
         slice_in(got.fields[i].name, eaten);
@@ -434,10 +434,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(got.fields[i].value.off == want.val_off[i]);
         CHECK(got.fields[i].value.len == want.val_len[i]);
     }
-    CHECK(got.has_host == want.has_host);
+    CHECK((int)got.has_host == want.has_host);
     CHECK(got.host.off == want.host_off && got.host.len == want.host_len);
-    CHECK(got.framing == want.framing && got.content_length == want.length);
-    CHECK(got.keep_alive == want.keep_alive);
+    CHECK((int)got.framing == want.framing && got.content_length == want.length);
+    CHECK((int)got.keep_alive == want.keep_alive);
 
     /* split invariance: every strict prefix is incomplete */
     size_t step = eaten <= 256 ? 1 : eaten / 64;

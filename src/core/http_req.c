@@ -203,7 +203,7 @@ static dsg_http_status parse_method(const uint8_t *buf, size_t end, dsg_http_req
         return DSG_HTTP_ERR_BAD_METHOD;
     req->method.off = 0;
     req->method.len = (uint32_t)i;
-    req->method_id = (uint8_t)id;
+    req->method_id = (uint32_t)id;
     *pos = i + 1;
     return DSG_HTTP_OK;
 }
@@ -271,7 +271,7 @@ static dsg_http_status parse_version(const uint8_t *buf, size_t end, size_t v,
              (BIT(p[7] == '0') | BIT(p[7] == '1')) & BIT(p[8] == '\r') & BIT(p[9] == '\n');
     if (!ok)
         return DSG_HTTP_ERR_BAD_VERSION;
-    req->version_minor = (uint8_t)(p[7] - '0');
+    req->version_minor = (uint32_t)(p[7] - '0');
     *pos = v + 10;
     return DSG_HTTP_OK;
 }
@@ -285,7 +285,7 @@ static dsg_http_status parse_version(const uint8_t *buf, size_t end, size_t v,
     assigns *f, *next;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_HEADER;
     ensures \result == DSG_HTTP_OK ==>
-              p < *next <= end && f->name.off == p &&
+              p < *next <= end && f->name.off == p && f->value.off < *next &&
               dsg_http_slice_in(f->name, *next) && dsg_http_slice_in(f->value, *next);
 */
 static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, dsg_http_field *f,
@@ -410,6 +410,54 @@ static int is_chunked(const uint8_t *b, size_t n)
            BIT(lower(b[6]) == 'd');
 }
 
+/* The cursor moved past OWS / a list member / to the next ",": each never
+ * moves back and never passes n, which is what the list loops' variants
+ * need. */
+/*@ requires \valid_read(b + (0 .. n - 1)) && i <= n;
+    assigns \nothing;
+    ensures i <= \result <= n;
+*/
+static size_t skip_ows(const uint8_t *b, size_t n, size_t i)
+{
+    /*@ loop invariant \at(i, Pre) <= i <= n;
+        loop assigns i;
+        loop variant n - i;
+    */
+    while (i < n && ows(b[i]))
+        i++;
+    return i;
+}
+
+/*@ requires \valid_read(b + (0 .. n - 1)) && i <= n;
+    assigns \nothing;
+    ensures i <= \result <= n;
+*/
+static size_t skip_member(const uint8_t *b, size_t n, size_t i)
+{
+    /*@ loop invariant \at(i, Pre) <= i <= n;
+        loop assigns i;
+        loop variant n - i;
+    */
+    while (i < n && b[i] != ',' && !ows(b[i]))
+        i++;
+    return i;
+}
+
+/*@ requires \valid_read(b + (0 .. n - 1)) && i <= n;
+    assigns \nothing;
+    ensures i <= \result <= n;
+*/
+static size_t skip_to_comma(const uint8_t *b, size_t n, size_t i)
+{
+    /*@ loop invariant \at(i, Pre) <= i <= n;
+        loop assigns i;
+        loop variant n - i;
+    */
+    while (i < n && b[i] != ',')
+        i++;
+    return i;
+}
+
 /* "close" and "keep-alive" among the tokens of a Connection value. */
 /*@ requires \valid_read(b + (0 .. n - 1)) && \valid(close) && \valid(keep);
     requires \separated(close, keep, b + (0 .. n - 1));
@@ -429,26 +477,11 @@ static void connection_tokens(const uint8_t *b, size_t n, int *close, int *keep)
         loop variant n - i;
     */
     while (i < n) {
-        /*@ loop invariant 0 <= i <= n;
-            loop assigns i;
-            loop variant n - i;
-        */
-        while (i < n && ows(b[i]))
-            i++;
+        i = skip_ows(b, n, i);
         size_t s = i;
-        /*@ loop invariant s <= i <= n;
-            loop assigns i;
-            loop variant n - i;
-        */
-        while (i < n && b[i] != ',' && !ows(b[i]))
-            i++;
+        i = skip_member(b, n, i);
         size_t e = i;
-        /*@ loop invariant e <= i <= n;
-            loop assigns i;
-            loop variant n - i;
-        */
-        while (i < n && b[i] != ',')
-            i++;
+        i = skip_to_comma(b, n, i);
         if (e - s == 5)
             *close |= BIT(lower(b[s]) == 'c') & BIT(lower(b[s + 1]) == 'l') &
                       BIT(lower(b[s + 2]) == 'o') & BIT(lower(b[s + 3]) == 's') &
@@ -518,20 +551,10 @@ static dsg_http_status cl_value(const uint8_t *b, size_t n, uint64_t *v)
         loop variant n - i;
     */
     for (;;) {
-        /*@ loop invariant 0 <= i <= n;
-            loop assigns i;
-            loop variant n - i;
-        */
-        while (i < n && ows(b[i]))
-            i++;
+        i = skip_ows(b, n, i);
         if (!cl_digits(b, n, &i, &cur))
             return DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
-        /*@ loop invariant 0 <= i <= n;
-            loop assigns i;
-            loop variant n - i;
-        */
-        while (i < n && ows(b[i]))
-            i++;
+        i = skip_ows(b, n, i);
         if (i < n && b[i] != ',')          /* the member is malformed */
             return DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
         if (seen && cur != first)          /* well formed, but different */
@@ -573,6 +596,7 @@ struct seen {
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(st);
     requires \separated(st, buf + (0 .. end - 1));
     requires dsg_http_slice_in(f.name, end) && dsg_http_slice_in(f.value, end);
+    requires f.name.off < end && f.value.off < end;
     requires seen_ok(st, end);
     assigns *st;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_AMBIGUOUS_FRAMING ||
@@ -628,7 +652,93 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, dsg_http_field f
 }
 
 /* The field lines from buf[pos] to the empty line at the end of the head,
- * then the request's framing, host and keep-alive. */
+ * stored in req->fields[0 .. *count) and applied to *st. */
+/*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid_read(lim);
+    requires \valid(st) && \valid(count);
+    requires \separated(req, lim, st, count, buf + (0 .. end - 1));
+    requires pos <= end <= UINT32_MAX;
+    requires st->cl == 0 && st->te == 0 && st->host == 0 && st->close == 0 &&
+             st->keep == 0 && st->length == 0;
+    assigns req->fields[0 .. DSG_HTTP_FIELDS_MAX - 1], *st, *count;
+    ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_HEADER ||
+            \result == DSG_HTTP_ERR_TOO_MANY_HEADERS ||
+            \result == DSG_HTTP_ERR_DUPLICATE_HOST || \result == DSG_HTTP_ERR_AMBIGUOUS_FRAMING ||
+            \result == DSG_HTTP_ERR_BAD_TRANSFER_ENCODING ||
+            \result == DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
+    ensures \result == DSG_HTTP_OK ==>
+              *count <= DSG_HTTP_FIELDS_MAX && *count <= lim->headers_max;
+    ensures \result == DSG_HTTP_OK ==> seen_ok(st, end);
+    ensures \result == DSG_HTTP_OK ==> dsg_http_fields_in(req, *count, end);
+    ensures \result == DSG_HTTP_OK && st->cl == 0 ==> dsg_http_no_cl(buf, req, *count);
+    ensures \result == DSG_HTTP_OK && st->te == 0 ==> dsg_http_no_te(buf, req, *count);
+*/
+static dsg_http_status read_fields(const uint8_t *buf, size_t end, size_t pos,
+                                   const dsg_http_limits *lim, dsg_http_request *req,
+                                   struct seen *st, uint32_t *count)
+{
+    uint32_t cap = lim->headers_max < DSG_HTTP_FIELDS_MAX ? lim->headers_max
+                                                         : DSG_HTTP_FIELDS_MAX;
+    uint32_t n = 0;
+    dsg_http_field f = { { 0, 0 }, { 0, 0 } };
+    size_t next = 0;
+    /*@ loop invariant pos <= end;
+        loop invariant n <= cap && cap <= DSG_HTTP_FIELDS_MAX && cap <= lim->headers_max;
+        loop invariant seen_ok(st, end);
+        loop invariant dsg_http_fields_in(req, n, end);
+        loop invariant st->cl == 0 ==> dsg_http_no_cl(buf, req, n);
+        loop invariant st->te == 0 ==> dsg_http_no_te(buf, req, n);
+        loop assigns pos, n, f, next, *st, req->fields[0 .. DSG_HTTP_FIELDS_MAX - 1];
+        loop variant end - pos;
+    */
+    while (end - pos > 2) {
+        dsg_http_status r = field_line(buf, end, pos, &f, &next);
+        if (r != DSG_HTTP_OK)
+            return r;
+        if (n >= cap)
+            return DSG_HTTP_ERR_TOO_MANY_HEADERS;
+        r = on_field(buf, end, f, (int)req->version_minor, st);
+        if (r != DSG_HTTP_OK)
+            return r;
+        req->fields[n] = f;
+        n++;
+        pos = next;
+    }
+    *count = n;
+    return DSG_HTTP_OK;
+}
+
+/* Writes what the fields said: count, host, framing, length, keep-alive. */
+/*@ requires \valid(req) && \valid_read(st) && \separated(req, st);
+    requires seen_ok(st, end) && n <= DSG_HTTP_FIELDS_MAX;
+    requires req->version_minor == 0 || req->version_minor == 1;
+    assigns req->field_count, req->has_host, req->host, req->framing,
+            req->content_length, req->keep_alive;
+    ensures req->field_count == n;
+    ensures dsg_http_slice_in(req->host, end);
+    ensures req->has_host == st->host;
+    ensures req->framing == DSG_HTTP_FRAMING_NONE || req->framing == DSG_HTTP_FRAMING_LENGTH ||
+            req->framing == DSG_HTTP_FRAMING_CHUNKED;
+    ensures req->framing == DSG_HTTP_FRAMING_CHUNKED ==> st->te == 1;
+    ensures req->framing == DSG_HTTP_FRAMING_LENGTH ==>
+              st->te == 0 && req->content_length <= DSG_HTTP_CL_MAX;
+    ensures req->keep_alive == 0 || req->keep_alive == 1;
+*/
+static void finish(dsg_http_request *req, const struct seen *st, uint32_t n, size_t end)
+{
+    (void)end;                            /* bounds the host slice in the contract */
+    req->field_count = n;
+    req->has_host = (uint32_t)st->host;
+    req->host.off = st->host ? st->host_s.off : 0u;
+    req->host.len = st->host ? st->host_s.len : 0u;
+    req->framing = st->te ? DSG_HTTP_FRAMING_CHUNKED
+                          : st->cl ? DSG_HTTP_FRAMING_LENGTH : DSG_HTTP_FRAMING_NONE;
+    req->content_length = st->cl ? st->length : 0u;
+    /* RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only on "keep-alive" */
+    req->keep_alive = req->version_minor == 1 ? (uint32_t)(st->close == 0)
+                                              : (uint32_t)(st->keep == 1 && st->close == 0);
+}
+
+/* The field lines, then the request's framing, host and keep-alive. */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid_read(lim);
     requires \separated(req, lim, buf + (0 .. end - 1));
     requires pos <= end <= UINT32_MAX;
@@ -660,46 +770,16 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, dsg_http_field f
 static dsg_http_status parse_fields(const uint8_t *buf, size_t end, size_t pos,
                                     const dsg_http_limits *lim, dsg_http_request *req)
 {
-    uint32_t cap = lim->headers_max < DSG_HTTP_FIELDS_MAX ? lim->headers_max
-                                                         : DSG_HTTP_FIELDS_MAX;
-    uint32_t n = 0;
     struct seen st = { 0, 0, 0, 0, 0, 0, { 0, 0 } };
-    /*@ loop invariant pos <= end;
-        loop invariant n <= cap;
-        loop invariant seen_ok(&st, end);
-        loop invariant dsg_http_fields_in(req, n, end);
-        loop invariant st.cl == 0 ==> dsg_http_no_cl(buf, req, n);
-        loop invariant st.te == 0 ==> dsg_http_no_te(buf, req, n);
-        loop assigns pos, n, st, req->fields[0 .. DSG_HTTP_FIELDS_MAX - 1];
-        loop variant end - pos;
-    */
-    while (end - pos > 2) {
-        dsg_http_field f;
-        size_t next = 0;
-        dsg_http_status r = field_line(buf, end, pos, &f, &next);
-        if (r != DSG_HTTP_OK)
-            return r;
-        if (n >= cap)
-            return DSG_HTTP_ERR_TOO_MANY_HEADERS;
-        r = on_field(buf, end, f, req->version_minor, &st);
-        if (r != DSG_HTTP_OK)
-            return r;
-        req->fields[n] = f;
-        n++;
-        pos = next;
-    }
+    uint32_t n = 0;
+    dsg_http_status r = read_fields(buf, end, pos, lim, req, &st, &n);
+    if (r != DSG_HTTP_OK)
+        return r;
     if (req->version_minor == 1 && !st.host)   /* RFC 9112 §3.2 */
         return DSG_HTTP_ERR_MISSING_HOST;
-    req->field_count = n;
-    req->has_host = (uint8_t)st.host;
-    req->host.off = st.host ? st.host_s.off : 0u;
-    req->host.len = st.host ? st.host_s.len : 0u;
-    req->framing = st.te ? DSG_HTTP_FRAMING_CHUNKED
-                         : st.cl ? DSG_HTTP_FRAMING_LENGTH : DSG_HTTP_FRAMING_NONE;
-    req->content_length = st.cl ? st.length : 0u;
-    /* RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only on "keep-alive" */
-    req->keep_alive = req->version_minor == 1 ? (uint8_t)(st.close == 0)
-                                              : (uint8_t)(st.keep == 1 && st.close == 0);
+    /*@ assert st.cl == 0 ==> dsg_http_no_cl(buf, req, n); */
+    /*@ assert st.te == 0 ==> dsg_http_no_te(buf, req, n); */
+    finish(req, &st, n, end);
     return DSG_HTTP_OK;
 }
 

@@ -93,11 +93,13 @@ typedef struct dsg_http_request {
     dsg_http_slice method;
     dsg_http_slice target;
     dsg_http_slice host;           /* the Host value; has_host says if there is one */
-    uint8_t method_id;             /* a dsg_http_method */
-    uint8_t version_minor;         /* HTTP/1.<version_minor>: 0 or 1 */
-    uint8_t framing;               /* a DSG_HTTP_FRAMING_* */
-    uint8_t keep_alive;            /* 1: the connection stays open after the reply */
-    uint8_t has_host;
+    /* 32-bit, not 8-bit, so that WP's typed memory model keeps them apart
+     * from the uint8_t bytes of the buffer the slices point into. */
+    uint32_t method_id;            /* a dsg_http_method */
+    uint32_t version_minor;        /* HTTP/1.<version_minor>: 0 or 1 */
+    uint32_t framing;              /* a DSG_HTTP_FRAMING_* */
+    uint32_t keep_alive;           /* 1: the connection stays open after the reply */
+    uint32_t has_host;
     uint64_t content_length;       /* LENGTH framing; 0 otherwise */
     uint32_t field_count;
     dsg_http_field fields[DSG_HTTP_FIELDS_MAX];
