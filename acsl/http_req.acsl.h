@@ -26,28 +26,28 @@
   predicate dsg_http_no_fold{L}(uint8_t *b, integer n) =
     \forall integer k; 1 <= k < n && b[k - 1] == '\n' ==> b[k] != ' ' && b[k] != '\t';
 
-  // The name of field s is Content-Length / Transfer-Encoding (any case).
-  predicate dsg_http_is_cl{L}(uint8_t *b, dsg_http_slice s) =
-    s.len == 14 &&
-    dsg_http_lower(b[s.off]) == 'c' && dsg_http_lower(b[s.off + 1]) == 'o' &&
-    dsg_http_lower(b[s.off + 2]) == 'n' && dsg_http_lower(b[s.off + 3]) == 't' &&
-    dsg_http_lower(b[s.off + 4]) == 'e' && dsg_http_lower(b[s.off + 5]) == 'n' &&
-    dsg_http_lower(b[s.off + 6]) == 't' && b[s.off + 7] == '-' &&
-    dsg_http_lower(b[s.off + 8]) == 'l' && dsg_http_lower(b[s.off + 9]) == 'e' &&
-    dsg_http_lower(b[s.off + 10]) == 'n' && dsg_http_lower(b[s.off + 11]) == 'g' &&
-    dsg_http_lower(b[s.off + 12]) == 't' && dsg_http_lower(b[s.off + 13]) == 'h';
+  // The field name b[o .. o + n) is Content-Length / Transfer-Encoding (any case).
+  predicate dsg_http_is_cl{L}(uint8_t *b, integer o, integer n) =
+    n == 14 &&
+    dsg_http_lower(b[o]) == 'c' && dsg_http_lower(b[o + 1]) == 'o' &&
+    dsg_http_lower(b[o + 2]) == 'n' && dsg_http_lower(b[o + 3]) == 't' &&
+    dsg_http_lower(b[o + 4]) == 'e' && dsg_http_lower(b[o + 5]) == 'n' &&
+    dsg_http_lower(b[o + 6]) == 't' && b[o + 7] == '-' &&
+    dsg_http_lower(b[o + 8]) == 'l' && dsg_http_lower(b[o + 9]) == 'e' &&
+    dsg_http_lower(b[o + 10]) == 'n' && dsg_http_lower(b[o + 11]) == 'g' &&
+    dsg_http_lower(b[o + 12]) == 't' && dsg_http_lower(b[o + 13]) == 'h';
 
-  predicate dsg_http_is_te{L}(uint8_t *b, dsg_http_slice s) =
-    s.len == 17 &&
-    dsg_http_lower(b[s.off]) == 't' && dsg_http_lower(b[s.off + 1]) == 'r' &&
-    dsg_http_lower(b[s.off + 2]) == 'a' && dsg_http_lower(b[s.off + 3]) == 'n' &&
-    dsg_http_lower(b[s.off + 4]) == 's' && dsg_http_lower(b[s.off + 5]) == 'f' &&
-    dsg_http_lower(b[s.off + 6]) == 'e' && dsg_http_lower(b[s.off + 7]) == 'r' &&
-    b[s.off + 8] == '-' &&
-    dsg_http_lower(b[s.off + 9]) == 'e' && dsg_http_lower(b[s.off + 10]) == 'n' &&
-    dsg_http_lower(b[s.off + 11]) == 'c' && dsg_http_lower(b[s.off + 12]) == 'o' &&
-    dsg_http_lower(b[s.off + 13]) == 'd' && dsg_http_lower(b[s.off + 14]) == 'i' &&
-    dsg_http_lower(b[s.off + 15]) == 'n' && dsg_http_lower(b[s.off + 16]) == 'g';
+  predicate dsg_http_is_te{L}(uint8_t *b, integer o, integer n) =
+    n == 17 &&
+    dsg_http_lower(b[o]) == 't' && dsg_http_lower(b[o + 1]) == 'r' &&
+    dsg_http_lower(b[o + 2]) == 'a' && dsg_http_lower(b[o + 3]) == 'n' &&
+    dsg_http_lower(b[o + 4]) == 's' && dsg_http_lower(b[o + 5]) == 'f' &&
+    dsg_http_lower(b[o + 6]) == 'e' && dsg_http_lower(b[o + 7]) == 'r' &&
+    b[o + 8] == '-' &&
+    dsg_http_lower(b[o + 9]) == 'e' && dsg_http_lower(b[o + 10]) == 'n' &&
+    dsg_http_lower(b[o + 11]) == 'c' && dsg_http_lower(b[o + 12]) == 'o' &&
+    dsg_http_lower(b[o + 13]) == 'd' && dsg_http_lower(b[o + 14]) == 'i' &&
+    dsg_http_lower(b[o + 15]) == 'n' && dsg_http_lower(b[o + 16]) == 'g';
 
   // The first n fields of r lie inside b[0 .. m).
   predicate dsg_http_fields_in{L}(dsg_http_request *r, integer n, integer m) =
@@ -56,9 +56,9 @@
 
   // Among the first n fields, none is Content-Length / Transfer-Encoding.
   predicate dsg_http_no_cl{L}(uint8_t *b, dsg_http_request *r, integer n) =
-    \forall integer i; 0 <= i < n ==> !dsg_http_is_cl(b, r->fields[i].name);
+    \forall integer i; 0 <= i < n ==> !dsg_http_is_cl(b, r->fields[i].name.off, r->fields[i].name.len);
   predicate dsg_http_no_te{L}(uint8_t *b, dsg_http_request *r, integer n) =
-    \forall integer i; 0 <= i < n ==> !dsg_http_is_te(b, r->fields[i].name);
+    \forall integer i; 0 <= i < n ==> !dsg_http_is_te(b, r->fields[i].name.off, r->fields[i].name.len);
 
   // A parsed request: every slice inside the head b[0 .. m), fields within
   // the array, a known version, framing and keep-alive flag.

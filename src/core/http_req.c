@@ -278,6 +278,13 @@ static dsg_http_status parse_version(const uint8_t *buf, size_t end, size_t v,
 
 /* ---- field lines ------------------------------------------------------------------ */
 
+/* Where a field line's name and value are (size_t, so that WP's typed
+ * memory model keeps them apart from the uint32_t slices in the request). */
+struct span {
+    size_t no, nl;     /* name */
+    size_t vo, vl;     /* value, OWS trimmed */
+};
+
 /* One field line at buf[p ..]: name ":" OWS value OWS CR LF. */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(f) && \valid(next);
     requires \separated(f, next, buf + (0 .. end - 1));
@@ -285,10 +292,10 @@ static dsg_http_status parse_version(const uint8_t *buf, size_t end, size_t v,
     assigns *f, *next;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_HEADER;
     ensures \result == DSG_HTTP_OK ==>
-              p < *next <= end && f->name.off == p && f->value.off < *next &&
-              dsg_http_slice_in(f->name, *next) && dsg_http_slice_in(f->value, *next);
+              p < *next <= end && f->no == p && f->vo < *next &&
+              f->no + f->nl <= *next && f->vo + f->vl <= *next;
 */
-static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, dsg_http_field *f,
+static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, struct span *f,
                                   size_t *next)
 {
     size_t i = p;
@@ -320,24 +327,23 @@ static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, dsg_
     }
     if (end - i < 2 || buf[i] != '\r' || buf[i + 1] != '\n')
         return DSG_HTTP_ERR_BAD_HEADER;
-    f->name.off = (uint32_t)p;
-    f->name.len = (uint32_t)(colon - p);
-    f->value.off = (uint32_t)vs;
-    f->value.len = (uint32_t)(ve - vs);
+    f->no = p;
+    f->nl = colon - p;
+    f->vo = vs;
+    f->vl = ve - vs;
     *next = i + 2;
     return DSG_HTTP_OK;
 }
 
-/*@ requires \valid_read(b + (s.off .. s.off + s.len - 1));
+/*@ requires \valid_read(b + (o .. o + n - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
-    ensures \result == 1 <==> dsg_http_is_cl(b, s);
+    ensures \result == 1 <==> dsg_http_is_cl(b, o, n);
 */
-static int is_content_length(const uint8_t *b, dsg_http_slice s)
+static int is_content_length(const uint8_t *b, size_t o, size_t n)
 {
-    if (s.len != 14)
+    if (n != 14)
         return 0;
-    const size_t o = s.off;
     return BIT(lower(b[o]) == 'c') & BIT(lower(b[o + 1]) == 'o') &
            BIT(lower(b[o + 2]) == 'n') & BIT(lower(b[o + 3]) == 't') &
            BIT(lower(b[o + 4]) == 'e') & BIT(lower(b[o + 5]) == 'n') &
@@ -347,16 +353,15 @@ static int is_content_length(const uint8_t *b, dsg_http_slice s)
            BIT(lower(b[o + 12]) == 't') & BIT(lower(b[o + 13]) == 'h');
 }
 
-/*@ requires \valid_read(b + (s.off .. s.off + s.len - 1));
+/*@ requires \valid_read(b + (o .. o + n - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
-    ensures \result == 1 <==> dsg_http_is_te(b, s);
+    ensures \result == 1 <==> dsg_http_is_te(b, o, n);
 */
-static int is_transfer_encoding(const uint8_t *b, dsg_http_slice s)
+static int is_transfer_encoding(const uint8_t *b, size_t o, size_t n)
 {
-    if (s.len != 17)
+    if (n != 17)
         return 0;
-    const size_t o = s.off;
     return BIT(lower(b[o]) == 't') & BIT(lower(b[o + 1]) == 'r') &
            BIT(lower(b[o + 2]) == 'a') & BIT(lower(b[o + 3]) == 'n') &
            BIT(lower(b[o + 4]) == 's') & BIT(lower(b[o + 5]) == 'f') &
@@ -579,7 +584,7 @@ struct seen {
     int close;              /* Connection: close */
     int keep;               /* Connection: keep-alive */
     uint64_t length;        /* the Content-Length value */
-    dsg_http_slice host_s;
+    size_t host_off, host_len;
 };
 
 /*@ predicate seen_ok{L}(struct seen *st, integer end) =
@@ -588,39 +593,37 @@ struct seen {
       (st->keep == 0 || st->keep == 1) &&
       !(st->cl == 1 && st->te == 1) &&
       st->length <= DSG_HTTP_CL_MAX &&
-      (st->host == 1 ==> dsg_http_slice_in(st->host_s, end));
+      (st->host == 1 ==> st->host_off + st->host_len <= end);
 */
 
 /* Applies one field line to *st: Content-Length, Transfer-Encoding, Host
  * and Connection are read, every other field is only kept. */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(st);
     requires \separated(st, buf + (0 .. end - 1));
-    requires dsg_http_slice_in(f.name, end) && dsg_http_slice_in(f.value, end);
-    requires f.name.off < end && f.value.off < end;
+    requires f.no + f.nl <= end && f.vo + f.vl <= end && f.no < end && f.vo < end;
     requires seen_ok(st, end);
     assigns *st;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_AMBIGUOUS_FRAMING ||
             \result == DSG_HTTP_ERR_BAD_CONTENT_LENGTH ||
             \result == DSG_HTTP_ERR_BAD_TRANSFER_ENCODING ||
             \result == DSG_HTTP_ERR_DUPLICATE_HOST;
-    ensures \result == DSG_HTTP_OK ==>
-              seen_ok(st, end) &&
-              (dsg_http_is_cl(buf, f.name) ==> st->cl == 1) &&
-              (dsg_http_is_te(buf, f.name) ==> st->te == 1) &&
-              (\old(st->cl) == 1 ==> st->cl == 1) &&
-              (\old(st->te) == 1 ==> st->te == 1);
+    ensures \result == DSG_HTTP_OK ==> seen_ok(st, end);
+    ensures \result == DSG_HTTP_OK && dsg_http_is_cl(buf, f.no, f.nl) ==> st->cl == 1;
+    ensures \result == DSG_HTTP_OK && dsg_http_is_te(buf, f.no, f.nl) ==> st->te == 1;
+    ensures \result == DSG_HTTP_OK && \old(st->cl) == 1 ==> st->cl == 1;
+    ensures \result == DSG_HTTP_OK && \old(st->te) == 1 ==> st->te == 1;
 */
-static dsg_http_status on_field(const uint8_t *buf, size_t end, dsg_http_field f, int minor,
+static dsg_http_status on_field(const uint8_t *buf, size_t end, struct span f, int minor,
                                 struct seen *st)
 {
     (void)end;                            /* bounds f in the contract */
-    const uint8_t *name = buf + f.name.off;
-    const uint8_t *val = buf + f.value.off;
-    if (is_content_length(buf, f.name)) {
+    const uint8_t *name = buf + f.no;
+    const uint8_t *val = buf + f.vo;
+    if (is_content_length(buf, f.no, f.nl)) {
         uint64_t v = 0;
         if (st->te)
             return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-        dsg_http_status r = cl_value(val, f.value.len, &v);
+        dsg_http_status r = cl_value(val, f.vl, &v);
         if (r != DSG_HTTP_OK)
             return r;
         if (st->cl && v != st->length)    /* RFC 9110 §8.6 */
@@ -629,25 +632,26 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, dsg_http_field f
         st->length = v;
         return DSG_HTTP_OK;
     }
-    if (is_transfer_encoding(buf, f.name)) {
+    if (is_transfer_encoding(buf, f.no, f.nl)) {
         if (minor == 0)                   /* RFC 9112 §6.1: not in HTTP/1.0 */
             return DSG_HTTP_ERR_BAD_TRANSFER_ENCODING;
         if (st->cl)
             return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-        if (st->te || !is_chunked(val, f.value.len))
+        if (st->te || !is_chunked(val, f.vl))
             return DSG_HTTP_ERR_BAD_TRANSFER_ENCODING;
         st->te = 1;
         return DSG_HTTP_OK;
     }
-    if (is_host(name, f.name.len)) {
+    if (is_host(name, f.nl)) {
         if (st->host)
             return DSG_HTTP_ERR_DUPLICATE_HOST;
         st->host = 1;
-        st->host_s = f.value;
+        st->host_off = f.vo;
+        st->host_len = f.vl;
         return DSG_HTTP_OK;
     }
-    if (is_connection(name, f.name.len))
-        connection_tokens(val, f.value.len, &st->close, &st->keep);
+    if (is_connection(name, f.nl))
+        connection_tokens(val, f.vl, &st->close, &st->keep);
     return DSG_HTTP_OK;
 }
 
@@ -679,7 +683,7 @@ static dsg_http_status read_fields(const uint8_t *buf, size_t end, size_t pos,
     uint32_t cap = lim->headers_max < DSG_HTTP_FIELDS_MAX ? lim->headers_max
                                                          : DSG_HTTP_FIELDS_MAX;
     uint32_t n = 0;
-    dsg_http_field f = { { 0, 0 }, { 0, 0 } };
+    struct span f = { 0, 0, 0, 0 };
     size_t next = 0;
     /*@ loop invariant pos <= end;
         loop invariant n <= cap && cap <= DSG_HTTP_FIELDS_MAX && cap <= lim->headers_max;
@@ -699,7 +703,10 @@ static dsg_http_status read_fields(const uint8_t *buf, size_t end, size_t pos,
         r = on_field(buf, end, f, (int)req->version_minor, st);
         if (r != DSG_HTTP_OK)
             return r;
-        req->fields[n] = f;
+        req->fields[n].name.off = (uint32_t)f.no;
+        req->fields[n].name.len = (uint32_t)f.nl;
+        req->fields[n].value.off = (uint32_t)f.vo;
+        req->fields[n].value.len = (uint32_t)f.vl;
         n++;
         pos = next;
     }
@@ -709,7 +716,7 @@ static dsg_http_status read_fields(const uint8_t *buf, size_t end, size_t pos,
 
 /* Writes what the fields said: count, host, framing, length, keep-alive. */
 /*@ requires \valid(req) && \valid_read(st) && \separated(req, st);
-    requires seen_ok(st, end) && n <= DSG_HTTP_FIELDS_MAX;
+    requires seen_ok(st, end) && n <= DSG_HTTP_FIELDS_MAX && end <= UINT32_MAX;
     requires req->version_minor == 0 || req->version_minor == 1;
     assigns req->field_count, req->has_host, req->host, req->framing,
             req->content_length, req->keep_alive;
@@ -728,8 +735,8 @@ static void finish(dsg_http_request *req, const struct seen *st, uint32_t n, siz
     (void)end;                            /* bounds the host slice in the contract */
     req->field_count = n;
     req->has_host = (uint32_t)st->host;
-    req->host.off = st->host ? st->host_s.off : 0u;
-    req->host.len = st->host ? st->host_s.len : 0u;
+    req->host.off = st->host ? (uint32_t)st->host_off : 0u;
+    req->host.len = st->host ? (uint32_t)st->host_len : 0u;
     req->framing = st->te ? DSG_HTTP_FRAMING_CHUNKED
                           : st->cl ? DSG_HTTP_FRAMING_LENGTH : DSG_HTTP_FRAMING_NONE;
     req->content_length = st->cl ? st->length : 0u;
@@ -770,7 +777,7 @@ static void finish(dsg_http_request *req, const struct seen *st, uint32_t n, siz
 static dsg_http_status parse_fields(const uint8_t *buf, size_t end, size_t pos,
                                     const dsg_http_limits *lim, dsg_http_request *req)
 {
-    struct seen st = { 0, 0, 0, 0, 0, 0, { 0, 0 } };
+    struct seen st = { 0, 0, 0, 0, 0, 0, 0, 0 };
     uint32_t n = 0;
     dsg_http_status r = read_fields(buf, end, pos, lim, req, &st, &n);
     if (r != DSG_HTTP_OK)
