@@ -472,7 +472,7 @@ static size_t skip_to_comma(const uint8_t *b, size_t n, size_t i)
     ensures *close == 0 || *close == 1;
     ensures *keep == 0 || *keep == 1;
 */
-static void connection_tokens(const uint8_t *b, size_t n, int *close, int *keep)
+static void connection_tokens(const uint8_t *b, size_t n, size_t *close, size_t *keep)
 {
     size_t i = 0;
     /*@ loop invariant 0 <= i <= n;
@@ -487,16 +487,18 @@ static void connection_tokens(const uint8_t *b, size_t n, int *close, int *keep)
         i = skip_member(b, n, i);
         size_t e = i;
         i = skip_to_comma(b, n, i);
-        if (e - s == 5)
-            *close |= BIT(lower(b[s]) == 'c') & BIT(lower(b[s + 1]) == 'l') &
-                      BIT(lower(b[s + 2]) == 'o') & BIT(lower(b[s + 3]) == 's') &
-                      BIT(lower(b[s + 4]) == 'e');
-        if (e - s == 10)
-            *keep |= BIT(lower(b[s]) == 'k') & BIT(lower(b[s + 1]) == 'e') &
-                     BIT(lower(b[s + 2]) == 'e') & BIT(lower(b[s + 3]) == 'p') &
-                     BIT(b[s + 4] == '-') & BIT(lower(b[s + 5]) == 'a') &
-                     BIT(lower(b[s + 6]) == 'l') & BIT(lower(b[s + 7]) == 'i') &
-                     BIT(lower(b[s + 8]) == 'v') & BIT(lower(b[s + 9]) == 'e');
+        if (e - s == 5 &&
+            (BIT(lower(b[s]) == 'c') & BIT(lower(b[s + 1]) == 'l') &
+             BIT(lower(b[s + 2]) == 'o') & BIT(lower(b[s + 3]) == 's') &
+             BIT(lower(b[s + 4]) == 'e')))
+            *close = 1;
+        if (e - s == 10 &&
+            (BIT(lower(b[s]) == 'k') & BIT(lower(b[s + 1]) == 'e') &
+             BIT(lower(b[s + 2]) == 'e') & BIT(lower(b[s + 3]) == 'p') &
+             BIT(b[s + 4] == '-') & BIT(lower(b[s + 5]) == 'a') &
+             BIT(lower(b[s + 6]) == 'l') & BIT(lower(b[s + 7]) == 'i') &
+             BIT(lower(b[s + 8]) == 'v') & BIT(lower(b[s + 9]) == 'e')))
+            *keep = 1;
         if (i < n)
             i++;                          /* the "," */
     }
@@ -578,11 +580,11 @@ static dsg_http_status cl_value(const uint8_t *b, size_t n, uint64_t *v)
 
 /* What the field lines so far said about framing, Host and Connection. */
 struct seen {
-    int cl;                 /* a Content-Length field */
-    int te;                 /* a Transfer-Encoding field */
-    int host;
-    int close;              /* Connection: close */
-    int keep;               /* Connection: keep-alive */
+    size_t cl;              /* a Content-Length field */
+    size_t te;              /* a Transfer-Encoding field */
+    size_t host;
+    size_t close;           /* Connection: close */
+    size_t keep;            /* Connection: keep-alive */
     uint64_t length;        /* the Content-Length value */
     size_t host_off, host_len;
 };
@@ -655,6 +657,30 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, struct span f, i
     return DSG_HTTP_OK;
 }
 
+/* Stores field n; what held for fields 0 .. n-1 holds for 0 .. n. */
+/*@ requires \valid(req) && n < DSG_HTTP_FIELDS_MAX && end <= UINT32_MAX;
+    requires \valid_read(buf + (0 .. end - 1)) && \separated(req, buf + (0 .. end - 1));
+    requires f.no + f.nl <= end && f.vo + f.vl <= end;
+    requires dsg_http_fields_in(req, n, end);
+    assigns req->fields[n];
+    ensures dsg_http_fields_in(req, n + 1, end);
+    ensures req->fields[n].name.off == f.no && req->fields[n].name.len == f.nl;
+    ensures dsg_http_no_cl{Pre}(buf, req, n) && !dsg_http_is_cl(buf, f.no, f.nl) ==>
+              dsg_http_no_cl(buf, req, n + 1);
+    ensures dsg_http_no_te{Pre}(buf, req, n) && !dsg_http_is_te(buf, f.no, f.nl) ==>
+              dsg_http_no_te(buf, req, n + 1);
+*/
+static void store(dsg_http_request *req, uint32_t n, struct span f, const uint8_t *buf,
+                  size_t end)
+{
+    (void)buf;                            /* names the bytes in the contract */
+    (void)end;
+    req->fields[n].name.off = (uint32_t)f.no;
+    req->fields[n].name.len = (uint32_t)f.nl;
+    req->fields[n].value.off = (uint32_t)f.vo;
+    req->fields[n].value.len = (uint32_t)f.vl;
+}
+
 /* The field lines from buf[pos] to the empty line at the end of the head,
  * stored in req->fields[0 .. *count) and applied to *st. */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid_read(lim);
@@ -703,10 +729,7 @@ static dsg_http_status read_fields(const uint8_t *buf, size_t end, size_t pos,
         r = on_field(buf, end, f, (int)req->version_minor, st);
         if (r != DSG_HTTP_OK)
             return r;
-        req->fields[n].name.off = (uint32_t)f.no;
-        req->fields[n].name.len = (uint32_t)f.nl;
-        req->fields[n].value.off = (uint32_t)f.vo;
-        req->fields[n].value.len = (uint32_t)f.vl;
+        store(req, n, f, buf, end);
         n++;
         pos = next;
     }
