@@ -335,7 +335,7 @@ static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, stru
     return DSG_HTTP_OK;
 }
 
-/*@ requires \valid_read(b + (o .. o + n - 1));
+/*@ requires \valid_read(b + (o .. o + n - 1)) && o + n <= UINT32_MAX;
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> dsg_http_is_cl(b, o, n);
@@ -353,7 +353,7 @@ static int is_content_length(const uint8_t *b, size_t o, size_t n)
            BIT(lower(b[o + 12]) == 't') & BIT(lower(b[o + 13]) == 'h');
 }
 
-/*@ requires \valid_read(b + (o .. o + n - 1));
+/*@ requires \valid_read(b + (o .. o + n - 1)) && o + n <= UINT32_MAX;
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> dsg_http_is_te(b, o, n);
@@ -603,7 +603,7 @@ struct seen {
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(st);
     requires \separated(st, buf + (0 .. end - 1));
     requires f.no + f.nl <= end && f.vo + f.vl <= end && f.no < end && f.vo < end;
-    requires seen_ok(st, end);
+    requires end <= UINT32_MAX && seen_ok(st, end);
     assigns *st;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_AMBIGUOUS_FRAMING ||
             \result == DSG_HTTP_ERR_BAD_CONTENT_LENGTH ||
