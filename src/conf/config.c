@@ -97,7 +97,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
         256, 65536, "REQ-RUN-014", "Apache httpd LimitRequestLine default",
         "longest request line (longer: 414)" },
     [DSG_CFG_PORTAL_MAX_HEADER_BYTES] = { "portal.max_header_bytes", DSG_CONFIG_SIZE, "32768",
-        KIB, MIB, "REQ-RUN-014", "nginx large_client_header_buffers default, 4 × 8k",
+        KIB, 64 * KIB, "REQ-RUN-014", "nginx large_client_header_buffers default, 4 × 8k",
         "most header bytes of a request (more: 431)" },
     [DSG_CFG_PORTAL_MAX_HEADER_COUNT] = { "portal.max_header_count", DSG_CONFIG_UINT, "100",
         1, 10000, "REQ-RUN-014", "Apache httpd LimitRequestFields default",

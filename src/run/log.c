@@ -49,6 +49,24 @@ size_t dsgd_log_timestamp(char *out, size_t size, int64_t sec, int64_t nsec)
     return (size_t)n;
 }
 
+size_t dsgd_imf_date(char *out, size_t size, int64_t sec)
+{
+    static const char wday[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    int64_t days = sec >= 0 ? sec / 86400 : (sec - 86399) / 86400;
+    int64_t rem = sec - days * 86400;
+    int64_t wd = (days + 4) % 7;   /* 1970-01-01 was a Thursday */
+    int y;
+    unsigned m, d;
+    civil(days, &y, &m, &d);
+    int n = snprintf(out, size, "%s, %02u %s %04d %02d:%02d:%02d GMT", wday[wd < 0 ? wd + 7 : wd],
+                     d, mon[m - 1], y, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+    if (n < 0 || (size_t)n >= size)
+        return 0;
+    return (size_t)n;
+}
+
 uint64_t dsgd_now_ms(void)
 {
     struct timespec ts;

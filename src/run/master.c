@@ -284,9 +284,18 @@ static void start_worker(worker *w)
 
     w->restart_at = 0;
     if (is_portal) {
-        dsgd_portal_setup ps = { cfg->portal_max_conns, cfg->portal_handshake_ms,
-                                 cfg->portal_head_ms, tls.cert, tls.cert_len,
-                                 tls.key, tls.key_len };
+        dsgd_portal_setup ps = {
+            .max_conns = cfg->portal_max_conns,
+            .handshake_timeout_ms = cfg->portal_handshake_ms,
+            .head_timeout_ms = cfg->portal_head_ms,
+            .keepalive_timeout_ms = cfg->portal_keepalive_ms,
+            .max_request_line = cfg->portal_max_request_line,
+            .max_header_bytes = cfg->portal_max_header_bytes,
+            .max_header_count = cfg->portal_max_header_count,
+            .hsts_max_age = cfg->portal_hsts_max_age,
+            .cert = tls.cert, .cert_len = tls.cert_len,
+            .key = tls.key, .key_len = tls.key_len,
+        };
         setup = dsgd_portal_setup_pipe(&ps);
         if (setup < 0) {
             w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
@@ -782,9 +791,8 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
         unlink(cfg->pidfile);
         return 1;
     }
-    dsgd_log("portal: listening on %s:%u: https://localhost:%u/ (answers 503 not-ready until "
-             "HTTP request handling is built)", cfg->portal_addr, (unsigned)cfg->portal_port,
-             (unsigned)cfg->portal_port);
+    dsgd_log("portal: listening on %s:%u: https://localhost:%u/api/v1/health",
+             cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
     if (!cfg->foreground && daemonize() != 0) {
         dsgd_log("cannot daemonize: %s", strerror(errno));
         unlink(cfg->pidfile);

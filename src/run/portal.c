@@ -1,9 +1,6 @@
 /*
- * The portal worker's front end: the TLS server (portal_tls.c) with, for
- * now, a PLACEHOLDER handler. Until the HTTP/1.1 request parser
- * (src/core/http_req, REQ-RUN-012) lands, every request head is answered
- * with one fixed 503 response; the HTTP step replaces placeholder_handler
- * and keeps portal_tls.c.
+ * The portal worker's front end: the TLS server (portal_tls.c) answering
+ * HTTP/1.1 (http_conn.c), set up from what the master handed over.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,38 +20,6 @@
 
 static dsgd_tls_server server;
 static uint32_t max_conns = 1;
-
-/* PLACEHOLDER (replaced by the HTTP step): RFC 9110 15.6.4 503, with the
- * security headers every portal response will carry (HSTS RFC 6797 two
- * years; CSP frame-ancestors and default-src none for a JSON body; no
- * referrer; no caching) and Connection: close (RFC 9112 9.6). */
-#define PLACEHOLDER_BODY \
-    "{\"error\":\"not-ready\",\"message\":\"request handling is not built yet\"}"
-static const char placeholder_head[] =
-    "HTTP/1.1 503 Service Unavailable\r\n"
-    "Content-Type: application/json\r\n"
-    "Strict-Transport-Security: max-age=63072000\r\n"
-    "X-Content-Type-Options: nosniff\r\n"
-    "Content-Security-Policy: frame-ancestors 'none'; default-src 'none'\r\n"
-    "Referrer-Policy: no-referrer\r\n"
-    "Cache-Control: no-store\r\n"
-    "Connection: close\r\n";
-
-/* Waits for the end of the request head (CR LF CR LF), then answers. The
- * request itself is not parsed: that is the HTTP step's job. */
-static int placeholder_handler(const uint8_t *in, size_t len, uint8_t *out, size_t outsize,
-                               size_t *out_len)
-{
-    int n;
-    if (memmem(in, len, "\r\n\r\n", 4) == NULL)
-        return 0;
-    n = snprintf((char *)out, outsize, "%sContent-Length: %zu\r\n\r\n%s", placeholder_head,
-                 sizeof PLACEHOLDER_BODY - 1, PLACEHOLDER_BODY);
-    if (n < 0 || (size_t)n >= outsize)
-        return -1;
-    *out_len = (size_t)n;
-    return 1;
-}
 
 int dsgd_portal_prepare(char *err, size_t errsize)
 {
@@ -87,11 +52,14 @@ int dsgd_portal_prepare(char *err, size_t errsize)
     if (ctx == NULL)
         return -1;
     max_conns = s.max_conns > DSGD_TLS_CONN_MAX ? DSGD_TLS_CONN_MAX : s.max_conns;
-    dsgd_tls_server_init(&server, ctx, DSGD_PORTAL_LISTEN_FD, max_conns, s.handshake_timeout_ms,
-                         s.head_timeout_ms, placeholder_handler);
+    dsgd_tls_timeouts t = { s.handshake_timeout_ms, s.head_timeout_ms, s.keepalive_timeout_ms };
+    dsgd_http_config http = { s.max_request_line, s.max_header_bytes, s.max_header_count,
+                              s.hsts_max_age };
+    dsgd_tls_server_init(&server, ctx, DSGD_PORTAL_LISTEN_FD, max_conns, &t, &http);
     dsgd_log("TLS ready: %s, TLS 1.2-1.3, at most %u connections, handshake timeout %u ms, "
-             "request head timeout %u ms", OpenSSL_version(OPENSSL_VERSION), max_conns,
-             s.handshake_timeout_ms, s.head_timeout_ms);
+             "request head timeout %u ms, keep-alive timeout %u ms",
+             OpenSSL_version(OPENSSL_VERSION), max_conns, s.handshake_timeout_ms,
+             s.head_timeout_ms, s.keepalive_timeout_ms);
     return 0;
 }
 

@@ -13,8 +13,20 @@
 #include "run/portal_setup.h"
 
 #define SETUP_MAGIC 0x50475344u   /* "DSGP" little-endian */
-#define SETUP_VERSION 1u
-#define SETUP_HEAD 24u            /* magic, version, 3 settings, cert_len */
+#define SETUP_VERSION 2u
+#define SETUP_SETTINGS 8u
+#define SETUP_HSTS 7u             /* the one setting that may be 0 */
+#define SETUP_HEAD (4u * (2u + SETUP_SETTINGS + 1u))  /* magic, version, settings, cert_len */
+
+/* The settings in pipe order. */
+static uint32_t *setting(dsgd_portal_setup *s, unsigned i)
+{
+    uint32_t *all[SETUP_SETTINGS] = { &s->max_conns, &s->handshake_timeout_ms,
+                                      &s->head_timeout_ms, &s->keepalive_timeout_ms,
+                                      &s->max_request_line, &s->max_header_bytes,
+                                      &s->max_header_count, &s->hsts_max_age };
+    return all[i];
+}
 
 int dsgd_portal_setup_pipe(const dsgd_portal_setup *s)
 {
@@ -30,10 +42,10 @@ int dsgd_portal_setup_pipe(const dsgd_portal_setup *s)
     }
     dsg_ipc_put_u32(buf, SETUP_MAGIC);
     dsg_ipc_put_u32(buf + 4, SETUP_VERSION);
-    dsg_ipc_put_u32(buf + 8, s->max_conns);
-    dsg_ipc_put_u32(buf + 12, s->handshake_timeout_ms);
-    dsg_ipc_put_u32(buf + 16, s->head_timeout_ms);
-    dsg_ipc_put_u32(buf + 20, (uint32_t)s->cert_len);
+    dsgd_portal_setup copy = *s;
+    for (unsigned i = 0; i < SETUP_SETTINGS; i++)
+        dsg_ipc_put_u32(buf + 8 + 4 * i, *setting(&copy, i));
+    dsg_ipc_put_u32(buf + SETUP_HEAD - 4, (uint32_t)s->cert_len);
     memcpy(buf + SETUP_HEAD, s->cert, s->cert_len);
     dsg_ipc_put_u32(buf + SETUP_HEAD + s->cert_len, (uint32_t)s->key_len);
     memcpy(buf + SETUP_HEAD + s->cert_len + 4, s->key, s->key_len);
@@ -83,18 +95,18 @@ int dsgd_portal_setup_read(int fd, uint8_t *buf, size_t size, dsgd_portal_setup 
     }
     if (n < SETUP_HEAD || dsg_ipc_get_u32(buf) != SETUP_MAGIC ||
         dsg_ipc_get_u32(buf + 4) != SETUP_VERSION)
-        return bad(err, errsize, "not a version 1 portal setup");
-    s->max_conns = dsg_ipc_get_u32(buf + 8);
-    s->handshake_timeout_ms = dsg_ipc_get_u32(buf + 12);
-    s->head_timeout_ms = dsg_ipc_get_u32(buf + 16);
-    cl = dsg_ipc_get_u32(buf + 20);
+        return bad(err, errsize, "not a version 2 portal setup");
+    for (unsigned i = 0; i < SETUP_SETTINGS; i++) {
+        *setting(s, i) = dsg_ipc_get_u32(buf + 8 + 4 * i);
+        if (*setting(s, i) == 0 && i != SETUP_HSTS)
+            return bad(err, errsize, "zero setting");
+    }
+    cl = dsg_ipc_get_u32(buf + SETUP_HEAD - 4);
     if (cl == 0 || cl > n - SETUP_HEAD || n - SETUP_HEAD - cl < 4)
         return bad(err, errsize, "bad certificate length");
     kl = dsg_ipc_get_u32(buf + SETUP_HEAD + cl);
     if (kl == 0 || kl != n - SETUP_HEAD - cl - 4)
         return bad(err, errsize, "bad key length");
-    if (s->max_conns == 0 || s->handshake_timeout_ms == 0 || s->head_timeout_ms == 0)
-        return bad(err, errsize, "zero setting");
     s->cert = buf + SETUP_HEAD;
     s->cert_len = cl;
     s->key = buf + SETUP_HEAD + cl + 4;

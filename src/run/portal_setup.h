@@ -5,9 +5,9 @@
  * certificate and private key. The portal reads fd 5 to EOF and closes it
  * before its sandbox is loaded.
  *
- * Pipe contents (little-endian u32): "DSGP", version 1, max_conns,
- * handshake_timeout_ms, head_timeout_ms, cert_len, cert bytes, key_len,
- * key bytes; nothing after.
+ * Pipe contents (little-endian u32): "DSGP", version 2, the eight settings
+ * in the order of dsgd_portal_setup, cert_len, cert bytes, key_len, key
+ * bytes; nothing after.
  */
 #ifndef DSGD_PORTAL_SETUP_H
 #define DSGD_PORTAL_SETUP_H
@@ -25,6 +25,11 @@ typedef struct dsgd_portal_setup {
     uint32_t max_conns;             /* portal.max_connections */
     uint32_t handshake_timeout_ms;  /* portal.handshake_timeout */
     uint32_t head_timeout_ms;       /* portal.header_timeout */
+    uint32_t keepalive_timeout_ms;  /* portal.keepalive_timeout */
+    uint32_t max_request_line;      /* portal.max_request_line */
+    uint32_t max_header_bytes;      /* portal.max_header_bytes */
+    uint32_t max_header_count;      /* portal.max_header_count */
+    uint32_t hsts_max_age;          /* portal.hsts_max_age */
     const uint8_t *cert;
     size_t cert_len;
     const uint8_t *key;

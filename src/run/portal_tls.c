@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
@@ -131,15 +132,15 @@ fail:
 }
 
 void dsgd_tls_server_init(dsgd_tls_server *s, SSL_CTX *ctx, int listen_fd, uint32_t max_conns,
-                          uint32_t handshake_ms, uint32_t head_ms, dsgd_tls_handler handler)
+                          const dsgd_tls_timeouts *t, const dsgd_http_config *http)
 {
-    memset(s, 0, sizeof *s);
     s->ctx = ctx;
     s->listen_fd = listen_fd;
     s->max_conns = max_conns > DSGD_TLS_CONN_MAX ? DSGD_TLS_CONN_MAX : max_conns;
-    s->handshake_ms = handshake_ms;
-    s->head_ms = head_ms;
-    s->handler = handler;
+    s->t = *t;
+    s->http = *http;
+    if (s->http.max_header_bytes > DSGD_HTTP_HEAD_MAX)
+        s->http.max_header_bytes = DSGD_HTTP_HEAD_MAX;
     for (size_t i = 0; i < DSGD_TLS_CONN_MAX; i++)
         s->conns[i].fd = -1;
 }
@@ -172,66 +173,149 @@ static short want(dsgd_tls_conn *c, int r)
     }
 }
 
-static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+/* The answer to the first request in c->in, if its head is complete: the
+ * request's bytes are dropped and the connection moves to the write phase. */
+static int answer_buffered(dsgd_tls_server *s, dsgd_tls_conn *c)
 {
-    char why[200];
-    int r;
+    dsgd_http_answer a;
+    if (c->in_len == 0 ||
+        !dsgd_http_serve(&s->http, c->in, c->in_len, time(NULL), c->out, sizeof c->out, &a))
+        return 0;
+    if (a.error != NULL)
+        dsgd_log("%s: %d %s", c->peer, a.status, a.error);
+    memmove(c->in, c->in + a.consumed, c->in_len - a.consumed);
+    c->in_len -= a.consumed;
+    c->out_len = a.len;
+    c->out_off = 0;
+    c->close_after = a.close;
+    c->phase = PHASE_WRITE;
+    return 1;
+}
 
-    ERR_clear_error();
-    errno = 0;
-    if (c->phase == PHASE_HANDSHAKE) {
-        r = SSL_do_handshake(c->ssl);
-        if (r != 1) {
-            if ((c->events = want(c, r)) != 0)
-                return;
-            ssl_reason(why, sizeof why);
-            dsgd_log("TLS handshake with %s failed: %s", c->peer, why);
-            s->failed++;
-            conn_close(s, c, 0);
-            return;
-        }
-        s->handshakes++;
-        c->phase = PHASE_READ;
-        c->deadline = now + s->head_ms;
+/* Reads what TLS has for the connection; 1: bytes arrived, 0: wait for
+ * c->events, -1: the connection is over (closed here). */
+static int read_more(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    size_t got = 0, room = s->http.max_header_bytes - c->in_len;
+    int r;
+    if (room == 0) {   /* cannot happen: a full buffer always gets an answer */
+        conn_close(s, c, 1);
+        return -1;
     }
-    while (c->phase == PHASE_READ) {
-        size_t got = 0;
-        if (c->in_len == sizeof c->in) {
-            dsgd_log("%s: request head longer than %u bytes: closing", c->peer, DSGD_TLS_IN_MAX);
-            conn_close(s, c, 1);
-            return;
-        }
-        r = SSL_read_ex(c->ssl, c->in + c->in_len, sizeof c->in - c->in_len, &got);
-        if (r != 1) {
-            if ((c->events = want(c, r)) != 0)
-                return;
-            conn_close(s, c, 0);   /* the client went away */
-            return;
-        }
-        c->in_len += got;
-        r = s->handler(c->in, c->in_len, c->out, sizeof c->out, &c->out_len);
-        if (r < 0) {
-            conn_close(s, c, 1);
-            return;
-        }
-        if (r > 0) {
-            c->phase = PHASE_WRITE;
-            c->out_off = 0;
-        }
+    r = SSL_read_ex(c->ssl, c->in + c->in_len, room, &got);
+    if (r != 1) {
+        if ((c->events = want(c, r)) != 0)
+            return 0;
+        conn_close(s, c, 0);   /* the client went away */
+        return -1;
     }
+    if (c->idle) {             /* the next request starts: its head has a deadline */
+        c->idle = 0;
+        c->deadline = now + s->t.head_ms;
+    }
+    c->in_len += got;
+    return 1;
+}
+
+/* Writes the rest of the answer; 1: all written, 0: wait, -1: over. */
+static int write_more(dsgd_tls_server *s, dsgd_tls_conn *c)
+{
     while (c->out_off < c->out_len) {
         size_t put = 0;
-        r = SSL_write_ex(c->ssl, c->out + c->out_off, c->out_len - c->out_off, &put);
+        int r = SSL_write_ex(c->ssl, c->out + c->out_off, c->out_len - c->out_off, &put);
         if (r != 1) {
             if ((c->events = want(c, r)) != 0)
-                return;
+                return 0;
             conn_close(s, c, 0);
-            return;
+            return -1;
         }
         c->out_off += put;
     }
-    s->answered++;
-    conn_close(s, c, 1);   /* Connection: close */
+    return 1;
+}
+
+/* Between requests: wait for the next one for at most keepalive_ms, or
+ * answer the one already buffered (pipelining) first. */
+static void next_request(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    c->phase = PHASE_READ;
+    c->idle = c->in_len == 0;
+    c->deadline = now + (c->idle ? s->t.keepalive_ms : s->t.head_ms);
+}
+
+static int handshake(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    char why[200];
+    int r = SSL_do_handshake(c->ssl);
+    if (r != 1) {
+        if ((c->events = want(c, r)) != 0)
+            return 0;
+        ssl_reason(why, sizeof why);
+        dsgd_log("TLS handshake with %s failed: %s", c->peer, why);
+        s->failed++;
+        conn_close(s, c, 0);
+        return -1;
+    }
+    s->handshakes++;
+    c->phase = PHASE_READ;
+    c->idle = 0;               /* the first request's head is due within head_ms */
+    c->deadline = now + s->t.head_ms;
+    return 1;
+}
+
+/* Drives one connection as far as it goes without blocking: requests are
+ * answered one at a time, in the order they came. */
+static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    ERR_clear_error();
+    errno = 0;
+    if (c->phase == PHASE_HANDSHAKE && handshake(s, c, now) <= 0)
+        return;
+    for (;;) {
+        if (c->phase == PHASE_READ) {
+            if (answer_buffered(s, c))
+                continue;
+            if (read_more(s, c, now) <= 0)
+                return;
+            continue;
+        }
+        if (write_more(s, c) <= 0)
+            return;
+        s->answered++;
+        if (c->close_after) {
+            conn_close(s, c, 1);
+            return;
+        }
+        next_request(s, c, now);
+    }
+}
+
+/* A deadline passed: the handshake or the answer took too long (drop), the
+ * keep-alive wait ended (close), or the request head is late (408). */
+static void expire(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    dsgd_http_answer a;
+    if (c->phase == PHASE_READ && c->idle) {
+        conn_close(s, c, 1);
+        return;
+    }
+    s->timeouts++;
+    if (c->phase != PHASE_READ) {
+        dsgd_log("%s: %s timeout (%u ms): dropping the connection", c->peer,
+                 c->phase == PHASE_HANDSHAKE ? "handshake" : "response",
+                 c->phase == PHASE_HANDSHAKE ? s->t.handshake_ms : s->t.head_ms);
+        conn_close(s, c, c->phase != PHASE_HANDSHAKE);
+        return;
+    }
+    dsgd_log("%s: request head timeout (%u ms): answering 408", c->peer, s->t.head_ms);
+    dsgd_http_timeout(&s->http, time(NULL), c->out, sizeof c->out, &a);
+    c->in_len = 0;
+    c->out_len = a.len;
+    c->out_off = 0;
+    c->close_after = 1;
+    c->phase = PHASE_WRITE;
+    c->deadline = now + s->t.head_ms;   /* for the answer itself */
+    step(s, c, now);
 }
 
 static void accept_some(dsgd_tls_server *s, uint64_t now)
@@ -268,8 +352,10 @@ static void accept_some(dsgd_tls_server *s, uint64_t now)
         SSL_set_accept_state(c->ssl);
         c->fd = fd;
         c->phase = PHASE_HANDSHAKE;
-        c->deadline = now + s->handshake_ms;
+        c->deadline = now + s->t.handshake_ms;
         c->events = POLLIN;
+        c->idle = 0;
+        c->close_after = 0;
         c->in_len = 0;
         c->out_len = 0;
         c->out_off = 0;
@@ -320,14 +406,7 @@ void dsgd_tls_server_events(dsgd_tls_server *s, const struct pollfd *pf, size_t 
     }
     for (size_t i = 0; i < s->max_conns; i++) {
         dsgd_tls_conn *c = &s->conns[i];
-        if (c->fd < 0 || now < c->deadline)
-            continue;
-        dsgd_log("%s: %s timeout (%u ms): dropping the connection", c->peer,
-                 c->phase == PHASE_HANDSHAKE ? "handshake"
-                 : c->phase == PHASE_READ    ? "request head"
-                                             : "response",
-                 c->phase == PHASE_HANDSHAKE ? s->handshake_ms : s->head_ms);
-        s->timeouts++;
-        conn_close(s, c, c->phase != PHASE_HANDSHAKE);
+        if (c->fd >= 0 && now >= c->deadline)
+            expire(s, c, now);
     }
 }

@@ -1,9 +1,9 @@
 /*
- * The portal's TLS server, kept apart from what it answers (the HTTP step
- * plugs its request handling in through dsgd_tls_handler): the SSL_CTX with
- * the project's TLS policy, built from bytes before the sandbox, and a
- * poll-driven table of non-blocking connections accepted on the inherited
- * listening socket, each with a handshake and a request-head deadline.
+ * The portal's TLS server: the SSL_CTX with the project's TLS policy, built
+ * from bytes before the sandbox, and a poll-driven table of non-blocking
+ * connections accepted on the inherited listening socket, each with its
+ * deadline (handshake, request head, keep-alive idle, answer). What a
+ * request is answered with is http_conn.c's business.
  */
 #ifndef DSGD_PORTAL_TLS_H
 #define DSGD_PORTAL_TLS_H
@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #include <openssl/ssl.h>
+
+#include "run/http_conn.h"
 
 /* spec/run.md REQ-RUN-010 portal.tls12_ciphers (Mozilla "intermediate",
  * ECDHE with AES-GCM or ChaCha20-Poly1305 only) */
@@ -25,36 +27,34 @@
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
 #define DSGD_TLS_CONN_MAX 256u   /* compile-time ceiling of portal.max_connections */
-#define DSGD_TLS_IN_MAX 8192u    /* bytes of a request head kept at most */
-#define DSGD_TLS_OUT_MAX 2048u   /* bytes of a response at most */
-
-/* Called with every byte received on a connection so far (in, len <=
- * DSGD_TLS_IN_MAX). Returns 1 with a response of *out_len bytes in out, to be
- * sent before the connection is closed; 0 to wait for more bytes; -1 to
- * close at once. */
-typedef int (*dsgd_tls_handler)(const uint8_t *in, size_t len, uint8_t *out, size_t outsize,
-                                size_t *out_len);
 
 typedef struct dsgd_tls_conn {
     int fd;                      /* -1: free slot */
     SSL *ssl;
     int phase;                   /* handshake, read, write */
+    int idle;                    /* read phase between requests (keep-alive) */
+    int close_after;             /* close once the answer is written */
     uint64_t deadline;           /* monotonic ms */
     short events;                /* POLLIN or POLLOUT: what OpenSSL waits for */
     char peer[48];               /* "address:port", for the log */
-    size_t in_len;
-    uint8_t in[DSGD_TLS_IN_MAX];
+    size_t in_len;               /* received, not yet answered */
     size_t out_len, out_off;
-    uint8_t out[DSGD_TLS_OUT_MAX];
+    uint8_t out[DSGD_HTTP_OUT_MAX];
+    uint8_t in[DSGD_HTTP_HEAD_MAX];
 } dsgd_tls_conn;
+
+typedef struct dsgd_tls_timeouts {
+    uint32_t handshake_ms;       /* portal.handshake_timeout */
+    uint32_t head_ms;            /* portal.header_timeout */
+    uint32_t keepalive_ms;       /* portal.keepalive_timeout */
+} dsgd_tls_timeouts;
 
 typedef struct dsgd_tls_server {
     SSL_CTX *ctx;
     int listen_fd;
     uint32_t max_conns;
-    uint32_t handshake_ms;
-    uint32_t head_ms;
-    dsgd_tls_handler handler;
+    dsgd_tls_timeouts t;
+    dsgd_http_config http;
     uint64_t accepted, handshakes, answered, timeouts, failed;
     int pf_slot[DSGD_TLS_CONN_MAX + 1]; /* pollfd index -> slot, -1: the listening socket */
     dsgd_tls_conn conns[DSGD_TLS_CONN_MAX];
@@ -70,9 +70,11 @@ typedef struct dsgd_tls_server {
 SSL_CTX *dsgd_tls_ctx_new(const uint8_t *cert, size_t cert_len, const uint8_t *key,
                           size_t key_len, char *err, size_t errsize);
 
-/* @relation(REQ-RUN-043) */
+/* s must be zero (static storage): only what differs from zero is set, so
+ * that the connection buffers stay untouched until used.
+ * @relation(REQ-RUN-043) */
 void dsgd_tls_server_init(dsgd_tls_server *s, SSL_CTX *ctx, int listen_fd, uint32_t max_conns,
-                          uint32_t handshake_ms, uint32_t head_ms, dsgd_tls_handler handler);
+                          const dsgd_tls_timeouts *t, const dsgd_http_config *http);
 
 /* Fills pf (room for max entries) with the listening socket (while a slot is
  * free) and every connection; returns the count and lowers *timeout_ms (-1:

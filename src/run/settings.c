@@ -69,6 +69,12 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->portal_max_conns = (uint32_t)c->v[DSG_CFG_PORTAL_MAX_CONNECTIONS].num;
     s->portal_handshake_ms = (uint32_t)c->v[DSG_CFG_PORTAL_HANDSHAKE_TIMEOUT].num;
     s->portal_head_ms = (uint32_t)c->v[DSG_CFG_PORTAL_HEADER_TIMEOUT].num;
+    s->portal_keepalive_ms = (uint32_t)c->v[DSG_CFG_PORTAL_KEEPALIVE_TIMEOUT].num;
+    /* the registry's ranges keep these within 32 bits */
+    s->portal_max_request_line = (uint32_t)c->v[DSG_CFG_PORTAL_MAX_REQUEST_LINE].num;
+    s->portal_max_header_bytes = (uint32_t)c->v[DSG_CFG_PORTAL_MAX_HEADER_BYTES].num;
+    s->portal_max_header_count = (uint32_t)c->v[DSG_CFG_PORTAL_MAX_HEADER_COUNT].num;
+    s->portal_hsts_max_age = (uint32_t)c->v[DSG_CFG_PORTAL_HSTS_MAX_AGE].num;
     return 0;
 }
 

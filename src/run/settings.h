@@ -26,7 +26,12 @@ typedef struct dsgd_settings {
     uint16_t portal_port;           /* portal.listen port: 8443 */
     uint32_t portal_max_conns;      /* portal.max_connections: 64 */
     uint32_t portal_handshake_ms;   /* portal.handshake_timeout: 10 s */
-    uint32_t portal_head_ms;        /* portal.header_timeout: 10 s */
+    uint32_t portal_head_ms;        /* portal.header_timeout: 60 s */
+    uint32_t portal_keepalive_ms;   /* portal.keepalive_timeout: 75 s */
+    uint32_t portal_max_request_line;  /* portal.max_request_line: 8190 */
+    uint32_t portal_max_header_bytes;  /* portal.max_header_bytes: 32768 */
+    uint32_t portal_max_header_count;  /* portal.max_header_count: 100 */
+    uint32_t portal_hsts_max_age;      /* portal.hsts_max_age: 31536000 s */
 } dsgd_settings;
 
 struct dsg_config;

@@ -1,0 +1,295 @@
+/* The portal's HTTP/1.1 layer: see http_conn.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/http_req.h"
+#include "core/json_out.h"
+#include "run/http_conn.h"
+#include "run/log.h"
+
+#define HEALTH_PATH "/api/v1/health"
+#define HEALTH_BODY "{\"status\":\"ok\"}"
+#define API_PREFIX "/api/"
+#define API_VERSION "v1"
+
+/* What an answer says; `allow` is the Allow header of a 405. */
+typedef struct reply {
+    int status;
+    const char *error;         /* NULL: a success, body in `body` */
+    const char *message;
+    const char *body;
+    const char *allow;
+    int head_only;             /* HEAD: headers as for GET, no body */
+    int close;
+    int http10;                /* an HTTP/1.0 request: keep-alive must be said */
+} reply;
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+    }
+}
+
+/* {"error": code, "message": text} through the proved writer, whose
+ * failures are sticky: only the final check matters. */
+static int error_body(const char *code, const char *text, uint8_t *buf, size_t cap,
+                      size_t *len)
+{
+    dsg_json_out w;
+    dsg_json_out_init(&w, buf, cap);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"error", 5);
+    (void)dsg_json_out_string(&w, (const uint8_t *)code, strlen(code));
+    (void)dsg_json_out_key(&w, (const uint8_t *)"message", 7);
+    (void)dsg_json_out_string(&w, (const uint8_t *)text, strlen(text));
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, len);
+}
+
+/* The status line, the headers every answer carries (HSTS RFC 6797; no MIME
+ * sniffing; no framing and no active content for a JSON body; no referrer;
+ * no caching of API answers), and the body. Returns the length, or 0 if
+ * it does not fit. */
+/* RFC 9112 §9.3, §9.6: "close" when this answer ends the connection; an
+ * HTTP/1.0 client keeps it open only when told "keep-alive". */
+static const char *connection_header(const reply *r)
+{
+    if (r->close)
+        return "Connection: close\r\n";
+    return r->http10 ? "Connection: keep-alive\r\n" : "";
+}
+
+static size_t write_answer(const dsgd_http_config *cfg, const reply *r, time_t now,
+                           uint8_t *out, size_t cap)
+{
+    uint8_t body[1024];
+    size_t body_len;
+    char date[40], allow[64] = "";
+    int n;
+
+    if (r->error != NULL) {
+        if (error_body(r->error, r->message, body, sizeof body, &body_len) != 0)
+            return 0;
+    } else {
+        body_len = strlen(r->body);
+        if (body_len > sizeof body)
+            return 0;
+        memcpy(body, r->body, body_len);
+    }
+    if (r->allow != NULL)
+        snprintf(allow, sizeof allow, "Allow: %s\r\n", r->allow);
+    if (dsgd_imf_date(date, sizeof date, (int64_t)now) == 0)
+        return 0;
+    n = snprintf((char *)out, cap,
+                 "HTTP/1.1 %d %s\r\n"
+                 "Date: %s\r\n"
+                 "Content-Type: application/json\r\n"
+                 "Content-Length: %zu\r\n"
+                 "Strict-Transport-Security: max-age=%u\r\n"
+                 "X-Content-Type-Options: nosniff\r\n"
+                 "Content-Security-Policy: frame-ancestors 'none'; default-src 'none'\r\n"
+                 "Referrer-Policy: no-referrer\r\n"
+                 "Cache-Control: no-store\r\n"
+                 "%s%s\r\n",
+                 r->status, reason_phrase(r->status), date, body_len, cfg->hsts_max_age,
+                 allow, connection_header(r));
+    if (n < 0 || (size_t)n >= cap)
+        return 0;
+    if (!r->head_only) {
+        if (body_len > cap - (size_t)n)
+            return 0;
+        memcpy(out + n, body, body_len);
+        n += (int)body_len;
+    }
+    return (size_t)n;
+}
+
+static void finish(const dsgd_http_config *cfg, const reply *r, time_t now, uint8_t *out,
+                   size_t cap, dsgd_http_answer *a)
+{
+    a->status = r->status;
+    a->error = r->error;
+    a->close = r->close;
+    a->len = write_answer(cfg, r, now, out, cap);
+    if (a->len == 0) {   /* out smaller than DSGD_HTTP_OUT_MAX: a caller's bug */
+        static const char fallback[] =
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        a->status = 500;
+        a->error = "internal";
+        a->close = 1;
+        a->len = cap >= sizeof fallback - 1 ? sizeof fallback - 1 : 0;
+        memcpy(out, fallback, a->len);
+    }
+}
+
+static void set_error(reply *r, int status, const char *code, const char *message)
+{
+    r->status = status;
+    r->error = code;
+    r->message = message;
+}
+
+/* RFC 9110 §15, RFC 9112 §6.1 (501 for a transfer coding not understood),
+ * RFC 6585 §5 (431). */
+static void head_error(dsg_http_status st, reply *r)
+{
+    const char *code = dsg_http_status_token(st);
+    switch (st) {
+    case DSG_HTTP_ERR_HEAD_TOO_LARGE:
+        set_error(r, 431, code, "the request head is larger than this server accepts");
+        break;
+    case DSG_HTTP_ERR_TOO_MANY_HEADERS:
+        set_error(r, 431, code, "the request has more header fields than this server accepts");
+        break;
+    case DSG_HTTP_ERR_TARGET_TOO_LONG:
+        set_error(r, 414, code, "the request target is longer than this server accepts");
+        break;
+    case DSG_HTTP_ERR_BAD_VERSION:
+        set_error(r, 505, code, "only HTTP/1.1 and HTTP/1.0 are supported");
+        break;
+    case DSG_HTTP_ERR_BAD_TRANSFER_ENCODING:
+        set_error(r, 501, code, "the only transfer coding accepted is a single chunked");
+        break;
+    case DSG_HTTP_ERR_AMBIGUOUS_FRAMING:
+        set_error(r, 400, code, "the request's body length is ambiguous");
+        break;
+    case DSG_HTTP_ERR_MISSING_HOST:
+        set_error(r, 400, code, "an HTTP/1.1 request needs exactly one Host header");
+        break;
+    case DSG_HTTP_ERR_DUPLICATE_HOST:
+        set_error(r, 400, code, "the request has more than one Host header");
+        break;
+    default:
+        set_error(r, 400, code, "the request is malformed");
+        break;
+    }
+}
+
+static void path_error(dsg_http_path_status st, reply *r)
+{
+    const char *code = dsg_http_path_status_token(st);
+    if (st == DSG_HTTP_PATH_TOO_LONG)
+        set_error(r, 414, code, "the request path is longer than this server accepts");
+    else if (st == DSG_HTTP_PATH_TRAVERSAL || st == DSG_HTTP_PATH_ENCODED_SEPARATOR ||
+             st == DSG_HTTP_PATH_EMPTY_SEGMENT)
+        set_error(r, 400, code, "the request path has a forbidden segment");
+    else
+        set_error(r, 400, code, "the request path is malformed");
+}
+
+static int path_is(const uint8_t *path, size_t len, const char *want)
+{
+    return len == strlen(want) && memcmp(path, want, len) == 0;
+}
+
+/* "/api/<segment>" where the segment is not the version served: a client
+ * speaking a version this server does not have. */
+static int other_api_version(const uint8_t *path, size_t len)
+{
+    size_t p = sizeof API_PREFIX - 1, end = p;
+    if (len <= p || memcmp(path, API_PREFIX, p) != 0)
+        return 0;
+    while (end < len && path[end] != '/')
+        end++;
+    return !(end - p == sizeof API_VERSION - 1 && memcmp(path + p, API_VERSION, end - p) == 0);
+}
+
+static void route(const uint8_t *path, size_t len, uint32_t method, reply *r)
+{
+    if (path_is(path, len, HEALTH_PATH)) {
+        if (method == DSG_HTTP_GET || method == DSG_HTTP_HEAD) {
+            r->status = 200;
+            r->body = HEALTH_BODY;
+            r->head_only = method == DSG_HTTP_HEAD;
+        } else {
+            set_error(r, 405, "method-not-allowed", "this resource answers GET and HEAD only");
+            r->allow = "GET, HEAD";
+        }
+    } else if (other_api_version(path, len)) {
+        set_error(r, 404, "unknown-api-version", "this server serves the API under /api/v1/");
+    } else {
+        set_error(r, 404, "not-found", "no such resource");
+    }
+}
+
+static uint32_t slice_end(dsg_http_slice s)
+{
+    return s.off + s.len;
+}
+
+/* The request line is "method SP target SP HTTP/1.x": the parser bounds the
+ * target; the line as a whole is bounded here. */
+static int request_line_too_long(const dsgd_http_config *cfg, const dsg_http_request *q)
+{
+    return (uint64_t)slice_end(q->target) + sizeof " HTTP/1.1" - 1 > cfg->max_request_line;
+}
+
+/* A request whose body this server does not read: answering it leaves the
+ * body on the wire, so the connection must close after the answer. */
+static int has_body(const dsg_http_request *q)
+{
+    return q->framing == DSG_HTTP_FRAMING_CHUNKED ||
+           (q->framing == DSG_HTTP_FRAMING_LENGTH && q->content_length > 0);
+}
+
+int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, time_t now,
+                    uint8_t *out, size_t cap, dsgd_http_answer *a)
+{
+    /* static: large, and the portal is single-threaded */
+    static dsg_http_request q;
+    static uint8_t path[DSGD_HTTP_HEAD_MAX];
+    dsg_http_limits lim = { cfg->max_header_bytes, cfg->max_header_count,
+                            cfg->max_request_line };
+    size_t eaten = 0, path_len = 0;
+    reply r = { 0 };
+    dsg_http_status st;
+    dsg_http_path_status ps;
+
+    st = dsg_http_parse_head(in, len, &lim, &q, &eaten);
+    if (st == DSG_HTTP_NEED_MORE)
+        return 0;
+    if (st != DSG_HTTP_OK) {
+        head_error(st, &r);
+        r.close = 1;         /* nothing after a malformed head can be trusted */
+        a->consumed = len;
+        finish(cfg, &r, now, out, cap, a);
+        return 1;
+    }
+    a->consumed = eaten;
+    r.close = !q.keep_alive || has_body(&q);
+    r.http10 = q.version_minor == 0;
+    if (request_line_too_long(cfg, &q)) {
+        set_error(&r, 414, "request-line-too-long",
+                  "the request line is longer than this server accepts");
+        r.close = 1;
+    } else if ((ps = dsg_http_path_decode(in + q.target.off, q.target.len, path, sizeof path,
+                                          &path_len)) != DSG_HTTP_PATH_OK) {
+        path_error(ps, &r);
+        r.close = 1;
+    } else {
+        route(path, path_len, q.method_id, &r);
+    }
+    finish(cfg, &r, now, out, cap, a);
+    return 1;
+}
+
+void dsgd_http_timeout(const dsgd_http_config *cfg, time_t now, uint8_t *out, size_t cap,
+                       dsgd_http_answer *a)
+{
+    reply r = { 0 };
+    set_error(&r, 408, "request-timeout", "the request head did not arrive in time");
+    r.close = 1;
+    a->consumed = 0;
+    finish(cfg, &r, now, out, cap, a);
+}

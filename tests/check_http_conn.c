@@ -1,0 +1,356 @@
+/*
+ * Unit tests of the portal's HTTP layer (src/run/http_conn.h):
+ * REQ-RUN-047 (answers, keep-alive, pipelining, limits), REQ-RUN-015 (JSON
+ * error bodies, security headers). Bad input first; the whole corpus of
+ * malformed requests runs against the daemon in
+ * conformance/cases/dsgd_http_malformed.sh.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/http_req.h"
+#include "run/http_conn.h"
+#include "run/log.h"
+
+Suite *suite_http_conn(void);
+
+static const dsgd_http_config cfg = { 8190, 32768, 100, 31536000 };
+static uint8_t out[DSGD_HTTP_OUT_MAX + 1];
+static dsgd_http_answer a;
+#define NOW ((time_t)1700000000)   /* Tue, 14 Nov 2023 22:13:20 GMT */
+
+static int serve(const char *req)
+{
+    memset(&a, 0, sizeof a);
+    memset(out, 0, sizeof out);
+    return dsgd_http_serve(&cfg, (const uint8_t *)req, strlen(req), NOW, out,
+                           DSGD_HTTP_OUT_MAX, &a);
+}
+
+/* The answer's body (after the empty line), NUL-terminated in out. */
+static const char *body(void)
+{
+    const char *p = strstr((const char *)out, "\r\n\r\n");
+    ck_assert_ptr_nonnull(p);
+    return p + 4;
+}
+
+static int has_header(const char *line)
+{
+    char want[256];
+    snprintf(want, sizeof want, "\r\n%s\r\n", line);
+    return strstr((const char *)out, want) != NULL;
+}
+
+/* The error body is exactly {"error": code, "message": <non-empty>}. */
+static void assert_error_body(const char *code)
+{
+    json_error_t e;
+    json_t *doc = json_loads(body(), JSON_REJECT_DUPLICATES, &e);
+    ck_assert_msg(doc != NULL, "not JSON: %s", body());
+    ck_assert_uint_eq(json_object_size(doc), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "error")), code);
+    ck_assert_uint_gt(strlen(json_string_value(json_object_get(doc, "message"))), 0);
+    json_decref(doc);
+}
+
+static void assert_security_headers(void)
+{
+    ck_assert(has_header("Content-Type: application/json"));
+    ck_assert(has_header("Strict-Transport-Security: max-age=31536000"));
+    ck_assert(has_header("X-Content-Type-Options: nosniff"));
+    ck_assert(has_header("Content-Security-Policy: frame-ancestors 'none'; default-src 'none'"));
+    ck_assert(has_header("Date: Tue, 14 Nov 2023 22:13:20 GMT"));
+}
+
+/* @relation(REQ-RUN-047) */
+START_TEST(test_http_incomplete_head_waits)
+{
+    ck_assert_int_eq(serve(""), 0);
+    ck_assert_int_eq(serve("GET /api/v1/health HTTP/1.1\r\nHost: a\r\n"), 0);
+    ck_assert_int_eq(serve("GET /api/v1/health HTTP/1.1\r\nHost: a\r\n\r"), 0);
+    ck_assert_uint_eq(a.consumed, 0);
+    ck_assert_uint_eq(a.len, 0);
+}
+END_TEST
+
+/* @relation(REQ-RUN-047, REQ-RUN-015) */
+START_TEST(test_http_malformed_heads_map_to_status_and_code)
+{
+    static const struct { const char *req; int status; const char *code; } t[] = {
+        { "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+          400, "ambiguous-framing" },
+        { "GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", 400, "obs-fold" },
+        { "GET / HTTP/1.1\nHost: a\n\n", 400, "bad-line-ending" },
+        { "GET / HTTP/1.1\r\n\r\n", 400, "missing-host" },
+        { "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "duplicate-host" },
+        { "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505, "bad-version" },
+        { "BREW / HTTP/1.1\r\nHost: a\r\n\r\n", 400, "bad-method" },
+        { "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 501,
+          "bad-transfer-encoding" },
+        { "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n", 400, "bad-content-length" },
+        { "GET /a/%2e%2e/b HTTP/1.1\r\nHost: a\r\n\r\n", 400, "traversal" },
+        { "GET /a%00 HTTP/1.1\r\nHost: a\r\n\r\n", 400, "nul" },
+        { "GET /a%2fb HTTP/1.1\r\nHost: a\r\n\r\n", 400, "encoded-separator" },
+        { "GET /a//b HTTP/1.1\r\nHost: a\r\n\r\n", 400, "empty-segment" },
+        { "GET /a%0a HTTP/1.1\r\nHost: a\r\n\r\n", 400, "control" },
+        { "GET /a%ff HTTP/1.1\r\nHost: a\r\n\r\n", 400, "bad-utf8" },
+        { "GET /a%g0 HTTP/1.1\r\nHost: a\r\n\r\n", 400, "bad-escape" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        ck_assert_int_eq(serve(t[i].req), 1);
+        ck_assert_msg(a.status == t[i].status, "%zu: status %d", i, a.status);
+        ck_assert_str_eq(a.error, t[i].code);
+        ck_assert_int_eq(a.close, 1);
+        ck_assert(has_header("Connection: close"));
+        assert_security_headers();
+        assert_error_body(t[i].code);
+    }
+}
+END_TEST
+
+/* @relation(REQ-RUN-047) */
+START_TEST(test_http_limits_give_414_and_431)
+{
+    static char req[40000];
+    dsgd_http_config small = cfg;
+    /* a target within portal.max_request_line, the line as a whole over it */
+    small.max_request_line = 300;
+    memset(&a, 0, sizeof a);
+    snprintf(req, sizeof req, "GET /%0295d HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    ck_assert_int_eq(dsgd_http_serve(&small, (const uint8_t *)req, strlen(req), NOW, out,
+                                     DSGD_HTTP_OUT_MAX, &a), 1);
+    ck_assert_int_eq(a.status, 414);
+    ck_assert_str_eq(a.error, "request-line-too-long");
+    snprintf(req, sizeof req, "GET /%0305d HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    ck_assert_int_eq(dsgd_http_serve(&small, (const uint8_t *)req, strlen(req), NOW, out,
+                                     DSGD_HTTP_OUT_MAX, &a), 1);
+    ck_assert_int_eq(a.status, 414);
+    ck_assert_str_eq(a.error, "target-too-long");
+    /* one field more than portal.max_header_count */
+    small = cfg;
+    small.max_header_count = 2;
+    snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: a\r\nB: 1\r\nC: 2\r\n\r\n");
+    ck_assert_int_eq(dsgd_http_serve(&small, (const uint8_t *)req, strlen(req), NOW, out,
+                                     DSGD_HTTP_OUT_MAX, &a), 1);
+    ck_assert_int_eq(a.status, 431);
+    ck_assert_str_eq(a.error, "too-many-headers");
+    /* a head as long as portal.max_header_bytes that has not ended */
+    small = cfg;
+    small.max_header_bytes = 1024;
+    memset(req, 'a', 1024);
+    memcpy(req, "GET / HTTP/1.1\r\nHost: a\r\nX: ", 28);
+    ck_assert_int_eq(dsgd_http_serve(&small, (const uint8_t *)req, 1024, NOW, out,
+                                     DSGD_HTTP_OUT_MAX, &a), 1);
+    ck_assert_int_eq(a.status, 431);
+    ck_assert_str_eq(a.error, "head-too-large");
+    ck_assert_uint_eq(a.consumed, 1024);
+    ck_assert_int_eq(a.close, 1);
+}
+END_TEST
+
+/* A caller's buffer too small for any answer still gets a well-formed 500
+ * that closes, never a truncated answer. @relation(REQ-RUN-015) */
+START_TEST(test_http_small_output_buffer_gives_500)
+{
+    const char *req = "GET /api/v1/health HTTP/1.1\r\nHost: a\r\n\r\n";
+    ck_assert_int_eq(dsgd_http_serve(&cfg, (const uint8_t *)req, strlen(req), NOW, out, 200, &a),
+                     1);
+    ck_assert_int_eq(a.status, 500);
+    ck_assert_int_eq(a.close, 1);
+    ck_assert_uint_le(a.len, 200);
+    ck_assert(strncmp((const char *)out, "HTTP/1.1 500 Internal Server Error\r\n", 36) == 0);
+}
+END_TEST
+
+/* @relation(REQ-RUN-047) */
+START_TEST(test_http_health_answers_exactly_status_ok)
+{
+    const char *req = "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    ck_assert_int_eq(serve(req), 1);
+    ck_assert_int_eq(a.status, 200);
+    ck_assert_ptr_null(a.error);
+    ck_assert_int_eq(a.close, 0);
+    ck_assert_uint_eq(a.consumed, strlen(req));
+    ck_assert(strncmp((const char *)out, "HTTP/1.1 200 OK\r\n", 17) == 0);
+    ck_assert_str_eq(body(), "{\"status\":\"ok\"}");
+    ck_assert(has_header("Content-Length: 15"));
+    ck_assert(!has_header("Connection: close"));
+    assert_security_headers();
+    ck_assert_uint_eq(a.len, strlen((const char *)out));
+    /* a query string does not change the resource */
+    ck_assert_int_eq(serve("GET /api/v1/health?x=1 HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+    ck_assert_int_eq(a.status, 200);
+}
+END_TEST
+
+/* @relation(REQ-RUN-047) */
+START_TEST(test_http_head_and_wrong_methods)
+{
+    ck_assert_int_eq(serve("HEAD /api/v1/health HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+    ck_assert_int_eq(a.status, 200);
+    ck_assert(has_header("Content-Length: 15"));
+    ck_assert_str_eq(body(), "");
+    ck_assert_int_eq(serve("DELETE /api/v1/health HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+    ck_assert_int_eq(a.status, 405);
+    ck_assert(has_header("Allow: GET, HEAD"));
+    assert_error_body("method-not-allowed");
+    ck_assert_int_eq(a.close, 0);   /* no body left on the wire: the connection stays */
+}
+END_TEST
+
+/* @relation(REQ-RUN-047) */
+START_TEST(test_http_unknown_paths_and_api_versions)
+{
+    static const struct { const char *path; const char *code; } t[] = {
+        { "/", "not-found" },
+        { "/api", "not-found" },
+        { "/api/v1", "not-found" },
+        { "/api/v1/", "not-found" },
+        { "/api/v1/healthz", "not-found" },
+        { "/api/v1/health/x", "not-found" },
+        { "/api/v2/health", "unknown-api-version" },
+        { "/api/v10/health", "unknown-api-version" },
+        { "/api/v", "unknown-api-version" },
+        { "/API/v1/health", "not-found" },
+    };
+    char req[128];
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: a\r\n\r\n", t[i].path);
+        ck_assert_int_eq(serve(req), 1);
+        ck_assert_msg(a.status == 404, "%s: %d", t[i].path, a.status);
+        ck_assert_str_eq(a.error, t[i].code);
+        assert_error_body(t[i].code);
+        ck_assert_int_eq(a.close, 0);
+    }
+}
+END_TEST
+
+/* @relation(REQ-RUN-047) */
+START_TEST(test_http_keep_alive_rules)
+{
+    ck_assert_int_eq(serve("GET /api/v1/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"), 1);
+    ck_assert_int_eq(a.close, 1);
+    ck_assert(has_header("Connection: close"));
+    ck_assert_int_eq(serve("GET /api/v1/health HTTP/1.0\r\n\r\n"), 1);
+    ck_assert_int_eq(a.close, 1);
+    ck_assert(has_header("Connection: close"));
+    ck_assert_int_eq(serve("GET /api/v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), 1);
+    ck_assert_int_eq(a.close, 0);
+    ck_assert(has_header("Connection: keep-alive"));
+    /* a body this server does not read stays on the wire: close after answering */
+    ck_assert_int_eq(serve("POST /api/v1/health HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"), 1);
+    ck_assert_int_eq(a.status, 405);
+    ck_assert_int_eq(a.close, 1);
+    ck_assert_int_eq(serve("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 1);
+    ck_assert_int_eq(a.close, 1);
+    ck_assert_int_eq(serve("POST /api/v1/health HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"), 1);
+    ck_assert_int_eq(a.close, 0);
+}
+END_TEST
+
+/* Pipelining: one call answers the first request only, and says how many
+ * bytes it took, so the next one is answered after it. @relation(REQ-RUN-047) */
+START_TEST(test_http_pipelined_requests_one_at_a_time)
+{
+    const char *first = "GET /api/v1/health HTTP/1.1\r\nHost: a\r\n\r\n";
+    const char *second = "GET /nope HTTP/1.1\r\nHost: a\r\n\r\n";
+    char both[256];
+    snprintf(both, sizeof both, "%s%s", first, second);
+    ck_assert_int_eq(serve(both), 1);
+    ck_assert_int_eq(a.status, 200);
+    ck_assert_uint_eq(a.consumed, strlen(first));
+    ck_assert_int_eq(serve(both + a.consumed), 1);
+    ck_assert_int_eq(a.status, 404);
+    ck_assert_uint_eq(a.consumed, strlen(second));
+}
+END_TEST
+
+/* @relation(REQ-RUN-047, REQ-RUN-015) */
+START_TEST(test_http_timeout_answer_is_408_and_closes)
+{
+    dsgd_http_config c = cfg;
+    c.hsts_max_age = 0;
+    memset(out, 0, sizeof out);
+    dsgd_http_timeout(&c, NOW, out, DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_int_eq(a.status, 408);
+    ck_assert_str_eq(a.error, "request-timeout");
+    ck_assert_int_eq(a.close, 1);
+    ck_assert(strncmp((const char *)out, "HTTP/1.1 408 Request Timeout\r\n", 30) == 0);
+    ck_assert(has_header("Strict-Transport-Security: max-age=0"));
+    assert_error_body("request-timeout");
+}
+END_TEST
+
+/* @relation(REQ-RUN-047) */
+START_TEST(test_http_imf_date)
+{
+    static const struct { int64_t t; const char *want; } v[] = {
+        { 0, "Thu, 01 Jan 1970 00:00:00 GMT" },
+        { -1, "Wed, 31 Dec 1969 23:59:59 GMT" },
+        { 784111777, "Sun, 06 Nov 1994 08:49:37 GMT" },   /* RFC 9110 §5.6.7 */
+        { 951782400, "Tue, 29 Feb 2000 00:00:00 GMT" },
+        { 1709164800, "Thu, 29 Feb 2024 00:00:00 GMT" },
+        { 4102444799, "Thu, 31 Dec 2099 23:59:59 GMT" },
+    };
+    char buf[40];
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        ck_assert_uint_eq(dsgd_imf_date(buf, sizeof buf, v[i].t), 29);
+        ck_assert_str_eq(buf, v[i].want);
+    }
+    ck_assert_uint_eq(dsgd_imf_date(buf, 29, 0), 0);   /* no room for the NUL */
+}
+END_TEST
+
+/* Every code the portal can answer with is documented in docs/http.md.
+ * @relation(REQ-RUN-015) */
+START_TEST(test_http_every_error_code_is_documented)
+{
+    static char doc[65536];
+    FILE *f = fopen(DSG_SOURCE_DIR "/docs/http.md", "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    const char *extra[] = { "not-found", "unknown-api-version", "method-not-allowed",
+                            "request-timeout", "request-line-too-long", "internal" };
+    char want[64];
+    for (int st = DSG_HTTP_ERR_HEAD_TOO_LARGE; st <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH; st++) {
+        snprintf(want, sizeof want, "| `%s` |", dsg_http_status_token((dsg_http_status)st));
+        ck_assert_msg(strstr(doc, want) != NULL, "%s not in docs/http.md", want);
+    }
+    for (int st = DSG_HTTP_PATH_BAD_TARGET; st <= DSG_HTTP_PATH_TOO_LONG; st++) {
+        snprintf(want, sizeof want, "| `%s` |",
+                 dsg_http_path_status_token((dsg_http_path_status)st));
+        ck_assert_msg(strstr(doc, want) != NULL, "%s not in docs/http.md", want);
+    }
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+        snprintf(want, sizeof want, "| `%s` |", extra[i]);
+        ck_assert_msg(strstr(doc, want) != NULL, "%s not in docs/http.md", want);
+    }
+}
+END_TEST
+
+Suite *suite_http_conn(void)
+{
+    Suite *s = suite_create("http_conn");
+    TCase *bad = tcase_create("bad input");
+    tcase_add_test(bad, test_http_incomplete_head_waits);
+    tcase_add_test(bad, test_http_malformed_heads_map_to_status_and_code);
+    tcase_add_test(bad, test_http_limits_give_414_and_431);
+    tcase_add_test(bad, test_http_small_output_buffer_gives_500);
+    suite_add_tcase(s, bad);
+    TCase *ok = tcase_create("answers");
+    tcase_add_test(ok, test_http_health_answers_exactly_status_ok);
+    tcase_add_test(ok, test_http_head_and_wrong_methods);
+    tcase_add_test(ok, test_http_unknown_paths_and_api_versions);
+    tcase_add_test(ok, test_http_keep_alive_rules);
+    tcase_add_test(ok, test_http_pipelined_requests_one_at_a_time);
+    tcase_add_test(ok, test_http_timeout_answer_is_408_and_closes);
+    tcase_add_test(ok, test_http_imf_date);
+    tcase_add_test(ok, test_http_every_error_code_is_documented);
+    suite_add_tcase(s, ok);
+    return s;
+}
