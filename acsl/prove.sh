@@ -18,6 +18,11 @@ summary=${PROVE_OUT:-build/proof}-summary.tsv   # beside, not in, build/proof/: 
 # Per-goal timeout: the slowest goal observed takes under 7 s on a loaded
 # machine (docs/toolchain.md).
 WP_TIMEOUT=${WP_TIMEOUT:-20}
+# Modules are proved PROVE_JOBS at a time, each with WP_PAR prover
+# processes: Frama-C's own work (parsing, VC generation, Qed) is
+# single-threaded, and provers spend part of their time starting up, so
+# overlapping two modules keeps both cores busy (docs/toolchain.md).
+PROVE_JOBS=${PROVE_JOBS:-2}
 WP_PAR=${WP_PAR:-2}
 # Per smoke test and prover: a smoke test passes when no prover refutes its
 # context, so each one costs the full timeout of the slower prover (Z3);
@@ -30,6 +35,10 @@ mkdir -p "$out"
 status=0
 
 fail() { echo "prove: $*" >&2; status=1; }
+
+# In a lane (a background job), failures are written down for the main
+# shell to report: a subshell cannot set its status.
+lane_fail() { echo "prove: $*" >> "$out/$module.failed"; }
 
 why3_config() {
     has_provers() { grep -q 'name = "CVC4"' "$WHY3CONFIG" && grep -q 'name = "Z3"' "$WHY3CONFIG"; }
@@ -60,7 +69,7 @@ prove_module() {
     module=$1 source=$2
     log="$out/$module.log"
     echo "== prove $module ($source)"
-    rm -f "$out/$module.tsv" "$out/$module.errors"   # never report a stale result
+    rm -f "$out/$module.tsv" "$out/$module.errors" "$out/$module.failed"   # never a stale result
     "$FRAMAC" -cpp-extra-args="-I. -Isrc" -machdep x86_64 "$source" \
         -kernel-warn-key annot:missing-spec=abort \
         -kernel-warn-key typing:implicit-function-declaration=abort \
@@ -72,25 +81,46 @@ prove_module() {
         -wp-session "$out/$module.session" < /dev/null > "$log" 2>&1
     rc=$?
     grep -E '^\[wp\] (Proved goals|Warning)|^\[kernel\].*(error|Error)' "$log"
-    [ "$rc" -eq 0 ] || { fail "$module: frama-c exited $rc (see $log)"; return; }
+    [ "$rc" -eq 0 ] || { lane_fail "$module: frama-c exited $rc (see $log)"; return; }
     functions_of "$source" > "$out/$module.functions"
     awk -v module="$module" -v fns="$out/$module.functions" -f acsl/wp-log.awk "$log" \
         > "$out/$module.tsv" 2> "$out/$module.errors"
     if [ -s "$out/$module.errors" ]; then
-        cat "$out/$module.errors" >&2
-        fail "$module: unproved goals or failed smoke tests"
+        cat "$out/$module.errors" >> "$out/$module.failed"
+        lane_fail "$module: unproved goals or failed smoke tests"
     fi
 }
 
 why3_config || exit 1
 check_assumptions || status=1
 
-# One module at a time, in this shell (not a pipeline's subshell), so that a
-# failure reaches the exit status.
+# Lanes: modules dealt largest floor first to the lane with the least work
+# so far (the floor stands in for the proof's cost); each lane proves its
+# modules one after another in a background job, with its output kept
+# apart so that the log reads module by module.
 grep -vE '^(#|$)' "$manifest" > "$out/manifest.list"
+sort -t "$(printf '\t')" -k3,3nr "$out/manifest.list" |
+    awk -F'\t' -v jobs="$PROVE_JOBS" '
+        BEGIN { if (jobs < 1) jobs = 1 }
+        { best = 1; for (l = 2; l <= jobs; l++) if (work[l] < work[best]) best = l
+          work[best] += $3; print best "\t" $1 "\t" $2 }' > "$out/lanes.list"
+lanes=$(cut -f1 "$out/lanes.list" | sort -u)
+for lane in $lanes; do
+    awk -F'\t' -v l="$lane" '$1 == l { print $2 "\t" $3 }' "$out/lanes.list" |
+        while IFS="$(printf '\t')" read -r module source; do
+            prove_module "$module" "$source"
+        done > "$out/lane$lane.out" 2>&1 &
+done
+wait
+for lane in $lanes; do cat "$out/lane$lane.out"; rm -f "$out/lane$lane.out"; done
+
+# Results, in manifest order.
 : > "$out/summary.rows"
 while IFS="$(printf '\t')" read -r module source floor claims; do
-    prove_module "$module" "$source"
+    if [ -s "$out/$module.failed" ]; then
+        cat "$out/$module.failed" >&2
+        status=1
+    fi
     total=$(awk -F'\t' 'NR > 1 { t += $3 } END { print t + 0 }' "$out/$module.tsv" 2>/dev/null || echo 0)
     if [ "$total" -lt "$floor" ]; then
         fail "$module: $total goals, under its floor of $floor (a dropped contract?)"
@@ -100,7 +130,7 @@ while IFS="$(printf '\t')" read -r module source floor claims; do
             "$out/$module.tsv" >> "$out/summary.rows"
 done < "$out/manifest.list"
 { printf 'module\tfunction\tproved\ttotal\n'; LC_ALL=C sort "$out/summary.rows"; } > "$summary"
-rm -f "$out/summary.rows" "$out/manifest.list"
+rm -f "$out/summary.rows" "$out/manifest.list" "$out/lanes.list"
 
 case "$mode" in
 record)

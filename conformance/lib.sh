@@ -69,6 +69,7 @@ check() {
 #                            sandbox cases need chroot, setuid and /proc of
 #                            other users' processes (CI runs as root).
 #   need_dsg_user            creates the system user dsg if missing
+#   need_dsgadm_group        creates the system group dsgadm (control socket) if missing
 #                            (idempotent, safe when two runs race).
 #   dsgd_start BIN ARGS...   starts BIN -d -s $CONFORMANCE_TMP/var
 #                            -l 127.0.0.1:$DSGD_PORT ARGS in the background,
@@ -99,6 +100,11 @@ need_dsg_user() {
     id -u dsg >/dev/null 2>&1 ||
         useradd --system --no-create-home --shell /usr/sbin/nologin dsg >/dev/null 2>&1 ||
         id -u dsg >/dev/null 2>&1 || fail "cannot create the user dsg"
+}
+
+need_dsgadm_group() {
+    getent group dsgadm >/dev/null 2>&1 || groupadd --system dsgadm >/dev/null 2>&1 ||
+        getent group dsgadm >/dev/null 2>&1 || fail "cannot create the group dsgadm"
 }
 
 dsgd_cleanup() {

@@ -59,7 +59,10 @@ usage "unknown command" "unknown command 'nosuch'" policy nosuch
 usage "help for unknown group" "unknown command group 'nosuch'" help nosuch
 usage "help for unknown command" "unknown command 'nosuch'" help policy nosuch
 
-helps "--help" 'usage: dsgctl <group>' --help
+helps "--help" 'dsgctl <group> <command>' --help
+helps "--help lists status" '^  status ' --help
+helps "help status" 'usage: dsgctl status' help status
+helps "status --help" '--json' status --help
 helps "help" 'policy' help
 helps "help policy" 'check-name' help policy
 helps "policy --help" 'check-name' policy --help

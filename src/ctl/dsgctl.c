@@ -2,6 +2,7 @@
  * dsgctl — the operator's command-line tool for dsg.
  *
  *   dsgctl <group> <command> [options] [args]
+ *   dsgctl status [--json] [--socket PATH]
  *   dsgctl help [<group> [<command>]]
  *   dsgctl --help | --version
  *
@@ -9,9 +10,13 @@
  * command is one function and one table row. Commands that need no daemon
  * (policy check-name) run entirely in this process, without privileges.
  *
+ * Commands that need the daemon (status) talk to its ctl worker over the
+ * control socket (src/ctl/ctl_client.h).
+ *
  * Exit status (sysexits(3) for the common failures): 0 success, 64 usage
- * error, 74 I/O error; a command may give other codes a meaning
- * (check-name: 1 forbidden, 2 invalid).
+ * error, 69 daemon unreachable, 70 the daemon refused the command, 74 I/O
+ * error, 76 a protocol error, 77 permission denied; a command may give
+ * other codes a meaning (check-name: 1 forbidden, 2 invalid).
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* read */
@@ -26,13 +31,18 @@
 #include <unistd.h>
 
 #include "core/utf8.h"
+#include "ctl/ctl_client.h"
 #include "share/name_policy.h"
 
 #define DSGCTL_VERSION "0.1.0"
 
 enum {
-    EXIT_USAGE = 64, /* EX_USAGE */
-    EXIT_IOERR = 74  /* EX_IOERR */
+    EXIT_USAGE = 64,       /* EX_USAGE */
+    EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: no daemon at the control socket */
+    EXIT_SOFTWARE = 70,    /* EX_SOFTWARE: the daemon refused the command */
+    EXIT_IOERR = 74,       /* EX_IOERR */
+    EXIT_PROTOCOL = 76,    /* EX_PROTOCOL */
+    EXIT_NOPERM = 77       /* EX_NOPERM: not root and not in group dsgadm */
 };
 
 /* ---- escaping names for a terminal ---------------------------------------- */
@@ -471,6 +481,91 @@ typedef struct command {
     int (*run)(int argc, char **argv); /* the arguments after the command */
 } command;
 
+/* ---- status ----------------------------------------------------------------- */
+
+static const char status_help[] =
+    "usage: dsgctl status [--json] [--socket PATH]\n"
+    "\n"
+    "Shows the running dsgd: its version, pid, uptime and configuration\n"
+    "generation, and per role its state, pid, uid, uptime, restarts and\n"
+    "sandbox as the kernel reports it (NoNewPrivs, seccomp, Landlock, root).\n"
+    "\n"
+    "  --json         one JSON object instead of the table\n"
+    "  --socket PATH  the control socket (default " DSG_CTL_SOCKET_DEFAULT ", ctl.socket)\n"
+    "\n"
+    "Exit status: 0 success; 64 usage error; 69 dsgd unreachable; 70 refused;\n"
+    "74 write error; 76 protocol error; 77 not root and not in group dsgadm.\n";
+
+static int ctl_status(dsg_ctl_result r)
+{
+    switch (r) {
+    case DSG_CTL_OK: return 0;
+    case DSG_CTL_UNREACHABLE: return EXIT_UNAVAILABLE;
+    case DSG_CTL_DENIED: return EXIT_NOPERM;
+    case DSG_CTL_REFUSED: return EXIT_SOFTWARE;
+    default: return EXIT_PROTOCOL;
+    }
+}
+
+/* dsgctl status [--json] [--socket PATH] @relation(REQ-RUN-023) */
+static int cmd_status(int argc, char **argv)
+{
+    static char out[1u << 20];
+    const char *socket = DSG_CTL_SOCKET_DEFAULT;
+    char err[512];
+    size_t len = 0;
+    int json = 0;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(status_help, stdout);
+            return finish_stdout(0);
+        } else {
+            fputs("dsgctl: status: unknown option '", stderr);
+            put_escaped_str(stderr, argv[i]);
+            fputs("'\nTry 'dsgctl help status'.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    dsg_ctl_result r = dsg_ctl_call(socket, json ? "status --json" : "status", 15000, out,
+                                    sizeof out, &len, err, sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl: status: %s\n", err);
+        return ctl_status(r);
+    }
+    fwrite(out, 1, len, stdout);
+    if (json)
+        fputc('\n', stdout);
+    return finish_stdout(0);
+}
+
+/* Commands that stand alone, without a group. */
+typedef struct top_command {
+    const char *name;
+    const char *summary;
+    const char *help;
+    int (*run)(int argc, char **argv);
+} top_command;
+
+static const top_command top_commands[] = {
+    { "status", "the running gateway: roles, pids, uptime, restarts, sandbox", status_help,
+      cmd_status },
+};
+
+#define NTOP (sizeof top_commands / sizeof top_commands[0])
+
+static const top_command *find_top(const char *name)
+{
+    for (size_t i = 0; i < NTOP; i++)
+        if (strcmp(top_commands[i].name, name) == 0)
+            return &top_commands[i];
+    return NULL;
+}
+
 typedef struct group {
     const char *name;
     const char *summary;
@@ -492,13 +587,17 @@ static const group groups[] = {
 
 static void main_usage(FILE *out)
 {
-    fputs("usage: dsgctl <group> <command> [options] [args]\n"
-          "       dsgctl help [<group> [<command>]]\n"
+    fputs("usage: dsgctl <command> [options]\n"
+          "       dsgctl <group> <command> [options] [args]\n"
+          "       dsgctl help [<group> [<command>] | <command>]\n"
           "       dsgctl --help | --version\n"
           "\n"
           "dsgctl is the operator's tool for dsg, the Defense Security Gateway.\n"
           "\n"
-          "groups:\n", out);
+          "commands:\n", out);
+    for (size_t i = 0; i < NTOP; i++)
+        fprintf(out, "  %-10s %s\n", top_commands[i].name, top_commands[i].summary);
+    fputs("\ngroups:\n", out);
     for (size_t i = 0; i < NGROUPS; i++)
         fprintf(out, "  %-10s %s\n", groups[i].name, groups[i].summary);
     fputs("\nRun 'dsgctl help <group>' for the commands of a group.\n", out);
@@ -551,6 +650,11 @@ static int cmd_help(int argc, char **argv)
         main_usage(stdout);
         return finish_stdout(0);
     }
+    const top_command *t = find_top(argv[0]);
+    if (t != NULL && argc == 1) {
+        fputs(t->help, stdout);
+        return finish_stdout(0);
+    }
     const group *g = find_group(argv[0]);
     if (g == NULL)
         return unknown(NULL, "command group", argv[0]);
@@ -601,6 +705,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(a, "help") == 0)
         return cmd_help(argc - 2, argv + 2);
+    const top_command *t = find_top(a);
+    if (t != NULL)
+        return t->run(argc - 2, argv + 2);
     const group *g = find_group(a);
     if (g == NULL)
         return unknown(NULL, "command group", a);

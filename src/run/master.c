@@ -3,7 +3,7 @@
  * the state directories, takes the pidfile, and starts one worker per role
  * by fork + re-exec of its own binary with the IPC socket on fd 3 (and, for
  * the portal, the listening socket on fd 4 and its TLS setup pipe on fd 5;
- * docs/sandbox.md). It reads
+ * for ctl, the control socket on fd 4; docs/sandbox.md). It reads
  * only IPC frames (through dsg_ipc_decode) and the workers' log lines; it
  * parses nothing from the network.
  */
@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <grp.h>
+#include <sys/un.h>
+#include <sys/syscall.h>
+#include <linux/landlock.h>
 #include <netinet/in.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
@@ -29,11 +33,13 @@
 
 #include "run/backoff.h"
 #include "run/channel.h"
+#include "run/ctl.h"
 #include "run/log.h"
 #include "run/master.h"
 #include "run/portal_setup.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
+#include "run/status.h"
 #include "run/test_hooks.h"
 #include "run/tls_cert.h"
 
@@ -68,6 +74,8 @@ static int stop_killed;
 static uint32_t config_gen = 1;
 static dsgd_tls_files tls;      /* the portal's certificate and key, read at start */
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
+static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
+static uint64_t started_ms;     /* the master's start, for dsgctl status */
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
@@ -225,8 +233,99 @@ static int open_listener(void)
     return fd;
 }
 
+/* A relative ctl.socket is taken from the directory dsgd starts in. */
+static int absolute_ctl_socket(void)
+{
+    char cwd[DSGD_PATH_MAX], path[sizeof cfg->ctl_socket];
+    int n;
+    if (cfg->ctl_socket[0] == '/')
+        return 0;
+    n = getcwd(cwd, sizeof cwd) == NULL ? -1
+        : snprintf(path, sizeof path, "%s/%s", cwd, cfg->ctl_socket);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        dsgd_log("ctl.socket: %s/%s is longer than %zu bytes", cwd, cfg->ctl_socket,
+                 sizeof path - 1);
+        return -1;
+    }
+    memcpy(cfg->ctl_socket, path, (size_t)n + 1);
+    return 0;
+}
+
+/* The directory of the control socket: created 0750 root:dsgadm when
+ * missing, so that only root and the administrators' group reach the
+ * socket in it; an existing directory is the operator's and left as is. */
+static int ctl_dir(const char *path, long gid)
+{
+    char dir[sizeof cfg->ctl_socket];
+    char *slash;
+    snprintf(dir, sizeof dir, "%s", path);
+    slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return 0;
+    *slash = '\0';
+    if (mkdir(dir, 0750) == 0) {
+        if (as_root && gid >= 0 && chown(dir, 0, (gid_t)gid) != 0) {
+            dsgd_log("cannot chown %s: %s", dir, strerror(errno));
+            return -1;
+        }
+    } else if (errno != EEXIST) {
+        dsgd_log("cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* The control socket (REQ-RUN-021): opened by the master, mode 0660, group
+ * dsgadm, served by the ctl worker on its fd 4. A stale socket left by a
+ * dsgd that died is replaced: the pidfile says none is running. */
+static int open_ctl_socket(void)
+{
+    struct sockaddr_un sa;
+    struct group *g = getgrnam(DSGD_CTL_ADMIN_GROUP);
+    long gid = g != NULL ? (long)g->gr_gid : -1;
+    struct stat st;
+    mode_t old;
+    int fd, rc;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(cfg->ctl_socket) >= sizeof sa.sun_path) {
+        dsgd_log("ctl.socket '%s' is longer than %zu bytes", cfg->ctl_socket,
+                 sizeof sa.sun_path - 1);
+        return -1;
+    }
+    memcpy(sa.sun_path, cfg->ctl_socket, strlen(cfg->ctl_socket) + 1);
+    if (ctl_dir(cfg->ctl_socket, gid) != 0)
+        return -1;
+    if (lstat(cfg->ctl_socket, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            dsgd_log("ctl.socket %s exists and is not a socket: not replacing it", cfg->ctl_socket);
+            return -1;
+        }
+        unlink(cfg->ctl_socket);
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        dsgd_log("control socket: %s", strerror(errno));
+        return -1;
+    }
+    old = umask(0117);   /* bind creates it 0660, never wider */
+    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    umask(old);
+    if (rc != 0 || (as_root && chown(cfg->ctl_socket, 0, gid >= 0 ? (gid_t)gid : 0) != 0) ||
+        chmod(cfg->ctl_socket, 0660) != 0 || listen(fd, 16) != 0) {
+        dsgd_log("cannot serve the control socket %s: %s", cfg->ctl_socket, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    dsgd_log("control socket %s (mode 0660, group %s)", cfg->ctl_socket,
+             gid >= 0 ? DSGD_CTL_ADMIN_GROUP : "root: group " DSGD_CTL_ADMIN_GROUP " does not exist");
+    return fd;
+}
+
 /* In the child, between fork and exec: async-signal-safe calls only.
- * listen and setup are the portal's fds 4 and 5, or -1. */
+ * listen and setup are the worker's fds 4 (the portal's or ctl's socket)
+ * and 5 (the portal's setup pipe), or -1. */
 static void exec_worker(int sock, int logw, int listen, int setup, char *const argv[])
 {
     static char *const envp[] = { NULL };
@@ -240,10 +339,11 @@ static void exec_worker(int sock, int logw, int listen, int setup, char *const a
     if (s < 0 || l < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
         dup2(l, 2) < 0 || dup2(s, 3) < 0)
         _exit(127);
-    if (listen >= 0 && (lf < 0 || sf < 0 || dup2(lf, DSGD_PORTAL_LISTEN_FD) < 0 ||
-                        dup2(sf, DSGD_PORTAL_SETUP_FD) < 0))
+    if (listen >= 0 && (lf < 0 || dup2(lf, DSGD_PORTAL_LISTEN_FD) < 0))
         _exit(127);
-    closefrom(listen >= 0 ? DSGD_PORTAL_SETUP_FD + 1 : 4);
+    if (setup >= 0 && (sf < 0 || dup2(sf, DSGD_PORTAL_SETUP_FD) < 0))
+        _exit(127);
+    closefrom(setup >= 0 ? DSGD_PORTAL_SETUP_FD + 1 : listen >= 0 ? DSGD_PORTAL_LISTEN_FD + 1 : 4);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
@@ -263,6 +363,7 @@ static void start_worker(worker *w)
     char *argv[10];
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
+    int is_ctl = strcmp(w->role->name, "ctl") == 0;
     pid_t pid;
 
     argv[a++] = (char *)exe;
@@ -320,7 +421,7 @@ static void start_worker(worker *w)
         return;
     }
     if (pid == 0)
-        exec_worker(sv[1], lp[1], is_portal ? listen_fd : -1, setup, argv);
+        exec_worker(sv[1], lp[1], is_portal ? listen_fd : is_ctl ? ctl_fd : -1, setup, argv);
     if (setup >= 0)
         close(setup);
     close(sv[1]);
@@ -399,6 +500,112 @@ static void drop_worker(worker *w, const char *why)
         kill(w->pid, SIGKILL);
 }
 
+/* ---- dsgctl status, for the ctl worker ---------------------------------- */
+
+static int landlock_abi(void)
+{
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    return abi > 0 ? (int)abi : 0;
+}
+
+static const char *worker_state(const worker *w)
+{
+    if (w->pid > 0)
+        return w->ready ? "running" : "starting";
+    return w->restart_at != 0 ? "restarting" : "stopped";
+}
+
+static void fill_status(dsgd_status *st)
+{
+    uint64_t now = dsgd_now_ms();
+    int ll = landlock_abi();
+    memset(st, 0, sizeof *st);
+    st->version = DSGD_VERSION;
+    st->pid = (int)getpid();
+    st->uptime_ms = now - started_ms;
+    st->config_generation = config_gen;
+    st->sanitized = DSGD_SANITIZED;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT && i < DSGD_STATUS_ROLES_MAX; i++) {
+        const worker *w = &workers[i];
+        dsgd_role_status *r = &st->roles[st->nroles++];
+        r->name = w->role->name;
+        r->state = worker_state(w);
+        r->pid = (int)w->pid;
+        r->uid = w->pid > 0 ? (int)run_uid : -1;
+        r->uptime_ms = w->pid > 0 ? now - w->started_ms : 0;
+        r->restarts = w->starts > 0 ? w->starts - 1 : 0;
+        dsgd_status_read_proc(r->pid, r);
+        /* a storage role that is up has Landlock whenever the kernel has it:
+         * otherwise its sandbox step failed and it exited */
+        r->landlock_abi = w->pid > 0 && w->ready && w->role->kind == DSGD_ROLE_STORAGE &&
+                          !DSGD_SANITIZED ? ll : 0;
+    }
+}
+
+/* The answer stream to ctl: STREAM_OPEN of the request's kind, the output
+ * in one DATA frame, END. */
+static int ctl_answer(worker *w, uint32_t kind, uint32_t request_id)
+{
+    static uint8_t out[DSG_IPC_PAYLOAD_MAX];
+    static dsgd_status st;
+    uint8_t open[16];
+    dsg_ipc_status ist;
+    size_t len;
+
+    fill_status(&st);
+    len = kind == DSGD_CTL_KIND_STATUS_JSON ? dsgd_status_json(&st, out, sizeof out)
+                                            : dsgd_status_text(&st, (char *)out, sizeof out);
+    if (len == 0)
+        return -1;
+    dsg_ipc_put_u32(open, (uint32_t)len);
+    dsg_ipc_put_u32(open + 4, 0);
+    dsg_ipc_put_u32(open + 8, kind);
+    dsg_ipc_put_u32(open + 12, 1);   /* credit for the one DATA frame */
+    if (dsgd_chan_send(&w->chan, DSG_IPC_STREAM_OPEN, request_id, open, 16, &ist) != DSGD_CHAN_FRAME ||
+        dsgd_chan_send(&w->chan, DSG_IPC_DATA, request_id, out, (uint32_t)len, &ist) != DSGD_CHAN_FRAME ||
+        dsgd_chan_send(&w->chan, DSG_IPC_END, request_id, NULL, 0, &ist) != DSGD_CHAN_FRAME)
+        return -1;
+    return 0;
+}
+
+/* Streams from ctl: a request is STREAM_OPEN (its kind) and END with no
+ * data; the master closes it and answers. Any other role, kind or frame is
+ * a protocol error. */
+static void on_stream(worker *w, const dsg_ipc_frame *f)
+{
+    static uint32_t kind;
+    static const uint8_t done[4] = { 0, 0, 0, 0 };
+    dsg_ipc_status st;
+
+    if (strcmp(w->role->name, "ctl") != 0) {
+        drop_worker(w, "a stream from a role that has none");
+        return;
+    }
+    switch (f->type) {
+    case DSG_IPC_STREAM_OPEN:
+        kind = dsg_ipc_get_u32(f->payload + 8);
+        if (kind != DSGD_CTL_KIND_STATUS_TEXT && kind != DSGD_CTL_KIND_STATUS_JSON)
+            drop_worker(w, "a request of an unknown kind");
+        return;
+    case DSG_IPC_END:
+        if (dsgd_chan_send(&w->chan, DSG_IPC_STREAM_CLOSE, f->request_id, done, 4, &st)
+                != DSGD_CHAN_FRAME ||
+            ctl_answer(w, kind, f->request_id) != 0)
+            drop_worker(w, "cannot answer its request");
+        return;
+    case DSG_IPC_ABORT:
+        if (dsgd_chan_send(&w->chan, DSG_IPC_STREAM_CLOSE, f->request_id, done, 4, &st)
+                != DSGD_CHAN_FRAME)
+            drop_worker(w, "cannot close its stream");
+        return;
+    case DSG_IPC_STREAM_CLOSE:   /* ctl has read an answer */
+        return;
+    default:
+        drop_worker(w, "an unexpected stream frame");
+        return;
+    }
+}
+
 static void on_frame(worker *w, const dsg_ipc_frame *f)
 {
     dsg_ipc_status st;
@@ -448,6 +655,14 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
                  (int)w->pid, name, nr, arch);
         return;
     }
+    case DSG_IPC_STREAM_OPEN:
+    case DSG_IPC_DATA:
+    case DSG_IPC_CREDIT:
+    case DSG_IPC_END:
+    case DSG_IPC_ABORT:
+    case DSG_IPC_STREAM_CLOSE:
+        on_stream(w, f);
+        return;
     default:
         snprintf(name, sizeof name, "unexpected frame type %u", (unsigned)f->type);
         drop_worker(w, name);
@@ -779,7 +994,7 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
             return 1;
         }
     }
-    if (prepare_dirs() != 0)
+    if (prepare_dirs() != 0 || absolute_ctl_socket() != 0)
         return 1;
     pidfd = pidfile_take();
     if (pidfd < 0)
@@ -793,6 +1008,10 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
     }
     dsgd_log("portal: listening on %s:%u: https://localhost:%u/api/v1/health",
              cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
+    if ((ctl_fd = open_ctl_socket()) < 0) {
+        unlink(cfg->pidfile);
+        return 1;
+    }
     if (!cfg->foreground && daemonize() != 0) {
         dsgd_log("cannot daemonize: %s", strerror(errno));
         unlink(cfg->pidfile);
@@ -814,8 +1033,9 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
         unlink(cfg->pidfile);
         return 1;
     }
+    started_ms = dsgd_now_ms();
     dsgd_log("dsgd %s started: state %s, pidfile %s, workers as %s (uid %u)%s",
-             "0.1.0", cfg->statedir, cfg->pidfile, as_root ? cfg->user : "the invoking user",
+             DSGD_VERSION, cfg->statedir, cfg->pidfile, as_root ? cfg->user : "the invoking user",
              (unsigned)run_uid, DSGD_SANITIZED ? "; SANITIZER BUILD: WORKER SANDBOX OFF" : "");
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         workers[i].role = &dsgd_roles[i];
@@ -826,6 +1046,8 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe)
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);
     close(listen_fd);
+    close(ctl_fd);
+    unlink(cfg->ctl_socket);
     if (unlink(cfg->pidfile) != 0)
         dsgd_log("cannot remove pidfile %s: %s", cfg->pidfile, strerror(errno));
     close(pidfd);

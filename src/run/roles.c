@@ -1,4 +1,5 @@
-/* The roles table: portal (network-facing), logd (storage). */
+/* The roles table: portal (network-facing), logd (storage), ctl (the
+ * control socket: it parses what dsgctl sends, so it is a network role). */
 #include <string.h>
 
 #include "run/roles.h"
@@ -6,6 +7,7 @@
 const dsgd_role dsgd_roles[DSGD_ROLE_COUNT] = {
     { "portal", 1u, DSGD_ROLE_NETWORK },
     { "logd", 2u, DSGD_ROLE_STORAGE },
+    { "ctl", 3u, DSGD_ROLE_NETWORK },
 };
 
 const dsgd_role *dsgd_role_find(const char *name)

@@ -17,7 +17,7 @@ typedef struct dsgd_role {
     dsgd_role_kind kind;
 } dsgd_role;
 
-#define DSGD_ROLE_COUNT 2u
+#define DSGD_ROLE_COUNT 3u
 
 extern const dsgd_role dsgd_roles[DSGD_ROLE_COUNT];
 

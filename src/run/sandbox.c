@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -293,6 +294,13 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, getrandom, 0);
         /* OpenSSL's DRBG compares getpid() with its own to notice a fork */
         RULE(SCMP_ACT_ALLOW, getpid, 0);
+    }
+    if (strcmp(sb->role->name, "ctl") == 0) {
+        /* who is on the other end of a control connection (REQ-RUN-021) */
+        RULE(SCMP_ACT_ALLOW, getsockopt, 3, SCMP_A0(SCMP_CMP_GE, 5),
+             SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET), SCMP_A2(SCMP_CMP_EQ, SO_PEERCRED));
+        RULE(SCMP_ACT_ALLOW, getsockopt, 3, SCMP_A0(SCMP_CMP_GE, 5),
+             SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET), SCMP_A2(SCMP_CMP_EQ, SO_PEERGROUPS));
     }
     RULE(SCMP_ACT_ALLOW, poll, 0);
     RULE(SCMP_ACT_ALLOW, ppoll, 0);

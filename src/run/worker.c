@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "run/channel.h"
+#include "run/ctl.h"
 #include "run/log.h"
 #include "run/portal.h"
 #include "run/roles.h"
@@ -31,7 +32,7 @@ static int ignore_shutdown;  /* test hook no-shutdown */
 #define ignore_shutdown 0
 #endif
 
-static int handle(const dsg_ipc_frame *f, int *ready)
+static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
 {
     dsg_ipc_status st;
     uint8_t p[8];
@@ -64,13 +65,17 @@ static int handle(const dsg_ipc_frame *f, int *ready)
         dsgd_log("SHUTDOWN received: exiting");
         return 0;
     default:
+        if (ctl && dsgd_ctl_frame(f, &chan) == 0)
+            return -1;
         dsgd_log("unexpected frame type %u: closing the channel", (unsigned)f->type);
         return DSGD_EXIT_PROTOCOL;
     }
 }
 
-static int loop(const char *hook, int max_known, int portal)
+static int loop(const char *hook, int max_known, const dsgd_role *role)
 {
+    int portal = strcmp(role->name, "portal") == 0;
+    int ctl = strcmp(role->name, "ctl") == 0;
     int ready = 0, hook_done = hook == NULL;
     (void)max_known;
     for (;;) {
@@ -85,14 +90,18 @@ static int loop(const char *hook, int max_known, int portal)
         pf[0].revents = 0;
         if (portal && ready)
             n = dsgd_portal_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+        if (ctl && ready)
+            n = dsgd_ctl_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
         if (poll(pf, 1 + n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             dsgd_log("poll: %s", strerror(errno));
             return DSGD_EXIT_PROTOCOL;
         }
-        if (n > 0)
+        if (n > 0 && portal)
             dsgd_portal_events(pf + 1, n);
+        if (ctl && ready)
+            dsgd_ctl_events(pf + 1, n, &chan);
         if (pf[0].revents == 0)
             continue;
         for (;;) {
@@ -113,7 +122,7 @@ static int loop(const char *hook, int max_known, int portal)
                 dsgd_log("read: %s", strerror(errno));
                 return DSGD_EXIT_PROTOCOL;
             }
-            int r = handle(&f, &ready);
+            int r = handle(&f, &ready, ctl);
             if (r >= 0)
                 return r;
         }
@@ -192,6 +201,13 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         }
         sb.nofile = dsgd_portal_nofile();
     }
+    if (strcmp(role->name, "ctl") == 0) {
+        if (dsgd_ctl_prepare(err, sizeof err) != 0) {
+            dsgd_log("sandbox step ctl-setup failed: %s: exiting", err);
+            return DSGD_EXIT_SANDBOX;
+        }
+        sb.nofile = dsgd_ctl_nofile();
+    }
     if (dsgd_sandbox_apply(&sb, err, sizeof err) != 0) {
         dsgd_log("sandbox step %s failed: %s: exiting", sb.failed_step, err);
         return DSGD_EXIT_SANDBOX;
@@ -205,5 +221,5 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         dsgd_log("cannot send HELLO (%s)", dsg_ipc_status_token(ist));
         return DSGD_EXIT_PROTOCOL;
     }
-    return loop(hook, sb.max_known, strcmp(role->name, "portal") == 0);
+    return loop(hook, sb.max_known, role);
 }

@@ -1,0 +1,28 @@
+/*
+ * The client end of dsgd's control socket (REQ-RUN-023): one command line
+ * out, one answer back (see src/run/ctl.h for the protocol). Used by dsgctl
+ * for every command that needs the running daemon.
+ */
+#ifndef DSG_CTL_CLIENT_H
+#define DSG_CTL_CLIENT_H
+
+#include <stddef.h>
+
+#define DSG_CTL_SOCKET_DEFAULT "var/run/dsgctl.sock"   /* ctl.socket's default */
+
+typedef enum dsg_ctl_result {
+    DSG_CTL_OK = 0,            /* out holds the output */
+    DSG_CTL_UNREACHABLE = 1,   /* no daemon at the socket (or it did not answer) */
+    DSG_CTL_DENIED = 2,        /* the socket or the ctl worker refused this user */
+    DSG_CTL_REFUSED = 3,       /* the daemon answered with an error (code, message in err) */
+    DSG_CTL_PROTOCOL = 4       /* an answer that is not of the protocol, or too long */
+} dsg_ctl_result;
+
+/* Sends `line` (without its newline) to the control socket at path and
+ * reads the answer: on DSG_CTL_OK the output is out[0 .. *len) and
+ * NUL-terminated; otherwise err says why. Waits at most timeout_ms for the
+ * whole answer. @relation(REQ-RUN-023) */
+dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, char *out,
+                            size_t cap, size_t *len, char *err, size_t errsize);
+
+#endif

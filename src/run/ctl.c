@@ -1,0 +1,373 @@
+/* The ctl worker: see ctl.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "run/ctl.h"
+#include "run/log.h"
+
+enum {
+    C_FREE = 0,
+    C_READ,      /* reading the command line */
+    C_QUEUED,    /* waiting for the master to be free */
+    C_WAIT,      /* its request is with the master */
+    C_WRITE      /* sending the answer, then closing */
+};
+
+typedef struct client {
+    int fd;
+    int phase;
+    int refused;                        /* not authorized: answered after its line is read */
+    uint64_t deadline;
+    struct ucred cred;
+    uint32_t kind;                      /* the request sent to the master */
+    char cmd[64];                       /* the command, for the log */
+    size_t in_len;
+    char in[DSGD_CTL_LINE_MAX + 1];
+    size_t out_len, out_off;
+    char out[DSGD_CTL_ANSWER_MAX + 256];
+} client;
+
+static client clients[DSGD_CTL_CLIENTS];
+static long admin_gid = -1;     /* dsgadm, or -1 when the group does not exist */
+static uid_t own_uid;           /* the uid dsgd runs as: root, or the invoking user */
+static int busy = -1;           /* the client whose request is with the master */
+static int reply_open;          /* the master's answer stream is open */
+static uint32_t reply_kind;
+static size_t reply_len;
+static uint8_t reply[DSGD_CTL_ANSWER_MAX];
+static uint32_t request_id;
+
+int dsgd_ctl_prepare(char *err, size_t errsize)
+{
+    int acc = 0, domain = 0;
+    socklen_t l1 = sizeof acc, l2 = sizeof domain;
+    struct group *g;
+
+    if (getsockopt(DSGD_CTL_LISTEN_FD, SOL_SOCKET, SO_ACCEPTCONN, &acc, &l1) != 0 || !acc ||
+        getsockopt(DSGD_CTL_LISTEN_FD, SOL_SOCKET, SO_DOMAIN, &domain, &l2) != 0 ||
+        domain != AF_UNIX) {
+        snprintf(err, errsize, "fd %d is not a listening UNIX socket", DSGD_CTL_LISTEN_FD);
+        return -1;
+    }
+    own_uid = getuid();
+    errno = 0;
+    g = getgrnam(DSGD_CTL_ADMIN_GROUP);
+    if (g != NULL)
+        admin_gid = (long)g->gr_gid;
+    else
+        dsgd_log("group %s does not exist: only uid 0%s may use the control socket",
+                 DSGD_CTL_ADMIN_GROUP, own_uid != 0 ? " and dsgd's own user" : "");
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS; i++)
+        clients[i].fd = -1;
+    return 0;
+}
+
+unsigned dsgd_ctl_nofile(void)
+{
+    return DSGD_CTL_CLIENTS + 8u;   /* fds 0-4, the clients, accept4 headroom */
+}
+
+static void client_close(client *c)
+{
+    close(c->fd);
+    c->fd = -1;
+    c->phase = C_FREE;
+}
+
+static void answer(client *c, const char *first_line, const uint8_t *body, size_t len)
+{
+    int n = snprintf(c->out, sizeof c->out, "%s\n", first_line);
+    if (n < 0 || (size_t)n + len > sizeof c->out)
+        n = snprintf(c->out, sizeof c->out, "error internal the answer is too long\n"), len = 0;
+    memcpy(c->out + n, body, len);
+    c->out_len = (size_t)n + len;
+    c->out_off = 0;
+    c->phase = C_WRITE;
+    c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
+}
+
+static void fail(client *c, const char *code, const char *message)
+{
+    char line[256];
+    snprintf(line, sizeof line, "error %s %s", code, message);
+    dsgd_log("uid %u pid %d: %s: error %s", (unsigned)c->cred.uid, (int)c->cred.pid,
+             c->cmd[0] ? c->cmd : "-", code);
+    answer(c, line, NULL, 0);
+}
+
+/* uid 0, dsgd's own user, or a member of dsgadm (primary or supplementary
+ * group, as the kernel reports them for the peer). */
+static int authorized(int fd, const struct ucred *cr)
+{
+    gid_t groups[256];
+    socklen_t len = sizeof groups;
+
+    if (cr->uid == 0 || cr->uid == own_uid)
+        return 1;
+    if (admin_gid < 0)
+        return 0;
+    if ((long)cr->gid == admin_gid)
+        return 1;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0)
+        return 0;   /* ERANGE (over 256 groups) included: refused, not guessed */
+    for (size_t i = 0; i < len / sizeof groups[0]; i++)
+        if ((long)groups[i] == admin_gid)
+            return 1;
+    return 0;
+}
+
+static void accept_one(void)
+{
+    socklen_t len = sizeof(struct ucred);
+    client *c = NULL;
+    int fd;
+
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS && c == NULL; i++)
+        if (clients[i].fd < 0)
+            c = &clients[i];
+    if (c == NULL)
+        return;
+    fd = accept4(DSGD_CTL_LISTEN_FD, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    memset(c, 0, offsetof(client, in));
+    c->fd = fd;
+    c->in_len = 0;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) != 0) {
+        dsgd_log("SO_PEERCRED: %s: refusing the client", strerror(errno));
+        client_close(c);
+        return;
+    }
+    /* an unauthorized client's line is read too, so that it gets its
+     * answer rather than a reset, and the log says what it tried */
+    c->refused = !authorized(fd, &c->cred);
+    c->phase = C_READ;
+    c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
+}
+
+static int send_frame(dsgd_chan *chan, uint16_t type, const uint8_t *p, uint32_t len)
+{
+    dsg_ipc_status st;
+    if (dsgd_chan_send(chan, type, request_id, p, len, &st) == DSGD_CHAN_FRAME)
+        return 0;
+    dsgd_log("cannot send frame type %u to the master (%s)", (unsigned)type,
+             dsg_ipc_status_token(st));
+    return -1;
+}
+
+/* The request stream: STREAM_OPEN of the command's kind, no data, END. */
+static void start_request(client *c, dsgd_chan *chan)
+{
+    uint8_t open[16];
+    request_id++;
+    dsg_ipc_put_u32(open, 0);        /* total length 0 (u64) */
+    dsg_ipc_put_u32(open + 4, 0);
+    dsg_ipc_put_u32(open + 8, c->kind);
+    dsg_ipc_put_u32(open + 12, 0);   /* no DATA will follow */
+    if (send_frame(chan, DSG_IPC_STREAM_OPEN, open, 16) != 0 ||
+        send_frame(chan, DSG_IPC_END, NULL, 0) != 0) {
+        fail(c, "unavailable", "the master did not take the request");
+        return;
+    }
+    busy = (int)(c - clients);
+    c->phase = C_WAIT;
+    c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
+}
+
+static void start_next(dsgd_chan *chan)
+{
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS && busy < 0; i++)
+        if (clients[i].fd >= 0 && clients[i].phase == C_QUEUED)
+            start_request(&clients[i], chan);
+}
+
+static void command(client *c, dsgd_chan *chan)
+{
+    size_t n = strcspn(c->in, "\n"), shown = n < 40 ? n : 40;
+    c->in[n] = '\0';
+    /* the log shows at most 40 bytes of what a client sent */
+    memcpy(c->cmd, c->in, shown);
+    memcpy(c->cmd + shown, n > shown ? "..." : "", n > shown ? 4 : 1);
+    if (c->refused) {
+        dsgd_log("refused uid %u gid %u pid %d: not uid 0 and not in group %s: %s",
+                 (unsigned)c->cred.uid, (unsigned)c->cred.gid, (int)c->cred.pid,
+                 DSGD_CTL_ADMIN_GROUP, c->cmd);
+        answer(c, "error not-authorized only root and members of group " DSGD_CTL_ADMIN_GROUP
+                  " may use the control socket", NULL, 0);
+        return;
+    }
+    if (strcmp(c->in, "status") == 0)
+        c->kind = DSGD_CTL_KIND_STATUS_TEXT;
+    else if (strcmp(c->in, "status --json") == 0)
+        c->kind = DSGD_CTL_KIND_STATUS_JSON;
+    else {
+        fail(c, "unknown-command", "commands: status, status --json");
+        return;
+    }
+    c->phase = C_QUEUED;
+    start_next(chan);
+}
+
+static void read_line(client *c, dsgd_chan *chan)
+{
+    ssize_t r = read(c->fd, c->in + c->in_len, DSGD_CTL_LINE_MAX - c->in_len);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (r <= 0) {
+        client_close(c);
+        return;
+    }
+    c->in_len += (size_t)r;
+    c->in[c->in_len] = '\0';
+    if (memchr(c->in, '\0', c->in_len) != NULL)
+        fail(c, "bad-request", "the command line holds a NUL byte");
+    else if (strchr(c->in, '\n') != NULL)
+        command(c, chan);
+    else if (c->in_len == DSGD_CTL_LINE_MAX)
+        fail(c, "bad-request", "the command line is too long");
+}
+
+static void write_answer(client *c)
+{
+    ssize_t w = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+    if (w < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (w <= 0) {
+        client_close(c);
+        return;
+    }
+    c->out_off += (size_t)w;
+    if (c->out_off == c->out_len)
+        client_close(c);
+}
+
+size_t dsgd_ctl_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
+{
+    uint64_t now = dsgd_now_ms();
+    size_t n = 0;
+    int room = 0;
+
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS && n < max; i++) {
+        client *c = &clients[i];
+        room |= c->fd < 0;
+        if (c->fd < 0)
+            continue;
+        uint64_t left = c->deadline > now ? c->deadline - now : 0;
+        if (*timeout_ms < 0 || left < (uint64_t)*timeout_ms)
+            *timeout_ms = (int)left;
+        if (c->phase != C_READ && c->phase != C_WRITE)
+            continue;
+        pf[n].fd = c->fd;
+        pf[n].events = c->phase == C_READ ? POLLIN : POLLOUT;
+        pf[n].revents = 0;
+        n++;
+    }
+    if (room && n < max) {
+        pf[n].fd = DSGD_CTL_LISTEN_FD;
+        pf[n].events = POLLIN;
+        pf[n].revents = 0;
+        n++;
+    }
+    return n;
+}
+
+static client *by_fd(int fd)
+{
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS; i++)
+        if (clients[i].fd == fd)
+            return &clients[i];
+    return NULL;
+}
+
+static void expire(dsgd_chan *chan)
+{
+    uint64_t now = dsgd_now_ms();
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS; i++) {
+        client *c = &clients[i];
+        if (c->fd < 0 || now < c->deadline)
+            continue;
+        if (c->phase == C_WAIT) {
+            busy = -1;   /* a late answer is read and dropped */
+            fail(c, "unavailable", "the master did not answer in time");
+        } else if (c->phase == C_READ) {
+            fail(c, "bad-request", "no command line in time");
+        } else {
+            client_close(c);
+        }
+    }
+    start_next(chan);
+}
+
+void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
+{
+    for (size_t i = 0; i < n; i++) {
+        client *c;
+        if (pf[i].revents == 0)
+            continue;
+        if (pf[i].fd == DSGD_CTL_LISTEN_FD) {
+            accept_one();
+            continue;
+        }
+        if ((c = by_fd(pf[i].fd)) == NULL)
+            continue;
+        if (c->phase == C_READ)
+            read_line(c, chan);
+        else if (c->phase == C_WRITE)
+            write_answer(c);
+    }
+    expire(chan);
+}
+
+/* The master's answer is complete: to its client, if it is still there. */
+static void deliver(dsgd_chan *chan)
+{
+    if (busy >= 0 && clients[busy].phase == C_WAIT) {
+        client *c = &clients[busy];
+        dsgd_log("uid %u pid %d: %s: ok", (unsigned)c->cred.uid, (int)c->cred.pid, c->cmd);
+        answer(c, "ok", reply, reply_len);
+    }
+    busy = -1;
+    start_next(chan);
+}
+
+int dsgd_ctl_frame(const dsg_ipc_frame *f, dsgd_chan *chan)
+{
+    uint8_t reason[4] = { 0, 0, 0, 0 };
+    switch (f->type) {
+    case DSG_IPC_STREAM_CLOSE:   /* the master has read our request */
+        return 0;
+    case DSG_IPC_STREAM_OPEN:
+        reply_open = 1;
+        reply_kind = dsg_ipc_get_u32(f->payload + 8);
+        reply_len = 0;
+        if (busy >= 0 && reply_kind != clients[busy].kind)
+            return -1;
+        return 0;
+    case DSG_IPC_DATA:
+        if (!reply_open || f->length > sizeof reply - reply_len)
+            return -1;
+        memcpy(reply + reply_len, f->payload, f->length);
+        reply_len += f->length;
+        return 0;
+    case DSG_IPC_END:
+    case DSG_IPC_ABORT:
+        reply_open = 0;
+        if (send_frame(chan, DSG_IPC_STREAM_CLOSE, reason, 4) != 0)
+            return -1;
+        if (f->type == DSG_IPC_END)
+            deliver(chan);
+        else if (busy >= 0 && clients[busy].phase == C_WAIT) {
+            fail(&clients[busy], "unavailable", "the master gave up on the request");
+            busy = -1;
+            start_next(chan);
+        }
+        return 0;
+    default:
+        return -1;
+    }
+}

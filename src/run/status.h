@@ -1,0 +1,55 @@
+/*
+ * `dsgctl status` (REQ-RUN-023): what the master knows of itself and of each
+ * role, and its two renderings, a table for people and JSON for programs.
+ * The master fills a dsgd_status; the ctl worker hands the rendering to
+ * dsgctl unchanged.
+ */
+#ifndef DSGD_STATUS_H
+#define DSGD_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DSGD_STATUS_ROLES_MAX 16u
+
+typedef struct dsgd_role_status {
+    const char *name;
+    const char *state;       /* running, starting, restarting, stopped */
+    int pid;                 /* 0: not running */
+    int uid;                 /* -1: unknown */
+    uint64_t uptime_ms;      /* since its last start; 0 when not running */
+    unsigned restarts;
+    /* the sandbox as the kernel reports it (/proc/PID/status, /proc/PID/root) */
+    int no_new_privs;        /* NoNewPrivs: 1, 0, or -1 unknown */
+    int seccomp;             /* Seccomp: 2 filter, 0 none, or -1 unknown */
+    char root[256];          /* chroot directory, "/" when none, "" unknown */
+    int landlock_abi;        /* > 0: Landlock ABI in force; 0: not applied */
+} dsgd_role_status;
+
+typedef struct dsgd_status {
+    const char *version;
+    int pid;
+    uint64_t uptime_ms;
+    unsigned config_generation;
+    int sanitized;           /* a sanitizer build: worker sandbox off */
+    unsigned nroles;
+    dsgd_role_status roles[DSGD_STATUS_ROLES_MAX];
+} dsgd_status;
+
+/* JSON: {"version", "pid", "uptime_ms", "config_generation", "sandbox",
+ * "roles": [{"name", "state", "pid", "uid", "uptime_ms", "restarts",
+ * "no_new_privs", "seccomp", "root", "landlock_abi"}]}, written by the proved
+ * JSON writer. Returns its length, or 0 when it does not fit in cap.
+ * @relation(REQ-RUN-023) */
+size_t dsgd_status_json(const dsgd_status *s, uint8_t *out, size_t cap);
+
+/* One line about the master, then a table with a row per role. Returns its
+ * length, or 0 when it does not fit in cap. @relation(REQ-RUN-023) */
+size_t dsgd_status_text(const dsgd_status *s, char *out, size_t cap);
+
+/* Reads NoNewPrivs and Seccomp from /proc/PID/status and the root from
+ * /proc/PID/root into r (unknown values where they cannot be read).
+ * @relation(REQ-RUN-023) */
+void dsgd_status_read_proc(int pid, dsgd_role_status *r);
+
+#endif
