@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_stop_reload: SIGHUP is logged as a reload and keeps the same worker pids; SIGTERM sends SHUTDOWN to every worker, which exit 0, and the master removes its pidfile and exits 0 with no process left; SIGINT does the same; a worker that ignores SHUTDOWN (test hook) is SIGKILLed after the shutdown timeout and the master still exits 0.
-# @relation(REQ-RUN-035)
+# dsgd_stop_reload: SIGHUP with nothing changed reloads (generation 2) and keeps the same worker pids; SIGTERM sends SHUTDOWN to every worker, which exit 0, and the master removes its pidfile and exits 0 with no process left; SIGINT does the same; a worker that ignores SHUTDOWN (test hook) is SIGKILLed after the shutdown timeout and the master still exits 0.
+# @relation(REQ-RUN-035, REQ-RUN-048)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -15,7 +15,7 @@ wait_log 'master: logd\[[0-9]+\] ready'
 [ "$(cat "$t/var/dsgd.pid")" = "$dsgd_pid" ] || fail "pidfile says $(cat "$t/var/dsgd.pid"), want $dsgd_pid"
 before=$(descendants "$dsgd_pid" | sort | tr '\n' ' ')
 kill -HUP "$dsgd_pid"
-wait_log 'master: SIGHUP received: reload'
+wait_log 'master: SIGHUP: configuration reloaded, generation 2; workers keep running'
 sleep 0.2
 after=$(descendants "$dsgd_pid" | sort | tr '\n' ' ')
 [ "$before" = "$after" ] || fail "worker pids changed on SIGHUP: '$before' -> '$after'"

@@ -28,10 +28,11 @@ static void usage(FILE *out)
             "  -u USER     the unprivileged user of the workers (default dsg)\n");
 }
 
-static int copy_arg(char *dst, size_t size, const char *src, const char *what)
+static int copy_arg(char *dst, size_t size, const char *src, const char *what, char *err,
+                    size_t n)
 {
     if (src[0] == '\0' || strlen(src) >= size) {
-        fprintf(stderr, "dsgd: %s: empty or too long\n", what);
+        snprintf(err, n, "%s: empty or too long", what);
         return -1;
     }
     memcpy(dst, src, strlen(src) + 1);
@@ -97,53 +98,66 @@ static int parse_options(int argc, char **argv, struct options *o)
 }
 
 /* Defaults, then the file, then the command line. 0, 1 (a bad file or
- * value: the message names it) or 2 (a bad option). */
-static int load_settings(const struct options *o, dsgd_settings *s)
+ * value) or 2 (a bad option), with the message in err naming it. */
+static int load_settings(const struct options *o, dsgd_settings *s, char *err, size_t n)
 {
     static dsg_config c;
-    dsg_config_error err;
+    dsg_config_error cerr;
     char msg[512];
-    if (dsg_config_defaults(&c) != 0)
+    if (dsg_config_defaults(&c) != 0) {
+        snprintf(err, n, "the embedded defaults do not load");
         return 1;
-    if (o->file != NULL && dsg_config_load_file(o->file, &c, &err) != DSG_CONFIG_OK) {
-        fprintf(stderr, "dsgd: %s\n", err.message);
+    }
+    if (o->file != NULL && dsg_config_load_file(o->file, &c, &cerr) != DSG_CONFIG_OK) {
+        snprintf(err, n, "%s", cerr.message);
         return 1;
     }
     s->foreground = o->foreground;
     if (dsgd_settings_from_config(s, &c, msg, sizeof msg) != 0) {
-        fprintf(stderr, "dsgd: %s: %s\n", o->file != NULL ? o->file : "defaults", msg);
+        snprintf(err, n, "%s: %s", o->file != NULL ? o->file : "defaults", msg);
         return 1;
     }
     if (o->listen != NULL && dsgd_settings_listen(s, o->listen, msg, sizeof msg) != 0) {
-        fprintf(stderr, "dsgd: -l: %s\n", msg);
+        snprintf(err, n, "-l: %s", msg);
         return 2;
     }
-    if ((o->pidfile != NULL && copy_arg(s->pidfile, sizeof s->pidfile, o->pidfile, "-p") != 0) ||
+    if ((o->pidfile != NULL &&
+         copy_arg(s->pidfile, sizeof s->pidfile, o->pidfile, "-p", err, n) != 0) ||
         (o->statedir != NULL &&
-         copy_arg(s->statedir, sizeof s->statedir - 64, o->statedir, "-s") != 0) ||
-        (o->user != NULL && copy_arg(s->user, sizeof s->user, o->user, "-u") != 0))
+         copy_arg(s->statedir, sizeof s->statedir - 64, o->statedir, "-s", err, n) != 0) ||
+        (o->user != NULL && copy_arg(s->user, sizeof s->user, o->user, "-u", err, n) != 0))
         return 2;
     return 0;
+}
+
+static struct options opts;   /* kept for reloads */
+
+/* SIGHUP: the same sources again (REQ-RUN-009). */
+static int reload_settings(dsgd_settings *s, char *err, size_t n)
+{
+    return load_settings(&opts, s, err, n) == 0 ? 0 : -1;
 }
 
 /* @relation(REQ-RUN-018, REQ-RUN-030, REQ-RUN-035) */
 int main(int argc, char **argv)
 {
     static dsgd_settings s;
-    struct options o;
-    char exe[DSGD_PATH_MAX];
+    struct options *o = &opts;
+    char exe[DSGD_PATH_MAX], err[600];
     ssize_t n;
     int rc;
 
     if (argc >= 2 && strcmp(argv[1], "--worker") == 0)
         return worker_mode(argc, argv);
-    if (parse_options(argc, argv, &o) != 0)
+    if (parse_options(argc, argv, o) != 0)
         return 2;
-    rc = load_settings(&o, &s);
-    if (rc != 0)
+    rc = load_settings(o, &s, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "dsgd: %s\n", err);
         return rc;
-    if (o.check_only) {
-        printf("dsgd: %s: configuration OK\n", o.file != NULL ? o.file : "embedded defaults");
+    }
+    if (o->check_only) {
+        printf("dsgd: %s: configuration OK\n", o->file != NULL ? o->file : "embedded defaults");
         return 0;
     }
     /* the binary every worker re-execs, taken before anything can replace it */
@@ -153,5 +167,5 @@ int main(int argc, char **argv)
         return 1;
     }
     exe[n] = '\0';
-    return dsgd_master_main(&s, exe);
+    return dsgd_master_main(&s, exe, reload_settings);
 }

@@ -60,6 +60,7 @@ typedef struct worker {
     uint8_t ping_nonce[8];
     uint32_t ping_id;
     int reaping;                /* exited: its pid must not be signalled */
+    int reload_restart;         /* stopped to apply a reload: start again at once */
 } worker;
 
 static worker workers[DSGD_ROLE_COUNT];
@@ -76,6 +77,8 @@ static dsgd_tls_files tls;      /* the portal's certificate and key, read at sta
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static uint64_t started_ms;     /* the master's start, for dsgctl status */
+static dsgd_reload_fn reload_settings;
+static dsgd_settings first;     /* the settings as first loaded, before paths were resolved */
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
@@ -740,6 +743,13 @@ static void reaped(worker *w, int status)
     w->reaping = 0;
     if (stopping)
         return;
+    if (w->reload_restart) {
+        w->reload_restart = 0;
+        w->restart_at = now;
+        dsgd_log("%s: starting again with configuration generation %u", w->role->name,
+                 config_gen);
+        return;
+    }
     w->last_delay_ms = dsgd_backoff_next(w->last_delay_ms, now - w->started_ms,
                                          cfg->restart_delay_ms, cfg->restart_delay_max_ms,
                                          cfg->restart_reset_ms);
@@ -778,14 +788,84 @@ static void begin_stop(int sig)
     }
 }
 
+/* Settings that only a restart of dsgd applies: where state, pidfile and
+ * sockets are, and who the workers run as. A reload keeps the running
+ * values and says which ones the file changed. */
+static void keep_fixed(dsgd_settings *next)
+{
+#define KEEP_TEXT(field, key)                                                              \
+    do {                                                                                   \
+        if (strcmp(first.field, next->field) != 0)                                         \
+            dsgd_log("SIGHUP: %s changed to '%s': it applies when dsgd restarts", key,   \
+                     next->field);                                                         \
+        memcpy(next->field, cfg->field, sizeof next->field);                               \
+    } while (0)
+    KEEP_TEXT(statedir, "dsgd.state_dir");
+    KEEP_TEXT(pidfile, "dsgd.pidfile");
+    KEEP_TEXT(user, "dsgd.user");
+    KEEP_TEXT(ctl_socket, "ctl.socket");
+    KEEP_TEXT(portal_addr, "portal.listen");
+#undef KEEP_TEXT
+    if (first.portal_port != next->portal_port)
+        dsgd_log("SIGHUP: portal.listen changed to port %u: it applies when dsgd restarts",
+                 (unsigned)next->portal_port);
+    next->portal_port = cfg->portal_port;
+    next->foreground = cfg->foreground;
+}
+
+/* The settings the portal receives at exec: a change needs a new portal. */
+static int portal_settings_differ(const dsgd_settings *a, const dsgd_settings *b)
+{
+    return a->portal_max_conns != b->portal_max_conns ||
+           a->portal_handshake_ms != b->portal_handshake_ms ||
+           a->portal_head_ms != b->portal_head_ms ||
+           a->portal_keepalive_ms != b->portal_keepalive_ms ||
+           a->portal_max_request_line != b->portal_max_request_line ||
+           a->portal_max_header_bytes != b->portal_max_header_bytes ||
+           a->portal_max_header_count != b->portal_max_header_count ||
+           a->portal_hsts_max_age != b->portal_hsts_max_age;
+}
+
+/* SHUTDOWN, then a start without backoff once it has exited (reaped). */
+static void restart_for_reload(worker *w)
+{
+    dsg_ipc_status st;
+    if (w->pid == 0) {
+        return;   /* not running: its next start takes the new settings */
+    }
+    w->reload_restart = 1;
+    if (w->chan.fd < 0 ||
+        dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME)
+        kill(w->pid, SIGTERM);
+}
+
+/* SIGHUP (REQ-RUN-048): the configuration is read again from where it came
+ * from; an invalid file changes nothing. Master settings apply at once,
+ * portal settings by restarting the portal, and the locations and the
+ * user only when dsgd restarts. */
 static void reload(void)
 {
-    /* No configuration file yet (a parser is being written separately): the
-     * settings are the embedded defaults and the command line, re-read as is. */
+    static dsgd_settings next;
+    char err[600];
+    int portal_changed;
+
+    memset(&next, 0, sizeof next);
+    if (reload_settings == NULL || reload_settings(&next, err, sizeof err) != 0) {
+        dsgd_log("SIGHUP: configuration not reloaded, generation %u stays in force: %s",
+                 config_gen, reload_settings == NULL ? "no source" : err);
+        return;
+    }
+    keep_fixed(&next);
+    portal_changed = portal_settings_differ(cfg, &next);
+    *cfg = next;
     config_gen++;
-    dsgd_log("SIGHUP received: reload: settings re-read (embedded defaults and command "
-             "line; no configuration file yet), generation %u; workers keep running",
-             config_gen);
+    dsgd_log("SIGHUP: configuration reloaded, generation %u%s", config_gen,
+             portal_changed ? "; restarting the portal to apply it" : "; workers keep running");
+    if (!portal_changed)
+        return;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (strcmp(workers[i].role->name, "portal") == 0)
+            restart_for_reload(&workers[i]);
 }
 
 static void timers(uint64_t now)
@@ -938,14 +1018,16 @@ static int daemonize(void)
     return 0;
 }
 
-int dsgd_master_main(dsgd_settings *s, const char *self_exe)
+int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn reload)
 {
     char abs[DSGD_PATH_MAX];
     sigset_t set;
     int pidfd, sfd, rc;
 
     cfg = s;
+    first = *s;
     exe = self_exe;
+    reload_settings = reload;
     dsgd_log_init("master", 0);
 #ifdef DSG_TEST_HOOKS
     /* test builds: a short PING interval and timeout, so liveness is testable */

@@ -2,13 +2,20 @@
 #ifndef DSGD_MASTER_H
 #define DSGD_MASTER_H
 
+#include <stddef.h>
+
 #include "run/settings.h"
 
 #define DSGD_VERSION "0.1.0"
 
+/* Loads the settings again from where they first came from (SIGHUP):
+ * 0, or -1 with a message naming the file and line in err. */
+typedef int (*dsgd_reload_fn)(dsgd_settings *s, char *err, size_t n);
+
 /* Runs the master until SIGTERM/SIGINT; returns the process exit status.
  * self_exe is the binary to re-exec for each worker (/proc/self/exe read at
- * start). @relation(REQ-RUN-030, REQ-RUN-034, REQ-RUN-035, REQ-RUN-036) */
-int dsgd_master_main(dsgd_settings *s, const char *self_exe);
+ * start); reload is called on SIGHUP.
+ * @relation(REQ-RUN-030, REQ-RUN-034, REQ-RUN-035, REQ-RUN-036, REQ-RUN-048) */
+int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn reload);
 
 #endif
