@@ -134,7 +134,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
         "how long SQLite waits for a lock" },
     [DSG_CFG_CTL_SOCKET] = { "ctl.socket", DSG_CONFIG_TEXT, "\"var/run/dsgctl.sock\"", 1, 107,
         "REQ-RUN-021",
-        "embedded default under ./var/; /run/dsg/dsgctl.sock when installed, per the " SRC_FHS_RUN,
+        "embedded default, <state directory>/run/dsgctl.sock under ./var/; /run/dsg/dsgctl.sock when installed, per the " SRC_FHS_RUN,
         "the control socket dsgctl connects to" },
     [DSG_CFG_LOG_CHECKPOINT_INTERVAL] = { "log.checkpoint_interval", DSG_CONFIG_DURATION, "60s",
         MS_S, MS_D, "REQ-LOG-004",

@@ -138,7 +138,7 @@ static int reload_settings(dsgd_settings *s, char *err, size_t n)
     return load_settings(&opts, s, err, n) == 0 ? 0 : -1;
 }
 
-/* @relation(REQ-RUN-018, REQ-RUN-030, REQ-RUN-035) */
+/* @relation(REQ-RUN-018, REQ-RUN-025, REQ-RUN-030, REQ-RUN-035, REQ-RUN-048) */
 int main(int argc, char **argv)
 {
     static dsgd_settings s;

@@ -236,11 +236,23 @@ static int open_listener(void)
     return fd;
 }
 
-/* A relative ctl.socket is taken from the directory dsgd starts in. */
+/* The control socket's path: <statedir>/run/dsgctl.sock unless ctl.socket
+ * is set, and a relative ctl.socket is taken from the directory dsgd
+ * starts in. */
 static int absolute_ctl_socket(void)
 {
     char cwd[DSGD_PATH_MAX], path[sizeof cfg->ctl_socket];
     int n;
+    if (cfg->ctl_socket[0] == '\0') {
+        n = snprintf(path, sizeof path, "%s/run/dsgctl.sock", cfg->statedir);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            dsgd_log("%s/run/dsgctl.sock is longer than %zu bytes: set ctl.socket",
+                     cfg->statedir, sizeof path - 1);
+            return -1;
+        }
+        memcpy(cfg->ctl_socket, path, (size_t)n + 1);
+        return 0;
+    }
     if (cfg->ctl_socket[0] == '/')
         return 0;
     n = getcwd(cwd, sizeof cwd) == NULL ? -1

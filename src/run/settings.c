@@ -51,12 +51,15 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     memset(s, 0, sizeof *s);
     s->foreground = foreground;
     if (copy_text(s->statedir, sizeof s->statedir - 64, c, DSG_CFG_DSGD_STATE_DIR, err, n) != 0 ||
-        copy_text(s->user, sizeof s->user, c, DSG_CFG_DSGD_USER, err, n) != 0 ||
-        copy_text(s->ctl_socket, sizeof s->ctl_socket, c, DSG_CFG_CTL_SOCKET, err, n) != 0)
+        copy_text(s->user, sizeof s->user, c, DSG_CFG_DSGD_USER, err, n) != 0)
         return -1;
     /* the default pidfile follows the state directory wherever it is moved */
     if (c->v[DSG_CFG_DSGD_PIDFILE].line != 0 &&
         copy_text(s->pidfile, sizeof s->pidfile, c, DSG_CFG_DSGD_PIDFILE, err, n) != 0)
+        return -1;
+    /* and so does the control socket's */
+    if (c->v[DSG_CFG_CTL_SOCKET].line != 0 &&
+        copy_text(s->ctl_socket, sizeof s->ctl_socket, c, DSG_CFG_CTL_SOCKET, err, n) != 0)
         return -1;
     if (dsgd_settings_listen(s, c->v[DSG_CFG_PORTAL_LISTEN].text, err, n) != 0)
         return -1;

@@ -15,7 +15,8 @@ typedef struct dsgd_settings {
     char statedir[DSGD_PATH_MAX];   /* -s; default ./var (absolute after start) */
     char pidfile[DSGD_PATH_MAX];    /* -p; default <statedir>/dsgd.pid */
     char user[64];                  /* -u; default dsg: the workers' user */
-    char ctl_socket[108];           /* ctl.socket, absolute after start (sun_path's size) */
+    char ctl_socket[108];           /* ctl.socket; default <statedir>/run/dsgctl.sock;
+                                     * absolute after start (sun_path's size) */
     int foreground;                 /* -d: stay in the foreground, log to stderr */
     uint32_t restart_delay_ms;      /* dsgd.restart_delay: 100 ms (systemd RestartSec) */
     uint32_t restart_delay_max_ms;  /* dsgd.restart_delay_max: 60 s */
