@@ -24,7 +24,6 @@ typedef struct client {
     int refused;                        /* not authorized: answered after its line is read */
     uint64_t deadline;
     struct ucred cred;
-    uint32_t kind;                      /* the request sent to the master */
     char cmd[64];                       /* the command, for the log */
     size_t in_len;
     char in[DSGD_CTL_LINE_MAX + 1];
@@ -35,12 +34,11 @@ typedef struct client {
 static client clients[DSGD_CTL_CLIENTS];
 static long admin_gid = -1;     /* dsgadm, or -1 when the group does not exist */
 static uid_t own_uid;           /* the uid dsgd runs as: root, or the invoking user */
-static int busy = -1;           /* the client whose request is with the master */
-static int reply_open;          /* the master's answer stream is open */
-static uint32_t reply_kind;
-static size_t reply_len;
-static uint8_t reply[DSGD_CTL_ANSWER_MAX];
-static uint32_t request_id;
+/* The client whose request is with the master; -1: none; ANSWER_OWED: its
+ * client gave up, and the master's answer must be read before the next
+ * request goes out, so that answers and requests stay paired. */
+static int busy = -1;
+#define ANSWER_OWED (-2)
 
 int dsgd_ctl_prepare(char *err, size_t errsize)
 {
@@ -150,27 +148,14 @@ static void accept_one(void)
     c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
 }
 
-static int send_frame(dsgd_chan *chan, uint16_t type, const uint8_t *p, uint32_t len)
-{
-    dsg_ipc_status st;
-    if (dsgd_chan_send(chan, type, request_id, p, len, &st) == DSGD_CHAN_FRAME)
-        return 0;
-    dsgd_log("cannot send frame type %u to the master (%s)", (unsigned)type,
-             dsg_ipc_status_token(st));
-    return -1;
-}
-
-/* The request stream: STREAM_OPEN of the command's kind, no data, END. */
+/* The command goes to the master as one bus message; a full window leaves
+ * it queued until the master gives credit back. */
 static void start_request(client *c, dsgd_chan *chan)
 {
-    uint8_t open[16];
-    request_id++;
-    dsg_ipc_put_u32(open, 0);        /* total length 0 (u64) */
-    dsg_ipc_put_u32(open + 4, 0);
-    dsg_ipc_put_u32(open + 8, c->kind);
-    dsg_ipc_put_u32(open + 12, 0);   /* no DATA will follow */
-    if (send_frame(chan, DSG_IPC_STREAM_OPEN, open, 16) != 0 ||
-        send_frame(chan, DSG_IPC_END, NULL, 0) != 0) {
+    int r = dsgd_bus_send(chan, DSGD_MSG_CTL_REQUEST, (const uint8_t *)c->in, strlen(c->in));
+    if (r == 1)
+        return;
+    if (r != 0) {
         fail(c, "unavailable", "the master did not take the request");
         return;
     }
@@ -181,7 +166,7 @@ static void start_request(client *c, dsgd_chan *chan)
 
 static void start_next(dsgd_chan *chan)
 {
-    for (unsigned i = 0; i < DSGD_CTL_CLIENTS && busy < 0; i++)
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS && busy == -1; i++)
         if (clients[i].fd >= 0 && clients[i].phase == C_QUEUED)
             start_request(&clients[i], chan);
 }
@@ -201,11 +186,7 @@ static void command(client *c, dsgd_chan *chan)
                   " may use the control socket", NULL, 0);
         return;
     }
-    if (strcmp(c->in, "status") == 0)
-        c->kind = DSGD_CTL_KIND_STATUS_TEXT;
-    else if (strcmp(c->in, "status --json") == 0)
-        c->kind = DSGD_CTL_KIND_STATUS_JSON;
-    else {
+    if (strcmp(c->in, "status") != 0 && strcmp(c->in, "status --json") != 0) {
         fail(c, "unknown-command", "commands: status, status --json");
         return;
     }
@@ -292,7 +273,7 @@ static void expire(dsgd_chan *chan)
         if (c->fd < 0 || now < c->deadline)
             continue;
         if (c->phase == C_WAIT) {
-            busy = -1;   /* a late answer is read and dropped */
+            busy = ANSWER_OWED;   /* the late answer is read and dropped */
             fail(c, "unavailable", "the master did not answer in time");
         } else if (c->phase == C_READ) {
             fail(c, "bad-request", "no command line in time");
@@ -323,51 +304,20 @@ void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
     expire(chan);
 }
 
-/* The master's answer is complete: to its client, if it is still there. */
-static void deliver(dsgd_chan *chan)
+/* The master's answer: to its client, if it is still there (a late answer
+ * to a client that timed out is dropped). */
+int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan)
 {
+    if (m->kind != DSGD_MSG_CTL_ANSWER)
+        return -1;
     if (busy >= 0 && clients[busy].phase == C_WAIT) {
         client *c = &clients[busy];
         dsgd_log("uid %u pid %d: %s: ok", (unsigned)c->cred.uid, (int)c->cred.pid, c->cmd);
-        answer(c, "ok", reply, reply_len);
+        answer(c, "ok", m->body, m->len);
     }
     busy = -1;
-    start_next(chan);
-}
-
-int dsgd_ctl_frame(const dsg_ipc_frame *f, dsgd_chan *chan)
-{
-    uint8_t reason[4] = { 0, 0, 0, 0 };
-    switch (f->type) {
-    case DSG_IPC_STREAM_CLOSE:   /* the master has read our request */
-        return 0;
-    case DSG_IPC_STREAM_OPEN:
-        reply_open = 1;
-        reply_kind = dsg_ipc_get_u32(f->payload + 8);
-        reply_len = 0;
-        if (busy >= 0 && reply_kind != clients[busy].kind)
-            return -1;
-        return 0;
-    case DSG_IPC_DATA:
-        if (!reply_open || f->length > sizeof reply - reply_len)
-            return -1;
-        memcpy(reply + reply_len, f->payload, f->length);
-        reply_len += f->length;
-        return 0;
-    case DSG_IPC_END:
-    case DSG_IPC_ABORT:
-        reply_open = 0;
-        if (send_frame(chan, DSG_IPC_STREAM_CLOSE, reason, 4) != 0)
-            return -1;
-        if (f->type == DSG_IPC_END)
-            deliver(chan);
-        else if (busy >= 0 && clients[busy].phase == C_WAIT) {
-            fail(&clients[busy], "unavailable", "the master gave up on the request");
-            busy = -1;
-            start_next(chan);
-        }
-        return 0;
-    default:
+    if (dsgd_bus_done(chan, 1) != 0)
         return -1;
-    }
+    start_next(chan);
+    return 0;
 }

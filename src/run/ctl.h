@@ -11,9 +11,9 @@
  * "error <code> <message>", then the output, then the ctl worker closes.
  * Codes: not-authorized, unknown-command, bad-request, busy, unavailable.
  *
- * Streams to and from the master (STREAM_OPEN kinds in dsgd_ctl_kind): the
- * ctl worker opens a request stream with no data (total 0) and ends it; the
- * master closes it and answers with a stream of that kind holding the output.
+ * A command goes to the master as a DSGD_MSG_CTL_REQUEST message on the bus
+ * (src/run/bus.h) and comes back as a DSGD_MSG_CTL_ANSWER; one command is
+ * with the master at a time.
  */
 #ifndef DSGD_CTL_H
 #define DSGD_CTL_H
@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "run/bus.h"
 #include "run/channel.h"
 
 #define DSGD_CTL_LISTEN_FD 4
@@ -30,11 +31,6 @@
 #define DSGD_CTL_ANSWER_MAX 65536u    /* one DATA frame */
 #define DSGD_CTL_CLIENT_TIMEOUT_MS 10000u
 #define DSGD_CTL_ADMIN_GROUP "dsgadm"
-
-typedef enum dsgd_ctl_kind {
-    DSGD_CTL_KIND_STATUS_TEXT = 1,
-    DSGD_CTL_KIND_STATUS_JSON = 2
-} dsgd_ctl_kind;
 
 /* Before the sandbox: checks that fd 4 is a listening AF_UNIX socket and
  * looks up the dsgadm group. 0, or -1 with a message. @relation(REQ-RUN-021) */
@@ -51,8 +47,8 @@ size_t dsgd_ctl_pollfds(struct pollfd *pf, size_t max, int *timeout_ms);
  * @relation(REQ-RUN-021, REQ-RUN-023) */
 void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan);
 
-/* A stream frame from the master. 0, or -1: a frame the ctl worker did not
+/* A bus message from the master. 0, or -1: a message the ctl worker did not
  * ask for (the channel is then closed). @relation(REQ-RUN-023) */
-int dsgd_ctl_frame(const dsg_ipc_frame *f, dsgd_chan *chan);
+int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan);
 
 #endif

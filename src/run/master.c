@@ -32,6 +32,7 @@
 #include <openssl/crypto.h>
 
 #include "run/backoff.h"
+#include "run/bus.h"
 #include "run/channel.h"
 #include "run/ctl.h"
 #include "run/log.h"
@@ -557,68 +558,47 @@ static void fill_status(dsgd_status *st)
     }
 }
 
-/* The answer stream to ctl: STREAM_OPEN of the request's kind, the output
- * in one DATA frame, END. */
-static int ctl_answer(worker *w, uint32_t kind, uint32_t request_id)
+/* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
+ * commands it knows and answers with one bus message. */
+static int ctl_command(worker *w, const dsgd_msg *m)
 {
-    static uint8_t out[DSG_IPC_PAYLOAD_MAX];
+    static uint8_t out[DSGD_BUS_BODY_MAX];
     static dsgd_status st;
-    uint8_t open[16];
-    dsg_ipc_status ist;
+    static const char text[] = "status", json[] = "status --json";
     size_t len;
 
-    fill_status(&st);
-    len = kind == DSGD_CTL_KIND_STATUS_JSON ? dsgd_status_json(&st, out, sizeof out)
-                                            : dsgd_status_text(&st, (char *)out, sizeof out);
-    if (len == 0)
+    if (m->len == sizeof text - 1 && memcmp(m->body, text, m->len) == 0) {
+        fill_status(&st);
+        len = dsgd_status_text(&st, (char *)out, sizeof out);
+    } else if (m->len == sizeof json - 1 && memcmp(m->body, json, m->len) == 0) {
+        fill_status(&st);
+        len = dsgd_status_json(&st, out, sizeof out);
+    } else {
         return -1;
-    dsg_ipc_put_u32(open, (uint32_t)len);
-    dsg_ipc_put_u32(open + 4, 0);
-    dsg_ipc_put_u32(open + 8, kind);
-    dsg_ipc_put_u32(open + 12, 1);   /* credit for the one DATA frame */
-    if (dsgd_chan_send(&w->chan, DSG_IPC_STREAM_OPEN, request_id, open, 16, &ist) != DSGD_CHAN_FRAME ||
-        dsgd_chan_send(&w->chan, DSG_IPC_DATA, request_id, out, (uint32_t)len, &ist) != DSGD_CHAN_FRAME ||
-        dsgd_chan_send(&w->chan, DSG_IPC_END, request_id, NULL, 0, &ist) != DSGD_CHAN_FRAME)
+    }
+    if (len == 0 || dsgd_bus_send(&w->chan, DSGD_MSG_CTL_ANSWER, out, len) != 0)
         return -1;
-    return 0;
+    return dsgd_bus_done(&w->chan, 1);
 }
 
-/* Streams from ctl: a request is STREAM_OPEN (its kind) and END with no
- * data; the master closes it and answers. Any other role, kind or frame is
- * a protocol error. */
-static void on_stream(worker *w, const dsg_ipc_frame *f)
+/* A frame of a worker's bus stream: each message is handled by what the
+ * sending role may ask for; anything else is a protocol error. */
+static void on_bus(worker *w, const dsg_ipc_frame *f)
 {
-    static uint32_t kind;
-    static const uint8_t done[4] = { 0, 0, 0, 0 };
-    dsg_ipc_status st;
-
-    if (strcmp(w->role->name, "ctl") != 0) {
-        drop_worker(w, "a stream from a role that has none");
+    dsgd_msg m;
+    int r = dsgd_bus_receive(&w->chan, f, &m);
+    if (r == 0)
         return;
-    }
-    switch (f->type) {
-    case DSG_IPC_STREAM_OPEN:
-        kind = dsg_ipc_get_u32(f->payload + 8);
-        if (kind != DSGD_CTL_KIND_STATUS_TEXT && kind != DSGD_CTL_KIND_STATUS_JSON)
-            drop_worker(w, "a request of an unknown kind");
-        return;
-    case DSG_IPC_END:
-        if (dsgd_chan_send(&w->chan, DSG_IPC_STREAM_CLOSE, f->request_id, done, 4, &st)
-                != DSGD_CHAN_FRAME ||
-            ctl_answer(w, kind, f->request_id) != 0)
-            drop_worker(w, "cannot answer its request");
-        return;
-    case DSG_IPC_ABORT:
-        if (dsgd_chan_send(&w->chan, DSG_IPC_STREAM_CLOSE, f->request_id, done, 4, &st)
-                != DSGD_CHAN_FRAME)
-            drop_worker(w, "cannot close its stream");
-        return;
-    case DSG_IPC_STREAM_CLOSE:   /* ctl has read an answer */
-        return;
-    default:
+    if (r < 0) {
         drop_worker(w, "an unexpected stream frame");
         return;
     }
+    if (m.kind == DSGD_MSG_CTL_REQUEST && strcmp(w->role->name, "ctl") == 0) {
+        if (ctl_command(w, &m) != 0)
+            drop_worker(w, "a control command the master does not run");
+        return;
+    }
+    drop_worker(w, "a message its role may not send");
 }
 
 static void on_frame(worker *w, const dsg_ipc_frame *f)
@@ -643,6 +623,10 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
         dsg_ipc_put_u32(p + 4, config_gen);
         if (dsgd_chan_send(&w->chan, DSG_IPC_WELCOME, f->request_id, p, 8, &st) != DSGD_CHAN_FRAME) {
             drop_worker(w, "cannot send WELCOME");
+            return;
+        }
+        if (dsgd_bus_open(&w->chan) != 0) {
+            drop_worker(w, "cannot open its bus stream");
             return;
         }
         w->ready = 1;
@@ -676,7 +660,7 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
     case DSG_IPC_END:
     case DSG_IPC_ABORT:
     case DSG_IPC_STREAM_CLOSE:
-        on_stream(w, f);
+        on_bus(w, f);
         return;
     default:
         snprintf(name, sizeof name, "unexpected frame type %u", (unsigned)f->type);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/bus.h"
 #include "run/channel.h"
 #include "run/ctl.h"
 #include "run/log.h"
@@ -32,6 +33,23 @@ static int ignore_shutdown;  /* test hook no-shutdown */
 #define ignore_shutdown 0
 #endif
 
+/* A frame of the master's bus stream: a message goes to the role's
+ * handler; anything the role does not take closes the channel. */
+static int on_bus(const dsg_ipc_frame *f, int ctl)
+{
+    dsgd_msg m;
+    int r = dsgd_bus_receive(&chan, f, &m);
+    if (r == 0 || (r == 1 && ctl && dsgd_ctl_message(&m, &chan) == 0))
+        return -1;
+    if (r == 1)
+        dsgd_log("unexpected message kind %u from the master: closing the channel",
+                 (unsigned)m.kind);
+    else
+        dsgd_log("unexpected stream frame type %u from the master: closing the channel",
+                 (unsigned)f->type);
+    return DSGD_EXIT_PROTOCOL;
+}
+
 static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
 {
     dsg_ipc_status st;
@@ -45,6 +63,8 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
             return DSGD_EXIT_PROTOCOL;
         }
         *ready = 1;
+        if (dsgd_bus_open(&chan) != 0)
+            return DSGD_EXIT_PROTOCOL;
         return -1;
     case DSG_IPC_PING:
         if (ignore_ping)
@@ -64,9 +84,14 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
         }
         dsgd_log("SHUTDOWN received: exiting");
         return 0;
+    case DSG_IPC_STREAM_OPEN:
+    case DSG_IPC_DATA:
+    case DSG_IPC_CREDIT:
+    case DSG_IPC_END:
+    case DSG_IPC_ABORT:
+    case DSG_IPC_STREAM_CLOSE:
+        return on_bus(f, ctl);
     default:
-        if (ctl && dsgd_ctl_frame(f, &chan) == 0)
-            return -1;
         dsgd_log("unexpected frame type %u: closing the channel", (unsigned)f->type);
         return DSGD_EXIT_PROTOCOL;
     }

@@ -1,0 +1,62 @@
+/*
+ * The message bus between the master and a worker, over the IPC frames of
+ * src/core/ipc_frame (REQ-RUN-049): once READY, each end opens one stream
+ * of kind DSGD_BUS_STREAM towards the other and keeps it for the life of
+ * the channel; every DATA frame of it is one message, its first byte the
+ * message kind, the rest the body. Credit is per message: an end may have
+ * at most DSGD_BUS_WINDOW messages unanswered by a CREDIT, and gives one
+ * back when it has finished with a message (for a message it passes on, when
+ * the next hop has finished with it), so no end buffers more than the
+ * window, whatever the other sends.
+ */
+#ifndef DSGD_BUS_H
+#define DSGD_BUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "run/channel.h"
+
+#define DSGD_BUS_STREAM 1u                          /* STREAM_OPEN kind */
+#define DSGD_BUS_WINDOW 8u                          /* messages in flight per direction */
+#define DSGD_BUS_BODY_MAX (DSG_IPC_PAYLOAD_MAX - 1u)
+
+/* Message kinds. */
+enum {
+    DSGD_MSG_CTL_REQUEST = 1,   /* ctl -> master: a dsgctl command line */
+    DSGD_MSG_CTL_ANSWER = 2,    /* master -> ctl: its output */
+    DSGD_MSG_AUDIT = 3          /* a role -> master -> logd: audit records */
+};
+
+/* One message received: kind and body[0 .. len). */
+typedef struct dsgd_msg {
+    uint8_t kind;
+    const uint8_t *body;
+    size_t len;
+} dsgd_msg;
+
+/* Opens this end's bus stream (after WELCOME). 0, or -1. @relation(REQ-RUN-049) */
+__attribute__((warn_unused_result))
+int dsgd_bus_open(dsgd_chan *c);
+
+/* Messages this end may still send now. @relation(REQ-RUN-049) */
+uint32_t dsgd_bus_room(const dsgd_chan *c);
+
+/* Sends one message: 0; 1 when the window is full (nothing sent; try again
+ * after the peer's CREDIT); -1 on a bad kind, a body over
+ * DSGD_BUS_BODY_MAX or a failed write. @relation(REQ-RUN-049) */
+__attribute__((warn_unused_result))
+int dsgd_bus_send(dsgd_chan *c, uint8_t kind, const uint8_t *body, size_t len);
+
+/* Gives the peer back n messages of its window. 0, or -1. @relation(REQ-RUN-049) */
+__attribute__((warn_unused_result))
+int dsgd_bus_done(dsgd_chan *c, uint32_t n);
+
+/* Takes a stream frame from the peer: 1 and *m for a message; 0 for the
+ * bus's own frames (the peer's STREAM_OPEN, a CREDIT); -1 for anything
+ * else (another stream kind, END, ABORT, STREAM_CLOSE, an empty message),
+ * after which the channel is to be closed. @relation(REQ-RUN-049) */
+__attribute__((warn_unused_result))
+int dsgd_bus_receive(const dsgd_chan *c, const dsg_ipc_frame *f, dsgd_msg *m);
+
+#endif
