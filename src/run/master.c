@@ -694,6 +694,12 @@ static void read_chan(worker *w)
                 kill(w->pid, SIGKILL);
             return;
         case DSGD_CHAN_BAD:
+            if (st == DSG_IPC_ERR_CLOSED) {
+                /* sent before the worker read our SHUTDOWN (e.g. its HELLO):
+                 * nothing more is read; it exits, or the stop timeout kills it */
+                dsgd_chan_close(&w->chan);
+                return;
+            }
             snprintf(why, sizeof why, "bad frame (%s)", dsg_ipc_status_token(st));
             drop_worker(w, why);
             return;
