@@ -230,6 +230,7 @@ START_TEST(test_audit_refuses_key_files_with_loose_permissions)
     ck_assert_int_eq(unlink(path), 0);
     ck_assert_int_eq(dsg_audit_open(dir, &o, &a, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "refusing to create a new signing key") != NULL, "%s", err);
+    ck_assert_int_eq(file_size("chain.key"), 32);   /* untouched */
     /* the directory itself must be private */
     ck_assert_int_eq(chmod(dir, 0755), 0);
     ck_assert_int_eq(dsg_audit_open(dir, &o, &a, err, sizeof err), -1);

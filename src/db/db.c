@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -168,14 +169,43 @@ int dsg_db_open(const char *path, uint32_t busy_timeout_ms, const char *const *m
     return 0;
 }
 
+/* A read-only open must not leave files behind in the directory it reads
+ * (a -shm or -wal owned by whoever verified would lock the owner out).
+ * Without a -wal file the database is complete in its main file and is
+ * opened immutable: no lock, no -shm. With one (the writer did not close
+ * cleanly), SQLite must read it and needs the -shm file. */
+static int readonly_uri(const char *path, char *uri, size_t cap)
+{
+    static const char keep[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-";
+    char wal[4200];
+    size_t o = 0;
+    if (snprintf(wal, sizeof wal, "%s-wal", path) >= (int)sizeof wal)
+        return -1;
+    int immutable = access(wal, F_OK) != 0;
+    o = (size_t)snprintf(uri, cap, "file:");
+    for (const char *p = path; *p != '\0'; p++) {
+        if (o + 4 >= cap)
+            return -1;
+        if (strchr(keep, *p) != NULL)
+            uri[o++] = *p;
+        else
+            o += (size_t)snprintf(uri + o, cap - o, "%%%02X", (unsigned char)*p);
+    }
+    int n = snprintf(uri + o, cap - o, "?mode=ro%s", immutable ? "&immutable=1" : "");
+    return n > 0 && (size_t)n < cap - o ? 0 : -1;
+}
+
 int dsg_db_open_readonly(const char *path, unsigned version, sqlite3 **out, char *err,
                          size_t errsize)
 {
     sqlite3 *db = NULL;
     char v[32];
+    char uri[8300];
     *out = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
-        SQLITE_OK) {
+    if (readonly_uri(path, uri, sizeof uri) != 0)
+        return fail(err, errsize, "%s: path too long", path);
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_URI,
+                        NULL) != SQLITE_OK) {
         fail(err, errsize, "%s: cannot open: %s", path,
              db != NULL ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close_v2(db);

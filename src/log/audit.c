@@ -256,10 +256,11 @@ static EVP_PKEY *pubkey_from_pem(const char *pem, size_t len)
 
 /* ---- keys ------------------------------------------------------------------------ */
 
-/* A key file must be a regular file of this uid with no group or other
- * permission (the store's secrets: REQ-LOG-004, REQ-LOG-006). */
-static int read_key_file(const char *path, size_t max, uint8_t **buf, size_t *len, int *missing,
-                         char *err, size_t n)
+/* A key file must be a regular file with no group or other permission
+ * and, for the store itself (own), of this uid (REQ-LOG-004, REQ-LOG-006).
+ * An operator exporting the public key reads it as another uid. */
+static int read_key_file(const char *path, size_t max, int own, uint8_t **buf, size_t *len,
+                         int *missing, char *err, size_t n)
 {
     struct stat st;
     if (lstat(path, &st) != 0) {
@@ -269,7 +270,7 @@ static int read_key_file(const char *path, size_t max, uint8_t **buf, size_t *le
     *missing = 0;
     if (!S_ISREG(st.st_mode))
         return fail(err, n, "key %s is not a regular file: refusing it", path);
-    if (st.st_uid != geteuid() || (st.st_mode & 077) != 0)
+    if ((own && st.st_uid != geteuid()) || (st.st_mode & 077) != 0)
         return fail(err, n, "key %s has owner uid %u and mode %04o: it must be owned by uid %u "
                     "with no group or other permissions (chmod 600 %s): refusing it", path,
                     (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), (unsigned)geteuid(),
@@ -362,13 +363,13 @@ out:
     return rc;
 }
 
-static EVP_PKEY *load_sign_key(const char *dir, int *missing, char *err, size_t n)
+static EVP_PKEY *load_sign_key(const char *dir, int own, int *missing, char *err, size_t n)
 {
     char path[PATH_CAP];
     uint8_t *buf = NULL;
     size_t len = 0;
     if (path_of(path, dir, SIGN_KEY) != 0 ||
-        read_key_file(path, 16384, &buf, &len, missing, err, n) != 0)
+        read_key_file(path, 16384, own, &buf, &len, missing, err, n) != 0)
         return NULL;
     BIO *b = BIO_new_mem_buf(buf, (int)len);
     EVP_PKEY *k = b != NULL ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
@@ -389,7 +390,7 @@ static int load_chain_key(const char *dir, uint8_t key[32], int *missing, char *
     uint8_t *buf = NULL;
     size_t len = 0;
     if (path_of(path, dir, CHAIN_KEY) != 0 ||
-        read_key_file(path, 64, &buf, &len, missing, err, n) != 0)
+        read_key_file(path, 64, 1, &buf, &len, missing, err, n) != 0)
         return -1;
     int ok = len == 32;
     if (ok)
@@ -404,7 +405,7 @@ int dsg_audit_pubkey_pem(const char *dir, char *out, size_t cap, char *err, size
     int missing = 0;
     char *pub = NULL;
     size_t len = 0;
-    EVP_PKEY *k = load_sign_key(dir, &missing, err, errsize);
+    EVP_PKEY *k = load_sign_key(dir, 0, &missing, err, errsize);
     if (k == NULL)
         return -1;
     int rc = pem_of(k, 0, &pub, &len);
@@ -536,31 +537,46 @@ static int load_anchored(dsg_audit *a, char *err, size_t n)
     return 0;
 }
 
+/* sign.pub, written last when the keys were made, again if it is missing. */
+static int ensure_pub(dsg_audit *a, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    char *pub = NULL;
+    size_t len = 0;
+    struct stat st;
+    if (path_of(path, a->dir, SIGN_PUB) != 0)
+        return fail(err, n, "path too long");
+    if (lstat(path, &st) == 0)
+        return 0;
+    if (pem_of(a->sign, 0, &pub, &len) != 0)
+        return fail(err, n, "cannot write the public key");
+    int rc = write_new_file(path, pub, len, 0644, err, n);
+    free(pub);
+    return rc;
+}
+
 static int open_keys(dsg_audit *a, char *err, size_t n)
 {
     int missing_sign = 0, missing_chain = 0;
     char e1[512];
-    a->sign = load_sign_key(a->dir, &missing_sign, e1, sizeof e1);
+    a->sign = load_sign_key(a->dir, 1, &missing_sign, e1, sizeof e1);
     if (a->sign == NULL && !missing_sign)
         return fail(err, n, "%s", e1);
     if (a->sign == NULL) {
-        char path[PATH_CAP];
-        struct stat st;
-        if (path_of(path, a->dir, CHAIN_KEY) == 0 && lstat(path, &st) == 0)
-            return fail(err, n, "%s exists but %s is missing: refusing to create a new "
-                        "signing key", CHAIN_KEY, SIGN_KEY);
+        /* keys are made only for an empty store; a start interrupted while
+         * making them left no record, so they are simply made again */
         if (db_has_records(a->db))
             return fail(err, n, "%s is missing but audit.db holds records: refusing to create "
-                        "new keys (restore the keys)", SIGN_KEY);
+                        "a new signing key (restore the keys)", SIGN_KEY);
         if (create_keys(a->dir, err, n) != 0)
             return -1;
-        a->sign = load_sign_key(a->dir, &missing_sign, err, n);
+        a->sign = load_sign_key(a->dir, 1, &missing_sign, err, n);
         if (a->sign == NULL)
             return -1;
     }
     if (load_chain_key(a->dir, a->chain_key, &missing_chain, err, n) != 0)
         return -1;
-    return 0;
+    return ensure_pub(a, err, n);
 }
 
 int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out, char *err,

@@ -16,6 +16,7 @@
 
 #include "run/channel.h"
 #include "run/log.h"
+#include "run/logd.h"
 #include "run/portal.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
@@ -23,6 +24,7 @@
 #include "run/worker.h"
 
 static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
+static int is_logd;      /* the audit store is open (logd.c) */
 #ifdef DSG_TEST_HOOKS
 static int ignore_ping;      /* test hook no-pong */
 static int ignore_shutdown;  /* test hook no-shutdown */
@@ -62,6 +64,8 @@ static int handle(const dsg_ipc_frame *f, int *ready)
             return -1;
         }
         dsgd_log("SHUTDOWN received: exiting");
+        if (is_logd)
+            dsgd_logd_stop();
         return 0;
     default:
         dsgd_log("unexpected frame type %u: closing the channel", (unsigned)f->type);
@@ -85,6 +89,8 @@ static int loop(const char *hook, int max_known, int portal)
         pf[0].revents = 0;
         if (portal && ready)
             n = dsgd_portal_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+        if (is_logd)
+            timeout = dsgd_logd_poll_timeout();
         if (poll(pf, 1 + n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -93,6 +99,8 @@ static int loop(const char *hook, int max_known, int portal)
         }
         if (n > 0)
             dsgd_portal_events(pf + 1, n);
+        if (is_logd)
+            dsgd_logd_tick();
         if (pf[0].revents == 0)
             continue;
         for (;;) {
@@ -199,6 +207,14 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
     if (!DSGD_SANITIZED)
         dsgd_log("sandbox complete: seccomp filter loaded (default TRAP; ENOSYS for clone3 "
                  "and syscalls %d..%d)", sb.max_known + 1, DSGD_SYSCALL_PROBE_MAX);
+    if (strcmp(role->name, "logd") == 0) {
+        /* the store is opened inside the sandbox: chroot, Landlock, filter */
+        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, err, sizeof err) != 0) {
+            dsgd_log("audit store: %s: exiting", err);
+            return DSGD_EXIT_SANDBOX;
+        }
+        is_logd = 1;
+    }
     dsg_ipc_put_u32(hello, DSG_IPC_VERSION);
     dsg_ipc_put_u32(hello + 4, role->id);
     if (dsgd_chan_send(&chan, DSG_IPC_HELLO, 0, hello, 8, &ist) != DSGD_CHAN_FRAME) {
