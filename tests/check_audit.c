@@ -208,7 +208,7 @@ START_TEST(test_audit_refuses_unknown_missing_and_duplicate_fields)
 }
 END_TEST
 
-/* @relation(REQ-LOG-004, REQ-LOG-006) */
+/* @relation(REQ-LOG-004, REQ-LOG-006, REQ-LOG-041) */
 START_TEST(test_audit_refuses_key_files_with_loose_permissions)
 {
     char path[128];
@@ -238,7 +238,7 @@ START_TEST(test_audit_refuses_key_files_with_loose_permissions)
 }
 END_TEST
 
-/* @relation(REQ-LOG-013) */
+/* @relation(REQ-LOG-013, REQ-LOG-042) */
 START_TEST(test_audit_truncates_long_fields_and_flags_them)
 {
     dsg_audit *a = open_store(0);
@@ -269,7 +269,7 @@ END_TEST
 
 /* ---- the chain -------------------------------------------------------------- */
 
-/* @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-005) */
+/* @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-005, REQ-LOG-040, REQ-LOG-041) */
 START_TEST(test_audit_numbers_per_source_and_verifies_intact)
 {
     dsg_audit *a = open_store(3);
@@ -309,7 +309,7 @@ END_TEST
 
 /* ---- tampering ---------------------------------------------------------------- */
 
-/* @relation(REQ-LOG-003, REQ-LOG-005) */
+/* @relation(REQ-LOG-003, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_an_edited_field)
 {
     fill(10, 5);
@@ -322,7 +322,7 @@ END_TEST
 
 /* An attacker who recomputes the public hash chain after the edit is
  * caught by the next checkpoint, and by the MAC chain at the record.
- * @relation(REQ-LOG-003, REQ-LOG-005) */
+ * @relation(REQ-LOG-003, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_an_edit_with_a_recomputed_hash_chain)
 {
     fill(10, 5);
@@ -338,7 +338,7 @@ START_TEST(test_verify_finds_an_edit_with_a_recomputed_hash_chain)
 }
 END_TEST
 
-/* @relation(REQ-LOG-003, REQ-LOG-005) */
+/* @relation(REQ-LOG-003, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_a_deleted_record)
 {
     fill(10, 5);
@@ -347,7 +347,7 @@ START_TEST(test_verify_finds_a_deleted_record)
 }
 END_TEST
 
-/* @relation(REQ-LOG-003, REQ-LOG-005) */
+/* @relation(REQ-LOG-003, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_two_swapped_records)
 {
     fill(10, 5);
@@ -358,7 +358,7 @@ START_TEST(test_verify_finds_two_swapped_records)
 END_TEST
 
 /* A record inserted at 4: the later ones are shifted by one.
- * @relation(REQ-LOG-003, REQ-LOG-005) */
+ * @relation(REQ-LOG-003, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_an_inserted_record)
 {
     fill(10, 5);
@@ -372,7 +372,7 @@ END_TEST
 
 /* A forged record appended after the last checkpoint with a correct
  * public hash: only the chain key can tell.
- * @relation(REQ-LOG-003, REQ-LOG-005) */
+ * @relation(REQ-LOG-003, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_a_forged_tail_record_with_the_chain_key)
 {
     fill(10, 5);
@@ -389,7 +389,7 @@ START_TEST(test_verify_finds_a_forged_tail_record_with_the_chain_key)
 }
 END_TEST
 
-/* @relation(REQ-LOG-004, REQ-LOG-005) */
+/* @relation(REQ-LOG-004, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_truncation_before_the_last_checkpoint)
 {
     fill(10, 5);
@@ -401,7 +401,7 @@ END_TEST
 
 /* The documented bound: records after the last checkpoint can be cut
  * without a trace; verify reports how many are unanchored.
- * @relation(REQ-LOG-004, REQ-LOG-005) */
+ * @relation(REQ-LOG-004, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_bounds_truncation_after_the_last_checkpoint)
 {
     fill(12, 5);
@@ -416,7 +416,7 @@ START_TEST(test_verify_bounds_truncation_after_the_last_checkpoint)
 }
 END_TEST
 
-/* @relation(REQ-LOG-004, REQ-LOG-005) */
+/* @relation(REQ-LOG-004, REQ-LOG-005, REQ-LOG-040) */
 START_TEST(test_verify_finds_a_corrupted_signature_and_a_wrong_key)
 {
     fill(10, 5);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_logd_audit: dsgd runs three times as root; logd records its start and stop with a signed checkpoint at each stop; `dsgctl log verify --offline` finds the copy intact (exit 0), then finds each tampering of a copy (sqlite3, or an edit of anchor.log) with its kind and first bad sequence number (exit 1); export and pubkey work; usage errors exit 64.
-# @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-005, REQ-LOG-006, REQ-LOG-010, REQ-RUN-020)
+# @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-005, REQ-LOG-006, REQ-LOG-010, REQ-LOG-040, REQ-LOG-041, REQ-LOG-042, REQ-RUN-020)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

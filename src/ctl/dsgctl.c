@@ -825,7 +825,7 @@ static int run_group(const group *g, int argc, char **argv)
     return c->run(argc - 1, argv + 1);
 }
 
-/* @relation(REQ-SHARE-005, REQ-LOG-005, REQ-LOG-010) */
+/* @relation(REQ-SHARE-005, REQ-LOG-005, REQ-LOG-010, REQ-LOG-040, REQ-LOG-041, REQ-LOG-042) */
 int main(int argc, char **argv)
 {
     if (argc < 2) {

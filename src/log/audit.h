@@ -55,7 +55,7 @@ void dsg_audit_opts_default(dsg_audit_opts *o);
 /* Opens the store in dir: creates the keys on first use (only while the
  * database holds no record), refuses a key file that is not a regular file
  * owned by this uid with mode 0600 or stricter, opens and migrates
- * audit.db. 0, or -1 with a message. @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-006, REQ-RUN-020) */
+ * audit.db. 0, or -1 with a message. @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-006, REQ-LOG-041, REQ-RUN-020) */
 __attribute__((warn_unused_result))
 int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out, char *err,
                    size_t errsize);
@@ -72,7 +72,7 @@ void dsg_audit_close(dsg_audit *a);
  * transaction; then, every checkpoint_records records of the source,
  * writes a checkpoint. Returns 0 with *seq set once the record is durably
  * committed; -1 with a message otherwise (nothing stored).
- * @relation(REQ-LOG-001, REQ-LOG-003, REQ-LOG-013, REQ-LOG-031) */
+ * @relation(REQ-LOG-001, REQ-LOG-003, REQ-LOG-013, REQ-LOG-031, REQ-LOG-041) */
 __attribute__((warn_unused_result))
 int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
                      const dsg_audit_field *fields, size_t nfields, uint64_t *seq, char *err,
@@ -80,7 +80,7 @@ int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
 
 /* Writes a signed checkpoint to anchor.log for every source with records
  * after its last checkpoint (logd at intervals and at shutdown). 0, or -1.
- * @relation(REQ-LOG-004) */
+ * @relation(REQ-LOG-004, REQ-LOG-041) */
 __attribute__((warn_unused_result))
 int dsg_audit_checkpoint(dsg_audit *a, char *err, size_t errsize);
 
@@ -88,7 +88,7 @@ int dsg_audit_checkpoint(dsg_audit *a, char *err, size_t errsize);
 uint64_t dsg_audit_unanchored(const dsg_audit *a);
 
 /* The public key (PEM) of the store in dir, from its signing key, into
- * out (NUL-terminated). 0, or -1 with a message. @relation(REQ-LOG-004) */
+ * out (NUL-terminated). 0, or -1 with a message. @relation(REQ-LOG-004, REQ-LOG-041) */
 __attribute__((warn_unused_result))
 int dsg_audit_pubkey_pem(const char *dir, char *out, size_t cap, char *err, size_t errsize);
 
@@ -125,12 +125,12 @@ typedef struct dsg_audit_report {
  * against the public key PEM pub[0..publen) and, when chain_key is not
  * NULL, the 32-byte chain key. Returns 0 when it could read everything
  * (then r->nbreaks says whether it is intact), -1 with a message
- * otherwise. @relation(REQ-LOG-005) */
+ * otherwise. @relation(REQ-LOG-005, REQ-LOG-040) */
 __attribute__((warn_unused_result))
 int dsg_audit_verify(const char *dir, const char *pub, size_t publen, const uint8_t *chain_key,
                      dsg_audit_report *r, char *err, size_t errsize);
 
-/* "edited", "deleted", ... @relation(REQ-LOG-005) */
+/* "edited", "deleted", ... @relation(REQ-LOG-005, REQ-LOG-040) */
 const char *dsg_audit_break_token(dsg_audit_break_kind k);
 
 /* ---- export (REQ-LOG-010) ---------------------------------------------- */
@@ -139,7 +139,7 @@ typedef enum dsg_audit_format { DSG_AUDIT_JSONL = 0, DSG_AUDIT_RFC5424 = 1 } dsg
 
 /* Writes every record of the copy in dir, by source and sequence, each
  * with its sequence number and chain values, then every checkpoint, to
- * fd in the given format. 0, or -1 with a message. @relation(REQ-LOG-010) */
+ * fd in the given format. 0, or -1 with a message. @relation(REQ-LOG-010, REQ-LOG-042) */
 __attribute__((warn_unused_result))
 int dsg_audit_export(const char *dir, dsg_audit_format fmt, int fd, char *err, size_t errsize);
 

@@ -207,19 +207,21 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
     if (!DSGD_SANITIZED)
         dsgd_log("sandbox complete: seccomp filter loaded (default TRAP; ENOSYS for clone3 "
                  "and syscalls %d..%d)", sb.max_known + 1, DSGD_SYSCALL_PROBE_MAX);
-    if (strcmp(role->name, "logd") == 0) {
-        /* the store is opened inside the sandbox: chroot, Landlock, filter */
-        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, err, sizeof err) != 0) {
-            dsgd_log("audit store: %s: exiting", err);
-            return DSGD_EXIT_SANDBOX;
-        }
-        is_logd = 1;
-    }
     dsg_ipc_put_u32(hello, DSG_IPC_VERSION);
     dsg_ipc_put_u32(hello + 4, role->id);
     if (dsgd_chan_send(&chan, DSG_IPC_HELLO, 0, hello, 8, &ist) != DSGD_CHAN_FRAME) {
         dsgd_log("cannot send HELLO (%s)", dsg_ipc_status_token(ist));
         return DSGD_EXIT_PROTOCOL;
+    }
+    if (strcmp(role->name, "logd") == 0) {
+        /* the store is opened inside the sandbox (chroot, Landlock, filter)
+         * and after HELLO, so a master that stops at once never sees a
+         * HELLO after its SHUTDOWN; frames wait in the socket meanwhile */
+        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, err, sizeof err) != 0) {
+            dsgd_log("audit store: %s: exiting", err);
+            return DSGD_EXIT_SANDBOX;
+        }
+        is_logd = 1;
     }
     return loop(hook, sb.max_known, strcmp(role->name, "portal") == 0);
 }
