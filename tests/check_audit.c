@@ -222,6 +222,12 @@ START_TEST(test_audit_refuses_key_files_with_loose_permissions)
     ck_assert_int_eq(dsg_audit_open(dir, &o, &a, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "mode 0640") != NULL && strstr(err, "chmod 600") != NULL, "%s", err);
     ck_assert_int_eq(chmod(path, 0600), 0);
+    if (geteuid() == 0) {   /* a key of another uid (the tests run as root in CI) */
+        ck_assert_int_eq(chown(path, 1, 1), 0);
+        ck_assert_int_eq(dsg_audit_open(dir, &o, &a, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, "has owner uid 1") != NULL, "%s", err);
+        ck_assert_int_eq(chown(path, 0, 0), 0);
+    }
     snprintf(path, sizeof path, "%s/sign.key", dir);
     ck_assert_int_eq(chmod(path, 0604), 0);
     ck_assert_int_eq(dsg_audit_open(dir, &o, &a, err, sizeof err), -1);
@@ -250,7 +256,7 @@ START_TEST(test_audit_truncates_long_fields_and_flags_them)
     longurl[257] = 0x82;
     dsg_audit_field f[] = {
         F("access_time", "t"), F("source_ip", "i"), { "url", longurl, sizeof longurl },
-        F("method", "GET"), F("user_agent", "u"), F("status", "200"),
+        F("method", "GET"), F("user_agent", "a\x01" "b\xff\\"), F("status", "200"),
     };
     ck_assert_int_eq(dsg_audit_append(a, "portal", 16, f, 6, &seq, err, sizeof err), 0);
     dsg_audit_close(a);
@@ -263,6 +269,10 @@ START_TEST(test_audit_truncates_long_fields_and_flags_them)
     snprintf(cmd, sizeof cmd, "grep -q '\"truncated\":\"url:1000\"' %s", path);
     ck_assert_int_eq(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "grep -qE '\"url\":\"a{255}\"' %s", path);
+    ck_assert_int_eq(system(cmd), 0);
+    /* a control byte and a byte that is not UTF-8 as \xNN, a backslash
+     * doubled (then JSON-escaped once more) */
+    snprintf(cmd, sizeof cmd, "grep -qF '\"user_agent\":\"a\\\\x01b\\\\xff\\\\\\\\\"' %s", path);
     ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST

@@ -94,4 +94,6 @@ run "no directory" 64 log verify --offline --pubkey "$t/pub.pem"
 run "bad format" 64 log export --offline "$d" --format xml
 run "unknown option" 64 log pubkey --bogus "$d"
 run "unreadable copy" 74 log verify --offline --pubkey "$t/pub.pem" "$t/nowhere"
+run "export of an unreadable copy" 74 log export --offline "$t/nowhere" --format jsonl
+run "pubkey of an unreadable directory" 74 log pubkey "$t/nowhere"
 exit 0
