@@ -12,7 +12,7 @@
 
 #include "core/http_req.h"
 #include "run/http_conn.h"
-#include "run/log.h"
+#include "log/timefmt.h"
 
 Suite *suite_http_conn(void);
 
@@ -297,10 +297,10 @@ START_TEST(test_http_imf_date)
     };
     char buf[40];
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        ck_assert_uint_eq(dsgd_imf_date(buf, sizeof buf, v[i].t), 29);
+        ck_assert_uint_eq(dsg_time_imf_fixdate(buf, sizeof buf, v[i].t), 29);
         ck_assert_str_eq(buf, v[i].want);
     }
-    ck_assert_uint_eq(dsgd_imf_date(buf, 29, 0), 0);   /* no room for the NUL */
+    ck_assert_uint_eq(dsg_time_imf_fixdate(buf, 29, 0), 0);   /* no room for the NUL */
 }
 END_TEST
 

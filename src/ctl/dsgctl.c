@@ -23,15 +23,18 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include "core/utf8.h"
 #include "ctl/ctl_client.h"
+#include "log/audit.h"
 #include "share/name_policy.h"
 
 #define DSGCTL_VERSION "0.1.0"
@@ -472,6 +475,232 @@ static int cmd_check_name(int argc, char **argv)
     return rc != 0 ? rc : verdict_status(worst);
 }
 
+/* ---- log: the audit trail, offline ---------------------------------------- */
+
+static const char log_verify_help[] =
+    "usage: dsgctl log verify --offline --pubkey FILE [--key CHAINKEY] DIR\n"
+    "\n"
+    "Checks a copy of logd's audit trail (DIR holds audit.db and anchor.log,\n"
+    "e.g. a copy of var/logd taken with dsgd stopped): every source's hash\n"
+    "chain, every signed checkpoint of anchor.log against the Ed25519 public\n"
+    "key FILE (from 'dsgctl log pubkey'), and, with --key, the MAC chain under\n"
+    "logd's chain key (var/logd/chain.key), which also covers the records\n"
+    "after the last checkpoint. Prints one line per break:\n"
+    "  BREAK source=S seq=N kind=K: detail\n"
+    "K is edited, deleted, inserted, reordered, truncated or bad signature;\n"
+    "N is the first bad sequence number. Then a summary line.\n"
+    "\n"
+    "exit status: 0 intact; 1 a break was found; 64 usage error; 74 the copy\n"
+    "or a key cannot be read. Opens the copy read-only.\n";
+
+static const char log_export_help[] =
+    "usage: dsgctl log export --offline DIR --format jsonl|rfc5424\n"
+    "\n"
+    "Writes every record of the copy in DIR, by source and sequence number,\n"
+    "then every signed checkpoint, one per line: JSON Lines, or RFC 5424\n"
+    "syslog messages with the record in structured data (SD-IDs dsg@32473\n"
+    "and fields@32473). Each record carries seq, its chain values (hash,\n"
+    "mac) and its canonical encoding in hex (enc), so the export can be\n"
+    "checked offline. Text is UTF-8: a control byte or a byte that is not\n"
+    "UTF-8 is shown as \\xNN and a backslash as \\\\.\n"
+    "\n"
+    "exit status: 0 written; 64 usage error; 74 the copy cannot be read or\n"
+    "the output cannot be written.\n";
+
+static const char log_pubkey_help[] =
+    "usage: dsgctl log pubkey DIR\n"
+    "\n"
+    "Prints the Ed25519 public key (PEM) of logd's checkpoint signing key\n"
+    "DIR/sign.key (DIR is var/logd), for 'dsgctl log verify --pubkey'.\n"
+    "\n"
+    "exit status: 0 printed; 64 usage error; 74 the key cannot be read.\n";
+
+static int log_usage(const char *cmd, const char *what, const char *arg)
+{
+    fprintf(stderr, "dsgctl log %s: %s", cmd, what);
+    if (arg != NULL) {
+        fputs(" '", stderr);
+        put_escaped_str(stderr, arg);
+        fputc('\'', stderr);
+    }
+    fprintf(stderr, "\nTry 'dsgctl help log %s'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* A whole small file into buf (NUL-terminated); its length, or -1. */
+static long read_small(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    size_t got = 0;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size >= cap) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    buf[got] = '\0';
+    return (long)got;
+}
+
+typedef struct log_opts {
+    int offline, help;
+    const char *pubkey, *key, *format, *dir;
+} log_opts;
+
+/* Options of the log commands: --offline, --pubkey F, --key F, --format F,
+ * -h, and one DIR. */
+static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (strcmp(a, "--offline") == 0)
+            o->offline = 1;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            o->help = 1;
+        else if (strcmp(a, "--pubkey") == 0)
+            slot = &o->pubkey;
+        else if (strcmp(a, "--key") == 0)
+            slot = &o->key;
+        else if (strcmp(a, "--format") == 0)
+            slot = &o->format;
+        else if (a[0] == '-' && a[1] != '\0')
+            return log_usage(cmd, "unknown option", a);
+        else if (o->dir != NULL)
+            return log_usage(cmd, "more than one directory:", a);
+        else
+            o->dir = a;
+        if (slot != NULL) {
+            if (i + 1 >= argc)
+                return log_usage(cmd, "option needs a value:", a);
+            *slot = argv[++i];
+        }
+    }
+    if (!o->help && o->dir == NULL)
+        return log_usage(cmd, "no directory given", NULL);
+    return 0;
+}
+
+static void print_break(const dsg_audit_break *b)
+{
+    fputs("BREAK source=", stdout);
+    put_escaped_str(stdout, b->source);
+    printf(" seq=%llu kind=%s: %s\n", (unsigned long long)b->seq,
+           dsg_audit_break_token(b->kind), b->detail);
+}
+
+static int cmd_log_verify(int argc, char **argv)
+{
+    log_opts o;
+    static char pub[16384];
+    char key[64], err[512];
+    static dsg_audit_report r;
+    int rc = log_parse("verify", &o, argc, argv);
+    if (rc != 0)
+        return rc;
+    if (o.help) {
+        fputs(log_verify_help, stdout);
+        return finish_stdout(0);
+    }
+    if (!o.offline)
+        return log_usage("verify", "verification through the running logd is not built yet: "
+                         "give --offline and a copy of var/logd", NULL);
+    if (o.pubkey == NULL)
+        return log_usage("verify", "--offline needs --pubkey FILE", NULL);
+    if (o.format != NULL)
+        return log_usage("verify", "unknown option", "--format");
+    long publen = read_small(o.pubkey, pub, sizeof pub);
+    if (publen < 0) {
+        fprintf(stderr, "dsgctl log verify: %s: %s\n", o.pubkey, strerror(errno));
+        return EXIT_IOERR;
+    }
+    if (o.key != NULL && read_small(o.key, key, sizeof key) != 32) {
+        fprintf(stderr, "dsgctl log verify: %s: not a 32-byte chain key\n", o.key);
+        return EXIT_IOERR;
+    }
+    if (dsg_audit_verify(o.dir, pub, (size_t)publen, o.key != NULL ? (const uint8_t *)key : NULL,
+                         &r, err, sizeof err) != 0) {
+        fprintf(stderr, "dsgctl log verify: %s\n", err);
+        return EXIT_IOERR;
+    }
+    for (uint32_t i = 0; i < r.nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++)
+        print_break(&r.breaks[i]);
+    if (r.nbreaks > DSG_AUDIT_BREAKS_MAX)
+        printf("... and %u more break(s)\n", r.nbreaks - DSG_AUDIT_BREAKS_MAX);
+    printf("%s: %u break(s); %u source(s), %llu record(s), %u checkpoint(s); "
+           "%llu record(s) after the last checkpoint %s\n",
+           r.nbreaks ? "BROKEN" : "OK", r.nbreaks, r.sources, (unsigned long long)r.records,
+           r.checkpoints, (unsigned long long)r.unanchored,
+           r.tail_checked ? "(checked with the chain key)"
+                          : "(not covered by a signature: give --key to check them)");
+    return finish_stdout(r.nbreaks ? 1 : 0);
+}
+
+static int cmd_log_export(int argc, char **argv)
+{
+    log_opts o;
+    char err[512];
+    dsg_audit_format fmt;
+    int rc = log_parse("export", &o, argc, argv);
+    if (rc != 0)
+        return rc;
+    if (o.help) {
+        fputs(log_export_help, stdout);
+        return finish_stdout(0);
+    }
+    if (!o.offline)
+        return log_usage("export", "export through the running logd is not built yet: give "
+                         "--offline and a copy of var/logd", NULL);
+    if (o.format == NULL)
+        return log_usage("export", "--format jsonl|rfc5424 is required", NULL);
+    if (strcmp(o.format, "jsonl") == 0)
+        fmt = DSG_AUDIT_JSONL;
+    else if (strcmp(o.format, "rfc5424") == 0)
+        fmt = DSG_AUDIT_RFC5424;
+    else
+        return log_usage("export", "unknown --format", o.format);
+    if (o.pubkey != NULL || o.key != NULL)
+        return log_usage("export", "unknown option", o.pubkey != NULL ? "--pubkey" : "--key");
+    if (fflush(stdout) != 0 || dsg_audit_export(o.dir, fmt, 1, err, sizeof err) != 0) {
+        fprintf(stderr, "dsgctl log export: %s\n", err);
+        return EXIT_IOERR;
+    }
+    return 0;
+}
+
+static int cmd_log_pubkey(int argc, char **argv)
+{
+    log_opts o;
+    char pem[4096], err[512];
+    int rc = log_parse("pubkey", &o, argc, argv);
+    if (rc != 0)
+        return rc;
+    if (o.help) {
+        fputs(log_pubkey_help, stdout);
+        return finish_stdout(0);
+    }
+    if (o.offline || o.pubkey != NULL || o.key != NULL || o.format != NULL)
+        return log_usage("pubkey", "takes no option but the directory", NULL);
+    if (dsg_audit_pubkey_pem(o.dir, pem, sizeof pem, err, sizeof err) != 0) {
+        fprintf(stderr, "dsgctl log pubkey: %s\n", err);
+        return EXIT_IOERR;
+    }
+    fputs(pem, stdout);
+    return finish_stdout(0);
+}
+
 /* ---- the command table ----------------------------------------------------- */
 
 typedef struct command {
@@ -578,7 +807,18 @@ static const command policy_commands[] = {
       check_name_help, cmd_check_name },
 };
 
+static const command log_commands[] = {
+    { "verify", "check a copy of the audit trail for tampering (--offline)", log_verify_help,
+      cmd_log_verify },
+    { "export", "write a copy's records and checkpoints as JSON Lines or RFC 5424",
+      log_export_help, cmd_log_export },
+    { "pubkey", "print the public key that verifies the checkpoints", log_pubkey_help,
+      cmd_log_pubkey },
+};
+
 static const group groups[] = {
+    { "log", "the audit trail: verify, export, public key (offline)", log_commands,
+      sizeof log_commands / sizeof log_commands[0] },
     { "policy", "policies the gateway enforces, checked offline", policy_commands,
       sizeof policy_commands / sizeof policy_commands[0] },
 };
@@ -689,7 +929,7 @@ static int run_group(const group *g, int argc, char **argv)
     return c->run(argc - 1, argv + 1);
 }
 
-/* @relation(REQ-SHARE-005) */
+/* @relation(REQ-SHARE-005, REQ-LOG-005, REQ-LOG-010, REQ-LOG-040, REQ-LOG-041, REQ-LOG-042) */
 int main(int argc, char **argv)
 {
     if (argc < 2) {

@@ -5,7 +5,7 @@
 #include "core/http_req.h"
 #include "core/json_out.h"
 #include "run/http_conn.h"
-#include "run/log.h"
+#include "log/timefmt.h"
 
 #define HEALTH_PATH "/api/v1/health"
 #define HEALTH_BODY "{\"status\":\"ok\"}"
@@ -89,7 +89,7 @@ static size_t write_answer(const dsgd_http_config *cfg, const reply *r, time_t n
     }
     if (r->allow != NULL)
         snprintf(allow, sizeof allow, "Allow: %s\r\n", r->allow);
-    if (dsgd_imf_date(date, sizeof date, (int64_t)now) == 0)
+    if (dsg_time_imf_fixdate(date, sizeof date, (int64_t)now) == 0)
         return 0;
     n = snprintf((char *)out, cap,
                  "HTTP/1.1 %d %s\r\n"

@@ -24,12 +24,6 @@ void dsgd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * @relation(REQ-RUN-030) */
 size_t dsgd_log_timestamp(char *out, size_t size, int64_t sec, int64_t nsec);
 
-/* Formats a CLOCK_REALTIME second as an HTTP date (RFC 9110 §5.6.7
- * IMF-fixdate, "Thu, 26 Nov 2026 02:07:27 GMT") into out (at least 30
- * bytes); returns the length or 0 if it does not fit. Like
- * dsgd_log_timestamp, it never opens a time-zone file. @relation(REQ-RUN-047) */
-size_t dsgd_imf_date(char *out, size_t size, int64_t sec);
-
 /* Monotonic milliseconds. @relation(REQ-RUN-030) */
 uint64_t dsgd_now_ms(void);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "run/log.h"
+#include "run/logd.h"
 #include "run/test_hooks.h"
 
 const char *dsgd_test_hook_for(const char *role)
@@ -59,6 +60,28 @@ int dsgd_test_hook_run(const char *hook, dsgd_chan *c, int max_known)
                 dsgd_log("test hook %s: open %s failed: %s", hook, paths[i], strerror(errno));
             }
         }
+    } else if (strcmp(hook, "append-many") == 0) {
+        /* logd appends portal access records until it is killed (the
+         * kill -9 case of REQ-RUN-020); the loop starves the IPC channel */
+        static const char *const v[] = { "2026-01-01T00:00:00.000Z", "192.0.2.1", "/hook",
+                                         "GET", "test", "200" };
+        static const char *const k[] = { "access_time", "source_ip", "url", "method",
+                                         "user_agent", "status" };
+        dsg_audit_field f[6];
+        char err[256];
+        uint64_t seq = 0;
+        for (int i = 0; i < 6; i++) {
+            f[i].name = k[i];
+            f[i].value = (const uint8_t *)v[i];
+            f[i].len = strlen(v[i]);
+        }
+        for (int i = 0; i < 100000; i++)
+            if (dsgd_logd_append("portal", DSG_AUDIT_TYPE_PORTAL_ACCESS, f, 6, &seq, err,
+                                 sizeof err) != 0) {
+                dsgd_log("test hook %s: %s", hook, err);
+                return -1;
+            }
+        dsgd_log("test hook %s: appended up to seq %llu", hook, (unsigned long long)seq);
     } else if (strcmp(hook, "bad-frame") == 0) {
         /* raw bytes that dsg_ipc_decode refuses: unknown type 99 */
         static const unsigned char bad[12] = { 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };

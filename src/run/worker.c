@@ -18,6 +18,7 @@
 #include "run/channel.h"
 #include "run/ctl.h"
 #include "run/log.h"
+#include "run/logd.h"
 #include "run/portal.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
@@ -25,6 +26,7 @@
 #include "run/worker.h"
 
 static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
+static int is_logd;      /* the audit store is open (logd.c) */
 #ifdef DSG_TEST_HOOKS
 static int ignore_ping;      /* test hook no-pong */
 static int ignore_shutdown;  /* test hook no-shutdown */
@@ -83,6 +85,8 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
             return -1;
         }
         dsgd_log("SHUTDOWN received: exiting");
+        if (is_logd)
+            dsgd_logd_stop();
         return 0;
     case DSG_IPC_STREAM_OPEN:
     case DSG_IPC_DATA:
@@ -117,6 +121,8 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
             n = dsgd_portal_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
         if (ctl && ready)
             n = dsgd_ctl_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+        if (is_logd)
+            timeout = dsgd_logd_poll_timeout();
         if (poll(pf, 1 + n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -127,6 +133,8 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
             dsgd_portal_events(pf + 1, n);
         if (ctl && ready)
             dsgd_ctl_events(pf + 1, n, &chan);
+        if (is_logd)
+            dsgd_logd_tick();
         if (pf[0].revents == 0)
             continue;
         for (;;) {
@@ -245,6 +253,16 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
     if (dsgd_chan_send(&chan, DSG_IPC_HELLO, 0, hello, 8, &ist) != DSGD_CHAN_FRAME) {
         dsgd_log("cannot send HELLO (%s)", dsg_ipc_status_token(ist));
         return DSGD_EXIT_PROTOCOL;
+    }
+    if (strcmp(role->name, "logd") == 0) {
+        /* the store is opened inside the sandbox (chroot, Landlock, filter)
+         * and after HELLO, so a master that stops at once never sees a
+         * HELLO after its SHUTDOWN; frames wait in the socket meanwhile */
+        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, err, sizeof err) != 0) {
+            dsgd_log("audit store: %s: exiting", err);
+            return DSGD_EXIT_SANDBOX;
+        }
+        is_logd = 1;
     }
     return loop(hook, sb.max_known, role);
 }

@@ -1,0 +1,1445 @@
+/*
+ * The audit store: see audit.h and docs/audit.md. Shell code (files,
+ * SQLite, OpenSSL) around the proved encoder src/log/audit_enc.
+ */
+#define _GNU_SOURCE
+#include "log/audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/config.h"
+#include "core/json_out.h"
+#include "core/utf8.h"
+#include "db/db.h"
+#include "log/anchor.h"
+#include "log/audit_enc.h"
+#include "log/timefmt.h"
+
+#define DB_NAME "audit.db"
+#define CHAIN_KEY "chain.key"
+#define SIGN_KEY "sign.key"
+#define SIGN_PUB "sign.pub"
+#define ANCHOR "anchor.log"
+#define PATH_CAP 4200
+#define ANCHOR_FILE_MAX (64u * 1024u * 1024u)
+
+/* ---- schema ------------------------------------------------------------------ */
+
+typedef struct field_spec {
+    const char *name;
+    int required;
+} field_spec;
+
+typedef struct type_spec {
+    uint32_t type;
+    const char *name;
+    const field_spec *fields;
+    size_t n;
+} type_spec;
+
+/* 別紙 #16 ポータルサイトアクセスログ (REQ-LOG-031): アクセス日時, アクセス元IP
+ * アドレス, URL, メソッド, User-Agent, ステータスコード. */
+static const field_spec portal_access_fields[] = {
+    { "access_time", 1 }, { "source_ip", 1 }, { "url", 1 },
+    { "method", 1 },      { "user_agent", 1 }, { "status", 1 },
+};
+
+/* logd's own events: started, stopped. */
+static const field_spec system_fields[] = {
+    { "event", 1 },
+    { "detail", 0 },
+};
+
+static const type_spec types[] = {
+    { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,
+      sizeof portal_access_fields / sizeof portal_access_fields[0] },
+    { DSG_AUDIT_TYPE_SYSTEM, "system", system_fields,
+      sizeof system_fields / sizeof system_fields[0] },
+};
+
+#define TRUNCATED_FIELD "truncated"
+
+static const type_spec *find_type(uint32_t type)
+{
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (types[i].type == type)
+            return &types[i];
+    return NULL;
+}
+
+const char *dsg_audit_type_name(uint32_t type)
+{
+    if (type == DSG_AUDIT_TYPE_CHECKPOINT)
+        return "checkpoint";
+    const type_spec *t = find_type(type);
+    return t != NULL ? t->name : NULL;
+}
+
+/* Version 1: the records. Triggers refuse UPDATE and DELETE: no code path
+ * of dsg issues them, and a mistaken one fails instead of rewriting the
+ * trail (REQ-LOG-006). Someone who can write the file can drop them; the
+ * chains are what detects that. */
+static const char *const migrations[] = {
+    "CREATE TABLE records ("
+    " source TEXT NOT NULL,"
+    " seq INTEGER NOT NULL CHECK (seq >= 1),"
+    " type INTEGER NOT NULL,"
+    " recorded_at TEXT NOT NULL,"
+    " body BLOB NOT NULL,"
+    " hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    " mac BLOB NOT NULL CHECK (length(mac) = 32),"
+    " PRIMARY KEY (source, seq)) WITHOUT ROWID;"
+    "CREATE INDEX records_time ON records (recorded_at);"
+    "CREATE TRIGGER records_no_update BEFORE UPDATE ON records"
+    " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"
+    "CREATE TRIGGER records_no_delete BEFORE DELETE ON records"
+    " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;",
+};
+#define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
+
+/* ---- small helpers ------------------------------------------------------------- */
+
+static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    if (n > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, n, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static int path_of(char *out, const char *dir, const char *name)
+{
+    int n = snprintf(out, PATH_CAP, "%s/%s", dir, name);
+    return n > 0 && n < PATH_CAP ? 0 : -1;
+}
+
+static int write_all(int fd, const void *buf, size_t n)
+{
+    const uint8_t *p = buf;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads a whole regular file (at most max bytes) into a malloc'd buffer. */
+static int read_file(const char *path, size_t max, uint8_t **out, size_t *len, int *missing)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    *missing = 0;
+    if (fd < 0) {
+        *missing = errno == ENOENT;
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    uint8_t *buf = malloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    if (buf == NULL) {
+        close(fd);
+        return -1;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    buf[got] = 0;
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = d[b[i] / 16];
+        out[2 * i + 1] = d[b[i] % 16];
+    }
+    out[2 * n] = '\0';
+}
+
+/* ---- crypto ------------------------------------------------------------------- */
+
+/* SHA-256(a || b) */
+static int sha256_2(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                    uint8_t out[32])
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    unsigned int n = 0;
+    int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+             EVP_DigestUpdate(c, a, alen) == 1 && EVP_DigestUpdate(c, b, blen) == 1 &&
+             EVP_DigestFinal_ex(c, out, &n) == 1 && n == 32;
+    EVP_MD_CTX_free(c);
+    return ok ? 0 : -1;
+}
+
+/* HMAC-SHA-256(key, a || b) */
+static int hmac_2(const uint8_t key[32], const uint8_t *a, size_t alen, const uint8_t *b,
+                  size_t blen, uint8_t out[32])
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *c = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+    OSSL_PARAM params[2];
+    size_t n = 0;
+    params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    int ok = c != NULL && EVP_MAC_init(c, key, 32, params) == 1 &&
+             EVP_MAC_update(c, a, alen) == 1 && EVP_MAC_update(c, b, blen) == 1 &&
+             EVP_MAC_final(c, out, &n, 32) == 1 && n == 32;
+    EVP_MAC_CTX_free(c);
+    EVP_MAC_free(mac);
+    return ok ? 0 : -1;
+}
+
+static int ed25519_sign(EVP_PKEY *key, const char *msg, size_t len, uint8_t sig[64])
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    size_t n = 64;
+    int ok = c != NULL && EVP_DigestSignInit(c, NULL, NULL, NULL, key) == 1 &&
+             EVP_DigestSign(c, sig, &n, (const uint8_t *)msg, len) == 1 && n == 64;
+    EVP_MD_CTX_free(c);
+    return ok ? 0 : -1;
+}
+
+static int ed25519_verify(EVP_PKEY *key, const char *msg, size_t len, const uint8_t sig[64])
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    int ok = c != NULL && EVP_DigestVerifyInit(c, NULL, NULL, NULL, key) == 1 &&
+             EVP_DigestVerify(c, sig, 64, (const uint8_t *)msg, len) == 1;
+    EVP_MD_CTX_free(c);
+    return ok;
+}
+
+static EVP_PKEY *pubkey_from_pem(const char *pem, size_t len)
+{
+    BIO *b = BIO_new_mem_buf(pem, (int)len);
+    EVP_PKEY *k = b != NULL ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    if (k != NULL && EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
+        EVP_PKEY_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* ---- keys ------------------------------------------------------------------------ */
+
+/* A key file must be a regular file with no group or other permission
+ * and, for the store itself (own), of this uid (REQ-LOG-004, REQ-LOG-006).
+ * An operator exporting the public key reads it as another uid. */
+static int read_key_file(const char *path, size_t max, int own, uint8_t **buf, size_t *len,
+                         int *missing, char *err, size_t n)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        *missing = errno == ENOENT;
+        return fail(err, n, "%s: %s", path, strerror(errno));
+    }
+    *missing = 0;
+    if (!S_ISREG(st.st_mode))
+        return fail(err, n, "key %s is not a regular file: refusing it", path);
+    if ((own && st.st_uid != geteuid()) || (st.st_mode & 077) != 0)
+        return fail(err, n, "key %s has owner uid %u and mode %04o: it must be owned by uid %u "
+                    "with no group or other permissions (chmod 600 %s): refusing it", path,
+                    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), (unsigned)geteuid(),
+                    path);
+    int m = 0;
+    if (read_file(path, max, buf, len, &m) != 0)
+        return fail(err, n, "%s: cannot read: %s", path, strerror(errno));
+    return 0;
+}
+
+/* Writes path atomically: path.new (0600, exclusive), fsync, rename. */
+static int write_new_file(const char *path, const void *data, size_t len, mode_t mode, char *err,
+                          size_t n)
+{
+    char tmp[PATH_CAP + 8];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    unlink(tmp);   /* left over from an interrupted start */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        return fail(err, n, "%s: %s", tmp, strerror(errno));
+    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        return fail(err, n, "%s: %s", tmp, strerror(e));
+    }
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return fail(err, n, "%s: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+static int pem_of(EVP_PKEY *k, int private, char **pem, size_t *len)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    BUF_MEM *m = NULL;
+    int ok = b != NULL && (private ? PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL)
+                                   : PEM_write_bio_PUBKEY(b, k)) == 1;
+    if (ok) {
+        BIO_get_mem_ptr(b, &m);
+        *pem = malloc(m->length + 1);
+        ok = *pem != NULL;
+        if (ok) {
+            memcpy(*pem, m->data, m->length);
+            (*pem)[m->length] = '\0';
+            *len = m->length;
+        }
+    }
+    BIO_free(b);
+    return ok ? 0 : -1;
+}
+
+static int create_keys(const char *dir, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    uint8_t chain[32];
+    EVP_PKEY *k = NULL;
+    char *pem = NULL, *pub = NULL;
+    size_t plen = 0, publen = 0;
+    int rc = -1;
+
+    if (RAND_priv_bytes(chain, sizeof chain) != 1)
+        return fail(err, n, "no randomness for the chain key");
+    k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    if (k == NULL || pem_of(k, 1, &pem, &plen) != 0 || pem_of(k, 0, &pub, &publen) != 0) {
+        fail(err, n, "cannot generate the Ed25519 signing key");
+        goto out;
+    }
+    /* the keys first, the public key last: a start that finds sign.pub
+     * found complete keys */
+    if (path_of(path, dir, CHAIN_KEY) != 0 ||
+        write_new_file(path, chain, sizeof chain, 0600, err, n) != 0)
+        goto out;
+    if (path_of(path, dir, SIGN_KEY) != 0 || write_new_file(path, pem, plen, 0600, err, n) != 0)
+        goto out;
+    if (path_of(path, dir, SIGN_PUB) != 0 || write_new_file(path, pub, publen, 0644, err, n) != 0)
+        goto out;
+    rc = 0;
+out:
+    OPENSSL_cleanse(chain, sizeof chain);
+    if (pem != NULL) {
+        OPENSSL_cleanse(pem, plen);
+        free(pem);
+    }
+    free(pub);
+    EVP_PKEY_free(k);
+    return rc;
+}
+
+static EVP_PKEY *load_sign_key(const char *dir, int own, int *missing, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (path_of(path, dir, SIGN_KEY) != 0 ||
+        read_key_file(path, 16384, own, &buf, &len, missing, err, n) != 0)
+        return NULL;
+    BIO *b = BIO_new_mem_buf(buf, (int)len);
+    EVP_PKEY *k = b != NULL ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    OPENSSL_cleanse(buf, len);
+    free(buf);
+    if (k == NULL || EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
+        EVP_PKEY_free(k);
+        fail(err, n, "%s: not an Ed25519 private key", path);
+        return NULL;
+    }
+    return k;
+}
+
+static int load_chain_key(const char *dir, uint8_t key[32], int *missing, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (path_of(path, dir, CHAIN_KEY) != 0 ||
+        read_key_file(path, 64, 1, &buf, &len, missing, err, n) != 0)
+        return -1;
+    int ok = len == 32;
+    if (ok)
+        memcpy(key, buf, 32);
+    OPENSSL_cleanse(buf, len);
+    free(buf);
+    return ok ? 0 : fail(err, n, "%s: %zu bytes, a chain key has 32", path, len);
+}
+
+int dsg_audit_pubkey_pem(const char *dir, char *out, size_t cap, char *err, size_t errsize)
+{
+    int missing = 0;
+    char *pub = NULL;
+    size_t len = 0;
+    EVP_PKEY *k = load_sign_key(dir, 0, &missing, err, errsize);
+    if (k == NULL)
+        return -1;
+    int rc = pem_of(k, 0, &pub, &len);
+    EVP_PKEY_free(k);
+    if (rc != 0 || len >= cap) {
+        free(pub);
+        return fail(err, errsize, "cannot write the public key");
+    }
+    memcpy(out, pub, len + 1);
+    free(pub);
+    return 0;
+}
+
+/* ---- the store -------------------------------------------------------------------- */
+
+typedef struct source_head {
+    char name[DSG_ANCHOR_SOURCE_MAX + 1];
+    uint64_t seq;        /* last record; 0: none */
+    uint8_t hash[32];
+    uint8_t mac[32];
+    uint64_t anchored;   /* last checkpoint's seq; 0: none */
+} source_head;
+
+struct dsg_audit {
+    char dir[PATH_CAP];
+    dsg_audit_opts opts;
+    struct sqlite3 *db;
+    EVP_PKEY *sign;
+    uint8_t chain_key[32];
+    int anchor_fd;
+    size_t nsources;
+    source_head src[DSG_AUDIT_SOURCES_MAX];
+    uint8_t *enc;        /* DSG_AENC_SIZE_MAX bytes */
+};
+
+void dsg_audit_opts_default(dsg_audit_opts *o)
+{
+    o->busy_timeout_ms = 5000;
+    o->checkpoint_records = 1000;
+    o->max_field_bytes = 4096;
+    dsg_config *c = malloc(sizeof *c);
+    if (c != NULL && dsg_config_defaults(c) == 0) {
+        o->busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
+        o->checkpoint_records = (uint32_t)c->v[DSG_CFG_LOG_CHECKPOINT_RECORDS].num;
+        o->max_field_bytes = (uint32_t)c->v[DSG_CFG_LOG_MAX_FIELD_BYTES].num;
+    }
+    free(c);
+}
+
+static source_head *find_source(dsg_audit *a, const char *name)
+{
+    for (size_t i = 0; i < a->nsources; i++)
+        if (strcmp(a->src[i].name, name) == 0)
+            return &a->src[i];
+    return NULL;
+}
+
+static source_head *add_source(dsg_audit *a, const char *name)
+{
+    source_head *s = find_source(a, name);
+    if (s != NULL || a->nsources >= DSG_AUDIT_SOURCES_MAX)
+        return s;
+    s = &a->src[a->nsources++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    return s;
+}
+
+static int db_has_records(struct sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 1;   /* on error: assume records, so no key is replaced */
+    if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM records)", -1, &st, NULL) ==
+            SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        has = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return has;
+}
+
+/* The last record of every source. */
+static int load_heads(dsg_audit *a, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = "SELECT r.source, r.seq, r.hash, r.mac FROM records r "
+                      "WHERE r.seq = (SELECT max(seq) FROM records WHERE source = r.source)";
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        source_head *s = name != NULL ? add_source(a, name) : NULL;
+        if (s == NULL || sqlite3_column_bytes(st, 2) != 32 || sqlite3_column_bytes(st, 3) != 32) {
+            sqlite3_finalize(st);
+            return fail(err, n, "audit.db: bad head row (or more than %u sources)",
+                        DSG_AUDIT_SOURCES_MAX);
+        }
+        s->seq = (uint64_t)sqlite3_column_int64(st, 1);
+        memcpy(s->hash, sqlite3_column_blob(st, 2), 32);
+        memcpy(s->mac, sqlite3_column_blob(st, 3), 32);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+}
+
+/* The last checkpoint of every source, from our own anchor file. */
+static int load_anchored(dsg_audit *a, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int missing = 0;
+    if (path_of(path, a->dir, ANCHOR) != 0)
+        return fail(err, n, "path too long");
+    if (read_file(path, ANCHOR_FILE_MAX, &buf, &len, &missing) != 0)
+        return missing ? 0 : fail(err, n, "%s: %s", path, strerror(errno));
+    size_t pos = 0;
+    while (pos < len) {
+        const uint8_t *lf = memchr(buf + pos, '\n', len - pos);
+        size_t end = lf != NULL ? (size_t)(lf - buf) : len;
+        dsg_anchor an;
+        if (dsg_anchor_parse((const char *)buf + pos, end - pos, &an) == DSG_ANCHOR_OK) {
+            source_head *s = find_source(a, an.source);
+            if (s != NULL && an.seq > s->anchored)
+                s->anchored = an.seq;
+        }
+        pos = end + 1;
+    }
+    free(buf);
+    return 0;
+}
+
+/* sign.pub, written last when the keys were made, again if it is missing. */
+static int ensure_pub(dsg_audit *a, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    char *pub = NULL;
+    size_t len = 0;
+    struct stat st;
+    if (path_of(path, a->dir, SIGN_PUB) != 0)
+        return fail(err, n, "path too long");
+    if (lstat(path, &st) == 0)
+        return 0;
+    if (pem_of(a->sign, 0, &pub, &len) != 0)
+        return fail(err, n, "cannot write the public key");
+    int rc = write_new_file(path, pub, len, 0644, err, n);
+    free(pub);
+    return rc;
+}
+
+static int open_keys(dsg_audit *a, char *err, size_t n)
+{
+    int missing_sign = 0, missing_chain = 0;
+    char e1[512];
+    a->sign = load_sign_key(a->dir, 1, &missing_sign, e1, sizeof e1);
+    if (a->sign == NULL && !missing_sign)
+        return fail(err, n, "%s", e1);
+    if (a->sign == NULL) {
+        /* keys are made only for an empty store; a start interrupted while
+         * making them left no record, so they are simply made again */
+        if (db_has_records(a->db))
+            return fail(err, n, "%s is missing but audit.db holds records: refusing to create "
+                        "a new signing key (restore the keys)", SIGN_KEY);
+        if (create_keys(a->dir, err, n) != 0)
+            return -1;
+        a->sign = load_sign_key(a->dir, 1, &missing_sign, err, n);
+        if (a->sign == NULL)
+            return -1;
+    }
+    if (load_chain_key(a->dir, a->chain_key, &missing_chain, err, n) != 0)
+        return -1;
+    return ensure_pub(a, err, n);
+}
+
+int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out, char *err,
+                   size_t errsize)
+{
+    char path[PATH_CAP];
+    struct stat st;
+    *out = NULL;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail(err, errsize, "%s: not a directory", dir);
+    if ((st.st_mode & 077) != 0 || st.st_uid != geteuid())
+        return fail(err, errsize, "%s has owner uid %u and mode %04o: the audit directory must be "
+                    "owned by uid %u with mode 0700", dir, (unsigned)st.st_uid,
+                    (unsigned)(st.st_mode & 07777), (unsigned)geteuid());
+    if (opts->max_field_bytes < 1 || opts->max_field_bytes > DSG_AENC_ITEM_MAX)
+        return fail(err, errsize, "max_field_bytes %u outside 1..%u", opts->max_field_bytes,
+                    DSG_AENC_ITEM_MAX);
+    dsg_audit *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return fail(err, errsize, "out of memory");
+    a->anchor_fd = -1;
+    a->opts = *opts;
+    snprintf(a->dir, sizeof a->dir, "%s", dir);
+    a->enc = malloc(DSG_AENC_SIZE_MAX);
+    if (a->enc == NULL || path_of(path, dir, DB_NAME) != 0) {
+        dsg_audit_close(a);
+        return fail(err, errsize, "out of memory");
+    }
+    if (dsg_db_open(path, opts->busy_timeout_ms, migrations, SCHEMA_VERSION, &a->db, err,
+                    errsize) != 0 ||
+        open_keys(a, err, errsize) != 0 || load_heads(a, err, errsize) != 0 ||
+        load_anchored(a, err, errsize) != 0) {
+        dsg_audit_close(a);
+        return -1;
+    }
+    if (path_of(path, dir, ANCHOR) != 0 ||
+        (a->anchor_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                             0600)) < 0) {
+        fail(err, errsize, "%s: %s", path, strerror(errno));
+        dsg_audit_close(a);
+        return -1;
+    }
+    *out = a;
+    return 0;
+}
+
+void dsg_audit_close(dsg_audit *a)
+{
+    if (a == NULL)
+        return;
+    dsg_db_close(a->db);
+    EVP_PKEY_free(a->sign);
+    OPENSSL_cleanse(a->chain_key, sizeof a->chain_key);
+    if (a->anchor_fd >= 0)
+        close(a->anchor_fd);
+    free(a->enc);
+    free(a);
+}
+
+uint64_t dsg_audit_unanchored(const dsg_audit *a)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < a->nsources; i++)
+        n += a->src[i].seq - a->src[i].anchored;
+    return n;
+}
+
+/* ---- append ------------------------------------------------------------------------ */
+
+/* The record's fields in the schema's order, cut to the limit. */
+typedef struct prepared {
+    dsg_aenc_record rec;
+    char truncated[DSG_AENC_FIELDS_MAX * 80];
+    size_t truncated_len;
+} prepared;
+
+/* Where to cut a value of len bytes at most max bytes, without splitting
+ * a UTF-8 sequence. */
+static size_t cut_at(const uint8_t *v, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    for (int back = 0; back < 3 && n > 0 && (v[n] & 0xC0) == 0x80; back++)
+        n--;
+    return (v[n] & 0xC0) == 0x80 ? max : n;
+}
+
+static int check_fields(const type_spec *t, const dsg_audit_field *f, size_t nf, char *err,
+                        size_t n)
+{
+    for (size_t i = 0; i < nf; i++) {
+        size_t k = 0;
+        if (f[i].name == NULL || (f[i].value == NULL && f[i].len > 0))
+            return fail(err, n, "field %zu: no name or value", i);
+        while (k < t->n && strcmp(t->fields[k].name, f[i].name) != 0)
+            k++;
+        if (k == t->n)
+            return fail(err, n, "unknown field '%.64s' for log type %s", f[i].name, t->name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(f[j].name, f[i].name) == 0)
+                return fail(err, n, "field '%s' given twice", f[i].name);
+    }
+    for (size_t k = 0; k < t->n; k++) {
+        size_t i = 0;
+        while (i < nf && strcmp(t->fields[k].name, f[i].name) != 0)
+            i++;
+        if (i == nf && t->fields[k].required)
+            return fail(err, n, "missing required field '%s' for log type %s",
+                        t->fields[k].name, t->name);
+    }
+    return 0;
+}
+
+static void add_item(dsg_aenc_record *r, const void *p, size_t len)
+{
+    r->item[r->nitems].p = p;
+    r->item[r->nitems].len = (uint32_t)len;
+    r->nitems++;
+}
+
+static void prepare(const dsg_audit *a, const type_spec *t, const char *source,
+                    const char *now, const dsg_audit_field *f, size_t nf, prepared *p)
+{
+    memset(&p->rec, 0, sizeof p->rec);
+    p->truncated_len = 0;
+    add_item(&p->rec, source, strlen(source));
+    add_item(&p->rec, now, strlen(now));
+    for (size_t k = 0; k < t->n; k++) {
+        for (size_t i = 0; i < nf; i++) {
+            if (strcmp(t->fields[k].name, f[i].name) != 0)
+                continue;
+            size_t len = cut_at(f[i].value, f[i].len, a->opts.max_field_bytes);
+            if (len < f[i].len) {
+                int w = snprintf(p->truncated + p->truncated_len,
+                                 sizeof p->truncated - p->truncated_len, "%s%s:%zu",
+                                 p->truncated_len ? "," : "", f[i].name, f[i].len);
+                if (w > 0 && (size_t)w < sizeof p->truncated - p->truncated_len)
+                    p->truncated_len += (size_t)w;
+            }
+            add_item(&p->rec, t->fields[k].name, strlen(t->fields[k].name));
+            add_item(&p->rec, f[i].value, len);
+        }
+    }
+    if (p->truncated_len > 0) {
+        add_item(&p->rec, TRUNCATED_FIELD, strlen(TRUNCATED_FIELD));
+        add_item(&p->rec, p->truncated, p->truncated_len);
+    }
+}
+
+static int insert_record(dsg_audit *a, const char *source, uint64_t seq, uint32_t type,
+                         const char *now, size_t enclen, const uint8_t hash[32],
+                         const uint8_t mac[32], char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = "INSERT INTO records (source, seq, type, recorded_at, body, hash, mac) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)";
+    int rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+        sqlite3_bind_int64(st, 3, type);
+        sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, a->enc, (int)enclen, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 7, mac, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(err, n, "audit.db: insert: %s", sqlite3_errmsg(a->db));
+    return 0;
+}
+
+static int checkpoint_source(dsg_audit *a, source_head *s, char *err, size_t n);
+
+int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
+                     const dsg_audit_field *fields, size_t nfields, uint64_t *seq, char *err,
+                     size_t errsize)
+{
+    const type_spec *t = find_type(type);
+    char now[32];
+    size_t enclen = 0;
+    uint8_t hash[32], mac[32];
+    static prepared p;   /* 1 KiB of slices and the truncation list: not on the stack */
+
+    if (source == NULL || !dsg_anchor_source_ok(source, strlen(source)))
+        return fail(err, errsize, "bad source name (1..64 of A-Z a-z 0-9 _ . : -)");
+    if (t == NULL)
+        return fail(err, errsize, "unknown log type %u", type);
+    if (nfields > DSG_AENC_FIELDS_MAX - 1)
+        return fail(err, errsize, "%zu fields: at most %u", nfields, DSG_AENC_FIELDS_MAX - 1);
+    if (check_fields(t, fields, nfields, err, errsize) != 0)
+        return -1;
+    source_head *s = add_source(a, source);
+    if (s == NULL)
+        return fail(err, errsize, "more than %u sources", DSG_AUDIT_SOURCES_MAX);
+    if (dsg_time_now_rfc3339_ms(now, sizeof now) == 0)
+        return fail(err, errsize, "no clock");
+    prepare(a, t, source, now, fields, nfields, &p);
+    p.rec.type = type;
+    p.rec.seq = s->seq + 1;
+    if (dsg_aenc_encode(&p.rec, a->enc, DSG_AENC_SIZE_MAX, &enclen) != 0)
+        return fail(err, errsize, "record cannot be encoded");
+    if (sha256_2(s->hash, 32, a->enc, enclen, hash) != 0 ||
+        hmac_2(a->chain_key, s->mac, 32, a->enc, enclen, mac) != 0)
+        return fail(err, errsize, "hashing failed");
+    if (dsg_db_begin(a->db, err, errsize) != 0)
+        return -1;
+    if (insert_record(a, source, p.rec.seq, type, now, enclen, hash, mac, err, errsize) != 0) {
+        dsg_db_rollback(a->db);
+        return -1;
+    }
+    if (dsg_db_commit(a->db, err, errsize) != 0)
+        return -1;
+    s->seq = p.rec.seq;
+    memcpy(s->hash, hash, 32);
+    memcpy(s->mac, mac, 32);
+    *seq = s->seq;
+    if (a->opts.checkpoint_records > 0 && s->seq - s->anchored >= a->opts.checkpoint_records)
+        return checkpoint_source(a, s, err, errsize);
+    return 0;
+}
+
+/* ---- checkpoints ---------------------------------------------------------------------- */
+
+static int checkpoint_source(dsg_audit *a, source_head *s, char *err, size_t n)
+{
+    dsg_anchor an;
+    char line[DSG_ANCHOR_LINE_MAX + 2];
+    memset(&an, 0, sizeof an);
+    snprintf(an.source, sizeof an.source, "%s", s->name);
+    an.seq = s->seq;
+    memcpy(an.head, s->hash, 32);
+    if (dsg_time_now_rfc3339_ms(an.time, sizeof an.time) == 0)
+        return fail(err, n, "no clock");
+    size_t len = dsg_anchor_signed_part(&an, line, sizeof line);
+    if (len == 0 || ed25519_sign(a->sign, line, len, an.sig) != 0)
+        return fail(err, n, "cannot sign the checkpoint of %s", s->name);
+    len = dsg_anchor_format(&an, line, sizeof line);
+    if (len == 0 || write_all(a->anchor_fd, line, len) != 0 || fsync(a->anchor_fd) != 0)
+        return fail(err, n, "%s: cannot append: %s", ANCHOR, strerror(errno));
+    s->anchored = s->seq;
+    return 0;
+}
+
+int dsg_audit_checkpoint(dsg_audit *a, char *err, size_t errsize)
+{
+    for (size_t i = 0; i < a->nsources; i++)
+        if (a->src[i].seq > a->src[i].anchored &&
+            checkpoint_source(a, &a->src[i], err, errsize) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- verification ------------------------------------------------------------------ */
+
+const char *dsg_audit_break_token(dsg_audit_break_kind k)
+{
+    static const char *const t[] = { "edited", "deleted", "inserted", "reordered", "truncated",
+                                     "bad signature" };
+    return (unsigned)k < sizeof t / sizeof t[0] ? t[k] : "unknown";
+}
+
+static void add_break(dsg_audit_report *r, const char *source, uint64_t seq,
+                      dsg_audit_break_kind kind, uint64_t cp, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void add_break(dsg_audit_report *r, const char *source, uint64_t seq,
+                      dsg_audit_break_kind kind, uint64_t cp, const char *fmt, ...)
+{
+    if (r->nbreaks < DSG_AUDIT_BREAKS_MAX) {
+        dsg_audit_break *b = &r->breaks[r->nbreaks];
+        va_list ap;
+        snprintf(b->source, sizeof b->source, "%s", source);
+        b->seq = seq;
+        b->kind = kind;
+        b->checkpoint = cp;
+        va_start(ap, fmt);
+        vsnprintf(b->detail, sizeof b->detail, fmt, ap);
+        va_end(ap);
+    }
+    r->nbreaks++;
+}
+
+/* The checkpoints whose signature holds, per source, ascending. */
+typedef struct cp_list {
+    char source[DSG_ANCHOR_SOURCE_MAX + 1];
+    size_t n, cap;
+    dsg_anchor *cp;
+} cp_list;
+
+typedef struct verifier {
+    struct sqlite3 *db;
+    EVP_PKEY *pub;
+    const uint8_t *key;      /* chain key or NULL */
+    dsg_audit_report *r;
+    size_t nlists;
+    cp_list lists[DSG_AUDIT_SOURCES_MAX];
+} verifier;
+
+static cp_list *cp_list_for(verifier *v, const char *source)
+{
+    for (size_t i = 0; i < v->nlists; i++)
+        if (strcmp(v->lists[i].source, source) == 0)
+            return &v->lists[i];
+    if (v->nlists >= DSG_AUDIT_SOURCES_MAX)
+        return NULL;
+    cp_list *l = &v->lists[v->nlists++];
+    memset(l, 0, sizeof *l);
+    snprintf(l->source, sizeof l->source, "%s", source);
+    return l;
+}
+
+static int cp_add(cp_list *l, const dsg_anchor *a)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        dsg_anchor *p = realloc(l->cp, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        l->cp = p;
+        l->cap = cap;
+    }
+    l->cp[l->n++] = *a;
+    return 0;
+}
+
+/* Reads anchor.log: a line that does not parse or whose signature fails
+ * is a break (bad signature); the others are kept per source. */
+static int read_anchors(verifier *v, const char *dir, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int missing = 0;
+    if (path_of(path, dir, ANCHOR) != 0)
+        return fail(err, n, "path too long");
+    if (read_file(path, ANCHOR_FILE_MAX, &buf, &len, &missing) != 0)
+        return missing ? 0 : fail(err, n, "%s: %s", path, strerror(errno));
+    size_t pos = 0, lineno = 0;
+    while (pos < len) {
+        const uint8_t *lf = memchr(buf + pos, '\n', len - pos);
+        size_t end = lf != NULL ? (size_t)(lf - buf) : len;
+        dsg_anchor a;
+        lineno++;
+        dsg_anchor_status st = lf == NULL ? DSG_ANCHOR_TRAILING
+                                          : dsg_anchor_parse((const char *)buf + pos, end - pos, &a);
+        if (st != DSG_ANCHOR_OK) {
+            add_break(v->r, "-", 0, DSG_AUDIT_BAD_SIGNATURE, 0,
+                      "anchor.log line %zu is not a checkpoint (%s)", lineno,
+                      lf == NULL ? "no final newline" : dsg_anchor_status_token(st));
+        } else if (!ed25519_verify(v->pub, (const char *)buf + pos, a.signed_len, a.sig)) {
+            add_break(v->r, a.source, a.seq, DSG_AUDIT_BAD_SIGNATURE, a.seq,
+                      "anchor.log line %zu: the signature of checkpoint %llu does not verify "
+                      "with this public key", lineno, (unsigned long long)a.seq);
+        } else {
+            cp_list *l = cp_list_for(v, a.source);
+            if (l == NULL || cp_add(l, &a) != 0) {
+                free(buf);
+                return fail(err, n, "too many sources or out of memory");
+            }
+            v->r->checkpoints++;
+        }
+        pos = end + 1;
+    }
+    free(buf);
+    return 0;
+}
+
+/* Walking one source's rows in sequence order (docs/audit.md, "Verify"). */
+typedef struct walk {
+    const char *source;
+    cp_list *cps;
+    size_t ci;                 /* next checkpoint to meet */
+    uint64_t expect;           /* the sequence number the next row should have */
+    uint64_t last;             /* the last row's sequence number */
+    uint64_t good_cp;          /* the last checkpoint that matched */
+    uint8_t hash[32], mac[32]; /* the previous row's stored chain values */
+    int resync;                /* the previous row was out of place: skip link checks */
+    uint64_t displaced;        /* rows carry records this many places later (insertion) */
+    uint64_t swap_with;        /* a row reported reordered expects its partner here */
+    uint64_t mac_bad;          /* a row whose MAC failed, judged at the next row */
+    uint8_t mac_bad_value[32];
+} walk;
+
+typedef struct row {
+    uint64_t seq;
+    const uint8_t *body;
+    size_t len;
+    const uint8_t *hash, *mac;
+} row;
+
+/* A MAC failure at row k is an edit when row k + 1's MAC links to the
+ * stored MAC of k (the MAC is genuine, the record was changed), an
+ * insertion otherwise (the row was made up). */
+static void judge_mac(verifier *v, walk *w, const row *next)
+{
+    if (w->mac_bad == 0)
+        return;
+    uint8_t m[32];
+    int links = next != NULL && hmac_2(v->key, w->mac_bad_value, 32, next->body, next->len, m) == 0 &&
+                memcmp(m, next->mac, 32) == 0;
+    if (links)
+        add_break(v->r, w->source, w->mac_bad, DSG_AUDIT_EDITED, 0,
+                  "the MAC does not match the record (its hash chain was recomputed)");
+    else
+        add_break(v->r, w->source, w->mac_bad, DSG_AUDIT_INSERTED, 0,
+                  "the record's MAC was not made with the chain key");
+    w->mac_bad = 0;
+}
+
+/* A row whose record is not the one its place expects. Returns 1 when it
+ * is part of a break already reported. */
+static int out_of_place(verifier *v, walk *w, const row *rw, const dsg_aenc_record *rec,
+                        int same_source)
+{
+    uint64_t s = rec->seq;
+    if (same_source && s < rw->seq && w->swap_with == s) {
+        w->swap_with = 0;   /* the other half of a swap */
+        return 1;
+    }
+    if (same_source && s < rw->seq && w->displaced == rw->seq - s)
+        return 1;           /* still shifted by the same insertion */
+    if (!same_source || s > rw->seq) {
+        add_break(v->r, w->source, rw->seq, DSG_AUDIT_REORDERED, 0,
+                  "the row holds the record %s seq %llu", same_source ? "of" : "of another source,",
+                  (unsigned long long)s);
+        w->swap_with = rw->seq;
+        return 1;
+    }
+    add_break(v->r, w->source, s, DSG_AUDIT_INSERTED, 0,
+              "record %llu found at seq %llu: %llu record(s) inserted before it",
+              (unsigned long long)s, (unsigned long long)rw->seq,
+              (unsigned long long)(rw->seq - s));
+    w->displaced = rw->seq - s;
+    return 1;
+}
+
+/* The checkpoints at or before this row. */
+static void meet_checkpoints(verifier *v, walk *w, const row *rw, int row_bad)
+{
+    while (w->ci < w->cps->n && w->cps->cp[w->ci].seq <= rw->seq) {
+        const dsg_anchor *c = &w->cps->cp[w->ci++];
+        if (c->seq < rw->seq || row_bad)
+            continue;   /* a missing or broken row: reported already */
+        if (memcmp(c->head, rw->hash, 32) == 0) {
+            w->good_cp = c->seq;
+            continue;
+        }
+        add_break(v->r, w->source, w->good_cp + 1, DSG_AUDIT_EDITED, c->seq,
+                  "records %llu..%llu were rewritten: checkpoint %llu signs another chain head",
+                  (unsigned long long)(w->good_cp + 1), (unsigned long long)c->seq,
+                  (unsigned long long)c->seq);
+        w->good_cp = c->seq;
+    }
+}
+
+static void check_row(verifier *v, walk *w, const row *rw)
+{
+    dsg_aenc_record rec;
+    int bad = 0, skip_links = w->resync;
+    uint8_t h[32], m[32];
+
+    if (v->key != NULL)
+        judge_mac(v, w, rw);
+    if (rw->seq > w->expect && w->displaced == 0) {
+        add_break(v->r, w->source, w->expect, DSG_AUDIT_DELETED, 0,
+                  "records %llu..%llu are missing", (unsigned long long)w->expect,
+                  (unsigned long long)(rw->seq - 1));
+        skip_links = 1;
+    }
+    if (dsg_aenc_decode(rw->body, rw->len, &rec) != 0) {
+        add_break(v->r, w->source, rw->seq, DSG_AUDIT_EDITED, 0,
+                  "the stored record is not a canonical encoding");
+        bad = 1;
+    } else {
+        int same = rec.item[0].len == strlen(w->source) &&
+                   memcmp(rec.item[0].p, w->source, rec.item[0].len) == 0;
+        if (!same || rec.seq != rw->seq)
+            bad = out_of_place(v, w, rw, &rec, same);
+        else
+            w->displaced = 0;
+    }
+    if (!bad && !skip_links) {
+        if (sha256_2(w->hash, 32, rw->body, rw->len, h) != 0 || memcmp(h, rw->hash, 32) != 0) {
+            add_break(v->r, w->source, rw->seq, DSG_AUDIT_EDITED, 0,
+                      "the record does not match its hash");
+            bad = 2;   /* the stored hash is the original: the chain goes on */
+        } else if (v->key != NULL &&
+                   (hmac_2(v->key, w->mac, 32, rw->body, rw->len, m) != 0 ||
+                    memcmp(m, rw->mac, 32) != 0)) {
+            w->mac_bad = rw->seq;
+            memcpy(w->mac_bad_value, rw->mac, 32);
+        }
+    }
+    meet_checkpoints(v, w, rw, bad == 1);
+    memcpy(w->hash, rw->hash, 32);
+    memcpy(w->mac, rw->mac, 32);
+    w->resync = bad == 1;
+    w->expect = rw->seq + 1;
+    w->last = rw->seq;
+}
+
+static int walk_source(verifier *v, const char *source, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    walk w;
+    cp_list empty;
+    memset(&w, 0, sizeof w);
+    memset(&empty, 0, sizeof empty);
+    w.source = source;
+    w.expect = 1;
+    w.cps = cp_list_for(v, source);
+    if (w.cps == NULL)
+        w.cps = &empty;
+    if (sqlite3_prepare_v2(v->db, "SELECT seq, body, hash, mac FROM records WHERE source = ? "
+                                  "ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(v->db));
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row rw;
+        rw.seq = (uint64_t)sqlite3_column_int64(st, 0);
+        rw.body = sqlite3_column_blob(st, 1);
+        rw.len = (size_t)sqlite3_column_bytes(st, 1);
+        rw.hash = sqlite3_column_blob(st, 2);
+        rw.mac = sqlite3_column_blob(st, 3);
+        if (rw.body == NULL || rw.hash == NULL || rw.mac == NULL ||
+            sqlite3_column_bytes(st, 2) != 32 || sqlite3_column_bytes(st, 3) != 32) {
+            static const uint8_t zero[32];
+            add_break(v->r, source, rw.seq, DSG_AUDIT_EDITED, 0, "the row's columns are damaged");
+            rw.body = rw.body != NULL ? rw.body : zero;
+            rw.hash = zero;
+            rw.mac = zero;
+        }
+        v->r->records++;
+        check_row(v, &w, &rw);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(v->db));
+    if (v->key != NULL)
+        judge_mac(v, &w, NULL);
+    uint64_t top = w.cps->n > 0 ? w.cps->cp[w.cps->n - 1].seq : 0;
+    if (top > w.last)
+        add_break(v->r, source, w.last + 1, DSG_AUDIT_TRUNCATED, top,
+                  "truncated after seq %llu: checkpoint %llu signs records the database does "
+                  "not have", (unsigned long long)w.last, (unsigned long long)top);
+    else
+        v->r->unanchored += w.last - top;
+    return 0;
+}
+
+static int walk_all(verifier *v, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    char names[DSG_AUDIT_SOURCES_MAX][DSG_ANCHOR_SOURCE_MAX + 1];
+    size_t count = 0;
+    if (sqlite3_prepare_v2(v->db, "SELECT DISTINCT source FROM records ORDER BY source", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(v->db));
+    while (sqlite3_step(st) == SQLITE_ROW && count < DSG_AUDIT_SOURCES_MAX) {
+        const char *s = (const char *)sqlite3_column_text(st, 0);
+        snprintf(names[count++], sizeof names[0], "%s", s != NULL ? s : "");
+    }
+    sqlite3_finalize(st);
+    /* sources known only from checkpoints: every record of theirs is gone */
+    for (size_t i = 0; i < v->nlists && count < DSG_AUDIT_SOURCES_MAX; i++) {
+        size_t k = 0;
+        while (k < count && strcmp(names[k], v->lists[i].source) != 0)
+            k++;
+        if (k == count)
+            snprintf(names[count++], sizeof names[0], "%s", v->lists[i].source);
+    }
+    v->r->sources = (uint32_t)count;
+    for (size_t i = 0; i < count; i++)
+        if (walk_source(v, names[i], err, n) != 0)
+            return -1;
+    return 0;
+}
+
+int dsg_audit_verify(const char *dir, const char *pub, size_t publen, const uint8_t *chain_key,
+                     dsg_audit_report *r, char *err, size_t errsize)
+{
+    char path[PATH_CAP];
+    verifier *v = calloc(1, sizeof *v);
+    int rc = -1;
+    memset(r, 0, sizeof *r);
+    if (v == NULL)
+        return fail(err, errsize, "out of memory");
+    v->r = r;
+    v->key = chain_key;
+    r->tail_checked = chain_key != NULL;
+    v->pub = pubkey_from_pem(pub, publen);
+    if (v->pub == NULL) {
+        fail(err, errsize, "the public key is not an Ed25519 public key in PEM");
+        goto out;
+    }
+    if (path_of(path, dir, DB_NAME) != 0 ||
+        dsg_db_open_readonly(path, SCHEMA_VERSION, &v->db, err, errsize) != 0)
+        goto out;
+    if (read_anchors(v, dir, err, errsize) != 0 || walk_all(v, err, errsize) != 0)
+        goto out;
+    rc = 0;
+out:
+    for (size_t i = 0; i < v->nlists; i++)
+        free(v->lists[i].cp);
+    dsg_db_close(v->db);
+    EVP_PKEY_free(v->pub);
+    free(v);
+    return rc;
+}
+
+/* ---- export ---------------------------------------------------------------------- */
+
+/* Shows bytes as valid UTF-8 text: a backslash as \\, a control byte and
+ * a byte that is not part of well-formed UTF-8 as \xNN (REQ-LOG-013); the
+ * exact bytes travel in the record's hex encoding. */
+static size_t show(const uint8_t *s, size_t len, char *out)
+{
+    size_t o = 0, i = 0;
+    while (i < len) {
+        uint32_t cp = 0;
+        size_t k = dsg_utf8_decode(s, len, i, &cp);
+        if (k == 1 && s[i] == '\\') {
+            out[o++] = '\\';
+            out[o++] = '\\';
+        } else if (k == 0 || (k == 1 && (s[i] < 0x20 || s[i] == 0x7f))) {
+            o += (size_t)sprintf(out + o, "\\x%02x", s[i]);
+            k = 1;
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+typedef struct exporter {
+    int fd;
+    dsg_audit_format fmt;
+    uint8_t *line;       /* one output line */
+    size_t cap;
+    char *tmp;           /* show() output, 4x an item */
+    char *hexbuf;        /* the encoding in hex */
+} exporter;
+
+static int json_str(dsg_json_out *w, const char *s)
+{
+    return dsg_json_out_string(w, (const uint8_t *)s, strlen(s));
+}
+
+static int json_key(dsg_json_out *w, const char *s)
+{
+    return dsg_json_out_key(w, (const uint8_t *)s, strlen(s));
+}
+
+static int emit(exporter *x, size_t n)
+{
+    x->line[n++] = '\n';
+    return write_all(x->fd, x->line, n);
+}
+
+static int export_json(exporter *x, const dsg_aenc_record *rec, const char *hash,
+                       const char *mac)
+{
+    dsg_json_out w;
+    size_t n = 0;
+    const char *tn = dsg_audit_type_name(rec->type);
+    int bad = 0;
+    dsg_json_out_init(&w, x->line, x->cap - 1);
+    bad |= dsg_json_out_object_begin(&w);
+    show(rec->item[0].p, rec->item[0].len, x->tmp);
+    bad |= json_key(&w, "source") | json_str(&w, x->tmp);
+    bad |= json_key(&w, "seq") | dsg_json_out_uint(&w, rec->seq);
+    bad |= json_key(&w, "type") | dsg_json_out_uint(&w, rec->type);
+    bad |= json_key(&w, "type_name") | (tn != NULL ? json_str(&w, tn) : dsg_json_out_null(&w));
+    show(rec->item[1].p, rec->item[1].len, x->tmp);
+    bad |= json_key(&w, "recorded_at") | json_str(&w, x->tmp);
+    bad |= json_key(&w, "fields") | dsg_json_out_object_begin(&w);
+    for (uint32_t i = 2; i + 1 < rec->nitems; i += 2) {
+        show(rec->item[i].p, rec->item[i].len, x->tmp);
+        bad |= json_key(&w, x->tmp);
+        show(rec->item[i + 1].p, rec->item[i + 1].len, x->tmp);
+        bad |= json_str(&w, x->tmp);
+    }
+    bad |= dsg_json_out_object_end(&w);
+    bad |= json_key(&w, "hash") | json_str(&w, hash);
+    bad |= json_key(&w, "mac") | json_str(&w, mac);
+    bad |= json_key(&w, "enc") | json_str(&w, x->hexbuf);
+    bad |= dsg_json_out_object_end(&w);
+    if (bad || dsg_json_out_finish(&w, &n) != 0)
+        return -1;
+    return emit(x, n);
+}
+
+/* RFC 5424 §6.3.3: in a PARAM-VALUE, '"', '\' and ']' are escaped. */
+static size_t sd_value(const char *s, char *out)
+{
+    size_t o = 0;
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == ']' || *s == '\\')
+            out[o++] = '\\';
+        out[o++] = *s;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+#define SD_ID "dsg@32473"     /* 32473: the documentation enterprise number (RFC 5612) */
+#define SD_FIELDS "fields@32473"
+
+/* <110>: facility 13 (log audit), severity 6 (informational). */
+static int export_5424(exporter *x, const dsg_aenc_record *rec, const char *hash,
+                       const char *mac)
+{
+    char *line = (char *)x->line;
+    const char *tn = dsg_audit_type_name(rec->type);
+    char src[DSG_ANCHOR_SOURCE_MAX * 4 + 1], at[32];
+    size_t n;
+    show(rec->item[0].p, rec->item[0].len, src);
+    show(rec->item[1].p, rec->item[1].len < 31 ? rec->item[1].len : 31, at);
+    n = (size_t)snprintf(line, x->cap, "<110>1 %s - dsg-logd - %s [" SD_ID " source=\"%s\" "
+                         "seq=\"%llu\" type=\"%u\" hash=\"%s\" mac=\"%s\" enc=\"%s\"]["
+                         SD_FIELDS, at, tn != NULL ? tn : "unknown", src,
+                         (unsigned long long)rec->seq, (unsigned)rec->type, hash, mac, x->hexbuf);
+    for (uint32_t i = 2; i + 1 < rec->nitems && n < x->cap / 2; i += 2) {
+        char name[64];
+        if (rec->item[i].len > 32)
+            return -1;   /* SD-NAME is at most 32 characters: no schema name is longer */
+        memcpy(name, rec->item[i].p, rec->item[i].len);
+        name[rec->item[i].len] = '\0';
+        show(rec->item[i + 1].p, rec->item[i + 1].len, x->tmp);
+        n += (size_t)snprintf(line + n, x->cap - n, " %s=\"", name);
+        n += sd_value(x->tmp, line + n);
+        line[n++] = '"';
+    }
+    if (n + 2 >= x->cap)
+        return -1;
+    line[n++] = ']';
+    return emit(x, n);
+}
+
+static int export_checkpoint(exporter *x, const char *linetext, size_t len, const dsg_anchor *a)
+{
+    char head[65], sig[129];
+    hex(a->head, 32, head);
+    hex(a->sig, 64, sig);
+    if (x->fmt == DSG_AUDIT_RFC5424) {
+        int n = snprintf((char *)x->line, x->cap, "<110>1 %s - dsg-logd - checkpoint [" SD_ID
+                         " source=\"%s\" seq=\"%llu\" head=\"%s\" sig=\"%s\"] %.*s", a->time,
+                         a->source, (unsigned long long)a->seq, head, sig, (int)len, linetext);
+        return n > 0 && (size_t)n < x->cap - 1 ? emit(x, (size_t)n) : -1;
+    }
+    dsg_json_out w;
+    size_t n = 0;
+    int bad = 0;
+    dsg_json_out_init(&w, x->line, x->cap - 1);
+    bad |= dsg_json_out_object_begin(&w);
+    bad |= json_key(&w, "source") | json_str(&w, a->source);
+    bad |= json_key(&w, "seq") | dsg_json_out_uint(&w, a->seq);
+    bad |= json_key(&w, "type") | dsg_json_out_uint(&w, DSG_AUDIT_TYPE_CHECKPOINT);
+    bad |= json_key(&w, "type_name") | json_str(&w, "checkpoint");
+    bad |= json_key(&w, "recorded_at") | json_str(&w, a->time);
+    bad |= json_key(&w, "head") | json_str(&w, head);
+    bad |= json_key(&w, "sig") | json_str(&w, sig);
+    bad |= json_key(&w, "anchor") | dsg_json_out_string(&w, (const uint8_t *)linetext, len);
+    bad |= dsg_json_out_object_end(&w);
+    if (bad || dsg_json_out_finish(&w, &n) != 0)
+        return -1;
+    return emit(x, n);
+}
+
+static int export_records(exporter *x, struct sqlite3 *db, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT body, hash, mac FROM records ORDER BY source, seq", -1,
+                           &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(db));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        dsg_aenc_record rec;
+        char hash[65], mac[65];
+        const uint8_t *body = sqlite3_column_blob(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        if (body == NULL || sqlite3_column_bytes(st, 1) != 32 ||
+            sqlite3_column_bytes(st, 2) != 32 || dsg_aenc_decode(body, len, &rec) != 0) {
+            sqlite3_finalize(st);
+            return fail(err, n, "audit.db holds a damaged record: run dsgctl log verify");
+        }
+        hex(sqlite3_column_blob(st, 1), 32, hash);
+        hex(sqlite3_column_blob(st, 2), 32, mac);
+        hex(body, len, x->hexbuf);
+        int w = x->fmt == DSG_AUDIT_JSONL ? export_json(x, &rec, hash, mac)
+                                          : export_5424(x, &rec, hash, mac);
+        if (w != 0) {
+            sqlite3_finalize(st);
+            return fail(err, n, "cannot write the export: %s", strerror(errno));
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(err, n, "audit.db: %s", sqlite3_errmsg(db));
+}
+
+static int export_anchors(exporter *x, const char *dir, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    uint8_t *buf = NULL;
+    size_t len = 0, pos = 0;
+    int missing = 0;
+    if (path_of(path, dir, ANCHOR) != 0)
+        return fail(err, n, "path too long");
+    if (read_file(path, ANCHOR_FILE_MAX, &buf, &len, &missing) != 0)
+        return missing ? 0 : fail(err, n, "%s: %s", path, strerror(errno));
+    while (pos < len) {
+        const uint8_t *lf = memchr(buf + pos, '\n', len - pos);
+        size_t end = lf != NULL ? (size_t)(lf - buf) : len;
+        dsg_anchor a;
+        if (dsg_anchor_parse((const char *)buf + pos, end - pos, &a) != DSG_ANCHOR_OK) {
+            free(buf);
+            return fail(err, n, "anchor.log has a damaged line: run dsgctl log verify");
+        }
+        if (export_checkpoint(x, (const char *)buf + pos, end - pos, &a) != 0) {
+            free(buf);
+            return fail(err, n, "cannot write the export: %s", strerror(errno));
+        }
+        pos = end + 1;
+    }
+    free(buf);
+    return 0;
+}
+
+int dsg_audit_export(const char *dir, dsg_audit_format fmt, int fd, char *err, size_t errsize)
+{
+    char path[PATH_CAP];
+    struct sqlite3 *db = NULL;
+    exporter x;
+    int rc = -1;
+    memset(&x, 0, sizeof x);
+    x.fd = fd;
+    x.fmt = fmt;
+    /* worst case: every item shown as \xNN (x4), then JSON-escaped (x2 for \\) */
+    x.cap = 2 * DSG_AENC_SIZE_MAX * 4 + 2 * DSG_AENC_SIZE_MAX + 4096;
+    x.line = malloc(x.cap);
+    x.tmp = malloc(4 * DSG_AENC_ITEM_MAX + 1);
+    x.hexbuf = malloc(2 * DSG_AENC_SIZE_MAX + 1);
+    if (x.line == NULL || x.tmp == NULL || x.hexbuf == NULL) {
+        fail(err, errsize, "out of memory");
+        goto out;
+    }
+    if (path_of(path, dir, DB_NAME) != 0 ||
+        dsg_db_open_readonly(path, SCHEMA_VERSION, &db, err, errsize) != 0)
+        goto out;
+    if (export_records(&x, db, err, errsize) != 0 || export_anchors(&x, dir, err, errsize) != 0)
+        goto out;
+    rc = 0;
+out:
+    dsg_db_close(db);
+    free(x.line);
+    free(x.tmp);
+    free(x.hexbuf);
+    return rc;
+}

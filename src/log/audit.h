@@ -1,0 +1,150 @@
+/*
+ * The audit store (REQ-LOG-001..006, docs/audit.md): logd's append-only,
+ * chained record of events, and its offline verification.
+ *
+ * A directory (var/logd/, mode 0700) holds:
+ *   audit.db     the records (SQLite, src/db/db.h): source, seq, type,
+ *                recorded_at, the canonical encoding (src/log/audit_enc.h),
+ *                the hash-chain value and the MAC-chain value
+ *   chain.key    32 random bytes, the HMAC-SHA-256 key of the MAC chain (0600)
+ *   sign.key     the Ed25519 checkpoint signing key, PKCS#8 PEM (0600)
+ *   sign.pub     its public key, SubjectPublicKeyInfo PEM
+ *   anchor.log   signed checkpoints, one line each (src/log/anchor.h)
+ *
+ * Per source, record n carries
+ *   hash_n = SHA-256(hash_{n-1} || enc_n)                (public chain)
+ *   mac_n  = HMAC-SHA-256(chain.key, mac_{n-1} || enc_n)  (keyed chain)
+ * with hash_0 = mac_0 = 32 zero bytes; enc_n contains the source and n.
+ * A checkpoint signs (source, n, hash_n, time). The public key alone
+ * verifies every record up to the last checkpoint; the chain key also
+ * verifies the records after it.
+ *
+ * No function here edits or deletes a record (REQ-LOG-006).
+ */
+#ifndef DSG_AUDIT_H
+#define DSG_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Log types: the 別紙 numbers 1..23, and internal types from 100. */
+#define DSG_AUDIT_TYPE_PORTAL_ACCESS 16u   /* 別紙 #16 ポータルサイトアクセスログ */
+#define DSG_AUDIT_TYPE_CHECKPOINT 100u     /* export only: a signed checkpoint */
+#define DSG_AUDIT_TYPE_SYSTEM 101u         /* logd started / stopped */
+
+#define DSG_AUDIT_SOURCES_MAX 64u
+#define DSG_AUDIT_BREAKS_MAX 64u
+
+typedef struct dsg_audit dsg_audit;
+
+typedef struct dsg_audit_field {
+    const char *name;       /* NUL-terminated field key, e.g. "source_ip" */
+    const uint8_t *value;
+    size_t len;
+} dsg_audit_field;
+
+typedef struct dsg_audit_opts {
+    uint32_t busy_timeout_ms;     /* db.busy_timeout */
+    uint32_t checkpoint_records;  /* log.checkpoint_records: 0 = never by count */
+    uint32_t max_field_bytes;     /* log.max_field_bytes (256..8192) */
+} dsg_audit_opts;
+
+/* The options from the embedded configuration defaults. @relation(REQ-LOG-004) */
+void dsg_audit_opts_default(dsg_audit_opts *o);
+
+/* Opens the store in dir: creates the keys on first use (only while the
+ * database holds no record), refuses a key file that is not a regular file
+ * owned by this uid with mode 0600 or stricter, opens and migrates
+ * audit.db. 0, or -1 with a message. @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-006, REQ-LOG-041, REQ-RUN-020) */
+__attribute__((warn_unused_result))
+int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out, char *err,
+                   size_t errsize);
+
+/* Closes the store (NULL allowed); writes nothing. @relation(REQ-LOG-003) */
+void dsg_audit_close(dsg_audit *a);
+
+/* Appends a record of `type` from `source` with the given fields: checks
+ * them against the type's schema (an unknown, duplicate or missing
+ * required field is refused naming it), cuts a value over
+ * max_field_bytes and lists it in the field `truncated` as NAME:LENGTH,
+ * puts the fields in the schema's order, assigns the next sequence number
+ * of the source, encodes, chains and commits the record in one
+ * transaction; then, every checkpoint_records records of the source,
+ * writes a checkpoint. Returns 0 with *seq set once the record is durably
+ * committed; -1 with a message otherwise (nothing stored).
+ * @relation(REQ-LOG-001, REQ-LOG-003, REQ-LOG-013, REQ-LOG-031, REQ-LOG-041) */
+__attribute__((warn_unused_result))
+int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
+                     const dsg_audit_field *fields, size_t nfields, uint64_t *seq, char *err,
+                     size_t errsize);
+
+/* Writes a signed checkpoint to anchor.log for every source with records
+ * after its last checkpoint (logd at intervals and at shutdown). 0, or -1.
+ * @relation(REQ-LOG-004, REQ-LOG-041) */
+__attribute__((warn_unused_result))
+int dsg_audit_checkpoint(dsg_audit *a, char *err, size_t errsize);
+
+/* Records since the last checkpoint, over all sources. @relation(REQ-LOG-004) */
+uint64_t dsg_audit_unanchored(const dsg_audit *a);
+
+/* The public key (PEM) of the store in dir, from its signing key, into
+ * out (NUL-terminated). 0, or -1 with a message. @relation(REQ-LOG-004, REQ-LOG-041) */
+__attribute__((warn_unused_result))
+int dsg_audit_pubkey_pem(const char *dir, char *out, size_t cap, char *err, size_t errsize);
+
+/* ---- verification (REQ-LOG-005) ---------------------------------------- */
+
+typedef enum dsg_audit_break_kind {
+    DSG_AUDIT_EDITED = 0,
+    DSG_AUDIT_DELETED,
+    DSG_AUDIT_INSERTED,
+    DSG_AUDIT_REORDERED,
+    DSG_AUDIT_TRUNCATED,
+    DSG_AUDIT_BAD_SIGNATURE
+} dsg_audit_break_kind;
+
+typedef struct dsg_audit_break {
+    char source[65];
+    uint64_t seq;                 /* the first bad sequence number */
+    dsg_audit_break_kind kind;
+    uint64_t checkpoint;          /* TRUNCATED, BAD_SIGNATURE: the checkpoint's seq */
+    char detail[200];
+} dsg_audit_break;
+
+typedef struct dsg_audit_report {
+    uint32_t sources;
+    uint64_t records;
+    uint32_t checkpoints;
+    uint64_t unanchored;          /* records after the last checkpoint of their source */
+    int tail_checked;             /* the chain key verified those records */
+    uint32_t nbreaks;             /* may exceed DSG_AUDIT_BREAKS_MAX; the first ones are kept */
+    dsg_audit_break breaks[DSG_AUDIT_BREAKS_MAX];
+} dsg_audit_report;
+
+/* Verifies the copy in dir (audit.db and anchor.log, opened read-only)
+ * against the public key PEM pub[0..publen) and, when chain_key is not
+ * NULL, the 32-byte chain key. Returns 0 when it could read everything
+ * (then r->nbreaks says whether it is intact), -1 with a message
+ * otherwise. @relation(REQ-LOG-005, REQ-LOG-040) */
+__attribute__((warn_unused_result))
+int dsg_audit_verify(const char *dir, const char *pub, size_t publen, const uint8_t *chain_key,
+                     dsg_audit_report *r, char *err, size_t errsize);
+
+/* "edited", "deleted", ... @relation(REQ-LOG-005, REQ-LOG-040) */
+const char *dsg_audit_break_token(dsg_audit_break_kind k);
+
+/* ---- export (REQ-LOG-010) ---------------------------------------------- */
+
+typedef enum dsg_audit_format { DSG_AUDIT_JSONL = 0, DSG_AUDIT_RFC5424 = 1 } dsg_audit_format;
+
+/* Writes every record of the copy in dir, by source and sequence, each
+ * with its sequence number and chain values, then every checkpoint, to
+ * fd in the given format. 0, or -1 with a message. @relation(REQ-LOG-010, REQ-LOG-042) */
+__attribute__((warn_unused_result))
+int dsg_audit_export(const char *dir, dsg_audit_format fmt, int fd, char *err, size_t errsize);
+
+/* The name of a log type ("portal_access", "system", ...), or NULL.
+ * @relation(REQ-LOG-001) */
+const char *dsg_audit_type_name(uint32_t type);
+
+#endif

@@ -1,0 +1,97 @@
+/* The logd worker's audit store: see logd.h. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/config.h"
+#include "run/log.h"
+#include "run/logd.h"
+
+static dsg_audit *store;
+static uint64_t interval_ms;     /* log.checkpoint_interval */
+static uint64_t due;             /* dsgd_now_ms() of the next timed checkpoint; 0: none */
+
+static void record_system(const char *event, const char *detail)
+{
+    char err[512];
+    uint64_t seq = 0;
+    dsg_audit_field f[2] = {
+        { "event", (const uint8_t *)event, strlen(event) },
+        { "detail", (const uint8_t *)detail, detail != NULL ? strlen(detail) : 0 },
+    };
+    if (dsg_audit_append(store, "logd", DSG_AUDIT_TYPE_SYSTEM, f, detail != NULL ? 2 : 1, &seq,
+                         err, sizeof err) != 0)
+        dsgd_log("audit: cannot record '%s': %s", event, err);
+    else
+        dsgd_log("audit: recorded logd %s (seq %llu)", event, (unsigned long long)seq);
+}
+
+static void arm(void)
+{
+    if (due == 0 && dsg_audit_unanchored(store) > 0)
+        due = dsgd_now_ms() + interval_ms;
+}
+
+int dsgd_logd_start(const char *dir, char *err, size_t n)
+{
+    dsg_audit_opts o;
+    dsg_config *c = malloc(sizeof *c);
+    dsg_audit_opts_default(&o);
+    interval_ms = 60000;
+    if (c != NULL && dsg_config_defaults(c) == 0)
+        interval_ms = c->v[DSG_CFG_LOG_CHECKPOINT_INTERVAL].num;
+    free(c);
+    if (dsg_audit_open(dir, &o, &store, err, n) != 0)
+        return -1;
+    dsgd_log("audit: store open (checkpoint every %u records or %llu ms, fields cut at %u bytes)",
+             o.checkpoint_records, (unsigned long long)interval_ms, o.max_field_bytes);
+    record_system("started", NULL);
+    arm();
+    return 0;
+}
+
+int dsgd_logd_append(const char *source, uint32_t type, const dsg_audit_field *fields,
+                     size_t nfields, uint64_t *seq, char *err, size_t n)
+{
+    if (store == NULL) {
+        snprintf(err, n, "the audit store is not open");
+        return -1;
+    }
+    int rc = dsg_audit_append(store, source, type, fields, nfields, seq, err, n);
+    arm();
+    return rc;
+}
+
+int dsgd_logd_poll_timeout(void)
+{
+    if (store == NULL || due == 0)
+        return -1;
+    uint64_t now = dsgd_now_ms();
+    return now >= due ? 0 : (int)(due - now);
+}
+
+void dsgd_logd_tick(void)
+{
+    char err[512];
+    if (store == NULL || due == 0 || dsgd_now_ms() < due)
+        return;
+    due = 0;
+    if (dsg_audit_checkpoint(store, err, sizeof err) != 0)
+        dsgd_log("audit: checkpoint failed: %s", err);
+    arm();
+}
+
+void dsgd_logd_stop(void)
+{
+    char err[512];
+    if (store == NULL)
+        return;
+    record_system("stopped", NULL);
+    if (dsg_audit_checkpoint(store, err, sizeof err) != 0)
+        dsgd_log("audit: final checkpoint failed: %s", err);
+    else
+        dsgd_log("audit: final checkpoint written");
+    dsg_audit_close(store);
+    store = NULL;
+}

@@ -1,0 +1,36 @@
+/*
+ * The logd worker's audit store (docs/audit.md): opened once sandboxed,
+ * a "started" record at start, checkpoints every log.checkpoint_interval,
+ * a "stopped" record and a final checkpoint at SHUTDOWN. The C API other
+ * roles' records will come through (IPC routing to be added) is
+ * dsgd_logd_append.
+ */
+#ifndef DSGD_LOGD_H
+#define DSGD_LOGD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log/audit.h"
+
+/* Opens the store in dir ("/" when chrooted into var/logd) and records
+ * logd's start. 0, or -1 with a message. @relation(REQ-LOG-003, REQ-LOG-004, REQ-RUN-020) */
+int dsgd_logd_start(const char *dir, char *err, size_t n);
+
+/* Appends one record (see dsg_audit_append); 0 once durably committed.
+ * @relation(REQ-LOG-001) */
+int dsgd_logd_append(const char *source, uint32_t type, const dsg_audit_field *fields,
+                     size_t nfields, uint64_t *seq, char *err, size_t n);
+
+/* Milliseconds until the next timed checkpoint is due (-1: none pending).
+ * @relation(REQ-LOG-004) */
+int dsgd_logd_poll_timeout(void);
+
+/* Writes the timed checkpoint when it is due. @relation(REQ-LOG-004) */
+void dsgd_logd_tick(void);
+
+/* Records logd's stop, writes the final checkpoint and closes the store.
+ * @relation(REQ-LOG-004) */
+void dsgd_logd_stop(void);
+
+#endif
