@@ -439,6 +439,9 @@ struct dsg_audit {
     size_t nsources;
     source_head src[DSG_AUDIT_SOURCES_MAX];
     uint8_t *enc;        /* DSG_AENC_SIZE_MAX bytes */
+    int in_batch;        /* appends join one transaction (dsg_audit_batch_begin) */
+    size_t saved_n;      /* the heads before the batch, restored if it fails */
+    source_head saved[DSG_AUDIT_SOURCES_MAX];
 };
 
 void dsg_audit_opts_default(dsg_audit_opts *o)
@@ -784,20 +787,68 @@ int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
     if (sha256_2(s->hash, 32, a->enc, enclen, hash) != 0 ||
         hmac_2(a->chain_key, s->mac, 32, a->enc, enclen, mac) != 0)
         return fail(err, errsize, "hashing failed");
-    if (dsg_db_begin(a->db, err, errsize) != 0)
+    if (!a->in_batch && dsg_db_begin(a->db, err, errsize) != 0)
         return -1;
     if (insert_record(a, source, p.rec.seq, type, now, enclen, hash, mac, err, errsize) != 0) {
-        dsg_db_rollback(a->db);
+        if (!a->in_batch)
+            dsg_db_rollback(a->db);
         return -1;
     }
-    if (dsg_db_commit(a->db, err, errsize) != 0)
+    if (!a->in_batch && dsg_db_commit(a->db, err, errsize) != 0)
         return -1;
     s->seq = p.rec.seq;
     memcpy(s->hash, hash, 32);
     memcpy(s->mac, mac, 32);
     *seq = s->seq;
-    if (a->opts.checkpoint_records > 0 && s->seq - s->anchored >= a->opts.checkpoint_records)
+    /* a checkpoint signs committed records only: in a batch, at its commit */
+    if (!a->in_batch && a->opts.checkpoint_records > 0 &&
+        s->seq - s->anchored >= a->opts.checkpoint_records)
         return checkpoint_source(a, s, err, errsize);
+    return 0;
+}
+
+int dsg_audit_batch_begin(dsg_audit *a, char *err, size_t errsize)
+{
+    if (a->in_batch)
+        return fail(err, errsize, "a batch is already open");
+    if (dsg_db_begin(a->db, err, errsize) != 0)
+        return -1;
+    a->saved_n = a->nsources;
+    memcpy(a->saved, a->src, a->nsources * sizeof a->src[0]);
+    a->in_batch = 1;
+    return 0;
+}
+
+/* The heads as they were before the batch: its records are not stored. */
+static void batch_undo(dsg_audit *a)
+{
+    dsg_db_rollback(a->db);
+    a->nsources = a->saved_n;
+    memcpy(a->src, a->saved, a->saved_n * sizeof a->src[0]);
+    a->in_batch = 0;
+}
+
+void dsg_audit_batch_abort(dsg_audit *a)
+{
+    if (a->in_batch)
+        batch_undo(a);
+}
+
+int dsg_audit_batch_commit(dsg_audit *a, char *err, size_t errsize)
+{
+    if (!a->in_batch)
+        return fail(err, errsize, "no batch is open");
+    if (dsg_db_commit(a->db, err, errsize) != 0) {
+        batch_undo(a);
+        return -1;
+    }
+    a->in_batch = 0;
+    for (size_t i = 0; i < a->nsources; i++) {
+        source_head *s = &a->src[i];
+        if (a->opts.checkpoint_records > 0 && s->seq - s->anchored >= a->opts.checkpoint_records &&
+            checkpoint_source(a, s, err, errsize) != 0)
+            return -1;
+    }
     return 0;
 }
 

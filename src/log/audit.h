@@ -33,6 +33,7 @@
 #define DSG_AUDIT_TYPE_SYSTEM 101u         /* logd started / stopped */
 
 #define DSG_AUDIT_SOURCES_MAX 64u
+#define DSG_AUDIT_NAME_MAX 64u       /* bytes of a field name */
 #define DSG_AUDIT_BREAKS_MAX 64u
 
 typedef struct dsg_audit dsg_audit;
@@ -77,6 +78,23 @@ __attribute__((warn_unused_result))
 int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
                      const dsg_audit_field *fields, size_t nfields, uint64_t *seq, char *err,
                      size_t errsize);
+
+/* A batch: the appends until dsg_audit_batch_commit are one transaction
+ * (one fsync), and are all stored or none. A record refused for its content
+ * leaves the batch open; a failed insert or commit is to be followed by
+ * dsg_audit_batch_abort (commit does it itself). Checkpoints due by count
+ * are written after the commit. 0, or -1 with a message.
+ * @relation(REQ-LOG-043, REQ-LOG-003) */
+__attribute__((warn_unused_result))
+int dsg_audit_batch_begin(dsg_audit *a, char *err, size_t errsize);
+
+/* @relation(REQ-LOG-043, REQ-LOG-003) */
+__attribute__((warn_unused_result))
+int dsg_audit_batch_commit(dsg_audit *a, char *err, size_t errsize);
+
+/* Drops the batch's records: the store is as it was before it began.
+ * @relation(REQ-LOG-043) */
+void dsg_audit_batch_abort(dsg_audit *a);
 
 /* Writes a signed checkpoint to anchor.log for every source with records
  * after its last checkpoint (logd at intervals and at shutdown). 0, or -1.

@@ -223,6 +223,36 @@ static void route(const uint8_t *path, size_t len, uint32_t method, reply *r)
     }
 }
 
+static int name_is(const uint8_t *in, dsg_http_slice name, const char *want)
+{
+    size_t n = strlen(want);
+    if (name.len != n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = in[name.off + i];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (uint8_t)want[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* What the access log takes from a parsed head. */
+static void note_request(const uint8_t *in, const dsg_http_request *q, dsgd_http_answer *a)
+{
+    a->parsed = 1;
+    a->method_off = q->method.off;
+    a->method_len = q->method.len;
+    a->target_off = q->target.off;
+    a->target_len = q->target.len;
+    a->agent_off = a->agent_len = 0;
+    for (uint32_t i = 0; i < q->field_count; i++)
+        if (name_is(in, q->fields[i].name, "user-agent")) {
+            a->agent_off = q->fields[i].value.off;
+            a->agent_len = q->fields[i].value.len;
+            break;
+        }
+}
+
 static uint32_t slice_end(dsg_http_slice s)
 {
     return s.off + s.len;
@@ -256,6 +286,7 @@ int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, 
     dsg_http_status st;
     dsg_http_path_status ps;
 
+    a->parsed = 0;
     st = dsg_http_parse_head(in, len, &lim, &q, &eaten);
     if (st == DSG_HTTP_NEED_MORE)
         return 0;
@@ -267,6 +298,7 @@ int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, 
         return 1;
     }
     a->consumed = eaten;
+    note_request(in, &q, a);
     r.close = !q.keep_alive || has_body(&q);
     r.http10 = q.version_minor == 0;
     if (request_line_too_long(cfg, &q)) {
@@ -291,5 +323,6 @@ void dsgd_http_timeout(const dsgd_http_config *cfg, time_t now, uint8_t *out, si
     set_error(&r, 408, "request-timeout", "the request head did not arrive in time");
     r.close = 1;
     a->consumed = 0;
+    a->parsed = 0;
     finish(cfg, &r, now, out, cap, a);
 }

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/http_req.h"
+
 #define DSGD_HTTP_HEAD_MAX 65536u  /* ceiling of portal.max_header_bytes: a connection's buffer */
 #define DSGD_HTTP_OUT_MAX 4096u    /* the largest answer the portal writes itself */
 
@@ -29,6 +31,11 @@ typedef struct dsgd_http_config {
 
 typedef struct dsgd_http_answer {
     size_t consumed;     /* input bytes the answered request took */
+    /* for the access log: slices of the input, when the head was parsed */
+    int parsed;
+    uint32_t method_off, method_len;
+    uint32_t target_off, target_len;
+    uint32_t agent_off, agent_len;   /* User-Agent; length 0 when there is none */
     size_t len;          /* bytes of the answer in out */
     int close;           /* 1: close the connection once the answer is sent */
     int status;          /* its HTTP status code */

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "conf/config.h"
+#include "log/audit_wire.h"
+#include "run/audit_out.h"
+#include "run/bus.h"
 #include "run/log.h"
 #include "run/logd.h"
 
@@ -61,6 +64,61 @@ int dsgd_logd_append(const char *source, uint32_t type, const dsg_audit_field *f
     int rc = dsg_audit_append(store, source, type, fields, nfields, seq, err, n);
     arm();
     return rc;
+}
+
+/* One record from a role: its items after the (empty) source and time are
+ * name/value pairs; names become C strings for the store. */
+static void append_wire(const char *source, const dsg_aenc_record *r)
+{
+    static char names[DSG_AENC_FIELDS_MAX][DSG_AUDIT_NAME_MAX + 1];
+    dsg_audit_field f[DSG_AENC_FIELDS_MAX];
+    size_t n = 0;
+    char err[512];
+    uint64_t seq;
+
+    for (uint32_t k = 2; k + 1 < r->nitems && n < DSG_AENC_FIELDS_MAX; k += 2, n++) {
+        if (r->item[k].len > DSG_AUDIT_NAME_MAX ||
+            memchr(r->item[k].p, '\0', r->item[k].len) != NULL) {
+            dsgd_log("audit: a record from %s with a bad field name: skipped", source);
+            return;
+        }
+        memcpy(names[n], r->item[k].p, r->item[k].len);
+        names[n][r->item[k].len] = '\0';
+        f[n].name = names[n];
+        f[n].value = r->item[k + 1].p;
+        f[n].len = r->item[k + 1].len;
+    }
+    if (dsg_audit_append(store, source, r->type, f, n, &seq, err, sizeof err) != 0)
+        dsgd_log("audit: a record from %s refused: %s", source, err);
+}
+
+int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    static dsg_aenc_record r;
+    char source[DSGD_AUDIT_PREFIX_MAX], err[512];
+    size_t off, namelen;
+    int got;
+
+    if (m->kind != DSGD_MSG_AUDIT || m->len < 1 || (namelen = m->body[0]) == 0 ||
+        namelen >= sizeof source || m->len < 1 + namelen)
+        return -1;
+    memcpy(source, m->body + 1, namelen);
+    source[namelen] = '\0';
+    off = 1 + namelen;
+    if (store == NULL || dsg_audit_batch_begin(store, err, sizeof err) != 0) {
+        dsgd_log("audit: records from %s lost: %s", source,
+                 store == NULL ? "the store is not open" : err);
+        return dsgd_bus_done(chan, 1);
+    }
+    while ((got = dsg_audit_wire_next(m->body, m->len, &off, &r)) == 1)
+        append_wire(source, &r);
+    if (got < 0)
+        dsgd_log("audit: malformed records from %s at byte %zu: the rest of the message skipped",
+                 source, off);
+    if (dsg_audit_batch_commit(store, err, sizeof err) != 0)
+        dsgd_log("audit: records from %s lost: %s", source, err);
+    arm();
+    return dsgd_bus_done(chan, 1);
 }
 
 int dsgd_logd_poll_timeout(void)

@@ -3,7 +3,8 @@
  * a "started" record at start, checkpoints every log.checkpoint_interval,
  * a "stopped" record and a final checkpoint at SHUTDOWN. The C API other
  * roles' records will come through (IPC routing to be added) is
- * dsgd_logd_append.
+ * dsgd_logd_append; records from the other roles arrive as bus messages
+ * (dsgd_logd_message).
  */
 #ifndef DSGD_LOGD_H
 #define DSGD_LOGD_H
@@ -21,6 +22,18 @@ int dsgd_logd_start(const char *dir, char *err, size_t n);
  * @relation(REQ-LOG-001) */
 int dsgd_logd_append(const char *source, uint32_t type, const dsg_audit_field *fields,
                      size_t nfields, uint64_t *seq, char *err, size_t n);
+
+struct dsgd_msg;
+struct dsgd_chan;
+
+/* A bus message from the master: DSGD_MSG_AUDIT, whose body is the sending
+ * role's name (one length byte, then the name) and its records
+ * (src/log/audit_wire.h). The records are appended in one transaction, as
+ * coming from that role; a record the store refuses (unknown type or
+ * field, missing field) is logged and skipped; then the message's credit
+ * goes back to the master. 0, or -1 for a message logd does not take (the
+ * channel is then closed). @relation(REQ-LOG-043) */
+int dsgd_logd_message(const struct dsgd_msg *m, struct dsgd_chan *chan);
 
 /* Milliseconds until the next timed checkpoint is due (-1: none pending).
  * @relation(REQ-LOG-004) */

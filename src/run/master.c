@@ -62,6 +62,7 @@ typedef struct worker {
     uint32_t ping_id;
     int reaping;                /* exited: its pid must not be signalled */
     int reload_restart;         /* stopped to apply a reload: start again at once */
+    int shutdown_sent;          /* SHUTDOWN sent to this run */
 } worker;
 
 static worker workers[DSGD_ROLE_COUNT];
@@ -80,6 +81,8 @@ static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static uint64_t started_ms;     /* the master's start, for dsgctl status */
 static dsgd_reload_fn reload_settings;
 static dsgd_settings first;     /* the settings as first loaded, before paths were resolved */
+
+static void stop_logd_when_alone(void);
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
@@ -449,6 +452,7 @@ static void start_worker(worker *w)
     w->loglen = 0;
     w->pid = pid;
     w->ready = 0;
+    w->shutdown_sent = 0;
     w->started_ms = dsgd_now_ms();
     w->ping_sent = 0;
     w->next_ping = w->started_ms + cfg->ping_interval_ms;
@@ -581,16 +585,129 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     return dsgd_bus_done(&w->chan, 1);
 }
 
+/* ---- audit records: roles -> master -> logd (REQ-LOG-001) ---------------- */
+
+/* A role's message on its way to logd, with the role's name in front. */
+typedef struct relay_msg {
+    struct relay_msg *next;
+    unsigned from;              /* index in workers[] */
+    unsigned from_start;        /* its starts when sent: credit goes to that run only */
+    size_t len;
+    uint8_t body[];
+} relay_msg;
+
+static relay_msg *relay_head, *relay_tail;   /* waiting for room towards logd */
+static struct { unsigned from, start; } relay_sent[DSGD_BUS_WINDOW];   /* not yet committed */
+static unsigned relay_first, relay_n;
+
+static worker *role_worker(const char *name)
+{
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (strcmp(workers[i].role->name, name) == 0)
+            return &workers[i];
+    return NULL;
+}
+
+/* The sender's window gets one message back, if it is the same run. */
+static void relay_give_back(unsigned from, unsigned start)
+{
+    worker *w = &workers[from];
+    if (w->starts == start && w->pid > 0 && w->ready && w->chan.fd >= 0 &&
+        dsgd_bus_done(&w->chan, 1) != 0)
+        drop_worker(w, "cannot give back bus credit");
+}
+
+static void relay_flush(void)
+{
+    worker *l = role_worker("logd");
+    while (relay_head != NULL && l != NULL && l->pid > 0 && l->ready && l->chan.fd >= 0 &&
+           dsgd_bus_room(&l->chan) > 0 && relay_n < DSGD_BUS_WINDOW) {
+        relay_msg *m = relay_head;
+        if (dsgd_bus_send(&l->chan, DSGD_MSG_AUDIT, m->body, m->len) != 0) {
+            drop_worker(l, "cannot pass audit records on");
+            return;
+        }
+        relay_sent[(relay_first + relay_n++) % DSGD_BUS_WINDOW].from = m->from;
+        relay_sent[(relay_first + relay_n - 1) % DSGD_BUS_WINDOW].start = m->from_start;
+        relay_head = m->next;
+        if (relay_head == NULL)
+            relay_tail = NULL;
+        free(m);
+    }
+}
+
+/* logd has committed n messages: their senders get the room back. */
+static void relay_committed(uint32_t n)
+{
+    for (; n > 0 && relay_n > 0; n--, relay_n--) {
+        relay_give_back(relay_sent[relay_first].from, relay_sent[relay_first].start);
+        relay_first = (relay_first + 1) % DSGD_BUS_WINDOW;
+    }
+    relay_flush();
+    stop_logd_when_alone();
+}
+
+/* logd went away with messages it had not confirmed: they may or may not
+ * be stored (logd's next verify tells), and their senders get the room
+ * back so that they do not stall. */
+static void relay_logd_gone(void)
+{
+    if (relay_n > 0)
+        dsgd_log("audit: logd stopped with %u messages of records not confirmed", relay_n);
+    while (relay_n > 0) {
+        relay_give_back(relay_sent[relay_first].from, relay_sent[relay_first].start);
+        relay_first = (relay_first + 1) % DSGD_BUS_WINDOW;
+        relay_n--;
+    }
+}
+
+static int relay_audit(worker *w, const dsgd_msg *m)
+{
+    size_t name = strlen(w->role->name);
+    relay_msg *r;
+    if (m->len > DSGD_BUS_BODY_MAX - 1 - name)
+        return -1;
+    r = malloc(sizeof *r + 1 + name + m->len);
+    if (r == NULL) {
+        dsgd_log("audit: out of memory: records from %s dropped", w->role->name);
+        relay_give_back((unsigned)(w - workers), w->starts);
+        return 0;
+    }
+    r->next = NULL;
+    r->from = (unsigned)(w - workers);
+    r->from_start = w->starts;
+    r->len = 1 + name + m->len;
+    r->body[0] = (uint8_t)name;
+    memcpy(r->body + 1, w->role->name, name);
+    memcpy(r->body + 1 + name, m->body, m->len);
+    if (relay_tail != NULL)
+        relay_tail->next = r;
+    else
+        relay_head = r;
+    relay_tail = r;
+    relay_flush();
+    return 0;
+}
+
 /* A frame of a worker's bus stream: each message is handled by what the
  * sending role may ask for; anything else is a protocol error. */
 static void on_bus(worker *w, const dsg_ipc_frame *f)
 {
     dsgd_msg m;
+    int is_logd = strcmp(w->role->name, "logd") == 0;
     int r = dsgd_bus_receive(&w->chan, f, &m);
-    if (r == 0)
+    if (r == 0) {
+        if (is_logd && f->type == DSG_IPC_CREDIT)
+            relay_committed(dsg_ipc_get_u32(f->payload));
         return;
+    }
     if (r < 0) {
         drop_worker(w, "an unexpected stream frame");
+        return;
+    }
+    if (m.kind == DSGD_MSG_AUDIT && !is_logd) {
+        if (relay_audit(w, &m) != 0)
+            drop_worker(w, "an audit message too long to pass on");
         return;
     }
     if (m.kind == DSGD_MSG_CTL_REQUEST && strcmp(w->role->name, "ctl") == 0) {
@@ -631,6 +748,7 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
         }
         w->ready = 1;
         dsgd_log("%s[%d] ready (HELLO version %u)", w->role->name, (int)w->pid, version);
+        relay_flush();   /* a new logd takes what waited for it */
         return;
     }
     case DSG_IPC_PONG:
@@ -743,8 +861,12 @@ static void reaped(worker *w, int status)
     w->pid = 0;
     w->ready = 0;
     w->reaping = 0;
-    if (stopping)
+    if (strcmp(w->role->name, "logd") == 0)
+        relay_logd_gone();
+    if (stopping) {
+        stop_logd_when_alone();
         return;
+    }
     if (w->reload_restart) {
         w->reload_restart = 0;
         w->restart_at = now;
@@ -770,24 +892,45 @@ static void reap(void)
     }
 }
 
-static void begin_stop(int sig)
+static void shutdown_worker(worker *w)
 {
     dsg_ipc_status st;
+    if (w->pid == 0 || w->shutdown_sent)
+        return;
+    w->shutdown_sent = 1;
+    if (w->chan.fd < 0 ||
+        dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME)
+        kill(w->pid, SIGTERM);
+}
+
+/* logd stops last, once every other role has stopped and every record
+ * they sent is committed, so that its final checkpoint covers them. */
+static void stop_logd_when_alone(void)
+{
+    worker *l = role_worker("logd");
+    if (!stopping || l == NULL || relay_head != NULL || relay_n > 0)
+        return;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (&workers[i] != l && workers[i].pid != 0)
+            return;
+    shutdown_worker(l);
+}
+
+static void begin_stop(int sig)
+{
     if (stopping)
         return;
     stopping = 1;
     stop_deadline = dsgd_now_ms() + cfg->shutdown_timeout_ms;
-    dsgd_log("SIG%s received: stopping every worker (timeout %u ms)", sigabbrev_np(sig),
-             cfg->shutdown_timeout_ms);
+    dsgd_log("SIG%s received: stopping every worker, logd last (timeout %u ms)",
+             sigabbrev_np(sig), cfg->shutdown_timeout_ms);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         worker *w = &workers[i];
         w->restart_at = 0;
-        if (w->pid == 0)
-            continue;
-        if (w->chan.fd < 0 ||
-            dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME)
-            kill(w->pid, SIGTERM);
+        if (strcmp(w->role->name, "logd") != 0)
+            shutdown_worker(w);
     }
+    stop_logd_when_alone();
 }
 
 /* Settings that only a restart of dsgd applies: where state, pidfile and

@@ -18,6 +18,9 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include "log/audit.h"
+#include "log/timefmt.h"
+#include "run/audit_out.h"
 #include "run/log.h"
 #include "run/portal_tls.h"
 
@@ -173,6 +176,26 @@ static short want(dsgd_tls_conn *c, int r)
     }
 }
 
+/* 別紙 #16 ポータルサイトアクセスログ for one answer (REQ-LOG-031): when,
+ * from where, what, how, with which client, and the status. A head that
+ * could not be parsed has "-" for its URL and method. */
+static void log_access(const dsgd_tls_conn *c, const dsgd_http_answer *a)
+{
+    char when[32], status[8];
+    static const uint8_t dash[] = "-";
+    size_t when_len = dsg_time_now_rfc3339_ms(when, sizeof when);
+    int status_len = snprintf(status, sizeof status, "%d", a->status);
+    dsg_audit_field f[6] = {
+        { "access_time", (const uint8_t *)when, when_len },
+        { "source_ip", (const uint8_t *)c->addr, strlen(c->addr) },
+        { "url", a->parsed ? c->in + a->target_off : dash, a->parsed ? a->target_len : 1 },
+        { "method", a->parsed ? c->in + a->method_off : dash, a->parsed ? a->method_len : 1 },
+        { "user_agent", a->parsed ? c->in + a->agent_off : dash, a->parsed ? a->agent_len : 0 },
+        { "status", (const uint8_t *)status, status_len > 0 ? (size_t)status_len : 0 },
+    };
+    (void)dsgd_audit_out_add(DSG_AUDIT_TYPE_PORTAL_ACCESS, f, 6);
+}
+
 /* The answer to the first request in c->in, if its head is complete: the
  * request's bytes are dropped and the connection moves to the write phase. */
 static int answer_buffered(dsgd_tls_server *s, dsgd_tls_conn *c)
@@ -183,6 +206,7 @@ static int answer_buffered(dsgd_tls_server *s, dsgd_tls_conn *c)
         return 0;
     if (a.error != NULL)
         dsgd_log("%s: %d %s", c->peer, a.status, a.error);
+    log_access(c, &a);
     memmove(c->in, c->in + a.consumed, c->in_len - a.consumed);
     c->in_len -= a.consumed;
     c->out_len = a.len;
@@ -309,6 +333,7 @@ static void expire(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
     }
     dsgd_log("%s: request head timeout (%u ms): answering 408", c->peer, s->t.head_ms);
     dsgd_http_timeout(&s->http, time(NULL), c->out, sizeof c->out, &a);
+    log_access(c, &a);
     c->in_len = 0;
     c->out_len = a.len;
     c->out_off = 0;
@@ -337,10 +362,13 @@ static void accept_some(dsgd_tls_server *s, uint64_t now)
             return;
         }
         s->accepted++;
-        if (sa.sin_family == AF_INET && inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr))
+        if (sa.sin_family == AF_INET && inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr)) {
             snprintf(c->peer, sizeof c->peer, "%s:%u", addr, (unsigned)ntohs(sa.sin_port));
-        else
+            snprintf(c->addr, sizeof c->addr, "%s", addr);
+        } else {
             snprintf(c->peer, sizeof c->peer, "a client");
+            snprintf(c->addr, sizeof c->addr, "unknown");
+        }
         c->ssl = SSL_new(s->ctx);
         if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
             dsgd_log("%s: SSL_new failed: closing", c->peer);

@@ -37,6 +37,7 @@ typedef struct dsgd_tls_conn {
     uint64_t deadline;           /* monotonic ms */
     short events;                /* POLLIN or POLLOUT: what OpenSSL waits for */
     char peer[48];               /* "address:port", for the log */
+    char addr[48];               /* the address alone, for the access log */
     size_t in_len;               /* received, not yet answered */
     size_t out_len, out_off;
     uint8_t out[DSGD_HTTP_OUT_MAX];

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/audit_out.h"
 #include "run/bus.h"
 #include "run/channel.h"
 #include "run/ctl.h"
@@ -41,7 +42,8 @@ static int on_bus(const dsg_ipc_frame *f, int ctl)
 {
     dsgd_msg m;
     int r = dsgd_bus_receive(&chan, f, &m);
-    if (r == 0 || (r == 1 && ctl && dsgd_ctl_message(&m, &chan) == 0))
+    if (r == 0 || (r == 1 && ctl && dsgd_ctl_message(&m, &chan) == 0) ||
+        (r == 1 && is_logd && dsgd_logd_message(&m, &chan) == 0))
         return -1;
     if (r == 1)
         dsgd_log("unexpected message kind %u from the master: closing the channel",
@@ -67,6 +69,7 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
         *ready = 1;
         if (dsgd_bus_open(&chan) != 0)
             return DSGD_EXIT_PROTOCOL;
+        dsgd_audit_out_start(&chan);
         return -1;
     case DSG_IPC_PING:
         if (ignore_ping)
@@ -84,6 +87,7 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
             dsgd_log("test hook no-shutdown: SHUTDOWN ignored");
             return -1;
         }
+        dsgd_audit_out_flush();   /* records still queued go with the last words */
         dsgd_log("SHUTDOWN received: exiting");
         if (is_logd)
             dsgd_logd_stop();
@@ -114,6 +118,7 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
         int rd = 1, timeout = -1;
         size_t n = 0;
 
+        dsgd_audit_out_flush();   /* what the last round recorded, or waited for credit */
         pf[0].fd = 3;
         pf[0].events = POLLIN;
         pf[0].revents = 0;
