@@ -84,7 +84,7 @@ echo "install-layout: every file installed with its mode"
 unit=$dest$prefix/lib/systemd/system/dsgd.service
 args="-f /etc/dsg/dsgd.conf -s /var/lib/dsg -p /run/dsg/dsgd.pid"
 # shellcheck disable=SC2016 # $MAINPID is the unit's, not ours
-for want in "Type=simple" "ExecStartPre=$prefix/sbin/dsgd -n $args" \
+for want in "Type=simple" \
     "ExecStart=$prefix/sbin/dsgd -d $args" 'ExecReload=/bin/kill -HUP $MAINPID' \
     KillMode=mixed Restart=on-failure StateDirectory=dsg StateDirectoryMode=0700 \
     RuntimeDirectory=dsg UMask=0077 \
@@ -106,7 +106,7 @@ awk '
     key = $0; sub(/=.*/, "", key)
     if (section == "[Unit]" && key ~ /^(Description|Documentation|Wants|After)$/) next
     if (section == "[Install]" && key == "WantedBy") next
-    if (section == "[Service]" && key ~ /^(Type|ExecStartPre|ExecStart|ExecReload|KillMode|TimeoutStopSec|Restart|RestartSec|StateDirectory|StateDirectoryMode|RuntimeDirectory|RuntimeDirectoryMode|UMask|CapabilityBoundingSet|NoNewPrivileges|ProtectSystem|ProtectHome|PrivateTmp|PrivateDevices|ProtectKernelTunables|ProtectKernelModules|ProtectKernelLogs|ProtectControlGroups|ProtectClock|ProtectHostname|RestrictAddressFamilies|RestrictNamespaces|LockPersonality|MemoryDenyWriteExecute|RestrictRealtime|RestrictSUIDSGID|SystemCallArchitectures)$/) next
+    if (section == "[Service]" && key ~ /^(Type|ExecStart|ExecReload|KillMode|TimeoutStopSec|Restart|RestartSec|StateDirectory|StateDirectoryMode|RuntimeDirectory|RuntimeDirectoryMode|UMask|CapabilityBoundingSet|NoNewPrivileges|ProtectSystem|ProtectHome|PrivateTmp|PrivateDevices|ProtectKernelTunables|ProtectKernelModules|ProtectKernelLogs|ProtectControlGroups|ProtectClock|ProtectHostname|RestrictAddressFamilies|RestrictNamespaces|LockPersonality|MemoryDenyWriteExecute|RestrictRealtime|RestrictSUIDSGID|SystemCallArchitectures)$/) next
     printf "install-layout: dsgd.service: unexpected %s in %s\n", key, section > "/dev/stderr"
     bad = 1
 }
