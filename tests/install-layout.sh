@@ -74,8 +74,12 @@ if [ "$got" != "$expected" ]; then
 fi
 [ "$(readlink "$dest$prefix/lib/libdsg.so")" = libdsg.so.0 ] || fail "libdsg.so link"
 [ "$(stat -c %a "$dest/etc/dsg")" = 755 ] || fail "/etc/dsg is not 0755"
-cmp -s "$dest/etc/dsg/dsgd.conf" "$dest/etc/dsg/dsgd.conf.example" ||
-    fail "the installed dsgd.conf is not the example"
+# dsgd.conf: the example, but the control socket in /run/dsg
+diff "$dest/etc/dsg/dsgd.conf.example" "$dest/etc/dsg/dsgd.conf" >"$work/conf.diff" || :
+if [ "$(grep -c '^[<>]' "$work/conf.diff")" -ne 2 ] ||
+    ! grep -qx '> ctl.socket = "/run/dsg/dsgctl.sock"' "$work/conf.diff"; then
+    fail "the installed dsgd.conf is not the example with ctl.socket set: $(cat "$work/conf.diff")"
+fi
 ! grep -l '@[A-Z]*@' "$dest$prefix/share/man/man5/dsgd.conf.5" "$dest$prefix/share/man/man8/"* \
     "$dest$prefix/lib/systemd/system/dsgd.service" || fail "a @VARIABLE@ was not replaced"
 echo "install-layout: every file installed with its mode"
@@ -156,6 +160,8 @@ nkeys=$(awk '/^\.SH/ { in_keys = $2 == "KEYS" } in_keys && /^\.B [a-z]/' "$page"
 [ "$nkeys" -eq "$(wc -l <"$work/keys")" ] ||
     fail "dsgd.conf.5 lists keys docs/config.md does not"
 "$dest$prefix/sbin/dsgd" -n -f "$example" >/dev/null || fail "dsgd -n refuses the example"
+"$dest$prefix/sbin/dsgd" -n -f "$dest/etc/dsg/dsgd.conf" >/dev/null ||
+    fail "dsgd -n refuses the installed dsgd.conf"
 sed 's/^#\([a-z]\)/\1/' "$example" >"$work/every-key.conf"
 [ "$(grep -c '^[a-z]' "$work/every-key.conf")" -eq "$(wc -l <"$work/keys")" ] ||
     fail "the example does not set every key once uncommented"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_unit_privileges: the release dsgd started as root as the systemd unit starts it — no_new_privs set and the capability bounding set reduced to the unit's CapabilityBoundingSet (read from dist/dsgd.service.in), -s and -p as in its ExecStart — creates its directories, drops its workers to dsg, sandboxes them (chroot, Landlock, seccomp) and serves GET /api/v1/health, a second start reuses the directories it made, SIGTERM stops it with status 0 and removes the pidfile, and a worker that ignores SHUTDOWN is still SIGKILLed (CAP_KILL); without one of CAP_FOWNER, CAP_DAC_READ_SEARCH or CAP_SYS_CHROOT it does not get that far, so none of them is superfluous.
+# dsgd_unit_privileges: the release dsgd started as root as the systemd unit starts it — no_new_privs set and the capability bounding set reduced to the unit's CapabilityBoundingSet (read from dist/dsgd.service.in), -s and -p as in its ExecStart — creates its directories, drops its workers to dsg, sandboxes them (chroot, Landlock, seccomp), serves GET /api/v1/health and answers dsgctl status on its control socket, a second start reuses the directories it made, SIGTERM stops it with status 0 and removes the pidfile, and a worker that ignores SHUTDOWN is still SIGKILLed (CAP_KILL); without one of CAP_FOWNER, CAP_DAC_READ_SEARCH or CAP_SYS_CHROOT it does not get that far, so none of them is superfluous.
 # @relation(REQ-RUN-024)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -38,9 +38,11 @@ serves_then_stops() {
     wait_log 'master: portal\[[0-9]+\] ready'
     wait_log 'master: logd\[[0-9]+\] ready'
     grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$dsgd_pid/status" || fail "the master has no no_new_privs"
-    [ "$(grep -c 'sandbox complete: seccomp filter loaded' "$t/log")" -ge 2 ] ||
+    [ "$(grep -c 'sandbox complete: seccomp filter loaded' "$t/log")" -ge 3 ] ||
         fail "the workers are not sandboxed: $(cat "$t/log")"
     wait_until 10 health
+    "$DSGCTL" status --socket "$t/var/run/dsgctl.sock" >"$t/status" 2>&1 ||
+        fail "dsgctl status: $(cat "$t/status")"
     ! log_has 'failed|killed by seccomp' || fail "a step failed: $(cat "$t/log")"
     dsgd_stop
     [ "$got" -eq 0 ] || fail "exit $got after SIGTERM, want 0"
