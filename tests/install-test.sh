@@ -4,6 +4,9 @@
 # and dynamically, then runs both. Then uninstalls, and does the round trip
 # again into an include directory shared with another package: uninstall
 # must leave the other package's headers and remove everything of dsg.
+# Last, tests/install-layout.sh checks the deployable gateway: dsgd, the man
+# pages, the systemd unit, sysusers.d, tmpfiles.d, the example configuration
+# and the creation of the dsg user (REQ-RUN-024).
 # MAKE and CC name the make and the compiler (the GNUmakefile passes its own).
 set -eu
 make=${MAKE:-make}
@@ -12,7 +15,7 @@ trap 'rm -rf "$stage"' EXIT
 prefix=/opt/dsg
 "$make" --no-print-directory install DESTDIR="$stage" PREFIX="$prefix" > "$stage/install.log"
 for f in lib/libdsg.a lib/libdsg.so include/dsg/share/name_policy.h \
-         include/dsg/acsl/name_policy.acsl.h lib/pkgconfig/dsg.pc bin/dsgctl; do
+         include/dsg/acsl/name_policy.acsl.h lib/pkgconfig/dsg.pc bin/dsgctl sbin/dsgd; do
     [ -e "$stage$prefix/$f" ] || { echo "install-test: missing $prefix/$f" >&2; exit 1; }
 done
 cat > "$stage/use.c" <<'PROG'
@@ -49,6 +52,7 @@ files_under() {
 "$make" --no-print-directory uninstall DESTDIR="$stage" PREFIX="$prefix" > "$stage/uninstall.log"
 left=$(files_under "$stage$prefix")
 [ -z "$left" ] || { printf 'install-test: uninstall left:\n%s\n' "$left" >&2; exit 1; }
+[ ! -e "$stage/etc/dsg" ] || { echo "install-test: uninstall left /etc/dsg" >&2; exit 1; }
 [ ! -e "$stage$prefix/include/dsg" ] ||
     { echo "install-test: uninstall left $prefix/include/dsg" >&2; exit 1; }
 
@@ -74,3 +78,5 @@ fi
 [ ! -e "$shared$prefix/include/acsl" ] ||
     { echo "install-test: uninstall left the empty $prefix/include/acsl" >&2; exit 1; }
 echo "install-test: uninstall removes dsg's files only, also from a shared include directory"
+
+MAKE=$make sh "$(dirname "$0")/install-layout.sh"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_missing_user: dsgd started as root whose worker user does not exist exits 1 with a message naming the user and how to create it, starts no worker, creates no user and leaves no pidfile.
-# @relation(REQ-RUN-036)
+# @relation(REQ-RUN-036, REQ-RUN-024)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
