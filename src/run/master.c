@@ -511,13 +511,22 @@ static int read_log(worker *w)
 
 /* Closes the channel after a bad frame (REQ-RUN-007): the worker is killed
  * and restarted once reaped. */
+/* A signal that cannot be delivered (no CAP_KILL towards the dsg user)
+ * would leave a worker running and the master waiting: say so. */
+static void signal_worker(const worker *w, int sig)
+{
+    if (kill(w->pid, sig) != 0)
+        dsgd_log("%s[%d]: cannot send SIG%s: %s", w->role->name, (int)w->pid,
+                 sigabbrev_np(sig), strerror(errno));
+}
+
 static void drop_worker(worker *w, const char *why)
 {
     dsgd_log("%s[%d]: %s: closing its channel and restarting it", w->role->name,
              (int)w->pid, why);
     dsgd_chan_close(&w->chan);
     if (w->pid > 0 && !w->reaping)
-        kill(w->pid, SIGKILL);
+        signal_worker(w, SIGKILL);
 }
 
 /* ---- dsgctl status, for the ctl worker ---------------------------------- */
@@ -809,7 +818,7 @@ static void read_chan(worker *w)
              * way it is reaped (and, unless stopping, restarted) */
             dsgd_chan_close(&w->chan);
             if (!stopping && !w->reaping)
-                kill(w->pid, SIGKILL);
+                signal_worker(w, SIGKILL);
             return;
         case DSGD_CHAN_BAD:
             if (st == DSG_IPC_ERR_CLOSED) {
@@ -900,7 +909,7 @@ static void shutdown_worker(worker *w)
     w->shutdown_sent = 1;
     if (w->chan.fd < 0 ||
         dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME)
-        kill(w->pid, SIGTERM);
+        signal_worker(w, SIGTERM);
 }
 
 /* logd stops last, once every other role has stopped and every record
@@ -981,7 +990,7 @@ static void restart_for_reload(worker *w)
     w->reload_restart = 1;
     if (w->chan.fd < 0 ||
         dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME)
-        kill(w->pid, SIGTERM);
+        signal_worker(w, SIGTERM);
 }
 
 /* SIGHUP (REQ-RUN-048): the configuration is read again from where it came
@@ -1045,7 +1054,7 @@ static void timers(uint64_t now)
             if (workers[i].pid > 0) {
                 dsgd_log("%s[%d] did not stop within %u ms: SIGKILL", workers[i].role->name,
                          (int)workers[i].pid, cfg->shutdown_timeout_ms);
-                kill(workers[i].pid, SIGKILL);
+                signal_worker(&workers[i], SIGKILL);
             }
     }
 }
