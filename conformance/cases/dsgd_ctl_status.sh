@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_ctl_status: dsgd serves its control socket from a sandboxed ctl worker: the socket is mode 0660, owner root, group dsgadm, in a 0750 root:dsgadm directory; `dsgctl status` (root) lists portal, logd and ctl as running with their pids, a non-zero uid, uptime, restarts and the sandbox the kernel reports (NoNewPrivs 1, seccomp filter, logd's chroot and Landlock ABI), and `--json` gives the same as one JSON object whose figures match /proc; a restarted portal shows one restart; a user in group dsgadm (supplementary) is served, a user outside it is refused by the socket's permissions (exit 77) and, when it can connect, by the ctl worker's SO_PEERCRED/SO_PEERGROUPS check (exit 77, logged with uid, gid and pid); every command is logged with uid and pid; an unknown command gets `error unknown-command`; no daemon gives exit 69, a bad option 64; administrative paths on the TLS port are 404.
-# @relation(REQ-RUN-021, REQ-RUN-023, REQ-RUN-022)
+# dsgd_ctl_status: dsgd serves its control socket from a sandboxed ctl worker: the socket is mode 0660, owner root, group dsgadm, in a 0750 root:dsgadm directory; `dsgctl status` (root) lists portal, logd and ctl as running with their pids, a non-zero uid, uptime, restarts and the sandbox the kernel reports (NoNewPrivs 1, seccomp filter, logd's chroot and Landlock ABI), and `--json` gives the same as one JSON object whose figures match /proc; a restarted portal shows one restart; a user in group dsgadm (supplementary) is served, a user outside it is refused by the socket's permissions (exit 77) and, when it can connect, by the ctl worker's SO_PEERCRED/SO_PEERGROUPS check (exit 77, logged with uid, gid and pid); every command and every refusal is logged with uid and pid and recorded in the audit trail (type 102 control: uid, gid, pid, command, result); an unknown command gets `error unknown-command`; no daemon gives exit 69, a bad option 64; administrative paths on the TLS port are 404.
+# @relation(REQ-RUN-021, REQ-RUN-023, REQ-RUN-022, REQ-LOG-043)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -107,4 +107,18 @@ done
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 [ ! -e "$sock" ] || fail "the control socket is left behind"
+
+# every command and refusal is in the audit trail, with the kernel's uid, gid and pid
+"$DSGCTL" log export --offline "$t/var/logd" --format jsonl >"$t/export" || fail "export"
+python3 - "$t/export" "$nobody_uid" <<'PY' || fail "control records: $(grep '"control"' "$t/export" | head -5)"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+ctl = [r["fields"] for r in rows if r["source"] == "ctl" and r["type"] == 102]
+seen = {(f["uid"], f["command"], f["result"]) for f in ctl}
+nobody = sys.argv[2]
+for want in [("0", "status", "ok"), ("0", "status --json", "ok"), (nobody, "status", "ok"),
+             (nobody, "status", "not-authorized"), ("0", "reboot now", "unknown-command")]:
+    assert want in seen, (want, seen)
+assert all(f["pid"].isdigit() and int(f["pid"]) > 1 and f["gid"].isdigit() for f in ctl), ctl
+PY
 exit 0

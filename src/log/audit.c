@@ -61,11 +61,19 @@ static const field_spec system_fields[] = {
     { "detail", 0 },
 };
 
+/* A command on the control socket, or a refused client (REQ-RUN-021): who
+ * (the kernel's credentials of the peer), what, and how it ended. */
+static const field_spec control_fields[] = {
+    { "uid", 1 }, { "gid", 1 }, { "pid", 1 }, { "command", 1 }, { "result", 1 },
+};
+
 static const type_spec types[] = {
     { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,
       sizeof portal_access_fields / sizeof portal_access_fields[0] },
     { DSG_AUDIT_TYPE_SYSTEM, "system", system_fields,
       sizeof system_fields / sizeof system_fields[0] },
+    { DSG_AUDIT_TYPE_CONTROL, "control", control_fields,
+      sizeof control_fields / sizeof control_fields[0] },
 };
 
 #define TRUNCATED_FIELD "truncated"

@@ -31,6 +31,7 @@
 #define DSG_AUDIT_TYPE_PORTAL_ACCESS 16u   /* 別紙 #16 ポータルサイトアクセスログ */
 #define DSG_AUDIT_TYPE_CHECKPOINT 100u     /* export only: a signed checkpoint */
 #define DSG_AUDIT_TYPE_SYSTEM 101u         /* logd started / stopped */
+#define DSG_AUDIT_TYPE_CONTROL 102u        /* a command on the control socket */
 
 #define DSG_AUDIT_SOURCES_MAX 64u
 #define DSG_AUDIT_NAME_MAX 64u       /* bytes of a field name */

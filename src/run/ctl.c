@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "log/audit.h"
+#include "run/audit_out.h"
 #include "run/ctl.h"
 #include "run/log.h"
 
@@ -77,6 +79,28 @@ static void client_close(client *c)
     c->phase = C_FREE;
 }
 
+/* The control record of a command or a refusal (REQ-RUN-021): the
+ * peer's uid, gid and pid as the kernel gave them, the command as logged
+ * (at most 40 bytes; no command today carries a secret), the result. */
+static void record(const client *c, const char *result)
+{
+    char uid[16], gid[16], pid[16];
+    int nu = snprintf(uid, sizeof uid, "%u", (unsigned)c->cred.uid);
+    int ng = snprintf(gid, sizeof gid, "%u", (unsigned)c->cred.gid);
+    int np = snprintf(pid, sizeof pid, "%d", (int)c->cred.pid);
+    const char *cmd = c->cmd[0] ? c->cmd : "-";
+    dsg_audit_field f[5] = {
+        { "uid", (const uint8_t *)uid, (size_t)nu },
+        { "gid", (const uint8_t *)gid, (size_t)ng },
+        { "pid", (const uint8_t *)pid, (size_t)np },
+        { "command", (const uint8_t *)cmd, strlen(cmd) },
+        { "result", (const uint8_t *)result, strlen(result) },
+    };
+    if (dsgd_audit_out_add(DSG_AUDIT_TYPE_CONTROL, f, 5) != 0)
+        dsgd_log("audit: the record of uid %u pid %d: %s was dropped", (unsigned)c->cred.uid,
+                 (int)c->cred.pid, cmd);
+}
+
 static void answer(client *c, const char *first_line, const uint8_t *body, size_t len)
 {
     int n = snprintf(c->out, sizeof c->out, "%s\n", first_line);
@@ -95,6 +119,7 @@ static void fail(client *c, const char *code, const char *message)
     snprintf(line, sizeof line, "error %s %s", code, message);
     dsgd_log("uid %u pid %d: %s: error %s", (unsigned)c->cred.uid, (int)c->cred.pid,
              c->cmd[0] ? c->cmd : "-", code);
+    record(c, code);
     answer(c, line, NULL, 0);
 }
 
@@ -182,6 +207,7 @@ static void command(client *c, dsgd_chan *chan)
         dsgd_log("refused uid %u gid %u pid %d: not uid 0 and not in group %s: %s",
                  (unsigned)c->cred.uid, (unsigned)c->cred.gid, (int)c->cred.pid,
                  DSGD_CTL_ADMIN_GROUP, c->cmd);
+        record(c, "not-authorized");
         answer(c, "error not-authorized only root and members of group " DSGD_CTL_ADMIN_GROUP
                   " may use the control socket", NULL, 0);
         return;
@@ -313,6 +339,7 @@ int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan)
     if (busy >= 0 && clients[busy].phase == C_WAIT) {
         client *c = &clients[busy];
         dsgd_log("uid %u pid %d: %s: ok", (unsigned)c->cred.uid, (int)c->cred.pid, c->cmd);
+        record(c, "ok");
         answer(c, "ok", m->body, m->len);
     }
     busy = -1;
