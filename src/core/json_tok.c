@@ -3,13 +3,17 @@
  * contract, docs/json.md for the number policy and the limits,
  * acsl/PROOFS.md for what is proved.
  *
- * One loop reads the text from left to right, in one of five states (what
+ * One loop reads the text from left to right in one of five states (what
  * may come next), and keeps no stack: the open containers are chained
  * through the tokens' parent indices, the innermost being `cur`. An open
  * container is a token of length 0 (every finished token is at least one
  * byte long); closing it sets its length, and the proof keeps track of
  * which tokens are open to show that a finished container encloses all of
  * its children.
+ *
+ * The scanners and the tokenizer's steps take and return small structs by
+ * value rather than writing through pointers: the proof then never has to
+ * show that a write to a position or a state leaves the tokens alone.
  */
 #include "core/json_tok.h"
 
@@ -23,6 +27,25 @@
 #define ST_NAME  2   /* after ',' in an object: a member's name */
 #define ST_COLON 3   /* after a name */
 #define ST_AFTER 4   /* after a value: ',' or the closing bracket; at the top, the end */
+
+/* What a scanner found: the offset past the token, or an error at `at`. */
+struct scan {
+    size_t at;
+    int err;
+};
+
+/* One character of a string's contents: its code point and the offset
+ * past it, or an error at `pos`. */
+struct ch {
+    size_t pos;
+    uint32_t cp;
+    int err;
+};
+
+/*@ predicate string_error(integer e) =
+      e == DSG_JSON_E_BAD_ESCAPE || e == DSG_JSON_E_TRUNCATED ||
+      e == DSG_JSON_E_CONTROL_CHAR || e == DSG_JSON_E_BAD_UTF8;
+*/
 
 /* ---- bytes ------------------------------------------------------------------ */
 
@@ -76,21 +99,18 @@ static uint32_t hex_value(uint8_t c)
     return 16;
 }
 
-/* The four hex digits at s[pos .. pos + 4) as a number in *v; 0 if one of
- * them is not a hex digit. */
-/*@ requires \valid_read(s + (pos .. pos + 3)) && \valid(v) && \separated(v, s + (pos .. pos + 3));
-    assigns *v;
-    ensures \result == 0 || \result == 1;
-    ensures \result == 1 ==> *v <= 0xFFFF;
+/* The four hex digits at h[0 .. 4) as a number, or 0x10000 if one of them
+ * is not a hex digit. */
+/*@ requires \valid_read(h + (0 .. 3));
+    assigns \nothing;
+    ensures \result <= 0x10000;
 */
-static int hex4(const uint8_t *s, size_t pos, uint32_t *v)
+static uint32_t hex4(const uint8_t *h)
 {
-    uint32_t a = hex_value(s[pos]), b = hex_value(s[pos + 1]);
-    uint32_t c = hex_value(s[pos + 2]), d = hex_value(s[pos + 3]);
+    uint32_t a = hex_value(h[0]), b = hex_value(h[1]), c = hex_value(h[2]), d = hex_value(h[3]);
     if (a > 15u || b > 15u || c > 15u || d > 15u)
-        return 0;
-    *v = a * 4096u + b * 256u + c * 16u + d;
-    return 1;
+        return 0x10000;
+    return ((a * 16u + b) * 16u + c) * 16u + d;
 }
 
 /* The character a two-character escape stands for (\" \\ \/ \b \f \n \r
@@ -113,115 +133,106 @@ static uint32_t short_escape(uint8_t c)
     }
 }
 
-/* The escape at *pos (a backslash): its code point in *cp and *pos moved
- * past it. A \u escape of a high surrogate must be followed by one of a
- * low surrogate, and the pair stands for one code point; a lone surrogate
- * is refused (RFC 8259 §8.2 leaves it to the parser; jansson refuses it).
- * On error *pos is the backslash, or len when the text ends first. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && \valid(pos) && \valid(cp);
-    requires \separated(pos, cp, s + (0 .. len - 1));
-    requires *pos < len;
-    assigns *pos, *cp;
-    ensures \result == DSG_JSON_OK || \result == DSG_JSON_E_BAD_ESCAPE ||
-            \result == DSG_JSON_E_TRUNCATED;
-    ensures \result == DSG_JSON_OK ==> \old(*pos) < *pos <= len && *cp <= 0x10FFFF;
-    ensures \result != DSG_JSON_OK ==> \old(*pos) <= *pos <= len;
+/*@ assigns \nothing;
+    ensures \result.pos == pos && \result.cp == cp && \result.err == err;
 */
-static int escape(const uint8_t *s, size_t len, size_t *pos, uint32_t *cp)
+static struct ch make_ch(size_t pos, uint32_t cp, int err)
 {
-    size_t i = *pos;
-    uint32_t hi = 0, lo = 0;
-    if (len - i < 2u) {
-        *pos = len;
-        return DSG_JSON_E_TRUNCATED;
-    }
-    if (s[i + 1] != 'u') {
-        uint32_t c = short_escape(s[i + 1]);
+    struct ch r = {pos, cp, err};
+    return r;
+}
+
+/* The escape at pos (a backslash): the code point it stands for. A \u
+ * escape of a high surrogate must be followed by one of a low surrogate,
+ * and the pair stands for one code point; a lone surrogate is refused
+ * (RFC 8259 §8.2 leaves that to the parser; jansson refuses it). On error
+ * the offset is the backslash, or len when the text ends first. */
+/*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
+    assigns \nothing;
+    ensures \result.err == DSG_JSON_E_BAD_ESCAPE || \result.err == DSG_JSON_E_TRUNCATED ||
+            (\result.err == DSG_JSON_OK && pos < \result.pos && \result.cp <= 0x10FFFF);
+    ensures pos <= \result.pos <= len;
+*/
+static struct ch escape(const uint8_t *s, size_t len, size_t pos)
+{
+    const uint8_t *e = s + pos;
+    size_t left = len - pos;
+    if (left < 2u)
+        return make_ch(len, 0, DSG_JSON_E_TRUNCATED);
+    if (e[1] != 'u') {
+        uint32_t c = short_escape(e[1]);
         if (c > 0x7Fu)
-            return DSG_JSON_E_BAD_ESCAPE;
-        *cp = c;
-        *pos = i + 2;
-        return DSG_JSON_OK;
+            return make_ch(pos, 0, DSG_JSON_E_BAD_ESCAPE);
+        return make_ch(pos + 2, c, DSG_JSON_OK);
     }
-    if (len - i < 6u) {
-        *pos = len;
-        return DSG_JSON_E_TRUNCATED;
-    }
-    if (!hex4(s, i + 2, &hi) || (hi >= 0xDC00u && hi <= 0xDFFFu))
-        return DSG_JSON_E_BAD_ESCAPE;
-    if (hi < 0xD800u || hi > 0xDBFFu) {
-        *cp = hi;
-        *pos = i + 6;
-        return DSG_JSON_OK;
-    }
+    if (left < 6u)
+        return make_ch(len, 0, DSG_JSON_E_TRUNCATED);
+    uint32_t hi = hex4(e + 2);
+    if (hi > 0xFFFFu || (hi >= 0xDC00u && hi <= 0xDFFFu))
+        return make_ch(pos, 0, DSG_JSON_E_BAD_ESCAPE);
+    if (hi < 0xD800u || hi > 0xDBFFu)
+        return make_ch(pos + 6, hi, DSG_JSON_OK);
     /* a high surrogate: a \u escape of a low one must follow */
-    if (len - i < 12u || s[i + 6] != '\\' || s[i + 7] != 'u' || !hex4(s, i + 8, &lo) ||
-        lo < 0xDC00u || lo > 0xDFFFu)
-        return DSG_JSON_E_BAD_ESCAPE;
-    *cp = 0x10000u + (hi - 0xD800u) * 0x400u + (lo - 0xDC00u);
-    *pos = i + 12;
-    return DSG_JSON_OK;
+    if (left < 12u || e[6] != '\\' || e[7] != 'u')
+        return make_ch(pos, 0, DSG_JSON_E_BAD_ESCAPE);
+    uint32_t lo = hex4(e + 8);
+    if (lo < 0xDC00u || lo > 0xDFFFu)
+        return make_ch(pos, 0, DSG_JSON_E_BAD_ESCAPE);
+    return make_ch(pos + 12, 0x10000u + (hi - 0xD800u) * 0x400u + (lo - 0xDC00u), DSG_JSON_OK);
 }
 
-/* One character of a string's contents at *pos (not its closing quote):
- * an escape, or a UTF-8 sequence that is not a control byte. Its code
- * point in *cp and *pos moved past it; on error *pos is the offset. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && \valid(pos) && \valid(cp);
-    requires \separated(pos, cp, s + (0 .. len - 1));
-    requires *pos < len;
-    assigns *pos, *cp;
-    ensures \result == DSG_JSON_OK || \result == DSG_JSON_E_BAD_ESCAPE ||
-            \result == DSG_JSON_E_TRUNCATED || \result == DSG_JSON_E_CONTROL_CHAR ||
-            \result == DSG_JSON_E_BAD_UTF8;
-    ensures \result == DSG_JSON_OK ==> \old(*pos) < *pos <= len && *cp <= 0x10FFFF;
-    ensures \result != DSG_JSON_OK ==> \old(*pos) <= *pos <= len;
+/* One character of a string's contents at pos (not its closing quote):
+ * an escape, or a UTF-8 sequence that is not a control byte. */
+/*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
+    assigns \nothing;
+    ensures string_error(\result.err) ||
+            (\result.err == DSG_JSON_OK && pos < \result.pos && \result.cp <= 0x10FFFF);
+    ensures pos <= \result.pos <= len;
 */
-static int string_char(const uint8_t *s, size_t len, size_t *pos, uint32_t *cp)
+static struct ch string_char(const uint8_t *s, size_t len, size_t pos)
 {
-    size_t i = *pos;
-    if (s[i] == '\\')
-        return escape(s, len, pos, cp);
-    if (s[i] < 0x20u)
-        return DSG_JSON_E_CONTROL_CHAR;
-    size_t k = dsg_utf8_decode(s, len, i, cp);
+    uint32_t cp = 0;
+    if (s[pos] == '\\')
+        return escape(s, len, pos);
+    if (s[pos] < 0x20u)
+        return make_ch(pos, 0, DSG_JSON_E_CONTROL_CHAR);
+    size_t k = dsg_utf8_decode(s, len, pos, &cp);
     if (k == 0u)
-        return DSG_JSON_E_BAD_UTF8;
-    *pos = i + k;
-    return DSG_JSON_OK;
+        return make_ch(pos, 0, DSG_JSON_E_BAD_UTF8);
+    return make_ch(pos + k, cp, DSG_JSON_OK);
 }
 
-/* The string at pos (a quote): the offset past its closing quote in *at,
- * or an error and its offset. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && \valid(at) && \separated(at, s + (0 .. len - 1));
-    requires pos < len;
-    assigns *at;
-    ensures \result == DSG_JSON_OK || \result == DSG_JSON_E_BAD_ESCAPE ||
-            \result == DSG_JSON_E_TRUNCATED || \result == DSG_JSON_E_CONTROL_CHAR ||
-            \result == DSG_JSON_E_BAD_UTF8;
-    ensures \result == DSG_JSON_OK ==> pos + 2 <= *at <= len;
-    ensures *at <= len;
+/*@ assigns \nothing;
+    ensures \result.at == at && \result.err == err;
 */
-static int scan_string(const uint8_t *s, size_t len, size_t pos, size_t *at)
+static struct scan make_scan(size_t at, int err)
+{
+    struct scan r = {at, err};
+    return r;
+}
+
+/* The string at pos (a quote): the offset past its closing quote. */
+/*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
+    assigns \nothing;
+    ensures string_error(\result.err) || (\result.err == DSG_JSON_OK && pos < \result.at);
+    ensures pos <= \result.at <= len;
+*/
+static struct scan scan_string(const uint8_t *s, size_t len, size_t pos)
 {
     size_t i = pos + 1;
-    uint32_t cp = 0;
     /*@ loop invariant pos + 1 <= i <= len;
-        loop assigns i, cp;
+        loop assigns i;
         loop variant len - i;
     */
     while (i < len && s[i] != '"') {
-        int rc = string_char(s, len, &i, &cp);
-        if (rc != DSG_JSON_OK) {
-            *at = i;
-            return rc;
-        }
+        struct ch c = string_char(s, len, i);
+        if (c.err != DSG_JSON_OK)
+            return make_scan(c.pos, c.err);
+        i = c.pos;
     }
-    if (i >= len) {
-        *at = len;
-        return DSG_JSON_E_TRUNCATED;
-    }
-    *at = i + 1;
-    return DSG_JSON_OK;
+    if (i >= len)
+        return make_scan(len, DSG_JSON_E_TRUNCATED);
+    return make_scan(i + 1, DSG_JSON_OK);
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -286,10 +297,11 @@ static int int64_fits(const uint8_t *s, size_t a, size_t b, int negative)
     return s[b - 1] <= (negative ? '8' : '7');
 }
 
-/* The exponent's digits s[a .. b) as a number, saturated at 10^9. */
+/* The digits in s[a .. b) (an exponent, after its letter and sign) as a
+ * number, saturated at 10^9. */
 /*@ requires a <= b && \valid_read(s + (a .. b - 1));
     assigns \nothing;
-    ensures \result <= 1000000000;
+    ensures 0 <= \result <= 1000000000;
 */
 static int64_t exponent_value(const uint8_t *s, size_t a, size_t b)
 {
@@ -301,9 +313,8 @@ static int64_t exponent_value(const uint8_t *s, size_t a, size_t b)
     */
     for (size_t i = a; i < b; i++) {
         uint8_t c = s[i];
-        if (!IS_DIGIT(c))
-            break;
-        e = e < 100000000 ? e * 10 + (c - '0') : 1000000000;
+        if (IS_DIGIT(c))
+            e = e < 100000000 ? e * 10 + (c - '0') : 1000000000;
     }
     return e;
 }
@@ -335,9 +346,9 @@ static int64_t saturated(size_t n)
 }
 
 /* A real's integer digits s[ia .. ib), fraction digits s[fa .. fb) (empty
- * when none) and exponent e round to infinity as a binary64. The value is
- * 0.d1d2d3... x 10^(x + 1) with d1 its first non-zero digit; it overflows
- * when x > 308, or x == 308 and d1d2d3... >= the digits of the limit. */
+ * when none) and exponent e round to infinity as a binary64. With d1 its
+ * first non-zero digit, the value is d1.d2d3... x 10^x; it overflows when
+ * x > 308, or x == 308 and d1d2d3... >= the digits of the limit. */
 /*@ requires ia < ib <= fa <= fb;
     requires \valid_read(s + (ia .. ib - 1)) && \valid_read(s + (fa .. fb - 1));
     requires -1000000000 <= e <= 1000000000;
@@ -346,94 +357,119 @@ static int64_t saturated(size_t n)
 */
 static int real_overflows(const uint8_t *s, size_t ia, size_t ib, size_t fa, size_t fb, int64_t e)
 {
-    size_t first = ia;
-    int64_t x;
     if (s[ia] != '0') {
-        x = saturated(ib - ia) - 1 + e;
-    } else {
-        first = skip_zeros(s, fa, fb);
-        if (first == fb)
-            return 0;                   /* zero */
-        x = e - saturated(first - fa) - 1;
-        ib = fb;                        /* the digits run from first to fb */
-        fa = fb;
+        int64_t x = saturated(ib - ia) - 1 + e;
+        if (x != 308)
+            return x > 308;
+        return cmp_digits(s, ia, ib, fa, fb, real_limit, REAL_LIMIT_DIGITS) >= 0;
     }
+    /* 0.000d1d2...: the digits run from the first non-zero one to fb */
+    size_t first = skip_zeros(s, fa, fb);
+    if (first == fb)
+        return 0;                       /* zero */
+    int64_t x = e - saturated(first - fa) - 1;
     if (x != 308)
         return x > 308;
-    return cmp_digits(s, first, ib, fa, fb, real_limit, REAL_LIMIT_DIGITS) >= 0;
+    return cmp_digits(s, first, fb, fb, fb, real_limit, REAL_LIMIT_DIGITS) >= 0;
+}
+
+/* The end of the integer part at i: past a lone '0' or a run of digits;
+ * i when there is no digit. */
+/*@ requires \valid_read(s + (0 .. len - 1)) && i <= len;
+    assigns \nothing;
+    ensures i <= \result <= len;
+*/
+static size_t int_part_end(const uint8_t *s, size_t len, size_t i)
+{
+    if (i < len && s[i] == '0')
+        return i + 1;
+    return digits_end(s, len, i);
+}
+
+/* The end of the fraction at i: i when there is none, else past the point
+ * and its digits. */
+/*@ requires \valid_read(s + (0 .. len - 1)) && i <= len;
+    assigns \nothing;
+    ensures i <= \result <= len;
+*/
+static size_t fraction_end(const uint8_t *s, size_t len, size_t i)
+{
+    if (i < len && s[i] == '.')
+        return digits_end(s, len, i + 1);
+    return i;
+}
+
+/* The end of the exponent at i: i when there is none, else past the
+ * letter, the sign and the digits. */
+/*@ requires \valid_read(s + (0 .. len - 1)) && i <= len;
+    assigns \nothing;
+    ensures i <= \result <= len;
+*/
+static size_t exponent_end(const uint8_t *s, size_t len, size_t i)
+{
+    if (i >= len || (s[i] != 'e' && s[i] != 'E'))
+        return i;
+    i++;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        i++;
+    return digits_end(s, len, i);
 }
 
 /* The number at pos (a minus or a digit), RFC 8259 §6:
  *   [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
- * then the number policy of json_tok.h. The offset past it in *at, or an
- * error and its offset (the number's start for a range error). */
-/*@ requires \valid_read(s + (0 .. len - 1)) && \valid(at) && \separated(at, s + (0 .. len - 1));
-    requires pos < len;
-    assigns *at;
-    ensures \result == DSG_JSON_OK || \result == DSG_JSON_E_BAD_NUMBER ||
-            \result == DSG_JSON_E_NUMBER_RANGE;
-    ensures \result == DSG_JSON_OK ==> pos < *at <= len;
-    ensures *at <= len;
+ * then the number policy of json_tok.h (a range error is reported at the
+ * number's start). */
+/*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
+    assigns \nothing;
+    ensures \result.err == DSG_JSON_E_BAD_NUMBER || \result.err == DSG_JSON_E_NUMBER_RANGE ||
+            (\result.err == DSG_JSON_OK && pos < \result.at);
+    ensures pos <= \result.at <= len;
 */
-static int scan_number(const uint8_t *s, size_t len, size_t pos, size_t *at)
+static struct scan scan_number(const uint8_t *s, size_t len, size_t pos)
 {
     int negative = s[pos] == '-';
     size_t ia = negative ? pos + 1 : pos;
-    if (ia >= len || !IS_DIGIT(s[ia])) {
-        *at = ia;
-        return DSG_JSON_E_BAD_NUMBER;
+    size_t ib = int_part_end(s, len, ia);
+    if (ib == ia)
+        return make_scan(ia, DSG_JSON_E_BAD_NUMBER);        /* no digit */
+    if (ib < len && IS_DIGIT(s[ib]))
+        return make_scan(ib, DSG_JSON_E_BAD_NUMBER);        /* a leading zero */
+    size_t fb = fraction_end(s, len, ib);
+    if (fb - ib == 1u)
+        return make_scan(fb, DSG_JSON_E_BAD_NUMBER);        /* a point without digits */
+    size_t eb = exponent_end(s, len, fb);
+    if (eb > fb && !IS_DIGIT(s[eb - 1]))
+        return make_scan(eb, DSG_JSON_E_BAD_NUMBER);        /* an exponent without digits */
+    if (eb == ib) {
+        if (!int64_fits(s, ia, ib, negative))
+            return make_scan(pos, DSG_JSON_E_NUMBER_RANGE);
+        return make_scan(eb, DSG_JSON_OK);
     }
-    size_t ib = s[ia] == '0' ? ia + 1 : digits_end(s, len, ia);
-    size_t i = ib, fa = ib, fb = ib, ea = ib, eb = ib;
-    int exp_negative = 0;
-    if (i < len && s[i] == '.') {
-        fa = i + 1;
-        fb = digits_end(s, len, fa);
-        i = fb;
-    }
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        ea = i + 1;
-        if (ea < len && (s[ea] == '+' || s[ea] == '-')) {
-            exp_negative = s[ea] == '-';
-            ea++;
-        }
-        eb = digits_end(s, len, ea);
-        i = eb;
-    }
-    /* a leading zero, or a point or an exponent without digits */
-    if ((ib < len && IS_DIGIT(s[ib])) || (fa > ib && fb == fa) || (ea > ib && eb == ea)) {
-        *at = ib < len && IS_DIGIT(s[ib]) ? ib : fa > ib && fb == fa ? fb : eb;
-        return DSG_JSON_E_BAD_NUMBER;
-    }
-    *at = i;
-    if (i == ib) {
-        if (int64_fits(s, ia, ib, negative))
-            return DSG_JSON_OK;
-    } else {
-        int64_t e = exponent_value(s, ea, eb);
-        if (!real_overflows(s, ia, ib, fa, fb, exp_negative ? -e : e))
-            return DSG_JSON_OK;
-    }
-    *at = pos;
-    return DSG_JSON_E_NUMBER_RANGE;
+    int64_t e = exponent_value(s, fb, eb);
+    if (eb - fb > 1u && s[fb + 1] == '-')
+        e = -e;
+    if (real_overflows(s, ia, ib, fb > ib ? ib + 1 : ib, fb, e))
+        return make_scan(pos, DSG_JSON_E_NUMBER_RANGE);
+    return make_scan(eb, DSG_JSON_OK);
 }
 
 /* ---- values ----------------------------------------------------------------- */
 
-/* The length of true/false/null at pos, whose first letter was checked:
- * the letters after it are b c d (and e unless 0). 0 if they differ. */
+/* true/false/null at pos, whose first letter was checked: the letters
+ * after it are b c d (and e unless 0). */
 /*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
     assigns \nothing;
-    ensures \result == 0 || (4 <= \result <= 5 && pos + \result <= len);
+    ensures \result.err == DSG_JSON_E_UNEXPECTED || (\result.err == DSG_JSON_OK && pos < \result.at);
+    ensures pos <= \result.at <= len;
 */
-static size_t word_len(const uint8_t *s, size_t len, size_t pos, uint8_t b, uint8_t c, uint8_t d,
-                       uint8_t e)
+static struct scan scan_word(const uint8_t *s, size_t len, size_t pos, uint8_t b, uint8_t c,
+                             uint8_t d, uint8_t e)
 {
     size_t n = e != 0u ? 5u : 4u;
     if (len - pos < n || s[pos + 1] != b || s[pos + 2] != c || s[pos + 3] != d ||
         (e != 0u && s[pos + 4] != e))
-        return 0;
-    return n;
+        return make_scan(pos, DSG_JSON_E_UNEXPECTED);
+    return make_scan(pos + n, DSG_JSON_OK);
 }
 
 /* The type of the value a byte starts, or 0. */
@@ -457,69 +493,55 @@ static int value_type(uint8_t c)
     return c == 'n' ? DSG_JSON_NULL : 0;
 }
 
-/* The scalar of the given type at pos: the offset past it in *at, or an
- * error and its offset. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && \valid(at) && \separated(at, s + (0 .. len - 1));
-    requires pos < len && DSG_JSON_STRING <= type <= DSG_JSON_NULL;
-    assigns *at;
-    ensures \result == DSG_JSON_OK || dsg_json_error(\result);
-    ensures \result == DSG_JSON_OK ==> pos < *at <= len;
-    ensures *at <= len;
+/* The scalar of the given type at pos. */
+/*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
+    requires DSG_JSON_STRING <= type <= DSG_JSON_NULL;
+    assigns \nothing;
+    ensures dsg_json_error(\result.err) || (\result.err == DSG_JSON_OK && pos < \result.at);
+    ensures pos <= \result.at <= len;
 */
-static int scan_scalar(const uint8_t *s, size_t len, size_t pos, int type, size_t *at)
+static struct scan scan_scalar(const uint8_t *s, size_t len, size_t pos, int type)
 {
-    size_t n;
     switch (type) {
     case DSG_JSON_STRING:
-        return scan_string(s, len, pos, at);
+        return scan_string(s, len, pos);
     case DSG_JSON_NUMBER:
-        return scan_number(s, len, pos, at);
+        return scan_number(s, len, pos);
     case DSG_JSON_TRUE:
-        n = word_len(s, len, pos, 'r', 'u', 'e', 0);
-        break;
+        return scan_word(s, len, pos, 'r', 'u', 'e', 0);
     case DSG_JSON_FALSE:
-        n = word_len(s, len, pos, 'a', 'l', 's', 'e');
-        break;
+        return scan_word(s, len, pos, 'a', 'l', 's', 'e');
     default:
-        n = word_len(s, len, pos, 'u', 'l', 'l', 0);
-        break;
+        return scan_word(s, len, pos, 'u', 'l', 'l', 0);
     }
-    *at = pos + n;
-    return n == 0u ? DSG_JSON_E_UNEXPECTED : DSG_JSON_OK;
-}
-
-/*@ requires \valid(t);
-    assigns *t;
-    ensures t->type == type && t->start == start && t->len == len && t->parent == parent &&
-            t->size == 0 && t->next == next && t->depth == depth;
-*/
-static void put_token(dsg_json_tok *t, uint8_t type, size_t start, size_t len, size_t parent,
-                      size_t next, uint32_t depth)
-{
-    t->type = type;
-    t->start = start;
-    t->len = len;
-    t->parent = parent;
-    t->size = 0;
-    t->next = next;
-    t->depth = depth;
 }
 
 /* ---- the tokenizer ------------------------------------------------------------ */
 
-/* What holds at the head of the tokenizer's loop, pos being where it reads:
- * every token started before pos, at a depth within the limit; a token of
+/* The tokenizer's state. `mark` is where the last token began or ended: a
+ * new token starts at or after it. */
+struct tk {
+    size_t pos;       /* the next byte to read; on error, the error's offset */
+    size_t mark;
+    size_t n;         /* tokens so far */
+    size_t cur;       /* the innermost open container, or DSG_JSON_NONE */
+    uint32_t depth;   /* open containers: cur's depth, 0 when none */
+    int state;
+    int err;
+};
+
+/* Every token began before m, at a depth within the limit; a token of
  * length 0 is an open container, at most the innermost open one (cur); a
- * finished token ended by pos and its next index is set; token 0 is the
+ * finished token ended by m and its next index is set; token 0 is the
  * top; any other follows its parent, an open or finished container one
- * level up that started before it; the children of a finished container
+ * level up that began before it; the children of a finished container
  * are finished and end within it; an open container's parent is open, and
  * no token between the two is still open. */
-/*@ predicate building{L}(dsg_json_tok *t, integer n, integer cur, integer pos, integer max) =
+/*@ predicate building{L}(dsg_json_tok *t, integer n, integer cur, integer m, integer max) =
       \forall integer i; 0 <= i < n ==>
-        t[i].start < pos && 1 <= t[i].depth <= max && dsg_json_type_ok(t[i].type) &&
+        t[i].start < m && 1 <= t[i].depth <= max && dsg_json_type_ok(t[i].type) &&
         t[i].size <= n &&
-        (t[i].len > 0 ==> t[i].start + t[i].len <= pos && i < t[i].next <= n) &&
+        (t[i].len > 0 ==> t[i].start + t[i].len <= m && i < t[i].next <= n) &&
         (t[i].len == 0 ==> dsg_json_container(t[i].type) && cur != DSG_JSON_NONE && i <= cur) &&
         (i == 0 ==> t[i].parent == DSG_JSON_NONE && t[i].depth == 1) &&
         (i > 0 ==>
@@ -530,106 +552,170 @@ static void put_token(dsg_json_tok *t, uint8_t type, size_t start, size_t len, s
            (t[i].len == 0 ==>
               t[t[i].parent].len == 0 &&
               \forall integer j; t[i].parent < j < i ==> t[j].len > 0));
+
+    // When nothing is open, the tokens are those of a finished text.
+    lemma building_done{L}:
+      \forall dsg_json_tok *t, integer n, m, len, max;
+        n >= 1 && m <= len && building(t, n, DSG_JSON_NONE, m, max) ==>
+        dsg_json_toks_ok(t, n, len, max);
+
+    predicate tk_ok{L}(dsg_json_tok *t, integer cap, integer max, integer len, struct tk k) =
+      k.mark <= k.pos <= len && k.n <= cap && k.depth <= max &&
+      ST_VALUE <= k.state <= ST_AFTER &&
+      (k.cur == DSG_JSON_NONE ==> k.depth == 0) &&
+      (k.cur != DSG_JSON_NONE ==>
+         k.cur < k.n && t[k.cur].len == 0 && k.depth == t[k.cur].depth &&
+         dsg_json_container(t[k.cur].type)) &&
+      (k.cur == DSG_JSON_NONE && k.state != ST_AFTER ==> k.n == 0 && k.state == ST_VALUE) &&
+      (k.state == ST_AFTER ==> k.n >= 1) &&
+      (ST_FIRST <= k.state <= ST_COLON ==> k.cur != DSG_JSON_NONE) &&
+      building(t, k.n, k.cur, k.mark, max);
 */
+
+/* Appends the value (or member name) of the given type that starts at pos
+ * and ends at end; a container is opened and becomes the innermost. */
+/*@ requires \valid(toks + (0 .. cap - 1)) && tk_ok(toks, cap, max, len, k);
+    requires k.n < cap && k.depth < max && dsg_json_type_ok(type);
+    requires k.state == ST_VALUE || k.state == ST_FIRST || k.state == ST_NAME;
+    requires name == 0 || (name == 1 && k.cur != DSG_JSON_NONE);
+    requires dsg_json_container(type) ==> end == k.pos + 1;
+    requires k.pos < end <= len;
+    assigns toks[0 .. cap - 1];
+    ensures tk_ok(toks, cap, max, len, \result) && \result.pos == end && \result.err == DSG_JSON_OK;
+*/
+static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t len, struct tk k,
+                           int type, size_t end, int name)
+{
+    (void)cap, (void)max, (void)len;    /* for the contract */
+    dsg_json_tok *t = &toks[k.n];
+    int container = type == DSG_JSON_OBJECT || type == DSG_JSON_ARRAY;
+    t->type = (uint8_t)type;
+    t->start = k.pos;
+    t->len = container ? 0 : end - k.pos;
+    t->parent = k.cur;
+    t->size = 0;
+    t->next = k.n + 1;
+    t->depth = k.depth + 1;
+    if (k.cur != DSG_JSON_NONE && (name || toks[k.cur].type == DSG_JSON_ARRAY))
+        toks[k.cur].size++;
+    if (container) {
+        k.cur = k.n;
+        k.depth++;
+        k.state = ST_FIRST;
+    } else {
+        k.state = name ? ST_COLON : ST_AFTER;
+    }
+    k.n++;
+    k.pos = end;
+    k.mark = end;
+    return k;
+}
+
+/* The innermost container ends at pos (its closing bracket): every child
+ * is finished, so it is too; its parent becomes the innermost. */
+/*@ requires \valid(toks + (0 .. cap - 1)) && tk_ok(toks, cap, max, len, k);
+    requires k.cur != DSG_JSON_NONE && k.pos < len;
+    assigns toks[k.cur].len, toks[k.cur].next;
+    ensures tk_ok(toks, cap, max, len, \result) && \result.pos == k.pos + 1 &&
+            \result.err == DSG_JSON_OK;
+*/
+static struct tk close_container(dsg_json_tok *toks, size_t cap, uint32_t max, size_t len,
+                                 struct tk k)
+{
+    (void)cap, (void)max, (void)len;    /* for the contract */
+    toks[k.cur].len = k.pos + 1 - toks[k.cur].start;
+    toks[k.cur].next = k.n;
+    k.depth--;
+    k.pos++;
+    k.mark = k.pos;
+    k.state = ST_AFTER;
+    k.cur = toks[k.cur].parent;
+    return k;
+}
+
+/* The state with an error found at `at`. */
+/*@ assigns \nothing;
+    ensures \result.pos == at && \result.err == err && \result.mark == k.mark &&
+            \result.n == k.n && \result.cur == k.cur && \result.depth == k.depth &&
+            \result.state == k.state;
+*/
+static struct tk fail_at(struct tk k, size_t at, int err)
+{
+    k.pos = at;
+    k.err = err;
+    return k;
+}
+
+/* One step at pos (not whitespace): punctuation, a closing bracket, or a
+ * value; pos moves on, or err is set with the error's offset in pos. */
+/*@ requires \valid_read(buf + (0 .. len - 1)) && \valid(toks + (0 .. cap - 1));
+    requires \separated(toks + (0 .. cap - 1), buf + (0 .. len - 1));
+    requires tk_ok(toks, cap, max, len, k) && k.pos < len;
+    assigns toks[0 .. cap - 1];
+    ensures tk_ok(toks, cap, max, len, \result);
+    ensures \result.err == DSG_JSON_OK || dsg_json_error(\result.err);
+    ensures \result.err == DSG_JSON_OK ==> \result.pos > k.pos;
+*/
+static struct tk step(const uint8_t *buf, size_t len, dsg_json_tok *toks, size_t cap,
+                      uint32_t max, struct tk k)
+{
+    uint8_t c = buf[k.pos];
+    if (k.state == ST_COLON) {
+        if (c != ':')
+            return fail_at(k, k.pos, DSG_JSON_E_UNEXPECTED);
+        k.pos++;
+        k.state = ST_VALUE;
+        return k;
+    }
+    if (k.state == ST_AFTER && k.cur == DSG_JSON_NONE)
+        return fail_at(k, k.pos, DSG_JSON_E_TRAILING);
+    int object = k.cur != DSG_JSON_NONE && toks[k.cur].type == DSG_JSON_OBJECT;
+    if (k.state == ST_AFTER && c == ',') {
+        k.pos++;
+        k.state = object ? ST_NAME : ST_VALUE;
+        return k;
+    }
+    if ((k.state == ST_AFTER || k.state == ST_FIRST) && c == (object ? '}' : ']'))
+        return close_container(toks, cap, max, len, k);
+    int type = value_type(c);
+    int name = (k.state == ST_FIRST || k.state == ST_NAME) && object;
+    if (k.state == ST_AFTER || type == 0 || (name && type != DSG_JSON_STRING))
+        return fail_at(k, k.pos, DSG_JSON_E_UNEXPECTED);
+    if (k.depth >= max)
+        return fail_at(k, k.pos, DSG_JSON_E_DEPTH);
+    if (k.n >= cap)
+        return fail_at(k, k.pos, DSG_JSON_E_TOO_MANY_TOKENS);
+    if (type == DSG_JSON_OBJECT || type == DSG_JSON_ARRAY)
+        return add_token(toks, cap, max, len, k, type, k.pos + 1, 0);
+    struct scan r = scan_scalar(buf, len, k.pos, type);
+    if (r.err != DSG_JSON_OK)
+        return fail_at(k, r.at, r.err);
+    return add_token(toks, cap, max, len, k, type, r.at, name);
+}
 
 int dsg_json_tokenize(const uint8_t *buf, size_t len, uint32_t max_depth,
                       dsg_json_tok *toks, size_t cap, size_t *ntoks, size_t *err_at)
 {
-    size_t pos = 0, n = 0, cur = DSG_JSON_NONE;
-    uint32_t depth = 0;                 /* open containers: cur's depth */
-    int state = ST_VALUE;
-    int rc = DSG_JSON_OK;
-    /*@ loop invariant pos <= len && n <= cap && depth <= max_depth;
-        loop invariant ST_VALUE <= state <= ST_AFTER && rc == DSG_JSON_OK;
-        loop invariant cur == DSG_JSON_NONE ==> depth == 0;
-        loop invariant cur != DSG_JSON_NONE ==>
-                         cur < n && toks[cur].len == 0 && depth == toks[cur].depth &&
-                         dsg_json_container(toks[cur].type);
-        loop invariant cur == DSG_JSON_NONE && state != ST_AFTER ==> n == 0 && state == ST_VALUE;
-        loop invariant state == ST_AFTER ==> n >= 1;
-        loop invariant ST_FIRST <= state <= ST_COLON ==> cur != DSG_JSON_NONE;
-        loop invariant building(toks, n, cur, pos, max_depth);
-        loop assigns pos, n, cur, depth, state, rc, toks[0 .. cap - 1];
-        loop variant len - pos;
+    struct tk k = {0, 0, 0, DSG_JSON_NONE, 0, ST_VALUE, DSG_JSON_OK};
+    /*@ loop invariant tk_ok(toks, cap, max_depth, len, k) && k.err == DSG_JSON_OK;
+        loop assigns k, toks[0 .. cap - 1];
+        loop variant len - k.pos;
     */
     for (;;) {
-        pos = skip_ws(buf, len, pos);
-        if (pos == len)
+        k.pos = skip_ws(buf, len, k.pos);
+        if (k.pos == len)
             break;
-        uint8_t c = buf[pos];
-        if (state == ST_COLON) {
-            if (c != ':') {
-                rc = DSG_JSON_E_UNEXPECTED;
-                break;
-            }
-            pos++;
-            state = ST_VALUE;
-            continue;
-        }
-        if (state == ST_AFTER && cur == DSG_JSON_NONE) {
-            rc = DSG_JSON_E_TRAILING;
+        k = step(buf, len, toks, cap, max_depth, k);
+        if (k.err != DSG_JSON_OK)
             break;
-        }
-        if (state == ST_AFTER && c == ',') {
-            pos++;
-            state = toks[cur].type == DSG_JSON_OBJECT ? ST_NAME : ST_VALUE;
-            continue;
-        }
-        if ((state == ST_AFTER || state == ST_FIRST) &&
-            c == (toks[cur].type == DSG_JSON_OBJECT ? '}' : ']')) {
-            /* the innermost container ends here: its children are done */
-            toks[cur].len = pos + 1 - toks[cur].start;
-            toks[cur].next = n;
-            cur = toks[cur].parent;
-            depth--;
-            pos++;
-            state = ST_AFTER;
-            continue;
-        }
-        /* a value, or a member's name */
-        int type = value_type(c);
-        int name = (state == ST_FIRST || state == ST_NAME) && toks[cur].type == DSG_JSON_OBJECT;
-        if (state == ST_AFTER || type == 0 || (name && type != DSG_JSON_STRING)) {
-            rc = DSG_JSON_E_UNEXPECTED;
-            break;
-        }
-        if (depth >= max_depth) {
-            rc = DSG_JSON_E_DEPTH;
-            break;
-        }
-        if (n >= cap) {
-            rc = DSG_JSON_E_TOO_MANY_TOKENS;
-            break;
-        }
-        size_t end = pos + 1;
-        int container = type == DSG_JSON_OBJECT || type == DSG_JSON_ARRAY;
-        if (!container) {
-            rc = scan_scalar(buf, len, pos, type, &end);
-            if (rc != DSG_JSON_OK) {
-                pos = end;
-                break;
-            }
-        }
-        put_token(&toks[n], (uint8_t)type, pos, container ? 0 : end - pos, cur, n + 1, depth + 1);
-        if (cur != DSG_JSON_NONE && (name || toks[cur].type == DSG_JSON_ARRAY))
-            toks[cur].size++;
-        if (container) {
-            cur = n;
-            depth++;
-            state = ST_FIRST;
-        } else {
-            state = name ? ST_COLON : ST_AFTER;
-        }
-        n++;
-        pos = end;
     }
-    if (rc == DSG_JSON_OK && (state != ST_AFTER || cur != DSG_JSON_NONE))
-        rc = DSG_JSON_E_TRUNCATED;      /* pos == len: the text ended early */
-    if (rc != DSG_JSON_OK) {
-        *err_at = pos;
-        return rc;
+    if (k.err == DSG_JSON_OK && (k.state != ST_AFTER || k.cur != DSG_JSON_NONE))
+        k.err = DSG_JSON_E_TRUNCATED;   /* the text ended early: pos == len */
+    if (k.err != DSG_JSON_OK) {
+        *err_at = k.pos;
+        return k.err;
     }
-    *ntoks = n;
+    *ntoks = k.n;
     return DSG_JSON_OK;
 }
 
@@ -648,37 +734,34 @@ static int string_in(const dsg_json_tok *t, size_t len)
            t->len <= len - t->start;
 }
 
-/* The UTF-8 encoding of cp at out[*o ..], *o moved past it; 0 when it
- * does not fit. */
-/*@ requires \valid(out + (0 .. cap - 1)) && \valid(o) && \separated(o, out + (0 .. cap - 1));
-    requires *o <= cap && cp <= 0x10FFFF;
-    assigns out[0 .. cap - 1], *o;
-    ensures \result == 0 || \result == 1;
-    ensures \old(*o) <= *o <= cap;
+/* The UTF-8 encoding of cp (1 to 4 bytes) at out[o ..]; the offset past
+ * it, or 0 when it does not fit. */
+/*@ requires \valid(out + (0 .. cap - 1)) && o <= cap && cp <= 0x10FFFF;
+    assigns out[0 .. cap - 1];
+    ensures \result == 0 || o < \result <= cap;
 */
-static int put_utf8(uint8_t *out, size_t cap, size_t *o, uint32_t cp)
+static size_t put_utf8(uint8_t *out, size_t cap, size_t o, uint32_t cp)
 {
-    size_t i = *o;
     size_t k = cp < 0x80u ? 1u : cp < 0x800u ? 2u : cp < 0x10000u ? 3u : 4u;
-    if (cap - i < k)
+    if (cap - o < k)
         return 0;
+    uint8_t *p = out + o;
     if (k == 1u) {
-        out[i] = (uint8_t)cp;
+        p[0] = (uint8_t)cp;
     } else if (k == 2u) {
-        out[i] = (uint8_t)(0xC0u + cp / 64u);
-        out[i + 1] = (uint8_t)(0x80u + cp % 64u);
+        p[0] = (uint8_t)(0xC0u + cp / 64u);
+        p[1] = (uint8_t)(0x80u + cp % 64u);
     } else if (k == 3u) {
-        out[i] = (uint8_t)(0xE0u + cp / 4096u);
-        out[i + 1] = (uint8_t)(0x80u + cp / 64u % 64u);
-        out[i + 2] = (uint8_t)(0x80u + cp % 64u);
+        p[0] = (uint8_t)(0xE0u + cp / 4096u);
+        p[1] = (uint8_t)(0x80u + cp / 64u % 64u);
+        p[2] = (uint8_t)(0x80u + cp % 64u);
     } else {
-        out[i] = (uint8_t)(0xF0u + cp / 262144u);
-        out[i + 1] = (uint8_t)(0x80u + cp / 4096u % 64u);
-        out[i + 2] = (uint8_t)(0x80u + cp / 64u % 64u);
-        out[i + 3] = (uint8_t)(0x80u + cp % 64u);
+        p[0] = (uint8_t)(0xF0u + cp / 262144u);
+        p[1] = (uint8_t)(0x80u + cp / 4096u % 64u);
+        p[2] = (uint8_t)(0x80u + cp / 64u % 64u);
+        p[3] = (uint8_t)(0x80u + cp % 64u);
     }
-    *o = i + k;
-    return 1;
+    return o + k;
 }
 
 int dsg_json_string_value(const uint8_t *buf, size_t len, const dsg_json_tok *tok,
@@ -687,17 +770,19 @@ int dsg_json_string_value(const uint8_t *buf, size_t len, const dsg_json_tok *to
     if (!string_in(tok, len))
         return DSG_JSON_E_BAD_TOKEN;
     size_t p = tok->start + 1, end = tok->start + tok->len - 1, o = 0;
-    uint32_t cp = 0;
     /*@ loop invariant tok->start + 1 <= p <= end && o <= cap;
-        loop assigns p, o, cp, out[0 .. cap - 1];
+        loop assigns p, o, out[0 .. cap - 1];
         loop variant end - p;
     */
     while (p < end) {
-        int rc = string_char(buf, end, &p, &cp);
-        if (rc != DSG_JSON_OK)
-            return rc;
-        if (!put_utf8(out, cap, &o, cp))
+        struct ch c = string_char(buf, end, p);
+        if (c.err != DSG_JSON_OK)
+            return c.err;
+        size_t next = put_utf8(out, cap, o, c.cp);
+        if (next == 0u)
             return DSG_JSON_E_NO_ROOM;
+        o = next;
+        p = c.pos;
     }
     *out_len = o;
     return DSG_JSON_OK;
@@ -714,16 +799,17 @@ static int name_has_nul(const uint8_t *buf, size_t len, const dsg_json_tok *t)
     if (!string_in(t, len))
         return 0;
     size_t p = t->start + 1, end = t->start + t->len - 1;
-    uint32_t cp = 1;
     /*@ loop invariant t->start + 1 <= p <= end;
-        loop assigns p, cp;
+        loop assigns p;
         loop variant end - p;
     */
     while (p < end) {
-        if (string_char(buf, end, &p, &cp) != DSG_JSON_OK)
+        struct ch c = string_char(buf, end, p);
+        if (c.err != DSG_JSON_OK)
             return 0;
-        if (cp == 0u)
+        if (c.cp == 0u)
             return 1;
+        p = c.pos;
     }
     return 0;
 }
@@ -741,15 +827,17 @@ static int names_equal(const uint8_t *buf, size_t len, const dsg_json_tok *a,
         return 0;
     size_t pa = a->start + 1, ea = a->start + a->len - 1;
     size_t pb = b->start + 1, eb = b->start + b->len - 1;
-    uint32_t ca = 0, cb = 0;
     /*@ loop invariant a->start + 1 <= pa <= ea && b->start + 1 <= pb <= eb;
-        loop assigns pa, pb, ca, cb;
+        loop assigns pa, pb;
         loop variant (ea - pa) + (eb - pb);
     */
     while (pa < ea && pb < eb) {
-        if (string_char(buf, ea, &pa, &ca) != DSG_JSON_OK ||
-            string_char(buf, eb, &pb, &cb) != DSG_JSON_OK || ca != cb)
+        struct ch ca = string_char(buf, ea, pa);
+        struct ch cb = string_char(buf, eb, pb);
+        if (ca.err != DSG_JSON_OK || cb.err != DSG_JSON_OK || ca.cp != cb.cp)
             return 0;
+        pa = ca.pos;
+        pb = cb.pos;
     }
     return pa == ea && pb == eb;
 }
@@ -768,17 +856,17 @@ static size_t next_name(const dsg_json_tok *toks, size_t n, size_t j)
     return after > j + 1u && after <= n ? after : n;
 }
 
-/* The members of the object at i: no name holds U+0000, no two are equal. */
+/* The members of the object at i: no name holds U+0000, no two are equal.
+ * DSG_JSON_OK, or an error at the offending name. */
 /*@ requires \valid_read(buf + (0 .. len - 1));
-    requires \valid_read(toks + (0 .. n - 1)) && \valid(err_at) && i < n;
-    requires \separated(err_at, buf + (0 .. len - 1), toks + (0 .. n - 1));
-    assigns *err_at;
-    ensures \result == DSG_JSON_OK || \result == DSG_JSON_E_DUPLICATE_KEY ||
-            \result == DSG_JSON_E_NUL_IN_KEY;
-    ensures \result != DSG_JSON_OK ==> *err_at < len;
+    requires \valid_read(toks + (0 .. n - 1)) && i < n;
+    assigns \nothing;
+    ensures \result.err == DSG_JSON_OK ||
+            ((\result.err == DSG_JSON_E_DUPLICATE_KEY || \result.err == DSG_JSON_E_NUL_IN_KEY) &&
+             \result.at < len);
 */
-static int check_object(const uint8_t *buf, size_t len, const dsg_json_tok *toks, size_t n,
-                        size_t i, size_t *err_at)
+static struct scan check_object(const uint8_t *buf, size_t len, const dsg_json_tok *toks,
+                                size_t n, size_t i)
 {
     size_t end = toks[i].next <= n ? toks[i].next : n;
     /*@ loop invariant i + 1 <= a <= n;
@@ -786,22 +874,17 @@ static int check_object(const uint8_t *buf, size_t len, const dsg_json_tok *toks
         loop variant n - a;
     */
     for (size_t a = i + 1; a < end; a = next_name(toks, n, a)) {
-        if (name_has_nul(buf, len, &toks[a])) {
-            *err_at = toks[a].start;
-            return DSG_JSON_E_NUL_IN_KEY;
-        }
+        if (name_has_nul(buf, len, &toks[a]))
+            return make_scan(toks[a].start, DSG_JSON_E_NUL_IN_KEY);
         /*@ loop invariant a < b <= n;
             loop assigns b;
             loop variant n - b;
         */
-        for (size_t b = next_name(toks, n, a); b < end; b = next_name(toks, n, b)) {
-            if (names_equal(buf, len, &toks[a], &toks[b])) {
-                *err_at = toks[b].start;
-                return DSG_JSON_E_DUPLICATE_KEY;
-            }
-        }
+        for (size_t b = next_name(toks, n, a); b < end; b = next_name(toks, n, b))
+            if (names_equal(buf, len, &toks[a], &toks[b]))
+                return make_scan(toks[b].start, DSG_JSON_E_DUPLICATE_KEY);
     }
-    return DSG_JSON_OK;
+    return make_scan(0, DSG_JSON_OK);
 }
 
 int dsg_json_check_keys(const uint8_t *buf, size_t len, const dsg_json_tok *toks, size_t n,
@@ -814,9 +897,11 @@ int dsg_json_check_keys(const uint8_t *buf, size_t len, const dsg_json_tok *toks
     for (size_t i = 0; i < n; i++) {
         if (toks[i].type != DSG_JSON_OBJECT)
             continue;
-        int rc = check_object(buf, len, toks, n, i, err_at);
-        if (rc != DSG_JSON_OK)
-            return rc;
+        struct scan r = check_object(buf, len, toks, n, i);
+        if (r.err != DSG_JSON_OK) {
+            *err_at = r.at;
+            return r.err;
+        }
     }
     return DSG_JSON_OK;
 }
