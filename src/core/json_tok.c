@@ -84,20 +84,12 @@ static size_t digits_end(const uint8_t *s, size_t len, size_t pos)
 
 /* ---- strings ---------------------------------------------------------------- */
 
-/* A hex digit's value, or 16. */
-/*@ assigns \nothing;
-    ensures \result <= 16;
-*/
-static uint32_t hex_value(uint8_t c)
-{
-    if (IS_DIGIT(c))
-        return (uint32_t)c - '0';
-    if (c >= 'a' && c <= 'f')
-        return (uint32_t)c - ('a' - 10);
-    if (c >= 'A' && c <= 'F')
-        return (uint32_t)c - ('A' - 10);
-    return 16;
-}
+/* One more than each hex digit's value, 0 for any other byte. */
+static const uint8_t hex_plus_one[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 /* The four hex digits at h[0 .. 4) as a number, or 0x10000 if one of them
  * is not a hex digit. */
@@ -107,31 +99,19 @@ static uint32_t hex_value(uint8_t c)
 */
 static uint32_t hex4(const uint8_t *h)
 {
-    uint32_t a = hex_value(h[0]), b = hex_value(h[1]), c = hex_value(h[2]), d = hex_value(h[3]);
-    if (a > 15u || b > 15u || c > 15u || d > 15u)
+    uint32_t a = hex_plus_one[h[0]], b = hex_plus_one[h[1]];
+    uint32_t c = hex_plus_one[h[2]], d = hex_plus_one[h[3]];
+    if (a == 0u || b == 0u || c == 0u || d == 0u)
         return 0x10000;
-    return ((a * 16u + b) * 16u + c) * 16u + d;
+    return (((a - 1u) % 16u * 16u + (b - 1u) % 16u) * 16u + (c - 1u) % 16u) * 16u + (d - 1u) % 16u;
 }
 
-/* The character a two-character escape stands for (\" \\ \/ \b \f \n \r
- * \t, RFC 8259 §7), or 0x80 for any other letter. */
-/*@ assigns \nothing;
-    ensures \result <= 0x80;
-*/
-static uint32_t short_escape(uint8_t c)
-{
-    switch (c) {
-    case '"':  return '"';
-    case '\\': return '\\';
-    case '/':  return '/';
-    case 'b':  return '\b';
-    case 'f':  return '\f';
-    case 'n':  return '\n';
-    case 'r':  return '\r';
-    case 't':  return '\t';
-    default:   return 0x80;
-    }
-}
+/* The character each two-character escape stands for (\" \\ \/ \b \f \n
+ * \r \t, RFC 8259 §7), 0 for any other letter. */
+static const uint8_t short_escapes[256] = {
+    ['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+    ['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
+};
 
 /*@ assigns \nothing;
     ensures \result.pos == pos && \result.cp == cp && \result.err == err;
@@ -160,8 +140,8 @@ static struct ch escape(const uint8_t *s, size_t len, size_t pos)
     if (left < 2u)
         return make_ch(len, 0, DSG_JSON_E_TRUNCATED);
     if (e[1] != 'u') {
-        uint32_t c = short_escape(e[1]);
-        if (c > 0x7Fu)
+        uint8_t c = short_escapes[e[1]];
+        if (c == 0u)
             return make_ch(pos, 0, DSG_JSON_E_BAD_ESCAPE);
         return make_ch(pos + 2, c, DSG_JSON_OK);
     }
@@ -373,52 +353,58 @@ static int real_overflows(const uint8_t *s, size_t ia, size_t ib, size_t fa, siz
     return cmp_digits(s, first, fb, fb, fb, real_limit, REAL_LIMIT_DIGITS) >= 0;
 }
 
-/* The end of the integer part at i: past a lone '0' or a run of digits;
- * i when there is no digit. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && i <= len;
-    assigns \nothing;
-    ensures i <= \result <= len;
-*/
-static size_t int_part_end(const uint8_t *s, size_t len, size_t i)
-{
-    if (i < len && s[i] == '0')
-        return i + 1;
-    return digits_end(s, len, i);
-}
-
-/* The end of the fraction at i: i when there is none, else past the point
- * and its digits. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && i <= len;
-    assigns \nothing;
-    ensures i <= \result <= len;
-*/
-static size_t fraction_end(const uint8_t *s, size_t len, size_t i)
-{
-    if (i < len && s[i] == '.')
-        return digits_end(s, len, i + 1);
-    return i;
-}
-
-/* The end of the exponent at i: i when there is none, else past the
- * letter, the sign and the digits. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && i <= len;
-    assigns \nothing;
-    ensures i <= \result <= len;
-*/
-static size_t exponent_end(const uint8_t *s, size_t len, size_t i)
-{
-    if (i >= len || (s[i] != 'e' && s[i] != 'E'))
-        return i;
-    i++;
-    if (i < len && (s[i] == '+' || s[i] == '-'))
-        i++;
-    return digits_end(s, len, i);
-}
-
-/* The number at pos (a minus or a digit), RFC 8259 §6:
+/* The number grammar of RFC 8259 §6,
  *   [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
- * then the number policy of json_tok.h (a range error is reported at the
- * number's start). */
+ * as a table: the state after a byte of each class. States: 0 start, 1
+ * after '-', 2 after a leading '0', 3 in the integer digits, 4 after '.',
+ * 5 in the fraction, 6 after 'e', 7 after the exponent's sign, 8 in the
+ * exponent; N_END: the number ended before this byte; N_BAD: the byte
+ * cannot come here. The tables' contents are left to the tests (the
+ * prover does not know them, so the code checks what it reads). */
+#define N_END 9u
+#define N_BAD 10u
+#define N_CLASSES 7u
+static const uint8_t number_class[256] = {      /* 0: any other byte */
+    ['0'] = 1, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
+    ['8'] = 2, ['9'] = 2, ['-'] = 3, ['+'] = 4, ['.'] = 5, ['e'] = 6, ['E'] = 6,
+};
+static const uint8_t number_next[9][N_CLASSES] = {
+    /*        other  '0'    1-9    '-'    '+'    '.'    'e'   */
+    /* 0 */ {N_BAD, 2,     3,     1,     N_BAD, N_BAD, N_BAD},
+    /* 1 */ {N_BAD, 2,     3,     N_BAD, N_BAD, N_BAD, N_BAD},
+    /* 2 */ {N_END, N_BAD, N_BAD, N_END, N_END, 4,     6},
+    /* 3 */ {N_END, 3,     3,     N_END, N_END, 4,     6},
+    /* 4 */ {N_BAD, 5,     5,     N_BAD, N_BAD, N_BAD, N_BAD},
+    /* 5 */ {N_END, 5,     5,     N_END, N_END, N_END, 6},
+    /* 6 */ {N_BAD, 8,     8,     7,     7,     N_BAD, N_BAD},
+    /* 7 */ {N_BAD, 8,     8,     N_BAD, N_BAD, N_BAD, N_BAD},
+    /* 8 */ {N_END, 8,     8,     N_END, N_END, N_END, N_END},
+};
+
+/* The number policy of json_tok.h for the number s[pos .. end), which
+ * follows the grammar: 1 when it is in range. */
+/*@ requires \valid_read(s + (0 .. end - 1)) && pos < end;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+*/
+static int number_in_range(const uint8_t *s, size_t pos, size_t end)
+{
+    int negative = s[pos] == '-';
+    size_t ia = negative ? pos + 1 : pos;
+    size_t ib = digits_end(s, end, ia);
+    if (ib == ia)
+        return 0;                       /* no digit: not reached after the grammar */
+    if (ib == end)
+        return int64_fits(s, ia, ib, negative);
+    size_t fb = s[ib] == '.' ? digits_end(s, end, ib + 1) : ib;
+    int64_t e = exponent_value(s, fb, end);         /* skips the letter and the sign */
+    if (end - fb > 1u && s[fb + 1] == '-')
+        e = -e;
+    return !real_overflows(s, ia, ib, fb > ib ? ib + 1 : ib, fb, e);
+}
+
+/* The number at pos (a minus or a digit): the grammar, then the number
+ * policy (a range error is reported at the number's start). */
 /*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
     assigns \nothing;
     ensures \result.err == DSG_JSON_E_BAD_NUMBER || \result.err == DSG_JSON_E_NUMBER_RANGE ||
@@ -427,30 +413,27 @@ static size_t exponent_end(const uint8_t *s, size_t len, size_t i)
 */
 static struct scan scan_number(const uint8_t *s, size_t len, size_t pos)
 {
-    int negative = s[pos] == '-';
-    size_t ia = negative ? pos + 1 : pos;
-    size_t ib = int_part_end(s, len, ia);
-    if (ib == ia)
-        return make_scan(ia, DSG_JSON_E_BAD_NUMBER);        /* no digit */
-    if (ib < len && IS_DIGIT(s[ib]))
-        return make_scan(ib, DSG_JSON_E_BAD_NUMBER);        /* a leading zero */
-    size_t fb = fraction_end(s, len, ib);
-    if (fb - ib == 1u)
-        return make_scan(fb, DSG_JSON_E_BAD_NUMBER);        /* a point without digits */
-    size_t eb = exponent_end(s, len, fb);
-    if (eb > fb && !IS_DIGIT(s[eb - 1]))
-        return make_scan(eb, DSG_JSON_E_BAD_NUMBER);        /* an exponent without digits */
-    if (eb == ib) {
-        if (!int64_fits(s, ia, ib, negative))
-            return make_scan(pos, DSG_JSON_E_NUMBER_RANGE);
-        return make_scan(eb, DSG_JSON_OK);
+    unsigned st = 0;
+    size_t i = pos;
+    /*@ loop invariant pos <= i <= len && st <= 8;
+        loop invariant i == pos ==> st == 0;
+        loop assigns i, st;
+        loop variant len - i;
+    */
+    while (i < len) {
+        unsigned next = number_next[st][number_class[s[i]] % N_CLASSES];
+        if (next == N_END)
+            break;
+        if (next > 8u)
+            return make_scan(i, DSG_JSON_E_BAD_NUMBER);
+        st = next;
+        i++;
     }
-    int64_t e = exponent_value(s, fb, eb);
-    if (eb - fb > 1u && s[fb + 1] == '-')
-        e = -e;
-    if (real_overflows(s, ia, ib, fb > ib ? ib + 1 : ib, fb, e))
+    if (st != 2u && st != 3u && st != 5u && st != 8u)
+        return make_scan(i, DSG_JSON_E_BAD_NUMBER);   /* the text ended inside it */
+    if (!number_in_range(s, pos, i))
         return make_scan(pos, DSG_JSON_E_NUMBER_RANGE);
-    return make_scan(eb, DSG_JSON_OK);
+    return make_scan(i, DSG_JSON_OK);
 }
 
 /* ---- values ----------------------------------------------------------------- */
@@ -472,26 +455,15 @@ static struct scan scan_word(const uint8_t *s, size_t len, size_t pos, uint8_t b
     return make_scan(pos + n, DSG_JSON_OK);
 }
 
-/* The type of the value a byte starts, or 0. */
-/*@ assigns \nothing;
-    ensures \result == 0 || dsg_json_type_ok(\result);
-*/
-static int value_type(uint8_t c)
-{
-    if (c == '{')
-        return DSG_JSON_OBJECT;
-    if (c == '[')
-        return DSG_JSON_ARRAY;
-    if (c == '"')
-        return DSG_JSON_STRING;
-    if (c == '-' || IS_DIGIT(c))
-        return DSG_JSON_NUMBER;
-    if (c == 't')
-        return DSG_JSON_TRUE;
-    if (c == 'f')
-        return DSG_JSON_FALSE;
-    return c == 'n' ? DSG_JSON_NULL : 0;
-}
+/* The type of the value each byte starts, 0 for none. */
+static const uint8_t value_types[256] = {
+    ['{'] = DSG_JSON_OBJECT, ['['] = DSG_JSON_ARRAY, ['"'] = DSG_JSON_STRING,
+    ['-'] = DSG_JSON_NUMBER, ['0'] = DSG_JSON_NUMBER, ['1'] = DSG_JSON_NUMBER,
+    ['2'] = DSG_JSON_NUMBER, ['3'] = DSG_JSON_NUMBER, ['4'] = DSG_JSON_NUMBER,
+    ['5'] = DSG_JSON_NUMBER, ['6'] = DSG_JSON_NUMBER, ['7'] = DSG_JSON_NUMBER,
+    ['8'] = DSG_JSON_NUMBER, ['9'] = DSG_JSON_NUMBER, ['t'] = DSG_JSON_TRUE,
+    ['f'] = DSG_JSON_FALSE, ['n'] = DSG_JSON_NULL,
+};
 
 /* The scalar of the given type at pos. */
 /*@ requires \valid_read(s + (0 .. len - 1)) && pos < len;
@@ -502,18 +474,15 @@ static int value_type(uint8_t c)
 */
 static struct scan scan_scalar(const uint8_t *s, size_t len, size_t pos, int type)
 {
-    switch (type) {
-    case DSG_JSON_STRING:
+    if (type == DSG_JSON_STRING)
         return scan_string(s, len, pos);
-    case DSG_JSON_NUMBER:
+    if (type == DSG_JSON_NUMBER)
         return scan_number(s, len, pos);
-    case DSG_JSON_TRUE:
+    if (type == DSG_JSON_TRUE)
         return scan_word(s, len, pos, 'r', 'u', 'e', 0);
-    case DSG_JSON_FALSE:
+    if (type == DSG_JSON_FALSE)
         return scan_word(s, len, pos, 'a', 'l', 's', 'e');
-    default:
-        return scan_word(s, len, pos, 'u', 'l', 'l', 0);
-    }
+    return scan_word(s, len, pos, 'u', 'l', 'l', 0);
 }
 
 /* ---- the tokenizer ------------------------------------------------------------ */
@@ -530,28 +499,47 @@ struct tk {
     int err;
 };
 
-/* Every token began before m, at a depth within the limit; a token of
- * length 0 is an open container, at most the innermost open one (cur); a
- * finished token ended by m and its next index is set; token 0 is the
- * top; any other follows its parent, an open or finished container one
- * level up that began before it; the children of a finished container
- * are finished and end within it; an open container's parent is open, and
- * no token between the two is still open. */
-/*@ predicate building{L}(dsg_json_tok *t, integer n, integer cur, integer m, integer max) =
+/* What holds of the tokens while the text is read, m being the mark. In
+ * six parts, so that each step proves six small goals rather than one
+ * large one:
+ * - every token began before m, at a depth within the limit;
+ * - a finished token (length > 0) ended by m and its next index is set;
+ * - a token of length 0 is an open container, at most the innermost open
+ *   one (cur);
+ * - token 0 is the top; any other follows its parent, a container one
+ *   level up that began before it;
+ * - the children of a finished container are finished and end within it;
+ * - an open container's parent is open, and no token between the two is
+ *   still open (so the open ones form the chain from cur to the top). */
+/*@ predicate b_basic{L}(dsg_json_tok *t, integer n, integer m, integer max) =
       \forall integer i; 0 <= i < n ==>
-        t[i].start < m && 1 <= t[i].depth <= max && dsg_json_type_ok(t[i].type) &&
-        t[i].size <= n &&
-        (t[i].len > 0 ==> t[i].start + t[i].len <= m && i < t[i].next <= n) &&
-        (t[i].len == 0 ==> dsg_json_container(t[i].type) && cur != DSG_JSON_NONE && i <= cur) &&
-        (i == 0 ==> t[i].parent == DSG_JSON_NONE && t[i].depth == 1) &&
-        (i > 0 ==>
-           t[i].parent < i && dsg_json_container(t[t[i].parent].type) &&
-           t[t[i].parent].start < t[i].start && t[i].depth == t[t[i].parent].depth + 1 &&
-           (t[t[i].parent].len > 0 ==>
-              t[i].len > 0 && t[i].start + t[i].len <= t[t[i].parent].start + t[t[i].parent].len) &&
-           (t[i].len == 0 ==>
-              t[t[i].parent].len == 0 &&
-              \forall integer j; t[i].parent < j < i ==> t[j].len > 0));
+        t[i].start < m && 1 <= t[i].depth <= max && dsg_json_type_ok(t[i].type);
+
+    predicate b_closed{L}(dsg_json_tok *t, integer n, integer m) =
+      \forall integer i; 0 <= i < n ==> t[i].len > 0 ==>
+        t[i].start + t[i].len <= m && i < t[i].next <= n;
+
+    predicate b_open{L}(dsg_json_tok *t, integer n, integer cur) =
+      \forall integer i; 0 <= i < n ==> t[i].len == 0 ==>
+        dsg_json_container(t[i].type) && cur != DSG_JSON_NONE && i <= cur;
+
+    predicate b_tree{L}(dsg_json_tok *t, integer n) =
+      (n > 0 ==> t[0].parent == DSG_JSON_NONE && t[0].depth == 1) &&
+      \forall integer i; 0 < i < n ==>
+        t[i].parent < i && dsg_json_container(t[t[i].parent].type) &&
+        t[t[i].parent].start < t[i].start && t[i].depth == t[t[i].parent].depth + 1;
+
+    predicate b_nest{L}(dsg_json_tok *t, integer n) =
+      \forall integer i; 0 < i < n ==> t[t[i].parent].len > 0 ==>
+        t[i].len > 0 && t[i].start + t[i].len <= t[t[i].parent].start + t[t[i].parent].len;
+
+    predicate b_chain{L}(dsg_json_tok *t, integer n) =
+      \forall integer i; 0 < i < n ==> t[i].len == 0 ==>
+        t[t[i].parent].len == 0 && \forall integer j; t[i].parent < j < i ==> t[j].len > 0;
+
+    predicate building{L}(dsg_json_tok *t, integer n, integer cur, integer m, integer max) =
+      b_basic(t, n, m, max) && b_closed(t, n, m) && b_open(t, n, cur) && b_tree(t, n) &&
+      b_nest(t, n) && b_chain(t, n);
 
     // When nothing is open, the tokens are those of a finished text.
     lemma building_done{L}:
@@ -559,7 +547,8 @@ struct tk {
         n >= 1 && m <= len && building(t, n, DSG_JSON_NONE, m, max) ==>
         dsg_json_toks_ok(t, n, len, max);
 
-    predicate tk_ok{L}(dsg_json_tok *t, integer cap, integer max, integer len, struct tk k) =
+    // The state: positions, counts, and what may come next.
+    predicate tk_state{L}(dsg_json_tok *t, integer cap, integer max, integer len, struct tk k) =
       k.mark <= k.pos <= len && k.n <= cap && k.depth <= max &&
       ST_VALUE <= k.state <= ST_AFTER &&
       (k.cur == DSG_JSON_NONE ==> k.depth == 0) &&
@@ -568,8 +557,10 @@ struct tk {
          dsg_json_container(t[k.cur].type)) &&
       (k.cur == DSG_JSON_NONE && k.state != ST_AFTER ==> k.n == 0 && k.state == ST_VALUE) &&
       (k.state == ST_AFTER ==> k.n >= 1) &&
-      (ST_FIRST <= k.state <= ST_COLON ==> k.cur != DSG_JSON_NONE) &&
-      building(t, k.n, k.cur, k.mark, max);
+      (ST_FIRST <= k.state <= ST_COLON ==> k.cur != DSG_JSON_NONE);
+
+    predicate tk_ok{L}(dsg_json_tok *t, integer cap, integer max, integer len, struct tk k) =
+      tk_state(t, cap, max, len, k) && building(t, k.n, k.cur, k.mark, max);
 */
 
 /* Appends the value (or member name) of the given type that starts at pos
@@ -581,7 +572,14 @@ struct tk {
     requires dsg_json_container(type) ==> end == k.pos + 1;
     requires k.pos < end <= len;
     assigns toks[0 .. cap - 1];
-    ensures tk_ok(toks, cap, max, len, \result) && \result.pos == end && \result.err == DSG_JSON_OK;
+    ensures tk_state(toks, cap, max, len, \result) && \result.pos == end &&
+            \result.err == DSG_JSON_OK;
+    ensures b_basic(toks, \result.n, \result.mark, max);
+    ensures b_closed(toks, \result.n, \result.mark);
+    ensures b_open(toks, \result.n, \result.cur);
+    ensures b_tree(toks, \result.n);
+    ensures b_nest(toks, \result.n);
+    ensures b_chain(toks, \result.n);
 */
 static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t len, struct tk k,
                            int type, size_t end, int name)
@@ -596,8 +594,9 @@ static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t 
     t->size = 0;
     t->next = k.n + 1;
     t->depth = k.depth + 1;
-    if (k.cur != DSG_JSON_NONE && (name || toks[k.cur].type == DSG_JSON_ARRAY))
-        toks[k.cur].size++;
+    if (k.cur != DSG_JSON_NONE && (name || toks[k.cur].type == DSG_JSON_ARRAY) &&
+        toks[k.cur].size < SIZE_MAX)
+        toks[k.cur].size++;             /* below SIZE_MAX: a size counts tokens */
     if (container) {
         k.cur = k.n;
         k.depth++;
@@ -616,8 +615,14 @@ static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t 
 /*@ requires \valid(toks + (0 .. cap - 1)) && tk_ok(toks, cap, max, len, k);
     requires k.cur != DSG_JSON_NONE && k.pos < len;
     assigns toks[k.cur].len, toks[k.cur].next;
-    ensures tk_ok(toks, cap, max, len, \result) && \result.pos == k.pos + 1 &&
+    ensures tk_state(toks, cap, max, len, \result) && \result.pos == k.pos + 1 &&
             \result.err == DSG_JSON_OK;
+    ensures b_basic(toks, \result.n, \result.mark, max);
+    ensures b_closed(toks, \result.n, \result.mark);
+    ensures b_open(toks, \result.n, \result.cur);
+    ensures b_tree(toks, \result.n);
+    ensures b_nest(toks, \result.n);
+    ensures b_chain(toks, \result.n);
 */
 static struct tk close_container(dsg_json_tok *toks, size_t cap, uint32_t max, size_t len,
                                  struct tk k)
@@ -646,6 +651,69 @@ static struct tk fail_at(struct tk k, size_t at, int err)
     return k;
 }
 
+/* The state one byte further on, with what may come next. */
+/*@ requires k.pos < SIZE_MAX;
+    assigns \nothing;
+    ensures \result.pos == k.pos + 1 && \result.state == state && \result.err == DSG_JSON_OK &&
+            \result.mark == k.mark && \result.n == k.n && \result.cur == k.cur &&
+            \result.depth == k.depth;
+*/
+static struct tk advance(struct tk k, int state)
+{
+    k.pos++;
+    k.state = state;
+    k.err = DSG_JSON_OK;
+    return k;
+}
+
+/* Why a value of the given type (a member's name when name is 1) cannot
+ * start here, or DSG_JSON_OK. */
+/*@ requires name == 0 || name == 1;
+    assigns \nothing;
+    ensures \result == DSG_JSON_OK || dsg_json_error(\result);
+    ensures \result == DSG_JSON_OK ==>
+              (k.state == ST_VALUE || k.state == ST_FIRST || k.state == ST_NAME) &&
+              dsg_json_type_ok(type) && (name == 1 ==> type == DSG_JSON_STRING) &&
+              k.depth < max && k.n < cap;
+*/
+static int value_error(struct tk k, int type, int name, uint32_t max, size_t cap)
+{
+    if (k.state == ST_AFTER)
+        return k.cur == DSG_JSON_NONE ? DSG_JSON_E_TRAILING : DSG_JSON_E_UNEXPECTED;
+    if (k.state == ST_COLON || type < DSG_JSON_OBJECT || type > DSG_JSON_NULL ||
+        (name && type != DSG_JSON_STRING))
+        return DSG_JSON_E_UNEXPECTED;
+    if (k.depth >= max)
+        return DSG_JSON_E_DEPTH;
+    return k.n >= cap ? DSG_JSON_E_TOO_MANY_TOKENS : DSG_JSON_OK;
+}
+
+/* A value, or a member's name when one must come, at pos. */
+/*@ requires \valid_read(buf + (0 .. len - 1)) && \valid(toks + (0 .. cap - 1));
+    requires \separated(toks + (0 .. cap - 1), buf + (0 .. len - 1));
+    requires tk_ok(toks, cap, max, len, k) && k.pos < len;
+    requires object == 1 ==> k.cur != DSG_JSON_NONE;
+    assigns toks[0 .. cap - 1];
+    ensures tk_ok(toks, cap, max, len, \result);
+    ensures \result.err == DSG_JSON_OK || dsg_json_error(\result.err);
+    ensures \result.err == DSG_JSON_OK ==> \result.pos > k.pos;
+*/
+static struct tk value(const uint8_t *buf, size_t len, dsg_json_tok *toks, size_t cap,
+                       uint32_t max, struct tk k, int object)
+{
+    int type = value_types[buf[k.pos]];
+    int name = (k.state == ST_FIRST || k.state == ST_NAME) && object;
+    int err = value_error(k, type, name, max, cap);
+    if (err != DSG_JSON_OK)
+        return fail_at(k, k.pos, err);
+    if (type == DSG_JSON_OBJECT || type == DSG_JSON_ARRAY)
+        return add_token(toks, cap, max, len, k, type, k.pos + 1, 0);
+    struct scan r = scan_scalar(buf, len, k.pos, type);
+    if (r.err != DSG_JSON_OK)
+        return fail_at(k, r.at, r.err);
+    return add_token(toks, cap, max, len, k, type, r.at, name);
+}
+
 /* One step at pos (not whitespace): punctuation, a closing bracket, or a
  * value; pos moves on, or err is set with the error's offset in pos. */
 /*@ requires \valid_read(buf + (0 .. len - 1)) && \valid(toks + (0 .. cap - 1));
@@ -660,37 +728,15 @@ static struct tk step(const uint8_t *buf, size_t len, dsg_json_tok *toks, size_t
                       uint32_t max, struct tk k)
 {
     uint8_t c = buf[k.pos];
-    if (k.state == ST_COLON) {
-        if (c != ':')
-            return fail_at(k, k.pos, DSG_JSON_E_UNEXPECTED);
-        k.pos++;
-        k.state = ST_VALUE;
-        return k;
-    }
-    if (k.state == ST_AFTER && k.cur == DSG_JSON_NONE)
-        return fail_at(k, k.pos, DSG_JSON_E_TRAILING);
     int object = k.cur != DSG_JSON_NONE && toks[k.cur].type == DSG_JSON_OBJECT;
-    if (k.state == ST_AFTER && c == ',') {
-        k.pos++;
-        k.state = object ? ST_NAME : ST_VALUE;
-        return k;
-    }
-    if ((k.state == ST_AFTER || k.state == ST_FIRST) && c == (object ? '}' : ']'))
+    if (k.state == ST_COLON && c == ':')
+        return advance(k, ST_VALUE);
+    if (k.state == ST_AFTER && k.cur != DSG_JSON_NONE && c == ',')
+        return advance(k, object ? ST_NAME : ST_VALUE);
+    if ((k.state == ST_AFTER || k.state == ST_FIRST) && k.cur != DSG_JSON_NONE &&
+        c == (object ? '}' : ']'))
         return close_container(toks, cap, max, len, k);
-    int type = value_type(c);
-    int name = (k.state == ST_FIRST || k.state == ST_NAME) && object;
-    if (k.state == ST_AFTER || type == 0 || (name && type != DSG_JSON_STRING))
-        return fail_at(k, k.pos, DSG_JSON_E_UNEXPECTED);
-    if (k.depth >= max)
-        return fail_at(k, k.pos, DSG_JSON_E_DEPTH);
-    if (k.n >= cap)
-        return fail_at(k, k.pos, DSG_JSON_E_TOO_MANY_TOKENS);
-    if (type == DSG_JSON_OBJECT || type == DSG_JSON_ARRAY)
-        return add_token(toks, cap, max, len, k, type, k.pos + 1, 0);
-    struct scan r = scan_scalar(buf, len, k.pos, type);
-    if (r.err != DSG_JSON_OK)
-        return fail_at(k, r.at, r.err);
-    return add_token(toks, cap, max, len, k, type, r.at, name);
+    return value(buf, len, toks, cap, max, k, object);
 }
 
 int dsg_json_tokenize(const uint8_t *buf, size_t len, uint32_t max_depth,
