@@ -85,7 +85,8 @@ static int run_n(const char *s, size_t len, uint32_t max_depth, size_t cap, size
 static int parse(const char *s, size_t len, size_t *at)
 {
     size_t n;
-    int rc = run_n(s, len, DSG_JSON_MAX_DEPTH_DEFAULT, CAP, &n, at);
+    /* every token is at least one byte long: len + 1 slots are enough */
+    int rc = run_n(s, len, DSG_JSON_MAX_DEPTH_DEFAULT, len < CAP ? len + 1 : CAP, &n, at);
     if (rc == DSG_JSON_OK)
         rc = dsg_json_check_keys((const uint8_t *)s, len, toks, n, at);
     return rc;

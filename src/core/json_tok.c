@@ -548,19 +548,22 @@ struct tk {
         dsg_json_toks_ok(t, n, len, max);
 
     // The state: positions, counts, and what may come next.
-    predicate tk_state{L}(dsg_json_tok *t, integer cap, integer max, integer len, struct tk k) =
+    predicate tk_scalars(integer cap, integer max, integer len, struct tk k) =
       k.mark <= k.pos <= len && k.n <= cap && k.depth <= max &&
       ST_VALUE <= k.state <= ST_AFTER &&
       (k.cur == DSG_JSON_NONE ==> k.depth == 0) &&
-      (k.cur != DSG_JSON_NONE ==>
-         k.cur < k.n && t[k.cur].len == 0 && k.depth == t[k.cur].depth &&
-         dsg_json_container(t[k.cur].type)) &&
+      (k.cur != DSG_JSON_NONE ==> k.cur < k.n) &&
       (k.cur == DSG_JSON_NONE && k.state != ST_AFTER ==> k.n == 0 && k.state == ST_VALUE) &&
       (k.state == ST_AFTER ==> k.n >= 1) &&
       (ST_FIRST <= k.state <= ST_COLON ==> k.cur != DSG_JSON_NONE);
 
+    // The innermost open container, at the depth the state says.
+    predicate tk_cur{L}(dsg_json_tok *t, struct tk k) =
+      k.cur != DSG_JSON_NONE ==>
+        t[k.cur].len == 0 && k.depth == t[k.cur].depth && dsg_json_container(t[k.cur].type);
+
     predicate tk_ok{L}(dsg_json_tok *t, integer cap, integer max, integer len, struct tk k) =
-      tk_state(t, cap, max, len, k) && building(t, k.n, k.cur, k.mark, max);
+      tk_scalars(cap, max, len, k) && tk_cur(t, k) && building(t, k.n, k.cur, k.mark, max);
 */
 
 /* Appends the value (or member name) of the given type that starts at pos
@@ -572,8 +575,9 @@ struct tk {
     requires dsg_json_container(type) ==> end == k.pos + 1;
     requires k.pos < end <= len;
     assigns toks[0 .. cap - 1];
-    ensures tk_state(toks, cap, max, len, \result) && \result.pos == end &&
+    ensures tk_scalars(cap, max, len, \result) && \result.pos == end &&
             \result.err == DSG_JSON_OK;
+    ensures tk_cur(toks, \result);
     ensures b_basic(toks, \result.n, \result.mark, max);
     ensures b_closed(toks, \result.n, \result.mark);
     ensures b_open(toks, \result.n, \result.cur);
@@ -604,9 +608,18 @@ static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t 
     } else {
         k.state = name ? ST_COLON : ST_AFTER;
     }
+    /*@ assert \forall integer i; 0 <= i < \at(k.n, Pre) ==>
+          toks[i].len == \at(toks[i].len, Pre) && toks[i].parent == \at(toks[i].parent, Pre); */
+    /*@ assert container && \at(k.cur, Pre) != DSG_JSON_NONE ==>
+          \forall integer j; \at(k.cur, Pre) < j < \at(k.n, Pre) ==> toks[j].len > 0; */
+    //@ assert b_chain(toks, \at(k.n, Pre));
+    /*@ assert \at(k.n, Pre) > 0 && toks[\at(k.n, Pre)].len == 0 ==>
+          toks[toks[\at(k.n, Pre)].parent].len == 0 &&
+          \forall integer j; toks[\at(k.n, Pre)].parent < j < \at(k.n, Pre) ==> toks[j].len > 0; */
     k.n++;
     k.pos = end;
     k.mark = end;
+    k.err = DSG_JSON_OK;
     return k;
 }
 
@@ -615,8 +628,9 @@ static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t 
 /*@ requires \valid(toks + (0 .. cap - 1)) && tk_ok(toks, cap, max, len, k);
     requires k.cur != DSG_JSON_NONE && k.pos < len;
     assigns toks[k.cur].len, toks[k.cur].next;
-    ensures tk_state(toks, cap, max, len, \result) && \result.pos == k.pos + 1 &&
+    ensures tk_scalars(cap, max, len, \result) && \result.pos == k.pos + 1 &&
             \result.err == DSG_JSON_OK;
+    ensures tk_cur(toks, \result);
     ensures b_basic(toks, \result.n, \result.mark, max);
     ensures b_closed(toks, \result.n, \result.mark);
     ensures b_open(toks, \result.n, \result.cur);
@@ -634,6 +648,7 @@ static struct tk close_container(dsg_json_tok *toks, size_t cap, uint32_t max, s
     k.pos++;
     k.mark = k.pos;
     k.state = ST_AFTER;
+    k.err = DSG_JSON_OK;
     k.cur = toks[k.cur].parent;
     return k;
 }
@@ -669,6 +684,7 @@ static struct tk advance(struct tk k, int state)
 /* Why a value of the given type (a member's name when name is 1) cannot
  * start here, or DSG_JSON_OK. */
 /*@ requires name == 0 || name == 1;
+    requires ST_VALUE <= k.state <= ST_AFTER;
     assigns \nothing;
     ensures \result == DSG_JSON_OK || dsg_json_error(\result);
     ensures \result == DSG_JSON_OK ==>
