@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_kill_master: after SIGKILL of the master every worker sees its channel close and exits within 5 s (no orphan keeps a port, a socket or a database); a new dsgd on the same state directory then starts (the unlocked pidfile and the stale control socket are replaced), serves /api/v1/health and reports every role running in dsgctl status.
-# @relation(REQ-RUN-035, REQ-RUN-021)
+# dsgd_kill_master: SIGKILL of the portal and of ctl while requests are answered (each restarted by the master), then of the master itself: every worker sees its channel close and exits within 5 s (no orphan keeps a port, a socket or a database); a new dsgd on the same state directory then starts (the unlocked pidfile and the stale control socket are replaced), serves /api/v1/health and reports every role running; after a clean stop the audit database passes `PRAGMA integrity_check` and `dsgctl log verify --offline --key` finds every chain intact, with the access records of requests answered before the kills in it.
+# @relation(REQ-RUN-035, REQ-RUN-021, REQ-RUN-020, REQ-LOG-043)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -8,8 +8,21 @@ t=${CONFORMANCE_TMP:?}
 need_root
 need_dsg_user
 
+health() {
+    curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
+        -A "$1" "https://localhost:$DSGD_PORT/api/v1/health" 2>"$t/err"
+}
 dsgd_start "$DSGD"
 for role in portal logd ctl; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+for role in portal ctl; do
+    health "before-kill-$role" >/dev/null || fail "health: $(cat "$t/err")"
+    old=$(worker_pid "$role")
+    kill -9 "$old"
+    wait_log "master: $role\\[$old\\] killed by signal 9"
+    wait_until 10 sh -c "[ \"\$(grep -c 'master: $role\\[[0-9]*\\] ready' '$t/log')\" -ge 2 ]"
+done
+health "before-kill-master" >/dev/null || fail "health: $(cat "$t/err")"
+sleep 0.5   # the access record on its way to logd
 first=$dsgd_pid
 workers=$(descendants "$first")
 [ "$(echo "$workers" | wc -w)" -eq 3 ] || fail "want 3 workers, got '$workers'"
@@ -30,4 +43,13 @@ body=$(curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:1
 [ "$(grep -Ec '^(portal|logd|ctl) +running ' "$t/status")" -eq 3 ] || fail "status: $(cat "$t/status")"
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
+d=$t/var/logd
+[ "$(sqlite3 "$d/audit.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed"
+"$DSGCTL" log pubkey "$d" >"$t/pub" || fail "pubkey"
+"$DSGCTL" log verify --offline --pubkey "$t/pub" --key "$d/chain.key" "$d" >"$t/verify" 2>&1 ||
+    fail "verify: $(cat "$t/verify")"
+"$DSGCTL" log export --offline "$d" --format jsonl >"$t/export" || fail "export"
+for agent in before-kill-portal before-kill-ctl before-kill-master; do
+    grep -q "\"user_agent\":\"$agent\"" "$t/export" || fail "no access record of $agent"
+done
 exit 0
