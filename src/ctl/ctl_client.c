@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -73,8 +74,9 @@ static dsg_ctl_result read_all(int fd, long long deadline, char *buf, size_t cap
     }
 }
 
-/* The answer's first line: "ok", or "error <code> <message>". */
-static dsg_ctl_result first_line(char *out, size_t *len, char *err, size_t n)
+/* The answer's first line: "ok", "ok N" (N: 1..255), or
+ * "error <code> <message>". */
+static dsg_ctl_result first_line(char *out, size_t *len, int *status, char *err, size_t n)
 {
     char *nl = memchr(out, '\n', *len);
     if (nl == NULL) {
@@ -82,6 +84,17 @@ static dsg_ctl_result first_line(char *out, size_t *len, char *err, size_t n)
         return DSG_CTL_PROTOCOL;
     }
     *nl = '\0';
+    *status = 0;
+    if (strncmp(out, "ok ", 3) == 0) {
+        char *end;
+        long v = strtol(out + 3, &end, 10);
+        if (*end != '\0' || end == out + 3 || v < 1 || v > 255) {
+            snprintf(err, n, "a bad status line");
+            return DSG_CTL_PROTOCOL;
+        }
+        *status = (int)v;
+        out[2] = '\0';
+    }
     if (strcmp(out, "ok") == 0) {
         size_t skip = (size_t)(nl - out) + 1;
         memmove(out, nl + 1, *len - skip);
@@ -102,7 +115,7 @@ static dsg_ctl_result first_line(char *out, size_t *len, char *err, size_t n)
 }
 
 dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, char *out,
-                            size_t cap, size_t *len, char *err, size_t errsize)
+                            size_t cap, size_t *len, int *status, char *err, size_t errsize)
 {
     long long deadline = now_ms() + timeout_ms;
     char req[1024];
@@ -128,5 +141,5 @@ dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, 
     if (r != DSG_CTL_OK)
         return r;
     out[*len] = '\0';
-    return first_line(out, len, err, errsize);
+    return first_line(out, len, status, err, errsize);
 }

@@ -20,9 +20,10 @@ typedef enum dsg_ctl_result {
 
 /* Sends `line` (without its newline) to the control socket at path and
  * reads the answer: on DSG_CTL_OK the output is out[0 .. *len) and
- * NUL-terminated; otherwise err says why. Waits at most timeout_ms for the
- * whole answer. @relation(REQ-RUN-023) */
+ * NUL-terminated, and *status the exit status the command asks for (0
+ * unless the answer was "ok N"); otherwise err says why. Waits at most
+ * timeout_ms for the whole answer. @relation(REQ-RUN-023) */
 dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, char *out,
-                            size_t cap, size_t *len, char *err, size_t errsize);
+                            size_t cap, size_t *len, int *status, char *err, size_t errsize);
 
 #endif

@@ -478,9 +478,14 @@ static int cmd_check_name(int argc, char **argv)
 /* ---- log: the audit trail, offline ---------------------------------------- */
 
 static const char log_verify_help[] =
-    "usage: dsgctl log verify --offline --pubkey FILE [--key CHAINKEY] DIR\n"
+    "usage: dsgctl log verify [--socket PATH]\n"
+    "       dsgctl log verify --offline --pubkey FILE [--key CHAINKEY] DIR\n"
     "\n"
-    "Checks a copy of logd's audit trail (DIR holds audit.db and anchor.log,\n"
+    "Without --offline, asks the running logd (through the control socket,\n"
+    "default " DSG_CTL_SOCKET_DEFAULT ") to check its own store with its own keys,\n"
+    "the records after the last checkpoint included; root or group dsgadm.\n"
+    "\n"
+    "With --offline, checks a copy of logd's audit trail (DIR holds audit.db and anchor.log,\n"
     "e.g. a copy of var/logd taken with dsgd stopped): every source's hash\n"
     "chain, every signed checkpoint of anchor.log against the Ed25519 public\n"
     "key FILE (from 'dsgctl log pubkey'), and, with --key, the MAC chain under\n"
@@ -491,7 +496,8 @@ static const char log_verify_help[] =
     "N is the first bad sequence number. Then a summary line.\n"
     "\n"
     "exit status: 0 intact; 1 a break was found; 64 usage error; 74 the copy\n"
-    "or a key cannot be read. Opens the copy read-only.\n";
+    "or a key cannot be read (offline) or logd could not read its store;\n"
+    "69, 70, 76, 77 as for status (online). Opens the copy read-only.\n";
 
 static const char log_export_help[] =
     "usage: dsgctl log export --offline DIR --format jsonl|rfc5424\n"
@@ -555,7 +561,7 @@ static long read_small(const char *path, char *buf, size_t cap)
 
 typedef struct log_opts {
     int offline, help;
-    const char *pubkey, *key, *format, *dir;
+    const char *pubkey, *key, *format, *dir, *socket;
 } log_opts;
 
 /* Options of the log commands: --offline, --pubkey F, --key F, --format F,
@@ -576,6 +582,8 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
             slot = &o->key;
         else if (strcmp(a, "--format") == 0)
             slot = &o->format;
+        else if (strcmp(a, "--socket") == 0)
+            slot = &o->socket;
         else if (a[0] == '-' && a[1] != '\0')
             return log_usage(cmd, "unknown option", a);
         else if (o->dir != NULL)
@@ -588,17 +596,36 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
             *slot = argv[++i];
         }
     }
-    if (!o->help && o->dir == NULL)
+    /* only verify works without --offline, through the running logd */
+    int online = !o->help && !o->offline && strcmp(cmd, "verify") == 0;
+    if (!o->help && !online && o->dir == NULL)
         return log_usage(cmd, "no directory given", NULL);
+    if (online && (o->dir != NULL || o->pubkey != NULL || o->key != NULL))
+        return log_usage(cmd, "a directory, --pubkey and --key go with --offline", NULL);
+    if (!online && o->socket != NULL)
+        return log_usage(cmd, "--socket is for the running logd, not with --offline", NULL);
     return 0;
 }
 
-static void print_break(const dsg_audit_break *b)
+static int ctl_status(dsg_ctl_result r);
+
+/* dsgctl log verify, through the running logd (REQ-LOG-005). */
+static int log_verify_online(const char *socket, const char *format)
 {
-    fputs("BREAK source=", stdout);
-    put_escaped_str(stdout, b->source);
-    printf(" seq=%llu kind=%s: %s\n", (unsigned long long)b->seq,
-           dsg_audit_break_token(b->kind), b->detail);
+    static char out[1u << 17];
+    char err[512];
+    size_t len = 0;
+    int status = 0;
+    if (format != NULL)
+        return log_usage("verify", "unknown option", "--format");
+    dsg_ctl_result r = dsg_ctl_call(socket, "log verify", 600000, out, sizeof out, &len, &status,
+                                    err, sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl log verify: %s\n", err);
+        return ctl_status(r);
+    }
+    fwrite(out, 1, len, stdout);
+    return finish_stdout(status);
 }
 
 static int cmd_log_verify(int argc, char **argv)
@@ -615,8 +642,7 @@ static int cmd_log_verify(int argc, char **argv)
         return finish_stdout(0);
     }
     if (!o.offline)
-        return log_usage("verify", "verification through the running logd is not built yet: "
-                         "give --offline and a copy of var/logd", NULL);
+        return log_verify_online(o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT, o.format);
     if (o.pubkey == NULL)
         return log_usage("verify", "--offline needs --pubkey FILE", NULL);
     if (o.format != NULL)
@@ -635,16 +661,12 @@ static int cmd_log_verify(int argc, char **argv)
         fprintf(stderr, "dsgctl log verify: %s\n", err);
         return EXIT_IOERR;
     }
-    for (uint32_t i = 0; i < r.nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++)
-        print_break(&r.breaks[i]);
-    if (r.nbreaks > DSG_AUDIT_BREAKS_MAX)
-        printf("... and %u more break(s)\n", r.nbreaks - DSG_AUDIT_BREAKS_MAX);
-    printf("%s: %u break(s); %u source(s), %llu record(s), %u checkpoint(s); "
-           "%llu record(s) after the last checkpoint %s\n",
-           r.nbreaks ? "BROKEN" : "OK", r.nbreaks, r.sources, (unsigned long long)r.records,
-           r.checkpoints, (unsigned long long)r.unanchored,
-           r.tail_checked ? "(checked with the chain key)"
-                          : "(not covered by a signature: give --key to check them)");
+    static char text[DSG_AUDIT_BREAKS_MAX * 512 + 512];
+    if (dsg_audit_report_text(&r, text, sizeof text) == 0) {
+        fprintf(stderr, "dsgctl log verify: the report does not fit its buffer\n");
+        return EXIT_IOERR;
+    }
+    fputs(text, stdout);
     return finish_stdout(r.nbreaks ? 1 : 0);
 }
 
@@ -760,8 +782,9 @@ static int cmd_status(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    int status = 0;
     dsg_ctl_result r = dsg_ctl_call(socket, json ? "status --json" : "status", 15000, out,
-                                    sizeof out, &len, err, sizeof err);
+                                    sizeof out, &len, &status, err, sizeof err);
     if (r != DSG_CTL_OK) {
         fprintf(stderr, "dsgctl: status: %s\n", err);
         return ctl_status(r);
@@ -817,7 +840,7 @@ static const command log_commands[] = {
 };
 
 static const group groups[] = {
-    { "log", "the audit trail: verify, export, public key (offline)", log_commands,
+    { "log", "the audit trail: verify (online or offline), export, public key", log_commands,
       sizeof log_commands / sizeof log_commands[0] },
     { "policy", "policies the gateway enforces, checked offline", policy_commands,
       sizeof policy_commands / sizeof policy_commands[0] },

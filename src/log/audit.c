@@ -133,7 +133,9 @@ static int fail(char *err, size_t n, const char *fmt, ...)
 
 static int path_of(char *out, const char *dir, const char *name)
 {
-    int n = snprintf(out, PATH_CAP, "%s/%s", dir, name);
+    /* no "//": "file://x" would make x a URI authority (dir is "/" in logd's chroot) */
+    size_t d = strlen(dir);
+    int n = snprintf(out, PATH_CAP, "%s%s%s", dir, d > 0 && dir[d - 1] == '/' ? "" : "/", name);
     return n > 0 && n < PATH_CAP ? 0 : -1;
 }
 
@@ -1501,4 +1503,92 @@ out:
     free(x.tmp);
     free(x.hexbuf);
     return rc;
+}
+
+/* ---- verification by the store's owner ---------------------------------------------- */
+
+int dsg_audit_verify_own(dsg_audit *a, dsg_audit_report *r, char *err, size_t errsize)
+{
+    char *pub = NULL;
+    size_t len = 0;
+    int rc;
+    if (a->in_batch)
+        return fail(err, errsize, "a batch is open");
+    if (pem_of(a->sign, 0, &pub, &len) != 0) {
+        free(pub);
+        return fail(err, errsize, "cannot write the public key");
+    }
+    rc = dsg_audit_verify(a->dir, pub, len, a->chain_key, r, err, errsize);
+    free(pub);
+    return rc;
+}
+
+/* ---- the report as text --------------------------------------------------------------- */
+
+/* s escaped into out at *n: printable ASCII as is, the rest as \xNN. */
+static int put_escaped(char *out, size_t cap, size_t *n, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        int w = c >= 0x20 && c < 0x7f && c != '\\'
+                    ? snprintf(out + *n, cap - *n, "%c", c)
+                    : snprintf(out + *n, cap - *n, "\\x%02X", c);
+        if (w < 0 || (size_t)w >= cap - *n)
+            return -1;
+        *n += (size_t)w;
+    }
+    return 0;
+}
+
+static int put_text(char *out, size_t cap, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int put_text(char *out, size_t cap, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(out + *n, cap - *n, fmt, ap);
+    va_end(ap);
+    if (w < 0 || (size_t)w >= cap - *n)
+        return -1;
+    *n += (size_t)w;
+    return 0;
+}
+
+size_t dsg_audit_report_text(const dsg_audit_report *r, char *out, size_t cap)
+{
+    /* the summary lines always fit: break lines stop short of this */
+    const size_t tail = 400;
+    size_t n = 0, listed = 0;
+    if (cap <= tail)
+        return 0;
+    out[0] = '\0';
+    for (uint32_t i = 0; i < r->nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++, listed++) {
+        const dsg_audit_break *b = &r->breaks[i];
+        size_t line = n;
+        if (put_text(out, cap - tail, &n, "BREAK source=") != 0 ||
+            put_escaped(out, cap - tail, &n, b->source) != 0 ||
+            put_text(out, cap - tail, &n, " seq=%llu kind=%s: ", (unsigned long long)b->seq,
+                     dsg_audit_break_token(b->kind)) != 0 ||
+            put_escaped(out, cap - tail, &n, b->detail) != 0 ||
+            put_text(out, cap - tail, &n, "\n") != 0) {
+            n = line;   /* the line that did not fit goes, whole */
+            out[n] = '\0';
+            break;
+        }
+    }
+    if (r->nbreaks > listed &&
+        put_text(out, cap, &n, "... and %llu more break(s)\n",
+                 (unsigned long long)(r->nbreaks - listed)) != 0)
+        return 0;
+    if (put_text(out, cap, &n,
+                 "%s: %u break(s); %u source(s), %llu record(s), %u checkpoint(s); "
+                 "%llu record(s) after the last checkpoint %s\n",
+                 r->nbreaks ? "BROKEN" : "OK", r->nbreaks, r->sources,
+                 (unsigned long long)r->records, r->checkpoints,
+                 (unsigned long long)r->unanchored,
+                 r->tail_checked ? "(checked with the chain key)"
+                                 : "(not covered by a signature: give --key to check them)") != 0)
+        return 0;
+    return n;
 }

@@ -149,6 +149,21 @@ __attribute__((warn_unused_result))
 int dsg_audit_verify(const char *dir, const char *pub, size_t publen, const uint8_t *chain_key,
                      dsg_audit_report *r, char *err, size_t errsize);
 
+/* Verifies the open store as dsg_audit_verify does, with its own public
+ * key and chain key, so the records after the last checkpoint are checked
+ * too (`dsgctl log verify` through the running logd). Not inside a batch.
+ * @relation(REQ-LOG-005) */
+__attribute__((warn_unused_result))
+int dsg_audit_verify_own(dsg_audit *a, dsg_audit_report *r, char *err, size_t errsize);
+
+/* The report as dsgctl prints it: one "BREAK source=S seq=N kind=K: detail"
+ * line per break (bytes outside printable ASCII and backslashes as \xNN,
+ * since a tampered store can hold anything), then one "OK: ..." or
+ * "BROKEN: ..." summary line; break lines that do not fit are counted in
+ * a "... and N more break(s)" line instead. Returns the length
+ * (NUL-terminated), or 0 when cap is too small for the summary (400 bytes). @relation(REQ-LOG-005, REQ-LOG-040) */
+size_t dsg_audit_report_text(const dsg_audit_report *r, char *out, size_t cap);
+
 /* "edited", "deleted", ... @relation(REQ-LOG-005, REQ-LOG-040) */
 const char *dsg_audit_break_token(dsg_audit_break_kind k);
 

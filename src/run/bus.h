@@ -24,8 +24,10 @@
 /* Message kinds. */
 enum {
     DSGD_MSG_CTL_REQUEST = 1,   /* ctl -> master: a dsgctl command line */
-    DSGD_MSG_CTL_ANSWER = 2,    /* master -> ctl: its output */
-    DSGD_MSG_AUDIT = 3          /* a role -> master -> logd: audit records */
+    DSGD_MSG_CTL_ANSWER = 2,    /* master -> ctl: u8 exit status, then the output */
+    DSGD_MSG_AUDIT = 3,         /* a role -> master -> logd: audit records */
+    DSGD_MSG_LOG_VERIFY = 4,    /* master -> logd: verify the store (no body) */
+    DSGD_MSG_LOG_REPORT = 5     /* logd -> master: u8 exit status, then the report */
 };
 
 /* One message received: kind and body[0 .. len). */

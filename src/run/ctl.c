@@ -212,8 +212,9 @@ static void command(client *c, dsgd_chan *chan)
                   " may use the control socket", NULL, 0);
         return;
     }
-    if (strcmp(c->in, "status") != 0 && strcmp(c->in, "status --json") != 0) {
-        fail(c, "unknown-command", "commands: status, status --json");
+    if (strcmp(c->in, "status") != 0 && strcmp(c->in, "status --json") != 0 &&
+        strcmp(c->in, "log verify") != 0) {
+        fail(c, "unknown-command", "commands: status, status --json, log verify");
         return;
     }
     c->phase = C_QUEUED;
@@ -334,13 +335,17 @@ void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
  * to a client that timed out is dropped). */
 int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan)
 {
-    if (m->kind != DSGD_MSG_CTL_ANSWER)
+    char first[16], result[16];
+    if (m->kind != DSGD_MSG_CTL_ANSWER || m->len < 1)
         return -1;
     if (busy >= 0 && clients[busy].phase == C_WAIT) {
         client *c = &clients[busy];
-        dsgd_log("uid %u pid %d: %s: ok", (unsigned)c->cred.uid, (int)c->cred.pid, c->cmd);
-        record(c, "ok");
-        answer(c, "ok", m->body, m->len);
+        /* "ok", or "ok N" for a command that ran and gives exit status N */
+        snprintf(first, sizeof first, m->body[0] ? "ok %u" : "ok", (unsigned)m->body[0]);
+        snprintf(result, sizeof result, m->body[0] ? "status %u" : "ok", (unsigned)m->body[0]);
+        dsgd_log("uid %u pid %d: %s: %s", (unsigned)c->cred.uid, (int)c->cred.pid, c->cmd, result);
+        record(c, result);
+        answer(c, first, m->body + 1, m->len - 1);
     }
     busy = -1;
     if (dsgd_bus_done(chan, 1) != 0)

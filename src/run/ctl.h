@@ -7,8 +7,10 @@
  * what only the master knows.
  *
  * The client protocol: one line, at most DSGD_CTL_LINE_MAX bytes, e.g.
- * "status" or "status --json", then the answer: a first line "ok" or
- * "error <code> <message>", then the output, then the ctl worker closes.
+ * "status", "status --json" or "log verify", then the answer: a first line
+ * "ok" (or "ok N": the command ran and dsgctl is to exit with N, e.g. 1
+ * when verification found a break) or "error <code> <message>", then the
+ * output, then the ctl worker closes.
  * Codes: not-authorized, unknown-command, bad-request, busy, unavailable.
  *
  * A command goes to the master as a DSGD_MSG_CTL_REQUEST message on the bus

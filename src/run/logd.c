@@ -92,7 +92,33 @@ static void append_wire(const char *source, const dsg_aenc_record *r)
         dsgd_log("audit: a record from %s refused: %s", source, err);
 }
 
-int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
+/* `dsgctl log verify` (REQ-LOG-005): the store checked with logd's own
+ * keys; the report goes back with the exit status dsgctl is to give. */
+static int verify_request(dsgd_chan *chan)
+{
+    static dsg_audit_report rep;
+    static uint8_t out[DSGD_BUS_BODY_MAX];
+    char err[512];
+    size_t len;
+
+    if (store == NULL || dsg_audit_verify_own(store, &rep, err, sizeof err) != 0) {
+        len = (size_t)snprintf((char *)out + 1, sizeof out - 1, "verification failed: %s\n",
+                               store == NULL ? "the store is not open" : err);
+        out[0] = 74;   /* EX_IOERR, as dsgctl log verify --offline */
+        len = len + 1 < sizeof out ? len + 1 : sizeof out;
+    } else {
+        len = dsg_audit_report_text(&rep, (char *)out + 1, sizeof out - 1) + 1;
+        out[0] = rep.nbreaks > 0 ? 1 : 0;
+        dsgd_log("audit: verified on request: %u break(s), %llu record(s)", rep.nbreaks,
+                 (unsigned long long)rep.records);
+    }
+    if (dsgd_bus_send(chan, DSGD_MSG_LOG_REPORT, out, len) != 0)
+        return -1;
+    return dsgd_bus_done(chan, 1);
+}
+
+/* Records from a role, in one transaction (REQ-LOG-043). */
+static int append_message(const dsgd_msg *m, dsgd_chan *chan)
 {
     static dsg_aenc_record r;
     char source[DSGD_AUDIT_PREFIX_MAX], err[512];
@@ -119,6 +145,13 @@ int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
         dsgd_log("audit: records from %s lost: %s", source, err);
     arm();
     return dsgd_bus_done(chan, 1);
+}
+
+int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    if (m->kind == DSGD_MSG_LOG_VERIFY)
+        return m->len == 0 ? verify_request(chan) : -1;
+    return append_message(m, chan);
 }
 
 int dsgd_logd_poll_timeout(void)

@@ -26,13 +26,15 @@ int dsgd_logd_append(const char *source, uint32_t type, const dsg_audit_field *f
 struct dsgd_msg;
 struct dsgd_chan;
 
-/* A bus message from the master: DSGD_MSG_AUDIT, whose body is the sending
+/* A bus message from the master. DSGD_MSG_AUDIT: its body is the sending
  * role's name (one length byte, then the name) and its records
- * (src/log/audit_wire.h). The records are appended in one transaction, as
- * coming from that role; a record the store refuses (unknown type or
- * field, missing field) is logged and skipped; then the message's credit
- * goes back to the master. 0, or -1 for a message logd does not take (the
- * channel is then closed). @relation(REQ-LOG-043) */
+ * (src/log/audit_wire.h), appended in one transaction as coming from that
+ * role; a record the store refuses (unknown type or field, missing field)
+ * is logged and skipped. DSGD_MSG_LOG_VERIFY: the store is verified with
+ * logd's own keys and the report sent back as DSGD_MSG_LOG_REPORT. Then
+ * the message's credit goes back to the master. 0, or -1 for a message
+ * logd does not take (the channel is then closed).
+ * @relation(REQ-LOG-043, REQ-LOG-005) */
 int dsgd_logd_message(const struct dsgd_msg *m, struct dsgd_chan *chan);
 
 /* Milliseconds until the next timed checkpoint is due (-1: none pending).

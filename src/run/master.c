@@ -83,6 +83,7 @@ static dsgd_reload_fn reload_settings;
 static dsgd_settings first;     /* the settings as first loaded, before paths were resolved */
 
 static void stop_logd_when_alone(void);
+static struct worker *role_worker(const char *name);
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
@@ -571,27 +572,78 @@ static void fill_status(dsgd_status *st)
     }
 }
 
-/* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
- * commands it knows and answers with one bus message. */
-static int ctl_command(worker *w, const dsgd_msg *m)
+/* ctl's command that waits for logd's report; from_start 0: none. */
+static struct { unsigned from, from_start; } verify_wait;
+
+/* The answer to ctl's command: the exit status dsgctl is to give, then
+ * the output; ctl's request is done. */
+static int ctl_answer(worker *w, uint8_t status, const uint8_t *text, size_t len)
 {
     static uint8_t out[DSGD_BUS_BODY_MAX];
-    static dsgd_status st;
-    static const char text[] = "status", json[] = "status --json";
-    size_t len;
-
-    if (m->len == sizeof text - 1 && memcmp(m->body, text, m->len) == 0) {
-        fill_status(&st);
-        len = dsgd_status_text(&st, (char *)out, sizeof out);
-    } else if (m->len == sizeof json - 1 && memcmp(m->body, json, m->len) == 0) {
-        fill_status(&st);
-        len = dsgd_status_json(&st, out, sizeof out);
-    } else {
-        return -1;
-    }
-    if (len == 0 || dsgd_bus_send(&w->chan, DSGD_MSG_CTL_ANSWER, out, len) != 0)
+    if (len > sizeof out - 1)
+        len = sizeof out - 1;
+    out[0] = status;
+    memcpy(out + 1, text, len);
+    if (dsgd_bus_send(&w->chan, DSGD_MSG_CTL_ANSWER, out, len + 1) != 0)
         return -1;
     return dsgd_bus_done(&w->chan, 1);
+}
+
+static int ctl_status(worker *w, int json)
+{
+    static uint8_t out[DSGD_BUS_BODY_MAX - 1];
+    static dsgd_status st;
+    size_t len;
+    fill_status(&st);
+    len = json ? dsgd_status_json(&st, out, sizeof out)
+               : dsgd_status_text(&st, (char *)out, sizeof out);
+    return len == 0 ? -1 : ctl_answer(w, 0, out, len);
+}
+
+/* `dsgctl log verify`: logd verifies its own store; ctl waits for the
+ * report (ctl sends one command at a time). */
+static int ctl_log_verify(worker *w)
+{
+    static const char down[] = "logd is not running: try again, or verify a copy with --offline\n";
+    worker *l = role_worker("logd");
+    if (verify_wait.from_start != 0)
+        return -1;
+    if (l == NULL || l->pid == 0 || !l->ready || l->chan.fd < 0 ||
+        dsgd_bus_send(&l->chan, DSGD_MSG_LOG_VERIFY, NULL, 0) != 0)
+        return ctl_answer(w, 69, (const uint8_t *)down, sizeof down - 1);
+    verify_wait.from = (unsigned)(w - workers);
+    verify_wait.from_start = w->starts;
+    return 0;
+}
+
+/* logd's report, or its absence: to the ctl run that asked, if it is
+ * still the same. */
+static void ctl_log_report(uint8_t status, const uint8_t *text, size_t len)
+{
+    worker *c = &workers[verify_wait.from];
+    if (verify_wait.from_start == 0)
+        return;
+    if (c->starts == verify_wait.from_start && c->pid > 0 && c->ready && c->chan.fd >= 0 &&
+        ctl_answer(c, status, text, len) != 0)
+        drop_worker(c, "cannot answer its command");
+    verify_wait.from_start = 0;
+}
+
+/* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
+ * commands it knows. */
+static int ctl_command(worker *w, const dsgd_msg *m)
+{
+    static const char *const known[] = { "status", "status --json", "log verify" };
+    size_t k = 0;
+    while (k < sizeof known / sizeof known[0] &&
+           !(m->len == strlen(known[k]) && memcmp(m->body, known[k], m->len) == 0))
+        k++;
+    switch (k) {
+    case 0: return ctl_status(w, 0);
+    case 1: return ctl_status(w, 1);
+    case 2: return ctl_log_verify(w);
+    default: return -1;
+    }
 }
 
 /* ---- audit records: roles -> master -> logd (REQ-LOG-001) ---------------- */
@@ -609,7 +661,7 @@ static relay_msg *relay_head, *relay_tail;   /* waiting for room towards logd */
 static struct { unsigned from, start; } relay_sent[DSGD_BUS_WINDOW];   /* not yet committed */
 static unsigned relay_first, relay_n;
 
-static worker *role_worker(const char *name)
+static struct worker *role_worker(const char *name)
 {
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
         if (strcmp(workers[i].role->name, name) == 0)
@@ -712,6 +764,12 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (r < 0) {
         drop_worker(w, "an unexpected stream frame");
+        return;
+    }
+    if (m.kind == DSGD_MSG_LOG_REPORT && is_logd && m.len >= 1) {
+        ctl_log_report(m.body[0], m.body + 1, m.len - 1);
+        if (dsgd_bus_done(&w->chan, 1) != 0)
+            drop_worker(w, "cannot give back bus credit");
         return;
     }
     if (m.kind == DSGD_MSG_AUDIT && !is_logd) {
@@ -870,8 +928,11 @@ static void reaped(worker *w, int status)
     w->pid = 0;
     w->ready = 0;
     w->reaping = 0;
-    if (strcmp(w->role->name, "logd") == 0)
+    if (strcmp(w->role->name, "logd") == 0) {
+        static const char gone[] = "logd stopped before it finished: try again\n";
         relay_logd_gone();
+        ctl_log_report(69, (const uint8_t *)gone, sizeof gone - 1);
+    }
     if (stopping) {
         stop_logd_when_alone();
         return;

@@ -338,6 +338,10 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, unlink, 0);
         RULE(SCMP_ACT_ALLOW, rename, 0);
         RULE(SCMP_ACT_ALLOW, geteuid, 0);
+        /* `dsgctl log verify` through logd opens a second, read-only
+         * connection, which asks whether a -wal file exists */
+        RULE(SCMP_ACT_ALLOW, access, 0);
+        RULE(SCMP_ACT_ALLOW, faccessat, 0);
         /* SQLite seeds its PRNG with the pid; OpenSSL's DRBG, used for the
          * keys made at first start, reseeds from getrandom */
         RULE(SCMP_ACT_ALLOW, getpid, 0);
