@@ -333,6 +333,36 @@ START_TEST(test_http_every_error_code_is_documented)
 }
 END_TEST
 
+/* The route table holds no administrative function: none of its paths
+ * names one, and each is answered as listed. @relation(REQ-RUN-022) */
+START_TEST(test_http_routes_hold_no_administrative_function)
+{
+    static const char *const admin[] = { "admin", "ctl", "control", "config", "status",
+                                         "log", "audit", "verify", "export", "policy",
+                                         "account", "user", "role", "key", "terminal" };
+    size_t n = 0;
+    const dsgd_http_route *r = dsgd_http_routes(&n);
+    char req[256];
+    ck_assert_uint_ge(n, 1);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < sizeof admin / sizeof admin[0]; k++)
+            ck_assert_msg(strstr(r[i].path, admin[k]) == NULL, "route %s looks administrative",
+                          r[i].path);
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: a\r\n\r\n", r[i].path);
+        ck_assert_int_eq(serve(req), 1);
+        ck_assert_int_eq(a.status, 200);
+        ck_assert_str_eq(body(), r[i].body);
+    }
+    /* and the paths an administrator might try are not there */
+    for (size_t k = 0; k < sizeof admin / sizeof admin[0]; k++) {
+        snprintf(req, sizeof req, "GET /api/v1/%s HTTP/1.1\r\nHost: a\r\n\r\n", admin[k]);
+        ck_assert_int_eq(serve(req), 1);
+        ck_assert_int_eq(a.status, 404);
+        ck_assert_str_eq(a.error, "not-found");
+    }
+}
+END_TEST
+
 Suite *suite_http_conn(void)
 {
     Suite *s = suite_create("http_conn");
@@ -351,6 +381,7 @@ Suite *suite_http_conn(void)
     tcase_add_test(ok, test_http_timeout_answer_is_408_and_closes);
     tcase_add_test(ok, test_http_imf_date);
     tcase_add_test(ok, test_http_every_error_code_is_documented);
+    tcase_add_test(ok, test_http_routes_hold_no_administrative_function);
     suite_add_tcase(s, ok);
     return s;
 }

@@ -205,22 +205,39 @@ static int other_api_version(const uint8_t *path, size_t len)
     return !(end - p == sizeof API_VERSION - 1 && memcmp(path + p, API_VERSION, end - p) == 0);
 }
 
+/* The portal's routes: every resource it serves. Administrative functions
+ * are never here; they are dsgctl commands on the control socket
+ * (REQ-RUN-022). */
+static const dsgd_http_route routes[] = {
+    { HEALTH_PATH, "GET, HEAD", HEALTH_BODY },
+};
+
+const dsgd_http_route *dsgd_http_routes(size_t *n)
+{
+    *n = sizeof routes / sizeof routes[0];
+    return routes;
+}
+
 static void route(const uint8_t *path, size_t len, uint32_t method, reply *r)
 {
-    if (path_is(path, len, HEALTH_PATH)) {
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (!path_is(path, len, routes[i].path))
+            continue;
+        /* every route today answers GET and HEAD with a fixed body */
         if (method == DSG_HTTP_GET || method == DSG_HTTP_HEAD) {
             r->status = 200;
-            r->body = HEALTH_BODY;
+            r->body = routes[i].body;
             r->head_only = method == DSG_HTTP_HEAD;
         } else {
             set_error(r, 405, "method-not-allowed", "this resource answers GET and HEAD only");
-            r->allow = "GET, HEAD";
+            r->allow = routes[i].allow;
         }
-    } else if (other_api_version(path, len)) {
-        set_error(r, 404, "unknown-api-version", "this server serves the API under /api/v1/");
-    } else {
-        set_error(r, 404, "not-found", "no such resource");
+        return;
     }
+    if (other_api_version(path, len))
+        set_error(r, 404, "unknown-api-version", "this server serves the API under /api/v1/");
+    else
+        set_error(r, 404, "not-found", "no such resource");
 }
 
 static int name_is(const uint8_t *in, dsg_http_slice name, const char *want)

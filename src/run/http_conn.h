@@ -42,6 +42,17 @@ typedef struct dsgd_http_answer {
     const char *error;   /* its stable error code, or NULL for a success */
 } dsgd_http_answer;
 
+/* One resource of the portal. */
+typedef struct dsgd_http_route {
+    const char *path;        /* exact, after percent-decoding */
+    const char *allow;       /* the methods it answers, as in an Allow header */
+    const char *body;        /* its JSON answer */
+} dsgd_http_route;
+
+/* Every route the portal serves, *n of them: for the test that none is
+ * administrative. @relation(REQ-RUN-022) */
+const dsgd_http_route *dsgd_http_routes(size_t *n);
+
 /* Answers the first request in in[0 .. len): 0 while its head is not
  * complete (nothing consumed); 1 with the answer in out[0 .. a->len).
  * `now` gives the Date header. @relation(REQ-RUN-047, REQ-RUN-015) */
