@@ -12,10 +12,10 @@
  * The shape is chosen for the proof's cost (docs/toolchain.md). Every read
  * of a buffer byte and every call is a proof goal of its own, and every
  * branch a smoke test, so:
- * - words are matched by a loop (folded_eq, pack), not a comparison per
+ * - words are matched by a loop (word_eq, pack), not a comparison per
  *   byte;
  * - BIT(a) & BIT(b) is a branch-free "and" of 0/1 bits;
- * - facts about the stored fields are established by check_fields, a loop
+ * - facts about the stored fields are established by check_request, a loop
  *   that only reads them, after the last write to the request: a fact
  *   over the whole array then never has to survive a later write.
  */
@@ -48,26 +48,32 @@
 
 #define IS_UPPER(c) (BIT((c) >= 'A') & BIT((c) <= 'Z'))
 
+#define IS_DIGIT(c) (BIT((c) >= '0') & BIT((c) <= '9'))
+
 /* ---- words ------------------------------------------------------------------- */
 
-/* p[0 .. n) equals want[0 .. n) with ASCII letters in any case (want is
- * lowercase). */
-/*@ requires \valid_read(p + (0 .. n - 1)) && \valid_read(want + (0 .. n - 1));
+/* b[o .. o + n) is the word want[0 .. wn), ASCII letters in any case (want
+ * is lowercase). */
+/*@ requires \valid_read(b + (o .. o + n - 1)) && \valid_read(want + (0 .. wn - 1));
+    requires o + n <= SIZE_MAX;
     assigns \nothing;
     ensures \result == 0 || \result == 1;
-    ensures \result == 1 <==> (\forall integer k; 0 <= k < n ==> dsg_http_lower(p[k]) == want[k]);
+    ensures \result == 1 <==>
+              n == wn && (\forall integer k; 0 <= k < n ==> dsg_http_lower(b[o + k]) == want[k]);
 */
-static int folded_eq(const uint8_t *p, const uint8_t *want, size_t n)
+static int word_eq(const uint8_t *b, size_t o, size_t n, const uint8_t *want, size_t wn)
 {
+    if (n != wn)
+        return 0;
     size_t k = 0;
     /*@ loop invariant 0 <= k <= n;
-        loop invariant \forall integer j; 0 <= j < k ==> dsg_http_lower(p[j]) == want[j];
+        loop invariant \forall integer j; 0 <= j < k ==> dsg_http_lower(b[o + j]) == want[j];
         loop assigns k;
         loop variant n - k;
     */
     while (k < n) {
-        unsigned c = p[k];
-        c += 32u * (unsigned)(BIT(c >= 'A') & BIT(c <= 'Z'));
+        unsigned c = b[o + k];
+        c += 32u * (unsigned)IS_UPPER(c);
         if (c != want[k])
             return 0;
         k++;
@@ -232,19 +238,6 @@ static dsg_http_status parse_method(const uint8_t *buf, size_t end, dsg_http_req
     return DSG_HTTP_OK;
 }
 
-/* Why the target scan stopped at c: HTTP/0.9's "GET /" CR LF has no
- * version; a byte outside the target's; or the length limit. */
-/*@ assigns \nothing;
-    ensures \result == DSG_HTTP_ERR_BAD_TARGET || \result == DSG_HTTP_ERR_TARGET_TOO_LONG ||
-            \result == DSG_HTTP_ERR_BAD_VERSION;
-*/
-static dsg_http_status target_refusal(uint8_t c)
-{
-    if (c == '\r')
-        return DSG_HTTP_ERR_BAD_VERSION;
-    return IS_TARGET(c) ? DSG_HTTP_ERR_TARGET_TOO_LONG : DSG_HTTP_ERR_BAD_TARGET;
-}
-
 /* request-target SP, origin-form only (RFC 9112 §3.2.1). */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid(pos);
     requires \separated(req, pos, buf + (0 .. end - 1));
@@ -273,8 +266,9 @@ static dsg_http_status parse_target(const uint8_t *buf, size_t end, size_t t, ui
         i++;
     }
     uint8_t stop = buf[i];
-    if (stop != ' ')
-        return target_refusal(stop);
+    if (stop != ' ')   /* "GET /" CR LF is HTTP/0.9, without a version */
+        return stop == '\r' ? DSG_HTTP_ERR_BAD_VERSION
+               : IS_TARGET(stop) ? DSG_HTTP_ERR_TARGET_TOO_LONG : DSG_HTTP_ERR_BAD_TARGET;
     req->target.off = (uint32_t)t;
     req->target.len = (uint32_t)(i - t);
     *pos = i + 1;
@@ -435,95 +429,39 @@ static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, stru
 }
 
 /* The field name b[o .. o + n) is Content-Length / Transfer-Encoding. */
-/*@ requires \valid_read(b + (o .. o + n - 1));
+/*@ requires \valid_read(b + (o .. o + n - 1)) && o + n <= SIZE_MAX;
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> dsg_http_is_cl(b, o, n);
 */
 static int is_content_length(const uint8_t *b, size_t o, size_t n)
 {
-    const uint8_t want[14] = { 'c', 'o', 'n', 't', 'e', 'n', 't', '-', 'l', 'e', 'n', 'g', 't', 'h' };
-    if (n != 14)
-        return 0;
-    return folded_eq(b + o, want, 14);
+    const uint8_t word[14] = { 'c', 'o', 'n', 't', 'e', 'n', 't', '-', 'l', 'e', 'n', 'g', 't', 'h' };
+    return word_eq(b, o, n, word, 14);
 }
 
-/*@ requires \valid_read(b + (o .. o + n - 1));
+/*@ requires \valid_read(b + (o .. o + n - 1)) && o + n <= SIZE_MAX;
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> dsg_http_is_te(b, o, n);
 */
 static int is_transfer_encoding(const uint8_t *b, size_t o, size_t n)
 {
-    const uint8_t want[17] = { 't', 'r', 'a', 'n', 's', 'f', 'e', 'r', '-',
+    const uint8_t word[17] = { 't', 'r', 'a', 'n', 's', 'f', 'e', 'r', '-',
                                'e', 'n', 'c', 'o', 'd', 'i', 'n', 'g' };
-    if (n != 17)
-        return 0;
-    return folded_eq(b + o, want, 17);
+    return word_eq(b, o, n, word, 17);
 }
 
-/* "host" */
-/*@ requires \valid_read(b + (0 .. n - 1));
-    assigns \nothing;
-    ensures \result == 0 || \result == 1;
-*/
-static int is_host(const uint8_t *b, size_t n)
-{
-    const uint8_t want[4] = { 'h', 'o', 's', 't' };
-    if (n != 4)
-        return 0;
-    return folded_eq(b, want, 4);
-}
-
-/* "connection" */
-/*@ requires \valid_read(b + (0 .. n - 1));
-    assigns \nothing;
-    ensures \result == 0 || \result == 1;
-*/
-static int is_connection(const uint8_t *b, size_t n)
-{
-    const uint8_t want[10] = { 'c', 'o', 'n', 'n', 'e', 'c', 't', 'i', 'o', 'n' };
-    if (n != 10)
-        return 0;
-    return folded_eq(b, want, 10);
-}
-
-/* "chunked", the value of Transfer-Encoding (OWS already trimmed). */
-/*@ requires \valid_read(b + (0 .. n - 1));
-    assigns \nothing;
-    ensures \result == 0 || \result == 1;
-*/
-static int is_chunked(const uint8_t *b, size_t n)
-{
-    const uint8_t want[7] = { 'c', 'h', 'u', 'n', 'k', 'e', 'd' };
-    if (n != 7)
-        return 0;
-    return folded_eq(b, want, 7);
-}
-
-/* A member of a Connection list: "close" (1), "keep-alive" (2), another (0). */
-/*@ requires \valid_read(p + (0 .. n - 1));
-    assigns \nothing;
-    ensures 0 <= \result <= 2;
-*/
-static unsigned connection_option(const uint8_t *p, size_t n)
-{
-    const uint8_t close[5] = { 'c', 'l', 'o', 's', 'e' };
-    const uint8_t keep_alive[10] = { 'k', 'e', 'e', 'p', '-', 'a', 'l', 'i', 'v', 'e' };
-    if (n == 5)
-        return (unsigned)folded_eq(p, close, 5);
-    if (n == 10)
-        return 2u * (unsigned)folded_eq(p, keep_alive, 10);
-    return 0;
-}
-
-/* "close" and "keep-alive" among the tokens of a Connection value. */
+/* "close" and "keep-alive" among the tokens of a Connection value: the
+ * flags are only ever set. */
 /*@ requires \valid_read(b + (0 .. n - 1)) && \valid(close) && \valid(keep);
     requires \separated(close, keep, b + (0 .. n - 1));
     assigns *close, *keep;
 */
 static void connection_tokens(const uint8_t *b, size_t n, size_t *close, size_t *keep)
 {
+    const uint8_t close_word[5] = { 'c', 'l', 'o', 's', 'e' };
+    const uint8_t keep_word[10] = { 'k', 'e', 'e', 'p', '-', 'a', 'l', 'i', 'v', 'e' };
     size_t i = 0;
     /*@ loop invariant 0 <= i <= n;
         loop assigns i, *close, *keep;
@@ -532,11 +470,8 @@ static void connection_tokens(const uint8_t *b, size_t n, size_t *close, size_t 
     while (i < n) {
         size_t s = skip_ows(b, n, i);
         size_t e = skip_member(b, n, s);
-        unsigned option = connection_option(b + s, e - s);
-        if (option == 1u)
-            *close = 1;
-        if (option == 2u)
-            *keep = 1;
+        *close |= (size_t)word_eq(b, s, e - s, close_word, 5);
+        *keep |= (size_t)word_eq(b, s, e - s, keep_word, 10);
         i = skip_to_comma(b, n, e);
         if (i < n)
             i++;                          /* the "," */
@@ -557,20 +492,23 @@ static int cl_digits(const uint8_t *b, size_t n, size_t *i, uint64_t *v)
 {
     size_t k = *i;
     uint64_t acc = 0;
-    if (k >= n || b[k] < '0' || b[k] > '9')
-        return 0;
     /*@ loop invariant \at(*i, Pre) <= k <= n;
         loop invariant acc <= DSG_HTTP_CL_MAX;
         loop assigns k, acc;
         loop variant n - k;
     */
-    while (k < n && b[k] >= '0' && b[k] <= '9') {
-        uint64_t d = (uint64_t)(b[k] - '0');
+    while (k < n) {
+        uint8_t c = b[k];
+        if (!IS_DIGIT(c))
+            break;
+        uint64_t d = (uint64_t)(c - '0');
         if (acc > (DSG_HTTP_CL_MAX - d) / 10u)
             return 0;
         acc = acc * 10u + d;
         k++;
     }
+    if (k == *i)                          /* not one digit */
+        return 0;
     *i = k;
     *v = acc;
     return 1;
@@ -675,7 +613,8 @@ static dsg_http_status on_transfer_encoding(const uint8_t *val, size_t n, uint32
         return DSG_HTTP_ERR_BAD_TRANSFER_ENCODING;
     if (st->cl)
         return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-    if (st->te || !is_chunked(val, n))
+    const uint8_t chunked[7] = { 'c', 'h', 'u', 'n', 'k', 'e', 'd' };
+    if (st->te || !word_eq(val, 0, n, chunked, 7))
         return DSG_HTTP_ERR_BAD_TRANSFER_ENCODING;
     st->te = 1;
     return DSG_HTTP_OK;
@@ -698,13 +637,14 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, struct span f, u
                                 struct seen *st)
 {
     (void)end;                            /* bounds f in the contract */
-    const uint8_t *name = buf + f.no;
+    const uint8_t host[4] = { 'h', 'o', 's', 't' };
+    const uint8_t connection[10] = { 'c', 'o', 'n', 'n', 'e', 'c', 't', 'i', 'o', 'n' };
     const uint8_t *val = buf + f.vo;
     if (is_content_length(buf, f.no, f.nl))
         return on_content_length(val, f.vl, st);
     if (is_transfer_encoding(buf, f.no, f.nl))
         return on_transfer_encoding(val, f.vl, minor, st);
-    if (is_host(name, f.nl)) {
+    if (word_eq(buf, f.no, f.nl, host, 4)) {
         if (st->host)
             return DSG_HTTP_ERR_DUPLICATE_HOST;
         st->host = 1;
@@ -712,7 +652,7 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, struct span f, u
         st->host_len = f.vl;
         return DSG_HTTP_OK;
     }
-    if (is_connection(name, f.nl))
+    if (word_eq(buf, f.no, f.nl, connection, 10))
         connection_tokens(val, f.vl, &st->close, &st->keep);
     return DSG_HTTP_OK;
 }
@@ -857,48 +797,9 @@ static int request_ok(const dsg_http_request *req, const dsg_http_limits *lim, s
             BIT(req->content_length <= DSG_HTTP_CL_MAX));
 }
 
-/* The fields: each inside the head, and Content-Length and
+/* The request as the contract states it: its slices and flags
+ * (request_ok), then every field inside the head, and Content-Length and
  * Transfer-Encoding neither together nor against the framing. */
-/*@ requires \valid_read(buf + (0 .. end - 1)) && \valid_read(req);
-    requires req->field_count <= DSG_HTTP_FIELDS_MAX;
-    assigns \nothing;
-    ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_HEADER ||
-            \result == DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-    ensures \result == DSG_HTTP_OK ==> dsg_http_fields_in(req, req->field_count, end);
-    ensures \result == DSG_HTTP_OK ==> dsg_http_unambiguous(buf, req);
-    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_CHUNKED ==>
-              dsg_http_no_cl(buf, req, req->field_count);
-    ensures \result == DSG_HTTP_OK && req->framing == DSG_HTTP_FRAMING_LENGTH ==>
-              dsg_http_no_te(buf, req, req->field_count);
-*/
-static dsg_http_status check_fields(const uint8_t *buf, size_t end, const dsg_http_request *req)
-{
-    uint32_t n = req->field_count;
-    int cl = 0, te = 0;
-    /*@ loop invariant 0 <= i <= n;
-        loop invariant (cl == 0 || cl == 1) && (te == 0 || te == 1);
-        loop invariant dsg_http_fields_in(req, i, end);
-        loop invariant cl == 0 ==> dsg_http_no_cl(buf, req, i);
-        loop invariant te == 0 ==> dsg_http_no_te(buf, req, i);
-        loop assigns i, cl, te;
-        loop variant n - i;
-    */
-    for (uint32_t i = 0; i < n; i++) {
-        dsg_http_slice name = req->fields[i].name, value = req->fields[i].value;
-        if ((uint64_t)name.off + name.len > end || (uint64_t)value.off + value.len > end)
-            return DSG_HTTP_ERR_BAD_HEADER;
-        if (is_content_length(buf, name.off, name.len))
-            cl = 1;
-        if (is_transfer_encoding(buf, name.off, name.len))
-            te = 1;
-    }
-    if (cl == 1 && (te == 1 || req->framing == DSG_HTTP_FRAMING_CHUNKED))
-        return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-    if (te == 1 && req->framing == DSG_HTTP_FRAMING_LENGTH)
-        return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-    return DSG_HTTP_OK;
-}
-
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid_read(req) && \valid_read(lim);
     assigns \nothing;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_HEADER ||
@@ -918,7 +819,28 @@ static dsg_http_status check_request(const uint8_t *buf, size_t end, const dsg_h
 {
     if (!request_ok(req, lim, end))
         return DSG_HTTP_ERR_BAD_HEADER;
-    return check_fields(buf, end, req);
+    uint32_t n = req->field_count;
+    int cl = 0, te = 0;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant (cl == 0 || cl == 1) && (te == 0 || te == 1);
+        loop invariant dsg_http_fields_in(req, i, end);
+        loop invariant cl == 0 ==> dsg_http_no_cl(buf, req, i);
+        loop invariant te == 0 ==> dsg_http_no_te(buf, req, i);
+        loop assigns i, cl, te;
+        loop variant n - i;
+    */
+    for (uint32_t i = 0; i < n; i++) {
+        dsg_http_slice name = req->fields[i].name, value = req->fields[i].value;
+        if ((BIT((uint64_t)name.off + name.len > end) |
+             BIT((uint64_t)value.off + value.len > end)) != 0)
+            return DSG_HTTP_ERR_BAD_HEADER;
+        cl |= is_content_length(buf, name.off, name.len);
+        te |= is_transfer_encoding(buf, name.off, name.len);
+    }
+    if (((cl & (te | BIT(req->framing == DSG_HTTP_FRAMING_CHUNKED))) |
+         (te & BIT(req->framing == DSG_HTTP_FRAMING_LENGTH))) != 0)
+        return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
+    return DSG_HTTP_OK;
 }
 
 /* ---- the head ---------------------------------------------------------------------- */
@@ -976,18 +898,17 @@ dsg_http_status dsg_http_parse_head(const uint8_t *buf, size_t len, const dsg_ht
 
 /* ---- the target's path ------------------------------------------------------------ */
 
+/* The value of a hex digit, or 16 for any other byte. */
 /*@ assigns \nothing;
     ensures 0 <= \result <= 16;
 */
-static unsigned hex_value(uint8_t c)
+static int hex_value(uint8_t c)
 {
-    if (c >= '0' && c <= '9')
-        return (unsigned)(c - '0');
-    if (c >= 'a' && c <= 'f')
-        return (unsigned)(c - 'a') + 10u;
-    if (c >= 'A' && c <= 'F')
-        return (unsigned)(c - 'A') + 10u;
-    return 16u;
+    int digit = IS_DIGIT(c);
+    int lower = BIT(c >= 'a') & BIT(c <= 'f');
+    int upper = BIT(c >= 'A') & BIT(c <= 'F');
+    return digit * (c - '0') + lower * (c - 'a' + 10) + upper * (c - 'A' + 10) +
+           16 * (1 - digit - lower - upper);
 }
 
 /* Percent-decodes t[0 .. n) into out (t[0] is "/"), refusing what cannot be
@@ -1019,10 +940,10 @@ static dsg_http_path_status percent_decode(const uint8_t *t, size_t n, uint8_t *
         if (c == '%') {
             if (n - i < 3)
                 return DSG_HTTP_PATH_BAD_ESCAPE;
-            unsigned hi = hex_value(t[i + 1]), lo = hex_value(t[i + 2]);
-            if (hi > 15u || lo > 15u)
+            int hi = hex_value(t[i + 1]), lo = hex_value(t[i + 2]);
+            if ((BIT(hi > 15) | BIT(lo > 15)) != 0)
                 return DSG_HTTP_PATH_BAD_ESCAPE;
-            c = (uint8_t)(hi * 16u + lo);
+            c = (uint8_t)(hi * 16 + lo);
             if (c == 0)
                 return DSG_HTTP_PATH_NUL;
             if (c == '/' || c == '\\')
@@ -1064,10 +985,8 @@ static dsg_http_path_status check_bytes(const uint8_t *o, size_t n)
         size_t k = dsg_utf8_decode(o, n, i, &cp);
         if (k == 0)
             return DSG_HTTP_PATH_BAD_UTF8;
-        if (k == 1 && cp == 0)
-            return DSG_HTTP_PATH_NUL;
-        if (k == 1 && (cp < 0x20u || cp == 0x7Fu))
-            return DSG_HTTP_PATH_CONTROL;
+        if ((BIT(k == 1) & (BIT(cp < 0x20u) | BIT(cp == 0x7Fu))) != 0)
+            return cp == 0 ? DSG_HTTP_PATH_NUL : DSG_HTTP_PATH_CONTROL;
         i += k;
     }
     return DSG_HTTP_PATH_OK;
