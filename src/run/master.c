@@ -809,10 +809,11 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
             drop_worker(w, "cannot send WELCOME");
             return;
         }
-        if (dsgd_bus_open(&w->chan) != 0) {
-            drop_worker(w, "cannot open its bus stream");
-            return;
-        }
+        /* a failed write means the worker is already gone (e.g. killed by
+         * its filter right after WELCOME): its last frames, a SECCOMP_KILL
+         * report among them, are still read before the EOF */
+        if (dsgd_bus_open(&w->chan) != 0)
+            dsgd_log("%s[%d]: cannot open its bus stream", w->role->name, (int)w->pid);
         w->ready = 1;
         dsgd_log("%s[%d] ready (HELLO version %u)", w->role->name, (int)w->pid, version);
         relay_flush();   /* a new logd takes what waited for it */
