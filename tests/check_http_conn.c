@@ -1,7 +1,8 @@
 /*
  * Unit tests of the portal's HTTP layer (src/run/http_conn.h):
  * REQ-RUN-047 (answers, keep-alive, pipelining, limits), REQ-RUN-015 (JSON
- * error bodies, security headers). Bad input first; the whole corpus of
+ * error bodies, security headers), REQ-RUN-017 and REQ-RUN-013 (routes the
+ * roles serve, forwarded requests, body limits). Bad input first; the whole corpus of
  * malformed requests runs against the daemon in
  * conformance/cases/dsgd_http_malformed.sh.
  */
@@ -16,7 +17,7 @@
 
 Suite *suite_http_conn(void);
 
-static const dsgd_http_config cfg = { 8190, 32768, 100, 31536000 };
+static const dsgd_http_config cfg = { 8190, 32768, 100, 31536000, 1048576, 4294967296u };
 static uint8_t out[DSGD_HTTP_OUT_MAX + 1];
 static dsgd_http_answer a;
 #define NOW ((time_t)1700000000)   /* Tue, 14 Nov 2023 22:13:20 GMT */
@@ -315,7 +316,9 @@ START_TEST(test_http_every_error_code_is_documented)
     fclose(f);
     doc[n] = '\0';
     const char *extra[] = { "not-found", "unknown-api-version", "method-not-allowed",
-                            "request-timeout", "request-line-too-long", "internal" };
+                            "request-timeout", "request-line-too-long", "internal",
+                            "body-too-large", "bad-body", "body-timeout", "answer-timeout",
+                            "service-unavailable" };
     char want[64];
     for (int st = DSG_HTTP_ERR_HEAD_TOO_LARGE; st <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH; st++) {
         snprintf(want, sizeof want, "| `%s` |", dsg_http_status_token((dsg_http_status)st));
@@ -363,6 +366,135 @@ START_TEST(test_http_routes_hold_no_administrative_function)
 }
 END_TEST
 
+static dsgd_route mkroute(const char *path, uint8_t methods, uint8_t flags, uint64_t limit)
+{
+    dsgd_route r = { 0, methods, flags, limit, (uint8_t)strlen(path), { 0 } };
+    memcpy(r.path, path, strlen(path));
+    return r;
+}
+
+/* A role may not take the portal's own paths or another role's; a role's
+ * new routes replace its old ones. @relation(REQ-RUN-017) */
+START_TEST(test_http_role_routes_register_and_conflict)
+{
+    dsgd_route health = mkroute("/api/v1/health", 1, 0, 0);
+    dsgd_route a = mkroute("/api/v1/a", 1u << DSG_HTTP_GET, 0, 0);
+    dsgd_route b = mkroute("/api/v1/b", 1u << DSG_HTTP_GET, 0, 0);
+    ck_assert_int_eq(dsgd_http_routes_set(5, &health, 1), -1);
+    ck_assert_int_eq(dsgd_http_routes_set(5, &a, 1), 0);
+    ck_assert_int_eq(dsgd_http_routes_set(6, &a, 1), -1);   /* role 5's */
+    ck_assert_ptr_nonnull(dsgd_http_route_find((const uint8_t *)"/api/v1/a", 9));
+    ck_assert_int_eq(dsgd_http_routes_set(5, &b, 1), 0);    /* replaces a */
+    ck_assert_ptr_null(dsgd_http_route_find((const uint8_t *)"/api/v1/a", 9));
+    ck_assert_uint_eq(dsgd_http_route_find((const uint8_t *)"/api/v1/b", 9)->role, 5);
+    ck_assert_int_eq(dsgd_http_routes_set(6, &a, 1), 0);    /* free again */
+    ck_assert_int_eq(dsgd_http_routes_set(5, NULL, 0), 0);
+    ck_assert_int_eq(dsgd_http_routes_set(6, NULL, 0), 0);
+    ck_assert_ptr_null(dsgd_http_route_find((const uint8_t *)"/api/v1/a", 9));
+}
+END_TEST
+
+/* A request for a role's route is forwarded with what the role needs; a
+ * method it does not take is a 405 listing those it does.
+ * @relation(REQ-RUN-017) */
+START_TEST(test_http_role_route_forwards)
+{
+    dsgd_route r = mkroute("/api/v1/files", 1u << DSG_HTTP_POST | 1u << DSG_HTTP_PUT,
+                           DSGD_ROUTE_UPLOAD, UINT64_MAX);
+    const char *req = "POST /api/v1/%66iles?x=1 HTTP/1.1\r\nHost: a\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+    ck_assert_int_eq(dsgd_http_routes_set(3, &r, 1), 0);
+    ck_assert_int_eq(serve(req), 1);
+    ck_assert_int_eq(a.forward, 1);
+    ck_assert_uint_eq(a.len, 0);
+    ck_assert_uint_eq(a.consumed, strstr(req, "5\r\n") - req);   /* the head only */
+    ck_assert_uint_eq(a.fwd.route->role, 3);
+    ck_assert_uint_eq(a.fwd.method, DSG_HTTP_POST);
+    ck_assert_uint_eq(a.fwd.framing, DSG_HTTP_FRAMING_CHUNKED);
+    ck_assert_uint_eq(a.fwd.body_limit, cfg.upload_max);
+    ck_assert_uint_eq(a.fwd.path_len, 13);
+    ck_assert_int_eq(memcmp(a.fwd.path, "/api/v1/files", 13), 0);   /* decoded */
+    ck_assert_uint_eq(a.fwd.query_len, 3);
+    ck_assert_int_eq(memcmp(req + a.fwd.query_off, "x=1", 3), 0);
+    ck_assert_int_eq(a.fwd.keep_alive, 1);
+    ck_assert_int_eq(serve("GET /api/v1/files HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+    ck_assert_int_eq(a.forward, 0);
+    ck_assert_int_eq(a.status, 405);
+    ck_assert(has_header("Allow: POST, PUT"));
+    assert_error_body("method-not-allowed");
+    ck_assert_int_eq(dsgd_http_routes_set(3, NULL, 0), 0);
+}
+END_TEST
+
+/* A declared length over the route's limit is a 413 before anything is
+ * forwarded: the portal's API limit for JSON routes, its upload limit for
+ * upload routes, the route's own when lower. @relation(REQ-RUN-013, REQ-RUN-014) */
+START_TEST(test_http_role_route_body_limits)
+{
+    dsgd_route rs[3] = { mkroute("/api/v1/json", 1u << DSG_HTTP_POST, 0, UINT64_MAX),
+                         mkroute("/api/v1/up", 1u << DSG_HTTP_POST, DSGD_ROUTE_UPLOAD,
+                                 UINT64_MAX),
+                         mkroute("/api/v1/small", 1u << DSG_HTTP_POST, 0, 10) };
+    char req[256];
+    struct { const char *path; uint64_t len; int forward; } v[] = {
+        { "/api/v1/json", 1048576, 1 }, { "/api/v1/json", 1048577, 0 },
+        { "/api/v1/up", 4294967296u, 1 }, { "/api/v1/up", 4294967297u, 0 },
+        { "/api/v1/small", 10, 1 }, { "/api/v1/small", 11, 0 },
+    };
+    ck_assert_int_eq(dsgd_http_routes_set(3, rs, 3), 0);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        snprintf(req, sizeof req, "POST %s HTTP/1.1\r\nHost: a\r\nContent-Length: %llu\r\n\r\n",
+                 v[i].path, (unsigned long long)v[i].len);
+        ck_assert_int_eq(serve(req), 1);
+        ck_assert_int_eq(a.forward, v[i].forward);
+        if (!v[i].forward) {
+            ck_assert_int_eq(a.status, 413);
+            ck_assert_int_eq(a.close, 1);
+            assert_error_body("body-too-large");
+        } else {
+            ck_assert_uint_eq(a.fwd.length, v[i].len);
+        }
+    }
+    ck_assert_int_eq(dsgd_http_routes_set(3, NULL, 0), 0);
+}
+END_TEST
+
+/* A role's answer goes out with the portal's headers; HEAD has no body; an
+ * error of the portal's own closes when asked. @relation(REQ-RUN-017) */
+START_TEST(test_http_reply_to_forwarded_requests)
+{
+    dsgd_http_forward f = { 0 };
+    f.method = DSG_HTTP_POST;
+    f.keep_alive = 1;
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 201, NULL, NULL, (const uint8_t *)"{\"id\":1}", 8, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_int_eq(strncmp((const char *)out, "HTTP/1.1 201 Created\r\n", 22), 0);
+    ck_assert_str_eq(body(), "{\"id\":1}");
+    ck_assert(has_header("Content-Length: 8"));
+    assert_security_headers();
+    ck_assert_int_eq(a.close, 0);
+    f.method = DSG_HTTP_HEAD;
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_str_eq(body(), "");
+    ck_assert(has_header("Content-Length: 2"));
+    f.method = DSG_HTTP_POST;
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 408, "body-timeout", "late", NULL, 0, 1, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_int_eq(a.status, 408);
+    ck_assert_int_eq(a.close, 1);
+    ck_assert(has_header("Connection: close"));
+    assert_error_body("body-timeout");
+    f.keep_alive = 0;                     /* the client asked to close */
+    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_int_eq(a.close, 1);
+}
+END_TEST
+
 Suite *suite_http_conn(void)
 {
     Suite *s = suite_create("http_conn");
@@ -382,6 +514,10 @@ Suite *suite_http_conn(void)
     tcase_add_test(ok, test_http_imf_date);
     tcase_add_test(ok, test_http_every_error_code_is_documented);
     tcase_add_test(ok, test_http_routes_hold_no_administrative_function);
+    tcase_add_test(ok, test_http_role_routes_register_and_conflict);
+    tcase_add_test(ok, test_http_role_route_forwards);
+    tcase_add_test(ok, test_http_role_route_body_limits);
+    tcase_add_test(ok, test_http_reply_to_forwarded_requests);
     suite_add_tcase(s, ok);
     return s;
 }

@@ -27,7 +27,14 @@ enum {
     DSGD_MSG_CTL_ANSWER = 2,    /* master -> ctl: u8 exit status, then the output */
     DSGD_MSG_AUDIT = 3,         /* a role -> master -> logd: audit records */
     DSGD_MSG_LOG_VERIFY = 4,    /* master -> logd: verify the store (no body) */
-    DSGD_MSG_LOG_REPORT = 5     /* logd -> master: u8 exit status, then the report */
+    DSGD_MSG_LOG_REPORT = 5,    /* logd -> master: u8 exit status, then the report */
+    /* HTTP exchanges (run/exchange.h) */
+    DSGD_MSG_HTTP_ROUTES = 6,   /* a role -> master -> portal: the routes it serves */
+    DSGD_MSG_HTTP_REQUEST = 7,  /* portal -> master -> role: a request's head */
+    DSGD_MSG_HTTP_BODY = 8,     /* portal -> master -> role: a piece of its body */
+    DSGD_MSG_HTTP_END = 9,      /* portal -> master -> role: the body is over */
+    DSGD_MSG_HTTP_ANSWER = 10,  /* role -> master -> portal: the answer */
+    DSGD_MSG_GONE = 11          /* master -> portal or role: a peer role went away */
 };
 
 /* One message received: kind and body[0 .. len). */

@@ -17,8 +17,9 @@ typedef struct reply {
     int status;
     const char *error;         /* NULL: a success, body in `body` */
     const char *message;
-    const char *body;
-    const char *allow;
+    const uint8_t *body;
+    size_t body_len;
+    char allow[64];            /* "": no Allow header */
     int head_only;             /* HEAD: headers as for GET, no body */
     int close;
     int http10;                /* an HTTP/1.0 request: keep-alive must be said */
@@ -28,14 +29,25 @@ static const char *reason_phrase(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
     case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
     case 505: return "HTTP Version Not Supported";
     default: return "Error";
     }
@@ -73,21 +85,18 @@ static const char *connection_header(const reply *r)
 static size_t write_answer(const dsgd_http_config *cfg, const reply *r, time_t now,
                            uint8_t *out, size_t cap)
 {
-    uint8_t body[1024];
-    size_t body_len;
-    char date[40], allow[64] = "";
+    uint8_t error_json[1024];
+    const uint8_t *body = r->body;
+    size_t body_len = r->body_len;
+    char date[40], allow[80] = "";
     int n;
 
     if (r->error != NULL) {
-        if (error_body(r->error, r->message, body, sizeof body, &body_len) != 0)
+        if (error_body(r->error, r->message, error_json, sizeof error_json, &body_len) != 0)
             return 0;
-    } else {
-        body_len = strlen(r->body);
-        if (body_len > sizeof body)
-            return 0;
-        memcpy(body, r->body, body_len);
+        body = error_json;
     }
-    if (r->allow != NULL)
+    if (r->allow[0] != '\0')
         snprintf(allow, sizeof allow, "Allow: %s\r\n", r->allow);
     if (dsg_time_imf_fixdate(date, sizeof date, (int64_t)now) == 0)
         return 0;
@@ -218,22 +227,113 @@ const dsgd_http_route *dsgd_http_routes(size_t *n)
     return routes;
 }
 
-static void route(const uint8_t *path, size_t len, uint32_t method, reply *r)
+/* Routes the roles registered (REQ-RUN-017), in the order they came. */
+#define REGISTERED_MAX 64u
+static dsgd_route registered[REGISTERED_MAX];
+static size_t n_registered;
+
+static int builtin_path(const uint8_t *path, size_t len)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (path_is(path, len, routes[i].path))
+            return 1;
+    return 0;
+}
+
+const dsgd_route *dsgd_http_route_find(const uint8_t *path, size_t len)
+{
+    for (size_t i = 0; i < n_registered; i++)
+        if (registered[i].path_len == len && memcmp(registered[i].path, path, len) == 0)
+            return &registered[i];
+    return NULL;
+}
+
+int dsgd_http_routes_set(uint8_t role, const dsgd_route *rs, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        const dsgd_route *other = dsgd_http_route_find((const uint8_t *)rs[i].path, rs[i].path_len);
+        if (builtin_path((const uint8_t *)rs[i].path, rs[i].path_len) ||
+            (other != NULL && other->role != role))
+            return -1;
+    }
+    for (size_t i = 0; i < n_registered; i++)
+        if (registered[i].role != role)
+            kept++;
+    if (kept + n > REGISTERED_MAX)
+        return -1;
+    kept = 0;
+    for (size_t i = 0; i < n_registered; i++)
+        if (registered[i].role != role)
+            registered[kept++] = registered[i];
+    for (size_t i = 0; i < n; i++) {
+        registered[kept] = rs[i];
+        registered[kept++].role = role;
+    }
+    n_registered = kept;
+    return 0;
+}
+
+/* "GET, POST" for a route's method set. */
+static void allow_list(uint8_t methods, char *out, size_t cap)
+{
+    static const char *const names[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
+                                          "PATCH" };
+    size_t used = 0;
+    out[0] = '\0';
+    for (unsigned m = 0; m < sizeof names / sizeof names[0]; m++)
+        if (methods & (1u << m)) {
+            int k = snprintf(out + used, cap - used, "%s%s", used ? ", " : "", names[m]);
+            if (k < 0 || (size_t)k >= cap - used)
+                return;
+            used += (size_t)k;
+        }
+}
+
+static uint64_t body_limit(const dsgd_http_config *cfg, const dsgd_route *rt)
+{
+    uint64_t portal = rt->flags & DSGD_ROUTE_UPLOAD ? cfg->upload_max : cfg->api_max_body;
+    return rt->body_limit < portal ? rt->body_limit : portal;
+}
+
+/* A route a role serves: the request is forwarded, unless the method is
+ * not one it takes. Returns 1 when it is the role's. */
+static int role_route(const uint8_t *path, size_t len, uint32_t method, reply *r,
+                      dsgd_http_answer *a)
+{
+    const dsgd_route *rt = dsgd_http_route_find(path, len);
+    if (rt == NULL)
+        return 0;
+    if (method > DSG_HTTP_PATCH || !(rt->methods & (1u << method))) {
+        set_error(r, 405, "method-not-allowed", "this resource does not answer that method");
+        allow_list(rt->methods, r->allow, sizeof r->allow);
+        return 1;
+    }
+    a->forward = 1;
+    a->fwd.route = rt;
+    return 1;
+}
+
+static void route(const uint8_t *path, size_t len, uint32_t method, reply *r,
+                  dsgd_http_answer *a)
 {
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (!path_is(path, len, routes[i].path))
             continue;
-        /* every route today answers GET and HEAD with a fixed body */
+        /* every built-in route answers GET and HEAD with a fixed body */
         if (method == DSG_HTTP_GET || method == DSG_HTTP_HEAD) {
             r->status = 200;
-            r->body = routes[i].body;
+            r->body = (const uint8_t *)routes[i].body;
+            r->body_len = strlen(routes[i].body);
             r->head_only = method == DSG_HTTP_HEAD;
         } else {
             set_error(r, 405, "method-not-allowed", "this resource answers GET and HEAD only");
-            r->allow = routes[i].allow;
+            snprintf(r->allow, sizeof r->allow, "%s", routes[i].allow);
         }
         return;
     }
+    if (role_route(path, len, method, r, a))
+        return;
     if (other_api_version(path, len))
         set_error(r, 404, "unknown-api-version", "this server serves the API under /api/v1/");
     else
@@ -290,6 +390,34 @@ static int has_body(const dsg_http_request *q)
            (q->framing == DSG_HTTP_FRAMING_LENGTH && q->content_length > 0);
 }
 
+/* What the portal needs to forward the request; 1, or 0 with a 413 in r
+ * when its declared length is over the route's limit. */
+static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_http_request *q,
+                   const uint8_t *path, size_t path_len, reply *r, dsgd_http_answer *a)
+{
+    dsgd_http_forward *f = &a->fwd;
+    size_t qoff = 0, qlen = 0;
+    f->body_limit = body_limit(cfg, f->route);
+    f->method = q->method_id;
+    f->framing = q->framing;
+    f->length = q->content_length;
+    f->path = path;
+    f->path_len = path_len;
+    (void)dsg_http_query(in + q->target.off, q->target.len, &qoff, &qlen);
+    f->query_off = q->target.off + (uint32_t)qoff;
+    f->query_len = (uint32_t)qlen;
+    f->keep_alive = (int)q->keep_alive;
+    f->http10 = q->version_minor == 0;
+    if (q->framing == DSG_HTTP_FRAMING_LENGTH && q->content_length > f->body_limit) {
+        a->forward = 0;
+        set_error(r, 413, "body-too-large", "the request body is larger than this resource accepts");
+        r->close = 1;
+        return 0;
+    }
+    a->len = 0;
+    return 1;
+}
+
 int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, time_t now,
                     uint8_t *out, size_t cap, dsgd_http_answer *a)
 {
@@ -304,6 +432,7 @@ int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, 
     dsg_http_path_status ps;
 
     a->parsed = 0;
+    a->forward = 0;
     st = dsg_http_parse_head(in, len, &lim, &q, &eaten);
     if (st == DSG_HTTP_NEED_MORE)
         return 0;
@@ -316,7 +445,7 @@ int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, 
     }
     a->consumed = eaten;
     note_request(in, &q, a);
-    r.close = !q.keep_alive || has_body(&q);
+    r.close = !q.keep_alive || has_body(&q);   /* unless a role reads the body */
     r.http10 = q.version_minor == 0;
     if (request_line_too_long(cfg, &q)) {
         set_error(&r, 414, "request-line-too-long",
@@ -327,10 +456,30 @@ int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, 
         path_error(ps, &r);
         r.close = 1;
     } else {
-        route(path, path_len, q.method_id, &r);
+        route(path, path_len, q.method_id, &r, a);
     }
+    if (a->forward && forward(cfg, in, &q, path, path_len, &r, a))
+        return 1;
     finish(cfg, &r, now, out, cap, a);
     return 1;
+}
+
+void dsgd_http_reply(const dsgd_http_config *cfg, const dsgd_http_forward *f, int status,
+                     const char *error, const char *message, const uint8_t *json,
+                     size_t json_len, int close, time_t now, uint8_t *out, size_t cap,
+                     dsgd_http_answer *a)
+{
+    reply r = { 0 };
+    r.status = status;
+    r.error = error;
+    r.message = message;
+    r.body = json;
+    r.body_len = json_len;
+    r.head_only = f->method == DSG_HTTP_HEAD;
+    r.close = close || !f->keep_alive;
+    r.http10 = f->http10;
+    a->forward = 0;
+    finish(cfg, &r, now, out, cap, a);
 }
 
 void dsgd_http_timeout(const dsgd_http_config *cfg, time_t now, uint8_t *out, size_t cap,

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/http_req.h"
+#include "run/exchange.h"
 
 #define DSGD_HTTP_HEAD_MAX 65536u  /* ceiling of portal.max_header_bytes: a connection's buffer */
 #define DSGD_HTTP_OUT_MAX 4096u    /* the largest answer the portal writes itself */
@@ -27,7 +28,22 @@ typedef struct dsgd_http_config {
     uint32_t max_header_bytes;   /* portal.max_header_bytes (more: 431), <= DSGD_HTTP_HEAD_MAX */
     uint32_t max_header_count;   /* portal.max_header_count (more: 431) */
     uint32_t hsts_max_age;       /* portal.hsts_max_age, seconds */
+    uint64_t api_max_body;       /* portal.api_max_body_bytes (more: 413) */
+    uint64_t upload_max;         /* portal.upload_max_bytes, for upload routes */
 } dsgd_http_config;
+
+/* A request for a route a role serves: what the portal forwards. */
+typedef struct dsgd_http_forward {
+    const dsgd_route *route;
+    uint64_t body_limit;         /* the route's, lowered to the portal's */
+    uint32_t method;             /* a dsg_http_method */
+    uint32_t framing;            /* DSG_HTTP_FRAMING_* */
+    uint64_t length;             /* LENGTH framing: the declared length */
+    const uint8_t *path;         /* percent-decoded; valid until the next call */
+    size_t path_len;
+    uint32_t query_off, query_len;   /* in the input, after "?" */
+    int keep_alive, http10;
+} dsgd_http_forward;
 
 typedef struct dsgd_http_answer {
     size_t consumed;     /* input bytes the answered request took */
@@ -40,6 +56,8 @@ typedef struct dsgd_http_answer {
     int close;           /* 1: close the connection once the answer is sent */
     int status;          /* its HTTP status code */
     const char *error;   /* its stable error code, or NULL for a success */
+    int forward;         /* 1: no answer yet; the request goes to fwd.route's role */
+    dsgd_http_forward fwd;
 } dsgd_http_answer;
 
 /* One resource of the portal. */
@@ -53,11 +71,29 @@ typedef struct dsgd_http_route {
  * administrative. @relation(REQ-RUN-022) */
 const dsgd_http_route *dsgd_http_routes(size_t *n);
 
+/* Replaces the routes of role `role` by routes[0 .. n). 0, or -1 when a
+ * path is the portal's own or another role's, or the table is full
+ * (nothing changed). @relation(REQ-RUN-017) */
+int dsgd_http_routes_set(uint8_t role, const dsgd_route *routes, size_t n);
+
+/* The route serving path, or NULL. @relation(REQ-RUN-017) */
+const dsgd_route *dsgd_http_route_find(const uint8_t *path, size_t len);
+
 /* Answers the first request in in[0 .. len): 0 while its head is not
- * complete (nothing consumed); 1 with the answer in out[0 .. a->len).
- * `now` gives the Date header. @relation(REQ-RUN-047, REQ-RUN-015) */
+ * complete (nothing consumed); 1 with the answer in out[0 .. a->len), or
+ * with a->forward set when a role serves the request (a->consumed is then
+ * the head; its body follows). `now` gives the Date header.
+ * @relation(REQ-RUN-047, REQ-RUN-015, REQ-RUN-017, REQ-RUN-013) */
 int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, time_t now,
                     uint8_t *out, size_t cap, dsgd_http_answer *a);
+
+/* An answer to a forwarded request: a role's (error NULL, status and JSON
+ * body), or the portal's own error (status, code, message). The connection
+ * closes after it when `close`. @relation(REQ-RUN-017, REQ-RUN-013) */
+void dsgd_http_reply(const dsgd_http_config *cfg, const dsgd_http_forward *f, int status,
+                     const char *error, const char *message, const uint8_t *json,
+                     size_t json_len, int close, time_t now, uint8_t *out, size_t cap,
+                     dsgd_http_answer *a);
 
 /* The 408 answer for a client whose request head did not arrive within
  * portal.header_timeout; the connection is then closed.

@@ -35,9 +35,11 @@
 #include "run/bus.h"
 #include "run/channel.h"
 #include "run/ctl.h"
+#include "run/exchange.h"
 #include "run/log.h"
 #include "run/master.h"
 #include "run/portal_setup.h"
+#include "run/relay.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
 #include "run/status.h"
@@ -83,7 +85,26 @@ static dsgd_reload_fn reload_settings;
 static dsgd_settings first;     /* the settings as first loaded, before paths were resolved */
 
 static void stop_logd_when_alone(void);
-static struct worker *role_worker(const char *name);
+static int send_own(struct worker *w, uint8_t kind, const uint8_t *body, size_t len);
+
+static unsigned index_of(const worker *w)
+{
+    return (unsigned)(w - workers);
+}
+
+static struct worker *role_worker(const char *name)
+{
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (strcmp(workers[i].role->name, name) == 0)
+            return &workers[i];
+    return NULL;
+}
+
+static int is_up(const worker *w)
+{
+    return w->pid > 0 && w->ready && w->chan.fd >= 0;
+}
+
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
@@ -414,6 +435,10 @@ static void start_worker(worker *w)
             .max_header_bytes = cfg->portal_max_header_bytes,
             .max_header_count = cfg->portal_max_header_count,
             .hsts_max_age = cfg->portal_hsts_max_age,
+            .body_timeout_ms = cfg->portal_body_ms,
+            .api_max_body_bytes = cfg->portal_api_max_body,
+            .upload_max_hi = (uint32_t)(cfg->portal_upload_max >> 32),
+            .upload_max_lo = (uint32_t)cfg->portal_upload_max,
             .cert = tls.cert, .cert_len = tls.cert_len,
             .key = tls.key, .key_len = tls.key_len,
         };
@@ -555,9 +580,12 @@ static void fill_status(dsgd_status *st)
     st->uptime_ms = now - started_ms;
     st->config_generation = config_gen;
     st->sanitized = DSGD_SANITIZED;
-    for (unsigned i = 0; i < DSGD_ROLE_COUNT && i < DSGD_STATUS_ROLES_MAX; i++) {
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT && st->nroles < DSGD_STATUS_ROLES_MAX; i++) {
         const worker *w = &workers[i];
-        dsgd_role_status *r = &st->roles[st->nroles++];
+        dsgd_role_status *r;
+        if (!dsgd_role_enabled(w->role))
+            continue;
+        r = &st->roles[st->nroles++];
         r->name = w->role->name;
         r->state = worker_state(w);
         r->pid = (int)w->pid;
@@ -584,7 +612,7 @@ static int ctl_answer(worker *w, uint8_t status, const uint8_t *text, size_t len
         len = sizeof out - 1;
     out[0] = status;
     memcpy(out + 1, text, len);
-    if (dsgd_bus_send(&w->chan, DSGD_MSG_CTL_ANSWER, out, len + 1) != 0)
+    if (send_own(w, DSGD_MSG_CTL_ANSWER, out, len + 1) != 0)
         return -1;
     return dsgd_bus_done(&w->chan, 1);
 }
@@ -608,8 +636,7 @@ static int ctl_log_verify(worker *w)
     worker *l = role_worker("logd");
     if (verify_wait.from_start != 0)
         return -1;
-    if (l == NULL || l->pid == 0 || !l->ready || l->chan.fd < 0 ||
-        dsgd_bus_send(&l->chan, DSGD_MSG_LOG_VERIFY, NULL, 0) != 0)
+    if (l == NULL || !is_up(l) || send_own(l, DSGD_MSG_LOG_VERIFY, NULL, 0) != 0)
         return ctl_answer(w, 69, (const uint8_t *)down, sizeof down - 1);
     verify_wait.from = (unsigned)(w - workers);
     verify_wait.from_start = w->starts;
@@ -646,120 +673,186 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     }
 }
 
-/* ---- audit records: roles -> master -> logd (REQ-LOG-001) ---------------- */
+/* ---- the bus: messages passed on between roles (REQ-RUN-050) ----------- */
 
-/* A role's message on its way to logd, with the role's name in front. */
-typedef struct relay_msg {
-    struct relay_msg *next;
-    unsigned from;              /* index in workers[] */
-    unsigned from_start;        /* its starts when sent: credit goes to that run only */
+static dsgd_chan *relay_chan_of(unsigned i)
+{
+    return is_up(&workers[i]) ? &workers[i].chan : NULL;
+}
+
+/* The sender's window gets one message back, if it is the same run. */
+static void relay_give_back(unsigned from, unsigned run)
+{
+    worker *w = &workers[from];
+    if (w->starts == run && is_up(w) && dsgd_bus_done(&w->chan, 1) != 0)
+        drop_worker(w, "cannot give back bus credit");
+}
+
+static void relay_failed(unsigned i, const char *why)
+{
+    drop_worker(&workers[i], why);
+}
+
+static const dsgd_relay_ops relay_ops = { relay_chan_of, relay_give_back, relay_failed };
+
+/* A message of the master's own to w (no role's window involved). */
+static int send_own(worker *w, uint8_t kind, const uint8_t *body, size_t len)
+{
+    return dsgd_relay_send(index_of(w), DSGD_RELAY_MASTER, 0, kind, NULL, 0, body, len);
+}
+
+/* A role's message passed on to `to`, with the sender's role number or
+ * name in front when `head` says so; the sender's window gets the message
+ * back once `to` has finished with it. */
+static void pass_on(worker *from, worker *to, uint8_t kind, const uint8_t *head,
+                    size_t head_len, const dsgd_msg *m)
+{
+    if (dsgd_relay_send(index_of(to), index_of(from), from->starts, kind, head, head_len,
+                        m->body, m->len) != 0)
+        dsgd_log("%s[%d]: a message to %s could not be passed on (too long or no memory)",
+                 from->role->name, (int)from->pid, to->role->name);
+}
+
+/* Audit records (REQ-LOG-001): to logd, with the sending role's name in
+ * front: the source comes from the channel, never from the record. */
+static int relay_audit(worker *w, const dsgd_msg *m)
+{
+    uint8_t head[1 + 32];
+    size_t name = strlen(w->role->name);
+    if (name >= sizeof head || m->len > DSGD_BUS_BODY_MAX - 1 - name)
+        return -1;
+    head[0] = (uint8_t)name;
+    memcpy(head + 1, w->role->name, name);
+    pass_on(w, role_worker("logd"), DSGD_MSG_AUDIT, head, 1 + name, m);
+    return 0;
+}
+
+/* ---- HTTP exchanges: portal <-> the roles serving routes (REQ-RUN-017) --- */
+
+/* The last ROUTES message of each role, replayed to a portal that starts. */
+static struct {
+    unsigned run;               /* the run that sent it; 0: none */
     size_t len;
-    uint8_t body[];
-} relay_msg;
+    uint8_t body[DSGD_BUS_BODY_MAX];
+} routes_of[DSGD_ROLE_COUNT];
 
-static relay_msg *relay_head, *relay_tail;   /* waiting for room towards logd */
-static struct { unsigned from, start; } relay_sent[DSGD_BUS_WINDOW];   /* not yet committed */
-static unsigned relay_first, relay_n;
+static void send_routes(worker *portal, unsigned i)
+{
+    uint8_t head = (uint8_t)workers[i].role->id;
+    if (routes_of[i].run == 0 || !is_up(portal))
+        return;
+    if (dsgd_relay_send(index_of(portal), DSGD_RELAY_MASTER, 0, DSGD_MSG_HTTP_ROUTES, &head, 1,
+                        routes_of[i].body, routes_of[i].len) != 0)
+        drop_worker(portal, "cannot send it the routes of a role");
+}
 
-static struct worker *role_worker(const char *name)
+static void on_routes(worker *w, const dsgd_msg *m)
+{
+    static dsgd_route check[DSGD_ROUTES_MAX];
+    unsigned i = index_of(w);
+    size_t n;
+    if (dsgd_xch_routes_get(m->body, m->len, (uint8_t)w->role->id, check, &n) != 0) {
+        drop_worker(w, "malformed routes");
+        return;
+    }
+    memcpy(routes_of[i].body, m->body, m->len);
+    routes_of[i].len = m->len;
+    routes_of[i].run = w->starts;
+    dsgd_log("%s[%d] serves %zu route%s", w->role->name, (int)w->pid, n, n == 1 ? "" : "s");
+    send_routes(role_worker("portal"), i);
+    if (dsgd_bus_done(&w->chan, 1) != 0)
+        drop_worker(w, "cannot give back bus credit");
+}
+
+/* The role a portal message is for: one that has registered routes in its
+ * current run and is up; NULL otherwise. */
+static worker *serving_role(uint8_t id)
 {
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
-        if (strcmp(workers[i].role->name, name) == 0)
+        if (workers[i].role->id == id && routes_of[i].run == workers[i].starts &&
+            is_up(&workers[i]))
             return &workers[i];
     return NULL;
 }
 
-/* The sender's window gets one message back, if it is the same run. */
-static void relay_give_back(unsigned from, unsigned start)
+/* A request for a role that is not there: the master answers 503 in its
+ * place, so that the portal's client is not left waiting. */
+static void answer_unavailable(worker *portal, const dsgd_msg *m)
 {
-    worker *w = &workers[from];
-    if (w->starts == start && w->pid > 0 && w->ready && w->chan.fd >= 0 &&
-        dsgd_bus_done(&w->chan, 1) != 0)
-        drop_worker(w, "cannot give back bus credit");
+    static const char body[] =
+        "{\"error\":\"service-unavailable\",\"message\":\"the service is not running; try again later\"}";
+    dsgd_xch_request r;
+    uint8_t out[16 + sizeof body];
+    size_t len;
+    if (dsgd_xch_request_get(m->body, m->len, &r) != 0 ||
+        (len = dsgd_xch_answer_put(out, sizeof out, r.id, 503, (const uint8_t *)body,
+                                   sizeof body - 1)) == 0 ||
+        send_own(portal, DSGD_MSG_HTTP_ANSWER, out, len) != 0)
+        drop_worker(portal, "a request the master cannot answer");
 }
 
-static void relay_flush(void)
+/* REQUEST, BODY, END from the portal: to the role whose number leads. */
+static void from_portal(worker *p, const dsgd_msg *m)
 {
-    worker *l = role_worker("logd");
-    while (relay_head != NULL && l != NULL && l->pid > 0 && l->ready && l->chan.fd >= 0 &&
-           dsgd_bus_room(&l->chan) > 0 && relay_n < DSGD_BUS_WINDOW) {
-        relay_msg *m = relay_head;
-        if (dsgd_bus_send(&l->chan, DSGD_MSG_AUDIT, m->body, m->len) != 0) {
-            drop_worker(l, "cannot pass audit records on");
-            return;
-        }
-        relay_sent[(relay_first + relay_n++) % DSGD_BUS_WINDOW].from = m->from;
-        relay_sent[(relay_first + relay_n - 1) % DSGD_BUS_WINDOW].start = m->from_start;
-        relay_head = m->next;
-        if (relay_head == NULL)
-            relay_tail = NULL;
-        free(m);
+    worker *to = m->len >= 1 ? serving_role(m->body[0]) : NULL;
+    if (to != NULL) {
+        pass_on(p, to, m->kind, NULL, 0, m);
+        return;
+    }
+    if (m->kind == DSGD_MSG_HTTP_REQUEST)
+        answer_unavailable(p, m);
+    if (dsgd_bus_done(&p->chan, 1) != 0)   /* dropped: the role is gone */
+        drop_worker(p, "cannot give back bus credit");
+}
+
+/* A role went away: the portal ends its exchanges with it; a portal went
+ * away: every role serving routes forgets its exchanges. */
+static void tell_gone(const worker *gone)
+{
+    uint8_t id = (uint8_t)gone->role->id;
+    int portal = strcmp(gone->role->name, "portal") == 0;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        worker *w = &workers[i];
+        int peer = portal ? routes_of[i].run == w->starts : strcmp(w->role->name, "portal") == 0;
+        if (w != gone && peer && is_up(w) && send_own(w, DSGD_MSG_GONE, &id, 1) != 0)
+            drop_worker(w, "cannot tell it a peer went away");
     }
 }
 
-/* logd has committed n messages: their senders get the room back. */
-static void relay_committed(uint32_t n)
+/* What was on its way to w when it went away. Records for logd that were
+ * still waiting wait for the next logd; those it had not confirmed may or
+ * may not be stored (its next verify tells), and their senders get the
+ * room back so that they do not stall. Anything else for w is dropped, and
+ * w's peers end their exchanges with it. */
+static void passed_on_gone(worker *w)
 {
-    for (; n > 0 && relay_n > 0; n--, relay_n--) {
-        relay_give_back(relay_sent[relay_first].from, relay_sent[relay_first].start);
-        relay_first = (relay_first + 1) % DSGD_BUS_WINDOW;
-    }
-    relay_flush();
-    stop_logd_when_alone();
-}
-
-/* logd went away with messages it had not confirmed: they may or may not
- * be stored (logd's next verify tells), and their senders get the room
- * back so that they do not stall. */
-static void relay_logd_gone(void)
-{
-    if (relay_n > 0)
-        dsgd_log("audit: logd stopped with %u messages of records not confirmed", relay_n);
-    while (relay_n > 0) {
-        relay_give_back(relay_sent[relay_first].from, relay_sent[relay_first].start);
-        relay_first = (relay_first + 1) % DSGD_BUS_WINDOW;
-        relay_n--;
-    }
-}
-
-static int relay_audit(worker *w, const dsgd_msg *m)
-{
-    size_t name = strlen(w->role->name);
-    relay_msg *r;
-    if (m->len > DSGD_BUS_BODY_MAX - 1 - name)
-        return -1;
-    r = malloc(sizeof *r + 1 + name + m->len);
-    if (r == NULL) {
-        dsgd_log("audit: out of memory: records from %s dropped", w->role->name);
-        relay_give_back((unsigned)(w - workers), w->starts);
-        return 0;
-    }
-    r->next = NULL;
-    r->from = (unsigned)(w - workers);
-    r->from_start = w->starts;
-    r->len = 1 + name + m->len;
-    r->body[0] = (uint8_t)name;
-    memcpy(r->body + 1, w->role->name, name);
-    memcpy(r->body + 1 + name, m->body, m->len);
-    if (relay_tail != NULL)
-        relay_tail->next = r;
-    else
-        relay_head = r;
-    relay_tail = r;
-    relay_flush();
-    return 0;
+    int logd = strcmp(w->role->name, "logd") == 0;
+    unsigned lost = dsgd_relay_gone(index_of(w), logd);
+    if (logd && lost > 0)
+        dsgd_log("audit: logd stopped with %u messages of records not confirmed", lost);
+    tell_gone(w);
 }
 
 /* A frame of a worker's bus stream: each message is handled by what the
  * sending role may ask for; anything else is a protocol error. */
+static int is_exchange_kind(uint8_t kind)
+{
+    return kind == DSGD_MSG_HTTP_REQUEST || kind == DSGD_MSG_HTTP_BODY ||
+           kind == DSGD_MSG_HTTP_END;
+}
+
 static void on_bus(worker *w, const dsg_ipc_frame *f)
 {
     dsgd_msg m;
     int is_logd = strcmp(w->role->name, "logd") == 0;
+    int is_portal = strcmp(w->role->name, "portal") == 0;
     int r = dsgd_bus_receive(&w->chan, f, &m);
     if (r == 0) {
-        if (is_logd && f->type == DSG_IPC_CREDIT)
-            relay_committed(dsg_ipc_get_u32(f->payload));
+        if (f->type == DSG_IPC_CREDIT) {
+            dsgd_relay_credit(index_of(w), dsg_ipc_get_u32(f->payload));
+            if (is_logd)
+                stop_logd_when_alone();
+        }
         return;
     }
     if (r < 0) {
@@ -780,6 +873,18 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     if (m.kind == DSGD_MSG_CTL_REQUEST && strcmp(w->role->name, "ctl") == 0) {
         if (ctl_command(w, &m) != 0)
             drop_worker(w, "a control command the master does not run");
+        return;
+    }
+    if (m.kind == DSGD_MSG_HTTP_ROUTES && !is_portal) {
+        on_routes(w, &m);
+        return;
+    }
+    if (is_exchange_kind(m.kind) && is_portal) {
+        from_portal(w, &m);
+        return;
+    }
+    if (m.kind == DSGD_MSG_HTTP_ANSWER && routes_of[index_of(w)].run == w->starts) {
+        pass_on(w, role_worker("portal"), m.kind, NULL, 0, &m);
         return;
     }
     drop_worker(w, "a message its role may not send");
@@ -816,7 +921,10 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
             dsgd_log("%s[%d]: cannot open its bus stream", w->role->name, (int)w->pid);
         w->ready = 1;
         dsgd_log("%s[%d] ready (HELLO version %u)", w->role->name, (int)w->pid, version);
-        relay_flush();   /* a new logd takes what waited for it */
+        dsgd_relay_flush(index_of(w));   /* what waited for it (a new logd: records) */
+        if (strcmp(w->role->name, "portal") == 0)
+            for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+                send_routes(w, i);
         return;
     }
     case DSG_IPC_PONG:
@@ -929,9 +1037,9 @@ static void reaped(worker *w, int status)
     w->pid = 0;
     w->ready = 0;
     w->reaping = 0;
+    passed_on_gone(w);
     if (strcmp(w->role->name, "logd") == 0) {
         static const char gone[] = "logd stopped before it finished: try again\n";
-        relay_logd_gone();
         ctl_log_report(69, (const uint8_t *)gone, sizeof gone - 1);
     }
     if (stopping) {
@@ -979,7 +1087,7 @@ static void shutdown_worker(worker *w)
 static void stop_logd_when_alone(void)
 {
     worker *l = role_worker("logd");
-    if (!stopping || l == NULL || relay_head != NULL || relay_n > 0)
+    if (!stopping || l == NULL || dsgd_relay_pending(index_of(l)) > 0)
         return;
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
         if (&workers[i] != l && workers[i].pid != 0)
@@ -1039,7 +1147,10 @@ static int portal_settings_differ(const dsgd_settings *a, const dsgd_settings *b
            a->portal_max_request_line != b->portal_max_request_line ||
            a->portal_max_header_bytes != b->portal_max_header_bytes ||
            a->portal_max_header_count != b->portal_max_header_count ||
-           a->portal_hsts_max_age != b->portal_hsts_max_age;
+           a->portal_hsts_max_age != b->portal_hsts_max_age ||
+           a->portal_body_ms != b->portal_body_ms ||
+           a->portal_api_max_body != b->portal_api_max_body ||
+           a->portal_upload_max != b->portal_upload_max;
 }
 
 /* SHUTDOWN, then a start without backoff once it has exited (reaped). */
@@ -1335,11 +1446,13 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn relo
     dsgd_log("dsgd %s started: state %s, pidfile %s, workers as %s (uid %u)%s",
              DSGD_VERSION, cfg->statedir, cfg->pidfile, as_root ? cfg->user : "the invoking user",
              (unsigned)run_uid, DSGD_SANITIZED ? "; SANITIZER BUILD: WORKER SANDBOX OFF" : "");
+    dsgd_relay_init(&relay_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         workers[i].role = &dsgd_roles[i];
         workers[i].logfd = -1;
         workers[i].chan.fd = -1;
-        start_worker(&workers[i]);
+        if (dsgd_role_enabled(workers[i].role))
+            start_worker(&workers[i]);
     }
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);

@@ -52,9 +52,11 @@ int dsgd_portal_prepare(char *err, size_t errsize)
     if (ctx == NULL)
         return -1;
     max_conns = s.max_conns > DSGD_TLS_CONN_MAX ? DSGD_TLS_CONN_MAX : s.max_conns;
-    dsgd_tls_timeouts t = { s.handshake_timeout_ms, s.head_timeout_ms, s.keepalive_timeout_ms };
+    dsgd_tls_timeouts t = { s.handshake_timeout_ms, s.head_timeout_ms, s.keepalive_timeout_ms,
+                            s.body_timeout_ms };
     dsgd_http_config http = { s.max_request_line, s.max_header_bytes, s.max_header_count,
-                              s.hsts_max_age };
+                              s.hsts_max_age, s.api_max_body_bytes,
+                              (uint64_t)s.upload_max_hi << 32 | s.upload_max_lo };
     dsgd_tls_server_init(&server, ctx, DSGD_PORTAL_LISTEN_FD, max_conns, &t, &http);
     dsgd_log("TLS ready: %s, TLS 1.2-1.3, at most %u connections, handshake timeout %u ms, "
              "request head timeout %u ms, keep-alive timeout %u ms",
@@ -76,4 +78,14 @@ size_t dsgd_portal_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
 void dsgd_portal_events(const struct pollfd *pf, size_t n)
 {
     dsgd_tls_server_events(&server, pf, n, dsgd_now_ms());
+}
+
+void dsgd_portal_bus(dsgd_chan *bus)
+{
+    dsgd_tls_server_bus(&server, bus);
+}
+
+int dsgd_portal_message(const dsgd_msg *m)
+{
+    return dsgd_tls_server_message(&server, m, dsgd_now_ms());
 }

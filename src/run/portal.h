@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "run/bus.h"
+
 /* Before the sandbox: checks that fd 4 is a listening TCP socket, reads the
  * setup pipe on fd 5 to EOF and closes it, builds the SSL_CTX from the
  * certificate and key bytes and wipes them. Returns 0, or -1 with a message
@@ -27,5 +29,13 @@ size_t dsgd_portal_pollfds(struct pollfd *pf, size_t max, int *timeout_ms);
 
 /* Handles what poll returned for them. @relation(REQ-RUN-043) */
 void dsgd_portal_events(const struct pollfd *pf, size_t n);
+
+/* Once WELCOMEd: the bus on which requests for the roles' routes go.
+ * @relation(REQ-RUN-017) */
+void dsgd_portal_bus(dsgd_chan *bus);
+
+/* A message from the master (routes, answers, a role gone): 0 when
+ * handled, -1 when the channel is to be closed. @relation(REQ-RUN-017) */
+int dsgd_portal_message(const dsgd_msg *m);
 
 #endif

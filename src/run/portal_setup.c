@@ -13,9 +13,11 @@
 #include "run/portal_setup.h"
 
 #define SETUP_MAGIC 0x50475344u   /* "DSGP" little-endian */
-#define SETUP_VERSION 2u
-#define SETUP_SETTINGS 8u
-#define SETUP_HSTS 7u             /* the one setting that may be 0 */
+#define SETUP_VERSION 3u
+#define SETUP_SETTINGS 12u
+#define SETUP_HSTS 7u             /* settings that may be 0: HSTS, and the halves of */
+#define SETUP_UPLOAD_HI 10u       /* the 64-bit upload limit (which may not) */
+#define SETUP_UPLOAD_LO 11u
 #define SETUP_HEAD (4u * (2u + SETUP_SETTINGS + 1u))  /* magic, version, settings, cert_len */
 
 /* The settings in pipe order. */
@@ -24,7 +26,9 @@ static uint32_t *setting(dsgd_portal_setup *s, unsigned i)
     uint32_t *all[SETUP_SETTINGS] = { &s->max_conns, &s->handshake_timeout_ms,
                                       &s->head_timeout_ms, &s->keepalive_timeout_ms,
                                       &s->max_request_line, &s->max_header_bytes,
-                                      &s->max_header_count, &s->hsts_max_age };
+                                      &s->max_header_count, &s->hsts_max_age,
+                                      &s->body_timeout_ms, &s->api_max_body_bytes,
+                                      &s->upload_max_hi, &s->upload_max_lo };
     return all[i];
 }
 
@@ -95,12 +99,15 @@ int dsgd_portal_setup_read(int fd, uint8_t *buf, size_t size, dsgd_portal_setup 
     }
     if (n < SETUP_HEAD || dsg_ipc_get_u32(buf) != SETUP_MAGIC ||
         dsg_ipc_get_u32(buf + 4) != SETUP_VERSION)
-        return bad(err, errsize, "not a version 2 portal setup");
+        return bad(err, errsize, "not a version 3 portal setup");
     for (unsigned i = 0; i < SETUP_SETTINGS; i++) {
         *setting(s, i) = dsg_ipc_get_u32(buf + 8 + 4 * i);
-        if (*setting(s, i) == 0 && i != SETUP_HSTS)
+        if (*setting(s, i) == 0 && i != SETUP_HSTS && i != SETUP_UPLOAD_HI &&
+            i != SETUP_UPLOAD_LO)
             return bad(err, errsize, "zero setting");
     }
+    if (s->upload_max_hi == 0 && s->upload_max_lo == 0)
+        return bad(err, errsize, "zero upload limit");
     cl = dsg_ipc_get_u32(buf + SETUP_HEAD - 4);
     if (cl == 0 || cl > n - SETUP_HEAD || n - SETUP_HEAD - cl < 4)
         return bad(err, errsize, "bad certificate length");

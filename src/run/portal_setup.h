@@ -30,6 +30,10 @@ typedef struct dsgd_portal_setup {
     uint32_t max_header_bytes;      /* portal.max_header_bytes */
     uint32_t max_header_count;      /* portal.max_header_count */
     uint32_t hsts_max_age;          /* portal.hsts_max_age */
+    uint32_t body_timeout_ms;       /* portal.body_timeout */
+    uint32_t api_max_body_bytes;    /* portal.api_max_body_bytes */
+    uint32_t upload_max_hi;         /* portal.upload_max_bytes, high 32 bits */
+    uint32_t upload_max_lo;         /* and low 32 bits */
     const uint8_t *cert;
     size_t cert_len;
     const uint8_t *key;

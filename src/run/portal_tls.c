@@ -21,10 +21,21 @@
 #include "log/audit.h"
 #include "log/timefmt.h"
 #include "run/audit_out.h"
+#include "run/exchange.h"
 #include "run/log.h"
 #include "run/portal_tls.h"
 
-enum { PHASE_HANDSHAKE = 0, PHASE_READ = 1, PHASE_WRITE = 2 };
+enum {
+    PHASE_HANDSHAKE = 0,
+    PHASE_READ = 1,      /* a request head */
+    PHASE_WRITE = 2,     /* the answer */
+    PHASE_BODY = 3,      /* a request for a role: head and body onto the bus */
+    PHASE_WAIT = 4       /* the role's answer */
+};
+
+/* Bus messages an exchange leaves free: one for the audit records, one for
+ * an END owed. */
+#define BUS_RESERVE 2u
 
 static const unsigned char alpn_http11[] = "\x08http/1.1";
 
@@ -179,31 +190,74 @@ static short want(dsgd_tls_conn *c, int r)
 /* 別紙 #16 ポータルサイトアクセスログ for one answer (REQ-LOG-031): when,
  * from where, what, how, with which client, and the status. A head that
  * could not be parsed has "-" for its URL and method. */
-static void log_access(const dsgd_tls_conn *c, const dsgd_http_answer *a)
+static void log_fields(const dsgd_tls_conn *c, const uint8_t *url, size_t url_len,
+                       const uint8_t *method, size_t method_len, const uint8_t *agent,
+                       size_t agent_len, int st)
 {
     char when[32], status[8];
-    static const uint8_t dash[] = "-";
     size_t when_len = dsg_time_now_rfc3339_ms(when, sizeof when);
-    int status_len = snprintf(status, sizeof status, "%d", a->status);
+    int status_len = snprintf(status, sizeof status, "%d", st);
     dsg_audit_field f[6] = {
         { "access_time", (const uint8_t *)when, when_len },
         { "source_ip", (const uint8_t *)c->addr, strlen(c->addr) },
-        { "url", a->parsed ? c->in + a->target_off : dash, a->parsed ? a->target_len : 1 },
-        { "method", a->parsed ? c->in + a->method_off : dash, a->parsed ? a->method_len : 1 },
-        { "user_agent", a->parsed ? c->in + a->agent_off : dash, a->parsed ? a->agent_len : 0 },
+        { "url", url, url_len },
+        { "method", method, method_len },
+        { "user_agent", agent, agent_len },
         { "status", (const uint8_t *)status, status_len > 0 ? (size_t)status_len : 0 },
     };
     (void)dsgd_audit_out_add(DSG_AUDIT_TYPE_PORTAL_ACCESS, f, 6);
 }
 
+static void log_access(const dsgd_tls_conn *c, const dsgd_http_answer *a)
+{
+    static const uint8_t dash[] = "-";
+    if (a->parsed)
+        log_fields(c, c->in + a->target_off, a->target_len, c->in + a->method_off,
+                   a->method_len, c->in + a->agent_off, a->agent_len, a->status);
+    else
+        log_fields(c, dash, 1, dash, 1, dash, 0, a->status);
+}
+
+/* The access-log fields of a forwarded request, kept until it is answered
+ * (long URLs and User-Agents are cut: the audit trail bounds fields too). */
+static size_t keep(uint8_t *dst, size_t cap, const uint8_t *src, size_t len)
+{
+    size_t n = len < cap ? len : cap;
+    memcpy(dst, src, n);
+    return n;
+}
+
+static void keep_log_fields(dsgd_tls_conn *c, const dsgd_http_answer *a)
+{
+    c->log_method_len = keep(c->log_method, sizeof c->log_method, c->in + a->method_off,
+                             a->method_len);
+    c->log_url_len = keep(c->log_url, sizeof c->log_url, c->in + a->target_off, a->target_len);
+    c->log_agent_len = keep(c->log_agent, sizeof c->log_agent, c->in + a->agent_off,
+                            a->agent_len);
+}
+
+static void log_exchange(const dsgd_tls_conn *c, int status)
+{
+    log_fields(c, c->log_url, c->log_url_len, c->log_method, c->log_method_len, c->log_agent,
+               c->log_agent_len, status);
+}
+
+static void begin_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, const dsgd_http_answer *a,
+                           uint64_t now);
+
 /* The answer to the first request in c->in, if its head is complete: the
- * request's bytes are dropped and the connection moves to the write phase. */
-static int answer_buffered(dsgd_tls_server *s, dsgd_tls_conn *c)
+ * request's bytes are dropped and the connection moves to the write phase,
+ * or, for a role's route, to the body phase. */
+static int answer_buffered(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
 {
     dsgd_http_answer a;
     if (c->in_len == 0 ||
         !dsgd_http_serve(&s->http, c->in, c->in_len, time(NULL), c->out, sizeof c->out, &a))
         return 0;
+    if (a.forward) {
+        begin_exchange(s, c, &a, now);
+        return 1;
+    }
     if (a.error != NULL)
         dsgd_log("%s: %d %s", c->peer, a.status, a.error);
     log_access(c, &a);
@@ -217,10 +271,12 @@ static int answer_buffered(dsgd_tls_server *s, dsgd_tls_conn *c)
 }
 
 /* Reads what TLS has for the connection; 1: bytes arrived, 0: wait for
- * c->events, -1: the connection is over (closed here). */
+ * c->events, -1: the connection is over (closed here). A head may fill
+ * max_header_bytes of the buffer, a body all of it. */
 static int read_more(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
 {
-    size_t got = 0, room = s->http.max_header_bytes - c->in_len;
+    size_t cap = c->phase == PHASE_BODY ? sizeof c->in : s->http.max_header_bytes;
+    size_t got = 0, room = cap - c->in_len;
     int r;
     if (room == 0) {   /* cannot happen: a full buffer always gets an answer */
         conn_close(s, c, 1);
@@ -237,6 +293,8 @@ static int read_more(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         c->idle = 0;
         c->deadline = now + s->t.head_ms;
     }
+    if (c->phase == PHASE_BODY)   /* a body may pause at most body_ms between reads */
+        c->deadline = now + s->t.body_ms;
     c->in_len += got;
     return 1;
 }
@@ -287,6 +345,277 @@ static int handshake(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
     return 1;
 }
 
+/* ---- requests a role serves (REQ-RUN-017, REQ-RUN-013) ------------------ */
+
+static int bus_room(const dsgd_tls_server *s, uint32_t need)
+{
+    return s->bus != NULL && dsgd_bus_room(s->bus) >= need;
+}
+
+static int send_end(dsgd_tls_server *s, uint8_t role, uint32_t xid, int complete)
+{
+    uint8_t m[DSGD_XCH_BODY_HEAD + 1];
+    dsgd_xch_head_put(m, role, xid);
+    m[DSGD_XCH_BODY_HEAD] = complete ? 1 : 0;
+    return dsgd_bus_send(s->bus, DSGD_MSG_HTTP_END, m, sizeof m);
+}
+
+/* The role is told an exchange is abandoned, now or as soon as the bus has
+ * room, so that it never waits for the rest of a body that will not come. */
+static void owe_end(dsgd_tls_server *s, uint8_t role, uint32_t xid)
+{
+    if (bus_room(s, 1) && send_end(s, role, xid, 0) == 0)
+        return;
+    if (s->ends_owed < DSGD_TLS_CONN_MAX)
+        s->ends[s->ends_owed++] = (dsgd_tls_end){ role, xid };
+}
+
+static void pay_ends(dsgd_tls_server *s)
+{
+    size_t paid = 0;
+    while (paid < s->ends_owed && bus_room(s, 1) &&
+           send_end(s, s->ends[paid].role, s->ends[paid].xid, 0) == 0)
+        paid++;
+    memmove(s->ends, s->ends + paid, (s->ends_owed - paid) * sizeof s->ends[0]);
+    s->ends_owed -= paid;
+}
+
+/* The exchange is over: its answer (the role's or the portal's own error)
+ * goes to the client; an unfinished body ends the connection. */
+static void answer_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, int status,
+                            const char *error, const char *message, const uint8_t *json,
+                            size_t json_len, uint64_t now)
+{
+    dsgd_http_answer a;
+    int unfinished = c->phase == PHASE_BODY;
+    if (unfinished && c->xsent)
+        owe_end(s, c->xrole, c->xid);
+    dsgd_http_reply(&s->http, &c->fwd, status, error, message, json, json_len, unfinished,
+                    time(NULL), c->out, sizeof c->out, &a);
+    if (a.error != NULL)
+        dsgd_log("%s: %d %s", c->peer, a.status, a.error);
+    log_exchange(c, a.status);
+    c->xid = 0;
+    c->blocked = 0;
+    c->out_len = a.len;
+    c->out_off = 0;
+    c->close_after = a.close;
+    c->phase = PHASE_WRITE;
+    c->deadline = now + s->t.head_ms;   /* for the answer itself */
+}
+
+static void exchange_error(dsgd_tls_server *s, dsgd_tls_conn *c, int status, const char *code,
+                           const char *message, uint64_t now)
+{
+    answer_exchange(s, c, status, code, message, NULL, 0, now);
+}
+
+static int send_request(dsgd_tls_server *s, const dsgd_tls_conn *c, const dsgd_http_answer *a)
+{
+    static uint8_t m[DSGD_BUS_BODY_MAX];
+    dsgd_xch_request r = {
+        .role = c->xrole, .id = c->xid, .method = (uint8_t)a->fwd.method,
+        .framing = (uint8_t)a->fwd.framing, .length = a->fwd.length,
+        .path = a->fwd.path, .path_len = a->fwd.path_len,
+        .query = c->in + a->fwd.query_off, .query_len = a->fwd.query_len,
+        .addr = c->addr, .addr_len = strlen(c->addr),
+    };
+    size_t len = dsgd_xch_request_put(m, sizeof m, &r);
+    return len == 0 ? -1 : dsgd_bus_send(s->bus, DSGD_MSG_HTTP_REQUEST, m, len);
+}
+
+static void begin_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, const dsgd_http_answer *a,
+                           uint64_t now)
+{
+    keep_log_fields(c, a);
+    c->fwd = a->fwd;
+    c->fwd.route = NULL;      /* pointers into the parser's buffers: not kept */
+    c->fwd.path = NULL;
+    c->xrole = a->fwd.route->role;
+    if (++s->next_xid == 0)
+        s->next_xid = 1;
+    c->xid = s->next_xid;
+    c->xsent = 0;
+    c->blocked = 0;
+    c->xbody = a->fwd.framing != DSG_HTTP_FRAMING_NONE;
+    if (a->fwd.framing == DSG_HTTP_FRAMING_LENGTH)
+        (void)dsg_http_body_init_length(&c->body, a->fwd.length, a->fwd.body_limit);
+    else
+        dsg_http_body_init_chunked(&c->body, a->fwd.body_limit);
+    c->phase = PHASE_BODY;
+    c->deadline = now + s->t.body_ms;
+    /* the REQUEST is built now, while the head is in the buffer */
+    if (!bus_room(s, BUS_RESERVE + 1) || send_request(s, c, a) != 0) {
+        c->in_len -= a->consumed;   /* nothing sent: the master is busy or gone */
+        memmove(c->in, c->in + a->consumed, c->in_len);
+        exchange_error(s, c, 503, "service-unavailable",
+                       "the service cannot take requests now; try again later", now);
+        c->close_after = 1;
+        return;
+    }
+    c->xsent = 1;
+    memmove(c->in, c->in + a->consumed, c->in_len - a->consumed);
+    c->in_len -= a->consumed;
+}
+
+static int send_body(dsgd_tls_server *s, const dsgd_tls_conn *c, const uint8_t *p, size_t len)
+{
+    static uint8_t m[DSGD_BUS_BODY_MAX];
+    dsgd_xch_head_put(m, c->xrole, c->xid);
+    memcpy(m + DSGD_XCH_BODY_HEAD, p, len);
+    return dsgd_bus_send(s->bus, DSGD_MSG_HTTP_BODY, m, DSGD_XCH_BODY_HEAD + len);
+}
+
+static void drop_in(dsgd_tls_conn *c, size_t n)
+{
+    memmove(c->in, c->in + n, c->in_len - n);
+    c->in_len -= n;
+}
+
+/* A body the decoder refuses: 413 past the limit, 400 for bad framing. */
+static void body_error(dsgd_tls_server *s, dsgd_tls_conn *c, dsg_http_body_status st,
+                       uint64_t now)
+{
+    if (st == DSG_HTTP_BODY_ERR_TOO_LARGE)
+        exchange_error(s, c, 413, "body-too-large",
+                       "the request body is larger than this resource accepts", now);
+    else
+        exchange_error(s, c, 400, "bad-body", "the request body's chunked framing is malformed",
+                       now);
+}
+
+/* Decodes what is buffered and puts it on the bus, one message per piece,
+ * while the bus has room (flow control: a full bus stops the reading, so
+ * memory stays flat whatever the body's size). 1: the body is complete
+ * and END sent; 0: more input needed; -1: waiting for the bus, or the
+ * exchange ended with an error. */
+static int pump_body(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    while (c->xbody) {
+        dsg_http_body_out o;
+        dsg_http_body_status st;
+        size_t piece = c->in_len < DSGD_XCH_BODY_MAX ? c->in_len : DSGD_XCH_BODY_MAX;
+        if (!bus_room(s, BUS_RESERVE + 1)) {
+            c->blocked = 1;
+            return -1;
+        }
+        st = dsg_http_body_feed(&c->body, c->in, piece, &o);
+        if (st == DSG_HTTP_BODY_DATA) {
+            if (send_body(s, c, c->in + o.data_off, o.data_len) != 0) {
+                exchange_error(s, c, 503, "service-unavailable", "the service went away", now);
+                return -1;
+            }
+            drop_in(c, o.consumed);
+        } else if (st == DSG_HTTP_BODY_NEED_MORE) {
+            drop_in(c, o.consumed);
+            return 0;
+        } else if (st == DSG_HTTP_BODY_DONE) {
+            drop_in(c, o.consumed);
+            c->xbody = 0;
+        } else {
+            body_error(s, c, st, now);
+            return -1;
+        }
+    }
+    if (!bus_room(s, 1)) {
+        c->blocked = 1;
+        return -1;
+    }
+    if (send_end(s, c->xrole, c->xid, 1) != 0) {
+        exchange_error(s, c, 503, "service-unavailable", "the service went away", now);
+        return -1;
+    }
+    c->phase = PHASE_WAIT;
+    c->deadline = now + s->t.body_ms;
+    return 1;
+}
+
+static dsgd_tls_conn *exchange_conn(dsgd_tls_server *s, uint32_t xid)
+{
+    for (size_t i = 0; i < s->max_conns; i++) {
+        dsgd_tls_conn *c = &s->conns[i];
+        if (c->fd >= 0 && xid != 0 && c->xid == xid &&
+            (c->phase == PHASE_BODY || c->phase == PHASE_WAIT))
+            return c;
+    }
+    return NULL;
+}
+
+static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now);
+
+static int on_answer(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
+{
+    uint32_t xid;
+    int status;
+    const uint8_t *json;
+    size_t len;
+    dsgd_tls_conn *c;
+    if (dsgd_xch_answer_get(m->body, m->len, &xid, &status, &json, &len) != 0)
+        return -1;
+    if ((c = exchange_conn(s, xid)) == NULL)
+        return 0;           /* its client is gone, or it timed out: nobody to tell */
+    answer_exchange(s, c, status, NULL, NULL, json, len, now);
+    step(s, c, now);
+    return 0;
+}
+
+static int on_routes(const dsgd_msg *m)
+{
+    static dsgd_route rs[DSGD_ROUTES_MAX];
+    size_t n;
+    if (m->len < 1 || dsgd_xch_routes_get(m->body + 1, m->len - 1, m->body[0], rs, &n) != 0)
+        return -1;
+    if (dsgd_http_routes_set(m->body[0], rs, n) != 0) {
+        dsgd_log("routes of role %u refused: a path is already served", (unsigned)m->body[0]);
+        return 0;
+    }
+    dsgd_log("routes of role %u: %zu", (unsigned)m->body[0], n);
+    return 0;
+}
+
+/* A role went away: its exchanges end with 503, and no END is owed it. */
+static int on_gone(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
+{
+    size_t kept = 0;
+    if (m->len != 1)
+        return -1;
+    for (size_t i = 0; i < s->ends_owed; i++)
+        if (s->ends[i].role != m->body[0])
+            s->ends[kept++] = s->ends[i];
+    s->ends_owed = kept;
+    for (size_t i = 0; i < s->max_conns; i++) {
+        dsgd_tls_conn *c = &s->conns[i];
+        if (c->fd < 0 || c->xid == 0 || c->xrole != m->body[0] ||
+            (c->phase != PHASE_BODY && c->phase != PHASE_WAIT))
+            continue;
+        c->xsent = 0;
+        exchange_error(s, c, 503, "service-unavailable",
+                       "the service stopped while answering; try again", now);
+        c->close_after = 1;
+        step(s, c, now);
+    }
+    return 0;
+}
+
+void dsgd_tls_server_bus(dsgd_tls_server *s, dsgd_chan *bus)
+{
+    s->bus = bus;
+}
+
+int dsgd_tls_server_message(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
+{
+    int rc;
+    switch (m->kind) {
+    case DSGD_MSG_HTTP_ROUTES: rc = on_routes(m); break;
+    case DSGD_MSG_HTTP_ANSWER: rc = on_answer(s, m, now); break;
+    case DSGD_MSG_GONE: rc = on_gone(s, m, now); break;
+    default: return -1;
+    }
+    if (rc == 0 && dsgd_bus_done(s->bus, 1) != 0)
+        return -1;
+    return rc;
+}
+
 /* Drives one connection as far as it goes without blocking: requests are
  * answered one at a time, in the order they came. */
 static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
@@ -297,12 +626,22 @@ static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         return;
     for (;;) {
         if (c->phase == PHASE_READ) {
-            if (answer_buffered(s, c))
+            if (answer_buffered(s, c, now))
                 continue;
             if (read_more(s, c, now) <= 0)
                 return;
             continue;
         }
+        if (c->phase == PHASE_BODY) {
+            int r = pump_body(s, c, now);
+            if (r == 0 && read_more(s, c, now) > 0)
+                continue;
+            if (r < 0 && c->phase == PHASE_WRITE)
+                continue;   /* answered with an error */
+            return;
+        }
+        if (c->phase == PHASE_WAIT)
+            return;         /* the role's answer wakes it */
         if (write_more(s, c) <= 0)
             return;
         s->answered++;
@@ -324,6 +663,19 @@ static void expire(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         return;
     }
     s->timeouts++;
+    if (c->phase == PHASE_BODY || c->phase == PHASE_WAIT) {
+        int body = c->phase == PHASE_BODY;
+        dsgd_log("%s: %s timeout (%u ms)", c->peer, body ? "request body" : "answer",
+                 s->t.body_ms);
+        if (body)
+            exchange_error(s, c, 408, "body-timeout", "the request body stopped arriving", now);
+        else
+            exchange_error(s, c, 504, "answer-timeout", "the service did not answer in time",
+                           now);
+        c->close_after = 1;
+        step(s, c, now);
+        return;
+    }
     if (c->phase != PHASE_READ) {
         dsgd_log("%s: %s timeout (%u ms): dropping the connection", c->peer,
                  c->phase == PHASE_HANDSHAKE ? "handshake" : "response",
@@ -391,23 +743,49 @@ static void accept_some(dsgd_tls_server *s, uint64_t now)
     }
 }
 
+static void poll_deadline(const dsgd_tls_conn *c, uint64_t now, int *timeout_ms)
+{
+    uint64_t left = c->deadline > now ? c->deadline - now : 0;
+    if (*timeout_ms < 0 || left < (uint64_t)*timeout_ms)
+        *timeout_ms = (int)left;
+}
+
+/* Connections the full bus held back go on once it has room again. */
+static void resume_blocked(dsgd_tls_server *s, uint64_t now)
+{
+    pay_ends(s);
+    for (size_t i = 0; i < s->max_conns && bus_room(s, BUS_RESERVE + 1); i++) {
+        dsgd_tls_conn *c = &s->conns[i];
+        if (c->fd < 0 || !c->blocked)
+            continue;
+        c->blocked = 0;
+        c->deadline = now + s->t.body_ms;
+        step(s, c, now);
+    }
+}
+
 size_t dsgd_tls_server_pollfds(dsgd_tls_server *s, struct pollfd *pf, size_t max,
                                uint64_t now, int *timeout_ms)
 {
     size_t n = 0, live = 0;
+    resume_blocked(s, now);
     for (size_t i = 0; i < s->max_conns && n < max; i++) {
         dsgd_tls_conn *c = &s->conns[i];
         if (c->fd < 0)
             continue;
         live++;
+        if (c->blocked)
+            continue;       /* no deadline while the bus holds it back */
+        if (c->phase == PHASE_WAIT) {
+            poll_deadline(c, now, timeout_ms);
+            continue;       /* nothing to read or write until the role answers */
+        }
         pf[n].fd = c->fd;
         pf[n].events = c->events;
         pf[n].revents = 0;
         s->pf_slot[n] = (int)i;
         n++;
-        uint64_t left = c->deadline > now ? c->deadline - now : 0;
-        if (*timeout_ms < 0 || left < (uint64_t)*timeout_ms)
-            *timeout_ms = (int)left;
+        poll_deadline(c, now, timeout_ms);
     }
     if (live < s->max_conns && n < max) {
         pf[n].fd = s->listen_fd;
@@ -434,7 +812,7 @@ void dsgd_tls_server_events(dsgd_tls_server *s, const struct pollfd *pf, size_t 
     }
     for (size_t i = 0; i < s->max_conns; i++) {
         dsgd_tls_conn *c = &s->conns[i];
-        if (c->fd >= 0 && now >= c->deadline)
+        if (c->fd >= 0 && !c->blocked && now >= c->deadline)
             expire(s, c, now);
     }
 }

@@ -14,6 +14,9 @@
 
 #include <openssl/ssl.h>
 
+#include "core/http_body.h"
+#include "run/bus.h"
+#include "run/channel.h"
 #include "run/http_conn.h"
 
 /* spec/run.md REQ-RUN-010 portal.tls12_ciphers (Mozilla "intermediate",
@@ -39,6 +42,17 @@ typedef struct dsgd_tls_conn {
     char peer[48];               /* "address:port", for the log */
     char addr[48];               /* the address alone, for the access log */
     size_t in_len;               /* received, not yet answered */
+    /* a request a role serves (REQ-RUN-017), its body streamed (REQ-RUN-013) */
+    uint32_t xid;                /* its exchange id; 0: none */
+    uint8_t xrole;               /* the role serving it */
+    int xsent;                   /* REQUEST sent */
+    int xbody;                   /* it has a body still to decode */
+    int blocked;                 /* waiting for room on the bus */
+    dsgd_http_forward fwd;       /* method and connection flags (no pointers kept) */
+    dsg_http_body body;
+    /* its access-log fields, kept until the role answers */
+    uint8_t log_method[16], log_url[512], log_agent[256];
+    size_t log_method_len, log_url_len, log_agent_len;
     size_t out_len, out_off;
     uint8_t out[DSGD_HTTP_OUT_MAX];
     uint8_t in[DSGD_HTTP_HEAD_MAX];
@@ -48,7 +62,15 @@ typedef struct dsgd_tls_timeouts {
     uint32_t handshake_ms;       /* portal.handshake_timeout */
     uint32_t head_ms;            /* portal.header_timeout */
     uint32_t keepalive_ms;       /* portal.keepalive_timeout */
+    uint32_t body_ms;            /* portal.body_timeout: between body reads, and for the
+                                  * role's answer */
 } dsgd_tls_timeouts;
+
+/* An END owed to a role for an exchange abandoned while the bus was full. */
+typedef struct dsgd_tls_end {
+    uint8_t role;
+    uint32_t xid;
+} dsgd_tls_end;
 
 typedef struct dsgd_tls_server {
     SSL_CTX *ctx;
@@ -57,6 +79,10 @@ typedef struct dsgd_tls_server {
     dsgd_tls_timeouts t;
     dsgd_http_config http;
     uint64_t accepted, handshakes, answered, timeouts, failed;
+    dsgd_chan *bus;              /* to the master; NULL until WELCOME */
+    uint32_t next_xid;
+    size_t ends_owed;
+    dsgd_tls_end ends[DSGD_TLS_CONN_MAX];
     int pf_slot[DSGD_TLS_CONN_MAX + 1]; /* pollfd index -> slot, -1: the listening socket */
     dsgd_tls_conn conns[DSGD_TLS_CONN_MAX];
 } dsgd_tls_server;
@@ -82,6 +108,14 @@ void dsgd_tls_server_init(dsgd_tls_server *s, SSL_CTX *ctx, int listen_fd, uint3
  * none) to the next deadline. @relation(REQ-RUN-043) */
 size_t dsgd_tls_server_pollfds(dsgd_tls_server *s, struct pollfd *pf, size_t max,
                                uint64_t now, int *timeout_ms);
+
+/* The bus to the master, once WELCOMEd: requests for the roles' routes go
+ * there. @relation(REQ-RUN-017) */
+void dsgd_tls_server_bus(dsgd_tls_server *s, dsgd_chan *bus);
+
+/* A message from the master: ROUTES, ANSWER or GONE. 0 when handled (its
+ * credit is given back), -1 when malformed. @relation(REQ-RUN-017, REQ-RUN-013) */
+int dsgd_tls_server_message(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now);
 
 /* Handles what poll returned for the n entries filled by
  * dsgd_tls_server_pollfds, then the expired deadlines. @relation(REQ-RUN-043) */

@@ -17,11 +17,25 @@ typedef struct dsgd_role {
     dsgd_role_kind kind;
 } dsgd_role;
 
+#ifdef DSG_TEST_HOOKS
+#define DSGD_ROLE_COUNT 4u   /* and sink (run/sink.h), started only when DSG_TEST_SINK=1 */
+#else
 #define DSGD_ROLE_COUNT 3u
+/* Whether the master starts role r: every role, except the test builds'
+ * sink unless the master's environment has DSG_TEST_SINK=1.
+ * @relation(REQ-RUN-030) */
+int dsgd_role_enabled(const dsgd_role *r);
+
+#endif
 
 extern const dsgd_role dsgd_roles[DSGD_ROLE_COUNT];
 
 /* The role named name, or NULL. @relation(REQ-RUN-030) */
 const dsgd_role *dsgd_role_find(const char *name);
+
+/* Whether the master starts role r: every role, except the test builds'
+ * sink unless the master's environment has DSG_TEST_SINK=1.
+ * @relation(REQ-RUN-030) */
+int dsgd_role_enabled(const dsgd_role *r);
 
 #endif

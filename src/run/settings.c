@@ -79,6 +79,9 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->portal_max_header_bytes = (uint32_t)c->v[DSG_CFG_PORTAL_MAX_HEADER_BYTES].num;
     s->portal_max_header_count = (uint32_t)c->v[DSG_CFG_PORTAL_MAX_HEADER_COUNT].num;
     s->portal_hsts_max_age = (uint32_t)c->v[DSG_CFG_PORTAL_HSTS_MAX_AGE].num;
+    s->portal_body_ms = (uint32_t)c->v[DSG_CFG_PORTAL_BODY_TIMEOUT].num;
+    s->portal_api_max_body = (uint32_t)c->v[DSG_CFG_PORTAL_API_MAX_BODY_BYTES].num;
+    s->portal_upload_max = c->v[DSG_CFG_PORTAL_UPLOAD_MAX_BYTES].num;
     return 0;
 }
 

@@ -34,6 +34,9 @@ typedef struct dsgd_settings {
     uint32_t portal_max_header_bytes;  /* portal.max_header_bytes: 32768 */
     uint32_t portal_max_header_count;  /* portal.max_header_count: 100 */
     uint32_t portal_hsts_max_age;      /* portal.hsts_max_age: 31536000 s */
+    uint32_t portal_body_ms;           /* portal.body_timeout: 60 s */
+    uint32_t portal_api_max_body;      /* portal.api_max_body_bytes: 1 MiB */
+    uint64_t portal_upload_max;        /* portal.upload_max_bytes: 4 GiB */
 } dsgd_settings;
 
 struct dsg_config;

@@ -23,11 +23,21 @@
 #include "run/portal.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
+#include "run/role_http.h"
+#include "run/sink.h"
 #include "run/test_hooks.h"
 #include "run/worker.h"
 
 static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
 static int is_logd;      /* the audit store is open (logd.c) */
+static int is_ctl, is_portal;
+#ifdef DSG_TEST_HOOKS
+static int is_sink;          /* the test builds' sink role */
+#else
+#define is_sink 0
+#define dsgd_sink_start(chan) 0
+#define dsgd_sink_message(m) (-1)
+#endif
 #ifdef DSG_TEST_HOOKS
 static int ignore_ping;      /* test hook no-pong */
 static int ignore_shutdown;  /* test hook no-shutdown */
@@ -38,12 +48,14 @@ static int ignore_shutdown;  /* test hook no-shutdown */
 
 /* A frame of the master's bus stream: a message goes to the role's
  * handler; anything the role does not take closes the channel. */
-static int on_bus(const dsg_ipc_frame *f, int ctl)
+static int on_bus(const dsg_ipc_frame *f)
 {
     dsgd_msg m;
     int r = dsgd_bus_receive(&chan, f, &m);
-    if (r == 0 || (r == 1 && ctl && dsgd_ctl_message(&m, &chan) == 0) ||
-        (r == 1 && is_logd && dsgd_logd_message(&m, &chan) == 0))
+    if (r == 0 || (r == 1 && is_ctl && dsgd_ctl_message(&m, &chan) == 0) ||
+        (r == 1 && is_logd && dsgd_logd_message(&m, &chan) == 0) ||
+        (r == 1 && is_portal && dsgd_portal_message(&m) == 0) ||
+        (r == 1 && is_sink && dsgd_sink_message(&m) == 0))
         return -1;
     if (r == 1)
         dsgd_log("unexpected message kind %u from the master: closing the channel",
@@ -54,7 +66,7 @@ static int on_bus(const dsg_ipc_frame *f, int ctl)
     return DSGD_EXIT_PROTOCOL;
 }
 
-static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
+static int handle(const dsg_ipc_frame *f, int *ready)
 {
     dsg_ipc_status st;
     uint8_t p[8];
@@ -70,6 +82,12 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
         if (dsgd_bus_open(&chan) != 0)
             return DSGD_EXIT_PROTOCOL;
         dsgd_audit_out_start(&chan);
+        if (is_portal)
+            dsgd_portal_bus(&chan);
+        if (is_sink && dsgd_sink_start(&chan) != 0) {
+            dsgd_log("cannot register the sink's routes");
+            return DSGD_EXIT_PROTOCOL;
+        }
         return -1;
     case DSG_IPC_PING:
         if (ignore_ping)
@@ -98,7 +116,7 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
     case DSG_IPC_END:
     case DSG_IPC_ABORT:
     case DSG_IPC_STREAM_CLOSE:
-        return on_bus(f, ctl);
+        return on_bus(f);
     default:
         dsgd_log("unexpected frame type %u: closing the channel", (unsigned)f->type);
         return DSGD_EXIT_PROTOCOL;
@@ -107,8 +125,8 @@ static int handle(const dsg_ipc_frame *f, int *ready, int ctl)
 
 static int loop(const char *hook, int max_known, const dsgd_role *role)
 {
-    int portal = strcmp(role->name, "portal") == 0;
-    int ctl = strcmp(role->name, "ctl") == 0;
+    int portal = is_portal = strcmp(role->name, "portal") == 0;
+    int ctl = is_ctl = strcmp(role->name, "ctl") == 0;
     int ready = 0, hook_done = hook == NULL;
     (void)max_known;
     for (;;) {
@@ -119,6 +137,7 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
         size_t n = 0;
 
         dsgd_audit_out_flush();   /* what the last round recorded, or waited for credit */
+        dsgd_role_http_flush();   /* answers that waited for credit */
         pf[0].fd = 3;
         pf[0].events = POLLIN;
         pf[0].revents = 0;
@@ -160,7 +179,7 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
                 dsgd_log("read: %s", strerror(errno));
                 return DSGD_EXIT_PROTOCOL;
             }
-            int r = handle(&f, &ready, ctl);
+            int r = handle(&f, &ready);
             if (r >= 0)
                 return r;
         }
@@ -246,6 +265,15 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         }
         sb.nofile = dsgd_ctl_nofile();
     }
+#ifdef DSG_TEST_HOOKS
+    if (strcmp(role->name, "sink") == 0) {
+        if (dsgd_sink_prepare() != 0) {
+            dsgd_log("sandbox step sink-setup failed: exiting");
+            return DSGD_EXIT_SANDBOX;
+        }
+        is_sink = 1;
+    }
+#endif
     if (dsgd_sandbox_apply(&sb, err, sizeof err) != 0) {
         dsgd_log("sandbox step %s failed: %s: exiting", sb.failed_step, err);
         return DSGD_EXIT_SANDBOX;

@@ -1,0 +1,215 @@
+/* HTTP exchange messages: see exchange.h. */
+#include <string.h>
+
+#include "core/http_req.h"
+#include "run/exchange.h"
+
+#define API_PREFIX "/api/v1/"
+#define METHODS_KNOWN ((1u << (DSG_HTTP_PATCH + 1)) - 1u)
+
+/* A cursor over a message being written or read; `bad` is sticky. */
+typedef struct cursor {
+    uint8_t *w;              /* writing */
+    const uint8_t *r;        /* reading */
+    size_t pos, cap;
+    int bad;
+} cursor;
+
+static int room(cursor *c, size_t n)
+{
+    if (c->bad || n > c->cap - c->pos)
+        c->bad = 1;
+    return !c->bad;
+}
+
+static void put_bytes(cursor *c, const void *p, size_t n)
+{
+    if (room(c, n) && n > 0)
+        memcpy(c->w + c->pos, p, n);
+    if (!c->bad)
+        c->pos += n;
+}
+
+static void put_uint(cursor *c, uint64_t v, size_t n)   /* big-endian, n bytes */
+{
+    uint8_t b[8];
+    for (size_t i = 0; i < n; i++)
+        b[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+    put_bytes(c, b, n);
+}
+
+static uint64_t get_uint(cursor *c, size_t n)
+{
+    uint64_t v = 0;
+    if (!room(c, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | c->r[c->pos + i];
+    c->pos += n;
+    return v;
+}
+
+static const uint8_t *get_bytes(cursor *c, size_t n)
+{
+    const uint8_t *p = c->r + c->pos;
+    if (!room(c, n))
+        return NULL;
+    c->pos += n;
+    return p;
+}
+
+static int route_ok(const dsgd_route *r)
+{
+    size_t p = sizeof API_PREFIX - 1;
+    if (r->path_len <= p || r->path_len > DSGD_ROUTE_PATH_MAX ||
+        memcmp(r->path, API_PREFIX, p) != 0 || r->methods == 0 ||
+        (r->methods & ~METHODS_KNOWN) != 0 || (r->flags & ~DSGD_ROUTE_UPLOAD) != 0)
+        return 0;
+    for (size_t i = 0; i < r->path_len; i++)
+        if (r->path[i] <= 0x20 || r->path[i] >= 0x7f || r->path[i] == '?')
+            return 0;
+    return 1;
+}
+
+size_t dsgd_xch_routes_put(uint8_t *out, size_t cap, const dsgd_route *routes, size_t n)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (n > DSGD_ROUTES_MAX)
+        return 0;
+    put_uint(&c, n, 1);
+    for (size_t i = 0; i < n; i++) {
+        if (!route_ok(&routes[i]))
+            return 0;
+        put_uint(&c, routes[i].methods, 1);
+        put_uint(&c, routes[i].flags, 1);
+        put_uint(&c, routes[i].body_limit, 8);
+        put_uint(&c, routes[i].path_len, 1);
+        put_bytes(&c, routes[i].path, routes[i].path_len);
+    }
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_routes_get(const uint8_t *in, size_t len, uint8_t role, dsgd_route *routes,
+                        size_t *n)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    size_t count = (size_t)get_uint(&c, 1);
+    if (c.bad || count > DSGD_ROUTES_MAX)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        dsgd_route *r = &routes[i];
+        const uint8_t *path;
+        r->role = role;
+        r->methods = (uint8_t)get_uint(&c, 1);
+        r->flags = (uint8_t)get_uint(&c, 1);
+        r->body_limit = get_uint(&c, 8);
+        r->path_len = (uint8_t)get_uint(&c, 1);
+        if (c.bad || r->path_len > DSGD_ROUTE_PATH_MAX || (path = get_bytes(&c, r->path_len)) == NULL)
+            return -1;
+        memcpy(r->path, path, r->path_len);
+        if (!route_ok(r))
+            return -1;
+    }
+    if (c.pos != len)
+        return -1;
+    *n = count;
+    return 0;
+}
+
+size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (r->path_len > 0xffff || r->query_len > 0xffff || r->addr_len > DSGD_XCH_ADDR_MAX)
+        return 0;
+    put_uint(&c, r->role, 1);
+    put_uint(&c, r->id, 4);
+    put_uint(&c, r->method, 1);
+    put_uint(&c, r->framing, 1);
+    put_uint(&c, r->length, 8);
+    put_uint(&c, r->path_len, 2);
+    put_bytes(&c, r->path, r->path_len);
+    put_uint(&c, r->query_len, 2);
+    put_bytes(&c, r->query, r->query_len);
+    put_uint(&c, r->addr_len, 1);
+    put_bytes(&c, r->addr, r->addr_len);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    r->role = (uint8_t)get_uint(&c, 1);
+    r->id = (uint32_t)get_uint(&c, 4);
+    r->method = (uint8_t)get_uint(&c, 1);
+    r->framing = (uint8_t)get_uint(&c, 1);
+    r->length = get_uint(&c, 8);
+    r->path_len = (size_t)get_uint(&c, 2);
+    r->path = get_bytes(&c, r->path_len);
+    r->query_len = (size_t)get_uint(&c, 2);
+    r->query = get_bytes(&c, r->query_len);
+    r->addr_len = (size_t)get_uint(&c, 1);
+    r->addr = (const char *)get_bytes(&c, r->addr_len);
+    if (c.bad || c.pos != len || r->method > DSG_HTTP_PATCH ||
+        r->framing > DSG_HTTP_FRAMING_CHUNKED || r->addr_len > DSGD_XCH_ADDR_MAX)
+        return -1;
+    return 0;
+}
+
+void dsgd_xch_head_put(uint8_t out[DSGD_XCH_BODY_HEAD], uint8_t role, uint32_t id)
+{
+    cursor c = { out, NULL, 0, DSGD_XCH_BODY_HEAD, 0 };
+    put_uint(&c, role, 1);
+    put_uint(&c, id, 4);
+}
+
+int dsgd_xch_body_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
+                      const uint8_t **data, size_t *data_len)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    *role = (uint8_t)get_uint(&c, 1);
+    *id = (uint32_t)get_uint(&c, 4);
+    if (c.bad)
+        return -1;
+    *data = in + c.pos;
+    *data_len = len - c.pos;
+    return 0;
+}
+
+int dsgd_xch_end_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
+                     int *complete)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    uint64_t outcome;
+    *role = (uint8_t)get_uint(&c, 1);
+    *id = (uint32_t)get_uint(&c, 4);
+    outcome = get_uint(&c, 1);
+    if (c.bad || c.pos != len || outcome > 1)
+        return -1;
+    *complete = outcome == 1;
+    return 0;
+}
+
+size_t dsgd_xch_answer_put(uint8_t *out, size_t cap, uint32_t id, int status,
+                           const uint8_t *json, size_t json_len)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (status < 200 || status > 599 || json_len > DSGD_XCH_ANSWER_MAX)
+        return 0;
+    put_uint(&c, id, 4);
+    put_uint(&c, (uint64_t)status, 2);
+    put_bytes(&c, json, json_len);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_answer_get(const uint8_t *in, size_t len, uint32_t *id, int *status,
+                        const uint8_t **json, size_t *json_len)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    *id = (uint32_t)get_uint(&c, 4);
+    *status = (int)get_uint(&c, 2);
+    if (c.bad || *status < 200 || *status > 599 || len - c.pos > DSGD_XCH_ANSWER_MAX)
+        return -1;
+    *json = in + c.pos;
+    *json_len = len - c.pos;
+    return 0;
+}

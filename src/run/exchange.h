@@ -1,0 +1,105 @@
+/*
+ * HTTP exchanges between the portal and the roles that serve routes
+ * (REQ-RUN-017, REQ-RUN-013): the bodies of the bus messages that carry
+ * them, encoded and checked here so that the portal, the master and every
+ * role read them the same way.
+ *
+ *   ROUTES   role -> master -> portal  the routes the role serves; the master
+ *                                      puts the role's number in front (the
+ *                                      sender comes from the channel, never
+ *                                      from the message)
+ *   REQUEST  portal -> master -> role  one request's method, path, query,
+ *                                      framing, client address
+ *   BODY     portal -> master -> role  a piece of its body
+ *   END      portal -> master -> role  the body is complete, or abandoned
+ *   ANSWER   role -> master -> portal  status and JSON body of the answer
+ *   GONE     master -> portal or role  a peer role went away: its
+ *                                      exchanges are over
+ *
+ * Portal-to-role messages start with the destination role's number, the
+ * one byte the master reads to pass them on; it checks the number names a
+ * role that registered routes. Numbers are big-endian.
+ */
+#ifndef DSGD_EXCHANGE_H
+#define DSGD_EXCHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "run/bus.h"
+
+#define DSGD_ROUTES_MAX 32u              /* routes one role may register */
+#define DSGD_ROUTE_PATH_MAX 128u         /* bytes of a route's path */
+#define DSGD_XCH_ADDR_MAX 47u            /* a client address as text */
+#define DSGD_XCH_BODY_HEAD 5u            /* role number + exchange id */
+#define DSGD_XCH_BODY_MAX (DSGD_BUS_BODY_MAX - DSGD_XCH_BODY_HEAD)
+#define DSGD_XCH_ANSWER_MAX 2048u        /* JSON bytes of a role's answer */
+
+#define DSGD_ROUTE_UPLOAD 1u             /* bodies up to portal.upload_max_bytes, else
+                                          * portal.api_max_body_bytes */
+
+/* One route: an exact path, the methods it takes (bit 1 << dsg_http_method)
+ * and the most body bytes a request may carry (0: none; the portal lowers
+ * it to its own limit for the route's kind). */
+typedef struct dsgd_route {
+    uint8_t role;                        /* filled in by the receiver */
+    uint8_t methods;
+    uint8_t flags;                       /* DSGD_ROUTE_* */
+    uint64_t body_limit;
+    uint8_t path_len;
+    char path[DSGD_ROUTE_PATH_MAX];
+} dsgd_route;
+
+typedef struct dsgd_xch_request {
+    uint8_t role;
+    uint32_t id;
+    uint8_t method;                      /* a dsg_http_method */
+    uint8_t framing;                     /* DSG_HTTP_FRAMING_* */
+    uint64_t length;                     /* LENGTH framing: the declared length */
+    const uint8_t *path;                 /* percent-decoded */
+    size_t path_len;
+    const uint8_t *query;                /* as received, after "?" */
+    size_t query_len;
+    const char *addr;                    /* the client's address */
+    size_t addr_len;
+} dsgd_xch_request;
+
+/* ROUTES as a role sends it: routes[0 .. n). Returns the length, 0 if it
+ * does not fit or a route is malformed. @relation(REQ-RUN-017) */
+size_t dsgd_xch_routes_put(uint8_t *out, size_t cap, const dsgd_route *routes, size_t n);
+
+/* Reads ROUTES (without the master's role byte) into routes[0 .. *n),
+ * each given role `role`. 0, or -1 when malformed (a path not starting
+ * with "/api/v1/", a method set that is empty or names an unknown method,
+ * more than DSGD_ROUTES_MAX). @relation(REQ-RUN-017) */
+int dsgd_xch_routes_get(const uint8_t *in, size_t len, uint8_t role, dsgd_route *routes,
+                        size_t *n);
+
+/* REQUEST: its length, 0 if it does not fit. @relation(REQ-RUN-013) */
+size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r);
+
+/* 0 and *r (pointing into in), or -1 when malformed. @relation(REQ-RUN-013) */
+int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r);
+
+/* The 5 bytes in front of BODY and END: role, exchange id. */
+void dsgd_xch_head_put(uint8_t out[DSGD_XCH_BODY_HEAD], uint8_t role, uint32_t id);
+
+/* Role and exchange id of a BODY or END (and, for END, whether the body
+ * is complete). 0, or -1 when too short (END: not exactly 6 bytes, or an
+ * outcome byte other than 0 or 1). @relation(REQ-RUN-013) */
+int dsgd_xch_body_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
+                      const uint8_t **data, size_t *data_len);
+int dsgd_xch_end_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
+                     int *complete);
+
+/* ANSWER: id, status, JSON body. Length, or 0 if it does not fit or the
+ * status is not 200..599. @relation(REQ-RUN-017) */
+size_t dsgd_xch_answer_put(uint8_t *out, size_t cap, uint32_t id, int status,
+                           const uint8_t *json, size_t json_len);
+
+/* 0, or -1 when malformed (status outside 200..599, body over
+ * DSGD_XCH_ANSWER_MAX). @relation(REQ-RUN-017) */
+int dsgd_xch_answer_get(const uint8_t *in, size_t len, uint32_t *id, int *status,
+                        const uint8_t **json, size_t *json_len);
+
+#endif

@@ -1,0 +1,130 @@
+/* The master's side of the bus: see relay.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/bus.h"
+#include "run/relay.h"
+
+typedef struct queued {
+    struct queued *next;
+    unsigned origin, run;
+    uint8_t kind;
+    size_t len;
+    uint8_t body[];
+} queued;
+
+typedef struct origin {
+    unsigned who, run;
+} origin;
+
+/* Per destination: the messages waiting for room, and the origins of those
+ * sent and not yet credited, oldest first (a ring of the bus window). */
+typedef struct lane {
+    queued *head, *tail;
+    origin sent[DSGD_BUS_WINDOW];
+    unsigned first, n;
+} lane;
+
+static dsgd_relay_ops ops;
+static lane lanes[DSGD_RELAY_MAX];
+
+void dsgd_relay_init(const dsgd_relay_ops *o)
+{
+    ops = *o;
+}
+
+static void give_back(origin o)
+{
+    if (o.who != DSGD_RELAY_MASTER)
+        ops.give_back(o.who, o.run);
+}
+
+/* Sends the oldest waiting messages while the destination has room. */
+void dsgd_relay_flush(unsigned w)
+{
+    lane *l = &lanes[w];
+    dsgd_chan *c = ops.chan_of(w);
+    while (l->head != NULL && c != NULL && dsgd_bus_room(c) > 0 && l->n < DSGD_BUS_WINDOW) {
+        queued *q = l->head;
+        if (dsgd_bus_send(c, q->kind, q->body, q->len) != 0) {
+            ops.failed(w, "cannot send it a message");
+            return;
+        }
+        l->sent[(l->first + l->n++) % DSGD_BUS_WINDOW] = (origin){ q->origin, q->run };
+        l->head = q->next;
+        if (l->head == NULL)
+            l->tail = NULL;
+        free(q);
+    }
+}
+
+int dsgd_relay_send(unsigned to, unsigned origin_w, unsigned run, uint8_t kind,
+                    const uint8_t *head, size_t head_len, const uint8_t *body, size_t len)
+{
+    lane *l;
+    queued *q;
+    if (to >= DSGD_RELAY_MAX || head_len > DSGD_BUS_BODY_MAX ||
+        len > DSGD_BUS_BODY_MAX - head_len ||
+        (q = malloc(sizeof *q + head_len + len)) == NULL) {
+        give_back((origin){ origin_w, run });
+        return -1;
+    }
+    l = &lanes[to];
+    q->next = NULL;
+    q->origin = origin_w;
+    q->run = run;
+    q->kind = kind;
+    q->len = head_len + len;
+    if (head_len > 0)
+        memcpy(q->body, head, head_len);
+    if (len > 0)
+        memcpy(q->body + head_len, body, len);
+    if (l->tail != NULL)
+        l->tail->next = q;
+    else
+        l->head = q;
+    l->tail = q;
+    dsgd_relay_flush(to);
+    return 0;
+}
+
+void dsgd_relay_credit(unsigned w, uint32_t n)
+{
+    lane *l = &lanes[w];
+    for (; n > 0 && l->n > 0; n--, l->n--) {
+        origin o = l->sent[l->first];
+        l->first = (l->first + 1) % DSGD_BUS_WINDOW;
+        give_back(o);
+    }
+    dsgd_relay_flush(w);
+}
+
+unsigned dsgd_relay_gone(unsigned w, int keep_waiting)
+{
+    lane *l = &lanes[w];
+    unsigned count = l->n;
+    while (l->n > 0) {
+        origin o = l->sent[l->first];
+        l->first = (l->first + 1) % DSGD_BUS_WINDOW;
+        l->n--;
+        give_back(o);
+    }
+    l->first = 0;
+    while (!keep_waiting && l->head != NULL) {
+        queued *q = l->head;
+        l->head = q->next;
+        give_back((origin){ q->origin, q->run });
+        free(q);
+    }
+    if (l->head == NULL)
+        l->tail = NULL;
+    return count;
+}
+
+unsigned dsgd_relay_pending(unsigned w)
+{
+    unsigned count = lanes[w].n;
+    for (const queued *q = lanes[w].head; q != NULL; q = q->next)
+        count++;
+    return count;
+}

@@ -1,0 +1,24 @@
+/*
+ * The sink role, in test builds only (-DDSG_TEST_HOOKS, started when
+ * DSG_TEST_HOOK="sink:serve"): serves POST and PUT /api/v1/test/sink as an
+ * upload route and answers each request with its body's length and SHA-256,
+ * so that tests can stream bodies of any size through the portal and check
+ * that every byte arrived, in order, with both processes' memory flat.
+ */
+#ifndef DSGD_SINK_H
+#define DSGD_SINK_H
+#ifdef DSG_TEST_HOOKS
+
+#include "run/bus.h"
+
+/* Before the sandbox: OpenSSL's digest, ready. 0, or -1. @relation(REQ-RUN-013) */
+int dsgd_sink_prepare(void);
+
+/* Once WELCOMEd: registers the route. 0, or -1. @relation(REQ-RUN-013) */
+int dsgd_sink_start(dsgd_chan *chan);
+
+/* A message from the master: 0 when handled. @relation(REQ-RUN-013) */
+int dsgd_sink_message(const dsgd_msg *m);
+
+#endif
+#endif
