@@ -6,9 +6,10 @@
 #        check-symbols.sh --hooks RELEASE_BINARY HOOK_BINARY
 # With --list, prints the exported functions (for make trace) instead.
 # With --hooks (REQ-RUN-033): the release binary must have no test-hook
-# symbol (any symbol, local too, containing "test_hook") nor the string
-# DSG_TEST_HOOK, and the hook build must have both, so the check cannot pass
-# by looking at the wrong file.
+# symbol (any symbol, local too, containing "test_hook", nor the test
+# builds' sink role, dsgd_sink_*) nor the string DSG_TEST_HOOK or
+# DSG_TEST_SINK, and the hook build must have them, so the check cannot
+# pass by looking at the wrong file.
 # NM names the nm to run (default nm). Fails (exit 1) if no library is
 # given, if nm fails on any file, or if the libraries export nothing: an
 # unread file must not pass as one that exports nothing.
@@ -24,15 +25,15 @@ if [ "${1:-}" = "--hooks" ]; then
             rm -f "${TMPDIR:-/tmp}/dsg-hooks.$$"
             exit 1
         fi
-        n1=$(grep -c 'test_hook' "${TMPDIR:-/tmp}/dsg-hooks.$$" || :)
+        n1=$(grep -cE 'test_hook|dsgd_sink_' "${TMPDIR:-/tmp}/dsg-hooks.$$" || :)
         rm -f "${TMPDIR:-/tmp}/dsg-hooks.$$"
-        n2=$(grep -c -a 'DSG_TEST_HOOK' "$1" || :)
+        n2=$(grep -c -a -E 'DSG_TEST_(HOOK|SINK)' "$1" || :)
         echo "$((n1 + n2))"
     }
     rel=$(hooks "$2") hk=$(hooks "$3")
     if [ "$rel" -ne 0 ]; then
         echo "check-symbols: release binary $2 contains test hooks:" >&2
-        "$nm" -a "$2" | grep 'test_hook' >&2 || :
+        "$nm" -a "$2" | grep -E 'test_hook|dsgd_sink_' >&2 || :
         exit 1
     fi
     if [ "$hk" -eq 0 ]; then

@@ -318,7 +318,7 @@ START_TEST(test_http_every_error_code_is_documented)
     const char *extra[] = { "not-found", "unknown-api-version", "method-not-allowed",
                             "request-timeout", "request-line-too-long", "internal",
                             "body-too-large", "bad-body", "body-timeout", "answer-timeout",
-                            "service-unavailable" };
+                            "service-unavailable", "expectation-failed" };
     char want[64];
     for (int st = DSG_HTTP_ERR_HEAD_TOO_LARGE; st <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH; st++) {
         snprintf(want, sizeof want, "| `%s` |", dsg_http_status_token((dsg_http_status)st));

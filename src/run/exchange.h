@@ -81,7 +81,8 @@ size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
 /* 0 and *r (pointing into in), or -1 when malformed. @relation(REQ-RUN-013) */
 int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r);
 
-/* The 5 bytes in front of BODY and END: role, exchange id. */
+/* The 5 bytes in front of BODY and END: role, exchange id.
+ * @relation(REQ-RUN-013) */
 void dsgd_xch_head_put(uint8_t out[DSGD_XCH_BODY_HEAD], uint8_t role, uint32_t id);
 
 /* Role and exchange id of a BODY or END (and, for END, whether the body
@@ -89,6 +90,7 @@ void dsgd_xch_head_put(uint8_t out[DSGD_XCH_BODY_HEAD], uint8_t role, uint32_t i
  * outcome byte other than 0 or 1). @relation(REQ-RUN-013) */
 int dsgd_xch_body_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
                       const uint8_t **data, size_t *data_len);
+/* @relation(REQ-RUN-013) */
 int dsgd_xch_end_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
                      int *complete);
 

@@ -41,6 +41,7 @@ static const char *reason_phrase(int status)
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
@@ -353,6 +354,18 @@ static int name_is(const uint8_t *in, dsg_http_slice name, const char *want)
     return 1;
 }
 
+/* The value of the first field called `name` (lowercase), or 0. */
+static int field_value(const uint8_t *in, const dsg_http_request *q, const char *name,
+                       dsg_http_slice *value)
+{
+    for (uint32_t i = 0; i < q->field_count; i++)
+        if (name_is(in, q->fields[i].name, name)) {
+            *value = q->fields[i].value;
+            return 1;
+        }
+    return 0;
+}
+
 /* What the access log takes from a parsed head. */
 static void note_request(const uint8_t *in, const dsg_http_request *q, dsgd_http_answer *a)
 {
@@ -361,13 +374,10 @@ static void note_request(const uint8_t *in, const dsg_http_request *q, dsgd_http
     a->method_len = q->method.len;
     a->target_off = q->target.off;
     a->target_len = q->target.len;
-    a->agent_off = a->agent_len = 0;
-    for (uint32_t i = 0; i < q->field_count; i++)
-        if (name_is(in, q->fields[i].name, "user-agent")) {
-            a->agent_off = q->fields[i].value.off;
-            a->agent_len = q->fields[i].value.len;
-            break;
-        }
+    dsg_http_slice agent = { 0, 0 };
+    (void)field_value(in, q, "user-agent", &agent);
+    a->agent_off = agent.off;
+    a->agent_len = agent.len;
 }
 
 static uint32_t slice_end(dsg_http_slice s)
@@ -396,11 +406,13 @@ static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_htt
                    const uint8_t *path, size_t path_len, reply *r, dsgd_http_answer *a)
 {
     dsgd_http_forward *f = &a->fwd;
+    dsg_http_slice expect;
     size_t qoff = 0, qlen = 0;
     f->body_limit = body_limit(cfg, f->route);
     f->method = q->method_id;
     f->framing = q->framing;
     f->length = q->content_length;
+    f->expect_continue = 0;
     f->path = path;
     f->path_len = path_len;
     (void)dsg_http_query(in + q->target.off, q->target.len, &qoff, &qlen);
@@ -408,6 +420,16 @@ static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_htt
     f->query_len = (uint32_t)qlen;
     f->keep_alive = (int)q->keep_alive;
     f->http10 = q->version_minor == 0;
+    if (field_value(in, q, "expect", &expect)) {
+        /* RFC 9110 §10.1.1: 100-continue is the only expectation defined */
+        if (f->http10 || !name_is(in, expect, "100-continue")) {
+            a->forward = 0;
+            set_error(r, 417, "expectation-failed", "the only expectation accepted is 100-continue");
+            r->close = 1;
+            return 0;
+        }
+        f->expect_continue = 1;
+    }
     if (q->framing == DSG_HTTP_FRAMING_LENGTH && q->content_length > f->body_limit) {
         a->forward = 0;
         set_error(r, 413, "body-too-large", "the request body is larger than this resource accepts");

@@ -43,6 +43,7 @@ typedef struct dsgd_http_forward {
     size_t path_len;
     uint32_t query_off, query_len;   /* in the input, after "?" */
     int keep_alive, http10;
+    int expect_continue;         /* "Expect: 100-continue" (HTTP/1.1) */
 } dsgd_http_forward;
 
 typedef struct dsgd_http_answer {
@@ -83,7 +84,7 @@ const dsgd_route *dsgd_http_route_find(const uint8_t *path, size_t len);
  * complete (nothing consumed); 1 with the answer in out[0 .. a->len), or
  * with a->forward set when a role serves the request (a->consumed is then
  * the head; its body follows). `now` gives the Date header.
- * @relation(REQ-RUN-047, REQ-RUN-015, REQ-RUN-017, REQ-RUN-013) */
+ * @relation(REQ-RUN-047, REQ-RUN-015, REQ-RUN-017, REQ-RUN-013, REQ-RUN-014) */
 int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, time_t now,
                     uint8_t *out, size_t cap, dsgd_http_answer *a);
 

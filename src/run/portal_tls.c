@@ -387,17 +387,23 @@ static void answer_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, int status,
                             size_t json_len, uint64_t now)
 {
     dsgd_http_answer a;
-    int unfinished = c->phase == PHASE_BODY;
+    int unfinished = c->phase == PHASE_BODY || c->interim;
+    size_t kept = 0;
     if (unfinished && c->xsent)
         owe_end(s, c->xrole, c->xid);
+    if (c->interim) {         /* the rest of "100 Continue" goes first */
+        kept = c->out_len - c->out_off;
+        memmove(c->out, c->out + c->out_off, kept);
+        c->interim = 0;
+    }
     dsgd_http_reply(&s->http, &c->fwd, status, error, message, json, json_len, unfinished,
-                    time(NULL), c->out, sizeof c->out, &a);
+                    time(NULL), c->out + kept, sizeof c->out - kept, &a);
     if (a.error != NULL)
         dsgd_log("%s: %d %s", c->peer, a.status, a.error);
     log_exchange(c, a.status);
     c->xid = 0;
     c->blocked = 0;
-    c->out_len = a.len;
+    c->out_len = kept + a.len;
     c->out_off = 0;
     c->close_after = a.close;
     c->phase = PHASE_WRITE;
@@ -408,6 +414,19 @@ static void exchange_error(dsgd_tls_server *s, dsgd_tls_conn *c, int status, con
                            const char *message, uint64_t now)
 {
     answer_exchange(s, c, status, code, message, NULL, 0, now);
+}
+
+/* RFC 9110 §15.2.1: a client that sent "Expect: 100-continue" waits for
+ * this before its body (curl, for a second); sent once the request is
+ * known to go to its role. */
+static void continue_interim(dsgd_tls_conn *c)
+{
+    static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    memcpy(c->out, cont, sizeof cont - 1);
+    c->out_len = sizeof cont - 1;
+    c->out_off = 0;
+    c->interim = 1;
+    c->phase = PHASE_WRITE;
 }
 
 static int send_request(dsgd_tls_server *s, const dsgd_tls_conn *c, const dsgd_http_answer *a)
@@ -437,6 +456,7 @@ static void begin_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, const dsgd_http
     c->xid = s->next_xid;
     c->xsent = 0;
     c->blocked = 0;
+    c->interim = 0;
     c->xbody = a->fwd.framing != DSG_HTTP_FRAMING_NONE;
     if (a->fwd.framing == DSG_HTTP_FRAMING_LENGTH)
         (void)dsg_http_body_init_length(&c->body, a->fwd.length, a->fwd.body_limit);
@@ -450,12 +470,13 @@ static void begin_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, const dsgd_http
         memmove(c->in, c->in + a->consumed, c->in_len);
         exchange_error(s, c, 503, "service-unavailable",
                        "the service cannot take requests now; try again later", now);
-        c->close_after = 1;
-        return;
+        return;   /* the body is unread: the answer closes the connection */
     }
     c->xsent = 1;
     memmove(c->in, c->in + a->consumed, c->in_len - a->consumed);
     c->in_len -= a->consumed;
+    if (c->fwd.expect_continue && c->xbody && c->in_len == 0)
+        continue_interim(c);
 }
 
 static int send_body(dsgd_tls_server *s, const dsgd_tls_conn *c, const uint8_t *p, size_t len)
@@ -535,7 +556,7 @@ static dsgd_tls_conn *exchange_conn(dsgd_tls_server *s, uint32_t xid)
     for (size_t i = 0; i < s->max_conns; i++) {
         dsgd_tls_conn *c = &s->conns[i];
         if (c->fd >= 0 && xid != 0 && c->xid == xid &&
-            (c->phase == PHASE_BODY || c->phase == PHASE_WAIT))
+            (c->phase == PHASE_BODY || c->phase == PHASE_WAIT || c->interim))
             return c;
     }
     return NULL;
@@ -586,12 +607,11 @@ static int on_gone(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
     for (size_t i = 0; i < s->max_conns; i++) {
         dsgd_tls_conn *c = &s->conns[i];
         if (c->fd < 0 || c->xid == 0 || c->xrole != m->body[0] ||
-            (c->phase != PHASE_BODY && c->phase != PHASE_WAIT))
+            (c->phase != PHASE_BODY && c->phase != PHASE_WAIT && !c->interim))
             continue;
         c->xsent = 0;
         exchange_error(s, c, 503, "service-unavailable",
                        "the service stopped while answering; try again", now);
-        c->close_after = 1;
         step(s, c, now);
     }
     return 0;
@@ -644,6 +664,11 @@ static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
             return;         /* the role's answer wakes it */
         if (write_more(s, c) <= 0)
             return;
+        if (c->interim) {
+            c->interim = 0;
+            c->phase = PHASE_BODY;
+            continue;
+        }
         s->answered++;
         if (c->close_after) {
             conn_close(s, c, 1);
@@ -672,8 +697,7 @@ static void expire(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         else
             exchange_error(s, c, 504, "answer-timeout", "the service did not answer in time",
                            now);
-        c->close_after = 1;
-        step(s, c, now);
+        step(s, c, now);   /* a body cut short closes the connection; a whole one need not */
         return;
     }
     if (c->phase != PHASE_READ) {

@@ -48,6 +48,7 @@ typedef struct dsgd_tls_conn {
     int xsent;                   /* REQUEST sent */
     int xbody;                   /* it has a body still to decode */
     int blocked;                 /* waiting for room on the bus */
+    int interim;                 /* writing "100 Continue": the body phase follows */
     dsgd_http_forward fwd;       /* method and connection flags (no pointers kept) */
     dsg_http_body body;
     /* its access-log fields, kept until the role answers */

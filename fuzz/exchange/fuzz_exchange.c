@@ -1,0 +1,99 @@
+/*
+ * Fuzz harness of the HTTP exchange messages the portal, the master and the
+ * roles read from each other (src/run/exchange.h). The first byte picks the
+ * reader, the rest is the message. Checks at run time: whatever a reader
+ * accepts points inside the message and writes back to exactly the same
+ * bytes, so no two encodings mean the same thing and nothing is skipped.
+ * @relation(REQ-RUN-013, REQ-RUN-017)
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/exchange.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint8_t again[DSGD_BUS_BODY_MAX];
+
+static void inside(const uint8_t *p, size_t len, const uint8_t *in, size_t size)
+{
+    if (len > 0 && (p < in || p + len > in + size))
+        abort();
+}
+
+static void same(size_t len, const uint8_t *in, size_t size)
+{
+    if (len != size || memcmp(again, in, size) != 0)
+        abort();
+}
+
+static void routes(const uint8_t *in, size_t size)
+{
+    static dsgd_route r[DSGD_ROUTES_MAX];
+    size_t n;
+    if (dsgd_xch_routes_get(in, size, 3, r, &n) != 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (r[i].role != 3 || r[i].path_len > DSGD_ROUTE_PATH_MAX)
+            abort();
+    same(dsgd_xch_routes_put(again, sizeof again, r, n), in, size);
+}
+
+static void request(const uint8_t *in, size_t size)
+{
+    dsgd_xch_request r;
+    if (dsgd_xch_request_get(in, size, &r) != 0)
+        return;
+    inside(r.path, r.path_len, in, size);
+    inside(r.query, r.query_len, in, size);
+    inside((const uint8_t *)r.addr, r.addr_len, in, size);
+    same(dsgd_xch_request_put(again, sizeof again, &r), in, size);
+}
+
+static void body_and_end(const uint8_t *in, size_t size)
+{
+    const uint8_t *p;
+    size_t len;
+    uint8_t role;
+    uint32_t id;
+    int complete;
+    if (dsgd_xch_body_get(in, size, &role, &id, &p, &len) == 0) {
+        inside(p, len, in, size);
+        dsgd_xch_head_put(again, role, id);
+        if (len != size - DSGD_XCH_BODY_HEAD || memcmp(again, in, DSGD_XCH_BODY_HEAD) != 0)
+            abort();
+    }
+    if (dsgd_xch_end_get(in, size, &role, &id, &complete) == 0) {
+        dsgd_xch_head_put(again, role, id);
+        again[DSGD_XCH_BODY_HEAD] = (uint8_t)complete;
+        same(DSGD_XCH_BODY_HEAD + 1, in, size);
+    }
+}
+
+static void answer(const uint8_t *in, size_t size)
+{
+    const uint8_t *json;
+    size_t len;
+    uint32_t id;
+    int status;
+    if (dsgd_xch_answer_get(in, size, &id, &status, &json, &len) != 0)
+        return;
+    inside(json, len, in, size);
+    if (status < 200 || status > 599 || len > DSGD_XCH_ANSWER_MAX)
+        abort();
+    same(dsgd_xch_answer_put(again, sizeof again, id, status, json, len), in, size);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1 || size - 1 > DSGD_BUS_BODY_MAX)
+        return 0;
+    switch (data[0] % 4) {
+    case 0: routes(data + 1, size - 1); break;
+    case 1: request(data + 1, size - 1); break;
+    case 2: body_and_end(data + 1, size - 1); break;
+    default: answer(data + 1, size - 1); break;
+    }
+    return 0;
+}
