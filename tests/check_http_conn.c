@@ -17,7 +17,8 @@
 
 Suite *suite_http_conn(void);
 
-static const dsgd_http_config cfg = { 8190, 32768, 100, 31536000, 1048576, 4294967296u };
+static const dsgd_http_config cfg = { 8190, 32768, 100, 31536000, 1048576, 4294967296u, 32,
+                                      4096 };
 static uint8_t out[DSGD_HTTP_OUT_MAX + 1];
 static dsgd_http_answer a;
 #define NOW ((time_t)1700000000)   /* Tue, 14 Nov 2023 22:13:20 GMT */
@@ -318,7 +319,8 @@ START_TEST(test_http_every_error_code_is_documented)
     const char *extra[] = { "not-found", "unknown-api-version", "method-not-allowed",
                             "request-timeout", "request-line-too-long", "internal",
                             "body-too-large", "bad-body", "body-timeout", "answer-timeout",
-                            "service-unavailable", "expectation-failed" };
+                            "service-unavailable", "expectation-failed",
+                            "unsupported-media-type", "bad-json" };
     char want[64];
     for (int st = DSG_HTTP_ERR_HEAD_TOO_LARGE; st <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH; st++) {
         snprintf(want, sizeof want, "| `%s` |", dsg_http_status_token((dsg_http_status)st));
@@ -443,8 +445,9 @@ START_TEST(test_http_role_route_body_limits)
     };
     ck_assert_int_eq(dsgd_http_routes_set(3, rs, 3), 0);
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        snprintf(req, sizeof req, "POST %s HTTP/1.1\r\nHost: a\r\nContent-Length: %llu\r\n\r\n",
-                 v[i].path, (unsigned long long)v[i].len);
+        snprintf(req, sizeof req,
+                 "POST %s HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %llu\r\n\r\n", v[i].path, (unsigned long long)v[i].len);
         ck_assert_int_eq(serve(req), 1);
         ck_assert_int_eq(a.forward, v[i].forward);
         if (!v[i].forward) {
@@ -455,6 +458,51 @@ START_TEST(test_http_role_route_body_limits)
             ck_assert_uint_eq(a.fwd.length, v[i].len);
         }
     }
+    ck_assert_int_eq(dsgd_http_routes_set(3, NULL, 0), 0);
+}
+END_TEST
+
+/* A body for a JSON route must say application/json (a charset may
+ * follow; case does not matter); upload routes and requests without a body
+ * need not. @relation(REQ-RUN-016) */
+START_TEST(test_http_json_route_needs_json_content_type)
+{
+    dsgd_route rs[2] = { mkroute("/api/v1/json", 1u << DSG_HTTP_POST | 1u << DSG_HTTP_GET, 0,
+                                 UINT64_MAX),
+                         mkroute("/api/v1/up", 1u << DSG_HTTP_POST, DSGD_ROUTE_UPLOAD,
+                                 UINT64_MAX) };
+    struct { const char *path, *type; int forward; } v[] = {
+        { "/api/v1/json", NULL, 0 },
+        { "/api/v1/json", "text/plain", 0 },
+        { "/api/v1/json", "application/jsonx", 0 },
+        { "/api/v1/json", "application/x-www-form-urlencoded", 0 },
+        { "/api/v1/json", "application/json", 1 },
+        { "/api/v1/json", "Application/JSON", 1 },
+        { "/api/v1/json", "application/json; charset=utf-8", 1 },
+        { "/api/v1/up", NULL, 1 },
+        { "/api/v1/up", "application/octet-stream", 1 },
+    };
+    char req[256], type[96];
+    ck_assert_int_eq(dsgd_http_routes_set(3, rs, 2), 0);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        type[0] = '\0';
+        if (v[i].type != NULL)
+            snprintf(type, sizeof type, "Content-Type: %s\r\n", v[i].type);
+        snprintf(req, sizeof req, "POST %s HTTP/1.1\r\nHost: a\r\n%sContent-Length: 2\r\n\r\n{}",
+                 v[i].path, type);
+        ck_assert_int_eq(serve(req), 1);
+        ck_assert_msg(a.forward == v[i].forward, "%s %s", v[i].path, v[i].type ? v[i].type : "-");
+        if (a.forward)
+            ck_assert_int_eq(a.fwd.json, strcmp(v[i].path, "/api/v1/json") == 0);
+        else {
+            ck_assert_int_eq(a.status, 415);
+            ck_assert_int_eq(a.close, 1);
+            assert_error_body("unsupported-media-type");
+        }
+    }
+    ck_assert_int_eq(serve("GET /api/v1/json HTTP/1.1\r\nHost: a\r\n\r\n"), 1);
+    ck_assert_int_eq(a.forward, 1);
+    ck_assert_int_eq(a.fwd.json, 0);
     ck_assert_int_eq(dsgd_http_routes_set(3, NULL, 0), 0);
 }
 END_TEST
@@ -518,6 +566,7 @@ Suite *suite_http_conn(void)
     tcase_add_test(ok, test_http_role_route_forwards);
     tcase_add_test(ok, test_http_role_route_body_limits);
     tcase_add_test(ok, test_http_reply_to_forwarded_requests);
+    tcase_add_test(ok, test_http_json_route_needs_json_content_type);
     suite_add_tcase(s, ok);
     return s;
 }

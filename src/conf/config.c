@@ -125,6 +125,11 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
         "REQ-RUN-016",
         "RFC 8259 §9 lets implementations limit nesting depth; project default",
         "deepest JSON nesting accepted" },
+    [DSG_CFG_PORTAL_JSON_MAX_TOKENS] = { "portal.json_max_tokens", DSG_CONFIG_UINT, "4096", 1,
+        1048576, "REQ-RUN-016",
+        "project default: bounds the tokenizer's array (48 bytes a token) and the "
+        "duplicate-member check, quadratic in an object's members",
+        "most JSON values in one request body" },
     [DSG_CFG_SHARE_FORBIDDEN_EXTENSIONS_EXTRA] = { "share.forbidden_extensions_extra",
         DSG_CONFIG_EXTLIST, "\"\"", 0, DSG_CONFIG_TEXT_MAX, "REQ-RUN-019",
         "4.2.1 利用不可拡張子一覧 is the built-in list; extras are operator policy",

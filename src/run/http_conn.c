@@ -400,6 +400,22 @@ static int has_body(const dsg_http_request *q)
            (q->framing == DSG_HTTP_FRAMING_LENGTH && q->content_length > 0);
 }
 
+/* Content-Type application/json, parameters (a charset) allowed
+ * (RFC 9110 §8.3.1: the type and subtype are case-insensitive). */
+static int is_json(const uint8_t *in, const dsg_http_request *q)
+{
+    static const char want[] = "application/json";
+    dsg_http_slice v, type;
+    uint32_t n = 0;
+    if (!field_value(in, q, "content-type", &v))
+        return 0;
+    while (n < v.len && in[v.off + n] != ';' && in[v.off + n] != ' ' && in[v.off + n] != '\t')
+        n++;
+    type.off = v.off;
+    type.len = n;
+    return name_is(in, type, want);
+}
+
 /* What the portal needs to forward the request; 1, or 0 with a 413 in r
  * when its declared length is over the route's limit. */
 static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_http_request *q,
@@ -429,6 +445,13 @@ static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_htt
             return 0;
         }
         f->expect_continue = 1;
+    }
+    f->json = !(f->route->flags & DSGD_ROUTE_UPLOAD) && has_body(q);
+    if (f->json && !is_json(in, q)) {
+        a->forward = 0;
+        set_error(r, 415, "unsupported-media-type", "the request body must be application/json");
+        r->close = 1;
+        return 0;
     }
     if (q->framing == DSG_HTTP_FRAMING_LENGTH && q->content_length > f->body_limit) {
         a->forward = 0;

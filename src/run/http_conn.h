@@ -30,6 +30,8 @@ typedef struct dsgd_http_config {
     uint32_t hsts_max_age;       /* portal.hsts_max_age, seconds */
     uint64_t api_max_body;       /* portal.api_max_body_bytes (more: 413) */
     uint64_t upload_max;         /* portal.upload_max_bytes, for upload routes */
+    uint32_t json_max_depth;     /* portal.json_max_depth */
+    uint32_t json_max_tokens;    /* portal.json_max_tokens */
 } dsgd_http_config;
 
 /* A request for a route a role serves: what the portal forwards. */
@@ -44,6 +46,7 @@ typedef struct dsgd_http_forward {
     uint32_t query_off, query_len;   /* in the input, after "?" */
     int keep_alive, http10;
     int expect_continue;         /* "Expect: 100-continue" (HTTP/1.1) */
+    int json;                    /* a JSON body: gathered and checked before it goes on */
 } dsgd_http_forward;
 
 typedef struct dsgd_http_answer {

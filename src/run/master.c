@@ -439,6 +439,8 @@ static void start_worker(worker *w)
             .api_max_body_bytes = cfg->portal_api_max_body,
             .upload_max_hi = (uint32_t)(cfg->portal_upload_max >> 32),
             .upload_max_lo = (uint32_t)cfg->portal_upload_max,
+            .json_max_depth = cfg->portal_json_max_depth,
+            .json_max_tokens = cfg->portal_json_max_tokens,
             .cert = tls.cert, .cert_len = tls.cert_len,
             .key = tls.key, .key_len = tls.key_len,
         };
@@ -1150,7 +1152,9 @@ static int portal_settings_differ(const dsgd_settings *a, const dsgd_settings *b
            a->portal_hsts_max_age != b->portal_hsts_max_age ||
            a->portal_body_ms != b->portal_body_ms ||
            a->portal_api_max_body != b->portal_api_max_body ||
-           a->portal_upload_max != b->portal_upload_max;
+           a->portal_upload_max != b->portal_upload_max ||
+           a->portal_json_max_depth != b->portal_json_max_depth ||
+           a->portal_json_max_tokens != b->portal_json_max_tokens;
 }
 
 /* SHUTDOWN, then a start without backoff once it has exited (reaped). */

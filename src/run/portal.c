@@ -56,7 +56,8 @@ int dsgd_portal_prepare(char *err, size_t errsize)
                             s.body_timeout_ms };
     dsgd_http_config http = { s.max_request_line, s.max_header_bytes, s.max_header_count,
                               s.hsts_max_age, s.api_max_body_bytes,
-                              (uint64_t)s.upload_max_hi << 32 | s.upload_max_lo };
+                              (uint64_t)s.upload_max_hi << 32 | s.upload_max_lo,
+                              s.json_max_depth, s.json_max_tokens };
     dsgd_tls_server_init(&server, ctx, DSGD_PORTAL_LISTEN_FD, max_conns, &t, &http);
     dsgd_log("TLS ready: %s, TLS 1.2-1.3, at most %u connections, handshake timeout %u ms, "
              "request head timeout %u ms, keep-alive timeout %u ms",

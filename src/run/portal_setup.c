@@ -14,7 +14,7 @@
 
 #define SETUP_MAGIC 0x50475344u   /* "DSGP" little-endian */
 #define SETUP_VERSION 3u
-#define SETUP_SETTINGS 12u
+#define SETUP_SETTINGS 14u
 #define SETUP_HSTS 7u             /* settings that may be 0: HSTS, and the halves of */
 #define SETUP_UPLOAD_HI 10u       /* the 64-bit upload limit (which may not) */
 #define SETUP_UPLOAD_LO 11u
@@ -28,7 +28,8 @@ static uint32_t *setting(dsgd_portal_setup *s, unsigned i)
                                       &s->max_request_line, &s->max_header_bytes,
                                       &s->max_header_count, &s->hsts_max_age,
                                       &s->body_timeout_ms, &s->api_max_body_bytes,
-                                      &s->upload_max_hi, &s->upload_max_lo };
+                                      &s->upload_max_hi, &s->upload_max_lo,
+                                      &s->json_max_depth, &s->json_max_tokens };
     return all[i];
 }
 

@@ -34,6 +34,8 @@ typedef struct dsgd_portal_setup {
     uint32_t api_max_body_bytes;    /* portal.api_max_body_bytes */
     uint32_t upload_max_hi;         /* portal.upload_max_bytes, high 32 bits */
     uint32_t upload_max_lo;         /* and low 32 bits */
+    uint32_t json_max_depth;        /* portal.json_max_depth */
+    uint32_t json_max_tokens;       /* portal.json_max_tokens */
     const uint8_t *cert;
     size_t cert_len;
     const uint8_t *key;

@@ -21,6 +21,7 @@
 #include "log/audit.h"
 #include "log/timefmt.h"
 #include "run/audit_out.h"
+#include "core/json_tok.h"
 #include "run/exchange.h"
 #include "run/log.h"
 #include "run/portal_tls.h"
@@ -169,6 +170,7 @@ static void conn_close(dsgd_tls_server *s, dsgd_tls_conn *c, int send_close_noti
     }
     ERR_clear_error();
     close(c->fd);
+    dsgd_json_body_free(&c->json);
     c->ssl = NULL;
     c->fd = -1;
 }
@@ -403,6 +405,7 @@ static void answer_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, int status,
     log_exchange(c, a.status);
     c->xid = 0;
     c->blocked = 0;
+    dsgd_json_body_free(&c->json);
     c->out_len = kept + a.len;
     c->out_off = 0;
     c->close_after = a.close;
@@ -458,6 +461,9 @@ static void begin_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, const dsgd_http
     c->blocked = 0;
     c->interim = 0;
     c->xbody = a->fwd.framing != DSG_HTTP_FRAMING_NONE;
+    dsgd_json_body_free(&c->json);
+    c->json_sent = 0;
+    c->json_checked = 0;
     if (a->fwd.framing == DSG_HTTP_FRAMING_LENGTH)
         (void)dsg_http_body_init_length(&c->body, a->fwd.length, a->fwd.body_limit);
     else
@@ -493,6 +499,57 @@ static void drop_in(dsgd_tls_conn *c, size_t n)
     c->in_len -= n;
 }
 
+/* A piece of the body: on the bus at once, or, for a JSON body, into the
+ * buffer where it is checked whole. 0, or -1 when the exchange ended. */
+static int take_piece(dsgd_tls_server *s, dsgd_tls_conn *c, const uint8_t *p, size_t len,
+                      uint64_t now)
+{
+    if (c->fwd.json) {
+        if (dsgd_json_body_add(&c->json, p, len) == 0)
+            return 0;
+        exchange_error(s, c, 503, "service-unavailable", "the portal is short of memory", now);
+        return -1;
+    }
+    if (send_body(s, c, p, len) == 0)
+        return 0;
+    exchange_error(s, c, 503, "service-unavailable", "the service went away", now);
+    return -1;
+}
+
+/* A whole JSON body: checked by the proved tokenizer, then put on the bus
+ * in pieces as room allows. 0 once all of it is sent; -1 while waiting
+ * for the bus, or when the exchange ended (400 bad-json). */
+static int send_json(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    static char why[160];
+    size_t at = 0;
+    if (!c->json_checked) {
+        int rc = dsgd_json_body_check(&c->json, s->http.json_max_depth, s->http.json_max_tokens,
+                                      &at);
+        if (rc != DSG_JSON_OK) {
+            snprintf(why, sizeof why, "the request body is not accepted JSON (%s at byte %zu)",
+                     rc < 0 ? "no memory" : dsg_json_error_token(rc), at);
+            exchange_error(s, c, 400, "bad-json", why, now);
+            return -1;
+        }
+        c->json_checked = 1;
+    }
+    while (c->json_sent < c->json.len) {
+        size_t left = c->json.len - c->json_sent;
+        size_t piece = left < DSGD_XCH_BODY_MAX ? left : DSGD_XCH_BODY_MAX;
+        if (!bus_room(s, BUS_RESERVE + 1)) {
+            c->blocked = 1;
+            return -1;
+        }
+        if (send_body(s, c, c->json.buf + c->json_sent, piece) != 0) {
+            exchange_error(s, c, 503, "service-unavailable", "the service went away", now);
+            return -1;
+        }
+        c->json_sent += piece;
+    }
+    return 0;
+}
+
 /* A body the decoder refuses: 413 past the limit, 400 for bad framing. */
 static void body_error(dsgd_tls_server *s, dsgd_tls_conn *c, dsg_http_body_status st,
                        uint64_t now)
@@ -516,16 +573,14 @@ static int pump_body(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         dsg_http_body_out o;
         dsg_http_body_status st;
         size_t piece = c->in_len < DSGD_XCH_BODY_MAX ? c->in_len : DSGD_XCH_BODY_MAX;
-        if (!bus_room(s, BUS_RESERVE + 1)) {
+        if (!c->fwd.json && !bus_room(s, BUS_RESERVE + 1)) {
             c->blocked = 1;
             return -1;
         }
         st = dsg_http_body_feed(&c->body, c->in, piece, &o);
         if (st == DSG_HTTP_BODY_DATA) {
-            if (send_body(s, c, c->in + o.data_off, o.data_len) != 0) {
-                exchange_error(s, c, 503, "service-unavailable", "the service went away", now);
+            if (take_piece(s, c, c->in + o.data_off, o.data_len, now) != 0)
                 return -1;
-            }
             drop_in(c, o.consumed);
         } else if (st == DSG_HTTP_BODY_NEED_MORE) {
             drop_in(c, o.consumed);
@@ -538,6 +593,8 @@ static int pump_body(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
             return -1;
         }
     }
+    if (c->fwd.json && send_json(s, c, now) != 0)
+        return -1;
     if (!bus_room(s, 1)) {
         c->blocked = 1;
         return -1;

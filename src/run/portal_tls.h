@@ -18,6 +18,7 @@
 #include "run/bus.h"
 #include "run/channel.h"
 #include "run/http_conn.h"
+#include "run/json_body.h"
 
 /* spec/run.md REQ-RUN-010 portal.tls12_ciphers (Mozilla "intermediate",
  * ECDHE with AES-GCM or ChaCha20-Poly1305 only) */
@@ -51,6 +52,9 @@ typedef struct dsgd_tls_conn {
     int interim;                 /* writing "100 Continue": the body phase follows */
     dsgd_http_forward fwd;       /* method and connection flags (no pointers kept) */
     dsg_http_body body;
+    dsgd_json_body json;         /* a JSON body, gathered whole before it goes on */
+    size_t json_sent;            /* its bytes on the bus so far */
+    int json_checked;
     /* its access-log fields, kept until the role answers */
     uint8_t log_method[16], log_url[512], log_agent[256];
     size_t log_method_len, log_url_len, log_agent_len;

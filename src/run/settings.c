@@ -82,6 +82,8 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->portal_body_ms = (uint32_t)c->v[DSG_CFG_PORTAL_BODY_TIMEOUT].num;
     s->portal_api_max_body = (uint32_t)c->v[DSG_CFG_PORTAL_API_MAX_BODY_BYTES].num;
     s->portal_upload_max = c->v[DSG_CFG_PORTAL_UPLOAD_MAX_BYTES].num;
+    s->portal_json_max_depth = (uint32_t)c->v[DSG_CFG_PORTAL_JSON_MAX_DEPTH].num;
+    s->portal_json_max_tokens = (uint32_t)c->v[DSG_CFG_PORTAL_JSON_MAX_TOKENS].num;
     return 0;
 }
 

@@ -37,6 +37,8 @@ typedef struct dsgd_settings {
     uint32_t portal_body_ms;           /* portal.body_timeout: 60 s */
     uint32_t portal_api_max_body;      /* portal.api_max_body_bytes: 1 MiB */
     uint64_t portal_upload_max;        /* portal.upload_max_bytes: 4 GiB */
+    uint32_t portal_json_max_depth;    /* portal.json_max_depth: 32 */
+    uint32_t portal_json_max_tokens;   /* portal.json_max_tokens: 4096 */
 } dsgd_settings;
 
 struct dsg_config;

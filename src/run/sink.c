@@ -22,6 +22,8 @@ static struct {
 static const dsgd_route sink_routes[] = {
     { 0, 1u << DSG_HTTP_POST | 1u << DSG_HTTP_PUT, DSGD_ROUTE_UPLOAD, UINT64_MAX,
       sizeof "/api/v1/test/sink" - 1, "/api/v1/test/sink" },
+    { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof "/api/v1/test/json" - 1,
+      "/api/v1/test/json" },
 };
 
 static int find(uint32_t id)

@@ -1,7 +1,8 @@
 /*
  * The sink role, in test builds only (-DDSG_TEST_HOOKS, started when
- * DSG_TEST_HOOK="sink:serve"): serves POST and PUT /api/v1/test/sink as an
- * upload route and answers each request with its body's length and SHA-256,
+ * DSG_TEST_SINK=1): serves POST and PUT /api/v1/test/sink as an upload
+ * route and POST /api/v1/test/json as a JSON route, and answers each
+ * request with its body's length and SHA-256,
  * so that tests can stream bodies of any size through the portal and check
  * that every byte arrived, in order, with both processes' memory flat.
  */
