@@ -154,12 +154,16 @@ START_TEST(test_xch_answer_round_trip_and_refusals)
     ck_assert_uint_eq(jl, 2);
     ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 199, NULL, 0), 0);
     ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 600, NULL, 0), 0);
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 204, NULL, 0), 0);   /* no content */
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 304, NULL, 0), 0);
     ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 200, big, sizeof big), 0);
     ck_assert_int_eq(dsgd_xch_answer_get(m, 5, &id, &status, &json, &jl), -1);
     m[4] = 0x02;
     m[5] = 0x58;                                   /* 600 */
     ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &json, &jl), -1);
     m[4] = 0;
+    m[5] = 204;
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &json, &jl), -1);
     m[5] = 200;
     ck_assert_int_eq(dsgd_xch_answer_get(m, 6 + DSGD_XCH_ANSWER_MAX + 1, &id, &status, &json,
                                          &jl), -1);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_json_body: with portal.api_max_body_bytes = 64 KiB, portal.json_max_depth = 8 and portal.json_max_tokens = 1000, a JSON route (the test build's sink, POST /api/v1/test/json) gets a well-formed body whole and unchanged (length and SHA-256, Content-Length and chunked, one of 60 KiB), while the portal answers itself, before the role hears of the body: 415 unsupported-media-type without application/json, 400 bad-json naming the tokenizer's error and offset for a trailing comma, a duplicate member name, nesting deeper than 8 and more than 1000 values, and 413 body-too-large over 64 KiB; the portal is never restarted.
+# dsgd_json_body: with portal.api_max_body_bytes = 64 KiB, portal.json_max_depth = 8 and portal.json_max_tokens = 1000, a JSON route (the test build's sink, POST /api/v1/test/json) gets a well-formed body whole and unchanged (length and SHA-256, Content-Length and chunked, one of 60 KiB), while the portal answers itself, before the role hears of the body: 415 unsupported-media-type without application/json, 400 bad-json naming the tokenizer's error and offset for a trailing comma, a duplicate member name, nesting deeper than 8 and more than 1000 values, and 413 body-too-large over 64 KiB; pipelined requests mixing bodies for both routes and health checks are answered in order on one connection; the portal is never restarted.
 # @relation(REQ-RUN-016, REQ-RUN-044, REQ-RUN-013)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -62,6 +62,17 @@ error_is many bad-json 'too-many-tokens'
 head -c 65537 /dev/zero | tr '\0' ' ' >"$t/over"
 json_post over 413 "$t/over"
 error_is over body-too-large 'larger'
+
+# pipelined: a body for the upload route, the health check, a chunked JSON
+# body, the health check again; answered in order on one connection
+printf 'POST /api/v1/test/sink HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhelloGET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\nPOST /api/v1/test/json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' |
+    python3 "$(dirname "$CONFORMANCE_LIB")/https_raw.py" "$DSGD_PORT" "$t/var/tls/cert.pem" --expect 4 >"$t/pipe" 2>"$t/pipe.err" ||
+    fail "pipelined: $(cat "$t/pipe.err")"
+printf '%s\n' \
+    '200	-	{"bytes":5,"sha256":"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}' \
+    '200	-	{"status":"ok"}' \
+    '200	-	{"bytes":2,"sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"}' \
+    '200	close	{"status":"ok"}' closed | cmp -s - "$t/pipe" || fail "pipelined: $(cat "$t/pipe")"
 
 [ "$(worker_pid portal)" = "$portal" ] || fail "the portal was restarted"
 dsgd_stop

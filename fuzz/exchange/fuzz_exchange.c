@@ -80,7 +80,8 @@ static void answer(const uint8_t *in, size_t size)
     if (dsgd_xch_answer_get(in, size, &id, &status, &json, &len) != 0)
         return;
     inside(json, len, in, size);
-    if (status < 200 || status > 599 || len > DSGD_XCH_ANSWER_MAX)
+    if (status < 200 || status > 599 || status == 204 || status == 205 || status == 304 ||
+        len > DSGD_XCH_ANSWER_MAX)
         abort();
     same(dsgd_xch_answer_put(again, sizeof again, id, status, json, len), in, size);
 }

@@ -189,11 +189,18 @@ int dsgd_xch_end_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
     return 0;
 }
 
+/* Statuses an answer with a JSON body may have: not informational, and
+ * not those that never carry content (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */
+static int answer_status_ok(uint64_t status)
+{
+    return status >= 200 && status <= 599 && status != 204 && status != 205 && status != 304;
+}
+
 size_t dsgd_xch_answer_put(uint8_t *out, size_t cap, uint32_t id, int status,
                            const uint8_t *json, size_t json_len)
 {
     cursor c = { out, NULL, 0, cap, 0 };
-    if (status < 200 || status > 599 || json_len > DSGD_XCH_ANSWER_MAX)
+    if (status < 0 || !answer_status_ok((uint64_t)status) || json_len > DSGD_XCH_ANSWER_MAX)
         return 0;
     put_uint(&c, id, 4);
     put_uint(&c, (uint64_t)status, 2);
@@ -207,7 +214,7 @@ int dsgd_xch_answer_get(const uint8_t *in, size_t len, uint32_t *id, int *status
     cursor c = { NULL, in, 0, len, 0 };
     *id = (uint32_t)get_uint(&c, 4);
     *status = (int)get_uint(&c, 2);
-    if (c.bad || *status < 200 || *status > 599 || len - c.pos > DSGD_XCH_ANSWER_MAX)
+    if (c.bad || !answer_status_ok((uint64_t)*status) || len - c.pos > DSGD_XCH_ANSWER_MAX)
         return -1;
     *json = in + c.pos;
     *json_len = len - c.pos;

@@ -95,11 +95,12 @@ int dsgd_xch_end_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
                      int *complete);
 
 /* ANSWER: id, status, JSON body. Length, or 0 if it does not fit or the
- * status is not 200..599. @relation(REQ-RUN-017) */
+ * status is not one with content in 200..599 (204, 205 and 304 are not).
+ * @relation(REQ-RUN-017) */
 size_t dsgd_xch_answer_put(uint8_t *out, size_t cap, uint32_t id, int status,
                            const uint8_t *json, size_t json_len);
 
-/* 0, or -1 when malformed (status outside 200..599, body over
+/* 0, or -1 when malformed (a status answer_put refuses, a body over
  * DSGD_XCH_ANSWER_MAX). @relation(REQ-RUN-017) */
 int dsgd_xch_answer_get(const uint8_t *in, size_t len, uint32_t *id, int *status,
                         const uint8_t **json, size_t *json_len);
