@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_body_limits: with portal.upload_max_bytes = 1 MiB and portal.body_timeout = 1s, requests to the sink role's upload route get: 100 Continue for curl's "Expect: 100-continue" (the 1 MiB uploads would otherwise wait out the 1 s body timeout), 417 expectation-failed for any other expectation, 413 body-too-large at once for a declared Content-Length of 1 MiB + 1 (and the sink never hears of it), 413 for a chunked body as soon as it passes 1 MiB, 400 bad-body for malformed chunked framing, 408 body-timeout for a body that stops arriving, 504 answer-timeout while the sink is stopped (SIGSTOP), 503 service-unavailable while the sink is down, and 503 when the sink is killed in the middle of a body; each closes its connection when the body was not read whole and keeps it otherwise (504, and 503 for a request without a body), exactly 1 MiB still passes, the portal is never restarted, and each answer is in the access log with its status.
+# dsgd_body_limits: with portal.upload_max_bytes = 1 MiB and portal.body_timeout = 1s, requests to the sink role's upload route get: 100 Continue for curl's "Expect: 100-continue" (the 1 MiB uploads would otherwise wait out the 1 s body timeout), 417 expectation-failed for any other expectation, 413 body-too-large at once for a declared Content-Length of 1 MiB + 1 (and the sink never hears of it), 413 for a chunked body as soon as it passes 1 MiB, 400 bad-body for malformed chunked framing, 408 body-timeout for a body that stops arriving, a sink that still takes uploads after 80 clients went away in the middle of their bodies (it is told each time), 504 answer-timeout while the sink is stopped (SIGSTOP), 503 service-unavailable while the sink is down, and 503 when the sink is killed in the middle of a body; each closes its connection when the body was not read whole and keeps it otherwise (504, and 503 for a request without a body), exactly 1 MiB still passes, the portal is never restarted, and each answer is in the access log with its status.
 # @relation(REQ-RUN-013, REQ-RUN-014, REQ-RUN-017, REQ-LOG-031)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -43,7 +43,7 @@ head_chunked() { printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limi
 
 printf 'portal.upload_max_bytes = 1048576\nportal.body_timeout = 1s\ndsgd.restart_delay = 3s\n' >"$t/dsgd.conf"
 DSG_TEST_SINK=1 dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
-wait_log 'master: portal\[[0-9]+\]: routes of role 4: 1'
+wait_log 'master: portal\[[0-9]+\]: routes of role 4: 2'
 portal=$(worker_pid portal) sink=$(worker_pid sink)
 
 # exactly the limit passes, both framings
@@ -60,6 +60,21 @@ printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limits-expect\r\nExpe
     raw expect 417 expectation-failed close
 { head_chunked badchunk; printf 'zz\r\nhello\r\n0\r\n\r\n'; } | raw badchunk 400 bad-body close
 { head_cl slow 10; printf 'hello'; } | raw slow 408 body-timeout close --wait 5
+
+# 80 clients that go away in the middle of a body (more than the sink's 64
+# exchange slots): the sink is told each time, so the next upload still passes
+python3 - "$DSGD_PORT" "$t/var/tls/cert.pem" "$path" <<'PY' || fail "gone clients"
+import socket, ssl, sys
+port, ca, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ctx = ssl.create_default_context(cafile=ca)
+for i in range(80):
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(("POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limits-gone\r\n"
+                       "Content-Length: 100\r\n\r\nabc" % path).encode())
+PY
+curl_post after_gone -T "$t/limit" -A limits-after-gone
+[ "$(cat "$t/after_gone.code")" = 200 ] || fail "after 80 clients went away: $(cat "$t/after_gone.code") $(cat "$t/after_gone.json")"
 
 kill -STOP "$sink"
 # the body was read whole: the connection stays in step and open
@@ -80,7 +95,7 @@ grep -q '"error":"service-unavailable"' "$t/midway.json" || fail "midway: $(cat 
 head_cl down 0 | raw down 503 service-unavailable open --wait 1
 
 [ "$(worker_pid portal)" = "$portal" ] || fail "the portal was restarted"
-wait_until 10 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\]: routes of role 4: 1' '$t/log')\" -eq 2 ]"
+wait_until 10 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\]: routes of role 4: 2' '$t/log')\" -eq 2 ]"
 curl_post again -T "$t/limit" -A limits-again
 [ "$(cat "$t/again.code")" = 200 ] || fail "after the sink's restart: $(cat "$t/again.code")"
 dsgd_stop
@@ -91,15 +106,18 @@ python3 - "$t/export" <<'PY' || fail "access records: $(grep 'limits-' "$t/expor
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 got = [(r["fields"]["user_agent"], r["fields"]["status"]) for r in rows
-       if r["source"] == "portal" and r["type"] == 16 and r["fields"]["user_agent"].startswith("limits-")]
+       if r["source"] == "portal" and r["type"] == 16 and r["fields"]["user_agent"].startswith("limits-")
+       and r["fields"]["user_agent"] != "limits-gone"]
 want = [("limits-exact", "200"), ("limits-exact-chunked", "200"), ("limits-over", "413"),
         ("limits-chunked", "413"), ("limits-expect", "417"), ("limits-badchunk", "400"), ("limits-slow", "408"),
+        ("limits-after-gone", "200"),
         ("limits-stopped", "504"), ("limits-midway", "503"), ("limits-down", "503"),
         ("limits-again", "200")]
 assert got == want, got
 for r in rows:
     if r["source"] == "portal" and r["type"] == 16 and r["fields"]["user_agent"].startswith("limits-"):
-        curl = r["fields"]["user_agent"] in ("limits-exact", "limits-exact-chunked", "limits-midway", "limits-again")
+        curl = r["fields"]["user_agent"] in ("limits-exact", "limits-exact-chunked", "limits-midway",
+                                             "limits-again", "limits-after-gone")
         assert r["fields"]["url"] == "/api/v1/test/sink", r
         assert r["fields"]["method"] == ("PUT" if curl else "POST"), r   # curl -T uploads with PUT
 PY

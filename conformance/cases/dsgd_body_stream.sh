@@ -33,7 +33,7 @@ expect() {   # expect NAME BYTES: the sink saw BYTES bytes with the stream's SHA
 
 DSG_TEST_SINK=1 dsgd_start "$DSGD_TEST"
 wait_log 'master: portal\[[0-9]+\] ready'
-wait_log 'master: portal\[[0-9]+\]: routes of role 4: 1'
+wait_log 'master: portal\[[0-9]+\]: routes of role 4: 2'
 portal=$(worker_pid portal) sink=$(worker_pid sink)
 
 stream 1048576 >"$t/small"

@@ -160,9 +160,14 @@ void dsgd_tls_server_init(dsgd_tls_server *s, SSL_CTX *ctx, int listen_fd, uint3
         s->conns[i].fd = -1;
 }
 
+static void owe_end(dsgd_tls_server *s, uint8_t role, uint32_t xid);
+
 static void conn_close(dsgd_tls_server *s, dsgd_tls_conn *c, int send_close_notify)
 {
-    (void)s;
+    /* a client gone in the middle of a body: its role stops waiting */
+    if (c->xid != 0 && c->xsent && (c->phase == PHASE_BODY || c->interim))
+        owe_end(s, c->xrole, c->xid);
+    c->xid = 0;
     if (c->ssl != NULL) {
         if (send_close_notify)
             (void)SSL_shutdown(c->ssl);   /* one try: we do not wait for the peer's */
@@ -247,15 +252,23 @@ static void log_exchange(const dsgd_tls_conn *c, int status)
 static void begin_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, const dsgd_http_answer *a,
                            uint64_t now);
 
+static int bus_room(const dsgd_tls_server *s, uint32_t need);
+
 /* The answer to the first request in c->in, if its head is complete: the
  * request's bytes are dropped and the connection moves to the write phase,
- * or, for a role's route, to the body phase. */
+ * or, for a role's route, to the body phase. 1: done; 0: the head is not
+ * complete; -1: the request is for a role and the bus is full: it stays in
+ * the buffer, read again once there is room. */
 static int answer_buffered(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
 {
     dsgd_http_answer a;
     if (c->in_len == 0 ||
         !dsgd_http_serve(&s->http, c->in, c->in_len, time(NULL), c->out, sizeof c->out, &a))
         return 0;
+    if (a.forward && s->bus != NULL && !bus_room(s, BUS_RESERVE + 1)) {
+        c->blocked = 1;
+        return -1;
+    }
     if (a.forward) {
         begin_exchange(s, c, &a, now);
         return 1;
@@ -471,8 +484,8 @@ static void begin_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, const dsgd_http
     c->phase = PHASE_BODY;
     c->deadline = now + s->t.body_ms;
     /* the REQUEST is built now, while the head is in the buffer */
-    if (!bus_room(s, BUS_RESERVE + 1) || send_request(s, c, a) != 0) {
-        c->in_len -= a->consumed;   /* nothing sent: the master is busy or gone */
+    if (s->bus == NULL || send_request(s, c, a) != 0) {
+        c->in_len -= a->consumed;   /* nothing sent: not WELCOMEd yet, or the master is gone */
         memmove(c->in, c->in + a->consumed, c->in_len);
         exchange_error(s, c, 503, "service-unavailable",
                        "the service cannot take requests now; try again later", now);
@@ -584,6 +597,8 @@ static int pump_body(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
             drop_in(c, o.consumed);
         } else if (st == DSG_HTTP_BODY_NEED_MORE) {
             drop_in(c, o.consumed);
+            if (c->in_len > 0)
+                continue;   /* more than one message's worth was buffered */
             return 0;
         } else if (st == DSG_HTTP_BODY_DONE) {
             drop_in(c, o.consumed);
@@ -703,9 +718,10 @@ static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         return;
     for (;;) {
         if (c->phase == PHASE_READ) {
-            if (answer_buffered(s, c, now))
+            int r = answer_buffered(s, c, now);
+            if (r > 0)
                 continue;
-            if (read_more(s, c, now) <= 0)
+            if (r < 0 || read_more(s, c, now) <= 0)
                 return;
             continue;
         }
@@ -840,7 +856,7 @@ static void resume_blocked(dsgd_tls_server *s, uint64_t now)
         if (c->fd < 0 || !c->blocked)
             continue;
         c->blocked = 0;
-        c->deadline = now + s->t.body_ms;
+        c->deadline = now + (c->phase == PHASE_READ ? s->t.head_ms : s->t.body_ms);
         step(s, c, now);
     }
 }
