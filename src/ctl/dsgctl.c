@@ -695,7 +695,7 @@ static int cmd_log_export(int argc, char **argv)
         return log_usage("export", "unknown --format", o.format);
     if (o.pubkey != NULL || o.key != NULL)
         return log_usage("export", "unknown option", o.pubkey != NULL ? "--pubkey" : "--key");
-    if (fflush(stdout) != 0 || dsg_audit_export(o.dir, fmt, 1, err, sizeof err) != 0) {
+    if (fflush(stdout) != 0 || dsg_audit_export(o.dir, NULL, fmt, 1, err, sizeof err) != 0) {
         fprintf(stderr, "dsgctl log export: %s\n", err);
         return EXIT_IOERR;
     }
