@@ -1136,8 +1136,10 @@ int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_
     memset(r, 0, sizeof *r);
     if (a->in_batch)
         return fail(err, errsize, "a batch is open");
-    if (q->trigger == NULL || check_cut(q, r->before, err, errsize) != 0)
-        return q->trigger == NULL ? fail(err, errsize, "no trigger") : -1;
+    if (q->trigger == NULL)
+        return fail(err, errsize, "no trigger");
+    if (check_cut(q, r->before, err, errsize) != 0)
+        return 1;
     /* everything that goes is under a signed checkpoint first */
     if (dsg_audit_checkpoint(a, err, errsize) != 0)
         return -1;

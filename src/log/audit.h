@@ -149,7 +149,9 @@ typedef struct dsg_audit_prune_result {
  * (pruned_to N, head and mac: the chain values of record N, the cut, the
  * count, the trigger and who), and one to "logd" in any case; then
  * checkpoints those. Verification starts each source at its prune
- * record's N + 1. 0, or -1 with a message. @relation(REQ-LOG-007, REQ-LOG-006) */
+ * record's N + 1. 0; 1 with a message for a cut refused (nothing done);
+ * -1 with a message on failure (nothing removed).
+ * @relation(REQ-LOG-007, REQ-LOG-006) */
 __attribute__((warn_unused_result))
 int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_result *r,
                     char *err, size_t errsize);

@@ -27,8 +27,17 @@ enum {
     DSGD_MSG_CTL_ANSWER = 2,    /* master -> ctl: u8 exit status, then the output */
     DSGD_MSG_AUDIT = 3,         /* a role -> master -> logd: audit records */
     DSGD_MSG_LOG_VERIFY = 4,    /* master -> logd: verify the store (no body) */
-    DSGD_MSG_LOG_REPORT = 5     /* logd -> master: u8 exit status, then the report */
+    DSGD_MSG_LOG_REPORT = 5,    /* logd -> master: u8 exit status, then the report */
+    DSGD_MSG_LOG_COMMAND = 6,   /* master -> logd: a `log prune` or `log export` line */
+    DSGD_MSG_LOG_PART = 7,      /* logd -> master: a piece of a streamed answer */
+    DSGD_MSG_CTL_PART = 8       /* master -> ctl: the same piece, on to the client */
 };
+
+/* A streamed answer (`dsgctl log export`): logd sends LOG_PART messages,
+ * each only once the one before has been written to the client (the
+ * master gives logd its credit back when ctl gives the master its), then
+ * the LOG_REPORT that ends it; nothing on the way holds more than one
+ * piece. */
 
 /* One message received: kind and body[0 .. len). */
 typedef struct dsgd_msg {

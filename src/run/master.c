@@ -600,16 +600,16 @@ static int ctl_status(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
-/* `dsgctl log verify`: logd verifies its own store; ctl waits for the
- * report (ctl sends one command at a time). */
-static int ctl_log_verify(worker *w)
+/* `dsgctl log verify`, `log prune`, `log export`: logd runs them; ctl
+ * waits for the report (ctl sends one command at a time). */
+static int ctl_log_verify(worker *w, uint8_t kind, const uint8_t *line, size_t len)
 {
-    static const char down[] = "logd is not running: try again, or verify a copy with --offline\n";
+    static const char down[] = "logd is not running: try again, or use a copy with --offline\n";
     worker *l = role_worker("logd");
     if (verify_wait.from_start != 0)
         return -1;
     if (l == NULL || l->pid == 0 || !l->ready || l->chan.fd < 0 ||
-        dsgd_bus_send(&l->chan, DSGD_MSG_LOG_VERIFY, NULL, 0) != 0)
+        dsgd_bus_send(&l->chan, kind, line, len) != 0)
         return ctl_answer(w, 69, (const uint8_t *)down, sizeof down - 1);
     verify_wait.from = (unsigned)(w - workers);
     verify_wait.from_start = w->starts;
@@ -629,6 +629,48 @@ static void ctl_log_report(uint8_t status, const uint8_t *text, size_t len)
     verify_wait.from_start = 0;
 }
 
+/* Pieces of a streamed answer on their way from logd to ctl (bus.h):
+ * logd gets each one's credit back when ctl gives back its own. */
+static uint32_t parts_at_ctl;
+
+static void logd_credit(uint32_t n)
+{
+    worker *l = role_worker("logd");
+    if (n > 0 && l != NULL && l->pid > 0 && l->ready && l->chan.fd >= 0 &&
+        dsgd_bus_done(&l->chan, n) != 0)
+        drop_worker(l, "cannot give back bus credit");
+}
+
+static void ctl_log_part(const uint8_t *piece, size_t len)
+{
+    worker *c = &workers[verify_wait.from];
+    if (verify_wait.from_start != 0 && c->starts == verify_wait.from_start && c->pid > 0 &&
+        c->ready && c->chan.fd >= 0) {
+        if (dsgd_bus_send(&c->chan, DSGD_MSG_CTL_PART, piece, len) == 0) {
+            parts_at_ctl++;
+            return;
+        }
+        drop_worker(c, "cannot pass a piece of an answer on");
+    }
+    logd_credit(1);   /* nobody to take it: dropped */
+}
+
+/* ctl's credit: first for the pieces it held (an answer's credit that
+ * comes before them only gives logd its room back a little early). */
+static void ctl_credit(uint32_t n)
+{
+    uint32_t k = n < parts_at_ctl ? n : parts_at_ctl;
+    parts_at_ctl -= k;
+    logd_credit(k);
+}
+
+/* ctl went away holding pieces: logd gets their room back. */
+static void ctl_gone(void)
+{
+    logd_credit(parts_at_ctl);
+    parts_at_ctl = 0;
+}
+
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows. */
 static int ctl_command(worker *w, const dsgd_msg *m)
@@ -638,10 +680,14 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     while (k < sizeof known / sizeof known[0] &&
            !(m->len == strlen(known[k]) && memcmp(m->body, known[k], m->len) == 0))
         k++;
+    if (k == sizeof known / sizeof known[0] &&
+        ((m->len > 10 && memcmp(m->body, "log prune ", 10) == 0) ||
+         (m->len > 11 && memcmp(m->body, "log export ", 11) == 0)))
+        return ctl_log_verify(w, DSGD_MSG_LOG_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);
-    case 2: return ctl_log_verify(w);
+    case 2: return ctl_log_verify(w, DSGD_MSG_LOG_VERIFY, NULL, 0);
     default: return -1;
     }
 }
@@ -760,6 +806,8 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     if (r == 0) {
         if (is_logd && f->type == DSG_IPC_CREDIT)
             relay_committed(dsg_ipc_get_u32(f->payload));
+        else if (f->type == DSG_IPC_CREDIT && strcmp(w->role->name, "ctl") == 0)
+            ctl_credit(dsg_ipc_get_u32(f->payload));
         return;
     }
     if (r < 0) {
@@ -770,6 +818,10 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
         ctl_log_report(m.body[0], m.body + 1, m.len - 1);
         if (dsgd_bus_done(&w->chan, 1) != 0)
             drop_worker(w, "cannot give back bus credit");
+        return;
+    }
+    if (m.kind == DSGD_MSG_LOG_PART && is_logd && m.len >= 1) {
+        ctl_log_part(m.body, m.len);
         return;
     }
     if (m.kind == DSGD_MSG_AUDIT && !is_logd) {
@@ -932,8 +984,11 @@ static void reaped(worker *w, int status)
     if (strcmp(w->role->name, "logd") == 0) {
         static const char gone[] = "logd stopped before it finished: try again\n";
         relay_logd_gone();
+        parts_at_ctl = 0;   /* a new logd starts with a full window */
         ctl_log_report(69, (const uint8_t *)gone, sizeof gone - 1);
     }
+    if (strcmp(w->role->name, "ctl") == 0)
+        ctl_gone();
     if (stopping) {
         stop_logd_when_alone();
         return;
