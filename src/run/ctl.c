@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -55,6 +56,12 @@ int dsgd_ctl_prepare(char *err, size_t errsize)
         getsockopt(DSGD_CTL_LISTEN_FD, SOL_SOCKET, SO_DOMAIN, &domain, &l2) != 0 ||
         domain != AF_UNIX) {
         snprintf(err, errsize, "fd %d is not a listening UNIX socket", DSGD_CTL_LISTEN_FD);
+        return -1;
+    }
+    /* a client that goes away before its answer is written gives EPIPE,
+     * not SIGPIPE (rt_sigaction traps once sandboxed) */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        snprintf(err, errsize, "SIGPIPE: %s", strerror(errno));
         return -1;
     }
     own_uid = getuid();
