@@ -151,7 +151,7 @@ static void tamper(const char *sql)
 
 /* ---- bad input ------------------------------------------------------------------ */
 
-/* @relation(REQ-LOG-007) */
+/* @relation(REQ-LOG-007, REQ-LOG-044) */
 START_TEST(test_time_parse_accepts_rfc3339_utc_only)
 {
     int64_t s;
@@ -174,7 +174,7 @@ START_TEST(test_time_parse_accepts_rfc3339_utc_only)
 }
 END_TEST
 
-/* @relation(REQ-LOG-007) */
+/* @relation(REQ-LOG-007, REQ-LOG-044) */
 START_TEST(test_prune_refuses_bad_cuts_and_removes_nothing)
 {
     dsg_audit *a = fill();
@@ -203,7 +203,7 @@ END_TEST
 
 /* ---- pruning ---------------------------------------------------------------------- */
 
-/* @relation(REQ-LOG-007, REQ-LOG-005, REQ-LOG-006) */
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005, REQ-LOG-006) */
 START_TEST(test_prune_removes_old_records_and_the_rest_still_verifies)
 {
     dsg_audit *a = fill();
@@ -237,7 +237,7 @@ START_TEST(test_prune_removes_old_records_and_the_rest_still_verifies)
 }
 END_TEST
 
-/* @relation(REQ-LOG-007, REQ-LOG-005) */
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005) */
 START_TEST(test_verify_finds_a_deletion_at_the_start_without_a_prune_record)
 {
     dsg_audit *a = fill();
@@ -251,7 +251,7 @@ START_TEST(test_verify_finds_a_deletion_at_the_start_without_a_prune_record)
 }
 END_TEST
 
-/* @relation(REQ-LOG-007, REQ-LOG-005) */
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005) */
 START_TEST(test_verify_finds_a_deletion_after_the_pruned_records)
 {
     dsg_audit *a = fill();
@@ -265,7 +265,7 @@ START_TEST(test_verify_finds_a_deletion_after_the_pruned_records)
 }
 END_TEST
 
-/* @relation(REQ-LOG-007, REQ-LOG-005) */
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005) */
 START_TEST(test_verify_finds_a_prune_record_that_was_altered)
 {
     dsg_audit *a = fill();
@@ -305,7 +305,7 @@ static long export_count(const dsg_audit_select *sel, const char *pat)
     return n;
 }
 
-/* @relation(REQ-LOG-010, REQ-LOG-042) */
+/* @relation(REQ-LOG-010, REQ-LOG-045, REQ-LOG-042) */
 START_TEST(test_export_selects_by_type_source_and_time_with_covering_checkpoints)
 {
     dsg_audit *a = fill();
@@ -338,7 +338,7 @@ START_TEST(test_export_selects_by_type_source_and_time_with_covering_checkpoints
 }
 END_TEST
 
-/* @relation(REQ-LOG-010) */
+/* @relation(REQ-LOG-010, REQ-LOG-045) */
 START_TEST(test_export_reads_in_small_pieces)
 {
     dsg_audit *a = fill();

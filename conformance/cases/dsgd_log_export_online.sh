@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_log_export_online: `dsgctl log export` without --offline asks the running logd, through the control socket and ctl, for its records: an export larger than one bus message arrives in several pieces, each record with its sequence number and chain values (hash, prev, mac, enc) so that the chain recomputes from the export alone, with the checkpoints that cover the selected records, one of which verifies with openssl against the public key; --type, --source, --since and --until select, JSON Lines and RFC 5424; the online and the offline export of the same selection hold the same records; a client that goes away in the middle leaves dsgd able to answer the next command; bad selections are refused (64) and a user outside dsgadm too (77).
-# @relation(REQ-LOG-010, REQ-LOG-042, REQ-RUN-021)
+# @relation(REQ-LOG-045, REQ-LOG-010, REQ-LOG-042, REQ-RUN-021)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

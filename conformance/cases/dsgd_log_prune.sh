@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_log_prune: `dsgctl log prune --before T` through the control socket, ctl and logd: a T that does not parse, that is in the future or that is younger than log.retention_days (365 days) is refused with a clear error and removes nothing; a cut older than the retention removes the records recorded before it (their recorded_at set back to 2020 with sqlite3) in one transaction, leaves a signed prune record per source naming who asked (uid, pid), the cut and the count, and both `dsgctl log verify` online and offline (public key, chain key) still find the rest intact; a record deleted after the pruned ones without a prune record is found (deleted); logd prunes by itself at start what is older than the retention; a user outside dsgadm is refused (77); --uid sent by a client is refused.
-# @relation(REQ-LOG-007, REQ-LOG-005, REQ-RUN-021)
+# @relation(REQ-LOG-044, REQ-LOG-007, REQ-LOG-005, REQ-RUN-021)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

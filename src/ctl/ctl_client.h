@@ -33,7 +33,7 @@ dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, 
  * command gives (74 when out_fd could not be written); when it is not 0,
  * err holds the daemon's message. An answer that is not streamed ("ok",
  * "ok N", "error ...") is taken as dsg_ctl_call takes it, its output
- * written to out_fd when the status is 0. @relation(REQ-LOG-010, REQ-RUN-023) */
+ * written to out_fd when the status is 0. @relation(REQ-LOG-045, REQ-RUN-023) */
 dsg_ctl_result dsg_ctl_stream(const char *path, const char *line, int idle_ms, int out_fd,
                               int *status, char *err, size_t errsize);
 

@@ -119,7 +119,7 @@ int dsg_audit_pubkey_pem(const char *dir, char *out, size_t cap, char *err, size
  * fraction cut to milliseconds), into seconds since the epoch and, when
  * canon is not NULL, its canonical form YYYY-MM-DDTHH:MM:SS.mmmZ (the form
  * of recorded_at, so that the two compare as text). 0, or -1 with a
- * message naming what is wrong. @relation(REQ-LOG-007, REQ-LOG-010) */
+ * message naming what is wrong. @relation(REQ-LOG-007, REQ-LOG-010, REQ-LOG-044, REQ-LOG-045) */
 __attribute__((warn_unused_result))
 int dsg_audit_time_parse(const char *text, int64_t *sec, char canon[32], char *err,
                          size_t errsize);
@@ -151,13 +151,13 @@ typedef struct dsg_audit_prune_result {
  * checkpoints those. Verification starts each source at its prune
  * record's N + 1. 0; 1 with a message for a cut refused (nothing done);
  * -1 with a message on failure (nothing removed).
- * @relation(REQ-LOG-007, REQ-LOG-006) */
+ * @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-006) */
 __attribute__((warn_unused_result))
 int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_result *r,
                     char *err, size_t errsize);
 
 /* 1 when some record was recorded before the canonical time `before`
- * (something for pruning to do), 0 otherwise or on error. @relation(REQ-LOG-007) */
+ * (something for pruning to do), 0 otherwise or on error. @relation(REQ-LOG-007, REQ-LOG-044) */
 int dsg_audit_has_older(dsg_audit *a, const char *before);
 
 /* ---- verification (REQ-LOG-005) ---------------------------------------- */
@@ -236,24 +236,25 @@ typedef struct dsg_audit_exporter dsg_audit_exporter;
  * number, its chain values (hash, prev: the hash before it, mac) and its
  * canonical encoding, then the checkpoints that cover them (per selected
  * source, those from its first selected record up to the first at or
- * after its last). sel NULL: everything. 0, or -1 with a message.
- * @relation(REQ-LOG-010, REQ-LOG-042) */
+ * after its last). sel NULL or empty: every record and every checkpoint.
+ * 0, or -1 with a message.
+ * @relation(REQ-LOG-010, REQ-LOG-045, REQ-LOG-042) */
 __attribute__((warn_unused_result))
 int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt,
                           dsg_audit_exporter **out, char *err, size_t errsize);
 
 /* The next at most cap bytes of the export into buf (lines may be split
  * between two calls): the count, 0 at the end, -1 with a message.
- * @relation(REQ-LOG-010) */
+ * @relation(REQ-LOG-010, REQ-LOG-045) */
 __attribute__((warn_unused_result))
 long dsg_audit_export_read(dsg_audit_exporter *x, uint8_t *buf, size_t cap, char *err,
                            size_t errsize);
 
-/* NULL allowed. @relation(REQ-LOG-010) */
+/* NULL allowed. @relation(REQ-LOG-010, REQ-LOG-045) */
 void dsg_audit_export_close(dsg_audit_exporter *x);
 
 /* The whole export (dsg_audit_export_open) written to fd. 0, or -1 with a
- * message. @relation(REQ-LOG-010, REQ-LOG-042) */
+ * message. @relation(REQ-LOG-010, REQ-LOG-045, REQ-LOG-042) */
 __attribute__((warn_unused_result))
 int dsg_audit_export(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt, int fd,
                      char *err, size_t errsize);
