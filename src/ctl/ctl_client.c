@@ -217,8 +217,7 @@ static int write_out(int fd, const char *p, size_t len)
     return 0;
 }
 
-/* LEN bytes of a piece to out; a failed write is remembered in *werr and
- * the rest of the piece still read. */
+/* LEN bytes of a piece to out; a failed write is remembered in *werr. */
 static dsg_ctl_result copy_piece(reader *r, size_t len, int out, int *werr, char *err, size_t n)
 {
     while (len > 0) {
@@ -272,6 +271,11 @@ static dsg_ctl_result pieces(reader *r, int out, int *status, char *err, size_t 
                 break;
             if ((rc = copy_piece(r, len, out, &werr, err, n)) != DSG_CTL_OK)
                 return rc;
+            if (werr) {   /* no reader: stop here, dsgd drops the rest */
+                *status = 74;
+                snprintf(err, n, "writing the output: %s", strerror(werr));
+                return DSG_CTL_OK;
+            }
             continue;
         }
         if (strncmp(line, "end ", 4) != 0)
@@ -284,8 +288,8 @@ static dsg_ctl_result pieces(reader *r, int out, int *status, char *err, size_t 
         r->off = 0;
         if ((rc = rest(r, err, n)) != DSG_CTL_OK)
             return rc;
-        *status = werr ? 74 : (int)v;
-        snprintf(err, n, "%s", werr ? strerror(werr) : r->buf);
+        *status = (int)v;
+        snprintf(err, n, "%s", r->buf);
         err[strcspn(err, "\n")] = '\0';
         return DSG_CTL_OK;
     }

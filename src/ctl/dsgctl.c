@@ -720,13 +720,14 @@ static int parse_type(const char *t, uint32_t *out)
 {
     char *end;
     unsigned long v = strtoul(t, &end, 10);
-    if (*end == '\0' && end != t && v >= 1 && v <= 255 && dsg_audit_type_name((uint32_t)v) != NULL) {
+    if (*end == '\0' && end != t && v >= 1 && v <= 255 && v != DSG_AUDIT_TYPE_CHECKPOINT &&
+        dsg_audit_type_name((uint32_t)v) != NULL) {
         *out = (uint32_t)v;
         return 0;
     }
     for (uint32_t k = 1; k <= 255; k++)
-        if (dsg_audit_type_name(k) != NULL && strcmp(dsg_audit_type_name(k), t) == 0 &&
-            k != 100) {
+        if (k != DSG_AUDIT_TYPE_CHECKPOINT && dsg_audit_type_name(k) != NULL &&
+            strcmp(dsg_audit_type_name(k), t) == 0) {
             *out = k;
             return 0;
         }

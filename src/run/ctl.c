@@ -363,6 +363,11 @@ static void expire(dsgd_chan *chan)
             continue;
         if (c->phase == C_PART) {
             stream_abandoned(c);
+        } else if (c->phase == C_WAIT && c->streamed) {
+            static const char late[] = "logd did not send the rest in time\n";
+            busy = ANSWER_OWED;
+            record(c, "unavailable");
+            answer(c, "end 69", (const uint8_t *)late, sizeof late - 1);
         } else if (c->phase == C_WAIT) {
             busy = ANSWER_OWED;   /* the late answer is read and dropped */
             fail(c, "unavailable", "the master did not answer in time");

@@ -269,7 +269,8 @@ static int export_selection(opt *o, dsg_audit_select *sel, dsg_audit_format *fmt
     *fmt = strcmp(o[0].value, "jsonl") == 0 ? DSG_AUDIT_JSONL : DSG_AUDIT_RFC5424;
     if (o[1].value != NULL) {
         unsigned long v = strtoul(o[1].value, &end, 10);
-        if (*end != '\0' || v == 0 || v > 255 || dsg_audit_type_name((uint32_t)v) == NULL)
+        if (*end != '\0' || v == 0 || v > 255 || v == DSG_AUDIT_TYPE_CHECKPOINT ||
+            dsg_audit_type_name((uint32_t)v) == NULL)
             return snprintf(err, n, "--type '%.20s' is not a log type", o[1].value), -1;
         sel->type = (uint32_t)v;
     }
