@@ -734,6 +734,16 @@ static int parse_type(const char *t, uint32_t *out)
     return -1;
 }
 
+/* "OPTION: why the time is refused" as a usage error; why quotes what the
+ * user typed, so it is escaped for the terminal. */
+static int time_usage(const char *cmd, const char *option, const char *why)
+{
+    fprintf(stderr, "dsgctl log %s: %s: ", cmd, option);
+    put_escaped_str(stderr, why);
+    fprintf(stderr, "\nTry 'dsgctl help log %s'.\n", cmd);
+    return EXIT_USAGE;
+}
+
 /* The selection of an export, checked here whichever side runs it. */
 static int export_selection(const log_opts *o, dsg_audit_select *sel)
 {
@@ -749,9 +759,9 @@ static int export_selection(const log_opts *o, dsg_audit_select *sel)
     if (o->source != NULL)
         snprintf(sel->source, sizeof sel->source, "%s", o->source);
     if (o->since != NULL && dsg_audit_time_parse(o->since, &t, sel->since, err, sizeof err) != 0)
-        return log_usage("export", "--since:", err);
+        return time_usage("export", "--since", err);
     if (o->until != NULL && dsg_audit_time_parse(o->until, &t, sel->until, err, sizeof err) != 0)
-        return log_usage("export", "--until:", err);
+        return time_usage("export", "--until", err);
     if (sel->since[0] && sel->until[0] && strcmp(sel->since, sel->until) >= 0)
         return log_usage("export", "--since must be before --until", NULL);
     return 0;
@@ -841,7 +851,7 @@ static int cmd_log_prune(int argc, char **argv)
     if (o.before == NULL)
         return log_usage("prune", "--before T is required", NULL);
     if (dsg_audit_time_parse(o.before, &t, before, err, sizeof err) != 0)
-        return log_usage("prune", "--before:", err);
+        return time_usage("prune", "--before", err);
     if (t > (int64_t)time(NULL))
         return log_usage("prune", "--before is in the future: nothing removed:", o.before);
     snprintf(line, sizeof line, "log prune --before %s", before);
