@@ -602,7 +602,7 @@ static int ctl_status(worker *w, int json)
 
 /* `dsgctl log verify`, `log prune`, `log export`: logd runs them; ctl
  * waits for the report (ctl sends one command at a time). */
-static int ctl_log_verify(worker *w, uint8_t kind, const uint8_t *line, size_t len)
+static int ctl_via_logd(worker *w, uint8_t kind, const uint8_t *line, size_t len)
 {
     static const char down[] = "logd is not running: try again, or use a copy with --offline\n";
     worker *l = role_worker("logd");
@@ -672,7 +672,8 @@ static void ctl_gone(void)
 }
 
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
- * commands it knows. */
+ * commands it knows, and passes `log prune ...` and `log export ...` on to
+ * logd, which parses their options (REQ-LOG-044, REQ-LOG-045). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char *const known[] = { "status", "status --json", "log verify" };
@@ -683,11 +684,11 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     if (k == sizeof known / sizeof known[0] &&
         ((m->len > 10 && memcmp(m->body, "log prune ", 10) == 0) ||
          (m->len > 11 && memcmp(m->body, "log export ", 11) == 0)))
-        return ctl_log_verify(w, DSGD_MSG_LOG_COMMAND, m->body, m->len);
+        return ctl_via_logd(w, DSGD_MSG_LOG_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);
-    case 2: return ctl_log_verify(w, DSGD_MSG_LOG_VERIFY, NULL, 0);
+    case 2: return ctl_via_logd(w, DSGD_MSG_LOG_VERIFY, NULL, 0);
     default: return -1;
     }
 }
