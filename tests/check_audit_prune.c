@@ -135,6 +135,20 @@ static long count(const char *sql)
     return n;
 }
 
+/* Lines of anchor.log holding the fixed string s. */
+static int anchor_lines(const char *s)
+{
+    char path[128], line[512];
+    int n = 0;
+    snprintf(path, sizeof path, "%s/anchor.log", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        n += strstr(line, s) != NULL;
+    fclose(f);
+    return n;
+}
+
 static void tamper(const char *sql)
 {
     char path[128];
@@ -208,8 +222,17 @@ START_TEST(test_prune_removes_old_records_and_the_rest_still_verifies)
 {
     dsg_audit *a = fill();
     dsg_audit_prune_result r;
+    ck_assert_int_eq(dsg_audit_has_older(a, cut), 1);
+    ck_assert_int_eq(dsg_audit_has_older(a, "2000-01-01T00:00:00.000Z"), 0);
     ck_assert_msg(prune(a, cut, 400, &r) == 0, "%s", err);
     ck_assert_uint_eq(r.removed, 6);   /* portal 1..5, logd 1 */
+    ck_assert_int_eq(dsg_audit_has_older(a, cut), 0);
+    /* the heads were signed before anything went: portal 10 and logd 2
+     * (the checkpoints by count were at 4 and 8), then the prune records */
+    ck_assert_int_eq(anchor_lines(" portal 10 "), 1);
+    ck_assert_int_eq(anchor_lines(" logd 2 "), 1);
+    ck_assert_int_eq(anchor_lines(" portal 11 "), 1);
+    ck_assert_int_eq(anchor_lines(" logd 3 "), 1);
     ck_assert_uint_eq(r.sources, 2);
     ck_assert_uint_eq(dsg_audit_unanchored(a), 0);   /* the prune records are signed */
     access_log(a, 11);
