@@ -263,7 +263,7 @@ START_TEST(test_audit_truncates_long_fields_and_flags_them)
     char path[128], cmd[256];
     snprintf(path, sizeof path, "%s/out.jsonl", dir);
     FILE *o = fopen(path, "w");
-    ck_assert_int_eq(dsg_audit_export(dir, DSG_AUDIT_JSONL, fileno(o), err, sizeof err), 0);
+    ck_assert_int_eq(dsg_audit_export(dir, NULL, DSG_AUDIT_JSONL, fileno(o), err, sizeof err), 0);
     fclose(o);
     /* cut before the split sequence, at 255 bytes, and flagged */
     snprintf(cmd, sizeof cmd, "grep -q '\"truncated\":\"url:1000\"' %s", path);

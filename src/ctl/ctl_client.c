@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -142,4 +143,197 @@ dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, 
         return r;
     out[*len] = '\0';
     return first_line(out, len, status, err, errsize);
+}
+
+/* ---- streamed answers ------------------------------------------------------ */
+
+typedef struct reader {
+    int fd, idle_ms, eof;
+    size_t len, off;
+    char buf[1u << 17];
+} reader;
+
+/* More bytes into the buffer (after compacting it). */
+static dsg_ctl_result refill(reader *r, char *err, size_t n)
+{
+    struct pollfd pf = { r->fd, POLLIN, 0 };
+    memmove(r->buf, r->buf + r->off, r->len - r->off);
+    r->len -= r->off;
+    r->off = 0;
+    if (r->len == sizeof r->buf) {
+        snprintf(err, n, "an answer line longer than %zu bytes", sizeof r->buf);
+        return DSG_CTL_PROTOCOL;
+    }
+    for (;;) {
+        if (poll(&pf, 1, r->idle_ms) == 0) {
+            snprintf(err, n, "dsgd did not send more within %d ms", r->idle_ms);
+            return DSG_CTL_UNREACHABLE;
+        }
+        ssize_t got = read(r->fd, r->buf + r->len, sizeof r->buf - r->len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            snprintf(err, n, "reading the answer: %s", strerror(errno));
+            return DSG_CTL_UNREACHABLE;
+        }
+        r->eof = got == 0;
+        r->len += (size_t)got;
+        return DSG_CTL_OK;
+    }
+}
+
+/* The next line, without its LF, NUL-terminated in place. */
+static dsg_ctl_result next_line(reader *r, char **line, char *err, size_t n)
+{
+    for (;;) {
+        char *lf = memchr(r->buf + r->off, '\n', r->len - r->off);
+        if (lf != NULL) {
+            *lf = '\0';
+            *line = r->buf + r->off;
+            r->off = (size_t)(lf - r->buf) + 1;
+            return DSG_CTL_OK;
+        }
+        if (r->eof) {
+            snprintf(err, n, "the answer ended in the middle of a line");
+            return DSG_CTL_PROTOCOL;
+        }
+        dsg_ctl_result rc = refill(r, err, n);
+        if (rc != DSG_CTL_OK)
+            return rc;
+    }
+}
+
+static int write_out(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* LEN bytes of a piece to out; a failed write is remembered in *werr. */
+static dsg_ctl_result copy_piece(reader *r, size_t len, int out, int *werr, char *err, size_t n)
+{
+    while (len > 0) {
+        if (r->off == r->len) {
+            if (r->eof) {
+                snprintf(err, n, "the answer ended in the middle of a piece");
+                return DSG_CTL_PROTOCOL;
+            }
+            dsg_ctl_result rc = refill(r, err, n);
+            if (rc != DSG_CTL_OK)
+                return rc;
+            continue;
+        }
+        size_t k = r->len - r->off < len ? r->len - r->off : len;
+        if (!*werr && write_out(out, r->buf + r->off, k) != 0)
+            *werr = errno != 0 ? errno : EIO;
+        r->off += k;
+        len -= k;
+    }
+    return DSG_CTL_OK;
+}
+
+/* Everything up to EOF, NUL-terminated, from r->off. */
+static dsg_ctl_result rest(reader *r, char *err, size_t n)
+{
+    while (!r->eof) {
+        dsg_ctl_result rc = refill(r, err, n);
+        if (rc != DSG_CTL_OK)
+            return rc;
+        if (r->len == sizeof r->buf) {
+            snprintf(err, n, "the answer is too long");
+            return DSG_CTL_PROTOCOL;
+        }
+    }
+    r->buf[r->len < sizeof r->buf ? r->len : sizeof r->buf - 1] = '\0';
+    return DSG_CTL_OK;
+}
+
+/* After "ok stream": pieces, then "end N" and the message. */
+static dsg_ctl_result pieces(reader *r, int out, int *status, char *err, size_t n)
+{
+    int werr = 0;
+    for (;;) {
+        char *line, *end;
+        dsg_ctl_result rc = next_line(r, &line, err, n);
+        if (rc != DSG_CTL_OK)
+            return rc;
+        if (strncmp(line, "data ", 5) == 0) {
+            unsigned long len = strtoul(line + 5, &end, 10);
+            if (*end != '\0' || end == line + 5 || len > sizeof r->buf)
+                break;
+            if ((rc = copy_piece(r, len, out, &werr, err, n)) != DSG_CTL_OK)
+                return rc;
+            if (werr) {   /* no reader: stop here, dsgd drops the rest */
+                *status = 74;
+                snprintf(err, n, "writing the output: %s", strerror(werr));
+                return DSG_CTL_OK;
+            }
+            continue;
+        }
+        if (strncmp(line, "end ", 4) != 0)
+            break;
+        long v = strtol(line + 4, &end, 10);
+        if (*end != '\0' || end == line + 4 || v < 0 || v > 255)
+            break;
+        memmove(r->buf, r->buf + r->off, r->len - r->off);   /* the message at buf[0] */
+        r->len -= r->off;
+        r->off = 0;
+        if ((rc = rest(r, err, n)) != DSG_CTL_OK)
+            return rc;
+        *status = (int)v;
+        snprintf(err, n, "%s", r->buf);
+        err[strcspn(err, "\n")] = '\0';
+        return DSG_CTL_OK;
+    }
+    snprintf(err, n, "a streamed answer with a bad line");
+    return DSG_CTL_PROTOCOL;
+}
+
+dsg_ctl_result dsg_ctl_stream(const char *path, const char *line, int idle_ms, int out_fd,
+                              int *status, char *err, size_t errsize)
+{
+    static reader r;
+    char req[1024], *first;
+    int fd, n;
+    dsg_ctl_result rc;
+    n = snprintf(req, sizeof req, "%s\n", line);
+    if (n < 0 || (size_t)n >= sizeof req || strchr(line, '\n') != NULL) {
+        snprintf(err, errsize, "the command line is too long or holds a newline");
+        return DSG_CTL_PROTOCOL;
+    }
+    if ((rc = connect_to(path, &fd, err, errsize)) != DSG_CTL_OK)
+        return rc;
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+        snprintf(err, errsize, "sending the command: %s", strerror(errno));
+        close(fd);
+        return DSG_CTL_UNREACHABLE;
+    }
+    memset(&r, 0, offsetof(reader, buf));
+    r.fd = fd;
+    r.idle_ms = idle_ms;
+    rc = next_line(&r, &first, err, errsize);
+    if (rc == DSG_CTL_OK && strcmp(first, "ok stream") == 0) {
+        rc = pieces(&r, out_fd, status, err, errsize);
+    } else if (rc == DSG_CTL_OK) {
+        first[strlen(first)] = '\n';   /* the whole answer, as dsg_ctl_call reads it */
+        r.off = 0;
+        if ((rc = rest(&r, err, errsize)) == DSG_CTL_OK) {
+            size_t len = r.len;
+            rc = first_line(r.buf, &len, status, err, errsize);
+            if (rc == DSG_CTL_OK && *status == 0 && write_out(out_fd, r.buf, len) != 0)
+                *status = 74;
+            if (rc == DSG_CTL_OK && *status != 0)
+                snprintf(err, errsize, "%.*s", (int)strcspn(r.buf, "\n"), r.buf);
+        }
+    }
+    close(fd);
+    return rc;
 }

@@ -26,4 +26,15 @@ typedef enum dsg_ctl_result {
 dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, char *out,
                             size_t cap, size_t *len, int *status, char *err, size_t errsize);
 
+/* As dsg_ctl_call, for a command whose answer may be streamed (`log
+ * export`): "ok stream", then pieces "data LEN" and LEN bytes, each
+ * written to out_fd as it comes, then "end N" and a message. Waits at most
+ * idle_ms for each piece. On DSG_CTL_OK, *status is the exit status the
+ * command gives (74 when out_fd could not be written); when it is not 0,
+ * err holds the daemon's message. An answer that is not streamed ("ok",
+ * "ok N", "error ...") is taken as dsg_ctl_call takes it, its output
+ * written to out_fd when the status is 0. @relation(REQ-LOG-045, REQ-RUN-023) */
+dsg_ctl_result dsg_ctl_stream(const char *path, const char *line, int idle_ms, int out_fd,
+                              int *status, char *err, size_t errsize);
+
 #endif

@@ -30,10 +30,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/utf8.h"
 #include "ctl/ctl_client.h"
+#include "log/anchor.h"
 #include "log/audit.h"
 #include "share/name_policy.h"
 
@@ -500,18 +502,44 @@ static const char log_verify_help[] =
     "69, 70, 76, 77 as for status (online). Opens the copy read-only.\n";
 
 static const char log_export_help[] =
-    "usage: dsgctl log export --offline DIR --format jsonl|rfc5424\n"
+    "usage: dsgctl log export [SELECTION] --format jsonl|rfc5424 [--socket PATH]\n"
+    "       dsgctl log export [SELECTION] --format jsonl|rfc5424 --offline DIR\n"
+    "SELECTION: [--type N] [--source S] [--since T] [--until T]\n"
     "\n"
-    "Writes every record of the copy in DIR, by source and sequence number,\n"
-    "then every signed checkpoint, one per line: JSON Lines, or RFC 5424\n"
-    "syslog messages with the record in structured data (SD-IDs dsg@32473\n"
-    "and fields@32473). Each record carries seq, its chain values (hash,\n"
-    "mac) and its canonical encoding in hex (enc), so the export can be\n"
-    "checked offline. Text is UTF-8: a control byte or a byte that is not\n"
+    "Writes the selected records, by source and sequence number, then the\n"
+    "signed checkpoints that cover them, one per line: JSON Lines, or RFC\n"
+    "5424 syslog messages with the record in structured data (SD-IDs\n"
+    "dsg@32473 and fields@32473). Without --offline, the running logd\n"
+    "streams the export of its live store through the control socket (root\n"
+    "or group dsgadm); with --offline, a copy of var/logd in DIR is read.\n"
+    "--type N: one log type (a number, e.g. 16, or a name, e.g.\n"
+    "portal_access); --source S: one source; --since T and --until T: the\n"
+    "records recorded at or after T and before T (RFC 3339, UTC, e.g.\n"
+    "2025-04-01T00:00:00Z). Each record carries seq, its chain values (hash;\n"
+    "prev, the hash of the record before it; mac) and its canonical\n"
+    "encoding in hex (enc), so the export can be checked offline against the\n"
+    "checkpoints. Text is UTF-8: a control byte or a byte that is not\n"
     "UTF-8 is shown as \\xNN and a backslash as \\\\.\n"
     "\n"
-    "exit status: 0 written; 64 usage error; 74 the copy cannot be read or\n"
-    "the output cannot be written.\n";
+    "exit status: 0 written; 64 usage error; 74 the store or copy cannot be\n"
+    "read or the output cannot be written; 69, 70, 76, 77 as for status\n"
+    "(online).\n";
+
+static const char log_prune_help[] =
+    "usage: dsgctl log prune --before T [--socket PATH]\n"
+    "\n"
+    "Asks the running logd to remove the audit records recorded before T\n"
+    "(RFC 3339, UTC, e.g. 2024-01-01T00:00:00Z). logd refuses a T in the\n"
+    "future or younger than log.retention_days (default 365 days), and then\n"
+    "removes nothing. Otherwise it writes a checkpoint first, removes the\n"
+    "records in one transaction and appends to each source a signed prune\n"
+    "record (pruned up to N, chain head H) from which 'dsgctl log verify'\n"
+    "goes on; the prune record also names who asked (uid, pid). logd also\n"
+    "prunes by itself what is older than log.retention_days. Root or group\n"
+    "dsgadm.\n"
+    "\n"
+    "exit status: 0 pruned; 64 usage error; 65 the cut is too recent; 74\n"
+    "logd could not prune; 69, 70, 76, 77 as for status.\n";
 
 static const char log_pubkey_help[] =
     "usage: dsgctl log pubkey DIR\n"
@@ -562,6 +590,7 @@ static long read_small(const char *path, char *buf, size_t cap)
 typedef struct log_opts {
     int offline, help;
     const char *pubkey, *key, *format, *dir, *socket;
+    const char *type, *source, *since, *until, *before;
 } log_opts;
 
 /* Options of the log commands: --offline, --pubkey F, --key F, --format F,
@@ -584,6 +613,16 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
             slot = &o->format;
         else if (strcmp(a, "--socket") == 0)
             slot = &o->socket;
+        else if (strcmp(a, "--type") == 0)
+            slot = &o->type;
+        else if (strcmp(a, "--source") == 0)
+            slot = &o->source;
+        else if (strcmp(a, "--since") == 0)
+            slot = &o->since;
+        else if (strcmp(a, "--until") == 0)
+            slot = &o->until;
+        else if (strcmp(a, "--before") == 0)
+            slot = &o->before;
         else if (a[0] == '-' && a[1] != '\0')
             return log_usage(cmd, "unknown option", a);
         else if (o->dir != NULL)
@@ -596,8 +635,14 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
             *slot = argv[++i];
         }
     }
-    /* only verify works without --offline, through the running logd */
-    int online = !o->help && !o->offline && strcmp(cmd, "verify") == 0;
+    /* verify, export and prune work without --offline, through the running logd */
+    int online = !o->help && !o->offline &&
+                 (strcmp(cmd, "verify") == 0 || strcmp(cmd, "export") == 0 ||
+                  strcmp(cmd, "prune") == 0);
+    if ((o->type || o->source || o->since || o->until) && strcmp(cmd, "export") != 0)
+        return log_usage(cmd, "--type, --source, --since and --until go with export", NULL);
+    if (o->before != NULL && strcmp(cmd, "prune") != 0)
+        return log_usage(cmd, "unknown option", "--before");
     if (!o->help && !online && o->dir == NULL)
         return log_usage(cmd, "no directory given", NULL);
     if (online && (o->dir != NULL || o->pubkey != NULL || o->key != NULL))
@@ -670,11 +715,91 @@ static int cmd_log_verify(int argc, char **argv)
     return finish_stdout(r.nbreaks ? 1 : 0);
 }
 
+/* --type as a number or a type name. */
+static int parse_type(const char *t, uint32_t *out)
+{
+    char *end;
+    unsigned long v = strtoul(t, &end, 10);
+    if (*end == '\0' && end != t && v >= 1 && v <= 255 && v != DSG_AUDIT_TYPE_CHECKPOINT &&
+        dsg_audit_type_name((uint32_t)v) != NULL) {
+        *out = (uint32_t)v;
+        return 0;
+    }
+    for (uint32_t k = 1; k <= 255; k++)
+        if (k != DSG_AUDIT_TYPE_CHECKPOINT && dsg_audit_type_name(k) != NULL &&
+            strcmp(dsg_audit_type_name(k), t) == 0) {
+            *out = k;
+            return 0;
+        }
+    return -1;
+}
+
+/* "OPTION: why the time is refused" as a usage error; why quotes what the
+ * user typed, so it is escaped for the terminal. */
+static int time_usage(const char *cmd, const char *option, const char *why)
+{
+    fprintf(stderr, "dsgctl log %s: %s: ", cmd, option);
+    put_escaped_str(stderr, why);
+    fprintf(stderr, "\nTry 'dsgctl help log %s'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* The selection of an export, checked here whichever side runs it. */
+static int export_selection(const log_opts *o, dsg_audit_select *sel)
+{
+    char err[256];
+    int64_t t;
+    memset(sel, 0, sizeof *sel);
+    if (o->type != NULL && parse_type(o->type, &sel->type) != 0)
+        return log_usage("export", "--type is not a log type (a number such as 16 or a name "
+                         "such as portal_access):", o->type);
+    if (o->source != NULL && !dsg_anchor_source_ok(o->source, strlen(o->source)))
+        return log_usage("export", "--source is not a source name (1..64 of A-Z a-z 0-9 _ . : -):",
+                         o->source);
+    if (o->source != NULL)
+        snprintf(sel->source, sizeof sel->source, "%s", o->source);
+    if (o->since != NULL && dsg_audit_time_parse(o->since, &t, sel->since, err, sizeof err) != 0)
+        return time_usage("export", "--since", err);
+    if (o->until != NULL && dsg_audit_time_parse(o->until, &t, sel->until, err, sizeof err) != 0)
+        return time_usage("export", "--until", err);
+    if (sel->since[0] && sel->until[0] && strcmp(sel->since, sel->until) >= 0)
+        return log_usage("export", "--since must be before --until", NULL);
+    return 0;
+}
+
+/* dsgctl log export through the running logd: the answer is streamed to
+ * standard output as it comes (REQ-LOG-010). */
+static int log_export_online(const char *socket, const char *format, const dsg_audit_select *sel)
+{
+    char line[512], err[512];
+    int status = 0, n;
+    n = snprintf(line, sizeof line, "log export --format %s", format);
+    if (sel->type != 0)
+        n += snprintf(line + n, sizeof line - (size_t)n, " --type %u", (unsigned)sel->type);
+    if (sel->source[0])
+        n += snprintf(line + n, sizeof line - (size_t)n, " --source %s", sel->source);
+    if (sel->since[0])
+        n += snprintf(line + n, sizeof line - (size_t)n, " --since %s", sel->since);
+    if (sel->until[0])
+        snprintf(line + n, sizeof line - (size_t)n, " --until %s", sel->until);
+    if (fflush(stdout) != 0)
+        return EXIT_IOERR;
+    dsg_ctl_result r = dsg_ctl_stream(socket, line, 600000, 1, &status, err, sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl log export: %s\n", err);
+        return ctl_status(r);
+    }
+    if (status != 0)
+        fprintf(stderr, "dsgctl log export: %s\n", err);
+    return status;
+}
+
 static int cmd_log_export(int argc, char **argv)
 {
     log_opts o;
     char err[512];
     dsg_audit_format fmt;
+    dsg_audit_select sel;
     int rc = log_parse("export", &o, argc, argv);
     if (rc != 0)
         return rc;
@@ -682,9 +807,6 @@ static int cmd_log_export(int argc, char **argv)
         fputs(log_export_help, stdout);
         return finish_stdout(0);
     }
-    if (!o.offline)
-        return log_usage("export", "export through the running logd is not built yet: give "
-                         "--offline and a copy of var/logd", NULL);
     if (o.format == NULL)
         return log_usage("export", "--format jsonl|rfc5424 is required", NULL);
     if (strcmp(o.format, "jsonl") == 0)
@@ -695,11 +817,56 @@ static int cmd_log_export(int argc, char **argv)
         return log_usage("export", "unknown --format", o.format);
     if (o.pubkey != NULL || o.key != NULL)
         return log_usage("export", "unknown option", o.pubkey != NULL ? "--pubkey" : "--key");
-    if (fflush(stdout) != 0 || dsg_audit_export(o.dir, fmt, 1, err, sizeof err) != 0) {
+    if ((rc = export_selection(&o, &sel)) != 0)
+        return rc;
+    if (!o.offline)
+        return log_export_online(o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT, o.format,
+                                 &sel);
+    if (fflush(stdout) != 0 || dsg_audit_export(o.dir, &sel, fmt, 1, err, sizeof err) != 0) {
         fprintf(stderr, "dsgctl log export: %s\n", err);
         return EXIT_IOERR;
     }
     return 0;
+}
+
+/* dsgctl log prune --before T (REQ-LOG-007): checked here for form and
+ * against the clock, and by logd against log.retention_days. */
+static int cmd_log_prune(int argc, char **argv)
+{
+    log_opts o;
+    static char out[4096];
+    char before[32], err[512], line[128];
+    int64_t t;
+    size_t len = 0;
+    int status = 0;
+    int rc = log_parse("prune", &o, argc, argv);
+    if (rc != 0)
+        return rc;
+    if (o.help) {
+        fputs(log_prune_help, stdout);
+        return finish_stdout(0);
+    }
+    if (o.offline || o.pubkey || o.key || o.format)
+        return log_usage("prune", "takes only --before T and --socket PATH", NULL);
+    if (o.before == NULL)
+        return log_usage("prune", "--before T is required", NULL);
+    if (dsg_audit_time_parse(o.before, &t, before, err, sizeof err) != 0)
+        return time_usage("prune", "--before", err);
+    if (t > (int64_t)time(NULL))
+        return log_usage("prune", "--before is in the future: nothing removed:", o.before);
+    snprintf(line, sizeof line, "log prune --before %s", before);
+    dsg_ctl_result r = dsg_ctl_call(o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT, line,
+                                    600000, out, sizeof out, &len, &status, err, sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl log prune: %s\n", err);
+        return ctl_status(r);
+    }
+    if (status != 0) {
+        fprintf(stderr, "dsgctl log prune: %s", out);
+        return status;
+    }
+    fwrite(out, 1, len, stdout);
+    return finish_stdout(0);
 }
 
 static int cmd_log_pubkey(int argc, char **argv)
@@ -833,14 +1000,17 @@ static const command policy_commands[] = {
 static const command log_commands[] = {
     { "verify", "check a copy of the audit trail for tampering (--offline)", log_verify_help,
       cmd_log_verify },
-    { "export", "write a copy's records and checkpoints as JSON Lines or RFC 5424",
+    { "export", "write selected records and their checkpoints as JSON Lines or RFC 5424",
       log_export_help, cmd_log_export },
+    { "prune", "remove records older than the retention, leaving a signed prune record",
+      log_prune_help, cmd_log_prune },
     { "pubkey", "print the public key that verifies the checkpoints", log_pubkey_help,
       cmd_log_pubkey },
 };
 
 static const group groups[] = {
-    { "log", "the audit trail: verify (online or offline), export, public key", log_commands,
+    { "log", "the audit trail: verify, export (online or offline), prune, public key",
+      log_commands,
       sizeof log_commands / sizeof log_commands[0] },
     { "policy", "policies the gateway enforces, checked offline", policy_commands,
       sizeof policy_commands / sizeof policy_commands[0] },

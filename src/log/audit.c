@@ -67,6 +67,14 @@ static const field_spec control_fields[] = {
     { "uid", 1 }, { "gid", 1 }, { "pid", 1 }, { "command", 1 }, { "result", 1 },
 };
 
+/* Retention pruning (REQ-LOG-007): what went, where the remaining chain
+ * starts (pruned_to, and the chain values of that record), and who. */
+static const field_spec prune_fields[] = {
+    { "before", 1 },  { "trigger", 1 }, { "removed", 1 }, { "total", 0 },
+    { "pruned_to", 0 }, { "head", 0 },  { "mac", 0 },     { "uid", 0 },
+    { "pid", 0 },
+};
+
 static const type_spec types[] = {
     { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,
       sizeof portal_access_fields / sizeof portal_access_fields[0] },
@@ -74,6 +82,8 @@ static const type_spec types[] = {
       sizeof system_fields / sizeof system_fields[0] },
     { DSG_AUDIT_TYPE_CONTROL, "control", control_fields,
       sizeof control_fields / sizeof control_fields[0] },
+    { DSG_AUDIT_TYPE_PRUNE, "prune", prune_fields,
+      sizeof prune_fields / sizeof prune_fields[0] },
 };
 
 #define TRUNCATED_FIELD "truncated"
@@ -94,9 +104,14 @@ const char *dsg_audit_type_name(uint32_t type)
     return t != NULL ? t->name : NULL;
 }
 
+/* Pruning drops this trigger and makes it again inside its transaction. */
+#define NO_DELETE_TRIGGER \
+    "CREATE TRIGGER records_no_delete BEFORE DELETE ON records" \
+    " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"
+
 /* Version 1: the records. Triggers refuse UPDATE and DELETE: no code path
- * of dsg issues them, and a mistaken one fails instead of rewriting the
- * trail (REQ-LOG-006). Someone who can write the file can drop them; the
+ * of dsg issues them but pruning (REQ-LOG-007), and a mistaken one fails
+ * instead of rewriting the trail (REQ-LOG-006). Someone who can write the file can drop them; the
  * chains are what detects that. */
 static const char *const migrations[] = {
     "CREATE TABLE records ("
@@ -111,8 +126,7 @@ static const char *const migrations[] = {
     "CREATE INDEX records_time ON records (recorded_at);"
     "CREATE TRIGGER records_no_update BEFORE UPDATE ON records"
     " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"
-    "CREATE TRIGGER records_no_delete BEFORE DELETE ON records"
-    " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;",
+    NO_DELETE_TRIGGER,
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -893,6 +907,280 @@ int dsg_audit_checkpoint(dsg_audit *a, char *err, size_t errsize)
     return 0;
 }
 
+
+/* ---- time ------------------------------------------------------------------------ */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static unsigned days_in_month(unsigned y, unsigned m)
+{
+    static const unsigned d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : d[m - 1];
+}
+
+/* n decimal digits at s into *v; 0, or -1. */
+static int digits(const char *s, int n, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *v = *v * 10 + (unsigned)(s[i] - '0');
+    }
+    return 0;
+}
+
+int dsg_audit_time_parse(const char *t, int64_t *sec, char canon[32], char *err, size_t n)
+{
+    unsigned y, mo, d, h, mi, s, ms = 0;
+    static const char form[] = "YYYY-MM-DDTHH:MM:SS[.fff]Z (RFC 3339, UTC)";
+    if (t == NULL || strlen(t) < 20 || digits(t, 4, &y) || t[4] != '-' || digits(t + 5, 2, &mo) ||
+        t[7] != '-' || digits(t + 8, 2, &d) || t[10] != 'T' || digits(t + 11, 2, &h) ||
+        t[13] != ':' || digits(t + 14, 2, &mi) || t[16] != ':' || digits(t + 17, 2, &s))
+        return fail(err, n, "'%.40s' is not a time of the form %s", t != NULL ? t : "", form);
+    const char *p = t + 19;
+    if (*p == '.') {
+        int k = 0;
+        for (p++; *p >= '0' && *p <= '9'; p++, k++)
+            if (k < 3)
+                ms = ms * 10 + (unsigned)(*p - '0');
+        if (k == 0)
+            return fail(err, n, "'%.40s': no digits after the '.'", t);
+        for (; k < 3; k++)
+            ms *= 10;
+    }
+    if (p[0] != 'Z' || p[1] != '\0')
+        return fail(err, n, "'%.40s' is not in UTC: it must end in Z (%s)", t, form);
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+        mi > 59 || s > 59)
+        return fail(err, n, "'%.40s' is not a valid date and time from 1970 on", t);
+    *sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    if (canon != NULL)
+        dsg_time_rfc3339_ms(canon, 32, *sec, (int64_t)ms * 1000000);
+    return 0;
+}
+/* ---- retention pruning (REQ-LOG-007) ------------------------------------------------ */
+
+/* What pruning removes from one source: records 1..to, `removed` rows. */
+typedef struct prune_cut {
+    const char *source;
+    uint64_t to;
+    uint64_t removed;
+    uint8_t hash[32], mac[32];   /* record `to`'s chain values: where the rest links on */
+} prune_cut;
+
+static int check_cut(const dsg_audit_prune_req *q, char before[32], char *err, size_t n)
+{
+    int64_t cut, newest = q->now - (int64_t)q->retention_days * 86400;
+    char limit[32];
+    if (dsg_audit_time_parse(q->before, &cut, before, err, n) != 0)
+        return -1;
+    if (cut > q->now)
+        return fail(err, n, "the cut %s is in the future: nothing removed", before);
+    if (cut > newest) {
+        dsg_time_rfc3339_ms(limit, sizeof limit, newest, 0);
+        return fail(err, n, "the cut %s is younger than log.retention_days (%u days): the latest "
+                    "cut allowed now is %s; nothing removed", before, q->retention_days, limit);
+    }
+    return 0;
+}
+
+/* One integer from sql with ?1 = source, ?2 = text or ?2 = number; *v
+ * stays as it is when the result is NULL. */
+static int query_u64(dsg_audit *a, const char *sql, const char *source, const char *text,
+                     uint64_t num, uint64_t *v, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    if (text != NULL)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)num);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *v = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                 : fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+}
+
+static int chain_values_at(dsg_audit *a, prune_cut *c, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = 0;
+    if (sqlite3_prepare_v2(a->db, "SELECT hash, mac FROM records WHERE source = ?1 AND seq = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+    sqlite3_bind_text(st, 1, c->source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)c->to);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
+        sqlite3_column_bytes(st, 1) == 32) {
+        memcpy(c->hash, sqlite3_column_blob(st, 0), 32);
+        memcpy(c->mac, sqlite3_column_blob(st, 1), 32);
+        ok = 1;
+    }
+    sqlite3_finalize(st);
+    return ok ? 0 : fail(err, n, "record %llu of %s is missing or damaged: run dsgctl log "
+                         "verify; nothing removed", (unsigned long long)c->to, c->source);
+}
+
+/* The records of s recorded before `before`, up to the first that is not:
+ * a source keeps one unbroken run of records. */
+static int plan_source(dsg_audit *a, const source_head *s, const char *before, prune_cut *c,
+                       char *err, size_t n)
+{
+    uint64_t first_kept = s->seq + 1;
+    memset(c, 0, sizeof *c);
+    c->source = s->name;
+    if (query_u64(a, "SELECT min(seq) FROM records WHERE source = ?1 AND recorded_at >= ?2",
+                  s->name, before, 0, &first_kept, err, n) != 0)
+        return -1;
+    c->to = first_kept - 1;
+    if (c->to == 0)
+        return 0;
+    if (query_u64(a, "SELECT count(*) FROM records WHERE source = ?1 AND seq <= ?2", s->name,
+                  NULL, c->to, &c->removed, err, n) != 0)
+        return -1;
+    return c->removed > 0 ? chain_values_at(a, c, err, n) : 0;
+}
+
+static int delete_cut(dsg_audit *a, const prune_cut *c, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(a->db, "DELETE FROM records WHERE source = ?1 AND seq <= ?2", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+    sqlite3_bind_text(st, 1, c->source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)c->to);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(err, n, "audit.db: prune: %s", sqlite3_errmsg(a->db));
+}
+
+#define FIELD(k, v) { k, (const uint8_t *)(v), strlen(v) }
+
+/* The prune record of one source; c NULL or c->removed 0: it lost nothing.
+ * total: the count over all sources, in logd's record only. */
+static int append_prune(dsg_audit *a, const char *source, const prune_cut *c,
+                        const dsg_audit_prune_req *q, const char *before, const char *total,
+                        char *err, size_t n)
+{
+    char removed[24], to[24], head[65], mac[65];
+    dsg_audit_field f[9] = { FIELD("before", before), FIELD("trigger", q->trigger) };
+    size_t k = 2;
+    uint64_t seq = 0;
+    snprintf(removed, sizeof removed, "%llu", (unsigned long long)(c != NULL ? c->removed : 0));
+    f[k++] = (dsg_audit_field)FIELD("removed", removed);
+    if (total != NULL)
+        f[k++] = (dsg_audit_field)FIELD("total", total);
+    if (c != NULL && c->removed > 0) {
+        snprintf(to, sizeof to, "%llu", (unsigned long long)c->to);
+        hex(c->hash, 32, head);
+        hex(c->mac, 32, mac);
+        f[k++] = (dsg_audit_field)FIELD("pruned_to", to);
+        f[k++] = (dsg_audit_field)FIELD("head", head);
+        f[k++] = (dsg_audit_field)FIELD("mac", mac);
+    }
+    if (q->uid != NULL)
+        f[k++] = (dsg_audit_field)FIELD("uid", q->uid);
+    if (q->pid != NULL)
+        f[k++] = (dsg_audit_field)FIELD("pid", q->pid);
+    return dsg_audit_append(a, source, DSG_AUDIT_TYPE_PRUNE, f, k, &seq, err, n);
+}
+
+/* Inside the batch: the rows go (the trigger that refuses DELETE is
+ * lifted only within this transaction), then the prune records. */
+static int remove_and_record(dsg_audit *a, const prune_cut *cuts, size_t nc,
+                             const dsg_audit_prune_req *q, dsg_audit_prune_result *r,
+                             char *err, size_t n)
+{
+    const prune_cut *own = NULL;
+    char total[24];
+    if (dsg_db_exec(a->db, "DROP TRIGGER records_no_delete", err, n) != 0)
+        return -1;
+    for (size_t i = 0; i < nc; i++) {
+        if (delete_cut(a, &cuts[i], err, n) != 0)
+            return -1;
+        r->removed += cuts[i].removed;
+    }
+    if (dsg_db_exec(a->db, NO_DELETE_TRIGGER, err, n) != 0)
+        return -1;
+    for (size_t i = 0; i < nc; i++) {
+        if (strcmp(cuts[i].source, "logd") == 0)
+            own = &cuts[i];
+        else if (append_prune(a, cuts[i].source, &cuts[i], q, r->before, NULL, err, n) != 0)
+            return -1;
+    }
+    snprintf(total, sizeof total, "%llu", (unsigned long long)r->removed);
+    return append_prune(a, "logd", own, q, r->before, total, err, n);
+}
+
+int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_result *r,
+                    char *err, size_t errsize)
+{
+    static prune_cut cuts[DSG_AUDIT_SOURCES_MAX];
+    size_t nc = 0;
+    memset(r, 0, sizeof *r);
+    if (a->in_batch)
+        return fail(err, errsize, "a batch is open");
+    if (q->trigger == NULL)
+        return fail(err, errsize, "no trigger");
+    if (check_cut(q, r->before, err, errsize) != 0)
+        return 1;
+    /* everything that goes is under a signed checkpoint first */
+    if (dsg_audit_checkpoint(a, err, errsize) != 0)
+        return -1;
+    for (size_t i = 0; i < a->nsources; i++) {
+        if (plan_source(a, &a->src[i], r->before, &cuts[nc], err, errsize) != 0)
+            return -1;
+        nc += cuts[nc].removed > 0;
+    }
+    r->sources = (uint32_t)nc;
+    if (dsg_audit_batch_begin(a, err, errsize) != 0)
+        return -1;
+    if (remove_and_record(a, cuts, nc, q, r, err, errsize) != 0) {
+        dsg_audit_batch_abort(a);
+        r->removed = 0;
+        r->sources = 0;
+        return -1;
+    }
+    if (dsg_audit_batch_commit(a, err, errsize) != 0) {
+        r->removed = 0;
+        r->sources = 0;
+        return -1;
+    }
+    return dsg_audit_checkpoint(a, err, errsize);
+}
+
+int dsg_audit_has_older(dsg_audit *a, const char *before)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    /* only a source's first record counts: pruning stops at the first
+     * record of a source that is not older */
+    const char *sql = "SELECT EXISTS (SELECT 1 FROM records r WHERE r.recorded_at < ?1 AND "
+                      "r.seq = (SELECT min(seq) FROM records WHERE source = r.source))";
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            has = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return has;
+}
 /* ---- verification ------------------------------------------------------------------ */
 
 const char *dsg_audit_break_token(dsg_audit_break_kind k)
@@ -1022,6 +1310,7 @@ typedef struct walk {
     uint64_t swap_with;        /* a row reported reordered expects its partner here */
     uint64_t mac_bad;          /* a row whose MAC failed, judged at the next row */
     uint8_t mac_bad_value[32];
+    uint64_t pruned_to;        /* records 1..pruned_to were removed by pruning */
 } walk;
 
 typedef struct row {
@@ -1142,6 +1431,85 @@ static void check_row(verifier *v, walk *w, const row *rw)
     w->last = rw->seq;
 }
 
+/* The value of field `name` of a decoded record: 1 and p/len, or 0. */
+static int rec_field(const dsg_aenc_record *r, const char *name, const uint8_t **p, size_t *len)
+{
+    size_t nl = strlen(name);
+    for (uint32_t i = 2; i + 1 < r->nitems; i += 2)
+        if (r->item[i].len == nl && memcmp(r->item[i].p, name, nl) == 0) {
+            *p = r->item[i + 1].p;
+            *len = r->item[i + 1].len;
+            return 1;
+        }
+    return 0;
+}
+
+static int unhex32(const uint8_t *p, size_t len, uint8_t out[32])
+{
+    if (len != 64)
+        return -1;
+    for (size_t i = 0; i < 64; i++) {
+        int c = p[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0)
+            return -1;
+        out[i / 2] = (uint8_t)(i % 2 ? (out[i / 2] << 4) | v : v);
+    }
+    return 0;
+}
+
+/* A prune record's pruned_to, head and mac: 0, or -1 when it has none. */
+static int prune_point(const dsg_aenc_record *r, uint64_t *to, uint8_t hash[32], uint8_t mac[32])
+{
+    const uint8_t *p;
+    size_t len;
+    char num[24];
+    char *end;
+    if (r->type != DSG_AUDIT_TYPE_PRUNE || !rec_field(r, "pruned_to", &p, &len) || len == 0 ||
+        len >= sizeof num)
+        return -1;
+    memcpy(num, p, len);
+    num[len] = '\0';
+    *to = strtoull(num, &end, 10);
+    if (*end != '\0' || *to == 0 || *to >= r->seq)
+        return -1;
+    if (!rec_field(r, "head", &p, &len) || unhex32(p, len, hash) != 0 ||
+        !rec_field(r, "mac", &p, &len) || unhex32(p, len, mac) != 0)
+        return -1;
+    return 0;
+}
+
+/* Where a source's chain starts: after the records its latest prune
+ * record (REQ-LOG-007) says were removed, linking on to that record's
+ * chain values; at 1 otherwise. A prune record after the source's last
+ * checkpoint (`top`) is not trusted: no signature covers it yet, and one
+ * made up there could hide records deleted at the start. */
+static int prune_start(verifier *v, walk *w, uint64_t top, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(v->db, "SELECT seq, body FROM records WHERE source = ?1 AND type = ?2 "
+                                  "AND seq <= ?3 ORDER BY seq DESC", -1, &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(v->db));
+    sqlite3_bind_text(st, 1, w->source, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, DSG_AUDIT_TYPE_PRUNE);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)top);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        dsg_aenc_record rec;
+        uint64_t to;
+        const uint8_t *body = sqlite3_column_blob(st, 1);
+        if (body == NULL ||
+            dsg_aenc_decode(body, (size_t)sqlite3_column_bytes(st, 1), &rec) != 0 ||
+            rec.seq != (uint64_t)sqlite3_column_int64(st, 0) ||
+            prune_point(&rec, &to, w->hash, w->mac) != 0)
+            continue;   /* a damaged one is reported by the walk */
+        w->expect = to + 1;
+        w->pruned_to = to;
+        w->good_cp = to;
+        break;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 static int walk_source(verifier *v, const char *source, char *err, size_t n)
 {
     sqlite3_stmt *st = NULL;
@@ -1154,6 +1522,9 @@ static int walk_source(verifier *v, const char *source, char *err, size_t n)
     w.cps = cp_list_for(v, source);
     if (w.cps == NULL)
         w.cps = &empty;
+    uint64_t top = w.cps->n > 0 ? w.cps->cp[w.cps->n - 1].seq : 0;
+    if (prune_start(v, &w, top, err, n) != 0)
+        return -1;
     if (sqlite3_prepare_v2(v->db, "SELECT seq, body, hash, mac FROM records WHERE source = ? "
                                   "ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
         return fail(err, n, "audit.db: %s", sqlite3_errmsg(v->db));
@@ -1182,7 +1553,6 @@ static int walk_source(verifier *v, const char *source, char *err, size_t n)
         return fail(err, n, "audit.db: %s", sqlite3_errmsg(v->db));
     if (v->key != NULL)
         judge_mac(v, &w, NULL);
-    uint64_t top = w.cps->n > 0 ? w.cps->cp[w.cps->n - 1].seq : 0;
     if (top > w.last)
         add_break(v->r, source, w.last + 1, DSG_AUDIT_TRUNCATED, top,
                   "truncated after seq %llu: checkpoint %llu signs records the database does "
@@ -1279,14 +1649,35 @@ static size_t show(const uint8_t *s, size_t len, char *out)
     return o;
 }
 
+/* What an export has selected of one source, for its checkpoints. */
+typedef struct export_span {
+    char source[DSG_ANCHOR_SOURCE_MAX + 1];
+    uint64_t first, last;   /* the first and last selected seq */
+    int covered;            /* a checkpoint at or after `last` went out */
+} export_span;
+
+enum { EXPORT_RECORDS = 0, EXPORT_CHECKPOINTS, EXPORT_DONE };
+
 typedef struct exporter {
-    int fd;
     dsg_audit_format fmt;
-    uint8_t *line;       /* one output line */
-    size_t cap;
+    int phase;
+    struct sqlite3 *db;
+    sqlite3_stmt *rows;  /* the selected records, open across reads */
+    FILE *anchors;       /* anchor.log, read line by line */
+    char *aline;         /* getline's buffer */
+    size_t acap;
+    uint8_t *line;       /* the line being handed out */
+    size_t cap, len, off;
     char *tmp;           /* show() output, 4x an item */
     char *hexbuf;        /* the encoding in hex */
+    int everything;      /* no selection: every checkpoint goes out (REQ-LOG-042) */
+    size_t nspans;
+    export_span spans[DSG_AUDIT_SOURCES_MAX];
 } exporter;
+
+struct dsg_audit_exporter {
+    exporter x;
+};
 
 static int json_str(dsg_json_out *w, const char *s)
 {
@@ -1298,14 +1689,17 @@ static int json_key(dsg_json_out *w, const char *s)
     return dsg_json_out_key(w, (const uint8_t *)s, strlen(s));
 }
 
+/* The line in x->line[0 .. n) is ready to be handed out. */
 static int emit(exporter *x, size_t n)
 {
     x->line[n++] = '\n';
-    return write_all(x->fd, x->line, n);
+    x->len = n;
+    x->off = 0;
+    return 0;
 }
 
 static int export_json(exporter *x, const dsg_aenc_record *rec, const char *hash,
-                       const char *mac)
+                       const char *prev, const char *mac)
 {
     dsg_json_out w;
     size_t n = 0;
@@ -1329,6 +1723,7 @@ static int export_json(exporter *x, const dsg_aenc_record *rec, const char *hash
     }
     bad |= dsg_json_out_object_end(&w);
     bad |= json_key(&w, "hash") | json_str(&w, hash);
+    bad |= json_key(&w, "prev") | (prev[0] ? json_str(&w, prev) : dsg_json_out_null(&w));
     bad |= json_key(&w, "mac") | json_str(&w, mac);
     bad |= json_key(&w, "enc") | json_str(&w, x->hexbuf);
     bad |= dsg_json_out_object_end(&w);
@@ -1355,7 +1750,7 @@ static size_t sd_value(const char *s, char *out)
 
 /* <110>: facility 13 (log audit), severity 6 (informational). */
 static int export_5424(exporter *x, const dsg_aenc_record *rec, const char *hash,
-                       const char *mac)
+                       const char *prev, const char *mac)
 {
     char *line = (char *)x->line;
     const char *tn = dsg_audit_type_name(rec->type);
@@ -1364,9 +1759,10 @@ static int export_5424(exporter *x, const dsg_aenc_record *rec, const char *hash
     show(rec->item[0].p, rec->item[0].len, src);
     show(rec->item[1].p, rec->item[1].len < 31 ? rec->item[1].len : 31, at);
     n = (size_t)snprintf(line, x->cap, "<110>1 %s - dsg-logd - %s [" SD_ID " source=\"%s\" "
-                         "seq=\"%llu\" type=\"%u\" hash=\"%s\" mac=\"%s\" enc=\"%s\"]["
+                         "seq=\"%llu\" type=\"%u\" hash=\"%s\" prev=\"%s\" mac=\"%s\" enc=\"%s\"]["
                          SD_FIELDS, at, tn != NULL ? tn : "unknown", src,
-                         (unsigned long long)rec->seq, (unsigned)rec->type, hash, mac, x->hexbuf);
+                         (unsigned long long)rec->seq, (unsigned)rec->type, hash, prev, mac,
+                         x->hexbuf);
     for (uint32_t i = 2; i + 1 < rec->nitems && n < x->cap / 2; i += 2) {
         char name[64];
         if (rec->item[i].len > 32)
@@ -1414,95 +1810,217 @@ static int export_checkpoint(exporter *x, const char *linetext, size_t len, cons
     return emit(x, n);
 }
 
-static int export_records(exporter *x, struct sqlite3 *db, char *err, size_t n)
+static export_span *span_for(exporter *x, const uint8_t *name, size_t len)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT body, hash, mac FROM records ORDER BY source, seq", -1,
-                           &st, NULL) != SQLITE_OK)
-        return fail(err, n, "audit.db: %s", sqlite3_errmsg(db));
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        dsg_aenc_record rec;
-        char hash[65], mac[65];
-        const uint8_t *body = sqlite3_column_blob(st, 0);
-        size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        if (body == NULL || sqlite3_column_bytes(st, 1) != 32 ||
-            sqlite3_column_bytes(st, 2) != 32 || dsg_aenc_decode(body, len, &rec) != 0) {
-            sqlite3_finalize(st);
-            return fail(err, n, "audit.db holds a damaged record: run dsgctl log verify");
-        }
-        hex(sqlite3_column_blob(st, 1), 32, hash);
-        hex(sqlite3_column_blob(st, 2), 32, mac);
-        hex(body, len, x->hexbuf);
-        int w = x->fmt == DSG_AUDIT_JSONL ? export_json(x, &rec, hash, mac)
-                                          : export_5424(x, &rec, hash, mac);
-        if (w != 0) {
-            sqlite3_finalize(st);
-            return fail(err, n, "cannot write the export: %s", strerror(errno));
-        }
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : fail(err, n, "audit.db: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; i < x->nspans; i++)
+        if (strlen(x->spans[i].source) == len && memcmp(x->spans[i].source, name, len) == 0)
+            return &x->spans[i];
+    if (x->nspans >= DSG_AUDIT_SOURCES_MAX || len > DSG_ANCHOR_SOURCE_MAX)
+        return NULL;
+    export_span *sp = &x->spans[x->nspans++];
+    memset(sp, 0, sizeof *sp);
+    memcpy(sp->source, name, len);
+    return sp;
 }
 
-static int export_anchors(exporter *x, const char *dir, char *err, size_t n)
+static void note_selected(exporter *x, const dsg_aenc_record *rec)
 {
-    char path[PATH_CAP];
-    uint8_t *buf = NULL;
-    size_t len = 0, pos = 0;
-    int missing = 0;
-    if (path_of(path, dir, ANCHOR) != 0)
-        return fail(err, n, "path too long");
-    if (read_file(path, ANCHOR_FILE_MAX, &buf, &len, &missing) != 0)
-        return missing ? 0 : fail(err, n, "%s: %s", path, strerror(errno));
-    while (pos < len) {
-        const uint8_t *lf = memchr(buf + pos, '\n', len - pos);
-        size_t end = lf != NULL ? (size_t)(lf - buf) : len;
+    export_span *sp = span_for(x, rec->item[0].p, rec->item[0].len);
+    if (sp == NULL)
+        return;
+    if (sp->first == 0)
+        sp->first = rec->seq;
+    sp->last = rec->seq;
+}
+
+/* The next selected record as the current line: 1, 0 when there is none,
+ * -1 with a message. */
+static int next_record(exporter *x, char *err, size_t n)
+{
+    dsg_aenc_record rec;
+    char hash[65], prev[65] = "", mac[65];
+    int rc = sqlite3_step(x->rows);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(x->db));
+    const uint8_t *body = sqlite3_column_blob(x->rows, 0);
+    size_t len = (size_t)sqlite3_column_bytes(x->rows, 0);
+    if (body == NULL || sqlite3_column_bytes(x->rows, 1) != 32 ||
+        sqlite3_column_bytes(x->rows, 2) != 32 || dsg_aenc_decode(body, len, &rec) != 0)
+        return fail(err, n, "audit.db holds a damaged record: run dsgctl log verify");
+    hex(sqlite3_column_blob(x->rows, 1), 32, hash);
+    hex(sqlite3_column_blob(x->rows, 2), 32, mac);
+    if (sqlite3_column_bytes(x->rows, 3) == 32)
+        hex(sqlite3_column_blob(x->rows, 3), 32, prev);
+    hex(body, len, x->hexbuf);
+    note_selected(x, &rec);
+    int w = x->fmt == DSG_AUDIT_JSONL ? export_json(x, &rec, hash, prev, mac)
+                                      : export_5424(x, &rec, hash, prev, mac);
+    return w == 0 ? 1 : fail(err, n, "record %llu cannot be exported", (unsigned long long)rec.seq);
+}
+
+/* A checkpoint covers selected records of its source when it lies from
+ * the source's first selected record up to the first checkpoint at or
+ * after its last one (anchor.log holds each source's in ascending order). */
+static int covers_selected(exporter *x, const dsg_anchor *a)
+{
+    export_span *sp = NULL;
+    if (x->everything)
+        return 1;
+    for (size_t i = 0; i < x->nspans && sp == NULL; i++)
+        if (strcmp(x->spans[i].source, a->source) == 0)
+            sp = &x->spans[i];
+    if (sp == NULL || sp->covered || a->seq < sp->first)
+        return 0;
+    sp->covered = a->seq >= sp->last;
+    return 1;
+}
+
+static int next_checkpoint(exporter *x, char *err, size_t n)
+{
+    if (x->anchors == NULL)
+        return 0;
+    for (;;) {
         dsg_anchor a;
-        if (dsg_anchor_parse((const char *)buf + pos, end - pos, &a) != DSG_ANCHOR_OK) {
-            free(buf);
+        ssize_t got = getline(&x->aline, &x->acap, x->anchors);
+        if (got < 0)
+            return ferror(x->anchors) ? fail(err, n, "anchor.log: %s", strerror(errno)) : 0;
+        size_t len = (size_t)got;
+        if (len > 0 && x->aline[len - 1] == '\n')
+            len--;
+        if (dsg_anchor_parse(x->aline, len, &a) != DSG_ANCHOR_OK)
             return fail(err, n, "anchor.log has a damaged line: run dsgctl log verify");
-        }
-        if (export_checkpoint(x, (const char *)buf + pos, end - pos, &a) != 0) {
-            free(buf);
-            return fail(err, n, "cannot write the export: %s", strerror(errno));
-        }
-        pos = end + 1;
+        if (!covers_selected(x, &a))
+            continue;
+        if (export_checkpoint(x, x->aline, len, &a) != 0)
+            return fail(err, n, "checkpoint %llu cannot be exported", (unsigned long long)a.seq);
+        return 1;
     }
-    free(buf);
+}
+
+long dsg_audit_export_read(dsg_audit_exporter *e, uint8_t *buf, size_t cap, char *err,
+                           size_t errsize)
+{
+    exporter *x = &e->x;
+    size_t got = 0;
+    while (got < cap && x->phase != EXPORT_DONE) {
+        if (x->off < x->len) {
+            size_t k = x->len - x->off < cap - got ? x->len - x->off : cap - got;
+            memcpy(buf + got, x->line + x->off, k);
+            x->off += k;
+            got += k;
+            continue;
+        }
+        int r = x->phase == EXPORT_RECORDS ? next_record(x, err, errsize)
+                                           : next_checkpoint(x, err, errsize);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            x->phase++;
+    }
+    return (long)got;
+}
+
+/* The selected rows, each with the hash of the record before it (prev),
+ * so that a record and its predecessor's chain value travel together. */
+static int select_rows(exporter *x, const dsg_audit_select *sel, char *err, size_t n)
+{
+    static const char sql[] =
+        "SELECT r.body, r.hash, r.mac, (SELECT p.hash FROM records p WHERE p.source = r.source "
+        "AND p.seq = r.seq - 1) FROM records r WHERE (?1 = 0 OR r.type = ?1) AND "
+        "(?2 = '' OR r.source = ?2) AND (?3 = '' OR r.recorded_at >= ?3) AND "
+        "(?4 = '' OR r.recorded_at < ?4) ORDER BY r.source, r.seq";
+    if (sqlite3_prepare_v2(x->db, sql, -1, &x->rows, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(x->db));
+    sqlite3_bind_int64(x->rows, 1, sel->type);
+    sqlite3_bind_text(x->rows, 2, sel->source, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(x->rows, 3, sel->since, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(x->rows, 4, sel->until, -1, SQLITE_TRANSIENT);
     return 0;
 }
 
-int dsg_audit_export(const char *dir, dsg_audit_format fmt, int fd, char *err, size_t errsize)
+static int open_anchors(exporter *x, const char *dir, char *err, size_t n)
 {
     char path[PATH_CAP];
-    struct sqlite3 *db = NULL;
-    exporter x;
-    int rc = -1;
-    memset(&x, 0, sizeof x);
-    x.fd = fd;
-    x.fmt = fmt;
+    if (path_of(path, dir, ANCHOR) != 0)
+        return fail(err, n, "path too long");
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : fail(err, n, "%s: %s", path, strerror(errno));
+    x->anchors = fdopen(fd, "r");
+    if (x->anchors == NULL) {
+        close(fd);
+        return fail(err, n, "%s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+void dsg_audit_export_close(dsg_audit_exporter *e)
+{
+    if (e == NULL)
+        return;
+    sqlite3_finalize(e->x.rows);
+    dsg_db_close(e->x.db);
+    if (e->x.anchors != NULL)
+        fclose(e->x.anchors);
+    free(e->x.aline);
+    free(e->x.line);
+    free(e->x.tmp);
+    free(e->x.hexbuf);
+    free(e);
+}
+
+int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt,
+                          dsg_audit_exporter **out, char *err, size_t errsize)
+{
+    static const dsg_audit_select all;
+    char path[PATH_CAP];
+    dsg_audit_exporter *e = calloc(1, sizeof *e);
+    *out = NULL;
+    if (e == NULL)
+        return fail(err, errsize, "out of memory");
+    exporter *x = &e->x;
+    x->fmt = fmt;
+    x->everything = sel == NULL || (sel->type == 0 && !sel->source[0] && !sel->since[0] &&
+                                    !sel->until[0]);
     /* worst case: every item shown as \xNN (x4), then JSON-escaped (x2 for \\) */
-    x.cap = 2 * DSG_AENC_SIZE_MAX * 4 + 2 * DSG_AENC_SIZE_MAX + 4096;
-    x.line = malloc(x.cap);
-    x.tmp = malloc(4 * DSG_AENC_ITEM_MAX + 1);
-    x.hexbuf = malloc(2 * DSG_AENC_SIZE_MAX + 1);
-    if (x.line == NULL || x.tmp == NULL || x.hexbuf == NULL) {
-        fail(err, errsize, "out of memory");
-        goto out;
+    x->cap = 2 * DSG_AENC_SIZE_MAX * 4 + 2 * DSG_AENC_SIZE_MAX + 4096;
+    x->line = malloc(x->cap);
+    x->tmp = malloc(4 * DSG_AENC_ITEM_MAX + 1);
+    x->hexbuf = malloc(2 * DSG_AENC_SIZE_MAX + 1);
+    if (x->line == NULL || x->tmp == NULL || x->hexbuf == NULL ||
+        (fmt != DSG_AUDIT_JSONL && fmt != DSG_AUDIT_RFC5424)) {
+        dsg_audit_export_close(e);
+        return fail(err, errsize, x->line == NULL ? "out of memory" : "unknown format");
     }
     if (path_of(path, dir, DB_NAME) != 0 ||
-        dsg_db_open_readonly(path, SCHEMA_VERSION, &db, err, errsize) != 0)
-        goto out;
-    if (export_records(&x, db, err, errsize) != 0 || export_anchors(&x, dir, err, errsize) != 0)
-        goto out;
-    rc = 0;
-out:
-    dsg_db_close(db);
-    free(x.line);
-    free(x.tmp);
-    free(x.hexbuf);
-    return rc;
+        dsg_db_open_readonly(path, SCHEMA_VERSION, &x->db, err, errsize) != 0 ||
+        select_rows(x, sel != NULL ? sel : &all, err, errsize) != 0 ||
+        open_anchors(x, dir, err, errsize) != 0) {
+        dsg_audit_export_close(e);
+        return -1;
+    }
+    *out = e;
+    return 0;
+}
+
+int dsg_audit_export(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt, int fd,
+                     char *err, size_t errsize)
+{
+    static uint8_t buf[65536];
+    dsg_audit_exporter *e = NULL;
+    long got;
+    if (dsg_audit_export_open(dir, sel, fmt, &e, err, errsize) != 0)
+        return -1;
+    while ((got = dsg_audit_export_read(e, buf, sizeof buf, err, errsize)) > 0)
+        if (write_all(fd, buf, (size_t)got) != 0) {
+            fail(err, errsize, "cannot write the export: %s", strerror(errno));
+            got = -1;
+            break;
+        }
+    dsg_audit_export_close(e);
+    return got == 0 ? 0 : -1;
 }
 
 /* ---- verification by the store's owner ---------------------------------------------- */

@@ -19,7 +19,8 @@
  * verifies every record up to the last checkpoint; the chain key also
  * verifies the records after it.
  *
- * No function here edits or deletes a record (REQ-LOG-006).
+ * No function here edits a record, and only dsg_audit_prune deletes any
+ * (REQ-LOG-006, REQ-LOG-007).
  */
 #ifndef DSG_AUDIT_H
 #define DSG_AUDIT_H
@@ -32,6 +33,7 @@
 #define DSG_AUDIT_TYPE_CHECKPOINT 100u     /* export only: a signed checkpoint */
 #define DSG_AUDIT_TYPE_SYSTEM 101u         /* logd started / stopped */
 #define DSG_AUDIT_TYPE_CONTROL 102u        /* a command on the control socket */
+#define DSG_AUDIT_TYPE_PRUNE 103u          /* records removed by retention pruning */
 
 #define DSG_AUDIT_SOURCES_MAX 64u
 #define DSG_AUDIT_NAME_MAX 64u       /* bytes of a field name */
@@ -111,6 +113,53 @@ uint64_t dsg_audit_unanchored(const dsg_audit *a);
 __attribute__((warn_unused_result))
 int dsg_audit_pubkey_pem(const char *dir, char *out, size_t cap, char *err, size_t errsize);
 
+/* ---- time --------------------------------------------------------------- */
+
+/* Parses an RFC 3339 UTC date-time, YYYY-MM-DDTHH:MM:SS[.fraction]Z (the
+ * fraction cut to milliseconds), into seconds since the epoch and, when
+ * canon is not NULL, its canonical form YYYY-MM-DDTHH:MM:SS.mmmZ (the form
+ * of recorded_at, so that the two compare as text). 0, or -1 with a
+ * message naming what is wrong. @relation(REQ-LOG-007, REQ-LOG-010, REQ-LOG-044, REQ-LOG-045) */
+__attribute__((warn_unused_result))
+int dsg_audit_time_parse(const char *text, int64_t *sec, char canon[32], char *err,
+                         size_t errsize);
+
+/* ---- retention pruning (REQ-LOG-007) ------------------------------------ */
+
+typedef struct dsg_audit_prune_req {
+    const char *before;        /* the cut, RFC 3339 UTC: records recorded before it go */
+    int64_t now;               /* seconds since the epoch the cut is judged against */
+    uint32_t retention_days;   /* log.retention_days */
+    const char *trigger;       /* "retention" (logd itself) or "dsgctl" */
+    const char *uid, *pid;     /* who asked (the control socket's peer), or NULL */
+} dsg_audit_prune_req;
+
+typedef struct dsg_audit_prune_result {
+    uint32_t sources;          /* sources that lost records */
+    uint64_t removed;          /* records removed */
+    char before[32];           /* the cut, canonical */
+} dsg_audit_prune_result;
+
+/* Removes, per source, the records recorded before q->before, up to the
+ * first record that is not (so a source keeps one unbroken run). Refuses
+ * a cut that does not parse, lies in the future or is younger than
+ * q->retention_days before q->now (nothing removed). Otherwise: writes a
+ * checkpoint of every source first, then in one transaction removes the
+ * records and appends to every source that lost records a `prune` record
+ * (pruned_to N, head and mac: the chain values of record N, the cut, the
+ * count, the trigger and who), and one to "logd" in any case; then
+ * checkpoints those. Verification starts each source at its prune
+ * record's N + 1. 0; 1 with a message for a cut refused (nothing done);
+ * -1 with a message on failure (nothing removed).
+ * @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-006) */
+__attribute__((warn_unused_result))
+int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_result *r,
+                    char *err, size_t errsize);
+
+/* 1 when some record was recorded before the canonical time `before`
+ * (something for pruning to do), 0 otherwise or on error. @relation(REQ-LOG-007, REQ-LOG-044) */
+int dsg_audit_has_older(dsg_audit *a, const char *before);
+
 /* ---- verification (REQ-LOG-005) ---------------------------------------- */
 
 typedef enum dsg_audit_break_kind {
@@ -171,11 +220,44 @@ const char *dsg_audit_break_token(dsg_audit_break_kind k);
 
 typedef enum dsg_audit_format { DSG_AUDIT_JSONL = 0, DSG_AUDIT_RFC5424 = 1 } dsg_audit_format;
 
-/* Writes every record of the copy in dir, by source and sequence, each
- * with its sequence number and chain values, then every checkpoint, to
- * fd in the given format. 0, or -1 with a message. @relation(REQ-LOG-010, REQ-LOG-042) */
+/* Which records an export holds: all of them when every member is 0 or
+ * empty. Times are canonical (dsg_audit_time_parse): since inclusive,
+ * until exclusive, compared with recorded_at. */
+typedef struct dsg_audit_select {
+    uint32_t type;             /* 0: any */
+    char source[65];           /* "": any */
+    char since[32], until[32]; /* "": unbounded */
+} dsg_audit_select;
+
+typedef struct dsg_audit_exporter dsg_audit_exporter;
+
+/* Starts an export of the copy (or live store) in dir, opened read-only:
+ * the selected records by source and sequence, each with its sequence
+ * number, its chain values (hash, prev: the hash before it, mac) and its
+ * canonical encoding, then the checkpoints that cover them (per selected
+ * source, those from its first selected record up to the first at or
+ * after its last). sel NULL or empty: every record and every checkpoint.
+ * 0, or -1 with a message.
+ * @relation(REQ-LOG-010, REQ-LOG-045, REQ-LOG-042) */
 __attribute__((warn_unused_result))
-int dsg_audit_export(const char *dir, dsg_audit_format fmt, int fd, char *err, size_t errsize);
+int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt,
+                          dsg_audit_exporter **out, char *err, size_t errsize);
+
+/* The next at most cap bytes of the export into buf (lines may be split
+ * between two calls): the count, 0 at the end, -1 with a message.
+ * @relation(REQ-LOG-010, REQ-LOG-045) */
+__attribute__((warn_unused_result))
+long dsg_audit_export_read(dsg_audit_exporter *x, uint8_t *buf, size_t cap, char *err,
+                           size_t errsize);
+
+/* NULL allowed. @relation(REQ-LOG-010, REQ-LOG-045) */
+void dsg_audit_export_close(dsg_audit_exporter *x);
+
+/* The whole export (dsg_audit_export_open) written to fd. 0, or -1 with a
+ * message. @relation(REQ-LOG-010, REQ-LOG-045, REQ-LOG-042) */
+__attribute__((warn_unused_result))
+int dsg_audit_export(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt, int fd,
+                     char *err, size_t errsize);
 
 /* The name of a log type ("portal_access", "system", ...), or NULL.
  * @relation(REQ-LOG-001) */

@@ -34,8 +34,18 @@ enum {
     DSGD_MSG_HTTP_BODY = 8,     /* portal -> master -> role: a piece of its body */
     DSGD_MSG_HTTP_END = 9,      /* portal -> master -> role: the body is over */
     DSGD_MSG_HTTP_ANSWER = 10,  /* role -> master -> portal: the answer */
-    DSGD_MSG_GONE = 11          /* master -> portal or role: a peer role went away */
+    DSGD_MSG_GONE = 11,         /* master -> portal or role: a peer role went away */
+    /* streamed control answers */
+    DSGD_MSG_LOG_COMMAND = 12,  /* master -> logd: a `log prune` or `log export` line */
+    DSGD_MSG_LOG_PART = 13,     /* logd -> master: a piece of a streamed answer */
+    DSGD_MSG_CTL_PART = 14      /* master -> ctl: the same piece, on to the client */
 };
+
+/* A streamed answer (`dsgctl log export`): logd sends LOG_PART messages,
+ * each only once the one before has been written to the client (the
+ * master gives logd its credit back when ctl gives the master its), then
+ * the LOG_REPORT that ends it; nothing on the way holds more than one
+ * piece. */
 
 /* One message received: kind and body[0 .. len). */
 typedef struct dsgd_msg {

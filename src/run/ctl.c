@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,13 +18,15 @@ enum {
     C_READ,      /* reading the command line */
     C_QUEUED,    /* waiting for the master to be free */
     C_WAIT,      /* its request is with the master */
-    C_WRITE      /* sending the answer, then closing */
+    C_WRITE,     /* sending the answer, then closing */
+    C_PART       /* sending a piece of a streamed answer, then waiting for more */
 };
 
 typedef struct client {
     int fd;
     int phase;
     int refused;                        /* not authorized: answered after its line is read */
+    int streamed;                       /* pieces of its answer went out: it ends with "end N" */
     uint64_t deadline;
     struct ucred cred;
     char cmd[64];                       /* the command, for the log */
@@ -41,6 +44,7 @@ static uid_t own_uid;           /* the uid dsgd runs as: root, or the invoking u
  * request goes out, so that answers and requests stay paired. */
 static int busy = -1;
 #define ANSWER_OWED (-2)
+static dsgd_chan *bus;          /* the channel to the master */
 
 int dsgd_ctl_prepare(char *err, size_t errsize)
 {
@@ -52,6 +56,12 @@ int dsgd_ctl_prepare(char *err, size_t errsize)
         getsockopt(DSGD_CTL_LISTEN_FD, SOL_SOCKET, SO_DOMAIN, &domain, &l2) != 0 ||
         domain != AF_UNIX) {
         snprintf(err, errsize, "fd %d is not a listening UNIX socket", DSGD_CTL_LISTEN_FD);
+        return -1;
+    }
+    /* a client that goes away before its answer is written gives EPIPE,
+     * not SIGPIPE (rt_sigaction traps once sandboxed) */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        snprintf(err, errsize, "SIGPIPE: %s", strerror(errno));
         return -1;
     }
     own_uid = getuid();
@@ -196,6 +206,24 @@ static void start_next(dsgd_chan *chan)
             start_request(&clients[i], chan);
 }
 
+/* A prune is recorded with who asked (REQ-LOG-007): ctl, not the client,
+ * names the peer's uid and pid. */
+static int add_who(client *c)
+{
+    size_t n = strlen(c->in);
+    if (strstr(c->in, " --uid") != NULL || strstr(c->in, " --pid") != NULL) {
+        fail(c, "bad-request", "--uid and --pid are set by dsgd, not by the client");
+        return -1;
+    }
+    int w = snprintf(c->in + n, sizeof c->in - n, " --uid %u --pid %d", (unsigned)c->cred.uid,
+                     (int)c->cred.pid);
+    if (w < 0 || (size_t)w >= sizeof c->in - n) {
+        fail(c, "bad-request", "the command line is too long");
+        return -1;
+    }
+    return 0;
+}
+
 static void command(client *c, dsgd_chan *chan)
 {
     size_t n = strcspn(c->in, "\n"), shown = n < 40 ? n : 40;
@@ -213,10 +241,14 @@ static void command(client *c, dsgd_chan *chan)
         return;
     }
     if (strcmp(c->in, "status") != 0 && strcmp(c->in, "status --json") != 0 &&
-        strcmp(c->in, "log verify") != 0) {
-        fail(c, "unknown-command", "commands: status, status --json, log verify");
+        strcmp(c->in, "log verify") != 0 && strncmp(c->in, "log export ", 11) != 0 &&
+        strncmp(c->in, "log prune ", 10) != 0) {
+        fail(c, "unknown-command",
+             "commands: status, status --json, log verify, log prune, log export");
         return;
     }
+    if (strncmp(c->in, "log prune ", 10) == 0 && add_who(c) != 0)
+        return;
     c->phase = C_QUEUED;
     start_next(chan);
 }
@@ -240,18 +272,48 @@ static void read_line(client *c, dsgd_chan *chan)
         fail(c, "bad-request", "the command line is too long");
 }
 
+/* The master gets the credit of a piece back once it is with the client
+ * (or the client is gone), so logd sends the next (bus.h). */
+static void piece_done(void)
+{
+    if (bus != NULL && dsgd_bus_done(bus, 1) != 0)
+        dsgd_log("cannot give the master back its credit");
+}
+
+/* A client that goes away while pieces of its answer still come: they
+ * and the end are read and dropped. */
+static void stream_abandoned(client *c)
+{
+    dsgd_log("uid %u pid %d: %s: the client went away during the answer", (unsigned)c->cred.uid,
+             (int)c->cred.pid, c->cmd);
+    record(c, "abandoned");
+    piece_done();
+    busy = ANSWER_OWED;
+    client_close(c);
+}
+
 static void write_answer(client *c)
 {
     ssize_t w = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
     if (w < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (w <= 0) {
-        client_close(c);
+        if (c->phase == C_PART)
+            stream_abandoned(c);
+        else
+            client_close(c);
         return;
     }
     c->out_off += (size_t)w;
-    if (c->out_off == c->out_len)
-        client_close(c);
+    if (c->out_off < c->out_len)
+        return;
+    if (c->phase == C_PART) {
+        c->phase = C_WAIT;
+        c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
+        piece_done();
+        return;
+    }
+    client_close(c);
 }
 
 size_t dsgd_ctl_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
@@ -268,7 +330,7 @@ size_t dsgd_ctl_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
         uint64_t left = c->deadline > now ? c->deadline - now : 0;
         if (*timeout_ms < 0 || left < (uint64_t)*timeout_ms)
             *timeout_ms = (int)left;
-        if (c->phase != C_READ && c->phase != C_WRITE)
+        if (c->phase != C_READ && c->phase != C_WRITE && c->phase != C_PART)
             continue;
         pf[n].fd = c->fd;
         pf[n].events = c->phase == C_READ ? POLLIN : POLLOUT;
@@ -299,7 +361,14 @@ static void expire(dsgd_chan *chan)
         client *c = &clients[i];
         if (c->fd < 0 || now < c->deadline)
             continue;
-        if (c->phase == C_WAIT) {
+        if (c->phase == C_PART) {
+            stream_abandoned(c);
+        } else if (c->phase == C_WAIT && c->streamed) {
+            static const char late[] = "logd did not send the rest in time\n";
+            busy = ANSWER_OWED;
+            record(c, "unavailable");
+            answer(c, "end 69", (const uint8_t *)late, sizeof late - 1);
+        } else if (c->phase == C_WAIT) {
             busy = ANSWER_OWED;   /* the late answer is read and dropped */
             fail(c, "unavailable", "the master did not answer in time");
         } else if (c->phase == C_READ) {
@@ -313,6 +382,7 @@ static void expire(dsgd_chan *chan)
 
 void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
 {
+    bus = chan;
     for (size_t i = 0; i < n; i++) {
         client *c;
         if (pf[i].revents == 0)
@@ -325,7 +395,7 @@ void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
             continue;
         if (c->phase == C_READ)
             read_line(c, chan);
-        else if (c->phase == C_WRITE)
+        else if (c->phase == C_WRITE || c->phase == C_PART)
             write_answer(c);
     }
     expire(chan);
@@ -333,15 +403,41 @@ void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
 
 /* The master's answer: to its client, if it is still there (a late answer
  * to a client that timed out is dropped). */
+/* A piece of a streamed answer: the first is preceded by "ok stream",
+ * each goes as "data LEN" and its bytes; its credit goes back once the
+ * client has it. */
+static int stream_piece(const dsgd_msg *m, dsgd_chan *chan)
+{
+    bus = chan;
+    if (busy < 0 || clients[busy].phase != C_WAIT)
+        return dsgd_bus_done(chan, 1);   /* its client is gone: dropped */
+    client *c = &clients[busy];
+    int n = snprintf(c->out, sizeof c->out, "%sdata %zu\n", c->streamed ? "" : "ok stream\n",
+                     m->len);
+    if (n < 0 || (size_t)n + m->len > sizeof c->out)
+        return -1;
+    memcpy(c->out + n, m->body, m->len);
+    c->out_len = (size_t)n + m->len;
+    c->out_off = 0;
+    c->streamed = 1;
+    c->phase = C_PART;
+    c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
+    return 0;
+}
+
 int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan)
 {
     char first[16], result[16];
+    if (m->kind == DSGD_MSG_CTL_PART && m->len >= 1)
+        return stream_piece(m, chan);
     if (m->kind != DSGD_MSG_CTL_ANSWER || m->len < 1)
         return -1;
     if (busy >= 0 && clients[busy].phase == C_WAIT) {
         client *c = &clients[busy];
-        /* "ok", or "ok N" for a command that ran and gives exit status N */
-        snprintf(first, sizeof first, m->body[0] ? "ok %u" : "ok", (unsigned)m->body[0]);
+        /* "ok", or "ok N" for a command that ran and gives exit status N;
+         * "end N" after pieces */
+        snprintf(first, sizeof first, c->streamed ? "end %u" : m->body[0] ? "ok %u" : "ok",
+                 (unsigned)m->body[0]);
         snprintf(result, sizeof result, m->body[0] ? "status %u" : "ok", (unsigned)m->body[0]);
         dsgd_log("uid %u pid %d: %s: %s", (unsigned)c->cred.uid, (int)c->cred.pid, c->cmd, result);
         record(c, result);

@@ -7,10 +7,15 @@
  * what only the master knows.
  *
  * The client protocol: one line, at most DSGD_CTL_LINE_MAX bytes, e.g.
- * "status", "status --json" or "log verify", then the answer: a first line
- * "ok" (or "ok N": the command ran and dsgctl is to exit with N, e.g. 1
- * when verification found a break) or "error <code> <message>", then the
- * output, then the ctl worker closes.
+ * "status", "status --json", "log verify", "log prune --before T" or "log
+ * export ...", then the answer: a first line "ok" (or "ok N": the command
+ * ran and dsgctl is to exit with N, e.g. 1 when verification found a
+ * break) or "error <code> <message>", then the output, then the ctl
+ * worker closes. A streamed answer (log export) is "ok stream", then
+ * pieces "data LEN" and LEN bytes, then "end N" and a message; each piece
+ * is taken from the master only once the client has the one before. ctl
+ * adds the client's --uid and --pid to "log prune" (a client that sends
+ * them is refused).
  * Codes: not-authorized, unknown-command, bad-request, busy, unavailable.
  *
  * A command goes to the master as a DSGD_MSG_CTL_REQUEST message on the bus
@@ -49,8 +54,9 @@ size_t dsgd_ctl_pollfds(struct pollfd *pf, size_t max, int *timeout_ms);
  * @relation(REQ-RUN-021, REQ-RUN-023) */
 void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan);
 
-/* A bus message from the master. 0, or -1: a message the ctl worker did not
- * ask for (the channel is then closed). @relation(REQ-RUN-023) */
+/* A bus message from the master: an answer, or a piece of a streamed one.
+ * 0, or -1: a message the ctl worker did not ask for (the channel is then
+ * closed). @relation(REQ-RUN-023, REQ-LOG-045) */
 int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan);
 
 #endif

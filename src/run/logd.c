@@ -1,19 +1,34 @@
 /* The logd worker's audit store: see logd.h. */
 #define _GNU_SOURCE
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf/config.h"
 #include "log/audit_wire.h"
+#include "log/timefmt.h"
 #include "run/audit_out.h"
 #include "run/bus.h"
 #include "run/log.h"
 #include "run/logd.h"
 
 static dsg_audit *store;
+static char store_dir[4096];
 static uint64_t interval_ms;     /* log.checkpoint_interval */
+static uint32_t retention_days;  /* log.retention_days */
 static uint64_t due;             /* dsgd_now_ms() of the next timed checkpoint; 0: none */
+
+/* The export being streamed to the master (`dsgctl log export`). */
+static dsg_audit_exporter *exporting;
+static dsgd_chan *export_chan;
+static uint64_t export_bytes, export_pieces;
+#define EXPORT_PART_MAX 60000u   /* bytes of one LOG_PART, under DSGD_BUS_BODY_MAX */
+
+#define EX_USAGE 64
+#define EX_DATAERR 65
+#define EX_IOERR 74
 
 static void record_system(const char *event, const char *detail)
 {
@@ -36,20 +51,44 @@ static void arm(void)
         due = dsgd_now_ms() + interval_ms;
 }
 
+/* Automatic pruning (REQ-LOG-007): records older than log.retention_days,
+ * at start and with every timed checkpoint. */
+static void prune_at_retention(void)
+{
+    char before[32], err[512];
+    int64_t now = (int64_t)time(NULL);
+    dsg_audit_prune_result r;
+    dsg_time_rfc3339_ms(before, sizeof before, now - (int64_t)retention_days * 86400, 0);
+    if (!dsg_audit_has_older(store, before))
+        return;
+    dsg_audit_prune_req q = { before, now, retention_days, "retention", NULL, NULL };
+    if (dsg_audit_prune(store, &q, &r, err, sizeof err) != 0)
+        dsgd_log("audit: retention pruning failed: %s", err);
+    else
+        dsgd_log("audit: retention pruned %llu record(s) of %u source(s) recorded before %s",
+                 (unsigned long long)r.removed, r.sources, r.before);
+}
+
 int dsgd_logd_start(const char *dir, char *err, size_t n)
 {
     dsg_audit_opts o;
     dsg_config *c = malloc(sizeof *c);
     dsg_audit_opts_default(&o);
     interval_ms = 60000;
-    if (c != NULL && dsg_config_defaults(c) == 0)
+    retention_days = 365;
+    if (c != NULL && dsg_config_defaults(c) == 0) {
         interval_ms = c->v[DSG_CFG_LOG_CHECKPOINT_INTERVAL].num;
+        retention_days = (uint32_t)c->v[DSG_CFG_LOG_RETENTION_DAYS].num;
+    }
     free(c);
+    snprintf(store_dir, sizeof store_dir, "%s", dir);
     if (dsg_audit_open(dir, &o, &store, err, n) != 0)
         return -1;
-    dsgd_log("audit: store open (checkpoint every %u records or %llu ms, fields cut at %u bytes)",
-             o.checkpoint_records, (unsigned long long)interval_ms, o.max_field_bytes);
+    dsgd_log("audit: store open (checkpoint every %u records or %llu ms, fields cut at %u bytes, "
+             "records kept %u days)", o.checkpoint_records, (unsigned long long)interval_ms,
+             o.max_field_bytes, retention_days);
     record_system("started", NULL);
+    prune_at_retention();
     arm();
     return 0;
 }
@@ -147,15 +186,193 @@ static int append_message(const dsgd_msg *m, dsgd_chan *chan)
     return dsgd_bus_done(chan, 1);
 }
 
+/* The answer to a command: exit status, then text; the command's credit
+ * goes back. */
+static int reply(dsgd_chan *chan, uint8_t status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int reply(dsgd_chan *chan, uint8_t status, const char *fmt, ...)
+{
+    uint8_t out[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf((char *)out + 1, sizeof out - 1, fmt, ap);
+    va_end(ap);
+    out[0] = status;
+    len = len < 0 ? 0 : len < (int)sizeof out - 1 ? len : (int)sizeof out - 2;
+    if (dsgd_bus_send(chan, DSGD_MSG_LOG_REPORT, out, (size_t)len + 1) != 0)
+        return -1;
+    return dsgd_bus_done(chan, 1);
+}
+
+/* "--name value" pairs of a command line; 0, or -1 naming the option. */
+typedef struct opt {
+    const char *name;
+    const char *value;
+} opt;
+
+static int parse_opts(char *line, opt *opts, size_t nopts, char *err, size_t n)
+{
+    char *save = NULL;
+    for (char *w = strtok_r(line, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save)) {
+        size_t k = 0;
+        while (k < nopts && strcmp(opts[k].name, w) != 0)
+            k++;
+        if (k == nopts) {
+            snprintf(err, n, "unknown option '%.40s'", w);
+            return -1;
+        }
+        if ((opts[k].value = strtok_r(NULL, " ", &save)) == NULL) {
+            snprintf(err, n, "%s needs a value", w);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* `dsgctl log prune --before T` through ctl, which added the client's
+ * --uid and --pid (REQ-LOG-007). */
+static int prune_request(char *args, dsgd_chan *chan)
+{
+    opt o[] = { { "--before", NULL }, { "--uid", NULL }, { "--pid", NULL } };
+    char err[512];
+    dsg_audit_prune_result r;
+    if (parse_opts(args, o, 3, err, sizeof err) != 0)
+        return reply(chan, EX_USAGE, "%s\n", err);
+    if (o[0].value == NULL)
+        return reply(chan, EX_USAGE, "--before T is required\n");
+    dsg_audit_prune_req q = { o[0].value, (int64_t)time(NULL), retention_days, "dsgctl",
+                              o[1].value, o[2].value };
+    int rc = dsg_audit_prune(store, &q, &r, err, sizeof err);
+    if (rc != 0) {
+        dsgd_log("audit: prune before %s by uid %s pid %s refused: %s", o[0].value,
+                 q.uid ? q.uid : "-", q.pid ? q.pid : "-", err);
+        return reply(chan, rc > 0 ? EX_DATAERR : EX_IOERR, "%s\n", err);
+    }
+    dsgd_log("audit: pruned %llu record(s) of %u source(s) recorded before %s (uid %s pid %s)",
+             (unsigned long long)r.removed, r.sources, r.before, q.uid ? q.uid : "-",
+             q.pid ? q.pid : "-");
+    return reply(chan, 0, "pruned %llu record(s) of %u source(s) recorded before %s; each "
+                 "source's prune record is signed by a checkpoint\n",
+                 (unsigned long long)r.removed, r.sources, r.before);
+}
+
+/* The selection of `dsgctl log export` (REQ-LOG-010). */
+static int export_selection(opt *o, dsg_audit_select *sel, dsg_audit_format *fmt, char *err,
+                            size_t n)
+{
+    int64_t t;
+    char *end = NULL;
+    memset(sel, 0, sizeof *sel);
+    if (o[0].value == NULL || (strcmp(o[0].value, "jsonl") != 0 && strcmp(o[0].value, "rfc5424") != 0))
+        return snprintf(err, n, "--format jsonl|rfc5424 is required"), -1;
+    *fmt = strcmp(o[0].value, "jsonl") == 0 ? DSG_AUDIT_JSONL : DSG_AUDIT_RFC5424;
+    if (o[1].value != NULL) {
+        unsigned long v = strtoul(o[1].value, &end, 10);
+        if (*end != '\0' || v == 0 || v > 255 || v == DSG_AUDIT_TYPE_CHECKPOINT ||
+            dsg_audit_type_name((uint32_t)v) == NULL)
+            return snprintf(err, n, "--type '%.20s' is not a log type", o[1].value), -1;
+        sel->type = (uint32_t)v;
+    }
+    if (o[2].value != NULL && snprintf(sel->source, sizeof sel->source, "%s", o[2].value) >=
+                                  (int)sizeof sel->source)
+        return snprintf(err, n, "--source: at most 64 bytes"), -1;
+    if ((o[3].value != NULL && dsg_audit_time_parse(o[3].value, &t, sel->since, err, n) != 0) ||
+        (o[4].value != NULL && dsg_audit_time_parse(o[4].value, &t, sel->until, err, n) != 0))
+        return -1;
+    if (sel->since[0] && sel->until[0] && strcmp(sel->since, sel->until) >= 0)
+        return snprintf(err, n, "--since must be before --until"), -1;
+    return 0;
+}
+
+static void export_end(uint8_t status, const char *text)
+{
+    dsgd_chan *chan = export_chan;
+    uint8_t out[600];
+    int len = status != 0 ? snprintf((char *)out + 1, sizeof out - 1, "%.500s\n", text) : 0;
+    out[0] = status;
+    dsg_audit_export_close(exporting);
+    exporting = NULL;
+    export_chan = NULL;
+    if (dsgd_bus_send(chan, DSGD_MSG_LOG_REPORT, out, (size_t)len + 1) != 0)
+        dsgd_log("audit: cannot end the export: %s", text);
+    else if (status != 0)
+        dsgd_log("audit: export failed after %llu bytes: %s", (unsigned long long)export_bytes,
+                 text);
+    else
+        dsgd_log("audit: exported %llu bytes in %llu piece(s)", (unsigned long long)export_bytes,
+                 (unsigned long long)export_pieces);
+}
+
+/* One piece at a time: the next only when the master has given back the
+ * credit of the last, i.e. when the client has it (bus.h). */
+static void export_pump(void)
+{
+    static uint8_t part[EXPORT_PART_MAX];
+    char err[512];
+    while (exporting != NULL && dsgd_bus_room(export_chan) == DSGD_BUS_WINDOW) {
+        long got = dsg_audit_export_read(exporting, part, sizeof part, err, sizeof err);
+        if (got > 0 && dsgd_bus_send(export_chan, DSGD_MSG_LOG_PART, part, (size_t)got) == 0) {
+            export_bytes += (uint64_t)got;
+            export_pieces++;
+            continue;
+        }
+        export_end(got == 0 ? 0 : EX_IOERR, got < 0 ? err : "cannot send a piece");
+    }
+}
+
+static int export_request(char *args, dsgd_chan *chan)
+{
+    opt o[] = { { "--format", NULL }, { "--type", NULL }, { "--source", NULL },
+                { "--since", NULL },  { "--until", NULL } };
+    char err[512];
+    dsg_audit_select sel;
+    dsg_audit_format fmt;
+    if (parse_opts(args, o, 5, err, sizeof err) != 0 ||
+        export_selection(o, &sel, &fmt, err, sizeof err) != 0)
+        return reply(chan, EX_USAGE, "%s\n", err);
+    if (exporting != NULL)
+        return reply(chan, EX_IOERR, "an export is already running\n");
+    if (dsg_audit_export_open(store_dir, &sel, fmt, &exporting, err, sizeof err) != 0)
+        return reply(chan, EX_IOERR, "%s\n", err);
+    export_chan = chan;
+    export_bytes = export_pieces = 0;
+    if (dsgd_bus_done(chan, 1) != 0)
+        return -1;
+    export_pump();
+    return 0;
+}
+
+/* "log prune ..." or "log export ...", as the master passed it on. */
+static int command_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    char line[4097];
+    if (m->len >= sizeof line || memchr(m->body, '\0', m->len) != NULL)
+        return -1;
+    memcpy(line, m->body, m->len);
+    line[m->len] = '\0';
+    if (store == NULL)
+        return reply(chan, EX_IOERR, "the audit store is not open\n");
+    if (strncmp(line, "log prune ", 10) == 0)
+        return prune_request(line + 10, chan);
+    if (strncmp(line, "log export ", 11) == 0)
+        return export_request(line + 11, chan);
+    return -1;
+}
+
 int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
 {
     if (m->kind == DSGD_MSG_LOG_VERIFY)
         return m->len == 0 ? verify_request(chan) : -1;
+    if (m->kind == DSGD_MSG_LOG_COMMAND)
+        return command_message(m, chan);
     return append_message(m, chan);
 }
 
 int dsgd_logd_poll_timeout(void)
 {
+    if (exporting != NULL && dsgd_bus_room(export_chan) == DSGD_BUS_WINDOW)
+        return 0;   /* the next piece can go */
     if (store == NULL || due == 0)
         return -1;
     uint64_t now = dsgd_now_ms();
@@ -165,11 +382,13 @@ int dsgd_logd_poll_timeout(void)
 void dsgd_logd_tick(void)
 {
     char err[512];
+    export_pump();
     if (store == NULL || due == 0 || dsgd_now_ms() < due)
         return;
     due = 0;
     if (dsg_audit_checkpoint(store, err, sizeof err) != 0)
         dsgd_log("audit: checkpoint failed: %s", err);
+    prune_at_retention();
     arm();
 }
 
@@ -178,6 +397,10 @@ void dsgd_logd_stop(void)
     char err[512];
     if (store == NULL)
         return;
+    if (exporting != NULL) {
+        dsg_audit_export_close(exporting);
+        exporting = NULL;
+    }
     record_system("stopped", NULL);
     if (dsg_audit_checkpoint(store, err, sizeof err) != 0)
         dsgd_log("audit: final checkpoint failed: %s", err);

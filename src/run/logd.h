@@ -31,17 +31,24 @@ struct dsgd_chan;
  * (src/log/audit_wire.h), appended in one transaction as coming from that
  * role; a record the store refuses (unknown type or field, missing field)
  * is logged and skipped. DSGD_MSG_LOG_VERIFY: the store is verified with
- * logd's own keys and the report sent back as DSGD_MSG_LOG_REPORT. Then
- * the message's credit goes back to the master. 0, or -1 for a message
- * logd does not take (the channel is then closed).
- * @relation(REQ-LOG-043, REQ-LOG-005) */
+ * logd's own keys and the report sent back as DSGD_MSG_LOG_REPORT.
+ * DSGD_MSG_LOG_COMMAND: "log prune --before T --uid U --pid P" prunes
+ * (dsg_audit_prune) and reports; "log export [--type N] [--source S]
+ * [--since T] [--until T] --format F" starts an export whose pieces go as
+ * DSGD_MSG_LOG_PART, one at a time (dsgd_logd_tick sends the next once the
+ * last one's credit is back), ended by a DSGD_MSG_LOG_REPORT. Then the
+ * message's credit goes back to the master. 0, or -1 for a message logd
+ * does not take (the channel is then closed).
+ * @relation(REQ-LOG-043, REQ-LOG-005, REQ-LOG-044, REQ-LOG-045) */
 int dsgd_logd_message(const struct dsgd_msg *m, struct dsgd_chan *chan);
 
-/* Milliseconds until the next timed checkpoint is due (-1: none pending).
- * @relation(REQ-LOG-004) */
+/* Milliseconds until the next timed checkpoint is due (-1: none pending),
+ * 0 when the next piece of an export can go. @relation(REQ-LOG-004, REQ-LOG-045) */
 int dsgd_logd_poll_timeout(void);
 
-/* Writes the timed checkpoint when it is due. @relation(REQ-LOG-004) */
+/* Sends the next piece of an export when it can; writes the timed
+ * checkpoint when it is due, then prunes what is older than
+ * log.retention_days. @relation(REQ-LOG-004, REQ-LOG-044, REQ-LOG-045) */
 void dsgd_logd_tick(void);
 
 /* Records logd's stop, writes the final checkpoint and closes the store.

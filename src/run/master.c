@@ -86,6 +86,8 @@ static dsgd_settings first;     /* the settings as first loaded, before paths we
 
 static void stop_logd_when_alone(void);
 static int send_own(struct worker *w, uint8_t kind, const uint8_t *body, size_t len);
+static void pass_on(struct worker *from, struct worker *to, uint8_t kind, const uint8_t *head,
+                    size_t head_len, const dsgd_msg *m);
 
 static unsigned index_of(const worker *w)
 {
@@ -630,15 +632,15 @@ static int ctl_status(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
-/* `dsgctl log verify`: logd verifies its own store; ctl waits for the
- * report (ctl sends one command at a time). */
-static int ctl_log_verify(worker *w)
+/* `dsgctl log verify`, `log prune`, `log export`: logd runs them; ctl
+ * waits for the report (ctl sends one command at a time). */
+static int ctl_via_logd(worker *w, uint8_t kind, const uint8_t *line, size_t len)
 {
-    static const char down[] = "logd is not running: try again, or verify a copy with --offline\n";
+    static const char down[] = "logd is not running: try again, or use a copy with --offline\n";
     worker *l = role_worker("logd");
     if (verify_wait.from_start != 0)
         return -1;
-    if (l == NULL || !is_up(l) || send_own(l, DSGD_MSG_LOG_VERIFY, NULL, 0) != 0)
+    if (l == NULL || !is_up(l) || send_own(l, kind, line, len) != 0)
         return ctl_answer(w, 69, (const uint8_t *)down, sizeof down - 1);
     verify_wait.from = (unsigned)(w - workers);
     verify_wait.from_start = w->starts;
@@ -658,8 +660,23 @@ static void ctl_log_report(uint8_t status, const uint8_t *text, size_t len)
     verify_wait.from_start = 0;
 }
 
+/* A piece of a streamed answer (bus.h), from logd on to the ctl run that
+ * asked: logd gets its room back when ctl has written the piece to its
+ * client, so nothing on the way holds more than a window of pieces. */
+static void ctl_log_part(worker *logd, const dsgd_msg *m)
+{
+    worker *c = &workers[verify_wait.from];
+    if (verify_wait.from_start != 0 && c->starts == verify_wait.from_start && is_up(c)) {
+        pass_on(logd, c, DSGD_MSG_CTL_PART, NULL, 0, m);
+        return;
+    }
+    if (dsgd_bus_done(&logd->chan, 1) != 0)   /* nobody to take it: dropped */
+        drop_worker(logd, "cannot give back bus credit");
+}
+
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
- * commands it knows. */
+ * commands it knows, and passes `log prune ...` and `log export ...` on to
+ * logd, which parses their options (REQ-LOG-044, REQ-LOG-045). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char *const known[] = { "status", "status --json", "log verify" };
@@ -667,10 +684,14 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     while (k < sizeof known / sizeof known[0] &&
            !(m->len == strlen(known[k]) && memcmp(m->body, known[k], m->len) == 0))
         k++;
+    if (k == sizeof known / sizeof known[0] &&
+        ((m->len > 10 && memcmp(m->body, "log prune ", 10) == 0) ||
+         (m->len > 11 && memcmp(m->body, "log export ", 11) == 0)))
+        return ctl_via_logd(w, DSGD_MSG_LOG_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);
-    case 2: return ctl_log_verify(w);
+    case 2: return ctl_via_logd(w, DSGD_MSG_LOG_VERIFY, NULL, 0);
     default: return -1;
     }
 }
@@ -865,6 +886,10 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
         ctl_log_report(m.body[0], m.body + 1, m.len - 1);
         if (dsgd_bus_done(&w->chan, 1) != 0)
             drop_worker(w, "cannot give back bus credit");
+        return;
+    }
+    if (m.kind == DSGD_MSG_LOG_PART && is_logd && m.len >= 1) {
+        ctl_log_part(w, &m);
         return;
     }
     if (m.kind == DSGD_MSG_AUDIT && !is_logd) {

@@ -1,0 +1,411 @@
+/*
+ * Unit tests of retention pruning and of the selective export of the
+ * audit store (src/log/audit.h): REQ-LOG-007, REQ-LOG-010. Bad cuts first
+ * (nothing removed), then a prune that verification still accepts, then
+ * deletions that did not go through pruning (detected), then exports by
+ * type, source and time.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log/audit.h"
+#include "log/timefmt.h"
+
+Suite *suite_audit_prune(void);
+
+#define DAY 86400
+#define F(n, v) { n, (const uint8_t *)(v), sizeof(v) - 1 }
+
+static char dir[64];
+static char err[1024];
+static char pub[4096];
+static char cut[32];   /* between the old and the new records */
+static dsg_audit_report rep;
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/dsg-prune-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static dsg_audit *open_store(void)
+{
+    dsg_audit_opts o;
+    dsg_audit *a = NULL;
+    dsg_audit_opts_default(&o);
+    o.checkpoint_records = 4;
+    ck_assert_msg(dsg_audit_open(dir, &o, &a, err, sizeof err) == 0, "%s", err);
+    return a;
+}
+
+static void access_log(dsg_audit *a, int i)
+{
+    char url[32];
+    uint64_t seq;
+    int n = snprintf(url, sizeof url, "/page/%d", i);
+    dsg_audit_field f[] = {
+        F("access_time", "2026-01-02T03:04:05.678Z"), F("source_ip", "192.0.2.7"),
+        { "url", (const uint8_t *)url, (size_t)n }, F("method", "GET"),
+        F("user_agent", "curl/7.88"), F("status", "200"),
+    };
+    ck_assert_msg(dsg_audit_append(a, "portal", DSG_AUDIT_TYPE_PORTAL_ACCESS, f, 6, &seq, err,
+                                   sizeof err) == 0, "%s", err);
+}
+
+static void system_log(dsg_audit *a, const char *event)
+{
+    dsg_audit_field f[] = { { "event", (const uint8_t *)event, strlen(event) } };
+    uint64_t seq;
+    ck_assert_int_eq(dsg_audit_append(a, "logd", DSG_AUDIT_TYPE_SYSTEM, f, 1, &seq, err,
+                                      sizeof err), 0);
+}
+
+/* portal 1..5 and logd 1 before `cut`, portal 6..10 and logd 2 after it;
+ * the store stays open. */
+static dsg_audit *fill(void)
+{
+    dsg_audit *a = open_store();
+    for (int i = 1; i <= 5; i++)
+        access_log(a, i);
+    system_log(a, "started");
+    usleep(5000);
+    ck_assert_uint_gt(dsg_time_now_rfc3339_ms(cut, sizeof cut), 0);
+    usleep(5000);
+    for (int i = 6; i <= 10; i++)
+        access_log(a, i);
+    system_log(a, "stopped");
+    return a;
+}
+
+/* A prune judged 400 days from now, as if the records had aged. */
+static int prune(dsg_audit *a, const char *before, int64_t days_ahead, dsg_audit_prune_result *r)
+{
+    dsg_audit_prune_req q = { before, (int64_t)time(NULL) + days_ahead * DAY, 365, "dsgctl",
+                              "0", "4242" };
+    return dsg_audit_prune(a, &q, r, err, sizeof err);
+}
+
+static int verify(int with_key)
+{
+    uint8_t key[32];
+    char path[128];
+    if (with_key) {
+        snprintf(path, sizeof path, "%s/chain.key", dir);
+        FILE *f = fopen(path, "rb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fread(key, 1, 32, f), 32);
+        fclose(f);
+    }
+    ck_assert_msg(dsg_audit_pubkey_pem(dir, pub, sizeof pub, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsg_audit_verify(dir, pub, strlen(pub), with_key ? key : NULL, &rep, err,
+                                   sizeof err) == 0, "%s", err);
+    for (uint32_t i = 0; i < rep.nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++)
+        fprintf(stderr, "  break: %s seq %llu %s: %s\n", rep.breaks[i].source,
+                (unsigned long long)rep.breaks[i].seq, dsg_audit_break_token(rep.breaks[i].kind),
+                rep.breaks[i].detail);
+    return (int)rep.nbreaks;
+}
+
+static long count(const char *sql)
+{
+    char path[128];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long n = -1;
+    snprintf(path, sizeof path, "%s/audit.db", dir);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Lines of anchor.log holding the fixed string s. */
+static int anchor_lines(const char *s)
+{
+    char path[128], line[512];
+    int n = 0;
+    snprintf(path, sizeof path, "%s/anchor.log", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        n += strstr(line, s) != NULL;
+    fclose(f);
+    return n;
+}
+
+static void tamper(const char *sql)
+{
+    char path[128];
+    sqlite3 *db;
+    char *msg = NULL;
+    snprintf(path, sizeof path, "%s/audit.db", dir);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER IF EXISTS records_no_update; "
+                                      "DROP TRIGGER IF EXISTS records_no_delete", NULL, NULL, &msg),
+                     SQLITE_OK);
+    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+/* ---- bad input ------------------------------------------------------------------ */
+
+/* @relation(REQ-LOG-007, REQ-LOG-044) */
+START_TEST(test_time_parse_accepts_rfc3339_utc_only)
+{
+    int64_t s;
+    char c[32];
+    ck_assert_int_eq(dsg_audit_time_parse("2025-01-02T03:04:05Z", &s, c, err, sizeof err), 0);
+    ck_assert_int_eq(s, 1735787045);
+    ck_assert_str_eq(c, "2025-01-02T03:04:05.000Z");
+    ck_assert_int_eq(dsg_audit_time_parse("2024-02-29T23:59:59.12345Z", &s, c, err, sizeof err), 0);
+    ck_assert_str_eq(c, "2024-02-29T23:59:59.123Z");
+    static const char *const bad[] = {
+        "", "2025-01-02", "2025-01-02 03:04:05Z", "2025-01-02T03:04:05", "2025-01-02T03:04:05+09:00",
+        "2025-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2025-01-02T24:00:00Z", "2025-01-02T03:04:05.Z",
+        "1969-12-31T23:59:59Z", "2025-01-02T03:04:05Zjunk", "yesterday",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        ck_assert_msg(dsg_audit_time_parse(bad[i], &s, c, err, sizeof err) != 0, "%s", bad[i]);
+        ck_assert_msg(err[0] != '\0', "no message for %s", bad[i]);
+    }
+}
+END_TEST
+
+/* @relation(REQ-LOG-007, REQ-LOG-044) */
+START_TEST(test_prune_refuses_bad_cuts_and_removes_nothing)
+{
+    dsg_audit *a = fill();
+    dsg_audit_prune_result r;
+    char future[32], young[32];
+    dsg_time_rfc3339_ms(future, sizeof future, (int64_t)time(NULL) + DAY, 0);
+    dsg_time_rfc3339_ms(young, sizeof young, (int64_t)time(NULL) - 10 * DAY, 0);
+    long before = count("SELECT count(*) FROM records");
+    /* judged against the real clock: the cut is in the future */
+    ck_assert_int_ne(prune(a, future, 0, &r), 0);
+    ck_assert_ptr_nonnull(strstr(err, "in the future"));
+    /* 10 days old, with a retention of 365 */
+    ck_assert_int_ne(prune(a, young, 0, &r), 0);
+    ck_assert_ptr_nonnull(strstr(err, "younger than log.retention_days"));
+    ck_assert_int_ne(prune(a, "2025-01-01", 400, &r), 0);
+    ck_assert_ptr_nonnull(strstr(err, "RFC 3339"));
+    ck_assert_int_ne(prune(a, "2025-01-01T00:00:00+09:00", 400, &r), 0);
+    ck_assert_int_ne(prune(a, NULL, 400, &r), 0);
+    ck_assert_uint_eq(r.removed, 0);
+    dsg_audit_close(a);
+    ck_assert_int_eq(count("SELECT count(*) FROM records"), before);
+    ck_assert_int_eq(count("SELECT count(*) FROM records WHERE type = 103"), 0);
+    ck_assert_int_eq(verify(1), 0);
+}
+END_TEST
+
+/* ---- pruning ---------------------------------------------------------------------- */
+
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005, REQ-LOG-006) */
+START_TEST(test_prune_removes_old_records_and_the_rest_still_verifies)
+{
+    dsg_audit *a = fill();
+    dsg_audit_prune_result r;
+    ck_assert_int_eq(dsg_audit_has_older(a, cut), 1);
+    ck_assert_int_eq(dsg_audit_has_older(a, "2000-01-01T00:00:00.000Z"), 0);
+    ck_assert_msg(prune(a, cut, 400, &r) == 0, "%s", err);
+    ck_assert_uint_eq(r.removed, 6);   /* portal 1..5, logd 1 */
+    ck_assert_int_eq(dsg_audit_has_older(a, cut), 0);
+    /* the heads were signed before anything went: portal 10 and logd 2
+     * (the checkpoints by count were at 4 and 8), then the prune records */
+    ck_assert_int_eq(anchor_lines(" portal 10 "), 1);
+    ck_assert_int_eq(anchor_lines(" logd 2 "), 1);
+    ck_assert_int_eq(anchor_lines(" portal 11 "), 1);
+    ck_assert_int_eq(anchor_lines(" logd 3 "), 1);
+    ck_assert_uint_eq(r.sources, 2);
+    ck_assert_uint_eq(dsg_audit_unanchored(a), 0);   /* the prune records are signed */
+    access_log(a, 11);
+    dsg_audit_close(a);
+    ck_assert_int_eq(count("SELECT min(seq) FROM records WHERE source = 'portal'"), 6);
+    ck_assert_int_eq(count("SELECT count(*) FROM records WHERE type = 103"), 2);
+    ck_assert_int_eq(count("SELECT max(seq) FROM records WHERE source = 'portal'"), 12);
+    ck_assert_int_eq(verify(0), 0);
+    ck_assert_uint_eq(rep.records, 5 + 1 + 1 + 1 + 1);   /* portal 6..12, logd 2..3 */
+    ck_assert_int_eq(verify(1), 0);
+    /* DELETE is refused again outside pruning */
+    char path[128];
+    sqlite3 *db;
+    snprintf(path, sizeof path, "%s/audit.db", dir);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM records", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    /* a second prune at the same cut removes nothing more, and says so */
+    a = open_store();
+    ck_assert_msg(prune(a, cut, 400, &r) == 0, "%s", err);
+    ck_assert_uint_eq(r.removed, 0);
+    dsg_audit_close(a);
+    ck_assert_int_eq(count("SELECT count(*) FROM records WHERE type = 103"), 3);
+    ck_assert_int_eq(verify(1), 0);
+}
+END_TEST
+
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005) */
+START_TEST(test_verify_finds_a_deletion_at_the_start_without_a_prune_record)
+{
+    dsg_audit *a = fill();
+    ck_assert_int_eq(dsg_audit_checkpoint(a, err, sizeof err), 0);
+    dsg_audit_close(a);
+    tamper("DELETE FROM records WHERE source = 'portal' AND seq <= 3");
+    ck_assert_int_eq(verify(0), 1);
+    ck_assert_str_eq(dsg_audit_break_token(rep.breaks[0].kind), "deleted");
+    ck_assert_uint_eq(rep.breaks[0].seq, 1);
+    ck_assert_str_eq(rep.breaks[0].source, "portal");
+}
+END_TEST
+
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005) */
+START_TEST(test_verify_finds_a_deletion_after_the_pruned_records)
+{
+    dsg_audit *a = fill();
+    dsg_audit_prune_result r;
+    ck_assert_msg(prune(a, cut, 400, &r) == 0, "%s", err);
+    dsg_audit_close(a);
+    tamper("DELETE FROM records WHERE source = 'portal' AND seq = 6");
+    ck_assert_int_eq(verify(1), 1);
+    ck_assert_str_eq(dsg_audit_break_token(rep.breaks[0].kind), "deleted");
+    ck_assert_uint_eq(rep.breaks[0].seq, 6);
+}
+END_TEST
+
+/* @relation(REQ-LOG-007, REQ-LOG-044, REQ-LOG-005) */
+START_TEST(test_verify_finds_a_prune_record_that_was_altered)
+{
+    dsg_audit *a = fill();
+    dsg_audit_prune_result r;
+    ck_assert_msg(prune(a, cut, 400, &r) == 0, "%s", err);
+    dsg_audit_close(a);
+    /* claim that 7 were pruned, not 5, and take records 6 and 7 away */
+    tamper("UPDATE records SET body = CAST(replace(CAST(body AS TEXT), 'pruned_to5', "
+           "'pruned_to7') AS BLOB) WHERE source = 'portal' AND type = 103");
+    tamper("DELETE FROM records WHERE source = 'portal' AND seq IN (6, 7)");
+    ck_assert_int_ge(verify(0), 1);
+    int edited = 0;
+    for (uint32_t i = 0; i < rep.nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++)
+        edited |= rep.breaks[i].kind == DSG_AUDIT_EDITED && rep.breaks[i].seq == 11;
+    ck_assert_int_eq(edited, 1);
+}
+END_TEST
+
+/* ---- export ----------------------------------------------------------------------- */
+
+/* The export of sel as JSON Lines into dir/out.jsonl; lines matching
+ * the fixed string pat. */
+static long export_count(const dsg_audit_select *sel, const char *pat)
+{
+    char path[128], cmd[512];
+    snprintf(path, sizeof path, "%s/out.jsonl", dir);
+    FILE *o = fopen(path, "w");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_msg(dsg_audit_export(dir, sel, DSG_AUDIT_JSONL, fileno(o), err, sizeof err) == 0,
+                  "%s", err);
+    fclose(o);
+    snprintf(cmd, sizeof cmd, "grep -cF -- '%s' %s", pat, path);
+    FILE *p = popen(cmd, "r");
+    long n = -1;
+    ck_assert_int_eq(fscanf(p, "%ld", &n), 1);
+    pclose(p);
+    return n;
+}
+
+/* @relation(REQ-LOG-010, REQ-LOG-045, REQ-LOG-042) */
+START_TEST(test_export_selects_by_type_source_and_time_with_covering_checkpoints)
+{
+    dsg_audit *a = fill();
+    ck_assert_int_eq(dsg_audit_checkpoint(a, err, sizeof err), 0);
+    dsg_audit_close(a);
+    dsg_audit_select sel;
+    memset(&sel, 0, sizeof sel);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"portal_access\""), 10);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"system\""), 2);
+    sel.type = DSG_AUDIT_TYPE_SYSTEM;
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"system\""), 2);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"portal_access\""), 0);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"checkpoint\""), 1);   /* logd at 2 */
+    sel.type = 0;
+    snprintf(sel.source, sizeof sel.source, "portal");
+    snprintf(sel.until, sizeof sel.until, "%s", cut);
+    /* portal 1..5; checkpoints from 1 up to the first at or after 5: at 4 and 8 */
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"portal_access\""), 5);
+    ck_assert_int_eq(export_count(&sel, "\"source\":\"logd\""), 0);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"checkpoint\""), 2);
+    ck_assert_int_eq(export_count(&sel, "\"prev\":null"), 1);   /* record 1 */
+    sel.until[0] = '\0';
+    snprintf(sel.since, sizeof sel.since, "%s", cut);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"portal_access\""), 5);
+    ck_assert_int_eq(export_count(&sel, "\"seq\":6,"), 1);
+    ck_assert_int_eq(export_count(&sel, "\"prev\":null"), 0);   /* 6 links to 5 */
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"checkpoint\""), 2);   /* 8 and 10 */
+    snprintf(sel.source, sizeof sel.source, "nobody");
+    ck_assert_int_eq(export_count(&sel, "\"seq\""), 0);
+}
+END_TEST
+
+/* @relation(REQ-LOG-010, REQ-LOG-045) */
+START_TEST(test_export_reads_in_small_pieces)
+{
+    dsg_audit *a = fill();
+    dsg_audit_close(a);
+    dsg_audit_exporter *x = NULL;
+    static uint8_t whole[1 << 16], part[7];
+    size_t n = 0;
+    long got;
+    ck_assert_int_eq(dsg_audit_export_open(dir, NULL, DSG_AUDIT_RFC5424, &x, err, sizeof err), 0);
+    while ((got = dsg_audit_export_read(x, part, sizeof part, err, sizeof err)) > 0) {
+        ck_assert_uint_le(n + (size_t)got, sizeof whole);
+        memcpy(whole + n, part, (size_t)got);
+        n += (size_t)got;
+    }
+    ck_assert_int_eq(got, 0);
+    dsg_audit_export_close(x);
+    size_t lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += whole[i] == '\n';
+    ck_assert_uint_eq(lines, 12 + 2);   /* 12 records; the checkpoints of portal at 4, 8 */
+    ck_assert_int_eq(whole[n - 1], '\n');
+}
+END_TEST
+
+Suite *suite_audit_prune(void)
+{
+    Suite *s = suite_create("audit_prune");
+    TCase *bad = tcase_create("bad_cuts");
+    tcase_add_checked_fixture(bad, setup, teardown);
+    tcase_add_test(bad, test_time_parse_accepts_rfc3339_utc_only);
+    tcase_add_test(bad, test_prune_refuses_bad_cuts_and_removes_nothing);
+    suite_add_tcase(s, bad);
+    TCase *tp = tcase_create("prune");
+    tcase_add_checked_fixture(tp, setup, teardown);
+    tcase_set_timeout(tp, 30);
+    tcase_add_test(tp, test_prune_removes_old_records_and_the_rest_still_verifies);
+    tcase_add_test(tp, test_verify_finds_a_deletion_at_the_start_without_a_prune_record);
+    tcase_add_test(tp, test_verify_finds_a_deletion_after_the_pruned_records);
+    tcase_add_test(tp, test_verify_finds_a_prune_record_that_was_altered);
+    suite_add_tcase(s, tp);
+    TCase *te = tcase_create("export");
+    tcase_add_checked_fixture(te, setup, teardown);
+    tcase_add_test(te, test_export_selects_by_type_source_and_time_with_covering_checkpoints);
+    tcase_add_test(te, test_export_reads_in_small_pieces);
+    suite_add_tcase(s, te);
+    return s;
+}
