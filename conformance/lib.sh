@@ -179,6 +179,15 @@ dsgd_stop() {
     got=$?
 }
 
+# portal_curl PATH [curl options]: curl to this case's portal, checking its
+# certificate for localhost
+portal_curl() {
+    path=$1
+    shift
+    curl -sS --cacert "${CONFORMANCE_TMP:?}/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
+        "$@" "https://localhost:$DSGD_PORT$path"
+}
+
 portal_pid() {
     worker_pid portal
 }

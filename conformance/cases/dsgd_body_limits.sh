@@ -34,9 +34,7 @@ raw() {
 curl_post() {   # curl_post NAME CURL-ARGS...: status in $t/NAME.code
     name=$1
     shift
-    curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
-        -o "$t/$name.json" -w '%{http_code}' "$@" "https://localhost:$DSGD_PORT$path" \
-        >"$t/$name.code" 2>"$t/$name.err"
+    portal_curl "$path" -o "$t/$name.json" -w '%{http_code}' "$@" >"$t/$name.code" 2>"$t/$name.err"
 }
 head_cl() { printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limits-%s\r\nContent-Length: %s\r\n\r\n' "$path" "$1" "$2"; }
 head_chunked() { printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limits-%s\r\nTransfer-Encoding: chunked\r\n\r\n' "$path" "$1"; }

@@ -8,7 +8,6 @@ t=${CONFORMANCE_TMP:?}
 need_root
 need_dsg_user
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
-url="https://localhost:$DSGD_PORT/api/v1/test/sink"
 bound_kib=16384
 
 # N pseudorandom bytes, the same every time: AES-128-CTR of zeros
@@ -20,8 +19,7 @@ hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 post() {   # post NAME CURL-ARGS...: the sink's answer in $t/NAME.json
     name=$1
     shift
-    curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
-        -o "$t/$name.json" -w '%{http_code}' "$@" "$url" >"$t/$name.code" 2>"$t/$name.err" ||
+    portal_curl /api/v1/test/sink -o "$t/$name.json" -w '%{http_code}' "$@" >"$t/$name.code" 2>"$t/$name.err" ||
         fail "$name: curl: $(cat "$t/$name.err")"
     [ "$(cat "$t/$name.code")" = 200 ] || fail "$name: status $(cat "$t/$name.code"): $(cat "$t/$name.json")"
 }
@@ -54,8 +52,7 @@ echo "# VmHWM after 1 MiB: portal $base_portal kB, sink $base_sink kB; after 4 G
 [ $((peak_sink - base_sink)) -le $bound_kib ] || fail "the sink grew by $((peak_sink - base_sink)) kB"
 
 [ "$(worker_pid portal)" = "$portal" ] && [ "$(worker_pid sink)" = "$sink" ] || fail "a worker was restarted"
-curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
-    "https://localhost:$DSGD_PORT/api/v1/health" | grep -qx '{"status":"ok"}' || fail "health"
+portal_curl /api/v1/health | grep -qx '{"status":"ok"}' || fail "health"
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 exit 0

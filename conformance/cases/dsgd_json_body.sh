@@ -13,9 +13,8 @@ command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
 post() {   # post NAME WANT-STATUS FILE [curl args]: the answer in $t/NAME.json
     name=$1 want=$2 file=$3
     shift 3
-    code=$(curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
-        -o "$t/$name.json" -w '%{http_code}' --data-binary "@$file" "$@" \
-        "https://localhost:$DSGD_PORT/api/v1/test/json" 2>"$t/$name.err") ||
+    code=$(portal_curl /api/v1/test/json -o "$t/$name.json" -w '%{http_code}' \
+        --data-binary "@$file" "$@" 2>"$t/$name.err") ||
         fail "$name: curl: $(cat "$t/$name.err")"
     [ "$code" = "$want" ] || fail "$name: status $code, want $want: $(cat "$t/$name.json")"
 }
