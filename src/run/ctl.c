@@ -11,6 +11,7 @@
 #include "run/audit_out.h"
 #include "run/ctl.h"
 #include "run/log.h"
+#include "run/roles.h"
 
 enum {
     C_FREE = 0,
@@ -196,6 +197,20 @@ static void start_next(dsgd_chan *chan)
             start_request(&clients[i], chan);
 }
 
+/* The commands the master runs, exactly as the master knows them:
+ * "role restart ROLE" for each role of the roles table too. */
+static int known_command(const char *line)
+{
+    if (strncmp(line, "role restart ", 13) == 0)
+        return dsgd_role_find(line + 13) != NULL;
+    static const char *const known[] = { "status", "status --json", "config show",
+                                         "config show --json", "log verify" };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(line, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static void command(client *c, dsgd_chan *chan)
 {
     size_t n = strcspn(c->in, "\n"), shown = n < 40 ? n : 40;
@@ -212,9 +227,13 @@ static void command(client *c, dsgd_chan *chan)
                   " may use the control socket", NULL, 0);
         return;
     }
-    if (strcmp(c->in, "status") != 0 && strcmp(c->in, "status --json") != 0 &&
-        strcmp(c->in, "log verify") != 0) {
-        fail(c, "unknown-command", "commands: status, status --json, log verify");
+    if (strncmp(c->in, "role restart ", 13) == 0 && dsgd_role_find(c->in + 13) == NULL) {
+        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl)");
+        return;
+    }
+    if (!known_command(c->in)) {
+        fail(c, "unknown-command", "commands: status [--json], config show [--json], "
+                                   "role restart ROLE, log verify");
         return;
     }
     c->phase = C_QUEUED;

@@ -13,9 +13,11 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <arpa/inet.h>
 #include <grp.h>
 #include <sys/un.h>
@@ -63,6 +65,8 @@ typedef struct worker {
     int reaping;                /* exited: its pid must not be signalled */
     int reload_restart;         /* stopped to apply a reload: start again at once */
     int shutdown_sent;          /* SHUTDOWN sent to this run */
+    int failed;                 /* over the restart burst: down until dsgctl role restart */
+    dsgd_exit_window exits;     /* its recent exits, for dsgd.restart_burst */
 } worker;
 
 static worker workers[DSGD_ROLE_COUNT];
@@ -81,6 +85,7 @@ static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static uint64_t started_ms;     /* the master's start, for dsgctl status */
 static dsgd_reload_fn reload_settings;
 static dsgd_settings first;     /* the settings as first loaded, before paths were resolved */
+static dsgd_config_in_force in_force;   /* the keys behind cfg, for dsgctl config show */
 
 static void stop_logd_when_alone(void);
 static struct worker *role_worker(const char *name);
@@ -542,6 +547,8 @@ static const char *worker_state(const worker *w)
 {
     if (w->pid > 0)
         return w->ready ? "running" : "starting";
+    if (w->failed)
+        return "failed";
     return w->restart_at != 0 ? "restarting" : "stopped";
 }
 
@@ -600,6 +607,15 @@ static int ctl_status(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
+/* `dsgctl config show [--json]` (REQ-RUN-018): the keys in force. */
+static int ctl_config_show(worker *w, int json)
+{
+    static uint8_t out[DSGD_BUS_BODY_MAX - 1];
+    size_t len = json ? dsgd_config_show_json(&in_force, config_gen, out, sizeof out)
+                      : dsgd_config_show_text(&in_force, config_gen, (char *)out, sizeof out);
+    return len == 0 ? -1 : ctl_answer(w, 0, out, len);
+}
+
 /* `dsgctl log verify`: logd verifies its own store; ctl waits for the
  * report (ctl sends one command at a time). */
 static int ctl_log_verify(worker *w)
@@ -629,11 +645,61 @@ static void ctl_log_report(uint8_t status, const uint8_t *text, size_t len)
     verify_wait.from_start = 0;
 }
 
+static void restart_for_reload(worker *w);
+
+/* `dsgctl role restart ROLE` (REQ-RUN-008): a failed, stopped or waiting
+ * role starts at once with its backoff and burst count cleared; a running
+ * one is stopped and started again, except ctl, which serves the command. */
+static int ctl_role_restart(worker *w, worker *target)
+{
+    char text[160];
+    int n, was_failed = target->failed;
+    if (stopping || (target == w && target->pid != 0)) {
+        n = snprintf(text, sizeof text, "%s\n", stopping ? "dsgd is stopping"
+                     : "ctl serves this command and is running: it restarts only when failed");
+        return ctl_answer(w, 70, (const uint8_t *)text, (size_t)n);
+    }
+    target->failed = 0;
+    memset(&target->exits, 0, sizeof target->exits);
+    target->last_delay_ms = 0;
+    if (target->pid != 0) {
+        restart_for_reload(target);
+        n = snprintf(text, sizeof text, "%s[%d]: stopping it to start it again\n",
+                     target->role->name, (int)target->pid);
+    } else {
+        start_worker(target);
+        n = snprintf(text, sizeof text, "%s: %s (pid %d)\n", target->role->name,
+                     was_failed ? "was failed, started" : "started", (int)target->pid);
+    }
+    dsgd_log("%s: restarted by dsgctl role restart%s", target->role->name,
+             was_failed ? " (it was failed)" : "");
+    return ctl_answer(w, 0, (const uint8_t *)text, (size_t)n);
+}
+
+/* "role restart " and a role's name, exactly; NULL for anything else. */
+static worker *role_restart_target(const dsgd_msg *m)
+{
+    static const char verb[] = "role restart ";
+    size_t v = sizeof verb - 1;
+    if (m->len <= v || memcmp(m->body, verb, v) != 0)
+        return NULL;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        const char *name = workers[i].role->name;
+        if (m->len - v == strlen(name) && memcmp(m->body + v, name, m->len - v) == 0)
+            return &workers[i];
+    }
+    return NULL;
+}
+
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows. */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
-    static const char *const known[] = { "status", "status --json", "log verify" };
+    worker *target = role_restart_target(m);
+    if (target != NULL)
+        return ctl_role_restart(w, target);
+    static const char *const known[] = { "status", "status --json", "log verify", "config show",
+                                         "config show --json" };
     size_t k = 0;
     while (k < sizeof known / sizeof known[0] &&
            !(m->len == strlen(known[k]) && memcmp(m->body, known[k], m->len) == 0))
@@ -642,6 +708,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);
     case 2: return ctl_log_verify(w);
+    case 3: return ctl_config_show(w, 0);
+    case 4: return ctl_config_show(w, 1);
     default: return -1;
     }
 }
@@ -899,6 +967,40 @@ static void read_chan(worker *w)
 
 /* ---- supervision -------------------------------------------------------- */
 
+/* An alert: a line on the master's log and a LOG_ALERT message to the
+ * host's syslog, neither of which goes through logd (REQ-RUN-008,
+ * REQ-LOG-008). The master only: a sandboxed worker may not open the
+ * syslog socket. */
+static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void alert(const char *fmt, ...)
+{
+    static int opened;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dsgd_log("ALERT: %s", msg);
+    if (!opened) {
+        openlog("dsgd", LOG_PID, LOG_DAEMON);
+        opened = 1;
+    }
+    syslog(LOG_ALERT, "%s", msg);
+}
+
+/* More than dsgd.restart_burst exits within dsgd.restart_interval: the
+ * role stays down until an operator starts it again (REQ-RUN-008). */
+static void mark_failed(worker *w)
+{
+    w->failed = 1;
+    w->restart_at = 0;
+    alert("%s exited more than %u times within %u ms (dsgd.restart_burst, "
+          "dsgd.restart_interval): marked failed and not restarted until "
+          "`dsgctl role restart %s`", w->role->name, cfg->restart_burst,
+          cfg->restart_interval_ms, w->role->name);
+}
+
 static worker *find_pid(pid_t pid)
 {
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
@@ -943,6 +1045,10 @@ static void reaped(worker *w, int status)
         w->restart_at = now;
         dsgd_log("%s: starting again with configuration generation %u", w->role->name,
                  config_gen);
+        return;
+    }
+    if (dsgd_exit_window_add(&w->exits, now, cfg->restart_burst, cfg->restart_interval_ms)) {
+        mark_failed(w);
         return;
     }
     w->last_delay_ms = dsgd_backoff_next(w->last_delay_ms, now - w->started_ms,
@@ -1029,6 +1135,20 @@ static void keep_fixed(dsgd_settings *next)
     next->foreground = cfg->foreground;
 }
 
+/* The keys keep_fixed keeps: config show reports the value in force. */
+static void keep_fixed_keys(dsgd_config_in_force *next)
+{
+    static const dsg_config_id fixed[] = {
+        DSG_CFG_DSGD_STATE_DIR, DSG_CFG_DSGD_PIDFILE, DSG_CFG_DSGD_USER, DSG_CFG_CTL_SOCKET,
+        DSG_CFG_PORTAL_LISTEN,
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        uint64_t bit = (uint64_t)1 << fixed[i];
+        next->cfg.v[fixed[i]] = in_force.cfg.v[fixed[i]];
+        next->from_cmdline = (next->from_cmdline & ~bit) | (in_force.from_cmdline & bit);
+    }
+}
+
 /* The settings the portal receives at exec: a change needs a new portal. */
 static int portal_settings_differ(const dsgd_settings *a, const dsgd_settings *b)
 {
@@ -1062,16 +1182,19 @@ static void restart_for_reload(worker *w)
 static void reload(void)
 {
     static dsgd_settings next;
+    static dsgd_config_in_force next_keys;
     char err[600];
     int portal_changed;
 
     memset(&next, 0, sizeof next);
-    if (reload_settings == NULL || reload_settings(&next, err, sizeof err) != 0) {
+    if (reload_settings == NULL || reload_settings(&next, &next_keys, err, sizeof err) != 0) {
         dsgd_log("SIGHUP: configuration not reloaded, generation %u stays in force: %s",
                  config_gen, reload_settings == NULL ? "no source" : err);
         return;
     }
     keep_fixed(&next);
+    keep_fixed_keys(&next_keys);
+    in_force = next_keys;
     portal_changed = portal_settings_differ(cfg, &next);
     *cfg = next;
     config_gen++;
@@ -1234,7 +1357,8 @@ static int daemonize(void)
     return 0;
 }
 
-int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn reload)
+int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const char *self_exe,
+                     dsgd_reload_fn reload)
 {
     char abs[DSGD_PATH_MAX];
     sigset_t set;
@@ -1242,6 +1366,7 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn relo
 
     cfg = s;
     first = *s;
+    in_force = *in;
     exe = self_exe;
     reload_settings = reload;
     dsgd_log_init("master", 0);
@@ -1293,6 +1418,11 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn relo
         }
     }
     if (prepare_dirs() != 0 || absolute_ctl_socket() != 0)
+        return 1;
+    /* dsgctl config show gives the paths in force */
+    if (dsgd_config_resolved(&in_force, DSG_CFG_DSGD_STATE_DIR, cfg->statedir) != 0 ||
+        dsgd_config_resolved(&in_force, DSG_CFG_DSGD_PIDFILE, cfg->pidfile) != 0 ||
+        dsgd_config_resolved(&in_force, DSG_CFG_CTL_SOCKET, cfg->ctl_socket) != 0)
         return 1;
     pidfd = pidfile_take();
     if (pidfd < 0)

@@ -14,7 +14,7 @@
 
 typedef struct dsgd_role_status {
     const char *name;
-    const char *state;       /* running, starting, restarting, stopped */
+    const char *state;       /* running, starting, restarting, failed, stopped */
     int pid;                 /* 0: not running */
     int uid;                 /* -1: unknown */
     uint64_t uptime_ms;      /* since its last start; 0 when not running */
