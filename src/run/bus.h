@@ -27,8 +27,23 @@ enum {
     DSGD_MSG_CTL_ANSWER = 2,    /* master -> ctl: u8 exit status, then the output */
     DSGD_MSG_AUDIT = 3,         /* a role -> master -> logd: audit records */
     DSGD_MSG_LOG_VERIFY = 4,    /* master -> logd: verify the store (no body) */
-    DSGD_MSG_LOG_REPORT = 5     /* logd -> master: u8 exit status, then the report */
+    DSGD_MSG_LOG_REPORT = 5,    /* logd -> master: u8 exit status, then the report */
+    DSGD_MSG_AUDIT_ACK = 6,     /* master -> a role: what became of one of its AUDIT
+                                 * messages: u32 its number (the role's AUDIT messages
+                                 * of this run, counted from 1), u8 DSGD_AUDIT_ACK_* */
+    DSGD_MSG_AUDIT_UNSTORED = 7 /* logd -> master, no body, just before the CREDIT of an
+                                 * AUDIT message not wholly committed (a refused record,
+                                 * a failed transaction: disk full, key unavailable) */
 };
+
+/* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */
+enum {
+    DSGD_AUDIT_ACK_STORED = 0,   /* logd committed it */
+    DSGD_AUDIT_ACK_LOST = 1,     /* logd stopped before confirming it */
+    DSGD_AUDIT_ACK_LATE = 2,     /* not confirmed within log.ack_timeout (a STORED may follow) */
+    DSGD_AUDIT_ACK_REFUSED = 3   /* logd could not store it (DSGD_MSG_AUDIT_UNSTORED) */
+};
+#define DSGD_AUDIT_ACK_LEN 5u
 
 /* One message received: kind and body[0 .. len). */
 typedef struct dsgd_msg {

@@ -66,6 +66,9 @@ typedef struct worker {
     int reload_restart;         /* stopped to apply a reload: start again at once */
     int shutdown_sent;          /* SHUTDOWN sent to this run */
     int failed;                 /* over the restart burst: down until dsgctl role restart */
+    uint32_t audit_seq;         /* AUDIT messages from this run: the last one's number */
+    struct { uint32_t seq; uint8_t result; } acks[2 * DSGD_BUS_WINDOW];  /* to send */
+    unsigned acks_first, acks_n;
     dsgd_exit_window exits;     /* its recent exits, for dsgd.restart_burst */
 } worker;
 
@@ -88,6 +91,7 @@ static dsgd_settings first;     /* the settings as first loaded, before paths we
 static dsgd_config_in_force in_force;   /* the keys behind cfg, for dsgctl config show */
 
 static void stop_logd_when_alone(void);
+static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static struct worker *role_worker(const char *name);
 
 /* ---- state directories, user, pidfile --------------------------------- */
@@ -458,6 +462,8 @@ static void start_worker(worker *w)
     w->loglen = 0;
     w->pid = pid;
     w->ready = 0;
+    w->audit_seq = 0;
+    w->acks_n = 0;
     w->shutdown_sent = 0;
     w->started_ms = dsgd_now_ms();
     w->ping_sent = 0;
@@ -716,18 +722,29 @@ static int ctl_command(worker *w, const dsgd_msg *m)
 
 /* ---- audit records: roles -> master -> logd (REQ-LOG-001) ---------------- */
 
+/* Which message of which run of which role a relayed message is, and
+ * since when the master holds it (REQ-LOG-008: log.ack_timeout). */
+typedef struct relay_tag {
+    unsigned from;              /* index in workers[] */
+    unsigned start;             /* its starts when sent: credit goes to that run only */
+    uint32_t seq;               /* the sender's number for it */
+    uint64_t at;                /* when the master received it */
+    int late;                   /* LATE already told */
+    int refused;                /* logd said it could not store it all */
+} relay_tag;
+
 /* A role's message on its way to logd, with the role's name in front. */
 typedef struct relay_msg {
     struct relay_msg *next;
-    unsigned from;              /* index in workers[] */
-    unsigned from_start;        /* its starts when sent: credit goes to that run only */
+    relay_tag tag;
     size_t len;
     uint8_t body[];
 } relay_msg;
 
 static relay_msg *relay_head, *relay_tail;   /* waiting for room towards logd */
-static struct { unsigned from, start; } relay_sent[DSGD_BUS_WINDOW];   /* not yet committed */
+static relay_tag relay_sent[DSGD_BUS_WINDOW];   /* with logd, not yet committed */
 static unsigned relay_first, relay_n;
+static int audit_outage;        /* a record went unconfirmed past log.ack_timeout */
 
 static struct worker *role_worker(const char *name)
 {
@@ -737,12 +754,54 @@ static struct worker *role_worker(const char *name)
     return NULL;
 }
 
-/* The sender's window gets one message back, if it is the same run. */
-static void relay_give_back(unsigned from, unsigned start)
+static int same_run(const worker *w, unsigned start)
 {
-    worker *w = &workers[from];
-    if (w->starts == start && w->pid > 0 && w->ready && w->chan.fd >= 0 &&
-        dsgd_bus_done(&w->chan, 1) != 0)
+    return w->starts == start && w->pid > 0 && w->ready && w->chan.fd >= 0;
+}
+
+/* Sends the acknowledgements a role is owed, keeping one message of its
+ * window free for ctl's answer to a command. */
+static void acks_flush(worker *w)
+{
+    uint8_t body[DSGD_AUDIT_ACK_LEN];
+    while (w->acks_n > 0 && w->chan.fd >= 0 && dsgd_bus_room(&w->chan) > 1) {
+        unsigned k = w->acks_first;
+        dsg_ipc_put_u32(body, w->acks[k].seq);
+        body[4] = w->acks[k].result;
+        if (dsgd_bus_send(&w->chan, DSGD_MSG_AUDIT_ACK, body, sizeof body) != 0) {
+            drop_worker(w, "cannot send an audit acknowledgement");
+            return;
+        }
+        w->acks_first = (k + 1) % (2 * DSGD_BUS_WINDOW);
+        w->acks_n--;
+    }
+}
+
+/* Tells the sender what became of one of its messages (REQ-LOG-008). At
+ * most two answers per message and DSGD_BUS_WINDOW messages in flight. */
+static void relay_ack(const relay_tag *t, uint8_t result)
+{
+    worker *w = &workers[t->from];
+    unsigned cap = 2 * DSGD_BUS_WINDOW;
+    if (!same_run(w, t->start))
+        return;
+    if (w->acks_n == cap) {
+        drop_worker(w, "audit acknowledgements not taken");
+        return;
+    }
+    w->acks[(w->acks_first + w->acks_n) % cap].seq = t->seq;
+    w->acks[(w->acks_first + w->acks_n) % cap].result = result;
+    w->acks_n++;
+    acks_flush(w);
+}
+
+/* The message is settled (stored, or lost with logd): its sender hears
+ * so and gets the room back, if it is the same run. */
+static void relay_settle(const relay_tag *t, uint8_t result)
+{
+    worker *w = &workers[t->from];
+    relay_ack(t, result);
+    if (same_run(w, t->start) && dsgd_bus_done(&w->chan, 1) != 0)
         drop_worker(w, "cannot give back bus credit");
 }
 
@@ -756,8 +815,7 @@ static void relay_flush(void)
             drop_worker(l, "cannot pass audit records on");
             return;
         }
-        relay_sent[(relay_first + relay_n++) % DSGD_BUS_WINDOW].from = m->from;
-        relay_sent[(relay_first + relay_n - 1) % DSGD_BUS_WINDOW].start = m->from_start;
+        relay_sent[(relay_first + relay_n++) % DSGD_BUS_WINDOW] = m->tag;
         relay_head = m->next;
         if (relay_head == NULL)
             relay_tail = NULL;
@@ -765,46 +823,106 @@ static void relay_flush(void)
     }
 }
 
-/* logd has committed n messages: their senders get the room back. */
+/* logd has committed n messages: their senders hear it and get the room
+ * back. */
 static void relay_committed(uint32_t n)
 {
     for (; n > 0 && relay_n > 0; n--, relay_n--) {
-        relay_give_back(relay_sent[relay_first].from, relay_sent[relay_first].start);
+        relay_tag *t = &relay_sent[relay_first];
+        if (!t->refused && audit_outage) {
+            audit_outage = 0;
+            dsgd_log("audit: logd stores records again");
+        }
+        relay_settle(t, t->refused ? DSGD_AUDIT_ACK_REFUSED : DSGD_AUDIT_ACK_STORED);
         relay_first = (relay_first + 1) % DSGD_BUS_WINDOW;
     }
     relay_flush();
     stop_logd_when_alone();
 }
 
+/* logd could not store all of the oldest message it holds (it says so
+ * before giving the message's credit back): an alert, and the sender
+ * hears REFUSED. */
+static void relay_refused(void)
+{
+    relay_tag *t = &relay_sent[relay_first];
+    if (relay_n == 0)
+        return;
+    t->refused = 1;
+    if (audit_outage)
+        return;
+    audit_outage = 1;
+    alert("audit: logd could not store records of %s: operations that must be recorded "
+          "fail until it does", workers[t->from].role->name);
+}
+
 /* logd went away with messages it had not confirmed: they may or may not
- * be stored (logd's next verify tells), and their senders get the room
- * back so that they do not stall. */
+ * be stored (logd's next verify tells); their senders hear that they are
+ * not confirmed and get the room back so that they do not stall. */
 static void relay_logd_gone(void)
 {
     if (relay_n > 0)
         dsgd_log("audit: logd stopped with %u messages of records not confirmed", relay_n);
     while (relay_n > 0) {
-        relay_give_back(relay_sent[relay_first].from, relay_sent[relay_first].start);
+        relay_settle(&relay_sent[relay_first], DSGD_AUDIT_ACK_LOST);
         relay_first = (relay_first + 1) % DSGD_BUS_WINDOW;
         relay_n--;
     }
 }
 
+/* One message past log.ack_timeout: its sender hears it is late, and the
+ * first such message of an outage raises the alert (REQ-LOG-008). */
+static void relay_late(relay_tag *t, uint64_t now)
+{
+    t->late = 1;
+    relay_ack(t, DSGD_AUDIT_ACK_LATE);
+    if (audit_outage)
+        return;
+    audit_outage = 1;
+    alert("audit: logd has not stored the records of %s within %u ms (log.ack_timeout, "
+          "held %llu ms): operations that must be recorded fail until it does",
+          workers[t->from].role->name, cfg->log_ack_timeout_ms,
+          (unsigned long long)(now - t->at));
+}
+
+/* Finds the messages that passed log.ack_timeout; returns the next
+ * deadline of those that have not (UINT64_MAX: none). */
+static uint64_t relay_deadlines(uint64_t now, int act)
+{
+    uint64_t next = UINT64_MAX;
+    for (unsigned i = 0; i < relay_n; i++) {
+        relay_tag *t = &relay_sent[(relay_first + i) % DSGD_BUS_WINDOW];
+        uint64_t due = t->at + cfg->log_ack_timeout_ms;
+        if (!t->late && act && now >= due)
+            relay_late(t, now);
+        else if (!t->late && due < next)
+            next = due;
+    }
+    for (relay_msg *m = relay_head; m != NULL; m = m->next) {
+        uint64_t due = m->tag.at + cfg->log_ack_timeout_ms;
+        if (!m->tag.late && act && now >= due)
+            relay_late(&m->tag, now);
+        else if (!m->tag.late && due < next)
+            next = due;
+    }
+    return next;
+}
+
 static int relay_audit(worker *w, const dsgd_msg *m)
 {
     size_t name = strlen(w->role->name);
+    relay_tag tag = { (unsigned)(w - workers), w->starts, ++w->audit_seq, dsgd_now_ms(), 0, 0 };
     relay_msg *r;
     if (m->len > DSGD_BUS_BODY_MAX - 1 - name)
         return -1;
     r = malloc(sizeof *r + 1 + name + m->len);
     if (r == NULL) {
         dsgd_log("audit: out of memory: records from %s dropped", w->role->name);
-        relay_give_back((unsigned)(w - workers), w->starts);
+        relay_settle(&tag, DSGD_AUDIT_ACK_LOST);
         return 0;
     }
     r->next = NULL;
-    r->from = (unsigned)(w - workers);
-    r->from_start = w->starts;
+    r->tag = tag;
     r->len = 1 + name + m->len;
     r->body[0] = (uint8_t)name;
     memcpy(r->body + 1, w->role->name, name);
@@ -828,6 +946,8 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     if (r == 0) {
         if (is_logd && f->type == DSG_IPC_CREDIT)
             relay_committed(dsg_ipc_get_u32(f->payload));
+        else if (f->type == DSG_IPC_CREDIT)
+            acks_flush(w);   /* room for what it is owed */
         return;
     }
     if (r < 0) {
@@ -836,6 +956,12 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_LOG_REPORT && is_logd && m.len >= 1) {
         ctl_log_report(m.body[0], m.body + 1, m.len - 1);
+        if (dsgd_bus_done(&w->chan, 1) != 0)
+            drop_worker(w, "cannot give back bus credit");
+        return;
+    }
+    if (m.kind == DSGD_MSG_AUDIT_UNSTORED && is_logd && m.len == 0) {
+        relay_refused();
         if (dsgd_bus_done(&w->chan, 1) != 0)
             drop_worker(w, "cannot give back bus credit");
         return;
@@ -971,8 +1097,6 @@ static void read_chan(worker *w)
  * host's syslog, neither of which goes through logd (REQ-RUN-008,
  * REQ-LOG-008). The master only: a sandboxed worker may not open the
  * syslog socket. */
-static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 static void alert(const char *fmt, ...)
 {
     static int opened;
@@ -1233,6 +1357,7 @@ static void timers(uint64_t now)
             w->next_ping = now + cfg->ping_interval_ms;
         }
     }
+    (void)relay_deadlines(now, 1);
     if (stopping && !stop_killed && now >= stop_deadline) {
         stop_killed = 1;
         for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
@@ -1259,6 +1384,8 @@ static int poll_timeout(uint64_t now)
     }
     if (stopping && !stop_killed && stop_deadline < next)
         next = stop_deadline;
+    if (relay_deadlines(now, 0) < next)
+        next = relay_deadlines(now, 0);
     if (next == UINT64_MAX)
         return -1;
     return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
