@@ -116,7 +116,8 @@ static void answer(client *c, const char *first_line, const uint8_t *body, size_
     int n = snprintf(c->out, sizeof c->out, "%s\n", first_line);
     if (n < 0 || (size_t)n + len > sizeof c->out)
         n = snprintf(c->out, sizeof c->out, "error internal the answer is too long\n"), len = 0;
-    memcpy(c->out + n, body, len);
+    if (len > 0)   /* an error has no body (NULL) */
+        memcpy(c->out + n, body, len);
     c->out_len = (size_t)n + len;
     c->out_off = 0;
     c->phase = C_WRITE;

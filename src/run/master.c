@@ -80,7 +80,7 @@ static gid_t run_gid;
 static int as_root;
 static int stopping;
 static uint64_t stop_deadline;
-static int stop_killed;
+static int stop_killed;         /* 1: the roles but logd SIGKILLed; 2: logd too */
 static uint32_t config_gen = 1;
 static dsgd_tls_files tls;      /* the portal's certificate and key, read at start */
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
@@ -1225,6 +1225,11 @@ static void begin_stop(int sig)
     stop_deadline = dsgd_now_ms() + cfg->shutdown_timeout_ms;
     dsgd_log("SIG%s received: stopping every worker, logd last (timeout %u ms)",
              sigabbrev_np(sig), cfg->shutdown_timeout_ms);
+    /* no new connection once the portal has gone (REQ-RUN-009): the
+     * listening socket closes with the portal's copy of it */
+    if (listen_fd >= 0)
+        close(listen_fd);
+    listen_fd = -1;
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         worker *w = &workers[i];
         w->restart_at = 0;
@@ -1331,6 +1336,36 @@ static void reload(void)
             restart_for_reload(&workers[i]);
 }
 
+/* logd's share of dsgd.shutdown_timeout: the others are SIGKILLed this
+ * long before the end, so that logd, stopping last, still writes its final
+ * checkpoint (REQ-RUN-009); a quarter, at most 10 s. */
+static uint32_t logd_reserve_ms(void)
+{
+    uint32_t q = cfg->shutdown_timeout_ms / 4;
+    return q < 10000 ? q : 10000;
+}
+
+/* When the next SIGKILL of a stop is due. */
+static uint64_t stop_kill_at(void)
+{
+    return stop_killed == 0 ? stop_deadline - logd_reserve_ms() : stop_deadline;
+}
+
+/* First the roles but logd, then logd itself. */
+static void stop_kill(void)
+{
+    uint32_t waited = cfg->shutdown_timeout_ms - (stop_killed == 0 ? logd_reserve_ms() : 0);
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        int is_logd = strcmp(workers[i].role->name, "logd") == 0;
+        if (workers[i].pid > 0 && (stop_killed == 1 || !is_logd)) {
+            dsgd_log("%s[%d] did not stop within %u ms: SIGKILL", workers[i].role->name,
+                     (int)workers[i].pid, waited);
+            signal_worker(&workers[i], SIGKILL);
+        }
+    }
+    stop_killed++;
+}
+
 static void timers(uint64_t now)
 {
     dsg_ipc_status st;
@@ -1358,15 +1393,8 @@ static void timers(uint64_t now)
         }
     }
     (void)relay_deadlines(now, 1);
-    if (stopping && !stop_killed && now >= stop_deadline) {
-        stop_killed = 1;
-        for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
-            if (workers[i].pid > 0) {
-                dsgd_log("%s[%d] did not stop within %u ms: SIGKILL", workers[i].role->name,
-                         (int)workers[i].pid, cfg->shutdown_timeout_ms);
-                signal_worker(&workers[i], SIGKILL);
-            }
-    }
+    if (stopping && stop_killed < 2 && now >= stop_kill_at())
+        stop_kill();
 }
 
 static int poll_timeout(uint64_t now)
@@ -1382,8 +1410,8 @@ static int poll_timeout(uint64_t now)
                 next = t;
         }
     }
-    if (stopping && !stop_killed && stop_deadline < next)
-        next = stop_deadline;
+    if (stopping && stop_killed < 2 && stop_kill_at() < next)
+        next = stop_kill_at();
     if (relay_deadlines(now, 0) < next)
         next = relay_deadlines(now, 0);
     if (next == UINT64_MAX)
@@ -1600,7 +1628,8 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
     }
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);
-    close(listen_fd);
+    if (listen_fd >= 0)
+        close(listen_fd);
     close(ctl_fd);
     unlink(cfg->ctl_socket);
     if (unlink(cfg->pidfile) != 0)

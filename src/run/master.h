@@ -19,7 +19,7 @@ typedef int (*dsgd_reload_fn)(dsgd_settings *s, dsgd_config_in_force *in, char *
  * reload is called on SIGHUP. Started as root it needs the worker
  * user and never creates it (make install and sysusers.d do), and it needs
  * no capability beyond the systemd unit's bounding set (docs/install.md).
- * @relation(REQ-RUN-008, REQ-RUN-018, REQ-RUN-024, REQ-RUN-030, REQ-RUN-034, REQ-RUN-035, REQ-RUN-036, REQ-RUN-048) */
+ * @relation(REQ-RUN-008, REQ-RUN-009, REQ-RUN-018, REQ-RUN-024, REQ-RUN-030, REQ-RUN-034, REQ-RUN-035, REQ-RUN-036, REQ-RUN-048) */
 int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const char *self_exe,
                      dsgd_reload_fn reload);
 
