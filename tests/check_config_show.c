@@ -99,6 +99,20 @@ START_TEST(test_config_show_resolved_keeps_origin)
 }
 END_TEST
 
+/* Without a file: the portal on 127.0.0.1:8443, origin https://localhost:8443,
+ * WebAuthn RP ID localhost, each marked default with its source.
+ * @relation(REQ-RUN-011) */
+START_TEST(test_config_show_embedded_defaults_serve_localhost_8443)
+{
+    memset(&in, 0, sizeof in);
+    ck_assert_int_eq(dsg_config_defaults(&in.cfg), 0);
+    ck_assert_uint_gt(dsgd_config_show_text(&in, 1, text, sizeof text), 0);
+    ck_assert_ptr_nonnull(strstr(text, "\nportal.listen = \"127.0.0.1:8443\"  # default (source: NIST SP 800-53 Rev.5 CM-7"));
+    ck_assert_ptr_nonnull(strstr(text, "\nportal.origin = \"https://localhost:8443\"  # default (source: W3C WebAuthn Level 2"));
+    ck_assert_ptr_nonnull(strstr(text, "\nauth.rp_id = \"localhost\"  # default (source: W3C WebAuthn Level 2"));
+}
+END_TEST
+
 Suite *suite_config_show(void)
 {
     Suite *s = suite_create("config_show");
@@ -107,6 +121,7 @@ Suite *suite_config_show(void)
     tcase_add_test(tc, test_config_show_text_is_a_config_file);
     tcase_add_test(tc, test_config_show_json);
     tcase_add_test(tc, test_config_show_resolved_keeps_origin);
+    tcase_add_test(tc, test_config_show_embedded_defaults_serve_localhost_8443);
     suite_add_tcase(s, tc);
     return s;
 }
