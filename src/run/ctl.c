@@ -293,8 +293,10 @@ static void command(client *c, dsgd_chan *chan)
         return;
     }
     /* a command that changes the gateway runs only once its request is
-     * stored; every command answers only once its result is */
-    if (strncmp(c->in, "role restart ", 13) == 0) {
+     * stored; every command answers only once its result is. Restarting
+     * logd is how the audit trail comes back: its request cannot be stored
+     * first, its result can (by the new logd). */
+    if (strncmp(c->in, "role restart ", 13) == 0 && strcmp(c->in + 13, "logd") != 0) {
         hold_for_record(c, "requested", AFTER_FORWARD, chan);
         return;
     }

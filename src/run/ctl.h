@@ -17,7 +17,8 @@
  * Fail-closed (REQ-LOG-008): every command is recorded in the audit trail
  * with its result, and its answer is held until logd has stored that
  * record; `role restart`, which changes the gateway, is also recorded as
- * requested and reaches the master only once that record is stored. A
+ * requested and reaches the master only once that record is stored (but
+ * `role restart logd`, which brings the audit trail back). A
  * record not stored in time (the master's answer, src/run/bus.h) fails the
  * command with `error audit-unavailable` (dsgctl exits 75).
  *

@@ -82,6 +82,7 @@ static int stopping;
 static uint64_t stop_deadline;
 static int stop_killed;         /* 1: the roles but logd SIGKILLed; 2: logd too */
 static uint32_t config_gen = 1;
+static unsigned long long relay_dropped;   /* audit messages dropped while logd was failed */
 static dsgd_tls_files tls;      /* the portal's certificate and key, read at start */
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
@@ -665,6 +666,11 @@ static int ctl_role_restart(worker *w, worker *target)
                      : "ctl serves this command and is running: it restarts only when failed");
         return ctl_answer(w, 70, (const uint8_t *)text, (size_t)n);
     }
+    if (target->failed && relay_dropped > 0) {
+        dsgd_log("audit: %llu messages of audit records were dropped while logd was failed",
+                 relay_dropped);
+        relay_dropped = 0;
+    }
     target->failed = 0;
     memset(&target->exits, 0, sizeof target->exits);
     target->last_delay_ms = 0;
@@ -786,7 +792,9 @@ static void relay_ack(const relay_tag *t, uint8_t result)
     if (!same_run(w, t->start))
         return;
     if (w->acks_n == cap) {
-        drop_worker(w, "audit acknowledgements not taken");
+        /* not taken for long: the role's own deadline fails what waits on it */
+        dsgd_log("%s[%d]: an audit acknowledgement dropped (not taken)", w->role->name,
+                 (int)w->pid);
         return;
     }
     w->acks[(w->acks_first + w->acks_n) % cap].seq = t->seq;
@@ -908,6 +916,29 @@ static uint64_t relay_deadlines(uint64_t now, int act)
     return next;
 }
 
+/* logd is failed (REQ-RUN-008): nothing will store what waits for it, so
+ * it is dropped and counted rather than held, and its senders, whose
+ * fail-closed operations fail, keep their windows open for the commands
+ * that bring logd back. */
+
+static int logd_failed(void)
+{
+    worker *l = role_worker("logd");
+    return l != NULL && l->failed;
+}
+
+static void relay_drop_queue(void)
+{
+    while (relay_head != NULL) {
+        relay_msg *m = relay_head;
+        relay_head = m->next;
+        relay_settle(&m->tag, DSGD_AUDIT_ACK_LOST);
+        relay_dropped++;
+        free(m);
+    }
+    relay_tail = NULL;
+}
+
 static int relay_audit(worker *w, const dsgd_msg *m)
 {
     size_t name = strlen(w->role->name);
@@ -915,6 +946,11 @@ static int relay_audit(worker *w, const dsgd_msg *m)
     relay_msg *r;
     if (m->len > DSGD_BUS_BODY_MAX - 1 - name)
         return -1;
+    if (logd_failed()) {
+        relay_settle(&tag, DSGD_AUDIT_ACK_LOST);
+        relay_dropped++;
+        return 0;
+    }
     r = malloc(sizeof *r + 1 + name + m->len);
     if (r == NULL) {
         dsgd_log("audit: out of memory: records from %s dropped", w->role->name);
@@ -1123,6 +1159,11 @@ static void mark_failed(worker *w)
           "dsgd.restart_interval): marked failed and not restarted until "
           "`dsgctl role restart %s`", w->role->name, cfg->restart_burst,
           cfg->restart_interval_ms, w->role->name);
+    if (strcmp(w->role->name, "logd") != 0)
+        return;
+    alert("audit: logd is failed: audit records are dropped and counted, and operations "
+          "that must be recorded fail, until `dsgctl role restart logd`");
+    relay_drop_queue();
 }
 
 static worker *find_pid(pid_t pid)
