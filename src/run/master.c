@@ -666,7 +666,7 @@ static int ctl_role_restart(worker *w, worker *target)
                      : "ctl serves this command and is running: it restarts only when failed");
         return ctl_answer(w, 70, (const uint8_t *)text, (size_t)n);
     }
-    if (target->failed && relay_dropped > 0) {
+    if (strcmp(target->role->name, "logd") == 0 && relay_dropped > 0) {
         dsgd_log("audit: %llu messages of audit records were dropped while logd was failed",
                  relay_dropped);
         relay_dropped = 0;
@@ -853,9 +853,10 @@ static void relay_committed(uint32_t n)
  * hears REFUSED. */
 static void relay_refused(void)
 {
-    relay_tag *t = &relay_sent[relay_first];
+    relay_tag *t;
     if (relay_n == 0)
         return;
+    t = &relay_sent[relay_first];
     t->refused = 1;
     if (audit_outage)
         return;
@@ -920,7 +921,6 @@ static uint64_t relay_deadlines(uint64_t now, int act)
  * it is dropped and counted rather than held, and its senders, whose
  * fail-closed operations fail, keep their windows open for the commands
  * that bring logd back. */
-
 static int logd_failed(void)
 {
     worker *l = role_worker("logd");
@@ -1453,8 +1453,9 @@ static int poll_timeout(uint64_t now)
     }
     if (stopping && stop_killed < 2 && stop_kill_at() < next)
         next = stop_kill_at();
-    if (relay_deadlines(now, 0) < next)
-        next = relay_deadlines(now, 0);
+    uint64_t ack_due = relay_deadlines(now, 0);
+    if (ack_due < next)
+        next = ack_due;
     if (next == UINT64_MAX)
         return -1;
     return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
