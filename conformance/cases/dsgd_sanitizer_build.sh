@@ -38,7 +38,7 @@ dsgd_stop
 
 # the release build, which the sandbox cases run
 : >"$t/log"
-rm -rf "$t/var"
+rm -rf "${t:?}/var"
 dsgd_start "$DSGD"
 wait_log 'master: ctl\[[0-9]+\] ready'
 ! log_has 'SANITIZER|SANDBOX OFF' || fail "the release dsgd says its sandbox is off"

@@ -15,7 +15,7 @@ calls="openat openat2 socket execve execveat"
 for role in portal ctl; do
     for sys in $calls; do
         : >"$t/log"
-        rm -rf "$t/var"
+        rm -rf "${t:?}/var"
         DSG_TEST_HOOK=$role:$sys dsgd_start "$DSGD_TEST"
         wait_log "$role\\[[0-9]+\\]: test hook $sys: running"
         first=$(worker_pid "$role")
