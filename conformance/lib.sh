@@ -199,3 +199,57 @@ tls_probe() {
         </dev/null >"${CONFORMANCE_TMP:?}/$probe.out" 2>&1
     got=$?
 }
+
+# --- the host's syslog, captured ---------------------------------------------
+#
+#   syslog_capture           starts conformance/syslog_sink.py so that what a
+#                            dsgd started by dsgd_start_syslog sends to syslog(3)
+#                            lands in $CONFORMANCE_TMP/syslog: at /dev/log itself
+#                            when the host has none (removed at exit), else on a
+#                            socket bind-mounted over /dev/log in dsgd's own
+#                            mount namespace (the host's syslog is left alone).
+#   dsgd_start_syslog BIN ARGS...  dsgd_start, with /dev/log as syslog_capture set it.
+#   syslog_has PATTERN       the captured syslog has a line matching the ERE PATTERN.
+#   cleanup_all              dsgd_cleanup, then stops the sink (the EXIT trap).
+
+syslog_capture() {
+    if [ -e /dev/log ]; then
+        syslog_sock=${CONFORMANCE_TMP:?}/syslog.sock
+        syslog_bind=1
+    else
+        syslog_sock=/dev/log
+        syslog_bind=0
+    fi
+    python3 "$(dirname "$CONFORMANCE_LIB")/syslog_sink.py" "$syslog_sock" \
+        "$CONFORMANCE_TMP/syslog" "$CONFORMANCE_TMP/syslog.ready" &
+    syslog_pid=$!
+    trap 'cleanup_all' EXIT
+    wait_until 5 test -e "$CONFORMANCE_TMP/syslog.ready"
+}
+
+cleanup_all() {
+    dsgd_cleanup
+    if [ -n "${syslog_pid:-}" ]; then
+        kill "$syslog_pid" 2>/dev/null
+        [ "$syslog_bind" -eq 1 ] || rm -f /dev/log
+    fi
+    return 0
+}
+
+dsgd_start_syslog() {
+    bin=$1
+    shift
+    if [ "$syslog_bind" -eq 1 ]; then
+        unshare -m --propagation private -- sh -c 'mount --bind "$0" /dev/log && exec "$@"' \
+            "$syslog_sock" "$bin" -d -s "${CONFORMANCE_TMP:?}/var" -l "127.0.0.1:$DSGD_PORT" "$@" \
+            2>>"$CONFORMANCE_TMP/log" &
+    else
+        "$bin" -d -s "${CONFORMANCE_TMP:?}/var" -l "127.0.0.1:$DSGD_PORT" "$@" 2>>"$CONFORMANCE_TMP/log" &
+    fi
+    dsgd_pid=$!
+    trap 'cleanup_all' EXIT
+}
+
+syslog_has() {
+    grep -Eq -- "$1" "${CONFORMANCE_TMP:?}/syslog" 2>/dev/null
+}

@@ -8,6 +8,9 @@
 #                    ($DSGD, default build/bin/dsgd): sandbox tests use it
 #   DSGD_TEST        absolute path of the dsgd built with -DDSG_TEST_HOOKS
 #                    ($DSGD_TEST, default build/test/dsgd): hook tests only
+#   DSGD_ASAN        absolute path of the dsgd built with ASan/UBSan, whose
+#                    workers run without the sandbox ($DSGD_ASAN, default
+#                    build/asan/bin/dsgd): the case that checks it says so
 #   TCP_IDLE         absolute path of the helper that opens idle TCP
 #                    connections ($TCP_IDLE, default build/tests/tcp_idle)
 #   CONFORMANCE_TMP  a fresh, empty directory of its own (removed afterwards)
@@ -42,7 +45,8 @@ DSGCTL=$(abs "${DSGCTL:-$root/build/bin/dsgctl}")
 DSGD=$(abs "${DSGD:-$root/build/bin/dsgd}")
 DSGD_TEST=$(abs "${DSGD_TEST:-$root/build/test/dsgd}")
 TCP_IDLE=$(abs "${TCP_IDLE:-$root/build/tests/tcp_idle}")
-export DSGCTL DSGD DSGD_TEST TCP_IDLE
+DSGD_ASAN=$(abs "${DSGD_ASAN:-$root/build/asan/bin/dsgd}")
+export DSGCTL DSGD DSGD_TEST TCP_IDLE DSGD_ASAN
 CONFORMANCE_LIB=$root/conformance/lib.sh
 export CONFORMANCE_LIB
 

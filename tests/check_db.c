@@ -121,6 +121,28 @@ START_TEST(test_db_open_sets_wal_foreign_keys_and_migrates_in_order)
 }
 END_TEST
 
+/* Temporary tables and indices stay in memory on both kinds of connection:
+ * a storage role's sandbox has no directory for temporary files.
+ * @relation(REQ-RUN-005) */
+START_TEST(test_db_temp_store_is_memory_read_write_and_read_only)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char err[512];
+    for (int ro = 0; ro < 2; ro++) {
+        if (ro)
+            ck_assert_int_eq(dsg_db_open_readonly(path, 2, &db, err, sizeof err), 0);
+        else
+            ck_assert_int_eq(dsg_db_open(path, 1000, v2, 2, &db, err, sizeof err), 0);
+        ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA temp_store", -1, &st, NULL), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+        ck_assert_int_eq(sqlite3_column_int(st, 0), 2);   /* MEMORY */
+        sqlite3_finalize(st);
+        dsg_db_close(db);
+    }
+}
+END_TEST
+
 /* @relation(REQ-RUN-020) */
 START_TEST(test_db_transaction_commits_all_or_nothing)
 {
@@ -156,6 +178,7 @@ Suite *suite_db(void)
     tcase_add_test(tc, test_db_failed_migration_leaves_the_old_version);
     tcase_add_test(tc, test_db_open_sets_wal_foreign_keys_and_migrates_in_order);
     tcase_add_test(tc, test_db_transaction_commits_all_or_nothing);
+    tcase_add_test(tc, test_db_temp_store_is_memory_read_write_and_read_only);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -316,7 +316,7 @@ START_TEST(test_ipc_unknown_type)
 }
 END_TEST
 
-/* @relation(REQ-RUN-026) */
+/* @relation(REQ-RUN-026, REQ-RUN-007) */
 START_TEST(test_ipc_wrong_size_each_type)
 {
     dsg_ipc_channel ch;
@@ -351,7 +351,7 @@ END_TEST
 
 /* ---- sender, state, credit ------------------------------------------------ */
 
-/* @relation(REQ-RUN-026) */
+/* @relation(REQ-RUN-026, REQ-RUN-007) */
 START_TEST(test_ipc_wrong_sender_each_type)
 {
     uint8_t b[64];
@@ -373,7 +373,7 @@ START_TEST(test_ipc_wrong_sender_each_type)
 }
 END_TEST
 
-/* @relation(REQ-RUN-026) */
+/* @relation(REQ-RUN-026, REQ-RUN-007) */
 START_TEST(test_ipc_wrong_state_each_type)
 {
     uint8_t b[64];
@@ -396,7 +396,7 @@ START_TEST(test_ipc_wrong_state_each_type)
 }
 END_TEST
 
-/* @relation(REQ-RUN-026) */
+/* @relation(REQ-RUN-026, REQ-RUN-007) */
 START_TEST(test_ipc_stream_frames_need_their_stream)
 {
     uint8_t b[64];
@@ -452,7 +452,7 @@ START_TEST(test_ipc_stream_frames_need_their_stream)
 }
 END_TEST
 
-/* @relation(REQ-RUN-026) */
+/* @relation(REQ-RUN-026, REQ-RUN-007) */
 START_TEST(test_ipc_data_without_credit)
 {
     uint8_t b[64];
@@ -654,7 +654,7 @@ END_TEST
 
 /* ---- conversations -------------------------------------------------------- */
 
-/* @relation(REQ-RUN-026) */
+/* @relation(REQ-RUN-026, REQ-RUN-007) */
 START_TEST(test_ipc_full_conversation)
 {
     uint8_t b[128];

@@ -21,7 +21,7 @@ enum { PORTAL = 0, SINK = 1, WORKERS = 2 };
 
 static dsgd_chan master_end[WORKERS], worker_end[WORKERS];
 static int up[WORKERS];
-static struct { unsigned origin, run; } given[64];
+static struct { unsigned origin, run; uint32_t tag; int delivered; } given[64];
 static unsigned n_given, n_failed;
 
 static dsgd_chan *chan_of(unsigned w)
@@ -29,11 +29,13 @@ static dsgd_chan *chan_of(unsigned w)
     return w < WORKERS && up[w] ? &master_end[w] : NULL;
 }
 
-static void give_back(unsigned origin, unsigned run)
+static void give_back(unsigned origin, unsigned run, uint32_t tag, int delivered)
 {
     ck_assert_uint_lt(n_given, 64);
     given[n_given].origin = origin;
-    given[n_given++].run = run;
+    given[n_given].run = run;
+    given[n_given].tag = tag;
+    given[n_given++].delivered = delivered;
 }
 
 static void failed(unsigned w, const char *why)
@@ -118,7 +120,8 @@ static void finish(unsigned w, uint32_t n)
 
 static void send_numbered(unsigned to, unsigned origin, unsigned run, uint8_t k)
 {
-    ck_assert_int_eq(dsgd_relay_send(to, origin, run, DSGD_MSG_HTTP_BODY, &k, 1, NULL, 0), 0);
+    ck_assert_int_eq(dsgd_relay_send(to, origin, run, 100u + k, DSGD_MSG_HTTP_BODY, &k, 1, NULL, 0),
+                     0);
 }
 
 /* Messages over the window wait, in order; each credit frees the oldest
@@ -132,12 +135,16 @@ START_TEST(test_relay_credit_follows_the_destination_in_order)
     for (uint8_t k = 0; k < DSGD_BUS_WINDOW; k++)
         ck_assert_uint_eq(receive(SINK), k);
     ck_assert_uint_eq(n_given, 0);          /* received is not finished */
+    ck_assert_uint_eq(dsgd_relay_oldest_tag(SINK), 100);
     finish(SINK, 3);
     ck_assert_uint_eq(n_given, 3);
     for (unsigned i = 0; i < 3; i++) {
         ck_assert_uint_eq(given[i].origin, PORTAL);
         ck_assert_uint_eq(given[i].run, 7);
+        ck_assert_uint_eq(given[i].tag, 100 + i);      /* in order, as delivered */
+        ck_assert_int_eq(given[i].delivered, 1);
     }
+    ck_assert_uint_eq(dsgd_relay_oldest_tag(SINK), 103);
     for (uint8_t k = DSGD_BUS_WINDOW; k < DSGD_BUS_WINDOW + 3; k++)   /* the waiting ones moved */
         ck_assert_uint_eq(receive(SINK), k);
     ck_assert_uint_eq(dsgd_relay_pending(SINK), DSGD_BUS_WINDOW + 1);
@@ -149,9 +156,10 @@ END_TEST
  * one anything back. @relation(REQ-RUN-050) */
 START_TEST(test_relay_own_messages_give_nothing_back)
 {
-    ck_assert_int_eq(dsgd_relay_send(PORTAL, DSGD_RELAY_MASTER, 0, DSGD_MSG_GONE,
+    ck_assert_int_eq(dsgd_relay_send(PORTAL, DSGD_RELAY_MASTER, 0, 0, DSGD_MSG_GONE,
                                      (const uint8_t *)"\x04", 1, NULL, 0), 0);
     send_numbered(PORTAL, SINK, 2, 9);
+    ck_assert_uint_eq(dsgd_relay_oldest_tag(PORTAL), 0);   /* the master's own: no tag */
     ck_assert_uint_eq(receive(PORTAL), 4);
     ck_assert_uint_eq(receive(PORTAL), 9);
     finish(PORTAL, 1);
@@ -173,6 +181,7 @@ START_TEST(test_relay_gone_gives_everything_back)
     up[SINK] = 0;
     ck_assert_uint_eq(dsgd_relay_gone(SINK, 1), DSGD_BUS_WINDOW);
     ck_assert_uint_eq(n_given, DSGD_BUS_WINDOW);
+    ck_assert_int_eq(given[0].delivered, 0);              /* dropped, not finished */
     ck_assert_uint_eq(dsgd_relay_pending(SINK), 2);   /* kept for the next run */
     ck_assert_uint_eq(dsgd_relay_gone(SINK, 0), 0);
     ck_assert_uint_eq(n_given, DSGD_BUS_WINDOW + 2);
@@ -192,11 +201,11 @@ START_TEST(test_relay_waits_for_a_worker_and_refuses_oversize)
     up[SINK] = 1;
     dsgd_relay_flush(SINK);
     ck_assert_uint_eq(receive(SINK), 5);
-    ck_assert_int_eq(dsgd_relay_send(SINK, PORTAL, 3, DSGD_MSG_HTTP_BODY, (const uint8_t *)"x", 1,
-                                     big, sizeof big), -1);
+    ck_assert_int_eq(dsgd_relay_send(SINK, PORTAL, 3, 0, DSGD_MSG_HTTP_BODY, (const uint8_t *)"x",
+                                     1, big, sizeof big), -1);
     ck_assert_uint_eq(n_given, 1);
     ck_assert_uint_eq(given[0].run, 3);
-    ck_assert_int_eq(dsgd_relay_send(DSGD_RELAY_MAX, PORTAL, 3, DSGD_MSG_HTTP_BODY, NULL, 0,
+    ck_assert_int_eq(dsgd_relay_send(DSGD_RELAY_MAX, PORTAL, 3, 0, DSGD_MSG_HTTP_BODY, NULL, 0,
                                      big, 1), -1);
     ck_assert_uint_eq(n_given, 2);
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_config_reload: with `dsgd -f FILE`, SIGHUP after portal.hsts_max_age changed from 600 to 1200 logs "configuration reloaded, generation 2; restarting the portal", the new portal answers with max-age=1200 and logd and ctl keep their pids; a file with an unknown key then changes nothing (the error names file, line and column; generation 2 stays; the portal is not restarted and still sends 1200); a changed ctl.socket is logged as applying at restart and the socket stays where it was; dsgctl status shows the generation.
-# @relation(REQ-RUN-048, REQ-RUN-018)
+# @relation(REQ-RUN-048, REQ-RUN-018, REQ-RUN-009)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_hooks_release: the release dsgd ignores DSG_TEST_HOOK (its portal stays up and sandboxed) and nm finds no test-hook symbol in it while the hook build has them; the sandbox cases run the release binary.
-# @relation(REQ-RUN-033)
+# @relation(REQ-RUN-033, REQ-RUN-006)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_ipc_liveness: with a short test PING interval, workers that answer PING with PONG stay up across many pings; a portal that stops answering, or that sends a frame the decoder refuses, has its channel closed and is restarted.
-# @relation(REQ-RUN-030, REQ-RUN-037)
+# @relation(REQ-RUN-030, REQ-RUN-037, REQ-RUN-007)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_pidfile: a second dsgd on the same state directory exits non-zero naming the running pid and leaves the first untouched; a stale pidfile of a dead pid is replaced; without -d dsgd daemonizes, logs to var/dsgd.log and writes the daemon's pid.
-# @relation(REQ-RUN-035)
+# @relation(REQ-RUN-035, REQ-RUN-009)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

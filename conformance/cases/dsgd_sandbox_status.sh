@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_sandbox_status: every worker of a root-started release dsgd is re-exec'd with only fds 0-3 (the portal also 4, its listening socket; its setup pipe, fd 5, is read and closed before the sandbox; logd also the files of its audit store, opened once sandboxed), runs as dsg with NoNewPrivs 1 and Seccomp 2; logd is chrooted to var/logd (0700, owned by dsg) under Landlock where offered; the handshake completes.
-# @relation(REQ-RUN-002, REQ-RUN-030, REQ-RUN-032)
+# @relation(REQ-RUN-002, REQ-RUN-030, REQ-RUN-032, REQ-RUN-005)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_stop_reload: SIGHUP with nothing changed reloads (generation 2) and keeps the same worker pids; SIGTERM sends SHUTDOWN to every worker, which exit 0, and the master removes its pidfile and exits 0 with no process left; SIGINT does the same; a worker that ignores SHUTDOWN (test hook) is SIGKILLed after the shutdown timeout and the master still exits 0.
-# @relation(REQ-RUN-035, REQ-RUN-048)
+# @relation(REQ-RUN-035, REQ-RUN-048, REQ-RUN-009)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_tls_handshake: a root-started release dsgd generates var/tls/{cert,key}.pem at first start (ECDSA P-256, CN localhost, SAN DNS:localhost and IP:127.0.0.1, 365 days, key 0600 and dir 0700 owned by root), logs the certificate's SHA-256 fingerprint and reuses the pair on restart; TLS 1.3 and TLS 1.2 handshakes with AEAD suites and ALPN http/1.1 succeed and verify for localhost and 127.0.0.1 with the certificate as the only CA; no session ticket is issued; while serving, the portal shows Seccomp 2 and NoNewPrivs 1, holds no regular file (fds 0-1 /dev/null, 2 pipe, 3-4 sockets) and is never killed by its filter.
-# @relation(REQ-RUN-040, REQ-RUN-041, REQ-RUN-042)
+# @relation(REQ-RUN-040, REQ-RUN-041, REQ-RUN-042, REQ-RUN-010, REQ-RUN-004, REQ-RUN-011)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

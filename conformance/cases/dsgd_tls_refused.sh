@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_tls_refused: the portal refuses what its TLS policy excludes, each with the alert a client sees: a client limited to TLS 1.0, then to TLS 1.1, gets a protocol_version alert (70) — while the same client (OPENSSL_CONF=/dev/null, @SECLEVEL=0) completes TLS 1.0 against `openssl s_server -tls1` started here on another port; a TLS 1.2 client offering only non-AEAD suites (ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES128-SHA, AES128-GCM-SHA256 without ECDHE) gets handshake_failure (40); a client whose ALPN lists only h2 gets no_application_protocol (120); the server's choice wins (server preference); the portal logs each failure and stays up.
-# @relation(REQ-RUN-040, REQ-RUN-042)
+# @relation(REQ-RUN-040, REQ-RUN-042, REQ-RUN-010)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

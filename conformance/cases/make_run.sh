@@ -1,6 +1,6 @@
 #!/bin/sh
 # make_run: `make run` (here with RUN_STATE pointing into the test's directory) builds and starts dsgd in the foreground on embedded defaults, prints the URL, and serves GET https://localhost:8443/api/v1/health with {"status":"ok"} (certificate verified for localhost) from sandboxed workers (dsgctl status: every role running with NoNewPrivs and a seccomp filter, uid not 0); Ctrl-C (SIGINT to the foreground process group) stops dsgd cleanly: "stopped" logged, no worker left, pidfile and control socket removed.
-# @relation(REQ-RUN-025)
+# @relation(REQ-RUN-025, REQ-RUN-011)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

@@ -107,9 +107,11 @@ static dsg_ctl_result first_line(char *out, size_t *len, int *status, char *err,
         const char *code = out + 6, *msg = strchr(code, ' ');
         int clen = msg != NULL ? (int)(msg - code) : (int)strlen(code);
         snprintf(err, n, "%s (%.*s)", msg != NULL ? msg + 1 : "error", clen, code);
-        return strncmp(code, "not-authorized ", 15) == 0 ? DSG_CTL_DENIED
-             : strncmp(code, "unavailable ", 12) == 0    ? DSG_CTL_UNREACHABLE
-                                                          : DSG_CTL_REFUSED;
+        return strncmp(code, "not-authorized ", 15) == 0      ? DSG_CTL_DENIED
+             : strncmp(code, "unavailable ", 12) == 0         ? DSG_CTL_UNREACHABLE
+             : strncmp(code, "audit-unavailable ", 18) == 0   ? DSG_CTL_AUDIT
+             : strncmp(code, "unknown-role ", 13) == 0        ? DSG_CTL_BAD_ARGUMENT
+                                                               : DSG_CTL_REFUSED;
     }
     snprintf(err, n, "an answer that is neither ok nor error");
     return DSG_CTL_PROTOCOL;

@@ -15,7 +15,10 @@ typedef enum dsg_ctl_result {
     DSG_CTL_UNREACHABLE = 1,   /* no daemon at the socket (or it did not answer) */
     DSG_CTL_DENIED = 2,        /* the socket or the ctl worker refused this user */
     DSG_CTL_REFUSED = 3,       /* the daemon answered with an error (code, message in err) */
-    DSG_CTL_PROTOCOL = 4       /* an answer that is not of the protocol, or too long */
+    DSG_CTL_PROTOCOL = 4,      /* an answer that is not of the protocol, or too long */
+    DSG_CTL_AUDIT = 5,         /* error audit-unavailable: logd did not store the command's
+                                * record within log.ack_timeout (REQ-LOG-008) */
+    DSG_CTL_BAD_ARGUMENT = 6   /* error unknown-role (and other bad arguments) */
 } dsg_ctl_result;
 
 /* Sends `line` (without its newline) to the control socket at path and

@@ -3,6 +3,8 @@
  *
  *   dsgctl <group> <command> [options] [args]
  *   dsgctl status [--json] [--socket PATH]
+ *   dsgctl config show [--json] [--socket PATH]
+ *   dsgctl role restart ROLE [--socket PATH]
  *   dsgctl help [<group> [<command>]]
  *   dsgctl --help | --version
  *
@@ -15,7 +17,9 @@
  *
  * Exit status (sysexits(3) for the common failures): 0 success, 64 usage
  * error, 69 daemon unreachable, 70 the daemon refused the command, 74 I/O
- * error, 76 a protocol error, 77 permission denied; a command may give
+ * error, 75 the audit trail did not store the command's record in time
+ * (REQ-LOG-008: the command failed closed), 76 a protocol error, 77
+ * permission denied; a command may give
  * other codes a meaning (check-name: 1 forbidden, 2 invalid).
  */
 #ifndef _POSIX_C_SOURCE
@@ -46,6 +50,7 @@ enum {
     EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: no daemon at the control socket */
     EXIT_SOFTWARE = 70,    /* EX_SOFTWARE: the daemon refused the command */
     EXIT_IOERR = 74,       /* EX_IOERR */
+    EXIT_TEMPFAIL = 75,    /* EX_TEMPFAIL: logd did not store the command's record in time */
     EXIT_PROTOCOL = 76,    /* EX_PROTOCOL */
     EXIT_NOPERM = 77       /* EX_NOPERM: not root and not in group dsgadm */
 };
@@ -912,7 +917,9 @@ static const char status_help[] =
     "  --socket PATH  the control socket (default " DSG_CTL_SOCKET_DEFAULT ", ctl.socket)\n"
     "\n"
     "Exit status: 0 success; 64 usage error; 69 dsgd unreachable; 70 refused;\n"
-    "74 write error; 76 protocol error; 77 not root and not in group dsgadm.\n";
+    "74 write error; 75 the audit trail did not store the command's record in\n"
+    "time (the command failed); 76 protocol error; 77 not root and not in group\n"
+    "dsgadm.\n";
 
 static int ctl_status(dsg_ctl_result r)
 {
@@ -921,6 +928,8 @@ static int ctl_status(dsg_ctl_result r)
     case DSG_CTL_UNREACHABLE: return EXIT_UNAVAILABLE;
     case DSG_CTL_DENIED: return EXIT_NOPERM;
     case DSG_CTL_REFUSED: return EXIT_SOFTWARE;
+    case DSG_CTL_AUDIT: return EXIT_TEMPFAIL;
+    case DSG_CTL_BAD_ARGUMENT: return EXIT_USAGE;
     default: return EXIT_PROTOCOL;
     }
 }
@@ -960,6 +969,127 @@ static int cmd_status(int argc, char **argv)
     if (json)
         fputc('\n', stdout);
     return finish_stdout(0);
+}
+
+/* ---- config show, role restart ------------------------------------------------ */
+
+static const char config_show_help[] =
+    "usage: dsgctl config show [--json] [--socket PATH]\n"
+    "\n"
+    "Prints the configuration the running dsgd uses, one key a line in the\n"
+    "syntax of dsgd.conf(5), each marked with where its value comes from:\n"
+    "`# default (source: ...)` with the source of the embedded default,\n"
+    "`# FILE:LINE` for a line of the file of dsgd -f, or `# command line -X`.\n"
+    "Settings that apply only when dsgd restarts show the value in force.\n"
+    "\n"
+    "  --json         one JSON object: config_generation, and per key: key,\n"
+    "                 value, origin (default, file, command-line), file and\n"
+    "                 line, option, default, source\n"
+    "  --socket PATH  the control socket (default " DSG_CTL_SOCKET_DEFAULT ", ctl.socket)\n"
+    "\n"
+    "Exit status: as for status.\n";
+
+static const char role_restart_help[] =
+    "usage: dsgctl role restart ROLE [--socket PATH]\n"
+    "\n"
+    "Starts ROLE (portal, logd, ctl) again at once, without backoff. A role\n"
+    "that exited more than dsgd.restart_burst times within\n"
+    "dsgd.restart_interval is `failed` in dsgctl status and is not restarted\n"
+    "until this command; a running role is stopped and started again (ctl,\n"
+    "which serves this command, only when failed or stopped).\n"
+    "\n"
+    "Exit status: as for status; 64 also for a role dsgd does not have.\n";
+
+/* One command through the control socket; its output to stdout. */
+static int daemon_command(const char *what, const char *line, const char *socket, int json)
+{
+    static char out[1u << 20];
+    char err[512];
+    size_t len = 0;
+    int status = 0;
+    dsg_ctl_result r = dsg_ctl_call(socket, line, 15000, out, sizeof out, &len, &status, err,
+                                    sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl: %s: %s\n", what, err);
+        return ctl_status(r);
+    }
+    fwrite(out, 1, len, stdout);
+    if (json)
+        fputc('\n', stdout);
+    return finish_stdout(status);
+}
+
+static int bad_option(const char *what, const char *arg, const char *help_topic)
+{
+    fprintf(stderr, "dsgctl: %s: unknown option '", what);
+    put_escaped_str(stderr, arg);
+    fprintf(stderr, "'\nTry 'dsgctl help %s'.\n", help_topic);
+    return EXIT_USAGE;
+}
+
+/* dsgctl config show [--json] [--socket PATH] @relation(REQ-RUN-018) */
+static int cmd_config_show(int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT;
+    int json = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(config_show_help, stdout);
+            return finish_stdout(0);
+        } else {
+            return bad_option("config show", argv[i], "config show");
+        }
+    }
+    return daemon_command("config show", json ? "config show --json" : "config show", socket,
+                          json);
+}
+
+/* A role name as the control protocol carries it: [a-z]{1,16}. */
+static int role_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 16)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'a' || s[i] > 'z')
+            return 0;
+    return 1;
+}
+
+/* dsgctl role restart ROLE [--socket PATH] @relation(REQ-RUN-008) */
+static int cmd_role_restart(int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *role = NULL;
+    char line[64];
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(role_restart_help, stdout);
+            return finish_stdout(0);
+        } else if (argv[i][0] == '-' || role != NULL) {
+            return bad_option("role restart", argv[i], "role restart");
+        } else {
+            role = argv[i];
+        }
+    }
+    if (role == NULL) {
+        fputs("dsgctl: role restart: no role given (portal, logd, ctl)\n"
+              "Try 'dsgctl help role restart'.\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (!role_name_ok(role)) {
+        fputs("dsgctl: role restart: unknown role '", stderr);
+        put_escaped_str(stderr, role);
+        fputs("' (roles: portal, logd, ctl)\n", stderr);
+        return EXIT_USAGE;
+    }
+    snprintf(line, sizeof line, "role restart %s", role);
+    return daemon_command("role restart", line, socket, 0);
 }
 
 /* Commands that stand alone, without a group. */
@@ -1008,12 +1138,26 @@ static const command log_commands[] = {
       cmd_log_pubkey },
 };
 
+static const command config_commands[] = {
+    { "show", "the running dsgd's configuration, each value with its origin", config_show_help,
+      cmd_config_show },
+};
+
+static const command role_commands[] = {
+    { "restart", "start a role again now (also one marked failed)", role_restart_help,
+      cmd_role_restart },
+};
+
 static const group groups[] = {
+    { "config", "the configuration in force", config_commands,
+      sizeof config_commands / sizeof config_commands[0] },
     { "log", "the audit trail: verify, export (online or offline), prune, public key",
       log_commands,
       sizeof log_commands / sizeof log_commands[0] },
     { "policy", "policies the gateway enforces, checked offline", policy_commands,
       sizeof policy_commands / sizeof policy_commands[0] },
+    { "role", "the gateway's worker roles", role_commands,
+      sizeof role_commands / sizeof role_commands[0] },
 };
 
 #define NGROUPS (sizeof groups / sizeof groups[0])

@@ -223,7 +223,9 @@ int dsg_db_open_readonly(const char *path, unsigned version, sqlite3 **out, char
         sqlite3_close_v2(db);
         return -1;
     }
-    sqlite3_exec(db, "PRAGMA query_only=ON", NULL, NULL, NULL);
+    /* no temporary files either: a storage role's sandbox has nowhere to
+     * put them (REQ-RUN-005) */
+    sqlite3_exec(db, "PRAGMA query_only=ON; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     *out = db;
     return 0;
 }

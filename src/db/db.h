@@ -31,14 +31,15 @@ struct sqlite3;
 
 /* Opens (creating if missing) the database at path and migrates it to
  * version `count`. Returns 0 with *out set, or -1 with *out NULL and a
- * message in err. @relation(REQ-RUN-020) */
+ * message in err. Temporary storage stays in memory (temp_store=MEMORY).
+ * @relation(REQ-RUN-020, REQ-RUN-005) */
 __attribute__((warn_unused_result))
 int dsg_db_open(const char *path, uint32_t busy_timeout_ms, const char *const *migrations,
                 unsigned count, struct sqlite3 **out, char *err, size_t errsize);
 
 /* Opens an existing database read-only (offline verification of a copy):
  * no migration, no write; a database of another version than `version`
- * is refused. @relation(REQ-RUN-020) */
+ * is refused; temporary storage stays in memory. @relation(REQ-RUN-020, REQ-RUN-005) */
 __attribute__((warn_unused_result))
 int dsg_db_open_readonly(const char *path, unsigned version, struct sqlite3 **out,
                          char *err, size_t errsize);

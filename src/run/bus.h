@@ -38,8 +38,24 @@ enum {
     /* streamed control answers */
     DSGD_MSG_LOG_COMMAND = 12,  /* master -> logd: a `log prune` or `log export` line */
     DSGD_MSG_LOG_PART = 13,     /* logd -> master: a piece of a streamed answer */
-    DSGD_MSG_CTL_PART = 14      /* master -> ctl: the same piece, on to the client */
+    DSGD_MSG_CTL_PART = 14,     /* master -> ctl: the same piece, on to the client */
+    /* audit acknowledgements (REQ-LOG-008) */
+    DSGD_MSG_AUDIT_ACK = 15,    /* master -> a role: what became of one of its AUDIT
+                                 * messages: u32 its number (the role's AUDIT messages
+                                 * of this run, counted from 1), u8 DSGD_AUDIT_ACK_* */
+    DSGD_MSG_AUDIT_UNSTORED = 16 /* logd -> master, no body, just before the CREDIT of an
+                                  * AUDIT message not wholly committed (a refused record,
+                                  * a failed transaction: disk full, key unavailable) */
 };
+
+/* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */
+enum {
+    DSGD_AUDIT_ACK_STORED = 0,   /* logd committed it */
+    DSGD_AUDIT_ACK_LOST = 1,     /* logd stopped before confirming it */
+    DSGD_AUDIT_ACK_LATE = 2,     /* not confirmed within log.ack_timeout (a STORED may follow) */
+    DSGD_AUDIT_ACK_REFUSED = 3   /* logd could not store it (DSGD_MSG_AUDIT_UNSTORED) */
+};
+#define DSGD_AUDIT_ACK_LEN 5u
 
 /* A streamed answer (`dsgctl log export`): logd sends LOG_PART messages,
  * each only once the one before has been written to the client (the

@@ -38,7 +38,7 @@ void dsgd_chan_init(dsgd_chan *c, int fd, dsg_ipc_peer self);
 /* Builds a frame, checks it with dsg_ipc_decode (from = self), and writes it
  * whole. Returns DSGD_CHAN_FRAME on success, DSGD_CHAN_BAD if the decoder
  * refuses it (nothing is sent; *status says why), DSGD_CHAN_IO if the write
- * fails. @relation(REQ-RUN-030, REQ-RUN-037) */
+ * fails. @relation(REQ-RUN-030, REQ-RUN-037, REQ-RUN-007) */
 __attribute__((warn_unused_result))
 dsgd_chan_rc dsgd_chan_send(dsgd_chan *c, uint16_t type, uint32_t request_id,
                             const uint8_t *payload, uint32_t length,
@@ -47,7 +47,7 @@ dsgd_chan_rc dsgd_chan_send(dsgd_chan *c, uint16_t type, uint32_t request_id,
 /* Reads what the socket holds (one read), then returns the next frame
  * accepted by dsg_ipc_decode (from = the peer). out->payload stays valid
  * until the next call. With do_read 0 only the buffer is examined.
- * @relation(REQ-RUN-030, REQ-RUN-037) */
+ * @relation(REQ-RUN-030, REQ-RUN-037, REQ-RUN-007) */
 __attribute__((warn_unused_result))
 dsgd_chan_rc dsgd_chan_next(dsgd_chan *c, int do_read, dsg_ipc_frame *out,
                             dsg_ipc_status *status);

@@ -12,21 +12,28 @@
 #include "run/audit_out.h"
 #include "run/ctl.h"
 #include "run/log.h"
+#include "run/roles.h"
 
 enum {
     C_FREE = 0,
     C_READ,      /* reading the command line */
     C_QUEUED,    /* waiting for the master to be free */
     C_WAIT,      /* its request is with the master */
+    C_AUDIT,     /* waiting for logd to store its record (REQ-LOG-008) */
     C_WRITE,     /* sending the answer, then closing */
     C_PART       /* sending a piece of a streamed answer, then waiting for more */
 };
+
+/* What a command does once its record is stored. */
+enum { AFTER_FORWARD = 1, AFTER_WRITE = 2 };
 
 typedef struct client {
     int fd;
     int phase;
     int refused;                        /* not authorized: answered after its line is read */
     int streamed;                       /* pieces of its answer went out: it ends with "end N" */
+    int after;                          /* C_AUDIT: AFTER_FORWARD or AFTER_WRITE */
+    uint32_t ticket;                    /* C_AUDIT: its record's (audit_out.h) */
     uint64_t deadline;
     struct ucred cred;
     char cmd[64];                       /* the command, for the log */
@@ -92,8 +99,9 @@ static void client_close(client *c)
 /* The control record of a command or a refusal (REQ-RUN-021): the
  * peer's uid, gid and pid as the kernel gave them, the command as logged
  * (at most 40 bytes; no command today carries a secret), the result. */
-static void record(const client *c, const char *result)
+static uint32_t record(const client *c, const char *result)
 {
+    uint32_t ticket = 0;
     char uid[16], gid[16], pid[16];
     int nu = snprintf(uid, sizeof uid, "%u", (unsigned)c->cred.uid);
     int ng = snprintf(gid, sizeof gid, "%u", (unsigned)c->cred.gid);
@@ -106,9 +114,11 @@ static void record(const client *c, const char *result)
         { "command", (const uint8_t *)cmd, strlen(cmd) },
         { "result", (const uint8_t *)result, strlen(result) },
     };
-    if (dsgd_audit_out_add(DSG_AUDIT_TYPE_CONTROL, f, 5) != 0)
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_CONTROL, f, 5, &ticket) != 0)
         dsgd_log("audit: the record of uid %u pid %d: %s was dropped", (unsigned)c->cred.uid,
                  (int)c->cred.pid, cmd);
+    dsgd_audit_out_flush();   /* on its way now, if the bus has room */
+    return ticket;
 }
 
 static void answer(client *c, const char *first_line, const uint8_t *body, size_t len)
@@ -116,7 +126,8 @@ static void answer(client *c, const char *first_line, const uint8_t *body, size_
     int n = snprintf(c->out, sizeof c->out, "%s\n", first_line);
     if (n < 0 || (size_t)n + len > sizeof c->out)
         n = snprintf(c->out, sizeof c->out, "error internal the answer is too long\n"), len = 0;
-    memcpy(c->out + n, body, len);
+    if (len > 0)   /* an error has no body (NULL) */
+        memcpy(c->out + n, body, len);
     c->out_len = (size_t)n + len;
     c->out_off = 0;
     c->phase = C_WRITE;
@@ -129,8 +140,62 @@ static void fail(client *c, const char *code, const char *message)
     snprintf(line, sizeof line, "error %s %s", code, message);
     dsgd_log("uid %u pid %d: %s: error %s", (unsigned)c->cred.uid, (int)c->cred.pid,
              c->cmd[0] ? c->cmd : "-", code);
-    record(c, code);
+    (void)record(c, code);
     answer(c, line, NULL, 0);
+}
+
+/* The command's record was not stored within log.ack_timeout (the
+ * master's LATE answer), logd stopped, or the bus is stuck behind an
+ * outage: the command fails closed (REQ-LOG-008). */
+static void audit_failed(client *c)
+{
+    static const char why[] = "the audit trail did not store the record of this command "
+                              "(logd stopped, unable to write, or not within "
+                              "log.ack_timeout): the command failed";
+    c->after = 0;
+    if (!c->streamed) {
+        fail(c, "audit-unavailable", why);
+        return;
+    }
+    /* pieces went out already: the stream ends with the failure */
+    dsgd_log("uid %u pid %d: %s: error audit-unavailable", (unsigned)c->cred.uid,
+             (int)c->cred.pid, c->cmd);
+    answer(c, "end 75", (const uint8_t *)why, sizeof why - 1);
+}
+
+static void start_next(dsgd_chan *chan);
+
+/* Moves a client on once its record is stored, or fails it. */
+static void audit_check(client *c, dsgd_chan *chan)
+{
+    dsgd_audit_fate fate = dsgd_audit_out_fate(c->ticket);
+    if (fate == DSGD_AUDIT_UNSTORED || (fate == DSGD_AUDIT_PENDING && dsgd_now_ms() >= c->deadline)) {
+        audit_failed(c);
+        return;
+    }
+    if (fate != DSGD_AUDIT_STORED)
+        return;
+    c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
+    c->phase = c->after == AFTER_FORWARD ? C_QUEUED : C_WRITE;
+    if (c->phase == C_QUEUED)
+        start_next(chan);
+}
+
+/* Records result and holds the client until the record is stored. */
+static void hold_for_record(client *c, const char *result, int after, dsgd_chan *chan)
+{
+    c->ticket = record(c, result);
+    c->after = after;
+    c->phase = C_AUDIT;
+    c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
+    audit_check(c, chan);
+}
+
+void dsgd_ctl_audited(dsgd_chan *chan)
+{
+    for (unsigned i = 0; i < DSGD_CTL_CLIENTS; i++)
+        if (clients[i].fd >= 0 && clients[i].phase == C_AUDIT)
+            audit_check(&clients[i], chan);
 }
 
 /* uid 0, dsgd's own user, or a member of dsgadm (primary or supplementary
@@ -224,6 +289,23 @@ static int add_who(client *c)
     return 0;
 }
 
+/* The commands the master runs, exactly as the master knows them:
+ * "role restart ROLE" for each role of the roles table too; `log prune`
+ * and `log export` go on to logd, which parses their options. */
+static int known_command(const char *line)
+{
+    if (strncmp(line, "role restart ", 13) == 0)
+        return dsgd_role_find(line + 13) != NULL;
+    if (strncmp(line, "log prune ", 10) == 0 || strncmp(line, "log export ", 11) == 0)
+        return 1;
+    static const char *const known[] = { "status", "status --json", "config show",
+                                         "config show --json", "log verify" };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(line, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static void command(client *c, dsgd_chan *chan)
 {
     size_t n = strcspn(c->in, "\n"), shown = n < 40 ? n : 40;
@@ -235,16 +317,26 @@ static void command(client *c, dsgd_chan *chan)
         dsgd_log("refused uid %u gid %u pid %d: not uid 0 and not in group %s: %s",
                  (unsigned)c->cred.uid, (unsigned)c->cred.gid, (int)c->cred.pid,
                  DSGD_CTL_ADMIN_GROUP, c->cmd);
-        record(c, "not-authorized");
+        (void)record(c, "not-authorized");
         answer(c, "error not-authorized only root and members of group " DSGD_CTL_ADMIN_GROUP
                   " may use the control socket", NULL, 0);
         return;
     }
-    if (strcmp(c->in, "status") != 0 && strcmp(c->in, "status --json") != 0 &&
-        strcmp(c->in, "log verify") != 0 && strncmp(c->in, "log export ", 11) != 0 &&
-        strncmp(c->in, "log prune ", 10) != 0) {
-        fail(c, "unknown-command",
-             "commands: status, status --json, log verify, log prune, log export");
+    if (strncmp(c->in, "role restart ", 13) == 0 && dsgd_role_find(c->in + 13) == NULL) {
+        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl)");
+        return;
+    }
+    if (!known_command(c->in)) {
+        fail(c, "unknown-command", "commands: status [--json], config show [--json], "
+                                   "role restart ROLE, log verify, log prune, log export");
+        return;
+    }
+    /* a command that changes the gateway runs only once its request is
+     * stored; every command answers only once its result is. Restarting
+     * logd is how the audit trail comes back: its request cannot be stored
+     * first, its result can (by the new logd). */
+    if (strncmp(c->in, "role restart ", 13) == 0 && strcmp(c->in + 13, "logd") != 0) {
+        hold_for_record(c, "requested", AFTER_FORWARD, chan);
         return;
     }
     if (strncmp(c->in, "log prune ", 10) == 0 && add_who(c) != 0)
@@ -286,7 +378,7 @@ static void stream_abandoned(client *c)
 {
     dsgd_log("uid %u pid %d: %s: the client went away during the answer", (unsigned)c->cred.uid,
              (int)c->cred.pid, c->cmd);
-    record(c, "abandoned");
+    (void)record(c, "abandoned");
     piece_done();
     busy = ANSWER_OWED;
     client_close(c);
@@ -366,11 +458,16 @@ static void expire(dsgd_chan *chan)
         } else if (c->phase == C_WAIT && c->streamed) {
             static const char late[] = "logd did not send the rest in time\n";
             busy = ANSWER_OWED;
-            record(c, "unavailable");
+            (void)record(c, "unavailable");
             answer(c, "end 69", (const uint8_t *)late, sizeof late - 1);
         } else if (c->phase == C_WAIT) {
             busy = ANSWER_OWED;   /* the late answer is read and dropped */
             fail(c, "unavailable", "the master did not answer in time");
+        } else if (c->phase == C_AUDIT ||
+                   (c->phase == C_QUEUED && !dsgd_audit_out_keeping_up())) {
+            audit_failed(c);   /* queued behind records logd has not taken */
+        } else if (c->phase == C_QUEUED) {
+            fail(c, "unavailable", "the master did not take the command in time");
         } else if (c->phase == C_READ) {
             fail(c, "bad-request", "no command line in time");
         } else {
@@ -440,8 +537,8 @@ int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan)
                  (unsigned)m->body[0]);
         snprintf(result, sizeof result, m->body[0] ? "status %u" : "ok", (unsigned)m->body[0]);
         dsgd_log("uid %u pid %d: %s: %s", (unsigned)c->cred.uid, (int)c->cred.pid, c->cmd, result);
-        record(c, result);
         answer(c, first, m->body + 1, m->len - 1);
+        hold_for_record(c, result, AFTER_WRITE, chan);
     }
     busy = -1;
     if (dsgd_bus_done(chan, 1) != 0)

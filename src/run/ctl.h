@@ -7,16 +7,25 @@
  * what only the master knows.
  *
  * The client protocol: one line, at most DSGD_CTL_LINE_MAX bytes, e.g.
- * "status", "status --json", "log verify", "log prune --before T" or "log
- * export ...", then the answer: a first line "ok" (or "ok N": the command
- * ran and dsgctl is to exit with N, e.g. 1 when verification found a
- * break) or "error <code> <message>", then the output, then the ctl
- * worker closes. A streamed answer (log export) is "ok stream", then
- * pieces "data LEN" and LEN bytes, then "end N" and a message; each piece
- * is taken from the master only once the client has the one before. ctl
- * adds the client's --uid and --pid to "log prune" (a client that sends
- * them is refused).
- * Codes: not-authorized, unknown-command, bad-request, busy, unavailable.
+ * "status", "status --json", "config show", "config show --json", "role
+ * restart ROLE", "log verify", "log prune --before T" or "log export ...",
+ * then the answer: a first line "ok" (or "ok N": the command ran and dsgctl
+ * is to exit with N, e.g. 1 when verification found a break) or "error
+ * <code> <message>", then the output, then the ctl worker closes. A
+ * streamed answer (log export) is "ok stream", then pieces "data LEN" and
+ * LEN bytes, then "end N" and a message; each piece is taken from the
+ * master only once the client has the one before. ctl adds the client's
+ * --uid and --pid to "log prune" (a client that sends them is refused).
+ * Codes: not-authorized, unknown-command, unknown-role, bad-request, busy,
+ * unavailable, audit-unavailable.
+ *
+ * Fail-closed (REQ-LOG-008): every command is recorded in the audit trail
+ * with its result, and its answer is held until logd has stored that
+ * record; `role restart`, which changes the gateway, is also recorded as
+ * requested and reaches the master only once that record is stored (but
+ * `role restart logd`, which brings the audit trail back). A
+ * record not stored in time (the master's answer, src/run/bus.h) fails the
+ * command with `error audit-unavailable` (dsgctl exits 75).
  *
  * A command goes to the master as a DSGD_MSG_CTL_REQUEST message on the bus
  * (src/run/bus.h) and comes back as a DSGD_MSG_CTL_ANSWER; one command is
@@ -53,6 +62,11 @@ size_t dsgd_ctl_pollfds(struct pollfd *pf, size_t max, int *timeout_ms);
 /* Handles what poll returned; chan is the channel to the master.
  * @relation(REQ-RUN-021, REQ-RUN-023) */
 void dsgd_ctl_events(const struct pollfd *pf, size_t n, dsgd_chan *chan);
+
+/* An audit acknowledgement came in: commands waiting on their record move
+ * on, or fail with `error audit-unavailable` (REQ-LOG-008).
+ * @relation(REQ-LOG-008) */
+void dsgd_ctl_audited(dsgd_chan *chan);
 
 /* A bus message from the master: an answer, or a piece of a streamed one.
  * 0, or -1: a message the ctl worker did not ask for (the channel is then

@@ -5,14 +5,18 @@
  * image), never for operators.
  */
 #define _GNU_SOURCE
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conf/config.h"
+#include "run/config_show.h"
 #include "run/master.h"
+#include "run/portal_tls.h"
 #include "run/settings.h"
+#include "run/tls_policy.h"
 #include "run/worker.h"
 
 static void usage(FILE *out)
@@ -97,23 +101,48 @@ static int parse_options(int argc, char **argv, struct options *o)
     return 0;
 }
 
-/* Defaults, then the file, then the command line. 0, 1 (a bad file or
- * value) or 2 (a bad option), with the message in err naming it. */
-static int load_settings(const struct options *o, dsgd_settings *s, char *err, size_t n)
+/* The command line's values over the loaded configuration, so that
+ * `dsgctl config show` names the option a value comes from. */
+static int apply_options(const struct options *o, dsgd_config_in_force *in, char *err, size_t n)
 {
-    static dsg_config c;
+    static const struct { dsg_config_id id; size_t at; } opt[] = {
+        { DSG_CFG_PORTAL_LISTEN, offsetof(struct options, listen) },
+        { DSG_CFG_DSGD_PIDFILE, offsetof(struct options, pidfile) },
+        { DSG_CFG_DSGD_STATE_DIR, offsetof(struct options, statedir) },
+        { DSG_CFG_DSGD_USER, offsetof(struct options, user) },
+    };
+    for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++) {
+        const char *v = *(const char *const *)((const char *)o + opt[i].at);
+        if (v != NULL && dsgd_config_override(in, opt[i].id, v) != 0) {
+            snprintf(err, n, "%s: too long", dsgd_config_option(opt[i].id));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Defaults, then the file, then the command line. 0, 1 (a bad file or
+ * value) or 2 (a bad option), with the message in err naming it; on 0,
+ * *in is the configuration in force. */
+static int load_settings(const struct options *o, dsgd_settings *s, dsgd_config_in_force *in,
+                         char *err, size_t n)
+{
+    static dsgd_config_in_force next;
     dsg_config_error cerr;
     char msg[512];
-    if (dsg_config_defaults(&c) != 0) {
+    memset(&next, 0, sizeof next);
+    if (dsg_config_defaults(&next.cfg) != 0) {
         snprintf(err, n, "the embedded defaults do not load");
         return 1;
     }
-    if (o->file != NULL && dsg_config_load_file(o->file, &c, &cerr) != DSG_CONFIG_OK) {
+    if (o->file != NULL && dsg_config_load_file(o->file, &next.cfg, &cerr) != DSG_CONFIG_OK) {
         snprintf(err, n, "%s", cerr.message);
         return 1;
     }
+    if (dsgd_tls_policy_check(&next.cfg, err, n) != 0)
+        return 1;
     s->foreground = o->foreground;
-    if (dsgd_settings_from_config(s, &c, msg, sizeof msg) != 0) {
+    if (dsgd_settings_from_config(s, &next.cfg, msg, sizeof msg) != 0) {
         snprintf(err, n, "%s: %s", o->file != NULL ? o->file : "defaults", msg);
         return 1;
     }
@@ -125,23 +154,38 @@ static int load_settings(const struct options *o, dsgd_settings *s, char *err, s
          copy_arg(s->pidfile, sizeof s->pidfile, o->pidfile, "-p", err, n) != 0) ||
         (o->statedir != NULL &&
          copy_arg(s->statedir, sizeof s->statedir - 64, o->statedir, "-s", err, n) != 0) ||
-        (o->user != NULL && copy_arg(s->user, sizeof s->user, o->user, "-u", err, n) != 0))
+        (o->user != NULL && copy_arg(s->user, sizeof s->user, o->user, "-u", err, n) != 0) ||
+        apply_options(o, &next, err, n) != 0)
         return 2;
+    memcpy(in, &next, sizeof *in);
     return 0;
+}
+
+/* The portal's setup does not carry portal.tls12_ciphers yet: the portal
+ * offers its compiled-in list, the key's default. Say so when the file
+ * sets another (checked) list, rather than let it look applied. */
+static void warn_builtin_ciphers(const dsgd_config_in_force *in)
+{
+    const dsg_config_value *v = &in->cfg.v[DSG_CFG_PORTAL_TLS12_CIPHERS];
+    if (v->line != 0 && strcmp(v->text, DSGD_TLS12_CIPHERS) != 0)
+        fprintf(stderr, "dsgd: %s:%u: portal.tls12_ciphers: accepted, but the portal offers "
+                "its compiled-in list (the key's default) until its setup carries the key\n",
+                in->cfg.file, (unsigned)v->line);
 }
 
 static struct options opts;   /* kept for reloads */
 
 /* SIGHUP: the same sources again (REQ-RUN-009). */
-static int reload_settings(dsgd_settings *s, char *err, size_t n)
+static int reload_settings(dsgd_settings *s, dsgd_config_in_force *in, char *err, size_t n)
 {
-    return load_settings(&opts, s, err, n) == 0 ? 0 : -1;
+    return load_settings(&opts, s, in, err, n) == 0 ? 0 : -1;
 }
 
 /* @relation(REQ-RUN-018, REQ-RUN-025, REQ-RUN-030, REQ-RUN-035, REQ-RUN-048) */
 int main(int argc, char **argv)
 {
     static dsgd_settings s;
+    static dsgd_config_in_force in;
     struct options *o = &opts;
     char exe[DSGD_PATH_MAX], err[600];
     ssize_t n;
@@ -151,11 +195,12 @@ int main(int argc, char **argv)
         return worker_mode(argc, argv);
     if (parse_options(argc, argv, o) != 0)
         return 2;
-    rc = load_settings(o, &s, err, sizeof err);
+    rc = load_settings(o, &s, &in, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "dsgd: %s\n", err);
         return rc;
     }
+    warn_builtin_ciphers(&in);
     if (o->check_only) {
         printf("dsgd: %s: configuration OK\n", o->file != NULL ? o->file : "embedded defaults");
         return 0;
@@ -167,5 +212,5 @@ int main(int argc, char **argv)
         return 1;
     }
     exe[n] = '\0';
-    return dsgd_master_main(&s, exe, reload_settings);
+    return dsgd_master_main(&s, &in, exe, reload_settings);
 }

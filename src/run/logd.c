@@ -107,7 +107,7 @@ int dsgd_logd_append(const char *source, uint32_t type, const dsg_audit_field *f
 
 /* One record from a role: its items after the (empty) source and time are
  * name/value pairs; names become C strings for the store. */
-static void append_wire(const char *source, const dsg_aenc_record *r)
+static int append_wire(const char *source, const dsg_aenc_record *r)
 {
     static char names[DSG_AENC_FIELDS_MAX][DSG_AUDIT_NAME_MAX + 1];
     dsg_audit_field f[DSG_AENC_FIELDS_MAX];
@@ -119,7 +119,7 @@ static void append_wire(const char *source, const dsg_aenc_record *r)
         if (r->item[k].len > DSG_AUDIT_NAME_MAX ||
             memchr(r->item[k].p, '\0', r->item[k].len) != NULL) {
             dsgd_log("audit: a record from %s with a bad field name: skipped", source);
-            return;
+            return -1;
         }
         memcpy(names[n], r->item[k].p, r->item[k].len);
         names[n][r->item[k].len] = '\0';
@@ -127,8 +127,20 @@ static void append_wire(const char *source, const dsg_aenc_record *r)
         f[n].value = r->item[k + 1].p;
         f[n].len = r->item[k + 1].len;
     }
-    if (dsg_audit_append(store, source, r->type, f, n, &seq, err, sizeof err) != 0)
+    if (dsg_audit_append(store, source, r->type, f, n, &seq, err, sizeof err) != 0) {
         dsgd_log("audit: a record from %s refused: %s", source, err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Done with a message; the master hears first when not all of it is
+ * stored, so that the role's fail-closed operations fail (REQ-LOG-008). */
+static int message_done(dsgd_chan *chan, int whole)
+{
+    if (!whole && dsgd_bus_send(chan, DSGD_MSG_AUDIT_UNSTORED, NULL, 0) != 0)
+        return -1;
+    return dsgd_bus_done(chan, 1);
 }
 
 /* `dsgctl log verify` (REQ-LOG-005): the store checked with logd's own
@@ -162,7 +174,7 @@ static int append_message(const dsgd_msg *m, dsgd_chan *chan)
     static dsg_aenc_record r;
     char source[DSGD_AUDIT_PREFIX_MAX], err[512];
     size_t off, namelen;
-    int got;
+    int got, whole = 1;
 
     if (m->kind != DSGD_MSG_AUDIT || m->len < 1 || (namelen = m->body[0]) == 0 ||
         namelen >= sizeof source || m->len < 1 + namelen)
@@ -173,17 +185,21 @@ static int append_message(const dsgd_msg *m, dsgd_chan *chan)
     if (store == NULL || dsg_audit_batch_begin(store, err, sizeof err) != 0) {
         dsgd_log("audit: records from %s lost: %s", source,
                  store == NULL ? "the store is not open" : err);
-        return dsgd_bus_done(chan, 1);
+        return message_done(chan, 0);
     }
     while ((got = dsg_audit_wire_next(m->body, m->len, &off, &r)) == 1)
-        append_wire(source, &r);
-    if (got < 0)
+        whole &= append_wire(source, &r) == 0;
+    if (got < 0) {
         dsgd_log("audit: malformed records from %s at byte %zu: the rest of the message skipped",
                  source, off);
-    if (dsg_audit_batch_commit(store, err, sizeof err) != 0)
+        whole = 0;
+    }
+    if (dsg_audit_batch_commit(store, err, sizeof err) != 0) {
         dsgd_log("audit: records from %s lost: %s", source, err);
+        whole = 0;
+    }
     arm();
-    return dsgd_bus_done(chan, 1);
+    return message_done(chan, whole);
 }
 
 /* The answer to a command: exit status, then text; the command's credit

@@ -13,9 +13,11 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <arpa/inet.h>
 #include <grp.h>
 #include <sys/un.h>
@@ -65,6 +67,9 @@ typedef struct worker {
     int reaping;                /* exited: its pid must not be signalled */
     int reload_restart;         /* stopped to apply a reload: start again at once */
     int shutdown_sent;          /* SHUTDOWN sent to this run */
+    int failed;                 /* over the restart burst: down until dsgctl role restart */
+    uint32_t audit_seq;         /* AUDIT messages from this run: the last one's number */
+    dsgd_exit_window exits;     /* its recent exits, for dsgd.restart_burst */
 } worker;
 
 static worker workers[DSGD_ROLE_COUNT];
@@ -75,16 +80,19 @@ static gid_t run_gid;
 static int as_root;
 static int stopping;
 static uint64_t stop_deadline;
-static int stop_killed;
+static int stop_killed;         /* 1: the roles but logd SIGKILLed; 2: logd too */
 static uint32_t config_gen = 1;
+static unsigned long long relay_dropped;   /* audit messages dropped while logd was failed */
 static dsgd_tls_files tls;      /* the portal's certificate and key, read at start */
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static uint64_t started_ms;     /* the master's start, for dsgctl status */
 static dsgd_reload_fn reload_settings;
 static dsgd_settings first;     /* the settings as first loaded, before paths were resolved */
+static dsgd_config_in_force in_force;   /* the keys behind cfg, for dsgctl config show */
 
 static void stop_logd_when_alone(void);
+static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int send_own(struct worker *w, uint8_t kind, const uint8_t *body, size_t len);
 static void pass_on(struct worker *from, struct worker *to, uint8_t kind, const uint8_t *head,
                     size_t head_len, const dsgd_msg *m);
@@ -482,6 +490,7 @@ static void start_worker(worker *w)
     w->loglen = 0;
     w->pid = pid;
     w->ready = 0;
+    w->audit_seq = 0;
     w->shutdown_sent = 0;
     w->started_ms = dsgd_now_ms();
     w->ping_sent = 0;
@@ -571,6 +580,8 @@ static const char *worker_state(const worker *w)
 {
     if (w->pid > 0)
         return w->ready ? "running" : "starting";
+    if (w->failed)
+        return "failed";
     return w->restart_at != 0 ? "restarting" : "stopped";
 }
 
@@ -632,6 +643,15 @@ static int ctl_status(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
+/* `dsgctl config show [--json]` (REQ-RUN-018): the keys in force. */
+static int ctl_config_show(worker *w, int json)
+{
+    static uint8_t out[DSGD_BUS_BODY_MAX - 1];
+    size_t len = json ? dsgd_config_show_json(&in_force, config_gen, out, sizeof out)
+                      : dsgd_config_show_text(&in_force, config_gen, (char *)out, sizeof out);
+    return len == 0 ? -1 : ctl_answer(w, 0, out, len);
+}
+
 /* `dsgctl log verify`, `log prune`, `log export`: logd runs them; ctl
  * waits for the report (ctl sends one command at a time). */
 static int ctl_via_logd(worker *w, uint8_t kind, const uint8_t *line, size_t len)
@@ -674,12 +694,67 @@ static void ctl_log_part(worker *logd, const dsgd_msg *m)
         drop_worker(logd, "cannot give back bus credit");
 }
 
+static void restart_for_reload(worker *w);
+
+/* `dsgctl role restart ROLE` (REQ-RUN-008): a failed, stopped or waiting
+ * role starts at once with its backoff and burst count cleared; a running
+ * one is stopped and started again, except ctl, which serves the command. */
+static int ctl_role_restart(worker *w, worker *target)
+{
+    char text[160];
+    int n, was_failed = target->failed;
+    if (stopping || (target == w && target->pid != 0)) {
+        n = snprintf(text, sizeof text, "%s\n", stopping ? "dsgd is stopping"
+                     : "ctl serves this command and is running: it restarts only when failed");
+        return ctl_answer(w, 70, (const uint8_t *)text, (size_t)n);
+    }
+    if (strcmp(target->role->name, "logd") == 0 && relay_dropped > 0) {
+        dsgd_log("audit: %llu messages of audit records were dropped while logd was failed",
+                 relay_dropped);
+        relay_dropped = 0;
+    }
+    target->failed = 0;
+    memset(&target->exits, 0, sizeof target->exits);
+    target->last_delay_ms = 0;
+    if (target->pid != 0) {
+        restart_for_reload(target);
+        n = snprintf(text, sizeof text, "%s[%d]: stopping it to start it again\n",
+                     target->role->name, (int)target->pid);
+    } else {
+        start_worker(target);
+        n = snprintf(text, sizeof text, "%s: %s (pid %d)\n", target->role->name,
+                     was_failed ? "was failed, started" : "started", (int)target->pid);
+    }
+    dsgd_log("%s: restarted by dsgctl role restart%s", target->role->name,
+             was_failed ? " (it was failed)" : "");
+    return ctl_answer(w, 0, (const uint8_t *)text, (size_t)n);
+}
+
+/* "role restart " and a role's name, exactly; NULL for anything else. */
+static worker *role_restart_target(const dsgd_msg *m)
+{
+    static const char verb[] = "role restart ";
+    size_t v = sizeof verb - 1;
+    if (m->len <= v || memcmp(m->body, verb, v) != 0)
+        return NULL;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        const char *name = workers[i].role->name;
+        if (m->len - v == strlen(name) && memcmp(m->body + v, name, m->len - v) == 0)
+            return &workers[i];
+    }
+    return NULL;
+}
+
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows, and passes `log prune ...` and `log export ...` on to
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
-    static const char *const known[] = { "status", "status --json", "log verify" };
+    worker *target = role_restart_target(m);
+    if (target != NULL)
+        return ctl_role_restart(w, target);
+    static const char *const known[] = { "status", "status --json", "log verify", "config show",
+                                         "config show --json" };
     size_t k = 0;
     while (k < sizeof known / sizeof known[0] &&
            !(m->len == strlen(known[k]) && memcmp(m->body, known[k], m->len) == 0))
@@ -692,6 +767,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);
     case 2: return ctl_via_logd(w, DSGD_MSG_LOG_VERIFY, NULL, 0);
+    case 3: return ctl_config_show(w, 0);
+    case 4: return ctl_config_show(w, 1);
     default: return -1;
     }
 }
@@ -703,10 +780,15 @@ static dsgd_chan *relay_chan_of(unsigned i)
     return is_up(&workers[i]) ? &workers[i].chan : NULL;
 }
 
-/* The sender's window gets one message back, if it is the same run. */
-static void relay_give_back(unsigned from, unsigned run)
+static void audit_settled(uint32_t tag, int delivered);
+
+/* The sender's window gets one message back, if it is the same run; an
+ * audit message's sender also hears what became of it. */
+static void relay_give_back(unsigned from, unsigned run, uint32_t tag, int delivered)
 {
     worker *w = &workers[from];
+    if (tag != 0)
+        audit_settled(tag, delivered);
     if (w->starts == run && is_up(w) && dsgd_bus_done(&w->chan, 1) != 0)
         drop_worker(w, "cannot give back bus credit");
 }
@@ -721,19 +803,150 @@ static const dsgd_relay_ops relay_ops = { relay_chan_of, relay_give_back, relay_
 /* A message of the master's own to w (no role's window involved). */
 static int send_own(worker *w, uint8_t kind, const uint8_t *body, size_t len)
 {
-    return dsgd_relay_send(index_of(w), DSGD_RELAY_MASTER, 0, kind, NULL, 0, body, len);
+    return dsgd_relay_send(index_of(w), DSGD_RELAY_MASTER, 0, 0, kind, NULL, 0, body, len);
 }
 
 /* A role's message passed on to `to`, with the sender's role number or
  * name in front when `head` says so; the sender's window gets the message
  * back once `to` has finished with it. */
-static void pass_on(worker *from, worker *to, uint8_t kind, const uint8_t *head,
-                    size_t head_len, const dsgd_msg *m)
+static void pass_tagged(worker *from, worker *to, uint32_t tag, uint8_t kind,
+                        const uint8_t *head, size_t head_len, const dsgd_msg *m)
 {
-    if (dsgd_relay_send(index_of(to), index_of(from), from->starts, kind, head, head_len,
+    if (dsgd_relay_send(index_of(to), index_of(from), from->starts, tag, kind, head, head_len,
                         m->body, m->len) != 0)
         dsgd_log("%s[%d]: a message to %s could not be passed on (too long or no memory)",
                  from->role->name, (int)from->pid, to->role->name);
+}
+
+static void pass_on(worker *from, worker *to, uint8_t kind, const uint8_t *head,
+                    size_t head_len, const dsgd_msg *m)
+{
+    pass_tagged(from, to, 0, kind, head, head_len, m);
+}
+
+/* ---- audit records and their acknowledgements (REQ-LOG-001, REQ-LOG-008) */
+
+/* An AUDIT message on its way to logd: whose, which of the sender's, since
+ * when the master holds it. Its tag on the relay is its index + 1. */
+typedef struct audit_flight {
+    int used;
+    unsigned from, start;
+    uint32_t seq;
+    uint64_t at;
+    int late;                   /* LATE already told */
+    int refused;                /* logd said it could not store it all */
+} audit_flight;
+
+/* every role's window of AUDIT messages at once */
+static audit_flight flights[DSGD_ROLE_COUNT * DSGD_BUS_WINDOW];
+static int audit_outage;        /* a record unconfirmed past log.ack_timeout, or refused */
+
+/* Tells the sender, if the same run, what became of one of its messages:
+ * DSGD_MSG_AUDIT_ACK (bus.h). */
+static void audit_ack(const audit_flight *f, uint8_t result)
+{
+    worker *w = &workers[f->from];
+    uint8_t body[DSGD_AUDIT_ACK_LEN];
+    if (w->starts != f->start || !is_up(w))
+        return;
+    dsg_ipc_put_u32(body, f->seq);
+    body[4] = result;
+    if (send_own(w, DSGD_MSG_AUDIT_ACK, body, sizeof body) != 0)
+        drop_worker(w, "cannot send an audit acknowledgement");
+}
+
+/* The relay is done with the message: logd finished it (stored, unless it
+ * said it refused part of it) or it was dropped (lost). */
+static void audit_settled(uint32_t tag, int delivered)
+{
+    audit_flight *f;
+    if (tag == 0 || tag > sizeof flights / sizeof flights[0] || !flights[tag - 1].used)
+        return;
+    f = &flights[tag - 1];
+    if (delivered && !f->refused && audit_outage) {
+        audit_outage = 0;
+        dsgd_log("audit: logd stores records again");
+    }
+    audit_ack(f, !delivered ? DSGD_AUDIT_ACK_LOST
+                 : f->refused ? DSGD_AUDIT_ACK_REFUSED : DSGD_AUDIT_ACK_STORED);
+    f->used = 0;
+}
+
+/* logd could not store all of the oldest message it holds (it says so
+ * before giving the message's credit back): an alert, and the sender
+ * hears REFUSED. */
+static void audit_refused(void)
+{
+    uint32_t tag = dsgd_relay_oldest_tag(index_of(role_worker("logd")));
+    if (tag == 0 || tag > sizeof flights / sizeof flights[0])
+        return;
+    flights[tag - 1].refused = 1;
+    if (audit_outage)
+        return;
+    audit_outage = 1;
+    alert("audit: logd could not store records of %s: operations that must be recorded "
+          "fail until it does", workers[flights[tag - 1].from].role->name);
+}
+
+/* One message past log.ack_timeout: its sender hears it is late, and the
+ * first such message of an outage raises the alert (REQ-LOG-008). */
+static void audit_late(audit_flight *f, uint64_t now)
+{
+    f->late = 1;
+    audit_ack(f, DSGD_AUDIT_ACK_LATE);
+    if (audit_outage)
+        return;
+    audit_outage = 1;
+    alert("audit: logd has not stored the records of %s within %u ms (log.ack_timeout, "
+          "held %llu ms): operations that must be recorded fail until it does",
+          workers[f->from].role->name, cfg->log_ack_timeout_ms,
+          (unsigned long long)(now - f->at));
+}
+
+/* Finds the messages that passed log.ack_timeout (when act); returns the
+ * next deadline of those that have not (UINT64_MAX: none). */
+static uint64_t audit_deadlines(uint64_t now, int act)
+{
+    uint64_t next = UINT64_MAX;
+    for (size_t i = 0; i < sizeof flights / sizeof flights[0]; i++) {
+        audit_flight *f = &flights[i];
+        uint64_t due = f->at + cfg->log_ack_timeout_ms;
+        if (!f->used || f->late)
+            continue;
+        if (act && now >= due)
+            audit_late(f, now);
+        else if (due < next)
+            next = due;
+    }
+    return next;
+}
+
+/* logd is failed (REQ-RUN-008): nothing will store what waits for it, so
+ * it is dropped and counted rather than held, and its senders, whose
+ * fail-closed operations fail, keep their windows open for the commands
+ * that bring logd back. */
+static int logd_failed(void)
+{
+    worker *l = role_worker("logd");
+    return l != NULL && l->failed;
+}
+
+static void audit_drop_waiting(void)
+{
+    unsigned l = index_of(role_worker("logd"));
+    relay_dropped += dsgd_relay_pending(l);
+    (void)dsgd_relay_gone(l, 0);
+}
+
+static uint32_t flight_new(worker *w)
+{
+    for (size_t i = 0; i < sizeof flights / sizeof flights[0]; i++)
+        if (!flights[i].used) {
+            flights[i] = (audit_flight){ 1, index_of(w), w->starts, ++w->audit_seq,
+                                         dsgd_now_ms(), 0, 0 };
+            return (uint32_t)i + 1;
+        }
+    return 0;
 }
 
 /* Audit records (REQ-LOG-001): to logd, with the sending role's name in
@@ -742,11 +955,19 @@ static int relay_audit(worker *w, const dsgd_msg *m)
 {
     uint8_t head[1 + 32];
     size_t name = strlen(w->role->name);
+    uint32_t tag;
     if (name >= sizeof head || m->len > DSGD_BUS_BODY_MAX - 1 - name)
         return -1;
+    if ((tag = flight_new(w)) == 0)   /* more than every window: cannot happen */
+        return -1;
+    if (logd_failed()) {
+        relay_dropped++;
+        relay_give_back(index_of(w), w->starts, tag, 0);
+        return 0;
+    }
     head[0] = (uint8_t)name;
     memcpy(head + 1, w->role->name, name);
-    pass_on(w, role_worker("logd"), DSGD_MSG_AUDIT, head, 1 + name, m);
+    pass_tagged(w, role_worker("logd"), tag, DSGD_MSG_AUDIT, head, 1 + name, m);
     return 0;
 }
 
@@ -764,7 +985,7 @@ static void send_routes(worker *portal, unsigned i)
     uint8_t head = (uint8_t)workers[i].role->id;
     if (routes_of[i].run == 0 || !is_up(portal))
         return;
-    if (dsgd_relay_send(index_of(portal), DSGD_RELAY_MASTER, 0, DSGD_MSG_HTTP_ROUTES, &head, 1,
+    if (dsgd_relay_send(index_of(portal), DSGD_RELAY_MASTER, 0, 0, DSGD_MSG_HTTP_ROUTES, &head, 1,
                         routes_of[i].body, routes_of[i].len) != 0)
         drop_worker(portal, "cannot send it the routes of a role");
 }
@@ -884,6 +1105,12 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_LOG_REPORT && is_logd && m.len >= 1) {
         ctl_log_report(m.body[0], m.body + 1, m.len - 1);
+        if (dsgd_bus_done(&w->chan, 1) != 0)
+            drop_worker(w, "cannot give back bus credit");
+        return;
+    }
+    if (m.kind == DSGD_MSG_AUDIT_UNSTORED && is_logd && m.len == 0) {
+        audit_refused();
         if (dsgd_bus_done(&w->chan, 1) != 0)
             drop_worker(w, "cannot give back bus credit");
         return;
@@ -1034,6 +1261,43 @@ static void read_chan(worker *w)
 
 /* ---- supervision -------------------------------------------------------- */
 
+/* An alert: a line on the master's log and a LOG_ALERT message to the
+ * host's syslog, neither of which goes through logd (REQ-RUN-008,
+ * REQ-LOG-008). The master only: a sandboxed worker may not open the
+ * syslog socket. */
+static void alert(const char *fmt, ...)
+{
+    static int opened;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dsgd_log("ALERT: %s", msg);
+    if (!opened) {
+        openlog("dsgd", LOG_PID, LOG_DAEMON);
+        opened = 1;
+    }
+    syslog(LOG_ALERT, "%s", msg);
+}
+
+/* More than dsgd.restart_burst exits within dsgd.restart_interval: the
+ * role stays down until an operator starts it again (REQ-RUN-008). */
+static void mark_failed(worker *w)
+{
+    w->failed = 1;
+    w->restart_at = 0;
+    alert("%s exited more than %u times within %u ms (dsgd.restart_burst, "
+          "dsgd.restart_interval): marked failed and not restarted until "
+          "`dsgctl role restart %s`", w->role->name, cfg->restart_burst,
+          cfg->restart_interval_ms, w->role->name);
+    if (strcmp(w->role->name, "logd") != 0)
+        return;
+    alert("audit: logd is failed: audit records are dropped and counted, and operations "
+          "that must be recorded fail, until `dsgctl role restart logd`");
+    audit_drop_waiting();
+}
+
 static worker *find_pid(pid_t pid)
 {
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
@@ -1078,6 +1342,10 @@ static void reaped(worker *w, int status)
         w->restart_at = now;
         dsgd_log("%s: starting again with configuration generation %u", w->role->name,
                  config_gen);
+        return;
+    }
+    if (dsgd_exit_window_add(&w->exits, now, cfg->restart_burst, cfg->restart_interval_ms)) {
+        mark_failed(w);
         return;
     }
     w->last_delay_ms = dsgd_backoff_next(w->last_delay_ms, now - w->started_ms,
@@ -1130,6 +1398,11 @@ static void begin_stop(int sig)
     stop_deadline = dsgd_now_ms() + cfg->shutdown_timeout_ms;
     dsgd_log("SIG%s received: stopping every worker, logd last (timeout %u ms)",
              sigabbrev_np(sig), cfg->shutdown_timeout_ms);
+    /* no new connection once the portal has gone (REQ-RUN-009): the
+     * listening socket closes with the portal's copy of it */
+    if (listen_fd >= 0)
+        close(listen_fd);
+    listen_fd = -1;
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         worker *w = &workers[i];
         w->restart_at = 0;
@@ -1162,6 +1435,20 @@ static void keep_fixed(dsgd_settings *next)
                  (unsigned)next->portal_port);
     next->portal_port = cfg->portal_port;
     next->foreground = cfg->foreground;
+}
+
+/* The keys keep_fixed keeps: config show reports the value in force. */
+static void keep_fixed_keys(dsgd_config_in_force *next)
+{
+    static const dsg_config_id fixed[] = {
+        DSG_CFG_DSGD_STATE_DIR, DSG_CFG_DSGD_PIDFILE, DSG_CFG_DSGD_USER, DSG_CFG_CTL_SOCKET,
+        DSG_CFG_PORTAL_LISTEN,
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        uint64_t bit = (uint64_t)1 << fixed[i];
+        next->cfg.v[fixed[i]] = in_force.cfg.v[fixed[i]];
+        next->from_cmdline = (next->from_cmdline & ~bit) | (in_force.from_cmdline & bit);
+    }
 }
 
 /* The settings the portal receives at exec: a change needs a new portal. */
@@ -1202,16 +1489,19 @@ static void restart_for_reload(worker *w)
 static void reload(void)
 {
     static dsgd_settings next;
+    static dsgd_config_in_force next_keys;
     char err[600];
     int portal_changed;
 
     memset(&next, 0, sizeof next);
-    if (reload_settings == NULL || reload_settings(&next, err, sizeof err) != 0) {
+    if (reload_settings == NULL || reload_settings(&next, &next_keys, err, sizeof err) != 0) {
         dsgd_log("SIGHUP: configuration not reloaded, generation %u stays in force: %s",
                  config_gen, reload_settings == NULL ? "no source" : err);
         return;
     }
     keep_fixed(&next);
+    keep_fixed_keys(&next_keys);
+    in_force = next_keys;
     portal_changed = portal_settings_differ(cfg, &next);
     *cfg = next;
     config_gen++;
@@ -1222,6 +1512,36 @@ static void reload(void)
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
         if (strcmp(workers[i].role->name, "portal") == 0)
             restart_for_reload(&workers[i]);
+}
+
+/* logd's share of dsgd.shutdown_timeout: the others are SIGKILLed this
+ * long before the end, so that logd, stopping last, still writes its final
+ * checkpoint (REQ-RUN-009); a quarter, at most 10 s. */
+static uint32_t logd_reserve_ms(void)
+{
+    uint32_t q = cfg->shutdown_timeout_ms / 4;
+    return q < 10000 ? q : 10000;
+}
+
+/* When the next SIGKILL of a stop is due. */
+static uint64_t stop_kill_at(void)
+{
+    return stop_killed == 0 ? stop_deadline - logd_reserve_ms() : stop_deadline;
+}
+
+/* First the roles but logd, then logd itself. */
+static void stop_kill(void)
+{
+    uint32_t waited = cfg->shutdown_timeout_ms - (stop_killed == 0 ? logd_reserve_ms() : 0);
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        int is_logd = strcmp(workers[i].role->name, "logd") == 0;
+        if (workers[i].pid > 0 && (stop_killed == 1 || !is_logd)) {
+            dsgd_log("%s[%d] did not stop within %u ms: SIGKILL", workers[i].role->name,
+                     (int)workers[i].pid, waited);
+            signal_worker(&workers[i], SIGKILL);
+        }
+    }
+    stop_killed++;
 }
 
 static void timers(uint64_t now)
@@ -1250,15 +1570,9 @@ static void timers(uint64_t now)
             w->next_ping = now + cfg->ping_interval_ms;
         }
     }
-    if (stopping && !stop_killed && now >= stop_deadline) {
-        stop_killed = 1;
-        for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
-            if (workers[i].pid > 0) {
-                dsgd_log("%s[%d] did not stop within %u ms: SIGKILL", workers[i].role->name,
-                         (int)workers[i].pid, cfg->shutdown_timeout_ms);
-                signal_worker(&workers[i], SIGKILL);
-            }
-    }
+    (void)audit_deadlines(now, 1);
+    if (stopping && stop_killed < 2 && now >= stop_kill_at())
+        stop_kill();
 }
 
 static int poll_timeout(uint64_t now)
@@ -1274,8 +1588,11 @@ static int poll_timeout(uint64_t now)
                 next = t;
         }
     }
-    if (stopping && !stop_killed && stop_deadline < next)
-        next = stop_deadline;
+    if (stopping && stop_killed < 2 && stop_kill_at() < next)
+        next = stop_kill_at();
+    uint64_t ack_due = audit_deadlines(now, 0);
+    if (ack_due < next)
+        next = ack_due;
     if (next == UINT64_MAX)
         return -1;
     return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
@@ -1374,7 +1691,8 @@ static int daemonize(void)
     return 0;
 }
 
-int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn reload)
+int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const char *self_exe,
+                     dsgd_reload_fn reload)
 {
     char abs[DSGD_PATH_MAX];
     sigset_t set;
@@ -1382,6 +1700,7 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn relo
 
     cfg = s;
     first = *s;
+    in_force = *in;
     exe = self_exe;
     reload_settings = reload;
     dsgd_log_init("master", 0);
@@ -1434,6 +1753,11 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn relo
     }
     if (prepare_dirs() != 0 || absolute_ctl_socket() != 0)
         return 1;
+    /* dsgctl config show gives the paths in force */
+    if (dsgd_config_resolved(&in_force, DSG_CFG_DSGD_STATE_DIR, cfg->statedir) != 0 ||
+        dsgd_config_resolved(&in_force, DSG_CFG_DSGD_PIDFILE, cfg->pidfile) != 0 ||
+        dsgd_config_resolved(&in_force, DSG_CFG_CTL_SOCKET, cfg->ctl_socket) != 0)
+        return 1;
     pidfd = pidfile_take();
     if (pidfd < 0)
         return 1;
@@ -1485,7 +1809,8 @@ int dsgd_master_main(dsgd_settings *s, const char *self_exe, dsgd_reload_fn relo
     }
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);
-    close(listen_fd);
+    if (listen_fd >= 0)
+        close(listen_fd);
     close(ctl_fd);
     unlink(cfg->ctl_socket);
     if (unlink(cfg->pidfile) != 0)

@@ -8,6 +8,7 @@
 typedef struct queued {
     struct queued *next;
     unsigned origin, run;
+    uint32_t tag;
     uint8_t kind;
     size_t len;
     uint8_t body[];
@@ -15,6 +16,7 @@ typedef struct queued {
 
 typedef struct origin {
     unsigned who, run;
+    uint32_t tag;
 } origin;
 
 /* Per destination: the messages waiting for room, and the origins of those
@@ -33,10 +35,10 @@ void dsgd_relay_init(const dsgd_relay_ops *o)
     ops = *o;
 }
 
-static void give_back(origin o)
+static void give_back(origin o, int delivered)
 {
     if (o.who != DSGD_RELAY_MASTER)
-        ops.give_back(o.who, o.run);
+        ops.give_back(o.who, o.run, o.tag, delivered);
 }
 
 /* Sends the oldest waiting messages while the destination has room. */
@@ -50,7 +52,7 @@ void dsgd_relay_flush(unsigned w)
             ops.failed(w, "cannot send it a message");
             return;
         }
-        l->sent[(l->first + l->n++) % DSGD_BUS_WINDOW] = (origin){ q->origin, q->run };
+        l->sent[(l->first + l->n++) % DSGD_BUS_WINDOW] = (origin){ q->origin, q->run, q->tag };
         l->head = q->next;
         if (l->head == NULL)
             l->tail = NULL;
@@ -58,7 +60,7 @@ void dsgd_relay_flush(unsigned w)
     }
 }
 
-int dsgd_relay_send(unsigned to, unsigned origin_w, unsigned run, uint8_t kind,
+int dsgd_relay_send(unsigned to, unsigned origin_w, unsigned run, uint32_t tag, uint8_t kind,
                     const uint8_t *head, size_t head_len, const uint8_t *body, size_t len)
 {
     lane *l;
@@ -66,13 +68,14 @@ int dsgd_relay_send(unsigned to, unsigned origin_w, unsigned run, uint8_t kind,
     if (to >= DSGD_RELAY_MAX || head_len > DSGD_BUS_BODY_MAX ||
         len > DSGD_BUS_BODY_MAX - head_len ||
         (q = malloc(sizeof *q + head_len + len)) == NULL) {
-        give_back((origin){ origin_w, run });
+        give_back((origin){ origin_w, run, tag }, 0);
         return -1;
     }
     l = &lanes[to];
     q->next = NULL;
     q->origin = origin_w;
     q->run = run;
+    q->tag = tag;
     q->kind = kind;
     q->len = head_len + len;
     if (head_len > 0)
@@ -94,7 +97,7 @@ void dsgd_relay_credit(unsigned w, uint32_t n)
     for (; n > 0 && l->n > 0; n--, l->n--) {
         origin o = l->sent[l->first];
         l->first = (l->first + 1) % DSGD_BUS_WINDOW;
-        give_back(o);
+        give_back(o, 1);
     }
     dsgd_relay_flush(w);
 }
@@ -107,13 +110,13 @@ unsigned dsgd_relay_gone(unsigned w, int keep_waiting)
         origin o = l->sent[l->first];
         l->first = (l->first + 1) % DSGD_BUS_WINDOW;
         l->n--;
-        give_back(o);
+        give_back(o, 0);
     }
     l->first = 0;
     while (!keep_waiting && l->head != NULL) {
         queued *q = l->head;
         l->head = q->next;
-        give_back((origin){ q->origin, q->run });
+        give_back((origin){ q->origin, q->run, q->tag }, 0);
         free(q);
     }
     if (l->head == NULL)
@@ -127,4 +130,10 @@ unsigned dsgd_relay_pending(unsigned w)
     for (const queued *q = lanes[w].head; q != NULL; q = q->next)
         count++;
     return count;
+}
+
+uint32_t dsgd_relay_oldest_tag(unsigned w)
+{
+    const lane *l = &lanes[w];
+    return l->n > 0 && l->sent[l->first].who != DSGD_RELAY_MASTER ? l->sent[l->first].tag : 0;
 }

@@ -27,8 +27,9 @@ typedef struct dsgd_relay_ops {
     /* The channel of worker w if it is READY with an open bus, else NULL. */
     dsgd_chan *(*chan_of)(unsigned w);
     /* Worker `origin` gets one message of its window back, if its current
-     * run is `run`. */
-    void (*give_back)(unsigned origin, unsigned run);
+     * run is `run`: the message with this tag (0: untagged) was finished
+     * by its destination (delivered), or dropped. */
+    void (*give_back)(unsigned origin, unsigned run, uint32_t tag, int delivered);
     /* Sending to worker w failed: its channel is to be dropped. */
     void (*failed)(unsigned w, const char *why);
 } dsgd_relay_ops;
@@ -38,10 +39,15 @@ void dsgd_relay_init(const dsgd_relay_ops *ops);
 
 /* Sends, or queues until there is room, the message kind + head + body to
  * worker `to`; origin/run say whose window it used (DSGD_RELAY_MASTER:
- * none). 0, or -1 (out of memory or too long: the origin's credit is given
- * back, nothing is sent). @relation(REQ-RUN-050) */
-int dsgd_relay_send(unsigned to, unsigned origin, unsigned run, uint8_t kind,
+ * none), tag is the caller's name for it (0: none). 0, or -1 (out of
+ * memory or too long: the origin's credit is given back as dropped,
+ * nothing is sent). @relation(REQ-RUN-050) */
+int dsgd_relay_send(unsigned to, unsigned origin, unsigned run, uint32_t tag, uint8_t kind,
                     const uint8_t *head, size_t head_len, const uint8_t *body, size_t len);
+
+/* The tag of the oldest message worker w holds (sent, not yet credited);
+ * 0 when there is none or it has no tag. @relation(REQ-RUN-050) */
+uint32_t dsgd_relay_oldest_tag(unsigned w);
 
 /* Worker w gave n messages back. @relation(REQ-RUN-050) */
 void dsgd_relay_credit(unsigned w, uint32_t n);

@@ -51,7 +51,8 @@ typedef struct dsgd_sandbox {
 } dsgd_sandbox;
 
 /* Applies every step in order. Returns 0, or -1 with sb->failed_step set and
- * a message in err. @relation(REQ-RUN-002, REQ-RUN-003, REQ-RUN-031, REQ-RUN-032) */
+ * a message in err.
+ * @relation(REQ-RUN-002, REQ-RUN-003, REQ-RUN-004, REQ-RUN-005, REQ-RUN-031, REQ-RUN-032) */
 __attribute__((warn_unused_result))
 int dsgd_sandbox_apply(dsgd_sandbox *sb, char *err, size_t errsize);
 

@@ -67,6 +67,9 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->restart_delay_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_DELAY].num;
     s->restart_delay_max_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_DELAY_MAX].num;
     s->restart_reset_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_RESET].num;
+    s->restart_burst = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_BURST].num;
+    s->restart_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_INTERVAL].num;
+    s->log_ack_timeout_ms = (uint32_t)c->v[DSG_CFG_LOG_ACK_TIMEOUT].num;
     s->shutdown_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_SHUTDOWN_TIMEOUT].num;
     s->ping_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_INTERVAL].num;
     s->ping_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_TIMEOUT].num;

@@ -21,6 +21,9 @@ typedef struct dsgd_settings {
     uint32_t restart_delay_ms;      /* dsgd.restart_delay: 100 ms (systemd RestartSec) */
     uint32_t restart_delay_max_ms;  /* dsgd.restart_delay_max: 60 s */
     uint32_t restart_reset_ms;      /* dsgd.restart_reset: up this long resets the delay, 60 s */
+    uint32_t restart_burst;         /* dsgd.restart_burst: more exits than this ... 5 */
+    uint32_t restart_interval_ms;   /* dsgd.restart_interval: ... within this mark it failed, 10 s */
+    uint32_t log_ack_timeout_ms;    /* log.ack_timeout: logd stores a record within this, 2 s */
     uint32_t shutdown_timeout_ms;   /* dsgd.shutdown_timeout: 90 s (systemd DefaultTimeoutStopSec) */
     uint32_t ping_interval_ms;      /* dsgd.ping_interval: 10 s */
     uint32_t ping_timeout_ms;       /* dsgd.ping_timeout: 10 s after a PING */

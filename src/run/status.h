@@ -14,7 +14,7 @@
 
 typedef struct dsgd_role_status {
     const char *name;
-    const char *state;       /* running, starting, restarting, stopped */
+    const char *state;       /* running, starting, restarting, failed, stopped */
     int pid;                 /* 0: not running */
     int uid;                 /* -1: unknown */
     uint64_t uptime_ms;      /* since its last start; 0 when not running */
@@ -39,12 +39,14 @@ typedef struct dsgd_status {
 /* JSON: {"version", "pid", "uptime_ms", "config_generation", "sandbox",
  * "roles": [{"name", "state", "pid", "uid", "uptime_ms", "restarts",
  * "no_new_privs", "seccomp", "root", "landlock_abi"}]}, written by the proved
- * JSON writer. Returns its length, or 0 when it does not fit in cap.
- * @relation(REQ-RUN-023) */
+ * JSON writer ("sandbox": "off (sanitizer build)" from a sanitizer build).
+ * Returns its length, or 0 when it does not fit in cap.
+ * @relation(REQ-RUN-023, REQ-RUN-006) */
 size_t dsgd_status_json(const dsgd_status *s, uint8_t *out, size_t cap);
 
-/* One line about the master, then a table with a row per role. Returns its
- * length, or 0 when it does not fit in cap. @relation(REQ-RUN-023) */
+/* One line about the master (ending "sandbox OFF (sanitizer build)" from a
+ * sanitizer build), then a table with a row per role. Returns its length,
+ * or 0 when it does not fit in cap. @relation(REQ-RUN-023, REQ-RUN-006) */
 size_t dsgd_status_text(const dsgd_status *s, char *out, size_t cap);
 
 /* Reads NoNewPrivs and Seccomp from /proc/PID/status and the root from

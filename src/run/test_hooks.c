@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,6 +39,19 @@ int dsgd_test_hook_run(const char *hook, dsgd_chan *c, int max_known)
         syscall_result(hook, syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY));
     } else if (strcmp(hook, "socket") == 0) {
         syscall_result(hook, syscall(SYS_socket, AF_INET, SOCK_STREAM, 0));
+    } else if (strcmp(hook, "execve") == 0) {
+        static char *const argv[] = { (char *)"/bin/true", NULL };
+        syscall_result(hook, syscall(SYS_execve, "/bin/true", argv, argv + 1));
+    } else if (strcmp(hook, "execveat") == 0) {
+        static char *const argv[] = { (char *)"/bin/true", NULL };
+        syscall_result(hook, syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, argv + 1, 0));
+    } else if (strcmp(hook, "openat2") == 0) {
+        struct { uint64_t flags, mode, resolve; } how = { O_RDONLY, 0, 0 };
+        syscall_result(hook, syscall(SYS_openat2, AT_FDCWD, "/etc/passwd", &how, sizeof how));
+#ifdef SYS_creat
+    } else if (strcmp(hook, "creat") == 0) {
+        syscall_result(hook, syscall(SYS_creat, "/tmp/dsg-hook-creat", 0600));
+#endif
     } else if (strcmp(hook, "sigsys") == 0) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -50,7 +64,7 @@ int dsgd_test_hook_run(const char *hook, dsgd_chan *c, int max_known)
     } else if (strcmp(hook, "open-outside") == 0) {
         /* the storage role tries files outside var/<role>/ */
         static const char *const paths[] = { "/etc/passwd", "../../../../etc/passwd",
-                                             "/proc/self/status" };
+                                             "../run/dsgctl.sock", "/proc/self/status" };
         for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
             int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
             if (fd >= 0) {

@@ -46,12 +46,27 @@ static int ignore_shutdown;  /* test hook no-shutdown */
 #define ignore_shutdown 0
 #endif
 
+/* What became of one of this role's AUDIT messages (REQ-LOG-008): any
+ * role may get one; the ctl worker has commands waiting on it. */
+static int audit_ack(const dsgd_msg *m)
+{
+    if (dsgd_audit_out_ack(m->body, m->len) != 0 || dsgd_bus_done(&chan, 1) != 0) {
+        dsgd_log("a malformed audit acknowledgement from the master: closing the channel");
+        return DSGD_EXIT_PROTOCOL;
+    }
+    if (is_ctl)
+        dsgd_ctl_audited(&chan);
+    return -1;
+}
+
 /* A frame of the master's bus stream: a message goes to the role's
  * handler; anything the role does not take closes the channel. */
 static int on_bus(const dsg_ipc_frame *f)
 {
     dsgd_msg m;
     int r = dsgd_bus_receive(&chan, f, &m);
+    if (r == 1 && m.kind == DSGD_MSG_AUDIT_ACK)
+        return audit_ack(&m);
     if (r == 0 || (r == 1 && is_ctl && dsgd_ctl_message(&m, &chan) == 0) ||
         (r == 1 && is_logd && dsgd_logd_message(&m, &chan) == 0) ||
         (r == 1 && is_portal && dsgd_portal_message(&m) == 0) ||
