@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_tls_cipher_config: `dsgd -n` accepts the default TLS 1.2 cipher list and lists of AEAD suites with ECDHE key exchange, and rejects (exit 1, nothing on stdout) a portal.tls12_ciphers that selects a CBC suite, a suite without ECDHE (RSA, DHE, PSK key exchange), an alias that expands to either, or no suite at all, naming the file, the line and the offending suite as OpenSSL names it; a portal.tls_min_version below TLSv1.2 is rejected the same way; a dsgd started with such a file exits 1 and starts nothing.
+# dsgd_tls_cipher_config: `dsgd -n` accepts the default TLS 1.2 cipher list and lists of AEAD suites with ECDHE key exchange, and rejects (exit 1, nothing on stdout) a portal.tls12_ciphers that selects a CBC suite, a suite without ECDHE (RSA, DHE, PSK key exchange), an alias that expands to either, or no suite at all, naming the file, the line and the offending suite as OpenSSL names it; a portal.tls_min_version below TLSv1.2 is rejected the same way; a dsgd started with such a file exits 1 and starts nothing; an accepted list is what the portal offers (only the configured ChaCha20 suite completes TLS 1.2), and portal.tls_min_version = TLSv1.3 refuses TLS 1.2.
 # @relation(REQ-RUN-010)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -47,4 +47,29 @@ printf 'portal.tls12_ciphers = "AES256-SHA"\n' >"$t/c.conf"
 [ $? -eq 1 ] || fail "dsgd started with a CBC suite"
 grep -q 'c\.conf:1: portal\.tls12_ciphers: suite AES256-SHA is not an AEAD suite' "$t/err" || fail "$(cat "$t/err")"
 [ ! -e "$t/var" ] || fail "dsgd created its state directory before refusing"
+
+# an accepted list is what the portal offers: with only the ChaCha20 suite,
+# a TLS 1.2 client offering only AES-GCM fails and one offering ChaCha20
+# completes; with TLSv1.3 as the minimum, TLS 1.2 is refused
+need_root
+need_dsg_user
+printf 'portal.tls12_ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305"\n' >"$t/c.conf"
+dsgd_start "$DSGD" -f "$t/c.conf"
+wait_log 'master: portal\[[0-9]+\] ready'
+tls_probe chacha -tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305
+[ "$got" -eq 0 ] && grep -q 'Cipher is ECDHE-ECDSA-CHACHA20-POLY1305' "$t/chacha.out" ||
+    fail "TLS 1.2 with the configured suite: $(tail -5 "$t/chacha.out")"
+tls_probe aes -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+[ "$got" -ne 0 ] || fail "TLS 1.2 with a suite the configured list leaves out completed"
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+printf 'portal.tls_min_version = TLSv1.3\n' >"$t/v.conf"
+dsgd_start "$DSGD" -f "$t/v.conf"
+wait_log 'master: portal\[[0-9]+\] ready'
+tls_probe v12 -tls1_2
+[ "$got" -ne 0 ] || fail "TLS 1.2 completed with portal.tls_min_version = TLSv1.3"
+tls_probe v13 -tls1_3
+[ "$got" -eq 0 ] || fail "TLS 1.3 with portal.tls_min_version = TLSv1.3: $(tail -5 "$t/v13.out")"
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
 exit 0

@@ -161,18 +161,6 @@ static int load_settings(const struct options *o, dsgd_settings *s, dsgd_config_
     return 0;
 }
 
-/* The portal's setup does not carry portal.tls12_ciphers yet: the portal
- * offers its compiled-in list, the key's default. Say so when the file
- * sets another (checked) list, rather than let it look applied. */
-static void warn_builtin_ciphers(const dsgd_config_in_force *in)
-{
-    const dsg_config_value *v = &in->cfg.v[DSG_CFG_PORTAL_TLS12_CIPHERS];
-    if (v->line != 0 && strcmp(v->text, DSGD_TLS12_CIPHERS) != 0)
-        fprintf(stderr, "dsgd: %s:%u: portal.tls12_ciphers: accepted, but the portal offers "
-                "its compiled-in list (the key's default) until its setup carries the key\n",
-                in->cfg.file, (unsigned)v->line);
-}
-
 static struct options opts;   /* kept for reloads */
 
 /* SIGHUP: the same sources again (REQ-RUN-009). */
@@ -200,7 +188,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "dsgd: %s\n", err);
         return rc;
     }
-    warn_builtin_ciphers(&in);
     if (o->check_only) {
         printf("dsgd: %s: configuration OK\n", o->file != NULL ? o->file : "embedded defaults");
         return 0;

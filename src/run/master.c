@@ -451,6 +451,9 @@ static void start_worker(worker *w)
             .upload_max_lo = (uint32_t)cfg->portal_upload_max,
             .json_max_depth = cfg->portal_json_max_depth,
             .json_max_tokens = cfg->portal_json_max_tokens,
+            .tls_min_version = cfg->portal_tls_min_version,
+            .tls12_ciphers = cfg->portal_tls12_ciphers,
+            .tls12_ciphers_len = strlen(cfg->portal_tls12_ciphers),
             .cert = tls.cert, .cert_len = tls.cert_len,
             .key = tls.key, .key_len = tls.key_len,
         };
@@ -1466,7 +1469,9 @@ static int portal_settings_differ(const dsgd_settings *a, const dsgd_settings *b
            a->portal_api_max_body != b->portal_api_max_body ||
            a->portal_upload_max != b->portal_upload_max ||
            a->portal_json_max_depth != b->portal_json_max_depth ||
-           a->portal_json_max_tokens != b->portal_json_max_tokens;
+           a->portal_json_max_tokens != b->portal_json_max_tokens ||
+           a->portal_tls_min_version != b->portal_tls_min_version ||
+           strcmp(a->portal_tls12_ciphers, b->portal_tls12_ciphers) != 0;
 }
 
 /* SHUTDOWN, then a start without backoff once it has exited (reaped). */

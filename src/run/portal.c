@@ -24,6 +24,7 @@ static uint32_t max_conns = 1;
 int dsgd_portal_prepare(char *err, size_t errsize)
 {
     static uint8_t buf[DSGD_PORTAL_SETUP_MAX];
+    static char ciphers[1025];
     dsgd_portal_setup s;
     int acc = 0, type = 0;
     socklen_t l1 = sizeof acc, l2 = sizeof type;
@@ -47,7 +48,16 @@ int dsgd_portal_prepare(char *err, size_t errsize)
         OPENSSL_cleanse(buf, sizeof buf);
         return -1;
     }
-    ctx = dsgd_tls_ctx_new(s.cert, s.cert_len, s.key, s.key_len, err, errsize);
+    if (s.tls12_ciphers_len >= sizeof ciphers) {
+        snprintf(err, errsize, "the TLS 1.2 cipher list is longer than %zu bytes",
+                 sizeof ciphers - 1);
+        OPENSSL_cleanse(buf, sizeof buf);
+        return -1;
+    }
+    memcpy(ciphers, s.tls12_ciphers, s.tls12_ciphers_len);
+    ciphers[s.tls12_ciphers_len] = '\0';
+    dsgd_tls_policy pol = { ciphers, s.tls_min_version };
+    ctx = dsgd_tls_ctx_new(s.cert, s.cert_len, s.key, s.key_len, &pol, err, errsize);
     OPENSSL_cleanse(buf, sizeof buf);   /* the key now lives in the SSL_CTX only */
     if (ctx == NULL)
         return -1;

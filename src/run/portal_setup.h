@@ -5,9 +5,9 @@
  * certificate and private key. The portal reads fd 5 to EOF and closes it
  * before its sandbox is loaded.
  *
- * Pipe contents (little-endian u32): "DSGP", version 2, the eight settings
- * in the order of dsgd_portal_setup, cert_len, cert bytes, key_len, key
- * bytes; nothing after.
+ * Pipe contents (little-endian u32): "DSGP", version 4, the 15 settings in
+ * the order of dsgd_portal_setup, then three blobs (u32 length, bytes): the
+ * TLS 1.2 cipher list, the certificate, the key; nothing after.
  */
 #ifndef DSGD_PORTAL_SETUP_H
 #define DSGD_PORTAL_SETUP_H
@@ -36,6 +36,9 @@ typedef struct dsgd_portal_setup {
     uint32_t upload_max_lo;         /* and low 32 bits */
     uint32_t json_max_depth;        /* portal.json_max_depth */
     uint32_t json_max_tokens;       /* portal.json_max_tokens */
+    uint32_t tls_min_version;       /* portal.tls_min_version: TLS1_2_VERSION or TLS1_3_VERSION */
+    const char *tls12_ciphers;      /* portal.tls12_ciphers, not NUL-terminated */
+    size_t tls12_ciphers_len;
     const uint8_t *cert;
     size_t cert_len;
     const uint8_t *key;

@@ -97,7 +97,8 @@ out:
 }
 
 SSL_CTX *dsgd_tls_ctx_new(const uint8_t *cert, size_t cert_len, const uint8_t *key,
-                          size_t key_len, char *err, size_t errsize)
+                          size_t key_len, const dsgd_tls_policy *pol, char *err,
+                          size_t errsize)
 {
     const char *what = "OPENSSL_init_ssl";
     unsigned char seed[32];
@@ -117,11 +118,12 @@ SSL_CTX *dsgd_tls_ctx_new(const uint8_t *cert, size_t cert_len, const uint8_t *k
     if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
         goto fail;
     what = "the TLS policy";
-    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+    if ((pol->min_version != TLS1_2_VERSION && pol->min_version != TLS1_3_VERSION) ||
+        SSL_CTX_set_min_proto_version(ctx, (int)pol->min_version) != 1 ||
         SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1)
         goto fail;
     SSL_CTX_set_security_level(ctx, 2);
-    if (SSL_CTX_set_cipher_list(ctx, DSGD_TLS12_CIPHERS) != 1 ||
+    if (SSL_CTX_set_cipher_list(ctx, pol->tls12_ciphers) != 1 ||
         SSL_CTX_set_ciphersuites(ctx, DSGD_TLS13_SUITES) != 1 ||
         SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") != 1)
         goto fail;

@@ -20,15 +20,16 @@
 #include "run/http_conn.h"
 #include "run/json_body.h"
 
-/* spec/run.md REQ-RUN-010 portal.tls12_ciphers (Mozilla "intermediate",
- * ECDHE with AES-GCM or ChaCha20-Poly1305 only) */
-#define DSGD_TLS12_CIPHERS                                                    \
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"              \
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"              \
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 /* TLS 1.3 suites are all AEAD; these are OpenSSL's, in this order */
 #define DSGD_TLS13_SUITES \
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+
+/* What the configuration sets of the TLS policy (portal.tls12_ciphers, a
+ * list already checked by src/run/tls_policy; portal.tls_min_version). */
+typedef struct dsgd_tls_policy {
+    const char *tls12_ciphers;
+    uint32_t min_version;        /* TLS1_2_VERSION or TLS1_3_VERSION */
+} dsgd_tls_policy;
 
 #define DSGD_TLS_CONN_MAX 256u   /* compile-time ceiling of portal.max_connections */
 
@@ -100,7 +101,8 @@ typedef struct dsgd_tls_server {
  * Before the sandbox only. Returns NULL with a message in err.
  * @relation(REQ-RUN-040, REQ-RUN-042) */
 SSL_CTX *dsgd_tls_ctx_new(const uint8_t *cert, size_t cert_len, const uint8_t *key,
-                          size_t key_len, char *err, size_t errsize);
+                          size_t key_len, const dsgd_tls_policy *pol, char *err,
+                          size_t errsize);
 
 /* s must be zero (static storage): only what differs from zero is set, so
  * that the connection buffers stay untouched until used.

@@ -87,6 +87,12 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->portal_upload_max = c->v[DSG_CFG_PORTAL_UPLOAD_MAX_BYTES].num;
     s->portal_json_max_depth = (uint32_t)c->v[DSG_CFG_PORTAL_JSON_MAX_DEPTH].num;
     s->portal_json_max_tokens = (uint32_t)c->v[DSG_CFG_PORTAL_JSON_MAX_TOKENS].num;
+    /* TLS1_2_VERSION and TLS1_3_VERSION (the values tls_policy.c accepts) */
+    s->portal_tls_min_version =
+        strcmp(c->v[DSG_CFG_PORTAL_TLS_MIN_VERSION].text, "TLSv1.3") == 0 ? 0x0304u : 0x0303u;
+    if (copy_text(s->portal_tls12_ciphers, sizeof s->portal_tls12_ciphers, c,
+                  DSG_CFG_PORTAL_TLS12_CIPHERS, err, n) != 0)
+        return -1;
     return 0;
 }
 

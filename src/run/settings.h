@@ -42,6 +42,8 @@ typedef struct dsgd_settings {
     uint64_t portal_upload_max;        /* portal.upload_max_bytes: 4 GiB */
     uint32_t portal_json_max_depth;    /* portal.json_max_depth: 32 */
     uint32_t portal_json_max_tokens;   /* portal.json_max_tokens: 4096 */
+    uint32_t portal_tls_min_version;   /* portal.tls_min_version: TLS1_2_VERSION */
+    char portal_tls12_ciphers[1025];   /* portal.tls12_ciphers (checked: tls_policy.h) */
 } dsgd_settings;
 
 struct dsg_config;
