@@ -33,12 +33,42 @@ START_TEST(test_settings_portal_limits)
 }
 END_TEST
 
+/* logd's settings go to it as one argument and come back the same; any
+ * other text is refused and changes nothing. @relation(REQ-LOG-007, REQ-LOG-004) */
+START_TEST(test_settings_logd_argument)
+{
+    static dsgd_settings s;
+    struct dsgd_logd_settings back, keep;
+    char arg[64];
+    static const char *const bad[] = { "", "1:2:3:4", "1:2:3:4:5:6", "1:2:3:4:x", "-1:2:3:4:5",
+                                       "1::3:4:5", "1:2:3:4:5 ", " 1:2:3:4:5", "4294967296:2:3:4:5",
+                                       "1:2:3:4:+5" };
+    dsgd_settings_defaults(&s);
+    ck_assert_uint_eq(s.logd.checkpoint_interval_ms, 60000);
+    ck_assert_uint_eq(s.logd.checkpoint_records, 1000);
+    ck_assert_uint_eq(s.logd.retention_days, 365);
+    ck_assert_uint_eq(s.logd.max_field_bytes, 4096);
+    ck_assert_uint_eq(s.logd.busy_timeout_ms, 5000);
+    ck_assert_int_eq(dsgd_settings_logd_arg(&s.logd, arg, sizeof arg), 0);
+    ck_assert_str_eq(arg, "60000:1000:365:4096:5000");
+    ck_assert_int_eq(dsgd_settings_logd_parse(arg, &back), 0);
+    ck_assert_int_eq(memcmp(&back, &s.logd, sizeof back), 0);
+    ck_assert_int_eq(dsgd_settings_logd_arg(&s.logd, arg, 10), -1);   /* no room */
+    keep = back;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(dsgd_settings_logd_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
+        ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
+    }
+}
+END_TEST
+
 Suite *suite_settings(void)
 {
     Suite *s = suite_create("settings");
     TCase *tc = tcase_create("defaults");
     tcase_add_test(tc, test_settings_portal_listens_on_loopback_8443);
     tcase_add_test(tc, test_settings_portal_limits);
+    tcase_add_test(tc, test_settings_logd_argument);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -45,14 +45,15 @@ static int copy_arg(char *dst, size_t size, const char *src, const char *what, c
 
 static int worker_mode(int argc, char **argv)
 {
-    const char *statedir = NULL, *user = NULL, *hook = NULL;
+    const char *statedir = NULL, *user = NULL, *hook = NULL, *logd = NULL;
     int opt;
     /* argv[1] is --worker, argv[2] the role */
     optind = 3;
-    while ((opt = getopt(argc, argv, "s:u:T:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:u:L:T:")) != -1) {
         switch (opt) {
         case 's': statedir = optarg; break;
         case 'u': user = optarg; break;
+        case 'L': logd = optarg; break;
 #ifdef DSG_TEST_HOOKS
         case 'T': hook = optarg; break;
 #endif
@@ -65,7 +66,7 @@ static int worker_mode(int argc, char **argv)
         fprintf(stderr, "dsgd: bad worker arguments\n");
         return 2;
     }
-    return dsgd_worker_main(argv[2], statedir, user, hook);
+    return dsgd_worker_main(argv[2], statedir, user, logd, hook);
 }
 
 /* The command line: where the configuration comes from, and the values

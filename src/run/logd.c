@@ -13,6 +13,7 @@
 #include "run/bus.h"
 #include "run/log.h"
 #include "run/logd.h"
+#include "run/settings.h"
 
 static dsg_audit *store;
 static char store_dir[4096];
@@ -69,18 +70,29 @@ static void prune_at_retention(void)
                  (unsigned long long)r.removed, r.sources, r.before);
 }
 
-int dsgd_logd_start(const char *dir, char *err, size_t n)
+int dsgd_logd_start(const char *dir, const char *settings, char *err, size_t n)
 {
     dsg_audit_opts o;
-    dsg_config *c = malloc(sizeof *c);
-    dsg_audit_opts_default(&o);
-    interval_ms = 60000;
-    retention_days = 365;
-    if (c != NULL && dsg_config_defaults(c) == 0) {
-        interval_ms = c->v[DSG_CFG_LOG_CHECKPOINT_INTERVAL].num;
-        retention_days = (uint32_t)c->v[DSG_CFG_LOG_RETENTION_DAYS].num;
+    dsgd_settings *defaults;
+    struct dsgd_logd_settings l;
+    if (settings == NULL) {
+        if ((defaults = malloc(sizeof *defaults)) == NULL) {
+            snprintf(err, n, "out of memory");
+            return -1;
+        }
+        dsgd_settings_defaults(defaults);
+        l = defaults->logd;
+        free(defaults);
+    } else if (dsgd_settings_logd_parse(settings, &l) != 0) {
+        snprintf(err, n, "bad settings '%s' from the master", settings);
+        return -1;
     }
-    free(c);
+    dsg_audit_opts_default(&o);
+    o.busy_timeout_ms = l.busy_timeout_ms;
+    o.checkpoint_records = l.checkpoint_records;
+    o.max_field_bytes = l.max_field_bytes;
+    interval_ms = l.checkpoint_interval_ms;
+    retention_days = l.retention_days;
     snprintf(store_dir, sizeof store_dir, "%s", dir);
     if (dsg_audit_open(dir, &o, &store, err, n) != 0)
         return -1;

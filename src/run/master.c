@@ -411,7 +411,8 @@ static void exec_worker(int sock, int logw, int listen, int setup, char *const a
 
 static void start_worker(worker *w)
 {
-    char *argv[10];
+    char *argv[12];
+    static char logd_arg[64];
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
     int is_ctl = strcmp(w->role->name, "ctl") == 0;
@@ -424,6 +425,11 @@ static void start_worker(worker *w)
     argv[a++] = cfg->statedir;
     argv[a++] = (char *)"-u";
     argv[a++] = cfg->user;
+    if (strcmp(w->role->name, "logd") == 0 &&
+        dsgd_settings_logd_arg(&cfg->logd, logd_arg, sizeof logd_arg) == 0) {
+        argv[a++] = (char *)"-L";
+        argv[a++] = logd_arg;
+    }
 #ifdef DSG_TEST_HOOKS
     /* the first start only, so that the restarted worker stays up */
     const char *hook = dsgd_test_hook_for(w->role->name);
@@ -1496,7 +1502,7 @@ static void reload(void)
     static dsgd_settings next;
     static dsgd_config_in_force next_keys;
     char err[600];
-    int portal_changed;
+    int portal_changed, logd_changed;
 
     memset(&next, 0, sizeof next);
     if (reload_settings == NULL || reload_settings(&next, &next_keys, err, sizeof err) != 0) {
@@ -1508,15 +1514,17 @@ static void reload(void)
     keep_fixed_keys(&next_keys);
     in_force = next_keys;
     portal_changed = portal_settings_differ(cfg, &next);
+    logd_changed = memcmp(&cfg->logd, &next.logd, sizeof next.logd) != 0;
     *cfg = next;
     config_gen++;
-    dsgd_log("SIGHUP: configuration reloaded, generation %u%s", config_gen,
-             portal_changed ? "; restarting the portal to apply it" : "; workers keep running");
-    if (!portal_changed)
-        return;
-    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
-        if (strcmp(workers[i].role->name, "portal") == 0)
-            restart_for_reload(&workers[i]);
+    dsgd_log("SIGHUP: configuration reloaded, generation %u%s%s%s", config_gen,
+             portal_changed ? "; restarting the portal to apply it" : "",
+             logd_changed ? "; restarting logd to apply it" : "",
+             portal_changed || logd_changed ? "" : "; workers keep running");
+    if (portal_changed)
+        restart_for_reload(role_worker("portal"));
+    if (logd_changed)
+        restart_for_reload(role_worker("logd"));
 }
 
 /* logd's share of dsgd.shutdown_timeout: the others are SIGKILLed this

@@ -3,6 +3,8 @@
  * configuration (src/conf/config: the embedded defaults, or a file given
  * with -f) and then from the command line, which wins.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,12 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->restart_burst = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_BURST].num;
     s->restart_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_INTERVAL].num;
     s->log_ack_timeout_ms = (uint32_t)c->v[DSG_CFG_LOG_ACK_TIMEOUT].num;
+    /* the registry's ranges keep these within 32 bits */
+    s->logd.checkpoint_interval_ms = (uint32_t)c->v[DSG_CFG_LOG_CHECKPOINT_INTERVAL].num;
+    s->logd.checkpoint_records = (uint32_t)c->v[DSG_CFG_LOG_CHECKPOINT_RECORDS].num;
+    s->logd.retention_days = (uint32_t)c->v[DSG_CFG_LOG_RETENTION_DAYS].num;
+    s->logd.max_field_bytes = (uint32_t)c->v[DSG_CFG_LOG_MAX_FIELD_BYTES].num;
+    s->logd.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
     s->shutdown_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_SHUTDOWN_TIMEOUT].num;
     s->ping_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_INTERVAL].num;
     s->ping_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_TIMEOUT].num;
@@ -106,4 +114,32 @@ void dsgd_settings_defaults(dsgd_settings *s)
         fprintf(stderr, "dsgd: the embedded defaults do not load\n");
         abort();
     }
+}
+
+int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%u:%u:%u:%u:%u", l->checkpoint_interval_ms,
+                     l->checkpoint_records, l->retention_days, l->max_field_bytes,
+                     l->busy_timeout_ms);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
+{
+    uint32_t v[5];
+    const char *p = arg;
+    for (unsigned i = 0; i < 5; i++) {
+        char *end;
+        unsigned long x;
+        if (*p < '0' || *p > '9')
+            return -1;
+        errno = 0;
+        x = strtoul(p, &end, 10);
+        if (errno != 0 || x > UINT32_MAX || *end != (i == 4 ? '\0' : ':'))
+            return -1;
+        v[i] = (uint32_t)x;
+        p = end + 1;
+    }
+    *l = (struct dsgd_logd_settings){ v[0], v[1], v[2], v[3], v[4] };
+    return 0;
 }

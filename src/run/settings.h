@@ -24,6 +24,13 @@ typedef struct dsgd_settings {
     uint32_t restart_burst;         /* dsgd.restart_burst: more exits than this ... 5 */
     uint32_t restart_interval_ms;   /* dsgd.restart_interval: ... within this mark it failed, 10 s */
     uint32_t log_ack_timeout_ms;    /* log.ack_timeout: logd stores a record within this, 2 s */
+    struct dsgd_logd_settings {     /* logd's keys, passed to it at exec (-L) */
+        uint32_t checkpoint_interval_ms;   /* log.checkpoint_interval: 60 s */
+        uint32_t checkpoint_records;       /* log.checkpoint_records: 1000 */
+        uint32_t retention_days;           /* log.retention_days: 365 */
+        uint32_t max_field_bytes;          /* log.max_field_bytes: 4096 */
+        uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
+    } logd;
     uint32_t shutdown_timeout_ms;   /* dsgd.shutdown_timeout: 90 s (systemd DefaultTimeoutStopSec) */
     uint32_t ping_interval_ms;      /* dsgd.ping_interval: 10 s */
     uint32_t ping_timeout_ms;       /* dsgd.ping_timeout: 10 s after a PING */
@@ -56,6 +63,14 @@ void dsgd_settings_defaults(dsgd_settings *s);
  * with a message in err. @relation(REQ-RUN-018) */
 int dsgd_settings_from_config(dsgd_settings *s, const struct dsg_config *c, char *err,
                               size_t n);
+
+/* logd's settings as the argument of its -L option ("MS:N:DAYS:BYTES:MS");
+ * 0, or -1 when out is too small. @relation(REQ-LOG-007, REQ-LOG-004) */
+int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t cap);
+
+/* Reads that argument: 0, or -1 when it is not five decimal numbers
+ * separated by ':' (nothing is changed). @relation(REQ-LOG-007, REQ-LOG-004) */
+int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l);
 
 /* Sets the portal's listener from "ADDR:PORT" (an IPv4 literal, checked
  * when the master binds, and a port 1..65535); 0, or -1 with a message.

@@ -216,7 +216,7 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
 }
 
 int dsgd_worker_main(const char *rolename, const char *statedir, const char *user,
-                     const char *hook)
+                     const char *logd, const char *hook)
 {
     const dsgd_role *role = dsgd_role_find(rolename);
     char roledir[4200];
@@ -306,7 +306,7 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         /* the store is opened inside the sandbox (chroot, Landlock, filter)
          * and after HELLO, so a master that stops at once never sees a
          * HELLO after its SHUTDOWN; frames wait in the socket meanwhile */
-        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, err, sizeof err) != 0) {
+        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, logd, err, sizeof err) != 0) {
             dsgd_log("audit store: %s: exiting", err);
             return DSGD_EXIT_SANDBOX;
         }
