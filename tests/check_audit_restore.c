@@ -351,6 +351,24 @@ START_TEST(test_restore_then_verify_accepts_the_chain_and_reports_the_gap)
 }
 END_TEST
 
+/* @relation(REQ-LOG-046, REQ-LOG-015) */
+START_TEST(test_restore_replaces_a_database_that_is_gone)
+{
+    history();
+    sh("rm '%s/audit.db'", dir);
+    ck_assert_msg(restore(copy) == 0, "%s", err);
+    ck_assert_str_eq(res.set_aside, "none");
+    ck_assert_uint_eq(res.lost, 4 + 2);
+    dsg_audit *a = open_dir(dir);
+    ck_assert_uint_eq(dsg_audit_restored_sources(a), 2);
+    dsg_audit_close(a);
+    ck_assert_int_eq(verify(1), 0);
+    ck_assert_uint_eq(rep.ngaps, 2);
+    ck_assert_int_eq(count("SELECT count(*) FROM records WHERE type = 104 AND "
+                           "instr(body, CAST('set_asidenone' AS BLOB)) > 0"), 2);
+}
+END_TEST
+
 /* @relation(REQ-LOG-046, REQ-LOG-006) */
 START_TEST(test_a_copy_put_in_place_by_hand_is_refused_at_open)
 {
@@ -461,6 +479,7 @@ Suite *suite_audit_restore(void)
     TCase *tr = tcase_create("restore");
     tcase_add_checked_fixture(tr, setup, teardown);
     tcase_add_test(tr, test_restore_then_verify_accepts_the_chain_and_reports_the_gap);
+    tcase_add_test(tr, test_restore_replaces_a_database_that_is_gone);
     tcase_add_test(tr, test_a_copy_put_in_place_by_hand_is_refused_at_open);
     suite_add_tcase(s, tr);
     TCase *tt = tcase_create("tampering");

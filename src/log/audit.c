@@ -2188,14 +2188,19 @@ static int copy_file(const char *src, const char *dst, uid_t uid, gid_t gid, cha
     return 0;
 }
 
-/* audit.db (and its -shm) renamed to the name kept aside, when there. */
-static int set_aside(const char *dir, const char *name, char *err, size_t n)
+/* audit.db (and its -shm) renamed to the name kept aside; with no
+ * audit.db, the name becomes "none". */
+static int set_aside(const char *dir, char *name, size_t cap, char *err, size_t n)
 {
     char from[PATH_CAP], to[PATH_CAP], shm[PATH_CAP], shm_to[PATH_CAP + 8];
     if (path_of(from, dir, DB_NAME) != 0 || path_of(to, dir, name) != 0 ||
         path_of(shm, dir, DB_NAME "-shm") != 0)
         return fail(err, n, "path too long");
-    if (rename(from, to) != 0 && errno != ENOENT)
+    if (access(from, F_OK) != 0 && errno == ENOENT) {
+        snprintf(name, cap, "none");
+        return 0;
+    }
+    if (rename(from, to) != 0)
         return fail(err, n, "%s: cannot rename to %s: %s", from, to, strerror(errno));
     snprintf(shm_to, sizeof shm_to, "%s-shm", to);
     if (access(shm, F_OK) == 0 && rename(shm, shm_to) != 0)
@@ -2238,7 +2243,7 @@ static int swap_in(const dsg_audit_restore_req *q, dsg_audit_restore_result *r, 
         return fail(err, n, "path too long");
     if (copy_file(q->copy, staged, st.st_uid, st.st_gid, err, n) != 0)
         return -1;
-    if (set_aside(q->dir, r->set_aside, err, n) != 0)
+    if (set_aside(q->dir, r->set_aside, sizeof r->set_aside, err, n) != 0)
         return -1;
     if (rename(staged, live) != 0)
         return fail(err, n, "%s: cannot rename to %s: %s (the current database is %s)", staged,

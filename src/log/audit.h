@@ -186,7 +186,7 @@ typedef struct dsg_audit_restore_req {
 typedef struct dsg_audit_restore_result {
     uint32_t sources;          /* sources that lose records */
     uint64_t lost;             /* records lost: signed, not in the copy */
-    char set_aside[80];        /* the name in dir the current database now has ("" none) */
+    char set_aside[80];        /* the name in dir the current database now has ("none": there was none) */
 } dsg_audit_restore_result;
 
 /* Puts the copy q->copy in place of q->dir's audit.db, with dsgd stopped.
