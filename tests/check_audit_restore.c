@@ -385,6 +385,31 @@ START_TEST(test_a_copy_put_in_place_by_hand_is_refused_at_open)
 }
 END_TEST
 
+/* @relation(REQ-LOG-046, REQ-LOG-005) */
+START_TEST(test_report_text_counts_the_gaps_that_do_not_fit)
+{
+    static dsg_audit_report r;
+    static char text[2000];
+    memset(&r, 0, sizeof r);
+    r.ngaps = DSG_AUDIT_GAPS_MAX + 6;
+    for (uint32_t i = 0; i < DSG_AUDIT_GAPS_MAX; i++) {
+        snprintf(r.gaps[i].source, sizeof r.gaps[i].source, "src%u\x01", i);
+        r.gaps[i].first = 2;
+        r.gaps[i].last = 7;
+        r.gaps[i].at = 8;
+        snprintf(r.gaps[i].restored_on, sizeof r.gaps[i].restored_on, "2026-01-01T00:00:00.000Z");
+        snprintf(r.gaps[i].to, sizeof r.gaps[i].to, "2025-12-31T00:00:00.000Z");
+    }
+    ck_assert_uint_gt(dsg_audit_report_text(&r, text, sizeof text), 0);
+    ck_assert_ptr_nonnull(strstr(text, "GAP source=src0\\x01: records 2..7 lost by a restore on "
+                                       "2026-01-01T00:00:00.000Z (from the start to "
+                                       "2025-12-31T00:00:00.000Z); restore record seq 8\n"));
+    ck_assert_ptr_nonnull(strstr(text, " more gap(s)\n"));
+    ck_assert_ptr_nonnull(strstr(text, "OK: 0 break(s);"));
+    ck_assert_ptr_nonnull(strstr(text, "; 70 gap(s) left by restores\n"));
+}
+END_TEST
+
 /* ---- tampering around a restore ---------------------------------------------------- */
 
 /* @relation(REQ-LOG-046, REQ-LOG-005) */
@@ -481,6 +506,7 @@ Suite *suite_audit_restore(void)
     tcase_add_test(tr, test_restore_then_verify_accepts_the_chain_and_reports_the_gap);
     tcase_add_test(tr, test_restore_replaces_a_database_that_is_gone);
     tcase_add_test(tr, test_a_copy_put_in_place_by_hand_is_refused_at_open);
+    tcase_add_test(tr, test_report_text_counts_the_gaps_that_do_not_fit);
     suite_add_tcase(s, tr);
     TCase *tt = tcase_create("tampering");
     tcase_add_checked_fixture(tt, setup, teardown);

@@ -734,7 +734,7 @@ static int cmd_log_verify(int argc, char **argv)
         fprintf(stderr, "dsgctl log verify: %s\n", err);
         return EXIT_IOERR;
     }
-    static char text[DSG_AUDIT_BREAKS_MAX * 512 + 512];
+    static char text[(DSG_AUDIT_BREAKS_MAX + DSG_AUDIT_GAPS_MAX) * 512 + 512];
     if (dsg_audit_report_text(&r, text, sizeof text) == 0) {
         fprintf(stderr, "dsgctl log verify: the report does not fit its buffer\n");
         return EXIT_IOERR;

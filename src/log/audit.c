@@ -1950,6 +1950,7 @@ typedef struct db_head {
 
 typedef struct restore_check {
     verifier v;
+    uint8_t key[32];           /* dir's chain key */
     size_t nheads;
     db_head heads[DSG_AUDIT_SOURCES_MAX];
     struct sqlite3 *current;   /* dir's audit.db, when it can be read */
@@ -2055,7 +2056,6 @@ static int check_copy_chains(const dsg_audit_restore_req *q, restore_check *c, c
                              size_t n)
 {
     static char pub[16384];
-    static uint8_t key[32];
     uint8_t *buf = NULL;
     size_t len = 0;
     int missing = 0, rc;
@@ -2070,10 +2070,10 @@ static int check_copy_chains(const dsg_audit_restore_req *q, restore_check *c, c
         free(buf);
         return fail(err, n, "%s: %zu bytes, a chain key has 32", path, len);
     }
-    memcpy(key, buf, 32);
+    memcpy(c->key, buf, 32);
     OPENSSL_cleanse(buf, len);
     free(buf);
-    c->v.key = key;
+    c->v.key = c->key;
     c->v.pub = pubkey_from_pem(pub, strlen(pub));
     if (c->v.pub == NULL)
         return fail(err, n, "%s: no Ed25519 public key", q->dir);
@@ -2738,21 +2738,36 @@ static int put_text(char *out, size_t cap, size_t *n, const char *fmt, ...)
     return 0;
 }
 
-/* One line per gap a restore left (REQ-LOG-046). */
-static int put_gaps(const dsg_audit_report *r, char *out, size_t cap, size_t *n)
+/* One gap a restore left (REQ-LOG-046) as a line. */
+static int put_gap(const dsg_audit_gap *g, char *out, size_t cap, size_t *n)
 {
-    for (uint32_t i = 0; i < r->ngaps && i < DSG_AUDIT_GAPS_MAX; i++) {
-        const dsg_audit_gap *g = &r->gaps[i];
-        if (put_text(out, cap, n, "GAP source=") != 0 || put_escaped(out, cap, n, g->source) != 0 ||
-            put_text(out, cap, n, ": records %llu..%llu lost by a restore on ",
-                     (unsigned long long)g->first, (unsigned long long)g->last) != 0 ||
-            put_escaped(out, cap, n, g->restored_on) != 0 ||
-            put_text(out, cap, n, " (from %s", g->from[0] ? "" : "the start") != 0 ||
-            put_escaped(out, cap, n, g->from) != 0 || put_text(out, cap, n, " to ") != 0 ||
-            put_escaped(out, cap, n, g->to) != 0 ||
-            put_text(out, cap, n, "); restore record seq %llu\n", (unsigned long long)g->at) != 0)
-            return -1;
+    if (put_text(out, cap, n, "GAP source=") != 0 || put_escaped(out, cap, n, g->source) != 0 ||
+        put_text(out, cap, n, ": records %llu..%llu lost by a restore on ",
+                 (unsigned long long)g->first, (unsigned long long)g->last) != 0 ||
+        put_escaped(out, cap, n, g->restored_on) != 0 ||
+        put_text(out, cap, n, " (from %s", g->from[0] ? "" : "the start") != 0 ||
+        put_escaped(out, cap, n, g->from) != 0 || put_text(out, cap, n, " to ") != 0 ||
+        put_escaped(out, cap, n, g->to) != 0 ||
+        put_text(out, cap, n, "); restore record seq %llu\n", (unsigned long long)g->at) != 0)
+        return -1;
+    return 0;
+}
+
+/* One line per gap a restore left (REQ-LOG-046); lines that do not fit
+ * are counted in a "... and N more gap(s)" line (room: cap_all). */
+static int put_gaps(const dsg_audit_report *r, char *out, size_t cap, size_t cap_all, size_t *n)
+{
+    uint32_t listed = 0;
+    for (; listed < r->ngaps && listed < DSG_AUDIT_GAPS_MAX; listed++) {
+        size_t line = *n;
+        if (put_gap(&r->gaps[listed], out, cap, n) != 0) {
+            *n = line;
+            out[line] = '\0';
+            break;
+        }
     }
+    if (r->ngaps > listed)
+        return put_text(out, cap_all, n, "... and %u more gap(s)\n", r->ngaps - listed);
     return 0;
 }
 
@@ -2764,7 +2779,7 @@ size_t dsg_audit_report_text(const dsg_audit_report *r, char *out, size_t cap)
     if (cap <= tail)
         return 0;
     out[0] = '\0';
-    if (put_gaps(r, out, cap - tail, &n) != 0)
+    if (put_gaps(r, out, cap - tail, cap, &n) != 0)
         return 0;
     for (uint32_t i = 0; i < r->nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++, listed++) {
         const dsg_audit_break *b = &r->breaks[i];
