@@ -47,6 +47,7 @@
 
 enum {
     EXIT_USAGE = 64,       /* EX_USAGE */
+    EXIT_DATAERR = 65,     /* EX_DATAERR: input refused (log restore: the copy) */
     EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: no daemon at the control socket */
     EXIT_SOFTWARE = 70,    /* EX_SOFTWARE: the daemon refused the command */
     EXIT_IOERR = 74,       /* EX_IOERR */
@@ -500,7 +501,11 @@ static const char log_verify_help[] =
     "after the last checkpoint. Prints one line per break:\n"
     "  BREAK source=S seq=N kind=K: detail\n"
     "K is edited, deleted, inserted, reordered, truncated or bad signature;\n"
-    "N is the first bad sequence number. Then a summary line.\n"
+    "N is the first bad sequence number. Records lost by a restore ('dsgctl\n"
+    "log restore') are no break: each source's gap under its signed restore\n"
+    "record is a line\n"
+    "  GAP source=S: records N..M lost by a restore on DATE (from T1 to T2)\n"
+    "Then a summary line.\n"
     "\n"
     "exit status: 0 intact; 1 a break was found; 64 usage error; 74 the copy\n"
     "or a key cannot be read (offline) or logd could not read its store;\n"
@@ -545,6 +550,25 @@ static const char log_prune_help[] =
     "\n"
     "exit status: 0 pruned; 64 usage error; 65 the cut is too recent; 74\n"
     "logd could not prune; 69, 70, 76, 77 as for status.\n";
+
+static const char log_restore_help[] =
+    "usage: dsgctl log restore --offline DIR --from COPY\n"
+    "\n"
+    "With dsgd stopped, puts COPY, a copy of an older audit.db of logd's\n"
+    "state directory DIR (var/logd; made with sqlite3 audit.db '.backup\n"
+    "FILE', or cp while dsgd is stopped), in place of DIR/audit.db. COPY must\n"
+    "verify under DIR's keys and against DIR/anchor.log, and every record it\n"
+    "holds must lie in the signed history (a copy newer than the last\n"
+    "checkpoint, or diverging from it, is a substitution and is refused).\n"
+    "The current database is kept aside as DIR/audit.db.before-restore-TIME-PID\n"
+    "(never deleted). At its next start logd appends to each source that lost\n"
+    "records a signed restore record naming the restored head, the records\n"
+    "lost and their time span, and who restored; 'dsgctl log verify' then\n"
+    "reports the gap (GAP lines) and accepts the chain across it.\n"
+    "Run as root or as logd's user.\n"
+    "\n"
+    "exit status: 0 restored; 64 usage error; 65 COPY or DIR refused (nothing\n"
+    "changed); 74 a file cannot be read or written.\n";
 
 static const char log_pubkey_help[] =
     "usage: dsgctl log pubkey DIR\n"
@@ -595,7 +619,7 @@ static long read_small(const char *path, char *buf, size_t cap)
 typedef struct log_opts {
     int offline, help;
     const char *pubkey, *key, *format, *dir, *socket;
-    const char *type, *source, *since, *until, *before;
+    const char *type, *source, *since, *until, *before, *from;
 } log_opts;
 
 /* Options of the log commands: --offline, --pubkey F, --key F, --format F,
@@ -628,6 +652,8 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
             slot = &o->until;
         else if (strcmp(a, "--before") == 0)
             slot = &o->before;
+        else if (strcmp(a, "--from") == 0)
+            slot = &o->from;
         else if (a[0] == '-' && a[1] != '\0')
             return log_usage(cmd, "unknown option", a);
         else if (o->dir != NULL)
@@ -648,6 +674,8 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
         return log_usage(cmd, "--type, --source, --since and --until go with export", NULL);
     if (o->before != NULL && strcmp(cmd, "prune") != 0)
         return log_usage(cmd, "unknown option", "--before");
+    if (o->from != NULL && strcmp(cmd, "restore") != 0)
+        return log_usage(cmd, "unknown option", "--from");
     if (!o->help && !online && o->dir == NULL)
         return log_usage(cmd, "no directory given", NULL);
     if (online && (o->dir != NULL || o->pubkey != NULL || o->key != NULL))
@@ -711,7 +739,7 @@ static int cmd_log_verify(int argc, char **argv)
         fprintf(stderr, "dsgctl log verify: %s\n", err);
         return EXIT_IOERR;
     }
-    static char text[DSG_AUDIT_BREAKS_MAX * 512 + 512];
+    static char text[(DSG_AUDIT_BREAKS_MAX + DSG_AUDIT_GAPS_MAX) * 512 + 512];
     if (dsg_audit_report_text(&r, text, sizeof text) == 0) {
         fprintf(stderr, "dsgctl log verify: the report does not fit its buffer\n");
         return EXIT_IOERR;
@@ -871,6 +899,41 @@ static int cmd_log_prune(int argc, char **argv)
         return status;
     }
     fwrite(out, 1, len, stdout);
+    return finish_stdout(0);
+}
+
+/* dsgctl log restore --offline DIR --from COPY. @relation(REQ-LOG-046, REQ-LOG-015) */
+static int cmd_log_restore(int argc, char **argv)
+{
+    log_opts o;
+    char err[1024], uid[24], pid[24];
+    dsg_audit_restore_result r;
+    int rc = log_parse("restore", &o, argc, argv);
+    if (rc != 0)
+        return rc;
+    if (o.help) {
+        fputs(log_restore_help, stdout);
+        return finish_stdout(0);
+    }
+    if (!o.offline || o.from == NULL)
+        return log_usage("restore", "needs --offline DIR and --from COPY (with dsgd stopped)",
+                         NULL);
+    if (o.pubkey || o.key || o.format)
+        return log_usage("restore", "takes only --offline DIR and --from COPY", NULL);
+    snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    dsg_audit_restore_req q = { o.dir, o.from, uid, pid };
+    rc = dsg_audit_restore(&q, &r, err, sizeof err);
+    if (rc != 0) {
+        fputs("dsgctl log restore: ", stderr);
+        put_escaped_str(stderr, err);
+        fputc('\n', stderr);
+        return rc > 0 ? EXIT_DATAERR : EXIT_IOERR;
+    }
+    printf("restored %s: %llu signed record(s) of %u source(s) are not in the copy; the "
+           "previous database is kept as %s; logd appends the signed restore records at its "
+           "next start\n", o.dir, (unsigned long long)r.lost, r.sources,
+           r.set_aside[0] ? r.set_aside : "(none)");
     return finish_stdout(0);
 }
 
@@ -1134,6 +1197,8 @@ static const command log_commands[] = {
       log_export_help, cmd_log_export },
     { "prune", "remove records older than the retention, leaving a signed prune record",
       log_prune_help, cmd_log_prune },
+    { "restore", "put an older copy of the store in place (--offline, dsgd stopped)",
+      log_restore_help, cmd_log_restore },
     { "pubkey", "print the public key that verifies the checkpoints", log_pubkey_help,
       cmd_log_pubkey },
 };
@@ -1151,7 +1216,7 @@ static const command role_commands[] = {
 static const group groups[] = {
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },
-    { "log", "the audit trail: verify, export (online or offline), prune, public key",
+    { "log", "the audit trail: verify, export (online or offline), prune, restore, public key",
       log_commands,
       sizeof log_commands / sizeof log_commands[0] },
     { "policy", "policies the gateway enforces, checked offline", policy_commands,
@@ -1266,7 +1331,7 @@ static int run_group(const group *g, int argc, char **argv)
     return c->run(argc - 1, argv + 1);
 }
 
-/* @relation(REQ-SHARE-005, REQ-LOG-005, REQ-LOG-010, REQ-LOG-040, REQ-LOG-041, REQ-LOG-042) */
+/* @relation(REQ-SHARE-005, REQ-LOG-005, REQ-LOG-010, REQ-LOG-040, REQ-LOG-041, REQ-LOG-042, REQ-LOG-046) */
 int main(int argc, char **argv)
 {
     if (argc < 2) {

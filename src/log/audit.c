@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf/config.h"
@@ -31,6 +32,7 @@
 #define SIGN_KEY "sign.key"
 #define SIGN_PUB "sign.pub"
 #define ANCHOR "anchor.log"
+#define MARKER DSG_AUDIT_RESTORE_MARKER
 #define PATH_CAP 4200
 #define ANCHOR_FILE_MAX (64u * 1024u * 1024u)
 
@@ -75,6 +77,17 @@ static const field_spec prune_fields[] = {
     { "pid", 0 },
 };
 
+/* The chain goes on after a restore (REQ-LOG-046): the restored head
+ * (record restored_to, its chain value and time), what the restore lost
+ * (records up to lost_to, the last checkpoint's head and time), where the
+ * database it replaced was kept, when and by whom. */
+static const field_spec restore_fields[] = {
+    { "restored_to", 1 }, { "restored_head", 1 }, { "restored_time", 0 },
+    { "lost_to", 1 },     { "lost_head", 1 },     { "lost_time", 1 },
+    { "set_aside", 0 },   { "requested_at", 0 },  { "uid", 0 },
+    { "pid", 0 },
+};
+
 static const type_spec types[] = {
     { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,
       sizeof portal_access_fields / sizeof portal_access_fields[0] },
@@ -84,6 +97,8 @@ static const type_spec types[] = {
       sizeof control_fields / sizeof control_fields[0] },
     { DSG_AUDIT_TYPE_PRUNE, "prune", prune_fields,
       sizeof prune_fields / sizeof prune_fields[0] },
+    { DSG_AUDIT_TYPE_RESTORE, "restore", restore_fields,
+      sizeof restore_fields / sizeof restore_fields[0] },
 };
 
 #define TRUNCATED_FIELD "truncated"
@@ -451,6 +466,8 @@ typedef struct source_head {
     uint8_t hash[32];
     uint8_t mac[32];
     uint64_t anchored;   /* last checkpoint's seq; 0: none */
+    uint8_t anchored_head[32];
+    char anchored_time[25];
 } source_head;
 
 struct dsg_audit {
@@ -466,6 +483,7 @@ struct dsg_audit {
     int in_batch;        /* appends join one transaction (dsg_audit_batch_begin) */
     size_t saved_n;      /* the heads before the batch, restored if it fails */
     source_head saved[DSG_AUDIT_SOURCES_MAX];
+    uint32_t restored;   /* restore records appended at open */
 };
 
 void dsg_audit_opts_default(dsg_audit_opts *o)
@@ -537,7 +555,8 @@ static int load_heads(dsg_audit *a, char *err, size_t n)
     return rc == SQLITE_DONE ? 0 : fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
 }
 
-/* The last checkpoint of every source, from our own anchor file. */
+/* The last checkpoint of every source, from our own anchor file; a
+ * source known only from it has no record (seq 0). */
 static int load_anchored(dsg_audit *a, char *err, size_t n)
 {
     char path[PATH_CAP];
@@ -554,9 +573,12 @@ static int load_anchored(dsg_audit *a, char *err, size_t n)
         size_t end = lf != NULL ? (size_t)(lf - buf) : len;
         dsg_anchor an;
         if (dsg_anchor_parse((const char *)buf + pos, end - pos, &an) == DSG_ANCHOR_OK) {
-            source_head *s = find_source(a, an.source);
-            if (s != NULL && an.seq > s->anchored)
+            source_head *s = add_source(a, an.source);
+            if (s != NULL && an.seq > s->anchored) {
                 s->anchored = an.seq;
+                memcpy(s->anchored_head, an.head, 32);
+                memcpy(s->anchored_time, an.time, sizeof s->anchored_time);
+            }
         }
         pos = end + 1;
     }
@@ -606,6 +628,8 @@ static int open_keys(dsg_audit *a, char *err, size_t n)
     return ensure_pub(a, err, n);
 }
 
+static int resume_after_restore(dsg_audit *a, char *err, size_t n);
+
 int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out, char *err,
                    size_t errsize)
 {
@@ -646,6 +670,10 @@ int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out,
         dsg_audit_close(a);
         return -1;
     }
+    if (resume_after_restore(a, err, errsize) != 0) {
+        dsg_audit_close(a);
+        return -1;
+    }
     *out = a;
     return 0;
 }
@@ -667,8 +695,14 @@ uint64_t dsg_audit_unanchored(const dsg_audit *a)
 {
     uint64_t n = 0;
     for (size_t i = 0; i < a->nsources; i++)
-        n += a->src[i].seq - a->src[i].anchored;
+        if (a->src[i].seq > a->src[i].anchored)
+            n += a->src[i].seq - a->src[i].anchored;
     return n;
+}
+
+uint32_t dsg_audit_restored_sources(const dsg_audit *a)
+{
+    return a->restored;
 }
 
 /* ---- append ------------------------------------------------------------------------ */
@@ -1181,6 +1215,179 @@ int dsg_audit_has_older(dsg_audit *a, const char *before)
     sqlite3_finalize(st);
     return has;
 }
+/* ---- after a restore (REQ-LOG-046): logd's side ----------------------------------- */
+
+/* What dsgctl log restore left for logd: who restored, when, and where
+ * the database it replaced was kept. */
+typedef struct restore_marker {
+    char uid[24], pid[24], requested_at[32], set_aside[80];
+} restore_marker;
+
+#define MARKER_MAGIC "dsg-restore-1\n"
+
+/* The value of the line "key value" of text into out: 0, or -1 when it
+ * is missing, empty, too long or not printable ASCII. */
+static int marker_value(const char *text, const char *key, char *out, size_t cap)
+{
+    size_t kl = strlen(key), len = 0;
+    const char *p = text;
+    while (p != NULL && !(strncmp(p, key, kl) == 0 && p[kl] == ' ')) {
+        p = strchr(p, '\n');
+        p = p != NULL ? p + 1 : NULL;
+    }
+    if (p == NULL)
+        return -1;
+    for (p += kl + 1; p[len] != '\n' && p[len] != '\0'; len++)
+        if (p[len] < 0x21 || p[len] > 0x7e)
+            return -1;
+    if (len == 0 || len >= cap)
+        return -1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
+static int read_marker(const char *dir, restore_marker *m, int *present, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int missing = 0;
+    *present = 0;
+    if (path_of(path, dir, MARKER) != 0)
+        return fail(err, n, "path too long");
+    if (read_file(path, 4096, &buf, &len, &missing) != 0)
+        return missing ? 0 : fail(err, n, "%s: %s", path, strerror(errno));
+    const char *t = (const char *)buf;
+    int ok = strncmp(t, MARKER_MAGIC, strlen(MARKER_MAGIC)) == 0 &&
+             marker_value(t, "uid", m->uid, sizeof m->uid) == 0 &&
+             marker_value(t, "pid", m->pid, sizeof m->pid) == 0 &&
+             marker_value(t, "requested_at", m->requested_at, sizeof m->requested_at) == 0 &&
+             marker_value(t, "set_aside", m->set_aside, sizeof m->set_aside) == 0;
+    free(buf);
+    *present = 1;
+    return ok ? 0 : fail(err, n, "%s is damaged: run dsgctl log restore again", path);
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static int remove_marker(const char *dir, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    if (path_of(path, dir, MARKER) != 0 || unlink(path) != 0 || fsync_dir(dir) != 0)
+        return fail(err, n, "%s: cannot remove: %s", path, strerror(errno));
+    return 0;
+}
+
+/* recorded_at of record seq of source into out. */
+static int time_of_record(dsg_audit *a, const char *source, uint64_t seq, char out[32],
+                          char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = 0;
+    if (sqlite3_prepare_v2(a->db, "SELECT recorded_at FROM records WHERE source = ?1 AND "
+                                  "seq = ?2", -1, &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL) {
+        snprintf(out, 32, "%s", (const char *)sqlite3_column_text(st, 0));
+        ok = 1;
+    }
+    sqlite3_finalize(st);
+    return ok ? 0 : fail(err, n, "record %llu of %s is missing", (unsigned long long)seq, source);
+}
+
+/* The restore record of a source whose records end before its last
+ * checkpoint: chained to the restored head, numbered after the
+ * checkpoint, so that no new record takes a number a checkpoint signed. */
+static int append_restore(dsg_audit *a, source_head *s, const restore_marker *m, char *err,
+                          size_t n)
+{
+    char to[24], head[65], at[32] = "", lost[24], lost_head[65], lost_time[32];
+    dsg_audit_field f[10];
+    size_t k = 0;
+    uint64_t seq = 0;
+    if (s->seq > 0 && time_of_record(a, s->name, s->seq, at, err, n) != 0)
+        return -1;
+    snprintf(to, sizeof to, "%llu", (unsigned long long)s->seq);
+    snprintf(lost, sizeof lost, "%llu", (unsigned long long)s->anchored);
+    snprintf(lost_time, sizeof lost_time, "%s", s->anchored_time);
+    hex(s->hash, 32, head);
+    hex(s->anchored_head, 32, lost_head);
+    f[k++] = (dsg_audit_field)FIELD("restored_to", to);
+    f[k++] = (dsg_audit_field)FIELD("restored_head", head);
+    if (at[0] != '\0')
+        f[k++] = (dsg_audit_field)FIELD("restored_time", at);
+    f[k++] = (dsg_audit_field)FIELD("lost_to", lost);
+    f[k++] = (dsg_audit_field)FIELD("lost_head", lost_head);
+    f[k++] = (dsg_audit_field)FIELD("lost_time", lost_time);
+    f[k++] = (dsg_audit_field)FIELD("set_aside", m->set_aside);
+    f[k++] = (dsg_audit_field)FIELD("requested_at", m->requested_at);
+    f[k++] = (dsg_audit_field)FIELD("uid", m->uid);
+    f[k++] = (dsg_audit_field)FIELD("pid", m->pid);
+    s->seq = s->anchored;   /* the batch puts it back if the record is not stored */
+    return dsg_audit_append(a, s->name, DSG_AUDIT_TYPE_RESTORE, f, k, &seq, err, n);
+}
+
+static const source_head *first_behind(const dsg_audit *a)
+{
+    for (size_t i = 0; i < a->nsources; i++)
+        if (a->src[i].seq < a->src[i].anchored)
+            return &a->src[i];
+    return NULL;
+}
+
+/* One transaction for every source that lost records: after a crash, the
+ * sources no longer lie behind their checkpoints, so nothing is appended
+ * twice; the checkpoint and the marker's removal are simply done again. */
+static int append_restores(dsg_audit *a, const restore_marker *m, char *err, size_t n)
+{
+    if (dsg_audit_batch_begin(a, err, n) != 0)
+        return -1;
+    for (size_t i = 0; i < a->nsources; i++) {
+        source_head *s = &a->src[i];
+        if (s->seq >= s->anchored)
+            continue;
+        if (append_restore(a, s, m, err, n) != 0) {
+            dsg_audit_batch_abort(a);
+            a->restored = 0;
+            return -1;
+        }
+        a->restored++;
+    }
+    return dsg_audit_batch_commit(a, err, n);
+}
+
+static int resume_after_restore(dsg_audit *a, char *err, size_t n)
+{
+    restore_marker m;
+    int present = 0;
+    const source_head *behind = first_behind(a);
+    if (read_marker(a->dir, &m, &present, err, n) != 0)
+        return -1;
+    if (!present && behind != NULL)
+        return fail(err, n, "audit.db ends at record %llu of %s but anchor.log signs records up "
+                    "to %llu: records were lost outside 'dsgctl log restore' (run dsgctl log "
+                    "verify --offline); refusing to append", (unsigned long long)behind->seq,
+                    behind->name, (unsigned long long)behind->anchored);
+    if (!present)
+        return 0;
+    if (behind != NULL && append_restores(a, &m, err, n) != 0)
+        return -1;
+    if (dsg_audit_checkpoint(a, err, n) != 0)
+        return -1;
+    return remove_marker(a->dir, err, n);
+}
+
 /* ---- verification ------------------------------------------------------------------ */
 
 const char *dsg_audit_break_token(dsg_audit_break_kind k)
@@ -1311,6 +1518,7 @@ typedef struct walk {
     uint64_t mac_bad;          /* a row whose MAC failed, judged at the next row */
     uint8_t mac_bad_value[32];
     uint64_t pruned_to;        /* records 1..pruned_to were removed by pruning */
+    uint64_t top;              /* the source's last checkpoint */
 } walk;
 
 typedef struct row {
@@ -1385,6 +1593,126 @@ static void meet_checkpoints(verifier *v, walk *w, const row *rw, int row_bad)
     }
 }
 
+/* The value of field `name` of a decoded record: 1 and p/len, or 0. */
+static int rec_field(const dsg_aenc_record *r, const char *name, const uint8_t **p, size_t *len)
+{
+    size_t nl = strlen(name);
+    for (uint32_t i = 2; i + 1 < r->nitems; i += 2)
+        if (r->item[i].len == nl && memcmp(r->item[i].p, name, nl) == 0) {
+            *p = r->item[i + 1].p;
+            *len = r->item[i + 1].len;
+            return 1;
+        }
+    return 0;
+}
+
+static int unhex32(const uint8_t *p, size_t len, uint8_t out[32])
+{
+    if (len != 64)
+        return -1;
+    for (size_t i = 0; i < 64; i++) {
+        int c = p[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0)
+            return -1;
+        out[i / 2] = (uint8_t)(i % 2 ? (out[i / 2] << 4) | v : v);
+    }
+    return 0;
+}
+
+/* A decimal field of a decoded record: 0, or -1. */
+static int rec_u64(const dsg_aenc_record *r, const char *name, uint64_t *v)
+{
+    const uint8_t *p;
+    size_t len;
+    char num[24];
+    char *end;
+    if (!rec_field(r, name, &p, &len) || len == 0 || len >= sizeof num || p[0] < '0' ||
+        p[0] > '9')
+        return -1;
+    memcpy(num, p, len);
+    num[len] = '\0';
+    errno = 0;
+    *v = strtoull(num, &end, 10);
+    return *end == '\0' && errno == 0 ? 0 : -1;
+}
+
+/* A 64-hex-digit field of a decoded record: 0, or -1. */
+static int rec_hex32(const dsg_aenc_record *r, const char *name, uint8_t out[32])
+{
+    const uint8_t *p;
+    size_t len;
+    return rec_field(r, name, &p, &len) && unhex32(p, len, out) == 0 ? 0 : -1;
+}
+
+/* A field's text (at most 31 bytes, "" when absent) for the report. */
+static void rec_text(const dsg_aenc_record *r, const char *name, char out[32])
+{
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    out[0] = '\0';
+    if (!rec_field(r, name, &p, &len))
+        return;
+    len = len < 31 ? len : 31;
+    for (size_t i = 0; i < len; i++)
+        out[i] = p[i] != 0 ? (char)p[i] : '?';
+    out[len] = '\0';
+}
+
+/* Whether a checkpoint whose signature holds signs head at seq. */
+static int signed_head(const cp_list *l, uint64_t seq, const uint8_t head[32])
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->cp[i].seq == seq && memcmp(l->cp[i].head, head, 32) == 0)
+            return 1;
+    return 0;
+}
+
+static void add_gap(dsg_audit_report *r, const char *source, uint64_t first, uint64_t last,
+                    const dsg_aenc_record *rec)
+{
+    if (r->ngaps < DSG_AUDIT_GAPS_MAX) {
+        dsg_audit_gap *g = &r->gaps[r->ngaps];
+        snprintf(g->source, sizeof g->source, "%s", source);
+        g->first = first;
+        g->last = last;
+        g->at = rec->seq;
+        size_t len = rec->item[1].len < 31 ? rec->item[1].len : 31;
+        memcpy(g->restored_on, rec->item[1].p, len);
+        g->restored_on[len] = '\0';
+        rec_text(rec, "restored_time", g->from);
+        rec_text(rec, "lost_time", g->to);
+    }
+    r->ngaps++;
+}
+
+/* The gap a restore left (REQ-LOG-046), accepted when row rw is a restore
+ * record that a checkpoint covers, names the row before it as the
+ * restored head and the numbers in between as lost, names as the lost
+ * head what a checkpoint signed at the last lost number, and links to the
+ * restored head. Then the gap is reported and 1 returned; 0 otherwise
+ * (the missing records are a deletion). */
+static int restore_gap(verifier *v, walk *w, const row *rw)
+{
+    dsg_aenc_record rec;
+    uint64_t to = 0, lost = 0;
+    uint8_t head[32], lost_head[32], h[32];
+    if (w->resync || rw->seq > w->top || dsg_aenc_decode(rw->body, rw->len, &rec) != 0 ||
+        rec.type != DSG_AUDIT_TYPE_RESTORE || rec.seq != rw->seq ||
+        rec.item[0].len != strlen(w->source) ||
+        memcmp(rec.item[0].p, w->source, rec.item[0].len) != 0)
+        return 0;
+    if (rec_u64(&rec, "restored_to", &to) != 0 || rec_u64(&rec, "lost_to", &lost) != 0 ||
+        rec_hex32(&rec, "restored_head", head) != 0 || rec_hex32(&rec, "lost_head", lost_head) != 0)
+        return 0;
+    if (to + 1 != w->expect || lost + 1 != rw->seq || memcmp(head, w->hash, 32) != 0 ||
+        !signed_head(w->cps, lost, lost_head))
+        return 0;
+    if (sha256_2(w->hash, 32, rw->body, rw->len, h) != 0 || memcmp(h, rw->hash, 32) != 0)
+        return 0;
+    add_gap(v->r, w->source, w->expect, lost, &rec);
+    return 1;
+}
+
 static void check_row(verifier *v, walk *w, const row *rw)
 {
     dsg_aenc_record rec;
@@ -1393,7 +1721,7 @@ static void check_row(verifier *v, walk *w, const row *rw)
 
     if (v->key != NULL)
         judge_mac(v, w, rw);
-    if (rw->seq > w->expect && w->displaced == 0) {
+    if (rw->seq > w->expect && w->displaced == 0 && !restore_gap(v, w, rw)) {
         add_break(v->r, w->source, w->expect, DSG_AUDIT_DELETED, 0,
                   "records %llu..%llu are missing", (unsigned long long)w->expect,
                   (unsigned long long)(rw->seq - 1));
@@ -1429,32 +1757,6 @@ static void check_row(verifier *v, walk *w, const row *rw)
     w->resync = bad == 1;
     w->expect = rw->seq + 1;
     w->last = rw->seq;
-}
-
-/* The value of field `name` of a decoded record: 1 and p/len, or 0. */
-static int rec_field(const dsg_aenc_record *r, const char *name, const uint8_t **p, size_t *len)
-{
-    size_t nl = strlen(name);
-    for (uint32_t i = 2; i + 1 < r->nitems; i += 2)
-        if (r->item[i].len == nl && memcmp(r->item[i].p, name, nl) == 0) {
-            *p = r->item[i + 1].p;
-            *len = r->item[i + 1].len;
-            return 1;
-        }
-    return 0;
-}
-
-static int unhex32(const uint8_t *p, size_t len, uint8_t out[32])
-{
-    if (len != 64)
-        return -1;
-    for (size_t i = 0; i < 64; i++) {
-        int c = p[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0)
-            return -1;
-        out[i / 2] = (uint8_t)(i % 2 ? (out[i / 2] << 4) | v : v);
-    }
-    return 0;
 }
 
 /* A prune record's pruned_to, head and mac: 0, or -1 when it has none. */
@@ -1523,6 +1825,7 @@ static int walk_source(verifier *v, const char *source, char *err, size_t n)
     if (w.cps == NULL)
         w.cps = &empty;
     uint64_t top = w.cps->n > 0 ? w.cps->cp[w.cps->n - 1].seq : 0;
+    w.top = top;
     if (prune_start(v, &w, top, err, n) != 0)
         return -1;
     if (sqlite3_prepare_v2(v->db, "SELECT seq, body, hash, mac FROM records WHERE source = ? "
@@ -1620,6 +1923,366 @@ out:
     EVP_PKEY_free(v->pub);
     free(v);
     return rc;
+}
+
+/* ---- restore (REQ-LOG-046): dsgctl's side ------------------------------------------- */
+
+static int refuse(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A refusal: nothing was changed. */
+static int refuse(char *err, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    if (n > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, n, fmt, ap);
+        va_end(ap);
+    }
+    return 1;
+}
+
+/* The last record of each source of a database. */
+typedef struct db_head {
+    char name[DSG_ANCHOR_SOURCE_MAX + 1];
+    uint64_t seq;
+    uint8_t hash[32];
+} db_head;
+
+typedef struct restore_check {
+    verifier v;
+    uint8_t key[32];           /* dir's chain key */
+    size_t nheads;
+    db_head heads[DSG_AUDIT_SOURCES_MAX];
+    struct sqlite3 *current;   /* dir's audit.db, when it can be read */
+} restore_check;
+
+static size_t read_heads(struct sqlite3 *db, db_head *h, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    size_t k = 0;
+    const char *sql = "SELECT r.source, r.seq, r.hash FROM records r "
+                      "WHERE r.seq = (SELECT max(seq) FROM records WHERE source = r.source)";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    while (k < cap && sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (name == NULL || sqlite3_column_bytes(st, 2) != 32)
+            continue;
+        snprintf(h[k].name, sizeof h[k].name, "%s", name);
+        h[k].seq = (uint64_t)sqlite3_column_int64(st, 1);
+        memcpy(h[k].hash, sqlite3_column_blob(st, 2), 32);
+        k++;
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
+/* The chain value of record seq of source in db: 1 and hash, 0 when the
+ * row is not there. */
+static int hash_at(struct sqlite3 *db, const char *source, uint64_t seq, uint8_t hash[32])
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT hash FROM records WHERE source = ?1 AND seq = ?2", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(hash, sqlite3_column_blob(st, 0), 32);
+        found = 1;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static uint64_t last_checkpoint(verifier *v, const char *source)
+{
+    for (size_t i = 0; i < v->nlists; i++)
+        if (strcmp(v->lists[i].source, source) == 0 && v->lists[i].n > 0)
+            return v->lists[i].cp[v->lists[i].n - 1].seq;
+    return 0;
+}
+
+static int has_checkpoint_at(verifier *v, const char *source, uint64_t seq)
+{
+    for (size_t i = 0; i < v->nlists; i++)
+        if (strcmp(v->lists[i].source, source) == 0)
+            for (size_t k = 0; k < v->lists[i].n; k++)
+                if (v->lists[i].cp[k].seq == seq)
+                    return 1;
+    return 0;
+}
+
+static int nonempty_file(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > 0);
+}
+
+/* Nothing pending, dsgd stopped, the copy there. */
+static int restore_preconditions(const dsg_audit_restore_req *q, char *err, size_t n)
+{
+    char path[PATH_CAP];
+    struct stat st;
+    if (stat(q->dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail(err, n, "%s: not a directory", q->dir);
+    if (path_of(path, q->dir, MARKER) != 0)
+        return fail(err, n, "path too long");
+    if (lstat(path, &st) == 0)
+        return refuse(err, n, "a restore is already pending (%s): start dsgd to complete it; "
+                      "nothing changed", path);
+    if (path_of(path, q->dir, DB_NAME "-wal") != 0)
+        return fail(err, n, "path too long");
+    if (lstat(path, &st) == 0)
+        return refuse(err, n, "%s exists: dsgd is running or did not stop cleanly; stop dsgd "
+                      "(or start and stop it once) first; nothing changed", path);
+    if (stat(q->copy, &st) != 0)
+        return fail(err, n, "%s: %s; nothing changed", q->copy, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return refuse(err, n, "%s is not a regular file: not an audit store; nothing changed",
+                      q->copy);
+    snprintf(path, sizeof path, "%s-wal", q->copy);
+    if (nonempty_file(path))
+        return refuse(err, n, "%s has a write-ahead log %s: make the copy with sqlite3 %s "
+                      "'.backup FILE' instead; nothing changed", q->copy, path, q->copy);
+    return 0;
+}
+
+/* The copy verifies under dir's keys and anchor.log; the only break
+ * allowed is that it ends before the checkpoints (that is what a restore
+ * loses). */
+static int check_copy_chains(const dsg_audit_restore_req *q, restore_check *c, char *err,
+                             size_t n)
+{
+    static char pub[16384];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int missing = 0, rc;
+    char path[PATH_CAP], why[512];
+    if (dsg_audit_pubkey_pem(q->dir, pub, sizeof pub, err, n) != 0)
+        return -1;
+    if (path_of(path, q->dir, CHAIN_KEY) != 0 ||
+        read_key_file(path, 64, 0, &buf, &len, &missing, err, n) != 0)
+        return -1;
+    if (len != 32) {
+        OPENSSL_cleanse(buf, len);
+        free(buf);
+        return fail(err, n, "%s: %zu bytes, a chain key has 32", path, len);
+    }
+    memcpy(c->key, buf, 32);
+    OPENSSL_cleanse(buf, len);
+    free(buf);
+    c->v.key = c->key;
+    c->v.pub = pubkey_from_pem(pub, strlen(pub));
+    if (c->v.pub == NULL)
+        return fail(err, n, "%s: no Ed25519 public key", q->dir);
+    if (dsg_db_open_readonly(q->copy, SCHEMA_VERSION, &c->v.db, why, sizeof why) != 0)
+        return refuse(err, n, "%s is not an audit store (%s); nothing changed", q->copy, why);
+    if (read_anchors(&c->v, q->dir, err, n) != 0)
+        return -1;
+    rc = walk_all(&c->v, why, sizeof why);
+    if (rc != 0)
+        return refuse(err, n, "%s is not an audit store (%s); nothing changed", q->copy, why);
+    for (uint32_t i = 0; i < c->v.r->nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++) {
+        const dsg_audit_break *b = &c->v.r->breaks[i];
+        if (b->kind != DSG_AUDIT_TRUNCATED)
+            return refuse(err, n, "%s does not verify against the keys and checkpoints of %s "
+                          "(another store's copy, or altered): source %s seq %llu %s: %s; "
+                          "nothing changed", q->copy, q->dir, b->source,
+                          (unsigned long long)b->seq, dsg_audit_break_token(b->kind), b->detail);
+    }
+    return 0;
+}
+
+/* Every record of the copy lies in the signed history: no source goes
+ * past its last checkpoint, and a head no checkpoint signs is the same
+ * record as the current store's of that number, when it has it. */
+static int check_copy_is_ancestor(const dsg_audit_restore_req *q, restore_check *c, char *err,
+                                  size_t n)
+{
+    uint8_t h[32];
+    c->nheads = read_heads(c->v.db, c->heads, DSG_AUDIT_SOURCES_MAX);
+    for (size_t i = 0; i < c->nheads; i++) {
+        const db_head *d = &c->heads[i];
+        uint64_t top = last_checkpoint(&c->v, d->name);
+        if (d->seq > top)
+            return refuse(err, n, "%s holds records of %s up to %llu but the last checkpoint "
+                          "signs %llu: the copy is newer than the signed history of %s, a "
+                          "substitution, not a restore; nothing changed", q->copy, d->name,
+                          (unsigned long long)d->seq, (unsigned long long)top, q->dir);
+        if (c->current != NULL && !has_checkpoint_at(&c->v, d->name, d->seq) &&
+            hash_at(c->current, d->name, d->seq, h) && memcmp(h, d->hash, 32) != 0)
+            return refuse(err, n, "record %llu of %s in %s differs from the one in %s: the copy "
+                          "diverges from the signed history, a substitution, not a restore; "
+                          "nothing changed", (unsigned long long)d->seq, d->name, q->copy, q->dir);
+    }
+    return 0;
+}
+
+/* The current store: no records after the last checkpoint (what a clean
+ * stop leaves). One that cannot be read is what a restore is for. */
+static int check_current(const dsg_audit_restore_req *q, restore_check *c, char *err, size_t n)
+{
+    static db_head cur[DSG_AUDIT_SOURCES_MAX];
+    char path[PATH_CAP], why[512];
+    if (path_of(path, q->dir, DB_NAME) != 0)
+        return fail(err, n, "path too long");
+    if (access(path, F_OK) != 0 ||
+        dsg_db_open_readonly(path, SCHEMA_VERSION, &c->current, why, sizeof why) != 0)
+        return 0;
+    size_t k = read_heads(c->current, cur, DSG_AUDIT_SOURCES_MAX);
+    for (size_t i = 0; i < k; i++) {
+        uint64_t top = last_checkpoint(&c->v, cur[i].name);
+        if (cur[i].seq > top)
+            return refuse(err, n, "%s holds records of %s after its last checkpoint (%llu > %llu):"
+                          " dsgd did not stop cleanly; start and stop dsgd once, then restore; "
+                          "nothing changed", path, cur[i].name, (unsigned long long)cur[i].seq,
+                          (unsigned long long)top);
+    }
+    return 0;
+}
+
+static void count_lost(restore_check *c, dsg_audit_restore_result *r)
+{
+    for (size_t i = 0; i < c->v.nlists; i++) {
+        const cp_list *l = &c->v.lists[i];
+        uint64_t have = 0, top = l->n > 0 ? l->cp[l->n - 1].seq : 0;
+        for (size_t k = 0; k < c->nheads; k++)
+            if (strcmp(c->heads[k].name, l->source) == 0)
+                have = c->heads[k].seq;
+        if (top > have) {
+            r->sources++;
+            r->lost += top - have;
+        }
+    }
+}
+
+/* src copied to dst (created, mode 0600, owner uid:gid), synced. */
+static int copy_file(const char *src, const char *dst, uid_t uid, gid_t gid, char *err, size_t n)
+{
+    static uint8_t buf[1u << 16];
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return fail(err, n, "%s: %s", src, strerror(errno));
+    unlink(dst);   /* left over from an interrupted restore */
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    ssize_t got = 0;
+    int rc = out < 0 ? -1 : 0;
+    while (rc == 0 && (got = read(in, buf, sizeof buf)) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        rc = got < 0 || write_all(out, buf, (size_t)got) != 0 ? -1 : 0;
+    }
+    if (rc == 0 && (fchown(out, uid, gid) != 0 || fsync(out) != 0))
+        rc = -1;
+    int e = errno;
+    close(in);
+    if (out >= 0)
+        close(out);
+    if (rc != 0) {
+        if (out >= 0)
+            unlink(dst);
+        return fail(err, n, "%s: cannot copy to %s: %s; nothing changed", src, dst, strerror(e));
+    }
+    return 0;
+}
+
+/* audit.db (and its -shm) renamed to the name kept aside; with no
+ * audit.db, the name becomes "none". */
+static int set_aside(const char *dir, char *name, size_t cap, char *err, size_t n)
+{
+    char from[PATH_CAP], to[PATH_CAP], shm[PATH_CAP], shm_to[PATH_CAP + 8];
+    if (path_of(from, dir, DB_NAME) != 0 || path_of(to, dir, name) != 0 ||
+        path_of(shm, dir, DB_NAME "-shm") != 0)
+        return fail(err, n, "path too long");
+    if (access(from, F_OK) != 0 && errno == ENOENT) {
+        snprintf(name, cap, "none");
+        return 0;
+    }
+    if (rename(from, to) != 0)
+        return fail(err, n, "%s: cannot rename to %s: %s", from, to, strerror(errno));
+    snprintf(shm_to, sizeof shm_to, "%s-shm", to);
+    if (access(shm, F_OK) == 0 && rename(shm, shm_to) != 0)
+        return fail(err, n, "%s: %s", shm, strerror(errno));
+    return 0;
+}
+
+static int write_marker(const dsg_audit_restore_req *q, const char *aside, uid_t uid, gid_t gid,
+                        char *err, size_t n)
+{
+    char path[PATH_CAP], text[512], now[32];
+    if (dsg_time_now_rfc3339_ms(now, sizeof now) == 0)
+        return fail(err, n, "no clock");
+    int len = snprintf(text, sizeof text, MARKER_MAGIC "uid %s\npid %s\nrequested_at %s\n"
+                       "set_aside %s\n", q->uid, q->pid, now, aside);
+    if (len <= 0 || (size_t)len >= sizeof text || path_of(path, q->dir, MARKER) != 0)
+        return fail(err, n, "marker too long");
+    if (write_new_file(path, text, (size_t)len, 0600, err, n) != 0)
+        return -1;
+    return chown(path, uid, gid) == 0 ? 0 : fail(err, n, "%s: %s", path, strerror(errno));
+}
+
+/* The copy in place, the current database aside, the marker last: a
+ * crash before the marker leaves a database behind its checkpoints and
+ * no marker, which logd refuses to open; `dsgctl log restore` again
+ * completes it. */
+static int swap_in(const dsg_audit_restore_req *q, dsg_audit_restore_result *r, char *err,
+                   size_t n)
+{
+    char staged[PATH_CAP], live[PATH_CAP], stamp[32];
+    struct stat st;
+    time_t now = time(NULL);
+    struct tm tm;
+    if (stat(q->dir, &st) != 0 || gmtime_r(&now, &tm) == NULL)
+        return fail(err, n, "%s: %s", q->dir, strerror(errno));
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    snprintf(r->set_aside, sizeof r->set_aside, DB_NAME ".before-restore-%s-%ld", stamp,
+             (long)getpid());
+    if (path_of(staged, q->dir, DB_NAME ".restoring") != 0 || path_of(live, q->dir, DB_NAME) != 0)
+        return fail(err, n, "path too long");
+    if (copy_file(q->copy, staged, st.st_uid, st.st_gid, err, n) != 0)
+        return -1;
+    if (set_aside(q->dir, r->set_aside, sizeof r->set_aside, err, n) != 0)
+        return -1;
+    if (rename(staged, live) != 0)
+        return fail(err, n, "%s: cannot rename to %s: %s (the current database is %s)", staged,
+                    live, strerror(errno), r->set_aside);
+    if (write_marker(q, r->set_aside, st.st_uid, st.st_gid, err, n) != 0 || fsync_dir(q->dir) != 0)
+        return -1;
+    return 0;
+}
+
+int dsg_audit_restore(const dsg_audit_restore_req *q, dsg_audit_restore_result *r, char *err,
+                      size_t errsize)
+{
+    static dsg_audit_report rep;
+    memset(r, 0, sizeof *r);
+    int rc = restore_preconditions(q, err, errsize);
+    if (rc != 0)
+        return rc;
+    restore_check *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return fail(err, errsize, "out of memory");
+    memset(&rep, 0, sizeof rep);
+    c->v.r = &rep;
+    rc = check_copy_chains(q, c, err, errsize);
+    if (rc == 0)
+        rc = check_current(q, c, err, errsize);
+    if (rc == 0)
+        rc = check_copy_is_ancestor(q, c, err, errsize);
+    if (rc == 0)
+        count_lost(c, r);
+    for (size_t i = 0; i < c->v.nlists; i++)
+        free(c->v.lists[i].cp);
+    dsg_db_close(c->v.db);
+    dsg_db_close(c->current);
+    EVP_PKEY_free(c->v.pub);
+    OPENSSL_cleanse(c, sizeof *c);
+    free(c);
+    if (rc != 0)
+        return rc;
+    return swap_in(q, r, err, errsize);
 }
 
 /* ---- export ---------------------------------------------------------------------- */
@@ -1922,13 +2585,15 @@ long dsg_audit_export_read(dsg_audit_exporter *e, uint8_t *buf, size_t cap, char
     return (long)got;
 }
 
-/* The selected rows, each with the hash of the record before it (prev),
+/* The selected rows, each with the hash of the record before it (prev;
+ * for a restore record, type 104, the row before it: its restored head),
  * so that a record and its predecessor's chain value travel together. */
 static int select_rows(exporter *x, const dsg_audit_select *sel, char *err, size_t n)
 {
     static const char sql[] =
         "SELECT r.body, r.hash, r.mac, (SELECT p.hash FROM records p WHERE p.source = r.source "
-        "AND p.seq = r.seq - 1) FROM records r WHERE (?1 = 0 OR r.type = ?1) AND "
+        "AND p.seq = CASE WHEN r.type = 104 THEN (SELECT max(q.seq) FROM records q WHERE "
+        "q.source = r.source AND q.seq < r.seq) ELSE r.seq - 1 END) FROM records r WHERE (?1 = 0 OR r.type = ?1) AND "
         "(?2 = '' OR r.source = ?2) AND (?3 = '' OR r.recorded_at >= ?3) AND "
         "(?4 = '' OR r.recorded_at < ?4) ORDER BY r.source, r.seq";
     if (sqlite3_prepare_v2(x->db, sql, -1, &x->rows, NULL) != SQLITE_OK)
@@ -2073,6 +2738,39 @@ static int put_text(char *out, size_t cap, size_t *n, const char *fmt, ...)
     return 0;
 }
 
+/* One gap a restore left (REQ-LOG-046) as a line. */
+static int put_gap(const dsg_audit_gap *g, char *out, size_t cap, size_t *n)
+{
+    if (put_text(out, cap, n, "GAP source=") != 0 || put_escaped(out, cap, n, g->source) != 0 ||
+        put_text(out, cap, n, ": records %llu..%llu lost by a restore on ",
+                 (unsigned long long)g->first, (unsigned long long)g->last) != 0 ||
+        put_escaped(out, cap, n, g->restored_on) != 0 ||
+        put_text(out, cap, n, " (from %s", g->from[0] ? "" : "the start") != 0 ||
+        put_escaped(out, cap, n, g->from) != 0 || put_text(out, cap, n, " to ") != 0 ||
+        put_escaped(out, cap, n, g->to) != 0 ||
+        put_text(out, cap, n, "); restore record seq %llu\n", (unsigned long long)g->at) != 0)
+        return -1;
+    return 0;
+}
+
+/* One line per gap a restore left (REQ-LOG-046); lines that do not fit
+ * are counted in a "... and N more gap(s)" line (room: cap_all). */
+static int put_gaps(const dsg_audit_report *r, char *out, size_t cap, size_t cap_all, size_t *n)
+{
+    uint32_t listed = 0;
+    for (; listed < r->ngaps && listed < DSG_AUDIT_GAPS_MAX; listed++) {
+        size_t line = *n;
+        if (put_gap(&r->gaps[listed], out, cap, n) != 0) {
+            *n = line;
+            out[line] = '\0';
+            break;
+        }
+    }
+    if (r->ngaps > listed)
+        return put_text(out, cap_all, n, "... and %u more gap(s)\n", r->ngaps - listed);
+    return 0;
+}
+
 size_t dsg_audit_report_text(const dsg_audit_report *r, char *out, size_t cap)
 {
     /* the summary lines always fit: break lines stop short of this */
@@ -2081,6 +2779,8 @@ size_t dsg_audit_report_text(const dsg_audit_report *r, char *out, size_t cap)
     if (cap <= tail)
         return 0;
     out[0] = '\0';
+    if (put_gaps(r, out, cap - tail, cap, &n) != 0)
+        return 0;
     for (uint32_t i = 0; i < r->nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++, listed++) {
         const dsg_audit_break *b = &r->breaks[i];
         size_t line = n;
@@ -2101,12 +2801,16 @@ size_t dsg_audit_report_text(const dsg_audit_report *r, char *out, size_t cap)
         return 0;
     if (put_text(out, cap, &n,
                  "%s: %u break(s); %u source(s), %llu record(s), %u checkpoint(s); "
-                 "%llu record(s) after the last checkpoint %s\n",
+                 "%llu record(s) after the last checkpoint %s",
                  r->nbreaks ? "BROKEN" : "OK", r->nbreaks, r->sources,
                  (unsigned long long)r->records, r->checkpoints,
                  (unsigned long long)r->unanchored,
                  r->tail_checked ? "(checked with the chain key)"
                                  : "(not covered by a signature: give --key to check them)") != 0)
+        return 0;
+    if (r->ngaps > 0 && put_text(out, cap, &n, "; %u gap(s) left by restores", r->ngaps) != 0)
+        return 0;
+    if (put_text(out, cap, &n, "\n") != 0)
         return 0;
     return n;
 }

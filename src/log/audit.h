@@ -20,7 +20,9 @@
  * verifies the records after it.
  *
  * No function here edits a record, and only dsg_audit_prune deletes any
- * (REQ-LOG-006, REQ-LOG-007).
+ * (REQ-LOG-006, REQ-LOG-007); dsg_audit_restore puts an older copy of the
+ * database in place and keeps the current one aside (REQ-LOG-015,
+ * REQ-LOG-046).
  */
 #ifndef DSG_AUDIT_H
 #define DSG_AUDIT_H
@@ -34,6 +36,7 @@
 #define DSG_AUDIT_TYPE_SYSTEM 101u         /* logd started / stopped */
 #define DSG_AUDIT_TYPE_CONTROL 102u        /* a command on the control socket */
 #define DSG_AUDIT_TYPE_PRUNE 103u          /* records removed by retention pruning */
+#define DSG_AUDIT_TYPE_RESTORE 104u        /* the chain continues after a restore */
 
 #define DSG_AUDIT_SOURCES_MAX 64u
 #define DSG_AUDIT_NAME_MAX 64u       /* bytes of a field name */
@@ -59,7 +62,13 @@ void dsg_audit_opts_default(dsg_audit_opts *o);
 /* Opens the store in dir: creates the keys on first use (only while the
  * database holds no record), refuses a key file that is not a regular file
  * owned by this uid with mode 0600 or stricter, opens and migrates
- * audit.db. 0, or -1 with a message. @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-006, REQ-LOG-041, REQ-RUN-020) */
+ * audit.db. When a source's last record lies before its last checkpoint,
+ * the database is older than anchor.log: with the marker of
+ * dsg_audit_restore, every such source gets a restore record (numbered
+ * after the checkpoint, chained to the restored head) in one transaction,
+ * then a checkpoint, then the marker goes; without the marker the open is
+ * refused (records were lost outside a restore). 0, or -1 with a message.
+ * @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-006, REQ-LOG-041, REQ-RUN-020, REQ-LOG-046) */
 __attribute__((warn_unused_result))
 int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out, char *err,
                    size_t errsize);
@@ -107,6 +116,10 @@ int dsg_audit_checkpoint(dsg_audit *a, char *err, size_t errsize);
 
 /* Records since the last checkpoint, over all sources. @relation(REQ-LOG-004) */
 uint64_t dsg_audit_unanchored(const dsg_audit *a);
+
+/* The restore records dsg_audit_open appended (0: no restore was pending
+ * or nothing was lost). @relation(REQ-LOG-046) */
+uint32_t dsg_audit_restored_sources(const dsg_audit *a);
 
 /* The public key (PEM) of the store in dir, from its signing key, into
  * out (NUL-terminated). 0, or -1 with a message. @relation(REQ-LOG-004, REQ-LOG-041) */
@@ -160,6 +173,40 @@ int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_
  * (something for pruning to do), 0 otherwise or on error. @relation(REQ-LOG-007, REQ-LOG-044) */
 int dsg_audit_has_older(dsg_audit *a, const char *before);
 
+/* ---- restore (REQ-LOG-015) ---------------------------------------------- */
+
+#define DSG_AUDIT_RESTORE_MARKER "restore.pending"
+
+typedef struct dsg_audit_restore_req {
+    const char *dir;           /* logd's state directory (dsgd stopped) */
+    const char *copy;          /* a copy of an older audit.db */
+    const char *uid, *pid;     /* who restores */
+} dsg_audit_restore_req;
+
+typedef struct dsg_audit_restore_result {
+    uint32_t sources;          /* sources that lose records */
+    uint64_t lost;             /* records lost: signed, not in the copy */
+    char set_aside[80];        /* the name in dir the current database now has ("none": there was none) */
+} dsg_audit_restore_result;
+
+/* Puts the copy q->copy in place of q->dir's audit.db, with dsgd stopped.
+ * Refuses (nothing changed) a pending restore, a directory whose store
+ * has a write-ahead log or records after its last checkpoint (dsgd
+ * running or not stopped cleanly), a copy that is missing, has a
+ * non-empty write-ahead log, is not an audit store, does not verify
+ * under dir's keys and anchor.log (only a truncation is allowed), holds
+ * records no checkpoint signs (newer than the signed history), or whose
+ * head differs from the current store's record of the same number
+ * (diverging). Otherwise: copies it into dir, renames the current
+ * database to audit.db.before-restore-TIME (never deletes it), renames
+ * the copy to audit.db and writes the marker DSG_AUDIT_RESTORE_MARKER
+ * (who, when) that dsg_audit_open completes. 0; 1 with a message for a
+ * refusal; -1 with a message when a file cannot be read or written.
+ * @relation(REQ-LOG-046, REQ-LOG-015, REQ-LOG-006) */
+__attribute__((warn_unused_result))
+int dsg_audit_restore(const dsg_audit_restore_req *q, dsg_audit_restore_result *r, char *err,
+                      size_t errsize);
+
 /* ---- verification (REQ-LOG-005) ---------------------------------------- */
 
 typedef enum dsg_audit_break_kind {
@@ -179,6 +226,18 @@ typedef struct dsg_audit_break {
     char detail[200];
 } dsg_audit_break;
 
+/* Records lost by a restore, accepted because a checkpoint covers the
+ * restore record that names them (REQ-LOG-046). */
+typedef struct dsg_audit_gap {
+    char source[65];
+    uint64_t first, last;         /* the lost records */
+    uint64_t at;                  /* the restore record's seq */
+    char restored_on[32];         /* its recorded_at */
+    char from[32], to[32];        /* the time of the restored head ("" none) and of checkpoint `last` */
+} dsg_audit_gap;
+
+#define DSG_AUDIT_GAPS_MAX 64u
+
 typedef struct dsg_audit_report {
     uint32_t sources;
     uint64_t records;
@@ -187,6 +246,8 @@ typedef struct dsg_audit_report {
     int tail_checked;             /* the chain key verified those records */
     uint32_t nbreaks;             /* may exceed DSG_AUDIT_BREAKS_MAX; the first ones are kept */
     dsg_audit_break breaks[DSG_AUDIT_BREAKS_MAX];
+    uint32_t ngaps;               /* may exceed DSG_AUDIT_GAPS_MAX; the first ones are kept */
+    dsg_audit_gap gaps[DSG_AUDIT_GAPS_MAX];
 } dsg_audit_report;
 
 /* Verifies the copy in dir (audit.db and anchor.log, opened read-only)
@@ -205,8 +266,9 @@ int dsg_audit_verify(const char *dir, const char *pub, size_t publen, const uint
 __attribute__((warn_unused_result))
 int dsg_audit_verify_own(dsg_audit *a, dsg_audit_report *r, char *err, size_t errsize);
 
-/* The report as dsgctl prints it: one "BREAK source=S seq=N kind=K: detail"
- * line per break (bytes outside printable ASCII and backslashes as \xNN,
+/* The report as dsgctl prints it: one "GAP source=S: records N..M lost by
+ * a restore on DATE (from T1 to T2)" line per gap, one
+ * "BREAK source=S seq=N kind=K: detail" line per break (bytes outside printable ASCII and backslashes as \xNN,
  * since a tampered store can hold anything), then one "OK: ..." or
  * "BROKEN: ..." summary line; break lines that do not fit are counted in
  * a "... and N more break(s)" line instead. Returns the length

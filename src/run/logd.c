@@ -99,6 +99,9 @@ int dsgd_logd_start(const char *dir, const char *settings, char *err, size_t n)
     dsgd_log("audit: store open (checkpoint every %u records or %llu ms, fields cut at %u bytes, "
              "records kept %u days)", o.checkpoint_records, (unsigned long long)interval_ms,
              o.max_field_bytes, retention_days);
+    if (dsg_audit_restored_sources(store) > 0)
+        dsgd_log("audit: the store was restored: %u source(s) go on after a signed restore "
+                 "record naming the records lost (REQ-LOG-046)", dsg_audit_restored_sources(store));
     record_system("started", NULL);
     prune_at_retention();
     arm();
