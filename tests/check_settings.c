@@ -6,6 +6,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "run/roles.h"
 #include "run/settings.h"
 
 Suite *suite_settings(void);
@@ -62,6 +63,35 @@ START_TEST(test_settings_logd_argument)
 }
 END_TEST
 
+/* dsgd.roles: names separated by commas and blanks; logd always runs;
+ * an unknown name or a name twice is refused, naming it.
+ * @relation(REQ-RUN-001) */
+START_TEST(test_settings_roles_list)
+{
+    static dsgd_settings s;
+    uint32_t set = 0;
+    char why[96];
+    const uint32_t portal = 1u << 0, logd = 1u << DSGD_ROLE_LOGD, ctl = 1u << 2;
+    dsgd_settings_defaults(&s);
+    ck_assert_uint_eq(s.roles_enabled, portal | logd | ctl);
+    ck_assert_int_eq(dsgd_roles_parse("", &set, why, sizeof why), 0);
+    ck_assert_uint_eq(set, logd);
+    ck_assert_int_eq(dsgd_roles_parse("ctl", &set, why, sizeof why), 0);
+    ck_assert_uint_eq(set, logd | ctl);
+    ck_assert_int_eq(dsgd_roles_parse(" portal ,ctl, logd ", &set, why, sizeof why), 0);
+    ck_assert_uint_eq(set, portal | logd | ctl);
+    set = 7;
+    ck_assert_int_eq(dsgd_roles_parse("portal, dns", &set, why, sizeof why), -1);
+    ck_assert_str_eq(why, "'dns': no such role");
+    ck_assert_uint_eq(set, 7);                       /* unchanged */
+    ck_assert_int_eq(dsgd_roles_parse("ctl,ctl", &set, why, sizeof why), -1);
+    ck_assert_str_eq(why, "'ctl' is named twice");
+    ck_assert_int_eq(dsgd_roles_parse("Portal", &set, why, sizeof why), -1);
+    ck_assert_int_eq(dsgd_roles_parse("sink", &set, why, sizeof why), -1);   /* test builds only */
+    ck_assert_int_eq(dsgd_roles_parse("portal;ctl", &set, why, sizeof why), -1);
+}
+END_TEST
+
 Suite *suite_settings(void)
 {
     Suite *s = suite_create("settings");
@@ -69,6 +99,7 @@ Suite *suite_settings(void)
     tcase_add_test(tc, test_settings_portal_listens_on_loopback_8443);
     tcase_add_test(tc, test_settings_portal_limits);
     tcase_add_test(tc, test_settings_logd_argument);
+    tcase_add_test(tc, test_settings_roles_list);
     suite_add_tcase(s, tc);
     return s;
 }

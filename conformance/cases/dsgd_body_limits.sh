@@ -39,8 +39,8 @@ curl_post() {   # curl_post NAME CURL-ARGS...: status in $t/NAME.code
 head_cl() { printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limits-%s\r\nContent-Length: %s\r\n\r\n' "$path" "$1" "$2"; }
 head_chunked() { printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limits-%s\r\nTransfer-Encoding: chunked\r\n\r\n' "$path" "$1"; }
 
-printf 'portal.upload_max_bytes = 1048576\nportal.body_timeout = 1s\ndsgd.restart_delay = 3s\n' >"$t/dsgd.conf"
-DSG_TEST_SINK=1 dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
+printf 'dsgd.roles = "portal, ctl, sink"\nportal.upload_max_bytes = 1048576\nportal.body_timeout = 1s\ndsgd.restart_delay = 3s\n' >"$t/dsgd.conf"
+dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
 wait_log 'master: portal\[[0-9]+\]: routes of role 4: 2'
 portal=$(worker_pid portal) sink=$(worker_pid sink)
 

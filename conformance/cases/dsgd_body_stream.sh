@@ -29,7 +29,8 @@ expect() {   # expect NAME BYTES: the sink saw BYTES bytes with the stream's SHA
         fail "$1: the sink answered $(cat "$t/$1.json"), want $2 bytes with SHA-256 $want"
 }
 
-DSG_TEST_SINK=1 dsgd_start "$DSGD_TEST"
+printf 'dsgd.roles = "portal, ctl, sink"\n' >"$t/dsgd.conf"
+dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
 wait_log 'master: portal\[[0-9]+\] ready'
 wait_log 'master: portal\[[0-9]+\]: routes of role 4: 2'
 portal=$(worker_pid portal) sink=$(worker_pid sink)

@@ -29,8 +29,8 @@ error_is() {   # the answer's error code and a message matching a pattern
         fail "$1: want $2 matching '$3': $(cat "$t/$1.json")"
 }
 
-printf 'portal.api_max_body_bytes = 65536\nportal.json_max_depth = 8\nportal.json_max_tokens = 1000\n' >"$t/dsgd.conf"
-DSG_TEST_SINK=1 dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
+printf 'dsgd.roles = "portal, ctl, sink"\nportal.api_max_body_bytes = 65536\nportal.json_max_depth = 8\nportal.json_max_tokens = 1000\n' >"$t/dsgd.conf"
+dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
 wait_log 'master: portal\[[0-9]+\]: routes of role 4: 2'
 portal=$(worker_pid portal)
 

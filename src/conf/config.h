@@ -36,6 +36,7 @@ typedef enum dsg_config_type {
 typedef enum dsg_config_id {
     DSG_CFG_DSGD_STATE_DIR = 0,
     DSG_CFG_DSGD_USER,
+    DSG_CFG_DSGD_ROLES,
     DSG_CFG_DSGD_PIDFILE,
     DSG_CFG_DSGD_SHUTDOWN_TIMEOUT,
     DSG_CFG_DSGD_RESTART_DELAY,

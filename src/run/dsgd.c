@@ -140,7 +140,8 @@ static int load_settings(const struct options *o, dsgd_settings *s, dsgd_config_
         snprintf(err, n, "%s", cerr.message);
         return 1;
     }
-    if (dsgd_tls_policy_check(&next.cfg, err, n) != 0)
+    if (dsgd_tls_policy_check(&next.cfg, err, n) != 0 ||
+        dsgd_settings_roles_check(&next.cfg, err, n) != 0)
         return 1;
     s->foreground = o->foreground;
     if (dsgd_settings_from_config(s, &next.cfg, msg, sizeof msg) != 0) {

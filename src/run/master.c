@@ -115,6 +115,12 @@ static int is_up(const worker *w)
     return w->pid > 0 && w->ready && w->chan.fd >= 0;
 }
 
+/* dsgd.roles (REQ-RUN-001): a role left out is never started. */
+static int enabled(const worker *w)
+{
+    return (cfg->roles_enabled >> index_of(w)) & 1u;
+}
+
 
 /* ---- state directories, user, pidfile --------------------------------- */
 
@@ -377,6 +383,27 @@ static int open_ctl_socket(void)
 /* In the child, between fork and exec: async-signal-safe calls only.
  * listen and setup are the worker's fds 4 (the portal's or ctl's socket)
  * and 5 (the portal's setup pipe), or -1. */
+/* The sockets and key material of the enabled roles, before any worker
+ * starts (REQ-RUN-001, REQ-RUN-041): a role left out of dsgd.roles opens
+ * nothing. 0, or -1 after logging why (errors still reach the terminal). */
+static int open_role_resources(void)
+{
+    worker *portal = role_worker("portal"), *ctl = role_worker("ctl");
+    if (enabled(portal)) {
+        OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+        if (dsgd_tls_files_load(cfg->statedir, &tls) != 0 || (listen_fd = open_listener()) < 0)
+            return -1;
+        dsgd_log("portal: listening on %s:%u: https://localhost:%u/api/v1/health",
+                 cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
+    }
+    if (enabled(ctl) && (ctl_fd = open_ctl_socket()) < 0)
+        return -1;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (!enabled(&workers[i]))
+            dsgd_log("%s: not in dsgd.roles: not started", workers[i].role->name);
+    return 0;
+}
+
 static void exec_worker(int sock, int logw, int listen, int setup, char *const argv[])
 {
     static char *const envp[] = { NULL };
@@ -607,7 +634,7 @@ static void fill_status(dsgd_status *st)
     for (unsigned i = 0; i < DSGD_ROLE_COUNT && st->nroles < DSGD_STATUS_ROLES_MAX; i++) {
         const worker *w = &workers[i];
         dsgd_role_status *r;
-        if (!dsgd_role_enabled(w->role))
+        if (!enabled(w))
             continue;
         r = &st->roles[st->nroles++];
         r->name = w->role->name;
@@ -712,6 +739,11 @@ static int ctl_role_restart(worker *w, worker *target)
 {
     char text[160];
     int n, was_failed = target->failed;
+    if (!enabled(target)) {
+        n = snprintf(text, sizeof text, "%s is not in dsgd.roles: it is not started\n",
+                     target->role->name);
+        return ctl_answer(w, 64, (const uint8_t *)text, (size_t)n);
+    }
     if (stopping || (target == w && target->pid != 0)) {
         n = snprintf(text, sizeof text, "%s\n", stopping ? "dsgd is stopping"
                      : "ctl serves this command and is running: it restarts only when failed");
@@ -1443,6 +1475,9 @@ static void keep_fixed(dsgd_settings *next)
         dsgd_log("SIGHUP: portal.listen changed to port %u: it applies when dsgd restarts",
                  (unsigned)next->portal_port);
     next->portal_port = cfg->portal_port;
+    if (first.roles_enabled != next->roles_enabled)
+        dsgd_log("SIGHUP: dsgd.roles changed: it applies when dsgd restarts");
+    next->roles_enabled = cfg->roles_enabled;
     next->foreground = cfg->foreground;
 }
 
@@ -1450,8 +1485,8 @@ static void keep_fixed(dsgd_settings *next)
 static void keep_fixed_keys(dsgd_config_in_force *next)
 {
     static const dsg_config_id fixed[] = {
-        DSG_CFG_DSGD_STATE_DIR, DSG_CFG_DSGD_PIDFILE, DSG_CFG_DSGD_USER, DSG_CFG_CTL_SOCKET,
-        DSG_CFG_PORTAL_LISTEN,
+        DSG_CFG_DSGD_STATE_DIR, DSG_CFG_DSGD_PIDFILE, DSG_CFG_DSGD_USER, DSG_CFG_DSGD_ROLES,
+        DSG_CFG_CTL_SOCKET, DSG_CFG_PORTAL_LISTEN,
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         uint64_t bit = (uint64_t)1 << fixed[i];
@@ -1776,14 +1811,12 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         return 1;
     /* the portal's key material and socket, before any worker starts
      * (REQ-RUN-041); errors still reach the terminal */
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-    if (dsgd_tls_files_load(cfg->statedir, &tls) != 0 || (listen_fd = open_listener()) < 0) {
-        unlink(cfg->pidfile);
-        return 1;
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
+        workers[i].role = &dsgd_roles[i];
+        workers[i].logfd = -1;
+        workers[i].chan.fd = -1;
     }
-    dsgd_log("portal: listening on %s:%u: https://localhost:%u/api/v1/health",
-             cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
-    if ((ctl_fd = open_ctl_socket()) < 0) {
+    if (open_role_resources() != 0) {
         unlink(cfg->pidfile);
         return 1;
     }
@@ -1813,19 +1846,17 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
              DSGD_VERSION, cfg->statedir, cfg->pidfile, as_root ? cfg->user : "the invoking user",
              (unsigned)run_uid, DSGD_SANITIZED ? "; SANITIZER BUILD: WORKER SANDBOX OFF" : "");
     dsgd_relay_init(&relay_ops);
-    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
-        workers[i].role = &dsgd_roles[i];
-        workers[i].logfd = -1;
-        workers[i].chan.fd = -1;
-        if (dsgd_role_enabled(workers[i].role))
+    for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
+        if (enabled(&workers[i]))
             start_worker(&workers[i]);
-    }
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);
     if (listen_fd >= 0)
         close(listen_fd);
-    close(ctl_fd);
-    unlink(cfg->ctl_socket);
+    if (ctl_fd >= 0) {
+        close(ctl_fd);
+        unlink(cfg->ctl_socket);
+    }
     if (unlink(cfg->pidfile) != 0)
         dsgd_log("cannot remove pidfile %s: %s", cfg->pidfile, strerror(errno));
     close(pidfd);

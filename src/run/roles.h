@@ -4,6 +4,7 @@
 #ifndef DSGD_ROLES_H
 #define DSGD_ROLES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum dsgd_role_kind {
@@ -18,24 +19,21 @@ typedef struct dsgd_role {
 } dsgd_role;
 
 #ifdef DSG_TEST_HOOKS
-#define DSGD_ROLE_COUNT 4u   /* and sink (run/sink.h), started only when DSG_TEST_SINK=1 */
+#define DSGD_ROLE_COUNT 4u   /* and sink (run/sink.h), for the body tests */
 #else
 #define DSGD_ROLE_COUNT 3u
-/* Whether the master starts role r: every role, except the test builds'
- * sink unless the master's environment has DSG_TEST_SINK=1.
- * @relation(REQ-RUN-030) */
-int dsgd_role_enabled(const dsgd_role *r);
-
 #endif
+#define DSGD_ROLE_LOGD 1u    /* its index: it always runs */
 
 extern const dsgd_role dsgd_roles[DSGD_ROLE_COUNT];
 
 /* The role named name, or NULL. @relation(REQ-RUN-030) */
 const dsgd_role *dsgd_role_find(const char *name);
 
-/* Whether the master starts role r: every role, except the test builds'
- * sink unless the master's environment has DSG_TEST_SINK=1.
- * @relation(REQ-RUN-030) */
-int dsgd_role_enabled(const dsgd_role *r);
+/* The roles of a dsgd.roles value ("portal, ctl": names separated by
+ * commas and blanks) as a bit per index of dsgd_roles, logd's always set:
+ * 0, or -1 with the problem in why (an unknown name, a name twice).
+ * @relation(REQ-RUN-001) */
+int dsgd_roles_parse(const char *list, uint32_t *enabled, char *why, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conf/config.h"
+#include "run/roles.h"
 #include "run/settings.h"
 
 int dsgd_settings_listen(dsgd_settings *s, const char *v, char *err, size_t n)
@@ -72,6 +73,9 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->restart_burst = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_BURST].num;
     s->restart_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_INTERVAL].num;
     s->log_ack_timeout_ms = (uint32_t)c->v[DSG_CFG_LOG_ACK_TIMEOUT].num;
+    if (dsgd_settings_roles_check(c, err, n) != 0)
+        return -1;
+    (void)dsgd_roles_parse(c->v[DSG_CFG_DSGD_ROLES].text, &s->roles_enabled, err, n);
     /* the registry's ranges keep these within 32 bits */
     s->logd.checkpoint_interval_ms = (uint32_t)c->v[DSG_CFG_LOG_CHECKPOINT_INTERVAL].num;
     s->logd.checkpoint_records = (uint32_t)c->v[DSG_CFG_LOG_CHECKPOINT_RECORDS].num;
@@ -142,4 +146,15 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     }
     *l = (struct dsgd_logd_settings){ v[0], v[1], v[2], v[3], v[4] };
     return 0;
+}
+
+int dsgd_settings_roles_check(const dsg_config *c, char *err, size_t n)
+{
+    char why[96], where[DSG_CONFIG_NAME_MAX + 16];
+    uint32_t enabled;
+    if (dsgd_roles_parse(c->v[DSG_CFG_DSGD_ROLES].text, &enabled, why, sizeof why) == 0)
+        return 0;
+    dsg_config_origin(c, DSG_CFG_DSGD_ROLES, where, sizeof where);
+    snprintf(err, n, "%s: dsgd.roles: %s", where, why);
+    return -1;
 }

@@ -24,6 +24,7 @@ typedef struct dsgd_settings {
     uint32_t restart_burst;         /* dsgd.restart_burst: more exits than this ... 5 */
     uint32_t restart_interval_ms;   /* dsgd.restart_interval: ... within this mark it failed, 10 s */
     uint32_t log_ack_timeout_ms;    /* log.ack_timeout: logd stores a record within this, 2 s */
+    uint32_t roles_enabled;         /* dsgd.roles: a bit per index of dsgd_roles, logd's set */
     struct dsgd_logd_settings {     /* logd's keys, passed to it at exec (-L) */
         uint32_t checkpoint_interval_ms;   /* log.checkpoint_interval: 60 s */
         uint32_t checkpoint_records;       /* log.checkpoint_records: 1000 */
@@ -63,6 +64,10 @@ void dsgd_settings_defaults(dsgd_settings *s);
  * with a message in err. @relation(REQ-RUN-018) */
 int dsgd_settings_from_config(dsgd_settings *s, const struct dsg_config *c, char *err,
                               size_t n);
+
+/* Checks dsgd.roles of a loaded configuration: 0, or -1 with "FILE:LINE:
+ * dsgd.roles: problem" (or "default: ...") in err. @relation(REQ-RUN-001) */
+int dsgd_settings_roles_check(const struct dsg_config *c, char *err, size_t n);
 
 /* logd's settings as the argument of its -L option ("MS:N:DAYS:BYTES:MS");
  * 0, or -1 when out is too small. @relation(REQ-LOG-007, REQ-LOG-004) */

@@ -1,6 +1,6 @@
 /*
- * The sink role, in test builds only (-DDSG_TEST_HOOKS, started when
- * DSG_TEST_SINK=1): serves POST and PUT /api/v1/test/sink as an upload
+ * The sink role, in test builds only (-DDSG_TEST_HOOKS; started when
+ * dsgd.roles names it): serves POST and PUT /api/v1/test/sink as an upload
  * route and POST /api/v1/test/json as a JSON route, and answers each
  * request with its body's length and SHA-256,
  * so that tests can stream bodies of any size through the portal and check
