@@ -183,38 +183,67 @@ static int verify_request(dsgd_chan *chan)
     return dsgd_bus_done(chan, 1);
 }
 
-/* Records from a role, in one transaction (REQ-LOG-043). */
+/* Group commit: the records of every AUDIT message read from the channel
+ * in one go go into one transaction, so one fsync serves them all; each
+ * message's credit (and, if not all of it was stored, its UNSTORED) goes
+ * back in order once that transaction is committed (REQ-LOG-043). */
+static struct {
+    int open;                           /* a batch is open in the store */
+    unsigned n;                         /* messages in it, oldest first */
+    int whole[DSGD_BUS_WINDOW];         /* each one's records all appended */
+    dsgd_chan *chan;
+} pending;
+
+int dsgd_logd_settle(void)
+{
+    char err[512];
+    int committed = 1, rc = 0;
+    if (pending.n == 0)
+        return 0;
+    if (pending.open && dsg_audit_batch_commit(store, err, sizeof err) != 0) {
+        dsgd_log("audit: the records of %u message(s) lost: %s", pending.n, err);
+        committed = 0;
+    }
+    pending.open = 0;
+    arm();
+    for (unsigned i = 0; i < pending.n; i++)
+        if (message_done(pending.chan, committed && pending.whole[i]) != 0)
+            rc = -1;
+    pending.n = 0;
+    return rc;
+}
+
+/* Records from a role, into the open batch. */
 static int append_message(const dsgd_msg *m, dsgd_chan *chan)
 {
     static dsg_aenc_record r;
     char source[DSGD_AUDIT_PREFIX_MAX], err[512];
     size_t off, namelen;
-    int got, whole = 1;
+    int got = 0, whole = 1;
 
     if (m->kind != DSGD_MSG_AUDIT || m->len < 1 || (namelen = m->body[0]) == 0 ||
-        namelen >= sizeof source || m->len < 1 + namelen)
+        namelen >= sizeof source || m->len < 1 + namelen || pending.n == DSGD_BUS_WINDOW)
         return -1;
     memcpy(source, m->body + 1, namelen);
     source[namelen] = '\0';
     off = 1 + namelen;
-    if (store == NULL || dsg_audit_batch_begin(store, err, sizeof err) != 0) {
+    if (!pending.open && store != NULL && dsg_audit_batch_begin(store, err, sizeof err) == 0)
+        pending.open = 1;
+    if (!pending.open) {
         dsgd_log("audit: records from %s lost: %s", source,
                  store == NULL ? "the store is not open" : err);
-        return message_done(chan, 0);
+        whole = 0;
     }
-    while ((got = dsg_audit_wire_next(m->body, m->len, &off, &r)) == 1)
+    while (pending.open && (got = dsg_audit_wire_next(m->body, m->len, &off, &r)) == 1)
         whole &= append_wire(source, &r) == 0;
-    if (got < 0) {
+    if (pending.open && got < 0) {
         dsgd_log("audit: malformed records from %s at byte %zu: the rest of the message skipped",
                  source, off);
         whole = 0;
     }
-    if (dsg_audit_batch_commit(store, err, sizeof err) != 0) {
-        dsgd_log("audit: records from %s lost: %s", source, err);
-        whole = 0;
-    }
-    arm();
-    return message_done(chan, whole);
+    pending.chan = chan;
+    pending.whole[pending.n++] = whole;
+    return 0;
 }
 
 /* The answer to a command: exit status, then text; the command's credit
@@ -393,6 +422,8 @@ static int command_message(const dsgd_msg *m, dsgd_chan *chan)
 
 int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
 {
+    if (m->kind != DSGD_MSG_AUDIT && dsgd_logd_settle() != 0)   /* credits stay in order */
+        return -1;
     if (m->kind == DSGD_MSG_LOG_VERIFY)
         return m->len == 0 ? verify_request(chan) : -1;
     if (m->kind == DSGD_MSG_LOG_COMMAND)
@@ -426,6 +457,7 @@ void dsgd_logd_tick(void)
 void dsgd_logd_stop(void)
 {
     char err[512];
+    (void)dsgd_logd_settle();
     if (store == NULL)
         return;
     if (exporting != NULL) {

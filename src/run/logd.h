@@ -14,6 +14,12 @@
 
 #include "log/audit.h"
 
+/* Commits the records of the AUDIT messages taken since the last call and
+ * gives their credit back (group commit; the worker calls it once it has
+ * read all the channel had). 0, or -1 when the channel is broken.
+ * @relation(REQ-LOG-043) */
+int dsgd_logd_settle(void);
+
 /* Opens the store in dir ("/" when chrooted into var/logd) with the
  * settings the master passed (`-L`, dsgd_settings_logd_arg; NULL: the
  * embedded defaults) and records logd's start. 0, or -1 with a message.

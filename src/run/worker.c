@@ -198,6 +198,8 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
             if (r >= 0)
                 return r;
         }
+        if (is_logd && dsgd_logd_settle() != 0)   /* one commit for all that came */
+            return DSGD_EXIT_PROTOCOL;
         if (ready && !hook_done) {
             hook_done = 1;
 #ifdef DSG_TEST_HOOKS
