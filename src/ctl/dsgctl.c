@@ -997,41 +997,60 @@ static int ctl_status(dsg_ctl_result r)
     }
 }
 
-/* dsgctl status [--json] [--socket PATH] @relation(REQ-RUN-023) */
-static int cmd_status(int argc, char **argv)
+/* One command through the control socket; its output to stdout. */
+static int daemon_command(const char *what, const char *line, const char *socket, int json)
 {
     static char out[1u << 20];
-    const char *socket = DSG_CTL_SOCKET_DEFAULT;
     char err[512];
     size_t len = 0;
-    int json = 0;
+    int status = 0;
+    dsg_ctl_result r = dsg_ctl_call(socket, line, 15000, out, sizeof out, &len, &status, err,
+                                    sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl: %s: %s\n", what, err);
+        return ctl_status(r);
+    }
+    fwrite(out, 1, len, stdout);
+    if (json)
+        fputc('\n', stdout);
+    return finish_stdout(status);
+}
 
+static int bad_option(const char *what, const char *arg, const char *help_topic)
+{
+    fprintf(stderr, "dsgctl: %s: unknown option '", what);
+    put_escaped_str(stderr, arg);
+    fprintf(stderr, "'\nTry 'dsgctl help %s'.\n", help_topic);
+    return EXIT_USAGE;
+}
+
+/* A command with the options [--json] [--socket PATH]: what, or
+ * "what --json", through the control socket. */
+static int json_command(int argc, char **argv, const char *what, const char *help)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT;
+    char line[64];
+    int json = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
             socket = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(status_help, stdout);
+            fputs(help, stdout);
             return finish_stdout(0);
         } else {
-            fputs("dsgctl: status: unknown option '", stderr);
-            put_escaped_str(stderr, argv[i]);
-            fputs("'\nTry 'dsgctl help status'.\n", stderr);
-            return EXIT_USAGE;
+            return bad_option(what, argv[i], what);
         }
     }
-    int status = 0;
-    dsg_ctl_result r = dsg_ctl_call(socket, json ? "status --json" : "status", 15000, out,
-                                    sizeof out, &len, &status, err, sizeof err);
-    if (r != DSG_CTL_OK) {
-        fprintf(stderr, "dsgctl: status: %s\n", err);
-        return ctl_status(r);
-    }
-    fwrite(out, 1, len, stdout);
-    if (json)
-        fputc('\n', stdout);
-    return finish_stdout(0);
+    snprintf(line, sizeof line, "%s%s", what, json ? " --json" : "");
+    return daemon_command(what, line, socket, json);
+}
+
+/* dsgctl status [--json] [--socket PATH] @relation(REQ-RUN-023) */
+static int cmd_status(int argc, char **argv)
+{
+    return json_command(argc, argv, "status", status_help);
 }
 
 /* ---- config show, role restart ------------------------------------------------ */
@@ -1063,52 +1082,10 @@ static const char role_restart_help[] =
     "\n"
     "Exit status: as for status; 64 also for a role dsgd does not have.\n";
 
-/* One command through the control socket; its output to stdout. */
-static int daemon_command(const char *what, const char *line, const char *socket, int json)
-{
-    static char out[1u << 20];
-    char err[512];
-    size_t len = 0;
-    int status = 0;
-    dsg_ctl_result r = dsg_ctl_call(socket, line, 15000, out, sizeof out, &len, &status, err,
-                                    sizeof err);
-    if (r != DSG_CTL_OK) {
-        fprintf(stderr, "dsgctl: %s: %s\n", what, err);
-        return ctl_status(r);
-    }
-    fwrite(out, 1, len, stdout);
-    if (json)
-        fputc('\n', stdout);
-    return finish_stdout(status);
-}
-
-static int bad_option(const char *what, const char *arg, const char *help_topic)
-{
-    fprintf(stderr, "dsgctl: %s: unknown option '", what);
-    put_escaped_str(stderr, arg);
-    fprintf(stderr, "'\nTry 'dsgctl help %s'.\n", help_topic);
-    return EXIT_USAGE;
-}
-
 /* dsgctl config show [--json] [--socket PATH] @relation(REQ-RUN-018) */
 static int cmd_config_show(int argc, char **argv)
 {
-    const char *socket = DSG_CTL_SOCKET_DEFAULT;
-    int json = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-            socket = argv[++i];
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(config_show_help, stdout);
-            return finish_stdout(0);
-        } else {
-            return bad_option("config show", argv[i], "config show");
-        }
-    }
-    return daemon_command("config show", json ? "config show --json" : "config show", socket,
-                          json);
+    return json_command(argc, argv, "config show", config_show_help);
 }
 
 /* A role name as the control protocol carries it: [a-z]{1,16}. */
