@@ -18,7 +18,8 @@ const char *dsgd_config_option(dsg_config_id id)
     }
 }
 
-int dsgd_config_override(dsgd_config_in_force *in, dsg_config_id id, const char *text)
+/* Sets key id's text; -1 when it is out of range or too long. */
+static int set_text(dsgd_config_in_force *in, dsg_config_id id, const char *text)
 {
     size_t len = strlen(text);
     dsg_config_value *v;
@@ -27,21 +28,21 @@ int dsgd_config_override(dsgd_config_in_force *in, dsg_config_id id, const char 
     v = &in->cfg.v[id];
     memcpy(v->text, text, len + 1);
     v->text_len = len;
-    v->line = 0;
+    return 0;
+}
+
+int dsgd_config_override(dsgd_config_in_force *in, dsg_config_id id, const char *text)
+{
+    if (set_text(in, id, text) != 0)
+        return -1;
+    in->cfg.v[id].line = 0;
     in->from_cmdline |= (uint64_t)1 << id;
     return 0;
 }
 
 int dsgd_config_resolved(dsgd_config_in_force *in, dsg_config_id id, const char *text)
 {
-    size_t len = strlen(text);
-    dsg_config_value *v;
-    if ((unsigned)id >= DSG_CFG_COUNT || len > DSG_CONFIG_TEXT_MAX)
-        return -1;
-    v = &in->cfg.v[id];
-    memcpy(v->text, text, len + 1);
-    v->text_len = len;
-    return 0;
+    return set_text(in, id, text);
 }
 
 static int from_cmdline(const dsgd_config_in_force *in, dsg_config_id id)
