@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "log/audit.h"
+#include "tests/audit_fixture.h"
 #include "log/timefmt.h"
 
 Suite *suite_audit_prune(void);
 
 #define DAY 86400
-#define F(n, v) { n, (const uint8_t *)(v), sizeof(v) - 1 }
 
 static char dir[64];
 static char err[1024];
@@ -41,52 +41,23 @@ static void teardown(void)
     ck_assert_int_eq(system(cmd), 0);
 }
 
-static dsg_audit *open_store(void)
-{
-    dsg_audit_opts o;
-    dsg_audit *a = NULL;
-    dsg_audit_opts_default(&o);
-    o.checkpoint_records = 4;
-    ck_assert_msg(dsg_audit_open(dir, &o, &a, err, sizeof err) == 0, "%s", err);
-    return a;
-}
 
-static void access_log(dsg_audit *a, int i)
-{
-    char url[32];
-    uint64_t seq;
-    int n = snprintf(url, sizeof url, "/page/%d", i);
-    dsg_audit_field f[] = {
-        F("access_time", "2026-01-02T03:04:05.678Z"), F("source_ip", "192.0.2.7"),
-        { "url", (const uint8_t *)url, (size_t)n }, F("method", "GET"),
-        F("user_agent", "curl/7.88"), F("status", "200"),
-    };
-    ck_assert_msg(dsg_audit_append(a, "portal", DSG_AUDIT_TYPE_PORTAL_ACCESS, f, 6, &seq, err,
-                                   sizeof err) == 0, "%s", err);
-}
 
-static void system_log(dsg_audit *a, const char *event)
-{
-    dsg_audit_field f[] = { { "event", (const uint8_t *)event, strlen(event) } };
-    uint64_t seq;
-    ck_assert_int_eq(dsg_audit_append(a, "logd", DSG_AUDIT_TYPE_SYSTEM, f, 1, &seq, err,
-                                      sizeof err), 0);
-}
 
 /* portal 1..5 and logd 1 before `cut`, portal 6..10 and logd 2 after it;
  * the store stays open. */
 static dsg_audit *fill(void)
 {
-    dsg_audit *a = open_store();
+    dsg_audit *a = fixture_open(dir);
     for (int i = 1; i <= 5; i++)
-        access_log(a, i);
-    system_log(a, "started");
+        fixture_access(a, i);
+    fixture_system(a, "started");
     usleep(5000);
     ck_assert_uint_gt(dsg_time_now_rfc3339_ms(cut, sizeof cut), 0);
     usleep(5000);
     for (int i = 6; i <= 10; i++)
-        access_log(a, i);
-    system_log(a, "stopped");
+        fixture_access(a, i);
+    fixture_system(a, "stopped");
     return a;
 }
 
@@ -235,7 +206,7 @@ START_TEST(test_prune_removes_old_records_and_the_rest_still_verifies)
     ck_assert_int_eq(anchor_lines(" logd 3 "), 1);
     ck_assert_uint_eq(r.sources, 2);
     ck_assert_uint_eq(dsg_audit_unanchored(a), 0);   /* the prune records are signed */
-    access_log(a, 11);
+    fixture_access(a, 11);
     dsg_audit_close(a);
     ck_assert_int_eq(count("SELECT min(seq) FROM records WHERE source = 'portal'"), 6);
     ck_assert_int_eq(count("SELECT count(*) FROM records WHERE type = 103"), 2);
@@ -251,7 +222,7 @@ START_TEST(test_prune_removes_old_records_and_the_rest_still_verifies)
     ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM records", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     /* a second prune at the same cut removes nothing more, and says so */
-    a = open_store();
+    a = fixture_open(dir);
     ck_assert_msg(prune(a, cut, 400, &r) == 0, "%s", err);
     ck_assert_uint_eq(r.removed, 0);
     dsg_audit_close(a);

@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "log/audit.h"
+#include "tests/audit_fixture.h"
 
 Suite *suite_audit_restore(void);
 
-#define F(n, v) { n, (const uint8_t *)(v), sizeof(v) - 1 }
 
 static char dir[64], other[64];   /* the store; a scratch directory */
 static char copy[128];            /* the older copy of audit.db */
@@ -53,47 +53,18 @@ static void teardown(void)
     sh("rm -rf '%s' '%s'", dir, other);
 }
 
-static dsg_audit *open_dir(const char *d)
-{
-    dsg_audit_opts o;
-    dsg_audit *a = NULL;
-    dsg_audit_opts_default(&o);
-    o.checkpoint_records = 4;
-    ck_assert_msg(dsg_audit_open(d, &o, &a, err, sizeof err) == 0, "%s", err);
-    return a;
-}
 
-static void access_log(dsg_audit *a, int i)
-{
-    char url[32];
-    uint64_t seq;
-    int n = snprintf(url, sizeof url, "/page/%d", i);
-    dsg_audit_field f[] = {
-        F("access_time", "2026-01-02T03:04:05.678Z"), F("source_ip", "192.0.2.7"),
-        { "url", (const uint8_t *)url, (size_t)n }, F("method", "GET"),
-        F("user_agent", "curl/7.88"), F("status", "200"),
-    };
-    ck_assert_msg(dsg_audit_append(a, "portal", DSG_AUDIT_TYPE_PORTAL_ACCESS, f, 6, &seq, err,
-                                   sizeof err) == 0, "%s", err);
-}
 
-static void system_log(dsg_audit *a, const char *event)
-{
-    dsg_audit_field f[] = { { "event", (const uint8_t *)event, strlen(event) } };
-    uint64_t seq;
-    ck_assert_msg(dsg_audit_append(a, "logd", DSG_AUDIT_TYPE_SYSTEM, f, 1, &seq, err,
-                                   sizeof err) == 0, "%s", err);
-}
 
 /* One run of logd in d: started, portal records from..to, stopped, the
  * final checkpoint (what a clean stop leaves). */
 static void run(const char *d, int from, int to)
 {
-    dsg_audit *a = open_dir(d);
-    system_log(a, "started");
+    dsg_audit *a = fixture_open(d);
+    fixture_system(a, "started");
     for (int i = from; i <= to; i++)
-        access_log(a, i);
-    system_log(a, "stopped");
+        fixture_access(a, i);
+    fixture_system(a, "stopped");
     ck_assert_int_eq(dsg_audit_checkpoint(a, err, sizeof err), 0);
     dsg_audit_close(a);
 }
@@ -205,12 +176,12 @@ static void refused(const char *from, int status, const char *why)
 static void restore_and_start(void)
 {
     ck_assert_msg(restore(copy) == 0, "%s", err);
-    dsg_audit *a = open_dir(dir);
+    dsg_audit *a = fixture_open(dir);
     ck_assert_uint_eq(dsg_audit_restored_sources(a), 2);
     ck_assert_uint_eq(dsg_audit_unanchored(a), 0);   /* the restore records are signed */
-    system_log(a, "started");
-    access_log(a, 100);
-    system_log(a, "stopped");
+    fixture_system(a, "started");
+    fixture_access(a, 100);
+    fixture_system(a, "stopped");
     ck_assert_int_eq(dsg_audit_checkpoint(a, err, sizeof err), 0);
     dsg_audit_close(a);
 }
@@ -250,8 +221,8 @@ START_TEST(test_restore_refuses_a_copy_newer_than_or_diverging_from_the_anchor)
     /* a twin of the store with records the anchor does not have */
     snprintf(twin, sizeof twin, "%s/twin", other);
     sh("cp -a '%s' '%s'", dir, twin);
-    dsg_audit *a = open_dir(twin);
-    access_log(a, 10);
+    dsg_audit *a = fixture_open(twin);
+    fixture_access(a, 10);
     dsg_audit_close(a);
     snprintf(path, sizeof path, "%s/audit.db", twin);
     refused(path, 1, "newer than the signed history");
@@ -259,8 +230,8 @@ START_TEST(test_restore_refuses_a_copy_newer_than_or_diverging_from_the_anchor)
     sh("rm -rf '%s' && cp -a '%s' '%s' && cp '%s' '%s/audit.db' && rm -f '%s/anchor.log'", twin,
        dir, twin, copy, twin, twin);
     sh("head -n 3 '%s/anchor.log' > '%s/anchor.log'", dir, twin);
-    a = open_dir(twin);
-    access_log(a, 66);
+    a = fixture_open(twin);
+    fixture_access(a, 66);
     dsg_audit_close(a);
     refused(path, 1, "a substitution, not a restore");
 }
@@ -276,11 +247,11 @@ START_TEST(test_restore_refuses_while_dsgd_runs_or_a_restore_is_pending)
     refused(copy, 1, "dsgd is running or did not stop cleanly");
     sh("rm '%s/audit.db-wal'", dir);
     /* not stopped cleanly: records after the last checkpoint */
-    dsg_audit *a = open_dir(dir);
-    access_log(a, 10);
+    dsg_audit *a = fixture_open(dir);
+    fixture_access(a, 10);
     dsg_audit_close(a);
     refused(copy, 1, "did not stop cleanly");
-    a = open_dir(dir);
+    a = fixture_open(dir);
     ck_assert_int_eq(dsg_audit_checkpoint(a, err, sizeof err), 0);
     dsg_audit_close(a);
     /* a copy with a write-ahead log of its own */
@@ -315,7 +286,7 @@ START_TEST(test_restore_then_verify_accepts_the_chain_and_reports_the_gap)
     ck_assert_int_eq(has_break("portal", 6, DSG_AUDIT_TRUNCATED), 1);
     /* the database it replaced is kept */
     sh("ls '%s'/audit.db.before-restore-* >/dev/null", dir);
-    dsg_audit *a = open_dir(dir);
+    dsg_audit *a = fixture_open(dir);
     ck_assert_uint_eq(dsg_audit_restored_sources(a), 2);
     dsg_audit_close(a);
     ck_assert_int_eq(access(path, F_OK), -1);
@@ -323,9 +294,9 @@ START_TEST(test_restore_then_verify_accepts_the_chain_and_reports_the_gap)
      * the restored heads */
     ck_assert_int_eq(count("SELECT seq FROM records WHERE source = 'portal' AND type = 104"), 10);
     ck_assert_int_eq(count("SELECT seq FROM records WHERE source = 'logd' AND type = 104"), 5);
-    a = open_dir(dir);
+    a = fixture_open(dir);
     ck_assert_uint_eq(dsg_audit_restored_sources(a), 0);
-    access_log(a, 100);
+    fixture_access(a, 100);
     ck_assert_int_eq(dsg_audit_checkpoint(a, err, sizeof err), 0);
     dsg_audit_close(a);
     ck_assert_int_eq(verify(1), 0);
@@ -359,7 +330,7 @@ START_TEST(test_restore_replaces_a_database_that_is_gone)
     ck_assert_msg(restore(copy) == 0, "%s", err);
     ck_assert_str_eq(res.set_aside, "none");
     ck_assert_uint_eq(res.lost, 4 + 2);
-    dsg_audit *a = open_dir(dir);
+    dsg_audit *a = fixture_open(dir);
     ck_assert_uint_eq(dsg_audit_restored_sources(a), 2);
     dsg_audit_close(a);
     ck_assert_int_eq(verify(1), 0);
@@ -470,11 +441,11 @@ START_TEST(test_completing_a_restore_twice_appends_nothing_twice)
     ck_assert_msg(restore(copy) == 0, "%s", err);
     snprintf(marker, sizeof marker, "%s/" DSG_AUDIT_RESTORE_MARKER, dir);
     sh("cp '%s' '%s/marker.saved'", marker, other);
-    dsg_audit_close(open_dir(dir));
+    dsg_audit_close(fixture_open(dir));
     ck_assert_int_eq(count("SELECT count(*) FROM records WHERE type = 104"), 2);
     /* a crash after the records were committed, before the marker went */
     sh("cp '%s/marker.saved' '%s'", other, marker);
-    dsg_audit *a = open_dir(dir);
+    dsg_audit *a = fixture_open(dir);
     ck_assert_uint_eq(dsg_audit_restored_sources(a), 0);
     dsg_audit_close(a);
     ck_assert_int_eq(access(marker, F_OK), -1);
@@ -482,7 +453,7 @@ START_TEST(test_completing_a_restore_twice_appends_nothing_twice)
     sh("cp '%s/marker.saved' '%s'", other, marker);
     sh("cd '%s' && grep -v ' portal 10 \\| logd 5 ' anchor.log > a.tmp && mv a.tmp anchor.log",
        dir);
-    a = open_dir(dir);
+    a = fixture_open(dir);
     ck_assert_uint_eq(dsg_audit_restored_sources(a), 0);
     ck_assert_uint_eq(dsg_audit_unanchored(a), 0);
     dsg_audit_close(a);
