@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_seccomp_kill: with the test hooks, a sandboxed portal that calls openat, then one that calls socket, is killed by its filter, the master logs "killed by seccomp: <syscall>" with role and pid, and a new portal starts and completes the handshake.
+# dsgd_seccomp_kill: with the test hooks, a sandboxed portal that calls openat, then one that calls socket, is killed by its filter, the master logs "killed by seccomp: <syscall>" with role and pid, and a new portal starts and completes the handshake; the kill and the exit are in the audit trail as the master's system records (seccomp-kill, role-exited).
 # @relation(REQ-RUN-003, REQ-RUN-031)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -27,5 +27,15 @@ for sys in openat socket; do
     grep -q '^Seccomp:[[:space:]]2$' "/proc/$second/status" || fail "$sys: restarted portal not sandboxed"
     dsgd_stop
     [ "$got" -eq 0 ] || fail "$sys: dsgd exit $got after SIGTERM"
+    # the audit trail has it too, as the master's system records
+    "$DSGCTL" log export --offline "$t/var/logd" --format jsonl >"$t/export" || fail "$sys: export"
+    python3 - "$t/export" "$first" "$sys" <<'PY' || fail "$sys: master records: $(grep '"master"' "$t/export")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+pid, name = sys.argv[2], sys.argv[3]
+got = [(r["fields"]["event"], r["fields"]["detail"]) for r in rows if r["source"] == "master" and r["type"] == 101]
+assert ("seccomp-kill", "portal[%s]: %s (syscall " % (pid, name)) in [(e, d[:d.index("(syscall ") + 9]) for e, d in got if e == "seccomp-kill"], got
+assert ("role-exited", "portal[%s]: status 99" % pid) in got, got
+PY
 done
 exit 0

@@ -33,6 +33,8 @@
 
 #include <openssl/crypto.h>
 
+#include "log/audit.h"
+#include "log/audit_wire.h"
 #include "run/backoff.h"
 #include "run/bus.h"
 #include "run/channel.h"
@@ -93,6 +95,8 @@ static dsgd_config_in_force in_force;   /* the keys behind cfg, for dsgctl confi
 
 static void stop_logd_when_alone(void);
 static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void master_record(const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static int send_own(struct worker *w, uint8_t kind, const uint8_t *body, size_t len);
 static void pass_on(struct worker *from, struct worker *to, uint8_t kind, const uint8_t *head,
                     size_t head_len, const dsgd_msg *m);
@@ -599,6 +603,7 @@ static void drop_worker(worker *w, const char *why)
 {
     dsgd_log("%s[%d]: %s: closing its channel and restarting it", w->role->name,
              (int)w->pid, why);
+    master_record("channel-closed", "%s[%d]: %s", w->role->name, (int)w->pid, why);
     dsgd_chan_close(&w->chan);
     if (w->pid > 0 && !w->reaping)
         signal_worker(w, SIGKILL);
@@ -990,6 +995,33 @@ static uint32_t flight_new(worker *w)
     return 0;
 }
 
+/* A system record of the master's own (type 101, source "master",
+ * docs/events.md): what happened to a role. It waits for logd like every
+ * role's records; the master has no window to free (REQ-LOG-006). */
+static void master_record(const char *event, const char *fmt, ...)
+{
+    static const uint8_t head[] = { 6, 'm', 'a', 's', 't', 'e', 'r' };
+    uint8_t body[1024];
+    char detail[512];
+    size_t used = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    dsg_audit_field f[2] = {
+        { "event", (const uint8_t *)event, strlen(event) },
+        { "detail", (const uint8_t *)detail, n < 0 ? 0 : strlen(detail) },
+    };
+    if (logd_failed()) {
+        relay_dropped++;
+        return;
+    }
+    if (dsg_audit_wire_put(body, sizeof body, &used, DSG_AUDIT_TYPE_SYSTEM, f, 2) != 0 ||
+        dsgd_relay_send(index_of(role_worker("logd")), DSGD_RELAY_MASTER, 0, 0, DSGD_MSG_AUDIT,
+                        head, sizeof head, body, used) != 0)
+        dsgd_log("audit: the master's record %s (%s) is lost", event, detail);
+}
+
 /* Audit records (REQ-LOG-001): to logd, with the sending role's name in
  * front: the source comes from the channel, never from the record. */
 static int relay_audit(worker *w, const dsgd_msg *m)
@@ -1239,6 +1271,8 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
         uint32_t nr = dsg_ipc_get_u32(f->payload);
         uint32_t arch = dsg_ipc_get_u32(f->payload + 4);
         dsgd_sandbox_syscall_name(nr, arch, name, sizeof name);
+        master_record("seccomp-kill", "%s[%d]: %s (syscall %u)", w->role->name, (int)w->pid,
+                      name, nr);
         dsgd_log("%s[%d] killed by seccomp: %s (syscall %u, arch 0x%08x)", w->role->name,
                  (int)w->pid, name, nr, arch);
         return;
@@ -1326,6 +1360,7 @@ static void alert(const char *fmt, ...)
  * role stays down until an operator starts it again (REQ-RUN-008). */
 static void mark_failed(worker *w)
 {
+    master_record("role-failed", "%s: over dsgd.restart_burst", w->role->name);
     w->failed = 1;
     w->restart_at = 0;
     alert("%s exited more than %u times within %u ms (dsgd.restart_burst, "
@@ -1356,12 +1391,18 @@ static void reaped(worker *w, int status)
         read_chan(w);
     for (int i = 0; i < 64 && read_log(w) == 0; i++)
         ;
-    if (WIFEXITED(status))
+    if (WIFEXITED(status)) {
         dsgd_log("%s[%d] exited with status %d", w->role->name, (int)w->pid,
                  WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
+        master_record("role-exited", "%s[%d]: status %d", w->role->name, (int)w->pid,
+                      WEXITSTATUS(status));
+    } else if (WIFSIGNALED(status)) {
+        const char *sig = sigabbrev_np(WTERMSIG(status));
         dsgd_log("%s[%d] killed by signal %d (SIG%s)", w->role->name, (int)w->pid,
-                 WTERMSIG(status), sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+                 WTERMSIG(status), sig ? sig : "?");
+        master_record("role-exited", "%s[%d]: signal SIG%s", w->role->name, (int)w->pid,
+                      sig ? sig : "?");
+    }
     dsgd_chan_close(&w->chan);
     if (w->logfd >= 0)
         close(w->logfd);
@@ -1552,6 +1593,7 @@ static void reload(void)
     logd_changed = memcmp(&cfg->logd, &next.logd, sizeof next.logd) != 0;
     *cfg = next;
     config_gen++;
+    master_record("reloaded", "configuration generation %u", config_gen);
     dsgd_log("SIGHUP: configuration reloaded, generation %u%s%s%s", config_gen,
              portal_changed ? "; restarting the portal to apply it" : "",
              logd_changed ? "; restarting logd to apply it" : "",
