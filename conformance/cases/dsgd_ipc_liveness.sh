@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_ipc_liveness: with a short test PING interval, workers that answer PING with PONG stay up across many pings; a portal that stops answering, or that sends a frame the decoder refuses, has its channel closed and is restarted.
-# @relation(REQ-RUN-030, REQ-RUN-037, REQ-RUN-007)
+# dsgd_ipc_liveness: with a short test PING interval, workers that answer PING with PONG stay up across many pings; a portal that stops answering, or that sends a frame the decoder refuses, or a bus message of a kind its role may not send, has its channel closed and is restarted, and the last is on record in the audit trail as the master's channel-closed record.
+# @relation(REQ-RUN-030, REQ-RUN-037, REQ-RUN-007, REQ-LOG-006)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -35,4 +35,20 @@ second=$(worker_pid portal)
 wait_log "master: portal\\[$second\\] ready"
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
+
+# a well-formed message of a kind the portal may not send (only the master
+# asks logd to verify): channel closed, portal restarted, and on record
+: >"$t/log"
+rm -rf "$t/var"
+DSG_TEST_HOOK=portal:bus-forbidden dsgd_start "$DSGD_TEST"
+wait_log 'portal\[[0-9]+\]: test hook bus-forbidden'
+first=$(worker_pid portal)
+wait_log "master: portal\\[$first\\]: a message its role may not send: closing its channel and restarting it"
+wait_log 'master: portal\[[0-9]+\] started \(restart 1'
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+"$DSGCTL" log export --offline "$t/var/logd" --format jsonl >"$t/export" || fail "export"
+grep '"source":"master"' "$t/export" | grep '"event":"channel-closed"' |
+    grep -q "\"detail\":\"portal\[$first\]: a message its role may not send\"" ||
+    fail "no record of the closed channel: $(grep '"master"' "$t/export")"
 exit 0

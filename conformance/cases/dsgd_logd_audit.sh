@@ -23,7 +23,7 @@ d=$t/var/logd
 for f in audit.db chain.key sign.key anchor.log; do
     [ "$(stat -c %U "$d/$f")" = dsg ] || fail "$f is not owned by dsg"
 done
-for f in chain.key sign.key; do
+for f in audit.db chain.key sign.key anchor.log; do
     [ "$(stat -c %a "$d/$f")" = 600 ] || fail "$f has mode $(stat -c %a "$d/$f")"
 done
 [ "$(stat -c %a "$d")" = 700 ] || fail "var/logd has mode $(stat -c %a "$d")"

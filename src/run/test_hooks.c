@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "run/bus.h"
 #include "run/log.h"
 #include "run/logd.h"
 #include "run/test_hooks.h"
@@ -101,6 +102,9 @@ int dsgd_test_hook_run(const char *hook, dsgd_chan *c, int max_known)
         static const unsigned char bad[12] = { 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
         ssize_t w = write(c->fd, bad, sizeof bad);
         syscall_result(hook, w);
+    } else if (strcmp(hook, "bus-forbidden") == 0) {
+        /* a well-formed bus message of a kind only the master sends */
+        syscall_result(hook, dsgd_bus_send(c, DSGD_MSG_LOG_VERIFY, NULL, 0));
     } else {
         dsgd_log("test hook %s: unknown hook", hook);
         return -1;

@@ -291,6 +291,9 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         is_sink = 1;
     }
 #endif
+    /* whatever a role creates (logd's database, its -wal and -shm) is its
+     * own alone: mode 0600 (REQ-LOG-006) */
+    umask(077);
     if (dsgd_sandbox_apply(&sb, err, sizeof err) != 0) {
         dsgd_log("sandbox step %s failed: %s: exiting", sb.failed_step, err);
         return DSGD_EXIT_SANDBOX;
