@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_json_body: with portal.api_max_body_bytes = 64 KiB, portal.json_max_depth = 8 and portal.json_max_tokens = 1000, a JSON route (the test build's sink, POST /api/v1/test/json) gets a well-formed body whole and unchanged (length and SHA-256, Content-Length and chunked, one of 60 KiB), while the portal answers itself, before the role hears of the body: 415 unsupported-media-type without application/json, 400 bad-json naming the tokenizer's error and offset for a trailing comma, a duplicate member name, nesting deeper than 8 and more than 1000 values, and 413 body-too-large over 64 KiB; pipelined requests mixing bodies for both routes and health checks are answered in order on one connection; the portal is never restarted.
+# dsgd_json_body: with portal.api_max_body_bytes = 64 KiB, portal.json_max_depth = 8 and portal.json_max_tokens = 1000, a JSON route (the test build's sink, POST /api/v1/test/json) gets a well-formed body whole and unchanged (length and SHA-256, Content-Length and chunked, one of 60 KiB), while the portal answers itself, before the role hears of the body: 415 unsupported-media-type without application/json, 400 bad-json naming the tokenizer's error and offset for a trailing comma, a duplicate member name, nesting deeper than 8 and more than 1000 values, and 413 body-too-large over 64 KiB; pipelined requests mixing bodies for both routes and health checks are answered in order on one connection; the portal is never restarted by any of it, and a portal killed and started again gets the sink's routes from the master and serves them.
 # @relation(REQ-RUN-016, REQ-RUN-044, REQ-RUN-013)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -74,6 +74,12 @@ printf '%s\n' \
     '200	close	{"status":"ok"}' closed | cmp -s - "$t/pipe" || fail "pipelined: $(cat "$t/pipe")"
 
 [ "$(worker_pid portal)" = "$portal" ] || fail "the portal was restarted"
+
+# a portal that starts again learns the sink's routes from the master
+kill -9 "$portal"
+wait_until 10 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\]: routes of role 4: 2' '$t/log')\" -ge 2 ]"
+json_post again 200 "$t/good"
+same_body again "$t/good"
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 exit 0
