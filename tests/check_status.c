@@ -25,6 +25,9 @@ static dsgd_status sample(void)
     s.roles[1] = (dsgd_role_status){ "logd", "running", 102, 999, 3600000, 0, 1, 2,
                                      "/var/lib/dsg/logd", 7 };
     s.roles[2] = (dsgd_role_status){ "ctl", "restarting", 0, -1, 0, 5, -1, -1, "", 0 };
+    s.storage_used_percent = 42;
+    s.storage_capacity_bytes = 10ull << 30;
+    s.storage_warn_percent = 75;
     return s;
 }
 
@@ -63,11 +66,15 @@ START_TEST(test_status_json_has_every_field)
     ck_assert_int_eq(json_integer_value(json_object_get(ctl, "uid")), -1);
     ck_assert_int_eq(json_integer_value(json_object_get(ctl, "restarts")), 5);
     ck_assert_uint_eq(json_object_size(ctl), 10);
+    json_t *storage = json_object_get(doc, "audit_storage");
+    ck_assert_int_eq(json_integer_value(json_object_get(storage, "used_percent")), 42);
+    ck_assert_int_eq(json_integer_value(json_object_get(storage, "capacity_bytes")), 10ll << 30);
+    ck_assert_int_eq(json_integer_value(json_object_get(storage, "warn_percent")), 75);
     json_decref(doc);
 }
 END_TEST
 
-/* @relation(REQ-RUN-023) */
+/* @relation(REQ-RUN-023, REQ-LOG-009) */
 START_TEST(test_status_table_rows)
 {
     dsgd_status s = sample();
@@ -82,6 +89,10 @@ START_TEST(test_status_table_rows)
                                       "yes  filter   ABI 7    /var/lib/dsg/logd\n"));
     ck_assert_ptr_nonnull(strstr(buf, "\nctl      restarting       -      -        -        5 "
                                       "?    none     -        ?\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "\naudit storage: 42% used of 10240 MiB, warning at 75%\n"));
+    s.storage_used_percent = -1;
+    ck_assert_uint_gt(dsgd_status_text(&s, buf, sizeof buf), 0);
+    ck_assert_ptr_nonnull(strstr(buf, "\naudit storage: unknown, warning at 75%\n"));
 }
 END_TEST
 

@@ -28,6 +28,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -626,6 +627,60 @@ static const char *worker_state(const worker *w)
     return w->restart_at != 0 ? "restarting" : "stopped";
 }
 
+/* ---- the audit trail's file system (REQ-LOG-009) -------------------------- */
+
+#define STORAGE_CHECK_MS 10000u
+
+static uint64_t next_storage_check;
+static unsigned storage_alerted;   /* the last threshold alerted; 0: none */
+
+/* Used share of the file system holding var/logd, as df counts it (blocks
+ * in use against those in use and those free to unprivileged users),
+ * rounded up; -1 when it cannot be read. */
+static int storage_used(uint64_t *capacity)
+{
+    char path[sizeof cfg->statedir + 8];
+    struct statvfs v;
+    uint64_t used, avail;
+    snprintf(path, sizeof path, "%s/logd", cfg->statedir);
+    if (statvfs(path, &v) != 0 || v.f_blocks == 0 || v.f_blocks < v.f_bfree)
+        return -1;
+    used = (uint64_t)(v.f_blocks - v.f_bfree);
+    avail = (uint64_t)v.f_bavail;
+    *capacity = (uint64_t)v.f_blocks * v.f_frsize;
+    return used + avail == 0 ? 100 : (int)((used * 100 + used + avail - 1) / (used + avail));
+}
+
+/* An alert and a record when the share reaches log.storage_warn_percent,
+ * and again at each further 5 %; quiet again once under it.
+ * @relation(REQ-LOG-009) */
+static void watch_storage(uint64_t now)
+{
+    uint64_t capacity = 0;
+    unsigned warn = cfg->log_storage_warn_percent, level;
+    int pct;
+    if (now < next_storage_check)
+        return;
+    next_storage_check = now + STORAGE_CHECK_MS;
+    if ((pct = storage_used(&capacity)) < 0)
+        return;
+    if ((unsigned)pct < warn) {
+        if (storage_alerted != 0)
+            dsgd_log("audit: the audit trail's file system is %d%% full again, under %u%%", pct,
+                     warn);
+        storage_alerted = 0;
+        return;
+    }
+    level = warn + ((unsigned)pct - warn) / 5 * 5;
+    if (level <= storage_alerted)
+        return;
+    storage_alerted = level;
+    alert("audit: the audit trail's file system is %d%% full (log.storage_warn_percent %u%%): "
+          "add space, or export and prune", pct, warn);
+    master_record("storage-warning", "%d%% used of %llu bytes", pct,
+                  (unsigned long long)capacity);
+}
+
 static void fill_status(dsgd_status *st)
 {
     uint64_t now = dsgd_now_ms();
@@ -636,6 +691,8 @@ static void fill_status(dsgd_status *st)
     st->uptime_ms = now - started_ms;
     st->config_generation = config_gen;
     st->sanitized = DSGD_SANITIZED;
+    st->storage_used_percent = storage_used(&st->storage_capacity_bytes);
+    st->storage_warn_percent = cfg->log_storage_warn_percent;
     for (unsigned i = 0; i < DSGD_ROLE_COUNT && st->nroles < DSGD_STATUS_ROLES_MAX; i++) {
         const worker *w = &workers[i];
         dsgd_role_status *r;
@@ -1661,6 +1718,7 @@ static void timers(uint64_t now)
         }
     }
     (void)audit_deadlines(now, 1);
+    watch_storage(now);
     if (stopping && stop_killed < 2 && now >= stop_kill_at())
         stop_kill();
 }
@@ -1683,6 +1741,8 @@ static int poll_timeout(uint64_t now)
     uint64_t ack_due = audit_deadlines(now, 0);
     if (ack_due < next)
         next = ack_due;
+    if (next_storage_check < next)
+        next = next_storage_check;
     if (next == UINT64_MAX)
         return -1;
     return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);

@@ -73,6 +73,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->restart_burst = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_BURST].num;
     s->restart_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_INTERVAL].num;
     s->log_ack_timeout_ms = (uint32_t)c->v[DSG_CFG_LOG_ACK_TIMEOUT].num;
+    s->log_storage_warn_percent = (uint32_t)c->v[DSG_CFG_LOG_STORAGE_WARN_PERCENT].num;
     if (dsgd_settings_roles_check(c, err, n) != 0)
         return -1;
     (void)dsgd_roles_parse(c->v[DSG_CFG_DSGD_ROLES].text, &s->roles_enabled, err, n);

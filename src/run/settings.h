@@ -24,6 +24,7 @@ typedef struct dsgd_settings {
     uint32_t restart_burst;         /* dsgd.restart_burst: more exits than this ... 5 */
     uint32_t restart_interval_ms;   /* dsgd.restart_interval: ... within this mark it failed, 10 s */
     uint32_t log_ack_timeout_ms;    /* log.ack_timeout: logd stores a record within this, 2 s */
+    uint32_t log_storage_warn_percent; /* log.storage_warn_percent: 75 */
     uint32_t roles_enabled;         /* dsgd.roles: a bit per index of dsgd_roles, logd's set */
     struct dsgd_logd_settings {     /* logd's keys, passed to it at exec (-L) */
         uint32_t checkpoint_interval_ms;   /* log.checkpoint_interval: 60 s */

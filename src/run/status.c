@@ -56,6 +56,12 @@ size_t dsgd_status_json(const dsgd_status *s, uint8_t *out, size_t cap)
     for (unsigned i = 0; i < s->nroles && i < DSGD_STATUS_ROLES_MAX; i++)
         role_json(&w, &s->roles[i]);
     (void)dsg_json_out_array_end(&w);
+    key(&w, "audit_storage");
+    (void)dsg_json_out_object_begin(&w);
+    num(&w, "used_percent", s->storage_used_percent);
+    num(&w, "capacity_bytes", (int64_t)s->storage_capacity_bytes);
+    num(&w, "warn_percent", s->storage_warn_percent);
+    (void)dsg_json_out_object_end(&w);
     (void)dsg_json_out_object_end(&w);
     return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
 }
@@ -111,7 +117,17 @@ size_t dsgd_status_text(const dsgd_status *s, char *out, size_t cap)
             return 0;
         n += (size_t)w;
     }
-    return n;
+    if (s->storage_used_percent >= 0)
+        w = snprintf(out + n, cap - n, "audit storage: %d%% used of %llu MiB, warning at %u%%\n",
+                     s->storage_used_percent,
+                     (unsigned long long)(s->storage_capacity_bytes >> 20),
+                     s->storage_warn_percent);
+    else
+        w = snprintf(out + n, cap - n, "audit storage: unknown, warning at %u%%\n",
+                     s->storage_warn_percent);
+    if (w < 0 || (size_t)w >= cap - n)
+        return 0;
+    return n + (size_t)w;
 }
 
 /* The value after "Name:\t" in /proc/PID/status, or -1. */

@@ -34,19 +34,26 @@ typedef struct dsgd_status {
     int sanitized;           /* a sanitizer build: worker sandbox off */
     unsigned nroles;
     dsgd_role_status roles[DSGD_STATUS_ROLES_MAX];
+    /* the file system of the audit trail (REQ-LOG-009) */
+    int storage_used_percent;        /* -1: unknown */
+    uint64_t storage_capacity_bytes;
+    unsigned storage_warn_percent;   /* log.storage_warn_percent */
 } dsgd_status;
 
 /* JSON: {"version", "pid", "uptime_ms", "config_generation", "sandbox",
  * "roles": [{"name", "state", "pid", "uid", "uptime_ms", "restarts",
- * "no_new_privs", "seccomp", "root", "landlock_abi"}]}, written by the proved
+ * "no_new_privs", "seccomp", "root", "landlock_abi"}], "audit_storage":
+ * {"used_percent" (-1 unknown), "capacity_bytes", "warn_percent"}}, written by the proved
  * JSON writer ("sandbox": "off (sanitizer build)" from a sanitizer build).
  * Returns its length, or 0 when it does not fit in cap.
  * @relation(REQ-RUN-023, REQ-RUN-006) */
 size_t dsgd_status_json(const dsgd_status *s, uint8_t *out, size_t cap);
 
 /* One line about the master (ending "sandbox OFF (sanitizer build)" from a
- * sanitizer build), then a table with a row per role. Returns its length,
- * or 0 when it does not fit in cap. @relation(REQ-RUN-023, REQ-RUN-006) */
+ * sanitizer build), then a table with a row per role, then a line on the
+ * audit trail's file system ("audit storage: N% used of M MiB, warning at
+ * W%"). Returns its length,
+ * or 0 when it does not fit in cap. @relation(REQ-RUN-023, REQ-RUN-006, REQ-LOG-009) */
 size_t dsgd_status_text(const dsgd_status *s, char *out, size_t cap);
 
 /* Reads NoNewPrivs and Seccomp from /proc/PID/status and the root from
