@@ -108,8 +108,9 @@ dsg_form_status dsg_form_decode(const uint8_t *in, size_t n, uint8_t *out, size_
 /* Looks up the field whose name decodes to name[0 .. name_len) among
  * fields[0 .. n) of s: OK and its index when exactly one does, NOT_FOUND
  * when none does, DUPLICATE when two or more do; BAD_FIELD (checked first)
- * when a name slice does not lie inside s[0 .. len). A name that does not
- * decode matches nothing. *index is written on OK only.
+ * when a name slice does not lie inside s[0 .. len). A name with a bad
+ * escape matches nothing (dsg_form_parse never hands one out). *index is
+ * written on OK only.
  * @relation(REQ-RUN-052) */
 /*@ requires \valid_read(s + (0 .. len - 1));
     requires \valid_read(fields + (0 .. n - 1));
