@@ -17,12 +17,22 @@
  * - BIT(a) & BIT(b) is a branch-free "and" of 0/1 bits;
  * - facts about the stored fields are established by check_request, a loop
  *   that only reads them, after the last write to the request: a fact
- *   over the whole array then never has to survive a later write.
+ *   over the whole array then never has to survive a later write;
+ * - a step's rules are 0/1 flags made exclusive, the error their weighted
+ *   sum, so a step has one "if" where it had one per rule; the steps of a
+ *   parse all run, each on a position valid whatever the steps before
+ *   answered, and the first error is the answer (first, FIRST);
+ * - a call's result goes into a variable of its own type (a converted or
+ *   nested result is a temporary, and a smoke test of its own).
  */
 #include "core/http_req.h"
 #include "core/utf8.h"
 
 #define BIT(c) ((int)(c))
+#define NOT(c) (!(c))                    /* of a 0/1 flag */
+
+/* a if it is an error (not 0), else b: the first error of two statuses. */
+#define FIRST(a, b) ((unsigned)(a) + (unsigned)BIT((a) == 0) * (unsigned)(b))
 
 /* ---- character classes ---------------------------------------------------- */
 
@@ -66,19 +76,20 @@ static int word_eq(const uint8_t *b, size_t o, size_t n, const uint8_t *want, si
     if (n != wn)
         return 0;
     size_t k = 0;
-    /*@ loop invariant 0 <= k <= n;
-        loop invariant \forall integer j; 0 <= j < k ==> dsg_http_lower(b[o + j]) == want[j];
-        loop assigns k;
+    int eq = 1;
+    /*@ loop invariant 0 <= k <= n && (eq == 0 || eq == 1);
+        loop invariant eq == 1 <==>
+          (\forall integer j; 0 <= j < k ==> dsg_http_lower(b[o + j]) == want[j]);
+        loop assigns k, eq;
         loop variant n - k;
     */
     while (k < n) {
         unsigned c = b[o + k];
         c += 32u * (unsigned)IS_UPPER(c);
-        if (c != want[k])
-            return 0;
+        eq &= BIT(c == want[k]);
         k++;
     }
-    return 1;
+    return eq;
 }
 
 /* p[0 .. n) as one number: a leading 1, then the bytes, first highest. Two
@@ -165,7 +176,7 @@ static dsg_http_status scan_head(const uint8_t *buf, size_t len, uint32_t max, s
         at_start = 0;
         i++;
     }
-    return len < max ? DSG_HTTP_NEED_MORE : DSG_HTTP_ERR_HEAD_TOO_LARGE;
+    return (dsg_http_status)(DSG_HTTP_NEED_MORE + BIT(len >= max));
 }
 
 /* ---- the request line ---------------------------------------------------------- */
@@ -196,20 +207,20 @@ static int h2_preface(const uint8_t *b, size_t n)
 {
     if (n < 16)
         return 0;
-    return BIT(pack(b, 7) == KEY7('P', 'R', 'I', ' ', '*', ' ', 'H')) &
-           BIT(pack(b + 7, 7) == KEY7('T', 'T', 'P', '/', '2', '.', '0')) &
-           BIT(pack(b + 14, 2) == KEY2('\r', '\n'));
+    uint64_t k1 = pack(b, 7), k2 = pack(b + 7, 7), k3 = pack(b + 14, 2);
+    return BIT(k1 == KEY7('P', 'R', 'I', ' ', '*', ' ', 'H')) &
+           BIT(k2 == KEY7('T', 'T', 'P', '/', '2', '.', '0')) & BIT(k3 == KEY2('\r', '\n'));
 }
 
 /* method SP: fills req->method and req->method_id, *pos = after the SP.
  * No method is longer than 7 bytes (OPTIONS), so the scan stops at 8. */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid(pos);
     requires \separated(req, pos, buf + (0 .. end - 1));
-    requires 1 <= end <= UINT32_MAX && buf[end - 1] == '\n';
+    requires 1 <= end <= UINT32_MAX && buf[end - 1] == '\n' && *pos < end;
     assigns req->method, req->method_id, *pos;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_METHOD ||
             \result == DSG_HTTP_ERR_BAD_VERSION;
-    ensures \result == DSG_HTTP_OK ==> *pos < end;
+    ensures *pos < end;
 */
 static dsg_http_status parse_method(const uint8_t *buf, size_t end, dsg_http_request *req,
                                     size_t *pos)
@@ -226,11 +237,13 @@ static dsg_http_status parse_method(const uint8_t *buf, size_t end, dsg_http_req
             break;
         i++;
     }
-    uint32_t code = 0;
-    if (buf[i] == ' ' && i < 8)
-        code = method_code(buf, i);
+    /* i <= 8: the method is at most the first 7 bytes, and known only
+     * when a SP follows it */
+    uint32_t code = method_code(buf, i - (size_t)BIT(i == 8));
+    code *= (uint32_t)(BIT(buf[i] == ' ') & BIT(i < 8));
+    int h2 = h2_preface(buf, end);
     if (code == 0)   /* also "PRI", the start of the HTTP/2 preface */
-        return h2_preface(buf, end) ? DSG_HTTP_ERR_BAD_VERSION : DSG_HTTP_ERR_BAD_METHOD;
+        return (dsg_http_status)(DSG_HTTP_ERR_BAD_METHOD + 3 * h2);
     req->method.off = 0;
     req->method.len = (uint32_t)i;
     req->method_id = code - 1u;
@@ -241,18 +254,17 @@ static dsg_http_status parse_method(const uint8_t *buf, size_t end, dsg_http_req
 /* request-target SP, origin-form only (RFC 9112 §3.2.1). */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid(pos);
     requires \separated(req, pos, buf + (0 .. end - 1));
-    requires t < end <= UINT32_MAX && buf[end - 1] == '\n';
+    requires t < end <= UINT32_MAX && buf[end - 1] == '\n' && *pos < end;
     assigns req->target, *pos;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_TARGET ||
             \result == DSG_HTTP_ERR_TARGET_TOO_LONG || \result == DSG_HTTP_ERR_BAD_VERSION;
-    ensures \result == DSG_HTTP_OK ==> *pos < end;
+    ensures *pos < end;
 */
 static dsg_http_status parse_target(const uint8_t *buf, size_t end, size_t t, uint32_t max,
                                     dsg_http_request *req, size_t *pos)
 {
     (void)end;                            /* buf[end - 1], the scan's sentinel */
-    if (buf[t] != '/')
-        return DSG_HTTP_ERR_BAD_TARGET;
+    int lead = BIT(buf[t] != '/');
     size_t i = t;
     /* the LF at buf[end - 1] is no target byte: it ends the scan */
     /*@ loop invariant t <= i < end && i - t <= max;
@@ -266,9 +278,14 @@ static dsg_http_status parse_target(const uint8_t *buf, size_t end, size_t t, ui
         i++;
     }
     uint8_t stop = buf[i];
-    if (stop != ' ')   /* "GET /" CR LF is HTTP/0.9, without a version */
-        return stop == '\r' ? DSG_HTTP_ERR_BAD_VERSION
-               : IS_TARGET(stop) ? DSG_HTTP_ERR_TARGET_TOO_LONG : DSG_HTTP_ERR_BAD_TARGET;
+    /* a target not starting with "/"; "GET /" CR LF is HTTP/0.9, without a
+     * version; a target byte at the limit; any other byte */
+    int cr = NOT(lead) & BIT(stop == '\r');
+    int long_ = NOT(lead) & NOT(cr) & IS_TARGET(stop);
+    int err = BIT(stop != ' ') | lead;
+    if (err != 0)
+        return (dsg_http_status)(DSG_HTTP_ERR_BAD_VERSION * cr + DSG_HTTP_ERR_TARGET_TOO_LONG * long_ +
+                                 DSG_HTTP_ERR_BAD_TARGET * (NOT(cr) & NOT(long_)));
     req->target.off = (uint32_t)t;
     req->target.len = (uint32_t)(i - t);
     *pos = i + 1;
@@ -278,9 +295,10 @@ static dsg_http_status parse_target(const uint8_t *buf, size_t end, size_t t, ui
 /* "HTTP/1.0" or "HTTP/1.1", then CR LF. */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid(pos);
     requires \separated(req, pos, buf + (0 .. end - 1));
-    requires v <= end;
+    requires v <= end && *pos <= end;
     assigns req->version_minor, *pos;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_VERSION;
+    ensures *pos <= end;
     ensures \result == DSG_HTTP_OK ==>
               *pos == v + 10 && *pos <= end &&
               (req->version_minor == 0 || req->version_minor == 1);
@@ -294,11 +312,9 @@ static dsg_http_status parse_version(const uint8_t *buf, size_t end, size_t v,
     int minor = BIT(tail == KEY3('1', '\r', '\n'));
     int ok = BIT(pack(buf + v, 7) == KEY7('H', 'T', 'T', 'P', '/', '1', '.')) &
              (minor | BIT(tail == KEY3('0', '\r', '\n')));
-    if (!ok)
-        return DSG_HTTP_ERR_BAD_VERSION;
     req->version_minor = (uint32_t)minor;
     *pos = v + 10;
-    return DSG_HTTP_OK;
+    return (dsg_http_status)(DSG_HTTP_ERR_BAD_VERSION * NOT(ok));
 }
 
 /* ---- field lines ------------------------------------------------------------------ */
@@ -392,7 +408,7 @@ static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, stru
             break;
         colon++;
     }
-    if (colon == p || buf[colon] != ':')   /* also SP or HTAB before ":" */
+    if ((BIT(colon == p) | BIT(buf[colon] != ':')) != 0)   /* also SP or HTAB before ":" */
         return DSG_HTTP_ERR_BAD_HEADER;
     size_t vs = colon + 1;
     /*@ loop invariant colon < vs < end;
@@ -418,14 +434,15 @@ static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, stru
             ve = i + 1;
         i++;
     }
-    if (buf[i] != '\r' || buf[i + 1] != '\n')   /* a CR is never buf[end - 1] */
-        return DSG_HTTP_ERR_BAD_HEADER;
+    /* a CR is never buf[end - 1]: buf[i + cr] is there */
+    int cr = BIT(buf[i] == '\r');
+    int lf = BIT(buf[i + (size_t)cr] == '\n');
     f->no = p;
     f->nl = colon - p;
     f->vo = vs;
     f->vl = ve - vs;
     *next = i + 2;
-    return DSG_HTTP_OK;
+    return (dsg_http_status)(DSG_HTTP_ERR_BAD_HEADER * !(cr & lf));
 }
 
 /* The field name b[o .. o + n) is Content-Length / Transfer-Encoding. */
@@ -437,7 +454,8 @@ static dsg_http_status field_line(const uint8_t *buf, size_t end, size_t p, stru
 static int is_content_length(const uint8_t *b, size_t o, size_t n)
 {
     const uint8_t word[14] = { 'c', 'o', 'n', 't', 'e', 'n', 't', '-', 'l', 'e', 'n', 'g', 't', 'h' };
-    return word_eq(b, o, n, word, 14);
+    int r = word_eq(b, o, n, word, 14);
+    return r;
 }
 
 /*@ requires \valid_read(b + (o .. o + n - 1)) && o + n <= SIZE_MAX;
@@ -449,16 +467,18 @@ static int is_transfer_encoding(const uint8_t *b, size_t o, size_t n)
 {
     const uint8_t word[17] = { 't', 'r', 'a', 'n', 's', 'f', 'e', 'r', '-',
                                'e', 'n', 'c', 'o', 'd', 'i', 'n', 'g' };
-    return word_eq(b, o, n, word, 17);
+    int r = word_eq(b, o, n, word, 17);
+    return r;
 }
 
-/* "close" and "keep-alive" among the tokens of a Connection value: the
- * flags are only ever set. */
+/* "close" and "keep-alive" among the tokens of a Connection value, when on
+ * is 1 (the value is a Connection field's): the flags are only ever set. */
 /*@ requires \valid_read(b + (0 .. n - 1)) && \valid(close) && \valid(keep);
+    requires on == 0 || on == 1;
     requires \separated(close, keep, b + (0 .. n - 1));
     assigns *close, *keep;
 */
-static void connection_tokens(const uint8_t *b, size_t n, size_t *close, size_t *keep)
+static void connection_tokens(const uint8_t *b, size_t n, size_t on, size_t *close, size_t *keep)
 {
     const uint8_t close_word[5] = { 'c', 'l', 'o', 's', 'e' };
     const uint8_t keep_word[10] = { 'k', 'e', 'e', 'p', '-', 'a', 'l', 'i', 'v', 'e' };
@@ -470,8 +490,10 @@ static void connection_tokens(const uint8_t *b, size_t n, size_t *close, size_t 
     while (i < n) {
         size_t s = skip_ows(b, n, i);
         size_t e = skip_member(b, n, s);
-        *close |= (size_t)word_eq(b, s, e - s, close_word, 5);
-        *keep |= (size_t)word_eq(b, s, e - s, keep_word, 10);
+        int is_close = word_eq(b, s, e - s, close_word, 5);
+        int is_keep = word_eq(b, s, e - s, keep_word, 10);
+        *close |= on & (size_t)is_close;
+        *keep |= on & (size_t)is_keep;
         i = skip_to_comma(b, n, e);
         if (i < n)
             i++;                          /* the "," */
@@ -536,13 +558,16 @@ static dsg_http_status cl_value(const uint8_t *b, size_t n, uint64_t *v)
     */
     for (;;) {
         i = skip_ows(b, n, i);
-        if (!cl_digits(b, n, &i, &cur))
-            return DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
+        int ok = cl_digits(b, n, &i, &cur);
         i = skip_ows(b, n, i);
-        if (i < n && b[i] != ',')          /* the member is malformed */
-            return DSG_HTTP_ERR_BAD_CONTENT_LENGTH;
-        if (seen && cur != first)          /* well formed, but different */
-            return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
+        size_t comma = skip_to_comma(b, n, i);
+        /* no digits, or more than OWS before the next ",": malformed; else
+         * well formed, but different from the first */
+        int bad = NOT(ok) | (BIT(i < n) & BIT(comma != i));
+        int amb = NOT(bad) & seen & BIT(cur != first);
+        if ((bad | amb) != 0)
+            return (dsg_http_status)(DSG_HTTP_ERR_BAD_CONTENT_LENGTH * bad +
+                                     DSG_HTTP_ERR_AMBIGUOUS_FRAMING * amb);
         first = cur;
         seen = 1;
         if (i == n)
@@ -585,13 +610,15 @@ struct seen {
 static dsg_http_status on_content_length(const uint8_t *val, size_t n, struct seen *st)
 {
     uint64_t v = 0;
-    if (st->te)
-        return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
     dsg_http_status r = cl_value(val, n, &v);
-    if (r != DSG_HTTP_OK)
-        return r;
-    if (st->cl && v != st->length)
-        return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
+    /* in this order: Transfer-Encoding before, a malformed value, a value
+     * that differs from an earlier one */
+    unsigned te = (unsigned)BIT(st->te != 0);
+    unsigned diff = (unsigned)(BIT(st->cl != 0) & BIT(v != st->length));
+    unsigned e = DSG_HTTP_ERR_AMBIGUOUS_FRAMING * te +
+                 (1u - te) * FIRST(r, DSG_HTTP_ERR_AMBIGUOUS_FRAMING * diff);
+    if (e != 0)
+        return (dsg_http_status)e;
     st->cl = 1;
     st->length = v;
     return DSG_HTTP_OK;
@@ -609,15 +636,15 @@ static dsg_http_status on_content_length(const uint8_t *val, size_t n, struct se
 static dsg_http_status on_transfer_encoding(const uint8_t *val, size_t n, uint32_t minor,
                                             struct seen *st)
 {
-    if (minor == 0)
-        return DSG_HTTP_ERR_BAD_TRANSFER_ENCODING;
-    if (st->cl)
-        return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
     const uint8_t chunked[7] = { 'c', 'h', 'u', 'n', 'k', 'e', 'd' };
-    if (st->te || !word_eq(val, 0, n, chunked, 7))
-        return DSG_HTTP_ERR_BAD_TRANSFER_ENCODING;
-    st->te = 1;
-    return DSG_HTTP_OK;
+    int is_chunked = word_eq(val, 0, n, chunked, 7);
+    /* in this order: HTTP/1.0, Content-Length before, not one "chunked" */
+    int old = BIT(minor == 0);
+    int amb = NOT(old) & BIT(st->cl != 0);
+    int bad = old | (NOT(amb) & (BIT(st->te != 0) | NOT(is_chunked)));
+    st->te = 1;                           /* only read again on success */
+    return (dsg_http_status)(DSG_HTTP_ERR_BAD_TRANSFER_ENCODING * bad +
+                             DSG_HTTP_ERR_AMBIGUOUS_FRAMING * amb);
 }
 
 /* Applies one field line to *st: Content-Length, Transfer-Encoding, Host
@@ -640,21 +667,24 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, struct span f, u
     const uint8_t host[4] = { 'h', 'o', 's', 't' };
     const uint8_t connection[10] = { 'c', 'o', 'n', 'n', 'e', 'c', 't', 'i', 'o', 'n' };
     const uint8_t *val = buf + f.vo;
-    if (is_content_length(buf, f.no, f.nl))
-        return on_content_length(val, f.vl, st);
-    if (is_transfer_encoding(buf, f.no, f.nl))
-        return on_transfer_encoding(val, f.vl, minor, st);
-    if (word_eq(buf, f.no, f.nl, host, 4)) {
-        if (st->host)
-            return DSG_HTTP_ERR_DUPLICATE_HOST;
+    int is_cl = is_content_length(buf, f.no, f.nl);
+    int is_te = is_transfer_encoding(buf, f.no, f.nl);
+    int is_host = word_eq(buf, f.no, f.nl, host, 4);
+    int is_conn = word_eq(buf, f.no, f.nl, connection, 10);
+    dsg_http_status r = DSG_HTTP_OK;
+    if (is_cl)
+        r = on_content_length(val, f.vl, st);
+    else if (is_te)
+        r = on_transfer_encoding(val, f.vl, minor, st);
+    else if (is_host) {
+        r = (dsg_http_status)(DSG_HTTP_ERR_DUPLICATE_HOST * st->host);
         st->host = 1;
         st->host_off = f.vo;
         st->host_len = f.vl;
-        return DSG_HTTP_OK;
     }
-    if (word_eq(buf, f.no, f.nl, connection, 10))
-        connection_tokens(val, f.vl, &st->close, &st->keep);
-    return DSG_HTTP_OK;
+    /* a name is at most one of the four words */
+    connection_tokens(val, f.vl, (size_t)is_conn, &st->close, &st->keep);
+    return r;
 }
 
 /* The field lines from buf[pos] to the empty line at the end of the head,
@@ -662,7 +692,7 @@ static dsg_http_status on_field(const uint8_t *buf, size_t end, struct span f, u
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req);
     requires \valid(st) && \valid(count);
     requires \separated(req, st, count, buf + (0 .. end - 1));
-    requires pos <= end <= UINT32_MAX && cap <= DSG_HTTP_FIELDS_MAX && buf[end - 1] == '\n';
+    requires pos <= end <= UINT32_MAX && buf[end - 1] == '\n';
     requires seen_ok(st, end);
     assigns req->fields[0 .. DSG_HTTP_FIELDS_MAX - 1], *st, *count;
     ensures \result == DSG_HTTP_OK || \result == DSG_HTTP_ERR_BAD_HEADER ||
@@ -679,7 +709,7 @@ static dsg_http_status read_fields(const uint8_t *buf, size_t end, size_t pos, u
     uint32_t n = 0;
     struct span f = { 0, 0, 0, 0 };
     size_t next = 0;
-    /*@ loop invariant pos <= end && n <= cap;
+    /*@ loop invariant pos <= end && n <= cap && n <= DSG_HTTP_FIELDS_MAX;
         loop invariant seen_ok(st, end);
         loop assigns pos, n, f, next, *st, req->fields[0 .. DSG_HTTP_FIELDS_MAX - 1];
         loop variant end - pos;
@@ -688,11 +718,12 @@ static dsg_http_status read_fields(const uint8_t *buf, size_t end, size_t pos, u
         dsg_http_status r = field_line(buf, end, pos, &f, &next);
         if (r != DSG_HTTP_OK)
             return r;
-        if (n >= cap)
-            return DSG_HTTP_ERR_TOO_MANY_HEADERS;
-        r = on_field(buf, end, f, minor, st);
-        if (r != DSG_HTTP_OK)
-            return r;
+        dsg_http_status r2 = on_field(buf, end, f, minor, st);
+        /* the limit before anything the field says */
+        int full = BIT(n >= cap) | BIT(n >= DSG_HTTP_FIELDS_MAX);
+        unsigned e = DSG_HTTP_ERR_TOO_MANY_HEADERS * (unsigned)full + (unsigned)NOT(full) * r2;
+        if (e != 0)
+            return (dsg_http_status)e;
         req->fields[n].name.off = (uint32_t)f.no;
         req->fields[n].name.len = (uint32_t)f.nl;
         req->fields[n].value.off = (uint32_t)f.vo;
@@ -741,16 +772,12 @@ static dsg_http_status parse_fields(const uint8_t *buf, size_t end, size_t pos,
                                     const dsg_http_limits *lim, dsg_http_request *req)
 {
     struct seen st = { 0, 0, 0, 0, 0, 0, 0, 0 };
-    uint32_t cap = lim->headers_max < DSG_HTTP_FIELDS_MAX ? lim->headers_max
-                                                         : DSG_HTTP_FIELDS_MAX;
     uint32_t n = 0;
+    uint32_t cap = lim->headers_max;      /* and DSG_HTTP_FIELDS_MAX */
     dsg_http_status r = read_fields(buf, end, pos, cap, req->version_minor, req, &st, &n);
-    if (r != DSG_HTTP_OK)
-        return r;
-    if (req->version_minor == 1 && !st.host)   /* RFC 9112 §3.2 */
-        return DSG_HTTP_ERR_MISSING_HOST;
-    finish(req, &st, n, end);
-    return DSG_HTTP_OK;
+    int missing = BIT(req->version_minor == 1) & BIT(st.host == 0);   /* RFC 9112 §3.2 */
+    finish(req, &st, n, end);             /* of use only on success */
+    return (dsg_http_status)FIRST(r, DSG_HTTP_ERR_MISSING_HOST * (unsigned)missing);
 }
 
 /* ---- the result, as the contract states it --------------------------------------- */
@@ -817,7 +844,8 @@ static int request_ok(const dsg_http_request *req, const dsg_http_limits *lim, s
 static dsg_http_status check_request(const uint8_t *buf, size_t end, const dsg_http_limits *lim,
                                      const dsg_http_request *req)
 {
-    if (!request_ok(req, lim, end))
+    int ok = request_ok(req, lim, end);
+    if (!ok)
         return DSG_HTTP_ERR_BAD_HEADER;
     uint32_t n = req->field_count;
     int cl = 0, te = 0;
@@ -834,16 +862,27 @@ static dsg_http_status check_request(const uint8_t *buf, size_t end, const dsg_h
         if ((BIT((uint64_t)name.off + name.len > end) |
              BIT((uint64_t)value.off + value.len > end)) != 0)
             return DSG_HTTP_ERR_BAD_HEADER;
-        cl |= is_content_length(buf, name.off, name.len);
-        te |= is_transfer_encoding(buf, name.off, name.len);
+        int is_cl = is_content_length(buf, name.off, name.len);
+        int is_te = is_transfer_encoding(buf, name.off, name.len);
+        cl |= is_cl;
+        te |= is_te;
     }
-    if (((cl & (te | BIT(req->framing == DSG_HTTP_FRAMING_CHUNKED))) |
-         (te & BIT(req->framing == DSG_HTTP_FRAMING_LENGTH))) != 0)
-        return DSG_HTTP_ERR_AMBIGUOUS_FRAMING;
-    return DSG_HTTP_OK;
+    int amb = (cl & (te | BIT(req->framing == DSG_HTTP_FRAMING_CHUNKED))) |
+              (te & BIT(req->framing == DSG_HTTP_FRAMING_LENGTH));
+    return (dsg_http_status)(DSG_HTTP_ERR_AMBIGUOUS_FRAMING * amb);
 }
 
 /* ---- the head ---------------------------------------------------------------------- */
+
+/* FIRST as a function: its contract, an if-then-else, spares the callers'
+ * proofs the product FIRST computes it with. */
+/*@ assigns \nothing;
+    ensures \result == (a != DSG_HTTP_OK ? a : b);
+*/
+static dsg_http_status first(dsg_http_status a, dsg_http_status b)
+{
+    return (dsg_http_status)FIRST(a, b);
+}
 
 /* The whole head buf[0 .. end), known to be made of CR LF lines. */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(req) && \valid_read(lim);
@@ -865,20 +904,20 @@ static dsg_http_status check_request(const uint8_t *buf, size_t end, const dsg_h
 static dsg_http_status parse_request(const uint8_t *buf, size_t end, const dsg_http_limits *lim,
                                      dsg_http_request *req)
 {
+    /* every step runs, each on a position inside the head whatever the
+     * steps before it answered; the first error is the answer */
     size_t pos = 0;
-    dsg_http_status r = parse_method(buf, end, req, &pos);
-    if (r != DSG_HTTP_OK)
-        return r;
-    r = parse_target(buf, end, pos, lim->target_max, req, &pos);
-    if (r != DSG_HTTP_OK)
-        return r;
-    r = parse_version(buf, end, pos, req, &pos);
-    if (r != DSG_HTTP_OK)
-        return r;
-    r = parse_fields(buf, end, pos, lim, req);
-    if (r != DSG_HTTP_OK)
-        return r;
-    return check_request(buf, end, lim, req);
+    uint32_t max = lim->target_max;
+    dsg_http_status r1 = parse_method(buf, end, req, &pos);
+    dsg_http_status r2 = parse_target(buf, end, pos, max, req, &pos);
+    dsg_http_status r3 = parse_version(buf, end, pos, req, &pos);
+    dsg_http_status r4 = parse_fields(buf, end, pos, lim, req);
+    dsg_http_status r5 = check_request(buf, end, lim, req);
+    dsg_http_status r45 = first(r4, r5);
+    dsg_http_status r35 = first(r3, r45);
+    dsg_http_status r25 = first(r2, r35);
+    dsg_http_status r15 = first(r1, r25);
+    return r15;
 }
 
 dsg_http_status dsg_http_parse_head(const uint8_t *buf, size_t len, const dsg_http_limits *lim,
@@ -912,16 +951,22 @@ static int hex_value(uint8_t c)
 }
 
 /* Percent-decodes t[0 .. n) into out (t[0] is "/"), refusing what cannot be
- * told apart from a separator or a string end once decoded. */
-/*@ requires 1 <= n && \valid_read(t + (0 .. n - 1)) && t[0] == '/';
+ * told apart from a separator or a string end once decoded. Each byte is
+ * judged by one expression: the first rule it breaks, in the order
+ * BAD_TARGET (t[0] is not "/"), TOO_LONG, BAD_ESCAPE, NUL, BAD_TARGET,
+ * ENCODED_SEPARATOR, is the one answered (the flags are made exclusive, so
+ * the error is their sum). An empty t is a BAD_TARGET. */
+/*@ requires \valid_read(t + (0 .. n - 1));
     requires \valid(out + (0 .. cap - 1)) && \valid(w);
     requires \separated(out + (0 .. cap - 1), t + (0 .. n - 1), w);
     requires \separated(w, t + (0 .. n - 1));
+    requires *w == 0;
     assigns out[0 .. cap - 1], *w;
     ensures \result == DSG_HTTP_PATH_OK || \result == DSG_HTTP_PATH_BAD_TARGET ||
             \result == DSG_HTTP_PATH_BAD_ESCAPE || \result == DSG_HTTP_PATH_NUL ||
             \result == DSG_HTTP_PATH_ENCODED_SEPARATOR || \result == DSG_HTTP_PATH_TOO_LONG;
-    ensures \result == DSG_HTTP_PATH_OK ==> 1 <= *w <= n && *w <= cap && out[0] == '/';
+    ensures *w <= n && *w <= cap;
+    ensures \result == DSG_HTTP_PATH_OK ==> 1 <= *w && out[0] == '/';
 */
 static dsg_http_path_status percent_decode(const uint8_t *t, size_t n, uint8_t *out, size_t cap,
                                            size_t *w)
@@ -935,34 +980,28 @@ static dsg_http_path_status percent_decode(const uint8_t *t, size_t n, uint8_t *
     */
     while (i < n) {
         uint8_t c = t[i];
-        if (k >= cap)
-            return DSG_HTTP_PATH_TOO_LONG;
-        if (c == '%') {
-            if (n - i < 3)
-                return DSG_HTTP_PATH_BAD_ESCAPE;
-            int hi = hex_value(t[i + 1]), lo = hex_value(t[i + 2]);
-            if ((BIT(hi > 15) | BIT(lo > 15)) != 0)
-                return DSG_HTTP_PATH_BAD_ESCAPE;
-            c = (uint8_t)(hi * 16 + lo);
-            if (c == 0)
-                return DSG_HTTP_PATH_NUL;
-            if (c == '/' || c == '\\')
-                return DSG_HTTP_PATH_ENCODED_SEPARATOR;
-            i += 3;
-        } else {
-            if (c == 0)
-                return DSG_HTTP_PATH_NUL;
-            if (c < 0x21u || c > 0x7Eu || c == '#')
-                return DSG_HTTP_PATH_BAD_TARGET;
-            if (c == '\\')                 /* not a URI byte; a separator to some */
-                return DSG_HTTP_PATH_ENCODED_SEPARATOR;
-            i++;
-        }
-        out[k] = c;
+        int esc = BIT(c == '%');
+        int room = BIT(n - i >= 3);
+        size_t two = (size_t)(esc & room);  /* t[i + 1], t[i + 2] are there */
+        int hi = hex_value(t[i + two]), lo = hex_value(t[i + 2u * two]);
+        int d = esc * (16 * hi + lo) + NOT(esc) * c;
+        int lead = BIT(i == 0) & BIT(c != '/');
+        int full = NOT(lead) & BIT(k >= cap);
+        int bad_esc = NOT(lead) & NOT(full) & esc & (NOT(room) | BIT(hi > 15) | BIT(lo > 15));
+        int nul = NOT(lead) & NOT(full) & NOT(bad_esc) & BIT(d == 0);
+        int bad_t = lead | (NOT(full) & NOT(nul) & NOT(esc) & NOT(IS_TARGET(c)));
+        int sep = NOT(full) & NOT(bad_esc) & NOT(nul) & NOT(bad_t) & (BIT(d == '\\') | (esc & BIT(d == '/')));
+        int err = DSG_HTTP_PATH_TOO_LONG * full + DSG_HTTP_PATH_BAD_ESCAPE * bad_esc +
+                  DSG_HTTP_PATH_NUL * nul + DSG_HTTP_PATH_BAD_TARGET * bad_t +
+                  DSG_HTTP_PATH_ENCODED_SEPARATOR * sep;
+        if (err != 0)
+            return (dsg_http_path_status)err;
+        out[k] = (uint8_t)d;
         k++;
+        i += 1u + 2u * (size_t)esc;
     }
     *w = k;
-    return DSG_HTTP_PATH_OK;
+    return (dsg_http_path_status)(DSG_HTTP_PATH_BAD_TARGET * BIT(k == 0));
 }
 
 /* Every decoded byte: well-formed UTF-8, no NUL, no C0 control, no DEL. */
@@ -986,7 +1025,7 @@ static dsg_http_path_status check_bytes(const uint8_t *o, size_t n)
         if (k == 0)
             return DSG_HTTP_PATH_BAD_UTF8;
         if ((BIT(k == 1) & (BIT(cp < 0x20u) | BIT(cp == 0x7Fu))) != 0)
-            return cp == 0 ? DSG_HTTP_PATH_NUL : DSG_HTTP_PATH_CONTROL;
+            return (dsg_http_path_status)(DSG_HTTP_PATH_CONTROL - 4 * BIT(cp == 0));
         i += k;
     }
     return DSG_HTTP_PATH_OK;
@@ -994,7 +1033,7 @@ static dsg_http_path_status check_bytes(const uint8_t *o, size_t n)
 
 /* Every segment of o[0 .. n) (o[0] is "/"): neither "." nor "..", and not
  * empty unless it is the last. */
-/*@ requires 1 <= n && \valid_read(o + (0 .. n - 1));
+/*@ requires \valid_read(o + (0 .. n - 1));
     assigns \nothing;
     ensures \result == DSG_HTTP_PATH_OK || \result == DSG_HTTP_PATH_TRAVERSAL ||
             \result == DSG_HTTP_PATH_EMPTY_SEGMENT;
@@ -1014,15 +1053,17 @@ static dsg_http_path_status check_segments(const uint8_t *o, size_t n)
         loop variant n - i;
     */
     for (; i < n; i++) {
-        if (o[i] != '/')
-            continue;
-        size_t s = i + 1;
-        if (s < n && o[s] == '/')
-            return DSG_HTTP_PATH_EMPTY_SEGMENT;
-        if (s < n && o[s] == '.' && (s + 1 == n || o[s + 1] == '/'))
-            return DSG_HTTP_PATH_TRAVERSAL;
-        if (n - s >= 2 && o[s] == '.' && o[s + 1] == '.' && (s + 2 == n || o[s + 2] == '/'))
-            return DSG_HTTP_PATH_TRAVERSAL;
+        /* the segment after a "/" at i: its bytes a, b, c where they
+         * exist (h1, h2, h3), each read at i otherwise */
+        int h1 = BIT(n - i > 1), h2 = BIT(n - i > 2), h3 = BIT(n - i > 3);
+        uint8_t a = o[i + (size_t)h1], b = o[i + 2u * (size_t)h2], c = o[i + 3u * (size_t)h3];
+        int slash = BIT(o[i] == '/');
+        int empty = slash & h1 & BIT(a == '/');
+        int dot = slash & h1 & BIT(a == '.') & (NOT(h2) | BIT(b == '/'));
+        int dotdot = slash & h2 & BIT(a == '.') & BIT(b == '.') & (NOT(h3) | BIT(c == '/'));
+        int err = DSG_HTTP_PATH_EMPTY_SEGMENT * empty + DSG_HTTP_PATH_TRAVERSAL * (dot | dotdot);
+        if (err != 0)
+            return (dsg_http_path_status)err;
     }
     return DSG_HTTP_PATH_OK;
 }
@@ -1051,18 +1092,15 @@ dsg_http_path_status dsg_http_path_decode(const uint8_t *target, size_t len, uin
                                           size_t cap, size_t *out_len)
 {
     size_t q = path_end(target, len);
-    if (q == 0 || target[0] != '/')
-        return DSG_HTTP_PATH_BAD_TARGET;
     size_t w = 0;
-    dsg_http_path_status r = percent_decode(target, q, out, cap, &w);
-    if (r != DSG_HTTP_PATH_OK)
-        return r;
-    r = check_bytes(out, w);
-    if (r != DSG_HTTP_PATH_OK)
-        return r;
-    r = check_segments(out, w);
-    if (r != DSG_HTTP_PATH_OK)
-        return r;
+    /* each check runs; the first error is the answer (a failed decode
+     * leaves w == 0, which the later checks accept) */
+    dsg_http_path_status r1 = percent_decode(target, q, out, cap, &w);
+    dsg_http_path_status r2 = check_bytes(out, w);
+    dsg_http_path_status r3 = check_segments(out, w);
+    unsigned r = FIRST(r1, FIRST(r2, r3));
+    if (r != 0)
+        return (dsg_http_path_status)r;
     *out_len = w;
     return DSG_HTTP_PATH_OK;
 }
