@@ -144,7 +144,7 @@ typedef enum dsg_http_path_status {
  * rules. OK: *eaten is the head's length (the body or the next request
  * follows) and *req its parse. Any other result: *eaten is not written, and
  * of *req only field_count is defined (0); the rest may have been written.
- * @relation(REQ-RUN-029) */
+ * @relation(REQ-RUN-029, REQ-RUN-012) */
 /*@ requires \valid_read(buf + (0 .. len - 1));
     requires \valid_read(lim) && \valid(req) && \valid(eaten);
     requires \separated(req, eaten, lim, buf + (0 .. len - 1));
