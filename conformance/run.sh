@@ -123,6 +123,7 @@ for c in "$@"; do
     status=$?
     if [ "$status" -eq 0 ]; then
         printf 'ok %s - %s\n' "$n" "$name" >>"$tap_new"
+        grep '^# ' "$work/stdout" >>"$tap_new" || :   # what a case measured, as TAP comments
         printf 'conformance:%s\tpass\n' "$name" >>"$tsv_new"
     else
         failed=$((failed + 1))
