@@ -1185,6 +1185,8 @@ static void tell_gone(const worker *gone)
 {
     uint8_t id = (uint8_t)gone->role->id;
     int portal = strcmp(gone->role->name, "portal") == 0;
+    if (!portal && routes_of[index_of(gone)].run != gone->starts)
+        return;   /* it served no route: no exchange to end */
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         worker *w = &workers[i];
         int peer = portal ? routes_of[i].run == w->starts : strcmp(w->role->name, "portal") == 0;
