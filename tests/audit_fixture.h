@@ -1,7 +1,7 @@
 /*
  * Shared by the audit store's test suites (tests/check_audit*.c): a store
- * opened in a directory with a small checkpoint interval, and the two kinds
- * of records they append. Assertions fail the calling test.
+ * opened in a directory with a small checkpoint interval, the two kinds of
+ * records they append, and a verification with the store's own keys. Assertions fail the calling test.
  */
 #ifndef DSG_TESTS_AUDIT_FIXTURE_H
 #define DSG_TESTS_AUDIT_FIXTURE_H
@@ -51,6 +51,30 @@ static inline void fixture_system(dsg_audit *a, const char *event)
     uint64_t seq;
     ck_assert_msg(dsg_audit_append(a, "logd", DSG_AUDIT_TYPE_SYSTEM, f, 1, &seq, err,
                                    sizeof err) == 0, "%s", err);
+}
+
+/* Verifies the store in d with its own public key (and its chain key
+ * when with_key) into *rep, printing each break; the number of breaks. */
+static inline int fixture_verify(const char *d, int with_key, dsg_audit_report *rep)
+{
+    static char err[1024], pub[4096];
+    uint8_t key[32];
+    char path[128];
+    if (with_key) {
+        snprintf(path, sizeof path, "%s/chain.key", d);
+        FILE *f = fopen(path, "rb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fread(key, 1, 32, f), 32);
+        fclose(f);
+    }
+    ck_assert_msg(dsg_audit_pubkey_pem(d, pub, sizeof pub, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsg_audit_verify(d, pub, strlen(pub), with_key ? key : NULL, rep, err,
+                                   sizeof err) == 0, "%s", err);
+    for (uint32_t i = 0; i < rep->nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++)
+        fprintf(stderr, "  break: %s seq %llu %s: %s\n", rep->breaks[i].source,
+                (unsigned long long)rep->breaks[i].seq, dsg_audit_break_token(rep->breaks[i].kind),
+                rep->breaks[i].detail);
+    return (int)rep->nbreaks;
 }
 
 #endif

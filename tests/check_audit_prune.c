@@ -24,7 +24,6 @@ Suite *suite_audit_prune(void);
 
 static char dir[64];
 static char err[1024];
-static char pub[4096];
 static char cut[32];   /* between the old and the new records */
 static dsg_audit_report rep;
 
@@ -71,23 +70,7 @@ static int prune(dsg_audit *a, const char *before, int64_t days_ahead, dsg_audit
 
 static int verify(int with_key)
 {
-    uint8_t key[32];
-    char path[128];
-    if (with_key) {
-        snprintf(path, sizeof path, "%s/chain.key", dir);
-        FILE *f = fopen(path, "rb");
-        ck_assert_ptr_nonnull(f);
-        ck_assert_uint_eq(fread(key, 1, 32, f), 32);
-        fclose(f);
-    }
-    ck_assert_msg(dsg_audit_pubkey_pem(dir, pub, sizeof pub, err, sizeof err) == 0, "%s", err);
-    ck_assert_msg(dsg_audit_verify(dir, pub, strlen(pub), with_key ? key : NULL, &rep, err,
-                                   sizeof err) == 0, "%s", err);
-    for (uint32_t i = 0; i < rep.nbreaks && i < DSG_AUDIT_BREAKS_MAX; i++)
-        fprintf(stderr, "  break: %s seq %llu %s: %s\n", rep.breaks[i].source,
-                (unsigned long long)rep.breaks[i].seq, dsg_audit_break_token(rep.breaks[i].kind),
-                rep.breaks[i].detail);
-    return (int)rep.nbreaks;
+    return fixture_verify(dir, with_key, &rep);
 }
 
 static long count(const char *sql)
