@@ -566,6 +566,39 @@ struct tk {
       tk_scalars(cap, max, len, k) && tk_cur(t, k) && building(t, k.n, k.cur, k.mark, max);
 */
 
+/* Writes token n. A call, rather than seven stores in add_token: the
+ * proof of add_token then sees one write to toks[n], whose frame (tokens
+ * 0 .. n - 1 unchanged) is cheap, instead of a chain of updates. */
+/*@ requires \valid(toks + n) && n < SIZE_MAX;
+    assigns toks[n];
+    ensures toks[n].start == start && toks[n].len == l && toks[n].parent == parent &&
+            toks[n].size == 0 && toks[n].next == n + 1 && toks[n].depth == depth &&
+            toks[n].type == type;
+*/
+static void put_token(dsg_json_tok *toks, size_t n, size_t start, size_t l, size_t parent,
+                      uint32_t depth, uint8_t type)
+{
+    dsg_json_tok *t = &toks[n];
+    t->start = start;
+    t->len = l;
+    t->parent = parent;
+    t->size = 0;
+    t->next = n + 1;
+    t->depth = depth;
+    t->type = type;
+}
+
+/* One more member or element in the container at cur (below SIZE_MAX: a
+ * size counts tokens). */
+/*@ requires \valid(toks + cur);
+    assigns toks[cur].size;
+*/
+static void count_child(dsg_json_tok *toks, size_t cur)
+{
+    if (toks[cur].size < SIZE_MAX)
+        toks[cur].size++;
+}
+
 /* Appends the value (or member name) of the given type that starts at pos
  * and ends at end; a container is opened and becomes the innermost. */
 /*@ requires \valid(toks + (0 .. cap - 1)) && tk_ok(toks, cap, max, len, k);
@@ -589,18 +622,10 @@ static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t 
                            int type, size_t end, int name)
 {
     (void)cap, (void)max, (void)len;    /* for the contract */
-    dsg_json_tok *t = &toks[k.n];
     int container = type == DSG_JSON_OBJECT || type == DSG_JSON_ARRAY;
-    t->type = (uint8_t)type;
-    t->start = k.pos;
-    t->len = container ? 0 : end - k.pos;
-    t->parent = k.cur;
-    t->size = 0;
-    t->next = k.n + 1;
-    t->depth = k.depth + 1;
-    if (k.cur != DSG_JSON_NONE && (name || toks[k.cur].type == DSG_JSON_ARRAY) &&
-        toks[k.cur].size < SIZE_MAX)
-        toks[k.cur].size++;             /* below SIZE_MAX: a size counts tokens */
+    if (k.cur != DSG_JSON_NONE && (name || toks[k.cur].type == DSG_JSON_ARRAY))
+        count_child(toks, k.cur);
+    put_token(toks, k.n, k.pos, container ? 0 : end - k.pos, k.cur, k.depth + 1, (uint8_t)type);
     if (container) {
         k.cur = k.n;
         k.depth++;
@@ -608,11 +633,22 @@ static struct tk add_token(dsg_json_tok *toks, size_t cap, uint32_t max, size_t 
     } else {
         k.state = name ? ST_COLON : ST_AFTER;
     }
+    /* For the proof, in this order (each assertion is cheapest with few
+     * before it): the old tokens keep their invariant, then the new
+     * token's place in the tree and in the chain of open containers. */
     /*@ assert \forall integer i; 0 <= i < \at(k.n, Pre) ==>
           toks[i].len == \at(toks[i].len, Pre) && toks[i].parent == \at(toks[i].parent, Pre); */
+    //@ assert b_chain(toks, \at(k.n, Pre));
+    //@ assert b_tree(toks, \at(k.n, Pre));
     /*@ assert container && \at(k.cur, Pre) != DSG_JSON_NONE ==>
           \forall integer j; \at(k.cur, Pre) < j < \at(k.n, Pre) ==> toks[j].len > 0; */
-    //@ assert b_chain(toks, \at(k.n, Pre));
+    /*@ assert \at(k.n, Pre) == 0 ==>
+          toks[0].parent == DSG_JSON_NONE && toks[0].depth == 1; */
+    /*@ assert \at(k.n, Pre) > 0 ==>
+          toks[\at(k.n, Pre)].parent < \at(k.n, Pre) &&
+          dsg_json_container(toks[toks[\at(k.n, Pre)].parent].type) &&
+          toks[toks[\at(k.n, Pre)].parent].start < toks[\at(k.n, Pre)].start &&
+          toks[\at(k.n, Pre)].depth == toks[toks[\at(k.n, Pre)].parent].depth + 1; */
     /*@ assert \at(k.n, Pre) > 0 && toks[\at(k.n, Pre)].len == 0 ==>
           toks[toks[\at(k.n, Pre)].parent].len == 0 &&
           \forall integer j; toks[\at(k.n, Pre)].parent < j < \at(k.n, Pre) ==> toks[j].len > 0; */
