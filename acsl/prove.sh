@@ -15,11 +15,19 @@ manifest=${PROVE_MANIFEST:-acsl/manifest.tsv}
 committed=${PROVE_SUMMARY:-acsl/proof-summary.tsv}
 FRAMAC=${FRAMAC:-frama-c}   # tests/prove-selftest.sh substitutes a fake
 summary=${PROVE_OUT:-build/proof}-summary.tsv   # beside, not in, build/proof/: make trace reads *.tsv there
-# Per-goal timeout: the slowest goals (json_out's key and put_word
-# postconditions) take CVC4 about 9 s with another proof sharing the cores,
-# and with two modules proved at once up to four provers share two cores:
-# 60 s keeps a wide margin, and costs nothing on goals that prove
-# (docs/toolchain.md).
+# Each module is proved in two passes of one Frama-C run (docs/toolchain.md,
+# "Prover settings and why"):
+#  1. every goal and every smoke test, with CVC4 alone and a budget of
+#     WP_FIRST_STEPS steps per goal: a step budget, unlike a time limit,
+#     gives the same verdicts on a loaded machine, and a smoke test (which
+#     passes when the prover cannot refute its context) costs that budget
+#     and no more;
+#  2. only the goals the first pass left unproved, with CVC4 and Z3 side by
+#     side and WP_TIMEOUT seconds each. The slowest goals (json_out's key
+#     and put_word postconditions, json_tok's add_token frame) take CVC4
+#     about 10 s with another proof sharing the cores: 60 s keeps a wide
+#     margin and costs nothing on goals that prove.
+WP_FIRST_STEPS=${WP_FIRST_STEPS:-50000}
 WP_TIMEOUT=${WP_TIMEOUT:-60}
 # Modules are proved PROVE_JOBS at a time, each with WP_PAR prover
 # processes: Frama-C's own work (parsing, VC generation, Qed) is
@@ -27,11 +35,7 @@ WP_TIMEOUT=${WP_TIMEOUT:-60}
 # overlapping two modules keeps both cores busy (docs/toolchain.md).
 PROVE_JOBS=${PROVE_JOBS:-2}
 WP_PAR=${WP_PAR:-2}
-# Per smoke test and prover: a smoke test passes when no prover refutes its
-# context, so each one costs the full timeout of the slower prover (Z3);
-# 1 s instead of WP's 2 s halves the largest part of `make prove`, and a
-# shorter timeout can only let more smoke tests pass, never fail one that
-# passed (docs/toolchain.md, "Prover settings and why").
+# A smoke test's time limit, beside its step budget (WP's default is 2 s).
 WP_SMOKE_TIMEOUT=${WP_SMOKE_TIMEOUT:-1}
 export WHY3CONFIG="${DSG_WHY3CONFIG:-$PWD/build/why3.conf}"   # never the user's home
 mkdir -p "$out"
@@ -73,15 +77,18 @@ prove_module() {
     log="$out/$module.log"
     echo "== prove $module ($source)"
     rm -f "$out/$module.tsv" "$out/$module.errors" "$out/$module.failed"   # never a stale result
+    rm -rf "$out/$module.session"   # nor a cached prover answer
     "$FRAMAC" -cpp-extra-args="-I. -Isrc" -machdep x86_64 "$source" \
         -kernel-warn-key annot:missing-spec=abort \
         -kernel-warn-key typing:implicit-function-declaration=abort \
         -wp -wp-rte -wp-no-init-const \
         -warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast \
         -warn-invalid-pointer -wp-smoke-tests \
-        -wp-prover cvc4,z3 -wp-par "$WP_PAR" -wp-timeout "$WP_TIMEOUT" \
-        -wp-smoke-timeout "$WP_SMOKE_TIMEOUT" \
-        -wp-session "$out/$module.session" < /dev/null > "$log" 2>&1
+        -wp-prover cvc4 -wp-steps "$WP_FIRST_STEPS" -wp-par "$WP_PAR" \
+        -wp-timeout "$WP_TIMEOUT" -wp-smoke-timeout "$WP_SMOKE_TIMEOUT" \
+        -wp-session "$out/$module.session" \
+        -then -wp -wp-no-smoke-tests -wp-prover cvc4,z3 -wp-steps 0 -wp-timeout "$WP_TIMEOUT" \
+        < /dev/null > "$log" 2>&1
     rc=$?
     grep -E '^\[wp\] (Proved goals|Warning)|^\[kernel\].*(error|Error)' "$log"
     [ "$rc" -eq 0 ] || { lane_fail "$module: frama-c exited $rc (see $log)"; return; }
