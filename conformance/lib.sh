@@ -264,8 +264,9 @@ syslog_has() {
 #                            by the CA, for IP:127.0.0.2 only) and named (signed
 #                            by the CA, for DNS:collector.test only).
 #   FWD_PORT                 the collector's TCP port for this case.
-#   collector_start NAME CERT  openssl s_server on 127.0.0.1:$FWD_PORT with
-#                            pki/CERT.pem, serving one connection after another;
+#   collector_start NAME CERT [ARGS...]  openssl s_server on 127.0.0.1:$FWD_PORT
+#                            with pki/CERT.pem (and s_server's ARGS), serving
+#                            one connection after another;
 #                            the bytes it receives go to $CONFORMANCE_TMP/NAME.out,
 #                            its messages to NAME.err; sets collector_pid and
 #                            waits until it listens.
@@ -310,9 +311,11 @@ collector_start() {
     # stdin: a pipe nobody writes to and that never ends (s_server stops
     # reading its connection at the end of its input)
     exec 8<>"$CONFORMANCE_TMP/collector.in"
-    openssl s_server -accept "127.0.0.1:$FWD_PORT" -cert "$CONFORMANCE_TMP/pki/$2.pem" \
-        -key "$CONFORMANCE_TMP/pki/$2.key" -quiet <&8 >>"$CONFORMANCE_TMP/$1.out" \
-        2>>"$CONFORMANCE_TMP/$1.err" &
+    cname=$1 ccert=$2
+    shift 2
+    openssl s_server -accept "127.0.0.1:$FWD_PORT" -cert "$CONFORMANCE_TMP/pki/$ccert.pem" \
+        -key "$CONFORMANCE_TMP/pki/$ccert.key" -quiet "$@" <&8 >>"$CONFORMANCE_TMP/$cname.out" \
+        2>>"$CONFORMANCE_TMP/$cname.err" &
     collector_pid=$!
     trap 'dsgd_cleanup' EXIT
     wait_until 10 collector_listening

@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_log_forward_badcert: logfwd sends nothing to a collector it cannot verify. A collector whose certificate is signed by a CA other than log.forward_ca, and one whose certificate (from the right CA) is for another address, each see the TLS handshake refused: logfwd logs "TLS handshake refused: certificate verify failed" with OpenSSL's reason, logd is never told the connection is up, the collector receives no byte, and the master keeps connecting again with backoff; the same collector with a certificate for its address is then served. With log.forward naming the collector as NAME@ADDR:PORT, a certificate for the address only is refused (hostname mismatch) and one for NAME is served. Nothing is killed by seccomp.
+# dsgd_log_forward_badcert: logfwd sends nothing to a collector it cannot verify. A collector whose certificate is signed by a CA other than log.forward_ca, and one whose certificate (from the right CA) is for another address, each see the TLS handshake refused: logfwd logs "TLS handshake refused: certificate verify failed" with OpenSSL's reason, logd is never told the connection is up, the collector receives no byte, and the master keeps connecting again with backoff; the same collector with a certificate for its address is then served (over TLS 1.2, so that both versions run under logfwd's filter). With log.forward naming the collector as NAME@ADDR:PORT, a certificate for the address only is refused (hostname mismatch) and one for NAME is served. Nothing is killed by seccomp.
 # @relation(REQ-LOG-047, REQ-RUN-053, REQ-LOG-010)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -40,8 +40,10 @@ dsgd_start "$DSGD" -f "$t/dsgd.conf"
 refused rogue "unable to get local issuer certificate"
 collector_start wrongip wrongip
 refused wrongip "IP address mismatch"
-collector_start good good
+collector_start good good -tls1_2
 served good
+log_has "logfwd\\[[0-9]+\\]: forward: $coll: connection [0-9]+ up: TLSv1\\.2 ECDHE-ECDSA-" ||
+    fail "the TLS 1.2 collector was not served with an ECDHE-ECDSA AEAD suite"
 collector_stop
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
