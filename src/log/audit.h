@@ -351,11 +351,11 @@ int dsg_audit_fwd_checkpoint(dsg_audit *a, uint64_t off, uint64_t *next, char so
                              uint64_t *seq, const uint8_t **msg, size_t *len, char *err,
                              size_t errsize);
 
+typedef void (*dsg_audit_fwd_each)(void *arg, const char *source, uint64_t seq);
+
 /* The forwarding cursor stored for collector: each(arg, source, seq) for
  * every source it names, and the bytes of anchor.log forwarded (0 for a
  * collector never acknowledged). 0, or -1 with a message. @relation(REQ-LOG-047) */
-typedef void (*dsg_audit_fwd_each)(void *arg, const char *source, uint64_t seq);
-
 __attribute__((warn_unused_result))
 int dsg_audit_fwd_load(dsg_audit *a, const char *collector, dsg_audit_fwd_each each, void *arg,
                        uint64_t *anchor, char *err, size_t errsize);

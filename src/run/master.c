@@ -1342,13 +1342,12 @@ static void on_forward(worker *w, const dsgd_msg *m)
         pass_on(w, role_worker("logd"), m->kind, NULL, 0, m);
         return;
     }
-    if ((from_logd && m->kind != DSGD_MSG_FWD_BATCH) ||
-        (!from_logd && m->kind == DSGD_MSG_FWD_STATE &&
-         dsgd_fwd_master_state(m->body, m->len) != 0)) {
+    int taken = from_logd ? m->kind == DSGD_MSG_FWD_BATCH   /* logfwd is not up: dropped */
+                          : m->kind == DSGD_MSG_FWD_STATE &&
+                                dsgd_fwd_master_state(m->body, m->len) == 0;
+    if (!taken)
         drop_worker(w, "a malformed or misdirected forwarding message");
-        return;
-    }
-    if (dsgd_bus_done(&w->chan, 1) != 0)
+    else if (dsgd_bus_done(&w->chan, 1) != 0)
         drop_worker(w, "cannot give back bus credit");
 }
 
