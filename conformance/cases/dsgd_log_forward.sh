@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_log_forward: with log.forward naming a local collector (openssl s_server with a certificate of a test CA for 127.0.0.1) and log.forward_ca that CA, the release dsgd starts the logfwd role; the master connects and hands it the socket, logfwd verifies the collector and sends every record and checkpoint as an RFC 5424 message framed by octet counting over TLS: the collector's bytes are nothing but whole "MSG-LEN SP MSG" frames, every record of the portal's five requests arrives with its source, its seq (1 to 5, in order) and its fields, each message exactly the line `dsgctl log export --format rfc5424` gives for it, records chain (hash over prev and enc), and the checkpoints arrive after the records they sign and verify with openssl against logd's public key; logfwd runs sandboxed (Seccomp 2, NoNewPrivs 1) holding no regular file, nothing is killed by seccomp, and after a clean stop logd's database holds the collector's cursor at the portal's last record. With log.forward empty (the default) no logfwd runs.
+# dsgd_log_forward: with log.forward naming a local collector (openssl s_server with a certificate of a test CA for 127.0.0.1) and log.forward_ca that CA, the release dsgd starts the logfwd role; the master connects and hands it the socket, logfwd verifies the collector and sends every record and checkpoint as an RFC 5424 message framed by octet counting over TLS: the collector's bytes are nothing but whole "MSG-LEN SP MSG" frames, every record of the portal's five requests arrives with its source, its seq (1 to 5, in order) and its fields, and a sixth whose message is longer than one 60000-byte batch arrives whole, each message exactly the line `dsgctl log export --format rfc5424` gives for it, records chain (hash over prev and enc), and the checkpoints arrive after the records they sign and verify with openssl against logd's public key; logfwd runs sandboxed (Seccomp 2, NoNewPrivs 1) holding no regular file, nothing is killed by seccomp, and after a clean stop logd's database holds the collector's cursor at the portal's last record. With log.forward empty (the default) no logfwd runs.
 # @relation(REQ-LOG-010, REQ-LOG-047, REQ-RUN-053)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -29,6 +29,7 @@ cat >"$t/dsgd.conf" <<EOF
 log.forward = "127.0.0.1:$FWD_PORT"
 log.forward_ca = "$t/pki/ca.pem"
 log.checkpoint_interval = 1s
+log.max_field_bytes = 8192
 EOF
 dsgd_start "$DSGD" -f "$t/dsgd.conf"
 wait_log "master: log.forward 127.0.0.1:$FWD_PORT: connected; socket passed to logfwd \\(connection 1\\)" 10
@@ -115,10 +116,25 @@ PY
 openssl pkeyutl -verify -pubin -inkey "$t/pub.pem" -rawin -in "$t/cp.msg" -sigfile "$t/cp.sig" \
     >/dev/null 2>&1 || fail "a forwarded checkpoint does not verify with logd's public key"
 
+# a record whose message is longer than one batch (60000 bytes) arrives
+# whole: 8192 bytes of obs-text in the User-Agent are shown as \xNN
+ua=$(head -c 8192 /dev/zero | tr '\0' '\377')
+portal_curl "/api/v1/health?n=6&$(head -c 6000 /dev/zero | tr '\0' a)" -H "User-Agent: $ua" \
+    -o /dev/null || fail "the long request"
+wait_until 20 collector_has c1 portal 6
+"$DSGCTL" log export --socket "$sock" --format rfc5424 --source portal >"$t/export" 2>"$t/err" ||
+    fail "dsgctl log export: $(cat "$t/err")"
+collector_frames c1 | grep -F ' source="portal" seq="6" ' >"$t/long"
+[ "$(wc -l <"$t/long")" -eq 1 ] || fail "portal 6 arrived $(wc -l <"$t/long") times"
+[ "$(wc -c <"$t/long")" -gt 60000 ] || fail "portal 6 is only $(wc -c <"$t/long") bytes"
+grep -qxFf "$t/long" "$t/export" || fail "portal 6 is not its export line"
+echo "# a message of $(wc -c <"$t/long") bytes arrived whole"
+sed -n 's/.*\(logfwd\[[0-9]*\]: forward: .*\)/# \1/p' "$t/log" | head -n 2
+
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 ! log_has 'killed by seccomp' || fail "a worker was killed by seccomp: $(grep 'killed by seccomp' "$t/log")"
 cur=$(sqlite3 "$t/var/logd/audit.db" \
     "SELECT seq FROM forward_cursor WHERE collector = '127.0.0.1:$FWD_PORT' AND source = 'portal'")
-[ "$cur" = 5 ] || fail "the stored cursor of portal is '$cur', want 5"
+[ "$cur" = 6 ] || fail "the stored cursor of portal is '$cur', want 6"
 exit 0
