@@ -108,7 +108,7 @@ need_dsgadm_group() {
 }
 
 dsgd_cleanup() {
-    [ -z "${collector_pid:-}" ] || kill -9 "$collector_pid" 2>/dev/null
+    for c in ${collector_pids:-}; do kill -9 "$c" 2>/dev/null; done
     if [ -n "${dsgd_pid:-}" ]; then
         for c in $(descendants "$dsgd_pid"); do kill -9 "$c" 2>/dev/null; done
         kill -9 "$dsgd_pid" 2>/dev/null
@@ -266,7 +266,8 @@ syslog_has() {
 #   FWD_PORT                 the collector's TCP port for this case.
 #   collector_start NAME CERT [ARGS...]  openssl s_server on 127.0.0.1:$FWD_PORT
 #                            with pki/CERT.pem (and s_server's ARGS), serving
-#                            one connection after another;
+#                            one connection after another (set FWD_PORT
+#                            first for another collector at once);
 #                            the bytes it receives go to $CONFORMANCE_TMP/NAME.out,
 #                            its messages to NAME.err; sets collector_pid and
 #                            waits until it listens.
@@ -317,6 +318,7 @@ collector_start() {
         -key "$CONFORMANCE_TMP/pki/$ccert.key" -quiet "$@" <&8 >>"$CONFORMANCE_TMP/$cname.out" \
         2>>"$CONFORMANCE_TMP/$cname.err" &
     collector_pid=$!
+    collector_pids="${collector_pids:-} $collector_pid"
     trap 'dsgd_cleanup' EXIT
     wait_until 10 collector_listening
 }

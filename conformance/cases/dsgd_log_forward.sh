@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_log_forward: with log.forward naming a local collector (openssl s_server with a certificate of a test CA for 127.0.0.1) and log.forward_ca that CA, the release dsgd starts the logfwd role; the master connects and hands it the socket, logfwd verifies the collector and sends every record and checkpoint as an RFC 5424 message framed by octet counting over TLS: the collector's bytes are nothing but whole "MSG-LEN SP MSG" frames, every record of the portal's five requests arrives with its source, its seq (1 to 5, in order) and its fields, and a sixth whose message is longer than one 60000-byte batch arrives whole, each message exactly the line `dsgctl log export --format rfc5424` gives for it, records chain (hash over prev and enc), and the checkpoints arrive after the records they sign and verify with openssl against logd's public key; logfwd runs sandboxed (Seccomp 2, NoNewPrivs 1) holding no regular file, nothing is killed by seccomp, and after a clean stop logd's database holds the collector's cursor at the portal's last record. With log.forward empty (the default) no logfwd runs.
+# dsgd_log_forward: with log.forward naming two local collectors (openssl s_server with a certificate of a test CA for 127.0.0.1, on two ports) and log.forward_ca that CA, the release dsgd starts the logfwd role; the master connects and hands it the socket, logfwd verifies the collector and sends every record and checkpoint as an RFC 5424 message framed by octet counting over TLS: the collector's bytes are nothing but whole "MSG-LEN SP MSG" frames, every record of the portal's five requests arrives with its source, its seq (1 to 5, in order) and its fields, and a sixth whose message is longer than one 60000-byte batch arrives whole, each message exactly the line `dsgctl log export --format rfc5424` gives for it, records chain (hash over prev and enc), and the checkpoints arrive after the records they sign and verify with openssl against logd's public key; logfwd runs sandboxed (Seccomp 2, NoNewPrivs 1) holding no regular file, nothing is killed by seccomp, the second collector gets the same records on its own connection, and after a clean stop logd's database holds each collector's cursor, at the portal's last record. With log.forward empty (the default) no logfwd runs.
 # @relation(REQ-LOG-010, REQ-LOG-047, REQ-RUN-053)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -24,9 +24,12 @@ rm -rf "$t/var"
 : >"$t/log"
 
 collector_pki
+port1=$FWD_PORT port2=$((FWD_PORT + 1))
+FWD_PORT=$port2 collector_start c2 good
+FWD_PORT=$port1
 collector_start c1 good
 cat >"$t/dsgd.conf" <<EOF
-log.forward = "127.0.0.1:$FWD_PORT"
+log.forward = "127.0.0.1:$port1, 127.0.0.1:$port2"
 log.forward_ca = "$t/pki/ca.pem"
 log.checkpoint_interval = 1s
 log.max_field_bytes = 8192
@@ -131,10 +134,18 @@ grep -qxFf "$t/long" "$t/export" || fail "portal 6 is not its export line"
 echo "# a message of $(wc -c <"$t/long") bytes arrived whole"
 sed -n 's/.*\(logfwd\[[0-9]*\]: forward: .*\)/# \1/p' "$t/log" | head -n 2
 
+# the second collector got the same messages, on its own connection
+wait_until 20 collector_has c2 portal 6
+collector_frames c1 | grep -F ' source="portal" ' >"$t/p1"
+collector_frames c2 | grep -F ' source="portal" ' >"$t/p2"
+cmp -s "$t/p1" "$t/p2" || fail "the two collectors got different records of the portal"
+
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 ! log_has 'killed by seccomp' || fail "a worker was killed by seccomp: $(grep 'killed by seccomp' "$t/log")"
 cur=$(sqlite3 "$t/var/logd/audit.db" \
     "SELECT seq FROM forward_cursor WHERE collector = '127.0.0.1:$FWD_PORT' AND source = 'portal'")
 [ "$cur" = 6 ] || fail "the stored cursor of portal is '$cur', want 6"
+n=$(sqlite3 "$t/var/logd/audit.db" "SELECT count(*) FROM forward_anchor")
+[ "$n" = 2 ] || fail "$n collectors have a stored cursor, want 2"
 exit 0
