@@ -295,9 +295,10 @@ collector_pki() {
         printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n' \
             "$san" >"$p/$name.ext"
         openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=collector" \
-            -keyout "$p/$name.key" -out "$p/$name.csr" 2>/dev/null &&
-            openssl x509 -req -in "$p/$name.csr" -CA "$p/$signer.pem" -CAkey "$p/$signer.key" \
-                -CAcreateserial -days 2 -extfile "$p/$name.ext" -out "$p/$name.pem" 2>/dev/null ||
+            -keyout "$p/$name.key" -out "$p/$name.csr" 2>/dev/null ||
+            fail "cannot make the key of the collector certificate $name"
+        openssl x509 -req -in "$p/$name.csr" -CA "$p/$signer.pem" -CAkey "$p/$signer.key" \
+            -CAcreateserial -days 2 -extfile "$p/$name.ext" -out "$p/$name.pem" 2>/dev/null ||
             fail "cannot make the collector certificate $name"
     done
 }

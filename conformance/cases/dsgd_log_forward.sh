@@ -20,7 +20,7 @@ wait_log 'master: logfwd: log.forward names no collector: not started'
 ! log_has 'logfwd\[[0-9]+\] started' || fail "logfwd started without log.forward"
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
-rm -rf "$t/var"
+rm -rf "${t:?}/var"
 : >"$t/log"
 
 collector_pki

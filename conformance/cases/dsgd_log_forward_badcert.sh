@@ -49,7 +49,7 @@ dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 
 # by name: the certificate must carry NAME
-rm -rf "$t/var"
+rm -rf "${t:?}/var"
 : >"$t/log"
 coll="collector.test@127.0.0.1:$FWD_PORT"
 config "$coll"
