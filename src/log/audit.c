@@ -2106,7 +2106,8 @@ static int check_copy_chains(const dsg_audit_restore_req *q, restore_check *c, c
     c->v.pub = pubkey_from_pem(pub, strlen(pub));
     if (c->v.pub == NULL)
         return fail(err, n, "%s: no Ed25519 public key", q->dir);
-    if (dsg_db_open_readonly_from(q->copy, SCHEMA_OLDEST, SCHEMA_VERSION, &c->v.db, why, sizeof why) != 0)
+    if (dsg_db_open_readonly_from(q->copy, SCHEMA_OLDEST, SCHEMA_VERSION, &c->v.db, why,
+                                  sizeof why) != 0)
         return refuse(err, n, "%s is not an audit store (%s); nothing changed", q->copy, why);
     if (read_anchors(&c->v, q->dir, err, n) != 0)
         return -1;
@@ -2158,7 +2159,8 @@ static int check_current(const dsg_audit_restore_req *q, restore_check *c, char 
     if (path_of(path, q->dir, DB_NAME) != 0)
         return fail(err, n, "path too long");
     if (access(path, F_OK) != 0 ||
-        dsg_db_open_readonly_from(path, SCHEMA_OLDEST, SCHEMA_VERSION, &c->current, why, sizeof why) != 0)
+        dsg_db_open_readonly_from(path, SCHEMA_OLDEST, SCHEMA_VERSION, &c->current, why,
+                                  sizeof why) != 0)
         return 0;
     size_t k = read_heads(c->current, cur, DSG_AUDIT_SOURCES_MAX);
     for (size_t i = 0; i < k; i++) {

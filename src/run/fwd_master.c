@@ -82,8 +82,12 @@ static void handover(unsigned k)
     memcpy(CMSG_DATA(cm), &c->fd, sizeof c->fd);
     c->gen++;
     dsgd_fwd_handover_put(body, (uint8_t)k, c->gen);
-    if (fm.pass_fd < 0 || sendmsg(fm.pass_fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof body) {
-        retry_later(k, fm.pass_fd < 0 ? "logfwd is not running" : "cannot pass the socket to logfwd");
+    if (fm.pass_fd < 0) {
+        retry_later(k, "logfwd is not running");
+        return;
+    }
+    if (sendmsg(fm.pass_fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof body) {
+        retry_later(k, "cannot pass the socket to logfwd");
         return;
     }
     close(c->fd);

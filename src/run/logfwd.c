@@ -476,9 +476,11 @@ size_t dsgd_logfwd_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
     flush_out();
     if (lf.pass_fd >= 0 && n < max)
         pf[n++] = (struct pollfd){ lf.pass_fd, POLLIN, 0 };
-    for (unsigned k = 0; k < lf.t.n && n < max; k++)
+    for (unsigned k = 0; k < lf.t.n && n < max; k++) {
+        short ev = (short)(POLLIN | (lf.c[k].want_out ? POLLOUT : 0));
         if (lf.c[k].fd >= 0)
-            pf[n++] = (struct pollfd){ lf.c[k].fd, (short)(POLLIN | (lf.c[k].want_out ? POLLOUT : 0)), 0 };
+            pf[n++] = (struct pollfd){ lf.c[k].fd, ev, 0 };
+    }
     *timeout_ms = timeout_of(now);
     return n;
 }
