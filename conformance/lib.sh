@@ -108,6 +108,7 @@ need_dsgadm_group() {
 }
 
 dsgd_cleanup() {
+    for c in ${collector_pids:-}; do kill -9 "$c" 2>/dev/null; done
     if [ -n "${dsgd_pid:-}" ]; then
         for c in $(descendants "$dsgd_pid"); do kill -9 "$c" 2>/dev/null; done
         kill -9 "$dsgd_pid" 2>/dev/null
@@ -252,4 +253,95 @@ dsgd_start_syslog() {
 
 syslog_has() {
     grep -Eq -- "$1" "${CONFORMANCE_TMP:?}/syslog" 2>/dev/null
+}
+
+# --- collectors: RFC 5425 over TLS (openssl s_server) -------------------------
+#
+#   collector_pki            makes $CONFORMANCE_TMP/pki: ca.pem (the CA for
+#                            log.forward_ca) and four collector certificates:
+#                            good (signed by that CA, IP:127.0.0.1), rogue (the
+#                            same names, signed by another CA), wrongip (signed
+#                            by the CA, for IP:127.0.0.2 only) and named (signed
+#                            by the CA, for DNS:collector.test only).
+#   FWD_PORT                 the collector's TCP port for this case.
+#   collector_start NAME CERT [ARGS...]  openssl s_server on 127.0.0.1:$FWD_PORT
+#                            with pki/CERT.pem (and s_server's ARGS), serving
+#                            one connection after another (set FWD_PORT
+#                            first for another collector at once);
+#                            the bytes it receives go to $CONFORMANCE_TMP/NAME.out,
+#                            its messages to NAME.err; sets collector_pid and
+#                            waits until it listens.
+#   collector_stop           SIGKILL: the collector is gone at once.
+#   collector_frames NAME    the messages NAME received, one a line (fails the
+#                            case on anything that is not RFC 5425 framing; a
+#                            last frame cut short by the kill is left out).
+#   collector_seqs NAME SOURCE  the seqs of SOURCE's records NAME received.
+#   collector_has NAME SOURCE SEQ  NAME received record SEQ of SOURCE.
+
+FWD_PORT=$((DSGD_PORT + 20000))
+
+collector_pki() {
+    p=${CONFORMANCE_TMP:?}/pki
+    mkdir -p "$p" || fail "mkdir $p"
+    for ca in ca other; do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj "/CN=dsg test $ca" -keyout "$p/$ca.key" -out "$p/$ca.pem" 2>/dev/null ||
+            fail "cannot make the test CA $ca"
+    done
+    for c in good:ca:IP:127.0.0.1 rogue:other:IP:127.0.0.1 wrongip:ca:IP:127.0.0.2 \
+        named:ca:DNS:collector.test; do
+        name=${c%%:*} rest=${c#*:}
+        signer=${rest%%:*} san=${rest#*:}
+        printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n' \
+            "$san" >"$p/$name.ext"
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=collector" \
+            -keyout "$p/$name.key" -out "$p/$name.csr" 2>/dev/null ||
+            fail "cannot make the key of the collector certificate $name"
+        openssl x509 -req -in "$p/$name.csr" -CA "$p/$signer.pem" -CAkey "$p/$signer.key" \
+            -CAcreateserial -days 2 -extfile "$p/$name.ext" -out "$p/$name.pem" 2>/dev/null ||
+            fail "cannot make the collector certificate $name"
+    done
+}
+
+collector_listening() {
+    awk -v a="$(printf '0100007F:%04X' "$FWD_PORT")" '$2 == a && $4 == "0A" { f = 1 } END { exit !f }' \
+        /proc/net/tcp
+}
+
+collector_start() {
+    [ -p "${CONFORMANCE_TMP:?}/collector.in" ] || mkfifo "$CONFORMANCE_TMP/collector.in"
+    # stdin: a pipe nobody writes to and that never ends (s_server stops
+    # reading its connection at the end of its input)
+    exec 8<>"$CONFORMANCE_TMP/collector.in"
+    cname=$1 ccert=$2
+    shift 2
+    openssl s_server -accept "127.0.0.1:$FWD_PORT" -cert "$CONFORMANCE_TMP/pki/$ccert.pem" \
+        -key "$CONFORMANCE_TMP/pki/$ccert.key" -quiet "$@" <&8 >>"$CONFORMANCE_TMP/$cname.out" \
+        2>>"$CONFORMANCE_TMP/$cname.err" &
+    collector_pid=$!
+    collector_pids="${collector_pids:-} $collector_pid"
+    trap 'dsgd_cleanup' EXIT
+    wait_until 10 collector_listening
+}
+
+collector_stop() {
+    kill -9 "$collector_pid" 2>/dev/null
+    wait "$collector_pid" 2>/dev/null
+    collector_pid=
+}
+
+collector_frames() {
+    python3 "$(dirname "$CONFORMANCE_LIB")/syslog_frames.py" frames "${CONFORMANCE_TMP:?}/$1.out" ||
+        fail "$1 received bytes that are not RFC 5425 frames"
+}
+
+collector_seqs() {
+    python3 "$(dirname "$CONFORMANCE_LIB")/syslog_frames.py" seqs "${CONFORMANCE_TMP:?}/$1.out" "$2" ||
+        fail "$1 received bytes that are not RFC 5425 frames of dsg messages"
+}
+
+collector_has() {
+    [ -s "${CONFORMANCE_TMP:?}/$1.out" ] &&
+        python3 "$(dirname "$CONFORMANCE_LIB")/syslog_frames.py" seqs "$CONFORMANCE_TMP/$1.out" "$2" \
+            2>/dev/null | grep -qx "$3"
 }

@@ -4,7 +4,10 @@
  * the portal off 8443 with -l, so the default address is checked here.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "conf/config.h"
 
 #include "run/roles.h"
 #include "run/settings.h"
@@ -92,6 +95,51 @@ START_TEST(test_settings_roles_list)
 }
 END_TEST
 
+static int load_text(const char *text, dsgd_settings *s, char *err, size_t n)
+{
+    static dsg_config c;
+    dsg_config_error e;
+    ck_assert_int_eq(dsg_config_defaults(&c), 0);
+    ck_assert_msg(dsg_config_load_buffer("dsgd.conf", text, strlen(text), &c, &e) == DSG_CONFIG_OK,
+                  "%s", e.message);
+    if (dsgd_settings_forward_check(&c, err, n) != 0)
+        return -1;
+    return dsgd_settings_from_config(s, &c, err, n);
+}
+
+/* log.forward: empty by default, and then logfwd does not run; collectors
+ * start it; a bad entry, or collectors without log.forward_ca, are
+ * refused naming the line; logfwd is never named in dsgd.roles.
+ * @relation(REQ-LOG-047, REQ-RUN-053) */
+START_TEST(test_settings_forward)
+{
+    static dsgd_settings s;
+    char err[600];
+    uint32_t set = 0;
+    const uint32_t logfwd = 1u << DSGD_ROLE_LOGFWD;
+    dsgd_settings_defaults(&s);
+    ck_assert_str_eq(s.fwd.list, "");
+    ck_assert_uint_eq(s.fwd.targets.n, 0);
+    ck_assert_uint_eq(s.fwd.retry_max_ms, 30000);
+    ck_assert_uint_eq(s.fwd.timeout_ms, 10000);
+    ck_assert_uint_eq(s.roles_enabled & logfwd, 0);
+    ck_assert_int_eq(load_text("log.forward = \"127.0.0.1:6514, [::1]:6514\"\n"
+                               "log.forward_ca = \"/etc/dsg/ca.pem\"\n", &s, err, sizeof err), 0);
+    ck_assert_uint_eq(s.fwd.targets.n, 2);
+    ck_assert_str_eq(s.fwd.ca, "/etc/dsg/ca.pem");
+    ck_assert_uint_eq(s.roles_enabled & logfwd, logfwd);
+    ck_assert_int_eq(load_text("\nlog.forward = \"127.0.0.1:6514\"\n", &s, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "dsgd.conf:2: log.forward: collectors named but log.forward_ca is "
+                              "not set") != NULL, "%s", err);
+    ck_assert_int_eq(load_text("log.forward_ca = \"ca.pem\"\nlog.forward = \"localhost:6514\"\n",
+                               &s, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "dsgd.conf:2: log.forward: 'localhost:6514': want") != NULL, "%s",
+                  err);
+    ck_assert_int_eq(dsgd_roles_parse("portal, logfwd", &set, err, sizeof err), -1);
+    ck_assert_str_eq(err, "'logfwd' is started by log.forward, not named in dsgd.roles");
+}
+END_TEST
+
 Suite *suite_settings(void)
 {
     Suite *s = suite_create("settings");
@@ -100,6 +148,7 @@ Suite *suite_settings(void)
     tcase_add_test(tc, test_settings_portal_limits);
     tcase_add_test(tc, test_settings_logd_argument);
     tcase_add_test(tc, test_settings_roles_list);
+    tcase_add_test(tc, test_settings_forward);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -173,6 +173,19 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
         MS_M, 30 * (uint64_t)MS_D, "REQ-LOG-027",
         "DISA Microsoft Defender Antivirus STIG WNDF-AV-000030 expects a daily update check, so a terminal silent for a day is out of contact; NIST SP 800-92 leaves collection intervals to the organisation",
         "silence after which a terminal counts as not collected" },
+    [DSG_CFG_LOG_FORWARD] = { "log.forward", DSG_CONFIG_TEXT, "\"\"", 0, 1024, "REQ-LOG-047",
+        "project default: no collector; which collectors receive the trail is the operator's choice (RFC 5425 names none)",
+        "collectors that receive every record and checkpoint over TLS (RFC 5425): up to 4 [NAME@]ADDR:PORT, numeric addresses, comma-separated" },
+    [DSG_CFG_LOG_FORWARD_CA] = { "log.forward_ca", DSG_CONFIG_TEXT, "\"\"", 0, 255, "REQ-LOG-047",
+        "project default: none; RFC 5425 §5.1 has the collector's certificate checked against a trust anchor the operator configures",
+        "PEM file of the CA certificates a collector's certificate must chain to (needed with log.forward)" },
+    [DSG_CFG_LOG_FORWARD_RETRY_MAX] = { "log.forward_retry_max", DSG_CONFIG_DURATION, "30s",
+        MS_S, MS_H, "REQ-LOG-047", "rsyslog action.resumeInterval default, 30 seconds",
+        "longest wait before connecting again to a collector that is down (from dsgd.restart_delay, doubling)" },
+    [DSG_CFG_LOG_FORWARD_TIMEOUT] = { "log.forward_timeout", DSG_CONFIG_DURATION, "10s", 100,
+        MS_H, "REQ-LOG-047",
+        "engineering default equal to portal.handshake_timeout; not a standard figure",
+        "time a collector has to accept the TCP connection, and again to complete the TLS handshake" },
 };
 
 static const char *const status_tokens[] = {

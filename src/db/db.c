@@ -198,6 +198,12 @@ static int readonly_uri(const char *path, char *uri, size_t cap)
 int dsg_db_open_readonly(const char *path, unsigned version, sqlite3 **out, char *err,
                          size_t errsize)
 {
+    return dsg_db_open_readonly_from(path, version, version, out, err, errsize);
+}
+
+int dsg_db_open_readonly_from(const char *path, unsigned oldest, unsigned version, sqlite3 **out,
+                              char *err, size_t errsize)
+{
     sqlite3 *db = NULL;
     char v[32];
     char uri[8300];
@@ -217,9 +223,13 @@ int dsg_db_open_readonly(const char *path, unsigned version, sqlite3 **out, char
         return -1;
     }
     long have = strtol(v, NULL, 10);
-    if (have != (long)version) {
-        fail(err, errsize, "%s: schema version %ld, this dsg reads version %u%s", path, have,
-             version, have > (long)version ? " (the database is newer)" : "");
+    if (have < (long)oldest || have > (long)version) {
+        if (oldest == version)
+            fail(err, errsize, "%s: schema version %ld, this dsg reads version %u%s", path, have,
+                 version, have > (long)version ? " (the database is newer)" : "");
+        else
+            fail(err, errsize, "%s: schema version %ld, this dsg reads versions %u to %u%s", path,
+                 have, oldest, version, have > (long)version ? " (the database is newer)" : "");
         sqlite3_close_v2(db);
         return -1;
     }

@@ -44,6 +44,12 @@ __attribute__((warn_unused_result))
 int dsg_db_open_readonly(const char *path, unsigned version, struct sqlite3 **out,
                          char *err, size_t errsize);
 
+/* The same, taking any version from oldest to newest: for readers of
+ * tables that every one of those versions has. @relation(REQ-RUN-020, REQ-RUN-005) */
+__attribute__((warn_unused_result))
+int dsg_db_open_readonly_from(const char *path, unsigned oldest, unsigned newest,
+                              struct sqlite3 **out, char *err, size_t errsize);
+
 /* Closes db (NULL is allowed). @relation(REQ-RUN-020) */
 void dsg_db_close(struct sqlite3 *db);
 

@@ -142,8 +142,23 @@ static const char *const migrations[] = {
     "CREATE TRIGGER records_no_update BEFORE UPDATE ON records"
     " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"
     NO_DELETE_TRIGGER,
+    /* Version 2: the forwarding cursors (REQ-LOG-047): per collector of
+     * log.forward, the last record of each source and the bytes of
+     * anchor.log its TCP acknowledged. Not records: they are updated. */
+    "CREATE TABLE forward_cursor ("
+    " collector TEXT NOT NULL,"
+    " source TEXT NOT NULL,"
+    " seq INTEGER NOT NULL CHECK (seq >= 0),"
+    " PRIMARY KEY (collector, source)) WITHOUT ROWID;"
+    "CREATE TABLE forward_anchor ("
+    " collector TEXT NOT NULL PRIMARY KEY,"
+    " offset INTEGER NOT NULL CHECK (offset >= 0)) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
+/* Readers of records and checkpoints take every version: the records
+ * table is the same since version 1 (an older copy still verifies,
+ * exports and restores). */
+#define SCHEMA_OLDEST 1u
 
 /* ---- small helpers ------------------------------------------------------------- */
 
@@ -484,7 +499,12 @@ struct dsg_audit {
     size_t saved_n;      /* the heads before the batch, restored if it fails */
     source_head saved[DSG_AUDIT_SOURCES_MAX];
     uint32_t restored;   /* restore records appended at open */
+    uint64_t anchor_size;                /* bytes of anchor.log */
+    struct dsg_audit_exporter *fwd;      /* forwarding's formatter, made on first use */
+    int fwd_anchor_fd;                   /* anchor.log read-only, for forwarding; -1 */
 };
+
+static void fwd_release(dsg_audit *a);
 
 void dsg_audit_opts_default(dsg_audit_opts *o)
 {
@@ -649,6 +669,7 @@ int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out,
     if (a == NULL)
         return fail(err, errsize, "out of memory");
     a->anchor_fd = -1;
+    a->fwd_anchor_fd = -1;
     a->opts = *opts;
     snprintf(a->dir, sizeof a->dir, "%s", dir);
     a->enc = malloc(DSG_AENC_SIZE_MAX);
@@ -670,6 +691,12 @@ int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out,
         dsg_audit_close(a);
         return -1;
     }
+    if (fstat(a->anchor_fd, &st) != 0) {
+        fail(err, errsize, "%s: %s", path, strerror(errno));
+        dsg_audit_close(a);
+        return -1;
+    }
+    a->anchor_size = (uint64_t)st.st_size;
     if (resume_after_restore(a, err, errsize) != 0) {
         dsg_audit_close(a);
         return -1;
@@ -687,6 +714,7 @@ void dsg_audit_close(dsg_audit *a)
     OPENSSL_cleanse(a->chain_key, sizeof a->chain_key);
     if (a->anchor_fd >= 0)
         close(a->anchor_fd);
+    fwd_release(a);
     free(a->enc);
     free(a);
 }
@@ -928,6 +956,7 @@ static int checkpoint_source(dsg_audit *a, source_head *s, char *err, size_t n)
     len = dsg_anchor_format(&an, line, sizeof line);
     if (len == 0 || write_all(a->anchor_fd, line, len) != 0 || fsync(a->anchor_fd) != 0)
         return fail(err, n, "%s: cannot append: %s", ANCHOR, strerror(errno));
+    a->anchor_size += len;
     s->anchored = s->seq;
     return 0;
 }
@@ -1911,7 +1940,7 @@ int dsg_audit_verify(const char *dir, const char *pub, size_t publen, const uint
         goto out;
     }
     if (path_of(path, dir, DB_NAME) != 0 ||
-        dsg_db_open_readonly(path, SCHEMA_VERSION, &v->db, err, errsize) != 0)
+        dsg_db_open_readonly_from(path, SCHEMA_OLDEST, SCHEMA_VERSION, &v->db, err, errsize) != 0)
         goto out;
     if (read_anchors(v, dir, err, errsize) != 0 || walk_all(v, err, errsize) != 0)
         goto out;
@@ -2077,7 +2106,8 @@ static int check_copy_chains(const dsg_audit_restore_req *q, restore_check *c, c
     c->v.pub = pubkey_from_pem(pub, strlen(pub));
     if (c->v.pub == NULL)
         return fail(err, n, "%s: no Ed25519 public key", q->dir);
-    if (dsg_db_open_readonly(q->copy, SCHEMA_VERSION, &c->v.db, why, sizeof why) != 0)
+    if (dsg_db_open_readonly_from(q->copy, SCHEMA_OLDEST, SCHEMA_VERSION, &c->v.db, why,
+                                  sizeof why) != 0)
         return refuse(err, n, "%s is not an audit store (%s); nothing changed", q->copy, why);
     if (read_anchors(&c->v, q->dir, err, n) != 0)
         return -1;
@@ -2129,7 +2159,8 @@ static int check_current(const dsg_audit_restore_req *q, restore_check *c, char 
     if (path_of(path, q->dir, DB_NAME) != 0)
         return fail(err, n, "path too long");
     if (access(path, F_OK) != 0 ||
-        dsg_db_open_readonly(path, SCHEMA_VERSION, &c->current, why, sizeof why) != 0)
+        dsg_db_open_readonly_from(path, SCHEMA_OLDEST, SCHEMA_VERSION, &c->current, why,
+                                  sizeof why) != 0)
         return 0;
     size_t k = read_heads(c->current, cur, DSG_AUDIT_SOURCES_MAX);
     for (size_t i = 0; i < k; i++) {
@@ -2585,15 +2616,19 @@ long dsg_audit_export_read(dsg_audit_exporter *e, uint8_t *buf, size_t cap, char
     return (long)got;
 }
 
+/* Rows as next_record reads them: encoding, hash, mac, and the hash of the
+ * record before it in its chain; then the seq. */
+#define ROWS_WITH_PREV                                                                      \
+    "SELECT r.body, r.hash, r.mac, (SELECT p.hash FROM records p WHERE p.source = r.source " \
+    "AND p.seq = CASE WHEN r.type = 104 THEN (SELECT max(q.seq) FROM records q WHERE "      \
+    "q.source = r.source AND q.seq < r.seq) ELSE r.seq - 1 END), r.seq "
+
 /* The selected rows, each with the hash of the record before it (prev;
  * for a restore record, type 104, the row before it: its restored head),
  * so that a record and its predecessor's chain value travel together. */
 static int select_rows(exporter *x, const dsg_audit_select *sel, char *err, size_t n)
 {
-    static const char sql[] =
-        "SELECT r.body, r.hash, r.mac, (SELECT p.hash FROM records p WHERE p.source = r.source "
-        "AND p.seq = CASE WHEN r.type = 104 THEN (SELECT max(q.seq) FROM records q WHERE "
-        "q.source = r.source AND q.seq < r.seq) ELSE r.seq - 1 END) FROM records r WHERE (?1 = 0 OR r.type = ?1) AND "
+    static const char sql[] = ROWS_WITH_PREV "FROM records r WHERE (?1 = 0 OR r.type = ?1) AND "
         "(?2 = '' OR r.source = ?2) AND (?3 = '' OR r.recorded_at >= ?3) AND "
         "(?4 = '' OR r.recorded_at < ?4) ORDER BY r.source, r.seq";
     if (sqlite3_prepare_v2(x->db, sql, -1, &x->rows, NULL) != SQLITE_OK)
@@ -2636,19 +2671,16 @@ void dsg_audit_export_close(dsg_audit_exporter *e)
     free(e);
 }
 
-int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt,
-                          dsg_audit_exporter **out, char *err, size_t errsize)
+/* An exporter with its buffers and nothing open yet. */
+static dsg_audit_exporter *exporter_new(dsg_audit_format fmt, char *err, size_t errsize)
 {
-    static const dsg_audit_select all;
-    char path[PATH_CAP];
     dsg_audit_exporter *e = calloc(1, sizeof *e);
-    *out = NULL;
-    if (e == NULL)
-        return fail(err, errsize, "out of memory");
+    if (e == NULL) {
+        fail(err, errsize, "out of memory");
+        return NULL;
+    }
     exporter *x = &e->x;
     x->fmt = fmt;
-    x->everything = sel == NULL || (sel->type == 0 && !sel->source[0] && !sel->since[0] &&
-                                    !sel->until[0]);
     /* worst case: every item shown as \xNN (x4), then JSON-escaped (x2 for \\) */
     x->cap = 2 * DSG_AENC_SIZE_MAX * 4 + 2 * DSG_AENC_SIZE_MAX + 4096;
     x->line = malloc(x->cap);
@@ -2656,11 +2688,27 @@ int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audi
     x->hexbuf = malloc(2 * DSG_AENC_SIZE_MAX + 1);
     if (x->line == NULL || x->tmp == NULL || x->hexbuf == NULL ||
         (fmt != DSG_AUDIT_JSONL && fmt != DSG_AUDIT_RFC5424)) {
+        fail(err, errsize, x->line == NULL ? "out of memory" : "unknown format");
         dsg_audit_export_close(e);
-        return fail(err, errsize, x->line == NULL ? "out of memory" : "unknown format");
+        return NULL;
     }
+    return e;
+}
+
+int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt,
+                          dsg_audit_exporter **out, char *err, size_t errsize)
+{
+    static const dsg_audit_select all;
+    char path[PATH_CAP];
+    dsg_audit_exporter *e = exporter_new(fmt, err, errsize);
+    *out = NULL;
+    if (e == NULL)
+        return -1;
+    exporter *x = &e->x;
+    x->everything = sel == NULL || (sel->type == 0 && !sel->source[0] && !sel->since[0] &&
+                                    !sel->until[0]);
     if (path_of(path, dir, DB_NAME) != 0 ||
-        dsg_db_open_readonly(path, SCHEMA_VERSION, &x->db, err, errsize) != 0 ||
+        dsg_db_open_readonly_from(path, SCHEMA_OLDEST, SCHEMA_VERSION, &x->db, err, errsize) != 0 ||
         select_rows(x, sel != NULL ? sel : &all, err, errsize) != 0 ||
         open_anchors(x, dir, err, errsize) != 0) {
         dsg_audit_export_close(e);
@@ -2813,4 +2861,189 @@ size_t dsg_audit_report_text(const dsg_audit_report *r, char *out, size_t cap)
     if (put_text(out, cap, &n, "\n") != 0)
         return 0;
     return n;
+}
+
+/* ---- forwarding (REQ-LOG-010, REQ-LOG-047) ----------------------------------------- */
+
+size_t dsg_audit_heads(const dsg_audit *a, const char **names, uint64_t *seq, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->nsources && n < cap; i++) {
+        names[n] = a->src[i].name;
+        seq[n++] = a->src[i].seq;
+    }
+    return n;
+}
+
+uint64_t dsg_audit_anchor_size(const dsg_audit *a)
+{
+    return a->anchor_size;
+}
+
+static void fwd_release(dsg_audit *a)
+{
+    if (a->fwd != NULL) {
+        sqlite3_finalize(a->fwd->x.rows);
+        a->fwd->x.rows = NULL;
+        a->fwd->x.db = NULL;   /* the store's own connection: closed by dsg_audit_close */
+        dsg_audit_export_close(a->fwd);
+        a->fwd = NULL;
+    }
+    if (a->fwd_anchor_fd >= 0)
+        close(a->fwd_anchor_fd);
+    a->fwd_anchor_fd = -1;
+}
+
+/* The formatter forwarding shares `dsgctl log export --format rfc5424`
+ * with, made on first use, reading the store's own connection. */
+static exporter *fwd_exporter(dsg_audit *a, char *err, size_t n)
+{
+    static const char sql[] = ROWS_WITH_PREV "FROM records r WHERE r.source = ?1 AND r.seq > ?2 "
+                              "ORDER BY r.seq LIMIT 1";
+    if (a->in_batch) {
+        fail(err, n, "a batch is open");
+        return NULL;
+    }
+    if (a->fwd == NULL && (a->fwd = exporter_new(DSG_AUDIT_RFC5424, err, n)) == NULL)
+        return NULL;
+    exporter *x = &a->fwd->x;
+    x->db = a->db;
+    if (x->rows == NULL && sqlite3_prepare_v2(a->db, sql, -1, &x->rows, NULL) != SQLITE_OK) {
+        fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+        return NULL;
+    }
+    return x;
+}
+
+int dsg_audit_fwd_record(dsg_audit *a, const char *source, uint64_t after, uint64_t *seq,
+                         const uint8_t **msg, size_t *len, char *err, size_t errsize)
+{
+    exporter *x = fwd_exporter(a, err, errsize);
+    if (x == NULL)
+        return -1;
+    sqlite3_reset(x->rows);
+    sqlite3_bind_text(x->rows, 1, source, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(x->rows, 2, after > INT64_MAX ? INT64_MAX : (sqlite3_int64)after);
+    x->nspans = 0;
+    int rc = next_record(x, err, errsize);
+    if (rc == 1) {
+        *seq = (uint64_t)sqlite3_column_int64(x->rows, 4);
+        *msg = x->line;
+        *len = x->len - 1;   /* without the export's LF */
+    }
+    sqlite3_reset(x->rows);   /* no read transaction left open */
+    return rc;
+}
+
+/* The line of anchor.log at off: 1 with its length (LF excluded), 0 when
+ * no complete line starts there. */
+static int anchor_line(dsg_audit *a, uint64_t off, char *buf, size_t cap, size_t *len,
+                       char *err, size_t n)
+{
+    char path[PATH_CAP];
+    if (a->fwd_anchor_fd < 0 &&
+        (path_of(path, a->dir, ANCHOR) != 0 ||
+         (a->fwd_anchor_fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0))
+        return fail(err, n, "%s: %s", ANCHOR, strerror(errno));
+    ssize_t got = pread(a->fwd_anchor_fd, buf, cap, (off_t)off);
+    if (got < 0)
+        return fail(err, n, "%s: %s", ANCHOR, strerror(errno));
+    const char *lf = memchr(buf, '\n', (size_t)got);
+    if (lf == NULL)
+        return got == (ssize_t)cap ? fail(err, n, "%s: a line longer than %u bytes at byte %llu",
+                                          ANCHOR, DSG_ANCHOR_LINE_MAX,
+                                          (unsigned long long)off)
+                                   : 0;
+    *len = (size_t)(lf - buf);
+    return 1;
+}
+
+int dsg_audit_fwd_checkpoint(dsg_audit *a, uint64_t off, uint64_t *next, char source[65],
+                             uint64_t *seq, const uint8_t **msg, size_t *len, char *err,
+                             size_t errsize)
+{
+    char line[DSG_ANCHOR_LINE_MAX + 2];
+    size_t n = 0;
+    dsg_anchor an;
+    exporter *x = fwd_exporter(a, err, errsize);
+    if (x == NULL)
+        return -1;
+    int rc = anchor_line(a, off, line, sizeof line, &n, err, errsize);
+    if (rc != 1)
+        return rc;
+    *next = off + n + 1;
+    *len = 0;
+    if (dsg_anchor_parse(line, n, &an) != DSG_ANCHOR_OK)
+        return 1;   /* not a checkpoint: skipped (dsgctl log verify reports it) */
+    if (export_checkpoint(x, line, n, &an) != 0)
+        return fail(err, errsize, "the checkpoint at byte %llu cannot be formatted",
+                    (unsigned long long)off);
+    snprintf(source, 65, "%s", an.source);
+    *seq = an.seq;
+    *msg = x->line;
+    *len = x->len - 1;
+    return 1;
+}
+
+int dsg_audit_fwd_load(dsg_audit *a, const char *collector, dsg_audit_fwd_each each, void *arg,
+                       uint64_t *anchor, char *err, size_t errsize)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    *anchor = 0;
+    if (sqlite3_prepare_v2(a->db, "SELECT source, seq FROM forward_cursor WHERE collector = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(err, errsize, "audit.db: %s", sqlite3_errmsg(a->db));
+    sqlite3_bind_text(st, 1, collector, -1, SQLITE_TRANSIENT);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_text(st, 0) != NULL)
+            each(arg, (const char *)sqlite3_column_text(st, 0),
+                 (uint64_t)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(err, errsize, "audit.db: %s", sqlite3_errmsg(a->db));
+    uint64_t off = 0;
+    if (query_u64(a, "SELECT offset FROM forward_anchor WHERE collector = ?1", collector, NULL, 0,
+                  &off, err, errsize) != 0)
+        return -1;
+    *anchor = off;
+    return 0;
+}
+
+static int fwd_put(dsg_audit *a, const char *sql, const char *collector, const char *source,
+                   uint64_t v, char *err, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+    sqlite3_bind_text(st, 1, collector, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, v > INT64_MAX ? INT64_MAX : (sqlite3_int64)v);
+    if (source != NULL)
+        sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(err, n, "audit.db: %s", sqlite3_errmsg(a->db));
+}
+
+int dsg_audit_fwd_save(dsg_audit *a, const char *collector, const dsg_audit_fwd_pos *pos,
+                       size_t npos, uint64_t anchor, char *err, size_t errsize)
+{
+    if (a->in_batch)
+        return fail(err, errsize, "a batch is open");
+    if (dsg_db_begin(a->db, err, errsize) != 0)
+        return -1;
+    for (size_t i = 0; i < npos; i++)
+        if (fwd_put(a, "INSERT OR REPLACE INTO forward_cursor (collector, seq, source) "
+                       "VALUES (?1, ?2, ?3)", collector, pos[i].source, pos[i].seq, err,
+                    errsize) != 0) {
+            dsg_db_rollback(a->db);
+            return -1;
+        }
+    if (fwd_put(a, "INSERT OR REPLACE INTO forward_anchor (collector, offset) VALUES (?1, ?2)",
+                collector, NULL, anchor, err, errsize) != 0) {
+        dsg_db_rollback(a->db);
+        return -1;
+    }
+    return dsg_db_commit(a->db, err, errsize);
 }

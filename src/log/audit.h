@@ -321,6 +321,57 @@ __attribute__((warn_unused_result))
 int dsg_audit_export(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt, int fd,
                      char *err, size_t errsize);
 
+/* ---- forwarding (REQ-LOG-010, REQ-LOG-047) ------------------------------ */
+
+/* The sources of the open store and the last seq of each, at most cap;
+ * names point into the store (valid until it is closed). Returns the
+ * count. @relation(REQ-LOG-047) */
+size_t dsg_audit_heads(const dsg_audit *a, const char **names, uint64_t *seq, size_t cap);
+
+/* Bytes of anchor.log: the checkpoints written so far. @relation(REQ-LOG-047) */
+uint64_t dsg_audit_anchor_size(const dsg_audit *a);
+
+/* The first record of source after seq `after` as one RFC 5424 message:
+ * exactly the line `dsgctl log export --format rfc5424` writes for it,
+ * without its LF. 1 with its seq and the message (valid until the next
+ * call of a dsg_audit_fwd_ function); 0 when there is none; -1 with a
+ * message (also when a batch is open: only committed records go out).
+ * @relation(REQ-LOG-047, REQ-LOG-010) */
+__attribute__((warn_unused_result))
+int dsg_audit_fwd_record(dsg_audit *a, const char *source, uint64_t after, uint64_t *seq,
+                         const uint8_t **msg, size_t *len, char *err, size_t errsize);
+
+/* The checkpoint whose line starts at byte off of anchor.log, as the
+ * export's `checkpoint` message: 1 with *next (the byte after the line),
+ * its source and seq, and the message; a line that is not a checkpoint is
+ * skipped: 1 with *len 0. 0 when no complete line starts at off; -1 with
+ * a message. @relation(REQ-LOG-047, REQ-LOG-004) */
+__attribute__((warn_unused_result))
+int dsg_audit_fwd_checkpoint(dsg_audit *a, uint64_t off, uint64_t *next, char source[65],
+                             uint64_t *seq, const uint8_t **msg, size_t *len, char *err,
+                             size_t errsize);
+
+typedef void (*dsg_audit_fwd_each)(void *arg, const char *source, uint64_t seq);
+
+/* The forwarding cursor stored for collector: each(arg, source, seq) for
+ * every source it names, and the bytes of anchor.log forwarded (0 for a
+ * collector never acknowledged). 0, or -1 with a message. @relation(REQ-LOG-047) */
+__attribute__((warn_unused_result))
+int dsg_audit_fwd_load(dsg_audit *a, const char *collector, dsg_audit_fwd_each each, void *arg,
+                       uint64_t *anchor, char *err, size_t errsize);
+
+typedef struct dsg_audit_fwd_pos {
+    const char *source;
+    uint64_t seq;
+} dsg_audit_fwd_pos;
+
+/* Stores collector's cursor (those sources' seqs and the anchor.log
+ * offset) in one transaction. 0, or -1 with a message (nothing changed).
+ * @relation(REQ-LOG-047) */
+__attribute__((warn_unused_result))
+int dsg_audit_fwd_save(dsg_audit *a, const char *collector, const dsg_audit_fwd_pos *pos,
+                       size_t npos, uint64_t anchor, char *err, size_t errsize);
+
 /* The name of a log type ("portal_access", "system", ...), or NULL.
  * @relation(REQ-LOG-001) */
 const char *dsg_audit_type_name(uint32_t type);

@@ -43,9 +43,14 @@ enum {
     DSGD_MSG_AUDIT_ACK = 15,    /* master -> a role: what became of one of its AUDIT
                                  * messages: u32 its number (the role's AUDIT messages
                                  * of this run, counted from 1), u8 DSGD_AUDIT_ACK_* */
-    DSGD_MSG_AUDIT_UNSTORED = 16 /* logd -> master, no body, just before the CREDIT of an
-                                  * AUDIT message not wholly committed (a refused record,
-                                  * a failed transaction: disk full, key unavailable) */
+    DSGD_MSG_AUDIT_UNSTORED = 16, /* logd -> master, no body, just before the CREDIT of an
+                                   * AUDIT message not wholly committed (a refused record,
+                                   * a failed transaction: disk full, key unavailable) */
+    /* forwarding the audit trail to collectors (run/fwd_wire.h, REQ-LOG-047) */
+    DSGD_MSG_FWD_BATCH = 17,    /* logd -> master -> logfwd: a piece of a collector's stream */
+    DSGD_MSG_FWD_ACK = 18,      /* logfwd -> master -> logd: a batch was delivered */
+    DSGD_MSG_FWD_STATE = 19     /* logfwd -> master -> logd: a connection is up or down
+                                 * (the master passes its own copy on to logd) */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

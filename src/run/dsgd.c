@@ -45,15 +45,16 @@ static int copy_arg(char *dst, size_t size, const char *src, const char *what, c
 
 static int worker_mode(int argc, char **argv)
 {
-    const char *statedir = NULL, *user = NULL, *hook = NULL, *logd = NULL;
+    const char *statedir = NULL, *user = NULL, *hook = NULL, *logd = NULL, *fwd = NULL;
     int opt;
     /* argv[1] is --worker, argv[2] the role */
     optind = 3;
-    while ((opt = getopt(argc, argv, "s:u:L:T:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:u:L:F:T:")) != -1) {
         switch (opt) {
         case 's': statedir = optarg; break;
         case 'u': user = optarg; break;
         case 'L': logd = optarg; break;
+        case 'F': fwd = optarg; break;
 #ifdef DSG_TEST_HOOKS
         case 'T': hook = optarg; break;
 #endif
@@ -66,7 +67,7 @@ static int worker_mode(int argc, char **argv)
         fprintf(stderr, "dsgd: bad worker arguments\n");
         return 2;
     }
-    return dsgd_worker_main(argv[2], statedir, user, logd, hook);
+    return dsgd_worker_main(argv[2], statedir, user, logd, fwd, hook);
 }
 
 /* The command line: where the configuration comes from, and the values
@@ -141,7 +142,8 @@ static int load_settings(const struct options *o, dsgd_settings *s, dsgd_config_
         return 1;
     }
     if (dsgd_tls_policy_check(&next.cfg, err, n) != 0 ||
-        dsgd_settings_roles_check(&next.cfg, err, n) != 0)
+        dsgd_settings_roles_check(&next.cfg, err, n) != 0 ||
+        dsgd_settings_forward_check(&next.cfg, err, n) != 0)
         return 1;
     s->foreground = o->foreground;
     if (dsgd_settings_from_config(s, &next.cfg, msg, sizeof msg) != 0) {

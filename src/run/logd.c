@@ -13,6 +13,7 @@
 #include "run/bus.h"
 #include "run/log.h"
 #include "run/logd.h"
+#include "run/logd_fwd.h"
 #include "run/settings.h"
 
 static dsg_audit *store;
@@ -70,7 +71,8 @@ static void prune_at_retention(void)
                  (unsigned long long)r.removed, r.sources, r.before);
 }
 
-int dsgd_logd_start(const char *dir, const char *settings, char *err, size_t n)
+int dsgd_logd_start(const char *dir, const char *settings, const char *forward, char *err,
+                    size_t n)
 {
     dsg_audit_opts o;
     dsgd_settings *defaults;
@@ -105,7 +107,7 @@ int dsgd_logd_start(const char *dir, const char *settings, char *err, size_t n)
     record_system("started", NULL);
     prune_at_retention();
     arm();
-    return 0;
+    return dsgd_logd_fwd_start(store, forward, err, n);
 }
 
 int dsgd_logd_append(const char *source, uint32_t type, const dsg_audit_field *fields,
@@ -428,6 +430,8 @@ int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
         return m->len == 0 ? verify_request(chan) : -1;
     if (m->kind == DSGD_MSG_LOG_COMMAND)
         return command_message(m, chan);
+    if (m->kind == DSGD_MSG_FWD_STATE || m->kind == DSGD_MSG_FWD_ACK)
+        return store == NULL ? -1 : dsgd_logd_fwd_message(m, chan);
     return append_message(m, chan);
 }
 
@@ -435,6 +439,8 @@ int dsgd_logd_poll_timeout(void)
 {
     if (exporting != NULL && dsgd_bus_room(export_chan) == DSGD_BUS_WINDOW)
         return 0;   /* the next piece can go */
+    if (store != NULL && dsgd_logd_fwd_ready(exporting != NULL))
+        return 0;   /* a batch for a collector can go */
     if (store == NULL || due == 0)
         return -1;
     uint64_t now = dsgd_now_ms();
@@ -445,6 +451,8 @@ void dsgd_logd_tick(void)
 {
     char err[512];
     export_pump();
+    if (store != NULL && dsgd_logd_fwd_pump(exporting != NULL) != 0)
+        dsgd_log("forward: cannot send a batch to the master");
     if (store == NULL || due == 0 || dsgd_now_ms() < due)
         return;
     due = 0;

@@ -22,9 +22,12 @@ int dsgd_logd_settle(void);
 
 /* Opens the store in dir ("/" when chrooted into var/logd) with the
  * settings the master passed (`-L`, dsgd_settings_logd_arg; NULL: the
- * embedded defaults) and records logd's start. 0, or -1 with a message.
- * @relation(REQ-LOG-003, REQ-LOG-004, REQ-RUN-020) */
-int dsgd_logd_start(const char *dir, const char *settings, char *err, size_t n);
+ * embedded defaults), records logd's start and loads the forwarding
+ * cursors of the collectors of forward (`-F`, log.forward; NULL: none).
+ * 0, or -1 with a message.
+ * @relation(REQ-LOG-003, REQ-LOG-004, REQ-RUN-020, REQ-LOG-047) */
+int dsgd_logd_start(const char *dir, const char *settings, const char *forward, char *err,
+                    size_t n);
 
 /* Appends one record (see dsg_audit_append); 0 once durably committed.
  * @relation(REQ-LOG-001) */

@@ -41,7 +41,10 @@
 #include "run/channel.h"
 #include "run/ctl.h"
 #include "run/exchange.h"
+#include "run/fwd_master.h"
+#include "run/fwd_wire.h"
 #include "run/log.h"
+#include "run/logfwd_setup.h"
 #include "run/master.h"
 #include "run/portal_setup.h"
 #include "run/relay.h"
@@ -89,6 +92,9 @@ static unsigned long long relay_dropped;   /* audit messages dropped while logd 
 static dsgd_tls_files tls;      /* the portal's certificate and key, read at start */
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
+static int fwd_pass = -1;       /* the master's end of logfwd's fd 4 (sockets to hand over) */
+static uint8_t *fwd_ca;         /* log.forward_ca, read at start */
+static size_t fwd_ca_len;
 static uint64_t started_ms;     /* the master's start, for dsgctl status */
 static dsgd_reload_fn reload_settings;
 static dsgd_settings first;     /* the settings as first loaded, before paths were resolved */
@@ -385,6 +391,30 @@ static int open_ctl_socket(void)
     return fd;
 }
 
+/* log.forward_ca (REQ-LOG-047): the CA certificates logfwd checks the
+ * collectors against, read once at start, like the portal's certificate,
+ * and handed to every logfwd as bytes (it can open no file). */
+static int read_forward_ca(void)
+{
+    struct stat st;
+    int fd = open(cfg->fwd.ca, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t got = -1;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        st.st_size <= DSGD_LOGFWD_CA_MAX && (fwd_ca = malloc((size_t)st.st_size)) != NULL)
+        got = read(fd, fwd_ca, (size_t)st.st_size);
+    if (fd >= 0)
+        close(fd);
+    if (got <= 0 || got != (ssize_t)st.st_size) {
+        dsgd_log("log.forward_ca %s: cannot read it (a regular file of 1 to %u bytes): %s",
+                 cfg->fwd.ca, DSGD_LOGFWD_CA_MAX, fd < 0 ? strerror(errno) : "bad file");
+        return -1;
+    }
+    fwd_ca_len = (size_t)got;
+    dsgd_log("log.forward: %u collector(s) (%s), certificates checked against %s",
+             cfg->fwd.targets.n, cfg->fwd.list, cfg->fwd.ca);
+    return 0;
+}
+
 /* In the child, between fork and exec: async-signal-safe calls only.
  * listen and setup are the worker's fds 4 (the portal's or ctl's socket)
  * and 5 (the portal's setup pipe), or -1. */
@@ -403,9 +433,12 @@ static int open_role_resources(void)
     }
     if (enabled(ctl) && (ctl_fd = open_ctl_socket()) < 0)
         return -1;
+    if (enabled(&workers[DSGD_ROLE_LOGFWD]) && read_forward_ca() != 0)
+        return -1;
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
         if (!enabled(&workers[i]))
-            dsgd_log("%s: not in dsgd.roles: not started", workers[i].role->name);
+            dsgd_log("%s: %s: not started", workers[i].role->name,
+                     i == DSGD_ROLE_LOGFWD ? "log.forward names no collector" : "not in dsgd.roles");
     return 0;
 }
 
@@ -441,13 +474,47 @@ static void exec_worker(int sock, int logw, int listen, int setup, char *const a
     _exit(127);
 }
 
+static void close_pair(int p[2])
+{
+    for (int i = 0; i < 2; i++)
+        if (p[i] >= 0)
+            close(p[i]);
+    p[0] = p[1] = -1;
+}
+
+/* logfwd's fd 5, the setup pipe (settings, CA certificates, collectors),
+ * and its fd 4, a socketpair for the connected sockets (REQ-RUN-053). */
+static int logfwd_resources(int *setup, int pass[2])
+{
+    dsgd_logfwd_setup ls = {
+        .tls_min_version = cfg->portal_tls_min_version,
+        .handshake_timeout_ms = cfg->fwd.timeout_ms,
+        .tls12_ciphers = cfg->portal_tls12_ciphers,
+        .tls12_ciphers_len = strlen(cfg->portal_tls12_ciphers),
+        .ca = fwd_ca, .ca_len = fwd_ca_len,
+        .list = cfg->fwd.list, .list_len = strlen(cfg->fwd.list),
+    };
+    if ((*setup = dsgd_logfwd_setup_pipe(&ls)) < 0)
+        return -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pass) != 0) {
+        dsgd_log("logfwd: cannot create its socket for connections: %s", strerror(errno));
+        close(*setup);
+        *setup = -1;
+        return -1;
+    }
+    set_nonblock(pass[0]);
+    return 0;
+}
+
 static void start_worker(worker *w)
 {
-    char *argv[12];
+    char *argv[14];
     static char logd_arg[64];
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
     int is_ctl = strcmp(w->role->name, "ctl") == 0;
+    int is_logfwd = index_of(w) == DSGD_ROLE_LOGFWD;
+    int pass[2] = { -1, -1 };
     pid_t pid;
 
     argv[a++] = (char *)exe;
@@ -461,6 +528,10 @@ static void start_worker(worker *w)
         dsgd_settings_logd_arg(&cfg->logd, logd_arg, sizeof logd_arg) == 0) {
         argv[a++] = (char *)"-L";
         argv[a++] = logd_arg;
+    }
+    if (strcmp(w->role->name, "logd") == 0 && cfg->fwd.targets.n > 0) {
+        argv[a++] = (char *)"-F";
+        argv[a++] = cfg->fwd.list;
     }
 #ifdef DSG_TEST_HOOKS
     /* the first start only, so that the restarted worker stays up */
@@ -501,11 +572,16 @@ static void start_worker(worker *w)
             return;
         }
     }
+    if (is_logfwd && logfwd_resources(&setup, pass) != 0) {
+        w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
+        return;
+    }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
         pipe2(lp, O_CLOEXEC) != 0) {
         dsgd_log("%s: cannot create its channel: %s", w->role->name, strerror(errno));
         if (setup >= 0)
             close(setup);
+        close_pair(pass);
         w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
         return;
     }
@@ -515,13 +591,18 @@ static void start_worker(worker *w)
         close(sv[0]); close(sv[1]); close(lp[0]); close(lp[1]);
         if (setup >= 0)
             close(setup);
+        close_pair(pass);
         w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
         return;
     }
     if (pid == 0)
-        exec_worker(sv[1], lp[1], is_portal ? listen_fd : is_ctl ? ctl_fd : -1, setup, argv);
+        exec_worker(sv[1], lp[1], is_portal ? listen_fd : is_ctl ? ctl_fd : pass[1], setup, argv);
     if (setup >= 0)
         close(setup);
+    if (is_logfwd) {
+        close(pass[1]);
+        fwd_pass = pass[0];
+    }
     close(sv[1]);
     close(lp[1]);
     set_nonblock(sv[0]);
@@ -1217,6 +1298,59 @@ static int is_exchange_kind(uint8_t kind)
            kind == DSGD_MSG_HTTP_END;
 }
 
+/* ---- forwarding the audit trail (REQ-LOG-047, REQ-RUN-053) --------------- */
+
+static int is_forward_kind(uint8_t kind)
+{
+    return kind == DSGD_MSG_FWD_BATCH || kind == DSGD_MSG_FWD_ACK || kind == DSGD_MSG_FWD_STATE;
+}
+
+static void fwd_to_logd(const uint8_t *body, size_t len)
+{
+    worker *l = role_worker("logd");
+    if (!l->failed && send_own(l, DSGD_MSG_FWD_STATE, body, len) != 0)
+        dsgd_log("log.forward: a state change could not be passed on to logd");
+}
+
+static void fwd_to_logfwd(const uint8_t *body, size_t len)
+{
+    worker *f = &workers[DSGD_ROLE_LOGFWD];
+    if (is_up(f) && send_own(f, DSGD_MSG_FWD_STATE, body, len) != 0)
+        drop_worker(f, "cannot send it a message");
+}
+
+static void fwd_record(const char *event, const char *detail)
+{
+    master_record(event, "%s", detail);
+}
+
+static const dsgd_fwd_master_ops fwd_ops = { fwd_to_logd, fwd_to_logfwd, fwd_record };
+
+/* logd's batches go to logfwd, logfwd's acknowledgements to logd, each
+ * holding its sender's window until the other has finished with it; a
+ * batch for a logfwd that is not up is dropped (logd sends it again on
+ * the next connection). logfwd's state changes are the master's. */
+static void on_forward(worker *w, const dsgd_msg *m)
+{
+    worker *fwd = &workers[DSGD_ROLE_LOGFWD];
+    int from_logd = index_of(w) == DSGD_ROLE_LOGD;
+    if (from_logd && m->kind == DSGD_MSG_FWD_BATCH && is_up(fwd)) {
+        pass_on(w, fwd, m->kind, NULL, 0, m);
+        return;
+    }
+    if (!from_logd && m->kind == DSGD_MSG_FWD_ACK) {
+        pass_on(w, role_worker("logd"), m->kind, NULL, 0, m);
+        return;
+    }
+    int taken = from_logd ? m->kind == DSGD_MSG_FWD_BATCH   /* logfwd is not up: dropped */
+                          : m->kind == DSGD_MSG_FWD_STATE &&
+                                dsgd_fwd_master_state(m->body, m->len) == 0;
+    if (!taken)
+        drop_worker(w, "a malformed or misdirected forwarding message");
+    else if (dsgd_bus_done(&w->chan, 1) != 0)
+        drop_worker(w, "cannot give back bus credit");
+}
+
 static void on_bus(worker *w, const dsg_ipc_frame *f)
 {
     dsgd_msg m;
@@ -1249,6 +1383,10 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_LOG_PART && is_logd && m.len >= 1) {
         ctl_log_part(w, &m);
+        return;
+    }
+    if (is_forward_kind(m.kind) && (is_logd || index_of(w) == DSGD_ROLE_LOGFWD)) {
+        on_forward(w, &m);
         return;
     }
     if (m.kind == DSGD_MSG_AUDIT && !is_logd) {
@@ -1308,6 +1446,10 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
         w->ready = 1;
         dsgd_log("%s[%d] ready (HELLO version %u)", w->role->name, (int)w->pid, version);
         dsgd_relay_flush(index_of(w));   /* what waited for it (a new logd: records) */
+        if (index_of(w) == DSGD_ROLE_LOGFWD)
+            dsgd_fwd_master_logfwd(fwd_pass);
+        if (index_of(w) == DSGD_ROLE_LOGD)
+            dsgd_fwd_master_logd_ready();
         if (strcmp(w->role->name, "portal") == 0)
             for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
                 send_routes(w, i);
@@ -1470,6 +1612,14 @@ static void reaped(worker *w, int status)
     w->ready = 0;
     w->reaping = 0;
     passed_on_gone(w);
+    if (index_of(w) == DSGD_ROLE_LOGFWD) {
+        dsgd_fwd_master_logfwd(-1);
+        if (fwd_pass >= 0)
+            close(fwd_pass);
+        fwd_pass = -1;
+    }
+    if (index_of(w) == DSGD_ROLE_LOGD)
+        dsgd_fwd_master_logd_gone();
     if (strcmp(w->role->name, "logd") == 0) {
         static const char gone[] = "logd stopped before it finished: try again\n";
         ctl_log_report(69, (const uint8_t *)gone, sizeof gone - 1);
@@ -1544,6 +1694,7 @@ static void begin_stop(int sig)
     if (listen_fd >= 0)
         close(listen_fd);
     listen_fd = -1;
+    dsgd_fwd_master_stop();
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         worker *w = &workers[i];
         w->restart_at = 0;
@@ -1578,6 +1729,11 @@ static void keep_fixed(dsgd_settings *next)
     if (first.roles_enabled != next->roles_enabled)
         dsgd_log("SIGHUP: dsgd.roles changed: it applies when dsgd restarts");
     next->roles_enabled = cfg->roles_enabled;
+    if (strcmp(first.fwd.list, next->fwd.list) != 0 || strcmp(first.fwd.ca, next->fwd.ca) != 0 ||
+        first.fwd.retry_max_ms != next->fwd.retry_max_ms ||
+        first.fwd.timeout_ms != next->fwd.timeout_ms)
+        dsgd_log("SIGHUP: log.forward or its keys changed: they apply when dsgd restarts");
+    next->fwd = cfg->fwd;
     next->foreground = cfg->foreground;
 }
 
@@ -1586,7 +1742,8 @@ static void keep_fixed_keys(dsgd_config_in_force *next)
 {
     static const dsg_config_id fixed[] = {
         DSG_CFG_DSGD_STATE_DIR, DSG_CFG_DSGD_PIDFILE, DSG_CFG_DSGD_USER, DSG_CFG_DSGD_ROLES,
-        DSG_CFG_CTL_SOCKET, DSG_CFG_PORTAL_LISTEN,
+        DSG_CFG_CTL_SOCKET, DSG_CFG_PORTAL_LISTEN, DSG_CFG_LOG_FORWARD, DSG_CFG_LOG_FORWARD_CA,
+        DSG_CFG_LOG_FORWARD_RETRY_MAX, DSG_CFG_LOG_FORWARD_TIMEOUT,
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         uint64_t bit = (uint64_t)1 << fixed[i];
@@ -1721,6 +1878,7 @@ static void timers(uint64_t now)
     }
     (void)audit_deadlines(now, 1);
     watch_storage(now);
+    dsgd_fwd_master_timers(now);
     if (stopping && stop_killed < 2 && now >= stop_kill_at())
         stop_kill();
 }
@@ -1745,6 +1903,8 @@ static int poll_timeout(uint64_t now)
         next = ack_due;
     if (next_storage_check < next)
         next = next_storage_check;
+    if (dsgd_fwd_master_due() < next)
+        next = dsgd_fwd_master_due();
     if (next == UINT64_MAX)
         return -1;
     return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
@@ -1761,10 +1921,10 @@ static int all_stopped(void)
 static int run_loop(int sfd)
 {
     for (;;) {
-        struct pollfd pf[1 + 2 * DSGD_ROLE_COUNT];
+        struct pollfd pf[1 + 2 * DSGD_ROLE_COUNT + DSGD_FWD_MAX];
         worker *who[1 + 2 * DSGD_ROLE_COUNT];
         int kind[1 + 2 * DSGD_ROLE_COUNT];
-        nfds_t n = 0;
+        nfds_t n = 0, nw;
 
         if (stopping && all_stopped())
             return 0;
@@ -1780,11 +1940,14 @@ static int run_loop(int sfd)
                 pf[n].fd = w->logfd; pf[n].events = POLLIN; who[n] = w; kind[n] = 2; n++;
             }
         }
+        nw = n;   /* then the sockets connecting to collectors */
+        n += dsgd_fwd_master_pollfds(pf + nw, DSGD_FWD_MAX);
         if (poll(pf, n, poll_timeout(dsgd_now_ms())) < 0 && errno != EINTR) {
             dsgd_log("poll: %s", strerror(errno));
             return 1;
         }
-        for (nfds_t i = 1; i < n; i++) {
+        dsgd_fwd_master_events(pf + nw, n - nw);
+        for (nfds_t i = 1; i < nw; i++) {
             if (pf[i].revents == 0 || who[i]->pid == 0)
                 continue;
             if (kind[i] == 1 && who[i]->chan.fd == pf[i].fd)
@@ -1950,11 +2113,13 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
              DSGD_VERSION, cfg->statedir, cfg->pidfile, as_root ? cfg->user : "the invoking user",
              (unsigned)run_uid, DSGD_SANITIZED ? "; SANITIZER BUILD: WORKER SANDBOX OFF" : "");
     dsgd_relay_init(&relay_ops);
+    dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
         if (enabled(&workers[i]))
             start_worker(&workers[i]);
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);
+    free(fwd_ca);
     if (listen_fd >= 0)
         close(listen_fd);
     if (ctl_fd >= 0) {

@@ -1,5 +1,7 @@
 /* The roles table: portal (network-facing), logd (storage), ctl (the
- * control socket: it parses what dsgctl sends, so it is a network role). */
+ * control socket: it parses what dsgctl sends, so it is a network role),
+ * logfwd (the TLS client that forwards the audit trail to collectors: it
+ * reads what they send, so it is a network role). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@ const dsgd_role dsgd_roles[DSGD_ROLE_COUNT] = {
     { "portal", 1u, DSGD_ROLE_NETWORK },
     { "logd", 2u, DSGD_ROLE_STORAGE },
     { "ctl", 3u, DSGD_ROLE_NETWORK },
+    { "logfwd", 5u, DSGD_ROLE_NETWORK },
 #ifdef DSG_TEST_HOOKS
     { "sink", 4u, DSGD_ROLE_NETWORK },
 #endif
@@ -43,6 +46,10 @@ int dsgd_roles_parse(const char *list, uint32_t *enabled, char *why, size_t n)
         p += len;
         if ((r = dsgd_role_find(name)) == NULL) {
             snprintf(why, n, "'%s': no such role", name);
+            return -1;
+        }
+        if (r - dsgd_roles == DSGD_ROLE_LOGFWD) {
+            snprintf(why, n, "'logfwd' is started by log.forward, not named in dsgd.roles");
             return -1;
         }
         if (set & (1u << (r - dsgd_roles)) && r - dsgd_roles != DSGD_ROLE_LOGD) {

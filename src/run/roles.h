@@ -19,11 +19,12 @@ typedef struct dsgd_role {
 } dsgd_role;
 
 #ifdef DSG_TEST_HOOKS
-#define DSGD_ROLE_COUNT 4u   /* and sink (run/sink.h), for the body tests */
+#define DSGD_ROLE_COUNT 5u   /* and sink (run/sink.h), for the body tests */
 #else
-#define DSGD_ROLE_COUNT 3u
+#define DSGD_ROLE_COUNT 4u
 #endif
 #define DSGD_ROLE_LOGD 1u    /* its index: it always runs */
+#define DSGD_ROLE_LOGFWD 3u  /* its index: it runs when log.forward names collectors */
 
 extern const dsgd_role dsgd_roles[DSGD_ROLE_COUNT];
 
@@ -32,7 +33,8 @@ const dsgd_role *dsgd_role_find(const char *name);
 
 /* The roles of a dsgd.roles value ("portal, ctl": names separated by
  * commas and blanks) as a bit per index of dsgd_roles, logd's always set:
- * 0, or -1 with the problem in why (an unknown name, a name twice).
+ * 0, or -1 with the problem in why (an unknown name, a name twice, logfwd,
+ * which log.forward starts).
  * @relation(REQ-RUN-001) */
 int dsgd_roles_parse(const char *list, uint32_t *enabled, char *why, size_t n);
 

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/landlock.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -263,6 +265,7 @@ void dsgd_sandbox_syscall_name(unsigned nr, unsigned arch, char *out, size_t siz
 static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
 {
     int storage = sb->role->kind == DSGD_ROLE_STORAGE;
+    int logfwd = strcmp(sb->role->name, "logfwd") == 0;
     const char *what = "seccomp_init";
     scmp_filter_ctx ctx;
     int rc;
@@ -284,8 +287,10 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, write, 1, SCMP_A0(SCMP_CMP_EQ, 2));
         /* the portal's TLS server (docs/sandbox.md): connections it accepted
          * on the inherited listening socket (fd 4) are fds 5 and up; it
-         * creates and opens nothing else, so they are all sockets */
-        RULE(SCMP_ACT_ALLOW, accept4, 1, SCMP_A0(SCMP_CMP_EQ, 4));
+         * creates and opens nothing else, so they are all sockets. logfwd's
+         * fds 5 and up are the sockets the master passed it on fd 4 */
+        if (!logfwd)
+            RULE(SCMP_ACT_ALLOW, accept4, 1, SCMP_A0(SCMP_CMP_EQ, 4));
         RULE(SCMP_ACT_ALLOW, read, 1, SCMP_A0(SCMP_CMP_GE, 5));
         RULE(SCMP_ACT_ALLOW, write, 1, SCMP_A0(SCMP_CMP_GE, 5));
         RULE(SCMP_ACT_ALLOW, close, 1, SCMP_A0(SCMP_CMP_GE, 5));
@@ -294,6 +299,12 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, getrandom, 0);
         /* OpenSSL's DRBG compares getpid() with its own to notice a fork */
         RULE(SCMP_ACT_ALLOW, getpid, 0);
+    }
+    if (logfwd) {
+        /* connected sockets from the master, on fd 4 only (SCM_RIGHTS) */
+        RULE(SCMP_ACT_ALLOW, recvmsg, 1, SCMP_A0(SCMP_CMP_EQ, 4));
+        /* the bytes a collector's TCP has not acknowledged (REQ-LOG-047) */
+        RULE(SCMP_ACT_ALLOW, ioctl, 2, SCMP_A0(SCMP_CMP_GE, 5), SCMP_A1(SCMP_CMP_EQ, SIOCOUTQ));
     }
     if (strcmp(sb->role->name, "ctl") == 0) {
         /* who is on the other end of a control connection (REQ-RUN-021) */

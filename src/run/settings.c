@@ -48,6 +48,21 @@ static int copy_text(char *dst, size_t size, const dsg_config *c, dsg_config_id 
     return 0;
 }
 
+/* log.forward and its keys (checked by dsgd_settings_forward_check). */
+static int forward_from_config(struct dsgd_fwd_settings *f, const dsg_config *c)
+{
+    char why[160];
+    const dsg_config_value *ca = &c->v[DSG_CFG_LOG_FORWARD_CA];
+    memset(f, 0, sizeof *f);
+    snprintf(f->list, sizeof f->list, "%s", c->v[DSG_CFG_LOG_FORWARD].text);
+    if (ca->text_len >= sizeof f->ca)
+        return -1;
+    memcpy(f->ca, ca->text, ca->text_len + 1);
+    f->retry_max_ms = (uint32_t)c->v[DSG_CFG_LOG_FORWARD_RETRY_MAX].num;
+    f->timeout_ms = (uint32_t)c->v[DSG_CFG_LOG_FORWARD_TIMEOUT].num;
+    return dsgd_fwd_targets_parse(f->list, &f->targets, why, sizeof why);
+}
+
 int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, size_t n)
 {
     int foreground = s->foreground;
@@ -74,9 +89,15 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->restart_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_RESTART_INTERVAL].num;
     s->log_ack_timeout_ms = (uint32_t)c->v[DSG_CFG_LOG_ACK_TIMEOUT].num;
     s->log_storage_warn_percent = (uint32_t)c->v[DSG_CFG_LOG_STORAGE_WARN_PERCENT].num;
-    if (dsgd_settings_roles_check(c, err, n) != 0)
+    if (dsgd_settings_roles_check(c, err, n) != 0 || dsgd_settings_forward_check(c, err, n) != 0)
         return -1;
     (void)dsgd_roles_parse(c->v[DSG_CFG_DSGD_ROLES].text, &s->roles_enabled, err, n);
+    if (forward_from_config(&s->fwd, c) != 0) {
+        snprintf(err, n, "log.forward_ca: longer than %zu bytes", sizeof s->fwd.ca - 1);
+        return -1;
+    }
+    if (s->fwd.targets.n > 0)   /* logfwd runs exactly when there are collectors */
+        s->roles_enabled |= 1u << DSGD_ROLE_LOGFWD;
     /* the registry's ranges keep these within 32 bits */
     s->logd.checkpoint_interval_ms = (uint32_t)c->v[DSG_CFG_LOG_CHECKPOINT_INTERVAL].num;
     s->logd.checkpoint_records = (uint32_t)c->v[DSG_CFG_LOG_CHECKPOINT_RECORDS].num;
@@ -158,4 +179,22 @@ int dsgd_settings_roles_check(const dsg_config *c, char *err, size_t n)
     dsg_config_origin(c, DSG_CFG_DSGD_ROLES, where, sizeof where);
     snprintf(err, n, "%s: dsgd.roles: %s", where, why);
     return -1;
+}
+
+int dsgd_settings_forward_check(const dsg_config *c, char *err, size_t n)
+{
+    char why[160], where[DSG_CONFIG_NAME_MAX + 16];
+    static dsgd_fwd_targets t;
+    if (dsgd_fwd_targets_parse(c->v[DSG_CFG_LOG_FORWARD].text, &t, why, sizeof why) != 0) {
+        dsg_config_origin(c, DSG_CFG_LOG_FORWARD, where, sizeof where);
+        snprintf(err, n, "%s: log.forward: %s", where, why);
+        return -1;
+    }
+    if (t.n > 0 && c->v[DSG_CFG_LOG_FORWARD_CA].text_len == 0) {
+        dsg_config_origin(c, DSG_CFG_LOG_FORWARD, where, sizeof where);
+        snprintf(err, n, "%s: log.forward: collectors named but log.forward_ca is not set: "
+                 "their certificates cannot be checked", where);
+        return -1;
+    }
+    return 0;
 }

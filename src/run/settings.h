@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "run/fwd_wire.h"
+
 #define DSGD_PATH_MAX 4096
 
 typedef struct dsgd_settings {
@@ -33,6 +35,13 @@ typedef struct dsgd_settings {
         uint32_t max_field_bytes;          /* log.max_field_bytes: 4096 */
         uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
     } logd;
+    struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
+        char list[1025];                   /* log.forward as written: "" none */
+        char ca[DSGD_PATH_MAX];            /* log.forward_ca */
+        uint32_t retry_max_ms;             /* log.forward_retry_max: 30 s */
+        uint32_t timeout_ms;               /* log.forward_timeout: 10 s */
+        dsgd_fwd_targets targets;          /* log.forward parsed */
+    } fwd;
     uint32_t shutdown_timeout_ms;   /* dsgd.shutdown_timeout: 90 s (systemd DefaultTimeoutStopSec) */
     uint32_t ping_interval_ms;      /* dsgd.ping_interval: 10 s */
     uint32_t ping_timeout_ms;       /* dsgd.ping_timeout: 10 s after a PING */
@@ -69,6 +78,12 @@ int dsgd_settings_from_config(dsgd_settings *s, const struct dsg_config *c, char
 /* Checks dsgd.roles of a loaded configuration: 0, or -1 with "FILE:LINE:
  * dsgd.roles: problem" (or "default: ...") in err. @relation(REQ-RUN-001) */
 int dsgd_settings_roles_check(const struct dsg_config *c, char *err, size_t n);
+
+/* Checks log.forward and log.forward_ca of a loaded configuration: the
+ * collectors parse, and a CA file is named when there is one: 0, or -1
+ * with "FILE:LINE: key: problem" (or "default: ...") in err.
+ * @relation(REQ-LOG-047) */
+int dsgd_settings_forward_check(const struct dsg_config *c, char *err, size_t n);
 
 /* logd's settings as the argument of its -L option ("MS:N:DAYS:BYTES:MS");
  * 0, or -1 when out is too small. @relation(REQ-LOG-007, REQ-LOG-004) */

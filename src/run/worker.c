@@ -20,6 +20,7 @@
 #include "run/ctl.h"
 #include "run/log.h"
 #include "run/logd.h"
+#include "run/logfwd.h"
 #include "run/portal.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
@@ -30,7 +31,7 @@
 
 static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
 static int is_logd;      /* the audit store is open (logd.c) */
-static int is_ctl, is_portal;
+static int is_ctl, is_portal, is_logfwd;
 #ifdef DSG_TEST_HOOKS
 static int is_sink;          /* the test builds' sink role */
 #else
@@ -70,6 +71,7 @@ static int on_bus(const dsg_ipc_frame *f)
     if (r == 0 || (r == 1 && is_ctl && dsgd_ctl_message(&m, &chan) == 0) ||
         (r == 1 && is_logd && dsgd_logd_message(&m, &chan) == 0) ||
         (r == 1 && is_portal && dsgd_portal_message(&m) == 0) ||
+        (r == 1 && is_logfwd && dsgd_logfwd_message(&m) == 0) ||
         (r == 1 && is_sink && dsgd_sink_message(&m) == 0))
         return -1;
     if (r == 1)
@@ -99,6 +101,8 @@ static int handle(const dsg_ipc_frame *f, int *ready)
         dsgd_audit_out_start(&chan);
         if (is_portal)
             dsgd_portal_bus(&chan);
+        if (is_logfwd)
+            dsgd_logfwd_bus(&chan);
         if (is_sink && dsgd_sink_start(&chan) != 0) {
             dsgd_log("cannot register the sink's routes");
             return DSGD_EXIT_PROTOCOL;
@@ -124,6 +128,8 @@ static int handle(const dsg_ipc_frame *f, int *ready)
         dsgd_log("SHUTDOWN received: exiting");
         if (is_logd)
             dsgd_logd_stop();
+        if (is_logfwd)
+            dsgd_logfwd_stop();
         return 0;
     case DSG_IPC_STREAM_OPEN:
     case DSG_IPC_DATA:
@@ -160,6 +166,8 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
             n = dsgd_portal_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
         if (ctl && ready)
             n = dsgd_ctl_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+        if (is_logfwd && ready)
+            n = dsgd_logfwd_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
         if (is_logd)
             timeout = dsgd_logd_poll_timeout();
         if (poll(pf, 1 + n, timeout) < 0) {
@@ -172,6 +180,8 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
             dsgd_portal_events(pf + 1, n);
         if (ctl && ready)
             dsgd_ctl_events(pf + 1, n, &chan);
+        if (is_logfwd && n > 0)
+            dsgd_logfwd_events(pf + 1, n);
         if (is_logd)
             dsgd_logd_tick();
         if (pf[0].revents == 0)
@@ -218,7 +228,7 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
 }
 
 int dsgd_worker_main(const char *rolename, const char *statedir, const char *user,
-                     const char *logd, const char *hook)
+                     const char *logd, const char *forward, const char *hook)
 {
     const dsgd_role *role = dsgd_role_find(rolename);
     char roledir[4200];
@@ -275,6 +285,15 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         }
         sb.nofile = dsgd_portal_nofile();
     }
+    if (strcmp(role->name, "logfwd") == 0) {
+        /* TLS client from the master's bytes, while files may still be opened */
+        if (dsgd_logfwd_prepare(err, sizeof err) != 0) {
+            dsgd_log("sandbox step tls-setup failed: %s: exiting", err);
+            return DSGD_EXIT_SANDBOX;
+        }
+        sb.nofile = dsgd_logfwd_nofile();
+        is_logfwd = 1;
+    }
     if (strcmp(role->name, "ctl") == 0) {
         if (dsgd_ctl_prepare(err, sizeof err) != 0) {
             dsgd_log("sandbox step ctl-setup failed: %s: exiting", err);
@@ -311,7 +330,7 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         /* the store is opened inside the sandbox (chroot, Landlock, filter)
          * and after HELLO, so a master that stops at once never sees a
          * HELLO after its SHUTDOWN; frames wait in the socket meanwhile */
-        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, logd, err, sizeof err) != 0) {
+        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, logd, forward, err, sizeof err) != 0) {
             dsgd_log("audit store: %s: exiting", err);
             return DSGD_EXIT_SANDBOX;
         }
