@@ -37,6 +37,7 @@ health() {
 serves_then_stops() {
     wait_log 'master: portal\[[0-9]+\] ready'
     wait_log 'master: logd\[[0-9]+\] ready'
+    wait_log 'master: ctl\[[0-9]+\] ready'
     grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$dsgd_pid/status" || fail "the master has no no_new_privs"
     [ "$(grep -c 'sandbox complete: seccomp filter loaded' "$t/log")" -ge 3 ] ||
         fail "the workers are not sandboxed: $(cat "$t/log")"
