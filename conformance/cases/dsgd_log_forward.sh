@@ -137,8 +137,10 @@ sed -n 's/.*\(logfwd\[[0-9]*\]: forward: .*\)/# \1/p' "$t/log" | head -n 2
 
 # the second collector got the same messages, on its own connection
 wait_until 20 collector_has c2 portal 6
-collector_frames c1 | grep -F ' source="portal" ' | sort -u >"$t/p1"
-collector_frames c2 | grep -F ' source="portal" ' | sort -u >"$t/p2"
+# (records only: a checkpoint written meanwhile may reach one collector first)
+collector_frames c1 | grep -F ' source="portal" ' | grep -vF ' - checkpoint [' | sort -u >"$t/p1"
+collector_frames c2 | grep -F ' source="portal" ' | grep -vF ' - checkpoint [' | sort -u >"$t/p2"
+[ "$(wc -l <"$t/p1")" -ge 6 ] || fail "the first collector holds $(wc -l <"$t/p1") records of the portal"
 cmp -s "$t/p1" "$t/p2" ||
     fail "the two collectors got different records of the portal: $(diff "$t/p1" "$t/p2" | cut -c1-160 | head -n 6)"
 
