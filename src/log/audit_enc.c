@@ -2,6 +2,25 @@
  * The canonical encoding of an audit record: see audit_enc.h. Integers are
  * built byte by byte with arithmetic (no shifts), items are copied byte by
  * byte, and each loop states what it has established so far.
+ *
+ * The proof (acsl/PROOFS.md, "audit_enc") is shaped by WP's memory model:
+ *
+ * - The items' bytes and the output share one memory (bytes), so every
+ *   write to the output must be shown to spare the items. The encoder
+ *   writes the header and the offset table first (put_front), the items
+ *   last (put_data), so nothing written after the items must be shown to
+ *   spare them; put_data states its progress against the items' bytes as
+ *   they were on entry (\at(.., Pre)), so that the items' separation from
+ *   the output is used once per item, for the item being copied, and once
+ *   at the end.
+ * - The offset table is computed first as a value (aenc_table, never
+ *   addressed), which WP keeps apart from memory: building it cannot touch
+ *   the record's lengths, and writing the output cannot touch it.
+ * - A loop invariant over k < i is re-established from assertions about
+ *   k < i and about k in [i, i + 1): the provers then need no case split
+ *   with k == i, which they find hard under many quantified hypotheses.
+ * - One step of the encoder's proof (items_in_place) is a ghost function
+ *   with an empty body, proved in a context of its own.
  */
 #include "log/audit_enc.h"
 
@@ -46,20 +65,24 @@ static void put_u64(uint8_t *p, uint64_t v)
     put_u32(p + 4, (uint32_t)(v / 4294967296u));
 }
 
-/*@ requires \valid(dst + (0 .. n - 1)) && \valid_read(src + (0 .. n - 1));
-    requires \separated(dst + (0 .. n - 1), src + (0 .. n - 1));
-    assigns dst[0 .. n - 1];
-    ensures \forall integer j; 0 <= j < n ==> dst[j] == src[j];
+/* dst[0 .. it->len) = the item's bytes, stated against them as they were
+ * on entry. The item's pointer is used only to read its bytes, so an
+ * empty item's pointer is never used at all (it may be anything). */
+/*@ requires \valid_read(it) && \valid_read(it->p + (0 .. it->len - 1));
+    requires \valid(dst + (0 .. it->len - 1));
+    requires \separated(dst + (0 .. it->len - 1), it->p + (0 .. it->len - 1));
+    assigns dst[0 .. it->len - 1];
+    ensures \forall integer j; 0 <= j < it->len ==> dst[j] == \old(it->p[j]);
 */
-static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n)
+static void copy_item(uint8_t *dst, const dsg_aenc_item *it)
 {
-    /*@ loop invariant 0 <= i <= n;
-        loop invariant \forall integer j; 0 <= j < i ==> dst[j] == src[j];
-        loop assigns i, dst[0 .. n - 1];
-        loop variant n - i;
+    /*@ loop invariant 0 <= i <= it->len;
+        loop invariant \forall integer j; 0 <= j < i ==> dst[j] == \at(it->p[j], Pre);
+        loop assigns i, dst[0 .. it->len - 1];
+        loop variant it->len - i;
     */
-    for (uint32_t i = 0; i < n; i++)
-        dst[i] = src[i];
+    for (uint32_t i = 0; i < it->len; i++)
+        dst[i] = it->p[i];
 }
 
 int dsg_aenc_record_is_valid(const dsg_aenc_record *r)
@@ -78,121 +101,205 @@ int dsg_aenc_record_is_valid(const dsg_aenc_record *r)
     return 1;
 }
 
-/* Entry k of the offset table of b. */
+/* Entry k of the offset table of b. The address is computed in one step:
+ * b + DSG_AENC_HEAD alone need not be a valid pointer value. */
 /*@ requires k <= DSG_AENC_ITEMS_MAX;
-    requires \valid_read(b + (DSG_AENC_HEAD + 4 * k .. DSG_AENC_HEAD + 4 * k + 3));
+    requires \valid_read(b + (0 .. DSG_AENC_HEAD + 4 * k + 3));
     assigns \nothing;
     ensures \result == dsg_aenc_off(b, k);
 */
 static uint32_t off_at(const uint8_t *b, uint32_t k)
 {
-    return get_u32(b + DSG_AENC_HEAD + 4u * k);
+    return get_u32(b + (DSG_AENC_HEAD + 4u * k));
 }
 
 /*@ requires k <= DSG_AENC_ITEMS_MAX;
-    requires \valid(b + (DSG_AENC_HEAD + 4 * k .. DSG_AENC_HEAD + 4 * k + 3));
+    requires \valid(b + (0 .. DSG_AENC_HEAD + 4 * k + 3));
     assigns b[DSG_AENC_HEAD + 4 * k .. DSG_AENC_HEAD + 4 * k + 3];
     ensures dsg_aenc_off(b, k) == v;
 */
 static void put_off(uint8_t *b, uint32_t k, uint32_t v)
 {
-    put_u32(b + DSG_AENC_HEAD + 4u * k, v);
+    put_u32(b + (DSG_AENC_HEAD + 4u * k), v);
 }
 
-/* Where each item will start, and the end: offs[0 .. m]. Computed in a
- * local array first, so that the item copies never depend on bytes of the
- * output they change. */
-/*@ requires dsg_aenc_record_mem(r) && dsg_aenc_record_ok(r);
-    requires \valid(offs + (0 .. DSG_AENC_ITEMS_MAX));
-    requires \separated(r, offs + (0 .. DSG_AENC_ITEMS_MAX));
-    assigns offs[0 .. DSG_AENC_ITEMS_MAX];
-    ensures offs[0] == dsg_aenc_data(r->nitems);
-    ensures \result == offs[r->nitems];
-    ensures \result <= dsg_aenc_data(r->nitems) + r->nitems * DSG_AENC_ITEM_MAX;
-    ensures \forall integer k; 0 <= k < r->nitems ==> offs[k + 1] == offs[k] + r->item[k].len;
-    ensures \forall integer k, k2; 0 <= k <= k2 <= r->nitems ==> offs[k] <= offs[k2];
+/* The offset table of a record: at[k] is where item k starts, at[m] where
+ * the encoding ends. It is a value, never addressed, so that WP keeps it
+ * as a logic array apart from memory: writing it cannot touch the record,
+ * nor writing the output it. */
+typedef struct aenc_table {
+    uint32_t at[DSG_AENC_ITEMS_MAX + 1];
+} aenc_table;
+
+/* The table of r. Besides each entry being the previous one plus the
+ * item's length, it states the facts put_data needs in the form put_data
+ * uses them. In the loop, the new entry is stated for an index k in
+ * [i, i + 1) (and k2 in [i + 1, i + 2)), so that the invariants at i + 1
+ * follow from the assertions by arithmetic on the indices alone. */
+/*@ requires \valid_read(r) && dsg_aenc_record_ok(r);
+    assigns \nothing;
+    ensures \result.at[0] == dsg_aenc_data(r->nitems);
+    ensures \result.at[r->nitems] <= DSG_AENC_SIZE_MAX;
+    ensures \forall integer k; 0 <= k < r->nitems ==>
+              \result.at[k + 1] == \result.at[k] + r->item[k].len;
+    ensures \forall integer k; 0 <= k <= r->nitems ==> \result.at[0] <= \result.at[k];
+    ensures \forall integer k, k2; 0 <= k < k2 <= r->nitems ==>
+              \result.at[k] + r->item[k].len <= \result.at[k2];
 */
-static uint32_t layout(const dsg_aenc_record *r, uint32_t *offs)
+static aenc_table layout(const dsg_aenc_record *r)
 {
+    aenc_table t = {{0}};
     uint32_t m = r->nitems;
     uint32_t data = DSG_AENC_HEAD + 4u * (m + 1u);
-    offs[0] = data;
+    t.at[0] = data;
     /*@ loop invariant 0 <= i <= m;
-        loop invariant offs[0] == data;
-        loop invariant offs[i] <= data + i * DSG_AENC_ITEM_MAX;
-        loop invariant \forall integer k; 0 <= k < i ==> offs[k + 1] == offs[k] + r->item[k].len;
-        loop invariant \forall integer k, k2; 0 <= k <= k2 <= i ==> offs[k] <= offs[k2];
-        loop assigns i, offs[1 .. DSG_AENC_ITEMS_MAX];
+        loop invariant t.at[0] == data;
+        loop invariant t.at[i] <= data + i * DSG_AENC_ITEM_MAX;
+        loop invariant \forall integer k; 0 <= k < i ==> t.at[k + 1] == t.at[k] + r->item[k].len;
+        loop invariant \forall integer k, k2; 0 <= k < k2 <= i ==>
+                         t.at[k] + r->item[k].len <= t.at[k2];
+        loop assigns i, t;
         loop variant m - i;
     */
-    for (uint32_t i = 0; i < m; i++)
-        offs[i + 1] = offs[i] + r->item[i].len;
-    return offs[m];
+    for (uint32_t i = 0; i < m; i++) {
+        /*@ assert \forall integer k; 0 <= k < i ==> t.at[k] + r->item[k].len <= t.at[i]; */
+        t.at[i + 1] = t.at[i] + r->item[i].len;
+        /*@ assert \forall integer k; i <= k < i + 1 ==> t.at[k + 1] == t.at[k] + r->item[k].len; */
+        /*@ assert \forall integer k, k2; i <= k < i + 1 && i + 1 <= k2 < i + 2 ==>
+                     t.at[k] + r->item[k].len <= t.at[k2]; */
+        /*@ assert \forall integer k, k2; 0 <= k < i && i + 1 <= k2 < i + 2 ==>
+                     t.at[k] + r->item[k].len <= t.at[k2]; */
+    }
+    return t;
 }
 
-/* The items' bytes at their offsets. */
-/*@ requires dsg_aenc_record_mem(r) && dsg_aenc_record_ok(r);
-    requires \valid_read(offs + (0 .. DSG_AENC_ITEMS_MAX));
-    requires \valid(out + (0 .. DSG_AENC_SIZE_MAX - 1));
-    requires \separated(out + (0 .. DSG_AENC_SIZE_MAX - 1), r, offs + (0 .. DSG_AENC_ITEMS_MAX));
-    requires \forall integer k; 0 <= k < r->nitems ==>
-               \separated(r->item[k].p + (0 .. r->item[k].len - 1),
-                          out + (0 .. DSG_AENC_SIZE_MAX - 1));
-    requires offs[0] == dsg_aenc_data(r->nitems);
-    requires offs[r->nitems] <= dsg_aenc_data(r->nitems) + r->nitems * DSG_AENC_ITEM_MAX;
-    requires \forall integer k; 0 <= k < r->nitems ==> offs[k + 1] == offs[k] + r->item[k].len;
-    requires \forall integer k, k2; 0 <= k <= k2 <= r->nitems ==> offs[k] <= offs[k2];
-    assigns out[dsg_aenc_data(r->nitems) .. DSG_AENC_SIZE_MAX - 1];
-    ensures \forall integer k, j; 0 <= k < r->nitems && 0 <= j < r->item[k].len ==>
-              out[offs[k] + j] == r->item[k].p[j];
+/* The header: version, type, seq, nitems. */
+/*@ requires \valid(out + (0 .. DSG_AENC_HEAD - 1));
+    assigns out[0 .. DSG_AENC_HEAD - 1];
+    ensures out[0] == DSG_AENC_VERSION;
+    ensures dsg_aenc_le32(out + 1) == type;
+    ensures dsg_aenc_le64(out + 5) == seq;
+    ensures dsg_aenc_le32(out + 13) == m;
 */
-static void put_data(const dsg_aenc_record *r, const uint32_t *offs, uint8_t *out)
+static void put_head(uint32_t type, uint64_t seq, uint32_t m, uint8_t *out)
 {
-    uint32_t m = r->nitems;
-    /*@ loop invariant 0 <= i <= m;
-        loop invariant \forall integer k, j; 0 <= k < i && 0 <= j < r->item[k].len ==>
-                         out[offs[k] + j] == r->item[k].p[j];
-        loop assigns i, out[dsg_aenc_data(m) .. DSG_AENC_SIZE_MAX - 1];
-        loop variant m - i;
-    */
-    for (uint32_t i = 0; i < m; i++)
-        copy_bytes(out + offs[i], r->item[i].p, r->item[i].len);
+    out[0] = (uint8_t)DSG_AENC_VERSION;
+    put_u32(out + 1, type);
+    put_u64(out + 5, seq);
+    put_u32(out + 13, m);
 }
 
 /* The offset table: entries 0 .. m. */
 /*@ requires 2 <= m <= DSG_AENC_ITEMS_MAX;
-    requires \valid_read(offs + (0 .. DSG_AENC_ITEMS_MAX));
     requires \valid(out + (0 .. DSG_AENC_SIZE_MAX - 1));
-    requires \separated(out + (0 .. DSG_AENC_SIZE_MAX - 1), offs + (0 .. DSG_AENC_ITEMS_MAX));
     assigns out[DSG_AENC_HEAD .. dsg_aenc_data(m) - 1];
-    ensures \forall integer k; 0 <= k <= m ==> dsg_aenc_off(out, k) == offs[k];
+    ensures \forall integer k; 0 <= k <= m ==> dsg_aenc_off(out, k) == t.at[k];
 */
-static void put_table(const uint32_t *offs, uint32_t m, uint8_t *out)
+static void put_table(aenc_table t, uint32_t m, uint8_t *out)
 {
     /*@ loop invariant 0 <= k <= m + 1;
-        loop invariant \forall integer k2; 0 <= k2 < k ==> dsg_aenc_off(out, k2) == offs[k2];
+        loop invariant \forall integer k2; 0 <= k2 < k ==> dsg_aenc_off(out, k2) == t.at[k2];
         loop assigns k, out[DSG_AENC_HEAD .. dsg_aenc_data(m) - 1];
         loop variant m + 1 - k;
     */
     for (uint32_t k = 0; k <= m; k++)
-        put_off(out, k, offs[k]);
+        put_off(out, k, t.at[k]);
 }
+
+/* The header and the offset table: everything before the items. */
+/*@ requires 2 <= m <= DSG_AENC_ITEMS_MAX;
+    requires \valid(out + (0 .. DSG_AENC_SIZE_MAX - 1));
+    assigns out[0 .. dsg_aenc_data(m) - 1];
+    ensures out[0] == DSG_AENC_VERSION;
+    ensures dsg_aenc_le32(out + 1) == type;
+    ensures dsg_aenc_le64(out + 5) == seq;
+    ensures dsg_aenc_le32(out + 13) == m;
+    ensures \forall integer k; 0 <= k <= m ==> dsg_aenc_off(out, k) == t.at[k];
+*/
+static void put_front(uint32_t type, uint64_t seq, aenc_table t, uint32_t m, uint8_t *out)
+{
+    put_head(type, seq, m, out);
+    put_table(t, m, out);
+}
+
+/* The items' bytes at their offsets. */
+/*@ requires dsg_aenc_record_mem(r) && dsg_aenc_record_ok(r);
+    requires \valid(out + (0 .. DSG_AENC_SIZE_MAX - 1));
+    requires \forall integer k; 0 <= k < r->nitems ==>
+               \separated(r->item[k].p + (0 .. r->item[k].len - 1),
+                          out + (0 .. DSG_AENC_SIZE_MAX - 1));
+    requires t.at[0] == dsg_aenc_data(r->nitems);
+    requires t.at[r->nitems] <= DSG_AENC_SIZE_MAX;
+    requires \forall integer k; 0 <= k <= r->nitems ==> t.at[0] <= t.at[k];
+    requires \forall integer k, k2; 0 <= k < k2 <= r->nitems ==>
+               t.at[k] + r->item[k].len <= t.at[k2];
+    assigns out[dsg_aenc_data(r->nitems) .. DSG_AENC_SIZE_MAX - 1];
+    ensures \forall integer k, j; 0 <= k < r->nitems && 0 <= j < r->item[k].len ==>
+              out[t.at[k] + j] == r->item[k].p[j];
+*/
+static void put_data(const dsg_aenc_record *r, aenc_table t, uint8_t *out)
+{
+    uint32_t m = r->nitems;
+    /*@ loop invariant 0 <= i <= m;
+        loop invariant \forall integer k, j; 0 <= k < i && 0 <= j < r->item[k].len ==>
+                         out[t.at[k] + j] == \at(r->item[k].p[j], Pre);
+        loop assigns i, out[dsg_aenc_data(m) .. DSG_AENC_SIZE_MAX - 1];
+        loop variant m - i;
+    */
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t at = t.at[i];
+        /*@ assert t.at[0] <= at && at + r->item[i].len <= t.at[m] &&
+                   t.at[m] <= DSG_AENC_SIZE_MAX; */
+        /*@ assert \forall integer k; 0 <= k < i ==> t.at[k] + r->item[k].len <= at; */
+        /*@ assert \let k = i; \forall integer j; 0 <= j < r->item[k].len ==>
+                     r->item[k].p[j] == \at(r->item[k].p[j], Pre); */
+        copy_item(out + at, &r->item[i]);
+        /*@ assert \forall integer k, j; i <= k < i + 1 && 0 <= j < r->item[k].len ==>
+                     out[t.at[k] + j] == \at(r->item[k].p[j], Pre); */
+        /*@ assert \forall integer k, j; 0 <= k < i && 0 <= j < r->item[k].len ==>
+                     out[t.at[k] + j] == \at(r->item[k].p[j], Pre); */
+    }
+    /*@ assert \forall integer k, j; 0 <= k < m && 0 <= j < r->item[k].len ==>
+                 r->item[k].p[j] == \at(r->item[k].p[j], Pre); */
+}
+
+/* A step of the proof, as a ghost function (no code): the items put_data
+ * wrote at the table's offsets are where the offset table in the output
+ * says they are. Proved here, in a context of its own, it spares the
+ * encoder's proof the rewriting of offsets read from memory. */
+/*@ ghost
+/@ requires \forall integer k; 0 <= k <= r->nitems ==> dsg_aenc_off(out, k) == t.at[k];
+   requires \forall integer k, j; 0 <= k < r->nitems && 0 <= j < r->item[k].len ==>
+              out[t.at[k] + j] == r->item[k].p[j];
+   assigns \nothing;
+   ensures \forall integer k, j; 0 <= k < r->nitems && 0 <= j < r->item[k].len ==>
+              out[dsg_aenc_off(out, k) + j] == r->item[k].p[j];
+@/
+static void items_in_place(const dsg_aenc_record *r, aenc_table t, uint8_t *out)
+{
+}
+*/
 
 int dsg_aenc_encode(const dsg_aenc_record *r, uint8_t *out, size_t cap, size_t *len)
 {
-    uint32_t offs[DSG_AENC_ITEMS_MAX + 1];
     if (!dsg_aenc_record_is_valid(r))
         return -1;
     if (cap < DSG_AENC_SIZE_MAX)
         return -2;
-    uint32_t n = layout(r, offs);
-    put_data(r, offs, out);
-    put_table(offs, r->nitems, out);
-    out[0] = (uint8_t)DSG_AENC_VERSION;
-    put_u32(out + 1, r->type);
-    put_u64(out + 5, r->seq);
-    put_u32(out + 13, r->nitems);
-    *len = n;
+    uint32_t m = r->nitems;
+    aenc_table t = layout(r);
+    *len = t.at[m];
+    put_front(r->type, r->seq, t, m, out);
+    put_data(r, t, out);
+    /*@ assert \forall integer k; 0 <= k <= m ==> dsg_aenc_off(out, k) == t.at[k]; */
+    /*@ ghost items_in_place(r, t, out); */
+    /*@ assert \forall integer k; 0 <= k < m ==>
+                 dsg_aenc_off(out, k + 1) == dsg_aenc_off(out, k) + r->item[k].len; */
+    /*@ assert dsg_aenc_off(out, 0) == dsg_aenc_data(m) && dsg_aenc_off(out, m) == *len; */
+    /*@ assert out[0] == DSG_AENC_VERSION; */
+    /*@ assert dsg_aenc_le32(out + 1) == r->type; */
+    /*@ assert dsg_aenc_le64(out + 5) == r->seq; */
+    /*@ assert dsg_aenc_le32(out + 13) == m; */
     return 0;
 }
 
@@ -242,15 +349,31 @@ static int canonical(const uint8_t *b, size_t n)
     return table_ok(b, n, m);
 }
 
-int dsg_aenc_decode(const uint8_t *b, size_t n, dsg_aenc_record *r)
+/* The items of a canonical b[0 .. n) with m items: slices of b. */
+/*@ requires \valid_read(b + (0 .. n - 1)) && \valid(r);
+    requires 2 <= m <= DSG_AENC_ITEMS_MAX && n >= dsg_aenc_data(m);
+    requires dsg_aenc_table_ok(b, n, m);
+    assigns r->item[0 .. m - 1];
+    ensures \forall integer k; 0 <= k < m ==> r->item[k].p == b + dsg_aenc_off(b, k);
+    ensures \forall integer k; 0 <= k < m ==>
+              dsg_aenc_off(b, k) + r->item[k].len == dsg_aenc_off(b, k + 1);
+    ensures \forall integer k; 0 <= k < m ==> 0 <= dsg_aenc_off(b, k);
+    ensures \forall integer k; 0 <= k < m ==> r->item[k].len <= DSG_AENC_ITEM_MAX;
+    ensures \forall integer k; 0 <= k < m ==>
+              \valid_read(r->item[k].p + (0 .. r->item[k].len - 1));
+    ensures \forall integer k, j; 0 <= k < m && 0 <= j < r->item[k].len ==>
+              r->item[k].p + j == b + (dsg_aenc_off(b, k) + j);
+    ensures \forall integer k, j; 0 <= k < m && 0 <= j < r->item[k].len ==>
+              b[dsg_aenc_off(b, k) + j] == r->item[k].p[j];
+*/
+static void set_items(const uint8_t *b, size_t n, uint32_t m, dsg_aenc_record *r)
 {
-    if (!canonical(b, n))
-        return -1;
-    uint32_t m = get_u32(b + 13);
+    (void)n;   /* the contract's: where the table's offsets may point */
     /*@ loop invariant 0 <= k <= m;
+        loop invariant \forall integer j; 0 <= j < k ==> r->item[j].p == b + dsg_aenc_off(b, j);
         loop invariant \forall integer j; 0 <= j < k ==>
-                         r->item[j].p == b + dsg_aenc_off(b, j) &&
-                         r->item[j].len == dsg_aenc_off(b, j + 1) - dsg_aenc_off(b, j);
+                         dsg_aenc_off(b, j) + r->item[j].len == dsg_aenc_off(b, j + 1);
+        loop invariant \forall integer j; 0 <= j < k ==> 0 <= dsg_aenc_off(b, j);
         loop assigns k, r->item[0 .. m - 1];
         loop variant m - k;
     */
@@ -259,9 +382,26 @@ int dsg_aenc_decode(const uint8_t *b, size_t n, dsg_aenc_record *r)
         uint32_t to = off_at(b, k + 1u);
         r->item[k].p = b + from;
         r->item[k].len = to - from;
+        /*@ assert \forall integer j; 0 <= j < k ==>
+                     r->item[j].p == \at(r->item[j].p, LoopCurrent) &&
+                     r->item[j].len == \at(r->item[j].len, LoopCurrent); */
+        /*@ assert \forall integer j; k <= j < k + 1 ==>
+                     r->item[j].p == b + dsg_aenc_off(b, j) &&
+                     dsg_aenc_off(b, j) + r->item[j].len == dsg_aenc_off(b, j + 1) &&
+                     0 <= dsg_aenc_off(b, j); */
     }
+}
+
+int dsg_aenc_decode(const uint8_t *b, size_t n, dsg_aenc_record *r)
+{
+    if (!canonical(b, n))
+        return -1;
+    uint32_t m = get_u32(b + 13);
     r->type = get_u32(b + 1);
     r->seq = get_u64(b + 5);
     r->nitems = m;
+    set_items(b, n, m, r);
+    /*@ assert dsg_aenc_le32(b + 1) == r->type && dsg_aenc_le64(b + 5) == r->seq &&
+               dsg_aenc_le32(b + 13) == r->nitems; */
     return 0;
 }
