@@ -101,11 +101,34 @@ merge_target() {
     echo "fuzz: $t: corpus $before -> $after files"
 }
 
+# run_target T: one_target T with its output and verdict kept under
+# build/fuzz/T/, for the report below.
+run_target() {
+    mkdir -p "$work/$1" || return 1
+    if one_target "$1" > "$work/$1/$mode.out" 2>&1; then v=pass; else v=fail; fi
+    echo "$v" > "$work/$1/$mode.verdict"
+}
+
 [ $# -gt 0 ] || { echo "fuzz: no targets" >&2; exit 2; }
 [ "$results" = "-" ] || : > "$results"
+# Targets are dealt in turn to FUZZ_JOBS lanes (default: one per core);
+# each lane runs its targets one after another. A target's run does not
+# depend on what runs beside it: ci runs a fixed number of inputs.
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+lane=0
+while [ "$lane" -lt "$jobs" ]; do
+    i=0
+    for t in "$@"; do
+        [ $((i % jobs)) -eq "$lane" ] && { rm -f "$work/$t/$mode.verdict"; run_target "$t"; }
+        i=$((i + 1))
+    done &
+    lane=$((lane + 1))
+done
+wait
 for t in "$@"; do
     echo "== fuzz $mode: $t"
-    if one_target "$t"; then
+    cat "$work/$t/$mode.out" 2>/dev/null
+    if [ "$(cat "$work/$t/$mode.verdict" 2>/dev/null)" = pass ]; then
         record "$t" pass
     else
         record "$t" fail

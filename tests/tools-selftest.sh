@@ -138,6 +138,19 @@ expect "fuzz ci: first run" 0 $?
 fuzz ci bin "$t/fz/ci2.tsv" fake
 expect "fuzz ci: second run starts from an empty output corpus" 0 $?
 
+# Lanes: targets run side by side, and the results keep the targets' order
+# and verdicts; a failing target fails the run.
+mkdir -p "$t/fz/fuzz/crash/corpus"
+printf 'c' > "$t/fz/fuzz/crash/corpus/seed-c"
+printf '#!/bin/sh\necho "==1==ERROR: AddressSanitizer: fake crash"\nexit 1\n' > "$t/fz/bin/crash"
+chmod +x "$t/fz/bin/crash"
+FUZZ_JOBS=2 fuzz ci bin "$t/fz/ci3.tsv" crash fake
+expect "fuzz ci: two lanes, one target crashes" 1 $?
+printf 'fuzz:crash\tfail\nfuzz:fake\tpass\n' | cmp -s - "$t/fz/ci3.tsv" ||
+    problem "fuzz ci: two lanes, one target crashes" "results: $(tr '\n' ' ' < "$t/fz/ci3.tsv")"
+grep -q 'fake crash' "$t/stdout" ||
+    problem "fuzz ci: two lanes, one target crashes" "the crashing target's output is not shown"
+
 mkdir -p "$t/fz/build/fuzz/fake/new"
 for n in 1 2 3; do printf 'new%s' "$n" > "$t/fz/build/fuzz/fake/new/new-$n"; done
 corpus_files() { (cd "$t/fz/fuzz/fake/corpus" && find . -type f | LC_ALL=C sort); }
