@@ -119,11 +119,14 @@ for c in "$@"; do
     name=$(basename "$c" .sh)
     work=$(mktemp -d "${TMPDIR:-/tmp}/dsg-conformance-out.XXXXXX") || exit 2
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/dsg-conformance.XXXXXX") || exit 2
+    started=$(date +%s)
     run_case "$c" "$work" "$tmp"
     status=$?
+    seconds=$(($(date +%s) - started))
     if [ "$status" -eq 0 ]; then
         printf 'ok %s - %s\n' "$n" "$name" >>"$tap_new"
         grep '^# ' "$work/stdout" >>"$tap_new" || :   # what a case measured, as TAP comments
+        printf '# %s: %s s\n' "$name" "$seconds" >>"$tap_new"
         printf 'conformance:%s\tpass\n' "$name" >>"$tsv_new"
     else
         failed=$((failed + 1))
