@@ -319,7 +319,7 @@ START_TEST(test_http_every_error_code_is_documented)
     const char *extra[] = { "not-found", "unknown-api-version", "method-not-allowed",
                             "request-timeout", "request-line-too-long", "internal",
                             "body-too-large", "bad-body", "body-timeout", "answer-timeout",
-                            "service-unavailable", "expectation-failed",
+                            "service-unavailable", "audit-unavailable", "expectation-failed",
                             "unsupported-media-type", "bad-json" };
     char want[64];
     for (int st = DSG_HTTP_ERR_HEAD_TOO_LARGE; st <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH; st++) {

@@ -11,8 +11,8 @@
  * DSGD_MSG_AUDIT_ACK once logd has committed it, when logd stopped before
  * confirming it, or when log.ack_timeout passed first (src/run/bus.h). An
  * operation whose record is not stored in time fails (the ctl worker:
- * `error audit-unavailable`, dsgctl exit 75; the portal, later: HTTP 503
- * audit_unavailable).
+ * `error audit-unavailable`, dsgctl exit 75; a role serving HTTP: 503
+ * `audit-unavailable`, src/run/role_http.h).
  */
 #ifndef DSGD_AUDIT_OUT_H
 #define DSGD_AUDIT_OUT_H

@@ -6,6 +6,13 @@
  * as the client sends them, at most one bus window at a time: a role that
  * handles each piece before returning keeps its memory flat for a body of
  * any size.
+ *
+ * Fail-closed (REQ-LOG-008): an operation that must be recorded records
+ * with a ticket (dsgd_audit_out_add_ticket) and answers with
+ * dsgd_role_http_answer_recorded: the answer is held, without blocking the
+ * role, until logd has stored the record, and becomes 503
+ * `audit-unavailable` when the master says it was not stored in time
+ * (log.ack_timeout) or was refused.
  */
 #ifndef DSGD_ROLE_HTTP_H
 #define DSGD_ROLE_HTTP_H
@@ -15,6 +22,8 @@
 
 #include "run/bus.h"
 #include "run/exchange.h"
+
+#define DSGD_ROLE_HTTP_HELD_MAX 32u   /* answers held for their audit record at once */
 
 typedef struct dsgd_role_http {
     const dsgd_route *routes;
@@ -43,7 +52,19 @@ int dsgd_role_http_message(const dsgd_msg *m);
  * wait. @relation(REQ-RUN-017) */
 int dsgd_role_http_answer(uint32_t id, int status, const uint8_t *json, size_t len);
 
-/* Sends answers that waited for room. @relation(REQ-RUN-017) */
+/* Answers exchange id as dsgd_role_http_answer does, but only once the
+ * audit record of ticket is stored: held until then (the role's loop goes
+ * on), or answered 503 `audit-unavailable` instead when the record is not
+ * stored (late past log.ack_timeout, refused, lost or dropped), or at once
+ * when DSGD_ROLE_HTTP_HELD_MAX answers are held already. 0, or -1 when the
+ * status or body is not one an answer may have, or too many answers wait
+ * for room. @relation(REQ-LOG-008) */
+int dsgd_role_http_answer_recorded(uint32_t id, uint32_t ticket, int status,
+                                   const uint8_t *json, size_t len);
+
+/* Sends answers that waited for room, and held answers whose record's
+ * fate is known (after an audit acknowledgement: the worker's loop calls
+ * it after every batch of the master's frames). @relation(REQ-RUN-017, REQ-LOG-008) */
 void dsgd_role_http_flush(void);
 
 #endif

@@ -48,7 +48,8 @@ static int ignore_shutdown;  /* test hook no-shutdown */
 #endif
 
 /* What became of one of this role's AUDIT messages (REQ-LOG-008): any
- * role may get one; the ctl worker has commands waiting on it. */
+ * role may get one; the ctl worker has commands waiting on it, a role
+ * serving HTTP held answers (the loop's dsgd_role_http_flush sends them). */
 static int audit_ack(const dsgd_msg *m)
 {
     if (dsgd_audit_out_ack(m->body, m->len) != 0 || dsgd_bus_done(&chan, 1) != 0) {
@@ -158,7 +159,7 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
         size_t n = 0;
 
         dsgd_audit_out_flush();   /* what the last round recorded, or waited for credit */
-        dsgd_role_http_flush();   /* answers that waited for credit */
+        dsgd_role_http_flush();   /* answers that waited for credit or their audit record */
         pf[0].fd = 3;
         pf[0].events = POLLIN;
         pf[0].revents = 0;

@@ -1,0 +1,300 @@
+/*
+ * Unit tests of the answers a role holds for their audit record
+ * (src/run/role_http.h, dsgd_role_http_answer_recorded): REQ-LOG-008. A
+ * role and a master end of a real socketpair; the master's audit
+ * acknowledgements are given to audit_out directly, as the worker does.
+ * An answer goes out only once its record is stored, becomes 503
+ * audit-unavailable when it is not, and is 503 at once when the table of
+ * held answers is full; other answers pass meanwhile.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/http_req.h"
+#include "run/audit_out.h"
+#include "run/bus.h"
+#include "run/role_http.h"
+
+Suite *suite_role_http(void);
+
+static dsgd_chan master, worker;
+static unsigned ended;
+
+static const char audit_unavailable[] =
+    "{\"error\":\"audit-unavailable\",\"message\":\"the audit trail did not store the record "
+    "of this request; try again later\"}";
+static const char ok[] = "{\"ok\":true}";
+
+static int on_request(const dsgd_xch_request *r)
+{
+    (void)r;
+    return 0;
+}
+
+static void on_body(uint32_t id, const uint8_t *p, size_t len)
+{
+    (void)id;
+    (void)p;
+    (void)len;
+}
+
+static void on_end(uint32_t id, int complete)
+{
+    (void)id;
+    (void)complete;
+    ended++;
+}
+
+static void on_portal_gone(void)
+{
+}
+
+static const dsgd_route routes[] = {
+    { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof "/api/v1/test/audited" - 1,
+      "/api/v1/test/audited" },
+};
+static const dsgd_role_http handler = {
+    routes, 1, on_request, on_body, on_end, on_portal_gone,
+};
+
+/* The next bus message on `to` (the ends' own frames skipped). */
+static dsgd_msg next_message(dsgd_chan *to)
+{
+    dsg_ipc_frame f;
+    dsg_ipc_status st;
+    dsgd_msg m;
+    int r;
+    do {
+        ck_assert_int_eq(dsgd_chan_next(to, 1, &f, &st), DSGD_CHAN_FRAME);
+        r = dsgd_bus_receive(to, &f, &m);
+        ck_assert_int_ge(r, 0);
+    } while (r == 0);
+    return m;
+}
+
+/* The master has no message from the role (credits aside). */
+static void no_message(void)
+{
+    dsg_ipc_frame f;
+    dsg_ipc_status st;
+    dsgd_msg m;
+    dsgd_chan_rc rc;
+    while ((rc = dsgd_chan_next(&master, 1, &f, &st)) == DSGD_CHAN_FRAME)
+        ck_assert_int_eq(dsgd_bus_receive(&master, &f, &m), 0);
+    ck_assert_int_eq(rc, DSGD_CHAN_AGAIN);
+}
+
+/* The role's next message is the answer to id, with status and body. */
+static void expect_answer(uint32_t id, int status, const char *body)
+{
+    dsgd_msg m = next_message(&master);
+    uint32_t got_id;
+    int got_status;
+    const uint8_t *json;
+    size_t len;
+    ck_assert_uint_eq(m.kind, DSGD_MSG_HTTP_ANSWER);
+    ck_assert_int_eq(dsgd_xch_answer_get(m.body, m.len, &got_id, &got_status, &json, &len), 0);
+    ck_assert_uint_eq(got_id, id);
+    ck_assert_int_eq(got_status, status);
+    ck_assert_uint_eq(len, strlen(body));
+    ck_assert(memcmp(json, body, len) == 0);
+}
+
+/* A role WELCOMEd, its routes registered and read by the master. */
+static void role_ready(void)
+{
+    int sv[2];
+    uint8_t p[8];
+    dsg_ipc_status st;
+    dsg_ipc_frame f;
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    dsgd_chan_init(&master, sv[0], DSG_IPC_PEER_MASTER);
+    dsgd_chan_init(&worker, sv[1], DSG_IPC_PEER_WORKER);
+    dsg_ipc_put_u32(p, DSG_IPC_VERSION);
+    dsg_ipc_put_u32(p + 4, 4);
+    ck_assert_int_eq(dsgd_chan_send(&worker, DSG_IPC_HELLO, 0, p, 8, &st), DSGD_CHAN_FRAME);
+    ck_assert_int_eq(dsgd_chan_next(&master, 1, &f, &st), DSGD_CHAN_FRAME);
+    ck_assert_int_eq(dsgd_chan_send(&master, DSG_IPC_WELCOME, 0, p, 8, &st), DSGD_CHAN_FRAME);
+    ck_assert_int_eq(dsgd_chan_next(&worker, 1, &f, &st), DSGD_CHAN_FRAME);
+    ck_assert_int_eq(dsgd_bus_open(&master), 0);
+    ck_assert_int_eq(dsgd_bus_open(&worker), 0);
+    ck_assert_int_eq(dsgd_chan_next(&worker, 1, &f, &st), DSGD_CHAN_FRAME);
+    dsgd_audit_out_start(&worker);
+    ck_assert_int_eq(dsgd_role_http_start(&handler, &worker), 0);
+    ck_assert_uint_eq(next_message(&master).kind, DSGD_MSG_HTTP_ROUTES);
+    ended = 0;
+}
+
+static void role_close(void)
+{
+    dsgd_chan_close(&master);
+    dsgd_chan_close(&worker);
+}
+
+/* A record queued with a ticket (not sent yet). */
+static uint32_t record(void)
+{
+    uint32_t ticket = 0;
+    dsg_audit_field f[1] = { { "event", (const uint8_t *)"test-audited", 12 } };
+    ck_assert_int_eq(dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SYSTEM, f, 1, &ticket), 0);
+    ck_assert_uint_ne(ticket, 0);
+    return ticket;
+}
+
+/* The record goes out as an AUDIT message, which the master reads. */
+static void record_sent(void)
+{
+    dsgd_audit_out_flush();
+    ck_assert_uint_eq(next_message(&master).kind, DSGD_MSG_AUDIT);
+}
+
+/* The master's DSGD_MSG_AUDIT_ACK about ticket's message, as the worker
+ * takes it: audit_out learns the fate, the loop flushes. */
+static void acknowledged(uint32_t ticket, uint8_t result)
+{
+    uint8_t b[DSGD_AUDIT_ACK_LEN];
+    dsg_ipc_put_u32(b, ticket);
+    b[4] = result;
+    ck_assert_int_eq(dsgd_audit_out_ack(b, sizeof b), 0);
+    dsgd_role_http_flush();
+}
+
+static int answer_recorded(uint32_t id, uint32_t ticket)
+{
+    return dsgd_role_http_answer_recorded(id, ticket, 200, (const uint8_t *)ok, sizeof ok - 1);
+}
+
+/* A message from the master handed to the role, as the worker does. */
+static void to_role(uint8_t kind, const uint8_t *body, size_t len)
+{
+    dsgd_msg m;
+    ck_assert_int_eq(dsgd_bus_send(&master, kind, body, len), 0);
+    m = next_message(&worker);
+    ck_assert_uint_eq(m.kind, kind);
+    ck_assert_int_eq(dsgd_role_http_message(&m), 0);
+}
+
+/* @relation(REQ-LOG-008) */
+START_TEST(test_role_http_held_until_stored)
+{
+    uint32_t ticket;
+    role_ready();
+    ticket = record();
+    ck_assert_int_eq(answer_recorded(7, ticket), 0);
+    record_sent();
+    dsgd_role_http_flush();
+    no_message();   /* held: logd has not answered */
+
+    /* the role goes on answering other requests meanwhile */
+    ck_assert_int_eq(dsgd_role_http_answer(8, 200, (const uint8_t *)ok, sizeof ok - 1), 0);
+    expect_answer(8, 200, ok);
+
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    expect_answer(7, 200, ok);
+    dsgd_role_http_flush();
+    no_message();   /* once */
+    role_close();
+}
+END_TEST
+
+/* @relation(REQ-LOG-008) */
+START_TEST(test_role_http_unstored_answers_503)
+{
+    uint32_t ticket;
+    role_ready();
+    ticket = record();
+    ck_assert_int_eq(answer_recorded(7, ticket), 0);
+    record_sent();
+    /* late past log.ack_timeout: the first answer decides, a STORED after it does not */
+    acknowledged(ticket, DSGD_AUDIT_ACK_LATE);
+    expect_answer(7, 503, audit_unavailable);
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    no_message();
+
+    /* refused by logd (disk full) */
+    ticket = record();
+    ck_assert_int_eq(answer_recorded(9, ticket), 0);
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_REFUSED);
+    expect_answer(9, 503, audit_unavailable);
+
+    /* while logd is not keeping up, a record still queued fails at once */
+    ck_assert_int_eq(answer_recorded(10, record()), 0);
+    expect_answer(10, 503, audit_unavailable);
+    /* and so does a record that was dropped (ticket 0) */
+    ck_assert_int_eq(answer_recorded(11, 0), 0);
+    expect_answer(11, 503, audit_unavailable);
+    role_close();
+}
+END_TEST
+
+/* @relation(REQ-LOG-008) */
+START_TEST(test_role_http_full_table_answers_503_at_once)
+{
+    uint32_t ticket;
+    role_ready();
+    ticket = record();
+    for (uint32_t id = 1; id <= DSGD_ROLE_HTTP_HELD_MAX; id++)
+        ck_assert_int_eq(answer_recorded(id, ticket), 0);
+    no_message();
+    ck_assert_int_eq(answer_recorded(DSGD_ROLE_HTTP_HELD_MAX + 1, ticket), 0);
+    expect_answer(DSGD_ROLE_HTTP_HELD_MAX + 1, 503, audit_unavailable);
+    no_message();
+
+    /* stored: the held answers go out (as the bus has room), and the table
+     * takes answers again */
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    for (uint32_t id = 1; id <= 5; id++)   /* the window: 8 less ROUTES, 503, AUDIT */
+        expect_answer(id, 200, ok);
+    ck_assert_int_eq(answer_recorded(100, record()), 0);
+    no_message();
+    role_close();
+}
+END_TEST
+
+/* @relation(REQ-LOG-008) */
+START_TEST(test_role_http_abandoned_exchange_forgets_its_answer)
+{
+    uint8_t end[DSGD_XCH_BODY_HEAD + 1];
+    uint8_t gone[1] = { 1 };
+    uint32_t ticket;
+    role_ready();
+    ticket = record();
+    ck_assert_int_eq(answer_recorded(7, ticket), 0);
+    ck_assert_int_eq(answer_recorded(8, ticket), 0);
+    ck_assert_int_eq(answer_recorded(9, ticket), 0);
+    dsgd_xch_head_put(end, 4, 7);
+    end[DSGD_XCH_BODY_HEAD] = 0;   /* abandoned */
+    to_role(DSGD_MSG_HTTP_END, end, sizeof end);
+    ck_assert_uint_eq(ended, 1);
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    expect_answer(8, 200, ok);
+    expect_answer(9, 200, ok);
+    no_message();
+
+    /* the portal went away: every held answer is forgotten */
+    ticket = record();
+    ck_assert_int_eq(answer_recorded(10, ticket), 0);
+    to_role(DSGD_MSG_GONE, gone, sizeof gone);
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    no_message();
+    role_close();
+}
+END_TEST
+
+Suite *suite_role_http(void)
+{
+    Suite *s = suite_create("role_http");
+    TCase *tc = tcase_create("held");
+    tcase_add_test(tc, test_role_http_held_until_stored);
+    tcase_add_test(tc, test_role_http_unstored_answers_503);
+    tcase_add_test(tc, test_role_http_full_table_answers_503_at_once);
+    tcase_add_test(tc, test_role_http_abandoned_exchange_forgets_its_answer);
+    suite_add_tcase(s, tc);
+    return s;
+}
