@@ -7,16 +7,21 @@
 #include <openssl/evp.h>
 
 #include "core/http_req.h"
+#include "log/audit.h"
+#include "run/audit_out.h"
 #include "run/log.h"
 #include "run/role_http.h"
 #include "run/sink.h"
 
 #define SINK_EXCHANGES 64u
+#define AUDITED_PATH "/api/v1/test/audited"
 
 static struct {
     uint32_t id;              /* 0: free */
     uint64_t bytes;
     EVP_MD_CTX *md;
+    int audited;              /* answered once its record is stored */
+    uint32_t ticket;          /* that record's */
 } open_xch[SINK_EXCHANGES];
 
 static const dsgd_route sink_routes[] = {
@@ -24,6 +29,7 @@ static const dsgd_route sink_routes[] = {
       sizeof "/api/v1/test/sink" - 1, "/api/v1/test/sink" },
     { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof "/api/v1/test/json" - 1,
       "/api/v1/test/json" },
+    { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof AUDITED_PATH - 1, AUDITED_PATH },
 };
 
 static int find(uint32_t id)
@@ -32,6 +38,22 @@ static int find(uint32_t id)
         if (open_xch[i].id == id && id != 0)
             return (int)i;
     return -1;
+}
+
+/* The record of a request to the audited route: a system event whose
+ * detail is the request's query, so that a test can find it in the trail. */
+static uint32_t record(const dsgd_xch_request *r)
+{
+    uint32_t ticket = 0;
+    dsg_audit_field f[2] = {
+        { "event", (const uint8_t *)"test-audited", sizeof "test-audited" - 1 },
+        { "detail", r->query, r->query_len },
+    };
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SYSTEM, f, r->query_len > 0 ? 2 : 1,
+                                  &ticket) != 0)
+        dsgd_log("sink: the record of exchange %u was dropped", r->id);
+    dsgd_audit_out_flush();   /* on its way now, if the bus has room */
+    return ticket;
 }
 
 static int on_request(const dsgd_xch_request *r)
@@ -44,6 +66,10 @@ static int on_request(const dsgd_xch_request *r)
         return 503;
     open_xch[i].id = r->id;
     open_xch[i].bytes = 0;
+    open_xch[i].audited = r->path_len == sizeof AUDITED_PATH - 1 &&
+                          memcmp(r->path, AUDITED_PATH, r->path_len) == 0;
+    if (open_xch[i].audited)
+        open_xch[i].ticket = record(r);
     return 0;
 }
 
@@ -62,7 +88,7 @@ static void on_end(uint32_t id, int complete)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     char json[160], digest[2 * EVP_MAX_MD_SIZE + 1];
-    int i = find(id), n;
+    int i = find(id), n, rc;
     if (i < 0)
         return;
     open_xch[i].id = 0;
@@ -75,7 +101,10 @@ static void on_end(uint32_t id, int complete)
     digest[2 * mdlen] = '\0';
     n = snprintf(json, sizeof json, "{\"bytes\":%llu,\"sha256\":\"%s\"}",
                  (unsigned long long)open_xch[i].bytes, digest);
-    if (dsgd_role_http_answer(id, 200, (const uint8_t *)json, (size_t)n) != 0)
+    rc = open_xch[i].audited ? dsgd_role_http_answer_recorded(id, open_xch[i].ticket, 200,
+                                                              (const uint8_t *)json, (size_t)n)
+                             : dsgd_role_http_answer(id, 200, (const uint8_t *)json, (size_t)n);
+    if (rc != 0)
         dsgd_log("sink: cannot answer exchange %u", id);
 }
 

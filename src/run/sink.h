@@ -5,6 +5,9 @@
  * request with its body's length and SHA-256,
  * so that tests can stream bodies of any size through the portal and check
  * that every byte arrived, in order, with both processes' memory flat.
+ * POST /api/v1/test/audited, a JSON route too, also records a system event
+ * `test-audited` (its detail: the request's query) and answers only once
+ * that record is stored, or 503 `audit-unavailable` (REQ-LOG-008).
  */
 #ifndef DSGD_SINK_H
 #define DSGD_SINK_H
