@@ -165,7 +165,7 @@ static int setup_tls(const dsgd_logfwd_setup *s, char *err, size_t n)
 
 int dsgd_logfwd_prepare(char *err, size_t n)
 {
-    static uint8_t buf[DSGD_LOGFWD_SETUP_MAX];
+    static uint8_t buf[DSGD_SETUP_MAX];
     dsgd_logfwd_setup s;
     int type = 0;
     socklen_t l = sizeof type;
@@ -179,8 +179,8 @@ int dsgd_logfwd_prepare(char *err, size_t n)
     /* certificate checks read the local time zone (found by the filter:
      * killed by seccomp: openat of /etc/localtime): loaded now, once */
     tzset();
-    int rc = dsgd_logfwd_setup_read(DSGD_LOGFWD_SETUP_FD, buf, sizeof buf, &s, err, n);
-    close(DSGD_LOGFWD_SETUP_FD);
+    int rc = dsgd_logfwd_setup_read(DSGD_SETUP_FD, buf, sizeof buf, &s, err, n);
+    close(DSGD_SETUP_FD);
     if (rc != 0 || setup_tls(&s, err, n) != 0)
         return -1;
     for (unsigned i = 0; i < DSGD_FWD_MAX; i++)
