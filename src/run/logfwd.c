@@ -71,16 +71,6 @@ static struct {
     unsigned out_first, out_n;
 } lf = { .pass_fd = DSGD_LOGFWD_PASS_FD };
 
-static void ssl_reason(char *out, size_t n)
-{
-    unsigned long e = ERR_peek_last_error();
-    if (e == 0)
-        snprintf(out, n, "%s", errno ? strerror(errno) : "connection closed");
-    else
-        ERR_error_string_n(e, out, n);
-    ERR_clear_error();
-}
-
 /* ---- before the sandbox --------------------------------------------------------- */
 
 static int load_ca(SSL_CTX *ctx, const uint8_t *pem, size_t len)
@@ -135,7 +125,7 @@ static SSL_CTX *client_ctx(const dsgd_logfwd_setup *s, const char *ciphers, char
         goto fail;
     return ctx;
 fail:
-    ssl_reason(why, sizeof why);
+    dsgd_tls_reason(why, sizeof why);
     snprintf(err, n, "%s: %s", what, why);
     SSL_CTX_free(ctx);
     return NULL;
@@ -313,7 +303,7 @@ static int tls_wait(fconn *c, int rc, char *why, size_t n)
     if (e == SSL_ERROR_ZERO_RETURN)
         snprintf(why, n, "the collector closed the connection");
     else
-        ssl_reason(why, n);
+        dsgd_tls_reason(why, n);
     return -1;
 }
 
