@@ -1,18 +1,38 @@
 /*
- * Shared by the audit store's test suites (tests/check_audit*.c): a store
- * opened in a directory with a small checkpoint interval, the two kinds of
- * records they append, and a verification with the store's own keys. Assertions fail the calling test.
+ * Shared by the audit store's test suites (tests/check_audit*.c): a fresh
+ * directory for each test, a store opened there with a small checkpoint
+ * interval, the two kinds of records they append, a verification with the
+ * store's own keys, and direct SQL on audit.db (a count, or tampering as an
+ * attacker would). Assertions fail the calling test.
  */
 #ifndef DSG_TESTS_AUDIT_FIXTURE_H
 #define DSG_TESTS_AUDIT_FIXTURE_H
 
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log/audit.h"
 
 #define FIXTURE_FIELD(n, v) { n, (const uint8_t *)(v), sizeof(v) - 1 }
+
+/* A new directory into d (size n) from template, "/tmp/...-XXXXXX" (mkdtemp:
+ * the suites define _GNU_SOURCE). */
+static inline void fixture_mkdtemp(char *d, size_t n, const char *template)
+{
+    snprintf(d, n, "%s", template);
+    ck_assert_ptr_nonnull(mkdtemp(d));
+}
+
+/* Removes the directory d and all it holds. */
+static inline void fixture_rmdir(const char *d)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    ck_assert_int_eq(system(cmd), 0);
+}
 
 /* The store in d, a checkpoint every 4 records. */
 static inline dsg_audit *fixture_open(const char *d)
@@ -75,6 +95,39 @@ static inline int fixture_verify(const char *d, int with_key, dsg_audit_report *
                 (unsigned long long)rep->breaks[i].seq, dsg_audit_break_token(rep->breaks[i].kind),
                 rep->breaks[i].detail);
     return (int)rep->nbreaks;
+}
+
+/* The first column of the first row of sql on d/audit.db; -1 when no row. */
+static inline long fixture_count(const char *d, const char *sql)
+{
+    char path[128];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long n = -1;
+    snprintf(path, sizeof path, "%s/audit.db", d);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Runs sql on d/audit.db as an attacker would: the triggers that forbid
+ * UPDATE and DELETE go first. */
+static inline void fixture_tamper(const char *d, const char *sql)
+{
+    char path[128];
+    sqlite3 *db;
+    char *msg = NULL;
+    snprintf(path, sizeof path, "%s/audit.db", d);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER IF EXISTS records_no_update; "
+                                      "DROP TRIGGER IF EXISTS records_no_delete", NULL, NULL, &msg),
+                     SQLITE_OK);
+    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+    sqlite3_close(db);
 }
 
 #endif

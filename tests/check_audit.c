@@ -17,6 +17,7 @@
 
 #include "log/audit.h"
 #include "log/audit_enc.h"
+#include "tests/audit_fixture.h"
 
 Suite *suite_audit(void);
 
@@ -27,15 +28,12 @@ static dsg_audit_report rep;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/dsg-audit-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    fixture_mkdtemp(dir, sizeof dir, "/tmp/dsg-audit-XXXXXX");
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    fixture_rmdir(dir);
 }
 
 static dsg_audit *open_store(uint32_t checkpoint_records)
@@ -115,15 +113,7 @@ static void expect_break(dsg_audit_break_kind k, uint64_t s, int with_key)
 /* Runs SQL on the copy as an attacker would: the triggers go first. */
 static void tamper(const char *sql)
 {
-    char path[128];
-    sqlite3 *db;
-    char *msg = NULL;
-    snprintf(path, sizeof path, "%s/audit.db", dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER IF EXISTS records_no_update; "
-                                      "DROP TRIGGER IF EXISTS records_no_delete", NULL, NULL, &msg), SQLITE_OK);
-    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-    sqlite3_close(db);
+    fixture_tamper(dir, sql);
 }
 
 static void sha256_2(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, uint8_t out[32])

@@ -25,15 +25,12 @@ static dsg_audit_report rep;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/dsg-fwd-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    fixture_mkdtemp(dir, sizeof dir, "/tmp/dsg-fwd-XXXXXX");
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    fixture_rmdir(dir);
 }
 
 /* portal 1..6 (checkpoints at 4), logd 1. */

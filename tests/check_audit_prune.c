@@ -29,15 +29,12 @@ static dsg_audit_report rep;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/dsg-prune-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    fixture_mkdtemp(dir, sizeof dir, "/tmp/dsg-prune-XXXXXX");
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    fixture_rmdir(dir);
 }
 
 
@@ -75,18 +72,7 @@ static int verify(int with_key)
 
 static long count(const char *sql)
 {
-    char path[128];
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long n = -1;
-    snprintf(path, sizeof path, "%s/audit.db", dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
+    return fixture_count(dir, sql);
 }
 
 /* Lines of anchor.log holding the fixed string s. */
@@ -105,16 +91,7 @@ static int anchor_lines(const char *s)
 
 static void tamper(const char *sql)
 {
-    char path[128];
-    sqlite3 *db;
-    char *msg = NULL;
-    snprintf(path, sizeof path, "%s/audit.db", dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER IF EXISTS records_no_update; "
-                                      "DROP TRIGGER IF EXISTS records_no_delete", NULL, NULL, &msg),
-                     SQLITE_OK);
-    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-    sqlite3_close(db);
+    fixture_tamper(dir, sql);
 }
 
 /* ---- bad input ------------------------------------------------------------------ */

@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <stdarg.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +27,8 @@ static dsg_audit_report rep;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/dsg-restore-XXXXXX");
-    snprintf(other, sizeof other, "/tmp/dsg-restore-o-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    ck_assert_ptr_nonnull(mkdtemp(other));
+    fixture_mkdtemp(dir, sizeof dir, "/tmp/dsg-restore-XXXXXX");
+    fixture_mkdtemp(other, sizeof other, "/tmp/dsg-restore-o-XXXXXX");
     snprintf(copy, sizeof copy, "%s/copy.db", other);
 }
 
@@ -102,32 +99,12 @@ static int has_break(const char *source, uint64_t seq, dsg_audit_break_kind kind
 
 static long count(const char *sql)
 {
-    char path[128];
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long n = -1;
-    snprintf(path, sizeof path, "%s/audit.db", dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
+    return fixture_count(dir, sql);
 }
 
 static void tamper(const char *sql)
 {
-    char path[128];
-    sqlite3 *db;
-    char *msg = NULL;
-    snprintf(path, sizeof path, "%s/audit.db", dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER IF EXISTS records_no_update; "
-                                      "DROP TRIGGER IF EXISTS records_no_delete", NULL, NULL, &msg),
-                     SQLITE_OK);
-    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-    sqlite3_close(db);
+    fixture_tamper(dir, sql);
 }
 
 /* The names, sizes and contents of the files in dir, as one text. */

@@ -71,16 +71,6 @@ static struct {
     unsigned out_first, out_n;
 } lf = { .pass_fd = DSGD_LOGFWD_PASS_FD };
 
-static void ssl_reason(char *out, size_t n)
-{
-    unsigned long e = ERR_peek_last_error();
-    if (e == 0)
-        snprintf(out, n, "%s", errno ? strerror(errno) : "connection closed");
-    else
-        ERR_error_string_n(e, out, n);
-    ERR_clear_error();
-}
-
 /* ---- before the sandbox --------------------------------------------------------- */
 
 static int load_ca(SSL_CTX *ctx, const uint8_t *pem, size_t len)
@@ -135,7 +125,7 @@ static SSL_CTX *client_ctx(const dsgd_logfwd_setup *s, const char *ciphers, char
         goto fail;
     return ctx;
 fail:
-    ssl_reason(why, sizeof why);
+    dsgd_tls_reason(why, sizeof why);
     snprintf(err, n, "%s: %s", what, why);
     SSL_CTX_free(ctx);
     return NULL;
@@ -165,7 +155,7 @@ static int setup_tls(const dsgd_logfwd_setup *s, char *err, size_t n)
 
 int dsgd_logfwd_prepare(char *err, size_t n)
 {
-    static uint8_t buf[DSGD_LOGFWD_SETUP_MAX];
+    static uint8_t buf[DSGD_SETUP_MAX];
     dsgd_logfwd_setup s;
     int type = 0;
     socklen_t l = sizeof type;
@@ -179,8 +169,8 @@ int dsgd_logfwd_prepare(char *err, size_t n)
     /* certificate checks read the local time zone (found by the filter:
      * killed by seccomp: openat of /etc/localtime): loaded now, once */
     tzset();
-    int rc = dsgd_logfwd_setup_read(DSGD_LOGFWD_SETUP_FD, buf, sizeof buf, &s, err, n);
-    close(DSGD_LOGFWD_SETUP_FD);
+    int rc = dsgd_logfwd_setup_read(DSGD_SETUP_FD, buf, sizeof buf, &s, err, n);
+    close(DSGD_SETUP_FD);
     if (rc != 0 || setup_tls(&s, err, n) != 0)
         return -1;
     for (unsigned i = 0; i < DSGD_FWD_MAX; i++)
@@ -313,7 +303,7 @@ static int tls_wait(fconn *c, int rc, char *why, size_t n)
     if (e == SSL_ERROR_ZERO_RETURN)
         snprintf(why, n, "the collector closed the connection");
     else
-        ssl_reason(why, n);
+        dsgd_tls_reason(why, n);
     return -1;
 }
 

@@ -8,10 +8,9 @@
  * fd 5 to EOF and closes it before its sandbox is loaded, as the portal
  * does with its certificate and key (REQ-RUN-042).
  *
- * Pipe contents (little-endian u32): "DSGF", version 1, the settings in
- * the order of dsgd_logfwd_setup (each non-zero), then three blobs (u32
- * length, bytes): the TLS 1.2 cipher list, the CA PEM, the log.forward
- * list; nothing after.
+ * Pipe contents (the frame of setup_pipe.h): "DSGF", version 1, the
+ * settings in the order of dsgd_logfwd_setup (each non-zero), then three
+ * blobs: the TLS 1.2 cipher list, the CA PEM, the log.forward list.
  */
 #ifndef DSGD_LOGFWD_SETUP_H
 #define DSGD_LOGFWD_SETUP_H
@@ -19,9 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DSGD_LOGFWD_PASS_FD 4
-#define DSGD_LOGFWD_SETUP_FD 5
-#define DSGD_LOGFWD_SETUP_MAX 60000u    /* fits one pipe buffer: written before fork */
+#include "run/setup_pipe.h"
+
+#define DSGD_LOGFWD_PASS_FD 4           /* and the setup pipe on DSGD_SETUP_FD */
 #define DSGD_LOGFWD_CA_MAX 49152u       /* bytes of log.forward_ca */
 
 typedef struct dsgd_logfwd_setup {

@@ -457,9 +457,9 @@ static void exec_worker(int sock, int logw, int listen, int setup, char *const a
         _exit(127);
     if (listen >= 0 && (lf < 0 || dup2(lf, DSGD_PORTAL_LISTEN_FD) < 0))
         _exit(127);
-    if (setup >= 0 && (sf < 0 || dup2(sf, DSGD_PORTAL_SETUP_FD) < 0))
+    if (setup >= 0 && (sf < 0 || dup2(sf, DSGD_SETUP_FD) < 0))
         _exit(127);
-    closefrom(setup >= 0 ? DSGD_PORTAL_SETUP_FD + 1 : listen >= 0 ? DSGD_PORTAL_LISTEN_FD + 1 : 4);
+    closefrom(setup >= 0 ? DSGD_SETUP_FD + 1 : listen >= 0 ? DSGD_PORTAL_LISTEN_FD + 1 : 4);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);

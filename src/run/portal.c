@@ -23,7 +23,7 @@ static uint32_t max_conns = 1;
 
 int dsgd_portal_prepare(char *err, size_t errsize)
 {
-    static uint8_t buf[DSGD_PORTAL_SETUP_MAX];
+    static uint8_t buf[DSGD_SETUP_MAX];
     static char ciphers[1025];
     dsgd_portal_setup s;
     int acc = 0, type = 0;
@@ -42,8 +42,8 @@ int dsgd_portal_prepare(char *err, size_t errsize)
         snprintf(err, errsize, "SIGPIPE: %s", strerror(errno));
         return -1;
     }
-    int rc = dsgd_portal_setup_read(DSGD_PORTAL_SETUP_FD, buf, sizeof buf, &s, err, errsize);
-    close(DSGD_PORTAL_SETUP_FD);
+    int rc = dsgd_portal_setup_read(DSGD_SETUP_FD, buf, sizeof buf, &s, err, errsize);
+    close(DSGD_SETUP_FD);
     if (rc != 0) {
         OPENSSL_cleanse(buf, sizeof buf);
         return -1;

@@ -5,9 +5,9 @@
  * certificate and private key. The portal reads fd 5 to EOF and closes it
  * before its sandbox is loaded.
  *
- * Pipe contents (little-endian u32): "DSGP", version 4, the 15 settings in
- * the order of dsgd_portal_setup, then three blobs (u32 length, bytes): the
- * TLS 1.2 cipher list, the certificate, the key; nothing after.
+ * Pipe contents (the frame of setup_pipe.h): "DSGP", version 4, the 15
+ * settings in the order of dsgd_portal_setup, then three blobs: the TLS 1.2
+ * cipher list, the certificate, the key.
  */
 #ifndef DSGD_PORTAL_SETUP_H
 #define DSGD_PORTAL_SETUP_H
@@ -15,11 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DSGD_PORTAL_LISTEN_FD 4
-#define DSGD_PORTAL_SETUP_FD 5
-/* the whole setup fits in one pipe buffer (64 KiB), so the master writes it
- * before fork and never blocks */
-#define DSGD_PORTAL_SETUP_MAX 60000u
+#include "run/setup_pipe.h"
+
+#define DSGD_PORTAL_LISTEN_FD 4   /* and the setup pipe on DSGD_SETUP_FD */
 
 typedef struct dsgd_portal_setup {
     uint32_t max_conns;             /* portal.max_connections */

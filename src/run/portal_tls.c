@@ -40,7 +40,7 @@ enum {
 
 static const unsigned char alpn_http11[] = "\x08http/1.1";
 
-static void ssl_reason(char *out, size_t n)
+void dsgd_tls_reason(char *out, size_t n)
 {
     unsigned long e = ERR_peek_last_error();
     if (e == 0)
@@ -142,7 +142,7 @@ SSL_CTX *dsgd_tls_ctx_new(const uint8_t *cert, size_t cert_len, const uint8_t *k
     OPENSSL_cleanse(seed, sizeof seed);
     return ctx;
 fail:
-    ssl_reason(why, sizeof why);
+    dsgd_tls_reason(why, sizeof why);
     snprintf(err, errsize, "%s: %s", what, why);
     SSL_CTX_free(ctx);
     return NULL;
@@ -349,7 +349,7 @@ static int handshake(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
     if (r != 1) {
         if ((c->events = want(c, r)) != 0)
             return 0;
-        ssl_reason(why, sizeof why);
+        dsgd_tls_reason(why, sizeof why);
         dsgd_log("TLS handshake with %s failed: %s", c->peer, why);
         s->failed++;
         conn_close(s, c, 0);

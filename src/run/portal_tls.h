@@ -93,6 +93,11 @@ typedef struct dsgd_tls_server {
     dsgd_tls_conn conns[DSGD_TLS_CONN_MAX];
 } dsgd_tls_server;
 
+/* Why the last TLS call failed, into out: OpenSSL's last queued error, else
+ * errno's text (or "connection closed" when errno is 0); the queue is
+ * cleared. Shared with logfwd's TLS client. */
+void dsgd_tls_reason(char *out, size_t n);
+
 /* Initialises OpenSSL without reading any configuration file
  * (OPENSSL_INIT_NO_LOAD_CONFIG), loads the error strings, seeds the DRBG, and
  * builds the server SSL_CTX from PEM bytes: TLS 1.2 and 1.3 only, the AEAD
