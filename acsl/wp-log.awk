@@ -1,9 +1,9 @@
 # Turns a Frama-C WP log into per-function counts: "function<TAB>proved<TAB>total".
 # Goal names are "typed_<function>_<property>"; the function is the longest
-# known name (from the file fns) that prefixes it. The log holds two passes
-# (prove.sh): the first tries every goal and smoke test, the second only the
-# goals the first left unproved, so a goal's last verdict is the one that
-# counts. Unproved goals, failed smoke tests and a first pass whose count
+# known name (from the file fns) that prefixes it. The log holds three
+# passes (prove.sh): the first tries every goal and smoke test, each later
+# one only the goals the passes before it left unproved, so a goal's last
+# verdict is the one that counts. Unproved goals, failed smoke tests and a first pass whose count
 # disagrees with WP's own summary are reported on stderr (prove.sh fails on
 # any of them).
 BEGIN {

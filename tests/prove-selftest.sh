@@ -79,8 +79,9 @@ cmp -s "$t/summary.tsv" "$t/summary.before" || {
     failures=$((failures + 1))
 }
 
-# The second pass (prove.sh: both provers, the full timeout) retries only
-# what the first left unproved; a goal's last verdict counts.
+# Each later pass (prove.sh: CVC4 with the full timeout, then Z3 beside
+# it) retries only what the passes before it left unproved; a goal's last
+# verdict counts.
 second_pass() {   # second_pass VERDICT: typed_g_ensures retried
     good_log | sed 's/typed_g_ensures : Valid (30ms) (200)/typed_g_ensures : Timeout (10s)/'
     printf '[wp] Proved goals:    1 / 1\n' | sed "s|^|[wp] [Z3 4.8.12] Goal typed_g_ensures : $1 (1s)\n|"
@@ -89,6 +90,9 @@ second_pass Valid > "$t/log"
 expect "unproved in the first pass, proved in the second" 0 check
 second_pass Timeout > "$t/log"
 expect "unproved in both passes" 1 check
+{ second_pass Unknown
+  printf '[wp] [Z3 4.8.12] Goal typed_g_ensures : Valid (1s)\n[wp] Proved goals:    1 / 1\n'; } > "$t/log"
+expect "unproved in two passes, proved in the third" 0 check
 { good_log; printf '[wp] [Z3 4.8.12] Goal typed_g_extra : Valid (1s)\n[wp] Proved goals:    1 / 1\n'; } > "$t/log"
 expect "a goal first seen in the second pass" 1 check
 
@@ -96,4 +100,4 @@ if [ "$failures" -ne 0 ]; then
     echo "prove-selftest: $failures case(s) failed" >&2
     exit 1
 fi
-echo "prove-selftest: all 12 cases detected as they should be"
+echo "prove-selftest: all 13 cases detected as they should be"

@@ -523,9 +523,13 @@ dsg_conf_val dsg_conf_parse_bool(const char *s, size_t len, int *out)
     return DSG_CONF_VAL_SYNTAX;
 }
 
+/* The second ensures names the factors: scaled() requires one of them, and
+   CVC4 does not find that by unfolding dsg_conf_ms_unit at the call. */
 /*@ requires k <= n && \valid_read(s + (0 .. n - 1));
     assigns \nothing;
-    ensures \result == dsg_conf_ms_unit(s, k, n); */
+    ensures \result == dsg_conf_ms_unit(s, k, n);
+    ensures \result == 0 || \result == 1 || \result == 1000 || \result == 60000 ||
+            \result == 3600000 || \result == 86400000; */
 static uint64_t ms_unit(const char *s, size_t k, size_t n)
 {
     if ((BIT(n == k) | BIT(n - k > 2u)) != 0)
