@@ -2,7 +2,10 @@
  * ACSL logic for the canonical audit record encoding (src/log/audit_enc.h).
  * Included by that header after the types it talks about; installed with it.
  * No axioms: every function and predicate is a plain definition, and the
- * one lemma (injectivity) is proved by WP like any other goal.
+ * one lemma (injectivity) is proved by WP like any other goal. Its
+ * converse, that equal records give equal bytes, is the contract of the
+ * ghost function dsg_aenc_deterministic (audit_enc.h): its proof needs an
+ * induction over the offset table, which is a loop there.
  */
 #ifndef DSG_ACSL_AUDIT_ENC_H
 #define DSG_ACSL_AUDIT_ENC_H
@@ -56,7 +59,8 @@
        a->item[k].p[j] == c->item[k].p[j]);
 
   // The encoding is injective: bytes that encode two records encode the
-  // same record (REQ-LOG-003).
+  // same record (REQ-LOG-003). The converse, same record => same bytes, is
+  // dsg_aenc_deterministic in audit_enc.h.
   lemma dsg_aenc_injective{L}:
     \forall dsg_aenc_record *a, *c, uint8_t *b, integer n;
       dsg_aenc_encodes(a, b, n) && dsg_aenc_encodes(c, b, n) ==> dsg_aenc_same(a, c);

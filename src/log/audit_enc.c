@@ -21,6 +21,9 @@
  *   with k == i, which they find hard under many quantified hypotheses.
  * - One step of the encoder's proof (items_in_place) is a ghost function
  *   with an empty body, proved in a context of its own.
+ * - Determinism (dsg_aenc_deterministic, at the end) is ghost code too: an
+ *   induction over the offset table, written as a loop, whose steps are
+ *   ghost functions proved each in a context of its own.
  */
 #include "log/audit_enc.h"
 
@@ -405,3 +408,109 @@ int dsg_aenc_decode(const uint8_t *b, size_t n, dsg_aenc_record *r)
                dsg_aenc_le32(b + 13) == r->nitems; */
     return 0;
 }
+
+/* Determinism: the proof of dsg_aenc_deterministic (audit_enc.h), ghost
+ * code only. Bytes that encode records with the same content agree on the
+ * header (each field's value is the record's, and a little-endian value
+ * of bytes fixes its bytes), then entry by entry on the offset table and
+ * item by item on the data: the table's first entry is fixed, each next
+ * entry is the previous one plus the item's length, and the bytes between
+ * two entries are the item's. That is an induction over the table, done by
+ * the loop of same_table_items; the other functions are its steps, each
+ * proved in a context of its own, where the provers need no search. */
+
+/*@ // Item k of r is at its offset in b, for every item (the last clause
+    // of dsg_aenc_encodes).
+    predicate items_at{L}(dsg_aenc_record *r, uint8_t *b) =
+      \forall integer k, j; 0 <= k < r->nitems && 0 <= j < r->item[k].len ==>
+        b[dsg_aenc_off(b, k) + j] == r->item[k].p[j];
+
+    // Entry k + 1 of b's offset table is entry k plus item k's length.
+    predicate table_step{L}(dsg_aenc_record *r, uint8_t *b, integer k) =
+      dsg_aenc_off(b, k + 1) == dsg_aenc_off(b, k) + r->item[k].len;
+*/
+
+/*@ ghost
+/@ requires dsg_aenc_le32(b1 + o) == dsg_aenc_le32(b2 + o);
+   assigns \nothing;
+   ensures \forall integer i; o <= i < o + 4 ==> b1[i] == b2[i];
+@/
+static void same_u32(const uint8_t *b1, const uint8_t *b2, size_t o)
+{
+    /@ assert b1[o] == b2[o] && b1[o + 1] == b2[o + 1] && b1[o + 2] == b2[o + 2] &&
+              b1[o + 3] == b2[o + 3]; @/
+}
+
+/@ requires o <= SIZE_MAX - 8;
+   requires dsg_aenc_le64(b1 + o) == dsg_aenc_le64(b2 + o);
+   assigns \nothing;
+   ensures \forall integer i; o <= i < o + 8 ==> b1[i] == b2[i];
+@/
+static void same_u64(const uint8_t *b1, const uint8_t *b2, size_t o)
+{
+    /@ assert 0 <= dsg_aenc_le32(b1 + o) < 4294967296 &&
+              0 <= dsg_aenc_le32(b2 + o) < 4294967296; @/
+    /@ assert dsg_aenc_le32(b1 + (o + 4)) == dsg_aenc_le32(b2 + (o + 4)); @/
+    same_u32(b1, b2, o);
+    same_u32(b1, b2, o + 4);
+}
+
+/@ requires items_at(a, b1) && items_at(a, b2);
+   requires 0 <= k < a->nitems && dsg_aenc_off(b1, k) == dsg_aenc_off(b2, k);
+   assigns \nothing;
+   ensures \forall integer i; dsg_aenc_off(b1, k) <= i < dsg_aenc_off(b1, k) + a->item[k].len ==>
+             b1[i] == b2[i];
+@/
+static void same_item(const dsg_aenc_record *a, const uint8_t *b1, const uint8_t *b2, uint32_t k)
+{
+    /@ assert \forall integer i;
+                dsg_aenc_off(b1, k) <= i < dsg_aenc_off(b1, k) + a->item[k].len ==>
+                b1[i] == a->item[k].p[i - dsg_aenc_off(b1, k)]; @/
+    /@ assert \forall integer i;
+                dsg_aenc_off(b2, k) <= i < dsg_aenc_off(b2, k) + a->item[k].len ==>
+                b2[i] == a->item[k].p[i - dsg_aenc_off(b2, k)]; @/
+}
+
+/@ requires m == a->nitems;
+   requires items_at(a, b1) && items_at(a, b2);
+   requires \forall integer k; 0 <= k < m ==> table_step(a, b1, k);
+   requires \forall integer k; 0 <= k < m ==> table_step(a, b2, k);
+   requires dsg_aenc_off(b1, 0) == dsg_aenc_data(m) && dsg_aenc_off(b2, 0) == dsg_aenc_data(m);
+   assigns \nothing;
+   ensures \forall integer i; DSG_AENC_HEAD <= i < dsg_aenc_data(m) ==> b1[i] == b2[i];
+   ensures dsg_aenc_off(b1, m) == dsg_aenc_off(b2, m);
+   ensures \forall integer i; dsg_aenc_data(m) <= i < dsg_aenc_off(b1, m) ==> b1[i] == b2[i];
+@/
+static void same_table_items(const dsg_aenc_record *a, const uint8_t *b1, const uint8_t *b2,
+                             uint32_t m)
+{
+    same_u32(b1, b2, DSG_AENC_HEAD);
+    /@ loop invariant 0 <= k <= m;
+       loop invariant \forall integer j; 0 <= j <= k ==> dsg_aenc_off(b1, j) == dsg_aenc_off(b2, j);
+       loop invariant \forall integer i; DSG_AENC_HEAD <= i < dsg_aenc_data(k) ==> b1[i] == b2[i];
+       loop invariant \forall integer i; dsg_aenc_data(m) <= i < dsg_aenc_off(b1, k) ==>
+                        b1[i] == b2[i];
+       loop assigns k;
+       loop variant m - k;
+    @/
+    for (uint32_t k = 0; k < m; k++) {
+        /@ assert table_step(a, b1, k) && table_step(a, b2, k); @/
+        /@ assert \forall integer j; k + 1 <= j < k + 2 ==>
+                    dsg_aenc_off(b1, j) == dsg_aenc_off(b2, j); @/
+        same_u32(b1, b2, DSG_AENC_HEAD + 4 * ((size_t)k + 1));
+        same_item(a, b1, b2, k);
+    }
+}
+
+void dsg_aenc_deterministic(const dsg_aenc_record *a, const dsg_aenc_record *c,
+                            const uint8_t *b1, size_t n1, const uint8_t *b2, size_t n2, uint32_t m)
+{
+    same_u32(b1, b2, 1);
+    same_u64(b1, b2, 5);
+    same_u32(b1, b2, 13);
+    /@ assert items_at(c, b2); @/
+    /@ assert items_at(a, b2); @/
+    /@ assert \forall integer k; 0 <= k < m ==> table_step(a, b2, k); @/
+    same_table_items(a, b1, b2, m);
+}
+*/

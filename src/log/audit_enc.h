@@ -64,9 +64,9 @@ int dsg_aenc_record_is_valid(const dsg_aenc_record *r);
 
 /* Encodes r into out[0 .. *len). Returns 0; -1 for a record that is not
  * dsg_aenc_record_ok; -2 when cap is below DSG_AENC_SIZE_MAX. Nothing is
- * written unless it returns 0. Equal records give equal bytes: the result
- * depends on r's content only (it reads no global and writes only out and
- * *len). @relation(REQ-LOG-003, REQ-LOG-039) */
+ * written unless it returns 0. Equal records give equal bytes: the bytes
+ * that encode a record are fixed by its content (dsg_aenc_deterministic,
+ * below). @relation(REQ-LOG-003, REQ-LOG-039) */
 /*@ requires dsg_aenc_record_mem(r);
     requires \valid(out + (0 .. cap - 1)) && \valid(len);
     requires \separated(r, len, out + (0 .. cap - 1));
@@ -114,5 +114,27 @@ int dsg_aenc_encode(const dsg_aenc_record *r, uint8_t *out, size_t cap, size_t *
 */
 __attribute__((warn_unused_result))
 int dsg_aenc_decode(const uint8_t *b, size_t n, dsg_aenc_record *r);
+
+/* Equal records give equal bytes (REQ-LOG-003), the converse of the lemma
+ * dsg_aenc_injective: bytes that encode records with the same content
+ * (dsg_aenc_same) are the same bytes, as long and byte for byte equal.
+ * A theorem, stated as the contract of a ghost function (Frama-C's alone:
+ * nothing of it is compiled) and proved with the module. Its proof is an
+ * induction over the offset table, which the provers do not do by
+ * themselves: the induction is a loop in its body (audit_enc.c), and m,
+ * the item count, is the loop's bound. */
+/*@ ghost
+  /@ requires m == a->nitems;
+     requires dsg_aenc_same(a, c);
+     requires dsg_aenc_encodes(a, b1, n1);
+     requires dsg_aenc_encodes(c, b2, n2);
+     assigns \nothing;
+     ensures n1 == n2;
+     ensures \forall integer i; 0 <= i < n1 ==> b1[i] == b2[i];
+  @/
+  void dsg_aenc_deterministic(const dsg_aenc_record *a, const dsg_aenc_record *c,
+                              const uint8_t *b1, size_t n1,
+                              const uint8_t *b2, size_t n2, uint32_t m);
+*/
 
 #endif
