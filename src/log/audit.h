@@ -68,12 +68,12 @@ void dsg_audit_opts_default(dsg_audit_opts *o);
  * after the checkpoint, chained to the restored head) in one transaction,
  * then a checkpoint, then the marker goes; without the marker the open is
  * refused (records were lost outside a restore). 0, or -1 with a message.
- * @relation(REQ-LOG-003, REQ-LOG-004, REQ-LOG-006, REQ-LOG-041, REQ-RUN-020, REQ-LOG-046) */
+ * @relation(REQ-LOG-004, REQ-LOG-006, REQ-LOG-041, REQ-RUN-020, REQ-LOG-046) */
 __attribute__((warn_unused_result))
 int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out, char *err,
                    size_t errsize);
 
-/* Closes the store (NULL allowed); writes nothing. @relation(REQ-LOG-003) */
+/* Closes the store (NULL allowed); writes nothing. @relation(REQ-LOG-041) */
 void dsg_audit_close(dsg_audit *a);
 
 /* Appends a record of `type` from `source` with the given fields: checks
@@ -85,7 +85,7 @@ void dsg_audit_close(dsg_audit *a);
  * transaction; then, every checkpoint_records records of the source,
  * writes a checkpoint. Returns 0 with *seq set once the record is durably
  * committed; -1 with a message otherwise (nothing stored).
- * @relation(REQ-LOG-001, REQ-LOG-003, REQ-LOG-013, REQ-LOG-031, REQ-LOG-041) */
+ * @relation(REQ-LOG-001, REQ-LOG-013, REQ-LOG-031, REQ-LOG-041) */
 __attribute__((warn_unused_result))
 int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
                      const dsg_audit_field *fields, size_t nfields, uint64_t *seq, char *err,
@@ -96,11 +96,11 @@ int dsg_audit_append(dsg_audit *a, const char *source, uint32_t type,
  * leaves the batch open; a failed insert or commit is to be followed by
  * dsg_audit_batch_abort (commit does it itself). Checkpoints due by count
  * are written after the commit. 0, or -1 with a message.
- * @relation(REQ-LOG-043, REQ-LOG-003) */
+ * @relation(REQ-LOG-043, REQ-LOG-041) */
 __attribute__((warn_unused_result))
 int dsg_audit_batch_begin(dsg_audit *a, char *err, size_t errsize);
 
-/* @relation(REQ-LOG-043, REQ-LOG-003) */
+/* @relation(REQ-LOG-043, REQ-LOG-041) */
 __attribute__((warn_unused_result))
 int dsg_audit_batch_commit(dsg_audit *a, char *err, size_t errsize);
 

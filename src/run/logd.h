@@ -25,7 +25,7 @@ int dsgd_logd_settle(void);
  * embedded defaults), records logd's start and loads the forwarding
  * cursors of the collectors of forward (`-F`, log.forward; NULL: none).
  * 0, or -1 with a message.
- * @relation(REQ-LOG-003, REQ-LOG-004, REQ-RUN-020, REQ-LOG-047) */
+ * @relation(REQ-LOG-041, REQ-LOG-004, REQ-RUN-020, REQ-LOG-047) */
 int dsgd_logd_start(const char *dir, const char *settings, const char *forward, char *err,
                     size_t n);
 
