@@ -4,7 +4,9 @@
  * A record's ticket follows the AUDIT message it goes out in; the first
  * answer about a message decides its fate; a record still queued behind a
  * full bus is unstored while logd is not keeping up. Malformed answers
- * first. One test: the module keeps one run's state.
+ * first. At a stop, the records still queued are counted and, once the
+ * role has handed over (held), none goes out any more. One test: the
+ * module keeps one run's state.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -59,10 +61,12 @@ static uint32_t add(void)
     return ticket;
 }
 
-/* @relation(REQ-LOG-008) */
+/* @relation(REQ-LOG-008, REQ-LOG-043) */
 START_TEST(test_audit_ack_tickets_and_fates)
 {
     uint32_t t1, t2, t;
+    dsg_ipc_frame f;
+    dsg_ipc_status st;
     ready_pair();
     dsgd_audit_out_start(&worker);
     ck_assert_int_eq(dsgd_audit_out_fate(0), DSGD_AUDIT_UNSTORED);   /* a dropped record */
@@ -114,6 +118,22 @@ START_TEST(test_audit_ack_tickets_and_fates)
     ck_assert_int_eq(ack(4, DSGD_AUDIT_ACK_LOST, DSGD_AUDIT_ACK_LEN), 0);
     ck_assert_int_eq(dsgd_audit_out_fate(4), DSGD_AUDIT_UNSTORED);
     ck_assert_int_eq(dsgd_audit_out_fate(t), DSGD_AUDIT_UNSTORED);
+
+    /* a stop (REQ-LOG-043): the records still queued are counted; they go
+     * out with the next CREDIT, and once held nothing more goes out */
+    ck_assert_uint_eq(dsgd_audit_out_queued(), 1);
+    ck_assert_int_eq(dsgd_bus_done(&master, 1), 0);
+    ck_assert_int_eq(dsgd_chan_next(&worker, 1, &f, &st), DSGD_CHAN_FRAME);   /* the CREDIT */
+    dsgd_audit_out_flush();
+    ck_assert_uint_eq(dsgd_audit_out_queued(), 0);
+    ck_assert_int_eq(dsgd_bus_done(&master, 1), 0);
+    ck_assert_int_eq(dsgd_chan_next(&worker, 1, &f, &st), DSGD_CHAN_FRAME);
+    dsgd_audit_out_hold();
+    (void)add();
+    (void)add();
+    dsgd_audit_out_flush();
+    ck_assert_uint_eq(dsgd_audit_out_queued(), 2);
+    ck_assert_uint_eq(dsgd_bus_room(&worker), 1);   /* room, and still nothing sent */
     dsgd_chan_close(&master);
     dsgd_chan_close(&worker);
 }

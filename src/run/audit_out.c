@@ -13,6 +13,8 @@
 static dsgd_chan *bus;
 static uint8_t queue[QUEUE_MAX];
 static size_t used;
+static size_t queued;           /* records in queue[0 .. used) */
+static int held;                /* handed over for a stop: nothing more goes out */
 static uint64_t dropped, dropped_logged;
 static uint64_t next_drop_log;
 static uint32_t sent;           /* AUDIT messages sent this run: the last one's number */
@@ -38,6 +40,7 @@ int dsgd_audit_out_add_ticket(uint32_t type, const dsg_audit_field *f, size_t n,
             return -1;
         }
     }
+    queued++;
     if (ticket != NULL)
         *ticket = sent + 1;   /* the message the queue goes out as */
     return 0;
@@ -84,8 +87,9 @@ int dsgd_audit_out_keeping_up(void)
 void dsgd_audit_out_flush(void)
 {
     uint64_t now;
-    if (bus != NULL && used > 0 && dsgd_bus_send(bus, DSGD_MSG_AUDIT, queue, used) == 0) {
+    if (bus != NULL && used > 0 && !held && dsgd_bus_send(bus, DSGD_MSG_AUDIT, queue, used) == 0) {
         used = 0;
+        queued = 0;
         sent++;
     }
     if (dropped == dropped_logged || (now = dsgd_now_ms()) < next_drop_log)
@@ -94,4 +98,24 @@ void dsgd_audit_out_flush(void)
              (unsigned long long)dropped);
     dropped_logged = dropped;
     next_drop_log = now + DROP_LOG_MS;
+}
+
+size_t dsgd_audit_out_queued(void)
+{
+    return queued;
+}
+
+void dsgd_audit_out_hold(void)
+{
+    held = 1;
+}
+
+void dsgd_audit_out_abandon(void)
+{
+    if (queued > 0)
+        dsgd_log("audit: %zu record(s) still queued at SHUTDOWN (%s): lost", queued,
+                 held ? "made after the stop began" : "not handed over in time");
+    if (dropped > dropped_logged)
+        dsgd_log("audit: %llu records dropped in all (logd not keeping up or not running)",
+                 (unsigned long long)dropped);
 }

@@ -63,4 +63,19 @@ int dsgd_audit_out_keeping_up(void);
  * @relation(REQ-LOG-043) */
 void dsgd_audit_out_flush(void);
 
+/* A clean stop (REQ-LOG-043): SHUTDOWN closes the channel, so the master
+ * first asks for the records (DSGD_MSG_DRAIN); once none is queued the
+ * role answers DSGD_MSG_DRAINED and holds whatever it records after that,
+ * which could only cross SHUTDOWN on the wire and be refused. */
+
+/* Records queued and not yet sent. @relation(REQ-LOG-043) */
+size_t dsgd_audit_out_queued(void);
+
+/* From now on nothing more is sent (DRAINED has gone out). @relation(REQ-LOG-043) */
+void dsgd_audit_out_hold(void);
+
+/* At SHUTDOWN: logs how many records are still queued, and the drops not
+ * logged yet; they are lost, but never silently. @relation(REQ-LOG-043) */
+void dsgd_audit_out_abandon(void);
+
 #endif

@@ -49,8 +49,13 @@ enum {
     /* forwarding the audit trail to collectors (run/fwd_wire.h, REQ-LOG-047) */
     DSGD_MSG_FWD_BATCH = 17,    /* logd -> master -> logfwd: a piece of a collector's stream */
     DSGD_MSG_FWD_ACK = 18,      /* logfwd -> master -> logd: a batch was delivered */
-    DSGD_MSG_FWD_STATE = 19     /* logfwd -> master -> logd: a connection is up or down
+    DSGD_MSG_FWD_STATE = 19,    /* logfwd -> master -> logd: a connection is up or down
                                  * (the master passes its own copy on to logd) */
+    /* a clean stop (REQ-LOG-043, run/audit_out.h) */
+    DSGD_MSG_DRAIN = 20,        /* master -> a role, no body: dsgd stops, hand over the
+                                 * audit records you hold */
+    DSGD_MSG_DRAINED = 21       /* role -> master, no body: every record queued before
+                                 * DRAIN went out in the AUDIT messages before this one */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

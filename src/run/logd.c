@@ -1,5 +1,6 @@
 /* The logd worker's audit store: see logd.h. */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,12 +197,27 @@ static struct {
     dsgd_chan *chan;
 } pending;
 
+#ifdef DSG_TEST_HOOKS
+static int slow_ms;   /* test hooks slow-commit (> 0) and no-commit (< 0) */
+
+void dsgd_logd_test_hook_slow(int ms)
+{
+    slow_ms = ms;
+}
+#endif
+
 int dsgd_logd_settle(void)
 {
     char err[512];
     int committed = 1, rc = 0;
     if (pending.n == 0)
         return 0;
+#ifdef DSG_TEST_HOOKS
+    if (slow_ms < 0)
+        return 0;   /* nothing is committed, no credit goes back */
+    if (slow_ms > 0)
+        (void)poll(NULL, 0, slow_ms);
+#endif
     if (pending.open && dsg_audit_batch_commit(store, err, sizeof err) != 0) {
         dsgd_log("audit: the records of %u message(s) lost: %s", pending.n, err);
         committed = 0;

@@ -66,4 +66,10 @@ void dsgd_logd_tick(void);
  * @relation(REQ-LOG-004) */
 void dsgd_logd_stop(void);
 
+#ifdef DSG_TEST_HOOKS
+/* Test hooks slow-commit and no-commit: every commit of records waits ms
+ * first; with ms < 0 logd commits none (until its stop). */
+void dsgd_logd_test_hook_slow(int ms);
+#endif
+
 #endif

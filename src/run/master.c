@@ -73,6 +73,9 @@ typedef struct worker {
     int reaping;                /* exited: its pid must not be signalled */
     int reload_restart;         /* stopped to apply a reload: start again at once */
     int shutdown_sent;          /* SHUTDOWN sent to this run */
+    uint64_t drain_due;         /* asked for its audit records (a stop, a restart):
+                                 * SHUTDOWN when it answers DRAINED, or then at the
+                                 * latest; 0: not asked */
     int failed;                 /* over the restart burst: down until dsgctl role restart */
     uint32_t audit_seq;         /* AUDIT messages from this run: the last one's number */
     dsgd_exit_window exits;     /* its recent exits, for dsgd.restart_burst */
@@ -89,6 +92,8 @@ static uint64_t stop_deadline;
 static int stop_killed;         /* 1: the roles but logd SIGKILLed; 2: logd too */
 static uint32_t config_gen = 1;
 static unsigned long long relay_dropped;   /* audit messages dropped while logd was failed */
+static unsigned long long stop_lost;       /* roles' records logd did not confirm at a stop */
+static unsigned stop_lost_msgs;            /* ... in that many messages */
 static dsgd_tls_files tls;      /* the portal's certificate and key, read at start */
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
@@ -101,6 +106,7 @@ static dsgd_settings first;     /* the settings as first loaded, before paths we
 static dsgd_config_in_force in_force;   /* the keys behind cfg, for dsgctl config show */
 
 static void stop_logd_when_alone(void);
+static void shutdown_worker(struct worker *w);
 static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void master_record(const char *event, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -614,6 +620,7 @@ static void start_worker(worker *w)
     w->ready = 0;
     w->audit_seq = 0;
     w->shutdown_sent = 0;
+    w->drain_due = 0;
     w->started_ms = dsgd_now_ms();
     w->ping_sent = 0;
     w->next_ping = w->started_ms + cfg->ping_interval_ms;
@@ -973,7 +980,8 @@ static void relay_give_back(unsigned from, unsigned run, uint32_t tag, int deliv
     worker *w = &workers[from];
     if (tag != 0)
         audit_settled(tag, delivered);
-    if (w->starts == run && is_up(w) && dsgd_bus_done(&w->chan, 1) != 0)
+    if (w->starts == run && is_up(w) && w->chan.ch.state != DSG_IPC_STATE_CLOSED &&
+        dsgd_bus_done(&w->chan, 1) != 0)   /* after SHUTDOWN: nothing more to it */
         drop_worker(w, "cannot give back bus credit");
 }
 
@@ -1019,6 +1027,7 @@ typedef struct audit_flight {
     uint64_t at;
     int late;                   /* LATE already told */
     int refused;                /* logd said it could not store it all */
+    unsigned records;           /* how many it holds */
 } audit_flight;
 
 /* every role's window of AUDIT messages at once */
@@ -1047,6 +1056,10 @@ static void audit_settled(uint32_t tag, int delivered)
     if (tag == 0 || tag > sizeof flights / sizeof flights[0] || !flights[tag - 1].used)
         return;
     f = &flights[tag - 1];
+    if (!delivered && stopping) {   /* counted, and logged once the stop is over */
+        stop_lost += f->records;
+        stop_lost_msgs++;
+    }
     if (delivered && !f->refused && audit_outage) {
         audit_outage = 0;
         dsgd_log("audit: logd stores records again");
@@ -1127,7 +1140,7 @@ static uint32_t flight_new(worker *w)
     for (size_t i = 0; i < sizeof flights / sizeof flights[0]; i++)
         if (!flights[i].used) {
             flights[i] = (audit_flight){ 1, index_of(w), w->starts, ++w->audit_seq,
-                                         dsgd_now_ms(), 0, 0 };
+                                         dsgd_now_ms(), 0, 0, 0 };
             return (uint32_t)i + 1;
         }
     return 0;
@@ -1160,6 +1173,17 @@ static void master_record(const char *event, const char *fmt, ...)
         dsgd_log("audit: the master's record %s (%s) is lost", event, detail);
 }
 
+/* How many records an AUDIT message holds, by their u32 length prefixes
+ * (log/audit_wire.h), for the count of what a stop loses; logd checks the
+ * records themselves. */
+static unsigned records_in(const uint8_t *b, size_t len)
+{
+    unsigned n = 0;
+    for (size_t off = 0; len - off >= 4 && dsg_ipc_get_u32(b + off) <= len - off - 4; n++)
+        off += 4 + dsg_ipc_get_u32(b + off);
+    return n;
+}
+
 /* Audit records (REQ-LOG-001): to logd, with the sending role's name in
  * front: the source comes from the channel, never from the record. */
 static int relay_audit(worker *w, const dsgd_msg *m)
@@ -1171,6 +1195,7 @@ static int relay_audit(worker *w, const dsgd_msg *m)
         return -1;
     if ((tag = flight_new(w)) == 0)   /* more than every window: cannot happen */
         return -1;
+    flights[tag - 1].records = records_in(m->body, m->len);
     if (logd_failed()) {
         relay_dropped++;
         relay_give_back(index_of(w), w->starts, tag, 0);
@@ -1277,14 +1302,15 @@ static void tell_gone(const worker *gone)
 }
 
 /* What was on its way to w when it went away. Records for logd that were
- * still waiting wait for the next logd; those it had not confirmed may or
+ * still waiting wait for the next logd (at a stop there is none: they are
+ * lost, and counted); those it had not confirmed may or
  * may not be stored (its next verify tells), and their senders get the
  * room back so that they do not stall. Anything else for w is dropped, and
  * w's peers end their exchanges with it. */
 static void passed_on_gone(worker *w)
 {
     int logd = strcmp(w->role->name, "logd") == 0;
-    unsigned lost = dsgd_relay_gone(index_of(w), logd);
+    unsigned lost = dsgd_relay_gone(index_of(w), logd && !stopping);
     if (logd && lost > 0)
         dsgd_log("audit: logd stopped with %u messages of records not confirmed", lost);
     tell_gone(w);
@@ -1367,6 +1393,10 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (r < 0) {
         drop_worker(w, "an unexpected stream frame");
+        return;
+    }
+    if (m.kind == DSGD_MSG_DRAINED && w->drain_due != 0 && m.len == 0) {
+        shutdown_worker(w);   /* its records are all on their way to logd */
         return;
     }
     if (m.kind == DSGD_MSG_LOG_REPORT && is_logd && m.len >= 1) {
@@ -1493,6 +1523,26 @@ static void on_frame(worker *w, const dsg_ipc_frame *f)
     }
 }
 
+/* A frame the worker sent before it read our SHUTDOWN is refused. When it
+ * is a message of audit records (the role did not hand them over in time),
+ * the loss is said, with the count when the frame came whole. */
+static void crossed_shutdown(const worker *w)
+{
+    const dsgd_chan *c = &w->chan;
+    const uint8_t *body = c->buf + DSG_IPC_HEADER_SIZE + 1;
+    uint32_t len;
+    if (c->len <= DSG_IPC_HEADER_SIZE || c->buf[0] != DSG_IPC_DATA || c->buf[1] != 0 ||
+        c->buf[DSG_IPC_HEADER_SIZE] != DSGD_MSG_AUDIT)
+        return;
+    len = dsg_ipc_get_u32(c->buf + 4);
+    if (len >= 1 && c->len - DSG_IPC_HEADER_SIZE >= len)
+        dsgd_log("audit: %s[%d]: %u record(s) sent as SHUTDOWN went to it: lost",
+                 w->role->name, (int)w->pid, records_in(body, len - 1));
+    else
+        dsgd_log("audit: %s[%d]: a message of records sent as SHUTDOWN went to it: lost",
+                 w->role->name, (int)w->pid);
+}
+
 /* Reads once from the channel and handles every complete frame. */
 static void read_chan(worker *w)
 {
@@ -1521,6 +1571,7 @@ static void read_chan(worker *w)
             if (st == DSG_IPC_ERR_CLOSED) {
                 /* sent before the worker read our SHUTDOWN (e.g. its HELLO):
                  * nothing more is read; it exits, or the stop timeout kills it */
+                crossed_shutdown(w);
                 dsgd_chan_close(&w->chan);
                 return;
             }
@@ -1611,6 +1662,7 @@ static void reaped(worker *w, int status)
     w->pid = 0;
     w->ready = 0;
     w->reaping = 0;
+    w->drain_due = 0;
     passed_on_gone(w);
     if (index_of(w) == DSGD_ROLE_LOGFWD) {
         dsgd_fwd_master_logfwd(-1);
@@ -1660,6 +1712,7 @@ static void reap(void)
 static void shutdown_worker(worker *w)
 {
     dsg_ipc_status st;
+    w->drain_due = 0;
     if (w->pid == 0 || w->shutdown_sent)
         return;
     w->shutdown_sent = 1;
@@ -1681,6 +1734,33 @@ static void stop_logd_when_alone(void)
     shutdown_worker(l);
 }
 
+static uint32_t handover_ms(void);
+
+/* A stop (or a restart) asks a role but logd first for the audit records
+ * it still holds (DSGD_MSG_DRAIN, REQ-LOG-043): SHUTDOWN closes the
+ * channel, and what a role sends after it never arrives. The role answers
+ * DRAINED after its last AUDIT message, and gets SHUTDOWN then, or at due
+ * at the latest; one that is not up gets it at once. */
+static void ask_records(worker *w, uint64_t due)
+{
+    if (w->drain_due != 0)
+        return;   /* asked already, for a restart */
+    if (!is_up(w) || w->shutdown_sent || send_own(w, DSGD_MSG_DRAIN, NULL, 0) != 0) {
+        shutdown_worker(w);
+        return;
+    }
+    w->drain_due = due;
+}
+
+/* The roles' records a stop could not store: one line, never silence. */
+static void report_stop_lost(void)
+{
+    (void)dsgd_relay_gone(index_of(role_worker("logd")), 0);   /* no logd took them */
+    if (stop_lost_msgs > 0)
+        dsgd_log("audit: %llu record(s) of the roles (%u message(s)) not confirmed by logd "
+                 "before the stop: lost", stop_lost, stop_lost_msgs);
+}
+
 static void begin_stop(int sig)
 {
     if (stopping)
@@ -1695,11 +1775,12 @@ static void begin_stop(int sig)
         close(listen_fd);
     listen_fd = -1;
     dsgd_fwd_master_stop();
+    uint64_t due = dsgd_now_ms() + handover_ms();
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
         worker *w = &workers[i];
         w->restart_at = 0;
         if (strcmp(w->role->name, "logd") != 0)
-            shutdown_worker(w);
+            ask_records(w, due);
     }
     stop_logd_when_alone();
 }
@@ -1772,17 +1853,18 @@ static int portal_settings_differ(const dsgd_settings *a, const dsgd_settings *b
            strcmp(a->portal_tls12_ciphers, b->portal_tls12_ciphers) != 0;
 }
 
-/* SHUTDOWN, then a start without backoff once it has exited (reaped). */
+/* SHUTDOWN (once the role has handed over its audit records, as at a
+ * stop), then a start without backoff once it has exited (reaped). */
 static void restart_for_reload(worker *w)
 {
-    dsg_ipc_status st;
     if (w->pid == 0) {
         return;   /* not running: its next start takes the new settings */
     }
     w->reload_restart = 1;
-    if (w->chan.fd < 0 ||
-        dsgd_chan_send(&w->chan, DSG_IPC_SHUTDOWN, 0, NULL, 0, &st) != DSGD_CHAN_FRAME)
-        signal_worker(w, SIGTERM);
+    if (strcmp(w->role->name, "logd") == 0)
+        shutdown_worker(w);
+    else   /* as long as a record may wait for logd before it is late */
+        ask_records(w, dsgd_now_ms() + cfg->log_ack_timeout_ms);
 }
 
 /* SIGHUP (REQ-RUN-048): the configuration is read again from where it came
@@ -1829,6 +1911,14 @@ static uint32_t logd_reserve_ms(void)
     return q < 10000 ? q : 10000;
 }
 
+/* How long a stop waits for a role to hand over its audit records: half
+ * the time the roles get before their SIGKILL, so that SHUTDOWN still has
+ * the other half. */
+static uint32_t handover_ms(void)
+{
+    return (cfg->shutdown_timeout_ms - logd_reserve_ms()) / 2;
+}
+
 /* When the next SIGKILL of a stop is due. */
 static uint64_t stop_kill_at(void)
 {
@@ -1857,6 +1947,11 @@ static void timers(uint64_t now)
         worker *w = &workers[i];
         if (!stopping && w->pid == 0 && w->restart_at != 0 && now >= w->restart_at)
             start_worker(w);
+        if (w->drain_due != 0 && now >= w->drain_due) {
+            dsgd_log("%s[%d] did not hand over its audit records in time: SHUTDOWN "
+                     "(it logs how many it loses)", w->role->name, (int)w->pid);
+            shutdown_worker(w);
+        }
         if (w->pid == 0 || !w->ready || w->chan.fd < 0 || stopping)
             continue;
         if (w->ping_sent != 0 && now - w->ping_sent >= cfg->ping_timeout_ms) {
@@ -1895,6 +1990,8 @@ static int poll_timeout(uint64_t now)
             if (t < next)
                 next = t;
         }
+        if (w->drain_due != 0 && w->drain_due < next)
+            next = w->drain_due;
     }
     if (stopping && stop_killed < 2 && stop_kill_at() < next)
         next = stop_kill_at();
@@ -1926,8 +2023,10 @@ static int run_loop(int sfd)
         int kind[1 + 2 * DSGD_ROLE_COUNT];
         nfds_t n = 0, nw;
 
-        if (stopping && all_stopped())
+        if (stopping && all_stopped()) {
+            report_stop_lost();
             return 0;
+        }
         pf[n].fd = sfd; pf[n].events = POLLIN; who[n] = NULL; kind[n] = 0; n++;
         for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++) {
             worker *w = &workers[i];

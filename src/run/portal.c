@@ -96,6 +96,11 @@ void dsgd_portal_bus(dsgd_chan *bus)
     dsgd_tls_server_bus(&server, bus);
 }
 
+void dsgd_portal_stop_accepting(void)
+{
+    dsgd_tls_server_stop_accepting(&server);
+}
+
 int dsgd_portal_message(const dsgd_msg *m)
 {
     return dsgd_tls_server_message(&server, m, dsgd_now_ms());

@@ -34,6 +34,9 @@ void dsgd_portal_events(const struct pollfd *pf, size_t n);
  * @relation(REQ-RUN-017) */
 void dsgd_portal_bus(dsgd_chan *bus);
 
+/* dsgd stops: no new connection from now on. @relation(REQ-RUN-009) */
+void dsgd_portal_stop_accepting(void);
+
 /* A message from the master (routes, answers, a role gone): 0 when
  * handled, -1 when the channel is to be closed. @relation(REQ-RUN-017) */
 int dsgd_portal_message(const dsgd_msg *m);

@@ -153,6 +153,7 @@ void dsgd_tls_server_init(dsgd_tls_server *s, SSL_CTX *ctx, int listen_fd, uint3
 {
     s->ctx = ctx;
     s->listen_fd = listen_fd;
+    s->accepting = 1;
     s->max_conns = max_conns > DSGD_TLS_CONN_MAX ? DSGD_TLS_CONN_MAX : max_conns;
     s->t = *t;
     s->http = *http;
@@ -842,6 +843,11 @@ static void accept_some(dsgd_tls_server *s, uint64_t now)
     }
 }
 
+void dsgd_tls_server_stop_accepting(dsgd_tls_server *s)
+{
+    s->accepting = 0;
+}
+
 static void poll_deadline(const dsgd_tls_conn *c, uint64_t now, int *timeout_ms)
 {
     uint64_t left = c->deadline > now ? c->deadline - now : 0;
@@ -886,7 +892,7 @@ size_t dsgd_tls_server_pollfds(dsgd_tls_server *s, struct pollfd *pf, size_t max
         n++;
         poll_deadline(c, now, timeout_ms);
     }
-    if (live < s->max_conns && n < max) {
+    if (live < s->max_conns && n < max && s->accepting) {
         pf[n].fd = s->listen_fd;
         pf[n].events = POLLIN;
         pf[n].revents = 0;

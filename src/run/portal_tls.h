@@ -81,6 +81,7 @@ typedef struct dsgd_tls_end {
 typedef struct dsgd_tls_server {
     SSL_CTX *ctx;
     int listen_fd;
+    int accepting;               /* 0 once dsgd stops */
     uint32_t max_conns;
     dsgd_tls_timeouts t;
     dsgd_http_config http;
@@ -120,6 +121,11 @@ void dsgd_tls_server_init(dsgd_tls_server *s, SSL_CTX *ctx, int listen_fd, uint3
  * none) to the next deadline. @relation(REQ-RUN-043) */
 size_t dsgd_tls_server_pollfds(dsgd_tls_server *s, struct pollfd *pf, size_t max,
                                uint64_t now, int *timeout_ms);
+
+/* dsgd stops (REQ-RUN-009): no connection is accepted any more (those
+ * the kernel queues meanwhile are reset when the portal exits); those
+ * already accepted go on until SHUTDOWN. @relation(REQ-RUN-009) */
+void dsgd_tls_server_stop_accepting(dsgd_tls_server *s);
 
 /* The bus to the master, once WELCOMEd: requests for the roles' routes go
  * there. @relation(REQ-RUN-017) */

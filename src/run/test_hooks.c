@@ -97,6 +97,12 @@ int dsgd_test_hook_run(const char *hook, dsgd_chan *c, int max_known)
                 return -1;
             }
         dsgd_log("test hook %s: appended up to seq %llu", hook, (unsigned long long)seq);
+    } else if (strcmp(hook, "slow-commit") == 0) {
+        /* logd waits before each commit of records, as on a loaded machine:
+         * the roles' credit comes back late and their records wait */
+        dsgd_logd_test_hook_slow(300);
+    } else if (strcmp(hook, "no-commit") == 0) {
+        dsgd_logd_test_hook_slow(-1);   /* logd takes records and never commits them */
     } else if (strcmp(hook, "bad-frame") == 0) {
         /* raw bytes that dsg_ipc_decode refuses: unknown type 99 */
         static const unsigned char bad[12] = { 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };

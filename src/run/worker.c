@@ -47,6 +47,40 @@ static int ignore_shutdown;  /* test hook no-shutdown */
 #define ignore_shutdown 0
 #endif
 
+static int draining;     /* stopping (dsgd, or this role to restart): records asked for */
+static int drained;      /* DSGD_MSG_DRAINED sent: audit records are held */
+
+/* A stop begins (DSGD_MSG_DRAIN, REQ-LOG-043): the records queued so far
+ * are to go out before SHUTDOWN, which closes the channel; the portal
+ * takes no new connection from now on. */
+static int drain(const dsgd_msg *m)
+{
+    if (m->len != 0 || draining || dsgd_bus_done(&chan, 1) != 0) {
+        dsgd_log("a malformed or repeated DRAIN from the master: closing the channel");
+        return DSGD_EXIT_PROTOCOL;
+    }
+    draining = 1;
+    if (is_portal)
+        dsgd_portal_stop_accepting();
+    return -1;
+}
+
+/* Once nothing is queued, DRAINED follows the last AUDIT message on the
+ * bus and tells the master it may send SHUTDOWN; what is recorded after
+ * it is held (and counted at SHUTDOWN). Without room on the bus it waits
+ * for the next CREDIT. 0, or -1 when the channel is broken. */
+static int hand_over(void)
+{
+    int r;
+    if (!draining || drained || dsgd_audit_out_queued() > 0)
+        return 0;
+    if ((r = dsgd_bus_send(&chan, DSGD_MSG_DRAINED, NULL, 0)) != 0)
+        return r > 0 ? 0 : -1;
+    drained = 1;
+    dsgd_audit_out_hold();
+    return 0;
+}
+
 /* What became of one of this role's AUDIT messages (REQ-LOG-008): any
  * role may get one; the ctl worker has commands waiting on it, a role
  * serving HTTP held answers (the loop's dsgd_role_http_flush sends them). */
@@ -69,6 +103,8 @@ static int on_bus(const dsg_ipc_frame *f)
     int r = dsgd_bus_receive(&chan, f, &m);
     if (r == 1 && m.kind == DSGD_MSG_AUDIT_ACK)
         return audit_ack(&m);
+    if (r == 1 && m.kind == DSGD_MSG_DRAIN)
+        return drain(&m);
     if (r == 0 || (r == 1 && is_ctl && dsgd_ctl_message(&m, &chan) == 0) ||
         (r == 1 && is_logd && dsgd_logd_message(&m, &chan) == 0) ||
         (r == 1 && is_portal && dsgd_portal_message(&m) == 0) ||
@@ -125,7 +161,7 @@ static int handle(const dsg_ipc_frame *f, int *ready)
             dsgd_log("test hook no-shutdown: SHUTDOWN ignored");
             return -1;
         }
-        dsgd_audit_out_flush();   /* records still queued go with the last words */
+        dsgd_audit_out_abandon();   /* the channel is closed: nothing more goes out */
         dsgd_log("SHUTDOWN received: exiting");
         if (is_logd)
             dsgd_logd_stop();
@@ -159,6 +195,8 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
         size_t n = 0;
 
         dsgd_audit_out_flush();   /* what the last round recorded, or waited for credit */
+        if (hand_over() != 0)
+            return DSGD_EXIT_PROTOCOL;
         dsgd_role_http_flush();   /* answers that waited for credit or their audit record */
         pf[0].fd = 3;
         pf[0].events = POLLIN;
