@@ -51,7 +51,7 @@ typedef enum dsg_anchor_status {
 int dsg_anchor_source_ok(const char *s, size_t len);
 
 /* Whether s[0..len) is exactly "YYYY-MM-DDTHH:MM:SS.mmmZ" with fields in
- * range. @relation(REQ-LOG-002) */
+ * range (the checkpoint time of REQ-LOG-002's format). @relation(REQ-LOG-004) */
 int dsg_anchor_time_ok(const char *s, size_t len);
 
 /* Parses one line (without its LF). @relation(REQ-LOG-004, REQ-LOG-005) */

@@ -2,10 +2,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "log/timefmt.h"
 
+#include "core/rfc3339.h"
+
 #include <stdio.h>
 #include <time.h>
 
-/* Civil date from days since 1970-01-01 (H. Hinnant's algorithm). */
+/* Civil date from days since 1970-01-01 (H. Hinnant's algorithm), for the
+ * HTTP date; the RFC 3339 times use the proved src/core/rfc3339.c. */
 static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
 {
     int64_t z = days + 719468;
@@ -21,19 +24,7 @@ static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
 
 size_t dsg_time_rfc3339_ms(char *out, size_t size, int64_t sec, int64_t nsec)
 {
-    if (nsec < 0 || nsec > 999999999 || sec < -62167219200 || sec > 253402300799)
-        return 0;
-    int64_t days = sec >= 0 ? sec / 86400 : (sec - 86399) / 86400;
-    int64_t rem = sec - days * 86400;
-    int64_t y;
-    unsigned m, d;
-    civil(days, &y, &m, &d);
-    int n = snprintf(out, size, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", (int)y, m, d,
-                     (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
-                     (int)(nsec / 1000000));
-    if (n < 0 || (size_t)n >= size)
-        return 0;
-    return (size_t)n;
+    return dsg_rfc3339_ms(out, size, sec, nsec);   /* the proved core module */
 }
 
 size_t dsg_time_imf_fixdate(char *out, size_t size, int64_t sec)

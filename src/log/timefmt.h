@@ -13,8 +13,10 @@
 #define DSG_TIME_RFC3339_LEN 24u   /* without the NUL */
 
 /* Formats sec/nsec since the epoch into out (NUL-terminated); returns the
- * length, or 0 if it does not fit or the year is outside 0000..9999.
- * @relation(REQ-LOG-002, REQ-RUN-030) */
+ * length, or 0 (nothing written) if it does not fit, nsec is outside
+ * 0..999999999 or the year is outside 0000..9999. The proved core module
+ * src/core/rfc3339.h does the work (REQ-LOG-002 is traced to it).
+ * @relation(REQ-RUN-030) */
 size_t dsg_time_rfc3339_ms(char *out, size_t size, int64_t sec, int64_t nsec);
 
 /* Formats a second since the epoch as an HTTP date (RFC 9110 §5.6.7
@@ -23,7 +25,8 @@ size_t dsg_time_rfc3339_ms(char *out, size_t size, int64_t sec, int64_t nsec);
  * outside 0000..9999. @relation(REQ-RUN-047) */
 size_t dsg_time_imf_fixdate(char *out, size_t size, int64_t sec);
 
-/* The current CLOCK_REALTIME as above. @relation(REQ-LOG-002) */
+/* The current CLOCK_REALTIME as above: logd's recorded_at and checkpoint
+ * times. @relation(REQ-LOG-041) */
 size_t dsg_time_now_rfc3339_ms(char *out, size_t size);
 
 #endif
