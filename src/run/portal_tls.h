@@ -96,7 +96,7 @@ typedef struct dsgd_tls_server {
 
 /* Why the last TLS call failed, into out: OpenSSL's last queued error, else
  * errno's text (or "connection closed" when errno is 0); the queue is
- * cleared. Shared with logfwd's TLS client. */
+ * cleared. Shared with logfwd's TLS client. @relation(REQ-RUN-040, REQ-RUN-053) */
 void dsgd_tls_reason(char *out, size_t n);
 
 /* Initialises OpenSSL without reading any configuration file

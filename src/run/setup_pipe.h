@@ -38,11 +38,11 @@ typedef struct dsgd_setup_format {
     size_t head;           /* bytes before the first blob: magic, version, settings */
 } dsgd_setup_format;
 
-/* Master: magic and version at buf[0 .. 8). */
+/* Master: magic and version at buf[0 .. 8). @relation(REQ-RUN-042, REQ-RUN-053) */
 void dsgd_setup_put_head(uint8_t *buf, const dsgd_setup_format *f);
 
 /* Master: a blob at buf + at (its u32 length, then its len bytes); returns
- * where the next one starts. */
+ * where the next one starts. @relation(REQ-RUN-042, REQ-RUN-053) */
 size_t dsgd_setup_put_blob(uint8_t *buf, size_t at, const void *p, size_t len);
 
 /* Master: a pipe (close-on-exec both ends) holding buf[0 .. len), after
@@ -61,17 +61,19 @@ int dsgd_setup_read(int fd, uint8_t *buf, size_t size, const dsgd_setup_format *
                     char *err, size_t errsize);
 
 /* Worker: the blob at *at of buf[0 .. n), which moves *at past it: 0 and
- * its place, or -1 when it is empty or runs past the end. */
+ * its place, or -1 when it is empty or runs past the end.
+ * @relation(REQ-RUN-042, REQ-RUN-053) */
 __attribute__((warn_unused_result))
 int dsgd_setup_take_blob(const uint8_t *buf, size_t n, size_t *at, const uint8_t **p,
                          size_t *len);
 
 /* Worker: the same for a blob of text, which must hold no NUL byte (it is
- * not NUL-terminated). */
+ * not NUL-terminated). @relation(REQ-RUN-042, REQ-RUN-053) */
 __attribute__((warn_unused_result))
 int dsgd_setup_take_text(const uint8_t *buf, size_t n, size_t *at, const char **p, size_t *len);
 
-/* Worker: "setup pipe on fd 5: why" in err; returns -1. */
+/* Worker: "setup pipe on fd 5: why" in err; returns -1.
+ * @relation(REQ-RUN-042, REQ-RUN-053) */
 int dsgd_setup_bad(char *err, size_t errsize, const char *why);
 
 #endif
