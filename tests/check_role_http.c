@@ -10,8 +10,8 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <string.h>
-#include <sys/socket.h>
 
+#include "bus_pair.h"
 #include "core/http_req.h"
 #include "run/audit_out.h"
 #include "run/bus.h"
@@ -105,22 +105,7 @@ static void expect_answer(uint32_t id, int status, const char *body)
 /* A role WELCOMEd, its routes registered and read by the master. */
 static void role_ready(void)
 {
-    int sv[2];
-    uint8_t p[8];
-    dsg_ipc_status st;
-    dsg_ipc_frame f;
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
-    dsgd_chan_init(&master, sv[0], DSG_IPC_PEER_MASTER);
-    dsgd_chan_init(&worker, sv[1], DSG_IPC_PEER_WORKER);
-    dsg_ipc_put_u32(p, DSG_IPC_VERSION);
-    dsg_ipc_put_u32(p + 4, 4);
-    ck_assert_int_eq(dsgd_chan_send(&worker, DSG_IPC_HELLO, 0, p, 8, &st), DSGD_CHAN_FRAME);
-    ck_assert_int_eq(dsgd_chan_next(&master, 1, &f, &st), DSGD_CHAN_FRAME);
-    ck_assert_int_eq(dsgd_chan_send(&master, DSG_IPC_WELCOME, 0, p, 8, &st), DSGD_CHAN_FRAME);
-    ck_assert_int_eq(dsgd_chan_next(&worker, 1, &f, &st), DSGD_CHAN_FRAME);
-    ck_assert_int_eq(dsgd_bus_open(&master), 0);
-    ck_assert_int_eq(dsgd_bus_open(&worker), 0);
-    ck_assert_int_eq(dsgd_chan_next(&worker, 1, &f, &st), DSGD_CHAN_FRAME);
+    bus_pair_open(&master, &worker, 4);
     dsgd_audit_out_start(&worker);
     ck_assert_int_eq(dsgd_role_http_start(&handler, &worker), 0);
     ck_assert_uint_eq(next_message(&master).kind, DSGD_MSG_HTTP_ROUTES);
