@@ -6,10 +6,12 @@
  * malformed requests runs against the daemon in
  * conformance/cases/dsgd_http_malformed.sh.
  */
+#define _POSIX_C_SOURCE 200809L   /* gmtime_r */
 #include <check.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/http_req.h"
 #include "run/http_conn.h"
@@ -303,6 +305,32 @@ START_TEST(test_http_imf_date)
         ck_assert_str_eq(buf, v[i].want);
     }
     ck_assert_uint_eq(dsg_time_imf_fixdate(buf, 29, 0), 0);   /* no room for the NUL */
+    ck_assert_uint_eq(dsg_time_imf_fixdate(buf, sizeof buf, 253402300800), 0);   /* year 10000 */
+}
+END_TEST
+
+/* The HTTP date against gmtime_r and strftime in the C locale, over
+ * seconds spread across years 0000..9999 (gmtime_r's proleptic Gregorian
+ * calendar, as the RFC 3339 module's). @relation(REQ-RUN-047) */
+START_TEST(test_http_imf_date_matches_gmtime)
+{
+    char buf[40], want[40];
+    uint64_t x = 88172645463325252u;   /* xorshift64: the same seconds every run */
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int64_t t = -62167219200 + (int64_t)(x % 315537897600u);   /* 0000..9999 */
+        time_t tt = (time_t)t;
+        struct tm tm;
+        ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+        /* IMF-fixdate's year is 4 digits; glibc's %Y does not pad years before 1000 */
+        size_t n = strftime(want, sizeof want, "%a, %d %b ", &tm);
+        n += (size_t)snprintf(want + n, sizeof want - n, "%04d", tm.tm_year + 1900);
+        ck_assert_uint_gt(strftime(want + n, sizeof want - n, " %H:%M:%S GMT", &tm), 0);
+        ck_assert_uint_eq(dsg_time_imf_fixdate(buf, sizeof buf, t), 29);
+        ck_assert_str_eq(buf, want);
+    }
 }
 END_TEST
 
@@ -560,6 +588,7 @@ Suite *suite_http_conn(void)
     tcase_add_test(ok, test_http_pipelined_requests_one_at_a_time);
     tcase_add_test(ok, test_http_timeout_answer_is_408_and_closes);
     tcase_add_test(ok, test_http_imf_date);
+    tcase_add_test(ok, test_http_imf_date_matches_gmtime);
     tcase_add_test(ok, test_http_every_error_code_is_documented);
     tcase_add_test(ok, test_http_routes_hold_no_administrative_function);
     tcase_add_test(ok, test_http_role_routes_register_and_conflict);

@@ -21,7 +21,8 @@ size_t dsg_time_rfc3339_ms(char *out, size_t size, int64_t sec, int64_t nsec);
 
 /* Formats a second since the epoch as an HTTP date (RFC 9110 §5.6.7
  * IMF-fixdate, "Thu, 26 Nov 2026 02:07:27 GMT") into out (at least 30
- * bytes); returns the length, or 0 if it does not fit or the year is
+ * bytes), with the date of the proved src/core/rfc3339; returns the
+ * length, or 0 if it does not fit (nothing written) or the year is
  * outside 0000..9999. @relation(REQ-RUN-047) */
 size_t dsg_time_imf_fixdate(char *out, size_t size, int64_t sec);
 
