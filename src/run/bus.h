@@ -27,7 +27,8 @@ enum {
     DSGD_MSG_CTL_ANSWER = 2,    /* master -> ctl: u8 exit status, then the output */
     DSGD_MSG_AUDIT = 3,         /* a role -> master -> logd: audit records */
     DSGD_MSG_LOG_VERIFY = 4,    /* master -> logd: verify the store (no body) */
-    DSGD_MSG_LOG_REPORT = 5,    /* logd -> master: u8 exit status, then the report */
+    DSGD_MSG_ROLE_REPORT = 5,   /* a role -> master: u8 exit status, then the report on
+                                 * the command it was given (LOG_VERIFY, ROLE_COMMAND) */
     /* HTTP exchanges (run/exchange.h) */
     DSGD_MSG_HTTP_ROUTES = 6,   /* a role -> master -> portal: the routes it serves */
     DSGD_MSG_HTTP_REQUEST = 7,  /* portal -> master -> role: a request's head */
@@ -36,8 +37,9 @@ enum {
     DSGD_MSG_HTTP_ANSWER = 10,  /* role -> master -> portal: the answer */
     DSGD_MSG_GONE = 11,         /* master -> portal or role: a peer role went away */
     /* streamed control answers */
-    DSGD_MSG_LOG_COMMAND = 12,  /* master -> logd: a `log prune` or `log export` line */
-    DSGD_MSG_LOG_PART = 13,     /* logd -> master: a piece of a streamed answer */
+    DSGD_MSG_ROLE_COMMAND = 12, /* master -> a role: a dsgctl line the role parses
+                                 * (`log prune|export` to logd, `account ...` to auth) */
+    DSGD_MSG_ROLE_PART = 13,    /* the role -> master: a piece of a streamed answer */
     DSGD_MSG_CTL_PART = 14,     /* master -> ctl: the same piece, on to the client */
     /* audit acknowledgements (REQ-LOG-008) */
     DSGD_MSG_AUDIT_ACK = 15,    /* master -> a role: what became of one of its AUDIT
@@ -67,10 +69,11 @@ enum {
 };
 #define DSGD_AUDIT_ACK_LEN 5u
 
-/* A streamed answer (`dsgctl log export`): logd sends LOG_PART messages,
- * each only once the one before has been written to the client (the
- * master gives logd its credit back when ctl gives the master its), then
- * the LOG_REPORT that ends it; nothing on the way holds more than one
+/* A streamed answer (`dsgctl log export`): the role sends ROLE_PART
+ * messages, each only once the one before has been written to the client
+ * (the master gives the role its credit back when ctl gives the master
+ * its), then
+ * the ROLE_REPORT that ends it; nothing on the way holds more than one
  * piece. */
 
 /* One message received: kind and body[0 .. len). */

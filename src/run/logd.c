@@ -27,7 +27,7 @@ static uint64_t due;             /* dsgd_now_ms() of the next timed checkpoint; 
 static dsg_audit_exporter *exporting;
 static dsgd_chan *export_chan;
 static uint64_t export_bytes, export_pieces;
-#define EXPORT_PART_MAX 60000u   /* bytes of one LOG_PART, under DSGD_BUS_BODY_MAX */
+#define EXPORT_PART_MAX 60000u   /* bytes of one ROLE_PART, under DSGD_BUS_BODY_MAX */
 
 #define EX_USAGE 64
 #define EX_DATAERR 65
@@ -181,7 +181,7 @@ static int verify_request(dsgd_chan *chan)
         dsgd_log("audit: verified on request: %u break(s), %llu record(s)", rep.nbreaks,
                  (unsigned long long)rep.records);
     }
-    if (dsgd_bus_send(chan, DSGD_MSG_LOG_REPORT, out, len) != 0)
+    if (dsgd_bus_send(chan, DSGD_MSG_ROLE_REPORT, out, len) != 0)
         return -1;
     return dsgd_bus_done(chan, 1);
 }
@@ -278,7 +278,7 @@ static int reply(dsgd_chan *chan, uint8_t status, const char *fmt, ...)
     va_end(ap);
     out[0] = status;
     len = len < 0 ? 0 : len < (int)sizeof out - 1 ? len : (int)sizeof out - 2;
-    if (dsgd_bus_send(chan, DSGD_MSG_LOG_REPORT, out, (size_t)len + 1) != 0)
+    if (dsgd_bus_send(chan, DSGD_MSG_ROLE_REPORT, out, (size_t)len + 1) != 0)
         return -1;
     return dsgd_bus_done(chan, 1);
 }
@@ -372,7 +372,7 @@ static void export_end(uint8_t status, const char *text)
     dsg_audit_export_close(exporting);
     exporting = NULL;
     export_chan = NULL;
-    if (dsgd_bus_send(chan, DSGD_MSG_LOG_REPORT, out, (size_t)len + 1) != 0)
+    if (dsgd_bus_send(chan, DSGD_MSG_ROLE_REPORT, out, (size_t)len + 1) != 0)
         dsgd_log("audit: cannot end the export: %s", text);
     else if (status != 0)
         dsgd_log("audit: export failed after %llu bytes: %s", (unsigned long long)export_bytes,
@@ -390,7 +390,7 @@ static void export_pump(void)
     char err[512];
     while (exporting != NULL && dsgd_bus_room(export_chan) == DSGD_BUS_WINDOW) {
         long got = dsg_audit_export_read(exporting, part, sizeof part, err, sizeof err);
-        if (got > 0 && dsgd_bus_send(export_chan, DSGD_MSG_LOG_PART, part, (size_t)got) == 0) {
+        if (got > 0 && dsgd_bus_send(export_chan, DSGD_MSG_ROLE_PART, part, (size_t)got) == 0) {
             export_bytes += (uint64_t)got;
             export_pieces++;
             continue;
@@ -444,7 +444,7 @@ int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
         return -1;
     if (m->kind == DSGD_MSG_LOG_VERIFY)
         return m->len == 0 ? verify_request(chan) : -1;
-    if (m->kind == DSGD_MSG_LOG_COMMAND)
+    if (m->kind == DSGD_MSG_ROLE_COMMAND)
         return command_message(m, chan);
     if (m->kind == DSGD_MSG_FWD_STATE || m->kind == DSGD_MSG_FWD_ACK)
         return store == NULL ? -1 : dsgd_logd_fwd_message(m, chan);

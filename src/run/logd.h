@@ -42,12 +42,12 @@ struct dsgd_chan;
  * (src/log/audit_wire.h), appended in one transaction as coming from that
  * role; a record the store refuses (unknown type or field, missing field)
  * is logged and skipped. DSGD_MSG_LOG_VERIFY: the store is verified with
- * logd's own keys and the report sent back as DSGD_MSG_LOG_REPORT.
- * DSGD_MSG_LOG_COMMAND: "log prune --before T --uid U --pid P" prunes
+ * logd's own keys and the report sent back as DSGD_MSG_ROLE_REPORT.
+ * DSGD_MSG_ROLE_COMMAND: "log prune --before T --uid U --pid P" prunes
  * (dsg_audit_prune) and reports; "log export [--type N] [--source S]
  * [--since T] [--until T] --format F" starts an export whose pieces go as
- * DSGD_MSG_LOG_PART, one at a time (dsgd_logd_tick sends the next once the
- * last one's credit is back), ended by a DSGD_MSG_LOG_REPORT. Then the
+ * DSGD_MSG_ROLE_PART, one at a time (dsgd_logd_tick sends the next once the
+ * last one's credit is back), ended by a DSGD_MSG_ROLE_REPORT. Then the
  * message's credit goes back to the master. 0, or -1 for a message logd
  * does not take (the channel is then closed).
  * @relation(REQ-LOG-043, REQ-LOG-005, REQ-LOG-044, REQ-LOG-045) */

@@ -801,8 +801,9 @@ static void fill_status(dsgd_status *st)
     }
 }
 
-/* ctl's command that waits for logd's report; from_start 0: none. */
-static struct { unsigned from, from_start; } verify_wait;
+/* ctl's command that a role runs: who asked (from) and who runs it (to),
+ * each by index and run; from_start 0: none. */
+static struct { unsigned from, from_start, to, to_start; } cmd_wait;
 
 /* The answer to ctl's command: the exit status dsgctl is to give, then
  * the output; ctl's request is done. */
@@ -838,46 +839,58 @@ static int ctl_config_show(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
-/* `dsgctl log verify`, `log prune`, `log export`: logd runs them; ctl
- * waits for the report (ctl sends one command at a time). */
-static int ctl_via_logd(worker *w, uint8_t kind, const uint8_t *line, size_t len)
+/* A command a role runs (`log verify|prune|export` by logd): passed on to
+ * the role, and ctl waits for its report (ctl sends one command at a
+ * time). A role that is not running answers 69 with down. */
+static int ctl_via_role(worker *w, const char *role, const char *down, uint8_t kind,
+                        const uint8_t *line, size_t len)
 {
-    static const char down[] = "logd is not running: try again, or use a copy with --offline\n";
-    worker *l = role_worker("logd");
-    if (verify_wait.from_start != 0)
+    worker *r = role_worker(role);
+    if (cmd_wait.from_start != 0)
         return -1;
-    if (l == NULL || !is_up(l) || send_own(l, kind, line, len) != 0)
-        return ctl_answer(w, 69, (const uint8_t *)down, sizeof down - 1);
-    verify_wait.from = (unsigned)(w - workers);
-    verify_wait.from_start = w->starts;
+    if (r == NULL || !is_up(r) || send_own(r, kind, line, len) != 0)
+        return ctl_answer(w, 69, (const uint8_t *)down, strlen(down));
+    cmd_wait.from = index_of(w);
+    cmd_wait.from_start = w->starts;
+    cmd_wait.to = index_of(r);
+    cmd_wait.to_start = r->starts;
     return 0;
 }
 
-/* logd's report, or its absence: to the ctl run that asked, if it is
- * still the same. */
-static void ctl_log_report(uint8_t status, const uint8_t *text, size_t len)
+/* Whether w runs the command ctl waits for: only its reports and parts
+ * are taken. */
+static int runs_command(const worker *w)
 {
-    worker *c = &workers[verify_wait.from];
-    if (verify_wait.from_start == 0)
-        return;
-    if (c->starts == verify_wait.from_start && c->pid > 0 && c->ready && c->chan.fd >= 0 &&
-        ctl_answer(c, status, text, len) != 0)
-        drop_worker(c, "cannot answer its command");
-    verify_wait.from_start = 0;
+    return cmd_wait.from_start != 0 && index_of(w) == cmd_wait.to &&
+           w->starts == cmd_wait.to_start;
 }
 
-/* A piece of a streamed answer (bus.h), from logd on to the ctl run that
- * asked: logd gets its room back when ctl has written the piece to its
- * client, so nothing on the way holds more than a window of pieces. */
-static void ctl_log_part(worker *logd, const dsgd_msg *m)
+/* The role's report, or its absence: to the ctl run that asked, if it is
+ * still the same. */
+static void ctl_role_report(uint8_t status, const uint8_t *text, size_t len)
 {
-    worker *c = &workers[verify_wait.from];
-    if (verify_wait.from_start != 0 && c->starts == verify_wait.from_start && is_up(c)) {
-        pass_on(logd, c, DSGD_MSG_CTL_PART, NULL, 0, m);
+    worker *c = &workers[cmd_wait.from];
+    if (cmd_wait.from_start == 0)
+        return;
+    if (c->starts == cmd_wait.from_start && c->pid > 0 && c->ready && c->chan.fd >= 0 &&
+        ctl_answer(c, status, text, len) != 0)
+        drop_worker(c, "cannot answer its command");
+    cmd_wait.from_start = 0;
+}
+
+/* A piece of a streamed answer (bus.h), from the role on to the ctl run
+ * that asked: the role gets its room back when ctl has written the piece
+ * to its client, so nothing on the way holds more than a window of
+ * pieces. */
+static void ctl_role_part(worker *role, const dsgd_msg *m)
+{
+    worker *c = &workers[cmd_wait.from];
+    if (c->starts == cmd_wait.from_start && is_up(c)) {
+        pass_on(role, c, DSGD_MSG_CTL_PART, NULL, 0, m);
         return;
     }
-    if (dsgd_bus_done(&logd->chan, 1) != 0)   /* nobody to take it: dropped */
-        drop_worker(logd, "cannot give back bus credit");
+    if (dsgd_bus_done(&role->chan, 1) != 0)   /* nobody to take it: dropped */
+        drop_worker(role, "cannot give back bus credit");
 }
 
 static void restart_for_reload(worker *w);
@@ -941,6 +954,8 @@ static worker *role_restart_target(const dsgd_msg *m)
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
+    static const char logd_down[] =
+        "logd is not running: try again, or use a copy with --offline\n";
     worker *target = role_restart_target(m);
     if (target != NULL)
         return ctl_role_restart(w, target);
@@ -953,11 +968,11 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     if (k == sizeof known / sizeof known[0] &&
         ((m->len > 10 && memcmp(m->body, "log prune ", 10) == 0) ||
          (m->len > 11 && memcmp(m->body, "log export ", 11) == 0)))
-        return ctl_via_logd(w, DSGD_MSG_LOG_COMMAND, m->body, m->len);
+        return ctl_via_role(w, "logd", logd_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);
-    case 2: return ctl_via_logd(w, DSGD_MSG_LOG_VERIFY, NULL, 0);
+    case 2: return ctl_via_role(w, "logd", logd_down, DSGD_MSG_LOG_VERIFY, NULL, 0);
     case 3: return ctl_config_show(w, 0);
     case 4: return ctl_config_show(w, 1);
     default: return -1;
@@ -1399,8 +1414,8 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
         shutdown_worker(w);   /* its records are all on their way to logd */
         return;
     }
-    if (m.kind == DSGD_MSG_LOG_REPORT && is_logd && m.len >= 1) {
-        ctl_log_report(m.body[0], m.body + 1, m.len - 1);
+    if (m.kind == DSGD_MSG_ROLE_REPORT && runs_command(w) && m.len >= 1) {
+        ctl_role_report(m.body[0], m.body + 1, m.len - 1);
         if (dsgd_bus_done(&w->chan, 1) != 0)
             drop_worker(w, "cannot give back bus credit");
         return;
@@ -1411,8 +1426,8 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
             drop_worker(w, "cannot give back bus credit");
         return;
     }
-    if (m.kind == DSGD_MSG_LOG_PART && is_logd && m.len >= 1) {
-        ctl_log_part(w, &m);
+    if (m.kind == DSGD_MSG_ROLE_PART && runs_command(w) && m.len >= 1) {
+        ctl_role_part(w, &m);
         return;
     }
     if (is_forward_kind(m.kind) && (is_logd || index_of(w) == DSGD_ROLE_LOGFWD)) {
@@ -1672,9 +1687,11 @@ static void reaped(worker *w, int status)
     }
     if (index_of(w) == DSGD_ROLE_LOGD)
         dsgd_fwd_master_logd_gone();
-    if (strcmp(w->role->name, "logd") == 0) {
-        static const char gone[] = "logd stopped before it finished: try again\n";
-        ctl_log_report(69, (const uint8_t *)gone, sizeof gone - 1);
+    if (runs_command(w)) {
+        char gone[80];
+        int n = snprintf(gone, sizeof gone, "%s stopped before it finished: try again\n",
+                         w->role->name);
+        ctl_role_report(69, (const uint8_t *)gone, (size_t)n);
     }
     if (stopping) {
         stop_logd_when_alone();

@@ -17,28 +17,16 @@
 #include "run/audit_out.h"
 #include "run/bus.h"
 #include "run/channel.h"
-#include "run/ctl.h"
 #include "run/log.h"
-#include "run/logd.h"
-#include "run/logfwd.h"
-#include "run/portal.h"
 #include "run/roles.h"
+#include "run/role_ops.h"
 #include "run/sandbox.h"
 #include "run/role_http.h"
-#include "run/sink.h"
 #include "run/test_hooks.h"
 #include "run/worker.h"
 
 static dsgd_chan chan;   /* global: the SIGSYS handler reads it */
-static int is_logd;      /* the audit store is open (logd.c) */
-static int is_ctl, is_portal, is_logfwd;
-#ifdef DSG_TEST_HOOKS
-static int is_sink;          /* the test builds' sink role */
-#else
-#define is_sink 0
-#define dsgd_sink_start(chan) 0
-#define dsgd_sink_message(m) (-1)
-#endif
+static const dsgd_role_ops *ops;   /* the role's entry points (role_ops.c) */
 #ifdef DSG_TEST_HOOKS
 static int ignore_ping;      /* test hook no-pong */
 static int ignore_shutdown;  /* test hook no-shutdown */
@@ -60,8 +48,8 @@ static int drain(const dsgd_msg *m)
         return DSGD_EXIT_PROTOCOL;
     }
     draining = 1;
-    if (is_portal)
-        dsgd_portal_stop_accepting();
+    if (ops->stop_accepting != NULL)
+        ops->stop_accepting();
     return -1;
 }
 
@@ -90,8 +78,8 @@ static int audit_ack(const dsgd_msg *m)
         dsgd_log("a malformed audit acknowledgement from the master: closing the channel");
         return DSGD_EXIT_PROTOCOL;
     }
-    if (is_ctl)
-        dsgd_ctl_audited(&chan);
+    if (ops->audited != NULL)
+        ops->audited(&chan);
     return -1;
 }
 
@@ -105,11 +93,7 @@ static int on_bus(const dsg_ipc_frame *f)
         return audit_ack(&m);
     if (r == 1 && m.kind == DSGD_MSG_DRAIN)
         return drain(&m);
-    if (r == 0 || (r == 1 && is_ctl && dsgd_ctl_message(&m, &chan) == 0) ||
-        (r == 1 && is_logd && dsgd_logd_message(&m, &chan) == 0) ||
-        (r == 1 && is_portal && dsgd_portal_message(&m) == 0) ||
-        (r == 1 && is_logfwd && dsgd_logfwd_message(&m) == 0) ||
-        (r == 1 && is_sink && dsgd_sink_message(&m) == 0))
+    if (r == 0 || (r == 1 && ops->message != NULL && ops->message(&m, &chan) == 0))
         return -1;
     if (r == 1)
         dsgd_log("unexpected message kind %u from the master: closing the channel",
@@ -136,12 +120,8 @@ static int handle(const dsg_ipc_frame *f, int *ready)
         if (dsgd_bus_open(&chan) != 0)
             return DSGD_EXIT_PROTOCOL;
         dsgd_audit_out_start(&chan);
-        if (is_portal)
-            dsgd_portal_bus(&chan);
-        if (is_logfwd)
-            dsgd_logfwd_bus(&chan);
-        if (is_sink && dsgd_sink_start(&chan) != 0) {
-            dsgd_log("cannot register the sink's routes");
+        if (ops->bus_open != NULL && ops->bus_open(&chan) != 0) {
+            dsgd_log("cannot start serving on the bus: closing the channel");
             return DSGD_EXIT_PROTOCOL;
         }
         return -1;
@@ -163,10 +143,8 @@ static int handle(const dsg_ipc_frame *f, int *ready)
         }
         dsgd_audit_out_abandon();   /* the channel is closed: nothing more goes out */
         dsgd_log("SHUTDOWN received: exiting");
-        if (is_logd)
-            dsgd_logd_stop();
-        if (is_logfwd)
-            dsgd_logfwd_stop();
+        if (ops->stop != NULL)
+            ops->stop();
         return 0;
     case DSG_IPC_STREAM_OPEN:
     case DSG_IPC_DATA:
@@ -181,10 +159,8 @@ static int handle(const dsg_ipc_frame *f, int *ready)
     }
 }
 
-static int loop(const char *hook, int max_known, const dsgd_role *role)
+static int loop(const char *hook, int max_known)
 {
-    int portal = is_portal = strcmp(role->name, "portal") == 0;
-    int ctl = is_ctl = strcmp(role->name, "ctl") == 0;
     int ready = 0, hook_done = hook == NULL;
     (void)max_known;
     for (;;) {
@@ -201,28 +177,16 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
         pf[0].fd = 3;
         pf[0].events = POLLIN;
         pf[0].revents = 0;
-        if (portal && ready)
-            n = dsgd_portal_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
-        if (ctl && ready)
-            n = dsgd_ctl_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
-        if (is_logfwd && ready)
-            n = dsgd_logfwd_pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
-        if (is_logd)
-            timeout = dsgd_logd_poll_timeout();
+        if (ready && ops->pollfds != NULL)
+            n = ops->pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
         if (poll(pf, 1 + n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             dsgd_log("poll: %s", strerror(errno));
             return DSGD_EXIT_PROTOCOL;
         }
-        if (n > 0 && portal)
-            dsgd_portal_events(pf + 1, n);
-        if (ctl && ready)
-            dsgd_ctl_events(pf + 1, n, &chan);
-        if (is_logfwd && n > 0)
-            dsgd_logfwd_events(pf + 1, n);
-        if (is_logd)
-            dsgd_logd_tick();
+        if (ready && ops->events != NULL)
+            ops->events(pf + 1, n, &chan);
         if (pf[0].revents == 0)
             continue;
         for (;;) {
@@ -247,7 +211,7 @@ static int loop(const char *hook, int max_known, const dsgd_role *role)
             if (r >= 0)
                 return r;
         }
-        if (is_logd && dsgd_logd_settle() != 0)   /* one commit for all that came */
+        if (ops->settle != NULL && ops->settle() != 0)   /* e.g. one commit for all that came */
             return DSGD_EXIT_PROTOCOL;
         if (ready && !hook_done) {
             hook_done = 1;
@@ -316,39 +280,22 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         hook = NULL;
     }
 #endif
-    if (strcmp(role->name, "portal") == 0) {
-        /* TLS from the master's bytes, while files may still be opened */
-        if (dsgd_portal_prepare(err, sizeof err) != 0) {
-            dsgd_log("sandbox step tls-setup failed: %s: exiting", err);
+    ops = dsgd_role_ops_find(role->name);
+    if (ops == NULL) {
+        dsgd_log("role '%s' has no entry points: exiting", role->name);
+        return DSGD_EXIT_SANDBOX;
+    }
+    /* TLS from the master's bytes and the like, while files may still be
+     * opened */
+    if (ops->prepare != NULL) {
+        uint32_t nofile = 0;
+        if (ops->prepare(&nofile, err, sizeof err) != 0) {
+            dsgd_log("sandbox step %s failed: %s: exiting", ops->setup_step, err);
             return DSGD_EXIT_SANDBOX;
         }
-        sb.nofile = dsgd_portal_nofile();
+        if (nofile != 0)
+            sb.nofile = nofile;
     }
-    if (strcmp(role->name, "logfwd") == 0) {
-        /* TLS client from the master's bytes, while files may still be opened */
-        if (dsgd_logfwd_prepare(err, sizeof err) != 0) {
-            dsgd_log("sandbox step tls-setup failed: %s: exiting", err);
-            return DSGD_EXIT_SANDBOX;
-        }
-        sb.nofile = dsgd_logfwd_nofile();
-        is_logfwd = 1;
-    }
-    if (strcmp(role->name, "ctl") == 0) {
-        if (dsgd_ctl_prepare(err, sizeof err) != 0) {
-            dsgd_log("sandbox step ctl-setup failed: %s: exiting", err);
-            return DSGD_EXIT_SANDBOX;
-        }
-        sb.nofile = dsgd_ctl_nofile();
-    }
-#ifdef DSG_TEST_HOOKS
-    if (strcmp(role->name, "sink") == 0) {
-        if (dsgd_sink_prepare() != 0) {
-            dsgd_log("sandbox step sink-setup failed: exiting");
-            return DSGD_EXIT_SANDBOX;
-        }
-        is_sink = 1;
-    }
-#endif
     /* whatever a role creates (logd's database, its -wal and -shm) is its
      * own alone: mode 0600 (REQ-LOG-006) */
     umask(077);
@@ -365,15 +312,15 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         dsgd_log("cannot send HELLO (%s)", dsg_ipc_status_token(ist));
         return DSGD_EXIT_PROTOCOL;
     }
-    if (strcmp(role->name, "logd") == 0) {
-        /* the store is opened inside the sandbox (chroot, Landlock, filter)
+    if (ops->start != NULL) {
+        /* a store is opened inside the sandbox (chroot, Landlock, filter)
          * and after HELLO, so a master that stops at once never sees a
          * HELLO after its SHUTDOWN; frames wait in the socket meanwhile */
-        if (dsgd_logd_start(sb.chrooted ? "/" : roledir, logd, forward, err, sizeof err) != 0) {
-            dsgd_log("audit store: %s: exiting", err);
+        dsgd_role_args args = { logd, forward };
+        if (ops->start(sb.chrooted ? "/" : roledir, &args, err, sizeof err) != 0) {
+            dsgd_log("%s: %s: exiting", role->name, err);
             return DSGD_EXIT_SANDBOX;
         }
-        is_logd = 1;
     }
-    return loop(hook, sb.max_known, role);
+    return loop(hook, sb.max_known);
 }

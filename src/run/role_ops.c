@@ -1,0 +1,185 @@
+/*
+ * The roles' entry points for the worker (role_ops.h). Each role keeps
+ * its own API; the adapters below only fit it to the common shape.
+ */
+#include <string.h>
+
+#include "run/ctl.h"
+#include "run/logd.h"
+#include "run/logfwd.h"
+#include "run/portal.h"
+#include "run/role_ops.h"
+#include "run/sink.h"
+
+/* ---- portal: TLS and HTTP/1.1 (portal.h) ---------------------------------- */
+
+static int portal_prepare(uint32_t *nofile, char *err, size_t n)
+{
+    if (dsgd_portal_prepare(err, n) != 0)
+        return -1;
+    *nofile = dsgd_portal_nofile();
+    return 0;
+}
+
+static int portal_bus_open(dsgd_chan *chan)
+{
+    dsgd_portal_bus(chan);
+    return 0;
+}
+
+static int portal_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    (void)chan;
+    return dsgd_portal_message(m);
+}
+
+static void portal_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
+{
+    (void)chan;
+    dsgd_portal_events(pf, n);
+}
+
+static const dsgd_role_ops portal_ops = {
+    .setup_step = "tls-setup",
+    .prepare = portal_prepare,
+    .bus_open = portal_bus_open,
+    .message = portal_message,
+    .pollfds = dsgd_portal_pollfds,
+    .events = portal_events,
+    .stop_accepting = dsgd_portal_stop_accepting,
+};
+
+/* ---- logd: the audit store (logd.h) ------------------------------------------- */
+
+static int logd_start(const char *dir, const dsgd_role_args *args, char *err, size_t n)
+{
+    return dsgd_logd_start(dir, args->settings, args->forward, err, n);
+}
+
+/* No descriptor of its own: the timed checkpoint, or the next piece of an
+ * export, is its deadline. */
+static size_t logd_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
+{
+    (void)pf;
+    (void)max;
+    *timeout_ms = dsgd_logd_poll_timeout();
+    return 0;
+}
+
+static void logd_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
+{
+    (void)pf;
+    (void)n;
+    (void)chan;
+    dsgd_logd_tick();
+}
+
+static const dsgd_role_ops logd_ops = {
+    .start = logd_start,
+    .message = dsgd_logd_message,
+    .pollfds = logd_pollfds,
+    .events = logd_events,
+    .settle = dsgd_logd_settle,
+    .stop = dsgd_logd_stop,
+};
+
+/* ---- ctl: the control socket (ctl.h) ------------------------------------------ */
+
+static int ctl_prepare(uint32_t *nofile, char *err, size_t n)
+{
+    if (dsgd_ctl_prepare(err, n) != 0)
+        return -1;
+    *nofile = dsgd_ctl_nofile();
+    return 0;
+}
+
+static const dsgd_role_ops ctl_ops = {
+    .setup_step = "ctl-setup",
+    .prepare = ctl_prepare,
+    .message = dsgd_ctl_message,
+    .pollfds = dsgd_ctl_pollfds,
+    .events = dsgd_ctl_events,
+    .audited = dsgd_ctl_audited,
+};
+
+/* ---- logfwd: the audit trail to collectors (logfwd.h) ------------------------- */
+
+static int logfwd_prepare(uint32_t *nofile, char *err, size_t n)
+{
+    if (dsgd_logfwd_prepare(err, n) != 0)
+        return -1;
+    *nofile = dsgd_logfwd_nofile();
+    return 0;
+}
+
+static int logfwd_bus_open(dsgd_chan *chan)
+{
+    dsgd_logfwd_bus(chan);
+    return 0;
+}
+
+static int logfwd_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    (void)chan;
+    return dsgd_logfwd_message(m);
+}
+
+static void logfwd_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
+{
+    (void)chan;
+    dsgd_logfwd_events(pf, n);
+}
+
+static const dsgd_role_ops logfwd_ops = {
+    .setup_step = "tls-setup",
+    .prepare = logfwd_prepare,
+    .bus_open = logfwd_bus_open,
+    .message = logfwd_message,
+    .pollfds = dsgd_logfwd_pollfds,
+    .events = logfwd_events,
+    .stop = dsgd_logfwd_stop,
+};
+
+/* ---- sink: test builds only (sink.h) ------------------------------------------ */
+
+#ifdef DSG_TEST_HOOKS
+static int sink_prepare(uint32_t *nofile, char *err, size_t n)
+{
+    (void)nofile;
+    if (dsgd_sink_prepare() == 0)
+        return 0;
+    strncpy(err, "cannot prepare the digest", n - 1);
+    err[n - 1] = '\0';
+    return -1;
+}
+
+static int sink_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    (void)chan;
+    return dsgd_sink_message(m);
+}
+
+static const dsgd_role_ops sink_ops = {
+    .setup_step = "sink-setup",
+    .prepare = sink_prepare,
+    .bus_open = dsgd_sink_start,
+    .message = sink_message,
+};
+#endif
+
+const dsgd_role_ops *dsgd_role_ops_find(const char *name)
+{
+    static const struct { const char *name; const dsgd_role_ops *ops; } table[] = {
+        { "portal", &portal_ops },
+        { "logd", &logd_ops },
+        { "ctl", &ctl_ops },
+        { "logfwd", &logfwd_ops },
+#ifdef DSG_TEST_HOOKS
+        { "sink", &sink_ops },
+#endif
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].ops;
+    return NULL;
+}
