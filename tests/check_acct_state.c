@@ -433,7 +433,7 @@ END_TEST
 START_TEST(test_acct_random_sequences_keep_invariants)
 {
     srand(20240412u);
-    for (int run = 0; run < 2000; run++) {
+    for (int run = 0; run < 500; run++) {
         dsg_acct a;
         ck_assert_int_eq(dsg_acct_init(&a, T0, T0 + 10 * DAY, T0 + 20 * DAY), DSG_ACCT_OK);
         int64_t now = T0;
