@@ -99,9 +99,9 @@
   // What an accepted event e at now does (L1 before, L2 after): the state
   // becomes the table's target; the time of the move is recorded in
   // changed_at and, when the state changes, in the field of the state
-  // entered; SET_EXPIRY writes the new
-  // expiry and contract end; every other field keeps its value, so a
-  // deleted account keeps its whole history (REQ-ACCT-007).
+  // entered; SET_EXPIRY writes the new expiry and contract end; every other
+  // field keeps its value, so a deleted account keeps its whole history
+  // (REQ-ACCT-007).
   predicate dsg_acct_stepped{L1,L2}(dsg_acct *a, integer e, integer now,
                                     integer x, integer c) =
     \let s = \at(a->state, L1);
