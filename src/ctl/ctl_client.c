@@ -121,7 +121,7 @@ dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, 
                             size_t cap, size_t *len, int *status, char *err, size_t errsize)
 {
     long long deadline = now_ms() + timeout_ms;
-    char req[1024];
+    char req[DSG_CTL_LINE_MAX + 1];
     int fd, n;
     dsg_ctl_result r;
 
@@ -303,7 +303,7 @@ dsg_ctl_result dsg_ctl_stream(const char *path, const char *line, int idle_ms, i
                               int *status, char *err, size_t errsize)
 {
     static reader r;
-    char req[1024], *first;
+    char req[DSG_CTL_LINE_MAX + 1], *first;
     int fd, n;
     dsg_ctl_result rc;
     n = snprintf(req, sizeof req, "%s\n", line);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#define DSG_CTL_LINE_MAX 4096u   /* bytes of a command line (the ctl worker's DSGD_CTL_LINE_MAX) */
 #define DSG_CTL_SOCKET_DEFAULT "var/run/dsgctl.sock"   /* ctl.socket's default */
 
 typedef enum dsg_ctl_result {

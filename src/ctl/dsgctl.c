@@ -39,22 +39,13 @@
 
 #include "core/utf8.h"
 #include "ctl/ctl_client.h"
+#include "ctl/dsgctl.h"
 #include "log/anchor.h"
 #include "log/audit.h"
 #include "share/name_policy.h"
 
 #define DSGCTL_VERSION "0.1.0"
 
-enum {
-    EXIT_USAGE = 64,       /* EX_USAGE */
-    EXIT_DATAERR = 65,     /* EX_DATAERR: input refused (log restore: the copy) */
-    EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: no daemon at the control socket */
-    EXIT_SOFTWARE = 70,    /* EX_SOFTWARE: the daemon refused the command */
-    EXIT_IOERR = 74,       /* EX_IOERR */
-    EXIT_TEMPFAIL = 75,    /* EX_TEMPFAIL: logd did not store the command's record in time */
-    EXIT_PROTOCOL = 76,    /* EX_PROTOCOL */
-    EXIT_NOPERM = 77       /* EX_NOPERM: not root and not in group dsgadm */
-};
 
 /* ---- escaping names for a terminal ---------------------------------------- */
 
@@ -207,7 +198,7 @@ static size_t whole_prefix(const uint8_t *s, size_t len)
     return len;
 }
 
-static void put_escaped_str(FILE *out, const char *s)
+void dsgctl_put_escaped_str(FILE *out, const char *s)
 {
     put_escaped(out, (const uint8_t *)s, strlen(s));
 }
@@ -261,7 +252,7 @@ static int check_usage(const char *what, const char *arg, const char *why)
     fprintf(stderr, CHECK_NAME ": %s", what);
     if (arg != NULL) {
         fputs(" '", stderr);
-        put_escaped_str(stderr, arg);
+        dsgctl_put_escaped_str(stderr, arg);
         fputc('\'', stderr);
     }
     if (why != NULL)
@@ -453,7 +444,7 @@ static int verdict_status(dsg_name_verdict worst)
     }
 }
 
-static int finish_stdout(int status)
+int dsgctl_finish_stdout(int status)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "dsgctl: writing standard output: %s\n", strerror(errno));
@@ -471,7 +462,7 @@ static int cmd_check_name(int argc, char **argv)
         return rc;
     if (o.help) {
         fputs(check_name_help, stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     if (o.use_stdin)
         rc = check_stream(o.nul ? '\0' : '\n', &o.extra, &worst);
@@ -479,7 +470,7 @@ static int cmd_check_name(int argc, char **argv)
         size_t len = strlen(argv[i]);
         worst = worse(worst, check_one((const uint8_t *)argv[i], len, len, &o.extra));
     }
-    rc = finish_stdout(rc);
+    rc = dsgctl_finish_stdout(rc);
     return rc != 0 ? rc : verdict_status(worst);
 }
 
@@ -583,7 +574,7 @@ static int log_usage(const char *cmd, const char *what, const char *arg)
     fprintf(stderr, "dsgctl log %s: %s", cmd, what);
     if (arg != NULL) {
         fputs(" '", stderr);
-        put_escaped_str(stderr, arg);
+        dsgctl_put_escaped_str(stderr, arg);
         fputc('\'', stderr);
     }
     fprintf(stderr, "\nTry 'dsgctl help log %s'.\n", cmd);
@@ -685,7 +676,6 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
     return 0;
 }
 
-static int ctl_status(dsg_ctl_result r);
 
 /* dsgctl log verify, through the running logd (REQ-LOG-005). */
 static int log_verify_online(const char *socket, const char *format)
@@ -700,10 +690,10 @@ static int log_verify_online(const char *socket, const char *format)
                                     err, sizeof err);
     if (r != DSG_CTL_OK) {
         fprintf(stderr, "dsgctl log verify: %s\n", err);
-        return ctl_status(r);
+        return dsgctl_ctl_status(r);
     }
     fwrite(out, 1, len, stdout);
-    return finish_stdout(status);
+    return dsgctl_finish_stdout(status);
 }
 
 static int cmd_log_verify(int argc, char **argv)
@@ -717,7 +707,7 @@ static int cmd_log_verify(int argc, char **argv)
         return rc;
     if (o.help) {
         fputs(log_verify_help, stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     if (!o.offline)
         return log_verify_online(o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT, o.format);
@@ -745,7 +735,7 @@ static int cmd_log_verify(int argc, char **argv)
         return EXIT_IOERR;
     }
     fputs(text, stdout);
-    return finish_stdout(r.nbreaks ? 1 : 0);
+    return dsgctl_finish_stdout(r.nbreaks ? 1 : 0);
 }
 
 /* --type as a number or a type name. */
@@ -772,7 +762,7 @@ static int parse_type(const char *t, uint32_t *out)
 static int time_usage(const char *cmd, const char *option, const char *why)
 {
     fprintf(stderr, "dsgctl log %s: %s: ", cmd, option);
-    put_escaped_str(stderr, why);
+    dsgctl_put_escaped_str(stderr, why);
     fprintf(stderr, "\nTry 'dsgctl help log %s'.\n", cmd);
     return EXIT_USAGE;
 }
@@ -820,7 +810,7 @@ static int log_export_online(const char *socket, const char *format, const dsg_a
     dsg_ctl_result r = dsg_ctl_stream(socket, line, 600000, 1, &status, err, sizeof err);
     if (r != DSG_CTL_OK) {
         fprintf(stderr, "dsgctl log export: %s\n", err);
-        return ctl_status(r);
+        return dsgctl_ctl_status(r);
     }
     if (status != 0)
         fprintf(stderr, "dsgctl log export: %s\n", err);
@@ -838,7 +828,7 @@ static int cmd_log_export(int argc, char **argv)
         return rc;
     if (o.help) {
         fputs(log_export_help, stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     if (o.format == NULL)
         return log_usage("export", "--format jsonl|rfc5424 is required", NULL);
@@ -877,7 +867,7 @@ static int cmd_log_prune(int argc, char **argv)
         return rc;
     if (o.help) {
         fputs(log_prune_help, stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     if (o.offline || o.pubkey || o.key || o.format)
         return log_usage("prune", "takes only --before T and --socket PATH", NULL);
@@ -892,14 +882,14 @@ static int cmd_log_prune(int argc, char **argv)
                                     600000, out, sizeof out, &len, &status, err, sizeof err);
     if (r != DSG_CTL_OK) {
         fprintf(stderr, "dsgctl log prune: %s\n", err);
-        return ctl_status(r);
+        return dsgctl_ctl_status(r);
     }
     if (status != 0) {
         fprintf(stderr, "dsgctl log prune: %s", out);
         return status;
     }
     fwrite(out, 1, len, stdout);
-    return finish_stdout(0);
+    return dsgctl_finish_stdout(0);
 }
 
 /* dsgctl log restore --offline DIR --from COPY. @relation(REQ-LOG-046, REQ-LOG-015) */
@@ -913,7 +903,7 @@ static int cmd_log_restore(int argc, char **argv)
         return rc;
     if (o.help) {
         fputs(log_restore_help, stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     if (!o.offline || o.from == NULL)
         return log_usage("restore", "needs --offline DIR and --from COPY (with dsgd stopped)",
@@ -926,7 +916,7 @@ static int cmd_log_restore(int argc, char **argv)
     rc = dsg_audit_restore(&q, &r, err, sizeof err);
     if (rc != 0) {
         fputs("dsgctl log restore: ", stderr);
-        put_escaped_str(stderr, err);
+        dsgctl_put_escaped_str(stderr, err);
         fputc('\n', stderr);
         return rc > 0 ? EXIT_DATAERR : EXIT_IOERR;
     }
@@ -934,7 +924,7 @@ static int cmd_log_restore(int argc, char **argv)
            "previous database is kept as %s; logd appends the signed restore records at its "
            "next start\n", o.dir, (unsigned long long)r.lost, r.sources,
            r.set_aside[0] ? r.set_aside : "(none)");
-    return finish_stdout(0);
+    return dsgctl_finish_stdout(0);
 }
 
 static int cmd_log_pubkey(int argc, char **argv)
@@ -946,7 +936,7 @@ static int cmd_log_pubkey(int argc, char **argv)
         return rc;
     if (o.help) {
         fputs(log_pubkey_help, stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     if (o.offline || o.pubkey != NULL || o.key != NULL || o.format != NULL)
         return log_usage("pubkey", "takes no option but the directory", NULL);
@@ -955,17 +945,11 @@ static int cmd_log_pubkey(int argc, char **argv)
         return EXIT_IOERR;
     }
     fputs(pem, stdout);
-    return finish_stdout(0);
+    return dsgctl_finish_stdout(0);
 }
 
 /* ---- the command table ----------------------------------------------------- */
 
-typedef struct command {
-    const char *name;
-    const char *summary;
-    const char *help;
-    int (*run)(int argc, char **argv); /* the arguments after the command */
-} command;
 
 /* ---- status ----------------------------------------------------------------- */
 
@@ -984,7 +968,7 @@ static const char status_help[] =
     "time (the command failed); 76 protocol error; 77 not root and not in group\n"
     "dsgadm.\n";
 
-static int ctl_status(dsg_ctl_result r)
+int dsgctl_ctl_status(dsg_ctl_result r)
 {
     switch (r) {
     case DSG_CTL_OK: return 0;
@@ -1008,18 +992,18 @@ static int daemon_command(const char *what, const char *line, const char *socket
                                     sizeof err);
     if (r != DSG_CTL_OK) {
         fprintf(stderr, "dsgctl: %s: %s\n", what, err);
-        return ctl_status(r);
+        return dsgctl_ctl_status(r);
     }
     fwrite(out, 1, len, stdout);
     if (json)
         fputc('\n', stdout);
-    return finish_stdout(status);
+    return dsgctl_finish_stdout(status);
 }
 
 static int bad_option(const char *what, const char *arg, const char *help_topic)
 {
     fprintf(stderr, "dsgctl: %s: unknown option '", what);
-    put_escaped_str(stderr, arg);
+    dsgctl_put_escaped_str(stderr, arg);
     fprintf(stderr, "'\nTry 'dsgctl help %s'.\n", help_topic);
     return EXIT_USAGE;
 }
@@ -1038,7 +1022,7 @@ static int json_command(int argc, char **argv, const char *what, const char *hel
             socket = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(help, stdout);
-            return finish_stdout(0);
+            return dsgctl_finish_stdout(0);
         } else {
             return bad_option(what, argv[i], what);
         }
@@ -1074,7 +1058,7 @@ static const char config_show_help[] =
 static const char role_restart_help[] =
     "usage: dsgctl role restart ROLE [--socket PATH]\n"
     "\n"
-    "Starts ROLE (portal, logd, ctl) again at once, without backoff. A role\n"
+    "Starts ROLE (portal, logd, ctl, auth) again at once, without backoff. A role\n"
     "that exited more than dsgd.restart_burst times within\n"
     "dsgd.restart_interval is `failed` in dsgctl status and is not restarted\n"
     "until this command; a running role is stopped and started again (ctl,\n"
@@ -1110,7 +1094,7 @@ static int cmd_role_restart(int argc, char **argv)
             socket = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(role_restart_help, stdout);
-            return finish_stdout(0);
+            return dsgctl_finish_stdout(0);
         } else if (argv[i][0] == '-' || role != NULL) {
             return bad_option("role restart", argv[i], "role restart");
         } else {
@@ -1118,14 +1102,14 @@ static int cmd_role_restart(int argc, char **argv)
         }
     }
     if (role == NULL) {
-        fputs("dsgctl: role restart: no role given (portal, logd, ctl)\n"
+        fputs("dsgctl: role restart: no role given (portal, logd, ctl, auth)\n"
               "Try 'dsgctl help role restart'.\n", stderr);
         return EXIT_USAGE;
     }
     if (!role_name_ok(role)) {
         fputs("dsgctl: role restart: unknown role '", stderr);
-        put_escaped_str(stderr, role);
-        fputs("' (roles: portal, logd, ctl)\n", stderr);
+        dsgctl_put_escaped_str(stderr, role);
+        fputs("' (roles: portal, logd, ctl, auth)\n", stderr);
         return EXIT_USAGE;
     }
     snprintf(line, sizeof line, "role restart %s", role);
@@ -1191,6 +1175,8 @@ static const command role_commands[] = {
 };
 
 static const group groups[] = {
+    { "account", "accounts and the applications that change them (auth role)",
+      dsgctl_account_commands, DSGCTL_ACCOUNT_COMMANDS },
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },
     { "log", "the audit trail: verify, export (online or offline), prune, restore, public key",
@@ -1254,7 +1240,7 @@ static int unknown(const group *g, const char *what, const char *name)
     if (g != NULL)
         fprintf(stderr, "%s: ", g->name);
     fprintf(stderr, "unknown %s '", what);
-    put_escaped_str(stderr, name);
+    dsgctl_put_escaped_str(stderr, name);
     if (g != NULL)
         fprintf(stderr, "'\nTry 'dsgctl help %s'.\n", g->name);
     else
@@ -1267,19 +1253,19 @@ static int cmd_help(int argc, char **argv)
 {
     if (argc == 0) {
         main_usage(stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     const top_command *t = find_top(argv[0]);
     if (t != NULL && argc == 1) {
         fputs(t->help, stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     const group *g = find_group(argv[0]);
     if (g == NULL)
         return unknown(NULL, "command group", argv[0]);
     if (argc == 1) {
         group_usage(stdout, g);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     const command *c = find_command(g, argv[1]);
     if (c == NULL)
@@ -1289,7 +1275,7 @@ static int cmd_help(int argc, char **argv)
         return EXIT_USAGE;
     }
     fputs(c->help, stdout);
-    return finish_stdout(0);
+    return dsgctl_finish_stdout(0);
 }
 
 static int run_group(const group *g, int argc, char **argv)
@@ -1300,7 +1286,7 @@ static int run_group(const group *g, int argc, char **argv)
     }
     if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
         group_usage(stdout, g);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     const command *c = find_command(g, argv[0]);
     if (c == NULL)
@@ -1320,7 +1306,7 @@ int main(int argc, char **argv)
         return cmd_help(0, argv + 2);
     if (strcmp(a, "--version") == 0) {
         fputs("dsgctl (dsg) " DSGCTL_VERSION "\n", stdout);
-        return finish_stdout(0);
+        return dsgctl_finish_stdout(0);
     }
     if (strcmp(a, "help") == 0)
         return cmd_help(argc - 2, argv + 2);

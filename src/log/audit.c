@@ -50,6 +50,17 @@ typedef struct type_spec {
     size_t n;
 } type_spec;
 
+/* 別紙 #15 アカウント管理操作ログ (REQ-LOG-030): ログの名前, ソース, 日付,
+ * イベントID, タスクのカテゴリ, ログのレベル, キーワード, ユーザ名,
+ * コンピューター名, イベントの詳細, 共有名; and for an action on the
+ * control socket the kernel's uid and pid of the dsgctl that asked. */
+static const field_spec account_ops_fields[] = {
+    { "log_name", 1 },  { "source_name", 1 }, { "date", 1 },          { "event_id", 1 },
+    { "task_category", 1 }, { "level", 1 },    { "keywords", 1 },      { "user_name", 1 },
+    { "computer_name", 1 }, { "detail", 1 }, { "share_name", 0 }, { "uid", 0 },
+    { "pid", 0 },
+};
+
 /* 別紙 #16 ポータルサイトアクセスログ (REQ-LOG-031): アクセス日時, アクセス元IP
  * アドレス, URL, メソッド, User-Agent, ステータスコード. */
 static const field_spec portal_access_fields[] = {
@@ -89,6 +100,8 @@ static const field_spec restore_fields[] = {
 };
 
 static const type_spec types[] = {
+    { DSG_AUDIT_TYPE_ACCOUNT_OPS, "account_ops", account_ops_fields,
+      sizeof account_ops_fields / sizeof account_ops_fields[0] },
     { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,
       sizeof portal_access_fields / sizeof portal_access_fields[0] },
     { DSG_AUDIT_TYPE_SYSTEM, "system", system_fields,

@@ -289,6 +289,33 @@ static int add_who(client *c)
     return 0;
 }
 
+/* "account VERB ..." with a verb the auth role runs: the verb, else NULL.
+ * changes: set to whether the command changes an account. */
+static const char *account_verb_changes(const char *line, int *changes)
+{
+    static const struct { const char *verb; int changes; } verbs[] = {
+        { "apply", 1 }, { "approve", 1 }, { "reject", 1 },
+        { "list", 0 },  { "show", 0 },    { "applications", 0 },
+    };
+    if (strncmp(line, "account ", 8) != 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        size_t n = strlen(verbs[i].verb);
+        if (strncmp(line + 8, verbs[i].verb, n) == 0 &&
+            (line[8 + n] == '\0' || line[8 + n] == ' ')) {
+            *changes = verbs[i].changes;
+            return verbs[i].verb;
+        }
+    }
+    return NULL;
+}
+
+static const char *account_verb(const char *line)
+{
+    int changes;
+    return account_verb_changes(line, &changes);
+}
+
 /* The commands the master runs, exactly as the master knows them:
  * "role restart ROLE" for each role of the roles table too; `log prune`
  * and `log export` go on to logd, which parses their options. */
@@ -297,6 +324,8 @@ static int known_command(const char *line)
     if (strncmp(line, "role restart ", 13) == 0)
         return dsgd_role_find(line + 13) != NULL;
     if (strncmp(line, "log prune ", 10) == 0 || strncmp(line, "log export ", 11) == 0)
+        return 1;
+    if (account_verb(line) != NULL)
         return 1;
     static const char *const known[] = { "status", "status --json", "config show",
                                          "config show --json", "log verify" };
@@ -323,19 +352,24 @@ static void command(client *c, dsgd_chan *chan)
         return;
     }
     if (strncmp(c->in, "role restart ", 13) == 0 && dsgd_role_find(c->in + 13) == NULL) {
-        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl)");
+        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl, auth)");
         return;
     }
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
-                                   "role restart ROLE, log verify, log prune, log export");
+                                   "role restart ROLE, log verify, log prune, log export, "
+                                   "account apply|approve|reject|list|show|applications");
         return;
     }
     /* a command that changes the gateway runs only once its request is
      * stored; every command answers only once its result is. Restarting
      * logd is how the audit trail comes back: its request cannot be stored
      * first, its result can (by the new logd). */
-    if (strncmp(c->in, "role restart ", 13) == 0 && strcmp(c->in + 13, "logd") != 0) {
+    int changes = 0;
+    if (account_verb_changes(c->in, &changes) != NULL && add_who(c) != 0)
+        return;
+    if ((strncmp(c->in, "role restart ", 13) == 0 && strcmp(c->in + 13, "logd") != 0) ||
+        changes) {
         hold_for_record(c, "requested", AFTER_FORWARD, chan);
         return;
     }

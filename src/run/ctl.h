@@ -42,7 +42,7 @@
 #include "run/channel.h"
 
 #define DSGD_CTL_LISTEN_FD 4
-#define DSGD_CTL_LINE_MAX 1024u
+#define DSGD_CTL_LINE_MAX 4096u
 #define DSGD_CTL_CLIENTS 8u
 #define DSGD_CTL_ANSWER_MAX 65536u    /* one DATA frame */
 #define DSGD_CTL_CLIENT_TIMEOUT_MS 10000u

@@ -951,11 +951,13 @@ static worker *role_restart_target(const dsgd_msg *m)
 
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows, and passes `log prune ...` and `log export ...` on to
- * logd, which parses their options (REQ-LOG-044, REQ-LOG-045). */
+ * logd, which parses their options (REQ-LOG-044, REQ-LOG-045), and
+ * `account ...` to auth (REQ-ACCT-001). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char logd_down[] =
         "logd is not running: try again, or use a copy with --offline\n";
+    static const char auth_down[] = "auth is not running (dsgd.roles, dsgctl status)\n";
     worker *target = role_restart_target(m);
     if (target != NULL)
         return ctl_role_restart(w, target);
@@ -969,6 +971,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         ((m->len > 10 && memcmp(m->body, "log prune ", 10) == 0) ||
          (m->len > 11 && memcmp(m->body, "log export ", 11) == 0)))
         return ctl_via_role(w, "logd", logd_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
+    if (k == sizeof known / sizeof known[0] && m->len > 8 && memcmp(m->body, "account ", 8) == 0)
+        return ctl_via_role(w, "auth", auth_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);

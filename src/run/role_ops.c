@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "run/auth.h"
 #include "run/ctl.h"
 #include "run/logd.h"
 #include "run/logfwd.h"
@@ -56,29 +57,11 @@ static int logd_start(const char *dir, const dsgd_role_args *args, char *err, si
     return dsgd_logd_start(dir, args->settings, args->forward, err, n);
 }
 
-/* No descriptor of its own: the timed checkpoint, or the next piece of an
- * export, is its deadline. */
-static size_t logd_pollfds(struct pollfd *pf, size_t max, int *timeout_ms)
-{
-    (void)pf;
-    (void)max;
-    *timeout_ms = dsgd_logd_poll_timeout();
-    return 0;
-}
-
-static void logd_events(const struct pollfd *pf, size_t n, dsgd_chan *chan)
-{
-    (void)pf;
-    (void)n;
-    (void)chan;
-    dsgd_logd_tick();
-}
-
 static const dsgd_role_ops logd_ops = {
     .start = logd_start,
     .message = dsgd_logd_message,
-    .pollfds = logd_pollfds,
-    .events = logd_events,
+    .timeout = dsgd_logd_poll_timeout,
+    .tick = dsgd_logd_tick,
     .settle = dsgd_logd_settle,
     .stop = dsgd_logd_stop,
 };
@@ -140,6 +123,31 @@ static const dsgd_role_ops logfwd_ops = {
     .stop = dsgd_logfwd_stop,
 };
 
+/* ---- auth: accounts and applications (auth.h) ------------------------------- */
+
+static int auth_prepare(uint32_t *nofile, char *err, size_t n)
+{
+    (void)nofile;
+    return dsgd_auth_prepare(err, n);
+}
+
+static int auth_start(const char *dir, const dsgd_role_args *args, char *err, size_t n)
+{
+    (void)args;
+    return dsgd_auth_start(dir, err, n);
+}
+
+static const dsgd_role_ops auth_ops = {
+    .setup_step = "auth-setup",
+    .prepare = auth_prepare,
+    .start = auth_start,
+    .message = dsgd_auth_message,
+    .timeout = dsgd_auth_poll_timeout,
+    .tick = dsgd_auth_pump,
+    .audited = dsgd_auth_audited,
+    .stop = dsgd_auth_stop,
+};
+
 /* ---- sink: test builds only (sink.h) ------------------------------------------ */
 
 #ifdef DSG_TEST_HOOKS
@@ -174,6 +182,7 @@ const dsgd_role_ops *dsgd_role_ops_find(const char *name)
         { "logd", &logd_ops },
         { "ctl", &ctl_ops },
         { "logfwd", &logfwd_ops },
+        { "auth", &auth_ops },
 #ifdef DSG_TEST_HOOKS
         { "sink", &sink_ops },
 #endif

@@ -39,6 +39,12 @@ typedef struct dsgd_role_ops {
     size_t (*pollfds)(struct pollfd *pf, size_t max, int *timeout_ms);
     /* What poll returned for them (n may be 0: a deadline passed). */
     void (*events)(const struct pollfd *pf, size_t n, dsgd_chan *chan);
+    /* For a role without descriptors of its own: milliseconds until it has
+     * work to do (0: now, -1: none before the next message), and that work,
+     * run after every poll once WELCOMEd (timed checkpoints, the next
+     * piece of a long answer). */
+    int (*timeout)(void);
+    void (*tick)(void);
     /* After the messages of one read from the channel: work batched over
      * them (logd's group commit). 0, or -1 when the channel is broken. */
     int (*settle)(void);

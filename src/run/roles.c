@@ -1,7 +1,8 @@
 /* The roles table: portal (network-facing), logd (storage), ctl (the
  * control socket: it parses what dsgctl sends, so it is a network role),
  * logfwd (the TLS client that forwards the audit trail to collectors: it
- * reads what they send, so it is a network role). */
+ * reads what they send, so it is a network role), auth (storage: the
+ * accounts). */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ const dsgd_role dsgd_roles[DSGD_ROLE_COUNT] = {
     { "logd", 2u, DSGD_ROLE_STORAGE },
     { "ctl", 3u, DSGD_ROLE_NETWORK },
     { "logfwd", 5u, DSGD_ROLE_NETWORK },
+    { "auth", 6u, DSGD_ROLE_STORAGE },
 #ifdef DSG_TEST_HOOKS
     { "sink", 4u, DSGD_ROLE_NETWORK },
 #endif

@@ -337,7 +337,7 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, lseek, 0);
         RULE(SCMP_ACT_ALLOW, fsync, 0);
         RULE(SCMP_ACT_ALLOW, fdatasync, 0);
-        /* the audit store (docs/sandbox.md, "Allowed in logd only"): SQLite's
+        /* a store (docs/sandbox.md, "Allowed in the storage roles only"): SQLite's
          * unix VFS reads and writes pages at offsets, locks with fcntl,
          * maps the WAL index (-shm, never executable: the mmap rule above),
          * sizes and removes its -wal/-shm files; the key files are written

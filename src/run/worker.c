@@ -179,6 +179,9 @@ static int loop(const char *hook, int max_known)
         pf[0].revents = 0;
         if (ready && ops->pollfds != NULL)
             n = ops->pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+        int due = ready && ops->timeout != NULL ? ops->timeout() : -1;
+        if (due >= 0 && (timeout < 0 || due < timeout))
+            timeout = due;
         if (poll(pf, 1 + n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -187,6 +190,8 @@ static int loop(const char *hook, int max_known)
         }
         if (ready && ops->events != NULL)
             ops->events(pf + 1, n, &chan);
+        if (ready && ops->tick != NULL)
+            ops->tick();
         if (pf[0].revents == 0)
             continue;
         for (;;) {

@@ -1,0 +1,154 @@
+#!/bin/sh
+# dsgd_account_applications: accounts change only through applications decided by someone else. dsgctl refuses bad arguments before contacting dsgd (exit 64 naming the option, even with no daemon); root enters a registration (the account is PENDING, its user ID folded and taken: a second registration, in any case, is refused with user_id_taken, exit 1); root cannot approve its own application (self_approval, exit 1); a member of dsgadm approves it and the account is active; a resume of an active account is refused by the state machine (refused_in_state) and changes nothing, then is rejected; a suspension entered by the member is approved by root; a deletion retires the user ID for good (user_id_retired) and the account is still shown; `list`, `show` and `applications` (text and --json) show the same, long answers streamed whole; every operation is in the audit trail as アカウント管理操作ログ (type 15: event IDs 4100, 4110, 4111, 4113, 4102, and 4190 warnings for refusals, with the actor's uid, the host as computer name and an RFC 3339 date) after the control record of its request; while logd is stopped an application fails closed (exit 75) and is not stored; auth.db is the auth role's alone (owner dsg, mode 0600, in the 0700 var/auth/), passes integrity_check, and its triggers refuse deleting an account.
+# @relation(REQ-ACCT-001, REQ-ACCT-002, REQ-ACCT-003, REQ-ACCT-006, REQ-ACCT-007, REQ-ACCT-018, REQ-ACCT-020, REQ-LOG-030)
+set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
+. "${CONFORMANCE_LIB:?}"
+t=${CONFORMANCE_TMP:?}
+need_root
+need_dsg_user
+need_dsgadm_group
+command -v setpriv >/dev/null 2>&1 || fail "setpriv (util-linux) is needed"
+command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
+sock=$t/var/run/dsgctl.sock
+adm_gid=$(getent group dsgadm | cut -d: -f3)
+chmod 755 "$t"   # the member must reach the socket's directory
+nobody_uid=$(id -u nobody)
+
+as_root() { "$DSGCTL" account "$@" --socket "$sock"; }
+as_member() {
+    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
+        "$DSGCTL" account "$@" --socket "$sock"
+}
+# expect STATUS NAME CMD...: runs CMD, checks its exit status
+expect() {
+    want=$1 name=$2
+    shift 2
+    "$@" >"$t/out" 2>"$t/err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "$name: exit $got, want $want: $(cat "$t/out" "$t/err")"
+}
+register() {
+    echo "register --user-id $1 --applicant 総務部 --reason 新規契約 --name 田中 --org テスト重工 --org-kind prime --contract C-1 --type company --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z"
+}
+
+# bad arguments: refused before any daemon is asked (no dsgd runs yet)
+# shellcheck disable=SC2046
+expect 64 "bad user ID" "$DSGCTL" account apply $(register 'ta@naka') --socket "$sock"
+grep -q 'user-id' "$t/err" || fail "bad user ID: $(cat "$t/err")"
+expect 64 "expiry after the contract" "$DSGCTL" account apply register --user-id x --applicant a \
+    --reason r --name n --org o --org-kind prime --contract c --type company \
+    --expiry 2099-12-01T00:00:00Z --contract-end 2099-01-01T00:00:00Z --socket "$sock"
+grep -q 'after the end of the contract' "$t/err" || fail "expiry: $(cat "$t/err")"
+expect 64 "no reason" "$DSGCTL" account apply suspend --user-id x --applicant a --socket "$sock"
+grep -q 'reason' "$t/err" || fail "no reason: $(cat "$t/err")"
+expect 64 "unknown kind" "$DSGCTL" account apply promote --user-id x --socket "$sock"
+expect 64 "bad type" "$DSGCTL" account apply register --user-id x --type root --socket "$sock"
+expect 64 "bad approve ID" "$DSGCTL" account approve 1x --socket "$sock"
+expect 64 "reject without reason" "$DSGCTL" account reject 1 --socket "$sock"
+expect 69 "no daemon" "$DSGCTL" account list --socket "$sock"
+
+printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\n' >"$t/gw.conf"
+dsgd_start "$DSGD" -f "$t/gw.conf"
+for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+
+# shellcheck disable=SC2046
+expect 0 "register" as_root apply $(register Tanaka)
+grep -q '^application 1 register tanaka: pending$' "$t/out" || fail "register: $(cat "$t/out")"
+# shellcheck disable=SC2046
+expect 1 "second registration" as_root apply $(register TANAKA)
+grep -q 'error user_id_taken' "$t/err" || fail "taken: $(cat "$t/err")"
+expect 1 "self-approval" as_root approve 1
+grep -q 'error self_approval' "$t/err" || fail "self-approval: $(cat "$t/err")"
+expect 0 "list pending" as_root list
+grep -Eq '^tanaka +company +prime +pending ' "$t/out" || fail "pending: $(cat "$t/out")"
+expect 0 "approval by another administrator" as_member approve 1
+grep -q '^application 1 approved: tanaka is active$' "$t/out" || fail "approve: $(cat "$t/out")"
+expect 1 "decided twice" as_member approve 1
+grep -q 'error already_decided' "$t/err" || fail "twice: $(cat "$t/err")"
+
+expect 0 "resume of an active account" as_root apply resume --user-id tanaka --applicant a --reason r
+expect 1 "refused by the state machine" as_member approve 2
+grep -q 'error refused_in_state' "$t/err" || fail "state machine: $(cat "$t/err")"
+expect 0 "show after refusal" as_root show tanaka
+grep -q '^state: active$' "$t/out" || fail "refusal changed the account: $(cat "$t/out")"
+expect 0 "reject" as_member reject 2 --reason "not suspended"
+expect 0 "suspend entered by the member" as_member apply suspend --user-id tanaka --applicant a --reason r
+expect 0 "suspension approved by root" as_root approve 3
+grep -q 'tanaka is suspended' "$t/out" || fail "suspend: $(cat "$t/out")"
+expect 0 "delete" as_root apply delete --user-id tanaka --applicant a --reason "契約終了"
+expect 0 "deletion approved" as_member approve 4
+# shellcheck disable=SC2046
+expect 1 "retired user ID" as_root apply $(register tanaka)
+grep -q 'error user_id_retired' "$t/err" || fail "retired: $(cat "$t/err")"
+expect 0 "list without deleted" as_root list
+! grep -q '^tanaka ' "$t/out" || fail "deleted account listed: $(cat "$t/out")"
+expect 0 "list --all --json" as_root list --all --json
+python3 - "$t/out" <<'PY' || fail "list --json: $(cat "$t/out")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 1, rows
+r = rows[0]
+assert r["user_id"] == "tanaka" and r["state"] == "deleted" and r["name"] == "田中", r
+assert r["suspended_at"] and r["deleted_at"] and r["activated_at"], r
+assert r["expiry"] == "2099-01-01T00:00:00.000Z", r
+PY
+expect 0 "applications" as_root applications --json
+[ "$(grep -c '"state":"approved"' "$t/out")" -eq 3 ] || fail "applications: $(cat "$t/out")"
+[ "$(grep -c '"state":"rejected"' "$t/out")" -eq 1 ] || fail "applications: $(cat "$t/out")"
+
+# fail-closed: with logd stopped the request cannot be recorded, so the
+# application is not made
+logd=$(worker_pid logd)
+kill -STOP "$logd"
+expect 75 "apply while logd is stopped" as_root apply suspend --user-id tanaka --applicant a --reason r
+grep -q 'audit-unavailable' "$t/err" || fail "fail-closed: $(cat "$t/err")"
+kill -CONT "$logd"
+wait_log 'master: audit: logd stores records again'
+expect 0 "applications after the outage" as_root applications --pending
+[ "$(wc -l <"$t/out")" -eq 1 ] || fail "an application was stored while logd was stopped: $(cat "$t/out")"
+
+# long answers come in pieces (over 4000 bytes: streamed through the bus)
+i=0
+while [ $i -lt 60 ]; do
+    i=$((i + 1))
+    # shellcheck disable=SC2046
+    as_root apply $(register "bulk$i") >/dev/null 2>"$t/err" || fail "bulk $i: $(cat "$t/err")"
+done
+expect 0 "long list" as_root list --json
+[ "$(wc -l <"$t/out")" -eq 60 ] && [ "$(wc -c <"$t/out")" -gt 8000 ] || fail "long list: $(wc -lc <"$t/out")"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$t/out" || fail "long list is not JSON lines"
+expect 0 "long applications" as_root applications --pending
+[ "$(wc -l <"$t/out")" -eq 61 ] || fail "pending: $(wc -l <"$t/out")"
+
+# the trail
+"$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
+python3 - "$t/export" "$nobody_uid" "$(uname -n)" <<'PY' || fail "trail: $(grep account_ops "$t/export")"
+import json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+ops = [r["fields"] for r in recs if r.get("type") == 15]
+ids = [f["event_id"] for f in ops]
+for want in ["4100", "4110", "4111", "4113", "4102", "4190"]:
+    assert want in ids, (want, ids)
+for f in ops:
+    assert f["source_name"] == "dsgd/auth" and f["computer_name"] == sys.argv[3], f
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["date"]), f
+    assert f["level"] == ("警告" if f["event_id"] == "4190" else "情報"), f
+    assert f["user_name"].startswith("actor=uid:" + f["uid"] + " account="), f
+approved = [f for f in ops if f["event_id"] == "4110"][0]
+assert approved["uid"] == sys.argv[2] and "pending -> active" in approved["detail"], approved
+selfapp = [f for f in ops if f["event_id"] == "4190" and "self_approval" in f["detail"]]
+assert selfapp and selfapp[0]["uid"] == "0", ops
+ctl = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["command"].startswith("account approve")]
+assert any(c["result"] == "requested" for c in ctl), ctl
+PY
+
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+! grep -q 'killed by seccomp' "$t/log" || fail "$(grep 'killed by seccomp' "$t/log")"
+[ "$(stat -c '%U %a' "$t/var/auth/auth.db")" = "dsg 600" ] || fail "auth.db: $(stat -c '%U %a' "$t/var/auth/auth.db")"
+[ "$(stat -c '%U %a' "$t/var/auth")" = "dsg 700" ] || fail "var/auth: $(stat -c '%U %a' "$t/var/auth")"
+[ "$(sqlite3 "$t/var/auth/auth.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
+! sqlite3 "$t/var/auth/auth.db" "DELETE FROM accounts" 2>/dev/null || fail "an account could be deleted"
+[ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*) FROM accounts')" = 61 ] || fail "accounts changed"
+exit 0

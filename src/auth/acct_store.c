@@ -1,0 +1,588 @@
+/* The auth role's account database: see acct_store.h. */
+#define _POSIX_C_SOURCE 200809L
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/acct_store.h"
+#include "db/db.h"
+
+/* Version 1. Times are seconds since the epoch; a time of an event that
+ * never happened is NULL. The triggers hold whatever the code does:
+ * nothing is ever deleted (REQ-ACCT-007), DELETED is final, an
+ * application is decided once and never by whoever entered it
+ * (REQ-ACCT-002), and history rows are append-only. */
+static const char *const migrations[] = {
+    "CREATE TABLE applications ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK (kind IN"
+    "  ('register','suspend','resume','delete','change-expiry')),"
+    " user_id TEXT NOT NULL,"
+    " applicant TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " name TEXT NOT NULL, org TEXT NOT NULL, contract TEXT NOT NULL,"
+    " org_kind TEXT NOT NULL, type TEXT NOT NULL,"
+    " expiry INTEGER, contract_end INTEGER,"
+    " entered_by TEXT NOT NULL, entered_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending','approved','rejected')),"
+    " decided_by TEXT, decided_at INTEGER, decision_reason TEXT,"
+    " CHECK ((state = 'pending') = (decided_by IS NULL)),"
+    " CHECK (decided_by IS NULL OR decided_by <> entered_by));"
+    "CREATE INDEX applications_user ON applications (user_id, state);"
+    "CREATE TABLE accounts ("
+    " user_id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL, org TEXT NOT NULL, contract TEXT NOT NULL,"
+    " org_kind TEXT NOT NULL CHECK (org_kind IN ('prime','vendor','ministry')),"
+    " type TEXT NOT NULL CHECK (type IN ('company','ministry','admin')),"
+    " state TEXT NOT NULL CHECK (state IN"
+    "  ('pending','active','suspended','locked','expired','deleted')),"
+    " expiry INTEGER NOT NULL, contract_end INTEGER NOT NULL,"
+    " registered_at INTEGER NOT NULL, activated_at INTEGER, suspended_at INTEGER,"
+    " locked_at INTEGER, expired_at INTEGER, deleted_at INTEGER, changed_at INTEGER NOT NULL,"
+    " application INTEGER NOT NULL REFERENCES applications (id)) WITHOUT ROWID;"
+    "CREATE TABLE history ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id TEXT NOT NULL REFERENCES accounts (user_id),"
+    " at INTEGER NOT NULL,"
+    " event TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL,"
+    " application INTEGER REFERENCES applications (id),"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX history_user ON history (user_id, id);"
+    "CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts"
+    " BEGIN SELECT RAISE(ABORT, 'accounts are never deleted'); END;"
+    "CREATE TRIGGER accounts_deleted_final BEFORE UPDATE ON accounts"
+    " WHEN OLD.state = 'deleted'"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted account has no way out'); END;"
+    "CREATE TRIGGER applications_no_delete BEFORE DELETE ON applications"
+    " BEGIN SELECT RAISE(ABORT, 'applications are never deleted'); END;"
+    "CREATE TRIGGER applications_decided_once BEFORE UPDATE ON applications"
+    " WHEN OLD.state <> 'pending'"
+    " BEGIN SELECT RAISE(ABORT, 'an application is decided once'); END;"
+    "CREATE TRIGGER history_no_update BEFORE UPDATE ON history"
+    " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;"
+    "CREATE TRIGGER history_no_delete BEFORE DELETE ON history"
+    " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;",
+};
+#define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
+
+static const char *const app_state_names[] = { "pending", "approved", "rejected" };
+
+const char *dsg_app_state_name(dsg_app_state s)
+{
+    return (unsigned)s < 3 ? app_state_names[s] : NULL;
+}
+
+int dsg_acct_store_open(const char *path, uint32_t busy_timeout_ms, sqlite3 **db, char *err,
+                        size_t n)
+{
+    return dsg_db_open(path, busy_timeout_ms, migrations, SCHEMA_VERSION, db, err, n);
+}
+
+/* ---- problems ---------------------------------------------------------------- */
+
+static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+
+static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
+                   ...)
+{
+    va_list ap;
+    p->code = code;
+    p->field = field;
+    va_start(ap, fmt);
+    vsnprintf(p->message, sizeof p->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
+{
+    return problem(p, "storage", "", "the account database failed: %s", sqlite3_errmsg(db));
+}
+
+/* ---- statements ---------------------------------------------------------------- */
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* A time of the state machine: NULL for DSG_ACCT_NEVER. */
+static void bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+    if (t == DSG_ACCT_NEVER)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, t);
+}
+
+static int64_t column_time(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? DSG_ACCT_NEVER
+                                                     : sqlite3_column_int64(st, i);
+}
+
+static void column_copy(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(out, cap, "%s", t != NULL ? (const char *)t : "");
+}
+
+/* Runs a statement that returns no row; finalizes it. 0, or -1. */
+static int run(sqlite3_stmt *st)
+{
+    int rc = st != NULL ? sqlite3_step(st) : SQLITE_ERROR;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int state_parse(const char *name)
+{
+    for (uint32_t s = 0; s < DSG_ACCT_STATE_COUNT; s++)
+        if (strcmp(dsg_acct_state_name(s), name) == 0)
+            return (int)s;
+    return -1;
+}
+
+/* ---- reading --------------------------------------------------------------------- */
+
+#define ACCOUNT_COLUMNS                                                                   \
+    "user_id, name, org, contract, org_kind, type, state, expiry, contract_end,"          \
+    " registered_at, activated_at, suspended_at, locked_at, expired_at, deleted_at,"      \
+    " changed_at, application"
+
+/* One row of ACCOUNT_COLUMNS; -1 when a stored word is not one of ours. */
+static int read_account(sqlite3_stmt *st, dsg_acct_row *r)
+{
+    char word[16];
+    int v;
+    memset(r, 0, sizeof *r);
+    column_copy(st, 0, r->user_id, sizeof r->user_id);
+    column_copy(st, 1, r->name, sizeof r->name);
+    column_copy(st, 2, r->org, sizeof r->org);
+    column_copy(st, 3, r->contract, sizeof r->contract);
+    column_copy(st, 4, word, sizeof word);
+    if ((v = dsg_org_kind_parse(word)) < 0)
+        return -1;
+    r->org_kind = (dsg_org_kind)v;
+    column_copy(st, 5, word, sizeof word);
+    if ((v = dsg_acct_type_parse(word)) < 0)
+        return -1;
+    r->type = (dsg_acct_type)v;
+    column_copy(st, 6, word, sizeof word);
+    if ((v = state_parse(word)) < 0)
+        return -1;
+    r->acct.state = (uint32_t)v;
+    r->acct.expiry = sqlite3_column_int64(st, 7);
+    r->acct.contract_end = sqlite3_column_int64(st, 8);
+    r->acct.registered_at = column_time(st, 9);
+    r->acct.activated_at = column_time(st, 10);
+    r->acct.suspended_at = column_time(st, 11);
+    r->acct.locked_at = column_time(st, 12);
+    r->acct.expired_at = column_time(st, 13);
+    r->acct.deleted_at = column_time(st, 14);
+    r->acct.changed_at = column_time(st, 15);
+    r->application = sqlite3_column_int64(st, 16);
+    return 0;
+}
+
+int dsg_acct_store_get(sqlite3 *db, const char *user_id, dsg_acct_row *out, char *err, size_t n)
+{
+    char id[DSG_ACCT_USER_ID_MAX + 1];
+    if (dsg_acct_user_id_fold(user_id, id) != 0)
+        return 0;   /* no account can have it */
+    sqlite3_stmt *st = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE user_id = ?");
+    int rc = st != NULL ? (bind_text(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
+    int found = rc == SQLITE_ROW ? (read_account(st, out) == 0 ? 1 : -1)
+                                 : rc == SQLITE_DONE ? 0 : -1;
+    if (found < 0)
+        snprintf(err, n, "reading account %s: %s", id, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return found;
+}
+
+#define APP_COLUMNS                                                                        \
+    "id, kind, user_id, applicant, reason, name, org, contract, org_kind, type, expiry,"  \
+    " contract_end, entered_by, entered_at, state, decided_by, decided_at, decision_reason"
+
+static int read_app(sqlite3_stmt *st, dsg_app_row *r)
+{
+    char word[16];
+    int v;
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    column_copy(st, 1, word, sizeof word);
+    if ((v = dsg_app_kind_parse(word)) < 0)
+        return -1;
+    r->app.kind = (dsg_app_kind)v;
+    column_copy(st, 2, r->app.user_id, sizeof r->app.user_id);
+    column_copy(st, 3, r->app.applicant, sizeof r->app.applicant);
+    column_copy(st, 4, r->app.reason, sizeof r->app.reason);
+    column_copy(st, 5, r->app.name, sizeof r->app.name);
+    column_copy(st, 6, r->app.org, sizeof r->app.org);
+    column_copy(st, 7, r->app.contract, sizeof r->app.contract);
+    column_copy(st, 8, word, sizeof word);
+    r->app.org_kind = (dsg_org_kind)((v = dsg_org_kind_parse(word)) < 0 ? 0 : v);
+    column_copy(st, 9, word, sizeof word);
+    r->app.type = (dsg_acct_type)((v = dsg_acct_type_parse(word)) < 0 ? 0 : v);
+    r->app.expiry = sqlite3_column_int64(st, 10);
+    r->app.contract_end = sqlite3_column_int64(st, 11);
+    column_copy(st, 12, r->entered_by, sizeof r->entered_by);
+    r->entered_at = sqlite3_column_int64(st, 13);
+    column_copy(st, 14, word, sizeof word);
+    for (v = 0; v < 3 && strcmp(word, app_state_names[v]) != 0; v++)
+        ;
+    if (v == 3)
+        return -1;
+    r->state = (dsg_app_state)v;
+    column_copy(st, 15, r->decided_by, sizeof r->decided_by);
+    r->decided_at = sqlite3_column_int64(st, 16);
+    column_copy(st, 17, r->decision_reason, sizeof r->decision_reason);
+    return 0;
+}
+
+int dsg_acct_store_get_app(sqlite3 *db, int64_t id, dsg_app_row *out, char *err, size_t n)
+{
+    sqlite3_stmt *st = prepare(db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?");
+    int rc = st != NULL ? (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
+    int found = rc == SQLITE_ROW ? (read_app(st, out) == 0 ? 1 : -1)
+                                 : rc == SQLITE_DONE ? 0 : -1;
+    if (found < 0)
+        snprintf(err, n, "reading application %lld: %s", (long long)id, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return found;
+}
+
+int dsg_acct_store_each(sqlite3 *db, int with_deleted,
+                        int (*fn)(const dsg_acct_row *r, void *ctx), void *ctx, char *err,
+                        size_t n)
+{
+    sqlite3_stmt *st = prepare(db, with_deleted
+        ? "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY user_id"
+        : "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE state <> 'deleted' ORDER BY user_id");
+    dsg_acct_row r;
+    int rc = SQLITE_ERROR;
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (read_account(st, &r) != 0 || fn(&r, ctx) != 0)
+            break;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "listing accounts: %s", rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
+int dsg_acct_store_each_app(sqlite3 *db, int pending_only,
+                            int (*fn)(const dsg_app_row *r, void *ctx), void *ctx, char *err,
+                            size_t n)
+{
+    sqlite3_stmt *st = prepare(db, pending_only
+        ? "SELECT " APP_COLUMNS " FROM applications WHERE state = 'pending' ORDER BY id DESC"
+        : "SELECT " APP_COLUMNS " FROM applications ORDER BY id DESC");
+    dsg_app_row r;
+    int rc = SQLITE_ERROR;
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (read_app(st, &r) != 0 || fn(&r, ctx) != 0)
+            break;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "listing applications: %s",
+             rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+static int insert_history(sqlite3 *db, const char *user_id, int64_t at, const char *event,
+                          const char *from, const char *to, int64_t application,
+                          const char *actor)
+{
+    sqlite3_stmt *st = prepare(db, "INSERT INTO history (user_id, at, event, from_state,"
+                                   " to_state, application, actor) VALUES (?,?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, at);
+    bind_text(st, 3, event);
+    if (from != NULL)
+        bind_text(st, 4, from);
+    bind_text(st, 5, to);
+    sqlite3_bind_int64(st, 6, application);
+    bind_text(st, 7, actor);
+    return run(st);
+}
+
+/* Writes the state machine's view of an account over the stored one. */
+static int update_account(sqlite3 *db, const char *user_id, const dsg_acct *a)
+{
+    sqlite3_stmt *st = prepare(db, "UPDATE accounts SET state = ?, expiry = ?, contract_end = ?,"
+                                   " activated_at = ?, suspended_at = ?, locked_at = ?,"
+                                   " expired_at = ?, deleted_at = ?, changed_at = ?"
+                                   " WHERE user_id = ?");
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, dsg_acct_state_name(a->state));
+    sqlite3_bind_int64(st, 2, a->expiry);
+    sqlite3_bind_int64(st, 3, a->contract_end);
+    bind_time(st, 4, a->activated_at);
+    bind_time(st, 5, a->suspended_at);
+    bind_time(st, 6, a->locked_at);
+    bind_time(st, 7, a->expired_at);
+    bind_time(st, 8, a->deleted_at);
+    bind_time(st, 9, a->changed_at);
+    bind_text(st, 10, user_id);
+    return run(st);
+}
+
+static int insert_account(sqlite3 *db, const dsg_acct_app *a, const dsg_acct *acct,
+                          int64_t application)
+{
+    sqlite3_stmt *st = prepare(db, "INSERT INTO accounts (user_id, name, org, contract,"
+                                   " org_kind, type, state, expiry, contract_end, registered_at,"
+                                   " changed_at, application) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, a->user_id);
+    bind_text(st, 2, a->name);
+    bind_text(st, 3, a->org);
+    bind_text(st, 4, a->contract);
+    bind_text(st, 5, dsg_org_kind_name(a->org_kind));
+    bind_text(st, 6, dsg_acct_type_name(a->type));
+    bind_text(st, 7, dsg_acct_state_name(acct->state));
+    sqlite3_bind_int64(st, 8, acct->expiry);
+    sqlite3_bind_int64(st, 9, acct->contract_end);
+    sqlite3_bind_int64(st, 10, acct->registered_at);
+    sqlite3_bind_int64(st, 11, acct->changed_at);
+    sqlite3_bind_int64(st, 12, application);
+    return run(st);
+}
+
+static int insert_app(sqlite3 *db, const dsg_acct_app *a, const char *by, int64_t now,
+                      int64_t *id)
+{
+    int reg = a->kind == DSG_APP_REGISTER, dated = reg || a->kind == DSG_APP_CHANGE_EXPIRY;
+    sqlite3_stmt *st = prepare(db, "INSERT INTO applications (kind, user_id, applicant, reason,"
+                                   " name, org, contract, org_kind, type, expiry, contract_end,"
+                                   " entered_by, entered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, dsg_app_kind_name(a->kind));
+    bind_text(st, 2, a->user_id);
+    bind_text(st, 3, a->applicant);
+    bind_text(st, 4, a->reason);
+    bind_text(st, 5, reg ? a->name : "");
+    bind_text(st, 6, reg ? a->org : "");
+    bind_text(st, 7, reg ? a->contract : "");
+    bind_text(st, 8, reg ? dsg_org_kind_name(a->org_kind) : "");
+    bind_text(st, 9, reg ? dsg_acct_type_name(a->type) : "");
+    if (dated) {
+        sqlite3_bind_int64(st, 10, a->expiry);
+        sqlite3_bind_int64(st, 11, a->contract_end);
+    }
+    bind_text(st, 12, by);
+    sqlite3_bind_int64(st, 13, now);
+    if (run(st) != 0)
+        return -1;
+    *id = sqlite3_last_insert_rowid(db);
+    return 0;
+}
+
+/* Whether an application for this user ID is pending: 1, 0, or -1. */
+static int app_pending_for(sqlite3 *db, const char *user_id)
+{
+    sqlite3_stmt *st = prepare(db, "SELECT 1 FROM applications"
+                                   " WHERE user_id = ? AND state = 'pending'");
+    int rc = st != NULL ? (bind_text(st, 1, user_id), sqlite3_step(st)) : SQLITE_ERROR;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The checks against the stored accounts (see dsg_acct_store_apply). */
+static int apply_allowed(sqlite3 *db, const dsg_acct_app *a, dsg_acct_problem *p)
+{
+    dsg_acct_row row;
+    char err[160];
+    int found = dsg_acct_store_get(db, a->user_id, &row, err, sizeof err);
+    if (found < 0)
+        return storage_problem(p, db);
+    if (a->kind == DSG_APP_REGISTER && found == 1)
+        return row.acct.state == DSG_ACCT_DELETED
+            ? problem(p, "user_id_retired", "user-id",
+                      "%s belonged to a deleted account: user IDs are never given again",
+                      a->user_id)
+            : problem(p, "user_id_taken", "user-id", "%s is already an account", a->user_id);
+    if (a->kind != DSG_APP_REGISTER && found == 0)
+        return problem(p, "unknown_account", "user-id", "no account %s", a->user_id);
+    int pending = app_pending_for(db, a->user_id);
+    if (pending < 0)
+        return storage_problem(p, db);
+    if (pending == 1)
+        return problem(p, "application_pending", "user-id",
+                       "an application for %s is waiting for a decision", a->user_id);
+    return 0;
+}
+
+/* A registration's account, PENDING from the moment it is applied for:
+ * its user ID is taken at once. */
+static int register_pending(sqlite3 *db, const dsg_acct_app *a, const char *by, int64_t now,
+                            int64_t id, dsg_acct_problem *p)
+{
+    dsg_acct acct;
+    memset(&acct, 0, sizeof acct);
+    acct.locked_at = acct.expired_at = acct.deleted_at = DSG_ACCT_NEVER;
+    if (dsg_acct_init(&acct, now, a->expiry, a->contract_end) != DSG_ACCT_OK)
+        return problem(p, "bad_field", "expiry", "after the end of the contract");
+    if (insert_account(db, a, &acct, id) != 0 ||
+        insert_history(db, a->user_id, now, "applied", NULL, "pending", id, by) != 0)
+        return storage_problem(p, db);
+    return 0;
+}
+
+int dsg_acct_store_apply(sqlite3 *db, const dsg_acct_app *in, const char *by, int64_t now,
+                         int64_t *id, dsg_acct_problem *p)
+{
+    dsg_acct_app a = *in;
+    char err[160];
+    memset(p, 0, sizeof *p);
+    if (dsg_acct_app_check(&a, now, p) != 0)
+        return -1;
+    (void)dsg_acct_user_id_fold(in->user_id, a.user_id);   /* checked above */
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    if (apply_allowed(db, &a, p) != 0 || insert_app(db, &a, by, now, id) != 0 ||
+        (a.kind == DSG_APP_REGISTER && register_pending(db, &a, by, now, *id, p) != 0)) {
+        if (p->code == NULL)
+            storage_problem(p, db);
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    return 0;
+}
+
+/* ---- decisions -------------------------------------------------------------------- */
+
+/* The state machine's event an approved application of this kind causes. */
+static uint32_t event_of(dsg_app_kind k)
+{
+    switch (k) {
+    case DSG_APP_REGISTER: return DSG_ACCT_EV_APPROVE;
+    case DSG_APP_SUSPEND: return DSG_ACCT_EV_SUSPEND;
+    case DSG_APP_RESUME: return DSG_ACCT_EV_RESUME;
+    case DSG_APP_DELETE: return DSG_ACCT_EV_DELETE;
+    default: return DSG_ACCT_EV_SET_EXPIRY;
+    }
+}
+
+/* Moves the application's account by event at now, recording the move in
+ * its history. 0, or -1 with the problem. */
+static int move_account(sqlite3 *db, const dsg_app_row *r, uint32_t event, const char *by,
+                        int64_t now, dsg_acct_problem *p)
+{
+    dsg_acct_row row;
+    char err[160];
+    if (dsg_acct_store_get(db, r->app.user_id, &row, err, sizeof err) != 1)
+        return problem(p, "storage", "", "the account of application %lld is gone: %s",
+                       (long long)r->id, err);
+    uint32_t from = row.acct.state;
+    dsg_acct_result res = dsg_acct_apply(&row.acct, event, now, r->app.expiry,
+                                         r->app.contract_end);
+    if (res != DSG_ACCT_OK)
+        return problem(p, "refused_in_state", "", "%s %s: %s in state %s (%s)",
+                       dsg_app_kind_name(r->app.kind), r->app.user_id,
+                       dsg_acct_event_name(event), dsg_acct_state_name(from),
+                       dsg_acct_result_name(res));
+    if (update_account(db, r->app.user_id, &row.acct) != 0 ||
+        insert_history(db, r->app.user_id, now, dsg_acct_event_name(event),
+                       dsg_acct_state_name(from), dsg_acct_state_name(row.acct.state), r->id,
+                       by) != 0)
+        return storage_problem(p, db);
+    return 0;
+}
+
+static int mark_decided(sqlite3 *db, int64_t id, dsg_app_state s, const char *by, int64_t now,
+                        const char *reason)
+{
+    sqlite3_stmt *st = prepare(db, "UPDATE applications SET state = ?, decided_by = ?,"
+                                   " decided_at = ?, decision_reason = ? WHERE id = ?");
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, app_state_names[s]);
+    bind_text(st, 2, by);
+    sqlite3_bind_int64(st, 3, now);
+    bind_text(st, 4, reason);
+    sqlite3_bind_int64(st, 5, id);
+    return run(st);
+}
+
+/* Loads pending application id for a decision by `by`. 0, or -1. */
+static int decidable(sqlite3 *db, int64_t id, const char *by, dsg_app_row *r,
+                     dsg_acct_problem *p)
+{
+    char err[160];
+    int found = dsg_acct_store_get_app(db, id, r, err, sizeof err);
+    if (found < 0)
+        return problem(p, "storage", "", "%s", err);
+    if (found == 0)
+        return problem(p, "unknown_application", "id", "no application %lld", (long long)id);
+    if (r->state != DSG_APP_PENDING)
+        return problem(p, "already_decided", "id", "application %lld was %s by %s",
+                       (long long)id, app_state_names[r->state], r->decided_by);
+    if (strcmp(r->entered_by, by) == 0)
+        return problem(p, "self_approval", "id",
+                       "application %lld was entered by %s: another administrator decides it",
+                       (long long)id, by);
+    return 0;
+}
+
+/* Runs one decision in one transaction. */
+static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, int approve,
+                  int64_t now, dsg_acct_problem *p)
+{
+    dsg_app_row r;
+    char err[160];
+    memset(p, 0, sizeof *p);
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    int ok = decidable(db, id, by, &r, p) == 0;
+    if (ok && approve)
+        ok = move_account(db, &r, event_of(r.app.kind), by, now, p) == 0;
+    else if (ok && r.app.kind == DSG_APP_REGISTER)   /* its PENDING account is retired */
+        ok = move_account(db, &r, DSG_ACCT_EV_DELETE, by, now, p) == 0;
+    if (ok && mark_decided(db, id, approve ? DSG_APP_APPROVED : DSG_APP_REJECTED, by, now,
+                           reason) != 0)
+        ok = storage_problem(p, db) == 0;
+    if (!ok) {
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    return 0;
+}
+
+int dsg_acct_store_approve(sqlite3 *db, int64_t id, const char *by, int64_t now,
+                           dsg_acct_problem *p)
+{
+    return decide(db, id, by, "", 1, now, p);
+}
+
+int dsg_acct_store_reject(sqlite3 *db, int64_t id, const char *by, const char *reason,
+                          int64_t now, dsg_acct_problem *p)
+{
+    if (reason == NULL || reason[0] == '\0')
+        return problem(p, "missing_field", "reason", "reason: required");
+    return decide(db, id, by, reason, 0, now, p);
+}

@@ -1,0 +1,115 @@
+/*
+ * The auth role's account database (var/auth/auth.db, src/db/db.h):
+ * accounts, the applications (申請書) that change them, and each
+ * account's history. Every change is one transaction that moves the
+ * account through the proved state machine (src/auth/acct_state.h);
+ * SQLite triggers refuse, below this code, what no path may do: delete an
+ * account, an application or a history row, bring an account back from
+ * DELETED, or record a decision by the person who entered the
+ * application. Not pure (SQLite); linked into dsgd's auth role and the
+ * unit tests.
+ */
+#ifndef DSG_ACCT_STORE_H
+#define DSG_ACCT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/acct_app.h"
+#include "auth/acct_state.h"
+
+struct sqlite3;
+
+#define DSG_ACCT_ACTOR_MAX 64u    /* bytes of who entered or decided: "uid:0", an admin ID */
+
+/* An application as stored: what was entered, and its decision. */
+typedef enum dsg_app_state {
+    DSG_APP_PENDING = 0,
+    DSG_APP_APPROVED,
+    DSG_APP_REJECTED
+} dsg_app_state;
+
+typedef struct dsg_app_row {
+    int64_t id;
+    dsg_acct_app app;
+    dsg_app_state state;
+    char entered_by[DSG_ACCT_ACTOR_MAX + 1];
+    int64_t entered_at;
+    char decided_by[DSG_ACCT_ACTOR_MAX + 1];   /* "" while pending */
+    int64_t decided_at;                        /* 0 while pending */
+    char decision_reason[DSG_ACCT_REASON_MAX + 1];
+} dsg_app_row;
+
+/* An account as stored. */
+typedef struct dsg_acct_row {
+    char user_id[DSG_ACCT_USER_ID_MAX + 1];
+    char name[DSG_ACCT_TEXT_MAX + 1];
+    char org[DSG_ACCT_TEXT_MAX + 1];
+    char contract[DSG_ACCT_TEXT_MAX + 1];
+    dsg_org_kind org_kind;
+    dsg_acct_type type;
+    dsg_acct acct;                 /* state and times: the state machine's view */
+    int64_t application;           /* the registration's application */
+} dsg_acct_row;
+
+/* Opens (creating and migrating) the database at path. 0, or -1 with a
+ * message. @relation(REQ-ACCT-001, REQ-RUN-020) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_open(const char *path, uint32_t busy_timeout_ms, struct sqlite3 **db,
+                        char *err, size_t n);
+
+/* Stores the application a, entered by `by` at now, as pending, after
+ * dsg_acct_app_check and the checks against the stored accounts: a
+ * registration needs an unused user ID (`user_id_taken`, or
+ * `user_id_retired` for a deleted account's) and creates the account as
+ * PENDING; every other kind needs an existing account (`unknown_account`)
+ * with no other application pending (`application_pending`). 0 with the
+ * application's number in *id, or -1 with the problem.
+ * @relation(REQ-ACCT-001, REQ-ACCT-006, REQ-ACCT-007) */
+int dsg_acct_store_apply(struct sqlite3 *db, const dsg_acct_app *a, const char *by, int64_t now,
+                         int64_t *id, dsg_acct_problem *p);
+
+/* Approves pending application id by `by` at now and applies it in the
+ * same transaction: the account moves by the state machine (a refused
+ * move is `refused_in_state`, naming the state and the change, and
+ * nothing is stored). `self_approval` when by entered it, `unknown_application`,
+ * `already_decided`. 0, or -1 with the problem.
+ * @relation(REQ-ACCT-002, REQ-ACCT-003) */
+int dsg_acct_store_approve(struct sqlite3 *db, int64_t id, const char *by, int64_t now,
+                           dsg_acct_problem *p);
+
+/* Rejects pending application id with a reason: the account is unchanged,
+ * except a registration's PENDING account, which is DELETED (its user ID
+ * is never given again). The same refusals as approval. 0, or -1.
+ * @relation(REQ-ACCT-002, REQ-ACCT-007) */
+int dsg_acct_store_reject(struct sqlite3 *db, int64_t id, const char *by, const char *reason,
+                          int64_t now, dsg_acct_problem *p);
+
+/* The account with this user ID (folded), deleted ones included: 1 and
+ * *out, 0 when there is none, -1 on a database error (message in err).
+ * @relation(REQ-ACCT-007) */
+int dsg_acct_store_get(struct sqlite3 *db, const char *user_id, dsg_acct_row *out, char *err,
+                       size_t n);
+
+/* The application with this number: 1 and *out, 0 when there is none, -1
+ * on a database error. @relation(REQ-ACCT-001) */
+int dsg_acct_store_get_app(struct sqlite3 *db, int64_t id, dsg_app_row *out, char *err,
+                           size_t n);
+
+/* Calls fn for every account, by user ID, deleted ones only when
+ * with_deleted; stops at fn's first non-zero return. 0, or -1 on a
+ * database error (or fn's failure). @relation(REQ-ACCT-007, REQ-ACCT-008) */
+int dsg_acct_store_each(struct sqlite3 *db, int with_deleted,
+                        int (*fn)(const dsg_acct_row *r, void *ctx), void *ctx, char *err,
+                        size_t n);
+
+/* Calls fn for every application, newest first, only pending ones when
+ * pending_only. 0, or -1. @relation(REQ-ACCT-001) */
+int dsg_acct_store_each_app(struct sqlite3 *db, int pending_only,
+                            int (*fn)(const dsg_app_row *r, void *ctx), void *ctx, char *err,
+                            size_t n);
+
+/* "pending", "approved", "rejected". @relation(REQ-ACCT-001) */
+const char *dsg_app_state_name(dsg_app_state s);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * What dsgctl's command files share (dsgctl.c holds main, the tables and
+ * the common commands; dsgctl_account.c the account group).
+ */
+#ifndef DSGCTL_H
+#define DSGCTL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ctl/ctl_client.h"
+
+enum {
+    EXIT_REFUSED = 1,      /* the daemon refused the operation itself (a stable code says why) */
+    EXIT_USAGE = 64,       /* EX_USAGE */
+    EXIT_DATAERR = 65,     /* EX_DATAERR: input refused (log restore: the copy) */
+    EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: no daemon at the control socket */
+    EXIT_SOFTWARE = 70,    /* EX_SOFTWARE: the daemon refused the command */
+    EXIT_IOERR = 74,       /* EX_IOERR */
+    EXIT_TEMPFAIL = 75,    /* EX_TEMPFAIL: logd did not store the command's record in time */
+    EXIT_PROTOCOL = 76,    /* EX_PROTOCOL */
+    EXIT_NOPERM = 77       /* EX_NOPERM: not root and not in group dsgadm */
+};
+
+/* One command of a group: its name, a summary line, its help text and
+ * what runs it with the arguments after the command. */
+typedef struct command {
+    const char *name;
+    const char *summary;
+    const char *help;
+    int (*run)(int argc, char **argv);
+} command;
+
+/* Writes s for a terminal: controls and invisible characters escaped.
+ * @relation(REQ-RUN-023) */
+void dsgctl_put_escaped_str(FILE *out, const char *s);
+
+/* Flushes standard output: status, or 74 when it could not be written.
+ * @relation(REQ-RUN-023) */
+int dsgctl_finish_stdout(int status);
+
+/* The exit status for a control-socket failure. @relation(REQ-RUN-023) */
+int dsgctl_ctl_status(dsg_ctl_result r);
+
+/* The account group (dsgctl_account.c). */
+#define DSGCTL_ACCOUNT_COMMANDS 6
+extern const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS];
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * dsgctl account: applications for account changes, their decisions, and
+ * the accounts (REQ-ACCT-001, REQ-ACCT-002, REQ-ACCT-020). Every argument
+ * is checked here, with the auth role's own checks (src/auth/acct_app.h),
+ * before the daemon is contacted; the auth role checks again.
+ *
+ * Exit status: 0 done; 1 the auth role refused the operation (its stable
+ * code is printed: self_approval, user_id_taken, ...); 64 usage; 69 dsgd
+ * unreachable; 70 the daemon refused the command; 75 the change's record
+ * was not stored; 76 protocol error; 77 not root and not in group dsgadm.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/acct_app.h"
+#include "auth/acct_json.h"
+#include "ctl/dsgctl.h"
+#include "log/audit.h"
+
+#define SOCKET_HELP "  --socket PATH  the control socket (default " DSG_CTL_SOCKET_DEFAULT ")\n"
+#define EXIT_HELP                                                                      \
+    "\nExit status: 0 done; 1 refused (the code says why); 64 usage error; 69 dsgd\n" \
+    "unreachable; 70 refused command; 75 the record was not stored; 76 protocol\n"    \
+    "error; 77 not root and not in group dsgadm.\n"
+
+static const char apply_help[] =
+    "usage: dsgctl account apply KIND --user-id ID --applicant NAME --reason TEXT [options]\n"
+    "\n"
+    "Enters an application (申請書). It changes nothing until another\n"
+    "administrator approves it (dsgctl account approve).\n"
+    "\n"
+    "KIND is register, suspend, resume, delete or change-expiry.\n"
+    "  --user-id ID         1-64 of A-Z a-z 0-9 . _ - (folded to lower case)\n"
+    "  --applicant NAME     who applies\n"
+    "  --reason TEXT        why\n"
+    "register also needs:\n"
+    "  --name NAME          the person's name\n"
+    "  --org ORG            the organisation\n"
+    "  --org-kind KIND      prime, vendor or ministry\n"
+    "  --contract C         the contract or project\n"
+    "  --type TYPE          company, ministry or admin\n"
+    "register and change-expiry also need:\n"
+    "  --expiry T           the account's end, YYYY-MM-DDTHH:MM:SSZ\n"
+    "  --contract-end T     the contract's end; --expiry may not pass it\n" SOCKET_HELP
+    EXIT_HELP;
+
+static const char approve_help[] =
+    "usage: dsgctl account approve ID [--socket PATH]\n"
+    "\n"
+    "Approves application ID and applies it at once. Whoever entered an\n"
+    "application cannot approve it (self_approval).\n" SOCKET_HELP EXIT_HELP;
+
+static const char reject_help[] =
+    "usage: dsgctl account reject ID --reason TEXT [--socket PATH]\n"
+    "\n"
+    "Rejects application ID; the account is unchanged, except that a\n"
+    "rejected registration's user ID is retired.\n" SOCKET_HELP EXIT_HELP;
+
+static const char list_help[] =
+    "usage: dsgctl account list [--all] [--json] [--socket PATH]\n"
+    "\n"
+    "The accounts, by user ID; --all includes deleted ones; --json prints one\n"
+    "JSON object a line.\n" SOCKET_HELP EXIT_HELP;
+
+static const char show_help[] =
+    "usage: dsgctl account show USER_ID [--json] [--socket PATH]\n"
+    "\n"
+    "One account, deleted ones included, with its state and every date.\n" SOCKET_HELP
+    EXIT_HELP;
+
+static const char applications_help[] =
+    "usage: dsgctl account applications [--pending] [--json] [--socket PATH]\n"
+    "\n"
+    "The applications, newest first; --pending only those waiting for a\n"
+    "decision.\n" SOCKET_HELP EXIT_HELP;
+
+static int usage(const char *cmd, const char *what, const char *arg)
+{
+    fprintf(stderr, "dsgctl: account %s: %s", cmd, what);
+    if (arg != NULL) {
+        fputs(" '", stderr);
+        dsgctl_put_escaped_str(stderr, arg);
+        fputc('\'', stderr);
+    }
+    fprintf(stderr, "\nTry 'dsgctl help account %s'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* Sends line and prints the answer; a refusal's message goes to stderr. */
+static int run(const char *cmd, const char *line, const char *socket)
+{
+    char err[4200];
+    int status = 0;
+    if (fflush(stdout) != 0)
+        return EXIT_IOERR;
+    dsg_ctl_result r = dsg_ctl_stream(socket, line, 15000, 1, &status, err, sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl: account %s: %s\n", cmd, err);
+        return dsgctl_ctl_status(r);
+    }
+    if (status != 0)
+        fprintf(stderr, "dsgctl: account %s: %s%s", cmd, err,
+                err[0] && err[strlen(err) - 1] == '\n' ? "" : "\n");
+    return dsgctl_finish_stdout(status);
+}
+
+/* --name VALUE pairs into the fields of an application. */
+typedef struct apply_opts {
+    const char *socket, *expiry, *contract_end, *org_kind, *type;
+    dsg_acct_app app;
+} apply_opts;
+
+static int copy_opt(char *dst, size_t cap, const char *v, const char *name)
+{
+    if (strlen(v) >= cap)
+        return usage("apply", name, "is too long");
+    memcpy(dst, v, strlen(v) + 1);
+    return 0;
+}
+
+static int apply_opt(apply_opts *o, const char *name, const char *v)
+{
+    dsg_acct_app *a = &o->app;
+#define TEXT(opt, field) \
+    if (strcmp(name, opt) == 0) return copy_opt(a->field, sizeof a->field, v, opt)
+    TEXT("--user-id", user_id);
+    TEXT("--applicant", applicant);
+    TEXT("--reason", reason);
+    TEXT("--name", name);
+    TEXT("--org", org);
+    TEXT("--contract", contract);
+#undef TEXT
+    const char **slot = strcmp(name, "--expiry") == 0         ? &o->expiry
+                      : strcmp(name, "--contract-end") == 0   ? &o->contract_end
+                      : strcmp(name, "--org-kind") == 0       ? &o->org_kind
+                      : strcmp(name, "--type") == 0           ? &o->type
+                      : strcmp(name, "--socket") == 0         ? &o->socket
+                                                              : NULL;
+    if (slot == NULL)
+        return usage("apply", "unknown option", name);
+    *slot = v;
+    return 0;
+}
+
+static int parse_time(const char *opt, const char *v, int64_t *out)
+{
+    char canon[32], err[200];
+    if (v == NULL)
+        return 0;
+    if (dsg_audit_time_parse(v, out, canon, err, sizeof err) != 0)
+        return usage("apply", opt, err);
+    return 0;
+}
+
+/* The words and times of the options, into the application. */
+static int apply_values(apply_opts *o)
+{
+    int v;
+    if (o->org_kind != NULL) {
+        if ((v = dsg_org_kind_parse(o->org_kind)) < 0)
+            return usage("apply", "--org-kind is prime, vendor or ministry, not", o->org_kind);
+        o->app.org_kind = (dsg_org_kind)v;
+    }
+    if (o->type != NULL) {
+        if ((v = dsg_acct_type_parse(o->type)) < 0)
+            return usage("apply", "--type is company, ministry or admin, not", o->type);
+        o->app.type = (dsg_acct_type)v;
+    }
+    if (o->app.kind == DSG_APP_REGISTER && (o->org_kind == NULL || o->type == NULL))
+        return usage("apply", o->org_kind == NULL ? "register needs --org-kind"
+                                                 : "register needs --type", NULL);
+    if (parse_time("--expiry", o->expiry, &o->app.expiry) != 0 ||
+        parse_time("--contract-end", o->contract_end, &o->app.contract_end) != 0)
+        return EXIT_USAGE;
+    return 0;
+}
+
+/* dsgctl account apply KIND --option VALUE ... @relation(REQ-ACCT-001, REQ-ACCT-020) */
+static int cmd_apply(int argc, char **argv)
+{
+    apply_opts o;
+    dsg_acct_problem p;
+    uint8_t json[DSG_ACCT_JSON_MAX];
+    char line[DSG_CTL_LINE_MAX];
+    size_t n;
+    int kind, rc;
+    memset(&o, 0, sizeof o);
+    o.socket = DSG_CTL_SOCKET_DEFAULT;
+    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+        fputs(apply_help, stdout);
+        return dsgctl_finish_stdout(0);
+    }
+    if (argc < 1 || (kind = dsg_app_kind_parse(argv[0])) < 0)
+        return usage("apply", "KIND is register, suspend, resume, delete or change-expiry, not",
+                     argc >= 1 ? argv[0] : "");
+    o.app.kind = (dsg_app_kind)kind;
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc)
+            return usage("apply", "an option without its value", argv[i]);
+        if ((rc = apply_opt(&o, argv[i], argv[i + 1])) != 0)
+            return rc;
+    }
+    if ((rc = apply_values(&o)) != 0)
+        return rc;
+    if (dsg_acct_app_check(&o.app, (int64_t)time(NULL), &p) != 0)
+        return usage("apply", p.message, NULL);
+    if (dsg_acct_app_to_json(&o.app, json, sizeof json, &n) != 0)
+        return usage("apply", "the application is too long", NULL);
+    snprintf(line, sizeof line, "account apply %.*s", (int)n, (const char *)json);
+    return run("apply", line, o.socket);
+}
+
+/* ID [--reason TEXT] [--socket PATH] of approve and reject. */
+static int decision(const char *cmd, const char *help, int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL, *reason = NULL;
+    char line[DSG_CTL_LINE_MAX];
+    int reject = strcmp(cmd, "reject") == 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (reject && strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+            reason = argv[++i];
+        } else if (argv[i][0] == '-' || id != NULL) {
+            return usage(cmd, "unexpected argument", argv[i]);
+        } else {
+            id = argv[i];
+        }
+    }
+    if (id == NULL || strspn(id, "0123456789") != strlen(id) || id[0] < '1' || strlen(id) > 18)
+        return usage(cmd, "ID is an application number (dsgctl account applications), not",
+                     id != NULL ? id : "");
+    if (!reject) {
+        snprintf(line, sizeof line, "account approve %s", id);
+        return run(cmd, line, socket);
+    }
+    uint8_t json[DSG_ACCT_JSON_MAX];
+    size_t n;
+    if (reason == NULL || reason[0] == '\0')
+        return usage(cmd, "--reason TEXT is required", NULL);
+    if (strlen(reason) > DSG_ACCT_REASON_MAX)
+        return usage(cmd, "--reason is longer than 256 bytes", NULL);
+    if (dsg_acct_reason_to_json(reason, json, sizeof json, &n) != 0)
+        return usage(cmd, "--reason cannot be sent", NULL);
+    snprintf(line, sizeof line, "account reject %s %.*s", id, (int)n, (const char *)json);
+    return run(cmd, line, socket);
+}
+
+/* dsgctl account approve ID @relation(REQ-ACCT-002, REQ-ACCT-020) */
+static int cmd_approve(int argc, char **argv)
+{
+    return decision("approve", approve_help, argc, argv);
+}
+
+/* dsgctl account reject ID --reason TEXT @relation(REQ-ACCT-002, REQ-ACCT-020) */
+static int cmd_reject(int argc, char **argv)
+{
+    return decision("reject", reject_help, argc, argv);
+}
+
+/* A listing with flags (each at most once), or one with a user ID. */
+static int listing(const char *cmd, const char *help, const char *const *flags, int nflags,
+                   int takes_id, int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL;
+    char line[256];
+    int set[4] = { 0, 0, 0, 0 };
+    for (int i = 0; i < argc; i++) {
+        int f = 0;
+        while (f < nflags && strcmp(argv[i], flags[f]) != 0)
+            f++;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (f < nflags) {
+            set[f] = 1;
+        } else if (takes_id && id == NULL && argv[i][0] != '-') {
+            id = argv[i];
+        } else {
+            return usage(cmd, "unexpected argument", argv[i]);
+        }
+    }
+    char folded[DSG_ACCT_USER_ID_MAX + 1];
+    if (takes_id && (id == NULL || dsg_acct_user_id_fold(id, folded) != 0))
+        return usage(cmd, "USER_ID is 1-64 of A-Z a-z 0-9 . _ -, not", id != NULL ? id : "");
+    int n = snprintf(line, sizeof line, "account %s%s%s", cmd, takes_id ? " " : "",
+                     takes_id ? folded : "");
+    for (int f = 0; f < nflags; f++)
+        if (set[f])
+            n += snprintf(line + n, sizeof line - (size_t)n, " %s", flags[f]);
+    return run(cmd, line, socket);
+}
+
+/* dsgctl account list [--all] [--json] @relation(REQ-ACCT-007, REQ-ACCT-020) */
+static int cmd_list(int argc, char **argv)
+{
+    static const char *const flags[] = { "--all", "--json" };
+    return listing("list", list_help, flags, 2, 0, argc, argv);
+}
+
+/* dsgctl account show USER_ID [--json] @relation(REQ-ACCT-007, REQ-ACCT-020) */
+static int cmd_show(int argc, char **argv)
+{
+    static const char *const flags[] = { "--json" };
+    return listing("show", show_help, flags, 1, 1, argc, argv);
+}
+
+/* dsgctl account applications [--pending] [--json] @relation(REQ-ACCT-001, REQ-ACCT-020) */
+static int cmd_applications(int argc, char **argv)
+{
+    static const char *const flags[] = { "--pending", "--json" };
+    return listing("applications", applications_help, flags, 2, 0, argc, argv);
+}
+
+const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
+    { "apply", "enter an application: register, suspend, resume, delete, change-expiry",
+      apply_help, cmd_apply },
+    { "approve", "approve an application and apply it (not your own)", approve_help,
+      cmd_approve },
+    { "reject", "reject an application, with a reason", reject_help, cmd_reject },
+    { "list", "the accounts", list_help, cmd_list },
+    { "show", "one account and its dates", show_help, cmd_show },
+    { "applications", "the applications, newest first", applications_help,
+      cmd_applications },
+};

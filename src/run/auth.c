@@ -1,0 +1,601 @@
+/* The auth role: see auth.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "auth/acct_json.h"
+#include "auth/acct_store.h"
+#include "core/json_out.h"
+#include "core/json_tok.h"
+#include "core/rfc3339.h"
+#include "db/db.h"
+#include "log/audit.h"
+#include "run/audit_out.h"
+#include "run/auth.h"
+#include "run/log.h"
+
+#define EX_REFUSED 1     /* the operation was refused: the code says why (REQ-ACCT-020) */
+#define EX_USAGE 64
+#define EX_SOFTWARE 70
+#define EX_TEMPFAIL 75   /* the change's record was not stored (REQ-LOG-008) */
+#define PART_MAX 60000u  /* bytes of one ROLE_PART, under DSGD_BUS_BODY_MAX */
+#define REPORT_MAX 4000u /* bytes of a report's text */
+
+static sqlite3 *db;
+static char host[65];        /* the computer name of control-socket actions */
+static dsgd_chan *bus;       /* set by the first command */
+
+/* The answer being sent: a report, possibly after pieces (bus.h). */
+static struct {
+    char *data;              /* the output, malloc'ed; NULL: none */
+    size_t len, sent;
+    int active;              /* an answer is going out */
+    int waiting;             /* its report waits for the record of ticket */
+    uint32_t ticket;
+    uint8_t status;
+    char text[REPORT_MAX];   /* the report's text (after the pieces) */
+} out;
+
+/* ---- output ------------------------------------------------------------------ */
+
+static void out_reset(void)
+{
+    free(out.data);
+    memset(&out, 0, sizeof out);
+}
+
+/* Appends to the answer's output; a failed allocation leaves a note. */
+static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void put(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    va_start(ap, fmt);
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    char *grown = realloc(out.data, out.len + (size_t)n + 1);
+    if (grown != NULL) {
+        memcpy(grown + out.len, s, (size_t)n + 1);
+        out.data = grown;
+        out.len += (size_t)n;
+    }
+    free(s);
+}
+
+static void put_bytes(const uint8_t *b, size_t n)
+{
+    char *grown = realloc(out.data, out.len + n + 1);
+    if (grown == NULL)
+        return;
+    memcpy(grown + out.len, b, n);
+    grown[out.len + n] = '\0';
+    out.data = grown;
+    out.len += n;
+}
+
+/* The report ends the answer; without room on the bus it waits for the
+ * next pump. */
+static void send_report(void)
+{
+    uint8_t msg[1 + REPORT_MAX];
+    size_t n = strlen(out.text);
+    msg[0] = out.status;
+    memcpy(msg + 1, out.text, n);
+    int r = dsgd_bus_send(bus, DSGD_MSG_ROLE_REPORT, msg, n + 1);
+    if (r > 0)
+        return;
+    if (r < 0)
+        dsgd_log("cannot send a command's report");
+    out_reset();
+}
+
+/* Output that fits one report goes in it; longer output goes in pieces,
+ * each once the master has given back the last one's credit. */
+void dsgd_auth_pump(void)
+{
+    if (!out.active || out.waiting || bus == NULL)
+        return;
+    if (out.len <= REPORT_MAX - 1 && out.sent == 0) {
+        if (out.len > 0)
+            memcpy(out.text, out.data, out.len + 1);
+        send_report();
+        return;
+    }
+    while (out.sent < out.len && dsgd_bus_room(bus) == DSGD_BUS_WINDOW) {
+        size_t n = out.len - out.sent < PART_MAX ? out.len - out.sent : PART_MAX;
+        if (dsgd_bus_send(bus, DSGD_MSG_ROLE_PART, (const uint8_t *)out.data + out.sent, n) != 0)
+            break;
+        out.sent += n;
+    }
+    if (out.sent == out.len && dsgd_bus_room(bus) == DSGD_BUS_WINDOW)
+        send_report();
+}
+
+int dsgd_auth_poll_timeout(void)
+{
+    if (!out.active || out.waiting || bus == NULL)
+        return -1;
+    int streamed = out.len > REPORT_MAX - 1 || out.sent > 0;   /* pieces wait for all credit */
+    return dsgd_bus_room(bus) >= (streamed ? DSGD_BUS_WINDOW : 1u) ? 0 : -1;
+}
+
+/* Ends the command: status and text go in the report (after the output). */
+static int finish(uint8_t status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int finish(uint8_t status, const char *fmt, ...)
+{
+    va_list ap;
+    out.status = status;
+    va_start(ap, fmt);
+    vsnprintf(out.text, sizeof out.text, fmt, ap);
+    va_end(ap);
+    if (status != 0) {   /* a failure's text is its whole answer */
+        free(out.data);
+        out.data = NULL;
+        out.len = 0;
+    }
+    out.active = 1;
+    dsgd_auth_pump();
+    return 0;
+}
+
+/* Ends the command with its output and exit status 0. */
+static int succeed(void)
+{
+    return finish(0, "%s", "");
+}
+
+static int refused(const dsg_acct_problem *p)
+{
+    return finish(EX_REFUSED, "error %s %s\n", p->code, p->message);
+}
+
+/* ---- time --------------------------------------------------------------------- */
+
+static int64_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+/* UTC RFC 3339 of a time in seconds ("-" for none). */
+static const char *when(int64_t t, char buf[32])
+{
+    if (t == DSG_ACCT_NEVER || dsg_rfc3339_ms(buf, 32, t, 0) == 0)
+        return "-";
+    return buf;
+}
+
+/* ---- the record of an account operation (別紙 #15, REQ-ACCT-018) ----------- */
+
+typedef struct who {
+    char actor[DSG_ACCT_ACTOR_MAX + 1];   /* "uid:U" until administrators log in */
+    char uid[16], pid[16];
+} who;
+
+typedef struct op_record {
+    const char *log_name;        /* Application: an administrator's action */
+    unsigned event_id;           /* docs/events.md */
+    const char *task;            /* application, account */
+    const char *level;           /* 情報, 警告 */
+    const char *keywords;        /* success, failure */
+    const char *user_id;         /* the account acted upon */
+    char detail[512];
+} op_record;
+
+/* Queues the record and makes the report wait for it; a record that
+ * cannot even be queued fails the command at once. */
+static int record(const who *w, const op_record *r)
+{
+    char date[32] = "-", user[160], event_id[12];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (dsg_rfc3339_ms(date, sizeof date, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
+        snprintf(date, sizeof date, "-");   /* a clock outside years 0000..9999 */
+    snprintf(user, sizeof user, "actor=%s account=%s", w->actor, r->user_id);
+    snprintf(event_id, sizeof event_id, "%u", r->event_id);
+    dsg_audit_field f[] = {
+        { "log_name", (const uint8_t *)r->log_name, strlen(r->log_name) },
+        { "source_name", (const uint8_t *)"dsgd/auth", 9 },
+        { "date", (const uint8_t *)date, strlen(date) },
+        { "event_id", (const uint8_t *)event_id, strlen(event_id) },
+        { "task_category", (const uint8_t *)r->task, strlen(r->task) },
+        { "level", (const uint8_t *)r->level, strlen(r->level) },
+        { "keywords", (const uint8_t *)r->keywords, strlen(r->keywords) },
+        { "user_name", (const uint8_t *)user, strlen(user) },
+        { "computer_name", (const uint8_t *)host, strlen(host) },
+        { "detail", (const uint8_t *)r->detail, strlen(r->detail) },
+        { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
+        { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
+    };
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_ACCOUNT_OPS, f, sizeof f / sizeof f[0],
+                                  &out.ticket) != 0) {
+        dsgd_log("account: the record of event %u on %s was dropped", r->event_id, r->user_id);
+        out.ticket = 0;
+    }
+    out.waiting = 1;
+    dsgd_audit_out_flush();
+    return 0;
+}
+
+/* A refused attempt is on record too (REQ-ACCT-013), as a warning. */
+static void record_refusal(const who *w, const char *what, const char *user_id,
+                           const dsg_acct_problem *p)
+{
+    op_record r = { "Application", 4190, "refusal", "警告", "failure", user_id, "" };
+    snprintf(r.detail, sizeof r.detail, "%s refused: %s: %s", what, p->code, p->message);
+    (void)record(w, &r);
+}
+
+void dsgd_auth_audited(dsgd_chan *chan)
+{
+    (void)chan;
+    if (!out.waiting)
+        return;
+    dsgd_audit_fate fate = out.ticket == 0 ? DSGD_AUDIT_UNSTORED : dsgd_audit_out_fate(out.ticket);
+    if (fate == DSGD_AUDIT_PENDING)
+        return;
+    out.waiting = 0;
+    if (fate != DSGD_AUDIT_STORED) {
+        out.status = EX_TEMPFAIL;
+        snprintf(out.text, sizeof out.text,
+                 "error audit-unavailable the account database has the change, but its "
+                 "record was not stored: see the master's log\n");
+        free(out.data);
+        out.data = NULL;
+        out.len = 0;
+    }
+    dsgd_auth_pump();
+}
+
+/* ---- commands ------------------------------------------------------------------ */
+
+/* Splits " --uid U --pid P" off the end of line (ctl adds it). 0, or -1. */
+static int take_who(char *line, who *w)
+{
+    char *at = strstr(line, " --uid ");
+    unsigned long uid, pid;
+    int used = 0;
+    if (at == NULL || sscanf(at, " --uid %lu --pid %lu%n", &uid, &pid, &used) != 2 ||
+        at[used] != '\0')
+        return -1;
+    *at = '\0';
+    snprintf(w->uid, sizeof w->uid, "%lu", uid);
+    snprintf(w->pid, sizeof w->pid, "%lu", pid);
+    snprintf(w->actor, sizeof w->actor, "uid:%lu", uid);
+    return 0;
+}
+
+/* A decimal application number, the whole of s up to a space or its end. */
+static int parse_id(const char *s, int64_t *id, const char **rest)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (s[0] < '1' || s[0] > '9' || errno != 0 || (*end != '\0' && *end != ' '))
+        return -1;
+    *id = v;
+    *rest = *end == ' ' ? end + 1 : end;
+    return 0;
+}
+
+static int cmd_apply(const char *json, const who *w)
+{
+    dsg_acct_app a;
+    dsg_acct_problem p;
+    int64_t id = 0;
+    if (dsg_acct_app_from_json((const uint8_t *)json, strlen(json), &a, &p) != 0)
+        return finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+    (void)dsg_acct_user_id_fold(a.user_id, a.user_id);   /* as stored; a bad ID stays as typed */
+    if (dsg_acct_store_apply(db, &a, w->actor, now_s(), &id, &p) != 0) {
+        if (strcmp(p.code, "storage") == 0)
+            return finish(EX_SOFTWARE, "error storage %s\n", p.message);
+        record_refusal(w, "application", a.user_id, &p);
+        return refused(&p);
+    }
+    op_record r = { "Application", 4100, "application", "情報", "success", a.user_id, "" };
+    snprintf(r.detail, sizeof r.detail, "application %" PRId64 ": %s %s entered, pending",
+             id, dsg_app_kind_name(a.kind), a.user_id);
+    put("application %" PRId64 " %s %s: pending\n", id, dsg_app_kind_name(a.kind), a.user_id);
+    record(w, &r);
+    return succeed();
+}
+
+/* The event ID of an approved application of this kind (docs/events.md). */
+static unsigned approved_event(dsg_app_kind k)
+{
+    static const unsigned ids[DSG_APP_KIND_COUNT] = { 4110, 4111, 4112, 4113, 4114 };
+    return (unsigned)k < DSG_APP_KIND_COUNT ? ids[k] : 4101;
+}
+
+static int cmd_decide(const char *args, int approve, const who *w)
+{
+    int64_t id;
+    const char *rest;
+    char reason[DSG_ACCT_REASON_MAX + 1] = "";
+    dsg_acct_problem p;
+    dsg_app_row app;
+    dsg_acct_row before, after;
+    char err[160];
+    if (parse_id(args, &id, &rest) != 0)
+        return finish(EX_USAGE, "error bad_argument ID: an application number\n");
+    if (approve ? rest[0] != '\0' : rest[0] == '\0')
+        return finish(EX_USAGE, "error bad_argument %s\n",
+                      approve ? "approve takes only the application number"
+                              : "reject needs a reason");
+    if (!approve && dsg_acct_reason_from_json((const uint8_t *)rest, strlen(rest), reason,
+                                              &p) != 0)
+        return finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+    int known = dsg_acct_store_get_app(db, id, &app, err, sizeof err) == 1;
+    int had = known && dsg_acct_store_get(db, app.app.user_id, &before, err, sizeof err) == 1;
+    int rc = approve ? dsg_acct_store_approve(db, id, w->actor, now_s(), &p)
+                     : dsg_acct_store_reject(db, id, w->actor, reason, now_s(), &p);
+    if (rc != 0) {
+        if (strcmp(p.code, "storage") == 0)
+            return finish(EX_SOFTWARE, "error storage %s\n", p.message);
+        record_refusal(w, approve ? "approval" : "rejection", known ? app.app.user_id : "-", &p);
+        return refused(&p);
+    }
+    (void)dsg_acct_store_get(db, app.app.user_id, &after, err, sizeof err);
+    op_record r = { "Application", approve ? approved_event(app.app.kind) : 4102,
+                    approve ? "account" : "application", "情報", "success", app.app.user_id, "" };
+    snprintf(r.detail, sizeof r.detail, "application %" PRId64 " (%s) %s; state %s -> %s%s%s",
+             id, dsg_app_kind_name(app.app.kind), approve ? "approved" : "rejected",
+             had ? dsg_acct_state_name(before.acct.state) : "-",
+             dsg_acct_state_name(after.acct.state), approve ? "" : "; reason: ", reason);
+    put("application %" PRId64 " %s: %s is %s\n", id, approve ? "approved" : "rejected",
+        app.app.user_id, dsg_acct_state_name(after.acct.state));
+    record(w, &r);
+    return succeed();
+}
+
+/* ---- listings -------------------------------------------------------------------- */
+
+static void json_text(dsg_json_out *j, const char *key, const char *v)
+{
+    (void)dsg_json_out_key(j, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_string(j, (const uint8_t *)v, strlen(v));
+}
+
+static void json_time(dsg_json_out *j, const char *key, int64_t t)
+{
+    char b[32];
+    (void)dsg_json_out_key(j, (const uint8_t *)key, strlen(key));
+    if (t == DSG_ACCT_NEVER)
+        (void)dsg_json_out_null(j);
+    else
+        (void)dsg_json_out_string(j, (const uint8_t *)when(t, b), strlen(when(t, b)));
+}
+
+/* One account as a JSON object, on its own line. */
+static int put_account_json(const dsg_acct_row *r)
+{
+    uint8_t buf[2048];
+    size_t n;
+    dsg_json_out j;
+    dsg_json_out_init(&j, buf, sizeof buf);
+    (void)dsg_json_out_object_begin(&j);
+    json_text(&j, "user_id", r->user_id);
+    json_text(&j, "name", r->name);
+    json_text(&j, "org", r->org);
+    json_text(&j, "org_kind", dsg_org_kind_name(r->org_kind));
+    json_text(&j, "contract", r->contract);
+    json_text(&j, "type", dsg_acct_type_name(r->type));
+    json_text(&j, "state", dsg_acct_state_name(r->acct.state));
+    json_time(&j, "expiry", r->acct.expiry);
+    json_time(&j, "contract_end", r->acct.contract_end);
+    json_time(&j, "registered_at", r->acct.registered_at);
+    json_time(&j, "activated_at", r->acct.activated_at);
+    json_time(&j, "suspended_at", r->acct.suspended_at);
+    json_time(&j, "locked_at", r->acct.locked_at);
+    json_time(&j, "expired_at", r->acct.expired_at);
+    json_time(&j, "deleted_at", r->acct.deleted_at);
+    (void)dsg_json_out_key(&j, (const uint8_t *)"application", 11);
+    (void)dsg_json_out_int(&j, r->application);
+    (void)dsg_json_out_object_end(&j);
+    if (dsg_json_out_finish(&j, &n) != 0)
+        return -1;
+    put_bytes(buf, n);
+    put("\n");
+    return 0;
+}
+
+static int put_account_line(const dsg_acct_row *r, void *json)
+{
+    char b[32];
+    if (*(int *)json)
+        return put_account_json(r);
+    put("%-24s %-9s %-9s %-10s %-24s %s / %s / %s\n", r->user_id, dsg_acct_type_name(r->type),
+        dsg_org_kind_name(r->org_kind), dsg_acct_state_name(r->acct.state),
+        when(r->acct.expiry, b), r->name, r->org, r->contract);
+    return 0;
+}
+
+/* The flags of a listing, each at most once and nothing else: 0, or -1
+ * after answering the usage error. */
+static int parse_flags(const char *cmd, const char *args, const char *const *names, int *set,
+                       int n)
+{
+    char copy[64], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", args);
+    for (char *t = strtok_r(copy, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
+        int f = 0;
+        while (f < n && strcmp(t, names[f]) != 0)
+            f++;
+        if (f == n) {
+            finish(EX_USAGE, "error bad_argument %s: %s takes %s and %s\n", t, cmd, names[0],
+                   names[1]);
+            return -1;
+        }
+        set[f] = 1;
+    }
+    return 0;
+}
+
+static int cmd_list(const char *args)
+{
+    static const char *const names[] = { "--all", "--json" };
+    int set[2] = { 0, 0 };
+    char err[200];
+    if (parse_flags("list", args, names, set, 2) != 0)
+        return 0;
+    if (!set[1])
+        put("%-24s %-9s %-9s %-10s %-24s %s\n", "USER_ID", "TYPE", "ORG_KIND", "STATE",
+            "EXPIRY", "NAME / ORG / CONTRACT");
+    if (dsg_acct_store_each(db, set[0], put_account_line, &set[1], err, sizeof err) != 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", err);
+    return succeed();
+}
+
+static int put_app_line(const dsg_app_row *r, void *json)
+{
+    char b[32];
+    if (*(int *)json) {
+        uint8_t buf[DSG_ACCT_JSON_MAX];
+        size_t n;
+        if (dsg_acct_app_to_json(&r->app, buf, sizeof buf, &n) != 0)
+            return -1;
+        put("{\"id\":%" PRId64 ",\"state\":\"%s\",\"application\":", r->id,
+            dsg_app_state_name(r->state));
+        put_bytes(buf, n);
+        put("}\n");
+        return 0;
+    }
+    put("%-6" PRId64 " %-14s %-24s %-9s %-24s %s\n", r->id, dsg_app_kind_name(r->app.kind),
+        r->app.user_id, dsg_app_state_name(r->state), when(r->entered_at, b), r->entered_by);
+    return 0;
+}
+
+static int cmd_applications(const char *args)
+{
+    static const char *const names[] = { "--pending", "--json" };
+    int set[2] = { 0, 0 };
+    char err[200];
+    if (parse_flags("applications", args, names, set, 2) != 0)
+        return 0;
+    if (!set[1])
+        put("%-6s %-14s %-24s %-9s %-24s %s\n", "ID", "KIND", "USER_ID", "STATE", "ENTERED",
+            "BY");
+    if (dsg_acct_store_each_app(db, set[0], put_app_line, &set[1], err, sizeof err) != 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", err);
+    return succeed();
+}
+
+static int cmd_show(const char *args)
+{
+    char id[DSG_ACCT_USER_ID_MAX + 1], err[200], b[32];
+    dsg_acct_row r;
+    int json = 0;
+    const char *sp = strchr(args, ' ');
+    size_t n = sp != NULL ? (size_t)(sp - args) : strlen(args);
+    if (sp != NULL && strcmp(sp, " --json") != 0)
+        return finish(EX_USAGE, "error bad_argument %s: show takes a user ID and --json\n", sp + 1);
+    json = sp != NULL;
+    if (n == 0 || n > DSG_ACCT_USER_ID_MAX)
+        return finish(EX_USAGE, "error bad_argument USER_ID: a user ID\n");
+    memcpy(id, args, n);
+    id[n] = '\0';
+    int found = dsg_acct_store_get(db, id, &r, err, sizeof err);
+    if (found < 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", err);
+    if (found == 0)
+        return finish(EX_REFUSED, "error unknown_account no account %s\n", id);
+    if (json) {
+        put_account_json(&r);
+        return succeed();
+    }
+    put("user_id: %s\nname: %s\norg: %s (%s)\ncontract: %s\ntype: %s\nstate: %s\n", r.user_id,
+        r.name, r.org, dsg_org_kind_name(r.org_kind), r.contract, dsg_acct_type_name(r.type),
+        dsg_acct_state_name(r.acct.state));
+    put("expiry: %s\n", when(r.acct.expiry, b));
+    put("contract_end: %s\n", when(r.acct.contract_end, b));
+    put("registered_at: %s\n", when(r.acct.registered_at, b));
+    put("activated_at: %s\n", when(r.acct.activated_at, b));
+    put("suspended_at: %s\n", when(r.acct.suspended_at, b));
+    put("locked_at: %s\n", when(r.acct.locked_at, b));
+    put("expired_at: %s\n", when(r.acct.expired_at, b));
+    put("deleted_at: %s\n", when(r.acct.deleted_at, b));
+    put("application: %" PRId64 "\n", r.application);
+    return succeed();
+}
+
+/* "account VERB ARGS" as the master passed it on. */
+static int command(char *line)
+{
+    who w;
+    if (take_who(line, &w) != 0)
+        return finish(EX_USAGE, "error bad_request the command lacks who asked\n");
+    if (strncmp(line, "account ", 8) != 0)
+        return finish(EX_USAGE, "error bad_request not an account command\n");
+    char *verb = line + 8, *args = strchr(verb, ' ');
+    if (args != NULL)
+        *args++ = '\0';
+    else
+        args = verb + strlen(verb);
+    if (strcmp(verb, "apply") == 0)
+        return cmd_apply(args, &w);
+    if (strcmp(verb, "approve") == 0)
+        return cmd_decide(args, 1, &w);
+    if (strcmp(verb, "reject") == 0)
+        return cmd_decide(args, 0, &w);
+    if (strcmp(verb, "list") == 0)
+        return cmd_list(args);
+    if (strcmp(verb, "show") == 0)
+        return cmd_show(args);
+    if (strcmp(verb, "applications") == 0)
+        return cmd_applications(args);
+    return finish(EX_USAGE, "error unknown_command account %s\n", verb);
+}
+
+int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    char line[4097];
+    if (m->kind != DSGD_MSG_ROLE_COMMAND || m->len >= sizeof line ||
+        memchr(m->body, '\0', m->len) != NULL || out.active)
+        return -1;
+    bus = chan;
+    memcpy(line, m->body, m->len);
+    line[m->len] = '\0';
+    if (dsgd_bus_done(chan, 1) != 0)
+        return -1;
+    return command(line);
+}
+
+/* ---- life ------------------------------------------------------------------------ */
+
+int dsgd_auth_prepare(char *err, size_t n)
+{
+    struct utsname u;
+    if (uname(&u) != 0) {
+        snprintf(err, n, "uname: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(host, sizeof host, "%s", u.nodename);
+    return 0;
+}
+
+int dsgd_auth_start(const char *dir, char *err, size_t n)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s%sauth.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+    return dsg_acct_store_open(path, 5000, &db, err, n);
+}
+
+void dsgd_auth_stop(void)
+{
+    dsg_db_close(db);
+    db = NULL;
+    out_reset();
+}

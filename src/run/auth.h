@@ -1,0 +1,54 @@
+/*
+ * The auth role (docs/accounts.md): owns var/auth/auth.db, the accounts
+ * and the applications that change them (src/auth/acct_store.h), and runs
+ * the `dsgctl account ...` commands the master passes on
+ * (DSGD_MSG_ROLE_COMMAND). A storage role: chrooted into var/auth/, no
+ * network.
+ *
+ * Commands (one line each; ctl appends " --uid U --pid P", the kernel's
+ * credentials of the dsgctl that asked):
+ *   account apply JSON                 an application (src/auth/acct_json.h)
+ *   account approve ID
+ *   account reject ID JSON             {"reason": "..."}
+ *   account list [--all] [--json]      accounts; --all: deleted ones too
+ *   account show USER_ID [--json]      one account and its history
+ *   account applications [--pending] [--json]
+ * Each change is recorded as アカウント管理操作ログ (別紙 #15) and its
+ * report waits until logd has stored that record (REQ-LOG-008).
+ */
+#ifndef DSGD_AUTH_H
+#define DSGD_AUTH_H
+
+#include <stddef.h>
+
+#include "run/bus.h"
+
+/* Before the sandbox: the host's name, the computer name of actions taken
+ * on the control socket. 0, or -1 with a message. @relation(REQ-ACCT-018) */
+int dsgd_auth_prepare(char *err, size_t n);
+
+/* Sandboxed: opens (creating and migrating) dir/auth.db. 0, or -1 with a
+ * message. @relation(REQ-ACCT-001, REQ-RUN-020) */
+int dsgd_auth_start(const char *dir, char *err, size_t n);
+
+/* A bus message from the master: a command (see above). 0, or -1 for a
+ * message the role does not take.
+ * @relation(REQ-ACCT-001, REQ-ACCT-002, REQ-ACCT-020, REQ-ACCT-018, REQ-LOG-030) */
+int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan);
+
+/* An audit acknowledgement came in: a report waiting for its record goes
+ * out. @relation(REQ-ACCT-018, REQ-LOG-008) */
+void dsgd_auth_audited(dsgd_chan *chan);
+
+/* Sends the next piece of a long answer when the bus has room.
+ * @relation(REQ-ACCT-008) */
+void dsgd_auth_pump(void);
+
+/* 0 when the next piece or report can go now, else -1 (poll until the
+ * channel brings credit). @relation(REQ-ACCT-008) */
+int dsgd_auth_poll_timeout(void);
+
+/* SHUTDOWN: closes the database. @relation(REQ-ACCT-001) */
+void dsgd_auth_stop(void);
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * Unit tests of the account database (src/auth/acct_store.h): applications,
+ * their decisions through the proved state machine, and the triggers that
+ * hold whatever the code does. Each test works in its own temporary
+ * directory. Refusals first; after every refusal the stored accounts and
+ * applications are checked unchanged.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/acct_store.h"
+#include "db/db.h"
+
+Suite *suite_acct_store(void);
+
+#define NOW 1800000000LL
+#define DAY 86400LL
+
+static char dir[64];
+static sqlite3 *db;
+
+static void setup(void)
+{
+    char path[128], err[256];
+    snprintf(dir, sizeof dir, "/tmp/dsg-acct-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/auth.db", dir);
+    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+}
+
+static void teardown(void)
+{
+    char cmd[160];
+    dsg_db_close(db);
+    db = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static dsg_acct_app app_of(dsg_app_kind kind, const char *user)
+{
+    dsg_acct_app a;
+    memset(&a, 0, sizeof a);
+    a.kind = kind;
+    snprintf(a.user_id, sizeof a.user_id, "%s", user);
+    strcpy(a.applicant, "yamada");
+    strcpy(a.reason, "test");
+    if (kind == DSG_APP_REGISTER) {
+        strcpy(a.name, "田中 太郎");
+        strcpy(a.org, "テスト重工");
+        strcpy(a.contract, "C-1");
+        a.org_kind = DSG_ORG_PRIME;
+        a.type = DSG_ACCT_COMPANY;
+    }
+    if (kind == DSG_APP_REGISTER || kind == DSG_APP_CHANGE_EXPIRY) {
+        a.expiry = NOW + 30 * DAY;
+        a.contract_end = NOW + 60 * DAY;
+    }
+    return a;
+}
+
+static int64_t apply_ok(dsg_app_kind kind, const char *user, const char *by, int64_t now)
+{
+    dsg_acct_app a = app_of(kind, user);
+    dsg_acct_problem p;
+    int64_t id = 0;
+    ck_assert_msg(dsg_acct_store_apply(db, &a, by, now, &id, &p) == 0, "%s", p.message);
+    ck_assert_int_gt(id, 0);
+    return id;
+}
+
+static void apply_refused(dsg_app_kind kind, const char *user, const char *code)
+{
+    dsg_acct_app a = app_of(kind, user);
+    dsg_acct_problem p;
+    int64_t id = 0;
+    ck_assert_int_eq(dsg_acct_store_apply(db, &a, "uid:0", NOW, &id, &p), -1);
+    ck_assert_str_eq(p.code, code);
+}
+
+static uint32_t state_of(const char *user)
+{
+    dsg_acct_row r;
+    char err[200];
+    ck_assert_int_eq(dsg_acct_store_get(db, user, &r, err, sizeof err), 1);
+    return r.acct.state;
+}
+
+static void approve_ok(int64_t id, const char *by, int64_t now)
+{
+    dsg_acct_problem p;
+    ck_assert_msg(dsg_acct_store_approve(db, id, by, now, &p) == 0, "%s", p.message);
+}
+
+static const char *approve_code(int64_t id, const char *by)
+{
+    static dsg_acct_problem p;
+    ck_assert_int_eq(dsg_acct_store_approve(db, id, by, NOW, &p), -1);
+    return p.code;
+}
+
+static long long count(const char *sql)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* @relation(REQ-ACCT-001, REQ-ACCT-006) */
+START_TEST(test_register_pending_then_active)
+{
+    int64_t id = apply_ok(DSG_APP_REGISTER, "Tanaka", "uid:0", NOW);
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_PENDING);
+    ck_assert_uint_eq(state_of("TANAKA"), DSG_ACCT_PENDING);   /* folded */
+    approve_ok(id, "uid:1000", NOW + 10);
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_ACTIVE);
+    dsg_app_row r;
+    char err[200];
+    ck_assert_int_eq(dsg_acct_store_get_app(db, id, &r, err, sizeof err), 1);
+    ck_assert_int_eq(r.state, DSG_APP_APPROVED);
+    ck_assert_str_eq(r.entered_by, "uid:0");
+    ck_assert_str_eq(r.decided_by, "uid:1000");
+    ck_assert_int_eq(r.decided_at, NOW + 10);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE user_id = 'tanaka'"), 2);
+}
+END_TEST
+
+/* @relation(REQ-ACCT-002) */
+START_TEST(test_self_approval_refused)
+{
+    int64_t id = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
+    ck_assert_str_eq(approve_code(id, "uid:0"), "self_approval");
+    dsg_acct_problem p;
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:0", "no", NOW, &p), -1);
+    ck_assert_str_eq(p.code, "self_approval");
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_PENDING);
+    ck_assert_int_eq(count("SELECT count(*) FROM applications WHERE state = 'pending'"), 1);
+    /* the database refuses it too, whatever the code does */
+    ck_assert_int_ne(sqlite3_exec(db, "UPDATE applications SET state = 'approved',"
+                                      " decided_by = entered_by, decided_at = 1", NULL, NULL,
+                                  NULL), SQLITE_OK);
+}
+END_TEST
+
+/* @relation(REQ-ACCT-002) */
+START_TEST(test_decided_once)
+{
+    int64_t id = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
+    approve_ok(id, "uid:1000", NOW);
+    ck_assert_str_eq(approve_code(id, "uid:1001"), "already_decided");
+    ck_assert_str_eq(approve_code(id + 1, "uid:1001"), "unknown_application");
+    dsg_acct_problem p;
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:1001", "late", NOW, &p), -1);
+    ck_assert_str_eq(p.code, "already_decided");
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:1001", "", NOW, &p), -1);
+    ck_assert_str_eq(p.code, "missing_field");
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_ACTIVE);
+}
+END_TEST
+
+/* @relation(REQ-ACCT-006, REQ-ACCT-007) */
+START_TEST(test_user_ids_unique_and_retired)
+{
+    int64_t id = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
+    apply_refused(DSG_APP_REGISTER, "TANAKA", "user_id_taken");
+    approve_ok(id, "uid:1000", NOW);
+    apply_refused(DSG_APP_REGISTER, "tanaka", "user_id_taken");
+    int64_t del = apply_ok(DSG_APP_DELETE, "tanaka", "uid:0", NOW + 1);
+    approve_ok(del, "uid:1000", NOW + 2);
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_DELETED);
+    apply_refused(DSG_APP_REGISTER, "tanaka", "user_id_retired");
+    /* nothing brings it back: a resume is refused by the state machine */
+    int64_t resume = apply_ok(DSG_APP_RESUME, "tanaka", "uid:0", NOW + 3);
+    ck_assert_str_eq(approve_code(resume, "uid:1000"), "refused_in_state");
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_DELETED);
+}
+END_TEST
+
+/* @relation(REQ-ACCT-007) */
+START_TEST(test_rejected_registration_retires_its_id)
+{
+    dsg_acct_problem p;
+    int64_t id = apply_ok(DSG_APP_REGISTER, "suzuki", "uid:0", NOW);
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:1000", "unknown person", NOW, &p), 0);
+    ck_assert_uint_eq(state_of("suzuki"), DSG_ACCT_DELETED);
+    apply_refused(DSG_APP_REGISTER, "suzuki", "user_id_retired");
+}
+END_TEST
+
+/* @relation(REQ-ACCT-001) */
+START_TEST(test_other_kinds_need_an_account)
+{
+    apply_refused(DSG_APP_SUSPEND, "nobody", "unknown_account");
+    apply_refused(DSG_APP_DELETE, "nobody", "unknown_account");
+    int64_t id = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
+    apply_refused(DSG_APP_SUSPEND, "tanaka", "application_pending");
+    approve_ok(id, "uid:1000", NOW);
+    apply_ok(DSG_APP_SUSPEND, "tanaka", "uid:0", NOW);
+    apply_refused(DSG_APP_RESUME, "tanaka", "application_pending");
+    ck_assert_int_eq(count("SELECT count(*) FROM applications"), 2);
+}
+END_TEST
+
+/* Every kind's approval moves the account as the state machine says. */
+/* @relation(REQ-ACCT-002, REQ-ACCT-003) */
+START_TEST(test_suspend_resume_expiry_delete)
+{
+    approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
+    approve_ok(apply_ok(DSG_APP_SUSPEND, "tanaka", "uid:0", NOW + 1), "uid:1000", NOW + 1);
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_SUSPENDED);
+    approve_ok(apply_ok(DSG_APP_RESUME, "tanaka", "uid:0", NOW + 2), "uid:1000", NOW + 2);
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_ACTIVE);
+    dsg_acct_app a = app_of(DSG_APP_CHANGE_EXPIRY, "tanaka");
+    a.expiry = NOW + 40 * DAY;
+    a.contract_end = NOW + 40 * DAY;
+    dsg_acct_problem p;
+    int64_t id;
+    ck_assert_int_eq(dsg_acct_store_apply(db, &a, "uid:0", NOW + 3, &id, &p), 0);
+    approve_ok(id, "uid:1000", NOW + 3);
+    dsg_acct_row r;
+    char err[200];
+    ck_assert_int_eq(dsg_acct_store_get(db, "tanaka", &r, err, sizeof err), 1);
+    ck_assert_int_eq(r.acct.expiry, NOW + 40 * DAY);
+    ck_assert_int_eq(r.acct.suspended_at, NOW + 1);
+    approve_ok(apply_ok(DSG_APP_DELETE, "tanaka", "uid:0", NOW + 4), "uid:1000", NOW + 4);
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_DELETED);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE user_id = 'tanaka'"), 6);
+}
+END_TEST
+
+/* A refused move stores nothing: neither the account nor the decision. */
+/* @relation(REQ-ACCT-003) */
+START_TEST(test_refused_move_changes_nothing)
+{
+    approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
+    int64_t id = apply_ok(DSG_APP_RESUME, "tanaka", "uid:0", NOW);   /* it is not suspended */
+    ck_assert_str_eq(approve_code(id, "uid:1000"), "refused_in_state");
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_ACTIVE);
+    dsg_app_row r;
+    char err[200];
+    ck_assert_int_eq(dsg_acct_store_get_app(db, id, &r, err, sizeof err), 1);
+    ck_assert_int_eq(r.state, DSG_APP_PENDING);
+    /* a pending application can still be rejected */
+    dsg_acct_problem p;
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:1000", "not suspended", NOW, &p), 0);
+}
+END_TEST
+
+/* The triggers refuse what no code path may do. */
+/* @relation(REQ-ACCT-007) */
+START_TEST(test_database_refuses_deletion_and_resurrection)
+{
+    approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM accounts", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM applications", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM history", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "UPDATE history SET actor = 'x'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    approve_ok(apply_ok(DSG_APP_DELETE, "tanaka", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_int_ne(sqlite3_exec(db, "UPDATE accounts SET state = 'active'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_uint_eq(state_of("tanaka"), DSG_ACCT_DELETED);
+}
+END_TEST
+
+static int count_rows(const dsg_acct_row *r, void *ctx)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int count_apps(const dsg_app_row *r, void *ctx)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* @relation(REQ-ACCT-007, REQ-ACCT-008) */
+START_TEST(test_listings)
+{
+    char err[200];
+    int n = 0;
+    approve_ok(apply_ok(DSG_APP_REGISTER, "a1", "uid:0", NOW), "uid:1000", NOW);
+    apply_ok(DSG_APP_REGISTER, "a2", "uid:0", NOW);
+    approve_ok(apply_ok(DSG_APP_DELETE, "a1", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_int_eq(dsg_acct_store_each(db, 0, count_rows, &n, err, sizeof err), 0);
+    ck_assert_int_eq(n, 1);
+    n = 0;
+    ck_assert_int_eq(dsg_acct_store_each(db, 1, count_rows, &n, err, sizeof err), 0);
+    ck_assert_int_eq(n, 2);
+    n = 0;
+    ck_assert_int_eq(dsg_acct_store_each_app(db, 1, count_apps, &n, err, sizeof err), 0);
+    ck_assert_int_eq(n, 1);
+    n = 0;
+    ck_assert_int_eq(dsg_acct_store_each_app(db, 0, count_apps, &n, err, sizeof err), 0);
+    ck_assert_int_eq(n, 3);
+    dsg_acct_row r;
+    ck_assert_int_eq(dsg_acct_store_get(db, "no such id!", &r, err, sizeof err), 0);
+}
+END_TEST
+
+Suite *suite_acct_store(void)
+{
+    Suite *s = suite_create("acct_store");
+    TCase *c = tcase_create("core");
+    tcase_add_checked_fixture(c, setup, teardown);
+    tcase_add_test(c, test_register_pending_then_active);
+    tcase_add_test(c, test_self_approval_refused);
+    tcase_add_test(c, test_decided_once);
+    tcase_add_test(c, test_user_ids_unique_and_retired);
+    tcase_add_test(c, test_rejected_registration_retires_its_id);
+    tcase_add_test(c, test_other_kinds_need_an_account);
+    tcase_add_test(c, test_suspend_resume_expiry_delete);
+    tcase_add_test(c, test_refused_move_changes_nothing);
+    tcase_add_test(c, test_database_refuses_deletion_and_resurrection);
+    tcase_add_test(c, test_listings);
+    suite_add_tcase(s, c);
+    return s;
+}
