@@ -102,7 +102,7 @@ int dsg_pw_listed(const dsg_pw_word *list, size_t n, const uint8_t *pw, size_t l
       ensures \result == DSG_PW_BAD_ARGS;
     behavior judged:
       assumes dsg_pw_policy_ok(p) && 1 <= uid_len <= DSG_PW_USER_ID_MAX;
-      ensures 0 <= \result <= DSG_PW_RULES;
+      ensures (\result & DSG_PW_BAD_ARGS) == 0;
       ensures (\result & DSG_PW_TOO_SHORT) != 0 <==>
                 dsg_pw_chars(pw, len) < p->min_length;
       ensures (\result & DSG_PW_TOO_LONG) != 0 <==>
