@@ -97,6 +97,22 @@ START_TEST(test_pw_hash_rfc7914_vectors)
 }
 END_TEST
 
+/* The configured default (OWASP: N = 2^17, r = 8, p = 1, 128 MiB) passes
+ * OpenSSL's memory check with the maxmem the wrapper sets: the one test at
+ * full cost, since every login depends on it. */
+/* @relation(REQ-MFA-008) */
+START_TEST(test_pw_hash_default_cost_fits_maxmem)
+{
+    const dsg_scrypt_params owasp = { 17u, 8u, 1u };
+    char s[DSG_PW_HASH_STR_MAX + 1];
+    int n = dsg_pw_hash_new(u8("Correct-Horse-42"), 16, &owasp, s, sizeof s);
+    ck_assert_int_gt(n, 0);
+    ck_assert(strncmp(s, "$scrypt$ln=17,r=8,p=1$", 22) == 0);
+    ck_assert_int_eq(dsg_pw_verify(s, (size_t)n, u8("Correct-Horse-42"), 16), 1);
+    ck_assert_int_eq(dsg_pw_needs_rehash(s, (size_t)n, &owasp), 0);
+}
+END_TEST
+
 /* ---- the hash string ------------------------------------------------------ */
 
 /* @relation(REQ-MFA-008) */
@@ -333,6 +349,7 @@ Suite *suite_pw_hash(void)
     TCase *kdf = tcase_create("kdf");
     tcase_set_timeout(kdf, 60);
     tcase_add_test(kdf, test_pw_hash_rfc7914_vectors);
+    tcase_add_test(kdf, test_pw_hash_default_cost_fits_maxmem);
     tcase_add_test(kdf, test_pw_hash_format_is_parsed_back);
     tcase_add_test(kdf, test_pw_hash_round_trip_and_wrong_password);
     tcase_add_test(kdf, test_pw_hash_needs_rehash_when_weaker);
