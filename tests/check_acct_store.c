@@ -309,6 +309,70 @@ START_TEST(test_listings)
 }
 END_TEST
 
+/* The sweep moves ACTIVE accounts past their expiry, never SUSPENDED or
+ * PENDING ones, in batches, each move in the history. */
+/* @relation(REQ-ACCT-004) */
+START_TEST(test_expiry_sweep)
+{
+    static dsg_acct_expired moved[DSG_ACCT_SWEEP_BATCH];
+    char err[200], id[16];
+    int64_t expiry = NOW + 30 * DAY;
+    for (int i = 0; i < (int)DSG_ACCT_SWEEP_BATCH + 1; i++) {
+        snprintf(id, sizeof id, "u%03d", i);
+        approve_ok(apply_ok(DSG_APP_REGISTER, id, "uid:0", NOW), "uid:1000", NOW);
+    }
+    approve_ok(apply_ok(DSG_APP_SUSPEND, "u000", "uid:0", NOW), "uid:1000", NOW);
+    apply_ok(DSG_APP_REGISTER, "pending1", "uid:0", NOW);
+    /* one second before the expiry: nothing is due */
+    ck_assert_int_eq(dsg_acct_store_sweep(db, expiry - 1, "system:auth", moved, err, sizeof err),
+                     0);
+    ck_assert_int_eq(dsg_acct_store_sweep(db, expiry, "system:auth", moved, err, sizeof err),
+                     (int)DSG_ACCT_SWEEP_BATCH);
+    ck_assert_str_eq(moved[0].user_id, "u001");
+    ck_assert_uint_eq(moved[0].from, DSG_ACCT_ACTIVE);
+    ck_assert_int_eq(moved[0].expiry, expiry);
+    ck_assert_int_eq(dsg_acct_store_sweep(db, expiry, "system:auth", moved, err, sizeof err), 0);
+    ck_assert_uint_eq(state_of("u064"), DSG_ACCT_EXPIRED);
+    ck_assert_uint_eq(state_of("u000"), DSG_ACCT_SUSPENDED);
+    ck_assert_uint_eq(state_of("pending1"), DSG_ACCT_PENDING);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE event = 'expire'"
+                           " AND actor = 'system:auth' AND application IS NULL"), 64);
+}
+END_TEST
+
+static const char *issue_code_of(const char *user, dsg_cred_kind kind, int64_t now)
+{
+    static dsg_acct_problem p;
+    if (dsg_acct_store_issue(db, user, kind, "verifier", now, now + DAY, "uid:0", &p) == 0)
+        return "ok";
+    return p.code;
+}
+
+/* Credentials go to active accounts only, one live of each kind, stored
+ * as their verifier only. */
+/* @relation(REQ-MFA-006, REQ-MFA-009, REQ-ENROL-006) */
+START_TEST(test_issue_credentials)
+{
+    int64_t id = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
+    ck_assert_str_eq(issue_code_of("tanaka", DSG_CRED_PASSWORD, NOW), "not_active");
+    ck_assert_str_eq(issue_code_of("nobody", DSG_CRED_PASSWORD, NOW), "unknown_account");
+    ck_assert_str_eq(issue_code_of("bad id!", DSG_CRED_PASSWORD, NOW), "unknown_account");
+    approve_ok(id, "uid:1000", NOW);
+    ck_assert_str_eq(issue_code_of("TANAKA", DSG_CRED_PASSWORD, NOW), "ok");
+    ck_assert_str_eq(issue_code_of("tanaka", DSG_CRED_PASSWORD, NOW + 1), "already_issued");
+    ck_assert_str_eq(issue_code_of("tanaka", DSG_CRED_ENROLMENT_CODE, NOW + 1), "ok");
+    ck_assert_str_eq(issue_code_of("tanaka", (dsg_cred_kind)7, NOW + 1), "bad_field");
+    /* an expired one can be issued again */
+    ck_assert_str_eq(issue_code_of("tanaka", DSG_CRED_PASSWORD, NOW + DAY), "ok");
+    ck_assert_int_eq(count("SELECT count(*) FROM credentials WHERE user_id = 'tanaka'"
+                           " AND verifier = 'verifier' AND temporary = 1"), 3);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM credentials", NULL, NULL, NULL), SQLITE_OK);
+    approve_ok(apply_ok(DSG_APP_SUSPEND, "tanaka", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_str_eq(issue_code_of("tanaka", DSG_CRED_ENROLMENT_CODE, NOW + 2 * DAY),
+                     "not_active");
+}
+END_TEST
+
 Suite *suite_acct_store(void)
 {
     Suite *s = suite_create("acct_store");
@@ -324,6 +388,8 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_refused_move_changes_nothing);
     tcase_add_test(c, test_database_refuses_deletion_and_resurrection);
     tcase_add_test(c, test_listings);
+    tcase_add_test(c, test_expiry_sweep);
+    tcase_add_test(c, test_issue_credentials);
     suite_add_tcase(s, c);
     return s;
 }

@@ -66,6 +66,60 @@ START_TEST(test_settings_logd_argument)
 }
 END_TEST
 
+/* The auth role's settings the same way.
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008) */
+START_TEST(test_settings_auth_argument)
+{
+    static dsgd_settings s;
+    struct dsgd_auth_settings back, keep;
+    char arg[128];
+    static const char *const bad[] = { "", "5000", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8:9:10:11",
+                                       "1:2:3:4:5:6:7:8:9:x", "-1:2:3:4:5:6:7:8:9:10",
+                                       "1:2:3:4:5:6:7:8:9:4294967296", " 1:2:3:4:5:6:7:8:9:10" };
+    dsgd_settings_defaults(&s);
+    ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
+    ck_assert_uint_eq(s.auth.expiry_sweep_ms, 3600000);
+    ck_assert_uint_eq(s.auth.scrypt_log2_n, 17);   /* auth.scrypt_n = 131072 */
+    ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
+    ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000");
+    ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
+    ck_assert_int_eq(memcmp(&back, &s.auth, sizeof back), 0);
+    ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, 12), -1);   /* no room */
+    keep = back;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(dsgd_settings_auth_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
+        ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
+    }
+}
+END_TEST
+
+/* auth.scrypt_n must be a power of two within scrypt's memory bound, and
+ * the password lengths in order; each error names the key and its line.
+ * @relation(REQ-MFA-007, REQ-MFA-008) */
+START_TEST(test_settings_auth_check)
+{
+    static dsg_config c;
+    dsg_config_error e;
+    char err[300];
+    static const struct { const char *text, *want; } cases[] = {
+        { "auth.scrypt_n = 100000\n", "x:1: auth.scrypt_n: not a power of two" },
+        { "auth.scrypt_n = 1048576\nauth.scrypt_r = 32\n",
+          "x:1: auth.scrypt_n: with auth.scrypt_r and auth.scrypt_p needs more memory" },
+        { "\nauth.password_min_length = 200\n",
+          "x:2: auth.password_min_length: more than auth.password_max_length" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(dsg_config_defaults(&c), 0);
+        ck_assert_int_eq(dsg_config_load_buffer("x", cases[i].text,
+                                              strlen(cases[i].text), &c, &e), DSG_CONFIG_OK);
+        ck_assert_int_eq(dsgd_settings_auth_check(&c, err, sizeof err), -1);
+        ck_assert_msg(strncmp(err, cases[i].want, strlen(cases[i].want)) == 0, "%s", err);
+    }
+    ck_assert_int_eq(dsg_config_defaults(&c), 0);
+    ck_assert_int_eq(dsgd_settings_auth_check(&c, err, sizeof err), 0);
+}
+END_TEST
+
 /* dsgd.roles: names separated by commas and blanks; logd always runs;
  * an unknown name or a name twice is refused, naming it.
  * @relation(REQ-RUN-001) */
@@ -148,6 +202,8 @@ Suite *suite_settings(void)
     tcase_add_test(tc, test_settings_portal_listens_on_loopback_8443);
     tcase_add_test(tc, test_settings_portal_limits);
     tcase_add_test(tc, test_settings_logd_argument);
+    tcase_add_test(tc, test_settings_auth_argument);
+    tcase_add_test(tc, test_settings_auth_check);
     tcase_add_test(tc, test_settings_roles_list);
     tcase_add_test(tc, test_settings_forward);
     suite_add_tcase(s, tc);

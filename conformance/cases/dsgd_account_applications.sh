@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_account_applications: accounts change only through applications decided by someone else. dsgctl refuses bad arguments before contacting dsgd (exit 64 naming the option, even with no daemon); root enters a registration (the account is PENDING, its user ID folded and taken: a second registration, in any case, is refused with user_id_taken, exit 1); root cannot approve its own application (self_approval, exit 1); a member of dsgadm approves it and the account is active; a resume of an active account is refused by the state machine (refused_in_state) and changes nothing, then is rejected; a suspension entered by the member is approved by root; a deletion retires the user ID for good (user_id_retired) and the account is still shown; `list`, `show` and `applications` (text and --json) show the same, long answers streamed whole; every operation is in the audit trail as アカウント管理操作ログ (type 15: event IDs 4100, 4110, 4111, 4113, 4102, and 4190 warnings for refusals, with the actor's uid, the host as computer name and an RFC 3339 date) after the control record of its request; while logd is stopped an application fails closed (exit 75) and is not stored; auth.db is the auth role's alone (owner dsg, mode 0600, in the 0700 var/auth/), passes integrity_check, and its triggers refuse deleting an account.
-# @relation(REQ-ACCT-001, REQ-ACCT-002, REQ-ACCT-003, REQ-ACCT-006, REQ-ACCT-007, REQ-ACCT-018, REQ-ACCT-020, REQ-LOG-030)
+# dsgd_account_applications: accounts change only through applications decided by someone else. dsgctl refuses bad arguments before contacting dsgd (exit 64 naming the option, even with no daemon); root enters a registration (the account is PENDING, its user ID folded and taken: a second registration, in any case, is refused with user_id_taken, exit 1); root cannot approve its own application (self_approval, exit 1); a member of dsgadm approves it and the account is active; a resume of an active account is refused by the state machine (refused_in_state) and changes nothing, then is rejected; a suspension entered by the member is approved by root; the active account's initial password and enrolment code are issued on sheets, once each (a second is already_issued), stored only as an scrypt hash and a SHA-256, and are nowhere in the trail or the databases in the clear; a deletion retires the user ID for good (user_id_retired) and the account is still shown; `list`, `show` and `applications` (text and --json) show the same, long answers streamed whole; every operation is in the audit trail as アカウント管理操作ログ (type 15: event IDs 4100, 4110, 4111, 4113, 4102, 4120, 4121, and 4190 warnings for refusals, with the actor's uid, the host as computer name and an RFC 3339 date) after the control record of its request; an account whose expiry passes is moved to EXPIRED by the sweep (auth.expiry_sweep_interval) and recorded as an automatic action (4117, actor system:auth); while logd is stopped an application fails closed (exit 75) and is not stored; auth.db is the auth role's alone (owner dsg, mode 0600, in the 0700 var/auth/), passes integrity_check, and its triggers refuse deleting an account.
+# @relation(REQ-ACCT-001, REQ-ACCT-002, REQ-ACCT-003, REQ-ACCT-004, REQ-ACCT-006, REQ-ACCT-007, REQ-ACCT-018, REQ-ACCT-020, REQ-LOG-030, REQ-ENROL-006, REQ-MFA-006, REQ-MFA-009)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -48,7 +48,7 @@ expect 64 "bad approve ID" "$DSGCTL" account approve 1x --socket "$sock"
 expect 64 "reject without reason" "$DSGCTL" account reject 1 --socket "$sock"
 expect 69 "no daemon" "$DSGCTL" account list --socket "$sock"
 
-printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\n' >"$t/gw.conf"
+printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\nauth.expiry_sweep_interval = 1s\n' >"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
 
@@ -66,6 +66,22 @@ expect 0 "approval by another administrator" as_member approve 1
 grep -q '^application 1 approved: tanaka is active$' "$t/out" || fail "approve: $(cat "$t/out")"
 expect 1 "decided twice" as_member approve 1
 grep -q 'error already_decided' "$t/err" || fail "twice: $(cat "$t/err")"
+
+# the initial password and the enrolment code: each shown once, kept only
+# as what verifies it, never in the trail
+expect 0 "initial password" as_root credentials tanaka --sheet password
+grep -q '^DSG initial password for tanaka (田中, テスト重工)$' "$t/out" || fail "sheet: $(cat "$t/out")"
+pw=$(sed -n 's/^password: //p' "$t/out")
+[ "${#pw}" -ge 16 ] || fail "initial password too short: $(cat "$t/out")"
+grep -q '^valid until: [0-9-]*T[0-9:.]*Z$' "$t/out" || fail "sheet: $(cat "$t/out")"
+expect 1 "a second initial password" as_root credentials tanaka --sheet password
+grep -q 'error already_issued' "$t/err" || fail "second sheet: $(cat "$t/err")"
+expect 0 "enrolment code" as_member credentials tanaka --sheet code
+code=$(sed -n 's/^code: //p' "$t/out")
+echo "$code" | grep -Eq '^([0-9a-f]{4}-){7}[0-9a-f]{4}$' || fail "code: $(cat "$t/out")"
+expect 64 "bad sheet" "$DSGCTL" account credentials tanaka --sheet pin --socket "$sock"
+sqlite3 "$t/var/auth/auth.db" "SELECT verifier FROM credentials WHERE kind = 'password'" |
+    grep -q '^\$scrypt\$ln=17,r=8,p=1\$' || fail "the password is not stored as its scrypt hash"
 
 expect 0 "resume of an active account" as_root apply resume --user-id tanaka --applicant a --reason r
 expect 1 "refused by the state machine" as_member approve 2
@@ -87,7 +103,7 @@ expect 0 "list --all --json" as_root list --all --json
 python3 - "$t/out" <<'PY' || fail "list --json: $(cat "$t/out")"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 1, rows
+assert len(rows) == 1, rows   # before the short-lived account and the bulk
 r = rows[0]
 assert r["user_id"] == "tanaka" and r["state"] == "deleted" and r["name"] == "田中", r
 assert r["suspended_at"] and r["deleted_at"] and r["activated_at"], r
@@ -96,6 +112,24 @@ PY
 expect 0 "applications" as_root applications --json
 [ "$(grep -c '"state":"approved"' "$t/out")" -eq 3 ] || fail "applications: $(cat "$t/out")"
 [ "$(grep -c '"state":"rejected"' "$t/out")" -eq 1 ] || fail "applications: $(cat "$t/out")"
+
+# the expiry sweep: an account whose expiry passes becomes EXPIRED by
+# itself (auth.expiry_sweep_interval = 1s here)
+soon=$(date -u -d "@$(($(date +%s) + 4))" +%Y-%m-%dT%H:%M:%SZ)
+expect 0 "short-lived registration" as_root apply register --user-id shortlived --applicant a \
+    --reason r --name n --org o --org-kind vendor --contract c --type company \
+    --expiry "$soon" --contract-end "$soon"
+id=$(sed -n 's/^application \([0-9]*\) register shortlived: pending$/\1/p' "$t/out")
+expect 0 "short-lived approval" as_member approve "$id"
+grep -q 'shortlived is active' "$t/out" || fail "short-lived: $(cat "$t/out")"
+wait_until 15 sh -c "'$DSGCTL' account show shortlived --socket '$sock' | grep -q '^state: expired\$'" ||
+    fail "not expired: $("$DSGCTL" account show shortlived --socket "$sock")"
+# a resume cannot bring it back: only a new expiry can (the state machine)
+expect 0 "resume of an expired account" as_root apply resume --user-id shortlived --applicant a --reason r
+id=$(sed -n 's/^application \([0-9]*\) resume shortlived: pending$/\1/p' "$t/out")
+expect 1 "resume refused" as_member approve "$id"
+grep -q 'error refused_in_state' "$t/err" || fail "resume of expired: $(cat "$t/err")"
+expect 0 "resume rejected" as_member reject "$id" --reason "expired"
 
 # fail-closed: with logd stopped the request cannot be recorded, so the
 # application is not made
@@ -116,27 +150,34 @@ while [ $i -lt 60 ]; do
     as_root apply $(register "bulk$i") >/dev/null 2>"$t/err" || fail "bulk $i: $(cat "$t/err")"
 done
 expect 0 "long list" as_root list --json
-[ "$(wc -l <"$t/out")" -eq 60 ] && [ "$(wc -c <"$t/out")" -gt 8000 ] || fail "long list: $(wc -lc <"$t/out")"
+[ "$(wc -l <"$t/out")" -eq 61 ] && [ "$(wc -c <"$t/out")" -gt 8000 ] || fail "long list: $(wc -lc <"$t/out")"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$t/out" || fail "long list is not JSON lines"
 expect 0 "long applications" as_root applications --pending
 [ "$(wc -l <"$t/out")" -eq 61 ] || fail "pending: $(wc -l <"$t/out")"
 
 # the trail
 "$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
+! grep -qF -- "$pw" "$t/export" && ! grep -qF -- "$code" "$t/export" || fail "a secret is in the trail"
+! grep -rqaF -- "$pw" "$t/var/auth" "$t/var/logd" || fail "the initial password is stored somewhere"
 python3 - "$t/export" "$nobody_uid" "$(uname -n)" <<'PY' || fail "trail: $(grep account_ops "$t/export")"
 import json, re, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 ops = [r["fields"] for r in recs if r.get("type") == 15]
 ids = [f["event_id"] for f in ops]
-for want in ["4100", "4110", "4111", "4113", "4102", "4190"]:
+for want in ["4100", "4110", "4111", "4113", "4102", "4120", "4121", "4190"]:
     assert want in ids, (want, ids)
 for f in ops:
     assert f["source_name"] == "dsgd/auth" and f["computer_name"] == sys.argv[3], f
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["date"]), f
     assert f["level"] == ("警告" if f["event_id"] == "4190" else "情報"), f
-    assert f["user_name"].startswith("actor=uid:" + f["uid"] + " account="), f
+    if f["event_id"] != "4117":   # an automatic action names the role, not a dsgctl
+        assert f["user_name"].startswith("actor=uid:" + f["uid"] + " account="), f
 approved = [f for f in ops if f["event_id"] == "4110"][0]
 assert approved["uid"] == sys.argv[2] and "pending -> active" in approved["detail"], approved
+swept = [f for f in ops if f["event_id"] == "4117"]
+assert len(swept) == 1 and swept[0]["log_name"] == "System", swept
+assert swept[0]["user_name"] == "actor=system:auth account=shortlived" and "uid" not in swept[0], swept
+assert "active -> expired" in swept[0]["detail"], swept
 selfapp = [f for f in ops if f["event_id"] == "4190" and "self_approval" in f["detail"]]
 assert selfapp and selfapp[0]["uid"] == "0", ops
 ctl = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["command"].startswith("account approve")]
@@ -150,5 +191,5 @@ dsgd_stop
 [ "$(stat -c '%U %a' "$t/var/auth")" = "dsg 700" ] || fail "var/auth: $(stat -c '%U %a' "$t/var/auth")"
 [ "$(sqlite3 "$t/var/auth/auth.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
 ! sqlite3 "$t/var/auth/auth.db" "DELETE FROM accounts" 2>/dev/null || fail "an account could be deleted"
-[ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*) FROM accounts')" = 61 ] || fail "accounts changed"
+[ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*) FROM accounts')" = 62 ] || fail "accounts changed"
 exit 0

@@ -64,6 +64,21 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;"
     "CREATE TRIGGER history_no_delete BEFORE DELETE ON history"
     " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;",
+    /* Version 2: issued credentials (REQ-MFA-006, REQ-MFA-009): never the
+     * secret, only what verifies it (a password's scrypt string, a code's
+     * SHA-256); a row is ended (used, revoked), never deleted. */
+    "CREATE TABLE credentials ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id TEXT NOT NULL REFERENCES accounts (user_id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('password', 'enrolment_code')),"
+    " verifier TEXT NOT NULL,"
+    " temporary INTEGER NOT NULL CHECK (temporary IN (0, 1)),"
+    " issued_at INTEGER NOT NULL, issued_by TEXT NOT NULL,"
+    " expires_at INTEGER,"
+    " ended_at INTEGER);"
+    "CREATE INDEX credentials_user ON credentials (user_id, kind);"
+    "CREATE TRIGGER credentials_no_delete BEFORE DELETE ON credentials"
+    " BEGIN SELECT RAISE(ABORT, 'credentials are ended, never deleted'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -318,7 +333,8 @@ static int insert_history(sqlite3 *db, const char *user_id, int64_t at, const ch
     if (from != NULL)
         bind_text(st, 4, from);
     bind_text(st, 5, to);
-    sqlite3_bind_int64(st, 6, application);
+    if (application > 0)   /* 0: not caused by an application (the sweep) */
+        sqlite3_bind_int64(st, 6, application);
     bind_text(st, 7, actor);
     return run(st);
 }
@@ -585,4 +601,147 @@ int dsg_acct_store_reject(sqlite3 *db, int64_t id, const char *by, const char *r
     if (reason == NULL || reason[0] == '\0')
         return problem(p, "missing_field", "reason", "reason: required");
     return decide(db, id, by, reason, 0, now, p);
+}
+
+/* ---- the expiry sweep ------------------------------------------------------------- */
+
+/* The accounts the sweep may move: ACTIVE or LOCKED with the expiry
+ * passed (dsg_acct_is_expired decides each one). */
+static int due_accounts(sqlite3 *db, int64_t now, dsg_acct_row *rows, int cap)
+{
+    sqlite3_stmt *st = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM accounts"
+                                   " WHERE state IN ('active', 'locked') AND expiry <= ?"
+                                   " ORDER BY user_id LIMIT ?");
+    int k = 0, rc = SQLITE_ERROR;
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, cap);
+    while (k < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (read_account(st, &rows[k]) == 0)
+            k++;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? k : -1;
+}
+
+int dsg_acct_store_sweep(sqlite3 *db, int64_t now, const char *by,
+                         dsg_acct_expired out[DSG_ACCT_SWEEP_BATCH], char *err, size_t n)
+{
+    static dsg_acct_row rows[DSG_ACCT_SWEEP_BATCH];
+    int moved = 0;
+    if (dsg_db_begin(db, err, n) != 0)
+        return -1;
+    int due = due_accounts(db, now, rows, (int)DSG_ACCT_SWEEP_BATCH);
+    for (int i = 0; i < due; i++) {
+        dsg_acct_row *r = &rows[i];
+        uint32_t from = r->acct.state;
+        if (!dsg_acct_is_expired(&r->acct, now) ||
+            dsg_acct_apply(&r->acct, DSG_ACCT_EV_EXPIRE, now, 0, 0) != DSG_ACCT_OK)
+            continue;   /* the proved decision has the last word */
+        if (update_account(db, r->user_id, &r->acct) != 0 ||
+            insert_history(db, r->user_id, now, "expire", dsg_acct_state_name(from), "expired",
+                           0, by) != 0) {
+            due = -1;
+            break;
+        }
+        snprintf(out[moved].user_id, sizeof out[moved].user_id, "%s", r->user_id);
+        out[moved].from = from;
+        out[moved].expiry = r->acct.expiry;
+        moved++;
+    }
+    if (due < 0) {
+        snprintf(err, n, "the expiry sweep failed: %s", sqlite3_errmsg(db));
+        dsg_db_rollback(db);
+        return -1;
+    }
+    return dsg_db_commit(db, err, n) == 0 ? moved : -1;
+}
+
+/* ---- issued credentials ------------------------------------------------------------ */
+
+static const char *const cred_kind_names[] = { "password", "enrolment_code" };
+
+/* Whether the account has a live credential of this kind: 1, 0, or -1. */
+static int live_credential(sqlite3 *db, const char *user_id, const char *kind, int64_t now)
+{
+    sqlite3_stmt *st = prepare(db, "SELECT 1 FROM credentials WHERE user_id = ? AND kind = ?"
+                                   " AND ended_at IS NULL"
+                                   " AND (expires_at IS NULL OR expires_at > ?)");
+    int rc = SQLITE_ERROR;
+    if (st != NULL) {
+        bind_text(st, 1, user_id);
+        bind_text(st, 2, kind);
+        sqlite3_bind_int64(st, 3, now);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int insert_credential(sqlite3 *db, const char *user_id, const char *kind,
+                             const char *verifier, int64_t now, int64_t expires_at,
+                             const char *by)
+{
+    sqlite3_stmt *st = prepare(db, "INSERT INTO credentials (user_id, kind, verifier,"
+                                   " temporary, issued_at, issued_by, expires_at)"
+                                   " VALUES (?,?,?,1,?,?,?)");
+    if (st == NULL)
+        return -1;
+    bind_text(st, 1, user_id);
+    bind_text(st, 2, kind);
+    bind_text(st, 3, verifier);
+    sqlite3_bind_int64(st, 4, now);
+    bind_text(st, 5, by);
+    sqlite3_bind_int64(st, 6, expires_at);
+    return run(st);
+}
+
+/* The checks of dsg_acct_store_issue, inside its transaction. */
+static int issue_allowed(sqlite3 *db, const char *user_id, const char *kind, int64_t now,
+                         dsg_acct_problem *p)
+{
+    dsg_acct_row row;
+    char err[160];
+    int found = dsg_acct_store_get(db, user_id, &row, err, sizeof err);
+    if (found < 0)
+        return storage_problem(p, db);
+    if (found == 0)
+        return problem(p, "unknown_account", "user-id", "no account %s", user_id);
+    if (row.acct.state != DSG_ACCT_ACTIVE)
+        return problem(p, "not_active", "user-id", "%s is %s: credentials go to active accounts",
+                       user_id, dsg_acct_state_name(row.acct.state));
+    int live = live_credential(db, row.user_id, kind, now);
+    if (live < 0)
+        return storage_problem(p, db);
+    if (live == 1)
+        return problem(p, "already_issued", "sheet",
+                       "%s has a %s that is neither used nor expired: it is shown once; "
+                       "a lost one needs a reset application", user_id,
+                       strcmp(kind, "password") == 0 ? "password" : "enrolment code");
+    return 0;
+}
+
+int dsg_acct_store_issue(sqlite3 *db, const char *user_id, dsg_cred_kind kind,
+                         const char *verifier, int64_t now, int64_t expires_at, const char *by,
+                         dsg_acct_problem *p)
+{
+    char id[DSG_ACCT_USER_ID_MAX + 1], err[160];
+    memset(p, 0, sizeof *p);
+    if ((unsigned)kind > DSG_CRED_ENROLMENT_CODE)
+        return problem(p, "bad_field", "sheet", "not password or code");
+    if (dsg_acct_user_id_fold(user_id, id) != 0)
+        return problem(p, "unknown_account", "user-id", "no account %s", user_id);
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    const char *name = cred_kind_names[kind];
+    if (issue_allowed(db, id, name, now, p) != 0 ||
+        insert_credential(db, id, name, verifier, now, expires_at, by) != 0) {
+        if (p->code == NULL)
+            storage_problem(p, db);
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    return 0;
 }

@@ -109,6 +109,39 @@ int dsg_acct_store_each_app(struct sqlite3 *db, int pending_only,
                             int (*fn)(const dsg_app_row *r, void *ctx), void *ctx, char *err,
                             size_t n);
 
+/* One account the sweep moved to EXPIRED. */
+typedef struct dsg_acct_expired {
+    char user_id[DSG_ACCT_USER_ID_MAX + 1];
+    uint32_t from;          /* its state before: ACTIVE or LOCKED */
+    int64_t expiry;
+} dsg_acct_expired;
+
+#define DSG_ACCT_SWEEP_BATCH 64u
+
+/* The expiry sweep (REQ-ACCT-004): moves at most DSG_ACCT_SWEEP_BATCH of
+ * the accounts that dsg_acct_is_expired says are due at now to EXPIRED,
+ * in one transaction, each with a history row by `by`, and lists them in
+ * out. The number moved (call again while it is DSG_ACCT_SWEEP_BATCH), or
+ * -1 on a database error (nothing moved). @relation(REQ-ACCT-004) */
+int dsg_acct_store_sweep(struct sqlite3 *db, int64_t now, const char *by,
+                         dsg_acct_expired out[DSG_ACCT_SWEEP_BATCH], char *err, size_t n);
+
+/* What an issued credential is. */
+typedef enum dsg_cred_kind {
+    DSG_CRED_PASSWORD = 0,        /* an initial (temporary) password */
+    DSG_CRED_ENROLMENT_CODE = 1   /* the one-time code that enrols a factor */
+} dsg_cred_kind;
+
+/* Stores a credential just issued to an ACTIVE account, as its verifier
+ * only (a password's scrypt string, a code's SHA-256 in hex), temporary,
+ * usable until expires_at. Refused: `unknown_account`, `not_active`, and
+ * `already_issued` while a credential of the kind is neither ended nor
+ * expired (each is shown once: a lost one needs a reset). 0, or -1 with
+ * the problem. @relation(REQ-MFA-006, REQ-MFA-009, REQ-ENROL-006) */
+int dsg_acct_store_issue(struct sqlite3 *db, const char *user_id, dsg_cred_kind kind,
+                         const char *verifier, int64_t now, int64_t expires_at, const char *by,
+                         dsg_acct_problem *p);
+
 /* "pending", "approved", "rejected". @relation(REQ-ACCT-001) */
 const char *dsg_app_state_name(dsg_app_state s);
 

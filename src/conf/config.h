@@ -4,8 +4,9 @@
  * dsgd and dsgctl. docs/config.md lists every key.
  *
  * Every key has an embedded default, written in the table exactly as
- * spec/run.md or spec/log.md writes it (a value in the file's own syntax,
- * parsed by the same code as the file), with the default's source.
+ * the spec (spec/run.md, log.md, acct.md, mfa.md) writes it (a value in
+ * the file's own syntax, parsed by the same code as the file), with the
+ * default's source.
  * Loading reads the whole file into a temporary configuration that starts
  * from the defaults; on any error the caller's configuration is left as
  * it was, and the error names the file, line, column, key and problem.
@@ -51,6 +52,15 @@ typedef enum dsg_config_id {
     DSG_CFG_PORTAL_HANDSHAKE_TIMEOUT,
     DSG_CFG_PORTAL_ORIGIN,
     DSG_CFG_AUTH_RP_ID,
+    DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL,
+    DSG_CFG_AUTH_PASSWORD_MIN_LENGTH,
+    DSG_CFG_AUTH_PASSWORD_MAX_LENGTH,
+    DSG_CFG_AUTH_PASSWORD_REQUIRED_CLASSES,
+    DSG_CFG_AUTH_SCRYPT_N,
+    DSG_CFG_AUTH_SCRYPT_R,
+    DSG_CFG_AUTH_SCRYPT_P,
+    DSG_CFG_AUTH_TEMPORARY_PASSWORD_LIFETIME,
+    DSG_CFG_AUTH_ENROLMENT_CODE_LIFETIME,
     DSG_CFG_PORTAL_TLS_MIN_VERSION,
     DSG_CFG_PORTAL_TLS12_CIPHERS,
     DSG_CFG_PORTAL_MAX_REQUEST_LINE,

@@ -324,6 +324,46 @@ static int cmd_applications(int argc, char **argv)
     return listing("applications", applications_help, flags, 2, 0, argc, argv);
 }
 
+static const char credentials_help[] =
+    "usage: dsgctl account credentials USER_ID --sheet password|code [--socket PATH]\n"
+    "\n"
+    "Issues an active account's initial password (temporary: it must be changed\n"
+    "at the first login) or its enrolment code (enrols one factor, once), and\n"
+    "prints it on a sheet, once: dsgd keeps only what verifies it. Print the\n"
+    "two sheets separately and deliver them by different channels. A second\n"
+    "sheet of the same kind is refused (already_issued) while the first is\n"
+    "unused and unexpired.\n" SOCKET_HELP EXIT_HELP;
+
+/* dsgctl account credentials USER_ID --sheet password|code
+ * @relation(REQ-ENROL-006, REQ-MFA-006, REQ-MFA-009) */
+static int cmd_credentials(int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL, *sheet = NULL;
+    char folded[DSG_ACCT_USER_ID_MAX + 1], line[160];
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(credentials_help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (strcmp(argv[i], "--sheet") == 0 && i + 1 < argc) {
+            sheet = argv[++i];
+        } else if (argv[i][0] == '-' || id != NULL) {
+            return usage("credentials", "unexpected argument", argv[i]);
+        } else {
+            id = argv[i];
+        }
+    }
+    if (id == NULL || dsg_acct_user_id_fold(id, folded) != 0)
+        return usage("credentials", "USER_ID is 1-64 of A-Z a-z 0-9 . _ -, not",
+                     id != NULL ? id : "");
+    if (sheet == NULL || (strcmp(sheet, "password") != 0 && strcmp(sheet, "code") != 0))
+        return usage("credentials", "--sheet is password or code, not",
+                     sheet != NULL ? sheet : "");
+    snprintf(line, sizeof line, "account credentials %s --sheet %s", folded, sheet);
+    return run("credentials", line, socket);
+}
+
 const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "apply", "enter an application: register, suspend, resume, delete, change-expiry",
       apply_help, cmd_apply },
@@ -334,4 +374,6 @@ const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "show", "one account and its dates", show_help, cmd_show },
     { "applications", "the applications, newest first", applications_help,
       cmd_applications },
+    { "credentials", "issue an active account's initial password or enrolment code, once",
+      credentials_help, cmd_credentials },
 };

@@ -9,10 +9,16 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "auth/acct_json.h"
 #include "auth/acct_store.h"
+#include "auth/pw_hash.h"
+#include "auth/pw_policy.h"
 #include "core/json_out.h"
 #include "core/json_tok.h"
 #include "core/rfc3339.h"
@@ -21,6 +27,7 @@
 #include "run/audit_out.h"
 #include "run/auth.h"
 #include "run/log.h"
+#include "run/settings.h"
 
 #define EX_REFUSED 1     /* the operation was refused: the code says why (REQ-ACCT-020) */
 #define EX_USAGE 64
@@ -30,6 +37,8 @@
 #define REPORT_MAX 4000u /* bytes of a report's text */
 
 static sqlite3 *db;
+static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_start) */
+static uint64_t next_sweep_ms;   /* CLOCK_MONOTONIC ms of the next expiry sweep; 0: now */
 static char host[65];        /* the computer name of control-socket actions */
 static dsgd_chan *bus;       /* set by the first command */
 
@@ -102,7 +111,7 @@ static void send_report(void)
 
 /* Output that fits one report goes in it; longer output goes in pieces,
  * each once the master has given back the last one's credit. */
-void dsgd_auth_pump(void)
+static void pump(void)
 {
     if (!out.active || out.waiting || bus == NULL)
         return;
@@ -122,12 +131,22 @@ void dsgd_auth_pump(void)
         send_report();
 }
 
-int dsgd_auth_poll_timeout(void)
+/* Whether the answer can go on now. */
+static int answer_ready(void)
 {
     if (!out.active || out.waiting || bus == NULL)
-        return -1;
+        return 0;
     int streamed = out.len > REPORT_MAX - 1 || out.sent > 0;   /* pieces wait for all credit */
-    return dsgd_bus_room(bus) >= (streamed ? DSGD_BUS_WINDOW : 1u) ? 0 : -1;
+    return dsgd_bus_room(bus) >= (streamed ? DSGD_BUS_WINDOW : 1u);
+}
+
+int dsgd_auth_poll_timeout(void)
+{
+    uint64_t now = dsgd_now_ms();
+    if (answer_ready() || now >= next_sweep_ms)
+        return 0;
+    uint64_t wait = next_sweep_ms - now;
+    return wait > INT32_MAX ? INT32_MAX : (int)wait;
 }
 
 /* Ends the command: status and text go in the report (after the output). */
@@ -146,7 +165,7 @@ static int finish(uint8_t status, const char *fmt, ...)
         out.len = 0;
     }
     out.active = 1;
-    dsgd_auth_pump();
+    pump();
     return 0;
 }
 
@@ -195,9 +214,9 @@ typedef struct op_record {
     char detail[512];
 } op_record;
 
-/* Queues the record and makes the report wait for it; a record that
- * cannot even be queued fails the command at once. */
-static int record(const who *w, const op_record *r)
+/* Queues the record of r by w; with ticket, follows it (audit_out.h). 0,
+ * or -1 when it was dropped. */
+static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
 {
     char date[32] = "-", user[160], event_id[12];
     struct timespec ts;
@@ -220,11 +239,21 @@ static int record(const who *w, const op_record *r)
         { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
         { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
     };
-    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_ACCOUNT_OPS, f, sizeof f / sizeof f[0],
-                                  &out.ticket) != 0) {
+    size_t nf = w->uid[0] != '\0' ? 12 : 10;   /* an automatic action has no dsgctl */
+    int rc = ticket != NULL
+        ? dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_ACCOUNT_OPS, f, nf, ticket)
+        : dsgd_audit_out_add(DSG_AUDIT_TYPE_ACCOUNT_OPS, f, nf);
+    if (rc != 0)
         dsgd_log("account: the record of event %u on %s was dropped", r->event_id, r->user_id);
+    return rc;
+}
+
+/* Queues the record and makes the command's report wait for it; a record
+ * that cannot even be queued fails the command (the ticket stays 0). */
+static int record(const who *w, const op_record *r)
+{
+    if (queue_record(w, r, &out.ticket) != 0)
         out.ticket = 0;
-    }
     out.waiting = 1;
     dsgd_audit_out_flush();
     return 0;
@@ -257,7 +286,39 @@ void dsgd_auth_audited(dsgd_chan *chan)
         out.data = NULL;
         out.len = 0;
     }
-    dsgd_auth_pump();
+    pump();
+}
+
+/* ---- the expiry sweep (REQ-ACCT-004) ------------------------------------------- */
+
+/* Moves every account past its expiry to EXPIRED, each move recorded as
+ * an automatic action of the role; then waits auth.expiry_sweep_interval. */
+static void sweep(void)
+{
+    static dsg_acct_expired moved[DSG_ACCT_SWEEP_BATCH];
+    static const who system = { "system:auth", "", "" };
+    char err[200], b[32];
+    int n;
+    do {
+        n = dsg_acct_store_sweep(db, now_s(), system.actor, moved, err, sizeof err);
+        if (n < 0)
+            dsgd_log("account: %s", err);
+        for (int i = 0; i < n; i++) {
+            op_record r = { "System", 4117, "account", "情報", "success", moved[i].user_id, "" };
+            snprintf(r.detail, sizeof r.detail, "expiry %s passed; state %s -> expired",
+                     when(moved[i].expiry, b), dsg_acct_state_name(moved[i].from));
+            (void)queue_record(&system, &r, NULL);
+        }
+        dsgd_audit_out_flush();
+    } while (n == (int)DSG_ACCT_SWEEP_BATCH);
+    next_sweep_ms = dsgd_now_ms() + set.expiry_sweep_ms;
+}
+
+void dsgd_auth_tick(void)
+{
+    pump();
+    if (db != NULL && dsgd_now_ms() >= next_sweep_ms)
+        sweep();
 }
 
 /* ---- commands ------------------------------------------------------------------ */
@@ -531,6 +592,113 @@ static int cmd_show(const char *args)
     return succeed();
 }
 
+/* ---- credentials: the initial password and the enrolment code ---------------------- */
+
+/* A temporary password by the configured policy, stored as its scrypt
+ * hash; the sheet shows it once. */
+static int issue_password(const dsg_acct_row *r, char *secret, size_t cap, char *verifier,
+                          size_t vcap)
+{
+    dsg_pw_policy policy = { set.password_min_length, set.password_max_length,
+                             set.password_required_classes };
+    dsg_scrypt_params prm = { set.scrypt_log2_n, set.scrypt_r, set.scrypt_p };
+    size_t n;
+    if (dsg_pw_issue_temporary(&policy, (const uint8_t *)r->user_id, strlen(r->user_id), secret,
+                               cap, &n) != 0 ||
+        dsg_pw_hash_new((const uint8_t *)secret, n, &prm, verifier, vcap) <= 0)
+        return -1;
+    return 0;
+}
+
+/* 128 random bits as 32 hex digits in groups of four; stored as the
+ * SHA-256 of the digits without the dashes. */
+static int issue_code(char *secret, size_t cap, char *verifier, size_t vcap)
+{
+    uint8_t raw[16], digest[32];
+    char plain[33];
+    if (cap < 40 || vcap < 65 || RAND_bytes(raw, sizeof raw) != 1)
+        return -1;
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(plain + 2 * i, 3, "%02x", raw[i]);
+    for (size_t g = 0, o = 0; g < 8; g++) {
+        memcpy(secret + o, plain + 4 * g, 4);
+        o += 4;
+        secret[o++] = g < 7 ? '-' : '\0';
+    }
+    if (EVP_Digest(plain, 32, digest, NULL, EVP_sha256(), NULL) != 1)
+        return -1;
+    for (size_t i = 0; i < sizeof digest; i++)
+        snprintf(verifier + 2 * i, 3, "%02x", digest[i]);
+    OPENSSL_cleanse(raw, sizeof raw);
+    OPENSSL_cleanse(plain, sizeof plain);
+    return 0;
+}
+
+/* The sheet: what it is, for whom, until when, and how to deliver it. */
+static void put_sheet(const dsg_acct_row *r, int password, const char *secret, int64_t until)
+{
+    char b[32];
+    put("DSG %s for %s (%s, %s)\n", password ? "initial password" : "enrolment code",
+        r->user_id, r->name, r->org);
+    put("%s: %s\n", password ? "password" : "code", secret);
+    put("valid until: %s\n", when(until, b));
+    put("%s\n", password ? "It must be changed at the first login. Deliver it apart from the "
+                           "enrolment code."
+                         : "It enrols one authentication factor, once. Deliver it apart from "
+                           "the initial password.");
+}
+
+/* account credentials USER_ID --sheet password|code (REQ-ENROL-006) */
+static int cmd_credentials(const char *args, const who *w)
+{
+    char id[DSG_ACCT_USER_ID_MAX + 1], err[200], secret[DSG_PW_TEMP_LENGTH + 1024];
+    char verifier[DSG_PW_HASH_STR_MAX + 1];
+    dsg_acct_row r;
+    dsg_acct_problem p;
+    const char *sp = strchr(args, ' ');
+    int password = sp != NULL && strcmp(sp, " --sheet password") == 0;
+    if (sp == NULL || (!password && strcmp(sp, " --sheet code") != 0) ||
+        (size_t)(sp - args) > DSG_ACCT_USER_ID_MAX)
+        return finish(EX_USAGE, "error bad_argument credentials takes USER_ID --sheet "
+                                "password|code\n");
+    memcpy(id, args, (size_t)(sp - args));
+    id[sp - args] = '\0';
+    int found = dsg_acct_store_get(db, id, &r, err, sizeof err);
+    if (found <= 0)
+        return found < 0 ? finish(EX_SOFTWARE, "error storage %s\n", err)
+                         : finish(EX_REFUSED, "error unknown_account no account %s\n", id);
+    if (r.acct.state != DSG_ACCT_ACTIVE) {   /* before any secret is made */
+        p.code = "not_active";
+        p.field = "user-id";
+        snprintf(p.message, sizeof p.message, "%s is %s: credentials go to active accounts",
+                 r.user_id, dsg_acct_state_name(r.acct.state));
+        record_refusal(w, password ? "initial password" : "enrolment code", r.user_id, &p);
+        return refused(&p);
+    }
+    int64_t now = now_s();
+    int64_t until = now + (password ? set.temporary_password_ms : set.enrolment_code_ms) / 1000;
+    int made = password ? issue_password(&r, secret, sizeof secret, verifier, sizeof verifier)
+                        : issue_code(secret, sizeof secret, verifier, sizeof verifier);
+    if (made != 0)
+        return finish(EX_SOFTWARE, "error issue_failed the secret could not be made\n");
+    if (dsg_acct_store_issue(db, r.user_id, password ? DSG_CRED_PASSWORD : DSG_CRED_ENROLMENT_CODE,
+                             verifier, now, until, w->actor, &p) != 0) {
+        OPENSSL_cleanse(secret, sizeof secret);
+        if (strcmp(p.code, "storage") == 0)
+            return finish(EX_SOFTWARE, "error storage %s\n", p.message);
+        record_refusal(w, password ? "initial password" : "enrolment code", r.user_id, &p);
+        return refused(&p);
+    }
+    put_sheet(&r, password, secret, until);
+    OPENSSL_cleanse(secret, sizeof secret);
+    op_record rec = { "Application", password ? 4120u : 4121u, "credential", "情報", "success",
+                      r.user_id, "" };
+    snprintf(rec.detail, sizeof rec.detail, "%s issued, valid until %s (the secret is not kept)",
+             password ? "initial password" : "enrolment code", when(until, err));
+    record(w, &rec);
+    return succeed();
+}
+
 /* "account VERB ARGS" as the master passed it on. */
 static int command(char *line)
 {
@@ -556,6 +724,8 @@ static int command(char *line)
         return cmd_show(args);
     if (strcmp(verb, "applications") == 0)
         return cmd_applications(args);
+    if (strcmp(verb, "credentials") == 0)
+        return cmd_credentials(args, &w);
     return finish(EX_USAGE, "error unknown_command account %s\n", verb);
 }
 
@@ -578,6 +748,17 @@ int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan)
 int dsgd_auth_prepare(char *err, size_t n)
 {
     struct utsname u;
+    EVP_KDF *kdf;
+    uint8_t probe[1];
+    /* OpenSSL ready while files may be read: no configuration file, the
+     * random generator seeded, scrypt fetched once */
+    if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1 ||
+        RAND_bytes(probe, sizeof probe) != 1 ||
+        (kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL)) == NULL) {
+        snprintf(err, n, "OpenSSL: no random generator or no scrypt");
+        return -1;
+    }
+    EVP_KDF_free(kdf);
     if (uname(&u) != 0) {
         snprintf(err, n, "uname: %s", strerror(errno));
         return -1;
@@ -586,11 +767,18 @@ int dsgd_auth_prepare(char *err, size_t n)
     return 0;
 }
 
-int dsgd_auth_start(const char *dir, char *err, size_t n)
+int dsgd_auth_start(const char *dir, const char *settings, char *err, size_t n)
 {
     char path[4200];
+    static dsgd_settings defaults;
+    dsgd_settings_defaults(&defaults);
+    set = defaults.auth;
+    if (settings != NULL && dsgd_settings_auth_parse(settings, &set) != 0) {
+        snprintf(err, n, "bad settings '%s'", settings);
+        return -1;
+    }
     snprintf(path, sizeof path, "%s%sauth.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
-    return dsg_acct_store_open(path, 5000, &db, err, n);
+    return dsg_acct_store_open(path, set.busy_timeout_ms, &db, err, n);
 }
 
 void dsgd_auth_stop(void)

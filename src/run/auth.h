@@ -13,6 +13,9 @@
  *   account list [--all] [--json]      accounts; --all: deleted ones too
  *   account show USER_ID [--json]      one account and its history
  *   account applications [--pending] [--json]
+ *   account credentials USER_ID --sheet password|code
+ *                                      issues the initial password or the
+ *                                      enrolment code, shown once
  * Each change is recorded as アカウント管理操作ログ (別紙 #15) and its
  * report waits until logd has stored that record (REQ-LOG-008).
  */
@@ -27,9 +30,11 @@
  * on the control socket. 0, or -1 with a message. @relation(REQ-ACCT-018) */
 int dsgd_auth_prepare(char *err, size_t n);
 
-/* Sandboxed: opens (creating and migrating) dir/auth.db. 0, or -1 with a
- * message. @relation(REQ-ACCT-001, REQ-RUN-020) */
-int dsgd_auth_start(const char *dir, char *err, size_t n);
+/* Sandboxed: takes the settings the master passed (-L,
+ * dsgd_settings_auth_arg; NULL: the defaults) and opens (creating and
+ * migrating) dir/auth.db. 0, or -1 with a message.
+ * @relation(REQ-ACCT-001, REQ-RUN-020) */
+int dsgd_auth_start(const char *dir, const char *settings, char *err, size_t n);
 
 /* A bus message from the master: a command (see above). 0, or -1 for a
  * message the role does not take.
@@ -40,12 +45,14 @@ int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan);
  * out. @relation(REQ-ACCT-018, REQ-LOG-008) */
 void dsgd_auth_audited(dsgd_chan *chan);
 
-/* Sends the next piece of a long answer when the bus has room.
- * @relation(REQ-ACCT-008) */
-void dsgd_auth_pump(void);
+/* After every poll: sends the next piece of a long answer when the bus
+ * has room, and runs the expiry sweep when it is due: accounts past their
+ * expiry become EXPIRED, each move recorded (event 4117).
+ * @relation(REQ-ACCT-008, REQ-ACCT-004) */
+void dsgd_auth_tick(void);
 
-/* 0 when the next piece or report can go now, else -1 (poll until the
- * channel brings credit). @relation(REQ-ACCT-008) */
+/* 0 when an answer can go on or the sweep is due, else the milliseconds
+ * until the next sweep. @relation(REQ-ACCT-008, REQ-ACCT-004) */
 int dsgd_auth_poll_timeout(void);
 
 /* SHUTDOWN: closes the database. @relation(REQ-ACCT-001) */

@@ -294,7 +294,7 @@ static int add_who(client *c)
 static const char *account_verb_changes(const char *line, int *changes)
 {
     static const struct { const char *verb; int changes; } verbs[] = {
-        { "apply", 1 }, { "approve", 1 }, { "reject", 1 },
+        { "apply", 1 }, { "approve", 1 }, { "reject", 1 }, { "credentials", 1 },
         { "list", 0 },  { "show", 0 },    { "applications", 0 },
     };
     if (strncmp(line, "account ", 8) != 0)
@@ -358,7 +358,7 @@ static void command(client *c, dsgd_chan *chan)
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
-                                   "account apply|approve|reject|list|show|applications");
+                                   "account apply|approve|reject|list|show|applications|credentials");
         return;
     }
     /* a command that changes the gateway runs only once its request is

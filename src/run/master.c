@@ -515,7 +515,7 @@ static int logfwd_resources(int *setup, int pass[2])
 static void start_worker(worker *w)
 {
     char *argv[14];
-    static char logd_arg[64];
+    static char logd_arg[64], auth_arg[128];   /* 5 and 10 decimal u32s: at most 54 and 109 */
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
     int is_ctl = strcmp(w->role->name, "ctl") == 0;
@@ -534,6 +534,11 @@ static void start_worker(worker *w)
         dsgd_settings_logd_arg(&cfg->logd, logd_arg, sizeof logd_arg) == 0) {
         argv[a++] = (char *)"-L";
         argv[a++] = logd_arg;
+    }
+    if (strcmp(w->role->name, "auth") == 0 &&
+        dsgd_settings_auth_arg(&cfg->auth, auth_arg, sizeof auth_arg) == 0) {
+        argv[a++] = (char *)"-L";
+        argv[a++] = auth_arg;
     }
     if (strcmp(w->role->name, "logd") == 0 && cfg->fwd.targets.n > 0) {
         argv[a++] = (char *)"-F";
@@ -1897,7 +1902,7 @@ static void reload(void)
     static dsgd_settings next;
     static dsgd_config_in_force next_keys;
     char err[600];
-    int portal_changed, logd_changed;
+    int portal_changed, logd_changed, auth_changed;
 
     memset(&next, 0, sizeof next);
     if (reload_settings == NULL || reload_settings(&next, &next_keys, err, sizeof err) != 0) {
@@ -1910,17 +1915,21 @@ static void reload(void)
     in_force = next_keys;
     portal_changed = portal_settings_differ(cfg, &next);
     logd_changed = memcmp(&cfg->logd, &next.logd, sizeof next.logd) != 0;
+    auth_changed = memcmp(&cfg->auth, &next.auth, sizeof next.auth) != 0;
     *cfg = next;
     config_gen++;
     master_record("reloaded", "configuration generation %u", config_gen);
-    dsgd_log("SIGHUP: configuration reloaded, generation %u%s%s%s", config_gen,
+    dsgd_log("SIGHUP: configuration reloaded, generation %u%s%s%s%s", config_gen,
              portal_changed ? "; restarting the portal to apply it" : "",
              logd_changed ? "; restarting logd to apply it" : "",
-             portal_changed || logd_changed ? "" : "; workers keep running");
+             auth_changed ? "; restarting auth to apply it" : "",
+             portal_changed || logd_changed || auth_changed ? "" : "; workers keep running");
     if (portal_changed)
         restart_for_reload(role_worker("portal"));
     if (logd_changed)
         restart_for_reload(role_worker("logd"));
+    if (auth_changed)
+        restart_for_reload(role_worker("auth"));
 }
 
 /* logd's share of dsgd.shutdown_timeout: the others are SIGKILLed this

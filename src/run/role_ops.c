@@ -133,8 +133,7 @@ static int auth_prepare(uint32_t *nofile, char *err, size_t n)
 
 static int auth_start(const char *dir, const dsgd_role_args *args, char *err, size_t n)
 {
-    (void)args;
-    return dsgd_auth_start(dir, err, n);
+    return dsgd_auth_start(dir, args->settings, err, n);
 }
 
 static const dsgd_role_ops auth_ops = {
@@ -143,7 +142,7 @@ static const dsgd_role_ops auth_ops = {
     .start = auth_start,
     .message = dsgd_auth_message,
     .timeout = dsgd_auth_poll_timeout,
-    .tick = dsgd_auth_pump,
+    .tick = dsgd_auth_tick,
     .audited = dsgd_auth_audited,
     .stop = dsgd_auth_stop,
 };

@@ -9,9 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/pw_hash.h"
 #include "conf/config.h"
 #include "run/roles.h"
 #include "run/settings.h"
+
+/* The exponent of a power of two (auth.scrypt_n, checked to be one). */
+static uint32_t log2_of(uint64_t v)
+{
+    uint32_t k = 0;
+    while (v > 1) {
+        v >>= 1;
+        k++;
+    }
+    return k;
+}
 
 int dsgd_settings_listen(dsgd_settings *s, const char *v, char *err, size_t n)
 {
@@ -104,6 +116,18 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->logd.retention_days = (uint32_t)c->v[DSG_CFG_LOG_RETENTION_DAYS].num;
     s->logd.max_field_bytes = (uint32_t)c->v[DSG_CFG_LOG_MAX_FIELD_BYTES].num;
     s->logd.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
+    s->auth.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
+    s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;
+    s->auth.password_min_length = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MIN_LENGTH].num;
+    s->auth.password_max_length = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MAX_LENGTH].num;
+    s->auth.password_required_classes =
+        (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_REQUIRED_CLASSES].num;
+    s->auth.scrypt_log2_n = log2_of(c->v[DSG_CFG_AUTH_SCRYPT_N].num);
+    s->auth.scrypt_r = (uint32_t)c->v[DSG_CFG_AUTH_SCRYPT_R].num;
+    s->auth.scrypt_p = (uint32_t)c->v[DSG_CFG_AUTH_SCRYPT_P].num;
+    s->auth.temporary_password_ms =
+        (uint32_t)c->v[DSG_CFG_AUTH_TEMPORARY_PASSWORD_LIFETIME].num;
+    s->auth.enrolment_code_ms = (uint32_t)c->v[DSG_CFG_AUTH_ENROLMENT_CODE_LIFETIME].num;
     s->shutdown_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_SHUTDOWN_TIMEOUT].num;
     s->ping_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_INTERVAL].num;
     s->ping_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_TIMEOUT].num;
@@ -150,23 +174,77 @@ int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
+/* n decimal numbers (each at most UINT32_MAX) separated by ':' into v:
+ * 0, or -1. */
+static int parse_numbers(const char *arg, uint32_t *v, unsigned n)
 {
-    uint32_t v[5];
     const char *p = arg;
-    for (unsigned i = 0; i < 5; i++) {
+    for (unsigned i = 0; i < n; i++) {
         char *end;
         unsigned long x;
         if (*p < '0' || *p > '9')
             return -1;
         errno = 0;
         x = strtoul(p, &end, 10);
-        if (errno != 0 || x > UINT32_MAX || *end != (i == 4 ? '\0' : ':'))
+        if (errno != 0 || x > UINT32_MAX || *end != (i == n - 1 ? '\0' : ':'))
             return -1;
         v[i] = (uint32_t)x;
         p = end + 1;
     }
+    return 0;
+}
+
+int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
+{
+    uint32_t v[5];
+    if (parse_numbers(arg, v, 5) != 0)
+        return -1;
     *l = (struct dsgd_logd_settings){ v[0], v[1], v[2], v[3], v[4] };
+    return 0;
+}
+
+int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%u:%u:%u:%u:%u:%u:%u:%u:%u:%u", a->busy_timeout_ms,
+                     a->expiry_sweep_ms, a->password_min_length, a->password_max_length,
+                     a->password_required_classes, a->scrypt_log2_n, a->scrypt_r, a->scrypt_p,
+                     a->temporary_password_ms, a->enrolment_code_ms);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a)
+{
+    uint32_t v[10];
+    if (parse_numbers(arg, v, 10) != 0)
+        return -1;
+    *a = (struct dsgd_auth_settings){ v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                                      v[9] };
+    return 0;
+}
+
+/* "FILE:LINE: key: why" of key id. */
+static int key_problem(const dsg_config *c, int id, const char *why, char *err, size_t n)
+{
+    char where[DSG_CONFIG_NAME_MAX + 16];
+    dsg_config_origin(c, (dsg_config_id)id, where, sizeof where);
+    snprintf(err, n, "%s: %s: %s", where, dsg_config_keys[id].name, why);
+    return -1;
+}
+
+int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
+{
+    uint64_t scrypt_n = c->v[DSG_CFG_AUTH_SCRYPT_N].num;
+    dsg_scrypt_params prm = { log2_of(scrypt_n), (uint32_t)c->v[DSG_CFG_AUTH_SCRYPT_R].num,
+                              (uint32_t)c->v[DSG_CFG_AUTH_SCRYPT_P].num };
+    if ((scrypt_n & (scrypt_n - 1)) != 0)
+        return key_problem(c, DSG_CFG_AUTH_SCRYPT_N, "not a power of two", err, n);
+    if (!dsg_scrypt_params_is_valid(&prm))
+        return key_problem(c, DSG_CFG_AUTH_SCRYPT_N,
+                           "with auth.scrypt_r and auth.scrypt_p needs more memory than 256 MiB",
+                           err, n);
+    if (c->v[DSG_CFG_AUTH_PASSWORD_MIN_LENGTH].num > c->v[DSG_CFG_AUTH_PASSWORD_MAX_LENGTH].num)
+        return key_problem(c, DSG_CFG_AUTH_PASSWORD_MIN_LENGTH,
+                           "more than auth.password_max_length", err, n);
     return 0;
 }
 

@@ -35,6 +35,18 @@ typedef struct dsgd_settings {
         uint32_t max_field_bytes;          /* log.max_field_bytes: 4096 */
         uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
     } logd;
+    struct dsgd_auth_settings {     /* the auth role's keys, passed to it at exec (-L) */
+        uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
+        uint32_t expiry_sweep_ms;          /* auth.expiry_sweep_interval: 1 h */
+        uint32_t password_min_length;      /* auth.password_min_length: 12 */
+        uint32_t password_max_length;      /* auth.password_max_length: 128 */
+        uint32_t password_required_classes; /* auth.password_required_classes: 3 */
+        uint32_t scrypt_log2_n;            /* auth.scrypt_n = 2^this: 17 */
+        uint32_t scrypt_r;                 /* auth.scrypt_r: 8 */
+        uint32_t scrypt_p;                 /* auth.scrypt_p: 1 */
+        uint32_t temporary_password_ms;    /* auth.temporary_password_lifetime: 7 d */
+        uint32_t enrolment_code_ms;        /* auth.enrolment_code_lifetime: 7 d */
+    } auth;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
         char ca[DSGD_PATH_MAX];            /* log.forward_ca */
@@ -85,6 +97,12 @@ int dsgd_settings_roles_check(const struct dsg_config *c, char *err, size_t n);
  * @relation(REQ-LOG-047) */
 int dsgd_settings_forward_check(const struct dsg_config *c, char *err, size_t n);
 
+/* Checks the auth.* keys of a loaded configuration together: scrypt's N a
+ * power of two, the scrypt parameters within what src/auth/pw_hash
+ * accepts, and password_min_length <= password_max_length: 0, or -1 with
+ * "FILE:LINE: key: problem" in err. @relation(REQ-MFA-007, REQ-MFA-008) */
+int dsgd_settings_auth_check(const struct dsg_config *c, char *err, size_t n);
+
 /* logd's settings as the argument of its -L option ("MS:N:DAYS:BYTES:MS");
  * 0, or -1 when out is too small. @relation(REQ-LOG-007, REQ-LOG-004) */
 int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t cap);
@@ -92,6 +110,15 @@ int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t
 /* Reads that argument: 0, or -1 when it is not five decimal numbers
  * separated by ':' (nothing is changed). @relation(REQ-LOG-007, REQ-LOG-004) */
 int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l);
+
+/* The auth role's settings as the argument of its -L option (its ten
+ * numbers, in order, separated by ':'); 0, or -1 when out is too small.
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008) */
+int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t cap);
+
+/* Reads that argument: 0, or -1 when it is not ten decimal numbers
+ * separated by ':' (nothing is changed). @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008) */
+int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
 
 /* Sets the portal's listener from "ADDR:PORT" (an IPv4 literal, checked
  * when the master binds, and a port 1..65535); 0, or -1 with a message.
