@@ -1,7 +1,7 @@
 /*
  * ACSL logic for base64url without padding (src/core/b64url.h), RFC 4648
- * §5. Included by that header; installed with it. Plain definitions only:
- * no axiom, no lemma.
+ * §5. Included by that header; installed with it. Plain definitions and
+ * one lemma that WP proves; nothing assumed.
  *
  * Bits are stated with division and remainder by powers of two rather than
  * with shifts and masks: the provers reason about those as arithmetic.

@@ -2,7 +2,7 @@
  * ACSL logic for the proved part of TOTP (src/auth/totp.h): RFC 4226
  * dynamic truncation and the verification decision of RFC 6238 with
  * replay refusal. Included by that header; installed with it. Plain
- * definitions only: no axiom, no lemma.
+ * definitions only; nothing assumed.
  */
 #ifndef DSG_ACSL_TOTP_H
 #define DSG_ACSL_TOTP_H
