@@ -119,7 +119,7 @@ dsg_totp_status dsg_totp_truncate(const uint8_t *mac, size_t mac_len, unsigned d
  * written on OK only.
  *
  * Constant time in the codes: every code of the window is compared, each
- * as a whole 32-bit XOR, with no exit on a match or a mismatch; the
+ * in one 32-bit comparison, with no exit on a match or a mismatch; the
  * candidate's bytes are all read before any comparison.
  * @relation(REQ-MFA-005) */
 /*@ requires \valid_read(cand + (0 .. cand_len - 1));
