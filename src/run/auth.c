@@ -50,6 +50,7 @@ static struct {
     int waiting;             /* its report waits for the record of ticket */
     uint32_t ticket;
     uint8_t status;
+    int short_of_memory;     /* a piece of the output could not be kept */
     char text[REPORT_MAX];   /* the report's text (after the pieces) */
 } out;
 
@@ -61,7 +62,20 @@ static void out_reset(void)
     memset(&out, 0, sizeof out);
 }
 
-/* Appends to the answer's output; a failed allocation leaves a note. */
+static void put_bytes(const uint8_t *b, size_t n)
+{
+    char *grown = realloc(out.data, out.len + n + 1);
+    if (grown == NULL) {
+        out.short_of_memory = 1;   /* finish() fails the command instead */
+        return;
+    }
+    memcpy(grown + out.len, b, n);
+    grown[out.len + n] = '\0';
+    out.data = grown;
+    out.len += n;
+}
+
+/* Appends to the answer's output. */
 static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void put(const char *fmt, ...)
@@ -71,26 +85,12 @@ static void put(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vasprintf(&s, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) {
+        out.short_of_memory = 1;
         return;
-    char *grown = realloc(out.data, out.len + (size_t)n + 1);
-    if (grown != NULL) {
-        memcpy(grown + out.len, s, (size_t)n + 1);
-        out.data = grown;
-        out.len += (size_t)n;
     }
+    put_bytes((const uint8_t *)s, (size_t)n);
     free(s);
-}
-
-static void put_bytes(const uint8_t *b, size_t n)
-{
-    char *grown = realloc(out.data, out.len + n + 1);
-    if (grown == NULL)
-        return;
-    memcpy(grown + out.len, b, n);
-    grown[out.len + n] = '\0';
-    out.data = grown;
-    out.len += n;
 }
 
 /* The report ends the answer; without room on the bus it waits for the
@@ -159,6 +159,10 @@ static int finish(uint8_t status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(out.text, sizeof out.text, fmt, ap);
     va_end(ap);
+    if (out.short_of_memory && status == 0) {
+        out.status = status = EX_SOFTWARE;
+        snprintf(out.text, sizeof out.text, "error out_of_memory the answer could not be kept\n");
+    }
     if (status != 0) {   /* a failure's text is its whole answer */
         free(out.data);
         out.data = NULL;
@@ -409,7 +413,8 @@ static int cmd_decide(const char *args, int approve, const who *w)
         record_refusal(w, approve ? "approval" : "rejection", known ? app.app.user_id : "-", &p);
         return refused(&p);
     }
-    (void)dsg_acct_store_get(db, app.app.user_id, &after, err, sizeof err);
+    if (dsg_acct_store_get(db, app.app.user_id, &after, err, sizeof err) != 1)
+        after.acct.state = DSG_ACCT_STATE_COUNT;   /* named "unknown" below */
     op_record r = { "Application", approve ? approved_event(app.app.kind) : 4102,
                     approve ? "account" : "application", "情報", "success", app.app.user_id, "" };
     snprintf(r.detail, sizeof r.detail, "application %" PRId64 " (%s) %s; state %s -> %s%s%s",
