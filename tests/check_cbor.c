@@ -384,6 +384,9 @@ START_TEST(test_cbor_rfc8949_examples_refused)
         {"bf61610161629f0203ffff", DSG_CBOR_E_INDEFINITE},
         {"826161bf61626163ff", DSG_CBOR_E_INDEFINITE},
         {"bf6346756ef563416d7421ff", DSG_CBOR_E_INDEFINITE},
+        /* found by fuzz/cbor: an indefinite byte string whose chunk is an
+         * array of 2^31 items (libcbor allocates it before refusing) */
+        {"5f9a9e8b8b53746d74", DSG_CBOR_E_INDEFINITE},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         size_t len = unhex(bad[i].hex), n, eaten, at;
