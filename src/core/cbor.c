@@ -455,7 +455,8 @@ static int limit_error(struct dk k, uint32_t max, size_t cap)
 }
 
 /* The item at pos is a key of the innermost open container. */
-/*@ requires \valid_read(toks + (0 .. cap - 1)) && k.cur != DSG_CBOR_NONE ==> k.cur < cap;
+/*@ requires \valid_read(toks + (0 .. cap - 1));
+    requires k.cur != DSG_CBOR_NONE ==> k.cur < cap;
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 ==> k.cur != DSG_CBOR_NONE && toks[k.cur].type == DSG_CBOR_MAP;
