@@ -19,7 +19,8 @@
  * On success, also: the properties the proof states hold at run time; the
  * tokens describe libcbor's tree (types, integers, string bytes, array
  * and map sizes, simple values); every integer and text key is found by
- * the lookups at its own value; with one token slot fewer, or one depth
+ * the lookups at its own value; the keys of each map chain through
+ * prev_key, each to the key just before it; with one token slot fewer, or one depth
  * level less, the decoder answers too-many-tokens or depth.
  *
  * libcbor allocates a definite array's or map's slots before reading
@@ -318,15 +319,28 @@ static void check_proved(const uint8_t *data, size_t n, size_t eaten, uint32_t m
     }
 }
 
-/* Every integer or text key of every map is found at its own value. */
+/* Every integer or text key of every map is found at its own value; the
+ * keys chain through prev_key, each to the one just before it (so the
+ * proved order covers every key), and only keys have one; the map's
+ * last_key is its last key; kids counts the children. */
 static void check_lookups(const uint8_t *data, size_t size, size_t n)
 {
+    size_t keys = 0, chained = 0;
     for (size_t m = 0; m < n; m++) {
-        if (toks[m].type != DSG_CBOR_MAP)
+        CHECK(toks[m].kids == (toks[m].type == DSG_CBOR_ARRAY  ? toks[m].arg
+                               : toks[m].type == DSG_CBOR_MAP ? 2 * toks[m].arg
+                                                              : 0));
+        chained += toks[m].prev_key != DSG_CBOR_NONE;
+        if (toks[m].type != DSG_CBOR_MAP) {
+            CHECK(toks[m].last_key == DSG_CBOR_NONE);
             continue;
-        size_t k = m + 1, v;
+        }
+        size_t k = m + 1, v, prev = DSG_CBOR_NONE;
         for (uint64_t e = 0; e < toks[m].arg; e++) {
             const dsg_cbor_tok *key = &toks[k];
+            CHECK(key->prev_key == prev && key->parent == m);
+            prev = k;
+            keys += e > 0;
             int64_t iv;
             if (dsg_cbor_int(key, &iv) == DSG_CBOR_OK) {
                 CHECK(dsg_cbor_map_find_int(toks, n, m, iv, &v) == DSG_CBOR_OK && v == k + 1);
@@ -337,8 +351,9 @@ static void check_lookups(const uint8_t *data, size_t size, size_t n)
             }
             k = toks[k + 1].next;
         }
-        CHECK(k == toks[m].next);
+        CHECK(k == toks[m].next && toks[m].last_key == prev);
     }
+    CHECK(chained == keys);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
