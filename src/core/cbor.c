@@ -425,7 +425,8 @@ static struct dk add_token(const uint8_t *buf, dsg_cbor_tok *toks, size_t cap, u
     /*@ assert \forall integer i; 0 <= i < \at(k.n, Pre) ==>
           toks[i].len == \at(toks[i].len, Pre) && toks[i].parent == \at(toks[i].parent, Pre) &&
           toks[i].start == \at(toks[i].start, Pre) && toks[i].prev_key == \at(toks[i].prev_key, Pre) &&
-          toks[i].type == \at(toks[i].type, Pre); */
+          toks[i].type == \at(toks[i].type, Pre) && toks[i].depth == \at(toks[i].depth, Pre) &&
+          toks[i].next == \at(toks[i].next, Pre); */
     //@ assert b_chain(toks, \at(k.n, Pre));
     //@ assert b_tree(toks, \at(k.n, Pre));
     /*@ assert open && \at(k.cur, Pre) != DSG_CBOR_NONE ==>
