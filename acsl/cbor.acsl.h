@@ -50,7 +50,7 @@
   predicate dsg_cbor_keys_ok{L}(uint8_t *b, dsg_cbor_tok *t, integer n) =
     \forall integer i; 0 <= i < n ==> t[i].prev_key != DSG_CBOR_NONE ==>
       t[i].prev_key < i && t[t[i].prev_key].parent == t[i].parent &&
-      dsg_cbor_key_type(t[i].type) && dsg_cbor_key_type(t[t[i].prev_key].type) &&
+      dsg_cbor_key_type(t[i].type) &&
       dsg_cbor_key_less(b, t[t[i].prev_key].start, t[t[i].prev_key].len, t[i].start, t[i].len);
 
   // A key token equal to the integer k.
