@@ -176,15 +176,17 @@ static struct head item_end(const uint8_t *s, size_t len, size_t pos, struct hea
 /* ---- keys ------------------------------------------------------------------- */
 
 /* The key encoded at s[x .. x + lx) sorts strictly before the one at
- * s[y .. y + ly) in the CTAP2 order. */
-/*@ requires \valid_read(s + (x .. x + lx - 1)) && \valid_read(s + (y .. y + ly - 1));
-    requires lx >= 1 && ly >= 1;
+ * s[y .. y + ly) in the CTAP2 order; 0 as well when either is empty or
+ * does not lie in s[0 .. len). */
+/*@ requires \valid_read(s + (0 .. len - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 ==> dsg_cbor_key_less(s, x, lx, y, ly);
 */
-static int key_less(const uint8_t *s, size_t x, size_t lx, size_t y, size_t ly)
+static int key_less(const uint8_t *s, size_t len, size_t x, size_t lx, size_t y, size_t ly)
 {
+    if (lx == 0u || ly == 0u || x > len || lx > len - x || y > len || ly > len - y)
+        return 0;
     if (s[x] / 32u != s[y] / 32u)
         return s[x] / 32u < s[y] / 32u;
     if (lx != ly)
@@ -499,7 +501,7 @@ static struct dk step(const uint8_t *buf, size_t len, dsg_cbor_tok *toks, size_t
         return fail_at(k, e.at, e.err);
     size_t prev = key ? toks[k.cur].last_key : DSG_CBOR_NONE;
     if (prev != DSG_CBOR_NONE &&
-        !key_less(buf, toks[prev].start, toks[prev].len, k.pos, e.at - k.pos))
+        !key_less(buf, len, toks[prev].start, toks[prev].len, k.pos, e.at - k.pos))
         return fail_at(k, k.pos, DSG_CBOR_E_KEY_ORDER);
     int open = (type == DSG_CBOR_ARRAY || type == DSG_CBOR_MAP) && h.arg > 0u;
     return add_token(buf, toks, cap, max, len, k, type, h.arg, h.at, e.at, key, prev, open);
