@@ -156,38 +156,64 @@ static int all_ok(const dsg_session *s, uint32_t n)
     return 1;
 }
 
-/* The live count of s[0 .. n-1] and the index of the oldest live session
- * (n when there is none). */
-/*@ requires \valid_read(s + (0 .. n - 1)) && \valid_read(p) && \valid(oldest);
-    requires \separated(oldest, s + (0 .. n - 1), p);
+/* The number of live sessions in s[0 .. n-1]. Reads only: the ensures of
+ * dsg_session_admit speak of the memory before its one write. */
+/*@ requires \valid_read(s + (0 .. n - 1)) && \valid_read(p);
     requires dsg_session_policy_ok(p);
-    assigns *oldest;
+    assigns \nothing;
     ensures \result == dsg_session_live_count(s, n, now, p);
-    ensures *oldest == n <==> \result == 0;
-    ensures *oldest < n ==> dsg_session_oldest(s, n, now, p, *oldest);
 */
-static uint32_t scan(const dsg_session *s, uint32_t n, int64_t now,
-                     const dsg_session_policy *p, uint32_t *oldest)
+static uint32_t count_live(const dsg_session *s, uint32_t n, int64_t now,
+                           const dsg_session_policy *p)
 {
     uint32_t count = 0;
-    uint32_t k = n;
     /*@ loop invariant 0 <= i <= n;
         loop invariant count == dsg_session_live_count(s, i, now, p);
         loop invariant count <= i;
-        loop invariant k == n <==> count == 0;
-        loop invariant k < n ==> dsg_session_oldest(s, i, now, p, k);
-        loop assigns i, count, k;
+        loop assigns i, count;
+        loop variant n - i;
+    */
+    for (uint32_t i = 0; i < n; i++)
+        count += (uint32_t)live(&s[i], now, p);
+    return count;
+}
+
+/* The index of the oldest live session of s[0 .. n-1] (smallest created,
+ * ties to the smallest index), or n when none is live. */
+/*@ requires \valid_read(s + (0 .. n - 1)) && \valid_read(p);
+    requires dsg_session_policy_ok(p);
+    assigns \nothing;
+    ensures 0 <= \result <= n;
+    ensures \result == n ==> dsg_session_live_count(s, n, now, p) == 0;
+    ensures \result < n ==> dsg_session_oldest(s, n, now, p, \result);
+*/
+static uint32_t oldest_live(const dsg_session *s, uint32_t n, int64_t now,
+                            const dsg_session_policy *p)
+{
+    uint32_t k = n;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant k == n || (k < i && dsg_session_live(s + k, now, p));
+        loop invariant k == n ==> dsg_session_live_count(s, i, now, p) == 0;
+        loop invariant k == n ==>
+                         \forall integer j; 0 <= j < i ==> !dsg_session_live(s + j, now, p);
+        loop invariant k < n ==>
+                         \forall integer j; 0 <= j < i && dsg_session_live(s + j, now, p) ==>
+                           s[k].created <= s[j].created;
+        loop invariant k < n ==>
+                         \forall integer j; 0 <= j < k && dsg_session_live(s + j, now, p) ==>
+                           s[j].created > s[k].created;
+        loop assigns i, k;
         loop variant n - i;
     */
     for (uint32_t i = 0; i < n; i++) {
         if (!live(&s[i], now, p))
             continue;
-        if (BIT(k == n) || s[i].created < s[k].created)
+        if (k == n)
             k = i;
-        count++;
+        else if (s[i].created < s[k].created)
+            k = i;
     }
-    *oldest = k;
-    return count;
+    return k;
 }
 
 dsg_session_status dsg_session_admit(const dsg_session *s, uint32_t n, uint32_t max,
@@ -200,10 +226,11 @@ dsg_session_status dsg_session_admit(const dsg_session *s, uint32_t n, uint32_t 
         return DSG_SESSION_ERR_POLICY;
     if (!all_ok(s, n))
         return DSG_SESSION_ERR_STATE;
-    uint32_t k;
-    uint32_t count = scan(s, n, now, p, &k);
+    uint32_t count = count_live(s, n, now, p);
     if (count < max)
         return DSG_SESSION_OK;
+    uint32_t k = oldest_live(s, n, now, p);
+    /* count >= max >= 1: some session is live, so k names one */
     /*@ assert k < n; */
     /* Ending s[k] leaves one live session fewer (a proof step only). */
     /*@ ghost

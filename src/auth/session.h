@@ -295,12 +295,13 @@ dsg_session_status dsg_session_reauth(dsg_session *s, int64_t now, uint32_t fact
       assumes dsg_session_policy_ok(p) && dsg_session_max_ok(max);
       assumes dsg_session_all_ok(s, n);
       assumes dsg_session_live_count(s, n, now, p) >= max;
+      // of the sessions as they were: the function writes only *evict
       ensures \result == DSG_SESSION_EVICT;
-      ensures dsg_session_oldest(s, n, now, p, *evict);
-      ensures dsg_session_live_count_except(s, n, now, p, *evict) ==
-                dsg_session_live_count(s, n, now, p) - 1;
-      ensures dsg_session_live_count(s, n, now, p) == max ==>
-                dsg_session_live_count_except(s, n, now, p, *evict) < max;
+      ensures dsg_session_oldest{Pre}(s, n, now, p, *evict);
+      ensures dsg_session_live_count_except{Pre}(s, n, now, p, *evict) ==
+                dsg_session_live_count{Pre}(s, n, now, p) - 1;
+      ensures dsg_session_live_count{Pre}(s, n, now, p) == max ==>
+                dsg_session_live_count_except{Pre}(s, n, now, p, *evict) < max;
     complete behaviors;
     disjoint behaviors;
 */
