@@ -365,7 +365,8 @@ static int host_bits_clear(const dsg_ip_addr *a, size_t from)
     return 1;
 }
 
-/* 1 when *a is an IPv4-mapped IPv6 address. */
+/* 1 when *a is an IPv4-mapped IPv6 address. The checks read a copy of
+ * *a, the very value the predicate is stated over. */
 /*@ requires \valid_read(a);
     assigns \nothing;
     ensures \result == 0 || \result == 1;
@@ -373,15 +374,16 @@ static int host_bits_clear(const dsg_ip_addr *a, size_t from)
 */
 static int is_mapped(const dsg_ip_addr *a)
 {
-    if (a->family != DSG_IP_V6 || a->b[10] != 0xffu || a->b[11] != 0xffu)
+    const dsg_ip_addr v = *a;
+    if (v.family != DSG_IP_V6 || v.b[10] != 0xffu || v.b[11] != 0xffu)
         return 0;
     /*@ loop invariant 0 <= k <= 10;
-        loop invariant \forall integer j; 0 <= j < k ==> a->b[j] == 0;
+        loop invariant \forall integer j; 0 <= j < k ==> v.b[j] == 0;
         loop assigns k;
         loop variant 10 - k;
     */
     for (size_t k = 0; k < 10u; k++) {
-        if (a->b[k] != 0)
+        if (v.b[k] != 0)
             return 0;
     }
     return 1;
@@ -447,17 +449,18 @@ static dsg_net_status parse_net(const uint8_t *s, size_t a, size_t b, dsg_ip_net
 
 int dsg_ip_addr_is_valid(const dsg_ip_addr *a)
 {
-    if (a->family == DSG_IP_V6)
+    const dsg_ip_addr v = *a;   /* the value dsg_ip_addr_ok is stated over */
+    if (v.family == DSG_IP_V6)
         return 1;
-    if (a->family != DSG_IP_V4)
+    if (v.family != DSG_IP_V4)
         return 0;
     /*@ loop invariant 4 <= k <= 16;
-        loop invariant \forall integer j; 4 <= j < k ==> a->b[j] == 0;
+        loop invariant \forall integer j; 4 <= j < k ==> v.b[j] == 0;
         loop assigns k;
         loop variant 16 - k;
     */
     for (size_t k = 4; k < 16u; k++) {
-        if (a->b[k] != 0)
+        if (v.b[k] != 0)
             return 0;
     }
     return 1;
