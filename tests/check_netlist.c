@@ -511,6 +511,11 @@ START_TEST(test_netlist_mapped_source)
     ck_assert_int_eq(contains("192.0.2.7", "::ffff:192.0.2.7"), 1);
     ck_assert_int_eq(contains("::/0", "::ffff:10.20.1.2"), 0);
     ck_assert_int_eq(contains("::/64", "::ffff:10.20.1.2"), 0);
+    /* found by fuzz/netlist: the last address of ::/80 is mapped, so it
+     * is matched as 255.255.255.255 and ::/80 does not hold it */
+    ck_assert_int_eq(contains("::/80, b::ff", "::ffff:ffff:ffff"), 0);
+    ck_assert_int_eq(contains("::/80, b::ff", "::fffe:ffff:ffff"), 1);
+    ck_assert_int_eq(contains("::/80, 255.255.255.255", "::ffff:ffff:ffff"), 1);
     /* not mapped: ::fffe:, 1::ffff:, the compatible ::a.b.c.d */
     ck_assert_int_eq(contains("10.20.0.0/16", "::fffe:10.20.1.2"), 0);
     ck_assert_int_eq(contains("10.20.0.0/16", "1::ffff:10.20.1.2"), 0);

@@ -53,13 +53,18 @@ static int model_bit(const uint8_t *b, unsigned i)
     return (b[i / 8u] & (0x80u >> (i % 8u))) != 0;
 }
 
+static int is_mapped(const dsg_ip_addr *a)
+{
+    static const uint8_t mapped_head[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    return a->family == DSG_IP_V6 && memcmp(a->b, mapped_head, 12) == 0;
+}
+
 /* Does the prefix n contain a? A mapped address is read as IPv4. */
 static int model_match(const dsg_ip_net *n, const dsg_ip_addr *a)
 {
-    static const uint8_t mapped_head[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
     const uint8_t *bytes = a->b;
     int family = a->family;
-    if (family == DSG_IP_V6 && memcmp(a->b, mapped_head, 12) == 0) {
+    if (is_mapped(a)) {
         bytes = a->b + 12;
         family = DSG_IP_V4;
     }
@@ -146,8 +151,11 @@ static void check_edges(const dsg_ip_net *list, size_t n, const dsg_ip_net *e)
         last.b[i / 8u] |= (uint8_t)(0x80u >> (i % 8u));
     check_contains(list, n, &first);
     check_contains(list, n, &last);
-    CHECK(dsg_netlist_contains(list, n, &first) == 1);
-    CHECK(dsg_netlist_contains(list, n, &last) == 1);
+    /* an entry holds its first and last address, unless that address is
+     * IPv4-mapped (the last of ::/80 is ::ffff:255.255.255.255), which
+     * is matched as IPv4 */
+    CHECK(is_mapped(&first) || dsg_netlist_contains(list, n, &first) == 1);
+    CHECK(is_mapped(&last) || dsg_netlist_contains(list, n, &last) == 1);
     if (step(&first, -1))
         check_contains(list, n, &first);
     if (step(&last, 1))
