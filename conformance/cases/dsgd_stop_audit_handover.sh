@@ -84,7 +84,8 @@ printf 'portal.hsts_max_age = 1200\nlog.ack_timeout = 10s\n' >"$t/dsgd.conf"
 burst reload HUP
 wait_log 'master: SIGHUP: configuration reloaded, generation 2; restarting the portal'
 wait_until 15 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\] ready' '$t/log')\" -eq 2 ]"
-log_has 'master: portal\[[0-9]+\] exited with status 0' || fail "the portal did not stop cleanly for the reload"
+log_has 'master: portal\[[0-9]+\] exited with status 0' ||
+    fail "the portal did not stop cleanly for the reload: $(grep -E 'portal\[|SIGHUP' "$t/log" | tail -n 20)"
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 ! log_has 'records dropped|lost|not confirmed' || fail "$(grep -E 'dropped|lost|confirmed' "$t/log")"
