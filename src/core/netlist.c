@@ -240,6 +240,96 @@ static void put_groups(uint8_t *out, const uint16_t *g, size_t ng, size_t gap)
         put_group(out, 8u - ng + k, g[k]);
 }
 
+/* An IPv6 address being read: the next byte s[i], the groups g[0 .. ng)
+ * read so far, and the group index where the "::" stands (NO_GAP until
+ * one is seen). The reading is split in steps so that each function's
+ * proof stays small. */
+typedef struct v6_parse {
+    size_t i, ng, gap;
+    uint16_t g[8];
+} v6_parse;
+
+#define V6_MORE (-1)   /* a group and the ":" or "::" after it read: go on */
+#define V6_END  (-2)   /* the last group (or the dotted quad) read */
+
+/*@ predicate v6_ok(v6_parse p, integer b) =
+      p.i <= b && p.ng <= 8 && (p.gap == NO_GAP || p.gap <= p.ng);
+*/
+
+/* The dotted quad ending an IPv6 address, s[p->i .. b), as its last two
+ * groups. */
+/*@ requires v6_ok(*p, b) && p->i < b && \valid_read(s + (0 .. b - 1)) && \valid(p);
+    requires \separated(p, s + (0 .. b - 1));
+    assigns *p;
+    ensures \result == V6_END || DSG_NET_OK < \result <= DSG_NET_ERR_EMBEDDED;
+    ensures \result == V6_END ==> v6_ok(*p, b);
+*/
+static int v6_quad(const uint8_t *s, size_t b, v6_parse *p)
+{
+    uint8_t q[4] = { 0, 0, 0, 0 };
+    if (p->ng > 6u)
+        return DSG_NET_ERR_V6_GROUPS;
+    dsg_net_status st = parse_v4(s, p->i, b, q);
+    if (st != DSG_NET_OK)
+        return st;
+    p->g[p->ng] = (uint16_t)(q[0] * 256u + q[1]);
+    p->g[p->ng + 1u] = (uint16_t)(q[2] * 256u + q[3]);
+    p->ng += 2u;
+    return V6_END;
+}
+
+/* The ":" or the one "::" after a group that ends at s[h]. */
+/*@ requires v6_ok(*p, b) && h < b && \valid_read(s + (0 .. b - 1)) && \valid(p);
+    requires \separated(p, s + (0 .. b - 1));
+    assigns p->i, p->gap;
+    ensures \result == V6_MORE || DSG_NET_OK < \result <= DSG_NET_ERR_EMBEDDED;
+    ensures \result == V6_MORE ==> v6_ok(*p, b) && h < p->i;
+*/
+static int v6_separator(const uint8_t *s, size_t h, size_t b, v6_parse *p)
+{
+    if (s[h] != ':')
+        return stray_in_v6(s[h]);
+    if (b - h < 2u)   /* a ":" ending the address */
+        return DSG_NET_ERR_COLON;
+    if (s[h + 1] != ':') {
+        p->i = h + 1;
+        return V6_MORE;
+    }
+    if (p->gap != NO_GAP)
+        return DSG_NET_ERR_COLON;
+    p->gap = p->ng;
+    p->i = h + 2;
+    return V6_MORE;
+}
+
+/* One group at s[p->i ..] and what follows it. */
+/*@ requires v6_ok(*p, b) && p->i < b && \valid_read(s + (0 .. b - 1)) && \valid(p);
+    requires \separated(p, s + (0 .. b - 1));
+    assigns *p;
+    ensures \result == V6_MORE || \result == V6_END ||
+            DSG_NET_OK < \result <= DSG_NET_ERR_EMBEDDED;
+    ensures \result == V6_MORE ==> v6_ok(*p, b) && \old(p->i) < p->i;
+    ensures \result == V6_END ==> v6_ok(*p, b);
+*/
+static int v6_field(const uint8_t *s, size_t b, v6_parse *p)
+{
+    unsigned v = 0;
+    size_t h = hex_run(s, p->i, b, &v);
+    if (h < b && s[h] == '.')   /* x:x:x:x:x:x:d.d.d.d: the rest is a dotted quad */
+        return v6_quad(s, b, p);
+    if (h == p->i)
+        return stray_in_v6(s[h]);
+    if (h - p->i > 4u)
+        return DSG_NET_ERR_GROUP;
+    if (p->ng == 8u)
+        return DSG_NET_ERR_V6_GROUPS;
+    p->g[p->ng] = (uint16_t)v;
+    p->ng++;
+    if (h == b)
+        return V6_END;
+    return v6_separator(s, h, b, p);
+}
+
 /* An IPv6 address (RFC 4291 §2.2) filling s[a .. b) into out[0 .. 15]. */
 /*@ requires a < b && \valid_read(s + (0 .. b - 1)) && \valid(out + (0 .. 15));
     requires \separated(out + (0 .. 15), s + (0 .. b - 1));
@@ -248,62 +338,28 @@ static void put_groups(uint8_t *out, const uint16_t *g, size_t ng, size_t gap)
 */
 static dsg_net_status parse_v6(const uint8_t *s, size_t a, size_t b, uint8_t *out)
 {
-    uint16_t g[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
-    size_t ng = 0, gap = NO_GAP, i = a;
+    v6_parse p = { a, 0, NO_GAP, { 0, 0, 0, 0, 0, 0, 0, 0 } };
     if (s[a] == ':') {   /* only "::" may start an address */
         if (b - a < 2u || s[a + 1] != ':')
             return DSG_NET_ERR_COLON;
-        gap = 0;
-        i = a + 2;
+        p.gap = 0;
+        p.i = a + 2;
     }
-    /*@ loop invariant a <= i <= b && ng <= 8;
-        loop invariant gap == NO_GAP || gap <= ng;
-        loop invariant \forall integer k; 0 <= k < 8 ==> g[k] <= 65535;
-        loop assigns i, ng, gap, g[0 .. 7];
-        loop variant b - i;
+    /*@ loop invariant v6_ok(p, b);
+        loop assigns p;
+        loop variant b - p.i;
     */
-    while (i < b) {
-        unsigned v = 0;
-        size_t h = hex_run(s, i, b, &v);
-        if (h < b && s[h] == '.') {   /* x:x:x:x:x:x:d.d.d.d: the rest is a dotted quad */
-            uint8_t q[4] = { 0, 0, 0, 0 };
-            if (ng > 6u)
-                return DSG_NET_ERR_V6_GROUPS;
-            dsg_net_status st = parse_v4(s, i, b, q);
-            if (st != DSG_NET_OK)
-                return st;
-            g[ng] = (uint16_t)(q[0] * 256u + q[1]);
-            g[ng + 1u] = (uint16_t)(q[2] * 256u + q[3]);
-            ng += 2u;
+    while (p.i < b) {
+        int r = v6_field(s, b, &p);
+        if (r == V6_END)
             break;
-        }
-        if (h == i)
-            return stray_in_v6(s[i]);
-        if (h - i > 4u)
-            return DSG_NET_ERR_GROUP;
-        if (ng == 8u)
-            return DSG_NET_ERR_V6_GROUPS;
-        g[ng] = (uint16_t)v;
-        ng++;
-        if (h == b)
-            break;
-        if (s[h] != ':')
-            return stray_in_v6(s[h]);
-        if (b - h < 2u)   /* a ":" ending the address */
-            return DSG_NET_ERR_COLON;
-        if (s[h + 1] == ':') {
-            if (gap != NO_GAP)
-                return DSG_NET_ERR_COLON;
-            gap = ng;
-            i = h + 2;
-        } else {
-            i = h + 1;
-        }
+        if (r != V6_MORE)
+            return (dsg_net_status)r;
     }
     /* "::" stands for one or more zero groups (RFC 4291 §2.2, form 2) */
-    if (gap == NO_GAP ? ng != 8u : ng > 7u)
+    if (p.gap == NO_GAP ? p.ng != 8u : p.ng > 7u)
         return DSG_NET_ERR_V6_GROUPS;
-    put_groups(out, g, ng, gap);
+    put_groups(out, p.g, p.ng, p.gap);
     return DSG_NET_OK;
 }
 
