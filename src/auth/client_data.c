@@ -161,40 +161,38 @@ static int name_kind(const uint8_t *json, size_t len, dsg_json_tok tok, uint8_t 
 }
 
 /* Finds the value tokens of the members looked at in the top object
- * (token 0): at[m] is the index of member m's value, DSG_JSON_NONE when
- * absent. The top object's children come in document order and
- * alternate, a name then its value; names are unique (checked before).
- * 0, or -1 on a name that is not a decodable string. */
+ * (token 0): found[m] is a copy of member m's value token, of type 0 (no
+ * JSON type) when the member is absent. The top object's children come in
+ * document order and alternate, a name then its value; names are unique
+ * (checked before). 0, or -1 on a name that is not a decodable string. */
 /*@ requires 1 <= n <= DSG_CD_MAX_TOKENS;
     requires \valid_read(json + (0 .. len - 1)) && \valid_read(toks + (0 .. n - 1));
     requires \valid(name + (0 .. DSG_CD_NAME_MAX - 1)) && \valid(name_len);
-    requires \valid(at + (0 .. M_COUNT - 1));
-    requires \separated(name + (0 .. DSG_CD_NAME_MAX - 1), name_len, at + (0 .. M_COUNT - 1),
+    requires \valid(found + (0 .. M_COUNT - 1));
+    requires \separated(name + (0 .. DSG_CD_NAME_MAX - 1), name_len, found + (0 .. M_COUNT - 1),
                         json + (0 .. len - 1), toks + (0 .. n - 1));
-    requires \separated(name_len, at + (0 .. M_COUNT - 1), json + (0 .. len - 1),
+    requires \separated(name_len, found + (0 .. M_COUNT - 1), json + (0 .. len - 1),
                         toks + (0 .. n - 1));
-    requires \separated(at + (0 .. M_COUNT - 1), json + (0 .. len - 1), toks + (0 .. n - 1));
-    assigns name[0 .. DSG_CD_NAME_MAX - 1], *name_len, at[0 .. M_COUNT - 1];
+    requires \separated(found + (0 .. M_COUNT - 1), json + (0 .. len - 1), toks + (0 .. n - 1));
+    assigns name[0 .. DSG_CD_NAME_MAX - 1], *name_len, found[0 .. M_COUNT - 1];
     ensures \result == 0 || \result == -1;
-    ensures \result == 0 ==>
-              \forall integer m; 0 <= m < M_COUNT ==> at[m] == DSG_JSON_NONE || at[m] < n;
 */
 static int locate(const uint8_t *json, size_t len, const dsg_json_tok *toks, size_t n,
-                  uint8_t *name, size_t *name_len, size_t *at)
+                  uint8_t *name, size_t *name_len, dsg_json_tok *found)
 {
-    at[M_TYPE] = DSG_JSON_NONE;
-    at[M_CHALLENGE] = DSG_JSON_NONE;
-    at[M_ORIGIN] = DSG_JSON_NONE;
-    at[M_CROSS_ORIGIN] = DSG_JSON_NONE;
-    at[M_TOP_ORIGIN] = DSG_JSON_NONE;
+    static const dsg_json_tok absent = { 0, 0, 0, 0, 0, 0, 0 };
+    found[M_TYPE] = absent;
+    found[M_CHALLENGE] = absent;
+    found[M_ORIGIN] = absent;
+    found[M_CROSS_ORIGIN] = absent;
+    found[M_TOP_ORIGIN] = absent;
     int pending = M_OTHER;   /* the member whose value comes next */
     size_t seen = 0;         /* children of the top object so far */
     /*@ loop invariant 1 <= i <= n;
         loop invariant seen < i;
         loop invariant 0 <= pending <= M_OTHER;
-        loop invariant \forall integer m; 0 <= m < M_COUNT ==> at[m] == DSG_JSON_NONE || at[m] < i;
         loop assigns i, seen, pending, name[0 .. DSG_CD_NAME_MAX - 1], *name_len,
-                     at[0 .. M_COUNT - 1];
+                     found[0 .. M_COUNT - 1];
         loop variant n - i;
     */
     for (size_t i = 1; i < n; i++) {
@@ -206,7 +204,7 @@ static int locate(const uint8_t *json, size_t len, const dsg_json_tok *toks, siz
                 return -1;
             pending = kind;
         } else if (pending != M_OTHER) {
-            at[pending] = i;
+            found[pending] = toks[i];
         }
         seen++;
     }
@@ -351,19 +349,17 @@ static int args_ok(dsg_client_data_type t, size_t challenge_len, size_t origin_l
     return origin_len >= 1 && origin_len <= DSG_CD_ORIGIN_MAX;
 }
 
-/* Rules 4 to 8 over the located members at[0 .. M_COUNT) (value token
- * indices, DSG_JSON_NONE when absent). */
+/* Rules 4 to 8 over the located members (found[m]: member m's value
+ * token, of type 0 when absent). */
 /*@ requires dsg_cd_args_ok(t, challenge_len, origin_len);
     requires \valid_read(json + (0 .. len - 1));
     requires \valid_read(challenge + (0 .. challenge_len - 1));
     requires \valid_read(origin + (0 .. origin_len - 1));
-    requires \valid_read(at + (0 .. M_COUNT - 1)) && \valid(view);
-    requires \forall integer m; 0 <= m < M_COUNT ==>
-               at[m] == DSG_JSON_NONE || at[m] < DSG_CD_MAX_TOKENS;
+    requires \valid_read(found + (0 .. M_COUNT - 1)) && \valid(view);
     requires \separated(view, json + (0 .. len - 1));
     requires \separated(view, challenge + (0 .. challenge_len - 1));
     requires \separated(view, origin + (0 .. origin_len - 1));
-    requires \separated(view, at + (0 .. M_COUNT - 1));
+    requires \separated(view, found + (0 .. M_COUNT - 1));
     assigns view->type[0 .. DSG_CD_TYPE_MAX - 1], view->type_len,
             view->challenge_raw[0 .. DSG_CD_CHALLENGE_TEXT_MAX - 1], view->challenge_raw_len,
             view->challenge_text[0 .. DSG_CD_CHALLENGE_TEXT_MAX - 1], view->challenge_text_len,
@@ -383,44 +379,32 @@ static int args_ok(dsg_client_data_type t, size_t challenge_len, size_t origin_l
 */
 static int check_members(const uint8_t *json, size_t len, dsg_client_data_type t,
                          const uint8_t *challenge, size_t challenge_len,
-                         const uint8_t *origin, size_t origin_len, const size_t *at,
+                         const uint8_t *origin, size_t origin_len, const dsg_json_tok *found,
                          dsg_client_data_view *view)
 {
-    /* copied first: the checks below write into *view, not into at */
-    size_t at_type = at[M_TYPE], at_challenge = at[M_CHALLENGE], at_origin = at[M_ORIGIN];
-    size_t at_cross = at[M_CROSS_ORIGIN], at_top = at[M_TOP_ORIGIN];
-    /*@ assert at_type == DSG_JSON_NONE || at_type < DSG_CD_MAX_TOKENS; */
-    /*@ assert at_challenge == DSG_JSON_NONE || at_challenge < DSG_CD_MAX_TOKENS; */
-    /*@ assert at_origin == DSG_JSON_NONE || at_origin < DSG_CD_MAX_TOKENS; */
-    /*@ assert at_cross == DSG_JSON_NONE || at_cross < DSG_CD_MAX_TOKENS; */
-    if (at_type == DSG_JSON_NONE)
+    /* copied first: the checks below write into *view only */
+    dsg_json_tok type_tok = found[M_TYPE], challenge_tok = found[M_CHALLENGE];
+    dsg_json_tok origin_tok = found[M_ORIGIN];
+    uint8_t cross_type = found[M_CROSS_ORIGIN].type, top_type = found[M_TOP_ORIGIN].type;
+    if (type_tok.type == 0)
         return DSG_CD_ERR_TYPE_MISSING;
-    int rc = check_type(json, len, view->toks[at_type], t, view);
+    int rc = check_type(json, len, type_tok, t, view);
     if (rc != DSG_CD_OK)
         return rc;
-    if (at_challenge == DSG_JSON_NONE)
+    if (challenge_tok.type == 0)
         return DSG_CD_ERR_CHALLENGE_MISSING;
-    rc = check_challenge(json, len, view->toks[at_challenge], challenge, challenge_len, view);
+    rc = check_challenge(json, len, challenge_tok, challenge, challenge_len, view);
     if (rc != DSG_CD_OK)
         return rc;
     /*@ assert dsg_cd_type_text(&view->type[0], view->type_len, t); */
-    if (at_origin == DSG_JSON_NONE)
+    if (origin_tok.type == 0)
         return DSG_CD_ERR_ORIGIN_MISSING;
-    /*@ assert view->challenge_len == challenge_len &&
-                 dsg_cd_same(&view->challenge[0], challenge, challenge_len); */
-    /*@ assert dsg_b64url_ok(&view->challenge_text[0], view->challenge_text_len) &&
-               dsg_b64url_decodes(&view->challenge_text[0], challenge, challenge_len); */
-    rc = check_origin(json, len, view->toks[at_origin], origin, origin_len, view);
+    rc = check_origin(json, len, origin_tok, origin, origin_len, view);
     if (rc != DSG_CD_OK)
         return rc;
-    /*@ assert dsg_cd_type_text(&view->type[0], view->type_len, t); */
-    /*@ assert view->challenge_len == challenge_len &&
-               dsg_cd_same(&view->challenge[0], challenge, challenge_len); */
-    /*@ assert dsg_b64url_ok(&view->challenge_text[0], view->challenge_text_len) &&
-               dsg_b64url_decodes(&view->challenge_text[0], challenge, challenge_len); */
-    if (at_cross != DSG_JSON_NONE && view->toks[at_cross].type != DSG_JSON_FALSE)
+    if (cross_type != 0 && cross_type != DSG_JSON_FALSE)
         return DSG_CD_ERR_CROSS_ORIGIN;   /* true, or not a boolean at all */
-    if (at_top != DSG_JSON_NONE)
+    if (top_type != 0)
         return DSG_CD_ERR_TOP_ORIGIN;
     return DSG_CD_OK;
 }
@@ -435,10 +419,10 @@ int dsg_client_data_check(const uint8_t *json, size_t len, dsg_client_data_type 
     int rc = read_json(json, len, view);
     if (rc != DSG_CD_OK)
         return rc;
-    size_t at[M_COUNT];
-    if (locate(json, len, view->toks, view->ntoks, view->name, &view->name_len, at) != 0)
+    dsg_json_tok found[M_COUNT];
+    if (locate(json, len, view->toks, view->ntoks, view->name, &view->name_len, found) != 0)
         return DSG_CD_ERR_JSON;
-    return check_members(json, len, type, challenge, challenge_len, origin, origin_len, at,
+    return check_members(json, len, type, challenge, challenge_len, origin, origin_len, found,
                          view);
 }
 
