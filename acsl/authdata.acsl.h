@@ -22,7 +22,10 @@
   predicate dsg_ad_span_is(dsg_ad_span s, integer off, integer n) =
     s.off == off && s.len == n;
 
-  predicate dsg_ad_has(integer flags, integer bit) = (flags & bit) != 0;
+  // The flag bit (a power of two) is set in flags; stated arithmetically
+  // (bit b of f is (f / 2^b) mod 2), which the provers handle without
+  // bitwise reasoning.
+  predicate dsg_ad_has(integer flags, integer bit) = (flags / bit) % 2 == 1;
 
   // The attested credential data of authenticatorData at b[base ..]
   // (WebAuthn L2 §6.5.1): AAGUID (16), credentialIdLength (2, big-endian,

@@ -42,6 +42,19 @@ static void set_span(dsg_ad_span *s, size_t off, size_t n)
     s->len = n;
 }
 
+/* Whether flags has the bit set (bit a power of two): the test is
+ * written arithmetically, as dsg_ad_has is, so that the provers need no
+ * bitwise reasoning. */
+/*@ requires bit == DSG_AD_FLAG_AT || bit == DSG_AD_FLAG_ED;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> dsg_ad_has(flags, bit);
+*/
+static int flag_set(uint8_t flags, unsigned bit)
+{
+    return (flags / bit) % 2u == 1u;
+}
+
 /* The payload of the string token *t of an item decoded from buf[base ..
  * end): its span, when the token's fields lie within the item. */
 /*@ requires \valid_read(t) && \valid(out) && base <= end;
@@ -102,6 +115,7 @@ static int decode_item(const uint8_t *buf, size_t len, uint32_t max_depth, dsg_c
  * the error for anything but a map or a cut-short item (truncated). */
 /*@ requires \valid_read(buf + (0 .. end - 1)) && \valid(eaten) && pos < end;
     requires \separated(eaten, buf + (0 .. end - 1));
+    requires bad != DSG_AD_OK && not_map != DSG_AD_OK;
     assigns *eaten;
     ensures \result == DSG_AD_OK || \result == DSG_AD_E_TRUNCATED || \result == bad ||
             \result == not_map;
@@ -172,7 +186,7 @@ static int parse_attested(const uint8_t *buf, size_t base, size_t end, dsg_authd
 static int parse_extensions(const uint8_t *buf, size_t end, dsg_authdata *a)
 {
     size_t pos = a->extensions.off;
-    if ((a->flags & DSG_AD_FLAG_ED) == 0u) {
+    if (!flag_set(a->flags, DSG_AD_FLAG_ED)) {
         if (pos != end)
             return DSG_AD_E_TRAILING;
         a->extensions.len = 0;
@@ -205,7 +219,7 @@ static int parse_body(const uint8_t *buf, size_t base, size_t end, uint8_t flags
     a->flags = flags;
     a->sign_count = be32_at(buf, base + 33u);
     set_span(&a->rp_id_hash, base, 32u);
-    if ((flags & DSG_AD_FLAG_AT) != 0u) {
+    if (flag_set(flags, DSG_AD_FLAG_AT)) {
         int rc = parse_attested(buf, base, end, a);
         if (rc != DSG_AD_OK)
             return rc;
@@ -242,10 +256,10 @@ static int parse_authdata_at(const uint8_t *buf, size_t base, size_t end, int re
     if (end - base < DSG_AD_MIN_LEN)
         return DSG_AD_E_TRUNCATED;
     uint8_t flags = buf[base + 32u];
-    if (require_at != 0 && (flags & DSG_AD_FLAG_AT) == 0u)
+    if (require_at != 0 && !flag_set(flags, DSG_AD_FLAG_AT))
         return DSG_AD_E_NOT_ATTESTED;
     /* neither AT nor ED: exactly the 37 header bytes */
-    if ((flags & DSG_AD_FLAG_AT) == 0u && (flags & DSG_AD_FLAG_ED) == 0u &&
+    if (!flag_set(flags, DSG_AD_FLAG_AT) && !flag_set(flags, DSG_AD_FLAG_ED) &&
         end - base != DSG_AD_MIN_LEN)
         return DSG_AD_E_TRAILING;
     return parse_body(buf, base, end, flags, a);
@@ -539,12 +553,14 @@ int dsg_attobj_parse(const uint8_t *buf, size_t len, dsg_attobj *out)
     int rc = top_fields(buf, len, toks, n, out, &stmt);
     if (rc != DSG_AD_OK)
         return rc;
+    size_t base = out->auth_data.off;
+    size_t end = base + out->auth_data.len;
     classify_fmt(buf, len, out);
     rc = parse_statement(buf, len, toks, n, stmt, out);
     if (rc != DSG_AD_OK)
         return rc;
-    size_t base = out->auth_data.off;
-    return parse_authdata_at(buf, base, base + out->auth_data.len, 1, &out->ad);
+    /*@ assert out->auth_data.off == base && out->auth_data.off + out->auth_data.len == end; */
+    return parse_authdata_at(buf, base, end, 1, &out->ad);
 }
 
 /* ---- COSE key ------------------------------------------------------------------- */
