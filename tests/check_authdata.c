@@ -197,10 +197,10 @@ static int att_parse(const cw *w, size_t len, dsg_attobj *o)
         span_inside(o->auth_data, len);
         authdata_spans_inside(&o->ad, o->auth_data.off, o->auth_data.off + o->auth_data.len);
         if (o->fmt_kind == DSG_AD_FMT_PACKED) {
-            span_inside(o->sig, len);
-            ck_assert_uint_le(o->x5c_count, DSG_AD_X5C_MAX);
-            for (size_t k = 0; k < o->x5c_count; k++)
-                span_inside(o->x5c[k], len);
+            span_inside(o->packed.sig, len);
+            ck_assert_uint_le(o->packed.x5c_count, DSG_AD_X5C_MAX);
+            for (size_t k = 0; k < o->packed.x5c_count; k++)
+                span_inside(o->packed.x5c[k], len);
         }
     }
     return rc;
@@ -920,7 +920,7 @@ START_TEST(test_attobj_none)
     ck_assert_mem_eq(w.b + o.fmt.off, "none", 4);
     ck_assert_uint_eq(o.att_stmt.off, stmt_at);
     ck_assert_uint_eq(o.att_stmt.len, 1);
-    ck_assert_uint_eq(o.x5c_count, 0);
+    ck_assert_uint_eq(o.packed.x5c_count, 0);
     /* authData: the byte string's contents, its spans absolute */
     ck_assert_uint_eq(o.auth_data.off + o.auth_data.len, w.n);
     ck_assert_uint_eq(o.ad.rp_id_hash.off, o.auth_data.off);
@@ -972,10 +972,10 @@ START_TEST(test_attobj_packed_self_attestation_bytes)
     dsg_attobj o;
     ck_assert_int_eq(att_parse(&w, w.n, &o), DSG_AD_OK);
     ck_assert_int_eq(o.fmt_kind, DSG_AD_FMT_PACKED);
-    ck_assert_int_eq(o.alg, -7);
-    ck_assert_uint_eq(o.sig.len, 70);
-    ck_assert_uint_eq(w.b[o.sig.off], 0x30);
-    ck_assert_uint_eq(o.x5c_count, 0);
+    ck_assert_int_eq(o.packed.alg, -7);
+    ck_assert_uint_eq(o.packed.sig.len, 70);
+    ck_assert_uint_eq(w.b[o.packed.sig.off], 0x30);
+    ck_assert_uint_eq(o.packed.x5c_count, 0);
     ck_assert_uint_eq(o.auth_data.len, 164);
     ck_assert_uint_eq(o.ad.sign_count, 0);
     ck_assert_uint_eq(o.ad.aaguid.len, 16);
@@ -1000,13 +1000,13 @@ START_TEST(test_attobj_packed_with_x5c)
         packed(&w, 1, 1, n);
         ck_assert_int_eq(att_parse(&w, w.n, &o), DSG_AD_OK);
         ck_assert_int_eq(o.fmt_kind, DSG_AD_FMT_PACKED);
-        ck_assert_int_eq(o.alg, -7);
-        ck_assert_uint_eq(o.sig.len, 70);
-        ck_assert(all_bytes(w.b + o.sig.off, 70, 0x30));
-        ck_assert_uint_eq(o.x5c_count, (size_t)n);
+        ck_assert_int_eq(o.packed.alg, -7);
+        ck_assert_uint_eq(o.packed.sig.len, 70);
+        ck_assert(all_bytes(w.b + o.packed.sig.off, 70, 0x30));
+        ck_assert_uint_eq(o.packed.x5c_count, (size_t)n);
         for (int k = 0; k < n; k++) {
-            ck_assert_uint_eq(o.x5c[k].len, 100 + (size_t)k);
-            ck_assert(all_bytes(w.b + o.x5c[k].off, o.x5c[k].len, 0x50 + (unsigned)k));
+            ck_assert_uint_eq(o.packed.x5c[k].len, 100 + (size_t)k);
+            ck_assert(all_bytes(w.b + o.packed.x5c[k].off, o.packed.x5c[k].len, 0x50 + (unsigned)k));
         }
     }
 }

@@ -123,11 +123,11 @@ static void fuzz_attobj(const uint8_t *buf, size_t len)
         break;
     case DSG_AD_FMT_PACKED:
         CHECK(o.fmt.len == 6 && memcmp(buf + o.fmt.off, "packed", 6) == 0);
-        check_span(o.sig, 0, len);
-        CHECK(o.x5c_count <= DSG_AD_X5C_MAX);
-        for (size_t k = 0; k < o.x5c_count; k++)
-            check_span(o.x5c[k], o.att_stmt.off, o.att_stmt.off + o.att_stmt.len);
-        check_span(o.sig, o.att_stmt.off, o.att_stmt.off + o.att_stmt.len);
+        check_span(o.packed.sig, 0, len);
+        CHECK(o.packed.x5c_count <= DSG_AD_X5C_MAX);
+        for (size_t k = 0; k < o.packed.x5c_count; k++)
+            check_span(o.packed.x5c[k], o.att_stmt.off, o.att_stmt.off + o.att_stmt.len);
+        check_span(o.packed.sig, o.att_stmt.off, o.att_stmt.off + o.att_stmt.len);
         break;
     case DSG_AD_FMT_OTHER:
         CHECK(!(o.fmt.len == 4 && memcmp(buf + o.fmt.off, "none", 4) == 0));

@@ -146,7 +146,7 @@ static int cbor_map_at(const uint8_t *buf, size_t pos, size_t end, int bad, int 
     assigns a->aaguid, a->cred_id, a->cred_key, a->extensions.off;
     ensures \result == DSG_AD_OK || dsg_ad_error(\result);
     ensures \result == DSG_AD_OK ==>
-              dsg_ad_attested_ok(buf, base, *a) && a->extensions.off <= end;
+              dsg_ad_attested_ok(buf, base, a) && a->extensions.off <= end;
 */
 static int parse_attested(const uint8_t *buf, size_t base, size_t end, dsg_authdata *a)
 {
@@ -211,15 +211,15 @@ static int parse_extensions(const uint8_t *buf, size_t end, dsg_authdata *a)
     requires base + DSG_AD_MIN_LEN <= end && flags == buf[base + 32];
     assigns *a;
     ensures \result == DSG_AD_OK || dsg_ad_error(\result);
-    ensures \result == DSG_AD_OK ==> dsg_authdata_ok(buf, base, end, *a);
+    ensures \result == DSG_AD_OK ==> dsg_authdata_ok(buf, base, end, a);
 */
 static int parse_body(const uint8_t *buf, size_t base, size_t end, uint8_t flags,
                       dsg_authdata *a)
 {
-    a->flags = flags;
-    a->sign_count = be32_at(buf, base + 33u);
-    set_span(&a->rp_id_hash, base, 32u);
-    if (flag_set(flags, DSG_AD_FLAG_AT)) {
+    /* The header fields last: they then need to outlive only
+     * parse_extensions, which writes one field. */
+    int at = flag_set(flags, DSG_AD_FLAG_AT);
+    if (at) {
         int rc = parse_attested(buf, base, end, a);
         if (rc != DSG_AD_OK)
             return rc;
@@ -230,7 +230,23 @@ static int parse_body(const uint8_t *buf, size_t base, size_t end, uint8_t flags
         set_span(&a->cred_key, pos, 0);
         a->extensions.off = pos;
     }
-    return parse_extensions(buf, end, a);
+    a->flags = flags;
+    a->sign_count = be32_at(buf, base + 33u);
+    set_span(&a->rp_id_hash, base, 32u);
+    /*@ assert at == 1 ==> dsg_ad_attested_ok(buf, base, a); */
+    /*@ assert at != 1 ==> dsg_ad_unattested_ok(base, a); */
+    int rc = parse_extensions(buf, end, a);
+    /*@ assert at == 1 <==> dsg_ad_has(a->flags, DSG_AD_FLAG_AT); */
+    /*@ assert dsg_ad_has(a->flags, DSG_AD_FLAG_AT) ==> dsg_ad_attested_ok(buf, base, a); */
+    /*@ assert !dsg_ad_has(a->flags, DSG_AD_FLAG_AT) ==> dsg_ad_unattested_ok(base, a); */
+    /*@ assert a->flags == buf[base + 32] && a->sign_count == dsg_ad_be32(buf, base + 33) &&
+               dsg_ad_span_is(a->rp_id_hash, base, 32); */
+    /*@ assert rc == DSG_AD_OK ==> a->extensions.off + a->extensions.len == end &&
+               (dsg_ad_has(a->flags, DSG_AD_FLAG_ED) ==> 0 < a->extensions.len) &&
+               (!dsg_ad_has(a->flags, DSG_AD_FLAG_ED) ==> a->extensions.len == 0); */
+    /*@ assert base + 37 <= end; */
+    /*@ assert rc == DSG_AD_OK ==> dsg_authdata_ok(buf, base, end, a); */
+    return rc;
 }
 
 /* authenticatorData at buf[base .. end): the decisions on the fixed
@@ -247,7 +263,7 @@ static int parse_body(const uint8_t *buf, size_t base, size_t end, uint8_t flags
     ensures end - base > DSG_AD_MIN_LEN && require_at == 0 &&
             !dsg_ad_has(\old(buf[base + 32]), DSG_AD_FLAG_AT) &&
             !dsg_ad_has(\old(buf[base + 32]), DSG_AD_FLAG_ED) ==> \result == DSG_AD_E_TRAILING;
-    ensures \result == DSG_AD_OK ==> dsg_authdata_ok(buf, base, end, *a);
+    ensures \result == DSG_AD_OK ==> dsg_authdata_ok(buf, base, end, a);
     ensures \result == DSG_AD_OK && require_at != 0 ==> dsg_ad_has(a->flags, DSG_AD_FLAG_AT);
 */
 static int parse_authdata_at(const uint8_t *buf, size_t base, size_t end, int require_at,
@@ -396,48 +412,44 @@ static int packed_x5c(const uint8_t *buf, size_t len, const dsg_cbor_tok *toks, 
 /* The "packed" statement, the map toks[stmt] (WebAuthn L2 §8.2): alg
  * (integer), sig (bytes) and optionally x5c, nothing else. */
 /*@ requires \valid_read(buf + (0 .. len - 1)) && \valid_read(toks + (0 .. n - 1));
-    requires \valid(o) && stmt < n;
+    requires \valid(p) && stmt < n;
     requires \separated(toks + (0 .. n - 1), buf + (0 .. len - 1));
-    requires \separated(o, toks + (0 .. n - 1), buf + (0 .. len - 1));
-    assigns o->alg, o->sig, o->x5c[0 .. DSG_AD_X5C_MAX - 1], o->x5c_count;
+    requires \separated(p, toks + (0 .. n - 1), buf + (0 .. len - 1));
+    assigns *p;
     ensures \result == DSG_AD_OK || dsg_ad_error(\result);
-    ensures \result == DSG_AD_OK ==>
-              dsg_ad_span_in(o->sig, 0, len) && o->x5c_count <= DSG_AD_X5C_MAX &&
-              dsg_ad_certs_in(&o->x5c[0], o->x5c_count, len);
+    ensures \result == DSG_AD_OK ==> dsg_ad_packed_ok(p, len);
 */
 static int parse_packed(const uint8_t *buf, size_t len, const dsg_cbor_tok *toks, size_t n,
-                        size_t stmt, dsg_attobj *o)
+                        size_t stmt, dsg_ad_packed *p)
 {
     const uint8_t key_alg[3] = {'a', 'l', 'g'};
     const uint8_t key_sig[3] = {'s', 'i', 'g'};
     size_t v;
     if (!find_value(buf, len, toks, n, stmt, key_alg, sizeof key_alg, &v) ||
-        dsg_cbor_int(&toks[v], &o->alg) != DSG_CBOR_OK)
+        dsg_cbor_int(&toks[v], &p->alg) != DSG_CBOR_OK)
         return DSG_AD_E_PACKED_ALG;
-    if (!string_value(buf, len, toks, n, stmt, key_sig, sizeof key_sig, DSG_CBOR_BYTES, &o->sig))
+    if (!string_value(buf, len, toks, n, stmt, key_sig, sizeof key_sig, DSG_CBOR_BYTES, &p->sig))
         return DSG_AD_E_PACKED_SIG;
-    return packed_x5c(buf, len, toks, n, stmt, &o->x5c[0], &o->x5c_count);
+    return packed_x5c(buf, len, toks, n, stmt, &p->x5c[0], &p->x5c_count);
 }
 
-/* The statement toks[stmt] for the format o->fmt_kind. */
+/* The statement toks[stmt] for the format fmt_kind. */
 /*@ requires \valid_read(buf + (0 .. len - 1)) && \valid_read(toks + (0 .. n - 1));
-    requires \valid(o) && stmt < n;
+    requires \valid(p) && stmt < n;
     requires \separated(toks + (0 .. n - 1), buf + (0 .. len - 1));
-    requires \separated(o, toks + (0 .. n - 1), buf + (0 .. len - 1));
-    assigns o->alg, o->sig, o->x5c[0 .. DSG_AD_X5C_MAX - 1], o->x5c_count;
+    requires \separated(p, toks + (0 .. n - 1), buf + (0 .. len - 1));
+    assigns *p;
     ensures \result == DSG_AD_OK || dsg_ad_error(\result);
-    ensures \result == DSG_AD_OK && o->fmt_kind == DSG_AD_FMT_NONE ==> o->x5c_count == 0;
-    ensures \result == DSG_AD_OK && o->fmt_kind == DSG_AD_FMT_PACKED ==>
-              dsg_ad_span_in(o->sig, 0, len) && o->x5c_count <= DSG_AD_X5C_MAX &&
-              dsg_ad_certs_in(&o->x5c[0], o->x5c_count, len);
+    ensures \result == DSG_AD_OK && fmt_kind == DSG_AD_FMT_NONE ==> p->x5c_count == 0;
+    ensures \result == DSG_AD_OK && fmt_kind == DSG_AD_FMT_PACKED ==> dsg_ad_packed_ok(p, len);
 */
 static int parse_statement(const uint8_t *buf, size_t len, const dsg_cbor_tok *toks, size_t n,
-                           size_t stmt, dsg_attobj *o)
+                           size_t stmt, int fmt_kind, dsg_ad_packed *p)
 {
-    o->x5c_count = 0;
-    if (o->fmt_kind == DSG_AD_FMT_PACKED)
-        return parse_packed(buf, len, toks, n, stmt, o);
-    if (o->fmt_kind == DSG_AD_FMT_NONE && toks[stmt].arg != 0u)
+    p->x5c_count = 0;
+    if (fmt_kind == DSG_AD_FMT_PACKED)
+        return parse_packed(buf, len, toks, n, stmt, p);
+    if (fmt_kind == DSG_AD_FMT_NONE && toks[stmt].arg != 0u)
         return DSG_AD_E_NONE_STMT;
     return DSG_AD_OK;
 }
@@ -541,26 +553,55 @@ static int top_fields(const uint8_t *buf, size_t len, const dsg_cbor_tok *toks, 
     return DSG_AD_OK;
 }
 
+/* The attestation object's map, decoded into toks[0 .. n): its parts in
+ * *o, the authData parsed in place, the statement checked for the format.
+ * The authData is parsed before the statement so that the proof carries
+ * no quantified fact (the certificates) across a call. */
+/*@ requires \valid_read(buf + (0 .. len - 1)) && \valid_read(toks + (0 .. n - 1)) && 0 < n;
+    requires \valid(o);
+    requires \separated(toks + (0 .. n - 1), buf + (0 .. len - 1));
+    requires \separated(o, toks + (0 .. n - 1), buf + (0 .. len - 1));
+    assigns *o;
+    ensures \result == DSG_AD_OK || dsg_ad_error(\result);
+    ensures \result == DSG_AD_OK ==> dsg_attobj_head_ok(len, o);
+    ensures \result == DSG_AD_OK ==>
+              dsg_authdata_ok(buf, o->auth_data.off, o->auth_data.off + o->auth_data.len, &o->ad);
+    ensures \result == DSG_AD_OK ==> dsg_ad_has(o->ad.flags, DSG_AD_FLAG_AT);
+*/
+static int parse_object(const uint8_t *buf, size_t len, const dsg_cbor_tok *toks, size_t n,
+                        dsg_attobj *o)
+{
+    size_t stmt;
+    int rc = top_fields(buf, len, toks, n, o, &stmt);
+    if (rc != DSG_AD_OK)
+        return rc;
+    size_t base = o->auth_data.off;
+    size_t end = base + o->auth_data.len;
+    rc = parse_authdata_at(buf, base, end, 1, &o->ad);
+    if (rc != DSG_AD_OK)
+        return rc;
+    /*@ assert dsg_authdata_ok(buf, o->auth_data.off, o->auth_data.off + o->auth_data.len, &o->ad); */
+    classify_fmt(buf, len, o);
+    /*@ assert dsg_authdata_ok(buf, o->auth_data.off, o->auth_data.off + o->auth_data.len, &o->ad); */
+    rc = parse_statement(buf, len, toks, n, stmt, o->fmt_kind, &o->packed);
+    /*@ assert dsg_authdata_ok(buf, o->auth_data.off, o->auth_data.off + o->auth_data.len, &o->ad); */
+    /*@ assert dsg_ad_span_in(o->fmt, 0, len) && dsg_ad_span_in(o->att_stmt, 0, len) &&
+               0 < o->att_stmt.len && dsg_ad_span_in(o->auth_data, 0, len); */
+    /*@ assert rc == DSG_AD_OK ==> dsg_attobj_head_ok(len, o); */
+    /*@ assert dsg_ad_has(o->ad.flags, DSG_AD_FLAG_AT); */
+    return rc;
+}
+
 int dsg_attobj_parse(const uint8_t *buf, size_t len, dsg_attobj *out)
 {
     dsg_cbor_tok toks[DSG_AD_ATT_TOKENS];
-    size_t n, eaten, stmt;
+    size_t n, eaten;
     if (decode_item(buf, len, DSG_AD_ATT_DEPTH, toks, DSG_AD_ATT_TOKENS, &n, &eaten) !=
         DSG_CBOR_OK)
         return DSG_AD_E_ATT_CBOR;
     if (eaten != len)
         return DSG_AD_E_TRAILING;
-    int rc = top_fields(buf, len, toks, n, out, &stmt);
-    if (rc != DSG_AD_OK)
-        return rc;
-    size_t base = out->auth_data.off;
-    size_t end = base + out->auth_data.len;
-    classify_fmt(buf, len, out);
-    rc = parse_statement(buf, len, toks, n, stmt, out);
-    if (rc != DSG_AD_OK)
-        return rc;
-    /*@ assert out->auth_data.off == base && out->auth_data.off + out->auth_data.len == end; */
-    return parse_authdata_at(buf, base, end, 1, &out->ad);
+    return parse_object(buf, len, toks, n, out);
 }
 
 /* ---- COSE key ------------------------------------------------------------------- */

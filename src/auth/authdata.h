@@ -124,6 +124,14 @@ typedef struct dsg_authdata {
     dsg_ad_span extensions; /* the extensions map's whole encoding with ED */
 } dsg_authdata;
 
+/* A "packed" attestation statement (WebAuthn L2 §8.2). */
+typedef struct dsg_ad_packed {
+    int64_t alg;            /* the COSE algorithm */
+    dsg_ad_span sig;        /* the signature's bytes */
+    size_t x5c_count;       /* 0 (self attestation) or 1..DSG_AD_X5C_MAX */
+    dsg_ad_span x5c[DSG_AD_X5C_MAX]; /* DER certificates, attestation cert first */
+} dsg_ad_packed;
+
 /* A parsed attestation object; every span is of the object's buffer. */
 typedef struct dsg_attobj {
     int fmt_kind;           /* DSG_AD_FMT_NONE, _PACKED or _OTHER */
@@ -131,10 +139,7 @@ typedef struct dsg_attobj {
     dsg_ad_span att_stmt;   /* the attStmt map's whole encoding */
     dsg_ad_span auth_data;  /* the authData byte string's contents */
     dsg_authdata ad;        /* authData parsed, AT required */
-    int64_t alg;            /* packed: the COSE algorithm */
-    dsg_ad_span sig;        /* packed: the signature's bytes */
-    size_t x5c_count;       /* packed: 0 (self attestation) or 1..DSG_AD_X5C_MAX */
-    dsg_ad_span x5c[DSG_AD_X5C_MAX]; /* packed: DER certificates, attestation cert first */
+    dsg_ad_packed packed;   /* with DSG_AD_FMT_PACKED (x5c_count 0 otherwise) */
 } dsg_attobj;
 
 #include "acsl/authdata.acsl.h"
@@ -160,7 +165,7 @@ typedef struct dsg_attobj {
       assumes require_at == 0 || dsg_ad_has(buf[32], DSG_AD_FLAG_AT);
       assumes !(len > DSG_AD_MIN_LEN && require_at == 0 &&
                 !dsg_ad_has(buf[32], DSG_AD_FLAG_AT) && !dsg_ad_has(buf[32], DSG_AD_FLAG_ED));
-      ensures \result == DSG_AD_OK ==> dsg_authdata_ok(buf, 0, len, *out);
+      ensures \result == DSG_AD_OK ==> dsg_authdata_ok(buf, 0, len, out);
       ensures \result == DSG_AD_OK && require_at != 0 ==> dsg_ad_has(out->flags, DSG_AD_FLAG_AT);
     complete behaviors;
     disjoint behaviors;
@@ -177,7 +182,11 @@ int dsg_authdata_parse(const uint8_t *buf, size_t len, int require_at, dsg_authd
     requires \separated(out, buf + (0 .. len - 1));
     assigns *out;
     ensures \result == DSG_AD_OK || dsg_ad_error(\result);
-    ensures \result == DSG_AD_OK ==> dsg_attobj_ok(buf, len, out);
+    ensures \result == DSG_AD_OK ==> dsg_attobj_head_ok(len, out);
+    ensures \result == DSG_AD_OK ==>
+              dsg_authdata_ok(buf, out->auth_data.off, out->auth_data.off + out->auth_data.len,
+                              &out->ad);
+    ensures \result == DSG_AD_OK ==> dsg_ad_has(out->ad.flags, DSG_AD_FLAG_AT);
 */
 __attribute__((warn_unused_result))
 int dsg_attobj_parse(const uint8_t *buf, size_t len, dsg_attobj *out);
