@@ -19,14 +19,9 @@
 #include <openssl/sha.h>
 
 #include "auth/es256.h"
+#include "authenticator.h"
 
 Suite *suite_es256(void);
-
-/* A software authenticator. */
-struct authn {
-    EVP_PKEY *key;
-    uint8_t x[32], y[32];
-};
 
 static const char CLIENT_DATA[] =
     "{\"type\":\"webauthn.get\",\"challenge\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\","
@@ -34,37 +29,6 @@ static const char CLIENT_DATA[] =
 
 static uint8_t auth_data[37];   /* rpIdHash, flags UP|UV, counter 7 */
 static uint8_t cdh[32];         /* SHA-256(clientDataJSON) */
-
-static void make_authn(struct authn *a)
-{
-    a->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    ck_assert_ptr_nonnull(a->key);
-    uint8_t pub[65];
-    size_t len = 0;
-    ck_assert_int_eq(EVP_PKEY_get_octet_string_param(a->key, OSSL_PKEY_PARAM_PUB_KEY, pub,
-                                                     sizeof pub, &len), 1);
-    ck_assert_uint_eq(len, 65);
-    ck_assert_uint_eq(pub[0], 0x04);
-    memcpy(a->x, pub + 1, 32);
-    memcpy(a->y, pub + 33, 32);
-}
-
-/* The authenticator's DER signature over data || hash. */
-static size_t sign(const struct authn *a, const uint8_t *data, size_t len, const uint8_t *hash,
-                   uint8_t *sig)
-{
-    uint8_t msg[256];
-    ck_assert(len + 32 <= sizeof msg);
-    memcpy(msg, data, len);
-    memcpy(msg + len, hash, 32);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    ck_assert_ptr_nonnull(md);
-    size_t sig_len = DSG_ES256_SIG_MAX;
-    ck_assert_int_eq(EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL, a->key, NULL), 1);
-    ck_assert_int_eq(EVP_DigestSign(md, sig, &sig_len, msg, len + 32), 1);
-    EVP_MD_CTX_free(md);
-    return sig_len;
-}
 
 static struct authn A, B;
 static EVP_PKEY *KA;   /* A's key, rebuilt from x and y */
