@@ -17,9 +17,9 @@ dsg_sign_status dsg_sign_count_check(uint32_t stored, uint32_t received)
 
 dsg_sign_status dsg_sign_flags_check(uint8_t flags, int uv_required)
 {
-    if ((flags & DSG_SIGN_FLAG_UP) == 0)
+    if ((flags & DSG_AD_FLAG_UP) == 0)
         return DSG_SIGN_ERR_USER_PRESENT;
-    if (uv_required != 0 && (flags & DSG_SIGN_FLAG_UV) == 0)
+    if (uv_required != 0 && (flags & DSG_AD_FLAG_UV) == 0)
         return DSG_SIGN_ERR_USER_VERIFIED;
     return DSG_SIGN_OK;
 }

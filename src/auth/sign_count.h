@@ -21,8 +21,7 @@
 
 #include <stdint.h>
 
-#define DSG_SIGN_FLAG_UP 0x01u   /* WebAuthn §6.1, bit 0: user present */
-#define DSG_SIGN_FLAG_UV 0x04u   /* WebAuthn §6.1, bit 2: user verified */
+#include "auth/authdata.h"   /* the flag bits, DSG_AD_FLAG_UP and DSG_AD_FLAG_UV */
 
 typedef enum dsg_sign_status {
     DSG_SIGN_OK = 0,                  /* "ok" */
@@ -37,8 +36,8 @@ typedef enum dsg_sign_status {
   predicate dsg_sign_count_ok(integer stored, integer received) =
     (stored == 0 && received == 0) || received > stored;
 
-  predicate dsg_sign_up(integer flags) = (flags & DSG_SIGN_FLAG_UP) != 0;
-  predicate dsg_sign_uv(integer flags) = (flags & DSG_SIGN_FLAG_UV) != 0;
+  predicate dsg_sign_up(integer flags) = (flags & DSG_AD_FLAG_UP) != 0;
+  predicate dsg_sign_uv(integer flags) = (flags & DSG_AD_FLAG_UV) != 0;
 */
 
 /* The signature-counter rule: OK when both counters are 0 or received >
