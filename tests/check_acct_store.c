@@ -373,6 +373,56 @@ START_TEST(test_issue_credentials)
 }
 END_TEST
 
+static const char *bootstrap_code(const char *a, const char *b, int64_t now)
+{
+    static dsg_acct_problem p;
+    const char *ids[2] = { a, b };
+    if (dsg_acct_store_bootstrap(db, ids, "uid:0", now, now + 365 * DAY, now + 5 * 365 * DAY,
+                                 &p) == 0)
+        return "ok";
+    return p.code;
+}
+
+/* @relation(REQ-ACCT-021) */
+START_TEST(test_bootstrap_refuses_bad_pairs_and_stores_nothing)
+{
+    ck_assert_str_eq(bootstrap_code("admin1", "ADMIN1", NOW), "same_user_id");
+    ck_assert_str_eq(bootstrap_code("admin1", "bad id!", NOW), "bad_field");
+    ck_assert_str_eq(bootstrap_code("", "admin2", NOW), "missing_field");
+    apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);   /* a company user, pending */
+    ck_assert_str_eq(bootstrap_code("admin1", "tanaka", NOW), "user_id_taken");
+    /* the first registration of the pair is rolled back with the second */
+    ck_assert_int_eq(count("SELECT count(*) FROM accounts WHERE type = 'admin'"), 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM applications"), 1);
+}
+END_TEST
+
+/* @relation(REQ-ACCT-021, REQ-ACCT-002) */
+START_TEST(test_bootstrap_registers_two_active_admins_once)
+{
+    ck_assert_str_eq(bootstrap_code("Admin1", "admin2", NOW), "ok");
+    ck_assert_uint_eq(state_of("admin1"), DSG_ACCT_ACTIVE);
+    ck_assert_uint_eq(state_of("admin2"), DSG_ACCT_ACTIVE);
+    dsg_acct_row r;
+    char err[200];
+    ck_assert_int_eq(dsg_acct_store_get(db, "admin1", &r, err, sizeof err), 1);
+    ck_assert_int_eq(r.type, DSG_ACCT_ADMIN);
+    ck_assert_int_eq(r.acct.expiry, NOW + 365 * DAY);
+    dsg_app_row a;
+    ck_assert_int_eq(dsg_acct_store_get_app(db, r.application, &a, err, sizeof err), 1);
+    ck_assert_str_eq(a.entered_by, "uid:0");
+    ck_assert_str_eq(a.decided_by, DSG_ACCT_BOOTSTRAP_ACTOR);
+    ck_assert_str_eq(a.decision_reason, DSG_ACCT_BOOTSTRAP_REASON);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE user_id = 'admin2'"), 2);
+    /* once: any administrator, in any state, ends the bootstrap */
+    ck_assert_str_eq(bootstrap_code("admin3", "admin4", NOW + 1), "already_bootstrapped");
+    approve_ok(apply_ok(DSG_APP_DELETE, "admin1", "uid:1000", NOW + 2), "uid:1001", NOW + 2);
+    approve_ok(apply_ok(DSG_APP_DELETE, "admin2", "uid:1000", NOW + 3), "uid:1001", NOW + 3);
+    ck_assert_str_eq(bootstrap_code("admin3", "admin4", NOW + 4), "already_bootstrapped");
+    ck_assert_int_eq(count("SELECT count(*) FROM accounts WHERE type = 'admin'"), 2);
+}
+END_TEST
+
 Suite *suite_acct_store(void)
 {
     Suite *s = suite_create("acct_store");
@@ -390,6 +440,8 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_listings);
     tcase_add_test(c, test_expiry_sweep);
     tcase_add_test(c, test_issue_credentials);
+    tcase_add_test(c, test_bootstrap_refuses_bad_pairs_and_stores_nothing);
+    tcase_add_test(c, test_bootstrap_registers_two_active_admins_once);
     suite_add_tcase(s, c);
     return s;
 }

@@ -595,6 +595,97 @@ int dsg_acct_store_approve(sqlite3 *db, int64_t id, const char *by, int64_t now,
     return decide(db, id, by, "", 1, now, p);
 }
 
+/* ---- the bootstrap of the first two administrators (REQ-ACCT-021) -------------------- */
+
+/* Whether any administrator account exists, in any state: 1, 0, or -1. */
+static int admin_exists(sqlite3 *db)
+{
+    sqlite3_stmt *st = prepare(db, "SELECT 1 FROM accounts WHERE type = 'admin' LIMIT 1");
+    int rc = st != NULL ? sqlite3_step(st) : SQLITE_ERROR;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The registration the bootstrap records for user_id. */
+static void bootstrap_app(const char *user_id, int64_t expiry, int64_t contract_end,
+                          dsg_acct_app *a)
+{
+    memset(a, 0, sizeof *a);
+    a->kind = DSG_APP_REGISTER;
+    snprintf(a->user_id, sizeof a->user_id, "%s", user_id);
+    snprintf(a->applicant, sizeof a->applicant, "root");
+    snprintf(a->reason, sizeof a->reason, "%s", DSG_ACCT_BOOTSTRAP_REASON);
+    snprintf(a->name, sizeof a->name, "%s", user_id);
+    snprintf(a->org, sizeof a->org, "DSG administration");
+    snprintf(a->contract, sizeof a->contract, "bootstrap");
+    a->org_kind = DSG_ORG_MINISTRY;
+    a->type = DSG_ACCT_ADMIN;
+    a->expiry = expiry;
+    a->contract_end = contract_end;
+}
+
+/* One administrator: the registration entered by `by`, its account made
+ * PENDING, then approved by DSG_ACCT_BOOTSTRAP_ACTOR through the state
+ * machine, as an approval would. */
+static int bootstrap_one(sqlite3 *db, const dsg_acct_app *a, const char *by, int64_t now,
+                         dsg_acct_problem *p)
+{
+    dsg_app_row r;
+    char err[160];
+    int64_t id = 0;
+    if (apply_allowed(db, a, p) != 0 || insert_app(db, a, by, now, &id) != 0 ||
+        register_pending(db, a, by, now, id, p) != 0 ||
+        dsg_acct_store_get_app(db, id, &r, err, sizeof err) != 1 ||
+        move_account(db, &r, DSG_ACCT_EV_APPROVE, DSG_ACCT_BOOTSTRAP_ACTOR, now, p) != 0 ||
+        mark_decided(db, id, DSG_APP_APPROVED, DSG_ACCT_BOOTSTRAP_ACTOR, now,
+                     DSG_ACCT_BOOTSTRAP_REASON) != 0)
+        return p->code != NULL ? -1 : storage_problem(p, db);
+    return 0;
+}
+
+/* The two applications, checked and folded; distinct user IDs. */
+static int bootstrap_apps(const char *const ids[2], int64_t now, int64_t expiry,
+                          int64_t contract_end, dsg_acct_app apps[2], dsg_acct_problem *p)
+{
+    for (int i = 0; i < 2; i++) {
+        bootstrap_app(ids[i], expiry, contract_end, &apps[i]);
+        if (dsg_acct_app_check(&apps[i], now, p) != 0)
+            return -1;
+        (void)dsg_acct_user_id_fold(ids[i], apps[i].user_id);   /* checked above */
+    }
+    if (strcmp(apps[0].user_id, apps[1].user_id) == 0)
+        return problem(p, "same_user_id", "user-id",
+                       "two different administrators are needed, not %s twice", apps[0].user_id);
+    return 0;
+}
+
+int dsg_acct_store_bootstrap(sqlite3 *db, const char *const ids[2], const char *by, int64_t now,
+                             int64_t expiry, int64_t contract_end, dsg_acct_problem *p)
+{
+    dsg_acct_app apps[2];
+    char err[160];
+    memset(p, 0, sizeof *p);
+    if (bootstrap_apps(ids, now, expiry, contract_end, apps, p) != 0)
+        return -1;
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    int exists = admin_exists(db);
+    int ok = exists == 0 && bootstrap_one(db, &apps[0], by, now, p) == 0 &&
+             bootstrap_one(db, &apps[1], by, now, p) == 0;
+    if (!ok) {
+        if (exists == 1)
+            problem(p, "already_bootstrapped", "",
+                    "an administrator account exists: administrators come from applications");
+        else if (p->code == NULL)
+            storage_problem(p, db);
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    return 0;
+}
+
 int dsg_acct_store_reject(sqlite3 *db, int64_t id, const char *by, const char *reason,
                           int64_t now, dsg_acct_problem *p)
 {

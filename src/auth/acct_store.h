@@ -126,6 +126,22 @@ typedef struct dsg_acct_expired {
 int dsg_acct_store_sweep(struct sqlite3 *db, int64_t now, const char *by,
                          dsg_acct_expired out[DSG_ACCT_SWEEP_BATCH], char *err, size_t n);
 
+/* Who decides a bootstrap registration, and the reason it records. */
+#define DSG_ACCT_BOOTSTRAP_ACTOR "system:bootstrap"
+#define DSG_ACCT_BOOTSTRAP_REASON "bootstrap of the first two administrators (REQ-ACCT-021)"
+
+/* Registers the first two administrators ids[0] and ids[1] (REQ-ACCT-021)
+ * in one transaction, each as an application entered by `by` and approved
+ * by DSG_ACCT_BOOTSTRAP_ACTOR, ACTIVE until expiry (which later
+ * change-expiry applications may move up to contract_end). Refused:
+ * `already_bootstrapped` when any administrator account exists (deleted
+ * ones included), `same_user_id`, a user ID against REQ-ACCT-006
+ * (`bad_field`), `user_id_taken` / `user_id_retired`. Nothing is stored on
+ * a refusal. 0, or -1 with the problem. @relation(REQ-ACCT-021) */
+int dsg_acct_store_bootstrap(struct sqlite3 *db, const char *const ids[2], const char *by,
+                             int64_t now, int64_t expiry, int64_t contract_end,
+                             dsg_acct_problem *p);
+
 /* What an issued credential is. */
 typedef enum dsg_cred_kind {
     DSG_CRED_PASSWORD = 0,        /* an initial (temporary) password */

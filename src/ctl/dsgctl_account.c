@@ -364,6 +364,45 @@ static int cmd_credentials(int argc, char **argv)
     return run("credentials", line, socket);
 }
 
+static const char bootstrap_help[] =
+    "usage: dsgctl account bootstrap ADMIN1 ADMIN2 [--socket PATH]\n"
+    "\n"
+    "Registers the first two DSG administrators, ACTIVE, on a system that has\n"
+    "none yet, and prints each one's initial password and enrolment code, once.\n"
+    "Only root may run it, and only once: every later account, administrators\n"
+    "included, comes from an approved application (refused: already_bootstrapped).\n"
+    "Two are needed because nobody approves their own application.\n" SOCKET_HELP EXIT_HELP;
+
+/* dsgctl account bootstrap ADMIN1 ADMIN2 @relation(REQ-ACCT-021) */
+static int cmd_bootstrap(int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *ids[2] = { NULL, NULL };
+    char folded[2][DSG_ACCT_USER_ID_MAX + 1], line[200];
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(bootstrap_help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (argv[i][0] == '-' || n == 2) {
+            return usage("bootstrap", "unexpected argument", argv[i]);
+        } else {
+            ids[n++] = argv[i];
+        }
+    }
+    if (n != 2)
+        return usage("bootstrap", "two administrators' user IDs are needed", NULL);
+    for (int i = 0; i < 2; i++)
+        if (dsg_acct_user_id_fold(ids[i], folded[i]) != 0)
+            return usage("bootstrap", "USER_ID is 1-64 of A-Z a-z 0-9 . _ -, not", ids[i]);
+    if (strcmp(folded[0], folded[1]) == 0)
+        return usage("bootstrap", "two different administrators are needed, not twice",
+                     folded[0]);
+    snprintf(line, sizeof line, "account bootstrap %s %s", folded[0], folded[1]);
+    return run("bootstrap", line, socket);
+}
+
 const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "apply", "enter an application: register, suspend, resume, delete, change-expiry",
       apply_help, cmd_apply },
@@ -376,4 +415,6 @@ const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
       cmd_applications },
     { "credentials", "issue an active account's initial password or enrolment code, once",
       credentials_help, cmd_credentials },
+    { "bootstrap", "register the first two administrators (root, once)", bootstrap_help,
+      cmd_bootstrap },
 };

@@ -256,8 +256,9 @@ static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
  * that cannot even be queued fails the command (the ticket stays 0). */
 static int record(const who *w, const op_record *r)
 {
-    if (queue_record(w, r, &out.ticket) != 0)
-        out.ticket = 0;
+    uint32_t ticket = 0;
+    int lost = queue_record(w, r, &ticket) != 0 || (out.waiting && out.ticket == 0);
+    out.ticket = lost ? 0 : ticket;   /* records are stored in order: the last one covers all */
     out.waiting = 1;
     dsgd_audit_out_flush();
     return 0;
@@ -653,13 +654,79 @@ static void put_sheet(const dsg_acct_row *r, int password, const char *secret, i
                            "the initial password.");
 }
 
+/* Issues the active account r's initial password or enrolment code, prints
+ * its sheet and records it. 0, or -1 with the problem. */
+static int issue_credential(const dsg_acct_row *r, int password, const who *w,
+                            dsg_acct_problem *p)
+{
+    char secret[DSG_PW_TEMP_LENGTH + 1024], verifier[DSG_PW_HASH_STR_MAX + 1], b[32];
+    int64_t now = now_s();
+    int64_t until = now + (password ? set.temporary_password_ms : set.enrolment_code_ms) / 1000;
+    int made = password ? issue_password(r, secret, sizeof secret, verifier, sizeof verifier)
+                        : issue_code(secret, sizeof secret, verifier, sizeof verifier);
+    if (made != 0) {
+        p->code = "issue_failed";
+        p->field = "";
+        snprintf(p->message, sizeof p->message, "the secret could not be made");
+        return -1;
+    }
+    int stored = dsg_acct_store_issue(db, r->user_id,
+                                      password ? DSG_CRED_PASSWORD : DSG_CRED_ENROLMENT_CODE,
+                                      verifier, now, until, w->actor, p);
+    if (stored == 0)
+        put_sheet(r, password, secret, until);
+    OPENSSL_cleanse(secret, sizeof secret);
+    if (stored != 0)
+        return -1;
+    op_record rec = { "Application", password ? 4120u : 4121u, "credential", "情報", "success",
+                      r->user_id, "" };
+    snprintf(rec.detail, sizeof rec.detail, "%s issued, valid until %s (the secret is not kept)",
+             password ? "initial password" : "enrolment code", when(until, b));
+    return record(w, &rec);
+}
+
+/* The account user_id, if it may be given credentials: 0 with *r, or the
+ * command's answer (usage, refusal, storage) in *answer. */
+static int credential_account(const char *user_id, int password, const who *w, dsg_acct_row *r,
+                              int *answer)
+{
+    char err[200];
+    dsg_acct_problem p;
+    int found = dsg_acct_store_get(db, user_id, r, err, sizeof err);
+    if (found <= 0) {
+        *answer = found < 0 ? finish(EX_SOFTWARE, "error storage %s\n", err)
+                            : finish(EX_REFUSED, "error unknown_account no account %s\n", user_id);
+        return -1;
+    }
+    if (r->acct.state != DSG_ACCT_ACTIVE) {   /* before any secret is made */
+        p.code = "not_active";
+        p.field = "user-id";
+        snprintf(p.message, sizeof p.message, "%s is %s: credentials go to active accounts",
+                 r->user_id, dsg_acct_state_name(r->acct.state));
+        record_refusal(w, password ? "initial password" : "enrolment code", r->user_id, &p);
+        *answer = refused(&p);
+        return -1;
+    }
+    return 0;
+}
+
+/* The answer to a failed issue. */
+static int issue_failed(const dsg_acct_row *r, int password, const who *w,
+                        const dsg_acct_problem *p)
+{
+    if (strcmp(p->code, "storage") == 0 || strcmp(p->code, "issue_failed") == 0)
+        return finish(EX_SOFTWARE, "error %s %s\n", p->code, p->message);
+    record_refusal(w, password ? "initial password" : "enrolment code", r->user_id, p);
+    return refused(p);
+}
+
 /* account credentials USER_ID --sheet password|code (REQ-ENROL-006) */
 static int cmd_credentials(const char *args, const who *w)
 {
-    char id[DSG_ACCT_USER_ID_MAX + 1], err[200], secret[DSG_PW_TEMP_LENGTH + 1024];
-    char verifier[DSG_PW_HASH_STR_MAX + 1];
+    char id[DSG_ACCT_USER_ID_MAX + 1];
     dsg_acct_row r;
     dsg_acct_problem p;
+    int answer;
     const char *sp = strchr(args, ' ');
     int password = sp != NULL && strcmp(sp, " --sheet password") == 0;
     if (sp == NULL || (!password && strcmp(sp, " --sheet code") != 0) ||
@@ -668,39 +735,72 @@ static int cmd_credentials(const char *args, const who *w)
                                 "password|code\n");
     memcpy(id, args, (size_t)(sp - args));
     id[sp - args] = '\0';
-    int found = dsg_acct_store_get(db, id, &r, err, sizeof err);
-    if (found <= 0)
-        return found < 0 ? finish(EX_SOFTWARE, "error storage %s\n", err)
-                         : finish(EX_REFUSED, "error unknown_account no account %s\n", id);
-    if (r.acct.state != DSG_ACCT_ACTIVE) {   /* before any secret is made */
-        p.code = "not_active";
-        p.field = "user-id";
-        snprintf(p.message, sizeof p.message, "%s is %s: credentials go to active accounts",
-                 r.user_id, dsg_acct_state_name(r.acct.state));
-        record_refusal(w, password ? "initial password" : "enrolment code", r.user_id, &p);
+    if (credential_account(id, password, w, &r, &answer) != 0)
+        return answer;
+    if (issue_credential(&r, password, w, &p) != 0)
+        return issue_failed(&r, password, w, &p);
+    return succeed();
+}
+
+/* ---- the bootstrap of the first two administrators (REQ-ACCT-021) -------------------- */
+
+#define BOOTSTRAP_EXPIRY_S (365LL * 86400)          /* then extended by application */
+#define BOOTSTRAP_CONTRACT_END_S (5 * 365LL * 86400)
+
+/* Both sheets of a bootstrapped administrator: 0, or -1 when one could not
+ * be issued (the account exists: `account credentials` issues it later). */
+static int bootstrap_sheets(const char *user_id, const who *w)
+{
+    dsg_acct_row r;
+    dsg_acct_problem p;
+    char err[200];
+    if (dsg_acct_store_get(db, user_id, &r, err, sizeof err) != 1)
+        return -1;
+    for (int password = 1; password >= 0; password--)
+        if (issue_credential(&r, password, w, &p) != 0)
+            return -1;
+    return 0;
+}
+
+/* account bootstrap ADMIN1 ADMIN2, by root only (REQ-ACCT-021) */
+static int cmd_bootstrap(const char *args, const who *w)
+{
+    char ids[2][DSG_ACCT_USER_ID_MAX + 1];
+    const char *sp = strchr(args, ' ');
+    dsg_acct_problem p;
+    if (sp == NULL || strchr(sp + 1, ' ') != NULL || (size_t)(sp - args) > DSG_ACCT_USER_ID_MAX ||
+        strlen(sp + 1) > DSG_ACCT_USER_ID_MAX)
+        return finish(EX_USAGE, "error bad_argument bootstrap takes ADMIN1 ADMIN2\n");
+    snprintf(ids[0], sizeof ids[0], "%.*s", (int)(sp - args), args);
+    snprintf(ids[1], sizeof ids[1], "%s", sp + 1);
+    if (strcmp(w->uid, "0") != 0) {
+        p.code = "root_required";
+        p.field = "";
+        snprintf(p.message, sizeof p.message, "only root runs the bootstrap, not uid %s", w->uid);
+        record_refusal(w, "bootstrap", "-", &p);
         return refused(&p);
     }
+    const char *const pair[2] = { ids[0], ids[1] };
     int64_t now = now_s();
-    int64_t until = now + (password ? set.temporary_password_ms : set.enrolment_code_ms) / 1000;
-    int made = password ? issue_password(&r, secret, sizeof secret, verifier, sizeof verifier)
-                        : issue_code(secret, sizeof secret, verifier, sizeof verifier);
-    if (made != 0)
-        return finish(EX_SOFTWARE, "error issue_failed the secret could not be made\n");
-    if (dsg_acct_store_issue(db, r.user_id, password ? DSG_CRED_PASSWORD : DSG_CRED_ENROLMENT_CODE,
-                             verifier, now, until, w->actor, &p) != 0) {
-        OPENSSL_cleanse(secret, sizeof secret);
+    if (dsg_acct_store_bootstrap(db, pair, w->actor, now, now + BOOTSTRAP_EXPIRY_S,
+                                 now + BOOTSTRAP_CONTRACT_END_S, &p) != 0) {
         if (strcmp(p.code, "storage") == 0)
             return finish(EX_SOFTWARE, "error storage %s\n", p.message);
-        record_refusal(w, password ? "initial password" : "enrolment code", r.user_id, &p);
+        record_refusal(w, "bootstrap", "-", &p);
         return refused(&p);
     }
-    put_sheet(&r, password, secret, until);
-    OPENSSL_cleanse(secret, sizeof secret);
-    op_record rec = { "Application", password ? 4120u : 4121u, "credential", "情報", "success",
-                      r.user_id, "" };
-    snprintf(rec.detail, sizeof rec.detail, "%s issued, valid until %s (the secret is not kept)",
-             password ? "initial password" : "enrolment code", when(until, err));
-    record(w, &rec);
+    for (int i = 0; i < 2; i++) {
+        char folded[DSG_ACCT_USER_ID_MAX + 1];
+        (void)dsg_acct_user_id_fold(ids[i], folded);   /* stored folded */
+        op_record r = { "Application", 4115, "account", "情報", "success", folded, "" };
+        snprintf(r.detail, sizeof r.detail, "administrator %s registered by the bootstrap; "
+                 "state active", folded);
+        put("administrator %s: active\n", folded);
+        (void)record(w, &r);
+        if (bootstrap_sheets(folded, w) != 0)
+            return finish(EX_SOFTWARE, "error issue_failed %s is active, but its sheets could "
+                          "not be issued: use dsgctl account credentials\n", folded);
+    }
     return succeed();
 }
 
@@ -731,6 +831,8 @@ static int command(char *line)
         return cmd_applications(args);
     if (strcmp(verb, "credentials") == 0)
         return cmd_credentials(args, &w);
+    if (strcmp(verb, "bootstrap") == 0)
+        return cmd_bootstrap(args, &w);
     return finish(EX_USAGE, "error unknown_command account %s\n", verb);
 }
 
