@@ -107,6 +107,37 @@ need_dsgadm_group() {
         getent group dsgadm >/dev/null 2>&1 || fail "cannot create the group dsgadm"
 }
 
+# The account cases (dsgd_account_*): root, the user dsg, the group dsgadm
+# and setpriv; $sock, and dsgctl account as root or as a member of dsgadm
+# who is not root (nobody, $nobody_uid).
+account_case_setup() {
+    need_root
+    need_dsg_user
+    need_dsgadm_group
+    command -v setpriv >/dev/null 2>&1 || fail "setpriv (util-linux) is needed"
+    command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
+    sock=${CONFORMANCE_TMP:?}/var/run/dsgctl.sock
+    adm_gid=$(getent group dsgadm | cut -d: -f3)
+    chmod 755 "$CONFORMANCE_TMP"   # the member must reach the socket's directory
+    nobody_uid=$(id -u nobody)
+}
+
+as_root() { "${DSGCTL:?}" account "$@" --socket "$sock"; }
+
+as_member() {
+    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
+        "${DSGCTL:?}" account "$@" --socket "$sock"
+}
+
+# expect_exit STATUS NAME CMD...: runs CMD into out and err, checks its exit status
+expect_exit() {
+    want=$1 name=$2
+    shift 2
+    "$@" >"${CONFORMANCE_TMP:?}/out" 2>"$CONFORMANCE_TMP/err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "$name: exit $got, want $want: $(cat "$CONFORMANCE_TMP/out" "$CONFORMANCE_TMP/err")"
+}
+
 dsgd_cleanup() {
     for c in ${collector_pids:-}; do kill -9 "$c" 2>/dev/null; done
     if [ -n "${dsgd_pid:-}" ]; then

@@ -5,101 +5,80 @@ set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
 t=${CONFORMANCE_TMP:?}
-need_root
-need_dsg_user
-need_dsgadm_group
-command -v setpriv >/dev/null 2>&1 || fail "setpriv (util-linux) is needed"
-command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
-sock=$t/var/run/dsgctl.sock
-adm_gid=$(getent group dsgadm | cut -d: -f3)
-chmod 755 "$t"   # the member must reach the socket's directory
-nobody_uid=$(id -u nobody)
+account_case_setup
 
-as_root() { "$DSGCTL" account "$@" --socket "$sock"; }
-as_member() {
-    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
-        "$DSGCTL" account "$@" --socket "$sock"
-}
-# expect STATUS NAME CMD...: runs CMD, checks its exit status
-expect() {
-    want=$1 name=$2
-    shift 2
-    "$@" >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "$name: exit $got, want $want: $(cat "$t/out" "$t/err")"
-}
 register() {
     echo "register --user-id $1 --applicant 総務部 --reason 新規契約 --name 田中 --org テスト重工 --org-kind prime --contract C-1 --type company --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z"
 }
 
 # bad arguments: refused before any daemon is asked (no dsgd runs yet)
 # shellcheck disable=SC2046
-expect 64 "bad user ID" "$DSGCTL" account apply $(register 'ta@naka') --socket "$sock"
+expect_exit 64 "bad user ID" "$DSGCTL" account apply $(register 'ta@naka') --socket "$sock"
 grep -q 'user-id' "$t/err" || fail "bad user ID: $(cat "$t/err")"
-expect 64 "expiry after the contract" "$DSGCTL" account apply register --user-id x --applicant a \
+expect_exit 64 "expiry after the contract" "$DSGCTL" account apply register --user-id x --applicant a \
     --reason r --name n --org o --org-kind prime --contract c --type company \
     --expiry 2099-12-01T00:00:00Z --contract-end 2099-01-01T00:00:00Z --socket "$sock"
 grep -q 'after the end of the contract' "$t/err" || fail "expiry: $(cat "$t/err")"
-expect 64 "no reason" "$DSGCTL" account apply suspend --user-id x --applicant a --socket "$sock"
+expect_exit 64 "no reason" "$DSGCTL" account apply suspend --user-id x --applicant a --socket "$sock"
 grep -q 'reason' "$t/err" || fail "no reason: $(cat "$t/err")"
-expect 64 "unknown kind" "$DSGCTL" account apply promote --user-id x --socket "$sock"
-expect 64 "bad type" "$DSGCTL" account apply register --user-id x --type root --socket "$sock"
-expect 64 "bad approve ID" "$DSGCTL" account approve 1x --socket "$sock"
-expect 64 "reject without reason" "$DSGCTL" account reject 1 --socket "$sock"
-expect 69 "no daemon" "$DSGCTL" account list --socket "$sock"
+expect_exit 64 "unknown kind" "$DSGCTL" account apply promote --user-id x --socket "$sock"
+expect_exit 64 "bad type" "$DSGCTL" account apply register --user-id x --type root --socket "$sock"
+expect_exit 64 "bad approve ID" "$DSGCTL" account approve 1x --socket "$sock"
+expect_exit 64 "reject without reason" "$DSGCTL" account reject 1 --socket "$sock"
+expect_exit 69 "no daemon" "$DSGCTL" account list --socket "$sock"
 
 printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\nauth.expiry_sweep_interval = 1s\n' >"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
 
 # shellcheck disable=SC2046
-expect 0 "register" as_root apply $(register Tanaka)
+expect_exit 0 "register" as_root apply $(register Tanaka)
 grep -q '^application 1 register tanaka: pending$' "$t/out" || fail "register: $(cat "$t/out")"
 # shellcheck disable=SC2046
-expect 1 "second registration" as_root apply $(register TANAKA)
+expect_exit 1 "second registration" as_root apply $(register TANAKA)
 grep -q 'error user_id_taken' "$t/err" || fail "taken: $(cat "$t/err")"
-expect 1 "self-approval" as_root approve 1
+expect_exit 1 "self-approval" as_root approve 1
 grep -q 'error self_approval' "$t/err" || fail "self-approval: $(cat "$t/err")"
-expect 0 "list pending" as_root list
+expect_exit 0 "list pending" as_root list
 grep -Eq '^tanaka +company +prime +pending ' "$t/out" || fail "pending: $(cat "$t/out")"
-expect 0 "approval by another administrator" as_member approve 1
+expect_exit 0 "approval by another administrator" as_member approve 1
 grep -q '^application 1 approved: tanaka is active$' "$t/out" || fail "approve: $(cat "$t/out")"
-expect 1 "decided twice" as_member approve 1
+expect_exit 1 "decided twice" as_member approve 1
 grep -q 'error already_decided' "$t/err" || fail "twice: $(cat "$t/err")"
 
 # the initial password and the enrolment code: each shown once, kept only
 # as what verifies it, never in the trail
-expect 0 "initial password" as_root credentials tanaka --sheet password
+expect_exit 0 "initial password" as_root credentials tanaka --sheet password
 grep -q '^DSG initial password for tanaka (田中, テスト重工)$' "$t/out" || fail "sheet: $(cat "$t/out")"
 pw=$(sed -n 's/^password: //p' "$t/out")
 [ "${#pw}" -ge 16 ] || fail "initial password too short: $(cat "$t/out")"
 grep -q '^valid until: [0-9-]*T[0-9:.]*Z$' "$t/out" || fail "sheet: $(cat "$t/out")"
-expect 1 "a second initial password" as_root credentials tanaka --sheet password
+expect_exit 1 "a second initial password" as_root credentials tanaka --sheet password
 grep -q 'error already_issued' "$t/err" || fail "second sheet: $(cat "$t/err")"
-expect 0 "enrolment code" as_member credentials tanaka --sheet code
+expect_exit 0 "enrolment code" as_member credentials tanaka --sheet code
 code=$(sed -n 's/^code: //p' "$t/out")
 echo "$code" | grep -Eq '^([0-9a-f]{4}-){7}[0-9a-f]{4}$' || fail "code: $(cat "$t/out")"
-expect 64 "bad sheet" "$DSGCTL" account credentials tanaka --sheet pin --socket "$sock"
+expect_exit 64 "bad sheet" "$DSGCTL" account credentials tanaka --sheet pin --socket "$sock"
 sqlite3 "$t/var/auth/auth.db" "SELECT verifier FROM credentials WHERE kind = 'password'" |
     grep -q '^\$scrypt\$ln=17,r=8,p=1\$' || fail "the password is not stored as its scrypt hash"
 
-expect 0 "resume of an active account" as_root apply resume --user-id tanaka --applicant a --reason r
-expect 1 "refused by the state machine" as_member approve 2
+expect_exit 0 "resume of an active account" as_root apply resume --user-id tanaka --applicant a --reason r
+expect_exit 1 "refused by the state machine" as_member approve 2
 grep -q 'error refused_in_state' "$t/err" || fail "state machine: $(cat "$t/err")"
-expect 0 "show after refusal" as_root show tanaka
+expect_exit 0 "show after refusal" as_root show tanaka
 grep -q '^state: active$' "$t/out" || fail "refusal changed the account: $(cat "$t/out")"
-expect 0 "reject" as_member reject 2 --reason "not suspended"
-expect 0 "suspend entered by the member" as_member apply suspend --user-id tanaka --applicant a --reason r
-expect 0 "suspension approved by root" as_root approve 3
+expect_exit 0 "reject" as_member reject 2 --reason "not suspended"
+expect_exit 0 "suspend entered by the member" as_member apply suspend --user-id tanaka --applicant a --reason r
+expect_exit 0 "suspension approved by root" as_root approve 3
 grep -q 'tanaka is suspended' "$t/out" || fail "suspend: $(cat "$t/out")"
-expect 0 "delete" as_root apply delete --user-id tanaka --applicant a --reason "契約終了"
-expect 0 "deletion approved" as_member approve 4
+expect_exit 0 "delete" as_root apply delete --user-id tanaka --applicant a --reason "契約終了"
+expect_exit 0 "deletion approved" as_member approve 4
 # shellcheck disable=SC2046
-expect 1 "retired user ID" as_root apply $(register tanaka)
+expect_exit 1 "retired user ID" as_root apply $(register tanaka)
 grep -q 'error user_id_retired' "$t/err" || fail "retired: $(cat "$t/err")"
-expect 0 "list without deleted" as_root list
+expect_exit 0 "list without deleted" as_root list
 ! grep -q '^tanaka ' "$t/out" || fail "deleted account listed: $(cat "$t/out")"
-expect 0 "list --all --json" as_root list --all --json
+expect_exit 0 "list --all --json" as_root list --all --json
 python3 - "$t/out" <<'PY' || fail "list --json: $(cat "$t/out")"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -109,37 +88,37 @@ assert r["user_id"] == "tanaka" and r["state"] == "deleted" and r["name"] == "�
 assert r["suspended_at"] and r["deleted_at"] and r["activated_at"], r
 assert r["expiry"] == "2099-01-01T00:00:00.000Z", r
 PY
-expect 0 "applications" as_root applications --json
+expect_exit 0 "applications" as_root applications --json
 [ "$(grep -c '"state":"approved"' "$t/out")" -eq 3 ] || fail "applications: $(cat "$t/out")"
 [ "$(grep -c '"state":"rejected"' "$t/out")" -eq 1 ] || fail "applications: $(cat "$t/out")"
 
 # the expiry sweep: an account whose expiry passes becomes EXPIRED by
 # itself (auth.expiry_sweep_interval = 1s here)
 soon=$(date -u -d "@$(($(date +%s) + 4))" +%Y-%m-%dT%H:%M:%SZ)
-expect 0 "short-lived registration" as_root apply register --user-id shortlived --applicant a \
+expect_exit 0 "short-lived registration" as_root apply register --user-id shortlived --applicant a \
     --reason r --name n --org o --org-kind vendor --contract c --type company \
     --expiry "$soon" --contract-end "$soon"
 id=$(sed -n 's/^application \([0-9]*\) register shortlived: pending$/\1/p' "$t/out")
-expect 0 "short-lived approval" as_member approve "$id"
+expect_exit 0 "short-lived approval" as_member approve "$id"
 grep -q 'shortlived is active' "$t/out" || fail "short-lived: $(cat "$t/out")"
 wait_until 15 sh -c "'$DSGCTL' account show shortlived --socket '$sock' | grep -q '^state: expired\$'" ||
     fail "not expired: $("$DSGCTL" account show shortlived --socket "$sock")"
 # a resume cannot bring it back: only a new expiry can (the state machine)
-expect 0 "resume of an expired account" as_root apply resume --user-id shortlived --applicant a --reason r
+expect_exit 0 "resume of an expired account" as_root apply resume --user-id shortlived --applicant a --reason r
 id=$(sed -n 's/^application \([0-9]*\) resume shortlived: pending$/\1/p' "$t/out")
-expect 1 "resume refused" as_member approve "$id"
+expect_exit 1 "resume refused" as_member approve "$id"
 grep -q 'error refused_in_state' "$t/err" || fail "resume of expired: $(cat "$t/err")"
-expect 0 "resume rejected" as_member reject "$id" --reason "expired"
+expect_exit 0 "resume rejected" as_member reject "$id" --reason "expired"
 
 # fail-closed: with logd stopped the request cannot be recorded, so the
 # application is not made
 logd=$(worker_pid logd)
 kill -STOP "$logd"
-expect 75 "apply while logd is stopped" as_root apply suspend --user-id tanaka --applicant a --reason r
+expect_exit 75 "apply while logd is stopped" as_root apply suspend --user-id tanaka --applicant a --reason r
 grep -q 'audit-unavailable' "$t/err" || fail "fail-closed: $(cat "$t/err")"
 kill -CONT "$logd"
 wait_log 'master: audit: logd stores records again'
-expect 0 "applications after the outage" as_root applications --pending
+expect_exit 0 "applications after the outage" as_root applications --pending
 [ "$(wc -l <"$t/out")" -eq 1 ] || fail "an application was stored while logd was stopped: $(cat "$t/out")"
 
 # long answers come in pieces (over 4000 bytes: streamed through the bus)
@@ -149,10 +128,10 @@ while [ $i -lt 60 ]; do
     # shellcheck disable=SC2046
     as_root apply $(register "bulk$i") >/dev/null 2>"$t/err" || fail "bulk $i: $(cat "$t/err")"
 done
-expect 0 "long list" as_root list --json
+expect_exit 0 "long list" as_root list --json
 [ "$(wc -l <"$t/out")" -eq 61 ] && [ "$(wc -c <"$t/out")" -gt 8000 ] || fail "long list: $(wc -lc <"$t/out")"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$t/out" || fail "long list is not JSON lines"
-expect 0 "long applications" as_root applications --pending
+expect_exit 0 "long applications" as_root applications --pending
 [ "$(wc -l <"$t/out")" -eq 61 ] || fail "pending: $(wc -l <"$t/out")"
 
 # the trail

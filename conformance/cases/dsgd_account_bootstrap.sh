@@ -5,45 +5,24 @@ set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
 t=${CONFORMANCE_TMP:?}
-need_root
-need_dsg_user
-need_dsgadm_group
-command -v setpriv >/dev/null 2>&1 || fail "setpriv (util-linux) is needed"
-command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
-sock=$t/var/run/dsgctl.sock
-adm_gid=$(getent group dsgadm | cut -d: -f3)
-chmod 755 "$t"   # the member must reach the socket's directory
-nobody_uid=$(id -u nobody)
+account_case_setup
 
-as_root() { "$DSGCTL" account "$@" --socket "$sock"; }
-as_member() {
-    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
-        "$DSGCTL" account "$@" --socket "$sock"
-}
-expect() {
-    want=$1 name=$2
-    shift 2
-    "$@" >"$t/out" 2>"$t/err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "$name: exit $got, want $want: $(cat "$t/out" "$t/err")"
-}
-
-expect 64 "one administrator" as_root bootstrap admin1
-expect 64 "the same one twice" as_root bootstrap Admin1 admin1
+expect_exit 64 "one administrator" as_root bootstrap admin1
+expect_exit 64 "the same one twice" as_root bootstrap Admin1 admin1
 grep -q 'two different administrators' "$t/err" || fail "twice: $(cat "$t/err")"
-expect 64 "bad user ID" as_root bootstrap admin1 'ad min'
-expect 64 "three" as_root bootstrap a b c
+expect_exit 64 "bad user ID" as_root bootstrap admin1 'ad min'
+expect_exit 64 "three" as_root bootstrap a b c
 
 printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\n' >"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
 
-expect 1 "not root" as_member bootstrap admin1 admin2
+expect_exit 1 "not root" as_member bootstrap admin1 admin2
 grep -q 'error root_required' "$t/err" || fail "not root: $(cat "$t/err")"
-expect 0 "nothing stored" as_root list --json
+expect_exit 0 "nothing stored" as_root list --json
 [ ! -s "$t/out" ] || fail "accounts after a refused bootstrap: $(cat "$t/out")"
 
-expect 0 "bootstrap" as_root bootstrap Kanri1 kanri2
+expect_exit 0 "bootstrap" as_root bootstrap Kanri1 kanri2
 cp "$t/out" "$t/sheets"
 for a in kanri1 kanri2; do
     grep -q "^administrator $a: active$" "$t/sheets" || fail "$a: $(cat "$t/sheets")"
@@ -52,12 +31,12 @@ for a in kanri1 kanri2; do
 done
 [ "$(grep -c '^password: ' "$t/sheets")" -eq 2 ] && [ "$(grep -c '^code: ' "$t/sheets")" -eq 2 ] ||
     fail "sheets: $(cat "$t/sheets")"
-expect 0 "list" as_root list
+expect_exit 0 "list" as_root list
 grep -Eq '^kanri1 +admin +ministry +active ' "$t/out" && grep -Eq '^kanri2 +admin +ministry +active ' "$t/out" ||
     fail "list: $(cat "$t/out")"
-expect 1 "second bootstrap" as_root bootstrap kanri3 kanri4
+expect_exit 1 "second bootstrap" as_root bootstrap kanri3 kanri4
 grep -q 'error already_bootstrapped' "$t/err" || fail "second: $(cat "$t/err")"
-expect 0 "applications" as_root applications
+expect_exit 0 "applications" as_root applications
 for a in kanri1 kanri2; do
     grep -Eq "^[0-9]+ +register +$a +approved +.* uid:0$" "$t/out" || fail "application of $a: $(cat "$t/out")"
 done
