@@ -31,8 +31,18 @@ enum {
     PHASE_READ = 1,      /* a request head */
     PHASE_WRITE = 2,     /* the answer */
     PHASE_BODY = 3,      /* a request for a role: head and body onto the bus */
-    PHASE_WAIT = 4       /* the role's answer */
+    PHASE_WAIT = 4,      /* the role's answer */
+    PHASE_LINGER = 5     /* answered and closing: what the client still sends is dropped */
 };
+
+/* How long a closing connection keeps reading what the client still sends
+ * (nginx's lingering_timeout default), and how much it reads at most.
+ * Closing a socket with unread bytes makes the kernel send a reset, which
+ * can destroy the answer before the client has read it: a client still
+ * sending a body too large or malformed would see "connection reset"
+ * instead of the 413 or 400 that explains why. */
+#define LINGER_MS 5000u
+#define LINGER_MAX_BYTES (1024u * 1024u)
 
 /* Bus messages an exchange leaves free: one for the audit records, one for
  * an END owed. */
@@ -711,12 +721,44 @@ int dsgd_tls_server_message(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
     return rc;
 }
 
+/* Reads and drops what a closing connection's client still sends; closes
+ * it at the client's end, on an error, or past LINGER_MAX_BYTES. */
+static void linger_read(dsgd_tls_server *s, dsgd_tls_conn *c)
+{
+    uint8_t drop[4096];
+    for (;;) {
+        ssize_t n = read(c->fd, drop, sizeof drop);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        if (n <= 0 || (c->lingered += (size_t)n) > LINGER_MAX_BYTES) {
+            conn_close(s, c, 0);   /* close_notify went out at linger_start */
+            return;
+        }
+    }
+}
+
+/* The last answer is written: close_notify, then linger (see LINGER_MS). */
+static void linger_start(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    (void)SSL_shutdown(c->ssl);   /* one try: we do not wait for the peer's */
+    ERR_clear_error();
+    c->phase = PHASE_LINGER;
+    c->events = POLLIN;
+    c->lingered = 0;
+    c->deadline = now + LINGER_MS;
+    linger_read(s, c);
+}
+
 /* Drives one connection as far as it goes without blocking: requests are
  * answered one at a time, in the order they came. */
 static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
 {
     ERR_clear_error();
     errno = 0;
+    if (c->phase == PHASE_LINGER) {
+        linger_read(s, c);
+        return;
+    }
     if (c->phase == PHASE_HANDSHAKE && handshake(s, c, now) <= 0)
         return;
     for (;;) {
@@ -747,7 +789,7 @@ static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         }
         s->answered++;
         if (c->close_after) {
-            conn_close(s, c, 1);
+            linger_start(s, c, now);
             return;
         }
         next_request(s, c, now);
@@ -761,6 +803,10 @@ static void expire(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
     dsgd_http_answer a;
     if (c->phase == PHASE_READ && c->idle) {
         conn_close(s, c, 1);
+        return;
+    }
+    if (c->phase == PHASE_LINGER) {
+        conn_close(s, c, 0);
         return;
     }
     s->timeouts++;

@@ -51,6 +51,7 @@ typedef struct dsgd_tls_conn {
     int xbody;                   /* it has a body still to decode */
     int blocked;                 /* waiting for room on the bus */
     int interim;                 /* writing "100 Continue": the body phase follows */
+    size_t lingered;             /* bytes dropped while closing (PHASE_LINGER) */
     dsgd_http_forward fwd;       /* method and connection flags (no pointers kept) */
     dsg_http_body body;
     dsgd_json_body json;         /* a JSON body, gathered whole before it goes on */
