@@ -74,10 +74,16 @@ static int hand_over(void)
  * serving HTTP held answers (the loop's dsgd_role_http_flush sends them). */
 static int audit_ack(const dsgd_msg *m)
 {
-    if (dsgd_audit_out_ack(m->body, m->len) != 0 || dsgd_bus_done(&chan, 1) != 0) {
+    if (dsgd_audit_out_ack(m->body, m->len) != 0) {
         dsgd_log("a malformed audit acknowledgement from the master: closing the channel");
         return DSGD_EXIT_PROTOCOL;
     }
+    /* Its credit cannot go out once the master has closed its end after
+     * a SHUTDOWN this role has yet to read (a stop, a reload): the ack
+     * still counts, and the next frame read is that SHUTDOWN, or the end
+     * of the channel. */
+    if (dsgd_bus_done(&chan, 1) != 0)
+        dsgd_log("the credit for an audit acknowledgement could not be sent");
     if (ops->audited != NULL)
         ops->audited(&chan);
     return -1;
