@@ -41,6 +41,8 @@ PROVE_JOBS=${PROVE_JOBS:-2}
 WP_PAR=${WP_PAR:-2}
 # A smoke test's time limit, beside its step budget (WP's default is 2 s).
 WP_SMOKE_TIMEOUT=${WP_SMOKE_TIMEOUT:-1}
+# Extra WP options for every pass (measurements: docs/toolchain.md).
+WP_EXTRA=${WP_EXTRA:-}
 export WHY3CONFIG="${DSG_WHY3CONFIG:-$PWD/build/why3.conf}"   # never the user's home
 mkdir -p "$out"
 status=0
@@ -82,6 +84,8 @@ prove_module() {
     echo "== prove $module ($source)"
     rm -f "$out/$module.tsv" "$out/$module.errors" "$out/$module.failed"   # never a stale result
     rm -rf "$out/$module.session"   # nor a cached prover answer
+    started=$(date +%s)
+    # shellcheck disable=SC2086 # WP_EXTRA is a list of options
     "$FRAMAC" -cpp-extra-args="-I. -Isrc" -machdep x86_64 "$source" \
         -kernel-warn-key annot:missing-spec=abort \
         -kernel-warn-key typing:implicit-function-declaration=abort \
@@ -90,12 +94,13 @@ prove_module() {
         -warn-invalid-pointer -wp-smoke-tests \
         -wp-prover cvc4 -wp-steps "$WP_FIRST_STEPS" -wp-par "$WP_PAR" \
         -wp-timeout "$WP_TIMEOUT" -wp-smoke-timeout "$WP_SMOKE_TIMEOUT" \
-        -wp-session "$out/$module.session" \
+        -wp-session "$out/$module.session" $WP_EXTRA \
         -then -wp -wp-no-smoke-tests -wp-steps 0 -wp-timeout "$WP_TIMEOUT" \
         -then -wp -wp-prover z3 \
         < /dev/null > "$log" 2>&1
     rc=$?
     grep -E '^\[wp\] (Proved goals|Warning)|^\[kernel\].*(error|Error)' "$log"
+    echo "prove: $module took $(( $(date +%s) - started )) s"
     [ "$rc" -eq 0 ] || { lane_fail "$module: frama-c exited $rc (see $log)"; return; }
     functions_of "$source" > "$out/$module.functions"
     awk -v module="$module" -v fns="$out/$module.functions" -f acsl/wp-log.awk "$log" \

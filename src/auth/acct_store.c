@@ -79,6 +79,26 @@ static const char *const migrations[] = {
     "CREATE INDEX credentials_user ON credentials (user_id, kind);"
     "CREATE TRIGGER credentials_no_delete BEFORE DELETE ON credentials"
     " BEGIN SELECT RAISE(ABORT, 'credentials are ended, never deleted'); END;",
+    /* Version 3: what a login needs (src/auth/cred_store.h): each account's
+     * lockout state (REQ-MFA-011), stored so that a restart of the role
+     * does not reset a lock, and its TOTP secret (REQ-MFA-005) with the
+     * last step accepted, so that no code is accepted twice. */
+    "CREATE TABLE locks ("
+    " user_id TEXT PRIMARY KEY REFERENCES accounts (user_id),"
+    " password_failures INTEGER NOT NULL, password_first INTEGER NOT NULL,"
+    " totp_failures INTEGER NOT NULL, totp_first INTEGER NOT NULL,"
+    " webauthn_failures INTEGER NOT NULL, webauthn_first INTEGER NOT NULL,"
+    " locked_until INTEGER NOT NULL, generation INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE totp ("
+    " user_id TEXT PRIMARY KEY REFERENCES accounts (user_id),"
+    " secret BLOB NOT NULL, alg TEXT NOT NULL CHECK (alg IN ('sha1', 'sha256')),"
+    " digits INTEGER NOT NULL CHECK (digits BETWEEN 6 AND 8),"
+    " last_step INTEGER NOT NULL, enrolled_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TRIGGER totp_no_delete BEFORE DELETE ON totp"
+    " BEGIN SELECT RAISE(ABORT, 'a TOTP secret is replaced by a reset, never deleted'); END;"
+    "CREATE TRIGGER totp_step_forward BEFORE UPDATE OF last_step ON totp"
+    " WHEN NEW.last_step <= OLD.last_step"
+    " BEGIN SELECT RAISE(ABORT, 'a TOTP step is accepted once'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -119,19 +139,6 @@ static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
 
 /* ---- statements ---------------------------------------------------------------- */
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return NULL;
-    return st;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
 /* A time of the state machine: NULL for DSG_ACCT_NEVER. */
 static void bind_time(sqlite3_stmt *st, int i, int64_t t)
 {
@@ -145,20 +152,6 @@ static int64_t column_time(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? DSG_ACCT_NEVER
                                                      : sqlite3_column_int64(st, i);
-}
-
-static void column_copy(sqlite3_stmt *st, int i, char *out, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(out, cap, "%s", t != NULL ? (const char *)t : "");
-}
-
-/* Runs a statement that returns no row; finalizes it. 0, or -1. */
-static int run(sqlite3_stmt *st)
-{
-    int rc = st != NULL ? sqlite3_step(st) : SQLITE_ERROR;
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int state_parse(const char *name)
@@ -182,19 +175,19 @@ static int read_account(sqlite3_stmt *st, dsg_acct_row *r)
     char word[16];
     int v;
     memset(r, 0, sizeof *r);
-    column_copy(st, 0, r->user_id, sizeof r->user_id);
-    column_copy(st, 1, r->name, sizeof r->name);
-    column_copy(st, 2, r->org, sizeof r->org);
-    column_copy(st, 3, r->contract, sizeof r->contract);
-    column_copy(st, 4, word, sizeof word);
+    dsg_db_column_copy(st, 0, r->user_id, sizeof r->user_id);
+    dsg_db_column_copy(st, 1, r->name, sizeof r->name);
+    dsg_db_column_copy(st, 2, r->org, sizeof r->org);
+    dsg_db_column_copy(st, 3, r->contract, sizeof r->contract);
+    dsg_db_column_copy(st, 4, word, sizeof word);
     if ((v = dsg_org_kind_parse(word)) < 0)
         return -1;
     r->org_kind = (dsg_org_kind)v;
-    column_copy(st, 5, word, sizeof word);
+    dsg_db_column_copy(st, 5, word, sizeof word);
     if ((v = dsg_acct_type_parse(word)) < 0)
         return -1;
     r->type = (dsg_acct_type)v;
-    column_copy(st, 6, word, sizeof word);
+    dsg_db_column_copy(st, 6, word, sizeof word);
     if ((v = state_parse(word)) < 0)
         return -1;
     r->acct.state = (uint32_t)v;
@@ -216,8 +209,8 @@ int dsg_acct_store_get(sqlite3 *db, const char *user_id, dsg_acct_row *out, char
     char id[DSG_ACCT_USER_ID_MAX + 1];
     if (dsg_acct_user_id_fold(user_id, id) != 0)
         return 0;   /* no account can have it */
-    sqlite3_stmt *st = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE user_id = ?");
-    int rc = st != NULL ? (bind_text(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE user_id = ?");
+    int rc = st != NULL ? (dsg_db_bind_text(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
     int found = rc == SQLITE_ROW ? (read_account(st, out) == 0 ? 1 : -1)
                                  : rc == SQLITE_DONE ? 0 : -1;
     if (found < 0)
@@ -236,39 +229,39 @@ static int read_app(sqlite3_stmt *st, dsg_app_row *r)
     int v;
     memset(r, 0, sizeof *r);
     r->id = sqlite3_column_int64(st, 0);
-    column_copy(st, 1, word, sizeof word);
+    dsg_db_column_copy(st, 1, word, sizeof word);
     if ((v = dsg_app_kind_parse(word)) < 0)
         return -1;
     r->app.kind = (dsg_app_kind)v;
-    column_copy(st, 2, r->app.user_id, sizeof r->app.user_id);
-    column_copy(st, 3, r->app.applicant, sizeof r->app.applicant);
-    column_copy(st, 4, r->app.reason, sizeof r->app.reason);
-    column_copy(st, 5, r->app.name, sizeof r->app.name);
-    column_copy(st, 6, r->app.org, sizeof r->app.org);
-    column_copy(st, 7, r->app.contract, sizeof r->app.contract);
-    column_copy(st, 8, word, sizeof word);
+    dsg_db_column_copy(st, 2, r->app.user_id, sizeof r->app.user_id);
+    dsg_db_column_copy(st, 3, r->app.applicant, sizeof r->app.applicant);
+    dsg_db_column_copy(st, 4, r->app.reason, sizeof r->app.reason);
+    dsg_db_column_copy(st, 5, r->app.name, sizeof r->app.name);
+    dsg_db_column_copy(st, 6, r->app.org, sizeof r->app.org);
+    dsg_db_column_copy(st, 7, r->app.contract, sizeof r->app.contract);
+    dsg_db_column_copy(st, 8, word, sizeof word);
     r->app.org_kind = (dsg_org_kind)((v = dsg_org_kind_parse(word)) < 0 ? 0 : v);
-    column_copy(st, 9, word, sizeof word);
+    dsg_db_column_copy(st, 9, word, sizeof word);
     r->app.type = (dsg_acct_type)((v = dsg_acct_type_parse(word)) < 0 ? 0 : v);
     r->app.expiry = sqlite3_column_int64(st, 10);
     r->app.contract_end = sqlite3_column_int64(st, 11);
-    column_copy(st, 12, r->entered_by, sizeof r->entered_by);
+    dsg_db_column_copy(st, 12, r->entered_by, sizeof r->entered_by);
     r->entered_at = sqlite3_column_int64(st, 13);
-    column_copy(st, 14, word, sizeof word);
+    dsg_db_column_copy(st, 14, word, sizeof word);
     for (v = 0; v < 3 && strcmp(word, app_state_names[v]) != 0; v++)
         ;
     if (v == 3)
         return -1;
     r->state = (dsg_app_state)v;
-    column_copy(st, 15, r->decided_by, sizeof r->decided_by);
+    dsg_db_column_copy(st, 15, r->decided_by, sizeof r->decided_by);
     r->decided_at = sqlite3_column_int64(st, 16);
-    column_copy(st, 17, r->decision_reason, sizeof r->decision_reason);
+    dsg_db_column_copy(st, 17, r->decision_reason, sizeof r->decision_reason);
     return 0;
 }
 
 int dsg_acct_store_get_app(sqlite3 *db, int64_t id, dsg_app_row *out, char *err, size_t n)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?");
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?");
     int rc = st != NULL ? (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
     int found = rc == SQLITE_ROW ? (read_app(st, out) == 0 ? 1 : -1)
                                  : rc == SQLITE_DONE ? 0 : -1;
@@ -282,7 +275,7 @@ int dsg_acct_store_each(sqlite3 *db, int with_deleted,
                         int (*fn)(const dsg_acct_row *r, void *ctx), void *ctx, char *err,
                         size_t n)
 {
-    sqlite3_stmt *st = prepare(db, with_deleted
+    sqlite3_stmt *st = dsg_db_prepare(db, with_deleted
         ? "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY user_id"
         : "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE state <> 'deleted' ORDER BY user_id");
     dsg_acct_row r;
@@ -301,7 +294,7 @@ int dsg_acct_store_each_app(sqlite3 *db, int pending_only,
                             int (*fn)(const dsg_app_row *r, void *ctx), void *ctx, char *err,
                             size_t n)
 {
-    sqlite3_stmt *st = prepare(db, pending_only
+    sqlite3_stmt *st = dsg_db_prepare(db, pending_only
         ? "SELECT " APP_COLUMNS " FROM applications WHERE state = 'pending' ORDER BY id DESC"
         : "SELECT " APP_COLUMNS " FROM applications ORDER BY id DESC");
     dsg_app_row r;
@@ -323,32 +316,32 @@ static int insert_history(sqlite3 *db, const char *user_id, int64_t at, const ch
                           const char *from, const char *to, int64_t application,
                           const char *actor)
 {
-    sqlite3_stmt *st = prepare(db, "INSERT INTO history (user_id, at, event, from_state,"
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO history (user_id, at, event, from_state,"
                                    " to_state, application, actor) VALUES (?,?,?,?,?,?,?)");
     if (st == NULL)
         return -1;
-    bind_text(st, 1, user_id);
+    dsg_db_bind_text(st, 1, user_id);
     sqlite3_bind_int64(st, 2, at);
-    bind_text(st, 3, event);
+    dsg_db_bind_text(st, 3, event);
     if (from != NULL)
-        bind_text(st, 4, from);
-    bind_text(st, 5, to);
+        dsg_db_bind_text(st, 4, from);
+    dsg_db_bind_text(st, 5, to);
     if (application > 0)   /* 0: not caused by an application (the sweep) */
         sqlite3_bind_int64(st, 6, application);
-    bind_text(st, 7, actor);
-    return run(st);
+    dsg_db_bind_text(st, 7, actor);
+    return dsg_db_run(st);
 }
 
 /* Writes the state machine's view of an account over the stored one. */
 static int update_account(sqlite3 *db, const char *user_id, const dsg_acct *a)
 {
-    sqlite3_stmt *st = prepare(db, "UPDATE accounts SET state = ?, expiry = ?, contract_end = ?,"
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE accounts SET state = ?, expiry = ?, contract_end = ?,"
                                    " activated_at = ?, suspended_at = ?, locked_at = ?,"
                                    " expired_at = ?, deleted_at = ?, changed_at = ?"
                                    " WHERE user_id = ?");
     if (st == NULL)
         return -1;
-    bind_text(st, 1, dsg_acct_state_name(a->state));
+    dsg_db_bind_text(st, 1, dsg_acct_state_name(a->state));
     sqlite3_bind_int64(st, 2, a->expiry);
     sqlite3_bind_int64(st, 3, a->contract_end);
     bind_time(st, 4, a->activated_at);
@@ -357,58 +350,58 @@ static int update_account(sqlite3 *db, const char *user_id, const dsg_acct *a)
     bind_time(st, 7, a->expired_at);
     bind_time(st, 8, a->deleted_at);
     bind_time(st, 9, a->changed_at);
-    bind_text(st, 10, user_id);
-    return run(st);
+    dsg_db_bind_text(st, 10, user_id);
+    return dsg_db_run(st);
 }
 
 static int insert_account(sqlite3 *db, const dsg_acct_app *a, const dsg_acct *acct,
                           int64_t application)
 {
-    sqlite3_stmt *st = prepare(db, "INSERT INTO accounts (user_id, name, org, contract,"
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO accounts (user_id, name, org, contract,"
                                    " org_kind, type, state, expiry, contract_end, registered_at,"
                                    " changed_at, application) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     if (st == NULL)
         return -1;
-    bind_text(st, 1, a->user_id);
-    bind_text(st, 2, a->name);
-    bind_text(st, 3, a->org);
-    bind_text(st, 4, a->contract);
-    bind_text(st, 5, dsg_org_kind_name(a->org_kind));
-    bind_text(st, 6, dsg_acct_type_name(a->type));
-    bind_text(st, 7, dsg_acct_state_name(acct->state));
+    dsg_db_bind_text(st, 1, a->user_id);
+    dsg_db_bind_text(st, 2, a->name);
+    dsg_db_bind_text(st, 3, a->org);
+    dsg_db_bind_text(st, 4, a->contract);
+    dsg_db_bind_text(st, 5, dsg_org_kind_name(a->org_kind));
+    dsg_db_bind_text(st, 6, dsg_acct_type_name(a->type));
+    dsg_db_bind_text(st, 7, dsg_acct_state_name(acct->state));
     sqlite3_bind_int64(st, 8, acct->expiry);
     sqlite3_bind_int64(st, 9, acct->contract_end);
     sqlite3_bind_int64(st, 10, acct->registered_at);
     sqlite3_bind_int64(st, 11, acct->changed_at);
     sqlite3_bind_int64(st, 12, application);
-    return run(st);
+    return dsg_db_run(st);
 }
 
 static int insert_app(sqlite3 *db, const dsg_acct_app *a, const char *by, int64_t now,
                       int64_t *id)
 {
     int reg = a->kind == DSG_APP_REGISTER, dated = reg || a->kind == DSG_APP_CHANGE_EXPIRY;
-    sqlite3_stmt *st = prepare(db, "INSERT INTO applications (kind, user_id, applicant, reason,"
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO applications (kind, user_id, applicant, reason,"
                                    " name, org, contract, org_kind, type, expiry, contract_end,"
                                    " entered_by, entered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (st == NULL)
         return -1;
-    bind_text(st, 1, dsg_app_kind_name(a->kind));
-    bind_text(st, 2, a->user_id);
-    bind_text(st, 3, a->applicant);
-    bind_text(st, 4, a->reason);
-    bind_text(st, 5, reg ? a->name : "");
-    bind_text(st, 6, reg ? a->org : "");
-    bind_text(st, 7, reg ? a->contract : "");
-    bind_text(st, 8, reg ? dsg_org_kind_name(a->org_kind) : "");
-    bind_text(st, 9, reg ? dsg_acct_type_name(a->type) : "");
+    dsg_db_bind_text(st, 1, dsg_app_kind_name(a->kind));
+    dsg_db_bind_text(st, 2, a->user_id);
+    dsg_db_bind_text(st, 3, a->applicant);
+    dsg_db_bind_text(st, 4, a->reason);
+    dsg_db_bind_text(st, 5, reg ? a->name : "");
+    dsg_db_bind_text(st, 6, reg ? a->org : "");
+    dsg_db_bind_text(st, 7, reg ? a->contract : "");
+    dsg_db_bind_text(st, 8, reg ? dsg_org_kind_name(a->org_kind) : "");
+    dsg_db_bind_text(st, 9, reg ? dsg_acct_type_name(a->type) : "");
     if (dated) {
         sqlite3_bind_int64(st, 10, a->expiry);
         sqlite3_bind_int64(st, 11, a->contract_end);
     }
-    bind_text(st, 12, by);
+    dsg_db_bind_text(st, 12, by);
     sqlite3_bind_int64(st, 13, now);
-    if (run(st) != 0)
+    if (dsg_db_run(st) != 0)
         return -1;
     *id = sqlite3_last_insert_rowid(db);
     return 0;
@@ -417,9 +410,9 @@ static int insert_app(sqlite3 *db, const dsg_acct_app *a, const char *by, int64_
 /* Whether an application for this user ID is pending: 1, 0, or -1. */
 static int app_pending_for(sqlite3 *db, const char *user_id)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT 1 FROM applications"
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT 1 FROM applications"
                                    " WHERE user_id = ? AND state = 'pending'");
-    int rc = st != NULL ? (bind_text(st, 1, user_id), sqlite3_step(st)) : SQLITE_ERROR;
+    int rc = st != NULL ? (dsg_db_bind_text(st, 1, user_id), sqlite3_step(st)) : SQLITE_ERROR;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -531,16 +524,16 @@ static int move_account(sqlite3 *db, const dsg_app_row *r, uint32_t event, const
 static int mark_decided(sqlite3 *db, int64_t id, dsg_app_state s, const char *by, int64_t now,
                         const char *reason)
 {
-    sqlite3_stmt *st = prepare(db, "UPDATE applications SET state = ?, decided_by = ?,"
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE applications SET state = ?, decided_by = ?,"
                                    " decided_at = ?, decision_reason = ? WHERE id = ?");
     if (st == NULL)
         return -1;
-    bind_text(st, 1, app_state_names[s]);
-    bind_text(st, 2, by);
+    dsg_db_bind_text(st, 1, app_state_names[s]);
+    dsg_db_bind_text(st, 2, by);
     sqlite3_bind_int64(st, 3, now);
-    bind_text(st, 4, reason);
+    dsg_db_bind_text(st, 4, reason);
     sqlite3_bind_int64(st, 5, id);
-    return run(st);
+    return dsg_db_run(st);
 }
 
 /* Loads pending application id for a decision by `by`. 0, or -1. */
@@ -600,7 +593,7 @@ int dsg_acct_store_approve(sqlite3 *db, int64_t id, const char *by, int64_t now,
 /* Whether any administrator account exists, in any state: 1, 0, or -1. */
 static int admin_exists(sqlite3 *db)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT 1 FROM accounts WHERE type = 'admin' LIMIT 1");
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT 1 FROM accounts WHERE type = 'admin' LIMIT 1");
     int rc = st != NULL ? sqlite3_step(st) : SQLITE_ERROR;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -700,7 +693,7 @@ int dsg_acct_store_reject(sqlite3 *db, int64_t id, const char *by, const char *r
  * passed (dsg_acct_is_expired decides each one). */
 static int due_accounts(sqlite3 *db, int64_t now, dsg_acct_row *rows, int cap)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM accounts"
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM accounts"
                                    " WHERE state IN ('active', 'locked') AND expiry <= ?"
                                    " ORDER BY user_id LIMIT ?");
     int k = 0, rc = SQLITE_ERROR;
@@ -755,13 +748,13 @@ static const char *const cred_kind_names[] = { "password", "enrolment_code" };
 /* Whether the account has a live credential of this kind: 1, 0, or -1. */
 static int live_credential(sqlite3 *db, const char *user_id, const char *kind, int64_t now)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT 1 FROM credentials WHERE user_id = ? AND kind = ?"
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT 1 FROM credentials WHERE user_id = ? AND kind = ?"
                                    " AND ended_at IS NULL"
                                    " AND (expires_at IS NULL OR expires_at > ?)");
     int rc = SQLITE_ERROR;
     if (st != NULL) {
-        bind_text(st, 1, user_id);
-        bind_text(st, 2, kind);
+        dsg_db_bind_text(st, 1, user_id);
+        dsg_db_bind_text(st, 2, kind);
         sqlite3_bind_int64(st, 3, now);
         rc = sqlite3_step(st);
     }
@@ -773,18 +766,18 @@ static int insert_credential(sqlite3 *db, const char *user_id, const char *kind,
                              const char *verifier, int64_t now, int64_t expires_at,
                              const char *by)
 {
-    sqlite3_stmt *st = prepare(db, "INSERT INTO credentials (user_id, kind, verifier,"
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO credentials (user_id, kind, verifier,"
                                    " temporary, issued_at, issued_by, expires_at)"
                                    " VALUES (?,?,?,1,?,?,?)");
     if (st == NULL)
         return -1;
-    bind_text(st, 1, user_id);
-    bind_text(st, 2, kind);
-    bind_text(st, 3, verifier);
+    dsg_db_bind_text(st, 1, user_id);
+    dsg_db_bind_text(st, 2, kind);
+    dsg_db_bind_text(st, 3, verifier);
     sqlite3_bind_int64(st, 4, now);
-    bind_text(st, 5, by);
+    dsg_db_bind_text(st, 5, by);
     sqlite3_bind_int64(st, 6, expires_at);
-    return run(st);
+    return dsg_db_run(st);
 }
 
 /* The checks of dsg_acct_store_issue, inside its transaction. */
@@ -829,6 +822,45 @@ int dsg_acct_store_issue(sqlite3 *db, const char *user_id, dsg_cred_kind kind,
         insert_credential(db, id, name, verifier, now, expires_at, by) != 0) {
         if (p->code == NULL)
             storage_problem(p, db);
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    return 0;
+}
+
+/* ---- events of the login: lock and unlock ------------------------------------------ */
+
+int dsg_acct_store_event(sqlite3 *db, const char *user_id, uint32_t event, int64_t now,
+                         const char *by, uint32_t *from, dsg_acct_problem *p)
+{
+    dsg_acct_row row;
+    char err[160];
+    memset(p, 0, sizeof *p);
+    if (event != DSG_ACCT_EV_LOCK && event != DSG_ACCT_EV_UNLOCK)
+        return problem(p, "bad_field", "event", "only lock and unlock come from a login");
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    int found = dsg_acct_store_get(db, user_id, &row, err, sizeof err);
+    if (found != 1) {
+        dsg_db_rollback(db);
+        return found == 0 ? problem(p, "unknown_account", "user-id", "no account %s", user_id)
+                          : storage_problem(p, db);
+    }
+    *from = row.acct.state;
+    dsg_acct_result res = dsg_acct_apply(&row.acct, event, now, row.acct.expiry,
+                                         row.acct.contract_end);
+    if (res != DSG_ACCT_OK) {
+        dsg_db_rollback(db);
+        return problem(p, "refused_in_state", "", "%s %s in state %s (%s)",
+                       dsg_acct_event_name(event), user_id, dsg_acct_state_name(*from),
+                       dsg_acct_result_name(res));
+    }
+    if (update_account(db, user_id, &row.acct) != 0 ||
+        insert_history(db, user_id, now, dsg_acct_event_name(event), dsg_acct_state_name(*from),
+                       dsg_acct_state_name(row.acct.state), 0, by) != 0) {
+        storage_problem(p, db);
         dsg_db_rollback(db);
         return -1;
     }

@@ -158,6 +158,15 @@ int dsg_acct_store_issue(struct sqlite3 *db, const char *user_id, dsg_cred_kind 
                          const char *verifier, int64_t now, int64_t expires_at, const char *by,
                          dsg_acct_problem *p);
 
+/* Moves the account by DSG_ACCT_EV_LOCK (the lockout core locked it) or
+ * DSG_ACCT_EV_UNLOCK (the lock ended, or an administrator unlocked it) at
+ * now through the proved state machine, recording the move in its history
+ * with actor by; the state before in *from. Refused: `unknown_account`,
+ * `refused_in_state` (e.g. LOCK of an account that is not ACTIVE). 0, or -1
+ * with the problem. @relation(REQ-MFA-011, REQ-ACCT-003) */
+int dsg_acct_store_event(struct sqlite3 *db, const char *user_id, uint32_t event, int64_t now,
+                         const char *by, uint32_t *from, dsg_acct_problem *p);
+
 /* "pending", "approved", "rejected". @relation(REQ-ACCT-001) */
 const char *dsg_app_state_name(dsg_app_state s);
 

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 /* Opens (creating if missing) the database at path and migrates it to
  * version `count`. Returns 0 with *out set, or -1 with *out NULL and a
@@ -72,6 +73,21 @@ int dsg_db_commit(struct sqlite3 *db, char *err, size_t errsize);
 
 /* ROLLBACK, if a transaction is open. @relation(REQ-RUN-020) */
 void dsg_db_rollback(struct sqlite3 *db);
+
+/* A prepared statement for sql, or NULL. @relation(REQ-RUN-020) */
+struct sqlite3_stmt *dsg_db_prepare(struct sqlite3 *db, const char *sql);
+
+/* Steps a statement that returns no row to its end and finalizes it
+ * (NULL is allowed, and fails). 0, or -1. @relation(REQ-RUN-020) */
+int dsg_db_run(struct sqlite3_stmt *st);
+
+/* Binds the NUL-terminated s to parameter i (s must outlive the statement's
+ * use). @relation(REQ-RUN-020) */
+void dsg_db_bind_text(struct sqlite3_stmt *st, int i, const char *s);
+
+/* Copies column i as text into out[0 .. cap) ("" for NULL), cut to fit.
+ * @relation(REQ-RUN-020) */
+void dsg_db_column_copy(struct sqlite3_stmt *st, int i, char *out, size_t cap);
 
 /* PRAGMA integrity_check says "ok": 1; 0 otherwise (the first problem in
  * err). @relation(REQ-RUN-020) */

@@ -1,0 +1,251 @@
+/* What a login reads and writes in auth.db: see cred_store.h. */
+#include "auth/cred_store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db/db.h"
+
+/* ---- lockout state --------------------------------------------------------------- */
+
+int dsg_cred_store_lock_get(sqlite3 *db, const char *user_id, dsg_lock *out)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT password_failures, password_first,"
+                                          " totp_failures, totp_first, webauthn_failures,"
+                                          " webauthn_first, locked_until, generation"
+                                          " FROM locks WHERE user_id = ?");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    int rc = sqlite3_step(st);
+    dsg_lock_init(out);
+    if (rc == SQLITE_ROW) {
+        for (int f = 0; f < DSG_LOCK_FACTOR_COUNT; f++) {
+            sqlite3_int64 failures = sqlite3_column_int64(st, 2 * f);
+            out->factor[f].failures = failures >= 0 && failures <= UINT32_MAX
+                                          ? (uint32_t)failures : UINT32_MAX;
+            out->factor[f].first_failure = sqlite3_column_int64(st, 2 * f + 1);
+        }
+        out->locked_until = sqlite3_column_int64(st, 6);
+        out->generation = (uint64_t)sqlite3_column_int64(st, 7);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return -1;
+    return dsg_lock_is_valid(out) ? 0 : -1;
+}
+
+int dsg_cred_store_lock_put(sqlite3 *db, const char *user_id, const dsg_lock *l)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT OR REPLACE INTO locks (user_id,"
+                                          " password_failures, password_first, totp_failures,"
+                                          " totp_first, webauthn_failures, webauthn_first,"
+                                          " locked_until, generation)"
+                                          " VALUES (?,?,?,?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    for (int f = 0; f < DSG_LOCK_FACTOR_COUNT; f++) {
+        sqlite3_bind_int64(st, 2 + 2 * f, l->factor[f].failures);
+        sqlite3_bind_int64(st, 3 + 2 * f, l->factor[f].first_failure);
+    }
+    sqlite3_bind_int64(st, 8, l->locked_until);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)l->generation);
+    return dsg_db_run(st);
+}
+
+/* ---- passwords and enrolment codes ------------------------------------------------- */
+
+/* A live credential of kind: not ended, and not expired at now. */
+#define LIVE " ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+
+int dsg_cred_store_password(sqlite3 *db, const char *user_id, int64_t now,
+                            dsg_cred_password *out)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT verifier, temporary FROM credentials"
+                                          " WHERE user_id = ? AND kind = 'password' AND" LIVE
+                                          " ORDER BY id DESC LIMIT 1");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        dsg_db_column_copy(st, 0, out->verifier, sizeof out->verifier);
+        out->temporary = sqlite3_column_int(st, 1) != 0;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int dsg_cred_store_password_history(sqlite3 *db, const char *user_id, unsigned n,
+                                    char (*out)[DSG_CRED_VERIFIER_MAX + 1])
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT verifier FROM credentials"
+                                          " WHERE user_id = ? AND kind = 'password'"
+                                          " ORDER BY id DESC LIMIT ?");
+    int k = 0, rc = SQLITE_ERROR;
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, n);
+    while ((unsigned)k < n && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        dsg_db_column_copy(st, 0, out[k++], DSG_CRED_VERIFIER_MAX + 1);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? k : -1;
+}
+
+/* Ends every live credential of kind at now. */
+static int end_live(sqlite3 *db, const char *user_id, const char *kind, int64_t now)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE credentials SET ended_at = ?"
+                                          " WHERE user_id = ? AND kind = ? AND ended_at IS NULL");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    dsg_db_bind_text(st, 2, user_id);
+    dsg_db_bind_text(st, 3, kind);
+    return dsg_db_run(st);
+}
+
+static int insert_own_password(sqlite3 *db, const char *user_id, const char *verifier,
+                               int64_t now)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO credentials (user_id, kind, verifier,"
+                                          " temporary, issued_at, issued_by)"
+                                          " VALUES (?, 'password', ?, 0, ?, ?)");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    dsg_db_bind_text(st, 2, verifier);
+    sqlite3_bind_int64(st, 3, now);
+    dsg_db_bind_text(st, 4, user_id);   /* chosen by the account's own user */
+    return dsg_db_run(st);
+}
+
+/* Runs body(db, user_id, arg, now) inside one transaction. 0, or -1 with
+ * a message. */
+static int in_transaction(sqlite3 *db, const char *user_id, const void *arg, int64_t now,
+                          int (*body)(sqlite3 *, const char *, const void *, int64_t),
+                          char *err, size_t n)
+{
+    if (dsg_db_begin(db, err, n) != 0)
+        return -1;
+    if (body(db, user_id, arg, now) != 0) {
+        snprintf(err, n, "the account database failed: %s", sqlite3_errmsg(db));
+        dsg_db_rollback(db);
+        return -1;
+    }
+    return dsg_db_commit(db, err, n);
+}
+
+static int replace_password(sqlite3 *db, const char *user_id, const void *verifier, int64_t now)
+{
+    if (end_live(db, user_id, "password", now) != 0)
+        return -1;
+    return insert_own_password(db, user_id, verifier, now);
+}
+
+int dsg_cred_store_password_set(sqlite3 *db, const char *user_id, const char *verifier,
+                                int64_t now, char *err, size_t n)
+{
+    return in_transaction(db, user_id, verifier, now, replace_password, err, n);
+}
+
+int dsg_cred_store_code(sqlite3 *db, const char *user_id, int64_t now,
+                        char verifier[DSG_CRED_VERIFIER_MAX + 1])
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT verifier FROM credentials WHERE user_id = ?"
+                                          " AND kind = 'enrolment_code' AND" LIVE
+                                          " ORDER BY id DESC LIMIT 1");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        dsg_db_column_copy(st, 0, verifier, DSG_CRED_VERIFIER_MAX + 1);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- TOTP ------------------------------------------------------------------------- */
+
+static const char *alg_name(dsg_totp_alg alg)
+{
+    return alg == DSG_TOTP_SHA256 ? "sha256" : "sha1";
+}
+
+int dsg_cred_store_totp_get(sqlite3 *db, const char *user_id, dsg_cred_totp *out)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT secret, alg, digits, last_step FROM totp"
+                                          " WHERE user_id = ?");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    if (found == 1) {
+        int len = sqlite3_column_bytes(st, 0);
+        const void *secret = sqlite3_column_blob(st, 0);
+        char alg[8];
+        dsg_db_column_copy(st, 1, alg, sizeof alg);
+        memset(out, 0, sizeof *out);
+        out->alg = strcmp(alg, "sha256") == 0 ? DSG_TOTP_SHA256 : DSG_TOTP_SHA1;
+        out->digits = (unsigned)sqlite3_column_int(st, 2);
+        out->last_step = (uint64_t)sqlite3_column_int64(st, 3);
+        if (secret == NULL || len < (int)DSG_TOTP_SECRET_MIN || len > (int)DSG_TOTP_SECRET_MAX)
+            found = -1;
+        else {
+            memcpy(out->secret, secret, (size_t)len);
+            out->secret_len = (size_t)len;
+        }
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int put_totp(sqlite3 *db, const char *user_id, const void *arg, int64_t now)
+{
+    const dsg_cred_totp *t = arg;
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO totp (user_id, secret, alg, digits,"
+                                          " last_step, enrolled_at) VALUES (?,?,?,?,?,?)"
+                                          " ON CONFLICT (user_id) DO UPDATE SET"
+                                          " secret = excluded.secret, alg = excluded.alg,"
+                                          " digits = excluded.digits,"
+                                          " last_step = excluded.last_step,"
+                                          " enrolled_at = excluded.enrolled_at");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    sqlite3_bind_blob(st, 2, t->secret, (int)t->secret_len, SQLITE_STATIC);
+    dsg_db_bind_text(st, 3, alg_name(t->alg));
+    sqlite3_bind_int(st, 4, (int)t->digits);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)t->last_step);
+    sqlite3_bind_int64(st, 6, now);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    return end_live(db, user_id, "enrolment_code", now);
+}
+
+int dsg_cred_store_totp_enrol(sqlite3 *db, const char *user_id, const dsg_cred_totp *t,
+                              int64_t now, char *err, size_t n)
+{
+    if (t->secret_len < DSG_TOTP_SECRET_MIN || t->secret_len > DSG_TOTP_SECRET_MAX) {
+        snprintf(err, n, "a TOTP secret of %zu bytes", t->secret_len);
+        return -1;
+    }
+    return in_transaction(db, user_id, t, now, put_totp, err, n);
+}
+
+int dsg_cred_store_totp_used(sqlite3 *db, const char *user_id, uint64_t step)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE totp SET last_step = ? WHERE user_id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)step);
+    dsg_db_bind_text(st, 2, user_id);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    return sqlite3_changes(db) == 1 ? 0 : -1;
+}

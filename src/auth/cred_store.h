@@ -1,0 +1,93 @@
+/*
+ * What a login reads and writes in the auth role's account database
+ * (var/auth/auth.db, opened by dsg_acct_store_open): an account's lockout
+ * state, its live password, its enrolment code and its TOTP secret. Each
+ * function is one statement or one transaction; the decisions are the
+ * proved cores' (lockout.h, totp.h) and the login service's
+ * (login_svc.h). Not pure (SQLite); linked into dsgd's auth role and the
+ * unit tests.
+ */
+#ifndef DSG_CRED_STORE_H
+#define DSG_CRED_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/lockout.h"
+#include "auth/totp.h"
+#include "auth/totp_hmac.h"
+
+struct sqlite3;
+
+#define DSG_CRED_VERIFIER_MAX 200u   /* bytes of a stored verifier (scrypt string, SHA-256 hex) */
+
+/* The password an account logs in with. */
+typedef struct dsg_cred_password {
+    char verifier[DSG_CRED_VERIFIER_MAX + 1];
+    int temporary;                   /* 1: issued; must be changed at the first login */
+} dsg_cred_password;
+
+/* An account's TOTP factor. */
+typedef struct dsg_cred_totp {
+    uint8_t secret[DSG_TOTP_SECRET_MAX];
+    size_t secret_len;
+    dsg_totp_alg alg;
+    unsigned digits;
+    uint64_t last_step;              /* the last step accepted: never accepted again */
+} dsg_cred_totp;
+
+/* The account's lockout state into *out; a fresh one (dsg_lock_init) when
+ * none is stored. 0, or -1 (storage, or a stored state that is not
+ * dsg_lock_is_valid: the caller fails closed). @relation(REQ-MFA-011) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_lock_get(struct sqlite3 *db, const char *user_id, dsg_lock *out);
+
+/* Stores the account's lockout state. 0, or -1. @relation(REQ-MFA-011) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_lock_put(struct sqlite3 *db, const char *user_id, const dsg_lock *st);
+
+/* The account's live password (not ended; a temporary one also not
+ * expired at now): 1 and *out, 0 when there is none, -1 (storage).
+ * @relation(REQ-MFA-008, REQ-MFA-009) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_password(struct sqlite3 *db, const char *user_id, int64_t now,
+                            dsg_cred_password *out);
+
+/* The verifiers of the account's last n passwords, the live one included,
+ * newest first, into out[0 .. n): how many, or -1. @relation(REQ-MFA-010) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_password_history(struct sqlite3 *db, const char *user_id, unsigned n,
+                                    char (*out)[DSG_CRED_VERIFIER_MAX + 1]);
+
+/* Replaces the account's password by the user's own choice: ends the live
+ * one at now and stores verifier (not temporary, no expiry), in one
+ * transaction. 0, or -1 with a message. @relation(REQ-MFA-009, REQ-MFA-010) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_password_set(struct sqlite3 *db, const char *user_id, const char *verifier,
+                                int64_t now, char *err, size_t n);
+
+/* The verifier (SHA-256 hex) of the account's live enrolment code: 1, 0
+ * when there is none (never issued, used or expired), -1. @relation(REQ-MFA-006) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_code(struct sqlite3 *db, const char *user_id, int64_t now,
+                        char verifier[DSG_CRED_VERIFIER_MAX + 1]);
+
+/* The account's TOTP factor: 1 and *out, 0 when none is enrolled, -1
+ * (storage, or a stored row out of range). @relation(REQ-MFA-005) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_totp_get(struct sqlite3 *db, const char *user_id, dsg_cred_totp *out);
+
+/* Enrols t as the account's TOTP factor (replacing an earlier one) and
+ * ends its live enrolment code, in one transaction: the code enrols one
+ * factor once. 0, or -1 with a message. @relation(REQ-MFA-005, REQ-MFA-006) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_totp_enrol(struct sqlite3 *db, const char *user_id, const dsg_cred_totp *t,
+                              int64_t now, char *err, size_t n);
+
+/* Records step as the last one accepted. 0, or -1 (storage, or step not
+ * after the stored one: the database refuses a step twice).
+ * @relation(REQ-MFA-005) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_totp_used(struct sqlite3 *db, const char *user_id, uint64_t step);
+
+#endif

@@ -1,0 +1,675 @@
+/* The login service of the auth role: see login_svc.h. */
+#include "auth/login_svc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <sqlite3.h>
+
+#include "auth/acct_store.h"
+#include "auth/cred_store.h"
+#include "auth/totp_hmac.h"
+#include "auth/totp_uri.h"
+#include "core/b64url.h"
+
+#define SYSTEM_ACTOR "system:auth"
+
+typedef struct login_rec {
+    char id[DSG_LSVC_TOKEN_TEXT + 1];     /* "": a free slot */
+    char user_id[DSG_ACCT_USER_ID_MAX + 1];
+    dsg_login flow;                        /* the proved record of the steps */
+    int must_change;                       /* the password is the issued, temporary one */
+    int enrolled;                          /* the required factor is enrolled */
+    int pending;                           /* a TOTP secret drawn, not yet confirmed */
+    dsg_cred_totp totp;                    /* the pending secret, or the enrolled one */
+    char computer[64];
+} login_rec;
+
+typedef struct session_rec {
+    dsg_session s;                         /* s.token_hash: SHA-256 of the token */
+    int used;
+    char user_id[DSG_ACCT_USER_ID_MAX + 1];
+} session_rec;
+
+static const dsg_lsvc_cfg *cfg;
+static sqlite3 *db;
+static uint8_t id_key[32];                 /* keys the hashes of unknown user IDs */
+static login_rec logins[DSG_LSVC_LOGINS];
+static session_rec sessions[DSG_LSVC_SESSIONS];
+
+/* ---- results ---------------------------------------------------------------------- */
+
+/* The caller may pass the login ID or token of an earlier result in the
+ * result it gets back: the steps copy them first. */
+static void copy_id(char out[DSG_LSVC_TOKEN_TEXT + 1], const char *id)
+{
+    snprintf(out, DSG_LSVC_TOKEN_TEXT + 1, "%s", strlen(id) == DSG_LSVC_TOKEN_TEXT ? id : "");
+}
+
+static void begin_result(dsg_lsvc_result *res, const char *user_id)
+{
+    memset(res, 0, sizeof *res);
+    snprintf(res->user_id, sizeof res->user_id, "%s", user_id);
+}
+
+static void failed(dsg_lsvc_result *res, int status, const char *error, const char *event,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A refusal: the client sees status and error only; event and detail are
+ * for the log. */
+static void failed(dsg_lsvc_result *res, int status, const char *error, const char *event,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    res->status = status;
+    res->error = error;
+    res->event = event;
+    res->next = DSG_LSVC_NEXT_NONE;
+    res->login[0] = '\0';
+    va_start(ap, fmt);
+    vsnprintf(res->detail, sizeof res->detail, fmt, ap);
+    va_end(ap);
+}
+
+static void accepted(dsg_lsvc_result *res, const char *event, dsg_lsvc_next next)
+{
+    res->status = 200;
+    res->error = NULL;
+    res->event = event;
+    res->next = next;
+}
+
+/* ---- tokens ------------------------------------------------------------------------ */
+
+/* 128 random bits as base64url text. 0, or -1. */
+static int random_text(char out[DSG_LSVC_TOKEN_TEXT + 1])
+{
+    uint8_t raw[DSG_LSVC_TOKEN_BYTES];
+    size_t len = 0;
+    if (RAND_bytes(raw, sizeof raw) != 1 ||
+        dsg_b64url_encode(raw, sizeof raw, out, DSG_LSVC_TOKEN_TEXT + 1, &len) != DSG_B64URL_OK ||
+        len != DSG_LSVC_TOKEN_TEXT)
+        return -1;
+    out[len] = '\0';
+    return 0;
+}
+
+static int token_equal(const char *a, const char *b)
+{
+    return strlen(a) == DSG_LSVC_TOKEN_TEXT && strlen(b) == DSG_LSVC_TOKEN_TEXT &&
+           CRYPTO_memcmp(a, b, DSG_LSVC_TOKEN_TEXT) == 0;
+}
+
+static void sha256(const void *p, size_t n, uint8_t out[32])
+{
+    if (EVP_Digest(p, n, out, NULL, EVP_sha256(), NULL) != 1)
+        memset(out, 0, 32);   /* matches no stored token hash of a real token */
+}
+
+/* The account key of a session: the first 8 bytes of SHA-256(user ID). */
+static uint64_t account_key(const char *user_id)
+{
+    uint8_t h[32];
+    uint64_t k = 0;
+    sha256(user_id, strlen(user_id), h);
+    for (int i = 0; i < 8; i++)
+        k = k << 8 | h[i];
+    return k;
+}
+
+/* A user ID that has no account, for the log: people type passwords into
+ * the ID box, so it is never recorded as typed. */
+static void unknown_id(const char *typed, char out[DSG_ACCT_USER_ID_MAX + 1])
+{
+    uint8_t mac[32];
+    unsigned len = 0;
+    if (HMAC(EVP_sha256(), id_key, sizeof id_key, (const uint8_t *)typed, strlen(typed), mac,
+             &len) == NULL)
+        memset(mac, 0, sizeof mac);
+    snprintf(out, DSG_ACCT_USER_ID_MAX + 1, "unknown:");
+    for (int i = 0; i < 8; i++)
+        snprintf(out + 8 + 2 * i, 3, "%02x", mac[i]);
+}
+
+int dsg_lsvc_init(const dsg_lsvc_cfg *c, sqlite3 *d)
+{
+    memset(logins, 0, sizeof logins);
+    memset(sessions, 0, sizeof sessions);
+    if (dsg_lock_policy_check(&c->lock) != DSG_LOCK_OK ||
+        !dsg_scrypt_params_is_valid(&c->scrypt) || !dsg_pw_policy_is_valid(&c->password) ||
+        dsg_session_policy_check(&c->session) != DSG_SESSION_OK ||
+        c->challenge_lifetime < 1 || c->challenge_lifetime > DSG_LOGIN_LIFETIME_MAX ||
+        c->max_sessions < 1 || c->max_sessions > DSG_SESSION_MAX_PER_USER_MAX ||
+        c->totp_skew > DSG_TOTP_SKEW_MAX || RAND_bytes(id_key, sizeof id_key) != 1)
+        return -1;
+    cfg = c;
+    db = d;
+    return 0;
+}
+
+/* ---- logins ------------------------------------------------------------------------ */
+
+static login_rec *find_login(const char *id)
+{
+    login_rec *found = NULL;
+    for (unsigned i = 0; i < DSG_LSVC_LOGINS; i++)
+        if (logins[i].id[0] != '\0' && token_equal(logins[i].id, id))
+            found = &logins[i];
+    return found;
+}
+
+static void drop_login(login_rec *l)
+{
+    OPENSSL_cleanse(l, sizeof *l);
+}
+
+/* A free slot; the oldest login when every slot is taken (it would have to
+ * be finished within challenge_lifetime anyway). */
+static login_rec *new_login(int64_t now)
+{
+    login_rec *oldest = &logins[0];
+    for (unsigned i = 0; i < DSG_LSVC_LOGINS; i++) {
+        login_rec *l = &logins[i];
+        if (l->id[0] != '\0' && now - l->flow.created >= cfg->challenge_lifetime)
+            drop_login(l);
+        if (l->id[0] == '\0')
+            return l;
+        if (l->flow.created < oldest->flow.created)
+            oldest = l;
+    }
+    drop_login(oldest);
+    return oldest;
+}
+
+/* The next step of a login whose password was accepted. */
+static dsg_lsvc_next next_step(const login_rec *l)
+{
+    if (l->must_change)
+        return DSG_LSVC_NEXT_PASSWORD_CHANGE;
+    if (l->flow.req.factor == DSG_LOGIN_WEBAUTHN)
+        return DSG_LSVC_NEXT_WEBAUTHN;
+    if (l->pending)
+        return DSG_LSVC_NEXT_CONFIRM_TOTP;
+    return l->enrolled ? DSG_LSVC_NEXT_TOTP : DSG_LSVC_NEXT_ENROL_TOTP;
+}
+
+/* The login of id, live and of the current lock generation; NULL with the
+ * refusal in res otherwise (and the login dropped). */
+static login_rec *live_login(const char *id, int64_t now, dsg_lsvc_result *res)
+{
+    login_rec *l = find_login(id);
+    dsg_lock lock;
+    if (l == NULL) {
+        failed(res, 401, "login_incomplete", "step-refused", "no such login");
+        return NULL;
+    }
+    snprintf(res->user_id, sizeof res->user_id, "%s", l->user_id);
+    if (l->flow.step != DSG_LOGIN_PASSWORD_OK || now < l->flow.created ||
+        now - l->flow.created >= cfg->challenge_lifetime) {
+        failed(res, 401, "login_incomplete", "step-refused", "the login expired");
+        drop_login(l);
+        return NULL;
+    }
+    if (dsg_cred_store_lock_get(db, l->user_id, &lock) != 0 ||
+        !dsg_lock_login_current(&lock, now, l->flow.lock_generation)) {
+        failed(res, 401, "auth_failed", "step-refused",
+               "the account locked after this login began");
+        drop_login(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* ---- lockout ---------------------------------------------------------------------- */
+
+/* Records the outcome of a credential on factor f through the proved
+ * transition and stores the state; locks the account when it says so.
+ * 1 when the step may go on (a success recorded), 0 when it must answer
+ * auth_failed, with the event and detail set for the log. */
+static int judge(const char *user_id, uint32_t f, int ok, uint64_t gen, int64_t now,
+                 const char *what, dsg_lsvc_result *res)
+{
+    dsg_lock lock;
+    if (dsg_cred_store_lock_get(db, user_id, &lock) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the lock state is unreadable");
+        return 0;
+    }
+    dsg_lock_status st = dsg_lock_record(&lock, &cfg->lock, f, ok ? DSG_LOCK_SUCCESS
+                                                                   : DSG_LOCK_FAILURE,
+                                         now, gen);
+    if ((st == DSG_LOCK_OK || st == DSG_LOCK_NOW_LOCKED) &&
+        dsg_cred_store_lock_put(db, user_id, &lock) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the lock state was not stored");
+        return 0;
+    }
+    char note[200] = "";
+    if (st == DSG_LOCK_NOW_LOCKED) {
+        dsg_acct_problem p;
+        uint32_t from;
+        res->locked = 1;
+        if (dsg_acct_store_event(db, user_id, DSG_ACCT_EV_LOCK, now, SYSTEM_ACTOR, &from, &p) != 0)
+            snprintf(note, sizeof note, "; the LOCKED state was not recorded: %.150s", p.message);
+    }
+    if (!dsg_lock_refuses(st, ok ? DSG_LOCK_SUCCESS : DSG_LOCK_FAILURE))
+        return 1;
+    failed(res, 401, "auth_failed", st == DSG_LOCK_NOW_LOCKED ? "locked" : "credential-refused",
+           "%s %s (%s)%s", what, ok ? "accepted, but the lockout refused it" : "wrong",
+           dsg_lock_status_name(st), note);
+    return 0;
+}
+
+/* ---- the password step ------------------------------------------------------------ */
+
+/* Spends what a real verification would, for an answer that is decided. */
+static void spend_dummy(const uint8_t *pw, size_t pw_len)
+{
+    int failed_kdf = dsg_pw_verify_dummy(pw, pw_len, &cfg->scrypt) < 0;
+    (void)failed_kdf;   /* the answer is decided already */
+}
+
+/* The account's lock is over while the state machine still says LOCKED:
+ * reopen it (the lockout state is the one source of truth of the end). */
+static void reopen_if_over(dsg_acct_row *row, const dsg_lock *lock, int64_t now,
+                           dsg_lsvc_result *res)
+{
+    dsg_acct_problem p;
+    uint32_t from;
+    if (row->acct.state != DSG_ACCT_LOCKED || dsg_lock_check(lock, now) != DSG_LOCK_OPEN)
+        return;
+    if (dsg_acct_store_event(db, row->user_id, DSG_ACCT_EV_UNLOCK, now, SYSTEM_ACTOR, &from,
+                             &p) == 0) {
+        row->acct.state = DSG_ACCT_ACTIVE;
+        res->unlocked = 1;
+    }
+}
+
+/* The facts of the factor table, from the store and the transport. */
+static dsg_login_facts facts_of(const dsg_acct_row *row, const dsg_lsvc_peer *peer)
+{
+    dsg_login_facts f = { (uint32_t)row->type, peer->ministry_network != 0,
+                          peer->ministry_cert != 0, cfg->admin_factor, peer->channel };
+    return f;
+}
+
+/* Starts the login record of an account whose password was accepted. */
+static void open_login(const dsg_acct_row *row, const dsg_lock *lock, int temporary,
+                       const dsg_lsvc_peer *peer, int64_t now, dsg_lsvc_result *res)
+{
+    dsg_login_facts facts = facts_of(row, peer);
+    login_rec *l = new_login(now);
+    dsg_login_result r = dsg_login_start(&l->flow, account_key(row->user_id), lock->generation,
+                                         now, &facts);
+    if (r == DSG_LOGIN_OK)
+        r = dsg_login_password(&l->flow, 1, now, cfg->challenge_lifetime);
+    if (r != DSG_LOGIN_OK || random_text(l->id) != 0) {
+        failed(res, 401, "auth_failed", "password-refused", "%s",
+               r == DSG_LOGIN_REFUSED ? "this account does not log in on this channel"
+                                      : dsg_login_result_name(r));
+        drop_login(l);
+        return;
+    }
+    snprintf(l->user_id, sizeof l->user_id, "%s", row->user_id);
+    snprintf(l->computer, sizeof l->computer, "%s", peer->computer);
+    l->must_change = temporary;
+    if (l->flow.req.factor == DSG_LOGIN_TOTP) {
+        int got = dsg_cred_store_totp_get(db, row->user_id, &l->totp);
+        l->enrolled = got == 1;
+    }
+    accepted(res, "password-accepted", next_step(l));
+    snprintf(res->login, sizeof res->login, "%s", l->id);
+    snprintf(res->detail, sizeof res->detail, "second factor %s; next %s",
+             l->flow.req.factor == DSG_LOGIN_TOTP ? "totp" : "webauthn",
+             dsg_lsvc_next_name(res->next));
+}
+
+void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
+                       const dsg_lsvc_peer *peer, int64_t now, dsg_lsvc_result *res)
+{
+    dsg_acct_row row;
+    dsg_cred_password cred;
+    dsg_lock lock;
+    char id[DSG_ACCT_USER_ID_MAX + 1], err[160];
+    begin_result(res, "");
+    int found = dsg_acct_user_id_fold(user_id, id) == 0
+                    ? dsg_acct_store_get(db, id, &row, err, sizeof err) : 0;
+    if (found != 1) {
+        unknown_id(user_id, res->user_id);
+        spend_dummy(pw, pw_len);
+        failed(res, found < 0 ? 503 : 401, found < 0 ? "auth_unavailable" : "auth_failed",
+               "password-refused", "%s", found < 0 ? err : "no such account");
+        return;
+    }
+    snprintf(res->user_id, sizeof res->user_id, "%s", row.user_id);
+    if (dsg_cred_store_lock_get(db, row.user_id, &lock) != 0) {
+        spend_dummy(pw, pw_len);
+        failed(res, 503, "auth_unavailable", "storage-failed", "the lock state is unreadable");
+        return;
+    }
+    if (dsg_lock_check(&lock, now) == DSG_LOCK_LOCKED) {
+        spend_dummy(pw, pw_len);
+        failed(res, 401, "auth_failed", "password-refused", "the account is locked");
+        return;
+    }
+    int live = dsg_cred_store_password(db, row.user_id, now, &cred);
+    int ok = live == 1 && dsg_pw_verify(cred.verifier, strlen(cred.verifier), pw, pw_len) == 1;
+    if (live != 1)
+        spend_dummy(pw, pw_len);
+    if (!judge(row.user_id, DSG_LOCK_FACTOR_PASSWORD, ok, lock.generation, now, "password",
+               res))
+        return;
+    reopen_if_over(&row, &lock, now, res);
+    if (!dsg_acct_may_login(&row.acct, now)) {
+        failed(res, 401, "auth_failed", "password-refused", "the account is %s",
+               dsg_acct_is_expired(&row.acct, now) ? "past its expiry"
+                                                    : dsg_acct_state_name(row.acct.state));
+        return;
+    }
+    open_login(&row, &lock, cred.temporary, peer, now, res);
+}
+
+/* ---- the password change ------------------------------------------------------------ */
+
+/* 1 when pw is one of the account's last cfg->password_history passwords. */
+static int reused(const char *user_id, const uint8_t *pw, size_t pw_len)
+{
+    static char history[64][DSG_CRED_VERIFIER_MAX + 1];
+    const char *hashes[64];
+    size_t lens[64];
+    unsigned n = cfg->password_history < 64 ? cfg->password_history : 64;
+    int k = n > 0 ? dsg_cred_store_password_history(db, user_id, n, history) : 0;
+    if (k < 0)
+        return 1;   /* fail closed: the history is unreadable */
+    for (int i = 0; i < k; i++) {
+        hashes[i] = history[i];
+        lens[i] = strlen(history[i]);
+    }
+    return k > 0 && dsg_pw_in_history(hashes, lens, (size_t)k, pw, pw_len) != 0;
+}
+
+void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_len, int64_t now,
+                              dsg_lsvc_result *res)
+{
+    char verifier[DSG_CRED_VERIFIER_MAX + 1], err[160];
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    begin_result(res, "");
+    login_rec *l = live_login(id, now, res);
+    if (l == NULL)
+        return;
+    if (!l->must_change) {
+        failed(res, 401, "login_incomplete", "step-refused", "no password change is due");
+        drop_login(l);
+        return;
+    }
+    uint32_t broken = dsg_pw_check(&cfg->password, pw, pw_len, (const uint8_t *)l->user_id,
+                                   strlen(l->user_id));
+    if (broken != 0) {   /* the login goes on: the user picks another */
+        failed(res, 400, "weak_password", "password-change-refused", "rules 0x%02x broken",
+               (unsigned)broken);
+        snprintf(res->login, sizeof res->login, "%s", l->id);
+        res->next = DSG_LSVC_NEXT_PASSWORD_CHANGE;
+        return;
+    }
+    if (reused(l->user_id, pw, pw_len)) {
+        failed(res, 400, "password_reused", "password-change-refused",
+               "one of the last %u passwords", cfg->password_history);
+        snprintf(res->login, sizeof res->login, "%s", l->id);
+        res->next = DSG_LSVC_NEXT_PASSWORD_CHANGE;
+        return;
+    }
+    if (dsg_pw_hash_new(pw, pw_len, &cfg->scrypt, verifier, sizeof verifier) < 0 ||
+        dsg_cred_store_password_set(db, l->user_id, verifier, now, err, sizeof err) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the new password was not stored");
+        return;
+    }
+    l->must_change = 0;
+    accepted(res, "password-changed", next_step(l));
+    snprintf(res->login, sizeof res->login, "%s", l->id);
+    snprintf(res->detail, sizeof res->detail, "the temporary password replaced; next %s",
+             dsg_lsvc_next_name(res->next));
+}
+
+/* ---- TOTP ------------------------------------------------------------------------- */
+
+/* The enrolment code as issued ("xxxx-xxxx-...", 32 hex digits in 8
+ * groups; dashes and case do not matter) matches the stored verifier. */
+static int code_matches(const char *code, const char *verifier)
+{
+    char plain[33], hex[65];
+    uint8_t digest[32];
+    size_t n = 0;
+    for (const char *c = code; *c != '\0'; c++) {
+        if (*c == '-' || *c == ' ')
+            continue;
+        char d = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
+        if (n == 32 || !((d >= '0' && d <= '9') || (d >= 'a' && d <= 'f')))
+            return 0;
+        plain[n++] = d;
+    }
+    if (n != 32)
+        return 0;
+    sha256(plain, 32, digest);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    OPENSSL_cleanse(plain, sizeof plain);
+    return strlen(verifier) == 64 && CRYPTO_memcmp(hex, verifier, 64) == 0;
+}
+
+void dsg_lsvc_enrol_totp(const char *login, const char *code, int64_t now, dsg_lsvc_result *res)
+{
+    char verifier[DSG_CRED_VERIFIER_MAX + 1];
+    size_t uri_len = 0;
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    begin_result(res, "");
+    login_rec *l = live_login(id, now, res);
+    if (l == NULL)
+        return;
+    if (next_step(l) != DSG_LSVC_NEXT_ENROL_TOTP) {
+        failed(res, 401, "login_incomplete", "step-refused", "no TOTP enrolment is due");
+        drop_login(l);
+        return;
+    }
+    int live = dsg_cred_store_code(db, l->user_id, now, verifier);
+    int ok = live == 1 && code_matches(code, verifier);
+    if (!judge(l->user_id, DSG_LOCK_FACTOR_TOTP, ok, l->flow.lock_generation, now,
+               "enrolment code", res)) {
+        drop_login(l);
+        return;
+    }
+    memset(&l->totp, 0, sizeof l->totp);
+    l->totp.alg = DSG_TOTP_SHA1;   /* what every authenticator app reads (RFC 6238 §1.2) */
+    l->totp.digits = 6;
+    if (dsg_totp_secret_new(l->totp.alg, l->totp.secret, sizeof l->totp.secret,
+                            &l->totp.secret_len) != DSG_TOTP_OK ||
+        dsg_totp_uri(cfg->issuer, l->user_id, l->totp.alg, l->totp.digits, l->totp.secret,
+                     l->totp.secret_len, res->otpauth, sizeof res->otpauth, &uri_len) !=
+            DSG_TOTP_OK) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "no TOTP secret could be drawn");
+        drop_login(l);
+        return;
+    }
+    l->pending = 1;
+    accepted(res, "totp-enrolment-begun", DSG_LSVC_NEXT_CONFIRM_TOTP);
+    snprintf(res->login, sizeof res->login, "%s", l->id);
+    snprintf(res->detail, sizeof res->detail, "enrolment code accepted; secret drawn");
+}
+
+/* Checks code against l->totp at now; the step it matched in *step.
+ * The status of dsg_totp_verify, or ERR_* when the codes could not be
+ * computed. */
+static dsg_totp_status check_code(const login_rec *l, const char *code, int64_t now,
+                                  uint64_t *step)
+{
+    uint32_t codes[DSG_TOTP_WINDOW_MAX];
+    size_t n = 0;
+    uint64_t now_step;
+    dsg_totp_status st = dsg_totp_step(now, &now_step);
+    if (st == DSG_TOTP_OK)
+        st = dsg_totp_window_codes(l->totp.alg, l->totp.secret, l->totp.secret_len,
+                                   l->totp.digits, now_step, cfg->totp_skew, codes,
+                                   DSG_TOTP_WINDOW_MAX, &n);
+    if (st == DSG_TOTP_OK)
+        st = dsg_totp_verify(code, strlen(code), l->totp.digits, now_step, cfg->totp_skew,
+                             l->totp.last_step, codes, n, step);
+    OPENSSL_cleanse(codes, sizeof codes);
+    return st;
+}
+
+/* Ends a session and frees its slot. */
+static void end_session(session_rec *s, uint32_t why)
+{
+    dsg_session_status st = dsg_session_end(&s->s, why);
+    (void)st;   /* a slot freed is ended whatever the core says of a malformed one */
+    OPENSSL_cleanse(s, sizeof *s);
+}
+
+/* The login is complete: a session, the oldest of the user's ended first
+ * when the user is at auth.max_sessions_per_user. */
+static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
+{
+    dsg_session mine[DSG_SESSION_MAX_PER_USER_MAX];
+    unsigned where[DSG_SESSION_MAX_PER_USER_MAX], n = 0, slot = DSG_LSVC_SESSIONS;
+    uint32_t evict = 0;
+    for (unsigned i = 0; i < DSG_LSVC_SESSIONS; i++) {
+        session_rec *s = &sessions[i];
+        if (s->used && dsg_session_check(&s->s, now, &cfg->session) != DSG_SESSION_OK) {
+            end_session(s, DSG_SESSION_TIMEOUT);
+        }
+        if (!s->used && slot == DSG_LSVC_SESSIONS)
+            slot = i;
+        if (s->used && strcmp(s->user_id, l->user_id) == 0 &&
+            n < DSG_SESSION_MAX_PER_USER_MAX) {
+            mine[n] = s->s;
+            where[n++] = i;
+        }
+    }
+    if (dsg_session_admit(mine, n, cfg->max_sessions, now, &cfg->session, &evict) ==
+        DSG_SESSION_EVICT) {
+        end_session(&sessions[where[evict]], DSG_SESSION_FORCED);
+        slot = where[evict];
+        res->evicted = 1;
+    }
+    session_rec *s = slot < DSG_LSVC_SESSIONS ? &sessions[slot] : NULL;
+    if (s == NULL || random_text(res->token) != 0 ||
+        dsg_session_init(&s->s, l->flow.account, now, l->flow.req.factor) != DSG_SESSION_OK) {
+        failed(res, 503, "auth_unavailable", "session-refused", "no session slot is free");
+        return;
+    }
+    sha256(res->token, DSG_LSVC_TOKEN_TEXT, s->s.token_hash);
+    s->used = 1;
+    snprintf(s->user_id, sizeof s->user_id, "%s", l->user_id);
+    res->next = DSG_LSVC_NEXT_SESSION;
+    res->login[0] = '\0';
+}
+
+void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_result *res)
+{
+    char err[160];
+    uint64_t step = 0;
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    begin_result(res, "");
+    login_rec *l = live_login(id, now, res);
+    if (l == NULL)
+        return;
+    dsg_lsvc_next due = next_step(l);
+    if (due != DSG_LSVC_NEXT_TOTP && due != DSG_LSVC_NEXT_CONFIRM_TOTP) {
+        failed(res, 401, "login_incomplete", "step-refused", "no TOTP code is due");
+        drop_login(l);
+        return;
+    }
+    dsg_totp_status st = check_code(l, code, now, &step);
+    if (!judge(l->user_id, DSG_LOCK_FACTOR_TOTP, st == DSG_TOTP_OK, l->flow.lock_generation,
+               now, st == DSG_TOTP_REPLAY ? "TOTP code (replayed)" : "TOTP code", res) ||
+        dsg_login_second(&l->flow, DSG_LOGIN_TOTP, 1, now, cfg->challenge_lifetime) !=
+            DSG_LOGIN_OK) {
+        if (res->status == 0)
+            failed(res, 401, "login_incomplete", "step-refused", "the login expired");
+        drop_login(l);
+        return;
+    }
+    l->totp.last_step = step;
+    int stored = due == DSG_LSVC_NEXT_CONFIRM_TOTP
+                     ? dsg_cred_store_totp_enrol(db, l->user_id, &l->totp, now, err, sizeof err)
+                     : dsg_cred_store_totp_used(db, l->user_id, step);
+    if (stored != 0) {   /* a code not on record as used must not open a session */
+        failed(res, 503, "auth_unavailable", "storage-failed", "the TOTP step was not stored");
+        drop_login(l);
+        return;
+    }
+    accepted(res, due == DSG_LSVC_NEXT_CONFIRM_TOTP ? "totp-enrolled" : "totp-accepted",
+             DSG_LSVC_NEXT_SESSION);
+    open_session(l, now, res);
+    if (res->status == 200)
+        snprintf(res->detail, sizeof res->detail, "%s; session opened%s",
+                 due == DSG_LSVC_NEXT_CONFIRM_TOTP ? "TOTP enrolled, enrolment code used"
+                                                   : "TOTP code accepted",
+                 res->evicted ? ", the oldest session ended (limit)" : "");
+    drop_login(l);
+}
+
+/* ---- sessions ---------------------------------------------------------------------- */
+
+static session_rec *find_session(const char *token)
+{
+    uint8_t h[32];
+    session_rec *found = NULL;
+    if (strlen(token) != DSG_LSVC_TOKEN_TEXT)
+        return NULL;
+    sha256(token, DSG_LSVC_TOKEN_TEXT, h);
+    for (unsigned i = 0; i < DSG_LSVC_SESSIONS; i++)
+        if (sessions[i].used && CRYPTO_memcmp(sessions[i].s.token_hash, h, sizeof h) == 0)
+            found = &sessions[i];
+    return found;
+}
+
+void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, token);
+    begin_result(res, "");
+    session_rec *s = find_session(id);
+    if (s == NULL) {
+        failed(res, 401, "session_expired", "session-refused", "no such session");
+        return;
+    }
+    snprintf(res->user_id, sizeof res->user_id, "%s", s->user_id);
+    dsg_session_status st = dsg_session_touch(&s->s, now, &cfg->session);
+    if (st != DSG_SESSION_OK) {
+        end_session(s, DSG_SESSION_TIMEOUT);
+        failed(res, 401, "session_expired", "session-expired", "%s",
+               dsg_session_status_name(st));
+        return;
+    }
+    accepted(res, "session-used", DSG_LSVC_NEXT_NONE);
+}
+
+void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
+{
+    (void)now;
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, token);
+    begin_result(res, "");
+    session_rec *s = find_session(id);
+    if (s == NULL) {
+        failed(res, 401, "session_expired", "logout-refused", "no such session");
+        return;
+    }
+    snprintf(res->user_id, sizeof res->user_id, "%s", s->user_id);
+    end_session(s, DSG_SESSION_LOGOUT);
+    accepted(res, "logout", DSG_LSVC_NEXT_NONE);
+    snprintf(res->detail, sizeof res->detail, "the session ended at the user's request");
+}
+
+const char *dsg_lsvc_next_name(dsg_lsvc_next n)
+{
+    static const char *const names[] = { "", "password-change", "enrol-totp", "confirm-totp",
+                                         "totp", "webauthn", "session" };
+    return (unsigned)n < sizeof names / sizeof names[0] ? names[n] : "";
+}

@@ -1,0 +1,136 @@
+/*
+ * The login service of the auth role (REQ-MFA-001, REQ-MFA-005,
+ * REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-ACCT-014): the
+ * steps of a login and the sessions they end in, over the account
+ * database and the proved cores. Transport-free: the role's HTTP routes
+ * (and the control socket, for administrators) parse a request, call one
+ * step and answer from the dsg_lsvc_result; the role records the result's
+ * event as 認証ログ.
+ *
+ * A login, one record per attempt, kept in memory (a restart of the role
+ * ends every half-finished login and every session):
+ *
+ *   password --> [change the temporary password] --> [enrol TOTP with the
+ *   enrolment code] --> TOTP code --> session
+ *
+ * The second factor comes from the proved factor table
+ * (dsg_login_required) over server-side facts only. Every step that
+ * accepts a credential goes through the proved lockout transition
+ * (dsg_lock_record), a password on the PASSWORD counter, a TOTP code or an
+ * enrolment code on the TOTP counter; a step of a login begun before a
+ * lock is refused (dsg_lock_login_current). An unknown user ID, a locked
+ * account, an account that may not log in and a wrong password all answer
+ * `auth_failed` after the same scrypt work (REQ-MFA-012); only the
+ * result's event and detail, for the log, say which.
+ *
+ * Single-threaded: one role process owns the state (dsg_lsvc_init).
+ */
+#ifndef DSG_AUTH_LOGIN_SVC_H
+#define DSG_AUTH_LOGIN_SVC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/acct_app.h"
+#include "auth/lockout.h"
+#include "auth/login_flow.h"
+#include "auth/pw_hash.h"
+#include "auth/pw_policy.h"
+#include "auth/session.h"
+#include "auth/totp.h"
+
+struct sqlite3;
+
+#define DSG_LSVC_TOKEN_BYTES 16u      /* 128 random bits: a login ID, a session token */
+#define DSG_LSVC_TOKEN_TEXT 22u       /* their base64url text */
+#define DSG_LSVC_LOGINS 256u          /* half-finished logins at once */
+#define DSG_LSVC_SESSIONS 1024u       /* live sessions at once */
+#define DSG_LSVC_URI_MAX 400u         /* an otpauth:// URI */
+
+typedef struct dsg_lsvc_cfg {
+    dsg_lock_policy lock;             /* auth.lockout_threshold, _window, _duration */
+    dsg_scrypt_params scrypt;         /* auth.scrypt_n, _r, _p */
+    dsg_pw_policy password;           /* auth.password_min_length, ... */
+    uint32_t password_history;        /* auth.password_history */
+    int64_t challenge_lifetime;       /* auth.challenge_lifetime, seconds */
+    dsg_session_policy session;       /* auth.session_idle_timeout, _max_lifetime */
+    uint32_t max_sessions;            /* auth.max_sessions_per_user */
+    uint32_t totp_skew;               /* auth.totp_skew_steps */
+    uint32_t admin_factor;            /* auth.admin_second_factor (dsg_admin_factor) */
+    char issuer[64];                  /* the otpauth issuer: auth.rp_id */
+} dsg_lsvc_cfg;
+
+/* Where a request came from: facts the transport established. */
+typedef struct dsg_lsvc_peer {
+    uint32_t channel;                 /* dsg_login_channel */
+    uint32_t ministry_network;        /* 1: the address is in auth.ministry_networks */
+    uint32_t ministry_cert;           /* 1: a registered Ministry terminal's certificate */
+    const char *computer;             /* 認証ログ's computer name: terminal or address */
+} dsg_lsvc_peer;
+
+/* What the client must send next. */
+typedef enum dsg_lsvc_next {
+    DSG_LSVC_NEXT_NONE = 0,           /* refused: start again */
+    DSG_LSVC_NEXT_PASSWORD_CHANGE,    /* a new password (the issued one is temporary) */
+    DSG_LSVC_NEXT_ENROL_TOTP,         /* the enrolment code, to get a TOTP secret */
+    DSG_LSVC_NEXT_CONFIRM_TOTP,       /* a code of the new secret */
+    DSG_LSVC_NEXT_TOTP,               /* a TOTP code */
+    DSG_LSVC_NEXT_WEBAUTHN,           /* a WebAuthn assertion (not served yet) */
+    DSG_LSVC_NEXT_SESSION             /* done: the session token is in the result */
+} dsg_lsvc_next;
+
+typedef struct dsg_lsvc_result {
+    int status;                       /* 200, 400, 401, 503: the HTTP status to answer */
+    const char *error;                /* the error code for the client, NULL on success */
+    dsg_lsvc_next next;
+    char login[DSG_LSVC_TOKEN_TEXT + 1];   /* the login ID, while next is a step */
+    char token[DSG_LSVC_TOKEN_TEXT + 1];   /* the new session's token (NEXT_SESSION) */
+    char otpauth[DSG_LSVC_URI_MAX];        /* NEXT_CONFIRM_TOTP: the secret, as a URI */
+    /* For 認証ログ: */
+    char user_id[DSG_ACCT_USER_ID_MAX + 1];  /* as stored, or "unknown:" and a keyed hash */
+    const char *event;                /* e.g. "password-accepted", "password-refused" */
+    char detail[256];                 /* the reason, never a secret */
+    int locked;                       /* 1: this step locked the account */
+    int unlocked;                     /* 1: the account's lock was over and it was reopened */
+    int evicted;                      /* 1: the oldest session was ended for this one */
+} dsg_lsvc_result;
+
+/* Resets the service: no login, no session; cfg and db kept (borrowed)
+ * until the next init. A new key for the hashes of unknown user IDs.
+ * 0, or -1 (a policy out of range, no randomness). @relation(REQ-MFA-001) */
+__attribute__((warn_unused_result))
+int dsg_lsvc_init(const dsg_lsvc_cfg *cfg, struct sqlite3 *db);
+
+/* The password step. @relation(REQ-MFA-001, REQ-MFA-011, REQ-MFA-012) */
+void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
+                       const dsg_lsvc_peer *peer, int64_t now, dsg_lsvc_result *res);
+
+/* Replaces the temporary password of login by pw (the policy, the history).
+ * @relation(REQ-MFA-009, REQ-MFA-010) */
+void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_len, int64_t now,
+                              dsg_lsvc_result *res);
+
+/* Checks the enrolment code and draws a TOTP secret for login, given back
+ * as an otpauth URI; the secret is stored only once confirmed.
+ * @relation(REQ-MFA-005, REQ-MFA-006) */
+void dsg_lsvc_enrol_totp(const char *login, const char *code, int64_t now,
+                         dsg_lsvc_result *res);
+
+/* A TOTP code: of the secret being enrolled (NEXT_CONFIRM_TOTP: stores it
+ * and ends the enrolment code), or of the enrolled one (NEXT_TOTP). Either
+ * completes the login with a session. @relation(REQ-MFA-001, REQ-MFA-005) */
+void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_result *res);
+
+/* The session of token at now: 200 with its user ID (the session's last
+ * use moves to now), or 401 `session_expired` (unknown, ended, idle, past
+ * its lifetime; an expired one is ended). @relation(REQ-ACCT-014) */
+void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res);
+
+/* Ends the session of token (logout). @relation(REQ-ACCT-014) */
+void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res);
+
+/* "password", "password-change", "enrol-totp", "confirm-totp", "totp",
+ * "webauthn", "session"; "" for NONE. @relation(REQ-MFA-001) */
+const char *dsg_lsvc_next_name(dsg_lsvc_next n);
+
+#endif

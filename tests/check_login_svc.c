@@ -1,0 +1,448 @@
+/*
+ * Unit tests of the login service (src/auth/login_svc.h) over a real
+ * account database in a temporary directory: the whole TOTP path from the
+ * issued password to a session, the lockout at its boundary on each
+ * factor, the half-finished login after a lock, the identical answers,
+ * replay, the factor table's WebAuthn fallback and the sessions' limits.
+ * Codes are computed here from the otpauth URI the service gives.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/acct_store.h"
+#include "auth/cred_store.h"
+#include "auth/login_svc.h"
+#include "auth/totp_hmac.h"
+#include "db/db.h"
+
+Suite *suite_login_svc(void);
+
+#define NOW 1800000000LL
+#define DAY 86400LL
+#define ISSUED "Tmp-Passw0rd-issued"
+#define CODE "0123-4567-89ab-cdef-0123-4567-89ab-cdef"
+
+static char dir[64];
+static sqlite3 *db;
+static dsg_lsvc_cfg cfg;
+static const dsg_lsvc_peer ministry_net = { DSG_LOGIN_PORTAL, 1, 0, "10.1.2.3" };
+static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7" };
+
+static void setup(void)
+{
+    char path[128], err[256];
+    snprintf(dir, sizeof dir, "/tmp/dsg-login-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/auth.db", dir);
+    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.lock = (dsg_lock_policy){ 3, 900, 900 };
+    cfg.scrypt = (dsg_scrypt_params){ 10, 8, 1 };   /* cheap: the cost is not under test */
+    cfg.password = (dsg_pw_policy){ 12, 128, 3 };
+    cfg.password_history = 5;
+    cfg.challenge_lifetime = 300;
+    cfg.session = (dsg_session_policy){ 900, 43200 };
+    cfg.max_sessions = 2;
+    cfg.totp_skew = 1;
+    cfg.admin_factor = DSG_ADMIN_FACTOR_TOTP;
+    snprintf(cfg.issuer, sizeof cfg.issuer, "dsg.example");
+    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
+}
+
+static void teardown(void)
+{
+    char cmd[160];
+    dsg_db_close(db);
+    db = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* An ACTIVE account of type with the issued password and enrolment code. */
+static void account(const char *user, dsg_acct_type type)
+{
+    dsg_acct_app a;
+    dsg_acct_problem p;
+    int64_t id = 0;
+    char verifier[DSG_CRED_VERIFIER_MAX + 1], hex[65];
+    uint8_t digest[32];
+    memset(&a, 0, sizeof a);
+    a.kind = DSG_APP_REGISTER;
+    snprintf(a.user_id, sizeof a.user_id, "%s", user);
+    strcpy(a.applicant, "yamada");
+    strcpy(a.reason, "test");
+    strcpy(a.name, "田中 太郎");
+    strcpy(a.org, type == DSG_ACCT_MINISTRY ? "防衛省" : "テスト重工");
+    strcpy(a.contract, "C-1");
+    a.org_kind = type == DSG_ACCT_MINISTRY ? DSG_ORG_MINISTRY : DSG_ORG_PRIME;
+    a.type = type;
+    a.expiry = NOW + 30 * DAY;
+    a.contract_end = NOW + 60 * DAY;
+    ck_assert_msg(dsg_acct_store_apply(db, &a, "admin1", NOW - 100, &id, &p) == 0, "%s",
+                  p.message);
+    ck_assert_msg(dsg_acct_store_approve(db, id, "admin2", NOW - 90, &p) == 0, "%s", p.message);
+    ck_assert_int_gt(dsg_pw_hash_new((const uint8_t *)ISSUED, strlen(ISSUED), &cfg.scrypt,
+                                     verifier, sizeof verifier), 0);
+    ck_assert_int_eq(dsg_acct_store_issue(db, user, DSG_CRED_PASSWORD, verifier, NOW - 80,
+                                          NOW + 7 * DAY, "admin2", &p), 0);
+    ck_assert_int_eq(EVP_Digest("0123456789abcdef0123456789abcdef", 32, digest, NULL,
+                                EVP_sha256(), NULL), 1);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    ck_assert_int_eq(dsg_acct_store_issue(db, user, DSG_CRED_ENROLMENT_CODE, hex, NOW - 80,
+                                          NOW + 7 * DAY, "admin2", &p), 0);
+}
+
+static void password(const char *user, const char *pw, const dsg_lsvc_peer *peer, int64_t now,
+                     dsg_lsvc_result *r)
+{
+    dsg_lsvc_password(user, (const uint8_t *)pw, strlen(pw), peer, now, r);
+}
+
+static void change(const char *login, const char *pw, int64_t now, dsg_lsvc_result *r)
+{
+    dsg_lsvc_change_password(login, (const uint8_t *)pw, strlen(pw), now, r);
+}
+
+/* The secret of an otpauth URI (RFC 4648 base32, no padding). */
+static size_t uri_secret(const char *uri, uint8_t *out)
+{
+    const char *s = strstr(uri, "secret=");
+    size_t n = 0;
+    uint32_t bits = 0, acc = 0;
+    ck_assert_ptr_nonnull(s);
+    for (s += 7; *s != '\0' && *s != '&'; s++) {
+        const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", *at = strchr(abc, *s);
+        ck_assert_ptr_nonnull(at);
+        acc = acc << 5 | (uint32_t)(at - abc);
+        bits += 5;
+        if (bits >= 8) {
+            out[n++] = (uint8_t)(acc >> (bits - 8));
+            bits -= 8;
+        }
+    }
+    return n;
+}
+
+static void code_at(const uint8_t *secret, size_t len, int64_t now, char out[8])
+{
+    uint32_t code = 0;
+    ck_assert_int_eq(dsg_totp_hotp(DSG_TOTP_SHA1, secret, len, 6, (uint64_t)now / 30, &code),
+                     DSG_TOTP_OK);
+    snprintf(out, 8, "%06u", code);
+}
+
+/* The first login of a Ministry user on a Ministry network, to a session;
+ * the secret enrolled into secret[0 .. *len). */
+static void first_login(const char *user, int64_t now, uint8_t *secret, size_t *len,
+                        dsg_lsvc_result *r)
+{
+    char code[8];
+    password(user, ISSUED, &ministry_net, now, r);
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_int_eq(r->next, DSG_LSVC_NEXT_PASSWORD_CHANGE);
+    change(r->login, "Brand-new-passw0rd", now, r);
+    ck_assert_msg(r->status == 200, "%d %s: %s", r->status, r->event, r->detail);
+    ck_assert_int_eq(r->next, DSG_LSVC_NEXT_ENROL_TOTP);
+    dsg_lsvc_enrol_totp(r->login, CODE, now, r);
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_int_eq(r->next, DSG_LSVC_NEXT_CONFIRM_TOTP);
+    *len = uri_secret(r->otpauth, secret);
+    ck_assert_uint_eq(*len, 20);
+    code_at(secret, *len, now, code);
+    dsg_lsvc_totp(r->login, code, now, r);
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_int_eq(r->next, DSG_LSVC_NEXT_SESSION);
+}
+
+/* @relation(REQ-MFA-001, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-014) */
+START_TEST(test_lsvc_ministry_first_login_to_logout)
+{
+    dsg_lsvc_result r, s;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    ck_assert_str_eq(r.event, "totp-enrolled");
+    ck_assert_uint_eq(strlen(r.token), DSG_LSVC_TOKEN_TEXT);
+    dsg_lsvc_session(r.token, NOW + 60, &s);
+    ck_assert_int_eq(s.status, 200);
+    ck_assert_str_eq(s.user_id, "sato");
+    /* The next login: the new password, then the enrolled TOTP. */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 90, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_TOTP);
+    code_at(secret, len, NOW + 90, code);
+    dsg_lsvc_totp(r.login, code, NOW + 90, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_str_eq(r.event, "totp-accepted");
+    /* The issued password and the enrolment code are spent. */
+    password("sato", ISSUED, &ministry_net, NOW + 120, &s);
+    ck_assert_int_eq(s.status, 401);
+    dsg_lsvc_logout(r.token, NOW + 130, &s);
+    ck_assert_int_eq(s.status, 200);
+    dsg_lsvc_session(r.token, NOW + 131, &s);
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.error, "session_expired");
+}
+END_TEST
+
+/* @relation(REQ-MFA-012) */
+START_TEST(test_lsvc_refusals_look_the_same)
+{
+    dsg_lsvc_result r[4];
+    dsg_acct_problem p;
+    account("sato", DSG_ACCT_MINISTRY);
+    account("kato", DSG_ACCT_MINISTRY);
+    password("nobody-Secret1!", ISSUED, &ministry_net, NOW, &r[0]);   /* unknown ID */
+    password("sato", "wrong-password-1", &ministry_net, NOW, &r[1]);  /* wrong password */
+    for (int i = 0; i < 3; i++)
+        password("kato", "wrong-password-1", &ministry_net, NOW, &r[2]);
+    password("kato", ISSUED, &ministry_net, NOW + 1, &r[2]);          /* locked */
+    int64_t id = 0;
+    dsg_acct_app a;
+    memset(&a, 0, sizeof a);
+    a.kind = DSG_APP_SUSPEND;
+    strcpy(a.user_id, "sato");
+    strcpy(a.applicant, "yamada");
+    strcpy(a.reason, "leave");
+    ck_assert_int_eq(dsg_acct_store_apply(db, &a, "admin1", NOW, &id, &p), 0);
+    ck_assert_int_eq(dsg_acct_store_approve(db, id, "admin2", NOW, &p), 0);
+    password("sato", ISSUED, &ministry_net, NOW + 2, &r[3]);          /* suspended */
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(r[i].status, 401);
+        ck_assert_str_eq(r[i].error, "auth_failed");
+        ck_assert_int_eq(r[i].next, DSG_LSVC_NEXT_NONE);
+        ck_assert_str_eq(r[i].login, "");
+        ck_assert_str_eq(r[i].token, "");
+    }
+    ck_assert_msg(strncmp(r[0].user_id, "unknown:", 8) == 0 && !strstr(r[0].user_id, "Secret"),
+                  "an unknown ID is logged as typed: %s", r[0].user_id);
+    ck_assert_str_eq(r[3].detail, "the account is suspended");
+}
+END_TEST
+
+/* Locks kato on the password factor at NOW with threshold - 1 failures
+ * before it, checking that those do not lock. */
+static void lock_by_password(int64_t now)
+{
+    dsg_lsvc_result r;
+    for (int i = 0; i < 2; i++) {
+        password("kato", "wrong-password-1", &ministry_net, now, &r);
+        ck_assert_int_eq(r.locked, 0);
+    }
+    password("kato", "wrong-password-1", &ministry_net, now, &r);
+    ck_assert_int_eq(r.locked, 1);
+    ck_assert_str_eq(r.event, "locked");
+}
+
+/* @relation(REQ-MFA-011, REQ-ACCT-003) */
+START_TEST(test_lsvc_password_lockout_boundary)
+{
+    dsg_lsvc_result r;
+    dsg_acct_row row;
+    char err[160];
+    account("kato", DSG_ACCT_MINISTRY);
+    /* threshold - 1 failures, then a success: no lock, the counter cleared. */
+    for (int i = 0; i < 2; i++)
+        password("kato", "wrong-password-1", &ministry_net, NOW, &r);
+    password("kato", ISSUED, &ministry_net, NOW, &r);
+    ck_assert_int_eq(r.status, 200);
+    lock_by_password(NOW + 10);
+    ck_assert_int_eq(dsg_acct_store_get(db, "kato", &row, err, sizeof err), 1);
+    ck_assert_int_eq(row.acct.state, DSG_ACCT_LOCKED);
+    password("kato", ISSUED, &ministry_net, NOW + 10 + 899, &r);   /* one second before the end */
+    ck_assert_int_eq(r.status, 401);
+    password("kato", ISSUED, &ministry_net, NOW + 10 + 900, &r);   /* at the end */
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.unlocked, 1);
+    ck_assert_int_eq(dsg_acct_store_get(db, "kato", &row, err, sizeof err), 1);
+    ck_assert_int_eq(row.acct.state, DSG_ACCT_ACTIVE);
+}
+END_TEST
+
+/* @relation(REQ-MFA-011) */
+START_TEST(test_lsvc_half_finished_login_dies_at_the_lock)
+{
+    dsg_lsvc_result r, first;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    account("kato", DSG_ACCT_MINISTRY);
+    first_login("kato", NOW, secret, &len, &r);
+    password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 60, &first);
+    ck_assert_int_eq(first.next, DSG_LSVC_NEXT_TOTP);
+    lock_by_password(NOW + 61);
+    code_at(secret, len, NOW + 62, code);
+    dsg_lsvc_totp(first.login, code, NOW + 62, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "auth_failed");
+    /* Not even once the lock is over. */
+    dsg_lsvc_totp(first.login, code, NOW + 61 + 900, &r);
+    ck_assert_int_eq(r.status, 401);
+}
+END_TEST
+
+/* @relation(REQ-MFA-011, REQ-MFA-005) */
+START_TEST(test_lsvc_totp_lockout_boundary)
+{
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    account("kato", DSG_ACCT_MINISTRY);
+    first_login("kato", NOW, secret, &len, &r);
+    for (int i = 0; i < 3; i++) {
+        password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 100 + i, &r);
+        ck_assert_int_eq(r.status, 200);
+        dsg_lsvc_totp(r.login, "000000", NOW + 100 + i, &r);
+        ck_assert_int_eq(r.status, 401);
+        ck_assert_int_eq(r.locked, i == 2);
+    }
+    password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 200, &r);
+    ck_assert_int_eq(r.status, 401);   /* locked: the password step refuses too */
+    /* Locked at NOW + 102 (the third failure) for 900 s. */
+    password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 102 + 899, &r);
+    ck_assert_int_eq(r.status, 401);
+    code_at(secret, len, NOW + 102 + 900, code);
+    password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 102 + 900, &r);
+    ck_assert_int_eq(r.status, 200);
+    dsg_lsvc_totp(r.login, code, NOW + 102 + 900, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+}
+END_TEST
+
+/* @relation(REQ-MFA-005) */
+START_TEST(test_lsvc_totp_code_accepted_once)
+{
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    /* The code that confirmed the enrolment is spent too. */
+    code_at(secret, len, NOW, code);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 1, &r);
+    dsg_lsvc_totp(r.login, code, NOW + 1, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_msg(strstr(r.detail, "replayed") != NULL, "%s", r.detail);
+    code_at(secret, len, NOW + 30, code);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 30, &r);
+    dsg_lsvc_totp(r.login, code, NOW + 30, &r);
+    ck_assert_int_eq(r.status, 200);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 31, &r);
+    dsg_lsvc_totp(r.login, code, NOW + 31, &r);
+    ck_assert_int_eq(r.status, 401);
+}
+END_TEST
+
+/* @relation(REQ-MFA-002) */
+START_TEST(test_lsvc_factor_from_server_facts)
+{
+    dsg_lsvc_result r;
+    account("sato", DSG_ACCT_MINISTRY);
+    account("suzuki", DSG_ACCT_COMPANY);
+    password("sato", ISSUED, &outside, NOW, &r);
+    ck_assert_int_eq(r.status, 200);
+    change(r.login, "Brand-new-passw0rd", NOW, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_WEBAUTHN);   /* outside the Ministry networks */
+    dsg_lsvc_enrol_totp(r.login, CODE, NOW, &r);          /* TOTP cannot be chosen instead */
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    password("suzuki", ISSUED, &ministry_net, NOW, &r);
+    change(r.login, "Brand-new-passw0rd", NOW, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_WEBAUTHN);   /* a company user, wherever */
+}
+END_TEST
+
+/* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006) */
+START_TEST(test_lsvc_password_change_rules)
+{
+    dsg_lsvc_result r;
+    char login[DSG_LSVC_TOKEN_TEXT + 1];
+    account("sato", DSG_ACCT_MINISTRY);
+    password("sato", ISSUED, &ministry_net, NOW, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    change(login, "short", NOW, &r);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(r.error, "weak_password");
+    change(login, "sato-Passw0rd-x", NOW, &r);   /* contains the user ID */
+    ck_assert_str_eq(r.error, "weak_password");
+    change(login, ISSUED, NOW, &r);
+    ck_assert_str_eq(r.error, "password_reused");
+    ck_assert_str_eq(r.login, login);            /* the login goes on */
+    dsg_lsvc_enrol_totp(login, CODE, NOW, &r);    /* not before the change */
+    ck_assert_int_eq(r.status, 401);
+    /* A wrong enrolment code counts on the TOTP factor and ends the login. */
+    password("sato", ISSUED, &ministry_net, NOW + 1, &r);
+    change(r.login, "Brand-new-passw0rd", NOW + 1, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    dsg_lsvc_enrol_totp(login, "0123-4567-89ab-cdef-0123-4567-89ab-cdee", NOW + 1, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "auth_failed");
+    dsg_lsvc_enrol_totp(login, CODE, NOW + 1, &r);
+    ck_assert_int_eq(r.status, 401);
+}
+END_TEST
+
+/* @relation(REQ-ACCT-014, REQ-ACCT-015) */
+START_TEST(test_lsvc_session_limits)
+{
+    dsg_lsvc_result r, s;
+    uint8_t secret[64];
+    size_t len;
+    char code[8], tokens[3][DSG_LSVC_TOKEN_TEXT + 1];
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    snprintf(tokens[0], sizeof tokens[0], "%s", r.token);
+    for (int i = 1; i < 3; i++) {
+        int64_t t = NOW + 30 * i;
+        password("sato", "Brand-new-passw0rd", &ministry_net, t, &r);
+        code_at(secret, len, t, code);
+        dsg_lsvc_totp(r.login, code, t, &r);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_int_eq(r.evicted, i == 2);   /* max_sessions is 2 */
+        snprintf(tokens[i], sizeof tokens[i], "%s", r.token);
+    }
+    dsg_lsvc_session(tokens[0], NOW + 61, &s);
+    ck_assert_int_eq(s.status, 401);           /* the oldest was ended */
+    dsg_lsvc_session(tokens[1], NOW + 61, &s);
+    ck_assert_int_eq(s.status, 200);
+    dsg_lsvc_session(tokens[1], NOW + 61 + 900, &s);   /* idle for exactly the timeout */
+    ck_assert_int_eq(s.status, 401);
+    for (int64_t t = NOW + 60; t < NOW + 43200; t += 600) {
+        dsg_lsvc_session(tokens[2], t, &s);
+        ck_assert_int_eq(s.status, 200);
+    }
+    dsg_lsvc_session(tokens[2], NOW + 60 + 43200, &s);   /* past the lifetime, though used */
+    ck_assert_int_eq(s.status, 401);
+    dsg_lsvc_session("not-a-token", NOW, &s);
+    ck_assert_int_eq(s.status, 401);
+}
+END_TEST
+
+Suite *suite_login_svc(void)
+{
+    Suite *s = suite_create("login_svc");
+    TCase *tc = tcase_create("login_svc");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_lsvc_ministry_first_login_to_logout);
+    tcase_add_test(tc, test_lsvc_refusals_look_the_same);
+    tcase_add_test(tc, test_lsvc_password_lockout_boundary);
+    tcase_add_test(tc, test_lsvc_half_finished_login_dies_at_the_lock);
+    tcase_add_test(tc, test_lsvc_totp_lockout_boundary);
+    tcase_add_test(tc, test_lsvc_totp_code_accepted_once);
+    tcase_add_test(tc, test_lsvc_factor_from_server_facts);
+    tcase_add_test(tc, test_lsvc_password_change_rules);
+    tcase_add_test(tc, test_lsvc_session_limits);
+    suite_add_tcase(s, tc);
+    return s;
+}
