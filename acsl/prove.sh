@@ -41,7 +41,17 @@ PROVE_JOBS=${PROVE_JOBS:-2}
 WP_PAR=${WP_PAR:-2}
 # A smoke test's time limit, beside its step budget (WP's default is 2 s).
 WP_SMOKE_TIMEOUT=${WP_SMOKE_TIMEOUT:-1}
-# Extra WP options for every pass (measurements: docs/toolchain.md).
+# Which smoke tests run: "all" WP's kinds, or "no-dead-code" (the
+# default of `make prove` and `make test`): every kind but the per-block
+# dead-code tests, which `make prove-full` adds (docs/toolchain.md,
+# "Smoke tests").
+WP_SMOKE=${WP_SMOKE:-no-dead-code}
+case "$WP_SMOKE" in
+all) smoke_kinds="" ;;
+no-dead-code) smoke_kinds="-wp-no-smoke-dead-code" ;;
+*) echo "prove: WP_SMOKE is all or no-dead-code, not '$WP_SMOKE'" >&2; exit 2 ;;
+esac
+# Extra WP options for every pass, for measurements (docs/toolchain.md).
 WP_EXTRA=${WP_EXTRA:-}
 export WHY3CONFIG="${DSG_WHY3CONFIG:-$PWD/build/why3.conf}"   # never the user's home
 mkdir -p "$out"
@@ -85,7 +95,7 @@ prove_module() {
     rm -f "$out/$module.tsv" "$out/$module.errors" "$out/$module.failed"   # never a stale result
     rm -rf "$out/$module.session"   # nor a cached prover answer
     started=$(date +%s)
-    # shellcheck disable=SC2086 # WP_EXTRA is a list of options
+    # shellcheck disable=SC2086 # smoke_kinds and WP_EXTRA are lists of options
     "$FRAMAC" -cpp-extra-args="-I. -Isrc" -machdep x86_64 "$source" \
         -kernel-warn-key annot:missing-spec=abort \
         -kernel-warn-key typing:implicit-function-declaration=abort \
@@ -94,7 +104,7 @@ prove_module() {
         -warn-invalid-pointer -wp-smoke-tests \
         -wp-prover cvc4 -wp-steps "$WP_FIRST_STEPS" -wp-par "$WP_PAR" \
         -wp-timeout "$WP_TIMEOUT" -wp-smoke-timeout "$WP_SMOKE_TIMEOUT" \
-        -wp-session "$out/$module.session" $WP_EXTRA \
+        -wp-session "$out/$module.session" $smoke_kinds $WP_EXTRA \
         -then -wp -wp-no-smoke-tests -wp-steps 0 -wp-timeout "$WP_TIMEOUT" \
         -then -wp -wp-prover z3 \
         < /dev/null > "$log" 2>&1

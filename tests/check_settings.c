@@ -66,24 +66,38 @@ START_TEST(test_settings_logd_argument)
 }
 END_TEST
 
-/* The auth role's settings the same way.
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008) */
+/* The auth role's settings the same way, auth.ministry_networks after '|'.
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002) */
 START_TEST(test_settings_auth_argument)
 {
     static dsgd_settings s;
     struct dsgd_auth_settings back, keep;
-    char arg[128];
-    static const char *const bad[] = { "", "5000", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8:9:10:11",
-                                       "1:2:3:4:5:6:7:8:9:x", "-1:2:3:4:5:6:7:8:9:10",
-                                       "1:2:3:4:5:6:7:8:9:4294967296", " 1:2:3:4:5:6:7:8:9:10" };
+    char arg[1300];
+    static const char *const bad[] = {
+        "", "5000", "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19|",
+        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21|",
+        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:x|",
+        "-1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20|",
+        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:4294967296|",
+        " 1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20|",
+        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20",   /* no '|' */
+    };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
     ck_assert_uint_eq(s.auth.expiry_sweep_ms, 3600000);
     ck_assert_uint_eq(s.auth.scrypt_log2_n, 17);   /* auth.scrypt_n = 131072 */
+    ck_assert_uint_eq(s.auth.lockout_threshold, 3);
+    ck_assert_uint_eq(s.auth.admin_factor, 0);     /* webauthn */
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
-    ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000");
+    ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000:"
+                          "3:900000:900000:300000:900000:43200000:10:5:1:0|");
     ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
     ck_assert_int_eq(memcmp(&back, &s.auth, sizeof back), 0);
+    snprintf(s.auth.ministry_networks, sizeof s.auth.ministry_networks,
+             "10.0.0.0/8, 2001:db8::/32");
+    ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
+    ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
+    ck_assert_str_eq(back.ministry_networks, "10.0.0.0/8, 2001:db8::/32");
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, 12), -1);   /* no room */
     keep = back;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "auth/pw_hash.h"
+#include "core/netlist.h"
 #include "conf/config.h"
 #include "run/roles.h"
 #include "run/settings.h"
@@ -128,6 +129,18 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->auth.temporary_password_ms =
         (uint32_t)c->v[DSG_CFG_AUTH_TEMPORARY_PASSWORD_LIFETIME].num;
     s->auth.enrolment_code_ms = (uint32_t)c->v[DSG_CFG_AUTH_ENROLMENT_CODE_LIFETIME].num;
+    s->auth.lockout_threshold = (uint32_t)c->v[DSG_CFG_AUTH_LOCKOUT_THRESHOLD].num;
+    s->auth.lockout_window_ms = (uint32_t)c->v[DSG_CFG_AUTH_LOCKOUT_WINDOW].num;
+    s->auth.lockout_duration_ms = (uint32_t)c->v[DSG_CFG_AUTH_LOCKOUT_DURATION].num;
+    s->auth.challenge_ms = (uint32_t)c->v[DSG_CFG_AUTH_CHALLENGE_LIFETIME].num;
+    s->auth.session_idle_ms = (uint32_t)c->v[DSG_CFG_AUTH_SESSION_IDLE_TIMEOUT].num;
+    s->auth.session_max_ms = (uint32_t)c->v[DSG_CFG_AUTH_SESSION_MAX_LIFETIME].num;
+    s->auth.max_sessions = (uint32_t)c->v[DSG_CFG_AUTH_MAX_SESSIONS_PER_USER].num;
+    s->auth.password_history = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_HISTORY].num;
+    s->auth.totp_skew = (uint32_t)c->v[DSG_CFG_AUTH_TOTP_SKEW_STEPS].num;
+    s->auth.admin_factor = strcmp(c->v[DSG_CFG_AUTH_ADMIN_SECOND_FACTOR].text, "totp") == 0;
+    snprintf(s->auth.ministry_networks, sizeof s->auth.ministry_networks, "%s",
+             c->v[DSG_CFG_AUTH_MINISTRY_NETWORKS].text);
     s->shutdown_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_SHUTDOWN_TIMEOUT].num;
     s->ping_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_INTERVAL].num;
     s->ping_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_TIMEOUT].num;
@@ -203,22 +216,55 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     return 0;
 }
 
+#define AUTH_NUMBERS 20
+
+/* The auth settings' numbers, in the order of the -L argument. */
+static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
+{
+    uint32_t *const fields[AUTH_NUMBERS] = {
+        &a->busy_timeout_ms, &a->expiry_sweep_ms, &a->password_min_length,
+        &a->password_max_length, &a->password_required_classes, &a->scrypt_log2_n,
+        &a->scrypt_r, &a->scrypt_p, &a->temporary_password_ms, &a->enrolment_code_ms,
+        &a->lockout_threshold, &a->lockout_window_ms, &a->lockout_duration_ms,
+        &a->challenge_ms, &a->session_idle_ms, &a->session_max_ms, &a->max_sessions,
+        &a->password_history, &a->totp_skew, &a->admin_factor,
+    };
+    return fields[i];
+}
+
 int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t cap)
 {
-    int n = snprintf(out, cap, "%u:%u:%u:%u:%u:%u:%u:%u:%u:%u", a->busy_timeout_ms,
-                     a->expiry_sweep_ms, a->password_min_length, a->password_max_length,
-                     a->password_required_classes, a->scrypt_log2_n, a->scrypt_r, a->scrypt_p,
-                     a->temporary_password_ms, a->enrolment_code_ms);
-    return n < 0 || (size_t)n >= cap ? -1 : 0;
+    struct dsgd_auth_settings copy = *a;
+    size_t at = 0;
+    for (unsigned i = 0; i < AUTH_NUMBERS; i++) {
+        int n = snprintf(out + at, cap - at, "%u%c", *auth_number(&copy, i),
+                         i + 1 < AUTH_NUMBERS ? ':' : '|');
+        if (n < 0 || (size_t)n >= cap - at)
+            return -1;
+        at += (size_t)n;
+    }
+    int n = snprintf(out + at, cap - at, "%s", a->ministry_networks);
+    return n < 0 || (size_t)n >= cap - at ? -1 : 0;
 }
 
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a)
 {
-    uint32_t v[10];
-    if (parse_numbers(arg, v, 10) != 0)
+    uint32_t v[AUTH_NUMBERS];
+    char numbers[AUTH_NUMBERS * 11];
+    const char *bar = strchr(arg, '|');
+    struct dsgd_auth_settings got;
+    if (bar == NULL || (size_t)(bar - arg) >= sizeof numbers ||
+        strlen(bar + 1) >= sizeof got.ministry_networks)
         return -1;
-    *a = (struct dsgd_auth_settings){ v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                                      v[9] };
+    memcpy(numbers, arg, (size_t)(bar - arg));
+    numbers[bar - arg] = '\0';
+    if (parse_numbers(numbers, v, AUTH_NUMBERS) != 0)
+        return -1;
+    memset(&got, 0, sizeof got);
+    for (unsigned i = 0; i < AUTH_NUMBERS; i++)
+        *auth_number(&got, i) = v[i];
+    snprintf(got.ministry_networks, sizeof got.ministry_networks, "%s", bar + 1);
+    *a = got;
     return 0;
 }
 
@@ -229,6 +275,23 @@ static int key_problem(const dsg_config *c, int id, const char *why, char *err, 
     dsg_config_origin(c, (dsg_config_id)id, where, sizeof where);
     snprintf(err, n, "%s: %s: %s", where, dsg_config_keys[id].name, why);
     return -1;
+}
+
+/* auth.ministry_networks: empty, or a list dsg_netlist_parse accepts. */
+static int ministry_networks_check(const dsg_config *c, char *err, size_t n)
+{
+    static dsg_ip_net nets[DSG_NETLIST_MAX];
+    const char *text = c->v[DSG_CFG_AUTH_MINISTRY_NETWORKS].text;
+    size_t count = 0, at = 0;
+    char why[96];
+    if (text[0] == '\0')
+        return 0;
+    dsg_net_status st = dsg_netlist_parse((const uint8_t *)text, strlen(text), nets,
+                                          DSG_NETLIST_MAX, &count, &at);
+    if (st == DSG_NET_OK)
+        return 0;
+    snprintf(why, sizeof why, "%s at byte %zu", dsg_net_status_token(st), at);
+    return key_problem(c, DSG_CFG_AUTH_MINISTRY_NETWORKS, why, err, n);
 }
 
 int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
@@ -245,7 +308,13 @@ int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
     if (c->v[DSG_CFG_AUTH_PASSWORD_MIN_LENGTH].num > c->v[DSG_CFG_AUTH_PASSWORD_MAX_LENGTH].num)
         return key_problem(c, DSG_CFG_AUTH_PASSWORD_MIN_LENGTH,
                            "more than auth.password_max_length", err, n);
-    return 0;
+    const char *factor = c->v[DSG_CFG_AUTH_ADMIN_SECOND_FACTOR].text;
+    if (strcmp(factor, "webauthn") != 0 && strcmp(factor, "totp") != 0)
+        return key_problem(c, DSG_CFG_AUTH_ADMIN_SECOND_FACTOR, "not webauthn or totp", err, n);
+    if (c->v[DSG_CFG_AUTH_SESSION_IDLE_TIMEOUT].num > c->v[DSG_CFG_AUTH_SESSION_MAX_LIFETIME].num)
+        return key_problem(c, DSG_CFG_AUTH_SESSION_IDLE_TIMEOUT,
+                           "more than auth.session_max_lifetime", err, n);
+    return ministry_networks_check(c, err, n);
 }
 
 int dsgd_settings_roles_check(const dsg_config *c, char *err, size_t n)

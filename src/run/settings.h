@@ -46,6 +46,17 @@ typedef struct dsgd_settings {
         uint32_t scrypt_p;                 /* auth.scrypt_p: 1 */
         uint32_t temporary_password_ms;    /* auth.temporary_password_lifetime: 7 d */
         uint32_t enrolment_code_ms;        /* auth.enrolment_code_lifetime: 7 d */
+        uint32_t lockout_threshold;        /* auth.lockout_threshold: 3 */
+        uint32_t lockout_window_ms;        /* auth.lockout_window: 15 min */
+        uint32_t lockout_duration_ms;      /* auth.lockout_duration: 15 min */
+        uint32_t challenge_ms;             /* auth.challenge_lifetime: 300 s */
+        uint32_t session_idle_ms;          /* auth.session_idle_timeout: 15 min */
+        uint32_t session_max_ms;           /* auth.session_max_lifetime: 12 h */
+        uint32_t max_sessions;             /* auth.max_sessions_per_user: 10 */
+        uint32_t password_history;         /* auth.password_history: 5 */
+        uint32_t totp_skew;                /* auth.totp_skew_steps: 1 */
+        uint32_t admin_factor;             /* auth.admin_second_factor: 0 webauthn, 1 totp */
+        char ministry_networks[1025];      /* auth.ministry_networks as written: "" none */
     } auth;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
@@ -111,8 +122,9 @@ int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t
  * separated by ':' (nothing is changed). @relation(REQ-LOG-007, REQ-LOG-004) */
 int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l);
 
-/* The auth role's settings as the argument of its -L option (its ten
- * numbers, in order, separated by ':'); 0, or -1 when out is too small.
+/* The auth role's settings as the argument of its -L option (its twenty
+ * numbers, in order, separated by ':', then '|' and auth.ministry_networks);
+ * 0, or -1 when out is too small.
  * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008) */
 int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t cap);
 
