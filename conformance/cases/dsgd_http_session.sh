@@ -35,12 +35,12 @@ no_cookie() {
     ! grep -qi '^set-cookie:' "$t/$1.h" || fail "$1: a Set-Cookie: $(grep -i '^set-cookie:' "$t/$1.h")"
 }
 refused() {   # refused NAME CODE [curl args]: 400 CODE from the portal
-    name=$1 code=$2
+    case_name=$1 error=$2
     shift 2
-    session "$name" 400 '' "$@"
-    grep -q "^{\"error\":\"$code\",\"message\":\"" "$t/$name.json" ||
-        fail "$name: want $code: $(cat "$t/$name.json")"
-    no_cookie "$name"
+    session "$case_name" 400 '' "$@"
+    grep -q "^{\"error\":\"$error\",\"message\":\"" "$t/$case_name.json" ||
+        fail "$case_name: want $error: $(cat "$t/$case_name.json")"
+    no_cookie "$case_name"
 }
 
 printf 'dsgd.roles = "portal, ctl, sink"\n' >"$t/dsgd.conf"
