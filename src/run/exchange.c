@@ -175,7 +175,7 @@ int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r)
     r->addr_len = (size_t)get_uint(&c, 1);
     r->addr = (const char *)get_bytes(&c, r->addr_len);
     r->token_len = (size_t)get_uint(&c, 1);
-    r->token = r->token_len > 0 ? get_bytes(&c, r->token_len) : NULL;
+    r->token = get_bytes(&c, r->token_len);
     if (c.bad || c.pos != len || r->method > DSG_HTTP_PATCH ||
         r->framing > DSG_HTTP_FRAMING_CHUNKED || r->addr_len > DSGD_XCH_ADDR_MAX ||
         !request_token_ok(r->token, r->token_len))

@@ -114,7 +114,7 @@ static size_t write_answer(const dsgd_http_config *cfg, const reply *r, time_t n
     uint8_t error_json[1024];
     const uint8_t *body = r->body;
     size_t body_len = r->body_len;
-    char date[40], allow[80] = "", cookie[160];
+    char date[40], allow[80] = "", cookie[192];
     int n;
 
     if (r->error != NULL) {

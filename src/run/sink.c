@@ -123,7 +123,8 @@ static int on_request(const dsgd_xch_request *r)
     open_xch[i].audited = path_is(r, AUDITED_PATH);
     open_xch[i].session = path_is(r, SESSION_PATH);
     open_xch[i].token_len = r->token_len;
-    memcpy(open_xch[i].token, r->token, r->token_len);
+    if (r->token_len > 0)
+        memcpy(open_xch[i].token, r->token, r->token_len);
     if (open_xch[i].session && cookie_asked(r, &open_xch[i].cookie) != 0) {
         open_xch[i].id = 0;
         return 400;
