@@ -1,8 +1,9 @@
 /*
  * Unit tests of the HTTP exchange messages (src/run/exchange.h):
  * REQ-RUN-017 (routes, answers), REQ-RUN-013 (request heads, body pieces,
- * ends). Every message round-trips, and every truncation, extension or bad
- * field is refused.
+ * ends), REQ-ACCT-014 (the session token a request carries, the cookie
+ * directive of an answer). Every message round-trips, and every
+ * truncation, extension or bad field is refused.
  */
 #include <check.h>
 #include <string.h>
@@ -82,7 +83,7 @@ START_TEST(test_xch_request_round_trip_and_refusals)
 {
     dsgd_xch_request r = { 4, 0xdeadbeef, DSG_HTTP_PUT, DSG_HTTP_FRAMING_LENGTH,
                            (uint64_t)5 << 32, (const uint8_t *)"/api/v1/f", 9,
-                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9 }, g;
+                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9, NULL, 0 }, g;
     uint8_t m[256];
     size_t len = dsgd_xch_request_put(m, sizeof m, &r);
     ck_assert_uint_gt(len, 0);
@@ -146,27 +147,209 @@ START_TEST(test_xch_answer_round_trip_and_refusals)
     const uint8_t *json;
     uint32_t id;
     int status;
-    size_t len = dsgd_xch_answer_put(m, sizeof m, 42, 201, (const uint8_t *)"{}", 2), jl;
-    ck_assert_uint_eq(len, 8);
-    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &json, &jl), 0);
+    dsgd_xch_cookie k;
+    size_t len = dsgd_xch_answer_put(m, sizeof m, 42, 201, NULL, (const uint8_t *)"{}", 2), jl;
+    ck_assert_uint_eq(len, 9);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), 0);
     ck_assert_uint_eq(id, 42);
     ck_assert_int_eq(status, 201);
+    ck_assert_uint_eq(k.op, DSGD_XCH_COOKIE_NONE);
     ck_assert_uint_eq(jl, 2);
-    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 199, NULL, 0), 0);
-    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 600, NULL, 0), 0);
-    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 204, NULL, 0), 0);   /* no content */
-    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 304, NULL, 0), 0);
-    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 200, big, sizeof big), 0);
-    ck_assert_int_eq(dsgd_xch_answer_get(m, 5, &id, &status, &json, &jl), -1);
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 199, NULL, NULL, 0), 0);
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 600, NULL, NULL, 0), 0);
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 204, NULL, NULL, 0), 0);   /* no content */
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 304, NULL, NULL, 0), 0);
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 200, NULL, big, sizeof big), 0);
+    for (size_t cut = 0; cut < 7; cut++)           /* no room for the head */
+        ck_assert_int_eq(dsgd_xch_answer_get(m, cut, &id, &status, &k, &json, &jl), -1);
     m[4] = 0x02;
     m[5] = 0x58;                                   /* 600 */
-    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &json, &jl), -1);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), -1);
     m[4] = 0;
     m[5] = 204;
-    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &json, &jl), -1);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), -1);
     m[5] = 200;
-    ck_assert_int_eq(dsgd_xch_answer_get(m, 6 + DSGD_XCH_ANSWER_MAX + 1, &id, &status, &json,
-                                         &jl), -1);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, 7 + DSGD_XCH_ANSWER_MAX + 1, &id, &status, &k,
+                                         &json, &jl), -1);
+}
+END_TEST
+
+static const char token64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static dsgd_xch_request request_with(const char *token, size_t len)
+{
+    dsgd_xch_request r = { 4, 7, DSG_HTTP_POST, DSG_HTTP_FRAMING_NONE, 0,
+                           (const uint8_t *)"/api/v1/s", 9, NULL, 0, "192.0.2.1", 9,
+                           (const uint8_t *)token, len };
+    return r;
+}
+
+/* The token the client presented travels with the request: every byte of
+ * the base64url alphabet, up to DSGD_XCH_TOKEN_MAX; none is a length 0.
+ * @relation(REQ-RUN-013, REQ-ACCT-014) */
+START_TEST(test_xch_request_carries_token)
+{
+    dsgd_xch_request r = request_with(token64, DSGD_XCH_TOKEN_MAX), g;
+    uint8_t m[256];
+    size_t len = dsgd_xch_request_put(m, sizeof m, &r), none;
+    ck_assert_uint_eq(sizeof token64 - 1, DSGD_XCH_TOKEN_MAX);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), 0);
+    ck_assert_uint_eq(g.token_len, DSGD_XCH_TOKEN_MAX);
+    ck_assert_int_eq(memcmp(g.token, token64, DSGD_XCH_TOKEN_MAX), 0);
+    ck_assert_uint_eq(g.addr_len, 9);
+    for (size_t cut = 0; cut < len; cut++)     /* every truncation */
+        ck_assert_int_eq(dsgd_xch_request_get(m, cut, &g), -1);
+    m[len] = 'A';                               /* a trailing byte */
+    ck_assert_int_eq(dsgd_xch_request_get(m, len + 1, &g), -1);
+    r = request_with(NULL, 0);
+    none = dsgd_xch_request_put(m, sizeof m, &r);
+    ck_assert_uint_eq(none, len - DSGD_XCH_TOKEN_MAX);
+    ck_assert_uint_eq(m[none - 1], 0);          /* token length 0 */
+    ck_assert_int_eq(dsgd_xch_request_get(m, none, &g), 0);
+    ck_assert_uint_eq(g.token_len, 0);
+    ck_assert_int_eq(dsgd_xch_request_get(m, none - 1, &g), -1);
+}
+END_TEST
+
+/* A token over DSGD_XCH_TOKEN_MAX or with a byte outside [A-Za-z0-9_-] is
+ * refused by the writer, and by the reader when forged past it.
+ * @relation(REQ-RUN-013, REQ-ACCT-014) */
+START_TEST(test_xch_request_refuses_bad_token)
+{
+    static const char bad[] = { '+', '/', '=', '.', '~', ' ', '\0', '"', ';', 0x7f,
+                                (char)0x80, (char)0xff };
+    char t[DSGD_XCH_TOKEN_MAX + 1];
+    uint8_t m[256];
+    dsgd_xch_request r, g;
+    size_t len;
+    memset(t, 'a', sizeof t);
+    r = request_with(t, sizeof t);               /* one byte too long */
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    r = request_with(t, DSGD_XCH_TOKEN_MAX);
+    len = dsgd_xch_request_put(m, sizeof m, &r);
+    ck_assert_uint_gt(len, 0);
+    m[len - DSGD_XCH_TOKEN_MAX - 1] = DSGD_XCH_TOKEN_MAX + 1;   /* forged: 65 bytes */
+    m[len] = 'a';
+    ck_assert_int_eq(dsgd_xch_request_get(m, len + 1, &g), -1);
+    r = request_with(NULL, 3);                    /* a length without bytes */
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    for (size_t i = 0; i < sizeof bad; i++) {
+        t[5] = bad[i];
+        r = request_with(t, 8);
+        ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+        t[5] = 'a';
+        r = request_with(t, 8);
+        len = dsgd_xch_request_put(m, sizeof m, &r);
+        ck_assert_uint_gt(len, 0);
+        m[len - 8 + 5] = (uint8_t)bad[i];         /* forged past the writer */
+        ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), -1);
+    }
+}
+END_TEST
+
+static dsgd_xch_cookie cookie_of(uint8_t op, uint32_t max_age, const char *token)
+{
+    dsgd_xch_cookie k = { op, max_age, 0, { 0 } };
+    k.token_len = (uint8_t)strlen(token);
+    memcpy(k.token, token, k.token_len);
+    return k;
+}
+
+/* An answer's cookie directive round-trips: set (token and age), clear,
+ * none; every truncation of a set is refused.
+ * @relation(REQ-RUN-017, REQ-ACCT-014) */
+START_TEST(test_xch_answer_cookie_round_trip)
+{
+    static uint8_t m[DSGD_XCH_ANSWER_HEAD_MAX + DSGD_XCH_ANSWER_MAX];
+    dsgd_xch_cookie set = cookie_of(DSGD_XCH_COOKIE_SET, 900, token64), clear =
+        cookie_of(DSGD_XCH_COOKIE_CLEAR, 0, ""), none = cookie_of(DSGD_XCH_COOKIE_NONE, 0, ""), k;
+    const uint8_t *json;
+    uint32_t id;
+    int status;
+    size_t jl, len = dsgd_xch_answer_put(m, sizeof m, 5, 200, &set, (const uint8_t *)"{}", 2);
+    ck_assert_uint_eq(len, DSGD_XCH_ANSWER_HEAD_MAX + 2);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), 0);
+    ck_assert_uint_eq(k.op, DSGD_XCH_COOKIE_SET);
+    ck_assert_uint_eq(k.max_age, 900);
+    ck_assert_uint_eq(k.token_len, DSGD_XCH_TOKEN_MAX);
+    ck_assert_int_eq(memcmp(k.token, token64, DSGD_XCH_TOKEN_MAX), 0);
+    ck_assert_uint_eq(jl, 2);
+    ck_assert_int_eq(memcmp(json, "{}", 2), 0);
+    /* cut inside the directive: refused; cut inside the body: another body */
+    for (size_t cut = 0; cut < DSGD_XCH_ANSWER_HEAD_MAX; cut++)
+        ck_assert_int_eq(dsgd_xch_answer_get(m, cut, &id, &status, &k, &json, &jl), -1);
+    len = dsgd_xch_answer_put(m, sizeof m, 5, 401, &clear, (const uint8_t *)"{}", 2);
+    ck_assert_uint_eq(len, 9);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), 0);
+    ck_assert_uint_eq(k.op, DSGD_XCH_COOKIE_CLEAR);
+    ck_assert_uint_eq(k.token_len, 0);
+    ck_assert_int_eq(status, 401);
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 5, 200, &none, NULL, 0), 7);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, 7, &id, &status, &k, &json, &jl), 0);
+    ck_assert_uint_eq(k.op, DSGD_XCH_COOKIE_NONE);
+    ck_assert_uint_eq(jl, 0);
+    set = cookie_of(DSGD_XCH_COOKIE_SET, 1, "x");
+    len = dsgd_xch_answer_put(m, sizeof m, 5, 200, &set, NULL, 0);
+    ck_assert_uint_eq(len, 13);
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, len - 1, 5, 200, &set, NULL, 0), 0);   /* no room */
+}
+END_TEST
+
+/* Directives that are not one are refused by the writer and, forged, by
+ * the reader: an unknown op, a set without a token or an age, with an age
+ * past DSGD_XCH_COOKIE_AGE_MAX, a token too long or with a byte outside
+ * base64url; a clear or none with a token or an age.
+ * @relation(REQ-RUN-017, REQ-ACCT-014) */
+START_TEST(test_xch_answer_refuses_bad_cookie)
+{
+    static uint8_t m[DSGD_XCH_ANSWER_HEAD_MAX + DSGD_XCH_ANSWER_MAX + 8];
+    const dsgd_xch_cookie bad[] = {
+        cookie_of(3, 0, ""), cookie_of(0xff, 0, ""),
+        cookie_of(DSGD_XCH_COOKIE_SET, 60, ""), cookie_of(DSGD_XCH_COOKIE_SET, 0, "abc"),
+        cookie_of(DSGD_XCH_COOKIE_SET, DSGD_XCH_COOKIE_AGE_MAX + 1, "abc"),
+        cookie_of(DSGD_XCH_COOKIE_SET, 60, "a+c"), cookie_of(DSGD_XCH_COOKIE_SET, 60, "a=c"),
+        cookie_of(DSGD_XCH_COOKIE_SET, 60, "a c"), cookie_of(DSGD_XCH_COOKIE_SET, 60, "a;c"),
+        cookie_of(DSGD_XCH_COOKIE_CLEAR, 0, "abc"), cookie_of(DSGD_XCH_COOKIE_CLEAR, 60, ""),
+        cookie_of(DSGD_XCH_COOKIE_NONE, 0, "abc"), cookie_of(DSGD_XCH_COOKIE_NONE, 60, ""),
+    };
+    dsgd_xch_cookie k, set = cookie_of(DSGD_XCH_COOKIE_SET, 60, "abc"), age_max =
+        cookie_of(DSGD_XCH_COOKIE_SET, DSGD_XCH_COOKIE_AGE_MAX, "abc");
+    const uint8_t *json;
+    uint32_t id;
+    int status;
+    size_t jl, len;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(dsgd_xch_answer_put(m, sizeof m, 1, 200, &bad[i], NULL, 0) == 0,
+                      "directive %zu", i);
+    set.token_len = DSGD_XCH_TOKEN_MAX + 1;       /* past the array: never read */
+    ck_assert_uint_eq(dsgd_xch_answer_put(m, sizeof m, 1, 200, &set, NULL, 0), 0);
+    ck_assert_uint_gt(dsgd_xch_answer_put(m, sizeof m, 1, 200, &age_max, NULL, 0), 0);
+    /* forged: the bytes of a good set, one field at a time made bad */
+    set = cookie_of(DSGD_XCH_COOKIE_SET, 60, "abc");
+    len = dsgd_xch_answer_put(m, sizeof m, 1, 200, &set, (const uint8_t *)"{}", 2);
+    ck_assert_uint_eq(len, 17);
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), 0);
+    m[6] = 3;                                       /* op */
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), -1);
+    m[6] = DSGD_XCH_COOKIE_SET;
+    memset(m + 7, 0, 4);                            /* age 0 */
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), -1);
+    memset(m + 7, 0xff, 4);                         /* age past the ceiling */
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), -1);
+    m[7] = m[8] = m[9] = 0;
+    m[10] = 60;
+    m[11] = 0;                                      /* set without a token */
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), -1);
+    m[11] = DSGD_XCH_TOKEN_MAX + 1;                 /* a token too long */
+    ck_assert_int_eq(dsgd_xch_answer_get(m, sizeof m, &id, &status, &k, &json, &jl), -1);
+    m[11] = 3;
+    m[13] = '/';                                    /* a byte outside base64url */
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), -1);
+    m[13] = 'b';
+    ck_assert_int_eq(dsgd_xch_answer_get(m, len, &id, &status, &k, &json, &jl), 0);
+    ck_assert_int_eq(dsgd_xch_token_ok((const uint8_t *)"", 0), 0);
 }
 END_TEST
 
@@ -179,6 +362,10 @@ Suite *suite_exchange(void)
     tcase_add_test(t, test_xch_request_round_trip_and_refusals);
     tcase_add_test(t, test_xch_body_and_end);
     tcase_add_test(t, test_xch_answer_round_trip_and_refusals);
+    tcase_add_test(t, test_xch_request_carries_token);
+    tcase_add_test(t, test_xch_request_refuses_bad_token);
+    tcase_add_test(t, test_xch_answer_cookie_round_trip);
+    tcase_add_test(t, test_xch_answer_refuses_bad_cookie);
     suite_add_tcase(s, t);
     return s;
 }

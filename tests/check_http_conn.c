@@ -2,7 +2,9 @@
  * Unit tests of the portal's HTTP layer (src/run/http_conn.h):
  * REQ-RUN-047 (answers, keep-alive, pipelining, limits), REQ-RUN-015 (JSON
  * error bodies, security headers), REQ-RUN-017 and REQ-RUN-013 (routes the
- * roles serve, forwarded requests, body limits). Bad input first; the whole corpus of
+ * roles serve, forwarded requests, body limits), REQ-ACCT-014 (the session
+ * token a forwarded request carries, the session cookie an answer sets).
+ * Bad input first; the whole corpus of
  * malformed requests runs against the daemon in
  * conformance/cases/dsgd_http_malformed.sh.
  */
@@ -348,7 +350,9 @@ START_TEST(test_http_every_error_code_is_documented)
                             "request-timeout", "request-line-too-long", "internal",
                             "body-too-large", "bad-body", "body-timeout", "answer-timeout",
                             "service-unavailable", "audit-unavailable", "expectation-failed",
-                            "unsupported-media-type", "bad-json" };
+                            "unsupported-media-type", "bad-json", "duplicate-authorization",
+                            "unsupported-auth-scheme", "bad-token", "bad-cookie",
+                            "duplicate-session-cookie", "credential-mismatch" };
     char want[64];
     for (int st = DSG_HTTP_ERR_HEAD_TOO_LARGE; st <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH; st++) {
         snprintf(want, sizeof want, "| `%s` |", dsg_http_status_token((dsg_http_status)st));
@@ -543,7 +547,7 @@ START_TEST(test_http_reply_to_forwarded_requests)
     f.method = DSG_HTTP_POST;
     f.keep_alive = 1;
     memset(out, 0, sizeof out);
-    dsgd_http_reply(&cfg, &f, 201, NULL, NULL, (const uint8_t *)"{\"id\":1}", 8, 0, NOW, out,
+    dsgd_http_reply(&cfg, &f, 201, NULL, NULL, (const uint8_t *)"{\"id\":1}", 8, NULL, 0, NOW, out,
                     DSGD_HTTP_OUT_MAX, &a);
     ck_assert_int_eq(strncmp((const char *)out, "HTTP/1.1 201 Created\r\n", 22), 0);
     ck_assert_str_eq(body(), "{\"id\":1}");
@@ -552,22 +556,152 @@ START_TEST(test_http_reply_to_forwarded_requests)
     ck_assert_int_eq(a.close, 0);
     f.method = DSG_HTTP_HEAD;
     memset(out, 0, sizeof out);
-    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, 0, NOW, out,
+    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, NULL, 0, NOW, out,
                     DSGD_HTTP_OUT_MAX, &a);
     ck_assert_str_eq(body(), "");
     ck_assert(has_header("Content-Length: 2"));
     f.method = DSG_HTTP_POST;
     memset(out, 0, sizeof out);
-    dsgd_http_reply(&cfg, &f, 408, "body-timeout", "late", NULL, 0, 1, NOW, out,
+    dsgd_http_reply(&cfg, &f, 408, "body-timeout", "late", NULL, 0, NULL, 1, NOW, out,
                     DSGD_HTTP_OUT_MAX, &a);
     ck_assert_int_eq(a.status, 408);
     ck_assert_int_eq(a.close, 1);
     ck_assert(has_header("Connection: close"));
     assert_error_body("body-timeout");
     f.keep_alive = 0;                     /* the client asked to close */
-    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, 0, NOW, out,
+    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, NULL, 0, NOW, out,
                     DSGD_HTTP_OUT_MAX, &a);
     ck_assert_int_eq(a.close, 1);
+}
+END_TEST
+
+#define T64 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+static char creq[1024];
+
+/* A request for /api/v1/s with extra header lines `fields`, in creq. */
+static int serve_with(const char *fields)
+{
+    snprintf(creq, sizeof creq, "POST /api/v1/s HTTP/1.1\r\nHost: a\r\n%s\r\n", fields);
+    return serve(creq);
+}
+
+/* The session token a client presents reaches the role: from
+ * "Authorization: Bearer" (scheme in any case, one or more SP), from the
+ * __Host-dsg_session cookie among others, from both when they agree; no
+ * credential is a token of length 0. @relation(REQ-RUN-013, REQ-ACCT-014) */
+START_TEST(test_http_forward_carries_session_token)
+{
+    static const struct { const char *fields, *token; } v[] = {
+        { "", "" },
+        { "Authorization: Bearer abc\r\n", "abc" },
+        { "Authorization: bEARER    a-_Z9\r\n", "a-_Z9" },
+        { "Authorization: Bearer " T64 "\r\n", T64 },
+        { "Cookie: __Host-dsg_session=xyz\r\n", "xyz" },
+        { "Cookie: a=1; __Host-dsg_session=xyz; b=\"2\"\r\n", "xyz" },
+        { "Cookie: __Host-dsg_session=\"q\"\r\n", "q" },
+        { "Cookie: dsg_session=other; __host-dsg_session=x\r\n", "" },   /* names are exact */
+        { "Authorization: Bearer xyz\r\nCookie: __Host-dsg_session=xyz\r\n", "xyz" },
+        { "Cookie: __Host-dsg_session=xyz\r\nAuthorization: Bearer xyz\r\n", "xyz" },
+    };
+    dsgd_route r = mkroute("/api/v1/s", 1u << DSG_HTTP_POST, 0, UINT64_MAX);
+    ck_assert_int_eq(dsgd_http_routes_set(3, &r, 1), 0);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        ck_assert_int_eq(serve_with(v[i].fields), 1);
+        ck_assert_msg(a.forward == 1, "%s: %d %s", v[i].fields, a.status,
+                      a.error ? a.error : "-");
+        ck_assert_uint_eq(a.fwd.token_len, strlen(v[i].token));
+        ck_assert_int_eq(memcmp(creq + a.fwd.token_off, v[i].token, a.fwd.token_len), 0);
+    }
+    ck_assert_int_eq(dsgd_http_routes_set(3, NULL, 0), 0);
+}
+END_TEST
+
+/* Every ambiguous or malformed credential is a 400 with its own code, and
+ * nothing is forwarded. @relation(REQ-RUN-013, REQ-ACCT-014) */
+START_TEST(test_http_forward_refuses_bad_credentials)
+{
+    static const struct { const char *fields, *code; } v[] = {
+        { "Authorization: Bearer a\r\nAuthorization: Bearer a\r\n", "duplicate-authorization" },
+        { "Authorization: Basic Zm9vOmJhcg==\r\n", "unsupported-auth-scheme" },
+        { "Authorization: Bearerabc\r\n", "unsupported-auth-scheme" },
+        { "Authorization: Bearer\tabc\r\n", "unsupported-auth-scheme" },
+        { "Authorization: \r\n", "unsupported-auth-scheme" },
+        { "Authorization: Bearer\r\n", "bad-token" },
+        { "Authorization: Bearer a+b\r\n", "bad-token" },
+        { "Authorization: Bearer a=\r\n", "bad-token" },
+        { "Authorization: Bearer a b\r\n", "bad-token" },
+        { "Authorization: Bearer " T64 "A\r\n", "bad-token" },
+        { "Cookie: __Host-dsg_session=\r\n", "bad-token" },
+        { "Cookie: __Host-dsg_session=a.b\r\n", "bad-token" },
+        { "Cookie: __Host-dsg_session=" T64 "A\r\n", "bad-token" },
+        { "Cookie: __Host-dsg_session=a; __Host-dsg_session=a\r\n", "duplicate-session-cookie" },
+        { "Cookie: a=1;b=2\r\n", "bad-cookie" },
+        { "Cookie: a=1\r\nCookie: __Host-dsg_session=a\r\n", "bad-cookie" },
+        { "Cookie: \r\n", "bad-cookie" },
+        { "Authorization: Bearer abc\r\nCookie: __Host-dsg_session=abd\r\n",
+          "credential-mismatch" },
+        { "Authorization: Bearer abc\r\nCookie: __Host-dsg_session=abcd\r\n",
+          "credential-mismatch" },
+    };
+    dsgd_route r = mkroute("/api/v1/s", 1u << DSG_HTTP_POST, 0, UINT64_MAX);
+    ck_assert_int_eq(dsgd_http_routes_set(3, &r, 1), 0);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        ck_assert_int_eq(serve_with(v[i].fields), 1);
+        ck_assert_msg(a.forward == 0 && a.status == 400 && a.error != NULL &&
+                      strcmp(a.error, v[i].code) == 0, "%s: %d %s", v[i].fields, a.status,
+                      a.error ? a.error : "-");
+        assert_error_body(v[i].code);
+        assert_security_headers();
+        ck_assert_int_eq(a.close, 0);   /* no body left unread */
+    }
+    ck_assert_int_eq(dsgd_http_routes_set(3, NULL, 0), 0);
+}
+END_TEST
+
+/* A role's cookie directive becomes the session cookie's Set-Cookie,
+ * attributes exactly: host-only for the whole site, TLS only, out of
+ * scripts' reach, same-site requests only; a clear expires it at once.
+ * The answer still says no-store. The portal's own errors set none.
+ * @relation(REQ-ACCT-014, REQ-RUN-017) */
+START_TEST(test_http_reply_sets_session_cookie)
+{
+    dsgd_xch_cookie set = { DSGD_XCH_COOKIE_SET, 900, 4, "ab_-" };
+    dsgd_xch_cookie clear = { DSGD_XCH_COOKIE_CLEAR, 0, 0, { 0 } };
+    dsgd_xch_cookie bad = { DSGD_XCH_COOKIE_SET, 900, 4, "ab.-" };
+    dsgd_http_forward f = { 0 };
+    f.method = DSG_HTTP_POST;
+    f.keep_alive = 1;
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, &set, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_int_eq(a.status, 200);
+    ck_assert(has_header("Set-Cookie: __Host-dsg_session=ab_-; Path=/; Max-Age=900; Secure; "
+                         "HttpOnly; SameSite=Strict"));
+    ck_assert(has_header("Cache-Control: no-store"));
+    assert_security_headers();
+    ck_assert_str_eq(body(), "{}");
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 401, NULL, NULL, (const uint8_t *)"{}", 2, &clear, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert(has_header("Set-Cookie: __Host-dsg_session=; Path=/; Max-Age=0; Secure; "
+                         "HttpOnly; SameSite=Strict"));
+    ck_assert(has_header("Cache-Control: no-store"));
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, NULL, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_ptr_null(strstr((const char *)out, "Set-Cookie"));
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 503, "service-unavailable", "gone", NULL, 0, &set, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_ptr_null(strstr((const char *)out, "Set-Cookie"));
+    /* a directive that is not one never reaches the client */
+    memset(out, 0, sizeof out);
+    dsgd_http_reply(&cfg, &f, 200, NULL, NULL, (const uint8_t *)"{}", 2, &bad, 0, NOW, out,
+                    DSGD_HTTP_OUT_MAX, &a);
+    ck_assert_int_eq(a.status, 500);
+    ck_assert_int_eq(a.close, 1);
+    ck_assert_ptr_null(strstr((const char *)out, "Set-Cookie"));
 }
 END_TEST
 
@@ -596,6 +730,9 @@ Suite *suite_http_conn(void)
     tcase_add_test(ok, test_http_role_route_body_limits);
     tcase_add_test(ok, test_http_reply_to_forwarded_requests);
     tcase_add_test(ok, test_http_json_route_needs_json_content_type);
+    tcase_add_test(ok, test_http_forward_carries_session_token);
+    tcase_add_test(ok, test_http_forward_refuses_bad_credentials);
+    tcase_add_test(ok, test_http_reply_sets_session_cookie);
     suite_add_tcase(s, ok);
     return s;
 }

@@ -5,7 +5,9 @@
  * acknowledgements are given to audit_out directly, as the worker does.
  * An answer goes out only once its record is stored, becomes 503
  * audit-unavailable when it is not, and is 503 at once when the table of
- * held answers is full; other answers pass meanwhile.
+ * held answers is full; other answers pass meanwhile. An answer's session
+ * cookie directive passes through unchanged, held or not, and the 503 that
+ * replaces a held answer carries none (REQ-ACCT-014).
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -86,20 +88,24 @@ static void no_message(void)
     ck_assert_int_eq(rc, DSGD_CHAN_AGAIN);
 }
 
-/* The role's next message is the answer to id, with status and body. */
-static void expect_answer(uint32_t id, int status, const char *body)
+/* The role's next message is the answer to id, with status and body; its
+ * cookie directive is returned. */
+static dsgd_xch_cookie expect_answer(uint32_t id, int status, const char *body)
 {
     dsgd_msg m = next_message(&master);
+    dsgd_xch_cookie cookie;
     uint32_t got_id;
     int got_status;
     const uint8_t *json;
     size_t len;
     ck_assert_uint_eq(m.kind, DSGD_MSG_HTTP_ANSWER);
-    ck_assert_int_eq(dsgd_xch_answer_get(m.body, m.len, &got_id, &got_status, &json, &len), 0);
+    ck_assert_int_eq(dsgd_xch_answer_get(m.body, m.len, &got_id, &got_status, &cookie, &json,
+                                         &len), 0);
     ck_assert_uint_eq(got_id, id);
     ck_assert_int_eq(got_status, status);
     ck_assert_uint_eq(len, strlen(body));
     ck_assert(memcmp(json, body, len) == 0);
+    return cookie;
 }
 
 /* A role WELCOMEd, its routes registered and read by the master. */
@@ -148,7 +154,8 @@ static void acknowledged(uint32_t ticket, uint8_t result)
 
 static int answer_recorded(uint32_t id, uint32_t ticket)
 {
-    return dsgd_role_http_answer_recorded(id, ticket, 200, (const uint8_t *)ok, sizeof ok - 1);
+    return dsgd_role_http_answer_recorded(id, ticket, 200, NULL, (const uint8_t *)ok,
+                                          sizeof ok - 1);
 }
 
 /* A message from the master handed to the role, as the worker does. */
@@ -173,7 +180,7 @@ START_TEST(test_role_http_held_until_stored)
     no_message();   /* held: logd has not answered */
 
     /* the role goes on answering other requests meanwhile */
-    ck_assert_int_eq(dsgd_role_http_answer(8, 200, (const uint8_t *)ok, sizeof ok - 1), 0);
+    ck_assert_int_eq(dsgd_role_http_answer(8, 200, NULL, (const uint8_t *)ok, sizeof ok - 1), 0);
     expect_answer(8, 200, ok);
 
     acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
@@ -272,6 +279,77 @@ START_TEST(test_role_http_abandoned_exchange_forgets_its_answer)
 }
 END_TEST
 
+static const dsgd_xch_cookie set_cookie = { DSGD_XCH_COOKIE_SET, 900, 6, "s3ss_n" };
+
+static void assert_set_cookie(dsgd_xch_cookie k)
+{
+    ck_assert_uint_eq(k.op, DSGD_XCH_COOKIE_SET);
+    ck_assert_uint_eq(k.max_age, 900);
+    ck_assert_uint_eq(k.token_len, 6);
+    ck_assert_int_eq(memcmp(k.token, "s3ss_n", 6), 0);
+}
+
+/* A cookie directive reaches the portal as the role gave it: set, clear,
+ * none; one that is not a directive is refused and nothing is sent.
+ * @relation(REQ-RUN-017, REQ-ACCT-014) */
+START_TEST(test_role_http_cookie_passes_through)
+{
+    static const dsgd_xch_cookie clear = { DSGD_XCH_COOKIE_CLEAR, 0, 0, { 0 } };
+    static const dsgd_xch_cookie bad = { DSGD_XCH_COOKIE_SET, 900, 3, "a.b" };
+    role_ready();
+    ck_assert_int_eq(dsgd_role_http_answer(7, 200, &set_cookie, (const uint8_t *)ok,
+                                           sizeof ok - 1), 0);
+    assert_set_cookie(expect_answer(7, 200, ok));
+    ck_assert_int_eq(dsgd_role_http_answer(8, 401, &clear, (const uint8_t *)ok, sizeof ok - 1),
+                     0);
+    ck_assert_uint_eq(expect_answer(8, 401, ok).op, DSGD_XCH_COOKIE_CLEAR);
+    ck_assert_int_eq(dsgd_role_http_answer(9, 200, NULL, (const uint8_t *)ok, sizeof ok - 1), 0);
+    ck_assert_uint_eq(expect_answer(9, 200, ok).op, DSGD_XCH_COOKIE_NONE);
+    ck_assert_int_eq(dsgd_role_http_answer(10, 200, &bad, (const uint8_t *)ok, sizeof ok - 1),
+                     -1);
+    ck_assert_int_eq(dsgd_role_http_answer_recorded(11, record(), 200, &bad, (const uint8_t *)ok,
+                                                    sizeof ok - 1), -1);
+    no_message();
+    role_close();
+}
+END_TEST
+
+/* A held answer keeps its cookie directive once its record is stored; the
+ * 503 audit-unavailable that replaces it when the record is not stored
+ * (refused, known unstored before the answer, dropped) sets no cookie:
+ * the operation did not happen. @relation(REQ-LOG-008, REQ-ACCT-014) */
+START_TEST(test_role_http_audit_503_sets_no_cookie)
+{
+    uint32_t ticket;
+    role_ready();
+    ticket = record();
+    ck_assert_int_eq(dsgd_role_http_answer_recorded(7, ticket, 200, &set_cookie,
+                                                    (const uint8_t *)ok, sizeof ok - 1), 0);
+    no_message();
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    assert_set_cookie(expect_answer(7, 200, ok));
+
+    ticket = record();
+    ck_assert_int_eq(dsgd_role_http_answer_recorded(8, ticket, 200, &set_cookie,
+                                                    (const uint8_t *)ok, sizeof ok - 1), 0);
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_REFUSED);
+    ck_assert_uint_eq(expect_answer(8, 503, audit_unavailable).op, DSGD_XCH_COOKIE_NONE);
+
+    /* while logd is not keeping up, a record still queued fails at once */
+    ck_assert_int_eq(dsgd_role_http_answer_recorded(9, record(), 200, &set_cookie,
+                                                    (const uint8_t *)ok, sizeof ok - 1), 0);
+    ck_assert_uint_eq(expect_answer(9, 503, audit_unavailable).op, DSGD_XCH_COOKIE_NONE);
+
+    ck_assert_int_eq(dsgd_role_http_answer_recorded(10, 0, 200, &set_cookie,
+                                                    (const uint8_t *)ok, sizeof ok - 1), 0);
+    ck_assert_uint_eq(expect_answer(10, 503, audit_unavailable).op, DSGD_XCH_COOKIE_NONE);
+    no_message();
+    role_close();
+}
+END_TEST
+
 Suite *suite_role_http(void)
 {
     Suite *s = suite_create("role_http");
@@ -280,6 +358,8 @@ Suite *suite_role_http(void)
     tcase_add_test(tc, test_role_http_unstored_answers_503);
     tcase_add_test(tc, test_role_http_full_table_answers_503_at_once);
     tcase_add_test(tc, test_role_http_abandoned_exchange_forgets_its_answer);
+    tcase_add_test(tc, test_role_http_cookie_passes_through);
+    tcase_add_test(tc, test_role_http_audit_503_sets_no_cookie);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,8 +3,10 @@
  * roles read from each other (src/run/exchange.h). The first byte picks the
  * reader, the rest is the message. Checks at run time: whatever a reader
  * accepts points inside the message and writes back to exactly the same
- * bytes, so no two encodings mean the same thing and nothing is skipped.
- * @relation(REQ-RUN-013, REQ-RUN-017)
+ * bytes, so no two encodings mean the same thing and nothing is skipped;
+ * a session token it accepts is 1 to DSGD_XCH_TOKEN_MAX base64url bytes,
+ * and a cookie directive one the writer takes.
+ * @relation(REQ-RUN-013, REQ-RUN-017, REQ-ACCT-014)
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +50,9 @@ static void request(const uint8_t *in, size_t size)
     inside(r.path, r.path_len, in, size);
     inside(r.query, r.query_len, in, size);
     inside((const uint8_t *)r.addr, r.addr_len, in, size);
+    inside(r.token, r.token_len, in, size);
+    if (r.token_len > 0 && !dsgd_xch_token_ok(r.token, r.token_len))
+        abort();
     same(dsgd_xch_request_put(again, sizeof again, &r), in, size);
 }
 
@@ -74,16 +79,18 @@ static void body_and_end(const uint8_t *in, size_t size)
 static void answer(const uint8_t *in, size_t size)
 {
     const uint8_t *json;
+    dsgd_xch_cookie cookie;
     size_t len;
     uint32_t id;
     int status;
-    if (dsgd_xch_answer_get(in, size, &id, &status, &json, &len) != 0)
+    if (dsgd_xch_answer_get(in, size, &id, &status, &cookie, &json, &len) != 0)
         return;
     inside(json, len, in, size);
     if (status < 200 || status > 599 || status == 204 || status == 205 || status == 304 ||
-        len > DSGD_XCH_ANSWER_MAX)
+        len > DSGD_XCH_ANSWER_MAX || !dsgd_xch_cookie_ok(&cookie) ||
+        (cookie.op == DSGD_XCH_COOKIE_SET) != (cookie.token_len > 0))
         abort();
-    same(dsgd_xch_answer_put(again, sizeof again, id, status, json, len), in, size);
+    same(dsgd_xch_answer_put(again, sizeof again, id, status, &cookie, json, len), in, size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

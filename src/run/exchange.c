@@ -116,10 +116,33 @@ int dsgd_xch_routes_get(const uint8_t *in, size_t len, uint8_t role, dsgd_route 
     return 0;
 }
 
+static int b64url_byte(uint8_t b)
+{
+    return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+           b == '-' || b == '_';
+}
+
+int dsgd_xch_token_ok(const uint8_t *p, size_t len)
+{
+    if (len == 0 || len > DSGD_XCH_TOKEN_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!b64url_byte(p[i]))
+            return 0;
+    return 1;
+}
+
+/* A request's token: none, or a token. */
+static int request_token_ok(const uint8_t *p, size_t len)
+{
+    return len == 0 || (p != NULL && dsgd_xch_token_ok(p, len));
+}
+
 size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
 {
     cursor c = { out, NULL, 0, cap, 0 };
-    if (r->path_len > 0xffff || r->query_len > 0xffff || r->addr_len > DSGD_XCH_ADDR_MAX)
+    if (r->path_len > 0xffff || r->query_len > 0xffff || r->addr_len > DSGD_XCH_ADDR_MAX ||
+        !request_token_ok(r->token, r->token_len))
         return 0;
     put_uint(&c, r->role, 1);
     put_uint(&c, r->id, 4);
@@ -132,6 +155,8 @@ size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
     put_bytes(&c, r->query, r->query_len);
     put_uint(&c, r->addr_len, 1);
     put_bytes(&c, r->addr, r->addr_len);
+    put_uint(&c, r->token_len, 1);
+    put_bytes(&c, r->token, r->token_len);
     return c.bad ? 0 : c.pos;
 }
 
@@ -149,8 +174,11 @@ int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r)
     r->query = get_bytes(&c, r->query_len);
     r->addr_len = (size_t)get_uint(&c, 1);
     r->addr = (const char *)get_bytes(&c, r->addr_len);
+    r->token_len = (size_t)get_uint(&c, 1);
+    r->token = get_bytes(&c, r->token_len);
     if (c.bad || c.pos != len || r->method > DSG_HTTP_PATCH ||
-        r->framing > DSG_HTTP_FRAMING_CHUNKED || r->addr_len > DSGD_XCH_ADDR_MAX)
+        r->framing > DSG_HTTP_FRAMING_CHUNKED || r->addr_len > DSGD_XCH_ADDR_MAX ||
+        !request_token_ok(r->token, r->token_len))
         return -1;
     return 0;
 }
@@ -196,25 +224,73 @@ static int answer_status_ok(uint64_t status)
     return status >= 200 && status <= 599 && status != 204 && status != 205 && status != 304;
 }
 
-size_t dsgd_xch_answer_put(uint8_t *out, size_t cap, uint32_t id, int status,
-                           const uint8_t *json, size_t json_len)
+int dsgd_xch_cookie_ok(const dsgd_xch_cookie *c)
 {
+    switch (c->op) {
+    case DSGD_XCH_COOKIE_NONE:
+    case DSGD_XCH_COOKIE_CLEAR:
+        return c->token_len == 0 && c->max_age == 0;
+    case DSGD_XCH_COOKIE_SET:
+        return c->max_age >= 1 && c->max_age <= DSGD_XCH_COOKIE_AGE_MAX &&
+               dsgd_xch_token_ok((const uint8_t *)c->token, c->token_len);
+    default:
+        return 0;
+    }
+}
+
+/* The directive: its op, and for SET its age and token. */
+static void put_cookie(cursor *c, const dsgd_xch_cookie *k)
+{
+    put_uint(c, k->op, 1);
+    if (k->op != DSGD_XCH_COOKIE_SET)
+        return;
+    put_uint(c, k->max_age, 4);
+    put_uint(c, k->token_len, 1);
+    put_bytes(c, k->token, k->token_len);
+}
+
+static int get_cookie(cursor *c, dsgd_xch_cookie *k)
+{
+    const uint8_t *token;
+    memset(k, 0, sizeof *k);
+    k->op = (uint8_t)get_uint(c, 1);
+    if (k->op == DSGD_XCH_COOKIE_SET) {
+        k->max_age = (uint32_t)get_uint(c, 4);
+        k->token_len = (uint8_t)get_uint(c, 1);
+        if (c->bad || k->token_len > DSGD_XCH_TOKEN_MAX ||
+            (token = get_bytes(c, k->token_len)) == NULL)
+            return -1;
+        memcpy(k->token, token, k->token_len);
+    }
+    return c->bad || !dsgd_xch_cookie_ok(k) ? -1 : 0;
+}
+
+size_t dsgd_xch_answer_put(uint8_t *out, size_t cap, uint32_t id, int status,
+                           const dsgd_xch_cookie *cookie, const uint8_t *json,
+                           size_t json_len)
+{
+    static const dsgd_xch_cookie none = { DSGD_XCH_COOKIE_NONE, 0, 0, { 0 } };
     cursor c = { out, NULL, 0, cap, 0 };
-    if (status < 0 || !answer_status_ok((uint64_t)status) || json_len > DSGD_XCH_ANSWER_MAX)
+    if (cookie == NULL)
+        cookie = &none;
+    if (status < 0 || !answer_status_ok((uint64_t)status) || json_len > DSGD_XCH_ANSWER_MAX ||
+        !dsgd_xch_cookie_ok(cookie))
         return 0;
     put_uint(&c, id, 4);
     put_uint(&c, (uint64_t)status, 2);
+    put_cookie(&c, cookie);
     put_bytes(&c, json, json_len);
     return c.bad ? 0 : c.pos;
 }
 
 int dsgd_xch_answer_get(const uint8_t *in, size_t len, uint32_t *id, int *status,
-                        const uint8_t **json, size_t *json_len)
+                        dsgd_xch_cookie *cookie, const uint8_t **json, size_t *json_len)
 {
     cursor c = { NULL, in, 0, len, 0 };
     *id = (uint32_t)get_uint(&c, 4);
     *status = (int)get_uint(&c, 2);
-    if (c.bad || !answer_status_ok((uint64_t)*status) || len - c.pos > DSGD_XCH_ANSWER_MAX)
+    if (c.bad || !answer_status_ok((uint64_t)*status) || get_cookie(&c, cookie) != 0 ||
+        len - c.pos > DSGD_XCH_ANSWER_MAX)
         return -1;
     *json = in + c.pos;
     *json_len = len - c.pos;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/http_cookie.h"
 #include "core/http_req.h"
 #include "core/json_out.h"
 #include "run/http_conn.h"
@@ -11,6 +12,8 @@
 #define HEALTH_BODY "{\"status\":\"ok\"}"
 #define API_PREFIX "/api/"
 #define API_VERSION "v1"
+#define SESSION_COOKIE "__Host-dsg_session"
+#define COOKIE_PAIRS_MAX 256u   /* pairs of one Cookie header; more: 400 bad-cookie */
 
 /* What an answer says; `allow` is the Allow header of a 405. */
 typedef struct reply {
@@ -23,6 +26,7 @@ typedef struct reply {
     int head_only;             /* HEAD: headers as for GET, no body */
     int close;
     int http10;                /* an HTTP/1.0 request: keep-alive must be said */
+    const dsgd_xch_cookie *cookie;   /* NULL: no Set-Cookie */
 } reply;
 
 static const char *reason_phrase(int status)
@@ -83,13 +87,34 @@ static const char *connection_header(const reply *r)
     return r->http10 ? "Connection: keep-alive\r\n" : "";
 }
 
+/* The Set-Cookie header of a role's cookie directive (REQ-ACCT-014), "" for
+ * none: a host-only cookie for the whole site (the __Host- prefix, RFC
+ * 6265bis §4.1.3.2, makes the browser refuse it otherwise), sent over TLS
+ * only, out of scripts' reach, and never on a request another site starts.
+ * 0, or -1 for a directive that is not one. */
+static int set_cookie_header(const dsgd_xch_cookie *k, char *out, size_t cap)
+{
+    int set, n;
+    out[0] = '\0';
+    if (k == NULL || k->op == DSGD_XCH_COOKIE_NONE)
+        return 0;
+    if (!dsgd_xch_cookie_ok(k))
+        return -1;
+    set = k->op == DSGD_XCH_COOKIE_SET;
+    n = snprintf(out, cap,
+                 "Set-Cookie: " SESSION_COOKIE "=%.*s; Path=/; Max-Age=%u; Secure; HttpOnly; "
+                 "SameSite=Strict\r\n",
+                 set ? (int)k->token_len : 0, k->token, set ? (unsigned)k->max_age : 0u);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
 static size_t write_answer(const dsgd_http_config *cfg, const reply *r, time_t now,
                            uint8_t *out, size_t cap)
 {
     uint8_t error_json[1024];
     const uint8_t *body = r->body;
     size_t body_len = r->body_len;
-    char date[40], allow[80] = "";
+    char date[40], allow[80] = "", cookie[192];
     int n;
 
     if (r->error != NULL) {
@@ -99,7 +124,8 @@ static size_t write_answer(const dsgd_http_config *cfg, const reply *r, time_t n
     }
     if (r->allow[0] != '\0')
         snprintf(allow, sizeof allow, "Allow: %s\r\n", r->allow);
-    if (dsg_time_imf_fixdate(date, sizeof date, (int64_t)now) == 0)
+    if (dsg_time_imf_fixdate(date, sizeof date, (int64_t)now) == 0 ||
+        set_cookie_header(r->cookie, cookie, sizeof cookie) != 0)
         return 0;
     n = snprintf((char *)out, cap,
                  "HTTP/1.1 %d %s\r\n"
@@ -111,9 +137,9 @@ static size_t write_answer(const dsgd_http_config *cfg, const reply *r, time_t n
                  "Content-Security-Policy: frame-ancestors 'none'; default-src 'none'\r\n"
                  "Referrer-Policy: no-referrer\r\n"
                  "Cache-Control: no-store\r\n"
-                 "%s%s\r\n",
+                 "%s%s%s\r\n",
                  r->status, reason_phrase(r->status), date, body_len, cfg->hsts_max_age,
-                 allow, connection_header(r));
+                 allow, cookie, connection_header(r));
     if (n < 0 || (size_t)n >= cap)
         return 0;
     if (!r->head_only) {
@@ -416,8 +442,119 @@ static int is_json(const uint8_t *in, const dsg_http_request *q)
     return name_is(in, type, want);
 }
 
-/* What the portal needs to forward the request; 1, or 0 with a 413 in r
- * when its declared length is over the route's limit. */
+/* How many fields are called `name` (lowercase); *value is the first's. */
+static uint32_t field_count(const uint8_t *in, const dsg_http_request *q, const char *name,
+                            dsg_http_slice *value)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < q->field_count; i++)
+        if (name_is(in, q->fields[i].name, name) && n++ == 0)
+            *value = q->fields[i].value;
+    return n;
+}
+
+static int token_error(const uint8_t *in, dsg_http_slice t, reply *r)
+{
+    if (dsgd_xch_token_ok(in + t.off, t.len))
+        return 0;
+    set_error(r, 400, "bad-token",
+              "a session token is 1 to 64 characters of A-Z, a-z, 0-9, \"-\" and \"_\"");
+    return -1;
+}
+
+/* "Authorization: Bearer <token>" (RFC 6750 §2.1; the scheme is
+ * case-insensitive, RFC 9110 §11.1). 0 with *has set, or -1 with a 400 in r. */
+static int bearer_token(const uint8_t *in, const dsg_http_request *q, dsg_http_slice *tok,
+                        int *has, reply *r)
+{
+    dsg_http_slice v = { 0, 0 }, scheme;
+    uint32_t n = field_count(in, q, "authorization", &v), sp = 0;
+    *has = n > 0;
+    if (n == 0)
+        return 0;
+    if (n > 1) {
+        set_error(r, 400, "duplicate-authorization",
+                  "the request has more than one Authorization header");
+        return -1;
+    }
+    while (sp < v.len && in[v.off + sp] != ' ')
+        sp++;
+    scheme.off = v.off;
+    scheme.len = sp;
+    if (!name_is(in, scheme, "bearer")) {
+        set_error(r, 400, "unsupported-auth-scheme",
+                  "the only authorization scheme accepted is Bearer");
+        return -1;
+    }
+    while (sp < v.len && in[v.off + sp] == ' ')
+        sp++;
+    tok->off = v.off + sp;
+    tok->len = v.len - sp;
+    return token_error(in, *tok, r);
+}
+
+/* The __Host-dsg_session pair of the Cookie header (RFC 6265 §4.2.1, by the
+ * proved parser). 0 with *has set, or -1 with a 400 in r. */
+static int cookie_token(const uint8_t *in, const dsg_http_request *q, dsg_http_slice *tok,
+                        int *has, reply *r)
+{
+    static dsg_cookie pairs[COOKIE_PAIRS_MAX];
+    static char why[128];
+    static const uint8_t name[] = SESSION_COOKIE;
+    dsg_http_slice v = { 0, 0 };
+    uint32_t n = field_count(in, q, "cookie", &v);
+    size_t count = 0, at = 0, i = 0;
+    dsg_cookie_status st;
+    *has = 0;
+    if (n == 0)
+        return 0;
+    if (n > 1) {
+        set_error(r, 400, "bad-cookie", "the request has more than one Cookie header");
+        return -1;
+    }
+    st = dsg_cookie_parse(in + v.off, v.len, pairs, COOKIE_PAIRS_MAX, &count, &at);
+    if (st != DSG_COOKIE_OK) {
+        snprintf(why, sizeof why, "the Cookie header is malformed (%s at byte %zu)",
+                 dsg_cookie_status_token(st), at);
+        set_error(r, 400, "bad-cookie", why);
+        return -1;
+    }
+    st = dsg_cookie_find(in + v.off, v.len, pairs, count, name, sizeof name - 1, &i);
+    if (st == DSG_COOKIE_DUPLICATE) {
+        set_error(r, 400, "duplicate-session-cookie",
+                  "the request has more than one " SESSION_COOKIE " cookie");
+        return -1;
+    }
+    if (st != DSG_COOKIE_OK)
+        return 0;
+    *has = 1;
+    tok->off = v.off + (uint32_t)pairs[i].value_off;
+    tok->len = (uint32_t)pairs[i].value_len;
+    return token_error(in, *tok, r);
+}
+
+/* The session token the client presented, if any: a bearer token or the
+ * session cookie, or both when they are the same. 0, or -1 with a 400 in r. */
+static int credential(const uint8_t *in, const dsg_http_request *q, dsgd_http_forward *f,
+                      reply *r)
+{
+    dsg_http_slice b = { 0, 0 }, c = { 0, 0 };
+    int has_b, has_c;
+    if (bearer_token(in, q, &b, &has_b, r) != 0 || cookie_token(in, q, &c, &has_c, r) != 0)
+        return -1;
+    if (has_b && has_c && (b.len != c.len || memcmp(in + b.off, in + c.off, b.len) != 0)) {
+        set_error(r, 400, "credential-mismatch",
+                  "the bearer token and the session cookie name different sessions");
+        return -1;
+    }
+    f->token_off = has_b ? b.off : c.off;
+    f->token_len = has_b ? b.len : c.len;
+    return 0;
+}
+
+/* What the portal needs to forward the request; 1, or 0 with an error in
+ * r (a credential that is not clear, an expectation, a body that is not
+ * JSON or whose declared length is over the route's limit). */
 static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_http_request *q,
                    const uint8_t *path, size_t path_len, reply *r, dsgd_http_answer *a)
 {
@@ -436,6 +573,10 @@ static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_htt
     f->query_len = (uint32_t)qlen;
     f->keep_alive = (int)q->keep_alive;
     f->http10 = q->version_minor == 0;
+    if (credential(in, q, f, r) != 0) {
+        a->forward = 0;
+        return 0;
+    }
     if (field_value(in, q, "expect", &expect)) {
         /* RFC 9110 §10.1.1: 100-continue is the only expectation defined */
         if (f->http10 || !name_is(in, expect, "100-continue")) {
@@ -511,10 +652,11 @@ int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, 
 
 void dsgd_http_reply(const dsgd_http_config *cfg, const dsgd_http_forward *f, int status,
                      const char *error, const char *message, const uint8_t *json,
-                     size_t json_len, int close, time_t now, uint8_t *out, size_t cap,
-                     dsgd_http_answer *a)
+                     size_t json_len, const dsgd_xch_cookie *cookie, int close, time_t now,
+                     uint8_t *out, size_t cap, dsgd_http_answer *a)
 {
     reply r = { 0 };
+    r.cookie = error == NULL ? cookie : NULL;
     r.status = status;
     r.error = error;
     r.message = message;

@@ -44,6 +44,8 @@ typedef struct dsgd_http_forward {
     const uint8_t *path;         /* percent-decoded; valid until the next call */
     size_t path_len;
     uint32_t query_off, query_len;   /* in the input, after "?" */
+    uint32_t token_off, token_len;   /* in the input: the session token (Bearer or
+                                      * cookie); length 0 when there is none */
     int keep_alive, http10;
     int expect_continue;         /* "Expect: 100-continue" (HTTP/1.1) */
     int json;                    /* a JSON body: gathered and checked before it goes on */
@@ -86,18 +88,23 @@ const dsgd_route *dsgd_http_route_find(const uint8_t *path, size_t len);
 /* Answers the first request in in[0 .. len): 0 while its head is not
  * complete (nothing consumed); 1 with the answer in out[0 .. a->len), or
  * with a->forward set when a role serves the request (a->consumed is then
- * the head; its body follows). `now` gives the Date header.
- * @relation(REQ-RUN-047, REQ-RUN-015, REQ-RUN-017, REQ-RUN-013, REQ-RUN-014) */
+ * the head; its body follows). `now` gives the Date header. A forwarded
+ * request carries the session token the client presented, from
+ * "Authorization: Bearer" or the __Host-dsg_session cookie; an ambiguous
+ * or malformed one is a 400 (docs/http.md).
+ * @relation(REQ-RUN-047, REQ-RUN-015, REQ-RUN-017, REQ-RUN-013, REQ-RUN-014, REQ-ACCT-014) */
 int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, time_t now,
                     uint8_t *out, size_t cap, dsgd_http_answer *a);
 
-/* An answer to a forwarded request: a role's (error NULL, status and JSON
- * body), or the portal's own error (status, code, message). The connection
- * closes after it when `close`. @relation(REQ-RUN-017, REQ-RUN-013) */
+/* An answer to a forwarded request: a role's (error NULL, status, JSON
+ * body and what to do with the session cookie, NULL: nothing), or the
+ * portal's own error (status, code, message; cookie NULL). The connection
+ * closes after it when `close`.
+ * @relation(REQ-RUN-017, REQ-RUN-013, REQ-ACCT-014) */
 void dsgd_http_reply(const dsgd_http_config *cfg, const dsgd_http_forward *f, int status,
                      const char *error, const char *message, const uint8_t *json,
-                     size_t json_len, int close, time_t now, uint8_t *out, size_t cap,
-                     dsgd_http_answer *a);
+                     size_t json_len, const dsgd_xch_cookie *cookie, int close, time_t now,
+                     uint8_t *out, size_t cap, dsgd_http_answer *a);
 
 /* The 408 answer for a client whose request head did not arrive within
  * portal.header_timeout; the connection is then closed.

@@ -1286,10 +1286,10 @@ static void answer_unavailable(worker *portal, const dsgd_msg *m)
     static const char body[] =
         "{\"error\":\"service-unavailable\",\"message\":\"the service is not running; try again later\"}";
     dsgd_xch_request r;
-    uint8_t out[16 + sizeof body];
+    uint8_t out[DSGD_XCH_ANSWER_HEAD_MAX + sizeof body];
     size_t len;
     if (dsgd_xch_request_get(m->body, m->len, &r) != 0 ||
-        (len = dsgd_xch_answer_put(out, sizeof out, r.id, 503, (const uint8_t *)body,
+        (len = dsgd_xch_answer_put(out, sizeof out, r.id, 503, NULL, (const uint8_t *)body,
                                    sizeof body - 1)) == 0 ||
         send_own(portal, DSGD_MSG_HTTP_ANSWER, out, len) != 0)
         drop_worker(portal, "a request the master cannot answer");

@@ -412,7 +412,7 @@ static void pay_ends(dsgd_tls_server *s)
  * goes to the client; an unfinished body ends the connection. */
 static void answer_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, int status,
                             const char *error, const char *message, const uint8_t *json,
-                            size_t json_len, uint64_t now)
+                            size_t json_len, const dsgd_xch_cookie *cookie, uint64_t now)
 {
     dsgd_http_answer a;
     int unfinished = c->phase == PHASE_BODY || c->interim;
@@ -424,8 +424,8 @@ static void answer_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, int status,
         memmove(c->out, c->out + c->out_off, kept);
         c->interim = 0;
     }
-    dsgd_http_reply(&s->http, &c->fwd, status, error, message, json, json_len, unfinished,
-                    time(NULL), c->out + kept, sizeof c->out - kept, &a);
+    dsgd_http_reply(&s->http, &c->fwd, status, error, message, json, json_len, cookie,
+                    unfinished, time(NULL), c->out + kept, sizeof c->out - kept, &a);
     if (a.error != NULL)
         dsgd_log("%s: %d %s", c->peer, a.status, a.error);
     log_exchange(c, a.status);
@@ -442,7 +442,7 @@ static void answer_exchange(dsgd_tls_server *s, dsgd_tls_conn *c, int status,
 static void exchange_error(dsgd_tls_server *s, dsgd_tls_conn *c, int status, const char *code,
                            const char *message, uint64_t now)
 {
-    answer_exchange(s, c, status, code, message, NULL, 0, now);
+    answer_exchange(s, c, status, code, message, NULL, 0, NULL, now);
 }
 
 /* RFC 9110 §15.2.1: a client that sent "Expect: 100-continue" waits for
@@ -467,6 +467,7 @@ static int send_request(dsgd_tls_server *s, const dsgd_tls_conn *c, const dsgd_h
         .path = a->fwd.path, .path_len = a->fwd.path_len,
         .query = c->in + a->fwd.query_off, .query_len = a->fwd.query_len,
         .addr = c->addr, .addr_len = strlen(c->addr),
+        .token = c->in + a->fwd.token_off, .token_len = a->fwd.token_len,
     };
     size_t len = dsgd_xch_request_put(m, sizeof m, &r);
     return len == 0 ? -1 : dsgd_bus_send(s->bus, DSGD_MSG_HTTP_REQUEST, m, len);
@@ -653,14 +654,15 @@ static int on_answer(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
 {
     uint32_t xid;
     int status;
+    dsgd_xch_cookie cookie;
     const uint8_t *json;
     size_t len;
     dsgd_tls_conn *c;
-    if (dsgd_xch_answer_get(m->body, m->len, &xid, &status, &json, &len) != 0)
+    if (dsgd_xch_answer_get(m->body, m->len, &xid, &status, &cookie, &json, &len) != 0)
         return -1;
     if ((c = exchange_conn(s, xid)) == NULL)
         return 0;           /* its client is gone, or it timed out: nobody to tell */
-    answer_exchange(s, c, status, NULL, NULL, json, len, now);
+    answer_exchange(s, c, status, NULL, NULL, json, len, &cookie, now);
     step(s, c, now);
     return 0;
 }

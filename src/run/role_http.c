@@ -11,7 +11,7 @@ static const dsgd_role_http *handler;
 static dsgd_chan *bus;
 static struct {
     size_t len;
-    uint8_t m[6 + DSGD_XCH_ANSWER_MAX];
+    uint8_t m[DSGD_XCH_ANSWER_HEAD_MAX + DSGD_XCH_ANSWER_MAX];
 } waiting[WAITING_MAX];
 static size_t n_waiting;
 
@@ -20,7 +20,7 @@ static struct {
     uint32_t id;              /* the exchange; 0: a free slot */
     uint32_t ticket;          /* its record's (audit_out.h) */
     size_t len;
-    uint8_t m[6 + DSGD_XCH_ANSWER_MAX];
+    uint8_t m[DSGD_XCH_ANSWER_HEAD_MAX + DSGD_XCH_ANSWER_MAX];
 } held[DSGD_ROLE_HTTP_HELD_MAX];
 
 static const char audit_unavailable[] =
@@ -41,7 +41,9 @@ int dsgd_role_http_start(const dsgd_role_http *h, dsgd_chan *chan)
 static int answer_audit_unavailable(uint32_t id, const char *why)
 {
     dsgd_log("exchange %u: %s: answering 503 audit-unavailable", id, why);
-    return dsgd_role_http_answer(id, 503, (const uint8_t *)audit_unavailable,
+    /* the operation did not happen: whatever it would have done to the
+     * session cookie is not done either */
+    return dsgd_role_http_answer(id, 503, NULL, (const uint8_t *)audit_unavailable,
                                  sizeof audit_unavailable - 1);
 }
 
@@ -80,13 +82,14 @@ void dsgd_role_http_flush(void)
     send_waiting();
 }
 
-int dsgd_role_http_answer(uint32_t id, int status, const uint8_t *json, size_t len)
+int dsgd_role_http_answer(uint32_t id, int status, const dsgd_xch_cookie *cookie,
+                          const uint8_t *json, size_t len)
 {
     size_t n;
     if (n_waiting == WAITING_MAX)
         return -1;
     n = dsgd_xch_answer_put(waiting[n_waiting].m, sizeof waiting[n_waiting].m, id, status,
-                            json, len);
+                            cookie, json, len);
     if (n == 0)
         return -1;
     waiting[n_waiting++].len = n;
@@ -103,7 +106,8 @@ static int free_held_slot(void)
 }
 
 int dsgd_role_http_answer_recorded(uint32_t id, uint32_t ticket, int status,
-                                   const uint8_t *json, size_t len)
+                                   const dsgd_xch_cookie *cookie, const uint8_t *json,
+                                   size_t len)
 {
     int i = free_held_slot();
     size_t n;
@@ -113,7 +117,7 @@ int dsgd_role_http_answer_recorded(uint32_t id, uint32_t ticket, int status,
         return answer_audit_unavailable(id, "its audit record was not stored");
     if (i < 0)
         return answer_audit_unavailable(id, "too many answers wait for their audit record");
-    n = dsgd_xch_answer_put(held[i].m, sizeof held[i].m, id, status, json, len);
+    n = dsgd_xch_answer_put(held[i].m, sizeof held[i].m, id, status, cookie, json, len);
     if (n == 0)
         return -1;
     held[i].id = id;
@@ -134,7 +138,7 @@ static void forget_held(uint32_t id)
 static void answer_error(uint32_t id, int status)
 {
     static const char body[] = "{\"error\":\"refused\",\"message\":\"the service refused the request\"}";
-    (void)dsgd_role_http_answer(id, status, (const uint8_t *)body, sizeof body - 1);
+    (void)dsgd_role_http_answer(id, status, NULL, (const uint8_t *)body, sizeof body - 1);
 }
 
 static int on_message(const dsgd_msg *m)

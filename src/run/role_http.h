@@ -47,20 +47,24 @@ int dsgd_role_http_start(const dsgd_role_http *h, dsgd_chan *chan);
  * given back), -1 when it is not or is malformed. @relation(REQ-RUN-017) */
 int dsgd_role_http_message(const dsgd_msg *m);
 
-/* Answers exchange id: sent now or when the bus has room. 0, or -1 when
- * the status or body is not one an answer may have, or too many answers
- * wait. @relation(REQ-RUN-017) */
-int dsgd_role_http_answer(uint32_t id, int status, const uint8_t *json, size_t len);
+/* Answers exchange id, with what the portal does to the client's session
+ * cookie (NULL: nothing): sent now or when the bus has room. 0, or -1 when
+ * the status, cookie directive or body is not one an answer may have, or
+ * too many answers wait. @relation(REQ-RUN-017, REQ-ACCT-014) */
+int dsgd_role_http_answer(uint32_t id, int status, const dsgd_xch_cookie *cookie,
+                          const uint8_t *json, size_t len);
 
 /* Answers exchange id as dsgd_role_http_answer does, but only once the
  * audit record of ticket is stored: held until then (the role's loop goes
  * on), or answered 503 `audit-unavailable` instead when the record is not
  * stored (late past log.ack_timeout, refused, lost or dropped), or at once
- * when DSGD_ROLE_HTTP_HELD_MAX answers are held already. 0, or -1 when the
- * status or body is not one an answer may have, or too many answers wait
- * for room. @relation(REQ-LOG-008) */
+ * when DSGD_ROLE_HTTP_HELD_MAX answers are held already. The 503 carries no
+ * cookie directive: the operation did not happen. 0, or -1 when the
+ * status, cookie directive or body is not one an answer may have, or too
+ * many answers wait for room. @relation(REQ-LOG-008, REQ-ACCT-014) */
 int dsgd_role_http_answer_recorded(uint32_t id, uint32_t ticket, int status,
-                                   const uint8_t *json, size_t len);
+                                   const dsgd_xch_cookie *cookie, const uint8_t *json,
+                                   size_t len);
 
 /* Sends answers that waited for room, and held answers whose record's
  * fate is known (after an audit acknowledgement: the worker's loop calls

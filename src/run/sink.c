@@ -1,6 +1,7 @@
 /* The sink role (test builds only): see sink.h. */
 #ifdef DSG_TEST_HOOKS
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -15,6 +16,7 @@
 
 #define SINK_EXCHANGES 64u
 #define AUDITED_PATH "/api/v1/test/audited"
+#define SESSION_PATH "/api/v1/test/session"
 
 static struct {
     uint32_t id;              /* 0: free */
@@ -22,6 +24,10 @@ static struct {
     EVP_MD_CTX *md;
     int audited;              /* answered once its record is stored */
     uint32_t ticket;          /* that record's */
+    int session;              /* answers with the token it got, and the cookie asked for */
+    size_t token_len;
+    char token[DSGD_XCH_TOKEN_MAX];
+    dsgd_xch_cookie cookie;
 } open_xch[SINK_EXCHANGES];
 
 static const dsgd_route sink_routes[] = {
@@ -30,6 +36,7 @@ static const dsgd_route sink_routes[] = {
     { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof "/api/v1/test/json" - 1,
       "/api/v1/test/json" },
     { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof AUDITED_PATH - 1, AUDITED_PATH },
+    { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof SESSION_PATH - 1, SESSION_PATH },
 };
 
 static int find(uint32_t id)
@@ -56,6 +63,53 @@ static uint32_t record(const dsgd_xch_request *r)
     return ticket;
 }
 
+static int path_is(const dsgd_xch_request *r, const char *path)
+{
+    return r->path_len == strlen(path) && memcmp(r->path, path, r->path_len) == 0;
+}
+
+/* The value of `key` in the query (key=value pairs joined by "&"), or NULL. */
+static const uint8_t *query_value(const dsgd_xch_request *r, const char *key, size_t *len)
+{
+    size_t k = strlen(key), at = 0;
+    while (at < r->query_len) {
+        size_t end = at;
+        while (end < r->query_len && r->query[end] != '&')
+            end++;
+        if (end - at > k && memcmp(r->query + at, key, k) == 0 && r->query[at + k] == '=') {
+            *len = end - at - k - 1;
+            return r->query + at + k + 1;
+        }
+        at = end + 1;
+    }
+    return NULL;
+}
+
+/* The cookie directive a request to the session route asks for:
+ * "set=TOKEN&max_age=N", "clear=1", or neither. 0, or -1 when malformed. */
+static int cookie_asked(const dsgd_xch_request *r, dsgd_xch_cookie *c)
+{
+    const uint8_t *v, *age;
+    size_t len = 0, age_len = 0;
+    char num[12], *end;
+    memset(c, 0, sizeof *c);
+    if ((v = query_value(r, "set", &len)) != NULL) {
+        age = query_value(r, "max_age", &age_len);
+        if (len > DSGD_XCH_TOKEN_MAX || age == NULL || age_len == 0 || age_len >= sizeof num)
+            return -1;
+        memcpy(num, age, age_len);
+        num[age_len] = '\0';
+        c->op = DSGD_XCH_COOKIE_SET;
+        c->max_age = (uint32_t)strtoul(num, &end, 10);
+        c->token_len = (uint8_t)len;
+        memcpy(c->token, v, len);
+        return *end == '\0' && dsgd_xch_cookie_ok(c) ? 0 : -1;
+    }
+    if (query_value(r, "clear", &len) != NULL)
+        c->op = DSGD_XCH_COOKIE_CLEAR;
+    return 0;
+}
+
 static int on_request(const dsgd_xch_request *r)
 {
     int i = find(0);
@@ -66,8 +120,15 @@ static int on_request(const dsgd_xch_request *r)
         return 503;
     open_xch[i].id = r->id;
     open_xch[i].bytes = 0;
-    open_xch[i].audited = r->path_len == sizeof AUDITED_PATH - 1 &&
-                          memcmp(r->path, AUDITED_PATH, r->path_len) == 0;
+    open_xch[i].audited = path_is(r, AUDITED_PATH);
+    open_xch[i].session = path_is(r, SESSION_PATH);
+    open_xch[i].token_len = r->token_len;
+    if (r->token_len > 0)
+        memcpy(open_xch[i].token, r->token, r->token_len);
+    if (open_xch[i].session && cookie_asked(r, &open_xch[i].cookie) != 0) {
+        open_xch[i].id = 0;
+        return 400;
+    }
     if (open_xch[i].audited)
         open_xch[i].ticket = record(r);
     return 0;
@@ -99,11 +160,17 @@ static void on_end(uint32_t id, int complete)
         digest[2 * k + 1] = hex[md[k] & 15];
     }
     digest[2 * mdlen] = '\0';
-    n = snprintf(json, sizeof json, "{\"bytes\":%llu,\"sha256\":\"%s\"}",
-                 (unsigned long long)open_xch[i].bytes, digest);
-    rc = open_xch[i].audited ? dsgd_role_http_answer_recorded(id, open_xch[i].ticket, 200,
-                                                              (const uint8_t *)json, (size_t)n)
-                             : dsgd_role_http_answer(id, 200, (const uint8_t *)json, (size_t)n);
+    if (open_xch[i].session)   /* the token is base64url: nothing to escape */
+        n = snprintf(json, sizeof json, "{\"token\":\"%.*s\"}", (int)open_xch[i].token_len,
+                     open_xch[i].token);
+    else
+        n = snprintf(json, sizeof json, "{\"bytes\":%llu,\"sha256\":\"%s\"}",
+                     (unsigned long long)open_xch[i].bytes, digest);
+    rc = open_xch[i].audited
+             ? dsgd_role_http_answer_recorded(id, open_xch[i].ticket, 200, NULL,
+                                              (const uint8_t *)json, (size_t)n)
+             : dsgd_role_http_answer(id, 200, open_xch[i].session ? &open_xch[i].cookie : NULL,
+                                     (const uint8_t *)json, (size_t)n);
     if (rc != 0)
         dsgd_log("sink: cannot answer exchange %u", id);
 }

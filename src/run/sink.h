@@ -8,6 +8,11 @@
  * POST /api/v1/test/audited, a JSON route too, also records a system event
  * `test-audited` (its detail: the request's query) and answers only once
  * that record is stored, or 503 `audit-unavailable` (REQ-LOG-008).
+ * POST /api/v1/test/session answers {"token":"<the session token the
+ * request carried>"} and sets the session cookie when the query asks for
+ * it ("set=TOKEN&max_age=N", or "clear=1"; anything else malformed is 400
+ * `refused`), so that tests can follow the credential both ways
+ * (REQ-ACCT-014).
  */
 #ifndef DSGD_SINK_H
 #define DSGD_SINK_H
