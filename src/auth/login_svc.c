@@ -257,9 +257,13 @@ static int judge(const char *user_id, uint32_t f, int ok, uint64_t gen, int64_t 
     }
     if (!dsg_lock_refuses(st, ok ? DSG_LOCK_SUCCESS : DSG_LOCK_FAILURE))
         return 1;
+    const char *why = st == DSG_LOCK_NOW_LOCKED ? "wrong; the account is now locked"
+                    : st == DSG_LOCK_OK ? "wrong"
+                    : st == DSG_LOCK_DENIED ? "refused: the account is locked"
+                    : st == DSG_LOCK_STALE ? "refused: the account locked after this login began"
+                                           : dsg_lock_status_name(st);
     failed(res, 401, "auth_failed", st == DSG_LOCK_NOW_LOCKED ? "locked" : "credential-refused",
-           "%s %s (%s)%s", what, ok ? "accepted, but the lockout refused it" : "wrong",
-           dsg_lock_status_name(st), note);
+           "%s %s%s", what, why, note);
     return 0;
 }
 

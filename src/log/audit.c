@@ -61,6 +61,13 @@ static const field_spec account_ops_fields[] = {
     { "pid", 0 },
 };
 
+/* 別紙 #14 認証ログ(多要素認証) (REQ-LOG-029): イベント発生日時, コンピューター名,
+ * ユーザID, Windowsアカウント名, イベント内容, 補足情報. */
+static const field_spec auth_fields[] = {
+    { "event_time", 1 }, { "computer_name", 1 }, { "user_id", 1 },
+    { "windows_account", 1 }, { "event", 1 },     { "detail", 0 },
+};
+
 /* 別紙 #16 ポータルサイトアクセスログ (REQ-LOG-031): アクセス日時, アクセス元IP
  * アドレス, URL, メソッド, User-Agent, ステータスコード. */
 static const field_spec portal_access_fields[] = {
@@ -100,6 +107,7 @@ static const field_spec restore_fields[] = {
 };
 
 static const type_spec types[] = {
+    { DSG_AUDIT_TYPE_AUTH, "auth", auth_fields, sizeof auth_fields / sizeof auth_fields[0] },
     { DSG_AUDIT_TYPE_ACCOUNT_OPS, "account_ops", account_ops_fields,
       sizeof account_ops_fields / sizeof account_ops_fields[0] },
     { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,

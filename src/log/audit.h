@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 /* Log types: the 別紙 numbers 1..23, and internal types from 100. */
+#define DSG_AUDIT_TYPE_AUTH 14u            /* 別紙 #14 認証ログ(多要素認証) */
 #define DSG_AUDIT_TYPE_ACCOUNT_OPS 15u     /* 別紙 #15 アカウント管理操作ログ */
 #define DSG_AUDIT_TYPE_PORTAL_ACCESS 16u   /* 別紙 #16 ポータルサイトアクセスログ */
 #define DSG_AUDIT_TYPE_CHECKPOINT 100u     /* export only: a signed checkpoint */

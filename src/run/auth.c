@@ -26,6 +26,7 @@
 #include "log/audit.h"
 #include "run/audit_out.h"
 #include "run/auth.h"
+#include "run/auth_http.h"
 #include "run/log.h"
 #include "run/settings.h"
 
@@ -839,7 +840,9 @@ static int command(char *line)
 int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan)
 {
     char line[4097];
-    if (m->kind != DSGD_MSG_ROLE_COMMAND || m->len >= sizeof line ||
+    if (m->kind != DSGD_MSG_ROLE_COMMAND)
+        return dsgd_auth_http_message(m);   /* the login API's exchanges */
+    if (m->len >= sizeof line ||
         memchr(m->body, '\0', m->len) != NULL || out.active)
         return -1;
     bus = chan;
@@ -885,7 +888,9 @@ int dsgd_auth_start(const char *dir, const char *settings, char *err, size_t n)
         return -1;
     }
     snprintf(path, sizeof path, "%s%sauth.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
-    return dsg_acct_store_open(path, set.busy_timeout_ms, &db, err, n);
+    if (dsg_acct_store_open(path, set.busy_timeout_ms, &db, err, n) != 0)
+        return -1;
+    return dsgd_auth_http_init(&set, db, err, n);
 }
 
 void dsgd_auth_stop(void)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "run/auth.h"
+#include "run/auth_http.h"
 #include "run/ctl.h"
 #include "run/logd.h"
 #include "run/logfwd.h"
@@ -140,6 +141,7 @@ static const dsgd_role_ops auth_ops = {
     .setup_step = "auth-setup",
     .prepare = auth_prepare,
     .start = auth_start,
+    .bus_open = dsgd_auth_http_start,
     .message = dsgd_auth_message,
     .timeout = dsgd_auth_poll_timeout,
     .tick = dsgd_auth_tick,

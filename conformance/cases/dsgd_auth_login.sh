@@ -1,0 +1,157 @@
+#!/bin/sh
+# dsgd_auth_login: the login API end to end for a Ministry user on a Ministry network (auth.ministry_networks = 127.0.0.0/8): an application approved by another administrator, the initial password and enrolment code issued on sheets; POST /api/v1/auth/login with the issued password answers next "password-change"; a weak new password is refused (400 weak_password) and the login goes on; a good one answers next "enrol-totp"; the enrolment code answers an otpauth:// URI and next "confirm-totp"; a code of that secret (computed here, RFC 6238) completes the login with Set-Cookie __Host-dsg_session (Secure, HttpOnly, SameSite=Strict, Max-Age = auth.session_max_lifetime), and with "bearer": true the token is in the body too; GET /api/v1/auth/session answers the user ID for the cookie and for the bearer token; the same code again is refused (replay); logout ends the session (the cookie cleared, then 401 session_expired); a suspended account's correct password gets exactly the answer of a wrong password and of an unknown user ID (401 {"error":"auth_failed"}); after a resume the password step goes on to "totp"; three wrong passwords lock the account (state locked in auth.db) and the correct one then gets the same 401; a body that is not the step's JSON object gets 400 bad_request; every step is in the trail as 認証ログ (type 14) with event time, computer name (the client address), user ID, account name and event, an unknown user ID recorded only as a keyed hash, no password, code or token anywhere in the trail.
+# @relation(REQ-MFA-001, REQ-MFA-002, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-MFA-017, REQ-ACCT-014, REQ-LOG-029)
+set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
+. "${CONFORMANCE_LIB:?}"
+t=${CONFORMANCE_TMP:?}
+account_case_setup
+command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
+
+# step NAME WANT-STATUS PATH JSON [curl args]: the answer in $t/NAME.json,
+# its headers in $t/NAME.h
+step() {
+    name=$1 want=$2 path=$3 body=$4
+    shift 4
+    status=$(portal_curl "$path" -X POST -H 'Content-Type: application/json' --data-binary "$body" \
+        -D "$t/$name.h" -o "$t/$name.json" -w '%{http_code}' "$@" 2>"$t/$name.err") ||
+        fail "$name: curl: $(cat "$t/$name.err")"
+    [ "$status" = "$want" ] || fail "$name: status $status, want $want: $(cat "$t/$name.json")"
+}
+member() {   # member NAME JSON-MEMBER: the string member of $t/NAME.json
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$t/$1.json" "$2"
+}
+totp() {   # totp URI OFFSET-STEPS: the RFC 6238 code of the URI's secret
+    python3 - "$1" "$2" <<'PY'
+import base64, hmac, struct, sys, time, urllib.parse
+q = urllib.parse.parse_qs(urllib.parse.urlparse(sys.argv[1]).query)
+secret = base64.b32decode(q["secret"][0] + "=" * (-len(q["secret"][0]) % 8))
+mac = hmac.digest(secret, struct.pack(">Q", int(time.time()) // 30 + int(sys.argv[2])), "sha1")
+o = mac[-1] & 15
+print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 10**6))
+PY
+}
+same_refusal() {   # same_refusal NAME: 401 {"error":"auth_failed"} and nothing else
+    [ "$(cat "$t/$1.json")" = '{"error":"auth_failed"}' ] || fail "$1: $(cat "$t/$1.json")"
+    ! grep -qi '^set-cookie:' "$t/$1.h" || fail "$1: a cookie"
+}
+
+cat >"$t/gw.conf" <<'EOF'
+auth.ministry_networks = "127.0.0.0/8"
+auth.scrypt_n = 1024
+log.ack_timeout = 5s
+EOF
+dsgd_start "$DSGD" -f "$t/gw.conf"
+for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 6'
+
+expect_exit 0 "register" as_root apply register --user-id sato --applicant 人事課 --reason 着任 \
+    --name 佐藤 --org 防衛装備庁 --org-kind ministry --contract C-9 --type ministry \
+    --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
+expect_exit 0 "approve" as_member approve 1
+expect_exit 0 "password sheet" as_root credentials sato --sheet password
+pw=$(sed -n 's/^password: //p' "$t/out")
+expect_exit 0 "code sheet" as_root credentials sato --sheet code
+code=$(sed -n 's/^code: //p' "$t/out")
+pw_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$pw")
+
+# the first login: the issued password, a new one, the TOTP enrolment
+step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
+[ "$(member login next)" = password-change ] || fail "login: $(cat "$t/login.json")"
+login=$(member login login)
+step weak 400 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"short\"}"
+[ "$(member weak error)" = weak_password ] && [ "$(member weak next)" = password-change ] ||
+    fail "weak: $(cat "$t/weak.json")"
+step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
+[ "$(member change next)" = enrol-totp ] || fail "change: $(cat "$t/change.json")"
+step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+[ "$(member enrol next)" = confirm-totp ] || fail "enrol: $(cat "$t/enrol.json")"
+uri=$(member enrol otpauth)
+case $uri in otpauth://totp/*secret=*) ;; *) fail "enrol: $uri" ;; esac
+c1=$(totp "$uri" 0)
+step confirm 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c1\"}"
+[ "$(member confirm next)" = session ] && [ "$(member confirm user_id)" = sato ] ||
+    fail "confirm: $(cat "$t/confirm.json")"
+grep -i '^set-cookie:' "$t/confirm.h" | tr -d '\r' >"$t/sc"
+grep -Eqx 'Set-Cookie: __Host-dsg_session=[A-Za-z0-9_-]{22}; Path=/; Max-Age=43200; Secure; HttpOnly; SameSite=Strict' \
+    "$t/sc" || fail "cookie: $(cat "$t/sc")"
+cookie=$(sed 's/^Set-Cookie: \(__Host-dsg_session=[^;]*\);.*/\1/' "$t/sc")
+! grep -q token "$t/confirm.json" || fail "a token in the body unasked: $(cat "$t/confirm.json")"
+
+step session 200 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
+[ "$(member session user_id)" = sato ] || fail "session: $(cat "$t/session.json")"
+
+# a second session, as an API client: the token in the body; the first code is spent
+step login2 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+[ "$(member login2 next)" = totp ] || fail "login2: $(cat "$t/login2.json")"
+login=$(member login2 login)
+step replay 401 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c1\"}"
+step login3 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+login=$(member login3 login)
+c2=$(totp "$uri" 1)   # the next step's code: inside the ±1 window, never used
+step api 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c2\",\"bearer\":true}"
+bearer=$(member api token)
+step bearer 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $bearer"
+
+step logout 200 /api/v1/auth/logout '' -H "Cookie: $cookie"
+grep -i '^set-cookie:' "$t/logout.h" | tr -d '\r' | grep -qx \
+    'Set-Cookie: __Host-dsg_session=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict' ||
+    fail "logout: $(cat "$t/logout.h")"
+step ended 401 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
+[ "$(member ended error)" = session_expired ] || fail "ended: $(cat "$t/ended.json")"
+
+# suspended, unknown, wrong: one answer
+expect_exit 0 "suspend" as_root apply suspend --user-id sato --applicant 人事課 --reason 休職
+expect_exit 0 "approve suspension" as_member approve 2
+step suspended 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+same_refusal suspended
+step unknown 401 /api/v1/auth/login '{"user_id":"Typed-Secret-9","password":"Brand-new-passw0rd"}'
+same_refusal unknown
+expect_exit 0 "resume" as_root apply resume --user-id sato --applicant 人事課 --reason 復職
+expect_exit 0 "approve resumption" as_member approve 3
+step resumed 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+[ "$(member resumed next)" = totp ] || fail "resumed: $(cat "$t/resumed.json")"
+for i in 1 2 3; do
+    step "wrong$i" 401 /api/v1/auth/login '{"user_id":"sato","password":"Wrong-passw0rd-x"}'
+    same_refusal "wrong$i"
+done
+[ "$(sqlite3 "$t/var/auth/auth.db" "SELECT state FROM accounts WHERE user_id = 'sato'")" = locked ] ||
+    fail "not locked"
+step locked 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+same_refusal locked
+
+# bad bodies
+step nojson 400 /api/v1/auth/login 'user_id=sato'
+step extra 400 /api/v1/auth/login '{"user_id":"sato","password":"x","admin":true}'
+step missing 400 /api/v1/auth/totp '{"login":"x"}'
+
+# the trail
+"$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
+for secret in "$pw" "$code" Brand-new-passw0rd Typed-Secret-9 "${cookie#*=}" "$bearer"; do
+    ! grep -qF -- "$secret" "$t/export" || fail "a secret is in the trail: $secret"
+done
+python3 - "$t/export" <<'PY' || fail "trail: $(grep '"type":14' "$t/export")"
+import json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+auth = [r["fields"] for r in recs if r.get("type") == 14]
+events = [f["event"] for f in auth]
+for want in ["password-accepted", "password-change-refused", "password-changed",
+             "totp-enrolment-begun", "totp-enrolled", "session-used", "credential-refused",
+             "totp-accepted", "logout", "password-refused", "locked"]:
+    assert want in events, (want, events)
+for f in auth:
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["event_time"]), f
+    assert f["computer_name"] == "127.0.0.1", f
+    assert (f["user_id"] == "sato" or re.fullmatch(r"unknown:[0-9a-f]{16}", f["user_id"])
+            or (f["user_id"] == "-" and f["event"] == "session-refused")), f
+    assert f["windows_account"] == ("佐藤" if f["user_id"] == "sato" else "-"), f
+unknown = [f for f in auth if f["user_id"].startswith("unknown:")]
+assert unknown and unknown[0]["detail"] == "no such account", unknown
+locked = [f for f in auth if f["event"] == "locked"]
+assert locked and locked[0]["detail"] == "password wrong; the account is now locked", locked
+PY
+
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+! grep -q 'killed by seccomp' "$t/log" || fail "$(grep 'killed by seccomp' "$t/log")"
+exit 0

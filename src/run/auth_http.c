@@ -1,0 +1,371 @@
+/* The auth role's login API: see auth_http.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "run/auth_http.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include "auth/acct_store.h"
+#include "auth/login_svc.h"
+#include "core/http_req.h"
+#include "core/json_out.h"
+#include "core/json_tok.h"
+#include "core/netlist.h"
+#include "core/rfc3339.h"
+#include "log/audit.h"
+#include "run/audit_out.h"
+#include "run/log.h"
+#include "run/role_http.h"
+
+#define AUTH_XCH 16u            /* exchanges at once */
+#define BODY_MAX 4096u          /* bytes of a step's JSON body */
+#define FIELD_MAX 1100u         /* bytes of one decoded member: a password of 1024 characters */
+
+enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, ROUTE_COUNT };
+
+#define POST (1u << DSG_HTTP_POST)
+#define ROUTE(path, methods) { 0, methods, 0, BODY_MAX, sizeof path - 1, path }
+static const dsgd_route routes[ROUTE_COUNT] = {
+    [LOGIN] = ROUTE("/api/v1/auth/login", POST),
+    [PASSWORD] = ROUTE("/api/v1/auth/password", POST),
+    [TOTP_ENROL] = ROUTE("/api/v1/auth/totp/enrol", POST),
+    [TOTP] = ROUTE("/api/v1/auth/totp", POST),
+    [SESSION] = ROUTE("/api/v1/auth/session", 1u << DSG_HTTP_GET),
+    [LOGOUT] = ROUTE("/api/v1/auth/logout", POST),
+};
+
+static struct xch {
+    uint32_t id;                                /* 0: free */
+    enum route route;
+    size_t len;
+    int too_long;
+    uint8_t body[BODY_MAX];
+    char token[DSGD_XCH_TOKEN_MAX + 1];         /* the credential presented, "" none */
+    char addr[DSGD_XCH_ADDR_MAX + 1];
+} xch[AUTH_XCH];
+
+static dsg_lsvc_cfg cfg;
+static dsg_ip_net ministry[DSG_NETLIST_MAX];
+static size_t n_ministry;
+static struct sqlite3 *db;
+static uint32_t session_max_s;
+
+static int64_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+int dsgd_auth_http_init(const struct dsgd_auth_settings *a, struct sqlite3 *d, char *err,
+                        size_t n)
+{
+    size_t at = 0;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.lock = (dsg_lock_policy){ a->lockout_threshold, a->lockout_window_ms / 1000,
+                                  a->lockout_duration_ms / 1000 };
+    cfg.scrypt = (dsg_scrypt_params){ a->scrypt_log2_n, a->scrypt_r, a->scrypt_p };
+    cfg.password = (dsg_pw_policy){ a->password_min_length, a->password_max_length,
+                                    a->password_required_classes };
+    cfg.password_history = a->password_history;
+    cfg.challenge_lifetime = a->challenge_ms / 1000;
+    cfg.session = (dsg_session_policy){ a->session_idle_ms / 1000, a->session_max_ms / 1000 };
+    cfg.max_sessions = a->max_sessions;
+    cfg.totp_skew = a->totp_skew;
+    cfg.admin_factor = a->admin_factor;
+    snprintf(cfg.issuer, sizeof cfg.issuer, "DSG");
+    session_max_s = a->session_max_ms / 1000;
+    n_ministry = 0;
+    if (a->ministry_networks[0] != '\0' &&
+        dsg_netlist_parse((const uint8_t *)a->ministry_networks, strlen(a->ministry_networks),
+                          ministry, DSG_NETLIST_MAX, &n_ministry, &at) != DSG_NET_OK) {
+        snprintf(err, n, "auth.ministry_networks: not a network list (byte %zu)", at);
+        return -1;
+    }
+    db = d;
+    if (dsg_lsvc_init(&cfg, d) != 0) {
+        snprintf(err, n, "the login settings are out of range");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the record of a step (別紙 #14) ------------------------------------------- */
+
+/* Queues the 認証ログ record of res; its ticket, 0 when it was dropped. */
+static uint32_t record(const dsg_lsvc_result *res, const char *computer)
+{
+    char when[32] = "-", name[DSG_ACCT_TEXT_MAX + 1] = "-", err[160];
+    struct timespec ts;
+    dsg_acct_row row;
+    uint32_t ticket = 0;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (dsg_rfc3339_ms(when, sizeof when, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
+        snprintf(when, sizeof when, "-");
+    if (res->user_id[0] != '\0' && strncmp(res->user_id, "unknown:", 8) != 0 &&
+        dsg_acct_store_get(db, res->user_id, &row, err, sizeof err) == 1)
+        snprintf(name, sizeof name, "%s", row.name);
+    const char *user = res->user_id[0] != '\0' ? res->user_id : "-";
+    const char *event = res->event != NULL ? res->event : "-";
+    dsg_audit_field f[] = {
+        { "event_time", (const uint8_t *)when, strlen(when) },
+        { "computer_name", (const uint8_t *)computer, strlen(computer) },
+        { "user_id", (const uint8_t *)user, strlen(user) },
+        { "windows_account", (const uint8_t *)name, strlen(name) },
+        { "event", (const uint8_t *)event, strlen(event) },
+        { "detail", (const uint8_t *)res->detail, strlen(res->detail) },
+    };
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_AUTH, f, res->detail[0] ? 6 : 5, &ticket) != 0)
+        dsgd_log("auth: the record of a %s step was dropped", event);
+    dsgd_audit_out_flush();
+    return ticket;
+}
+
+/* ---- request bodies ---------------------------------------------------------------- */
+
+typedef struct field {
+    const char *name;
+    char *out;                 /* a string member, NUL-terminated */
+    size_t cap;
+    int *flag;                 /* or a boolean member */
+} field;
+
+/* The members of a flat JSON object into fields[0 .. n): every string one
+ * required, booleans optional, nothing else allowed. 0, or -1. */
+static int take_fields(const uint8_t *buf, size_t len, field *fields, size_t n)
+{
+    dsg_json_tok toks[16];
+    size_t nt = 0, at = 0, got = 0, vlen;
+    char name[16];
+    if (dsg_json_tokenize(buf, len, 2, toks, 16, &nt, &at) != DSG_JSON_OK ||
+        dsg_json_check_keys(buf, len, toks, nt, &at) != DSG_JSON_OK ||
+        toks[0].type != DSG_JSON_OBJECT || toks[0].next != nt)
+        return -1;
+    for (size_t i = 1; i + 1 < nt; i += 2) {
+        if (dsg_json_string_value(buf, len, &toks[i], (uint8_t *)name, sizeof name - 1, &vlen) !=
+            DSG_JSON_OK)
+            return -1;
+        name[vlen] = '\0';
+        field *f = NULL;
+        for (size_t k = 0; k < n && f == NULL; k++)
+            if (strcmp(fields[k].name, name) == 0)
+                f = &fields[k];
+        const dsg_json_tok *v = &toks[i + 1];
+        if (f == NULL)
+            return -1;
+        if (f->flag != NULL) {
+            if (v->type != DSG_JSON_TRUE && v->type != DSG_JSON_FALSE)
+                return -1;
+            *f->flag = v->type == DSG_JSON_TRUE;
+            continue;
+        }
+        if (v->type != DSG_JSON_STRING ||
+            dsg_json_string_value(buf, len, v, (uint8_t *)f->out, f->cap - 1, &vlen) !=
+                DSG_JSON_OK ||
+            memchr(f->out, '\0', vlen) != NULL)
+            return -1;
+        f->out[vlen] = '\0';
+        got++;
+    }
+    size_t strings = 0;
+    for (size_t k = 0; k < n; k++)
+        strings += fields[k].flag == NULL;
+    return got == strings ? 0 : -1;
+}
+
+/* ---- answers ----------------------------------------------------------------------- */
+
+static void put_text(dsg_json_out *w, const char *key, const char *v)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_string(w, (const uint8_t *)v, strlen(v));
+}
+
+/* The JSON of a step's result; bearer: the session token in the body too
+ * (for API clients). Its length, 0 when it does not fit. */
+static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, size_t cap)
+{
+    dsg_json_out w;
+    size_t len = 0;
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    if (res->error != NULL) {
+        put_text(&w, "error", res->error);
+        if (res->next != DSG_LSVC_NEXT_NONE) {   /* a refusal the login survives */
+            put_text(&w, "login", res->login);
+            put_text(&w, "next", dsg_lsvc_next_name(res->next));
+        }
+    } else if (res->next == DSG_LSVC_NEXT_SESSION) {
+        put_text(&w, "next", "session");
+        put_text(&w, "user_id", res->user_id);
+        if (bearer)
+            put_text(&w, "token", res->token);
+    } else if (res->next != DSG_LSVC_NEXT_NONE) {
+        put_text(&w, "login", res->login);
+        put_text(&w, "next", dsg_lsvc_next_name(res->next));
+        if (res->next == DSG_LSVC_NEXT_CONFIRM_TOTP)
+            put_text(&w, "otpauth", res->otpauth);
+    } else {
+        put_text(&w, "user_id", res->user_id);
+    }
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
+}
+
+/* Records the step, then answers it once the record is stored. */
+static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
+{
+    uint8_t json[DSGD_XCH_ANSWER_MAX];
+    dsgd_xch_cookie cookie = { DSGD_XCH_COOKIE_NONE, 0, 0, { 0 } };
+    size_t len = answer_json(res, bearer, json, sizeof json);
+    if (res->status == 200 && res->next == DSG_LSVC_NEXT_SESSION) {
+        cookie.op = DSGD_XCH_COOKIE_SET;
+        cookie.max_age = session_max_s;
+        cookie.token_len = (uint8_t)strlen(res->token);
+        memcpy(cookie.token, res->token, cookie.token_len);
+    } else if (x->route == LOGOUT || (x->route == SESSION && res->status == 401)) {
+        cookie.op = DSGD_XCH_COOKIE_CLEAR;
+    }
+    uint32_t ticket = record(res, x->addr);
+    if (len == 0 || dsgd_role_http_answer_recorded(x->id, ticket, res->status, &cookie, json,
+                                                   len) != 0)
+        dsgd_log("auth: cannot answer exchange %u", x->id);
+    OPENSSL_cleanse(&cookie, sizeof cookie);
+}
+
+static void bad_request(const struct xch *x, const char *why)
+{
+    static const char json[] = "{\"error\":\"bad_request\"}";
+    (void)why;
+    if (dsgd_role_http_answer(x->id, 400, NULL, (const uint8_t *)json, sizeof json - 1) != 0)
+        dsgd_log("auth: cannot answer exchange %u", x->id);
+}
+
+/* ---- the steps ------------------------------------------------------------------------ */
+
+static dsg_lsvc_peer peer_of(const struct xch *x)
+{
+    dsg_ip_addr a;
+    dsg_lsvc_peer p = { DSG_LOGIN_PORTAL, 0, 0, x->addr };
+    if (n_ministry > 0 &&
+        dsg_ip_parse((const uint8_t *)x->addr, strlen(x->addr), &a) == DSG_NET_OK)
+        p.ministry_network = dsg_netlist_contains(ministry, n_ministry, &a) == 1;
+    return p;
+}
+
+static void step(struct xch *x)
+{
+    static char user[FIELD_MAX], secret[FIELD_MAX], login[FIELD_MAX];
+    dsg_lsvc_result res;
+    int bearer = 0;
+    int64_t now = now_s();
+    field login_fields[] = { { "user_id", user, sizeof user, NULL },
+                             { "password", secret, sizeof secret, NULL } };
+    field password_fields[] = { { "login", login, sizeof login, NULL },
+                                { "password", secret, sizeof secret, NULL } };
+    field code_fields[] = { { "login", login, sizeof login, NULL },
+                            { "code", secret, sizeof secret, NULL },
+                            { "bearer", NULL, 0, &bearer } };
+    field *f = x->route == LOGIN ? login_fields
+             : x->route == PASSWORD ? password_fields : code_fields;
+    size_t nf = x->route == TOTP ? 3 : 2;
+    if (x->route != SESSION && x->route != LOGOUT &&
+        (x->too_long || take_fields(x->body, x->len, f, nf) != 0)) {
+        bad_request(x, "the body is not the step's JSON object");
+        return;
+    }
+    dsg_lsvc_peer peer = peer_of(x);
+    switch (x->route) {
+    case LOGIN:
+        dsg_lsvc_password(user, (const uint8_t *)secret, strlen(secret), &peer, now, &res);
+        break;
+    case PASSWORD:
+        dsg_lsvc_change_password(login, (const uint8_t *)secret, strlen(secret), now, &res);
+        break;
+    case TOTP_ENROL: dsg_lsvc_enrol_totp(login, secret, now, &res); break;
+    case TOTP: dsg_lsvc_totp(login, secret, now, &res); break;
+    case SESSION: dsg_lsvc_session(x->token, now, &res); break;
+    default: dsg_lsvc_logout(x->token, now, &res); break;
+    }
+    OPENSSL_cleanse(secret, sizeof secret);
+    answer(x, &res, bearer);
+    OPENSSL_cleanse(&res, sizeof res);
+}
+
+/* ---- exchanges ------------------------------------------------------------------------ */
+
+static struct xch *find(uint32_t id)
+{
+    for (unsigned i = 0; i < AUTH_XCH; i++)
+        if (xch[i].id == id && id != 0)
+            return &xch[i];
+    return NULL;
+}
+
+static int on_request(const dsgd_xch_request *r)
+{
+    struct xch *x = NULL;
+    for (unsigned i = 0; i < AUTH_XCH && x == NULL; i++)
+        if (xch[i].id == 0)
+            x = &xch[i];
+    if (x == NULL)
+        return 503;
+    enum route k = ROUTE_COUNT;
+    for (unsigned i = 0; i < ROUTE_COUNT; i++)
+        if (r->path_len == routes[i].path_len && memcmp(r->path, routes[i].path, r->path_len) == 0)
+            k = (enum route)i;
+    if (k == ROUTE_COUNT || r->token_len > DSGD_XCH_TOKEN_MAX || r->addr_len > DSGD_XCH_ADDR_MAX)
+        return 404;
+    memset(x, 0, sizeof *x);
+    x->id = r->id;
+    x->route = k;
+    memcpy(x->token, r->token, r->token_len);
+    memcpy(x->addr, r->addr, r->addr_len);
+    return 0;
+}
+
+static void on_body(uint32_t id, const uint8_t *p, size_t len)
+{
+    struct xch *x = find(id);
+    if (x == NULL)
+        return;
+    if (len > BODY_MAX - x->len) {
+        x->too_long = 1;
+        return;
+    }
+    memcpy(x->body + x->len, p, len);
+    x->len += len;
+}
+
+static void on_end(uint32_t id, int complete)
+{
+    struct xch *x = find(id);
+    if (x == NULL)
+        return;
+    if (complete)
+        step(x);
+    OPENSSL_cleanse(x, sizeof *x);
+}
+
+static void on_portal_gone(void)
+{
+    OPENSSL_cleanse(xch, sizeof xch);
+}
+
+static const dsgd_role_http auth_http = {
+    routes, ROUTE_COUNT, on_request, on_body, on_end, on_portal_gone,
+};
+
+int dsgd_auth_http_start(dsgd_chan *chan)
+{
+    return dsgd_role_http_start(&auth_http, chan);
+}
+
+int dsgd_auth_http_message(const dsgd_msg *m)
+{
+    return dsgd_role_http_message(m);
+}
