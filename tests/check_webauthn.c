@@ -119,6 +119,19 @@ static X509 *make_cert(const struct authn *key, X509_NAME *subject, X509 *issuer
     return c;
 }
 
+/* Moves the public point of key in the DER der[0 .. n) off the curve (the
+ * last byte of y changed): OpenSSL then loads no key from it. */
+static void spoil_key(uint8_t *der, size_t n, const struct authn *key)
+{
+    for (size_t i = 0; i + 64 <= n; i++) {
+        if (memcmp(der + i, key->x, 32) == 0 && memcmp(der + i + 32, key->y, 32) == 0) {
+            der[i + 63] ^= 0x01;
+            return;
+        }
+    }
+    ck_abort_msg("the key is not in the certificate");
+}
+
 /* The DER of cert into out; its length. */
 static size_t der_of(X509 *cert, uint8_t *out, size_t cap)
 {
@@ -142,12 +155,13 @@ typedef struct reg_opts {
     int x5c;                 /* 0: self attestation; 1: the vendor's certificate */
     X509 *cert;              /* the attestation certificate with x5c */
     int flip_sig;
+    int spoil_cert_key;      /* the certificate's public point moved off the curve */
 } reg_opts;
 
 static reg_opts good_reg(void)
 {
     reg_opts o = { "webauthn.create", ORIGIN, RP_ID, "packed", UP | UV | AT, 0, ALLOWED[0],
-                   -7, 0, 0, NULL, 0 };
+                   -7, 0, 0, NULL, 0, 0 };
     return o;
 }
 
@@ -243,6 +257,8 @@ static void make_reg(reg *r, const reg_opts *o)
         if (o->x5c) {
             uint8_t der[2048];
             size_t n = der_of(o->cert, der, sizeof der);
+            if (o->spoil_cert_key)
+                spoil_key(der, n, &VENDOR);
             ctext(w, "x5c");
             head(w, 4, 1);
             cbytes(w, der, n);
@@ -455,6 +471,23 @@ START_TEST(test_register_refuses_bad_attestation_certificates)
 END_TEST
 
 /* @relation(REQ-MFA-003) */
+START_TEST(test_register_refuses_an_attestation_key_that_does_not_load)
+{
+    /* found by fuzz/webauthn: refused as "bad-args", as if the caller had
+     * passed no key, where the attestation's key is what is bad */
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.cert = vendor_cert("Authenticator Attestation", ALLOWED[0]);
+    o.spoil_cert_key = 1;
+    expect(run_reg(&o, &p, &c), DSG_WA_ATT_SIGNATURE, DSG_ES256_BAD_KEY);
+    ck_assert_uint_eq(c.id_len, 0);
+    X509_free(o.cert);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
 START_TEST(test_register_refuses_bad_arguments)
 {
     dsg_webauthn_policy p = self_policy();
@@ -658,6 +691,7 @@ Suite *suite_webauthn(void)
     tcase_add_test(reg, test_register_refuses_bad_keys);
     tcase_add_test(reg, test_register_refuses_formats_and_signatures);
     tcase_add_test(reg, test_register_refuses_bad_attestation_certificates);
+    tcase_add_test(reg, test_register_refuses_an_attestation_key_that_does_not_load);
     tcase_add_test(reg, test_register_refuses_bad_arguments);
     tcase_add_test(reg, test_register_accepts_self_attestation);
     tcase_add_test(reg, test_register_accepts_a_chained_attestation);
