@@ -19,10 +19,10 @@
  * sees any read past it. fuzz/webauthn/gen_corpus.c writes the seeds.
  *
  * Checked, __builtin_trap() on any failure:
- * - every result: a step of this ceremony (never bad-args or crypto: the
- *   arguments are good and OpenSSL has memory), a detail exactly where the
- *   step has one, and dsg_webauthn_describe naming it: non-empty, "ok"
- *   for an acceptance only, no "unknown";
+ * - every result: a step of this ceremony, never bad-args or crypto, nor a
+ *   detail that blames the arguments (they are good, and OpenSSL has
+ *   memory); a detail exactly where the step has one; dsg_webauthn_describe
+ *   naming it: non-empty, "ok" for an acceptance only, no "unknown";
  * - a refused registration leaves the credential zeroed, a refused
  *   assertion leaves the counter output alone;
  * - an accepted registration: clientDataJSON passes the create check; the
@@ -137,6 +137,25 @@ static int detail_free(dsg_webauthn_step step)
            step == DSG_WA_SELF_ATTESTATION || step == DSG_WA_AAGUID;
 }
 
+/* The arguments are good: no refusal blames them. */
+static void check_detail(dsg_webauthn_result r)
+{
+    switch (r.step) {
+    case DSG_WA_CLIENT_DATA:
+        CHECK(r.detail != DSG_CD_ERR_ARGS);
+        break;
+    case DSG_WA_KEY:
+        CHECK(r.detail == DSG_ES256_BAD_KEY);
+        break;
+    case DSG_WA_ATT_SIGNATURE:
+    case DSG_WA_SIGNATURE:
+        CHECK(r.detail != DSG_ES256_ERR_ARGS && r.detail != DSG_ES256_ERR_CRYPTO);
+        break;
+    default:
+        break;
+    }
+}
+
 static void check_description(dsg_webauthn_result r)
 {
     char text[128];
@@ -146,6 +165,7 @@ static void check_description(dsg_webauthn_result r)
     CHECK((strcmp(text, "ok") == 0) == (r.step == DSG_WA_OK));
     CHECK(strstr(text, "unknown") == NULL);
     CHECK(detail_free(r.step) == (r.detail == 0));
+    check_detail(r);
 }
 
 /* rpIdHash, then the flags: UP always, UV when uv. */

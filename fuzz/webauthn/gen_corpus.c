@@ -49,6 +49,7 @@ typedef struct seed {
     const uint8_t *aaguid;
     int chain;               /* 0: self attestation; 1: x5c under the root; 2: under the intermediate */
     int aaguid_ext;          /* the attestation certificate names the AAGUID */
+    int spoil_cert_key;      /* the certificate's public point moved off the curve */
     dsg_webauthn_step want;
 } seed;
 
@@ -76,6 +77,8 @@ static const seed SEEDS[] = {
       .want = DSG_WA_SELF_ATTESTATION },
     { .name = "reg-x5c-flipped-sig", .flags = REG_FLAGS, .aaguid = FX_AAGUIDS[0], .chain = 1,
       .aaguid_ext = 1, .flip_sig = 1, .want = DSG_WA_ATT_SIGNATURE },
+    { .name = "reg-x5c-key-off-curve", .flags = REG_FLAGS, .aaguid = FX_AAGUIDS[0], .chain = 1,
+      .aaguid_ext = 1, .spoil_cert_key = 1, .want = DSG_WA_ATT_SIGNATURE },
     { .name = "reg-aaguid-not-allowed", .sel = FX_SEL_FLAG, .flags = REG_FLAGS,
       .aaguid = OTHER_AAGUID, .want = DSG_WA_AAGUID },
     { .name = "assert-replayed", .sel = FX_SEL_ASSERT, .flags = UP | UV, .count = FX_STORED_COUNT,
@@ -178,13 +181,28 @@ static void cose_key(cw *w)
     cbytes(w, CRED.y, 32);
 }
 
-static void cert_bytes(cw *w, X509 *cert)
+/* Moves key's public point in der[0 .. n) off the curve (the last byte
+ * of y changed): OpenSSL then loads no key from the certificate. */
+static void spoil_key(uint8_t *der, size_t n, const struct authn *key)
+{
+    for (size_t i = 0; i + 64 <= n; i++) {
+        if (memcmp(der + i, key->x, 32) == 0 && memcmp(der + i + 32, key->y, 32) == 0) {
+            der[i + 63] ^= 0x01;
+            return;
+        }
+    }
+    ck_abort_msg("the key is not in the certificate");
+}
+
+static void cert_bytes(cw *w, X509 *cert, const struct authn *spoiled)
 {
     uint8_t der[2048];
     int n = i2d_X509(cert, NULL);
     ck_assert(n > 0 && (size_t)n <= sizeof der);
     unsigned char *p = der;
     ck_assert_int_eq(i2d_X509(cert, &p), n);
+    if (spoiled != NULL)
+        spoil_key(der, (size_t)n, spoiled);
     cbytes(w, der, (size_t)n);
 }
 
@@ -215,9 +233,9 @@ static void att_stmt(cw *w, const seed *s, const cw *ad, const uint8_t hash[32])
     if (leaf != NULL) {
         ctext(w, "x5c");
         head(w, 4, (uint64_t)s->chain);
-        cert_bytes(w, leaf);
+        cert_bytes(w, leaf, s->spoil_cert_key ? &VENDOR : NULL);
         if (s->chain == 2)
-            cert_bytes(w, INTER_CERT);
+            cert_bytes(w, INTER_CERT, NULL);
         X509_free(leaf);
     }
 }
