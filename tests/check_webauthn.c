@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
@@ -156,12 +157,13 @@ typedef struct reg_opts {
     X509 *cert;              /* the attestation certificate with x5c */
     int flip_sig;
     int spoil_cert_key;      /* the certificate's public point moved off the curve */
+    int cut_cert;            /* the certificate's last byte dropped: not DER */
 } reg_opts;
 
 static reg_opts good_reg(void)
 {
     reg_opts o = { "webauthn.create", ORIGIN, RP_ID, "packed", UP | UV | AT, 0, ALLOWED[0],
-                   -7, 0, 0, NULL, 0, 0 };
+                   -7, 0, 0, NULL, 0, 0, 0 };
     return o;
 }
 
@@ -259,6 +261,8 @@ static void make_reg(reg *r, const reg_opts *o)
             size_t n = der_of(o->cert, der, sizeof der);
             if (o->spoil_cert_key)
                 spoil_key(der, n, &VENDOR);
+            if (o->cut_cert)
+                n--;
             ctext(w, "x5c");
             head(w, 4, 1);
             cbytes(w, der, n);
@@ -326,12 +330,16 @@ static dsg_webauthn_result run_assert(const assertion *a, const dsg_webauthn_cre
                                a->cdj_len, a->sig, a->sig_len, count);
 }
 
+/* r is step/detail, and the ceremony left no error in OpenSSL's queue (the
+ * next OpenSSL call of the thread would read it, e.g. SSL_get_error). */
 static void expect(dsg_webauthn_result r, dsg_webauthn_step step, int detail)
 {
     char text[96];
     dsg_webauthn_describe(r, text, sizeof text);
     ck_assert_msg(r.step == step && r.detail == detail, "got %s (%d/%d), want %d/%d", text,
                   (int)r.step, r.detail, (int)step, detail);
+    unsigned long err = ERR_peek_error();
+    ck_assert_msg(err == 0, "%s left an OpenSSL error: %s", text, ERR_error_string(err, NULL));
 }
 
 static void setup(void)
@@ -483,6 +491,23 @@ START_TEST(test_register_refuses_an_attestation_key_that_does_not_load)
     o.spoil_cert_key = 1;
     expect(run_reg(&o, &p, &c), DSG_WA_ATT_SIGNATURE, DSG_ES256_BAD_KEY);
     ck_assert_uint_eq(c.id_len, 0);
+    X509_free(o.cert);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
+START_TEST(test_register_refuses_an_attestation_certificate_not_der)
+{
+    /* found by fuzz/webauthn: refused, but with d2i_X509's error left in
+     * OpenSSL's queue */
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.cert = vendor_cert("Authenticator Attestation", ALLOWED[0]);
+    o.cut_cert = 1;
+    ERR_clear_error();
+    expect(run_reg(&o, &p, &c), DSG_WA_CERTIFICATE, DSG_WA_CERT_DER);
     X509_free(o.cert);
 }
 END_TEST
@@ -692,6 +717,7 @@ Suite *suite_webauthn(void)
     tcase_add_test(reg, test_register_refuses_formats_and_signatures);
     tcase_add_test(reg, test_register_refuses_bad_attestation_certificates);
     tcase_add_test(reg, test_register_refuses_an_attestation_key_that_does_not_load);
+    tcase_add_test(reg, test_register_refuses_an_attestation_certificate_not_der);
     tcase_add_test(reg, test_register_refuses_bad_arguments);
     tcase_add_test(reg, test_register_accepts_self_attestation);
     tcase_add_test(reg, test_register_accepts_a_chained_attestation);
