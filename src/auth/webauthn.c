@@ -136,15 +136,18 @@ static int certificate_reason(X509 *cert, const uint8_t *aaguid)
     return 0;
 }
 
-/* x5c[i] as one DER certificate, nothing after it; NULL when it is not. */
+/* x5c[i] as one DER certificate, nothing after it; NULL when it is not
+ * (and no error left in OpenSSL's queue for the thread's next call). */
 static X509 *certificate(const uint8_t *att, dsg_ad_span der)
 {
     const unsigned char *p = att + der.off;
     X509 *cert = d2i_X509(NULL, &p, (long)der.len);
     if (cert != NULL && p != att + der.off + der.len) {
         X509_free(cert);
-        return NULL;
+        cert = NULL;
     }
+    if (cert == NULL)
+        ERR_clear_error();
     return cert;
 }
 
