@@ -158,12 +158,14 @@ typedef struct reg_opts {
     int flip_sig;
     int spoil_cert_key;      /* the certificate's public point moved off the curve */
     int cut_cert;            /* the certificate's last byte dropped: not DER */
+    X509 *inter;             /* with x5c: a second certificate (the leaf's issuer), or NULL */
+    const struct authn *spoil_inter_key;   /* its public point, off the curve */
 } reg_opts;
 
 static reg_opts good_reg(void)
 {
     reg_opts o = { "webauthn.create", ORIGIN, RP_ID, "packed", UP | UV | AT, 0, ALLOWED[0],
-                   -7, 0, 0, NULL, 0, 0, 0 };
+                   -7, 0, 0, NULL, 0, 0, 0, NULL, NULL };
     return o;
 }
 
@@ -264,8 +266,14 @@ static void make_reg(reg *r, const reg_opts *o)
             if (o->cut_cert)
                 n--;
             ctext(w, "x5c");
-            head(w, 4, 1);
+            head(w, 4, o->inter != NULL ? 2 : 1);
             cbytes(w, der, n);
+            if (o->inter != NULL) {
+                n = der_of(o->inter, der, sizeof der);
+                if (o->spoil_inter_key != NULL)
+                    spoil_key(der, n, o->spoil_inter_key);
+                cbytes(w, der, n);
+            }
         }
     }
     ctext(w, "authData");
@@ -513,6 +521,30 @@ START_TEST(test_register_refuses_an_attestation_certificate_not_der)
 END_TEST
 
 /* @relation(REQ-MFA-003) */
+START_TEST(test_register_chains_through_an_intermediate)
+{
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    struct authn ca;
+    make_authn(&ca);
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.inter = make_cert(&ca, name_of(NULL, "Test Attestation CA"), ROOT_CERT, &ROOT, 1, NULL);
+    o.cert = make_cert(&VENDOR, name_of("Authenticator Attestation", "Test Authenticator"),
+                       o.inter, &ca, 0, ALLOWED[0]);
+    expect(run_reg(&o, &p, &c), DSG_WA_OK, 0);
+    ck_assert_int_eq(c.attested, 1);
+    /* found by fuzz/webauthn: the intermediate's key does not load; the
+     * path is refused, but X509_verify_cert's error was left in the queue */
+    o.spoil_inter_key = &ca;
+    expect(run_reg(&o, &p, &c), DSG_WA_CERTIFICATE, DSG_WA_CERT_CHAIN);
+    X509_free(o.cert);
+    X509_free(o.inter);
+    EVP_PKEY_free(ca.key);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
 START_TEST(test_register_refuses_bad_arguments)
 {
     dsg_webauthn_policy p = self_policy();
@@ -718,6 +750,7 @@ Suite *suite_webauthn(void)
     tcase_add_test(reg, test_register_refuses_bad_attestation_certificates);
     tcase_add_test(reg, test_register_refuses_an_attestation_key_that_does_not_load);
     tcase_add_test(reg, test_register_refuses_an_attestation_certificate_not_der);
+    tcase_add_test(reg, test_register_chains_through_an_intermediate);
     tcase_add_test(reg, test_register_refuses_bad_arguments);
     tcase_add_test(reg, test_register_accepts_self_attestation);
     tcase_add_test(reg, test_register_accepts_a_chained_attestation);
