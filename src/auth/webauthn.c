@@ -161,6 +161,8 @@ static int chains_to_root(X509_STORE *roots, X509 *leaf, STACK_OF(X509) *more)
     if (X509_STORE_CTX_init(ctx, roots, leaf, more) == 1)
         ok = X509_verify_cert(ctx) == 1;
     X509_STORE_CTX_free(ctx);
+    if (ok != 1)
+        ERR_clear_error();   /* e.g. a certificate of the path whose key does not load */
     return ok;
 }
 
