@@ -25,6 +25,9 @@
  *   naming it: non-empty, "ok" for an acceptance only, no "unknown";
  * - a refused registration leaves the credential zeroed, a refused
  *   assertion leaves the counter output alone;
+ * - OpenSSL's error queue is empty after the ceremony, as before it (an
+ *   error left there is read by the next OpenSSL call of the thread, e.g.
+ *   SSL_get_error);
  * - an accepted registration: clientDataJSON passes the create check; the
  *   attestation object parses as "packed" with UP, UV and AT set and
  *   rpIdHash = SHA-256(RP ID); the credential's id, AAGUID, counter, x and
@@ -43,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -259,6 +263,7 @@ static void fuzz_register(unsigned sel, const uint8_t *in, size_t size, size_t a
     memset(&cred, 0xa5, sizeof cred);
     dsg_webauthn_result r = dsg_webauthn_register(&FX_RP, &policy, FX_CHALLENGE, att.p, att.len,
                                                   cdj.p, cdj.len, &cred);
+    CHECK(ERR_peek_error() == 0);
     check_description(r);
     switch (r.step) {
     case DSG_WA_OK:
@@ -301,6 +306,7 @@ static void fuzz_assert(unsigned sel, const uint8_t *in, size_t size, size_t at)
     uint32_t count = untouched;
     dsg_webauthn_result r = dsg_webauthn_assert(&FX_RP, &stored, FX_CHALLENGE, uv, ad.p, ad.len,
                                                 cdj.p, cdj.len, sig.p, sig.len, &count);
+    CHECK(ERR_peek_error() == 0);
     check_description(r);
     switch (r.step) {
     case DSG_WA_OK:
@@ -334,10 +340,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     init_once();
+    ERR_clear_error();
     unsigned sel = data[0];
     if (sel & FX_SEL_ASSERT)
         fuzz_assert(sel, data, size, 1);
     else
         fuzz_register(sel, data, size, 1);
+    ERR_clear_error();   /* what the independent checks left */
     return 0;
 }

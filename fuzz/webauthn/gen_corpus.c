@@ -50,6 +50,7 @@ typedef struct seed {
     int chain;               /* 0: self attestation; 1: x5c under the root; 2: under the intermediate */
     int aaguid_ext;          /* the attestation certificate names the AAGUID */
     int spoil_cert_key;      /* the certificate's public point moved off the curve */
+    int spoil_inter_key;     /* the intermediate's, likewise */
     dsg_webauthn_step want;
 } seed;
 
@@ -79,6 +80,8 @@ static const seed SEEDS[] = {
       .aaguid_ext = 1, .flip_sig = 1, .want = DSG_WA_ATT_SIGNATURE },
     { .name = "reg-x5c-key-off-curve", .flags = REG_FLAGS, .aaguid = FX_AAGUIDS[0], .chain = 1,
       .aaguid_ext = 1, .spoil_cert_key = 1, .want = DSG_WA_ATT_SIGNATURE },
+    { .name = "reg-x5c-intermediate-key-off-curve", .flags = REG_FLAGS, .aaguid = FX_AAGUIDS[1],
+      .chain = 2, .spoil_inter_key = 1, .want = DSG_WA_CERTIFICATE },
     { .name = "reg-aaguid-not-allowed", .sel = FX_SEL_FLAG, .flags = REG_FLAGS,
       .aaguid = OTHER_AAGUID, .want = DSG_WA_AAGUID },
     { .name = "assert-replayed", .sel = FX_SEL_ASSERT, .flags = UP | UV, .count = FX_STORED_COUNT,
@@ -235,7 +238,7 @@ static void att_stmt(cw *w, const seed *s, const cw *ad, const uint8_t hash[32])
         head(w, 4, (uint64_t)s->chain);
         cert_bytes(w, leaf, s->spoil_cert_key ? &VENDOR : NULL);
         if (s->chain == 2)
-            cert_bytes(w, INTER_CERT, NULL);
+            cert_bytes(w, INTER_CERT, s->spoil_inter_key ? &INTER : NULL);
         X509_free(leaf);
     }
 }
