@@ -133,6 +133,21 @@ static void spoil_key(uint8_t *der, size_t n, const struct authn *key)
     ck_abort_msg("the key is not in the certificate");
 }
 
+/* Turns the basic constraints "CA:FALSE" (id-ce-basicConstraints, OCTET
+ * STRING holding an empty SEQUENCE) in der[0 .. n) into a value that does
+ * not decode; the DER around it stays well-formed. */
+static void spoil_constraints(uint8_t *der, size_t n)
+{
+    static const uint8_t bc[] = { 0x55, 0x1d, 0x13, 0x04, 0x02, 0x30, 0x00 };
+    for (size_t i = 0; i + sizeof bc <= n; i++) {
+        if (memcmp(der + i, bc, sizeof bc) == 0) {
+            der[i + 5] = 0x35;
+            return;
+        }
+    }
+    ck_abort_msg("no basic constraints CA:FALSE in the certificate");
+}
+
 /* The DER of cert into out; its length. */
 static size_t der_of(X509 *cert, uint8_t *out, size_t cap)
 {
@@ -158,6 +173,7 @@ typedef struct reg_opts {
     int flip_sig;
     int spoil_cert_key;      /* the certificate's public point moved off the curve */
     int cut_cert;            /* the certificate's last byte dropped: not DER */
+    int spoil_constraints;   /* its basic constraints made undecodable */
     X509 *inter;             /* with x5c: a second certificate (the leaf's issuer), or NULL */
     const struct authn *spoil_inter_key;   /* its public point, off the curve */
 } reg_opts;
@@ -165,7 +181,7 @@ typedef struct reg_opts {
 static reg_opts good_reg(void)
 {
     reg_opts o = { "webauthn.create", ORIGIN, RP_ID, "packed", UP | UV | AT, 0, ALLOWED[0],
-                   -7, 0, 0, NULL, 0, 0, 0, NULL, NULL };
+                   -7, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL };
     return o;
 }
 
@@ -265,6 +281,8 @@ static void make_reg(reg *r, const reg_opts *o)
                 spoil_key(der, n, &VENDOR);
             if (o->cut_cert)
                 n--;
+            if (o->spoil_constraints)
+                spoil_constraints(der, n);
             ctext(w, "x5c");
             head(w, 4, o->inter != NULL ? 2 : 1);
             cbytes(w, der, n);
@@ -521,6 +539,23 @@ START_TEST(test_register_refuses_an_attestation_certificate_not_der)
 END_TEST
 
 /* @relation(REQ-MFA-003) */
+START_TEST(test_register_refuses_a_certificate_with_an_extension_that_does_not_decode)
+{
+    /* found by fuzz/webauthn: refused for its AAGUID extension, but with
+     * the extension cache's error (basic constraints) left in the queue */
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.cert = vendor_cert("Authenticator Attestation", ALLOWED[1]);
+    o.spoil_constraints = 1;
+    ERR_clear_error();
+    expect(run_reg(&o, &p, &c), DSG_WA_CERTIFICATE, DSG_WA_CERT_AAGUID);
+    X509_free(o.cert);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
 START_TEST(test_register_chains_through_an_intermediate)
 {
     dsg_webauthn_policy p = chain_policy();
@@ -750,6 +785,7 @@ Suite *suite_webauthn(void)
     tcase_add_test(reg, test_register_refuses_bad_attestation_certificates);
     tcase_add_test(reg, test_register_refuses_an_attestation_key_that_does_not_load);
     tcase_add_test(reg, test_register_refuses_an_attestation_certificate_not_der);
+    tcase_add_test(reg, test_register_refuses_a_certificate_with_an_extension_that_does_not_decode);
     tcase_add_test(reg, test_register_chains_through_an_intermediate);
     tcase_add_test(reg, test_register_refuses_bad_arguments);
     tcase_add_test(reg, test_register_accepts_self_attestation);
