@@ -136,18 +136,15 @@ static int certificate_reason(X509 *cert, const uint8_t *aaguid)
     return 0;
 }
 
-/* x5c[i] as one DER certificate, nothing after it; NULL when it is not
- * (and no error left in OpenSSL's queue for the thread's next call). */
+/* x5c[i] as one DER certificate, nothing after it; NULL when it is not. */
 static X509 *certificate(const uint8_t *att, dsg_ad_span der)
 {
     const unsigned char *p = att + der.off;
     X509 *cert = d2i_X509(NULL, &p, (long)der.len);
     if (cert != NULL && p != att + der.off + der.len) {
         X509_free(cert);
-        cert = NULL;
+        return NULL;
     }
-    if (cert == NULL)
-        ERR_clear_error();
     return cert;
 }
 
@@ -161,8 +158,6 @@ static int chains_to_root(X509_STORE *roots, X509 *leaf, STACK_OF(X509) *more)
     if (X509_STORE_CTX_init(ctx, roots, leaf, more) == 1)
         ok = X509_verify_cert(ctx) == 1;
     X509_STORE_CTX_free(ctx);
-    if (ok != 1)
-        ERR_clear_error();   /* e.g. a certificate of the path whose key does not load */
     return ok;
 }
 
@@ -196,10 +191,8 @@ static dsg_webauthn_result check_chain(const dsg_webauthn_policy *policy, const 
     /* A key OpenSSL does not load (a point off the curve, say) is no key:
      * the certificate's fault, not the caller's (no "bad-args"). */
     EVP_PKEY *key = X509_get0_pubkey(leaf);
-    if (key == NULL) {
-        ERR_clear_error();
+    if (key == NULL)
         return result(DSG_WA_ATT_SIGNATURE, DSG_ES256_BAD_KEY);
-    }
     dsg_es256_status st = dsg_es256_verify(key, att + o->auth_data.off, o->auth_data.len, hash,
                                            att + o->packed.sig.off, o->packed.sig.len);
     if (st != DSG_ES256_OK)
@@ -225,6 +218,10 @@ static dsg_webauthn_result check_x5c(const dsg_webauthn_policy *policy, const ui
         r = check_chain(policy, att, o, hash, leaf, more);
     X509_free(leaf);
     sk_X509_pop_free(more, X509_free);
+    /* d2i_X509, the extension cache (a value that does not decode), a key
+     * that does not load and X509_verify_cert leave errors in OpenSSL's
+     * queue: none may outlive the ceremony (webauthn.h). */
+    ERR_clear_error();
     return r;
 }
 
