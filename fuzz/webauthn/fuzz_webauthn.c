@@ -16,7 +16,8 @@
  *     bit 1: UV required; bit 2: the stored counter is 0 (else 5)
  *     fields: authenticatorData, clientDataJSON, signature (DER)
  * Each field is copied into an allocation of exactly its length, so ASan
- * sees any read past it. fuzz/webauthn/gen_corpus.c writes the seeds.
+ * sees any read past it. fuzz/webauthn/gen_corpus.c writes the seeds but
+ * corpus/found-*, which the fuzzer found.
  *
  * Checked, __builtin_trap() on any failure:
  * - every result: a step of this ceremony, never bad-args or crypto, nor a
