@@ -2,7 +2,8 @@
 # Fuzzing driver for every harness fuzz/<target>/fuzz_<target>.c.
 #
 #   fuzz.sh replay BINDIR RESULTS.tsv TARGET...  corpus replay (plain programs, no clang)
-#   fuzz.sh ci     BINDIR RESULTS.tsv TARGET...  corpus + fixed seed, FUZZ_RUNS executions,
+#   fuzz.sh ci     BINDIR RESULTS.tsv TARGET...  corpus + fixed seed, FUZZ_RUNS executions
+#                                                (fewer where fuzz/<t>/ci-runs says so),
 #                                                new inputs to a fresh build/fuzz/<t>/ci-new
 #   fuzz.sh run    BINDIR -           TARGET...  FUZZ_SECONDS per target, new inputs to build/fuzz/
 #   fuzz.sh merge  BINDIR -           TARGET...  minimise build/fuzz/ finds into the corpus,
@@ -10,6 +11,11 @@
 #
 # A crash, leak or sanitizer report fails the target and leaves the
 # reproducer under build/fuzz/<target>/. An empty corpus fails.
+#
+# fuzz/<target>/ci-runs, optional: a slow target's ci budget, one number
+# of runs ('#' starts a comment). ci runs the smaller of it and FUZZ_RUNS,
+# so a lower FUZZ_RUNS still shortens every target. Anything but one
+# positive number fails the target.
 set -u
 mode=$1 bindir=$2 results=$3
 shift 3
@@ -22,6 +28,27 @@ check_corpus() {
     if [ -z "$(ls -A "$(corpus_of "$1")" 2>/dev/null)" ]; then
         echo "fuzz: $1: empty or missing corpus $(corpus_of "$1")" >&2
         return 1
+    fi
+}
+
+# ci_runs T: the number of runs of T in ci mode.
+ci_runs() {
+    f=fuzz/$1/ci-runs
+    if [ ! -f "$f" ]; then
+        echo "$FUZZ_RUNS"
+        return 0
+    fi
+    text=$(sed 's/#.*//' "$f" | tr -d ' \t\r\n')
+    n=${text#"${text%%[!0]*}"}   # without leading zeros
+    case $n in
+    '' | *[!0-9]*)
+        echo "fuzz: $1: $f must hold one positive number of runs, not '$text'" >&2
+        return 1 ;;
+    esac
+    if [ "${#n}" -gt 9 ] || [ "$n" -ge "$FUZZ_RUNS" ]; then
+        echo "$FUZZ_RUNS"
+    else
+        echo "$n"
     fi
 }
 
@@ -59,9 +86,11 @@ one_target() {
         # output corpus (what earlier runs found must not change this one),
         # no -reload (it rereads that corpus on a timer), and no address
         # randomisation (compared pointers feed libFuzzer's mutations).
+        runs=$(ci_runs "$t") || return 1
+        echo "fuzz: $t: $runs runs"
         rm -rf "$work/$t/ci-new" && mkdir -p "$work/$t/ci-new" || return 1
         # shellcheck disable=SC2046 # dict_args is empty or one word
-        fixed_addresses "$bindir/$t" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" -reload=0 \
+        fixed_addresses "$bindir/$t" -seed="$FUZZ_SEED" -runs="$runs" -reload=0 \
             $(dict_args "$t") -artifact_prefix="$work/$t/artifacts/" -print_final_stats=1 \
             "$work/$t/ci-new" "$(corpus_of "$t")" ;;
     run)

@@ -1,8 +1,8 @@
 /*
  * A software WebAuthn authenticator for the tests (tests/check_es256.c,
- * tests/check_webauthn.c): a new P-256 key made with OpenSSL, its x and y
- * as a COSE key carries them, and DER ECDSA signatures over
- * data || hash. Assertions fail the calling test.
+ * tests/check_webauthn.c, the seeds of fuzz/webauthn): a P-256 key, new
+ * or given, its x and y as a COSE key carries them, and DER ECDSA
+ * signatures over data || hash. Assertions fail the calling test.
  */
 #ifndef DSG_TESTS_AUTHENTICATOR_H
 #define DSG_TESTS_AUTHENTICATOR_H
@@ -22,9 +22,10 @@ struct authn {
     uint8_t x[32], y[32];
 };
 
-static inline void make_authn(struct authn *a)
+/* The authenticator of an existing P-256 key (taken over). */
+static inline void authn_of_key(struct authn *a, EVP_PKEY *key)
 {
-    a->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    a->key = key;
     ck_assert_ptr_nonnull(a->key);
     uint8_t pub[65];
     size_t len = 0;
@@ -34,6 +35,12 @@ static inline void make_authn(struct authn *a)
     ck_assert_uint_eq(pub[0], 0x04);
     memcpy(a->x, pub + 1, 32);
     memcpy(a->y, pub + 33, 32);
+}
+
+/* An authenticator with a new key. */
+static inline void make_authn(struct authn *a)
+{
+    authn_of_key(a, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"));
 }
 
 /* The authenticator's DER signature over data || hash. */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
@@ -119,6 +120,34 @@ static X509 *make_cert(const struct authn *key, X509_NAME *subject, X509 *issuer
     return c;
 }
 
+/* Moves the public point of key in the DER der[0 .. n) off the curve (the
+ * last byte of y changed): OpenSSL then loads no key from it. */
+static void spoil_key(uint8_t *der, size_t n, const struct authn *key)
+{
+    for (size_t i = 0; i + 64 <= n; i++) {
+        if (memcmp(der + i, key->x, 32) == 0 && memcmp(der + i + 32, key->y, 32) == 0) {
+            der[i + 63] ^= 0x01;
+            return;
+        }
+    }
+    ck_abort_msg("the key is not in the certificate");
+}
+
+/* Turns the basic constraints "CA:FALSE" (id-ce-basicConstraints, OCTET
+ * STRING holding an empty SEQUENCE) in der[0 .. n) into a value that does
+ * not decode; the DER around it stays well-formed. */
+static void spoil_constraints(uint8_t *der, size_t n)
+{
+    static const uint8_t bc[] = { 0x55, 0x1d, 0x13, 0x04, 0x02, 0x30, 0x00 };
+    for (size_t i = 0; i + sizeof bc <= n; i++) {
+        if (memcmp(der + i, bc, sizeof bc) == 0) {
+            der[i + 5] = 0x35;
+            return;
+        }
+    }
+    ck_abort_msg("no basic constraints CA:FALSE in the certificate");
+}
+
 /* The DER of cert into out; its length. */
 static size_t der_of(X509 *cert, uint8_t *out, size_t cap)
 {
@@ -142,12 +171,17 @@ typedef struct reg_opts {
     int x5c;                 /* 0: self attestation; 1: the vendor's certificate */
     X509 *cert;              /* the attestation certificate with x5c */
     int flip_sig;
+    int spoil_cert_key;      /* the certificate's public point moved off the curve */
+    int cut_cert;            /* the certificate's last byte dropped: not DER */
+    int spoil_constraints;   /* its basic constraints made undecodable */
+    X509 *inter;             /* with x5c: a second certificate (the leaf's issuer), or NULL */
+    const struct authn *spoil_inter_key;   /* its public point, off the curve */
 } reg_opts;
 
 static reg_opts good_reg(void)
 {
     reg_opts o = { "webauthn.create", ORIGIN, RP_ID, "packed", UP | UV | AT, 0, ALLOWED[0],
-                   -7, 0, 0, NULL, 0 };
+                   -7, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL };
     return o;
 }
 
@@ -243,9 +277,21 @@ static void make_reg(reg *r, const reg_opts *o)
         if (o->x5c) {
             uint8_t der[2048];
             size_t n = der_of(o->cert, der, sizeof der);
+            if (o->spoil_cert_key)
+                spoil_key(der, n, &VENDOR);
+            if (o->cut_cert)
+                n--;
+            if (o->spoil_constraints)
+                spoil_constraints(der, n);
             ctext(w, "x5c");
-            head(w, 4, 1);
+            head(w, 4, o->inter != NULL ? 2 : 1);
             cbytes(w, der, n);
+            if (o->inter != NULL) {
+                n = der_of(o->inter, der, sizeof der);
+                if (o->spoil_inter_key != NULL)
+                    spoil_key(der, n, o->spoil_inter_key);
+                cbytes(w, der, n);
+            }
         }
     }
     ctext(w, "authData");
@@ -310,12 +356,16 @@ static dsg_webauthn_result run_assert(const assertion *a, const dsg_webauthn_cre
                                a->cdj_len, a->sig, a->sig_len, count);
 }
 
+/* r is step/detail, and the ceremony left no error in OpenSSL's queue (the
+ * next OpenSSL call of the thread would read it, e.g. SSL_get_error). */
 static void expect(dsg_webauthn_result r, dsg_webauthn_step step, int detail)
 {
     char text[96];
     dsg_webauthn_describe(r, text, sizeof text);
     ck_assert_msg(r.step == step && r.detail == detail, "got %s (%d/%d), want %d/%d", text,
                   (int)r.step, r.detail, (int)step, detail);
+    unsigned long err = ERR_peek_error();
+    ck_assert_msg(err == 0, "%s left an OpenSSL error: %s", text, ERR_error_string(err, NULL));
 }
 
 static void setup(void)
@@ -451,6 +501,81 @@ START_TEST(test_register_refuses_bad_attestation_certificates)
     o.flip_sig = 1;
     expect(run_reg(&o, &p, &c), DSG_WA_ATT_SIGNATURE, DSG_ES256_BAD_SIGNATURE);
     X509_free(o.cert);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
+START_TEST(test_register_refuses_an_attestation_key_that_does_not_load)
+{
+    /* found by fuzz/webauthn: refused as "bad-args", as if the caller had
+     * passed no key, where the attestation's key is what is bad */
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.cert = vendor_cert("Authenticator Attestation", ALLOWED[0]);
+    o.spoil_cert_key = 1;
+    expect(run_reg(&o, &p, &c), DSG_WA_ATT_SIGNATURE, DSG_ES256_BAD_KEY);
+    ck_assert_uint_eq(c.id_len, 0);
+    X509_free(o.cert);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
+START_TEST(test_register_refuses_an_attestation_certificate_not_der)
+{
+    /* found by fuzz/webauthn: refused, but with d2i_X509's error left in
+     * OpenSSL's queue */
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.cert = vendor_cert("Authenticator Attestation", ALLOWED[0]);
+    o.cut_cert = 1;
+    ERR_clear_error();
+    expect(run_reg(&o, &p, &c), DSG_WA_CERTIFICATE, DSG_WA_CERT_DER);
+    X509_free(o.cert);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
+START_TEST(test_register_refuses_a_certificate_with_an_extension_that_does_not_decode)
+{
+    /* found by fuzz/webauthn: refused for its AAGUID extension, but with
+     * the extension cache's error (basic constraints) left in the queue */
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.cert = vendor_cert("Authenticator Attestation", ALLOWED[1]);
+    o.spoil_constraints = 1;
+    ERR_clear_error();
+    expect(run_reg(&o, &p, &c), DSG_WA_CERTIFICATE, DSG_WA_CERT_AAGUID);
+    X509_free(o.cert);
+}
+END_TEST
+
+/* @relation(REQ-MFA-003) */
+START_TEST(test_register_chains_through_an_intermediate)
+{
+    dsg_webauthn_policy p = chain_policy();
+    dsg_webauthn_cred c;
+    struct authn ca;
+    make_authn(&ca);
+    reg_opts o = good_reg();
+    o.x5c = 1;
+    o.inter = make_cert(&ca, name_of(NULL, "Test Attestation CA"), ROOT_CERT, &ROOT, 1, NULL);
+    o.cert = make_cert(&VENDOR, name_of("Authenticator Attestation", "Test Authenticator"),
+                       o.inter, &ca, 0, ALLOWED[0]);
+    expect(run_reg(&o, &p, &c), DSG_WA_OK, 0);
+    ck_assert_int_eq(c.attested, 1);
+    /* found by fuzz/webauthn: the intermediate's key does not load; the
+     * path is refused, but X509_verify_cert's error was left in the queue */
+    o.spoil_inter_key = &ca;
+    expect(run_reg(&o, &p, &c), DSG_WA_CERTIFICATE, DSG_WA_CERT_CHAIN);
+    X509_free(o.cert);
+    X509_free(o.inter);
+    EVP_PKEY_free(ca.key);
 }
 END_TEST
 
@@ -658,6 +783,10 @@ Suite *suite_webauthn(void)
     tcase_add_test(reg, test_register_refuses_bad_keys);
     tcase_add_test(reg, test_register_refuses_formats_and_signatures);
     tcase_add_test(reg, test_register_refuses_bad_attestation_certificates);
+    tcase_add_test(reg, test_register_refuses_an_attestation_key_that_does_not_load);
+    tcase_add_test(reg, test_register_refuses_an_attestation_certificate_not_der);
+    tcase_add_test(reg, test_register_refuses_a_certificate_with_an_extension_that_does_not_decode);
+    tcase_add_test(reg, test_register_chains_through_an_intermediate);
     tcase_add_test(reg, test_register_refuses_bad_arguments);
     tcase_add_test(reg, test_register_accepts_self_attestation);
     tcase_add_test(reg, test_register_accepts_a_chained_attestation);

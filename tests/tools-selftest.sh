@@ -6,7 +6,9 @@
 #   tests/run-check.sh     a binary that dies before writing its TAP log
 #   tests/check-symbols.sh nm failing on a file; no library given
 #   fuzz/fuzz.sh           ci with a fresh output corpus every run; merge
-#                          over FUZZ_MAX_CORPUS leaves the corpus unchanged
+#                          over FUZZ_MAX_CORPUS leaves the corpus unchanged;
+#                          a target's ci-runs file caps its ci runs, and a
+#                          bad one fails the target
 # Run from the source tree (make test does).
 set -u
 root=$(pwd)
@@ -150,6 +152,39 @@ printf 'fuzz:crash\tfail\nfuzz:fake\tpass\n' | cmp -s - "$t/fz/ci3.tsv" ||
     problem "fuzz ci: two lanes, one target crashes" "results: $(tr '\n' ' ' < "$t/fz/ci3.tsv")"
 grep -q 'fake crash' "$t/stdout" ||
     problem "fuzz ci: two lanes, one target crashes" "the crashing target's output is not shown"
+
+# A per-target budget: fuzz/<t>/ci-runs caps FUZZ_RUNS (10 here) for t
+# alone; a file that is not one positive number fails the target.
+mkdir -p "$t/fz/fuzz/slow/corpus" "$t/fz/fuzz/quick/corpus"
+printf 's' > "$t/fz/fuzz/slow/corpus/seed-s"
+printf 'q' > "$t/fz/fuzz/quick/corpus/seed-q"
+printf '# signatures: slow\n3\n' > "$t/fz/fuzz/slow/ci-runs"
+cat > "$t/fz/bin/runs" <<'FUZZER'
+#!/bin/sh
+# fake libFuzzer: prints the -runs it was given
+for a in "$@"; do case $a in -runs=*) echo "given ${a#-runs=} runs" ;; esac; done
+FUZZER
+chmod +x "$t/fz/bin/runs"
+cp "$t/fz/bin/runs" "$t/fz/bin/slow"
+cp "$t/fz/bin/runs" "$t/fz/bin/quick"
+fuzz ci bin "$t/fz/ci4.tsv" slow quick
+expect "fuzz ci: ci-runs" 0 $?
+grep -q 'given 3 runs' "$t/fz/build/fuzz/slow/ci.out" ||
+    problem "fuzz ci: ci-runs" "slow ran $(cat "$t/fz/build/fuzz/slow/ci.out"), want 3 runs"
+grep -q 'given 10 runs' "$t/fz/build/fuzz/quick/ci.out" ||
+    problem "fuzz ci: ci-runs" "quick ran $(cat "$t/fz/build/fuzz/quick/ci.out"), want FUZZ_RUNS"
+printf '50\n' > "$t/fz/fuzz/slow/ci-runs"
+fuzz ci bin "$t/fz/ci5.tsv" slow
+expect "fuzz ci: ci-runs above FUZZ_RUNS" 0 $?
+grep -q 'given 10 runs' "$t/fz/build/fuzz/slow/ci.out" ||
+    problem "fuzz ci: ci-runs above FUZZ_RUNS" "slow ran $(cat "$t/fz/build/fuzz/slow/ci.out"), want 10 runs"
+for bad in 0 ten '-5'; do
+    printf '%s\n' "$bad" > "$t/fz/fuzz/slow/ci-runs"
+    fuzz ci bin "$t/fz/ci6.tsv" slow
+    expect "fuzz ci: ci-runs '$bad'" 1 $?
+    grep -q 'must hold one positive number of runs' "$t/fz/build/fuzz/slow/ci.out" ||
+        problem "fuzz ci: ci-runs '$bad'" "no error naming the file: $(cat "$t/fz/build/fuzz/slow/ci.out")"
+done
 
 mkdir -p "$t/fz/build/fuzz/fake/new"
 for n in 1 2 3; do printf 'new%s' "$n" > "$t/fz/build/fuzz/fake/new/new-$n"; done

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
@@ -187,9 +188,13 @@ static dsg_webauthn_result check_chain(const dsg_webauthn_policy *policy, const 
     int reason = certificate_reason(leaf, att + o->ad.aaguid.off);
     if (reason != 0)
         return result(DSG_WA_CERTIFICATE, reason);
-    dsg_es256_status st = dsg_es256_verify(X509_get0_pubkey(leaf), att + o->auth_data.off,
-                                           o->auth_data.len, hash, att + o->packed.sig.off,
-                                           o->packed.sig.len);
+    /* A key OpenSSL does not load (a point off the curve, say) is no key:
+     * the certificate's fault, not the caller's (no "bad-args"). */
+    EVP_PKEY *key = X509_get0_pubkey(leaf);
+    if (key == NULL)
+        return result(DSG_WA_ATT_SIGNATURE, DSG_ES256_BAD_KEY);
+    dsg_es256_status st = dsg_es256_verify(key, att + o->auth_data.off, o->auth_data.len, hash,
+                                           att + o->packed.sig.off, o->packed.sig.len);
     if (st != DSG_ES256_OK)
         return result(st == DSG_ES256_ERR_CRYPTO ? DSG_WA_CRYPTO : DSG_WA_ATT_SIGNATURE, (int)st);
     int chained = policy->roots == NULL ? 0 : chains_to_root(policy->roots, leaf, more);
@@ -213,6 +218,10 @@ static dsg_webauthn_result check_x5c(const dsg_webauthn_policy *policy, const ui
         r = check_chain(policy, att, o, hash, leaf, more);
     X509_free(leaf);
     sk_X509_pop_free(more, X509_free);
+    /* d2i_X509, the extension cache (a value that does not decode), a key
+     * that does not load and X509_verify_cert leave errors in OpenSSL's
+     * queue: none may outlive the ceremony (webauthn.h). */
+    ERR_clear_error();
     return r;
 }
 

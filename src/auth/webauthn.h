@@ -42,7 +42,8 @@
  * Every refusal names the step that failed and, where a module below
  * decided, that module's own code (dsg_webauthn_describe writes both).
  * Nothing here keeps state: the caller stores the credential, keeps the
- * challenge record and makes a challenge usable once.
+ * challenge record and makes a challenge usable once. No ceremony leaves
+ * an error in OpenSSL's queue for the thread's next OpenSSL call.
  */
 #ifndef DSG_AUTH_WEBAUTHN_H
 #define DSG_AUTH_WEBAUTHN_H
