@@ -262,6 +262,7 @@ START_TEST(test_lsvc_password_lockout_boundary)
     password("kato", ISSUED, &ministry_net, NOW + 10 + 900, &r);   /* at the end */
     ck_assert_int_eq(r.status, 200);
     ck_assert_int_eq(r.unlocked, 1);
+    ck_assert_msg(strstr(r.detail, "the lock was over") != NULL, "%s", r.detail);
     ck_assert_int_eq(dsg_acct_store_get(db, "kato", &row, err, sizeof err), 1);
     ck_assert_int_eq(row.acct.state, DSG_ACCT_ACTIVE);
 }
@@ -362,7 +363,7 @@ START_TEST(test_lsvc_factor_from_server_facts)
 }
 END_TEST
 
-/* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006) */
+/* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006, REQ-MFA-007) */
 START_TEST(test_lsvc_password_change_rules)
 {
     dsg_lsvc_result r;
@@ -373,13 +374,20 @@ START_TEST(test_lsvc_password_change_rules)
     change(login, "short", NOW, &r);
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(r.error, "weak_password");
+    ck_assert_uint_eq(r.broken, DSG_PW_TOO_SHORT | DSG_PW_FEW_CLASSES);
+    ck_assert_str_eq(r.detail, "rules broken: too-short few-classes");
     change(login, "sato-Passw0rd-x", NOW, &r);   /* contains the user ID */
     ck_assert_str_eq(r.error, "weak_password");
+    ck_assert_uint_eq(r.broken, DSG_PW_USER_ID);
     change(login, ISSUED, NOW, &r);
     ck_assert_str_eq(r.error, "password_reused");
     ck_assert_str_eq(r.login, login);            /* the login goes on */
     dsg_lsvc_enrol_totp(login, CODE, NOW, &r);    /* not before the change */
-    ck_assert_int_eq(r.status, 401);
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(r.error, "password_change_required");
+    ck_assert_str_eq(r.login, login);            /* and still goes on */
+    dsg_lsvc_totp(login, "123456", NOW, &r);
+    ck_assert_int_eq(r.status, 403);
     /* A wrong enrolment code counts on the TOTP factor and ends the login. */
     password("sato", ISSUED, &ministry_net, NOW + 1, &r);
     change(r.login, "Brand-new-passw0rd", NOW + 1, &r);
@@ -428,6 +436,29 @@ START_TEST(test_lsvc_session_limits)
 }
 END_TEST
 
+/* A password hashed at a lower scrypt cost than configured is hashed
+ * again at the configured cost when it is next verified.
+ * @relation(REQ-MFA-008) */
+START_TEST(test_lsvc_rehash_at_login)
+{
+    dsg_lsvc_result r;
+    dsg_cred_password cred;
+    char verifier[DSG_CRED_VERIFIER_MAX + 1], err[160];
+    const dsg_scrypt_params weak = { 9, 8, 1 };
+    account("sato", DSG_ACCT_MINISTRY);
+    ck_assert_int_gt(dsg_pw_hash_new((const uint8_t *)"Brand-new-passw0rd", 18, &weak, verifier,
+                                     sizeof verifier), 0);
+    ck_assert_int_eq(dsg_cred_store_password_set(db, "sato", verifier, NOW, err, sizeof err), 0);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 1, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(dsg_cred_store_password(db, "sato", NOW + 1, &cred), 1);
+    ck_assert_int_eq(dsg_pw_needs_rehash(cred.verifier, strlen(cred.verifier), &cfg.scrypt), 0);
+    ck_assert_str_ne(cred.verifier, verifier);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 2, &r);   /* the new hash works */
+    ck_assert_int_eq(r.status, 200);
+}
+END_TEST
+
 Suite *suite_login_svc(void)
 {
     Suite *s = suite_create("login_svc");
@@ -443,6 +474,7 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_factor_from_server_facts);
     tcase_add_test(tc, test_lsvc_password_change_rules);
     tcase_add_test(tc, test_lsvc_session_limits);
+    tcase_add_test(tc, test_lsvc_rehash_at_login);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -225,6 +225,21 @@ static login_rec *live_login(const char *id, int64_t now, dsg_lsvc_result *res)
     return l;
 }
 
+/* The login of id for a step other than the password change: while the
+ * issued password is still to be changed, that is the only step
+ * (REQ-MFA-009); the login stays. */
+static login_rec *changed_login(const char *id, int64_t now, dsg_lsvc_result *res)
+{
+    login_rec *l = live_login(id, now, res);
+    if (l == NULL || !l->must_change)
+        return l;
+    failed(res, 403, "password_change_required", "step-refused",
+           "the issued password must be changed first");
+    snprintf(res->login, sizeof res->login, "%s", l->id);
+    res->next = DSG_LSVC_NEXT_PASSWORD_CHANGE;
+    return NULL;
+}
+
 /* ---- lockout ---------------------------------------------------------------------- */
 
 /* Records the outcome of a credential on factor f through the proved
@@ -290,6 +305,21 @@ static void reopen_if_over(dsg_acct_row *row, const dsg_lock *lock, int64_t now,
         row->acct.state = DSG_ACCT_ACTIVE;
         res->unlocked = 1;
     }
+}
+
+/* A password verified against a hash of a lower scrypt cost than the
+ * configured one is hashed again at the configured cost (REQ-MFA-008). A
+ * failure keeps the old hash: the login does not depend on it. */
+static void rehash_if_weaker(const char *user_id, const dsg_cred_password *cred,
+                             const uint8_t *pw, size_t pw_len, int64_t now)
+{
+    char verifier[DSG_CRED_VERIFIER_MAX + 1], err[160];
+    if (cred->temporary ||
+        dsg_pw_needs_rehash(cred->verifier, strlen(cred->verifier), &cfg->scrypt) != 1 ||
+        dsg_pw_hash_new(pw, pw_len, &cfg->scrypt, verifier, sizeof verifier) < 0)
+        return;
+    if (dsg_cred_store_password_set(db, user_id, verifier, now, err, sizeof err) != 0)
+        OPENSSL_cleanse(verifier, sizeof verifier);
 }
 
 /* The facts of the factor table, from the store and the transport. */
@@ -373,7 +403,11 @@ void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
                                                     : dsg_acct_state_name(row.acct.state));
         return;
     }
+    rehash_if_weaker(row.user_id, &cred, pw, pw_len, now);
     open_login(&row, &lock, cred.temporary, peer, now, res);
+    if (res->unlocked && res->status == 200)
+        snprintf(res->detail + strlen(res->detail), sizeof res->detail - strlen(res->detail),
+                 "; the lock was over: the account is active again");
 }
 
 /* ---- the password change ------------------------------------------------------------ */
@@ -413,8 +447,13 @@ void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_le
     uint32_t broken = dsg_pw_check(&cfg->password, pw, pw_len, (const uint8_t *)l->user_id,
                                    strlen(l->user_id));
     if (broken != 0) {   /* the login goes on: the user picks another */
-        failed(res, 400, "weak_password", "password-change-refused", "rules 0x%02x broken",
-               (unsigned)broken);
+        failed(res, 400, "weak_password", "password-change-refused", "rules broken:");
+        for (uint32_t bit = 1; bit <= DSG_PW_RULES; bit <<= 1)
+            if ((broken & bit) != 0 && dsg_lsvc_rule_name(bit) != NULL)
+                snprintf(res->detail + strlen(res->detail),
+                         sizeof res->detail - strlen(res->detail), " %s",
+                         dsg_lsvc_rule_name(bit));
+        res->broken = broken;
         snprintf(res->login, sizeof res->login, "%s", l->id);
         res->next = DSG_LSVC_NEXT_PASSWORD_CHANGE;
         return;
@@ -471,7 +510,7 @@ void dsg_lsvc_enrol_totp(const char *login, const char *code, int64_t now, dsg_l
     char id[DSG_LSVC_TOKEN_TEXT + 1];
     copy_id(id, login);
     begin_result(res, "");
-    login_rec *l = live_login(id, now, res);
+    login_rec *l = changed_login(id, now, res);
     if (l == NULL)
         return;
     if (next_step(l) != DSG_LSVC_NEXT_ENROL_TOTP) {
@@ -562,7 +601,7 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     session_rec *s = slot < DSG_LSVC_SESSIONS ? &sessions[slot] : NULL;
     if (s == NULL || random_text(res->token) != 0 ||
         dsg_session_init(&s->s, l->flow.account, now, l->flow.req.factor) != DSG_SESSION_OK) {
-        failed(res, 503, "auth_unavailable", "session-refused", "no session slot is free");
+        failed(res, 503, "auth_unavailable", "session-unavailable", "no session slot is free");
         return;
     }
     sha256(res->token, DSG_LSVC_TOKEN_TEXT, s->s.token_hash);
@@ -579,7 +618,7 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
     char id[DSG_LSVC_TOKEN_TEXT + 1];
     copy_id(id, login);
     begin_result(res, "");
-    login_rec *l = live_login(id, now, res);
+    login_rec *l = changed_login(id, now, res);
     if (l == NULL)
         return;
     dsg_lsvc_next due = next_step(l);
@@ -669,6 +708,20 @@ void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
     end_session(s, DSG_SESSION_LOGOUT);
     accepted(res, "logout", DSG_LSVC_NEXT_NONE);
     snprintf(res->detail, sizeof res->detail, "the session ended at the user's request");
+}
+
+const char *dsg_lsvc_rule_name(uint32_t bit)
+{
+    switch (bit) {
+    case DSG_PW_TOO_SHORT: return "too-short";
+    case DSG_PW_TOO_LONG: return "too-long";
+    case DSG_PW_FEW_CLASSES: return "few-classes";
+    case DSG_PW_USER_ID: return "contains-user-id";
+    case DSG_PW_COMMON: return "common";
+    case DSG_PW_BAD_UTF8: return "bad-utf8";
+    case DSG_PW_CONTROL: return "control";
+    default: return NULL;
+    }
 }
 
 const char *dsg_lsvc_next_name(dsg_lsvc_next n)

@@ -90,6 +90,7 @@ typedef struct dsg_lsvc_result {
     char user_id[DSG_ACCT_USER_ID_MAX + 1];  /* as stored, or "unknown:" and a keyed hash */
     const char *event;                /* e.g. "password-accepted", "password-refused" */
     char detail[256];                 /* the reason, never a secret */
+    uint32_t broken;                  /* weak_password: the DSG_PW_* rules the new one broke */
     int locked;                       /* 1: this step locked the account */
     int unlocked;                     /* 1: the account's lock was over and it was reopened */
     int evicted;                      /* 1: the oldest session was ended for this one */
@@ -128,6 +129,11 @@ void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res);
 
 /* Ends the session of token (logout). @relation(REQ-ACCT-014) */
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res);
+
+/* The name of one DSG_PW_* rule bit ("too-short", "too-long",
+ * "few-classes", "contains-user-id", "common", "bad-utf8", "control"),
+ * NULL for anything else. @relation(REQ-MFA-007) */
+const char *dsg_lsvc_rule_name(uint32_t bit);
 
 /* "password", "password-change", "enrol-totp", "confirm-totp", "totp",
  * "webauthn", "session"; "" for NONE. @relation(REQ-MFA-001) */

@@ -9,7 +9,6 @@
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 
-#include "auth/acct_store.h"
 #include "auth/login_svc.h"
 #include "core/http_req.h"
 #include "core/json_out.h"
@@ -96,26 +95,24 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, struct sqlite3 *d, c
 
 /* ---- the record of a step (別紙 #14) ------------------------------------------- */
 
-/* Queues the 認証ログ record of res; its ticket, 0 when it was dropped. */
+/* Queues the 認証ログ record of res; its ticket, 0 when it was dropped.
+ * The Windows account name is what a terminal reports; a browser reports
+ * none, so it is empty (REQ-MFA-017). */
 static uint32_t record(const dsg_lsvc_result *res, const char *computer)
 {
-    char when[32] = "-", name[DSG_ACCT_TEXT_MAX + 1] = "-", err[160];
+    char when[32] = "-";
     struct timespec ts;
-    dsg_acct_row row;
     uint32_t ticket = 0;
     clock_gettime(CLOCK_REALTIME, &ts);
     if (dsg_rfc3339_ms(when, sizeof when, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
         snprintf(when, sizeof when, "-");
-    if (res->user_id[0] != '\0' && strncmp(res->user_id, "unknown:", 8) != 0 &&
-        dsg_acct_store_get(db, res->user_id, &row, err, sizeof err) == 1)
-        snprintf(name, sizeof name, "%s", row.name);
     const char *user = res->user_id[0] != '\0' ? res->user_id : "-";
     const char *event = res->event != NULL ? res->event : "-";
     dsg_audit_field f[] = {
         { "event_time", (const uint8_t *)when, strlen(when) },
         { "computer_name", (const uint8_t *)computer, strlen(computer) },
         { "user_id", (const uint8_t *)user, strlen(user) },
-        { "windows_account", (const uint8_t *)name, strlen(name) },
+        { "windows_account", (const uint8_t *)"", 0 },
         { "event", (const uint8_t *)event, strlen(event) },
         { "detail", (const uint8_t *)res->detail, strlen(res->detail) },
     };
@@ -185,6 +182,19 @@ static void put_text(dsg_json_out *w, const char *key, const char *v)
     (void)dsg_json_out_string(w, (const uint8_t *)v, strlen(v));
 }
 
+/* "rules": the names of the password rules broken (REQ-MFA-007). */
+static void put_rules(dsg_json_out *w, uint32_t broken)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)"rules", 5);
+    (void)dsg_json_out_array_begin(w);
+    for (uint32_t bit = 1; bit <= DSG_PW_RULES; bit <<= 1) {
+        const char *name = (broken & bit) != 0 ? dsg_lsvc_rule_name(bit) : NULL;
+        if (name != NULL)
+            (void)dsg_json_out_string(w, (const uint8_t *)name, strlen(name));
+    }
+    (void)dsg_json_out_array_end(w);
+}
+
 /* The JSON of a step's result; bearer: the session token in the body too
  * (for API clients). Its length, 0 when it does not fit. */
 static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, size_t cap)
@@ -195,6 +205,8 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
     (void)dsg_json_out_object_begin(&w);
     if (res->error != NULL) {
         put_text(&w, "error", res->error);
+        if (res->broken != 0)
+            put_rules(&w, res->broken);
         if (res->next != DSG_LSVC_NEXT_NONE) {   /* a refusal the login survives */
             put_text(&w, "login", res->login);
             put_text(&w, "next", dsg_lsvc_next_name(res->next));
