@@ -26,7 +26,8 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, struct sqlite3 *db, 
 int dsgd_auth_http_start(dsgd_chan *chan);
 
 /* An exchange message of the portal's (role_http.h): 0 when handled, -1
- * when not one. @relation(REQ-MFA-001) */
+ * when not one; a complete request is one login step, recorded as
+ * 認証ログ before its answer. @relation(REQ-MFA-001, REQ-LOG-029, REQ-MFA-017) */
 int dsgd_auth_http_message(const dsgd_msg *m);
 
 #endif
