@@ -459,6 +459,58 @@ START_TEST(test_lsvc_rehash_at_login)
 }
 END_TEST
 
+/* An administrator's view of the sessions, a forced logout, and the
+ * unlock. @relation(REQ-ACCT-015, REQ-MFA-011) */
+START_TEST(test_lsvc_administration)
+{
+    dsg_lsvc_result r, s;
+    dsg_lsvc_session_info list[4];
+    dsg_acct_row row;
+    uint8_t secret[64];
+    size_t len;
+    char code[8], err[160], first[DSG_LSVC_TOKEN_TEXT + 1];
+    account("kato", DSG_ACCT_MINISTRY);
+    first_login("kato", NOW, secret, &len, &r);
+    snprintf(first, sizeof first, "%s", r.token);
+    password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 30, &r);
+    code_at(secret, len, NOW + 30, code);
+    dsg_lsvc_totp(r.login, code, NOW + 30, &r);
+    ck_assert_uint_eq(dsg_lsvc_sessions("kato", NOW + 31, list, 4), 2);
+    ck_assert_int_lt(list[0].created, list[1].created);          /* oldest first */
+    ck_assert_str_eq(list[0].computer, "10.1.2.3");
+    ck_assert_uint_eq(list[0].factor, DSG_LOGIN_TOTP);
+    ck_assert_uint_eq(strlen(list[0].id), 12);
+    ck_assert_ptr_null(strstr(first, list[0].id));              /* not the token itself */
+    ck_assert_uint_eq(dsg_lsvc_sessions("kato", NOW + 31, list, 1), 2);   /* capped */
+    ck_assert_uint_eq(dsg_lsvc_sessions("sato", NOW + 31, list, 4), 0);
+    ck_assert_uint_eq(dsg_lsvc_end_sessions("kato", "000000000000"), 0);
+    ck_assert_uint_eq(dsg_lsvc_sessions("kato", NOW + 31, list, 4), 2);
+    ck_assert_uint_eq(dsg_lsvc_end_sessions("kato", list[0].id), 1);
+    dsg_lsvc_session(first, NOW + 32, &s);
+    ck_assert_int_eq(s.status, 401);                               /* the one ended */
+    dsg_lsvc_session(r.token, NOW + 32, &s);
+    ck_assert_int_eq(s.status, 200);
+    ck_assert_uint_eq(dsg_lsvc_end_sessions("kato", NULL), 1);
+    dsg_lsvc_session(r.token, NOW + 33, &s);
+    ck_assert_int_eq(s.status, 401);
+    /* unlock: refused when open, then after a lock */
+    ck_assert_int_eq(dsg_lsvc_unlock("kato", NOW + 40, "uid:0", err, sizeof err), 1);
+    ck_assert_int_eq(dsg_lsvc_unlock("nobody", NOW + 40, "uid:0", err, sizeof err), -1);
+    password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 41, &r);
+    char half[DSG_LSVC_TOKEN_TEXT + 1];
+    snprintf(half, sizeof half, "%s", r.login);
+    lock_by_password(NOW + 42);
+    ck_assert_int_eq(dsg_lsvc_unlock("kato", NOW + 43, "uid:0", err, sizeof err), 0);
+    ck_assert_int_eq(dsg_acct_store_get(db, "kato", &row, err, sizeof err), 1);
+    ck_assert_int_eq(row.acct.state, DSG_ACCT_ACTIVE);
+    password("kato", "Brand-new-passw0rd", &ministry_net, NOW + 44, &r);
+    ck_assert_int_eq(r.status, 200);
+    code_at(secret, len, NOW + 60, code);
+    dsg_lsvc_totp(half, code, NOW + 60, &s);                       /* begun before the lock */
+    ck_assert_int_eq(s.status, 401);
+}
+END_TEST
+
 Suite *suite_login_svc(void)
 {
     Suite *s = suite_create("login_svc");
@@ -475,6 +527,7 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_password_change_rules);
     tcase_add_test(tc, test_lsvc_session_limits);
     tcase_add_test(tc, test_lsvc_rehash_at_login);
+    tcase_add_test(tc, test_lsvc_administration);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_auth_login: the login API end to end for a Ministry user on a Ministry network (auth.ministry_networks = 127.0.0.0/8): an application approved by another administrator, the initial password and enrolment code issued on sheets; POST /api/v1/auth/login with the issued password answers next "password-change"; the enrolment before the change is refused (403 password_change_required); a weak new password is refused (400 weak_password, naming the rules it breaks) and the login goes on; a good one answers next "enrol-totp"; the enrolment code answers an otpauth:// URI and next "confirm-totp"; a code of that secret (computed here, RFC 6238) completes the login with Set-Cookie __Host-dsg_session (Secure, HttpOnly, SameSite=Strict, Max-Age = auth.session_max_lifetime), and with "bearer": true the token is in the body too; GET /api/v1/auth/session answers the user ID for the cookie and for the bearer token; the same code again is refused (replay); logout ends the session (the cookie cleared, then 401 session_expired); a suspended account's correct password gets exactly the answer of a wrong password and of an unknown user ID (401 {"error":"auth_failed"}); after a resume the password step goes on to "totp"; three wrong passwords lock the account (state locked in auth.db) and the correct one then gets the same 401; a body that is not the step's JSON object gets 400 bad_request; every step is in the trail as 認証ログ (type 14) with event time, computer name (the client address), user ID, an empty Windows account name (a browser reports none) and event, an unknown user ID recorded only as a keyed hash, no password, code or token anywhere in the trail.
-# @relation(REQ-MFA-001, REQ-MFA-002, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-MFA-017, REQ-ACCT-014, REQ-LOG-029)
+# dsgd_auth_login: the login API end to end for a Ministry user on a Ministry network (auth.ministry_networks = 127.0.0.0/8): an application approved by another administrator, the initial password and enrolment code issued on sheets; POST /api/v1/auth/login with the issued password answers next "password-change"; the enrolment before the change is refused (403 password_change_required); a weak new password is refused (400 weak_password, naming the rules it breaks) and the login goes on; a good one answers next "enrol-totp"; the enrolment code answers an otpauth:// URI and next "confirm-totp"; a code of that secret (computed here, RFC 6238) completes the login with Set-Cookie __Host-dsg_session (Secure, HttpOnly, SameSite=Strict, Max-Age = auth.session_max_lifetime), and with "bearer": true the token is in the body too; GET /api/v1/auth/session answers the user ID for the cookie and for the bearer token; the same code again is refused (replay); logout ends the session (the cookie cleared, then 401 session_expired); a suspended account's correct password gets exactly the answer of a wrong password and of an unknown user ID (401 {"error":"auth_failed"}); `dsgctl account sessions` lists the live session (never its token) and `account logout USER SESSION` ends it (the bearer token then gets 401; a second logout is no_session); after a resume the password step goes on to "totp"; three wrong passwords lock the account (state locked in auth.db) and the correct one then gets the same 401, until `dsgctl account unlock` (active again; a second unlock is not_locked), recorded as 4116 and 4118 in アカウント管理操作ログ and as "unlocked" and "logout-forced" in 認証ログ; a body that is not the step's JSON object gets 400 bad_request; every step is in the trail as 認証ログ (type 14) with event time, computer name (the client address), user ID, an empty Windows account name (a browser reports none) and event, an unknown user ID recorded only as a keyed hash, no password, code or token anywhere in the trail.
+# @relation(REQ-ACCT-015, REQ-MFA-001, REQ-MFA-002, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-MFA-017, REQ-ACCT-014, REQ-LOG-029)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -102,6 +102,23 @@ grep -i '^set-cookie:' "$t/logout.h" | tr -d '\r' | grep -qx \
 step ended 401 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
 [ "$(member ended error)" = session_expired ] || fail "ended: $(cat "$t/ended.json")"
 
+# an administrator sees and ends sessions
+expect_exit 0 "sessions" as_member sessions sato
+[ "$(grep -Ec '^[0-9a-f]{12} ' "$t/out")" = 1 ] || fail "sessions: $(cat "$t/out")"
+sid=$(awk 'NR == 2 { print $1 }' "$t/out")
+expect_exit 0 "sessions --json" as_member sessions sato --json
+python3 - "$t/out" "$sid" <<'PY' || fail "sessions --json: $(cat "$t/out")"
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+assert len(s) == 1 and s[0]["session"] == sys.argv[2], s
+assert s[0]["factor"] == "totp" and s[0]["computer"] == "127.0.0.1", s
+PY
+expect_exit 64 "bad session" as_member logout sato xyz
+expect_exit 0 "forced logout" as_member logout sato "$sid"
+step forced 401 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $bearer"
+expect_exit 1 "no session left" as_member logout sato
+grep -q 'error no_session' "$t/err" || fail "no session: $(cat "$t/err")"
+
 # suspended, unknown, wrong: one answer
 expect_exit 0 "suspend" as_root apply suspend --user-id sato --applicant 人事課 --reason 休職
 expect_exit 0 "approve suspension" as_member approve 2
@@ -121,6 +138,12 @@ done
     fail "not locked"
 step locked 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
 same_refusal locked
+expect_exit 0 "unlock" as_member unlock sato
+[ "$(sqlite3 "$t/var/auth/auth.db" "SELECT state FROM accounts WHERE user_id = 'sato'")" = active ] ||
+    fail "not unlocked"
+step unlocked 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+expect_exit 1 "unlock an open account" as_member unlock sato
+grep -q 'error not_locked' "$t/err" || fail "not locked: $(cat "$t/err")"
 
 # bad bodies
 step nojson 400 /api/v1/auth/login 'user_id=sato'
@@ -132,23 +155,28 @@ step missing 400 /api/v1/auth/totp '{"login":"x"}'
 for secret in "$pw" "$code" Brand-new-passw0rd Typed-Secret-9 "${cookie#*=}" "$bearer"; do
     ! grep -qF -- "$secret" "$t/export" || fail "a secret is in the trail: $secret"
 done
-python3 - "$t/export" <<'PY' || fail "trail: $(grep '"type":14' "$t/export")"
+python3 - "$t/export" "$(uname -n)" <<'PY' || fail "trail: $(grep '"type":14' "$t/export")"
 import json, re, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 auth = [r["fields"] for r in recs if r.get("type") == 14]
 events = [f["event"] for f in auth]
 for want in ["password-accepted", "password-change-refused", "password-changed",
              "totp-enrolment-begun", "totp-enrolled", "session-used", "credential-refused",
-             "totp-accepted", "logout", "password-refused", "locked"]:
+             "totp-accepted", "logout", "password-refused", "locked", "unlocked",
+             "logout-forced"]:
     assert want in events, (want, events)
 for f in auth:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["event_time"]), f
-    assert f["computer_name"] == "127.0.0.1", f
+    admin = f["event"] in ("unlocked", "logout-forced")   # dsgctl, on the gateway
+    assert f["computer_name"] == (sys.argv[2] if admin else "127.0.0.1"), f
     assert (f["user_id"] == "sato" or re.fullmatch(r"unknown:[0-9a-f]{16}", f["user_id"])
             or (f["user_id"] == "-" and f["event"] == "session-refused")), f
     assert f["windows_account"] == "", f   # a browser reports no Windows account
 unknown = [f for f in auth if f["user_id"].startswith("unknown:")]
 assert unknown and unknown[0]["detail"] == "no such account", unknown
+ops = [r["fields"] for r in recs if r.get("type") == 15]
+assert any(f["event_id"] == "4116" and f["user_name"].endswith("account=sato") for f in ops), ops
+assert any(f["event_id"] == "4118" and "1 session ended" in f["detail"] for f in ops), ops
 locked = [f for f in auth if f["event"] == "locked"]
 assert locked and locked[0]["detail"] == "password wrong; the account is now locked", locked
 PY

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -34,6 +35,7 @@ typedef struct session_rec {
     dsg_session s;                         /* s.token_hash: SHA-256 of the token */
     int used;
     char user_id[DSG_ACCT_USER_ID_MAX + 1];
+    char computer[64];
 } session_rec;
 
 static const dsg_lsvc_cfg *cfg;
@@ -607,6 +609,7 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     sha256(res->token, DSG_LSVC_TOKEN_TEXT, s->s.token_hash);
     s->used = 1;
     snprintf(s->user_id, sizeof s->user_id, "%s", l->user_id);
+    snprintf(s->computer, sizeof s->computer, "%s", l->computer);
     res->next = DSG_LSVC_NEXT_SESSION;
     res->login[0] = '\0';
 }
@@ -708,6 +711,93 @@ void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
     end_session(s, DSG_SESSION_LOGOUT);
     accepted(res, "logout", DSG_LSVC_NEXT_NONE);
     snprintf(res->detail, sizeof res->detail, "the session ended at the user's request");
+}
+
+/* ---- administration ------------------------------------------------------------ */
+
+static void session_id(const session_rec *s, char out[13])
+{
+    for (int i = 0; i < 6; i++)
+        snprintf(out + 2 * i, 3, "%02x", s->s.token_hash[i]);
+}
+
+static int older_first(const void *a, const void *b)
+{
+    const dsg_lsvc_session_info *x = a, *y = b;
+    return (x->created > y->created) - (x->created < y->created);
+}
+
+size_t dsg_lsvc_sessions(const char *user_id, int64_t now, dsg_lsvc_session_info *out,
+                         size_t cap)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < DSG_LSVC_SESSIONS; i++) {
+        session_rec *s = &sessions[i];
+        if (!s->used || strcmp(s->user_id, user_id) != 0)
+            continue;
+        if (dsg_session_check(&s->s, now, &cfg->session) != DSG_SESSION_OK) {
+            end_session(s, DSG_SESSION_TIMEOUT);
+            continue;
+        }
+        if (n < cap) {
+            session_id(s, out[n].id);
+            out[n].created = s->s.created;
+            out[n].last_seen = s->s.last_seen;
+            out[n].factor = s->s.factor;
+            snprintf(out[n].computer, sizeof out[n].computer, "%s", s->computer);
+        }
+        n++;
+    }
+    qsort(out, n < cap ? n : cap, sizeof out[0], older_first);
+    return n;
+}
+
+size_t dsg_lsvc_end_sessions(const char *user_id, const char *id)
+{
+    size_t ended = 0;
+    char mine[13];
+    for (unsigned i = 0; i < DSG_LSVC_SESSIONS; i++) {
+        session_rec *s = &sessions[i];
+        if (!s->used || strcmp(s->user_id, user_id) != 0)
+            continue;
+        session_id(s, mine);
+        if (id != NULL && strcmp(mine, id) != 0)
+            continue;
+        end_session(s, DSG_SESSION_FORCED);
+        ended++;
+    }
+    return ended;
+}
+
+int dsg_lsvc_unlock(const char *user_id, int64_t now, const char *by, char *err, size_t n)
+{
+    dsg_lock lock;
+    dsg_acct_row row;
+    dsg_acct_problem p;
+    uint32_t from;
+    int found = dsg_acct_store_get(db, user_id, &row, err, n);
+    if (found != 1) {
+        if (found == 0)
+            snprintf(err, n, "no account %s", user_id);
+        return -1;
+    }
+    if (dsg_cred_store_lock_get(db, user_id, &lock) != 0) {
+        snprintf(err, n, "the lock state of %s is unreadable", user_id);
+        return -1;
+    }
+    if (dsg_lock_check(&lock, now) != DSG_LOCK_LOCKED && row.acct.state != DSG_ACCT_LOCKED)
+        return 1;
+    if (dsg_lock_admin_unlock(&lock) != DSG_LOCK_OK ||
+        dsg_cred_store_lock_put(db, user_id, &lock) != 0) {
+        snprintf(err, n, "the lock state of %s was not stored", user_id);
+        return -1;
+    }
+    if (row.acct.state == DSG_ACCT_LOCKED &&
+        dsg_acct_store_event(db, user_id, DSG_ACCT_EV_UNLOCK, now, by, &from, &p) != 0) {
+        snprintf(err, n, "%s", p.message);
+        return -1;
+    }
+    return 0;
 }
 
 const char *dsg_lsvc_rule_name(uint32_t bit)

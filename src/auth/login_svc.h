@@ -130,6 +130,32 @@ void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res);
 /* Ends the session of token (logout). @relation(REQ-ACCT-014) */
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res);
 
+/* A live session as an administrator sees it: never the token. */
+typedef struct dsg_lsvc_session_info {
+    char id[13];                      /* the first 12 hex digits of the token's SHA-256 */
+    int64_t created, last_seen;
+    uint32_t factor;                  /* dsg_login_factor of its login */
+    char computer[64];
+} dsg_lsvc_session_info;
+
+/* The account's live sessions at now (sessions found idle or past their
+ * lifetime are ended first): up to cap of them into out, sorted oldest
+ * first, and how many the account has (may exceed cap). @relation(REQ-ACCT-015) */
+size_t dsg_lsvc_sessions(const char *user_id, int64_t now, dsg_lsvc_session_info *out,
+                         size_t cap);
+
+/* Ends the account's session whose id (dsg_lsvc_session_info) is id, or
+ * every one of its sessions when id is NULL: how many were ended.
+ * @relation(REQ-ACCT-015) */
+size_t dsg_lsvc_end_sessions(const char *user_id, const char *id);
+
+/* An administrator's unlock: the lock state opened (the proved
+ * dsg_lock_admin_unlock: counters cleared, generation kept, so a login
+ * begun before the lock stays refused) and a LOCKED account moved back to
+ * ACTIVE, by. 0; 1 when the account is not locked (nothing changed); -1
+ * with a message. @relation(REQ-MFA-011) */
+int dsg_lsvc_unlock(const char *user_id, int64_t now, const char *by, char *err, size_t n);
+
 /* The name of one DSG_PW_* rule bit ("too-short", "too-long",
  * "few-classes", "contains-user-id", "common", "bad-utf8", "control"),
  * NULL for anything else. @relation(REQ-MFA-007) */

@@ -43,7 +43,7 @@ int dsgctl_finish_stdout(int status);
 int dsgctl_ctl_status(dsg_ctl_result r);
 
 /* The account group (dsgctl_account.c). */
-#define DSGCTL_ACCOUNT_COMMANDS 8
+#define DSGCTL_ACCOUNT_COMMANDS 11
 extern const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS];
 
 #endif

@@ -403,6 +403,71 @@ static int cmd_bootstrap(int argc, char **argv)
     return run("bootstrap", line, socket);
 }
 
+static const char unlock_help[] =
+    "usage: dsgctl account unlock USER_ID [--socket PATH]\n"
+    "\n"
+    "Unlocks an account the lockout locked (auth.lockout_threshold failures of one\n"
+    "factor): its failure counters are cleared and it is active again. A login\n"
+    "begun before the lock stays refused. Refused (not_locked) for an account\n"
+    "that is not locked.\n" SOCKET_HELP EXIT_HELP;
+
+static const char sessions_help[] =
+    "usage: dsgctl account sessions USER_ID [--json] [--socket PATH]\n"
+    "\n"
+    "The account's live portal sessions, oldest first: the session's ID (the\n"
+    "first 12 hex digits of its token's SHA-256, never the token), when it\n"
+    "started and was last used, the second factor of its login and the\n"
+    "computer it logged in from.\n" SOCKET_HELP EXIT_HELP;
+
+static const char logout_help[] =
+    "usage: dsgctl account logout USER_ID [SESSION] [--socket PATH]\n"
+    "\n"
+    "Ends the account's session SESSION (dsgctl account sessions), or all of\n"
+    "its sessions. Refused (no_session) when there is none to end.\n" SOCKET_HELP EXIT_HELP;
+
+/* dsgctl account unlock USER_ID @relation(REQ-MFA-011, REQ-ACCT-020) */
+static int cmd_unlock(int argc, char **argv)
+{
+    return listing("unlock", unlock_help, NULL, 0, 1, argc, argv);
+}
+
+/* dsgctl account sessions USER_ID [--json] @relation(REQ-ACCT-015, REQ-ACCT-020) */
+static int cmd_sessions(int argc, char **argv)
+{
+    static const char *const flags[] = { "--json" };
+    return listing("sessions", sessions_help, flags, 1, 1, argc, argv);
+}
+
+/* dsgctl account logout USER_ID [SESSION] @relation(REQ-ACCT-015, REQ-ACCT-020) */
+static int cmd_logout(int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL, *session = NULL;
+    char folded[DSG_ACCT_USER_ID_MAX + 1], line[128];
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(logout_help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (id == NULL && argv[i][0] != '-') {
+            id = argv[i];
+        } else if (session == NULL && argv[i][0] != '-') {
+            session = argv[i];
+        } else {
+            return usage("logout", "unexpected argument", argv[i]);
+        }
+    }
+    if (id == NULL || dsg_acct_user_id_fold(id, folded) != 0)
+        return usage("logout", "USER_ID is 1-64 of A-Z a-z 0-9 . _ -, not", id != NULL ? id : "");
+    if (session != NULL &&
+        (strlen(session) != 12 || strspn(session, "0123456789abcdef") != 12))
+        return usage("logout", "SESSION is the 12 hex digits dsgctl account sessions shows, not",
+                     session);
+    snprintf(line, sizeof line, "account logout %s%s%s", folded, session != NULL ? " " : "",
+             session != NULL ? session : "");
+    return run("logout", line, socket);
+}
+
 const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "apply", "enter an application: register, suspend, resume, delete, change-expiry",
       apply_help, cmd_apply },
@@ -417,4 +482,7 @@ const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
       credentials_help, cmd_credentials },
     { "bootstrap", "register the first two administrators (root, once)", bootstrap_help,
       cmd_bootstrap },
+    { "unlock", "unlock an account the lockout locked", unlock_help, cmd_unlock },
+    { "sessions", "an account's live portal sessions", sessions_help, cmd_sessions },
+    { "logout", "end one or all of an account's sessions", logout_help, cmd_logout },
 };

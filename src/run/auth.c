@@ -17,6 +17,7 @@
 
 #include "auth/acct_json.h"
 #include "auth/acct_store.h"
+#include "auth/login_svc.h"
 #include "auth/pw_hash.h"
 #include "auth/pw_policy.h"
 #include "core/json_out.h"
@@ -721,6 +722,113 @@ static int issue_failed(const dsg_acct_row *r, int password, const who *w,
     return refused(p);
 }
 
+/* ---- locks and sessions (REQ-MFA-011, REQ-ACCT-015) ------------------------------- */
+
+/* USER_ID, folded, from the front of args; the rest in *rest. 0, or -1
+ * with the answer given. */
+static int take_user(const char *cmd, const char *args, char id[DSG_ACCT_USER_ID_MAX + 1],
+                     const char **rest)
+{
+    char word[DSG_ACCT_USER_ID_MAX + 2];
+    size_t n = strcspn(args, " ");
+    *rest = args[n] == ' ' ? args + n + 1 : args + n;
+    if (n == 0 || n >= sizeof word) {
+        finish(EX_USAGE, "error bad_argument USER_ID: %s takes a user ID\n", cmd);
+        return -1;
+    }
+    memcpy(word, args, n);
+    word[n] = '\0';
+    if (dsg_acct_user_id_fold(word, id) != 0) {
+        finish(EX_USAGE, "error bad_argument USER_ID: not a user ID: %s\n", word);
+        return -1;
+    }
+    return 0;
+}
+
+/* account unlock USER_ID */
+static int cmd_unlock(const char *args, const who *w)
+{
+    char id[DSG_ACCT_USER_ID_MAX + 1], err[200];
+    const char *rest;
+    if (take_user("unlock", args, id, &rest) != 0)
+        return 0;
+    if (*rest != '\0')
+        return finish(EX_USAGE, "error bad_argument %s: unlock takes a user ID\n", rest);
+    int rc = dsg_lsvc_unlock(id, now_s(), w->actor, err, sizeof err);
+    if (rc < 0)
+        return finish(strncmp(err, "no account", 10) == 0 ? EX_REFUSED : EX_SOFTWARE,
+                      "error %s %s\n", strncmp(err, "no account", 10) == 0 ? "unknown_account"
+                                                                          : "storage", err);
+    if (rc == 1) {
+        dsg_acct_problem p = { "not_locked", "user-id", "" };
+        snprintf(p.message, sizeof p.message, "%s is not locked", id);
+        record_refusal(w, "unlock", id, &p);
+        return refused(&p);
+    }
+    (void)dsgd_auth_record(id, host, "unlocked", "unlocked by an administrator");
+    op_record r = { "Application", 4116, "account", "情報", "success", id, "" };
+    snprintf(r.detail, sizeof r.detail, "unlocked: failure counters cleared; state -> active");
+    put("%s is unlocked\n", id);
+    return record(w, &r) == 0 ? succeed() : 0;
+}
+
+/* account sessions USER_ID [--json] */
+static int cmd_sessions(const char *args)
+{
+    static dsg_lsvc_session_info list[DSG_SESSION_MAX_PER_USER_MAX];
+    char id[DSG_ACCT_USER_ID_MAX + 1], a[32], b[32];
+    const char *rest;
+    if (take_user("sessions", args, id, &rest) != 0)
+        return 0;
+    int json = strcmp(rest, "--json") == 0;
+    if (*rest != '\0' && !json)
+        return finish(EX_USAGE, "error bad_argument %s: sessions takes a user ID and --json\n",
+                      rest);
+    size_t n = dsg_lsvc_sessions(id, now_s(), list, DSG_SESSION_MAX_PER_USER_MAX);
+    if (!json)
+        put("%-12s %-24s %-24s %-8s %s\n", "SESSION", "STARTED", "LAST_USED", "FACTOR",
+            "COMPUTER");
+    for (size_t i = 0; i < n && i < DSG_SESSION_MAX_PER_USER_MAX; i++) {
+        const dsg_lsvc_session_info *s = &list[i];
+        const char *factor = s->factor == DSG_LOGIN_TOTP ? "totp" : "webauthn";
+        if (json)
+            put("{\"session\":\"%s\",\"started\":\"%s\",\"last_used\":\"%s\","
+                "\"factor\":\"%s\",\"computer\":\"%s\"}\n",
+                s->id, when(s->created, a), when(s->last_seen, b), factor, s->computer);
+        else
+            put("%-12s %-24s %-24s %-8s %s\n", s->id, when(s->created, a), when(s->last_seen, b),
+                factor, s->computer);
+    }
+    return succeed();
+}
+
+/* account logout USER_ID [SESSION] */
+static int cmd_logout(const char *args, const who *w)
+{
+    char id[DSG_ACCT_USER_ID_MAX + 1], detail[96];
+    const char *rest;
+    if (take_user("logout", args, id, &rest) != 0)
+        return 0;
+    if (*rest != '\0' && strspn(rest, "0123456789abcdef") != 12)
+        return finish(EX_USAGE, "error bad_argument SESSION: 12 hex digits "
+                                "(dsgctl account sessions), not %s\n", rest);
+    size_t ended = dsg_lsvc_end_sessions(id, *rest != '\0' ? rest : NULL);
+    if (ended == 0) {
+        dsg_acct_problem p = { "no_session", "session", "" };
+        snprintf(p.message, sizeof p.message, "%s has no %s", id,
+                 *rest != '\0' ? "such session" : "session");
+        record_refusal(w, "logout", id, &p);
+        return refused(&p);
+    }
+    snprintf(detail, sizeof detail, "%zu session%s ended by an administrator", ended,
+             ended == 1 ? "" : "s");
+    (void)dsgd_auth_record(id, host, "logout-forced", detail);
+    op_record r = { "Application", 4118, "account", "情報", "success", id, "" };
+    snprintf(r.detail, sizeof r.detail, "%s", detail);
+    put("%s: %s\n", id, detail);
+    return record(w, &r) == 0 ? succeed() : 0;
+}
+
 /* account credentials USER_ID --sheet password|code (REQ-ENROL-006) */
 static int cmd_credentials(const char *args, const who *w)
 {
@@ -834,6 +942,12 @@ static int command(char *line)
         return cmd_credentials(args, &w);
     if (strcmp(verb, "bootstrap") == 0)
         return cmd_bootstrap(args, &w);
+    if (strcmp(verb, "unlock") == 0)
+        return cmd_unlock(args, &w);
+    if (strcmp(verb, "sessions") == 0)
+        return cmd_sessions(args);
+    if (strcmp(verb, "logout") == 0)
+        return cmd_logout(args, &w);
     return finish(EX_USAGE, "error unknown_command account %s\n", verb);
 }
 

@@ -95,10 +95,8 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, struct sqlite3 *d, c
 
 /* ---- the record of a step (別紙 #14) ------------------------------------------- */
 
-/* Queues the 認証ログ record of res; its ticket, 0 when it was dropped.
- * The Windows account name is what a terminal reports; a browser reports
- * none, so it is empty (REQ-MFA-017). */
-static uint32_t record(const dsg_lsvc_result *res, const char *computer)
+uint32_t dsgd_auth_record(const char *user_id, const char *computer, const char *event,
+                          const char *detail)
 {
     char when[32] = "-";
     struct timespec ts;
@@ -106,20 +104,27 @@ static uint32_t record(const dsg_lsvc_result *res, const char *computer)
     clock_gettime(CLOCK_REALTIME, &ts);
     if (dsg_rfc3339_ms(when, sizeof when, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
         snprintf(when, sizeof when, "-");
-    const char *user = res->user_id[0] != '\0' ? res->user_id : "-";
-    const char *event = res->event != NULL ? res->event : "-";
+    /* The Windows account name is what a terminal reports; a browser and
+     * dsgctl report none, so it is empty (REQ-MFA-017). */
     dsg_audit_field f[] = {
         { "event_time", (const uint8_t *)when, strlen(when) },
         { "computer_name", (const uint8_t *)computer, strlen(computer) },
-        { "user_id", (const uint8_t *)user, strlen(user) },
+        { "user_id", (const uint8_t *)user_id, strlen(user_id) },
         { "windows_account", (const uint8_t *)"", 0 },
         { "event", (const uint8_t *)event, strlen(event) },
-        { "detail", (const uint8_t *)res->detail, strlen(res->detail) },
+        { "detail", (const uint8_t *)detail, strlen(detail) },
     };
-    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_AUTH, f, res->detail[0] ? 6 : 5, &ticket) != 0)
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_AUTH, f, detail[0] != '\0' ? 6 : 5, &ticket) != 0)
         dsgd_log("auth: the record of a %s step was dropped", event);
     dsgd_audit_out_flush();
     return ticket;
+}
+
+/* The record of a login step's result. */
+static uint32_t record(const dsg_lsvc_result *res, const char *computer)
+{
+    return dsgd_auth_record(res->user_id[0] != '\0' ? res->user_id : "-", computer,
+                            res->event != NULL ? res->event : "-", res->detail);
 }
 
 /* ---- request bodies ---------------------------------------------------------------- */
@@ -242,7 +247,10 @@ static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
     } else if (x->route == LOGOUT || (x->route == SESSION && res->status == 401)) {
         cookie.op = DSGD_XCH_COOKIE_CLEAR;
     }
-    uint32_t ticket = record(res, x->addr);
+    if (res->evicted)   /* recorded as the forced logout it is (REQ-ACCT-015) */
+        (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced",
+                               "the oldest session ended: auth.max_sessions_per_user reached");
+    uint32_t ticket = record(res, x->addr);   /* stored after the one above: it covers both */
     if (len == 0 || dsgd_role_http_answer_recorded(x->id, ticket, res->status, &cookie, json,
                                                    len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);

@@ -30,4 +30,10 @@ int dsgd_auth_http_start(dsgd_chan *chan);
  * 認証ログ before its answer. @relation(REQ-MFA-001, REQ-LOG-029, REQ-MFA-017) */
 int dsgd_auth_http_message(const dsgd_msg *m);
 
+/* Queues a 認証ログ record (an administrator's unlock or forced logout,
+ * recorded by the control commands of auth.c): its ticket, 0 when it was
+ * dropped. @relation(REQ-MFA-017, REQ-LOG-029) */
+uint32_t dsgd_auth_record(const char *user_id, const char *computer, const char *event,
+                          const char *detail);
+
 #endif

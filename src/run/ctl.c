@@ -295,7 +295,8 @@ static const char *account_verb_changes(const char *line, int *changes)
 {
     static const struct { const char *verb; int changes; } verbs[] = {
         { "apply", 1 }, { "approve", 1 }, { "reject", 1 }, { "credentials", 1 },
-        { "bootstrap", 1 }, { "list", 0 }, { "show", 0 }, { "applications", 0 },
+        { "bootstrap", 1 }, { "unlock", 1 }, { "logout", 1 }, { "list", 0 }, { "show", 0 },
+        { "applications", 0 }, { "sessions", 0 },
     };
     if (strncmp(line, "account ", 8) != 0)
         return NULL;
