@@ -633,6 +633,15 @@ static int webauthn_due(dsg_lsvc_next n)
            n == DSG_LSVC_NEXT_REGISTER_WEBAUTHN || n == DSG_LSVC_NEXT_ASSERT_WEBAUTHN;
 }
 
+/* The login's requirement is what the ceremonies check: ES256, packed
+ * attestation of an allowlisted model (UV is passed on to the assertion).
+ * Anything else fails closed. */
+static int level_checked(const dsg_login_req *r)
+{
+    return (r->algs & DSG_LOGIN_ALG_ES256) != 0 &&
+           r->attestation == DSG_LOGIN_ATT_PACKED_ALLOWLISTED;
+}
+
 /* The account's credential IDs into the options (the exclude or allow
  * list). 0, or -1. */
 static int list_creds(const login_rec *l, dsg_lsvc_webauthn_opts *o)
@@ -679,8 +688,10 @@ void dsg_lsvc_webauthn_options(const char *login, const char *code, int64_t now,
     login_rec *l = live_login(id, now, res);
     if (l == NULL)
         return;
-    if (!webauthn_due(next_step(l))) {
-        failed(res, 401, "login_incomplete", "step-refused", "no WebAuthn step is due");
+    if (!webauthn_due(next_step(l)) || !level_checked(&l->flow.req)) {
+        failed(res, 401, "login_incomplete", "step-refused", "%s",
+               webauthn_due(next_step(l)) ? "the login requires a level the ceremonies do not check"
+                                          : "no WebAuthn step is due");
         drop_login(l);
         return;
     }
