@@ -86,9 +86,11 @@ typedef struct ceremony {
     size_t sig_len;
 } ceremony;
 
-/* A packed self-attested registration of KEY (CRED_ID) for challenge. */
-static void registration(ceremony *c, const uint8_t *challenge, const uint8_t *aaguid,
-                         unsigned flags, uint32_t count)
+/* A packed registration of KEY (CRED_ID) for challenge: self-attested, or
+ * signed by signer with cert as x5c. */
+static void registration_by(ceremony *c, const uint8_t *challenge, const uint8_t *aaguid,
+                            unsigned flags, uint32_t count, const struct authn *signer,
+                            X509 *cert)
 {
     cw ad = { .n = 0 };
     uint8_t hash[32];
@@ -110,20 +112,35 @@ static void registration(ceremony *c, const uint8_t *challenge, const uint8_t *a
     cbytes(&ad, KEY.y, 32);
     c->cdj_len = client_data(c->cdj, sizeof c->cdj, "webauthn.create", challenge);
     digest(c->cdj, c->cdj_len, hash);
-    c->sig_len = sign(&KEY, ad.b, ad.n, hash, c->sig);
+    c->sig_len = sign(signer, ad.b, ad.n, hash, c->sig);
     cw *w = &c->data;
     w->n = 0;
     head(w, 5, 3);
     ctext(w, "fmt");
     ctext(w, "packed");
     ctext(w, "attStmt");
-    head(w, 5, 2);
+    head(w, 5, cert != NULL ? 3 : 2);
     ctext(w, "alg");
     cint(w, -7);
     ctext(w, "sig");
     cbytes(w, c->sig, c->sig_len);
+    if (cert != NULL) {
+        uint8_t der[2048], *p = der;
+        int n = i2d_X509(cert, NULL);
+        ck_assert(n > 0 && (size_t)n <= sizeof der);
+        ck_assert_int_eq(i2d_X509(cert, &p), n);
+        ctext(w, "x5c");
+        head(w, 4, 1);
+        cbytes(w, der, (size_t)n);
+    }
     ctext(w, "authData");
     cbytes(w, ad.b, ad.n);
+}
+
+static void registration(ceremony *c, const uint8_t *challenge, const uint8_t *aaguid,
+                         unsigned flags, uint32_t count)
+{
+    registration_by(c, challenge, aaguid, flags, count, &KEY, NULL);
 }
 
 /* An assertion by KEY for challenge. */
@@ -447,6 +464,50 @@ START_TEST(test_lwa_unknown_credential_and_stray_code)
 }
 END_TEST
 
+/* An attested registration: refused while no trust anchor is configured,
+ * accepted and stored as attested under the vendor's root, and usable when
+ * self attestation is off. @relation(REQ-MFA-003, REQ-MFA-004) */
+START_TEST(test_lwa_attested_registration)
+{
+    dsg_lsvc_result r;
+    ceremony c;
+    dsg_webauthn_cred stored;
+    struct authn vendor;
+    EVP_PKEY *root_key = fx_key(FX_ROOT_KEY);
+    authn_of_key(&vendor, fx_key(FX_VENDOR_KEY));
+    X509 *root = fx_root_cert(root_key);
+    X509 *cert = fx_cert(vendor.key, fx_name(FX_ATTESTATION_OU, "Test Authenticator"), root,
+                         root_key, 2, 0, FX_AAGUIDS[0]);
+    X509_STORE *roots = fx_roots(root);
+    ck_assert(root != NULL && cert != NULL && roots != NULL);
+    cfg.webauthn.allow_self = 0;
+    account("suzuki", DSG_ACCT_COMPANY);
+    to_creation_options("suzuki", NOW, &r);
+    registration_by(&c, r.webauthn.challenge, FX_AAGUIDS[0], UP | UV | AT, 0, &vendor, cert);
+    do_register(r.login, &c, NOW, &r);
+    expect_refused(&r, "auth_failed", "attestation-certificate: untrusted");
+    cfg.webauthn.roots = roots;
+    password("suzuki", NEW_PW, &outside, NOW + 1, &r);
+    dsg_lsvc_webauthn_options(r.login, CODE, NOW + 1, &r);
+    registration_by(&c, r.webauthn.challenge, FX_AAGUIDS[0], UP | UV | AT, 0, &vendor, cert);
+    do_register(r.login, &c, NOW + 1, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_SESSION);
+    ck_assert_msg(strstr(r.detail, "(attested)") != NULL, "%s", r.detail);
+    ck_assert_int_eq(dsg_cred_store_webauthn_get(db, "suzuki", CRED_ID, sizeof CRED_ID, &stored),
+                     1);
+    ck_assert_int_eq(stored.attested, 1);
+    to_request_options("suzuki", NOW + 10, &r);
+    assertion(&c, r.webauthn.challenge, UP | UV, 1);
+    do_assert(r.login, &c, NOW + 10, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_SESSION);
+    X509_STORE_free(roots);
+    X509_free(cert);
+    X509_free(root);
+    EVP_PKEY_free(root_key);
+    EVP_PKEY_free(vendor.key);
+}
+END_TEST
+
 Suite *suite_login_webauthn(void)
 {
     Suite *s = suite_create("login_webauthn");
@@ -462,6 +523,7 @@ Suite *suite_login_webauthn(void)
     tcase_add_test(tc, test_lwa_policy_applies_to_enrolled_credentials);
     tcase_add_test(tc, test_lwa_ministry_user_outside_uses_webauthn);
     tcase_add_test(tc, test_lwa_unknown_credential_and_stray_code);
+    tcase_add_test(tc, test_lwa_attested_registration);
     suite_add_tcase(s, tc);
     return s;
 }
