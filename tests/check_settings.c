@@ -155,7 +155,9 @@ START_TEST(test_settings_aaguid_list)
 END_TEST
 
 /* auth.scrypt_n must be a power of two within scrypt's memory bound, and
- * the password lengths in order, the AAGUID allowlist UUIDs; each error names the key and its line.
+ * the password lengths in order, the AAGUID allowlist UUIDs, the roots
+ * file an absolute path, the RP ID a host and the origin https under it;
+ * each error names the key and its line.
  * @relation(REQ-MFA-007, REQ-MFA-008, REQ-MFA-003) */
 START_TEST(test_settings_auth_check)
 {
@@ -172,6 +174,13 @@ START_TEST(test_settings_auth_check)
           "x:1: auth.webauthn_aaguid_allowlist: not a UUID at byte 0" },
         { "auth.webauthn_attestation_roots = \"roots.pem\"\n",
           "x:1: auth.webauthn_attestation_roots: not an absolute path" },
+        { "auth.rp_id = \"Example.jp\"\n", "x:1: auth.rp_id: not a host name in lowercase" },
+        { "auth.rp_id = \"a|b\"\n", "x:1: auth.rp_id: not a host name in lowercase" },
+        { "portal.origin = \"http://localhost\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },
+        { "portal.origin = \"https://localhost:\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },
+        { "portal.origin = \"https://localhost/x\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },
+        { "auth.rp_id = \"example.jp\"\nportal.origin = \"https://badexample.jp\"\n",
+          "x:2: portal.origin: its host is not auth.rp_id or under it" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ck_assert_int_eq(dsg_config_defaults(&c), 0);
@@ -182,6 +191,18 @@ START_TEST(test_settings_auth_check)
     }
     ck_assert_int_eq(dsg_config_defaults(&c), 0);
     ck_assert_int_eq(dsgd_settings_auth_check(&c, err, sizeof err), 0);
+    static const char *const good[] = {
+        "auth.rp_id = \"example.jp\"\nportal.origin = \"https://gw.example.jp:8443\"\n",
+        "auth.rp_id = \"example.jp\"\nportal.origin = \"https://example.jp\"\n"
+        "auth.webauthn_aaguid_allowlist = \"40414243-4445-4647-4849-4a4b4c4d4e4f\"\n"
+        "auth.webauthn_attestation_roots = \"/etc/dsg/roots.pem\"\n",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        ck_assert_int_eq(dsg_config_defaults(&c), 0);
+        ck_assert_int_eq(dsg_config_load_buffer("x", good[i], strlen(good[i]), &c, &e),
+                         DSG_CONFIG_OK);
+        ck_assert_msg(dsgd_settings_auth_check(&c, err, sizeof err) == 0, "%s", err);
+    }
 }
 END_TEST
 

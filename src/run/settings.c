@@ -392,6 +392,45 @@ static int ministry_networks_check(const dsg_config *c, char *err, size_t n)
     return key_problem(c, DSG_CFG_AUTH_MINISTRY_NETWORKS, why, err, n);
 }
 
+/* A host name as WebAuthn compares it: lowercase letters, digits, '-' and
+ * '.', len bytes. */
+static int is_host(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+              s[i] == '.'))
+            return 0;
+    return 1;
+}
+
+/* auth.rp_id a host name; portal.origin "https://HOST[:PORT]" with HOST
+ * the RP ID or under it (W3C WebAuthn L2 §5.1.3: the RP ID is a
+ * registrable suffix of the origin's domain). Both go into every WebAuthn
+ * check and, '|'-separated, into the auth role's -L argument. */
+static int relying_party_check(const dsg_config *c, char *err, size_t n)
+{
+    const char *rp = c->v[DSG_CFG_AUTH_RP_ID].text, *o = c->v[DSG_CFG_PORTAL_ORIGIN].text;
+    size_t rp_len = strlen(rp);
+    if (!is_host(rp, rp_len))
+        return key_problem(c, DSG_CFG_AUTH_RP_ID,
+                           "not a host name in lowercase (letters, digits, '-', '.')", err, n);
+    if (strncmp(o, "https://", 8) != 0)
+        return key_problem(c, DSG_CFG_PORTAL_ORIGIN, "not https://HOST[:PORT]", err, n);
+    const char *host = o + 8, *colon = strchr(host, ':');
+    size_t host_len = colon != NULL ? (size_t)(colon - host) : strlen(host);
+    if (!is_host(host, host_len) ||
+        (colon != NULL && (colon[1] == '\0' || strspn(colon + 1, "0123456789") !=
+                                                   strlen(colon + 1))))
+        return key_problem(c, DSG_CFG_PORTAL_ORIGIN, "not https://HOST[:PORT]", err, n);
+    if (!(host_len == rp_len || (host_len > rp_len && host[host_len - rp_len - 1] == '.')) ||
+        memcmp(host + host_len - rp_len, rp, rp_len) != 0)
+        return key_problem(c, DSG_CFG_PORTAL_ORIGIN, "its host is not auth.rp_id or under it",
+                           err, n);
+    return 0;
+}
+
 int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
 {
     uint64_t scrypt_n = c->v[DSG_CFG_AUTH_SCRYPT_N].num;
@@ -418,6 +457,8 @@ int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
     if (dsgd_settings_aaguids(c->v[DSG_CFG_AUTH_WEBAUTHN_AAGUID_ALLOWLIST].text, aaguids,
                               DSGD_AAGUIDS_MAX, &count, why, sizeof why) != 0)
         return key_problem(c, DSG_CFG_AUTH_WEBAUTHN_AAGUID_ALLOWLIST, why, err, n);
+    if (relying_party_check(c, err, n) != 0)
+        return -1;
     const char *roots = c->v[DSG_CFG_AUTH_WEBAUTHN_ATTESTATION_ROOTS].text;
     if (roots[0] != '\0' && roots[0] != '/')   /* the auth role reads it, elsewhere */
         return key_problem(c, DSG_CFG_AUTH_WEBAUTHN_ATTESTATION_ROOTS, "not an absolute path",
