@@ -20,95 +20,9 @@
 #include "auth/login_svc.h"
 #include "auth/totp_hmac.h"
 #include "db/db.h"
+#include "login_fixture.h"
 
 Suite *suite_login_svc(void);
-
-#define NOW 1800000000LL
-#define DAY 86400LL
-#define ISSUED "Tmp-Passw0rd-issued"
-#define CODE "0123-4567-89ab-cdef-0123-4567-89ab-cdef"
-
-static char dir[64];
-static sqlite3 *db;
-static dsg_lsvc_cfg cfg;
-static const dsg_lsvc_peer ministry_net = { DSG_LOGIN_PORTAL, 1, 0, "10.1.2.3" };
-static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7" };
-
-static void setup(void)
-{
-    char path[128], err[256];
-    snprintf(dir, sizeof dir, "/tmp/dsg-login-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/auth.db", dir);
-    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    memset(&cfg, 0, sizeof cfg);
-    cfg.lock = (dsg_lock_policy){ 3, 900, 900 };
-    cfg.scrypt = (dsg_scrypt_params){ 10, 8, 1 };   /* cheap: the cost is not under test */
-    cfg.password = (dsg_pw_policy){ 12, 128, 3 };
-    cfg.password_history = 5;
-    cfg.challenge_lifetime = 300;
-    cfg.session = (dsg_session_policy){ 900, 43200 };
-    cfg.max_sessions = 2;
-    cfg.totp_skew = 1;
-    cfg.admin_factor = DSG_ADMIN_FACTOR_TOTP;
-    snprintf(cfg.issuer, sizeof cfg.issuer, "dsg.example");
-    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
-}
-
-static void teardown(void)
-{
-    char cmd[160];
-    dsg_db_close(db);
-    db = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-/* An ACTIVE account of type with the issued password and enrolment code. */
-static void account(const char *user, dsg_acct_type type)
-{
-    dsg_acct_app a;
-    dsg_acct_problem p;
-    int64_t id = 0;
-    char verifier[DSG_CRED_VERIFIER_MAX + 1], hex[65];
-    uint8_t digest[32];
-    memset(&a, 0, sizeof a);
-    a.kind = DSG_APP_REGISTER;
-    snprintf(a.user_id, sizeof a.user_id, "%s", user);
-    strcpy(a.applicant, "yamada");
-    strcpy(a.reason, "test");
-    strcpy(a.name, "田中 太郎");
-    strcpy(a.org, type == DSG_ACCT_MINISTRY ? "防衛省" : "テスト重工");
-    strcpy(a.contract, "C-1");
-    a.org_kind = type == DSG_ACCT_MINISTRY ? DSG_ORG_MINISTRY : DSG_ORG_PRIME;
-    a.type = type;
-    a.expiry = NOW + 30 * DAY;
-    a.contract_end = NOW + 60 * DAY;
-    ck_assert_msg(dsg_acct_store_apply(db, &a, "admin1", NOW - 100, &id, &p) == 0, "%s",
-                  p.message);
-    ck_assert_msg(dsg_acct_store_approve(db, id, "admin2", NOW - 90, &p) == 0, "%s", p.message);
-    ck_assert_int_gt(dsg_pw_hash_new((const uint8_t *)ISSUED, strlen(ISSUED), &cfg.scrypt,
-                                     verifier, sizeof verifier), 0);
-    ck_assert_int_eq(dsg_acct_store_issue(db, user, DSG_CRED_PASSWORD, verifier, NOW - 80,
-                                          NOW + 7 * DAY, "admin2", &p), 0);
-    ck_assert_int_eq(EVP_Digest("0123456789abcdef0123456789abcdef", 32, digest, NULL,
-                                EVP_sha256(), NULL), 1);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    ck_assert_int_eq(dsg_acct_store_issue(db, user, DSG_CRED_ENROLMENT_CODE, hex, NOW - 80,
-                                          NOW + 7 * DAY, "admin2", &p), 0);
-}
-
-static void password(const char *user, const char *pw, const dsg_lsvc_peer *peer, int64_t now,
-                     dsg_lsvc_result *r)
-{
-    dsg_lsvc_password(user, (const uint8_t *)pw, strlen(pw), peer, now, r);
-}
-
-static void change(const char *login, const char *pw, int64_t now, dsg_lsvc_result *r)
-{
-    dsg_lsvc_change_password(login, (const uint8_t *)pw, strlen(pw), now, r);
-}
 
 /* The secret of an otpauth URI (RFC 4648 base32, no padding). */
 static size_t uri_secret(const char *uri, uint8_t *out)
@@ -353,13 +267,13 @@ START_TEST(test_lsvc_factor_from_server_facts)
     password("sato", ISSUED, &outside, NOW, &r);
     ck_assert_int_eq(r.status, 200);
     change(r.login, "Brand-new-passw0rd", NOW, &r);
-    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_WEBAUTHN);   /* outside the Ministry networks */
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_WEBAUTHN);   /* outside the Ministry networks */
     dsg_lsvc_enrol_totp(r.login, CODE, NOW, &r);          /* TOTP cannot be chosen instead */
     ck_assert_int_eq(r.status, 401);
     ck_assert_str_eq(r.error, "login_incomplete");
     password("suzuki", ISSUED, &ministry_net, NOW, &r);
     change(r.login, "Brand-new-passw0rd", NOW, &r);
-    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_WEBAUTHN);   /* a company user, wherever */
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_WEBAUTHN);   /* a company user, wherever */
 }
 END_TEST
 

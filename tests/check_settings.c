@@ -66,21 +66,21 @@ START_TEST(test_settings_logd_argument)
 }
 END_TEST
 
-/* The auth role's settings the same way, auth.ministry_networks after '|'.
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002) */
+/* The auth role's settings the same way: the numbers, then the texts
+ * (auth.ministry_networks, auth.rp_id, portal.origin, the AAGUID
+ * allowlist, the attestation roots) each after a '|'.
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002, REQ-MFA-003) */
 START_TEST(test_settings_auth_argument)
 {
     static dsgd_settings s;
-    struct dsgd_auth_settings back, keep;
-    char arg[1300];
+    static struct dsgd_auth_settings back, keep;
+    static char arg[8192];
+#define N20 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20"
     static const char *const bad[] = {
-        "", "5000", "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19|",
-        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21|",
-        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:x|",
-        "-1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20|",
-        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:4294967296|",
-        " 1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20|",
-        "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20",   /* no '|' */
+        "", "5000", N20 "|||||", N20 ":21:22|||||", N20 ":x|||||", "-1:2:3:4:5:6:7:8:9:10:11:"
+        "12:13:14:15:16:17:18:19:20:21|||||", N20 ":4294967296|||||", " " N20 ":21|||||",
+        N20 ":21",                  /* no texts */
+        N20 ":21|a|b|c|d",          /* four texts */
     };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
@@ -88,28 +88,77 @@ START_TEST(test_settings_auth_argument)
     ck_assert_uint_eq(s.auth.scrypt_log2_n, 17);   /* auth.scrypt_n = 131072 */
     ck_assert_uint_eq(s.auth.lockout_threshold, 3);
     ck_assert_uint_eq(s.auth.admin_factor, 0);     /* webauthn */
+    ck_assert_uint_eq(s.auth.self_attestation, 0);
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000:"
-                          "3:900000:900000:300000:900000:43200000:10:5:1:0|");
+                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0"
+                          "||localhost|https://localhost:8443||");
     ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
     ck_assert_int_eq(memcmp(&back, &s.auth, sizeof back), 0);
     snprintf(s.auth.ministry_networks, sizeof s.auth.ministry_networks,
              "10.0.0.0/8, 2001:db8::/32");
+    snprintf(s.auth.aaguids, sizeof s.auth.aaguids, "40414243-4445-4647-4849-4a4b4c4d4e4f");
+    snprintf(s.auth.roots, sizeof s.auth.roots, "/etc/dsg/roots|odd.pem");
+    s.auth.self_attestation = 1;
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
     ck_assert_str_eq(back.ministry_networks, "10.0.0.0/8, 2001:db8::/32");
+    ck_assert_str_eq(back.rp_id, "localhost");
+    ck_assert_str_eq(back.origin, "https://localhost:8443");
+    ck_assert_str_eq(back.aaguids, "40414243-4445-4647-4849-4a4b4c4d4e4f");
+    ck_assert_str_eq(back.roots, "/etc/dsg/roots|odd.pem");   /* the last: '|' allowed */
+    ck_assert_uint_eq(back.self_attestation, 1);
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, 12), -1);   /* no room */
+    snprintf(s.auth.origin, sizeof s.auth.origin, "https://a|b");
+    ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), -1);
     keep = back;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(dsgd_settings_auth_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
         ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
     }
+#undef N20
+}
+END_TEST
+
+/* auth.webauthn_aaguid_allowlist: UUIDs as text, commas between.
+ * @relation(REQ-MFA-003) */
+START_TEST(test_settings_aaguid_list)
+{
+    uint8_t a[2][16];
+    size_t n = 9;
+    char why[96];
+    static const uint8_t first[16] = { 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+                                       0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f };
+    ck_assert_int_eq(dsgd_settings_aaguids("", a, 2, &n, why, sizeof why), 0);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(dsgd_settings_aaguids(" 40414243-4445-4647-4849-4A4B4C4D4E4F ,"
+                                           "01020304-0506-0708-090a-0b0c0d0e0f10", a, 2, &n, why,
+                                           sizeof why), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_mem_eq(a[0], first, 16);
+    ck_assert_uint_eq(a[1][15], 0x10);
+    static const char *const bad[] = {
+        "40414243-4445-4647-4849-4a4b4c4d4e4",           /* short */
+        "40414243-4445-4647-4849-4a4b4c4d4e4f0",         /* long */
+        "4041424344454647-4849-4a4b4c4d4e4f",            /* dashes misplaced */
+        "40414243-4445-4647-4849-4a4b4c4d4e4g",          /* not hex */
+        "40414243-4445-4647-4849-4a4b4c4d4e4f,",         /* empty last */
+        "40414243-4445-4647-4849-4a4b4c4d4e4f 40414243-4445-4647-4849-4a4b4c4d4e4f",
+        "40414243-4445-4647-4849-4a4b4c4d4e4f,40414243-4445-4647-4849-4a4b4c4d4e4f,"
+        "40414243-4445-4647-4849-4a4b4c4d4e4f",          /* over cap */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(dsgd_settings_aaguids(bad[i], a, 2, &n, why, sizeof why) == -1,
+                      "'%s' accepted", bad[i]);
+    ck_assert_msg(strstr(why, "more than 2") != NULL, "%s", why);
 }
 END_TEST
 
 /* auth.scrypt_n must be a power of two within scrypt's memory bound, and
- * the password lengths in order; each error names the key and its line.
- * @relation(REQ-MFA-007, REQ-MFA-008) */
+ * the password lengths in order, the AAGUID allowlist UUIDs, the roots
+ * file an absolute path, the RP ID a host and the origin https under it;
+ * each error names the key and its line.
+ * @relation(REQ-MFA-007, REQ-MFA-008, REQ-MFA-003) */
 START_TEST(test_settings_auth_check)
 {
     static dsg_config c;
@@ -121,6 +170,17 @@ START_TEST(test_settings_auth_check)
           "x:1: auth.scrypt_n: with auth.scrypt_r and auth.scrypt_p needs more memory" },
         { "\nauth.password_min_length = 200\n",
           "x:2: auth.password_min_length: more than auth.password_max_length" },
+        { "auth.webauthn_aaguid_allowlist = \"40414243-4445\"\n",
+          "x:1: auth.webauthn_aaguid_allowlist: not a UUID at byte 0" },
+        { "auth.webauthn_attestation_roots = \"roots.pem\"\n",
+          "x:1: auth.webauthn_attestation_roots: not an absolute path" },
+        { "auth.rp_id = \"Example.jp\"\n", "x:1: auth.rp_id: not a host name in lowercase" },
+        { "auth.rp_id = \"a|b\"\n", "x:1: auth.rp_id: not a host name in lowercase" },
+        { "portal.origin = \"http://localhost\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },
+        { "portal.origin = \"https://localhost:\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },
+        { "portal.origin = \"https://localhost/x\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },
+        { "auth.rp_id = \"example.jp\"\nportal.origin = \"https://badexample.jp\"\n",
+          "x:2: portal.origin: its host is not auth.rp_id or under it" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ck_assert_int_eq(dsg_config_defaults(&c), 0);
@@ -131,6 +191,18 @@ START_TEST(test_settings_auth_check)
     }
     ck_assert_int_eq(dsg_config_defaults(&c), 0);
     ck_assert_int_eq(dsgd_settings_auth_check(&c, err, sizeof err), 0);
+    static const char *const good[] = {
+        "auth.rp_id = \"example.jp\"\nportal.origin = \"https://gw.example.jp:8443\"\n",
+        "auth.rp_id = \"example.jp\"\nportal.origin = \"https://example.jp\"\n"
+        "auth.webauthn_aaguid_allowlist = \"40414243-4445-4647-4849-4a4b4c4d4e4f\"\n"
+        "auth.webauthn_attestation_roots = \"/etc/dsg/roots.pem\"\n",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        ck_assert_int_eq(dsg_config_defaults(&c), 0);
+        ck_assert_int_eq(dsg_config_load_buffer("x", good[i], strlen(good[i]), &c, &e),
+                         DSG_CONFIG_OK);
+        ck_assert_msg(dsgd_settings_auth_check(&c, err, sizeof err) == 0, "%s", err);
+    }
 }
 END_TEST
 
@@ -217,6 +289,7 @@ Suite *suite_settings(void)
     tcase_add_test(tc, test_settings_portal_limits);
     tcase_add_test(tc, test_settings_logd_argument);
     tcase_add_test(tc, test_settings_auth_argument);
+    tcase_add_test(tc, test_settings_aaguid_list);
     tcase_add_test(tc, test_settings_auth_check);
     tcase_add_test(tc, test_settings_roles_list);
     tcase_add_test(tc, test_settings_forward);

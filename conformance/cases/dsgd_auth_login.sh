@@ -43,7 +43,7 @@ log.ack_timeout = 5s
 EOF
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 6'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 9'
 
 expect_exit 0 "register" as_root apply register --user-id sato --applicant 人事課 --reason 着任 \
     --name 佐藤 --org 防衛装備庁 --org-kind ministry --contract C-9 --type ministry \

@@ -99,6 +99,32 @@ static const char *const migrations[] = {
     "CREATE TRIGGER totp_step_forward BEFORE UPDATE OF last_step ON totp"
     " WHEN NEW.last_step <= OLD.last_step"
     " BEGIN SELECT RAISE(ABORT, 'a TOTP step is accepted once'); END;",
+    /* Version 4: enrolled WebAuthn credentials (REQ-MFA-003, REQ-MFA-004):
+     * the public key, the AAGUID and how it was attested, and the last
+     * signature counter, which only moves forward (§6.1.1: 0 stays 0 for
+     * an authenticator without a counter). Never deleted; nothing but the
+     * counter changes. */
+    "CREATE TABLE webauthn_credentials ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id TEXT NOT NULL REFERENCES accounts (user_id),"
+    " credential_id BLOB NOT NULL UNIQUE"
+    "  CHECK (length(credential_id) BETWEEN 1 AND 1023),"
+    " x BLOB NOT NULL CHECK (length(x) = 32), y BLOB NOT NULL CHECK (length(y) = 32),"
+    " sign_count INTEGER NOT NULL CHECK (sign_count BETWEEN 0 AND 4294967295),"
+    " aaguid BLOB NOT NULL CHECK (length(aaguid) = 16),"
+    " attested INTEGER NOT NULL CHECK (attested IN (0, 1)),"
+    " enrolled_at INTEGER NOT NULL);"
+    "CREATE INDEX webauthn_credentials_user ON webauthn_credentials (user_id);"
+    "CREATE TRIGGER webauthn_credentials_no_delete BEFORE DELETE ON webauthn_credentials"
+    " BEGIN SELECT RAISE(ABORT, 'WebAuthn credentials are never deleted'); END;"
+    "CREATE TRIGGER webauthn_credentials_fixed BEFORE UPDATE OF user_id, credential_id,"
+    " x, y, aaguid, attested, enrolled_at ON webauthn_credentials"
+    " BEGIN SELECT RAISE(ABORT, 'only the signature counter of a credential changes'); END;"
+    "CREATE TRIGGER webauthn_counter_forward BEFORE UPDATE OF sign_count"
+    " ON webauthn_credentials"
+    " WHEN NEW.sign_count < OLD.sign_count"
+    "  OR (NEW.sign_count = OLD.sign_count AND NEW.sign_count <> 0)"
+    " BEGIN SELECT RAISE(ABORT, 'a signature counter only moves forward'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 

@@ -249,3 +249,114 @@ int dsg_cred_store_totp_used(sqlite3 *db, const char *user_id, uint64_t step)
         return -1;
     return sqlite3_changes(db) == 1 ? 0 : -1;
 }
+
+/* ---- WebAuthn ---------------------------------------------------------------------- */
+
+static int put_webauthn(sqlite3 *db, const char *user_id, const void *arg, int64_t now)
+{
+    const dsg_webauthn_cred *c = arg;
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO webauthn_credentials (user_id,"
+                                          " credential_id, x, y, sign_count, aaguid, attested,"
+                                          " enrolled_at) VALUES (?,?,?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    sqlite3_bind_blob(st, 2, c->id, (int)c->id_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, c->x, sizeof c->x, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, c->y, sizeof c->y, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, c->sign_count);
+    sqlite3_bind_blob(st, 6, c->aaguid, sizeof c->aaguid, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, c->attested != 0);
+    sqlite3_bind_int64(st, 8, now);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    return end_live(db, user_id, "enrolment_code", now);
+}
+
+int dsg_cred_store_webauthn_enrol(sqlite3 *db, const char *user_id, const dsg_webauthn_cred *c,
+                                  int64_t now, char *err, size_t n)
+{
+    if (c->id_len < 1 || c->id_len > DSG_AD_CRED_ID_MAX) {
+        snprintf(err, n, "a credential ID of %zu bytes", c->id_len);
+        return -1;
+    }
+    return in_transaction(db, user_id, c, now, put_webauthn, err, n);
+}
+
+/* A blob column of exactly len bytes into out: 0, or -1. */
+static int column_exact(sqlite3_stmt *st, int col, uint8_t *out, size_t len)
+{
+    const void *p = sqlite3_column_blob(st, col);
+    if (p == NULL || sqlite3_column_bytes(st, col) != (int)len)
+        return -1;
+    memcpy(out, p, len);
+    return 0;
+}
+
+int dsg_cred_store_webauthn_get(sqlite3 *db, const char *user_id, const uint8_t *id, size_t len,
+                                dsg_webauthn_cred *out)
+{
+    if (len < 1 || len > DSG_AD_CRED_ID_MAX)
+        return 0;
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT x, y, sign_count, aaguid, attested"
+                                          " FROM webauthn_credentials"
+                                          " WHERE user_id = ? AND credential_id = ?");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    sqlite3_bind_blob(st, 2, id, (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    if (found == 1) {
+        sqlite3_int64 count = sqlite3_column_int64(st, 2);
+        memset(out, 0, sizeof *out);
+        memcpy(out->id, id, len);
+        out->id_len = len;
+        out->sign_count = (uint32_t)count;
+        out->attested = sqlite3_column_int(st, 4) != 0;
+        if (column_exact(st, 0, out->x, sizeof out->x) != 0 ||
+            column_exact(st, 1, out->y, sizeof out->y) != 0 ||
+            column_exact(st, 3, out->aaguid, sizeof out->aaguid) != 0 || count < 0 ||
+            count > UINT32_MAX)
+            found = -1;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int dsg_cred_store_webauthn_ids(sqlite3 *db, const char *user_id, dsg_cred_webauthn_id *out,
+                                unsigned cap)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT credential_id FROM webauthn_credentials"
+                                          " WHERE user_id = ? ORDER BY id");
+    int k = 0, rc = SQLITE_ERROR;
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    while ((unsigned)k < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(st, 0);
+        int len = sqlite3_column_bytes(st, 0);
+        if (p == NULL || len < 1 || len > (int)DSG_AD_CRED_ID_MAX) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+        memcpy(out[k].id, p, (size_t)len);
+        out[k++].len = (size_t)len;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? k : -1;
+}
+
+int dsg_cred_store_webauthn_count(sqlite3 *db, const char *user_id, const uint8_t *id,
+                                  size_t len, uint32_t count)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE webauthn_credentials SET sign_count = ?"
+                                          " WHERE user_id = ? AND credential_id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, count);
+    dsg_db_bind_text(st, 2, user_id);
+    sqlite3_bind_blob(st, 3, id, (int)len, SQLITE_STATIC);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    return sqlite3_changes(db) == 1 ? 0 : -1;
+}

@@ -1,7 +1,8 @@
 /*
  * What a login reads and writes in the auth role's account database
  * (var/auth/auth.db, opened by dsg_acct_store_open): an account's lockout
- * state, its live password, its enrolment code and its TOTP secret. Each
+ * state, its live password, its enrolment code, its TOTP secret and its
+ * WebAuthn credentials. Each
  * function is one statement or one transaction; the decisions are the
  * proved cores' (lockout.h, totp.h) and the login service's
  * (login_svc.h). Not pure (SQLite); linked into dsgd's auth role and the
@@ -16,6 +17,7 @@
 #include "auth/lockout.h"
 #include "auth/totp.h"
 #include "auth/totp_hmac.h"
+#include "auth/webauthn.h"
 
 struct sqlite3;
 
@@ -89,5 +91,39 @@ int dsg_cred_store_totp_enrol(struct sqlite3 *db, const char *user_id, const dsg
  * @relation(REQ-MFA-005) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_totp_used(struct sqlite3 *db, const char *user_id, uint64_t step);
+
+/* A WebAuthn credential ID, as the authenticator made it. */
+typedef struct dsg_cred_webauthn_id {
+    uint8_t id[DSG_AD_CRED_ID_MAX];
+    size_t len;
+} dsg_cred_webauthn_id;
+
+/* Enrols c as a WebAuthn credential of the account and ends its live
+ * enrolment code, in one transaction: the code enrols one factor once.
+ * 0, or -1 with a message (storage; a credential ID enrolled already, by
+ * anyone). @relation(REQ-MFA-003, REQ-MFA-006) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_webauthn_enrol(struct sqlite3 *db, const char *user_id,
+                                  const dsg_webauthn_cred *c, int64_t now, char *err, size_t n);
+
+/* The account's credential of ID id[0 .. len): 1 and *out, 0 when the
+ * account has none of that ID, -1 (storage, or a stored row out of range).
+ * @relation(REQ-MFA-004) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_webauthn_get(struct sqlite3 *db, const char *user_id, const uint8_t *id,
+                                size_t len, dsg_webauthn_cred *out);
+
+/* The IDs of the account's credentials, oldest first, into out[0 .. cap):
+ * how many (at most cap), or -1. @relation(REQ-MFA-003, REQ-MFA-004) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_webauthn_ids(struct sqlite3 *db, const char *user_id,
+                                dsg_cred_webauthn_id *out, unsigned cap);
+
+/* Stores count as the signature counter of the account's credential id.
+ * 0, or -1 (storage, no such credential, or a counter that does not move
+ * forward: the database refuses it). @relation(REQ-MFA-004) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_webauthn_count(struct sqlite3 *db, const char *user_id, const uint8_t *id,
+                                  size_t len, uint32_t count);
 
 #endif

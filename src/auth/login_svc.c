@@ -28,6 +28,8 @@ typedef struct login_rec {
     int enrolled;                          /* the required factor is enrolled */
     int pending;                           /* a TOTP secret drawn, not yet confirmed */
     dsg_cred_totp totp;                    /* the pending secret, or the enrolled one */
+    int challenge_live;                    /* a WebAuthn challenge issued, not yet used */
+    uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN];
     char computer[64];
 } login_rec;
 
@@ -193,8 +195,10 @@ static dsg_lsvc_next next_step(const login_rec *l)
 {
     if (l->must_change)
         return DSG_LSVC_NEXT_PASSWORD_CHANGE;
+    if (l->flow.req.factor == DSG_LOGIN_WEBAUTHN && l->challenge_live)
+        return l->enrolled ? DSG_LSVC_NEXT_ASSERT_WEBAUTHN : DSG_LSVC_NEXT_REGISTER_WEBAUTHN;
     if (l->flow.req.factor == DSG_LOGIN_WEBAUTHN)
-        return DSG_LSVC_NEXT_WEBAUTHN;
+        return l->enrolled ? DSG_LSVC_NEXT_WEBAUTHN : DSG_LSVC_NEXT_ENROL_WEBAUTHN;
     if (l->pending)
         return DSG_LSVC_NEXT_CONFIRM_TOTP;
     return l->enrolled ? DSG_LSVC_NEXT_TOTP : DSG_LSVC_NEXT_ENROL_TOTP;
@@ -355,6 +359,9 @@ static void open_login(const dsg_acct_row *row, const dsg_lock *lock, int tempor
     if (l->flow.req.factor == DSG_LOGIN_TOTP) {
         int got = dsg_cred_store_totp_get(db, row->user_id, &l->totp);
         l->enrolled = got == 1;
+    } else {
+        dsg_cred_webauthn_id one;
+        l->enrolled = dsg_cred_store_webauthn_ids(db, row->user_id, &one, 1) == 1;
     }
     accepted(res, "password-accepted", next_step(l));
     snprintf(res->login, sizeof res->login, "%s", l->id);
@@ -660,6 +667,242 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
     drop_login(l);
 }
 
+/* ---- WebAuthn --------------------------------------------------------------------- */
+
+static int webauthn_due(dsg_lsvc_next n)
+{
+    return n == DSG_LSVC_NEXT_WEBAUTHN || n == DSG_LSVC_NEXT_ENROL_WEBAUTHN ||
+           n == DSG_LSVC_NEXT_REGISTER_WEBAUTHN || n == DSG_LSVC_NEXT_ASSERT_WEBAUTHN;
+}
+
+/* The login's requirement is what the ceremonies check: ES256, packed
+ * attestation of an allowlisted model (UV is passed on to the assertion).
+ * Anything else fails closed. */
+static int level_checked(const dsg_login_req *r)
+{
+    return (r->algs & DSG_LOGIN_ALG_ES256) != 0 &&
+           r->attestation == DSG_LOGIN_ATT_PACKED_ALLOWLISTED;
+}
+
+/* The account's credential IDs into the options (the exclude or allow
+ * list). 0, or -1. */
+static int list_creds(const login_rec *l, dsg_lsvc_webauthn_opts *o)
+{
+    static dsg_cred_webauthn_id ids[DSG_LSVC_WA_CREDS];
+    int k = dsg_cred_store_webauthn_ids(db, l->user_id, ids, DSG_LSVC_WA_CREDS);
+    if (k < 0)
+        return -1;
+    o->n_creds = 0;
+    for (int i = 0; i < k; i++) {
+        if (ids[i].len > DSG_LSVC_WA_ID_MAX)
+            return -1;   /* enrolment keeps them shorter */
+        memcpy(o->cred[o->n_creds], ids[i].id, ids[i].len);
+        o->cred_len[o->n_creds++] = ids[i].len;
+    }
+    return 0;
+}
+
+/* An enrolment needs the account's live enrolment code, counted on the
+ * WEBAUTHN factor; an assertion needs none. 1 when the step may go on. */
+static int options_code_ok(login_rec *l, const char *code, int64_t now, dsg_lsvc_result *res)
+{
+    char verifier[DSG_CRED_VERIFIER_MAX + 1];
+    int has_code = code != NULL && code[0] != '\0';
+    if (l->enrolled && has_code) {
+        failed(res, 401, "login_incomplete", "step-refused",
+               "an enrolment code where no enrolment is due");
+        return 0;
+    }
+    if (l->enrolled)
+        return 1;
+    int live = dsg_cred_store_code(db, l->user_id, now, verifier);
+    int ok = live == 1 && has_code && code_matches(code, verifier);
+    return judge(l->user_id, DSG_LOCK_FACTOR_WEBAUTHN, ok, l->flow.lock_generation, now,
+                 "enrolment code", res);
+}
+
+void dsg_lsvc_webauthn_options(const char *login, const char *code, int64_t now,
+                               dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    begin_result(res, "");
+    login_rec *l = live_login(id, now, res);
+    if (l == NULL)
+        return;
+    if (!webauthn_due(next_step(l)) || !level_checked(&l->flow.req)) {
+        failed(res, 401, "login_incomplete", "step-refused", "%s",
+               webauthn_due(next_step(l)) ? "the login requires a level the ceremonies do not check"
+                                          : "no WebAuthn step is due");
+        drop_login(l);
+        return;
+    }
+    l->challenge_live = 0;   /* the earlier challenge, if any, is over */
+    if (!options_code_ok(l, code, now, res)) {
+        drop_login(l);
+        return;
+    }
+    dsg_lsvc_webauthn_opts *o = &res->webauthn;
+    if (RAND_bytes(l->challenge, sizeof l->challenge) != 1 || list_creds(l, o) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "no WebAuthn options");
+        drop_login(l);
+        return;
+    }
+    memcpy(o->challenge, l->challenge, sizeof o->challenge);
+    sha256(l->user_id, strlen(l->user_id), o->user_handle);
+    o->uv_required = l->enrolled ? l->flow.req.uv_required != 0 : 1;
+    l->challenge_live = 1;
+    accepted(res, l->enrolled ? "webauthn-challenge" : "webauthn-enrolment-begun",
+             next_step(l));
+    snprintf(res->login, sizeof res->login, "%s", l->id);
+    snprintf(res->detail, sizeof res->detail, "%s; challenge issued",
+             l->enrolled ? "assertion options" : "enrolment code accepted; creation options");
+}
+
+/* The login of id with a challenge live for a step of kind due: the
+ * challenge into ch and used up. NULL with the refusal in res otherwise. */
+static login_rec *challenged(const char *login, dsg_lsvc_next due, int64_t now,
+                             uint8_t ch[DSG_WEBAUTHN_CHALLENGE_LEN], dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    begin_result(res, "");
+    login_rec *l = live_login(id, now, res);
+    if (l == NULL)
+        return NULL;
+    if (next_step(l) != due) {
+        failed(res, 401, "login_incomplete", "step-refused", "no %s is due",
+               due == DSG_LSVC_NEXT_REGISTER_WEBAUTHN ? "WebAuthn registration"
+                                                      : "WebAuthn assertion");
+        drop_login(l);
+        return NULL;
+    }
+    memcpy(ch, l->challenge, DSG_WEBAUTHN_CHALLENGE_LEN);
+    OPENSSL_cleanse(l->challenge, sizeof l->challenge);
+    l->challenge_live = 0;
+    return l;
+}
+
+/* The verdict on the WEBAUTHN counter (ok: the ceremony r passed and
+ * nothing else refused; what, for the log), then the login's second
+ * factor. 1 when the step may go on; the login is dropped otherwise. */
+static int webauthn_judged(login_rec *l, int ok, dsg_webauthn_result r, const char *what,
+                           int64_t now, dsg_lsvc_result *res)
+{
+    char why[200], desc[96];
+    dsg_webauthn_describe(r, desc, sizeof desc);
+    if (ok)
+        snprintf(why, sizeof why, "%s (%s)", what, desc);
+    else
+        snprintf(why, sizeof why, "%s", what);
+    if (r.step == DSG_WA_CRYPTO || r.step == DSG_WA_ARGS) {   /* ours, not the user's */
+        failed(res, 503, "auth_unavailable", "webauthn-failed", "%s", why);
+        drop_login(l);
+        return 0;
+    }
+    if (!judge(l->user_id, DSG_LOCK_FACTOR_WEBAUTHN, ok && r.step == DSG_WA_OK,
+               l->flow.lock_generation, now, why, res) ||
+        dsg_login_second(&l->flow, DSG_LOGIN_WEBAUTHN, 1, now, cfg->challenge_lifetime) !=
+            DSG_LOGIN_OK) {
+        if (res->status == 0)
+            failed(res, 401, "login_incomplete", "step-refused", "the login expired");
+        drop_login(l);
+        return 0;
+    }
+    return 1;
+}
+
+/* The session that ends a WebAuthn login, the login dropped. */
+static void webauthn_done(login_rec *l, const char *event, const char *what, int64_t now,
+                          dsg_lsvc_result *res)
+{
+    accepted(res, event, DSG_LSVC_NEXT_SESSION);
+    open_session(l, now, res);
+    if (res->status == 200)
+        snprintf(res->detail, sizeof res->detail, "%s; session opened%s", what,
+                 res->evicted ? ", the oldest session ended (limit)" : "");
+    drop_login(l);
+}
+
+void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t att_len,
+                                const uint8_t *cdj, size_t cdj_len, int64_t now,
+                                dsg_lsvc_result *res)
+{
+    uint8_t ch[DSG_WEBAUTHN_CHALLENGE_LEN];
+    dsg_webauthn_cred cred;
+    char err[160];
+    login_rec *l = challenged(login, DSG_LSVC_NEXT_REGISTER_WEBAUTHN, now, ch, res);
+    if (l == NULL)
+        return;
+    dsg_webauthn_result r = dsg_webauthn_register(&cfg->rp, &cfg->webauthn, ch, att, att_len,
+                                                  cdj, cdj_len, &cred);
+    if (r.step == DSG_WA_OK && cred.id_len > DSG_LSVC_WA_ID_MAX) {
+        failed(res, 400, "credential_id_too_long", "webauthn-refused",
+               "a credential ID of %zu bytes (at most %u)", cred.id_len, DSG_LSVC_WA_ID_MAX);
+        drop_login(l);
+        return;
+    }
+    if (!webauthn_judged(l, 1, r, "WebAuthn registration", now, res))
+        return;
+    if (dsg_cred_store_webauthn_enrol(db, l->user_id, &cred, now, err, sizeof err) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed",
+               "the credential was not stored: %.150s", err);
+        drop_login(l);
+        return;
+    }
+    webauthn_done(l, "webauthn-enrolled",
+                  cred.attested ? "credential enrolled (attested), enrolment code used"
+                                : "credential enrolled (self attestation), enrolment code used",
+                  now, res);
+}
+
+/* A stored credential the current policy still accepts: its model in the
+ * allowlist, and its attestation kind still allowed. */
+static int still_allowed(const dsg_webauthn_cred *c)
+{
+    const dsg_webauthn_policy *p = &cfg->webauthn;
+    int listed = 0;
+    for (size_t i = 0; i < p->n_aaguids; i++)
+        listed |= memcmp(p->aaguids[i], c->aaguid, DSG_WEBAUTHN_AAGUID_LEN) == 0;
+    return listed && (c->attested || p->allow_self);
+}
+
+void dsg_lsvc_webauthn_assert(const char *login, const dsg_lsvc_assertion *a, int64_t now,
+                              dsg_lsvc_result *res)
+{
+    uint8_t ch[DSG_WEBAUTHN_CHALLENGE_LEN];
+    dsg_webauthn_cred cred;
+    uint32_t count = 0;
+    dsg_webauthn_result r = { DSG_WA_OK, 0 };
+    login_rec *l = challenged(login, DSG_LSVC_NEXT_ASSERT_WEBAUTHN, now, ch, res);
+    if (l == NULL)
+        return;
+    int found = dsg_cred_store_webauthn_get(db, l->user_id, a->cred_id, a->cred_id_len, &cred);
+    if (found < 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the credential is unreadable");
+        drop_login(l);
+        return;
+    }
+    int usable = found == 1 && still_allowed(&cred);
+    if (usable)
+        r = dsg_webauthn_assert(&cfg->rp, &cred, ch, l->flow.req.uv_required != 0, a->auth_data,
+                                a->auth_data_len, a->client_data, a->client_data_len, a->sig,
+                                a->sig_len, &count);
+    if (!webauthn_judged(l, usable, r,
+                         usable ? "WebAuthn assertion"
+                         : found == 1 ? "WebAuthn assertion by a credential the policy no"
+                                        " longer accepts"
+                                      : "WebAuthn assertion by an unknown credential",
+                         now, res))
+        return;
+    if (dsg_cred_store_webauthn_count(db, l->user_id, cred.id, cred.id_len, count) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the counter was not stored");
+        drop_login(l);
+        return;
+    }
+    webauthn_done(l, "webauthn-accepted", "WebAuthn assertion accepted", now, res);
+}
+
 /* ---- sessions ---------------------------------------------------------------------- */
 
 static session_rec *find_session(const char *token)
@@ -817,6 +1060,7 @@ const char *dsg_lsvc_rule_name(uint32_t bit)
 const char *dsg_lsvc_next_name(dsg_lsvc_next n)
 {
     static const char *const names[] = { "", "password-change", "enrol-totp", "confirm-totp",
-                                         "totp", "webauthn", "session" };
+                                         "totp", "webauthn", "session", "enrol-webauthn",
+                                         "register-webauthn", "assert-webauthn" };
     return (unsigned)n < sizeof names / sizeof names[0] ? names[n] : "";
 }

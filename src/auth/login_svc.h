@@ -13,11 +13,16 @@
  *   password --> [change the temporary password] --> [enrol TOTP with the
  *   enrolment code] --> TOTP code --> session
  *
+ *   password --> [change the temporary password] --> WebAuthn options
+ *   (with the enrolment code when the account has no credential yet) -->
+ *   registration or assertion --> session
+ *
  * The second factor comes from the proved factor table
  * (dsg_login_required) over server-side facts only. Every step that
  * accepts a credential goes through the proved lockout transition
  * (dsg_lock_record), a password on the PASSWORD counter, a TOTP code or an
- * enrolment code on the TOTP counter; a step of a login begun before a
+ * enrolment code for TOTP on the TOTP counter, a WebAuthn registration, an
+ * assertion or an enrolment code for WebAuthn on the WEBAUTHN counter; a step of a login begun before a
  * lock is refused (dsg_lock_login_current). An unknown user ID, a locked
  * account, an account that may not log in and a wrong password all answer
  * `auth_failed` after the same scrypt work (REQ-MFA-012); only the
@@ -38,6 +43,7 @@
 #include "auth/pw_policy.h"
 #include "auth/session.h"
 #include "auth/totp.h"
+#include "auth/webauthn.h"
 
 struct sqlite3;
 
@@ -46,6 +52,8 @@ struct sqlite3;
 #define DSG_LSVC_LOGINS 256u          /* half-finished logins at once */
 #define DSG_LSVC_SESSIONS 1024u       /* live sessions at once */
 #define DSG_LSVC_URI_MAX 400u         /* an otpauth:// URI */
+#define DSG_LSVC_WA_CREDS 4u          /* WebAuthn credentials an account may hold */
+#define DSG_LSVC_WA_ID_MAX 255u       /* bytes of a credential ID enrolled (the options list them) */
 
 typedef struct dsg_lsvc_cfg {
     dsg_lock_policy lock;             /* auth.lockout_threshold, _window, _duration */
@@ -58,6 +66,9 @@ typedef struct dsg_lsvc_cfg {
     uint32_t totp_skew;               /* auth.totp_skew_steps */
     uint32_t admin_factor;            /* auth.admin_second_factor (dsg_admin_factor) */
     char issuer[64];                  /* the otpauth issuer: auth.rp_id */
+    dsg_webauthn_rp rp;               /* auth.rp_id, portal.origin (borrowed) */
+    dsg_webauthn_policy webauthn;     /* auth.webauthn_aaguid_allowlist, _self_attestation,
+                                       * _attestation_roots (borrowed) */
 } dsg_lsvc_cfg;
 
 /* Where a request came from: facts the transport established. */
@@ -75,9 +86,37 @@ typedef enum dsg_lsvc_next {
     DSG_LSVC_NEXT_ENROL_TOTP,         /* the enrolment code, to get a TOTP secret */
     DSG_LSVC_NEXT_CONFIRM_TOTP,       /* a code of the new secret */
     DSG_LSVC_NEXT_TOTP,               /* a TOTP code */
-    DSG_LSVC_NEXT_WEBAUTHN,           /* a WebAuthn assertion (not served yet) */
-    DSG_LSVC_NEXT_SESSION             /* done: the session token is in the result */
+    DSG_LSVC_NEXT_WEBAUTHN,           /* WebAuthn options, then an assertion */
+    DSG_LSVC_NEXT_SESSION,            /* done: the session token is in the result */
+    DSG_LSVC_NEXT_ENROL_WEBAUTHN,     /* WebAuthn options with the enrolment code, then a
+                                       * registration */
+    DSG_LSVC_NEXT_REGISTER_WEBAUTHN,  /* the registration of the options just issued */
+    DSG_LSVC_NEXT_ASSERT_WEBAUTHN     /* the assertion of the options just issued */
 } dsg_lsvc_next;
+
+/* What the browser needs for navigator.credentials.create / .get (the
+ * transport writes PublicKeyCredentialCreationOptions or ...RequestOptions
+ * from it, with the relying party of dsg_lsvc_cfg.rp). */
+typedef struct dsg_lsvc_webauthn_opts {
+    uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN];
+    uint8_t user_handle[32];          /* create: user.id, SHA-256 of the user ID */
+    int uv_required;                  /* get: the login's requirement (create: always) */
+    unsigned n_creds;                 /* the account's credentials: exclude / allow list */
+    uint8_t cred[DSG_LSVC_WA_CREDS][DSG_LSVC_WA_ID_MAX];
+    size_t cred_len[DSG_LSVC_WA_CREDS];
+} dsg_lsvc_webauthn_opts;
+
+/* A WebAuthn assertion as the browser gives it (AuthenticatorAssertionResponse). */
+typedef struct dsg_lsvc_assertion {
+    const uint8_t *cred_id;
+    size_t cred_id_len;
+    const uint8_t *auth_data;
+    size_t auth_data_len;
+    const uint8_t *client_data;
+    size_t client_data_len;
+    const uint8_t *sig;
+    size_t sig_len;
+} dsg_lsvc_assertion;
 
 typedef struct dsg_lsvc_result {
     int status;                       /* 200, 400, 401, 503: the HTTP status to answer */
@@ -86,6 +125,7 @@ typedef struct dsg_lsvc_result {
     char login[DSG_LSVC_TOKEN_TEXT + 1];   /* the login ID, while next is a step */
     char token[DSG_LSVC_TOKEN_TEXT + 1];   /* the new session's token (NEXT_SESSION) */
     char otpauth[DSG_LSVC_URI_MAX];        /* NEXT_CONFIRM_TOTP: the secret, as a URI */
+    dsg_lsvc_webauthn_opts webauthn;       /* NEXT_REGISTER_ / NEXT_ASSERT_WEBAUTHN */
     /* For 認証ログ: */
     char user_id[DSG_ACCT_USER_ID_MAX + 1];  /* as stored, or "unknown:" and a keyed hash */
     const char *event;                /* e.g. "password-accepted", "password-refused" */
@@ -121,6 +161,32 @@ void dsg_lsvc_enrol_totp(const char *login, const char *code, int64_t now,
  * and ends the enrolment code), or of the enrolled one (NEXT_TOTP). Either
  * completes the login with a session. @relation(REQ-MFA-001, REQ-MFA-005) */
 void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_result *res);
+
+/* Issues a fresh challenge for login (replacing any earlier one: one live
+ * challenge per login, used once) with what the browser needs in
+ * res->webauthn: for an account with no credential (NEXT_ENROL_WEBAUTHN)
+ * only with the account's live enrolment code, checked on the WEBAUTHN
+ * counter (next NEXT_REGISTER_WEBAUTHN); for an enrolled one (code NULL or
+ * "") its credentials (next NEXT_ASSERT_WEBAUTHN).
+ * @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-006, REQ-MFA-011) */
+void dsg_lsvc_webauthn_options(const char *login, const char *code, int64_t now,
+                               dsg_lsvc_result *res);
+
+/* The registration (attestationObject att, clientDataJSON cdj) of the
+ * challenge issued: the ceremony under cfg->webauthn, on the WEBAUTHN
+ * counter; stores the credential, ends the enrolment code and completes
+ * the login with a session. @relation(REQ-MFA-003, REQ-MFA-006, REQ-MFA-011) */
+void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t att_len,
+                                const uint8_t *cdj, size_t cdj_len, int64_t now,
+                                dsg_lsvc_result *res);
+
+/* An assertion of the challenge issued, by a credential of the account
+ * still acceptable under cfg->webauthn, with UV when the login requires it
+ * (flow.req, fixed at the password step): on the WEBAUTHN counter; stores
+ * the new signature counter and completes the login with a session.
+ * @relation(REQ-MFA-004, REQ-MFA-011) */
+void dsg_lsvc_webauthn_assert(const char *login, const dsg_lsvc_assertion *a, int64_t now,
+                              dsg_lsvc_result *res);
 
 /* The session of token at now: 200 with its user ID (the session's last
  * use moves to now), or 401 `session_expired` (unknown, ended, idle, past
@@ -161,8 +227,9 @@ int dsg_lsvc_unlock(const char *user_id, int64_t now, const char *by, char *err,
  * NULL for anything else. @relation(REQ-MFA-007) */
 const char *dsg_lsvc_rule_name(uint32_t bit);
 
-/* "password", "password-change", "enrol-totp", "confirm-totp", "totp",
- * "webauthn", "session"; "" for NONE. @relation(REQ-MFA-001) */
+/* "password-change", "enrol-totp", "confirm-totp", "totp", "webauthn",
+ * "session", "enrol-webauthn", "register-webauthn", "assert-webauthn"; ""
+ * for NONE. @relation(REQ-MFA-001) */
 const char *dsg_lsvc_next_name(dsg_lsvc_next n);
 
 #endif

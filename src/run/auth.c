@@ -10,9 +10,12 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 #include <sqlite3.h>
 
 #include "auth/acct_json.h"
@@ -39,7 +42,8 @@
 #define REPORT_MAX 4000u /* bytes of a report's text */
 
 static sqlite3 *db;
-static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_start) */
+static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_prepare) */
+static X509_STORE *roots;                /* auth.webauthn_attestation_roots; NULL: none */
 static uint64_t next_sweep_ms;   /* CLOCK_MONOTONIC ms of the next expiry sweep; 0: now */
 static char host[65];        /* the computer name of control-socket actions */
 static dsgd_chan *bus;       /* set by the first command */
@@ -969,11 +973,43 @@ int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan)
 
 /* ---- life ------------------------------------------------------------------------ */
 
-int dsgd_auth_prepare(char *err, size_t n)
+/* The certificates of the PEM file path into a new store: 0, or -1 with
+ * a message (unreadable, not PEM, no certificate). */
+static int read_roots(const char *path, char *err, size_t n)
+{
+    BIO *in = BIO_new_file(path, "r");
+    X509 *c;
+    int count = 0, ok = in != NULL && (roots = X509_STORE_new()) != NULL;
+    while (ok && (c = PEM_read_bio_X509(in, NULL, NULL, NULL)) != NULL) {
+        ok = X509_STORE_add_cert(roots, c) == 1;
+        X509_free(c);
+        count++;
+    }
+    BIO_free(in);
+    ERR_clear_error();   /* the end of the file reads as an error */
+    if (!ok || count == 0) {
+        snprintf(err, n, "auth.webauthn_attestation_roots %s: %s", path,
+                 !ok ? "cannot read it" : "no PEM certificate in it");
+        X509_STORE_free(roots);
+        roots = NULL;
+        return -1;
+    }
+    dsgd_log("auth: %d WebAuthn attestation root%s from %s", count, count == 1 ? "" : "s", path);
+    return 0;
+}
+
+int dsgd_auth_prepare(const char *settings, char *err, size_t n)
 {
     struct utsname u;
     EVP_KDF *kdf;
     uint8_t probe[1];
+    static dsgd_settings defaults;
+    dsgd_settings_defaults(&defaults);
+    set = defaults.auth;
+    if (settings != NULL && dsgd_settings_auth_parse(settings, &set) != 0) {
+        snprintf(err, n, "bad settings '%.200s'", settings);
+        return -1;
+    }
     /* OpenSSL ready while files may be read: no configuration file, the
      * random generator seeded, scrypt fetched once */
     if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1 ||
@@ -988,28 +1024,23 @@ int dsgd_auth_prepare(char *err, size_t n)
         return -1;
     }
     snprintf(host, sizeof host, "%s", u.nodename);
-    return 0;
+    return set.roots[0] != '\0' ? read_roots(set.roots, err, n) : 0;
 }
 
-int dsgd_auth_start(const char *dir, const char *settings, char *err, size_t n)
+int dsgd_auth_start(const char *dir, char *err, size_t n)
 {
     char path[4200];
-    static dsgd_settings defaults;
-    dsgd_settings_defaults(&defaults);
-    set = defaults.auth;
-    if (settings != NULL && dsgd_settings_auth_parse(settings, &set) != 0) {
-        snprintf(err, n, "bad settings '%s'", settings);
-        return -1;
-    }
     snprintf(path, sizeof path, "%s%sauth.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
     if (dsg_acct_store_open(path, set.busy_timeout_ms, &db, err, n) != 0)
         return -1;
-    return dsgd_auth_http_init(&set, db, err, n);
+    return dsgd_auth_http_init(&set, roots, db, err, n);
 }
 
 void dsgd_auth_stop(void)
 {
     dsg_db_close(db);
     db = NULL;
+    X509_STORE_free(roots);
+    roots = NULL;
     out_reset();
 }

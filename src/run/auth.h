@@ -26,15 +26,19 @@
 
 #include "run/bus.h"
 
-/* Before the sandbox: the host's name, the computer name of actions taken
- * on the control socket. 0, or -1 with a message. @relation(REQ-ACCT-018) */
-int dsgd_auth_prepare(char *err, size_t n);
+/* Before the sandbox: takes the settings the master passed (-L,
+ * dsgd_settings_auth_arg; NULL: the defaults), reads the host's name (the
+ * computer name of actions taken on the control socket) and the WebAuthn
+ * attestation trust anchors (auth.webauthn_attestation_roots: a PEM file
+ * of one or more certificates; the sandbox opens no file outside
+ * var/auth). 0, or -1 with a message.
+ * @relation(REQ-ACCT-018, REQ-MFA-003) */
+int dsgd_auth_prepare(const char *settings, char *err, size_t n);
 
-/* Sandboxed: takes the settings the master passed (-L,
- * dsgd_settings_auth_arg; NULL: the defaults) and opens (creating and
- * migrating) dir/auth.db. 0, or -1 with a message.
+/* Sandboxed: opens (creating and migrating) dir/auth.db and starts the
+ * login API with the settings prepared. 0, or -1 with a message.
  * @relation(REQ-ACCT-001, REQ-RUN-020) */
-int dsgd_auth_start(const char *dir, const char *settings, char *err, size_t n);
+int dsgd_auth_start(const char *dir, char *err, size_t n);
 
 /* A bus message from the master: a command (see above). 0, or -1 for a
  * message the role does not take.

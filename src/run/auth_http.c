@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "auth/login_svc.h"
+#include "core/b64url.h"
 #include "core/http_req.h"
 #include "core/json_out.h"
 #include "core/json_tok.h"
@@ -21,10 +22,13 @@
 #include "run/role_http.h"
 
 #define AUTH_XCH 16u            /* exchanges at once */
-#define BODY_MAX 4096u          /* bytes of a step's JSON body */
+#define BODY_MAX 8192u          /* bytes of a step's JSON body: an attestation with x5c */
 #define FIELD_MAX 1100u         /* bytes of one decoded member: a password of 1024 characters */
+#define WA_TEXT_MAX 6000u       /* base64url characters of one WebAuthn member */
+#define WA_BYTES_MAX 4500u      /* its bytes */
 
-enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, ROUTE_COUNT };
+enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, WA_OPTIONS, WA_REGISTER,
+             WA_ASSERT, ROUTE_COUNT };
 
 #define POST (1u << DSG_HTTP_POST)
 #define ROUTE(path, methods) { 0, methods, 0, BODY_MAX, sizeof path - 1, path }
@@ -35,6 +39,9 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [TOTP] = ROUTE("/api/v1/auth/totp", POST),
     [SESSION] = ROUTE("/api/v1/auth/session", 1u << DSG_HTTP_GET),
     [LOGOUT] = ROUTE("/api/v1/auth/logout", POST),
+    [WA_OPTIONS] = ROUTE("/api/v1/auth/webauthn/options", POST),
+    [WA_REGISTER] = ROUTE("/api/v1/auth/webauthn/register", POST),
+    [WA_ASSERT] = ROUTE("/api/v1/auth/webauthn/assert", POST),
 };
 
 static struct xch {
@@ -52,6 +59,7 @@ static dsg_ip_net ministry[DSG_NETLIST_MAX];
 static size_t n_ministry;
 static struct sqlite3 *db;
 static uint32_t session_max_s;
+static uint8_t aaguids[DSGD_AAGUIDS_MAX][DSG_WEBAUTHN_AAGUID_LEN];
 
 static int64_t now_s(void)
 {
@@ -60,10 +68,11 @@ static int64_t now_s(void)
     return (int64_t)ts.tv_sec;
 }
 
-int dsgd_auth_http_init(const struct dsgd_auth_settings *a, struct sqlite3 *d, char *err,
-                        size_t n)
+int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
+                        struct sqlite3 *d, char *err, size_t n)
 {
-    size_t at = 0;
+    size_t at = 0, n_aaguids = 0;
+    char why[96];
     memset(&cfg, 0, sizeof cfg);
     cfg.lock = (dsg_lock_policy){ a->lockout_threshold, a->lockout_window_ms / 1000,
                                   a->lockout_duration_ms / 1000 };
@@ -77,6 +86,14 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, struct sqlite3 *d, c
     cfg.totp_skew = a->totp_skew;
     cfg.admin_factor = a->admin_factor;
     snprintf(cfg.issuer, sizeof cfg.issuer, "DSG");
+    cfg.rp = (dsg_webauthn_rp){ a->rp_id, a->origin };
+    if (dsgd_settings_aaguids(a->aaguids, aaguids, DSGD_AAGUIDS_MAX, &n_aaguids, why,
+                              sizeof why) != 0) {
+        snprintf(err, n, "auth.webauthn_aaguid_allowlist: %s", why);
+        return -1;
+    }
+    cfg.webauthn = (dsg_webauthn_policy){ (const uint8_t (*)[DSG_WEBAUTHN_AAGUID_LEN])aaguids,
+                                          n_aaguids, roots, a->self_attestation != 0 };
     session_max_s = a->session_max_ms / 1000;
     n_ministry = 0;
     if (a->ministry_networks[0] != '\0' &&
@@ -134,15 +151,20 @@ typedef struct field {
     char *out;                 /* a string member, NUL-terminated */
     size_t cap;
     int *flag;                 /* or a boolean member */
+    int optional;              /* a string member that may be left out ("" then) */
 } field;
 
 /* The members of a flat JSON object into fields[0 .. n): every string one
- * required, booleans optional, nothing else allowed. 0, or -1. */
+ * required unless optional, booleans optional, nothing else allowed. 0, or
+ * -1. */
 static int take_fields(const uint8_t *buf, size_t len, field *fields, size_t n)
 {
     dsg_json_tok toks[16];
     size_t nt = 0, at = 0, got = 0, vlen;
-    char name[16];
+    char name[24];
+    for (size_t k = 0; k < n; k++)
+        if (fields[k].out != NULL)
+            fields[k].out[0] = '\0';
     if (dsg_json_tokenize(buf, len, 2, toks, 16, &nt, &at) != DSG_JSON_OK ||
         dsg_json_check_keys(buf, len, toks, nt, &at) != DSG_JSON_OK ||
         toks[0].type != DSG_JSON_OBJECT || toks[0].next != nt)
@@ -171,11 +193,11 @@ static int take_fields(const uint8_t *buf, size_t len, field *fields, size_t n)
             memchr(f->out, '\0', vlen) != NULL)
             return -1;
         f->out[vlen] = '\0';
-        got++;
+        got += !f->optional;
     }
     size_t strings = 0;
     for (size_t k = 0; k < n; k++)
-        strings += fields[k].flag == NULL;
+        strings += fields[k].flag == NULL && !fields[k].optional;
     return got == strings ? 0 : -1;
 }
 
@@ -198,6 +220,81 @@ static void put_rules(dsg_json_out *w, uint32_t broken)
             (void)dsg_json_out_string(w, (const uint8_t *)name, strlen(name));
     }
     (void)dsg_json_out_array_end(w);
+}
+
+_Static_assert(DSG_LSVC_WA_ID_MAX / 3 * 4 + 4 <= 400, "put_b64's buffer holds a credential ID");
+
+/* key: the base64url text of p[0 .. n), n at most DSG_LSVC_WA_ID_MAX. */
+static void put_b64(dsg_json_out *w, const char *key, const uint8_t *p, size_t n)
+{
+    char text[400];
+    size_t len = 0;
+    if (dsg_b64url_encode(p, n, text, sizeof text, &len) != DSG_B64URL_OK)
+        len = 0;   /* not reached: the assertion above */
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_string(w, (const uint8_t *)text, len);
+}
+
+/* key: [{"type":"public-key","id":...}, ...] of the account's credentials. */
+static void put_creds(dsg_json_out *w, const char *key, const dsg_lsvc_webauthn_opts *o)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_array_begin(w);
+    for (unsigned i = 0; i < o->n_creds; i++) {
+        (void)dsg_json_out_object_begin(w);
+        put_text(w, "type", "public-key");
+        put_b64(w, "id", o->cred[i], o->cred_len[i]);
+        (void)dsg_json_out_object_end(w);
+    }
+    (void)dsg_json_out_array_end(w);
+}
+
+/* PublicKeyCredentialCreationOptions (WebAuthn L2 §5.4): ES256 only, UV
+ * required, "direct" attestation (the AAGUID is checked at enrolment). */
+static void put_creation(dsg_json_out *w, const dsg_lsvc_result *res)
+{
+    const dsg_lsvc_webauthn_opts *o = &res->webauthn;
+    (void)dsg_json_out_key(w, (const uint8_t *)"rp", 2);
+    (void)dsg_json_out_object_begin(w);
+    put_text(w, "id", cfg.rp.rp_id);
+    put_text(w, "name", cfg.issuer);
+    (void)dsg_json_out_object_end(w);
+    (void)dsg_json_out_key(w, (const uint8_t *)"user", 4);
+    (void)dsg_json_out_object_begin(w);
+    put_b64(w, "id", o->user_handle, sizeof o->user_handle);
+    put_text(w, "name", res->user_id);
+    put_text(w, "displayName", res->user_id);
+    (void)dsg_json_out_object_end(w);
+    put_b64(w, "challenge", o->challenge, sizeof o->challenge);
+    (void)dsg_json_out_key(w, (const uint8_t *)"pubKeyCredParams", 16);
+    (void)dsg_json_out_array_begin(w);
+    (void)dsg_json_out_object_begin(w);
+    put_text(w, "type", "public-key");
+    (void)dsg_json_out_key(w, (const uint8_t *)"alg", 3);
+    (void)dsg_json_out_int(w, -7);
+    (void)dsg_json_out_object_end(w);
+    (void)dsg_json_out_array_end(w);
+    (void)dsg_json_out_key(w, (const uint8_t *)"timeout", 7);
+    (void)dsg_json_out_uint(w, (uint64_t)cfg.challenge_lifetime * 1000);
+    (void)dsg_json_out_key(w, (const uint8_t *)"authenticatorSelection", 22);
+    (void)dsg_json_out_object_begin(w);
+    put_text(w, "userVerification", "required");
+    put_text(w, "residentKey", "discouraged");
+    (void)dsg_json_out_object_end(w);
+    put_text(w, "attestation", "direct");
+    put_creds(w, "excludeCredentials", o);
+}
+
+/* PublicKeyCredentialRequestOptions (WebAuthn L2 §5.5). */
+static void put_request(dsg_json_out *w, const dsg_lsvc_result *res)
+{
+    const dsg_lsvc_webauthn_opts *o = &res->webauthn;
+    put_b64(w, "challenge", o->challenge, sizeof o->challenge);
+    put_text(w, "rpId", cfg.rp.rp_id);
+    (void)dsg_json_out_key(w, (const uint8_t *)"timeout", 7);
+    (void)dsg_json_out_uint(w, (uint64_t)cfg.challenge_lifetime * 1000);
+    put_text(w, "userVerification", o->uv_required ? "required" : "preferred");
+    put_creds(w, "allowCredentials", o);
 }
 
 /* The JSON of a step's result; bearer: the session token in the body too
@@ -226,6 +323,16 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
         put_text(&w, "next", dsg_lsvc_next_name(res->next));
         if (res->next == DSG_LSVC_NEXT_CONFIRM_TOTP)
             put_text(&w, "otpauth", res->otpauth);
+        if (res->next == DSG_LSVC_NEXT_REGISTER_WEBAUTHN ||
+            res->next == DSG_LSVC_NEXT_ASSERT_WEBAUTHN) {
+            (void)dsg_json_out_key(&w, (const uint8_t *)"publicKey", 9);
+            (void)dsg_json_out_object_begin(&w);
+            if (res->next == DSG_LSVC_NEXT_REGISTER_WEBAUTHN)
+                put_creation(&w, res);
+            else
+                put_request(&w, res);
+            (void)dsg_json_out_object_end(&w);
+        }
     } else {
         put_text(&w, "user_id", res->user_id);
     }
@@ -251,8 +358,16 @@ static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
         (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced",
                                "the oldest session ended: auth.max_sessions_per_user reached");
     uint32_t ticket = record(res, x->addr);   /* stored after the one above: it covers both */
-    if (len == 0 || dsgd_role_http_answer_recorded(x->id, ticket, res->status, &cookie, json,
-                                                   len) != 0)
+    int status = res->status;
+    if (len == 0) {   /* e.g. options of long IDs past DSGD_XCH_ANSWER_MAX */
+        static const char unavailable[] = "{\"error\":\"auth_unavailable\"}";
+        dsgd_log("auth: the answer of exchange %u does not fit", x->id);
+        status = 503;
+        cookie.op = DSGD_XCH_COOKIE_NONE;
+        len = sizeof unavailable - 1;
+        memcpy(json, unavailable, len);
+    }
+    if (dsgd_role_http_answer_recorded(x->id, ticket, status, &cookie, json, len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
     OPENSSL_cleanse(&cookie, sizeof cookie);
 }
@@ -277,22 +392,77 @@ static dsg_lsvc_peer peer_of(const struct xch *x)
     return p;
 }
 
+/* The base64url member text into out[0 .. *len): 0, or -1. */
+static int decode(const char *text, uint8_t *out, size_t cap, size_t *len)
+{
+    size_t at = 0;
+    return dsg_b64url_decode(text, strlen(text), out, cap, len, &at) == DSG_B64URL_OK ? 0 : -1;
+}
+
+/* A WebAuthn step: options, register or assert. 0, or -1 when the body is
+ * not the step's JSON object of base64url members. */
+static int webauthn_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *bearer)
+{
+    static char login[FIELD_MAX], code[FIELD_MAX], t[4][WA_TEXT_MAX];
+    static uint8_t b[4][WA_BYTES_MAX];
+    size_t len[4] = { 0, 0, 0, 0 };
+    field options[] = { { "login", login, sizeof login, NULL, 0 },
+                        { "code", code, sizeof code, NULL, 1 } };
+    field reg[] = { { "login", login, sizeof login, NULL, 0 },
+                    { "attestationObject", t[0], WA_TEXT_MAX, NULL, 0 },
+                    { "clientDataJSON", t[1], WA_TEXT_MAX, NULL, 0 },
+                    { "bearer", NULL, 0, bearer, 0 } };
+    field as[] = { { "login", login, sizeof login, NULL, 0 },
+                   { "credentialId", t[0], WA_TEXT_MAX, NULL, 0 },
+                   { "authenticatorData", t[2], WA_TEXT_MAX, NULL, 0 },
+                   { "clientDataJSON", t[1], WA_TEXT_MAX, NULL, 0 },
+                   { "signature", t[3], WA_TEXT_MAX, NULL, 0 },
+                   { "bearer", NULL, 0, bearer, 0 } };
+    field *f = x->route == WA_OPTIONS ? options : x->route == WA_REGISTER ? reg : as;
+    size_t nf = x->route == WA_OPTIONS ? 2 : x->route == WA_REGISTER ? 4 : 6;
+    if (x->too_long || take_fields(x->body, x->len, f, nf) != 0)
+        return -1;
+    if (x->route == WA_OPTIONS) {
+        dsg_lsvc_webauthn_options(login, code, now, res);
+        OPENSSL_cleanse(code, sizeof code);
+        return 0;
+    }
+    for (unsigned i = 0; i < (x->route == WA_REGISTER ? 2u : 4u); i++)
+        if (decode(t[i], b[i], WA_BYTES_MAX, &len[i]) != 0)
+            return -1;
+    if (x->route == WA_REGISTER) {
+        dsg_lsvc_webauthn_register(login, b[0], len[0], b[1], len[1], now, res);
+        return 0;
+    }
+    dsg_lsvc_assertion a = { b[0], len[0], b[2], len[2], b[1], len[1], b[3], len[3] };
+    dsg_lsvc_webauthn_assert(login, &a, now, res);
+    return 0;
+}
+
 static void step(struct xch *x)
 {
     static char user[FIELD_MAX], secret[FIELD_MAX], login[FIELD_MAX];
     dsg_lsvc_result res;
     int bearer = 0;
     int64_t now = now_s();
-    field login_fields[] = { { "user_id", user, sizeof user, NULL },
-                             { "password", secret, sizeof secret, NULL } };
-    field password_fields[] = { { "login", login, sizeof login, NULL },
-                                { "password", secret, sizeof secret, NULL } };
-    field code_fields[] = { { "login", login, sizeof login, NULL },
-                            { "code", secret, sizeof secret, NULL },
-                            { "bearer", NULL, 0, &bearer } };
+    field login_fields[] = { { "user_id", user, sizeof user, NULL, 0 },
+                             { "password", secret, sizeof secret, NULL, 0 } };
+    field password_fields[] = { { "login", login, sizeof login, NULL, 0 },
+                                { "password", secret, sizeof secret, NULL, 0 } };
+    field code_fields[] = { { "login", login, sizeof login, NULL, 0 },
+                            { "code", secret, sizeof secret, NULL, 0 },
+                            { "bearer", NULL, 0, &bearer, 0 } };
     field *f = x->route == LOGIN ? login_fields
              : x->route == PASSWORD ? password_fields : code_fields;
     size_t nf = x->route == TOTP ? 3 : 2;
+    if (x->route == WA_OPTIONS || x->route == WA_REGISTER || x->route == WA_ASSERT) {
+        if (webauthn_step(x, now, &res, &bearer) != 0)
+            bad_request(x, "the body is not the step's JSON object");
+        else
+            answer(x, &res, bearer);
+        OPENSSL_cleanse(&res, sizeof res);
+        return;
+    }
     if (x->route != SESSION && x->route != LOGOUT &&
         (x->too_long || take_fields(x->body, x->len, f, nf) != 0)) {
         bad_request(x, "the body is not the step's JSON object");

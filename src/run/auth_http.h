@@ -1,7 +1,8 @@
 /*
  * The auth role's login API (docs/accounts.md, "The login API";
  * REQ-MFA-001, REQ-ACCT-014): the routes /api/v1/auth/... that the auth
- * role serves through the portal, each a step of src/auth/login_svc.h,
+ * role serves through the portal, each a step of src/auth/login_svc.h
+ * (WebAuthn: docs/login-webauthn.md),
  * each step recorded as 認証ログ(多要素認証) (別紙 #14, REQ-LOG-029) before
  * its answer leaves (REQ-LOG-008).
  */
@@ -10,16 +11,19 @@
 
 #include <stdint.h>
 
+#include <openssl/x509.h>
+
 #include "run/bus.h"
 #include "run/settings.h"
 
 struct sqlite3;
 
-/* Starts the login service over db with the settings a, and reads
- * auth.ministry_networks; host is the computer name of control-socket
- * logins. 0, or -1 with a message. @relation(REQ-MFA-001, REQ-MFA-002) */
-int dsgd_auth_http_init(const struct dsgd_auth_settings *a, struct sqlite3 *db, char *err,
-                        size_t n);
+/* Starts the login service over db with the settings a (borrowed), and
+ * reads auth.ministry_networks and auth.webauthn_aaguid_allowlist; roots
+ * (borrowed, NULL: none) are the attestation trust anchors. 0, or -1 with
+ * a message. @relation(REQ-MFA-001, REQ-MFA-002, REQ-MFA-003) */
+int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
+                        struct sqlite3 *db, char *err, size_t n);
 
 /* Registers the routes on chan (the worker's bus_open). 0, or -1.
  * @relation(REQ-MFA-001) */

@@ -5,8 +5,6 @@
 #include "core/json_out.h"
 #include "run/config_show.h"
 
-_Static_assert(DSG_CFG_COUNT <= 64, "from_cmdline has one bit per key");
-
 const char *dsgd_config_option(dsg_config_id id)
 {
     switch (id) {
@@ -36,7 +34,7 @@ int dsgd_config_override(dsgd_config_in_force *in, dsg_config_id id, const char 
     if (set_text(in, id, text) != 0)
         return -1;
     in->cfg.v[id].line = 0;
-    in->from_cmdline |= (uint64_t)1 << id;
+    in->from_cmdline[id] = 1;
     return 0;
 }
 
@@ -47,7 +45,7 @@ int dsgd_config_resolved(dsgd_config_in_force *in, dsg_config_id id, const char 
 
 static int from_cmdline(const dsgd_config_in_force *in, dsg_config_id id)
 {
-    return (in->from_cmdline >> id) & 1u;
+    return in->from_cmdline[id] != 0;
 }
 
 void dsgd_config_where(const dsgd_config_in_force *in, dsg_config_id id, char *buf, size_t cap)

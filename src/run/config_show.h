@@ -14,10 +14,10 @@
 #include "conf/config.h"
 
 /* The configuration in force: the loaded keys, and which of them a
- * command-line option set (bit id). */
+ * command-line option set (from_cmdline[id] is 1). */
 typedef struct dsgd_config_in_force {
     dsg_config cfg;
-    uint64_t from_cmdline;
+    uint8_t from_cmdline[DSG_CFG_COUNT];
 } dsgd_config_in_force;
 
 /* The option that sets key id from the command line ("-l"), or NULL.

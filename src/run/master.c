@@ -515,7 +515,7 @@ static int logfwd_resources(int *setup, int pass[2])
 static void start_worker(worker *w)
 {
     char *argv[14];
-    static char logd_arg[64], auth_arg[1300];   /* 5 and 20 decimal u32s, and auth.ministry_networks */
+    static char logd_arg[64], auth_arg[8192];   /* 5 and 21 decimal u32s, and the auth texts */
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
     int is_ctl = strcmp(w->role->name, "ctl") == 0;
@@ -1853,9 +1853,8 @@ static void keep_fixed_keys(dsgd_config_in_force *next)
         DSG_CFG_LOG_FORWARD_RETRY_MAX, DSG_CFG_LOG_FORWARD_TIMEOUT,
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        uint64_t bit = (uint64_t)1 << fixed[i];
         next->cfg.v[fixed[i]] = in_force.cfg.v[fixed[i]];
-        next->from_cmdline = (next->from_cmdline & ~bit) | (in_force.from_cmdline & bit);
+        next->from_cmdline[fixed[i]] = in_force.from_cmdline[fixed[i]];
     }
 }
 

@@ -15,8 +15,9 @@
 
 /* ---- portal: TLS and HTTP/1.1 (portal.h) ---------------------------------- */
 
-static int portal_prepare(uint32_t *nofile, char *err, size_t n)
+static int portal_prepare(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n)
 {
+    (void)args;
     if (dsgd_portal_prepare(err, n) != 0)
         return -1;
     *nofile = dsgd_portal_nofile();
@@ -69,8 +70,9 @@ static const dsgd_role_ops logd_ops = {
 
 /* ---- ctl: the control socket (ctl.h) ------------------------------------------ */
 
-static int ctl_prepare(uint32_t *nofile, char *err, size_t n)
+static int ctl_prepare(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n)
 {
+    (void)args;
     if (dsgd_ctl_prepare(err, n) != 0)
         return -1;
     *nofile = dsgd_ctl_nofile();
@@ -88,8 +90,9 @@ static const dsgd_role_ops ctl_ops = {
 
 /* ---- logfwd: the audit trail to collectors (logfwd.h) ------------------------- */
 
-static int logfwd_prepare(uint32_t *nofile, char *err, size_t n)
+static int logfwd_prepare(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n)
 {
+    (void)args;
     if (dsgd_logfwd_prepare(err, n) != 0)
         return -1;
     *nofile = dsgd_logfwd_nofile();
@@ -126,15 +129,16 @@ static const dsgd_role_ops logfwd_ops = {
 
 /* ---- auth: accounts and applications (auth.h) ------------------------------- */
 
-static int auth_prepare(uint32_t *nofile, char *err, size_t n)
+static int auth_prepare(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n)
 {
     (void)nofile;
-    return dsgd_auth_prepare(err, n);
+    return dsgd_auth_prepare(args->settings, err, n);
 }
 
 static int auth_start(const char *dir, const dsgd_role_args *args, char *err, size_t n)
 {
-    return dsgd_auth_start(dir, args->settings, err, n);
+    (void)args;   /* read before the sandbox (dsgd_auth_prepare) */
+    return dsgd_auth_start(dir, err, n);
 }
 
 static const dsgd_role_ops auth_ops = {
@@ -152,8 +156,9 @@ static const dsgd_role_ops auth_ops = {
 /* ---- sink: test builds only (sink.h) ------------------------------------------ */
 
 #ifdef DSG_TEST_HOOKS
-static int sink_prepare(uint32_t *nofile, char *err, size_t n)
+static int sink_prepare(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n)
 {
+    (void)args;
     (void)nofile;
     if (dsgd_sink_prepare() == 0)
         return 0;

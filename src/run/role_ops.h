@@ -25,7 +25,7 @@ typedef struct dsgd_role_ops {
     /* Before the sandbox, while files may still be read: whatever the role
      * needs from the master's descriptors. *nofile: its RLIMIT_NOFILE (left
      * alone: the default). 0, or -1 with a message. */
-    int (*prepare)(uint32_t *nofile, char *err, size_t n);
+    int (*prepare)(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n);
     /* Sandboxed, after HELLO: a storage role opens what it owns in dir
      * ("/" when chrooted into var/<role>/). 0, or -1 with a message. */
     int (*start)(const char *dir, const dsgd_role_args *args, char *err, size_t n);

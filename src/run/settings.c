@@ -141,6 +141,15 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->auth.admin_factor = strcmp(c->v[DSG_CFG_AUTH_ADMIN_SECOND_FACTOR].text, "totp") == 0;
     snprintf(s->auth.ministry_networks, sizeof s->auth.ministry_networks, "%s",
              c->v[DSG_CFG_AUTH_MINISTRY_NETWORKS].text);
+    s->auth.self_attestation = c->v[DSG_CFG_AUTH_WEBAUTHN_SELF_ATTESTATION].num != 0;
+    if (copy_text(s->auth.rp_id, sizeof s->auth.rp_id, c, DSG_CFG_AUTH_RP_ID, err, n) != 0 ||
+        copy_text(s->auth.origin, sizeof s->auth.origin, c, DSG_CFG_PORTAL_ORIGIN, err, n) != 0)
+        return -1;
+    /* may be empty; the registry's ranges keep them within the fields */
+    snprintf(s->auth.aaguids, sizeof s->auth.aaguids, "%s",
+             c->v[DSG_CFG_AUTH_WEBAUTHN_AAGUID_ALLOWLIST].text);
+    snprintf(s->auth.roots, sizeof s->auth.roots, "%s",
+             c->v[DSG_CFG_AUTH_WEBAUTHN_ATTESTATION_ROOTS].text);
     s->shutdown_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_SHUTDOWN_TIMEOUT].num;
     s->ping_interval_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_INTERVAL].num;
     s->ping_timeout_ms = (uint32_t)c->v[DSG_CFG_DSGD_PING_TIMEOUT].num;
@@ -216,7 +225,8 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     return 0;
 }
 
-#define AUTH_NUMBERS 20
+#define AUTH_NUMBERS 21
+#define AUTH_TEXTS 5
 
 /* The auth settings' numbers, in the order of the -L argument. */
 static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
@@ -227,15 +237,26 @@ static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
         &a->scrypt_r, &a->scrypt_p, &a->temporary_password_ms, &a->enrolment_code_ms,
         &a->lockout_threshold, &a->lockout_window_ms, &a->lockout_duration_ms,
         &a->challenge_ms, &a->session_idle_ms, &a->session_max_ms, &a->max_sessions,
-        &a->password_history, &a->totp_skew, &a->admin_factor,
+        &a->password_history, &a->totp_skew, &a->admin_factor, &a->self_attestation,
     };
     return fields[i];
+}
+
+/* The auth settings' texts, in the order of the -L argument, with their sizes. */
+static char *auth_text(struct dsgd_auth_settings *a, unsigned i, size_t *cap)
+{
+    char *const texts[AUTH_TEXTS] = { a->ministry_networks, a->rp_id, a->origin, a->aaguids,
+                                      a->roots };
+    const size_t caps[AUTH_TEXTS] = { sizeof a->ministry_networks, sizeof a->rp_id,
+                                      sizeof a->origin, sizeof a->aaguids, sizeof a->roots };
+    *cap = caps[i];
+    return texts[i];
 }
 
 int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t cap)
 {
     struct dsgd_auth_settings copy = *a;
-    size_t at = 0;
+    size_t at = 0, tcap;
     for (unsigned i = 0; i < AUTH_NUMBERS; i++) {
         int n = snprintf(out + at, cap - at, "%u%c", *auth_number(&copy, i),
                          i + 1 < AUTH_NUMBERS ? ':' : '|');
@@ -243,8 +264,16 @@ int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t
             return -1;
         at += (size_t)n;
     }
-    int n = snprintf(out + at, cap - at, "%s", a->ministry_networks);
-    return n < 0 || (size_t)n >= cap - at ? -1 : 0;
+    for (unsigned i = 0; i < AUTH_TEXTS; i++) {
+        const char *t = auth_text(&copy, i, &tcap);
+        if (i + 1 < AUTH_TEXTS && strchr(t, '|') != NULL)
+            return -1;
+        int n = snprintf(out + at, cap - at, "%s%s", t, i + 1 < AUTH_TEXTS ? "|" : "");
+        if (n < 0 || (size_t)n >= cap - at)
+            return -1;
+        at += (size_t)n;
+    }
+    return 0;
 }
 
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a)
@@ -252,9 +281,9 @@ int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a)
     uint32_t v[AUTH_NUMBERS];
     char numbers[AUTH_NUMBERS * 11];
     const char *bar = strchr(arg, '|');
-    struct dsgd_auth_settings got;
-    if (bar == NULL || (size_t)(bar - arg) >= sizeof numbers ||
-        strlen(bar + 1) >= sizeof got.ministry_networks)
+    static struct dsgd_auth_settings got;
+    size_t tcap;
+    if (bar == NULL || (size_t)(bar - arg) >= sizeof numbers)
         return -1;
     memcpy(numbers, arg, (size_t)(bar - arg));
     numbers[bar - arg] = '\0';
@@ -263,9 +292,78 @@ int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a)
     memset(&got, 0, sizeof got);
     for (unsigned i = 0; i < AUTH_NUMBERS; i++)
         *auth_number(&got, i) = v[i];
-    snprintf(got.ministry_networks, sizeof got.ministry_networks, "%s", bar + 1);
+    for (unsigned i = 0; i < AUTH_TEXTS; i++) {
+        const char *from = bar + 1;
+        char *t = auth_text(&got, i, &tcap);
+        bar = i + 1 < AUTH_TEXTS ? strchr(from, '|') : from + strlen(from);
+        if (bar == NULL || (size_t)(bar - from) >= tcap)
+            return -1;
+        memcpy(t, from, (size_t)(bar - from));
+        t[bar - from] = '\0';
+    }
     *a = got;
     return 0;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* One UUID at p[0 .. 36) into out: 0, or -1. */
+static int uuid_of(const char *p, uint8_t out[16])
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (p[i] != '-')
+                return -1;
+            continue;
+        }
+        int hi = hex_digit(p[i]), lo = hi < 0 ? -1 : hex_digit(p[i + 1]);
+        if (lo < 0)
+            return -1;
+        out[k++] = (uint8_t)(hi << 4 | lo);
+        i++;
+    }
+    return 0;
+}
+
+int dsgd_settings_aaguids(const char *text, uint8_t (*out)[16], size_t cap, size_t *n, char *why,
+                          size_t why_n)
+{
+    const char *p = text;
+    *n = 0;
+    while (*p == ' ')
+        p++;
+    if (*p == '\0')
+        return 0;
+    for (;;) {
+        size_t len = strcspn(p, " ,");
+        if (*n == cap) {
+            snprintf(why, why_n, "more than %zu AAGUIDs", cap);
+            return -1;
+        }
+        if (len != 36 || uuid_of(p, out[*n]) != 0) {
+            snprintf(why, why_n, "not a UUID at byte %zu", (size_t)(p - text));
+            return -1;
+        }
+        (*n)++;
+        p += len;
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            return 0;
+        if (*p != ',') {
+            snprintf(why, why_n, "a comma expected at byte %zu", (size_t)(p - text));
+            return -1;
+        }
+        p++;
+        while (*p == ' ')
+            p++;
+    }
 }
 
 /* "FILE:LINE: key: why" of key id. */
@@ -294,6 +392,45 @@ static int ministry_networks_check(const dsg_config *c, char *err, size_t n)
     return key_problem(c, DSG_CFG_AUTH_MINISTRY_NETWORKS, why, err, n);
 }
 
+/* A host name as WebAuthn compares it: lowercase letters, digits, '-' and
+ * '.', len bytes. */
+static int is_host(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+              s[i] == '.'))
+            return 0;
+    return 1;
+}
+
+/* auth.rp_id a host name; portal.origin "https://HOST[:PORT]" with HOST
+ * the RP ID or under it (W3C WebAuthn L2 §5.1.3: the RP ID is a
+ * registrable suffix of the origin's domain). Both go into every WebAuthn
+ * check and, '|'-separated, into the auth role's -L argument. */
+static int relying_party_check(const dsg_config *c, char *err, size_t n)
+{
+    const char *rp = c->v[DSG_CFG_AUTH_RP_ID].text, *o = c->v[DSG_CFG_PORTAL_ORIGIN].text;
+    size_t rp_len = strlen(rp);
+    if (!is_host(rp, rp_len))
+        return key_problem(c, DSG_CFG_AUTH_RP_ID,
+                           "not a host name in lowercase (letters, digits, '-', '.')", err, n);
+    if (strncmp(o, "https://", 8) != 0)
+        return key_problem(c, DSG_CFG_PORTAL_ORIGIN, "not https://HOST[:PORT]", err, n);
+    const char *host = o + 8, *colon = strchr(host, ':');
+    size_t host_len = colon != NULL ? (size_t)(colon - host) : strlen(host);
+    if (!is_host(host, host_len) ||
+        (colon != NULL && (colon[1] == '\0' || strspn(colon + 1, "0123456789") !=
+                                                   strlen(colon + 1))))
+        return key_problem(c, DSG_CFG_PORTAL_ORIGIN, "not https://HOST[:PORT]", err, n);
+    if (!(host_len == rp_len || (host_len > rp_len && host[host_len - rp_len - 1] == '.')) ||
+        memcmp(host + host_len - rp_len, rp, rp_len) != 0)
+        return key_problem(c, DSG_CFG_PORTAL_ORIGIN, "its host is not auth.rp_id or under it",
+                           err, n);
+    return 0;
+}
+
 int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
 {
     uint64_t scrypt_n = c->v[DSG_CFG_AUTH_SCRYPT_N].num;
@@ -314,6 +451,18 @@ int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
     if (c->v[DSG_CFG_AUTH_SESSION_IDLE_TIMEOUT].num > c->v[DSG_CFG_AUTH_SESSION_MAX_LIFETIME].num)
         return key_problem(c, DSG_CFG_AUTH_SESSION_IDLE_TIMEOUT,
                            "more than auth.session_max_lifetime", err, n);
+    static uint8_t aaguids[DSGD_AAGUIDS_MAX][16];
+    size_t count = 0;
+    char why[96];
+    if (dsgd_settings_aaguids(c->v[DSG_CFG_AUTH_WEBAUTHN_AAGUID_ALLOWLIST].text, aaguids,
+                              DSGD_AAGUIDS_MAX, &count, why, sizeof why) != 0)
+        return key_problem(c, DSG_CFG_AUTH_WEBAUTHN_AAGUID_ALLOWLIST, why, err, n);
+    if (relying_party_check(c, err, n) != 0)
+        return -1;
+    const char *roots = c->v[DSG_CFG_AUTH_WEBAUTHN_ATTESTATION_ROOTS].text;
+    if (roots[0] != '\0' && roots[0] != '/')   /* the auth role reads it, elsewhere */
+        return key_problem(c, DSG_CFG_AUTH_WEBAUTHN_ATTESTATION_ROOTS, "not an absolute path",
+                           err, n);
     return ministry_networks_check(c, err, n);
 }
 

@@ -56,7 +56,12 @@ typedef struct dsgd_settings {
         uint32_t password_history;         /* auth.password_history: 5 */
         uint32_t totp_skew;                /* auth.totp_skew_steps: 1 */
         uint32_t admin_factor;             /* auth.admin_second_factor: 0 webauthn, 1 totp */
+        uint32_t self_attestation;         /* auth.webauthn_self_attestation: 0 */
         char ministry_networks[1025];      /* auth.ministry_networks as written: "" none */
+        char rp_id[254];                   /* auth.rp_id */
+        char origin[256];                  /* portal.origin */
+        char aaguids[1025];                /* auth.webauthn_aaguid_allowlist as written */
+        char roots[DSGD_PATH_MAX];         /* auth.webauthn_attestation_roots: "" none */
     } auth;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
@@ -122,15 +127,27 @@ int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t
  * separated by ':' (nothing is changed). @relation(REQ-LOG-007, REQ-LOG-004) */
 int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l);
 
-/* The auth role's settings as the argument of its -L option (its twenty
- * numbers, in order, separated by ':', then '|' and auth.ministry_networks);
- * 0, or -1 when out is too small.
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008) */
+/* The auth role's settings as the argument of its -L option: its 21
+ * numbers, in order, separated by ':', then, each after a '|',
+ * auth.ministry_networks, auth.rp_id, portal.origin,
+ * auth.webauthn_aaguid_allowlist and auth.webauthn_attestation_roots (the
+ * last, so a path may hold '|'); 0, or -1 when out is too small or one of
+ * the first four texts holds a '|'.
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-003) */
 int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t cap);
 
-/* Reads that argument: 0, or -1 when it is not ten decimal numbers
- * separated by ':' (nothing is changed). @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008) */
+/* Reads that argument: 0, or -1 when it is not that (nothing is changed).
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-003) */
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
+
+#define DSGD_AAGUIDS_MAX 32u
+
+/* auth.webauthn_aaguid_allowlist: UUIDs as text (8-4-4-4-12 hex digits,
+ * either case) separated by commas, spaces around them allowed; "" is the
+ * empty list. Into out[0 .. *n): 0, or -1 with the reason in why.
+ * @relation(REQ-MFA-003) */
+int dsgd_settings_aaguids(const char *text, uint8_t (*out)[16], size_t cap, size_t *n,
+                          char *why, size_t why_n);
 
 /* Sets the portal's listener from "ADDR:PORT" (an IPv4 literal, checked
  * when the master binds, and a port 1..65535); 0, or -1 with a message.

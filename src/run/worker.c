@@ -300,7 +300,8 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
      * opened */
     if (ops->prepare != NULL) {
         uint32_t nofile = 0;
-        if (ops->prepare(&nofile, err, sizeof err) != 0) {
+        dsgd_role_args pre = { logd, forward };
+        if (ops->prepare(&pre, &nofile, err, sizeof err) != 0) {
             dsgd_log("sandbox step %s failed: %s: exiting", ops->setup_step, err);
             return DSGD_EXIT_SANDBOX;
         }
