@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_auth_login: the login API end to end for a Ministry user on a Ministry network (auth.ministry_networks = 127.0.0.0/8): an application approved by another administrator, the initial password and enrolment code issued on sheets; POST /api/v1/auth/login with the issued password answers next "password-change"; the enrolment before the change is refused (403 password_change_required); a weak new password is refused (400 weak_password, naming the rules it breaks) and the login goes on; a good one answers next "enrol-totp"; the enrolment code answers an otpauth:// URI and next "confirm-totp"; a code of that secret (computed here, RFC 6238) completes the login with Set-Cookie __Host-dsg_session (Secure, HttpOnly, SameSite=Strict, Max-Age = auth.session_max_lifetime), and with "bearer": true the token is in the body too; GET /api/v1/auth/session answers the user ID for the cookie and for the bearer token; the same code again is refused (replay); logout ends the session (the cookie cleared, then 401 session_expired); a suspended account's correct password gets exactly the answer of a wrong password and of an unknown user ID (401 {"error":"auth_failed"}); `dsgctl account sessions` lists the live session (never its token) and `account logout USER SESSION` ends it (the bearer token then gets 401; a second logout is no_session); after a resume the password step goes on to "totp"; three wrong passwords lock the account (state locked in auth.db) and the correct one then gets the same 401, until `dsgctl account unlock` (active again; a second unlock is not_locked), recorded as 4116 and 4118 in アカウント管理操作ログ and as "unlocked" and "logout-forced" in 認証ログ; a body that is not the step's JSON object gets 400 bad_request; every step is in the trail as 認証ログ (type 14) with event time, computer name (the client address), user ID, an empty Windows account name (a browser reports none) and event, an unknown user ID recorded only as a keyed hash, no password, code or token anywhere in the trail.
-# @relation(REQ-ACCT-015, REQ-MFA-001, REQ-MFA-002, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-MFA-017, REQ-ACCT-014, REQ-LOG-029)
+# dsgd_auth_login: the login API end to end for a Ministry user on a Ministry network (auth.ministry_networks = 127.0.0.0/8): an application approved by another administrator, the initial password and enrolment code issued on sheets; POST /api/v1/auth/login with the issued password answers next "password-change"; the enrolment before the change is refused (403 password_change_required); a weak new password is refused (400 weak_password, naming the rules it breaks) and the login goes on; a good one answers next "enrol-totp"; the enrolment code answers an otpauth:// URI and next "confirm-totp"; a code of that secret (computed here, RFC 6238) completes the login with Set-Cookie __Host-dsg_session (Secure, HttpOnly, SameSite=Strict, Max-Age = auth.session_max_lifetime), and with "bearer": true the token is in the body too; GET /api/v1/auth/session answers the user ID for the cookie and for the bearer token; the same code again is refused (replay); logout ends the session (the cookie cleared, then 401 session_expired); a suspended account's correct password gets exactly the answer of a wrong password and of an unknown user ID (401 {"error":"auth_failed"}); `dsgctl account sessions` lists the live session (never its token) and `account logout USER SESSION` ends it (the bearer token then gets 401; a second logout is no_session); after a resume the password step goes on to "totp"; three wrong passwords lock the account (state locked in auth.db) and the correct one then gets the same 401, until `dsgctl account unlock` (active again; a second unlock is not_locked), recorded as 4116 and 4118 in アカウント管理操作ログ and as "unlocked" and "logout-forced" in 認証ログ; a body that is not the step's JSON object gets 400 bad_request; failed steps from one source beyond auth.source_failures_per_minute (12 here) within a minute are answered 429 {"error":"rate_limited"} before any hash, a correct password included, and recorded as rate-limited; every step is in the trail as 認証ログ (type 14) with event time, computer name (the client address), user ID, an empty Windows account name (a browser reports none) and event, an unknown user ID recorded only as a keyed hash, no password, code or token anywhere in the trail.
+# @relation(REQ-ACCT-015, REQ-MFA-013, REQ-MFA-001, REQ-MFA-002, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-MFA-017, REQ-ACCT-014, REQ-LOG-029)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -39,6 +39,7 @@ same_refusal() {   # same_refusal NAME: 401 {"error":"auth_failed"} and nothing 
 cat >"$t/gw.conf" <<'EOF'
 auth.ministry_networks = "127.0.0.0/8"
 auth.scrypt_n = 1024
+auth.source_failures_per_minute = 12
 log.ack_timeout = 5s
 EOF
 dsgd_start "$DSGD" -f "$t/gw.conf"
@@ -150,6 +151,20 @@ step nojson 400 /api/v1/auth/login 'user_id=sato'
 step extra 400 /api/v1/auth/login '{"user_id":"sato","password":"x","admin":true}'
 step missing 400 /api/v1/auth/totp '{"login":"x"}'
 
+# throttling by source: failed steps from 127.0.0.1 up to the limit, then
+# 429 before any hash, for a correct password too
+limited=0
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+    status=$(portal_curl /api/v1/auth/login -X POST -H 'Content-Type: application/json' \
+        --data-binary "{\"user_id\":\"nobody$i\",\"password\":\"x\"}" -o "$t/flood.json" \
+        -w '%{http_code}') || fail "flood: curl"
+    if [ "$status" = 429 ]; then limited=1; break; fi
+    [ "$status" = 401 ] || fail "flood $i: status $status: $(cat "$t/flood.json")"
+done
+[ "$limited" = 1 ] || fail "no 429 after 13 failures with auth.source_failures_per_minute = 12"
+[ "$(cat "$t/flood.json")" = '{"error":"rate_limited"}' ] || fail "flood: $(cat "$t/flood.json")"
+step throttled 429 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+
 # the trail
 "$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
 for secret in "$pw" "$code" Brand-new-passw0rd Typed-Secret-9 "${cookie#*=}" "$bearer"; do
@@ -163,14 +178,14 @@ events = [f["event"] for f in auth]
 for want in ["password-accepted", "password-change-refused", "password-changed",
              "totp-enrolment-begun", "totp-enrolled", "session-used", "credential-refused",
              "totp-accepted", "logout", "password-refused", "locked", "unlocked",
-             "logout-forced"]:
+             "logout-forced", "rate-limited"]:
     assert want in events, (want, events)
 for f in auth:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["event_time"]), f
     admin = f["event"] in ("unlocked", "logout-forced")   # dsgctl, on the gateway
     assert f["computer_name"] == (sys.argv[2] if admin else "127.0.0.1"), f
     assert (f["user_id"] == "sato" or re.fullmatch(r"unknown:[0-9a-f]{16}", f["user_id"])
-            or (f["user_id"] == "-" and f["event"] == "session-refused")), f
+            or (f["user_id"] == "-" and f["event"] in ("session-refused", "rate-limited"))), f
     assert f["windows_account"] == "", f   # a browser reports no Windows account
 unknown = [f for f in auth if f["user_id"].startswith("unknown:")]
 assert unknown and unknown[0]["detail"] == "no such account", unknown

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "auth/login_svc.h"
+#include "auth/rate_limit.h"
 #include "core/b64url.h"
 #include "core/http_req.h"
 #include "core/json_out.h"
@@ -59,6 +60,8 @@ static dsg_ip_net ministry[DSG_NETLIST_MAX];
 static size_t n_ministry;
 static struct sqlite3 *db;
 static uint32_t session_max_s;
+static dsg_rate sources;          /* failed credential steps by source (REQ-MFA-013) */
+static uint32_t source_limit;     /* auth.source_failures_per_minute */
 static uint8_t aaguids[DSGD_AAGUIDS_MAX][DSG_WEBAUTHN_AAGUID_LEN];
 
 static int64_t now_s(void)
@@ -95,6 +98,8 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
     cfg.webauthn = (dsg_webauthn_policy){ (const uint8_t (*)[DSG_WEBAUTHN_AAGUID_LEN])aaguids,
                                           n_aaguids, roots, a->self_attestation != 0 };
     session_max_s = a->session_max_ms / 1000;
+    source_limit = a->source_failures;
+    dsg_rate_init(&sources);
     n_ministry = 0;
     if (a->ministry_networks[0] != '\0' &&
         dsg_netlist_parse((const uint8_t *)a->ministry_networks, strlen(a->ministry_networks),
@@ -439,49 +444,101 @@ static int webauthn_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *
     return 0;
 }
 
-static void step(struct xch *x)
+/* The step of a password, TOTP or session route into *res. 0, or -1 when
+ * the body is not the step's JSON object. */
+static int password_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *bearer)
 {
     static char user[FIELD_MAX], secret[FIELD_MAX], login[FIELD_MAX];
-    dsg_lsvc_result res;
-    int bearer = 0;
-    int64_t now = now_s();
     field login_fields[] = { { "user_id", user, sizeof user, NULL, 0 },
                              { "password", secret, sizeof secret, NULL, 0 } };
     field password_fields[] = { { "login", login, sizeof login, NULL, 0 },
                                 { "password", secret, sizeof secret, NULL, 0 } };
     field code_fields[] = { { "login", login, sizeof login, NULL, 0 },
                             { "code", secret, sizeof secret, NULL, 0 },
-                            { "bearer", NULL, 0, &bearer, 0 } };
+                            { "bearer", NULL, 0, bearer, 0 } };
     field *f = x->route == LOGIN ? login_fields
              : x->route == PASSWORD ? password_fields : code_fields;
     size_t nf = x->route == TOTP ? 3 : 2;
-    if (x->route == WA_OPTIONS || x->route == WA_REGISTER || x->route == WA_ASSERT) {
-        if (webauthn_step(x, now, &res, &bearer) != 0)
-            bad_request(x, "the body is not the step's JSON object");
-        else
-            answer(x, &res, bearer);
-        OPENSSL_cleanse(&res, sizeof res);
-        return;
-    }
     if (x->route != SESSION && x->route != LOGOUT &&
-        (x->too_long || take_fields(x->body, x->len, f, nf) != 0)) {
-        bad_request(x, "the body is not the step's JSON object");
-        return;
-    }
+        (x->too_long || take_fields(x->body, x->len, f, nf) != 0))
+        return -1;
     dsg_lsvc_peer peer = peer_of(x);
     switch (x->route) {
     case LOGIN:
-        dsg_lsvc_password(user, (const uint8_t *)secret, strlen(secret), &peer, now, &res);
+        dsg_lsvc_password(user, (const uint8_t *)secret, strlen(secret), &peer, now, res);
         break;
     case PASSWORD:
-        dsg_lsvc_change_password(login, (const uint8_t *)secret, strlen(secret), now, &res);
+        dsg_lsvc_change_password(login, (const uint8_t *)secret, strlen(secret), now, res);
         break;
-    case TOTP_ENROL: dsg_lsvc_enrol_totp(login, secret, now, &res); break;
-    case TOTP: dsg_lsvc_totp(login, secret, now, &res); break;
-    case SESSION: dsg_lsvc_session(x->token, now, &res); break;
-    default: dsg_lsvc_logout(x->token, now, &res); break;
+    case TOTP_ENROL: dsg_lsvc_enrol_totp(login, secret, now, res); break;
+    case TOTP: dsg_lsvc_totp(login, secret, now, res); break;
+    case SESSION: dsg_lsvc_session(x->token, now, res); break;
+    default: dsg_lsvc_logout(x->token, now, res); break;
     }
     OPENSSL_cleanse(secret, sizeof secret);
+    return 0;
+}
+
+/* ---- throttling by source (REQ-MFA-013) --------------------------------------------- */
+
+/* The source of x: its address family, then the IPv4 address (an
+ * IPv4-mapped IPv6 one as IPv4) or the /64 of an IPv6 one, since one host
+ * holds a whole /64. Addresses that do not parse share the key 0. */
+static void source_key(const struct xch *x, uint8_t key[DSG_RATE_KEY])
+{
+    dsg_ip_addr a;
+    memset(key, 0, DSG_RATE_KEY);
+    if (dsg_ip_parse((const uint8_t *)x->addr, strlen(x->addr), &a) != DSG_NET_OK)
+        return;
+    static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    int v4 = a.family == DSG_IP_V4;
+    if (a.family == DSG_IP_V6 && memcmp(a.b, mapped, sizeof mapped) == 0) {
+        memmove(a.b, a.b + 12, 4);
+        v4 = 1;
+    }
+    key[0] = v4 ? DSG_IP_V4 : DSG_IP_V6;
+    memcpy(key + 1, a.b, v4 ? 4 : 8);
+}
+
+/* The credential steps: every route but the session's own two. */
+static int guarded(enum route r)
+{
+    return r != SESSION && r != LOGOUT;
+}
+
+/* A source over auth.source_failures_per_minute: 429, before any hash. */
+static void rate_limited(const struct xch *x)
+{
+    static const char json[] = "{\"error\":\"rate_limited\"}";
+    char detail[96];
+    snprintf(detail, sizeof detail, "%u failed steps from this source within a minute",
+             source_limit);
+    uint32_t ticket = dsgd_auth_record("-", x->addr, "rate-limited", detail);
+    if (dsgd_role_http_answer_recorded(x->id, ticket, 429, NULL, (const uint8_t *)json,
+                                       sizeof json - 1) != 0)
+        dsgd_log("auth: cannot answer exchange %u", x->id);
+}
+
+static void step(struct xch *x)
+{
+    dsg_lsvc_result res;
+    uint8_t key[DSG_RATE_KEY];
+    int bearer = 0, webauthn = x->route == WA_OPTIONS || x->route == WA_REGISTER ||
+                               x->route == WA_ASSERT;
+    int64_t now = now_s();
+    source_key(x, key);
+    if (guarded(x->route) && dsg_rate_limited(&sources, key, now, source_limit)) {
+        rate_limited(x);
+        return;
+    }
+    if ((webauthn ? webauthn_step(x, now, &res, &bearer)
+                  : password_step(x, now, &res, &bearer)) != 0) {
+        bad_request(x, "the body is not the step's JSON object");
+        return;
+    }
+    if (guarded(x->route) && res.status == 401 && res.error != NULL &&
+        strcmp(res.error, "auth_failed") == 0)
+        (void)dsg_rate_fail(&sources, key, now);
     answer(x, &res, bearer);
     OPENSSL_cleanse(&res, sizeof res);
 }
