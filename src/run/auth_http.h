@@ -2,7 +2,7 @@
  * The auth role's login API (docs/accounts.md, "The login API";
  * REQ-MFA-001, REQ-ACCT-014): the routes /api/v1/auth/... that the auth
  * role serves through the portal, each a step of src/auth/login_svc.h
- * (WebAuthn: docs/login-webauthn.md),
+ * (WebAuthn: docs/accounts.md, "WebAuthn enrolment and login"),
  * each step recorded as 認証ログ(多要素認証) (別紙 #14, REQ-LOG-029) before
  * its answer leaves (REQ-LOG-008).
  */
