@@ -67,6 +67,13 @@
     dsg_acct_ok(a) &&
     dsg_acct_target(a->state, DSG_ACCT_EV_EXPIRE) != -1 && now >= a->expiry;
 
+  // The inactivity sweep's condition (REQ-ACCT-005): an ACTIVE account
+  // whose last login (else its activation), since, is at least days whole
+  // days before now.
+  predicate dsg_acct_inactive{L}(dsg_acct *a, integer since, integer now, integer days) =
+    dsg_acct_ok(a) && a->state == DSG_ACCT_ACTIVE &&
+    1 <= days <= DSG_ACCT_INACTIVE_DAYS_MAX && since <= now - days * 86400;
+
   // The guard of SET_EXPIRY: the new expiry within the new contract, and a
   // renewal of an EXPIRED account ends in the future.
   predicate dsg_acct_expiry_ok{L}(dsg_acct *a, integer now, integer x, integer c) =

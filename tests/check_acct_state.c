@@ -406,6 +406,29 @@ END_TEST
 
 /* ---- names -------------------------------------------------------------- */
 
+/* The inactivity sweep's decision, at its boundary and in every state.
+ * @relation(REQ-ACCT-005) */
+START_TEST(test_acct_inactive_at_the_boundary)
+{
+    for (uint32_t s = 0; s < DSG_ACCT_STATE_COUNT; s++) {
+        dsg_acct a = account_in(s, T0 + 400 * DAY);
+        int active = s == DSG_ACCT_ACTIVE;
+        ck_assert_int_eq(dsg_acct_is_inactive(&a, T0, T0 + 35 * DAY, 35), active);
+        ck_assert_int_eq(dsg_acct_is_inactive(&a, T0, T0 + 35 * DAY - 1, 35), 0);
+    }
+    dsg_acct a = account_in(DSG_ACCT_ACTIVE, T0 + 400 * DAY);
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, T0, T0 + 100 * DAY, 0), 0);      /* days out of range */
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, T0, T0 + 9999 * DAY, 3651), 0);
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, T0, T0 + 3650 * DAY, 3650), 1);
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, T0 + DAY, T0, 1), 0);            /* a login after now */
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, INT64_MIN, INT64_MIN + DAY, 1), 1);
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, INT64_MIN, INT64_MIN + DAY - 1, 1), 0);
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, INT64_MAX, INT64_MAX, 1), 0);
+    a.expiry = a.contract_end + 1;                                              /* malformed */
+    ck_assert_int_eq(dsg_acct_is_inactive(&a, T0, T0 + 100 * DAY, 35), 0);
+}
+END_TEST
+
 /* @relation(REQ-ACCT-003) */
 START_TEST(test_acct_names)
 {
@@ -487,6 +510,7 @@ Suite *suite_acct_state(void)
     tcase_add_test(login, test_acct_only_active_may_login);
     tcase_add_test(login, test_acct_sweep_moves_expired_accounts);
     tcase_add_test(login, test_acct_names);
+    tcase_add_test(login, test_acct_inactive_at_the_boundary);
     suite_add_tcase(s, login);
 
     TCase *props = tcase_create("properties");

@@ -340,6 +340,39 @@ START_TEST(test_expiry_sweep)
 }
 END_TEST
 
+/* The inactivity sweep suspends ACTIVE accounts without a login for the
+ * configured days, counted from the last login, else the activation; only
+ * a resume application brings one back. @relation(REQ-ACCT-005) */
+START_TEST(test_inactivity_sweep)
+{
+    static dsg_acct_inactive moved[DSG_ACCT_SWEEP_BATCH];
+    char err[200];
+    approve_ok(apply_ok(DSG_APP_REGISTER, "never", "uid:0", NOW), "uid:1000", NOW);
+    approve_ok(apply_ok(DSG_APP_REGISTER, "recent", "uid:0", NOW), "uid:1000", NOW);
+    approve_ok(apply_ok(DSG_APP_REGISTER, "off", "uid:0", NOW), "uid:1000", NOW);
+    approve_ok(apply_ok(DSG_APP_SUSPEND, "off", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_int_eq(dsg_acct_store_logged_in(db, "recent", NOW + 10 * DAY), 0);
+    ck_assert_int_eq(dsg_acct_store_sweep_inactive(db, NOW + 35 * DAY - 1, 35, "system:auth",
+                                                   moved, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_acct_store_sweep_inactive(db, NOW + 35 * DAY, 35, "system:auth",
+                                                   moved, err, sizeof err), 1);
+    ck_assert_str_eq(moved[0].user_id, "never");
+    ck_assert_int_eq(moved[0].since, NOW);
+    ck_assert_uint_eq(state_of("never"), DSG_ACCT_SUSPENDED);
+    ck_assert_uint_eq(state_of("recent"), DSG_ACCT_ACTIVE);
+    ck_assert_int_eq(dsg_acct_store_sweep_inactive(db, NOW + 45 * DAY, 35, "system:auth",
+                                                   moved, err, sizeof err), 1);
+    ck_assert_str_eq(moved[0].user_id, "recent");
+    ck_assert_int_eq(dsg_acct_store_sweep_inactive(db, NOW + 45 * DAY, 0, "system:auth",
+                                                   moved, err, sizeof err), -1);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE event = 'suspend'"
+                           " AND actor = 'system:auth' AND application IS NULL"), 2);
+    approve_ok(apply_ok(DSG_APP_RESUME, "never", "uid:0", NOW + 46 * DAY), "uid:1000",
+               NOW + 46 * DAY);
+    ck_assert_uint_eq(state_of("never"), DSG_ACCT_ACTIVE);
+}
+END_TEST
+
 static const char *issue_code_of(const char *user, dsg_cred_kind kind, int64_t now)
 {
     static dsg_acct_problem p;
@@ -442,6 +475,7 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_issue_credentials);
     tcase_add_test(c, test_bootstrap_refuses_bad_pairs_and_stores_nothing);
     tcase_add_test(c, test_bootstrap_registers_two_active_admins_once);
+    tcase_add_test(c, test_inactivity_sweep);
     suite_add_tcase(s, c);
     return s;
 }

@@ -69,18 +69,18 @@ END_TEST
 /* The auth role's settings the same way: the numbers, then the texts
  * (auth.ministry_networks, auth.rp_id, portal.origin, the AAGUID
  * allowlist, the attestation roots) each after a '|'.
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002, REQ-MFA-003, REQ-MFA-013) */
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002, REQ-MFA-003, REQ-MFA-013, REQ-ACCT-005) */
 START_TEST(test_settings_auth_argument)
 {
     static dsgd_settings s;
     static struct dsgd_auth_settings back, keep;
     static char arg[8192];
-#define N21 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21"
+#define N22 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22"
     static const char *const bad[] = {
-        "", "5000", N21 "|||||", N21 ":22:23|||||", N21 ":x|||||", "-1:2:3:4:5:6:7:8:9:10:11:"
-        "12:13:14:15:16:17:18:19:20:21:22|||||", N21 ":4294967296|||||", " " N21 ":22|||||",
-        N21 ":22",                  /* no texts */
-        N21 ":22|a|b|c|d",          /* four texts */
+        "", "5000", N22 "|||||", N22 ":23:24|||||", N22 ":x|||||", "-1:2:3:4:5:6:7:8:9:10:11:"
+        "12:13:14:15:16:17:18:19:20:21:22:23|||||", N22 ":4294967296|||||", " " N22 ":23|||||",
+        N22 ":23",                  /* no texts */
+        N22 ":23|a|b|c|d",          /* four texts */
     };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
@@ -90,9 +90,10 @@ START_TEST(test_settings_auth_argument)
     ck_assert_uint_eq(s.auth.admin_factor, 0);     /* webauthn */
     ck_assert_uint_eq(s.auth.self_attestation, 0);
     ck_assert_uint_eq(s.auth.source_failures, 10);
+    ck_assert_uint_eq(s.auth.inactivity_days, 35);
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000:"
-                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10"
+                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35"
                           "||localhost|https://localhost:8443||");
     ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
     ck_assert_int_eq(memcmp(&back, &s.auth, sizeof back), 0);
@@ -117,7 +118,7 @@ START_TEST(test_settings_auth_argument)
         ck_assert_msg(dsgd_settings_auth_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
         ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
     }
-#undef N21
+#undef N22
 }
 END_TEST
 

@@ -185,6 +185,17 @@ int dsg_acct_is_expired(const dsg_acct *a, int64_t now)
            BIT(now >= a->expiry);
 }
 
+int dsg_acct_is_inactive(const dsg_acct *a, int64_t since, int64_t now, uint32_t days)
+{
+    if (BIT(days < 1u) | BIT(days > DSG_ACCT_INACTIVE_DAYS_MAX) |
+        BIT(dsg_acct_is_valid(a) == 0) | BIT(a->state != DSG_ACCT_ACTIVE))
+        return 0;
+    int64_t span = (int64_t)days * 86400;
+    if (now < INT64_MIN + span)
+        return 0;           /* now - span is before any time: no since is that early */
+    return BIT(since <= now - span);
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 /* Index = value; the last row answers any value outside the enum. */

@@ -51,6 +51,7 @@
 
 #define DSG_ACCT_STATE_COUNT 6
 #define DSG_ACCT_EVENT_COUNT 8
+#define DSG_ACCT_INACTIVE_DAYS_MAX 3650   /* the largest auth.inactivity_disable_days */
 #define DSG_ACCT_NEVER INT64_MIN   /* a time field of an event that never happened */
 
 typedef enum dsg_acct_state {
@@ -215,6 +216,20 @@ int dsg_acct_may_login(const dsg_acct *a, int64_t now);
 */
 __attribute__((warn_unused_result))
 int dsg_acct_is_expired(const dsg_acct *a, int64_t now);
+
+/* The inactivity sweep's decision (REQ-ACCT-005): 1 when the account is
+ * ACTIVE and its last successful login, or its activation when it never
+ * logged in (since), is at least days whole days before now (days in
+ * 1 .. DSG_ACCT_INACTIVE_DAYS_MAX, else 0); the role then applies
+ * DSG_ACCT_EV_SUSPEND with the reason `inactive`. Never overflows.
+ * @relation(REQ-ACCT-005) */
+/*@ requires \valid_read(a);
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> dsg_acct_inactive(a, since, now, days);
+*/
+__attribute__((warn_unused_result))
+int dsg_acct_is_inactive(const dsg_acct *a, int64_t since, int64_t now, uint32_t days);
 
 /* Lowercase names for error messages and logs: "pending" .. "deleted",
  * "approve" .. "delete", "ok" .. "bad-expiry"; "unknown" for a value

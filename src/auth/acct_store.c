@@ -125,6 +125,9 @@ static const char *const migrations[] = {
     " WHEN NEW.sign_count < OLD.sign_count"
     "  OR (NEW.sign_count = OLD.sign_count AND NEW.sign_count <> 0)"
     " BEGIN SELECT RAISE(ABORT, 'a signature counter only moves forward'); END;",
+    /* Version 5: each account's last successful login (REQ-ACCT-005), for
+     * the inactivity sweep; NULL until the first. */
+    "ALTER TABLE accounts ADD COLUMN last_login INTEGER;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -893,4 +896,78 @@ int dsg_acct_store_event(sqlite3 *db, const char *user_id, uint32_t event, int64
     if (dsg_db_commit(db, err, sizeof err) != 0)
         return problem(p, "storage", "", "%s", err);
     return 0;
+}
+
+/* ---- inactivity (REQ-ACCT-005) ----------------------------------------------------- */
+
+int dsg_acct_store_logged_in(sqlite3 *db, const char *user_id, int64_t now)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE accounts SET last_login = ? WHERE user_id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    dsg_db_bind_text(st, 2, user_id);
+    return dsg_db_run(st);
+}
+
+/* ACTIVE accounts whose last login (else activation) is at or before
+ * cutoff, at most cap, with that time in since[]; the proved decision
+ * judges each. */
+static int idle_accounts(sqlite3 *db, int64_t cutoff, dsg_acct_row *rows, int64_t *since,
+                         int cap)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " ACCOUNT_COLUMNS ","
+                                          " coalesce(last_login, activated_at) FROM accounts"
+                                          " WHERE state = 'active'"
+                                          " AND coalesce(last_login, activated_at) <= ?"
+                                          " ORDER BY user_id LIMIT ?");
+    int k = 0, rc = SQLITE_ERROR;
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, cutoff);
+    sqlite3_bind_int(st, 2, cap);
+    while (k < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (read_account(st, &rows[k]) == 0) {
+            since[k] = sqlite3_column_int64(st, 17);
+            k++;
+        }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? k : -1;
+}
+
+int dsg_acct_store_sweep_inactive(sqlite3 *db, int64_t now, uint32_t days, const char *by,
+                                  dsg_acct_inactive out[DSG_ACCT_SWEEP_BATCH], char *err,
+                                  size_t n)
+{
+    static dsg_acct_row rows[DSG_ACCT_SWEEP_BATCH];
+    static int64_t since[DSG_ACCT_SWEEP_BATCH];
+    int moved = 0;
+    if (days < 1 || days > DSG_ACCT_INACTIVE_DAYS_MAX) {
+        snprintf(err, n, "auth.inactivity_disable_days %u is out of range", days);
+        return -1;
+    }
+    if (dsg_db_begin(db, err, n) != 0)
+        return -1;
+    int due = idle_accounts(db, now - (int64_t)days * 86400, rows, since,
+                            (int)DSG_ACCT_SWEEP_BATCH);
+    for (int i = 0; i < due; i++) {
+        dsg_acct_row *r = &rows[i];
+        if (!dsg_acct_is_inactive(&r->acct, since[i], now, days) ||
+            dsg_acct_apply(&r->acct, DSG_ACCT_EV_SUSPEND, now, 0, 0) != DSG_ACCT_OK)
+            continue;   /* the proved decision has the last word */
+        if (update_account(db, r->user_id, &r->acct) != 0 ||
+            insert_history(db, r->user_id, now, "suspend", "active", "suspended", 0, by) != 0) {
+            due = -1;
+            break;
+        }
+        memcpy(out[moved].user_id, r->user_id, sizeof out[moved].user_id);   /* same size */
+        out[moved].since = since[i];
+        moved++;
+    }
+    if (due < 0) {
+        snprintf(err, n, "the inactivity sweep failed: %s", sqlite3_errmsg(db));
+        dsg_db_rollback(db);
+        return -1;
+    }
+    return dsg_db_commit(db, err, n) == 0 ? moved : -1;
 }

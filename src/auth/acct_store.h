@@ -126,6 +126,28 @@ typedef struct dsg_acct_expired {
 int dsg_acct_store_sweep(struct sqlite3 *db, int64_t now, const char *by,
                          dsg_acct_expired out[DSG_ACCT_SWEEP_BATCH], char *err, size_t n);
 
+/* One account the inactivity sweep suspended. */
+typedef struct dsg_acct_inactive {
+    char user_id[DSG_ACCT_USER_ID_MAX + 1];
+    int64_t since;          /* its last login, else its activation */
+} dsg_acct_inactive;
+
+/* Records a successful login of the account at now (its last login, for
+ * the inactivity sweep). 0, or -1. @relation(REQ-ACCT-005) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_logged_in(struct sqlite3 *db, const char *user_id, int64_t now);
+
+/* The inactivity sweep (REQ-ACCT-005): suspends at most
+ * DSG_ACCT_SWEEP_BATCH ACTIVE accounts that dsg_acct_is_inactive says have
+ * not logged in for days days at now, in one transaction, each with a
+ * history row (suspend, by `by`), and lists them in out. The number
+ * suspended (call again while it is DSG_ACCT_SWEEP_BATCH), or -1 (days out
+ * of range, a database error: nothing moved). Only a resume application
+ * brings such an account back. @relation(REQ-ACCT-005) */
+int dsg_acct_store_sweep_inactive(struct sqlite3 *db, int64_t now, uint32_t days,
+                                  const char *by, dsg_acct_inactive out[DSG_ACCT_SWEEP_BATCH],
+                                  char *err, size_t n);
+
 /* Who decides a bootstrap registration, and the reason it records. */
 #define DSG_ACCT_BOOTSTRAP_ACTOR "system:bootstrap"
 #define DSG_ACCT_BOOTSTRAP_REASON "bootstrap of the first two administrators (REQ-ACCT-021)"

@@ -615,6 +615,10 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     }
     sha256(res->token, DSG_LSVC_TOKEN_TEXT, s->s.token_hash);
     s->used = 1;
+    /* Not stored, the account may be suspended as inactive one sweep early:
+     * the safe side of a failure. */
+    int stored = dsg_acct_store_logged_in(db, l->user_id, now) == 0;
+    (void)stored;
     snprintf(s->user_id, sizeof s->user_id, "%s", l->user_id);
     snprintf(s->computer, sizeof s->computer, "%s", l->computer);
     res->next = DSG_LSVC_NEXT_SESSION;

@@ -302,6 +302,30 @@ void dsgd_auth_audited(dsgd_chan *chan)
 
 /* ---- the expiry sweep (REQ-ACCT-004) ------------------------------------------- */
 
+/* Suspends every account without a login for auth.inactivity_disable_days
+ * (REQ-ACCT-005), each recorded as an automatic action with the reason. */
+static void sweep_inactive(const who *system)
+{
+    static dsg_acct_inactive moved[DSG_ACCT_SWEEP_BATCH];
+    char err[200], b[32];
+    int n;
+    do {
+        n = dsg_acct_store_sweep_inactive(db, now_s(), set.inactivity_days, system->actor, moved,
+                                          err, sizeof err);
+        if (n < 0)
+            dsgd_log("account: %s", err);
+        for (int i = 0; i < n; i++) {
+            op_record r = { "System", 4119, "account", "情報", "success", moved[i].user_id, "" };
+            snprintf(r.detail, sizeof r.detail,
+                     "reason inactive: no successful login since %s (auth.inactivity_disable_days"
+                     " = %u); state active -> suspended", when(moved[i].since, b),
+                     set.inactivity_days);
+            (void)queue_record(system, &r, NULL);
+        }
+        dsgd_audit_out_flush();
+    } while (n == (int)DSG_ACCT_SWEEP_BATCH);
+}
+
 /* Moves every account past its expiry to EXPIRED, each move recorded as
  * an automatic action of the role; then waits auth.expiry_sweep_interval. */
 static void sweep(void)
@@ -322,6 +346,7 @@ static void sweep(void)
         }
         dsgd_audit_out_flush();
     } while (n == (int)DSG_ACCT_SWEEP_BATCH);
+    sweep_inactive(&system);
     next_sweep_ms = dsgd_now_ms() + set.expiry_sweep_ms;
 }
 
