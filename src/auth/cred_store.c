@@ -60,23 +60,32 @@ int dsg_cred_store_lock_put(sqlite3 *db, const char *user_id, const dsg_lock *l)
 /* A live credential of kind: not ended, and not expired at now. */
 #define LIVE " ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
 
-int dsg_cred_store_password(sqlite3 *db, const char *user_id, int64_t now,
-                            dsg_cred_password *out)
+/* The newest live credential of kind: 1 with its verifier and whether it
+ * is temporary, 0 when there is none, -1. */
+static int newest_live(sqlite3 *db, const char *user_id, const char *kind, int64_t now,
+                       char verifier[DSG_CRED_VERIFIER_MAX + 1], int *temporary)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT verifier, temporary FROM credentials"
-                                          " WHERE user_id = ? AND kind = 'password' AND" LIVE
+                                          " WHERE user_id = ? AND kind = ? AND" LIVE
                                           " ORDER BY id DESC LIMIT 1");
     if (st == NULL)
         return -1;
     dsg_db_bind_text(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, now);
+    dsg_db_bind_text(st, 2, kind);
+    sqlite3_bind_int64(st, 3, now);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        dsg_db_column_copy(st, 0, out->verifier, sizeof out->verifier);
-        out->temporary = sqlite3_column_int(st, 1) != 0;
+        dsg_db_column_copy(st, 0, verifier, DSG_CRED_VERIFIER_MAX + 1);
+        *temporary = sqlite3_column_int(st, 1) != 0;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int dsg_cred_store_password(sqlite3 *db, const char *user_id, int64_t now,
+                            dsg_cred_password *out)
+{
+    return newest_live(db, user_id, "password", now, out->verifier, &out->temporary);
 }
 
 int dsg_cred_store_password_history(sqlite3 *db, const char *user_id, unsigned n,
@@ -156,18 +165,8 @@ int dsg_cred_store_password_set(sqlite3 *db, const char *user_id, const char *ve
 int dsg_cred_store_code(sqlite3 *db, const char *user_id, int64_t now,
                         char verifier[DSG_CRED_VERIFIER_MAX + 1])
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT verifier FROM credentials WHERE user_id = ?"
-                                          " AND kind = 'enrolment_code' AND" LIVE
-                                          " ORDER BY id DESC LIMIT 1");
-    if (st == NULL)
-        return -1;
-    dsg_db_bind_text(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        dsg_db_column_copy(st, 0, verifier, DSG_CRED_VERIFIER_MAX + 1);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    int temporary;
+    return newest_live(db, user_id, "enrolment_code", now, verifier, &temporary);
 }
 
 /* ---- TOTP ------------------------------------------------------------------------- */

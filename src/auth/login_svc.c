@@ -246,6 +246,18 @@ static login_rec *changed_login(const char *id, int64_t now, dsg_lsvc_result *re
     return NULL;
 }
 
+/* The login a step's request names, with res begun: live, of the current
+ * lock generation and, for any step but the password change itself, with
+ * the issued password changed (else 403). NULL with the refusal in res. */
+static login_rec *step_login(const char *login, int64_t now, int password_change,
+                             dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    begin_result(res, "");
+    return password_change ? live_login(id, now, res) : changed_login(id, now, res);
+}
+
 /* ---- lockout ---------------------------------------------------------------------- */
 
 /* Records the outcome of a credential on factor f through the proved
@@ -442,10 +454,7 @@ void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_le
                               dsg_lsvc_result *res)
 {
     char verifier[DSG_CRED_VERIFIER_MAX + 1], err[160];
-    char id[DSG_LSVC_TOKEN_TEXT + 1];
-    copy_id(id, login);
-    begin_result(res, "");
-    login_rec *l = live_login(id, now, res);
+    login_rec *l = step_login(login, now, 1, res);
     if (l == NULL)
         return;
     if (!l->must_change) {
@@ -516,10 +525,7 @@ void dsg_lsvc_enrol_totp(const char *login, const char *code, int64_t now, dsg_l
 {
     char verifier[DSG_CRED_VERIFIER_MAX + 1];
     size_t uri_len = 0;
-    char id[DSG_LSVC_TOKEN_TEXT + 1];
-    copy_id(id, login);
-    begin_result(res, "");
-    login_rec *l = changed_login(id, now, res);
+    login_rec *l = step_login(login, now, 0, res);
     if (l == NULL)
         return;
     if (next_step(l) != DSG_LSVC_NEXT_ENROL_TOTP) {
@@ -629,10 +635,7 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
 {
     char err[160];
     uint64_t step = 0;
-    char id[DSG_LSVC_TOKEN_TEXT + 1];
-    copy_id(id, login);
-    begin_result(res, "");
-    login_rec *l = changed_login(id, now, res);
+    login_rec *l = step_login(login, now, 0, res);
     if (l == NULL)
         return;
     dsg_lsvc_next due = next_step(l);
@@ -728,10 +731,7 @@ static int options_code_ok(login_rec *l, const char *code, int64_t now, dsg_lsvc
 void dsg_lsvc_webauthn_options(const char *login, const char *code, int64_t now,
                                dsg_lsvc_result *res)
 {
-    char id[DSG_LSVC_TOKEN_TEXT + 1];
-    copy_id(id, login);
-    begin_result(res, "");
-    login_rec *l = live_login(id, now, res);
+    login_rec *l = step_login(login, now, 0, res);
     if (l == NULL)
         return;
     if (!webauthn_due(next_step(l)) || !level_checked(&l->flow.req)) {
@@ -768,10 +768,7 @@ void dsg_lsvc_webauthn_options(const char *login, const char *code, int64_t now,
 static login_rec *challenged(const char *login, dsg_lsvc_next due, int64_t now,
                              uint8_t ch[DSG_WEBAUTHN_CHALLENGE_LEN], dsg_lsvc_result *res)
 {
-    char id[DSG_LSVC_TOKEN_TEXT + 1];
-    copy_id(id, login);
-    begin_result(res, "");
-    login_rec *l = live_login(id, now, res);
+    login_rec *l = step_login(login, now, 0, res);
     if (l == NULL)
         return NULL;
     if (next_step(l) != due) {
@@ -922,17 +919,26 @@ static session_rec *find_session(const char *token)
     return found;
 }
 
-void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
+/* The session of token with res begun; NULL with the refusal (event) in
+ * res when there is none. */
+static session_rec *own_session(const char *token, const char *event, dsg_lsvc_result *res)
 {
     char id[DSG_LSVC_TOKEN_TEXT + 1];
     copy_id(id, token);
     begin_result(res, "");
     session_rec *s = find_session(id);
-    if (s == NULL) {
-        failed(res, 401, "session_expired", "session-refused", "no such session");
+    if (s == NULL)
+        failed(res, 401, "session_expired", event, "no such session");
+    else
+        snprintf(res->user_id, sizeof res->user_id, "%s", s->user_id);
+    return s;
+}
+
+void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
+{
+    session_rec *s = own_session(token, "session-refused", res);
+    if (s == NULL)
         return;
-    }
-    snprintf(res->user_id, sizeof res->user_id, "%s", s->user_id);
     dsg_session_status st = dsg_session_touch(&s->s, now, &cfg->session);
     if (st != DSG_SESSION_OK) {
         end_session(s, DSG_SESSION_TIMEOUT);
@@ -946,15 +952,9 @@ void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
 {
     (void)now;
-    char id[DSG_LSVC_TOKEN_TEXT + 1];
-    copy_id(id, token);
-    begin_result(res, "");
-    session_rec *s = find_session(id);
-    if (s == NULL) {
-        failed(res, 401, "session_expired", "logout-refused", "no such session");
+    session_rec *s = own_session(token, "logout-refused", res);
+    if (s == NULL)
         return;
-    }
-    snprintf(res->user_id, sizeof res->user_id, "%s", s->user_id);
     end_session(s, DSG_SESSION_LOGOUT);
     accepted(res, "logout", DSG_LSVC_NEXT_NONE);
     snprintf(res->detail, sizeof res->detail, "the session ended at the user's request");
