@@ -299,19 +299,17 @@ struct dk {
       b_last(t, k.n, len) && b_keys(t, k.n, len) && dsg_cbor_keys_ok(b, t, k.n);
 */
 
-/* Writes token n but its head and type (put_kind). A call, rather than
- * many stores in add_tree: the proof of add_tree then sees one write to
- * toks[n]. */
+/* Writes token n. A call, rather than many stores in add_tree: the proof
+ * of add_tree then sees one write to toks[n]. */
 /*@ requires \valid(toks + n) && n < SIZE_MAX;
-    assigns toks[n].arg, toks[n].start, toks[n].len, toks[n].parent, toks[n].next,
-            toks[n].kids, toks[n].prev_key, toks[n].last_key, toks[n].depth;
+    assigns toks[n];
     ensures toks[n].arg == arg && toks[n].start == start && toks[n].len == l &&
             toks[n].parent == parent && toks[n].next == n + 1 && toks[n].kids == 0 &&
             toks[n].prev_key == prev && toks[n].last_key == DSG_CBOR_NONE &&
-            toks[n].depth == depth;
+            toks[n].depth == depth && toks[n].head == head && toks[n].type == type;
 */
 static void put_token(dsg_cbor_tok *toks, size_t n, uint64_t arg, size_t start, size_t l,
-                      size_t parent, size_t prev, uint32_t depth)
+                      size_t parent, size_t prev, uint32_t depth, uint16_t head, uint16_t type)
 {
     dsg_cbor_tok *t = &toks[n];
     t->arg = arg;
@@ -323,6 +321,8 @@ static void put_token(dsg_cbor_tok *toks, size_t n, uint64_t arg, size_t start, 
     t->prev_key = prev;
     t->last_key = DSG_CBOR_NONE;
     t->depth = depth;
+    t->head = head;
+    t->type = type;
 }
 
 /* One more child in the container at cur; key: the child's index when it
@@ -360,40 +360,6 @@ static struct dk fail_at(struct dk k, size_t at, int err)
 static int full(const dsg_cbor_tok *t)
 {
     return t->type == DSG_CBOR_MAP ? t->kids / 2u >= t->arg : t->kids >= t->arg;
-}
-
-/* Writes token n's head and type. Its own function because they are the
- * token's only fields of the input bytes' type (uint8_t): the proof that
- * the key order, which reads those bytes, survives the write is made here
- * with little else in view, and the rest of the token is written by
- * add_tree, which leaves that memory alone. */
-/*@ requires \valid(toks + k.n) && \valid_read(buf + (0 .. len - 1));
-    requires \separated(toks + k.n, buf + (0 .. len - 1));
-    requires dk_cur(toks, k) && building(toks, k.n, k.cur, k.pos, max);
-    requires b_last(toks, k.n, len) && b_keys(toks, k.n, len) && dsg_cbor_keys_ok(buf, toks, k.n);
-    requires prev != DSG_CBOR_NONE ==>
-               prev < k.n && key_span(toks, prev, len) && k.pos < end <= len &&
-               dsg_cbor_key_less(buf, toks[prev].start, toks[prev].len, k.pos, end - k.pos);
-    assigns toks[k.n].head, toks[k.n].type;
-    ensures toks[k.n].head == head && toks[k.n].type == type;
-    ensures dk_cur(toks, k);
-    ensures building(toks, k.n, k.cur, k.pos, max);
-    ensures b_last(toks, k.n, len);
-    ensures b_keys(toks, k.n, len);
-    ensures dsg_cbor_keys_ok(buf, toks, k.n);
-    ensures prev != DSG_CBOR_NONE ==>
-              key_span(toks, prev, len) &&
-              dsg_cbor_key_less(buf, toks[prev].start, toks[prev].len, k.pos, end - k.pos);
-*/
-static void put_kind(const uint8_t *buf, size_t len, dsg_cbor_tok *toks, uint32_t max, struct dk k,
-                     size_t prev, size_t end, uint8_t head, uint8_t type)
-{
-    (void)buf, (void)len, (void)max, (void)prev, (void)end;    /* for the contract */
-    toks[k.n].head = head;
-    toks[k.n].type = type;
-    //@ assert \forall integer x; 0 <= x < len ==> buf[x] == \at(buf[x], Pre);
-    /*@ assert \forall integer i; 0 <= i < k.n ==>
-          toks[i].type == \at(toks[i].type, Pre); */
 }
 
 /* The innermost container is finished at pos; its parent becomes the
@@ -436,15 +402,13 @@ static struct dk close_container(const uint8_t *buf, dsg_cbor_tok *toks, size_t 
 /*@ requires \valid(toks + (0 .. cap - 1));
     requires dk_scalars(cap, max, len, k) && dk_cur(toks, k) &&
              building(toks, k.n, k.cur, k.pos, max);
-    requires k.n < cap && k.depth < max && dsg_cbor_type_ok(toks[k.n].type);
+    requires k.n < cap && k.depth < max && dsg_cbor_type_ok(type);
     requires k.cur == DSG_CBOR_NONE ==> k.n == 0;
     requires k.pos < hend <= end <= len && hend - k.pos <= 9;
     requires key == 0 || (key == 1 && k.cur != DSG_CBOR_NONE);
-    requires open == 1 ==> dsg_cbor_container(toks[k.n].type) && end == hend;
+    requires open == 1 ==> dsg_cbor_container(type) && end == hend;
     requires open == 0 || open == 1;
-    assigns toks[k.n].arg, toks[k.n].start, toks[k.n].len, toks[k.n].parent, toks[k.n].next,
-            toks[k.n].kids, toks[k.n].prev_key, toks[k.n].last_key, toks[k.n].depth,
-            toks[0 .. cap - 1].kids, toks[0 .. cap - 1].last_key;
+    assigns toks[0 .. cap - 1];
     ensures dk_scalars(cap, max, len, \result) && \result.pos == end &&
             \result.n == k.n + 1 && \result.err == DSG_CBOR_OK;
     ensures \result.depth == k.depth + open;
@@ -464,17 +428,19 @@ static struct dk close_container(const uint8_t *buf, dsg_cbor_tok *toks, size_t 
     ensures k.cur != DSG_CBOR_NONE && key == 1 ==> toks[k.cur].last_key == k.n;
     ensures k.cur != DSG_CBOR_NONE && key == 0 ==>
               toks[k.cur].last_key == \old(toks[k.cur].last_key);
-    ensures toks[k.n].start == k.pos && toks[k.n].parent == k.cur &&
+    ensures toks[k.n].start == k.pos && toks[k.n].parent == k.cur && toks[k.n].type == type &&
             toks[k.n].prev_key == prev && toks[k.n].last_key == DSG_CBOR_NONE;
     ensures open == 0 ==> toks[k.n].len == end - k.pos;
 */
 static struct dk add_tree(dsg_cbor_tok *toks, size_t cap, uint32_t max, size_t len, struct dk k,
-                          uint64_t arg, size_t hend, size_t end, int key, size_t prev, int open)
+                          int type, uint64_t arg, size_t hend, size_t end, int key, size_t prev,
+                          int open)
 {
-    (void)cap, (void)max, (void)len, (void)hend;    /* for the contract */
+    (void)cap, (void)max, (void)len;    /* for the contract */
     if (k.cur != DSG_CBOR_NONE)
         count_child(toks, k.cur, key ? k.n : DSG_CBOR_NONE);
-    put_token(toks, k.n, arg, k.pos, open ? 0 : end - k.pos, k.cur, prev, k.depth + 1);
+    put_token(toks, k.n, arg, k.pos, open ? 0 : end - k.pos, k.cur, prev, k.depth + 1,
+              (uint16_t)(hend - k.pos), (uint16_t)type);
     if (open) {
         k.cur = k.n;
         k.depth++;
@@ -539,12 +505,13 @@ static struct dk add_token(const uint8_t *buf, dsg_cbor_tok *toks, size_t cap, u
                            size_t len, struct dk k, int type, uint64_t arg, size_t hend,
                            size_t end, int key, size_t prev, int open)
 {
+    (void)buf;    /* for the contract */
     /*@ assert prev != DSG_CBOR_NONE ==>
           k.cur < prev < k.n && toks[prev].parent == k.cur && key_span(toks, prev, len); */
-    put_kind(buf, len, toks, max, k, prev, end, (uint8_t)(hend - k.pos), (uint8_t)type);
-    struct dk r = add_tree(toks, cap, max, len, k, arg, hend, end, key, prev, open);
+    struct dk r = add_tree(toks, cap, max, len, k, type, arg, hend, end, key, prev, open);
     /* The new token is a key span when it has a previous key; add_tree
-     * left the key fields of the old tokens and the input alone. */
+     * left the key fields of the old tokens alone, and the input: no
+     * field of a token has its type (uint8_t). */
     //@ assert prev != DSG_CBOR_NONE ==> open == 0 && key_span(toks, k.n, len);
     //@ assert b_keys(toks, k.n, len);
     //@ assert dsg_cbor_keys_ok(buf, toks, k.n);
