@@ -396,6 +396,23 @@ static struct dk close_container(const uint8_t *buf, dsg_cbor_tok *toks, size_t 
     return k;
 }
 
+/* The count after token n, whose place in the chain of open containers
+ * is given. A function of its own so that this step of the proof (the
+ * chain of open containers takes in token n) is made without add_tree's
+ * other facts in view. */
+/*@ requires n < SIZE_MAX && b_chain(toks, n);
+    requires n > 0 && toks[n].len == 0 ==>
+               toks[toks[n].parent].len == 0 &&
+               \forall integer j; toks[n].parent < j < n ==> toks[j].len > 0;
+    assigns \nothing;
+    ensures \result == n + 1 && b_chain(toks, \result);
+*/
+static size_t chained(const dsg_cbor_tok *toks, size_t n)
+{
+    (void)toks;    /* for the contract */
+    return n + 1;
+}
+
 /* The tree part of add_token (json_tok's add_token): the token, the
  * parent's count and last key; what it keeps of the old tokens' key
  * fields is in its contract, for add_token. */
@@ -449,10 +466,7 @@ static struct dk add_tree(dsg_cbor_tok *toks, size_t cap, uint32_t max, size_t l
      * before it): the old tokens keep their invariant, then the new
      * token's place in the tree and in the chain of open containers. */
     /*@ assert \forall integer i; 0 <= i < \at(k.n, Pre) ==>
-          toks[i].len == \at(toks[i].len, Pre) && toks[i].parent == \at(toks[i].parent, Pre) &&
-          toks[i].start == \at(toks[i].start, Pre) && toks[i].prev_key == \at(toks[i].prev_key, Pre) &&
-          toks[i].type == \at(toks[i].type, Pre) && toks[i].depth == \at(toks[i].depth, Pre) &&
-          toks[i].next == \at(toks[i].next, Pre); */
+          toks[i].len == \at(toks[i].len, Pre) && toks[i].parent == \at(toks[i].parent, Pre); */
     //@ assert b_chain(toks, \at(k.n, Pre));
     //@ assert b_tree(toks, \at(k.n, Pre));
     /*@ assert open && \at(k.cur, Pre) != DSG_CBOR_NONE ==>
@@ -467,7 +481,11 @@ static struct dk add_tree(dsg_cbor_tok *toks, size_t cap, uint32_t max, size_t l
     /*@ assert \at(k.n, Pre) > 0 && toks[\at(k.n, Pre)].len == 0 ==>
           toks[toks[\at(k.n, Pre)].parent].len == 0 &&
           \forall integer j; toks[\at(k.n, Pre)].parent < j < \at(k.n, Pre) ==> toks[j].len > 0; */
-    k.n++;
+    /*@ assert \forall integer i; 0 <= i < \at(k.n, Pre) ==>
+          toks[i].start == \at(toks[i].start, Pre) && toks[i].prev_key == \at(toks[i].prev_key, Pre) &&
+          toks[i].type == \at(toks[i].type, Pre) && toks[i].depth == \at(toks[i].depth, Pre) &&
+          toks[i].next == \at(toks[i].next, Pre); */
+    k.n = chained(toks, k.n);
     k.pos = end;
     k.err = DSG_CBOR_OK;
     return k;
