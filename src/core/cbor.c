@@ -12,7 +12,9 @@
  *
  * The readers and the steps take and return small structs by value rather
  * than writing through pointers: the proof then never has to show that a
- * write to a position leaves the tokens alone.
+ * write to a position leaves the tokens alone. No field of a token has the
+ * input's type (uint8_t), so that no write to a token changes, for the
+ * prover, the bytes the key order compares.
  */
 #include "core/cbor.h"
 
@@ -237,10 +239,10 @@ struct dk {
  * - the children of a finished container are finished and end within it;
  * - an open container's parent is open, and no token between the two is
  *   still open (so the open ones form the chain from cur to the top);
- * - a map's last key is a key-typed child of it, a finished span of the
- *   input (len bytes); a key's previous key is one too, and so is the key
- *   (so that neither is the container a close finishes, and a write to a
- *   token leaves the bytes they compare alone); keys are ordered. */
+ * - a map's last key is a key-typed child of it and a finished span of
+ *   the input (len bytes); so are a key that has a previous key and that
+ *   previous key (neither is the container a close finishes); keys are
+ *   ordered (dsg_cbor_keys_ok). */
 /*@ predicate b_basic{L}(dsg_cbor_tok *t, integer n, integer m, integer max) =
       \forall integer i; 0 <= i < n ==>
         t[i].start < m && 1 <= t[i].depth <= max && dsg_cbor_type_ok(t[i].type);
@@ -685,6 +687,8 @@ static int text_key_is(const uint8_t *buf, size_t len, const dsg_cbor_tok *t, co
     if (t->type != DSG_CBOR_TEXT || t->arg != kl || t->start > len || t->head > len - t->start ||
         kl > len - t->start - t->head)
         return 0;
+    if (kl == 0u)
+        return 1;    /* and buf may then be empty: no pointer into it */
     const uint8_t *p = buf + t->start + t->head;
     /*@ loop invariant 0 <= i <= kl;
         loop invariant \forall integer j; 0 <= j < i ==> p[j] == k[j];
