@@ -36,9 +36,13 @@
 
   // The CTAP2 key order on the encodings b[x .. x + lx) and b[y .. y + ly):
   // the lower major type first, then the shorter, then the lower bytes.
+  // b[x .. x + l) sorts before b[y .. y + l): at some position p of the
+  // first, after bytes equal to the second's, a lower byte. (Positions are
+  // taken in b itself, b[p] rather than b[x + j], so that provers find
+  // instances of the quantifiers.)
   predicate dsg_cbor_bytes_less{L}(uint8_t *b, integer x, integer y, integer l) =
-    \exists integer j; 0 <= j < l &&
-      (\forall integer i; 0 <= i < j ==> b[x + i] == b[y + i]) && b[x + j] < b[y + j];
+    \exists integer p; x <= p < x + l &&
+      (\forall integer q; x <= q < p ==> b[q] == b[q - x + y]) && b[p] < b[p - x + y];
 
   predicate dsg_cbor_key_less{L}(uint8_t *b, integer x, integer lx, integer y, integer ly) =
     b[x] / 32 < b[y] / 32 ||

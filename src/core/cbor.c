@@ -12,7 +12,9 @@
  *
  * The readers and the steps take and return small structs by value rather
  * than writing through pointers: the proof then never has to show that a
- * write to a position leaves the tokens alone.
+ * write to a position leaves the tokens alone. No field of a token has the
+ * input's type (uint8_t), so that no write to a token changes, for the
+ * prover, the bytes the key order compares.
  */
 #include "core/cbor.h"
 
@@ -175,6 +177,27 @@ static struct head item_end(const uint8_t *s, size_t len, size_t pos, struct hea
 
 /* ---- keys ------------------------------------------------------------------- */
 
+/* s[x .. x + l) sorts strictly before s[y .. y + l), byte by byte. */
+/*@ requires \valid_read(s + (x .. x + l - 1)) && \valid_read(s + (y .. y + l - 1));
+    requires x + l <= SIZE_MAX && y + l <= SIZE_MAX;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 ==> dsg_cbor_bytes_less(s, x, y, l);
+*/
+static int bytes_less(const uint8_t *s, size_t x, size_t y, size_t l)
+{
+    /*@ loop invariant 0 <= j <= l;
+        loop invariant \forall integer q; x <= q < x + j ==> s[q] == s[q - x + y];
+        loop assigns j;
+        loop variant l - j;
+    */
+    for (size_t j = 0; j < l; j++) {
+        if (s[x + j] != s[y + j])
+            return s[x + j] < s[y + j];
+    }
+    return 0;
+}
+
 /* The key encoded at s[x .. x + lx) sorts strictly before the one at
  * s[y .. y + ly) in the CTAP2 order; 0 as well when either is empty or
  * does not lie in s[0 .. len). */
@@ -191,16 +214,7 @@ static int key_less(const uint8_t *s, size_t len, size_t x, size_t lx, size_t y,
         return s[x] / 32u < s[y] / 32u;
     if (lx != ly)
         return lx < ly;
-    /*@ loop invariant 0 <= j <= lx;
-        loop invariant \forall integer i; 0 <= i < j ==> s[x + i] == s[y + i];
-        loop assigns j;
-        loop variant lx - j;
-    */
-    for (size_t j = 0; j < lx; j++) {
-        if (s[x + j] != s[y + j])
-            return s[x + j] < s[y + j];
-    }
-    return 0;
+    return bytes_less(s, x, y, lx);
 }
 
 /* ---- the decoder ------------------------------------------------------------ */
@@ -225,7 +239,10 @@ struct dk {
  * - the children of a finished container are finished and end within it;
  * - an open container's parent is open, and no token between the two is
  *   still open (so the open ones form the chain from cur to the top);
- * - a map's last key is a key-typed child of it; keys are ordered. */
+ * - a map's last key is a key-typed child of it and a finished span of
+ *   the input (len bytes); so are a key that has a previous key and that
+ *   previous key (neither is the container a close finishes); keys are
+ *   ordered (dsg_cbor_keys_ok). */
 /*@ predicate b_basic{L}(dsg_cbor_tok *t, integer n, integer m, integer max) =
       \forall integer i; 0 <= i < n ==>
         t[i].start < m && 1 <= t[i].depth <= max && dsg_cbor_type_ok(t[i].type);
@@ -252,20 +269,21 @@ struct dk {
       \forall integer i; 0 < i < n ==> t[i].len == 0 ==>
         t[t[i].parent].len == 0 && \forall integer j; t[i].parent < j < i ==> t[j].len > 0;
 
-    predicate b_last{L}(dsg_cbor_tok *t, integer n) =
+    predicate key_span{L}(dsg_cbor_tok *t, integer i, integer len) =
+      dsg_cbor_key_type(t[i].type) && 0 < t[i].len && t[i].start + t[i].len <= len;
+
+    predicate b_last{L}(dsg_cbor_tok *t, integer n, integer len) =
       \forall integer i; 0 <= i < n ==> t[i].last_key != DSG_CBOR_NONE ==>
         i < t[i].last_key < n && t[t[i].last_key].parent == i &&
-        dsg_cbor_key_type(t[t[i].last_key].type);
+        key_span(t, t[i].last_key, len);
+
+    predicate b_keys{L}(dsg_cbor_tok *t, integer n, integer len) =
+      \forall integer i; 0 <= i < n ==> t[i].prev_key != DSG_CBOR_NONE ==>
+        key_span(t, i, len) && key_span(t, t[i].prev_key, len);
 
     predicate building{L}(dsg_cbor_tok *t, integer n, integer cur, integer m, integer max) =
       b_basic(t, n, m, max) && b_closed(t, n, m) && b_open(t, n, cur) && b_tree(t, n) &&
       b_nest(t, n) && b_chain(t, n);
-
-    // When nothing is open, the tokens are those of a finished item.
-    lemma building_done{L}:
-      \forall dsg_cbor_tok *t, integer n, m, len, max;
-        n >= 1 && m <= len && building(t, n, DSG_CBOR_NONE, m, max) ==>
-        dsg_cbor_toks_ok(t, n, len, max);
 
     predicate dk_scalars(integer cap, integer max, integer len, struct dk k) =
       k.pos <= len && k.n <= cap && k.depth <= max &&
@@ -280,11 +298,11 @@ struct dk {
     predicate dk_ok{L}(uint8_t *b, dsg_cbor_tok *t, integer cap, integer max, integer len,
                        struct dk k) =
       dk_scalars(cap, max, len, k) && dk_cur(t, k) && building(t, k.n, k.cur, k.pos, max) &&
-      b_last(t, k.n) && dsg_cbor_keys_ok(b, t, k.n);
+      b_last(t, k.n, len) && b_keys(t, k.n, len) && dsg_cbor_keys_ok(b, t, k.n);
 */
 
-/* Writes token n. A call, rather than many stores in add_token: the proof
- * of add_token then sees one write to toks[n]. */
+/* Writes token n. A call, rather than many stores in add_tree: the proof
+ * of add_tree then sees one write to toks[n]. */
 /*@ requires \valid(toks + n) && n < SIZE_MAX;
     assigns toks[n];
     ensures toks[n].arg == arg && toks[n].start == start && toks[n].len == l &&
@@ -293,7 +311,7 @@ struct dk {
             toks[n].depth == depth && toks[n].head == head && toks[n].type == type;
 */
 static void put_token(dsg_cbor_tok *toks, size_t n, uint64_t arg, size_t start, size_t l,
-                      size_t parent, size_t prev, uint32_t depth, uint8_t head, uint8_t type)
+                      size_t parent, size_t prev, uint32_t depth, uint16_t head, uint16_t type)
 {
     dsg_cbor_tok *t = &toks[n];
     t->arg = arg;
@@ -353,6 +371,7 @@ static int full(const dsg_cbor_tok *t)
     assigns toks[k.cur].len, toks[k.cur].next;
     ensures dk_scalars(cap, max, len, \result) && \result.pos == k.pos &&
             \result.n == k.n && \result.depth == k.depth - 1 && \result.err == DSG_CBOR_OK;
+    ensures 1 <= \result.n && 0 < \result.pos;
     ensures dk_cur(toks, \result);
     ensures b_basic(toks, \result.n, \result.pos, max);
     ensures b_closed(toks, \result.n, \result.pos);
@@ -360,7 +379,8 @@ static int full(const dsg_cbor_tok *t)
     ensures b_tree(toks, \result.n);
     ensures b_nest(toks, \result.n);
     ensures b_chain(toks, \result.n);
-    ensures b_last(toks, \result.n);
+    ensures b_last(toks, \result.n, len);
+    ensures b_keys(toks, \result.n, len);
     ensures dsg_cbor_keys_ok(buf, toks, \result.n);
 */
 static struct dk close_container(const uint8_t *buf, dsg_cbor_tok *toks, size_t cap,
@@ -369,26 +389,42 @@ static struct dk close_container(const uint8_t *buf, dsg_cbor_tok *toks, size_t 
     (void)buf, (void)cap, (void)max, (void)len;    /* for the contract */
     toks[k.cur].len = k.pos - toks[k.cur].start;
     toks[k.cur].next = k.n;
+    /* The keys are not the container: their start and length stay. */
+    /*@ assert \forall integer i; 0 <= i < k.n ==> dsg_cbor_key_type(toks[i].type) ==>
+          toks[i].start == \at(toks[i].start, Pre) && toks[i].len == \at(toks[i].len, Pre); */
     k.depth--;
     k.err = DSG_CBOR_OK;
     k.cur = toks[k.cur].parent;
     return k;
 }
 
-/* Appends the item of the given type whose head is buf[pos .. hend) and
- * which ends at end (hend when a container with children, which is
- * opened and becomes the innermost); prev is the previous key of the map
- * when the item is a map key following another. */
-/*@ requires \valid(toks + (0 .. cap - 1)) && dk_ok(buf, toks, cap, max, len, k);
+/* The count after token n, whose place in the chain of open containers
+ * is given. A function of its own so that this step of the proof (the
+ * chain of open containers takes in token n) is made without add_tree's
+ * other facts in view. */
+/*@ requires n < SIZE_MAX && b_chain(toks, n);
+    requires n > 0 && toks[n].len == 0 ==>
+               toks[toks[n].parent].len == 0 &&
+               \forall integer j; toks[n].parent < j < n ==> toks[j].len > 0;
+    assigns \nothing;
+    ensures \result == n + 1 && b_chain(toks, \result);
+*/
+static size_t chained(const dsg_cbor_tok *toks, size_t n)
+{
+    (void)toks;    /* for the contract */
+    return n + 1;
+}
+
+/* The tree part of add_token (json_tok's add_token): the token, the
+ * parent's count and last key; what it keeps of the old tokens' key
+ * fields is in its contract, for add_token. */
+/*@ requires \valid(toks + (0 .. cap - 1));
+    requires dk_scalars(cap, max, len, k) && dk_cur(toks, k) &&
+             building(toks, k.n, k.cur, k.pos, max);
     requires k.n < cap && k.depth < max && dsg_cbor_type_ok(type);
+    requires k.cur == DSG_CBOR_NONE ==> k.n == 0;
     requires k.pos < hend <= end <= len && hend - k.pos <= 9;
-    requires key == 0 || (key == 1 && k.cur != DSG_CBOR_NONE && dsg_cbor_key_type(type) &&
-                          toks[k.cur].type == DSG_CBOR_MAP);
-    requires prev == toks[k.cur].last_key || prev == DSG_CBOR_NONE;
-    requires key == 1 ==> prev == toks[k.cur].last_key;
-    requires key == 0 ==> prev == DSG_CBOR_NONE;
-    requires prev != DSG_CBOR_NONE ==>
-               dsg_cbor_key_less(buf, toks[prev].start, toks[prev].len, k.pos, end - k.pos);
+    requires key == 0 || (key == 1 && k.cur != DSG_CBOR_NONE);
     requires open == 1 ==> dsg_cbor_container(type) && end == hend;
     requires open == 0 || open == 1;
     assigns toks[0 .. cap - 1];
@@ -402,26 +438,37 @@ static struct dk close_container(const uint8_t *buf, dsg_cbor_tok *toks, size_t 
     ensures b_tree(toks, \result.n);
     ensures b_nest(toks, \result.n);
     ensures b_chain(toks, \result.n);
-    ensures b_last(toks, \result.n);
-    ensures dsg_cbor_keys_ok(buf, toks, \result.n);
+    ensures \forall integer i; 0 <= i < k.n ==>
+              toks[i].start == \old(toks[i].start) && toks[i].len == \old(toks[i].len) &&
+              toks[i].parent == \old(toks[i].parent) && toks[i].type == \old(toks[i].type) &&
+              toks[i].prev_key == \old(toks[i].prev_key);
+    ensures \forall integer i; 0 <= i < k.n && i != k.cur ==>
+              toks[i].last_key == \old(toks[i].last_key);
+    ensures k.cur != DSG_CBOR_NONE && key == 1 ==> toks[k.cur].last_key == k.n;
+    ensures k.cur != DSG_CBOR_NONE && key == 0 ==>
+              toks[k.cur].last_key == \old(toks[k.cur].last_key);
+    ensures toks[k.n].start == k.pos && toks[k.n].parent == k.cur && toks[k.n].type == type &&
+            toks[k.n].prev_key == prev && toks[k.n].last_key == DSG_CBOR_NONE;
+    ensures open == 0 ==> toks[k.n].len == end - k.pos;
 */
-static struct dk add_token(const uint8_t *buf, dsg_cbor_tok *toks, size_t cap, uint32_t max,
-                           size_t len, struct dk k, int type, uint64_t arg, size_t hend,
-                           size_t end, int key, size_t prev, int open)
+static struct dk add_tree(dsg_cbor_tok *toks, size_t cap, uint32_t max, size_t len, struct dk k,
+                          int type, uint64_t arg, size_t hend, size_t end, int key, size_t prev,
+                          int open)
 {
-    (void)buf, (void)cap, (void)max, (void)len;    /* for the contract */
+    (void)cap, (void)max, (void)len;    /* for the contract */
     if (k.cur != DSG_CBOR_NONE)
         count_child(toks, k.cur, key ? k.n : DSG_CBOR_NONE);
     put_token(toks, k.n, arg, k.pos, open ? 0 : end - k.pos, k.cur, prev, k.depth + 1,
-              (uint8_t)(hend - k.pos), (uint8_t)type);
+              (uint16_t)(hend - k.pos), (uint16_t)type);
     if (open) {
         k.cur = k.n;
         k.depth++;
     }
+    /* For the proof, in this order (each assertion is cheapest with few
+     * before it): the old tokens keep their invariant, then the new
+     * token's place in the tree and in the chain of open containers. */
     /*@ assert \forall integer i; 0 <= i < \at(k.n, Pre) ==>
-          toks[i].len == \at(toks[i].len, Pre) && toks[i].parent == \at(toks[i].parent, Pre) &&
-          toks[i].start == \at(toks[i].start, Pre) && toks[i].prev_key == \at(toks[i].prev_key, Pre) &&
-          toks[i].type == \at(toks[i].type, Pre); */
+          toks[i].len == \at(toks[i].len, Pre) && toks[i].parent == \at(toks[i].parent, Pre); */
     //@ assert b_chain(toks, \at(k.n, Pre));
     //@ assert b_tree(toks, \at(k.n, Pre));
     /*@ assert open && \at(k.cur, Pre) != DSG_CBOR_NONE ==>
@@ -436,11 +483,59 @@ static struct dk add_token(const uint8_t *buf, dsg_cbor_tok *toks, size_t cap, u
     /*@ assert \at(k.n, Pre) > 0 && toks[\at(k.n, Pre)].len == 0 ==>
           toks[toks[\at(k.n, Pre)].parent].len == 0 &&
           \forall integer j; toks[\at(k.n, Pre)].parent < j < \at(k.n, Pre) ==> toks[j].len > 0; */
-    //@ assert dsg_cbor_keys_ok(buf, toks, \at(k.n, Pre));
-    k.n++;
+    /*@ assert \forall integer i; 0 <= i < \at(k.n, Pre) ==>
+          toks[i].start == \at(toks[i].start, Pre) && toks[i].prev_key == \at(toks[i].prev_key, Pre) &&
+          toks[i].type == \at(toks[i].type, Pre) && toks[i].depth == \at(toks[i].depth, Pre) &&
+          toks[i].next == \at(toks[i].next, Pre); */
+    k.n = chained(toks, k.n);
     k.pos = end;
     k.err = DSG_CBOR_OK;
     return k;
+}
+
+/* Appends the item of the given type whose head is buf[pos .. hend) and
+ * which ends at end (hend when a container with children, which is
+ * opened and becomes the innermost); prev is the previous key of the map
+ * when the item is a map key following another. */
+/*@ requires \valid_read(buf + (0 .. len - 1)) && \valid(toks + (0 .. cap - 1));
+    requires \separated(toks + (0 .. cap - 1), buf + (0 .. len - 1));
+    requires dk_ok(buf, toks, cap, max, len, k);
+    requires k.n < cap && k.depth < max && dsg_cbor_type_ok(type);
+    requires k.cur == DSG_CBOR_NONE ==> k.n == 0;
+    requires k.pos < hend <= end <= len && hend - k.pos <= 9;
+    requires key == 0 || (key == 1 && k.cur != DSG_CBOR_NONE && dsg_cbor_key_type(type) &&
+                          toks[k.cur].type == DSG_CBOR_MAP);
+    requires key == 1 ==> prev == toks[k.cur].last_key;
+    requires key == 0 ==> prev == DSG_CBOR_NONE;
+    requires prev != DSG_CBOR_NONE ==>
+               dsg_cbor_key_less(buf, toks[prev].start, toks[prev].len, k.pos, end - k.pos);
+    requires open == 1 ==> dsg_cbor_container(type) && end == hend;
+    requires open == 0 || open == 1;
+    assigns toks[0 .. cap - 1];
+    ensures dk_scalars(cap, max, len, \result) && \result.pos == end &&
+            \result.n == k.n + 1 && \result.err == DSG_CBOR_OK;
+    ensures \result.depth == k.depth + open;
+    ensures dk_cur(toks, \result);
+    ensures building(toks, \result.n, \result.cur, \result.pos, max);
+    ensures b_last(toks, \result.n, len);
+    ensures b_keys(toks, \result.n, len);
+    ensures dsg_cbor_keys_ok(buf, toks, \result.n);
+*/
+static struct dk add_token(const uint8_t *buf, dsg_cbor_tok *toks, size_t cap, uint32_t max,
+                           size_t len, struct dk k, int type, uint64_t arg, size_t hend,
+                           size_t end, int key, size_t prev, int open)
+{
+    (void)buf;    /* for the contract */
+    /*@ assert prev != DSG_CBOR_NONE ==>
+          k.cur < prev < k.n && toks[prev].parent == k.cur && key_span(toks, prev, len); */
+    struct dk r = add_tree(toks, cap, max, len, k, type, arg, hend, end, key, prev, open);
+    /* The new token is a key span when it has a previous key; add_tree
+     * left the key fields of the old tokens alone, and the input: no
+     * field of a token has its type (uint8_t). */
+    //@ assert prev != DSG_CBOR_NONE ==> open == 0 && key_span(toks, k.n, len);
+    //@ assert b_keys(toks, k.n, len);
+    //@ assert dsg_cbor_keys_ok(buf, toks, k.n);
+    return r;
 }
 
 /* Why an item cannot start at k.pos: the limits. */
@@ -474,6 +569,7 @@ static int at_key(const dsg_cbor_tok *toks, size_t cap, struct dk k)
 /*@ requires \valid_read(buf + (0 .. len - 1)) && \valid(toks + (0 .. cap - 1));
     requires \separated(toks + (0 .. cap - 1), buf + (0 .. len - 1));
     requires dk_ok(buf, toks, cap, max, len, k);
+    requires k.cur == DSG_CBOR_NONE ==> k.n == 0;
     assigns toks[0 .. cap - 1];
     ensures \result.err == DSG_CBOR_OK || dsg_cbor_decode_error(\result.err);
     ensures \result.err != DSG_CBOR_OK ==> \result.pos <= len;
@@ -507,12 +603,31 @@ static struct dk step(const uint8_t *buf, size_t len, dsg_cbor_tok *toks, size_t
     return add_token(buf, toks, cap, max, len, k, type, h.arg, h.at, e.at, key, prev, open);
 }
 
+/* A decode that has read its item: the item's tokens and length. */
+/*@ requires \valid(ntoks) && \valid(eaten) && \separated(ntoks, eaten);
+    requires \separated(toks + (0 .. n - 1), buf + (0 .. len - 1), ntoks, eaten);
+    requires 1 <= n && building(toks, n, DSG_CBOR_NONE, m, max);
+    requires dsg_cbor_keys_ok(buf, toks, n);
+    assigns *ntoks, *eaten;
+    ensures *ntoks == n && *eaten == m;
+    ensures dsg_cbor_toks_ok(toks, n, m, max);
+    ensures dsg_cbor_keys_ok(buf, toks, n);
+*/
+static void finish(const uint8_t *buf, size_t len, const dsg_cbor_tok *toks, size_t n, size_t m,
+                   uint32_t max, size_t *ntoks, size_t *eaten)
+{
+    (void)buf, (void)len, (void)toks, (void)max;    /* for the contract */
+    //@ assert dsg_cbor_toks_ok(toks, n, m, max);
+    *ntoks = n;
+    *eaten = m;
+}
+
 int dsg_cbor_decode(const uint8_t *buf, size_t len, uint32_t max_depth, dsg_cbor_tok *toks,
                     size_t cap, size_t *ntoks, size_t *eaten, size_t *err_at)
 {
     struct dk k = {0, 0, DSG_CBOR_NONE, 0, DSG_CBOR_OK};
     /*@ loop invariant dk_ok(buf, toks, cap, max_depth, len, k) && k.err == DSG_CBOR_OK;
-        loop invariant k.n == 0 ==> k.pos == 0;
+        loop invariant k.cur == DSG_CBOR_NONE ==> k.n == 0;
         loop assigns k, toks[0 .. cap - 1];
         loop variant 2 * (cap - k.n) + k.depth;
     */
@@ -528,8 +643,8 @@ int dsg_cbor_decode(const uint8_t *buf, size_t len, uint32_t max_depth, dsg_cbor
         *err_at = k.pos;
         return k.err;
     }
-    *ntoks = k.n;
-    *eaten = k.pos;
+    //@ assert 1 <= k.n && 0 < k.pos;
+    finish(buf, len, toks, k.n, k.pos, max_depth, ntoks, eaten);
     return DSG_CBOR_OK;
 }
 
@@ -572,6 +687,8 @@ static int text_key_is(const uint8_t *buf, size_t len, const dsg_cbor_tok *t, co
     if (t->type != DSG_CBOR_TEXT || t->arg != kl || t->start > len || t->head > len - t->start ||
         kl > len - t->start - t->head)
         return 0;
+    if (kl == 0u)
+        return 1;    /* and buf may then be empty: no pointer into it */
     const uint8_t *p = buf + t->start + t->head;
     /*@ loop invariant 0 <= i <= kl;
         loop invariant \forall integer j; 0 <= j < i ==> p[j] == k[j];

@@ -107,8 +107,11 @@ typedef struct dsg_cbor_tok {
     size_t prev_key;   /* a map key: the map's previous key, else DSG_CBOR_NONE */
     size_t last_key;   /* a map: its last key, else DSG_CBOR_NONE */
     uint32_t depth;    /* 1 for the top item */
-    uint8_t head;      /* head bytes: 1, 2, 3, 5 or 9 */
-    uint8_t type;      /* DSG_CBOR_UINT .. DSG_CBOR_MAP, DSG_CBOR_SIMPLE */
+    /* head and type are wider than their values need: no field of a token
+     * has the input's type (uint8_t), which keeps the proof of the key
+     * order short (acsl/PROOFS.md, section cbor) */
+    uint16_t head;     /* head bytes: 1, 2, 3, 5 or 9 */
+    uint16_t type;     /* DSG_CBOR_UINT .. DSG_CBOR_MAP, DSG_CBOR_SIMPLE */
 } dsg_cbor_tok;
 
 #include "acsl/cbor.acsl.h"
