@@ -124,16 +124,22 @@ prove_module() {
 why3_config || exit 1
 check_assumptions || status=1
 
-# Lanes: modules dealt largest floor first to the lane with the least work
-# so far (the floor stands in for the proof's cost); each lane proves its
-# modules one after another in a background job, with its output kept
-# apart so that the log reads module by module.
+# Lanes: modules dealt costliest first to the lane with the least work so
+# far; each lane proves its modules one after another in a background job,
+# with its output kept apart so that the log reads module by module. A
+# module's cost is its wall-clock seconds in acsl/prove-costs.tsv (the
+# "took" lines of a recent `make test`), else its goal floor / 5 (about
+# what a goal costs). A stale cost only unbalances the lanes.
+costs=${PROVE_COSTS:-acsl/prove-costs.tsv}
+[ -f "$costs" ] || costs=/dev/null
 grep -vE '^(#|$)' "$manifest" > "$out/manifest.list"
-sort -t "$(printf '\t')" -k3,3nr "$out/manifest.list" |
+awk -F'\t' 'NR == FNR { if ($0 !~ /^#/) cost[$1] = $2; next }
+     { print (($1 in cost) ? cost[$1] : $3 / 5) "\t" $0 }' "$costs" "$out/manifest.list" |
+    sort -t "$(printf '\t')" -k1,1nr |
     awk -F'\t' -v jobs="$PROVE_JOBS" '
         BEGIN { if (jobs < 1) jobs = 1 }
         { best = 1; for (l = 2; l <= jobs; l++) if (work[l] < work[best]) best = l
-          work[best] += $3; print best "\t" $1 "\t" $2 }' > "$out/lanes.list"
+          work[best] += $1; print best "\t" $2 "\t" $3 }' > "$out/lanes.list"
 lanes=$(cut -f1 "$out/lanes.list" | sort -u)
 for lane in $lanes; do
     awk -F'\t' -v l="$lane" '$1 == l { print $2 "\t" $3 }' "$out/lanes.list" |
