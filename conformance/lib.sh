@@ -126,7 +126,69 @@ as_root() { "${DSGCTL:?}" account "$@" --socket "$sock"; }
 
 as_member() {
     setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
+        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token" \
         "${DSGCTL:?}" account "$@" --socket "$sock"
+}
+
+# Administrators' logins (REQ-ACCT-012): every dsgctl command but status
+# needs one. A case that runs such commands adds admin_conf's lines to its
+# configuration (TOTP as the administrators' factor, a cheap scrypt cost)
+# (and, for speed, auth.scrypt_n = 1024 where the cost does not matter)
+# and, once the auth role is ready, calls admin_login: the first call
+# bootstraps kanri1 and kanri2 and logs kanri1 in as root (its token in
+# $DSGCTL_TOKEN_FILE, run.sh's), later calls log in again (after a restart
+# of the auth role). member_login logs kanri2 in as nobody, for as_member
+# (account_case_setup first). ADMIN_PASSWORD is their password after the
+# first login.
+ADMIN_PASSWORD='Conformance-Admin-9'
+
+# admin_conf [SKEW]: SKEW (auth.totp_skew_steps, default 1) lets a case that
+# restarts dsgd often log in again up to SKEW times within one TOTP step
+admin_conf() {
+    admin_skew=${1:-1}
+    printf 'auth.admin_second_factor = "totp"\n'
+    [ "$admin_skew" = 1 ] || printf 'auth.totp_skew_steps = %s\n' "$admin_skew"
+}
+
+# sheet USER password|code: the secret of USER's bootstrap sheet
+sheet() {
+    awk -v u="$1" -v k="$2: " '
+        /^DSG (initial password|enrolment code) for / { cur = $0; sub(/.* for /, "", cur); sub(/ .*/, "", cur) }
+        cur == u && index($0, k) == 1 { print substr($0, length(k) + 1) }' "${CONFORMANCE_TMP:?}/admins.sheets"
+}
+
+# admin_login_as USER STATE-FILE [setpriv args...]: USER's first login, or
+# a later one
+admin_login_as() {
+    who=$1 state=$2
+    shift 2
+    helper=$(dirname "${CONFORMANCE_LIB:?}")/admin_login.py
+    socket=${sock:-$CONFORMANCE_TMP/var/run/dsgctl.sock}
+    if [ ! -s "$state" ]; then
+        "$@" env ADMIN_TOTP_SKEW="${admin_skew:-1}" python3 "$helper" first "${DSGCTL:?}" "$socket" "$who" "$(sheet "$who" password)" \
+            "$ADMIN_PASSWORD" "$(sheet "$who" code)" "$state" >"$CONFORMANCE_TMP/login.out" 2>&1
+    else
+        "$@" env ADMIN_TOTP_SKEW="${admin_skew:-1}" python3 "$helper" again "${DSGCTL:?}" "$socket" "$who" "$ADMIN_PASSWORD" "$state" \
+            >"$CONFORMANCE_TMP/login.out" 2>&1
+    fi || fail "dsgctl login as $who: $(cat "$CONFORMANCE_TMP/login.out")"
+}
+
+admin_login() {
+    if [ ! -s "${CONFORMANCE_TMP:?}/admins.sheets" ]; then
+        "${DSGCTL:?}" account bootstrap kanri1 kanri2 --socket "${sock:-$CONFORMANCE_TMP/var/run/dsgctl.sock}" \
+            >"$CONFORMANCE_TMP/admins.sheets" 2>"$CONFORMANCE_TMP/login.out" ||
+            fail "bootstrap: $(cat "$CONFORMANCE_TMP/login.out")"
+    fi
+    admin_login_as kanri1 "$CONFORMANCE_TMP/kanri1.totp"
+}
+
+member_login() {
+    [ -s "${CONFORMANCE_TMP:?}/admins.sheets" ] || admin_login
+    mkdir -p "$CONFORMANCE_TMP/member"
+    chown nobody "$CONFORMANCE_TMP/member"
+    admin_login_as kanri2 "$CONFORMANCE_TMP/member/kanri2.totp" \
+        setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
+        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token"
 }
 
 # expect_exit STATUS NAME CMD...: runs CMD into out and err, checks its exit status

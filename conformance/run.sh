@@ -14,6 +14,9 @@
 #   TCP_IDLE         absolute path of the helper that opens idle TCP
 #                    connections ($TCP_IDLE, default build/tests/tcp_idle)
 #   CONFORMANCE_TMP  a fresh, empty directory of its own (removed afterwards)
+#   DSGCTL_TOKEN_FILE  $CONFORMANCE_TMP/admin.token: where dsgctl login keeps
+#                    the administrator's token (admin_login in lib.sh), never
+#                    the operator's own
 #   CONFORMANCE_LIB  absolute path of conformance/lib.sh, the helpers a case
 #                    sources (fail, line, run, check; see that file)
 # and stdin from /dev/null. A case passes when it exits 0. CASES="a b" runs
@@ -83,10 +86,11 @@ fi
 # going to OUTDIR; returns its exit status.
 run_case() {
     if command -v timeout >/dev/null 2>&1; then
-        (cd "$3" && CONFORMANCE_TMP=$3 timeout "$case_timeout" sh "$1") \
+        (cd "$3" && CONFORMANCE_TMP=$3 DSGCTL_TOKEN_FILE=$3/admin.token \
+            timeout "$case_timeout" sh "$1") \
             </dev/null >"$2/stdout" 2>"$2/stderr"
     else
-        (cd "$3" && CONFORMANCE_TMP=$3 sh "$1") \
+        (cd "$3" && CONFORMANCE_TMP=$3 DSGCTL_TOKEN_FILE=$3/admin.token sh "$1") \
             </dev/null >"$2/stdout" 2>"$2/stderr"
     fi
 }

@@ -61,7 +61,7 @@ static dsg_audit *fill(void)
 static int prune(dsg_audit *a, const char *before, int64_t days_ahead, dsg_audit_prune_result *r)
 {
     dsg_audit_prune_req q = { before, (int64_t)time(NULL) + days_ahead * DAY, 365, "dsgctl",
-                              "0", "4242" };
+                              "0", "4242", "kanri1" };
     return dsg_audit_prune(a, &q, r, err, sizeof err);
 }
 

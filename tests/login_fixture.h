@@ -32,8 +32,8 @@
 static char dir[64];
 static sqlite3 *db;
 static dsg_lsvc_cfg cfg;
-static const dsg_lsvc_peer ministry_net = { DSG_LOGIN_PORTAL, 1, 0, "10.1.2.3" };
-static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7" };
+static const dsg_lsvc_peer ministry_net = { DSG_LOGIN_PORTAL, 1, 0, "10.1.2.3", NULL };
+static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7", NULL };
 
 static void setup(void)
 {
@@ -49,6 +49,7 @@ static void setup(void)
     cfg.password_history = 5;
     cfg.challenge_lifetime = 300;
     cfg.session = (dsg_session_policy){ 900, 43200 };
+    cfg.admin_session = (dsg_session_policy){ 900, 43200 };
     cfg.max_sessions = 2;
     cfg.totp_skew = 1;
     cfg.admin_factor = DSG_ADMIN_FACTOR_TOTP;

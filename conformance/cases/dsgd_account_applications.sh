@@ -28,22 +28,27 @@ expect_exit 64 "reject without reason" "$DSGCTL" account reject 1 --socket "$soc
 expect_exit 69 "no daemon" "$DSGCTL" account list --socket "$sock"
 
 printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\nauth.expiry_sweep_interval = 1s\n' >"$t/gw.conf"
+admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+expect_exit 77 "no administrator's login" as_root list
+grep -q 'admin_login_required' "$t/err" || fail "no login: $(cat "$t/err")"
+admin_login
+member_login
 
 # shellcheck disable=SC2046
 expect_exit 0 "register" as_root apply $(register Tanaka)
-grep -q '^application 1 register tanaka: pending$' "$t/out" || fail "register: $(cat "$t/out")"
+grep -q '^application 3 register tanaka: pending$' "$t/out" || fail "register: $(cat "$t/out")"
 # shellcheck disable=SC2046
 expect_exit 1 "second registration" as_root apply $(register TANAKA)
 grep -q 'error user_id_taken' "$t/err" || fail "taken: $(cat "$t/err")"
-expect_exit 1 "self-approval" as_root approve 1
+expect_exit 1 "self-approval" as_root approve 3
 grep -q 'error self_approval' "$t/err" || fail "self-approval: $(cat "$t/err")"
 expect_exit 0 "list pending" as_root list
 grep -Eq '^tanaka +company +prime +pending ' "$t/out" || fail "pending: $(cat "$t/out")"
-expect_exit 0 "approval by another administrator" as_member approve 1
-grep -q '^application 1 approved: tanaka is active$' "$t/out" || fail "approve: $(cat "$t/out")"
-expect_exit 1 "decided twice" as_member approve 1
+expect_exit 0 "approval by another administrator" as_member approve 3
+grep -q '^application 3 approved: tanaka is active$' "$t/out" || fail "approve: $(cat "$t/out")"
+expect_exit 1 "decided twice" as_member approve 3
 grep -q 'error already_decided' "$t/err" || fail "twice: $(cat "$t/err")"
 
 # the initial password and the enrolment code: each shown once, kept only
@@ -63,16 +68,16 @@ sqlite3 "$t/var/auth/auth.db" "SELECT verifier FROM credentials WHERE kind = 'pa
     grep -q '^\$scrypt\$ln=17,r=8,p=1\$' || fail "the password is not stored as its scrypt hash"
 
 expect_exit 0 "resume of an active account" as_root apply resume --user-id tanaka --applicant a --reason r
-expect_exit 1 "refused by the state machine" as_member approve 2
+expect_exit 1 "refused by the state machine" as_member approve 4
 grep -q 'error refused_in_state' "$t/err" || fail "state machine: $(cat "$t/err")"
 expect_exit 0 "show after refusal" as_root show tanaka
 grep -q '^state: active$' "$t/out" || fail "refusal changed the account: $(cat "$t/out")"
-expect_exit 0 "reject" as_member reject 2 --reason "not suspended"
+expect_exit 0 "reject" as_member reject 4 --reason "not suspended"
 expect_exit 0 "suspend entered by the member" as_member apply suspend --user-id tanaka --applicant a --reason r
-expect_exit 0 "suspension approved by root" as_root approve 3
+expect_exit 0 "suspension approved by root" as_root approve 5
 grep -q 'tanaka is suspended' "$t/out" || fail "suspend: $(cat "$t/out")"
 expect_exit 0 "delete" as_root apply delete --user-id tanaka --applicant a --reason "契約終了"
-expect_exit 0 "deletion approved" as_member approve 4
+expect_exit 0 "deletion approved" as_member approve 6
 # shellcheck disable=SC2046
 expect_exit 1 "retired user ID" as_root apply $(register tanaka)
 grep -q 'error user_id_retired' "$t/err" || fail "retired: $(cat "$t/err")"
@@ -81,7 +86,7 @@ expect_exit 0 "list without deleted" as_root list
 expect_exit 0 "list --all --json" as_root list --all --json
 python3 - "$t/out" <<'PY' || fail "list --json: $(cat "$t/out")"
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
+rows = [json.loads(l) for l in open(sys.argv[1]) if json.loads(l)["type"] != "admin"]
 assert len(rows) == 1, rows   # before the short-lived account and the bulk
 r = rows[0]
 assert r["user_id"] == "tanaka" and r["state"] == "deleted" and r["name"] == "田中", r
@@ -89,7 +94,7 @@ assert r["suspended_at"] and r["deleted_at"] and r["activated_at"], r
 assert r["expiry"] == "2099-01-01T00:00:00.000Z", r
 PY
 expect_exit 0 "applications" as_root applications --json
-[ "$(grep -c '"state":"approved"' "$t/out")" -eq 3 ] || fail "applications: $(cat "$t/out")"
+[ "$(grep -c '"state":"approved"' "$t/out")" -eq 5 ] || fail "applications: $(cat "$t/out")"
 [ "$(grep -c '"state":"rejected"' "$t/out")" -eq 1 ] || fail "applications: $(cat "$t/out")"
 
 # the expiry sweep: an account whose expiry passes becomes EXPIRED by
@@ -129,7 +134,7 @@ while [ $i -lt 60 ]; do
     as_root apply $(register "bulk$i") >/dev/null 2>"$t/err" || fail "bulk $i: $(cat "$t/err")"
 done
 expect_exit 0 "long list" as_root list --json
-[ "$(wc -l <"$t/out")" -eq 61 ] && [ "$(wc -c <"$t/out")" -gt 8000 ] || fail "long list: $(wc -lc <"$t/out")"
+[ "$(wc -l <"$t/out")" -eq 63 ] && [ "$(wc -c <"$t/out")" -gt 8000 ] || fail "long list: $(wc -lc <"$t/out")"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$t/out" || fail "long list is not JSON lines"
 expect_exit 0 "long applications" as_root applications --pending
 [ "$(wc -l <"$t/out")" -eq 61 ] || fail "pending: $(wc -l <"$t/out")"
@@ -150,7 +155,10 @@ for f in ops:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["date"]), f
     assert f["level"] == ("警告" if f["event_id"] == "4190" else "情報"), f
     if f["event_id"] != "4117":   # an automatic action names the role, not a dsgctl
-        assert f["user_name"].startswith("actor=uid:" + f["uid"] + " account="), f
+        # the administrator logged in as that Unix user (the bootstrap: root itself)
+        boot = f["user_name"].endswith(("account=kanri1", "account=kanri2"))
+        actor = "kanri2" if f["uid"] == sys.argv[2] else ("uid:0" if boot else "kanri1")
+        assert f["user_name"].startswith("actor=" + actor + " account="), f
 approved = [f for f in ops if f["event_id"] == "4110"][0]
 assert approved["uid"] == sys.argv[2] and "pending -> active" in approved["detail"], approved
 swept = [f for f in ops if f["event_id"] == "4117"]
@@ -161,6 +169,11 @@ selfapp = [f for f in ops if f["event_id"] == "4190" and "self_approval" in f["d
 assert selfapp and selfapp[0]["uid"] == "0", ops
 ctl = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["command"].startswith("account approve")]
 assert any(c["result"] == "requested" for c in ctl), ctl
+assert all(c.get("admin") == ("kanri2" if c["uid"] == sys.argv[2] else "kanri1") for c in ctl), ctl
+logins = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["command"].startswith("login")]
+assert logins and all(c["command"] in ("login login", "login password", "login totp/enrol", "login totp") for c in logins), logins
+refused = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["result"] == "admin_login_required"]
+assert refused and refused[0]["command"] == "account list" and "admin" not in refused[0], refused
 PY
 
 dsgd_stop
@@ -170,5 +183,5 @@ dsgd_stop
 [ "$(stat -c '%U %a' "$t/var/auth")" = "dsg 700" ] || fail "var/auth: $(stat -c '%U %a' "$t/var/auth")"
 [ "$(sqlite3 "$t/var/auth/auth.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
 ! sqlite3 "$t/var/auth/auth.db" "DELETE FROM accounts" 2>/dev/null || fail "an account could be deleted"
-[ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*) FROM accounts')" = 62 ] || fail "accounts changed"
+[ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*) FROM accounts')" = 64 ] || fail "accounts changed"
 exit 0

@@ -12,7 +12,8 @@ command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
 sock=$t/var/run/dsgctl.sock
 
 # no PING while logd is stopped: the case is about the audit path, not liveness
-printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\n' >"$t/gw.conf"
+printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\nauth.scrypt_n = 1024\n' >"$t/gw.conf"
+admin_conf >>"$t/gw.conf"
 # logd's directory on a small tmpfs, to fill it later
 mkdir -p "$t/var/logd"
 mount -t tmpfs -o size=8m,mode=0700 dsg-conformance "$t/var/logd" || fail "cannot mount a tmpfs on var/logd"
@@ -22,6 +23,8 @@ trap 'cleanup_all; umount "$t/var/logd" 2>/dev/null' EXIT
 wait_log 'master: ctl\[[0-9]+\] ready'
 wait_log 'master: portal\[[0-9]+\] ready'
 wait_log 'master: logd\[[0-9]+\] ready'
+wait_log 'master: auth\[[0-9]+\] ready'
+admin_login
 logd=$(worker_pid logd)
 portal=$(worker_pid portal)
 "$DSGCTL" status --socket "$sock" >/dev/null 2>"$t/err" || fail "status with logd up: exit $? $(cat "$t/err")"

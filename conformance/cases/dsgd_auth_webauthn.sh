@@ -49,9 +49,12 @@ auth.webauthn_self_attestation = true
 auth.webauthn_attestation_roots = "$t/roots.pem"
 log.ack_timeout = 5s
 EOF
+admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
 wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 9'
+admin_login
+member_login
 grep -qF "auth: 1 WebAuthn attestation root from $t/roots.pem" "$t/log" ||
     fail "the roots were not read: $(grep auth "$t/log")"
 
@@ -60,8 +63,8 @@ for u in suzuki tanaka; do
         --reason 着任 --name 鈴木 --org テスト重工 --org-kind prime --contract C-9 --type company \
         --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
 done
-expect_exit 0 "approve" as_member approve 1
-expect_exit 0 "approve" as_member approve 2
+expect_exit 0 "approve" as_member approve 3
+expect_exit 0 "approve" as_member approve 4
 expect_exit 0 "password sheet" as_root credentials suzuki --sheet password
 pw=$(sed -n 's/^password: //p' "$t/out")
 expect_exit 0 "code sheet" as_root credentials suzuki --sheet code

@@ -12,8 +12,12 @@ command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
 sock=$t/var/run/dsgctl.sock
 
 printf '# gateway\n\ndsgd.restart_burst = 4\nportal.max_connections = 32\nlog.ack_timeout = 3s\n' >"$t/gw.conf"
+admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
-wait_log 'master: ctl\[[0-9]+\] ready'
+for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+"$DSGCTL" config show --socket "$sock" >"$t/show" 2>"$t/err"
+[ $? -eq 77 ] && grep -q admin_login_required "$t/err" || fail "config show without a login: $(cat "$t/err")"
+admin_login
 
 "$DSGCTL" config show --socket "$sock" >"$t/show" 2>"$t/err" || fail "config show: exit $? $(cat "$t/err")"
 has() { grep -Fqx -- "$1" "$t/show" || fail "config show lacks '$1': $(cat "$t/show")"; }
@@ -48,6 +52,7 @@ PY
 
 # SIGHUP: new values and lines, a new generation; a restart-only key keeps the value in force
 printf 'dsgd.restart_burst = 6\nctl.socket = "/tmp/elsewhere.sock"\n\nportal.max_connections = 16\n' >"$t/gw.conf"
+admin_conf >>"$t/gw.conf"
 kill -HUP "$dsgd_pid"
 wait_log 'SIGHUP: configuration reloaded, generation 2'
 "$DSGCTL" config show --socket "$sock" >"$t/show" 2>"$t/err" || fail "config show after SIGHUP: $(cat "$t/err")"

@@ -33,11 +33,15 @@ log.forward = "127.0.0.1:$port1, 127.0.0.1:$port2"
 log.forward_ca = "$t/pki/ca.pem"
 log.checkpoint_interval = 1s
 log.max_field_bytes = 8192
+auth.scrypt_n = 1024
 EOF
+admin_conf >>"$t/dsgd.conf"
 dsgd_start "$DSGD" -f "$t/dsgd.conf"
 wait_log "master: log.forward 127.0.0.1:$FWD_PORT: connected; socket passed to logfwd \\(connection 1\\)" 10
 wait_log "logfwd\\[[0-9]+\\]: forward: 127.0.0.1:$FWD_PORT: connection 1 up: TLSv1\\.[23] [A-Z0-9_-]+, certificate verified" 10
 wait_log "logd\\[[0-9]+\\]: forward: 127.0.0.1:$FWD_PORT: connection 1 up: sending from the stored cursor"
+wait_log 'master: auth\[[0-9]+\] ready'
+admin_login
 for i in 1 2 3 4 5; do
     portal_curl "/api/v1/health?n=$i" -o /dev/null || fail "request $i"
 done

@@ -13,11 +13,13 @@ sock=$t/var/run/dsgctl.sock
 d=$t/var/logd
 db=$d/audit.db
 
+{ admin_conf 10; echo 'auth.scrypt_n = 1024'; } >"$t/admin.conf"
 up() {
     : >"$t/log"
-    dsgd_start "$DSGD"
-    for role in portal logd ctl; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+    dsgd_start "$DSGD" -f "$t/admin.conf"
+    for role in portal logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
     wait_log 'logd\[[0-9]+\]: audit: recorded logd started'
+    admin_login
 }
 requests() {
     curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
@@ -63,8 +65,8 @@ log_has 'audit: prune before .* refused: the cut .* is younger than log.retentio
 "$DSGCTL" log prune --socket "$sock" >/dev/null 2>&1
 [ $? -eq 64 ] || fail "no --before: want 64"
 
-# a client may not name who it is
-printf 'log prune --before 2020-01-01T00:00:00Z --uid 5\n' >"$t/line"
+# a client may not name who it is (logged in, so that the line gets that far)
+printf 'token=%s log prune --before 2020-01-01T00:00:00Z --uid 5\n' "$(cat "$DSGCTL_TOKEN_FILE")" >"$t/line"
 if command -v python3 >/dev/null 2>&1; then
     python3 - "$sock" "$t/line" >"$t/raw" <<'PY' || fail "python3 client"
 import socket, sys
@@ -76,7 +78,7 @@ while True:
     out += b
 sys.stdout.write(out.decode())
 PY
-    grep -q '^error bad-request --uid and --pid are set by dsgd' "$t/raw" || fail "--uid from a client: $(cat "$t/raw")"
+    grep -q '^error bad-request --uid, --pid and --admin are set by dsgd' "$t/raw" || fail "--uid from a client: $(cat "$t/raw")"
 fi
 
 # a user outside dsgadm
@@ -94,6 +96,7 @@ grep -q '^pruned 3 record(s) of 1 source(s) recorded before 2021-01-01T00:00:00.
 # items are back to back in the encoding: each field name, then its value
 [ "$(body_has "source = 'portal' AND type = 103" pruned_to3head)" -eq 1 ] || fail "the prune record does not say pruned_to 3"
 [ "$(body_has "source = 'portal' AND type = 103" uid0pid)" -eq 1 ] || fail "the prune record does not name uid 0"
+[ "$(body_has "source = 'portal' AND type = 103" adminkanri1)" -eq 1 ] || fail "the prune record does not name the administrator"
 [ "$(body_has "source = 'portal' AND type = 103" triggerdsgctlremoved3)" -eq 1 ] || fail "the prune record does not name its trigger and count"
 [ "$(body_has "source = 'portal' AND type = 103" before2021-01-01T00:00:00.000Z)" -eq 1 ] || fail "the prune record does not name the cut"
 [ "$(rows "source = 'logd' AND type = 103")" -eq 1 ] || fail "no prune record in logd"

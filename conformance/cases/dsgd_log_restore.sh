@@ -13,11 +13,13 @@ sock=$t/var/run/dsgctl.sock
 d=$t/var/logd
 db=$d/audit.db
 
+{ admin_conf 10; echo 'auth.scrypt_n = 1024'; } >"$t/admin.conf"
 up() {
     : >"$t/log"
-    dsgd_start "$DSGD"
-    for role in portal logd ctl; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+    dsgd_start "$DSGD" -f "$t/admin.conf"
+    for role in portal logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
     wait_log 'logd\[[0-9]+\]: audit: recorded logd started'
+    admin_login
 }
 down() {
     dsgd_stop

@@ -12,11 +12,13 @@ command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 sock=$t/var/run/dsgctl.sock
 d=$t/var/logd
 
+{ admin_conf 10; echo 'auth.scrypt_n = 1024'; } >"$t/admin.conf"
 up() {
     : >"$t/log"
-    dsgd_start "$DSGD"
-    for role in portal logd ctl; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+    dsgd_start "$DSGD" -f "$t/admin.conf"
+    for role in portal logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
     wait_log 'logd\[[0-9]+\]: audit: recorded logd started'
+    admin_login
 }
 requests() {
     for i in 1 2 3 4; do
@@ -47,7 +49,7 @@ restore() {
 up
 requests
 verify_online "intact" 0
-grep -Eq '^OK: 0 break\(s\); 2 source\(s\), [0-9]+ record\(s\), [0-9]+ checkpoint\(s\); [0-9]+ record\(s\) after the last checkpoint \(checked with the chain key\)$' "$t/out" ||
+grep -Eq '^OK: 0 break\(s\); 4 source\(s\), [0-9]+ record\(s\), [0-9]+ checkpoint\(s\); [0-9]+ record\(s\) after the last checkpoint \(checked with the chain key\)$' "$t/out" ||
     fail "intact: $(cat "$t/out")"
 log_has 'ctl\[[0-9]+\]: uid 0 pid [0-9]+: log verify: ok' || fail "the command is not logged"
 

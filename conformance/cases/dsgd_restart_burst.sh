@@ -11,11 +11,14 @@ need_dsgadm_group
 command -v python3 >/dev/null 2>&1 || fail "python3 (make deps-test) is needed"
 sock=$t/var/run/dsgctl.sock
 
-printf 'dsgd.restart_burst = 2\ndsgd.restart_interval = 30s\n' >"$t/gw.conf"
+printf 'dsgd.restart_burst = 2\ndsgd.restart_interval = 30s\nauth.scrypt_n = 1024\n' >"$t/gw.conf"
+admin_conf >>"$t/gw.conf"
 syslog_capture
 dsgd_start_syslog "$DSGD" -f "$t/gw.conf"
 wait_log 'master: ctl\[[0-9]+\] ready'
 wait_log 'master: logd\[[0-9]+\] ready'
+wait_log 'master: auth\[[0-9]+\] ready'
+admin_login
 logd=$(worker_pid logd)
 
 # three exits within the interval: the third is one more than the burst

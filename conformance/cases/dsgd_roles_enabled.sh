@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_roles_enabled: dsgd.roles chooses the roles started besides logd: with "ctl" the portal is not started and its port refuses connections, no certificate is generated, and `dsgctl status` lists logd and ctl only; with "portal" no control socket is created and the portal serves; `dsgctl role restart portal` on a dsgd without it is refused (exit 64) and starts nothing; `dsgd -n` rejects an unknown role and a role named twice, naming file and line; a release dsgd does not know the test builds' sink.
+# dsgd_roles_enabled: dsgd.roles chooses the roles started besides logd: with "ctl, auth" the portal is not started and its port refuses connections, no certificate is generated, and `dsgctl status` lists no portal; with "portal" no control socket is created and the portal serves; `dsgctl role restart portal` (by a logged-in administrator) on a dsgd without it is refused (exit 64) and starts nothing; `dsgd -n` rejects an unknown role and a role named twice, naming file and line; a release dsgd does not know the test builds' sink.
 # @relation(REQ-RUN-001)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -19,11 +19,14 @@ roles_bad "portal, dns" "'dns': no such role"
 roles_bad "ctl, ctl" "'ctl' is named twice"
 roles_bad "portal, sink" "'sink': no such role"
 
-# without the portal
-printf 'dsgd.roles = "ctl"\n' >"$t/dsgd.conf"
+# without the portal (auth for the administrator's login)
+printf 'dsgd.roles = "ctl, auth"\nauth.scrypt_n = 1024\n' >"$t/dsgd.conf"
+admin_conf >>"$t/dsgd.conf"
 dsgd_start "$DSGD" -f "$t/dsgd.conf"
 wait_log 'master: ctl\[[0-9]+\] ready'
 wait_log 'master: logd\[[0-9]+\] ready'
+wait_log 'master: auth\[[0-9]+\] ready'
+admin_login
 log_has 'master: portal: not in dsgd.roles: not started' || fail "no line for the portal left out"
 ! log_has 'portal\[[0-9]+\] started' || fail "the portal was started"
 [ ! -e "$t/var/tls/cert.pem" ] || fail "a certificate was generated for a portal that is not started"

@@ -31,6 +31,8 @@ typedef struct login_rec {
     int challenge_live;                    /* a WebAuthn challenge issued, not yet used */
     uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN];
     char computer[64];
+    uint32_t channel;                      /* dsg_login_channel of the password step */
+    char bound[DSG_LSVC_BOUND_MAX + 1];    /* the peer's binding (dsg_lsvc_peer.bound) */
 } login_rec;
 
 typedef struct session_rec {
@@ -38,6 +40,8 @@ typedef struct session_rec {
     int used;
     char user_id[DSG_ACCT_USER_ID_MAX + 1];
     char computer[64];
+    uint32_t channel;                      /* dsg_login_channel of its login */
+    char bound[DSG_LSVC_BOUND_MAX + 1];    /* "" for the portal's */
 } session_rec;
 
 static const dsg_lsvc_cfg *cfg;
@@ -147,6 +151,7 @@ int dsg_lsvc_init(const dsg_lsvc_cfg *c, sqlite3 *d)
     if (dsg_lock_policy_check(&c->lock) != DSG_LOCK_OK ||
         !dsg_scrypt_params_is_valid(&c->scrypt) || !dsg_pw_policy_is_valid(&c->password) ||
         dsg_session_policy_check(&c->session) != DSG_SESSION_OK ||
+        dsg_session_policy_check(&c->admin_session) != DSG_SESSION_OK ||
         c->challenge_lifetime < 1 || c->challenge_lifetime > DSG_LOGIN_LIFETIME_MAX ||
         c->max_sessions < 1 || c->max_sessions > DSG_SESSION_MAX_PER_USER_MAX ||
         c->totp_skew > DSG_TOTP_SKEW_MAX || RAND_bytes(id_key, sizeof id_key) != 1)
@@ -367,6 +372,8 @@ static void open_login(const dsg_acct_row *row, const dsg_lock *lock, int tempor
     }
     snprintf(l->user_id, sizeof l->user_id, "%s", row->user_id);
     snprintf(l->computer, sizeof l->computer, "%s", peer->computer);
+    l->channel = peer->channel;
+    snprintf(l->bound, sizeof l->bound, "%s", peer->bound != NULL ? peer->bound : "");
     l->must_change = temporary;
     if (l->flow.req.factor == DSG_LOGIN_TOTP) {
         int got = dsg_cred_store_totp_get(db, row->user_id, &l->totp);
@@ -579,6 +586,13 @@ static dsg_totp_status check_code(const login_rec *l, const char *code, int64_t 
     return st;
 }
 
+/* The limits of a session: an administrator's token (channel CONTROL) has
+ * its own idle time, auth.admin_token_lifetime. */
+static const dsg_session_policy *policy_of(uint32_t channel)
+{
+    return channel == DSG_LOGIN_CONTROL ? &cfg->admin_session : &cfg->session;
+}
+
 /* Ends a session and frees its slot. */
 static void end_session(session_rec *s, uint32_t why)
 {
@@ -596,9 +610,8 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     uint32_t evict = 0;
     for (unsigned i = 0; i < DSG_LSVC_SESSIONS; i++) {
         session_rec *s = &sessions[i];
-        if (s->used && dsg_session_check(&s->s, now, &cfg->session) != DSG_SESSION_OK) {
+        if (s->used && dsg_session_check(&s->s, now, policy_of(s->channel)) != DSG_SESSION_OK)
             end_session(s, DSG_SESSION_TIMEOUT);
-        }
         if (!s->used && slot == DSG_LSVC_SESSIONS)
             slot = i;
         if (s->used && strcmp(s->user_id, l->user_id) == 0 &&
@@ -607,7 +620,8 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
             where[n++] = i;
         }
     }
-    if (dsg_session_admit(mine, n, cfg->max_sessions, now, &cfg->session, &evict) ==
+    if (dsg_session_admit(mine, n, cfg->max_sessions, now, policy_of(l->channel),
+                          &evict) ==
         DSG_SESSION_EVICT) {
         end_session(&sessions[where[evict]], DSG_SESSION_FORCED);
         slot = where[evict];
@@ -627,6 +641,8 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     (void)stored;
     snprintf(s->user_id, sizeof s->user_id, "%s", l->user_id);
     snprintf(s->computer, sizeof s->computer, "%s", l->computer);
+    s->channel = l->channel;
+    snprintf(s->bound, sizeof s->bound, "%s", l->bound);
     res->next = DSG_LSVC_NEXT_SESSION;
     res->login[0] = '\0';
 }
@@ -934,19 +950,45 @@ static session_rec *own_session(const char *token, const char *event, dsg_lsvc_r
     return s;
 }
 
-void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
+/* The session s used now: touched, or ended with the refusal in res. */
+static void use_session(session_rec *s, int64_t now, const char *event, dsg_lsvc_result *res)
 {
-    session_rec *s = own_session(token, "session-refused", res);
-    if (s == NULL)
-        return;
-    dsg_session_status st = dsg_session_touch(&s->s, now, &cfg->session);
+    dsg_session_status st = dsg_session_touch(&s->s, now, policy_of(s->channel));
     if (st != DSG_SESSION_OK) {
         end_session(s, DSG_SESSION_TIMEOUT);
         failed(res, 401, "session_expired", "session-expired", "%s",
                dsg_session_status_name(st));
         return;
     }
-    accepted(res, "session-used", DSG_LSVC_NEXT_NONE);
+    accepted(res, event, DSG_LSVC_NEXT_NONE);
+}
+
+void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
+{
+    session_rec *s = own_session(token, "session-refused", res);
+    if (s == NULL)
+        return;
+    if (s->channel != DSG_LOGIN_PORTAL) {   /* an administrator's token is not a portal session */
+        failed(res, 401, "session_expired", "session-refused", "not a portal session");
+        return;
+    }
+    use_session(s, now, "session-used", res);
+}
+
+void dsg_lsvc_admin_session(const char *token, const char *bound, int64_t now,
+                            dsg_lsvc_result *res)
+{
+    session_rec *s = own_session(token, "admin-token-refused", res);
+    if (s == NULL)
+        return;
+    if (s->channel != DSG_LOGIN_CONTROL || strcmp(s->bound, bound) != 0) {
+        failed(res, 401, "session_expired", "admin-token-refused",
+               s->channel != DSG_LOGIN_CONTROL ? "not an administrator's token"
+                                               : "the token was issued to another user (%s)",
+               s->bound);
+        return;
+    }
+    use_session(s, now, "admin-token-used", res);
 }
 
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
@@ -982,7 +1024,7 @@ size_t dsg_lsvc_sessions(const char *user_id, int64_t now, dsg_lsvc_session_info
         session_rec *s = &sessions[i];
         if (!s->used || strcmp(s->user_id, user_id) != 0)
             continue;
-        if (dsg_session_check(&s->s, now, &cfg->session) != DSG_SESSION_OK) {
+        if (dsg_session_check(&s->s, now, policy_of(s->channel)) != DSG_SESSION_OK) {
             end_session(s, DSG_SESSION_TIMEOUT);
             continue;
         }

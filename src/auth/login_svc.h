@@ -54,6 +54,7 @@ struct sqlite3;
 #define DSG_LSVC_URI_MAX 400u         /* an otpauth:// URI */
 #define DSG_LSVC_WA_CREDS 4u          /* WebAuthn credentials an account may hold */
 #define DSG_LSVC_WA_ID_MAX 255u       /* bytes of a credential ID enrolled (the options list them) */
+#define DSG_LSVC_BOUND_MAX 23u        /* bytes of a peer's binding, e.g. "uid:4294967295" */
 
 typedef struct dsg_lsvc_cfg {
     dsg_lock_policy lock;             /* auth.lockout_threshold, _window, _duration */
@@ -62,6 +63,8 @@ typedef struct dsg_lsvc_cfg {
     uint32_t password_history;        /* auth.password_history */
     int64_t challenge_lifetime;       /* auth.challenge_lifetime, seconds */
     dsg_session_policy session;       /* auth.session_idle_timeout, _max_lifetime */
+    dsg_session_policy admin_session; /* auth.admin_token_lifetime, auth.session_max_lifetime:
+                                       * the sessions of the control channel */
     uint32_t max_sessions;            /* auth.max_sessions_per_user */
     uint32_t totp_skew;               /* auth.totp_skew_steps */
     uint32_t admin_factor;            /* auth.admin_second_factor (dsg_admin_factor) */
@@ -77,6 +80,8 @@ typedef struct dsg_lsvc_peer {
     uint32_t ministry_network;        /* 1: the address is in auth.ministry_networks */
     uint32_t ministry_cert;           /* 1: a registered Ministry terminal's certificate */
     const char *computer;             /* 認証ログ's computer name: terminal or address */
+    const char *bound;                /* control: who alone may use the session ("uid:U"
+                                       * of the control socket's peer); NULL for the portal */
 } dsg_lsvc_peer;
 
 /* What the client must send next. */
@@ -188,10 +193,20 @@ void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t at
 void dsg_lsvc_webauthn_assert(const char *login, const dsg_lsvc_assertion *a, int64_t now,
                               dsg_lsvc_result *res);
 
-/* The session of token at now: 200 with its user ID (the session's last
- * use moves to now), or 401 `session_expired` (unknown, ended, idle, past
- * its lifetime; an expired one is ended). @relation(REQ-ACCT-014) */
+/* The portal session of token at now: 200 with its user ID (the
+ * session's last use moves to now), or 401 `session_expired` (unknown,
+ * ended, idle, past its lifetime, an administrator's token; an expired
+ * one is ended). @relation(REQ-ACCT-014) */
 void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res);
+
+/* An administrator's token presented on the control socket by bound:
+ * accepted (200, user_id) only for a session of the control channel
+ * opened by the same bound, within auth.admin_token_lifetime of its last
+ * use, and touched; else 401 session_expired. A portal session is refused
+ * here, and dsg_lsvc_session refuses an administrator's token.
+ * @relation(REQ-ACCT-012, REQ-ACCT-011) */
+void dsg_lsvc_admin_session(const char *token, const char *bound, int64_t now,
+                            dsg_lsvc_result *res);
 
 /* Ends the session of token (logout). @relation(REQ-ACCT-014) */
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res);

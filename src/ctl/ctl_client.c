@@ -1,12 +1,14 @@
 /* The client end of dsgd's control socket: see ctl_client.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -108,6 +110,7 @@ static dsg_ctl_result first_line(char *out, size_t *len, int *status, char *err,
         int clen = msg != NULL ? (int)(msg - code) : (int)strlen(code);
         snprintf(err, n, "%s (%.*s)", msg != NULL ? msg + 1 : "error", clen, code);
         return strncmp(code, "not-authorized ", 15) == 0      ? DSG_CTL_DENIED
+             : strncmp(code, "admin_login_required ", 21) == 0 ? DSG_CTL_LOGIN_REQUIRED
              : strncmp(code, "unavailable ", 12) == 0         ? DSG_CTL_UNREACHABLE
              : strncmp(code, "audit-unavailable ", 18) == 0   ? DSG_CTL_AUDIT
              : strncmp(code, "unknown-role ", 13) == 0        ? DSG_CTL_BAD_ARGUMENT
@@ -117,28 +120,89 @@ static dsg_ctl_result first_line(char *out, size_t *len, int *status, char *err,
     return DSG_CTL_PROTOCOL;
 }
 
-dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, char *out,
-                            size_t cap, size_t *len, int *status, char *err, size_t errsize)
+int dsg_ctl_token_path(char *out, size_t cap)
 {
-    long long deadline = now_ms() + timeout_ms;
-    char req[DSG_CTL_LINE_MAX + 1];
-    int fd, n;
-    dsg_ctl_result r;
+    const char *file = getenv("DSGCTL_TOKEN_FILE"), *dir = getenv("XDG_RUNTIME_DIR");
+    int n;
+    if (file != NULL && file[0] != '\0')
+        n = snprintf(out, cap, "%s", file);
+    else if (dir != NULL && dir[0] == '/')
+        n = snprintf(out, cap, "%s/dsgctl-token", dir);
+    else if ((dir = getenv("HOME")) != NULL && dir[0] == '/')
+        n = snprintf(out, cap, "%s/.dsgctl-token", dir);
+    else
+        return -1;
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
 
-    if (cap == 0)
-        return DSG_CTL_PROTOCOL;
-    n = snprintf(req, sizeof req, "%s\n", line);
+/* The token of the file at path into out: 1, 0 when there is none (or
+ * the file is not this user's to read), -1 (with a message) when the file
+ * is not the caller's own, private, regular file holding one token. */
+static int read_token(const char *path, char out[DSG_CTL_TOKEN_LEN + 1], char *err, size_t n)
+{
+    struct stat st;
+    char buf[DSG_CTL_TOKEN_LEN + 2];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && (errno == ENOENT || errno == EACCES))
+        return 0;   /* none of this user's: a command that needs a login is refused */
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & 077) != 0) {
+        snprintf(err, n, "%s: not a private file of this user (mode 0600): remove it and log in "
+                         "again", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    ssize_t r = read(fd, buf, sizeof buf);
+    close(fd);
+    if (r < DSG_CTL_TOKEN_LEN || r > DSG_CTL_TOKEN_LEN + 1 ||
+        (r == DSG_CTL_TOKEN_LEN + 1 && buf[DSG_CTL_TOKEN_LEN] != '\n')) {
+        snprintf(err, n, "%s: not a dsgctl token: remove it and log in again", path);
+        return -1;
+    }
+    memcpy(out, buf, DSG_CTL_TOKEN_LEN);
+    out[DSG_CTL_TOKEN_LEN] = '\0';
+    return 1;
+}
+
+/* The line as sent: "token=TOKEN " before it when there is a login, then
+ * the newline; connected and sent. */
+static dsg_ctl_result send_line(const char *path, const char *line, int *fd, char *err,
+                                size_t errsize)
+{
+    char req[DSG_CTL_LINE_MAX + 1], file[4096], token[DSG_CTL_TOKEN_LEN + 1] = "";
+    int have = 0, n;
+    dsg_ctl_result r;
+    if (dsg_ctl_token_path(file, sizeof file) == 0 &&
+        (have = read_token(file, token, err, errsize)) < 0)
+        return DSG_CTL_LOGIN_REQUIRED;
+    n = snprintf(req, sizeof req, "%s%s%s%s\n", have ? "token=" : "", token, have ? " " : "",
+                 line);
     if (n < 0 || (size_t)n >= sizeof req || strchr(line, '\n') != NULL) {
         snprintf(err, errsize, "the command line is too long or holds a newline");
         return DSG_CTL_PROTOCOL;
     }
-    if ((r = connect_to(path, &fd, err, errsize)) != DSG_CTL_OK)
+    if ((r = connect_to(path, fd, err, errsize)) != DSG_CTL_OK)
         return r;
-    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+    if (send(*fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
         snprintf(err, errsize, "sending the command: %s", strerror(errno));
-        close(fd);
+        close(*fd);
         return DSG_CTL_UNREACHABLE;
     }
+    return DSG_CTL_OK;
+}
+
+dsg_ctl_result dsg_ctl_call(const char *path, const char *line, int timeout_ms, char *out,
+                            size_t cap, size_t *len, int *status, char *err, size_t errsize)
+{
+    long long deadline = now_ms() + timeout_ms;
+    int fd;
+    dsg_ctl_result r;
+
+    if (cap == 0)
+        return DSG_CTL_PROTOCOL;
+    if ((r = send_line(path, line, &fd, err, errsize)) != DSG_CTL_OK)
+        return r;
     r = read_all(fd, deadline, out, cap - 1, len, err, errsize);
     close(fd);
     if (r != DSG_CTL_OK)
@@ -303,21 +367,11 @@ dsg_ctl_result dsg_ctl_stream(const char *path, const char *line, int idle_ms, i
                               int *status, char *err, size_t errsize)
 {
     static reader r;
-    char req[DSG_CTL_LINE_MAX + 1], *first;
-    int fd, n;
+    char *first;
+    int fd;
     dsg_ctl_result rc;
-    n = snprintf(req, sizeof req, "%s\n", line);
-    if (n < 0 || (size_t)n >= sizeof req || strchr(line, '\n') != NULL) {
-        snprintf(err, errsize, "the command line is too long or holds a newline");
-        return DSG_CTL_PROTOCOL;
-    }
-    if ((rc = connect_to(path, &fd, err, errsize)) != DSG_CTL_OK)
+    if ((rc = send_line(path, line, &fd, err, errsize)) != DSG_CTL_OK)
         return rc;
-    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
-        snprintf(err, errsize, "sending the command: %s", strerror(errno));
-        close(fd);
-        return DSG_CTL_UNREACHABLE;
-    }
     memset(&r, 0, offsetof(reader, buf));
     r.fd = fd;
     r.idle_ms = idle_ms;

@@ -10,6 +10,7 @@
 
 #define DSG_CTL_LINE_MAX 4096u   /* bytes of a command line (the ctl worker's DSGD_CTL_LINE_MAX) */
 #define DSG_CTL_SOCKET_DEFAULT "var/run/dsgctl.sock"   /* ctl.socket's default */
+#define DSG_CTL_TOKEN_LEN 22u    /* an administrator's token (the ctl worker's DSGD_CTL_TOKEN_LEN) */
 
 typedef enum dsg_ctl_result {
     DSG_CTL_OK = 0,            /* out holds the output */
@@ -19,8 +20,17 @@ typedef enum dsg_ctl_result {
     DSG_CTL_PROTOCOL = 4,      /* an answer that is not of the protocol, or too long */
     DSG_CTL_AUDIT = 5,         /* error audit-unavailable: logd did not store the command's
                                 * record within log.ack_timeout (REQ-LOG-008) */
-    DSG_CTL_BAD_ARGUMENT = 6   /* error unknown-role (and other bad arguments) */
+    DSG_CTL_BAD_ARGUMENT = 6,  /* error unknown-role (and other bad arguments) */
+    DSG_CTL_LOGIN_REQUIRED = 7 /* error admin_login_required: no valid administrator login
+                                * (REQ-ACCT-012), or a token file that is not private */
 } dsg_ctl_result;
+
+/* The file that keeps the administrator's token of `dsgctl login`:
+ * $DSGCTL_TOKEN_FILE, else $XDG_RUNTIME_DIR/dsgctl-token, else
+ * $HOME/.dsgctl-token. Every command sends the token it holds (a file that
+ * is not the user's own mode-0600 file is refused). 0, or -1 when none of
+ * them is set. @relation(REQ-ACCT-012) */
+int dsg_ctl_token_path(char *out, size_t cap);
 
 /* Sends `line` (without its newline) to the control socket at path and
  * reads the answer: on DSG_CTL_OK the output is out[0 .. *len) and

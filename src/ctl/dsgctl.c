@@ -977,6 +977,7 @@ int dsgctl_ctl_status(dsg_ctl_result r)
     case DSG_CTL_REFUSED: return EXIT_SOFTWARE;
     case DSG_CTL_AUDIT: return EXIT_TEMPFAIL;
     case DSG_CTL_BAD_ARGUMENT: return EXIT_USAGE;
+    case DSG_CTL_LOGIN_REQUIRED: return EXIT_NOPERM;
     default: return EXIT_PROTOCOL;
     }
 }
@@ -1127,6 +1128,9 @@ typedef struct top_command {
 static const top_command top_commands[] = {
     { "status", "the running gateway: roles, pids, uptime, restarts, sandbox", status_help,
       cmd_status },
+    { "login", "log in as a DSG administrator (password and second factor)", dsgctl_login_help,
+      dsgctl_cmd_login },
+    { "logout", "end the administrator's login", dsgctl_logout_help, dsgctl_cmd_logout },
 };
 
 #define NTOP (sizeof top_commands / sizeof top_commands[0])

@@ -19,7 +19,8 @@ enum {
     EXIT_IOERR = 74,       /* EX_IOERR */
     EXIT_TEMPFAIL = 75,    /* EX_TEMPFAIL: logd did not store the command's record in time */
     EXIT_PROTOCOL = 76,    /* EX_PROTOCOL */
-    EXIT_NOPERM = 77       /* EX_NOPERM: not root and not in group dsgadm */
+    EXIT_NOPERM = 77       /* EX_NOPERM: not root and not in group dsgadm, or no valid
+                            * administrator's login (dsgctl login) */
 };
 
 /* One command of a group: its name, a summary line, its help text and
@@ -41,6 +42,11 @@ int dsgctl_finish_stdout(int status);
 
 /* The exit status for a control-socket failure. @relation(REQ-RUN-023) */
 int dsgctl_ctl_status(dsg_ctl_result r);
+
+/* dsgctl login and logout (dsgctl_login.c), with their help texts. */
+extern const char dsgctl_login_help[], dsgctl_logout_help[];
+int dsgctl_cmd_login(int argc, char **argv);
+int dsgctl_cmd_logout(int argc, char **argv);
 
 /* The account group (dsgctl_account.c). */
 #define DSGCTL_ACCOUNT_COMMANDS 11

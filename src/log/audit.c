@@ -82,9 +82,10 @@ static const field_spec system_fields[] = {
 };
 
 /* A command on the control socket, or a refused client (REQ-RUN-021): who
- * (the kernel's credentials of the peer), what, and how it ended. */
+ * (the kernel's credentials of the peer, and the administrator whose login
+ * it ran under, REQ-ACCT-012), what, and how it ended. */
 static const field_spec control_fields[] = {
-    { "uid", 1 }, { "gid", 1 }, { "pid", 1 }, { "command", 1 }, { "result", 1 },
+    { "uid", 1 }, { "gid", 1 }, { "pid", 1 }, { "command", 1 }, { "result", 1 }, { "admin", 0 },
 };
 
 /* Retention pruning (REQ-LOG-007): what went, where the remaining chain
@@ -92,7 +93,7 @@ static const field_spec control_fields[] = {
 static const field_spec prune_fields[] = {
     { "before", 1 },  { "trigger", 1 }, { "removed", 1 }, { "total", 0 },
     { "pruned_to", 0 }, { "head", 0 },  { "mac", 0 },     { "uid", 0 },
-    { "pid", 0 },
+    { "pid", 0 },       { "admin", 0 },
 };
 
 /* The chain goes on after a restore (REQ-LOG-046): the restored head
@@ -1163,7 +1164,7 @@ static int append_prune(dsg_audit *a, const char *source, const prune_cut *c,
                         char *err, size_t n)
 {
     char removed[24], to[24], head[65], mac[65];
-    dsg_audit_field f[9] = { FIELD("before", before), FIELD("trigger", q->trigger) };
+    dsg_audit_field f[10] = { FIELD("before", before), FIELD("trigger", q->trigger) };
     size_t k = 2;
     uint64_t seq = 0;
     snprintf(removed, sizeof removed, "%llu", (unsigned long long)(c != NULL ? c->removed : 0));
@@ -1182,6 +1183,8 @@ static int append_prune(dsg_audit *a, const char *source, const prune_cut *c,
         f[k++] = (dsg_audit_field)FIELD("uid", q->uid);
     if (q->pid != NULL)
         f[k++] = (dsg_audit_field)FIELD("pid", q->pid);
+    if (q->admin != NULL)
+        f[k++] = (dsg_audit_field)FIELD("admin", q->admin);
     return dsg_audit_append(a, source, DSG_AUDIT_TYPE_PRUNE, f, k, &seq, err, n);
 }
 

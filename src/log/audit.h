@@ -147,6 +147,7 @@ typedef struct dsg_audit_prune_req {
     uint32_t retention_days;   /* log.retention_days */
     const char *trigger;       /* "retention" (logd itself) or "dsgctl" */
     const char *uid, *pid;     /* who asked (the control socket's peer), or NULL */
+    const char *admin;         /* the administrator whose dsgctl login it ran under, or NULL */
 } dsg_audit_prune_req;
 
 typedef struct dsg_audit_prune_result {

@@ -23,6 +23,7 @@
 #include "auth/login_svc.h"
 #include "auth/pw_hash.h"
 #include "auth/pw_policy.h"
+#include "core/b64url.h"
 #include "core/json_out.h"
 #include "core/json_tok.h"
 #include "core/rfc3339.h"
@@ -38,6 +39,8 @@
 #define EX_USAGE 64
 #define EX_SOFTWARE 70
 #define EX_TEMPFAIL 75   /* the change's record was not stored (REQ-LOG-008) */
+#define EX_NOPERM 77     /* no valid administrator login (REQ-ACCT-012) */
+#define DSGD_AUTH_LOGIN_ANSWER_MAX 3800u   /* a login step's JSON: within one report */
 #define PART_MAX 60000u  /* bytes of one ROLE_PART, under DSGD_BUS_BODY_MAX */
 #define REPORT_MAX 4000u /* bytes of a report's text */
 
@@ -210,7 +213,7 @@ static const char *when(int64_t t, char buf[32])
 /* ---- the record of an account operation (別紙 #15, REQ-ACCT-018) ----------- */
 
 typedef struct who {
-    char actor[DSG_ACCT_ACTOR_MAX + 1];   /* "uid:U" until administrators log in */
+    char actor[DSG_ACCT_ACTOR_MAX + 1];   /* the administrator, or "uid:U" without a login */
     char uid[16], pid[16];
 } who;
 
@@ -260,12 +263,21 @@ static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
 
 /* Queues the record and makes the command's report wait for it; a record
  * that cannot even be queued fails the command (the ticket stays 0). */
+/* Makes the command's report wait for the record of ticket (0: a record
+ * that could not be queued, which fails the command). */
+static void wait_for(uint32_t ticket)
+{
+    int lost = ticket == 0 || (out.waiting && out.ticket == 0);
+    out.ticket = lost ? 0 : ticket;   /* records are stored in order: the last one covers all */
+    out.waiting = 1;
+}
+
 static int record(const who *w, const op_record *r)
 {
     uint32_t ticket = 0;
-    int lost = queue_record(w, r, &ticket) != 0 || (out.waiting && out.ticket == 0);
-    out.ticket = lost ? 0 : ticket;   /* records are stored in order: the last one covers all */
-    out.waiting = 1;
+    if (queue_record(w, r, &ticket) != 0)
+        ticket = 0;
+    wait_for(ticket);
     dsgd_audit_out_flush();
     return 0;
 }
@@ -359,10 +371,20 @@ void dsgd_auth_tick(void)
 
 /* ---- commands ------------------------------------------------------------------ */
 
-/* Splits " --uid U --pid P" off the end of line (ctl adds it). 0, or -1. */
+/* The last occurrence of s in line, or NULL. */
+static char *last_of(char *line, const char *s)
+{
+    char *found = NULL;
+    for (char *at = strstr(line, s); at != NULL; at = strstr(at + 1, s))
+        found = at;
+    return found;
+}
+
+/* Splits "[ --admin NAME] --uid U --pid P" off the end of line (ctl adds
+ * it: NAME is the administrator whose token ctl checked). 0, or -1. */
 static int take_who(char *line, who *w)
 {
-    char *at = strstr(line, " --uid ");
+    char *at = last_of(line, " --uid ");
     unsigned long uid, pid;
     int used = 0;
     if (at == NULL || sscanf(at, " --uid %lu --pid %lu%n", &uid, &pid, &used) != 2 ||
@@ -372,6 +394,14 @@ static int take_who(char *line, who *w)
     snprintf(w->uid, sizeof w->uid, "%lu", uid);
     snprintf(w->pid, sizeof w->pid, "%lu", pid);
     snprintf(w->actor, sizeof w->actor, "uid:%lu", uid);
+    char *admin = last_of(line, " --admin ");
+    if (admin != NULL) {
+        const char *name = admin + 9;
+        if (strlen(name) == 0 || strlen(name) > DSG_ACCT_USER_ID_MAX || strchr(name, ' ') != NULL)
+            return -1;
+        snprintf(w->actor, sizeof w->actor, "%s", name);
+        *admin = '\0';
+    }
     return 0;
 }
 
@@ -942,6 +972,84 @@ static int cmd_bootstrap(const char *args, const who *w)
     return succeed();
 }
 
+/* ---- administrators' logins (REQ-ACCT-012) ------------------------------------ */
+
+/* The binding of an administrator's token: the Unix user who logged in. */
+static void bound_of(const who *w, char out[DSG_LSVC_BOUND_MAX + 1])
+{
+    snprintf(out, DSG_LSVC_BOUND_MAX + 1, "uid:%s", w->uid);
+}
+
+/* The answer of a login API status: exit 0 for 200, 75 for 503, else 1. */
+static uint8_t exit_of(int http_status)
+{
+    return http_status == 200 ? 0 : http_status == 503 ? EX_TEMPFAIL : EX_REFUSED;
+}
+
+/* account login ROUTE BODY: BODY is the base64url of the step's JSON (so
+ * that nothing in it reads as an option). The step's JSON answer is the
+ * output; a refusal's is the report. */
+static int cmd_login(char *args, const who *w)
+{
+    static uint8_t body[8192], json[DSGD_AUTH_LOGIN_ANSWER_MAX];
+    char bound[DSG_LSVC_BOUND_MAX + 1];
+    size_t len = 0, at = 0, n = 0;
+    uint32_t ticket = 0;
+    char *text = strchr(args, ' ');
+    if (text == NULL)
+        return finish(EX_USAGE, "error bad_request account login ROUTE BODY\n");
+    *text++ = '\0';
+    if (dsg_b64url_decode(text, strlen(text), body, sizeof body, &len, &at) != DSG_B64URL_OK)
+        return finish(EX_USAGE, "error bad_request the body is not base64url\n");
+    bound_of(w, bound);
+    int status = dsgd_auth_ctl_step(args, body, len, host, bound, json, sizeof json, &n, &ticket);
+    OPENSSL_cleanse(body, len);
+    if (status < 0)
+        return finish(EX_USAGE, "error bad_request not a login step, or not its JSON\n");
+    wait_for(ticket);
+    dsgd_audit_out_flush();
+    if (status != 200) {
+        int rc = finish(exit_of(status), "%.*s\n", (int)n, (const char *)json);
+        OPENSSL_cleanse(json, n);
+        return rc;
+    }
+    put_bytes(json, n);
+    put("\n");
+    OPENSSL_cleanse(json, n);
+    return succeed();
+}
+
+/* account admin-check TOKEN: "admin USER" for ctl, or admin_login_required. */
+static int cmd_admin_check(const char *token, const who *w)
+{
+    char bound[DSG_LSVC_BOUND_MAX + 1], user[DSG_ACCT_USER_ID_MAX + 1];
+    uint32_t ticket = 0;
+    bound_of(w, bound);
+    if (dsgd_auth_admin_check(token, host, bound, user, &ticket) != 200) {
+        wait_for(ticket);
+        dsgd_audit_out_flush();
+        return finish(EX_NOPERM, "error admin_login_required no valid administrator login: "
+                                 "run dsgctl login\n");
+    }
+    put("admin %s\n", user);
+    return succeed();
+}
+
+/* account admin-logout TOKEN: ends the caller's own token. */
+static int cmd_admin_logout(const char *token, const who *w)
+{
+    char bound[DSG_LSVC_BOUND_MAX + 1];
+    uint32_t ticket = 0;
+    bound_of(w, bound);
+    int status = dsgd_auth_admin_logout(token, host, bound, &ticket);
+    wait_for(ticket);
+    dsgd_audit_out_flush();
+    if (status != 200)
+        return finish(EX_NOPERM, "error admin_login_required no valid administrator login\n");
+    put("logged out\n");
+    return succeed();
+}
+
 /* "account VERB ARGS" as the master passed it on. */
 static int command(char *line)
 {
@@ -977,6 +1085,12 @@ static int command(char *line)
         return cmd_sessions(args);
     if (strcmp(verb, "logout") == 0)
         return cmd_logout(args, &w);
+    if (strcmp(verb, "login") == 0)
+        return cmd_login(args, &w);
+    if (strcmp(verb, "admin-check") == 0)
+        return cmd_admin_check(args, &w);
+    if (strcmp(verb, "admin-logout") == 0)
+        return cmd_admin_logout(args, &w);
     return finish(EX_USAGE, "error unknown_command account %s\n", verb);
 }
 

@@ -52,7 +52,8 @@ static struct xch {
     int too_long;
     uint8_t body[BODY_MAX];
     char token[DSGD_XCH_TOKEN_MAX + 1];         /* the credential presented, "" none */
-    char addr[DSGD_XCH_ADDR_MAX + 1];
+    char addr[DSGD_XCH_ADDR_MAX + 1];           /* or the computer of a dsgctl login */
+    char bound[DSG_LSVC_BOUND_MAX + 1];         /* a dsgctl login's peer; "": the portal's */
 } xch[AUTH_XCH];
 
 static dsg_lsvc_cfg cfg;
@@ -85,6 +86,7 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
     cfg.password_history = a->password_history;
     cfg.challenge_lifetime = a->challenge_ms / 1000;
     cfg.session = (dsg_session_policy){ a->session_idle_ms / 1000, a->session_max_ms / 1000 };
+    cfg.admin_session = (dsg_session_policy){ a->admin_token_ms / 1000, a->session_max_ms / 1000 };
     cfg.max_sessions = a->max_sessions;
     cfg.totp_skew = a->totp_skew;
     cfg.admin_factor = a->admin_factor;
@@ -390,7 +392,9 @@ static void bad_request(const struct xch *x, const char *why)
 static dsg_lsvc_peer peer_of(const struct xch *x)
 {
     dsg_ip_addr a;
-    dsg_lsvc_peer p = { DSG_LOGIN_PORTAL, 0, 0, x->addr };
+    if (x->bound[0] != '\0')   /* dsgctl login: no network, no terminal certificate */
+        return (dsg_lsvc_peer){ DSG_LOGIN_CONTROL, 0, 0, x->addr, x->bound };
+    dsg_lsvc_peer p = { DSG_LOGIN_PORTAL, 0, 0, x->addr, NULL };
     if (n_ministry > 0 &&
         dsg_ip_parse((const uint8_t *)x->addr, strlen(x->addr), &a) == DSG_NET_OK)
         p.ministry_network = dsg_netlist_contains(ministry, n_ministry, &a) == 1;
@@ -519,20 +523,26 @@ static void rate_limited(const struct xch *x)
         dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
+/* The step of x into *res: 0, or -1 when the body is not its JSON object. */
+static int run_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *bearer)
+{
+    if (x->route == WA_OPTIONS || x->route == WA_REGISTER || x->route == WA_ASSERT)
+        return webauthn_step(x, now, res, bearer);
+    return password_step(x, now, res, bearer);
+}
+
 static void step(struct xch *x)
 {
     dsg_lsvc_result res;
     uint8_t key[DSG_RATE_KEY];
-    int bearer = 0, webauthn = x->route == WA_OPTIONS || x->route == WA_REGISTER ||
-                               x->route == WA_ASSERT;
+    int bearer = 0;
     int64_t now = now_s();
     source_key(x, key);
     if (guarded(x->route) && dsg_rate_limited(&sources, key, now, source_limit)) {
         rate_limited(x);
         return;
     }
-    if ((webauthn ? webauthn_step(x, now, &res, &bearer)
-                  : password_step(x, now, &res, &bearer)) != 0) {
+    if (run_step(x, now, &res, &bearer) != 0) {
         bad_request(x, "the body is not the step's JSON object");
         return;
     }
@@ -541,6 +551,87 @@ static void step(struct xch *x)
         (void)dsg_rate_fail(&sources, key, now);
     answer(x, &res, bearer);
     OPENSSL_cleanse(&res, sizeof res);
+}
+
+/* ---- dsgctl login (REQ-ACCT-012) ---------------------------------------------------- */
+
+/* The route of a dsgctl login step: the path after /api/v1/auth/, one of
+ * the credential steps (a token is checked and ended by
+ * dsgd_auth_admin_check and dsgd_auth_admin_logout). ROUTE_COUNT: none. */
+static enum route ctl_route(const char *name)
+{
+    static const char prefix[] = "/api/v1/auth/";
+    for (unsigned i = 0; i < ROUTE_COUNT; i++)
+        if (guarded((enum route)i) && strlen(name) == routes[i].path_len - (sizeof prefix - 1) &&
+            memcmp(routes[i].path + sizeof prefix - 1, name, strlen(name)) == 0)
+            return (enum route)i;
+    return ROUTE_COUNT;
+}
+
+int dsgd_auth_ctl_step(const char *route, const uint8_t *body, size_t len, const char *computer,
+                       const char *bound, uint8_t *out, size_t cap, size_t *out_len,
+                       uint32_t *ticket)
+{
+    static struct xch x;
+    dsg_lsvc_result res;
+    int bearer = 1;
+    memset(&x, 0, sizeof x);
+    x.route = ctl_route(route);
+    if (x.route == ROUTE_COUNT || bound[0] == '\0' || strlen(bound) >= sizeof x.bound ||
+        strlen(computer) >= sizeof x.addr)
+        return -1;
+    x.too_long = len > BODY_MAX;
+    if (!x.too_long)
+        memcpy(x.body, body, len);
+    x.len = x.too_long ? 0 : len;
+    snprintf(x.addr, sizeof x.addr, "%s", computer);
+    snprintf(x.bound, sizeof x.bound, "%s", bound);
+    int rc = run_step(&x, now_s(), &res, &bearer);
+    OPENSSL_cleanse(&x, sizeof x);
+    if (rc != 0)
+        return -1;
+    if (res.evicted)
+        (void)dsgd_auth_record(res.user_id, computer, "logout-forced",
+                               "the oldest session ended: auth.max_sessions_per_user reached");
+    *ticket = record(&res, computer);
+    *out_len = answer_json(&res, 1, out, cap);
+    int status = *out_len == 0 ? 503 : res.status;
+    OPENSSL_cleanse(&res, sizeof res);
+    return status;
+}
+
+/* The administrator's token presented by bound: 200 with the account in
+ * user_id, or 401; a refusal is recorded. */
+int dsgd_auth_admin_check(const char *token, const char *computer, const char *bound,
+                          char user_id[DSG_ACCT_USER_ID_MAX + 1], uint32_t *ticket)
+{
+    dsg_lsvc_result res;
+    dsg_lsvc_admin_session(token, bound, now_s(), &res);
+    *ticket = 0;
+    if (res.status != 200)
+        *ticket = record(&res, computer);
+    snprintf(user_id, DSG_ACCT_USER_ID_MAX + 1, "%s", res.status == 200 ? res.user_id : "");
+    int status = res.status;
+    OPENSSL_cleanse(&res, sizeof res);
+    return status;
+}
+
+int dsgd_auth_admin_logout(const char *token, const char *computer, const char *bound,
+                           uint32_t *ticket)
+{
+    dsg_lsvc_result res;
+    char who[DSG_ACCT_USER_ID_MAX + 1];
+    uint32_t refusal = 0;
+    *ticket = 0;
+    if (dsgd_auth_admin_check(token, computer, bound, who, &refusal) != 200) {
+        *ticket = refusal;
+        return 401;
+    }
+    dsg_lsvc_logout(token, now_s(), &res);
+    *ticket = record(&res, computer);
+    int status = res.status;
+    OPENSSL_cleanse(&res, sizeof res);
+    return status;
 }
 
 /* ---- exchanges ------------------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 
 #include <openssl/x509.h>
 
+#include "auth/acct_app.h"
 #include "run/bus.h"
 #include "run/settings.h"
 
@@ -33,6 +34,30 @@ int dsgd_auth_http_start(dsgd_chan *chan);
  * when not one; a complete request is one login step, recorded as
  * 認証ログ before its answer. @relation(REQ-MFA-001, REQ-LOG-029, REQ-MFA-017) */
 int dsgd_auth_http_message(const dsgd_msg *m);
+
+/* A step of `dsgctl login` (channel CONTROL, REQ-ACCT-012): route is the
+ * login API path after /api/v1/auth/ (login, password, totp/enrol, totp,
+ * webauthn/options, webauthn/register, webauthn/assert) and body its JSON
+ * request, as on the portal; computer names the peer in 認証ログ and bound
+ * ("uid:U") is the only caller that may use the token it yields. The
+ * answer's JSON (the token in it) goes to out[0 .. *out_len) and the
+ * record's ticket to *ticket; returns the HTTP status the portal would
+ * answer, or -1 for a route that is not a credential step or a body that
+ * is not its JSON object. @relation(REQ-ACCT-012, REQ-MFA-017) */
+int dsgd_auth_ctl_step(const char *route, const uint8_t *body, size_t len, const char *computer,
+                       const char *bound, uint8_t *out, size_t cap, size_t *out_len,
+                       uint32_t *ticket);
+
+/* An administrator's token presented on the control socket by bound:
+ * 200 with the account in user_id (the token's idle time starts again),
+ * or 401 (recorded, *ticket its record). @relation(REQ-ACCT-012) */
+int dsgd_auth_admin_check(const char *token, const char *computer, const char *bound,
+                          char user_id[DSG_ACCT_USER_ID_MAX + 1], uint32_t *ticket);
+
+/* `dsgctl logout`: ends the administrator's token presented by bound.
+ * 200, or 401; recorded (*ticket). @relation(REQ-ACCT-012) */
+int dsgd_auth_admin_logout(const char *token, const char *computer, const char *bound,
+                           uint32_t *ticket);
 
 /* Queues a 認証ログ record (an administrator's unlock or forced logout,
  * recorded by the control commands of auth.c): its ticket, 0 when it was

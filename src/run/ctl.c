@@ -36,6 +36,9 @@ typedef struct client {
     uint32_t ticket;                    /* C_AUDIT: its record's (audit_out.h) */
     uint64_t deadline;
     struct ucred cred;
+    int checking;                       /* C_QUEUED/C_WAIT: its token is being checked */
+    char token[DSGD_CTL_TOKEN_LEN + 1]; /* the administrator's token it presented, "" none */
+    char admin[DSGD_CTL_ADMIN_MAX + 1]; /* the administrator its token names, once checked */
     char cmd[64];                       /* the command, for the log */
     size_t in_len;
     char in[DSGD_CTL_LINE_MAX + 1];
@@ -98,7 +101,8 @@ static void client_close(client *c)
 
 /* The control record of a command or a refusal (REQ-RUN-021): the
  * peer's uid, gid and pid as the kernel gave them, the command as logged
- * (at most 40 bytes; no command today carries a secret), the result. */
+ * (at most 40 bytes, a login's step without its body: no secret), the
+ * result, and the administrator whose login it ran under (REQ-ACCT-012). */
 static uint32_t record(const client *c, const char *result)
 {
     uint32_t ticket = 0;
@@ -107,14 +111,15 @@ static uint32_t record(const client *c, const char *result)
     int ng = snprintf(gid, sizeof gid, "%u", (unsigned)c->cred.gid);
     int np = snprintf(pid, sizeof pid, "%d", (int)c->cred.pid);
     const char *cmd = c->cmd[0] ? c->cmd : "-";
-    dsg_audit_field f[5] = {
+    dsg_audit_field f[6] = {
         { "uid", (const uint8_t *)uid, (size_t)nu },
         { "gid", (const uint8_t *)gid, (size_t)ng },
         { "pid", (const uint8_t *)pid, (size_t)np },
         { "command", (const uint8_t *)cmd, strlen(cmd) },
         { "result", (const uint8_t *)result, strlen(result) },
+        { "admin", (const uint8_t *)c->admin, strlen(c->admin) },
     };
-    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_CONTROL, f, 5, &ticket) != 0)
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_CONTROL, f, c->admin[0] ? 6 : 5, &ticket) != 0)
         dsgd_log("audit: the record of uid %u pid %d: %s was dropped", (unsigned)c->cred.uid,
                  (int)c->cred.pid, cmd);
     dsgd_audit_out_flush();   /* on its way now, if the bus has room */
@@ -252,7 +257,14 @@ static void accept_one(void)
  * it queued until the master gives credit back. */
 static void start_request(client *c, dsgd_chan *chan)
 {
-    int r = dsgd_bus_send(chan, DSGD_MSG_CTL_REQUEST, (const uint8_t *)c->in, strlen(c->in));
+    char check[128];
+    const char *line = c->in;
+    if (c->checking) {   /* the auth role checks the token first (REQ-ACCT-012) */
+        snprintf(check, sizeof check, "account admin-check %s --uid %u --pid %d", c->token,
+                 (unsigned)c->cred.uid, (int)c->cred.pid);
+        line = check;
+    }
+    int r = dsgd_bus_send(chan, DSGD_MSG_CTL_REQUEST, (const uint8_t *)line, strlen(line));
     if (r == 1)
         return;
     if (r != 0) {
@@ -276,11 +288,13 @@ static void start_next(dsgd_chan *chan)
 static int add_who(client *c)
 {
     size_t n = strlen(c->in);
-    if (strstr(c->in, " --uid") != NULL || strstr(c->in, " --pid") != NULL) {
-        fail(c, "bad-request", "--uid and --pid are set by dsgd, not by the client");
+    if (strstr(c->in, " --uid") != NULL || strstr(c->in, " --pid") != NULL ||
+        strstr(c->in, " --admin") != NULL) {
+        fail(c, "bad-request", "--uid, --pid and --admin are set by dsgd, not by the client");
         return -1;
     }
-    int w = snprintf(c->in + n, sizeof c->in - n, " --uid %u --pid %d", (unsigned)c->cred.uid,
+    int w = snprintf(c->in + n, sizeof c->in - n, "%s%s --uid %u --pid %d",
+                     c->admin[0] ? " --admin " : "", c->admin, (unsigned)c->cred.uid,
                      (int)c->cred.pid);
     if (w < 0 || (size_t)w >= sizeof c->in - n) {
         fail(c, "bad-request", "the command line is too long");
@@ -326,7 +340,8 @@ static int known_command(const char *line)
         return dsgd_role_find(line + 13) != NULL;
     if (strncmp(line, "log prune ", 10) == 0 || strncmp(line, "log export ", 11) == 0)
         return 1;
-    if (account_verb(line) != NULL)
+    if (account_verb(line) != NULL || strncmp(line, "login ", 6) == 0 ||
+        strcmp(line, "logout") == 0)
         return 1;
     static const char *const known[] = { "status", "status --json", "config show",
                                          "config show --json", "log verify" };
@@ -336,32 +351,70 @@ static int known_command(const char *line)
     return 0;
 }
 
-static void command(client *c, dsgd_chan *chan)
+/* A leading "token=TOKEN " (the administrator's login, REQ-ACCT-012) into
+ * c->token and off the line. 0, or -1 when it is malformed. */
+static int take_token(client *c)
 {
-    size_t n = strcspn(c->in, "\n"), shown = n < 40 ? n : 40;
-    c->in[n] = '\0';
-    /* the log shows at most 40 bytes of what a client sent */
+    static const char key[] = "token=";
+    size_t k = sizeof key - 1, n = DSGD_CTL_TOKEN_LEN;
+    if (strncmp(c->in, key, k) != 0)
+        return 0;
+    if (strlen(c->in) <= k + n || c->in[k + n] != ' ' ||
+        strspn(c->in + k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != n)
+        return -1;
+    memcpy(c->token, c->in + k, n);
+    c->token[n] = '\0';
+    memmove(c->in, c->in + k + n + 1, strlen(c->in + k + n + 1) + 1);
+    return 0;
+}
+
+/* What the log shows of the line: at most 40 bytes of it, and of a login
+ * step only "login ROUTE" (its body holds the credential). */
+static void command_for_log(client *c)
+{
+    size_t n = strlen(c->in), shown;
+    if (strncmp(c->in, "login ", 6) == 0)
+        n = 6 + strcspn(c->in + 6, " ");
+    shown = n < 40 ? n : 40;
     memcpy(c->cmd, c->in, shown);
     memcpy(c->cmd + shown, n > shown ? "..." : "", n > shown ? 4 : 1);
-    if (c->refused) {
-        dsgd_log("refused uid %u gid %u pid %d: not uid 0 and not in group %s: %s",
-                 (unsigned)c->cred.uid, (unsigned)c->cred.gid, (int)c->cred.pid,
-                 DSGD_CTL_ADMIN_GROUP, c->cmd);
-        (void)record(c, "not-authorized");
-        answer(c, "error not-authorized only root and members of group " DSGD_CTL_ADMIN_GROUP
-                  " may use the control socket", NULL, 0);
-        return;
+}
+
+/* Every command needs an administrator's login (REQ-ACCT-012) but the
+ * health probe `status`, which shows no account and changes nothing, and
+ * the bootstrap of the first administrators (root only, REQ-ACCT-021);
+ * login and logout are handled before. */
+static int needs_admin(const char *line)
+{
+    return strcmp(line, "status") != 0 && strcmp(line, "status --json") != 0 &&
+           strncmp(line, "account bootstrap ", 18) != 0;
+}
+
+/* "login ROUTE BODY" and "logout" go to the auth role as account commands
+ * with who asked (a logout with its token). 0, or -1 when failed. */
+static int login_line(client *c)
+{
+    char line[DSGD_CTL_LINE_MAX + 1];
+    int n;
+    if (strcmp(c->in, "logout") == 0 && c->token[0] == '\0') {
+        fail(c, "admin_login_required", "no administrator login to end");
+        return -1;
     }
-    if (strncmp(c->in, "role restart ", 13) == 0 && dsgd_role_find(c->in + 13) == NULL) {
-        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl, auth)");
-        return;
+    if (strcmp(c->in, "logout") == 0)
+        n = snprintf(line, sizeof line, "account admin-logout %s", c->token);
+    else
+        n = snprintf(line, sizeof line, "account %s", c->in);
+    if (n < 0 || (size_t)n >= sizeof line) {
+        fail(c, "bad-request", "the command line is too long");
+        return -1;
     }
-    if (!known_command(c->in)) {
-        fail(c, "unknown-command", "commands: status [--json], config show [--json], "
-                                   "role restart ROLE, log verify, log prune, log export, "
-                                   "account apply|approve|reject|list|show|applications|credentials");
-        return;
-    }
+    memcpy(c->in, line, (size_t)n + 1);
+    return add_who(c);
+}
+
+/* The command, its token checked where it needs one. */
+static void run_command(client *c, dsgd_chan *chan)
+{
     /* a command that changes the gateway runs only once its request is
      * stored; every command answers only once its result is. Restarting
      * logd is how the audit trail comes back: its request cannot be stored
@@ -378,6 +431,85 @@ static void command(client *c, dsgd_chan *chan)
         return;
     c->phase = C_QUEUED;
     start_next(chan);
+}
+
+static void command(client *c, dsgd_chan *chan)
+{
+    c->in[strcspn(c->in, "\n")] = '\0';
+    int bad_token = take_token(c) != 0;
+    command_for_log(c);
+    if (c->refused) {
+        dsgd_log("refused uid %u gid %u pid %d: not uid 0 and not in group %s: %s",
+                 (unsigned)c->cred.uid, (unsigned)c->cred.gid, (int)c->cred.pid,
+                 DSGD_CTL_ADMIN_GROUP, c->cmd);
+        (void)record(c, "not-authorized");
+        answer(c, "error not-authorized only root and members of group " DSGD_CTL_ADMIN_GROUP
+                  " may use the control socket", NULL, 0);
+        return;
+    }
+    if (bad_token) {
+        fail(c, "bad-request", "a malformed token= prefix");
+        return;
+    }
+    if (strncmp(c->in, "role restart ", 13) == 0 && dsgd_role_find(c->in + 13) == NULL) {
+        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl, auth)");
+        return;
+    }
+    if (!known_command(c->in)) {
+        fail(c, "unknown-command", "commands: status [--json], config show [--json], "
+                                   "role restart ROLE, log verify, log prune, log export, "
+                                   "login, logout, account apply|approve|reject|list|show|"
+                                   "applications|credentials");
+        return;
+    }
+    if (strncmp(c->in, "login ", 6) == 0 || strcmp(c->in, "logout") == 0) {
+        if (login_line(c) == 0) {
+            c->phase = C_QUEUED;
+            start_next(chan);
+        }
+        return;
+    }
+    if (!needs_admin(c->in)) {
+        run_command(c, chan);
+        return;
+    }
+    if (c->token[0] == '\0') {
+        fail(c, "admin_login_required", "this command needs an administrator's login: "
+                                        "run dsgctl login");
+        return;
+    }
+    c->checking = 1;   /* run_command once the auth role has checked the token */
+    c->phase = C_QUEUED;
+    start_next(chan);
+}
+
+/* The auth role's answer to a token check: "admin USER" lets the command
+ * run under that administrator; anything else refuses it. */
+static void checked(client *c, const dsgd_msg *m, dsgd_chan *chan)
+{
+    static const char ok[] = "admin ";
+    size_t k = sizeof ok - 1, n = m->len - 1;
+    const char *text = (const char *)m->body + 1;
+    const char *nl = n > k ? memchr(text + k, '\n', n - k) : NULL;
+    size_t name = nl != NULL ? (size_t)(nl - (text + k)) : 0;
+    c->checking = 0;
+    if (n > 6 && memcmp(text, "error ", 6) != 0 && memcmp(text, ok, k) != 0) {
+        char why[200];   /* the master's word: the auth role is not running */
+        const char *end = memchr(text, '\n', n);
+        snprintf(why, sizeof why, "no administrator login can be checked: %.*s",
+                 (int)(end != NULL ? (size_t)(end - text) : n), text);
+        fail(c, "admin_login_required", why);
+        return;
+    }
+    if (m->body[0] != 0 || n <= k || memcmp(text, ok, k) != 0 || name == 0 ||
+        name > DSGD_CTL_ADMIN_MAX || k + name + 1 != n) {
+        fail(c, "admin_login_required", "no valid administrator login (expired, ended, "
+                                        "or another user's): run dsgctl login");
+        return;
+    }
+    memcpy(c->admin, text + k, name);
+    c->admin[name] = '\0';
+    run_command(c, chan);
 }
 
 static void read_line(client *c, dsgd_chan *chan)
@@ -564,6 +696,15 @@ int dsgd_ctl_message(const dsgd_msg *m, dsgd_chan *chan)
         return stream_piece(m, chan);
     if (m->kind != DSGD_MSG_CTL_ANSWER || m->len < 1)
         return -1;
+    if (busy >= 0 && clients[busy].phase == C_WAIT && clients[busy].checking) {
+        client *c = &clients[busy];
+        busy = -1;
+        if (dsgd_bus_done(chan, 1) != 0)
+            return -1;
+        checked(c, m, chan);
+        start_next(chan);
+        return 0;
+    }
     if (busy >= 0 && clients[busy].phase == C_WAIT) {
         client *c = &clients[busy];
         /* "ok", or "ok N" for a command that ran and gives exit status N;

@@ -47,6 +47,8 @@
 #define DSGD_CTL_ANSWER_MAX 65536u    /* one DATA frame */
 #define DSGD_CTL_CLIENT_TIMEOUT_MS 10000u
 #define DSGD_CTL_ADMIN_GROUP "dsgadm"
+#define DSGD_CTL_TOKEN_LEN 22u        /* an administrator's token: 128 bits, base64url */
+#define DSGD_CTL_ADMIN_MAX 64u        /* bytes of an administrator's user ID */
 
 /* Before the sandbox: checks that fd 4 is a listening AF_UNIX socket and
  * looks up the dsgadm group. 0, or -1 with a message. @relation(REQ-RUN-021) */

@@ -64,7 +64,7 @@ static void prune_at_retention(void)
     dsg_time_rfc3339_ms(before, sizeof before, now - (int64_t)retention_days * 86400, 0);
     if (!dsg_audit_has_older(store, before))
         return;
-    dsg_audit_prune_req q = { before, now, retention_days, "retention", NULL, NULL };
+    dsg_audit_prune_req q = { before, now, retention_days, "retention", NULL, NULL, NULL };
     if (dsg_audit_prune(store, &q, &r, err, sizeof err) != 0)
         dsgd_log("audit: retention pruning failed: %s", err);
     else
@@ -309,18 +309,19 @@ static int parse_opts(char *line, opt *opts, size_t nopts, char *err, size_t n)
 }
 
 /* `dsgctl log prune --before T` through ctl, which added the client's
- * --uid and --pid (REQ-LOG-007). */
+ * --uid and --pid (REQ-LOG-007) and the administrator's --admin
+ * (REQ-ACCT-012). */
 static int prune_request(char *args, dsgd_chan *chan)
 {
-    opt o[] = { { "--before", NULL }, { "--uid", NULL }, { "--pid", NULL } };
+    opt o[] = { { "--before", NULL }, { "--uid", NULL }, { "--pid", NULL }, { "--admin", NULL } };
     char err[512];
     dsg_audit_prune_result r;
-    if (parse_opts(args, o, 3, err, sizeof err) != 0)
+    if (parse_opts(args, o, 4, err, sizeof err) != 0)
         return reply(chan, EX_USAGE, "%s\n", err);
     if (o[0].value == NULL)
         return reply(chan, EX_USAGE, "--before T is required\n");
     dsg_audit_prune_req q = { o[0].value, (int64_t)time(NULL), retention_days, "dsgctl",
-                              o[1].value, o[2].value };
+                              o[1].value, o[2].value, o[3].value };
     int rc = dsg_audit_prune(store, &q, &r, err, sizeof err);
     if (rc != 0) {
         dsgd_log("audit: prune before %s by uid %s pid %s refused: %s", o[0].value,

@@ -140,6 +140,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->auth.totp_skew = (uint32_t)c->v[DSG_CFG_AUTH_TOTP_SKEW_STEPS].num;
     s->auth.source_failures = (uint32_t)c->v[DSG_CFG_AUTH_SOURCE_FAILURES_PER_MINUTE].num;
     s->auth.inactivity_days = (uint32_t)c->v[DSG_CFG_AUTH_INACTIVITY_DISABLE_DAYS].num;
+    s->auth.admin_token_ms = (uint32_t)c->v[DSG_CFG_AUTH_ADMIN_TOKEN_LIFETIME].num;
     s->auth.admin_factor = strcmp(c->v[DSG_CFG_AUTH_ADMIN_SECOND_FACTOR].text, "totp") == 0;
     snprintf(s->auth.ministry_networks, sizeof s->auth.ministry_networks, "%s",
              c->v[DSG_CFG_AUTH_MINISTRY_NETWORKS].text);
@@ -227,7 +228,7 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     return 0;
 }
 
-#define AUTH_NUMBERS 23
+#define AUTH_NUMBERS 24
 #define AUTH_TEXTS 5
 
 /* The auth settings' numbers, in the order of the -L argument. */
@@ -240,7 +241,7 @@ static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
         &a->lockout_threshold, &a->lockout_window_ms, &a->lockout_duration_ms,
         &a->challenge_ms, &a->session_idle_ms, &a->session_max_ms, &a->max_sessions,
         &a->password_history, &a->totp_skew, &a->admin_factor, &a->self_attestation,
-        &a->source_failures, &a->inactivity_days,
+        &a->source_failures, &a->inactivity_days, &a->admin_token_ms,
     };
     return fields[i];
 }
@@ -453,6 +454,9 @@ int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
         return key_problem(c, DSG_CFG_AUTH_ADMIN_SECOND_FACTOR, "not webauthn or totp", err, n);
     if (c->v[DSG_CFG_AUTH_SESSION_IDLE_TIMEOUT].num > c->v[DSG_CFG_AUTH_SESSION_MAX_LIFETIME].num)
         return key_problem(c, DSG_CFG_AUTH_SESSION_IDLE_TIMEOUT,
+                           "more than auth.session_max_lifetime", err, n);
+    if (c->v[DSG_CFG_AUTH_ADMIN_TOKEN_LIFETIME].num > c->v[DSG_CFG_AUTH_SESSION_MAX_LIFETIME].num)
+        return key_problem(c, DSG_CFG_AUTH_ADMIN_TOKEN_LIFETIME,
                            "more than auth.session_max_lifetime", err, n);
     static uint8_t aaguids[DSGD_AAGUIDS_MAX][16];
     size_t count = 0;

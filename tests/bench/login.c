@@ -77,7 +77,7 @@ static void account(const char *user)
 
 typedef void (*kind_fn)(int round);
 
-static const dsg_lsvc_peer peer = { DSG_LOGIN_PORTAL, 1, 0, "127.0.0.1" };
+static const dsg_lsvc_peer peer = { DSG_LOGIN_PORTAL, 1, 0, "127.0.0.1", NULL };
 
 static void step(const char *user, const char *pw, int want)
 {
@@ -132,6 +132,7 @@ int main(void)
     cfg.password = (dsg_pw_policy){ 12, 128, 3 };
     cfg.challenge_lifetime = 300;
     cfg.session = (dsg_session_policy){ 900, 43200 };
+    cfg.admin_session = (dsg_session_policy){ 900, 43200 };
     cfg.max_sessions = 10;
     cfg.totp_skew = 1;
     snprintf(cfg.issuer, sizeof cfg.issuer, "DSG");
