@@ -149,7 +149,7 @@ START_TEST(test_type_matches_organisation)
 }
 END_TEST
 
-/* @relation(REQ-ACCT-004) */
+/* @relation(REQ-ACCT-004, REQ-ACCT-023) */
 START_TEST(test_expiry_bounds)
 {
     dsg_acct_problem p;

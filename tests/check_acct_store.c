@@ -166,7 +166,7 @@ START_TEST(test_decided_once)
 }
 END_TEST
 
-/* @relation(REQ-ACCT-006, REQ-ACCT-007) */
+/* @relation(REQ-ACCT-006, REQ-ACCT-007, REQ-ACCT-022) */
 START_TEST(test_user_ids_unique_and_retired)
 {
     int64_t id = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
@@ -237,7 +237,7 @@ START_TEST(test_rejection_leaves_account_unchanged)
 END_TEST
 
 /* Every kind's approval moves the account as the state machine says. */
-/* @relation(REQ-ACCT-002, REQ-ACCT-003) */
+/* @relation(REQ-ACCT-002, REQ-ACCT-003, REQ-ACCT-022) */
 START_TEST(test_suspend_resume_expiry_delete)
 {
     approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
@@ -264,7 +264,7 @@ START_TEST(test_suspend_resume_expiry_delete)
 END_TEST
 
 /* A refused move stores nothing: neither the account nor the decision. */
-/* @relation(REQ-ACCT-003) */
+/* @relation(REQ-ACCT-003, REQ-ACCT-022, REQ-ACCT-002) */
 START_TEST(test_refused_move_changes_nothing)
 {
     approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
@@ -338,7 +338,7 @@ END_TEST
 
 /* The sweep moves ACTIVE accounts past their expiry, never SUSPENDED or
  * PENDING ones, in batches, each move in the history. */
-/* @relation(REQ-ACCT-004) */
+/* @relation(REQ-ACCT-004, REQ-ACCT-023) */
 START_TEST(test_expiry_sweep)
 {
     static dsg_acct_expired moved[DSG_ACCT_SWEEP_BATCH];

@@ -75,7 +75,7 @@ static void first_login(const char *user, int64_t now, uint8_t *secret, size_t *
     ck_assert_int_eq(r->next, DSG_LSVC_NEXT_SESSION);
 }
 
-/* @relation(REQ-MFA-001, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-014) */
+/* @relation(REQ-MFA-001, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-014, REQ-MFA-021) */
 START_TEST(test_lsvc_ministry_first_login_to_logout)
 {
     dsg_lsvc_result r, s;
@@ -107,7 +107,7 @@ START_TEST(test_lsvc_ministry_first_login_to_logout)
 }
 END_TEST
 
-/* @relation(REQ-MFA-012) */
+/* @relation(REQ-MFA-012, REQ-ACCT-022) */
 START_TEST(test_lsvc_refusals_look_the_same)
 {
     dsg_lsvc_result r[4];
@@ -156,7 +156,7 @@ static void lock_by_password(int64_t now)
     ck_assert_str_eq(r.event, "locked");
 }
 
-/* @relation(REQ-MFA-011, REQ-ACCT-003) */
+/* @relation(REQ-MFA-011, REQ-ACCT-003, REQ-MFA-025, REQ-ACCT-022) */
 START_TEST(test_lsvc_password_lockout_boundary)
 {
     dsg_lsvc_result r;
@@ -182,7 +182,7 @@ START_TEST(test_lsvc_password_lockout_boundary)
 }
 END_TEST
 
-/* @relation(REQ-MFA-011) */
+/* @relation(REQ-MFA-011, REQ-MFA-025) */
 START_TEST(test_lsvc_half_finished_login_dies_at_the_lock)
 {
     dsg_lsvc_result r, first;
@@ -204,7 +204,7 @@ START_TEST(test_lsvc_half_finished_login_dies_at_the_lock)
 }
 END_TEST
 
-/* @relation(REQ-MFA-011, REQ-MFA-005) */
+/* @relation(REQ-MFA-011, REQ-MFA-005, REQ-MFA-025) */
 START_TEST(test_lsvc_totp_lockout_boundary)
 {
     dsg_lsvc_result r;
@@ -322,7 +322,7 @@ START_TEST(test_lsvc_login_refused_at_expiry)
 }
 END_TEST
 
-/* @relation(REQ-MFA-002) */
+/* @relation(REQ-MFA-002, REQ-MFA-021) */
 START_TEST(test_lsvc_factor_from_server_facts)
 {
     dsg_lsvc_result r;
@@ -341,7 +341,7 @@ START_TEST(test_lsvc_factor_from_server_facts)
 }
 END_TEST
 
-/* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006, REQ-MFA-007) */
+/* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006, REQ-MFA-007, REQ-MFA-024) */
 START_TEST(test_lsvc_password_change_rules)
 {
     dsg_lsvc_result r;
@@ -438,7 +438,7 @@ START_TEST(test_lsvc_rehash_at_login)
 END_TEST
 
 /* An administrator's view of the sessions, a forced logout, and the
- * unlock. @relation(REQ-ACCT-015, REQ-MFA-011) */
+ * unlock. @relation(REQ-ACCT-015, REQ-MFA-011, REQ-MFA-025) */
 START_TEST(test_lsvc_administration)
 {
     dsg_lsvc_result r, s;
