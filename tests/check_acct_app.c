@@ -64,6 +64,22 @@ START_TEST(test_user_id_rule)
 }
 END_TEST
 
+/* Each registration names one holder: a person's name is required, and
+ * no account type exists but the three of one person each.
+ * @relation(REQ-ACCT-006) */
+START_TEST(test_one_named_holder)
+{
+    dsg_acct_app a = registration();
+    a.name[0] = '\0';
+    expect_problem(&a, "missing_field", "name");
+    a = registration();
+    a.type = DSG_ACCT_TYPE_COUNT;
+    expect_problem(&a, "bad_field", "type");
+    a.type = (dsg_acct_type)99;
+    expect_problem(&a, "bad_field", "type");
+}
+END_TEST
+
 /* @relation(REQ-ACCT-001) */
 START_TEST(test_missing_items_named)
 {
@@ -133,7 +149,7 @@ START_TEST(test_type_matches_organisation)
 }
 END_TEST
 
-/* @relation(REQ-ACCT-004) */
+/* @relation(REQ-ACCT-004, REQ-ACCT-023) */
 START_TEST(test_expiry_bounds)
 {
     dsg_acct_problem p;
@@ -254,6 +270,7 @@ Suite *suite_acct_app(void)
     Suite *s = suite_create("acct_app");
     TCase *c = tcase_create("core");
     tcase_add_test(c, test_user_id_rule);
+    tcase_add_test(c, test_one_named_holder);
     tcase_add_test(c, test_missing_items_named);
     tcase_add_test(c, test_bad_text_refused);
     tcase_add_test(c, test_type_matches_organisation);

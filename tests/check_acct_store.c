@@ -166,7 +166,7 @@ START_TEST(test_decided_once)
 }
 END_TEST
 
-/* @relation(REQ-ACCT-006, REQ-ACCT-007) */
+/* @relation(REQ-ACCT-006, REQ-ACCT-007, REQ-ACCT-022) */
 START_TEST(test_user_ids_unique_and_retired)
 {
     int64_t id = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
@@ -209,8 +209,35 @@ START_TEST(test_other_kinds_need_an_account)
 }
 END_TEST
 
+/* A rejection changes neither the account nor its history: a suspension
+ * and a change of expiry rejected leave it ACTIVE with its expiry.
+ * @relation(REQ-ACCT-002) */
+START_TEST(test_rejection_leaves_account_unchanged)
+{
+    dsg_acct_problem p;
+    dsg_acct_row before, after;
+    char err[200];
+    approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_int_eq(dsg_acct_store_get(db, "tanaka", &before, err, sizeof err), 1);
+    int64_t id = apply_ok(DSG_APP_SUSPEND, "tanaka", "uid:0", NOW + 1);
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:1000", "no grounds", NOW + 2, &p), 0);
+    dsg_acct_app a = app_of(DSG_APP_CHANGE_EXPIRY, "tanaka");
+    a.expiry = NOW + 50 * DAY;
+    ck_assert_int_eq(dsg_acct_store_apply(db, &a, "uid:0", NOW + 3, &id, &p), 0);
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:1000", "too long", NOW + 4, &p), 0);
+    ck_assert_int_eq(dsg_acct_store_get(db, "tanaka", &after, err, sizeof err), 1);
+    ck_assert_uint_eq(after.acct.state, DSG_ACCT_ACTIVE);
+    ck_assert_int_eq(after.acct.expiry, before.acct.expiry);
+    ck_assert_int_eq(after.acct.contract_end, before.acct.contract_end);
+    ck_assert_int_eq(after.acct.suspended_at, before.acct.suspended_at);
+    ck_assert_int_eq(after.acct.changed_at, before.acct.changed_at);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE user_id = 'tanaka'"), 2);
+    ck_assert_int_eq(count("SELECT count(*) FROM applications WHERE state = 'rejected'"), 2);
+}
+END_TEST
+
 /* Every kind's approval moves the account as the state machine says. */
-/* @relation(REQ-ACCT-002, REQ-ACCT-003) */
+/* @relation(REQ-ACCT-002, REQ-ACCT-003, REQ-ACCT-022) */
 START_TEST(test_suspend_resume_expiry_delete)
 {
     approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
@@ -237,7 +264,7 @@ START_TEST(test_suspend_resume_expiry_delete)
 END_TEST
 
 /* A refused move stores nothing: neither the account nor the decision. */
-/* @relation(REQ-ACCT-003) */
+/* @relation(REQ-ACCT-003, REQ-ACCT-022, REQ-ACCT-002) */
 START_TEST(test_refused_move_changes_nothing)
 {
     approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
@@ -311,7 +338,7 @@ END_TEST
 
 /* The sweep moves ACTIVE accounts past their expiry, never SUSPENDED or
  * PENDING ones, in batches, each move in the history. */
-/* @relation(REQ-ACCT-004) */
+/* @relation(REQ-ACCT-004, REQ-ACCT-023) */
 START_TEST(test_expiry_sweep)
 {
     static dsg_acct_expired moved[DSG_ACCT_SWEEP_BATCH];
@@ -469,6 +496,7 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_other_kinds_need_an_account);
     tcase_add_test(c, test_suspend_resume_expiry_delete);
     tcase_add_test(c, test_refused_move_changes_nothing);
+    tcase_add_test(c, test_rejection_leaves_account_unchanged);
     tcase_add_test(c, test_database_refuses_deletion_and_resurrection);
     tcase_add_test(c, test_listings);
     tcase_add_test(c, test_expiry_sweep);

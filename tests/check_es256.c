@@ -1,6 +1,6 @@
 /*
- * Unit tests of ES256 (src/auth/es256.h): REQ-MFA-004 (assertion
- * signatures), REQ-MFA-003 (the credential key, packed self attestation).
+ * Unit tests of ES256 (src/auth/es256.h): REQ-MFA-023 (assertion
+ * signatures), REQ-MFA-022 (the credential key, packed self attestation).
  *
  * A software authenticator made with OpenSSL: a new P-256 key, its x and
  * y exported as a COSE key would carry them, and a DER signature over
@@ -62,7 +62,7 @@ static dsg_es256_status verify_sig(EVP_PKEY *key, const uint8_t *sig, size_t len
 
 /* ---- keys ------------------------------------------------------------------------ */
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_es256_off_curve_key_refused)
 {
     /* y + 1 (big-endian, with carry) */
@@ -90,7 +90,7 @@ START_TEST(test_es256_off_curve_key_refused)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_es256_null_arguments_refused)
 {
     EVP_PKEY *k = (EVP_PKEY *)1;
@@ -105,7 +105,7 @@ START_TEST(test_es256_null_arguments_refused)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_es256_other_curve_key_refused)
 {
     EVP_PKEY *p384 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
@@ -121,7 +121,7 @@ END_TEST
 
 /* ---- signature encodings ------------------------------------------------------ */
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_es256_not_der_refused)
 {
     /* raw r || s, as a COSE/JWS signature would be */
@@ -166,7 +166,7 @@ END_TEST
 
 /* ---- tampering ------------------------------------------------------------------ */
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_es256_tampered_refused)
 {
     /* the last byte of s flipped */
@@ -200,7 +200,7 @@ END_TEST
 
 /* ---- accepted ------------------------------------------------------------------- */
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_es256_good_signature_accepted)
 {
     ck_assert_int_eq(verify_sig(KA, SIG, SIG_LEN), DSG_ES256_OK);
@@ -219,7 +219,7 @@ START_TEST(test_es256_good_signature_accepted)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_es256_packed_self_attestation)
 {
     ck_assert_int_eq(dsg_es256_verify_packed_self(KA, -7, auth_data, sizeof auth_data, cdh, SIG,
@@ -238,7 +238,7 @@ START_TEST(test_es256_packed_self_attestation)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_es256_status_tokens_distinct)
 {
     for (int a = DSG_ES256_OK; a <= DSG_ES256_ERR_CRYPTO; a++) {

@@ -75,7 +75,7 @@ static void first_login(const char *user, int64_t now, uint8_t *secret, size_t *
     ck_assert_int_eq(r->next, DSG_LSVC_NEXT_SESSION);
 }
 
-/* @relation(REQ-MFA-001, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-014) */
+/* @relation(REQ-MFA-001, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-014, REQ-MFA-021) */
 START_TEST(test_lsvc_ministry_first_login_to_logout)
 {
     dsg_lsvc_result r, s;
@@ -107,7 +107,7 @@ START_TEST(test_lsvc_ministry_first_login_to_logout)
 }
 END_TEST
 
-/* @relation(REQ-MFA-012) */
+/* @relation(REQ-MFA-012, REQ-ACCT-022) */
 START_TEST(test_lsvc_refusals_look_the_same)
 {
     dsg_lsvc_result r[4];
@@ -156,7 +156,7 @@ static void lock_by_password(int64_t now)
     ck_assert_str_eq(r.event, "locked");
 }
 
-/* @relation(REQ-MFA-011, REQ-ACCT-003) */
+/* @relation(REQ-MFA-011, REQ-ACCT-003, REQ-MFA-025, REQ-ACCT-022) */
 START_TEST(test_lsvc_password_lockout_boundary)
 {
     dsg_lsvc_result r;
@@ -182,7 +182,7 @@ START_TEST(test_lsvc_password_lockout_boundary)
 }
 END_TEST
 
-/* @relation(REQ-MFA-011) */
+/* @relation(REQ-MFA-011, REQ-MFA-025) */
 START_TEST(test_lsvc_half_finished_login_dies_at_the_lock)
 {
     dsg_lsvc_result r, first;
@@ -204,7 +204,7 @@ START_TEST(test_lsvc_half_finished_login_dies_at_the_lock)
 }
 END_TEST
 
-/* @relation(REQ-MFA-011, REQ-MFA-005) */
+/* @relation(REQ-MFA-011, REQ-MFA-005, REQ-MFA-025) */
 START_TEST(test_lsvc_totp_lockout_boundary)
 {
     dsg_lsvc_result r;
@@ -258,7 +258,71 @@ START_TEST(test_lsvc_totp_code_accepted_once)
 }
 END_TEST
 
-/* @relation(REQ-MFA-002) */
+/* A login record lives auth.challenge_lifetime from its password step; a
+ * step of an unknown, ended or expired login, or one not due, gets 401
+ * login_incomplete and no session. @relation(REQ-MFA-021, REQ-MFA-001) */
+START_TEST(test_lsvc_login_record_lifetime_and_order)
+{
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    char code[8], login[DSG_LSVC_TOKEN_TEXT + 1];
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    dsg_lsvc_totp("no-such-login", "123456", NOW + 10, &r);   /* the password step skipped */
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    /* At the lifetime the record is dead, and stays dead. */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 100, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_TOTP);
+    snprintf(login, sizeof login, "%s", r.login);
+    code_at(secret, len, NOW + 400, code);
+    dsg_lsvc_totp(login, code, NOW + 100 + 300, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    ck_assert_str_eq(r.token, "");
+    dsg_lsvc_totp(login, code, NOW + 101, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    /* One second before it the step completes the login, once. */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 1000, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    code_at(secret, len, NOW + 1000 + 299, code);
+    dsg_lsvc_totp(login, code, NOW + 1000 + 299, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    dsg_lsvc_totp(login, code, NOW + 1000 + 299, &r);   /* repeated */
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    ck_assert_str_eq(r.token, "");
+}
+END_TEST
+
+/* The login refuses an account at its expiry by itself, before any sweep
+ * has moved it to EXPIRED. @relation(REQ-ACCT-023, REQ-ACCT-022) */
+START_TEST(test_lsvc_login_refused_at_expiry)
+{
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    dsg_acct_row row;
+    char err[160];
+    account("sato", DSG_ACCT_MINISTRY);   /* expiry NOW + 30 days */
+    first_login("sato", NOW, secret, &len, &r);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 30 * DAY - 1, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_TOTP);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 30 * DAY, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "auth_failed");
+    ck_assert_str_eq(r.login, "");
+    ck_assert_str_eq(r.detail, "the account is past its expiry");
+    ck_assert_int_eq(dsg_acct_store_get(db, "sato", &row, err, sizeof err), 1);
+    ck_assert_uint_eq(row.acct.state, DSG_ACCT_ACTIVE);   /* not swept yet */
+}
+END_TEST
+
+/* @relation(REQ-MFA-002, REQ-MFA-021) */
 START_TEST(test_lsvc_factor_from_server_facts)
 {
     dsg_lsvc_result r;
@@ -277,7 +341,7 @@ START_TEST(test_lsvc_factor_from_server_facts)
 }
 END_TEST
 
-/* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006, REQ-MFA-007) */
+/* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006, REQ-MFA-007, REQ-MFA-024) */
 START_TEST(test_lsvc_password_change_rules)
 {
     dsg_lsvc_result r;
@@ -374,7 +438,7 @@ START_TEST(test_lsvc_rehash_at_login)
 END_TEST
 
 /* An administrator's view of the sessions, a forced logout, and the
- * unlock. @relation(REQ-ACCT-015, REQ-MFA-011) */
+ * unlock. @relation(REQ-ACCT-015, REQ-MFA-011, REQ-MFA-025) */
 START_TEST(test_lsvc_administration)
 {
     dsg_lsvc_result r, s;
@@ -438,6 +502,8 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_totp_lockout_boundary);
     tcase_add_test(tc, test_lsvc_totp_code_accepted_once);
     tcase_add_test(tc, test_lsvc_factor_from_server_facts);
+    tcase_add_test(tc, test_lsvc_login_record_lifetime_and_order);
+    tcase_add_test(tc, test_lsvc_login_refused_at_expiry);
     tcase_add_test(tc, test_lsvc_password_change_rules);
     tcase_add_test(tc, test_lsvc_session_limits);
     tcase_add_test(tc, test_lsvc_rehash_at_login);

@@ -219,6 +219,7 @@ static void to_request_options(const char *user, int64_t now, dsg_lsvc_result *r
 /* ---- tests ---------------------------------------------------------------------------- */
 
 /* @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-006, REQ-MFA-001) */
+/* @relation(REQ-MFA-021, REQ-MFA-022, REQ-MFA-023) */
 START_TEST(test_lwa_company_enrols_then_logs_in)
 {
     dsg_lsvc_result r, s;
@@ -266,7 +267,7 @@ START_TEST(test_lwa_company_enrols_then_logs_in)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-004, REQ-MFA-023) */
 START_TEST(test_lwa_uv_required_is_enforced)
 {
     dsg_lsvc_result r;
@@ -285,7 +286,7 @@ START_TEST(test_lwa_uv_required_is_enforced)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-004, REQ-MFA-023, REQ-MFA-021) */
 START_TEST(test_lwa_challenge_is_the_last_and_used_once)
 {
     dsg_lsvc_result r;
@@ -321,7 +322,7 @@ START_TEST(test_lwa_challenge_is_the_last_and_used_once)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-004, REQ-MFA-023) */
 START_TEST(test_lwa_counter_must_grow)
 {
     dsg_lsvc_result r;
@@ -341,7 +342,7 @@ START_TEST(test_lwa_counter_must_grow)
 }
 END_TEST
 
-/* @relation(REQ-MFA-006, REQ-MFA-011) */
+/* @relation(REQ-MFA-006, REQ-MFA-011, REQ-MFA-025) */
 START_TEST(test_lwa_wrong_code_counts_and_locks)
 {
     dsg_lsvc_result r;
@@ -372,7 +373,7 @@ START_TEST(test_lwa_wrong_code_counts_and_locks)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-003, REQ-MFA-022) */
 START_TEST(test_lwa_aaguid_off_the_allowlist)
 {
     dsg_lsvc_result r;
@@ -399,7 +400,7 @@ END_TEST
 
 /* A credential the policy stops accepting (its model taken off the
  * allowlist) is refused at login too.
- * @relation(REQ-MFA-003, REQ-MFA-004) */
+ * @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-022, REQ-MFA-023) */
 START_TEST(test_lwa_policy_applies_to_enrolled_credentials)
 {
     dsg_lsvc_result r;
@@ -414,7 +415,7 @@ START_TEST(test_lwa_policy_applies_to_enrolled_credentials)
 }
 END_TEST
 
-/* @relation(REQ-MFA-002, REQ-MFA-003, REQ-MFA-004) */
+/* @relation(REQ-MFA-002, REQ-MFA-003, REQ-MFA-004, REQ-MFA-021, REQ-MFA-022) */
 START_TEST(test_lwa_ministry_user_outside_uses_webauthn)
 {
     dsg_lsvc_result r;
@@ -445,7 +446,7 @@ START_TEST(test_lwa_ministry_user_outside_uses_webauthn)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-004, REQ-MFA-023) */
 START_TEST(test_lwa_unknown_credential_and_stray_code)
 {
     dsg_lsvc_result r;
@@ -466,7 +467,7 @@ END_TEST
 
 /* An attested registration: refused while no trust anchor is configured,
  * accepted and stored as attested under the vendor's root, and usable when
- * self attestation is off. @relation(REQ-MFA-003, REQ-MFA-004) */
+ * self attestation is off. @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-022, REQ-MFA-023) */
 START_TEST(test_lwa_attested_registration)
 {
     dsg_lsvc_result r;

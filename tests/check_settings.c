@@ -69,7 +69,8 @@ END_TEST
 /* The auth role's settings the same way: the numbers, then the texts
  * (auth.ministry_networks, auth.rp_id, portal.origin, the AAGUID
  * allowlist, the attestation roots) each after a '|'.
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002, REQ-MFA-003, REQ-MFA-013, REQ-ACCT-005) */
+ * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-025, REQ-MFA-002) */
+/* @relation(REQ-MFA-022, REQ-MFA-013, REQ-ACCT-005) */
 START_TEST(test_settings_auth_argument)
 {
     static dsgd_settings s;
@@ -123,7 +124,7 @@ START_TEST(test_settings_auth_argument)
 END_TEST
 
 /* auth.webauthn_aaguid_allowlist: UUIDs as text, commas between.
- * @relation(REQ-MFA-003) */
+ * @relation(REQ-MFA-022) */
 START_TEST(test_settings_aaguid_list)
 {
     uint8_t a[2][16];
@@ -160,7 +161,7 @@ END_TEST
  * the password lengths in order, the AAGUID allowlist UUIDs, the roots
  * file an absolute path, the RP ID a host and the origin https under it;
  * each error names the key and its line.
- * @relation(REQ-MFA-007, REQ-MFA-008, REQ-MFA-003) */
+ * @relation(REQ-MFA-024, REQ-MFA-008, REQ-MFA-022) */
 START_TEST(test_settings_auth_check)
 {
     static dsg_config c;

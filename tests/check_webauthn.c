@@ -1,6 +1,6 @@
 /*
- * Unit tests of the WebAuthn ceremonies (src/auth/webauthn.h): REQ-MFA-003
- * (registration), REQ-MFA-004 (authentication), REQ-MFA-017 (the refusal
+ * Unit tests of the WebAuthn ceremonies (src/auth/webauthn.h): REQ-MFA-022
+ * (registration), REQ-MFA-023 (authentication), REQ-MFA-017 (the refusal
  * descriptions that go into the authentication log).
  *
  * Registrations and assertions are made here by a software authenticator
@@ -398,7 +398,7 @@ static X509 *vendor_cert(const char *ou, const uint8_t *aaguid)
 
 /* ---- registration: refusals ------------------------------------------------------ */
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_wrong_client_data)
 {
     dsg_webauthn_policy p = self_policy();
@@ -413,7 +413,7 @@ START_TEST(test_register_refuses_wrong_client_data)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_wrong_rp_and_flags)
 {
     dsg_webauthn_policy p = self_policy();
@@ -433,7 +433,7 @@ START_TEST(test_register_refuses_wrong_rp_and_flags)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_bad_keys)
 {
     dsg_webauthn_policy p = self_policy();
@@ -450,7 +450,7 @@ START_TEST(test_register_refuses_bad_keys)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_formats_and_signatures)
 {
     dsg_webauthn_policy p = self_policy();
@@ -471,7 +471,7 @@ START_TEST(test_register_refuses_formats_and_signatures)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_bad_attestation_certificates)
 {
     dsg_webauthn_policy p = chain_policy();
@@ -504,7 +504,7 @@ START_TEST(test_register_refuses_bad_attestation_certificates)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_an_attestation_key_that_does_not_load)
 {
     /* found by fuzz/webauthn: refused as "bad-args", as if the caller had
@@ -521,7 +521,7 @@ START_TEST(test_register_refuses_an_attestation_key_that_does_not_load)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_an_attestation_certificate_not_der)
 {
     /* found by fuzz/webauthn: refused, but with d2i_X509's error left in
@@ -538,7 +538,7 @@ START_TEST(test_register_refuses_an_attestation_certificate_not_der)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_a_certificate_with_an_extension_that_does_not_decode)
 {
     /* found by fuzz/webauthn: refused for its AAGUID extension, but with
@@ -555,7 +555,7 @@ START_TEST(test_register_refuses_a_certificate_with_an_extension_that_does_not_d
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_chains_through_an_intermediate)
 {
     dsg_webauthn_policy p = chain_policy();
@@ -579,7 +579,7 @@ START_TEST(test_register_chains_through_an_intermediate)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_refuses_bad_arguments)
 {
     dsg_webauthn_policy p = self_policy();
@@ -605,7 +605,7 @@ END_TEST
 
 /* ---- registration: accepted ------------------------------------------------------- */
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_accepts_self_attestation)
 {
     dsg_webauthn_policy p = self_policy();
@@ -624,7 +624,7 @@ START_TEST(test_register_accepts_self_attestation)
 }
 END_TEST
 
-/* @relation(REQ-MFA-003) */
+/* @relation(REQ-MFA-022) */
 START_TEST(test_register_accepts_a_chained_attestation)
 {
     dsg_webauthn_policy p = chain_policy();
@@ -644,7 +644,7 @@ END_TEST
 
 /* ---- authentication ------------------------------------------------------------- */
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_assert_accepts_and_returns_the_counter)
 {
     dsg_webauthn_cred c = enrolled(5);
@@ -663,7 +663,7 @@ START_TEST(test_assert_accepts_and_returns_the_counter)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_assert_refuses_uv_cleared_and_up_cleared)
 {
     dsg_webauthn_cred c = enrolled(5);
@@ -677,7 +677,7 @@ START_TEST(test_assert_refuses_uv_cleared_and_up_cleared)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_assert_refuses_wrong_origin_rp_and_type)
 {
     dsg_webauthn_cred c = enrolled(5);
@@ -700,7 +700,7 @@ START_TEST(test_assert_refuses_wrong_origin_rp_and_type)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_assert_refuses_replayed_and_lowered_counters)
 {
     dsg_webauthn_cred c = enrolled(5);
@@ -716,7 +716,7 @@ START_TEST(test_assert_refuses_replayed_and_lowered_counters)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_assert_refuses_bad_signatures)
 {
     dsg_webauthn_cred c = enrolled(5);
@@ -735,7 +735,7 @@ START_TEST(test_assert_refuses_bad_signatures)
 }
 END_TEST
 
-/* @relation(REQ-MFA-004) */
+/* @relation(REQ-MFA-023) */
 START_TEST(test_assert_refuses_truncated_authenticator_data)
 {
     dsg_webauthn_cred c = enrolled(5);

@@ -4,7 +4,7 @@
  * party, challenge, AAGUID allowlist, trust anchor and stored credential
  * of fuzz/webauthn/fixture.h (the anchor and the stored key are built
  * once, at the first input).
- * @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-019)
+ * @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-019, REQ-MFA-022, REQ-MFA-023)
  *
  * Input: byte 0 is the selector, then the fields, each but the last as a
  * 2-byte big-endian length (clipped to what is left) and its bytes, the

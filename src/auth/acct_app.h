@@ -93,7 +93,7 @@ int dsg_acct_user_id_fold(const char *id, char out[DSG_ACCT_USER_ID_MAX + 1]);
  * control characters and within its length, the user ID follows
  * REQ-ACCT-006, and a requested expiry lies after now and no later than
  * the contract's end. 0, or -1 with the first problem in *p.
- * @relation(REQ-ACCT-001, REQ-ACCT-004, REQ-ACCT-006) */
+ * @relation(REQ-ACCT-001, REQ-ACCT-023, REQ-ACCT-006) */
 int dsg_acct_app_check(const dsg_acct_app *a, int64_t now, dsg_acct_problem *p);
 
 #endif

@@ -149,7 +149,7 @@ int dsg_acct_target_of(uint32_t s, uint32_t e);
 /* Applies event e at now. x and c are the new expiry and contract end of
  * SET_EXPIRY, ignored by every other event. Returns DSG_ACCT_OK and moves
  * the account as the table says, recording the time; any other result
- * leaves *a untouched. @relation(REQ-ACCT-003) @relation(REQ-ACCT-007) */
+ * leaves *a untouched. @relation(REQ-ACCT-003, REQ-ACCT-004) @relation(REQ-ACCT-007) */
 /*@ requires \valid(a);
     assigns *a;
     ensures \result == DSG_ACCT_OK || \result == DSG_ACCT_ERR_INVALID ||

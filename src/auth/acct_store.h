@@ -74,14 +74,14 @@ int dsg_acct_store_apply(struct sqlite3 *db, const dsg_acct_app *a, const char *
  * move is `refused_in_state`, naming the state and the change, and
  * nothing is stored). `self_approval` when by entered it, `unknown_application`,
  * `already_decided`. 0, or -1 with the problem.
- * @relation(REQ-ACCT-002, REQ-ACCT-003) */
+ * @relation(REQ-ACCT-002, REQ-ACCT-022) */
 int dsg_acct_store_approve(struct sqlite3 *db, int64_t id, const char *by, int64_t now,
                            dsg_acct_problem *p);
 
 /* Rejects pending application id with a reason: the account is unchanged,
  * except a registration's PENDING account, which is DELETED (its user ID
  * is never given again). The same refusals as approval. 0, or -1.
- * @relation(REQ-ACCT-002, REQ-ACCT-007) */
+ * @relation(REQ-ACCT-002, REQ-ACCT-007, REQ-ACCT-022) */
 int dsg_acct_store_reject(struct sqlite3 *db, int64_t id, const char *by, const char *reason,
                           int64_t now, dsg_acct_problem *p);
 
@@ -122,7 +122,7 @@ typedef struct dsg_acct_expired {
  * the accounts that dsg_acct_is_expired says are due at now to EXPIRED,
  * in one transaction, each with a history row by `by`, and lists them in
  * out. The number moved (call again while it is DSG_ACCT_SWEEP_BATCH), or
- * -1 on a database error (nothing moved). @relation(REQ-ACCT-004) */
+ * -1 on a database error (nothing moved). @relation(REQ-ACCT-023) */
 int dsg_acct_store_sweep(struct sqlite3 *db, int64_t now, const char *by,
                          dsg_acct_expired out[DSG_ACCT_SWEEP_BATCH], char *err, size_t n);
 
@@ -185,7 +185,7 @@ int dsg_acct_store_issue(struct sqlite3 *db, const char *user_id, dsg_cred_kind 
  * now through the proved state machine, recording the move in its history
  * with actor by; the state before in *from. Refused: `unknown_account`,
  * `refused_in_state` (e.g. LOCK of an account that is not ACTIVE). 0, or -1
- * with the problem. @relation(REQ-MFA-011, REQ-ACCT-003) */
+ * with the problem. @relation(REQ-MFA-025, REQ-ACCT-022) */
 int dsg_acct_store_event(struct sqlite3 *db, const char *user_id, uint32_t event, int64_t now,
                          const char *by, uint32_t *from, dsg_acct_problem *p);
 

@@ -40,11 +40,11 @@ typedef struct dsg_cred_totp {
 
 /* The account's lockout state into *out; a fresh one (dsg_lock_init) when
  * none is stored. 0, or -1 (storage, or a stored state that is not
- * dsg_lock_is_valid: the caller fails closed). @relation(REQ-MFA-011) */
+ * dsg_lock_is_valid: the caller fails closed). @relation(REQ-MFA-025) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_lock_get(struct sqlite3 *db, const char *user_id, dsg_lock *out);
 
-/* Stores the account's lockout state. 0, or -1. @relation(REQ-MFA-011) */
+/* Stores the account's lockout state. 0, or -1. @relation(REQ-MFA-025) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_lock_put(struct sqlite3 *db, const char *user_id, const dsg_lock *st);
 
@@ -101,27 +101,27 @@ typedef struct dsg_cred_webauthn_id {
 /* Enrols c as a WebAuthn credential of the account and ends its live
  * enrolment code, in one transaction: the code enrols one factor once.
  * 0, or -1 with a message (storage; a credential ID enrolled already, by
- * anyone). @relation(REQ-MFA-003, REQ-MFA-006) */
+ * anyone). @relation(REQ-MFA-022, REQ-MFA-006) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_webauthn_enrol(struct sqlite3 *db, const char *user_id,
                                   const dsg_webauthn_cred *c, int64_t now, char *err, size_t n);
 
 /* The account's credential of ID id[0 .. len): 1 and *out, 0 when the
  * account has none of that ID, -1 (storage, or a stored row out of range).
- * @relation(REQ-MFA-004) */
+ * @relation(REQ-MFA-023) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_webauthn_get(struct sqlite3 *db, const char *user_id, const uint8_t *id,
                                 size_t len, dsg_webauthn_cred *out);
 
 /* The IDs of the account's credentials, oldest first, into out[0 .. cap):
- * how many (at most cap), or -1. @relation(REQ-MFA-003, REQ-MFA-004) */
+ * how many (at most cap), or -1. @relation(REQ-MFA-022, REQ-MFA-023) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_webauthn_ids(struct sqlite3 *db, const char *user_id,
                                 dsg_cred_webauthn_id *out, unsigned cap);
 
 /* Stores count as the signature counter of the account's credential id.
  * 0, or -1 (storage, no such credential, or a counter that does not move
- * forward: the database refuses it). @relation(REQ-MFA-004) */
+ * forward: the database refuses it). @relation(REQ-MFA-023) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_webauthn_count(struct sqlite3 *db, const char *user_id, const uint8_t *id,
                                   size_t len, uint32_t count);

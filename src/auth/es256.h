@@ -48,14 +48,14 @@ typedef enum dsg_es256_status {
 /* The P-256 public key with coordinates x[0 .. 32) and y[0 .. 32)
  * (big-endian): OK and a new key in *key (the caller frees it with
  * EVP_PKEY_free), BAD_KEY for a point not on the curve, ERR_ARGS,
- * ERR_CRYPTO; *key is NULL on every error. @relation(REQ-MFA-003) */
+ * ERR_CRYPTO; *key is NULL on every error. @relation(REQ-MFA-022) */
 __attribute__((warn_unused_result))
 dsg_es256_status dsg_es256_key_from_xy(const uint8_t *x, const uint8_t *y, EVP_PKEY **key);
 
 /* Verifies the DER signature sig[0 .. sig_len) by key over
  * auth_data[0 .. auth_data_len) || client_data_hash[0 .. 32): OK,
  * BAD_SIGNATURE, BAD_ENCODING (checked first), BAD_KEY (key not P-256),
- * ERR_ARGS, ERR_CRYPTO. @relation(REQ-MFA-004) */
+ * ERR_ARGS, ERR_CRYPTO. @relation(REQ-MFA-023) */
 __attribute__((warn_unused_result))
 dsg_es256_status dsg_es256_verify(EVP_PKEY *key, const uint8_t *auth_data, size_t auth_data_len,
                                   const uint8_t *client_data_hash, const uint8_t *sig,
@@ -63,7 +63,7 @@ dsg_es256_status dsg_es256_verify(EVP_PKEY *key, const uint8_t *auth_data, size_
 
 /* "packed" self attestation (WebAuthn §8.2, no x5c): BAD_ALG unless
  * alg == -7, then dsg_es256_verify with the credential key.
- * @relation(REQ-MFA-003) */
+ * @relation(REQ-MFA-022) */
 __attribute__((warn_unused_result))
 dsg_es256_status dsg_es256_verify_packed_self(EVP_PKEY *credential_key, int64_t alg,
                                               const uint8_t *auth_data, size_t auth_data_len,
@@ -71,7 +71,7 @@ dsg_es256_status dsg_es256_verify_packed_self(EVP_PKEY *credential_key, int64_t 
                                               const uint8_t *sig, size_t sig_len);
 
 /* A stable, lowercase token for a status; "unknown" outside the list.
- * @relation(REQ-MFA-004) */
+ * @relation(REQ-MFA-023) */
 const char *dsg_es256_status_token(dsg_es256_status status);
 
 #endif

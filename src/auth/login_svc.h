@@ -143,28 +143,29 @@ typedef struct dsg_lsvc_result {
 
 /* Resets the service: no login, no session; cfg and db kept (borrowed)
  * until the next init. A new key for the hashes of unknown user IDs.
- * 0, or -1 (a policy out of range, no randomness). @relation(REQ-MFA-001) */
+ * 0, or -1 (a policy out of range, no randomness). @relation(REQ-MFA-021) */
 __attribute__((warn_unused_result))
 int dsg_lsvc_init(const dsg_lsvc_cfg *cfg, struct sqlite3 *db);
 
-/* The password step. @relation(REQ-MFA-001, REQ-MFA-011, REQ-MFA-012) */
+/* The password step.
+ * @relation(REQ-MFA-021, REQ-MFA-025, REQ-MFA-012, REQ-ACCT-022, REQ-ACCT-023) */
 void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
                        const dsg_lsvc_peer *peer, int64_t now, dsg_lsvc_result *res);
 
 /* Replaces the temporary password of login by pw (the policy, the history).
- * @relation(REQ-MFA-009, REQ-MFA-010) */
+ * @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-024) */
 void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_len, int64_t now,
                               dsg_lsvc_result *res);
 
 /* Checks the enrolment code and draws a TOTP secret for login, given back
  * as an otpauth URI; the secret is stored only once confirmed.
- * @relation(REQ-MFA-005, REQ-MFA-006) */
+ * @relation(REQ-MFA-005, REQ-MFA-006, REQ-MFA-025) */
 void dsg_lsvc_enrol_totp(const char *login, const char *code, int64_t now,
                          dsg_lsvc_result *res);
 
 /* A TOTP code: of the secret being enrolled (NEXT_CONFIRM_TOTP: stores it
  * and ends the enrolment code), or of the enrolled one (NEXT_TOTP). Either
- * completes the login with a session. @relation(REQ-MFA-001, REQ-MFA-005) */
+ * completes the login with a session. @relation(REQ-MFA-021, REQ-MFA-005, REQ-MFA-025) */
 void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_result *res);
 
 /* Issues a fresh challenge for login (replacing any earlier one: one live
@@ -173,14 +174,14 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
  * only with the account's live enrolment code, checked on the WEBAUTHN
  * counter (next NEXT_REGISTER_WEBAUTHN); for an enrolled one (code NULL or
  * "") its credentials (next NEXT_ASSERT_WEBAUTHN).
- * @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-006, REQ-MFA-011) */
+ * @relation(REQ-MFA-022, REQ-MFA-023, REQ-MFA-006, REQ-MFA-025) */
 void dsg_lsvc_webauthn_options(const char *login, const char *code, int64_t now,
                                dsg_lsvc_result *res);
 
 /* The registration (attestationObject att, clientDataJSON cdj) of the
  * challenge issued: the ceremony under cfg->webauthn, on the WEBAUTHN
  * counter; stores the credential, ends the enrolment code and completes
- * the login with a session. @relation(REQ-MFA-003, REQ-MFA-006, REQ-MFA-011) */
+ * the login with a session. @relation(REQ-MFA-022, REQ-MFA-006, REQ-MFA-025, REQ-MFA-021) */
 void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t att_len,
                                 const uint8_t *cdj, size_t cdj_len, int64_t now,
                                 dsg_lsvc_result *res);
@@ -189,7 +190,7 @@ void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t at
  * still acceptable under cfg->webauthn, with UV when the login requires it
  * (flow.req, fixed at the password step): on the WEBAUTHN counter; stores
  * the new signature counter and completes the login with a session.
- * @relation(REQ-MFA-004, REQ-MFA-011) */
+ * @relation(REQ-MFA-023, REQ-MFA-025, REQ-MFA-021) */
 void dsg_lsvc_webauthn_assert(const char *login, const dsg_lsvc_assertion *a, int64_t now,
                               dsg_lsvc_result *res);
 
@@ -234,17 +235,17 @@ size_t dsg_lsvc_end_sessions(const char *user_id, const char *id);
  * dsg_lock_admin_unlock: counters cleared, generation kept, so a login
  * begun before the lock stays refused) and a LOCKED account moved back to
  * ACTIVE, by. 0; 1 when the account is not locked (nothing changed); -1
- * with a message. @relation(REQ-MFA-011) */
+ * with a message. @relation(REQ-MFA-025) */
 int dsg_lsvc_unlock(const char *user_id, int64_t now, const char *by, char *err, size_t n);
 
 /* The name of one DSG_PW_* rule bit ("too-short", "too-long",
  * "few-classes", "contains-user-id", "common", "bad-utf8", "control"),
- * NULL for anything else. @relation(REQ-MFA-007) */
+ * NULL for anything else. @relation(REQ-MFA-024) */
 const char *dsg_lsvc_rule_name(uint32_t bit);
 
 /* "password-change", "enrol-totp", "confirm-totp", "totp", "webauthn",
  * "session", "enrol-webauthn", "register-webauthn", "assert-webauthn"; ""
- * for NONE. @relation(REQ-MFA-001) */
+ * for NONE. @relation(REQ-MFA-021) */
 const char *dsg_lsvc_next_name(dsg_lsvc_next n);
 
 #endif

@@ -121,7 +121,7 @@ typedef struct dsg_webauthn_cred {
 
 /* Verifies a registration: the attestation object att[0 .. att_len) and
  * clientDataJSON cdj[0 .. cdj_len) against the challenge the server issued.
- * DSG_WA_OK fills *cred; any refusal leaves it zeroed. @relation(REQ-MFA-003) */
+ * DSG_WA_OK fills *cred; any refusal leaves it zeroed. @relation(REQ-MFA-022) */
 __attribute__((warn_unused_result))
 dsg_webauthn_result dsg_webauthn_register(const dsg_webauthn_rp *rp,
                                           const dsg_webauthn_policy *policy,
@@ -133,7 +133,7 @@ dsg_webauthn_result dsg_webauthn_register(const dsg_webauthn_rp *rp,
 /* Verifies an assertion (authenticatorData ad[0 .. ad_len), clientDataJSON,
  * DER signature) by the enrolled credential *cred; uv_required comes from
  * the server's challenge record, never from the request. DSG_WA_OK gives
- * the counter to store in *new_count. @relation(REQ-MFA-004) */
+ * the counter to store in *new_count. @relation(REQ-MFA-023) */
 __attribute__((warn_unused_result))
 dsg_webauthn_result dsg_webauthn_assert(const dsg_webauthn_rp *rp, const dsg_webauthn_cred *cred,
                                         const uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN],

@@ -425,7 +425,7 @@ static const char logout_help[] =
     "Ends the account's session SESSION (dsgctl account sessions), or all of\n"
     "its sessions. Refused (no_session) when there is none to end.\n" SOCKET_HELP EXIT_HELP;
 
-/* dsgctl account unlock USER_ID @relation(REQ-MFA-011, REQ-ACCT-020) */
+/* dsgctl account unlock USER_ID @relation(REQ-MFA-025, REQ-ACCT-020) */
 static int cmd_unlock(int argc, char **argv)
 {
     return listing("unlock", unlock_help, NULL, 0, 1, argc, argv);

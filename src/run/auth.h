@@ -32,7 +32,7 @@
  * attestation trust anchors (auth.webauthn_attestation_roots: a PEM file
  * of one or more certificates; the sandbox opens no file outside
  * var/auth). 0, or -1 with a message.
- * @relation(REQ-ACCT-018, REQ-MFA-003) */
+ * @relation(REQ-ACCT-018, REQ-MFA-022) */
 int dsgd_auth_prepare(const char *settings, char *err, size_t n);
 
 /* Sandboxed: opens (creating and migrating) dir/auth.db and starts the
@@ -52,11 +52,11 @@ void dsgd_auth_audited(dsgd_chan *chan);
 /* After every poll: sends the next piece of a long answer when the bus
  * has room, and runs the expiry sweep when it is due: accounts past their
  * expiry become EXPIRED, each move recorded (event 4117).
- * @relation(REQ-ACCT-008, REQ-ACCT-004) */
+ * @relation(REQ-ACCT-008, REQ-ACCT-023) */
 void dsgd_auth_tick(void);
 
 /* 0 when an answer can go on or the sweep is due, else the milliseconds
- * until the next sweep. @relation(REQ-ACCT-008, REQ-ACCT-004) */
+ * until the next sweep. @relation(REQ-ACCT-008, REQ-ACCT-023) */
 int dsgd_auth_poll_timeout(void);
 
 /* SHUTDOWN: closes the database. @relation(REQ-ACCT-001) */

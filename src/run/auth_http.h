@@ -22,17 +22,17 @@ struct sqlite3;
 /* Starts the login service over db with the settings a (borrowed), and
  * reads auth.ministry_networks and auth.webauthn_aaguid_allowlist; roots
  * (borrowed, NULL: none) are the attestation trust anchors. 0, or -1 with
- * a message. @relation(REQ-MFA-001, REQ-MFA-002, REQ-MFA-003) */
+ * a message. @relation(REQ-MFA-021, REQ-MFA-002, REQ-MFA-022) */
 int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
                         struct sqlite3 *db, char *err, size_t n);
 
 /* Registers the routes on chan (the worker's bus_open). 0, or -1.
- * @relation(REQ-MFA-001) */
+ * @relation(REQ-MFA-021) */
 int dsgd_auth_http_start(dsgd_chan *chan);
 
 /* An exchange message of the portal's (role_http.h): 0 when handled, -1
  * when not one; a complete request is one login step, recorded as
- * 認証ログ before its answer. @relation(REQ-MFA-001, REQ-LOG-029, REQ-MFA-017) */
+ * 認証ログ before its answer. @relation(REQ-MFA-021, REQ-LOG-029, REQ-MFA-017) */
 int dsgd_auth_http_message(const dsgd_msg *m);
 
 /* A step of `dsgctl login` (channel CONTROL, REQ-ACCT-012): route is the

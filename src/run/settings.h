@@ -119,7 +119,7 @@ int dsgd_settings_forward_check(const struct dsg_config *c, char *err, size_t n)
 /* Checks the auth.* keys of a loaded configuration together: scrypt's N a
  * power of two, the scrypt parameters within what src/auth/pw_hash
  * accepts, and password_min_length <= password_max_length: 0, or -1 with
- * "FILE:LINE: key: problem" in err. @relation(REQ-MFA-007, REQ-MFA-008) */
+ * "FILE:LINE: key: problem" in err. @relation(REQ-MFA-024, REQ-MFA-008) */
 int dsgd_settings_auth_check(const struct dsg_config *c, char *err, size_t n);
 
 /* logd's settings as the argument of its -L option ("MS:N:DAYS:BYTES:MS");
@@ -136,11 +136,11 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l);
  * auth.webauthn_aaguid_allowlist and auth.webauthn_attestation_roots (the
  * last, so a path may hold '|'); 0, or -1 when out is too small or one of
  * the first four texts holds a '|'.
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-003) */
+ * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-022) */
 int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t cap);
 
 /* Reads that argument: 0, or -1 when it is not that (nothing is changed).
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-003) */
+ * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-022) */
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
 
 #define DSGD_AAGUIDS_MAX 32u
@@ -148,7 +148,7 @@ int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
 /* auth.webauthn_aaguid_allowlist: UUIDs as text (8-4-4-4-12 hex digits,
  * either case) separated by commas, spaces around them allowed; "" is the
  * empty list. Into out[0 .. *n): 0, or -1 with the reason in why.
- * @relation(REQ-MFA-003) */
+ * @relation(REQ-MFA-022) */
 int dsgd_settings_aaguids(const char *text, uint8_t (*out)[16], size_t cap, size_t *n,
                           char *why, size_t why_n);
 
