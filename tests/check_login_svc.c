@@ -52,13 +52,13 @@ static void code_at(const uint8_t *secret, size_t len, int64_t now, char out[8])
     snprintf(out, 8, "%06u", code);
 }
 
-/* The first login of a Ministry user on a Ministry network, to a session;
- * the secret enrolled into secret[0 .. *len). */
-static void first_login(const char *user, int64_t now, uint8_t *secret, size_t *len,
-                        dsg_lsvc_result *r)
+/* The first login of user from peer, to a session with TOTP; the secret
+ * enrolled into secret[0 .. *len). */
+static void first_login_from(const char *user, const dsg_lsvc_peer *peer, int64_t now,
+                             uint8_t *secret, size_t *len, dsg_lsvc_result *r)
 {
     char code[8];
-    password(user, ISSUED, &ministry_net, now, r);
+    password(user, ISSUED, peer, now, r);
     ck_assert_int_eq(r->status, 200);
     ck_assert_int_eq(r->next, DSG_LSVC_NEXT_PASSWORD_CHANGE);
     change(r->login, "Brand-new-passw0rd", now, r);
@@ -73,6 +73,13 @@ static void first_login(const char *user, int64_t now, uint8_t *secret, size_t *
     dsg_lsvc_totp(r->login, code, now, r);
     ck_assert_int_eq(r->status, 200);
     ck_assert_int_eq(r->next, DSG_LSVC_NEXT_SESSION);
+}
+
+/* The first login of a Ministry user on a Ministry network. */
+static void first_login(const char *user, int64_t now, uint8_t *secret, size_t *len,
+                        dsg_lsvc_result *r)
+{
+    first_login_from(user, &ministry_net, now, secret, len, r);
 }
 
 /* @relation(REQ-MFA-001, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-014, REQ-MFA-021) */
@@ -414,6 +421,52 @@ START_TEST(test_lsvc_session_limits)
 }
 END_TEST
 
+/* An administrator's login over the control socket yields a token that
+ * only the same Unix user may present there, that idles out after
+ * auth.admin_token_lifetime (300 s here, the portal's 900 s), and that the
+ * portal refuses; a portal session is not an administrator's token.
+ * @relation(REQ-ACCT-012, REQ-ACCT-011) */
+START_TEST(test_lsvc_admin_token)
+{
+    static const dsg_lsvc_peer root = { DSG_LOGIN_CONTROL, 0, 0, "gw", "uid:0" };
+    dsg_lsvc_result r, s;
+    uint8_t secret[64];
+    size_t len;
+    char token[DSG_LSVC_TOKEN_TEXT + 1];
+    cfg.admin_session = (dsg_session_policy){ 300, 43200 };
+    account("kanri", DSG_ACCT_ADMIN);
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login_from("kanri", &root, NOW, secret, &len, &r);
+    snprintf(token, sizeof token, "%s", r.token);
+    dsg_lsvc_admin_session(token, "uid:0", NOW + 60, &s);
+    ck_assert_int_eq(s.status, 200);
+    ck_assert_str_eq(s.user_id, "kanri");
+    ck_assert_str_eq(s.event, "admin-token-used");
+    dsg_lsvc_admin_session(token, "uid:1000", NOW + 61, &s);   /* another user's copy */
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.event, "admin-token-refused");
+    ck_assert_ptr_nonnull(strstr(s.detail, "another user"));
+    dsg_lsvc_session(token, NOW + 62, &s);                     /* not a portal session */
+    ck_assert_int_eq(s.status, 401);
+    dsg_lsvc_admin_session(token, "uid:0", NOW + 60 + 299, &s);
+    ck_assert_int_eq(s.status, 200);
+    dsg_lsvc_admin_session(token, "uid:0", NOW + 60 + 299 + 300, &s);   /* idle 300 s */
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.error, "session_expired");
+    /* a user's portal session is no administrator's token */
+    first_login("sato", NOW + 30, secret, &len, &r);
+    dsg_lsvc_admin_session(r.token, "", NOW + 31, &s);
+    ck_assert_int_eq(s.status, 401);
+    dsg_lsvc_admin_session(r.token, "uid:0", NOW + 31, &s);
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.detail, "not an administrator's token");
+    /* and an administrator does not log in on the portal */
+    password("kanri", "Brand-new-passw0rd", &ministry_net, NOW + 40, &s);
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.error, "auth_failed");
+}
+END_TEST
+
 /* A password hashed at a lower scrypt cost than configured is hashed
  * again at the configured cost when it is next verified.
  * @relation(REQ-MFA-008) */
@@ -508,6 +561,7 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_session_limits);
     tcase_add_test(tc, test_lsvc_rehash_at_login);
     tcase_add_test(tc, test_lsvc_administration);
+    tcase_add_test(tc, test_lsvc_admin_token);
     suite_add_tcase(s, tc);
     return s;
 }

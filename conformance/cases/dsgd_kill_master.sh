@@ -12,8 +12,10 @@ health() {
     curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
         -A "$1" "https://localhost:$DSGD_PORT/api/v1/health" 2>"$t/err"
 }
-dsgd_start "$DSGD"
+{ admin_conf; echo 'auth.scrypt_n = 1024'; } >"$t/admin.conf"
+dsgd_start "$DSGD" -f "$t/admin.conf"
 for role in portal logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+admin_login
 "$DSGCTL" account apply register --user-id kill.test --applicant a --reason r --name n --org o \
     --org-kind prime --contract c --type company --expiry 2099-01-01T00:00:00Z \
     --contract-end 2099-01-01T00:00:00Z --socket "$t/var/run/dsgctl.sock" >"$t/apply" 2>&1 ||
