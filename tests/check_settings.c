@@ -70,18 +70,18 @@ END_TEST
  * (auth.ministry_networks, auth.rp_id, portal.origin, the AAGUID
  * allowlist, the attestation roots) each after a '|'.
  * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-025, REQ-MFA-002) */
-/* @relation(REQ-MFA-022, REQ-MFA-013, REQ-ACCT-005) */
+/* @relation(REQ-MFA-022, REQ-MFA-013, REQ-ACCT-005, REQ-ACCT-012) */
 START_TEST(test_settings_auth_argument)
 {
     static dsgd_settings s;
     static struct dsgd_auth_settings back, keep;
     static char arg[8192];
-#define N22 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22"
+#define N23 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22:23"
     static const char *const bad[] = {
-        "", "5000", N22 "|||||", N22 ":23:24|||||", N22 ":x|||||", "-1:2:3:4:5:6:7:8:9:10:11:"
-        "12:13:14:15:16:17:18:19:20:21:22:23|||||", N22 ":4294967296|||||", " " N22 ":23|||||",
-        N22 ":23",                  /* no texts */
-        N22 ":23|a|b|c|d",          /* four texts */
+        "", "5000", N23 "|||||", N23 ":24:25|||||", N23 ":x|||||", "-1:2:3:4:5:6:7:8:9:10:11:"
+        "12:13:14:15:16:17:18:19:20:21:22:23:24|||||", N23 ":4294967296|||||", " " N23 ":24|||||",
+        N23 ":24",                  /* no texts */
+        N23 ":24|a|b|c|d",          /* four texts */
     };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
@@ -92,9 +92,10 @@ START_TEST(test_settings_auth_argument)
     ck_assert_uint_eq(s.auth.self_attestation, 0);
     ck_assert_uint_eq(s.auth.source_failures, 10);
     ck_assert_uint_eq(s.auth.inactivity_days, 35);
+    ck_assert_uint_eq(s.auth.admin_token_ms, 900000);   /* auth.admin_token_lifetime = 15m */
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000:"
-                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35"
+                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35:900000"
                           "||localhost|https://localhost:8443||");
     ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
     ck_assert_int_eq(memcmp(&back, &s.auth, sizeof back), 0);
@@ -119,7 +120,7 @@ START_TEST(test_settings_auth_argument)
         ck_assert_msg(dsgd_settings_auth_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
         ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
     }
-#undef N22
+#undef N23
 }
 END_TEST
 
@@ -159,9 +160,10 @@ END_TEST
 
 /* auth.scrypt_n must be a power of two within scrypt's memory bound, and
  * the password lengths in order, the AAGUID allowlist UUIDs, the roots
- * file an absolute path, the RP ID a host and the origin https under it;
- * each error names the key and its line.
- * @relation(REQ-MFA-024, REQ-MFA-008, REQ-MFA-022) */
+ * file an absolute path, the RP ID a host and the origin https under it,
+ * an administrator's token no longer-lived than a session; each error
+ * names the key and its line.
+ * @relation(REQ-MFA-024, REQ-MFA-008, REQ-MFA-022, REQ-ACCT-012) */
 START_TEST(test_settings_auth_check)
 {
     static dsg_config c;
@@ -184,6 +186,8 @@ START_TEST(test_settings_auth_check)
         { "portal.origin = \"https://localhost/x\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },
         { "auth.rp_id = \"example.jp\"\nportal.origin = \"https://badexample.jp\"\n",
           "x:2: portal.origin: its host is not auth.rp_id or under it" },
+        { "auth.session_max_lifetime = 1h\nauth.admin_token_lifetime = 2h\n",
+          "x:2: auth.admin_token_lifetime: more than auth.session_max_lifetime" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ck_assert_int_eq(dsg_config_defaults(&c), 0);
