@@ -425,6 +425,93 @@ START_TEST(test_lsvc_administration)
 }
 END_TEST
 
+/* The login that opens a session shows the one before it and the failed
+ * credential steps since it: none before the first login (the failures
+ * counted since the account began), failures of every factor counted (a
+ * password, an enrolment code, a TOTP code, an attempt on a locked
+ * account), the count started again by each success.
+ * @relation(REQ-MFA-014) */
+START_TEST(test_lsvc_previous_login_and_failures)
+{
+    dsg_lsvc_result r;
+    dsg_acct_last_login last;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    account("sato", DSG_ACCT_MINISTRY);
+    password("sato", "wrong-password-1", &ministry_net, NOW - 10, &r);   /* 1: password */
+    ck_assert_int_eq(r.status, 401);
+    password("sato", ISSUED, &ministry_net, NOW, &r);
+    change(r.login, "Brand-new-passw0rd", NOW, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_TOTP);
+    dsg_lsvc_enrol_totp(r.login, "ffff-ffff-ffff-ffff-ffff-ffff-ffff-ffff", NOW, &r);
+    ck_assert_int_eq(r.status, 401);                                 /* 2: enrolment code */
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "sato", &last), 1);
+    ck_assert_int_eq(last.at, 0);
+    ck_assert_uint_eq(last.failures, 2);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 1, &r);
+    dsg_lsvc_enrol_totp(r.login, CODE, NOW + 1, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_CONFIRM_TOTP);
+    len = uri_secret(r.otpauth, secret);
+    code_at(secret, len, NOW + 1, code);
+    dsg_lsvc_totp(r.login, code, NOW + 1, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_int_eq(r.has_previous, 0);                             /* the first login */
+    ck_assert_str_eq(r.previous_time, "");
+    ck_assert_str_eq(r.previous_computer, "");
+    ck_assert_uint_eq(r.failures_since, 2);
+    /* Failures of each factor, then the next login from another computer. */
+    password("sato", "wrong-password-2", &ministry_net, NOW + 100, &r);  /* 1: password */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 101, &r);
+    dsg_lsvc_totp(r.login, "000000", NOW + 101, &r);                 /* 2: TOTP code */
+    ck_assert_int_eq(r.status, 401);
+    for (int i = 0; i < 3; i++)                                      /* 3, 4, 5: the lock */
+        password("sato", "wrong-password-3", &ministry_net, NOW + 102, &r);
+    ck_assert_int_eq(r.locked, 1);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 103, &r);  /* 6: locked */
+    ck_assert_int_eq(r.status, 401);
+    const dsg_lsvc_peer other = { DSG_LOGIN_PORTAL, 1, 0, "10.9.8.7" };
+    password("sato", "Brand-new-passw0rd", &other, NOW + 102 + 900, &r);
+    ck_assert_int_eq(r.status, 200);
+    code_at(secret, len, NOW + 102 + 900, code);
+    dsg_lsvc_totp(r.login, code, NOW + 102 + 900, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_int_eq(r.has_previous, 1);
+    ck_assert_int_eq(r.previous_at, NOW + 1);
+    ck_assert_str_eq(r.previous_time, "2027-01-15T08:00:01.000Z");
+    ck_assert_str_eq(r.previous_computer, "10.1.2.3");
+    ck_assert_uint_eq(r.failures_since, 6);
+    /* Reset by that success: the next login shows none, and this one's computer. */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 1100, &r);
+    code_at(secret, len, NOW + 1100, code);
+    dsg_lsvc_totp(r.login, code, NOW + 1100, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_int_eq(r.previous_at, NOW + 1002);
+    ck_assert_str_eq(r.previous_computer, "10.9.8.7");
+    ck_assert_uint_eq(r.failures_since, 0);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "sato", &last), 1);
+    ck_assert_int_eq(last.at, NOW + 1100);
+    ck_assert_str_eq(last.computer, "10.1.2.3");
+    ck_assert_uint_eq(last.failures, 0);
+    /* A refusal carries none of it; an unknown user ID counts nowhere. */
+    password("nobody", "wrong-password-1", &ministry_net, NOW + 1200, &r);
+    ck_assert_int_eq(r.has_previous, 0);
+    ck_assert_uint_eq(r.failures_since, 0);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "nobody", &last), 0);
+}
+END_TEST
+
+/* The notice shown before credentials: auth.logon_notice, "" when the
+ * service has none. @relation(REQ-MFA-014) */
+START_TEST(test_lsvc_notice)
+{
+    ck_assert_str_eq(dsg_lsvc_notice(), "");
+    cfg.notice = "Authorised use only.";
+    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
+    ck_assert_str_eq(dsg_lsvc_notice(), "Authorised use only.");
+}
+END_TEST
+
 Suite *suite_login_svc(void)
 {
     Suite *s = suite_create("login_svc");
@@ -442,6 +529,8 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_session_limits);
     tcase_add_test(tc, test_lsvc_rehash_at_login);
     tcase_add_test(tc, test_lsvc_administration);
+    tcase_add_test(tc, test_lsvc_previous_login_and_failures);
+    tcase_add_test(tc, test_lsvc_notice);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -51,7 +51,7 @@ log.ack_timeout = 5s
 EOF
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 9'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 10'
 grep -qF "auth: 1 WebAuthn attestation root from $t/roots.pem" "$t/log" ||
     fail "the roots were not read: $(grep auth "$t/log")"
 

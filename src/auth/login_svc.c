@@ -17,6 +17,7 @@
 #include "auth/totp_hmac.h"
 #include "auth/totp_uri.h"
 #include "core/b64url.h"
+#include "core/rfc3339.h"
 
 #define SYSTEM_ACTOR "system:auth"
 
@@ -156,6 +157,12 @@ int dsg_lsvc_init(const dsg_lsvc_cfg *c, sqlite3 *d)
     return 0;
 }
 
+/* @relation(REQ-MFA-014) */
+const char *dsg_lsvc_notice(void)
+{
+    return cfg != NULL && cfg->notice != NULL ? cfg->notice : "";
+}
+
 /* ---- logins ------------------------------------------------------------------------ */
 
 static login_rec *find_login(const char *id)
@@ -281,12 +288,15 @@ static int judge(const char *user_id, uint32_t f, int ok, uint64_t gen, int64_t 
         return 0;
     }
     char note[200] = "";
+    if (!ok && dsg_acct_store_login_failed(db, user_id) != 0)
+        snprintf(note, sizeof note, "; the failure was not counted since the last login");
     if (st == DSG_LOCK_NOW_LOCKED) {
         dsg_acct_problem p;
         uint32_t from;
         res->locked = 1;
         if (dsg_acct_store_event(db, user_id, DSG_ACCT_EV_LOCK, now, SYSTEM_ACTOR, &from, &p) != 0)
-            snprintf(note, sizeof note, "; the LOCKED state was not recorded: %.150s", p.message);
+            snprintf(note + strlen(note), sizeof note - strlen(note),
+                     "; the LOCKED state was not recorded: %.120s", p.message);
     }
     if (!dsg_lock_refuses(st, ok ? DSG_LOCK_SUCCESS : DSG_LOCK_FAILURE))
         return 1;
@@ -407,7 +417,9 @@ void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
     }
     if (dsg_lock_check(&lock, now) == DSG_LOCK_LOCKED) {
         spend_dummy(pw, pw_len);
-        failed(res, 401, "auth_failed", "password-refused", "the account is locked");
+        failed(res, 401, "auth_failed", "password-refused", "the account is locked%s",
+               dsg_acct_store_login_failed(db, row.user_id) != 0
+                   ? "; the attempt was not counted since the last login" : "");
         return;
     }
     int live = dsg_cred_store_password(db, row.user_id, now, &cred);
@@ -587,6 +599,24 @@ static void end_session(session_rec *s, uint32_t why)
     OPENSSL_cleanse(s, sizeof *s);
 }
 
+/* Records the successful login of l at now (its time also the last login
+ * of the inactivity sweep, REQ-ACCT-005) with the one before it and the
+ * failures since it into res. 0, or -1. @relation(REQ-MFA-014) */
+static int previous_login(const login_rec *l, int64_t now, dsg_lsvc_result *res)
+{
+    dsg_acct_last_login prev;
+    if (dsg_acct_store_login_succeeded(db, l->user_id, now, l->computer, &prev) != 0)
+        return -1;
+    res->has_previous = prev.at != 0;
+    res->previous_at = prev.at;
+    res->failures_since = prev.failures;
+    snprintf(res->previous_computer, sizeof res->previous_computer, "%s", prev.computer);
+    if (res->has_previous &&
+        dsg_rfc3339_ms(res->previous_time, sizeof res->previous_time, prev.at, 0) == 0)
+        return -1;
+    return 0;
+}
+
 /* The login is complete: a session, the oldest of the user's ended first
  * when the user is at auth.max_sessions_per_user. */
 static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
@@ -621,10 +651,15 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     }
     sha256(res->token, DSG_LSVC_TOKEN_TEXT, s->s.token_hash);
     s->used = 1;
-    /* Not stored, the account may be suspended as inactive one sweep early:
-     * the safe side of a failure. */
-    int stored = dsg_acct_store_logged_in(db, l->user_id, now) == 0;
-    (void)stored;
+    /* A login the user could not be shown the truth about opens no session:
+     * the previous login and the failures since it are what the user
+     * checks for logins that were not theirs (REQ-MFA-014). */
+    if (previous_login(l, now, res) != 0) {
+        end_session(s, DSG_SESSION_FORCED);
+        memset(res->token, 0, sizeof res->token);
+        failed(res, 503, "auth_unavailable", "storage-failed", "the login was not recorded");
+        return;
+    }
     snprintf(s->user_id, sizeof s->user_id, "%s", l->user_id);
     snprintf(s->computer, sizeof s->computer, "%s", l->computer);
     res->next = DSG_LSVC_NEXT_SESSION;

@@ -26,7 +26,10 @@
  * lock is refused (dsg_lock_login_current). An unknown user ID, a locked
  * account, an account that may not log in and a wrong password all answer
  * `auth_failed` after the same scrypt work (REQ-MFA-012); only the
- * result's event and detail, for the log, say which.
+ * result's event and detail, for the log, say which. Every credential
+ * refused (and every attempt on a locked account) counts as a failure of
+ * the account; the step that opens a session gives the login before it
+ * and those failures since it, then starts the count again (REQ-MFA-014).
  *
  * Single-threaded: one role process owns the state (dsg_lsvc_init).
  */
@@ -69,6 +72,7 @@ typedef struct dsg_lsvc_cfg {
     dsg_webauthn_rp rp;               /* auth.rp_id, portal.origin (borrowed) */
     dsg_webauthn_policy webauthn;     /* auth.webauthn_aaguid_allowlist, _self_attestation,
                                        * _attestation_roots (borrowed) */
+    const char *notice;               /* auth.logon_notice (borrowed; NULL: none) */
 } dsg_lsvc_cfg;
 
 /* Where a request came from: facts the transport established. */
@@ -134,6 +138,14 @@ typedef struct dsg_lsvc_result {
     int locked;                       /* 1: this step locked the account */
     int unlocked;                     /* 1: the account's lock was over and it was reopened */
     int evicted;                      /* 1: the oldest session was ended for this one */
+    /* NEXT_SESSION: the login before this one and the failed credential
+     * steps since it, for the user to see (REQ-MFA-014). */
+    int has_previous;                 /* 0: the account's first login */
+    int64_t previous_at;              /* the previous successful login */
+    char previous_time[32];           /* previous_at, UTC RFC 3339 */
+    char previous_computer[64];       /* its computer name; "" unknown */
+    uint32_t failures_since;          /* failed credential steps since it (since ever:
+                                       * the first login) */
 } dsg_lsvc_result;
 
 /* Resets the service: no login, no session; cfg and db kept (borrowed)
@@ -141,6 +153,10 @@ typedef struct dsg_lsvc_result {
  * 0, or -1 (a policy out of range, no randomness). @relation(REQ-MFA-001) */
 __attribute__((warn_unused_result))
 int dsg_lsvc_init(const dsg_lsvc_cfg *cfg, struct sqlite3 *db);
+
+/* The notice shown before credentials are entered: auth.logon_notice, ""
+ * when none is set. @relation(REQ-MFA-014) */
+const char *dsg_lsvc_notice(void);
 
 /* The password step. @relation(REQ-MFA-001, REQ-MFA-011, REQ-MFA-012) */
 void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,

@@ -29,7 +29,7 @@
 #define WA_BYTES_MAX 4500u      /* its bytes */
 
 enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, WA_OPTIONS, WA_REGISTER,
-             WA_ASSERT, ROUTE_COUNT };
+             WA_ASSERT, NOTICE, ROUTE_COUNT };
 
 #define POST (1u << DSG_HTTP_POST)
 #define ROUTE(path, methods) { 0, methods, 0, BODY_MAX, sizeof path - 1, path }
@@ -43,6 +43,7 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [WA_OPTIONS] = ROUTE("/api/v1/auth/webauthn/options", POST),
     [WA_REGISTER] = ROUTE("/api/v1/auth/webauthn/register", POST),
     [WA_ASSERT] = ROUTE("/api/v1/auth/webauthn/assert", POST),
+    [NOTICE] = ROUTE("/api/v1/auth/notice", 1u << DSG_HTTP_GET),
 };
 
 static struct xch {
@@ -95,6 +96,7 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
         snprintf(err, n, "auth.webauthn_aaguid_allowlist: %s", why);
         return -1;
     }
+    cfg.notice = a->notice;
     cfg.webauthn = (dsg_webauthn_policy){ (const uint8_t (*)[DSG_WEBAUTHN_AAGUID_LEN])aaguids,
                                           n_aaguids, roots, a->self_attestation != 0 };
     session_max_s = a->session_max_ms / 1000;
@@ -302,6 +304,29 @@ static void put_request(dsg_json_out *w, const dsg_lsvc_result *res)
     put_creds(w, "allowCredentials", o);
 }
 
+/* "previous_login": {"time", "computer"} of the login before this one, or
+ * null on the account's first; "failures_since": the failed credential
+ * steps since it (REQ-MFA-014). */
+static void put_previous(dsg_json_out *w, const dsg_lsvc_result *res)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)"previous_login", 14);
+    if (!res->has_previous) {
+        (void)dsg_json_out_null(w);
+    } else {
+        (void)dsg_json_out_object_begin(w);
+        put_text(w, "time", res->previous_time);
+        (void)dsg_json_out_key(w, (const uint8_t *)"computer", 8);
+        if (res->previous_computer[0] != '\0')
+            (void)dsg_json_out_string(w, (const uint8_t *)res->previous_computer,
+                                      strlen(res->previous_computer));
+        else   /* a login recorded before the computer name was */
+            (void)dsg_json_out_null(w);
+        (void)dsg_json_out_object_end(w);
+    }
+    (void)dsg_json_out_key(w, (const uint8_t *)"failures_since", 14);
+    (void)dsg_json_out_uint(w, res->failures_since);
+}
+
 /* The JSON of a step's result; bearer: the session token in the body too
  * (for API clients). Its length, 0 when it does not fit. */
 static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, size_t cap)
@@ -321,6 +346,7 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
     } else if (res->next == DSG_LSVC_NEXT_SESSION) {
         put_text(&w, "next", "session");
         put_text(&w, "user_id", res->user_id);
+        put_previous(&w, res);
         if (bearer)
             put_text(&w, "token", res->token);
     } else if (res->next != DSG_LSVC_NEXT_NONE) {
@@ -500,10 +526,35 @@ static void source_key(const struct xch *x, uint8_t key[DSG_RATE_KEY])
     memcpy(key + 1, a.b, v4 ? 4 : 8);
 }
 
-/* The credential steps: every route but the session's own two. */
+/* The credential steps: every route but the session's own two and the
+ * notice. */
 static int guarded(enum route r)
 {
-    return r != SESSION && r != LOGOUT;
+    return r != SESSION && r != LOGOUT && r != NOTICE;
+}
+
+/* GET /api/v1/auth/notice: {"notice": auth.logon_notice}, with no
+ * credential, for the login page to show before any is entered
+ * (REQ-MFA-014). Not an authentication event: not recorded. */
+static void notice(const struct xch *x)
+{
+    uint8_t json[DSGD_XCH_ANSWER_MAX];
+    size_t len = 0;
+    dsg_json_out w;
+    int status = 200;
+    dsg_json_out_init(&w, json, sizeof json);
+    (void)dsg_json_out_object_begin(&w);
+    put_text(&w, "notice", dsg_lsvc_notice());
+    (void)dsg_json_out_object_end(&w);
+    if (dsg_json_out_finish(&w, &len) != 0) {   /* a notice of many escaped characters */
+        dsgd_log("auth: auth.logon_notice does not fit an answer as JSON");
+        static const char unavailable[] = "{\"error\":\"auth_unavailable\"}";
+        status = 503;
+        len = sizeof unavailable - 1;
+        memcpy(json, unavailable, len);
+    }
+    if (dsgd_role_http_answer(x->id, status, NULL, json, len) != 0)
+        dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
 /* A source over auth.source_failures_per_minute: 429, before any hash. */
@@ -526,6 +577,10 @@ static void step(struct xch *x)
     int bearer = 0, webauthn = x->route == WA_OPTIONS || x->route == WA_REGISTER ||
                                x->route == WA_ASSERT;
     int64_t now = now_s();
+    if (x->route == NOTICE) {
+        notice(x);
+        return;
+    }
     source_key(x, key);
     if (guarded(x->route) && dsg_rate_limited(&sources, key, now, source_limit)) {
         rate_limited(x);

@@ -64,6 +64,7 @@ typedef struct dsgd_settings {
         char origin[256];                  /* portal.origin */
         char aaguids[1025];                /* auth.webauthn_aaguid_allowlist as written */
         char roots[DSGD_PATH_MAX];         /* auth.webauthn_attestation_roots: "" none */
+        char notice[1025];                 /* auth.logon_notice */
     } auth;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
