@@ -69,19 +69,19 @@ END_TEST
 /* The auth role's settings the same way: the numbers, then the texts
  * (auth.ministry_networks, auth.rp_id, portal.origin, the AAGUID
  * allowlist, the attestation roots, the logon notice) each after a '|'.
- * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002, REQ-MFA-003, REQ-MFA-013, REQ-ACCT-005, REQ-MFA-014) */
+ * @relation(REQ-ACCT-004, REQ-MFA-007, REQ-MFA-008, REQ-MFA-011, REQ-MFA-002, REQ-MFA-003, REQ-MFA-013, REQ-ACCT-005, REQ-MFA-014, REQ-MFA-010) */
 START_TEST(test_settings_auth_argument)
 {
     static dsgd_settings s;
     static struct dsgd_auth_settings back, keep;
     static char arg[12288];
-#define N22 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22"
+#define N23 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22:23"
     static const char *const bad[] = {
-        "", "5000", N22 "||||||", N22 ":23:24||||||", N22 ":x||||||", "-1:2:3:4:5:6:7:8:9:10:11:"
-        "12:13:14:15:16:17:18:19:20:21:22:23||||||", N22 ":4294967296||||||",
-        " " N22 ":23||||||",
-        N22 ":23",                  /* no texts */
-        N22 ":23|a|b|c|d|e",        /* five texts */
+        "", "5000", N23 "||||||", N23 ":23:24||||||", N23 ":x||||||", "-1:2:3:4:5:6:7:8:9:10:11:"
+        "12:13:14:15:16:17:18:19:20:21:22:23:24||||||", N23 ":4294967296||||||",
+        " " N23 ":23||||||",
+        N23 ":23",                  /* no texts */
+        N23 ":23|a|b|c|d|e",        /* five texts */
     };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
@@ -92,9 +92,10 @@ START_TEST(test_settings_auth_argument)
     ck_assert_uint_eq(s.auth.self_attestation, 0);
     ck_assert_uint_eq(s.auth.source_failures, 10);
     ck_assert_uint_eq(s.auth.inactivity_days, 35);
+    ck_assert_uint_eq(s.auth.password_max_age_days, 0);
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000:"
-                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35"
+                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35:0"
                           "||localhost|https://localhost:8443|||This system is for authorised"
                           " use only. Its use is monitored and recorded; unauthorised use is"
                           " prohibited.");
@@ -127,7 +128,7 @@ START_TEST(test_settings_auth_argument)
         ck_assert_msg(dsgd_settings_auth_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
         ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
     }
-#undef N22
+#undef N23
 }
 END_TEST
 

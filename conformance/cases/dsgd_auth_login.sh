@@ -45,7 +45,7 @@ log.ack_timeout = 5s
 EOF
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 10'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 
 # the notice, before any credential
 step notice 200 /api/v1/auth/notice '' -X GET

@@ -29,7 +29,7 @@
 #define WA_BYTES_MAX 4500u      /* its bytes */
 
 enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, WA_OPTIONS, WA_REGISTER,
-             WA_ASSERT, NOTICE, ROUTE_COUNT };
+             WA_ASSERT, NOTICE, PW_CHANGE, PW_CHANGE_OPTIONS, ROUTE_COUNT };
 
 #define POST (1u << DSG_HTTP_POST)
 #define ROUTE(path, methods) { 0, methods, 0, BODY_MAX, sizeof path - 1, path }
@@ -44,6 +44,8 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [WA_REGISTER] = ROUTE("/api/v1/auth/webauthn/register", POST),
     [WA_ASSERT] = ROUTE("/api/v1/auth/webauthn/assert", POST),
     [NOTICE] = ROUTE("/api/v1/auth/notice", 1u << DSG_HTTP_GET),
+    [PW_CHANGE] = ROUTE("/api/v1/auth/password/change", POST),
+    [PW_CHANGE_OPTIONS] = ROUTE("/api/v1/auth/password/change/options", POST),
 };
 
 static struct xch {
@@ -97,6 +99,7 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
         return -1;
     }
     cfg.notice = a->notice;
+    cfg.password_max_age_days = a->password_max_age_days;
     cfg.webauthn = (dsg_webauthn_policy){ (const uint8_t (*)[DSG_WEBAUTHN_AAGUID_LEN])aaguids,
                                           n_aaguids, roots, a->self_attestation != 0 };
     session_max_s = a->session_max_ms / 1000;
@@ -339,7 +342,8 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
         put_text(&w, "error", res->error);
         if (res->broken != 0)
             put_rules(&w, res->broken);
-        if (res->next != DSG_LSVC_NEXT_NONE) {   /* a refusal the login survives */
+        if (res->next != DSG_LSVC_NEXT_NONE && res->login[0] != '\0') {   /* a refusal the
+                                                                         * login survives */
             put_text(&w, "login", res->login);
             put_text(&w, "next", dsg_lsvc_next_name(res->next));
         }
@@ -350,7 +354,8 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
         if (bearer)
             put_text(&w, "token", res->token);
     } else if (res->next != DSG_LSVC_NEXT_NONE) {
-        put_text(&w, "login", res->login);
+        if (res->login[0] != '\0')   /* not for a session's own options */
+            put_text(&w, "login", res->login);
         put_text(&w, "next", dsg_lsvc_next_name(res->next));
         if (res->next == DSG_LSVC_NEXT_CONFIRM_TOTP)
             put_text(&w, "otpauth", res->otpauth);
@@ -366,6 +371,10 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
         }
     } else {
         put_text(&w, "user_id", res->user_id);
+        if (res->event != NULL && strcmp(res->event, "password-changed") == 0) {
+            (void)dsg_json_out_key(&w, (const uint8_t *)"sessions_ended", 14);
+            (void)dsg_json_out_uint(&w, res->sessions_ended);
+        }
     }
     (void)dsg_json_out_object_end(&w);
     return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
@@ -388,6 +397,12 @@ static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
     if (res->evicted)   /* recorded as the forced logout it is (REQ-ACCT-015) */
         (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced",
                                "the oldest session ended: auth.max_sessions_per_user reached");
+    if (res->sessions_ended > 0) {   /* REQ-MFA-010 */
+        char why[96];
+        snprintf(why, sizeof why, "%u other session%s ended: the password changed",
+                 res->sessions_ended, res->sessions_ended == 1 ? "" : "s");
+        (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced", why);
+    }
     uint32_t ticket = record(res, x->addr);   /* stored after the one above: it covers both */
     int status = res->status;
     if (len == 0) {   /* e.g. options of long IDs past DSGD_XCH_ANSWER_MAX */
@@ -467,6 +482,46 @@ static int webauthn_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *
     }
     dsg_lsvc_assertion a = { b[0], len[0], b[2], len[2], b[1], len[1], b[3], len[3] };
     dsg_lsvc_webauthn_assert(login, &a, now, res);
+    return 0;
+}
+
+/* A password change in a session (REQ-MFA-010): its assertion options,
+ * or the change with the current and new passwords and a TOTP code or the
+ * four base64url members of an assertion. 0, or -1 when the body is not
+ * the step's JSON object. */
+static int change_step(struct xch *x, int64_t now, dsg_lsvc_result *res)
+{
+    static char current[FIELD_MAX], next[FIELD_MAX], code[FIELD_MAX], t[4][WA_TEXT_MAX];
+    static uint8_t b[4][WA_BYTES_MAX];
+    size_t len[4] = { 0, 0, 0, 0 }, given = 0;
+    field f[] = { { "current_password", current, sizeof current, NULL, 0 },
+                  { "new_password", next, sizeof next, NULL, 0 },
+                  { "code", code, sizeof code, NULL, 1 },
+                  { "credentialId", t[0], WA_TEXT_MAX, NULL, 1 },
+                  { "authenticatorData", t[1], WA_TEXT_MAX, NULL, 1 },
+                  { "clientDataJSON", t[2], WA_TEXT_MAX, NULL, 1 },
+                  { "signature", t[3], WA_TEXT_MAX, NULL, 1 } };
+    if (x->route == PW_CHANGE_OPTIONS) {
+        dsg_lsvc_change_options(x->token, now, res);
+        return 0;
+    }
+    if (x->too_long || take_fields(x->body, x->len, f, 7) != 0)
+        return -1;
+    for (unsigned i = 0; i < 4; i++)
+        given += t[i][0] != '\0';
+    if ((given != 0 && given != 4) || (given == 4 && code[0] != '\0'))
+        return -1;   /* a code, or the whole assertion */
+    for (unsigned i = 0; i < given; i++)
+        if (decode(t[i], b[i], WA_BYTES_MAX, &len[i]) != 0)
+            return -1;
+    dsg_lsvc_assertion a = { b[0], len[0], b[1], len[1], b[2], len[2], b[3], len[3] };
+    dsg_lsvc_pw_change c = { (const uint8_t *)current, strlen(current), (const uint8_t *)next,
+                             strlen(next), code[0] != '\0' ? code : NULL,
+                             given == 4 ? &a : NULL };
+    dsg_lsvc_session_change_password(x->token, &c, now, res);
+    OPENSSL_cleanse(current, sizeof current);
+    OPENSSL_cleanse(next, sizeof next);
+    OPENSSL_cleanse(code, sizeof code);
     return 0;
 }
 
@@ -586,8 +641,10 @@ static void step(struct xch *x)
         rate_limited(x);
         return;
     }
-    if ((webauthn ? webauthn_step(x, now, &res, &bearer)
-                  : password_step(x, now, &res, &bearer)) != 0) {
+    int change = x->route == PW_CHANGE || x->route == PW_CHANGE_OPTIONS;
+    if ((change ? change_step(x, now, &res)
+         : webauthn ? webauthn_step(x, now, &res, &bearer)
+                    : password_step(x, now, &res, &bearer)) != 0) {
         bad_request(x, "the body is not the step's JSON object");
         return;
     }

@@ -140,6 +140,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->auth.totp_skew = (uint32_t)c->v[DSG_CFG_AUTH_TOTP_SKEW_STEPS].num;
     s->auth.source_failures = (uint32_t)c->v[DSG_CFG_AUTH_SOURCE_FAILURES_PER_MINUTE].num;
     s->auth.inactivity_days = (uint32_t)c->v[DSG_CFG_AUTH_INACTIVITY_DISABLE_DAYS].num;
+    s->auth.password_max_age_days = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MAX_AGE_DAYS].num;
     s->auth.admin_factor = strcmp(c->v[DSG_CFG_AUTH_ADMIN_SECOND_FACTOR].text, "totp") == 0;
     snprintf(s->auth.ministry_networks, sizeof s->auth.ministry_networks, "%s",
              c->v[DSG_CFG_AUTH_MINISTRY_NETWORKS].text);
@@ -229,7 +230,7 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     return 0;
 }
 
-#define AUTH_NUMBERS 23
+#define AUTH_NUMBERS 24
 #define AUTH_TEXTS 6
 
 /* The auth settings' numbers, in the order of the -L argument. */
@@ -242,7 +243,7 @@ static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
         &a->lockout_threshold, &a->lockout_window_ms, &a->lockout_duration_ms,
         &a->challenge_ms, &a->session_idle_ms, &a->session_max_ms, &a->max_sessions,
         &a->password_history, &a->totp_skew, &a->admin_factor, &a->self_attestation,
-        &a->source_failures, &a->inactivity_days,
+        &a->source_failures, &a->inactivity_days, &a->password_max_age_days,
     };
     return fields[i];
 }
