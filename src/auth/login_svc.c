@@ -545,7 +545,6 @@ void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_le
 
 /* ---- TOTP ------------------------------------------------------------------------- */
 
-
 /* The enrolment code as issued ("xxxx-xxxx-...", 32 hex digits in 8
  * groups; dashes and case do not matter) matches the stored verifier. */
 static int code_matches(const char *code, const char *verifier)
@@ -918,13 +917,6 @@ static int webauthn_judged(login_rec *l, int ok, dsg_webauthn_result r, const ch
     return 1;
 }
 
-/* The session that ends a WebAuthn login, the login dropped. */
-static void webauthn_done(login_rec *l, const char *event, const char *what, int64_t now,
-                          dsg_lsvc_result *res)
-{
-    factors_done(l, event, what, now, res);
-}
-
 void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t att_len,
                                 const uint8_t *cdj, size_t cdj_len, int64_t now,
                                 dsg_lsvc_result *res)
@@ -951,7 +943,7 @@ void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t at
         drop_login(l);
         return;
     }
-    webauthn_done(l, "webauthn-enrolled",
+    factors_done(l, "webauthn-enrolled",
                   cred.attested ? "credential enrolled (attested), enrolment code used"
                                 : "credential enrolled (self attestation), enrolment code used",
                   now, res);
@@ -1001,7 +993,7 @@ void dsg_lsvc_webauthn_assert(const char *login, const dsg_lsvc_assertion *a, in
         drop_login(l);
         return;
     }
-    webauthn_done(l, "webauthn-accepted", "WebAuthn assertion accepted", now, res);
+    factors_done(l, "webauthn-accepted", "WebAuthn assertion accepted", now, res);
 }
 
 /* ---- sessions ---------------------------------------------------------------------- */
@@ -1033,8 +1025,6 @@ static session_rec *own_session(const char *token, const char *event, dsg_lsvc_r
         snprintf(res->user_id, sizeof res->user_id, "%s", s->user_id);
     return s;
 }
-
-
 
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
 {
@@ -1199,7 +1189,6 @@ static int change_webauthn_ok(session_rec *s, const dsg_lsvc_assertion *a, uint6
     }
     return 1;
 }
-
 
 void dsg_lsvc_session_change_password(const char *token, const dsg_lsvc_pw_change *c,
                                       int64_t now, dsg_lsvc_result *res)
