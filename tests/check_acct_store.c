@@ -400,6 +400,39 @@ START_TEST(test_inactivity_sweep)
 }
 END_TEST
 
+/* The last login and the failures since it: a success gives the one
+ * before and starts the count again; an unknown account changes nothing;
+ * a deleted one counts nothing. @relation(REQ-MFA-014) */
+START_TEST(test_last_login_and_failures)
+{
+    dsg_acct_last_login prev, now_row;
+    approve_ok(apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_int_eq(dsg_acct_store_login_failed(db, "tanaka"), 0);
+    ck_assert_int_eq(dsg_acct_store_login_failed(db, "tanaka"), 0);
+    ck_assert_int_eq(dsg_acct_store_login_succeeded(db, "tanaka", NOW + 10, "pc-1", &prev), 0);
+    ck_assert_int_eq(prev.at, 0);
+    ck_assert_str_eq(prev.computer, "");
+    ck_assert_uint_eq(prev.failures, 2);
+    ck_assert_int_eq(dsg_acct_store_login_failed(db, "tanaka"), 0);
+    ck_assert_int_eq(dsg_acct_store_login_succeeded(db, "tanaka", NOW + 20, "pc-2", &prev), 0);
+    ck_assert_int_eq(prev.at, NOW + 10);
+    ck_assert_str_eq(prev.computer, "pc-1");
+    ck_assert_uint_eq(prev.failures, 1);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "tanaka", &now_row), 1);
+    ck_assert_int_eq(now_row.at, NOW + 20);
+    ck_assert_str_eq(now_row.computer, "pc-2");
+    ck_assert_uint_eq(now_row.failures, 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM accounts WHERE user_id = 'tanaka'"
+                           " AND last_login = 1800000020"), 1);   /* the inactivity sweep's */
+    ck_assert_int_eq(dsg_acct_store_login_succeeded(db, "nobody", NOW, "pc-1", &prev), -1);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "nobody", &now_row), 0);
+    approve_ok(apply_ok(DSG_APP_DELETE, "tanaka", "uid:0", NOW + 30), "uid:1000", NOW + 30);
+    ck_assert_int_eq(dsg_acct_store_login_failed(db, "tanaka"), 0);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "tanaka", &now_row), 1);
+    ck_assert_uint_eq(now_row.failures, 0);
+}
+END_TEST
+
 static const char *issue_code_of(const char *user, dsg_cred_kind kind, int64_t now)
 {
     static dsg_acct_problem p;
@@ -504,6 +537,7 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_bootstrap_refuses_bad_pairs_and_stores_nothing);
     tcase_add_test(c, test_bootstrap_registers_two_active_admins_once);
     tcase_add_test(c, test_inactivity_sweep);
+    tcase_add_test(c, test_last_login_and_failures);
     suite_add_tcase(s, c);
     return s;
 }

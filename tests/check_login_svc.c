@@ -542,6 +542,258 @@ START_TEST(test_lsvc_administration)
 }
 END_TEST
 
+/* The login that opens a session shows the one before it and the failed
+ * credential steps since it: none before the first login (the failures
+ * counted since the account began), failures of every factor counted (a
+ * password, an enrolment code, a TOTP code, an attempt on a locked
+ * account), the count started again by each success.
+ * @relation(REQ-MFA-014) */
+START_TEST(test_lsvc_previous_login_and_failures)
+{
+    dsg_lsvc_result r;
+    dsg_acct_last_login last;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    account("sato", DSG_ACCT_MINISTRY);
+    password("sato", "wrong-password-1", &ministry_net, NOW - 10, &r);   /* 1: password */
+    ck_assert_int_eq(r.status, 401);
+    password("sato", ISSUED, &ministry_net, NOW, &r);
+    change(r.login, "Brand-new-passw0rd", NOW, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_TOTP);
+    dsg_lsvc_enrol_totp(r.login, "ffff-ffff-ffff-ffff-ffff-ffff-ffff-ffff", NOW, &r);
+    ck_assert_int_eq(r.status, 401);                                 /* 2: enrolment code */
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "sato", &last), 1);
+    ck_assert_int_eq(last.at, 0);
+    ck_assert_uint_eq(last.failures, 2);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 1, &r);
+    dsg_lsvc_enrol_totp(r.login, CODE, NOW + 1, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_CONFIRM_TOTP);
+    len = uri_secret(r.otpauth, secret);
+    code_at(secret, len, NOW + 1, code);
+    dsg_lsvc_totp(r.login, code, NOW + 1, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_int_eq(r.has_previous, 0);                             /* the first login */
+    ck_assert_str_eq(r.previous_time, "");
+    ck_assert_str_eq(r.previous_computer, "");
+    ck_assert_uint_eq(r.failures_since, 2);
+    /* Failures of each factor, then the next login from another computer. */
+    password("sato", "wrong-password-2", &ministry_net, NOW + 100, &r);  /* 1: password */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 101, &r);
+    dsg_lsvc_totp(r.login, "000000", NOW + 101, &r);                 /* 2: TOTP code */
+    ck_assert_int_eq(r.status, 401);
+    for (int i = 0; i < 3; i++)                                      /* 3, 4, 5: the lock */
+        password("sato", "wrong-password-3", &ministry_net, NOW + 102, &r);
+    ck_assert_int_eq(r.locked, 1);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 103, &r);  /* 6: locked */
+    ck_assert_int_eq(r.status, 401);
+    const dsg_lsvc_peer other = { DSG_LOGIN_PORTAL, 1, 0, "10.9.8.7", NULL };
+    password("sato", "Brand-new-passw0rd", &other, NOW + 102 + 900, &r);
+    ck_assert_int_eq(r.status, 200);
+    code_at(secret, len, NOW + 102 + 900, code);
+    dsg_lsvc_totp(r.login, code, NOW + 102 + 900, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_int_eq(r.has_previous, 1);
+    ck_assert_int_eq(r.previous_at, NOW + 1);
+    ck_assert_str_eq(r.previous_time, "2027-01-15T08:00:01.000Z");
+    ck_assert_str_eq(r.previous_computer, "10.1.2.3");
+    ck_assert_uint_eq(r.failures_since, 6);
+    /* Reset by that success: the next login shows none, and this one's computer. */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 1100, &r);
+    code_at(secret, len, NOW + 1100, code);
+    dsg_lsvc_totp(r.login, code, NOW + 1100, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_int_eq(r.previous_at, NOW + 1002);
+    ck_assert_str_eq(r.previous_computer, "10.9.8.7");
+    ck_assert_uint_eq(r.failures_since, 0);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "sato", &last), 1);
+    ck_assert_int_eq(last.at, NOW + 1100);
+    ck_assert_str_eq(last.computer, "10.1.2.3");
+    ck_assert_uint_eq(last.failures, 0);
+    /* A refusal carries none of it; an unknown user ID counts nowhere. */
+    password("nobody", "wrong-password-1", &ministry_net, NOW + 1200, &r);
+    ck_assert_int_eq(r.has_previous, 0);
+    ck_assert_uint_eq(r.failures_since, 0);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "nobody", &last), 0);
+}
+END_TEST
+
+/* The notice shown before credentials: auth.logon_notice, "" when the
+ * service has none. @relation(REQ-MFA-014) */
+START_TEST(test_lsvc_notice)
+{
+    ck_assert_str_eq(dsg_lsvc_notice(), "");
+    cfg.notice = "Authorised use only.";
+    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
+    ck_assert_str_eq(dsg_lsvc_notice(), "Authorised use only.");
+}
+END_TEST
+
+static void change_in(const char *token, const char *current, const char *next,
+                      const char *code, int64_t now, dsg_lsvc_result *r)
+{
+    dsg_lsvc_pw_change c = { (const uint8_t *)current, strlen(current), (const uint8_t *)next,
+                             strlen(next), code, NULL };
+    dsg_lsvc_session_change_password(token, &c, now, r);
+}
+
+static void expect_status(const dsg_lsvc_result *r, int status, const char *error)
+{
+    ck_assert_msg(r->status == status, "%d %s: %s", r->status, r->event, r->detail);
+    if (error == NULL)
+        ck_assert_ptr_null(r->error);
+    else
+        ck_assert_str_eq(r->error, error);
+}
+
+/* A logged-in user changes the password: a live session, the current
+ * password, a fresh TOTP code (accepted once), the policy and the
+ * history; each credential through the lockout; every other session of
+ * the account ends, this one stays. @relation(REQ-MFA-010) */
+START_TEST(test_lsvc_session_password_change)
+{
+    dsg_lsvc_result r, s;
+    uint8_t secret[64];
+    size_t len;
+    char a[DSG_LSVC_TOKEN_TEXT + 1], b[DSG_LSVC_TOKEN_TEXT + 1], code[8];
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    snprintf(a, sizeof a, "%s", r.token);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 30, &r);
+    code_at(secret, len, NOW + 30, code);
+    dsg_lsvc_totp(r.login, code, NOW + 30, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    snprintf(b, sizeof b, "%s", r.token);
+    code_at(secret, len, NOW + 90, code);
+    change_in("no-such-session-token-x", "Brand-new-passw0rd", "Another-passw0rd-2", code,
+              NOW + 90, &r);
+    expect_status(&r, 401, "session_expired");
+    change_in(a, "Brand-new-passw0rd", "short", code, NOW + 90, &r);   /* the policy first */
+    expect_status(&r, 400, "weak_password");
+    ck_assert_uint_ne(r.broken & DSG_PW_TOO_SHORT, 0);
+    change_in(a, "Brand-new-passw0rd", "Another-passw0rd-2", NULL, NOW + 90, &r);
+    expect_status(&r, 400, "second_factor_required");
+    change_in(a, "Wrong-passw0rd-1", "Another-passw0rd-2", code, NOW + 90, &r);
+    expect_status(&r, 401, "auth_failed");
+    ck_assert_str_eq(r.event, "credential-refused");
+    change_in(a, "Brand-new-passw0rd", "Brand-new-passw0rd", code, NOW + 90, &r);
+    expect_status(&r, 400, "password_reused");
+    change_in(a, "Brand-new-passw0rd", "Another-passw0rd-2", "000000", NOW + 90, &r);
+    expect_status(&r, 401, "auth_failed");
+    /* The password is unchanged by every refusal; the code was not spent. */
+    change_in(a, "Brand-new-passw0rd", "Another-passw0rd-2", code, NOW + 90, &r);
+    expect_status(&r, 200, NULL);
+    ck_assert_str_eq(r.event, "password-changed");
+    ck_assert_uint_eq(r.sessions_ended, 1);
+    ck_assert_str_eq(r.user_id, "sato");
+    dsg_lsvc_session(b, NOW + 91, &s);
+    expect_status(&s, 401, "session_expired");                      /* the other one ended */
+    dsg_lsvc_session(a, NOW + 91, &s);
+    expect_status(&s, 200, NULL);                                   /* this one stays */
+    change_in(a, "Another-passw0rd-2", "Third-passw0rd-3", code, NOW + 91, &r);
+    expect_status(&r, 401, "auth_failed");                          /* the code: once */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 92, &r);
+    expect_status(&r, 401, "auth_failed");
+    password("sato", "Another-passw0rd-2", &ministry_net, NOW + 93, &r);
+    expect_status(&r, 200, NULL);
+    /* Wrong current passwords lock the account, as at the password step. */
+    for (int i = 0; i < 3; i++) {
+        change_in(a, "Wrong-passw0rd-1", "Third-passw0rd-3", code, NOW + 100 + i, &r);
+        expect_status(&r, 401, "auth_failed");
+        ck_assert_int_eq(r.locked, i == 2);
+    }
+    code_at(secret, len, NOW + 150, code);
+    change_in(a, "Another-passw0rd-2", "Third-passw0rd-3", code, NOW + 150, &r);
+    expect_status(&r, 401, "auth_failed");                          /* locked */
+    /* A TOTP session asks for no assertion options. */
+    dsg_lsvc_change_options(a, NOW + 151, &r);
+    expect_status(&r, 400, "totp_session");
+}
+END_TEST
+
+/* auth.password_max_age_days: a user's own password older than that is
+ * changed at the next login once both factors are verified (the login
+ * goes on to a session only then); younger, the login is as usual; 0 is
+ * never. @relation(REQ-MFA-010) */
+START_TEST(test_lsvc_password_max_age)
+{
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    char code[8], login[DSG_LSVC_TOKEN_TEXT + 1];
+    cfg.password_max_age_days = 3651;
+    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), -1);                  /* out of range */
+    cfg.password_max_age_days = 10;
+    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);                     /* chosen at NOW */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 10 * DAY - 30, &r);
+    code_at(secret, len, NOW + 10 * DAY - 30, code);
+    dsg_lsvc_totp(r.login, code, NOW + 10 * DAY - 30, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);                /* a second too young */
+    char other[DSG_LSVC_TOKEN_TEXT + 1];
+    snprintf(other, sizeof other, "%s", r.token);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 10 * DAY, &r);
+    expect_status(&r, 200, NULL);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_TOTP);
+    ck_assert_msg(strstr(r.detail, "older than") != NULL, "%s", r.detail);
+    snprintf(login, sizeof login, "%s", r.login);
+    code_at(secret, len, NOW + 10 * DAY, code);
+    dsg_lsvc_totp(login, code, NOW + 10 * DAY, &r);
+    expect_status(&r, 200, NULL);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_PASSWORD_CHANGE);        /* no session yet */
+    ck_assert_str_eq(r.token, "");
+    ck_assert_str_eq(r.login, login);
+    dsg_lsvc_totp(login, code, NOW + 10 * DAY + 1, &r);
+    expect_status(&r, 403, "password_change_required");
+    change(login, "Brand-new-passw0rd", NOW + 10 * DAY + 2, &r);
+    expect_status(&r, 400, "password_reused");
+    change(login, "Another-passw0rd-2", NOW + 10 * DAY + 3, &r);
+    expect_status(&r, 200, NULL);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    ck_assert_uint_eq(r.sessions_ended, 1);                         /* the one still open */
+    dsg_lsvc_result q;
+    dsg_lsvc_session(other, NOW + 10 * DAY + 4, &q);
+    expect_status(&q, 401, "session_expired");
+    ck_assert_str_eq(r.event, "password-changed");
+    ck_assert_uint_eq(strlen(r.token), DSG_LSVC_TOKEN_TEXT);
+    dsg_lsvc_session(r.token, NOW + 10 * DAY + 4, &r);
+    expect_status(&r, 200, NULL);
+    /* The new password is young: the next login is as usual. */
+    password("sato", "Another-passw0rd-2", &ministry_net, NOW + 10 * DAY + 60, &r);
+    code_at(secret, len, NOW + 10 * DAY + 60, code);
+    dsg_lsvc_totp(r.login, code, NOW + 10 * DAY + 60, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+    /* 0: never. */
+    cfg.password_max_age_days = 0;
+    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
+    password("sato", "Another-passw0rd-2", &ministry_net, NOW + 25 * DAY, &r);
+    code_at(secret, len, NOW + 25 * DAY, code);
+    dsg_lsvc_totp(r.login, code, NOW + 25 * DAY, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_SESSION);
+}
+END_TEST
+
+/* A rehash at a higher cost keeps the time the password was chosen, so
+ * it does not make the password younger. @relation(REQ-MFA-010, REQ-MFA-008) */
+START_TEST(test_lsvc_rehash_keeps_the_age)
+{
+    dsg_lsvc_result r;
+    dsg_cred_password cred;
+    char verifier[DSG_CRED_VERIFIER_MAX + 1], err[160];
+    const dsg_scrypt_params weak = { 9, 8, 1 };
+    account("sato", DSG_ACCT_MINISTRY);
+    ck_assert_int_gt(dsg_pw_hash_new((const uint8_t *)"Brand-new-passw0rd", 18, &weak, verifier,
+                                     sizeof verifier), 0);
+    ck_assert_int_eq(dsg_cred_store_password_set(db, "sato", verifier, NOW, err, sizeof err), 0);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + DAY, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(dsg_cred_store_password(db, "sato", NOW + DAY, &cred), 1);
+    ck_assert_str_ne(cred.verifier, verifier);                      /* rehashed */
+    ck_assert_int_eq(cred.set_at, NOW);
+}
+END_TEST
+
 Suite *suite_login_svc(void)
 {
     Suite *s = suite_create("login_svc");
@@ -562,6 +814,11 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_rehash_at_login);
     tcase_add_test(tc, test_lsvc_administration);
     tcase_add_test(tc, test_lsvc_admin_token);
+    tcase_add_test(tc, test_lsvc_previous_login_and_failures);
+    tcase_add_test(tc, test_lsvc_notice);
+    tcase_add_test(tc, test_lsvc_session_password_change);
+    tcase_add_test(tc, test_lsvc_password_max_age);
+    tcase_add_test(tc, test_lsvc_rehash_keeps_the_age);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -509,6 +509,66 @@ START_TEST(test_lwa_attested_registration)
 }
 END_TEST
 
+/* A password change in a session of a WebAuthn login: assertion options
+ * of the session (UV required, the account's credentials), then the
+ * current and new passwords with an assertion over that challenge, used
+ * once; an assertion without UV or over a spent challenge is refused.
+ * @relation(REQ-MFA-010, REQ-MFA-004) */
+START_TEST(test_lwa_password_change_in_a_session)
+{
+    dsg_lsvc_result r;
+    ceremony c;
+    char token[DSG_LSVC_TOKEN_TEXT + 1];
+    account("suzuki", DSG_ACCT_COMPANY);
+    to_creation_options("suzuki", NOW, &r);
+    registration(&c, r.webauthn.challenge, FX_AAGUIDS[0], UP | UV | AT, 1);
+    do_register(r.login, &c, NOW, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_SESSION);
+    snprintf(token, sizeof token, "%s", r.token);
+    dsg_lsvc_change_options(token, NOW + 10, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_ASSERT_WEBAUTHN);
+    ck_assert_str_eq(r.login, "");
+    ck_assert_int_eq(r.webauthn.uv_required, 1);
+    ck_assert_uint_eq(r.webauthn.n_creds, 1);
+    ck_assert_mem_eq(r.webauthn.cred[0], CRED_ID, sizeof CRED_ID);
+    assertion(&c, r.webauthn.challenge, UP, 2);                     /* no UV */
+    dsg_lsvc_assertion a = { CRED_ID, sizeof CRED_ID, c.data.b, c.data.n,
+                             (const uint8_t *)c.cdj, c.cdj_len, c.sig, c.sig_len };
+    dsg_lsvc_pw_change ch = { (const uint8_t *)NEW_PW, strlen(NEW_PW),
+                              (const uint8_t *)"Another-passw0rd-2", 18, NULL, &a };
+    dsg_lsvc_session_change_password(token, &ch, NOW + 11, &r);
+    expect_refused(&r, "auth_failed", "WebAuthn assertion");
+    dsg_lsvc_session_change_password(token, &ch, NOW + 12, &r);     /* the challenge is spent */
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(r.error, "second_factor_required");
+    ch.assertion = NULL;                                            /* none at all */
+    dsg_lsvc_session_change_password(token, &ch, NOW + 12, &r);
+    ck_assert_str_eq(r.error, "second_factor_required");
+    dsg_lsvc_change_options(token, NOW + 13, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_ASSERT_WEBAUTHN);
+    assertion(&c, r.webauthn.challenge, UP | UV, 3);
+    dsg_lsvc_assertion good = { CRED_ID, sizeof CRED_ID, c.data.b, c.data.n,
+                                (const uint8_t *)c.cdj, c.cdj_len, c.sig, c.sig_len };
+    ch.assertion = &good;
+    dsg_lsvc_session_change_password(token, &ch, NOW + 14, &r);
+    ck_assert_msg(r.status == 200, "%d %s: %s", r.status, r.event, r.detail);
+    ck_assert_str_eq(r.event, "password-changed");
+    ck_assert_uint_eq(r.sessions_ended, 0);
+    password("suzuki", "Another-passw0rd-2", &outside, NOW + 20, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_WEBAUTHN);
+    /* The options expire with auth.challenge_lifetime. */
+    dsg_lsvc_change_options(token, NOW + 30, &r);
+    assertion(&c, r.webauthn.challenge, UP | UV, 4);
+    dsg_lsvc_assertion late = { CRED_ID, sizeof CRED_ID, c.data.b, c.data.n,
+                                (const uint8_t *)c.cdj, c.cdj_len, c.sig, c.sig_len };
+    dsg_lsvc_pw_change again = { (const uint8_t *)"Another-passw0rd-2", 18,
+                                 (const uint8_t *)"Third-passw0rd-3!", 17, NULL, &late };
+    dsg_lsvc_session_change_password(token, &again, NOW + 30 + 300, &r);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(r.error, "second_factor_required");
+}
+END_TEST
+
 Suite *suite_login_webauthn(void)
 {
     Suite *s = suite_create("login_webauthn");
@@ -525,6 +585,7 @@ Suite *suite_login_webauthn(void)
     tcase_add_test(tc, test_lwa_ministry_user_outside_uses_webauthn);
     tcase_add_test(tc, test_lwa_unknown_credential_and_stray_code);
     tcase_add_test(tc, test_lwa_attested_registration);
+    tcase_add_test(tc, test_lwa_password_change_in_a_session);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -68,20 +68,21 @@ END_TEST
 
 /* The auth role's settings the same way: the numbers, then the texts
  * (auth.ministry_networks, auth.rp_id, portal.origin, the AAGUID
- * allowlist, the attestation roots) each after a '|'.
- * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-025, REQ-MFA-002) */
-/* @relation(REQ-MFA-022, REQ-MFA-013, REQ-ACCT-005, REQ-ACCT-012) */
+ * allowlist, the attestation roots, the logon notice) each after a '|'.
+ * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-025, REQ-MFA-002, REQ-MFA-014) */
+/* @relation(REQ-MFA-022, REQ-MFA-013, REQ-ACCT-005, REQ-ACCT-012, REQ-MFA-010) */
 START_TEST(test_settings_auth_argument)
 {
     static dsgd_settings s;
     static struct dsgd_auth_settings back, keep;
-    static char arg[8192];
-#define N23 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22:23"
+    static char arg[12288];
+#define N24 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22:23:24"
     static const char *const bad[] = {
-        "", "5000", N23 "|||||", N23 ":24:25|||||", N23 ":x|||||", "-1:2:3:4:5:6:7:8:9:10:11:"
-        "12:13:14:15:16:17:18:19:20:21:22:23:24|||||", N23 ":4294967296|||||", " " N23 ":24|||||",
-        N23 ":24",                  /* no texts */
-        N23 ":24|a|b|c|d",          /* four texts */
+        "", "5000", N24 "||||||", N24 ":25:26||||||", N24 ":x||||||", "-1:2:3:4:5:6:7:8:9:10:11:"
+        "12:13:14:15:16:17:18:19:20:21:22:23:24:25||||||", N24 ":4294967296||||||",
+        " " N24 ":25||||||",
+        N24 ":25",                  /* no texts */
+        N24 ":25|a|b|c|d|e",        /* five texts */
     };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
@@ -93,16 +94,20 @@ START_TEST(test_settings_auth_argument)
     ck_assert_uint_eq(s.auth.source_failures, 10);
     ck_assert_uint_eq(s.auth.inactivity_days, 35);
     ck_assert_uint_eq(s.auth.admin_token_ms, 900000);   /* auth.admin_token_lifetime = 15m */
+    ck_assert_uint_eq(s.auth.password_max_age_days, 0);
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000:"
-                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35:900000"
-                          "||localhost|https://localhost:8443||");
+                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35:900000:0"
+                          "||localhost|https://localhost:8443|||This system is for authorised"
+                          " use only. Its use is monitored and recorded; unauthorised use is"
+                          " prohibited.");
     ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
     ck_assert_int_eq(memcmp(&back, &s.auth, sizeof back), 0);
     snprintf(s.auth.ministry_networks, sizeof s.auth.ministry_networks,
              "10.0.0.0/8, 2001:db8::/32");
     snprintf(s.auth.aaguids, sizeof s.auth.aaguids, "40414243-4445-4647-4849-4a4b4c4d4e4f");
-    snprintf(s.auth.roots, sizeof s.auth.roots, "/etc/dsg/roots|odd.pem");
+    snprintf(s.auth.roots, sizeof s.auth.roots, "/etc/dsg/roots.pem");
+    snprintf(s.auth.notice, sizeof s.auth.notice, "利用は許可された者に限る | authorised use");
     s.auth.self_attestation = 1;
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_int_eq(dsgd_settings_auth_parse(arg, &back), 0);
@@ -110,17 +115,22 @@ START_TEST(test_settings_auth_argument)
     ck_assert_str_eq(back.rp_id, "localhost");
     ck_assert_str_eq(back.origin, "https://localhost:8443");
     ck_assert_str_eq(back.aaguids, "40414243-4445-4647-4849-4a4b4c4d4e4f");
-    ck_assert_str_eq(back.roots, "/etc/dsg/roots|odd.pem");   /* the last: '|' allowed */
+    ck_assert_str_eq(back.roots, "/etc/dsg/roots.pem");
+    ck_assert_str_eq(back.notice, "利用は許可された者に限る | authorised use");   /* the last:
+                                                                               * '|' allowed */
     ck_assert_uint_eq(back.self_attestation, 1);
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, 12), -1);   /* no room */
     snprintf(s.auth.origin, sizeof s.auth.origin, "https://a|b");
+    ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), -1);
+    snprintf(s.auth.origin, sizeof s.auth.origin, "https://localhost:8443");
+    snprintf(s.auth.roots, sizeof s.auth.roots, "/etc/dsg/roots|odd.pem");
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), -1);
     keep = back;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(dsgd_settings_auth_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
         ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
     }
-#undef N23
+#undef N24
 }
 END_TEST
 
@@ -179,6 +189,8 @@ START_TEST(test_settings_auth_check)
           "x:1: auth.webauthn_aaguid_allowlist: not a UUID at byte 0" },
         { "auth.webauthn_attestation_roots = \"roots.pem\"\n",
           "x:1: auth.webauthn_attestation_roots: not an absolute path" },
+        { "auth.webauthn_attestation_roots = \"/etc/dsg/a|b.pem\"\n",
+          "x:1: auth.webauthn_attestation_roots: holds a '|'" },
         { "auth.rp_id = \"Example.jp\"\n", "x:1: auth.rp_id: not a host name in lowercase" },
         { "auth.rp_id = \"a|b\"\n", "x:1: auth.rp_id: not a host name in lowercase" },
         { "portal.origin = \"http://localhost\"\n", "x:1: portal.origin: not https://HOST[:PORT]" },

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_auth_login: the login API end to end for a Ministry user on a Ministry network (auth.ministry_networks = 127.0.0.0/8): an application approved by another administrator, the initial password and enrolment code issued on sheets; POST /api/v1/auth/login with the issued password answers next "password-change"; the enrolment before the change is refused (403 password_change_required); a weak new password is refused (400 weak_password, naming the rules it breaks) and the login goes on; a good one answers next "enrol-totp"; the enrolment code answers an otpauth:// URI and next "confirm-totp"; a code of that secret (computed here, RFC 6238) completes the login with Set-Cookie __Host-dsg_session (Secure, HttpOnly, SameSite=Strict, Max-Age = auth.session_max_lifetime), and with "bearer": true the token is in the body too; GET /api/v1/auth/session answers the user ID for the cookie and for the bearer token; the same code again is refused (replay); logout ends the session (the cookie cleared, then 401 session_expired); a suspended account's correct password gets exactly the answer of a wrong password and of an unknown user ID (401 {"error":"auth_failed"}); `dsgctl account sessions` lists the live session (never its token) and `account logout USER SESSION` ends it (the bearer token then gets 401; a second logout is no_session); after a resume the password step goes on to "totp"; three wrong passwords lock the account (state locked in auth.db) and the correct one then gets the same 401, until `dsgctl account unlock` (active again; a second unlock is not_locked), recorded as 4116 and 4118 in アカウント管理操作ログ and as "unlocked" and "logout-forced" in 認証ログ; a body that is not the step's JSON object gets 400 bad_request; failed steps from one source beyond auth.source_failures_per_minute (12 here) within a minute are answered 429 {"error":"rate_limited"} before any hash, a correct password included, and recorded as rate-limited; every step is in the trail as 認証ログ (type 14) with event time, computer name (the client address), user ID, an empty Windows account name (a browser reports none) and event, an unknown user ID recorded only as a keyed hash, no password, code or token anywhere in the trail.
-# @relation(REQ-ACCT-015, REQ-MFA-013, REQ-MFA-001, REQ-MFA-002, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-MFA-017, REQ-ACCT-014, REQ-LOG-029, REQ-MFA-021, REQ-MFA-024, REQ-MFA-025, REQ-ACCT-022)
+# dsgd_auth_login: the login API end to end for a Ministry user on a Ministry network (auth.ministry_networks = 127.0.0.0/8): GET /api/v1/auth/notice answers auth.logon_notice as configured ('|', quotes and Japanese included) with no credential; an application approved by another administrator, the initial password and enrolment code issued on sheets; POST /api/v1/auth/login with the issued password answers next "password-change"; the enrolment before the change is refused (403 password_change_required); a weak new password is refused (400 weak_password, naming the rules it breaks) and the login goes on; a good one answers next "enrol-totp"; the enrolment code answers an otpauth:// URI and next "confirm-totp"; a code of that secret (computed here, RFC 6238) completes the login with Set-Cookie __Host-dsg_session (Secure, HttpOnly, SameSite=Strict, Max-Age = auth.session_max_lifetime) and "previous_login": null with "failures_since": 1 (the wrong password before it), and with "bearer": true the token is in the body too, with the first login as "previous_login" (its UTC RFC 3339 time and computer name 127.0.0.1) and "failures_since": 1 (a replayed TOTP code), the count 0 again in auth.db; GET /api/v1/auth/session answers the user ID for the cookie and for the bearer token; the same code again is refused (replay); logout ends the session (the cookie cleared, then 401 session_expired); a suspended account's correct password gets exactly the answer of a wrong password and of an unknown user ID (401 {"error":"auth_failed"}); `dsgctl account sessions` lists the live session (never its token) and `account logout USER SESSION` ends it (the bearer token then gets 401; a second logout is no_session); after a resume the password step goes on to "totp"; three wrong passwords lock the account (state locked in auth.db) and the correct one then gets the same 401, until `dsgctl account unlock` (active again; a second unlock is not_locked), recorded as 4116 and 4118 in アカウント管理操作ログ and as "unlocked" and "logout-forced" in 認証ログ; a body that is not the step's JSON object gets 400 bad_request; failed steps from one source beyond auth.source_failures_per_minute (12 here) within a minute are answered 429 {"error":"rate_limited"} before any hash, a correct password included, and recorded as rate-limited; every step is in the trail as 認証ログ (type 14) with event time, computer name (the client address), user ID, an empty Windows account name (a browser reports none) and event, an unknown user ID recorded only as a keyed hash, no password, code or token anywhere in the trail.
+# @relation(REQ-MFA-014, REQ-ACCT-015, REQ-MFA-013, REQ-MFA-001, REQ-MFA-002, REQ-MFA-005, REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-MFA-017, REQ-ACCT-014, REQ-LOG-029, REQ-MFA-021, REQ-MFA-024, REQ-MFA-025, REQ-ACCT-022)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -40,14 +40,20 @@ cat >"$t/gw.conf" <<'EOF'
 auth.ministry_networks = "127.0.0.0/8"
 auth.scrypt_n = 1024
 auth.source_failures_per_minute = 12
+auth.logon_notice = "Authorised users only | 利用は記録されます \"DSG\""
 log.ack_timeout = 5s
 EOF
 admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 9'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 admin_login
 member_login
+
+# the notice, before any credential
+step notice 200 /api/v1/auth/notice '' -X GET
+[ "$(member notice notice)" = 'Authorised users only | 利用は記録されます "DSG"' ] ||
+    fail "notice: $(cat "$t/notice.json")"
 
 expect_exit 0 "register" as_root apply register --user-id sato --applicant 人事課 --reason 着任 \
     --name 佐藤 --org 防衛装備庁 --org-kind ministry --contract C-9 --type ministry \
@@ -60,6 +66,7 @@ code=$(sed -n 's/^code: //p' "$t/out")
 pw_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$pw")
 
 # the first login: the issued password, a new one, the TOTP enrolment
+step before 401 /api/v1/auth/login '{"user_id":"sato","password":"Wrong-passw0rd-0"}'
 step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
 [ "$(member login next)" = password-change ] || fail "login: $(cat "$t/login.json")"
 login=$(member login login)
@@ -83,6 +90,11 @@ grep -Eqx 'Set-Cookie: __Host-dsg_session=[A-Za-z0-9_-]{22}; Path=/; Max-Age=432
     "$t/sc" || fail "cookie: $(cat "$t/sc")"
 cookie=$(sed 's/^Set-Cookie: \(__Host-dsg_session=[^;]*\);.*/\1/' "$t/sc")
 ! grep -q token "$t/confirm.json" || fail "a token in the body unasked: $(cat "$t/confirm.json")"
+python3 - "$t/confirm.json" <<'PY' || fail "confirm: $(cat "$t/confirm.json")"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["previous_login"] is None and a["failures_since"] == 1, a
+PY
 
 step session 200 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
 [ "$(member session user_id)" = sato ] || fail "session: $(cat "$t/session.json")"
@@ -97,6 +109,15 @@ login=$(member login3 login)
 c2=$(totp "$uri" 1)   # the next step's code: inside the ±1 window, never used
 step api 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c2\",\"bearer\":true}"
 bearer=$(member api token)
+python3 - "$t/api.json" <<'PY' || fail "api: $(cat "$t/api.json")"
+import json, re, sys
+a = json.load(open(sys.argv[1]))
+p = a["previous_login"]
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", p["time"]), a
+assert p["computer"] == "127.0.0.1" and a["failures_since"] == 1, a
+PY
+[ "$(sqlite3 "$t/var/auth/auth.db" "SELECT last_login_computer, failures_since_login FROM accounts WHERE user_id = 'sato'")" = '127.0.0.1|0' ] ||
+    fail "last login not stored"
 step bearer 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $bearer"
 
 step logout 200 /api/v1/auth/logout '' -H "Cookie: $cookie"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_auth_webauthn: WebAuthn enrolment and login through the login API end to end, with a software authenticator (build/tools/webauthn-client: packed self attestation, ES256) answering the options as a browser would; dsgd runs with auth.webauthn_aaguid_allowlist naming one AAGUID, auth.webauthn_self_attestation = true and auth.webauthn_attestation_roots naming a PEM file (read by the auth role before its sandbox: its log says so). A company user's first login: the issued password, a new one, next "enrol-webauthn"; the options without the enrolment code are refused (401 auth_failed); with it they are PublicKeyCredentialCreationOptions (rp.id = auth.rp_id, a 32-byte challenge, pubKeyCredParams alg -7 only, userVerification "required", attestation "direct", no credential to exclude) and next "register-webauthn"; the registration completes the login with the session cookie and the credential is in auth.db (self attestation, the AAGUID) with the enrolment code ended. The next login: next "webauthn"; the options are PublicKeyCredentialRequestOptions (rpId, userVerification "required", allowCredentials the enrolled ID); the assertion completes the login, with "bearer" the token in the body; the same assertion in a later login is refused (another challenge), so is one without UV and one whose counter does not grow (401 auth_failed), and these three failures lock the account; a second user's authenticator of a model off the allowlist is refused at registration and stores nothing; a body whose members are not base64url gets 400 bad_request; every step is in the trail as 認証ログ (type 14), with no code, challenge or token in it.
-# @relation(REQ-MFA-002, REQ-MFA-003, REQ-MFA-004, REQ-MFA-006, REQ-MFA-011, REQ-LOG-029, REQ-MFA-021, REQ-MFA-022, REQ-MFA-023, REQ-MFA-025)
+# dsgd_auth_webauthn: WebAuthn enrolment and login through the login API end to end, with a software authenticator (build/tools/webauthn-client: packed self attestation, ES256) answering the options as a browser would; dsgd runs with auth.webauthn_aaguid_allowlist naming one AAGUID, auth.webauthn_self_attestation = true and auth.webauthn_attestation_roots naming a PEM file (read by the auth role before its sandbox: its log says so). A company user's first login: the issued password, a new one, next "enrol-webauthn"; the options without the enrolment code are refused (401 auth_failed); with it they are PublicKeyCredentialCreationOptions (rp.id = auth.rp_id, a 32-byte challenge, pubKeyCredParams alg -7 only, userVerification "required", attestation "direct", no credential to exclude) and next "register-webauthn"; the registration completes the login with the session cookie and the credential is in auth.db (self attestation, the AAGUID) with the enrolment code ended. The next login: next "webauthn"; the options are PublicKeyCredentialRequestOptions (rpId, userVerification "required", allowCredentials the enrolled ID); the assertion completes the login, with "bearer" the token in the body; in that session POST /api/v1/auth/password/change/options answers request options of the session (UV required, the enrolled credential) and /api/v1/auth/password/change with the assertion and the current and new passwords changes the password and ends the other (cookie) session ({"sessions_ended":1}), the spent challenge then answering 400 second_factor_required; the same assertion in a later login is refused (another challenge), so is one without UV and one whose counter does not grow (401 auth_failed), and these three failures lock the account; a second user's authenticator of a model off the allowlist is refused at registration and stores nothing; a body whose members are not base64url gets 400 bad_request; every step is in the trail as 認証ログ (type 14), with no code, challenge or token in it.
+# @relation(REQ-MFA-010, REQ-MFA-002, REQ-MFA-003, REQ-MFA-004, REQ-MFA-006, REQ-MFA-011, REQ-LOG-029, REQ-MFA-021, REQ-MFA-022, REQ-MFA-023, REQ-MFA-025)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -52,7 +52,7 @@ EOF
 admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 9'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 admin_login
 member_login
 grep -qF "auth: 1 WebAuthn attestation root from $t/roots.pem" "$t/log" ||
@@ -138,23 +138,62 @@ portal_curl /api/v1/auth/session -H "Authorization: Bearer $token" -o "$t/sessio
     -w '%{http_code}' >"$t/status" 2>/dev/null
 [ "$(cat "$t/status")" = 200 ] || fail "session: $(cat "$t/session.json")"
 
+# a password change in the bearer session: assertion options of the
+# session, the assertion, the current and new passwords; the register
+# step's cookie session ends
+cookie=$(grep -i '^set-cookie:' "$t/register.h" | tr -d '\r' | sed 's/^[Ss]et-[Cc]ookie: \([^;]*\);.*/\1/')
+portal_curl /api/v1/auth/password/change/options -X POST -H 'Content-Type: application/json' \
+    --data-binary '{}' -H "Authorization: Bearer $token" -o "$t/pco.json" -w '%{http_code}' \
+    >"$t/status" 2>/dev/null
+[ "$(cat "$t/status")" = 200 ] || fail "change options: $(cat "$t/pco.json")"
+python3 - "$t/pco.json" <<'PY' || fail "change options: $(cat "$t/pco.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["next"] == "assert-webauthn" and "login" not in j, j
+assert j["publicKey"]["userVerification"] == "required", j
+assert len(j["publicKey"]["allowCredentials"]) == 1, j
+PY
+"$client" get "$t/key.pem" "$t/pco.json" "$origin" "" 2 >"$t/pca.in" || fail "webauthn-client get"
+python3 - "$t/pca.in" >"$t/pc.in" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+del j["login"]
+j["current_password"], j["new_password"] = "Brand-new-passw0rd", "Another-passw0rd-2"
+print(json.dumps(j))
+PY
+portal_curl /api/v1/auth/password/change -X POST -H 'Content-Type: application/json' \
+    --data-binary "@$t/pc.in" -H "Authorization: Bearer $token" -o "$t/pc.json" -w '%{http_code}' \
+    >"$t/status" 2>/dev/null
+[ "$(cat "$t/status")" = 200 ] && [ "$(cat "$t/pc.json")" = '{"user_id":"suzuki","sessions_ended":1}' ] ||
+    fail "change: $(cat "$t/status") $(cat "$t/pc.json")"
+portal_curl /api/v1/auth/session -H "Cookie: $cookie" -o "$t/gone.json" -w '%{http_code}' \
+    >"$t/status" 2>/dev/null
+[ "$(cat "$t/status")" = 401 ] || fail "the other session: $(cat "$t/gone.json")"
+sed 's/"Brand-new-passw0rd"/"Another-passw0rd-2"/; s/"Another-passw0rd-2"}/"Third-passw0rd-3x"}/' \
+    "$t/pc.in" >"$t/pc2.in"
+portal_curl /api/v1/auth/password/change -X POST -H 'Content-Type: application/json' \
+    --data-binary "@$t/pc2.in" -H "Authorization: Bearer $token" -o "$t/pc2.json" -w '%{http_code}' \
+    >"$t/status" 2>/dev/null
+[ "$(cat "$t/status")" = 400 ] && [ "$(cat "$t/pc2.json")" = '{"error":"second_factor_required"}' ] ||
+    fail "the spent challenge: $(cat "$t/status") $(cat "$t/pc2.json")"
+
 # refusals: the same assertion again, no UV, a counter that does not grow
-login suzuki Brand-new-passw0rd replay
+login suzuki Another-passw0rd-2 replay
 options replay-options
 sed "s/\"login\":\"[^\"]*\"/\"login\":\"$login\"/" "$t/assert.in" >"$t/replay.in"
 step replay 401 /api/v1/auth/webauthn/assert "$t/replay.in"
-login suzuki Brand-new-passw0rd nouv
+login suzuki Another-passw0rd-2 nouv
 options nouv-options
 "$client" get "$t/key.pem" "$t/nouv-options.json" "$origin" "$login" 2 01 >"$t/nouv.in"
 step nouv 401 /api/v1/auth/webauthn/assert "$t/nouv.in"
-login suzuki Brand-new-passw0rd stale
+login suzuki Another-passw0rd-2 stale
 options stale-options
 "$client" get "$t/key.pem" "$t/stale-options.json" "$origin" "$login" 1 >"$t/stale.in"
 step stale 401 /api/v1/auth/webauthn/assert "$t/stale.in"
 for n in replay nouv stale; do
     [ "$(cat "$t/$n.json")" = '{"error":"auth_failed"}' ] || fail "$n: $(cat "$t/$n.json")"
 done
-[ "$(sqlite3 "$db" "SELECT sign_count FROM webauthn_credentials WHERE user_id = 'suzuki'")" = 1 ] ||
+[ "$(sqlite3 "$db" "SELECT sign_count FROM webauthn_credentials WHERE user_id = 'suzuki'")" = 2 ] ||
     fail "the counter moved"
 
 # a model off the allowlist
@@ -175,7 +214,7 @@ step t1r 401 /api/v1/auth/webauthn/register "$t/t1r.in"
 # three refusals on the WEBAUTHN counter locked suzuki
 [ "$(sqlite3 "$db" "SELECT state FROM accounts WHERE user_id = 'suzuki'")" = locked ] ||
     fail "three WebAuthn failures did not lock"
-body locked.in '{"user_id":"suzuki","password":"Brand-new-passw0rd"}'
+body locked.in '{"user_id":"suzuki","password":"Another-passw0rd-2"}'
 step locked 401 /api/v1/auth/login "$t/locked.in"
 
 # bodies whose members are not base64url

@@ -128,6 +128,13 @@ static const char *const migrations[] = {
     /* Version 5: each account's last successful login (REQ-ACCT-005), for
      * the inactivity sweep; NULL until the first. */
     "ALTER TABLE accounts ADD COLUMN last_login INTEGER;",
+    /* Version 6: what a login shows of the one before it (REQ-MFA-014):
+     * the computer name of the last successful login (NULL until the
+     * first, and for one recorded before this version) and the failed
+     * credential steps since it. */
+    "ALTER TABLE accounts ADD COLUMN last_login_computer TEXT;"
+    "ALTER TABLE accounts ADD COLUMN failures_since_login INTEGER NOT NULL DEFAULT 0"
+    " CHECK (failures_since_login >= 0);",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -908,6 +915,75 @@ int dsg_acct_store_logged_in(sqlite3 *db, const char *user_id, int64_t now)
     sqlite3_bind_int64(st, 1, now);
     dsg_db_bind_text(st, 2, user_id);
     return dsg_db_run(st);
+}
+
+/* ---- the last login (REQ-MFA-014) ------------------------------------------------- */
+
+/* The account's last login and the failures since it into *out: 1, 0 when
+ * there is no such account, -1. */
+static int last_login(sqlite3 *db, const char *user_id, dsg_acct_last_login *out)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT coalesce(last_login, 0),"
+                                          " coalesce(last_login_computer, ''),"
+                                          " failures_since_login FROM accounts"
+                                          " WHERE user_id = ?");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int64_t failures = sqlite3_column_int64(st, 2);
+        out->at = sqlite3_column_int64(st, 0);
+        dsg_db_column_copy(st, 1, out->computer, sizeof out->computer);
+        out->failures = failures > UINT32_MAX ? UINT32_MAX : (uint32_t)failures;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int dsg_acct_store_login_succeeded(sqlite3 *db, const char *user_id, int64_t now,
+                                   const char *computer, dsg_acct_last_login *prev)
+{
+    char err[160];
+    memset(prev, 0, sizeof *prev);
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return -1;
+    sqlite3_stmt *st = last_login(db, user_id, prev) == 1
+                           ? dsg_db_prepare(db, "UPDATE accounts SET last_login = ?,"
+                                                " last_login_computer = ?,"
+                                                " failures_since_login = 0 WHERE user_id = ?")
+                           : NULL;
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, now);
+        dsg_db_bind_text(st, 2, computer);
+        dsg_db_bind_text(st, 3, user_id);
+    }
+    if (dsg_db_run(st) != 0 || sqlite3_changes(db) != 1 ||
+        dsg_db_commit(db, err, sizeof err) != 0) {
+        dsg_db_rollback(db);
+        memset(prev, 0, sizeof *prev);
+        return -1;
+    }
+    return 0;
+}
+
+int dsg_acct_store_login_failed(sqlite3 *db, const char *user_id)
+{
+    /* A deleted account is final (its trigger): nothing is counted there. */
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE accounts"
+                                          " SET failures_since_login = failures_since_login + 1"
+                                          " WHERE user_id = ? AND state <> 'deleted'"
+                                          " AND failures_since_login < 4294967295");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    return dsg_db_run(st);
+}
+
+int dsg_acct_store_last_login(sqlite3 *db, const char *user_id, dsg_acct_last_login *out)
+{
+    memset(out, 0, sizeof *out);
+    return last_login(db, user_id, out);
 }
 
 /* ACTIVE accounts whose last login (else activation) is at or before

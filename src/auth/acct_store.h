@@ -137,6 +137,33 @@ typedef struct dsg_acct_inactive {
 __attribute__((warn_unused_result))
 int dsg_acct_store_logged_in(struct sqlite3 *db, const char *user_id, int64_t now);
 
+/* What a login shows of the one before it (REQ-MFA-014). */
+typedef struct dsg_acct_last_login {
+    int64_t at;                   /* the last successful login; 0: none yet */
+    char computer[64];            /* its computer name; "" unknown */
+    uint32_t failures;            /* failed credential steps since it (since ever: none yet) */
+} dsg_acct_last_login;
+
+/* Records a successful login of the account at now from computer, in one
+ * transaction: the login before it and the failures since it into *prev,
+ * then this login as the last one (its time also the last login of the
+ * inactivity sweep) with no failure since. 0, or -1 (nothing changed,
+ * *prev zero). @relation(REQ-MFA-014, REQ-ACCT-005) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_login_succeeded(struct sqlite3 *db, const char *user_id, int64_t now,
+                                   const char *computer, dsg_acct_last_login *prev);
+
+/* Counts a failed credential step of the account (any factor) since its
+ * last successful login; a deleted account counts nothing. 0, or -1.
+ * @relation(REQ-MFA-014) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_login_failed(struct sqlite3 *db, const char *user_id);
+
+/* The account's last successful login and the failures since it: 1 and
+ * *out, 0 when there is no such account, -1. @relation(REQ-MFA-014) */
+int dsg_acct_store_last_login(struct sqlite3 *db, const char *user_id,
+                              dsg_acct_last_login *out);
+
 /* The inactivity sweep (REQ-ACCT-005): suspends at most
  * DSG_ACCT_SWEEP_BATCH ACTIVE accounts that dsg_acct_is_inactive says have
  * not logged in for days days at now, in one transaction, each with a

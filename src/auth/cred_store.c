@@ -60,12 +60,12 @@ int dsg_cred_store_lock_put(sqlite3 *db, const char *user_id, const dsg_lock *l)
 /* A live credential of kind: not ended, and not expired at now. */
 #define LIVE " ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
 
-/* The newest live credential of kind: 1 with its verifier and whether it
- * is temporary, 0 when there is none, -1. */
+/* The newest live credential of kind: 1 with its verifier, whether it is
+ * temporary and when it was issued, 0 when there is none, -1. */
 static int newest_live(sqlite3 *db, const char *user_id, const char *kind, int64_t now,
-                       char verifier[DSG_CRED_VERIFIER_MAX + 1], int *temporary)
+                       char verifier[DSG_CRED_VERIFIER_MAX + 1], int *temporary, int64_t *at)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT verifier, temporary FROM credentials"
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT verifier, temporary, issued_at FROM credentials"
                                           " WHERE user_id = ? AND kind = ? AND" LIVE
                                           " ORDER BY id DESC LIMIT 1");
     if (st == NULL)
@@ -77,6 +77,7 @@ static int newest_live(sqlite3 *db, const char *user_id, const char *kind, int64
     if (rc == SQLITE_ROW) {
         dsg_db_column_copy(st, 0, verifier, DSG_CRED_VERIFIER_MAX + 1);
         *temporary = sqlite3_column_int(st, 1) != 0;
+        *at = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -85,7 +86,8 @@ static int newest_live(sqlite3 *db, const char *user_id, const char *kind, int64
 int dsg_cred_store_password(sqlite3 *db, const char *user_id, int64_t now,
                             dsg_cred_password *out)
 {
-    return newest_live(db, user_id, "password", now, out->verifier, &out->temporary);
+    return newest_live(db, user_id, "password", now, out->verifier, &out->temporary,
+                       &out->set_at);
 }
 
 int dsg_cred_store_password_history(sqlite3 *db, const char *user_id, unsigned n,
@@ -119,7 +121,7 @@ static int end_live(sqlite3 *db, const char *user_id, const char *kind, int64_t 
 }
 
 static int insert_own_password(sqlite3 *db, const char *user_id, const char *verifier,
-                               int64_t now)
+                               int64_t set_at)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO credentials (user_id, kind, verifier,"
                                           " temporary, issued_at, issued_by)"
@@ -128,7 +130,7 @@ static int insert_own_password(sqlite3 *db, const char *user_id, const char *ver
         return -1;
     dsg_db_bind_text(st, 1, user_id);
     dsg_db_bind_text(st, 2, verifier);
-    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 3, set_at);
     dsg_db_bind_text(st, 4, user_id);   /* chosen by the account's own user */
     return dsg_db_run(st);
 }
@@ -162,11 +164,32 @@ int dsg_cred_store_password_set(sqlite3 *db, const char *user_id, const char *ve
     return in_transaction(db, user_id, verifier, now, replace_password, err, n);
 }
 
+typedef struct rehash_arg {
+    const char *verifier;
+    int64_t set_at;
+} rehash_arg;
+
+static int replace_hash(sqlite3 *db, const char *user_id, const void *arg, int64_t now)
+{
+    const rehash_arg *a = arg;
+    if (end_live(db, user_id, "password", now) != 0)
+        return -1;
+    return insert_own_password(db, user_id, a->verifier, a->set_at);
+}
+
+int dsg_cred_store_password_rehash(sqlite3 *db, const char *user_id, const char *verifier,
+                                   int64_t set_at, int64_t now, char *err, size_t n)
+{
+    const rehash_arg a = { verifier, set_at };
+    return in_transaction(db, user_id, &a, now, replace_hash, err, n);
+}
+
 int dsg_cred_store_code(sqlite3 *db, const char *user_id, int64_t now,
                         char verifier[DSG_CRED_VERIFIER_MAX + 1])
 {
     int temporary;
-    return newest_live(db, user_id, "enrolment_code", now, verifier, &temporary);
+    int64_t at;
+    return newest_live(db, user_id, "enrolment_code", now, verifier, &temporary, &at);
 }
 
 /* ---- TOTP ------------------------------------------------------------------------- */

@@ -27,6 +27,7 @@ struct sqlite3;
 typedef struct dsg_cred_password {
     char verifier[DSG_CRED_VERIFIER_MAX + 1];
     int temporary;                   /* 1: issued; must be changed at the first login */
+    int64_t set_at;                  /* when it was issued or chosen (a rehash keeps it) */
 } dsg_cred_password;
 
 /* An account's TOTP factor. */
@@ -67,6 +68,16 @@ int dsg_cred_store_password_history(struct sqlite3 *db, const char *user_id, uns
 __attribute__((warn_unused_result))
 int dsg_cred_store_password_set(struct sqlite3 *db, const char *user_id, const char *verifier,
                                 int64_t now, char *err, size_t n);
+
+/* Replaces the hash of the account's live password by verifier, a hash of
+ * the same password at another cost (REQ-MFA-008): like
+ * dsg_cred_store_password_set, but the new row keeps set_at, the time the
+ * password was chosen, so that a rehash does not make it younger
+ * (auth.password_max_age_days). 0, or -1 with a message.
+ * @relation(REQ-MFA-008, REQ-MFA-010) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_password_rehash(struct sqlite3 *db, const char *user_id, const char *verifier,
+                                   int64_t set_at, int64_t now, char *err, size_t n);
 
 /* The verifier (SHA-256 hex) of the account's live enrolment code: 1, 0
  * when there is none (never issued, used or expired), -1. @relation(REQ-MFA-006) */

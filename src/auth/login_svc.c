@@ -17,6 +17,7 @@
 #include "auth/totp_hmac.h"
 #include "auth/totp_uri.h"
 #include "core/b64url.h"
+#include "core/rfc3339.h"
 
 #define SYSTEM_ACTOR "system:auth"
 
@@ -24,7 +25,10 @@ typedef struct login_rec {
     char id[DSG_LSVC_TOKEN_TEXT + 1];     /* "": a free slot */
     char user_id[DSG_ACCT_USER_ID_MAX + 1];
     dsg_login flow;                        /* the proved record of the steps */
-    int must_change;                       /* the password is the issued, temporary one */
+    int must_change;                       /* the password is to be changed: the issued,
+                                            * temporary one, or an aged one whose login
+                                            * has both factors verified */
+    int aged;                              /* older than auth.password_max_age_days */
     int enrolled;                          /* the required factor is enrolled */
     int pending;                           /* a TOTP secret drawn, not yet confirmed */
     dsg_cred_totp totp;                    /* the pending secret, or the enrolled one */
@@ -42,6 +46,9 @@ typedef struct session_rec {
     char computer[64];
     uint32_t channel;                      /* dsg_login_channel of its login */
     char bound[DSG_LSVC_BOUND_MAX + 1];    /* "" for the portal's */
+    int challenge_live;                    /* a password change's WebAuthn challenge */
+    int64_t challenge_at;
+    uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN];
 } session_rec;
 
 static const dsg_lsvc_cfg *cfg;
@@ -49,6 +56,10 @@ static sqlite3 *db;
 static uint8_t id_key[32];                 /* keys the hashes of unknown user IDs */
 static login_rec logins[DSG_LSVC_LOGINS];
 static session_rec sessions[DSG_LSVC_SESSIONS];
+
+static void factors_done(login_rec *l, const char *event, const char *what, int64_t now,
+                         dsg_lsvc_result *res);
+static uint32_t end_others(const char *user_id, const session_rec *keep);
 
 /* ---- results ---------------------------------------------------------------------- */
 
@@ -154,11 +165,19 @@ int dsg_lsvc_init(const dsg_lsvc_cfg *c, sqlite3 *d)
         dsg_session_policy_check(&c->admin_session) != DSG_SESSION_OK ||
         c->challenge_lifetime < 1 || c->challenge_lifetime > DSG_LOGIN_LIFETIME_MAX ||
         c->max_sessions < 1 || c->max_sessions > DSG_SESSION_MAX_PER_USER_MAX ||
-        c->totp_skew > DSG_TOTP_SKEW_MAX || RAND_bytes(id_key, sizeof id_key) != 1)
+        c->totp_skew > DSG_TOTP_SKEW_MAX ||
+        c->password_max_age_days > DSG_LSVC_MAX_AGE_DAYS_MAX ||
+        RAND_bytes(id_key, sizeof id_key) != 1)
         return -1;
     cfg = c;
     db = d;
     return 0;
+}
+
+/* @relation(REQ-MFA-014) */
+const char *dsg_lsvc_notice(void)
+{
+    return cfg != NULL && cfg->notice != NULL ? cfg->notice : "";
 }
 
 /* ---- logins ------------------------------------------------------------------------ */
@@ -220,7 +239,10 @@ static login_rec *live_login(const char *id, int64_t now, dsg_lsvc_result *res)
         return NULL;
     }
     snprintf(res->user_id, sizeof res->user_id, "%s", l->user_id);
-    if (l->flow.step != DSG_LOGIN_PASSWORD_OK || now < l->flow.created ||
+    /* an aged password is changed after both factors (REQ-MFA-010) */
+    int step_ok = l->flow.step == DSG_LOGIN_PASSWORD_OK ||
+                  (l->flow.step == DSG_LOGIN_DONE && l->aged && l->must_change);
+    if (!step_ok || now < l->flow.created ||
         now - l->flow.created >= cfg->challenge_lifetime) {
         failed(res, 401, "login_incomplete", "step-refused", "the login expired");
         drop_login(l);
@@ -286,12 +308,15 @@ static int judge(const char *user_id, uint32_t f, int ok, uint64_t gen, int64_t 
         return 0;
     }
     char note[200] = "";
+    if (!ok && dsg_acct_store_login_failed(db, user_id) != 0)
+        snprintf(note, sizeof note, "; the failure was not counted since the last login");
     if (st == DSG_LOCK_NOW_LOCKED) {
         dsg_acct_problem p;
         uint32_t from;
         res->locked = 1;
         if (dsg_acct_store_event(db, user_id, DSG_ACCT_EV_LOCK, now, SYSTEM_ACTOR, &from, &p) != 0)
-            snprintf(note, sizeof note, "; the LOCKED state was not recorded: %.150s", p.message);
+            snprintf(note + strlen(note), sizeof note - strlen(note),
+                     "; the LOCKED state was not recorded: %.120s", p.message);
     }
     if (!dsg_lock_refuses(st, ok ? DSG_LOCK_SUCCESS : DSG_LOCK_FAILURE))
         return 1;
@@ -341,7 +366,8 @@ static void rehash_if_weaker(const char *user_id, const dsg_cred_password *cred,
         dsg_pw_needs_rehash(cred->verifier, strlen(cred->verifier), &cfg->scrypt) != 1 ||
         dsg_pw_hash_new(pw, pw_len, &cfg->scrypt, verifier, sizeof verifier) < 0)
         return;
-    if (dsg_cred_store_password_set(db, user_id, verifier, now, err, sizeof err) != 0)
+    if (dsg_cred_store_password_rehash(db, user_id, verifier, cred->set_at, now, err,
+                                       sizeof err) != 0)
         OPENSSL_cleanse(verifier, sizeof verifier);
 }
 
@@ -353,9 +379,18 @@ static dsg_login_facts facts_of(const dsg_acct_row *row, const dsg_lsvc_peer *pe
     return f;
 }
 
+/* The user's own password is older than auth.password_max_age_days (0:
+ * never). @relation(REQ-MFA-010) */
+static int aged(const dsg_cred_password *cred, int64_t now)
+{
+    int64_t max = (int64_t)cfg->password_max_age_days * 86400;
+    return max > 0 && now - cred->set_at >= max;
+}
+
 /* Starts the login record of an account whose password was accepted. */
-static void open_login(const dsg_acct_row *row, const dsg_lock *lock, int temporary,
-                       const dsg_lsvc_peer *peer, int64_t now, dsg_lsvc_result *res)
+static void open_login(const dsg_acct_row *row, const dsg_lock *lock,
+                       const dsg_cred_password *cred, const dsg_lsvc_peer *peer, int64_t now,
+                       dsg_lsvc_result *res)
 {
     dsg_login_facts facts = facts_of(row, peer);
     login_rec *l = new_login(now);
@@ -374,7 +409,8 @@ static void open_login(const dsg_acct_row *row, const dsg_lock *lock, int tempor
     snprintf(l->computer, sizeof l->computer, "%s", peer->computer);
     l->channel = peer->channel;
     snprintf(l->bound, sizeof l->bound, "%s", peer->bound != NULL ? peer->bound : "");
-    l->must_change = temporary;
+    l->must_change = cred->temporary;
+    l->aged = !cred->temporary && aged(cred, now);
     if (l->flow.req.factor == DSG_LOGIN_TOTP) {
         int got = dsg_cred_store_totp_get(db, row->user_id, &l->totp);
         l->enrolled = got == 1;
@@ -384,9 +420,10 @@ static void open_login(const dsg_acct_row *row, const dsg_lock *lock, int tempor
     }
     accepted(res, "password-accepted", next_step(l));
     snprintf(res->login, sizeof res->login, "%s", l->id);
-    snprintf(res->detail, sizeof res->detail, "second factor %s; next %s",
+    snprintf(res->detail, sizeof res->detail, "second factor %s; next %s%s",
              l->flow.req.factor == DSG_LOGIN_TOTP ? "totp" : "webauthn",
-             dsg_lsvc_next_name(res->next));
+             dsg_lsvc_next_name(res->next),
+             l->aged ? "; the password is older than auth.password_max_age_days" : "");
 }
 
 void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
@@ -414,7 +451,9 @@ void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
     }
     if (dsg_lock_check(&lock, now) == DSG_LOCK_LOCKED) {
         spend_dummy(pw, pw_len);
-        failed(res, 401, "auth_failed", "password-refused", "the account is locked");
+        failed(res, 401, "auth_failed", "password-refused", "the account is locked%s",
+               dsg_acct_store_login_failed(db, row.user_id) != 0
+                   ? "; the attempt was not counted since the last login" : "");
         return;
     }
     int live = dsg_cred_store_password(db, row.user_id, now, &cred);
@@ -432,7 +471,7 @@ void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
         return;
     }
     rehash_if_weaker(row.user_id, &cred, pw, pw_len, now);
-    open_login(&row, &lock, cred.temporary, peer, now, res);
+    open_login(&row, &lock, &cred, peer, now, res);
     if (res->unlocked && res->status == 200)
         snprintf(res->detail + strlen(res->detail), sizeof res->detail - strlen(res->detail),
                  "; the lock was over: the account is active again");
@@ -496,7 +535,16 @@ void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_le
         return;
     }
     l->must_change = 0;
+    uint32_t ended = end_others(l->user_id, NULL);
+    if (l->aged) {   /* both factors are verified: the login is complete */
+        l->aged = 0;
+        factors_done(l, "password-changed",
+                     "the password older than auth.password_max_age_days replaced", now, res);
+        res->sessions_ended = ended;
+        return;
+    }
     accepted(res, "password-changed", next_step(l));
+    res->sessions_ended = ended;
     snprintf(res->login, sizeof res->login, "%s", l->id);
     snprintf(res->detail, sizeof res->detail, "the temporary password replaced; next %s",
              dsg_lsvc_next_name(res->next));
@@ -565,10 +613,10 @@ void dsg_lsvc_enrol_totp(const char *login, const char *code, int64_t now, dsg_l
     snprintf(res->detail, sizeof res->detail, "enrolment code accepted; secret drawn");
 }
 
-/* Checks code against l->totp at now; the step it matched in *step.
+/* Checks code against the factor t at now; the step it matched in *step.
  * The status of dsg_totp_verify, or ERR_* when the codes could not be
  * computed. */
-static dsg_totp_status check_code(const login_rec *l, const char *code, int64_t now,
+static dsg_totp_status check_code(const dsg_cred_totp *t, const char *code, int64_t now,
                                   uint64_t *step)
 {
     uint32_t codes[DSG_TOTP_WINDOW_MAX];
@@ -576,12 +624,11 @@ static dsg_totp_status check_code(const login_rec *l, const char *code, int64_t 
     uint64_t now_step;
     dsg_totp_status st = dsg_totp_step(now, &now_step);
     if (st == DSG_TOTP_OK)
-        st = dsg_totp_window_codes(l->totp.alg, l->totp.secret, l->totp.secret_len,
-                                   l->totp.digits, now_step, cfg->totp_skew, codes,
-                                   DSG_TOTP_WINDOW_MAX, &n);
+        st = dsg_totp_window_codes(t->alg, t->secret, t->secret_len, t->digits, now_step,
+                                   cfg->totp_skew, codes, DSG_TOTP_WINDOW_MAX, &n);
     if (st == DSG_TOTP_OK)
-        st = dsg_totp_verify(code, strlen(code), l->totp.digits, now_step, cfg->totp_skew,
-                             l->totp.last_step, codes, n, step);
+        st = dsg_totp_verify(code, strlen(code), t->digits, now_step, cfg->totp_skew,
+                             t->last_step, codes, n, step);
     OPENSSL_cleanse(codes, sizeof codes);
     return st;
 }
@@ -599,6 +646,39 @@ static void end_session(session_rec *s, uint32_t why)
     dsg_session_status st = dsg_session_end(&s->s, why);
     (void)st;   /* a slot freed is ended whatever the core says of a malformed one */
     OPENSSL_cleanse(s, sizeof *s);
+}
+
+/* A password change ends every session of the account but keep (NULL:
+ * every one): how many (REQ-MFA-010). */
+static uint32_t end_others(const char *user_id, const session_rec *keep)
+{
+    uint32_t n = 0;
+    for (unsigned i = 0; i < DSG_LSVC_SESSIONS; i++) {
+        session_rec *o = &sessions[i];
+        if (o != keep && o->used && strcmp(o->user_id, user_id) == 0) {
+            end_session(o, DSG_SESSION_FORCED);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Records the successful login of l at now (its time also the last login
+ * of the inactivity sweep, REQ-ACCT-005) with the one before it and the
+ * failures since it into res. 0, or -1. @relation(REQ-MFA-014) */
+static int previous_login(const login_rec *l, int64_t now, dsg_lsvc_result *res)
+{
+    dsg_acct_last_login prev;
+    if (dsg_acct_store_login_succeeded(db, l->user_id, now, l->computer, &prev) != 0)
+        return -1;
+    res->has_previous = prev.at != 0;
+    res->previous_at = prev.at;
+    res->failures_since = prev.failures;
+    snprintf(res->previous_computer, sizeof res->previous_computer, "%s", prev.computer);
+    if (res->has_previous &&
+        dsg_rfc3339_ms(res->previous_time, sizeof res->previous_time, prev.at, 0) == 0)
+        return -1;
+    return 0;
 }
 
 /* The login is complete: a session, the oldest of the user's ended first
@@ -635,16 +715,45 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     }
     sha256(res->token, DSG_LSVC_TOKEN_TEXT, s->s.token_hash);
     s->used = 1;
-    /* Not stored, the account may be suspended as inactive one sweep early:
-     * the safe side of a failure. */
-    int stored = dsg_acct_store_logged_in(db, l->user_id, now) == 0;
-    (void)stored;
+    /* A login the user could not be shown the truth about opens no session:
+     * the previous login and the failures since it are what the user
+     * checks for logins that were not theirs (REQ-MFA-014). */
+    if (previous_login(l, now, res) != 0) {
+        end_session(s, DSG_SESSION_FORCED);
+        memset(res->token, 0, sizeof res->token);
+        failed(res, 503, "auth_unavailable", "storage-failed", "the login was not recorded");
+        return;
+    }
     snprintf(s->user_id, sizeof s->user_id, "%s", l->user_id);
     snprintf(s->computer, sizeof s->computer, "%s", l->computer);
     s->channel = l->channel;
     snprintf(s->bound, sizeof s->bound, "%s", l->bound);
     res->next = DSG_LSVC_NEXT_SESSION;
     res->login[0] = '\0';
+}
+
+/* Both factors of login l are verified (event, what: for the log): a
+ * session, the login dropped; or, for a password older than
+ * auth.password_max_age_days, its change first, the login kept
+ * (REQ-MFA-010). */
+static void factors_done(login_rec *l, const char *event, const char *what, int64_t now,
+                         dsg_lsvc_result *res)
+{
+    accepted(res, event, DSG_LSVC_NEXT_SESSION);
+    if (l->aged) {
+        l->must_change = 1;
+        res->next = DSG_LSVC_NEXT_PASSWORD_CHANGE;
+        snprintf(res->login, sizeof res->login, "%s", l->id);
+        snprintf(res->detail, sizeof res->detail,
+                 "%s; the password is older than auth.password_max_age_days: next %s", what,
+                 dsg_lsvc_next_name(res->next));
+        return;
+    }
+    open_session(l, now, res);
+    if (res->status == 200)
+        snprintf(res->detail, sizeof res->detail, "%s; session opened%s", what,
+                 res->evicted ? ", the oldest session ended (limit)" : "");
+    drop_login(l);
 }
 
 void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_result *res)
@@ -660,7 +769,7 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
         drop_login(l);
         return;
     }
-    dsg_totp_status st = check_code(l, code, now, &step);
+    dsg_totp_status st = check_code(&l->totp, code, now, &step);
     if (!judge(l->user_id, DSG_LOCK_FACTOR_TOTP, st == DSG_TOTP_OK, l->flow.lock_generation,
                now, st == DSG_TOTP_REPLAY ? "TOTP code (replayed)" : "TOTP code", res) ||
         dsg_login_second(&l->flow, DSG_LOGIN_TOTP, 1, now, cfg->challenge_lifetime) !=
@@ -679,15 +788,10 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
         drop_login(l);
         return;
     }
-    accepted(res, due == DSG_LSVC_NEXT_CONFIRM_TOTP ? "totp-enrolled" : "totp-accepted",
-             DSG_LSVC_NEXT_SESSION);
-    open_session(l, now, res);
-    if (res->status == 200)
-        snprintf(res->detail, sizeof res->detail, "%s; session opened%s",
+    factors_done(l, due == DSG_LSVC_NEXT_CONFIRM_TOTP ? "totp-enrolled" : "totp-accepted",
                  due == DSG_LSVC_NEXT_CONFIRM_TOTP ? "TOTP enrolled, enrolment code used"
                                                    : "TOTP code accepted",
-                 res->evicted ? ", the oldest session ended (limit)" : "");
-    drop_login(l);
+                 now, res);
 }
 
 /* ---- WebAuthn --------------------------------------------------------------------- */
@@ -709,10 +813,10 @@ static int level_checked(const dsg_login_req *r)
 
 /* The account's credential IDs into the options (the exclude or allow
  * list). 0, or -1. */
-static int list_creds(const login_rec *l, dsg_lsvc_webauthn_opts *o)
+static int list_creds(const char *user_id, dsg_lsvc_webauthn_opts *o)
 {
     static dsg_cred_webauthn_id ids[DSG_LSVC_WA_CREDS];
-    int k = dsg_cred_store_webauthn_ids(db, l->user_id, ids, DSG_LSVC_WA_CREDS);
+    int k = dsg_cred_store_webauthn_ids(db, user_id, ids, DSG_LSVC_WA_CREDS);
     if (k < 0)
         return -1;
     o->n_creds = 0;
@@ -763,7 +867,7 @@ void dsg_lsvc_webauthn_options(const char *login, const char *code, int64_t now,
         return;
     }
     dsg_lsvc_webauthn_opts *o = &res->webauthn;
-    if (RAND_bytes(l->challenge, sizeof l->challenge) != 1 || list_creds(l, o) != 0) {
+    if (RAND_bytes(l->challenge, sizeof l->challenge) != 1 || list_creds(l->user_id, o) != 0) {
         failed(res, 503, "auth_unavailable", "storage-failed", "no WebAuthn options");
         drop_login(l);
         return;
@@ -829,18 +933,6 @@ static int webauthn_judged(login_rec *l, int ok, dsg_webauthn_result r, const ch
     return 1;
 }
 
-/* The session that ends a WebAuthn login, the login dropped. */
-static void webauthn_done(login_rec *l, const char *event, const char *what, int64_t now,
-                          dsg_lsvc_result *res)
-{
-    accepted(res, event, DSG_LSVC_NEXT_SESSION);
-    open_session(l, now, res);
-    if (res->status == 200)
-        snprintf(res->detail, sizeof res->detail, "%s; session opened%s", what,
-                 res->evicted ? ", the oldest session ended (limit)" : "");
-    drop_login(l);
-}
-
 void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t att_len,
                                 const uint8_t *cdj, size_t cdj_len, int64_t now,
                                 dsg_lsvc_result *res)
@@ -867,7 +959,7 @@ void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t at
         drop_login(l);
         return;
     }
-    webauthn_done(l, "webauthn-enrolled",
+    factors_done(l, "webauthn-enrolled",
                   cred.attested ? "credential enrolled (attested), enrolment code used"
                                 : "credential enrolled (self attestation), enrolment code used",
                   now, res);
@@ -917,7 +1009,7 @@ void dsg_lsvc_webauthn_assert(const char *login, const dsg_lsvc_assertion *a, in
         drop_login(l);
         return;
     }
-    webauthn_done(l, "webauthn-accepted", "WebAuthn assertion accepted", now, res);
+    factors_done(l, "webauthn-accepted", "WebAuthn assertion accepted", now, res);
 }
 
 /* ---- sessions ---------------------------------------------------------------------- */
@@ -950,47 +1042,6 @@ static session_rec *own_session(const char *token, const char *event, dsg_lsvc_r
     return s;
 }
 
-/* The session s used now: touched, or ended with the refusal in res. */
-static void use_session(session_rec *s, int64_t now, const char *event, dsg_lsvc_result *res)
-{
-    dsg_session_status st = dsg_session_touch(&s->s, now, policy_of(s->channel));
-    if (st != DSG_SESSION_OK) {
-        end_session(s, DSG_SESSION_TIMEOUT);
-        failed(res, 401, "session_expired", "session-expired", "%s",
-               dsg_session_status_name(st));
-        return;
-    }
-    accepted(res, event, DSG_LSVC_NEXT_NONE);
-}
-
-void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
-{
-    session_rec *s = own_session(token, "session-refused", res);
-    if (s == NULL)
-        return;
-    if (s->channel != DSG_LOGIN_PORTAL) {   /* an administrator's token is not a portal session */
-        failed(res, 401, "session_expired", "session-refused", "not a portal session");
-        return;
-    }
-    use_session(s, now, "session-used", res);
-}
-
-void dsg_lsvc_admin_session(const char *token, const char *bound, int64_t now,
-                            dsg_lsvc_result *res)
-{
-    session_rec *s = own_session(token, "admin-token-refused", res);
-    if (s == NULL)
-        return;
-    if (s->channel != DSG_LOGIN_CONTROL || strcmp(s->bound, bound) != 0) {
-        failed(res, 401, "session_expired", "admin-token-refused",
-               s->channel != DSG_LOGIN_CONTROL ? "not an administrator's token"
-                                               : "the token was issued to another user (%s)",
-               s->bound);
-        return;
-    }
-    use_session(s, now, "admin-token-used", res);
-}
-
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
 {
     (void)now;
@@ -1000,6 +1051,215 @@ void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
     end_session(s, DSG_SESSION_LOGOUT);
     accepted(res, "logout", DSG_LSVC_NEXT_NONE);
     snprintf(res->detail, sizeof res->detail, "the session ended at the user's request");
+}
+
+/* ---- the password change in a session (REQ-MFA-010) ------------------------------ */
+
+/* The live session of token opened on channel by bound ("" for the
+ * portal's), with res begun, its last use moved to now; NULL with the
+ * refusal in res (an expired one is ended). An administrator's token is
+ * no portal session, and a portal session no administrator's token. */
+static session_rec *live_session(const char *token, uint32_t channel, const char *bound,
+                                 int64_t now, const char *event, dsg_lsvc_result *res)
+{
+    session_rec *s = own_session(token, event, res);
+    if (s == NULL)
+        return NULL;
+    if (s->channel != channel || strcmp(s->bound, bound) != 0) {
+        failed(res, 401, "session_expired", event,
+               channel == DSG_LOGIN_PORTAL   ? "not a portal session"
+               : s->channel != channel       ? "not an administrator's token"
+                                             : "the token was issued to another user (%s)",
+               s->bound);
+        return NULL;
+    }
+    dsg_session_status st = dsg_session_touch(&s->s, now, policy_of(s->channel));
+    if (st != DSG_SESSION_OK) {
+        end_session(s, DSG_SESSION_TIMEOUT);
+        failed(res, 401, "session_expired", "session-expired", "%s",
+               dsg_session_status_name(st));
+        return NULL;
+    }
+    return s;
+}
+
+void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
+{
+    if (live_session(token, DSG_LOGIN_PORTAL, "", now, "session-refused", res) != NULL)
+        accepted(res, "session-used", DSG_LSVC_NEXT_NONE);
+}
+
+void dsg_lsvc_admin_session(const char *token, const char *bound, int64_t now,
+                            dsg_lsvc_result *res)
+{
+    if (live_session(token, DSG_LOGIN_CONTROL, bound, now, "admin-token-refused", res) != NULL)
+        accepted(res, "admin-token-used", DSG_LSVC_NEXT_NONE);
+}
+
+void dsg_lsvc_change_options(const char *token, int64_t now, dsg_lsvc_result *res)
+{
+    session_rec *s = live_session(token, DSG_LOGIN_PORTAL, "", now, "step-refused", res);
+    if (s == NULL)
+        return;
+    if (s->s.factor != DSG_LOGIN_WEBAUTHN) {
+        failed(res, 400, "totp_session", "step-refused",
+               "assertion options asked in a session of a TOTP login");
+        return;
+    }
+    dsg_lsvc_webauthn_opts *o = &res->webauthn;
+    s->challenge_live = 0;   /* the earlier challenge, if any, is over */
+    if (RAND_bytes(s->challenge, sizeof s->challenge) != 1 || list_creds(s->user_id, o) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "no WebAuthn options");
+        return;
+    }
+    memcpy(o->challenge, s->challenge, sizeof o->challenge);
+    sha256(s->user_id, strlen(s->user_id), o->user_handle);
+    o->uv_required = 1;
+    s->challenge_live = 1;
+    s->challenge_at = now;
+    accepted(res, "webauthn-challenge", DSG_LSVC_NEXT_ASSERT_WEBAUTHN);
+    snprintf(res->detail, sizeof res->detail, "assertion options for a password change");
+}
+
+/* The new password against the policy and the current one verified, on
+ * the PASSWORD counter of the account's lock generation gen. 1 when the
+ * change may go on. */
+static int change_first_checks(const session_rec *s, const dsg_lsvc_pw_change *c,
+                               uint64_t gen, int64_t now, dsg_lsvc_result *res)
+{
+    dsg_cred_password cred;
+    uint32_t broken = dsg_pw_check(&cfg->password, c->new_pw, c->new_len,
+                                   (const uint8_t *)s->user_id, strlen(s->user_id));
+    if (broken != 0) {
+        failed(res, 400, "weak_password", "password-change-refused", "rules broken:");
+        for (uint32_t bit = 1; bit <= DSG_PW_RULES; bit <<= 1)
+            if ((broken & bit) != 0 && dsg_lsvc_rule_name(bit) != NULL)
+                snprintf(res->detail + strlen(res->detail),
+                         sizeof res->detail - strlen(res->detail), " %s",
+                         dsg_lsvc_rule_name(bit));
+        res->broken = broken;
+        return 0;
+    }
+    int live = dsg_cred_store_password(db, s->user_id, now, &cred);
+    int ok = live == 1 && !cred.temporary &&
+             dsg_pw_verify(cred.verifier, strlen(cred.verifier), c->current, c->current_len) == 1;
+    if (live != 1)
+        spend_dummy(c->current, c->current_len);
+    if (!judge(s->user_id, DSG_LOCK_FACTOR_PASSWORD, ok, gen, now, "current password", res))
+        return 0;
+    if (reused(s->user_id, c->new_pw, c->new_len)) {
+        failed(res, 400, "password_reused", "password-change-refused",
+               "one of the last %u passwords", cfg->password_history);
+        return 0;
+    }
+    return 1;
+}
+
+/* A TOTP code of the account, accepted once, on the TOTP counter. 1 when
+ * the change may go on. */
+static int change_totp_ok(const session_rec *s, const char *code, uint64_t gen, int64_t now,
+                          dsg_lsvc_result *res)
+{
+    dsg_cred_totp t;
+    uint64_t step = 0;
+    int got = dsg_cred_store_totp_get(db, s->user_id, &t);
+    if (got < 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the TOTP factor is unreadable");
+        return 0;
+    }
+    dsg_totp_status st = got == 1 ? check_code(&t, code, now, &step) : DSG_TOTP_MISMATCH;
+    OPENSSL_cleanse(&t, sizeof t);
+    if (!judge(s->user_id, DSG_LOCK_FACTOR_TOTP, st == DSG_TOTP_OK, gen, now,
+               st == DSG_TOTP_REPLAY ? "TOTP code (replayed)" : "TOTP code", res))
+        return 0;
+    if (dsg_cred_store_totp_used(db, s->user_id, step) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the TOTP step was not stored");
+        return 0;
+    }
+    return 1;
+}
+
+/* An assertion of the session's challenge (used up here), UV required, by
+ * a credential of the account the policy still accepts, on the WEBAUTHN
+ * counter. 1 when the change may go on. */
+static int change_webauthn_ok(session_rec *s, const dsg_lsvc_assertion *a, uint64_t gen,
+                              int64_t now, dsg_lsvc_result *res)
+{
+    dsg_webauthn_cred cred;
+    dsg_webauthn_result r = { DSG_WA_OK, 0 };
+    uint32_t count = 0;
+    uint8_t ch[DSG_WEBAUTHN_CHALLENGE_LEN];
+    int fresh = s->challenge_live && now >= s->challenge_at &&
+                now - s->challenge_at < cfg->challenge_lifetime;
+    memcpy(ch, s->challenge, sizeof ch);
+    OPENSSL_cleanse(s->challenge, sizeof s->challenge);
+    s->challenge_live = 0;
+    if (!fresh) {
+        failed(res, 400, "second_factor_required", "step-refused",
+               "no live assertion options of this session");
+        return 0;
+    }
+    int found = dsg_cred_store_webauthn_get(db, s->user_id, a->cred_id, a->cred_id_len, &cred);
+    if (found < 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the credential is unreadable");
+        return 0;
+    }
+    int usable = found == 1 && still_allowed(&cred);
+    if (usable)
+        r = dsg_webauthn_assert(&cfg->rp, &cred, ch, 1, a->auth_data, a->auth_data_len,
+                                a->client_data, a->client_data_len, a->sig, a->sig_len, &count);
+    if (r.step == DSG_WA_CRYPTO || r.step == DSG_WA_ARGS) {   /* ours, not the user's */
+        failed(res, 503, "auth_unavailable", "webauthn-failed", "WebAuthn assertion");
+        return 0;
+    }
+    if (!judge(s->user_id, DSG_LOCK_FACTOR_WEBAUTHN, usable && r.step == DSG_WA_OK, gen, now,
+               usable ? "WebAuthn assertion" : "WebAuthn assertion by an unknown credential",
+               res))
+        return 0;
+    if (dsg_cred_store_webauthn_count(db, s->user_id, cred.id, cred.id_len, count) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the counter was not stored");
+        return 0;
+    }
+    return 1;
+}
+
+void dsg_lsvc_session_change_password(const char *token, const dsg_lsvc_pw_change *c,
+                                      int64_t now, dsg_lsvc_result *res)
+{
+    char verifier[DSG_CRED_VERIFIER_MAX + 1], err[160];
+    dsg_lock lock;
+    session_rec *s = live_session(token, DSG_LOGIN_PORTAL, "", now, "password-change-refused", res);
+    if (s == NULL)
+        return;
+    int totp = s->s.factor == DSG_LOGIN_TOTP;
+    if (totp ? c->code == NULL || c->code[0] == '\0' : c->assertion == NULL) {
+        failed(res, 400, "second_factor_required", "password-change-refused",
+               "no %s with the change", totp ? "TOTP code" : "WebAuthn assertion");
+        return;
+    }
+    if (dsg_cred_store_lock_get(db, s->user_id, &lock) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the lock state is unreadable");
+        return;
+    }
+    if (!change_first_checks(s, c, lock.generation, now, res) ||
+        !(totp ? change_totp_ok(s, c->code, lock.generation, now, res)
+               : change_webauthn_ok(s, c->assertion, lock.generation, now, res)))
+        return;
+    if (dsg_pw_hash_new(c->new_pw, c->new_len, &cfg->scrypt, verifier, sizeof verifier) < 0 ||
+        dsg_cred_store_password_set(db, s->user_id, verifier, now, err, sizeof err) != 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "the new password was not stored");
+        return;
+    }
+    res->sessions_ended = end_others(s->user_id, s);
+    /* both factors just verified: the session's authentication is fresh */
+    dsg_session_status st = dsg_session_reauth(&s->s, now, s->s.factor, policy_of(s->channel));
+    (void)st;   /* the session was live a moment ago; the change stands either way */
+    accepted(res, "password-changed", DSG_LSVC_NEXT_NONE);
+    snprintf(res->detail, sizeof res->detail,
+             "the password changed in a session (current password and %s verified); %u other"
+             " session%s ended",
+             totp ? "TOTP code" : "WebAuthn assertion", res->sessions_ended,
+             res->sessions_ended == 1 ? "" : "s");
 }
 
 /* ---- administration ------------------------------------------------------------ */

@@ -1,7 +1,8 @@
 /*
  * The login service of the auth role (REQ-MFA-001, REQ-MFA-005,
- * REQ-MFA-006, REQ-MFA-009, REQ-MFA-011, REQ-MFA-012, REQ-ACCT-014): the
- * steps of a login and the sessions they end in, over the account
+ * REQ-MFA-006, REQ-MFA-009, REQ-MFA-010, REQ-MFA-011, REQ-MFA-012,
+ * REQ-MFA-014, REQ-ACCT-014): the steps of a login and the sessions they
+ * end in, and the password change in a session, over the account
  * database and the proved cores. Transport-free: the role's HTTP routes
  * (and the control socket, for administrators) parse a request, call one
  * step and answer from the dsg_lsvc_result; the role records the result's
@@ -26,7 +27,10 @@
  * lock is refused (dsg_lock_login_current). An unknown user ID, a locked
  * account, an account that may not log in and a wrong password all answer
  * `auth_failed` after the same scrypt work (REQ-MFA-012); only the
- * result's event and detail, for the log, say which.
+ * result's event and detail, for the log, say which. Every credential
+ * refused (and every attempt on a locked account) counts as a failure of
+ * the account; the step that opens a session gives the login before it
+ * and those failures since it, then starts the count again (REQ-MFA-014).
  *
  * Single-threaded: one role process owns the state (dsg_lsvc_init).
  */
@@ -72,7 +76,11 @@ typedef struct dsg_lsvc_cfg {
     dsg_webauthn_rp rp;               /* auth.rp_id, portal.origin (borrowed) */
     dsg_webauthn_policy webauthn;     /* auth.webauthn_aaguid_allowlist, _self_attestation,
                                        * _attestation_roots (borrowed) */
+    const char *notice;               /* auth.logon_notice (borrowed; NULL: none) */
+    uint32_t password_max_age_days;   /* auth.password_max_age_days: 0 off */
 } dsg_lsvc_cfg;
+
+#define DSG_LSVC_MAX_AGE_DAYS_MAX 3650u   /* the largest auth.password_max_age_days */
 
 /* Where a request came from: facts the transport established. */
 typedef struct dsg_lsvc_peer {
@@ -139,7 +147,30 @@ typedef struct dsg_lsvc_result {
     int locked;                       /* 1: this step locked the account */
     int unlocked;                     /* 1: the account's lock was over and it was reopened */
     int evicted;                      /* 1: the oldest session was ended for this one */
+    /* NEXT_SESSION: the login before this one and the failed credential
+     * steps since it, for the user to see (REQ-MFA-014). */
+    int has_previous;                 /* 0: the account's first login */
+    int64_t previous_at;              /* the previous successful login */
+    char previous_time[32];           /* previous_at, UTC RFC 3339 */
+    char previous_computer[64];       /* its computer name; "" unknown */
+    uint32_t failures_since;          /* failed credential steps since it (since ever:
+                                       * the first login) */
+    uint32_t sessions_ended;          /* a password change: the account's other sessions
+                                       * it ended (REQ-MFA-010) */
 } dsg_lsvc_result;
+
+/* A password change in a session: the current password, the new one, and
+ * a fresh second factor of the session's kind. */
+typedef struct dsg_lsvc_pw_change {
+    const uint8_t *current;
+    size_t current_len;
+    const uint8_t *new_pw;
+    size_t new_len;
+    const char *code;                 /* a TOTP session: a code; else NULL */
+    const dsg_lsvc_assertion *assertion;   /* a WebAuthn session: the assertion of the
+                                            * options dsg_lsvc_change_options issued; else
+                                            * NULL */
+} dsg_lsvc_pw_change;
 
 /* Resets the service: no login, no session; cfg and db kept (borrowed)
  * until the next init. A new key for the hashes of unknown user IDs.
@@ -147,13 +178,21 @@ typedef struct dsg_lsvc_result {
 __attribute__((warn_unused_result))
 int dsg_lsvc_init(const dsg_lsvc_cfg *cfg, struct sqlite3 *db);
 
-/* The password step.
- * @relation(REQ-MFA-021, REQ-MFA-025, REQ-MFA-012, REQ-ACCT-022, REQ-ACCT-023) */
+/* The notice shown before credentials are entered: auth.logon_notice, ""
+ * when none is set. @relation(REQ-MFA-014) */
+const char *dsg_lsvc_notice(void);
+
+/* The password step. A password older than cfg->password_max_age_days
+ * (when not 0) is to be changed once the second factor is verified: that
+ * step answers NEXT_PASSWORD_CHANGE instead of a session.
+ * @relation(REQ-MFA-021, REQ-MFA-025, REQ-MFA-012, REQ-ACCT-022, REQ-ACCT-023, REQ-MFA-010) */
 void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
                        const dsg_lsvc_peer *peer, int64_t now, dsg_lsvc_result *res);
 
-/* Replaces the temporary password of login by pw (the policy, the history).
- * @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-024) */
+/* Replaces the temporary password of login by pw (the policy, the
+ * history); or, once both factors are verified, the password older than
+ * cfg->password_max_age_days, which then completes the login with a
+ * session. @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-024) */
 void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_len, int64_t now,
                               dsg_lsvc_result *res);
 
@@ -193,6 +232,30 @@ void dsg_lsvc_webauthn_register(const char *login, const uint8_t *att, size_t at
  * @relation(REQ-MFA-023, REQ-MFA-025, REQ-MFA-021) */
 void dsg_lsvc_webauthn_assert(const char *login, const dsg_lsvc_assertion *a, int64_t now,
                               dsg_lsvc_result *res);
+
+/* Assertion options for a password change in the session of token (a
+ * session whose login used WebAuthn): a fresh challenge kept with the
+ * session (replacing any earlier one, usable once, for
+ * auth.challenge_lifetime) and the account's credentials, UV required;
+ * next NEXT_ASSERT_WEBAUTHN. 401 session_expired without a live portal
+ * session; 400 `totp_session` for a session of a TOTP login (it sends a
+ * code). @relation(REQ-MFA-010, REQ-MFA-023) */
+void dsg_lsvc_change_options(const char *token, int64_t now, dsg_lsvc_result *res);
+
+/* Changes the password of the session of token's account (REQ-MFA-010):
+ * the new password against the policy (400 weak_password, with the rules
+ * broken), the current password on the PASSWORD counter, the new one
+ * against the last cfg->password_history (400 password_reused), then a
+ * fresh second factor of the session's kind — a TOTP code on the TOTP
+ * counter (accepted once), or an assertion of dsg_lsvc_change_options'
+ * challenge with UV on the WEBAUTHN counter (400 second_factor_required
+ * when it is missing); every credential through the lockout transition
+ * as in a login (401 auth_failed, counted for REQ-MFA-014). On success
+ * the new password is stored, every other session of the account ends
+ * (res->sessions_ended) and this one's authentication is fresh.
+ * @relation(REQ-MFA-010, REQ-MFA-024, REQ-MFA-025) */
+void dsg_lsvc_session_change_password(const char *token, const dsg_lsvc_pw_change *c,
+                                      int64_t now, dsg_lsvc_result *res);
 
 /* The portal session of token at now: 200 with its user ID (the
  * session's last use moves to now), or 401 `session_expired` (unknown,

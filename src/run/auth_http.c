@@ -29,7 +29,7 @@
 #define WA_BYTES_MAX 4500u      /* its bytes */
 
 enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, WA_OPTIONS, WA_REGISTER,
-             WA_ASSERT, ROUTE_COUNT };
+             WA_ASSERT, NOTICE, PW_CHANGE, PW_CHANGE_OPTIONS, ROUTE_COUNT };
 
 #define POST (1u << DSG_HTTP_POST)
 #define ROUTE(path, methods) { 0, methods, 0, BODY_MAX, sizeof path - 1, path }
@@ -43,6 +43,9 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [WA_OPTIONS] = ROUTE("/api/v1/auth/webauthn/options", POST),
     [WA_REGISTER] = ROUTE("/api/v1/auth/webauthn/register", POST),
     [WA_ASSERT] = ROUTE("/api/v1/auth/webauthn/assert", POST),
+    [NOTICE] = ROUTE("/api/v1/auth/notice", 1u << DSG_HTTP_GET),
+    [PW_CHANGE] = ROUTE("/api/v1/auth/password/change", POST),
+    [PW_CHANGE_OPTIONS] = ROUTE("/api/v1/auth/password/change/options", POST),
 };
 
 static struct xch {
@@ -97,6 +100,8 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
         snprintf(err, n, "auth.webauthn_aaguid_allowlist: %s", why);
         return -1;
     }
+    cfg.notice = a->notice;
+    cfg.password_max_age_days = a->password_max_age_days;
     cfg.webauthn = (dsg_webauthn_policy){ (const uint8_t (*)[DSG_WEBAUTHN_AAGUID_LEN])aaguids,
                                           n_aaguids, roots, a->self_attestation != 0 };
     session_max_s = a->session_max_ms / 1000;
@@ -304,6 +309,29 @@ static void put_request(dsg_json_out *w, const dsg_lsvc_result *res)
     put_creds(w, "allowCredentials", o);
 }
 
+/* "previous_login": {"time", "computer"} of the login before this one, or
+ * null on the account's first; "failures_since": the failed credential
+ * steps since it (REQ-MFA-014). */
+static void put_previous(dsg_json_out *w, const dsg_lsvc_result *res)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)"previous_login", 14);
+    if (!res->has_previous) {
+        (void)dsg_json_out_null(w);
+    } else {
+        (void)dsg_json_out_object_begin(w);
+        put_text(w, "time", res->previous_time);
+        (void)dsg_json_out_key(w, (const uint8_t *)"computer", 8);
+        if (res->previous_computer[0] != '\0')
+            (void)dsg_json_out_string(w, (const uint8_t *)res->previous_computer,
+                                      strlen(res->previous_computer));
+        else   /* a login recorded before the computer name was */
+            (void)dsg_json_out_null(w);
+        (void)dsg_json_out_object_end(w);
+    }
+    (void)dsg_json_out_key(w, (const uint8_t *)"failures_since", 14);
+    (void)dsg_json_out_uint(w, res->failures_since);
+}
+
 /* The JSON of a step's result; bearer: the session token in the body too
  * (for API clients). Its length, 0 when it does not fit. */
 static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, size_t cap)
@@ -316,17 +344,20 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
         put_text(&w, "error", res->error);
         if (res->broken != 0)
             put_rules(&w, res->broken);
-        if (res->next != DSG_LSVC_NEXT_NONE) {   /* a refusal the login survives */
+        if (res->next != DSG_LSVC_NEXT_NONE && res->login[0] != '\0') {   /* a refusal the
+                                                                         * login survives */
             put_text(&w, "login", res->login);
             put_text(&w, "next", dsg_lsvc_next_name(res->next));
         }
     } else if (res->next == DSG_LSVC_NEXT_SESSION) {
         put_text(&w, "next", "session");
         put_text(&w, "user_id", res->user_id);
+        put_previous(&w, res);
         if (bearer)
             put_text(&w, "token", res->token);
     } else if (res->next != DSG_LSVC_NEXT_NONE) {
-        put_text(&w, "login", res->login);
+        if (res->login[0] != '\0')   /* not for a session's own options */
+            put_text(&w, "login", res->login);
         put_text(&w, "next", dsg_lsvc_next_name(res->next));
         if (res->next == DSG_LSVC_NEXT_CONFIRM_TOTP)
             put_text(&w, "otpauth", res->otpauth);
@@ -342,6 +373,10 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
         }
     } else {
         put_text(&w, "user_id", res->user_id);
+        if (res->event != NULL && strcmp(res->event, "password-changed") == 0) {
+            (void)dsg_json_out_key(&w, (const uint8_t *)"sessions_ended", 14);
+            (void)dsg_json_out_uint(&w, res->sessions_ended);
+        }
     }
     (void)dsg_json_out_object_end(&w);
     return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
@@ -364,6 +399,12 @@ static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
     if (res->evicted)   /* recorded as the forced logout it is (REQ-ACCT-015) */
         (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced",
                                "the oldest session ended: auth.max_sessions_per_user reached");
+    if (res->sessions_ended > 0) {   /* REQ-MFA-010 */
+        char why[96];
+        snprintf(why, sizeof why, "%u other session%s ended: the password changed",
+                 res->sessions_ended, res->sessions_ended == 1 ? "" : "s");
+        (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced", why);
+    }
     uint32_t ticket = record(res, x->addr);   /* stored after the one above: it covers both */
     int status = res->status;
     if (len == 0) {   /* e.g. options of long IDs past DSGD_XCH_ANSWER_MAX */
@@ -448,6 +489,46 @@ static int webauthn_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *
     return 0;
 }
 
+/* A password change in a session (REQ-MFA-010): its assertion options,
+ * or the change with the current and new passwords and a TOTP code or the
+ * four base64url members of an assertion. 0, or -1 when the body is not
+ * the step's JSON object. */
+static int change_step(struct xch *x, int64_t now, dsg_lsvc_result *res)
+{
+    static char current[FIELD_MAX], next[FIELD_MAX], code[FIELD_MAX], t[4][WA_TEXT_MAX];
+    static uint8_t b[4][WA_BYTES_MAX];
+    size_t len[4] = { 0, 0, 0, 0 }, given = 0;
+    field f[] = { { "current_password", current, sizeof current, NULL, 0 },
+                  { "new_password", next, sizeof next, NULL, 0 },
+                  { "code", code, sizeof code, NULL, 1 },
+                  { "credentialId", t[0], WA_TEXT_MAX, NULL, 1 },
+                  { "authenticatorData", t[1], WA_TEXT_MAX, NULL, 1 },
+                  { "clientDataJSON", t[2], WA_TEXT_MAX, NULL, 1 },
+                  { "signature", t[3], WA_TEXT_MAX, NULL, 1 } };
+    if (x->route == PW_CHANGE_OPTIONS) {
+        dsg_lsvc_change_options(x->token, now, res);
+        return 0;
+    }
+    if (x->too_long || take_fields(x->body, x->len, f, 7) != 0)
+        return -1;
+    for (unsigned i = 0; i < 4; i++)
+        given += t[i][0] != '\0';
+    if ((given != 0 && given != 4) || (given == 4 && code[0] != '\0'))
+        return -1;   /* a code, or the whole assertion */
+    for (unsigned i = 0; i < given; i++)
+        if (decode(t[i], b[i], WA_BYTES_MAX, &len[i]) != 0)
+            return -1;
+    dsg_lsvc_assertion a = { b[0], len[0], b[1], len[1], b[2], len[2], b[3], len[3] };
+    dsg_lsvc_pw_change c = { (const uint8_t *)current, strlen(current), (const uint8_t *)next,
+                             strlen(next), code[0] != '\0' ? code : NULL,
+                             given == 4 ? &a : NULL };
+    dsg_lsvc_session_change_password(x->token, &c, now, res);
+    OPENSSL_cleanse(current, sizeof current);
+    OPENSSL_cleanse(next, sizeof next);
+    OPENSSL_cleanse(code, sizeof code);
+    return 0;
+}
+
 /* The step of a password, TOTP or session route into *res. 0, or -1 when
  * the body is not the step's JSON object. */
 static int password_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *bearer)
@@ -504,10 +585,35 @@ static void source_key(const struct xch *x, uint8_t key[DSG_RATE_KEY])
     memcpy(key + 1, a.b, v4 ? 4 : 8);
 }
 
-/* The credential steps: every route but the session's own two. */
+/* The credential steps: every route but the session's own two and the
+ * notice. */
 static int guarded(enum route r)
 {
-    return r != SESSION && r != LOGOUT;
+    return r != SESSION && r != LOGOUT && r != NOTICE;
+}
+
+/* GET /api/v1/auth/notice: {"notice": auth.logon_notice}, with no
+ * credential, for the login page to show before any is entered
+ * (REQ-MFA-014). Not an authentication event: not recorded. */
+static void notice(const struct xch *x)
+{
+    uint8_t json[DSGD_XCH_ANSWER_MAX];
+    size_t len = 0;
+    dsg_json_out w;
+    int status = 200;
+    dsg_json_out_init(&w, json, sizeof json);
+    (void)dsg_json_out_object_begin(&w);
+    put_text(&w, "notice", dsg_lsvc_notice());
+    (void)dsg_json_out_object_end(&w);
+    if (dsg_json_out_finish(&w, &len) != 0) {   /* a notice of many escaped characters */
+        dsgd_log("auth: auth.logon_notice does not fit an answer as JSON");
+        static const char unavailable[] = "{\"error\":\"auth_unavailable\"}";
+        status = 503;
+        len = sizeof unavailable - 1;
+        memcpy(json, unavailable, len);
+    }
+    if (dsgd_role_http_answer(x->id, status, NULL, json, len) != 0)
+        dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
 /* A source over auth.source_failures_per_minute: 429, before any hash. */
@@ -526,6 +632,8 @@ static void rate_limited(const struct xch *x)
 /* The step of x into *res: 0, or -1 when the body is not its JSON object. */
 static int run_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *bearer)
 {
+    if (x->route == PW_CHANGE || x->route == PW_CHANGE_OPTIONS)
+        return change_step(x, now, res);
     if (x->route == WA_OPTIONS || x->route == WA_REGISTER || x->route == WA_ASSERT)
         return webauthn_step(x, now, res, bearer);
     return password_step(x, now, res, bearer);
@@ -537,6 +645,10 @@ static void step(struct xch *x)
     uint8_t key[DSG_RATE_KEY];
     int bearer = 0;
     int64_t now = now_s();
+    if (x->route == NOTICE) {
+        notice(x);
+        return;
+    }
     source_key(x, key);
     if (guarded(x->route) && dsg_rate_limited(&sources, key, now, source_limit)) {
         rate_limited(x);
@@ -556,13 +668,14 @@ static void step(struct xch *x)
 /* ---- dsgctl login (REQ-ACCT-012) ---------------------------------------------------- */
 
 /* The route of a dsgctl login step: the path after /api/v1/auth/, one of
- * the credential steps (a token is checked and ended by
+ * the steps of a login (a token is checked and ended by
  * dsgd_auth_admin_check and dsgd_auth_admin_logout). ROUTE_COUNT: none. */
 static enum route ctl_route(const char *name)
 {
     static const char prefix[] = "/api/v1/auth/";
     for (unsigned i = 0; i < ROUTE_COUNT; i++)
-        if (guarded((enum route)i) && strlen(name) == routes[i].path_len - (sizeof prefix - 1) &&
+        if (i != SESSION && i != LOGOUT && i != NOTICE && i != PW_CHANGE &&
+            i != PW_CHANGE_OPTIONS && strlen(name) == routes[i].path_len - (sizeof prefix - 1) &&
             memcmp(routes[i].path + sizeof prefix - 1, name, strlen(name)) == 0)
             return (enum route)i;
     return ROUTE_COUNT;

@@ -515,7 +515,7 @@ static int logfwd_resources(int *setup, int pass[2])
 static void start_worker(worker *w)
 {
     char *argv[14];
-    static char logd_arg[64], auth_arg[8192];   /* 5 and 21 decimal u32s, and the auth texts */
+    static char logd_arg[64], auth_arg[12288];  /* 5 and 24 decimal u32s, and the auth texts */
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
     int is_ctl = strcmp(w->role->name, "ctl") == 0;

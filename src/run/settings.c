@@ -141,12 +141,15 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->auth.source_failures = (uint32_t)c->v[DSG_CFG_AUTH_SOURCE_FAILURES_PER_MINUTE].num;
     s->auth.inactivity_days = (uint32_t)c->v[DSG_CFG_AUTH_INACTIVITY_DISABLE_DAYS].num;
     s->auth.admin_token_ms = (uint32_t)c->v[DSG_CFG_AUTH_ADMIN_TOKEN_LIFETIME].num;
+    s->auth.password_max_age_days = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MAX_AGE_DAYS].num;
     s->auth.admin_factor = strcmp(c->v[DSG_CFG_AUTH_ADMIN_SECOND_FACTOR].text, "totp") == 0;
     snprintf(s->auth.ministry_networks, sizeof s->auth.ministry_networks, "%s",
              c->v[DSG_CFG_AUTH_MINISTRY_NETWORKS].text);
     s->auth.self_attestation = c->v[DSG_CFG_AUTH_WEBAUTHN_SELF_ATTESTATION].num != 0;
     if (copy_text(s->auth.rp_id, sizeof s->auth.rp_id, c, DSG_CFG_AUTH_RP_ID, err, n) != 0 ||
-        copy_text(s->auth.origin, sizeof s->auth.origin, c, DSG_CFG_PORTAL_ORIGIN, err, n) != 0)
+        copy_text(s->auth.origin, sizeof s->auth.origin, c, DSG_CFG_PORTAL_ORIGIN, err, n) != 0 ||
+        copy_text(s->auth.notice, sizeof s->auth.notice, c, DSG_CFG_AUTH_LOGON_NOTICE, err,
+                  n) != 0)
         return -1;
     /* may be empty; the registry's ranges keep them within the fields */
     snprintf(s->auth.aaguids, sizeof s->auth.aaguids, "%s",
@@ -228,8 +231,8 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     return 0;
 }
 
-#define AUTH_NUMBERS 24
-#define AUTH_TEXTS 5
+#define AUTH_NUMBERS 25
+#define AUTH_TEXTS 6
 
 /* The auth settings' numbers, in the order of the -L argument. */
 static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
@@ -241,18 +244,20 @@ static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
         &a->lockout_threshold, &a->lockout_window_ms, &a->lockout_duration_ms,
         &a->challenge_ms, &a->session_idle_ms, &a->session_max_ms, &a->max_sessions,
         &a->password_history, &a->totp_skew, &a->admin_factor, &a->self_attestation,
-        &a->source_failures, &a->inactivity_days, &a->admin_token_ms,
+        &a->source_failures, &a->inactivity_days, &a->admin_token_ms, &a->password_max_age_days,
     };
     return fields[i];
 }
 
-/* The auth settings' texts, in the order of the -L argument, with their sizes. */
+/* The auth settings' texts, in the order of the -L argument, with their
+ * sizes. Only the last may hold a '|': the notice, free text. */
 static char *auth_text(struct dsgd_auth_settings *a, unsigned i, size_t *cap)
 {
     char *const texts[AUTH_TEXTS] = { a->ministry_networks, a->rp_id, a->origin, a->aaguids,
-                                      a->roots };
+                                      a->roots, a->notice };
     const size_t caps[AUTH_TEXTS] = { sizeof a->ministry_networks, sizeof a->rp_id,
-                                      sizeof a->origin, sizeof a->aaguids, sizeof a->roots };
+                                      sizeof a->origin, sizeof a->aaguids, sizeof a->roots,
+                                      sizeof a->notice };
     *cap = caps[i];
     return texts[i];
 }
@@ -470,6 +475,8 @@ int dsgd_settings_auth_check(const dsg_config *c, char *err, size_t n)
     if (roots[0] != '\0' && roots[0] != '/')   /* the auth role reads it, elsewhere */
         return key_problem(c, DSG_CFG_AUTH_WEBAUTHN_ATTESTATION_ROOTS, "not an absolute path",
                            err, n);
+    if (strchr(roots, '|') != NULL)   /* the -L argument's separator */
+        return key_problem(c, DSG_CFG_AUTH_WEBAUTHN_ATTESTATION_ROOTS, "holds a '|'", err, n);
     return ministry_networks_check(c, err, n);
 }
 

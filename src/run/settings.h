@@ -60,11 +60,13 @@ typedef struct dsgd_settings {
         uint32_t source_failures;          /* auth.source_failures_per_minute: 10 */
         uint32_t inactivity_days;          /* auth.inactivity_disable_days: 35 */
         uint32_t admin_token_ms;           /* auth.admin_token_lifetime: 15 min */
+        uint32_t password_max_age_days;    /* auth.password_max_age_days: 0 off */
         char ministry_networks[1025];      /* auth.ministry_networks as written: "" none */
         char rp_id[254];                   /* auth.rp_id */
         char origin[256];                  /* portal.origin */
         char aaguids[1025];                /* auth.webauthn_aaguid_allowlist as written */
         char roots[DSGD_PATH_MAX];         /* auth.webauthn_attestation_roots: "" none */
+        char notice[1025];                 /* auth.logon_notice */
     } auth;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
