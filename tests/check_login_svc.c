@@ -649,7 +649,7 @@ static void expect_status(const dsg_lsvc_result *r, int status, const char *erro
 /* A logged-in user changes the password: a live session, the current
  * password, a fresh TOTP code (accepted once), the policy and the
  * history; each credential through the lockout; every other session of
- * the account ends, this one stays. @relation(REQ-MFA-010) */
+ * the account ends, this one stays. @relation(REQ-MFA-010, REQ-MFA-025, REQ-MFA-024) */
 START_TEST(test_lsvc_session_password_change)
 {
     dsg_lsvc_result r, s;

@@ -171,7 +171,7 @@ ctl = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["comman
 assert any(c["result"] == "requested" for c in ctl), ctl
 assert all(c.get("admin") == ("kanri2" if c["uid"] == sys.argv[2] else "kanri1") for c in ctl), ctl
 logins = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["command"].startswith("login")]
-assert logins and all(c["command"] in ("login login", "login password", "login totp/enrol", "login totp") for c in logins), logins
+assert logins and all(c["command"] in ("login notice", "login login", "login password", "login totp/enrol", "login totp") for c in logins), logins
 refused = [r["fields"] for r in recs if r.get("type") == 102 and r["fields"]["result"] == "admin_login_required"]
 assert refused and refused[0]["command"] == "account list" and "admin" not in refused[0], refused
 PY

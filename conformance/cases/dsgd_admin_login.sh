@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_admin_login: every administrative dsgctl command needs a DSG administrator's own login on top of the control socket's group check. Before any login, `account list`, `config show`, `log verify` and `role restart` are refused with exit 77 and code admin_login_required while `status` (the health probe) answers; root bootstraps kanri1 and kanri2 without a login; `dsgctl login` takes the issued password, a new one, the enrolment code and a code of the TOTP secret it shows (secrets one a line on standard input, none on the command line) and keeps the token in $DSGCTL_TOKEN_FILE, mode 0600; a wrong password and a wrong code are refused (exit 1); the token works for root only: a dsgadm member presenting a copy is refused (77), and a token file readable by others is refused; the portal refuses the administrator's token (401) and an administrator's password step on the portal (401 auth_failed); `dsgctl logout` ends the token (a saved copy is refused afterwards) and removes the file; the trail names the administrator in every control record of a command it ran (uid and pid too), records each login step as "login ROUTE" only, and holds no password, code or token.
-# @relation(REQ-ACCT-012, REQ-ACCT-011, REQ-ACCT-020, REQ-MFA-017, REQ-RUN-021)
+# dsgd_admin_login: every administrative dsgctl command needs a DSG administrator's own login on top of the control socket's group check; `dsgctl login` shows auth.logon_notice before any credential and, once logged in, the previous login (time, computer; "none" at first) and the failed attempts since it. Before any login, `account list`, `config show`, `log verify` and `role restart` are refused with exit 77 and code admin_login_required while `status` (the health probe) answers; root bootstraps kanri1 and kanri2 without a login; `dsgctl login` takes the issued password, a new one, the enrolment code and a code of the TOTP secret it shows (secrets one a line on standard input, none on the command line) and keeps the token in $DSGCTL_TOKEN_FILE, mode 0600; a wrong password and a wrong code are refused (exit 1); the token works for root only: a dsgadm member presenting a copy is refused (77), and a token file readable by others is refused; the portal refuses the administrator's token (401) and an administrator's password step on the portal (401 auth_failed); `dsgctl logout` ends the token (a saved copy is refused afterwards) and removes the file; the trail names the administrator in every control record of a command it ran (uid and pid too), records each login step as "login ROUTE" only, and holds no password, code or token.
+# @relation(REQ-ACCT-012, REQ-ACCT-011, REQ-ACCT-020, REQ-MFA-014, REQ-MFA-017, REQ-RUN-021)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -27,6 +27,10 @@ code=$(sheet kanri1 code)
 admin_login
 grep -q '^otpauth://totp/DSG:kanri1?secret=' "$t/login.out" && grep -q '^logged in as kanri1$' "$t/login.out" ||
     fail "first login: $(cat "$t/login.out")"
+# the logon notice first, and the previous login after (none yet)
+[ "$(head -n 1 "$t/login.out")" = 'This system is for authorised use only. Its use is monitored and recorded; unauthorised use is prohibited.' ] &&
+    grep -q '^previous login: none$' "$t/login.out" && grep -q '^failed attempts since: 0$' "$t/login.out" ||
+    fail "notice and previous login: $(cat "$t/login.out")"
 [ "$(stat -c '%a %U' "$DSGCTL_TOKEN_FILE")" = "600 root" ] || fail "token file: $(stat -c '%a %U' "$DSGCTL_TOKEN_FILE")"
 token=$(cat "$DSGCTL_TOKEN_FILE")
 expect_exit 0 "account list after the login" as_root list
@@ -71,8 +75,10 @@ chmod 600 "$t/old.token"
 expect_exit 77 "an ended token" env DSGCTL_TOKEN_FILE="$t/old.token" "$DSGCTL" account list --socket "$sock"
 expect_exit 77 "a second logout" "$DSGCTL" logout --socket "$sock"
 
-# the trail
+# the trail, after a login that shows the first one and the two refusals since
 admin_login
+grep -Eq "^previous login: [0-9-]+T[0-9:.]+Z from $(uname -n)\$" "$t/login.out" &&
+    grep -q '^failed attempts since: 2$' "$t/login.out" || fail "previous login: $(cat "$t/login.out")"
 "$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
 for secret in "$pw" "$code" "$ADMIN_PASSWORD" "$token" Wrong-Password-1; do
     ! grep -qF -- "$secret" "$t/export" || fail "a secret is in the trail: $secret"
@@ -88,7 +94,7 @@ assert {f["command"] for f in refused} >= {"account list", "config show", "log v
 assert all("admin" not in f for f in refused), refused
 assert any(f["uid"] == sys.argv[2] for f in refused), refused   # the member's copy of the token
 logins = {f["command"] for f in ctl if f["command"].startswith("login")}
-assert logins == {"login login", "login password", "login totp/enrol", "login totp"}, logins
+assert logins == {"login notice", "login login", "login password", "login totp/enrol", "login totp"}, logins
 assert any(f["command"] == "logout" and f["result"] == "ok" for f in ctl), ctl
 auth = [r["fields"] for r in recs if r.get("type") == 14]
 mine = [f for f in auth if f["user_id"] == "kanri1"]

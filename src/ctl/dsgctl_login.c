@@ -39,8 +39,10 @@
 const char dsgctl_login_help[] =
     "usage: dsgctl login [--user ID] [--webauthn-helper CMD] [--socket PATH]\n"
     "\n"
-    "Logs in as a DSG administrator: the password, then the second factor\n"
-    "(TOTP, or WebAuthn through CMD). The first login with an issued password\n"
+    "Shows the logon notice (auth.logon_notice), then logs in as a DSG\n"
+    "administrator: the password, then the second factor (TOTP, or WebAuthn\n"
+    "through CMD), and shows the previous login and the failed attempts since\n"
+    "it. The first login with an issued password\n"
     "changes it and enrols the factor with the enrolment code. Every\n"
     "administrative command needs the login; it lasts auth.admin_token_lifetime\n"
     "of inactivity and only for this Unix user. The token is kept in\n"
@@ -123,33 +125,54 @@ static int ask(const char *prompt, int secret, char *out, size_t cap)
 
 /* ---- the answer ------------------------------------------------------------------- */
 
+static dsg_json_tok toks[512];   /* the tokens of the last answer read */
+
+/* The value token of member name of the object token obj of a's JSON (a
+ * tokenized by tokenize), or 0 when there is none. */
+static size_t value_of(const answer *a, size_t obj, const char *name)
+{
+    char key[32];
+    size_t vlen = 0;
+    if (toks[obj].type != DSG_JSON_OBJECT)
+        return 0;
+    for (size_t i = obj + 1; i + 1 < toks[obj].next; i = toks[i + 1].next) {
+        if (dsg_json_string_value((const uint8_t *)a->text, a->len, &toks[i], (uint8_t *)key,
+                                  sizeof key - 1, &vlen) == DSG_JSON_OK &&
+            vlen == strlen(name) && memcmp(key, name, vlen) == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+/* The string token v of a's JSON into out: 0, or -1. */
+static int string_of(const answer *a, size_t v, char *out, size_t cap)
+{
+    size_t vlen = 0;
+    out[0] = '\0';
+    if (v == 0 || toks[v].type != DSG_JSON_STRING ||
+        dsg_json_string_value((const uint8_t *)a->text, a->len, &toks[v], (uint8_t *)out,
+                              cap - 1, &vlen) != DSG_JSON_OK ||
+        memchr(out, '\0', vlen) != NULL)
+        return -1;
+    out[vlen] = '\0';
+    return 0;
+}
+
+/* The answer's JSON into toks: 0, or -1 when it is not a JSON object. */
+static int tokenize(const answer *a)
+{
+    size_t nt = 0, at = 0;
+    return dsg_json_tokenize((const uint8_t *)a->text, a->len, 8, toks, 512, &nt, &at) ==
+                   DSG_JSON_OK && nt > 0 && toks[0].type == DSG_JSON_OBJECT
+               ? 0 : -1;
+}
+
 /* The string member name of the answer's top object into out: 0, or -1
  * when there is none (or it does not fit). */
 static int member(const answer *a, const char *name, char *out, size_t cap)
 {
-    static dsg_json_tok toks[512];
-    size_t nt = 0, at = 0, vlen = 0;
-    char key[32];
-    const uint8_t *b = (const uint8_t *)a->text;
     out[0] = '\0';
-    if (dsg_json_tokenize(b, a->len, 8, toks, 512, &nt, &at) != DSG_JSON_OK || nt == 0 ||
-        toks[0].type != DSG_JSON_OBJECT)
-        return -1;
-    for (size_t i = 1; i + 1 < nt; i = toks[i + 1].next) {
-        if (dsg_json_string_value(b, a->len, &toks[i], (uint8_t *)key, sizeof key - 1, &vlen) !=
-            DSG_JSON_OK)
-            return -1;
-        key[vlen] = '\0';
-        if (strcmp(key, name) != 0 || toks[i + 1].type != DSG_JSON_STRING)
-            continue;
-        if (dsg_json_string_value(b, a->len, &toks[i + 1], (uint8_t *)out, cap - 1, &vlen) !=
-                DSG_JSON_OK ||
-            memchr(out, '\0', vlen) != NULL)
-            return -1;
-        out[vlen] = '\0';
-        return 0;
-    }
-    return -1;
+    return tokenize(a) == 0 ? string_of(a, value_of(a, 0, name), out, cap) : -1;
 }
 
 /* ---- steps ---------------------------------------------------------------------- */
@@ -308,6 +331,43 @@ static int next_step(const login_opts *o, const char *next, const char *login, a
     return EXIT_PROTOCOL;
 }
 
+/* ---- the logon notice and the previous login (REQ-MFA-014) --------------------- */
+
+/* Shows auth.logon_notice, before any credential is asked for. 0, or an
+ * exit status. */
+static int show_notice(const login_opts *o, answer *a)
+{
+    static char notice[2048];
+    int rc = send_step(o, "notice", (const uint8_t *)"{}", 2, a);
+    if (rc != 0)
+        return rc;
+    if (a->status != 0 || member(a, "notice", notice, sizeof notice) != 0) {
+        fprintf(stderr, "dsgctl: login: no logon notice in the answer\n");
+        return EXIT_PROTOCOL;
+    }
+    printf("%s\n", notice);
+    fflush(stdout);
+    return 0;
+}
+
+/* The previous successful login and the failed attempts since, from the
+ * answer that opened the session. */
+static void show_previous(const answer *a)
+{
+    char when[40], where[80];
+    if (tokenize(a) != 0)
+        return;
+    size_t prev = value_of(a, 0, "previous_login"), fails = value_of(a, 0, "failures_since");
+    if (prev != 0 && toks[prev].type == DSG_JSON_OBJECT &&
+        string_of(a, value_of(a, prev, "time"), when, sizeof when) == 0 &&
+        string_of(a, value_of(a, prev, "computer"), where, sizeof where) == 0)
+        printf("previous login: %s from %s\n", when, where);
+    else if (prev != 0 && toks[prev].type == DSG_JSON_NULL)
+        printf("previous login: none\n");
+    if (fails != 0 && toks[fails].type == DSG_JSON_NUMBER)
+        printf("failed attempts since: %.*s\n", (int)toks[fails].len, a->text + toks[fails].start);
+}
+
 /* ---- the token file ---------------------------------------------------------------- */
 
 /* Writes token to the token file, mode 0600, replacing it whole. 0, or 74. */
@@ -384,6 +444,8 @@ int dsgctl_cmd_login(int argc, char **argv)
         return rc < 0 ? dsgctl_finish_stdout(0) : EXIT_USAGE;
     if (o.user != NULL && strlen(o.user) >= sizeof user)
         return usage("login", "--user is too long", o.user);
+    if ((rc = show_notice(&o, &a)) != 0)
+        return rc;
     if (o.user != NULL)
         snprintf(user, sizeof user, "%s", o.user);
     else if (ask("User ID: ", 0, user, sizeof user) != 0 || user[0] == '\0')
@@ -411,11 +473,14 @@ int dsgctl_cmd_login(int argc, char **argv)
         return EXIT_PROTOCOL;
     }
     rc = save_token(token);
-    OPENSSL_cleanse(&a, sizeof a);
     OPENSSL_cleanse(token, sizeof token);
-    if (rc != 0)
+    if (rc != 0) {
+        OPENSSL_cleanse(&a, sizeof a);
         return rc;
+    }
     printf("logged in as %s\n", user);
+    show_previous(&a);
+    OPENSSL_cleanse(&a, sizeof a);
     return dsgctl_finish_stdout(0);
 }
 

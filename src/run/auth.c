@@ -986,9 +986,29 @@ static uint8_t exit_of(int http_status)
     return http_status == 200 ? 0 : http_status == 503 ? EX_TEMPFAIL : EX_REFUSED;
 }
 
+/* {"notice": auth.logon_notice}, as GET /api/v1/auth/notice answers it. */
+static int put_notice(void)
+{
+    static uint8_t json[6 * 1024 + 32];   /* auth.logon_notice: 1024 bytes, escaped */
+    size_t n = 0;
+    const char *notice = dsg_lsvc_notice();
+    dsg_json_out w;
+    dsg_json_out_init(&w, json, sizeof json);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"notice", 6);
+    (void)dsg_json_out_string(&w, (const uint8_t *)notice, strlen(notice));
+    (void)dsg_json_out_object_end(&w);
+    if (dsg_json_out_finish(&w, &n) != 0)
+        return finish(EX_SOFTWARE, "error internal the notice does not fit\n");
+    put_bytes(json, n);
+    put("\n");
+    return succeed();
+}
+
 /* account login ROUTE BODY: BODY is the base64url of the step's JSON (so
  * that nothing in it reads as an option). The step's JSON answer is the
- * output; a refusal's is the report. */
+ * output; a refusal's is the report. ROUTE notice (any BODY): the logon
+ * notice (REQ-MFA-014). */
 static int cmd_login(char *args, const who *w)
 {
     static uint8_t body[8192], json[DSGD_AUTH_LOGIN_ANSWER_MAX];
@@ -999,6 +1019,8 @@ static int cmd_login(char *args, const who *w)
     if (text == NULL)
         return finish(EX_USAGE, "error bad_request account login ROUTE BODY\n");
     *text++ = '\0';
+    if (strcmp(args, "notice") == 0)   /* before any credential: nothing to record */
+        return put_notice();
     if (dsg_b64url_decode(text, strlen(text), body, sizeof body, &len, &at) != DSG_B64URL_OK)
         return finish(EX_USAGE, "error bad_request the body is not base64url\n");
     bound_of(w, bound);
