@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_admin_login: every administrative dsgctl command needs a DSG administrator's own login on top of the control socket's group check; `dsgctl login` shows auth.logon_notice before any credential and, once logged in, the previous login (time, computer; "none" at first) and the failed attempts since it. Before any login, `account list`, `config show`, `log verify` and `role restart` are refused with exit 77 and code admin_login_required while `status` (the health probe) answers; root bootstraps kanri1 and kanri2 without a login; `dsgctl login` takes the issued password, a new one, the enrolment code and a code of the TOTP secret it shows (secrets one a line on standard input, none on the command line) and keeps the token in $DSGCTL_TOKEN_FILE, mode 0600; a wrong password and a wrong code are refused (exit 1); the token works for root only: a dsgadm member presenting a copy is refused (77), and a token file readable by others is refused; the portal refuses the administrator's token (401) and an administrator's password step on the portal (401 auth_failed); `dsgctl logout` ends the token (a saved copy is refused afterwards) and removes the file; the trail names the administrator in every control record of a command it ran (uid and pid too), records each login step as "login ROUTE" only, and holds no password, code or token.
-# @relation(REQ-ACCT-012, REQ-ACCT-011, REQ-ACCT-020, REQ-MFA-014, REQ-MFA-017, REQ-RUN-021)
+# dsgd_admin_login: every administrative dsgctl command needs a DSG administrator's own login on top of the control socket's group check; `dsgctl login` shows auth.logon_notice before any credential and, once logged in, the previous login (time, computer; "none" at first) and the failed attempts since it. Before any login, `account list`, `config show`, `log verify` and `role restart` are refused with exit 77 and code admin_login_required while `status` (the health probe) answers; root bootstraps kanri1 and kanri2 without a login; `dsgctl login` takes the issued password, a new one, the enrolment code and a code of the TOTP secret it shows (secrets one a line on standard input, none on the command line) and keeps the token in $DSGCTL_TOKEN_FILE, mode 0600; a wrong password and a wrong code are refused (exit 1); the token works for root only: a dsgadm member presenting a copy is refused (77), and a token file readable by others is refused; the portal refuses the administrator's token (401) and an administrator's password step on the portal (401 auth_failed); `dsgctl logout` ends the token (a saved copy is refused afterwards) and removes the file; the trail names the administrator in every control record of a command it ran (uid and pid too), records each login step as "login ROUTE" only, and holds no password, code or token; every refused attempt at an administrative function — a client outside dsgadm, a command without a valid login (none, or a copied token), an administrative path on the TLS port (/api/v1/admin..., answered 404) — is also a warning (警告, event 4191 from ctl with uid and pid, 4192 from the portal with the client's address) in アカウント管理操作ログ naming what was attempted.
+# @relation(REQ-ACCT-012, REQ-ACCT-013, REQ-ACCT-011, REQ-ACCT-020, REQ-MFA-014, REQ-MFA-017, REQ-RUN-021)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -19,6 +19,18 @@ for cmd in "account list" "config show" "log verify" "role restart portal"; do
     grep -q '(admin_login_required)' "$t/err" || fail "$cmd: $(cat "$t/err")"
 done
 expect_exit 0 "status without a login" "$DSGCTL" status --socket "$sock"
+# outside dsgadm: refused by the socket's mode, or, past a mode opened by
+# mistake, by ctl, which records the attempt
+chmod 0755 "$t/var/run"
+chmod 0666 "$sock"
+expect_exit 77 "outside dsgadm" setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --clear-groups -- \
+    "$DSGCTL" status --socket "$sock"
+chmod 0660 "$sock"
+chmod 0750 "$t/var/run"
+grep -q '(not-authorized)' "$t/err" || fail "outside dsgadm: $(cat "$t/err")"
+# administration is not on the TLS port
+status=$(portal_curl '/api/v1/admin/accounts?all=1' -o /dev/null -w '%{http_code}')
+[ "$status" = 404 ] || fail "an administrative path on the TLS port: $status"
 
 expect_exit 0 "bootstrap" as_root bootstrap kanri1 kanri2
 cp "$t/out" "$t/admins.sheets"
@@ -105,6 +117,17 @@ portal = [f for f in mine if f["computer_name"] == "127.0.0.1"]   # the token an
 assert sorted(f["event"] for f in portal) == ["password-refused", "session-refused"], portal
 assert all(f["computer_name"] == sys.argv[3] for f in mine if f not in portal), mine
 assert any(f["event"] == "admin-token-refused" and "another user" in f.get("detail", "") for f in auth), auth
+# every refused attempt is a warning in アカウント管理操作ログ, with who or where and what
+warn = [r["fields"] for r in recs if r.get("type") == 15 and r["fields"]["event_id"] in ("4191", "4192")]
+assert all(f["level"] == "警告" and f["log_name"] == "Security" and f["keywords"] == "failure" for f in warn), warn
+ctl_warn = [f for f in warn if f["event_id"] == "4191"]
+assert all(f["source_name"] == "dsgd/ctl" and f["computer_name"] == sys.argv[3] for f in ctl_warn), ctl_warn
+assert any(f["user_name"] == "actor=uid:0 account=-" and f["uid"] == "0" and f["detail"].startswith("account list refused on the control socket: admin_login_required") for f in ctl_warn), ctl_warn
+assert any(f["uid"] == sys.argv[2] and "not-authorized" in f["detail"] and f["detail"].startswith("status refused") for f in ctl_warn), ctl_warn
+assert any(f["uid"] == sys.argv[2] and "admin_login_required" in f["detail"] for f in ctl_warn), ctl_warn   # the copied token
+tls = [f for f in warn if f["event_id"] == "4192"]
+assert len(tls) == 1 and tls[0]["source_name"] == "dsgd/portal" and tls[0]["computer_name"] == "127.0.0.1", tls
+assert tls[0]["detail"].startswith("GET /api/v1/admin/accounts?all=1 refused on the TLS port (404)") and "uid" not in tls[0], tls
 PY
 
 dsgd_stop

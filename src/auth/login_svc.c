@@ -180,6 +180,24 @@ const char *dsg_lsvc_notice(void)
     return cfg != NULL && cfg->notice != NULL ? cfg->notice : "";
 }
 
+/* A new password for user_id that breaks the policy: 1 with the refusal
+ * (400 weak_password, the rules it breaks) in res; 0 when it may be used. */
+static int weak_password(const uint8_t *pw, size_t len, const char *user_id,
+                         dsg_lsvc_result *res)
+{
+    uint32_t broken = dsg_pw_check(&cfg->password, pw, len, (const uint8_t *)user_id,
+                                   strlen(user_id));
+    if (broken == 0)
+        return 0;
+    failed(res, 400, "weak_password", "password-change-refused", "rules broken:");
+    for (uint32_t bit = 1; bit <= DSG_PW_RULES; bit <<= 1)
+        if ((broken & bit) != 0 && dsg_lsvc_rule_name(bit) != NULL)
+            snprintf(res->detail + strlen(res->detail), sizeof res->detail - strlen(res->detail),
+                     " %s", dsg_lsvc_rule_name(bit));
+    res->broken = broken;
+    return 1;
+}
+
 /* ---- logins ------------------------------------------------------------------------ */
 
 static login_rec *find_login(const char *id)
@@ -508,16 +526,7 @@ void dsg_lsvc_change_password(const char *login, const uint8_t *pw, size_t pw_le
         drop_login(l);
         return;
     }
-    uint32_t broken = dsg_pw_check(&cfg->password, pw, pw_len, (const uint8_t *)l->user_id,
-                                   strlen(l->user_id));
-    if (broken != 0) {   /* the login goes on: the user picks another */
-        failed(res, 400, "weak_password", "password-change-refused", "rules broken:");
-        for (uint32_t bit = 1; bit <= DSG_PW_RULES; bit <<= 1)
-            if ((broken & bit) != 0 && dsg_lsvc_rule_name(bit) != NULL)
-                snprintf(res->detail + strlen(res->detail),
-                         sizeof res->detail - strlen(res->detail), " %s",
-                         dsg_lsvc_rule_name(bit));
-        res->broken = broken;
+    if (weak_password(pw, pw_len, l->user_id, res)) {   /* the login goes on: another one */
         snprintf(res->login, sizeof res->login, "%s", l->id);
         res->next = DSG_LSVC_NEXT_PASSWORD_CHANGE;
         return;
@@ -1128,18 +1137,8 @@ static int change_first_checks(const session_rec *s, const dsg_lsvc_pw_change *c
                                uint64_t gen, int64_t now, dsg_lsvc_result *res)
 {
     dsg_cred_password cred;
-    uint32_t broken = dsg_pw_check(&cfg->password, c->new_pw, c->new_len,
-                                   (const uint8_t *)s->user_id, strlen(s->user_id));
-    if (broken != 0) {
-        failed(res, 400, "weak_password", "password-change-refused", "rules broken:");
-        for (uint32_t bit = 1; bit <= DSG_PW_RULES; bit <<= 1)
-            if ((broken & bit) != 0 && dsg_lsvc_rule_name(bit) != NULL)
-                snprintf(res->detail + strlen(res->detail),
-                         sizeof res->detail - strlen(res->detail), " %s",
-                         dsg_lsvc_rule_name(bit));
-        res->broken = broken;
+    if (weak_password(c->new_pw, c->new_len, s->user_id, res))
         return 0;
-    }
     int live = dsg_cred_store_password(db, s->user_id, now, &cred);
     int ok = live == 1 && !cred.temporary &&
              dsg_pw_verify(cred.verifier, strlen(cred.verifier), c->current, c->current_len) == 1;

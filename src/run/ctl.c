@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "log/audit.h"
 #include "run/audit_out.h"
 #include "run/ctl.h"
 #include "run/log.h"
+#include "run/refusal.h"
 #include "run/roles.h"
 
 enum {
@@ -49,6 +51,7 @@ typedef struct client {
 static client clients[DSGD_CTL_CLIENTS];
 static long admin_gid = -1;     /* dsgadm, or -1 when the group does not exist */
 static uid_t own_uid;           /* the uid dsgd runs as: root, or the invoking user */
+static char host[65] = "-";     /* the computer name of a refusal's record (REQ-ACCT-013) */
 /* The client whose request is with the master; -1: none; ANSWER_OWED: its
  * client gave up, and the master's answer must be read before the next
  * request goes out, so that answers and requests stay paired. */
@@ -75,6 +78,9 @@ int dsgd_ctl_prepare(char *err, size_t errsize)
         return -1;
     }
     own_uid = getuid();
+    struct utsname u;
+    if (uname(&u) == 0)
+        snprintf(host, sizeof host, "%s", u.nodename);
     errno = 0;
     g = getgrnam(DSGD_CTL_ADMIN_GROUP);
     if (g != NULL)
@@ -139,6 +145,19 @@ static void answer(client *c, const char *first_line, const uint8_t *body, size_
     c->deadline = dsgd_now_ms() + DSGD_CTL_CLIENT_TIMEOUT_MS;
 }
 
+/* A command refused for want of the right (not in dsgadm, no valid
+ * administrator's login) is also a warning in アカウント管理操作ログ. */
+static void record_refusal(const client *c, const char *code, const char *message)
+{
+    char uid[16], pid[16], actor[24], detail[320];
+    snprintf(uid, sizeof uid, "%u", (unsigned)c->cred.uid);
+    snprintf(pid, sizeof pid, "%d", (int)c->cred.pid);
+    snprintf(actor, sizeof actor, "uid:%u", (unsigned)c->cred.uid);
+    snprintf(detail, sizeof detail, "%s refused on the control socket: %s: %s",
+             c->cmd[0] ? c->cmd : "-", code, message);
+    (void)dsgd_refusal_record("dsgd/ctl", DSGD_EVENT_CTL_REFUSED, host, actor, detail, uid, pid);
+}
+
 static void fail(client *c, const char *code, const char *message)
 {
     char line[256];
@@ -146,6 +165,8 @@ static void fail(client *c, const char *code, const char *message)
     dsgd_log("uid %u pid %d: %s: error %s", (unsigned)c->cred.uid, (int)c->cred.pid,
              c->cmd[0] ? c->cmd : "-", code);
     (void)record(c, code);
+    if (strcmp(code, "admin_login_required") == 0)
+        record_refusal(c, code, message);
     answer(c, line, NULL, 0);
 }
 
@@ -443,6 +464,7 @@ static void command(client *c, dsgd_chan *chan)
                  (unsigned)c->cred.uid, (unsigned)c->cred.gid, (int)c->cred.pid,
                  DSGD_CTL_ADMIN_GROUP, c->cmd);
         (void)record(c, "not-authorized");
+        record_refusal(c, "not-authorized", "not root and not in group " DSGD_CTL_ADMIN_GROUP);
         answer(c, "error not-authorized only root and members of group " DSGD_CTL_ADMIN_GROUP
                   " may use the control socket", NULL, 0);
         return;

@@ -24,6 +24,7 @@
 #include "core/json_tok.h"
 #include "run/exchange.h"
 #include "run/log.h"
+#include "run/refusal.h"
 #include "run/portal_tls.h"
 
 enum {
@@ -207,6 +208,21 @@ static short want(dsgd_tls_conn *c, int r)
     }
 }
 
+/* Whether url names an administrative path: /api/v1/admin or /admin, or
+ * under either. Administration is on the control socket only; such a
+ * request is answered 404 and recorded as a warning (REQ-ACCT-013). */
+static int admin_path(const uint8_t *url, size_t len)
+{
+    static const char *const prefixes[] = { "/api/v1/admin", "/admin" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (len >= n && memcmp(url, prefixes[i], n) == 0 &&
+            (len == n || url[n] == '/' || url[n] == '?'))
+            return 1;
+    }
+    return 0;
+}
+
 /* 別紙 #16 ポータルサイトアクセスログ for one answer (REQ-LOG-031): when,
  * from where, what, how, with which client, and the status. A head that
  * could not be parsed has "-" for its URL and method. */
@@ -226,6 +242,14 @@ static void log_fields(const dsgd_tls_conn *c, const uint8_t *url, size_t url_le
         { "status", (const uint8_t *)status, status_len > 0 ? (size_t)status_len : 0 },
     };
     (void)dsgd_audit_out_add(DSG_AUDIT_TYPE_PORTAL_ACCESS, f, 6);
+    if (st == 404 && admin_path(url, url_len)) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "%.*s %.*s refused on the TLS port (404): "
+                 "administration is on the control socket only", (int)method_len,
+                 (const char *)method, (int)(url_len < 200 ? url_len : 200), (const char *)url);
+        (void)dsgd_refusal_record("dsgd/portal", DSGD_EVENT_TLS_ADMIN_PATH, c->addr, "-", detail,
+                                  NULL, NULL);
+    }
 }
 
 static void log_access(const dsgd_tls_conn *c, const dsgd_http_answer *a)
