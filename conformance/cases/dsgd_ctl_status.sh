@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_ctl_status: dsgd serves its control socket from a sandboxed ctl worker: the socket is mode 0660, owner root, group dsgadm, in a 0750 root:dsgadm directory; `dsgctl status` (root) lists portal, logd, ctl and auth as running with their pids, a non-zero uid, uptime, restarts and the sandbox the kernel reports (NoNewPrivs 1, seccomp filter, logd's and auth's chroot and Landlock ABI), and `--json` gives the same as one JSON object whose figures match /proc; a restarted portal shows one restart; a user in group dsgadm (supplementary) is served, a user outside it is refused by the socket's permissions (exit 77) and, when it can connect, by the ctl worker's SO_PEERCRED/SO_PEERGROUPS check (exit 77, logged with uid, gid and pid); every command and every refusal is logged with uid and pid and recorded in the audit trail (type 102 control: uid, gid, pid, command, result); an unknown command gets `error unknown-command`; no daemon gives exit 69, a bad option 64; administrative paths on the TLS port are 404.
-# @relation(REQ-RUN-021, REQ-RUN-023, REQ-RUN-022, REQ-LOG-043)
+# @relation(REQ-RUN-021, REQ-RUN-023, REQ-RUN-022, REQ-LOG-043, REQ-ACCT-019)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

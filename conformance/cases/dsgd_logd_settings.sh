@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_logd_settings: logd runs with the log.* keys of `dsgd -f FILE` (log.checkpoint_records = 3, log.retention_days = 30, log.max_field_bytes = 512, log.checkpoint_interval = 5s), as its start line says and as it acts (a checkpoint after every 3 records); SIGHUP with log.retention_days = 60 restarts logd alone, which then keeps records 60 days; the chain still verifies offline afterwards.
-# @relation(REQ-LOG-007, REQ-LOG-004, REQ-RUN-048)
+# dsgd_logd_settings: logd runs with the log.* keys of `dsgd -f FILE` (log.checkpoint_records = 3, log.retention_days = 30, log.max_field_bytes = 512, log.checkpoint_interval = 5s), as its start line says and as it acts (a checkpoint after every 3 records); SIGHUP with log.retention_days = 60 restarts logd alone, which then keeps records 60 days, the master's "reloaded" record (naming logd's settings as changed) stored before logd restarts with them; the chain still verifies offline afterwards.
+# @relation(REQ-LOG-007, REQ-LOG-004, REQ-RUN-048, REQ-ACCT-019)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -36,5 +36,10 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 portal = [r for r in rows if r["source"] == "portal" and r["type"] == 100]
 assert len(portal) >= 3, len(portal)
+# the change to logd's settings is on record before logd restarts with it
+reloads = [r for r in rows if r["source"] == "master" and r.get("fields", {}).get("event") == "reloaded"]
+assert len(reloads) == 1 and "settings changed: logd" in reloads[0]["fields"]["detail"], reloads
+starts = [r for r in rows if r["source"] == "logd" and r.get("fields", {}).get("event") == "started"]
+assert len(starts) == 2 and starts[0]["recorded_at"] <= reloads[0]["recorded_at"] <= starts[1]["recorded_at"], (starts, reloads)
 PY
 exit 0

@@ -1401,6 +1401,9 @@ static void on_forward(worker *w, const dsgd_msg *m)
         drop_worker(w, "cannot give back bus credit");
 }
 
+/* A bus message of a worker's: passed on only as its role may send it. A
+ * role's only way to the audit trail is DSGD_MSG_AUDIT, a record to
+ * append; any other message to logd drops the worker. @relation(REQ-ACCT-019) */
 static void on_bus(worker *w, const dsg_ipc_frame *f)
 {
     dsgd_msg m;
@@ -1895,7 +1898,8 @@ static void restart_for_reload(worker *w)
 /* SIGHUP (REQ-RUN-048): the configuration is read again from where it came
  * from; an invalid file changes nothing. Master settings apply at once,
  * portal settings by restarting the portal, and the locations and the
- * user only when dsgd restarts. */
+ * user only when dsgd restarts. The reload, and whose settings changed, is
+ * recorded first. @relation(REQ-ACCT-019) */
 static void reload(void)
 {
     static dsgd_settings next;
@@ -1917,7 +1921,13 @@ static void reload(void)
     auth_changed = memcmp(&cfg->auth, &next.auth, sizeof next.auth) != 0;
     *cfg = next;
     config_gen++;
-    master_record("reloaded", "configuration generation %u", config_gen);
+    /* recorded before any role restarts with the new settings: a change to
+     * logd's (the audit trail's own) is on record under the old ones
+     * (REQ-ACCT-019) */
+    master_record("reloaded", "configuration generation %u; settings changed: %s%s%s%s",
+                  config_gen, portal_changed ? "portal " : "", logd_changed ? "logd " : "",
+                  auth_changed ? "auth " : "",
+                  portal_changed || logd_changed || auth_changed ? "" : "none (master only)");
     dsgd_log("SIGHUP: configuration reloaded, generation %u%s%s%s%s", config_gen,
              portal_changed ? "; restarting the portal to apply it" : "",
              logd_changed ? "; restarting logd to apply it" : "",
