@@ -210,7 +210,8 @@ static short want(dsgd_tls_conn *c, int r)
 
 /* Whether url names an administrative path: /api/v1/admin or /admin, or
  * under either. Administration is on the control socket only; such a
- * request is answered 404 and recorded as a warning (REQ-ACCT-013). */
+ * request is answered 404 and recorded as a warning.
+ * @relation(REQ-ACCT-013, REQ-ACCT-011) */
 static int admin_path(const uint8_t *url, size_t len)
 {
     static const char *const prefixes[] = { "/api/v1/admin", "/admin" };
