@@ -263,6 +263,64 @@ START_TEST(test_suspend_resume_expiry_delete)
 }
 END_TEST
 
+typedef struct moves {
+    int n;
+    dsg_history_row row[8];
+} moves;
+
+static int keep_move(const dsg_history_row *r, void *ctx)
+{
+    moves *m = ctx;
+    ck_assert_int_lt(m->n, 8);
+    m->row[m->n++] = *r;
+    return 0;
+}
+
+/* Every move of an account stays readable, deleted or not, with its time
+ * and the application that made it: registration, activation,
+ * suspension, resumption, a new expiry, deletion.
+ * @relation(REQ-ENROL-004, REQ-ACCT-007) */
+START_TEST(test_history_of_every_move)
+{
+    static const struct { const char *event, *from, *to; } want[] = {
+        { "applied", "", "pending" }, { "approve", "pending", "active" },
+        { "suspend", "active", "suspended" }, { "resume", "suspended", "active" },
+        { "set-expiry", "active", "active" }, { "delete", "active", "deleted" },
+    };
+    int64_t ids[5];
+    moves m = { 0 };
+    char err[200];
+    ids[0] = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
+    approve_ok(ids[0], "kanri2", NOW + 1);
+    ids[1] = apply_ok(DSG_APP_SUSPEND, "tanaka", "kanri1", NOW + 2);
+    approve_ok(ids[1], "kanri2", NOW + 3);
+    ids[2] = apply_ok(DSG_APP_RESUME, "tanaka", "kanri1", NOW + 4);
+    approve_ok(ids[2], "kanri2", NOW + 5);
+    dsg_acct_app a = app_of(DSG_APP_CHANGE_EXPIRY, "tanaka");
+    a.expiry = NOW + 40 * DAY;
+    a.contract_end = NOW + 40 * DAY;
+    dsg_acct_problem p;
+    ck_assert_int_eq(dsg_acct_store_apply(db, &a, "kanri1", NOW + 6, &ids[3], &p), 0);
+    approve_ok(ids[3], "kanri2", NOW + 7);
+    ids[4] = apply_ok(DSG_APP_DELETE, "tanaka", "kanri1", NOW + 8);
+    approve_ok(ids[4], "kanri2", NOW + 9);
+    ck_assert_int_eq(dsg_acct_store_each_move(db, "tanaka", keep_move, &m, err, sizeof err), 0);
+    ck_assert_int_eq(m.n, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_msg(strcmp(m.row[i].event, want[i].event) == 0, "%d: %s", i, m.row[i].event);
+        ck_assert_str_eq(m.row[i].from, want[i].from);
+        ck_assert_str_eq(m.row[i].to, want[i].to);
+        ck_assert_int_eq(m.row[i].application, ids[i == 0 ? 0 : i - 1]);
+        ck_assert_int_eq(m.row[i].at, NOW + (i == 0 ? 0 : 2 * i - 1));
+    }
+    ck_assert_str_eq(m.row[0].actor, "uid:0");
+    ck_assert_str_eq(m.row[1].actor, "kanri2");
+    m.n = 0;
+    ck_assert_int_eq(dsg_acct_store_each_move(db, "nobody", keep_move, &m, err, sizeof err), 0);
+    ck_assert_int_eq(m.n, 0);
+}
+END_TEST
+
 /* A refused move stores nothing: neither the account nor the decision. */
 /* @relation(REQ-ACCT-003, REQ-ACCT-022, REQ-ACCT-002) */
 START_TEST(test_refused_move_changes_nothing)
@@ -528,6 +586,7 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_rejected_registration_retires_its_id);
     tcase_add_test(c, test_other_kinds_need_an_account);
     tcase_add_test(c, test_suspend_resume_expiry_delete);
+    tcase_add_test(c, test_history_of_every_move);
     tcase_add_test(c, test_refused_move_changes_nothing);
     tcase_add_test(c, test_rejection_leaves_account_unchanged);
     tcase_add_test(c, test_database_refuses_deletion_and_resurrection);

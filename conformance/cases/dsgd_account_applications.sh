@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_account_applications: accounts change only through applications decided by someone else. dsgctl refuses bad arguments before contacting dsgd (exit 64 naming the option, even with no daemon); root enters a registration (the account is PENDING, its user ID folded and taken: a second registration, in any case, is refused with user_id_taken, exit 1); root cannot approve its own application (self_approval, exit 1); a member of dsgadm approves it and the account is active; a resume of an active account is refused by the state machine (refused_in_state) and changes nothing, then is rejected; a suspension entered by the member is approved by root; the active account's initial password and enrolment code are issued on sheets, once each (a second is already_issued), stored only as an scrypt hash and a SHA-256, and are nowhere in the trail or the databases in the clear; a deletion retires the user ID for good (user_id_retired) and the account is still shown; `list`, `show` and `applications` (text and --json) show the same, long answers streamed whole; every operation is in the audit trail as アカウント管理操作ログ (type 15: event IDs 4100, 4110, 4111, 4113, 4102, 4120, 4121, and 4190 warnings for refusals, with the actor's uid, the host as computer name and an RFC 3339 date) after the control record of its request; an account whose expiry passes is moved to EXPIRED by the sweep (auth.expiry_sweep_interval) and recorded as an automatic action (4117, actor system:auth); while logd is stopped an application fails closed (exit 75) and is not stored; auth.db is the auth role's alone (owner dsg, mode 0600, in the 0700 var/auth/), passes integrity_check, and its triggers refuse deleting an account.
-# @relation(REQ-ACCT-001, REQ-ACCT-002, REQ-ACCT-003, REQ-ACCT-004, REQ-ACCT-006, REQ-ACCT-007, REQ-ACCT-018, REQ-ACCT-020, REQ-LOG-030, REQ-ENROL-006, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-022, REQ-ACCT-023)
+# @relation(REQ-ACCT-001, REQ-ACCT-002, REQ-ACCT-003, REQ-ACCT-004, REQ-ACCT-006, REQ-ACCT-007, REQ-ACCT-018, REQ-ACCT-020, REQ-LOG-030, REQ-ENROL-006, REQ-MFA-006, REQ-MFA-009, REQ-ACCT-022, REQ-ACCT-023, REQ-ENROL-004, REQ-ACCT-013)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -78,6 +78,15 @@ expect_exit 0 "suspension approved by root" as_root approve 5
 grep -q 'tanaka is suspended' "$t/out" || fail "suspend: $(cat "$t/out")"
 expect_exit 0 "delete" as_root apply delete --user-id tanaka --applicant a --reason "契約終了"
 expect_exit 0 "deletion approved" as_member approve 6
+# the deleted account keeps its times and every move with its application
+expect_exit 0 "show a deleted account" as_root show tanaka
+for want in '^state: deleted$' '^registered_at: [0-9-]*T' '^suspended_at: [0-9-]*T' '^deleted_at: [0-9-]*T' \
+    '^history:$' '^  [0-9TZ:.-]* applied - -> pending application 3 by kanri1$' \
+    '^  [0-9TZ:.-]* approve pending -> active application 3 by kanri2$' \
+    '^  [0-9TZ:.-]* suspend active -> suspended application 5 by kanri1$' \
+    '^  [0-9TZ:.-]* delete suspended -> deleted application 6 by kanri2$'; do
+    grep -q -- "$want" "$t/out" || fail "show: no '$want': $(cat "$t/out")"
+done
 # shellcheck disable=SC2046
 expect_exit 1 "retired user ID" as_root apply $(register tanaka)
 grep -q 'error user_id_retired' "$t/err" || fail "retired: $(cat "$t/err")"
@@ -146,7 +155,9 @@ expect_exit 0 "long applications" as_root applications --pending
 python3 - "$t/export" "$nobody_uid" "$(uname -n)" <<'PY' || fail "trail: $(grep account_ops "$t/export")"
 import json, re, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-ops = [r["fields"] for r in recs if r.get("type") == 15]
+ops = [r["fields"] for r in recs if r.get("type") == 15 and r["fields"]["source_name"] == "dsgd/auth"]
+refused = [r["fields"] for r in recs if r.get("type") == 15 and r["fields"]["source_name"] == "dsgd/ctl"]
+assert [f["event_id"] for f in refused] == ["4191"] and refused[0]["detail"].startswith("account list refused"), refused
 ids = [f["event_id"] for f in ops]
 for want in ["4100", "4110", "4111", "4113", "4102", "4120", "4121", "4190"]:
     assert want in ids, (want, ids)

@@ -346,6 +346,36 @@ int dsg_acct_store_each_app(sqlite3 *db, int pending_only,
     return -1;
 }
 
+int dsg_acct_store_each_move(sqlite3 *db, const char *user_id,
+                             int (*fn)(const dsg_history_row *r, void *ctx), void *ctx,
+                             char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT at, event, coalesce(from_state, ''), to_state,"
+                                          " coalesce(application, 0), actor FROM history"
+                                          " WHERE user_id = ?1 ORDER BY id");
+    dsg_history_row r;
+    int rc = SQLITE_ERROR;
+    if (st != NULL)
+        dsg_db_bind_text(st, 1, user_id);
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.at = sqlite3_column_int64(st, 0);
+        r.application = sqlite3_column_int64(st, 4);
+        dsg_db_column_copy(st, 1, r.event, sizeof r.event);
+        dsg_db_column_copy(st, 2, r.from, sizeof r.from);
+        dsg_db_column_copy(st, 3, r.to, sizeof r.to);
+        dsg_db_column_copy(st, 5, r.actor, sizeof r.actor);
+        if (fn(&r, ctx) != 0)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "reading the history of %s: %s", user_id,
+             rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
 /* ---- writing ---------------------------------------------------------------------- */
 
 static int insert_history(sqlite3 *db, const char *user_id, int64_t at, const char *event,

@@ -109,6 +109,22 @@ int dsg_acct_store_each_app(struct sqlite3 *db, int pending_only,
                             int (*fn)(const dsg_app_row *r, void *ctx), void *ctx, char *err,
                             size_t n);
 
+/* One move of an account, as its history keeps it. */
+typedef struct dsg_history_row {
+    int64_t at;                                /* seconds since the epoch */
+    char event[24];                            /* applied, approve, suspend, resume, ... */
+    char from[16], to[16];                     /* states; from "" for the first */
+    int64_t application;                       /* 0: none (a sweep, a lock) */
+    char actor[DSG_ACCT_ACTOR_MAX + 1];
+} dsg_history_row;
+
+/* Calls fn for every move of user_id's account, oldest first; stops at
+ * fn's first non-zero return. 0, or -1 on a database error (or fn's
+ * failure). @relation(REQ-ENROL-004, REQ-ACCT-007) */
+int dsg_acct_store_each_move(struct sqlite3 *db, const char *user_id,
+                             int (*fn)(const dsg_history_row *r, void *ctx), void *ctx,
+                             char *err, size_t n);
+
 /* One account the sweep moved to EXPIRED. */
 typedef struct dsg_acct_expired {
     char user_id[DSG_ACCT_USER_ID_MAX + 1];

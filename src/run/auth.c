@@ -508,9 +508,30 @@ static void json_time(dsg_json_out *j, const char *key, int64_t t)
 }
 
 /* One account as a JSON object, on its own line. */
-static int put_account_json(const dsg_acct_row *r)
+/* A move of the history as a JSON object of the array j is in. */
+static int put_move_json(const dsg_history_row *m, void *ctx)
 {
-    uint8_t buf[2048];
+    dsg_json_out *j = ctx;
+    (void)dsg_json_out_object_begin(j);
+    json_time(j, "at", m->at);
+    json_text(j, "event", m->event);
+    json_text(j, "from", m->from);
+    json_text(j, "to", m->to);
+    (void)dsg_json_out_key(j, (const uint8_t *)"application", 11);
+    if (m->application > 0)
+        (void)dsg_json_out_int(j, m->application);
+    else
+        (void)dsg_json_out_null(j);
+    json_text(j, "actor", m->actor);
+    (void)dsg_json_out_object_end(j);
+    return 0;
+}
+
+/* The account as one JSON line; with_history: its moves too (show). */
+static int put_account_json(const dsg_acct_row *r, int with_history)
+{
+    static uint8_t buf[1u << 16];
+    char err[200];
     size_t n;
     dsg_json_out j;
     dsg_json_out_init(&j, buf, sizeof buf);
@@ -532,6 +553,13 @@ static int put_account_json(const dsg_acct_row *r)
     json_time(&j, "deleted_at", r->acct.deleted_at);
     (void)dsg_json_out_key(&j, (const uint8_t *)"application", 11);
     (void)dsg_json_out_int(&j, r->application);
+    if (with_history) {
+        (void)dsg_json_out_key(&j, (const uint8_t *)"history", 7);
+        (void)dsg_json_out_array_begin(&j);
+        if (dsg_acct_store_each_move(db, r->user_id, put_move_json, &j, err, sizeof err) != 0)
+            return -1;
+        (void)dsg_json_out_array_end(&j);
+    }
     (void)dsg_json_out_object_end(&j);
     if (dsg_json_out_finish(&j, &n) != 0)
         return -1;
@@ -544,7 +572,7 @@ static int put_account_line(const dsg_acct_row *r, void *json)
 {
     char b[32];
     if (*(int *)json)
-        return put_account_json(r);
+        return put_account_json(r, 0);
     put("%-24s %-9s %-9s %-10s %-24s %s / %s / %s\n", r->user_id, dsg_acct_type_name(r->type),
         dsg_org_kind_name(r->org_kind), dsg_acct_state_name(r->acct.state),
         when(r->acct.expiry, b), r->name, r->org, r->contract);
@@ -621,6 +649,19 @@ static int cmd_applications(const char *args)
     return succeed();
 }
 
+/* "  TIME EVENT FROM -> TO application N by ACTOR", one line a move.
+ * @relation(REQ-ENROL-004) */
+static int put_move_line(const dsg_history_row *m, void *ctx)
+{
+    char b[32], app[24] = "-";
+    (void)ctx;
+    if (m->application > 0)
+        snprintf(app, sizeof app, "%" PRId64, m->application);
+    put("  %s %s %s -> %s application %s by %s\n", when(m->at, b), m->event,
+        m->from[0] ? m->from : "-", m->to, app, m->actor);
+    return 0;
+}
+
 static int cmd_show(const char *args)
 {
     char id[DSG_ACCT_USER_ID_MAX + 1], err[200], b[32];
@@ -641,7 +682,8 @@ static int cmd_show(const char *args)
     if (found == 0)
         return finish(EX_REFUSED, "error unknown_account no account %s\n", id);
     if (json) {
-        put_account_json(&r);
+        if (put_account_json(&r, 1) != 0)
+            return finish(EX_SOFTWARE, "error storage the history of %s is unreadable\n", id);
         return succeed();
     }
     put("user_id: %s\nname: %s\norg: %s (%s)\ncontract: %s\ntype: %s\nstate: %s\n", r.user_id,
@@ -656,6 +698,9 @@ static int cmd_show(const char *args)
     put("expired_at: %s\n", when(r.acct.expired_at, b));
     put("deleted_at: %s\n", when(r.acct.deleted_at, b));
     put("application: %" PRId64 "\n", r.application);
+    put("history:\n");
+    if (dsg_acct_store_each_move(db, r.user_id, put_move_line, NULL, err, sizeof err) != 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", err);
     return succeed();
 }
 
