@@ -814,7 +814,8 @@ static void reset_factor(const char *user, int64_t now)
 
 /* After a factor reset the sessions are gone, a login in progress dies,
  * the old secret opens nothing, and the next login enrols a new factor
- * with the password and a new enrolment code, as a first login does.
+ * with the password and a new, live enrolment code (not the spent one,
+ * not an expired one), as a first login does.
  * @relation(REQ-MFA-006, REQ-MFA-005) */
 START_TEST(test_lsvc_factor_reset)
 {
@@ -850,11 +851,16 @@ START_TEST(test_lsvc_factor_reset)
     password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 110, &r);
     dsg_lsvc_enrol_totp(r.login, CODE, NOW + 110, &s);
     ck_assert_int_eq(s.status, 401);
-    /* a new code from the administrator enrols a new secret */
+    /* a new code from the administrator enrols a new secret, while it lives */
     ck_assert_int_eq(EVP_Digest("fedcba9876543210fedcba9876543210", 32, digest, NULL,
                                 EVP_sha256(), NULL), 1);
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    ck_assert_int_eq(dsg_acct_store_issue(db, "sato", DSG_CRED_ENROLMENT_CODE, hex, NOW + 112,
+                                          NOW + 115, "admin2", &p), 0);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 115, &r);
+    dsg_lsvc_enrol_totp(r.login, "fedc-ba98-7654-3210-fedc-ba98-7654-3210", NOW + 115, &s);
+    ck_assert_int_eq(s.status, 401);                                 /* expired */
     ck_assert_int_eq(dsg_acct_store_issue(db, "sato", DSG_CRED_ENROLMENT_CODE, hex, NOW + 120,
                                           NOW + 7 * DAY, "admin2", &p), 0);
     password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 130, &r);
