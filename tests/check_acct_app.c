@@ -174,6 +174,28 @@ START_TEST(test_expiry_bounds)
 }
 END_TEST
 
+/* A reset-factor application needs the items of every kind and nothing
+ * else; "reset-factor" is its word. @relation(REQ-MFA-006, REQ-ACCT-001) */
+START_TEST(test_reset_factor_items)
+{
+    dsg_acct_app a;
+    dsg_acct_problem p;
+    memset(&a, 0, sizeof a);
+    ck_assert_int_eq(dsg_app_kind_parse("reset-factor"), DSG_APP_RESET_FACTOR);
+    ck_assert_str_eq(dsg_app_kind_name(DSG_APP_RESET_FACTOR), "reset-factor");
+    a.kind = DSG_APP_RESET_FACTOR;
+    expect_problem(&a, "missing_field", "user-id");
+    strcpy(a.user_id, "Tanaka");
+    expect_problem(&a, "missing_field", "applicant");
+    strcpy(a.applicant, "田中");
+    expect_problem(&a, "missing_field", "reason");
+    strcpy(a.reason, "スマートフォン紛失");
+    ck_assert_int_eq(dsg_acct_app_check(&a, NOW, &p), 0);
+    strcpy(a.reason, "lost\nphone");
+    expect_problem(&a, "bad_field", "reason");
+}
+END_TEST
+
 /* @relation(REQ-ACCT-001) */
 START_TEST(test_words_round_trip)
 {
@@ -276,6 +298,7 @@ Suite *suite_acct_app(void)
     tcase_add_test(c, test_type_matches_organisation);
     tcase_add_test(c, test_expiry_bounds);
     tcase_add_test(c, test_words_round_trip);
+    tcase_add_test(c, test_reset_factor_items);
     tcase_add_test(c, test_json_round_trip);
     tcase_add_test(c, test_json_refusals);
     tcase_add_test(c, test_reason_json);

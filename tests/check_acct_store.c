@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "auth/acct_store.h"
+#include "auth/cred_store.h"
 #include "db/db.h"
 
 Suite *suite_acct_store(void);
@@ -524,6 +525,145 @@ START_TEST(test_issue_credentials)
 }
 END_TEST
 
+/* An ACTIVE account with a TOTP secret (last step `step`), two WebAuthn
+ * credentials and a live enrolment code. */
+static void enrolled_account(const char *user, uint64_t step)
+{
+    dsg_cred_totp t;
+    dsg_webauthn_cred c;
+    char err[200];
+    approve_ok(apply_ok(DSG_APP_REGISTER, user, "uid:0", NOW), "uid:1000", NOW);
+    memset(&t, 0, sizeof t);
+    memset(t.secret, 0x5a, 20);
+    t.secret_len = 20;
+    t.digits = 6;
+    t.last_step = step;
+    ck_assert_msg(dsg_cred_store_totp_enrol(db, user, &t, NOW, err, sizeof err) == 0, "%s", err);
+    for (int i = 0; i < 2; i++) {
+        memset(&c, 0, sizeof c);
+        c.id_len = 16;
+        memset(c.id, 'a' + i, c.id_len);
+        c.id[0] = (uint8_t)user[0];
+        ck_assert_msg(dsg_cred_store_webauthn_enrol(db, user, &c, NOW, err, sizeof err) == 0,
+                      "%s", err);
+    }
+    ck_assert_str_eq(issue_code_of(user, DSG_CRED_ENROLMENT_CODE, NOW), "ok");
+}
+
+static dsg_acct_factors factors_of(const char *user, int64_t now)
+{
+    dsg_acct_factors f;
+    ck_assert_int_eq(dsg_acct_store_factors(db, user, now, &f), 0);
+    return f;
+}
+
+/* A reset-factor application needs an account that can have factors,
+ * and is decided by someone else, like every application. */
+/* @relation(REQ-MFA-006, REQ-ACCT-001, REQ-ACCT-002) */
+START_TEST(test_reset_factor_refusals)
+{
+    apply_refused(DSG_APP_RESET_FACTOR, "nobody", "unknown_account");
+    int64_t reg = apply_ok(DSG_APP_REGISTER, "tanaka", "uid:0", NOW);
+    apply_refused(DSG_APP_RESET_FACTOR, "tanaka", "refused_in_state");      /* PENDING */
+    dsg_acct_problem p;
+    ck_assert_int_eq(dsg_acct_store_reject(db, reg, "uid:1000", "no", NOW, &p), 0);
+    apply_refused(DSG_APP_RESET_FACTOR, "tanaka", "refused_in_state");      /* DELETED */
+    ck_assert_int_eq(count("SELECT count(*) FROM applications WHERE kind = 'reset-factor'"), 0);
+    enrolled_account("sato", 100);
+    int64_t id = apply_ok(DSG_APP_RESET_FACTOR, "sato", "uid:0", NOW);
+    apply_refused(DSG_APP_SUSPEND, "sato", "application_pending");
+    ck_assert_str_eq(approve_code(id, "uid:0"), "self_approval");
+    dsg_acct_factors f = factors_of("sato", NOW);
+    ck_assert_int_eq(f.totp, 1);
+    ck_assert_int_eq(f.webauthn, 2);
+    ck_assert_int_eq(f.codes, 1);
+    /* a rejected reset changes nothing */
+    ck_assert_int_eq(dsg_acct_store_reject(db, id, "uid:1000", "not lost", NOW, &p), 0);
+    f = factors_of("sato", NOW);
+    ck_assert_int_eq(f.totp + f.webauthn + f.codes, 4);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE event = 'reset-factor'"), 0);
+}
+END_TEST
+
+/* Approval revokes every second factor, ends the live enrolment code so
+ * that exactly one new code can be issued, and records the reset in the
+ * account's history without changing its state. */
+/* @relation(REQ-MFA-006, REQ-ACCT-001) */
+START_TEST(test_reset_factor_revokes_and_allows_one_new_code)
+{
+    dsg_cred_totp t;
+    dsg_cred_webauthn_id ids[4];
+    dsg_webauthn_cred c;
+    char err[200];
+    enrolled_account("sato", 1000);
+    enrolled_account("kato", 1000);
+    ck_assert_str_eq(issue_code_of("sato", DSG_CRED_ENROLMENT_CODE, NOW + 1), "already_issued");
+    int64_t id = apply_ok(DSG_APP_RESET_FACTOR, "Sato", "uid:0", NOW + 5);
+    approve_ok(id, "uid:1000", NOW + 10);
+    ck_assert_uint_eq(state_of("sato"), DSG_ACCT_ACTIVE);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, "sato", &t), 0);
+    ck_assert_int_eq(dsg_cred_store_webauthn_ids(db, "sato", ids, 4), 0);
+    uint8_t first_id[16];
+    memset(first_id, 'a', sizeof first_id);
+    first_id[0] = 's';
+    ck_assert_int_eq(dsg_cred_store_webauthn_get(db, "sato", first_id, 16, &c), 0);
+    ck_assert_int_eq(dsg_cred_store_webauthn_count(db, "sato", first_id, 16, 5), -1);
+    char verifier[DSG_CRED_VERIFIER_MAX + 1];
+    ck_assert_int_eq(dsg_cred_store_code(db, "sato", NOW + 10, verifier), 0);
+    dsg_acct_factors f = factors_of("sato", NOW + 10);
+    ck_assert_int_eq(f.totp + f.webauthn + f.codes, 0);
+    /* the other account keeps its factors */
+    f = factors_of("kato", NOW + 10);
+    ck_assert_int_eq(f.totp + f.webauthn + f.codes, 4);
+    /* kept, marked, the secret gone; the reset in the history */
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE user_id = 'sato'"
+                           " AND revoked_at = 1800000010 AND secret = zeroblob(20)"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM webauthn_credentials WHERE user_id = 'sato'"
+                           " AND revoked_at = 1800000010"), 2);
+    ck_assert_int_eq(count("SELECT count(*) FROM credentials WHERE user_id = 'sato'"
+                           " AND kind = 'enrolment_code' AND ended_at = 1800000010"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE user_id = 'sato'"
+                           " AND event = 'reset-factor' AND from_state = 'active'"
+                           " AND to_state = 'active' AND actor = 'uid:1000'"
+                           " AND application IS NOT NULL"), 1);
+    ck_assert_int_ne(sqlite3_exec(db, "UPDATE webauthn_credentials SET revoked_at = NULL",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM totp", NULL, NULL, NULL), SQLITE_OK);
+    /* one new code, then already_issued again */
+    ck_assert_str_eq(issue_code_of("sato", DSG_CRED_ENROLMENT_CODE, NOW + 20), "ok");
+    ck_assert_str_eq(issue_code_of("sato", DSG_CRED_ENROLMENT_CODE, NOW + 21), "already_issued");
+    /* a new secret enrols, its step counted afresh */
+    memset(&t, 0, sizeof t);
+    memset(t.secret, 0x33, 20);
+    t.secret_len = 20;
+    t.digits = 6;
+    t.last_step = 7;
+    ck_assert_msg(dsg_cred_store_totp_enrol(db, "sato", &t, NOW + 30, err, sizeof err) == 0,
+                  "%s", err);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, "sato", &t), 1);
+    ck_assert_uint_eq(t.secret[0], 0x33);
+    ck_assert_int_eq(dsg_cred_store_totp_used(db, "sato", 7), -1);   /* replay refused again */
+    ck_assert_int_eq(factors_of("sato", NOW + 30).codes, 0);         /* the new code used */
+}
+END_TEST
+
+/* A LOCKED account's factors can be reset: it stays LOCKED. */
+/* @relation(REQ-MFA-006) */
+START_TEST(test_reset_factor_keeps_the_state)
+{
+    dsg_acct_problem p;
+    uint32_t from;
+    enrolled_account("sato", 1);
+    ck_assert_int_eq(dsg_acct_store_event(db, "sato", DSG_ACCT_EV_LOCK, NOW, "system", &from,
+                                          &p), 0);
+    approve_ok(apply_ok(DSG_APP_RESET_FACTOR, "sato", "uid:0", NOW), "uid:1000", NOW + 1);
+    ck_assert_uint_eq(state_of("sato"), DSG_ACCT_LOCKED);
+    ck_assert_int_eq(factors_of("sato", NOW + 1).totp, 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM history WHERE user_id = 'sato'"
+                           " AND event = 'reset-factor' AND to_state = 'locked'"), 1);
+}
+END_TEST
+
 static const char *bootstrap_code(const char *a, const char *b, int64_t now)
 {
     static dsg_acct_problem p;
@@ -597,6 +737,9 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_bootstrap_registers_two_active_admins_once);
     tcase_add_test(c, test_inactivity_sweep);
     tcase_add_test(c, test_last_login_and_failures);
+    tcase_add_test(c, test_reset_factor_refusals);
+    tcase_add_test(c, test_reset_factor_revokes_and_allows_one_new_code);
+    tcase_add_test(c, test_reset_factor_keeps_the_state);
     suite_add_tcase(s, c);
     return s;
 }

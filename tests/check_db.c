@@ -121,6 +121,34 @@ START_TEST(test_db_open_sets_wal_foreign_keys_and_migrates_in_order)
 }
 END_TEST
 
+/* A migration may rebuild a table that another references (SQLite's
+ * create-copy-drop-rename), and is rolled back when it leaves a reference
+ * broken; references are enforced again afterwards. @relation(REQ-RUN-020) */
+START_TEST(test_db_migration_rebuilds_a_referenced_table_and_checks_references)
+{
+    static const char *const rebuild[] = {
+        v2[0], v2[1],
+        "INSERT INTO a VALUES (1); INSERT INTO b VALUES (1);"
+        "CREATE TABLE a7 (x INTEGER PRIMARY KEY CHECK (x < 100));"
+        "INSERT INTO a7 SELECT x FROM a; DROP TABLE a; ALTER TABLE a7 RENAME TO a",
+        "INSERT INTO b VALUES (2)",
+    };
+    sqlite3 *db = NULL;
+    char err[512];
+    ck_assert_int_eq(dsg_db_open(path, 1000, rebuild, 3, &db, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_db_version(db), 3);
+    ck_assert_int_eq(dsg_db_exec(db, "INSERT INTO a VALUES (100)", err, sizeof err), -1);
+    ck_assert_int_eq(dsg_db_exec(db, "INSERT INTO b VALUES (3)", err, sizeof err), -1);
+    ck_assert_int_eq(dsg_db_exec(db, "INSERT INTO b VALUES (1)", err, sizeof err), 0);
+    dsg_db_close(db);
+    ck_assert_int_eq(dsg_db_open(path, 1000, rebuild, 4, &db, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "references nothing"));
+    ck_assert_int_eq(dsg_db_open(path, 1000, rebuild, 3, &db, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_db_version(db), 3);
+    dsg_db_close(db);
+}
+END_TEST
+
 /* Temporary tables and indices stay in memory on both kinds of connection:
  * a storage role's sandbox has no directory for temporary files.
  * @relation(REQ-RUN-005) */
@@ -176,6 +204,7 @@ Suite *suite_db(void)
     tcase_add_test(tc, test_db_refuses_a_file_that_is_not_a_database);
     tcase_add_test(tc, test_db_refuses_a_newer_schema_naming_both_versions);
     tcase_add_test(tc, test_db_failed_migration_leaves_the_old_version);
+    tcase_add_test(tc, test_db_migration_rebuilds_a_referenced_table_and_checks_references);
     tcase_add_test(tc, test_db_open_sets_wal_foreign_keys_and_migrates_in_order);
     tcase_add_test(tc, test_db_transaction_commits_all_or_nothing);
     tcase_add_test(tc, test_db_temp_store_is_memory_read_write_and_read_only);

@@ -794,6 +794,100 @@ START_TEST(test_lsvc_rehash_keeps_the_age)
 }
 END_TEST
 
+/* What the auth role does on an approved reset-factor application: the
+ * store's approval, then the account's sessions and logins ended. */
+static void reset_factor(const char *user, int64_t now)
+{
+    dsg_acct_app a;
+    dsg_acct_problem p;
+    int64_t id = 0;
+    memset(&a, 0, sizeof a);
+    a.kind = DSG_APP_RESET_FACTOR;
+    snprintf(a.user_id, sizeof a.user_id, "%s", user);
+    strcpy(a.applicant, "yamada");
+    strcpy(a.reason, "phone lost");
+    ck_assert_msg(dsg_acct_store_apply(db, &a, "admin1", now, &id, &p) == 0, "%s", p.message);
+    ck_assert_msg(dsg_acct_store_approve(db, id, "admin2", now, &p) == 0, "%s", p.message);
+    ck_assert_uint_ge(dsg_lsvc_end_sessions(user, NULL), 1);
+    ck_assert_uint_eq(dsg_lsvc_end_logins(user), 1);
+}
+
+/* After a factor reset the sessions are gone, a login in progress dies,
+ * the old secret opens nothing, and the next login enrols a new factor
+ * with the password and a new, live enrolment code (not the spent one,
+ * not an expired one), as a first login does.
+ * @relation(REQ-MFA-006, REQ-MFA-005) */
+START_TEST(test_lsvc_factor_reset)
+{
+    dsg_lsvc_result r, s, half;
+    uint8_t secret[64], fresh[64];
+    size_t len, flen;
+    char code[8], hex[65];
+    uint8_t digest[32];
+    dsg_acct_problem p;
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    char token[DSG_LSVC_TOKEN_TEXT + 1];
+    snprintf(token, sizeof token, "%s", r.token);
+    /* a second login stops after its password, holding the old secret */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 60, &half);
+    ck_assert_int_eq(half.next, DSG_LSVC_NEXT_TOTP);
+    reset_factor("sato", NOW + 70);
+    dsg_lsvc_session(token, NOW + 80, &s);
+    ck_assert_int_eq(s.status, 401);
+    code_at(secret, len, NOW + 90, code);
+    dsg_lsvc_totp(half.login, code, NOW + 90, &s);
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.token, "");   /* no session */
+    /* the next login asks for an enrolment; the old secret's code is no step */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 100, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_TOTP);
+    code_at(secret, len, NOW + 100, code);
+    dsg_lsvc_totp(r.login, code, NOW + 100, &s);
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.error, "login_incomplete");
+    /* the code issued before the reset is spent: refused, on the TOTP counter */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 110, &r);
+    dsg_lsvc_enrol_totp(r.login, CODE, NOW + 110, &s);
+    ck_assert_int_eq(s.status, 401);
+    /* a new code from the administrator enrols a new secret, while it lives */
+    ck_assert_int_eq(EVP_Digest("fedcba9876543210fedcba9876543210", 32, digest, NULL,
+                                EVP_sha256(), NULL), 1);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    ck_assert_int_eq(dsg_acct_store_issue(db, "sato", DSG_CRED_ENROLMENT_CODE, hex, NOW + 112,
+                                          NOW + 115, "admin2", &p), 0);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 115, &r);
+    dsg_lsvc_enrol_totp(r.login, "fedc-ba98-7654-3210-fedc-ba98-7654-3210", NOW + 115, &s);
+    ck_assert_int_eq(s.status, 401);                                 /* expired */
+    ck_assert_int_eq(dsg_acct_store_issue(db, "sato", DSG_CRED_ENROLMENT_CODE, hex, NOW + 120,
+                                          NOW + 7 * DAY, "admin2", &p), 0);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 130, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_TOTP);
+    dsg_lsvc_enrol_totp(r.login, "fedc-ba98-7654-3210-fedc-ba98-7654-3210", NOW + 130, &r);
+    ck_assert_msg(r.status == 200, "%d %s: %s", r.status, r.event, r.detail);
+    flen = uri_secret(r.otpauth, fresh);
+    ck_assert_uint_eq(flen, 20);
+    ck_assert_int_ne(memcmp(fresh, secret, 20), 0);
+    code_at(fresh, flen, NOW + 130, code);
+    dsg_lsvc_totp(r.login, code, NOW + 130, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.event, "totp-enrolled");
+    /* from now on the new secret logs in and the old one does not */
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 200, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_TOTP);
+    code_at(secret, len, NOW + 200, code);
+    dsg_lsvc_totp(r.login, code, NOW + 200, &s);
+    ck_assert_int_eq(s.status, 401);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 230, &r);
+    code_at(fresh, flen, NOW + 230, code);
+    dsg_lsvc_totp(r.login, code, NOW + 230, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.event, "totp-accepted");
+}
+END_TEST
+
 Suite *suite_login_svc(void)
 {
     Suite *s = suite_create("login_svc");
@@ -819,6 +913,7 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_session_password_change);
     tcase_add_test(tc, test_lsvc_password_max_age);
     tcase_add_test(tc, test_lsvc_rehash_keeps_the_age);
+    tcase_add_test(tc, test_lsvc_factor_reset);
     suite_add_tcase(s, tc);
     return s;
 }

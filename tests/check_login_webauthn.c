@@ -569,6 +569,56 @@ START_TEST(test_lwa_password_change_in_a_session)
 }
 END_TEST
 
+/* After an approved factor reset (as the auth role runs it) the
+ * credential opens nothing: the session is gone, the next login asks for
+ * an enrolment with a new code and offers no credential to assert.
+ * @relation(REQ-MFA-006, REQ-MFA-022) */
+START_TEST(test_lwa_factor_reset)
+{
+    dsg_lsvc_result r, s;
+    dsg_acct_app a;
+    dsg_acct_problem p;
+    dsg_webauthn_cred stored;
+    int64_t id = 0;
+    char hex[65];
+    uint8_t sum[32];
+    account("suzuki", DSG_ACCT_COMPANY);
+    to_creation_options("suzuki", NOW, &r);
+    ceremony c;
+    registration(&c, r.webauthn.challenge, FX_AAGUIDS[1], UP | UV | AT, 0);
+    do_register(r.login, &c, NOW, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_SESSION);
+    char token[DSG_LSVC_TOKEN_TEXT + 1];
+    snprintf(token, sizeof token, "%s", r.token);
+    memset(&a, 0, sizeof a);
+    a.kind = DSG_APP_RESET_FACTOR;
+    strcpy(a.user_id, "suzuki");
+    strcpy(a.applicant, "suzuki");
+    strcpy(a.reason, "key lost");
+    ck_assert_int_eq(dsg_acct_store_apply(db, &a, "admin1", NOW + 10, &id, &p), 0);
+    ck_assert_int_eq(dsg_acct_store_approve(db, id, "admin2", NOW + 10, &p), 0);
+    ck_assert_uint_eq(dsg_lsvc_end_sessions("suzuki", NULL), 1);
+    dsg_lsvc_session(token, NOW + 11, &s);
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_int_eq(dsg_cred_store_webauthn_get(db, "suzuki", CRED_ID, sizeof CRED_ID, &stored),
+                     0);
+    password("suzuki", NEW_PW, &outside, NOW + 20, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_ENROL_WEBAUTHN);
+    dsg_lsvc_webauthn_options(r.login, NULL, NOW + 20, &s);   /* no code: no options */
+    ck_assert_int_eq(s.status, 401);
+    digest("fedcba9876543210fedcba9876543210", 32, sum);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+    ck_assert_int_eq(dsg_acct_store_issue(db, "suzuki", DSG_CRED_ENROLMENT_CODE, hex, NOW + 30,
+                                          NOW + DAY, "admin2", &p), 0);
+    password("suzuki", NEW_PW, &outside, NOW + 40, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_ENROL_WEBAUTHN);
+    dsg_lsvc_webauthn_options(r.login, "fedc-ba98-7654-3210-fedc-ba98-7654-3210", NOW + 40, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_REGISTER_WEBAUTHN);
+    ck_assert_uint_eq(r.webauthn.n_creds, 0);   /* the revoked credential is not listed */
+}
+END_TEST
+
 Suite *suite_login_webauthn(void)
 {
     Suite *s = suite_create("login_webauthn");
@@ -586,6 +636,7 @@ Suite *suite_login_webauthn(void)
     tcase_add_test(tc, test_lwa_unknown_credential_and_stray_code);
     tcase_add_test(tc, test_lwa_attested_registration);
     tcase_add_test(tc, test_lwa_password_change_in_a_session);
+    tcase_add_test(tc, test_lwa_factor_reset);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,7 +7,7 @@
 #include "core/utf8.h"
 
 static const char *const kind_names[DSG_APP_KIND_COUNT] = {
-    "register", "suspend", "resume", "delete", "change-expiry",
+    "register", "suspend", "resume", "delete", "change-expiry", "reset-factor",
 };
 static const char *const org_names[DSG_ORG_KIND_COUNT] = { "prime", "vendor", "ministry" };
 static const char *const type_names[DSG_ACCT_TYPE_COUNT] = { "company", "ministry", "admin" };

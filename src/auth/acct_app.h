@@ -20,6 +20,7 @@ typedef enum dsg_app_kind {
     DSG_APP_RESUME,
     DSG_APP_DELETE,
     DSG_APP_CHANGE_EXPIRY,
+    DSG_APP_RESET_FACTOR,   /* replace a lost or compromised second factor (REQ-MFA-006) */
     DSG_APP_KIND_COUNT
 } dsg_app_kind;
 
@@ -66,8 +67,9 @@ typedef struct dsg_acct_problem {
 } dsg_acct_problem;
 
 /* The words used on the command line, in JSON and in the database:
- * "register", "suspend", ...; NULL for a value out of range.
- * @relation(REQ-ACCT-001) */
+ * "register", "suspend", "resume", "delete", "change-expiry",
+ * "reset-factor"; NULL for a value out of range.
+ * @relation(REQ-ACCT-001, REQ-MFA-006) */
 const char *dsg_app_kind_name(dsg_app_kind k);
 /* "prime", "vendor", "ministry". @relation(REQ-ACCT-001) */
 const char *dsg_org_kind_name(dsg_org_kind k);

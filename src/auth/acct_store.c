@@ -135,6 +135,48 @@ static const char *const migrations[] = {
     "ALTER TABLE accounts ADD COLUMN last_login_computer TEXT;"
     "ALTER TABLE accounts ADD COLUMN failures_since_login INTEGER NOT NULL DEFAULT 0"
     " CHECK (failures_since_login >= 0);",
+    /* Version 7: factor resets (REQ-MFA-006). The applications table is
+     * rebuilt for the new kind (SQLite cannot change a CHECK in place;
+     * src/db/db.h runs this with references checked at the end). A
+     * revoked factor is marked, never deleted: a TOTP row keeps its times
+     * but not its secret, which is overwritten with zeroes, until a new
+     * enrolment replaces it; a WebAuthn credential stays revoked. */
+    "CREATE TABLE applications_v7 ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK (kind IN"
+    "  ('register','suspend','resume','delete','change-expiry','reset-factor')),"
+    " user_id TEXT NOT NULL,"
+    " applicant TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " name TEXT NOT NULL, org TEXT NOT NULL, contract TEXT NOT NULL,"
+    " org_kind TEXT NOT NULL, type TEXT NOT NULL,"
+    " expiry INTEGER, contract_end INTEGER,"
+    " entered_by TEXT NOT NULL, entered_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending','approved','rejected')),"
+    " decided_by TEXT, decided_at INTEGER, decision_reason TEXT,"
+    " CHECK ((state = 'pending') = (decided_by IS NULL)),"
+    " CHECK (decided_by IS NULL OR decided_by <> entered_by));"
+    "INSERT INTO applications_v7 SELECT id, kind, user_id, applicant, reason, name, org,"
+    " contract, org_kind, type, expiry, contract_end, entered_by, entered_at, state,"
+    " decided_by, decided_at, decision_reason FROM applications;"
+    "DROP TABLE applications;"
+    "ALTER TABLE applications_v7 RENAME TO applications;"
+    "CREATE INDEX applications_user ON applications (user_id, state);"
+    "CREATE TRIGGER applications_no_delete BEFORE DELETE ON applications"
+    " BEGIN SELECT RAISE(ABORT, 'applications are never deleted'); END;"
+    "CREATE TRIGGER applications_decided_once BEFORE UPDATE ON applications"
+    " WHEN OLD.state <> 'pending'"
+    " BEGIN SELECT RAISE(ABORT, 'an application is decided once'); END;"
+    "ALTER TABLE totp ADD COLUMN revoked_at INTEGER;"
+    "DROP TRIGGER totp_step_forward;"
+    "CREATE TRIGGER totp_step_forward BEFORE UPDATE OF last_step ON totp"
+    " WHEN NEW.last_step <= OLD.last_step AND OLD.revoked_at IS NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a TOTP step is accepted once'); END;"
+    "ALTER TABLE webauthn_credentials ADD COLUMN revoked_at INTEGER;"
+    "CREATE TRIGGER webauthn_credentials_revoked_final BEFORE UPDATE ON webauthn_credentials"
+    " WHEN OLD.revoked_at IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a revoked credential stays revoked'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -473,6 +515,21 @@ static int insert_app(sqlite3 *db, const dsg_acct_app *a, const char *by, int64_
     return 0;
 }
 
+/* Whether the factors of an account in state s may be reset: it exists
+ * and may log in again (ACTIVE, SUSPENDED, LOCKED, EXPIRED). A PENDING
+ * account has had no credential yet; a DELETED one is final. */
+static int resettable(uint32_t s)
+{
+    return s != DSG_ACCT_PENDING && s != DSG_ACCT_DELETED;
+}
+
+static int reset_refused(dsg_acct_problem *p, const char *user_id, uint32_t s)
+{
+    return problem(p, "refused_in_state", "user-id",
+                   "reset-factor %s: the account is %s (a factor reset needs an account that "
+                   "is neither pending nor deleted)", user_id, dsg_acct_state_name(s));
+}
+
 /* Whether an application for this user ID is pending: 1, 0, or -1. */
 static int app_pending_for(sqlite3 *db, const char *user_id)
 {
@@ -499,6 +556,8 @@ static int apply_allowed(sqlite3 *db, const dsg_acct_app *a, dsg_acct_problem *p
             : problem(p, "user_id_taken", "user-id", "%s is already an account", a->user_id);
     if (a->kind != DSG_APP_REGISTER && found == 0)
         return problem(p, "unknown_account", "user-id", "no account %s", a->user_id);
+    if (a->kind == DSG_APP_RESET_FACTOR && !resettable(row.acct.state))
+        return reset_refused(p, a->user_id, row.acct.state);
     int pending = app_pending_for(db, a->user_id);
     if (pending < 0)
         return storage_problem(p, db);
@@ -622,6 +681,56 @@ static int decidable(sqlite3 *db, int64_t id, const char *by, dsg_app_row *r,
     return 0;
 }
 
+/* One statement of a factor reset, binding user_id to ?2 and now to ?1. */
+static int reset_step(sqlite3 *db, const char *sql, const char *user_id, int64_t now)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, sql);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    dsg_db_bind_text(st, 2, user_id);
+    return dsg_db_run(st);
+}
+
+/* An approved reset-factor application (REQ-MFA-006): the account's TOTP
+ * secret (overwritten) and every WebAuthn credential revoked, its live
+ * enrolment codes ended, and the reset in its history; the account's
+ * state does not change (the state machine has no event for it), so the
+ * reset is refused for an account that cannot have factors. The auth role
+ * ends the account's sessions and logins after the commit. */
+static int reset_factor(sqlite3 *db, const dsg_app_row *r, const char *by, int64_t now,
+                        dsg_acct_problem *p)
+{
+    dsg_acct_row row;
+    char err[160];
+    if (dsg_acct_store_get(db, r->app.user_id, &row, err, sizeof err) != 1)
+        return problem(p, "storage", "", "the account of application %lld is gone: %s",
+                       (long long)r->id, err);
+    if (!resettable(row.acct.state))
+        return reset_refused(p, r->app.user_id, row.acct.state);
+    const char *state = dsg_acct_state_name(row.acct.state);
+    if (reset_step(db, "UPDATE totp SET revoked_at = ?1, secret = zeroblob(length(secret))"
+                       " WHERE user_id = ?2 AND revoked_at IS NULL", row.user_id, now) != 0 ||
+        reset_step(db, "UPDATE webauthn_credentials SET revoked_at = ?1"
+                       " WHERE user_id = ?2 AND revoked_at IS NULL", row.user_id, now) != 0 ||
+        reset_step(db, "UPDATE credentials SET ended_at = ?1 WHERE user_id = ?2"
+                       " AND kind = 'enrolment_code' AND ended_at IS NULL", row.user_id,
+                   now) != 0 ||
+        insert_history(db, row.user_id, now, "reset-factor", state, state, r->id, by) != 0)
+        return storage_problem(p, db);
+    return 0;
+}
+
+/* What an approval does: a reset of the factors, else the state machine's
+ * move. */
+static int approve_app(sqlite3 *db, const dsg_app_row *r, const char *by, int64_t now,
+                       dsg_acct_problem *p)
+{
+    if (r->app.kind == DSG_APP_RESET_FACTOR)
+        return reset_factor(db, r, by, now, p);
+    return move_account(db, r, event_of(r->app.kind), by, now, p);
+}
+
 /* Runs one decision in one transaction. */
 static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, int approve,
                   int64_t now, dsg_acct_problem *p)
@@ -633,7 +742,7 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, i
         return problem(p, "storage", "", "%s", err);
     int ok = decidable(db, id, by, &r, p) == 0;
     if (ok && approve)
-        ok = move_account(db, &r, event_of(r.app.kind), by, now, p) == 0;
+        ok = approve_app(db, &r, by, now, p) == 0;
     else if (ok && r.app.kind == DSG_APP_REGISTER)   /* its PENDING account is retired */
         ok = move_account(db, &r, DSG_ACCT_EV_DELETE, by, now, p) == 0;
     if (ok && mark_decided(db, id, approve ? DSG_APP_APPROVED : DSG_APP_REJECTED, by, now,
@@ -894,6 +1003,31 @@ int dsg_acct_store_issue(sqlite3 *db, const char *user_id, dsg_cred_kind kind,
     if (dsg_db_commit(db, err, sizeof err) != 0)
         return problem(p, "storage", "", "%s", err);
     return 0;
+}
+
+/* ---- factors (REQ-MFA-006) ------------------------------------------------------- */
+
+int dsg_acct_store_factors(sqlite3 *db, const char *user_id, int64_t now, dsg_acct_factors *out)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db,
+        "SELECT (SELECT count(*) FROM totp WHERE user_id = ?1 AND revoked_at IS NULL),"
+        " (SELECT count(*) FROM webauthn_credentials WHERE user_id = ?1"
+        "  AND revoked_at IS NULL),"
+        " (SELECT count(*) FROM credentials WHERE user_id = ?1 AND kind = 'enrolment_code'"
+        "  AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?2))");
+    memset(out, 0, sizeof *out);
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->totp = sqlite3_column_int64(st, 0) > 0;
+        out->webauthn = sqlite3_column_int64(st, 1);
+        out->codes = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* ---- events of the login: lock and unlock ------------------------------------------ */

@@ -63,18 +63,24 @@ int dsg_acct_store_open(const char *path, uint32_t busy_timeout_ms, struct sqlit
  * registration needs an unused user ID (`user_id_taken`, or
  * `user_id_retired` for a deleted account's) and creates the account as
  * PENDING; every other kind needs an existing account (`unknown_account`)
- * with no other application pending (`application_pending`). 0 with the
- * application's number in *id, or -1 with the problem.
- * @relation(REQ-ACCT-001, REQ-ACCT-006, REQ-ACCT-007) */
+ * with no other application pending (`application_pending`), and a
+ * reset-factor one that is neither PENDING nor DELETED
+ * (`refused_in_state`). 0 with the application's number in *id, or -1
+ * with the problem. @relation(REQ-ACCT-001, REQ-ACCT-006, REQ-ACCT-007, REQ-MFA-006) */
 int dsg_acct_store_apply(struct sqlite3 *db, const dsg_acct_app *a, const char *by, int64_t now,
                          int64_t *id, dsg_acct_problem *p);
 
 /* Approves pending application id by `by` at now and applies it in the
  * same transaction: the account moves by the state machine (a refused
  * move is `refused_in_state`, naming the state and the change, and
- * nothing is stored). `self_approval` when by entered it, `unknown_application`,
- * `already_decided`. 0, or -1 with the problem.
- * @relation(REQ-ACCT-002, REQ-ACCT-022) */
+ * nothing is stored). A reset-factor application moves no state: it
+ * revokes the account's TOTP secret (overwritten) and every WebAuthn
+ * credential, ends its live enrolment codes (so that one new code can be
+ * issued) and records `reset-factor` in its history; refused
+ * (`refused_in_state`) for a PENDING or DELETED account. The caller ends
+ * the account's sessions. `self_approval` when by entered it,
+ * `unknown_application`, `already_decided`. 0, or -1 with the problem.
+ * @relation(REQ-ACCT-002, REQ-ACCT-022, REQ-MFA-006) */
 int dsg_acct_store_approve(struct sqlite3 *db, int64_t id, const char *by, int64_t now,
                            dsg_acct_problem *p);
 
@@ -231,6 +237,20 @@ int dsg_acct_store_issue(struct sqlite3 *db, const char *user_id, dsg_cred_kind 
  * with the problem. @relation(REQ-MFA-025, REQ-ACCT-022) */
 int dsg_acct_store_event(struct sqlite3 *db, const char *user_id, uint32_t event, int64_t now,
                          const char *by, uint32_t *from, dsg_acct_problem *p);
+
+/* What second factors an account holds (REQ-MFA-006): what a factor
+ * reset revokes, named in its record. */
+typedef struct dsg_acct_factors {
+    int totp;                     /* 1: a TOTP secret enrolled, not revoked */
+    int64_t webauthn;             /* WebAuthn credentials not revoked */
+    int64_t codes;                /* enrolment codes neither used, ended nor expired at now */
+} dsg_acct_factors;
+
+/* The account's factors at now into *out. 0, or -1 (storage).
+ * @relation(REQ-MFA-006) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_factors(struct sqlite3 *db, const char *user_id, int64_t now,
+                           dsg_acct_factors *out);
 
 /* "pending", "approved", "rejected". @relation(REQ-ACCT-001) */
 const char *dsg_app_state_name(dsg_app_state s);

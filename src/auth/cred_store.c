@@ -202,7 +202,7 @@ static const char *alg_name(dsg_totp_alg alg)
 int dsg_cred_store_totp_get(sqlite3 *db, const char *user_id, dsg_cred_totp *out)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT secret, alg, digits, last_step FROM totp"
-                                          " WHERE user_id = ?");
+                                          " WHERE user_id = ? AND revoked_at IS NULL");
     if (st == NULL)
         return -1;
     dsg_db_bind_text(st, 1, user_id);
@@ -236,7 +236,8 @@ static int put_totp(sqlite3 *db, const char *user_id, const void *arg, int64_t n
                                           " secret = excluded.secret, alg = excluded.alg,"
                                           " digits = excluded.digits,"
                                           " last_step = excluded.last_step,"
-                                          " enrolled_at = excluded.enrolled_at");
+                                          " enrolled_at = excluded.enrolled_at,"
+                                          " revoked_at = NULL");
     if (st == NULL)
         return -1;
     dsg_db_bind_text(st, 1, user_id);
@@ -321,8 +322,8 @@ int dsg_cred_store_webauthn_get(sqlite3 *db, const char *user_id, const uint8_t 
     if (len < 1 || len > DSG_AD_CRED_ID_MAX)
         return 0;
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT x, y, sign_count, aaguid, attested"
-                                          " FROM webauthn_credentials"
-                                          " WHERE user_id = ? AND credential_id = ?");
+                                          " FROM webauthn_credentials WHERE user_id = ?"
+                                          " AND credential_id = ? AND revoked_at IS NULL");
     if (st == NULL)
         return -1;
     dsg_db_bind_text(st, 1, user_id);
@@ -349,7 +350,8 @@ int dsg_cred_store_webauthn_ids(sqlite3 *db, const char *user_id, dsg_cred_webau
                                 unsigned cap)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT credential_id FROM webauthn_credentials"
-                                          " WHERE user_id = ? ORDER BY id");
+                                          " WHERE user_id = ? AND revoked_at IS NULL"
+                                          " ORDER BY id");
     int k = 0, rc = SQLITE_ERROR;
     if (st == NULL)
         return -1;
@@ -372,7 +374,8 @@ int dsg_cred_store_webauthn_count(sqlite3 *db, const char *user_id, const uint8_
                                   size_t len, uint32_t count)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE webauthn_credentials SET sign_count = ?"
-                                          " WHERE user_id = ? AND credential_id = ?");
+                                          " WHERE user_id = ? AND credential_id = ?"
+                                          " AND revoked_at IS NULL");
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, count);

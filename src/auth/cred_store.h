@@ -85,8 +85,9 @@ __attribute__((warn_unused_result))
 int dsg_cred_store_code(struct sqlite3 *db, const char *user_id, int64_t now,
                         char verifier[DSG_CRED_VERIFIER_MAX + 1]);
 
-/* The account's TOTP factor: 1 and *out, 0 when none is enrolled, -1
- * (storage, or a stored row out of range). @relation(REQ-MFA-005) */
+/* The account's TOTP factor: 1 and *out, 0 when none is enrolled (or it
+ * was revoked by a factor reset), -1 (storage, or a stored row out of
+ * range). @relation(REQ-MFA-005, REQ-MFA-006) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_totp_get(struct sqlite3 *db, const char *user_id, dsg_cred_totp *out);
 
@@ -118,14 +119,15 @@ int dsg_cred_store_webauthn_enrol(struct sqlite3 *db, const char *user_id,
                                   const dsg_webauthn_cred *c, int64_t now, char *err, size_t n);
 
 /* The account's credential of ID id[0 .. len): 1 and *out, 0 when the
- * account has none of that ID, -1 (storage, or a stored row out of range).
- * @relation(REQ-MFA-023) */
+ * account has none of that ID that is not revoked, -1 (storage, or a
+ * stored row out of range). @relation(REQ-MFA-023, REQ-MFA-006) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_webauthn_get(struct sqlite3 *db, const char *user_id, const uint8_t *id,
                                 size_t len, dsg_webauthn_cred *out);
 
-/* The IDs of the account's credentials, oldest first, into out[0 .. cap):
- * how many (at most cap), or -1. @relation(REQ-MFA-022, REQ-MFA-023) */
+/* The IDs of the account's credentials not revoked, oldest first, into
+ * out[0 .. cap): how many (at most cap), or -1.
+ * @relation(REQ-MFA-022, REQ-MFA-023, REQ-MFA-006) */
 __attribute__((warn_unused_result))
 int dsg_cred_store_webauthn_ids(struct sqlite3 *db, const char *user_id,
                                 dsg_cred_webauthn_id *out, unsigned cap);

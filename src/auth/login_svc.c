@@ -1317,6 +1317,19 @@ size_t dsg_lsvc_end_sessions(const char *user_id, const char *id)
     return ended;
 }
 
+size_t dsg_lsvc_end_logins(const char *user_id)
+{
+    size_t dropped = 0;
+    for (unsigned i = 0; i < DSG_LSVC_LOGINS; i++) {
+        login_rec *l = &logins[i];
+        if (l->id[0] == '\0' || strcmp(l->user_id, user_id) != 0)
+            continue;
+        drop_login(l);
+        dropped++;
+    }
+    return dropped;
+}
+
 int dsg_lsvc_unlock(const char *user_id, int64_t now, const char *by, char *err, size_t n)
 {
     dsg_lock lock;

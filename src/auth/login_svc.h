@@ -294,6 +294,12 @@ size_t dsg_lsvc_sessions(const char *user_id, int64_t now, dsg_lsvc_session_info
  * @relation(REQ-ACCT-015) */
 size_t dsg_lsvc_end_sessions(const char *user_id, const char *id);
 
+/* Drops every login of the account still in progress (its factor, read
+ * at the password step, may just have been revoked by a factor reset):
+ * their next step finds no login. How many were dropped.
+ * @relation(REQ-MFA-006) */
+size_t dsg_lsvc_end_logins(const char *user_id);
+
 /* An administrator's unlock: the lock state opened (the proved
  * dsg_lock_admin_unlock: counters cleared, generation kept, so a login
  * begun before the lock stays refused) and a LOCKED account moved back to

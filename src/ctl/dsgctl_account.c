@@ -36,7 +36,7 @@ static const char apply_help[] =
     "Enters an application (申請書). It changes nothing until another\n"
     "administrator approves it (dsgctl account approve).\n"
     "\n"
-    "KIND is register, suspend, resume, delete or change-expiry.\n"
+    "KIND is register, suspend, resume, delete, change-expiry or reset-factor.\n"
     "  --user-id ID         1-64 of A-Z a-z 0-9 . _ - (folded to lower case)\n"
     "  --applicant NAME     who applies\n"
     "  --reason TEXT        why\n"
@@ -48,7 +48,11 @@ static const char apply_help[] =
     "  --type TYPE          company, ministry or admin\n"
     "register and change-expiry also need:\n"
     "  --expiry T           the account's end, YYYY-MM-DDTHH:MM:SSZ\n"
-    "  --contract-end T     the contract's end; --expiry may not pass it\n" SOCKET_HELP
+    "  --contract-end T     the contract's end; --expiry may not pass it\n"
+    "reset-factor replaces a lost or compromised second factor: its approval\n"
+    "revokes the account's TOTP secret and WebAuthn credentials, ends its live\n"
+    "enrolment code and its sessions; then dsgctl account credentials ID\n"
+    "--sheet code issues a new enrolment code.\n" SOCKET_HELP
     EXIT_HELP;
 
 static const char approve_help[] =
@@ -198,7 +202,8 @@ static int cmd_apply(int argc, char **argv)
         return dsgctl_finish_stdout(0);
     }
     if (argc < 1 || (kind = dsg_app_kind_parse(argv[0])) < 0)
-        return usage("apply", "KIND is register, suspend, resume, delete or change-expiry, not",
+        return usage("apply", "KIND is register, suspend, resume, delete, change-expiry or "
+                              "reset-factor, not",
                      argc >= 1 ? argv[0] : "");
     o.app.kind = (dsg_app_kind)kind;
     for (int i = 1; i < argc; i += 2) {

@@ -113,21 +113,63 @@ static int configure(sqlite3 *db, const char *path, uint32_t busy_ms, char *err,
     return 0;
 }
 
-/* Migration v -> v + 1 in one transaction with the new user_version. */
+/* Whether every reference holds (PRAGMA foreign_key_check finds no row):
+ * 0, or -1 with the first table that breaks one in e. */
+static int references_hold(sqlite3 *db, char *e, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(e, n, "foreign_key_check: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(e, n, "a row of %s references nothing in %s",
+                 (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2));
+    else if (rc != SQLITE_DONE)
+        snprintf(e, n, "foreign_key_check: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The migration's statements and the new user_version, then the check of
+ * every reference. 0, or -1 with the message in e. */
+static int migration_body(sqlite3 *db, const char *sql, const char *bump, char *e, size_t n)
+{
+    if (dsg_db_exec(db, sql, e, n) != 0 || dsg_db_exec(db, bump, e, n) != 0)
+        return -1;
+    return references_hold(db, e, n);
+}
+
+/* Migration v -> v + 1 in one transaction with the new user_version.
+ * References are not enforced row by row while it runs (SQLite's way of
+ * rebuilding a table that others reference, "Making Other Kinds Of Table
+ * Schema Changes" in its ALTER TABLE page: PRAGMA foreign_keys is a no-op
+ * inside a transaction, so it is switched off before BEGIN) but checked
+ * as a whole before the commit, so a migration that breaks one is rolled
+ * back. */
 static int migrate_one(sqlite3 *db, const char *path, unsigned v, const char *sql, char *err,
                        size_t n)
 {
     char e[256], bump[64];
     snprintf(bump, sizeof bump, "PRAGMA user_version = %u", v + 1);
-    if (dsg_db_begin(db, e, sizeof e) != 0)
+    if (dsg_db_exec(db, "PRAGMA foreign_keys=OFF", e, sizeof e) != 0 ||
+        dsg_db_begin(db, e, sizeof e) != 0) {
+        (void)sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);   /* the open fails: db is closed */
         return fail(err, n, "%s: migration to version %u: %s", path, v + 1, e);
-    if (dsg_db_exec(db, sql, e, sizeof e) != 0 || dsg_db_exec(db, bump, e, sizeof e) != 0) {
+    }
+    if (migration_body(db, sql, bump, e, sizeof e) != 0) {
         dsg_db_rollback(db);
+        (void)sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);   /* the open fails: db is closed */
         return fail(err, n, "%s: migration to version %u failed, database left at version %u: %s",
                     path, v + 1, v, e);
     }
-    if (dsg_db_commit(db, e, sizeof e) != 0)
+    if (dsg_db_commit(db, e, sizeof e) != 0) {
+        (void)sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);   /* the open fails: db is closed */
         return fail(err, n, "%s: migration to version %u: commit: %s", path, v + 1, e);
+    }
+    if (dsg_db_exec(db, "PRAGMA foreign_keys=ON", e, sizeof e) != 0)
+        return fail(err, n, "%s: after migration to version %u: %s", path, v + 1, e);
     return 0;
 }
 

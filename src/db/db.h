@@ -16,7 +16,10 @@
  * then applies the migrations it is given, in order: migration i (0-based)
  * takes the schema from version i to i + 1, inside one BEGIN IMMEDIATE
  * transaction that also sets PRAGMA user_version, so a failed migration
- * leaves the database at its previous version. A database whose version is
+ * leaves the database at its previous version. While a migration runs,
+ * references are not enforced row by row (so a migration may rebuild a
+ * table others reference); PRAGMA foreign_key_check must find none broken
+ * before it commits, else it is rolled back. A database whose version is
  * newer than the code's is refused, naming both versions.
  *
  * Not pure (files, SQLite); library code shared by dsgd's roles and dsgctl.

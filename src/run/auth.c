@@ -443,8 +443,32 @@ static int cmd_apply(const char *json, const who *w)
 /* The event ID of an approved application of this kind (docs/events.md). */
 static unsigned approved_event(dsg_app_kind k)
 {
-    static const unsigned ids[DSG_APP_KIND_COUNT] = { 4110, 4111, 4112, 4113, 4114 };
+    static const unsigned ids[DSG_APP_KIND_COUNT] = { 4110, 4111, 4112, 4113, 4114, 4122 };
     return (unsigned)k < DSG_APP_KIND_COUNT ? ids[k] : 4101;
+}
+
+/* After an approved factor reset (REQ-MFA-006) is committed: every session
+ * of the account ended and every login in progress dropped (both held the
+ * old factor's word), each on the 認証ログ; what was revoked (had, read
+ * before the approval) into detail. */
+static void after_reset(const char *user_id, const dsg_acct_factors *had, char *detail,
+                        size_t n)
+{
+    char ended_text[96];
+    size_t ended = dsg_lsvc_end_sessions(user_id, NULL);
+    size_t dropped = dsg_lsvc_end_logins(user_id);
+    snprintf(detail, n, "TOTP %s, %" PRId64 " WebAuthn credential%s revoked, %" PRId64
+             " live enrolment code%s ended, %zu session%s ended, %zu login%s in progress "
+             "dropped",
+             had->totp ? "revoked" : "none", had->webauthn, had->webauthn == 1 ? "" : "s",
+             had->codes, had->codes == 1 ? "" : "s", ended, ended == 1 ? "" : "s", dropped,
+             dropped == 1 ? "" : "s");
+    (void)dsgd_auth_record(user_id, host, "factor-reset", detail);
+    if (ended == 0)
+        return;
+    snprintf(ended_text, sizeof ended_text, "%zu session%s ended by a factor reset", ended,
+             ended == 1 ? "" : "s");
+    (void)dsgd_auth_record(user_id, host, "logout-forced", ended_text);
 }
 
 static int cmd_decide(const char *args, int approve, const who *w)
@@ -467,6 +491,11 @@ static int cmd_decide(const char *args, int approve, const who *w)
         return finish(EX_USAGE, "error %s %s\n", p.code, p.message);
     int known = dsg_acct_store_get_app(db, id, &app, err, sizeof err) == 1;
     int had = known && dsg_acct_store_get(db, app.app.user_id, &before, err, sizeof err) == 1;
+    int reset = approve && known && app.app.kind == DSG_APP_RESET_FACTOR;
+    dsg_acct_factors factors = { 0, 0, 0 };
+    if (reset && dsg_acct_store_factors(db, app.app.user_id, now_s(), &factors) != 0)
+        return finish(EX_SOFTWARE, "error storage the factors of %s are unreadable\n",
+                      app.app.user_id);
     int rc = approve ? dsg_acct_store_approve(db, id, w->actor, now_s(), &p)
                      : dsg_acct_store_reject(db, id, w->actor, reason, now_s(), &p);
     if (rc != 0) {
@@ -477,14 +506,24 @@ static int cmd_decide(const char *args, int approve, const who *w)
     }
     if (dsg_acct_store_get(db, app.app.user_id, &after, err, sizeof err) != 1)
         after.acct.state = DSG_ACCT_STATE_COUNT;   /* named "unknown" below */
+    char revoked[256] = "";
+    if (reset)
+        after_reset(app.app.user_id, &factors, revoked, sizeof revoked);
     op_record r = { "Application", approve ? approved_event(app.app.kind) : 4102,
                     approve ? "account" : "application", "情報", "success", app.app.user_id, "" };
-    snprintf(r.detail, sizeof r.detail, "application %" PRId64 " (%s) %s; state %s -> %s%s%s",
+    snprintf(r.detail, sizeof r.detail, "application %" PRId64 " (%s) %s; state %s -> %s%s%s%s",
              id, dsg_app_kind_name(app.app.kind), approve ? "approved" : "rejected",
              had ? dsg_acct_state_name(before.acct.state) : "-",
-             dsg_acct_state_name(after.acct.state), approve ? "" : "; reason: ", reason);
+             dsg_acct_state_name(after.acct.state), approve ? "" : "; reason: ", reason,
+             reset ? "; " : "");
+    if (reset)   /* appended: the detail holds both */
+        snprintf(r.detail + strlen(r.detail), sizeof r.detail - strlen(r.detail), "%s",
+                 revoked);
     put("application %" PRId64 " %s: %s is %s\n", id, approve ? "approved" : "rejected",
         app.app.user_id, dsg_acct_state_name(after.acct.state));
+    if (reset)
+        put("%s: %s; a new enrolment code: dsgctl account credentials %s --sheet code\n",
+            app.app.user_id, revoked, app.app.user_id);
     record(w, &r);
     return succeed();
 }
