@@ -217,7 +217,9 @@ ops = [r["fields"] for r in recs if r.get("type") == 15]
 assert any(f["event_id"] == "4116" and f["user_name"].endswith("account=sato") for f in ops), ops
 assert any(f["event_id"] == "4118" and "1 session ended" in f["detail"] for f in ops), ops
 locked = [f for f in auth if f["event"] == "locked"]
-assert locked and locked[0]["detail"] == "password wrong; the account is now locked", locked
+assert locked and locked[0]["detail"] == "password wrong (failure 3 of 3); the account is now locked", locked
+wrong = [f for f in auth if f["event"] == "credential-refused" and f["detail"].startswith("password wrong")]
+assert [f["detail"] for f in wrong[:2]] == ["password wrong (failure 1 of 3)", "password wrong (failure 2 of 3)"], wrong
 PY
 
 dsgd_stop

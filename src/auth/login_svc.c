@@ -338,11 +338,19 @@ static int judge(const char *user_id, uint32_t f, int ok, uint64_t gen, int64_t 
     }
     if (!dsg_lock_refuses(st, ok ? DSG_LOCK_SUCCESS : DSG_LOCK_FAILURE))
         return 1;
-    const char *why = st == DSG_LOCK_NOW_LOCKED ? "wrong; the account is now locked"
-                    : st == DSG_LOCK_OK ? "wrong"
-                    : st == DSG_LOCK_DENIED ? "refused: the account is locked"
-                    : st == DSG_LOCK_STALE ? "refused: the account locked after this login began"
-                                           : dsg_lock_status_name(st);
+    /* 補足情報 (REQ-MFA-017): what, why, and the failure count of the
+     * factor's run (at a lock, the threshold it reached: the lock clears it) */
+    char why[96];
+    if (st == DSG_LOCK_OK || st == DSG_LOCK_NOW_LOCKED)
+        snprintf(why, sizeof why, "wrong (failure %u of %u)%s",
+                 (unsigned)(st == DSG_LOCK_OK ? lock.factor[f].failures : cfg->lock.threshold),
+                 (unsigned)cfg->lock.threshold,
+                 st == DSG_LOCK_NOW_LOCKED ? "; the account is now locked" : "");
+    else
+        snprintf(why, sizeof why, "refused: %s",
+                 st == DSG_LOCK_DENIED ? "the account is locked"
+                 : st == DSG_LOCK_STALE ? "the account locked after this login began"
+                                        : dsg_lock_status_name(st));
     failed(res, 401, "auth_failed", st == DSG_LOCK_NOW_LOCKED ? "locked" : "credential-refused",
            "%s %s%s", what, why, note);
     return 0;
