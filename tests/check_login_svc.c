@@ -423,9 +423,10 @@ END_TEST
 
 /* An administrator's login over the control socket yields a token that
  * only the same Unix user may present there, that idles out after
- * auth.admin_token_lifetime (300 s here, the portal's 900 s), and that the
- * portal refuses; a portal session is not an administrator's token.
- * @relation(REQ-ACCT-012, REQ-ACCT-011) */
+ * auth.admin_token_lifetime (300 s here, the portal's 900 s), that is
+ * fresh for a decision only within auth.reauth_max_age of its login, and
+ * that the portal refuses; a portal session is not an administrator's
+ * token. @relation(REQ-ACCT-012, REQ-ACCT-011, REQ-MFA-015) */
 START_TEST(test_lsvc_admin_token)
 {
     static const dsg_lsvc_peer root = { DSG_LOGIN_CONTROL, 0, 0, "gw", "uid:0" };
@@ -442,15 +443,25 @@ START_TEST(test_lsvc_admin_token)
     ck_assert_int_eq(s.status, 200);
     ck_assert_str_eq(s.user_id, "kanri");
     ck_assert_str_eq(s.event, "admin-token-used");
+    int fresh_at_60 = s.fresh;
     dsg_lsvc_admin_session(token, "uid:1000", NOW + 61, &s);   /* another user's copy */
     ck_assert_int_eq(s.status, 401);
     ck_assert_str_eq(s.event, "admin-token-refused");
     ck_assert_ptr_nonnull(strstr(s.detail, "another user"));
     dsg_lsvc_session(token, NOW + 62, &s);                     /* not a portal session */
     ck_assert_int_eq(s.status, 401);
+    ck_assert_int_eq(fresh_at_60, 1);
     dsg_lsvc_admin_session(token, "uid:0", NOW + 60 + 299, &s);
     ck_assert_int_eq(s.status, 200);
-    dsg_lsvc_admin_session(token, "uid:0", NOW + 60 + 299 + 300, &s);   /* idle 300 s */
+    /* both factors younger than auth.reauth_max_age (900 s): fresh; then stale */
+    dsg_lsvc_admin_session(token, "uid:0", NOW + 600, &s);
+    ck_assert_int_eq(s.fresh, 1);
+    dsg_lsvc_admin_session(token, "uid:0", NOW + 899, &s);
+    ck_assert_int_eq(s.fresh, 1);
+    dsg_lsvc_admin_session(token, "uid:0", NOW + 900, &s);
+    ck_assert_int_eq(s.status, 200);
+    ck_assert_int_eq(s.fresh, 0);
+    dsg_lsvc_admin_session(token, "uid:0", NOW + 900 + 300, &s);   /* idle 300 s */
     ck_assert_int_eq(s.status, 401);
     ck_assert_str_eq(s.error, "session_expired");
     /* a user's portal session is no administrator's token */

@@ -76,13 +76,13 @@ START_TEST(test_settings_auth_argument)
     static dsgd_settings s;
     static struct dsgd_auth_settings back, keep;
     static char arg[12288];
-#define N24 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22:23:24"
+#define N25 "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20:21:22:23:24:25"
     static const char *const bad[] = {
-        "", "5000", N24 "||||||", N24 ":25:26||||||", N24 ":x||||||", "-1:2:3:4:5:6:7:8:9:10:11:"
-        "12:13:14:15:16:17:18:19:20:21:22:23:24:25||||||", N24 ":4294967296||||||",
-        " " N24 ":25||||||",
-        N24 ":25",                  /* no texts */
-        N24 ":25|a|b|c|d|e",        /* five texts */
+        "", "5000", N25 "||||||", N25 ":26:27||||||", N25 ":x||||||", "-1:2:3:4:5:6:7:8:9:10:11:"
+        "12:13:14:15:16:17:18:19:20:21:22:23:24:25:26||||||", N25 ":4294967296||||||",
+        " " N25 ":26||||||",
+        N25 ":26",                  /* no texts */
+        N25 ":26|a|b|c|d|e",        /* five texts */
     };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.auth.busy_timeout_ms, 5000);
@@ -94,10 +94,11 @@ START_TEST(test_settings_auth_argument)
     ck_assert_uint_eq(s.auth.source_failures, 10);
     ck_assert_uint_eq(s.auth.inactivity_days, 35);
     ck_assert_uint_eq(s.auth.admin_token_ms, 900000);   /* auth.admin_token_lifetime = 15m */
+    ck_assert_uint_eq(s.auth.reauth_ms, 900000);        /* auth.reauth_max_age = 15m */
     ck_assert_uint_eq(s.auth.password_max_age_days, 0);
     ck_assert_int_eq(dsgd_settings_auth_arg(&s.auth, arg, sizeof arg), 0);
     ck_assert_str_eq(arg, "5000:3600000:12:128:3:17:8:1:604800000:604800000:"
-                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35:900000:0"
+                          "3:900000:900000:300000:900000:43200000:10:5:1:0:0:10:35:900000:0:900000"
                           "||localhost|https://localhost:8443|||This system is for authorised"
                           " use only. Its use is monitored and recorded; unauthorised use is"
                           " prohibited.");
@@ -130,7 +131,7 @@ START_TEST(test_settings_auth_argument)
         ck_assert_msg(dsgd_settings_auth_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
         ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
     }
-#undef N24
+#undef N25
 }
 END_TEST
 

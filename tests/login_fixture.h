@@ -50,6 +50,7 @@ static void setup(void)
     cfg.challenge_lifetime = 300;
     cfg.session = (dsg_session_policy){ 900, 43200 };
     cfg.admin_session = (dsg_session_policy){ 900, 43200 };
+    cfg.reauth_max_age = 900;
     cfg.max_sessions = 2;
     cfg.totp_skew = 1;
     cfg.admin_factor = DSG_ADMIN_FACTOR_TOTP;

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_admin_login: every administrative dsgctl command needs a DSG administrator's own login on top of the control socket's group check; `dsgctl login` shows auth.logon_notice before any credential and, once logged in, the previous login (time, computer; "none" at first) and the failed attempts since it. Before any login, `account list`, `config show`, `log verify` and `role restart` are refused with exit 77 and code admin_login_required while `status` (the health probe) answers; root bootstraps kanri1 and kanri2 without a login; `dsgctl login` takes the issued password, a new one, the enrolment code and a code of the TOTP secret it shows (secrets one a line on standard input, none on the command line) and keeps the token in $DSGCTL_TOKEN_FILE, mode 0600; a wrong password and a wrong code are refused (exit 1); the token works for root only: a dsgadm member presenting a copy is refused (77), and a token file readable by others is refused; the portal refuses the administrator's token (401) and an administrator's password step on the portal (401 auth_failed); `dsgctl logout` ends the token (a saved copy is refused afterwards) and removes the file; the trail names the administrator in every control record of a command it ran (uid and pid too), records each login step as "login ROUTE" only, and holds no password, code or token; every refused attempt at an administrative function — a client outside dsgadm, a command without a valid login (none, or a copied token), an administrative path on the TLS port (/api/v1/admin..., answered 404) — is also a warning (警告, event 4191 from ctl with uid and pid, 4192 from the portal with the client's address) in アカウント管理操作ログ naming what was attempted.
-# @relation(REQ-ACCT-012, REQ-ACCT-013, REQ-ACCT-011, REQ-ACCT-020, REQ-MFA-014, REQ-MFA-017, REQ-RUN-021)
+# dsgd_admin_login: every administrative dsgctl command needs a DSG administrator's own login on top of the control socket's group check; `dsgctl login` shows auth.logon_notice before any credential and, once logged in, the previous login (time, computer; "none" at first) and the failed attempts since it. Before any login, `account list`, `config show`, `log verify` and `role restart` are refused with exit 77 and code admin_login_required while `status` (the health probe) answers; root bootstraps kanri1 and kanri2 without a login; `dsgctl login` takes the issued password, a new one, the enrolment code and a code of the TOTP secret it shows (secrets one a line on standard input, none on the command line) and keeps the token in $DSGCTL_TOKEN_FILE, mode 0600; a wrong password and a wrong code are refused (exit 1); a decision on an application under a login older than auth.reauth_max_age (3 s here) is refused (77, reauth_required) and goes through after a new login; the token works for root only: a dsgadm member presenting a copy is refused (77), and a token file readable by others is refused; the portal refuses the administrator's token (401) and an administrator's password step on the portal (401 auth_failed); `dsgctl logout` ends the token (a saved copy is refused afterwards) and removes the file; the trail names the administrator in every control record of a command it ran (uid and pid too), records each login step as "login ROUTE" only, and holds no password, code or token; every refused attempt at an administrative function — a client outside dsgadm, a command without a valid login (none, or a copied token), an administrative path on the TLS port (/api/v1/admin..., answered 404) — is also a warning (警告, event 4191 from ctl with uid and pid, 4192 from the portal with the client's address) in アカウント管理操作ログ naming what was attempted.
+# @relation(REQ-ACCT-012, REQ-ACCT-013, REQ-ACCT-011, REQ-ACCT-020, REQ-MFA-014, REQ-MFA-015, REQ-MFA-017, REQ-RUN-021)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -8,7 +8,7 @@ t=${CONFORMANCE_TMP:?}
 account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 
-{ echo 'auth.scrypt_n = 1024'; admin_conf; } >"$t/gw.conf"
+{ printf 'auth.scrypt_n = 1024\nauth.reauth_max_age = 3s\n'; admin_conf 10; } >"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
 
@@ -68,6 +68,18 @@ expect_exit 77 "token readable by others" as_root list
 grep -q 'not a private file' "$t/err" || fail "mode 644: $(cat "$t/err")"
 chmod 600 "$DSGCTL_TOKEN_FILE"
 
+# a decision needs a login younger than auth.reauth_max_age (3 s here)
+expect_exit 0 "an application" as_root apply suspend --user-id kanri2 --applicant a --reason r
+sleep 4
+expect_exit 77 "a decision under an old login" as_root approve 3
+grep -q '(reauth_required)' "$t/err" || fail "old login: $(cat "$t/err")"
+admin_login   # it shows the first login and the two refusals since
+grep -Eq "^previous login: [0-9-]+T[0-9:.]+Z from $(uname -n)\$" "$t/login.out" &&
+    grep -q '^failed attempts since: 2$' "$t/login.out" || fail "previous login: $(cat "$t/login.out")"
+token=$(cat "$DSGCTL_TOKEN_FILE")
+expect_exit 1 "a decision under a fresh login" as_root approve 3
+grep -q 'self_approval' "$t/err" || fail "fresh login: $(cat "$t/err")"
+
 # the portal is not for administrators
 status=$(portal_curl /api/v1/auth/session -H "Authorization: Bearer $token" -o "$t/s.json" -w '%{http_code}')
 [ "$status" = 401 ] || fail "the portal accepted an administrator's token: $status $(cat "$t/s.json")"
@@ -87,10 +99,8 @@ chmod 600 "$t/old.token"
 expect_exit 77 "an ended token" env DSGCTL_TOKEN_FILE="$t/old.token" "$DSGCTL" account list --socket "$sock"
 expect_exit 77 "a second logout" "$DSGCTL" logout --socket "$sock"
 
-# the trail, after a login that shows the first one and the two refusals since
+# the trail
 admin_login
-grep -Eq "^previous login: [0-9-]+T[0-9:.]+Z from $(uname -n)\$" "$t/login.out" &&
-    grep -q '^failed attempts since: 2$' "$t/login.out" || fail "previous login: $(cat "$t/login.out")"
 "$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
 for secret in "$pw" "$code" "$ADMIN_PASSWORD" "$token" Wrong-Password-1; do
     ! grep -qF -- "$secret" "$t/export" || fail "a secret is in the trail: $secret"

@@ -163,6 +163,7 @@ int dsg_lsvc_init(const dsg_lsvc_cfg *c, sqlite3 *d)
         !dsg_scrypt_params_is_valid(&c->scrypt) || !dsg_pw_policy_is_valid(&c->password) ||
         dsg_session_policy_check(&c->session) != DSG_SESSION_OK ||
         dsg_session_policy_check(&c->admin_session) != DSG_SESSION_OK ||
+        c->reauth_max_age < 1 || c->reauth_max_age > DSG_SESSION_REAUTH_MAX ||
         c->challenge_lifetime < 1 || c->challenge_lifetime > DSG_LOGIN_LIFETIME_MAX ||
         c->max_sessions < 1 || c->max_sessions > DSG_SESSION_MAX_PER_USER_MAX ||
         c->totp_skew > DSG_TOTP_SKEW_MAX ||
@@ -1109,8 +1110,12 @@ void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
 void dsg_lsvc_admin_session(const char *token, const char *bound, int64_t now,
                             dsg_lsvc_result *res)
 {
-    if (live_session(token, DSG_LOGIN_CONTROL, bound, now, "admin-token-refused", res) != NULL)
-        accepted(res, "admin-token-used", DSG_LSVC_NEXT_NONE);
+    session_rec *s = live_session(token, DSG_LOGIN_CONTROL, bound, now, "admin-token-refused",
+                                  res);
+    if (s == NULL)
+        return;
+    accepted(res, "admin-token-used", DSG_LSVC_NEXT_NONE);
+    res->fresh = dsg_session_fresh(&s->s, now, cfg->reauth_max_age) == DSG_SESSION_OK;
 }
 
 void dsg_lsvc_change_options(const char *token, int64_t now, dsg_lsvc_result *res)

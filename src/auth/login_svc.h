@@ -69,6 +69,7 @@ typedef struct dsg_lsvc_cfg {
     dsg_session_policy session;       /* auth.session_idle_timeout, _max_lifetime */
     dsg_session_policy admin_session; /* auth.admin_token_lifetime, auth.session_max_lifetime:
                                        * the sessions of the control channel */
+    int64_t reauth_max_age;           /* auth.reauth_max_age, seconds */
     uint32_t max_sessions;            /* auth.max_sessions_per_user */
     uint32_t totp_skew;               /* auth.totp_skew_steps */
     uint32_t admin_factor;            /* auth.admin_second_factor (dsg_admin_factor) */
@@ -157,6 +158,8 @@ typedef struct dsg_lsvc_result {
                                        * the first login) */
     uint32_t sessions_ended;          /* a password change: the account's other sessions
                                        * it ended (REQ-MFA-010) */
+    int fresh;                        /* a token accepted by dsg_lsvc_admin_session: both
+                                       * factors verified within cfg->reauth_max_age */
 } dsg_lsvc_result;
 
 /* A password change in a session: the current password, the new one, and
@@ -264,11 +267,12 @@ void dsg_lsvc_session_change_password(const char *token, const dsg_lsvc_pw_chang
 void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res);
 
 /* An administrator's token presented on the control socket by bound:
- * accepted (200, user_id) only for a session of the control channel
- * opened by the same bound, within auth.admin_token_lifetime of its last
- * use, and touched; else 401 session_expired. A portal session is refused
+ * accepted (200, user_id, and fresh when both factors were verified within
+ * cfg->reauth_max_age) only for a session of the control channel opened
+ * by the same bound, within auth.admin_token_lifetime of its last use,
+ * and touched; else 401 session_expired. A portal session is refused
  * here, and dsg_lsvc_session refuses an administrator's token.
- * @relation(REQ-ACCT-012, REQ-ACCT-011) */
+ * @relation(REQ-ACCT-012, REQ-ACCT-011, REQ-MFA-015) */
 void dsg_lsvc_admin_session(const char *token, const char *bound, int64_t now,
                             dsg_lsvc_result *res);
 

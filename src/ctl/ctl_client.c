@@ -111,6 +111,7 @@ static dsg_ctl_result first_line(char *out, size_t *len, int *status, char *err,
         snprintf(err, n, "%s (%.*s)", msg != NULL ? msg + 1 : "error", clen, code);
         return strncmp(code, "not-authorized ", 15) == 0      ? DSG_CTL_DENIED
              : strncmp(code, "admin_login_required ", 21) == 0 ? DSG_CTL_LOGIN_REQUIRED
+             : strncmp(code, "reauth_required ", 16) == 0      ? DSG_CTL_LOGIN_REQUIRED
              : strncmp(code, "unavailable ", 12) == 0         ? DSG_CTL_UNREACHABLE
              : strncmp(code, "audit-unavailable ", 18) == 0   ? DSG_CTL_AUDIT
              : strncmp(code, "unknown-role ", 13) == 0        ? DSG_CTL_BAD_ARGUMENT

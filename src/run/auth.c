@@ -1125,19 +1125,21 @@ static int cmd_login(char *args, const who *w)
     return succeed();
 }
 
-/* account admin-check TOKEN: "admin USER" for ctl, or admin_login_required. */
+/* account admin-check TOKEN: "admin USER" for ctl ("admin USER stale" when
+ * the login is older than auth.reauth_max_age), or admin_login_required. */
 static int cmd_admin_check(const char *token, const who *w)
 {
     char bound[DSG_LSVC_BOUND_MAX + 1], user[DSG_ACCT_USER_ID_MAX + 1];
     uint32_t ticket = 0;
+    int fresh = 0;
     bound_of(w, bound);
-    if (dsgd_auth_admin_check(token, host, bound, user, &ticket) != 200) {
+    if (dsgd_auth_admin_check(token, host, bound, user, &fresh, &ticket) != 200) {
         wait_for(ticket);
         dsgd_audit_out_flush();
         return finish(EX_NOPERM, "error admin_login_required no valid administrator login: "
                                  "run dsgctl login\n");
     }
-    put("admin %s\n", user);
+    put("admin %s%s\n", user, fresh ? "" : " stale");
     return succeed();
 }
 

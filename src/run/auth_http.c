@@ -90,6 +90,7 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
     cfg.challenge_lifetime = a->challenge_ms / 1000;
     cfg.session = (dsg_session_policy){ a->session_idle_ms / 1000, a->session_max_ms / 1000 };
     cfg.admin_session = (dsg_session_policy){ a->admin_token_ms / 1000, a->session_max_ms / 1000 };
+    cfg.reauth_max_age = a->reauth_ms / 1000;
     cfg.max_sessions = a->max_sessions;
     cfg.totp_skew = a->totp_skew;
     cfg.admin_factor = a->admin_factor;
@@ -716,11 +717,12 @@ int dsgd_auth_ctl_step(const char *route, const uint8_t *body, size_t len, const
 /* The administrator's token presented by bound: 200 with the account in
  * user_id, or 401; a refusal is recorded. */
 int dsgd_auth_admin_check(const char *token, const char *computer, const char *bound,
-                          char user_id[DSG_ACCT_USER_ID_MAX + 1], uint32_t *ticket)
+                          char user_id[DSG_ACCT_USER_ID_MAX + 1], int *fresh, uint32_t *ticket)
 {
     dsg_lsvc_result res;
     dsg_lsvc_admin_session(token, bound, now_s(), &res);
     *ticket = 0;
+    *fresh = res.fresh;
     if (res.status != 200)
         *ticket = record(&res, computer);
     snprintf(user_id, DSG_ACCT_USER_ID_MAX + 1, "%s", res.status == 200 ? res.user_id : "");
@@ -735,8 +737,9 @@ int dsgd_auth_admin_logout(const char *token, const char *computer, const char *
     dsg_lsvc_result res;
     char who[DSG_ACCT_USER_ID_MAX + 1];
     uint32_t refusal = 0;
+    int fresh;
     *ticket = 0;
-    if (dsgd_auth_admin_check(token, computer, bound, who, &refusal) != 200) {
+    if (dsgd_auth_admin_check(token, computer, bound, who, &fresh, &refusal) != 200) {
         *ticket = refusal;
         return 401;
     }

@@ -49,10 +49,12 @@ int dsgd_auth_ctl_step(const char *route, const uint8_t *body, size_t len, const
                        uint32_t *ticket);
 
 /* An administrator's token presented on the control socket by bound:
- * 200 with the account in user_id (the token's idle time starts again),
- * or 401 (recorded, *ticket its record). @relation(REQ-ACCT-012) */
+ * 200 with the account in user_id and *fresh set when both factors were
+ * verified within auth.reauth_max_age (the token's idle time starts
+ * again), or 401 (recorded, *ticket its record).
+ * @relation(REQ-ACCT-012, REQ-MFA-015) */
 int dsgd_auth_admin_check(const char *token, const char *computer, const char *bound,
-                          char user_id[DSG_ACCT_USER_ID_MAX + 1], uint32_t *ticket);
+                          char user_id[DSG_ACCT_USER_ID_MAX + 1], int *fresh, uint32_t *ticket);
 
 /* `dsgctl logout`: ends the administrator's token presented by bound.
  * 200, or 401; recorded (*ticket). @relation(REQ-ACCT-012) */

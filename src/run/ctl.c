@@ -165,7 +165,7 @@ static void fail(client *c, const char *code, const char *message)
     dsgd_log("uid %u pid %d: %s: error %s", (unsigned)c->cred.uid, (int)c->cred.pid,
              c->cmd[0] ? c->cmd : "-", code);
     (void)record(c, code);
-    if (strcmp(code, "admin_login_required") == 0)
+    if (strcmp(code, "admin_login_required") == 0 || strcmp(code, "reauth_required") == 0)
         record_refusal(c, code, message);
     answer(c, line, NULL, 0);
 }
@@ -505,6 +505,12 @@ static void command(client *c, dsgd_chan *chan)
     start_next(chan);
 }
 
+/* A decision on an application: approve or reject. */
+static int decision(const char *line)
+{
+    return strncmp(line, "account approve ", 16) == 0 || strncmp(line, "account reject ", 15) == 0;
+}
+
 /* The auth role's answer to a token check: "admin USER" lets the command
  * run under that administrator; anything else refuses it. */
 static void checked(client *c, const dsgd_msg *m, dsgd_chan *chan)
@@ -529,8 +535,18 @@ static void checked(client *c, const dsgd_msg *m, dsgd_chan *chan)
                                         "or another user's): run dsgctl login");
         return;
     }
+    /* "admin USER stale": a login older than auth.reauth_max_age, which a
+     * decision on an application may not run under (REQ-MFA-015) */
+    int stale = name > 6 && memcmp(text + k + name - 6, " stale", 6) == 0;
+    if (stale)
+        name -= 6;
     memcpy(c->admin, text + k, name);
     c->admin[name] = '\0';
+    if (stale && decision(c->in)) {
+        fail(c, "reauth_required", "a decision needs a login younger than "
+                                   "auth.reauth_max_age: run dsgctl login again");
+        return;
+    }
     run_command(c, chan);
 }
 

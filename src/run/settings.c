@@ -141,6 +141,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->auth.source_failures = (uint32_t)c->v[DSG_CFG_AUTH_SOURCE_FAILURES_PER_MINUTE].num;
     s->auth.inactivity_days = (uint32_t)c->v[DSG_CFG_AUTH_INACTIVITY_DISABLE_DAYS].num;
     s->auth.admin_token_ms = (uint32_t)c->v[DSG_CFG_AUTH_ADMIN_TOKEN_LIFETIME].num;
+    s->auth.reauth_ms = (uint32_t)c->v[DSG_CFG_AUTH_REAUTH_MAX_AGE].num;
     s->auth.password_max_age_days = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MAX_AGE_DAYS].num;
     s->auth.admin_factor = strcmp(c->v[DSG_CFG_AUTH_ADMIN_SECOND_FACTOR].text, "totp") == 0;
     snprintf(s->auth.ministry_networks, sizeof s->auth.ministry_networks, "%s",
@@ -231,7 +232,7 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     return 0;
 }
 
-#define AUTH_NUMBERS 25
+#define AUTH_NUMBERS 26
 #define AUTH_TEXTS 6
 
 /* The auth settings' numbers, in the order of the -L argument. */
@@ -245,6 +246,7 @@ static uint32_t *auth_number(struct dsgd_auth_settings *a, unsigned i)
         &a->challenge_ms, &a->session_idle_ms, &a->session_max_ms, &a->max_sessions,
         &a->password_history, &a->totp_skew, &a->admin_factor, &a->self_attestation,
         &a->source_failures, &a->inactivity_days, &a->admin_token_ms, &a->password_max_age_days,
+        &a->reauth_ms,
     };
     return fields[i];
 }

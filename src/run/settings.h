@@ -60,6 +60,7 @@ typedef struct dsgd_settings {
         uint32_t source_failures;          /* auth.source_failures_per_minute: 10 */
         uint32_t inactivity_days;          /* auth.inactivity_disable_days: 35 */
         uint32_t admin_token_ms;           /* auth.admin_token_lifetime: 15 min */
+        uint32_t reauth_ms;                /* auth.reauth_max_age: 15 min */
         uint32_t password_max_age_days;    /* auth.password_max_age_days: 0 off */
         char ministry_networks[1025];      /* auth.ministry_networks as written: "" none */
         char rp_id[254];                   /* auth.rp_id */

@@ -133,6 +133,7 @@ int main(void)
     cfg.challenge_lifetime = 300;
     cfg.session = (dsg_session_policy){ 900, 43200 };
     cfg.admin_session = (dsg_session_policy){ 900, 43200 };
+    cfg.reauth_max_age = 900;
     cfg.max_sessions = 10;
     cfg.totp_skew = 1;
     snprintf(cfg.issuer, sizeof cfg.issuer, "DSG");
