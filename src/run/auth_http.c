@@ -332,8 +332,8 @@ static void put_previous(dsg_json_out *w, const dsg_lsvc_result *res)
     (void)dsg_json_out_uint(w, res->failures_since);
 }
 
-/* "error" and its fixed "message" (REQ-MFA-020); every code the service
- * answers is in dsg_lsvc_error_message's table. */
+/* "error" and its fixed "message"; every code the service answers is in
+ * dsg_lsvc_error_message's table. @relation(REQ-MFA-020, REQ-MFA-012) */
 static void put_error(dsg_json_out *w, const char *code)
 {
     const char *message = dsg_lsvc_error_message(code);
