@@ -899,6 +899,36 @@ START_TEST(test_lsvc_factor_reset)
 }
 END_TEST
 
+/* Every error code of the login API has one fixed, non-empty message of
+ * its own; auth_failed's names no one of the cases it covers; any other
+ * text has none. @relation(REQ-MFA-020, REQ-MFA-012) */
+START_TEST(test_lsvc_error_messages)
+{
+    static const char *const codes[] = {
+        "auth_failed", "login_incomplete", "password_change_required", "weak_password",
+        "password_reused", "session_expired", "second_factor_required", "totp_session",
+        "credential_id_too_long", "auth_unavailable", "bad_request", "rate_limited",
+    };
+    const size_t n = sizeof codes / sizeof codes[0];
+    for (size_t i = 0; i < n; i++) {
+        const char *m = dsg_lsvc_error_message(codes[i]);
+        ck_assert_msg(m != NULL && m[0] != '\0', "no message for %s", codes[i]);
+        ck_assert_ptr_eq(dsg_lsvc_error_message(codes[i]), m);
+        for (size_t j = 0; j < i; j++)
+            ck_assert_str_ne(dsg_lsvc_error_message(codes[j]), m);
+    }
+    const char *af = dsg_lsvc_error_message("auth_failed");
+    ck_assert_str_eq(af, "the user ID, the password or the second factor was not accepted");
+    static const char *const telling[] = { "lock", "suspend", "expire", "unknown", "wrong",
+                                           "no such", "deleted", "TOTP", "WebAuthn" };
+    for (size_t i = 0; i < sizeof telling / sizeof telling[0]; i++)
+        ck_assert_msg(strstr(af, telling[i]) == NULL, "auth_failed tells %s", telling[i]);
+    ck_assert_ptr_null(dsg_lsvc_error_message("Auth_failed"));
+    ck_assert_ptr_null(dsg_lsvc_error_message(""));
+    ck_assert_ptr_null(dsg_lsvc_error_message(NULL));
+}
+END_TEST
+
 Suite *suite_login_svc(void)
 {
     Suite *s = suite_create("login_svc");
@@ -925,6 +955,7 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_password_max_age);
     tcase_add_test(tc, test_lsvc_rehash_keeps_the_age);
     tcase_add_test(tc, test_lsvc_factor_reset);
+    tcase_add_test(tc, test_lsvc_error_messages);
     suite_add_tcase(s, tc);
     return s;
 }

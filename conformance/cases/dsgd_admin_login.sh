@@ -86,7 +86,7 @@ status=$(portal_curl /api/v1/auth/session -H "Authorization: Bearer $token" -o "
 body=$(python3 -c 'import json,sys; print(json.dumps({"user_id": "kanri1", "password": sys.argv[1]}))' "$ADMIN_PASSWORD")
 status=$(portal_curl /api/v1/auth/login -X POST -H 'Content-Type: application/json' --data-binary "$body" \
     -o "$t/l.json" -w '%{http_code}')
-[ "$status" = 401 ] && [ "$(cat "$t/l.json")" = '{"error":"auth_failed"}' ] ||
+[ "$status" = 401 ] && [ "$(cat "$t/l.json")" = '{"error":"auth_failed","message":"the user ID, the password or the second factor was not accepted"}' ] ||
     fail "an administrator's password step on the portal: $status $(cat "$t/l.json")"
 
 # logout: the token ends, the file goes

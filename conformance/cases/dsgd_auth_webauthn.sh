@@ -79,7 +79,7 @@ step change 200 /api/v1/auth/password "$t/change.in"
 [ "$(member change '["next"]')" = enrol-webauthn ] || fail "change: $(cat "$t/change.json")"
 body nocode.in "{\"login\":\"$login\"}"
 step nocode 401 /api/v1/auth/webauthn/options "$t/nocode.in"
-[ "$(cat "$t/nocode.json")" = '{"error":"auth_failed"}' ] || fail "nocode: $(cat "$t/nocode.json")"
+[ "$(cat "$t/nocode.json")" = '{"error":"auth_failed","message":"the user ID, the password or the second factor was not accepted"}' ] || fail "nocode: $(cat "$t/nocode.json")"
 login suzuki Brand-new-passw0rd second
 [ "$(member second '["next"]')" = enrol-webauthn ] || fail "second: $(cat "$t/second.json")"
 options create "$code"
@@ -174,7 +174,7 @@ sed 's/"Brand-new-passw0rd"/"Another-passw0rd-2"/; s/"Another-passw0rd-2"}/"Thir
 portal_curl /api/v1/auth/password/change -X POST -H 'Content-Type: application/json' \
     --data-binary "@$t/pc2.in" -H "Authorization: Bearer $token" -o "$t/pc2.json" -w '%{http_code}' \
     >"$t/status" 2>/dev/null
-[ "$(cat "$t/status")" = 400 ] && [ "$(cat "$t/pc2.json")" = '{"error":"second_factor_required"}' ] ||
+[ "$(cat "$t/status")" = 400 ] && [ "$(cat "$t/pc2.json")" = '{"error":"second_factor_required","message":"a password change needs the second factor of the session"}' ] ||
     fail "the spent challenge: $(cat "$t/status") $(cat "$t/pc2.json")"
 
 # refusals: the same assertion again, no UV, a counter that does not grow
@@ -191,7 +191,7 @@ options stale-options
 "$client" get "$t/key.pem" "$t/stale-options.json" "$origin" "$login" 1 >"$t/stale.in"
 step stale 401 /api/v1/auth/webauthn/assert "$t/stale.in"
 for n in replay nouv stale; do
-    [ "$(cat "$t/$n.json")" = '{"error":"auth_failed"}' ] || fail "$n: $(cat "$t/$n.json")"
+    [ "$(cat "$t/$n.json")" = '{"error":"auth_failed","message":"the user ID, the password or the second factor was not accepted"}' ] || fail "$n: $(cat "$t/$n.json")"
 done
 [ "$(sqlite3 "$db" "SELECT sign_count FROM webauthn_credentials WHERE user_id = 'suzuki'")" = 2 ] ||
     fail "the counter moved"

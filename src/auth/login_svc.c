@@ -1395,3 +1395,25 @@ const char *dsg_lsvc_next_name(dsg_lsvc_next n)
                                          "register-webauthn", "assert-webauthn" };
     return (unsigned)n < sizeof names / sizeof names[0] ? names[n] : "";
 }
+
+const char *dsg_lsvc_error_message(const char *code)
+{
+    static const char *const table[][2] = {
+        { "auth_failed", "the user ID, the password or the second factor was not accepted" },
+        { "login_incomplete", "no such login, expired, or not the step it expects; log in again" },
+        { "password_change_required", "the password must be changed before the login goes on" },
+        { "weak_password", "the new password does not meet the password policy" },
+        { "password_reused", "the new password is one of the account's recent passwords" },
+        { "session_expired", "no such session, logged out or expired; log in again" },
+        { "second_factor_required", "a password change needs the second factor of the session" },
+        { "totp_session", "the session's login used TOTP: send a code, not an assertion" },
+        { "credential_id_too_long", "the authenticator's credential ID is too long" },
+        { "auth_unavailable", "the authentication service is unavailable; try again later" },
+        { "bad_request", "the body is not the JSON object this step takes" },
+        { "rate_limited", "too many failed attempts from this address; try again later" },
+    };
+    for (size_t i = 0; code != NULL && i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i][0], code) == 0)
+            return table[i][1];
+    return NULL;
+}

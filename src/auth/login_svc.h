@@ -321,4 +321,11 @@ const char *dsg_lsvc_rule_name(uint32_t bit);
  * for NONE. @relation(REQ-MFA-021) */
 const char *dsg_lsvc_next_name(dsg_lsvc_next n);
 
+/* The one fixed English message of a login API error code (the service's
+ * codes and the API's own "bad_request" and "rate_limited"), for the
+ * answer's "message"; NULL for any other text. A message never depends on
+ * the case behind the code: "auth_failed" tells nothing of which
+ * (REQ-MFA-012). @relation(REQ-MFA-020, REQ-MFA-012) */
+const char *dsg_lsvc_error_message(const char *code);
+
 #endif

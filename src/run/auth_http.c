@@ -333,6 +333,28 @@ static void put_previous(dsg_json_out *w, const dsg_lsvc_result *res)
     (void)dsg_json_out_uint(w, res->failures_since);
 }
 
+/* "error" and its fixed "message"; every code the service answers is in
+ * dsg_lsvc_error_message's table. @relation(REQ-MFA-020, REQ-MFA-012) */
+static void put_error(dsg_json_out *w, const char *code)
+{
+    const char *message = dsg_lsvc_error_message(code);
+    put_text(w, "error", code);
+    put_text(w, "message", message != NULL ? message : "the request was refused");
+}
+
+/* The answer {"error", "message"} of code alone into out: its length, 0
+ * when it does not fit. */
+static size_t error_json(const char *code, uint8_t *out, size_t cap)
+{
+    dsg_json_out w;
+    size_t len = 0;
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    put_error(&w, code);
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
+}
+
 /* The JSON of a step's result; bearer: the session token in the body too
  * (for API clients). Its length, 0 when it does not fit. */
 static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, size_t cap)
@@ -342,7 +364,7 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
     dsg_json_out_init(&w, out, cap);
     (void)dsg_json_out_object_begin(&w);
     if (res->error != NULL) {
-        put_text(&w, "error", res->error);
+        put_error(&w, res->error);
         if (res->broken != 0)
             put_rules(&w, res->broken);
         if (res->next != DSG_LSVC_NEXT_NONE && res->login[0] != '\0') {   /* a refusal the
@@ -409,23 +431,21 @@ static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
     uint32_t ticket = record(res, x->addr);   /* stored after the one above: it covers both */
     int status = res->status;
     if (len == 0) {   /* e.g. options of long IDs past DSGD_XCH_ANSWER_MAX */
-        static const char unavailable[] = "{\"error\":\"auth_unavailable\"}";
         dsgd_log("auth: the answer of exchange %u does not fit", x->id);
         status = 503;
         cookie.op = DSGD_XCH_COOKIE_NONE;
-        len = sizeof unavailable - 1;
-        memcpy(json, unavailable, len);
+        len = error_json("auth_unavailable", json, sizeof json);
     }
     if (dsgd_role_http_answer_recorded(x->id, ticket, status, &cookie, json, len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
     OPENSSL_cleanse(&cookie, sizeof cookie);
 }
 
-static void bad_request(const struct xch *x, const char *why)
+static void bad_request(const struct xch *x)
 {
-    static const char json[] = "{\"error\":\"bad_request\"}";
-    (void)why;
-    if (dsgd_role_http_answer(x->id, 400, NULL, (const uint8_t *)json, sizeof json - 1) != 0)
+    uint8_t json[256];
+    size_t len = error_json("bad_request", json, sizeof json);
+    if (dsgd_role_http_answer(x->id, 400, NULL, json, len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
@@ -608,10 +628,8 @@ static void notice(const struct xch *x)
     (void)dsg_json_out_object_end(&w);
     if (dsg_json_out_finish(&w, &len) != 0) {   /* a notice of many escaped characters */
         dsgd_log("auth: auth.logon_notice does not fit an answer as JSON");
-        static const char unavailable[] = "{\"error\":\"auth_unavailable\"}";
         status = 503;
-        len = sizeof unavailable - 1;
-        memcpy(json, unavailable, len);
+        len = error_json("auth_unavailable", json, sizeof json);
     }
     if (dsgd_role_http_answer(x->id, status, NULL, json, len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
@@ -620,13 +638,13 @@ static void notice(const struct xch *x)
 /* A source over auth.source_failures_per_minute: 429, before any hash. */
 static void rate_limited(const struct xch *x)
 {
-    static const char json[] = "{\"error\":\"rate_limited\"}";
+    uint8_t json[256];
+    size_t len = error_json("rate_limited", json, sizeof json);
     char detail[96];
     snprintf(detail, sizeof detail, "%u failed steps from this source within a minute",
              source_limit);
     uint32_t ticket = dsgd_auth_record("-", x->addr, "rate-limited", detail);
-    if (dsgd_role_http_answer_recorded(x->id, ticket, 429, NULL, (const uint8_t *)json,
-                                       sizeof json - 1) != 0)
+    if (dsgd_role_http_answer_recorded(x->id, ticket, 429, NULL, json, len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
@@ -656,7 +674,7 @@ static void step(struct xch *x)
         return;
     }
     if (run_step(x, now, &res, &bearer) != 0) {
-        bad_request(x, "the body is not the step's JSON object");
+        bad_request(x);
         return;
     }
     if (guarded(x->route) && res.status == 401 && res.error != NULL &&
