@@ -177,6 +177,12 @@ static const char *const migrations[] = {
     "CREATE TRIGGER webauthn_credentials_revoked_final BEFORE UPDATE ON webauthn_credentials"
     " WHEN OLD.revoked_at IS NOT NULL"
     " BEGIN SELECT RAISE(ABORT, 'a revoked credential stays revoked'); END;",
+    /* Version 8: TOTP secrets at rest sealed under the auth role's data key
+     * (REQ-MFA-018, src/auth/secret_seal.h). A row of an older version is
+     * in the clear (sealed 0); the auth role seals every such row when it
+     * starts, before it serves (dsg_cred_store_totp_seal_clear), and a
+     * clear row is never read as a secret. */
+    "ALTER TABLE totp ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -191,6 +197,16 @@ int dsg_acct_store_open(const char *path, uint32_t busy_timeout_ms, sqlite3 **db
                         size_t n)
 {
     return dsg_db_open(path, busy_timeout_ms, migrations, SCHEMA_VERSION, db, err, n);
+}
+
+int dsg_acct_store_open_at(const char *path, unsigned version, struct sqlite3 **db, char *err,
+                           size_t n)
+{
+    if (version < 1 || version > SCHEMA_VERSION) {
+        snprintf(err, n, "no schema version %u", version);
+        return -1;
+    }
+    return dsg_db_open(path, 1000, migrations, version, db, err, n);
 }
 
 /* ---- problems ---------------------------------------------------------------- */

@@ -58,6 +58,13 @@ __attribute__((warn_unused_result))
 int dsg_acct_store_open(const char *path, uint32_t busy_timeout_ms, struct sqlite3 **db,
                         char *err, size_t n);
 
+/* The same, migrated only to schema version (1 to the newest): for tests
+ * of a migration, which need a database an older version left.
+ * @relation(REQ-MFA-018, REQ-RUN-020) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_open_at(const char *path, unsigned version, struct sqlite3 **db, char *err,
+                           size_t n);
+
 /* Stores the application a, entered by `by` at now, as pending, after
  * dsg_acct_app_check and the checks against the stored accounts: a
  * registration needs an unused user ID (`user_id_taken`, or

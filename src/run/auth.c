@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -29,8 +30,10 @@
 #include "core/rfc3339.h"
 #include "db/db.h"
 #include "log/audit.h"
+#include "auth/cred_store.h"
 #include "run/audit_out.h"
 #include "run/auth.h"
+#include "run/auth_setup.h"
 #include "run/auth_http.h"
 #include "run/log.h"
 #include "run/settings.h"
@@ -47,6 +50,7 @@
 static sqlite3 *db;
 static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_prepare) */
 static X509_STORE *roots;                /* auth.webauthn_attestation_roots; NULL: none */
+static uint8_t data_key[DSGD_AUTH_DATA_KEY_LEN];   /* TOTP secrets sealed under it (setup pipe) */
 static uint64_t next_sweep_ms;   /* CLOCK_MONOTONIC ms of the next expiry sweep; 0: now */
 static char host[65];        /* the computer name of control-socket actions */
 static dsgd_chan *bus;       /* set by the first command */
@@ -1266,6 +1270,11 @@ int dsgd_auth_prepare(const char *settings, char *err, size_t n)
         return -1;
     }
     EVP_KDF_free(kdf);
+    /* the data key, from the master over fd 5, before the sandbox (REQ-MFA-018) */
+    int rc = dsgd_auth_setup_read(DSGD_SETUP_FD, data_key, err, n);
+    close(DSGD_SETUP_FD);
+    if (rc != 0)
+        return -1;
     if (uname(&u) != 0) {
         snprintf(err, n, "uname: %s", strerror(errno));
         return -1;
@@ -1280,13 +1289,21 @@ int dsgd_auth_start(const char *dir, char *err, size_t n)
     snprintf(path, sizeof path, "%s%sauth.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
     if (dsg_acct_store_open(path, set.busy_timeout_ms, &db, err, n) != 0)
         return -1;
-    return dsgd_auth_http_init(&set, roots, db, err, n);
+    /* before it serves: no TOTP secret left in the clear by an older version */
+    int sealed = dsg_cred_store_totp_seal_clear(db, data_key, err, n);
+    if (sealed < 0)
+        return -1;
+    if (sealed > 0)
+        dsgd_log("auth: %d TOTP secret(s) stored in the clear sealed under the data key",
+                 sealed);
+    return dsgd_auth_http_init(&set, roots, data_key, db, err, n);
 }
 
 void dsgd_auth_stop(void)
 {
     dsg_db_close(db);
     db = NULL;
+    OPENSSL_cleanse(data_key, sizeof data_key);
     X509_STORE_free(roots);
     roots = NULL;
     out_reset();

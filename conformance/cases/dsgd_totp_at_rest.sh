@@ -1,0 +1,93 @@
+#!/bin/sh
+# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600 root); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back the logins work again.
+# @relation(REQ-MFA-018)
+set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
+. "${CONFORMANCE_LIB:?}"
+t=${CONFORMANCE_TMP:?}
+account_case_setup
+command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 (make deps-test) is needed"
+command -v strings >/dev/null 2>&1 || fail "strings (binutils) is needed"
+
+admin_conf 4 >"$t/gw.conf"
+echo 'auth.scrypt_n = 1024' >>"$t/gw.conf"
+dsgd_start "$DSGD" -f "$t/gw.conf"
+for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+admin_login
+member_login
+
+kek=$t/var/keys/kek
+wrapped=$t/var/auth/totp.key.wrapped
+mode_is() {   # mode_is PATH MODE OWNER [SIZE]
+    [ "$(stat -c '%a %U' "$1")" = "$2 $3" ] || fail "$1: $(stat -c '%a %U' "$1"), want $2 $3"
+    [ -z "${4:-}" ] || [ "$(stat -c %s "$1")" = "$4" ] || fail "$1: $(stat -c %s "$1") bytes, want $4"
+}
+mode_is "$t/var/keys" 700 root
+mode_is "$kek" 600 root 32
+mode_is "$wrapped" 600 root 40
+
+# the enrolled secrets, as the otpauth URIs gave them
+for state in "$t/kanri1.totp" "$t/member/kanri2.totp"; do
+    python3 - "$state" >"$t/secret" <<'PY' || fail "no URI in $state"
+import base64, json, sys, urllib.parse
+uri = json.load(open(sys.argv[1]))["uri"]
+b32 = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+raw = base64.b32decode(b32 + "=" * (-len(b32) % 8))
+print(b32, raw.hex().upper())
+PY
+    read -r b32 hex <"$t/secret"
+    [ "${#b32}" -ge 26 ] || fail "secret: $b32"
+    ! strings -a -n 8 "$t"/var/auth/* | grep -q "$b32" || fail "strings shows the base32 secret $b32"
+    python3 - "$hex" "$t"/var/auth/* <<'PY' || fail "a file of var/auth holds the raw secret"
+import sys
+raw = bytes.fromhex(sys.argv[1])
+for p in sys.argv[2:]:
+    with open(p, "rb") as f:
+        assert raw not in f.read(), p
+PY
+    sqlite3 "$t/var/auth/auth.db" 'SELECT hex(secret) FROM totp' >"$t/hex" ||
+        fail "sqlite3: $(cat "$t/hex")"
+    ! grep -q "$hex" "$t/hex" || fail "auth.db shows the secret's bytes $hex"
+done
+[ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*), sum(sealed = 1 AND length(secret) = 48) FROM totp')" = '2|2' ] ||
+    fail "totp rows: $(sqlite3 "$t/var/auth/auth.db" 'SELECT user_id, sealed, length(secret) FROM totp')"
+auth=$(worker_pid auth)
+tr '\0' ' ' <"/proc/$auth/cmdline" >"$t/cmdline"
+! grep -Eq -- ' -K |key' "$t/cmdline" || fail "the auth role's command line: $(cat "$t/cmdline")"
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+
+# refused: starts, must exit 1 at once with MESSAGE (an ERE) in its log
+refused() {
+    label=$1 pattern=$2
+    "$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" -f "$t/gw.conf" 2>"$t/err" &
+    pid=$!
+    wait_until 10 not_alive "$pid"
+    wait "$pid"
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "$label: exit $rc, want 1: $(cat "$t/err")"
+    grep -Eq -- "$pattern" "$t/err" || fail "$label: message: $(cat "$t/err")"
+    ! grep -q 'started' "$t/err" || fail "$label: a worker was started"
+    [ ! -e "$t/var/dsgd.pid" ] || fail "$label: pidfile left behind"
+}
+chmod 644 "$kek"
+refused "kek 0644" "auth: key file $kek has owner uid 0 and mode 0644: it must be owned by uid 0 with no group or other permissions \\(chmod 600 $kek\\): refusing to start"
+chmod 600 "$kek"
+chmod 755 "$t/var/keys"
+refused "keys 0755" "auth: key directory $t/var/keys has owner uid 0 and mode 0755: .*\\(chmod 700 $t/var/keys\\): refusing to start"
+chmod 700 "$t/var/keys"
+mv "$kek" "$t/kek.saved"
+refused "kek missing" "auth: the key-encryption key $kek is missing while the wrapped data key $wrapped exists: restore $kek from its backup"
+[ ! -e "$kek" ] || fail "a new KEK was made beside the wrapped data key"
+mv "$t/kek.saved" "$kek"
+cp "$wrapped" "$t/wrapped.before"
+
+# back as it was: the same keys, the secrets open (a TOTP login)
+: >"$t/log"
+dsgd_start "$DSGD" -f "$t/gw.conf"
+for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+cmp -s "$wrapped" "$t/wrapped.before" || fail "the wrapped data key changed"
+admin_login
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+exit 0
