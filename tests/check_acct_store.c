@@ -546,6 +546,7 @@ static void enrolled_account(const char *user, uint64_t step)
         c.id_len = 16;
         memset(c.id, 'a' + i, c.id_len);
         c.id[0] = (uint8_t)user[0];
+        memset(c.aaguid, 0xa0 + i, sizeof c.aaguid);
         ck_assert_msg(dsg_cred_store_webauthn_enrol(db, user, &c, NOW, err, sizeof err) == 0,
                       "%s", err);
     }
@@ -827,6 +828,50 @@ START_TEST(test_totp_clear_secret_migrated_sealed)
 }
 END_TEST
 
+typedef struct factor_list {
+    int n;
+    dsg_acct_factor_row rows[4];
+} factor_list;
+
+static int keep_factor(const dsg_acct_factor_row *r, void *ctx)
+{
+    factor_list *l = ctx;
+    if (l->n < 4)
+        l->rows[l->n] = *r;
+    l->n++;
+    return 0;
+}
+
+/* What `dsgctl account show` lists of the factors: type, enrolment time
+ * and the AAGUID of a WebAuthn credential, oldest first; a revoked factor
+ * no more. @relation(REQ-MFA-018) */
+START_TEST(test_each_factor_lists_type_time_aaguid)
+{
+    factor_list l = { 0 };
+    char err[200];
+    enrolled_account("sato", 1000);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET enrolled_at = enrolled_at + 5", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    ck_assert_int_eq(dsg_acct_store_each_factor(db, "sato", keep_factor, &l, err, sizeof err), 0);
+    ck_assert_int_eq(l.n, 3);
+    ck_assert_str_eq(l.rows[0].type, "webauthn");
+    ck_assert_str_eq(l.rows[1].type, "webauthn");
+    ck_assert_int_eq(l.rows[0].has_aaguid, 1);
+    ck_assert_int_eq(l.rows[0].enrolled_at, NOW);
+    ck_assert_uint_eq(l.rows[0].aaguid[0], 0xa0);
+    ck_assert_uint_eq(l.rows[1].aaguid[15], 0xa1);
+    ck_assert_str_eq(l.rows[2].type, "totp");
+    ck_assert_int_eq(l.rows[2].has_aaguid, 0);
+    ck_assert_int_eq(l.rows[2].enrolled_at, NOW + 5);
+    l.n = 0;
+    ck_assert_int_eq(dsg_acct_store_each_factor(db, "nobody", keep_factor, &l, err, sizeof err), 0);
+    ck_assert_int_eq(l.n, 0);
+    approve_ok(apply_ok(DSG_APP_RESET_FACTOR, "sato", "uid:0", NOW + 10), "uid:1000", NOW + 11);
+    ck_assert_int_eq(dsg_acct_store_each_factor(db, "sato", keep_factor, &l, err, sizeof err), 0);
+    ck_assert_int_eq(l.n, 0);
+}
+END_TEST
+
 Suite *suite_acct_store(void)
 {
     Suite *s = suite_create("acct_store");
@@ -856,6 +901,7 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_totp_secret_stored_sealed);
     tcase_add_test(c, test_totp_tampered_rows_refused);
     tcase_add_test(c, test_totp_clear_secret_migrated_sealed);
+    tcase_add_test(c, test_each_factor_lists_type_time_aaguid);
     suite_add_tcase(s, c);
     return s;
 }

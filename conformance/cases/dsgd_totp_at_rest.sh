@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600 root); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back the logins work again.
+# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600 root); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back the logins work again.
 # @relation(REQ-MFA-018)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -51,6 +51,17 @@ PY
 done
 [ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*), sum(sealed = 1 AND length(secret) = 48) FROM totp')" = '2|2' ] ||
     fail "totp rows: $(sqlite3 "$t/var/auth/auth.db" 'SELECT user_id, sealed, length(secret) FROM totp')"
+# dsgctl account show lists the TOTP factor by type and enrolment time only
+expect_exit 0 "show kanri1" as_root show kanri1
+sed -n '/^factors:$/,/^history:$/p' "$t/out" >"$t/factors"
+grep -Eqx '  [0-9]{4}-[0-9-]{5}T[0-9:.]{12}Z totp' "$t/factors" && [ "$(wc -l <"$t/factors")" = 3 ] ||
+    fail "show: factors: $(cat "$t/out")"
+expect_exit 0 "show kanri1 --json" as_root show kanri1 --json
+python3 - "$t/out" <<'PY' || fail "show --json: factors: $(cat "$t/out")"
+import json, sys
+f = json.load(open(sys.argv[1]))["factors"]
+assert len(f) == 1 and f[0]["type"] == "totp" and sorted(f[0]) == ["enrolled_at", "type"], f
+PY
 auth=$(worker_pid auth)
 tr '\0' ' ' <"/proc/$auth/cmdline" >"$t/cmdline"
 ! grep -Eq -- ' -K |key' "$t/cmdline" || fail "the auth role's command line: $(cat "$t/cmdline")"

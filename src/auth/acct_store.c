@@ -1046,6 +1046,42 @@ int dsg_acct_store_factors(sqlite3 *db, const char *user_id, int64_t now, dsg_ac
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
+int dsg_acct_store_each_factor(sqlite3 *db, const char *user_id,
+                               int (*fn)(const dsg_acct_factor_row *r, void *ctx), void *ctx,
+                               char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db,
+        "SELECT 0, enrolled_at, NULL FROM totp WHERE user_id = ?1 AND revoked_at IS NULL"
+        " UNION ALL SELECT 1, enrolled_at, aaguid FROM webauthn_credentials"
+        " WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY 2, 1");
+    dsg_acct_factor_row r;
+    int rc = SQLITE_ERROR;
+    if (st != NULL)
+        dsg_db_bind_text(st, 1, user_id);
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *aaguid = sqlite3_column_blob(st, 2);
+        memset(&r, 0, sizeof r);
+        r.has_aaguid = sqlite3_column_int(st, 0) == 1;
+        r.type = r.has_aaguid ? "webauthn" : "totp";
+        r.enrolled_at = sqlite3_column_int64(st, 1);
+        if (r.has_aaguid && (aaguid == NULL || sqlite3_column_bytes(st, 2) != 16)) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (r.has_aaguid)
+            memcpy(r.aaguid, aaguid, 16);
+        if (fn(&r, ctx) != 0)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "reading the factors of %s: %s", user_id,
+             rc == SQLITE_ROW ? "stopped" : rc == SQLITE_CORRUPT ? "an AAGUID out of range"
+                                                                 : sqlite3_errmsg(db));
+    return -1;
+}
+
 /* ---- events of the login: lock and unlock ------------------------------------------ */
 
 int dsg_acct_store_event(sqlite3 *db, const char *user_id, uint32_t event, int64_t now,
