@@ -265,10 +265,12 @@ START_TEST(test_lsvc_totp_code_accepted_once)
 }
 END_TEST
 
-/* A TOTP secret that does not open under the data key is a storage
- * failure at the password step (503 auth_unavailable, storage-failed):
- * neither a factor to check codes against nor a missing one to enrol
- * again; the service needs a data key. @relation(REQ-MFA-018) */
+/* The secret is shown once, at its enrolment: a later login has no
+ * enrolment step that would show it (or another) again. A TOTP secret that
+ * does not open under the data key is a storage failure at the password
+ * step (503 auth_unavailable, storage-failed): neither a factor to check
+ * codes against nor a missing one to enrol again; the service needs a
+ * data key. @relation(REQ-MFA-018) */
 START_TEST(test_lsvc_unreadable_totp_secret_refused)
 {
     dsg_lsvc_result r;
@@ -276,6 +278,12 @@ START_TEST(test_lsvc_unreadable_totp_secret_refused)
     size_t len;
     account("sato", DSG_ACCT_MINISTRY);
     first_login("sato", NOW, secret, &len, &r);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 10, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_TOTP);
+    dsg_lsvc_enrol_totp(r.login, CODE, NOW + 10, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    ck_assert_str_eq(r.otpauth, "");
     ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET secret = substr(secret, 1, 30) ||"
                                       " CASE substr(secret, 31, 1) WHEN x'00' THEN x'01'"
                                       " ELSE x'00' END || substr(secret, 32)",
