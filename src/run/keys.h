@@ -33,11 +33,13 @@ int dsgd_keys_auth_data_key(const char *statedir, uint8_t key[DSGD_DATA_KEY_LEN]
                             size_t n);
 
 /* key[0 .. DSGD_DATA_KEY_LEN) wrapped under kek into out (DSGD_WRAPPED_LEN
- * bytes), or back: 0, or -1 (OpenSSL; a wrapped key that does not unwrap
- * under kek: out is then wiped). @relation(REQ-MFA-018) */
+ * bytes): 0, or -1 (OpenSSL). @relation(REQ-MFA-018) */
 __attribute__((warn_unused_result))
 int dsgd_keys_wrap(const uint8_t kek[DSGD_KEK_LEN], const uint8_t key[DSGD_DATA_KEY_LEN],
                    uint8_t out[DSGD_WRAPPED_LEN]);
+
+/* The other way: wrapped unwrapped under kek into out. 0, or -1 (out
+ * wiped). @relation(REQ-MFA-018) */
 __attribute__((warn_unused_result))
 int dsgd_keys_unwrap(const uint8_t kek[DSGD_KEK_LEN], const uint8_t wrapped[DSGD_WRAPPED_LEN],
                      uint8_t out[DSGD_DATA_KEY_LEN]);
