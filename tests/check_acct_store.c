@@ -803,20 +803,28 @@ START_TEST(test_totp_clear_secret_migrated_sealed)
     ck_assert_msg(dsg_acct_store_open_at(path, 7, &db, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(dsg_db_version(db), 7);
     approve_ok(apply_ok(DSG_APP_REGISTER, "sato", "uid:0", NOW), "uid:1000", NOW);
+    approve_ok(apply_ok(DSG_APP_REGISTER, "kato", "uid:0", NOW), "uid:1000", NOW);
     ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO totp (user_id, secret, alg, digits,"
                                       " last_step, enrolled_at) VALUES ('sato',"
                                       " x'5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a', 'sha1', 6,"
-                                      " 1000, 1800000000)", NULL, NULL, NULL), SQLITE_OK);
+                                      " 1000, 1800000000), ('kato', randomblob(32), 'sha256',"
+                                      " 8, 5, 1800000000)", NULL, NULL, NULL), SQLITE_OK);
     dsg_db_close(db);
     ck_assert_int_eq(files_hold(path, clear, sizeof clear), 1);
     ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(dsg_db_version(db), 8);
-    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 0"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 0"), 2);
     ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), -1);
-    ck_assert_int_eq(dsg_cred_store_totp_seal_clear(db, KEY, err, sizeof err), 1);
+    ck_assert_int_eq(dsg_cred_store_totp_seal_clear(db, KEY, err, sizeof err), 2);
     ck_assert_int_eq(dsg_cred_store_totp_seal_clear(db, KEY, err, sizeof err), 0);
     ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 1 AND length(secret) = 48"),
                      1);
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 1 AND length(secret) = 60"),
+                     1);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "kato", &t), 1);
+    ck_assert_uint_eq(t.secret_len, 32);
+    ck_assert_int_eq(t.alg, DSG_TOTP_SHA256);
+    ck_assert_uint_eq(t.digits, 8);
     ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), 1);
     ck_assert_mem_eq(t.secret, clear, sizeof clear);
     ck_assert_uint_eq(t.last_step, 1000);

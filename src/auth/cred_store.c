@@ -7,6 +7,7 @@
 
 #include <openssl/crypto.h>
 
+#include "auth/acct_app.h"
 #include "auth/secret_seal.h"
 #include "db/db.h"
 
@@ -314,24 +315,35 @@ static int seal_row(sqlite3 *db, const uint8_t *key, const char *user_id, const 
     return dsg_db_run(st);
 }
 
+/* The first clear row sealed: 1, 0 when none is left, -1. One row a
+ * statement, so that no scan runs over rows being rewritten. */
+static int seal_next(sqlite3 *db, const uint8_t *key)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT user_id, secret FROM totp WHERE sealed = 0"
+                                          " LIMIT 1");
+    char user[DSG_ACCT_USER_ID_MAX + 1];
+    int rc, done = -1;
+    if (st == NULL)
+        return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        done = 0;
+    else if (rc == SQLITE_ROW) {
+        dsg_db_column_copy(st, 0, user, sizeof user);
+        done = seal_row(db, key, user, sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1)) ==
+                       0 && sqlite3_changes(db) == 1 ? 1 : -1;
+    }
+    sqlite3_finalize(st);
+    return done;
+}
+
 /* Every clear row sealed; how many, or -1. */
 static int seal_rows(sqlite3 *db, const uint8_t *key)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT user_id, secret FROM totp WHERE sealed = 0");
-    int k = 0, rc;
-    if (st == NULL)
-        return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char user[256];
-        dsg_db_column_copy(st, 0, user, sizeof user);
-        if (seal_row(db, key, user, sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1)) != 0) {
-            rc = SQLITE_ERROR;
-            break;
-        }
+    int k = 0, got;
+    while ((got = seal_next(db, key)) == 1)
         k++;
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? k : -1;
+    return got == 0 ? k : -1;
 }
 
 int dsg_cred_store_totp_seal_clear(sqlite3 *db, const uint8_t *key, char *err, size_t n)

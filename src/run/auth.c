@@ -771,8 +771,8 @@ static int cmd_show(const char *args)
         return finish(EX_REFUSED, "error unknown_account no account %s\n", id);
     if (json) {
         if (put_account_json(&r, 1) != 0)
-            return finish(EX_SOFTWARE, "error storage the factors or history of %s are unreadable\n",
-                          id);
+            return finish(EX_SOFTWARE,
+                          "error storage the factors or history of %s are unreadable\n", id);
         return succeed();
     }
     put("user_id: %s\nname: %s\norg: %s (%s)\ncontract: %s\ntype: %s\nstate: %s\n", r.user_id,
