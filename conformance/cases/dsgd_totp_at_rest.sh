@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600 root); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back the logins work again.
+# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600 root); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back, a secret put back in the clear (as before auth.db schema version 8) is sealed before the auth role serves (its log says so, the clear bytes gone from every file of var/auth) and the logins work again.
 # @relation(REQ-MFA-018)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -93,11 +93,31 @@ refused "kek missing" "auth: the key-encryption key $kek is missing while the wr
 mv "$t/kek.saved" "$kek"
 cp "$wrapped" "$t/wrapped.before"
 
-# back as it was: the same keys, the secrets open (a TOTP login)
+# kanri1's secret put back in the clear, as a version before schema 8 left it
+hex1=$(python3 -c 'import base64, json, sys, urllib.parse
+uri = json.load(open(sys.argv[1]))["uri"]
+b = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+print(base64.b32decode(b + "=" * (-len(b) % 8)).hex().upper())' "$t/kanri1.totp")
+sqlite3 "$t/var/auth/auth.db" "UPDATE totp SET secret = x'$hex1', sealed = 0 WHERE user_id = 'kanri1'" ||
+    fail "cannot put the clear secret back"
+
+# back as it was: the same keys, the clear secret sealed before the role
+# serves, the secrets open (a TOTP login)
 : >"$t/log"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+log_has 'auth: 1 TOTP secret\(s\) stored in the clear sealed under the data key' ||
+    fail "the clear secret was not sealed: $(cat "$t/log")"
 cmp -s "$wrapped" "$t/wrapped.before" || fail "the wrapped data key changed"
+[ "$(sqlite3 "$t/var/auth/auth.db" "SELECT sealed, length(secret) FROM totp WHERE user_id = 'kanri1'")" = '1|48' ] ||
+    fail "kanri1's row: $(sqlite3 "$t/var/auth/auth.db" "SELECT sealed, hex(secret) FROM totp WHERE user_id = 'kanri1'")"
+python3 - "$hex1" "$t"/var/auth/* <<'PY' || fail "a file of var/auth still holds the clear secret"
+import sys
+raw = bytes.fromhex(sys.argv[1])
+for p in sys.argv[2:]:
+    with open(p, "rb") as f:
+        assert raw not in f.read(), p
+PY
 admin_login
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
