@@ -41,6 +41,7 @@ START_TEST(test_keys_wrap_round_trip_and_refusals)
 END_TEST
 
 static char dir[64], path[160], err[1024];
+static dsgd_keys_owner OWNER;
 
 static void setup(void)
 {
@@ -48,6 +49,7 @@ static void setup(void)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/auth", dir);
     ck_assert_int_eq(mkdir(path, 0700), 0);
+    OWNER = (dsgd_keys_owner){ geteuid(), getegid() };
 }
 
 static void teardown(void)
@@ -76,7 +78,7 @@ static void mode_is(const char *rel, unsigned mode, off_t size)
 static void refused(const char *want)
 {
     uint8_t key[DSGD_DATA_KEY_LEN];
-    ck_assert_int_eq(dsgd_keys_auth_data_key(dir, key, err, sizeof err), -1);
+    ck_assert_int_eq(dsgd_keys_auth_data_key(dir, &OWNER, key, err, sizeof err), -1);
     ck_assert_msg(strstr(err, want) != NULL, "%s", err);
 }
 
@@ -84,11 +86,11 @@ static void refused(const char *want)
 START_TEST(test_keys_made_once_then_reused)
 {
     uint8_t a[DSGD_DATA_KEY_LEN], b[DSGD_DATA_KEY_LEN];
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, a, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, a, err, sizeof err) == 0, "%s", err);
     mode_is("keys", 0700, -1);
     mode_is("keys/kek", 0600, DSGD_KEK_LEN);
     mode_is("auth/totp.key.wrapped", 0600, DSGD_WRAPPED_LEN);
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, b, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, b, err, sizeof err) == 0, "%s", err);
     ck_assert_mem_eq(a, b, sizeof a);
     at("keys/kek.new");
     ck_assert_int_ne(access(path, F_OK), 0);
@@ -100,7 +102,7 @@ START_TEST(test_keys_refusals)
 {
     uint8_t key[DSGD_DATA_KEY_LEN];
     char kek[160], want[640];
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, key, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, key, err, sizeof err) == 0, "%s", err);
     at("keys/kek");
     snprintf(kek, sizeof kek, "%s", path);
     ck_assert_int_eq(chmod(kek, 0644), 0);
@@ -128,7 +130,33 @@ START_TEST(test_keys_refusals)
     ck_assert_int_eq(truncate(kek, DSGD_KEK_LEN - 1), 0);
     refused("not 32 bytes");
     ck_assert_int_eq(rename(path, kek), 0);
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, key, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, key, err, sizeof err) == 0, "%s", err);
+}
+END_TEST
+
+/* Run as root, the master writes the wrapped key as the auth role's user
+ * into that user's directory (no CAP_DAC_OVERRIDE needed) and refuses one
+ * of another owner. @relation(REQ-MFA-018) */
+START_TEST(test_keys_wrapped_key_of_the_auth_user)
+{
+    uint8_t a[DSGD_DATA_KEY_LEN], b[DSGD_DATA_KEY_LEN];
+    struct stat st;
+    if (geteuid() != 0)
+        return;   /* the fsuid switch is the root master's */
+    OWNER = (dsgd_keys_owner){ 65534, 65534 };
+    at("auth");
+    ck_assert_int_eq(chown(path, 65534, 65534), 0);
+    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, a, err, sizeof err) == 0, "%s", err);
+    at("auth/totp.key.wrapped");
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_uid, 65534);
+    ck_assert_uint_eq(st.st_mode & 07777, 0600);
+    mode_is("keys/kek", 0600, DSGD_KEK_LEN);   /* the KEK stays the master's */
+    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, b, err, sizeof err) == 0, "%s", err);
+    ck_assert_mem_eq(a, b, sizeof a);
+    at("auth/totp.key.wrapped");
+    ck_assert_int_eq(chown(path, 0, 0), 0);
+    refused("has owner uid 0 and mode 0600: it must be owned by uid 65534");
 }
 END_TEST
 
@@ -142,6 +170,7 @@ Suite *suite_keys(void)
     tcase_add_checked_fixture(c, setup, teardown);
     tcase_add_test(c, test_keys_made_once_then_reused);
     tcase_add_test(c, test_keys_refusals);
+    tcase_add_test(c, test_keys_wrapped_key_of_the_auth_user);
     suite_add_tcase(s, c);
     return s;
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600 root); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back, a secret put back in the clear (as before auth.db schema version 8) is sealed before the auth role serves (its log says so, the clear bytes gone from every file of var/auth) and the logins work again.
+# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600, owned by dsg, the auth role's user, written by the master under its filesystem IDs); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back, a secret put back in the clear (as before auth.db schema version 8) is sealed before the auth role serves (its log says so, the clear bytes gone from every file of var/auth) and the logins work again.
 # @relation(REQ-MFA-018)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -24,7 +24,7 @@ mode_is() {   # mode_is PATH MODE OWNER [SIZE]
 }
 mode_is "$t/var/keys" 700 root
 mode_is "$kek" 600 root 32
-mode_is "$wrapped" 600 root 40
+mode_is "$wrapped" 600 dsg 40
 
 # the enrolled secrets, as the otpauth URIs gave them
 for state in "$t/kanri1.totp" "$t/member/kanri2.totp"; do

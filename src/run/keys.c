@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,24 +64,26 @@ int dsgd_keys_unwrap(const uint8_t kek[DSGD_KEK_LEN], const uint8_t wrapped[DSGD
     return -1;
 }
 
-/* The owner and mode rule of st (a key file or its directory, want_dir). */
-static int check_owner_mode(const char *path, const struct stat *st, int want_dir, char *err,
-                            size_t n)
+/* The owner and mode rule of st (a key file or its directory, want_dir):
+ * owned by uid, no group or other permission. */
+static int check_owner_mode(const char *path, const struct stat *st, int want_dir, uid_t uid,
+                            char *err, size_t n)
 {
     if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
         return fail(err, n, "key %s %s is not a %s: refusing to start",
                     want_dir ? "directory" : "file", path, want_dir ? "directory" : "regular file");
-    if (st->st_uid != geteuid() || (st->st_mode & 077) != 0)
+    if (st->st_uid != uid || (st->st_mode & 077) != 0)
         return fail(err, n, "key %s %s has owner uid %u and mode %04o: it must be owned by uid %u"
                     " with no group or other permissions (chmod %s %s): refusing to start",
                     want_dir ? "directory" : "file", path, (unsigned)st->st_uid,
-                    (unsigned)(st->st_mode & 07777), (unsigned)geteuid(),
-                    want_dir ? "700" : "600", path);
+                    (unsigned)(st->st_mode & 07777), (unsigned)uid, want_dir ? "700" : "600",
+                    path);
     return 0;
 }
 
-/* A key file of exactly len bytes into out: 1, 0 when it is missing, -1. */
-static int read_key(const char *path, uint8_t *out, size_t len, char *err, size_t n)
+/* A key file of uid of exactly len bytes into out: 1, 0 when it is
+ * missing, -1. */
+static int read_key(const char *path, uid_t uid, uint8_t *out, size_t len, char *err, size_t n)
 {
     struct stat st;
     uint8_t extra;
@@ -90,7 +93,7 @@ static int read_key(const char *path, uint8_t *out, size_t len, char *err, size_
     if (fd < 0)
         return fail(err, n, "key file %s: %s", path,
                     errno == ELOOP ? "a symbolic link: refusing to start" : strerror(errno));
-    if (fstat(fd, &st) != 0 || check_owner_mode(path, &st, 0, err, n) != 0) {
+    if (fstat(fd, &st) != 0 || check_owner_mode(path, &st, 0, uid, err, n) != 0) {
         close(fd);
         return -1;
     }
@@ -104,32 +107,37 @@ static int read_key(const char *path, uint8_t *out, size_t len, char *err, size_
     return 1;
 }
 
-/* path.new (0600, exclusive), fsync, rename, and the directory synced. */
-static int write_key(const char *dir, const char *path, const uint8_t *data, size_t len,
-                     char *err, size_t n)
+/* NAME.new (0600, exclusive) in the directory d, fsync, renamed to NAME,
+ * d synced; path is d/NAME, for messages. Relative to d, so that only d's
+ * own permissions count (write_as). */
+static int write_key_at(int d, const char *name, const char *path, const uint8_t *data,
+                        size_t len, char *err, size_t n)
 {
-    char tmp[PATH_CAP + 8];
-    snprintf(tmp, sizeof tmp, "%s.new", path);
-    (void)unlink(tmp);   /* left over from an interrupted start */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%s.new", name);
+    (void)unlinkat(d, tmp, 0);   /* left over from an interrupted start */
+    int fd = openat(d, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return fail(err, n, "%s: %s", tmp, strerror(errno));
+        return fail(err, n, "%s.new: %s", path, strerror(errno));
     int ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
+    ok = close(fd) == 0 && ok && renameat(d, tmp, d, name) == 0;
     if (!ok) {
         int e = errno;
-        (void)unlink(tmp);
+        (void)unlinkat(d, tmp, 0);
         return fail(err, n, "%s: cannot write it: %s", path, strerror(e));
     }
-    int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d < 0 || fsync(d) != 0) {
-        int e = errno;
-        if (d >= 0)
-            close(d);
-        return fail(err, n, "%s: cannot sync: %s", dir, strerror(e));
-    }
-    close(d);
+    if (fsync(d) != 0)
+        return fail(err, n, "%s: cannot sync its directory: %s", path, strerror(errno));
     return 0;
+}
+
+/* The directory dir opened (not through a symbolic link): its fd, or -1. */
+static int open_dir(const char *dir, char *err, size_t n)
+{
+    int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (d < 0)
+        fail(err, n, "%s: %s", dir, strerror(errno));
+    return d;
 }
 
 /* STATE/keys: created 0700 when missing; refused unless the master's with
@@ -141,24 +149,55 @@ static int keys_dir(const char *dir, char *err, size_t n)
         return fail(err, n, "cannot create %s: %s", dir, strerror(errno));
     if (lstat(dir, &st) != 0)
         return fail(err, n, "%s: %s", dir, strerror(errno));
-    return check_owner_mode(dir, &st, 1, err, n);
+    return check_owner_mode(dir, &st, 1, geteuid(), err, n);
 }
 
-/* A new random key of len bytes in out, written to path. */
-static int new_key(const char *dir, const char *path, uint8_t *out, size_t len, char *err,
-                   size_t n)
+/* A new random key of len bytes in out, written to dir/name. */
+static int new_key(const char *dir, const char *name, const char *path, uint8_t *out,
+                   size_t len, char *err, size_t n)
 {
+    int d, rc;
     if (RAND_bytes(out, (int)len) != 1)
         return fail(err, n, "%s: no random bytes for a new key", path);
-    return write_key(dir, path, out, len, err, n);
+    if ((d = open_dir(dir, err, n)) < 0)
+        return -1;
+    rc = write_key_at(d, name, path, out, len, err, n);
+    close(d);
+    return rc;
+}
+
+/* Writes the wrapped key as owner (the auth role's user) into dir, that
+ * user's directory: a master that is root has no CAP_DAC_OVERRIDE under
+ * the unit and may not write there otherwise, so it opens the directory
+ * first, then takes the user's filesystem IDs for the write. */
+static int write_as(const dsgd_keys_owner *o, const char *dir, const char *name,
+                    const char *path, const uint8_t *data, size_t len, char *err, size_t n)
+{
+    int d = open_dir(dir, err, n), rc;
+    if (d < 0)
+        return -1;
+    if (geteuid() != 0 || o->uid == 0) {
+        rc = write_key_at(d, name, path, data, len, err, n);
+        close(d);
+        return rc;
+    }
+    (void)setfsgid(o->gid);
+    (void)setfsuid(o->uid);
+    rc = (uid_t)setfsuid((uid_t)-1) == o->uid && (gid_t)setfsgid((gid_t)-1) == o->gid
+             ? write_key_at(d, name, path, data, len, err, n)
+             : fail(err, n, "%s: cannot write as uid %u", path, (unsigned)o->uid);
+    (void)setfsuid(0);
+    (void)setfsgid(0);
+    close(d);
+    return rc;
 }
 
 /* The data key in wrapped_path under kek: read and unwrapped, or made. */
-static int data_key(const char *auth_dir, const char *wrapped_path, const uint8_t *kek,
-                    uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
+static int data_key(const dsgd_keys_owner *o, const char *auth_dir, const char *wrapped_path,
+                    const uint8_t *kek, uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
 {
     uint8_t wrapped[DSGD_WRAPPED_LEN];
-    int got = read_key(wrapped_path, wrapped, sizeof wrapped, err, n);
+    int got = read_key(wrapped_path, o->uid, wrapped, sizeof wrapped, err, n);
     if (got < 0)
         return -1;
     if (got == 1) {
@@ -170,11 +209,12 @@ static int data_key(const char *auth_dir, const char *wrapped_path, const uint8_
     }
     if (RAND_bytes(key, DSGD_DATA_KEY_LEN) != 1 || dsgd_keys_wrap(kek, key, wrapped) != 0)
         return fail(err, n, "%s: cannot make a new data key", wrapped_path);
-    return write_key(auth_dir, wrapped_path, wrapped, sizeof wrapped, err, n);
+    return write_as(o, auth_dir, "totp.key.wrapped", wrapped_path, wrapped, sizeof wrapped, err,
+                    n);
 }
 
-int dsgd_keys_auth_data_key(const char *statedir, uint8_t key[DSGD_DATA_KEY_LEN], char *err,
-                            size_t n)
+int dsgd_keys_auth_data_key(const char *statedir, const dsgd_keys_owner *auth,
+                            uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
 {
     char dir[PATH_CAP], kek_path[PATH_CAP + 8], auth_dir[PATH_CAP], wrapped[PATH_CAP + 24];
     uint8_t kek[DSGD_KEK_LEN];
@@ -187,16 +227,16 @@ int dsgd_keys_auth_data_key(const char *statedir, uint8_t key[DSGD_DATA_KEY_LEN]
     snprintf(wrapped, sizeof wrapped, "%s/totp.key.wrapped", auth_dir);
     if (keys_dir(dir, err, n) != 0)
         return -1;
-    rc = read_key(kek_path, kek, sizeof kek, err, n);
+    rc = read_key(kek_path, geteuid(), kek, sizeof kek, err, n);
     if (rc == 0 && lstat(wrapped, &st) == 0)
         return fail(err, n, "the key-encryption key %s is missing while the wrapped data key %s "
                     "exists: restore %s from its backup (a new one could not open the TOTP "
                     "secrets sealed under that data key; docs/keys.md): refusing to start",
                     kek_path, wrapped, kek_path);
     if (rc == 0)
-        rc = new_key(dir, kek_path, kek, sizeof kek, err, n) == 0 ? 1 : -1;
+        rc = new_key(dir, "kek", kek_path, kek, sizeof kek, err, n) == 0 ? 1 : -1;
     if (rc == 1)
-        rc = data_key(auth_dir, wrapped, kek, key, err, n);
+        rc = data_key(auth, auth_dir, wrapped, kek, key, err, n);
     OPENSSL_cleanse(kek, sizeof kek);
     return rc == 0 ? 0 : -1;
 }

@@ -435,7 +435,8 @@ static int auth_key_load(void)
 {
     char err[1024];
     OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-    if (dsgd_keys_auth_data_key(cfg->statedir, auth_key, err, sizeof err) != 0) {
+    const dsgd_keys_owner owner = { run_uid, run_gid };
+    if (dsgd_keys_auth_data_key(cfg->statedir, &owner, auth_key, err, sizeof err) != 0) {
         dsgd_log("auth: %s", err);
         return -1;
     }
