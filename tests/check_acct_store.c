@@ -24,6 +24,7 @@ Suite *suite_acct_store(void);
 
 static char dir[64];
 static sqlite3 *db;
+static const uint8_t KEY[DSG_SEAL_KEY_LEN] = "acct-store-test-data-key-32bytes";
 
 static void setup(void)
 {
@@ -538,12 +539,14 @@ static void enrolled_account(const char *user, uint64_t step)
     t.secret_len = 20;
     t.digits = 6;
     t.last_step = step;
-    ck_assert_msg(dsg_cred_store_totp_enrol(db, user, &t, NOW, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsg_cred_store_totp_enrol(db, KEY, user, &t, NOW, err, sizeof err) == 0, "%s",
+                  err);
     for (int i = 0; i < 2; i++) {
         memset(&c, 0, sizeof c);
         c.id_len = 16;
         memset(c.id, 'a' + i, c.id_len);
         c.id[0] = (uint8_t)user[0];
+        memset(c.aaguid, 0xa0 + i, sizeof c.aaguid);
         ck_assert_msg(dsg_cred_store_webauthn_enrol(db, user, &c, NOW, err, sizeof err) == 0,
                       "%s", err);
     }
@@ -601,7 +604,7 @@ START_TEST(test_reset_factor_revokes_and_allows_one_new_code)
     int64_t id = apply_ok(DSG_APP_RESET_FACTOR, "Sato", "uid:0", NOW + 5);
     approve_ok(id, "uid:1000", NOW + 10);
     ck_assert_uint_eq(state_of("sato"), DSG_ACCT_ACTIVE);
-    ck_assert_int_eq(dsg_cred_store_totp_get(db, "sato", &t), 0);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), 0);
     ck_assert_int_eq(dsg_cred_store_webauthn_ids(db, "sato", ids, 4), 0);
     uint8_t first_id[16];
     memset(first_id, 'a', sizeof first_id);
@@ -617,7 +620,7 @@ START_TEST(test_reset_factor_revokes_and_allows_one_new_code)
     ck_assert_int_eq(f.totp + f.webauthn + f.codes, 4);
     /* kept, marked, the secret gone; the reset in the history */
     ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE user_id = 'sato'"
-                           " AND revoked_at = 1800000010 AND secret = zeroblob(20)"), 1);
+                           " AND revoked_at = 1800000010 AND secret = zeroblob(48)"), 1);
     ck_assert_int_eq(count("SELECT count(*) FROM webauthn_credentials WHERE user_id = 'sato'"
                            " AND revoked_at = 1800000010"), 2);
     ck_assert_int_eq(count("SELECT count(*) FROM credentials WHERE user_id = 'sato'"
@@ -638,9 +641,9 @@ START_TEST(test_reset_factor_revokes_and_allows_one_new_code)
     t.secret_len = 20;
     t.digits = 6;
     t.last_step = 7;
-    ck_assert_msg(dsg_cred_store_totp_enrol(db, "sato", &t, NOW + 30, err, sizeof err) == 0,
+    ck_assert_msg(dsg_cred_store_totp_enrol(db, KEY, "sato", &t, NOW + 30, err, sizeof err) == 0,
                   "%s", err);
-    ck_assert_int_eq(dsg_cred_store_totp_get(db, "sato", &t), 1);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), 1);
     ck_assert_uint_eq(t.secret[0], 0x33);
     ck_assert_int_eq(dsg_cred_store_totp_used(db, "sato", 7), -1);   /* replay refused again */
     ck_assert_int_eq(factors_of("sato", NOW + 30).codes, 0);         /* the new code used */
@@ -714,6 +717,169 @@ START_TEST(test_bootstrap_registers_two_active_admins_once)
 }
 END_TEST
 
+/* The file's bytes, the write-ahead log's after them: whether they hold
+ * needle anywhere. */
+static int files_hold(const char *path, const uint8_t *needle, size_t len)
+{
+    const char *suffix[] = { "", "-wal" };
+    for (int i = 0; i < 2; i++) {
+        char p[160];
+        static uint8_t buf[1 << 20];
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        FILE *f = fopen(p, "rb");
+        if (f == NULL)
+            continue;
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        if (memmem(buf, n, needle, len) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+/* What is stored is nonce || ciphertext || tag under the data key, never
+ * the secret; it reads back under the key. @relation(REQ-MFA-018) */
+START_TEST(test_totp_secret_stored_sealed)
+{
+    dsg_cred_totp t;
+    uint8_t clear[20];
+    char path[128];
+    memset(clear, 0x5a, sizeof clear);
+    enrolled_account("sato", 1000);
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE user_id = 'sato' AND sealed = 1"
+                           " AND length(secret) = 48"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE instr(secret, x'5a5a5a5a') > 0"), 0);
+    snprintf(path, sizeof path, "%s/auth.db", dir);
+    ck_assert_int_eq(files_hold(path, clear, sizeof clear), 0);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), 1);
+    ck_assert_uint_eq(t.secret_len, 20);
+    ck_assert_mem_eq(t.secret, clear, sizeof clear);
+    ck_assert_uint_eq(t.last_step, 1000);
+}
+END_TEST
+
+/* A row that does not open is a storage error, never a secret: another
+ * key, a changed byte, a secret moved to another account's row, a clear
+ * row. @relation(REQ-MFA-018) */
+START_TEST(test_totp_tampered_rows_refused)
+{
+    dsg_cred_totp t;
+    uint8_t other[DSG_SEAL_KEY_LEN];
+    memcpy(other, KEY, sizeof other);
+    other[0] ^= 1;
+    enrolled_account("sato", 1000);
+    enrolled_account("kato", 1000);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, other, "sato", &t), -1);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET secret = substr(secret, 1, 20) ||"
+                                      " CASE substr(secret, 21, 1) WHEN x'00' THEN x'01'"
+                                      " ELSE x'00' END || substr(secret, 22)"
+                                      " WHERE user_id = 'sato'", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), -1);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "kato", &t), 1);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET secret = (SELECT secret FROM totp"
+                                      " WHERE user_id = 'kato') WHERE user_id = 'sato'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), -1);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET secret = zeroblob(20), sealed = 0"
+                                      " WHERE user_id = 'kato'", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "kato", &t), -1);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET sealed = 2", NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT_CHECK);
+}
+END_TEST
+
+/* Schema version 8 on a database a version 7 left with a clear secret: the
+ * row is marked clear and not read as a secret until the auth role seals
+ * it; then it reads back, and neither the database nor its log holds the
+ * clear bytes. @relation(REQ-MFA-018, REQ-RUN-020) */
+START_TEST(test_totp_clear_secret_migrated_sealed)
+{
+    dsg_cred_totp t;
+    char path[128], err[256];
+    uint8_t clear[20];
+    memset(clear, 0x5a, sizeof clear);
+    dsg_db_close(db);
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    ck_assert_msg(dsg_acct_store_open_at(path, 7, &db, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(dsg_db_version(db), 7);
+    approve_ok(apply_ok(DSG_APP_REGISTER, "sato", "uid:0", NOW), "uid:1000", NOW);
+    approve_ok(apply_ok(DSG_APP_REGISTER, "kato", "uid:0", NOW), "uid:1000", NOW);
+    ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO totp (user_id, secret, alg, digits,"
+                                      " last_step, enrolled_at) VALUES ('sato',"
+                                      " x'5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a', 'sha1', 6,"
+                                      " 1000, 1800000000), ('kato', randomblob(32), 'sha256',"
+                                      " 8, 5, 1800000000)", NULL, NULL, NULL), SQLITE_OK);
+    dsg_db_close(db);
+    ck_assert_int_eq(files_hold(path, clear, sizeof clear), 1);
+    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(dsg_db_version(db), 8);
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 0"), 2);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), -1);
+    ck_assert_int_eq(dsg_cred_store_totp_seal_clear(db, KEY, err, sizeof err), 2);
+    ck_assert_int_eq(dsg_cred_store_totp_seal_clear(db, KEY, err, sizeof err), 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 1 AND length(secret) = 48"),
+                     1);
+    ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 1 AND length(secret) = 60"),
+                     1);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "kato", &t), 1);
+    ck_assert_uint_eq(t.secret_len, 32);
+    ck_assert_int_eq(t.alg, DSG_TOTP_SHA256);
+    ck_assert_uint_eq(t.digits, 8);
+    ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), 1);
+    ck_assert_mem_eq(t.secret, clear, sizeof clear);
+    ck_assert_uint_eq(t.last_step, 1000);
+    ck_assert_int_eq(files_hold(path, clear, sizeof clear), 0);
+    dsg_db_close(db);
+    ck_assert_int_eq(files_hold(path, clear, sizeof clear), 0);
+    snprintf(path, sizeof path, "%s/auth.db", dir);
+    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+}
+END_TEST
+
+typedef struct factor_list {
+    int n;
+    dsg_acct_factor_row rows[4];
+} factor_list;
+
+static int keep_factor(const dsg_acct_factor_row *r, void *ctx)
+{
+    factor_list *l = ctx;
+    if (l->n < 4)
+        l->rows[l->n] = *r;
+    l->n++;
+    return 0;
+}
+
+/* What `dsgctl account show` lists of the factors: type, enrolment time
+ * and the AAGUID of a WebAuthn credential, oldest first; a revoked factor
+ * no more. @relation(REQ-MFA-018) */
+START_TEST(test_each_factor_lists_type_time_aaguid)
+{
+    factor_list l = { 0 };
+    char err[200];
+    enrolled_account("sato", 1000);
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET enrolled_at = enrolled_at + 5", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    ck_assert_int_eq(dsg_acct_store_each_factor(db, "sato", keep_factor, &l, err, sizeof err), 0);
+    ck_assert_int_eq(l.n, 3);
+    ck_assert_str_eq(l.rows[0].type, "webauthn");
+    ck_assert_str_eq(l.rows[1].type, "webauthn");
+    ck_assert_int_eq(l.rows[0].has_aaguid, 1);
+    ck_assert_int_eq(l.rows[0].enrolled_at, NOW);
+    ck_assert_uint_eq(l.rows[0].aaguid[0], 0xa0);
+    ck_assert_uint_eq(l.rows[1].aaguid[15], 0xa1);
+    ck_assert_str_eq(l.rows[2].type, "totp");
+    ck_assert_int_eq(l.rows[2].has_aaguid, 0);
+    ck_assert_int_eq(l.rows[2].enrolled_at, NOW + 5);
+    l.n = 0;
+    ck_assert_int_eq(dsg_acct_store_each_factor(db, "nobody", keep_factor, &l, err, sizeof err), 0);
+    ck_assert_int_eq(l.n, 0);
+    approve_ok(apply_ok(DSG_APP_RESET_FACTOR, "sato", "uid:0", NOW + 10), "uid:1000", NOW + 11);
+    ck_assert_int_eq(dsg_acct_store_each_factor(db, "sato", keep_factor, &l, err, sizeof err), 0);
+    ck_assert_int_eq(l.n, 0);
+}
+END_TEST
+
 Suite *suite_acct_store(void)
 {
     Suite *s = suite_create("acct_store");
@@ -740,6 +906,10 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_reset_factor_refusals);
     tcase_add_test(c, test_reset_factor_revokes_and_allows_one_new_code);
     tcase_add_test(c, test_reset_factor_keeps_the_state);
+    tcase_add_test(c, test_totp_secret_stored_sealed);
+    tcase_add_test(c, test_totp_tampered_rows_refused);
+    tcase_add_test(c, test_totp_clear_secret_migrated_sealed);
+    tcase_add_test(c, test_each_factor_lists_type_time_aaguid);
     suite_add_tcase(s, c);
     return s;
 }

@@ -265,6 +265,39 @@ START_TEST(test_lsvc_totp_code_accepted_once)
 }
 END_TEST
 
+/* The secret is shown once, at its enrolment: a later login has no
+ * enrolment step that would show it (or another) again. A TOTP secret that
+ * does not open under the data key is a storage failure at the password
+ * step (503 auth_unavailable, storage-failed): neither a factor to check
+ * codes against nor a missing one to enrol again; the service needs a
+ * data key. @relation(REQ-MFA-018) */
+START_TEST(test_lsvc_unreadable_totp_secret_refused)
+{
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 10, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_TOTP);
+    dsg_lsvc_enrol_totp(r.login, CODE, NOW + 10, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    ck_assert_str_eq(r.otpauth, "");
+    ck_assert_int_eq(sqlite3_exec(db, "UPDATE totp SET secret = substr(secret, 1, 30) ||"
+                                      " CASE substr(secret, 31, 1) WHEN x'00' THEN x'01'"
+                                      " ELSE x'00' END || substr(secret, 32)",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 30, &r);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_str_eq(r.error, "auth_unavailable");
+    ck_assert_str_eq(r.event, "storage-failed");
+    ck_assert_str_eq(r.login, "");
+    cfg.totp_key = NULL;
+    ck_assert_int_eq(dsg_lsvc_init(&cfg, db), -1);
+}
+END_TEST
+
 /* A login record lives auth.challenge_lifetime from its password step; a
  * step of an unknown, ended or expired login, or one not due, gets 401
  * login_incomplete and no session. @relation(REQ-MFA-021, REQ-MFA-001) */
@@ -941,6 +974,7 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_half_finished_login_dies_at_the_lock);
     tcase_add_test(tc, test_lsvc_totp_lockout_boundary);
     tcase_add_test(tc, test_lsvc_totp_code_accepted_once);
+    tcase_add_test(tc, test_lsvc_unreadable_totp_secret_refused);
     tcase_add_test(tc, test_lsvc_factor_from_server_facts);
     tcase_add_test(tc, test_lsvc_login_record_lifetime_and_order);
     tcase_add_test(tc, test_lsvc_login_refused_at_expiry);

@@ -32,6 +32,7 @@
 static char dir[64];
 static sqlite3 *db;
 static dsg_lsvc_cfg cfg;
+static const uint8_t FX_TOTP_KEY[DSG_SEAL_KEY_LEN] = "login-fixture-data-key-32-bytes!";
 static const dsg_lsvc_peer ministry_net = { DSG_LOGIN_PORTAL, 1, 0, "10.1.2.3", NULL };
 static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7", NULL };
 
@@ -57,6 +58,7 @@ static void setup(void)
     snprintf(cfg.issuer, sizeof cfg.issuer, "dsg.example");
     cfg.rp = FX_RP;
     cfg.webauthn = fx_policy(FX_SEL_FLAG, NULL);   /* self attestation allowed, no roots */
+    cfg.totp_key = FX_TOTP_KEY;
     ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
 }
 

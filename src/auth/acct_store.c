@@ -177,6 +177,12 @@ static const char *const migrations[] = {
     "CREATE TRIGGER webauthn_credentials_revoked_final BEFORE UPDATE ON webauthn_credentials"
     " WHEN OLD.revoked_at IS NOT NULL"
     " BEGIN SELECT RAISE(ABORT, 'a revoked credential stays revoked'); END;",
+    /* Version 8: TOTP secrets at rest sealed under the auth role's data key
+     * (REQ-MFA-018, src/auth/secret_seal.h). A row of an older version is
+     * in the clear (sealed 0); the auth role seals every such row when it
+     * starts, before it serves (dsg_cred_store_totp_seal_clear), and a
+     * clear row is never read as a secret. */
+    "ALTER TABLE totp ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -191,6 +197,16 @@ int dsg_acct_store_open(const char *path, uint32_t busy_timeout_ms, sqlite3 **db
                         size_t n)
 {
     return dsg_db_open(path, busy_timeout_ms, migrations, SCHEMA_VERSION, db, err, n);
+}
+
+int dsg_acct_store_open_at(const char *path, unsigned version, struct sqlite3 **db, char *err,
+                           size_t n)
+{
+    if (version < 1 || version > SCHEMA_VERSION) {
+        snprintf(err, n, "no schema version %u", version);
+        return -1;
+    }
+    return dsg_db_open(path, 1000, migrations, version, db, err, n);
 }
 
 /* ---- problems ---------------------------------------------------------------- */
@@ -1028,6 +1044,42 @@ int dsg_acct_store_factors(sqlite3 *db, const char *user_id, int64_t now, dsg_ac
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int dsg_acct_store_each_factor(sqlite3 *db, const char *user_id,
+                               int (*fn)(const dsg_acct_factor_row *r, void *ctx), void *ctx,
+                               char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db,
+        "SELECT 0, enrolled_at, NULL FROM totp WHERE user_id = ?1 AND revoked_at IS NULL"
+        " UNION ALL SELECT 1, enrolled_at, aaguid FROM webauthn_credentials"
+        " WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY 2, 1");
+    dsg_acct_factor_row r;
+    int rc = SQLITE_ERROR;
+    if (st != NULL)
+        dsg_db_bind_text(st, 1, user_id);
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *aaguid = sqlite3_column_blob(st, 2);
+        memset(&r, 0, sizeof r);
+        r.has_aaguid = sqlite3_column_int(st, 0) == 1;
+        r.type = r.has_aaguid ? "webauthn" : "totp";
+        r.enrolled_at = sqlite3_column_int64(st, 1);
+        if (r.has_aaguid && (aaguid == NULL || sqlite3_column_bytes(st, 2) != 16)) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (r.has_aaguid)
+            memcpy(r.aaguid, aaguid, 16);
+        if (fn(&r, ctx) != 0)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "reading the factors of %s: %s", user_id,
+             rc == SQLITE_ROW ? "stopped" : rc == SQLITE_CORRUPT ? "an AAGUID out of range"
+                                                                 : sqlite3_errmsg(db));
+    return -1;
 }
 
 /* ---- events of the login: lock and unlock ------------------------------------------ */

@@ -58,6 +58,13 @@ __attribute__((warn_unused_result))
 int dsg_acct_store_open(const char *path, uint32_t busy_timeout_ms, struct sqlite3 **db,
                         char *err, size_t n);
 
+/* The same, migrated only to schema version (1 to the newest): for tests
+ * of a migration, which need a database an older version left.
+ * @relation(REQ-MFA-018, REQ-RUN-020) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_open_at(const char *path, unsigned version, struct sqlite3 **db, char *err,
+                           size_t n);
+
 /* Stores the application a, entered by `by` at now, as pending, after
  * dsg_acct_app_check and the checks against the stored accounts: a
  * registration needs an unused user ID (`user_id_taken`, or
@@ -251,6 +258,24 @@ typedef struct dsg_acct_factors {
 __attribute__((warn_unused_result))
 int dsg_acct_store_factors(struct sqlite3 *db, const char *user_id, int64_t now,
                            dsg_acct_factors *out);
+
+/* One second factor of an account as `dsgctl account show` lists it
+ * (REQ-MFA-018): its type, when it was enrolled and, for WebAuthn, the
+ * authenticator's AAGUID; nothing else about it. */
+typedef struct dsg_acct_factor_row {
+    const char *type;             /* "totp" or "webauthn" */
+    int64_t enrolled_at;
+    int has_aaguid;               /* 1 for WebAuthn */
+    uint8_t aaguid[16];
+} dsg_acct_factor_row;
+
+/* Calls fn for every factor of user_id's account not revoked, oldest
+ * first; stops at fn's first non-zero return. 0, or -1 on a database
+ * error (or fn's failure). @relation(REQ-MFA-018) */
+__attribute__((warn_unused_result))
+int dsg_acct_store_each_factor(struct sqlite3 *db, const char *user_id,
+                               int (*fn)(const dsg_acct_factor_row *r, void *ctx), void *ctx,
+                               char *err, size_t n);
 
 /* "pending", "approved", "rejected". @relation(REQ-ACCT-001) */
 const char *dsg_app_state_name(dsg_app_state s);

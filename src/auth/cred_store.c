@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
+#include "auth/acct_app.h"
+#include "auth/secret_seal.h"
 #include "db/db.h"
 
 /* ---- lockout state --------------------------------------------------------------- */
@@ -199,66 +203,166 @@ static const char *alg_name(dsg_totp_alg alg)
     return alg == DSG_TOTP_SHA256 ? "sha256" : "sha1";
 }
 
-int dsg_cred_store_totp_get(sqlite3 *db, const char *user_id, dsg_cred_totp *out)
+/* The secret of a stored row (column col: nonce || ciphertext || tag)
+ * opened for user_id into out: 0, or -1 (a clear row of an older version,
+ * a row that does not open, a length out of range). */
+static int open_secret(sqlite3_stmt *st, int col, int sealed, const uint8_t *key,
+                       const char *user_id, dsg_cred_totp *out)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT secret, alg, digits, last_step FROM totp"
-                                          " WHERE user_id = ? AND revoked_at IS NULL");
+    const uint8_t *blob = sqlite3_column_blob(st, col);
+    int len = sqlite3_column_bytes(st, col);
+    uint8_t plain[DSG_SEAL_MAX];
+    size_t n = 0;
+    if (!sealed || blob == NULL || len < 0 ||
+        dsg_secret_open(key, user_id, blob, (size_t)len, plain, &n) != 0)
+        return -1;
+    if (n < DSG_TOTP_SECRET_MIN || n > DSG_TOTP_SECRET_MAX) {
+        OPENSSL_cleanse(plain, sizeof plain);
+        return -1;
+    }
+    memcpy(out->secret, plain, n);
+    out->secret_len = n;
+    OPENSSL_cleanse(plain, sizeof plain);
+    return 0;
+}
+
+int dsg_cred_store_totp_get(sqlite3 *db, const uint8_t *key, const char *user_id,
+                            dsg_cred_totp *out)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT secret, alg, digits, last_step, sealed"
+                                          " FROM totp WHERE user_id = ? AND revoked_at IS NULL");
     if (st == NULL)
         return -1;
     dsg_db_bind_text(st, 1, user_id);
     int rc = sqlite3_step(st), found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
     if (found == 1) {
-        int len = sqlite3_column_bytes(st, 0);
-        const void *secret = sqlite3_column_blob(st, 0);
         char alg[8];
         dsg_db_column_copy(st, 1, alg, sizeof alg);
         memset(out, 0, sizeof *out);
         out->alg = strcmp(alg, "sha256") == 0 ? DSG_TOTP_SHA256 : DSG_TOTP_SHA1;
         out->digits = (unsigned)sqlite3_column_int(st, 2);
         out->last_step = (uint64_t)sqlite3_column_int64(st, 3);
-        if (secret == NULL || len < (int)DSG_TOTP_SECRET_MIN || len > (int)DSG_TOTP_SECRET_MAX)
+        if (open_secret(st, 0, sqlite3_column_int(st, 4) == 1, key, user_id, out) != 0) {
+            OPENSSL_cleanse(out, sizeof *out);
             found = -1;
-        else {
-            memcpy(out->secret, secret, (size_t)len);
-            out->secret_len = (size_t)len;
         }
     }
     sqlite3_finalize(st);
     return found;
 }
 
+typedef struct totp_arg {
+    const dsg_cred_totp *t;
+    const uint8_t *sealed;
+    size_t sealed_len;
+} totp_arg;
+
 static int put_totp(sqlite3 *db, const char *user_id, const void *arg, int64_t now)
 {
-    const dsg_cred_totp *t = arg;
+    const totp_arg *a = arg;
     sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO totp (user_id, secret, alg, digits,"
-                                          " last_step, enrolled_at) VALUES (?,?,?,?,?,?)"
+                                          " last_step, enrolled_at, sealed)"
+                                          " VALUES (?,?,?,?,?,?,1)"
                                           " ON CONFLICT (user_id) DO UPDATE SET"
                                           " secret = excluded.secret, alg = excluded.alg,"
                                           " digits = excluded.digits,"
                                           " last_step = excluded.last_step,"
                                           " enrolled_at = excluded.enrolled_at,"
-                                          " revoked_at = NULL");
+                                          " revoked_at = NULL, sealed = 1");
     if (st == NULL)
         return -1;
     dsg_db_bind_text(st, 1, user_id);
-    sqlite3_bind_blob(st, 2, t->secret, (int)t->secret_len, SQLITE_STATIC);
-    dsg_db_bind_text(st, 3, alg_name(t->alg));
-    sqlite3_bind_int(st, 4, (int)t->digits);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)t->last_step);
+    sqlite3_bind_blob(st, 2, a->sealed, (int)a->sealed_len, SQLITE_STATIC);
+    dsg_db_bind_text(st, 3, alg_name(a->t->alg));
+    sqlite3_bind_int(st, 4, (int)a->t->digits);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)a->t->last_step);
     sqlite3_bind_int64(st, 6, now);
     if (dsg_db_run(st) != 0)
         return -1;
     return end_live(db, user_id, "enrolment_code", now);
 }
 
-int dsg_cred_store_totp_enrol(sqlite3 *db, const char *user_id, const dsg_cred_totp *t,
-                              int64_t now, char *err, size_t n)
+int dsg_cred_store_totp_enrol(sqlite3 *db, const uint8_t *key, const char *user_id,
+                              const dsg_cred_totp *t, int64_t now, char *err, size_t n)
 {
+    uint8_t sealed[DSG_TOTP_SECRET_MAX + DSG_SEAL_OVERHEAD];
     if (t->secret_len < DSG_TOTP_SECRET_MIN || t->secret_len > DSG_TOTP_SECRET_MAX) {
         snprintf(err, n, "a TOTP secret of %zu bytes", t->secret_len);
         return -1;
     }
-    return in_transaction(db, user_id, t, now, put_totp, err, n);
+    if (dsg_secret_seal(key, user_id, t->secret, t->secret_len, sealed) != 0) {
+        snprintf(err, n, "the TOTP secret could not be sealed");
+        return -1;
+    }
+    const totp_arg a = { t, sealed, t->secret_len + DSG_SEAL_OVERHEAD };
+    return in_transaction(db, user_id, &a, now, put_totp, err, n);
+}
+
+/* Seals the clear secret of one row: 0, or -1. */
+static int seal_row(sqlite3 *db, const uint8_t *key, const char *user_id, const uint8_t *clear,
+                    int len)
+{
+    uint8_t sealed[DSG_SEAL_MAX + DSG_SEAL_OVERHEAD];
+    if (len < 1 || len > (int)DSG_SEAL_MAX ||
+        dsg_secret_seal(key, user_id, clear, (size_t)len, sealed) != 0)
+        return -1;
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE totp SET secret = ?, sealed = 1"
+                                          " WHERE user_id = ? AND sealed = 0");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_blob(st, 1, sealed, len + (int)DSG_SEAL_OVERHEAD, SQLITE_TRANSIENT);
+    dsg_db_bind_text(st, 2, user_id);
+    return dsg_db_run(st);
+}
+
+/* The first clear row sealed: 1, 0 when none is left, -1. One row a
+ * statement, so that no scan runs over rows being rewritten. */
+static int seal_next(sqlite3 *db, const uint8_t *key)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT user_id, secret FROM totp WHERE sealed = 0"
+                                          " LIMIT 1");
+    char user[DSG_ACCT_USER_ID_MAX + 1];
+    int rc, done = -1;
+    if (st == NULL)
+        return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        done = 0;
+    else if (rc == SQLITE_ROW) {
+        dsg_db_column_copy(st, 0, user, sizeof user);
+        done = seal_row(db, key, user, sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1)) ==
+                       0 && sqlite3_changes(db) == 1 ? 1 : -1;
+    }
+    sqlite3_finalize(st);
+    return done;
+}
+
+/* Every clear row sealed; how many, or -1. */
+static int seal_rows(sqlite3 *db, const uint8_t *key)
+{
+    int k = 0, got;
+    while ((got = seal_next(db, key)) == 1)
+        k++;
+    return got == 0 ? k : -1;
+}
+
+int dsg_cred_store_totp_seal_clear(sqlite3 *db, const uint8_t *key, char *err, size_t n)
+{
+    int k;
+    /* overwritten content is zeroed in the file, and the write-ahead log
+     * that held the clear pages emptied after the commit */
+    if (dsg_db_exec(db, "PRAGMA secure_delete = ON", err, n) != 0 ||
+        dsg_db_begin(db, err, n) != 0)
+        return -1;
+    if ((k = seal_rows(db, key)) < 0) {
+        snprintf(err, n, "the TOTP secrets could not be sealed: %s", sqlite3_errmsg(db));
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, n) != 0 ||
+        (k > 0 && dsg_db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", err, n) != 0))
+        return -1;
+    return k;
 }
 
 int dsg_cred_store_totp_used(sqlite3 *db, const char *user_id, uint64_t step)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "auth/lockout.h"
+#include "auth/secret_seal.h"
 #include "auth/totp.h"
 #include "auth/totp_hmac.h"
 #include "auth/webauthn.h"
@@ -85,18 +86,31 @@ __attribute__((warn_unused_result))
 int dsg_cred_store_code(struct sqlite3 *db, const char *user_id, int64_t now,
                         char verifier[DSG_CRED_VERIFIER_MAX + 1]);
 
-/* The account's TOTP factor: 1 and *out, 0 when none is enrolled (or it
- * was revoked by a factor reset), -1 (storage, or a stored row out of
- * range). @relation(REQ-MFA-005, REQ-MFA-006) */
+/* The account's TOTP factor, its secret opened with key (the auth role's
+ * data key, DSG_SEAL_KEY_LEN bytes): 1 and *out, 0 when none is enrolled
+ * (or it was revoked by a factor reset), -1 (storage, a stored row out of
+ * range, a secret stored in the clear or that does not open under key for
+ * this account: never a secret to check codes against).
+ * @relation(REQ-MFA-005, REQ-MFA-006, REQ-MFA-018) */
 __attribute__((warn_unused_result))
-int dsg_cred_store_totp_get(struct sqlite3 *db, const char *user_id, dsg_cred_totp *out);
+int dsg_cred_store_totp_get(struct sqlite3 *db, const uint8_t *key, const char *user_id,
+                            dsg_cred_totp *out);
 
-/* Enrols t as the account's TOTP factor (replacing an earlier one) and
- * ends its live enrolment code, in one transaction: the code enrols one
- * factor once. 0, or -1 with a message. @relation(REQ-MFA-005, REQ-MFA-006) */
+/* Enrols t as the account's TOTP factor (replacing an earlier one), its
+ * secret sealed under key for user_id (secret_seal.h), and ends its live
+ * enrolment code, in one transaction: the code enrols one factor once.
+ * 0, or -1 with a message. @relation(REQ-MFA-005, REQ-MFA-006, REQ-MFA-018) */
 __attribute__((warn_unused_result))
-int dsg_cred_store_totp_enrol(struct sqlite3 *db, const char *user_id, const dsg_cred_totp *t,
-                              int64_t now, char *err, size_t n);
+int dsg_cred_store_totp_enrol(struct sqlite3 *db, const uint8_t *key, const char *user_id,
+                              const dsg_cred_totp *t, int64_t now, char *err, size_t n);
+
+/* Seals under key every TOTP secret an older version stored in the clear
+ * (schema version 8, sealed 0), in one transaction, with the overwritten
+ * bytes zeroed in the database file (secure_delete) and the write-ahead
+ * log emptied after it: how many, or -1 with a message (nothing changed).
+ * @relation(REQ-MFA-018) */
+__attribute__((warn_unused_result))
+int dsg_cred_store_totp_seal_clear(struct sqlite3 *db, const uint8_t *key, char *err, size_t n);
 
 /* Records step as the last one accepted. 0, or -1 (storage, or step not
  * after the stored one: the database refuses a step twice).

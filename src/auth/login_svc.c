@@ -167,7 +167,7 @@ int dsg_lsvc_init(const dsg_lsvc_cfg *c, sqlite3 *d)
         c->challenge_lifetime < 1 || c->challenge_lifetime > DSG_LOGIN_LIFETIME_MAX ||
         c->max_sessions < 1 || c->max_sessions > DSG_SESSION_MAX_PER_USER_MAX ||
         c->totp_skew > DSG_TOTP_SKEW_MAX ||
-        c->password_max_age_days > DSG_LSVC_MAX_AGE_DAYS_MAX ||
+        c->password_max_age_days > DSG_LSVC_MAX_AGE_DAYS_MAX || c->totp_key == NULL ||
         RAND_bytes(id_key, sizeof id_key) != 1)
         return -1;
     cfg = c;
@@ -439,7 +439,13 @@ static void open_login(const dsg_acct_row *row, const dsg_lock *lock,
     l->must_change = cred->temporary;
     l->aged = !cred->temporary && aged(cred, now);
     if (l->flow.req.factor == DSG_LOGIN_TOTP) {
-        int got = dsg_cred_store_totp_get(db, row->user_id, &l->totp);
+        int got = dsg_cred_store_totp_get(db, cfg->totp_key, row->user_id, &l->totp);
+        if (got < 0) {   /* a secret that does not open is no factor (REQ-MFA-018) */
+            failed(res, 503, "auth_unavailable", "storage-failed",
+                   "the TOTP factor is unreadable");
+            drop_login(l);
+            return;
+        }
         l->enrolled = got == 1;
     } else {
         dsg_cred_webauthn_id one;
@@ -799,7 +805,8 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
     }
     l->totp.last_step = step;
     int stored = due == DSG_LSVC_NEXT_CONFIRM_TOTP
-                     ? dsg_cred_store_totp_enrol(db, l->user_id, &l->totp, now, err, sizeof err)
+                     ? dsg_cred_store_totp_enrol(db, cfg->totp_key, l->user_id, &l->totp, now,
+                                                 err, sizeof err)
                      : dsg_cred_store_totp_used(db, l->user_id, step);
     if (stored != 0) {   /* a code not on record as used must not open a session */
         failed(res, 503, "auth_unavailable", "storage-failed", "the TOTP step was not stored");
@@ -1174,7 +1181,7 @@ static int change_totp_ok(const session_rec *s, const char *code, uint64_t gen, 
 {
     dsg_cred_totp t;
     uint64_t step = 0;
-    int got = dsg_cred_store_totp_get(db, s->user_id, &t);
+    int got = dsg_cred_store_totp_get(db, cfg->totp_key, s->user_id, &t);
     if (got < 0) {
         failed(res, 503, "auth_unavailable", "storage-failed", "the TOTP factor is unreadable");
         return 0;

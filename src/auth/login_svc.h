@@ -79,6 +79,8 @@ typedef struct dsg_lsvc_cfg {
                                        * _attestation_roots (borrowed) */
     const char *notice;               /* auth.logon_notice (borrowed; NULL: none) */
     uint32_t password_max_age_days;   /* auth.password_max_age_days: 0 off */
+    const uint8_t *totp_key;          /* the data key TOTP secrets are sealed under
+                                       * (DSG_SEAL_KEY_LEN bytes, borrowed; REQ-MFA-018) */
 } dsg_lsvc_cfg;
 
 #define DSG_LSVC_MAX_AGE_DAYS_MAX 3650u   /* the largest auth.password_max_age_days */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -29,8 +30,10 @@
 #include "core/rfc3339.h"
 #include "db/db.h"
 #include "log/audit.h"
+#include "auth/cred_store.h"
 #include "run/audit_out.h"
 #include "run/auth.h"
+#include "run/auth_setup.h"
 #include "run/auth_http.h"
 #include "run/log.h"
 #include "run/settings.h"
@@ -47,6 +50,7 @@
 static sqlite3 *db;
 static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_prepare) */
 static X509_STORE *roots;                /* auth.webauthn_attestation_roots; NULL: none */
+static uint8_t data_key[DSGD_AUTH_DATA_KEY_LEN];   /* TOTP secrets sealed under it (setup pipe) */
 static uint64_t next_sweep_ms;   /* CLOCK_MONOTONIC ms of the next expiry sweep; 0: now */
 static char host[65];        /* the computer name of control-socket actions */
 static dsgd_chan *bus;       /* set by the first command */
@@ -566,7 +570,47 @@ static int put_move_json(const dsg_history_row *m, void *ctx)
     return 0;
 }
 
-/* The account as one JSON line; with_history: its moves too (show). */
+/* An AAGUID as a UUID: 8-4-4-4-12 lowercase hex digits. */
+static const char *aaguid_text(const uint8_t a[16], char out[37])
+{
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        snprintf(out + o, 3, "%02x", a[i]);
+        o += 2;
+    }
+    return out;
+}
+
+/* A factor as a JSON object of the array j is in: type, enrolled_at and,
+ * for WebAuthn, aaguid; nothing else. @relation(REQ-MFA-018) */
+static int put_factor_json(const dsg_acct_factor_row *f, void *ctx)
+{
+    dsg_json_out *j = ctx;
+    char a[37];
+    (void)dsg_json_out_object_begin(j);
+    json_text(j, "type", f->type);
+    json_time(j, "enrolled_at", f->enrolled_at);
+    if (f->has_aaguid)
+        json_text(j, "aaguid", aaguid_text(f->aaguid, a));
+    (void)dsg_json_out_object_end(j);
+    return 0;
+}
+
+/* "  TIME TYPE [aaguid UUID]", one line a factor. @relation(REQ-MFA-018) */
+static int put_factor_line(const dsg_acct_factor_row *f, void *ctx)
+{
+    char b[32], a[37];
+    (void)ctx;
+    if (f->has_aaguid)
+        put("  %s %s aaguid %s\n", when(f->enrolled_at, b), f->type, aaguid_text(f->aaguid, a));
+    else
+        put("  %s %s\n", when(f->enrolled_at, b), f->type);
+    return 0;
+}
+
+/* The account as one JSON line; with_history: its factors and moves too (show). */
 static int put_account_json(const dsg_acct_row *r, int with_history)
 {
     static uint8_t buf[1u << 16];
@@ -593,6 +637,11 @@ static int put_account_json(const dsg_acct_row *r, int with_history)
     (void)dsg_json_out_key(&j, (const uint8_t *)"application", 11);
     (void)dsg_json_out_int(&j, r->application);
     if (with_history) {
+        (void)dsg_json_out_key(&j, (const uint8_t *)"factors", 7);
+        (void)dsg_json_out_array_begin(&j);
+        if (dsg_acct_store_each_factor(db, r->user_id, put_factor_json, &j, err, sizeof err) != 0)
+            return -1;
+        (void)dsg_json_out_array_end(&j);
         (void)dsg_json_out_key(&j, (const uint8_t *)"history", 7);
         (void)dsg_json_out_array_begin(&j);
         if (dsg_acct_store_each_move(db, r->user_id, put_move_json, &j, err, sizeof err) != 0)
@@ -722,7 +771,8 @@ static int cmd_show(const char *args)
         return finish(EX_REFUSED, "error unknown_account no account %s\n", id);
     if (json) {
         if (put_account_json(&r, 1) != 0)
-            return finish(EX_SOFTWARE, "error storage the history of %s is unreadable\n", id);
+            return finish(EX_SOFTWARE,
+                          "error storage the factors or history of %s are unreadable\n", id);
         return succeed();
     }
     put("user_id: %s\nname: %s\norg: %s (%s)\ncontract: %s\ntype: %s\nstate: %s\n", r.user_id,
@@ -737,6 +787,9 @@ static int cmd_show(const char *args)
     put("expired_at: %s\n", when(r.acct.expired_at, b));
     put("deleted_at: %s\n", when(r.acct.deleted_at, b));
     put("application: %" PRId64 "\n", r.application);
+    put("factors:\n");
+    if (dsg_acct_store_each_factor(db, r.user_id, put_factor_line, NULL, err, sizeof err) != 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", err);
     put("history:\n");
     if (dsg_acct_store_each_move(db, r.user_id, put_move_line, NULL, err, sizeof err) != 0)
         return finish(EX_SOFTWARE, "error storage %s\n", err);
@@ -1266,6 +1319,11 @@ int dsgd_auth_prepare(const char *settings, char *err, size_t n)
         return -1;
     }
     EVP_KDF_free(kdf);
+    /* the data key, from the master over fd 5, before the sandbox (REQ-MFA-018) */
+    int rc = dsgd_auth_setup_read(DSGD_SETUP_FD, data_key, err, n);
+    close(DSGD_SETUP_FD);
+    if (rc != 0)
+        return -1;
     if (uname(&u) != 0) {
         snprintf(err, n, "uname: %s", strerror(errno));
         return -1;
@@ -1280,13 +1338,21 @@ int dsgd_auth_start(const char *dir, char *err, size_t n)
     snprintf(path, sizeof path, "%s%sauth.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
     if (dsg_acct_store_open(path, set.busy_timeout_ms, &db, err, n) != 0)
         return -1;
-    return dsgd_auth_http_init(&set, roots, db, err, n);
+    /* before it serves: no TOTP secret left in the clear by an older version */
+    int sealed = dsg_cred_store_totp_seal_clear(db, data_key, err, n);
+    if (sealed < 0)
+        return -1;
+    if (sealed > 0)
+        dsgd_log("auth: %d TOTP secret(s) stored in the clear sealed under the data key",
+                 sealed);
+    return dsgd_auth_http_init(&set, roots, data_key, db, err, n);
 }
 
 void dsgd_auth_stop(void)
 {
     dsg_db_close(db);
     db = NULL;
+    OPENSSL_cleanse(data_key, sizeof data_key);
     X509_STORE_free(roots);
     roots = NULL;
     out_reset();

@@ -76,7 +76,7 @@ static int64_t now_s(void)
 }
 
 int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
-                        struct sqlite3 *d, char *err, size_t n)
+                        const uint8_t *totp_key, struct sqlite3 *d, char *err, size_t n)
 {
     size_t at = 0, n_aaguids = 0;
     char why[96];
@@ -103,6 +103,7 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
     }
     cfg.notice = a->notice;
     cfg.password_max_age_days = a->password_max_age_days;
+    cfg.totp_key = totp_key;
     cfg.webauthn = (dsg_webauthn_policy){ (const uint8_t (*)[DSG_WEBAUTHN_AAGUID_LEN])aaguids,
                                           n_aaguids, roots, a->self_attestation != 0 };
     session_max_s = a->session_max_ms / 1000;

@@ -21,10 +21,11 @@ struct sqlite3;
 
 /* Starts the login service over db with the settings a (borrowed), and
  * reads auth.ministry_networks and auth.webauthn_aaguid_allowlist; roots
- * (borrowed, NULL: none) are the attestation trust anchors. 0, or -1 with
- * a message. @relation(REQ-MFA-021, REQ-MFA-002, REQ-MFA-022) */
+ * (borrowed, NULL: none) are the attestation trust anchors; totp_key
+ * (borrowed) the data key TOTP secrets are sealed under. 0, or -1 with a
+ * message. @relation(REQ-MFA-021, REQ-MFA-002, REQ-MFA-022, REQ-MFA-018) */
 int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
-                        struct sqlite3 *db, char *err, size_t n);
+                        const uint8_t *totp_key, struct sqlite3 *db, char *err, size_t n);
 
 /* Registers the routes on chan (the worker's bus_open). 0, or -1.
  * @relation(REQ-MFA-021) */

@@ -47,6 +47,8 @@
 #include "run/logfwd_setup.h"
 #include "run/master.h"
 #include "run/portal_setup.h"
+#include "run/auth_setup.h"
+#include "run/keys.h"
 #include "run/relay.h"
 #include "run/roles.h"
 #include "run/sandbox.h"
@@ -424,6 +426,25 @@ static int read_forward_ca(void)
 /* In the child, between fork and exec: async-signal-safe calls only.
  * listen and setup are the worker's fds 4 (the portal's or ctl's socket)
  * and 5 (the portal's setup pipe), or -1. */
+/* The auth role's data key (REQ-MFA-018), unwrapped with the master's
+ * key-encryption key once at start and handed to every auth role over its
+ * setup pipe (keys.h, auth_setup.h). */
+static uint8_t auth_key[DSGD_DATA_KEY_LEN];
+
+static int auth_key_load(void)
+{
+    char err[1024];
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    const dsgd_keys_owner owner = { run_uid, run_gid };
+    if (dsgd_keys_auth_data_key(cfg->statedir, &owner, auth_key, err, sizeof err) != 0) {
+        dsgd_log("auth: %s", err);
+        return -1;
+    }
+    dsgd_log("auth: data key %s/auth/totp.key.wrapped unwrapped with %s/keys/kek",
+             cfg->statedir, cfg->statedir);
+    return 0;
+}
+
 /* The sockets and key material of the enabled roles, before any worker
  * starts (REQ-RUN-001, REQ-RUN-041): a role left out of dsgd.roles opens
  * nothing. 0, or -1 after logging why (errors still reach the terminal). */
@@ -438,6 +459,8 @@ static int open_role_resources(void)
                  cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
     }
     if (enabled(ctl) && (ctl_fd = open_ctl_socket()) < 0)
+        return -1;
+    if (enabled(role_worker("auth")) && auth_key_load() != 0)
         return -1;
     if (enabled(&workers[DSGD_ROLE_LOGFWD]) && read_forward_ca() != 0)
         return -1;
@@ -582,6 +605,10 @@ static void start_worker(worker *w)
             w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
             return;
         }
+    }
+    if (strcmp(w->role->name, "auth") == 0 && (setup = dsgd_auth_setup_pipe(auth_key)) < 0) {
+        w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
+        return;
     }
     if (is_logfwd && logfwd_resources(&setup, pass) != 0) {
         w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;

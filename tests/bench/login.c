@@ -137,6 +137,8 @@ int main(void)
     cfg.max_sessions = 10;
     cfg.totp_skew = 1;
     snprintf(cfg.issuer, sizeof cfg.issuer, "DSG");
+    static const uint8_t totp_key[DSG_SEAL_KEY_LEN] = "bench-login-data-key-of-32-bytes";
+    cfg.totp_key = totp_key;
     if (dsg_lsvc_init(&cfg, db) != 0)
         die("the scrypt cost is out of range");
     account("ok");

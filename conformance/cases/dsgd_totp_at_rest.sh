@@ -1,0 +1,124 @@
+#!/bin/sh
+# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root) and var/auth/totp.key.wrapped (40 bytes, 0600, owned by dsg, the auth role's user, written by the master under its filesystem IDs); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, and one with the KEK missing while the wrapped data key exists (restore it from its backup); with the KEK back, a secret put back in the clear (as before auth.db schema version 8) is sealed before the auth role serves (its log says so, the clear bytes gone from every file of var/auth) and the logins work again.
+# @relation(REQ-MFA-018)
+set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
+. "${CONFORMANCE_LIB:?}"
+t=${CONFORMANCE_TMP:?}
+account_case_setup
+command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 (make deps-test) is needed"
+command -v strings >/dev/null 2>&1 || fail "strings (binutils) is needed"
+
+admin_conf 4 >"$t/gw.conf"
+echo 'auth.scrypt_n = 1024' >>"$t/gw.conf"
+dsgd_start "$DSGD" -f "$t/gw.conf"
+for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+admin_login
+member_login
+
+kek=$t/var/keys/kek
+wrapped=$t/var/auth/totp.key.wrapped
+mode_is() {   # mode_is PATH MODE OWNER [SIZE]
+    [ "$(stat -c '%a %U' "$1")" = "$2 $3" ] || fail "$1: $(stat -c '%a %U' "$1"), want $2 $3"
+    [ -z "${4:-}" ] || [ "$(stat -c %s "$1")" = "$4" ] || fail "$1: $(stat -c %s "$1") bytes, want $4"
+}
+mode_is "$t/var/keys" 700 root
+mode_is "$kek" 600 root 32
+mode_is "$wrapped" 600 dsg 40
+
+# the enrolled secrets, as the otpauth URIs gave them
+for state in "$t/kanri1.totp" "$t/member/kanri2.totp"; do
+    python3 - "$state" >"$t/secret" <<'PY' || fail "no URI in $state"
+import base64, json, sys, urllib.parse
+uri = json.load(open(sys.argv[1]))["uri"]
+b32 = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+raw = base64.b32decode(b32 + "=" * (-len(b32) % 8))
+print(b32, raw.hex().upper())
+PY
+    read -r b32 hex <"$t/secret"
+    [ "${#b32}" -ge 26 ] || fail "secret: $b32"
+    ! strings -a -n 8 "$t"/var/auth/* | grep -q "$b32" || fail "strings shows the base32 secret $b32"
+    python3 - "$hex" "$t"/var/auth/* <<'PY' || fail "a file of var/auth holds the raw secret"
+import sys
+raw = bytes.fromhex(sys.argv[1])
+for p in sys.argv[2:]:
+    with open(p, "rb") as f:
+        assert raw not in f.read(), p
+PY
+    sqlite3 "$t/var/auth/auth.db" 'SELECT hex(secret) FROM totp' >"$t/hex" ||
+        fail "sqlite3: $(cat "$t/hex")"
+    ! grep -q "$hex" "$t/hex" || fail "auth.db shows the secret's bytes $hex"
+done
+[ "$(sqlite3 "$t/var/auth/auth.db" 'SELECT count(*), sum(sealed = 1 AND length(secret) = 48) FROM totp')" = '2|2' ] ||
+    fail "totp rows: $(sqlite3 "$t/var/auth/auth.db" 'SELECT user_id, sealed, length(secret) FROM totp')"
+# dsgctl account show lists the TOTP factor by type and enrolment time only
+expect_exit 0 "show kanri1" as_root show kanri1
+sed -n '/^factors:$/,/^history:$/p' "$t/out" >"$t/factors"
+grep -Eqx '  [0-9]{4}-[0-9-]{5}T[0-9:.]{12}Z totp' "$t/factors" && [ "$(wc -l <"$t/factors")" = 3 ] ||
+    fail "show: factors: $(cat "$t/out")"
+expect_exit 0 "show kanri1 --json" as_root show kanri1 --json
+python3 - "$t/out" <<'PY' || fail "show --json: factors: $(cat "$t/out")"
+import json, sys
+f = json.load(open(sys.argv[1]))["factors"]
+assert len(f) == 1 and f[0]["type"] == "totp" and sorted(f[0]) == ["enrolled_at", "type"], f
+PY
+auth=$(worker_pid auth)
+tr '\0' ' ' <"/proc/$auth/cmdline" >"$t/cmdline"
+! grep -Eq -- ' -K |key' "$t/cmdline" || fail "the auth role's command line: $(cat "$t/cmdline")"
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+
+# refused: starts, must exit 1 at once with MESSAGE (an ERE) in its log
+refused() {
+    label=$1 pattern=$2
+    "$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" -f "$t/gw.conf" 2>"$t/err" &
+    pid=$!
+    wait_until 10 not_alive "$pid"
+    wait "$pid"
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "$label: exit $rc, want 1: $(cat "$t/err")"
+    grep -Eq -- "$pattern" "$t/err" || fail "$label: message: $(cat "$t/err")"
+    ! grep -q 'started' "$t/err" || fail "$label: a worker was started"
+    [ ! -e "$t/var/dsgd.pid" ] || fail "$label: pidfile left behind"
+}
+chmod 644 "$kek"
+refused "kek 0644" "auth: key file $kek has owner uid 0 and mode 0644: it must be owned by uid 0 with no group or other permissions \\(chmod 600 $kek\\): refusing to start"
+chmod 600 "$kek"
+chmod 755 "$t/var/keys"
+refused "keys 0755" "auth: key directory $t/var/keys has owner uid 0 and mode 0755: .*\\(chmod 700 $t/var/keys\\): refusing to start"
+chmod 700 "$t/var/keys"
+mv "$kek" "$t/kek.saved"
+refused "kek missing" "auth: the key-encryption key $kek is missing while the wrapped data key $wrapped exists: restore $kek from its backup"
+[ ! -e "$kek" ] || fail "a new KEK was made beside the wrapped data key"
+mv "$t/kek.saved" "$kek"
+cp "$wrapped" "$t/wrapped.before"
+
+# kanri1's secret put back in the clear, as a version before schema 8 left it
+hex1=$(python3 -c 'import base64, json, sys, urllib.parse
+uri = json.load(open(sys.argv[1]))["uri"]
+b = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+print(base64.b32decode(b + "=" * (-len(b) % 8)).hex().upper())' "$t/kanri1.totp")
+sqlite3 "$t/var/auth/auth.db" "UPDATE totp SET secret = x'$hex1', sealed = 0 WHERE user_id = 'kanri1'" ||
+    fail "cannot put the clear secret back"
+
+# back as it was: the same keys, the clear secret sealed before the role
+# serves, the secrets open (a TOTP login)
+: >"$t/log"
+dsgd_start "$DSGD" -f "$t/gw.conf"
+for role in logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+log_has 'auth: 1 TOTP secret\(s\) stored in the clear sealed under the data key' ||
+    fail "the clear secret was not sealed: $(cat "$t/log")"
+cmp -s "$wrapped" "$t/wrapped.before" || fail "the wrapped data key changed"
+[ "$(sqlite3 "$t/var/auth/auth.db" "SELECT sealed, length(secret) FROM totp WHERE user_id = 'kanri1'")" = '1|48' ] ||
+    fail "kanri1's row: $(sqlite3 "$t/var/auth/auth.db" "SELECT sealed, hex(secret) FROM totp WHERE user_id = 'kanri1'")"
+python3 - "$hex1" "$t"/var/auth/* <<'PY' || fail "a file of var/auth still holds the clear secret"
+import sys
+raw = bytes.fromhex(sys.argv[1])
+for p in sys.argv[2:]:
+    with open(p, "rb") as f:
+        assert raw not in f.read(), p
+PY
+admin_login
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+exit 0
