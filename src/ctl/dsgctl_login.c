@@ -345,7 +345,8 @@ static int show_notice(const login_opts *o, answer *a)
         fprintf(stderr, "dsgctl: login: no logon notice in the answer\n");
         return EXIT_PROTOCOL;
     }
-    printf("%s\n", notice);
+    dsgctl_put_escaped_str(stdout, notice);   /* configured text: no terminal controls */
+    fputc('\n', stdout);
     fflush(stdout);
     return 0;
 }
@@ -360,10 +361,13 @@ static void show_previous(const answer *a)
     size_t prev = value_of(a, 0, "previous_login"), fails = value_of(a, 0, "failures_since");
     if (prev != 0 && toks[prev].type == DSG_JSON_OBJECT &&
         string_of(a, value_of(a, prev, "time"), when, sizeof when) == 0 &&
-        string_of(a, value_of(a, prev, "computer"), where, sizeof where) == 0)
-        printf("previous login: %s from %s\n", when, where);
-    else if (prev != 0 && toks[prev].type == DSG_JSON_NULL)
+        string_of(a, value_of(a, prev, "computer"), where, sizeof where) == 0) {
+        printf("previous login: %s from ", when);
+        dsgctl_put_escaped_str(stdout, where);
+        fputc('\n', stdout);
+    } else if (prev != 0 && toks[prev].type == DSG_JSON_NULL) {
         printf("previous login: none\n");
+    }
     if (fails != 0 && toks[fails].type == DSG_JSON_NUMBER)
         printf("failed attempts since: %.*s\n", (int)toks[fails].len, a->text + toks[fails].start);
 }
