@@ -191,6 +191,37 @@ member_login() {
         env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token"
 }
 
+# The login API from a case: api_step NAME WANT-STATUS PATH JSON [curl
+# args] posts JSON to PATH on the portal, the answer in $CONFORMANCE_TMP/NAME.json
+# and its headers in NAME.h, and fails unless the status is WANT-STATUS;
+# api_member NAME MEMBER prints a member of NAME.json; totp_code URI
+# OFFSET-STEPS prints the RFC 6238 code of the otpauth URI's secret for
+# the time step OFFSET-STEPS from now.
+api_step() {
+    name=$1 want=$2 path=$3 body=$4
+    shift 4
+    status=$(portal_curl "$path" -X POST -H 'Content-Type: application/json' --data-binary "$body" \
+        -D "$CONFORMANCE_TMP/$name.h" -o "$CONFORMANCE_TMP/$name.json" -w '%{http_code}' "$@" \
+        2>"$CONFORMANCE_TMP/$name.err") || fail "$name: curl: $(cat "$CONFORMANCE_TMP/$name.err")"
+    [ "$status" = "$want" ] || fail "$name: status $status, want $want: $(cat "$CONFORMANCE_TMP/$name.json")"
+}
+
+api_member() {
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+        "${CONFORMANCE_TMP:?}/$1.json" "$2"
+}
+
+totp_code() {
+    python3 - "$1" "$2" <<'PY'
+import base64, hmac, struct, sys, time, urllib.parse
+q = urllib.parse.parse_qs(urllib.parse.urlparse(sys.argv[1]).query)
+secret = base64.b32decode(q["secret"][0] + "=" * (-len(q["secret"][0]) % 8))
+mac = hmac.digest(secret, struct.pack(">Q", int(time.time()) // 30 + int(sys.argv[2])), "sha1")
+o = mac[-1] & 15
+print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 10**6))
+PY
+}
+
 # expect_exit STATUS NAME CMD...: runs CMD into out and err, checks its exit status
 expect_exit() {
     want=$1 name=$2

@@ -8,41 +8,19 @@ t=${CONFORMANCE_TMP:?}
 account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 
-# step NAME WANT-STATUS PATH JSON [curl args]: the answer in $t/NAME.json
-step() {
-    name=$1 want=$2 path=$3 body=$4
-    shift 4
-    status=$(portal_curl "$path" -X POST -H 'Content-Type: application/json' --data-binary "$body" \
-        -D "$t/$name.h" -o "$t/$name.json" -w '%{http_code}' "$@" 2>"$t/$name.err") ||
-        fail "$name: curl: $(cat "$t/$name.err")"
-    [ "$status" = "$want" ] || fail "$name: status $status, want $want: $(cat "$t/$name.json")"
-}
-member() {   # member NAME JSON-MEMBER: the string member of $t/NAME.json
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$t/$1.json" "$2"
-}
-totp() {   # totp URI OFFSET-STEPS: the RFC 6238 code of the URI's secret
-    python3 - "$1" "$2" <<'PY'
-import base64, hmac, struct, sys, time, urllib.parse
-q = urllib.parse.parse_qs(urllib.parse.urlparse(sys.argv[1]).query)
-secret = base64.b32decode(q["secret"][0] + "=" * (-len(q["secret"][0]) % 8))
-mac = hmac.digest(secret, struct.pack(">Q", int(time.time()) // 30 + int(sys.argv[2])), "sha1")
-o = mac[-1] & 15
-print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 10**6))
-PY
-}
 db_q() { sqlite3 "$t/var/auth/auth.db" "$1"; }
 # enrol_and_login CODE NAME: a login that enrols a TOTP secret with CODE;
 # the secret's URI in $t/NAME.uri, the session token in $t/NAME.token
 enrol_and_login() {
-    step "$2-pw" 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-    [ "$(member "$2-pw" next)" = enrol-totp ] || fail "$2: $(cat "$t/$2-pw.json")"
-    l=$(member "$2-pw" login)
-    step "$2-enrol" 200 /api/v1/auth/totp/enrol "{\"login\":\"$l\",\"code\":\"$1\"}"
-    member "$2-enrol" otpauth >"$t/$2.uri"
-    step "$2-confirm" 200 /api/v1/auth/totp \
-        "{\"login\":\"$l\",\"code\":\"$(totp "$(cat "$t/$2.uri")" 0)\",\"bearer\":true}"
-    [ "$(member "$2-confirm" next)" = session ] || fail "$2: $(cat "$t/$2-confirm.json")"
-    member "$2-confirm" token >"$t/$2.token"
+    api_step "$2-pw" 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+    [ "$(api_member "$2-pw" next)" = enrol-totp ] || fail "$2: $(cat "$t/$2-pw.json")"
+    l=$(api_member "$2-pw" login)
+    api_step "$2-enrol" 200 /api/v1/auth/totp/enrol "{\"login\":\"$l\",\"code\":\"$1\"}"
+    api_member "$2-enrol" otpauth >"$t/$2.uri"
+    api_step "$2-confirm" 200 /api/v1/auth/totp \
+        "{\"login\":\"$l\",\"code\":\"$(totp_code "$(cat "$t/$2.uri")" 0)\",\"bearer\":true}"
+    [ "$(api_member "$2-confirm" next)" = session ] || fail "$2: $(cat "$t/$2-confirm.json")"
+    api_member "$2-confirm" token >"$t/$2.token"
 }
 
 cat >"$t/gw.conf" <<'EOF'
@@ -69,19 +47,19 @@ code=$(sed -n 's/^code: //p' "$t/out")
 pw_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$pw")
 
 # the first login: the issued password, a new one, the TOTP enrolment
-step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
-login=$(member login login)
-step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
-[ "$(member change next)" = enrol-totp ] || fail "change: $(cat "$t/change.json")"
-step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
-old_uri=$(member enrol otpauth)
-step confirm 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp "$old_uri" 0)\",\"bearer\":true}"
-token=$(member confirm token)
-step session 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $token"
+api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
+login=$(api_member login login)
+api_step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
+[ "$(api_member change next)" = enrol-totp ] || fail "change: $(cat "$t/change.json")"
+api_step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+old_uri=$(api_member enrol otpauth)
+api_step confirm 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp_code "$old_uri" 0)\",\"bearer\":true}"
+token=$(api_member confirm token)
+api_step session 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $token"
 # a second login waits after its password step
-step waiting 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-[ "$(member waiting next)" = totp ] || fail "waiting: $(cat "$t/waiting.json")"
-waiting=$(member waiting login)
+api_step waiting 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+[ "$(api_member waiting next)" = totp ] || fail "waiting: $(cat "$t/waiting.json")"
+waiting=$(api_member waiting login)
 
 # the reset: entered by kanri1 (4), refused to kanri1, approved by kanri2
 expect_exit 64 "reset without reason" as_root apply reset-factor --user-id sato --applicant 佐藤
@@ -102,17 +80,17 @@ grep -q 'TOTP revoked, 0 WebAuthn credentials revoked, 0 live enrolment codes en
     fail "history: $(db_q "SELECT * FROM history WHERE user_id = 'sato'")"
 
 # the session and the waiting login are gone; the old secret opens nothing
-step gone 401 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $token"
-[ "$(member gone error)" = session_expired ] || fail "gone: $(cat "$t/gone.json")"
-step stale 401 /api/v1/auth/totp "{\"login\":\"$waiting\",\"code\":\"$(totp "$old_uri" 1)\"}"
-step next 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-[ "$(member next next)" = enrol-totp ] || fail "next: $(cat "$t/next.json")"
-login=$(member next login)
-step old 401 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp "$old_uri" 0)\"}"
-[ "$(member old error)" = login_incomplete ] || fail "old: $(cat "$t/old.json")"
-step again 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-login=$(member again login)
-step spent 401 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+api_step gone 401 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $token"
+[ "$(api_member gone error)" = session_expired ] || fail "gone: $(cat "$t/gone.json")"
+api_step stale 401 /api/v1/auth/totp "{\"login\":\"$waiting\",\"code\":\"$(totp_code "$old_uri" 1)\"}"
+api_step next 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+[ "$(api_member next next)" = enrol-totp ] || fail "next: $(cat "$t/next.json")"
+login=$(api_member next login)
+api_step old 401 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp_code "$old_uri" 0)\"}"
+[ "$(api_member old error)" = login_incomplete ] || fail "old: $(cat "$t/old.json")"
+api_step again 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+login=$(api_member again login)
+api_step spent 401 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
 
 # one new code sheet, then the enrolment of a new secret
 expect_exit 0 "new code sheet" as_root credentials sato --sheet code
@@ -129,15 +107,15 @@ grep -q 'error already_issued' "$t/err" || fail "second new code: $(cat "$t/err"
 enrol_and_login "$code2" fresh
 new_uri=$(cat "$t/fresh.uri")
 [ "$new_uri" != "$old_uri" ] || fail "the same secret again"
-step fresh-session 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $(cat "$t/fresh.token")"
+api_step fresh-session 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $(cat "$t/fresh.token")"
 # the next login: the new secret's code, not the old one's
-step later 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-[ "$(member later next)" = totp ] || fail "later: $(cat "$t/later.json")"
-login=$(member later login)
-step later-old 401 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp "$old_uri" 1)\"}"
-step later2 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-login=$(member later2 login)
-step later-new 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp "$new_uri" 1)\"}"
+api_step later 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+[ "$(api_member later next)" = totp ] || fail "later: $(cat "$t/later.json")"
+login=$(api_member later login)
+api_step later-old 401 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp_code "$old_uri" 1)\"}"
+api_step later2 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+login=$(api_member later2 login)
+api_step later-new 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp_code "$new_uri" 1)\"}"
 
 # no reset for a deleted account
 expect_exit 0 "register kato" as_root apply register --user-id kato --applicant 人事課 --reason 着任 \

@@ -8,29 +8,6 @@ t=${CONFORMANCE_TMP:?}
 account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 
-# step NAME WANT-STATUS PATH JSON [curl args]: the answer in $t/NAME.json,
-# its headers in $t/NAME.h
-step() {
-    name=$1 want=$2 path=$3 body=$4
-    shift 4
-    status=$(portal_curl "$path" -X POST -H 'Content-Type: application/json' --data-binary "$body" \
-        -D "$t/$name.h" -o "$t/$name.json" -w '%{http_code}' "$@" 2>"$t/$name.err") ||
-        fail "$name: curl: $(cat "$t/$name.err")"
-    [ "$status" = "$want" ] || fail "$name: status $status, want $want: $(cat "$t/$name.json")"
-}
-member() {   # member NAME JSON-MEMBER: the string member of $t/NAME.json
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$t/$1.json" "$2"
-}
-totp() {   # totp URI OFFSET-STEPS: the RFC 6238 code of the URI's secret
-    python3 - "$1" "$2" <<'PY'
-import base64, hmac, struct, sys, time, urllib.parse
-q = urllib.parse.parse_qs(urllib.parse.urlparse(sys.argv[1]).query)
-secret = base64.b32decode(q["secret"][0] + "=" * (-len(q["secret"][0]) % 8))
-mac = hmac.digest(secret, struct.pack(">Q", int(time.time()) // 30 + int(sys.argv[2])), "sha1")
-o = mac[-1] & 15
-print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 10**6))
-PY
-}
 same_refusal() {   # same_refusal NAME: 401 auth_failed with its one message, and nothing else
     [ "$(cat "$t/$1.json")" = '{"error":"auth_failed","message":"the user ID, the password or the second factor was not accepted"}' ] || fail "$1: $(cat "$t/$1.json")"
     ! grep -qi '^set-cookie:' "$t/$1.h" || fail "$1: a cookie"
@@ -51,8 +28,8 @@ admin_login
 member_login
 
 # the notice, before any credential
-step notice 200 /api/v1/auth/notice '' -X GET
-[ "$(member notice notice)" = 'Authorised users only | 利用は記録されます "DSG"' ] ||
+api_step notice 200 /api/v1/auth/notice '' -X GET
+[ "$(api_member notice notice)" = 'Authorised users only | 利用は記録されます "DSG"' ] ||
     fail "notice: $(cat "$t/notice.json")"
 
 expect_exit 0 "register" as_root apply register --user-id sato --applicant 人事課 --reason 着任 \
@@ -66,24 +43,24 @@ code=$(sed -n 's/^code: //p' "$t/out")
 pw_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$pw")
 
 # the first login: the issued password, a new one, the TOTP enrolment
-step before 401 /api/v1/auth/login '{"user_id":"sato","password":"Wrong-passw0rd-0"}'
-step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
-[ "$(member login next)" = password-change ] || fail "login: $(cat "$t/login.json")"
-login=$(member login login)
-step early 403 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
-[ "$(member early error)" = password_change_required ] || fail "early: $(cat "$t/early.json")"
-step weak 400 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"short\"}"
-[ "$(member weak error)" = weak_password ] && [ "$(member weak next)" = password-change ] &&
-    [ "$(member weak rules)" = "['too-short', 'few-classes']" ] || fail "weak: $(cat "$t/weak.json")"
-step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
-[ "$(member change next)" = enrol-totp ] || fail "change: $(cat "$t/change.json")"
-step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
-[ "$(member enrol next)" = confirm-totp ] || fail "enrol: $(cat "$t/enrol.json")"
-uri=$(member enrol otpauth)
+api_step before 401 /api/v1/auth/login '{"user_id":"sato","password":"Wrong-passw0rd-0"}'
+api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
+[ "$(api_member login next)" = password-change ] || fail "login: $(cat "$t/login.json")"
+login=$(api_member login login)
+api_step early 403 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+[ "$(api_member early error)" = password_change_required ] || fail "early: $(cat "$t/early.json")"
+api_step weak 400 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"short\"}"
+[ "$(api_member weak error)" = weak_password ] && [ "$(api_member weak next)" = password-change ] &&
+    [ "$(api_member weak rules)" = "['too-short', 'few-classes']" ] || fail "weak: $(cat "$t/weak.json")"
+api_step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
+[ "$(api_member change next)" = enrol-totp ] || fail "change: $(cat "$t/change.json")"
+api_step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+[ "$(api_member enrol next)" = confirm-totp ] || fail "enrol: $(cat "$t/enrol.json")"
+uri=$(api_member enrol otpauth)
 case $uri in otpauth://totp/*secret=*) ;; *) fail "enrol: $uri" ;; esac
-c1=$(totp "$uri" 0)
-step confirm 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c1\"}"
-[ "$(member confirm next)" = session ] && [ "$(member confirm user_id)" = sato ] ||
+c1=$(totp_code "$uri" 0)
+api_step confirm 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c1\"}"
+[ "$(api_member confirm next)" = session ] && [ "$(api_member confirm user_id)" = sato ] ||
     fail "confirm: $(cat "$t/confirm.json")"
 grep -i '^set-cookie:' "$t/confirm.h" | tr -d '\r' >"$t/sc"
 grep -Eqx 'Set-Cookie: __Host-dsg_session=[A-Za-z0-9_-]{22}; Path=/; Max-Age=43200; Secure; HttpOnly; SameSite=Strict' \
@@ -96,19 +73,19 @@ a = json.load(open(sys.argv[1]))
 assert a["previous_login"] is None and a["failures_since"] == 1, a
 PY
 
-step session 200 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
-[ "$(member session user_id)" = sato ] || fail "session: $(cat "$t/session.json")"
+api_step session 200 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
+[ "$(api_member session user_id)" = sato ] || fail "session: $(cat "$t/session.json")"
 
 # a second session, as an API client: the token in the body; the first code is spent
-step login2 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-[ "$(member login2 next)" = totp ] || fail "login2: $(cat "$t/login2.json")"
-login=$(member login2 login)
-step replay 401 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c1\"}"
-step login3 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-login=$(member login3 login)
-c2=$(totp "$uri" 1)   # the next step's code: inside the ±1 window, never used
-step api 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c2\",\"bearer\":true}"
-bearer=$(member api token)
+api_step login2 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+[ "$(api_member login2 next)" = totp ] || fail "login2: $(cat "$t/login2.json")"
+login=$(api_member login2 login)
+api_step replay 401 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c1\"}"
+api_step login3 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+login=$(api_member login3 login)
+c2=$(totp_code "$uri" 1)   # the next step's code: inside the ±1 window, never used
+api_step api 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$c2\",\"bearer\":true}"
+bearer=$(api_member api token)
 python3 - "$t/api.json" <<'PY' || fail "api: $(cat "$t/api.json")"
 import json, re, sys
 a = json.load(open(sys.argv[1]))
@@ -118,14 +95,14 @@ assert p["computer"] == "127.0.0.1" and a["failures_since"] == 1, a
 PY
 [ "$(sqlite3 "$t/var/auth/auth.db" "SELECT last_login_computer, failures_since_login FROM accounts WHERE user_id = 'sato'")" = '127.0.0.1|0' ] ||
     fail "last login not stored"
-step bearer 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $bearer"
+api_step bearer 200 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $bearer"
 
-step logout 200 /api/v1/auth/logout '' -H "Cookie: $cookie"
+api_step logout 200 /api/v1/auth/logout '' -H "Cookie: $cookie"
 grep -i '^set-cookie:' "$t/logout.h" | tr -d '\r' | grep -qx \
     'Set-Cookie: __Host-dsg_session=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict' ||
     fail "logout: $(cat "$t/logout.h")"
-step ended 401 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
-[ "$(member ended error)" = session_expired ] || fail "ended: $(cat "$t/ended.json")"
+api_step ended 401 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
+[ "$(api_member ended error)" = session_expired ] || fail "ended: $(cat "$t/ended.json")"
 
 # an administrator sees and ends sessions
 expect_exit 0 "sessions" as_member sessions sato
@@ -140,40 +117,40 @@ assert s[0]["factor"] == "totp" and s[0]["computer"] == "127.0.0.1", s
 PY
 expect_exit 64 "bad session" as_member logout sato xyz
 expect_exit 0 "forced logout" as_member logout sato "$sid"
-step forced 401 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $bearer"
+api_step forced 401 /api/v1/auth/session '' -X GET -H "Authorization: Bearer $bearer"
 expect_exit 1 "no session left" as_member logout sato
 grep -q 'error no_session' "$t/err" || fail "no session: $(cat "$t/err")"
 
 # suspended, unknown, wrong: one answer
 expect_exit 0 "suspend" as_root apply suspend --user-id sato --applicant 人事課 --reason 休職
 expect_exit 0 "approve suspension" as_member approve 4
-step suspended 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+api_step suspended 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
 same_refusal suspended
-step unknown 401 /api/v1/auth/login '{"user_id":"Typed-Secret-9","password":"Brand-new-passw0rd"}'
+api_step unknown 401 /api/v1/auth/login '{"user_id":"Typed-Secret-9","password":"Brand-new-passw0rd"}'
 same_refusal unknown
 expect_exit 0 "resume" as_root apply resume --user-id sato --applicant 人事課 --reason 復職
 expect_exit 0 "approve resumption" as_member approve 5
-step resumed 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-[ "$(member resumed next)" = totp ] || fail "resumed: $(cat "$t/resumed.json")"
+api_step resumed 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+[ "$(api_member resumed next)" = totp ] || fail "resumed: $(cat "$t/resumed.json")"
 for i in 1 2 3; do
-    step "wrong$i" 401 /api/v1/auth/login '{"user_id":"sato","password":"Wrong-passw0rd-x"}'
+    api_step "wrong$i" 401 /api/v1/auth/login '{"user_id":"sato","password":"Wrong-passw0rd-x"}'
     same_refusal "wrong$i"
 done
 [ "$(sqlite3 "$t/var/auth/auth.db" "SELECT state FROM accounts WHERE user_id = 'sato'")" = locked ] ||
     fail "not locked"
-step locked 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+api_step locked 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
 same_refusal locked
 expect_exit 0 "unlock" as_member unlock sato
 [ "$(sqlite3 "$t/var/auth/auth.db" "SELECT state FROM accounts WHERE user_id = 'sato'")" = active ] ||
     fail "not unlocked"
-step unlocked 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+api_step unlocked 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
 expect_exit 1 "unlock an open account" as_member unlock sato
 grep -q 'error not_locked' "$t/err" || fail "not locked: $(cat "$t/err")"
 
 # bad bodies
-step nojson 400 /api/v1/auth/login 'user_id=sato'
-step extra 400 /api/v1/auth/login '{"user_id":"sato","password":"x","admin":true}'
-step missing 400 /api/v1/auth/totp '{"login":"x"}'
+api_step nojson 400 /api/v1/auth/login 'user_id=sato'
+api_step extra 400 /api/v1/auth/login '{"user_id":"sato","password":"x","admin":true}'
+api_step missing 400 /api/v1/auth/totp '{"login":"x"}'
 
 # throttling by source: failed steps from 127.0.0.1 up to the limit, then
 # 429 before any hash, for a correct password too
@@ -187,7 +164,7 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
 done
 [ "$limited" = 1 ] || fail "no 429 after 13 failures with auth.source_failures_per_minute = 12"
 [ "$(cat "$t/flood.json")" = '{"error":"rate_limited","message":"too many failed attempts from this address; try again later"}' ] || fail "flood: $(cat "$t/flood.json")"
-step throttled 429 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+api_step throttled 429 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
 
 # the trail
 "$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"

@@ -8,29 +8,6 @@ t=${CONFORMANCE_TMP:?}
 account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 
-# step NAME WANT-STATUS PATH JSON [curl args]: the answer in $t/NAME.json
-step() {
-    name=$1 want=$2 path=$3 body=$4
-    shift 4
-    status=$(portal_curl "$path" -X POST -H 'Content-Type: application/json' --data-binary "$body" \
-        -D "$t/$name.h" -o "$t/$name.json" -w '%{http_code}' "$@" 2>"$t/$name.err") ||
-        fail "$name: curl: $(cat "$t/$name.err")"
-    [ "$status" = "$want" ] || fail "$name: status $status, want $want: $(cat "$t/$name.json")"
-}
-member() {   # member NAME JSON-MEMBER: a member of $t/NAME.json
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$t/$1.json" "$2"
-}
-totp() {   # totp URI OFFSET-STEPS: the RFC 6238 code of the URI's secret
-    python3 - "$1" "$2" <<'PY'
-import base64, hmac, struct, sys, time, urllib.parse
-q = urllib.parse.parse_qs(urllib.parse.urlparse(sys.argv[1]).query)
-secret = base64.b32decode(q["secret"][0] + "=" * (-len(q["secret"][0]) % 8))
-mac = hmac.digest(secret, struct.pack(">Q", int(time.time()) // 30 + int(sys.argv[2])), "sha1")
-o = mac[-1] & 15
-print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 10**6))
-PY
-}
-
 cat >"$t/gw.conf" <<'EOF'
 auth.ministry_networks = "127.0.0.0/8"
 auth.scrypt_n = 1024
@@ -56,53 +33,53 @@ code=$(sed -n 's/^code: //p' "$t/out")
 pw_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$pw")
 
 # the first login (a cookie session), then a second one (a bearer session)
-step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
-login=$(member login login)
-step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
-step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
-uri=$(member enrol otpauth)
-step first 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp "$uri" 0)\"}"
+api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$pw_json}"
+login=$(api_member login login)
+api_step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
+api_step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+uri=$(api_member enrol otpauth)
+api_step first 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp_code "$uri" 0)\"}"
 cookie=$(grep -i '^set-cookie:' "$t/first.h" | tr -d '\r' | sed 's/^[Ss]et-[Cc]ookie: \([^;]*\);.*/\1/')
-step login2 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-login=$(member login2 login)
-step second 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp "$uri" 1)\",\"bearer\":true}"
-bearer=$(member second token)
+api_step login2 200 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+login=$(api_member login2 login)
+api_step second 200 /api/v1/auth/totp "{\"login\":\"$login\",\"code\":\"$(totp_code "$uri" 1)\",\"bearer\":true}"
+bearer=$(api_member second token)
 # a code is accepted once and only after the last one accepted: the next
 # step's (auth.totp_skew_steps = 3 lets the case run without waiting for
 # the clock)
-c3=$(totp "$uri" 2)
+c3=$(totp_code "$uri" 2)
 
 change() {   # change NAME WANT-STATUS CURRENT NEW CODE [curl args]
     n=$1 w=$2 cur=$3 new=$4 c=$5
     shift 5
     if [ -n "$c" ]; then b="{\"current_password\":\"$cur\",\"new_password\":\"$new\",\"code\":\"$c\"}"
     else b="{\"current_password\":\"$cur\",\"new_password\":\"$new\"}"; fi
-    step "$n" "$w" /api/v1/auth/password/change "$b" "$@"
+    api_step "$n" "$w" /api/v1/auth/password/change "$b" "$@"
 }
 auth="Authorization: Bearer $bearer"
 change nosession 401 Brand-new-passw0rd Another-passw0rd-2 "$c3"
-[ "$(member nosession error)" = session_expired ] || fail "nosession: $(cat "$t/nosession.json")"
+[ "$(api_member nosession error)" = session_expired ] || fail "nosession: $(cat "$t/nosession.json")"
 change weak 400 Brand-new-passw0rd short "$c3" -H "$auth"
-[ "$(member weak error)" = weak_password ] && [ "$(member weak rules)" = "['too-short', 'few-classes']" ] ||
+[ "$(api_member weak error)" = weak_password ] && [ "$(api_member weak rules)" = "['too-short', 'few-classes']" ] ||
     fail "weak: $(cat "$t/weak.json")"
 change nocode 400 Brand-new-passw0rd Another-passw0rd-2 "" -H "$auth"
-[ "$(member nocode error)" = second_factor_required ] || fail "nocode: $(cat "$t/nocode.json")"
+[ "$(api_member nocode error)" = second_factor_required ] || fail "nocode: $(cat "$t/nocode.json")"
 change wrongpw 401 Wrong-passw0rd-x Another-passw0rd-2 "$c3" -H "$auth"
 [ "$(cat "$t/wrongpw.json")" = '{"error":"auth_failed","message":"the user ID, the password or the second factor was not accepted"}' ] || fail "wrongpw: $(cat "$t/wrongpw.json")"
 change reused 400 Brand-new-passw0rd Brand-new-passw0rd "$c3" -H "$auth"
-[ "$(member reused error)" = password_reused ] || fail "reused: $(cat "$t/reused.json")"
+[ "$(api_member reused error)" = password_reused ] || fail "reused: $(cat "$t/reused.json")"
 change wrongcode 401 Brand-new-passw0rd Another-passw0rd-2 000000 -H "$auth"
 change changed 200 Brand-new-passw0rd Another-passw0rd-2 "$c3" -H "$auth"
 [ "$(cat "$t/changed.json")" = '{"user_id":"sato","sessions_ended":1}' ] ||
     fail "changed: $(cat "$t/changed.json")"
-step cookiegone 401 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
-step bearerstays 200 /api/v1/auth/session '' -X GET -H "$auth"
+api_step cookiegone 401 /api/v1/auth/session '' -X GET -H "Cookie: $cookie"
+api_step bearerstays 200 /api/v1/auth/session '' -X GET -H "$auth"
 change again 401 Another-passw0rd-2 Third-passw0rd-3x "$c3" -H "$auth"
-step oldpw 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
-step newpw 200 /api/v1/auth/login '{"user_id":"sato","password":"Another-passw0rd-2"}'
-[ "$(member newpw next)" = totp ] || fail "newpw: $(cat "$t/newpw.json")"
-step options 400 /api/v1/auth/password/change/options '{}' -H "$auth"
-[ "$(member options error)" = totp_session ] || fail "options: $(cat "$t/options.json")"
+api_step oldpw 401 /api/v1/auth/login '{"user_id":"sato","password":"Brand-new-passw0rd"}'
+api_step newpw 200 /api/v1/auth/login '{"user_id":"sato","password":"Another-passw0rd-2"}'
+[ "$(api_member newpw next)" = totp ] || fail "newpw: $(cat "$t/newpw.json")"
+api_step options 400 /api/v1/auth/password/change/options '{}' -H "$auth"
+[ "$(api_member options error)" = totp_session ] || fail "options: $(cat "$t/options.json")"
 [ "$(sqlite3 "$t/var/auth/auth.db" "SELECT count(*) FROM credentials WHERE user_id = 'sato' AND kind = 'password' AND ended_at IS NULL")" = 1 ] ||
     fail "not one live password"
 
