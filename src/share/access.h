@@ -8,8 +8,8 @@
  *
  * The model (the grants of REQ-ACCT-009, read by the share role from its
  * store):
- * - A grant gives a subject, an account or an organisation group, a set of
- *   operations on one folder of one area, from a time until a time (ms
+ * - A grant gives its subject (an account or an organisation group) a set
+ *   of operations on one folder of one area, from a time until a time (ms
  *   since 1970-01-01T00:00:00Z, `until` exclusive). A grant on the whole
  *   area names the area's root folder. A grant on a folder covers the
  *   folder and everything under it: sub-folders created later inherit it
