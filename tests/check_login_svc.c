@@ -462,7 +462,7 @@ END_TEST
  * token. @relation(REQ-ACCT-012, REQ-ACCT-011, REQ-MFA-015) */
 START_TEST(test_lsvc_admin_token)
 {
-    static const dsg_lsvc_peer root = { DSG_LOGIN_CONTROL, 0, 0, "gw", "uid:0" };
+    static const dsg_lsvc_peer root = { DSG_LOGIN_CONTROL, 0, 0, "gw", "uid:0", NULL };
     dsg_lsvc_result r, s;
     uint8_t secret[64];
     size_t len;
@@ -631,7 +631,7 @@ START_TEST(test_lsvc_previous_login_and_failures)
     ck_assert_int_eq(r.locked, 1);
     password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 103, &r);  /* 6: locked */
     ck_assert_int_eq(r.status, 401);
-    const dsg_lsvc_peer other = { DSG_LOGIN_PORTAL, 1, 0, "10.9.8.7", NULL };
+    const dsg_lsvc_peer other = { DSG_LOGIN_PORTAL, 1, 0, "10.9.8.7", NULL, "10.9.8.7" };
     password("sato", "Brand-new-passw0rd", &other, NOW + 102 + 900, &r);
     ck_assert_int_eq(r.status, 200);
     code_at(secret, len, NOW + 102 + 900, code);

@@ -77,7 +77,7 @@ static void account(const char *user)
 
 typedef void (*kind_fn)(int round);
 
-static const dsg_lsvc_peer peer = { DSG_LOGIN_PORTAL, 1, 0, "127.0.0.1", NULL };
+static const dsg_lsvc_peer peer = { DSG_LOGIN_PORTAL, 1, 0, "127.0.0.1", NULL, "127.0.0.1" };
 
 static void step(const char *user, const char *pw, int want)
 {
