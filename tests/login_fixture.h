@@ -83,8 +83,10 @@ static void teardown(void)
     ck_assert_int_eq(system(cmd), 0);
 }
 
-/* An ACTIVE account of type with the issued password and enrolment code. */
-static void account(const char *user, dsg_acct_type type)
+/* An ACTIVE account of type in the organisation org (NULL: the fixture's
+ * registered one of its kind) with the issued password and enrolment
+ * code. */
+static void account_in(const char *user, dsg_acct_type type, const char *org)
 {
     dsg_acct_app a;
     dsg_acct_problem p;
@@ -97,7 +99,8 @@ static void account(const char *user, dsg_acct_type type)
     strcpy(a.applicant, "yamada");
     strcpy(a.reason, "test");
     strcpy(a.name, "田中 太郎");
-    strcpy(a.org, type == DSG_ACCT_MINISTRY ? "防衛省" : "テスト重工");
+    snprintf(a.org, sizeof a.org, "%s",
+             org != NULL ? org : type == DSG_ACCT_MINISTRY ? "防衛省" : "テスト重工");
     strcpy(a.contract, "C-1");
     a.org_kind = type == DSG_ACCT_MINISTRY ? DSG_ORG_MINISTRY : DSG_ORG_PRIME;
     a.type = type;
@@ -116,6 +119,11 @@ static void account(const char *user, dsg_acct_type type)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
     ck_assert_int_eq(dsg_acct_store_issue(db, user, DSG_CRED_ENROLMENT_CODE, hex, NOW - 80,
                                           NOW + 7 * DAY, "admin2", &p), 0);
+}
+
+static void account(const char *user, dsg_acct_type type)
+{
+    account_in(user, type, NULL);
 }
 
 static void password(const char *user, const char *pw, const dsg_lsvc_peer *peer, int64_t now,
