@@ -150,33 +150,3 @@ int dsg_org_req_from_json(const uint8_t *buf, size_t len, dsg_org_req *r, dsg_ac
     }
     return 0;
 }
-
-dsg_org_access dsg_org_access_decide(const dsg_org_facts *f)
-{
-    if (f->registered && f->kind_matches && f->in_org == 1)
-        return DSG_ORG_ALLOWED;
-    if (f->ministry_account && f->in_ministry == 1)
-        return DSG_ORG_ALLOWED_MINISTRY;
-    if (!f->registered)
-        return DSG_ORG_UNREGISTERED;
-    if (!f->kind_matches)
-        return DSG_ORG_KIND_MISMATCH;
-    return DSG_ORG_OUTSIDE;
-}
-
-int dsg_org_access_allowed(dsg_org_access a)
-{
-    return a == DSG_ORG_ALLOWED || a == DSG_ORG_ALLOWED_MINISTRY;
-}
-
-const char *dsg_org_access_text(dsg_org_access a)
-{
-    switch (a) {
-    case DSG_ORG_ALLOWED: return "inside the registered networks of its organisation";
-    case DSG_ORG_ALLOWED_MINISTRY: return "inside auth.ministry_networks";
-    case DSG_ORG_UNREGISTERED: return "the organisation is not registered";
-    case DSG_ORG_KIND_MISMATCH: return "the organisation is registered as another kind";
-    case DSG_ORG_OUTSIDE: return "outside the registered networks of its organisation";
-    default: return "refused";
-    }
-}

@@ -7,11 +7,8 @@
  * An organisation is registered by its name, the same text as the
  * accounts' `org`, with a kind (company: a prime or a vendor; ministry)
  * and a list of networks in the syntax of src/core/netlist.h. The
- * decision (dsg_org_access_decide) is deny by default: an account may be
- * used from an address inside the registered networks of its own
- * organisation, registered with the kind matching the account's
- * organisation kind; a Ministry account also from auth.ministry_networks.
- * Anything else, an unregistered organisation included, is refused.
+ * decision is the proved dsg_org_access_decide (src/auth/org_access.h),
+ * deny by default.
  *
  * Pure functions over caller-owned memory (the JSON by the proved
  * src/core/json_out and json_tok); the records live in auth.db
@@ -24,6 +21,7 @@
 #include <stdint.h>
 
 #include "auth/acct_app.h"
+#include "auth/org_access.h"
 #include "core/netlist.h"
 
 #define DSG_ORG_NETWORKS_MAX 1024u   /* bytes of a registered network list */
@@ -73,34 +71,5 @@ int dsg_org_req_to_json(const dsg_org_req *r, uint8_t *out, size_t cap, size_t *
  * and at most once. 0, or -1 with the problem (bad_request). Nothing else
  * is checked here. @relation(REQ-ACCT-016) */
 int dsg_org_req_from_json(const uint8_t *buf, size_t len, dsg_org_req *r, dsg_acct_problem *p);
-
-/* What the decision knows of one request. */
-typedef struct dsg_org_facts {
-    int registered;         /* the account's organisation is registered */
-    int kind_matches;       /* with the class of the account's organisation kind */
-    int in_org;             /* dsg_netlist_contains over its networks: 1, 0, or -1 */
-    int ministry_account;   /* the account is of type ministry */
-    int in_ministry;        /* the address is in auth.ministry_networks: 1 or 0 */
-} dsg_org_facts;
-
-typedef enum dsg_org_access {
-    DSG_ORG_ALLOWED = 0,            /* inside the organisation's registered networks */
-    DSG_ORG_ALLOWED_MINISTRY = 1,   /* a Ministry account inside auth.ministry_networks */
-    DSG_ORG_UNREGISTERED = 2,       /* refused: the organisation is not registered */
-    DSG_ORG_KIND_MISMATCH = 3,      /* refused: registered as the other kind */
-    DSG_ORG_OUTSIDE = 4             /* refused: outside its networks (or not an address) */
-} dsg_org_access;
-
-/* The decision, deny by default: ALLOWED only for registered, kind_matches
- * and in_org == 1; else ALLOWED_MINISTRY only for ministry_account and
- * in_ministry == 1; else the first reason to refuse. @relation(REQ-ACCT-016) */
-dsg_org_access dsg_org_access_decide(const dsg_org_facts *f);
-
-/* 1 for the two ALLOWED results. @relation(REQ-ACCT-016) */
-int dsg_org_access_allowed(dsg_org_access a);
-
-/* A phrase for the log: "inside the registered networks", "the
- * organisation is not registered", ... @relation(REQ-ACCT-016) */
-const char *dsg_org_access_text(dsg_org_access a);
 
 #endif
