@@ -191,6 +191,19 @@ member_login() {
         env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token"
 }
 
+# Registered networks (REQ-ACCT-016): an account is used on the portal
+# only from its organisation's registered networks. case_orgs, after
+# admin_login, registers the organisations the cases' accounts belong to
+# with 127.0.0.0/8, the address the cases log in from: テスト重工 and o
+# (companies) and 防衛装備庁 (the Ministry).
+case_orgs() {
+    for o in テスト重工:company 防衛装備庁:ministry o:company; do
+        "${DSGCTL:?}" org add "${o%:*}" --kind "${o##*:}" --networks 127.0.0.0/8 \
+            --socket "${sock:-$CONFORMANCE_TMP/var/run/dsgctl.sock}" >/dev/null \
+            2>"$CONFORMANCE_TMP/org.err" || fail "org add ${o%:*}: $(cat "$CONFORMANCE_TMP/org.err")"
+    done
+}
+
 # The login API from a case: api_step NAME WANT-STATUS PATH JSON [curl
 # args] posts JSON to PATH on the portal, the answer in $CONFORMANCE_TMP/NAME.json
 # and its headers in NAME.h, and fails unless the status is WANT-STATUS;

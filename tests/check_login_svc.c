@@ -18,6 +18,7 @@
 #include "auth/acct_store.h"
 #include "auth/cred_store.h"
 #include "auth/login_svc.h"
+#include "auth/org_store.h"
 #include "auth/totp_hmac.h"
 #include "db/db.h"
 #include "login_fixture.h"
@@ -462,7 +463,7 @@ END_TEST
  * token. @relation(REQ-ACCT-012, REQ-ACCT-011, REQ-MFA-015) */
 START_TEST(test_lsvc_admin_token)
 {
-    static const dsg_lsvc_peer root = { DSG_LOGIN_CONTROL, 0, 0, "gw", "uid:0" };
+    static const dsg_lsvc_peer root = { DSG_LOGIN_CONTROL, 0, 0, "gw", "uid:0", NULL };
     dsg_lsvc_result r, s;
     uint8_t secret[64];
     size_t len;
@@ -631,7 +632,7 @@ START_TEST(test_lsvc_previous_login_and_failures)
     ck_assert_int_eq(r.locked, 1);
     password("sato", "Brand-new-passw0rd", &ministry_net, NOW + 103, &r);  /* 6: locked */
     ck_assert_int_eq(r.status, 401);
-    const dsg_lsvc_peer other = { DSG_LOGIN_PORTAL, 1, 0, "10.9.8.7", NULL };
+    const dsg_lsvc_peer other = { DSG_LOGIN_PORTAL, 1, 0, "10.9.8.7", NULL, "10.9.8.7" };
     password("sato", "Brand-new-passw0rd", &other, NOW + 102 + 900, &r);
     ck_assert_int_eq(r.status, 200);
     code_at(secret, len, NOW + 102 + 900, code);
@@ -941,6 +942,7 @@ START_TEST(test_lsvc_error_messages)
         "auth_failed", "login_incomplete", "password_change_required", "weak_password",
         "password_reused", "session_expired", "second_factor_required", "totp_session",
         "credential_id_too_long", "auth_unavailable", "bad_request", "rate_limited",
+        "network_not_allowed",
     };
     const size_t n = sizeof codes / sizeof codes[0];
     for (size_t i = 0; i < n; i++) {
@@ -959,6 +961,127 @@ START_TEST(test_lsvc_error_messages)
     ck_assert_ptr_null(dsg_lsvc_error_message("Auth_failed"));
     ck_assert_ptr_null(dsg_lsvc_error_message(""));
     ck_assert_ptr_null(dsg_lsvc_error_message(NULL));
+}
+END_TEST
+
+/* The answer of a refused login step: 401 auth_failed and nothing else. */
+static void refused_alike(const dsg_lsvc_result *r)
+{
+    ck_assert_int_eq(r->status, 401);
+    ck_assert_str_eq(r->error, "auth_failed");
+    ck_assert_int_eq(r->next, DSG_LSVC_NEXT_NONE);
+    ck_assert_str_eq(r->login, "");
+    ck_assert_str_eq(r->token, "");
+}
+
+/* A password step from outside the organisation's networks, or for an
+ * organisation that is not registered, is refused like a wrong password
+ * (REQ-MFA-012) and recorded as network-refused, without touching the
+ * lockout; a Ministry account also from auth.ministry_networks; the
+ * control socket is not subject to it. @relation(REQ-ACCT-016, REQ-MFA-012) */
+START_TEST(test_lsvc_login_outside_networks_refused_alike)
+{
+    dsg_lsvc_result r, wrong;
+    dsg_acct_last_login last;
+    dsg_lock lock;
+    static const dsg_lsvc_peer root = { DSG_LOGIN_CONTROL, 0, 0, "gw", "uid:0", NULL };
+    static const dsg_lsvc_peer no_addr = { DSG_LOGIN_PORTAL, 0, 0, "-", NULL, NULL };
+    account("tanaka", DSG_ACCT_COMPANY);
+    account_in("mori", DSG_ACCT_COMPANY, "未登録商事");
+    account_in("ueda", DSG_ACCT_MINISTRY, "未登録庁");
+    account_in("kanri", DSG_ACCT_ADMIN, "DSG administration");
+    password("tanaka", "wrong-password-1", &outside, NOW, &wrong);
+    refused_alike(&wrong);
+    for (int i = 0; i < 5; i++) {   /* past the lockout threshold: no lock */
+        password("tanaka", ISSUED, &elsewhere, NOW + i, &r);
+        refused_alike(&r);
+        ck_assert_str_eq(r.event, "network-refused");
+        ck_assert_str_eq(r.user_id, "tanaka");
+    }
+    ck_assert_msg(strstr(r.detail, "network not allowed: 198.51.100.9: outside the registered"
+                                    " networks") != NULL, "%s", r.detail);
+    ck_assert_int_eq(dsg_cred_store_lock_get(db, "tanaka", &lock), 0);
+    ck_assert_uint_eq(lock.factor[DSG_LOCK_FACTOR_PASSWORD].failures, 1);   /* the wrong one */
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "tanaka", &last), 1);
+    ck_assert_uint_eq(last.failures, 6);
+    password("tanaka", ISSUED, &no_addr, NOW + 10, &r);
+    refused_alike(&r);
+    ck_assert_str_eq(r.event, "network-refused");
+    password("tanaka", ISSUED, &outside, NOW + 11, &r);   /* 192.0.2.0/24 is registered */
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_PASSWORD_CHANGE);
+    password("mori", ISSUED, &outside, NOW + 12, &r);     /* no registered organisation */
+    refused_alike(&r);
+    ck_assert_ptr_nonnull(strstr(r.detail, "the organisation is not registered"));
+    password("ueda", ISSUED, &outside, NOW + 13, &r);
+    refused_alike(&r);
+    password("ueda", ISSUED, &ministry_net, NOW + 14, &r);   /* auth.ministry_networks */
+    ck_assert_int_eq(r.status, 200);
+    password("kanri", ISSUED, &root, NOW + 15, &r);          /* the control socket */
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(dsg_lsvc_login_from(r.login, &elsewhere, NOW + 16, &r), 1);
+}
+END_TEST
+
+/* A later step of a login from outside the networks ends the login with
+ * auth_failed; an organisation registered as the other kind gives no
+ * network. @relation(REQ-ACCT-016, REQ-MFA-012) */
+START_TEST(test_lsvc_login_step_outside_networks)
+{
+    dsg_lsvc_result r, s;
+    dsg_acct_problem p;
+    account("tanaka", DSG_ACCT_COMPANY);
+    account_in("mori", DSG_ACCT_COMPANY, "逆種別");
+    ck_assert_int_eq(dsg_org_store_add(db, "逆種別", DSG_ORG_CLASS_MINISTRY, "0.0.0.0/0",
+                                       "admin1", NOW, &p), 0);
+    password("mori", ISSUED, &outside, NOW, &r);
+    refused_alike(&r);
+    ck_assert_ptr_nonnull(strstr(r.detail, "registered as another kind"));
+    password("tanaka", ISSUED, &outside, NOW, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(dsg_lsvc_login_from(r.login, &outside, NOW + 1, &s), 1);
+    ck_assert_int_eq(dsg_lsvc_login_from("AAAAAAAAAAAAAAAAAAAAAA", &elsewhere, NOW + 1, &s), 1);
+    ck_assert_int_eq(dsg_lsvc_login_from(r.login, &elsewhere, NOW + 2, &s), 0);
+    refused_alike(&s);
+    ck_assert_str_eq(s.event, "network-refused");
+    ck_assert_str_eq(s.user_id, "tanaka");
+    change(r.login, "Brand-new-passw0rd", NOW + 3, &s);   /* the login was dropped */
+    ck_assert_int_eq(s.status, 401);
+    ck_assert_str_eq(s.error, "login_incomplete");
+}
+END_TEST
+
+/* A session used from outside its account's networks is refused with 403
+ * network_not_allowed and stays; a change of the registered networks
+ * applies at the next request. @relation(REQ-ACCT-016) */
+START_TEST(test_lsvc_session_outside_networks)
+{
+    dsg_lsvc_result r, s;
+    dsg_acct_problem p;
+    dsg_org_row before;
+    uint8_t secret[64];
+    size_t len;
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    ck_assert_int_eq(dsg_lsvc_session_from(r.token, &ministry_net, NOW + 1, &s), 1);
+    ck_assert_int_eq(dsg_lsvc_session_from(r.token, &outside, NOW + 1, &s), 1);
+    ck_assert_int_eq(dsg_lsvc_session_from("AAAAAAAAAAAAAAAAAAAAAA", &elsewhere, NOW + 1, &s), 1);
+    ck_assert_int_eq(dsg_lsvc_session_from(r.token, &elsewhere, NOW + 2, &s), 0);
+    ck_assert_int_eq(s.status, 403);
+    ck_assert_str_eq(s.error, "network_not_allowed");
+    ck_assert_str_eq(s.event, "network-refused");
+    ck_assert_str_eq(s.user_id, "sato");
+    ck_assert_msg(strstr(s.detail, "session request: network not allowed: 198.51.100.9") != NULL,
+                  "%s", s.detail);
+    ck_assert_str_eq(dsg_lsvc_error_message("network_not_allowed"),
+                     "this account may not be used from this network");
+    dsg_lsvc_session(r.token, NOW + 3, &s);   /* the session stays */
+    ck_assert_int_eq(s.status, 200);
+    ck_assert_int_eq(dsg_org_store_set_networks(db, "防衛省", "203.0.113.0/24", "admin2",
+                                                NOW + 4, &before, &p), 0);
+    ck_assert_int_eq(dsg_lsvc_session_from(r.token, &outside, NOW + 5, &s), 0);
+    ck_assert_int_eq(s.status, 403);
+    ck_assert_int_eq(dsg_lsvc_session_from(r.token, &ministry_net, NOW + 5, &s), 1);
 }
 END_TEST
 
@@ -990,6 +1113,9 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_rehash_keeps_the_age);
     tcase_add_test(tc, test_lsvc_factor_reset);
     tcase_add_test(tc, test_lsvc_error_messages);
+    tcase_add_test(tc, test_lsvc_login_outside_networks_refused_alike);
+    tcase_add_test(tc, test_lsvc_login_step_outside_networks);
+    tcase_add_test(tc, test_lsvc_session_outside_networks);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -21,6 +21,7 @@
 #include "auth/acct_store.h"
 #include "auth/cred_store.h"
 #include "auth/login_svc.h"
+#include "auth/org_store.h"
 #include "db/db.h"
 #include "fuzz/webauthn/fixture.h"
 
@@ -33,8 +34,13 @@ static char dir[64];
 static sqlite3 *db;
 static dsg_lsvc_cfg cfg;
 static const uint8_t FX_TOTP_KEY[DSG_SEAL_KEY_LEN] = "login-fixture-data-key-32-bytes!";
-static const dsg_lsvc_peer ministry_net = { DSG_LOGIN_PORTAL, 1, 0, "10.1.2.3", NULL };
-static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7", NULL };
+static const dsg_lsvc_peer ministry_net = { DSG_LOGIN_PORTAL, 1, 0, "10.1.2.3", NULL,
+                                            "10.1.2.3" };
+static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7", NULL, "192.0.2.7" };
+/* The organisations' registered networks (REQ-ACCT-016) hold both peers
+ * above; an address outside them: */
+static const dsg_lsvc_peer elsewhere = { DSG_LOGIN_PORTAL, 0, 0, "198.51.100.9", NULL,
+                                         "198.51.100.9" };
 
 static void setup(void)
 {
@@ -60,6 +66,12 @@ static void setup(void)
     cfg.webauthn = fx_policy(FX_SEL_FLAG, NULL);   /* self attestation allowed, no roots */
     cfg.totp_key = FX_TOTP_KEY;
     ck_assert_int_eq(dsg_lsvc_init(&cfg, db), 0);
+    dsg_acct_problem p;
+    ck_assert_msg(dsg_org_store_add(db, "テスト重工", DSG_ORG_CLASS_COMPANY,
+                                    "192.0.2.0/24, 10.0.0.0/8", "admin1", NOW - 200, &p) == 0,
+                  "%s", p.message);
+    ck_assert_msg(dsg_org_store_add(db, "防衛省", DSG_ORG_CLASS_MINISTRY, "192.0.2.0/24",
+                                    "admin1", NOW - 200, &p) == 0, "%s", p.message);
 }
 
 static void teardown(void)
@@ -71,8 +83,10 @@ static void teardown(void)
     ck_assert_int_eq(system(cmd), 0);
 }
 
-/* An ACTIVE account of type with the issued password and enrolment code. */
-static void account(const char *user, dsg_acct_type type)
+/* An ACTIVE account of type in the organisation org (NULL: the fixture's
+ * registered one of its kind) with the issued password and enrolment
+ * code. */
+static void account_in(const char *user, dsg_acct_type type, const char *org)
 {
     dsg_acct_app a;
     dsg_acct_problem p;
@@ -85,7 +99,8 @@ static void account(const char *user, dsg_acct_type type)
     strcpy(a.applicant, "yamada");
     strcpy(a.reason, "test");
     strcpy(a.name, "田中 太郎");
-    strcpy(a.org, type == DSG_ACCT_MINISTRY ? "防衛省" : "テスト重工");
+    snprintf(a.org, sizeof a.org, "%s",
+             org != NULL ? org : type == DSG_ACCT_MINISTRY ? "防衛省" : "テスト重工");
     strcpy(a.contract, "C-1");
     a.org_kind = type == DSG_ACCT_MINISTRY ? DSG_ORG_MINISTRY : DSG_ORG_PRIME;
     a.type = type;
@@ -104,6 +119,11 @@ static void account(const char *user, dsg_acct_type type)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
     ck_assert_int_eq(dsg_acct_store_issue(db, user, DSG_CRED_ENROLMENT_CODE, hex, NOW - 80,
                                           NOW + 7 * DAY, "admin2", &p), 0);
+}
+
+static void account(const char *user, dsg_acct_type type)
+{
+    account_in(user, type, NULL);
 }
 
 static void password(const char *user, const char *pw, const dsg_lsvc_peer *peer, int64_t now,

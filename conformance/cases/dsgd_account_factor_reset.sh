@@ -34,6 +34,7 @@ for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready";
 wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 admin_login
 member_login
+case_orgs
 
 # registration (3), approved by the other administrator; both sheets
 expect_exit 0 "register" as_root apply register --user-id sato --applicant 人事課 --reason 着任 \

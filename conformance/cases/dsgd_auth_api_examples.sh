@@ -25,6 +25,7 @@ for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready";
 wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 admin_login
 member_login
+case_orgs
 
 # sato (Ministry) and suzuki (company): registered, approved, their sheets
 n=3

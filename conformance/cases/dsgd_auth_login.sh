@@ -26,6 +26,7 @@ for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready";
 wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 admin_login
 member_login
+case_orgs
 
 # the notice, before any credential
 api_step notice 200 /api/v1/auth/notice '' -X GET

@@ -21,6 +21,7 @@ for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready";
 wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 admin_login
 member_login
+case_orgs
 
 expect_exit 0 "register" as_root apply register --user-id sato --applicant 人事課 --reason 着任 \
     --name 佐藤 --org 防衛装備庁 --org-kind ministry --contract C-9 --type ministry \

@@ -55,6 +55,7 @@ for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready";
 wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'
 admin_login
 member_login
+case_orgs
 grep -qF "auth: 1 WebAuthn attestation root from $t/roots.pem" "$t/log" ||
     fail "the roots were not read: $(grep auth "$t/log")"
 

@@ -183,6 +183,20 @@ static const char *const migrations[] = {
      * starts, before it serves (dsg_cred_store_totp_seal_clear), and a
      * clear row is never read as a secret. */
     "ALTER TABLE totp ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));",
+    /* Version 9: registered organisations and their networks (REQ-ACCT-016,
+     * src/auth/org_store.h), named by the accounts' org text. A row is never
+     * deleted; only its networks (and who changed them, when) change. */
+    "CREATE TABLE organisations ("
+    " org TEXT PRIMARY KEY CHECK (length(org) BETWEEN 1 AND 128),"
+    " kind TEXT NOT NULL CHECK (kind IN ('company', 'ministry')),"
+    " networks TEXT NOT NULL CHECK (length(networks) BETWEEN 1 AND 1024),"
+    " registered_by TEXT NOT NULL, registered_at INTEGER NOT NULL,"
+    " changed_by TEXT NOT NULL, changed_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TRIGGER organisations_no_delete BEFORE DELETE ON organisations"
+    " BEGIN SELECT RAISE(ABORT, 'organisations are never deleted'); END;"
+    "CREATE TRIGGER organisations_fixed BEFORE UPDATE OF org, kind, registered_by,"
+    " registered_at ON organisations"
+    " BEGIN SELECT RAISE(ABORT, 'only the networks of an organisation change'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 

@@ -14,6 +14,7 @@
 
 #include "auth/acct_store.h"
 #include "auth/cred_store.h"
+#include "auth/org_store.h"
 #include "auth/totp_hmac.h"
 #include "auth/totp_uri.h"
 #include "core/b64url.h"
@@ -398,6 +399,45 @@ static void rehash_if_weaker(const char *user_id, const dsg_cred_password *cred,
         OPENSSL_cleanse(verifier, sizeof verifier);
 }
 
+/* Whether the account row may be used from peer (REQ-ACCT-016):
+ * administrators log in on the control socket, which is not subject to
+ * it. 1; 0 with the reason in why; -1 when the organisation is
+ * unreadable. */
+static int network_ok(const dsg_acct_row *row, const dsg_lsvc_peer *peer, char *why, size_t n)
+{
+    dsg_org_access access;
+    char err[200];
+    if (peer->channel == DSG_LOGIN_CONTROL)
+        return 1;
+    if (dsg_org_store_access(db, row, peer->addr, peer->ministry_network, &access, err,
+                             sizeof err) != 0) {
+        snprintf(why, n, "%.200s", err);
+        return -1;
+    }
+    if (dsg_org_access_allowed(access))
+        return 1;
+    int w = snprintf(why, n, "network not allowed: %.64s: %s (organisation ",
+                     peer->addr != NULL ? peer->addr : "no address", dsg_org_access_text(access));
+    if (w > 0 && (size_t)w < n)   /* the name last: a long one is cut, the reason kept */
+        snprintf(why + w, n - (size_t)w, "%s)", row->org);
+    return 0;
+}
+
+/* The network refusal of a login step (net from network_ok): 401
+ * auth_failed like every refusal of REQ-MFA-012, counted for REQ-MFA-014,
+ * or 503 when the organisation could not be read. */
+static void network_refused(const char *user_id, int net, const char *why,
+                            dsg_lsvc_result *res)
+{
+    if (net < 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "%s", why);
+        return;
+    }
+    failed(res, 401, "auth_failed", "network-refused", "%s%s", why,
+           dsg_acct_store_login_failed(db, user_id) != 0
+               ? "; the attempt was not counted since the last login" : "");
+}
+
 /* The facts of the factor table, from the store and the transport. */
 static dsg_login_facts facts_of(const dsg_acct_row *row, const dsg_lsvc_peer *peer)
 {
@@ -487,6 +527,13 @@ void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
         failed(res, 401, "auth_failed", "password-refused", "the account is locked%s",
                dsg_acct_store_login_failed(db, row.user_id) != 0
                    ? "; the attempt was not counted since the last login" : "");
+        return;
+    }
+    char why[200];
+    int net = network_ok(&row, peer, why, sizeof why);
+    if (net != 1) {   /* the same work and answer as a wrong password (REQ-MFA-012) */
+        spend_dummy(pw, pw_len);
+        network_refused(row.user_id, net, why, res);
         return;
     }
     int live = dsg_cred_store_password(db, row.user_id, now, &cred);
@@ -1067,6 +1114,62 @@ static session_rec *own_session(const char *token, const char *event, dsg_lsvc_r
     return s;
 }
 
+/* ---- registered networks (REQ-ACCT-016) ------------------------------------------ */
+
+/* The account user_id may be used from peer: 1; 0 with the reason in
+ * why; -1 when the account or its organisation is unreadable. */
+static int account_from(const char *user_id, const dsg_lsvc_peer *peer, char *why, size_t n)
+{
+    dsg_acct_row row;
+    char err[160];
+    int found = dsg_acct_store_get(db, user_id, &row, err, sizeof err);
+    if (found != 1) {
+        snprintf(why, n, "%s", found < 0 ? err : "the account is gone");
+        return -1;
+    }
+    return network_ok(&row, peer, why, n);
+}
+
+int dsg_lsvc_login_from(const char *login, const dsg_lsvc_peer *peer, int64_t now,
+                        dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1], why[200];
+    (void)now;
+    copy_id(id, login);
+    begin_result(res, "");
+    login_rec *l = find_login(id);
+    if (l == NULL || l->channel == DSG_LOGIN_CONTROL)
+        return 1;
+    snprintf(res->user_id, sizeof res->user_id, "%s", l->user_id);
+    int net = account_from(l->user_id, peer, why, sizeof why);
+    if (net == 1)
+        return 1;
+    network_refused(l->user_id, net, why, res);
+    drop_login(l);
+    return 0;
+}
+
+int dsg_lsvc_session_from(const char *token, const dsg_lsvc_peer *peer, int64_t now,
+                          dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1], why[200];
+    (void)now;
+    copy_id(id, token);
+    begin_result(res, "");
+    session_rec *s = find_session(id);
+    if (s == NULL || s->channel == DSG_LOGIN_CONTROL)
+        return 1;
+    snprintf(res->user_id, sizeof res->user_id, "%s", s->user_id);
+    int net = account_from(s->user_id, peer, why, sizeof why);
+    if (net == 1)
+        return 1;
+    if (net < 0)
+        failed(res, 503, "auth_unavailable", "storage-failed", "%s", why);
+    else
+        failed(res, 403, "network_not_allowed", "network-refused", "session request: %s", why);
+    return 0;
+}
+
 void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
 {
     (void)now;
@@ -1418,6 +1521,7 @@ const char *dsg_lsvc_error_message(const char *code)
         { "auth_unavailable", "the authentication service is unavailable; try again later" },
         { "bad_request", "the body is not the JSON object this step takes" },
         { "rate_limited", "too many failed attempts from this address; try again later" },
+        { "network_not_allowed", "this account may not be used from this network" },
     };
     for (size_t i = 0; code != NULL && i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i][0], code) == 0)

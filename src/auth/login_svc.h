@@ -93,6 +93,8 @@ typedef struct dsg_lsvc_peer {
     const char *computer;             /* 認証ログ's computer name: terminal or address */
     const char *bound;                /* control: who alone may use the session ("uid:U"
                                        * of the control socket's peer); NULL for the portal */
+    const char *addr;                 /* the portal: the client's address as the server saw
+                                       * it (REQ-ACCT-016); NULL: none, no network holds it */
 } dsg_lsvc_peer;
 
 /* What the client must send next. */
@@ -190,9 +192,31 @@ const char *dsg_lsvc_notice(void);
 /* The password step. A password older than cfg->password_max_age_days
  * (when not 0) is to be changed once the second factor is verified: that
  * step answers NEXT_PASSWORD_CHANGE instead of a session.
- * @relation(REQ-MFA-021, REQ-MFA-025, REQ-MFA-012, REQ-ACCT-022, REQ-ACCT-023, REQ-MFA-010) */
+ * An account of an organisation whose networks do not hold peer->addr
+ * (REQ-ACCT-016; not for the control channel) is refused with 401
+ * auth_failed after the same scrypt work as every other refusal.
+ * @relation(REQ-MFA-021, REQ-MFA-025, REQ-MFA-012, REQ-ACCT-022, REQ-ACCT-023, REQ-MFA-010,
+ * REQ-ACCT-016) */
 void dsg_lsvc_password(const char *user_id, const uint8_t *pw, size_t pw_len,
                        const dsg_lsvc_peer *peer, int64_t now, dsg_lsvc_result *res);
+
+/* The network check of a later step of login (REQ-ACCT-016), before the
+ * step runs: 1 when it may go on (no such login included: the step
+ * answers it; a dsgctl login, which is not subject to it); 0 when the
+ * login's account may not be used from peer->addr, with 401 auth_failed
+ * in res (the login dropped, the attempt counted as a failure since the
+ * last login, event "network-refused") or 503 auth_unavailable.
+ * @relation(REQ-ACCT-016, REQ-MFA-012) */
+int dsg_lsvc_login_from(const char *login, const dsg_lsvc_peer *peer, int64_t now,
+                        dsg_lsvc_result *res);
+
+/* The network check of a session request (REQ-ACCT-016), before it runs:
+ * 1 when it may go on (no such session included: the request answers
+ * it); 0 when the session's account may not be used from peer->addr, with
+ * 403 network_not_allowed in res (event "network-refused"; the session
+ * stays), or 503 auth_unavailable. @relation(REQ-ACCT-016) */
+int dsg_lsvc_session_from(const char *token, const dsg_lsvc_peer *peer, int64_t now,
+                          dsg_lsvc_result *res);
 
 /* Replaces the temporary password of login by pw (the policy, the
  * history); or, once both factors are verified, the password older than

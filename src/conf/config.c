@@ -175,7 +175,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
     [DSG_CFG_AUTH_MINISTRY_NETWORKS] = { "auth.ministry_networks", DSG_CONFIG_TEXT, "\"\"", 0,
         1024, "REQ-MFA-002",
         "deny by default: no source address is exempt from WebAuthn until the operator lists the Ministry networks",
-        "CIDR networks (comma-separated) of Ministry terminals: their Ministry users log in with TOTP" },
+        "CIDR networks (comma-separated) of Ministry terminals: their Ministry users log in with TOTP, and may use the portal from them (REQ-ACCT-016)" },
     [DSG_CFG_AUTH_WEBAUTHN_AAGUID_ALLOWLIST] = { "auth.webauthn_aaguid_allowlist", DSG_CONFIG_TEXT,
         "\"\"", 0, 1024, "REQ-MFA-003",
         "deny by default: no authenticator model is accepted until the operator lists the AAGUIDs of the biometric models the organisation issues",

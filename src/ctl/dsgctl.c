@@ -1181,6 +1181,8 @@ static const command role_commands[] = {
 static const group groups[] = {
     { "account", "accounts and the applications that change them (auth role)",
       dsgctl_account_commands, DSGCTL_ACCOUNT_COMMANDS },
+    { "org", "registered organisations and the networks their accounts use (auth role)",
+      dsgctl_org_commands, DSGCTL_ORG_COMMANDS },
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },
     { "log", "the audit trail: verify, export (online or offline), prune, restore, public key",

@@ -1,6 +1,7 @@
 /*
  * What dsgctl's command files share (dsgctl.c holds main, the tables and
- * the common commands; dsgctl_account.c the account group).
+ * the common commands; dsgctl_account.c the account group, dsgctl_org.c
+ * the org group).
  */
 #ifndef DSGCTL_H
 #define DSGCTL_H
@@ -51,5 +52,9 @@ int dsgctl_cmd_logout(int argc, char **argv);
 /* The account group (dsgctl_account.c). */
 #define DSGCTL_ACCOUNT_COMMANDS 11
 extern const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS];
+
+/* The org group (dsgctl_org.c): organisations' networks (REQ-ACCT-016). */
+#define DSGCTL_ORG_COMMANDS 4
+extern const command dsgctl_org_commands[DSGCTL_ORG_COMMANDS];
 
 #endif

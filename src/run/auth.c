@@ -22,6 +22,7 @@
 #include "auth/acct_json.h"
 #include "auth/acct_store.h"
 #include "auth/login_svc.h"
+#include "auth/org_store.h"
 #include "auth/pw_hash.h"
 #include "auth/pw_policy.h"
 #include "core/b64url.h"
@@ -1211,12 +1212,175 @@ static int cmd_admin_logout(const char *token, const who *w)
     return succeed();
 }
 
-/* "account VERB ARGS" as the master passed it on. */
+/* ---- organisations and their networks (REQ-ACCT-016) ------------------------------- */
+
+/* The request of an org command's JSON: 0, or -1 with the usage error
+ * answered. need_kind: org add's kind; need_networks: a list. */
+static int org_request(const char *json, int need_kind, int need_networks, dsg_org_req *r)
+{
+    dsg_acct_problem p;
+    static dsg_ip_net nets[DSG_NETLIST_MAX];
+    size_t count;
+    if (dsg_org_req_from_json((const uint8_t *)json, strlen(json), r, &p) != 0 ||
+        dsg_org_name_check(r->org, &p) != 0 ||
+        (need_networks && dsg_org_networks_check(r->networks, nets, DSG_NETLIST_MAX, &count,
+                                                 &p) != 0)) {
+        finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+        return -1;
+    }
+    if ((need_kind && r->kind < 0) || (!need_kind && r->kind >= 0) ||
+        (!need_networks && r->networks[0] != '\0')) {
+        finish(EX_USAGE, "error bad_request %s\n",
+               need_kind ? "kind: company or ministry is required" : "only org and networks");
+        return -1;
+    }
+    return 0;
+}
+
+/* The refusal of an org command: recorded (4190) unless storage failed. */
+static int org_refused(const who *w, const char *what, const dsg_acct_problem *p)
+{
+    if (strcmp(p->code, "storage") == 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", p->message);
+    record_refusal(w, what, "-", p);
+    return refused(p);
+}
+
+/* org add {"org","kind","networks"} */
+static int cmd_org_add(const char *json, const who *w)
+{
+    dsg_org_req q;
+    dsg_acct_problem p;
+    if (org_request(json, 1, 1, &q) != 0)
+        return 0;
+    if (dsg_org_store_add(db, q.org, q.kind, q.networks, w->actor, now_s(), &p) != 0)
+        return org_refused(w, "organisation registration", &p);
+    op_record r = { "Application", 4130, "organisation", "情報", "success", "-", "" };
+    snprintf(r.detail, sizeof r.detail, "organisation %.128s registered: kind %s; networks - -> "
+             "%.300s", q.org, dsg_org_class_name((dsg_org_class)q.kind), q.networks);
+    put("organisation %s registered (%s): %s\n", q.org, dsg_org_class_name((dsg_org_class)q.kind),
+        q.networks);
+    return record(w, &r) == 0 ? succeed() : 0;
+}
+
+/* org networks {"org","networks"}: the list replaced */
+static int cmd_org_networks(const char *json, const who *w)
+{
+    dsg_org_req q;
+    dsg_acct_problem p;
+    static dsg_org_row before;
+    if (org_request(json, 0, 1, &q) != 0)
+        return 0;
+    if (dsg_org_store_set_networks(db, q.org, q.networks, w->actor, now_s(), &before, &p) != 0)
+        return org_refused(w, "networks change", &p);
+    op_record r = { "Application", 4131, "organisation", "情報", "success", "-", "" };
+    snprintf(r.detail, sizeof r.detail, "organisation %.128s networks %.170s -> %.170s", q.org,
+             before.networks, q.networks);
+    put("organisation %s: networks %s (were %s)\n", q.org, q.networks, before.networks);
+    return record(w, &r) == 0 ? succeed() : 0;
+}
+
+/* One organisation as a JSON line. */
+static int put_org_json(const dsg_org_row *o, void *ctx)
+{
+    static uint8_t buf[4096];
+    size_t n;
+    dsg_json_out j;
+    (void)ctx;
+    dsg_json_out_init(&j, buf, sizeof buf);
+    (void)dsg_json_out_object_begin(&j);
+    json_text(&j, "org", o->org);
+    json_text(&j, "kind", dsg_org_class_name(o->kind));
+    json_text(&j, "networks", o->networks);
+    json_text(&j, "registered_by", o->registered_by);
+    json_time(&j, "registered_at", o->registered_at);
+    json_text(&j, "changed_by", o->changed_by);
+    json_time(&j, "changed_at", o->changed_at);
+    (void)dsg_json_out_object_end(&j);
+    if (dsg_json_out_finish(&j, &n) != 0)
+        return -1;
+    put_bytes(buf, n);
+    put("\n");
+    return 0;
+}
+
+static int put_org_line(const dsg_org_row *o, void *json)
+{
+    char b[32];
+    if (*(int *)json)
+        return put_org_json(o, NULL);
+    put("%-9s %-24s %-16s %s / %s\n", dsg_org_class_name(o->kind), when(o->changed_at, b),
+        o->changed_by, o->org, o->networks);
+    return 0;
+}
+
+/* org list [--json] */
+static int cmd_org_list(const char *args)
+{
+    char err[200];
+    int json = strcmp(args, "--json") == 0;
+    if (args[0] != '\0' && !json)
+        return finish(EX_USAGE, "error bad_argument %s: org list takes --json\n", args);
+    if (!json)
+        put("%-9s %-24s %-16s %s\n", "KIND", "CHANGED", "BY", "ORG / NETWORKS");
+    if (dsg_org_store_each(db, put_org_line, &json, err, sizeof err) != 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", err);
+    return succeed();
+}
+
+/* org show {"org"} [--json] */
+static int cmd_org_show(char *args)
+{
+    dsg_org_req q;
+    static dsg_org_row o;
+    char err[200], a[32], b[32];
+    char *flag = last_of(args, "} --json");
+    int json = flag != NULL && flag[8] == '\0';
+    if (json)
+        flag[1] = '\0';
+    if (org_request(args, 0, 0, &q) != 0)
+        return 0;
+    int found = dsg_org_store_get(db, q.org, &o, err, sizeof err);
+    if (found < 0)
+        return finish(EX_SOFTWARE, "error storage %s\n", err);
+    if (found == 0)
+        return finish(EX_REFUSED, "error unknown_org no organisation %s is registered\n", q.org);
+    if (json)
+        return put_org_json(&o, NULL) == 0 ? succeed()
+                                            : finish(EX_SOFTWARE, "error internal too long\n");
+    put("org: %s\nkind: %s\nnetworks: %s\nregistered: %s by %s\nchanged: %s by %s\n", o.org,
+        dsg_org_class_name(o.kind), o.networks, when(o.registered_at, a), o.registered_by,
+        when(o.changed_at, b), o.changed_by);
+    return succeed();
+}
+
+/* "org VERB ARGS" (the verb cut off line) */
+static int org_command(char *verb, const who *w)
+{
+    char *args = strchr(verb, ' ');
+    if (args != NULL)
+        *args++ = '\0';
+    else
+        args = verb + strlen(verb);
+    if (strcmp(verb, "add") == 0)
+        return cmd_org_add(args, w);
+    if (strcmp(verb, "networks") == 0)
+        return cmd_org_networks(args, w);
+    if (strcmp(verb, "list") == 0)
+        return cmd_org_list(args);
+    if (strcmp(verb, "show") == 0)
+        return cmd_org_show(args);
+    return finish(EX_USAGE, "error unknown_command org %s\n", verb);
+}
+
+/* "account VERB ARGS" or "org VERB ARGS" as the master passed it on. */
 static int command(char *line)
 {
     who w;
     if (take_who(line, &w) != 0)
         return finish(EX_USAGE, "error bad_request the command lacks who asked\n");
+    if (strncmp(line, "org ", 4) == 0)
+        return org_command(line + 4, &w);
     if (strncmp(line, "account ", 8) != 0)
         return finish(EX_USAGE, "error bad_request not an account command\n");
     char *verb = line + 8, *args = strchr(verb, ' ');

@@ -456,8 +456,8 @@ static dsg_lsvc_peer peer_of(const struct xch *x)
 {
     dsg_ip_addr a;
     if (x->bound[0] != '\0')   /* dsgctl login: no network, no terminal certificate */
-        return (dsg_lsvc_peer){ DSG_LOGIN_CONTROL, 0, 0, x->addr, x->bound };
-    dsg_lsvc_peer p = { DSG_LOGIN_PORTAL, 0, 0, x->addr, NULL };
+        return (dsg_lsvc_peer){ DSG_LOGIN_CONTROL, 0, 0, x->addr, x->bound, NULL };
+    dsg_lsvc_peer p = { DSG_LOGIN_PORTAL, 0, 0, x->addr, NULL, x->addr };
     if (n_ministry > 0 &&
         dsg_ip_parse((const uint8_t *)x->addr, strlen(x->addr), &a) == DSG_NET_OK)
         p.ministry_network = dsg_netlist_contains(ministry, n_ministry, &a) == 1;
@@ -494,6 +494,11 @@ static int webauthn_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *
     size_t nf = x->route == WA_OPTIONS ? 2 : x->route == WA_REGISTER ? 4 : 6;
     if (x->too_long || take_fields(x->body, x->len, f, nf) != 0)
         return -1;
+    dsg_lsvc_peer peer = peer_of(x);
+    if (!dsg_lsvc_login_from(login, &peer, now, res)) {   /* REQ-ACCT-016 */
+        OPENSSL_cleanse(code, sizeof code);
+        return 0;
+    }
     if (x->route == WA_OPTIONS) {
         dsg_lsvc_webauthn_options(login, code, now, res);
         OPENSSL_cleanse(code, sizeof code);
@@ -570,6 +575,11 @@ static int password_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *
         (x->too_long || take_fields(x->body, x->len, f, nf) != 0))
         return -1;
     dsg_lsvc_peer peer = peer_of(x);
+    if (x->route != LOGIN && x->route != SESSION && x->route != LOGOUT &&
+        !dsg_lsvc_login_from(login, &peer, now, res)) {   /* REQ-ACCT-016 */
+        OPENSSL_cleanse(secret, sizeof secret);
+        return 0;
+    }
     switch (x->route) {
     case LOGIN:
         dsg_lsvc_password(user, (const uint8_t *)secret, strlen(secret), &peer, now, res);
@@ -649,9 +659,20 @@ static void rate_limited(const struct xch *x)
         dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
-/* The step of x into *res: 0, or -1 when the body is not its JSON object. */
+/* The routes of an established session. */
+static int session_route(enum route r)
+{
+    return r == SESSION || r == LOGOUT || r == PW_CHANGE || r == PW_CHANGE_OPTIONS;
+}
+
+/* The step of x into *res: 0, or -1 when the body is not its JSON object.
+ * A session request from outside its account's networks is refused first
+ * (REQ-ACCT-016). */
 static int run_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *bearer)
 {
+    dsg_lsvc_peer peer = peer_of(x);
+    if (session_route(x->route) && !dsg_lsvc_session_from(x->token, &peer, now, res))
+        return 0;
     if (x->route == PW_CHANGE || x->route == PW_CHANGE_OPTIONS)
         return change_step(x, now, res);
     if (x->route == WA_OPTIONS || x->route == WA_REGISTER || x->route == WA_ASSERT)

@@ -324,21 +324,24 @@ static int add_who(client *c)
     return 0;
 }
 
-/* "account VERB ..." with a verb the auth role runs: the verb, else NULL.
- * changes: set to whether the command changes an account. */
+/* "account VERB ..." or "org VERB ..." (organisations' networks,
+ * REQ-ACCT-016) with a verb the auth role runs: the verb, else NULL.
+ * changes: set to whether the command changes an account or an
+ * organisation. */
 static const char *account_verb_changes(const char *line, int *changes)
 {
-    static const struct { const char *verb; int changes; } verbs[] = {
-        { "apply", 1 }, { "approve", 1 }, { "reject", 1 }, { "credentials", 1 },
-        { "bootstrap", 1 }, { "unlock", 1 }, { "logout", 1 }, { "list", 0 }, { "show", 0 },
-        { "applications", 0 }, { "sessions", 0 },
+    static const struct { const char *group, *verb; int changes; } verbs[] = {
+        { "account ", "apply", 1 }, { "account ", "approve", 1 }, { "account ", "reject", 1 },
+        { "account ", "credentials", 1 }, { "account ", "bootstrap", 1 },
+        { "account ", "unlock", 1 }, { "account ", "logout", 1 }, { "account ", "list", 0 },
+        { "account ", "show", 0 }, { "account ", "applications", 0 },
+        { "account ", "sessions", 0 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
+        { "org ", "list", 0 }, { "org ", "show", 0 },
     };
-    if (strncmp(line, "account ", 8) != 0)
-        return NULL;
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
-        size_t n = strlen(verbs[i].verb);
-        if (strncmp(line + 8, verbs[i].verb, n) == 0 &&
-            (line[8 + n] == '\0' || line[8 + n] == ' ')) {
+        size_t g = strlen(verbs[i].group), n = strlen(verbs[i].verb);
+        if (strncmp(line, verbs[i].group, g) == 0 && strncmp(line + g, verbs[i].verb, n) == 0 &&
+            (line[g + n] == '\0' || line[g + n] == ' ')) {
             *changes = verbs[i].changes;
             return verbs[i].verb;
         }
@@ -481,7 +484,7 @@ static void command(client *c, dsgd_chan *chan)
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
                                    "login, logout, account apply|approve|reject|list|show|"
-                                   "applications|credentials");
+                                   "applications|credentials, org add|networks|list|show");
         return;
     }
     if (strncmp(c->in, "login ", 6) == 0 || strcmp(c->in, "logout") == 0) {

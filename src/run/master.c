@@ -984,7 +984,7 @@ static worker *role_restart_target(const dsgd_msg *m)
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows, and passes `log prune ...` and `log export ...` on to
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045), and
- * `account ...` to auth (REQ-ACCT-001). */
+ * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char logd_down[] =
@@ -1003,7 +1003,9 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         ((m->len > 10 && memcmp(m->body, "log prune ", 10) == 0) ||
          (m->len > 11 && memcmp(m->body, "log export ", 11) == 0)))
         return ctl_via_role(w, "logd", logd_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
-    if (k == sizeof known / sizeof known[0] && m->len > 8 && memcmp(m->body, "account ", 8) == 0)
+    if (k == sizeof known / sizeof known[0] &&
+        ((m->len > 8 && memcmp(m->body, "account ", 8) == 0) ||
+         (m->len > 4 && memcmp(m->body, "org ", 4) == 0)))   /* REQ-ACCT-016 */
         return ctl_via_role(w, "auth", auth_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);

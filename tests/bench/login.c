@@ -2,7 +2,9 @@
  * tests/bench/login.c — the cost of a login's password step (make bench):
  * the scrypt verification at the configured cost alone, then the login
  * service's password step for a correct password, a wrong one, an unknown
- * user ID and a locked account, each BENCH_ROUNDS times (default 20) over
+ * user ID, a locked account and an address outside the account's
+ * organisation's networks (REQ-ACCT-016), each BENCH_ROUNDS times
+ * (default 20) over
  * a real auth.db in a temporary directory. Not a test: it prints figures
  * (mean and standard deviation in ms, and the password steps one auth role
  * completes per second) and fails only when it cannot run.
@@ -10,8 +12,9 @@
  *   BENCH_SCRYPT_LOG2N  the cost N = 2^this (default 17, auth.scrypt_n)
  *   BENCH_ROUNDS        steps per kind (default 20)
  *
- * The four kinds of answer must cost the same (REQ-MFA-012): an unknown
- * user ID and a locked account spend a dummy verification.
+ * The five kinds of answer must cost the same (REQ-MFA-012): an unknown
+ * user ID, a locked account and a refused network spend a dummy
+ * verification.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -26,6 +29,7 @@
 #include "auth/acct_store.h"
 #include "auth/cred_store.h"
 #include "auth/login_svc.h"
+#include "auth/org_store.h"
 #include "db/db.h"
 
 #define NOW 1800000000LL
@@ -77,20 +81,30 @@ static void account(const char *user)
 
 typedef void (*kind_fn)(int round);
 
-static const dsg_lsvc_peer peer = { DSG_LOGIN_PORTAL, 1, 0, "127.0.0.1", NULL };
+static const dsg_lsvc_peer peer = { DSG_LOGIN_PORTAL, 1, 0, "127.0.0.1", NULL, "127.0.0.1" };
+
+/* The same Ministry account's organisation "bench" holds 127.0.0.1 only;
+ * from outside auth.ministry_networks too (REQ-ACCT-016): */
+static const dsg_lsvc_peer outside = { DSG_LOGIN_PORTAL, 0, 0, "192.0.2.7", NULL, "192.0.2.7" };
+
+static void step_from(const dsg_lsvc_peer *from, const char *user, const char *pw, int want)
+{
+    dsg_lsvc_result r;
+    dsg_lsvc_password(user, (const uint8_t *)pw, strlen(pw), from, NOW, &r);
+    if (r.status != want)
+        die(r.detail);
+}
 
 static void step(const char *user, const char *pw, int want)
 {
-    dsg_lsvc_result r;
-    dsg_lsvc_password(user, (const uint8_t *)pw, strlen(pw), &peer, NOW, &r);
-    if (r.status != want)
-        die(r.detail);
+    step_from(&peer, user, pw, want);
 }
 
 static void correct(int i) { (void)i; step("ok", PASSWORD, 200); }
 static void wrong(int i) { (void)i; step("wrong", "Not-the-passw0rd", 401); }
 static void unknown(int i) { char id[32]; snprintf(id, sizeof id, "nobody%d", i); step(id, PASSWORD, 401); }
 static void locked(int i) { (void)i; step("locked", PASSWORD, 401); }
+static void network(int i) { (void)i; step_from(&outside, "ok", PASSWORD, 401); }
 static void verify(int i)
 {
     dsg_cred_password cred;
@@ -141,6 +155,10 @@ int main(void)
     cfg.totp_key = totp_key;
     if (dsg_lsvc_init(&cfg, db) != 0)
         die("the scrypt cost is out of range");
+    dsg_acct_problem p;
+    if (dsg_org_store_add(db, "bench", DSG_ORG_CLASS_MINISTRY, "127.0.0.1", "admin1", NOW - 20,
+                          &p) != 0)
+        die(p.message);
     account("ok");
     account("wrong");
     account("locked");
@@ -155,6 +173,7 @@ int main(void)
     measure("password step, wrong", wrong, rounds);
     measure("password step, unknown ID", unknown, rounds);
     measure("password step, locked", locked, rounds);
+    measure("password step, network", network, rounds);
     printf("password steps per second, one auth role: %.1f (scrypt alone: %.1f)\n", 1000 / c,
            1000 / v);
     dsg_db_close(db);
