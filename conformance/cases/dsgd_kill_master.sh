@@ -14,7 +14,7 @@ health() {
 }
 { admin_conf; echo 'auth.scrypt_n = 1024'; } >"$t/admin.conf"
 dsgd_start "$DSGD" -f "$t/admin.conf"
-for role in portal logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+for role in portal logd ctl auth share; do wait_log "master: $role\\[[0-9]+\\] ready"; done
 admin_login
 "$DSGCTL" account apply register --user-id kill.test --applicant a --reason r --name n --org o \
     --org-kind prime --contract c --type company --expiry 2099-01-01T00:00:00Z \
@@ -40,13 +40,13 @@ done
 
 : >"$t/log"
 dsgd_start "$DSGD"
-for role in portal logd ctl auth; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+for role in portal logd ctl auth share; do wait_log "master: $role\\[[0-9]+\\] ready"; done
 [ "$(cat "$t/var/dsgd.pid")" = "$dsgd_pid" ] || fail "pidfile not replaced"
 body=$(curl -sS --cacert "$t/var/tls/cert.pem" --resolve "localhost:$DSGD_PORT:127.0.0.1" \
     "https://localhost:$DSGD_PORT/api/v1/health" 2>"$t/err") || fail "health: $(cat "$t/err")"
 [ "$body" = '{"status":"ok"}' ] || fail "health: $body"
 "$DSGCTL" status --socket "$t/var/run/dsgctl.sock" >"$t/status" 2>"$t/err" || fail "status: $(cat "$t/err")"
-[ "$(grep -Ec '^(portal|logd|ctl|auth) +running ' "$t/status")" -eq 4 ] || fail "status: $(cat "$t/status")"
+[ "$(grep -Ec '^(portal|logd|ctl|auth|share) +running ' "$t/status")" -eq 5 ] || fail "status: $(cat "$t/status")"
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 d=$t/var/logd

@@ -37,6 +37,7 @@
 #include "run/auth_http.h"
 #include "run/log.h"
 #include "run/role_answer.h"
+#include "run/role_args.h"
 #include "run/settings.h"
 
 #define EX_REFUSED 1     /* the operation was refused: the code says why (REQ-ACCT-020) */
@@ -94,10 +95,7 @@ static const char *when(int64_t t, char buf[32])
 
 /* ---- the record of an account operation (別紙 #15, REQ-ACCT-018) ----------- */
 
-typedef struct who {
-    char actor[DSG_ACCT_ACTOR_MAX + 1];   /* the administrator, or "uid:U" without a login */
-    char uid[16], pid[16];
-} who;
+typedef dsgd_who who;
 
 typedef struct op_record {
     const char *log_name;        /* Application: an administrator's action */
@@ -227,53 +225,6 @@ void dsgd_auth_tick(void)
 
 /* ---- commands ------------------------------------------------------------------ */
 
-/* The last occurrence of s in line, or NULL. */
-static char *last_of(char *line, const char *s)
-{
-    char *found = NULL;
-    for (char *at = strstr(line, s); at != NULL; at = strstr(at + 1, s))
-        found = at;
-    return found;
-}
-
-/* Splits "[ --admin NAME] --uid U --pid P" off the end of line (ctl adds
- * it: NAME is the administrator whose token ctl checked). 0, or -1. */
-static int take_who(char *line, who *w)
-{
-    char *at = last_of(line, " --uid ");
-    unsigned long uid, pid;
-    int used = 0;
-    if (at == NULL || sscanf(at, " --uid %lu --pid %lu%n", &uid, &pid, &used) != 2 ||
-        at[used] != '\0')
-        return -1;
-    *at = '\0';
-    snprintf(w->uid, sizeof w->uid, "%lu", uid);
-    snprintf(w->pid, sizeof w->pid, "%lu", pid);
-    snprintf(w->actor, sizeof w->actor, "uid:%lu", uid);
-    char *admin = last_of(line, " --admin ");
-    if (admin != NULL) {
-        const char *name = admin + 9;
-        if (strlen(name) == 0 || strlen(name) > DSG_ACCT_USER_ID_MAX || strchr(name, ' ') != NULL)
-            return -1;
-        snprintf(w->actor, sizeof w->actor, "%s", name);
-        *admin = '\0';
-    }
-    return 0;
-}
-
-/* A decimal application number, the whole of s up to a space or its end. */
-static int parse_id(const char *s, int64_t *id, const char **rest)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (s[0] < '1' || s[0] > '9' || errno != 0 || (*end != '\0' && *end != ' '))
-        return -1;
-    *id = v;
-    *rest = *end == ' ' ? end + 1 : end;
-    return 0;
-}
-
 static int cmd_apply(const char *json, const who *w)
 {
     dsg_acct_app a;
@@ -336,7 +287,7 @@ static int cmd_decide(const char *args, int approve, const who *w)
     dsg_app_row app;
     dsg_acct_row before, after;
     char err[160];
-    if (parse_id(args, &id, &rest) != 0)
+    if (dsgd_arg_id(args, &id, &rest) != 0)
         return dsgd_answer_finish(EX_USAGE, "error bad_argument ID: an application number\n");
     if (approve ? rest[0] != '\0' : rest[0] == '\0')
         return dsgd_answer_finish(EX_USAGE, "error bad_argument %s\n",
@@ -521,31 +472,12 @@ static int put_account_line(const dsg_acct_row *r, void *json)
 
 /* The flags of a listing, each at most once and nothing else: 0, or -1
  * after answering the usage error. */
-static int parse_flags(const char *cmd, const char *args, const char *const *names, int *set,
-                       int n)
-{
-    char copy[64], *save = NULL;
-    snprintf(copy, sizeof copy, "%s", args);
-    for (char *t = strtok_r(copy, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
-        int f = 0;
-        while (f < n && strcmp(t, names[f]) != 0)
-            f++;
-        if (f == n) {
-            dsgd_answer_finish(EX_USAGE, "error bad_argument %s: %s takes %s and %s\n", t, cmd, names[0],
-                   names[1]);
-            return -1;
-        }
-        set[f] = 1;
-    }
-    return 0;
-}
-
 static int cmd_list(const char *args)
 {
     static const char *const names[] = { "--all", "--json" };
     int set[2] = { 0, 0 };
     char err[200];
-    if (parse_flags("list", args, names, set, 2) != 0)
+    if (dsgd_answer_flags("list", args, names, set, 2) != 0)
         return 0;
     if (!set[1])
         dsgd_answer_put("%-24s %-9s %-9s %-10s %-24s %s\n", "USER_ID", "TYPE", "ORG_KIND", "STATE",
@@ -579,7 +511,7 @@ static int cmd_applications(const char *args)
     static const char *const names[] = { "--pending", "--json" };
     int set[2] = { 0, 0 };
     char err[200];
-    if (parse_flags("applications", args, names, set, 2) != 0)
+    if (dsgd_answer_flags("applications", args, names, set, 2) != 0)
         return 0;
     if (!set[1])
         dsgd_answer_put("%-6s %-14s %-24s %-9s %-24s %s\n", "ID", "KIND", "USER_ID", "STATE", "ENTERED",
@@ -1067,7 +999,7 @@ static int cmd_admin_logout(const char *token, const who *w)
 static int command(char *line)
 {
     who w;
-    if (take_who(line, &w) != 0)
+    if (dsgd_who_take(line, &w) != 0)
         return dsgd_answer_finish(EX_USAGE, "error bad_request the command lacks who asked\n");
     if (strncmp(line, "account ", 8) != 0)
         return dsgd_answer_finish(EX_USAGE, "error bad_request not an account command\n");

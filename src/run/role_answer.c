@@ -9,6 +9,7 @@
 #include "run/log.h"
 #include "run/role_answer.h"
 
+#define EX_USAGE 64
 #define EX_SOFTWARE 70
 #define EX_TEMPFAIL 75   /* the change's record was not stored (REQ-LOG-008) */
 #define PART_MAX 60000u  /* bytes of one ROLE_PART, under DSGD_BUS_BODY_MAX */
@@ -164,4 +165,27 @@ void dsgd_answer_audited(void)
         drop_output();
     }
     dsgd_answer_pump();
+}
+
+int dsgd_answer_flags(const char *cmd, const char *args, const char *const *names, int *set,
+                      int n)
+{
+    char copy[64], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", args);
+    for (char *t = strtok_r(copy, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
+        int f = 0;
+        while (f < n && strcmp(t, names[f]) != 0)
+            f++;
+        if (f == n) {
+            if (n == 1)
+                dsgd_answer_finish(EX_USAGE, "error bad_argument %s: %s takes %s\n", t, cmd,
+                                   names[0]);
+            else
+                dsgd_answer_finish(EX_USAGE, "error bad_argument %s: %s takes %s and %s\n", t,
+                                   cmd, names[0], names[1]);
+            return -1;
+        }
+        set[f] = 1;
+    }
+    return 0;
 }

@@ -42,6 +42,13 @@ void dsgd_answer_wait_for(uint32_t ticket, const char *what);
  * @relation(REQ-LOG-008) */
 void dsgd_answer_audited(void);
 
+/* Reads the flags of args (words separated by spaces) into set[i] for
+ * names[i], n of them (1 or 2 names): 0, or -1 after ending the command
+ * with a usage error naming the word that is none of them.
+ * @relation(REQ-ACCT-020) */
+int dsgd_answer_flags(const char *cmd, const char *args, const char *const *names, int *set,
+                      int n);
+
 /* Sends the next piece or the report when the bus has room. */
 void dsgd_answer_pump(void);
 
