@@ -24,6 +24,7 @@ int dsgd_answer_begin(dsgd_chan *bus);
 
 /* Appends to the answer's output. @relation(REQ-RUN-023) */
 void dsgd_answer_put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* @relation(REQ-RUN-023) */
 void dsgd_answer_put_bytes(const uint8_t *b, size_t n);
 
 /* Ends the command: status and text go in the report, after the output; a
@@ -49,13 +50,15 @@ void dsgd_answer_audited(void);
 int dsgd_answer_flags(const char *cmd, const char *args, const char *const *names, int *set,
                       int n);
 
-/* Sends the next piece or the report when the bus has room. */
+/* Sends the next piece or the report when the bus has room.
+ * @relation(REQ-RUN-023) */
 void dsgd_answer_pump(void);
 
-/* Whether the answer can go on now (a poll timeout of 0). */
+/* Whether the answer can go on now (a poll timeout of 0).
+ * @relation(REQ-RUN-023) */
 int dsgd_answer_ready(void);
 
-/* Drops the answer (the role stops). */
+/* Drops the answer (the role stops). @relation(REQ-RUN-023) */
 void dsgd_answer_reset(void);
 
 #endif
