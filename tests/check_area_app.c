@@ -47,7 +47,7 @@ static void expect_ok(const dsg_area_app *a)
 }
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_missing_items_named)
+START_TEST(test_area_missing_items_named)
 {
     dsg_area_app a = application();
     a.contract[0] = '\0';
@@ -78,7 +78,7 @@ START_TEST(test_missing_items_named)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_bad_text_refused)
+START_TEST(test_area_bad_text_refused)
 {
     dsg_area_app a = application();
     strcpy(a.project, "project\nINJECTED line");
@@ -108,7 +108,7 @@ START_TEST(test_bad_text_refused)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_too_long_texts_refused)
+START_TEST(test_area_too_long_texts_refused)
 {
     dsg_area_app a = application();
     memset(a.project, 'p', DSG_AREA_TEXT_MAX);   /* exactly the limit */
@@ -136,7 +136,7 @@ START_TEST(test_too_long_texts_refused)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_vendors_distinct_and_bounded)
+START_TEST(test_area_vendors_distinct_and_bounded)
 {
     dsg_area_app a = application();
     strcpy(a.vendors[1], a.vendors[0]);
@@ -157,7 +157,7 @@ START_TEST(test_vendors_distinct_and_bounded)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_contract_end_after_now)
+START_TEST(test_area_contract_end_after_now)
 {
     dsg_area_app a = application();
     a.contract_end = NOW;
@@ -183,7 +183,7 @@ static void round_trip(const dsg_area_app *a)
 }
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_json_round_trip)
+START_TEST(test_area_json_round_trip)
 {
     dsg_area_app a = application();
     round_trip(&a);
@@ -218,7 +218,7 @@ START_TEST(test_json_round_trip)
 END_TEST
 
 /* The form on the wire, member by member. @relation(REQ-SHARE-006) */
-START_TEST(test_json_form)
+START_TEST(test_area_json_form)
 {
     static const char expected[] =
         "{\"contract\":\"DSG-2026-0042\",\"project\":\"次期警戒管制システム\","
@@ -251,7 +251,7 @@ static void refused(const char *json, const char *field)
 }
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_json_not_an_object)
+START_TEST(test_area_json_not_an_object)
 {
     dsg_area_app a;
     dsg_acct_problem p;
@@ -272,7 +272,7 @@ END_TEST
 
 /* Unknown and repeated members, wrong types: each refused, naming the
  * member. @relation(REQ-SHARE-006) */
-START_TEST(test_json_members_refused_by_name)
+START_TEST(test_area_json_members_refused_by_name)
 {
     dsg_area_app a;
     dsg_acct_problem p;
@@ -320,7 +320,7 @@ START_TEST(test_json_members_refused_by_name)
 END_TEST
 
 /* What from_json accepts still goes through the check. @relation(REQ-SHARE-006) */
-START_TEST(test_json_then_check)
+START_TEST(test_area_json_then_check)
 {
     dsg_area_app a;
     dsg_acct_problem p;
@@ -349,16 +349,16 @@ Suite *suite_area_app(void)
 {
     Suite *s = suite_create("area_app");
     TCase *c = tcase_create("core");
-    tcase_add_test(c, test_missing_items_named);
-    tcase_add_test(c, test_bad_text_refused);
-    tcase_add_test(c, test_too_long_texts_refused);
-    tcase_add_test(c, test_vendors_distinct_and_bounded);
-    tcase_add_test(c, test_contract_end_after_now);
-    tcase_add_test(c, test_json_round_trip);
-    tcase_add_test(c, test_json_form);
-    tcase_add_test(c, test_json_not_an_object);
-    tcase_add_test(c, test_json_members_refused_by_name);
-    tcase_add_test(c, test_json_then_check);
+    tcase_add_test(c, test_area_missing_items_named);
+    tcase_add_test(c, test_area_bad_text_refused);
+    tcase_add_test(c, test_area_too_long_texts_refused);
+    tcase_add_test(c, test_area_vendors_distinct_and_bounded);
+    tcase_add_test(c, test_area_contract_end_after_now);
+    tcase_add_test(c, test_area_json_round_trip);
+    tcase_add_test(c, test_area_json_form);
+    tcase_add_test(c, test_area_json_not_an_object);
+    tcase_add_test(c, test_area_json_members_refused_by_name);
+    tcase_add_test(c, test_area_json_then_check);
     suite_add_tcase(s, c);
     return s;
 }

@@ -184,7 +184,7 @@ static void expect_folders(int64_t area, const dsg_area_app *a)
 }
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_approval_creates_area_and_folders)
+START_TEST(test_area_approval_creates_area_and_folders)
 {
     dsg_area_app a = app_of("DSG-2026-0042", 3);
     int64_t id = apply_ok(&a, "uid:0", NOW);
@@ -238,7 +238,7 @@ START_TEST(test_area_without_vendors)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_self_approval_refused)
+START_TEST(test_area_self_approval_refused)
 {
     dsg_area_app a = app_of("C-1", 1);
     int64_t id = apply_ok(&a, "uid:0", NOW);
@@ -256,7 +256,7 @@ START_TEST(test_self_approval_refused)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_decided_once)
+START_TEST(test_area_decided_once)
 {
     dsg_area_app a = app_of("C-1", 1);
     int64_t id = apply_ok(&a, "uid:0", NOW);
@@ -276,7 +276,7 @@ START_TEST(test_decided_once)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_contract_taken)
+START_TEST(test_area_contract_taken)
 {
     dsg_area_app a = app_of("C-1", 1), b = app_of("C-1", 2);
     strcpy(b.project, "別事業");
@@ -305,7 +305,7 @@ START_TEST(test_contract_taken)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_reject)
+START_TEST(test_area_reject)
 {
     dsg_acct_problem p;
     dsg_area_app a = app_of("C-1", 2);
@@ -328,7 +328,7 @@ START_TEST(test_reject)
 END_TEST
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_contract_ended_at_approval)
+START_TEST(test_area_contract_ended_at_approval)
 {
     dsg_acct_problem p;
     dsg_area_app a = app_of("C-1", 1);
@@ -347,7 +347,7 @@ END_TEST
 
 /* The application's own checks, the organisations' names and who enters
  * or decides. @relation(REQ-SHARE-006) */
-START_TEST(test_apply_refusals)
+START_TEST(test_area_apply_refusals)
 {
     dsg_area_app a = app_of("C-1", 1);
     a.prime[0] = '\0';
@@ -387,7 +387,7 @@ START_TEST(test_apply_refusals)
 END_TEST
 
 /* The triggers refuse what no code path may do. @relation(REQ-SHARE-006) */
-START_TEST(test_database_refuses_deletes_and_changes)
+START_TEST(test_area_database_refuses_deletes_and_changes)
 {
     dsg_area_app a = app_of("C-1", 2);
     int64_t area = approve_ok(apply_ok(&a, "uid:0", NOW), "uid:1000", NOW + 10);
@@ -449,7 +449,7 @@ START_TEST(test_database_refuses_deletes_and_changes)
 END_TEST
 
 /* @relation(REQ-SHARE-006, REQ-RUN-020) */
-START_TEST(test_reopen_keeps_everything)
+START_TEST(test_area_reopen_keeps_everything)
 {
     char err[256];
     dsg_area_app a = app_of("C-1", 3), b = app_of("C-2", 1);
@@ -460,6 +460,11 @@ START_TEST(test_reopen_keeps_everything)
     db = NULL;
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(dsg_db_version(db), 1);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
     dsg_area_app_row r = app_row(id);
     ck_assert_int_eq(r.state, DSG_AREA_APP_APPROVED);
     ck_assert_int_eq(r.area, area);
@@ -479,7 +484,7 @@ END_TEST
 /* A failure half-way through an approval stores nothing of it: a test
  * trigger (in the connection's temporary schema, gone with it) fails the
  * insert of the fourth folder, the prime's. @relation(REQ-SHARE-006, REQ-RUN-020) */
-START_TEST(test_failed_approval_stores_nothing)
+START_TEST(test_area_failed_approval_stores_nothing)
 {
     dsg_acct_problem p;
     dsg_area_app a = app_of("C-1", 2);
@@ -538,7 +543,7 @@ static int stop_folder(const dsg_folder_row *r, void *ctx)
 }
 
 /* @relation(REQ-SHARE-006) */
-START_TEST(test_listings)
+START_TEST(test_area_listings)
 {
     char err[200];
     int n[8] = { 0 };
@@ -577,7 +582,7 @@ START_TEST(test_listings)
 END_TEST
 
 /* @relation(REQ-SHARE-006, REQ-RUN-020) */
-START_TEST(test_open_refuses_a_newer_database)
+START_TEST(test_area_open_refuses_a_newer_database)
 {
     char err[256];
     ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
@@ -594,19 +599,19 @@ Suite *suite_area_store(void)
     Suite *s = suite_create("area_store");
     TCase *c = tcase_create("core");
     tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_approval_creates_area_and_folders);
+    tcase_add_test(c, test_area_approval_creates_area_and_folders);
     tcase_add_test(c, test_area_without_vendors);
-    tcase_add_test(c, test_self_approval_refused);
-    tcase_add_test(c, test_decided_once);
-    tcase_add_test(c, test_contract_taken);
-    tcase_add_test(c, test_reject);
-    tcase_add_test(c, test_contract_ended_at_approval);
-    tcase_add_test(c, test_apply_refusals);
-    tcase_add_test(c, test_database_refuses_deletes_and_changes);
-    tcase_add_test(c, test_reopen_keeps_everything);
-    tcase_add_test(c, test_failed_approval_stores_nothing);
-    tcase_add_test(c, test_listings);
-    tcase_add_test(c, test_open_refuses_a_newer_database);
+    tcase_add_test(c, test_area_self_approval_refused);
+    tcase_add_test(c, test_area_decided_once);
+    tcase_add_test(c, test_area_contract_taken);
+    tcase_add_test(c, test_area_reject);
+    tcase_add_test(c, test_area_contract_ended_at_approval);
+    tcase_add_test(c, test_area_apply_refusals);
+    tcase_add_test(c, test_area_database_refuses_deletes_and_changes);
+    tcase_add_test(c, test_area_reopen_keeps_everything);
+    tcase_add_test(c, test_area_failed_approval_stores_nothing);
+    tcase_add_test(c, test_area_listings);
+    tcase_add_test(c, test_area_open_refuses_a_newer_database);
     suite_add_tcase(s, c);
     return s;
 }
