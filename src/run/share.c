@@ -243,7 +243,7 @@ static void area_members(dsg_json_out *j, const dsg_area_row *a)
 static int put_json(dsg_json_out *j)
 {
     size_t n;
-    if (dsg_json_out_finish(j, &n) != DSG_JSON_OUT_OK)
+    if (dsg_json_out_finish(j, &n) != 0)
         return -1;
     dsgd_answer_put_bytes(j->buf, n);
     dsgd_answer_put("\n");
