@@ -236,8 +236,9 @@ START_TEST(test_settings_roles_list)
     char why[96];
     const uint32_t portal = 1u << 0, logd = 1u << DSGD_ROLE_LOGD, ctl = 1u << 2;
     const uint32_t auth = 1u << (dsgd_role_find("auth") - dsgd_roles);
+    const uint32_t share = 1u << (dsgd_role_find("share") - dsgd_roles);
     dsgd_settings_defaults(&s);
-    ck_assert_uint_eq(s.roles_enabled, portal | logd | ctl | auth);
+    ck_assert_uint_eq(s.roles_enabled, portal | logd | ctl | auth | share);
     ck_assert_int_eq(dsgd_roles_parse("", &set, why, sizeof why), 0);
     ck_assert_uint_eq(set, logd);
     ck_assert_int_eq(dsgd_roles_parse("ctl", &set, why, sizeof why), 0);

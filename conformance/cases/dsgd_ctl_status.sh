@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_ctl_status: dsgd serves its control socket from a sandboxed ctl worker: the socket is mode 0660, owner root, group dsgadm, in a 0750 root:dsgadm directory; `dsgctl status` (root) lists portal, logd, ctl and auth as running with their pids, a non-zero uid, uptime, restarts and the sandbox the kernel reports (NoNewPrivs 1, seccomp filter, logd's and auth's chroot and Landlock ABI), and `--json` gives the same as one JSON object whose figures match /proc; a restarted portal shows one restart; a user in group dsgadm (supplementary) is served, a user outside it is refused by the socket's permissions (exit 77) and, when it can connect, by the ctl worker's SO_PEERCRED/SO_PEERGROUPS check (exit 77, logged with uid, gid and pid); every command and every refusal is logged with uid and pid and recorded in the audit trail (type 102 control: uid, gid, pid, command, result); an unknown command gets `error unknown-command`; no daemon gives exit 69, a bad option 64; administrative paths on the TLS port are 404.
+# dsgd_ctl_status: dsgd serves its control socket from a sandboxed ctl worker: the socket is mode 0660, owner root, group dsgadm, in a 0750 root:dsgadm directory; `dsgctl status` (root) lists portal, logd, ctl, auth and share as running with their pids, a non-zero uid, uptime, restarts and the sandbox the kernel reports (NoNewPrivs 1, seccomp filter, the chroot of logd, auth and share and Landlock ABI), and `--json` gives the same as one JSON object whose figures match /proc; a restarted portal shows one restart; a user in group dsgadm (supplementary) is served, a user outside it is refused by the socket's permissions (exit 77) and, when it can connect, by the ctl worker's SO_PEERCRED/SO_PEERGROUPS check (exit 77, logged with uid, gid and pid); every command and every refusal is logged with uid and pid and recorded in the audit trail (type 102 control: uid, gid, pid, command, result); an unknown command gets `error unknown-command`; no daemon gives exit 69, a bad option 64; administrative paths on the TLS port are 404.
 # @relation(REQ-RUN-021, REQ-RUN-023, REQ-RUN-022, REQ-LOG-043, REQ-ACCT-019)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -28,12 +28,13 @@ wait_log 'master: logd\[[0-9]+\] ready'
 "$DSGCTL" status --socket "$sock" >"$t/table" 2>"$t/err" || fail "status: exit $? $(cat "$t/err")"
 head -n 1 "$t/table" | grep -q "^dsgd 0\.1\.0, pid $dsgd_pid, up [0-9]*s, configuration generation 1, sandbox on$" ||
     fail "status head: $(head -n 1 "$t/table")"
-for role in portal logd ctl auth; do
+for role in portal logd ctl auth share; do
     grep -Eq "^$role +running +[0-9]+ +[1-9][0-9]* +[0-9]+s +0 +yes +filter " "$t/table" ||
         fail "status row of $role: $(cat "$t/table")"
 done
 grep -Eq "^logd .* $t/var/logd\$" "$t/table" || fail "logd's root is not its directory: $(grep ^logd "$t/table")"
 grep -Eq "^auth .* $t/var/auth\$" "$t/table" || fail "auth's root is not its directory: $(grep ^auth "$t/table")"
+grep -Eq "^share .* $t/var/share\$" "$t/table" || fail "share's root is not its directory: $(grep ^share "$t/table")"
 
 # JSON, checked against /proc
 "$DSGCTL" status --json --socket "$sock" >"$t/json" 2>"$t/err" || fail "status --json: exit $? $(cat "$t/err")"
@@ -42,7 +43,7 @@ import json, os, sys
 doc = json.load(open(sys.argv[1]))
 assert doc["pid"] == int(sys.argv[2]) and doc["sandbox"] == "on", doc
 roles = {r["name"]: r for r in doc["roles"]}
-assert sorted(roles) == ["auth", "ctl", "logd", "portal"], roles
+assert sorted(roles) == ["auth", "ctl", "logd", "portal", "share"], roles
 for name, r in roles.items():
     status = dict(l.split(":", 1) for l in open("/proc/%d/status" % r["pid"]).read().splitlines() if ":" in l)
     assert r["state"] == "running", r
@@ -53,6 +54,7 @@ for name, r in roles.items():
     assert r["restarts"] == 0 and r["uptime_ms"] >= 0, r
 assert roles["logd"]["root"] == sys.argv[3], roles["logd"]
 assert roles["auth"]["root"] == sys.argv[3][:-len("logd")] + "auth", roles["auth"]
+assert roles["share"]["root"] == sys.argv[3][:-len("logd")] + "share", roles["share"]
 PY
 
 # a member of dsgadm (supplementary group only) is served

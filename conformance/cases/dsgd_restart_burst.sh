@@ -43,7 +43,7 @@ python3 -c 'import json,sys; r={x["name"]: x for x in json.load(open(sys.argv[1]
 # bad input
 "$DSGCTL" role restart bogus --socket "$sock" >"$t/out" 2>"$t/err"; rc=$?
 [ "$rc" -eq 64 ] || fail "unknown role: exit $rc, want 64"
-grep -q 'no such role (roles: portal, logd, ctl, auth) (unknown-role)' "$t/err" || fail "unknown role: $(cat "$t/err")"
+grep -q 'no such role (roles: portal, logd, ctl, auth, share) (unknown-role)' "$t/err" || fail "unknown role: $(cat "$t/err")"
 "$DSGCTL" role restart --socket "$sock" >"$t/out" 2>"$t/err"; rc=$?
 [ "$rc" -eq 64 ] && grep -q 'no role given' "$t/err" || fail "no role: exit $rc $(cat "$t/err")"
 "$DSGCTL" role restart 'Portal;x' --socket "$sock" >"$t/out" 2>"$t/err"; rc=$?

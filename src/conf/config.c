@@ -37,7 +37,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
         "REQ-RUN-024",
         "REQ-RUN-024, the unprivileged user make install and sysusers.d create",
         "user the workers run as when dsgd starts as root" },
-    [DSG_CFG_DSGD_ROLES] = { "dsgd.roles", DSG_CONFIG_TEXT, "\"portal, ctl, auth\"", 0, 255,
+    [DSG_CFG_DSGD_ROLES] = { "dsgd.roles", DSG_CONFIG_TEXT, "\"portal, ctl, auth, share\"", 0, 255,
         "REQ-RUN-001",
         "REQ-RUN-001, every role of this release; logd, the audit trail, always runs",
         "roles started besides logd, separated by commas (a role left out opens no socket)" },

@@ -1059,7 +1059,7 @@ static const char config_show_help[] =
 static const char role_restart_help[] =
     "usage: dsgctl role restart ROLE [--socket PATH]\n"
     "\n"
-    "Starts ROLE (portal, logd, ctl, auth) again at once, without backoff. A role\n"
+    "Starts ROLE (portal, logd, ctl, auth, share) again at once, without backoff. A role\n"
     "that exited more than dsgd.restart_burst times within\n"
     "dsgd.restart_interval is `failed` in dsgctl status and is not restarted\n"
     "until this command; a running role is stopped and started again (ctl,\n"
@@ -1103,14 +1103,14 @@ static int cmd_role_restart(int argc, char **argv)
         }
     }
     if (role == NULL) {
-        fputs("dsgctl: role restart: no role given (portal, logd, ctl, auth)\n"
+        fputs("dsgctl: role restart: no role given (portal, logd, ctl, auth, share)\n"
               "Try 'dsgctl help role restart'.\n", stderr);
         return EXIT_USAGE;
     }
     if (!role_name_ok(role)) {
         fputs("dsgctl: role restart: unknown role '", stderr);
         dsgctl_put_escaped_str(stderr, role);
-        fputs("' (roles: portal, logd, ctl, auth)\n", stderr);
+        fputs("' (roles: portal, logd, ctl, auth, share)\n", stderr);
         return EXIT_USAGE;
     }
     snprintf(line, sizeof line, "role restart %s", role);
@@ -1181,6 +1181,9 @@ static const command role_commands[] = {
 static const group groups[] = {
     { "account", "accounts and the applications that change them (auth role)",
       dsgctl_account_commands, DSGCTL_ACCOUNT_COMMANDS },
+    { "area", "areas of protected-information sharing and the applications that create them "
+              "(share role)",
+      dsgctl_area_commands, DSGCTL_AREA_COMMANDS },
     { "org", "registered organisations and the networks their accounts use (auth role)",
       dsgctl_org_commands, DSGCTL_ORG_COMMANDS },
     { "config", "the configuration in force", config_commands,

@@ -1,7 +1,8 @@
 /*
  * What dsgctl's command files share (dsgctl.c holds main, the tables and
- * the common commands; dsgctl_account.c the account group, dsgctl_org.c
- * the org group).
+ * the common commands; dsgctl_account.c the account group, dsgctl_area.c
+ * the area group, dsgctl_org.c the org group, dsgctl_group.c what the
+ * account and area groups share).
  */
 #ifndef DSGCTL_H
 #define DSGCTL_H
@@ -49,9 +50,39 @@ extern const char dsgctl_login_help[], dsgctl_logout_help[];
 int dsgctl_cmd_login(int argc, char **argv);
 int dsgctl_cmd_logout(int argc, char **argv);
 
+/* What the groups that talk to a storage role share (dsgctl_group.c). */
+/* "dsgctl: GROUP CMD: WHAT 'ARG'" and where the help is, on stderr:
+ * EXIT_USAGE. @relation(REQ-ACCT-020) */
+int dsgctl_group_usage(const char *group, const char *cmd, const char *what, const char *arg);
+/* Sends line to the control socket and prints the answer; a refusal's
+ * message goes to stderr. The exit status. @relation(REQ-ACCT-020) */
+int dsgctl_group_run(const char *group, const char *cmd, const char *line, const char *socket);
+/* `dsgctl GROUP approve ID` or `dsgctl GROUP reject ID --reason TEXT`
+ * (cmd), with --socket and --help. @relation(REQ-ACCT-002, REQ-ACCT-020, REQ-SHARE-006) */
+int dsgctl_group_decision(const char *group, const char *cmd, const char *help, int argc,
+                          char **argv);
+
+/* A listing: the command, its help, its flags (each at most once, at most
+ * 4), and for one that takes an ID the check that writes it as sent
+ * (out: 80 bytes; 0, or -1 with id_what the usage error). */
+typedef struct dsgctl_listing {
+    const char *cmd, *help;
+    const char *const *flags;
+    int nflags;
+    int (*id_ok)(const char *id, char out[80]);
+    const char *id_what;
+} dsgctl_listing;
+/* `dsgctl GROUP CMD [ID] [FLAGS]` with --socket and --help.
+ * @relation(REQ-ACCT-020, REQ-SHARE-006) */
+int dsgctl_group_listing(const char *group, const dsgctl_listing *l, int argc, char **argv);
+
 /* The account group (dsgctl_account.c). */
 #define DSGCTL_ACCOUNT_COMMANDS 11
 extern const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS];
+
+/* The area group (dsgctl_area.c). */
+#define DSGCTL_AREA_COMMANDS 6
+extern const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS];
 
 /* The org group (dsgctl_org.c): organisations' networks (REQ-ACCT-016). */
 #define DSGCTL_ORG_COMMANDS 4

@@ -87,32 +87,12 @@ static const char applications_help[] =
 
 static int usage(const char *cmd, const char *what, const char *arg)
 {
-    fprintf(stderr, "dsgctl: account %s: %s", cmd, what);
-    if (arg != NULL) {
-        fputs(" '", stderr);
-        dsgctl_put_escaped_str(stderr, arg);
-        fputc('\'', stderr);
-    }
-    fprintf(stderr, "\nTry 'dsgctl help account %s'.\n", cmd);
-    return EXIT_USAGE;
+    return dsgctl_group_usage("account", cmd, what, arg);
 }
 
-/* Sends line and prints the answer; a refusal's message goes to stderr. */
 static int run(const char *cmd, const char *line, const char *socket)
 {
-    char err[4200];
-    int status = 0;
-    if (fflush(stdout) != 0)
-        return EXIT_IOERR;
-    dsg_ctl_result r = dsg_ctl_stream(socket, line, 15000, 1, &status, err, sizeof err);
-    if (r != DSG_CTL_OK) {
-        fprintf(stderr, "dsgctl: account %s: %s\n", cmd, err);
-        return dsgctl_ctl_status(r);
-    }
-    if (status != 0)
-        fprintf(stderr, "dsgctl: account %s: %s%s", cmd, err,
-                err[0] && err[strlen(err) - 1] == '\n' ? "" : "\n");
-    return dsgctl_finish_stdout(status);
+    return dsgctl_group_run("account", cmd, line, socket);
 }
 
 /* --name VALUE pairs into the fields of an application. */
@@ -222,111 +202,48 @@ static int cmd_apply(int argc, char **argv)
     return run("apply", line, o.socket);
 }
 
-/* ID [--reason TEXT] [--socket PATH] of approve and reject. */
-static int decision(const char *cmd, const char *help, int argc, char **argv)
-{
-    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL, *reason = NULL;
-    char line[DSG_CTL_LINE_MAX];
-    int reject = strcmp(cmd, "reject") == 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(help, stdout);
-            return dsgctl_finish_stdout(0);
-        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-            socket = argv[++i];
-        } else if (reject && strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
-            reason = argv[++i];
-        } else if (argv[i][0] == '-' || id != NULL) {
-            return usage(cmd, "unexpected argument", argv[i]);
-        } else {
-            id = argv[i];
-        }
-    }
-    if (id == NULL || strspn(id, "0123456789") != strlen(id) || id[0] < '1' || strlen(id) > 18)
-        return usage(cmd, "ID is an application number (dsgctl account applications), not",
-                     id != NULL ? id : "");
-    if (!reject) {
-        snprintf(line, sizeof line, "account approve %s", id);
-        return run(cmd, line, socket);
-    }
-    uint8_t json[DSG_ACCT_JSON_MAX];
-    size_t n;
-    if (reason == NULL || reason[0] == '\0')
-        return usage(cmd, "--reason TEXT is required", NULL);
-    if (strlen(reason) > DSG_ACCT_REASON_MAX)
-        return usage(cmd, "--reason is longer than 256 bytes", NULL);
-    if (dsg_acct_reason_to_json(reason, json, sizeof json, &n) != 0)
-        return usage(cmd, "--reason cannot be sent", NULL);
-    snprintf(line, sizeof line, "account reject %s %.*s", id, (int)n, (const char *)json);
-    return run(cmd, line, socket);
-}
-
 /* dsgctl account approve ID @relation(REQ-ACCT-002, REQ-ACCT-020) */
 static int cmd_approve(int argc, char **argv)
 {
-    return decision("approve", approve_help, argc, argv);
+    return dsgctl_group_decision("account", "approve", approve_help, argc, argv);
 }
 
 /* dsgctl account reject ID --reason TEXT @relation(REQ-ACCT-002, REQ-ACCT-020) */
 static int cmd_reject(int argc, char **argv)
 {
-    return decision("reject", reject_help, argc, argv);
+    return dsgctl_group_decision("account", "reject", reject_help, argc, argv);
 }
 
-/* A listing with flags (each at most once), or one with a user ID. */
-static int listing(const char *cmd, const char *help, const char *const *flags, int nflags,
-                   int takes_id, int argc, char **argv)
+/* A user ID, folded, as sent: 0, or -1. */
+static int user_id_ok(const char *id, char out[80])
 {
-    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL;
-    char line[256];
-    int set[4] = { 0, 0, 0, 0 };
-    for (int i = 0; i < argc; i++) {
-        int f = 0;
-        while (f < nflags && strcmp(argv[i], flags[f]) != 0)
-            f++;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(help, stdout);
-            return dsgctl_finish_stdout(0);
-        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-            socket = argv[++i];
-        } else if (f < nflags) {
-            set[f] = 1;
-        } else if (takes_id && id == NULL && argv[i][0] != '-') {
-            id = argv[i];
-        } else {
-            return usage(cmd, "unexpected argument", argv[i]);
-        }
-    }
-    char folded[DSG_ACCT_USER_ID_MAX + 1];
-    if (takes_id && (id == NULL || dsg_acct_user_id_fold(id, folded) != 0))
-        return usage(cmd, "USER_ID is 1-64 of A-Z a-z 0-9 . _ -, not", id != NULL ? id : "");
-    int n = snprintf(line, sizeof line, "account %s%s%s", cmd, takes_id ? " " : "",
-                     takes_id ? folded : "");
-    for (int f = 0; f < nflags; f++)
-        if (set[f])
-            n += snprintf(line + n, sizeof line - (size_t)n, " %s", flags[f]);
-    return run(cmd, line, socket);
+    return dsg_acct_user_id_fold(id, out);
 }
+
+#define USER_ID_WHAT "USER_ID is 1-64 of A-Z a-z 0-9 . _ -, not"
 
 /* dsgctl account list [--all] [--json] @relation(REQ-ACCT-007, REQ-ACCT-020) */
 static int cmd_list(int argc, char **argv)
 {
     static const char *const flags[] = { "--all", "--json" };
-    return listing("list", list_help, flags, 2, 0, argc, argv);
+    static const dsgctl_listing l = { "list", list_help, flags, 2, NULL, NULL };
+    return dsgctl_group_listing("account", &l, argc, argv);
 }
 
 /* dsgctl account show USER_ID [--json] @relation(REQ-ACCT-007, REQ-ACCT-020) */
 static int cmd_show(int argc, char **argv)
 {
     static const char *const flags[] = { "--json" };
-    return listing("show", show_help, flags, 1, 1, argc, argv);
+    static const dsgctl_listing l = { "show", show_help, flags, 1, user_id_ok, USER_ID_WHAT };
+    return dsgctl_group_listing("account", &l, argc, argv);
 }
 
 /* dsgctl account applications [--pending] [--json] @relation(REQ-ACCT-001, REQ-ACCT-020) */
 static int cmd_applications(int argc, char **argv)
 {
     static const char *const flags[] = { "--pending", "--json" };
-    return listing("applications", applications_help, flags, 2, 0, argc, argv);
+    static const dsgctl_listing l = { "applications", applications_help, flags, 2, NULL, NULL };
+    return dsgctl_group_listing("account", &l, argc, argv);
 }
 
 static const char credentials_help[] =
@@ -433,14 +350,16 @@ static const char logout_help[] =
 /* dsgctl account unlock USER_ID @relation(REQ-MFA-025, REQ-ACCT-020) */
 static int cmd_unlock(int argc, char **argv)
 {
-    return listing("unlock", unlock_help, NULL, 0, 1, argc, argv);
+    static const dsgctl_listing l = { "unlock", unlock_help, NULL, 0, user_id_ok, USER_ID_WHAT };
+    return dsgctl_group_listing("account", &l, argc, argv);
 }
 
 /* dsgctl account sessions USER_ID [--json] @relation(REQ-ACCT-015, REQ-ACCT-020) */
 static int cmd_sessions(int argc, char **argv)
 {
     static const char *const flags[] = { "--json" };
-    return listing("sessions", sessions_help, flags, 1, 1, argc, argv);
+    static const dsgctl_listing l = { "sessions", sessions_help, flags, 1, user_id_ok, USER_ID_WHAT };
+    return dsgctl_group_listing("account", &l, argc, argv);
 }
 
 /* dsgctl account logout USER_ID [SESSION] @relation(REQ-ACCT-015, REQ-ACCT-020) */

@@ -75,6 +75,19 @@ static const field_spec portal_access_fields[] = {
     { "method", 1 },      { "user_agent", 1 }, { "status", 1 },
 };
 
+/* 別紙 #23 監査ログ・カスタムレポート (REQ-LOG-038): サイト ID, アイテム ID,
+ * アイテムの種類, ユーザ ID, ドキュメントの場所, 発生時間(GMT), イベント,
+ * カスタム イベント名, イベントソース, ソース名, イベントデータ, アプリ ID;
+ * and for an action on the control socket the kernel's uid and pid of the
+ * dsgctl that asked. */
+static const field_spec share_audit_fields[] = {
+    { "site_id", 1 },      { "item_id", 1 },           { "item_type", 1 },
+    { "user_id", 1 },      { "document_location", 1 }, { "occurred_gmt", 1 },
+    { "event", 1 },        { "custom_event_name", 0 }, { "event_source", 1 },
+    { "source_name", 1 },  { "event_data", 0 },        { "app_id", 1 },
+    { "uid", 0 },          { "pid", 0 },
+};
+
 /* logd's own events: started, stopped. */
 static const field_spec system_fields[] = {
     { "event", 1 },
@@ -113,6 +126,8 @@ static const type_spec types[] = {
       sizeof account_ops_fields / sizeof account_ops_fields[0] },
     { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,
       sizeof portal_access_fields / sizeof portal_access_fields[0] },
+    { DSG_AUDIT_TYPE_SHARE_AUDIT, "share_audit", share_audit_fields,
+      sizeof share_audit_fields / sizeof share_audit_fields[0] },
     { DSG_AUDIT_TYPE_SYSTEM, "system", system_fields,
       sizeof system_fields / sizeof system_fields[0] },
     { DSG_AUDIT_TYPE_CONTROL, "control", control_fields,

@@ -37,16 +37,16 @@
 #include "run/auth_setup.h"
 #include "run/auth_http.h"
 #include "run/log.h"
+#include "run/role_answer.h"
+#include "run/role_args.h"
 #include "run/settings.h"
 
 #define EX_REFUSED 1     /* the operation was refused: the code says why (REQ-ACCT-020) */
 #define EX_USAGE 64
 #define EX_SOFTWARE 70
-#define EX_TEMPFAIL 75   /* the change's record was not stored (REQ-LOG-008) */
+#define EX_TEMPFAIL 75   /* the login service cannot answer now (503) */
 #define EX_NOPERM 77     /* no valid administrator login (REQ-ACCT-012) */
 #define DSGD_AUTH_LOGIN_ANSWER_MAX 3800u   /* a login step's JSON: within one report */
-#define PART_MAX 60000u  /* bytes of one ROLE_PART, under DSGD_BUS_BODY_MAX */
-#define REPORT_MAX 4000u /* bytes of a report's text */
 
 static sqlite3 *db;
 static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_prepare) */
@@ -54,148 +54,27 @@ static X509_STORE *roots;                /* auth.webauthn_attestation_roots; NUL
 static uint8_t data_key[DSGD_AUTH_DATA_KEY_LEN];   /* TOTP secrets sealed under it (setup pipe) */
 static uint64_t next_sweep_ms;   /* CLOCK_MONOTONIC ms of the next expiry sweep; 0: now */
 static char host[65];        /* the computer name of control-socket actions */
-static dsgd_chan *bus;       /* set by the first command */
-
-/* The answer being sent: a report, possibly after pieces (bus.h). */
-static struct {
-    char *data;              /* the output, malloc'ed; NULL: none */
-    size_t len, sent;
-    int active;              /* an answer is going out */
-    int waiting;             /* its report waits for the record of ticket */
-    uint32_t ticket;
-    uint8_t status;
-    int short_of_memory;     /* a piece of the output could not be kept */
-    char text[REPORT_MAX];   /* the report's text (after the pieces) */
-} out;
 
 /* ---- output ------------------------------------------------------------------ */
-
-static void out_reset(void)
-{
-    free(out.data);
-    memset(&out, 0, sizeof out);
-}
-
-static void put_bytes(const uint8_t *b, size_t n)
-{
-    char *grown = realloc(out.data, out.len + n + 1);
-    if (grown == NULL) {
-        out.short_of_memory = 1;   /* finish() fails the command instead */
-        return;
-    }
-    memcpy(grown + out.len, b, n);
-    grown[out.len + n] = '\0';
-    out.data = grown;
-    out.len += n;
-}
-
-/* Appends to the answer's output. */
-static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void put(const char *fmt, ...)
-{
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, fmt);
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        out.short_of_memory = 1;
-        return;
-    }
-    put_bytes((const uint8_t *)s, (size_t)n);
-    free(s);
-}
-
-/* The report ends the answer; without room on the bus it waits for the
- * next pump. */
-static void send_report(void)
-{
-    uint8_t msg[1 + REPORT_MAX];
-    size_t n = strlen(out.text);
-    msg[0] = out.status;
-    memcpy(msg + 1, out.text, n);
-    int r = dsgd_bus_send(bus, DSGD_MSG_ROLE_REPORT, msg, n + 1);
-    if (r > 0)
-        return;
-    if (r < 0)
-        dsgd_log("cannot send a command's report");
-    out_reset();
-}
-
-/* Output that fits one report goes in it; longer output goes in pieces,
- * each once the master has given back the last one's credit. */
-static void pump(void)
-{
-    if (!out.active || out.waiting || bus == NULL)
-        return;
-    if (out.len <= REPORT_MAX - 1 && out.sent == 0) {
-        if (out.len > 0)
-            memcpy(out.text, out.data, out.len + 1);
-        send_report();
-        return;
-    }
-    while (out.sent < out.len && dsgd_bus_room(bus) == DSGD_BUS_WINDOW) {
-        size_t n = out.len - out.sent < PART_MAX ? out.len - out.sent : PART_MAX;
-        if (dsgd_bus_send(bus, DSGD_MSG_ROLE_PART, (const uint8_t *)out.data + out.sent, n) != 0)
-            break;
-        out.sent += n;
-    }
-    if (out.sent == out.len && dsgd_bus_room(bus) == DSGD_BUS_WINDOW)
-        send_report();
-}
-
-/* Whether the answer can go on now. */
-static int answer_ready(void)
-{
-    if (!out.active || out.waiting || bus == NULL)
-        return 0;
-    int streamed = out.len > REPORT_MAX - 1 || out.sent > 0;   /* pieces wait for all credit */
-    return dsgd_bus_room(bus) >= (streamed ? DSGD_BUS_WINDOW : 1u);
-}
 
 int dsgd_auth_poll_timeout(void)
 {
     uint64_t now = dsgd_now_ms();
-    if (answer_ready() || now >= next_sweep_ms)
+    if (dsgd_answer_ready() || now >= next_sweep_ms)
         return 0;
     uint64_t wait = next_sweep_ms - now;
     return wait > INT32_MAX ? INT32_MAX : (int)wait;
 }
 
-/* Ends the command: status and text go in the report (after the output). */
-static int finish(uint8_t status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int finish(uint8_t status, const char *fmt, ...)
-{
-    va_list ap;
-    out.status = status;
-    va_start(ap, fmt);
-    vsnprintf(out.text, sizeof out.text, fmt, ap);
-    va_end(ap);
-    if (out.short_of_memory && status == 0) {
-        out.status = status = EX_SOFTWARE;
-        snprintf(out.text, sizeof out.text, "error out_of_memory the answer could not be kept\n");
-    }
-    if (status != 0) {   /* a failure's text is its whole answer */
-        free(out.data);
-        out.data = NULL;
-        out.len = 0;
-    }
-    out.active = 1;
-    pump();
-    return 0;
-}
-
 /* Ends the command with its output and exit status 0. */
 static int succeed(void)
 {
-    return finish(0, "%s", "");
+    return dsgd_answer_finish(0, "%s", "");
 }
 
 static int refused(const dsg_acct_problem *p)
 {
-    return finish(EX_REFUSED, "error %s %s\n", p->code, p->message);
+    return dsgd_answer_finish(EX_REFUSED, "error %s %s\n", p->code, p->message);
 }
 
 /* ---- time --------------------------------------------------------------------- */
@@ -217,10 +96,7 @@ static const char *when(int64_t t, char buf[32])
 
 /* ---- the record of an account operation (別紙 #15, REQ-ACCT-018) ----------- */
 
-typedef struct who {
-    char actor[DSG_ACCT_ACTOR_MAX + 1];   /* the administrator, or "uid:U" without a login */
-    char uid[16], pid[16];
-} who;
+typedef dsgd_who who;
 
 typedef struct op_record {
     const char *log_name;        /* Application: an administrator's action */
@@ -266,23 +142,12 @@ static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
     return rc;
 }
 
-/* Queues the record and makes the command's report wait for it; a record
- * that cannot even be queued fails the command (the ticket stays 0). */
-/* Makes the command's report wait for the record of ticket (0: a record
- * that could not be queued, which fails the command). */
-static void wait_for(uint32_t ticket)
-{
-    int lost = ticket == 0 || (out.waiting && out.ticket == 0);
-    out.ticket = lost ? 0 : ticket;   /* records are stored in order: the last one covers all */
-    out.waiting = 1;
-}
-
 static int record(const who *w, const op_record *r)
 {
     uint32_t ticket = 0;
     if (queue_record(w, r, &ticket) != 0)
         ticket = 0;
-    wait_for(ticket);
+    dsgd_answer_wait_for(ticket, "the account database");
     dsgd_audit_out_flush();
     return 0;
 }
@@ -299,22 +164,7 @@ static void record_refusal(const who *w, const char *what, const char *user_id,
 void dsgd_auth_audited(dsgd_chan *chan)
 {
     (void)chan;
-    if (!out.waiting)
-        return;
-    dsgd_audit_fate fate = out.ticket == 0 ? DSGD_AUDIT_UNSTORED : dsgd_audit_out_fate(out.ticket);
-    if (fate == DSGD_AUDIT_PENDING)
-        return;
-    out.waiting = 0;
-    if (fate != DSGD_AUDIT_STORED) {
-        out.status = EX_TEMPFAIL;
-        snprintf(out.text, sizeof out.text,
-                 "error audit-unavailable the account database has the change, but its "
-                 "record was not stored: see the master's log\n");
-        free(out.data);
-        out.data = NULL;
-        out.len = 0;
-    }
-    pump();
+    dsgd_answer_audited();
 }
 
 /* ---- the expiry sweep (REQ-ACCT-004) ------------------------------------------- */
@@ -369,59 +219,12 @@ static void sweep(void)
 
 void dsgd_auth_tick(void)
 {
-    pump();
+    dsgd_answer_pump();
     if (db != NULL && dsgd_now_ms() >= next_sweep_ms)
         sweep();
 }
 
 /* ---- commands ------------------------------------------------------------------ */
-
-/* The last occurrence of s in line, or NULL. */
-static char *last_of(char *line, const char *s)
-{
-    char *found = NULL;
-    for (char *at = strstr(line, s); at != NULL; at = strstr(at + 1, s))
-        found = at;
-    return found;
-}
-
-/* Splits "[ --admin NAME] --uid U --pid P" off the end of line (ctl adds
- * it: NAME is the administrator whose token ctl checked). 0, or -1. */
-static int take_who(char *line, who *w)
-{
-    char *at = last_of(line, " --uid ");
-    unsigned long uid, pid;
-    int used = 0;
-    if (at == NULL || sscanf(at, " --uid %lu --pid %lu%n", &uid, &pid, &used) != 2 ||
-        at[used] != '\0')
-        return -1;
-    *at = '\0';
-    snprintf(w->uid, sizeof w->uid, "%lu", uid);
-    snprintf(w->pid, sizeof w->pid, "%lu", pid);
-    snprintf(w->actor, sizeof w->actor, "uid:%lu", uid);
-    char *admin = last_of(line, " --admin ");
-    if (admin != NULL) {
-        const char *name = admin + 9;
-        if (strlen(name) == 0 || strlen(name) > DSG_ACCT_USER_ID_MAX || strchr(name, ' ') != NULL)
-            return -1;
-        snprintf(w->actor, sizeof w->actor, "%s", name);
-        *admin = '\0';
-    }
-    return 0;
-}
-
-/* A decimal application number, the whole of s up to a space or its end. */
-static int parse_id(const char *s, int64_t *id, const char **rest)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (s[0] < '1' || s[0] > '9' || errno != 0 || (*end != '\0' && *end != ' '))
-        return -1;
-    *id = v;
-    *rest = *end == ' ' ? end + 1 : end;
-    return 0;
-}
 
 static int cmd_apply(const char *json, const who *w)
 {
@@ -429,18 +232,18 @@ static int cmd_apply(const char *json, const who *w)
     dsg_acct_problem p;
     int64_t id = 0;
     if (dsg_acct_app_from_json((const uint8_t *)json, strlen(json), &a, &p) != 0)
-        return finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+        return dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
     (void)dsg_acct_user_id_fold(a.user_id, a.user_id);   /* as stored; a bad ID stays as typed */
     if (dsg_acct_store_apply(db, &a, w->actor, now_s(), &id, &p) != 0) {
         if (strcmp(p.code, "storage") == 0)
-            return finish(EX_SOFTWARE, "error storage %s\n", p.message);
+            return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", p.message);
         record_refusal(w, "application", a.user_id, &p);
         return refused(&p);
     }
     op_record r = { "Application", 4100, "application", "情報", "success", a.user_id, "" };
     snprintf(r.detail, sizeof r.detail, "application %" PRId64 ": %s %s entered, pending",
              id, dsg_app_kind_name(a.kind), a.user_id);
-    put("application %" PRId64 " %s %s: pending\n", id, dsg_app_kind_name(a.kind), a.user_id);
+    dsgd_answer_put("application %" PRId64 " %s %s: pending\n", id, dsg_app_kind_name(a.kind), a.user_id);
     record(w, &r);
     return succeed();
 }
@@ -485,27 +288,27 @@ static int cmd_decide(const char *args, int approve, const who *w)
     dsg_app_row app;
     dsg_acct_row before, after;
     char err[160];
-    if (parse_id(args, &id, &rest) != 0)
-        return finish(EX_USAGE, "error bad_argument ID: an application number\n");
+    if (dsgd_arg_id(args, &id, &rest) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument ID: an application number\n");
     if (approve ? rest[0] != '\0' : rest[0] == '\0')
-        return finish(EX_USAGE, "error bad_argument %s\n",
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s\n",
                       approve ? "approve takes only the application number"
                               : "reject needs a reason");
     if (!approve && dsg_acct_reason_from_json((const uint8_t *)rest, strlen(rest), reason,
                                               &p) != 0)
-        return finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+        return dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
     int known = dsg_acct_store_get_app(db, id, &app, err, sizeof err) == 1;
     int had = known && dsg_acct_store_get(db, app.app.user_id, &before, err, sizeof err) == 1;
     int reset = approve && known && app.app.kind == DSG_APP_RESET_FACTOR;
     dsg_acct_factors factors = { 0, 0, 0 };
     if (reset && dsg_acct_store_factors(db, app.app.user_id, now_s(), &factors) != 0)
-        return finish(EX_SOFTWARE, "error storage the factors of %s are unreadable\n",
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage the factors of %s are unreadable\n",
                       app.app.user_id);
     int rc = approve ? dsg_acct_store_approve(db, id, w->actor, now_s(), &p)
                      : dsg_acct_store_reject(db, id, w->actor, reason, now_s(), &p);
     if (rc != 0) {
         if (strcmp(p.code, "storage") == 0)
-            return finish(EX_SOFTWARE, "error storage %s\n", p.message);
+            return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", p.message);
         record_refusal(w, approve ? "approval" : "rejection", known ? app.app.user_id : "-", &p);
         return refused(&p);
     }
@@ -524,10 +327,10 @@ static int cmd_decide(const char *args, int approve, const who *w)
     if (reset)   /* appended: the detail holds both */
         snprintf(r.detail + strlen(r.detail), sizeof r.detail - strlen(r.detail), "%s",
                  revoked);
-    put("application %" PRId64 " %s: %s is %s\n", id, approve ? "approved" : "rejected",
+    dsgd_answer_put("application %" PRId64 " %s: %s is %s\n", id, approve ? "approved" : "rejected",
         app.app.user_id, dsg_acct_state_name(after.acct.state));
     if (reset)
-        put("%s: %s; a new enrolment code: dsgctl account credentials %s --sheet code\n",
+        dsgd_answer_put("%s: %s; a new enrolment code: dsgctl account credentials %s --sheet code\n",
             app.app.user_id, revoked, app.app.user_id);
     record(w, &r);
     return succeed();
@@ -605,9 +408,9 @@ static int put_factor_line(const dsg_acct_factor_row *f, void *ctx)
     char b[32], a[37];
     (void)ctx;
     if (f->has_aaguid)
-        put("  %s %s aaguid %s\n", when(f->enrolled_at, b), f->type, aaguid_text(f->aaguid, a));
+        dsgd_answer_put("  %s %s aaguid %s\n", when(f->enrolled_at, b), f->type, aaguid_text(f->aaguid, a));
     else
-        put("  %s %s\n", when(f->enrolled_at, b), f->type);
+        dsgd_answer_put("  %s %s\n", when(f->enrolled_at, b), f->type);
     return 0;
 }
 
@@ -652,8 +455,8 @@ static int put_account_json(const dsg_acct_row *r, int with_history)
     (void)dsg_json_out_object_end(&j);
     if (dsg_json_out_finish(&j, &n) != 0)
         return -1;
-    put_bytes(buf, n);
-    put("\n");
+    dsgd_answer_put_bytes(buf, n);
+    dsgd_answer_put("\n");
     return 0;
 }
 
@@ -662,7 +465,7 @@ static int put_account_line(const dsg_acct_row *r, void *json)
     char b[32];
     if (*(int *)json)
         return put_account_json(r, 0);
-    put("%-24s %-9s %-9s %-10s %-24s %s / %s / %s\n", r->user_id, dsg_acct_type_name(r->type),
+    dsgd_answer_put("%-24s %-9s %-9s %-10s %-24s %s / %s / %s\n", r->user_id, dsg_acct_type_name(r->type),
         dsg_org_kind_name(r->org_kind), dsg_acct_state_name(r->acct.state),
         when(r->acct.expiry, b), r->name, r->org, r->contract);
     return 0;
@@ -670,37 +473,18 @@ static int put_account_line(const dsg_acct_row *r, void *json)
 
 /* The flags of a listing, each at most once and nothing else: 0, or -1
  * after answering the usage error. */
-static int parse_flags(const char *cmd, const char *args, const char *const *names, int *set,
-                       int n)
-{
-    char copy[64], *save = NULL;
-    snprintf(copy, sizeof copy, "%s", args);
-    for (char *t = strtok_r(copy, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
-        int f = 0;
-        while (f < n && strcmp(t, names[f]) != 0)
-            f++;
-        if (f == n) {
-            finish(EX_USAGE, "error bad_argument %s: %s takes %s and %s\n", t, cmd, names[0],
-                   names[1]);
-            return -1;
-        }
-        set[f] = 1;
-    }
-    return 0;
-}
-
 static int cmd_list(const char *args)
 {
     static const char *const names[] = { "--all", "--json" };
     int set[2] = { 0, 0 };
     char err[200];
-    if (parse_flags("list", args, names, set, 2) != 0)
+    if (dsgd_answer_flags("list", args, names, set, 2) != 0)
         return 0;
     if (!set[1])
-        put("%-24s %-9s %-9s %-10s %-24s %s\n", "USER_ID", "TYPE", "ORG_KIND", "STATE",
+        dsgd_answer_put("%-24s %-9s %-9s %-10s %-24s %s\n", "USER_ID", "TYPE", "ORG_KIND", "STATE",
             "EXPIRY", "NAME / ORG / CONTRACT");
     if (dsg_acct_store_each(db, set[0], put_account_line, &set[1], err, sizeof err) != 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", err);
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
     return succeed();
 }
 
@@ -712,13 +496,13 @@ static int put_app_line(const dsg_app_row *r, void *json)
         size_t n;
         if (dsg_acct_app_to_json(&r->app, buf, sizeof buf, &n) != 0)
             return -1;
-        put("{\"id\":%" PRId64 ",\"state\":\"%s\",\"application\":", r->id,
+        dsgd_answer_put("{\"id\":%" PRId64 ",\"state\":\"%s\",\"application\":", r->id,
             dsg_app_state_name(r->state));
-        put_bytes(buf, n);
-        put("}\n");
+        dsgd_answer_put_bytes(buf, n);
+        dsgd_answer_put("}\n");
         return 0;
     }
-    put("%-6" PRId64 " %-14s %-24s %-9s %-24s %s\n", r->id, dsg_app_kind_name(r->app.kind),
+    dsgd_answer_put("%-6" PRId64 " %-14s %-24s %-9s %-24s %s\n", r->id, dsg_app_kind_name(r->app.kind),
         r->app.user_id, dsg_app_state_name(r->state), when(r->entered_at, b), r->entered_by);
     return 0;
 }
@@ -728,13 +512,13 @@ static int cmd_applications(const char *args)
     static const char *const names[] = { "--pending", "--json" };
     int set[2] = { 0, 0 };
     char err[200];
-    if (parse_flags("applications", args, names, set, 2) != 0)
+    if (dsgd_answer_flags("applications", args, names, set, 2) != 0)
         return 0;
     if (!set[1])
-        put("%-6s %-14s %-24s %-9s %-24s %s\n", "ID", "KIND", "USER_ID", "STATE", "ENTERED",
+        dsgd_answer_put("%-6s %-14s %-24s %-9s %-24s %s\n", "ID", "KIND", "USER_ID", "STATE", "ENTERED",
             "BY");
     if (dsg_acct_store_each_app(db, set[0], put_app_line, &set[1], err, sizeof err) != 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", err);
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
     return succeed();
 }
 
@@ -746,7 +530,7 @@ static int put_move_line(const dsg_history_row *m, void *ctx)
     (void)ctx;
     if (m->application > 0)
         snprintf(app, sizeof app, "%" PRId64, m->application);
-    put("  %s %s %s -> %s application %s by %s\n", when(m->at, b), m->event,
+    dsgd_answer_put("  %s %s %s -> %s application %s by %s\n", when(m->at, b), m->event,
         m->from[0] ? m->from : "-", m->to, app, m->actor);
     return 0;
 }
@@ -759,41 +543,41 @@ static int cmd_show(const char *args)
     const char *sp = strchr(args, ' ');
     size_t n = sp != NULL ? (size_t)(sp - args) : strlen(args);
     if (sp != NULL && strcmp(sp, " --json") != 0)
-        return finish(EX_USAGE, "error bad_argument %s: show takes a user ID and --json\n", sp + 1);
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: show takes a user ID and --json\n", sp + 1);
     json = sp != NULL;
     if (n == 0 || n > DSG_ACCT_USER_ID_MAX)
-        return finish(EX_USAGE, "error bad_argument USER_ID: a user ID\n");
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument USER_ID: a user ID\n");
     memcpy(id, args, n);
     id[n] = '\0';
     int found = dsg_acct_store_get(db, id, &r, err, sizeof err);
     if (found < 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", err);
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
     if (found == 0)
-        return finish(EX_REFUSED, "error unknown_account no account %s\n", id);
+        return dsgd_answer_finish(EX_REFUSED, "error unknown_account no account %s\n", id);
     if (json) {
         if (put_account_json(&r, 1) != 0)
-            return finish(EX_SOFTWARE,
+            return dsgd_answer_finish(EX_SOFTWARE,
                           "error storage the factors or history of %s are unreadable\n", id);
         return succeed();
     }
-    put("user_id: %s\nname: %s\norg: %s (%s)\ncontract: %s\ntype: %s\nstate: %s\n", r.user_id,
+    dsgd_answer_put("user_id: %s\nname: %s\norg: %s (%s)\ncontract: %s\ntype: %s\nstate: %s\n", r.user_id,
         r.name, r.org, dsg_org_kind_name(r.org_kind), r.contract, dsg_acct_type_name(r.type),
         dsg_acct_state_name(r.acct.state));
-    put("expiry: %s\n", when(r.acct.expiry, b));
-    put("contract_end: %s\n", when(r.acct.contract_end, b));
-    put("registered_at: %s\n", when(r.acct.registered_at, b));
-    put("activated_at: %s\n", when(r.acct.activated_at, b));
-    put("suspended_at: %s\n", when(r.acct.suspended_at, b));
-    put("locked_at: %s\n", when(r.acct.locked_at, b));
-    put("expired_at: %s\n", when(r.acct.expired_at, b));
-    put("deleted_at: %s\n", when(r.acct.deleted_at, b));
-    put("application: %" PRId64 "\n", r.application);
-    put("factors:\n");
+    dsgd_answer_put("expiry: %s\n", when(r.acct.expiry, b));
+    dsgd_answer_put("contract_end: %s\n", when(r.acct.contract_end, b));
+    dsgd_answer_put("registered_at: %s\n", when(r.acct.registered_at, b));
+    dsgd_answer_put("activated_at: %s\n", when(r.acct.activated_at, b));
+    dsgd_answer_put("suspended_at: %s\n", when(r.acct.suspended_at, b));
+    dsgd_answer_put("locked_at: %s\n", when(r.acct.locked_at, b));
+    dsgd_answer_put("expired_at: %s\n", when(r.acct.expired_at, b));
+    dsgd_answer_put("deleted_at: %s\n", when(r.acct.deleted_at, b));
+    dsgd_answer_put("application: %" PRId64 "\n", r.application);
+    dsgd_answer_put("factors:\n");
     if (dsg_acct_store_each_factor(db, r.user_id, put_factor_line, NULL, err, sizeof err) != 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", err);
-    put("history:\n");
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
+    dsgd_answer_put("history:\n");
     if (dsg_acct_store_each_move(db, r.user_id, put_move_line, NULL, err, sizeof err) != 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", err);
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
     return succeed();
 }
 
@@ -843,11 +627,11 @@ static int issue_code(char *secret, size_t cap, char *verifier, size_t vcap)
 static void put_sheet(const dsg_acct_row *r, int password, const char *secret, int64_t until)
 {
     char b[32];
-    put("DSG %s for %s (%s, %s)\n", password ? "initial password" : "enrolment code",
+    dsgd_answer_put("DSG %s for %s (%s, %s)\n", password ? "initial password" : "enrolment code",
         r->user_id, r->name, r->org);
-    put("%s: %s\n", password ? "password" : "code", secret);
-    put("valid until: %s\n", when(until, b));
-    put("%s\n", password ? "It must be changed at the first login. Deliver it apart from the "
+    dsgd_answer_put("%s: %s\n", password ? "password" : "code", secret);
+    dsgd_answer_put("valid until: %s\n", when(until, b));
+    dsgd_answer_put("%s\n", password ? "It must be changed at the first login. Deliver it apart from the "
                            "enrolment code."
                          : "It enrols one authentication factor, once. Deliver it apart from "
                            "the initial password.");
@@ -893,8 +677,8 @@ static int credential_account(const char *user_id, int password, const who *w, d
     dsg_acct_problem p;
     int found = dsg_acct_store_get(db, user_id, r, err, sizeof err);
     if (found <= 0) {
-        *answer = found < 0 ? finish(EX_SOFTWARE, "error storage %s\n", err)
-                            : finish(EX_REFUSED, "error unknown_account no account %s\n", user_id);
+        *answer = found < 0 ? dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err)
+                            : dsgd_answer_finish(EX_REFUSED, "error unknown_account no account %s\n", user_id);
         return -1;
     }
     if (r->acct.state != DSG_ACCT_ACTIVE) {   /* before any secret is made */
@@ -914,7 +698,7 @@ static int issue_failed(const dsg_acct_row *r, int password, const who *w,
                         const dsg_acct_problem *p)
 {
     if (strcmp(p->code, "storage") == 0 || strcmp(p->code, "issue_failed") == 0)
-        return finish(EX_SOFTWARE, "error %s %s\n", p->code, p->message);
+        return dsgd_answer_finish(EX_SOFTWARE, "error %s %s\n", p->code, p->message);
     record_refusal(w, password ? "initial password" : "enrolment code", r->user_id, p);
     return refused(p);
 }
@@ -930,13 +714,13 @@ static int take_user(const char *cmd, const char *args, char id[DSG_ACCT_USER_ID
     size_t n = strcspn(args, " ");
     *rest = args[n] == ' ' ? args + n + 1 : args + n;
     if (n == 0 || n >= sizeof word) {
-        finish(EX_USAGE, "error bad_argument USER_ID: %s takes a user ID\n", cmd);
+        dsgd_answer_finish(EX_USAGE, "error bad_argument USER_ID: %s takes a user ID\n", cmd);
         return -1;
     }
     memcpy(word, args, n);
     word[n] = '\0';
     if (dsg_acct_user_id_fold(word, id) != 0) {
-        finish(EX_USAGE, "error bad_argument USER_ID: not a user ID: %s\n", word);
+        dsgd_answer_finish(EX_USAGE, "error bad_argument USER_ID: not a user ID: %s\n", word);
         return -1;
     }
     return 0;
@@ -950,10 +734,10 @@ static int cmd_unlock(const char *args, const who *w)
     if (take_user("unlock", args, id, &rest) != 0)
         return 0;
     if (*rest != '\0')
-        return finish(EX_USAGE, "error bad_argument %s: unlock takes a user ID\n", rest);
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: unlock takes a user ID\n", rest);
     int rc = dsg_lsvc_unlock(id, now_s(), w->actor, err, sizeof err);
     if (rc < 0)
-        return finish(strncmp(err, "no account", 10) == 0 ? EX_REFUSED : EX_SOFTWARE,
+        return dsgd_answer_finish(strncmp(err, "no account", 10) == 0 ? EX_REFUSED : EX_SOFTWARE,
                       "error %s %s\n", strncmp(err, "no account", 10) == 0 ? "unknown_account"
                                                                           : "storage", err);
     if (rc == 1) {
@@ -965,7 +749,7 @@ static int cmd_unlock(const char *args, const who *w)
     (void)dsgd_auth_record(id, host, "unlocked", "unlocked by an administrator");
     op_record r = { "Application", 4116, "account", "情報", "success", id, "" };
     snprintf(r.detail, sizeof r.detail, "unlocked: failure counters cleared; state -> active");
-    put("%s is unlocked\n", id);
+    dsgd_answer_put("%s is unlocked\n", id);
     return record(w, &r) == 0 ? succeed() : 0;
 }
 
@@ -979,21 +763,21 @@ static int cmd_sessions(const char *args)
         return 0;
     int json = strcmp(rest, "--json") == 0;
     if (*rest != '\0' && !json)
-        return finish(EX_USAGE, "error bad_argument %s: sessions takes a user ID and --json\n",
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: sessions takes a user ID and --json\n",
                       rest);
     size_t n = dsg_lsvc_sessions(id, now_s(), list, DSG_SESSION_MAX_PER_USER_MAX);
     if (!json)
-        put("%-12s %-24s %-24s %-8s %s\n", "SESSION", "STARTED", "LAST_USED", "FACTOR",
+        dsgd_answer_put("%-12s %-24s %-24s %-8s %s\n", "SESSION", "STARTED", "LAST_USED", "FACTOR",
             "COMPUTER");
     for (size_t i = 0; i < n && i < DSG_SESSION_MAX_PER_USER_MAX; i++) {
         const dsg_lsvc_session_info *s = &list[i];
         const char *factor = s->factor == DSG_LOGIN_TOTP ? "totp" : "webauthn";
         if (json)
-            put("{\"session\":\"%s\",\"started\":\"%s\",\"last_used\":\"%s\","
+            dsgd_answer_put("{\"session\":\"%s\",\"started\":\"%s\",\"last_used\":\"%s\","
                 "\"factor\":\"%s\",\"computer\":\"%s\"}\n",
                 s->id, when(s->created, a), when(s->last_seen, b), factor, s->computer);
         else
-            put("%-12s %-24s %-24s %-8s %s\n", s->id, when(s->created, a), when(s->last_seen, b),
+            dsgd_answer_put("%-12s %-24s %-24s %-8s %s\n", s->id, when(s->created, a), when(s->last_seen, b),
                 factor, s->computer);
     }
     return succeed();
@@ -1007,7 +791,7 @@ static int cmd_logout(const char *args, const who *w)
     if (take_user("logout", args, id, &rest) != 0)
         return 0;
     if (*rest != '\0' && strspn(rest, "0123456789abcdef") != 12)
-        return finish(EX_USAGE, "error bad_argument SESSION: 12 hex digits "
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument SESSION: 12 hex digits "
                                 "(dsgctl account sessions), not %s\n", rest);
     size_t ended = dsg_lsvc_end_sessions(id, *rest != '\0' ? rest : NULL);
     if (ended == 0) {
@@ -1022,7 +806,7 @@ static int cmd_logout(const char *args, const who *w)
     (void)dsgd_auth_record(id, host, "logout-forced", detail);
     op_record r = { "Application", 4118, "account", "情報", "success", id, "" };
     snprintf(r.detail, sizeof r.detail, "%s", detail);
-    put("%s: %s\n", id, detail);
+    dsgd_answer_put("%s: %s\n", id, detail);
     return record(w, &r) == 0 ? succeed() : 0;
 }
 
@@ -1037,7 +821,7 @@ static int cmd_credentials(const char *args, const who *w)
     int password = sp != NULL && strcmp(sp, " --sheet password") == 0;
     if (sp == NULL || (!password && strcmp(sp, " --sheet code") != 0) ||
         (size_t)(sp - args) > DSG_ACCT_USER_ID_MAX)
-        return finish(EX_USAGE, "error bad_argument credentials takes USER_ID --sheet "
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument credentials takes USER_ID --sheet "
                                 "password|code\n");
     memcpy(id, args, (size_t)(sp - args));
     id[sp - args] = '\0';
@@ -1076,7 +860,7 @@ static int cmd_bootstrap(const char *args, const who *w)
     dsg_acct_problem p;
     if (sp == NULL || strchr(sp + 1, ' ') != NULL || (size_t)(sp - args) > DSG_ACCT_USER_ID_MAX ||
         strlen(sp + 1) > DSG_ACCT_USER_ID_MAX)
-        return finish(EX_USAGE, "error bad_argument bootstrap takes ADMIN1 ADMIN2\n");
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument bootstrap takes ADMIN1 ADMIN2\n");
     snprintf(ids[0], sizeof ids[0], "%.*s", (int)(sp - args), args);
     snprintf(ids[1], sizeof ids[1], "%s", sp + 1);
     if (strcmp(w->uid, "0") != 0) {
@@ -1091,7 +875,7 @@ static int cmd_bootstrap(const char *args, const who *w)
     if (dsg_acct_store_bootstrap(db, pair, w->actor, now, now + BOOTSTRAP_EXPIRY_S,
                                  now + BOOTSTRAP_CONTRACT_END_S, &p) != 0) {
         if (strcmp(p.code, "storage") == 0)
-            return finish(EX_SOFTWARE, "error storage %s\n", p.message);
+            return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", p.message);
         record_refusal(w, "bootstrap", "-", &p);
         return refused(&p);
     }
@@ -1101,10 +885,10 @@ static int cmd_bootstrap(const char *args, const who *w)
         op_record r = { "Application", 4115, "account", "情報", "success", folded, "" };
         snprintf(r.detail, sizeof r.detail, "administrator %s registered by the bootstrap; "
                  "state active", folded);
-        put("administrator %s: active\n", folded);
+        dsgd_answer_put("administrator %s: active\n", folded);
         (void)record(w, &r);
         if (bootstrap_sheets(folded, w) != 0)
-            return finish(EX_SOFTWARE, "error issue_failed %s is active, but its sheets could "
+            return dsgd_answer_finish(EX_SOFTWARE, "error issue_failed %s is active, but its sheets could "
                           "not be issued: use dsgctl account credentials\n", folded);
     }
     return succeed();
@@ -1137,9 +921,9 @@ static int put_notice(void)
     (void)dsg_json_out_string(&w, (const uint8_t *)notice, strlen(notice));
     (void)dsg_json_out_object_end(&w);
     if (dsg_json_out_finish(&w, &n) != 0)
-        return finish(EX_SOFTWARE, "error internal the notice does not fit\n");
-    put_bytes(json, n);
-    put("\n");
+        return dsgd_answer_finish(EX_SOFTWARE, "error internal the notice does not fit\n");
+    dsgd_answer_put_bytes(json, n);
+    dsgd_answer_put("\n");
     return succeed();
 }
 
@@ -1155,26 +939,26 @@ static int cmd_login(char *args, const who *w)
     uint32_t ticket = 0;
     char *text = strchr(args, ' ');
     if (text == NULL)
-        return finish(EX_USAGE, "error bad_request account login ROUTE BODY\n");
+        return dsgd_answer_finish(EX_USAGE, "error bad_request account login ROUTE BODY\n");
     *text++ = '\0';
     if (strcmp(args, "notice") == 0)   /* before any credential: nothing to record */
         return put_notice();
     if (dsg_b64url_decode(text, strlen(text), body, sizeof body, &len, &at) != DSG_B64URL_OK)
-        return finish(EX_USAGE, "error bad_request the body is not base64url\n");
+        return dsgd_answer_finish(EX_USAGE, "error bad_request the body is not base64url\n");
     bound_of(w, bound);
     int status = dsgd_auth_ctl_step(args, body, len, host, bound, json, sizeof json, &n, &ticket);
     OPENSSL_cleanse(body, len);
     if (status < 0)
-        return finish(EX_USAGE, "error bad_request not a login step, or not its JSON\n");
-    wait_for(ticket);
+        return dsgd_answer_finish(EX_USAGE, "error bad_request not a login step, or not its JSON\n");
+    dsgd_answer_wait_for(ticket, "the account database");
     dsgd_audit_out_flush();
     if (status != 200) {
-        int rc = finish(exit_of(status), "%.*s\n", (int)n, (const char *)json);
+        int rc = dsgd_answer_finish(exit_of(status), "%.*s\n", (int)n, (const char *)json);
         OPENSSL_cleanse(json, n);
         return rc;
     }
-    put_bytes(json, n);
-    put("\n");
+    dsgd_answer_put_bytes(json, n);
+    dsgd_answer_put("\n");
     OPENSSL_cleanse(json, n);
     return succeed();
 }
@@ -1188,12 +972,12 @@ static int cmd_admin_check(const char *token, const who *w)
     int fresh = 0;
     bound_of(w, bound);
     if (dsgd_auth_admin_check(token, host, bound, user, &fresh, &ticket) != 200) {
-        wait_for(ticket);
+        dsgd_answer_wait_for(ticket, "the account database");
         dsgd_audit_out_flush();
-        return finish(EX_NOPERM, "error admin_login_required no valid administrator login: "
+        return dsgd_answer_finish(EX_NOPERM, "error admin_login_required no valid administrator login: "
                                  "run dsgctl login\n");
     }
-    put("admin %s%s\n", user, fresh ? "" : " stale");
+    dsgd_answer_put("admin %s%s\n", user, fresh ? "" : " stale");
     return succeed();
 }
 
@@ -1204,11 +988,11 @@ static int cmd_admin_logout(const char *token, const who *w)
     uint32_t ticket = 0;
     bound_of(w, bound);
     int status = dsgd_auth_admin_logout(token, host, bound, &ticket);
-    wait_for(ticket);
+    dsgd_answer_wait_for(ticket, "the account database");
     dsgd_audit_out_flush();
     if (status != 200)
-        return finish(EX_NOPERM, "error admin_login_required no valid administrator login\n");
-    put("logged out\n");
+        return dsgd_answer_finish(EX_NOPERM, "error admin_login_required no valid administrator login\n");
+    dsgd_answer_put("logged out\n");
     return succeed();
 }
 
@@ -1225,12 +1009,12 @@ static int org_request(const char *json, int need_kind, int need_networks, dsg_o
         dsg_org_name_check(r->org, &p) != 0 ||
         (need_networks && dsg_org_networks_check(r->networks, nets, DSG_NETLIST_MAX, &count,
                                                  &p) != 0)) {
-        finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+        dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
         return -1;
     }
     if ((need_kind && r->kind < 0) || (!need_kind && r->kind >= 0) ||
         (!need_networks && r->networks[0] != '\0')) {
-        finish(EX_USAGE, "error bad_request %s\n",
+        dsgd_answer_finish(EX_USAGE, "error bad_request %s\n",
                need_kind ? "kind: company or ministry is required" : "only org and networks");
         return -1;
     }
@@ -1241,7 +1025,7 @@ static int org_request(const char *json, int need_kind, int need_networks, dsg_o
 static int org_refused(const who *w, const char *what, const dsg_acct_problem *p)
 {
     if (strcmp(p->code, "storage") == 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", p->message);
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", p->message);
     record_refusal(w, what, "-", p);
     return refused(p);
 }
@@ -1258,7 +1042,7 @@ static int cmd_org_add(const char *json, const who *w)
     op_record r = { "Application", 4130, "organisation", "情報", "success", "-", "" };
     snprintf(r.detail, sizeof r.detail, "organisation %.128s registered: kind %s; networks - -> "
              "%.300s", q.org, dsg_org_class_name((dsg_org_class)q.kind), q.networks);
-    put("organisation %s registered (%s): %s\n", q.org, dsg_org_class_name((dsg_org_class)q.kind),
+    dsgd_answer_put("organisation %s registered (%s): %s\n", q.org, dsg_org_class_name((dsg_org_class)q.kind),
         q.networks);
     return record(w, &r) == 0 ? succeed() : 0;
 }
@@ -1276,7 +1060,7 @@ static int cmd_org_networks(const char *json, const who *w)
     op_record r = { "Application", 4131, "organisation", "情報", "success", "-", "" };
     snprintf(r.detail, sizeof r.detail, "organisation %.128s networks %.170s -> %.170s", q.org,
              before.networks, q.networks);
-    put("organisation %s: networks %s (were %s)\n", q.org, q.networks, before.networks);
+    dsgd_answer_put("organisation %s: networks %s (were %s)\n", q.org, q.networks, before.networks);
     return record(w, &r) == 0 ? succeed() : 0;
 }
 
@@ -1299,8 +1083,8 @@ static int put_org_json(const dsg_org_row *o, void *ctx)
     (void)dsg_json_out_object_end(&j);
     if (dsg_json_out_finish(&j, &n) != 0)
         return -1;
-    put_bytes(buf, n);
-    put("\n");
+    dsgd_answer_put_bytes(buf, n);
+    dsgd_answer_put("\n");
     return 0;
 }
 
@@ -1309,7 +1093,7 @@ static int put_org_line(const dsg_org_row *o, void *json)
     char b[32];
     if (*(int *)json)
         return put_org_json(o, NULL);
-    put("%-9s %-24s %-16s %s / %s\n", dsg_org_class_name(o->kind), when(o->changed_at, b),
+    dsgd_answer_put("%-9s %-24s %-16s %s / %s\n", dsg_org_class_name(o->kind), when(o->changed_at, b),
         o->changed_by, o->org, o->networks);
     return 0;
 }
@@ -1320,11 +1104,11 @@ static int cmd_org_list(const char *args)
     char err[200];
     int json = strcmp(args, "--json") == 0;
     if (args[0] != '\0' && !json)
-        return finish(EX_USAGE, "error bad_argument %s: org list takes --json\n", args);
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: org list takes --json\n", args);
     if (!json)
-        put("%-9s %-24s %-16s %s\n", "KIND", "CHANGED", "BY", "ORG / NETWORKS");
+        dsgd_answer_put("%-9s %-24s %-16s %s\n", "KIND", "CHANGED", "BY", "ORG / NETWORKS");
     if (dsg_org_store_each(db, put_org_line, &json, err, sizeof err) != 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", err);
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
     return succeed();
 }
 
@@ -1334,7 +1118,7 @@ static int cmd_org_show(char *args)
     dsg_org_req q;
     static dsg_org_row o;
     char err[200], a[32], b[32];
-    char *flag = last_of(args, "} --json");
+    char *flag = dsgd_arg_last_of(args, "} --json");
     int json = flag != NULL && flag[8] == '\0';
     if (json)
         flag[1] = '\0';
@@ -1342,13 +1126,13 @@ static int cmd_org_show(char *args)
         return 0;
     int found = dsg_org_store_get(db, q.org, &o, err, sizeof err);
     if (found < 0)
-        return finish(EX_SOFTWARE, "error storage %s\n", err);
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
     if (found == 0)
-        return finish(EX_REFUSED, "error unknown_org no organisation %s is registered\n", q.org);
+        return dsgd_answer_finish(EX_REFUSED, "error unknown_org no organisation %s is registered\n", q.org);
     if (json)
         return put_org_json(&o, NULL) == 0 ? succeed()
-                                            : finish(EX_SOFTWARE, "error internal too long\n");
-    put("org: %s\nkind: %s\nnetworks: %s\nregistered: %s by %s\nchanged: %s by %s\n", o.org,
+                                            : dsgd_answer_finish(EX_SOFTWARE, "error internal too long\n");
+    dsgd_answer_put("org: %s\nkind: %s\nnetworks: %s\nregistered: %s by %s\nchanged: %s by %s\n", o.org,
         dsg_org_class_name(o.kind), o.networks, when(o.registered_at, a), o.registered_by,
         when(o.changed_at, b), o.changed_by);
     return succeed();
@@ -1370,19 +1154,19 @@ static int org_command(char *verb, const who *w)
         return cmd_org_list(args);
     if (strcmp(verb, "show") == 0)
         return cmd_org_show(args);
-    return finish(EX_USAGE, "error unknown_command org %s\n", verb);
+    return dsgd_answer_finish(EX_USAGE, "error unknown_command org %s\n", verb);
 }
 
 /* "account VERB ARGS" or "org VERB ARGS" as the master passed it on. */
 static int command(char *line)
 {
     who w;
-    if (take_who(line, &w) != 0)
-        return finish(EX_USAGE, "error bad_request the command lacks who asked\n");
+    if (dsgd_who_take(line, &w) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_request the command lacks who asked\n");
     if (strncmp(line, "org ", 4) == 0)
         return org_command(line + 4, &w);
     if (strncmp(line, "account ", 8) != 0)
-        return finish(EX_USAGE, "error bad_request not an account command\n");
+        return dsgd_answer_finish(EX_USAGE, "error bad_request not an account command\n");
     char *verb = line + 8, *args = strchr(verb, ' ');
     if (args != NULL)
         *args++ = '\0';
@@ -1416,7 +1200,7 @@ static int command(char *line)
         return cmd_admin_check(args, &w);
     if (strcmp(verb, "admin-logout") == 0)
         return cmd_admin_logout(args, &w);
-    return finish(EX_USAGE, "error unknown_command account %s\n", verb);
+    return dsgd_answer_finish(EX_USAGE, "error unknown_command account %s\n", verb);
 }
 
 int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan)
@@ -1425,9 +1209,8 @@ int dsgd_auth_message(const dsgd_msg *m, dsgd_chan *chan)
     if (m->kind != DSGD_MSG_ROLE_COMMAND)
         return dsgd_auth_http_message(m);   /* the login API's exchanges */
     if (m->len >= sizeof line ||
-        memchr(m->body, '\0', m->len) != NULL || out.active)
+        memchr(m->body, '\0', m->len) != NULL || dsgd_answer_begin(chan) != 0)
         return -1;
-    bus = chan;
     memcpy(line, m->body, m->len);
     line[m->len] = '\0';
     if (dsgd_bus_done(chan, 1) != 0)
@@ -1519,5 +1302,5 @@ void dsgd_auth_stop(void)
     OPENSSL_cleanse(data_key, sizeof data_key);
     X509_STORE_free(roots);
     roots = NULL;
-    out_reset();
+    dsgd_answer_reset();
 }

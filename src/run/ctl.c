@@ -325,10 +325,10 @@ static int add_who(client *c)
 }
 
 /* "account VERB ..." or "org VERB ..." (organisations' networks,
- * REQ-ACCT-016) with a verb the auth role runs: the verb, else NULL.
- * changes: set to whether the command changes an account or an
- * organisation. */
-static const char *account_verb_changes(const char *line, int *changes)
+ * REQ-ACCT-016) with a verb the auth role runs, or "area VERB ..." with
+ * one the share role runs: the verb, else NULL. changes: set to whether
+ * the command changes stored data. */
+static const char *role_verb_changes(const char *line, int *changes)
 {
     static const struct { const char *group, *verb; int changes; } verbs[] = {
         { "account ", "apply", 1 }, { "account ", "approve", 1 }, { "account ", "reject", 1 },
@@ -337,6 +337,8 @@ static const char *account_verb_changes(const char *line, int *changes)
         { "account ", "show", 0 }, { "account ", "applications", 0 },
         { "account ", "sessions", 0 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
         { "org ", "list", 0 }, { "org ", "show", 0 },
+        { "area ", "apply", 1 }, { "area ", "approve", 1 }, { "area ", "reject", 1 },
+        { "area ", "list", 0 }, { "area ", "show", 0 }, { "area ", "applications", 0 },
     };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         size_t g = strlen(verbs[i].group), n = strlen(verbs[i].verb);
@@ -349,10 +351,10 @@ static const char *account_verb_changes(const char *line, int *changes)
     return NULL;
 }
 
-static const char *account_verb(const char *line)
+static const char *role_verb(const char *line)
 {
     int changes;
-    return account_verb_changes(line, &changes);
+    return role_verb_changes(line, &changes);
 }
 
 /* The commands the master runs, exactly as the master knows them:
@@ -364,7 +366,7 @@ static int known_command(const char *line)
         return dsgd_role_find(line + 13) != NULL;
     if (strncmp(line, "log prune ", 10) == 0 || strncmp(line, "log export ", 11) == 0)
         return 1;
-    if (account_verb(line) != NULL || strncmp(line, "login ", 6) == 0 ||
+    if (role_verb(line) != NULL || strncmp(line, "login ", 6) == 0 ||
         strcmp(line, "logout") == 0)
         return 1;
     static const char *const known[] = { "status", "status --json", "config show",
@@ -444,7 +446,7 @@ static void run_command(client *c, dsgd_chan *chan)
      * logd is how the audit trail comes back: its request cannot be stored
      * first, its result can (by the new logd). */
     int changes = 0;
-    if (account_verb_changes(c->in, &changes) != NULL && add_who(c) != 0)
+    if (role_verb_changes(c->in, &changes) != NULL && add_who(c) != 0)
         return;
     if ((strncmp(c->in, "role restart ", 13) == 0 && strcmp(c->in + 13, "logd") != 0) ||
         changes) {
@@ -477,14 +479,15 @@ static void command(client *c, dsgd_chan *chan)
         return;
     }
     if (strncmp(c->in, "role restart ", 13) == 0 && dsgd_role_find(c->in + 13) == NULL) {
-        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl, auth)");
+        fail(c, "unknown-role", "no such role (roles: portal, logd, ctl, auth, share)");
         return;
     }
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
                                    "login, logout, account apply|approve|reject|list|show|"
-                                   "applications|credentials, org add|networks|list|show");
+                                   "applications|credentials, org add|networks|list|show, "
+                                   "area apply|approve|reject|list|show|applications");
         return;
     }
     if (strncmp(c->in, "login ", 6) == 0 || strcmp(c->in, "logout") == 0) {
@@ -511,7 +514,8 @@ static void command(client *c, dsgd_chan *chan)
 /* A decision on an application: approve or reject. */
 static int decision(const char *line)
 {
-    return strncmp(line, "account approve ", 16) == 0 || strncmp(line, "account reject ", 15) == 0;
+    return strncmp(line, "account approve ", 16) == 0 || strncmp(line, "account reject ", 15) == 0 ||
+           strncmp(line, "area approve ", 13) == 0 || strncmp(line, "area reject ", 12) == 0;
 }
 
 /* The auth role's answer to a token check: "admin USER" lets the command

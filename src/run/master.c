@@ -538,7 +538,8 @@ static int logfwd_resources(int *setup, int pass[2])
 static void start_worker(worker *w)
 {
     char *argv[14];
-    static char logd_arg[64], auth_arg[12288];  /* 5 and 24 decimal u32s, and the auth texts */
+    static char logd_arg[64], auth_arg[12288], share_arg[16];  /* 5, 26 and 1 decimal u32s,
+                                                                 * and the auth texts */
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
     int is_ctl = strcmp(w->role->name, "ctl") == 0;
@@ -562,6 +563,11 @@ static void start_worker(worker *w)
         dsgd_settings_auth_arg(&cfg->auth, auth_arg, sizeof auth_arg) == 0) {
         argv[a++] = (char *)"-L";
         argv[a++] = auth_arg;
+    }
+    if (strcmp(w->role->name, "share") == 0 &&
+        dsgd_settings_share_arg(&cfg->share, share_arg, sizeof share_arg) == 0) {
+        argv[a++] = (char *)"-L";
+        argv[a++] = share_arg;
     }
     if (strcmp(w->role->name, "logd") == 0 && cfg->fwd.targets.n > 0) {
         argv[a++] = (char *)"-F";
@@ -983,13 +989,15 @@ static worker *role_restart_target(const dsgd_msg *m)
 
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows, and passes `log prune ...` and `log export ...` on to
- * logd, which parses their options (REQ-LOG-044, REQ-LOG-045), and
- * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016). */
+ * logd, which parses their options (REQ-LOG-044, REQ-LOG-045),
+ * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016) and
+ * `area ...` to share (REQ-SHARE-006). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char logd_down[] =
         "logd is not running: try again, or use a copy with --offline\n";
     static const char auth_down[] = "auth is not running (dsgd.roles, dsgctl status)\n";
+    static const char share_down[] = "share is not running (dsgd.roles, dsgctl status)\n";
     worker *target = role_restart_target(m);
     if (target != NULL)
         return ctl_role_restart(w, target);
@@ -1007,6 +1015,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         ((m->len > 8 && memcmp(m->body, "account ", 8) == 0) ||
          (m->len > 4 && memcmp(m->body, "org ", 4) == 0)))   /* REQ-ACCT-016 */
         return ctl_via_role(w, "auth", auth_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
+    if (k == sizeof known / sizeof known[0] && m->len > 5 && memcmp(m->body, "area ", 5) == 0)
+        return ctl_via_role(w, "share", share_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);
     case 1: return ctl_status(w, 1);
@@ -1934,7 +1944,7 @@ static void reload(void)
     static dsgd_settings next;
     static dsgd_config_in_force next_keys;
     char err[600];
-    int portal_changed, logd_changed, auth_changed;
+    int portal_changed, logd_changed, auth_changed, share_changed;
 
     memset(&next, 0, sizeof next);
     if (reload_settings == NULL || reload_settings(&next, &next_keys, err, sizeof err) != 0) {
@@ -1948,26 +1958,31 @@ static void reload(void)
     portal_changed = portal_settings_differ(cfg, &next);
     logd_changed = memcmp(&cfg->logd, &next.logd, sizeof next.logd) != 0;
     auth_changed = memcmp(&cfg->auth, &next.auth, sizeof next.auth) != 0;
+    share_changed = memcmp(&cfg->share, &next.share, sizeof next.share) != 0;
+    int any = portal_changed || logd_changed || auth_changed || share_changed;
     *cfg = next;
     config_gen++;
     /* recorded before any role restarts with the new settings: a change to
      * logd's (the audit trail's own) is on record under the old ones
      * (REQ-ACCT-019) */
-    master_record("reloaded", "configuration generation %u; settings changed: %s%s%s%s",
+    master_record("reloaded", "configuration generation %u; settings changed: %s%s%s%s%s",
                   config_gen, portal_changed ? "portal " : "", logd_changed ? "logd " : "",
-                  auth_changed ? "auth " : "",
-                  portal_changed || logd_changed || auth_changed ? "" : "none (master only)");
-    dsgd_log("SIGHUP: configuration reloaded, generation %u%s%s%s%s", config_gen,
+                  auth_changed ? "auth " : "", share_changed ? "share " : "",
+                  any ? "" : "none (master only)");
+    dsgd_log("SIGHUP: configuration reloaded, generation %u%s%s%s%s%s", config_gen,
              portal_changed ? "; restarting the portal to apply it" : "",
              logd_changed ? "; restarting logd to apply it" : "",
              auth_changed ? "; restarting auth to apply it" : "",
-             portal_changed || logd_changed || auth_changed ? "" : "; workers keep running");
+             share_changed ? "; restarting share to apply it" : "",
+             any ? "" : "; workers keep running");
     if (portal_changed)
         restart_for_reload(role_worker("portal"));
     if (logd_changed)
         restart_for_reload(role_worker("logd"));
     if (auth_changed)
         restart_for_reload(role_worker("auth"));
+    if (share_changed)
+        restart_for_reload(role_worker("share"));
 }
 
 /* logd's share of dsgd.shutdown_timeout: the others are SIGKILLed this

@@ -9,6 +9,7 @@
 #include "run/ctl.h"
 #include "run/logd.h"
 #include "run/logfwd.h"
+#include "run/share.h"
 #include "run/portal.h"
 #include "run/role_ops.h"
 #include "run/sink.h"
@@ -153,6 +154,31 @@ static const dsgd_role_ops auth_ops = {
     .stop = dsgd_auth_stop,
 };
 
+/* ---- share: areas of protected-information sharing (share.h) ------------------- */
+
+static int share_prepare(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n)
+{
+    (void)nofile;
+    return dsgd_share_prepare(args->settings, err, n);
+}
+
+static int share_start(const char *dir, const dsgd_role_args *args, char *err, size_t n)
+{
+    (void)args;   /* read before the sandbox (dsgd_share_prepare) */
+    return dsgd_share_start(dir, err, n);
+}
+
+static const dsgd_role_ops share_ops = {
+    .setup_step = "share-setup",
+    .prepare = share_prepare,
+    .start = share_start,
+    .message = dsgd_share_message,
+    .timeout = dsgd_share_poll_timeout,
+    .tick = dsgd_share_tick,
+    .audited = dsgd_share_audited,
+    .stop = dsgd_share_stop,
+};
+
 /* ---- sink: test builds only (sink.h) ------------------------------------------ */
 
 #ifdef DSG_TEST_HOOKS
@@ -189,6 +215,7 @@ const dsgd_role_ops *dsgd_role_ops_find(const char *name)
         { "ctl", &ctl_ops },
         { "logfwd", &logfwd_ops },
         { "auth", &auth_ops },
+        { "share", &share_ops },
 #ifdef DSG_TEST_HOOKS
         { "sink", &sink_ops },
 #endif

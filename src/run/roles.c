@@ -2,7 +2,7 @@
  * control socket: it parses what dsgctl sends, so it is a network role),
  * logfwd (the TLS client that forwards the audit trail to collectors: it
  * reads what they send, so it is a network role), auth (storage: the
- * accounts). */
+ * accounts), share (storage: the areas of protected-information sharing). */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +14,7 @@ const dsgd_role dsgd_roles[DSGD_ROLE_COUNT] = {
     { "ctl", 3u, DSGD_ROLE_NETWORK },
     { "logfwd", 5u, DSGD_ROLE_NETWORK },
     { "auth", 6u, DSGD_ROLE_STORAGE },
+    { "share", 7u, DSGD_ROLE_STORAGE },
 #ifdef DSG_TEST_HOOKS
     { "sink", 4u, DSGD_ROLE_NETWORK },
 #endif

@@ -19,9 +19,9 @@ typedef struct dsgd_role {
 } dsgd_role;
 
 #ifdef DSG_TEST_HOOKS
-#define DSGD_ROLE_COUNT 6u   /* and sink (run/sink.h), for the body tests */
+#define DSGD_ROLE_COUNT 7u   /* and sink (run/sink.h), for the body tests */
 #else
-#define DSGD_ROLE_COUNT 5u
+#define DSGD_ROLE_COUNT 6u
 #endif
 #define DSGD_ROLE_LOGD 1u    /* its index: it always runs */
 #define DSGD_ROLE_LOGFWD 3u  /* its index: it runs when log.forward names collectors */

@@ -118,6 +118,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->logd.max_field_bytes = (uint32_t)c->v[DSG_CFG_LOG_MAX_FIELD_BYTES].num;
     s->logd.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
     s->auth.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
+    s->share.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;
     s->auth.password_min_length = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MIN_LENGTH].num;
     s->auth.password_max_length = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MAX_LENGTH].num;
@@ -229,6 +230,21 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
     if (parse_numbers(arg, v, 5) != 0)
         return -1;
     *l = (struct dsgd_logd_settings){ v[0], v[1], v[2], v[3], v[4] };
+    return 0;
+}
+
+int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%u", s->busy_timeout_ms);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s)
+{
+    uint32_t v[1];
+    if (parse_numbers(arg, v, 1) != 0)
+        return -1;
+    s->busy_timeout_ms = v[0];
     return 0;
 }
 

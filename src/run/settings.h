@@ -69,6 +69,9 @@ typedef struct dsgd_settings {
         char roots[DSGD_PATH_MAX];         /* auth.webauthn_attestation_roots: "" none */
         char notice[1025];                 /* auth.logon_notice */
     } auth;
+    struct dsgd_share_settings {    /* the share role's keys, passed to it at exec (-L) */
+        uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
+    } share;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
         char ca[DSGD_PATH_MAX];            /* log.forward_ca */
@@ -145,6 +148,11 @@ int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t
 /* Reads that argument: 0, or -1 when it is not that (nothing is changed).
  * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-022) */
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
+
+/* The share role's settings as the argument of its -L option (its one
+ * number), and back: 0, or -1. @relation(REQ-SHARE-006) */
+int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap);
+int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s);
 
 #define DSGD_AAGUIDS_MAX 32u
 

@@ -1,0 +1,478 @@
+/* The share role: see share.h. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "auth/acct_json.h"
+#include "core/json_out.h"
+#include "core/rfc3339.h"
+#include "db/db.h"
+#include "log/audit.h"
+#include "run/audit_out.h"
+#include "run/log.h"
+#include "run/role_answer.h"
+#include "run/role_args.h"
+#include "run/settings.h"
+#include "run/share.h"
+#include "share/area_store.h"
+
+#define EX_REFUSED 1     /* the operation was refused: the code says why */
+#define EX_USAGE 64
+#define EX_SOFTWARE 70
+
+static sqlite3 *db;
+static struct dsgd_share_settings set;   /* -L, or the defaults (dsgd_share_prepare) */
+
+/* ---- time --------------------------------------------------------------------- */
+
+static int64_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+/* UTC RFC 3339 of a time in seconds ("-" for none). */
+static const char *when(int64_t t, char buf[32])
+{
+    if (t == 0 || dsg_rfc3339_ms(buf, 32, t, 0) == 0)
+        return "-";
+    return buf;
+}
+
+/* ---- the record of an action (別紙 #23, REQ-LOG-038) ------------------------ */
+
+/* What one record says besides who and when. */
+typedef struct share_record {
+    char site_id[24];            /* the area, "-" before it exists */
+    char item_id[24];
+    const char *item_type;       /* area, application */
+    char location[DSG_AREA_TEXT_MAX + 2];   /* the path in the area, "-" for none */
+    const char *event;           /* Create, Custom */
+    const char *custom;          /* area-applied, area-created, area-rejected, area-refused */
+    char data[640];              /* the event's data */
+} share_record;
+
+/* Queues r's record by w and makes the command's answer wait for it. */
+static void record(const dsgd_who *w, const share_record *r)
+{
+    char date[32] = "-";
+    struct timespec ts;
+    uint32_t ticket = 0;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (dsg_rfc3339_ms(date, sizeof date, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
+        snprintf(date, sizeof date, "-");
+    dsg_audit_field f[] = {
+        { "site_id", (const uint8_t *)r->site_id, strlen(r->site_id) },
+        { "item_id", (const uint8_t *)r->item_id, strlen(r->item_id) },
+        { "item_type", (const uint8_t *)r->item_type, strlen(r->item_type) },
+        { "user_id", (const uint8_t *)w->actor, strlen(w->actor) },
+        { "document_location", (const uint8_t *)r->location, strlen(r->location) },
+        { "occurred_gmt", (const uint8_t *)date, strlen(date) },
+        { "event", (const uint8_t *)r->event, strlen(r->event) },
+        { "custom_event_name", (const uint8_t *)r->custom, strlen(r->custom) },
+        { "event_source", (const uint8_t *)"dsgctl", 6 },
+        { "source_name", (const uint8_t *)"dsgd/share", 10 },
+        { "event_data", (const uint8_t *)r->data, strlen(r->data) },
+        { "app_id", (const uint8_t *)"dsgctl", 6 },
+        { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
+        { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
+    };
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SHARE_AUDIT, f, sizeof f / sizeof f[0],
+                                  &ticket) != 0) {
+        dsgd_log("share: the record of %s on item %s was dropped", r->custom, r->item_id);
+        ticket = 0;
+    }
+    dsgd_answer_wait_for(ticket, "the share database");
+    dsgd_audit_out_flush();
+}
+
+/* A refused change is on record too, and answered with its code. */
+static int refused(const dsgd_who *w, const char *what, int64_t app, const dsg_acct_problem *p)
+{
+    share_record r = { "-", "-", "application", "-", "Custom", "area-refused", "" };
+    if (app > 0)
+        snprintf(r.item_id, sizeof r.item_id, "%" PRId64, app);
+    snprintf(r.data, sizeof r.data, "%s refused: %s: %s", what, p->code, p->message);
+    record(w, &r);
+    return dsgd_answer_finish(EX_REFUSED, "error %s %s\n", p->code, p->message);
+}
+
+static int storage_error(const char *message)
+{
+    return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", message);
+}
+
+/* ---- applications and decisions ---------------------------------------------------- */
+
+/* "contract=C; project=P; prime=O; vendors=A,B; contract_end=T" */
+static void describe(const dsg_area_app *a, char *out, size_t n)
+{
+    char b[32];
+    size_t at = (size_t)snprintf(out, n, "contract=%s; project=%s; prime=%s; vendors=",
+                                 a->contract, a->project, a->prime);
+    for (size_t i = 0; i < a->vendor_count && at < n; i++)
+        at += (size_t)snprintf(out + at, n - at, "%s%s", i > 0 ? "," : "", a->vendors[i]);
+    if (at < n)
+        snprintf(out + at, n - at, "; contract_end=%s", when(a->contract_end, b));
+}
+
+static int cmd_apply(const char *json, const dsgd_who *w)
+{
+    dsg_area_app a;
+    dsg_acct_problem p;
+    int64_t id = 0;
+    if (dsg_area_app_from_json((const uint8_t *)json, strlen(json), &a, &p) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+    if (dsg_area_store_apply(db, &a, w->actor, now_s(), &id, &p) != 0)
+        return strcmp(p.code, "storage") == 0 ? storage_error(p.message)
+                                              : refused(w, "area application", 0, &p);
+    share_record r = { "-", "", "application", "-", "Custom", "area-applied", "" };
+    snprintf(r.item_id, sizeof r.item_id, "%" PRId64, id);
+    describe(&a, r.data, sizeof r.data);
+    dsgd_answer_put("application %" PRId64 " area %s (contract %s): pending\n", id, a.project,
+                    a.contract);
+    record(w, &r);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+/* The folders an approval created, "; folders: /P/共通, /P/O, ..." after the
+ * record's data (the root folder is the location itself). */
+static int add_folder(const dsg_folder_row *f, void *ctx)
+{
+    share_record *r = ctx;
+    size_t at = strlen(r->data);
+    if (f->parent == 0 || at + 1 >= sizeof r->data)
+        return 0;
+    int first = strstr(r->data, "; folders: ") == NULL;
+    snprintf(r->data + at, sizeof r->data - at, "%s%s/%s", first ? "; folders: " : ", ",
+             r->location, f->name);
+    return 0;
+}
+
+static int approve(int64_t id, const dsgd_who *w)
+{
+    dsg_acct_problem p;
+    dsg_area_app_row app;
+    int64_t area = 0;
+    char err[160];
+    if (dsg_area_store_approve(db, id, w->actor, now_s(), &area, &p) != 0)
+        return strcmp(p.code, "storage") == 0 ? storage_error(p.message)
+                                              : refused(w, "area approval", id, &p);
+    if (dsg_area_store_get_app(db, id, &app, err, sizeof err) != 1)
+        return storage_error("the approved application is unreadable");
+    share_record r = { "", "", "area", "", "Create", "area-created", "" };
+    snprintf(r.site_id, sizeof r.site_id, "%" PRId64, area);
+    snprintf(r.item_id, sizeof r.item_id, "%" PRId64, area);
+    snprintf(r.location, sizeof r.location, "/%s", app.app.project);
+    snprintf(r.data, sizeof r.data, "application %" PRId64 " approved", id);
+    if (dsg_area_store_each_folder(db, area, add_folder, &r, err, sizeof err) != 0)
+        return storage_error(err);
+    dsgd_answer_put("application %" PRId64 " approved: area %" PRId64 " %s\n", id, area,
+                    app.app.project);
+    record(w, &r);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+static int reject(int64_t id, const char *json, const dsgd_who *w)
+{
+    char reason[DSG_ACCT_REASON_MAX + 1];
+    dsg_acct_problem p;
+    if (dsg_acct_reason_from_json((const uint8_t *)json, strlen(json), reason, &p) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+    if (dsg_area_store_reject(db, id, w->actor, reason, now_s(), &p) != 0)
+        return strcmp(p.code, "storage") == 0 ? storage_error(p.message)
+                                              : refused(w, "area rejection", id, &p);
+    share_record r = { "-", "", "application", "-", "Custom", "area-rejected", "" };
+    snprintf(r.item_id, sizeof r.item_id, "%" PRId64, id);
+    snprintf(r.data, sizeof r.data, "application %" PRId64 " rejected; reason: %s", id, reason);
+    dsgd_answer_put("application %" PRId64 " rejected\n", id);
+    record(w, &r);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+static int cmd_decide(const char *args, int approving, const dsgd_who *w)
+{
+    int64_t id;
+    const char *rest;
+    if (dsgd_arg_id(args, &id, &rest) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument ID: an application number\n");
+    if (approving ? rest[0] != '\0' : rest[0] == '\0')
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s\n",
+                                  approving ? "approve takes only the application number"
+                                            : "reject needs a reason");
+    return approving ? approve(id, w) : reject(id, rest, w);
+}
+
+/* ---- listings -------------------------------------------------------------------- */
+
+static void json_text(dsg_json_out *j, const char *key, const char *v)
+{
+    (void)dsg_json_out_key(j, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_string(j, (const uint8_t *)v, strlen(v));
+}
+
+static void json_int(dsg_json_out *j, const char *key, int64_t v)
+{
+    (void)dsg_json_out_key(j, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_int(j, v);
+}
+
+static void json_time(dsg_json_out *j, const char *key, int64_t t)
+{
+    char b[32];
+    json_text(j, key, when(t, b));
+}
+
+static void area_members(dsg_json_out *j, const dsg_area_row *a)
+{
+    json_int(j, "id", a->id);
+    json_text(j, "project", a->project);
+    json_text(j, "contract", a->contract);
+    json_text(j, "prime", a->prime);
+    json_time(j, "contract_end", a->contract_end);
+    json_time(j, "created_at", a->created_at);
+    json_int(j, "application", a->application);
+}
+
+/* Ends the JSON of j on its own line; -1 when it did not fit. */
+static int put_json(dsg_json_out *j)
+{
+    size_t n;
+    if (dsg_json_out_finish(j, &n) != 0)
+        return -1;
+    dsgd_answer_put_bytes(j->buf, n);
+    dsgd_answer_put("\n");
+    return 0;
+}
+
+static int put_area_line(const dsg_area_row *a, void *ctx)
+{
+    char b[32];
+    if (*(int *)ctx) {
+        uint8_t buf[2048];
+        dsg_json_out j;
+        dsg_json_out_init(&j, buf, sizeof buf);
+        (void)dsg_json_out_object_begin(&j);
+        area_members(&j, a);
+        (void)dsg_json_out_object_end(&j);
+        return put_json(&j);
+    }
+    dsgd_answer_put("%-6" PRId64 " %-24s %-24s %-24s %s\n", a->id, a->contract,
+                    when(a->contract_end, b), a->prime, a->project);
+    return 0;
+}
+
+static int cmd_list(const char *args)
+{
+    static const char *const names[] = { "--json" };
+    int json = 0;
+    char err[200];
+    if (dsgd_answer_flags("list", args, names, &json, 1) != 0)
+        return 0;
+    if (!json)
+        dsgd_answer_put("%-6s %-24s %-24s %-24s %s\n", "ID", "CONTRACT", "CONTRACT_END", "PRIME",
+                        "PROJECT");
+    if (dsg_area_store_each(db, put_area_line, &json, err, sizeof err) != 0)
+        return storage_error(err);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+static const char *app_state_name(dsg_area_app_state s)
+{
+    return s == DSG_AREA_APP_PENDING ? "pending" : s == DSG_AREA_APP_APPROVED ? "approved"
+                                                                              : "rejected";
+}
+
+static int put_app_line(const dsg_area_app_row *r, void *ctx)
+{
+    char b[32];
+    if (*(int *)ctx) {
+        uint8_t buf[DSG_AREA_JSON_MAX];
+        size_t n;
+        if (dsg_area_app_to_json(&r->app, buf, sizeof buf, &n) != 0)
+            return -1;
+        dsgd_answer_put("{\"id\":%" PRId64 ",\"state\":\"%s\",\"area\":%" PRId64
+                        ",\"application\":", r->id, app_state_name(r->state), r->area);
+        dsgd_answer_put_bytes(buf, n);
+        dsgd_answer_put("}\n");
+        return 0;
+    }
+    dsgd_answer_put("%-6" PRId64 " %-9s %-24s %-24s %-24s %s\n", r->id, app_state_name(r->state),
+                    r->app.contract, when(r->entered_at, b), r->entered_by, r->app.project);
+    return 0;
+}
+
+static int cmd_applications(const char *args)
+{
+    static const char *const names[] = { "--pending", "--json" };
+    int set[2] = { 0, 0 };
+    char err[200];
+    if (dsgd_answer_flags("applications", args, names, set, 2) != 0)
+        return 0;
+    if (!set[1])
+        dsgd_answer_put("%-6s %-9s %-24s %-24s %-24s %s\n", "ID", "STATE", "CONTRACT", "ENTERED",
+                        "BY", "PROJECT");
+    if (dsg_area_store_each_app(db, set[0], put_app_line, &set[1], err, sizeof err) != 0)
+        return storage_error(err);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+/* A folder as "  ID PARENT NAME [org ORG]", or into the JSON array ctx. */
+static int put_folder_line(const dsg_folder_row *f, void *ctx)
+{
+    (void)ctx;
+    dsgd_answer_put("  %-6" PRId64 " %-6" PRId64 " %s%s%s\n", f->id, f->parent, f->name,
+                    f->org[0] ? " org " : "", f->org);
+    return 0;
+}
+
+static int put_folder_json(const dsg_folder_row *f, void *ctx)
+{
+    dsg_json_out *j = ctx;
+    (void)dsg_json_out_object_begin(j);
+    json_int(j, "id", f->id);
+    json_int(j, "parent", f->parent);
+    json_text(j, "name", f->name);
+    json_text(j, "org", f->org);
+    json_text(j, "created_by", f->created_by);
+    json_time(j, "created_at", f->created_at);
+    (void)dsg_json_out_object_end(j);
+    return 0;
+}
+
+static int show_json(const dsg_area_row *a)
+{
+    static uint8_t buf[64 * 1024];
+    char err[200];
+    dsg_json_out j;
+    dsg_json_out_init(&j, buf, sizeof buf);
+    (void)dsg_json_out_object_begin(&j);
+    area_members(&j, a);
+    (void)dsg_json_out_key(&j, (const uint8_t *)"folders", 7);
+    (void)dsg_json_out_array_begin(&j);
+    if (dsg_area_store_each_folder(db, a->id, put_folder_json, &j, err, sizeof err) != 0)
+        return storage_error(err);
+    (void)dsg_json_out_array_end(&j);
+    (void)dsg_json_out_object_end(&j);
+    if (put_json(&j) != 0)
+        return storage_error("the area's folders do not fit one answer");
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+static int cmd_show(const char *args)
+{
+    int64_t id;
+    const char *rest;
+    dsg_area_row a;
+    char err[200], b[32];
+    if (dsgd_arg_id(args, &id, &rest) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument ID: an area number\n");
+    if (rest[0] != '\0' && strcmp(rest, "--json") != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: show takes an area number "
+                                  "and --json\n", rest);
+    int found = dsg_area_store_get(db, id, &a, err, sizeof err);
+    if (found < 0)
+        return storage_error(err);
+    if (found == 0)
+        return dsgd_answer_finish(EX_REFUSED, "error unknown_area no area %" PRId64 "\n", id);
+    if (rest[0] != '\0')
+        return show_json(&a);
+    dsgd_answer_put("area: %" PRId64 "\nproject: %s\ncontract: %s\nprime: %s\n", a.id, a.project,
+                    a.contract, a.prime);
+    dsgd_answer_put("contract_end: %s\n", when(a.contract_end, b));
+    dsgd_answer_put("created_at: %s\napplication: %" PRId64 "\nfolders:\n",
+                    when(a.created_at, b), a.application);
+    if (dsg_area_store_each_folder(db, a.id, put_folder_line, NULL, err, sizeof err) != 0)
+        return storage_error(err);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+/* ---- the role ------------------------------------------------------------------------ */
+
+/* "area VERB ARGS" as the master passed it on. */
+static int command(char *line)
+{
+    dsgd_who w;
+    if (dsgd_who_take(line, &w) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_request the command lacks who asked\n");
+    if (strncmp(line, "area ", 5) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_request not an area command\n");
+    char *verb = line + 5, *args = strchr(verb, ' ');
+    if (args != NULL)
+        *args++ = '\0';
+    else
+        args = verb + strlen(verb);
+    if (strcmp(verb, "apply") == 0)
+        return cmd_apply(args, &w);
+    if (strcmp(verb, "approve") == 0)
+        return cmd_decide(args, 1, &w);
+    if (strcmp(verb, "reject") == 0)
+        return cmd_decide(args, 0, &w);
+    if (strcmp(verb, "list") == 0)
+        return cmd_list(args);
+    if (strcmp(verb, "show") == 0)
+        return cmd_show(args);
+    if (strcmp(verb, "applications") == 0)
+        return cmd_applications(args);
+    return dsgd_answer_finish(EX_USAGE, "error unknown_command area %s\n", verb);
+}
+
+int dsgd_share_message(const dsgd_msg *m, dsgd_chan *chan)
+{
+    char line[4097];
+    if (m->kind != DSGD_MSG_ROLE_COMMAND || m->len >= sizeof line ||
+        memchr(m->body, '\0', m->len) != NULL || dsgd_answer_begin(chan) != 0)
+        return -1;
+    memcpy(line, m->body, m->len);
+    line[m->len] = '\0';
+    if (dsgd_bus_done(chan, 1) != 0)
+        return -1;
+    return command(line);
+}
+
+void dsgd_share_audited(dsgd_chan *chan)
+{
+    (void)chan;
+    dsgd_answer_audited();
+}
+
+void dsgd_share_tick(void)
+{
+    dsgd_answer_pump();
+}
+
+int dsgd_share_poll_timeout(void)
+{
+    return dsgd_answer_ready() ? 0 : -1;
+}
+
+int dsgd_share_prepare(const char *settings, char *err, size_t n)
+{
+    static dsgd_settings defaults;
+    dsgd_settings_defaults(&defaults);
+    set = defaults.share;
+    if (settings != NULL && dsgd_settings_share_parse(settings, &set) != 0) {
+        snprintf(err, n, "bad settings '%.200s'", settings);
+        return -1;
+    }
+    return 0;
+}
+
+int dsgd_share_start(const char *dir, char *err, size_t n)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s%sshare.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+    return dsg_area_store_open(path, set.busy_timeout_ms, &db, err, n);
+}
+
+void dsgd_share_stop(void)
+{
+    dsg_db_close(db);
+    db = NULL;
+    dsgd_answer_reset();
+}

@@ -1,0 +1,561 @@
+/* The share role's database: see area_store.h. */
+#define _POSIX_C_SOURCE 200809L
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "db/db.h"
+#include "share/area_store.h"
+
+_Static_assert(DSG_AREA_VENDORS_MAX == 16, "application_vendors.position allows 0 to 15");
+
+/* Version 1. Times are seconds since the epoch. A root folder has no
+ * parent (NULL; 0 in dsg_folder_row). The triggers hold whatever the code
+ * does: nothing is ever deleted, what an application entered never
+ * changes, it is decided once and never by whoever entered it, an area
+ * comes only from its approved application, and a folder lies in its
+ * parent's area. At most one pending application per contract, and one
+ * area (the unique indexes). */
+static const char *const migrations[] = {
+    "CREATE TABLE applications ("
+    " id INTEGER PRIMARY KEY,"
+    " contract TEXT NOT NULL CHECK (contract <> ''),"
+    " project TEXT NOT NULL CHECK (project <> ''),"
+    " prime TEXT NOT NULL CHECK (prime <> ''),"
+    " contract_end INTEGER NOT NULL CHECK (contract_end > 0),"
+    " applicant TEXT NOT NULL, reason TEXT NOT NULL,"
+    " entered_by TEXT NOT NULL CHECK (entered_by <> ''), entered_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending','approved','rejected')),"
+    " decided_by TEXT, decided_at INTEGER, decision_reason TEXT,"
+    " CHECK ((state = 'pending') = (decided_by IS NULL)));"
+    "CREATE UNIQUE INDEX applications_pending_contract ON applications (contract)"
+    " WHERE state = 'pending';"
+    "CREATE TABLE application_vendors ("
+    " application INTEGER NOT NULL REFERENCES applications (id),"
+    " position INTEGER NOT NULL CHECK (position BETWEEN 0 AND 15),"
+    " name TEXT NOT NULL CHECK (name <> ''),"
+    " PRIMARY KEY (application, position), UNIQUE (application, name)) WITHOUT ROWID;"
+    "CREATE TABLE areas ("
+    " id INTEGER PRIMARY KEY,"
+    " project TEXT NOT NULL, contract TEXT NOT NULL UNIQUE, prime TEXT NOT NULL,"
+    " contract_end INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+    " application INTEGER NOT NULL UNIQUE REFERENCES applications (id));"
+    "CREATE TABLE folders ("
+    " id INTEGER PRIMARY KEY,"
+    " area INTEGER NOT NULL REFERENCES areas (id),"
+    " parent INTEGER REFERENCES folders (id),"
+    " name TEXT NOT NULL CHECK (name <> ''),"
+    " org TEXT NOT NULL DEFAULT '',"
+    " created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " UNIQUE (parent, name));"
+    "CREATE UNIQUE INDEX folders_root ON folders (area) WHERE parent IS NULL;"
+    "CREATE INDEX folders_area ON folders (area, id);"
+    "CREATE TRIGGER applications_no_delete BEFORE DELETE ON applications"
+    " BEGIN SELECT RAISE(ABORT, 'applications are never deleted'); END;"
+    "CREATE TRIGGER application_vendors_no_delete BEFORE DELETE ON application_vendors"
+    " BEGIN SELECT RAISE(ABORT, 'applications are never deleted'); END;"
+    "CREATE TRIGGER areas_no_delete BEFORE DELETE ON areas"
+    " BEGIN SELECT RAISE(ABORT, 'areas are never deleted'); END;"
+    "CREATE TRIGGER folders_no_delete BEFORE DELETE ON folders"
+    " BEGIN SELECT RAISE(ABORT, 'folders are never deleted'); END;"
+    "CREATE TRIGGER applications_entered_pending BEFORE INSERT ON applications"
+    " WHEN NEW.state <> 'pending' OR NEW.decided_by IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'an application is entered pending'); END;"
+    "CREATE TRIGGER applications_contract_free BEFORE INSERT ON applications"
+    " WHEN EXISTS (SELECT 1 FROM areas WHERE contract = NEW.contract)"
+    " BEGIN SELECT RAISE(ABORT, 'the contract has its area'); END;"
+    "CREATE TRIGGER applications_entered_fixed BEFORE UPDATE OF id, contract, project, prime,"
+    " contract_end, applicant, reason, entered_by, entered_at ON applications"
+    " BEGIN SELECT RAISE(ABORT, 'what an application entered never changes'); END;"
+    "CREATE TRIGGER applications_decided_once BEFORE UPDATE ON applications"
+    " WHEN OLD.state <> 'pending'"
+    " BEGIN SELECT RAISE(ABORT, 'an application is decided once'); END;"
+    "CREATE TRIGGER applications_not_self_decided BEFORE UPDATE ON applications"
+    " WHEN NEW.decided_by = NEW.entered_by"
+    " BEGIN SELECT RAISE(ABORT, 'whoever entered an application does not decide it'); END;"
+    "CREATE TRIGGER application_vendors_fixed BEFORE UPDATE ON application_vendors"
+    " BEGIN SELECT RAISE(ABORT, 'what an application entered never changes'); END;"
+    "CREATE TRIGGER application_vendors_entered BEFORE INSERT ON application_vendors"
+    " WHEN (SELECT state FROM applications WHERE id = NEW.application) IS NOT 'pending'"
+    " BEGIN SELECT RAISE(ABORT, 'what an application entered never changes'); END;"
+    "CREATE TRIGGER areas_from_approved BEFORE INSERT ON areas"
+    " WHEN NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.application"
+    "  AND state = 'approved' AND contract = NEW.contract AND project = NEW.project"
+    "  AND prime = NEW.prime AND contract_end = NEW.contract_end)"
+    " BEGIN SELECT RAISE(ABORT, 'an area comes from its approved application'); END;"
+    "CREATE TRIGGER areas_fixed BEFORE UPDATE OF id, contract, application, created_at ON areas"
+    " BEGIN SELECT RAISE(ABORT, 'an area keeps its contract and its application'); END;"
+    "CREATE TRIGGER folders_in_parent_area BEFORE INSERT ON folders"
+    " WHEN NEW.parent IS NOT NULL AND NOT EXISTS"
+    "  (SELECT 1 FROM folders WHERE id = NEW.parent AND area = NEW.area)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder lies in its parent''s area'); END;"
+    "CREATE TRIGGER folders_fixed BEFORE UPDATE OF id, area, created_by, created_at ON folders"
+    " BEGIN SELECT RAISE(ABORT, 'a folder stays in its area'); END;",
+};
+#define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
+
+static const char *const state_names[] = { "pending", "approved", "rejected" };
+
+int dsg_area_store_open(const char *path, uint32_t busy_timeout_ms, sqlite3 **db, char *err,
+                        size_t n)
+{
+    return dsg_db_open(path, busy_timeout_ms, migrations, SCHEMA_VERSION, db, err, n);
+}
+
+/* ---- problems ---------------------------------------------------------------- */
+
+static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+
+static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
+                   ...)
+{
+    va_list ap;
+    p->code = code;
+    p->field = field;
+    va_start(ap, fmt);
+    vsnprintf(p->message, sizeof p->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
+{
+    return problem(p, "storage", "", "the share database failed: %s", sqlite3_errmsg(db));
+}
+
+/* A text the store records beside an application (who, a decision's
+ * reason): 1 to max bytes of UTF-8 without control characters. */
+static int check_text(const char *s, size_t max, const char *field, dsg_acct_problem *p)
+{
+    size_t n = s != NULL ? strnlen(s, max + 1) : 0, step;
+    if (n == 0)
+        return problem(p, "missing_field", field, "%s: required", field);
+    if (n > max)
+        return problem(p, "bad_field", field, "%s: too long", field);
+    for (size_t i = 0; i < n; i += step) {
+        uint32_t cp;
+        step = dsg_utf8_decode((const uint8_t *)s, n, i, &cp);
+        if (step == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            return problem(p, "bad_field", field, "%s: not UTF-8 text without control characters",
+                           field);
+    }
+    return 0;
+}
+
+/* No organisation may take the name of the folder all of them share: its
+ * folder would collide with it. */
+static int check_org_names(const dsg_area_app *a, dsg_acct_problem *p)
+{
+    if (strcmp(a->prime, DSG_AREA_COMMON_FOLDER) == 0)
+        return problem(p, "bad_field", "prime", "prime: %s names the common folder",
+                       DSG_AREA_COMMON_FOLDER);
+    for (size_t i = 0; i < a->vendor_count; i++)
+        if (strcmp(a->vendors[i], DSG_AREA_COMMON_FOLDER) == 0)
+            return problem(p, "bad_field", "vendors", "vendors: %s names the common folder",
+                           DSG_AREA_COMMON_FOLDER);
+    return 0;
+}
+
+/* ---- reading ----------------------------------------------------------------------- */
+
+#define APP_COLUMNS                                                                        \
+    "id, contract, project, prime, contract_end, applicant, reason, entered_by,"           \
+    " entered_at, state, coalesce(decided_by, ''), coalesce(decided_at, 0),"                \
+    " coalesce(decision_reason, ''),"                                                      \
+    " coalesce((SELECT id FROM areas WHERE areas.application = applications.id), 0)"
+
+/* The vendors of application r->id, in their order, into r->app. */
+static int read_vendors(sqlite3 *db, dsg_area_app_row *r)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT name FROM application_vendors"
+                                          " WHERE application = ? ORDER BY position");
+    int rc = SQLITE_ERROR;
+    if (st != NULL)
+        sqlite3_bind_int64(st, 1, r->id);
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW &&
+           r->app.vendor_count < DSG_AREA_VENDORS_MAX) {
+        dsg_db_column_copy(st, 0, r->app.vendors[r->app.vendor_count],
+                           sizeof r->app.vendors[0]);
+        r->app.vendor_count++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* One row of APP_COLUMNS with its vendors; -1 for a state that is not
+ * one of ours or a failed read. */
+static int read_app(sqlite3 *db, sqlite3_stmt *st, dsg_area_app_row *r)
+{
+    char word[16];
+    unsigned s;
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    dsg_db_column_copy(st, 1, r->app.contract, sizeof r->app.contract);
+    dsg_db_column_copy(st, 2, r->app.project, sizeof r->app.project);
+    dsg_db_column_copy(st, 3, r->app.prime, sizeof r->app.prime);
+    r->app.contract_end = sqlite3_column_int64(st, 4);
+    dsg_db_column_copy(st, 5, r->app.applicant, sizeof r->app.applicant);
+    dsg_db_column_copy(st, 6, r->app.reason, sizeof r->app.reason);
+    dsg_db_column_copy(st, 7, r->entered_by, sizeof r->entered_by);
+    r->entered_at = sqlite3_column_int64(st, 8);
+    dsg_db_column_copy(st, 9, word, sizeof word);
+    for (s = 0; s < 3 && strcmp(word, state_names[s]) != 0; s++)
+        ;
+    if (s == 3)
+        return -1;
+    r->state = (dsg_area_app_state)s;
+    dsg_db_column_copy(st, 10, r->decided_by, sizeof r->decided_by);
+    r->decided_at = sqlite3_column_int64(st, 11);
+    dsg_db_column_copy(st, 12, r->decision_reason, sizeof r->decision_reason);
+    r->area = sqlite3_column_int64(st, 13);
+    return read_vendors(db, r);
+}
+
+int dsg_area_store_get_app(sqlite3 *db, int64_t id, dsg_area_app_row *out, char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?");
+    int rc = st != NULL ? (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
+    int found = rc == SQLITE_ROW ? (read_app(db, st, out) == 0 ? 1 : -1)
+                                 : rc == SQLITE_DONE ? 0 : -1;
+    if (found < 0)
+        snprintf(err, n, "reading area application %lld: %s", (long long)id,
+                 sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return found;
+}
+
+int dsg_area_store_each_app(sqlite3 *db, int pending_only,
+                            int (*fn)(const dsg_area_app_row *r, void *ctx), void *ctx,
+                            char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, pending_only
+        ? "SELECT " APP_COLUMNS " FROM applications WHERE state = 'pending' ORDER BY id DESC"
+        : "SELECT " APP_COLUMNS " FROM applications ORDER BY id DESC");
+    dsg_area_app_row r;
+    int rc = SQLITE_ERROR;
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (read_app(db, st, &r) != 0 || fn(&r, ctx) != 0)
+            break;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "listing area applications: %s",
+             rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
+#define AREA_COLUMNS "id, project, contract, prime, contract_end, created_at, application"
+
+static void read_area(sqlite3_stmt *st, dsg_area_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    dsg_db_column_copy(st, 1, r->project, sizeof r->project);
+    dsg_db_column_copy(st, 2, r->contract, sizeof r->contract);
+    dsg_db_column_copy(st, 3, r->prime, sizeof r->prime);
+    r->contract_end = sqlite3_column_int64(st, 4);
+    r->created_at = sqlite3_column_int64(st, 5);
+    r->application = sqlite3_column_int64(st, 6);
+}
+
+int dsg_area_store_get(sqlite3 *db, int64_t id, dsg_area_row *out, char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " AREA_COLUMNS " FROM areas WHERE id = ?");
+    int rc = st != NULL ? (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW)
+        read_area(st, out);
+    else if (rc != SQLITE_DONE)
+        snprintf(err, n, "reading area %lld: %s", (long long)id, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* @relation(REQ-SHARE-006) */
+int dsg_area_store_each(sqlite3 *db, int (*fn)(const dsg_area_row *r, void *ctx), void *ctx,
+                        char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " AREA_COLUMNS " FROM areas ORDER BY id");
+    dsg_area_row r;
+    int rc = SQLITE_ERROR;
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_area(st, &r);
+        if (fn(&r, ctx) != 0)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "listing areas: %s", rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
+/* @relation(REQ-SHARE-006) */
+int dsg_area_store_each_folder(sqlite3 *db, int64_t area,
+                               int (*fn)(const dsg_folder_row *r, void *ctx), void *ctx,
+                               char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT id, area, coalesce(parent, 0), name, org,"
+                                          " created_by, created_at FROM folders"
+                                          " WHERE area = ? ORDER BY id");
+    dsg_folder_row r;
+    int rc = SQLITE_ERROR;
+    if (st != NULL)
+        sqlite3_bind_int64(st, 1, area);
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.id = sqlite3_column_int64(st, 0);
+        r.area = sqlite3_column_int64(st, 1);
+        r.parent = sqlite3_column_int64(st, 2);
+        dsg_db_column_copy(st, 3, r.name, sizeof r.name);
+        dsg_db_column_copy(st, 4, r.org, sizeof r.org);
+        dsg_db_column_copy(st, 5, r.created_by, sizeof r.created_by);
+        r.created_at = sqlite3_column_int64(st, 6);
+        if (fn(&r, ctx) != 0)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "listing the folders of area %lld: %s", (long long)area,
+             rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
+/* ---- applying ---------------------------------------------------------------------- */
+
+/* No area and no pending application for the contract (see apply). */
+static int contract_free(sqlite3 *db, const char *contract, dsg_acct_problem *p)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT 'area', id FROM areas WHERE contract = ?1"
+                                          " UNION ALL SELECT 'application', id FROM applications"
+                                          " WHERE contract = ?1 AND state = 'pending' LIMIT 1");
+    char what[16] = "";
+    int64_t id = 0;
+    int rc = SQLITE_ERROR;
+    if (st != NULL) {
+        dsg_db_bind_text(st, 1, contract);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            dsg_db_column_copy(st, 0, what, sizeof what);
+            id = sqlite3_column_int64(st, 1);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return storage_problem(p, db);
+    if (strcmp(what, "area") == 0)
+        return problem(p, "contract_taken", "contract", "contract %s already has area %lld",
+                       contract, (long long)id);
+    return problem(p, "contract_taken", "contract",
+                   "application %lld for contract %s is waiting for a decision", (long long)id,
+                   contract);
+}
+
+static int insert_vendor(sqlite3 *db, int64_t app, size_t position, const char *name)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO application_vendors (application,"
+                                          " position, name) VALUES (?,?,?)");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, app);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)position);
+    dsg_db_bind_text(st, 3, name);
+    return dsg_db_run(st);
+}
+
+static int insert_app(sqlite3 *db, const dsg_area_app *a, const char *by, int64_t now,
+                      int64_t *id)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO applications (contract, project, prime,"
+                                          " contract_end, applicant, reason, entered_by,"
+                                          " entered_at) VALUES (?,?,?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, a->contract);
+    dsg_db_bind_text(st, 2, a->project);
+    dsg_db_bind_text(st, 3, a->prime);
+    sqlite3_bind_int64(st, 4, a->contract_end);
+    dsg_db_bind_text(st, 5, a->applicant);
+    dsg_db_bind_text(st, 6, a->reason);
+    dsg_db_bind_text(st, 7, by);
+    sqlite3_bind_int64(st, 8, now);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    *id = sqlite3_last_insert_rowid(db);
+    for (size_t i = 0; i < a->vendor_count; i++)
+        if (insert_vendor(db, *id, i, a->vendors[i]) != 0)
+            return -1;
+    return 0;
+}
+
+int dsg_area_store_apply(sqlite3 *db, const dsg_area_app *a, const char *by, int64_t now,
+                         int64_t *id, dsg_acct_problem *p)
+{
+    char err[160];
+    memset(p, 0, sizeof *p);
+    if (dsg_area_app_check(a, now, p) != 0 || check_org_names(a, p) != 0 ||
+        check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
+        return -1;
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    if (contract_free(db, a->contract, p) != 0 || insert_app(db, a, by, now, id) != 0) {
+        if (p->code == NULL)
+            storage_problem(p, db);
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    return 0;
+}
+
+/* ---- decisions ---------------------------------------------------------------------- */
+
+/* Loads pending application id for a decision by `by`. 0, or -1. */
+static int decidable(sqlite3 *db, int64_t id, const char *by, dsg_area_app_row *r,
+                     dsg_acct_problem *p)
+{
+    char err[160];
+    int found = dsg_area_store_get_app(db, id, r, err, sizeof err);
+    if (found < 0)
+        return problem(p, "storage", "", "%s", err);
+    if (found == 0)
+        return problem(p, "unknown_application", "id", "no area application %lld",
+                       (long long)id);
+    if (r->state != DSG_AREA_APP_PENDING)
+        return problem(p, "already_decided", "id", "area application %lld was %s by %s",
+                       (long long)id, state_names[r->state], r->decided_by);
+    if (strcmp(r->entered_by, by) == 0)
+        return problem(p, "self_approval", "id",
+                       "area application %lld was entered by %s: another administrator "
+                       "decides it", (long long)id, by);
+    return 0;
+}
+
+static int mark_decided(sqlite3 *db, int64_t id, dsg_area_app_state s, const char *by,
+                        int64_t now, const char *reason)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE applications SET state = ?, decided_by = ?,"
+                                          " decided_at = ?, decision_reason = ?"
+                                          " WHERE id = ? AND state = 'pending'");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, state_names[s]);
+    dsg_db_bind_text(st, 2, by);
+    sqlite3_bind_int64(st, 3, now);
+    dsg_db_bind_text(st, 4, reason);
+    sqlite3_bind_int64(st, 5, id);
+    return dsg_db_run(st) == 0 && sqlite3_changes(db) == 1 ? 0 : -1;
+}
+
+/* A folder of area; parent 0 makes it the area's root. Its number in *id. */
+static int insert_folder(sqlite3 *db, int64_t area, int64_t parent, const char *name,
+                         const char *org, const char *by, int64_t now, int64_t *id)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO folders (area, parent, name, org,"
+                                          " created_by, created_at) VALUES (?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, area);
+    if (parent != 0)
+        sqlite3_bind_int64(st, 2, parent);
+    dsg_db_bind_text(st, 3, name);
+    dsg_db_bind_text(st, 4, org);
+    dsg_db_bind_text(st, 5, by);
+    sqlite3_bind_int64(st, 6, now);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    *id = sqlite3_last_insert_rowid(db);
+    return 0;
+}
+
+static int insert_area(sqlite3 *db, const dsg_area_app_row *r, int64_t now, int64_t *area)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO areas (project, contract, prime,"
+                                          " contract_end, created_at, application)"
+                                          " VALUES (?,?,?,?,?,?)");
+    if (st == NULL)
+        return -1;
+    dsg_db_bind_text(st, 1, r->app.project);
+    dsg_db_bind_text(st, 2, r->app.contract);
+    dsg_db_bind_text(st, 3, r->app.prime);
+    sqlite3_bind_int64(st, 4, r->app.contract_end);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, r->id);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    *area = sqlite3_last_insert_rowid(db);
+    return 0;
+}
+
+/* The approved application's area and its folders: the root named after
+ * the project, in it the common folder, the prime's, then each vendor's. */
+static int create_area(sqlite3 *db, const dsg_area_app_row *r, const char *by, int64_t now,
+                       int64_t *area)
+{
+    int64_t root, folder;
+    if (insert_area(db, r, now, area) != 0 ||
+        insert_folder(db, *area, 0, r->app.project, "", by, now, &root) != 0 ||
+        insert_folder(db, *area, root, DSG_AREA_COMMON_FOLDER, "", by, now, &folder) != 0 ||
+        insert_folder(db, *area, root, r->app.prime, r->app.prime, by, now, &folder) != 0)
+        return -1;
+    for (size_t i = 0; i < r->app.vendor_count; i++)
+        if (insert_folder(db, *area, root, r->app.vendors[i], r->app.vendors[i], by, now,
+                          &folder) != 0)
+            return -1;
+    return 0;
+}
+
+/* Runs one decision in one transaction; an approval's area in *area. */
+static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, int approve,
+                  int64_t now, int64_t *area, dsg_acct_problem *p)
+{
+    dsg_area_app_row r;
+    char err[160];
+    if (check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
+        return -1;
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    int ok = decidable(db, id, by, &r, p) == 0;
+    if (ok && approve && r.app.contract_end <= now)
+        ok = problem(p, "contract_ended", "contract_end",
+                     "the contract %s of area application %lld has ended",
+                     r.app.contract, (long long)id) == 0;
+    if (ok && (mark_decided(db, id, approve ? DSG_AREA_APP_APPROVED : DSG_AREA_APP_REJECTED,
+                            by, now, reason) != 0 ||
+               (approve && create_area(db, &r, by, now, area) != 0)))
+        ok = storage_problem(p, db) == 0;
+    if (!ok) {
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return problem(p, "storage", "", "%s", err);
+    return 0;
+}
+
+int dsg_area_store_approve(sqlite3 *db, int64_t id, const char *by, int64_t now, int64_t *area,
+                           dsg_acct_problem *p)
+{
+    int64_t created = 0;
+    memset(p, 0, sizeof *p);
+    if (decide(db, id, by, "", 1, now, &created, p) != 0)
+        return -1;
+    *area = created;
+    return 0;
+}
+
+int dsg_area_store_reject(sqlite3 *db, int64_t id, const char *by, const char *reason,
+                          int64_t now, dsg_acct_problem *p)
+{
+    int64_t none = 0;
+    memset(p, 0, sizeof *p);
+    if (check_text(reason, DSG_AREA_REASON_MAX, "reason", p) != 0)
+        return -1;
+    return decide(db, id, by, reason, 0, now, &none, p);
+}
