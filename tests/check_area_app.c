@@ -345,6 +345,43 @@ START_TEST(test_area_json_then_check)
 }
 END_TEST
 
+/* share.area_template: entries by commas, blanks trimmed, {org} once,
+ * folder names once, no '/', '.', '..', control characters, empty entries
+ * or more than 16 entries. @relation(REQ-SHARE-006) */
+START_TEST(test_area_template_parse)
+{
+    dsg_area_template t;
+    char err[120];
+    ck_assert_int_eq(dsg_area_template_parse(DSG_AREA_TEMPLATE_DEFAULT, &t, err, sizeof err), 0);
+    ck_assert_uint_eq(t.n, 2);
+    ck_assert_int_eq(t.entry[0].per_org, 0);
+    ck_assert_str_eq(t.entry[0].name, "共通");
+    ck_assert_int_eq(t.entry[1].per_org, 1);
+    ck_assert_str_eq(t.entry[1].name, "");
+    ck_assert_int_eq(dsg_area_template_parse(" 受領 ,\t{org}", &t, err, sizeof err), 0);
+    ck_assert_uint_eq(t.n, 2);
+    ck_assert_str_eq(t.entry[0].name, "受領");
+    ck_assert_int_eq(t.entry[1].per_org, 1);
+    ck_assert_int_eq(dsg_area_template_parse("共通", &t, err, sizeof err), 0);   /* no per-org folders */
+    ck_assert_uint_eq(t.n, 1);
+    static const char *const bad[] = { "", " ", "共通,", ",共通", "a, ,b", "{org}, {org}",
+                                       "a, a", "a/b", ".", "..", "a\x01", "a\x7f", "\xff",
+                                       "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        ck_assert_msg(dsg_area_template_parse(bad[i], &t, err, sizeof err) == -1, "'%s' accepted",
+                      bad[i]);
+        ck_assert_msg(err[0] != '\0', "'%s': no message", bad[i]);
+    }
+    char name[DSG_AREA_TEXT_MAX + 2];
+    memset(name, 'x', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    ck_assert_int_eq(dsg_area_template_parse(name, &t, err, sizeof err), -1);   /* 129 bytes */
+    name[DSG_AREA_TEXT_MAX] = '\0';
+    ck_assert_int_eq(dsg_area_template_parse(name, &t, err, sizeof err), 0);    /* 128 bytes */
+}
+END_TEST
+
 Suite *suite_area_app(void)
 {
     Suite *s = suite_create("area_app");
@@ -359,6 +396,7 @@ Suite *suite_area_app(void)
     tcase_add_test(c, test_area_json_not_an_object);
     tcase_add_test(c, test_area_json_members_refused_by_name);
     tcase_add_test(c, test_area_json_then_check);
+    tcase_add_test(c, test_area_template_parse);
     suite_add_tcase(s, c);
     return s;
 }

@@ -82,11 +82,20 @@ static void apply_refused(const dsg_area_app *a, const char *by, const char *cod
     ck_assert_int_eq(id, -7);
 }
 
+/* share.area_template's default. */
+static const dsg_area_template *default_template(void)
+{
+    static dsg_area_template t;
+    char err[120];
+    ck_assert_int_eq(dsg_area_template_parse(DSG_AREA_TEMPLATE_DEFAULT, &t, err, sizeof err), 0);
+    return &t;
+}
+
 static int64_t approve_ok(int64_t id, const char *by, int64_t now)
 {
     dsg_acct_problem p;
     int64_t area = 0;
-    ck_assert_msg(dsg_area_store_approve(db, id, by, now, &area, &p) == 0, "%s", p.message);
+    ck_assert_msg(dsg_area_store_approve(db, id, by, now, default_template(), &area, &p) == 0, "%s", p.message);
     ck_assert_int_gt(area, 0);
     return area;
 }
@@ -96,7 +105,7 @@ static const char *approve_code(int64_t id, const char *by, int64_t now, const c
 {
     static dsg_acct_problem p;
     int64_t area = -7;
-    ck_assert_int_eq(dsg_area_store_approve(db, id, by, now, &area, &p), -1);
+    ck_assert_int_eq(dsg_area_store_approve(db, id, by, now, default_template(), &area, &p), -1);
     ck_assert_str_eq(p.field, field);
     ck_assert_int_eq(area, -7);
     return p.code;
@@ -177,7 +186,7 @@ static void expect_folders(int64_t area, const dsg_area_app *a)
     ck_assert_int_eq(f.n, 3 + (int)a->vendor_count);
     expect_folder(&f.row[0], area, 0, a->project, "");
     int64_t root = f.row[0].id;
-    expect_folder(&f.row[1], area, root, DSG_AREA_COMMON_FOLDER, "");
+    expect_folder(&f.row[1], area, root, "共通", "");
     expect_folder(&f.row[2], area, root, a->prime, a->prime);
     for (size_t i = 0; i < a->vendor_count; i++)
         expect_folder(&f.row[3 + i], area, root, a->vendors[i], a->vendors[i]);
@@ -234,6 +243,43 @@ START_TEST(test_area_without_vendors)
     dsg_area_row ar;
     char err[200];
     ck_assert_int_eq(dsg_area_store_get(db, area2 + 1, &ar, err, sizeof err), 0);
+}
+END_TEST
+
+/* share.area_template chooses the folders under the root, in its order;
+ * an organisation named like a fixed folder is a clash that stores
+ * nothing. @relation(REQ-SHARE-006) */
+START_TEST(test_area_template_folders)
+{
+    dsg_area_template t;
+    dsg_acct_problem p;
+    char err[120];
+    ck_assert_int_eq(dsg_area_template_parse("{org}, 受領, 提出", &t, err, sizeof err), 0);
+    dsg_area_app a = app_of("C-1", 1);
+    int64_t id = apply_ok(&a, "uid:0", NOW), area = 0;
+    ck_assert_msg(dsg_area_store_approve(db, id, "uid:1000", NOW + 10, &t, &area, &p) == 0, "%s",
+                  p.message);
+    folders f = folders_of(area);
+    ck_assert_int_eq(f.n, 5);
+    int64_t root = f.row[0].id;
+    expect_folder(&f.row[1], area, root, a.prime, a.prime);
+    expect_folder(&f.row[2], area, root, a.vendors[0], a.vendors[0]);
+    expect_folder(&f.row[3], area, root, "受領", "");
+    expect_folder(&f.row[4], area, root, "提出", "");
+
+    dsg_area_app b = app_of("C-2", 2);
+    strcpy(b.vendors[1], "受領");
+    id = apply_ok(&b, "uid:0", NOW);
+    area = -7;
+    ck_assert_int_eq(dsg_area_store_approve(db, id, "uid:1000", NOW + 10, &t, &area, &p), -1);
+    ck_assert_str_eq(p.code, "folder_name_clash");
+    ck_assert_str_eq(p.field, "template");
+    ck_assert_ptr_nonnull(strstr(p.message, "受領"));
+    ck_assert_int_eq(area, -7);
+    ck_assert_int_eq(app_row(id).state, DSG_AREA_APP_PENDING);
+    ck_assert_int_eq(count("SELECT count(*) FROM areas"), 1);
+    ck_assert_int_eq(dsg_area_store_approve(db, id, "uid:1000", NOW + 10, NULL, &area, &p), -1);
+    ck_assert_str_eq(p.field, "template");
 }
 END_TEST
 
@@ -360,12 +406,6 @@ START_TEST(test_area_apply_refusals)
     apply_refused(&a, "uid:0", "bad_field", "contract_end");
     a = app_of("C-1", 2);
     strcpy(a.vendors[1], a.vendors[0]);
-    apply_refused(&a, "uid:0", "bad_field", "vendors");
-    a = app_of("C-1", 1);
-    strcpy(a.prime, DSG_AREA_COMMON_FOLDER);
-    apply_refused(&a, "uid:0", "bad_field", "prime");
-    a = app_of("C-1", 2);
-    strcpy(a.vendors[1], DSG_AREA_COMMON_FOLDER);
     apply_refused(&a, "uid:0", "bad_field", "vendors");
     a = app_of("C-1", 1);
     apply_refused(&a, "", "missing_field", "by");
@@ -496,7 +536,7 @@ START_TEST(test_area_failed_approval_stores_nothing)
                                       " BEGIN SELECT RAISE(ABORT, 'test: the fourth folder"
                                       " fails'); END;", NULL, NULL, NULL), SQLITE_OK);
     int64_t area = -7;
-    ck_assert_int_eq(dsg_area_store_approve(db, id, "uid:1000", NOW + 10, &area, &p), -1);
+    ck_assert_int_eq(dsg_area_store_approve(db, id, "uid:1000", NOW + 10, default_template(), &area, &p), -1);
     ck_assert_str_eq(p.code, "storage");
     ck_assert_ptr_nonnull(strstr(p.message, "fourth folder"));
     ck_assert_int_eq(area, -7);
@@ -601,6 +641,7 @@ Suite *suite_area_store(void)
     tcase_add_checked_fixture(c, setup, teardown);
     tcase_add_test(c, test_area_approval_creates_area_and_folders);
     tcase_add_test(c, test_area_without_vendors);
+    tcase_add_test(c, test_area_template_folders);
     tcase_add_test(c, test_area_self_approval_refused);
     tcase_add_test(c, test_area_decided_once);
     tcase_add_test(c, test_area_contract_taken);

@@ -66,6 +66,42 @@ START_TEST(test_settings_logd_argument)
 }
 END_TEST
 
+/* The share role's settings the same way: the number, then the folder
+ * template after a '|'; a template share.area_template refuses is
+ * refused at load, naming the key. @relation(REQ-SHARE-006) */
+START_TEST(test_settings_share_argument)
+{
+    static dsgd_settings s;
+    struct dsgd_share_settings back, keep;
+    static dsg_config c;
+    char arg[1100], err[300];
+    static const char *const bad[] = { "", "5000", "|共通", "x|共通", "5000:1|共通", "-1|a" };
+    dsgd_settings_defaults(&s);
+    ck_assert_uint_eq(s.share.busy_timeout_ms, 5000);
+    ck_assert_str_eq(s.share.area_template, "共通, {org}");
+    ck_assert_int_eq(dsgd_settings_share_arg(&s.share, arg, sizeof arg), 0);
+    ck_assert_str_eq(arg, "5000|共通, {org}");
+    ck_assert_int_eq(dsgd_settings_share_parse(arg, &back), 0);
+    ck_assert_uint_eq(back.busy_timeout_ms, 5000);
+    ck_assert_str_eq(back.area_template, "共通, {org}");
+    ck_assert_int_eq(dsgd_settings_share_arg(&s.share, arg, 8), -1);   /* no room */
+    keep = back;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(dsgd_settings_share_parse(bad[i], &back) == -1, "'%s' accepted", bad[i]);
+        ck_assert_int_eq(memcmp(&back, &keep, sizeof back), 0);
+    }
+    ck_assert_int_eq(dsg_config_defaults(&c), 0);
+    ck_assert_int_eq(dsgd_settings_share_check(&c, err, sizeof err), 0);
+    static const char text[] = "share.area_template = \"共通, a/b\"\n";
+    dsg_config_error cerr;
+    ck_assert_int_eq(dsg_config_load_buffer("t.conf", text, sizeof text - 1, &c, &cerr),
+                     DSG_CONFIG_OK);
+    ck_assert_int_eq(dsgd_settings_share_check(&c, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "t.conf:1") != NULL && strstr(err, "share.area_template") != NULL &&
+                  strstr(err, "a/b") != NULL, "%s", err);
+}
+END_TEST
+
 /* The auth role's settings the same way: the numbers, then the texts
  * (auth.ministry_networks, auth.rp_id, portal.origin, the AAGUID
  * allowlist, the attestation roots, the logon notice) each after a '|'.
@@ -309,6 +345,7 @@ Suite *suite_settings(void)
     tcase_add_test(tc, test_settings_portal_listens_on_loopback_8443);
     tcase_add_test(tc, test_settings_portal_limits);
     tcase_add_test(tc, test_settings_logd_argument);
+    tcase_add_test(tc, test_settings_share_argument);
     tcase_add_test(tc, test_settings_auth_argument);
     tcase_add_test(tc, test_settings_aaguid_list);
     tcase_add_test(tc, test_settings_auth_check);

@@ -152,7 +152,9 @@ sed -n 's/^| `\([a-z0-9_.]*\)` | [^|]* | `\(.*\)` | [^|]* | .*/\1 \2/p' "$root/d
 [ "$(wc -l <"$work/keys")" -ge 30 ] || fail "docs/config.md: too few keys found"
 while read -r key def; do
     grep -qxF ".B $key" "$page" || fail "dsgd.conf.5 has no entry for $key"
-    roff_def=$(printf '%s\n' "$def" | sed 's/-/\\-/g; s/:/:\\:/g; s/,/,\\:/g')
+    # as dist/confdoc.c writes it: \- \: after : and , and \[uXXXX] for non-ASCII
+    roff_def=$(printf '%s\n' "$def" | sed 's/-/\\-/g; s/:/:\\:/g; s/,/,\\:/g' |
+        python3 -X utf8 -c 'import sys; sys.stdout.write("".join(c if ord(c) < 128 else "\\[u%04X]" % ord(c) for c in sys.stdin.read()))')
     grep -qF "default: \\fB$roff_def\\fR." "$page" || fail "dsgd.conf.5: $key lacks its default $def"
     grep -qxF "#$key = $def" "$example" || fail "the example lacks '#$key = $def'"
 done <"$work/keys"

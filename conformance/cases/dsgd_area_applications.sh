@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_area_applications: areas of protected-information sharing are created per project only by approving an application decided by someone else. dsgctl area refuses bad arguments before contacting dsgd (exit 64 naming the item: no contract, no prime, no end date, an end in the past, a vendor twice, a vendor that is the prime, a bad ID; even with no daemon); without an administrator's login nothing runs (77); an application is pending and creates nothing; its applicant cannot approve it (self_approval, exit 1); a second application for the same contract is refused (contract_taken); another administrator's approval creates, at once, the area with its contract's end and the common folder structure (the project's root folder, 共通, the prime's folder, then each vendor's, in order); an application rejected with a reason creates nothing and cannot be decided again (already_decided); list, show and applications (text and --json) agree; every application, decision and refusal is in the audit trail as 監査ログ・カスタムレポート (type 23: site ID, item ID and type, the administrator as user ID, the area's path, an RFC 3339 time, event and custom event name, event source dsgctl, source name dsgd/share, the event's data, app ID) after the control record of its request; share.db is the share role's alone (owner dsg, mode 0600, in the 0700 var/share/), passes integrity_check, and its triggers refuse deleting an area.
+# dsgd_area_applications: areas of protected-information sharing are created per project only by approving an application decided by someone else. dsgctl area refuses bad arguments before contacting dsgd (exit 64 naming the item: no contract, no prime, no end date, an end in the past, a vendor twice, a vendor that is the prime, a bad ID; even with no daemon); without an administrator's login nothing runs (77); an application is pending and creates nothing; its applicant cannot approve it (self_approval, exit 1); a second application for the same contract is refused (contract_taken); another administrator's approval creates, at once, the area with its contract's end and the common folder structure of share.area_template (the project's root folder, then here 共通, the prime's folder, each vendor's in order, and a fixed 受領; a template dsgd cannot use is refused at load, naming file, line and key); an application rejected with a reason creates nothing and cannot be decided again (already_decided); list, show and applications (text and --json) agree; every application, decision and refusal is in the audit trail as 監査ログ・カスタムレポート (type 23: site ID, item ID and type, the administrator as user ID, the area's path, an RFC 3339 time, event and custom event name, event source dsgctl, source name dsgd/share, the event's data, app ID) after the control record of its request; share.db is the share role's alone (owner dsg, mode 0600, in the 0700 var/share/), passes integrity_check, and its triggers refuse deleting an area.
 # @relation(REQ-SHARE-006, REQ-LOG-038, REQ-RUN-020)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -43,8 +43,12 @@ expect_exit 64 "bad approve ID" "$DSGCTL" area approve 0 --socket "$sock"
 expect_exit 64 "reject without reason" "$DSGCTL" area reject 1 --socket "$sock"
 expect_exit 64 "bad show ID" "$DSGCTL" area show x1 --socket "$sock"
 expect_exit 69 "no daemon" "$DSGCTL" area list --socket "$sock"
+# a folder template dsgd cannot use is refused at load, naming the key
+printf 'share.area_template = "共通, ../x"\n' >"$t/bad.conf"
+expect_exit 1 "bad template" "$DSGD" -n -f "$t/bad.conf"
+grep -q 'bad.conf:1.*share.area_template' "$t/err" || fail "bad template: $(cat "$t/err")"
 
-printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\n' >"$t/gw.conf"
+printf 'log.ack_timeout = 1s\ndsgd.ping_interval = 1h\nshare.area_template = "共通, {org}, 受領"\n' >"$t/gw.conf"
 admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth share; do wait_log "master: $role\\[[0-9]+\\] ready"; done
@@ -80,10 +84,10 @@ import json, sys
 a = json.load(open(sys.argv[1]))
 assert a["id"] == 1 and a["project"] == "装備研究" and a["application"] == 1, a
 f = a["folders"]
-assert [x["name"] for x in f] == ["装備研究", "共通", "テスト重工", "下請電機", "協力工業"], f
+assert [x["name"] for x in f] == ["装備研究", "共通", "テスト重工", "下請電機", "協力工業", "受領"], f
 root = f[0]["id"]
 assert f[0]["parent"] == 0 and all(x["parent"] == root for x in f[1:]), f
-assert [x["org"] for x in f] == ["", "", "テスト重工", "下請電機", "協力工業"], f
+assert [x["org"] for x in f] == ["", "", "テスト重工", "下請電機", "協力工業", ""], f
 PY
 
 # a rejected application creates nothing
@@ -127,7 +131,7 @@ for f in share:
 created = share[3]
 assert (created["site_id"], created["item_id"], created["item_type"], created["event"]) == ("1", "1", "area", "Create"), created
 assert created["document_location"] == "/装備研究", created
-assert created["event_data"] == "application 1 approved; folders: /装備研究/共通, /装備研究/テスト重工, /装備研究/下請電機, /装備研究/協力工業", created
+assert created["event_data"] == "application 1 approved; folders: /装備研究/共通, /装備研究/テスト重工, /装備研究/下請電機, /装備研究/協力工業, /装備研究/受領", created
 applied = share[0]
 assert applied["item_type"] == "application" and applied["item_id"] == "1" and applied["site_id"] == "-", applied
 assert "contract=DSG-2026-0042" in applied["event_data"] and "vendors=下請電機,協力工業" in applied["event_data"], applied

@@ -144,7 +144,8 @@ static int load_settings(const struct options *o, dsgd_settings *s, dsgd_config_
     if (dsgd_tls_policy_check(&next.cfg, err, n) != 0 ||
         dsgd_settings_roles_check(&next.cfg, err, n) != 0 ||
         dsgd_settings_forward_check(&next.cfg, err, n) != 0 ||
-        dsgd_settings_auth_check(&next.cfg, err, n) != 0)
+        dsgd_settings_auth_check(&next.cfg, err, n) != 0 ||
+        dsgd_settings_share_check(&next.cfg, err, n) != 0)
         return 1;
     s->foreground = o->foreground;
     if (dsgd_settings_from_config(s, &next.cfg, msg, sizeof msg) != 0) {

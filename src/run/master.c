@@ -538,8 +538,8 @@ static int logfwd_resources(int *setup, int pass[2])
 static void start_worker(worker *w)
 {
     char *argv[14];
-    static char logd_arg[64], auth_arg[12288], share_arg[16];  /* 5, 26 and 1 decimal u32s,
-                                                                 * and the auth texts */
+    /* logd: 5 decimal u32s; auth: 26 and its texts; share: 1 and the template */
+    static char logd_arg[64], auth_arg[12288], share_arg[1100];
     int sv[2], lp[2], a = 0, setup = -1;
     int is_portal = strcmp(w->role->name, "portal") == 0;
     int is_ctl = strcmp(w->role->name, "ctl") == 0;

@@ -14,6 +14,7 @@
 #include "conf/config.h"
 #include "run/roles.h"
 #include "run/settings.h"
+#include "share/area_app.h"
 
 /* The exponent of a power of two (auth.scrypt_n, checked to be one). */
 static uint32_t log2_of(uint64_t v)
@@ -119,6 +120,8 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->logd.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
     s->auth.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
     s->share.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
+    snprintf(s->share.area_template, sizeof s->share.area_template, "%s",
+             c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text);
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;
     s->auth.password_min_length = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MIN_LENGTH].num;
     s->auth.password_max_length = (uint32_t)c->v[DSG_CFG_AUTH_PASSWORD_MAX_LENGTH].num;
@@ -235,16 +238,24 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
 
 int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap)
 {
-    int n = snprintf(out, cap, "%u", s->busy_timeout_ms);
+    int n = snprintf(out, cap, "%u|%s", s->busy_timeout_ms, s->area_template);
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
 int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s)
 {
+    char number[16];
     uint32_t v[1];
-    if (parse_numbers(arg, v, 1) != 0)
+    const char *bar = strchr(arg, '|');
+    if (bar == NULL || (size_t)(bar - arg) >= sizeof number ||
+        strlen(bar + 1) >= sizeof s->area_template)
+        return -1;
+    memcpy(number, arg, (size_t)(bar - arg));
+    number[bar - arg] = '\0';
+    if (parse_numbers(number, v, 1) != 0)
         return -1;
     s->busy_timeout_ms = v[0];
+    snprintf(s->area_template, sizeof s->area_template, "%s", bar + 1);
     return 0;
 }
 
@@ -524,5 +535,14 @@ int dsgd_settings_forward_check(const dsg_config *c, char *err, size_t n)
                  "their certificates cannot be checked", where);
         return -1;
     }
+    return 0;
+}
+
+int dsgd_settings_share_check(const dsg_config *c, char *err, size_t n)
+{
+    dsg_area_template t;
+    char why[160];
+    if (dsg_area_template_parse(c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text, &t, why, sizeof why) != 0)
+        return key_problem(c, DSG_CFG_SHARE_AREA_TEMPLATE, why, err, n);
     return 0;
 }

@@ -71,6 +71,7 @@ typedef struct dsgd_settings {
     } auth;
     struct dsgd_share_settings {    /* the share role's keys, passed to it at exec (-L) */
         uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
+        char area_template[1025];          /* share.area_template as written */
     } share;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
@@ -128,6 +129,11 @@ int dsgd_settings_forward_check(const struct dsg_config *c, char *err, size_t n)
  * "FILE:LINE: key: problem" in err. @relation(REQ-MFA-024, REQ-MFA-008) */
 int dsgd_settings_auth_check(const struct dsg_config *c, char *err, size_t n);
 
+/* Checks the share.* keys of a loaded configuration: share.area_template
+ * as dsg_area_template_parse reads it: 0, or -1 with "FILE:LINE: key:
+ * problem" in err. @relation(REQ-SHARE-006) */
+int dsgd_settings_share_check(const struct dsg_config *c, char *err, size_t n);
+
 /* logd's settings as the argument of its -L option ("MS:N:DAYS:BYTES:MS");
  * 0, or -1 when out is too small. @relation(REQ-LOG-007, REQ-LOG-004) */
 int dsgd_settings_logd_arg(const struct dsgd_logd_settings *l, char *out, size_t cap);
@@ -149,8 +155,9 @@ int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t
  * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-022) */
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
 
-/* The share role's settings as the argument of its -L option (its one
- * number), and back: 0, or -1. @relation(REQ-SHARE-006) */
+/* The share role's settings as the argument of its -L option ("MS|TEMPLATE":
+ * db.busy_timeout, then share.area_template), and back: 0, or -1.
+ * @relation(REQ-SHARE-006) */
 int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap);
 int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s);
 

@@ -26,6 +26,7 @@
 
 static sqlite3 *db;
 static struct dsgd_share_settings set;   /* -L, or the defaults (dsgd_share_prepare) */
+static dsg_area_template folders;        /* share.area_template, read from set */
 
 /* ---- time --------------------------------------------------------------------- */
 
@@ -160,7 +161,7 @@ static int approve(int64_t id, const dsgd_who *w)
     dsg_area_app_row app;
     int64_t area = 0;
     char err[160];
-    if (dsg_area_store_approve(db, id, w->actor, now_s(), &area, &p) != 0)
+    if (dsg_area_store_approve(db, id, w->actor, now_s(), &folders, &area, &p) != 0)
         return strcmp(p.code, "storage") == 0 ? storage_error(p.message)
                                               : refused(w, "area approval", id, &p);
     if (dsg_area_store_get_app(db, id, &app, err, sizeof err) != 1)
@@ -456,8 +457,13 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n)
     static dsgd_settings defaults;
     dsgd_settings_defaults(&defaults);
     set = defaults.share;
+    char why[160];
     if (settings != NULL && dsgd_settings_share_parse(settings, &set) != 0) {
         snprintf(err, n, "bad settings '%.200s'", settings);
+        return -1;
+    }
+    if (dsg_area_template_parse(set.area_template, &folders, why, sizeof why) != 0) {
+        snprintf(err, n, "share.area_template: %s", why);
         return -1;
     }
     return 0;

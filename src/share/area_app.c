@@ -25,7 +25,7 @@ static int problem(dsg_acct_problem *p, const char *code, const char *field, con
 
 /* Valid UTF-8, no C0 control, DEL or C1 control (they would forge lines
  * in listings and logs), 1 to max bytes. */
-static int check_text(const char *s, size_t max, const char *field, dsg_acct_problem *p)
+int dsg_area_text_check(const char *s, size_t max, const char *field, dsg_acct_problem *p)
 {
     size_t n = strnlen(s, max + 1), step;
     if (n == 0)
@@ -68,7 +68,7 @@ static int check_vendors(const dsg_area_app *a, dsg_acct_problem *p)
     if (a->vendor_count > DSG_AREA_VENDORS_MAX)
         return problem(p, "bad_field", "vendors", "more than 16 vendors");
     for (size_t i = 0; i < a->vendor_count; i++) {
-        if (check_text(a->vendors[i], DSG_AREA_TEXT_MAX, "vendors", p) != 0)
+        if (dsg_area_text_check(a->vendors[i], DSG_AREA_TEXT_MAX, "vendors", p) != 0)
             return -1;
         if (strcmp(a->vendors[i], a->prime) == 0)
             return problem(p, "bad_field", "vendors", "a vendor is the prime contractor");
@@ -82,16 +82,70 @@ static int check_vendors(const dsg_area_app *a, dsg_acct_problem *p)
 int dsg_area_app_check(const dsg_area_app *a, int64_t now, dsg_acct_problem *p)
 {
     if (check_present(a, p) != 0 ||
-        check_text(a->contract, DSG_AREA_TEXT_MAX, "contract", p) != 0 ||
-        check_text(a->project, DSG_AREA_TEXT_MAX, "project", p) != 0 ||
-        check_text(a->prime, DSG_AREA_TEXT_MAX, "prime", p) != 0 ||
-        check_text(a->applicant, DSG_AREA_TEXT_MAX, "applicant", p) != 0 ||
-        check_text(a->reason, DSG_AREA_REASON_MAX, "reason", p) != 0 ||
+        dsg_area_text_check(a->contract, DSG_AREA_TEXT_MAX, "contract", p) != 0 ||
+        dsg_area_text_check(a->project, DSG_AREA_TEXT_MAX, "project", p) != 0 ||
+        dsg_area_text_check(a->prime, DSG_AREA_TEXT_MAX, "prime", p) != 0 ||
+        dsg_area_text_check(a->applicant, DSG_AREA_TEXT_MAX, "applicant", p) != 0 ||
+        dsg_area_text_check(a->reason, DSG_AREA_REASON_MAX, "reason", p) != 0 ||
         check_vendors(a, p) != 0)
         return -1;
     if (a->contract_end <= now)
         return problem(p, "bad_field", "contract_end", "the contract has already ended");
     return 0;
+}
+
+/* ---- the folder template ----------------------------------------------------------- */
+
+/* One entry of the template, trimmed, into t; 0, or -1 with err. */
+static int template_entry(const char *word, size_t len, dsg_area_template *t, char *err,
+                          size_t n)
+{
+    char name[DSG_AREA_TEXT_MAX + 1];
+    dsg_acct_problem p;
+    while (len > 0 && (word[0] == ' ' || word[0] == '\t'))
+        word++, len--;
+    while (len > 0 && (word[len - 1] == ' ' || word[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len > DSG_AREA_TEXT_MAX) {
+        snprintf(err, n, "an entry is %s", len == 0 ? "empty" : "longer than 128 bytes");
+        return -1;
+    }
+    memcpy(name, word, len);
+    name[len] = '\0';
+    int per_org = strcmp(name, DSG_AREA_TEMPLATE_ORG) == 0;
+    if (!per_org && (dsg_area_text_check(name, DSG_AREA_TEXT_MAX, "template", &p) != 0 ||
+                     strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+                     strcmp(name, "..") == 0)) {
+        snprintf(err, n, "'%s' is not a folder name", name);
+        return -1;
+    }
+    for (size_t i = 0; i < t->n; i++)
+        if (t->entry[i].per_org == per_org && strcmp(t->entry[i].name, per_org ? "" : name) == 0) {
+            snprintf(err, n, "'%s' is named twice", name);
+            return -1;
+        }
+    if (t->n == DSG_AREA_TEMPLATE_MAX) {
+        snprintf(err, n, "more than %u entries", DSG_AREA_TEMPLATE_MAX);
+        return -1;
+    }
+    t->entry[t->n].per_org = per_org;
+    snprintf(t->entry[t->n].name, sizeof t->entry[t->n].name, "%s", per_org ? "" : name);
+    t->n++;
+    return 0;
+}
+
+int dsg_area_template_parse(const char *text, dsg_area_template *t, char *err, size_t n)
+{
+    memset(t, 0, sizeof *t);
+    for (const char *at = text;;) {
+        const char *comma = strchr(at, ',');
+        size_t len = comma != NULL ? (size_t)(comma - at) : strlen(at);
+        if (template_entry(at, len, t, err, n) != 0)
+            return -1;
+        if (comma == NULL)
+            return 0;
+        at = comma + 1;
+    }
 }
 
 /* ---- JSON out ----------------------------------------------------------------------- */
@@ -227,7 +281,7 @@ static int unknown_member(const uint8_t *buf, size_t len, const dsg_json_tok *k,
     char key[DSG_AREA_TEXT_MAX + 1];
     dsg_acct_problem ignored;
     if (take_string(buf, len, k, "", key, sizeof key, &ignored) != 0 ||
-        check_text(key, 40, "", &ignored) != 0)
+        dsg_area_text_check(key, 40, "", &ignored) != 0)
         return bad(p, "", "an unknown member");
     p->code = "bad_request";
     p->field = "";

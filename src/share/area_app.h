@@ -40,6 +40,34 @@ typedef struct dsg_area_app {
     char reason[DSG_AREA_REASON_MAX + 1];
 } dsg_area_app;
 
+/* One text an area records: 1 to max bytes of valid UTF-8 without a C0
+ * control, DEL or C1 control; else `bad_field` naming field. 0, or -1.
+ * @relation(REQ-SHARE-006) */
+int dsg_area_text_check(const char *s, size_t max, const char *field, dsg_acct_problem *p);
+
+/* The folders an approval creates under an area's root folder
+ * (share.area_template, REQ-SHARE-006), in order: each entry a fixed
+ * folder name, or one folder per organisation of the contract (the
+ * prime's, then each vendor's, in the application's order). */
+#define DSG_AREA_TEMPLATE_MAX 16u          /* entries */
+#define DSG_AREA_TEMPLATE_ORG "{org}"      /* the entry that stands for the organisations */
+#define DSG_AREA_TEMPLATE_DEFAULT "共通, {org}"
+
+typedef struct dsg_area_template {
+    size_t n;
+    struct {
+        int per_org;                             /* 1: one folder per organisation */
+        char name[DSG_AREA_TEXT_MAX + 1];        /* the fixed name; "" for per_org */
+    } entry[DSG_AREA_TEMPLATE_MAX];
+} dsg_area_template;
+
+/* Reads share.area_template: entries separated by commas, blanks around
+ * them ignored; each DSG_AREA_TEMPLATE_ORG (at most once) or a folder
+ * name (a text of dsg_area_text_check without '/', not "." or "..", each
+ * at most once); 1 to DSG_AREA_TEMPLATE_MAX entries. 0, or -1 with the
+ * problem in err. @relation(REQ-SHARE-006) */
+int dsg_area_template_parse(const char *text, dsg_area_template *t, char *err, size_t n);
+
 /* Checks everything an area application must hold: contract, project,
  * prime, contract_end, applicant and reason present (`missing_field`,
  * naming it); every text valid UTF-8 without control characters, not

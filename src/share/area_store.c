@@ -128,35 +128,47 @@ static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
 }
 
 /* A text the store records beside an application (who, a decision's
- * reason): 1 to max bytes of UTF-8 without control characters. */
+ * reason): required, then dsg_area_text_check. */
 static int check_text(const char *s, size_t max, const char *field, dsg_acct_problem *p)
 {
-    size_t n = s != NULL ? strnlen(s, max + 1) : 0, step;
-    if (n == 0)
+    if (s == NULL || s[0] == '\0')
         return problem(p, "missing_field", field, "%s: required", field);
-    if (n > max)
-        return problem(p, "bad_field", field, "%s: too long", field);
-    for (size_t i = 0; i < n; i += step) {
-        uint32_t cp;
-        step = dsg_utf8_decode((const uint8_t *)s, n, i, &cp);
-        if (step == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
-            return problem(p, "bad_field", field, "%s: not UTF-8 text without control characters",
-                           field);
-    }
-    return 0;
+    return dsg_area_text_check(s, max, field, p);
 }
 
-/* No organisation may take the name of the folder all of them share: its
- * folder would collide with it. */
-static int check_org_names(const dsg_area_app *a, dsg_acct_problem *p)
+/* The names the template gives the folders under the root, in order. */
+static size_t folder_names(const dsg_area_app *a, const dsg_area_template *t,
+                           const char *names[], const char *orgs[], size_t cap)
 {
-    if (strcmp(a->prime, DSG_AREA_COMMON_FOLDER) == 0)
-        return problem(p, "bad_field", "prime", "prime: %s names the common folder",
-                       DSG_AREA_COMMON_FOLDER);
-    for (size_t i = 0; i < a->vendor_count; i++)
-        if (strcmp(a->vendors[i], DSG_AREA_COMMON_FOLDER) == 0)
-            return problem(p, "bad_field", "vendors", "vendors: %s names the common folder",
-                           DSG_AREA_COMMON_FOLDER);
+    size_t k = 0;
+    for (size_t i = 0; i < t->n && i < DSG_AREA_TEMPLATE_MAX; i++) {
+        if (!t->entry[i].per_org) {
+            if (k < cap)
+                names[k] = t->entry[i].name, orgs[k] = "";
+            k++;
+            continue;
+        }
+        for (size_t v = 0; v <= a->vendor_count && v <= DSG_AREA_VENDORS_MAX; v++) {
+            const char *org = v == 0 ? a->prime : a->vendors[v - 1];
+            if (k < cap)
+                names[k] = org, orgs[k] = org;
+            k++;
+        }
+    }
+    return k;
+}
+
+/* Two folders of the template with one name: folder_name_clash. */
+static int check_clash(const dsg_area_app *a, const dsg_area_template *t, dsg_acct_problem *p)
+{
+    enum { CAP = DSG_AREA_TEMPLATE_MAX * (DSG_AREA_VENDORS_MAX + 1) };
+    const char *names[CAP], *orgs[CAP];
+    size_t k = folder_names(a, t, names, orgs, CAP);
+    for (size_t i = 0; i < k && i < CAP; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                return problem(p, "folder_name_clash", "template",
+                               "two folders of the area would be named %s", names[i]);
     return 0;
 }
 
@@ -398,7 +410,7 @@ int dsg_area_store_apply(sqlite3 *db, const dsg_area_app *a, const char *by, int
 {
     char err[160];
     memset(p, 0, sizeof *p);
-    if (dsg_area_app_check(a, now, p) != 0 || check_org_names(a, p) != 0 ||
+    if (dsg_area_app_check(a, now, p) != 0 ||
         check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
@@ -494,26 +506,27 @@ static int insert_area(sqlite3 *db, const dsg_area_app_row *r, int64_t now, int6
 }
 
 /* The approved application's area and its folders: the root named after
- * the project, in it the common folder, the prime's, then each vendor's. */
-static int create_area(sqlite3 *db, const dsg_area_app_row *r, const char *by, int64_t now,
-                       int64_t *area)
+ * the project, in it the folders of the template. */
+static int create_area(sqlite3 *db, const dsg_area_app_row *r, const dsg_area_template *t,
+                       const char *by, int64_t now, int64_t *area)
 {
+    enum { CAP = DSG_AREA_TEMPLATE_MAX * (DSG_AREA_VENDORS_MAX + 1) };
+    const char *names[CAP], *orgs[CAP];
+    size_t k = folder_names(&r->app, t, names, orgs, CAP);
     int64_t root, folder;
     if (insert_area(db, r, now, area) != 0 ||
-        insert_folder(db, *area, 0, r->app.project, "", by, now, &root) != 0 ||
-        insert_folder(db, *area, root, DSG_AREA_COMMON_FOLDER, "", by, now, &folder) != 0 ||
-        insert_folder(db, *area, root, r->app.prime, r->app.prime, by, now, &folder) != 0)
+        insert_folder(db, *area, 0, r->app.project, "", by, now, &root) != 0)
         return -1;
-    for (size_t i = 0; i < r->app.vendor_count; i++)
-        if (insert_folder(db, *area, root, r->app.vendors[i], r->app.vendors[i], by, now,
-                          &folder) != 0)
+    for (size_t i = 0; i < k && i < CAP; i++)
+        if (insert_folder(db, *area, root, names[i], orgs[i], by, now, &folder) != 0)
             return -1;
     return 0;
 }
 
-/* Runs one decision in one transaction; an approval's area in *area. */
-static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, int approve,
-                  int64_t now, int64_t *area, dsg_acct_problem *p)
+/* Runs one decision in one transaction: an approval with the folder
+ * template t (its area in *area), a rejection with t NULL. */
+static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason,
+                  const dsg_area_template *t, int64_t now, int64_t *area, dsg_acct_problem *p)
 {
     dsg_area_app_row r;
     char err[160];
@@ -522,13 +535,16 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, i
     if (dsg_db_begin(db, err, sizeof err) != 0)
         return problem(p, "storage", "", "%s", err);
     int ok = decidable(db, id, by, &r, p) == 0;
+    int approve = t != NULL;
     if (ok && approve && r.app.contract_end <= now)
         ok = problem(p, "contract_ended", "contract_end",
                      "the contract %s of area application %lld has ended",
                      r.app.contract, (long long)id) == 0;
+    if (ok && approve)
+        ok = check_clash(&r.app, t, p) == 0;
     if (ok && (mark_decided(db, id, approve ? DSG_AREA_APP_APPROVED : DSG_AREA_APP_REJECTED,
                             by, now, reason) != 0 ||
-               (approve && create_area(db, &r, by, now, area) != 0)))
+               (approve && create_area(db, &r, t, by, now, area) != 0)))
         ok = storage_problem(p, db) == 0;
     if (!ok) {
         dsg_db_rollback(db);
@@ -539,12 +555,14 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, i
     return 0;
 }
 
-int dsg_area_store_approve(sqlite3 *db, int64_t id, const char *by, int64_t now, int64_t *area,
-                           dsg_acct_problem *p)
+int dsg_area_store_approve(sqlite3 *db, int64_t id, const char *by, int64_t now,
+                           const dsg_area_template *t, int64_t *area, dsg_acct_problem *p)
 {
     int64_t created = 0;
     memset(p, 0, sizeof *p);
-    if (decide(db, id, by, "", 1, now, &created, p) != 0)
+    if (t == NULL || t->n == 0 || t->n > DSG_AREA_TEMPLATE_MAX)
+        return problem(p, "bad_field", "template", "template: no folders");
+    if (decide(db, id, by, "", t, now, &created, p) != 0)
         return -1;
     *area = created;
     return 0;
@@ -557,5 +575,5 @@ int dsg_area_store_reject(sqlite3 *db, int64_t id, const char *by, const char *r
     memset(p, 0, sizeof *p);
     if (check_text(reason, DSG_AREA_REASON_MAX, "reason", p) != 0)
         return -1;
-    return decide(db, id, by, reason, 0, now, &none, p);
+    return decide(db, id, by, reason, NULL, now, &none, p);
 }

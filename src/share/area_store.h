@@ -4,9 +4,9 @@
  * (spec/share.md REQ-SHARE-006). Approving an application creates, in one
  * transaction, the area with its contract's end date and the common
  * folder structure: the area's root folder (named after the project), and
- * in it one folder common to all (DSG_AREA_COMMON_FOLDER) and one per
- * organisation, the prime's first, then each vendor's in the order of
- * the application. SQLite triggers refuse, below this code, what no path
+ * in it the folders of share.area_template (dsg_area_template; by default
+ * one folder common to all, 共通, then one per organisation, the prime's
+ * first, then each vendor's in the order of the application). SQLite triggers refuse, below this code, what no path
  * may do: delete an application, an area or a folder, or record a
  * decision by the person who entered the application. Not pure (SQLite);
  * linked into dsgd's share role and the unit tests.
@@ -22,7 +22,6 @@
 struct sqlite3;
 
 #define DSG_AREA_ACTOR_MAX 64u          /* bytes of who entered or decided */
-#define DSG_AREA_COMMON_FOLDER "共通"    /* the folder every organisation of the area shares */
 
 typedef enum dsg_area_app_state {
     DSG_AREA_APP_PENDING = 0,
@@ -80,13 +79,15 @@ int dsg_area_store_apply(struct sqlite3 *db, const dsg_area_app *a, const char *
                          int64_t *id, dsg_acct_problem *p);
 
 /* Approves pending application id by `by` at now and creates its area and
- * folders in the same transaction. `self_approval` when by entered it,
- * `unknown_application`, `already_decided`, `contract_ended` when the
- * contract's end has passed meanwhile. 0 with the new area's number in
- * *area, or -1 with the problem (nothing stored).
+ * the folders of template t in the same transaction. `self_approval` when
+ * by entered it, `unknown_application`, `already_decided`,
+ * `contract_ended` when the contract's end has passed meanwhile,
+ * `folder_name_clash` when two folders of the template would have one
+ * name (an organisation named like a fixed folder). 0 with the new area's
+ * number in *area, or -1 with the problem (nothing stored).
  * @relation(REQ-SHARE-006) */
 int dsg_area_store_approve(struct sqlite3 *db, int64_t id, const char *by, int64_t now,
-                           int64_t *area, dsg_acct_problem *p);
+                           const dsg_area_template *t, int64_t *area, dsg_acct_problem *p);
 
 /* Rejects pending application id with a reason; the same refusals but
  * contract_ended. 0, or -1. @relation(REQ-SHARE-006) */
