@@ -1186,6 +1186,9 @@ static const group groups[] = {
       dsgctl_area_commands, DSGCTL_AREA_COMMANDS },
     { "org", "registered organisations and the networks their accounts use (auth role)",
       dsgctl_org_commands, DSGCTL_ORG_COMMANDS },
+    { "rights", "access rights to areas as grants, their applications and the access decision "
+                "(share role)",
+      dsgctl_rights_commands, DSGCTL_RIGHTS_COMMANDS },
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },
     { "log", "the audit trail: verify, export (online or offline), prune, restore, public key",

@@ -77,11 +77,21 @@ typedef struct dsgctl_listing {
 int dsgctl_group_listing(const char *group, const dsgctl_listing *l, int argc, char **argv);
 
 /* The account group (dsgctl_account.c). */
-#define DSGCTL_ACCOUNT_COMMANDS 11
+#define DSGCTL_ACCOUNT_COMMANDS 12
 extern const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS];
 
+/* The rights group (dsgctl_rights.c). */
+#define DSGCTL_RIGHTS_COMMANDS 7
+extern const command dsgctl_rights_commands[DSGCTL_RIGHTS_COMMANDS];
+/* The grants of WHAT ("area", "account" or "org") NAME, revoked ones too
+ * when all: `dsgctl rights list`, `dsgctl area rights`, `dsgctl account
+ * rights` (cmd: the command's name for messages). The exit status.
+ * @relation(REQ-ACCT-009) */
+int dsgctl_rights_list(const char *cmd, const char *what, const char *name, int all,
+                       const char *socket);
+
 /* The area group (dsgctl_area.c). */
-#define DSGCTL_AREA_COMMANDS 6
+#define DSGCTL_AREA_COMMANDS 7
 extern const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS];
 
 /* The org group (dsgctl_org.c): organisations' networks (REQ-ACCT-016). */

@@ -392,6 +392,37 @@ static int cmd_logout(int argc, char **argv)
     return run("logout", line, socket);
 }
 
+static const char rights_help[] =
+    "usage: dsgctl account rights USER_ID [--all] [--socket PATH]\n"
+    "\n"
+    "The account's own grants on areas (dsgctl rights list --account USER_ID):\n"
+    "area, folder, operations and validity; --all includes revoked ones. Its\n"
+    "organisation's grants: dsgctl rights list --org ORG.\n" SOCKET_HELP EXIT_HELP;
+
+/* dsgctl account rights USER_ID [--all] @relation(REQ-ACCT-009) */
+static int cmd_rights(int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL;
+    int all = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(rights_help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--all") == 0) {
+            all = 1;
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (id == NULL && argv[i][0] != '-') {
+            id = argv[i];
+        } else {
+            return usage("rights", "unexpected argument", argv[i]);
+        }
+    }
+    if (id == NULL)
+        return usage("rights", USER_ID_WHAT, "");
+    return dsgctl_rights_list("rights", "account", id, all, socket);
+}
+
 const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "apply", "enter an application: register, suspend, resume, delete, change-expiry",
       apply_help, cmd_apply },
@@ -409,4 +440,5 @@ const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "unlock", "unlock an account the lockout locked", unlock_help, cmd_unlock },
     { "sessions", "an account's live portal sessions", sessions_help, cmd_sessions },
     { "logout", "end one or all of an account's sessions", logout_help, cmd_logout },
+    { "rights", "the account's grants on areas (share role)", rights_help, cmd_rights },
 };

@@ -191,6 +191,36 @@ static int cmd_applications(int argc, char **argv)
     return dsgctl_group_listing("area", &l, argc, argv);
 }
 
+static const char rights_help[] =
+    "usage: dsgctl area rights ID [--all] [--socket PATH]\n"
+    "\n"
+    "The grants on area ID's folders (dsgctl rights list --area ID): subject,\n"
+    "folder, operations and validity; --all includes revoked ones.\n" SOCKET_HELP EXIT_HELP;
+
+/* dsgctl area rights ID [--all] @relation(REQ-ACCT-009) */
+static int cmd_rights(int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL;
+    int all = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(rights_help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--all") == 0) {
+            all = 1;
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (id == NULL && argv[i][0] != '-') {
+            id = argv[i];
+        } else {
+            return usage("rights", "unexpected argument", argv[i]);
+        }
+    }
+    if (id == NULL)
+        return usage("rights", "ID, an area number, is required", NULL);
+    return dsgctl_rights_list("rights", "area", id, all, socket);
+}
+
 const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS] = {
     { "apply", "enter an application for a project's area", apply_help, cmd_apply },
     { "approve", "approve an area application: the area and its folders (not your own)",
@@ -200,4 +230,5 @@ const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS] = {
     { "show", "one area and its folders", show_help, cmd_show },
     { "applications", "the area applications, newest first", applications_help,
       cmd_applications },
+    { "rights", "the grants on an area's folders", rights_help, cmd_rights },
 };

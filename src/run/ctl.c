@@ -325,9 +325,9 @@ static int add_who(client *c)
 }
 
 /* "account VERB ..." or "org VERB ..." (organisations' networks,
- * REQ-ACCT-016) with a verb the auth role runs, or "area VERB ..." with
- * one the share role runs: the verb, else NULL. changes: set to whether
- * the command changes stored data. */
+ * REQ-ACCT-016) with a verb the auth role runs, or "area VERB ..." or
+ * "rights VERB ..." with one the share role runs: the verb, else NULL.
+ * changes: set to whether the command changes stored data. */
 static const char *role_verb_changes(const char *line, int *changes)
 {
     static const struct { const char *group, *verb; int changes; } verbs[] = {
@@ -339,6 +339,9 @@ static const char *role_verb_changes(const char *line, int *changes)
         { "org ", "list", 0 }, { "org ", "show", 0 },
         { "area ", "apply", 1 }, { "area ", "approve", 1 }, { "area ", "reject", 1 },
         { "area ", "list", 0 }, { "area ", "show", 0 }, { "area ", "applications", 0 },
+        { "rights ", "apply", 1 }, { "rights ", "approve", 1 }, { "rights ", "reject", 1 },
+        { "rights ", "applications", 0 }, { "rights ", "area", 0 },
+        { "rights ", "account", 0 }, { "rights ", "org", 0 }, { "rights ", "check", 0 },
     };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         size_t g = strlen(verbs[i].group), n = strlen(verbs[i].verb);
@@ -487,7 +490,9 @@ static void command(client *c, dsgd_chan *chan)
                                    "role restart ROLE, log verify, log prune, log export, "
                                    "login, logout, account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "
-                                   "area apply|approve|reject|list|show|applications");
+                                   "area apply|approve|reject|list|show|applications, "
+                                   "rights apply|approve|reject|applications|area|account|"
+                                   "org|check");
         return;
     }
     if (strncmp(c->in, "login ", 6) == 0 || strcmp(c->in, "logout") == 0) {
@@ -515,7 +520,8 @@ static void command(client *c, dsgd_chan *chan)
 static int decision(const char *line)
 {
     return strncmp(line, "account approve ", 16) == 0 || strncmp(line, "account reject ", 15) == 0 ||
-           strncmp(line, "area approve ", 13) == 0 || strncmp(line, "area reject ", 12) == 0;
+           strncmp(line, "area approve ", 13) == 0 || strncmp(line, "area reject ", 12) == 0 ||
+           strncmp(line, "rights approve ", 15) == 0 || strncmp(line, "rights reject ", 14) == 0;
 }
 
 /* The auth role's answer to a token check: "admin USER" lets the command

@@ -991,7 +991,7 @@ static worker *role_restart_target(const dsgd_msg *m)
  * commands it knows, and passes `log prune ...` and `log export ...` on to
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045),
  * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016) and
- * `area ...` to share (REQ-SHARE-006). */
+ * `area ...` and `rights ...` to share (REQ-SHARE-006, REQ-ACCT-009). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char logd_down[] =
@@ -1015,7 +1015,9 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         ((m->len > 8 && memcmp(m->body, "account ", 8) == 0) ||
          (m->len > 4 && memcmp(m->body, "org ", 4) == 0)))   /* REQ-ACCT-016 */
         return ctl_via_role(w, "auth", auth_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
-    if (k == sizeof known / sizeof known[0] && m->len > 5 && memcmp(m->body, "area ", 5) == 0)
+    if (k == sizeof known / sizeof known[0] &&
+        ((m->len > 5 && memcmp(m->body, "area ", 5) == 0) ||
+         (m->len > 7 && memcmp(m->body, "rights ", 7) == 0)))
         return ctl_via_role(w, "share", share_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     switch (k) {
     case 0: return ctl_status(w, 0);

@@ -18,11 +18,13 @@
 #include "run/role_args.h"
 #include "run/settings.h"
 #include "run/share.h"
+#include "run/share_record.h"
+#include "run/share_rights.h"
 #include "share/area_store.h"
 
-#define EX_REFUSED 1     /* the operation was refused: the code says why */
-#define EX_USAGE 64
-#define EX_SOFTWARE 70
+#define EX_REFUSED DSGD_SHARE_EX_REFUSED
+#define EX_USAGE DSGD_SHARE_EX_USAGE
+#define EX_SOFTWARE DSGD_SHARE_EX_SOFTWARE
 
 static sqlite3 *db;
 static struct dsgd_share_settings set;   /* -L, or the defaults (dsgd_share_prepare) */
@@ -37,77 +39,6 @@ static int64_t now_s(void)
     return (int64_t)ts.tv_sec;
 }
 
-/* UTC RFC 3339 of a time in seconds ("-" for none). */
-static const char *when(int64_t t, char buf[32])
-{
-    if (t == 0 || dsg_rfc3339_ms(buf, 32, t, 0) == 0)
-        return "-";
-    return buf;
-}
-
-/* ---- the record of an action (別紙 #23, REQ-LOG-038) ------------------------ */
-
-/* What one record says besides who and when. */
-typedef struct share_record {
-    char site_id[24];            /* the area, "-" before it exists */
-    char item_id[24];
-    const char *item_type;       /* area, application */
-    char location[DSG_AREA_TEXT_MAX + 2];   /* the path in the area, "-" for none */
-    const char *event;           /* Create, Custom */
-    const char *custom;          /* area-applied, area-created, area-rejected, area-refused */
-    char data[640];              /* the event's data */
-} share_record;
-
-/* Queues r's record by w and makes the command's answer wait for it. */
-static void record(const dsgd_who *w, const share_record *r)
-{
-    char date[32] = "-";
-    struct timespec ts;
-    uint32_t ticket = 0;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    if (dsg_rfc3339_ms(date, sizeof date, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
-        snprintf(date, sizeof date, "-");
-    dsg_audit_field f[] = {
-        { "site_id", (const uint8_t *)r->site_id, strlen(r->site_id) },
-        { "item_id", (const uint8_t *)r->item_id, strlen(r->item_id) },
-        { "item_type", (const uint8_t *)r->item_type, strlen(r->item_type) },
-        { "user_id", (const uint8_t *)w->actor, strlen(w->actor) },
-        { "document_location", (const uint8_t *)r->location, strlen(r->location) },
-        { "occurred_gmt", (const uint8_t *)date, strlen(date) },
-        { "event", (const uint8_t *)r->event, strlen(r->event) },
-        { "custom_event_name", (const uint8_t *)r->custom, strlen(r->custom) },
-        { "event_source", (const uint8_t *)"dsgctl", 6 },
-        { "source_name", (const uint8_t *)"dsgd/share", 10 },
-        { "event_data", (const uint8_t *)r->data, strlen(r->data) },
-        { "app_id", (const uint8_t *)"dsgctl", 6 },
-        { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
-        { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
-    };
-    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SHARE_AUDIT, f, sizeof f / sizeof f[0],
-                                  &ticket) != 0) {
-        dsgd_log("share: the record of %s on item %s was dropped", r->custom, r->item_id);
-        ticket = 0;
-    }
-    dsgd_answer_wait_for(ticket, "the share database");
-    dsgd_audit_out_flush();
-}
-
-/* A refused change is on record too, and answered with its code. */
-static int refused(const dsgd_who *w, const char *what, int64_t app, const dsg_acct_problem *p)
-{
-    share_record r = { "-", "-", "application", "-", "Custom", "area-refused", "" };
-    if (app > 0)
-        snprintf(r.item_id, sizeof r.item_id, "%" PRId64, app);
-    snprintf(r.data, sizeof r.data, "%s refused: %s: %s", what, p->code, p->message);
-    record(w, &r);
-    return dsgd_answer_finish(EX_REFUSED, "error %s %s\n", p->code, p->message);
-}
-
-static int storage_error(const char *message)
-{
-    return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", message);
-}
-
 /* ---- applications and decisions ---------------------------------------------------- */
 
 /* "contract=C; project=P; prime=O; vendors=A,B; contract_end=T" */
@@ -119,7 +50,7 @@ static void describe(const dsg_area_app *a, char *out, size_t n)
     for (size_t i = 0; i < a->vendor_count && at < n; i++)
         at += (size_t)snprintf(out + at, n - at, "%s%s", i > 0 ? "," : "", a->vendors[i]);
     if (at < n)
-        snprintf(out + at, n - at, "; contract_end=%s", when(a->contract_end, b));
+        snprintf(out + at, n - at, "; contract_end=%s", dsgd_share_when(a->contract_end, b));
 }
 
 static int cmd_apply(const char *json, const dsgd_who *w)
@@ -130,14 +61,14 @@ static int cmd_apply(const char *json, const dsgd_who *w)
     if (dsg_area_app_from_json((const uint8_t *)json, strlen(json), &a, &p) != 0)
         return dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
     if (dsg_area_store_apply(db, &a, w->actor, now_s(), &id, &p) != 0)
-        return strcmp(p.code, "storage") == 0 ? storage_error(p.message)
-                                              : refused(w, "area application", 0, &p);
-    share_record r = { "-", "", "application", "-", "Custom", "area-applied", "" };
+        return strcmp(p.code, "storage") == 0 ? dsgd_share_storage_error(p.message)
+                                              : dsgd_share_refused(w, "area-refused", "area application", 0, &p);
+    dsgd_share_record r = { "-", "", "application", "-", "Custom", "area-applied", "" };
     snprintf(r.item_id, sizeof r.item_id, "%" PRId64, id);
     describe(&a, r.data, sizeof r.data);
     dsgd_answer_put("application %" PRId64 " area %s (contract %s): pending\n", id, a.project,
                     a.contract);
-    record(w, &r);
+    dsgd_share_record_add(w, &r);
     return dsgd_answer_finish(0, "%s", "");
 }
 
@@ -145,7 +76,7 @@ static int cmd_apply(const char *json, const dsgd_who *w)
  * record's data (the root folder is the location itself). */
 static int add_folder(const dsg_folder_row *f, void *ctx)
 {
-    share_record *r = ctx;
+    dsgd_share_record *r = ctx;
     size_t at = strlen(r->data);
     if (f->parent == 0 || at + 1 >= sizeof r->data)
         return 0;
@@ -162,20 +93,20 @@ static int approve(int64_t id, const dsgd_who *w)
     int64_t area = 0;
     char err[160];
     if (dsg_area_store_approve(db, id, w->actor, now_s(), &folders, &area, &p) != 0)
-        return strcmp(p.code, "storage") == 0 ? storage_error(p.message)
-                                              : refused(w, "area approval", id, &p);
+        return strcmp(p.code, "storage") == 0 ? dsgd_share_storage_error(p.message)
+                                              : dsgd_share_refused(w, "area-refused", "area approval", id, &p);
     if (dsg_area_store_get_app(db, id, &app, err, sizeof err) != 1)
-        return storage_error("the approved application is unreadable");
-    share_record r = { "", "", "area", "", "Create", "area-created", "" };
+        return dsgd_share_storage_error("the approved application is unreadable");
+    dsgd_share_record r = { "", "", "area", "", "Create", "area-created", "" };
     snprintf(r.site_id, sizeof r.site_id, "%" PRId64, area);
     snprintf(r.item_id, sizeof r.item_id, "%" PRId64, area);
     snprintf(r.location, sizeof r.location, "/%s", app.app.project);
     snprintf(r.data, sizeof r.data, "application %" PRId64 " approved", id);
     if (dsg_area_store_each_folder(db, area, add_folder, &r, err, sizeof err) != 0)
-        return storage_error(err);
+        return dsgd_share_storage_error(err);
     dsgd_answer_put("application %" PRId64 " approved: area %" PRId64 " %s\n", id, area,
                     app.app.project);
-    record(w, &r);
+    dsgd_share_record_add(w, &r);
     return dsgd_answer_finish(0, "%s", "");
 }
 
@@ -186,13 +117,13 @@ static int reject(int64_t id, const char *json, const dsgd_who *w)
     if (dsg_acct_reason_from_json((const uint8_t *)json, strlen(json), reason, &p) != 0)
         return dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
     if (dsg_area_store_reject(db, id, w->actor, reason, now_s(), &p) != 0)
-        return strcmp(p.code, "storage") == 0 ? storage_error(p.message)
-                                              : refused(w, "area rejection", id, &p);
-    share_record r = { "-", "", "application", "-", "Custom", "area-rejected", "" };
+        return strcmp(p.code, "storage") == 0 ? dsgd_share_storage_error(p.message)
+                                              : dsgd_share_refused(w, "area-refused", "area rejection", id, &p);
+    dsgd_share_record r = { "-", "", "application", "-", "Custom", "area-rejected", "" };
     snprintf(r.item_id, sizeof r.item_id, "%" PRId64, id);
     snprintf(r.data, sizeof r.data, "application %" PRId64 " rejected; reason: %s", id, reason);
     dsgd_answer_put("application %" PRId64 " rejected\n", id);
-    record(w, &r);
+    dsgd_share_record_add(w, &r);
     return dsgd_answer_finish(0, "%s", "");
 }
 
@@ -226,7 +157,7 @@ static void json_int(dsg_json_out *j, const char *key, int64_t v)
 static void json_time(dsg_json_out *j, const char *key, int64_t t)
 {
     char b[32];
-    json_text(j, key, when(t, b));
+    json_text(j, key, dsgd_share_when(t, b));
 }
 
 static void area_members(dsg_json_out *j, const dsg_area_row *a)
@@ -264,7 +195,7 @@ static int put_area_line(const dsg_area_row *a, void *ctx)
         return put_json(&j);
     }
     dsgd_answer_put("%-6" PRId64 " %-24s %-24s %-24s %s\n", a->id, a->contract,
-                    when(a->contract_end, b), a->prime, a->project);
+                    dsgd_share_when(a->contract_end, b), a->prime, a->project);
     return 0;
 }
 
@@ -279,7 +210,7 @@ static int cmd_list(const char *args)
         dsgd_answer_put("%-6s %-24s %-24s %-24s %s\n", "ID", "CONTRACT", "CONTRACT_END", "PRIME",
                         "PROJECT");
     if (dsg_area_store_each(db, put_area_line, &json, err, sizeof err) != 0)
-        return storage_error(err);
+        return dsgd_share_storage_error(err);
     return dsgd_answer_finish(0, "%s", "");
 }
 
@@ -304,7 +235,7 @@ static int put_app_line(const dsg_area_app_row *r, void *ctx)
         return 0;
     }
     dsgd_answer_put("%-6" PRId64 " %-9s %-24s %-24s %-24s %s\n", r->id, app_state_name(r->state),
-                    r->app.contract, when(r->entered_at, b), r->entered_by, r->app.project);
+                    r->app.contract, dsgd_share_when(r->entered_at, b), r->entered_by, r->app.project);
     return 0;
 }
 
@@ -319,7 +250,7 @@ static int cmd_applications(const char *args)
         dsgd_answer_put("%-6s %-9s %-24s %-24s %-24s %s\n", "ID", "STATE", "CONTRACT", "ENTERED",
                         "BY", "PROJECT");
     if (dsg_area_store_each_app(db, set[0], put_app_line, &set[1], err, sizeof err) != 0)
-        return storage_error(err);
+        return dsgd_share_storage_error(err);
     return dsgd_answer_finish(0, "%s", "");
 }
 
@@ -357,11 +288,11 @@ static int show_json(const dsg_area_row *a)
     (void)dsg_json_out_key(&j, (const uint8_t *)"folders", 7);
     (void)dsg_json_out_array_begin(&j);
     if (dsg_area_store_each_folder(db, a->id, put_folder_json, &j, err, sizeof err) != 0)
-        return storage_error(err);
+        return dsgd_share_storage_error(err);
     (void)dsg_json_out_array_end(&j);
     (void)dsg_json_out_object_end(&j);
     if (put_json(&j) != 0)
-        return storage_error("the area's folders do not fit one answer");
+        return dsgd_share_storage_error("the area's folders do not fit one answer");
     return dsgd_answer_finish(0, "%s", "");
 }
 
@@ -378,29 +309,31 @@ static int cmd_show(const char *args)
                                   "and --json\n", rest);
     int found = dsg_area_store_get(db, id, &a, err, sizeof err);
     if (found < 0)
-        return storage_error(err);
+        return dsgd_share_storage_error(err);
     if (found == 0)
         return dsgd_answer_finish(EX_REFUSED, "error unknown_area no area %" PRId64 "\n", id);
     if (rest[0] != '\0')
         return show_json(&a);
     dsgd_answer_put("area: %" PRId64 "\nproject: %s\ncontract: %s\nprime: %s\n", a.id, a.project,
                     a.contract, a.prime);
-    dsgd_answer_put("contract_end: %s\n", when(a.contract_end, b));
+    dsgd_answer_put("contract_end: %s\n", dsgd_share_when(a.contract_end, b));
     dsgd_answer_put("created_at: %s\napplication: %" PRId64 "\nfolders:\n",
-                    when(a.created_at, b), a.application);
+                    dsgd_share_when(a.created_at, b), a.application);
     if (dsg_area_store_each_folder(db, a.id, put_folder_line, NULL, err, sizeof err) != 0)
-        return storage_error(err);
+        return dsgd_share_storage_error(err);
     return dsgd_answer_finish(0, "%s", "");
 }
 
 /* ---- the role ------------------------------------------------------------------------ */
 
-/* "area VERB ARGS" as the master passed it on. */
+/* "area VERB ARGS" or "rights VERB ARGS" as the master passed it on. */
 static int command(char *line)
 {
     dsgd_who w;
     if (dsgd_who_take(line, &w) != 0)
         return dsgd_answer_finish(EX_USAGE, "error bad_request the command lacks who asked\n");
+    if (strncmp(line, "rights ", 7) == 0)
+        return dsgd_share_rights_command(db, line + 7, &w);
     if (strncmp(line, "area ", 5) != 0)
         return dsgd_answer_finish(EX_USAGE, "error bad_request not an area command\n");
     char *verb = line + 5, *args = strchr(verb, ' ');

@@ -1,0 +1,46 @@
+/*
+ * What the share role records and answers for its commands (share.c:
+ * areas, share_rights.c: rights): 監査ログ・カスタムレポート (別紙 #23,
+ * docs/events.md) of an administrator's action, with the answer waiting
+ * for it (REQ-LOG-008), and the refusals with their stable codes.
+ */
+#ifndef DSGD_SHARE_RECORD_H
+#define DSGD_SHARE_RECORD_H
+
+#include <stdint.h>
+
+#include "run/role_args.h"
+#include "share/area_app.h"
+
+#define DSGD_SHARE_EX_REFUSED 1    /* the operation was refused: the code says why */
+#define DSGD_SHARE_EX_USAGE 64
+#define DSGD_SHARE_EX_SOFTWARE 70
+
+/* What one record says besides who and when. */
+typedef struct dsgd_share_record {
+    char site_id[24];            /* the area, "-" before it exists */
+    char item_id[24];
+    const char *item_type;       /* area, application, grant */
+    char location[DSG_AREA_TEXT_MAX + 2];   /* the path in the area, "-" for none */
+    const char *event;           /* Create, SecurityChange, Custom */
+    const char *custom;          /* the custom event name (docs/events.md) */
+    char data[640];              /* the event's data */
+} dsgd_share_record;
+
+/* Queues r's record by w and makes the command's answer wait for it.
+ * @relation(REQ-LOG-038, REQ-LOG-008) */
+void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r);
+
+/* A refused change (custom event name `custom`, of application app when
+ * above 0) is on record too, and ends the command with its code. 0.
+ * @relation(REQ-LOG-038, REQ-SHARE-006, REQ-ACCT-009) */
+int dsgd_share_refused(const dsgd_who *w, const char *custom, const char *what, int64_t app,
+                       const dsg_acct_problem *p);
+
+/* Ends the command with a storage error. 0. @relation(REQ-SHARE-006) */
+int dsgd_share_storage_error(const char *message);
+
+/* UTC RFC 3339 of a time in seconds into buf ("-" for 0). @relation(REQ-SHARE-006) */
+const char *dsgd_share_when(int64_t t, char buf[32]);
+
+#endif
