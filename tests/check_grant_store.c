@@ -327,7 +327,8 @@ START_TEST(test_grant_ops_words)
     ck_assert_int_eq(dsg_grant_ops_format(ops, NULL, 10), -1);
     /* no empty set, no unknown bit */
     ck_assert_int_eq(dsg_grant_ops_format(0, out, sizeof out), -1);
-    ck_assert_int_eq(dsg_grant_ops_format(DSG_ACCESS_BIT(DSG_ACCESS_OP_COUNT), out, sizeof out), -1);
+    ck_assert_int_eq(dsg_grant_ops_format(DSG_ACCESS_BIT(DSG_ACCESS_OP_COUNT), out, sizeof out),
+                     -1);
     static const char *const refused[] = {
         "", " ", "list,", ",list", "list,,read", "list,list", "read,list,read", "lists",
         "LIST", "list;read", "create-folder-and-more", "list read",
