@@ -59,12 +59,15 @@
       i1 == i2 && l1 == l2;
 
   // REQ-STOR-004: for one data key, two positions with the same nonce bytes
-  // are the same position.
+  // are the same position. (Bytes 7 and 11, named in the conclusion too,
+  // give the provers the terms to instantiate the hypothesis with.)
   lemma dsg_seg_nonce_injective:
     \forall integer i1, l1, i2, l2;
       dsg_seg_pos_ok(i1, l1) && dsg_seg_pos_ok(i2, l2) &&
       (\forall integer k; 0 <= k < DSG_SEG_NONCE_LEN ==>
          dsg_seg_nonce_byte(i1, l1, k) == dsg_seg_nonce_byte(i2, l2, k)) ==>
+      dsg_seg_nonce_byte(i1, l1, 7) == dsg_seg_nonce_byte(i2, l2, 7) &&
+      dsg_seg_nonce_byte(i1, l1, 11) == dsg_seg_nonce_byte(i2, l2, 11) &&
       i1 == i2 && l1 == l2;
 
   // The same over the bytes of two nonces in memory: distinct positions
