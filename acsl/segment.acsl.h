@@ -92,10 +92,12 @@
   predicate dsg_seg_same_bytes{L1, L2}(uint8_t *b, uint8_t *a, integer n) =
     \forall integer k; 0 <= k < n ==> \at(b[k], L1) == \at(a[k], L2);
 
-  // The header bytes b[0 .. DSG_SEG_HEADER_LEN) hold the fields of h.
-  predicate dsg_seg_encodes{L}(uint8_t *b, dsg_seg_header *h) =
+  predicate dsg_seg_magic_ok{L}(uint8_t *b) =
     b[0] == DSG_SEG_MAGIC0 && b[1] == DSG_SEG_MAGIC1 &&
-    b[2] == DSG_SEG_MAGIC2 && b[3] == DSG_SEG_MAGIC3 &&
+    b[2] == DSG_SEG_MAGIC2 && b[3] == DSG_SEG_MAGIC3;
+
+  // The header bytes b[4 .. DSG_SEG_HEADER_LEN) hold the fields of h.
+  predicate dsg_seg_fields{L}(uint8_t *b, dsg_seg_header *h) =
     dsg_seg_be16(b + 4) == h->format && dsg_seg_be16(b + 6) == h->algorithm &&
     dsg_seg_same_bytes{L, L}(b + DSG_SEG_OFF_KEK_ID, &h->kek_id[0], DSG_SEG_KEK_ID_LEN) &&
     dsg_seg_same_bytes{L, L}(b + DSG_SEG_OFF_WRAPPED, &h->wrapped_key[0], DSG_SEG_WRAPPED_LEN) &&
@@ -103,9 +105,10 @@
                              DSG_SEG_OBJECT_ID_LEN) &&
     dsg_seg_be64(b + DSG_SEG_OFF_VERSION) == h->version;
 
-  predicate dsg_seg_magic_ok{L}(uint8_t *b) =
-    b[0] == DSG_SEG_MAGIC0 && b[1] == DSG_SEG_MAGIC1 &&
-    b[2] == DSG_SEG_MAGIC2 && b[3] == DSG_SEG_MAGIC3;
+  // The header bytes b[0 .. DSG_SEG_HEADER_LEN) encode h: the magic, then
+  // the fields.
+  predicate dsg_seg_encodes{L}(uint8_t *b, dsg_seg_header *h) =
+    dsg_seg_magic_ok(b) && dsg_seg_fields(b, h);
 
   // The number of segments of an object of n plaintext bytes: one empty
   // last segment for 0, else n / 64 KiB rounded up.

@@ -111,6 +111,17 @@ dsg_seg_status dsg_seg_header_encode(const dsg_seg_header *h, uint8_t *out, size
     copy(out + DSG_SEG_OFF_WRAPPED, h->wrapped_key, DSG_SEG_WRAPPED_LEN);
     copy(out + DSG_SEG_OFF_OBJECT_ID, h->object_id, DSG_SEG_OBJECT_ID_LEN);
     put_be64(out + DSG_SEG_OFF_VERSION, h->version);
+    /* dsg_seg_encodes field by field: small goals for the provers */
+    /*@ assert dsg_seg_magic_ok(out); */
+    /*@ assert dsg_seg_be16(out + 4) == h->format; */
+    /*@ assert dsg_seg_be16(out + 6) == h->algorithm; */
+    /*@ assert dsg_seg_same_bytes{Here, Here}(out + DSG_SEG_OFF_KEK_ID, &h->kek_id[0],
+                                              DSG_SEG_KEK_ID_LEN); */
+    /*@ assert dsg_seg_same_bytes{Here, Here}(out + DSG_SEG_OFF_WRAPPED, &h->wrapped_key[0],
+                                              DSG_SEG_WRAPPED_LEN); */
+    /*@ assert dsg_seg_same_bytes{Here, Here}(out + DSG_SEG_OFF_OBJECT_ID, &h->object_id[0],
+                                              DSG_SEG_OBJECT_ID_LEN); */
+    /*@ assert dsg_seg_be64(out + DSG_SEG_OFF_VERSION) == h->version; */
     return DSG_SEG_OK;
 }
 
@@ -131,6 +142,16 @@ dsg_seg_status dsg_seg_header_parse(const uint8_t *buf, size_t len, dsg_seg_head
     copy(out->wrapped_key, buf + DSG_SEG_OFF_WRAPPED, DSG_SEG_WRAPPED_LEN);
     copy(out->object_id, buf + DSG_SEG_OFF_OBJECT_ID, DSG_SEG_OBJECT_ID_LEN);
     out->version = get_be64(buf + DSG_SEG_OFF_VERSION);
+    /* dsg_seg_fields field by field, as in the encoder */
+    /*@ assert dsg_seg_be16(buf + 4) == out->format; */
+    /*@ assert dsg_seg_be16(buf + 6) == out->algorithm; */
+    /*@ assert dsg_seg_same_bytes{Here, Here}(buf + DSG_SEG_OFF_KEK_ID, &out->kek_id[0],
+                                              DSG_SEG_KEK_ID_LEN); */
+    /*@ assert dsg_seg_same_bytes{Here, Here}(buf + DSG_SEG_OFF_WRAPPED, &out->wrapped_key[0],
+                                              DSG_SEG_WRAPPED_LEN); */
+    /*@ assert dsg_seg_same_bytes{Here, Here}(buf + DSG_SEG_OFF_OBJECT_ID, &out->object_id[0],
+                                              DSG_SEG_OBJECT_ID_LEN); */
+    /*@ assert dsg_seg_be64(buf + DSG_SEG_OFF_VERSION) == out->version; */
     return DSG_SEG_OK;
 }
 

@@ -132,9 +132,10 @@ dsg_seg_status dsg_seg_header_encode(const dsg_seg_header *h, uint8_t *out, size
 
 /* Parses the header at the start of buf[0 .. len): total, any bytes of
  * any length. OK: *out holds its fields and the object's first segment
- * starts at DSG_SEG_HEADER_LEN (<= len). Else, in this order: ERR_SHORT
- * (len < DSG_SEG_HEADER_LEN), ERR_MAGIC, ERR_FORMAT, ERR_ALGORITHM; *out
- * is not written. @relation(REQ-STOR-004) */
+ * starts at DSG_SEG_HEADER_LEN (<= len); with the magic the behavior
+ * assumes, the bytes are dsg_seg_encodes of *out. Else, in this order:
+ * ERR_SHORT (len < DSG_SEG_HEADER_LEN), ERR_MAGIC, ERR_FORMAT,
+ * ERR_ALGORITHM; *out is not written. @relation(REQ-STOR-004) */
 /*@ requires \valid_read(buf + (0 .. len - 1)) && \valid(out);
     requires \separated(buf + (0 .. len - 1), out);
     assigns *out;
@@ -168,7 +169,7 @@ dsg_seg_status dsg_seg_header_encode(const dsg_seg_header *h, uint8_t *out, size
       ensures \result == DSG_SEG_OK;
       ensures DSG_SEG_HEADER_LEN <= len;
       ensures out->format == DSG_SEG_FORMAT_V1 && out->algorithm == DSG_SEG_ALG_AES256GCM;
-      ensures dsg_seg_encodes(buf, out);
+      ensures dsg_seg_fields(buf, out);
     complete behaviors;
     disjoint behaviors;
 */
