@@ -159,6 +159,7 @@ int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
  * db.busy_timeout, then share.area_template), and back: 0, or -1.
  * @relation(REQ-SHARE-006) */
 int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap);
+/* @relation(REQ-SHARE-006) */
 int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s);
 
 #define DSGD_AAGUIDS_MAX 32u
