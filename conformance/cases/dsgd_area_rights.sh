@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_area_rights: access rights to areas are grants made and ended only by rights applications another administrator approves, and the access decision reads only the grants in force. dsgctl rights refuses bad arguments before contacting dsgd (exit 64: no subject, both subjects, a bad user ID, unknown operations, no end, a bad area or folder number, a bad grant number); an account no application named holds no right (deny for every operation); a grant application changes nothing until approved, and its applicant cannot approve it (self_approval); an application for an unknown area or folder, or past the contract's end, is refused (unknown_area, unknown_folder, bad_field); once another administrator approves it, the account may do the granted operations on the folder and everything under it and nothing else, in no other area; a grant to an organisation group covers each account checked as a member; `rights list`, `area rights` and `account rights` show the same grant from both sides; a revoke application, once approved, ends the grant (deny again; `--all` still lists it, revoked); every application, decision and refusal is in the audit trail as 監査ログ・カスタムレポート (type 23: rights-applied, rights-granted, rights-revoked, rights-refused, event SecurityChange for a grant made or ended); share.db's triggers refuse deleting a grant.
+# dsgd_area_rights: access rights to areas are grants made and ended only by rights applications another administrator approves, and the access decision reads only the grants in force. dsgctl rights refuses bad arguments before contacting dsgd (exit 64: no subject, both subjects, a bad user ID, unknown operations, no end, a bad area or folder number, a bad grant number); an account no application named holds no right (deny for every operation); a grant application changes nothing until approved, and its applicant cannot approve it (self_approval); an application for an unknown area or folder, or past the contract's end, is refused (unknown_area, unknown_folder, bad_field); once another administrator approves it, the account may do the granted operations on the folder and everything under it and nothing else, in no other area; a grant to an organisation group covers each account checked as a member; `rights list`, `area rights` and `account rights` show the same grants from both sides (an account's side with its organisation's grants, taken from the auth role's record of the account; an unknown account is refused); a revoke application, once approved, ends the grant (deny again; `--all` still lists it, revoked); every application, decision and refusal is in the audit trail as 監査ログ・カスタムレポート (type 23: rights-applied, rights-granted, rights-revoked, rights-refused, event SecurityChange for a grant made or ended); share.db's triggers refuse deleting a grant.
 # @relation(REQ-ACCT-009, REQ-ACCT-010, REQ-SHARE-007, REQ-SHARE-009, REQ-LOG-038)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -51,7 +51,11 @@ for role in logd ctl auth share; do wait_log "master: $role\\[[0-9]+\\] ready"; 
 admin_login
 member_login
 
-# an area: root 1, 共通 2, テスト重工 3, 下請電機 4
+# tanaka, an account of 下請電機; an area: root 1, 共通 2, テスト重工 3, 下請電機 4
+expect_exit 0 "register tanaka" root_ctl account apply register --user-id tanaka --applicant 総務部 \
+    --reason 新規契約 --name 田中 --org 下請電機 --org-kind vendor --contract C-9 --type company \
+    --expiry 2099-01-01T00:00:00Z --contract-end 2099-03-31T15:00:00Z
+expect_exit 0 "approve tanaka" member_ctl account approve 3
 expect_exit 0 "area apply" root_ctl area apply --contract C-9 --project 装備研究 --prime テスト重工 \
     --vendor 下請電機 --contract-end 2099-03-31T15:00:00Z --applicant 調達部 --reason 新規契約
 expect_exit 0 "area approve" member_ctl area approve 1
@@ -99,10 +103,13 @@ grep -q '^1 .*account=tanaka area 1 folder 3 list,read,upload ' "$t/out" &&
     grep -q '^2 .*org=下請電機 area 1 folder 2 list,read ' "$t/out" || fail "by area: $(cat "$t/out")"
 expect_exit 0 "area rights" root_ctl area rights 1
 cp "$t/out" "$t/by-area"
+# the account's side: its own grant, then its organisation's, which covers it
 expect_exit 0 "account rights" root_ctl account rights tanaka
-[ "$(wc -l <"$t/out")" -eq 1 ] && grep -q '^1 .*account=tanaka area 1 folder 3 ' "$t/out" ||
-    fail "by account: $(cat "$t/out")"
-grep -qF "$(cat "$t/out")" "$t/by-area" || fail "the two sides disagree"
+[ "$(wc -l <"$t/out")" -eq 2 ] && sed -n 1p "$t/out" | grep -q '^1 .*account=tanaka area 1 folder 3 ' &&
+    sed -n 2p "$t/out" | grep -q '^2 .*org=下請電機 area 1 folder 2 ' || fail "by account: $(cat "$t/out")"
+while read -r l; do grep -qxF "$l" "$t/by-area" || fail "the two sides disagree on: $l"; done <"$t/out"
+expect_exit 1 "rights of no account" root_ctl account rights nobody.here
+grep -q 'unknown_account' "$t/err" || fail "no account: $(cat "$t/err")"
 expect_exit 0 "org rights" root_ctl rights list --org 下請電機
 grep -q '^2 .*org=下請電機 ' "$t/out" || fail "by org: $(cat "$t/out")"
 
@@ -113,9 +120,11 @@ expect_exit 0 "revoke approval" member_ctl rights approve 3
 grep -q '^rights application 3 approved: grant 1 revoked$' "$t/out" || fail "revoke: $(cat "$t/out")"
 expect_decision deny tanaka - 3 read
 expect_exit 0 "account rights after revoke" root_ctl account rights tanaka
-[ ! -s "$t/out" ] || fail "a revoked grant is listed: $(cat "$t/out")"
+[ "$(wc -l <"$t/out")" -eq 1 ] && grep -q '^2 .*org=下請電機 ' "$t/out" ||
+    fail "a revoked grant is listed: $(cat "$t/out")"
 expect_exit 0 "account rights --all" root_ctl account rights tanaka --all
 grep -q '^1 .* revoked ' "$t/out" || fail "--all: $(cat "$t/out")"
+expect_decision allow tanaka 下請電機 2 read   # its organisation's grant still covers it
 expect_exit 1 "revoke twice" member_ctl rights revoke 1 --applicant 総務部 --reason 異動
 grep -q 'error unknown_grant' "$t/err" || fail "revoked twice: $(cat "$t/err")"
 expect_exit 0 "reject" member_ctl rights apply --account suzuki --area 1 --folder 4 --ops read \

@@ -19,6 +19,7 @@
 
 #include "auth/acct_app.h"
 #include "core/b64url.h"
+#include "core/json_tok.h"
 #include "ctl/dsgctl.h"
 #include "log/audit.h"
 #include "share/grant_store.h"
@@ -276,22 +277,61 @@ static int org_word(const char *org, char *out, size_t cap)
     return 0;
 }
 
+/* The organisation of account user (folded) as the auth role keeps it
+ * (`account show USER --json`), as the line carries it: 0, or an exit
+ * status after saying why. */
+static int account_org(const char *group, const char *cmd, const char *user, const char *socket,
+                       char *word, size_t cap)
+{
+    static char out[256 * 1024];
+    static dsg_json_tok toks[8192];
+    char line[320], err[512], org[DSG_AREA_TEXT_MAX + 1];
+    size_t len = 0, n = 0, at = 0, olen = 0;
+    int status = 0;
+    snprintf(line, sizeof line, "account show %s --json", user);
+    dsg_ctl_result r = dsg_ctl_call(socket, line, 15000, out, sizeof out, &len, &status, err,
+                                    sizeof err);
+    if (r != DSG_CTL_OK || status != 0) {
+        fprintf(stderr, "dsgctl: %s %s: %s", group, cmd, r != DSG_CTL_OK ? err : out);
+        fputs(r != DSG_CTL_OK || (len > 0 && out[len - 1] == '\n') ? "" : "\n", stderr);
+        return r != DSG_CTL_OK ? dsgctl_ctl_status(r) : status;
+    }
+    if (dsg_json_tokenize((const uint8_t *)out, len, 16, toks, sizeof toks / sizeof toks[0], &n,
+                          &at) != DSG_JSON_OK || toks[0].type != DSG_JSON_OBJECT)
+        return dsgctl_group_usage(group, cmd, "the account's record is not JSON", NULL);
+    for (size_t k = 1; k + 1 < n; k = toks[k + 1].next)
+        if (toks[k].len == 5 && memcmp(out + toks[k].start, "\"org\"", 5) == 0 &&
+            dsg_json_string_value((const uint8_t *)out, len, &toks[k + 1], (uint8_t *)org,
+                                  sizeof org - 1, &olen) == DSG_JSON_OK) {
+            org[olen] = '\0';
+            return org_word(org, word, cap) == 0 ? 0
+                   : dsgctl_group_usage(group, cmd, "the account's organisation:", org);
+        }
+    return dsgctl_group_usage(group, cmd, "the account's record names no organisation", NULL);
+}
+
 int dsgctl_rights_list(const char *cmd, const char *what, const char *name, int all,
                        const char *socket)
 {
-    char line[512], word[240];
+    const char *group = cmd[0] == 'l' ? "rights" : what;
+    char line[768], word[240], org[240] = "";
     int64_t id;
+    int account = strcmp(what, "account") == 0, rc;
     if (strcmp(what, "area") == 0 ? number(name, &id) != 0
-        : strcmp(what, "account") == 0 ? dsg_acct_user_id_fold(name, word) != 0
+        : account ? dsg_acct_user_id_fold(name, word) != 0
         : org_word(name, word, sizeof word) != 0)
-        return dsgctl_group_usage(cmd[0] == 'l' ? "rights" : what, cmd,
-                                  strcmp(what, "area") == 0      ? "not an area number:"
-                                  : strcmp(what, "account") == 0 ? "not a user ID:"
-                                                                 : "not an organisation:",
+        return dsgctl_group_usage(group, cmd,
+                                  strcmp(what, "area") == 0 ? "not an area number:"
+                                  : account                 ? "not a user ID:"
+                                                            : "not an organisation:",
                                   name);
-    snprintf(line, sizeof line, "rights %s %s%s", what, strcmp(what, "area") == 0 ? name : word,
+    /* an account's list goes on with its organisation's grants, which cover it */
+    if (account && (rc = account_org(group, cmd, word, socket, org, sizeof org)) != 0)
+        return rc;
+    snprintf(line, sizeof line, "rights %s %s%s%s%s", what,
+             strcmp(what, "area") == 0 ? name : word, org[0] ? " --org " : "", org,
              all ? " --all" : "");
-    return dsgctl_group_run(cmd[0] == 'l' ? "rights" : what, cmd, line, socket);
+    return dsgctl_group_run(group, cmd, line, socket);
 }
 
 /* dsgctl rights list (--area ID | --account USER | --org ORG) [--all]

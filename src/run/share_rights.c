@@ -187,24 +187,44 @@ static int org_of(const char *b64, char out[DSG_AREA_TEXT_MAX + 1])
     return 0;
 }
 
-/* rights area ID [--all] | rights account USER [--all] | rights org B64 [--all] */
+/* The flags after the name: " --org ORG_B64" (an account's organisation,
+ * account only) and " --all". 0, or -1. */
+static int list_flags(char *rest, int account, char org[DSG_AREA_TEXT_MAX + 1], int *all)
+{
+    char *save = NULL;
+    org[0] = '\0';
+    *all = 0;
+    for (char *t = strtok_r(rest, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
+        if (strcmp(t, "--all") == 0 && !*all)
+            *all = 1;
+        else if (account && strcmp(t, "--org") == 0 && org[0] == '\0' &&
+                 (t = strtok_r(NULL, " ", &save)) != NULL && org_of(t, org) == 0)
+            continue;
+        else
+            return -1;
+    }
+    return 0;
+}
+
+/* rights area ID [--all] | rights account USER [--org ORG_B64] [--all] |
+ * rights org ORG_B64 [--all]: an account's list goes on with the grants
+ * of its organisation group, which cover it too. */
 static int cmd_list(const char *what, char *args)
 {
-    char err[200], name[DSG_AREA_TEXT_MAX + 1];
-    int all = 0;
+    char err[200], name[DSG_AREA_TEXT_MAX + 1], org[DSG_AREA_TEXT_MAX + 1];
+    int all = 0, account = strcmp(what, "account") == 0;
     int64_t area = 0;
     uint32_t kind = 0;
     const char *rest;
     char *sp = strchr(args, ' ');
     if (sp != NULL)
         *sp++ = '\0';
-    rest = sp != NULL ? sp : "";
-    if (rest[0] != '\0' && strcmp(rest, "--all") != 0)
-        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: only --all follows\n", rest);
-    all = rest[0] != '\0';
+    if (list_flags(sp != NULL ? sp : args + strlen(args), account, org, &all) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument rights %s NAME%s [--all]\n", what,
+                                  account ? " [--org ORG]" : "");
     if (strcmp(what, "area") == 0 && dsgd_arg_id(args, &area, &rest) == 0)
         kind = 0;
-    else if (strcmp(what, "account") == 0 && dsg_acct_user_id_fold(args, name) == 0)
+    else if (account && dsg_acct_user_id_fold(args, name) == 0)
         kind = DSG_ACCESS_ACCOUNT;
     else if (strcmp(what, "org") == 0 && org_of(args, name) == 0)
         kind = DSG_ACCESS_ORG_GROUP;
@@ -212,7 +232,9 @@ static int cmd_list(const char *what, char *args)
         return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: not the %s asked for\n",
                                   args, what);
     if (dsg_grant_store_each(db, area, kind, kind != 0 ? name : "", all, put_grant_line, NULL, err,
-                             sizeof err) != 0)
+                             sizeof err) != 0 ||
+        (org[0] != '\0' && dsg_grant_store_each(db, 0, DSG_ACCESS_ORG_GROUP, org, all,
+                                                put_grant_line, NULL, err, sizeof err) != 0))
         return dsgd_share_storage_error(err);
     return dsgd_answer_finish(0, "%s", "");
 }

@@ -9,7 +9,8 @@
  *   rights reject ID JSON             {"reason": "..."}
  *   rights applications [--pending]
  *   rights area ID [--all]            the grants of an area (--all: revoked too)
- *   rights account USER [--all]       an account's own grants
+ *   rights account USER [--org ORG_B64] [--all]
+ *                                     an account's grants, then its organisation's
  *   rights org ORG_B64 [--all]        an organisation group's (its name in base64url)
  *   rights check USER ORG_B64|- AREA FOLDER OP
  * Each change and each refused one is recorded as 監査ログ・カスタムレポート.
