@@ -137,10 +137,11 @@ assert applied["item_type"] == "application" and applied["item_id"] == "1" and a
 assert "contract=DSG-2026-0042" in applied["event_data"] and "vendors=下請電機,協力工業" in applied["event_data"], applied
 assert "self_approval" in share[1]["event_data"] and "contract_taken" in share[2]["event_data"], share
 assert share[7]["event_data"] == "application 2 rejected; reason: 契約未締結", share[7]
-# each change's control record (type 102) comes before the change's own
-control = [i for i, r in enumerate(recs) if r.get("type") == 102 and r["fields"]["command"].startswith("area approve 1")]
-made = [i for i, r in enumerate(recs) if r.get("type") == 23 and r["fields"]["custom_event_name"] == "area-created"]
-assert control and control[0] < made[0], (control, made)
+# the approval's control record (type 102, the same dsgctl process) was stored first
+made = [r for r in recs if r.get("type") == 23 and r["fields"]["custom_event_name"] == "area-created"][0]
+control = [r for r in recs if r.get("type") == 102 and r["fields"]["command"].startswith("area approve 1")
+           and r["fields"]["result"] == "requested" and r["fields"]["pid"] == made["fields"]["pid"]]
+assert len(control) == 1 and control[0]["recorded_at"] <= made["recorded_at"], (control, made)
 PY
 
 # share.db: the share role's alone, consistent, nothing deleted

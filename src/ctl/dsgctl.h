@@ -77,7 +77,7 @@ typedef struct dsgctl_listing {
 int dsgctl_group_listing(const char *group, const dsgctl_listing *l, int argc, char **argv);
 
 /* The account group (dsgctl_account.c). */
-#define DSGCTL_ACCOUNT_COMMANDS 12
+#define DSGCTL_ACCOUNT_COMMANDS 13
 extern const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS];
 
 /* The rights group (dsgctl_rights.c). */

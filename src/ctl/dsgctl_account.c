@@ -392,6 +392,21 @@ static int cmd_logout(int argc, char **argv)
     return run("logout", line, socket);
 }
 
+static const char expire_help[] =
+    "usage: dsgctl account expire [--socket PATH]\n"
+    "\n"
+    "Runs the sweep now that dsgd runs every auth.expiry_sweep_interval: every\n"
+    "account past its expiry becomes expired, every active account without a\n"
+    "login for auth.inactivity_disable_days is suspended. Prints each move and\n"
+    "the counts; each move is recorded as your action.\n" SOCKET_HELP EXIT_HELP;
+
+/* dsgctl account expire @relation(REQ-ACCT-004, REQ-ACCT-020) */
+static int cmd_expire(int argc, char **argv)
+{
+    static const dsgctl_listing l = { "expire", expire_help, NULL, 0, NULL, NULL };
+    return dsgctl_group_listing("account", &l, argc, argv);
+}
+
 static const char rights_help[] =
     "usage: dsgctl account rights USER_ID [--all] [--socket PATH]\n"
     "\n"
@@ -441,4 +456,6 @@ const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "sessions", "an account's live portal sessions", sessions_help, cmd_sessions },
     { "logout", "end one or all of an account's sessions", logout_help, cmd_logout },
     { "rights", "the account's grants on areas (share role)", rights_help, cmd_rights },
+    { "expire", "expire and suspend the accounts due now, without waiting for the sweep",
+      expire_help, cmd_expire },
 };

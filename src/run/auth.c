@@ -169,52 +169,100 @@ void dsgd_auth_audited(dsgd_chan *chan)
 
 /* ---- the expiry sweep (REQ-ACCT-004) ------------------------------------------- */
 
+/* A sweep's move: recorded as the action of by (the role itself, or the
+ * administrator of `account expire`, whose answer lists it and waits for
+ * its record). */
+static void sweep_record(const who *by, int asked, op_record *r)
+{
+    uint32_t ticket = 0;
+    if (!asked) {
+        (void)queue_record(by, r, NULL);
+        return;
+    }
+    if (queue_record(by, r, &ticket) != 0)
+        ticket = 0;
+    dsgd_answer_wait_for(ticket, "the account database");
+    dsgd_answer_put("%s: %s\n", r->user_id, r->detail);
+}
+
 /* Suspends every account without a login for auth.inactivity_disable_days
- * (REQ-ACCT-005), each recorded as an automatic action with the reason. */
-static void sweep_inactive(const who *system)
+ * (REQ-ACCT-005), each recorded with the reason; the count. */
+static int sweep_inactive(const who *by, int asked)
 {
     static dsg_acct_inactive moved[DSG_ACCT_SWEEP_BATCH];
     char err[200], b[32];
-    int n;
+    int n, total = 0;
     do {
-        n = dsg_acct_store_sweep_inactive(db, now_s(), set.inactivity_days, system->actor, moved,
+        n = dsg_acct_store_sweep_inactive(db, now_s(), set.inactivity_days, by->actor, moved,
                                           err, sizeof err);
         if (n < 0)
             dsgd_log("account: %s", err);
         for (int i = 0; i < n; i++) {
-            op_record r = { "System", 4119, "account", "情報", "success", moved[i].user_id, "" };
+            op_record r = { asked ? "Application" : "System", 4119, "account", "情報", "success",
+                            moved[i].user_id, "" };
             snprintf(r.detail, sizeof r.detail,
                      "reason inactive: no successful login since %s (auth.inactivity_disable_days"
                      " = %u); state active -> suspended", when(moved[i].since, b),
                      set.inactivity_days);
-            (void)queue_record(system, &r, NULL);
+            sweep_record(by, asked, &r);
         }
+        total += n > 0 ? n : 0;
         dsgd_audit_out_flush();
     } while (n == (int)DSG_ACCT_SWEEP_BATCH);
+    return n < 0 ? -1 : total;
 }
 
-/* Moves every account past its expiry to EXPIRED, each move recorded as
- * an automatic action of the role; then waits auth.expiry_sweep_interval. */
-static void sweep(void)
+/* Moves every account past its expiry to EXPIRED, then suspends the
+ * inactive ones, each move recorded as the action of by; the role's own
+ * sweep then waits auth.expiry_sweep_interval. The count of expired
+ * accounts into *expired, of suspended ones into *inactive; -1 on a
+ * database error. */
+static int sweep_as(const who *by, int asked, int *expired, int *inactive)
 {
     static dsg_acct_expired moved[DSG_ACCT_SWEEP_BATCH];
-    static const who system = { "system:auth", "", "" };
     char err[200], b[32];
     int n;
+    *expired = 0;
     do {
-        n = dsg_acct_store_sweep(db, now_s(), system.actor, moved, err, sizeof err);
+        n = dsg_acct_store_sweep(db, now_s(), by->actor, moved, err, sizeof err);
         if (n < 0)
             dsgd_log("account: %s", err);
         for (int i = 0; i < n; i++) {
-            op_record r = { "System", 4117, "account", "情報", "success", moved[i].user_id, "" };
+            op_record r = { asked ? "Application" : "System", 4117, "account", "情報", "success",
+                            moved[i].user_id, "" };
             snprintf(r.detail, sizeof r.detail, "expiry %s passed; state %s -> expired",
                      when(moved[i].expiry, b), dsg_acct_state_name(moved[i].from));
-            (void)queue_record(&system, &r, NULL);
+            sweep_record(by, asked, &r);
         }
+        *expired += n > 0 ? n : 0;
         dsgd_audit_out_flush();
     } while (n == (int)DSG_ACCT_SWEEP_BATCH);
-    sweep_inactive(&system);
+    *inactive = sweep_inactive(by, asked);
     next_sweep_ms = dsgd_now_ms() + set.expiry_sweep_ms;
+    return n < 0 || *inactive < 0 ? -1 : 0;
+}
+
+static void sweep(void)
+{
+    static const who system = { "system:auth", "", "" };
+    int expired, inactive;
+    (void)sweep_as(&system, 0, &expired, &inactive);
+}
+
+/* account expire: the sweep now, as the administrator's action; lists
+ * what moved. @relation(REQ-ACCT-004, REQ-ACCT-020) */
+static int cmd_expire(const char *args, const who *w)
+{
+    int expired, inactive;
+    if (args[0] != '\0')
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: expire takes no argument\n",
+                                  args);
+    if (sweep_as(w, 1, &expired, &inactive) != 0)
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage the sweep could not finish: see "
+                                  "the master's log\n");
+    dsgd_answer_put("%d account%s expired, %d suspended for inactivity\n", expired,
+                    expired == 1 ? "" : "s", inactive);
+    return succeed();
 }
 
 void dsgd_auth_tick(void)
@@ -1190,6 +1238,8 @@ static int command(char *line)
         return cmd_bootstrap(args, &w);
     if (strcmp(verb, "unlock") == 0)
         return cmd_unlock(args, &w);
+    if (strcmp(verb, "expire") == 0)
+        return cmd_expire(args, &w);
     if (strcmp(verb, "sessions") == 0)
         return cmd_sessions(args);
     if (strcmp(verb, "logout") == 0)

@@ -335,7 +335,7 @@ static const char *role_verb_changes(const char *line, int *changes)
         { "account ", "credentials", 1 }, { "account ", "bootstrap", 1 },
         { "account ", "unlock", 1 }, { "account ", "logout", 1 }, { "account ", "list", 0 },
         { "account ", "show", 0 }, { "account ", "applications", 0 },
-        { "account ", "sessions", 0 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
+        { "account ", "sessions", 0 }, { "account ", "expire", 1 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
         { "org ", "list", 0 }, { "org ", "show", 0 },
         { "area ", "apply", 1 }, { "area ", "approve", 1 }, { "area ", "reject", 1 },
         { "area ", "list", 0 }, { "area ", "show", 0 }, { "area ", "applications", 0 },
