@@ -1,5 +1,6 @@
 /* Applications for account changes: see acct_app.h. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,17 @@ int dsg_acct_user_id_fold(const char *id, char out[DSG_ACCT_USER_ID_MAX + 1])
         out[i] = (id[i] >= 'A' && id[i] <= 'Z') ? (char)(id[i] - 'A' + 'a') : id[i];
     out[n] = '\0';
     return 0;
+}
+
+int dsg_problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    p->code = code;
+    p->field = field;
+    va_start(ap, fmt);
+    vsnprintf(p->message, sizeof p->message, fmt, ap);
+    va_end(ap);
+    return -1;
 }
 
 static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *what)

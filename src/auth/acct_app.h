@@ -66,6 +66,12 @@ typedef struct dsg_acct_problem {
     char message[192];
 } dsg_acct_problem;
 
+/* Sets *p to the code, the field and the formatted message, and returns
+ * -1: the one way the checks and stores say why they refused.
+ * @relation(REQ-ACCT-020) */
+int dsg_problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* The words used on the command line, in JSON and in the database:
  * "register", "suspend", "resume", "delete", "change-expiry",
  * "reset-factor"; NULL for a value out of range.

@@ -1,7 +1,6 @@
 /* The auth role's account database: see acct_store.h. */
 #define _POSIX_C_SOURCE 200809L
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -225,24 +224,9 @@ int dsg_acct_store_open_at(const char *path, unsigned version, struct sqlite3 **
 
 /* ---- problems ---------------------------------------------------------------- */
 
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
-
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...)
-{
-    va_list ap;
-    p->code = code;
-    p->field = field;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
 {
-    return problem(p, "storage", "", "the account database failed: %s", sqlite3_errmsg(db));
+    return dsg_problem(p, "storage", "", "the account database failed: %s", sqlite3_errmsg(db));
 }
 
 /* ---- statements ---------------------------------------------------------------- */
@@ -555,7 +539,7 @@ static int resettable(uint32_t s)
 
 static int reset_refused(dsg_acct_problem *p, const char *user_id, uint32_t s)
 {
-    return problem(p, "refused_in_state", "user-id",
+    return dsg_problem(p, "refused_in_state", "user-id",
                    "reset-factor %s: the account is %s (a factor reset needs an account that "
                    "is neither pending nor deleted)", user_id, dsg_acct_state_name(s));
 }
@@ -580,19 +564,19 @@ static int apply_allowed(sqlite3 *db, const dsg_acct_app *a, dsg_acct_problem *p
         return storage_problem(p, db);
     if (a->kind == DSG_APP_REGISTER && found == 1)
         return row.acct.state == DSG_ACCT_DELETED
-            ? problem(p, "user_id_retired", "user-id",
+            ? dsg_problem(p, "user_id_retired", "user-id",
                       "%s belonged to a deleted account: user IDs are never given again",
                       a->user_id)
-            : problem(p, "user_id_taken", "user-id", "%s is already an account", a->user_id);
+            : dsg_problem(p, "user_id_taken", "user-id", "%s is already an account", a->user_id);
     if (a->kind != DSG_APP_REGISTER && found == 0)
-        return problem(p, "unknown_account", "user-id", "no account %s", a->user_id);
+        return dsg_problem(p, "unknown_account", "user-id", "no account %s", a->user_id);
     if (a->kind == DSG_APP_RESET_FACTOR && !resettable(row.acct.state))
         return reset_refused(p, a->user_id, row.acct.state);
     int pending = app_pending_for(db, a->user_id);
     if (pending < 0)
         return storage_problem(p, db);
     if (pending == 1)
-        return problem(p, "application_pending", "user-id",
+        return dsg_problem(p, "application_pending", "user-id",
                        "an application for %s is waiting for a decision", a->user_id);
     return 0;
 }
@@ -606,7 +590,7 @@ static int register_pending(sqlite3 *db, const dsg_acct_app *a, const char *by, 
     memset(&acct, 0, sizeof acct);
     acct.locked_at = acct.expired_at = acct.deleted_at = DSG_ACCT_NEVER;
     if (dsg_acct_init(&acct, now, a->expiry, a->contract_end) != DSG_ACCT_OK)
-        return problem(p, "bad_field", "expiry", "after the end of the contract");
+        return dsg_problem(p, "bad_field", "expiry", "after the end of the contract");
     if (insert_account(db, a, &acct, id) != 0 ||
         insert_history(db, a->user_id, now, "applied", NULL, "pending", id, by) != 0)
         return storage_problem(p, db);
@@ -623,7 +607,7 @@ int dsg_acct_store_apply(sqlite3 *db, const dsg_acct_app *in, const char *by, in
         return -1;
     (void)dsg_acct_user_id_fold(in->user_id, a.user_id);   /* checked above */
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     if (apply_allowed(db, &a, p) != 0 || insert_app(db, &a, by, now, id) != 0 ||
         (a.kind == DSG_APP_REGISTER && register_pending(db, &a, by, now, *id, p) != 0)) {
         if (p->code == NULL)
@@ -632,7 +616,7 @@ int dsg_acct_store_apply(sqlite3 *db, const dsg_acct_app *in, const char *by, in
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
@@ -658,13 +642,13 @@ static int move_account(sqlite3 *db, const dsg_app_row *r, uint32_t event, const
     dsg_acct_row row;
     char err[160];
     if (dsg_acct_store_get(db, r->app.user_id, &row, err, sizeof err) != 1)
-        return problem(p, "storage", "", "the account of application %lld is gone: %s",
+        return dsg_problem(p, "storage", "", "the account of application %lld is gone: %s",
                        (long long)r->id, err);
     uint32_t from = row.acct.state;
     dsg_acct_result res = dsg_acct_apply(&row.acct, event, now, r->app.expiry,
                                          r->app.contract_end);
     if (res != DSG_ACCT_OK)
-        return problem(p, "refused_in_state", "", "%s %s: %s in state %s (%s)",
+        return dsg_problem(p, "refused_in_state", "", "%s %s: %s in state %s (%s)",
                        dsg_app_kind_name(r->app.kind), r->app.user_id,
                        dsg_acct_event_name(event), dsg_acct_state_name(from),
                        dsg_acct_result_name(res));
@@ -698,14 +682,14 @@ static int decidable(sqlite3 *db, int64_t id, const char *by, dsg_app_row *r,
     char err[160];
     int found = dsg_acct_store_get_app(db, id, r, err, sizeof err);
     if (found < 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     if (found == 0)
-        return problem(p, "unknown_application", "id", "no application %lld", (long long)id);
+        return dsg_problem(p, "unknown_application", "id", "no application %lld", (long long)id);
     if (r->state != DSG_APP_PENDING)
-        return problem(p, "already_decided", "id", "application %lld was %s by %s",
+        return dsg_problem(p, "already_decided", "id", "application %lld was %s by %s",
                        (long long)id, app_state_names[r->state], r->decided_by);
     if (strcmp(r->entered_by, by) == 0)
-        return problem(p, "self_approval", "id",
+        return dsg_problem(p, "self_approval", "id",
                        "application %lld was entered by %s: another administrator decides it",
                        (long long)id, by);
     return 0;
@@ -734,7 +718,7 @@ static int reset_factor(sqlite3 *db, const dsg_app_row *r, const char *by, int64
     dsg_acct_row row;
     char err[160];
     if (dsg_acct_store_get(db, r->app.user_id, &row, err, sizeof err) != 1)
-        return problem(p, "storage", "", "the account of application %lld is gone: %s",
+        return dsg_problem(p, "storage", "", "the account of application %lld is gone: %s",
                        (long long)r->id, err);
     if (!resettable(row.acct.state))
         return reset_refused(p, r->app.user_id, row.acct.state);
@@ -769,7 +753,7 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, i
     char err[160];
     memset(p, 0, sizeof *p);
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     int ok = decidable(db, id, by, &r, p) == 0;
     if (ok && approve)
         ok = approve_app(db, &r, by, now, p) == 0;
@@ -783,7 +767,7 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, i
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
@@ -852,7 +836,7 @@ static int bootstrap_apps(const char *const ids[2], int64_t now, int64_t expiry,
         (void)dsg_acct_user_id_fold(ids[i], apps[i].user_id);   /* checked above */
     }
     if (strcmp(apps[0].user_id, apps[1].user_id) == 0)
-        return problem(p, "same_user_id", "user-id",
+        return dsg_problem(p, "same_user_id", "user-id",
                        "two different administrators are needed, not %s twice", apps[0].user_id);
     return 0;
 }
@@ -866,13 +850,13 @@ int dsg_acct_store_bootstrap(sqlite3 *db, const char *const ids[2], const char *
     if (bootstrap_apps(ids, now, expiry, contract_end, apps, p) != 0)
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     int exists = admin_exists(db);
     int ok = exists == 0 && bootstrap_one(db, &apps[0], by, now, p) == 0 &&
              bootstrap_one(db, &apps[1], by, now, p) == 0;
     if (!ok) {
         if (exists == 1)
-            problem(p, "already_bootstrapped", "",
+            dsg_problem(p, "already_bootstrapped", "",
                     "an administrator account exists: administrators come from applications");
         else if (p->code == NULL)
             storage_problem(p, db);
@@ -880,7 +864,7 @@ int dsg_acct_store_bootstrap(sqlite3 *db, const char *const ids[2], const char *
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
@@ -888,7 +872,7 @@ int dsg_acct_store_reject(sqlite3 *db, int64_t id, const char *by, const char *r
                           int64_t now, dsg_acct_problem *p)
 {
     if (reason == NULL || reason[0] == '\0')
-        return problem(p, "missing_field", "reason", "reason: required");
+        return dsg_problem(p, "missing_field", "reason", "reason: required");
     return decide(db, id, by, reason, 0, now, p);
 }
 
@@ -995,15 +979,15 @@ static int issue_allowed(sqlite3 *db, const char *user_id, const char *kind, int
     if (found < 0)
         return storage_problem(p, db);
     if (found == 0)
-        return problem(p, "unknown_account", "user-id", "no account %s", user_id);
+        return dsg_problem(p, "unknown_account", "user-id", "no account %s", user_id);
     if (row.acct.state != DSG_ACCT_ACTIVE)
-        return problem(p, "not_active", "user-id", "%s is %s: credentials go to active accounts",
+        return dsg_problem(p, "not_active", "user-id", "%s is %s: credentials go to active accounts",
                        user_id, dsg_acct_state_name(row.acct.state));
     int live = live_credential(db, row.user_id, kind, now);
     if (live < 0)
         return storage_problem(p, db);
     if (live == 1)
-        return problem(p, "already_issued", "sheet",
+        return dsg_problem(p, "already_issued", "sheet",
                        "%s has a %s that is neither used nor expired: it is shown once; "
                        "a lost one needs a reset application", user_id,
                        strcmp(kind, "password") == 0 ? "password" : "enrolment code");
@@ -1017,11 +1001,11 @@ int dsg_acct_store_issue(sqlite3 *db, const char *user_id, dsg_cred_kind kind,
     char id[DSG_ACCT_USER_ID_MAX + 1], err[160];
     memset(p, 0, sizeof *p);
     if ((unsigned)kind > DSG_CRED_ENROLMENT_CODE)
-        return problem(p, "bad_field", "sheet", "not password or code");
+        return dsg_problem(p, "bad_field", "sheet", "not password or code");
     if (dsg_acct_user_id_fold(user_id, id) != 0)
-        return problem(p, "unknown_account", "user-id", "no account %s", user_id);
+        return dsg_problem(p, "unknown_account", "user-id", "no account %s", user_id);
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     const char *name = cred_kind_names[kind];
     if (issue_allowed(db, id, name, now, p) != 0 ||
         insert_credential(db, id, name, verifier, now, expires_at, by) != 0) {
@@ -1031,7 +1015,7 @@ int dsg_acct_store_issue(sqlite3 *db, const char *user_id, dsg_cred_kind kind,
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
@@ -1105,13 +1089,13 @@ int dsg_acct_store_event(sqlite3 *db, const char *user_id, uint32_t event, int64
     char err[160];
     memset(p, 0, sizeof *p);
     if (event != DSG_ACCT_EV_LOCK && event != DSG_ACCT_EV_UNLOCK)
-        return problem(p, "bad_field", "event", "only lock and unlock come from a login");
+        return dsg_problem(p, "bad_field", "event", "only lock and unlock come from a login");
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     int found = dsg_acct_store_get(db, user_id, &row, err, sizeof err);
     if (found != 1) {
         dsg_db_rollback(db);
-        return found == 0 ? problem(p, "unknown_account", "user-id", "no account %s", user_id)
+        return found == 0 ? dsg_problem(p, "unknown_account", "user-id", "no account %s", user_id)
                           : storage_problem(p, db);
     }
     *from = row.acct.state;
@@ -1119,7 +1103,7 @@ int dsg_acct_store_event(sqlite3 *db, const char *user_id, uint32_t event, int64
                                          row.acct.contract_end);
     if (res != DSG_ACCT_OK) {
         dsg_db_rollback(db);
-        return problem(p, "refused_in_state", "", "%s %s in state %s (%s)",
+        return dsg_problem(p, "refused_in_state", "", "%s %s in state %s (%s)",
                        dsg_acct_event_name(event), user_id, dsg_acct_state_name(*from),
                        dsg_acct_result_name(res));
     }
@@ -1131,7 +1115,7 @@ int dsg_acct_store_event(sqlite3 *db, const char *user_id, uint32_t event, int64
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 

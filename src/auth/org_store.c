@@ -1,7 +1,6 @@
 /* Registered organisations: see org_store.h. */
 #define _POSIX_C_SOURCE 200809L
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,21 +8,6 @@
 #include "db/db.h"
 
 #define ORG_COLUMNS "org, kind, networks, registered_by, registered_at, changed_by, changed_at"
-
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
-
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...)
-{
-    va_list ap;
-    p->code = code;
-    p->field = field;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* One row of ORG_COLUMNS; -1 when its kind is not one of ours. */
 static int read_org(sqlite3_stmt *st, dsg_org_row *r)
@@ -104,11 +88,11 @@ int dsg_org_store_add(sqlite3 *db, const char *org, int kind, const char *networ
     if (checked(org, networks, p) != 0)
         return -1;
     if (dsg_org_class_name((dsg_org_class)kind) == NULL)
-        return problem(p, "bad_field", "kind", "kind: company or ministry");
+        return dsg_problem(p, "bad_field", "kind", "kind: company or ministry");
     int found = dsg_org_store_get(db, org, &had, err, sizeof err);
     if (found != 0)
-        return found < 0 ? problem(p, "storage", "", "%s", err)
-                         : problem(p, "org_exists", "org", "organisation %s is registered"
+        return found < 0 ? dsg_problem(p, "storage", "", "%s", err)
+                         : dsg_problem(p, "org_exists", "org", "organisation %s is registered"
                                    " already: dsgctl org networks changes its networks", org);
     sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO organisations (" ORG_COLUMNS ")"
                                           " VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -122,7 +106,7 @@ int dsg_org_store_add(sqlite3 *db, const char *org, int kind, const char *networ
         sqlite3_bind_int64(st, 7, now);
     }
     if (step_once(st) != SQLITE_DONE)
-        return problem(p, "storage", "", "the account database failed: %s", sqlite3_errmsg(db));
+        return dsg_problem(p, "storage", "", "the account database failed: %s", sqlite3_errmsg(db));
     return 0;
 }
 
@@ -135,12 +119,12 @@ int dsg_org_store_set_networks(sqlite3 *db, const char *org, const char *network
     if (checked(org, networks, p) != 0)
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     int found = dsg_org_store_get(db, org, before, err, sizeof err);
     if (found != 1) {
         dsg_db_rollback(db);
-        return found < 0 ? problem(p, "storage", "", "%s", err)
-                         : problem(p, "unknown_org", "org", "no organisation %s is registered"
+        return found < 0 ? dsg_problem(p, "storage", "", "%s", err)
+                         : dsg_problem(p, "unknown_org", "org", "no organisation %s is registered"
                                    " (dsgctl org add)", org);
     }
     sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE organisations SET networks = ?,"
@@ -152,12 +136,12 @@ int dsg_org_store_set_networks(sqlite3 *db, const char *org, const char *network
         dsg_db_bind_text(st, 4, org);
     }
     if (step_once(st) != SQLITE_DONE) {
-        problem(p, "storage", "", "the account database failed: %s", sqlite3_errmsg(db));
+        dsg_problem(p, "storage", "", "the account database failed: %s", sqlite3_errmsg(db));
         dsg_db_rollback(db);
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 

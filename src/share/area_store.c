@@ -1,7 +1,6 @@
 /* The share role's database: see area_store.h. */
 #define _POSIX_C_SOURCE 200809L
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -205,24 +204,9 @@ int dsg_area_store_open(const char *path, uint32_t busy_timeout_ms, sqlite3 **db
 
 /* ---- problems ---------------------------------------------------------------- */
 
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
-
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...)
-{
-    va_list ap;
-    p->code = code;
-    p->field = field;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
 {
-    return problem(p, "storage", "", "the share database failed: %s", sqlite3_errmsg(db));
+    return dsg_problem(p, "storage", "", "the share database failed: %s", sqlite3_errmsg(db));
 }
 
 /* A text the store records beside an application (who, a decision's
@@ -230,7 +214,7 @@ static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
 static int check_text(const char *s, size_t max, const char *field, dsg_acct_problem *p)
 {
     if (s == NULL || s[0] == '\0')
-        return problem(p, "missing_field", field, "%s: required", field);
+        return dsg_problem(p, "missing_field", field, "%s: required", field);
     return dsg_area_text_check(s, max, field, p);
 }
 
@@ -265,7 +249,7 @@ static int check_clash(const dsg_area_app *a, const dsg_area_template *t, dsg_ac
     for (size_t i = 0; i < k && i < CAP; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(names[i], names[j]) == 0)
-                return problem(p, "folder_name_clash", "template",
+                return dsg_problem(p, "folder_name_clash", "template",
                                "two folders of the area would be named %s", names[i]);
     return 0;
 }
@@ -459,9 +443,9 @@ static int contract_free(sqlite3 *db, const char *contract, dsg_acct_problem *p)
     if (rc != SQLITE_ROW)
         return storage_problem(p, db);
     if (strcmp(what, "area") == 0)
-        return problem(p, "contract_taken", "contract", "contract %s already has area %lld",
+        return dsg_problem(p, "contract_taken", "contract", "contract %s already has area %lld",
                        contract, (long long)id);
-    return problem(p, "contract_taken", "contract",
+    return dsg_problem(p, "contract_taken", "contract",
                    "application %lld for contract %s is waiting for a decision", (long long)id,
                    contract);
 }
@@ -512,7 +496,7 @@ int dsg_area_store_apply(sqlite3 *db, const dsg_area_app *a, const char *by, int
         check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     if (contract_free(db, a->contract, p) != 0 || insert_app(db, a, by, now, id) != 0) {
         if (p->code == NULL)
             storage_problem(p, db);
@@ -520,7 +504,7 @@ int dsg_area_store_apply(sqlite3 *db, const dsg_area_app *a, const char *by, int
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
@@ -533,15 +517,15 @@ static int decidable(sqlite3 *db, int64_t id, const char *by, dsg_area_app_row *
     char err[160];
     int found = dsg_area_store_get_app(db, id, r, err, sizeof err);
     if (found < 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     if (found == 0)
-        return problem(p, "unknown_application", "id", "no area application %lld",
+        return dsg_problem(p, "unknown_application", "id", "no area application %lld",
                        (long long)id);
     if (r->state != DSG_AREA_APP_PENDING)
-        return problem(p, "already_decided", "id", "area application %lld was %s by %s",
+        return dsg_problem(p, "already_decided", "id", "area application %lld was %s by %s",
                        (long long)id, state_names[r->state], r->decided_by);
     if (strcmp(r->entered_by, by) == 0)
-        return problem(p, "self_approval", "id",
+        return dsg_problem(p, "self_approval", "id",
                        "area application %lld was entered by %s: another administrator "
                        "decides it", (long long)id, by);
     return 0;
@@ -631,11 +615,11 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason,
     if (check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     int ok = decidable(db, id, by, &r, p) == 0;
     int approve = t != NULL;
     if (ok && approve && r.app.contract_end <= now)
-        ok = problem(p, "contract_ended", "contract_end",
+        ok = dsg_problem(p, "contract_ended", "contract_end",
                      "the contract %s of area application %lld has ended",
                      r.app.contract, (long long)id) == 0;
     if (ok && approve)
@@ -649,7 +633,7 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason,
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
@@ -659,7 +643,7 @@ int dsg_area_store_approve(sqlite3 *db, int64_t id, const char *by, int64_t now,
     int64_t created = 0;
     memset(p, 0, sizeof *p);
     if (t == NULL || t->n == 0 || t->n > DSG_AREA_TEMPLATE_MAX)
-        return problem(p, "bad_field", "template", "template: no folders");
+        return dsg_problem(p, "bad_field", "template", "template: no folders");
     if (decide(db, id, by, "", t, now, &created, p) != 0)
         return -1;
     *area = created;

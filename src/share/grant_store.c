@@ -2,7 +2,6 @@
  * The tables are created by migration 2 of src/share/area_store.c. */
 #define _POSIX_C_SOURCE 200809L
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,31 +30,16 @@ static const char *const state_names[] = { "pending", "approved", "rejected" };
 
 /* ---- problems ---------------------------------------------------------------- */
 
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
-
-static int problem(dsg_acct_problem *p, const char *code, const char *field, const char *fmt,
-                   ...)
-{
-    va_list ap;
-    p->code = code;
-    p->field = field;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int storage_problem(dsg_acct_problem *p, sqlite3 *db)
 {
-    return problem(p, "storage", "", "the share database failed: %s", sqlite3_errmsg(db));
+    return dsg_problem(p, "storage", "", "the share database failed: %s", sqlite3_errmsg(db));
 }
 
 /* A text the store records (who, a reason): required, then dsg_area_text_check. */
 static int check_text(const char *s, size_t max, const char *field, dsg_acct_problem *p)
 {
     if (s == NULL || s[0] == '\0')
-        return problem(p, "missing_field", field, "%s: required", field);
+        return dsg_problem(p, "missing_field", field, "%s: required", field);
     return dsg_area_text_check(s, max, field, p);
 }
 
@@ -170,9 +154,9 @@ static int subject_key(uint32_t kind, const char *name, char out[DSG_AREA_TEXT_M
 static int check_id(int64_t v, const char *field, dsg_acct_problem *p)
 {
     if (v == 0)
-        return problem(p, "missing_field", field, "%s: required", field);
+        return dsg_problem(p, "missing_field", field, "%s: required", field);
     if (v < 0)
-        return problem(p, "bad_field", field, "%s: not a number above 0", field);
+        return dsg_problem(p, "bad_field", field, "%s: not a number above 0", field);
     return 0;
 }
 
@@ -180,33 +164,33 @@ static int check_subject(const dsg_rights_app *a, dsg_acct_problem *p)
 {
     char key[DSG_AREA_TEXT_MAX + 1];
     if (a->subject_kind == 0)
-        return problem(p, "missing_field", "subject_kind", "subject_kind: required");
+        return dsg_problem(p, "missing_field", "subject_kind", "subject_kind: required");
     if (subject_word(a->subject_kind) == NULL)
-        return problem(p, "bad_field", "subject_kind", "subject_kind: neither account nor org");
+        return dsg_problem(p, "bad_field", "subject_kind", "subject_kind: neither account nor org");
     if (a->subject[0] == '\0')
-        return problem(p, "missing_field", "subject", "subject: required");
+        return dsg_problem(p, "missing_field", "subject", "subject: required");
     if (a->subject_kind == DSG_ACCESS_ORG_GROUP)
         return dsg_area_text_check(a->subject, DSG_AREA_TEXT_MAX, "subject", p);
     if (strnlen(a->subject, sizeof a->subject) > DSG_ACCT_USER_ID_MAX ||
         subject_key(a->subject_kind, a->subject, key) != 0)
-        return problem(p, "bad_field", "subject", "subject: not a user ID");
+        return dsg_problem(p, "bad_field", "subject", "subject: not a user ID");
     return 0;
 }
 
 static int check_period(const dsg_rights_app *a, int64_t now, dsg_acct_problem *p)
 {
     if (a->from == 0)
-        return problem(p, "missing_field", "from", "from: required");
+        return dsg_problem(p, "missing_field", "from", "from: required");
     if (a->from < 0)
-        return problem(p, "bad_field", "from", "from: before 1970");
+        return dsg_problem(p, "bad_field", "from", "from: before 1970");
     if (a->until == 0)
-        return problem(p, "missing_field", "until", "until: required");
+        return dsg_problem(p, "missing_field", "until", "until: required");
     if (a->until <= a->from)
-        return problem(p, "bad_field", "until", "until: not after from");
+        return dsg_problem(p, "bad_field", "until", "until: not after from");
     if (a->until > TIME_MAX)
-        return problem(p, "bad_field", "until", "until: after the year 9999");
+        return dsg_problem(p, "bad_field", "until", "until: after the year 9999");
     if (a->until <= now)
-        return problem(p, "bad_field", "until", "until: already passed");
+        return dsg_problem(p, "bad_field", "until", "until: already passed");
     return 0;
 }
 
@@ -216,16 +200,16 @@ static int check_grant_items(const dsg_rights_app *a, int64_t now, dsg_acct_prob
         check_id(a->folder, "folder", p) != 0)
         return -1;
     if (a->ops == 0)
-        return problem(p, "missing_field", "ops", "ops: required");
+        return dsg_problem(p, "missing_field", "ops", "ops: required");
     if ((a->ops & ~DSG_ACCESS_ALL_OPS) != 0)
-        return problem(p, "bad_field", "ops", "ops: an unknown operation");
+        return dsg_problem(p, "bad_field", "ops", "ops: an unknown operation");
     return check_period(a, now, p);
 }
 
 int dsg_rights_app_check(const dsg_rights_app *a, int64_t now, dsg_acct_problem *p)
 {
     if (a->kind != DSG_RIGHTS_GRANT && a->kind != DSG_RIGHTS_REVOKE)
-        return problem(p, "bad_field", "kind", "kind: neither grant nor revoke");
+        return dsg_problem(p, "bad_field", "kind", "kind: neither grant nor revoke");
     if (check_text(a->applicant, DSG_AREA_TEXT_MAX, "applicant", p) != 0 ||
         check_text(a->reason, DSG_AREA_REASON_MAX, "reason", p) != 0)
         return -1;
@@ -306,7 +290,7 @@ static const char *const members[MEMBER_COUNT] = {
 
 static int bad(dsg_acct_problem *p, const char *field, const char *what)
 {
-    return problem(p, "bad_request", field, "%s%s%s", field, field[0] ? ": " : "", what);
+    return dsg_problem(p, "bad_request", field, "%s%s%s", field, field[0] ? ": " : "", what);
 }
 
 /* A string token into out[0 .. cap - 1], NUL-terminated; a value with a
@@ -404,7 +388,7 @@ static int unknown_member(const uint8_t *buf, size_t len, const dsg_json_tok *k,
     if (take_string(buf, len, k, "", key, sizeof key, &ignored) != 0 ||
         dsg_area_text_check(key, 40, "", &ignored) != 0)
         return bad(p, "", "an unknown member");
-    return problem(p, "bad_request", "", "an unknown member \"%s\"", key);
+    return dsg_problem(p, "bad_request", "", "an unknown member \"%s\"", key);
 }
 
 /* One member: key token k, value token k + 1; its index in *m. */
@@ -447,10 +431,10 @@ static int kind_items(const dsg_rights_app *a, unsigned seen, dsg_acct_problem *
 {
     unsigned other = a->kind == DSG_RIGHTS_GRANT ? REVOKE_ONLY : GRANT_ONLY;
     if ((seen & (1u << M_KIND)) == 0)
-        return problem(p, "missing_field", "kind", "kind: required");
+        return dsg_problem(p, "missing_field", "kind", "kind: required");
     for (unsigned m = 0; m < MEMBER_COUNT; m++)
         if ((seen & other & (1u << m)) != 0)
-            return problem(p, "bad_request", members[m], "%s: not an item of a %s application",
+            return dsg_problem(p, "bad_request", members[m], "%s: not an item of a %s application",
                            members[m], kind_names[a->kind]);
     return 0;
 }
@@ -802,15 +786,15 @@ static int check_area_folder(sqlite3 *db, const dsg_rights_app *a, int64_t now,
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return storage_problem(p, db);
     if (rc == SQLITE_DONE)
-        return problem(p, "unknown_area", "area", "no area %lld", (long long)a->area);
+        return dsg_problem(p, "unknown_area", "area", "no area %lld", (long long)a->area);
     if (end <= now)
-        return problem(p, "contract_ended", "area", "the contract of area %lld has ended",
+        return dsg_problem(p, "contract_ended", "area", "the contract of area %lld has ended",
                        (long long)a->area);
     if (!has_folder)
-        return problem(p, "unknown_folder", "folder", "area %lld has no folder %lld",
+        return dsg_problem(p, "unknown_folder", "folder", "area %lld has no folder %lld",
                        (long long)a->area, (long long)a->folder);
     if (a->until > end)
-        return problem(p, "bad_field", "until",
+        return dsg_problem(p, "bad_field", "until",
                        "until: after the end of the contract of area %lld", (long long)a->area);
     return 0;
 }
@@ -839,13 +823,13 @@ static int check_grant_in_force(sqlite3 *db, int64_t id, int64_t now, int pendin
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return storage_problem(p, db);
     if (rc == SQLITE_DONE)
-        return problem(p, "unknown_grant", "grant", "no grant %lld", (long long)id);
+        return dsg_problem(p, "unknown_grant", "grant", "no grant %lld", (long long)id);
     if (revoked)
-        return problem(p, "unknown_grant", "grant", "grant %lld is revoked", (long long)id);
+        return dsg_problem(p, "unknown_grant", "grant", "grant %lld is revoked", (long long)id);
     if (until <= now)
-        return problem(p, "unknown_grant", "grant", "grant %lld has expired", (long long)id);
+        return dsg_problem(p, "unknown_grant", "grant", "grant %lld has expired", (long long)id);
     if (pending_too && pending != 0)
-        return problem(p, "application_pending", "grant",
+        return dsg_problem(p, "application_pending", "grant",
                        "revoke application %lld for grant %lld is waiting for a decision",
                        (long long)pending, (long long)id);
     return 0;
@@ -905,7 +889,7 @@ int dsg_rights_store_apply(sqlite3 *db, const dsg_rights_app *a, const char *by,
         check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     if (check_store(db, a, now, 1, p) != 0 || insert_app(db, a, by, now, id) != 0) {
         if (p->code == NULL)
             storage_problem(p, db);
@@ -913,7 +897,7 @@ int dsg_rights_store_apply(sqlite3 *db, const dsg_rights_app *a, const char *by,
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
@@ -926,15 +910,15 @@ static int decidable(sqlite3 *db, int64_t id, const char *by, dsg_rights_app_row
     char err[160];
     int found = dsg_rights_store_get_app(db, id, r, err, sizeof err);
     if (found < 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     if (found == 0)
-        return problem(p, "unknown_application", "id", "no rights application %lld",
+        return dsg_problem(p, "unknown_application", "id", "no rights application %lld",
                        (long long)id);
     if (r->state != DSG_AREA_APP_PENDING)
-        return problem(p, "already_decided", "id", "rights application %lld was %s by %s",
+        return dsg_problem(p, "already_decided", "id", "rights application %lld was %s by %s",
                        (long long)id, state_names[r->state], r->decided_by);
     if (strcmp(r->entered_by, by) == 0)
-        return problem(p, "self_approval", "id",
+        return dsg_problem(p, "self_approval", "id",
                        "rights application %lld was entered by %s: another administrator "
                        "decides it", (long long)id, by);
     return 0;
@@ -1037,7 +1021,7 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, i
     if (check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     int ok = decidable(db, id, by, &r, p) == 0;
     if (ok && approve)
         ok = dsg_rights_app_check(&r.app, now, p) == 0 && check_store(db, &r.app, now, 0, p) == 0;
@@ -1050,7 +1034,7 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason, i
         return -1;
     }
     if (dsg_db_commit(db, err, sizeof err) != 0)
-        return problem(p, "storage", "", "%s", err);
+        return dsg_problem(p, "storage", "", "%s", err);
     return 0;
 }
 
