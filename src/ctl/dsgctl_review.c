@@ -75,7 +75,8 @@ typedef struct account {
     char v[F_COUNT][TEXT_CAP];
     int null[F_COUNT];
     uint32_t flags;
-    char rights[4096];                  /* items separated by spaces */
+    char *rights;                       /* items separated by spaces (heap) */
+    size_t rights_cap;
 } account;
 
 typedef enum format { FMT_TEXT, FMT_CSV, FMT_JSON } format;
@@ -232,27 +233,42 @@ static int read_grants(char *out, size_t len, grants *gs)
     return 0;
 }
 
+static int holds(const account *a, const grant *g)
+{
+    return strcmp(g->subject, g->org_group ? a->v[F_ORG] : a->v[F_USER]) == 0;
+}
+
 /* The account's rights (the grants to it and to its organisation group)
- * into a->rights, and foreign_rights when one is foreign to it. */
-static void join(account *a, const grants *gs)
+ * into a->rights, and foreign_rights when one is foreign to it. 0, or -1
+ * out of memory. */
+static int join(account *a, const grants *gs)
 {
     dsg_org_kind kind = strcmp(a->v[F_ORG_KIND], "ministry") == 0 ? DSG_ORG_MINISTRY
                                                                    : DSG_ORG_PRIME;
-    size_t at = 0;
+    size_t at = 0, need = 1;
+    for (size_t i = 0; i < gs->n; i++)
+        need += holds(a, &gs->g[i]) ? strlen(gs->g[i].item) + 1 : 0;
+    if (need > a->rights_cap) {
+        char *r = realloc(a->rights, need);
+        if (r == NULL)
+            return -1;
+        a->rights = r;
+        a->rights_cap = need;
+    }
     a->rights[0] = '\0';
     for (size_t i = 0; i < gs->n; i++) {
         const grant *g = &gs->g[i];
         const char *vendors[DSG_AREA_VENDORS_MAX];
         for (size_t v = 0; v < g->vendor_count; v++)
             vendors[v] = g->vendors[v];
-        if (strcmp(g->subject, g->org_group ? a->v[F_ORG] : a->v[F_USER]) != 0)
+        if (!holds(a, g))
             continue;
         if (dsg_acct_review_foreign(a->v[F_ORG], kind, g->prime, vendors, g->vendor_count))
             a->flags |= DSG_REVIEW_FOREIGN_RIGHTS;
-        if (at + strlen(g->item) + 2 < sizeof a->rights)
-            at += (size_t)snprintf(a->rights + at, sizeof a->rights - at, "%s%s",
-                                   at > 0 ? " " : "", g->item);
+        at += (size_t)snprintf(a->rights + at, a->rights_cap - at, "%s%s", at > 0 ? " " : "",
+                               g->item);
     }
+    return 0;
 }
 
 /* ---- output ------------------------------------------------------------------------- */
@@ -320,13 +336,16 @@ static void json_string(dsg_json_out *j, const char *s)
     (void)dsg_json_out_string(j, (const uint8_t *)s, strlen(s));
 }
 
+/* One object a line; the buffer holds every field escaped and the rights
+ * (words of digits, letters and commas) with their quotes and commas. */
 static int put_json(const account *a)
 {
-    static uint8_t buf[16384];
-    char items[sizeof a->rights];
-    size_t n;
+    size_t cap = 16384 + 3 * strlen(a->rights), n;
+    uint8_t *buf = malloc(cap);
     dsg_json_out j;
-    dsg_json_out_init(&j, buf, sizeof buf);
+    if (buf == NULL)
+        return -1;
+    dsg_json_out_init(&j, buf, cap);
     (void)dsg_json_out_object_begin(&j);
     for (int f = 0; f < F_COUNT; f++) {
         (void)dsg_json_out_key(&j, (const uint8_t *)field_names[f], strlen(field_names[f]));
@@ -337,10 +356,11 @@ static int put_json(const account *a)
     }
     (void)dsg_json_out_key(&j, (const uint8_t *)"rights", 6);
     (void)dsg_json_out_array_begin(&j);
-    memcpy(items, a->rights, sizeof items);
-    char *save = NULL;
-    for (char *t = strtok_r(items, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save))
-        json_string(&j, t);
+    for (const char *t = a->rights; *t != '\0'; t += *t == ' ') {
+        size_t k = strcspn(t, " ");
+        (void)dsg_json_out_string(&j, (const uint8_t *)t, k);
+        t += k;
+    }
     (void)dsg_json_out_array_end(&j);
     (void)dsg_json_out_key(&j, (const uint8_t *)"flags", 5);
     (void)dsg_json_out_array_begin(&j);
@@ -349,11 +369,13 @@ static int put_json(const account *a)
             json_string(&j, dsg_acct_review_flag_name(f));
     (void)dsg_json_out_array_end(&j);
     (void)dsg_json_out_object_end(&j);
-    if (dsg_json_out_finish(&j, &n) != 0)
-        return -1;
-    fwrite(buf, 1, n, stdout);
-    putchar('\n');
-    return 0;
+    int rc = dsg_json_out_finish(&j, &n);
+    if (rc == 0) {
+        fwrite(buf, 1, n, stdout);
+        putchar('\n');
+    }
+    free(buf);
+    return rc == 0 ? 0 : -1;
 }
 
 static void put_header(format fmt)
@@ -370,29 +392,37 @@ static void put_header(format fmt)
     put_csv_field("flags", 1);
 }
 
+static int put_account(const account *a, format fmt)
+{
+    if (fmt == FMT_TEXT)
+        put_text(a);
+    else if (fmt == FMT_CSV)
+        put_csv(a);
+    else
+        return put_json(a);
+    return 0;
+}
+
 /* Every account line of out, joined and printed. 0, or -1 for a line
- * that is not an account's JSON. */
+ * that is not an account's JSON (or no memory). */
 static int report(char *out, size_t len, const grants *gs, format fmt)
 {
     static account a;
+    int rc = 0;
     put_header(fmt);
-    for (char *s = out, *end; s < out + len; s = end + 1) {
+    for (char *s = out, *end; rc == 0 && s < out + len; s = end + 1) {
         end = memchr(s, '\n', (size_t)(out + len - s));
         if (end == NULL)
             end = out + len;
-        if (end == s)
-            continue;
-        if (read_account(s, (size_t)(end - s), &a) != 0)
-            return -1;
-        join(&a, gs);
-        if (fmt == FMT_TEXT)
-            put_text(&a);
-        else if (fmt == FMT_CSV)
-            put_csv(&a);
-        else if (put_json(&a) != 0)
-            return -1;
+        if (end > s)
+            rc = read_account(s, (size_t)(end - s), &a) != 0 || join(&a, gs) != 0
+                     ? -1
+                     : put_account(&a, fmt);
     }
-    return 0;
+    free(a.rights);
+    a.rights = NULL;
+    a.rights_cap = 0;
+    return rc;
 }
 
 /* ---- the command -------------------------------------------------------------------- */
