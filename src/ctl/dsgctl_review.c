@@ -293,7 +293,7 @@ static const char *or_dash(const account *a, int f)
 static void put_text(const account *a)
 {
     char fl[96];
-    printf("%-24s %-9s %-8s %-10s %-20s %-20s %-16s %-24s ", a->v[F_USER], a->v[F_TYPE],
+    printf("%-24s %-9s %-8s %-10s %-24s %-24s %-16s %-26s ", a->v[F_USER], a->v[F_TYPE],
            a->v[F_ORG_KIND], a->v[F_STATE], or_dash(a, F_EXPIRY), or_dash(a, F_LAST_LOGIN),
            or_dash(a, F_COMPUTER), flag_words(a->flags, 1, fl));
     dsgctl_put_escaped_str(stdout, a->v[F_NAME]);
@@ -381,7 +381,7 @@ static int put_json(const account *a)
 static void put_header(format fmt)
 {
     if (fmt == FMT_TEXT)
-        printf("%-24s %-9s %-8s %-10s %-20s %-20s %-16s %-24s %s\n", "USER_ID", "TYPE",
+        printf("%-24s %-9s %-8s %-10s %-24s %-24s %-16s %-26s %s\n", "USER_ID", "TYPE",
                "ORG_KIND", "STATE", "EXPIRY", "LAST_LOGIN", "COMPUTER", "FLAGS",
                "NAME / ORG / CONTRACT / RIGHTS");
     if (fmt != FMT_CSV)
