@@ -427,7 +427,7 @@ static int report(char *out, size_t len, const grants *gs, format fmt)
 
 /* ---- the command -------------------------------------------------------------------- */
 
-/* line's answer into out: 0, or the exit status after saying why. */
+/* The answer to req into out: 0, or the exit status after saying why. */
 static int call(const char *socket, const char *req, char *out, size_t *len)
 {
     char err[512];
