@@ -1046,6 +1046,46 @@ START_TEST(test_rights_listings)
 }
 END_TEST
 
+/* Every grant in force of every area and subject, by number: neither a
+ * revoked one nor one whose until has come. @relation(REQ-ACCT-008) */
+START_TEST(test_grants_in_force)
+{
+    char err[200];
+    const uint32_t read = DSG_ACCESS_BIT(DSG_ACCESS_READ);
+    int64_t area = make_area("C-1", END), other = make_area("C-2", END);
+    folders f = folders_of(area), o = folders_of(other);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[1], read);
+    int64_t g1 = grant_ok(&a);
+    a = grant_app(DSG_ACCESS_ORG_GROUP, "他社", other, o.id[2], read);
+    a.until = NOW + 2 * DAY;
+    int64_t g2 = grant_ok(&a);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "tanaka", area, f.id[0], read);
+    int64_t g3 = grant_ok(&a);
+    revoke_ok(g3, NOW + 5);
+    grant_rows g;
+    memset(&g, 0, sizeof g);
+    ck_assert_msg(dsg_grant_store_each_in_force(db, NOW + 10, keep_grant, &g, err,
+                                                sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(g.n, 2);
+    ck_assert_int_eq(g.row[0].id, g1);
+    ck_assert_int_eq(g.row[0].area, area);
+    ck_assert_str_eq(g.row[0].subject, "sato");
+    ck_assert_int_eq(g.row[1].id, g2);
+    ck_assert_int_eq(g.row[1].area, other);
+    ck_assert_uint_eq(g.row[1].subject_kind, DSG_ACCESS_ORG_GROUP);
+    ck_assert_str_eq(g.row[1].subject, "他社");
+    memset(&g, 0, sizeof g);
+    ck_assert_int_eq(dsg_grant_store_each_in_force(db, NOW + 2 * DAY, keep_grant, &g, err,
+                                                   sizeof err), 0);
+    ck_assert_int_eq(g.n, 1);
+    ck_assert_int_eq(g.row[0].id, g1);
+    int k = 0;
+    ck_assert_int_eq(dsg_grant_store_each_in_force(db, NOW, stop_grant, &k, err, sizeof err),
+                     -1);
+    ck_assert_int_eq(k, 1);
+}
+END_TEST
+
 /* A new account holds no grant: no number, nothing loaded for it, until
  * an approved application grants one; a pending or rejected one gives
  * nothing. @relation(REQ-ACCT-010) */
@@ -1308,6 +1348,7 @@ Suite *suite_grant_store(void)
     tcase_add_test(c, test_rights_database_refuses_deletes_and_changes);
     tcase_add_test(c, test_rights_failed_approval_stores_nothing);
     tcase_add_test(c, test_rights_listings);
+    tcase_add_test(c, test_grants_in_force);
     tcase_add_test(c, test_rights_new_account_holds_no_grant);
     tcase_add_test(c, test_grant_load);
     tcase_add_test(c, test_grant_object_chain);

@@ -77,8 +77,12 @@ typedef struct dsgctl_listing {
 int dsgctl_group_listing(const char *group, const dsgctl_listing *l, int argc, char **argv);
 
 /* The account group (dsgctl_account.c). */
-#define DSGCTL_ACCOUNT_COMMANDS 13
+#define DSGCTL_ACCOUNT_COMMANDS 14
 extern const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS];
+/* dsgctl account review (dsgctl_review.c), with its help text.
+ * @relation(REQ-ACCT-008) */
+extern const char dsgctl_review_help[];
+int dsgctl_account_review(int argc, char **argv);
 
 /* The rights group (dsgctl_rights.c). */
 #define DSGCTL_RIGHTS_COMMANDS 7

@@ -458,4 +458,6 @@ const command dsgctl_account_commands[DSGCTL_ACCOUNT_COMMANDS] = {
     { "rights", "the account's grants on areas (share role)", rights_help, cmd_rights },
     { "expire", "expire and suspend the accounts due now, without waiting for the sweep",
       expire_help, cmd_expire },
+    { "review", "every account with its rights, flagging those to act on", dsgctl_review_help,
+      dsgctl_account_review },
 };

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "auth/acct_json.h"
+#include "auth/acct_review.h"
 #include "auth/acct_store.h"
 #include "auth/login_svc.h"
 #include "auth/org_store.h"
@@ -532,6 +533,77 @@ static int cmd_list(const char *args)
         dsgd_answer_put("%-24s %-9s %-9s %-10s %-24s %s\n", "USER_ID", "TYPE", "ORG_KIND", "STATE",
             "EXPIRY", "NAME / ORG / CONTRACT");
     if (dsg_acct_store_each(db, set[0], put_account_line, &set[1], err, sizeof err) != 0)
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
+    return succeed();
+}
+
+/* ---- the review (REQ-ACCT-008) -------------------------------------------------- */
+
+typedef struct review_ctx {
+    const char *org;          /* "": every organisation */
+    int64_t now;
+} review_ctx;
+
+/* One account of the review as a JSON line: its row, its last login and
+ * the flags its row decides. */
+static int put_review_line(const dsg_acct_row *r, void *ctx)
+{
+    static uint8_t buf[4096];
+    const review_ctx *c = ctx;
+    dsg_acct_last_login last;
+    size_t n;
+    dsg_json_out j;
+    if (c->org[0] != '\0' && strcmp(r->org, c->org) != 0)
+        return 0;
+    if (dsg_acct_store_last_login(db, r->user_id, &last) != 1)
+        return -1;
+    uint32_t flags = dsg_acct_review_flags(&r->acct, last.at, c->now, set.inactivity_days);
+    dsg_json_out_init(&j, buf, sizeof buf);
+    (void)dsg_json_out_object_begin(&j);
+    json_text(&j, "user_id", r->user_id);
+    json_text(&j, "name", r->name);
+    json_text(&j, "type", dsg_acct_type_name(r->type));
+    json_text(&j, "org", r->org);
+    json_text(&j, "org_kind", dsg_org_kind_name(r->org_kind));
+    json_text(&j, "contract", r->contract);
+    json_text(&j, "state", dsg_acct_state_name(r->acct.state));
+    json_time(&j, "expiry", r->acct.expiry);
+    json_time(&j, "contract_end", r->acct.contract_end);
+    json_time(&j, "last_login", last.at > 0 ? last.at : DSG_ACCT_NEVER);
+    json_text(&j, "last_login_computer", last.computer);
+    (void)dsg_json_out_key(&j, (const uint8_t *)"flags", 5);
+    (void)dsg_json_out_array_begin(&j);
+    for (uint32_t f = 1; f <= DSG_REVIEW_NO_CONTRACT; f <<= 1)
+        if (flags & f)
+            (void)dsg_json_out_string(&j, (const uint8_t *)dsg_acct_review_flag_name(f),
+                                      strlen(dsg_acct_review_flag_name(f)));
+    (void)dsg_json_out_array_end(&j);
+    (void)dsg_json_out_object_end(&j);
+    if (dsg_json_out_finish(&j, &n) != 0)
+        return -1;
+    dsgd_answer_put_bytes(buf, n);
+    dsgd_answer_put("\n");
+    return 0;
+}
+
+/* account review [--org ORG_B64]: every account not deleted (of the
+ * organisation), a JSON line each. @relation(REQ-ACCT-008) */
+static int cmd_review(const char *args)
+{
+    char org[DSG_ACCT_TEXT_MAX + 1] = "", err[200];
+    size_t n = 0, at = 0;
+    review_ctx c = { org, now_s() };
+    if (args[0] != '\0') {
+        const char *b64 = strncmp(args, "--org ", 6) == 0 ? args + 6 : NULL;
+        if (b64 == NULL || b64[0] == '\0' || strchr(b64, ' ') != NULL ||
+            dsg_b64url_decode(b64, strlen(b64), (uint8_t *)org, DSG_ACCT_TEXT_MAX, &n, &at) !=
+                DSG_B64URL_OK ||
+            n == 0 || memchr(org, '\0', n) != NULL)
+            return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: review takes --org "
+                                      "ORG (base64url)\n", args);
+        org[n] = '\0';
+    }
+    if (dsg_acct_store_each(db, 0, put_review_line, &c, err, sizeof err) != 0)
         return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
     return succeed();
 }
@@ -1242,6 +1314,8 @@ static int command(char *line)
         return cmd_expire(args, &w);
     if (strcmp(verb, "sessions") == 0)
         return cmd_sessions(args);
+    if (strcmp(verb, "review") == 0)
+        return cmd_review(args);
     if (strcmp(verb, "logout") == 0)
         return cmd_logout(args, &w);
     if (strcmp(verb, "login") == 0)

@@ -335,13 +335,15 @@ static const char *role_verb_changes(const char *line, int *changes)
         { "account ", "credentials", 1 }, { "account ", "bootstrap", 1 },
         { "account ", "unlock", 1 }, { "account ", "logout", 1 }, { "account ", "list", 0 },
         { "account ", "show", 0 }, { "account ", "applications", 0 },
-        { "account ", "sessions", 0 }, { "account ", "expire", 1 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
+        { "account ", "sessions", 0 }, { "account ", "expire", 1 },
+        { "account ", "review", 0 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
         { "org ", "list", 0 }, { "org ", "show", 0 },
         { "area ", "apply", 1 }, { "area ", "approve", 1 }, { "area ", "reject", 1 },
         { "area ", "list", 0 }, { "area ", "show", 0 }, { "area ", "applications", 0 },
         { "rights ", "apply", 1 }, { "rights ", "approve", 1 }, { "rights ", "reject", 1 },
         { "rights ", "applications", 0 }, { "rights ", "area", 0 },
         { "rights ", "account", 0 }, { "rights ", "org", 0 }, { "rights ", "check", 0 },
+        { "rights ", "all", 0 },
     };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         size_t g = strlen(verbs[i].group), n = strlen(verbs[i].verb);

@@ -10,6 +10,7 @@
 
 #include "auth/acct_json.h"
 #include "core/b64url.h"
+#include "core/json_out.h"
 #include "run/role_answer.h"
 #include "run/share_record.h"
 #include "run/share_rights.h"
@@ -239,6 +240,83 @@ static int cmd_list(const char *what, char *args)
     return dsgd_answer_finish(0, "%s", "");
 }
 
+/* ---- every grant in force, with its area's parties (REQ-ACCT-008) ---------------- */
+
+static void json_text(dsg_json_out *j, const char *key, const char *v)
+{
+    (void)dsg_json_out_key(j, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_string(j, (const uint8_t *)v, strlen(v));
+}
+
+static void json_int(dsg_json_out *j, const char *key, int64_t v)
+{
+    (void)dsg_json_out_key(j, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_int(j, v);
+}
+
+/* The parties of the last area read: grants come by number, often several
+ * of one area. */
+typedef struct area_parties {
+    int64_t id;
+    dsg_area_row area;
+    dsg_area_app_row app;
+} area_parties;
+
+/* One grant as a JSON line, with its area's contract, prime and vendors. */
+static int put_grant_json(const dsg_grant_row *g, void *ctx)
+{
+    static uint8_t buf[16384];
+    area_parties *a = ctx;
+    char ops[160] = "-", u[32], err[200];
+    size_t n;
+    dsg_json_out j;
+    if (a->id != g->area) {
+        if (dsg_area_store_get(db, g->area, &a->area, err, sizeof err) != 1 ||
+            dsg_area_store_get_app(db, a->area.application, &a->app, err, sizeof err) != 1)
+            return -1;
+        a->id = g->area;
+    }
+    (void)dsg_grant_ops_format(g->ops, ops, sizeof ops);
+    dsg_json_out_init(&j, buf, sizeof buf);
+    (void)dsg_json_out_object_begin(&j);
+    json_int(&j, "grant", g->id);
+    json_text(&j, "subject_kind", kind_word(g->subject_kind));
+    json_text(&j, "subject", g->subject);
+    json_int(&j, "area", g->area);
+    json_int(&j, "folder", g->folder);
+    json_text(&j, "ops", ops);
+    json_text(&j, "until", dsgd_share_when(g->until, u));
+    json_text(&j, "contract", a->area.contract);
+    json_text(&j, "prime", a->area.prime);
+    (void)dsg_json_out_key(&j, (const uint8_t *)"vendors", 7);
+    (void)dsg_json_out_array_begin(&j);
+    for (size_t i = 0; i < a->app.app.vendor_count && i < DSG_AREA_VENDORS_MAX; i++)
+        (void)dsg_json_out_string(&j, (const uint8_t *)a->app.app.vendors[i],
+                                  strlen(a->app.app.vendors[i]));
+    (void)dsg_json_out_array_end(&j);
+    (void)dsg_json_out_object_end(&j);
+    if (dsg_json_out_finish(&j, &n) != 0)
+        return -1;
+    dsgd_answer_put_bytes(buf, n);
+    dsgd_answer_put("\n");
+    return 0;
+}
+
+/* rights all: every grant in force, a JSON line each. */
+static int cmd_all(const char *args)
+{
+    static area_parties parties;
+    char err[200];
+    if (args[0] != '\0')
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: rights all takes no "
+                                  "argument\n", args);
+    parties.id = 0;
+    if (dsg_grant_store_each_in_force(db, now_s(), put_grant_json, &parties, err,
+                                      sizeof err) != 0)
+        return dsgd_share_storage_error(err);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
 /* rights check USER ORG_B64|- AREA FOLDER OP: the decision of
  * src/share/access.h over the grants in force, with the grant that
  * allows. */
@@ -306,5 +384,7 @@ int dsgd_share_rights_command(sqlite3 *store, char *verb, const dsgd_who *w)
         return cmd_list(verb, args);
     if (strcmp(verb, "check") == 0)
         return cmd_check(args);
+    if (strcmp(verb, "all") == 0)
+        return cmd_all(args);
     return dsgd_answer_finish(EX_USAGE, "error unknown_command rights %s\n", verb);
 }

@@ -633,6 +633,32 @@ int dsg_grant_store_each(sqlite3 *db, int64_t area, uint32_t subject_kind, const
     return -1;
 }
 
+/* @relation(REQ-ACCT-008) */
+int dsg_grant_store_each_in_force(sqlite3 *db, int64_t now,
+                                  int (*fn)(const dsg_grant_row *r, void *ctx), void *ctx,
+                                  char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " GRANT_COLUMNS " WHERE g.revoked_at IS NULL"
+                                          " AND g.valid_until > ? ORDER BY g.id");
+    dsg_grant_row r;
+    int rc = SQLITE_ERROR;
+    if (st == NULL) {
+        snprintf(err, n, "listing grants: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_grant(st, &r);
+        if (fn(&r, ctx) != 0)
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "listing grants: %s", rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
 int64_t dsg_grant_store_subject_id(sqlite3 *db, uint32_t subject_kind, const char *name,
                                    char *err, size_t n)
 {

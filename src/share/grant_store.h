@@ -163,6 +163,14 @@ int dsg_grant_store_each(struct sqlite3 *db, int64_t area, uint32_t subject_kind
                          int (*fn)(const dsg_grant_row *r, void *ctx), void *ctx, char *err,
                          size_t n);
 
+/* Calls fn for every grant in force at now (not revoked, until after now),
+ * of every area and subject, by number; stops at fn's first non-zero
+ * return. 0, or -1 on a database error (or fn's failure).
+ * @relation(REQ-ACCT-008) */
+int dsg_grant_store_each_in_force(struct sqlite3 *db, int64_t now,
+                                  int (*fn)(const dsg_grant_row *r, void *ctx), void *ctx,
+                                  char *err, size_t n);
+
 /* The subject's number, 0 when it has none yet (it was never applied
  * for: it holds no grant), -1 on a database error. @relation(REQ-ACCT-010) */
 int64_t dsg_grant_store_subject_id(struct sqlite3 *db, uint32_t subject_kind, const char *name,
