@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_area_rights: access rights to areas are grants made and ended only by rights applications another administrator approves, and the access decision reads only the grants in force. dsgctl rights refuses bad arguments before contacting dsgd (exit 64: no subject, both subjects, a bad user ID, unknown operations, no end, a bad area or folder number, a bad grant number); an account no application named holds no right (deny for every operation); a grant application changes nothing until approved, and its applicant cannot approve it (self_approval); an application for an unknown area or folder, or past the contract's end, is refused (unknown_area, unknown_folder, bad_field); once another administrator approves it, the account may do the granted operations on the folder and everything under it and nothing else, in no other area; a grant to an organisation group covers each account checked as a member; `rights list`, `area rights` and `account rights` show the same grants from both sides (an account's side with its organisation's grants, taken from the auth role's record of the account; an unknown account is refused); a revoke application, once approved, ends the grant (deny again; `--all` still lists it, revoked); every application, decision and refusal is in the audit trail as 監査ログ・カスタムレポート (type 23: rights-applied, rights-granted, rights-revoked, rights-refused, event SecurityChange for a grant made or ended); share.db's triggers refuse deleting a grant.
-# @relation(REQ-ACCT-009, REQ-ACCT-010, REQ-SHARE-007, REQ-SHARE-009, REQ-LOG-038)
+# dsgd_area_rights: access rights to areas are grants made and ended only by rights applications another administrator approves, and the access decision reads only the grants in force. dsgctl rights refuses bad arguments before contacting dsgd (exit 64: no subject, both subjects, a bad user ID, unknown operations, no end, a bad area or folder number, a bad grant number); an account no application named holds no right (deny for every operation); a grant application changes nothing until approved, and its applicant cannot approve it (self_approval); an application for an unknown area or folder, or past the contract's end, is refused (unknown_area, unknown_folder, bad_field); once another administrator approves it, the account may do the granted operations on the folder and everything under it and nothing else, in no other area; a grant to an organisation group covers each account checked as a member; `rights list`, `area rights` and `account rights` show the same grants from both sides (an account's side with its organisation's grants, taken from the auth role's record of the account; an unknown account is refused); a revoke application, once approved, ends the grant (deny again; `--all` still lists it, revoked); every application, decision and refusal is in the audit trail as 監査ログ・カスタムレポート (type 23: rights-applied, rights-granted, rights-revoked, rights-refused, event SecurityChange for a grant made or ended) and each grant made or ended also as アカウント管理操作ログ (4140, 4141, the area as share name); share.db's triggers refuse deleting a grant.
+# @relation(REQ-ACCT-009, REQ-ACCT-010, REQ-SHARE-007, REQ-SHARE-009, REQ-LOG-038, REQ-ACCT-018)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -150,6 +150,12 @@ assert (made["item_type"], made["item_id"], made["site_id"], made["event"]) == (
 assert "account=tanaka; area=1; folder=3; ops=list,read,upload" in made["event_data"], made
 ended = [f for f in share if f["custom_event_name"] == "rights-revoked"][0]
 assert ended["event"] == "SecurityChange" and ended["item_id"] == "1", ended
+# and each rights change as アカウント管理操作ログ, with the area as share name
+ops = [r["fields"] for r in recs if r.get("type") == 15 and r["fields"]["source_name"] == "dsgd/share"]
+assert [f["event_id"] for f in ops] == ["4140", "4140", "4141"], ops
+assert [f["user_name"] for f in ops] == ["actor=kanri2 account=tanaka", "actor=kanri1 org=下請電機",
+                                         "actor=kanri2 account=tanaka"], ops
+assert all(f["share_name"] == "装備研究" and f["task_category"] == "rights" for f in ops), ops
 PY
 ! sqlite3 "$t/var/share/share.db" 'DELETE FROM grants' 2>/dev/null || fail "a grant could be deleted"
 dsgd_stop

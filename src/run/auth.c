@@ -168,6 +168,18 @@ void dsgd_auth_audited(dsgd_chan *chan)
     dsgd_answer_audited();
 }
 
+/* A lock by the lockout (REQ-ACCT-018): an automatic action of the role,
+ * queued before the 認証ログ record whose ticket the step's answer waits
+ * for, so that both are stored before it leaves. */
+void dsgd_auth_record_lock(const char *user_id, const char *detail)
+{
+    static const who system = { "system:auth", "", "" };
+    op_record r = { "System", 4123, "account", "警告", "success", user_id, "" };
+    snprintf(r.detail, sizeof r.detail, "locked by the lockout: %s; state active -> locked",
+             detail);
+    (void)queue_record(&system, &r, NULL);
+}
+
 /* ---- the expiry sweep (REQ-ACCT-004) ------------------------------------------- */
 
 /* A sweep's move: recorded as the action of by (the role itself, or the

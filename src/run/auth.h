@@ -59,6 +59,11 @@ void dsgd_auth_tick(void);
  * until the next sweep. @relation(REQ-ACCT-008, REQ-ACCT-023) */
 int dsgd_auth_poll_timeout(void);
 
+/* Queues the アカウント管理操作ログ record (event 4123, a warning by
+ * system:auth) of a lock the lockout made at a login step; detail: the
+ * step's. @relation(REQ-ACCT-018, REQ-MFA-011) */
+void dsgd_auth_record_lock(const char *user_id, const char *detail);
+
 /* SHUTDOWN: closes the database. @relation(REQ-ACCT-001) */
 void dsgd_auth_stop(void);
 

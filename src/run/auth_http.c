@@ -1,5 +1,6 @@
 /* The auth role's login API: see auth_http.h. */
 #define _POSIX_C_SOURCE 200809L
+#include "run/auth.h"
 #include "run/auth_http.h"
 
 #include <stdio.h>
@@ -154,6 +155,8 @@ uint32_t dsgd_auth_record(const char *user_id, const char *computer, const char 
 /* The record of a login step's result. */
 static uint32_t record(const dsg_lsvc_result *res, const char *computer)
 {
+    if (res->locked)
+        dsgd_auth_record_lock(res->user_id, res->detail);
     return dsgd_auth_record(res->user_id[0] != '\0' ? res->user_id : "-", computer,
                             res->event != NULL ? res->event : "-", res->detail);
 }

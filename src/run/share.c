@@ -399,7 +399,7 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n)
         snprintf(err, n, "share.area_template: %s", why);
         return -1;
     }
-    return 0;
+    return dsgd_share_record_init(err, n);
 }
 
 int dsgd_share_start(const char *dir, char *err, size_t n)

@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "core/rfc3339.h"
@@ -11,6 +13,54 @@
 #include "run/log.h"
 #include "run/role_answer.h"
 #include "run/share_record.h"
+
+static char host[65];   /* the computer name of control-socket actions */
+
+int dsgd_share_record_init(char *err, size_t n)
+{
+    struct utsname u;
+    if (uname(&u) != 0) {
+        snprintf(err, n, "uname: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(host, sizeof host, "%s", u.nodename);
+    return 0;
+}
+
+/* UTC RFC 3339 with milliseconds of now ("-" outside years 0000..9999). */
+static void now_text(char date[32])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (dsg_rfc3339_ms(date, 32, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
+        snprintf(date, 32, "-");
+}
+
+void dsgd_share_account_op(const dsgd_who *w, unsigned event_id, const char *subject,
+                           const char *share_name, const char *detail)
+{
+    char date[32], user[240], id[12];
+    now_text(date);
+    snprintf(user, sizeof user, "actor=%s %s", w->actor, subject);
+    snprintf(id, sizeof id, "%u", event_id);
+    dsg_audit_field f[] = {
+        { "log_name", (const uint8_t *)"Application", 11 },
+        { "source_name", (const uint8_t *)"dsgd/share", 10 },
+        { "date", (const uint8_t *)date, strlen(date) },
+        { "event_id", (const uint8_t *)id, strlen(id) },
+        { "task_category", (const uint8_t *)"rights", 6 },
+        { "level", (const uint8_t *)"情報", strlen("情報") },
+        { "keywords", (const uint8_t *)"success", 7 },
+        { "user_name", (const uint8_t *)user, strlen(user) },
+        { "computer_name", (const uint8_t *)host, strlen(host) },
+        { "detail", (const uint8_t *)detail, strlen(detail) },
+        { "share_name", (const uint8_t *)share_name, strlen(share_name) },
+        { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
+        { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
+    };
+    if (dsgd_audit_out_add(DSG_AUDIT_TYPE_ACCOUNT_OPS, f, sizeof f / sizeof f[0]) != 0)
+        dsgd_log("share: the account record of event %u on %s was dropped", event_id, subject);
+}
 
 const char *dsgd_share_when(int64_t t, char buf[32])
 {
@@ -21,12 +71,9 @@ const char *dsgd_share_when(int64_t t, char buf[32])
 
 void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r)
 {
-    char date[32] = "-";
-    struct timespec ts;
+    char date[32];
     uint32_t ticket = 0;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    if (dsg_rfc3339_ms(date, sizeof date, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
-        snprintf(date, sizeof date, "-");
+    now_text(date);
     dsg_audit_field f[] = {
         { "site_id", (const uint8_t *)r->site_id, strlen(r->site_id) },
         { "item_id", (const uint8_t *)r->item_id, strlen(r->item_id) },

@@ -7,6 +7,7 @@
 #ifndef DSGD_SHARE_RECORD_H
 #define DSGD_SHARE_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "run/role_args.h"
@@ -30,6 +31,17 @@ typedef struct dsgd_share_record {
 /* Queues r's record by w and makes the command's answer wait for it.
  * @relation(REQ-LOG-038, REQ-LOG-008) */
 void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r);
+
+/* Reads the host's name (the computer name of control-socket actions),
+ * before the sandbox. 0, or -1 with a message. @relation(REQ-ACCT-018) */
+int dsgd_share_record_init(char *err, size_t n);
+
+/* Queues, beside the change's 監査ログ・カスタムレポート, its アカウント管理操作ログ
+ * record (別紙 #15, REQ-ACCT-018): event_id (docs/events.md), the account
+ * or organisation acted upon as `subject`, the area concerned as share
+ * name. @relation(REQ-ACCT-018) */
+void dsgd_share_account_op(const dsgd_who *w, unsigned event_id, const char *subject,
+                           const char *share_name, const char *detail);
 
 /* A refused change (custom event name `custom`, of application app when
  * above 0) is on record too, and ends the command with its code. 0.

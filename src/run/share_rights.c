@@ -70,6 +70,22 @@ static int cmd_apply(const char *json, const dsgd_who *w)
     return dsgd_answer_finish(0, "%s", "");
 }
 
+/* The rights change as アカウント管理操作ログ too (REQ-ACCT-018): the
+ * account or organisation, the area's project as share name. 0, or -1. */
+static int record_rights_change(const dsgd_who *w, int64_t grant, int made, const char *data)
+{
+    dsg_grant_row g;
+    dsg_area_row a;
+    char err[160], subject[DSG_AREA_TEXT_MAX + 16];
+    if (dsg_grant_store_get(db, grant, &g, err, sizeof err) != 1)
+        return -1;
+    if (dsg_area_store_get(db, g.area, &a, err, sizeof err) != 1)
+        snprintf(a.project, sizeof a.project, "-");
+    snprintf(subject, sizeof subject, "%s=%s", kind_word(g.subject_kind), g.subject);
+    dsgd_share_account_op(w, made ? 4140 : 4141, subject, a.project, data);
+    return 0;
+}
+
 static int approve(int64_t id, const dsgd_who *w)
 {
     dsg_acct_problem p;
@@ -90,6 +106,8 @@ static int approve(int64_t id, const dsgd_who *w)
         snprintf(r.site_id, sizeof r.site_id, "%" PRId64, app.app.area);
     size_t at = (size_t)snprintf(r.data, sizeof r.data, "application %" PRId64 " approved; ", id);
     describe(&app.app, r.data + at, sizeof r.data - at);
+    if (record_rights_change(w, grant, made, r.data) != 0)
+        return dsgd_share_storage_error("the grant is unreadable");
     dsgd_answer_put("rights application %" PRId64 " approved: grant %" PRId64 " %s\n", id, grant,
                     made ? "made" : "revoked");
     dsgd_share_record_add(w, &r);

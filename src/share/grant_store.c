@@ -633,6 +633,23 @@ int dsg_grant_store_each(sqlite3 *db, int64_t area, uint32_t subject_kind, const
     return -1;
 }
 
+int dsg_grant_store_get(sqlite3 *db, int64_t id, dsg_grant_row *out, char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " GRANT_COLUMNS " WHERE g.id = ?");
+    int rc = SQLITE_ERROR;
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            read_grant(st, out);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc == SQLITE_ROW;
+    snprintf(err, n, "reading grant %lld: %s", (long long)id, sqlite3_errmsg(db));
+    return -1;
+}
+
 /* @relation(REQ-ACCT-008) */
 int dsg_grant_store_each_in_force(sqlite3 *db, int64_t now,
                                   int (*fn)(const dsg_grant_row *r, void *ctx), void *ctx,

@@ -171,6 +171,11 @@ int dsg_grant_store_each_in_force(struct sqlite3 *db, int64_t now,
                                   int (*fn)(const dsg_grant_row *r, void *ctx), void *ctx,
                                   char *err, size_t n);
 
+/* The grant with this number, revoked or not: 1 and *out, 0 when there
+ * is none, -1 on a database error. @relation(REQ-ACCT-018, REQ-ACCT-009) */
+int dsg_grant_store_get(struct sqlite3 *db, int64_t id, dsg_grant_row *out, char *err,
+                        size_t n);
+
 /* The subject's number, 0 when it has none yet (it was never applied
  * for: it holds no grant), -1 on a database error. @relation(REQ-ACCT-010) */
 int64_t dsg_grant_store_subject_id(struct sqlite3 *db, uint32_t subject_kind, const char *name,
