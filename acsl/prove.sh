@@ -53,6 +53,23 @@ no-dead-code) smoke_kinds="-wp-no-smoke-dead-code" ;;
 esac
 # Extra WP options for every pass, for measurements (docs/toolchain.md).
 WP_EXTRA=${WP_EXTRA:-}
+# The provers' recorded answers (docs/toolchain.md, "The provers' answers
+# on record"): acsl/wp-cache.tsv holds, for every prover call of the last
+# full `make prove-record`, the digest WP computes over the whole goal it
+# sends (every hypothesis, the prover, its version and limits) and the
+# answer. `check` replays it: WP still generates and simplifies every goal,
+# and asks a prover only for a goal whose digest is not on record, so a
+# changed goal is always proved afresh. `record` asks the provers for every
+# goal and writes the file anew; WP_CACHE=none (make prove-full) never
+# reads it.
+cache_file=${PROVE_CACHE:-acsl/wp-cache.tsv}
+case "$mode" in record) WP_CACHE=rebuild ;; *) WP_CACHE=${WP_CACHE:-replay} ;; esac
+case "$WP_CACHE" in
+replay | rebuild) cache_dir=${PROVE_OUT:-build/proof}-cache
+    cache_opts="-wp-cache $WP_CACHE -wp-cache-dir $cache_dir" ;;
+none) cache_dir= cache_opts="-wp-cache none" ;;
+*) echo "prove: WP_CACHE is replay or none, not '$WP_CACHE'" >&2; exit 2 ;;
+esac
 export WHY3CONFIG="${DSG_WHY3CONFIG:-$PWD/build/why3.conf}"   # never the user's home
 mkdir -p "$out"
 status=0
@@ -104,7 +121,7 @@ prove_module() {
         -warn-invalid-pointer -wp-smoke-tests \
         -wp-prover cvc4 -wp-steps "$WP_FIRST_STEPS" -wp-par "$WP_PAR" \
         -wp-timeout "$WP_TIMEOUT" -wp-smoke-timeout "$WP_SMOKE_TIMEOUT" \
-        -wp-session "$out/$module.session" $smoke_kinds $WP_EXTRA \
+        -wp-session "$out/$module.session" $smoke_kinds $cache_opts $WP_EXTRA \
         -then -wp -wp-no-smoke-tests -wp-steps 0 -wp-timeout "$WP_TIMEOUT" \
         -then -wp -wp-prover z3 \
         < /dev/null > "$log" 2>&1
@@ -123,6 +140,16 @@ prove_module() {
 
 why3_config || exit 1
 check_assumptions || status=1
+
+# The cache directory WP reads (and, recording, fills) from nothing but
+# acsl/wp-cache.tsv: one JSON file a digest.
+if [ -n "$cache_dir" ]; then
+    rm -rf "$cache_dir" && mkdir -p "$cache_dir" || exit 1
+    if [ "$WP_CACHE" = replay ] && [ -f "$cache_file" ]; then
+        awk -F'\t' -v d="$cache_dir" '$1 ~ /^[0-9a-f]+$/ && NF == 2 { print $2 > (d "/" $1 ".json"); close(d "/" $1 ".json") }' \
+            "$cache_file"
+    fi
+fi
 
 # Lanes: modules dealt costliest first to the lane with the least work so
 # far; each lane proves its modules one after another in a background job,
@@ -168,13 +195,26 @@ done < "$out/manifest.list"
 { printf 'module\tfunction\tproved\ttotal\n'; LC_ALL=C sort "$out/summary.rows"; } > "$summary"
 rm -f "$out/summary.rows" "$out/manifest.list" "$out/lanes.list"
 
+# What the provers answered from the record, and what they had to prove.
+if [ "$WP_CACHE" = replay ]; then
+    cat "$out"/*.log 2>/dev/null | awk '/^\[wp\] \[Cache\]/ { for (i = 3; i <= NF; i++) {
+            split($i, kv, ":"); if (kv[1] == "found") f += kv[2]; else if (kv[1] == "missed" || kv[1] == "updated") m += kv[2] } }
+        END { printf "prove: %d prover answers replayed from the record, %d asked afresh\n", f, m }'
+fi
+
 case "$mode" in
 record)
     if [ "$status" -ne 0 ]; then
-        echo "prove: not recording $committed: the proof failed" >&2
+        echo "prove: not recording $committed nor $cache_file: the proof failed" >&2
     else
         cp "$summary" "$committed"
         echo "prove: recorded $committed"
+        find "$cache_dir" -name '*.json' -exec awk '
+            FNR == 1 { if (name != "") print name "\t" text; name = FILENAME; text = ""
+                       sub(/.*\//, "", name); sub(/\.json$/, "", name) }
+            { text = text $0 }
+            END { if (name != "") print name "\t" text }' {} + | LC_ALL=C sort > "$cache_file"
+        echo "prove: recorded $cache_file ($(wc -l < "$cache_file") prover answers)"
     fi ;;
 check)
     if ! cmp -s "$summary" "$committed"; then

@@ -12,8 +12,23 @@ failures=0
 printf 'int f(void)\n{\n    return 0;\n}\nint g(int x)\n{\n    return x;\n}\n' > "$t/fake.c"
 printf 'fake\t%s\t3\tclaims\n' "$t/fake.c" > "$t/manifest.tsv"
 printf '[ATP]\nname = "CVC4"\n[ATP]\nname = "Z3"\n' > "$t/why3.conf"
+# The fake also plays WP's cache: recording (-wp-cache rebuild) it writes
+# one answer into the -wp-cache-dir; replaying, it fails unless that
+# answer is there again.
 cat > "$t/frama-c" <<'FAKE'
 #!/bin/sh
+mode= dir=
+while [ $# -gt 0 ]; do
+    case $1 in
+    -wp-cache) mode=$2; shift ;;
+    -wp-cache-dir) dir=$2; shift ;;
+    esac
+    shift
+done
+case $mode in
+rebuild) printf '{ "prover": "CVC4:1.8", "verdict": "valid" }\n' > "$dir/0a1b.json" ;;
+replay) [ -z "${FAKE_WANT_CACHE:-}" ] || [ -f "$dir/0a1b.json" ] || exit 3 ;;
+esac
 cat "$FAKE_WP_LOG"
 exit "${FAKE_WP_RC:-0}"
 FAKE
@@ -35,7 +50,8 @@ expect() {
     name=$1 want=$2 mode=$3
     FRAMAC="$t/frama-c" FAKE_WP_LOG="$t/log" DSG_WHY3CONFIG="$t/why3.conf" \
         PROVE_MANIFEST="$t/manifest.tsv" PROVE_SUMMARY="$t/summary.tsv" \
-        PROVE_OUT="$t/out" sh "$root/acsl/prove.sh" "$mode" > "$t/stdout" 2> "$t/stderr"
+        PROVE_OUT="$t/out" PROVE_CACHE="$t/cache.tsv" sh "$root/acsl/prove.sh" "$mode" \
+        > "$t/stdout" 2> "$t/stderr"
     got=$?
     if [ "$got" -ne "$want" ]; then
         echo "prove-selftest: $name: exit $got, want $want" >&2
@@ -79,6 +95,18 @@ cmp -s "$t/summary.tsv" "$t/summary.before" || {
     failures=$((failures + 1))
 }
 
+# A record writes the provers' answers down; a check finds them again.
+good_log > "$t/log"
+expect "record" 0 record
+grep -qx '0a1b	{ "prover": "CVC4:1.8", "verdict": "valid" }' "$t/cache.tsv" || {
+    echo "prove-selftest: record did not write the prover's answer: $(cat "$t/cache.tsv")" >&2
+    failures=$((failures + 1))
+}
+FAKE_WANT_CACHE=1 expect "a check replays the recorded answers" 0 check
+rm "$t/cache.tsv"
+FAKE_WANT_CACHE=1 expect "a check without the record finds none" 1 check
+unset FAKE_WANT_CACHE
+
 # Each later pass (prove.sh: CVC4 with the full timeout, then Z3 beside
 # it) retries only what the passes before it left unproved; a goal's last
 # verdict counts.
@@ -100,4 +128,4 @@ if [ "$failures" -ne 0 ]; then
     echo "prove-selftest: $failures case(s) failed" >&2
     exit 1
 fi
-echo "prove-selftest: all 13 cases detected as they should be"
+echo "prove-selftest: all 16 cases detected as they should be"
