@@ -52,6 +52,12 @@
 
   predicate dsg_mp_ok{L}(dsg_mp *m) = dsg_mp_delim_ok(m) && dsg_mp_pos_ok(m);
 
+  // What the steps of a feed need and keep: the counters and the
+  // delimiter's length. The delimiter itself is never written after
+  // dsg_mp_init, so dsg_mp_feed carries dsg_mp_delim_ok past the steps.
+  predicate dsg_mp_run_ok{L}(dsg_mp *m) =
+    5 <= m->delim_len <= DSG_MP_DELIM_MAX && dsg_mp_pos_ok(m);
+
   // The statuses dsg_mp_feed reports as events, and its errors.
   predicate dsg_mp_event(integer s) = DSG_MP_NEED_MORE <= s <= DSG_MP_END;
   predicate dsg_mp_parse_error(integer s) =

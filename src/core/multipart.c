@@ -118,44 +118,73 @@ int dsg_mp_is_valid(const dsg_mp *mp)
     return pos_is_valid(mp);
 }
 
+/* Copies b[0 .. n) to d[0 .. n). */
+/*@ requires \valid(d + (0 .. n - 1)) && \valid_read(b + (0 .. n - 1));
+    requires \separated(d + (0 .. n - 1), b + (0 .. n - 1));
+    assigns d[0 .. n - 1];
+    ensures \forall integer k; 0 <= k < n ==> d[k] == b[k];
+*/
+static void copy(uint8_t *d, const uint8_t *b, size_t n)
+{
+    size_t k = 0;
+    /*@ loop invariant 0 <= k <= n;
+        loop invariant \forall integer j; 0 <= j < k ==> d[j] == b[j];
+        loop assigns k, d[0 .. n - 1];
+        loop variant n - k;
+    */
+    while (k < n) {
+        d[k] = b[k];
+        k++;
+    }
+}
+
 dsg_mp_status dsg_mp_init(dsg_mp *mp, const uint8_t *boundary, size_t blen, uint8_t *hdr,
                           size_t hdr_cap)
 {
-    mp->pos.phase = DSG_MP_PH_FAILED;
-    mp->pos.match = 0;
-    mp->pos.virt = 0;
+    int ok = 0;
+    if (blen >= 1u && blen <= DSG_MP_BOUNDARY_MAX && boundary[blen - 1u] != ' ' &&
+        all_bchars(boundary, 0, blen))
+        ok = 1;
+    if (ok) {
+        /* the virtual CR LF: a boundary may open the body without one */
+        mp->pos.phase = DSG_MP_PH_PREAMBLE;
+        mp->pos.match = 2;
+        mp->pos.virt = 2;
+    } else {
+        mp->pos.phase = DSG_MP_PH_FAILED;
+        mp->pos.match = 0;
+        mp->pos.virt = 0;
+    }
     mp->pos.head_bytes = 0;
     mp->pos.used = 0;
     mp->pos.name_len = 0;
     mp->pos.value_end = 0;
     mp->hdr = hdr;
     mp->hdr_cap = hdr_cap;
-    mp->delim_len = 5;
     mp->delim[0] = '\r';
     mp->delim[1] = '\n';
     mp->delim[2] = '-';
     mp->delim[3] = '-';
-    mp->delim[4] = '-';
-    if ((BIT(blen < 1u) | BIT(blen > DSG_MP_BOUNDARY_MAX)) != 0 || boundary[blen - 1u] == ' ' ||
-        !all_bchars(boundary, 0, blen))
+    if (!ok) {
+        mp->delim_len = 5;
+        mp->delim[4] = '-';
+        /*@ assert dsg_mp_pos_ok(mp); */
+        /*@ assert \forall integer k; 4 <= k < 5 ==> dsg_mp_bchar(mp->delim[k]); */
+        /*@ assert dsg_mp_delim_ok(mp); */
         return DSG_MP_ERR_BOUNDARY;
-    size_t k = 0;
-    /*@ loop invariant 0 <= k <= blen;
-        loop invariant \forall integer j; 0 <= j < k ==> mp->delim[j + 4] == boundary[j];
-        loop invariant mp->delim[0] == '\r' && mp->delim[1] == '\n' &&
-                       mp->delim[2] == '-' && mp->delim[3] == '-';
-        loop assigns k, mp->delim[4 .. DSG_MP_DELIM_MAX - 1];
-        loop variant blen - k;
-    */
-    while (k < blen) {
-        mp->delim[k + 4u] = boundary[k];
-        k++;
     }
     mp->delim_len = (uint8_t)(blen + 4u);
-    /* the virtual CR LF: a boundary may open the body without one */
-    mp->pos.match = 2;
-    mp->pos.virt = 2;
-    mp->pos.phase = DSG_MP_PH_PREAMBLE;
+    copy(&mp->delim[4], boundary, blen);
+    /*@ assert \forall integer k; 4 <= k < mp->delim_len ==> mp->delim[k] == boundary[k - 4]; */
+    /*@ assert mp->pos.phase == DSG_MP_PH_PREAMBLE && mp->pos.match == 2 && mp->pos.virt == 2; */
+    /*@ assert mp->pos.used == 0 && mp->pos.name_len == 0 && mp->pos.value_end == 0; */
+    /*@ assert mp->pos.head_bytes == 0 && mp->delim_len == blen + 4; */
+    /*@ assert dsg_mp_pos_ok(mp); */
+    /*@ assert mp->delim[0] == '\r' && mp->delim[1] == '\n' &&
+               mp->delim[2] == '-' && mp->delim[3] == '-'; */
+    /*@ assert \forall integer k; 4 <= k < mp->delim_len ==> dsg_mp_bchar(mp->delim[k]); */
+    /*@ assert mp->delim[mp->delim_len - 1] == boundary[blen - 1]; */
+    /*@ assert dsg_mp_delim_ok(mp); */
     return DSG_MP_NEED_MORE;
 }
 
@@ -168,16 +197,16 @@ dsg_mp_status dsg_mp_init(dsg_mp *mp, const uint8_t *boundary, size_t blen, uint
  * FAILED.
  */
 /*@ predicate step_post{L1,L2}(dsg_mp *m, integer r) =
-      dsg_mp_ok{L2}(m) &&
+      dsg_mp_run_ok{L2}(m) &&
       (dsg_mp_event(r) || dsg_mp_parse_error(r)) &&
       (dsg_mp_parse_error(r) <==> \at(m->pos.phase, L2) == DSG_MP_PH_FAILED);
 */
 
 /* Records an error: the parser stays FAILED from now on. */
-/*@ requires \valid(mp) && dsg_mp_ok(mp) && !dsg_mp_scanning(mp->pos.phase);
+/*@ requires \valid(mp) && dsg_mp_run_ok(mp) && !dsg_mp_scanning(mp->pos.phase);
     requires dsg_mp_parse_error(err);
     assigns mp->pos.phase;
-    ensures mp->pos.phase == DSG_MP_PH_FAILED && dsg_mp_ok(mp);
+    ensures mp->pos.phase == DSG_MP_PH_FAILED && dsg_mp_run_ok(mp);
     ensures \result == err;
 */
 static dsg_mp_status fail(dsg_mp *mp, dsg_mp_status err)
@@ -187,7 +216,7 @@ static dsg_mp_status fail(dsg_mp *mp, dsg_mp_status err)
 }
 
 /* After a delimiter: "--" closes, padding then CR LF opens the next part. */
-/*@ requires \valid(mp) && dsg_mp_ok(mp);
+/*@ requires \valid(mp) && dsg_mp_run_ok(mp);
     requires DSG_MP_PH_DELIM <= mp->pos.phase <= DSG_MP_PH_CLOSE;
     assigns mp->pos;
     ensures step_post{Pre,Post}(mp, \result);
@@ -227,7 +256,7 @@ static dsg_mp_status delim_line(dsg_mp *mp, uint8_t c)
 }
 
 /* After the close delimiter: padding, then CR LF and anything. */
-/*@ requires \valid(mp) && dsg_mp_ok(mp);
+/*@ requires \valid(mp) && dsg_mp_run_ok(mp);
     requires mp->pos.phase == DSG_MP_PH_CLOSE_PAD || mp->pos.phase == DSG_MP_PH_EPI_LF;
     assigns mp->pos.phase;
     ensures step_post{Pre,Post}(mp, \result);
@@ -248,11 +277,11 @@ static dsg_mp_status after_close(dsg_mp *mp, uint8_t c)
 }
 
 /* Stores a byte of the header line, refused when the buffer is full. */
-/*@ requires \valid(mp) && dsg_mp_ok(mp) && dsg_mp_heading(mp->pos.phase);
+/*@ requires \valid(mp) && dsg_mp_run_ok(mp) && dsg_mp_heading(mp->pos.phase);
     requires \valid(mp->hdr + (0 .. mp->hdr_cap - 1));
     requires \separated(mp, mp->hdr + (0 .. mp->hdr_cap - 1));
     assigns mp->pos.used, mp->pos.phase, mp->hdr[0 .. mp->hdr_cap - 1];
-    ensures dsg_mp_ok(mp);
+    ensures dsg_mp_run_ok(mp);
     ensures \result == DSG_MP_NEED_MORE || \result == DSG_MP_ERR_HEADER_TOO_LONG;
     ensures \result == DSG_MP_NEED_MORE ==>
               mp->pos.used == \old(mp->pos.used) + 1 && mp->pos.phase == \old(mp->pos.phase);
@@ -268,7 +297,7 @@ static dsg_mp_status store(dsg_mp *mp, uint8_t c)
 }
 
 /* The start of a header line: a name byte, or CR of the empty line. */
-/*@ requires \valid(mp) && dsg_mp_ok(mp) && mp->pos.phase == DSG_MP_PH_LINE;
+/*@ requires \valid(mp) && dsg_mp_run_ok(mp) && mp->pos.phase == DSG_MP_PH_LINE;
     requires \valid(mp->hdr + (0 .. mp->hdr_cap - 1));
     requires \separated(mp, mp->hdr + (0 .. mp->hdr_cap - 1));
     assigns mp->pos, mp->hdr[0 .. mp->hdr_cap - 1];
@@ -286,12 +315,14 @@ static dsg_mp_status line_start(dsg_mp *mp, uint8_t c)
     mp->pos.used = 0;
     mp->pos.name_len = 0;
     mp->pos.value_end = 0;
-    mp->pos.phase = DSG_MP_PH_NAME;
-    return store(mp, c);
+    dsg_mp_status st = store(mp, c);
+    if (st == DSG_MP_NEED_MORE)
+        mp->pos.phase = DSG_MP_PH_NAME;
+    return st;
 }
 
 /* A byte of a header name, or the ":" after it. */
-/*@ requires \valid(mp) && dsg_mp_ok(mp) && mp->pos.phase == DSG_MP_PH_NAME;
+/*@ requires \valid(mp) && dsg_mp_run_ok(mp) && mp->pos.phase == DSG_MP_PH_NAME;
     requires \valid(mp->hdr + (0 .. mp->hdr_cap - 1));
     requires \separated(mp, mp->hdr + (0 .. mp->hdr_cap - 1));
     assigns mp->pos, mp->hdr[0 .. mp->hdr_cap - 1];
@@ -313,7 +344,7 @@ static dsg_mp_status name(dsg_mp *mp, uint8_t c)
 
 /* A byte of a header value (blanks before it skipped, after it trimmed),
  * or the CR that ends the line. */
-/*@ requires \valid(mp) && dsg_mp_ok(mp);
+/*@ requires \valid(mp) && dsg_mp_run_ok(mp);
     requires mp->pos.phase == DSG_MP_PH_VALUE_WS || mp->pos.phase == DSG_MP_PH_VALUE;
     requires \valid(mp->hdr + (0 .. mp->hdr_cap - 1));
     requires \separated(mp, mp->hdr + (0 .. mp->hdr_cap - 1));
@@ -339,7 +370,7 @@ static dsg_mp_status value(dsg_mp *mp, uint8_t c)
 }
 
 /* The LF that ends a header line (HEADER) or the header block (BODY). */
-/*@ requires \valid(mp) && \valid(out) && \separated(mp, out) && dsg_mp_ok(mp);
+/*@ requires \valid(mp) && \valid(out) && \separated(mp, out) && dsg_mp_run_ok(mp);
     requires mp->pos.phase == DSG_MP_PH_LINE_LF || mp->pos.phase == DSG_MP_PH_HEAD_LF;
     assigns mp->pos, out->off, out->len, out->name_len;
     ensures step_post{Pre,Post}(mp, \result);
@@ -367,7 +398,7 @@ static dsg_mp_status line_end(dsg_mp *mp, uint8_t c, dsg_mp_out *out)
 }
 
 /* A byte of a part's header block, counted against DSG_MP_HEADER_MAX. */
-/*@ requires \valid(mp) && \valid(out) && \separated(mp, out) && dsg_mp_ok(mp);
+/*@ requires \valid(mp) && \valid(out) && \separated(mp, out) && dsg_mp_run_ok(mp);
     requires dsg_mp_heading(mp->pos.phase);
     requires \valid(mp->hdr + (0 .. mp->hdr_cap - 1));
     requires \separated(mp, out, mp->hdr + (0 .. mp->hdr_cap - 1));
@@ -427,10 +458,10 @@ static size_t find_cr(const uint8_t *in, size_t len, size_t i)
 /*@ requires \valid(mp) && \valid(out) && \valid(i) && \separated(mp, out, i);
     requires \valid_read(in + (0 .. len - 1));
     requires \separated(in + (0 .. len - 1), mp, out, i);
-    requires dsg_mp_ok(mp) && dsg_mp_scanning(mp->pos.phase);
+    requires dsg_mp_run_ok(mp) && dsg_mp_scanning(mp->pos.phase);
     requires *i < len;
     assigns mp->pos.phase, mp->pos.match, mp->pos.virt, *i, out->off, out->len;
-    ensures dsg_mp_ok(mp);
+    ensures dsg_mp_run_ok(mp);
     ensures \old(*i) <= *i <= len;
     ensures \result == DSG_MP_NEED_MORE || \result == DSG_MP_DATA ||
             \result == DSG_MP_HELD || \result == DSG_MP_PART_END;
@@ -446,7 +477,7 @@ static dsg_mp_status scan(dsg_mp *mp, const uint8_t *in, size_t len, size_t *i,
     int body = BIT(mp->pos.phase == DSG_MP_PH_BODY);
     size_t j = *i;
     /*@ loop invariant \at(*i, Pre) <= j <= len;
-        loop invariant dsg_mp_ok(mp) && dsg_mp_scanning(mp->pos.phase);
+        loop invariant dsg_mp_run_ok(mp) && dsg_mp_scanning(mp->pos.phase);
         loop invariant body == 1 <==> mp->pos.phase == DSG_MP_PH_BODY;
         loop invariant *i == \at(*i, Pre);
         loop assigns j, mp->pos.match, mp->pos.virt, *i, out->off, out->len;
@@ -502,7 +533,7 @@ static dsg_mp_status scan(dsg_mp *mp, const uint8_t *in, size_t len, size_t *i,
     requires \valid(mp->hdr + (0 .. mp->hdr_cap - 1));
     requires \separated(mp, out, i, mp->hdr + (0 .. mp->hdr_cap - 1));
     requires \separated(in + (0 .. len - 1), mp, out, i, mp->hdr + (0 .. mp->hdr_cap - 1));
-    requires dsg_mp_ok(mp) && mp->pos.phase != DSG_MP_PH_FAILED;
+    requires dsg_mp_run_ok(mp) && mp->pos.phase != DSG_MP_PH_FAILED;
     requires *i < len;
     assigns mp->pos, mp->hdr[0 .. mp->hdr_cap - 1], *i, out->off, out->len, out->name_len;
     ensures step_post{Pre,Post}(mp, \result);
@@ -537,31 +568,37 @@ static dsg_mp_status step(dsg_mp *mp, const uint8_t *in, size_t len, size_t *i,
 
 dsg_mp_status dsg_mp_feed(dsg_mp *mp, const uint8_t *in, size_t len, dsg_mp_out *out)
 {
+    int ok = dsg_mp_is_valid(mp);
     out->consumed = 0;
     out->off = 0;
     out->len = 0;
     out->name_len = 0;
-    if (!dsg_mp_is_valid(mp))
+    if (!ok)
         return DSG_MP_ERR_STATE;
     if (mp->pos.phase == DSG_MP_PH_FAILED)
         return DSG_MP_ERR_FAILED;
+    dsg_mp_out ev = { 0, 0, 0, 0 };   /* what the steps found; copied to *out at the end */
+    dsg_mp_status st = DSG_MP_NEED_MORE;
     size_t i = 0;
     /*@ loop invariant 0 <= i <= len;
-        loop invariant dsg_mp_ok(mp) && mp->pos.phase != DSG_MP_PH_FAILED;
-        loop invariant out->consumed == 0 && out->len == 0;
-        loop assigns i, mp->pos, mp->hdr[0 .. mp->hdr_cap - 1], out->off, out->len,
-                     out->name_len;
+        loop invariant dsg_mp_run_ok(mp) && dsg_mp_delim_ok(mp);
+        loop invariant mp->pos.phase != DSG_MP_PH_FAILED;
+        loop assigns i, st, mp->pos, mp->hdr[0 .. mp->hdr_cap - 1], ev;
         loop variant len - i;
     */
     while (i < len) {
-        dsg_mp_status st = step(mp, in, len, &i, out);
-        if (st != DSG_MP_NEED_MORE) {
-            out->consumed = i;
-            return st;
-        }
+        st = step(mp, in, len, &i, &ev);
+        if (st != DSG_MP_NEED_MORE)
+            break;
     }
-    out->consumed = len;
-    return DSG_MP_NEED_MORE;
+    /*@ assert dsg_mp_ok(mp); */
+    out->consumed = i;
+    if ((BIT(st == DSG_MP_DATA) | BIT(st == DSG_MP_HELD) | BIT(st == DSG_MP_HEADER)) != 0) {
+        out->off = ev.off;
+        out->len = ev.len;
+        out->name_len = ev.name_len;
+    }
+    return st;
 }
 
 dsg_mp_status dsg_mp_finish(dsg_mp *mp)
