@@ -30,7 +30,7 @@
 
   // The delimiter the parser keeps: CR LF "--" and a boundary.
   predicate dsg_mp_delim_ok{L}(dsg_mp *m) =
-    5 <= m->delim_len <= DSG_MP_DELIM_MAX &&
+    5 <= m->delim_len <= DSG_MP_DELIM_MAX && m->hdr_cap <= DSG_MP_HEADER_MAX &&
     m->delim[0] == '\r' && m->delim[1] == '\n' &&
     m->delim[2] == '-' && m->delim[3] == '-' &&
     (\forall integer k; 4 <= k < m->delim_len ==> dsg_mp_bchar(m->delim[k])) &&
@@ -56,7 +56,8 @@
   // delimiter's length. The delimiter itself is never written after
   // dsg_mp_init, so dsg_mp_feed carries dsg_mp_delim_ok past the steps.
   predicate dsg_mp_run_ok{L}(dsg_mp *m) =
-    5 <= m->delim_len <= DSG_MP_DELIM_MAX && dsg_mp_pos_ok(m);
+    5 <= m->delim_len <= DSG_MP_DELIM_MAX && m->hdr_cap <= DSG_MP_HEADER_MAX &&
+    dsg_mp_pos_ok(m);
 
   // The statuses dsg_mp_feed reports as events, and its errors.
   predicate dsg_mp_event(integer s) = DSG_MP_NEED_MORE <= s <= DSG_MP_END;

@@ -108,7 +108,7 @@ static int pos_is_valid(const dsg_mp *mp)
 int dsg_mp_is_valid(const dsg_mp *mp)
 {
     size_t n = mp->delim_len;
-    if (n < 5u || n > DSG_MP_DELIM_MAX)
+    if (n < 5u || n > DSG_MP_DELIM_MAX || mp->hdr_cap > DSG_MP_HEADER_MAX)
         return 0;
     if ((BIT(mp->delim[0] != '\r') | BIT(mp->delim[1] != '\n') | BIT(mp->delim[2] != '-') |
          BIT(mp->delim[3] != '-') | BIT(mp->delim[n - 1u] == ' ')) != 0)
@@ -160,7 +160,7 @@ dsg_mp_status dsg_mp_init(dsg_mp *mp, const uint8_t *boundary, size_t blen, uint
     mp->pos.name_len = 0;
     mp->pos.value_end = 0;
     mp->hdr = hdr;
-    mp->hdr_cap = hdr_cap;
+    mp->hdr_cap = (uint16_t)(hdr_cap < DSG_MP_HEADER_MAX ? hdr_cap : DSG_MP_HEADER_MAX);
     mp->delim[0] = '\r';
     mp->delim[1] = '\n';
     mp->delim[2] = '-';
@@ -292,7 +292,7 @@ static dsg_mp_status store(dsg_mp *mp, uint8_t c)
     if (mp->pos.used >= mp->hdr_cap)
         return fail(mp, DSG_MP_ERR_HEADER_TOO_LONG);
     mp->hdr[mp->pos.used] = c;
-    mp->pos.used++;
+    mp->pos.used = (uint16_t)(mp->pos.used + 1u);
     return DSG_MP_NEED_MORE;
 }
 
@@ -415,7 +415,7 @@ static dsg_mp_status header(dsg_mp *mp, uint8_t c, dsg_mp_out *out)
 {
     if (mp->pos.head_bytes >= DSG_MP_HEADER_MAX)
         return fail(mp, DSG_MP_ERR_HEADER_TOO_LONG);
-    mp->pos.head_bytes++;
+    mp->pos.head_bytes = (uint16_t)(mp->pos.head_bytes + 1u);
     switch (mp->pos.phase) {
     case DSG_MP_PH_LINE:
         return line_start(mp, c);
@@ -580,7 +580,7 @@ dsg_mp_status dsg_mp_feed(dsg_mp *mp, const uint8_t *in, size_t len, dsg_mp_out 
     dsg_mp_out ev = { 0, 0, 0, 0 };   /* what the steps found; copied to *out at the end */
     dsg_mp_status st = DSG_MP_NEED_MORE;
     size_t i = 0;
-    /*@ loop invariant 0 <= i <= len;
+    /*@ loop invariant 0 <= i <= len && st == DSG_MP_NEED_MORE;
         loop invariant dsg_mp_run_ok(mp) && dsg_mp_delim_ok(mp);
         loop invariant mp->pos.phase != DSG_MP_PH_FAILED;
         loop assigns i, st, mp->pos, mp->hdr[0 .. mp->hdr_cap - 1], ev;
@@ -897,32 +897,61 @@ static int param_kind(const uint8_t *v, size_t i, size_t j)
     return 0;
 }
 
-/* One parameter at v[i ..) (after ";" and blanks), up to *end: name and
- * filename recorded in *d, filename* decoded into out; *seen has bit k-1
- * set for each kind k already read. */
-/*@ requires i <= n && \valid_read(v + (0 .. n - 1));
-    requires \valid(d) && \valid(seen) && \valid(end) && \valid(out + (0 .. cap - 1));
-    requires \separated(d, seen, end, out + (0 .. cap - 1), v + (0 .. n - 1));
+/*@ predicate disp_ok{L}(dsg_mp_disp *d, integer has_name, integer n, uint8_t *out,
+                          integer cap) =
+      (has_name == 0 || has_name == 1) &&
+      (d->has_file == 0 || d->has_file == 1) && (d->has_ext == 0 || d->has_ext == 1) &&
+      (has_name == 1 ==> d->name_off + d->name_len <= n) &&
+      (d->has_file == 1 ==> d->file_off + d->file_len <= n) &&
+      (d->has_ext == 1 ==> d->ext_len <= cap &&
+         (\forall integer k; 0 <= k < d->ext_len ==> out[k] != 0)) &&
+      (d->has_ext == 0 ==> d->ext_len == 0);
+*/
+
+/* filename*=: decoded into out, refused when given twice. */
+/*@ requires i < j <= n && \valid_read(v + (0 .. n - 1));
+    requires \valid(d) && \valid(out + (0 .. cap - 1));
+    requires \separated(d, out + (0 .. cap - 1), v + (0 .. n - 1));
     requires \separated(out + (0 .. cap - 1), v + (0 .. n - 1));
-    requires 0 <= *seen <= 7;
-    requires (*seen & 1) != 0 ==> d->name_off + d->name_len <= n;
-    requires (*seen & 2) != 0 ==> d->file_off + d->file_len <= n;
-    requires (*seen & 4) != 0 ==> d->ext_len <= cap &&
-               (\forall integer k; 0 <= k < d->ext_len ==> out[k] != 0);
-    assigns *d, *seen, *end, out[0 .. cap - 1];
-    ensures 0 <= *seen <= 7;
+    requires disp_ok(d, has_name, n, out, cap);
+    assigns d->ext_len, d->has_ext, out[0 .. cap - 1];
+    ensures \result == DSG_MP_DISP_OK || \result == DSG_MP_DISP_ERR_SYNTAX ||
+            \result == DSG_MP_DISP_ERR_DUPLICATE || \result == DSG_MP_DISP_ERR_CHARSET ||
+            \result == DSG_MP_DISP_ERR_ENCODING || \result == DSG_MP_DISP_ERR_TOO_LONG;
+    ensures \result == DSG_MP_DISP_OK ==> disp_ok(d, has_name, n, out, cap);
+*/
+static dsg_mp_disp_status ext_param(const uint8_t *v, size_t n, size_t i, size_t j,
+                                    dsg_mp_disp *d, int has_name, uint8_t *out, size_t cap)
+{
+    (void)n;
+    (void)has_name;   /* the contract's */
+    if (d->has_ext != 0)
+        return DSG_MP_DISP_ERR_DUPLICATE;
+    size_t olen = 0;
+    dsg_mp_disp_status st = ext_value(v, i, j, out, cap, &olen);
+    if (st != DSG_MP_DISP_OK)
+        return st;
+    d->ext_len = olen;
+    d->has_ext = 1;
+    return DSG_MP_DISP_OK;
+}
+
+/* One parameter at v[i ..) (after ";" and blanks), up to *end: name and
+ * filename recorded in *d, filename* decoded into out. */
+/*@ requires i <= n && \valid_read(v + (0 .. n - 1));
+    requires \valid(d) && \valid(has_name) && \valid(end) && \valid(out + (0 .. cap - 1));
+    requires \separated(d, has_name, end, out + (0 .. cap - 1), v + (0 .. n - 1));
+    requires \separated(out + (0 .. cap - 1), v + (0 .. n - 1));
+    requires disp_ok(d, *has_name, n, out, cap);
+    assigns *d, *has_name, *end, out[0 .. cap - 1];
     ensures \result == DSG_MP_DISP_OK || \result == DSG_MP_DISP_ERR_SYNTAX ||
             \result == DSG_MP_DISP_ERR_DUPLICATE || \result == DSG_MP_DISP_ERR_CHARSET ||
             \result == DSG_MP_DISP_ERR_ENCODING || \result == DSG_MP_DISP_ERR_TOO_LONG;
     ensures \result == DSG_MP_DISP_OK ==> i < *end <= n;
-    ensures \result == DSG_MP_DISP_OK ==>
-              ((*seen & 1) != 0 ==> d->name_off + d->name_len <= n) &&
-              ((*seen & 2) != 0 ==> d->file_off + d->file_len <= n) &&
-              ((*seen & 4) != 0 ==> d->ext_len <= cap &&
-                 (\forall integer k; 0 <= k < d->ext_len ==> out[k] != 0));
+    ensures \result == DSG_MP_DISP_OK ==> disp_ok(d, *has_name, n, out, cap);
 */
 static dsg_mp_disp_status param(const uint8_t *v, size_t n, size_t i, dsg_mp_disp *d,
-                                unsigned *seen, size_t *end, uint8_t *out, size_t cap)
+                                int *has_name, size_t *end, uint8_t *out, size_t cap)
 {
     size_t ne = run_end(v, n, i, 1);
     if (ne == i || ne >= n || v[ne] != '=')
@@ -933,32 +962,26 @@ static dsg_mp_disp_status param(const uint8_t *v, size_t n, size_t i, dsg_mp_dis
         size_t ve = run_end(v, n, vs, 1);
         if (ve == vs)
             return DSG_MP_DISP_ERR_SYNTAX;
-        if ((*seen & 4u) != 0)
-            return DSG_MP_DISP_ERR_DUPLICATE;
-        size_t olen = 0;
-        dsg_mp_disp_status st = ext_value(v, vs, ve, out, cap, &olen);
-        if (st != DSG_MP_DISP_OK)
-            return st;
-        d->ext_len = olen;
-        *seen |= 4u;
-        *end = ve;
-        return DSG_MP_DISP_OK;
+        dsg_mp_disp_status st = ext_param(v, n, vs, ve, d, *has_name, out, cap);
+        if (st == DSG_MP_DISP_OK)
+            *end = ve;
+        return st;
     }
     size_t off = 0, len = 0, ve = 0;
     if (param_value(v, n, vs, &off, &len, &ve) != DSG_MP_DISP_OK)
         return DSG_MP_DISP_ERR_SYNTAX;
-    if (kind == 1 || kind == 2) {
-        unsigned bit = kind == 1 ? 1u : 2u;
-        if ((*seen & bit) != 0)
+    if (kind == 1) {
+        if (*has_name != 0)
             return DSG_MP_DISP_ERR_DUPLICATE;
-        *seen |= bit;
-        if (kind == 1) {
-            d->name_off = off;
-            d->name_len = len;
-        } else {
-            d->file_off = off;
-            d->file_len = len;
-        }
+        *has_name = 1;
+        d->name_off = off;
+        d->name_len = len;
+    } else if (kind == 2) {
+        if (d->has_file != 0)
+            return DSG_MP_DISP_ERR_DUPLICATE;
+        d->has_file = 1;
+        d->file_off = off;
+        d->file_len = len;
     }
     *end = ve;
     return DSG_MP_DISP_OK;
@@ -979,14 +1002,10 @@ dsg_mp_disp_status dsg_mp_disposition(const uint8_t *v, size_t n, dsg_mp_disp *d
         return DSG_MP_DISP_ERR_SYNTAX;
     if (!word_is(v, 0, i, w_form_data, sizeof w_form_data))
         return DSG_MP_DISP_ERR_TYPE;
-    unsigned seen = 0;
-    /*@ loop invariant 0 <= i <= n && 0 <= seen <= 7;
-        loop invariant (seen & 1) != 0 ==> d->name_off + d->name_len <= n;
-        loop invariant (seen & 2) != 0 ==> d->file_off + d->file_len <= n;
-        loop invariant (seen & 4) != 0 ==> d->ext_len <= cap &&
-                         (\forall integer k; 0 <= k < d->ext_len ==> out[k] != 0);
-        loop invariant (seen & 4) == 0 ==> d->ext_len == 0;
-        loop assigns i, seen, *d, out[0 .. cap - 1];
+    int has_name = 0;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant disp_ok(d, has_name, n, out, cap);
+        loop assigns i, has_name, *d, out[0 .. cap - 1];
         loop variant n - i;
     */
     while (i < n) {
@@ -997,15 +1016,13 @@ dsg_mp_disp_status dsg_mp_disposition(const uint8_t *v, size_t n, dsg_mp_disp *d
             return DSG_MP_DISP_ERR_SYNTAX;
         p = run_end(v, n, p + 1, 0);
         size_t e = 0;
-        dsg_mp_disp_status st = param(v, n, p, d, &seen, &e, out, cap);
+        dsg_mp_disp_status st = param(v, n, p, d, &has_name, &e, out, cap);
         if (st != DSG_MP_DISP_OK)
             return st;
         i = e;
     }
-    if ((seen & 1u) == 0)
+    if (has_name == 0)
         return DSG_MP_DISP_ERR_NO_NAME;
-    d->has_file = (uint8_t)BIT((seen & 2u) != 0);
-    d->has_ext = (uint8_t)BIT((seen & 4u) != 0);
     return DSG_MP_DISP_OK;
 }
 

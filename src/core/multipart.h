@@ -86,9 +86,9 @@ typedef struct dsg_mp_pos {
                            * before the first boundary and after a part's
                            * headers, the line just ended; they are not data */
     uint16_t head_bytes;  /* bytes of this part's header block so far */
-    size_t used;          /* bytes of the current header line stored */
-    size_t name_len;      /* the name: hdr[0 .. name_len) */
-    size_t value_end;     /* the value: hdr[name_len .. value_end), blanks trimmed */
+    uint16_t used;        /* bytes of the current header line stored */
+    uint16_t name_len;    /* the name: hdr[0 .. name_len) */
+    uint16_t value_end;   /* the value: hdr[name_len .. value_end), blanks trimmed */
 } dsg_mp_pos;
 
 /* A parser: dsg_mp_init sets everything but `pos` once. */
@@ -97,7 +97,7 @@ typedef struct dsg_mp {
     uint8_t delim_len;                /* 5 .. DSG_MP_DELIM_MAX */
     uint8_t delim[DSG_MP_DELIM_MAX];  /* CR LF "--" boundary */
     uint8_t *hdr;                     /* the caller's buffer for one header line */
-    size_t hdr_cap;
+    uint16_t hdr_cap;                 /* its size, at most DSG_MP_HEADER_MAX */
 } dsg_mp;
 
 /* What one call of dsg_mp_feed found. */
@@ -140,7 +140,8 @@ __attribute__((warn_unused_result))
 int dsg_mp_is_valid(const dsg_mp *mp);
 
 /* Starts a parser for `boundary` (the Content-Type parameter, unquoted),
- * header lines stored in hdr[0 .. hdr_cap). A boundary that is empty, over
+ * header lines stored in hdr[0 .. hdr_cap) (of which at most
+ * DSG_MP_HEADER_MAX bytes are used: no line is longer). A boundary that is empty, over
  * 70 bytes, holds a byte that is not a bchar or ends in SP is refused
  * (BAD_BOUNDARY, the parser FAILED). @relation(REQ-SHARE-010) */
 /*@ requires \valid(mp);
@@ -148,7 +149,8 @@ int dsg_mp_is_valid(const dsg_mp *mp);
     requires \separated(mp, boundary + (0 .. blen - 1));
     assigns *mp;
     ensures dsg_mp_ok(mp);
-    ensures mp->hdr == hdr && mp->hdr_cap == hdr_cap;
+    ensures mp->hdr == hdr;
+    ensures mp->hdr_cap == (hdr_cap < DSG_MP_HEADER_MAX ? hdr_cap : DSG_MP_HEADER_MAX);
     behavior good:
       assumes dsg_mp_boundary_ok(boundary, blen);
       ensures \result == DSG_MP_NEED_MORE && mp->pos.phase == DSG_MP_PH_PREAMBLE;
