@@ -416,17 +416,17 @@ static dsg_mp_status header(dsg_mp *mp, uint8_t c, dsg_mp_out *out)
     if (mp->pos.head_bytes >= DSG_MP_HEADER_MAX)
         return fail(mp, DSG_MP_ERR_HEADER_TOO_LONG);
     mp->pos.head_bytes = (uint16_t)(mp->pos.head_bytes + 1u);
-    switch (mp->pos.phase) {
-    case DSG_MP_PH_LINE:
-        return line_start(mp, c);
-    case DSG_MP_PH_NAME:
-        return name(mp, c);
-    case DSG_MP_PH_VALUE_WS:
-    case DSG_MP_PH_VALUE:
-        return value(mp, c);
-    default:                           /* LINE_LF, HEAD_LF */
-        return line_end(mp, c, out);
-    }
+    uint8_t ph = mp->pos.phase;
+    dsg_mp_status st;
+    if (ph == DSG_MP_PH_LINE)
+        st = line_start(mp, c);
+    else if (ph == DSG_MP_PH_NAME)
+        st = name(mp, c);
+    else if (ph <= DSG_MP_PH_VALUE)
+        st = value(mp, c);
+    else                               /* LINE_LF, HEAD_LF */
+        st = line_end(mp, c, out);
+    return st;
 }
 
 /* ---- scanning for the delimiter ----------------------------------------------- */
@@ -462,6 +462,7 @@ static size_t find_cr(const uint8_t *in, size_t len, size_t i)
     requires *i < len;
     assigns mp->pos.phase, mp->pos.match, mp->pos.virt, *i, out->off, out->len;
     ensures dsg_mp_run_ok(mp);
+    ensures dsg_mp_scanning(mp->pos.phase) || mp->pos.phase == DSG_MP_PH_DELIM;
     ensures \old(*i) <= *i <= len;
     ensures \result == DSG_MP_NEED_MORE || \result == DSG_MP_DATA ||
             \result == DSG_MP_HELD || \result == DSG_MP_PART_END;
