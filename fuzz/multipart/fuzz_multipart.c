@@ -21,6 +21,11 @@
  * well-formed. Each header value also goes through dsg_mp_disposition,
  * whose slices must lie in the value and whose decoded file name must be
  * free of NUL.
+ *
+ * When the parser accepts the body, a reference written out here from RFC
+ * 2046 §5.1.1 cuts the whole body at the delimiters with string searches
+ * (no state machine) and must find the same parts, header lines (name,
+ * value without the blanks around it) and data.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -185,6 +190,87 @@ static void run(const uint8_t *b, size_t blen, const uint8_t *body, size_t len, 
     }
 }
 
+/* ---- reference: the whole body at once -------------------------------------- */
+
+static uint8_t text[1u << 16];   /* CR LF, then the body */
+static struct script want;
+
+/* The first d[0 .. dn) in t[from .. n), or n. */
+static size_t find(const uint8_t *t, size_t n, size_t from, const uint8_t *d, size_t dn)
+{
+    for (size_t p = from; p + dn <= n; p++)
+        if (memcmp(t + p, d, dn) == 0)
+            return p;
+    return n;
+}
+
+static int is_blank(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The transcript of a body the parser accepted, or 0 if the reference
+ * cannot read it as one (which fails the run). */
+static int reference(const uint8_t *b, size_t blen, const uint8_t *body, size_t len)
+{
+    uint8_t d[DSG_MP_DELIM_MAX];
+    size_t dl = blen + 4, n = len + 2;
+    if (n > sizeof text)
+        return 1;                      /* too long to check; the fuzzer keeps inputs short */
+    memcpy(d, "\r\n--", 4);
+    memcpy(d + 4, b, blen);
+    memcpy(text, "\r\n", 2);
+    memcpy(text + 2, body, len);
+    want.len = 0;
+    want.in_data = 0;
+    size_t pos = find(text, n, 0, d, dl);
+    if (pos == n)
+        return 0;
+    pos += dl;
+    for (;;) {
+        if (pos + 2 <= n && text[pos] == '-' && text[pos + 1] == '-') {
+            mark(&want, 'a' + DSG_MP_END);
+            break;
+        }
+        while (pos < n && is_blank(text[pos]))
+            pos++;
+        if (pos + 2 > n || text[pos] != '\r' || text[pos + 1] != '\n')
+            return 0;
+        pos += 2;
+        mark(&want, 'a' + DSG_MP_PART);
+        size_t h = pos;                /* header lines up to the empty line's CR */
+        while (h + 2 <= n && !(text[h] == '\r' && text[h + 1] == '\n')) {
+            size_t e = find(text, n, h, (const uint8_t *)"\r\n", 2);
+            size_t colon = find(text, e, h, (const uint8_t *)":", 1);
+            if (e == n || colon == e)
+                return 0;
+            size_t vs = colon + 1, ve = e;
+            while (vs < ve && is_blank(text[vs]))
+                vs++;
+            while (ve > vs && is_blank(text[ve - 1]))
+                ve--;
+            mark(&want, 'a' + DSG_MP_HEADER);
+            put(&want, text + h, colon - h);
+            put(&want, ":", 1);
+            put(&want, text + vs, ve - vs);
+            h = e + 2;
+        }
+        if (h + 2 > n)
+            return 0;
+        mark(&want, 'a' + DSG_MP_BODY);
+        size_t q = find(text, n, h, d, dl);   /* the empty line's CR LF may open it */
+        if (q == n)
+            return 0;
+        if (q > h + 2)
+            put_data(&want, text + h + 2, q - h - 2);
+        mark(&want, 'a' + DSG_MP_PART_END);
+        pos = q + dl;
+    }
+    mark(&want, 'f');
+    mark(&want, 'a' + DSG_MP_END);
+    return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -211,5 +297,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(pieces.len == whole.len && memcmp(pieces.text, whole.text, whole.len) == 0);
     run(b, blen, body, len, len / 2, len + 1, &pieces);
     CHECK(pieces.len == whole.len && memcmp(pieces.text, whole.text, whole.len) == 0);
+    if (whole.len >= 2 && whole.len < SCRIPT_MAX && whole.text[whole.len - 2] == 'f' &&
+        whole.text[whole.len - 1] == 'a' + DSG_MP_END && len + 2 <= sizeof text) {
+        CHECK(reference(b, blen, body, len));
+        CHECK(want.len == whole.len && memcmp(want.text, whole.text, whole.len) == 0);
+    }
     return 0;
 }
