@@ -91,6 +91,10 @@ static dsg_mp_status feed_checked(dsg_mp *mp, const uint8_t *in, size_t len, dsg
     }
     if (st == DSG_MP_NEED_MORE)
         ck_assert_uint_eq(out->consumed, len);
+    if (st == DSG_MP_HELD)
+        ck_assert_uint_eq(mp->pos.match, 0);              /* the next call consumes */
+    else if (len > 0 && st != DSG_MP_ERR_FAILED)
+        ck_assert_uint_ge(out->consumed, 1);              /* never stalls */
     if (st >= DSG_MP_ERR_DELIMITER)
         ck_assert_uint_eq(mp->pos.phase, DSG_MP_PH_FAILED);
     return st;

@@ -130,6 +130,10 @@ static dsg_mp_status feed_checked(dsg_mp *mp, const uint8_t *in, size_t len, dsg
     }
     if (st == DSG_MP_NEED_MORE)
         CHECK(out->consumed == len);
+    if (st == DSG_MP_HELD)
+        CHECK(mp->pos.match == 0);
+    else if (len > 0)
+        CHECK(out->consumed >= 1);
     CHECK(st < DSG_MP_ERR_STATE || st > DSG_MP_ERR_BOUNDARY);
     if (st >= DSG_MP_ERR_STATE)
         CHECK(mp->pos.phase == DSG_MP_PH_FAILED);

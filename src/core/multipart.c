@@ -470,6 +470,8 @@ static size_t find_cr(const uint8_t *in, size_t len, size_t i)
               \old(*i) < *i && (*i == len || mp->pos.phase == DSG_MP_PH_DELIM);
     ensures \result == DSG_MP_DATA ==> 1 <= out->len && out->off + out->len == *i;
     ensures \result == DSG_MP_HELD ==> 1 <= out->len && out->off + out->len <= mp->delim_len;
+    ensures \result == DSG_MP_HELD ==> mp->pos.match == 0;
+    ensures \result != DSG_MP_HELD ==> \old(*i) < *i;
     ensures \result == DSG_MP_PART_END ==> mp->pos.phase == DSG_MP_PH_DELIM;
 */
 static dsg_mp_status scan(dsg_mp *mp, const uint8_t *in, size_t len, size_t *i,
@@ -539,9 +541,10 @@ static dsg_mp_status scan(dsg_mp *mp, const uint8_t *in, size_t len, size_t *i,
     assigns mp->pos, mp->hdr[0 .. mp->hdr_cap - 1], *i, out->off, out->len, out->name_len;
     ensures step_post{Pre,Post}(mp, \result);
     ensures \old(*i) <= *i <= len;
-    ensures \result == DSG_MP_NEED_MORE ==> \old(*i) < *i;
+    ensures \result != DSG_MP_HELD ==> \old(*i) < *i;
     ensures \result == DSG_MP_DATA ==> 1 <= out->len && out->off + out->len == *i;
     ensures \result == DSG_MP_HELD ==> 1 <= out->len && out->off + out->len <= mp->delim_len;
+    ensures \result == DSG_MP_HELD ==> mp->pos.match == 0;
     ensures \result == DSG_MP_HEADER ==>
               1 <= out->name_len && out->off == out->name_len &&
               out->off + out->len <= mp->hdr_cap;

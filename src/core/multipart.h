@@ -171,7 +171,9 @@ dsg_mp_status dsg_mp_init(dsg_mp *mp, const uint8_t *boundary, size_t blen, uint
  * HELD: the part's bytes delim[off .. off+len); HEADER: the name
  * hdr[0 .. name_len) and the value hdr[off .. off+len), valid until the
  * next call. Splitting the input anywhere gives the same events, but for
- * where data is cut into DATA and HELD events. After an error the parser
+ * where data is cut into DATA and HELD events. It never stalls: every
+ * answer but HELD consumes a byte of a non-empty input, and HELD leaves no
+ * candidate behind, so the next call consumes. After an error the parser
  * stays FAILED. @relation(REQ-SHARE-010) */
 /*@ requires \valid(mp) && \valid(out);
     requires \valid_read(in + (0 .. len - 1));
@@ -197,6 +199,8 @@ dsg_mp_status dsg_mp_init(dsg_mp *mp, const uint8_t *boundary, size_t blen, uint
       ensures dsg_mp_event(\result) || dsg_mp_parse_error(\result);
       ensures dsg_mp_parse_error(\result) <==> mp->pos.phase == DSG_MP_PH_FAILED;
       ensures \result == DSG_MP_NEED_MORE ==> out->consumed == len;
+      ensures \result != DSG_MP_HELD && len > 0 ==> 1 <= out->consumed;
+      ensures \result == DSG_MP_HELD ==> mp->pos.match == 0;
       ensures \result == DSG_MP_DATA ==>
                 1 <= out->len && out->off + out->len == out->consumed;
       ensures \result == DSG_MP_HELD ==>
