@@ -17,7 +17,8 @@
  * call is checked against the contract: consumed <= len, DATA inside the
  * input and ending at consumed, HELD inside the delimiter, a header inside
  * the caller's buffer, NEED_MORE consuming everything, the partial match
- * shorter than the delimiter, errors leaving the parser FAILED, the state
+ * shorter than the delimiter, every answer but HELD consuming a byte and
+ * HELD leaving no candidate, errors leaving the parser FAILED, the state
  * well-formed. Each header value also goes through dsg_mp_disposition,
  * whose slices must lie in the value and whose decoded file name must be
  * free of NUL.
