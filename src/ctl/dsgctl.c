@@ -1153,6 +1153,8 @@ typedef struct group {
 static const command policy_commands[] = {
     { "check-name", "judge file names against the upload file-name policy (offline)",
       check_name_help, cmd_check_name },
+    { "access-control", "the access-control policy in force, from the running dsgd",
+      dsgctl_policy_access_control_help, dsgctl_policy_access_control },
 };
 
 static const command log_commands[] = {
@@ -1194,7 +1196,7 @@ static const group groups[] = {
     { "log", "the audit trail: verify, export (online or offline), prune, restore, public key",
       log_commands,
       sizeof log_commands / sizeof log_commands[0] },
-    { "policy", "policies the gateway enforces, checked offline", policy_commands,
+    { "policy", "policies the gateway enforces: file names (offline), access control", policy_commands,
       sizeof policy_commands / sizeof policy_commands[0] },
     { "role", "the gateway's worker roles", role_commands,
       sizeof role_commands / sizeof role_commands[0] },

@@ -102,4 +102,9 @@ extern const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS];
 #define DSGCTL_ORG_COMMANDS 4
 extern const command dsgctl_org_commands[DSGCTL_ORG_COMMANDS];
 
+/* dsgctl policy access-control (dsgctl_policy.c), with its help text.
+ * @relation(REQ-ACCT-017) */
+extern const char dsgctl_policy_access_control_help[];
+int dsgctl_policy_access_control(int argc, char **argv);
+
 #endif
