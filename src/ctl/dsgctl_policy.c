@@ -238,7 +238,7 @@ static void heading(FILE *out, format f, int level, const char *text)
     if (f == FMT_HTML)
         fprintf(out, "<h%d>%s</h%d>\n", level, text, level);
     else
-        fprintf(out, "\n%.*s %s\n\n", level, "###", text);
+        fprintf(out, "%.*s %s\n\n", level, "###", text);
 }
 
 /* Fixed text for HTML: "`" pairs become <code>. The fixed texts hold
@@ -284,7 +284,20 @@ static void list(FILE *out, format f, const char *const *items, size_t n)
     fputs(f == FMT_HTML ? "</ul>\n" : "\n", out);
 }
 
-/* A table of settings: key, meaning, value, origin. */
+/* A value in a table cell: as code, or "(empty)". */
+static void value_cell(FILE *out, format f, const char *v)
+{
+    if (v[0] == '\0') {
+        fputs("(empty)", out);
+        return;
+    }
+    fputs(f == FMT_HTML ? "<code>" : "`", out);
+    put_value(out, f, v);
+    fputs(f == FMT_HTML ? "</code>" : "`", out);
+}
+
+/* A table of settings: key, meaning, value, origin. A key dsgd did not
+ * report is not in force: said so, never guessed. */
 static void settings_table(FILE *out, format f, const in_force *c, const char *const *keys,
                            size_t n)
 {
@@ -296,14 +309,16 @@ static void settings_table(FILE *out, format f, const in_force *c, const char *c
     for (size_t i = 0; i < n; i++) {
         const setting *s = find(c, keys[i]);
         int id = dsg_config_find(keys[i], strlen(keys[i]));
-        const char *doc = id >= 0 ? dsg_config_keys[id].doc : "";
-        fputs(f == FMT_HTML ? "<tr><td><code>" : "| `", out);
-        put_value(out, f, keys[i]);
-        fputs(f == FMT_HTML ? "</code></td><td>" : "` | ", out);
-        put_value(out, f, doc);
-        fputs(f == FMT_HTML ? "</td><td><code>" : " | `", out);
-        put_value(out, f, s != NULL ? s->value : "(not in force)");
-        fputs(f == FMT_HTML ? "</code></td><td>" : "` | ", out);
+        fputs(f == FMT_HTML ? "<tr><td>" : "| ", out);
+        value_cell(out, f, keys[i]);
+        fputs(f == FMT_HTML ? "</td><td>" : " | ", out);
+        put_value(out, f, id >= 0 ? dsg_config_keys[id].doc : "");
+        fputs(f == FMT_HTML ? "</td><td>" : " | ", out);
+        if (s != NULL)
+            value_cell(out, f, s->value);
+        else
+            fputs("not reported by dsgd", out);
+        fputs(f == FMT_HTML ? "</td><td>" : " | ", out);
         put_value(out, f, s != NULL ? s->origin : "-");
         fputs(f == FMT_HTML ? "</td></tr>\n" : " |\n", out);
     }
@@ -327,8 +342,8 @@ static void account_types(FILE *out, format f, const in_force *c)
         "Administrator (`admin`): logs in only on the control socket (`dsgctl login`, "
         "Unix root or a member of group `dsgadm`), never on the portal; with its password and "
         "the second factor of `auth.admin_second_factor`; enters and decides applications for "
-        "accounts, organisations, areas and rights, and reads the audit trail and the "
-        "configuration. An administrator holds no grant by being one.",
+        "accounts, organisations, areas and rights, ends sessions, unlocks accounts, "
+        "and reads the audit trail and the configuration.",
     };
     heading(out, f, 2, "1. Account types");
     list(out, f, types, N(types));
@@ -404,11 +419,17 @@ static void settings(FILE *out, format f, const in_force *c)
     heading(out, f, 3, "Lockout");
     para(out, f, "`auth.lockout_threshold` consecutive failures of one factor within "
                  "`auth.lockout_window` lock the account for `auth.lockout_duration`; the "
-                 "lock survives a restart. A source address with "
-                 "`auth.source_failures_per_minute` failures in a minute is refused for a "
-                 "while.");
+                 "lock is kept in the database and survives a restart; the account is "
+                 "active again at its first login after the lock, or when an administrator "
+                 "unlocks it (`dsgctl account unlock`). A source address (an IPv4 address, an "
+                 "IPv6 /64) with `auth.source_failures_per_minute` failed credential steps "
+                 "within a minute has its further steps refused (429 `rate_limited`).");
     settings_table(out, f, c, lockout, N(lockout));
     heading(out, f, 3, "Sessions");
+    para(out, f, "A session token is 128 random bits of which the auth role keeps only the "
+                 "SHA-256; a restart of the auth role ends every session, and a password "
+                 "change ends the account's other sessions. An administrator's `dsgctl login` "
+                 "token is valid only for the Unix user who logged in.");
     settings_table(out, f, c, sessions, N(sessions));
     heading(out, f, 3, "Passwords");
     para(out, f, "Passwords are kept only as scrypt hashes; a new password must meet the "
