@@ -3,22 +3,21 @@
  * (アクセス制御方針) in force, rendered from the running dsgd's
  * `config show --json`, with the SHA-256 of the values it was made from.
  *
- * The configuration hash is SHA-256 over the canonical text of every key
- * in force: "key=value\n" for each, sorted by key (bytewise), the value as
- * `config show --json` gives it. Anyone can compute it again from that
- * output, so a document can be checked against the system.
+ * The configuration hash (src/ctl/policy_doc.h) is SHA-256 over
+ * "key=value\n" of every key in force, sorted by key, the value as
+ * `config show --json` gives it: anyone can compute it again from that
+ * output, so a printed policy can be checked against the system.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "conf/config.h"
 #include "core/json_tok.h"
 #include "ctl/ctl_client.h"
 #include "ctl/dsgctl.h"
+#include "ctl/policy_doc.h"
 
 const char dsgctl_policy_access_control_help[] =
     "usage: dsgctl policy access-control [--format md|html] [--socket PATH]\n"
@@ -159,29 +158,15 @@ static int parse_config(const char *buf, size_t len, in_force *c)
     return have_gen && have_keys && c->n > 0 ? 0 : -1;
 }
 
-static int by_key(const void *a, const void *b)
-{
-    return strcmp(((const setting *)a)->key, ((const setting *)b)->key);
-}
-
-/* Sorts the keys and computes the SHA-256 of "key=value\n" over them. */
+/* The configuration hash over every key in force. */
 static int config_hash(in_force *c)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    qsort(c->s, c->n, sizeof c->s[0], by_key);
-    for (size_t i = 0; ok && i < c->n; i++)
-        ok = EVP_DigestUpdate(ctx, c->s[i].key, strlen(c->s[i].key)) == 1 &&
-             EVP_DigestUpdate(ctx, "=", 1) == 1 &&
-             EVP_DigestUpdate(ctx, c->s[i].value, strlen(c->s[i].value)) == 1 &&
-             EVP_DigestUpdate(ctx, "\n", 1) == 1;
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
-    EVP_MD_CTX_free(ctx);
-    for (unsigned i = 0; ok && i < 32; i++)
-        snprintf(c->hash + 2 * i, 3, "%02x", md[i]);
-    return ok ? 0 : -1;
+    static dsg_policy_kv kv[KEYS_MAX];
+    for (size_t i = 0; i < c->n; i++) {
+        kv[i].key = c->s[i].key;
+        kv[i].value = c->s[i].value;
+    }
+    return dsg_policy_config_hash(kv, c->n, c->hash);
 }
 
 static const setting *find(const in_force *c, const char *key)
@@ -194,19 +179,14 @@ static const setting *find(const in_force *c, const char *key)
 
 /* ---- rendering ------------------------------------------------------------ */
 
-/* Writes s with & < > " ' as character references. */
+/* Writes s HTML-escaped. */
 static void html_escape(FILE *out, const char *s)
 {
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out); break;
-        }
-    }
+    static char buf[6 * DSG_CONFIG_TEXT_MAX + 1];
+    if (dsg_policy_html_escape(s, buf, sizeof buf) != (size_t)-1)
+        fputs(buf, out);
+    else
+        fputs("(too long to show)", out);
 }
 
 /* Writes s for a Markdown table cell or code span: | escaped, a backtick
