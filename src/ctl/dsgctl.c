@@ -1226,7 +1226,7 @@ static void group_usage(FILE *out, const group *g)
 {
     fprintf(out, "usage: dsgctl %s <command> [options] [args]\n\ncommands:\n", g->name);
     for (size_t i = 0; i < g->count; i++)
-        fprintf(out, "  %-12s %s\n", g->commands[i].name, g->commands[i].summary);
+        fprintf(out, "  %-14s %s\n", g->commands[i].name, g->commands[i].summary);
     fprintf(out, "\nRun 'dsgctl help %s <command>' for the options of a command.\n",
             g->name);
 }
