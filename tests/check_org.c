@@ -45,7 +45,7 @@ static void teardown(void)
 /* The decision over all 2 x 2 x 3 x 2 x 2 combinations of its facts:
  * allowed exactly when registered with the matching kind and inside its
  * networks, or a Ministry account inside auth.ministry_networks; a
- * malformed list (-1) never allows. @relation(REQ-ACCT-016) */
+ * malformed list (-1) never allows. @relation(REQ-ACCT-016, REQ-ACCT-024) */
 START_TEST(test_org_decision_table)
 {
     for (int reg = 0; reg < 2; reg++)
