@@ -9,11 +9,7 @@
 
 #include "auth/acct_json.h"
 #include "core/json_out.h"
-#include "core/rfc3339.h"
 #include "db/db.h"
-#include "log/audit.h"
-#include "run/audit_out.h"
-#include "run/log.h"
 #include "run/role_answer.h"
 #include "run/role_args.h"
 #include "run/settings.h"
