@@ -41,7 +41,7 @@ typedef enum dsg_org_access {
 /* The decision, deny by default: ALLOWED only for registered, kind_matches
  * and in_org == 1; else ALLOWED_MINISTRY only for ministry_account and
  * in_ministry == 1; else the first reason to refuse (not registered, the
- * other kind, outside). @relation(REQ-ACCT-016) */
+ * other kind, outside). @relation(REQ-ACCT-016, REQ-ACCT-024) */
 /*@ requires \valid_read(f);
     assigns \nothing;
     behavior own_networks:
@@ -62,7 +62,7 @@ typedef enum dsg_org_access {
 */
 dsg_org_access dsg_org_access_decide(const dsg_org_facts *f);
 
-/* 1 for the two ALLOWED results, else 0. @relation(REQ-ACCT-016) */
+/* 1 for the two ALLOWED results, else 0. @relation(REQ-ACCT-016, REQ-ACCT-024) */
 /*@ assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> (a == DSG_ORG_ALLOWED || a == DSG_ORG_ALLOWED_MINISTRY);
@@ -71,7 +71,7 @@ int dsg_org_access_allowed(dsg_org_access a);
 
 /* A phrase for the log: "inside the registered networks of its
  * organisation", "the organisation is not registered", ...; "refused"
- * for a value out of range. @relation(REQ-ACCT-016) */
+ * for a value out of range. @relation(REQ-ACCT-016, REQ-ACCT-024) */
 /*@ assigns \result \from a;
     ensures \valid_read(\result);
 */
