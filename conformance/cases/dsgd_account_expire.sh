@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_account_expire: `dsgctl account expire` runs the expiry sweep at once instead of waiting auth.expiry_sweep_interval (here an hour): an active account whose expiry has passed becomes expired, the command prints the move and the counts (`1 account expired, 0 suspended for inactivity`), and the move is recorded as アカウント管理操作ログ event 4117 with the administrator who asked as its actor (log name Application), after the control record of the request; a second run finds nothing; an argument is refused before dsgd is asked (exit 64); without an administrator's login nothing runs (77).
-# @relation(REQ-ACCT-004, REQ-ACCT-020, REQ-ACCT-018)
+# @relation(REQ-ACCT-023, REQ-ACCT-004, REQ-ACCT-020, REQ-ACCT-018)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

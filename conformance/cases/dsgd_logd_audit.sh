@@ -32,7 +32,7 @@ run "pubkey" 0 log pubkey "$d"
 cp "$t/out" "$t/pub.pem"
 grep -q 'BEGIN PUBLIC KEY' "$t/pub.pem" || fail "no public key"
 run "intact" 0 log verify --offline --pubkey "$t/pub.pem" "$d"
-grep -q '^OK: 0 break(s); 2 source(s), 15 record(s), 6 checkpoint(s); 0 record(s) after' "$t/out" ||
+grep -q '^OK: 0 break(s); 2 source(s), 18 record(s), 6 checkpoint(s); 0 record(s) after' "$t/out" ||
     fail "intact: $(cat "$t/out")"
 run "intact with the chain key" 0 log verify --offline --pubkey "$t/pub.pem" --key "$d/chain.key" "$d"
 # verification leaves nothing behind in the directory it read
@@ -81,8 +81,8 @@ run "wrong public key" 1 log verify --offline --pubkey "$t/other.pem" "$d"
 # export: logd's six records and the master's nine (each stop: portal,
 # ctl and auth exited), six checkpoints; each line one JSON object or syslog message
 run "export jsonl" 0 log export --offline "$d" --format jsonl
-[ "$(grep -c '"type_name":"system"' "$t/out")" -eq 15 ] || fail "jsonl: $(cat "$t/out")"
-[ "$(grep -c '"source":"master".*"event":"role-exited"' "$t/out")" -eq 9 ] || fail "jsonl: master"
+[ "$(grep -c '"type_name":"system"' "$t/out")" -eq 18 ] || fail "jsonl: $(cat "$t/out")"
+[ "$(grep -c '"source":"master".*"event":"role-exited"' "$t/out")" -eq 12 ] || fail "jsonl: master"
 [ "$(grep -c '"type_name":"checkpoint"' "$t/out")" -eq 6 ] || fail "jsonl checkpoints"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$t/out" || fail "jsonl does not parse"
 run "export rfc5424" 0 log export --offline "$d" --format rfc5424

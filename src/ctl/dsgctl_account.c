@@ -400,7 +400,7 @@ static const char expire_help[] =
     "login for auth.inactivity_disable_days is suspended. Prints each move and\n"
     "the counts; each move is recorded as your action.\n" SOCKET_HELP EXIT_HELP;
 
-/* dsgctl account expire @relation(REQ-ACCT-004, REQ-ACCT-020) */
+/* dsgctl account expire @relation(REQ-ACCT-023, REQ-ACCT-020) */
 static int cmd_expire(int argc, char **argv)
 {
     static const dsgctl_listing l = { "expire", expire_help, NULL, 0, NULL, NULL };

@@ -263,7 +263,7 @@ static void sweep(void)
 }
 
 /* account expire: the sweep now, as the administrator's action; lists
- * what moved. @relation(REQ-ACCT-004, REQ-ACCT-020) */
+ * what moved. @relation(REQ-ACCT-023, REQ-ACCT-020) */
 static int cmd_expire(const char *args, const who *w)
 {
     int expired, inactive;

@@ -61,7 +61,7 @@ int dsgd_auth_poll_timeout(void);
 
 /* Queues the アカウント管理操作ログ record (event 4123, a warning by
  * system:auth) of a lock the lockout made at a login step; detail: the
- * step's. @relation(REQ-ACCT-018, REQ-MFA-011) */
+ * step's. @relation(REQ-ACCT-018, REQ-MFA-025) */
 void dsgd_auth_record_lock(const char *user_id, const char *detail);
 
 /* SHUTDOWN: closes the database. @relation(REQ-ACCT-001) */
