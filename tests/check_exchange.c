@@ -353,6 +353,161 @@ START_TEST(test_xch_answer_refuses_bad_cookie)
 }
 END_TEST
 
+/* A download's head round-trips; every truncation, a trailing byte, a
+ * header value with CR, LF or a byte past ASCII, an empty type and a
+ * status without content are refused both ways.
+ * @relation(REQ-RUN-013, REQ-SHARE-013) */
+START_TEST(test_xch_stream_head)
+{
+    static const char disp[] = "attachment; filename=\"a.pdf\"";
+    dsgd_xch_stream in = { 7, 200, 123456789012ull, "application/pdf", 15, disp,
+                           sizeof disp - 1 }, out;
+    uint8_t m[4096];
+    size_t len = dsgd_xch_stream_put(m, sizeof m, &in);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_stream_get(m, len, &out), 0);
+    ck_assert_uint_eq(out.id, 7);
+    ck_assert_int_eq(out.status, 200);
+    ck_assert_uint_eq(out.length, 123456789012ull);
+    ck_assert_uint_eq(out.type_len, 15);
+    ck_assert_int_eq(memcmp(out.type, "application/pdf", 15), 0);
+    ck_assert_uint_eq(out.disposition_len, sizeof disp - 1);
+    ck_assert_int_eq(memcmp(out.disposition, disp, sizeof disp - 1), 0);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(dsgd_xch_stream_get(m, cut, &out), -1);
+    m[len] = 0;
+    ck_assert_int_eq(dsgd_xch_stream_get(m, len + 1, &out), -1);
+    m[len - 1] = '\n';                            /* a line break in the disposition */
+    ck_assert_int_eq(dsgd_xch_stream_get(m, len, &out), -1);
+    m[len - 1] = (uint8_t)0xe3;                   /* a byte past ASCII */
+    ck_assert_int_eq(dsgd_xch_stream_get(m, len, &out), -1);
+
+    dsgd_xch_stream bad = in;
+    bad.disposition = "attachment\r\nSet-Cookie: x=y";
+    bad.disposition_len = strlen(bad.disposition);
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    bad = in;
+    bad.type_len = 0;
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    bad = in;
+    bad.status = 204;
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    bad = in;
+    bad.disposition = NULL;
+    bad.disposition_len = 0;                      /* no disposition: allowed */
+    ck_assert_uint_gt(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, 10, &in), 0);   /* no room */
+}
+END_TEST
+
+/* DATA carries 1 .. DSGD_XCH_DATA_MAX bytes; DONE an outcome of 0 or 1;
+ * MORE a count of 1 .. DSGD_XCH_STREAM_WINDOW.
+ * @relation(REQ-RUN-013, REQ-STOR-005) */
+START_TEST(test_xch_data_done_more)
+{
+    static uint8_t m[DSGD_BUS_BODY_MAX + 8], big[DSGD_XCH_DATA_MAX + 1];
+    const uint8_t *p;
+    size_t len, n;
+    uint32_t id;
+    uint8_t role;
+    unsigned k;
+    int complete;
+    len = dsgd_xch_data_put(m, sizeof m, 5, (const uint8_t *)"abc", 3);
+    ck_assert_uint_eq(len, 7);
+    ck_assert_int_eq(dsgd_xch_data_get(m, len, &id, &p, &n), 0);
+    ck_assert_uint_eq(id, 5);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(memcmp(p, "abc", 3), 0);
+    ck_assert_int_eq(dsgd_xch_data_get(m, 4, &id, &p, &n), -1);   /* no content */
+    ck_assert_uint_eq(dsgd_xch_data_put(m, sizeof m, 5, big, 0), 0);
+    ck_assert_uint_eq(dsgd_xch_data_put(m, sizeof m, 5, big, sizeof big), 0);
+    len = dsgd_xch_data_put(m, sizeof m, 5, big, DSGD_XCH_DATA_MAX);
+    ck_assert_uint_eq(len, DSGD_BUS_BODY_MAX);   /* the largest fits one bus message */
+
+    for (int c = 0; c <= 1; c++) {
+        len = dsgd_xch_done_put(m, sizeof m, 9, c);
+        ck_assert_uint_eq(len, 5);
+        ck_assert_int_eq(dsgd_xch_done_get(m, len, &id, &complete), 0);
+        ck_assert_uint_eq(id, 9);
+        ck_assert_int_eq(complete, c);
+    }
+    m[4] = 2;
+    ck_assert_int_eq(dsgd_xch_done_get(m, 5, &id, &complete), -1);
+    ck_assert_int_eq(dsgd_xch_done_get(m, 4, &id, &complete), -1);
+
+    len = dsgd_xch_more_put(m, sizeof m, 6, 11, DSGD_XCH_STREAM_WINDOW);
+    ck_assert_uint_eq(len, 6);
+    ck_assert_int_eq(dsgd_xch_more_get(m, len, &role, &id, &k), 0);
+    ck_assert_uint_eq(role, 6);
+    ck_assert_uint_eq(id, 11);
+    ck_assert_uint_eq(k, DSGD_XCH_STREAM_WINDOW);
+    ck_assert_uint_eq(dsgd_xch_more_put(m, sizeof m, 6, 11, 0), 0);
+    ck_assert_uint_eq(dsgd_xch_more_put(m, sizeof m, 6, 11, DSGD_XCH_STREAM_WINDOW + 1), 0);
+    m[5] = 0;
+    ck_assert_int_eq(dsgd_xch_more_get(m, 6, &role, &id, &k), -1);
+    ck_assert_int_eq(dsgd_xch_more_get(m, 5, &role, &id, &k), -1);
+}
+END_TEST
+
+/* A question about a session and its answer round-trip, the master's role
+ * byte in front or not; a bad token or address, a status other than the
+ * four, a 200 without a user and a refusal naming one are refused.
+ * @relation(REQ-ACCT-014) */
+START_TEST(test_xch_who)
+{
+    dsgd_xch_who_ask a = { 0, 42, "192.0.2.1", 9, (const uint8_t *)"tok_en-1", 8 }, ga;
+    dsgd_xch_who_is w = { 6, 42, 200, "yamada", 6, "acme", 4, 1 }, gw;
+    uint8_t m[1024];
+    size_t len = dsgd_xch_who_ask_put(m, sizeof m, &a, 0);
+    ck_assert_uint_eq(len, 4 + 1 + 9 + 1 + 8);
+    ck_assert_int_eq(dsgd_xch_who_ask_get(m, len, &ga, 0), 0);
+    ck_assert_uint_eq(ga.qid, 42);
+    ck_assert_int_eq(memcmp(ga.addr, "192.0.2.1", 9), 0);
+    ck_assert_uint_eq(ga.token_len, 8);
+    ck_assert_int_eq(dsgd_xch_who_ask_get(m, len, &ga, 1), -1);   /* no role byte */
+    a.role = 6;
+    len = dsgd_xch_who_ask_put(m, sizeof m, &a, 1);
+    ck_assert_int_eq(dsgd_xch_who_ask_get(m, len, &ga, 1), 0);
+    ck_assert_uint_eq(ga.role, 6);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(dsgd_xch_who_ask_get(m, cut, &ga, 1), -1);
+    a.token = (const uint8_t *)"a/b";
+    a.token_len = 3;
+    ck_assert_uint_eq(dsgd_xch_who_ask_put(m, sizeof m, &a, 0), 0);
+    a.token_len = 0;
+    ck_assert_uint_eq(dsgd_xch_who_ask_put(m, sizeof m, &a, 0), 0);
+    a.token = (const uint8_t *)"abc";
+    a.token_len = 3;
+    a.addr_len = 0;
+    ck_assert_uint_eq(dsgd_xch_who_ask_put(m, sizeof m, &a, 0), 0);
+
+    len = dsgd_xch_who_is_put(m, sizeof m, &w);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_who_is_get(m, len, &gw), 0);
+    ck_assert_uint_eq(gw.role, 6);
+    ck_assert_uint_eq(gw.qid, 42);
+    ck_assert_int_eq(gw.status, 200);
+    ck_assert_int_eq(memcmp(gw.user, "yamada", 6), 0);
+    ck_assert_int_eq(memcmp(gw.org, "acme", 4), 0);
+    ck_assert_uint_eq(gw.type, 1);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(dsgd_xch_who_is_get(m, cut, &gw), -1);
+    dsgd_xch_who_is no = { 6, 42, 401, NULL, 0, NULL, 0, 0 };
+    len = dsgd_xch_who_is_put(m, sizeof m, &no);
+    ck_assert_int_eq(dsgd_xch_who_is_get(m, len, &gw), 0);
+    ck_assert_int_eq(gw.status, 401);
+    no.user = "x";
+    no.user_len = 1;                                  /* a refusal naming a user */
+    ck_assert_uint_eq(dsgd_xch_who_is_put(m, sizeof m, &no), 0);
+    dsgd_xch_who_is bad = w;
+    bad.user_len = 0;                                 /* 200 without a user */
+    ck_assert_uint_eq(dsgd_xch_who_is_put(m, sizeof m, &bad), 0);
+    bad = w;
+    bad.status = 500;
+    ck_assert_uint_eq(dsgd_xch_who_is_put(m, sizeof m, &bad), 0);
+}
+END_TEST
+
 Suite *suite_exchange(void)
 {
     Suite *s = suite_create("exchange");
@@ -366,6 +521,9 @@ Suite *suite_exchange(void)
     tcase_add_test(t, test_xch_request_refuses_bad_token);
     tcase_add_test(t, test_xch_answer_cookie_round_trip);
     tcase_add_test(t, test_xch_answer_refuses_bad_cookie);
+    tcase_add_test(t, test_xch_stream_head);
+    tcase_add_test(t, test_xch_data_done_more);
+    tcase_add_test(t, test_xch_who);
     suite_add_tcase(s, t);
     return s;
 }

@@ -53,12 +53,37 @@ static void on_portal_gone(void)
 {
 }
 
+/* Streams: each `more` sends one piece of 10 bytes while `pieces_left`. */
+static unsigned mores, pieces_left;
+static uint32_t more_id;
+
+static void on_more(uint32_t id)
+{
+    static const uint8_t piece[10] = "0123456789";
+    mores++;
+    more_id = id;
+    if (pieces_left > 0 && dsgd_role_http_data(id, piece, sizeof piece) == 0)
+        pieces_left--;
+}
+
+static dsgd_xch_who_is told;
+static char told_user[64];
+static unsigned whos;
+
+static void on_who(const dsgd_xch_who_is *w)
+{
+    told = *w;
+    memcpy(told_user, w->user, w->user_len);
+    told_user[w->user_len] = '\0';
+    whos++;
+}
+
 static const dsgd_route routes[] = {
     { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof "/api/v1/test/audited" - 1,
       "/api/v1/test/audited" },
 };
 static const dsgd_role_http handler = {
-    routes, 1, on_request, on_body, on_end, on_portal_gone,
+    routes, 1, on_request, on_body, on_end, on_portal_gone, on_more, on_who,
 };
 
 /* The next bus message on `to` (the ends' own frames skipped). */
@@ -115,7 +140,7 @@ static void role_ready(void)
     dsgd_audit_out_start(&worker);
     ck_assert_int_eq(dsgd_role_http_start(&handler, &worker), 0);
     ck_assert_uint_eq(next_message(&master).kind, DSGD_MSG_HTTP_ROUTES);
-    ended = 0;
+    ended = mores = pieces_left = whos = 0;
 }
 
 static void role_close(void)
@@ -350,6 +375,155 @@ START_TEST(test_role_http_audit_503_sets_no_cookie)
 }
 END_TEST
 
+static const dsgd_xch_stream head7 = { 7, 200, 30, "application/octet-stream", 24,
+                                       "attachment; filename=\"a.txt\"", 28 };
+
+static void more(uint32_t id, unsigned n)
+{
+    uint8_t b[8];
+    size_t len = dsgd_xch_more_put(b, sizeof b, 4, id, n);
+    ck_assert_uint_gt(len, 0);
+    to_role(DSGD_MSG_HTTP_MORE, b, len);
+    dsgd_role_http_flush();   /* the worker's loop, after the master's frames */
+}
+
+static void expect_data(uint32_t id, size_t n)
+{
+    dsgd_msg m = next_message(&master);
+    const uint8_t *p;
+    size_t len;
+    uint32_t got;
+    ck_assert_uint_eq(m.kind, DSGD_MSG_HTTP_DATA);
+    ck_assert_int_eq(dsgd_xch_data_get(m.body, m.len, &got, &p, &len), 0);
+    ck_assert_uint_eq(got, id);
+    ck_assert_uint_eq(len, n);
+}
+
+/* A streamed answer's head waits for its record; pieces go only as MORE
+ * allows, never before the head, and the end follows the last.
+ * @relation(REQ-RUN-013, REQ-LOG-008, REQ-STOR-013) */
+START_TEST(test_role_http_stream_as_more_allows)
+{
+    uint32_t ticket, id;
+    dsgd_xch_stream got;
+    int complete;
+    dsgd_msg m;
+    role_ready();
+    ticket = record();
+    ck_assert_int_eq(dsgd_role_http_stream_recorded(ticket, &head7), 0);
+    ck_assert_int_eq(dsgd_role_http_data(7, (const uint8_t *)"x", 1), -1);   /* no credit */
+    record_sent();
+    dsgd_role_http_flush();
+    no_message();                          /* held: the record is not stored yet */
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    m = next_message(&master);
+    ck_assert_uint_eq(m.kind, DSGD_MSG_HTTP_STREAM);
+    ck_assert_int_eq(dsgd_xch_stream_get(m.body, m.len, &got), 0);
+    ck_assert_uint_eq(got.length, 30);
+    ck_assert_uint_eq(mores, 0);           /* nothing before the portal asks */
+
+    pieces_left = 3;
+    more(7, 2);
+    ck_assert_uint_eq(mores, 2);
+    expect_data(7, 10);
+    expect_data(7, 10);
+    no_message();
+    dsgd_role_http_flush();
+    ck_assert_uint_eq(mores, 2);           /* no credit left: not asked again */
+    more(7, 1);
+    expect_data(7, 10);
+    ck_assert_int_eq(dsgd_role_http_done(7, 1), 0);
+    m = next_message(&master);
+    ck_assert_uint_eq(m.kind, DSGD_MSG_HTTP_DONE);
+    ck_assert_int_eq(dsgd_xch_done_get(m.body, m.len, &id, &complete), 0);
+    ck_assert_uint_eq(id, 7);
+    ck_assert_int_eq(complete, 1);
+    ck_assert_int_eq(dsgd_role_http_done(7, 1), -1);   /* over */
+    more(7, 1);                            /* a late MORE is ignored */
+    ck_assert_uint_eq(mores, 3);
+    no_message();
+    role_close();
+}
+END_TEST
+
+/* A stream whose record is not stored is a 503 and never asks for a
+ * piece; its handler hears the exchange is over. A head that is not one
+ * is refused. @relation(REQ-LOG-008, REQ-SHARE-019) */
+START_TEST(test_role_http_stream_unstored)
+{
+    dsgd_xch_stream bad = head7;
+    uint32_t ticket;
+    role_ready();
+    ticket = record();
+    ck_assert_int_eq(dsgd_role_http_stream_recorded(ticket, &head7), 0);
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_REFUSED);
+    expect_answer(7, 503, audit_unavailable);
+    ck_assert_uint_eq(ended, 1);
+    more(7, 2);
+    ck_assert_uint_eq(mores, 0);
+    bad.id = 8;
+    bad.disposition = "a\r\nb";
+    bad.disposition_len = 4;
+    ck_assert_int_eq(dsgd_role_http_stream_recorded(record(), &bad), -1);
+    no_message();
+    role_close();
+}
+END_TEST
+
+/* A download the client left (END, abandoned) asks for nothing more.
+ * @relation(REQ-RUN-013) */
+START_TEST(test_role_http_stream_abandoned)
+{
+    uint8_t end[DSGD_XCH_BODY_HEAD + 1];
+    uint32_t ticket;
+    role_ready();
+    ticket = record();
+    ck_assert_int_eq(dsgd_role_http_stream_recorded(ticket, &head7), 0);
+    record_sent();
+    acknowledged(ticket, DSGD_AUDIT_ACK_STORED);
+    ck_assert_uint_eq(next_message(&master).kind, DSGD_MSG_HTTP_STREAM);
+    pieces_left = 10;
+    more(7, 1);
+    expect_data(7, 10);
+    dsgd_xch_head_put(end, 4, 7);
+    end[DSGD_XCH_BODY_HEAD] = 0;
+    to_role(DSGD_MSG_HTTP_END, end, sizeof end);
+    more(7, 2);
+    ck_assert_uint_eq(mores, 1);
+    ck_assert_int_eq(dsgd_role_http_data(7, (const uint8_t *)"x", 1), -1);
+    no_message();
+    role_close();
+}
+END_TEST
+
+/* A question about a session goes to the master as WHO_ASK; the answer
+ * comes to the handler's `who`. @relation(REQ-ACCT-014) */
+START_TEST(test_role_http_who)
+{
+    dsgd_xch_who_ask a;
+    dsgd_xch_who_is w = { 4, 99, 200, "yamada", 6, "acme", 4, 1 };
+    uint8_t b[128];
+    size_t len;
+    dsgd_msg m;
+    role_ready();
+    ck_assert_int_eq(dsgd_role_http_who(99, "127.0.0.1", 9, (const uint8_t *)"tok", 3), 0);
+    m = next_message(&master);
+    ck_assert_uint_eq(m.kind, DSGD_MSG_WHO_ASK);
+    ck_assert_int_eq(dsgd_xch_who_ask_get(m.body, m.len, &a, 0), 0);
+    ck_assert_uint_eq(a.qid, 99);
+    ck_assert_uint_eq(a.token_len, 3);
+    ck_assert_int_eq(dsgd_role_http_who(100, "127.0.0.1", 9, (const uint8_t *)"", 0), -1);
+    len = dsgd_xch_who_is_put(b, sizeof b, &w);
+    to_role(DSGD_MSG_WHO_IS, b, len);
+    ck_assert_uint_eq(whos, 1);
+    ck_assert_uint_eq(told.qid, 99);
+    ck_assert_int_eq(told.status, 200);
+    ck_assert_str_eq(told_user, "yamada");
+    role_close();
+}
+END_TEST
+
 Suite *suite_role_http(void)
 {
     Suite *s = suite_create("role_http");
@@ -360,6 +534,10 @@ Suite *suite_role_http(void)
     tcase_add_test(tc, test_role_http_abandoned_exchange_forgets_its_answer);
     tcase_add_test(tc, test_role_http_cookie_passes_through);
     tcase_add_test(tc, test_role_http_audit_503_sets_no_cookie);
+    tcase_add_test(tc, test_role_http_stream_as_more_allows);
+    tcase_add_test(tc, test_role_http_stream_unstored);
+    tcase_add_test(tc, test_role_http_stream_abandoned);
+    tcase_add_test(tc, test_role_http_who);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -34,7 +34,7 @@ syslog_capture
 dsgd_start_syslog "$DSGD_TEST" -f "$t/gw.conf"
 trap 'cleanup_all; umount "$t/var/logd" 2>/dev/null' EXIT
 wait_log 'master: logd\[[0-9]+\] ready'
-wait_log 'master: portal\[[0-9]+\]: routes of role 4: 4'
+wait_log 'master: portal\[[0-9]+\]: routes of role 4: 6'
 logd=$(worker_pid logd) portal=$(worker_pid portal) sink=$(worker_pid sink)
 
 audited up

@@ -41,7 +41,7 @@ head_chunked() { printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: limi
 
 printf 'dsgd.roles = "portal, ctl, sink"\nportal.upload_max_bytes = 1048576\nportal.body_timeout = 1s\ndsgd.restart_delay = 3s\n' >"$t/dsgd.conf"
 dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
-wait_log 'master: portal\[[0-9]+\]: routes of role 4: 4'
+wait_log 'master: portal\[[0-9]+\]: routes of role 4: 6'
 portal=$(worker_pid portal) sink=$(worker_pid sink)
 
 # exactly the limit passes, both framings
@@ -93,7 +93,7 @@ grep -q '"error":"service-unavailable"' "$t/midway.json" || fail "midway: $(cat 
 head_cl down 0 | raw down 503 service-unavailable open --wait 1
 
 [ "$(worker_pid portal)" = "$portal" ] || fail "the portal was restarted"
-wait_until 10 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\]: routes of role 4: 4' '$t/log')\" -eq 2 ]"
+wait_until 10 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\]: routes of role 4: 6' '$t/log')\" -eq 2 ]"
 curl_post again -T "$t/limit" -A limits-again
 [ "$(cat "$t/again.code")" = 200 ] || fail "after the sink's restart: $(cat "$t/again.code")"
 dsgd_stop

@@ -32,7 +32,7 @@ expect() {   # expect NAME BYTES: the sink saw BYTES bytes with the stream's SHA
 printf 'dsgd.roles = "portal, ctl, sink"\n' >"$t/dsgd.conf"
 dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
 wait_log 'master: portal\[[0-9]+\] ready'
-wait_log 'master: portal\[[0-9]+\]: routes of role 4: 4'
+wait_log 'master: portal\[[0-9]+\]: routes of role 4: 6'
 portal=$(worker_pid portal) sink=$(worker_pid sink)
 
 stream 1048576 >"$t/small"

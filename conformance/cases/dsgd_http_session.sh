@@ -45,7 +45,7 @@ refused() {   # refused NAME CODE [curl args]: 400 CODE from the portal
 
 printf 'dsgd.roles = "portal, ctl, sink"\n' >"$t/dsgd.conf"
 dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
-wait_log 'master: portal\[[0-9]+\]: routes of role 4: 4'
+wait_log 'master: portal\[[0-9]+\]: routes of role 4: 6'
 portal=$(worker_pid portal)
 
 session none 200 ''

@@ -31,7 +31,7 @@ error_is() {   # the answer's error code and a message matching a pattern
 
 printf 'dsgd.roles = "portal, ctl, sink"\nportal.api_max_body_bytes = 65536\nportal.json_max_depth = 8\nportal.json_max_tokens = 1000\n' >"$t/dsgd.conf"
 dsgd_start "$DSGD_TEST" -f "$t/dsgd.conf"
-wait_log 'master: portal\[[0-9]+\]: routes of role 4: 4'
+wait_log 'master: portal\[[0-9]+\]: routes of role 4: 6'
 portal=$(worker_pid portal)
 
 printf '{"name":"設計書","tags":["a","b"],"n":1.5e3,"ok":true,"none":null}' >"$t/good"
@@ -77,7 +77,7 @@ printf '%s\n' \
 
 # a portal that starts again learns the sink's routes from the master
 kill -9 "$portal"
-wait_until 10 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\]: routes of role 4: 4' '$t/log')\" -ge 2 ]"
+wait_until 10 sh -c "[ \"\$(grep -c 'master: portal\\[[0-9]*\\]: routes of role 4: 6' '$t/log')\" -ge 2 ]"
 json_post again 200 "$t/good"
 same_body again "$t/good"
 dsgd_stop

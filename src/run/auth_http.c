@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 
+#include "auth/acct_store.h"
 #include "auth/login_svc.h"
 #include "auth/rate_limit.h"
 #include "core/b64url.h"
@@ -854,15 +855,78 @@ static void on_portal_gone(void)
 }
 
 static const dsgd_role_http auth_http = {
-    routes, ROUTE_COUNT, on_request, on_body, on_end, on_portal_gone,
+    routes, ROUTE_COUNT, on_request, on_body, on_end, on_portal_gone, NULL, NULL,
 };
+
+/* ---- who holds a session (REQ-ACCT-014) ---------------------------------- */
+
+static dsgd_chan *bus;
+
+/* The answer to another role's question about the session token a request
+ * of its presented: the same checks as the session route (the account's
+ * networks first, REQ-ACCT-016; then the portal session alive, touched),
+ * and for a live one the account's user ID, organisation and type. */
+static void who_answer(const dsgd_xch_who_ask *a, dsgd_xch_who_is *w, dsg_acct_row *row)
+{
+    static char token[DSGD_XCH_TOKEN_MAX + 1], addr[DSGD_XCH_ADDR_MAX + 1];
+    dsg_lsvc_result res;
+    char err[200];
+    int64_t now = now_s();
+    memcpy(token, a->token, a->token_len);
+    token[a->token_len] = '\0';
+    memcpy(addr, a->addr, a->addr_len);
+    addr[a->addr_len] = '\0';
+    dsg_lsvc_peer peer = { DSG_LOGIN_PORTAL, 0, 0, addr, NULL, addr };
+    if (!dsg_lsvc_session_from(token, &peer, now, &res)) {
+        w->status = res.status == 403 ? 403 : 503;
+        if (res.event != NULL)
+            (void)dsgd_auth_record(res.user_id, addr, res.event, res.detail);
+        return;
+    }
+    dsg_lsvc_session(token, now, &res);
+    if (res.status != 200) {
+        w->status = res.status == 401 ? 401 : 503;
+        return;
+    }
+    if (dsg_acct_store_get(db, res.user_id, row, err, sizeof err) != 0) {
+        dsgd_log("auth: the account of a live session: %s", err);
+        w->status = 503;
+        return;
+    }
+    w->user = row->user_id;
+    w->user_len = strlen(row->user_id);
+    w->org = row->org;
+    w->org_len = strlen(row->org);
+    w->type = (uint8_t)row->type;
+}
+
+static int who(const dsgd_msg *m)
+{
+    static uint8_t out[2 * DSGD_XCH_WHO_TEXT_MAX + 16];
+    static dsg_acct_row row;
+    dsgd_xch_who_ask a;
+    size_t len;
+    if (dsgd_xch_who_ask_get(m->body, m->len, &a, 1) != 0)
+        return -1;
+    dsgd_xch_who_is w = { a.role, a.qid, 503, NULL, 0, NULL, 0, 0 };
+    who_answer(&a, &w, &row);
+    if ((len = dsgd_xch_who_is_put(out, sizeof out, &w)) == 0 ||
+        dsgd_role_http_queue(DSGD_MSG_WHO_IS, out, len) != 0) {
+        dsgd_log("auth: cannot answer a session question of role %u", (unsigned)a.role);
+        return -1;
+    }
+    return dsgd_bus_done(bus, 1);
+}
 
 int dsgd_auth_http_start(dsgd_chan *chan)
 {
+    bus = chan;
     return dsgd_role_http_start(&auth_http, chan);
 }
 
 int dsgd_auth_http_message(const dsgd_msg *m)
 {
+    if (m->kind == DSGD_MSG_WHO_ASK)
+        return who(m);
     return dsgd_role_http_message(m);
 }

@@ -56,8 +56,17 @@ enum {
     /* a clean stop (REQ-LOG-043, run/audit_out.h) */
     DSGD_MSG_DRAIN = 20,        /* master -> a role, no body: dsgd stops, hand over the
                                  * audit records you hold */
-    DSGD_MSG_DRAINED = 21       /* role -> master, no body: every record queued before
+    DSGD_MSG_DRAINED = 21,      /* role -> master, no body: every record queued before
                                  * DRAIN went out in the AUDIT messages before this one */
+    /* streamed HTTP answers: downloads (run/exchange.h, REQ-RUN-013) */
+    DSGD_MSG_HTTP_STREAM = 22,  /* role -> master -> portal: a streamed answer's head */
+    DSGD_MSG_HTTP_DATA = 23,    /* role -> master -> portal: a piece of its content */
+    DSGD_MSG_HTTP_DONE = 24,    /* role -> master -> portal: its content is complete, or
+                                 * aborted (the client must see it incomplete) */
+    DSGD_MSG_HTTP_MORE = 25,    /* portal -> master -> role: send n more pieces */
+    /* who holds a session (run/exchange.h, REQ-ACCT-014) */
+    DSGD_MSG_WHO_ASK = 26,      /* a role -> master -> auth: whose is this session token */
+    DSGD_MSG_WHO_IS = 27        /* auth -> master -> the asking role: the answer */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

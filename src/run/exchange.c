@@ -296,3 +296,186 @@ int dsgd_xch_answer_get(const uint8_t *in, size_t len, uint32_t *id, int *status
     *json_len = len - c.pos;
     return 0;
 }
+
+/* ---- streamed answers -------------------------------------------------- */
+
+/* Header text a role may hand the portal: printable ASCII only. */
+static int header_text_ok(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+static int stream_ok(const dsgd_xch_stream *s)
+{
+    return s->status >= 0 && answer_status_ok((uint64_t)s->status) && s->type_len >= 1 &&
+           s->type_len <= DSGD_XCH_TYPE_MAX && header_text_ok(s->type, s->type_len) &&
+           s->disposition_len <= DSGD_XCH_DISPOSITION_MAX &&
+           header_text_ok(s->disposition, s->disposition_len);
+}
+
+size_t dsgd_xch_stream_put(uint8_t *out, size_t cap, const dsgd_xch_stream *s)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (!stream_ok(s))
+        return 0;
+    put_uint(&c, s->id, 4);
+    put_uint(&c, (uint64_t)s->status, 2);
+    put_uint(&c, s->length, 8);
+    put_uint(&c, s->type_len, 1);
+    put_bytes(&c, s->type, s->type_len);
+    put_uint(&c, s->disposition_len, 2);
+    put_bytes(&c, s->disposition, s->disposition_len);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_stream_get(const uint8_t *in, size_t len, dsgd_xch_stream *s)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    s->id = (uint32_t)get_uint(&c, 4);
+    s->status = (int)get_uint(&c, 2);
+    s->length = get_uint(&c, 8);
+    s->type_len = (size_t)get_uint(&c, 1);
+    s->type = (const char *)get_bytes(&c, s->type_len);
+    s->disposition_len = (size_t)get_uint(&c, 2);
+    s->disposition = (const char *)get_bytes(&c, s->disposition_len);
+    return c.bad || c.pos != len || !stream_ok(s) ? -1 : 0;
+}
+
+size_t dsgd_xch_data_put(uint8_t *out, size_t cap, uint32_t id, const uint8_t *p, size_t len)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (len == 0 || len > DSGD_XCH_DATA_MAX)
+        return 0;
+    put_uint(&c, id, 4);
+    put_bytes(&c, p, len);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_data_get(const uint8_t *in, size_t len, uint32_t *id, const uint8_t **p,
+                      size_t *n)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    *id = (uint32_t)get_uint(&c, 4);
+    if (c.bad || len - c.pos == 0 || len - c.pos > DSGD_XCH_DATA_MAX)
+        return -1;
+    *p = in + c.pos;
+    *n = len - c.pos;
+    return 0;
+}
+
+size_t dsgd_xch_done_put(uint8_t *out, size_t cap, uint32_t id, int complete)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    put_uint(&c, id, 4);
+    put_uint(&c, complete ? 1 : 0, 1);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_done_get(const uint8_t *in, size_t len, uint32_t *id, int *complete)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    uint64_t outcome;
+    *id = (uint32_t)get_uint(&c, 4);
+    outcome = get_uint(&c, 1);
+    if (c.bad || c.pos != len || outcome > 1)
+        return -1;
+    *complete = outcome == 1;
+    return 0;
+}
+
+size_t dsgd_xch_more_put(uint8_t *out, size_t cap, uint8_t role, uint32_t id, unsigned n)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (n < 1 || n > DSGD_XCH_STREAM_WINDOW)
+        return 0;
+    put_uint(&c, role, 1);
+    put_uint(&c, id, 4);
+    put_uint(&c, n, 1);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_more_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
+                      unsigned *n)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    *role = (uint8_t)get_uint(&c, 1);
+    *id = (uint32_t)get_uint(&c, 4);
+    *n = (unsigned)get_uint(&c, 1);
+    return c.bad || c.pos != len || *n < 1 || *n > DSGD_XCH_STREAM_WINDOW ? -1 : 0;
+}
+
+/* ---- who holds a session ----------------------------------------------- */
+
+size_t dsgd_xch_who_ask_put(uint8_t *out, size_t cap, const dsgd_xch_who_ask *a, int with_role)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (a->addr_len < 1 || a->addr_len > DSGD_XCH_ADDR_MAX ||
+        !header_text_ok(a->addr, a->addr_len) || !dsgd_xch_token_ok(a->token, a->token_len))
+        return 0;
+    if (with_role)
+        put_uint(&c, a->role, 1);
+    put_uint(&c, a->qid, 4);
+    put_uint(&c, a->addr_len, 1);
+    put_bytes(&c, a->addr, a->addr_len);
+    put_uint(&c, a->token_len, 1);
+    put_bytes(&c, a->token, a->token_len);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_who_ask_get(const uint8_t *in, size_t len, dsgd_xch_who_ask *a, int with_role)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    a->role = with_role ? (uint8_t)get_uint(&c, 1) : 0;
+    a->qid = (uint32_t)get_uint(&c, 4);
+    a->addr_len = (size_t)get_uint(&c, 1);
+    a->addr = (const char *)get_bytes(&c, a->addr_len);
+    a->token_len = (size_t)get_uint(&c, 1);
+    a->token = get_bytes(&c, a->token_len);
+    if (c.bad || c.pos != len || a->addr_len < 1 || a->addr_len > DSGD_XCH_ADDR_MAX ||
+        !header_text_ok(a->addr, a->addr_len) || !dsgd_xch_token_ok(a->token, a->token_len))
+        return -1;
+    return 0;
+}
+
+static int who_is_ok(const dsgd_xch_who_is *w)
+{
+    int known = w->status == 200;
+    if (w->status != 200 && w->status != 401 && w->status != 403 && w->status != 503)
+        return 0;
+    if (w->user_len > DSGD_XCH_WHO_TEXT_MAX || w->org_len > DSGD_XCH_WHO_TEXT_MAX)
+        return 0;
+    return known ? w->user_len >= 1 : w->user_len == 0 && w->org_len == 0 && w->type == 0;
+}
+
+size_t dsgd_xch_who_is_put(uint8_t *out, size_t cap, const dsgd_xch_who_is *w)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (!who_is_ok(w))
+        return 0;
+    put_uint(&c, w->role, 1);
+    put_uint(&c, w->qid, 4);
+    put_uint(&c, (uint64_t)w->status, 2);
+    put_uint(&c, w->user_len, 1);
+    put_bytes(&c, w->user, w->user_len);
+    put_uint(&c, w->org_len, 1);
+    put_bytes(&c, w->org, w->org_len);
+    put_uint(&c, w->type, 1);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_who_is_get(const uint8_t *in, size_t len, dsgd_xch_who_is *w)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    w->role = (uint8_t)get_uint(&c, 1);
+    w->qid = (uint32_t)get_uint(&c, 4);
+    w->status = (int)get_uint(&c, 2);
+    w->user_len = (size_t)get_uint(&c, 1);
+    w->user = (const char *)get_bytes(&c, w->user_len);
+    w->org_len = (size_t)get_uint(&c, 1);
+    w->org = (const char *)get_bytes(&c, w->org_len);
+    w->type = (uint8_t)get_uint(&c, 1);
+    return c.bad || c.pos != len || !who_is_ok(w) ? -1 : 0;
+}

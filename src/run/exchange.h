@@ -20,6 +20,36 @@
  *   GONE     master -> portal or role  a peer role went away: its
  *                                      exchanges are over
  *
+ * A download is answered in pieces instead of with ANSWER (REQ-STOR-013):
+ *
+ *   STREAM   role -> master -> portal  status, content length, content type
+ *                                      and Content-Disposition of the answer
+ *   MORE     portal -> master -> role  the role may send n more DATA
+ *   DATA     role -> master -> portal  a piece of the content
+ *   DONE     role -> master -> portal  the content is complete, or aborted
+ *                                      (a segment failed: the portal closes
+ *                                      the connection short of the length)
+ *
+ * The role sends DATA only as MORE allows: the portal grants
+ * DSGD_XCH_STREAM_WINDOW pieces when the head arrives and one more each
+ * time a piece has been written to the client, so no hop ever holds more
+ * than a window of a download however fast the role reads.
+ *
+ * Who holds a session (REQ-ACCT-014): a role that serves routes learns
+ * the account behind the session token a request presented from the auth
+ * role itself, through the master, never from the portal's word:
+ *
+ *   WHO_ASK  role -> master -> auth    a question number, the client's
+ *                                      address and the token
+ *   WHO_IS   auth -> master -> role    the question number, a status (200,
+ *                                      401 session_expired, 403
+ *                                      network_not_allowed, 503), the user
+ *                                      ID, the organisation and the account
+ *                                      type
+ *
+ * The master puts the asking role's number in front of WHO_ASK and sends
+ * WHO_IS to the role it names.
+ *
  * Portal-to-role messages start with the destination role's number, the
  * one byte the master reads to pass them on; it checks the number names a
  * role that registered routes. Numbers are big-endian.
@@ -43,6 +73,15 @@
                                              * a cookie (RFC 6265bis §5.6.2) */
 /* The most bytes an ANSWER's head takes: id, status, cookie directive. */
 #define DSGD_XCH_ANSWER_HEAD_MAX (4u + 2u + 1u + 4u + 1u + DSGD_XCH_TOKEN_MAX)
+
+#define DSGD_XCH_STREAM_WINDOW 2u      /* DATA a role may have in flight at first */
+#define DSGD_XCH_DATA_MAX (DSGD_BUS_BODY_MAX - 4u)   /* content bytes of one DATA */
+#define DSGD_XCH_TYPE_MAX 127u           /* bytes of a streamed answer's content type */
+#define DSGD_XCH_DISPOSITION_MAX 2048u   /* bytes of its Content-Disposition */
+#define DSGD_XCH_WHO_TEXT_MAX 255u       /* bytes of a user ID or an organisation */
+/* The most bytes a STREAM takes: id, status, length, type, disposition. */
+#define DSGD_XCH_STREAM_HEAD_MAX (4u + 2u + 8u + 1u + DSGD_XCH_TYPE_MAX + 2u + \
+                                  DSGD_XCH_DISPOSITION_MAX)
 
 #define DSGD_ROUTE_UPLOAD 1u             /* bodies up to portal.upload_max_bytes, else
                                           * portal.api_max_body_bytes */
@@ -143,5 +182,86 @@ size_t dsgd_xch_answer_put(uint8_t *out, size_t cap, uint32_t id, int status,
  * @relation(REQ-RUN-017, REQ-ACCT-014) */
 int dsgd_xch_answer_get(const uint8_t *in, size_t len, uint32_t *id, int *status,
                         dsgd_xch_cookie *cookie, const uint8_t **json, size_t *json_len);
+
+/* A streamed answer's head. The content type and the disposition travel
+ * as header values: printable ASCII only (0x20..0x7e), so no piece of a
+ * name can end a header line; the disposition may be empty (none). */
+typedef struct dsgd_xch_stream {
+    uint32_t id;
+    int status;                          /* 200 .. 599, with content */
+    uint64_t length;                     /* the content's bytes: Content-Length */
+    const char *type;                    /* 1 .. DSGD_XCH_TYPE_MAX bytes */
+    size_t type_len;
+    const char *disposition;             /* 0 .. DSGD_XCH_DISPOSITION_MAX bytes */
+    size_t disposition_len;
+} dsgd_xch_stream;
+
+/* STREAM: its length, 0 if it does not fit or a field is out of range
+ * (a status answer_put refuses, a type or disposition too long or with a
+ * byte that is not printable ASCII, an empty type). @relation(REQ-RUN-013, REQ-SHARE-013) */
+size_t dsgd_xch_stream_put(uint8_t *out, size_t cap, const dsgd_xch_stream *s);
+
+/* 0 and *s (pointing into in), or -1 when malformed (what put refuses,
+ * trailing bytes). @relation(REQ-RUN-013, REQ-SHARE-013) */
+int dsgd_xch_stream_get(const uint8_t *in, size_t len, dsgd_xch_stream *s);
+
+/* DATA: exchange id, then 1 .. DSGD_XCH_DATA_MAX bytes. Length, or 0.
+ * @relation(REQ-RUN-013) */
+size_t dsgd_xch_data_put(uint8_t *out, size_t cap, uint32_t id, const uint8_t *p, size_t len);
+/* @relation(REQ-RUN-013) */
+int dsgd_xch_data_get(const uint8_t *in, size_t len, uint32_t *id, const uint8_t **p,
+                      size_t *n);
+
+/* DONE: exchange id and whether the content is complete (1) or aborted (0).
+ * @relation(REQ-RUN-013, REQ-STOR-005) */
+size_t dsgd_xch_done_put(uint8_t *out, size_t cap, uint32_t id, int complete);
+/* @relation(REQ-RUN-013, REQ-STOR-005) */
+int dsgd_xch_done_get(const uint8_t *in, size_t len, uint32_t *id, int *complete);
+
+/* MORE: role, exchange id, how many more DATA (1 .. DSGD_XCH_STREAM_WINDOW).
+ * @relation(REQ-RUN-013) */
+size_t dsgd_xch_more_put(uint8_t *out, size_t cap, uint8_t role, uint32_t id, unsigned n);
+/* @relation(REQ-RUN-013) */
+int dsgd_xch_more_get(const uint8_t *in, size_t len, uint8_t *role, uint32_t *id,
+                      unsigned *n);
+
+/* A question about a session token: the asking role (filled in by the
+ * master; 0 as the role sends it), its number, the client's address, the
+ * token (dsgd_xch_token_ok). */
+typedef struct dsgd_xch_who_ask {
+    uint8_t role;
+    uint32_t qid;
+    const char *addr;
+    size_t addr_len;                     /* 1 .. DSGD_XCH_ADDR_MAX */
+    const uint8_t *token;
+    size_t token_len;
+} dsgd_xch_who_ask;
+
+/* The answer: to the role that asked, which question, the status, and for
+ * 200 who holds the session. */
+typedef struct dsgd_xch_who_is {
+    uint8_t role;
+    uint32_t qid;
+    int status;                          /* 200, 401, 403 or 503 */
+    const char *user;                    /* 200: 1 .. DSGD_XCH_WHO_TEXT_MAX bytes */
+    size_t user_len;
+    const char *org;                     /* 0 .. DSGD_XCH_WHO_TEXT_MAX bytes */
+    size_t org_len;
+    uint8_t type;                        /* the account type (dsg_acct_type) */
+} dsgd_xch_who_is;
+
+/* WHO_ASK without the master's role byte (with_role 0), or with it (1).
+ * Length, or 0 when it does not fit or a field is out of range.
+ * @relation(REQ-ACCT-014) */
+size_t dsgd_xch_who_ask_put(uint8_t *out, size_t cap, const dsgd_xch_who_ask *a, int with_role);
+/* @relation(REQ-ACCT-014) */
+int dsgd_xch_who_ask_get(const uint8_t *in, size_t len, dsgd_xch_who_ask *a, int with_role);
+
+/* WHO_IS, the asking role's number first. Length, or 0 (a status other
+ * than the four, a 200 without a user, text too long, or a user or
+ * organisation given with another status). @relation(REQ-ACCT-014) */
+size_t dsgd_xch_who_is_put(uint8_t *out, size_t cap, const dsgd_xch_who_is *w);
+/* @relation(REQ-ACCT-014) */
+int dsgd_xch_who_is_get(const uint8_t *in, size_t len, dsgd_xch_who_is *w);
 
 #endif

@@ -669,6 +669,39 @@ void dsgd_http_reply(const dsgd_http_config *cfg, const dsgd_http_forward *f, in
     finish(cfg, &r, now, out, cap, a);
 }
 
+size_t dsgd_http_stream_head(const dsgd_http_config *cfg, const dsgd_http_forward *f,
+                             int status, const char *type, size_t type_len,
+                             const char *disposition, size_t disposition_len, uint64_t length,
+                             time_t now, uint8_t *out, size_t cap, int *close)
+{
+    reply r = { 0 };
+    char date[40];
+    int n;
+    r.close = !f->keep_alive;
+    r.http10 = f->http10;
+    *close = r.close;
+    if (dsg_time_imf_fixdate(date, sizeof date, (int64_t)now) == 0)
+        return 0;
+    n = snprintf((char *)out, cap,
+                 "HTTP/1.1 %d %s\r\n"
+                 "Date: %s\r\n"
+                 "Content-Type: %.*s\r\n"
+                 "Content-Length: %llu\r\n"
+                 "%s%.*s%s"
+                 "Strict-Transport-Security: max-age=%u\r\n"
+                 "X-Content-Type-Options: nosniff\r\n"
+                 "Content-Security-Policy: sandbox; default-src 'none'\r\n"
+                 "Referrer-Policy: no-referrer\r\n"
+                 "Cache-Control: no-store\r\n"
+                 "%s\r\n",
+                 status, reason_phrase(status), date, (int)type_len, type,
+                 (unsigned long long)length,
+                 disposition_len > 0 ? "Content-Disposition: " : "", (int)disposition_len,
+                 disposition_len > 0 ? disposition : "", disposition_len > 0 ? "\r\n" : "",
+                 cfg->hsts_max_age, connection_header(&r));
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}
+
 void dsgd_http_timeout(const dsgd_http_config *cfg, time_t now, uint8_t *out, size_t cap,
                        dsgd_http_answer *a)
 {

@@ -96,6 +96,20 @@ const dsgd_route *dsgd_http_route_find(const uint8_t *path, size_t len);
 int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, time_t now,
                     uint8_t *out, size_t cap, dsgd_http_answer *a);
 
+/* The head of a role's streamed answer (a download): status, the content
+ * type, Content-Length, the Content-Disposition the role gives (none when
+ * disposition_len is 0) and headers that keep any content from running
+ * on the portal's origin -- no MIME sniffing, a sandboxing CSP with no
+ * source allowed (REQ-SHARE-013) -- besides those of every answer. The
+ * type and disposition are printable ASCII (dsgd_xch_stream_get checked
+ * them). Returns the length written to out, 0 if it does not fit; *close
+ * is 1 when the connection ends after the content.
+ * @relation(REQ-RUN-013, REQ-SHARE-013) */
+size_t dsgd_http_stream_head(const dsgd_http_config *cfg, const dsgd_http_forward *f,
+                             int status, const char *type, size_t type_len,
+                             const char *disposition, size_t disposition_len, uint64_t length,
+                             time_t now, uint8_t *out, size_t cap, int *close);
+
 /* An answer to a forwarded request: a role's (error NULL, status, JSON
  * body and what to do with the session cookie, NULL: nothing), or the
  * portal's own error (status, code, message; cookie NULL). The connection

@@ -1386,7 +1386,57 @@ static void passed_on_gone(worker *w)
 static int is_exchange_kind(uint8_t kind)
 {
     return kind == DSGD_MSG_HTTP_REQUEST || kind == DSGD_MSG_HTTP_BODY ||
-           kind == DSGD_MSG_HTTP_END;
+           kind == DSGD_MSG_HTTP_END || kind == DSGD_MSG_HTTP_MORE;
+}
+
+/* What a role that serves routes sends the portal: answers, and the head,
+ * pieces and end of streamed ones. */
+static int is_answer_kind(uint8_t kind)
+{
+    return kind == DSGD_MSG_HTTP_ANSWER || kind == DSGD_MSG_HTTP_STREAM ||
+           kind == DSGD_MSG_HTTP_DATA || kind == DSGD_MSG_HTTP_DONE;
+}
+
+/* ---- who holds a session (REQ-ACCT-014) ----------------------------------- */
+
+/* A role that serves routes asks the auth role whose a session token is:
+ * the question goes on with the asker's number in front, which the master
+ * takes from the channel, so that no role can have another's answer. */
+static void who_ask(worker *w, const dsgd_msg *m)
+{
+    worker *auth = role_worker("auth");
+    uint8_t id = (uint8_t)w->role->id;
+    if (is_up(auth)) {
+        pass_on(w, auth, DSGD_MSG_WHO_ASK, &id, 1, m);
+        return;
+    }
+    /* no auth role: nobody can vouch for the session */
+    dsgd_xch_who_is no = { id, 0, 503, NULL, 0, NULL, 0, 0 };
+    dsgd_xch_who_ask a;
+    uint8_t out[16];
+    size_t len;
+    if (dsgd_xch_who_ask_get(m->body, m->len, &a, 0) != 0) {
+        drop_worker(w, "a malformed session question");
+        return;
+    }
+    no.qid = a.qid;
+    if ((len = dsgd_xch_who_is_put(out, sizeof out, &no)) == 0 ||
+        send_own(w, DSGD_MSG_WHO_IS, out, len) != 0)
+        drop_worker(w, "cannot answer its session question");
+    else if (dsgd_bus_done(&w->chan, 1) != 0)
+        drop_worker(w, "cannot give back bus credit");
+}
+
+/* The auth role's answer goes to the role its first byte names. */
+static void who_is(worker *auth, const dsgd_msg *m)
+{
+    worker *to = m->len >= 1 ? serving_role(m->body[0]) : NULL;
+    if (to != NULL) {
+        pass_on(auth, to, DSGD_MSG_WHO_IS, NULL, 0, m);
+        return;
+    }
+    if (dsgd_bus_done(&auth->chan, 1) != 0)   /* the asker is gone */
+        drop_worker(auth, "cannot give back bus credit");
 }
 
 /* ---- forwarding the audit trail (REQ-LOG-047, REQ-RUN-053) --------------- */
@@ -1505,8 +1555,17 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
         from_portal(w, &m);
         return;
     }
-    if (m.kind == DSGD_MSG_HTTP_ANSWER && routes_of[index_of(w)].run == w->starts) {
+    if (is_answer_kind(m.kind) && routes_of[index_of(w)].run == w->starts) {
         pass_on(w, role_worker("portal"), m.kind, NULL, 0, &m);
+        return;
+    }
+    if (m.kind == DSGD_MSG_WHO_ASK && routes_of[index_of(w)].run == w->starts &&
+        !is_portal && strcmp(w->role->name, "auth") != 0) {
+        who_ask(w, &m);
+        return;
+    }
+    if (m.kind == DSGD_MSG_WHO_IS && strcmp(w->role->name, "auth") == 0) {
+        who_is(w, &m);
         return;
     }
     drop_worker(w, "a message its role may not send");

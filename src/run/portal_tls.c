@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -33,8 +34,12 @@ enum {
     PHASE_WRITE = 2,     /* the answer */
     PHASE_BODY = 3,      /* a request for a role: head and body onto the bus */
     PHASE_WAIT = 4,      /* the role's answer */
-    PHASE_LINGER = 5     /* answered and closing: what the client still sends is dropped */
+    PHASE_LINGER = 5,    /* answered and closing: what the client still sends is dropped */
+    PHASE_STREAM = 6     /* a role's streamed answer (a download) on its way out */
 };
+
+/* Where a streamed answer's content stands (dsgd_tls_conn.s_done). */
+enum { STREAM_FLOWING = 0, STREAM_COMPLETE = 1, STREAM_ABORTED = 2 };
 
 /* How long a closing connection keeps reading what the client still sends
  * (nginx's lingering_timeout default), and how much it reads at most.
@@ -178,10 +183,14 @@ static void owe_end(dsgd_tls_server *s, uint8_t role, uint32_t xid);
 
 static void conn_close(dsgd_tls_server *s, dsgd_tls_conn *c, int send_close_notify)
 {
-    /* a client gone in the middle of a body: its role stops waiting */
-    if (c->xid != 0 && c->xsent && (c->phase == PHASE_BODY || c->interim))
+    /* a client gone in the middle of a body or a download: its role stops */
+    if (c->xid != 0 && c->xsent &&
+        (c->phase == PHASE_BODY || c->interim ||
+         (c->phase == PHASE_STREAM && c->s_done == STREAM_FLOWING)))
         owe_end(s, c->xrole, c->xid);
     c->xid = 0;
+    free(c->sbuf);
+    c->sbuf = NULL;
     if (c->ssl != NULL) {
         if (send_close_notify)
             (void)SSL_shutdown(c->ssl);   /* one try: we do not wait for the peer's */
@@ -662,6 +671,190 @@ static int pump_body(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
     return 1;
 }
 
+/* ---- streamed answers: downloads (REQ-RUN-013, REQ-STOR-013) ------------- */
+
+static dsgd_tls_conn *exchange_conn(dsgd_tls_server *s, uint32_t xid);
+
+/* MORE for the pieces of c written since the last one, as the bus allows. */
+static void pay_more(dsgd_tls_server *s, dsgd_tls_conn *c)
+{
+    uint8_t m[8];
+    while (c->more_owed > 0 && c->xid != 0 && bus_room(s, BUS_RESERVE)) {
+        unsigned n = c->more_owed < DSGD_XCH_STREAM_WINDOW ? c->more_owed
+                                                           : DSGD_XCH_STREAM_WINDOW;
+        size_t len = dsgd_xch_more_put(m, sizeof m, c->xrole, c->xid, n);
+        if (len == 0 || dsgd_bus_send(s->bus, DSGD_MSG_HTTP_MORE, m, len) != 0)
+            return;
+        c->more_owed -= n;
+    }
+}
+
+static dsgd_tls_conn *stream_conn(dsgd_tls_server *s, uint32_t xid)
+{
+    for (size_t i = 0; i < s->max_conns; i++) {
+        dsgd_tls_conn *c = &s->conns[i];
+        if (c->fd >= 0 && xid != 0 && c->xid == xid && c->phase == PHASE_STREAM)
+            return c;
+    }
+    return NULL;
+}
+
+/* n bytes of a piece went to the client: each piece done asks for another. */
+static void pieces_written(dsgd_tls_conn *c, size_t n)
+{
+    while (n > 0 && c->pieces > 0) {
+        size_t take = n < c->piece_left[0] ? n : c->piece_left[0];
+        c->piece_left[0] -= take;
+        n -= take;
+        if (c->piece_left[0] == 0) {
+            memmove(c->piece_left, c->piece_left + 1, (c->pieces - 1) * sizeof c->piece_left[0]);
+            c->pieces--;
+            c->more_owed++;
+        }
+    }
+}
+
+/* Writes what c holds of its streamed answer. 1: the content is complete
+ * and written; 0: wait for the client or the role; -1: the connection is
+ * over (the client left, or the content was aborted: closed without
+ * close_notify and short of its length, so that no client takes it for
+ * whole, REQ-STOR-005). */
+static int stream_out(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
+{
+    int r = write_more(s, c);   /* the head */
+    if (r <= 0)
+        return r;
+    while (c->s_off < c->s_len) {
+        size_t put = 0;
+        int w = SSL_write_ex(c->ssl, c->sbuf + c->s_off, c->s_len - c->s_off, &put);
+        if (w != 1) {
+            if ((c->events = want(c, w)) != 0)
+                return 0;
+            conn_close(s, c, 0);
+            return -1;
+        }
+        c->s_off += put;
+        c->deadline = now + s->t.body_ms;
+        pieces_written(c, put);
+    }
+    c->s_off = c->s_len = 0;
+    pay_more(s, c);
+    if (c->s_done == STREAM_ABORTED) {
+        dsgd_log("%s: download aborted by its service: closing short of its length", c->peer);
+        conn_close(s, c, 0);
+        return -1;
+    }
+    return c->s_done == STREAM_COMPLETE ? 1 : 0;
+}
+
+/* A stream that waits for the role's next piece polls nothing. */
+static int stream_waits(const dsgd_tls_conn *c)
+{
+    return c->phase == PHASE_STREAM && c->out_off == c->out_len && c->s_off == c->s_len &&
+           c->s_done == STREAM_FLOWING;
+}
+
+static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now);
+
+/* STREAM: the head goes to the client, and the role may send the first
+ * pieces. A HEAD request gets the head alone: the role is told the
+ * exchange is over. */
+static int on_stream(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
+{
+    dsgd_xch_stream st;
+    dsgd_tls_conn *c;
+    int close;
+    size_t len;
+    if (dsgd_xch_stream_get(m->body, m->len, &st) != 0)
+        return -1;
+    if ((c = exchange_conn(s, st.id)) == NULL || c->phase != PHASE_WAIT)
+        return 0;   /* its client is gone: the role hears of it from the END owed */
+    len = dsgd_http_stream_head(&s->http, &c->fwd, st.status, st.type, st.type_len,
+                                st.disposition, st.disposition_len, st.length, time(NULL),
+                                c->out, sizeof c->out, &close);
+    c->sbuf = len > 0 ? malloc(DSGD_XCH_STREAM_WINDOW * (size_t)DSGD_XCH_DATA_MAX) : NULL;
+    if (c->sbuf == NULL) {
+        owe_end(s, c->xrole, c->xid);
+        exchange_error(s, c, 500, "internal-error", "the answer could not be sent", now);
+        step(s, c, now);
+        return 0;
+    }
+    log_exchange(c, st.status);
+    dsgd_json_body_free(&c->json);
+    c->out_len = len;
+    c->out_off = 0;
+    c->close_after = close;
+    c->s_off = c->s_len = 0;
+    c->pieces = 0;
+    c->s_expect = st.length;
+    c->s_done = STREAM_FLOWING;
+    c->more_owed = DSGD_XCH_STREAM_WINDOW;
+    c->phase = PHASE_STREAM;
+    c->deadline = now + s->t.body_ms;
+    if (c->fwd.method == DSG_HTTP_HEAD || st.length == 0) {
+        owe_end(s, c->xrole, c->xid);   /* no piece will be asked for: the role forgets it */
+        c->xid = 0;
+        c->more_owed = 0;
+        c->s_expect = 0;
+        c->s_done = STREAM_COMPLETE;
+    }
+    pay_more(s, c);
+    step(s, c, now);
+    return 0;
+}
+
+/* A stream broken by its role (more than it may send, or past the
+ * length): the connection ends short, the role's exchange with it. */
+static void stream_broken(dsgd_tls_server *s, dsgd_tls_conn *c, const char *why)
+{
+    dsgd_log("%s: a download's service %s: closing", c->peer, why);
+    conn_close(s, c, 0);
+}
+
+static int on_data(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
+{
+    const uint8_t *p;
+    size_t n;
+    uint32_t xid;
+    dsgd_tls_conn *c;
+    if (dsgd_xch_data_get(m->body, m->len, &xid, &p, &n) != 0)
+        return -1;
+    if ((c = stream_conn(s, xid)) == NULL || c->s_done != STREAM_FLOWING)
+        return 0;   /* the client left, or a HEAD request: dropped */
+    if (c->pieces == DSGD_XCH_STREAM_WINDOW || n > c->s_expect) {
+        stream_broken(s, c, c->pieces == DSGD_XCH_STREAM_WINDOW ? "sent more than it may"
+                                                                : "sent past the length");
+        return 0;
+    }
+    if (c->s_off > 0) {   /* room at the end: what is written is dropped */
+        memmove(c->sbuf, c->sbuf + c->s_off, c->s_len - c->s_off);
+        c->s_len -= c->s_off;
+        c->s_off = 0;
+    }
+    memcpy(c->sbuf + c->s_len, p, n);
+    c->s_len += n;
+    c->piece_left[c->pieces++] = n;
+    c->s_expect -= n;
+    c->deadline = now + s->t.body_ms;
+    step(s, c, now);
+    return 0;
+}
+
+static int on_done(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
+{
+    uint32_t xid;
+    int complete;
+    dsgd_tls_conn *c;
+    if (dsgd_xch_done_get(m->body, m->len, &xid, &complete) != 0)
+        return -1;
+    if ((c = stream_conn(s, xid)) == NULL || c->s_done != STREAM_FLOWING)
+        return 0;
+    c->s_done = complete && c->s_expect == 0 ? STREAM_COMPLETE : STREAM_ABORTED;
+    c->xid = 0;   /* the role is done with it */
+    step(s, c, now);
+    return 0;
+}
+
 static dsgd_tls_conn *exchange_conn(dsgd_tls_server *s, uint32_t xid)
 {
     for (size_t i = 0; i < s->max_conns; i++) {
@@ -672,8 +865,6 @@ static dsgd_tls_conn *exchange_conn(dsgd_tls_server *s, uint32_t xid)
     }
     return NULL;
 }
-
-static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now);
 
 static int on_answer(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
 {
@@ -718,6 +909,11 @@ static int on_gone(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
     s->ends_owed = kept;
     for (size_t i = 0; i < s->max_conns; i++) {
         dsgd_tls_conn *c = &s->conns[i];
+        if (c->fd >= 0 && c->xid != 0 && c->xrole == m->body[0] && c->phase == PHASE_STREAM) {
+            c->xsent = 0;   /* no END owed */
+            stream_broken(s, c, "stopped");
+            continue;
+        }
         if (c->fd < 0 || c->xid == 0 || c->xrole != m->body[0] ||
             (c->phase != PHASE_BODY && c->phase != PHASE_WAIT && !c->interim))
             continue;
@@ -740,6 +936,9 @@ int dsgd_tls_server_message(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
     switch (m->kind) {
     case DSGD_MSG_HTTP_ROUTES: rc = on_routes(m); break;
     case DSGD_MSG_HTTP_ANSWER: rc = on_answer(s, m, now); break;
+    case DSGD_MSG_HTTP_STREAM: rc = on_stream(s, m, now); break;
+    case DSGD_MSG_HTTP_DATA: rc = on_data(s, m, now); break;
+    case DSGD_MSG_HTTP_DONE: rc = on_done(s, m, now); break;
     case DSGD_MSG_GONE: rc = on_gone(s, m, now); break;
     default: return -1;
     }
@@ -807,8 +1006,14 @@ static void step(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         }
         if (c->phase == PHASE_WAIT)
             return;         /* the role's answer wakes it */
-        if (write_more(s, c) <= 0)
+        if (c->phase == PHASE_STREAM) {
+            if (stream_out(s, c, now) <= 0)
+                return;
+            free(c->sbuf);
+            c->sbuf = NULL;
+        } else if (write_more(s, c) <= 0) {
             return;
+        }
         if (c->interim) {
             c->interim = 0;
             c->phase = PHASE_BODY;
@@ -837,6 +1042,11 @@ static void expire(dsgd_tls_server *s, dsgd_tls_conn *c, uint64_t now)
         return;
     }
     s->timeouts++;
+    if (c->phase == PHASE_STREAM) {
+        dsgd_log("%s: download stalled for %u ms: closing", c->peer, s->t.body_ms);
+        conn_close(s, c, 0);
+        return;
+    }
     if (c->phase == PHASE_BODY || c->phase == PHASE_WAIT) {
         int body = c->phase == PHASE_BODY;
         dsgd_log("%s: %s timeout (%u ms)", c->peer, body ? "request body" : "answer",
@@ -932,6 +1142,9 @@ static void poll_deadline(const dsgd_tls_conn *c, uint64_t now, int *timeout_ms)
 static void resume_blocked(dsgd_tls_server *s, uint64_t now)
 {
     pay_ends(s);
+    for (size_t i = 0; i < s->max_conns; i++)
+        if (s->conns[i].fd >= 0 && s->conns[i].phase == PHASE_STREAM)
+            pay_more(s, &s->conns[i]);
     for (size_t i = 0; i < s->max_conns && bus_room(s, BUS_RESERVE + 1); i++) {
         dsgd_tls_conn *c = &s->conns[i];
         if (c->fd < 0 || !c->blocked)
@@ -954,7 +1167,7 @@ size_t dsgd_tls_server_pollfds(dsgd_tls_server *s, struct pollfd *pf, size_t max
         live++;
         if (c->blocked)
             continue;       /* no deadline while the bus holds it back */
-        if (c->phase == PHASE_WAIT) {
+        if (c->phase == PHASE_WAIT || stream_waits(c)) {
             poll_deadline(c, now, timeout_ms);
             continue;       /* nothing to read or write until the role answers */
         }

@@ -57,6 +57,15 @@ typedef struct dsgd_tls_conn {
     dsgd_json_body json;         /* a JSON body, gathered whole before it goes on */
     size_t json_sent;            /* its bytes on the bus so far */
     int json_checked;
+    /* a streamed answer (a download, REQ-STOR-013): its pieces as they
+     * arrive, at most DSGD_XCH_STREAM_WINDOW of them, held until written */
+    uint8_t *sbuf;               /* allocated when the stream starts */
+    size_t s_off, s_len;
+    size_t piece_left[DSGD_XCH_STREAM_WINDOW];   /* unwritten bytes of each piece held */
+    unsigned pieces;
+    unsigned more_owed;          /* MORE not yet sent for pieces written */
+    uint64_t s_expect;           /* content bytes still to come from the role */
+    int s_done;                  /* STREAM_* */
     /* its access-log fields, kept until the role answers */
     uint8_t log_method[16], log_url[512], log_agent[256];
     size_t log_method_len, log_url_len, log_agent_len;

@@ -6,22 +6,60 @@
 #include "run/role_http.h"
 
 #define WAITING_MAX 16u
+#define ANSWER_BYTES (DSGD_XCH_ANSWER_HEAD_MAX + DSGD_XCH_ANSWER_MAX)
+#define MESSAGE_BYTES (ANSWER_BYTES > DSGD_XCH_STREAM_HEAD_MAX ? ANSWER_BYTES \
+                                                               : DSGD_XCH_STREAM_HEAD_MAX)
+/* Pieces of downloads stop while fewer bus messages than this are free,
+ * so that audit records and answers always find room. */
+#define STREAM_BUS_RESERVE 2u
 
 static const dsgd_role_http *handler;
 static dsgd_chan *bus;
+/* An ANSWER, STREAM or DONE waiting for room on the bus. */
 static struct {
+    uint8_t kind;
     size_t len;
-    uint8_t m[DSGD_XCH_ANSWER_HEAD_MAX + DSGD_XCH_ANSWER_MAX];
+    uint8_t m[MESSAGE_BYTES];
 } waiting[WAITING_MAX];
 static size_t n_waiting;
 
-/* Answers waiting for their audit record (REQ-LOG-008). */
+/* Answers and stream heads waiting for their audit record (REQ-LOG-008). */
 static struct {
     uint32_t id;              /* the exchange; 0: a free slot */
     uint32_t ticket;          /* its record's (audit_out.h) */
+    uint8_t kind;
     size_t len;
-    uint8_t m[DSGD_XCH_ANSWER_HEAD_MAX + DSGD_XCH_ANSWER_MAX];
+    uint8_t m[MESSAGE_BYTES];
 } held[DSGD_ROLE_HTTP_HELD_MAX];
+
+/* Streamed answers: how many more pieces each may send (MORE). */
+static struct {
+    uint32_t id;              /* 0: a free slot */
+    unsigned credit;
+} streams[DSGD_ROLE_HTTP_STREAMS_MAX];
+
+static int stream_slot(uint32_t id)
+{
+    for (unsigned i = 0; i < DSGD_ROLE_HTTP_STREAMS_MAX; i++)
+        if (streams[i].id == id)
+            return (int)i;
+    return -1;
+}
+
+static void forget_stream(uint32_t id)
+{
+    int i = id != 0 ? stream_slot(id) : -1;
+    if (i >= 0)
+        streams[i].id = 0;
+}
+
+/* A stream whose record was not stored never runs: the handler hears the
+ * exchange is over, as from an abandoned one. */
+static void stream_refused(uint32_t id)
+{
+    forget_stream(id);
+    handler->end(id, 0);
+}
 
 static const char audit_unavailable[] =
     "{\"error\":\"audit-unavailable\",\"message\":\"the audit trail did not store the record "
@@ -35,6 +73,7 @@ int dsgd_role_http_start(const dsgd_role_http *h, dsgd_chan *chan)
     bus = chan;
     n_waiting = 0;
     memset(held, 0, sizeof held);
+    memset(streams, 0, sizeof streams);
     return len == 0 ? -1 : dsgd_bus_send(chan, DSGD_MSG_HTTP_ROUTES, m, len);
 }
 
@@ -58,9 +97,12 @@ static void release_held(void)
             continue;
         if (fate == DSGD_AUDIT_STORED) {
             memcpy(waiting[n_waiting].m, held[i].m, held[i].len);
+            waiting[n_waiting].kind = held[i].kind;
             waiting[n_waiting++].len = held[i].len;
         } else {
             (void)answer_audit_unavailable(held[i].id, "its audit record was not stored");
+            if (held[i].kind == DSGD_MSG_HTTP_STREAM)
+                stream_refused(held[i].id);
         }
         held[i].id = 0;
     }
@@ -70,16 +112,56 @@ static void send_waiting(void)
 {
     size_t sent = 0;
     while (sent < n_waiting && bus != NULL &&
-           dsgd_bus_send(bus, DSGD_MSG_HTTP_ANSWER, waiting[sent].m, waiting[sent].len) == 0)
+           dsgd_bus_send(bus, waiting[sent].kind, waiting[sent].m, waiting[sent].len) == 0)
         sent++;
     memmove(waiting, waiting + sent, (n_waiting - sent) * sizeof waiting[0]);
     n_waiting -= sent;
+}
+
+int dsgd_role_http_queue(uint8_t kind, const uint8_t *m, size_t len)
+{
+    if (n_waiting == WAITING_MAX || len > MESSAGE_BYTES)
+        return -1;
+    memcpy(waiting[n_waiting].m, m, len);
+    waiting[n_waiting].kind = kind;
+    waiting[n_waiting++].len = len;
+    send_waiting();
+    return 0;
+}
+
+int dsgd_role_http_who(uint32_t qid, const char *addr, size_t addr_len, const uint8_t *token,
+                       size_t token_len)
+{
+    uint8_t m[8 + DSGD_XCH_ADDR_MAX + DSGD_XCH_TOKEN_MAX];
+    dsgd_xch_who_ask a = { 0, qid, addr, addr_len, token, token_len };
+    size_t len = dsgd_xch_who_ask_put(m, sizeof m, &a, 0);
+    return len == 0 ? -1 : dsgd_role_http_queue(DSGD_MSG_WHO_ASK, m, len);
+}
+
+/* Asks the handler for the next piece of every stream that may send one,
+ * while the bus has room beyond its reserve, until none moves. */
+static void pump_streams(void)
+{
+    int moved = 1;
+    while (moved && handler != NULL && handler->more != NULL) {
+        moved = 0;
+        for (unsigned i = 0; i < DSGD_ROLE_HTTP_STREAMS_MAX; i++) {
+            if (streams[i].id == 0 || streams[i].credit == 0 || n_waiting > 0 ||
+                dsgd_bus_room(bus) <= STREAM_BUS_RESERVE)
+                continue;
+            unsigned before = streams[i].credit;
+            uint32_t id = streams[i].id;
+            handler->more(id);
+            moved |= streams[i].id != id || streams[i].credit != before;
+        }
+    }
 }
 
 void dsgd_role_http_flush(void)
 {
     release_held();
     send_waiting();
+    pump_streams();
 }
 
 int dsgd_role_http_answer(uint32_t id, int status, const dsgd_xch_cookie *cookie,
@@ -92,6 +174,7 @@ int dsgd_role_http_answer(uint32_t id, int status, const dsgd_xch_cookie *cookie
                             cookie, json, len);
     if (n == 0)
         return -1;
+    waiting[n_waiting].kind = DSGD_MSG_HTTP_ANSWER;
     waiting[n_waiting++].len = n;
     send_waiting();
     return 0;
@@ -120,11 +203,74 @@ int dsgd_role_http_answer_recorded(uint32_t id, uint32_t ticket, int status,
     n = dsgd_xch_answer_put(held[i].m, sizeof held[i].m, id, status, cookie, json, len);
     if (n == 0)
         return -1;
+    held[i].kind = DSGD_MSG_HTTP_ANSWER;
     held[i].id = id;
     held[i].ticket = ticket;
     held[i].len = n;
     dsgd_role_http_flush();   /* stored already: it goes at once */
     return 0;
+}
+
+int dsgd_role_http_stream_recorded(uint32_t ticket, const dsgd_xch_stream *s)
+{
+    static uint8_t m[MESSAGE_BYTES];
+    int i = free_held_slot(), k = stream_slot(0);
+    size_t n = dsgd_xch_stream_put(m, sizeof m, s);
+    if (n == 0 || s->id == 0 || stream_slot(s->id) >= 0)
+        return -1;
+    if (dsgd_audit_out_fate(ticket) == DSGD_AUDIT_UNSTORED || i < 0 || k < 0) {
+        (void)answer_audit_unavailable(s->id, i < 0 || k < 0
+                                                  ? "too many answers wait for their audit record"
+                                                  : "its audit record was not stored");
+        handler->end(s->id, 0);
+        return 0;
+    }
+    memcpy(held[i].m, m, n);
+    held[i].kind = DSGD_MSG_HTTP_STREAM;
+    held[i].id = s->id;
+    held[i].ticket = ticket;
+    held[i].len = n;
+    streams[k].id = s->id;
+    streams[k].credit = 0;    /* the portal grants the first pieces once it has the head */
+    dsgd_role_http_flush();
+    return 0;
+}
+
+int dsgd_role_http_data(uint32_t id, const uint8_t *p, size_t len)
+{
+    static uint8_t m[DSGD_BUS_BODY_MAX];
+    int i = id != 0 ? stream_slot(id) : -1;
+    size_t n;
+    if (i < 0 || streams[i].credit == 0 || bus == NULL ||
+        (n = dsgd_xch_data_put(m, sizeof m, id, p, len)) == 0 ||
+        dsgd_bus_send(bus, DSGD_MSG_HTTP_DATA, m, n) != 0)
+        return -1;
+    streams[i].credit--;
+    return 0;
+}
+
+int dsgd_role_http_done(uint32_t id, int complete)
+{
+    size_t n;
+    if (id == 0 || stream_slot(id) < 0 || n_waiting == WAITING_MAX)
+        return -1;
+    n = dsgd_xch_done_put(waiting[n_waiting].m, sizeof waiting[n_waiting].m, id, complete);
+    if (n == 0)
+        return -1;
+    forget_stream(id);
+    waiting[n_waiting].kind = DSGD_MSG_HTTP_DONE;
+    waiting[n_waiting++].len = n;
+    send_waiting();
+    return 0;
+}
+
+/* MORE from the portal: the stream may send n more pieces (asked for at
+ * the next flush). A stream already over ignores it. */
+static void stream_more(uint32_t id, unsigned n)
+{
+    int i = id != 0 ? stream_slot(id) : -1;
+    if (i >= 0)
+        streams[i].credit += n;
 }
 
 /* The exchange was abandoned before its answer: nobody waits for it. */
@@ -165,14 +311,31 @@ static int on_message(const dsgd_msg *m)
     case DSGD_MSG_HTTP_END:
         if (dsgd_xch_end_get(m->body, m->len, &role, &id, &complete) != 0)
             return -1;
-        if (!complete)
+        if (!complete) {
             forget_held(id);
+            forget_stream(id);   /* a download the client left */
+        }
         handler->end(id, complete);
         return 0;
+    case DSGD_MSG_WHO_IS: {
+        dsgd_xch_who_is w;
+        if (handler->who == NULL || dsgd_xch_who_is_get(m->body, m->len, &w) != 0)
+            return -1;
+        handler->who(&w);
+        return 0;
+    }
+    case DSGD_MSG_HTTP_MORE: {
+        unsigned n;
+        if (dsgd_xch_more_get(m->body, m->len, &role, &id, &n) != 0)
+            return -1;
+        stream_more(id, n);
+        return 0;
+    }
     case DSGD_MSG_GONE:
         if (m->len != 1)
             return -1;
         memset(held, 0, sizeof held);   /* the portal's exchanges are over */
+        memset(streams, 0, sizeof streams);
         handler->portal_gone();
         return 0;
     default:

@@ -24,6 +24,7 @@
 #include "run/exchange.h"
 
 #define DSGD_ROLE_HTTP_HELD_MAX 32u   /* answers held for their audit record at once */
+#define DSGD_ROLE_HTTP_STREAMS_MAX 16u   /* streamed answers at once */
 
 typedef struct dsgd_role_http {
     const dsgd_route *routes;
@@ -38,6 +39,13 @@ typedef struct dsgd_role_http {
     void (*end)(uint32_t id, int complete);
     /* The portal went away: every exchange is abandoned. */
     void (*portal_gone)(void);
+    /* A streamed answer of exchange id may send its next piece: the role
+     * calls dsgd_role_http_data once, or dsgd_role_http_done. NULL for a
+     * role that streams nothing. */
+    void (*more)(uint32_t id);
+    /* The auth role's answer to dsgd_role_http_who. NULL for a role that
+     * asks nothing. */
+    void (*who)(const dsgd_xch_who_is *w);
 } dsgd_role_http;
 
 /* Sends the role's routes on chan. 0, or -1. @relation(REQ-RUN-017) */
@@ -65,6 +73,40 @@ int dsgd_role_http_answer(uint32_t id, int status, const dsgd_xch_cookie *cookie
 int dsgd_role_http_answer_recorded(uint32_t id, uint32_t ticket, int status,
                                    const dsgd_xch_cookie *cookie, const uint8_t *json,
                                    size_t len);
+
+/* Starts answering exchange s->id in pieces (a download, REQ-STOR-013)
+ * once the audit record of ticket is stored, as
+ * dsgd_role_http_answer_recorded does: the head goes to the portal, and
+ * the handler's `more` is called each time a piece may follow. An
+ * unstored record, or too many streams or held answers, answers 503
+ * `audit-unavailable` instead: no piece is asked for and the handler's
+ * `end` hears the exchange is over, not complete (REQ-SHARE-019). 0, or
+ * -1 when the head is not one a STREAM may carry (nothing sent).
+ * @relation(REQ-RUN-013, REQ-LOG-008) */
+int dsgd_role_http_stream_recorded(uint32_t ticket, const dsgd_xch_stream *s);
+
+/* The next piece (1 .. DSGD_XCH_DATA_MAX bytes) of stream id, from the
+ * handler's `more`. 0, or -1 when the stream may not send now.
+ * @relation(REQ-RUN-013) */
+int dsgd_role_http_data(uint32_t id, const uint8_t *p, size_t len);
+
+/* Ends stream id: complete (every byte of its length sent) or aborted (a
+ * segment failed to verify: the client must see the content incomplete,
+ * REQ-STOR-005). 0, or -1. @relation(REQ-RUN-013, REQ-STOR-005) */
+int dsgd_role_http_done(uint32_t id, int complete);
+
+/* Asks the auth role whose the session token of a request is (the
+ * client's address addr, for the account's networks): the answer comes to
+ * the handler's `who` with the same qid. 0, or -1 when the question is
+ * malformed (no token, an address too long) or too many messages wait.
+ * @relation(REQ-ACCT-014) */
+int dsgd_role_http_who(uint32_t qid, const char *addr, size_t addr_len, const uint8_t *token,
+                       size_t token_len);
+
+/* Sends a message of kind for the other side of exchanges (WHO_IS), now
+ * or, in order with the answers, when the bus has room. 0, or -1 when it
+ * is too long or too many messages wait. @relation(REQ-ACCT-014) */
+int dsgd_role_http_queue(uint8_t kind, const uint8_t *m, size_t len);
 
 /* Sends answers that waited for room, and held answers whose record's
  * fate is known (after an audit acknowledgement: the worker's loop calls

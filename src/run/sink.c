@@ -17,6 +17,8 @@
 #define SINK_EXCHANGES 64u
 #define AUDITED_PATH "/api/v1/test/audited"
 #define SESSION_PATH "/api/v1/test/session"
+#define DOWNLOAD_PATH "/api/v1/test/download"
+#define WHO_PATH "/api/v1/test/who"
 
 static struct {
     uint32_t id;              /* 0: free */
@@ -28,6 +30,15 @@ static struct {
     size_t token_len;
     char token[DSGD_XCH_TOKEN_MAX];
     dsgd_xch_cookie cookie;
+    /* download: `bytes` of a pattern streamed once its record is stored,
+     * aborted after `abort` bytes when asked */
+    int download;
+    uint64_t total, sent, abort_at;
+    /* who: the auth role's word on the session, answered once the request
+     * is complete too */
+    int who, ended, told;
+    char who_json[640];
+    size_t who_len;
 } open_xch[SINK_EXCHANGES];
 
 static const dsgd_route sink_routes[] = {
@@ -37,6 +48,9 @@ static const dsgd_route sink_routes[] = {
       "/api/v1/test/json" },
     { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof AUDITED_PATH - 1, AUDITED_PATH },
     { 0, 1u << DSG_HTTP_POST, 0, UINT64_MAX, sizeof SESSION_PATH - 1, SESSION_PATH },
+    { 0, 1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD, 0, 0, sizeof DOWNLOAD_PATH - 1,
+      DOWNLOAD_PATH },
+    { 0, 1u << DSG_HTTP_GET, 0, 0, sizeof WHO_PATH - 1, WHO_PATH },
 };
 
 static int find(uint32_t id)
@@ -110,6 +124,34 @@ static int cookie_asked(const dsgd_xch_request *r, dsgd_xch_cookie *c)
     return 0;
 }
 
+/* The decimal value of `key` in the query into *v: 1, 0 when absent, -1
+ * when malformed. */
+static int query_number(const dsgd_xch_request *r, const char *key, uint64_t *v)
+{
+    size_t len = 0;
+    const uint8_t *p = query_value(r, key, &len);
+    char num[21], *end;
+    if (p == NULL)
+        return 0;
+    if (len == 0 || len >= sizeof num)
+        return -1;
+    memcpy(num, p, len);
+    num[len] = '\0';
+    *v = strtoull(num, &end, 10);
+    return *end == '\0' ? 1 : -1;
+}
+
+/* A download: its size, and where to abort it (past the end: never). */
+static int download_asked(const dsgd_xch_request *r, unsigned i)
+{
+    open_xch[i].total = open_xch[i].sent = 0;
+    open_xch[i].abort_at = UINT64_MAX;
+    if (query_number(r, "bytes", &open_xch[i].total) != 1 ||
+        query_number(r, "abort", &open_xch[i].abort_at) < 0)
+        return -1;
+    return 0;
+}
+
 static int on_request(const dsgd_xch_request *r)
 {
     int i = find(0);
@@ -125,13 +167,73 @@ static int on_request(const dsgd_xch_request *r)
     open_xch[i].token_len = r->token_len;
     if (r->token_len > 0)
         memcpy(open_xch[i].token, r->token, r->token_len);
-    if (open_xch[i].session && cookie_asked(r, &open_xch[i].cookie) != 0) {
+    open_xch[i].download = path_is(r, DOWNLOAD_PATH);
+    open_xch[i].who = path_is(r, WHO_PATH);
+    open_xch[i].ended = open_xch[i].told = 0;
+    if ((open_xch[i].session && cookie_asked(r, &open_xch[i].cookie) != 0) ||
+        (open_xch[i].download && download_asked(r, (unsigned)i) != 0)) {
         open_xch[i].id = 0;
         return 400;
     }
-    if (open_xch[i].audited)
+    if (open_xch[i].who &&
+        dsgd_role_http_who(r->id, r->addr, r->addr_len, r->token, r->token_len) != 0) {
+        open_xch[i].id = 0;
+        return r->token_len == 0 ? 401 : 503;
+    }
+    if (open_xch[i].audited || open_xch[i].download)
         open_xch[i].ticket = record(r);
     return 0;
+}
+
+/* The next piece of a download: byte k of the content is k mod 251, so
+ * that a test can check every byte; at the abort point the stream ends
+ * aborted. */
+static void on_more(uint32_t id)
+{
+    static uint8_t piece[DSGD_XCH_DATA_MAX];
+    int i = find(id);
+    uint64_t left, stop;
+    size_t n;
+    if (i < 0)
+        return;
+    stop = open_xch[i].abort_at < open_xch[i].total ? open_xch[i].abort_at : open_xch[i].total;
+    left = stop - open_xch[i].sent;
+    n = left < sizeof piece ? (size_t)left : sizeof piece;
+    for (size_t k = 0; k < n; k++)
+        piece[k] = (uint8_t)((open_xch[i].sent + k) % 251u);
+    if (n > 0 && dsgd_role_http_data(id, piece, n) != 0)
+        return;
+    open_xch[i].sent += n;
+    if (open_xch[i].sent < stop)
+        return;
+    if (dsgd_role_http_done(id, stop == open_xch[i].total) != 0)
+        dsgd_log("sink: cannot end download %u", id);
+    open_xch[i].id = 0;
+}
+
+static void answer_who(unsigned i)
+{
+    if (!open_xch[i].ended || !open_xch[i].told)
+        return;
+    if (dsgd_role_http_answer(open_xch[i].id, 200, NULL, (const uint8_t *)open_xch[i].who_json,
+                              open_xch[i].who_len) != 0)
+        dsgd_log("sink: cannot answer exchange %u", open_xch[i].id);
+    open_xch[i].id = 0;
+}
+
+/* The auth role's word, as JSON: {"status":N,"user":"..","org":"..","type":N}
+ * (a user ID and an organisation hold no quote or backslash). */
+static void on_who(const dsgd_xch_who_is *w)
+{
+    int i = find(w->qid), n;
+    if (i < 0 || !open_xch[i].who)
+        return;
+    n = snprintf(open_xch[i].who_json, sizeof open_xch[i].who_json,
+                 "{\"status\":%d,\"user\":\"%.*s\",\"org\":\"%.*s\",\"type\":%u}", w->status,
+                 (int)w->user_len, w->user, (int)w->org_len, w->org, (unsigned)w->type);
+    open_xch[i].who_len = n > 0 && (size_t)n < sizeof open_xch[i].who_json ? (size_t)n : 0;
+    open_xch[i].told = 1;
+    answer_who((unsigned)i);
 }
 
 static void on_body(uint32_t id, const uint8_t *p, size_t len)
@@ -152,6 +254,22 @@ static void on_end(uint32_t id, int complete)
     int i = find(id), n, rc;
     if (i < 0)
         return;
+    if (complete && open_xch[i].download) {
+        static const char type[] = "application/octet-stream",
+                          disposition[] = "attachment; filename=\"t.bin\"";
+        dsgd_xch_stream st = { id, 200, open_xch[i].total, type, sizeof type - 1, disposition,
+                               sizeof disposition - 1 };
+        if (dsgd_role_http_stream_recorded(open_xch[i].ticket, &st) != 0) {
+            dsgd_log("sink: cannot stream exchange %u", id);
+            open_xch[i].id = 0;
+        }
+        return;
+    }
+    if (complete && open_xch[i].who) {
+        open_xch[i].ended = 1;
+        answer_who((unsigned)i);
+        return;
+    }
     open_xch[i].id = 0;
     if (!complete || EVP_DigestFinal_ex(open_xch[i].md, md, &mdlen) != 1)
         return;
@@ -183,7 +301,7 @@ static void on_portal_gone(void)
 
 static const dsgd_role_http sink_http = {
     sink_routes, sizeof sink_routes / sizeof sink_routes[0],
-    on_request, on_body, on_end, on_portal_gone,
+    on_request, on_body, on_end, on_portal_gone, on_more, on_who,
 };
 
 int dsgd_sink_prepare(void)
