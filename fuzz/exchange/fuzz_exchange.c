@@ -5,8 +5,9 @@
  * accepts points inside the message and writes back to exactly the same
  * bytes, so no two encodings mean the same thing and nothing is skipped;
  * a session token it accepts is 1 to DSGD_XCH_TOKEN_MAX base64url bytes,
- * and a cookie directive one the writer takes.
- * @relation(REQ-RUN-013, REQ-RUN-017, REQ-ACCT-014)
+ * a cookie directive one the writer takes, and a streamed answer's type
+ * and disposition printable ASCII (no byte that could end a header line).
+ * @relation(REQ-RUN-013, REQ-RUN-017, REQ-ACCT-014, REQ-SHARE-013)
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -93,15 +94,79 @@ static void answer(const uint8_t *in, size_t size)
     same(dsgd_xch_answer_put(again, sizeof again, id, status, &cookie, json, len), in, size);
 }
 
+static void printable(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] > 0x7e)
+            abort();
+}
+
+static void stream(const uint8_t *in, size_t size)
+{
+    dsgd_xch_stream s;
+    if (dsgd_xch_stream_get(in, size, &s) != 0)
+        return;
+    inside((const uint8_t *)s.type, s.type_len, in, size);
+    inside((const uint8_t *)s.disposition, s.disposition_len, in, size);
+    printable(s.type, s.type_len);
+    printable(s.disposition, s.disposition_len);
+    if (s.type_len == 0 || s.type_len > DSGD_XCH_TYPE_MAX ||
+        s.disposition_len > DSGD_XCH_DISPOSITION_MAX)
+        abort();
+    same(dsgd_xch_stream_put(again, sizeof again, &s), in, size);
+}
+
+static void data_done_more(const uint8_t *in, size_t size)
+{
+    const uint8_t *p;
+    size_t len;
+    uint32_t id;
+    uint8_t role;
+    unsigned n;
+    int complete;
+    if (dsgd_xch_data_get(in, size, &id, &p, &len) == 0) {
+        inside(p, len, in, size);
+        same(dsgd_xch_data_put(again, sizeof again, id, p, len), in, size);
+    }
+    if (dsgd_xch_done_get(in, size, &id, &complete) == 0)
+        same(dsgd_xch_done_put(again, sizeof again, id, complete), in, size);
+    if (dsgd_xch_more_get(in, size, &role, &id, &n) == 0)
+        same(dsgd_xch_more_put(again, sizeof again, role, id, n), in, size);
+}
+
+static void who(const uint8_t *in, size_t size)
+{
+    dsgd_xch_who_ask a;
+    dsgd_xch_who_is w;
+    for (int with_role = 0; with_role <= 1; with_role++)
+        if (dsgd_xch_who_ask_get(in, size, &a, with_role) == 0) {
+            inside((const uint8_t *)a.addr, a.addr_len, in, size);
+            inside(a.token, a.token_len, in, size);
+            if (!dsgd_xch_token_ok(a.token, a.token_len))
+                abort();
+            same(dsgd_xch_who_ask_put(again, sizeof again, &a, with_role), in, size);
+        }
+    if (dsgd_xch_who_is_get(in, size, &w) == 0) {
+        inside((const uint8_t *)w.user, w.user_len, in, size);
+        inside((const uint8_t *)w.org, w.org_len, in, size);
+        if ((w.status == 200) != (w.user_len > 0))
+            abort();
+        same(dsgd_xch_who_is_put(again, sizeof again, &w), in, size);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size - 1 > DSGD_BUS_BODY_MAX)
         return 0;
-    switch (data[0] % 4) {
+    switch (data[0] % 7) {
     case 0: routes(data + 1, size - 1); break;
     case 1: request(data + 1, size - 1); break;
     case 2: body_and_end(data + 1, size - 1); break;
-    default: answer(data + 1, size - 1); break;
+    case 3: answer(data + 1, size - 1); break;
+    case 4: stream(data + 1, size - 1); break;
+    case 5: data_done_more(data + 1, size - 1); break;
+    default: who(data + 1, size - 1); break;
     }
     return 0;
 }
