@@ -191,6 +191,100 @@ static const char *const migrations[] = {
     "  WHERE id = NEW.revoke_application AND kind = 'revoke' AND state = 'approved'"
     "  AND target_grant = NEW.id AND decided_by = NEW.revoked_by)"
     " BEGIN SELECT RAISE(ABORT, 'a grant ends by its approved revoke application'); END;",
+    /* Version 3: files and their versions (src/share/file_store.h). A
+     * file lies in a folder of its own area and keeps its area and its
+     * creation; deleting it sets deleted_at and deleted_by once, after
+     * which it never changes. At most one live file of a name per folder,
+     * and no live file named like a sub-folder beside it. A version is
+     * numbered 1 up per file, entered 'pending' on a live file, keeps its
+     * object id and upload, and changes only by its state: from 'pending'
+     * to any verdict, from 'held' to 'clean' or 'infected', its size and
+     * digest set with the first. Folder and file numbers never collide
+     * (the access decision's chain mixes them): both are given by
+     * dsg_area_store_next_item_id and the AFTER INSERT triggers refuse a
+     * collision. Nothing is deleted. */
+    "CREATE TABLE files ("
+    " id INTEGER PRIMARY KEY,"
+    " area INTEGER NOT NULL REFERENCES areas (id),"
+    " folder INTEGER NOT NULL REFERENCES folders (id),"
+    " name TEXT NOT NULL CHECK (name <> '' AND instr(name, '/') = 0),"
+    " created_by TEXT NOT NULL CHECK (created_by <> ''), created_at INTEGER NOT NULL,"
+    " deleted_at INTEGER, deleted_by TEXT,"
+    " CHECK ((deleted_at IS NULL) = (deleted_by IS NULL)));"
+    "CREATE UNIQUE INDEX files_live_name ON files (folder, name) WHERE deleted_at IS NULL;"
+    "CREATE TABLE versions ("
+    " file INTEGER NOT NULL REFERENCES files (id),"
+    " version INTEGER NOT NULL CHECK (version >= 1),"
+    " object_id BLOB NOT NULL UNIQUE"
+    "  CHECK (typeof(object_id) = 'blob' AND length(object_id) = 16),"
+    " size INTEGER CHECK (size >= 0),"
+    " sha256 BLOB CHECK (sha256 IS NULL OR (typeof(sha256) = 'blob' AND length(sha256) = 32)),"
+    " uploaded_by TEXT NOT NULL CHECK (uploaded_by <> ''), uploaded_at INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (state IN ('pending','clean','infected','held','failed')),"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " CHECK (state IN ('pending','failed') OR (size IS NOT NULL AND sha256 IS NOT NULL)),"
+    " CHECK (state NOT IN ('held','failed') OR reason <> ''),"
+    " PRIMARY KEY (file, version)) WITHOUT ROWID;"
+    "CREATE INDEX versions_pending ON versions (file, version) WHERE state = 'pending';"
+    "CREATE TRIGGER files_no_delete BEFORE DELETE ON files"
+    " BEGIN SELECT RAISE(ABORT, 'files are never deleted'); END;"
+    "CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions"
+    " BEGIN SELECT RAISE(ABORT, 'versions are never deleted'); END;"
+    "CREATE TRIGGER files_in_folder_area BEFORE INSERT ON files"
+    " WHEN NOT EXISTS (SELECT 1 FROM folders WHERE id = NEW.folder AND area = NEW.area)"
+    " BEGIN SELECT RAISE(ABORT, 'a file lies in its folder''s area'); END;"
+    "CREATE TRIGGER files_moved_in_area BEFORE UPDATE OF folder ON files"
+    " WHEN NOT EXISTS (SELECT 1 FROM folders WHERE id = NEW.folder AND area = NEW.area)"
+    " BEGIN SELECT RAISE(ABORT, 'a file lies in its folder''s area'); END;"
+    "CREATE TRIGGER files_entered_live BEFORE INSERT ON files"
+    " WHEN NEW.deleted_at IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a file is entered live'); END;"
+    "CREATE TRIGGER files_fixed BEFORE UPDATE OF id, area, created_by, created_at ON files"
+    " BEGIN SELECT RAISE(ABORT, 'a file keeps its area and its creation'); END;"
+    "CREATE TRIGGER files_deleted_once BEFORE UPDATE ON files WHEN OLD.deleted_at IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted file never changes'); END;"
+    "CREATE TRIGGER files_id_not_folder AFTER INSERT ON files"
+    " WHEN EXISTS (SELECT 1 FROM folders WHERE id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'a file''s number is a folder''s'); END;"
+    "CREATE TRIGGER folders_id_not_file AFTER INSERT ON folders"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder''s number is a file''s'); END;"
+    "CREATE TRIGGER files_name_not_folder BEFORE INSERT ON files"
+    " WHEN EXISTS (SELECT 1 FROM folders WHERE parent = NEW.folder AND name = NEW.name)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder beside it has the file''s name'); END;"
+    "CREATE TRIGGER files_renamed_not_folder BEFORE UPDATE OF folder, name ON files"
+    " WHEN EXISTS (SELECT 1 FROM folders WHERE parent = NEW.folder AND name = NEW.name)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder beside it has the file''s name'); END;"
+    "CREATE TRIGGER folders_name_not_file BEFORE INSERT ON folders"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE folder = NEW.parent AND name = NEW.name"
+    "  AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a file beside it has the folder''s name'); END;"
+    "CREATE TRIGGER folders_renamed_not_file BEFORE UPDATE OF parent, name ON folders"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE folder = NEW.parent AND name = NEW.name"
+    "  AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a file beside it has the folder''s name'); END;"
+    "CREATE TRIGGER versions_entered_pending BEFORE INSERT ON versions"
+    " WHEN NEW.state <> 'pending' OR NEW.size IS NOT NULL OR NEW.sha256 IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a version is entered pending'); END;"
+    "CREATE TRIGGER versions_numbered BEFORE INSERT ON versions"
+    " WHEN NEW.version IS NOT 1 + coalesce((SELECT max(version) FROM versions"
+    "  WHERE file = NEW.file), 0)"
+    " BEGIN SELECT RAISE(ABORT, 'a version follows the file''s last'); END;"
+    "CREATE TRIGGER versions_of_live_file BEFORE INSERT ON versions"
+    " WHEN (SELECT deleted_at FROM files WHERE id = NEW.file) IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted file gets no version'); END;"
+    "CREATE TRIGGER versions_fixed BEFORE UPDATE OF file, version, object_id, uploaded_by,"
+    " uploaded_at ON versions"
+    " BEGIN SELECT RAISE(ABORT, 'a version keeps its object and its upload'); END;"
+    "CREATE TRIGGER versions_state_moves BEFORE UPDATE ON versions"
+    " WHEN NOT ((OLD.state = 'pending' AND NEW.state IN ('clean','infected','held','failed'))"
+    "  OR (OLD.state = 'held' AND NEW.state IN ('clean','infected')))"
+    " BEGIN SELECT RAISE(ABORT, 'a version''s state moves only from pending or held'); END;"
+    "CREATE TRIGGER versions_content_fixed BEFORE UPDATE ON versions"
+    " WHEN OLD.state <> 'pending'"
+    "  AND (NEW.size IS NOT OLD.size OR NEW.sha256 IS NOT OLD.sha256)"
+    " BEGIN SELECT RAISE(ABORT, 'a version''s size and digest are set once'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -200,6 +294,18 @@ int dsg_area_store_open(const char *path, uint32_t busy_timeout_ms, sqlite3 **db
                         size_t n)
 {
     return dsg_db_open(path, busy_timeout_ms, migrations, SCHEMA_VERSION, db, err, n);
+}
+
+/* @relation(REQ-SHARE-007) */
+int64_t dsg_area_store_next_item_id(sqlite3 *db)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT 1 + max(coalesce((SELECT max(id) FROM folders),"
+                                          " 0), coalesce((SELECT max(id) FROM files), 0))");
+    int64_t next = -1;
+    if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+        next = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return next;
 }
 
 /* ---- problems ---------------------------------------------------------------- */
@@ -551,20 +657,24 @@ static int mark_decided(sqlite3 *db, int64_t id, dsg_area_app_state s, const cha
 static int insert_folder(sqlite3 *db, int64_t area, int64_t parent, const char *name,
                          const char *org, const char *by, int64_t now, int64_t *id)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO folders (area, parent, name, org,"
-                                          " created_by, created_at) VALUES (?,?,?,?,?,?)");
+    int64_t next = dsg_area_store_next_item_id(db);
+    if (next < 0)
+        return -1;
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO folders (id, area, parent, name, org,"
+                                          " created_by, created_at) VALUES (?,?,?,?,?,?,?)");
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, area);
+    sqlite3_bind_int64(st, 1, next);
+    sqlite3_bind_int64(st, 2, area);
     if (parent != 0)
-        sqlite3_bind_int64(st, 2, parent);
-    dsg_db_bind_text(st, 3, name);
-    dsg_db_bind_text(st, 4, org);
-    dsg_db_bind_text(st, 5, by);
-    sqlite3_bind_int64(st, 6, now);
+        sqlite3_bind_int64(st, 3, parent);
+    dsg_db_bind_text(st, 4, name);
+    dsg_db_bind_text(st, 5, org);
+    dsg_db_bind_text(st, 6, by);
+    sqlite3_bind_int64(st, 7, now);
     if (dsg_db_run(st) != 0)
         return -1;
-    *id = sqlite3_last_insert_rowid(db);
+    *id = next;
     return 0;
 }
 

@@ -8,7 +8,10 @@
  * one folder common to all, 共通, then one per organisation, the prime's
  * first, then each vendor's in the order of the application). SQLite triggers refuse, below this code, what no path
  * may do: delete an application, an area or a folder, or record a
- * decision by the person who entered the application. Not pure (SQLite);
+ * decision by the person who entered the application. The same database
+ * holds the grants (src/share/grant_store.h) and the files with their
+ * versions (src/share/file_store.h); folders and files share one
+ * numbering (dsg_area_store_next_item_id). Not pure (SQLite);
  * linked into dsgd's share role and the unit tests.
  */
 #ifndef DSG_AREA_STORE_H
@@ -69,6 +72,13 @@ typedef struct dsg_folder_row {
 __attribute__((warn_unused_result))
 int dsg_area_store_open(const char *path, uint32_t busy_timeout_ms, struct sqlite3 **db,
                         char *err, size_t n);
+
+/* The number the next folder or file gets: 1 + the highest number of
+ * either, so that a folder's and a file's never collide (an access
+ * decision's chain mixes them, src/share/access.h). Called inside the
+ * transaction that inserts the item. The number, or -1 on a database
+ * error. @relation(REQ-SHARE-007) */
+int64_t dsg_area_store_next_item_id(struct sqlite3 *db);
 
 /* Stores application a, entered by `by` at now, as pending, after
  * dsg_area_app_check and one check against the stored areas: no other

@@ -1,0 +1,903 @@
+/*
+ * Unit tests of the files of an area and their versions
+ * (src/share/file_store.h): uploads as versions, verdicts and the state
+ * moves the triggers allow, one numbering for folders and files, rename,
+ * move and delete, a folder's listing, a file's access chain and the
+ * startup sweep. Each test works in its own temporary directory on a
+ * share.db with one approved area (a second where a test needs one);
+ * after every refusal the stored rows are checked unchanged.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "share/file_store.h"
+
+Suite *suite_file_store(void);
+
+#define NOW 1800000000LL
+#define DAY 86400LL
+#define END (NOW + 365 * DAY)
+
+static char dir[64], path[128];
+static sqlite3 *db;
+
+static void setup(void)
+{
+    char err[256];
+    snprintf(dir, sizeof dir, "/tmp/dsg-file-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/share.db", dir);
+    ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+}
+
+static void teardown(void)
+{
+    char cmd[160];
+    dsg_db_close(db);
+    db = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* ---- areas and folders ------------------------------------------------------------ */
+
+/* The folders of an area: [0] the root, [1] 共通, [2] the prime's. */
+typedef struct folders {
+    int n;
+    int64_t id[8];
+} folders;
+
+static int keep_folder(const dsg_folder_row *r, void *ctx)
+{
+    folders *f = ctx;
+    ck_assert_int_lt(f->n, 8);
+    f->id[f->n++] = r->id;
+    return 0;
+}
+
+static folders folders_of(int64_t area)
+{
+    folders f;
+    char err[200];
+    memset(&f, 0, sizeof f);
+    ck_assert_int_eq(dsg_area_store_each_folder(db, area, keep_folder, &f, err, sizeof err), 0);
+    ck_assert_int_eq(f.n, 3);
+    return f;
+}
+
+/* An approved area for contract, as tests/check_grant_store.c makes one. */
+static int64_t make_area(const char *contract)
+{
+    dsg_area_app a;
+    dsg_area_template t;
+    dsg_acct_problem p;
+    char err[120];
+    int64_t id = 0, area = 0;
+    memset(&a, 0, sizeof a);
+    snprintf(a.contract, sizeof a.contract, "%s", contract);
+    snprintf(a.project, sizeof a.project, "事業 %s", contract);
+    strcpy(a.prime, "テスト重工");
+    a.contract_end = END;
+    strcpy(a.applicant, "総務部 山田");
+    strcpy(a.reason, "契約締結のため");
+    ck_assert_int_eq(dsg_area_template_parse(DSG_AREA_TEMPLATE_DEFAULT, &t, err, sizeof err), 0);
+    ck_assert_msg(dsg_area_store_apply(db, &a, "uid:0", NOW - DAY, &id, &p) == 0, "%s", p.message);
+    ck_assert_msg(dsg_area_store_approve(db, id, "uid:1000", NOW - DAY, &t, &area, &p) == 0, "%s",
+                  p.message);
+    return area;
+}
+
+static long long count(const char *sql)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static long long items(void)
+{
+    return count("SELECT (SELECT count(*) FROM folders) + (SELECT count(*) FROM files)"
+                 " + (SELECT count(*) FROM versions)");
+}
+
+/* Runs sql, which the database must refuse with a message holding why. */
+static void refused(const char *sql, const char *why)
+{
+    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK, "accepted: %s", sql);
+    ck_assert_msg(strstr(sqlite3_errmsg(db), why) != NULL, "%s: %s", sql, sqlite3_errmsg(db));
+}
+
+static void accepted(const char *sql)
+{
+    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
+                  sqlite3_errmsg(db));
+}
+
+static int64_t folder_ok(int64_t parent, const char *name)
+{
+    dsg_acct_problem p;
+    int64_t id = 0;
+    ck_assert_msg(dsg_folder_store_create(db, parent, name, "uid:7", NOW, &id, &p) == 0, "%s",
+                  p.message);
+    ck_assert_int_gt(id, 0);
+    return id;
+}
+
+/* The refusal's code; nothing is stored. */
+static const char *folder_code(int64_t parent, const char *name, const char *by)
+{
+    static dsg_acct_problem p;
+    int64_t id = -7;
+    long long before = items();
+    ck_assert_int_eq(dsg_folder_store_create(db, parent, name, by, NOW, &id, &p), -1);
+    ck_assert_int_eq(id, -7);
+    ck_assert_int_eq(items(), before);
+    ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
+    return p.code;
+}
+
+/* ---- uploads ---------------------------------------------------------------------- */
+
+static dsg_upload_slot begin_ok(int64_t folder, const char *name, const char *by, int64_t now)
+{
+    dsg_acct_problem p;
+    dsg_upload_slot s;
+    ck_assert_msg(dsg_file_store_begin(db, folder, name, by, now, &s, &p) == 0, "%s", p.message);
+    ck_assert_int_gt(s.file, 0);
+    ck_assert_int_gt(s.version, 0);
+    return s;
+}
+
+static const char *begin_code(int64_t folder, const char *name, const char *by)
+{
+    static dsg_acct_problem p;
+    dsg_upload_slot s;
+    long long before = items();
+    ck_assert_int_eq(dsg_file_store_begin(db, folder, name, by, NOW, &s, &p), -1);
+    ck_assert_int_eq(items(), before);
+    ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
+    return p.code;
+}
+
+/* A digest whose every byte is b. */
+static const uint8_t *digest(uint8_t b)
+{
+    static uint8_t d[DSG_FILE_SHA256_LEN];
+    memset(d, b, sizeof d);
+    return d;
+}
+
+static void settle_ok(const dsg_upload_slot *s, dsg_version_state st, int64_t size,
+                      const char *reason)
+{
+    dsg_acct_problem p;
+    ck_assert_msg(dsg_file_store_settle(db, s->file, s->version, st, size,
+                                        digest((uint8_t)s->version), reason, &p) == 0,
+                  "%s", p.message);
+}
+
+/* A clean upload of name: its slot. */
+static dsg_upload_slot upload(int64_t folder, const char *name, int64_t size)
+{
+    dsg_upload_slot s = begin_ok(folder, name, "uid:5", NOW);
+    settle_ok(&s, DSG_VERSION_CLEAN, size, "");
+    return s;
+}
+
+static const char *settle_code(int64_t file, int64_t version, dsg_version_state st,
+                               int64_t size, const uint8_t *sha, const char *reason,
+                               const char *field)
+{
+    static dsg_acct_problem p;
+    ck_assert_int_eq(dsg_file_store_settle(db, file, version, st, size, sha, reason, &p), -1);
+    ck_assert_str_eq(p.field, field);
+    return p.code;
+}
+
+static const char *rescan_code(int64_t file, int64_t version, dsg_version_state st,
+                               const char *field)
+{
+    static dsg_acct_problem p;
+    ck_assert_int_eq(dsg_file_store_rescan(db, file, version, st, "", &p), -1);
+    ck_assert_str_eq(p.field, field);
+    return p.code;
+}
+
+static dsg_version_row version_of(int64_t file, int64_t version)
+{
+    dsg_version_row v;
+    char err[200];
+    ck_assert_msg(dsg_file_store_get_version(db, file, version, &v, err, sizeof err) == 1, "%s",
+                  err);
+    return v;
+}
+
+static dsg_file_row file_of(int64_t id)
+{
+    dsg_file_row f;
+    char err[200];
+    ck_assert_msg(dsg_file_store_get(db, id, &f, err, sizeof err) == 1, "%s", err);
+    return f;
+}
+
+static int64_t find(int64_t folder, const char *name)
+{
+    char err[200];
+    int64_t id = dsg_file_store_find(db, folder, name, err, sizeof err);
+    ck_assert_msg(id >= 0, "%s", err);
+    return id;
+}
+
+/* ---- listings --------------------------------------------------------------------- */
+
+#define ROWS_MAX 8
+
+typedef struct versions {
+    int n;
+    dsg_version_row row[ROWS_MAX];
+} versions;
+
+static int keep_version(const dsg_version_row *r, void *ctx)
+{
+    versions *v = ctx;
+    ck_assert_int_lt(v->n, ROWS_MAX);
+    v->row[v->n++] = *r;
+    return 0;
+}
+
+static versions versions_of(int64_t file)
+{
+    versions v;
+    char err[200];
+    memset(&v, 0, sizeof v);
+    ck_assert_msg(dsg_file_store_each_version(db, file, keep_version, &v, err, sizeof err) == 0,
+                  "%s", err);
+    return v;
+}
+
+typedef struct children {
+    int n;
+    dsg_child_row row[ROWS_MAX];
+} children;
+
+static int keep_child(const dsg_child_row *r, void *ctx)
+{
+    children *c = ctx;
+    ck_assert_int_lt(c->n, ROWS_MAX);
+    c->row[c->n++] = *r;
+    return 0;
+}
+
+static int stop_child(const dsg_child_row *r, void *ctx)
+{
+    (void)r;
+    ++*(int *)ctx;
+    return 1;
+}
+
+static children children_of(int64_t folder)
+{
+    children c;
+    char err[200];
+    memset(&c, 0, sizeof c);
+    ck_assert_msg(dsg_folder_store_each_child(db, folder, keep_child, &c, err, sizeof err) == 1,
+                  "%s", err);
+    return c;
+}
+
+/* ---- uploads and versions --------------------------------------------------------- */
+
+/* A new name makes a file with version 1; the same name again makes
+ * version 2 of that file, and version 1 stays as it was.
+ * @relation(REQ-SHARE-011) */
+START_TEST(test_file_upload_makes_versions)
+{
+    char err[200];
+    dsg_version_row v;
+    int64_t area = make_area("C-1");
+    folders f = folders_of(area);
+    dsg_upload_slot s1 = begin_ok(f.id[2], "設計書.pdf", "uid:5", NOW);
+    ck_assert_int_eq(s1.created, 1);
+    ck_assert_int_eq(s1.version, 1);
+    dsg_file_row r = file_of(s1.file);
+    ck_assert_int_eq(r.folder, f.id[2]);
+    ck_assert_int_eq(r.area, area);
+    ck_assert_str_eq(r.name, "設計書.pdf");
+    ck_assert_str_eq(r.created_by, "uid:5");
+    ck_assert_int_eq(r.created_at, NOW);
+    ck_assert_int_eq(r.deleted_at, 0);
+    ck_assert_int_eq(find(f.id[2], "設計書.pdf"), s1.file);
+    ck_assert_int_eq(find(f.id[1], "設計書.pdf"), 0);
+    ck_assert_int_eq(find(f.id[2], "設計書.PDF"), 0);
+    /* pending: nothing visible yet, size and digest unknown */
+    v = version_of(s1.file, 1);
+    ck_assert_int_eq(v.state, DSG_VERSION_PENDING);
+    ck_assert_int_eq(v.size, -1);
+    ck_assert_int_eq(v.has_sha256, 0);
+    ck_assert_mem_eq(v.object_id, s1.object_id, DSG_FILE_OBJECT_ID_LEN);
+    ck_assert_str_eq(v.uploaded_by, "uid:5");
+    ck_assert_int_eq(dsg_file_store_latest(db, s1.file, &v, err, sizeof err), 0);
+    settle_ok(&s1, DSG_VERSION_CLEAN, 1000, "");
+    ck_assert_int_eq(dsg_file_store_latest(db, s1.file, &v, err, sizeof err), 1);
+    ck_assert_int_eq(v.version, 1);
+    /* the same name again: version 2 of the same file, its own object */
+    dsg_upload_slot s2 = begin_ok(f.id[2], "設計書.pdf", "uid:6", NOW + 60);
+    ck_assert_int_eq(s2.created, 0);
+    ck_assert_int_eq(s2.file, s1.file);
+    ck_assert_int_eq(s2.version, 2);
+    ck_assert_mem_ne(s2.object_id, s1.object_id, DSG_FILE_OBJECT_ID_LEN);
+    ck_assert_int_eq(dsg_file_store_latest(db, s1.file, &v, err, sizeof err), 1);
+    ck_assert_int_eq(v.version, 1);
+    settle_ok(&s2, DSG_VERSION_CLEAN, 2000, "");
+    ck_assert_int_eq(dsg_file_store_latest(db, s1.file, &v, err, sizeof err), 1);
+    ck_assert_int_eq(v.version, 2);
+    ck_assert_int_eq(v.size, 2000);
+    ck_assert_str_eq(v.uploaded_by, "uid:6");
+    ck_assert_int_eq(v.uploaded_at, NOW + 60);
+    /* version 1 is kept unchanged, every version listed newest first */
+    v = version_of(s1.file, 1);
+    ck_assert_int_eq(v.state, DSG_VERSION_CLEAN);
+    ck_assert_int_eq(v.size, 1000);
+    ck_assert_int_eq(v.has_sha256, 1);
+    ck_assert_mem_eq(v.sha256, digest(1), DSG_FILE_SHA256_LEN);
+    ck_assert_mem_eq(v.object_id, s1.object_id, DSG_FILE_OBJECT_ID_LEN);
+    versions all = versions_of(s1.file);
+    ck_assert_int_eq(all.n, 2);
+    ck_assert_int_eq(all.row[0].version, 2);
+    ck_assert_int_eq(all.row[1].version, 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM files"), 1);
+    ck_assert_int_eq(dsg_file_store_get_version(db, s1.file, 3, &v, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_file_store_get(db, s1.file + 100, &r, err, sizeof err), 0);
+    /* the same name in another folder is another file */
+    dsg_upload_slot s3 = begin_ok(f.id[1], "設計書.pdf", "uid:5", NOW);
+    ck_assert_int_eq(s3.created, 1);
+    ck_assert_int_ne(s3.file, s1.file);
+    ck_assert_int_eq(s3.version, 1);
+}
+END_TEST
+
+/* Folders and files are numbered from one sequence, whatever the order
+ * they are made in, and the triggers refuse a number the other table
+ * holds. @relation(REQ-SHARE-007, REQ-SHARE-009) */
+START_TEST(test_file_and_folder_ids_never_collide)
+{
+    char sql[320];
+    int64_t area = make_area("C-1");
+    folders f = folders_of(area);
+    int64_t last = f.id[2], file = 0, folder = 0;
+    for (int i = 0; i < 6; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%d", i);
+        int64_t id = i % 2 == 0 ? (file = begin_ok(f.id[2], name, "uid:5", NOW).file)
+                                : (folder = folder_ok(f.id[1], name));
+        ck_assert_int_eq(id, last + 1);
+        last = id;
+    }
+    /* a new version makes no new number; a second area's folders follow on */
+    ck_assert_int_eq(begin_ok(f.id[2], "0", "uid:5", NOW).file, last - 5);
+    folders o = folders_of(make_area("C-2"));
+    ck_assert_int_eq(o.id[0], last + 1);
+    ck_assert_int_eq(folder_ok(o.id[1], "x"), o.id[2] + 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM folders JOIN files USING (id)"), 0);
+    ck_assert_int_eq(dsg_area_store_next_item_id(db), o.id[2] + 2);
+    /* by SQL: a folder numbered as a file, a file as a folder */
+    snprintf(sql, sizeof sql, "INSERT INTO folders (id, area, parent, name, created_by,"
+             " created_at) VALUES (%lld, %lld, %lld, 'y', 'u', 1)", (long long)file,
+             (long long)area, (long long)f.id[1]);
+    refused(sql, "a folder's number is a file's");
+    snprintf(sql, sizeof sql, "INSERT INTO files (id, area, folder, name, created_by,"
+             " created_at) VALUES (%lld, %lld, %lld, 'y', 'u', 1)", (long long)folder,
+             (long long)area, (long long)f.id[1]);
+    refused(sql, "a file's number is a folder's");
+    /* SQLite's own next number for a folder is a file's here */
+    begin_ok(f.id[2], "latest", "uid:5", NOW);
+    snprintf(sql, sizeof sql, "INSERT INTO folders (area, parent, name, created_by,"
+             " created_at) VALUES (%lld, %lld, 'z', 'u', 1)", (long long)area,
+             (long long)f.id[1]);
+    refused(sql, "a folder's number is a file's");
+    refused("UPDATE files SET id = id + 1000", "keeps its area");
+    refused("UPDATE folders SET id = id + 1000", "stays in its area");
+    ck_assert_int_eq(count("SELECT count(*) FROM folders JOIN files USING (id)"), 0);
+}
+END_TEST
+
+/* A version moves from pending to a verdict once, and from held to
+ * clean or infected; nothing else, neither through the store nor by SQL.
+ * @relation(REQ-SHARE-014, REQ-STOR-012) */
+START_TEST(test_version_state_moves)
+{
+    dsg_acct_problem p;
+    folders f = folders_of(make_area("C-1"));
+    dsg_upload_slot a = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    /* bad verdicts change nothing */
+    ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_PENDING, 1, digest(1), "", "state"),
+                     "bad_field");
+    ck_assert_str_eq(settle_code(a.file, 1, (dsg_version_state)9, 1, digest(1), "", "state"),
+                     "bad_field");
+    ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_CLEAN, -1, digest(1), "", "size"),
+                     "bad_field");
+    ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_CLEAN, 1, NULL, "", "sha256"),
+                     "missing_field");
+    ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_HELD, 1, digest(1), "", "reason"),
+                     "missing_field");
+    ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_FAILED, -1, NULL, NULL, "reason"),
+                     "missing_field");
+    ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_HELD, 1, digest(1), "a\nb", "reason"),
+                     "bad_field");
+    ck_assert_str_eq(settle_code(a.file, 2, DSG_VERSION_CLEAN, 1, digest(1), "", "version"),
+                     "not_found");
+    ck_assert_str_eq(settle_code(a.file + 50, 1, DSG_VERSION_CLEAN, 1, digest(1), "",
+                                 "version"), "not_found");
+    ck_assert_str_eq(rescan_code(a.file, 1, DSG_VERSION_CLEAN, "version"), "bad_state");
+    ck_assert_int_eq(version_of(a.file, 1).state, DSG_VERSION_PENDING);
+    /* pending -> held -> clean */
+    settle_ok(&a, DSG_VERSION_HELD, 10, "scanner unavailable");
+    dsg_version_row v = version_of(a.file, 1);
+    ck_assert_int_eq(v.state, DSG_VERSION_HELD);
+    ck_assert_str_eq(v.reason, "scanner unavailable");
+    ck_assert_int_eq(v.size, 10);
+    ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_CLEAN, 1, digest(1), "", "version"),
+                     "bad_state");
+    ck_assert_str_eq(rescan_code(a.file, 1, DSG_VERSION_HELD, "state"), "bad_field");
+    ck_assert_str_eq(rescan_code(a.file, 1, DSG_VERSION_FAILED, "state"), "bad_field");
+    ck_assert_int_eq(dsg_file_store_rescan(db, a.file, 1, DSG_VERSION_CLEAN, "rescanned", &p), 0);
+    v = version_of(a.file, 1);
+    ck_assert_int_eq(v.state, DSG_VERSION_CLEAN);
+    ck_assert_int_eq(v.size, 10);
+    ck_assert_str_eq(v.reason, "rescanned");
+    ck_assert_str_eq(rescan_code(a.file, 1, DSG_VERSION_INFECTED, "version"), "bad_state");
+    /* pending -> held -> infected; pending -> infected; pending -> failed */
+    dsg_upload_slot b = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    settle_ok(&b, DSG_VERSION_HELD, 10, "timeout");
+    ck_assert_int_eq(dsg_file_store_rescan(db, b.file, 2, DSG_VERSION_INFECTED, "EICAR", &p), 0);
+    ck_assert_int_eq(version_of(b.file, 2).state, DSG_VERSION_INFECTED);
+    dsg_upload_slot c = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    settle_ok(&c, DSG_VERSION_INFECTED, 68, "EICAR");
+    ck_assert_str_eq(rescan_code(c.file, 3, DSG_VERSION_CLEAN, "version"), "bad_state");
+    dsg_upload_slot d = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    ck_assert_int_eq(dsg_file_store_settle(db, d.file, 4, DSG_VERSION_FAILED, -1, NULL,
+                                           "disk full", &p), 0);
+    v = version_of(d.file, 4);
+    ck_assert_int_eq(v.state, DSG_VERSION_FAILED);
+    ck_assert_int_eq(v.size, -1);
+    ck_assert_int_eq(v.has_sha256, 0);
+    ck_assert_str_eq(rescan_code(d.file, 4, DSG_VERSION_CLEAN, "version"), "bad_state");
+    dsg_upload_slot e = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    settle_ok(&e, DSG_VERSION_HELD, 5, "engine error");
+    /* by SQL: the triggers hold the same moves */
+    refused("UPDATE versions SET state = 'pending' WHERE version = 1", "moves only");
+    refused("UPDATE versions SET state = 'held', reason = 'x' WHERE version = 1", "moves only");
+    refused("UPDATE versions SET state = 'clean' WHERE version = 2", "moves only");
+    refused("UPDATE versions SET state = 'clean' WHERE version = 4", "moves only");
+    refused("UPDATE versions SET reason = 'x' WHERE version = 1", "moves only");
+    refused("UPDATE versions SET state = 'failed' WHERE version = 5", "moves only");
+    refused("UPDATE versions SET state = 'clean', size = 6 WHERE version = 5", "set once");
+    /* (with a move the state may make, so that only what is fixed refuses it) */
+    refused("UPDATE versions SET state = 'clean', object_id = randomblob(16)"
+            " WHERE version = 5", "keeps its object");
+    refused("UPDATE versions SET state = 'clean', uploaded_by = 'uid:9' WHERE version = 5",
+            "keeps its object");
+    refused("UPDATE versions SET state = 'clean', uploaded_at = 1 WHERE version = 5",
+            "keeps its object");
+    refused("UPDATE versions SET state = 'clean', version = 15 WHERE version = 5",
+            "keeps its object");
+    refused("UPDATE versions SET state = 'clean', file = file + 1 WHERE version = 5",
+            "keeps its object");
+    refused("DELETE FROM versions", "never deleted");
+    refused("DELETE FROM files", "never deleted");
+    refused("INSERT INTO versions (file, version, object_id, uploaded_by, uploaded_at, state,"
+            " size, sha256) SELECT file, 6, randomblob(16), 'u', 1, 'clean', 1,"
+            " randomblob(32) FROM versions LIMIT 1", "entered pending");
+    refused("INSERT INTO versions (file, version, object_id, uploaded_by, uploaded_at)"
+            " SELECT file, 7, randomblob(16), 'u', 1 FROM versions LIMIT 1",
+            "follows the file's last");
+    refused("INSERT INTO versions (file, version, object_id, uploaded_by, uploaded_at)"
+            " SELECT file, 6, object_id, 'u', 1 FROM versions LIMIT 1",
+            "UNIQUE constraint failed: versions.object_id");
+    refused("INSERT INTO versions (file, version, object_id, uploaded_by, uploaded_at)"
+            " SELECT file, 6, randomblob(8), 'u', 1 FROM versions LIMIT 1",
+            "CHECK constraint failed");
+    /* and let the moves allowed through */
+    accepted("UPDATE versions SET state = 'clean', reason = 'by hand' WHERE version = 5");
+    ck_assert_int_eq(count("SELECT count(*) FROM versions"), 5);
+    ck_assert_int_eq(count("SELECT count(*) FROM versions WHERE state = 'clean'"), 2);
+}
+END_TEST
+
+/* ---- rename, move, delete --------------------------------------------------------- */
+
+/* Deleting a file hides it and keeps its versions; an upload of its name
+ * starts a new file. @relation(REQ-SHARE-012, REQ-SHARE-011) */
+START_TEST(test_file_delete_keeps_versions)
+{
+    char err[200], sql[200];
+    dsg_acct_problem p;
+    folders f = folders_of(make_area("C-1"));
+    dsg_upload_slot s1 = upload(f.id[2], "report.docx", 100);
+    upload(f.id[2], "report.docx", 200);
+    ck_assert_int_eq(dsg_file_store_delete(db, s1.file, "", NOW, &p), -1);
+    ck_assert_str_eq(p.code, "missing_field");
+    ck_assert_int_eq(dsg_file_store_delete(db, s1.file, "uid:8", NOW + 5, &p), 0);
+    dsg_file_row r = file_of(s1.file);
+    ck_assert_int_eq(r.deleted_at, NOW + 5);
+    ck_assert_str_eq(r.deleted_by, "uid:8");
+    ck_assert_int_eq(find(f.id[2], "report.docx"), 0);
+    ck_assert_int_eq(children_of(f.id[2]).n, 0);
+    versions v = versions_of(s1.file);
+    ck_assert_int_eq(v.n, 2);
+    ck_assert_int_eq(v.row[0].size, 200);
+    ck_assert_int_eq(v.row[1].size, 100);
+    /* deleted once; no rename, move or new version of it */
+    ck_assert_int_eq(dsg_file_store_delete(db, s1.file, "uid:8", NOW + 6, &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(dsg_file_store_rename(db, s1.file, "x.docx", &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(dsg_file_store_move(db, s1.file, f.id[1], &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(dsg_file_store_delete(db, s1.file + 99, "uid:8", NOW, &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(file_of(s1.file).deleted_at, NOW + 5);
+    /* the name again: a new file */
+    dsg_upload_slot s2 = begin_ok(f.id[2], "report.docx", "uid:5", NOW + 10);
+    ck_assert_int_eq(s2.created, 1);
+    ck_assert_int_ne(s2.file, s1.file);
+    ck_assert_int_eq(s2.version, 1);
+    ck_assert_int_eq(find(f.id[2], "report.docx"), s2.file);
+    ck_assert_int_eq(versions_of(s1.file).n, 2);
+    /* by SQL: a deleted file never changes, gets no version */
+    snprintf(sql, sizeof sql, "UPDATE files SET deleted_at = NULL, deleted_by = NULL"
+             " WHERE id = %lld", (long long)s1.file);
+    refused(sql, "a deleted file never changes");
+    snprintf(sql, sizeof sql, "INSERT INTO versions (file, version, object_id, uploaded_by,"
+             " uploaded_at) VALUES (%lld, 3, randomblob(16), 'u', 1)", (long long)s1.file);
+    refused(sql, "a deleted file gets no version");
+    refused("UPDATE files SET deleted_at = 1 WHERE deleted_at IS NULL", "CHECK constraint");
+    refused("INSERT INTO files (id, area, folder, name, created_by, created_at, deleted_at,"
+            " deleted_by) VALUES (999, 1, 2, 'q', 'u', 1, 1, 'u')", "entered live");
+    ck_assert_int_eq(dsg_file_store_get(db, s1.file, &r, err, sizeof err), 1);
+}
+END_TEST
+
+/* Rename and move keep the file; a clash with a live file or a folder is
+ * name_taken, another area other_area, and nothing changes.
+ * @relation(REQ-SHARE-012) */
+START_TEST(test_file_rename_and_move)
+{
+    char sql[200];
+    dsg_acct_problem p;
+    int64_t area = make_area("C-1");
+    folders f = folders_of(area), o = folders_of(make_area("C-2"));
+    dsg_upload_slot a = upload(f.id[2], "a.txt", 1), b = upload(f.id[2], "b.txt", 2);
+    upload(f.id[1], "c.txt", 3);
+    int64_t sub = folder_ok(f.id[2], "sub");
+    long long before = items();
+    ck_assert_int_eq(dsg_file_store_rename(db, a.file, "b.txt", &p), -1);
+    ck_assert_str_eq(p.code, "name_taken");
+    ck_assert_int_eq(dsg_file_store_rename(db, a.file, "sub", &p), -1);
+    ck_assert_str_eq(p.code, "name_taken");
+    ck_assert_int_eq(dsg_file_store_rename(db, a.file, "", &p), -1);
+    ck_assert_str_eq(p.code, "invalid_name");
+    ck_assert_int_eq(dsg_file_store_rename(db, a.file, "x/y", &p), -1);
+    ck_assert_str_eq(p.code, "invalid_name");
+    ck_assert_int_eq(dsg_file_store_rename(db, b.file + 99, "z.txt", &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, f.id[1], &p), 0);   /* no clash there */
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, f.id[2], &p), 0);   /* and back */
+    ck_assert_int_eq(dsg_file_store_rename(db, b.file, "c.txt", &p), 0);
+    ck_assert_int_eq(dsg_file_store_move(db, b.file, f.id[1], &p), -1);  /* c.txt there */
+    ck_assert_str_eq(p.code, "name_taken");
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, o.id[1], &p), -1);
+    ck_assert_str_eq(p.code, "other_area");
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, o.id[2] + 1000, &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, 0, &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, a.file, &p), -1);  /* a file, no folder */
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(items(), before);
+    ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
+    /* a folder named like a live file is refused too */
+    ck_assert_str_eq(folder_code(f.id[2], "a.txt", "uid:7"), "name_taken");
+    /* rename and move: the file and its versions go along */
+    ck_assert_int_eq(dsg_file_store_rename(db, a.file, "a2.txt", &p), 0);
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, sub, &p), 0);
+    dsg_file_row r = file_of(a.file);
+    ck_assert_int_eq(r.folder, sub);
+    ck_assert_str_eq(r.name, "a2.txt");
+    ck_assert_int_eq(find(sub, "a2.txt"), a.file);
+    ck_assert_int_eq(find(f.id[2], "a.txt"), 0);
+    ck_assert_int_eq(versions_of(a.file).n, 1);
+    ck_assert_int_eq(version_of(a.file, 1).state, DSG_VERSION_CLEAN);
+    /* the old name is free again, for a folder too */
+    folder_ok(f.id[2], "a.txt");
+    ck_assert_int_eq(items(), before + 1);
+    /* by SQL: a file stays in its area, beside no folder of its name */
+    snprintf(sql, sizeof sql, "UPDATE files SET folder = %lld WHERE id = %lld",
+             (long long)o.id[1], (long long)a.file);
+    refused(sql, "a file lies in its folder's area");
+    snprintf(sql, sizeof sql, "UPDATE files SET area = %lld", (long long)area + 1);
+    refused(sql, "keeps its area");
+    snprintf(sql, sizeof sql, "INSERT INTO files (area, folder, name, created_by, created_at)"
+             " VALUES (%lld, %lld, 'q', 'u', 1)", (long long)area + 1, (long long)f.id[2]);
+    refused(sql, "a file lies in its folder's area");
+    snprintf(sql, sizeof sql, "UPDATE files SET name = 'sub' WHERE id = %lld",
+             (long long)b.file);
+    refused(sql, "a folder beside it has the file's name");
+    snprintf(sql, sizeof sql, "UPDATE files SET name = 'a2.txt', folder = %lld"
+             " WHERE id = %lld", (long long)sub, (long long)b.file);
+    refused(sql, "UNIQUE constraint failed: files.folder, files.name");
+    refused("UPDATE files SET created_by = 'x'", "keeps its area");
+}
+END_TEST
+
+/* ---- listings --------------------------------------------------------------------- */
+
+/* A folder lists its sub-folders, then its live files, each with its
+ * latest clean version or else its newest with that state.
+ * @relation(REQ-SHARE-011, REQ-SHARE-014) */
+START_TEST(test_folder_listing)
+{
+    char err[200];
+    dsg_acct_problem p;
+    folders f = folders_of(make_area("C-1"));
+    int64_t b = folder_ok(f.id[2], "b-sub"), a = folder_ok(f.id[2], "a-sub");
+    dsg_upload_slot x1 = upload(f.id[2], "x.txt", 10);
+    dsg_upload_slot x2 = begin_ok(f.id[2], "x.txt", "uid:9", NOW + 1);
+    settle_ok(&x2, DSG_VERSION_HELD, 20, "not scanned");
+    dsg_upload_slot y = begin_ok(f.id[2], "y.txt", "uid:9", NOW + 2);
+    settle_ok(&y, DSG_VERSION_HELD, 30, "engine down");
+    dsg_upload_slot z = begin_ok(f.id[2], "w.txt", "uid:9", NOW + 3);
+    dsg_upload_slot gone = upload(f.id[2], "gone.txt", 1);
+    ck_assert_int_eq(dsg_file_store_delete(db, gone.file, "uid:8", NOW, &p), 0);
+    folder_ok(a, "deeper");
+    upload(a, "inside.txt", 1);
+    children c = children_of(f.id[2]);
+    ck_assert_int_eq(c.n, 5);
+    ck_assert_int_eq(c.row[0].kind, DSG_CHILD_FOLDER);
+    ck_assert_int_eq(c.row[0].id, a);
+    ck_assert_str_eq(c.row[0].name, "a-sub");
+    ck_assert_str_eq(c.row[0].created_by, "uid:7");
+    ck_assert_int_eq(c.row[0].version, 0);
+    ck_assert_int_eq(c.row[1].id, b);
+    ck_assert_int_eq(c.row[2].kind, DSG_CHILD_FILE);
+    ck_assert_int_eq(c.row[2].id, z.file);                  /* w.txt: pending only */
+    ck_assert_int_eq(c.row[2].state, DSG_VERSION_PENDING);
+    ck_assert_int_eq(c.row[2].size, -1);
+    ck_assert_int_eq(c.row[3].id, x1.file);                 /* x.txt: v1 clean, v2 held */
+    ck_assert_int_eq(c.row[3].state, DSG_VERSION_CLEAN);
+    ck_assert_int_eq(c.row[3].version, 1);
+    ck_assert_int_eq(c.row[3].size, 10);
+    ck_assert_str_eq(c.row[3].uploaded_by, "uid:5");
+    ck_assert_int_eq(c.row[3].uploaded_at, NOW);
+    ck_assert_int_eq(c.row[4].id, y.file);                  /* y.txt: held only */
+    ck_assert_int_eq(c.row[4].state, DSG_VERSION_HELD);
+    ck_assert_int_eq(c.row[4].version, 1);
+    ck_assert_int_eq(c.row[4].size, 30);
+    ck_assert_str_eq(c.row[4].uploaded_by, "uid:9");
+    /* the held version clean at last: it is the latest */
+    ck_assert_int_eq(dsg_file_store_rescan(db, x2.file, 2, DSG_VERSION_CLEAN, "", &p), 0);
+    c = children_of(f.id[2]);
+    ck_assert_int_eq(c.row[3].version, 2);
+    ck_assert_int_eq(c.row[3].size, 20);
+    ck_assert_int_eq(children_of(b).n, 0);
+    ck_assert_int_eq(children_of(a).n, 2);
+    /* no such folder; a stop */
+    int calls = 0;
+    ck_assert_int_eq(dsg_folder_store_each_child(db, f.id[2] + 1000, stop_child, &calls, err,
+                                                 sizeof err), 0);
+    ck_assert_int_eq(dsg_folder_store_each_child(db, 0, stop_child, &calls, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_folder_store_each_child(db, x1.file, stop_child, &calls, err,
+                                                 sizeof err), 0);
+    ck_assert_int_eq(calls, 0);
+    ck_assert_int_eq(dsg_folder_store_each_child(db, f.id[2], stop_child, &calls, err,
+                                                 sizeof err), -1);
+    ck_assert_int_eq(calls, 1);
+    ck_assert_ptr_nonnull(strstr(err, "stopped"));
+}
+END_TEST
+
+/* ---- access chains ---------------------------------------------------------------- */
+
+/* A file's object is its folder's chain and the file last; the decision
+ * reads it as it reads a folder's. Folders nest until a file in the
+ * deepest still fits in a chain. @relation(REQ-SHARE-007, REQ-SHARE-009) */
+START_TEST(test_file_access_chain)
+{
+    char err[200];
+    dsg_access_object obj;
+    int64_t area = make_area("C-1");
+    folders f = folders_of(area);
+    int64_t sub = folder_ok(f.id[2], "設計"), subsub = folder_ok(sub, "図面");
+    dsg_upload_slot s = upload(subsub, "機体.dwg", 5);
+    ck_assert_int_eq(dsg_file_store_object(db, s.file, &obj, err, sizeof err), 1);
+    ck_assert_int_eq(obj.area, area);
+    ck_assert_uint_eq(obj.depth, 5);
+    ck_assert_int_eq(obj.chain[0], f.id[0]);
+    ck_assert_int_eq(obj.chain[1], f.id[2]);
+    ck_assert_int_eq(obj.chain[2], sub);
+    ck_assert_int_eq(obj.chain[3], subsub);
+    ck_assert_int_eq(obj.chain[4], s.file);
+    ck_assert_int_eq(dsg_file_store_object(db, s.file + 100, &obj, err, sizeof err), 0);
+    /* a grant on the prime's folder covers it, one on 共通 does not */
+    dsg_grant g = { DSG_ACCESS_ACCOUNT, 1, area, f.id[2], DSG_ACCESS_BIT(DSG_ACCESS_READ),
+                    0, END * 1000 };
+    dsg_access_req req;
+    size_t which = 9;
+    memset(&req, 0, sizeof req);
+    req.ask.account = 1;
+    req.ask.op = DSG_ACCESS_READ;
+    req.ask.now = NOW * 1000;
+    ck_assert_int_eq(dsg_file_store_object(db, s.file, &req.object, err, sizeof err), 1);
+    ck_assert_int_eq(dsg_access_decide(&g, 1, &req, &which), DSG_ACCESS_ALLOW);
+    g.folder = f.id[1];
+    ck_assert_int_eq(dsg_access_decide(&g, 1, &req, &which), DSG_ACCESS_DENY);
+    /* moved, it has its new folder's chain */
+    dsg_acct_problem p;
+    ck_assert_int_eq(dsg_file_store_move(db, s.file, f.id[1], &p), 0);
+    ck_assert_int_eq(dsg_file_store_object(db, s.file, &req.object, err, sizeof err), 1);
+    ck_assert_uint_eq(req.object.depth, 3);
+    ck_assert_int_eq(dsg_access_decide(&g, 1, &req, &which), DSG_ACCESS_ALLOW);
+    /* nesting: a folder whose file would not fit is too deep */
+    int64_t id = f.id[2];
+    for (uint32_t d = 3; d < DSG_ACCESS_MAX_DEPTH; d++)
+        id = folder_ok(id, "d");
+    ck_assert_str_eq(folder_code(id, "d", "uid:7"), "too_deep");
+    dsg_upload_slot deep = upload(id, "leaf.txt", 1);
+    ck_assert_int_eq(dsg_file_store_object(db, deep.file, &obj, err, sizeof err), 1);
+    ck_assert_uint_eq(obj.depth, DSG_ACCESS_MAX_DEPTH);
+    ck_assert_int_eq(obj.chain[DSG_ACCESS_MAX_DEPTH - 2], id);
+    ck_assert_int_eq(obj.chain[DSG_ACCESS_MAX_DEPTH - 1], deep.file);
+    /* a folder put deeper by SQL holds no file */
+    char sql[200];
+    snprintf(sql, sizeof sql, "INSERT INTO folders (id, area, parent, name, created_by,"
+             " created_at) VALUES (%lld, %lld, %lld, 'd', 'u', 1)",
+             (long long)dsg_area_store_next_item_id(db), (long long)area, (long long)id);
+    accepted(sql);
+    ck_assert_str_eq(begin_code(sqlite3_last_insert_rowid(db), "x", "uid:5"), "too_deep");
+}
+END_TEST
+
+/* ---- the startup sweep ------------------------------------------------------------ */
+
+typedef struct swept {
+    int n, stop_at;
+    uint8_t id[ROWS_MAX][DSG_FILE_OBJECT_ID_LEN];
+} swept;
+
+static int keep_object(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], void *ctx)
+{
+    swept *s = ctx;
+    if (s->n == s->stop_at)
+        return 1;
+    ck_assert_int_lt(s->n, ROWS_MAX);
+    memcpy(s->id[s->n++], object_id, DSG_FILE_OBJECT_ID_LEN);
+    return 0;
+}
+
+/* After a crash, every version left pending fails and its object id is
+ * handed over for removal; settled versions are untouched.
+ * @relation(REQ-STOR-012) */
+START_TEST(test_file_sweep)
+{
+    char err[200];
+    swept s;
+    size_t n = 99;
+    folders f = folders_of(make_area("C-1"));
+    dsg_upload_slot clean = upload(f.id[2], "a.txt", 1);
+    dsg_upload_slot p1 = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    dsg_upload_slot p2 = begin_ok(f.id[1], "b.txt", "uid:5", NOW);
+    /* the crash: closed with two uploads pending, then reopened */
+    dsg_db_close(db);
+    db = NULL;
+    ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(dsg_db_version(db), 3);
+    /* a callback that fails stops the sweep: nothing changes */
+    memset(&s, 0, sizeof s);
+    s.stop_at = 1;
+    ck_assert_int_eq(dsg_file_store_sweep(db, keep_object, &s, &n, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "stopped"));
+    ck_assert_int_eq(n, 99);
+    ck_assert_int_eq(count("SELECT count(*) FROM versions WHERE state = 'pending'"), 2);
+    ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
+    memset(&s, 0, sizeof s);
+    s.stop_at = -1;
+    ck_assert_msg(dsg_file_store_sweep(db, keep_object, &s, &n, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(s.n, 2);
+    ck_assert_mem_eq(s.id[0], p1.object_id, DSG_FILE_OBJECT_ID_LEN);
+    ck_assert_mem_eq(s.id[1], p2.object_id, DSG_FILE_OBJECT_ID_LEN);
+    dsg_version_row v = version_of(p1.file, 2);
+    ck_assert_int_eq(v.state, DSG_VERSION_FAILED);
+    ck_assert_ptr_nonnull(strstr(v.reason, "interrupted"));
+    ck_assert_int_eq(version_of(p2.file, 1).state, DSG_VERSION_FAILED);
+    ck_assert_int_eq(version_of(clean.file, 1).state, DSG_VERSION_CLEAN);
+    /* invisible: the file of a failed upload has no latest version */
+    ck_assert_int_eq(dsg_file_store_latest(db, p2.file, &v, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_file_store_latest(db, clean.file, &v, err, sizeof err), 1);
+    ck_assert_int_eq(v.version, 1);
+    /* a failed version is settled for good; a second sweep finds nothing */
+    ck_assert_str_eq(settle_code(p1.file, 2, DSG_VERSION_CLEAN, 1, digest(1), "", "version"),
+                     "bad_state");
+    memset(&s, 0, sizeof s);
+    s.stop_at = -1;
+    ck_assert_int_eq(dsg_file_store_sweep(db, keep_object, &s, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(s.n, 0);
+    ck_assert_int_eq(dsg_db_integrity_ok(db, err, sizeof err), 1);
+}
+END_TEST
+
+/* ---- bad input -------------------------------------------------------------------- */
+
+/* An unknown folder, an empty name, a name with '/' and the like are
+ * refused with their codes, and nothing is stored.
+ * @relation(REQ-SHARE-009, REQ-SHARE-011) */
+START_TEST(test_file_bad_input)
+{
+    char long_name[DSG_FILE_NAME_MAX + 2], err[200];
+    folders f = folders_of(make_area("C-1"));
+    upload(f.id[2], "a.txt", 1);
+    int64_t sub = folder_ok(f.id[2], "sub");
+    memset(long_name, 'n', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    ck_assert_str_eq(begin_code(f.id[2] + 1000, "b.txt", "uid:5"), "not_found");
+    ck_assert_str_eq(begin_code(0, "b.txt", "uid:5"), "not_found");
+    ck_assert_str_eq(begin_code(-1, "b.txt", "uid:5"), "not_found");
+    ck_assert_str_eq(begin_code(f.id[2], "", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], NULL, "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], "a/b.txt", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], "/", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], "..", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], "a\tb", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], "\xff.txt", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], long_name, "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.id[2], "sub", "uid:5"), "name_taken");
+    ck_assert_str_eq(begin_code(f.id[2], "b.txt", ""), "missing_field");
+    ck_assert_str_eq(begin_code(f.id[2], "b.txt", NULL), "missing_field");
+    long_name[DSG_FILE_NAME_MAX] = '\0';
+    ck_assert_int_eq(begin_ok(f.id[2], long_name, "uid:5", NOW).version, 1);
+    /* sub-folders */
+    ck_assert_str_eq(folder_code(f.id[2] + 1000, "x", "uid:7"), "not_found");
+    ck_assert_str_eq(folder_code(0, "x", "uid:7"), "not_found");
+    ck_assert_str_eq(folder_code(f.id[2], "", "uid:7"), "invalid_name");
+    ck_assert_str_eq(folder_code(f.id[2], "x/y", "uid:7"), "invalid_name");
+    ck_assert_str_eq(folder_code(f.id[2], ".", "uid:7"), "invalid_name");
+    long_name[DSG_FOLDER_NAME_MAX + 1] = '\0';
+    ck_assert_str_eq(folder_code(f.id[2], long_name, "uid:7"), "invalid_name");
+    ck_assert_str_eq(folder_code(f.id[2], "sub", "uid:7"), "name_taken");
+    ck_assert_str_eq(folder_code(f.id[2], "a.txt", "uid:7"), "name_taken");
+    ck_assert_str_eq(folder_code(f.id[2], "x", ""), "missing_field");
+    /* the same name under another parent is another folder */
+    ck_assert_int_gt(folder_ok(sub, "sub"), sub);
+    ck_assert_int_eq(dsg_file_store_find(db, f.id[2], NULL, err, sizeof err), -1);
+    ck_assert_str_eq(dsg_version_state_name(DSG_VERSION_HELD), "held");
+    ck_assert_ptr_null(dsg_version_state_name((dsg_version_state)5));
+}
+END_TEST
+
+Suite *suite_file_store(void)
+{
+    Suite *s = suite_create("file_store");
+    TCase *c = tcase_create("core");
+    tcase_add_checked_fixture(c, setup, teardown);
+    tcase_add_test(c, test_file_upload_makes_versions);
+    tcase_add_test(c, test_file_and_folder_ids_never_collide);
+    tcase_add_test(c, test_version_state_moves);
+    tcase_add_test(c, test_file_delete_keeps_versions);
+    tcase_add_test(c, test_file_rename_and_move);
+    tcase_add_test(c, test_folder_listing);
+    tcase_add_test(c, test_file_access_chain);
+    tcase_add_test(c, test_file_sweep);
+    tcase_add_test(c, test_file_bad_input);
+    suite_add_tcase(s, c);
+    return s;
+}
