@@ -49,6 +49,8 @@ static void setup(void)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/auth", dir);
     ck_assert_int_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/share", dir);
+    ck_assert_int_eq(mkdir(path, 0700), 0);
     OWNER = (dsgd_keys_owner){ geteuid(), getegid() };
 }
 
@@ -78,7 +80,7 @@ static void mode_is(const char *rel, unsigned mode, off_t size)
 static void refused(const char *want)
 {
     uint8_t key[DSGD_DATA_KEY_LEN];
-    ck_assert_int_eq(dsgd_keys_auth_data_key(dir, &OWNER, key, err, sizeof err), -1);
+    ck_assert_int_eq(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err), -1);
     ck_assert_msg(strstr(err, want) != NULL, "%s", err);
 }
 
@@ -86,11 +88,11 @@ static void refused(const char *want)
 START_TEST(test_keys_made_once_then_reused)
 {
     uint8_t a[DSGD_DATA_KEY_LEN], b[DSGD_DATA_KEY_LEN];
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, a, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, a, err, sizeof err) == 0, "%s", err);
     mode_is("keys", 0700, -1);
     mode_is("keys/kek", 0600, DSGD_KEK_LEN);
     mode_is("auth/totp.key.wrapped", 0600, DSGD_WRAPPED_LEN);
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, b, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, b, err, sizeof err) == 0, "%s", err);
     ck_assert_mem_eq(a, b, sizeof a);
     at("keys/kek.new");
     ck_assert_int_ne(access(path, F_OK), 0);
@@ -102,7 +104,7 @@ START_TEST(test_keys_refusals)
 {
     uint8_t key[DSGD_DATA_KEY_LEN];
     char kek[160], want[640];
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, key, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
     at("keys/kek");
     snprintf(kek, sizeof kek, "%s", path);
     ck_assert_int_eq(chmod(kek, 0644), 0);
@@ -130,7 +132,7 @@ START_TEST(test_keys_refusals)
     ck_assert_int_eq(truncate(kek, DSGD_KEK_LEN - 1), 0);
     refused("not 32 bytes");
     ck_assert_int_eq(rename(path, kek), 0);
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, key, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
 }
 END_TEST
 
@@ -146,17 +148,46 @@ START_TEST(test_keys_wrapped_key_of_the_auth_user)
     OWNER = (dsgd_keys_owner){ 65534, 65534 };
     at("auth");
     ck_assert_int_eq(chown(path, 65534, 65534), 0);
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, a, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, a, err, sizeof err) == 0, "%s", err);
     at("auth/totp.key.wrapped");
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_uint_eq(st.st_uid, 65534);
     ck_assert_uint_eq(st.st_mode & 07777, 0600);
     mode_is("keys/kek", 0600, DSGD_KEK_LEN);   /* the KEK stays the master's */
-    ck_assert_msg(dsgd_keys_auth_data_key(dir, &OWNER, b, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, b, err, sizeof err) == 0, "%s", err);
     ck_assert_mem_eq(a, b, sizeof a);
     at("auth/totp.key.wrapped");
     ck_assert_int_eq(chown(path, 0, 0), 0);
     refused("has owner uid 0 and mode 0600: it must be owned by uid 65534");
+}
+END_TEST
+
+/* The share role's data key lives beside its store under the same KEK,
+ * apart from the auth role's; a KEK missing while either wrapped key
+ * exists is refused, whichever role asks; an unknown role has no key.
+ * @relation(REQ-STOR-007) */
+START_TEST(test_keys_share_data_key)
+{
+    uint8_t a[DSGD_DATA_KEY_LEN], s1[DSGD_DATA_KEY_LEN], s2[DSGD_DATA_KEY_LEN];
+    char kek[160], saved[160];
+    ck_assert_msg(dsgd_keys_role_key(dir, "share", &OWNER, s1, err, sizeof err) == 0, "%s", err);
+    mode_is("share/store.key.wrapped", 0600, DSGD_WRAPPED_LEN);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, a, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "share", &OWNER, s2, err, sizeof err) == 0, "%s", err);
+    ck_assert_mem_eq(s1, s2, sizeof s1);
+    ck_assert(memcmp(a, s1, sizeof a) != 0);
+    at("keys/kek");
+    snprintf(kek, sizeof kek, "%s", path);
+    at("kek.saved");
+    snprintf(saved, sizeof saved, "%s", path);
+    ck_assert_int_eq(rename(kek, saved), 0);
+    at("auth/totp.key.wrapped");
+    ck_assert_int_eq(unlink(path), 0);   /* only the share role's is left */
+    ck_assert_int_eq(dsgd_keys_role_key(dir, "auth", &OWNER, a, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "share/store.key.wrapped exists"));
+    ck_assert_int_ne(access(kek, F_OK), 0);
+    ck_assert_int_eq(dsgd_keys_role_key(dir, "logd", &OWNER, a, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "no data key for the logd role"));
 }
 END_TEST
 
@@ -170,6 +201,7 @@ Suite *suite_keys(void)
     tcase_add_checked_fixture(c, setup, teardown);
     tcase_add_test(c, test_keys_made_once_then_reused);
     tcase_add_test(c, test_keys_refusals);
+    tcase_add_test(c, test_keys_share_data_key);
     tcase_add_test(c, test_keys_wrapped_key_of_the_auth_user);
     suite_add_tcase(s, c);
     return s;

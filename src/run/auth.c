@@ -35,7 +35,7 @@
 #include "auth/cred_store.h"
 #include "run/audit_out.h"
 #include "run/auth.h"
-#include "run/auth_setup.h"
+#include "run/key_setup.h"
 #include "run/auth_http.h"
 #include "run/log.h"
 #include "run/role_answer.h"
@@ -52,7 +52,7 @@
 static sqlite3 *db;
 static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_prepare) */
 static X509_STORE *roots;                /* auth.webauthn_attestation_roots; NULL: none */
-static uint8_t data_key[DSGD_AUTH_DATA_KEY_LEN];   /* TOTP secrets sealed under it (setup pipe) */
+static uint8_t data_key[DSGD_ROLE_KEY_LEN];   /* TOTP secrets sealed under it (setup pipe) */
 static uint64_t next_sweep_ms;   /* CLOCK_MONOTONIC ms of the next expiry sweep; 0: now */
 static char host[65];        /* the computer name of control-socket actions */
 
@@ -1403,7 +1403,7 @@ int dsgd_auth_prepare(const char *settings, char *err, size_t n)
     }
     EVP_KDF_free(kdf);
     /* the data key, from the master over fd 5, before the sandbox (REQ-MFA-018) */
-    int rc = dsgd_auth_setup_read(DSGD_SETUP_FD, data_key, err, n);
+    int rc = dsgd_key_setup_read("auth", DSGD_SETUP_FD, data_key, err, n);
     close(DSGD_SETUP_FD);
     if (rc != 0)
         return -1;

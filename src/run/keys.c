@@ -192,9 +192,20 @@ static int write_as(const dsgd_keys_owner *o, const char *dir, const char *name,
     return rc;
 }
 
+/* The wrapped data keys of the roles, under the state directory: the KEK
+ * opens them all. */
+static const struct {
+    const char *role, *file, *purpose;
+} role_keys[] = {
+    { "auth", "totp.key.wrapped", "the TOTP secrets sealed under that data key" },
+    { "share", "store.key.wrapped", "the stored objects whose data keys it wraps" },
+};
+#define ROLE_KEYS (sizeof role_keys / sizeof role_keys[0])
+
 /* The data key in wrapped_path under kek: read and unwrapped, or made. */
-static int data_key(const dsgd_keys_owner *o, const char *auth_dir, const char *wrapped_path,
-                    const uint8_t *kek, uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
+static int data_key(const dsgd_keys_owner *o, const char *role, const char *role_dir,
+                    const char *file, const char *wrapped_path, const uint8_t *kek,
+                    uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
 {
     uint8_t wrapped[DSGD_WRAPPED_LEN];
     int got = read_key(wrapped_path, o->uid, wrapped, sizeof wrapped, err, n);
@@ -203,40 +214,57 @@ static int data_key(const dsgd_keys_owner *o, const char *auth_dir, const char *
     if (got == 1) {
         if (dsgd_keys_unwrap(kek, wrapped, key) != 0)
             return fail(err, n, "the data key %s does not unwrap under the key-encryption key "
-                        "(another KEK, or a damaged file): refusing to start the auth role "
-                        "(docs/keys.md)", wrapped_path);
+                        "(another KEK, or a damaged file): refusing to start the %s role "
+                        "(docs/keys.md)", wrapped_path, role);
         return 0;
     }
     if (RAND_bytes(key, DSGD_DATA_KEY_LEN) != 1 || dsgd_keys_wrap(kek, key, wrapped) != 0)
         return fail(err, n, "%s: cannot make a new data key", wrapped_path);
-    return write_as(o, auth_dir, "totp.key.wrapped", wrapped_path, wrapped, sizeof wrapped, err,
-                    n);
+    return write_as(o, role_dir, file, wrapped_path, wrapped, sizeof wrapped, err, n);
 }
 
-int dsgd_keys_auth_data_key(const char *statedir, const dsgd_keys_owner *auth,
-                            uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
+/* A wrapped data key of any role that exists while the KEK does not: a new
+ * KEK could not open it. 0 when there is none, else -1 with the message. */
+static int orphan_wrapped_key(const char *statedir, const char *kek_path, char *err, size_t n)
 {
-    char dir[PATH_CAP], kek_path[PATH_CAP + 8], auth_dir[PATH_CAP], wrapped[PATH_CAP + 24];
-    uint8_t kek[DSGD_KEK_LEN];
+    char path[PATH_CAP + 48];
     struct stat st;
+    for (size_t i = 0; i < ROLE_KEYS; i++) {
+        snprintf(path, sizeof path, "%s/%s/%s", statedir, role_keys[i].role, role_keys[i].file);
+        if (lstat(path, &st) == 0)
+            return fail(err, n, "the key-encryption key %s is missing while the wrapped data "
+                        "key %s exists: restore %s from its backup (a new one could not open "
+                        "%s; docs/keys.md): refusing to start",
+                        kek_path, path, kek_path, role_keys[i].purpose);
+    }
+    return 0;
+}
+
+int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_owner *owner,
+                       uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
+{
+    char dir[PATH_CAP], kek_path[PATH_CAP + 8], role_dir[PATH_CAP], wrapped[PATH_CAP + 48];
+    uint8_t kek[DSGD_KEK_LEN];
+    size_t k = 0;
     int rc;
 
+    while (k < ROLE_KEYS && strcmp(role_keys[k].role, role) != 0)
+        k++;
+    if (k == ROLE_KEYS)
+        return fail(err, n, "no data key for the %s role", role);
     snprintf(dir, sizeof dir, "%s/keys", statedir);
     snprintf(kek_path, sizeof kek_path, "%s/kek", dir);
-    snprintf(auth_dir, sizeof auth_dir, "%s/auth", statedir);
-    snprintf(wrapped, sizeof wrapped, "%s/totp.key.wrapped", auth_dir);
+    snprintf(role_dir, sizeof role_dir, "%s/%s", statedir, role);
+    snprintf(wrapped, sizeof wrapped, "%s/%s", role_dir, role_keys[k].file);
     if (keys_dir(dir, err, n) != 0)
         return -1;
     rc = read_key(kek_path, geteuid(), kek, sizeof kek, err, n);
-    if (rc == 0 && lstat(wrapped, &st) == 0)
-        return fail(err, n, "the key-encryption key %s is missing while the wrapped data key %s "
-                    "exists: restore %s from its backup (a new one could not open the TOTP "
-                    "secrets sealed under that data key; docs/keys.md): refusing to start",
-                    kek_path, wrapped, kek_path);
+    if (rc == 0 && orphan_wrapped_key(statedir, kek_path, err, n) != 0)
+        return -1;
     if (rc == 0)
         rc = new_key(dir, "kek", kek_path, kek, sizeof kek, err, n) == 0 ? 1 : -1;
     if (rc == 1)
-        rc = data_key(auth, auth_dir, wrapped, kek, key, err, n);
+        rc = data_key(owner, role, role_dir, role_keys[k].file, wrapped, kek, key, err, n);
     OPENSSL_cleanse(kek, sizeof kek);
     return rc == 0 ? 0 : -1;
 }

@@ -1,7 +1,8 @@
 /*
- * The master's keys (REQ-MFA-018, docs/keys.md): the key-encryption key
- * STATE/keys/kek, which the master alone reads, and the auth role's data
- * key, stored only wrapped under it in STATE/auth/totp.key.wrapped (AES-256
+ * The master's keys (REQ-MFA-018, REQ-STOR-007, docs/keys.md): the
+ * key-encryption key STATE/keys/kek, which the master alone reads, and the
+ * data keys of the auth and share roles, stored only wrapped under it in
+ * STATE/auth/totp.key.wrapped and STATE/share/store.key.wrapped (AES-256
  * key wrap with padding, RFC 5649). Both are created on the first start,
  * when neither exists: 32 random bytes each, written as *.new, fsync'ed
  * and renamed, mode 0600, in directories of mode 0700; the KEK and its
@@ -34,12 +35,16 @@ typedef struct dsgd_keys_owner {
     gid_t gid;
 } dsgd_keys_owner;
 
-/* The auth role's data key into key, unwrapped with the KEK (both created
- * when neither exists) under the state directory statedir. 0, or -1 with
- * a message in err. @relation(REQ-MFA-018) */
+/* The data key of role into key, unwrapped with the KEK (both created
+ * when neither exists) under the state directory statedir: the auth
+ * role's (auth/totp.key.wrapped, TOTP secrets, REQ-MFA-018) or the share
+ * role's (share/store.key.wrapped, the data keys of stored objects,
+ * REQ-STOR-007), owned by the role's user. A missing KEK while any role's
+ * wrapped key exists is refused. 0, or -1 with a message in err.
+ * @relation(REQ-MFA-018, REQ-STOR-007) */
 __attribute__((warn_unused_result))
-int dsgd_keys_auth_data_key(const char *statedir, const dsgd_keys_owner *auth,
-                            uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n);
+int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_owner *owner,
+                       uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n);
 
 /* key[0 .. DSGD_DATA_KEY_LEN) wrapped under kek into out (DSGD_WRAPPED_LEN
  * bytes): 0, or -1 (OpenSSL). @relation(REQ-MFA-018) */

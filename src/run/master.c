@@ -47,7 +47,7 @@
 #include "run/logfwd_setup.h"
 #include "run/master.h"
 #include "run/portal_setup.h"
-#include "run/auth_setup.h"
+#include "run/key_setup.h"
 #include "run/keys.h"
 #include "run/relay.h"
 #include "run/roles.h"
@@ -426,23 +426,31 @@ static int read_forward_ca(void)
 /* In the child, between fork and exec: async-signal-safe calls only.
  * listen and setup are the worker's fds 4 (the portal's or ctl's socket)
  * and 5 (the portal's setup pipe), or -1. */
-/* The auth role's data key (REQ-MFA-018), unwrapped with the master's
- * key-encryption key once at start and handed to every auth role over its
- * setup pipe (keys.h, auth_setup.h). */
-static uint8_t auth_key[DSGD_DATA_KEY_LEN];
+/* The data keys of the auth role (REQ-MFA-018) and the share role
+ * (REQ-STOR-007), unwrapped with the master's key-encryption key once at
+ * start and handed to every start of the role over its setup pipe (keys.h,
+ * key_setup.h). */
+static uint8_t auth_key[DSGD_DATA_KEY_LEN], share_key[DSGD_DATA_KEY_LEN];
 
-static int auth_key_load(void)
+static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
 {
     char err[1024];
     OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     const dsgd_keys_owner owner = { run_uid, run_gid };
-    if (dsgd_keys_auth_data_key(cfg->statedir, &owner, auth_key, err, sizeof err) != 0) {
-        dsgd_log("auth: %s", err);
+    if (dsgd_keys_role_key(cfg->statedir, role, &owner, key, err, sizeof err) != 0) {
+        dsgd_log("%s: %s", role, err);
         return -1;
     }
-    dsgd_log("auth: data key %s/auth/totp.key.wrapped unwrapped with %s/keys/kek",
-             cfg->statedir, cfg->statedir);
+    dsgd_log("%s: data key unwrapped with %s/keys/kek", role, cfg->statedir);
     return 0;
+}
+
+/* The data key a worker's role gets on its setup pipe, or NULL. */
+static const uint8_t *role_data_key(const worker *w)
+{
+    if (strcmp(w->role->name, "auth") == 0)
+        return auth_key;
+    return strcmp(w->role->name, "share") == 0 ? share_key : NULL;
 }
 
 /* The sockets and key material of the enabled roles, before any worker
@@ -460,7 +468,9 @@ static int open_role_resources(void)
     }
     if (enabled(ctl) && (ctl_fd = open_ctl_socket()) < 0)
         return -1;
-    if (enabled(role_worker("auth")) && auth_key_load() != 0)
+    if (enabled(role_worker("auth")) && role_key_load("auth", auth_key) != 0)
+        return -1;
+    if (enabled(role_worker("share")) && role_key_load("share", share_key) != 0)
         return -1;
     if (enabled(&workers[DSGD_ROLE_LOGFWD]) && read_forward_ca() != 0)
         return -1;
@@ -612,7 +622,8 @@ static void start_worker(worker *w)
             return;
         }
     }
-    if (strcmp(w->role->name, "auth") == 0 && (setup = dsgd_auth_setup_pipe(auth_key)) < 0) {
+    if (role_data_key(w) != NULL &&
+        (setup = dsgd_key_setup_pipe(w->role->name, role_data_key(w))) < 0) {
         w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
         return;
     }

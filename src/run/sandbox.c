@@ -358,6 +358,15 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, getpid, 0);
         RULE(SCMP_ACT_ALLOW, getrandom, 0);
     }
+    if (storage && strcmp(sb->role->name, "share") == 0) {
+        /* the object store (src/share/object_store.h): its shard
+         * directories made on first use, the temporary files the start-up
+         * sweep lists, the free space checked before an upload */
+        RULE(SCMP_ACT_ALLOW, mkdir, 0);
+        RULE(SCMP_ACT_ALLOW, mkdirat, 0);
+        RULE(SCMP_ACT_ALLOW, getdents64, 0);
+        RULE(SCMP_ACT_ALLOW, fstatfs, 0);
+    }
     /* the SIGSYS handler stays: replacing it kills the whole process */
     RULE(SCMP_ACT_KILL_PROCESS, rt_sigaction, 1, SCMP_A0(SCMP_CMP_EQ, SIGSYS));
     /* glibc falls back only on ENOSYS */

@@ -6,10 +6,15 @@
 #include <time.h>
 
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "auth/acct_json.h"
 #include "core/json_out.h"
 #include "db/db.h"
+#include "run/key_setup.h"
+#include "run/log.h"
 #include "run/role_answer.h"
 #include "run/role_args.h"
 #include "run/settings.h"
@@ -17,6 +22,8 @@
 #include "run/share_record.h"
 #include "run/share_rights.h"
 #include "share/area_store.h"
+#include "share/cap.h"
+#include "share/object_store.h"
 
 #define EX_REFUSED DSGD_SHARE_EX_REFUSED
 #define EX_USAGE DSGD_SHARE_EX_USAGE
@@ -25,6 +32,8 @@
 static sqlite3 *db;
 static struct dsgd_share_settings set;   /* -L, or the defaults (dsgd_share_prepare) */
 static dsg_area_template folders;        /* share.area_template, read from set */
+static uint8_t store_key[DSGD_ROLE_KEY_LEN];   /* wraps the objects' data keys (setup pipe) */
+static dsg_obj_store *objects;           /* objects/ under the role's directory */
 
 /* ---- time --------------------------------------------------------------------- */
 
@@ -395,19 +404,56 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n)
         snprintf(err, n, "share.area_template: %s", why);
         return -1;
     }
+    /* the store's key, from the master over fd 5, and the capability key,
+     * before the sandbox (REQ-STOR-007, REQ-SHARE-008) */
+    int rc = dsgd_key_setup_read("share", DSGD_SETUP_FD, store_key, err, n);
+    close(DSGD_SETUP_FD);
+    if (rc != 0)
+        return -1;
+    if (dsg_cap_init() != 0) {
+        snprintf(err, n, "no random generator for the capability key");
+        return -1;
+    }
     return dsgd_share_record_init(err, n);
+}
+
+/* The object store under dir, and what a crash left of unfinished uploads:
+ * versions still pending fail, their ciphertext and every temporary file
+ * go (REQ-STOR-012). */
+static int open_objects(const char *dir, char *err, size_t n)
+{
+    char path[4200];
+    dsg_obj_status st;
+    snprintf(path, sizeof path, "%s%sobjects", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+    if ((st = dsg_obj_store_open(path, store_key, &objects)) != DSG_OBJ_OK) {
+        snprintf(err, n, "%s: %s", path, dsg_obj_status_token(st));
+        return -1;
+    }
+    long swept = dsg_obj_sweep_tmp(objects);
+    if (swept < 0) {
+        snprintf(err, n, "%s: %s", path, dsg_obj_store_error(objects));
+        return -1;
+    }
+    if (swept > 0)
+        dsgd_log("share: %ld unfinished upload%s removed", swept, swept == 1 ? "" : "s");
+    return 0;
 }
 
 int dsgd_share_start(const char *dir, char *err, size_t n)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s%sshare.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
-    return dsg_area_store_open(path, set.busy_timeout_ms, &db, err, n);
+    if (dsg_area_store_open(path, set.busy_timeout_ms, &db, err, n) != 0)
+        return -1;
+    return open_objects(dir, err, n);
 }
 
 void dsgd_share_stop(void)
 {
     dsg_db_close(db);
     db = NULL;
+    dsg_obj_store_close(objects);
+    objects = NULL;
+    OPENSSL_cleanse(store_key, sizeof store_key);
     dsgd_answer_reset();
 }
