@@ -560,6 +560,27 @@ static int read_child(sqlite3_stmt *st, dsg_child_row *r)
     return 0;
 }
 
+int dsg_folder_store_get(sqlite3 *db, int64_t id, dsg_folder_row *out, char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT id, area, coalesce(parent, 0), name, org,"
+                                          " created_by, created_at FROM folders WHERE id = ?");
+    int rc = st != NULL ? (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(st, 0);
+        out->area = sqlite3_column_int64(st, 1);
+        out->parent = sqlite3_column_int64(st, 2);
+        dsg_db_column_copy(st, 3, out->name, sizeof out->name);
+        dsg_db_column_copy(st, 4, out->org, sizeof out->org);
+        dsg_db_column_copy(st, 5, out->created_by, sizeof out->created_by);
+        out->created_at = sqlite3_column_int64(st, 6);
+    } else if (rc != SQLITE_DONE) {
+        snprintf(err, n, "reading folder %lld: %s", (long long)id, sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int dsg_folder_store_each_child(sqlite3 *db, int64_t folder,
                                 int (*fn)(const dsg_child_row *r, void *ctx), void *ctx,
                                 char *err, size_t n)

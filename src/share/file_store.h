@@ -180,6 +180,11 @@ int dsg_file_store_each_version(struct sqlite3 *db, int64_t file,
                                 int (*fn)(const dsg_version_row *r, void *ctx), void *ctx,
                                 char *err, size_t n);
 
+/* The folder with this number: 1 and *out, 0 when there is none, -1 on a
+ * database error. @relation(REQ-SHARE-009) */
+int dsg_folder_store_get(struct sqlite3 *db, int64_t id, dsg_folder_row *out, char *err,
+                         size_t n);
+
 /* Calls fn for the sub-folders of folder by name, then its live files by
  * name (see dsg_child_row); stops at fn's first non-zero return. 1, 0
  * when there is no such folder, -1 on a database error (or fn's
