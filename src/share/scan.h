@@ -67,12 +67,14 @@ dsg_scan *dsg_scan_new(dsg_scan_engine engine, uint64_t size);
  * the scanner has failed (more bytes than declared, p NULL with n > 0, a
  * NULL scanner, after dsg_scan_finish): the verdict will be NOT_SCANNED
  * and further bytes change nothing. @relation(REQ-SHARE-014) */
+__attribute__((warn_unused_result))
 int dsg_scan_push(dsg_scan *s, const uint8_t *p, size_t n);
 
 /* The verdict on what the scanner was given, written to *r and returned.
  * Ends the scanner: a later push or finish fails ("internal error").
  * A NULL r gets nothing written and NOT_SCANNED returned.
  * @relation(REQ-SHARE-014, REQ-AV-001) */
+__attribute__((warn_unused_result))
 dsg_scan_verdict dsg_scan_finish(dsg_scan *s, dsg_scan_result *r);
 
 /* Frees a scanner (NULL is fine). @relation(REQ-SHARE-014) */
