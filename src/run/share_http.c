@@ -90,6 +90,7 @@ static struct xch {
     int broken;                              /* the content failed: answered at its end */
     /* streamed answers: a download, or a listing's JSON */
     dsg_obj_get *get;
+    int64_t area, file, version;             /* what a download sends, for its records */
     uint8_t *out;
     size_t out_len, out_off;
     int streaming;
@@ -737,6 +738,9 @@ static void get_download(struct xch *x)
         refuse(x, 503, "storage", "the file could not be opened; try again later");
         return;
     }
+    x->area = f.area;
+    x->file = f.id;
+    x->version = v.version;
     dsgd_share_record r = record_of(f.area, f.id, "version", "View", "file-downloaded");
     folder_path(f.folder, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "version=%" PRId64 "; size=%" PRId64, v.version, v.size);
@@ -1139,10 +1143,11 @@ static void more_download(struct xch *x)
     if (st != DSG_OBJ_OK) {
         dsgd_log("share: download %u: %s", x->id, dsg_obj_store_error(objects));
     }
-    if (st == DSG_OBJ_ERR_INTEGRITY) {
-        dsgd_share_record r = record_of(0, 0, "version", "Custom", "integrity-failed");
-        snprintf(r.site_id, sizeof r.site_id, "-");
-        snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
+    if (st == DSG_OBJ_ERR_INTEGRITY) {   /* a possible attack on stored data: on record */
+        dsgd_share_record r = record_of(x->area, x->file, "version", "Custom",
+                                        "integrity-failed");
+        snprintf(r.data, sizeof r.data, "version=%" PRId64 "; %s", x->version,
+                 dsg_obj_store_error(objects));
         (void)record(x, &r);
     }
     (void)dsgd_role_http_done(x->id, st == DSG_OBJ_OK);
