@@ -73,6 +73,7 @@ struct upload {
     dsg_cap cap;                             /* UPLOAD or NEW_VERSION, from the decision */
     char name[DSG_FILE_NAME_MAX + 1];
     char location[DSG_AREA_TEXT_MAX + 2];
+    int busy;                                /* its content is arriving */
 };
 
 static struct xch {
@@ -346,7 +347,8 @@ static int take_members(const struct xch *x, member *m, size_t count)
     size_t nt = 0, at = 0, vlen, got = 0;
     char name[24];
     const uint8_t *b = x->body;
-    if (dsg_json_tokenize(b, x->body_len, 2, toks, 16, &nt, &at) != DSG_JSON_OK ||
+    if (x->body_len > BODY_MAX ||
+        dsg_json_tokenize(b, x->body_len, 2, toks, 16, &nt, &at) != DSG_JSON_OK ||
         dsg_json_check_keys(b, x->body_len, toks, nt, &at) != DSG_JSON_OK ||
         toks[0].type != DSG_JSON_OBJECT || toks[0].next != nt)
         return -1;
@@ -976,7 +978,7 @@ static struct upload *upload_of(const struct xch *x)
         struct upload *u = &uploads[i];
         if (u->key[0] == '\0' || CRYPTO_memcmp(u->key, key, UPLOAD_KEY_TEXT) != 0)
             continue;
-        if (u->expires <= now_ms() || tl == 0 || strlen(u->token) != tl ||
+        if (u->busy || u->expires <= now_ms() || tl == 0 || strlen(u->token) != tl ||
             CRYPTO_memcmp(u->token, x->token, tl) != 0)
             return NULL;
         return u;
@@ -996,7 +998,8 @@ static int content_begin(struct xch *x)
     }
     x->up = u;
     x->w = u->by;
-    u->expires = INT64_MAX;   /* in use: no other request may take it */
+    u->busy = 1;   /* no other request may take it, and it does not expire meanwhile */
+    u->expires = INT64_MAX;
     if (dsg_obj_put_begin(objects, &u->cap, &x->put) != DSG_OBJ_OK ||
         (x->scan = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, u->size)) == NULL) {
         dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
