@@ -79,6 +79,16 @@ static int key_wrap(int enc, const uint8_t *kek, const uint8_t *in, size_t len, 
     return ok;
 }
 
+int dsg_oc_key_unwrap(const uint8_t kek[DSG_OC_KEK_LEN],
+                      const uint8_t wrapped[DSG_SEG_WRAPPED_LEN],
+                      uint8_t key[DSG_SEG_DATA_KEY_LEN])
+{
+    if (key_wrap(0, kek, wrapped, DSG_SEG_WRAPPED_LEN, key, DSG_SEG_DATA_KEY_LEN))
+        return 0;
+    OPENSSL_cleanse(key, DSG_SEG_DATA_KEY_LEN);
+    return -1;
+}
+
 /* A GCM context with key set for enc (1) or dec (0), or NULL. */
 static EVP_CIPHER_CTX *gcm_new(const uint8_t *key, int enc)
 {
