@@ -300,7 +300,7 @@ START_TEST(test_sd_flipped_byte)
 
     flip(object, (long)DSG_SEG_OFF_OBJECT_ID + 3);
     ck_assert_int_eq(decrypt_to_file(object), DSG_SD_INTEGRITY);
-    ck_assert_ptr_nonnull(strstr(err, "another object or version"));
+    ck_assert_ptr_nonnull(strstr(err, "instead (a file moved or swapped)"));
     assert_no_output();
     flip(object, (long)DSG_SEG_OFF_OBJECT_ID + 3);
 
@@ -361,14 +361,14 @@ START_TEST(test_sd_swapped_name)
     ck_assert_int_eq(rename(b1, a1), 0);
     ck_assert_int_eq(decrypt_to_file(a1), DSG_SD_INTEGRITY);
     ck_assert_ptr_nonnull(strstr(err, "stor.integrity"));
-    ck_assert_ptr_nonnull(strstr(err, "another object or version"));
+    ck_assert_ptr_nonnull(strstr(err, "instead (a file moved or swapped)"));
     assert_no_output();
 
     put_object(ID_A, 3, pa, n, a2);
     snprintf(a1, sizeof a1, "%.*s2", (int)(strlen(a2) - 1), a2);   /* A.3's file as A.2 */
     ck_assert_int_eq(rename(a2, a1), 0);
     ck_assert_int_eq(decrypt_to_file(a1), DSG_SD_INTEGRITY);
-    ck_assert_ptr_nonnull(strstr(err, "another object or version"));
+    ck_assert_ptr_nonnull(strstr(err, "instead (a file moved or swapped)"));
     assert_no_output();
     free(pa);
     free(pb);
