@@ -55,8 +55,8 @@ content() {
 # and version, and checks the answer against FILE
 upload() {
     begin "$1.begin" 201 "$2" "$3" "$4" "$(wc -c <"$5")"
-    u=$(js "$1.begin" 'a["upload"]')
-    file=$(js "$1.begin" 'a["file"]') version=$(js "$1.begin" 'a["version"]')
+    u=$(js "$1.begin" 'a["upload"]') && file=$(js "$1.begin" 'a["file"]') &&
+        version=$(js "$1.begin" 'a["version"]') || exit 1
     [ "$(js "$1.begin" 'a["expires_in"] > 0')" = True ] || fail "$1.begin: $(cat "$t/$1.begin.body")"
     content "$1" 201 "$2" "$u" "$5"
     [ "$(js "$1" '(a["file"], a["version"], a["size"], a["sha256"], a["state"])')" = \
@@ -150,7 +150,7 @@ share areas-ueda2 200 GET /api/v1/share/areas "$ueda"
 
 # a sub-folder, and its name again
 post mkdir 201 /api/v1/share/folders "$sato" "{\"parent\":$root,\"name\":\"設計\"}"
-sub=$(js mkdir 'a["folder"]')
+sub=$(js mkdir 'a["folder"]') || exit 1
 refused mkdir-again 409 POST /api/v1/share/folders "$sato" name_taken \
     -H 'Content-Type: application/json' --data-binary "{\"parent\":$root,\"name\":\"設計\"}"
 share root-sato 200 GET "/api/v1/share/folder?id=$root" "$sato"
@@ -171,7 +171,7 @@ same get1 "$t/v1.txt"
 python3 - "$t/get1.h" <<'PY' || fail "get1: the head: $(cat "$t/get1.h")"
 import sys, urllib.parse
 head = {}
-for l in open(sys.argv[1], encoding="latin-1").read().split("\r\n")[1:]:
+for l in open(sys.argv[1], encoding="latin-1").read().splitlines()[1:]:
     if ":" in l:
         k, v = l.split(":", 1)
         head[k.strip().lower()] = v.strip()
@@ -246,7 +246,7 @@ printf 'abcdefghijklmno' >"$t/fifteen"
 begin other-begin 201 "$sato" "$sub" 他人.txt 10
 refused other 403 PUT "/api/v1/share/uploads/content?upload=$(js other-begin 'a["upload"]')" "$ueda" access_denied \
     -H 'Content-Type: application/octet-stream' --data-binary "@$t/ten"
-other=$(js other-begin 'a["upload"]')
+other=$(js other-begin 'a["upload"]') || exit 1
 case $other in *0) unknown=${other%?}1 ;; *) unknown=${other%?}0 ;; esac   # of the same form
 refused unknown-upload 403 PUT "/api/v1/share/uploads/content?upload=$unknown" "$sato" access_denied \
     -H 'Content-Type: application/octet-stream' --data-binary "@$t/ten"
@@ -262,7 +262,7 @@ h1='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR'
 h2='-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 printf '%s%s' "$h1" "$h2" >"$t/eicar.txt"
 begin eicar-begin 201 "$sato" "$common" eicar.txt 68
-eicar=$(js eicar-begin 'a["file"]')
+eicar=$(js eicar-begin 'a["file"]') || exit 1
 refused eicar 422 PUT "/api/v1/share/uploads/content?upload=$(js eicar-begin 'a["upload"]')" "$sato" infected \
     -H 'Content-Type: application/octet-stream' --data-binary "@$t/eicar.txt"
 share common-sato 200 GET "/api/v1/share/folder?id=$common" "$sato"
