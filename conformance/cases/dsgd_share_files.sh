@@ -75,10 +75,12 @@ names() {
     js "$1" '"\n".join("%s:%s:%s" % (c["kind"], c["name"], c.get("state", "")) for c in a["children"])'
 }
 listed() {   # listed NAME ENTRY: the listing NAME has the child ENTRY (kind:name:state)
-    names "$1" | grep -qxF "$2" || fail "$1: no $2 in $(names "$1" | tr '\n' ' ')"
+    ln=$(names "$1") || exit 1
+    printf '%s\n' "$ln" | grep -qxF "$2" || fail "$1: no $2 in $(printf '%s' "$ln" | tr '\n' ' ')"
 }
 unlisted() {   # unlisted NAME FILE-NAME: no child of that name
-    ! names "$1" | cut -d: -f2 | grep -qxF "$2" || fail "$1: $2 is listed: $(names "$1" | tr '\n' ' ')"
+    ln=$(names "$1") || exit 1
+    ! printf '%s\n' "$ln" | cut -d: -f2 | grep -qxF "$2" || fail "$1: $2 is listed: $(printf '%s' "$ln" | tr '\n' ' ')"
 }
 
 cat >"$t/gw.conf" <<'EOF'
@@ -231,8 +233,10 @@ stored() { find "$t/var/share" -type f ! -name 'share.db*' | sort; }
 stored >"$t/stored.before"
 refused exe 422 POST /api/v1/share/uploads "$sato" forbidden_extension \
     -H 'Content-Type: application/json' --data-binary "{\"folder\":$sub,\"name\":\"a.EXE\",\"size\":3}"
+i=0
 for bad in a/b con.txt; do
-    refused "invalid-$bad" 422 POST /api/v1/share/uploads "$sato" invalid_name \
+    i=$((i + 1))
+    refused "invalid$i" 422 POST /api/v1/share/uploads "$sato" invalid_name \
         -H 'Content-Type: application/json' --data-binary "{\"folder\":$sub,\"name\":\"$bad\",\"size\":3}"
 done
 stored | cmp -s - "$t/stored.before" || fail "a refused upload left files: $(stored | comm -13 "$t/stored.before" -)"
