@@ -172,6 +172,7 @@ static const dsgd_role_ops share_ops = {
     .setup_step = "share-setup",
     .prepare = share_prepare,
     .start = share_start,
+    .bus_open = dsgd_share_bus_open,
     .message = dsgd_share_message,
     .timeout = dsgd_share_poll_timeout,
     .tick = dsgd_share_tick,

@@ -19,10 +19,12 @@
 #include "run/role_args.h"
 #include "run/settings.h"
 #include "run/share.h"
+#include "run/share_http.h"
 #include "run/share_record.h"
 #include "run/share_rights.h"
 #include "share/area_store.h"
 #include "share/cap.h"
+#include "share/file_store.h"
 #include "share/object_store.h"
 
 #define EX_REFUSED DSGD_SHARE_EX_REFUSED
@@ -361,10 +363,17 @@ static int command(char *line)
     return dsgd_answer_finish(EX_USAGE, "error unknown_command area %s\n", verb);
 }
 
+int dsgd_share_bus_open(dsgd_chan *chan)
+{
+    return dsgd_share_http_start(chan, db, objects);
+}
+
 int dsgd_share_message(const dsgd_msg *m, dsgd_chan *chan)
 {
     char line[4097];
-    if (m->kind != DSGD_MSG_ROLE_COMMAND || m->len >= sizeof line ||
+    if (m->kind != DSGD_MSG_ROLE_COMMAND)
+        return dsgd_share_http_message(m);   /* the file API's exchanges */
+    if (m->len >= sizeof line ||
         memchr(m->body, '\0', m->len) != NULL || dsgd_answer_begin(chan) != 0)
         return -1;
     memcpy(line, m->body, m->len);
@@ -417,6 +426,26 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n)
     return dsgd_share_record_init(err, n);
 }
 
+/* A version a crash left pending: its temporary file is gone (the
+ * store's sweep); a version committed just before the crash is never
+ * served once failed. */
+static int forget_object(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], void *ctx)
+{
+    (void)object_id;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static int sweep_versions(char *err, size_t n)
+{
+    size_t seen = 0, swept = 0;
+    if (dsg_file_store_sweep(db, forget_object, &seen, &swept, err, n) != 0)
+        return -1;
+    if (swept > 0)
+        dsgd_log("share: %zu interrupted upload%s marked failed", swept, swept == 1 ? "" : "s");
+    return 0;
+}
+
 /* The object store under dir, and what a crash left of unfinished uploads:
  * versions still pending fail, their ciphertext and every temporary file
  * go (REQ-STOR-012). */
@@ -436,7 +465,7 @@ static int open_objects(const char *dir, char *err, size_t n)
     }
     if (swept > 0)
         dsgd_log("share: %ld unfinished upload%s removed", swept, swept == 1 ? "" : "s");
-    return 0;
+    return sweep_versions(err, n);
 }
 
 int dsgd_share_start(const char *dir, char *err, size_t n)

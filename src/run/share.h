@@ -32,6 +32,10 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n);
  * message. @relation(REQ-SHARE-006, REQ-RUN-020) */
 int dsgd_share_start(const char *dir, char *err, size_t n);
 
+/* WELCOMEd: registers the file API's routes (src/run/share_http.h).
+ * @relation(REQ-SHARE-007) */
+int dsgd_share_bus_open(dsgd_chan *chan);
+
 /* A bus message from the master: a command (see above). 0, or -1 for a
  * message the role does not take. @relation(REQ-SHARE-006, REQ-LOG-038) */
 int dsgd_share_message(const dsgd_msg *m, dsgd_chan *chan);

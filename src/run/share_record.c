@@ -99,6 +99,36 @@ void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r)
     dsgd_audit_out_flush();
 }
 
+uint32_t dsgd_share_record_request(const char *user, const char *addr,
+                                   const dsgd_share_record *r)
+{
+    char date[32];
+    uint32_t ticket = 0;
+    now_text(date);
+    dsg_audit_field f[] = {
+        { "site_id", (const uint8_t *)r->site_id, strlen(r->site_id) },
+        { "item_id", (const uint8_t *)r->item_id, strlen(r->item_id) },
+        { "item_type", (const uint8_t *)r->item_type, strlen(r->item_type) },
+        { "user_id", (const uint8_t *)user, strlen(user) },
+        { "document_location", (const uint8_t *)r->location, strlen(r->location) },
+        { "occurred_gmt", (const uint8_t *)date, strlen(date) },
+        { "event", (const uint8_t *)r->event, strlen(r->event) },
+        { "custom_event_name", (const uint8_t *)r->custom, strlen(r->custom) },
+        { "event_source", (const uint8_t *)"api", 3 },
+        { "source_name", (const uint8_t *)"dsgd/share", 10 },
+        { "event_data", (const uint8_t *)r->data, strlen(r->data) },
+        { "app_id", (const uint8_t *)"portal", 6 },
+        { "client_address", (const uint8_t *)addr, strlen(addr) },
+    };
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SHARE_AUDIT, f, sizeof f / sizeof f[0],
+                                  &ticket) != 0) {
+        dsgd_log("share: the record of %s on item %s was dropped", r->custom, r->item_id);
+        ticket = 0;
+    }
+    dsgd_audit_out_flush();
+    return ticket;
+}
+
 int dsgd_share_refused(const dsgd_who *w, const char *custom, const char *what, int64_t app,
                        const dsg_acct_problem *p)
 {

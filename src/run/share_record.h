@@ -32,6 +32,13 @@ typedef struct dsgd_share_record {
  * @relation(REQ-LOG-038, REQ-LOG-008) */
 void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r);
 
+/* Queues r's record of a portal request by the account user from the
+ * client address addr (event source "api"), and returns its ticket for
+ * dsgd_role_http_answer_recorded (0: dropped, the answer becomes 503).
+ * @relation(REQ-SHARE-016, REQ-LOG-038, REQ-SHARE-019) */
+uint32_t dsgd_share_record_request(const char *user, const char *addr,
+                                   const dsgd_share_record *r);
+
 /* Reads the host's name (the computer name of control-socket actions),
  * before the sandbox. 0, or -1 with a message. @relation(REQ-ACCT-018) */
 int dsgd_share_record_init(char *err, size_t n);

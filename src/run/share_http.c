@@ -1,0 +1,1307 @@
+/* The share role's file API: see share_http.h and docs/sharing.md. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <sqlite3.h>
+
+#include "core/b64url.h"
+#include "core/dispo.h"
+#include "core/http_req.h"
+#include "core/json_out.h"
+#include "core/json_tok.h"
+#include "core/rfc3339.h"
+#include "run/log.h"
+#include "run/role_http.h"
+#include "run/share_http.h"
+#include "run/share_record.h"
+#include "share/access.h"
+#include "share/cap.h"
+#include "share/file_store.h"
+#include "share/grant_store.h"
+#include "share/scan.h"
+
+#define XCH_MAX 16u              /* exchanges at once */
+#define BODY_MAX 4096u           /* bytes of a JSON body */
+#define UPLOADS_MAX 32u          /* uploads begun and not finished */
+#define UPLOAD_TTL_MS 60000      /* a begun upload's content must start within this */
+#define LISTING_MAX (1024u * 1024u)   /* bytes of a listing's JSON */
+#define UPLOAD_KEY_BYTES 16u     /* 128 random bits name an upload */
+#define UPLOAD_KEY_TEXT 22u      /* their base64url */
+
+enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, ROUTE_COUNT };
+
+#define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
+#define POST (1u << DSG_HTTP_POST)
+#define ROUTE(path, methods, flags, limit) { 0, methods, flags, limit, sizeof path - 1, path }
+static const dsgd_route routes[ROUTE_COUNT] = {
+    [AREAS] = ROUTE("/api/v1/share/areas", GET, 0, 0),
+    [FOLDER] = ROUTE("/api/v1/share/folder", GET, 0, 0),
+    [VERSIONS] = ROUTE("/api/v1/share/versions", GET, 0, 0),
+    [DOWNLOAD] = ROUTE("/api/v1/share/download", GET, 0, 0),
+    [FOLDERS] = ROUTE("/api/v1/share/folders", POST, 0, BODY_MAX),
+    [UPLOADS] = ROUTE("/api/v1/share/uploads", POST, 0, BODY_MAX),
+    [CONTENT] = ROUTE("/api/v1/share/uploads/content", 1u << DSG_HTTP_PUT, DSGD_ROUTE_UPLOAD,
+                      UINT64_MAX),
+};
+
+/* Who sent a request, as the auth role says. */
+typedef struct who {
+    char user[DSGD_XCH_WHO_TEXT_MAX + 1];
+    char org[DSGD_XCH_WHO_TEXT_MAX + 1];
+    char addr[DSGD_XCH_ADDR_MAX + 1];
+    int64_t account, group;                  /* subject numbers of the grants; 0: none */
+} who;
+
+/* An upload begun (POST uploads) and not finished. */
+struct upload {
+    char key[UPLOAD_KEY_TEXT + 1];           /* "": a free slot */
+    char token[DSGD_XCH_TOKEN_MAX + 1];      /* the session that began it */
+    who by;
+    int64_t area, expires;
+    uint64_t size;
+    dsg_upload_slot slot;
+    dsg_cap cap;                             /* UPLOAD or NEW_VERSION, from the decision */
+    char name[DSG_FILE_NAME_MAX + 1];
+    char location[DSG_AREA_TEXT_MAX + 2];
+};
+
+static struct xch {
+    uint32_t id;                             /* 0: free */
+    enum route route;
+    uint8_t method;
+    char token[DSGD_XCH_TOKEN_MAX + 1];
+    char query[256];
+    int query_long;
+    uint8_t body[BODY_MAX];
+    size_t body_len;
+    int ended, told;
+    who w;
+    /* PUT content */
+    struct upload *up;
+    dsg_obj_put *put;
+    dsg_scan *scan;
+    uint64_t got;
+    int broken;                              /* the content failed: answered at its end */
+    /* streamed answers: a download, or a listing's JSON */
+    dsg_obj_get *get;
+    uint8_t *out;
+    size_t out_len, out_off;
+    int streaming;
+} xch[XCH_MAX];
+
+static struct upload uploads[UPLOADS_MAX];
+static struct sqlite3 *db;
+static dsg_obj_store *objects;
+static dsg_grant grants[DSG_GRANT_LOAD_MAX];
+static dsg_ext_set no_extra;                 /* the file-name policy's baseline */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct xch *find(uint32_t id)
+{
+    for (unsigned i = 0; i < XCH_MAX; i++)
+        if (id != 0 && xch[i].id == id)
+            return &xch[i];
+    return NULL;
+}
+
+static void release(struct xch *x)
+{
+    dsg_obj_get_close(x->get);
+    dsg_obj_put_abort(x->put);
+    dsg_scan_free(x->scan);
+    free(x->out);
+    OPENSSL_cleanse(x->token, sizeof x->token);
+    memset(x, 0, sizeof *x);
+}
+
+/* ---- answers ------------------------------------------------------------------ */
+
+static void answer(struct xch *x, uint32_t ticket, int status, const uint8_t *json, size_t len)
+{
+    if (dsgd_role_http_answer_recorded(x->id, ticket, status, NULL, json, len) != 0)
+        dsgd_log("share: cannot answer exchange %u", x->id);
+    release(x);
+}
+
+static void answer_error(struct xch *x, uint32_t ticket, int status, const char *code,
+                         const char *message)
+{
+    uint8_t buf[1024];
+    size_t len = 0;
+    dsg_json_out w;
+    dsg_json_out_init(&w, buf, sizeof buf);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"error", 5);
+    (void)dsg_json_out_string(&w, (const uint8_t *)code, strlen(code));
+    (void)dsg_json_out_key(&w, (const uint8_t *)"message", 7);
+    (void)dsg_json_out_string(&w, (const uint8_t *)message, strlen(message));
+    (void)dsg_json_out_object_end(&w);
+    if (dsg_json_out_finish(&w, &len) != 0)
+        len = 0;
+    answer(x, ticket, status, buf, len);
+}
+
+/* An answer without an operation to record: the request never reached one
+ * (no session, a malformed request). Ticket 0 would be 503: these are sent
+ * as they are. */
+static void refuse(struct xch *x, int status, const char *code, const char *message)
+{
+    uint8_t buf[512];
+    int n = snprintf((char *)buf, sizeof buf, "{\"error\":\"%s\",\"message\":\"%s\"}", code,
+                     message);
+    if (dsgd_role_http_answer(x->id, status, NULL, buf, (size_t)n) != 0)
+        dsgd_log("share: cannot answer exchange %u", x->id);
+    release(x);
+}
+
+/* A JSON document of any length, streamed once its record is stored. */
+static void answer_document(struct xch *x, uint32_t ticket, uint8_t *doc, size_t len)
+{
+    dsgd_xch_stream s = { x->id, 200, len, "application/json", 16, NULL, 0 };
+    x->out = doc;
+    x->out_len = len;
+    x->out_off = 0;
+    x->streaming = 1;
+    if (dsgd_role_http_stream_recorded(ticket, &s) != 0) {
+        dsgd_log("share: cannot stream exchange %u", x->id);
+        release(x);
+    }
+}
+
+/* ---- records ---------------------------------------------------------------------- */
+
+static dsgd_share_record record_of(int64_t area, int64_t item, const char *type,
+                                   const char *event, const char *custom)
+{
+    dsgd_share_record r = { "-", "-", type, "-", event, custom, "" };
+    snprintf(r.site_id, sizeof r.site_id, "%" PRId64, area);
+    snprintf(r.item_id, sizeof r.item_id, "%" PRId64, item);
+    return r;
+}
+
+static uint32_t record(const struct xch *x, const dsgd_share_record *r)
+{
+    return dsgd_share_record_request(x->w.user, x->w.addr, r);
+}
+
+/* The path of a folder in its area, "/root/sub/..." ("-" when unknown;
+ * cut at the front, after "...", when longer than cap allows). */
+static void folder_path(int64_t folder, char *out, size_t cap)
+{
+    char err[160], path[DSG_AREA_TEXT_MAX + 2];
+    size_t start = sizeof path - 1;    /* path[start ..] is the path so far */
+    dsg_folder_row f;
+    unsigned depth = 0;
+    path[start] = '\0';
+    while (folder != 0 && depth++ < DSG_ACCESS_MAX_DEPTH &&
+           dsg_folder_store_get(db, folder, &f, err, sizeof err) == 1) {
+        size_t n = strlen(f.name);
+        if (n + 1 > start) {   /* the rest does not fit: marked as cut */
+            if (start >= 3) {
+                start -= 3;
+                memcpy(path + start, "...", 3);
+            }
+            break;
+        }
+        start -= n + 1;
+        path[start] = '/';
+        memcpy(path + start + 1, f.name, n);
+        folder = f.parent;
+    }
+    snprintf(out, cap, "%s", path[start] != '\0' ? path + start : "-");
+}
+
+/* ---- decisions (REQ-SHARE-007) ------------------------------------------------------ */
+
+/* The grants in force of area into grants[]: their count, or -1. */
+static int load_grants(int64_t area)
+{
+    char err[200];
+    int n = dsg_grant_store_load(db, area, grants, DSG_GRANT_LOAD_MAX, err, sizeof err);
+    if (n < 0)
+        dsgd_log("share: grants of area %" PRId64 ": %s", area, err);
+    return n;
+}
+
+static dsg_access_req request_of(const who *w, const dsg_access_object *obj, uint32_t op)
+{
+    dsg_access_req req;
+    memset(&req, 0, sizeof req);
+    req.ask.account = w->account;
+    req.ask.group = w->group > 0 ? w->group : DSG_ACCESS_NO_GROUP;
+    req.ask.op = op;
+    req.ask.now = now_ms();
+    req.object = *obj;
+    return req;
+}
+
+/* ALLOW or DENY for op on obj, -1 when the grants cannot be read. */
+static int decide(const who *w, const dsg_access_object *obj, uint32_t op)
+{
+    size_t which;
+    int n = load_grants(obj->area);
+    if (n < 0)
+        return -1;
+    dsg_access_req req = request_of(w, obj, op);
+    return dsg_access_decide(grants, (size_t)n, &req, &which) == DSG_ACCESS_ALLOW;
+}
+
+/* A denied operation: 403 `access_denied` on an object the account may
+ * list, 404 `not_found` on one it may not, so that nothing it may not see
+ * is confirmed to exist (REQ-SHARE-008); recorded as access-denied. */
+static void denied(struct xch *x, const dsg_access_object *obj, const char *type, uint32_t op)
+{
+    int visible = decide(&x->w, obj, DSG_ACCESS_LIST) == 1;
+    dsgd_share_record r = record_of(obj->area, obj->chain[obj->depth - 1], type, "Custom",
+                                    "access-denied");
+    snprintf(r.data, sizeof r.data, "operation=%s", dsg_grant_op_name(op));
+    uint32_t ticket = record(x, &r);
+    if (visible)
+        answer_error(x, ticket, 403, "access_denied", "you have no right to do this here");
+    else
+        answer_error(x, ticket, 404, "not_found", "no such item");
+}
+
+static void not_found(struct xch *x)
+{
+    refuse(x, 404, "not_found", "no such item");
+}
+
+static void storage_failed(struct xch *x, const char *what, const char *err)
+{
+    dsgd_log("share: %s: %s", what, err);
+    refuse(x, 503, "storage", "the share database could not be read; try again later");
+}
+
+/* ---- requests: ids and bodies --------------------------------------------------------- */
+
+/* The positive decimal value of `key` in the query: 1 and *v, 0 absent, -1
+ * malformed. */
+static int query_id(const struct xch *x, const char *key, int64_t *v)
+{
+    size_t k = strlen(key);
+    const char *at = x->query;
+    while (at != NULL && *at != '\0') {
+        if (strncmp(at, key, k) == 0 && at[k] == '=') {
+            char *end;
+            const char *digits = at + k + 1;
+            if (*digits < '1' || *digits > '9')
+                return -1;
+            long long n = strtoll(digits, &end, 10);
+            if ((*end != '\0' && *end != '&') || n <= 0 || end - digits > 18)
+                return -1;
+            *v = n;
+            return 1;
+        }
+        at = strchr(at, '&');
+        at = at != NULL ? at + 1 : NULL;
+    }
+    return 0;
+}
+
+/* The query's `upload` key, 1 and the key in out, else 0. */
+static int query_upload(const struct xch *x, char out[UPLOAD_KEY_TEXT + 1])
+{
+    const char *at = strstr(x->query, "upload=");
+    if (at == NULL || (at != x->query && at[-1] != '&'))
+        return 0;
+    at += 7;
+    size_t n = strcspn(at, "&");
+    if (n != UPLOAD_KEY_TEXT)
+        return 0;
+    memcpy(out, at, n);
+    out[n] = '\0';
+    return 1;
+}
+
+typedef struct member {
+    const char *name;
+    char *text;              /* a string member into text[0 .. cap) */
+    size_t cap;
+    int64_t *number;         /* or a non-negative integer member */
+} member;
+
+/* The members of the flat JSON object of x's body, each required, nothing
+ * else allowed. 0, or -1. */
+static int take_members(const struct xch *x, member *m, size_t count)
+{
+    dsg_json_tok toks[16];
+    size_t nt = 0, at = 0, vlen, got = 0;
+    char name[24];
+    const uint8_t *b = x->body;
+    if (dsg_json_tokenize(b, x->body_len, 2, toks, 16, &nt, &at) != DSG_JSON_OK ||
+        dsg_json_check_keys(b, x->body_len, toks, nt, &at) != DSG_JSON_OK ||
+        toks[0].type != DSG_JSON_OBJECT || toks[0].next != nt)
+        return -1;
+    for (size_t i = 1; i + 1 < nt; i += 2) {
+        const dsg_json_tok *v = &toks[i + 1];
+        member *f = NULL;
+        if (dsg_json_string_value(b, x->body_len, &toks[i], (uint8_t *)name, sizeof name - 1,
+                                  &vlen) != DSG_JSON_OK)
+            return -1;
+        name[vlen] = '\0';
+        for (size_t k = 0; k < count && f == NULL; k++)
+            if (strcmp(m[k].name, name) == 0)
+                f = &m[k];
+        if (f == NULL)
+            return -1;
+        if (f->number != NULL) {
+            char digits[20];
+            if (v->type != DSG_JSON_NUMBER || v->len == 0 || v->len >= sizeof digits)
+                return -1;
+            memcpy(digits, b + v->start, v->len);
+            digits[v->len] = '\0';
+            if (strspn(digits, "0123456789") != v->len)
+                return -1;
+            *f->number = strtoll(digits, NULL, 10);
+        } else if (v->type != DSG_JSON_STRING ||
+                   dsg_json_string_value(b, x->body_len, v, (uint8_t *)f->text, f->cap - 1,
+                                         &vlen) != DSG_JSON_OK ||
+                   memchr(f->text, '\0', vlen) != NULL) {
+            return -1;
+        } else {
+            f->text[vlen] = '\0';
+        }
+        got++;
+    }
+    return got == count ? 0 : -1;
+}
+
+/* ---- JSON helpers ------------------------------------------------------------------------ */
+
+static void put_text(dsg_json_out *w, const char *key, const char *v)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_string(w, (const uint8_t *)v, strlen(v));
+}
+
+static void put_int(dsg_json_out *w, const char *key, int64_t v)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_int(w, v);
+}
+
+static void put_time(dsg_json_out *w, const char *key, int64_t seconds)
+{
+    char t[32];
+    put_text(w, key, dsg_rfc3339_ms(t, sizeof t, seconds, 0) == 0 ? "-" : t);
+}
+
+static void put_hex(dsg_json_out *w, const char *key, const uint8_t *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char t[2 * 64 + 1];
+    for (size_t i = 0; i < n && i < 64; i++) {
+        t[2 * i] = hex[p[i] >> 4];
+        t[2 * i + 1] = hex[p[i] & 15];
+    }
+    t[2 * (n < 64 ? n : 64)] = '\0';
+    put_text(w, key, t);
+}
+
+/* A writer over a fresh buffer of LISTING_MAX bytes, or NULL. */
+static uint8_t *document(dsg_json_out *w)
+{
+    uint8_t *buf = malloc(LISTING_MAX);
+    if (buf != NULL)
+        dsg_json_out_init(w, buf, LISTING_MAX);
+    return buf;
+}
+
+/* Finishes w's document and streams it; a document too long (or out of
+ * memory) is a 507. */
+static void send_document(struct xch *x, uint32_t ticket, dsg_json_out *w, uint8_t *buf)
+{
+    size_t len = 0;
+    if (buf == NULL || dsg_json_out_finish(w, &len) != 0) {
+        free(buf);
+        answer_error(x, ticket, 507, "too_large", "the listing is too long to send");
+        return;
+    }
+    answer_document(x, ticket, buf, len);
+}
+
+
+/* ---- GET areas ------------------------------------------------------------------ */
+
+typedef struct areas_ctx {
+    const who *w;
+    int64_t seen[256];
+    size_t n;
+} areas_ctx;
+
+static int add_area(const dsg_grant_row *g, void *ctx)
+{
+    areas_ctx *a = ctx;
+    int mine = (g->subject_kind == DSG_ACCESS_ACCOUNT && g->subject_id == a->w->account) ||
+               (g->subject_kind == DSG_ACCESS_ORG_GROUP && g->subject_id == a->w->group &&
+                a->w->group > 0);
+    for (size_t i = 0; i < a->n && mine; i++)
+        mine = a->seen[i] != g->area;
+    if (mine && a->n < sizeof a->seen / sizeof a->seen[0])
+        a->seen[a->n++] = g->area;
+    return 0;
+}
+
+static int root_of(const dsg_folder_row *f, void *ctx)
+{
+    if (f->parent != 0)
+        return 0;
+    *(int64_t *)ctx = f->id;
+    return 1;
+}
+
+static void get_areas(struct xch *x)
+{
+    static areas_ctx a;
+    char err[200];
+    dsg_json_out w;
+    uint8_t *buf = document(&w);
+    a.w = &x->w;
+    a.n = 0;
+    if (dsg_grant_store_each_in_force(db, now_ms() / 1000, add_area, &a, err, sizeof err) != 0) {
+        free(buf);
+        storage_failed(x, "areas", err);
+        return;
+    }
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"areas", 5);
+    (void)dsg_json_out_array_begin(&w);
+    for (size_t i = 0; i < a.n; i++) {
+        dsg_area_row r;
+        int64_t root = 0;
+        if (dsg_area_store_get(db, a.seen[i], &r, err, sizeof err) != 1 ||
+            dsg_area_store_each_folder(db, r.id, root_of, &root, err, sizeof err) < 0)
+            continue;
+        (void)dsg_json_out_object_begin(&w);
+        put_int(&w, "area", r.id);
+        put_text(&w, "project", r.project);
+        put_text(&w, "contract", r.contract);
+        put_int(&w, "root", root);
+        put_time(&w, "contract_end", r.contract_end);
+        (void)dsg_json_out_object_end(&w);
+    }
+    (void)dsg_json_out_array_end(&w);
+    (void)dsg_json_out_object_end(&w);
+    dsgd_share_record r = record_of(0, 0, "area", "View", "areas-listed");
+    snprintf(r.site_id, sizeof r.site_id, "-");
+    snprintf(r.data, sizeof r.data, "areas=%zu", a.n);
+    send_document(x, record(x, &r), &w, buf);
+}
+
+/* ---- GET folder ------------------------------------------------------------------ */
+
+typedef struct listing {
+    struct xch *x;
+    dsg_json_out *w;
+    const dsg_access_object *parent;
+    size_t n_grants;
+    unsigned shown;
+} listing;
+
+/* A child goes into the listing when the account may list it (its own
+ * ancestry: the folder's and its id), and a file without a clean version
+ * only for the account that uploaded its newest version (REQ-SHARE-014). */
+static int add_child(const dsg_child_row *c, void *ctx)
+{
+    listing *l = ctx;
+    dsg_access_object obj = *l->parent;
+    size_t which;
+    if (obj.depth >= DSG_ACCESS_MAX_DEPTH)
+        return 0;
+    obj.chain[obj.depth++] = c->id;
+    dsg_access_req req = request_of(&l->x->w, &obj, DSG_ACCESS_LIST);
+    if (dsg_access_decide(grants, l->n_grants, &req, &which) != DSG_ACCESS_ALLOW)
+        return 0;
+    if (c->kind == DSG_CHILD_FILE && c->state != DSG_VERSION_CLEAN &&
+        strcmp(c->uploaded_by, l->x->w.user) != 0)
+        return 0;
+    if (l->w->len > LISTING_MAX - 2048)
+        return 1;   /* the rest does not fit: the document says so */
+    (void)dsg_json_out_object_begin(l->w);
+    put_text(l->w, "kind", c->kind == DSG_CHILD_FOLDER ? "folder" : "file");
+    put_int(l->w, "id", c->id);
+    put_text(l->w, "name", c->name);
+    if (c->kind == DSG_CHILD_FILE) {
+        put_int(l->w, "version", c->version);
+        put_int(l->w, "size", c->size);
+        put_text(l->w, "uploaded_by", c->uploaded_by);
+        put_time(l->w, "uploaded_at", c->uploaded_at);
+        put_text(l->w, "state", dsg_version_state_name(c->state));
+    }
+    (void)dsg_json_out_object_end(l->w);
+    l->shown++;
+    return 0;
+}
+
+/* The folder of id `key` in the query, its row and its object. 1, or 0
+ * after answering (a bad id, no such folder, a storage error). */
+static int folder_of(struct xch *x, const char *key, dsg_folder_row *f, dsg_access_object *obj)
+{
+    char err[200];
+    int64_t id = 0;
+    int got;
+    if (query_id(x, key, &id) != 1) {
+        refuse(x, 400, "bad_request", "the folder's id is missing or malformed");
+        return 0;
+    }
+    if ((got = dsg_folder_store_get(db, id, f, err, sizeof err)) == 1)
+        got = dsg_grant_store_object(db, f->area, id, obj, err, sizeof err);
+    if (got < 0)
+        storage_failed(x, "folder", err);
+    else if (got == 0)
+        not_found(x);
+    return got == 1;
+}
+
+static void get_folder(struct xch *x)
+{
+    dsg_folder_row f;
+    dsg_access_object obj;
+    char err[200];
+    int n;
+    if (!folder_of(x, "id", &f, &obj))
+        return;
+    if ((n = load_grants(f.area)) < 0) {
+        storage_failed(x, "grants", "cannot be read");
+        return;
+    }
+    if (decide(&x->w, &obj, DSG_ACCESS_LIST) != 1) {
+        denied(x, &obj, "folder", DSG_ACCESS_LIST);
+        return;
+    }
+    dsg_json_out w;
+    uint8_t *buf = document(&w);
+    listing l = { x, &w, &obj, (size_t)n, 0 };
+    (void)dsg_json_out_object_begin(&w);
+    put_int(&w, "folder", f.id);
+    put_int(&w, "area", f.area);
+    put_text(&w, "name", f.name);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"parent", 6);
+    (void)(f.parent != 0 ? dsg_json_out_int(&w, f.parent) : dsg_json_out_null(&w));
+    (void)dsg_json_out_key(&w, (const uint8_t *)"children", 8);
+    (void)dsg_json_out_array_begin(&w);
+    if (buf != NULL && dsg_folder_store_each_child(db, f.id, add_child, &l, err, sizeof err) < 0) {
+        free(buf);
+        storage_failed(x, "listing", err);
+        return;
+    }
+    (void)dsg_json_out_array_end(&w);
+    (void)dsg_json_out_object_end(&w);
+    dsgd_share_record r = record_of(f.area, f.id, "folder", "View", "folder-listed");
+    folder_path(f.id, r.location, sizeof r.location);
+    snprintf(r.data, sizeof r.data, "items=%u", l.shown);
+    send_document(x, record(x, &r), &w, buf);
+}
+
+/* ---- files: versions, download ------------------------------------------------------ */
+
+/* The live file of id `file` in the query, its row and its object; 1, or 0
+ * after answering. */
+static int file_of(struct xch *x, dsg_file_row *f, dsg_access_object *obj)
+{
+    char err[200];
+    int64_t id = 0;
+    int got;
+    if (query_id(x, "file", &id) != 1) {
+        refuse(x, 400, "bad_request", "the file's id is missing or malformed");
+        return 0;
+    }
+    if ((got = dsg_file_store_get(db, id, f, err, sizeof err)) == 1 && f->deleted_at != 0)
+        got = 0;
+    if (got == 1)
+        got = dsg_file_store_object(db, id, obj, err, sizeof err);
+    if (got < 0)
+        storage_failed(x, "file", err);
+    else if (got == 0)
+        not_found(x);
+    return got == 1;
+}
+
+static int add_version(const dsg_version_row *v, void *ctx)
+{
+    dsg_json_out *w = ctx;
+    (void)dsg_json_out_object_begin(w);
+    put_int(w, "version", v->version);
+    put_int(w, "size", v->size);
+    if (v->has_sha256)
+        put_hex(w, "sha256", v->sha256, sizeof v->sha256);
+    put_text(w, "uploaded_by", v->uploaded_by);
+    put_time(w, "uploaded_at", v->uploaded_at);
+    put_text(w, "state", dsg_version_state_name(v->state));
+    (void)dsg_json_out_object_end(w);
+    return 0;
+}
+
+static void get_versions(struct xch *x)
+{
+    dsg_file_row f;
+    dsg_access_object obj;
+    char err[200];
+    if (!file_of(x, &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_READ) != 1) {
+        denied(x, &obj, "file", DSG_ACCESS_READ);
+        return;
+    }
+    dsg_json_out w;
+    uint8_t *buf = document(&w);
+    (void)dsg_json_out_object_begin(&w);
+    put_int(&w, "file", f.id);
+    put_text(&w, "name", f.name);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"versions", 8);
+    (void)dsg_json_out_array_begin(&w);
+    if (buf != NULL && dsg_file_store_each_version(db, f.id, add_version, &w, err, sizeof err) < 0) {
+        free(buf);
+        storage_failed(x, "versions", err);
+        return;
+    }
+    (void)dsg_json_out_array_end(&w);
+    (void)dsg_json_out_object_end(&w);
+    dsgd_share_record r = record_of(f.area, f.id, "file", "View", "versions-listed");
+    folder_path(f.folder, r.location, sizeof r.location);
+    send_document(x, record(x, &r), &w, buf);
+}
+
+/* The version a download asks for (`version`, else the newest clean one):
+ * 1 and *v, or 0 after answering. */
+static int version_of(struct xch *x, const dsg_file_row *f, dsg_version_row *v)
+{
+    char err[200];
+    int64_t n = 0;
+    int got, asked = query_id(x, "version", &n);
+    if (asked < 0) {
+        refuse(x, 400, "bad_request", "the version is malformed");
+        return 0;
+    }
+    got = asked == 1 ? dsg_file_store_get_version(db, f->id, n, v, err, sizeof err)
+                     : dsg_file_store_latest(db, f->id, v, err, sizeof err);
+    if (got < 0)
+        storage_failed(x, "version", err);
+    else if (got == 0)
+        not_found(x);
+    else if (v->state != DSG_VERSION_CLEAN)
+        refuse(x, 409, "not_clean", "that version is not released: the scanner has not cleared it");
+    return got == 1 && v->state == DSG_VERSION_CLEAN;
+}
+
+static void get_download(struct xch *x)
+{
+    dsg_file_row f;
+    dsg_version_row v;
+    dsg_access_object obj;
+    dsg_cap cap;
+    char disposition[DSGD_XCH_DISPOSITION_MAX + 1];
+    size_t dlen = 0;
+    int n;
+    if (!file_of(x, &f, &obj))
+        return;
+    if ((n = load_grants(f.area)) < 0) {
+        storage_failed(x, "grants", "cannot be read");
+        return;
+    }
+    if (decide(&x->w, &obj, DSG_ACCESS_READ) != 1) {
+        denied(x, &obj, "file", DSG_ACCESS_READ);
+        return;
+    }
+    if (!version_of(x, &f, &v))
+        return;
+    dsg_access_req req = request_of(&x->w, &obj, DSG_ACCESS_READ);
+    if (dsg_cap_mint(grants, (size_t)n, &req, v.object_id, (uint64_t)v.version, now_ms(), &cap) !=
+            0 ||
+        dsg_obj_get_open(objects, &cap, &x->get) != DSG_OBJ_OK ||
+        dsg_dispo_attachment((const uint8_t *)f.name, strlen(f.name), disposition,
+                             sizeof disposition, &dlen) != 0) {
+        dsgd_log("share: file %" PRId64 " version %" PRId64 ": %s", f.id, v.version,
+                 dsg_obj_store_error(objects));
+        refuse(x, 503, "storage", "the file could not be opened; try again later");
+        return;
+    }
+    dsgd_share_record r = record_of(f.area, f.id, "version", "View", "file-downloaded");
+    folder_path(f.folder, r.location, sizeof r.location);
+    snprintf(r.data, sizeof r.data, "version=%" PRId64 "; size=%" PRId64, v.version, v.size);
+    dsgd_xch_stream s = { x->id, 200, (uint64_t)v.size, "application/octet-stream", 24,
+                          disposition, dlen };
+    x->streaming = 1;
+    if (dsgd_role_http_stream_recorded(record(x, &r), &s) != 0) {
+        dsgd_log("share: cannot stream exchange %u", x->id);
+        release(x);
+    }
+}
+
+/* ---- POST folders (REQ-SHARE-009) ------------------------------------------------------ */
+
+static void post_folder(struct xch *x)
+{
+    char name[DSG_FOLDER_NAME_MAX + 1];
+    int64_t parent = 0, id = 0;
+    member m[] = { { "parent", NULL, 0, &parent }, { "name", name, sizeof name, NULL } };
+    dsg_folder_row f;
+    dsg_access_object obj;
+    dsg_acct_problem p;
+    char err[200], q[40];
+    if (take_members(x, m, 2) != 0) {
+        refuse(x, 400, "bad_request", "the body is not {\"parent\": id, \"name\": text}");
+        return;
+    }
+    snprintf(q, sizeof q, "id=%" PRId64, parent);
+    snprintf(x->query, sizeof x->query, "%s", q);
+    if (!folder_of(x, "id", &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_CREATE_FOLDER) != 1) {
+        denied(x, &obj, "folder", DSG_ACCESS_CREATE_FOLDER);
+        return;
+    }
+    int rc = dsg_folder_store_create(db, parent, name, x->w.user, now_ms() / 1000, &id, &p);
+    dsgd_share_record r = record_of(f.area, rc == 0 ? id : parent, "folder", "Create",
+                                    rc == 0 ? "folder-created" : "folder-refused");
+    folder_path(parent, r.location, sizeof r.location);
+    snprintf(r.data, sizeof r.data, "name=%s%s%s", name, rc == 0 ? "" : "; refused: ",
+             rc == 0 ? "" : p.code);
+    uint32_t ticket = record(x, &r);
+    if (rc != 0) {
+        (void)err;
+        answer_error(x, ticket, strcmp(p.code, "name_taken") == 0 ? 409
+                                : strcmp(p.code, "storage") == 0  ? 503
+                                                                   : 422,
+                     p.code, p.message);
+        return;
+    }
+    uint8_t out[64];
+    int len = snprintf((char *)out, sizeof out, "{\"folder\":%" PRId64 "}", id);
+    answer(x, ticket, 201, out, (size_t)len);
+}
+
+/* ---- uploads, step 1: POST uploads (REQ-SHARE-010, 011) ------------------------------- */
+
+static struct upload *upload_slot(void)
+{
+    int64_t now = now_ms();
+    char err[200];
+    dsg_acct_problem p;
+    for (unsigned i = 0; i < UPLOADS_MAX; i++) {
+        struct upload *u = &uploads[i];
+        if (u->key[0] != '\0' && u->expires <= now) {   /* never sent: the version fails */
+            if (dsg_file_store_settle(db, u->slot.file, u->slot.version, DSG_VERSION_FAILED, -1,
+                                      NULL, "the content never came", &p) != 0)
+                dsgd_log("share: an expired upload: %s", p.message);
+            (void)err;
+            OPENSSL_cleanse(u, sizeof *u);
+        }
+    }
+    for (unsigned i = 0; i < UPLOADS_MAX; i++)
+        if (uploads[i].key[0] == '\0')
+            return &uploads[i];
+    return NULL;
+}
+
+/* The file-name policy (REQ-SHARE-001..004): 0, or -1 after answering 422
+ * with the refusal recorded as upload-refused. */
+static int name_allowed(struct xch *x, const dsg_folder_row *f, const char *name)
+{
+    dsg_name_result res;
+    char message[200], ext[DSG_EXT_TEXT_MAX + 1];
+    dsg_name_verdict v = dsg_name_check((const uint8_t *)name, strlen(name), &no_extra, &res);
+    if (v == DSG_NAME_ALLOWED)
+        return 0;
+    dsgd_share_record r = record_of(f->area, f->id, "file", "Custom", "upload-refused");
+    folder_path(f->id, r.location, sizeof r.location);
+    if (v == DSG_NAME_FORBIDDEN) {
+        memcpy(ext, res.ext->text, res.ext->len);
+        ext[res.ext->len] = '\0';
+        snprintf(message, sizeof message, "files ending in .%s may not be shared", ext);
+    } else {
+        snprintf(message, sizeof message, "the name breaks the rule %s",
+                 dsg_name_rule_token(res.rule));
+    }
+    snprintf(r.data, sizeof r.data, "%s: %s",
+             v == DSG_NAME_FORBIDDEN ? "forbidden_extension" : "invalid_name", message);
+    answer_error(x, record(x, &r), 422,
+                 v == DSG_NAME_FORBIDDEN ? "forbidden_extension" : "invalid_name", message);
+    return -1;
+}
+
+/* The decision of an upload: UPLOAD on the folder for a new name,
+ * NEW_VERSION on the live file of that name (REQ-SHARE-011); its object
+ * into *obj and the operation into *op. 1 allowed, 0 denied, -1 error. */
+static int upload_allowed(struct xch *x, const dsg_access_object *folder, const char *name,
+                          dsg_access_object *obj, uint32_t *op)
+{
+    char err[200];
+    int64_t file = dsg_file_store_find(db, folder->chain[folder->depth - 1], name, err,
+                                       sizeof err);
+    if (file < 0)
+        return -1;
+    *obj = *folder;
+    *op = DSG_ACCESS_UPLOAD;
+    if (file > 0) {
+        if (dsg_file_store_object(db, file, obj, err, sizeof err) != 1)
+            return -1;
+        *op = DSG_ACCESS_NEW_VERSION;
+    }
+    return decide(&x->w, obj, *op);
+}
+
+/* The upload's capability: the decision again, now with the object and
+ * version its bytes are to be stored under. 0, or -1. */
+static int upload_cap(struct xch *x, const dsg_access_object *obj, uint32_t op,
+                      const dsg_upload_slot *slot, dsg_cap *cap)
+{
+    int n = load_grants(obj->area);
+    if (n < 0)
+        return -1;
+    dsg_access_req req = request_of(&x->w, obj, op);
+    return dsg_cap_mint(grants, (size_t)n, &req, slot->object_id, (uint64_t)slot->version,
+                        now_ms(), cap) == 0 ? 0 : -1;
+}
+
+static void answer_begun(struct xch *x, uint32_t ticket, const struct upload *u)
+{
+    uint8_t out[256];
+    int len = snprintf((char *)out, sizeof out,
+                       "{\"upload\":\"%s\",\"file\":%" PRId64 ",\"version\":%" PRId64
+                       ",\"expires_in\":%d}",
+                       u->key, u->slot.file, u->slot.version, UPLOAD_TTL_MS / 1000);
+    answer(x, ticket, 201, out, (size_t)len);
+}
+
+static void post_upload(struct xch *x)
+{
+    char name[DSG_FILE_NAME_MAX + 1], q[40];
+    int64_t folder = 0, size = 0;
+    member m[] = { { "folder", NULL, 0, &folder }, { "name", name, sizeof name, NULL },
+                   { "size", NULL, 0, &size } };
+    dsg_folder_row f;
+    dsg_access_object fobj, obj;
+    dsg_acct_problem p;
+    uint32_t op;
+    struct upload *u;
+    uint8_t key[UPLOAD_KEY_BYTES];
+    size_t klen = 0;
+    if (take_members(x, m, 3) != 0) {
+        refuse(x, 400, "bad_request",
+               "the body is not {\"folder\": id, \"name\": text, \"size\": bytes}");
+        return;
+    }
+    snprintf(q, sizeof q, "id=%" PRId64, folder);
+    snprintf(x->query, sizeof x->query, "%s", q);
+    if (!folder_of(x, "id", &f, &fobj))
+        return;
+    int allowed = upload_allowed(x, &fobj, name, &obj, &op);
+    if (allowed < 0) {
+        storage_failed(x, "upload", "the decision's records cannot be read");
+        return;
+    }
+    if (allowed == 0) {
+        denied(x, &obj, op == DSG_ACCESS_UPLOAD ? "folder" : "file", op);
+        return;
+    }
+    if (name_allowed(x, &f, name) != 0)
+        return;
+    if (dsg_obj_store_room(objects, (uint64_t)size) != DSG_OBJ_OK) {
+        refuse(x, 507, "stor.no_space", "there is not room for a file of that size");
+        return;
+    }
+    if ((u = upload_slot()) == NULL) {
+        refuse(x, 503, "busy", "too many uploads are under way; try again later");
+        return;
+    }
+    if (dsg_file_store_begin(db, f.id, name, x->w.user, now_ms() / 1000, &u->slot, &p) != 0) {
+        refuse(x, strcmp(p.code, "name_taken") == 0 ? 409 : 422, p.code, p.message);
+        return;
+    }
+    if (RAND_bytes(key, sizeof key) != 1 ||
+        dsg_b64url_encode(key, sizeof key, u->key, sizeof u->key, &klen) != DSG_B64URL_OK ||
+        upload_cap(x, &obj, op, &u->slot, &u->cap) != 0) {
+        memset(u, 0, sizeof *u);
+        refuse(x, 503, "storage", "the upload could not be begun; try again later");
+        return;
+    }
+    u->key[klen] = '\0';
+    snprintf(u->token, sizeof u->token, "%s", x->token);
+    u->by = x->w;
+    u->area = f.area;
+    u->size = (uint64_t)size;
+    u->expires = now_ms() + UPLOAD_TTL_MS;
+    snprintf(u->name, sizeof u->name, "%s", name);
+    folder_path(f.id, u->location, sizeof u->location);
+    dsgd_share_record r = record_of(f.area, u->slot.file, "file", "Custom", "upload-begun");
+    snprintf(r.location, sizeof r.location, "%s", u->location);
+    snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; size=%" PRId64, name,
+             u->slot.version, size);
+    answer_begun(x, record(x, &r), u);
+}
+
+/* ---- uploads, step 2: PUT uploads/content (REQ-SHARE-010, 014, REQ-STOR-001) ---------- */
+
+/* The upload named in x's query, if x presents the session that began it
+ * and it has not expired; else NULL. */
+static struct upload *upload_of(const struct xch *x)
+{
+    char key[UPLOAD_KEY_TEXT + 1];
+    size_t tl = strlen(x->token);
+    if (!query_upload(x, key))
+        return NULL;
+    for (unsigned i = 0; i < UPLOADS_MAX; i++) {
+        struct upload *u = &uploads[i];
+        if (u->key[0] == '\0' || CRYPTO_memcmp(u->key, key, UPLOAD_KEY_TEXT) != 0)
+            continue;
+        if (u->expires <= now_ms() || tl == 0 || strlen(u->token) != tl ||
+            CRYPTO_memcmp(u->token, x->token, tl) != 0)
+            return NULL;
+        return u;
+    }
+    return NULL;
+}
+
+/* The content begins: its bytes go to a temporary object under the
+ * upload's capability and through the scanner as they arrive. 0, or -1
+ * after answering. */
+static int content_begin(struct xch *x)
+{
+    struct upload *u = upload_of(x);
+    if (u == NULL) {
+        refuse(x, 403, "access_denied", "no upload of yours by that name is open");
+        return -1;
+    }
+    x->up = u;
+    x->w = u->by;
+    u->expires = INT64_MAX;   /* in use: no other request may take it */
+    if (dsg_obj_put_begin(objects, &u->cap, &x->put) != DSG_OBJ_OK ||
+        (x->scan = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, u->size)) == NULL) {
+        dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
+        x->broken = 1;
+    }
+    return 0;
+}
+
+static void content_piece(struct xch *x, const uint8_t *p, size_t len)
+{
+    if (x->broken)
+        return;
+    x->got += len;
+    if (x->got > x->up->size || dsg_obj_put_push(x->put, p, len) != DSG_OBJ_OK ||
+        dsg_scan_push(x->scan, p, len) != 0)
+        x->broken = 1;
+}
+
+/* The version fails (nothing of it is kept) with reason. */
+static void content_failed(struct xch *x, const char *reason)
+{
+    dsg_acct_problem p;
+    dsg_obj_put_abort(x->put);
+    x->put = NULL;
+    if (dsg_file_store_settle(db, x->up->slot.file, x->up->slot.version, DSG_VERSION_FAILED, -1,
+                              NULL, reason, &p) != 0)
+        dsgd_log("share: upload %s: %s", x->up->key, p.message);
+}
+
+static void upload_done(struct xch *x)
+{
+    OPENSSL_cleanse(x->up, sizeof *x->up);
+    x->up = NULL;
+}
+
+/* The state a scan verdict gives a version: only CLEAN is released;
+ * NOT_SCANNED is held, never taken for clean (REQ-SHARE-014). */
+static dsg_version_state state_of(dsg_scan_verdict v)
+{
+    return v == DSG_SCAN_CLEAN ? DSG_VERSION_CLEAN
+           : v == DSG_SCAN_INFECTED ? DSG_VERSION_INFECTED
+                                    : DSG_VERSION_HELD;
+}
+
+static void content_answer(struct xch *x, uint32_t ticket, dsg_version_state st,
+                           const dsg_scan_result *scan, uint64_t size, const uint8_t *sha)
+{
+    static const char hex[] = "0123456789abcdef";
+    char digest[2 * DSG_OBJ_SHA256_LEN + 1];
+    uint8_t out[512];
+    for (unsigned i = 0; i < DSG_OBJ_SHA256_LEN; i++) {
+        digest[2 * i] = hex[sha[i] >> 4];
+        digest[2 * i + 1] = hex[sha[i] & 15];
+    }
+    digest[2 * DSG_OBJ_SHA256_LEN] = '\0';
+    if (st == DSG_VERSION_INFECTED) {
+        char message[256];
+        snprintf(message, sizeof message, "the content was found infected (%s): it is "
+                 "quarantined and never shared", scan->text);
+        answer_error(x, ticket, 422, "infected", message);
+        return;
+    }
+    int len = snprintf((char *)out, sizeof out,
+                       "{\"file\":%" PRId64 ",\"version\":%" PRId64 ",\"size\":%" PRIu64
+                       ",\"sha256\":\"%s\",\"state\":\"%s\"%s%s%s}",
+                       x->up->slot.file, x->up->slot.version, size, digest,
+                       dsg_version_state_name(st), st == DSG_VERSION_HELD ? ",\"reason\":\"" : "",
+                       st == DSG_VERSION_HELD ? scan->text : "", st == DSG_VERSION_HELD ? "\"" : "");
+    answer(x, ticket, st == DSG_VERSION_CLEAN ? 201 : 202, out, (size_t)len);
+}
+
+/* The content is complete: committed, judged, settled and recorded. */
+static void content_end(struct xch *x)
+{
+    uint8_t sha[DSG_OBJ_SHA256_LEN];
+    uint64_t size = 0;
+    dsg_scan_result scan;
+    dsg_acct_problem p;
+    struct upload *u = x->up;
+    dsgd_share_record r = record_of(u->area, u->slot.file, "version", "Create", "file-uploaded");
+    snprintf(r.location, sizeof r.location, "%s", u->location);
+    if (x->broken || x->got != u->size) {
+        content_failed(x, x->got != u->size ? "size mismatch" : "storage failed");
+        r.custom = "upload-refused";
+        snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; %s", u->name,
+                 u->slot.version, x->got != u->size ? "size_mismatch" : "storage failed");
+        uint32_t ticket = record(x, &r);
+        int mismatch = x->got != u->size;
+        upload_done(x);
+        answer_error(x, ticket, mismatch ? 400 : 503, mismatch ? "size_mismatch" : "storage",
+                     mismatch ? "the content's length is not the size announced"
+                              : "the content could not be stored; try again");
+        return;
+    }
+    dsg_scan_verdict v = dsg_scan_finish(x->scan, &scan);
+    dsg_version_state st = state_of(v);
+    dsg_obj_status os = dsg_obj_put_commit(x->put, &size, sha);
+    x->put = NULL;   /* committed or not, the put is over */
+    if (os != DSG_OBJ_OK ||
+        dsg_file_store_settle(db, u->slot.file, u->slot.version, st, (int64_t)size, sha,
+                              st == DSG_VERSION_CLEAN ? "" : scan.text, &p) != 0) {
+        dsgd_log("share: upload %s: %s", u->key,
+                 os != DSG_OBJ_OK ? dsg_obj_store_error(objects) : p.message);
+        if (os != DSG_OBJ_OK)
+            (void)dsg_file_store_settle(db, u->slot.file, u->slot.version, DSG_VERSION_FAILED, -1,
+                                        NULL, "storage failed", &p);
+        upload_done(x);
+        refuse(x, 503, "storage", "the content could not be stored; try again");
+        return;
+    }
+    if (st == DSG_VERSION_INFECTED)
+        r.custom = "upload-infected";
+    snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; size=%" PRIu64
+             "; state=%s%s%s", u->name, u->slot.version, size, dsg_version_state_name(st),
+             st == DSG_VERSION_CLEAN ? "" : "; ", st == DSG_VERSION_CLEAN ? "" : scan.text);
+    uint32_t ticket = record(x, &r);
+    content_answer(x, ticket, st, &scan, size, sha);
+    upload_done(x);
+}
+
+/* ---- streamed answers ------------------------------------------------------------------ */
+
+static void more_document(struct xch *x)
+{
+    size_t n = x->out_len - x->out_off;
+    if (n > DSGD_XCH_DATA_MAX)
+        n = DSGD_XCH_DATA_MAX;
+    if (n > 0 && dsgd_role_http_data(x->id, x->out + x->out_off, n) != 0)
+        return;
+    x->out_off += n;
+    if (x->out_off == x->out_len) {
+        (void)dsgd_role_http_done(x->id, 1);
+        release(x);
+    }
+}
+
+/* The next piece of a download, verified before it goes (REQ-STOR-005): a
+ * segment that fails ends the download aborted, recorded. */
+static void more_download(struct xch *x)
+{
+    static uint8_t piece[DSGD_XCH_DATA_MAX];
+    size_t n = 0;
+    dsg_obj_status st = dsg_obj_get_read(x->get, piece, sizeof piece, &n);
+    if (st == DSG_OBJ_OK && n > 0) {
+        if (dsgd_role_http_data(x->id, piece, n) == 0)
+            return;
+        dsgd_log("share: exchange %u: a piece could not be sent: the download ends", x->id);
+        st = DSG_OBJ_ERR_STATE;
+    }
+    if (st != DSG_OBJ_OK) {
+        dsgd_log("share: download %u: %s", x->id, dsg_obj_store_error(objects));
+    }
+    if (st == DSG_OBJ_ERR_INTEGRITY) {
+        dsgd_share_record r = record_of(0, 0, "version", "Custom", "integrity-failed");
+        snprintf(r.site_id, sizeof r.site_id, "-");
+        snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
+        (void)record(x, &r);
+    }
+    (void)dsgd_role_http_done(x->id, st == DSG_OBJ_OK);
+    release(x);
+}
+
+static void on_more(uint32_t id)
+{
+    struct xch *x = find(id);
+    if (x == NULL || !x->streaming)
+        return;
+    if (x->get != NULL)
+        more_download(x);
+    else
+        more_document(x);
+}
+
+/* ---- the exchanges ------------------------------------------------------------------------ */
+
+static void run(struct xch *x)
+{
+    switch (x->route) {
+    case AREAS: get_areas(x); break;
+    case FOLDER: get_folder(x); break;
+    case VERSIONS: get_versions(x); break;
+    case DOWNLOAD: get_download(x); break;
+    case FOLDERS: post_folder(x); break;
+    case UPLOADS: post_upload(x); break;
+    default: content_end(x); break;
+    }
+}
+
+/* The subject numbers of the account and its organisation: an account
+ * never applied for holds no grant (0 then, which the decision denies). */
+static int subjects(who *w)
+{
+    char err[200];
+    w->account = dsg_grant_store_subject_id(db, DSG_ACCESS_ACCOUNT, w->user, err, sizeof err);
+    w->group = w->org[0] == '\0' ? 0
+                                 : dsg_grant_store_subject_id(db, DSG_ACCESS_ORG_GROUP, w->org,
+                                                              err, sizeof err);
+    return w->account < 0 || w->group < 0 ? -1 : 0;
+}
+
+static void on_who(const dsgd_xch_who_is *w)
+{
+    struct xch *x = find(w->qid);
+    if (x == NULL || x->told)
+        return;
+    x->told = 1;
+    if (w->status != 200) {
+        refuse(x, w->status, w->status == 401 ? "session_expired"
+                             : w->status == 403 ? "network_not_allowed"
+                                                : "auth_unavailable",
+               w->status == 401 ? "log in again" : w->status == 403 ? "not from this network"
+                                                                     : "try again later");
+        return;
+    }
+    memcpy(x->w.user, w->user, w->user_len);
+    memcpy(x->w.org, w->org, w->org_len);
+    if (subjects(&x->w) != 0) {
+        storage_failed(x, "subjects", "cannot be read");
+        return;
+    }
+    if (x->ended)
+        run(x);
+}
+
+static int on_request(const dsgd_xch_request *r)
+{
+    struct xch *x = NULL;
+    enum route k = ROUTE_COUNT;
+    for (unsigned i = 0; i < XCH_MAX && x == NULL; i++)
+        if (xch[i].id == 0)
+            x = &xch[i];
+    for (unsigned i = 0; i < ROUTE_COUNT; i++)
+        if (r->path_len == routes[i].path_len && memcmp(r->path, routes[i].path, r->path_len) == 0)
+            k = (enum route)i;
+    if (k == ROUTE_COUNT)
+        return 404;
+    if (x == NULL)
+        return 503;
+    if (r->token_len == 0)
+        return 401;
+    memset(x, 0, sizeof *x);
+    x->id = r->id;
+    x->route = k;
+    x->method = r->method;
+    memcpy(x->token, r->token, r->token_len);
+    memcpy(x->w.addr, r->addr, r->addr_len);
+    if (r->query_len >= sizeof x->query || memchr(r->query, '\0', r->query_len) != NULL) {
+        refuse(x, 400, "bad_request", "the query is too long");
+        return 0;
+    }
+    memcpy(x->query, r->query, r->query_len);
+    if (k == CONTENT) {
+        x->told = 1;   /* the upload's own session was checked at its first step */
+        (void)content_begin(x);   /* refused: answered already */
+        return 0;
+    }
+    if (dsgd_role_http_who(x->id, x->w.addr, strlen(x->w.addr), r->token, r->token_len) != 0) {
+        refuse(x, 503, "busy", "try again later");
+        return 0;
+    }
+    return 0;
+}
+
+static void on_body(uint32_t id, const uint8_t *p, size_t len)
+{
+    struct xch *x = find(id);
+    if (x == NULL)
+        return;
+    if (x->route == CONTENT) {
+        content_piece(x, p, len);
+        return;
+    }
+    if (len > BODY_MAX - x->body_len) {
+        x->body_len = BODY_MAX + 1;   /* the portal's limit keeps this from happening */
+        return;
+    }
+    memcpy(x->body + x->body_len, p, len);
+    x->body_len += len;
+}
+
+static void on_end(uint32_t id, int complete)
+{
+    struct xch *x = find(id);
+    if (x == NULL)
+        return;
+    if (!complete) {   /* the client left, or a stream's record was not stored */
+        if (x->route == CONTENT && x->up != NULL) {
+            content_failed(x, "the client left");
+            upload_done(x);
+        }
+        release(x);
+        return;
+    }
+    x->ended = 1;
+    if (x->told)
+        run(x);
+}
+
+static void on_portal_gone(void)
+{
+    for (unsigned i = 0; i < XCH_MAX; i++)
+        if (xch[i].id != 0) {
+            if (xch[i].route == CONTENT && xch[i].up != NULL) {
+                content_failed(&xch[i], "the portal stopped");
+                upload_done(&xch[i]);
+            }
+            release(&xch[i]);
+        }
+}
+
+static const dsgd_role_http share_http = {
+    routes, ROUTE_COUNT, on_request, on_body, on_end, on_portal_gone, on_more, on_who,
+};
+
+int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o)
+{
+    db = d;
+    objects = o;
+    dsg_ext_set_init(&no_extra);
+    return dsgd_role_http_start(&share_http, chan);
+}
+
+int dsgd_share_http_message(const dsgd_msg *m)
+{
+    return dsgd_role_http_message(m);
+}
