@@ -137,8 +137,8 @@ expect_exit 0 "approve sato's grant" member_ctl rights approve 1
 
 # the areas of each account; no session, an unknown one, a malformed id
 share areas-sato 200 GET /api/v1/share/areas "$sato"
-[ "$(js areas-sato '[(x["area"], x["project"], x["contract"], x["root"]) for x in a["areas"]]')" = \
-  "[(1, '装備研究', 'C-9', $root)]" ] || fail "areas-sato: $(cat "$t/areas-sato.body")"
+[ "$(js areas-sato '[(x["area"], x["project"], x["contract"], x["root"], x["contract_end"]) for x in a["areas"]]')" = \
+  "[(1, '装備研究', 'C-9', $root, '2099-03-31T15:00:00.000Z')]" ] || fail "areas-sato: $(cat "$t/areas-sato.body")"
 share areas-ueda 200 GET /api/v1/share/areas "$ueda"
 [ "$(js areas-ueda 'a["areas"]')" = "[]" ] || fail "areas of ueda, who holds no grant: $(cat "$t/areas-ueda.body")"
 refused no-session 401 GET /api/v1/share/areas - session_expired
@@ -156,6 +156,8 @@ post mkdir 201 /api/v1/share/folders "$sato" "{\"parent\":$root,\"name\":\"設�
 sub=$(js mkdir 'a["folder"]') || exit 1
 refused mkdir-again 409 POST /api/v1/share/folders "$sato" name_taken \
     -H 'Content-Type: application/json' --data-binary "{\"parent\":$root,\"name\":\"設計\"}"
+refused mkdir-bad 400 POST /api/v1/share/folders "$sato" bad_request \
+    -H 'Content-Type: application/json' --data-binary "{\"parent\":\"$root\",\"name\":\"設計\"}"
 share root-sato 200 GET "/api/v1/share/folder?id=$root" "$sato"
 [ "$(js root-sato '(a["folder"], a["area"], a["name"], a["parent"])')" = "($root, 1, '装備研究', None)" ] ||
     fail "root-sato: $(cat "$t/root-sato.body")"
@@ -209,8 +211,8 @@ for x in v:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", x["uploaded_at"]), x
 PY
 share sub-sato 200 GET "/api/v1/share/folder?id=$sub" "$sato"
-[ "$(js sub-sato '[(c["kind"], c["id"], c["version"], c["uploaded_by"]) for c in a["children"]]')" = \
-  "[('file', $doc, 2, 'sato')]" ] || fail "sub-sato: $(cat "$t/sub-sato.body")"
+[ "$(js sub-sato '[(c["kind"], c["id"], c["version"], c["uploaded_by"], len(c["uploaded_at"])) for c in a["children"]]')" = \
+  "[('file', $doc, 2, 'sato', 24)]" ] || fail "sub-sato: $(cat "$t/sub-sato.body")"
 
 # a large pseudorandom file; a marker in a text file stored nowhere in the clear
 head -c 1048583 /dev/urandom >"$t/big.bin"
@@ -261,6 +263,11 @@ refused short 400 PUT "/api/v1/share/uploads/content?upload=$(js short-begin 'a[
 begin long-begin 201 "$sato" "$sub" 長い.txt 10
 refused long 400 PUT "/api/v1/share/uploads/content?upload=$(js long-begin 'a["upload"]')" "$sato" size_mismatch \
     -H 'Content-Type: application/octet-stream' --data-binary "@$t/fifteen"
+share sub-sato3 200 GET "/api/v1/share/folder?id=$sub" "$sato"   # no clean version: listed to its uploader
+listed sub-sato3 file:他人.txt:pending
+listed sub-sato3 file:短い.txt:failed
+listed sub-sato3 file:長い.txt:failed
+refused short-get 409 GET "/api/v1/share/download?file=$(js short-begin 'a["file"]')&version=1" "$sato" not_clean
 
 # the EICAR test file: refused, listed to its uploader only, served to no one
 h1='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR'
