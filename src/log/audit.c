@@ -79,13 +79,13 @@ static const field_spec portal_access_fields[] = {
  * アイテムの種類, ユーザ ID, ドキュメントの場所, 発生時間(GMT), イベント,
  * カスタム イベント名, イベントソース, ソース名, イベントデータ, アプリ ID;
  * and for an action on the control socket the kernel's uid and pid of the
- * dsgctl that asked. */
+ * dsgctl that asked, for a portal request the client's address. */
 static const field_spec share_audit_fields[] = {
     { "site_id", 1 },      { "item_id", 1 },           { "item_type", 1 },
     { "user_id", 1 },      { "document_location", 1 }, { "occurred_gmt", 1 },
     { "event", 1 },        { "custom_event_name", 0 }, { "event_source", 1 },
     { "source_name", 1 },  { "event_data", 0 },        { "app_id", 1 },
-    { "uid", 0 },          { "pid", 0 },
+    { "uid", 0 },          { "pid", 0 },               { "client_address", 0 },
 };
 
 /* logd's own events: started, stopped. */

@@ -870,7 +870,7 @@ static void who_answer(const dsgd_xch_who_ask *a, dsgd_xch_who_is *w, dsg_acct_r
 {
     static char token[DSGD_XCH_TOKEN_MAX + 1], addr[DSGD_XCH_ADDR_MAX + 1];
     dsg_lsvc_result res;
-    char err[200];
+    char err[200] = "";
     int64_t now = now_s();
     memcpy(token, a->token, a->token_len);
     token[a->token_len] = '\0';
@@ -888,11 +888,12 @@ static void who_answer(const dsgd_xch_who_ask *a, dsgd_xch_who_is *w, dsg_acct_r
         w->status = res.status == 401 ? 401 : 503;
         return;
     }
-    if (dsg_acct_store_get(db, res.user_id, row, err, sizeof err) != 0) {
-        dsgd_log("auth: the account of a live session: %s", err);
+    if (dsg_acct_store_get(db, res.user_id, row, err, sizeof err) != 1) {
+        dsgd_log("auth: the account of a live session: %s", err[0] != '\0' ? err : "gone");
         w->status = 503;
         return;
     }
+    w->status = 200;
     w->user = row->user_id;
     w->user_len = strlen(row->user_id);
     w->org = row->org;

@@ -90,6 +90,7 @@ static struct xch {
     int broken;                              /* the content failed: answered at its end */
     /* streamed answers: a download, or a listing's JSON */
     dsg_obj_get *get;
+    int64_t area, file, version;             /* what a download sends, for its records */
     uint8_t *out;
     size_t out_len, out_off;
     int streaming;
@@ -455,12 +456,13 @@ static int add_area(const dsg_grant_row *g, void *ctx)
     return 0;
 }
 
+/* The area's root folder: the one without a parent (fn of
+ * dsg_area_store_each_folder, which takes a stop for a failure). */
 static int root_of(const dsg_folder_row *f, void *ctx)
 {
-    if (f->parent != 0)
-        return 0;
-    *(int64_t *)ctx = f->id;
-    return 1;
+    if (f->parent == 0)
+        *(int64_t *)ctx = f->id;
+    return 0;
 }
 
 static void get_areas(struct xch *x)
@@ -509,6 +511,7 @@ typedef struct listing {
     const dsg_access_object *parent;
     size_t n_grants;
     unsigned shown;
+    int truncated;           /* the rest did not fit in LISTING_MAX */
 } listing;
 
 /* A child goes into the listing when the account may list it (its own
@@ -528,8 +531,10 @@ static int add_child(const dsg_child_row *c, void *ctx)
     if (c->kind == DSG_CHILD_FILE && c->state != DSG_VERSION_CLEAN &&
         strcmp(c->uploaded_by, l->x->w.user) != 0)
         return 0;
-    if (l->w->len > LISTING_MAX - 2048)
-        return 1;   /* the rest does not fit: the document says so */
+    if (l->truncated || l->w->len > LISTING_MAX - 2048) {
+        l->truncated = 1;    /* the document says so */
+        return 0;
+    }
     (void)dsg_json_out_object_begin(l->w);
     put_text(l->w, "kind", c->kind == DSG_CHILD_FOLDER ? "folder" : "file");
     put_int(l->w, "id", c->id);
@@ -584,7 +589,7 @@ static void get_folder(struct xch *x)
     }
     dsg_json_out w;
     uint8_t *buf = document(&w);
-    listing l = { x, &w, &obj, (size_t)n, 0 };
+    listing l = { x, &w, &obj, (size_t)n, 0, 0 };
     (void)dsg_json_out_object_begin(&w);
     put_int(&w, "folder", f.id);
     put_int(&w, "area", f.area);
@@ -599,6 +604,10 @@ static void get_folder(struct xch *x)
         return;
     }
     (void)dsg_json_out_array_end(&w);
+    if (l.truncated) {
+        (void)dsg_json_out_key(&w, (const uint8_t *)"truncated", 9);
+        (void)dsg_json_out_bool(&w, 1);
+    }
     (void)dsg_json_out_object_end(&w);
     dsgd_share_record r = record_of(f.area, f.id, "folder", "View", "folder-listed");
     folder_path(f.id, r.location, sizeof r.location);
@@ -729,6 +738,9 @@ static void get_download(struct xch *x)
         refuse(x, 503, "storage", "the file could not be opened; try again later");
         return;
     }
+    x->area = f.area;
+    x->file = f.id;
+    x->version = v.version;
     dsgd_share_record r = record_of(f.area, f.id, "version", "View", "file-downloaded");
     folder_path(f.folder, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "version=%" PRId64 "; size=%" PRId64, v.version, v.size);
@@ -1095,8 +1107,8 @@ static void content_end(struct xch *x)
              "; state=%s%s%s", u->name, u->slot.version, size, dsg_version_state_name(st),
              st == DSG_VERSION_CLEAN ? "" : "; ", st == DSG_VERSION_CLEAN ? "" : scan.text);
     uint32_t ticket = record(x, &r);
-    content_answer(x, ticket, st, &scan, size, sha);
-    upload_done(x);
+    content_answer(x, ticket, st, &scan, size, sha);   /* x is released */
+    OPENSSL_cleanse(u, sizeof *u);
 }
 
 /* ---- streamed answers ------------------------------------------------------------------ */
@@ -1131,10 +1143,11 @@ static void more_download(struct xch *x)
     if (st != DSG_OBJ_OK) {
         dsgd_log("share: download %u: %s", x->id, dsg_obj_store_error(objects));
     }
-    if (st == DSG_OBJ_ERR_INTEGRITY) {
-        dsgd_share_record r = record_of(0, 0, "version", "Custom", "integrity-failed");
-        snprintf(r.site_id, sizeof r.site_id, "-");
-        snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
+    if (st == DSG_OBJ_ERR_INTEGRITY) {   /* a possible attack on stored data: on record */
+        dsgd_share_record r = record_of(x->area, x->file, "version", "Custom",
+                                        "integrity-failed");
+        snprintf(r.data, sizeof r.data, "version=%" PRId64 "; %s", x->version,
+                 dsg_obj_store_error(objects));
         (void)record(x, &r);
     }
     (void)dsgd_role_http_done(x->id, st == DSG_OBJ_OK);
@@ -1217,10 +1230,12 @@ static int on_request(const dsgd_xch_request *r)
         return 404;
     if (x == NULL)
         return 503;
-    if (r->token_len == 0)
-        return 401;
     memset(x, 0, sizeof *x);
     x->id = r->id;
+    if (r->token_len == 0) {
+        refuse(x, 401, "session_expired", "log in first");
+        return 0;
+    }
     x->route = k;
     x->method = r->method;
     memcpy(x->token, r->token, r->token_len);
