@@ -312,21 +312,41 @@ share common-ueda2 200 GET "/api/v1/share/folder?id=$common" "$ueda"
 # the trail: 監査ログ・カスタムレポート of the uploads, downloads, refusals
 "$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
     fail "export: $(cat "$t/err")"
-python3 - "$t/export" <<'PY' || fail "trail: $(grep -E 'file-|upload-|access-' "$t/export")"
-import json, sys
+memo_size=$(wc -c <"$t/memo.txt")
+python3 - "$t/export" "$doc" "$memo" "$eicar" "$memo_size" <<'PY' || fail "trail: $(grep -E '"(file|upload|access|folder)-' "$t/export" | cut -c1-300 | head -20)"
+import json, re, sys
+doc, memo, eicar, memo_size = sys.argv[2:6]
 recs = [json.loads(l) for l in open(sys.argv[1])]
-share = [r["fields"] for r in recs if r.get("type") == 23]
+share = [r["fields"] for r in recs if r.get("type") == 23 and r["fields"].get("event_source") == "api"]
+for f in share:   # every field of 別紙 #23, as docs/events.md gives them for the file API
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["occurred_gmt"]), f
+    assert f["source_name"] == "dsgd/share" and f["app_id"] == "portal", f
+    assert f["client_address"] == "127.0.0.1" and f["user_id"] in ("sato", "ueda"), f
+    assert f["item_type"] in ("area", "folder", "file", "version") and f["item_id"] and f["document_location"], f
 def some(name, user, at_least):
     got = [f for f in share if f["custom_event_name"] == name and f["user_id"] == user]
     assert len(got) >= at_least, (name, user, at_least, got)
     assert all(f["site_id"] == "1" for f in got), got
     return got
-some("file-uploaded", "sato", 4)     # 設計書.txt twice, big.bin, 共有メモ.txt
-some("file-downloaded", "sato", 4)
-some("file-downloaded", "ueda", 1)
-some("upload-refused", "sato", 3)    # a.EXE, a/b, con.txt
-some("access-denied", "ueda", 6)
-assert not [f for f in share if f["custom_event_name"] == "file-uploaded" and f["user_id"] == "ueda"], share
+up = some("file-uploaded", "sato", 4)   # 設計書.txt twice, big.bin, 共有メモ.txt
+assert all(f["event"] == "Create" and "state=clean" in f["event_data"] for f in up), up
+assert [f["event_data"].split("; ")[1] for f in up if f["item_id"] == doc] == ["version=1", "version=2"], up
+assert all(f["document_location"].startswith("/装備研究/設計") for f in up if f["item_id"] == doc), up
+down = some("file-downloaded", "sato", 4)
+assert all(f["event"] == "View" for f in down), down
+assert [f["event_data"].split("; ")[0] for f in down if f["item_id"] == doc] == ["version=1", "version=2", "version=1"], down
+theirs = some("file-downloaded", "ueda", 1)
+assert [(f["item_id"], f["event_data"]) for f in theirs] == [(memo, "version=1; size=" + memo_size)], theirs
+refused = some("upload-refused", "sato", 5)
+for code, n in (("forbidden_extension", 1), ("invalid_name", 2), ("size_mismatch", 2)):
+    assert len([f for f in refused if code in f["event_data"]]) == n, (code, refused)
+some("upload-infected", "sato", 1)
+assert [f for f in share if f["custom_event_name"] == "upload-infected"][0]["item_id"] == eicar, share
+denied = some("access-denied", "ueda", 6)
+ops = {f["event_data"] for f in denied}
+assert {"operation=list", "operation=read", "operation=create-folder", "operation=upload"} <= ops, denied
+assert not [f for f in share if f["user_id"] == "ueda" and f["custom_event_name"] in
+            ("file-uploaded", "upload-begun", "folder-created")], share
 PY
 ! grep -qF -- "$marker" "$t/export" || fail "the marker is in the trail"
 
