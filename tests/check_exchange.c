@@ -508,6 +508,31 @@ START_TEST(test_xch_who)
 }
 END_TEST
 
+/* Whose sessions a rights reduction ends: an account or an organisation
+ * by name; another kind, no name or a NUL in it is refused both ways.
+ * @relation(REQ-ACCT-010) */
+START_TEST(test_xch_sessions_end)
+{
+    uint8_t m[300];
+    const char *name;
+    size_t len, n;
+    uint8_t kind;
+    len = dsgd_xch_sessions_end_put(m, sizeof m, 2, "テスト重工", strlen("テスト重工"));
+    ck_assert_uint_eq(len, 1 + strlen("テスト重工"));
+    ck_assert_int_eq(dsgd_xch_sessions_end_get(m, len, &kind, &name, &n), 0);
+    ck_assert_uint_eq(kind, 2);
+    ck_assert_uint_eq(n, strlen("テスト重工"));
+    ck_assert_int_eq(memcmp(name, "テスト重工", n), 0);
+    ck_assert_int_eq(dsgd_xch_sessions_end_get(m, 1, &kind, &name, &n), -1);
+    m[0] = 3;
+    ck_assert_int_eq(dsgd_xch_sessions_end_get(m, len, &kind, &name, &n), -1);
+    ck_assert_uint_eq(dsgd_xch_sessions_end_put(m, sizeof m, 0, "a", 1), 0);
+    ck_assert_uint_eq(dsgd_xch_sessions_end_put(m, sizeof m, 1, "", 0), 0);
+    ck_assert_uint_eq(dsgd_xch_sessions_end_put(m, sizeof m, 1, "a\0b", 3), 0);
+    ck_assert_uint_gt(dsgd_xch_sessions_end_put(m, sizeof m, 1, "sato", 4), 0);
+}
+END_TEST
+
 Suite *suite_exchange(void)
 {
     Suite *s = suite_create("exchange");
@@ -524,6 +549,7 @@ Suite *suite_exchange(void)
     tcase_add_test(t, test_xch_stream_head);
     tcase_add_test(t, test_xch_data_done_more);
     tcase_add_test(t, test_xch_who);
+    tcase_add_test(t, test_xch_sessions_end);
     suite_add_tcase(s, t);
     return s;
 }

@@ -146,6 +146,13 @@ static void who(const uint8_t *in, size_t size)
                 abort();
             same(dsgd_xch_who_ask_put(again, sizeof again, &a, with_role), in, size);
         }
+    const char *name;
+    size_t len;
+    uint8_t kind;
+    if (dsgd_xch_sessions_end_get(in, size, &kind, &name, &len) == 0) {
+        inside((const uint8_t *)name, len, in, size);
+        same(dsgd_xch_sessions_end_put(again, sizeof again, kind, name, len), in, size);
+    }
     if (dsgd_xch_who_is_get(in, size, &w) == 0) {
         inside((const uint8_t *)w.user, w.user_len, in, size);
         inside((const uint8_t *)w.org, w.org_len, in, size);

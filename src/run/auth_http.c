@@ -919,6 +919,46 @@ static int who(const dsgd_msg *m)
     return dsgd_bus_done(bus, 1);
 }
 
+/* ---- sessions ended by a rights reduction (REQ-ACCT-010) -------------------- */
+
+/* Ends the sessions and logins in progress of user_id, recorded. */
+static void end_for_rights(const char *user_id, const char *why)
+{
+    char detail[200];
+    size_t ended = dsg_lsvc_end_sessions(user_id, NULL);
+    size_t dropped = dsg_lsvc_end_logins(user_id);
+    if (ended + dropped == 0)
+        return;
+    snprintf(detail, sizeof detail, "%zu session%s ended, %zu login%s in progress dropped: %s",
+             ended, ended == 1 ? "" : "s", dropped, dropped == 1 ? "" : "s", why);
+    (void)dsgd_auth_record(user_id, "-", "logout-forced", detail);
+}
+
+static int end_if_of_org(const dsg_acct_row *r, void *ctx)
+{
+    if (strcmp(r->org, ctx) == 0)
+        end_for_rights(r->user_id, "the rights of its organisation were reduced");
+    return 0;
+}
+
+static int sessions_end(const dsgd_msg *m)
+{
+    static char name[DSGD_XCH_WHO_TEXT_MAX + 1];
+    char err[200];
+    const char *p;
+    size_t len;
+    uint8_t kind;
+    if (dsgd_xch_sessions_end_get(m->body, m->len, &kind, &p, &len) != 0)
+        return -1;
+    memcpy(name, p, len);
+    name[len] = '\0';
+    if (kind == 1)
+        end_for_rights(name, "its rights were reduced");
+    else if (dsg_acct_store_each(db, 0, end_if_of_org, name, err, sizeof err) != 0)
+        dsgd_log("auth: the sessions of organisation %s: %s", name, err);
+    return dsgd_bus_done(bus, 1);
+}
+
 int dsgd_auth_http_start(dsgd_chan *chan)
 {
     bus = chan;
@@ -929,5 +969,7 @@ int dsgd_auth_http_message(const dsgd_msg *m)
 {
     if (m->kind == DSGD_MSG_WHO_ASK)
         return who(m);
+    if (m->kind == DSGD_MSG_SESSIONS_END)
+        return sessions_end(m);
     return dsgd_role_http_message(m);
 }

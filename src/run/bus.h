@@ -66,7 +66,10 @@ enum {
     DSGD_MSG_HTTP_MORE = 25,    /* portal -> master -> role: send n more pieces */
     /* who holds a session (run/exchange.h, REQ-ACCT-014) */
     DSGD_MSG_WHO_ASK = 26,      /* a role -> master -> auth: whose is this session token */
-    DSGD_MSG_WHO_IS = 27        /* auth -> master -> the asking role: the answer */
+    DSGD_MSG_WHO_IS = 27,       /* auth -> master -> the asking role: the answer */
+    DSGD_MSG_SESSIONS_END = 28  /* share -> master -> auth: an account's or an
+                                 * organisation's rights were reduced: end the sessions
+                                 * (run/exchange.h, REQ-ACCT-010) */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

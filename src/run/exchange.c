@@ -479,3 +479,34 @@ int dsgd_xch_who_is_get(const uint8_t *in, size_t len, dsgd_xch_who_is *w)
     w->type = (uint8_t)get_uint(&c, 1);
     return c.bad || c.pos != len || !who_is_ok(w) ? -1 : 0;
 }
+
+/* ---- sessions ended by a rights reduction ------------------------------------ */
+
+static int sessions_end_ok(uint8_t kind, const char *name, size_t len)
+{
+    return (kind == 1 || kind == 2) && len >= 1 && len <= DSGD_XCH_WHO_TEXT_MAX &&
+           memchr(name, '\0', len) == NULL;
+}
+
+size_t dsgd_xch_sessions_end_put(uint8_t *out, size_t cap, uint8_t kind, const char *name,
+                                 size_t len)
+{
+    cursor c = { out, NULL, 0, cap, 0 };
+    if (!sessions_end_ok(kind, name, len))
+        return 0;
+    put_uint(&c, kind, 1);
+    put_bytes(&c, name, len);
+    return c.bad ? 0 : c.pos;
+}
+
+int dsgd_xch_sessions_end_get(const uint8_t *in, size_t len, uint8_t *kind, const char **name,
+                              size_t *name_len)
+{
+    cursor c = { NULL, in, 0, len, 0 };
+    *kind = (uint8_t)get_uint(&c, 1);
+    if (c.bad)
+        return -1;
+    *name = (const char *)in + c.pos;
+    *name_len = len - c.pos;
+    return sessions_end_ok(*kind, *name, *name_len) ? 0 : -1;
+}

@@ -250,6 +250,18 @@ typedef struct dsgd_xch_who_is {
     uint8_t type;                        /* the account type (dsg_acct_type) */
 } dsgd_xch_who_is;
 
+/* SESSIONS_END: whose sessions end because rights were reduced -- an
+ * account (kind 1, DSG_ACCESS_ACCOUNT) or every account of an
+ * organisation (kind 2, DSG_ACCESS_ORG_GROUP) -- by its name (1 ..
+ * DSGD_XCH_WHO_TEXT_MAX bytes, no NUL). Length, or 0.
+ * @relation(REQ-ACCT-010) */
+size_t dsgd_xch_sessions_end_put(uint8_t *out, size_t cap, uint8_t kind, const char *name,
+                                 size_t len);
+/* 0 with *kind and the name (pointing into in), or -1 when malformed.
+ * @relation(REQ-ACCT-010) */
+int dsgd_xch_sessions_end_get(const uint8_t *in, size_t len, uint8_t *kind, const char **name,
+                              size_t *name_len);
+
 /* WHO_ASK without the master's role byte (with_role 0), or with it (1).
  * Length, or 0 when it does not fit or a field is out of range.
  * @relation(REQ-ACCT-014) */

@@ -1438,6 +1438,20 @@ static void who_ask(worker *w, const dsgd_msg *m)
         drop_worker(w, "cannot give back bus credit");
 }
 
+/* The share role reduced an account's or an organisation's rights: the
+ * auth role ends their sessions (REQ-ACCT-010). With no auth role running
+ * there is no session to end. */
+static void sessions_end(worker *share, const dsgd_msg *m)
+{
+    worker *auth = role_worker("auth");
+    if (is_up(auth)) {
+        pass_on(share, auth, DSGD_MSG_SESSIONS_END, NULL, 0, m);
+        return;
+    }
+    if (dsgd_bus_done(&share->chan, 1) != 0)
+        drop_worker(share, "cannot give back bus credit");
+}
+
 /* The auth role's answer goes to the role its first byte names. */
 static void who_is(worker *auth, const dsgd_msg *m)
 {
@@ -1577,6 +1591,10 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_WHO_IS && strcmp(w->role->name, "auth") == 0) {
         who_is(w, &m);
+        return;
+    }
+    if (m.kind == DSGD_MSG_SESSIONS_END && strcmp(w->role->name, "share") == 0) {
+        sessions_end(w, &m);
         return;
     }
     drop_worker(w, "a message its role may not send");

@@ -11,7 +11,9 @@
 #include "auth/acct_json.h"
 #include "core/b64url.h"
 #include "core/json_out.h"
+#include "run/log.h"
 #include "run/role_answer.h"
+#include "run/role_http.h"
 #include "run/share_record.h"
 #include "run/share_rights.h"
 #include "share/grant_store.h"
@@ -86,6 +88,23 @@ static int record_rights_change(const dsgd_who *w, int64_t grant, int made, cons
     return 0;
 }
 
+/* A grant ended: the auth role ends the sessions of its subject, the
+ * account or every account of the organisation, so that no request
+ * accepted after the revoke is served under a session that had the right
+ * (REQ-ACCT-010; the decision itself reads the grants at each request). */
+static void end_sessions(int64_t grant)
+{
+    dsg_grant_row g;
+    char err[160];
+    uint8_t m[1 + DSGD_XCH_WHO_TEXT_MAX];
+    size_t len;
+    if (dsg_grant_store_get(db, grant, &g, err, sizeof err) != 1 ||
+        (len = dsgd_xch_sessions_end_put(m, sizeof m, (uint8_t)g.subject_kind, g.subject,
+                                         strlen(g.subject))) == 0 ||
+        dsgd_role_http_queue(DSGD_MSG_SESSIONS_END, m, len) != 0)
+        dsgd_log("share: the sessions of grant %" PRId64 "'s subject could not be ended", grant);
+}
+
 static int approve(int64_t id, const dsgd_who *w)
 {
     dsg_acct_problem p;
@@ -108,6 +127,8 @@ static int approve(int64_t id, const dsgd_who *w)
     describe(&app.app, r.data + at, sizeof r.data - at);
     if (record_rights_change(w, grant, made, r.data) != 0)
         return dsgd_share_storage_error("the grant is unreadable");
+    if (!made)
+        end_sessions(grant);
     dsgd_answer_put("rights application %" PRId64 " approved: grant %" PRId64 " %s\n", id, grant,
                     made ? "made" : "revoked");
     dsgd_share_record_add(w, &r);
