@@ -17,7 +17,7 @@ member_ctl() {
 # js NAME EXPR: the Python expression EXPR over the JSON answer NAME as `a`
 js() {
     python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-        "$t/$1.body" "$2" 2>"$t/js.err" || fail "$1: $2: $(cat "$t/js.err") in $(cat "$t/$1.body")"
+        "$t/$1.body" "$2" 2>"$t/js.err" || fail "$1: $2: $(tail -n 1 "$t/js.err") in $(head -c 300 "$t/$1.body")"
 }
 # share NAME WANT METHOD PATH TOKEN|- [curl args]: one request of the file
 # API with TOKEN as bearer (- for none); the answer in $t/NAME.body, its
