@@ -34,7 +34,8 @@
 #define UPLOAD_KEY_BYTES 16u     /* 128 random bits name an upload */
 #define UPLOAD_KEY_TEXT 22u      /* their base64url */
 
-enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, ROUTE_COUNT };
+enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, RENAME, MOVE, DELETE,
+             ROUTE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -48,6 +49,9 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [UPLOADS] = ROUTE("/api/v1/share/uploads", POST, 0, BODY_MAX),
     [CONTENT] = ROUTE("/api/v1/share/uploads/content", 1u << DSG_HTTP_PUT, DSGD_ROUTE_UPLOAD,
                       UINT64_MAX),
+    [RENAME] = ROUTE("/api/v1/share/rename", POST, 0, BODY_MAX),
+    [MOVE] = ROUTE("/api/v1/share/move", POST, 0, BODY_MAX),
+    [DELETE] = ROUTE("/api/v1/share/delete", POST, 0, BODY_MAX),
 };
 
 /* Who sent a request, as the auth role says. */
@@ -69,6 +73,7 @@ struct upload {
     dsg_cap cap;                             /* UPLOAD or NEW_VERSION, from the decision */
     char name[DSG_FILE_NAME_MAX + 1];
     char location[DSG_AREA_TEXT_MAX + 2];
+    int busy;                                /* its content is arriving */
 };
 
 static struct xch {
@@ -342,7 +347,8 @@ static int take_members(const struct xch *x, member *m, size_t count)
     size_t nt = 0, at = 0, vlen, got = 0;
     char name[24];
     const uint8_t *b = x->body;
-    if (dsg_json_tokenize(b, x->body_len, 2, toks, 16, &nt, &at) != DSG_JSON_OK ||
+    if (x->body_len > BODY_MAX ||
+        dsg_json_tokenize(b, x->body_len, 2, toks, 16, &nt, &at) != DSG_JSON_OK ||
         dsg_json_check_keys(b, x->body_len, toks, nt, &at) != DSG_JSON_OK ||
         toks[0].type != DSG_JSON_OBJECT || toks[0].next != nt)
         return -1;
@@ -819,16 +825,18 @@ static struct upload *upload_slot(void)
     return NULL;
 }
 
-/* The file-name policy (REQ-SHARE-001..004): 0, or -1 after answering 422
- * with the refusal recorded as upload-refused. */
-static int name_allowed(struct xch *x, const dsg_folder_row *f, const char *name)
+/* The file-name policy (REQ-SHARE-001..004) on a name given to a file in
+ * folder f: 0, or -1 after answering 422 with the refusal recorded under
+ * the custom event name `refused`. */
+static int name_allowed(struct xch *x, const dsg_folder_row *f, const char *name,
+                        const char *refused)
 {
     dsg_name_result res;
     char message[200], ext[DSG_EXT_TEXT_MAX + 1];
     dsg_name_verdict v = dsg_name_check((const uint8_t *)name, strlen(name), &no_extra, &res);
     if (v == DSG_NAME_ALLOWED)
         return 0;
-    dsgd_share_record r = record_of(f->area, f->id, "file", "Custom", "upload-refused");
+    dsgd_share_record r = record_of(f->area, f->id, "file", "Custom", refused);
     folder_path(f->id, r.location, sizeof r.location);
     if (v == DSG_NAME_FORBIDDEN) {
         memcpy(ext, res.ext->text, res.ext->len);
@@ -920,7 +928,7 @@ static void post_upload(struct xch *x)
         denied(x, &obj, op == DSG_ACCESS_UPLOAD ? "folder" : "file", op);
         return;
     }
-    if (name_allowed(x, &f, name) != 0)
+    if (name_allowed(x, &f, name, "upload-refused") != 0)
         return;
     if (dsg_obj_store_room(objects, (uint64_t)size) != DSG_OBJ_OK) {
         refuse(x, 507, "stor.no_space", "there is not room for a file of that size");
@@ -970,7 +978,7 @@ static struct upload *upload_of(const struct xch *x)
         struct upload *u = &uploads[i];
         if (u->key[0] == '\0' || CRYPTO_memcmp(u->key, key, UPLOAD_KEY_TEXT) != 0)
             continue;
-        if (u->expires <= now_ms() || tl == 0 || strlen(u->token) != tl ||
+        if (u->busy || u->expires <= now_ms() || tl == 0 || strlen(u->token) != tl ||
             CRYPTO_memcmp(u->token, x->token, tl) != 0)
             return NULL;
         return u;
@@ -990,7 +998,8 @@ static int content_begin(struct xch *x)
     }
     x->up = u;
     x->w = u->by;
-    u->expires = INT64_MAX;   /* in use: no other request may take it */
+    u->busy = 1;   /* no other request may take it, and it does not expire meanwhile */
+    u->expires = INT64_MAX;
     if (dsg_obj_put_begin(objects, &u->cap, &x->put) != DSG_OBJ_OK ||
         (x->scan = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, u->size)) == NULL) {
         dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
@@ -1111,6 +1120,136 @@ static void content_end(struct xch *x)
     OPENSSL_cleanse(u, sizeof *u);
 }
 
+/* ---- rename, move, delete (REQ-SHARE-012) -------------------------------------------- */
+
+/* The file a JSON body's "file" member names, as file_of reads it from a
+ * query. */
+static int body_file(struct xch *x, int64_t id, dsg_file_row *f, dsg_access_object *obj)
+{
+    snprintf(x->query, sizeof x->query, "file=%" PRId64, id);
+    return file_of(x, f, obj);
+}
+
+/* The change's answer, {"file":I} and the member asked for, after its
+ * record; a store's refusal is 409 for a name taken, 422 otherwise. */
+static void changed(struct xch *x, int rc, const dsg_acct_problem *p, dsgd_share_record *r,
+                    int64_t file)
+{
+    uint8_t out[64];
+    if (rc != 0) {
+        r->custom = "change-refused";
+        size_t at = strlen(r->data);
+        snprintf(r->data + at, sizeof r->data - at, "; refused: %s", p->code);
+    }
+    uint32_t ticket = record(x, r);
+    if (rc != 0) {
+        answer_error(x, ticket, strcmp(p->code, "name_taken") == 0 ? 409
+                                : strcmp(p->code, "storage") == 0  ? 503
+                                                                    : 422,
+                     p->code, p->message);
+        return;
+    }
+    int len = snprintf((char *)out, sizeof out, "{\"file\":%" PRId64 "}", file);
+    answer(x, ticket, 200, out, (size_t)len);
+}
+
+static void post_rename(struct xch *x)
+{
+    char name[DSG_FILE_NAME_MAX + 1], from[DSG_AREA_TEXT_MAX + 2];
+    int64_t id = 0;
+    member m[] = { { "file", NULL, 0, &id }, { "name", name, sizeof name, NULL } };
+    dsg_file_row f;
+    dsg_folder_row folder;
+    dsg_access_object obj;
+    dsg_acct_problem p;
+    char err[200];
+    if (take_members(x, m, 2) != 0) {
+        refuse(x, 400, "bad_request", "the body is not {\"file\": id, \"name\": text}");
+        return;
+    }
+    if (!body_file(x, id, &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_RENAME) != 1) {
+        denied(x, &obj, "file", DSG_ACCESS_RENAME);
+        return;
+    }
+    if (dsg_folder_store_get(db, f.folder, &folder, err, sizeof err) != 1) {
+        storage_failed(x, "rename", err);
+        return;
+    }
+    if (name_allowed(x, &folder, name, "change-refused") != 0)
+        return;
+    int rc = dsg_file_store_rename(db, f.id, name, &p);
+    dsgd_share_record r = record_of(f.area, f.id, "file", "Custom", "file-renamed");
+    folder_path(f.folder, from, sizeof from);
+    snprintf(r.location, sizeof r.location, "%s", from);
+    snprintf(r.data, sizeof r.data, "from=%.280s; to=%.280s", f.name, name);
+    changed(x, rc, &p, &r, f.id);
+}
+
+/* A move is two decisions: MOVE on the file, UPLOAD on the folder that
+ * receives it. */
+static void post_move(struct xch *x)
+{
+    char from[DSG_AREA_TEXT_MAX + 2], to[DSG_AREA_TEXT_MAX + 2], q[40];
+    int64_t id = 0, dest = 0;
+    member m[] = { { "file", NULL, 0, &id }, { "folder", NULL, 0, &dest } };
+    dsg_file_row f;
+    dsg_folder_row d;
+    dsg_access_object obj, dobj;
+    dsg_acct_problem p;
+    if (take_members(x, m, 2) != 0) {
+        refuse(x, 400, "bad_request", "the body is not {\"file\": id, \"folder\": id}");
+        return;
+    }
+    if (!body_file(x, id, &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_MOVE) != 1) {
+        denied(x, &obj, "file", DSG_ACCESS_MOVE);
+        return;
+    }
+    snprintf(q, sizeof q, "id=%" PRId64, dest);
+    snprintf(x->query, sizeof x->query, "%s", q);
+    if (!folder_of(x, "id", &d, &dobj))
+        return;
+    if (decide(&x->w, &dobj, DSG_ACCESS_UPLOAD) != 1) {
+        denied(x, &dobj, "folder", DSG_ACCESS_UPLOAD);
+        return;
+    }
+    int rc = dsg_file_store_move(db, f.id, d.id, &p);
+    dsgd_share_record r = record_of(f.area, f.id, "file", "Custom", "file-moved");
+    folder_path(f.folder, from, sizeof from);
+    folder_path(d.id, to, sizeof to);
+    snprintf(r.location, sizeof r.location, "%s", from);
+    snprintf(r.data, sizeof r.data, "name=%.200s; from=%.200s; to=%.200s", f.name, from, to);
+    changed(x, rc, &p, &r, f.id);
+}
+
+/* A deleted file leaves listings; its versions stay on record. */
+static void post_delete(struct xch *x)
+{
+    int64_t id = 0;
+    member m[] = { { "file", NULL, 0, &id } };
+    dsg_file_row f;
+    dsg_access_object obj;
+    dsg_acct_problem p;
+    if (take_members(x, m, 1) != 0) {
+        refuse(x, 400, "bad_request", "the body is not {\"file\": id}");
+        return;
+    }
+    if (!body_file(x, id, &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_DELETE) != 1) {
+        denied(x, &obj, "file", DSG_ACCESS_DELETE);
+        return;
+    }
+    int rc = dsg_file_store_delete(db, f.id, x->w.user, now_ms() / 1000, &p);
+    dsgd_share_record r = record_of(f.area, f.id, "file", "Delete", "file-deleted");
+    folder_path(f.folder, r.location, sizeof r.location);
+    snprintf(r.data, sizeof r.data, "name=%.300s", f.name);
+    changed(x, rc, &p, &r, f.id);
+}
+
 /* ---- streamed answers ------------------------------------------------------------------ */
 
 static void more_document(struct xch *x)
@@ -1176,6 +1315,9 @@ static void run(struct xch *x)
     case DOWNLOAD: get_download(x); break;
     case FOLDERS: post_folder(x); break;
     case UPLOADS: post_upload(x); break;
+    case RENAME: post_rename(x); break;
+    case MOVE: post_move(x); break;
+    case DELETE: post_delete(x); break;
     default: content_end(x); break;
     }
 }
