@@ -251,7 +251,12 @@ begin other-begin 201 "$sato" "$sub" 他人.txt 10
 refused other 403 PUT "/api/v1/share/uploads/content?upload=$(js other-begin 'a["upload"]')" "$ueda" access_denied \
     -H 'Content-Type: application/octet-stream' --data-binary "@$t/ten"
 other=$(js other-begin 'a["upload"]') || exit 1
-case $other in *0) unknown=${other%?}1 ;; *) unknown=${other%?}0 ;; esac   # of the same form
+# an upload of the same form that nobody began: its first character changed within its class
+unknown=$(python3 -c 'import sys; u = sys.argv[1]; c = u[0]
+for k in ("0123456789", "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "-_"):
+    if c in k: c = k[1] if c == k[0] else k[0]
+print(c + u[1:])' "$other")
+[ "$unknown" != "$other" ] || fail "cannot make an unknown upload from $other"
 refused unknown-upload 403 PUT "/api/v1/share/uploads/content?upload=$unknown" "$sato" access_denied \
     -H 'Content-Type: application/octet-stream' --data-binary "@$t/ten"
 begin short-begin 201 "$sato" "$sub" 短い.txt 10
