@@ -135,7 +135,7 @@ expect_exit 0 "sato's grant" ctl rights apply --account sato --area 1 --folder "
     --ops list,read,upload,new-version,create-folder --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
 expect_exit 0 "approve sato's grant" member_ctl rights approve 1
 
-# the areas of each account; no session, an unknown one, a malformed id
+# the areas of each account; no session, an unknown one
 share areas-sato 200 GET /api/v1/share/areas "$sato"
 [ "$(js areas-sato '[(x["area"], x["project"], x["contract"], x["root"], x["contract_end"]) for x in a["areas"]]')" = \
   "[(1, '装備研究', 'C-9', $root, '2099-03-31T15:00:00.000Z')]" ] || fail "areas-sato: $(cat "$t/areas-sato.body")"
@@ -272,8 +272,8 @@ listed sub-sato3 file:長い.txt:failed
 refused short-get 409 GET "/api/v1/share/download?file=$(js short-begin 'a["file"]')&version=1" "$sato" not_clean
 
 # the EICAR test file: refused, listed to its uploader only, served to no one
-h1='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR'
-h2='-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+# shellcheck disable=SC2016 # the halves as they are, $ and \ included
+h1='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR' h2='-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 printf '%s%s' "$h1" "$h2" >"$t/eicar.txt"
 begin eicar-begin 201 "$sato" "$common" eicar.txt 68
 eicar=$(js eicar-begin 'a["file"]') || exit 1
