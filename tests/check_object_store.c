@@ -509,7 +509,7 @@ START_TEST(test_obj_swapped)
     got g = get_all(ID_A, 1, 1048576);
     ck_assert_int_eq(g.st, DSG_OBJ_ERR_INTEGRITY);
     ck_assert_uint_eq(g.len, 0);
-    ck_assert_ptr_nonnull(strstr(dsg_obj_store_error(store), "another object or version"));
+    ck_assert_ptr_nonnull(strstr(dsg_obj_store_error(store), "instead (a file moved or swapped)"));
 
     ck_assert_int_eq(unlink(a2), 0);
     ck_assert_int_eq(link(a1, a2), 0);   /* version 1's file (B's now) as A's version 2 */

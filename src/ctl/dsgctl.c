@@ -5,12 +5,14 @@
  *   dsgctl status [--json] [--socket PATH]
  *   dsgctl config show [--json] [--socket PATH]
  *   dsgctl role restart ROLE [--socket PATH]
+ *   dsgctl storage decrypt --key KEKFILE [--store-key WRAPPEDFILE] OBJECT [--out FILE]
  *   dsgctl help [<group> [<command>]]
  *   dsgctl --help | --version
  *
  * Commands live in a table of groups, each with a table of commands; a new
  * command is one function and one table row. Commands that need no daemon
- * (policy check-name) run entirely in this process, without privileges.
+ * (policy check-name, storage decrypt) run entirely in this process, without
+ * privileges of their own.
  *
  * Commands that need the daemon (status) talk to its ctl worker over the
  * control socket (src/ctl/ctl_client.h).
@@ -20,7 +22,9 @@
  * error, 75 the audit trail did not store the command's record in time
  * (REQ-LOG-008: the command failed closed), 76 a protocol error, 77
  * permission denied; a command may give
- * other codes a meaning (check-name: 1 forbidden, 2 invalid).
+ * other codes a meaning (check-name: 1 forbidden, 2 invalid; storage
+ * decrypt: 1 stor.integrity, 2 stor.key, 65 not an object, 66 a file
+ * cannot be read, 73 the output cannot be created).
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* read */
@@ -1200,6 +1204,8 @@ static const group groups[] = {
       sizeof policy_commands / sizeof policy_commands[0] },
     { "role", "the gateway's worker roles", role_commands,
       sizeof role_commands / sizeof role_commands[0] },
+    { "storage", "stored objects: decrypt one with the key files alone (offline)",
+      dsgctl_storage_commands, DSGCTL_STORAGE_COMMANDS },
 };
 
 #define NGROUPS (sizeof groups / sizeof groups[0])

@@ -1,8 +1,8 @@
 /*
  * What dsgctl's command files share (dsgctl.c holds main, the tables and
  * the common commands; dsgctl_account.c the account group, dsgctl_area.c
- * the area group, dsgctl_org.c the org group, dsgctl_group.c what the
- * account and area groups share).
+ * the area group, dsgctl_org.c the org group, dsgctl_storage.c the storage
+ * group, dsgctl_group.c what the account and area groups share).
  */
 #ifndef DSGCTL_H
 #define DSGCTL_H
@@ -101,6 +101,11 @@ extern const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS];
 /* The org group (dsgctl_org.c): organisations' networks (REQ-ACCT-016). */
 #define DSGCTL_ORG_COMMANDS 4
 extern const command dsgctl_org_commands[DSGCTL_ORG_COMMANDS];
+
+/* The storage group (dsgctl_storage.c): the offline decryptor
+ * (REQ-STOR-011). */
+#define DSGCTL_STORAGE_COMMANDS 1
+extern const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS];
 
 /* dsgctl policy access-control (dsgctl_policy.c), with its help text.
  * @relation(REQ-ACCT-017) */

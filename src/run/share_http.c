@@ -1285,8 +1285,7 @@ static void more_download(struct xch *x)
     if (st == DSG_OBJ_ERR_INTEGRITY) {   /* a possible attack on stored data: on record */
         dsgd_share_record r = record_of(x->area, x->file, "version", "Custom",
                                         "integrity-failed");
-        snprintf(r.data, sizeof r.data, "version=%" PRId64 "; %s", x->version,
-                 dsg_obj_store_error(objects));
+        snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
         (void)record(x, &r);
     }
     (void)dsgd_role_http_done(x->id, st == DSG_OBJ_OK);

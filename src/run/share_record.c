@@ -69,43 +69,15 @@ const char *dsgd_share_when(int64_t t, char buf[32])
     return buf;
 }
 
-void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r)
+/* Queues r's record (別紙 #23) by user from source through app, with the
+ * extra fields of who asked: its ticket, 0 when it was dropped. */
+static uint32_t put_record(const dsgd_share_record *r, const char *user, const char *source,
+                           const char *app, const dsg_audit_field *extra, size_t n_extra)
 {
     char date[32];
     uint32_t ticket = 0;
     now_text(date);
-    dsg_audit_field f[] = {
-        { "site_id", (const uint8_t *)r->site_id, strlen(r->site_id) },
-        { "item_id", (const uint8_t *)r->item_id, strlen(r->item_id) },
-        { "item_type", (const uint8_t *)r->item_type, strlen(r->item_type) },
-        { "user_id", (const uint8_t *)w->actor, strlen(w->actor) },
-        { "document_location", (const uint8_t *)r->location, strlen(r->location) },
-        { "occurred_gmt", (const uint8_t *)date, strlen(date) },
-        { "event", (const uint8_t *)r->event, strlen(r->event) },
-        { "custom_event_name", (const uint8_t *)r->custom, strlen(r->custom) },
-        { "event_source", (const uint8_t *)"dsgctl", 6 },
-        { "source_name", (const uint8_t *)"dsgd/share", 10 },
-        { "event_data", (const uint8_t *)r->data, strlen(r->data) },
-        { "app_id", (const uint8_t *)"dsgctl", 6 },
-        { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
-        { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
-    };
-    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SHARE_AUDIT, f, sizeof f / sizeof f[0],
-                                  &ticket) != 0) {
-        dsgd_log("share: the record of %s on item %s was dropped", r->custom, r->item_id);
-        ticket = 0;
-    }
-    dsgd_answer_wait_for(ticket, "the share database");
-    dsgd_audit_out_flush();
-}
-
-uint32_t dsgd_share_record_request(const char *user, const char *addr,
-                                   const dsgd_share_record *r)
-{
-    char date[32];
-    uint32_t ticket = 0;
-    now_text(date);
-    dsg_audit_field f[] = {
+    dsg_audit_field f[16] = {
         { "site_id", (const uint8_t *)r->site_id, strlen(r->site_id) },
         { "item_id", (const uint8_t *)r->item_id, strlen(r->item_id) },
         { "item_type", (const uint8_t *)r->item_type, strlen(r->item_type) },
@@ -114,19 +86,37 @@ uint32_t dsgd_share_record_request(const char *user, const char *addr,
         { "occurred_gmt", (const uint8_t *)date, strlen(date) },
         { "event", (const uint8_t *)r->event, strlen(r->event) },
         { "custom_event_name", (const uint8_t *)r->custom, strlen(r->custom) },
-        { "event_source", (const uint8_t *)"api", 3 },
+        { "event_source", (const uint8_t *)source, strlen(source) },
         { "source_name", (const uint8_t *)"dsgd/share", 10 },
         { "event_data", (const uint8_t *)r->data, strlen(r->data) },
-        { "app_id", (const uint8_t *)"portal", 6 },
-        { "client_address", (const uint8_t *)addr, strlen(addr) },
+        { "app_id", (const uint8_t *)app, strlen(app) },
     };
-    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SHARE_AUDIT, f, sizeof f / sizeof f[0],
-                                  &ticket) != 0) {
+    size_t n = 12;
+    for (size_t i = 0; i < n_extra && n < sizeof f / sizeof f[0]; i++)
+        f[n++] = extra[i];
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_SHARE_AUDIT, f, n, &ticket) != 0) {
         dsgd_log("share: the record of %s on item %s was dropped", r->custom, r->item_id);
         ticket = 0;
     }
     dsgd_audit_out_flush();
     return ticket;
+}
+
+void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r)
+{
+    const dsg_audit_field extra[] = {
+        { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
+        { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
+    };
+    dsgd_answer_wait_for(put_record(r, w->actor, "dsgctl", "dsgctl", extra, 2),
+                         "the share database");
+}
+
+uint32_t dsgd_share_record_request(const char *user, const char *addr,
+                                   const dsgd_share_record *r)
+{
+    const dsg_audit_field extra[] = { { "client_address", (const uint8_t *)addr, strlen(addr) } };
+    return put_record(r, user, "api", "portal", extra, 1);
 }
 
 int dsgd_share_refused(const dsgd_who *w, const char *custom, const char *what, int64_t app,

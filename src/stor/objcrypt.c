@@ -79,6 +79,16 @@ static int key_wrap(int enc, const uint8_t *kek, const uint8_t *in, size_t len, 
     return ok;
 }
 
+int dsg_oc_key_unwrap(const uint8_t kek[DSG_OC_KEK_LEN],
+                      const uint8_t wrapped[DSG_SEG_WRAPPED_LEN],
+                      uint8_t key[DSG_SEG_DATA_KEY_LEN])
+{
+    if (key_wrap(0, kek, wrapped, DSG_SEG_WRAPPED_LEN, key, DSG_SEG_DATA_KEY_LEN))
+        return 0;
+    OPENSSL_cleanse(key, DSG_SEG_DATA_KEY_LEN);
+    return -1;
+}
+
 /* A GCM context with key set for enc (1) or dec (0), or NULL. */
 static EVP_CIPHER_CTX *gcm_new(const uint8_t *key, int enc)
 {
@@ -224,17 +234,19 @@ static void hex(char *dst, const uint8_t *p, size_t n)
 static dsg_oc_status reader_fail(dsg_oc_reader *r, dsg_oc_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Records the error: its token, the object and version when the header is
- * known, then the message. */
+/* Records the error: its token, the object and version -- the ones asked
+ * for when the reader was given them, else the header's once known --
+ * then the message. */
 static dsg_oc_status reader_fail(dsg_oc_reader *r, dsg_oc_status st, const char *fmt, ...)
 {
     char id[2 * DSG_SEG_OBJECT_ID_LEN + 1];
     int at = snprintf(r->msg, sizeof r->msg, "%s: ", dsg_oc_status_token(st));
     va_list ap;
-    if (r->have_header && at >= 0 && (size_t)at < sizeof r->msg) {
-        hex(id, r->hdr.object_id, DSG_SEG_OBJECT_ID_LEN);
+    if ((r->check_id || r->have_header) && at >= 0 && (size_t)at < sizeof r->msg) {
+        hex(id, r->check_id ? r->expect_id : r->hdr.object_id, DSG_SEG_OBJECT_ID_LEN);
         at += snprintf(r->msg + at, sizeof r->msg - (size_t)at, "object %s version %llu: ",
-                       id, (unsigned long long)r->hdr.version);
+                       id, (unsigned long long)(r->check_id ? r->expect_version
+                                                            : r->hdr.version));
     }
     if (at >= 0 && (size_t)at < sizeof r->msg) {
         va_start(ap, fmt);
@@ -258,6 +270,7 @@ static dsg_oc_status read_header(dsg_oc_reader *r)
 {
     uint8_t key[DSG_SEG_DATA_KEY_LEN], kek_id[DSG_SEG_KEK_ID_LEN];
     char want[2 * DSG_SEG_KEK_ID_LEN + 1], got[2 * DSG_SEG_KEK_ID_LEN + 1];
+    char found[2 * DSG_SEG_OBJECT_ID_LEN + 1];
     dsg_seg_status ss = dsg_seg_header_parse(r->buf, r->fill, &r->hdr);
     if (ss == DSG_SEG_ERR_ALGORITHM)
         return reader_fail(r, DSG_OC_ERR_ALGORITHM, "the header names algorithm %u, not one "
@@ -267,9 +280,12 @@ static dsg_oc_status read_header(dsg_oc_reader *r)
                            dsg_seg_status_token(ss));
     r->have_header = 1;
     if (r->check_id && (memcmp(r->hdr.object_id, r->expect_id, DSG_SEG_OBJECT_ID_LEN) != 0 ||
-                        r->hdr.version != r->expect_version))
-        return reader_fail(r, DSG_OC_ERR_INTEGRITY, "the header names another object or "
-                           "version than the one asked for");
+                        r->hdr.version != r->expect_version)) {
+        hex(found, r->hdr.object_id, DSG_SEG_OBJECT_ID_LEN);
+        return reader_fail(r, DSG_OC_ERR_INTEGRITY, "the header names object %s version %llu "
+                           "instead (a file moved or swapped)", found,
+                           (unsigned long long)r->hdr.version);
+    }
     if (dsg_oc_kek_id(r->kek, kek_id) != 0)
         return reader_fail(r, DSG_OC_ERR_CRYPTO, "cannot compute the KEK ID");
     if (memcmp(kek_id, r->hdr.kek_id, sizeof kek_id) != 0) {

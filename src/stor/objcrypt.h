@@ -61,6 +61,17 @@ typedef struct dsg_oc_reader dsg_oc_reader;
 __attribute__((warn_unused_result))
 int dsg_oc_kek_id(const uint8_t kek[DSG_OC_KEK_LEN], uint8_t id[DSG_SEG_KEK_ID_LEN]);
 
+/* wrapped (DSG_SEG_WRAPPED_LEN bytes, AES-256 key wrap with padding, RFC
+ * 5649) unwrapped under kek into key: 0, or -1 when the key wrap's
+ * integrity check refuses it (another KEK, a changed byte) or OpenSSL
+ * fails; key is wiped then. The format of the data key in an object's
+ * header, and of the share role's store key under the master's KEK
+ * (docs/keys.md). @relation(REQ-STOR-011) */
+__attribute__((warn_unused_result))
+int dsg_oc_key_unwrap(const uint8_t kek[DSG_OC_KEK_LEN],
+                      const uint8_t wrapped[DSG_SEG_WRAPPED_LEN],
+                      uint8_t key[DSG_SEG_DATA_KEY_LEN]);
+
 /* A writer of version `version` of the object object_id under kek, its
  * bytes to sink(ctx, ...), in *out: the header has been written. Free it
  * with dsg_oc_writer_free whatever happens. @relation(REQ-STOR-002) */

@@ -1,0 +1,328 @@
+#!/bin/sh
+# dsgd_share_storage: the share role's encrypted object store end to end (spec/stor.md), for a portal user (sato, password and TOTP, bearer token) granted list,read,upload,new-version on the root of an area, and a second user (ueda) granted list,read on its 共通 folder. Checked: a 300 KiB pseudorandom upload is stored as one new file under var/share/objects/<ab>/<hex id>.<version> of 80 + 4 x 65552 + 45072 bytes; with one byte of it flipped in segment 2 while dsgd runs, its download answers 200 with Content-Length 307200 and then ends short (curl exit 18 or 56), with a prefix of the original of at most the 2 x 65536 bytes of the segments before the damaged one, and the audit trail holds an integrity-failed record (監査ログ・カスタムレポート, type 23) of sato naming stor.integrity, the object's ID, its version and segment 2; two uploads of the same size whose object files are swapped each fail the same way (200, then cut short after no byte, an integrity-failed record naming the object asked for). The share role killed with SIGKILL while an upload's content arrives (curl --limit-rate) is restarted by the master, whose new role logs that one unfinished upload was removed and one interrupted upload marked failed; objects/tmp is then empty, no new object file is left, /versions shows that version failed, the folder listing shows the file to its uploader only with state failed and not to ueda, neither the version nor the file downloads (404 or 409), `PRAGMA integrity_check` of share.db, opened read-only by the sqlite3 CLI (or python3's sqlite3 module without it), says ok, and a new upload of the same name is clean and downloads back. A unique marker in two uploaded text files (one committed, one interrupted while its temporary file was being written) is found by grep in no file under var/ (objects, their temporary files, share.db and its WAL) either while the temporary file exists or afterwards. A 1 GiB pseudorandom upload (AES-128-CTR of zeros) is clean with the source's SHA-256 and downloads back with the same SHA-256, and the peak RSS (VmHWM) of the portal and of the share role after it exceeds their peak after a 1 MiB upload and download by at most 64 MiB each (a scaled form of the 4 GiB of REQ-STOR-013).
+# @relation(REQ-STOR-001, REQ-STOR-003, REQ-STOR-005, REQ-STOR-012, REQ-STOR-013)
+set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
+. "${CONFORMANCE_LIB:?}"
+t=${CONFORMANCE_TMP:?}
+account_case_setup
+command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
+command -v openssl >/dev/null 2>&1 || fail "openssl (make deps-test) is needed"
+bound_kib=65536
+objects=$t/var/share/objects
+
+ctl() { "${DSGCTL:?}" "$@" --socket "$sock"; }
+member_ctl() {
+    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
+        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token" \
+        "${DSGCTL:?}" "$@" --socket "$sock"
+}
+# js NAME EXPR: the Python expression EXPR over the JSON answer NAME as `a`
+js() {
+    python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+        "$t/$1.body" "$2" 2>"$t/js.err" || fail "$1: $2: $(cat "$t/js.err") in $(cat "$t/$1.body")"
+}
+# share NAME WANT METHOD PATH TOKEN|- [curl args]: one request of the file
+# API with TOKEN as bearer (- for none); the answer in $t/NAME.body, its
+# head in $t/NAME.h; fails unless the status is WANT
+share() {
+    sn=$1 sw=$2 sm=$3 sp=$4 st=$5
+    shift 5
+    [ "$st" = - ] || set -- -H "Authorization: Bearer $st" "$@"
+    status=$(portal_curl "$sp" -X "$sm" -H 'Expect:' -D "$t/$sn.h" -o "$t/$sn.body" -w '%{http_code}' \
+        "$@" 2>"$t/$sn.err") || fail "$sn: $sm $sp: curl: $(cat "$t/$sn.err")"
+    [ "$status" = "$sw" ] || fail "$sn: $sm $sp: status $status, want $sw: $(head -c 300 "$t/$sn.body")"
+}
+post() {   # post NAME WANT PATH TOKEN JSON
+    share "$1" "$2" POST "$3" "$4" -H 'Content-Type: application/json' --data-binary "$5"
+}
+jstr() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$1"; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+size() { wc -c <"$1" | tr -d ' '; }
+# begin NAME WANT TOKEN FOLDER FILE-NAME SIZE: the first step of an upload;
+# sets u, file and version
+begin() {
+    post "$1" "$2" /api/v1/share/uploads "$3" "{\"folder\":$4,\"name\":$(jstr "$5"),\"size\":$6}"
+    u=$(js "$1" 'a["upload"]') && file=$(js "$1" 'a["file"]') && version=$(js "$1" 'a["version"]') || exit 1
+}
+# settled NAME FILE: the content answer NAME is FILE's, clean
+settled() {
+    [ "$(js "$1" '(a["file"], a["version"], a["size"], a["sha256"], a["state"])')" = \
+      "($file, $version, $(size "$2"), '$(sha "$2")', 'clean')" ] ||
+        fail "$1: $(cat "$t/$1.body"), want file $file version $version of $(size "$2") bytes, $(sha "$2"), clean"
+}
+# upload NAME TOKEN FOLDER FILE-NAME FILE: both steps, each 201, clean
+upload() {
+    begin "$1.begin" 201 "$2" "$3" "$4" "$(size "$5")"
+    share "$1" 201 PUT "/api/v1/share/uploads/content?upload=$u" "$2" \
+        -H 'Content-Type: application/octet-stream' -T "$5"
+    settled "$1" "$5"
+}
+# fetch NAME TOKEN FILE [VERSION]: a download, 200; the content in $t/NAME.body
+fetch() {
+    share "$1" 200 GET "/api/v1/share/download?file=$3${4:+&version=$4}" "$2"
+}
+# names NAME: the children of the folder listing NAME, "kind:name:state" one a line
+names() {
+    js "$1" '"\n".join("%s:%s:%s" % (c["kind"], c["name"], c.get("state", "")) for c in a["children"])'
+}
+# N pseudorandom bytes, the same every time: AES-128-CTR of zeros
+stream() {
+    head -c "$1" /dev/zero |
+        openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f -iv "$2" 2>/dev/null
+}
+hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+# committed: the committed object files, one path a line
+committed() { find "$objects" -path "$objects/tmp" -prune -o -type f -print | sort; }
+# new_object BEFORE: the one object file committed since the list BEFORE
+new_object() {
+    committed | comm -13 "$1" - >"$t/new"
+    [ "$(wc -l <"$t/new")" -eq 1 ] || fail "want one new object file, got: $(cat "$t/new")"
+    cat "$t/new"
+}
+# broken NAME FILE PATH WANT-LENGTH MAX-BYTES: the download of PATH answers
+# 200 with Content-Length WANT-LENGTH, then ends short (curl exit 18 or 56)
+# with a prefix of FILE of at most MAX-BYTES bytes
+broken() {
+    : >"$t/$1.body"   # curl makes no file when no byte comes
+    portal_curl "$3" -H "Authorization: Bearer $sato" -D "$t/$1.h" -o "$t/$1.body" \
+        -w '%{http_code}' >"$t/$1.code" 2>"$t/$1.err"
+    rc=$?
+    case $rc in
+    18 | 56) ;;
+    *) fail "$1: curl exit $rc, want 18 or 56 (status $(cat "$t/$1.code"), $(size "$t/$1.body") bytes): $(cat "$t/$1.err")" ;;
+    esac
+    [ "$(cat "$t/$1.code")" = 200 ] || fail "$1: status $(cat "$t/$1.code")"
+    tr -d '\r' <"$t/$1.h" | grep -qix "content-length: $4" || fail "$1: the head: $(cat "$t/$1.h")"
+    got_bytes=$(size "$t/$1.body")
+    echo "# $1: curl exit $rc after $got_bytes of $4 bytes"
+    [ "$got_bytes" -le "$5" ] || fail "$1: $got_bytes bytes received, more than the $5 before the damaged segment"
+    head -c "$got_bytes" "$2" | cmp -s - "$t/$1.body" || fail "$1: the bytes received are not a prefix of the original"
+}
+# no_marker WHEN: the marker is in no file under the state directory
+no_marker() {
+    grep -rlaF -D skip -- "$marker" "$t/var" >"$t/leaks" 2>&1
+    case $? in
+    0) fail "$1: the marker is in the clear in: $(cat "$t/leaks")" ;;
+    1) ;;
+    *) fail "$1: grep over the state directory: $(cat "$t/leaks")" ;;
+    esac
+}
+
+cat >"$t/gw.conf" <<'EOF'
+auth.ministry_networks = "127.0.0.0/8"
+auth.scrypt_n = 1024
+log.ack_timeout = 5s
+EOF
+admin_conf >>"$t/gw.conf"
+dsgd_start "$DSGD" -f "$t/gw.conf"
+for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'   # auth's
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 10'    # share's
+admin_login
+member_login
+case_orgs
+
+# sato of 防衛装備庁 and ueda of 内局, each with a bearer session
+expect_exit 0 "org 内局" ctl org add 内局 --kind ministry --networks 127.0.0.0/8
+n=3
+for spec in sato:防衛装備庁 ueda:内局; do
+    IFS=: read -r who org <<EOS
+$spec
+EOS
+    expect_exit 0 "register $who" ctl account apply register --user-id "$who" --applicant 人事課 --reason 着任 \
+        --name "$who" --org "$org" --org-kind ministry --contract C-9 --type ministry \
+        --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
+    expect_exit 0 "approve $who" member_ctl account approve "$n"
+    expect_exit 0 "password $who" ctl account credentials "$who" --sheet password
+    pw=$(sed -n 's/^password: //p' "$t/out")
+    expect_exit 0 "code $who" ctl account credentials "$who" --sheet code
+    code=$(sed -n 's/^code: //p' "$t/out")
+    api_step "$who-login" 200 /api/v1/auth/login "{\"user_id\":\"$who\",\"password\":$(jstr "$pw")}"
+    login=$(api_member "$who-login" login)
+    api_step "$who-change" 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
+    api_step "$who-enrol" 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+    api_step "$who-totp" 200 /api/v1/auth/totp \
+        "{\"login\":\"$login\",\"code\":\"$(totp_code "$(api_member "$who-enrol" otpauth)" 0)\",\"bearer\":true}"
+    api_member "$who-totp" token >"$t/$who.token"
+    n=$((n + 1))
+done
+sato=$(cat "$t/sato.token") ueda=$(cat "$t/ueda.token")
+
+# the area: root 1, 共通 2; sato on the root, ueda on 共通
+expect_exit 0 "area apply" ctl area apply --contract C-9 --project 装備研究 --prime テスト重工 \
+    --vendor 下請電機 --contract-end 2099-03-31T15:00:00Z --applicant 調達部 --reason 新規契約
+expect_exit 0 "area approve" member_ctl area approve 1
+expect_exit 0 "area show" ctl area show 1
+grep -Eqx ' *1 +0 +装備研究' "$t/out" && grep -Eqx ' *2 +1 +共通' "$t/out" || fail "area show: $(cat "$t/out")"
+root=1 common=2
+expect_exit 0 "sato's grant" ctl rights apply --account sato --area 1 --folder "$root" \
+    --ops list,read,upload,new-version --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
+expect_exit 0 "approve sato's grant" member_ctl rights approve 1
+expect_exit 0 "ueda's grant" ctl rights apply --account ueda --area 1 --folder "$common" --ops list,read \
+    --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
+expect_exit 0 "approve ueda's grant" member_ctl rights approve 2
+
+# 1. a flipped byte in the middle of a 300 KiB object (REQ-STOR-003, 005)
+head -c 307200 /dev/urandom >"$t/seg.bin"
+committed >"$t/before"
+upload seg "$sato" "$root" segments.bin "$t/seg.bin"
+seg_file=$file
+obj=$(new_object "$t/before") || exit 1
+seg_id=$(basename "$obj" | cut -d. -f1) seg_ver=$(basename "$obj" | cut -d. -f2)
+[ "$seg_ver" = "$version" ] && [ "$(basename "$(dirname "$obj")")" = "$(printf %s "$seg_id" | cut -c1-2)" ] ||
+    fail "the object file $obj: not <ab>/<id>.$version"
+[ "$(size "$obj")" -eq $((80 + 4 * 65552 + 45072)) ] || fail "$obj: $(size "$obj") bytes"
+fetch seg-good "$sato" "$seg_file"
+cmp -s "$t/seg-good.body" "$t/seg.bin" || fail "seg-good: the content differs before the damage"
+at=$(($(size "$obj") / 2))
+damaged=$(((at - 80) / 65552))
+python3 -c 'import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2])); b = f.read(1); f.seek(int(sys.argv[2])); f.write(bytes([b[0] ^ 0x40]))' \
+    "$obj" "$at" || fail "cannot flip byte $at of $obj"
+broken seg-bad "$t/seg.bin" "/api/v1/share/download?file=$seg_file" 307200 $((damaged * 65536))
+
+# two objects of the same size swapped
+head -c 100000 /dev/urandom >"$t/a.bin"
+head -c 100000 /dev/urandom >"$t/b.bin"
+committed >"$t/before"
+upload swap-a "$sato" "$root" a.bin "$t/a.bin"
+a_file=$file a_obj=$(new_object "$t/before") || exit 1
+committed >"$t/before"
+upload swap-b "$sato" "$root" b.bin "$t/b.bin"
+b_file=$file b_obj=$(new_object "$t/before") || exit 1
+[ "$(size "$a_obj")" -eq "$(size "$b_obj")" ] || fail "the two objects differ in size"
+mv "$a_obj" "$t/swap" && mv "$b_obj" "$a_obj" && mv "$t/swap" "$b_obj" || fail "cannot swap $a_obj and $b_obj"
+broken swap-a-bad "$t/a.bin" "/api/v1/share/download?file=$a_file" 100000 0
+broken swap-b-bad "$t/b.bin" "/api/v1/share/download?file=$b_file" 100000 0
+a_id=$(basename "$a_obj" | cut -d. -f1) b_id=$(basename "$b_obj" | cut -d. -f1)
+
+# 2. the share role killed during an upload's content (REQ-STOR-012), with
+# a marker in that content while its temporary file is written (REQ-STOR-001)
+marker="DSG-PLAINTEXT-MARKER-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+yes "中断メモ $marker" | head -c 2097152 >"$t/slow.txt"
+committed >"$t/before"
+begin slow-begin 201 "$sato" "$common" 中断.txt "$(size "$t/slow.txt")"
+slow=$u slow_file=$file slow_ver=$version
+portal_curl "/api/v1/share/uploads/content?upload=$slow" -H "Authorization: Bearer $sato" -H 'Expect:' \
+    -H 'Content-Type: application/octet-stream' --limit-rate 200K -T "$t/slow.txt" \
+    -o "$t/slow.body" -w '%{http_code}' >"$t/slow.code" 2>"$t/slow.err" &
+curl_pid=$!
+tmp_written() { [ -n "$(find "$objects/tmp" -type f -size +0c)" ]; }
+wait_until 5 tmp_written
+sleep 1
+tmp_files=$(find "$objects/tmp" -type f -printf '%f: %s bytes ')
+no_marker "during the upload ($tmp_files)"
+echo "# searched during the upload, objects/tmp holding $tmp_files"
+share_pid=$(worker_pid share)
+kill -KILL "$share_pid" || fail "cannot kill the share role ($share_pid)"
+restarted() { [ -n "$(worker_pid share)" ] && [ "$(worker_pid share)" != "$share_pid" ]; }
+wait_until 10 restarted
+wait_log "master: share\\[$(worker_pid share)\\] ready" 10
+wait_log 'share: 1 unfinished upload removed'
+wait_log 'share: 1 interrupted upload marked failed'
+wait_until 20 not_alive "$curl_pid"
+wait "$curl_pid"
+echo "# the interrupted upload: curl exit $?, status $(cat "$t/slow.code"): $(head -c 200 "$t/slow.body") $(cat "$t/slow.err")"
+[ -z "$(ls -A "$objects/tmp")" ] || fail "objects/tmp after the restart: $(ls -la "$objects/tmp")"
+committed | cmp -s - "$t/before" || fail "the interrupted upload left: $(committed | comm -13 "$t/before" -)"
+# the role answers again once its routes are back
+common_listed() {
+    [ "$(portal_curl "/api/v1/share/folder?id=$common" -H "Authorization: Bearer $sato" \
+        -o "$t/common-sato.body" -w '%{http_code}' 2>/dev/null)" = 200 ]
+}
+wait_until 10 common_listed
+echo "# the interrupted upload listed to sato as: $(names common-sato | grep -F ':中断.txt:' || echo nothing)"
+case $(names common-sato | grep -F ':中断.txt:') in
+'' | file:中断.txt:failed) ;;
+*) fail "common-sato: $(cat "$t/common-sato.body")" ;;
+esac
+share common-ueda 200 GET "/api/v1/share/folder?id=$common" "$ueda"
+! names common-ueda | cut -d: -f2 | grep -qxF 中断.txt || fail "common-ueda: $(cat "$t/common-ueda.body")"
+share slow-versions 200 GET "/api/v1/share/versions?file=$slow_file" "$sato"
+[ "$(js slow-versions '[(x["version"], x["state"]) for x in a["versions"]]')" = "[($slow_ver, 'failed')]" ] ||
+    fail "slow-versions: $(cat "$t/slow-versions.body")"
+for v in "&version=$slow_ver" ''; do
+    status=$(portal_curl "/api/v1/share/download?file=$slow_file$v" -H "Authorization: Bearer $sato" \
+        -o "$t/slow-get.body" -w '%{http_code}' 2>"$t/slow-get.err") || fail "slow-get: curl: $(cat "$t/slow-get.err")"
+    case $status in
+    404) [ "$(js slow-get 'a["error"]')" = not_found ] || fail "slow-get$v: $(cat "$t/slow-get.body")" ;;
+    409) [ "$(js slow-get 'a["error"]')" = not_clean ] || fail "slow-get$v: $(cat "$t/slow-get.body")" ;;
+    *) fail "slow-get$v: status $status: $(head -c 300 "$t/slow-get.body")" ;;
+    esac
+    echo "# the interrupted upload's download${v:+ $v}: $status $(js slow-get 'a["error"]')"
+done
+db=$t/var/share/share.db   # read-only: the role keeps its WAL and shared memory files
+if command -v sqlite3 >/dev/null 2>&1; then
+    check_db() { sqlite3 -readonly "$db" 'PRAGMA integrity_check'; }
+else
+    echo "# no sqlite3 CLI: python3's sqlite3 module checks share.db"
+    check_db() {
+        python3 -c 'import sqlite3, sys, urllib.parse
+db = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(sys.argv[1]), uri=True)
+print(db.execute("PRAGMA integrity_check").fetchone()[0])' "$db"
+    }
+fi
+[ "$(check_db 2>&1)" = ok ] || fail "share.db: integrity_check: $(check_db 2>&1)"
+printf '中断メモ 再送 %s\n' "$marker" >"$t/again.txt"
+upload again "$sato" "$common" 中断.txt "$t/again.txt"
+fetch again-get "$sato" "$file"
+cmp -s "$t/again-get.body" "$t/again.txt" || fail "again-get: the content differs"
+share common-sato2 200 GET "/api/v1/share/folder?id=$common" "$sato"
+names common-sato2 | grep -qxF file:中断.txt:clean || fail "common-sato2: $(cat "$t/common-sato2.body")"
+
+# 4. the marker in a committed text file, then in no file under var/ (REQ-STOR-001)
+printf '共有メモ %s\n' "$marker" >"$t/memo.txt"
+upload memo "$sato" "$common" 共有メモ.txt "$t/memo.txt"
+no_marker "after the uploads"
+[ -s "$db" ] || fail "no var/share/share.db"
+echo "# searched: $(find "$t/var" -type f | wc -l) files, $(cd "$t/var/share" && echo *)"
+
+# 3. 1 GiB up and down, the peak RSS of the portal and the role (REQ-STOR-013, scaled)
+portal=$(worker_pid portal) role=$(worker_pid share)
+stream 1048576 1 >"$t/small.bin"
+upload small "$sato" "$root" small.bin "$t/small.bin"
+fetch small-get "$sato" "$file"
+cmp -s "$t/small-get.body" "$t/small.bin" || fail "small-get: the content differs"
+base_portal=$(hwm "$portal") base_role=$(hwm "$role")
+stream 1073741824 2 >"$t/huge.bin"
+upload huge "$sato" "$root" huge.bin "$t/huge.bin"
+huge_sha=$(js huge 'a["sha256"]') || exit 1   # the source's, checked by upload
+rm -f "$t/huge.bin"
+{
+    portal_curl "/api/v1/share/download?file=$file" -H "Authorization: Bearer $sato" -D "$t/huge-get.h" \
+        -o - 2>"$t/huge-get.err"
+    echo $? >"$t/huge-get.rc"
+} | sha256sum | cut -d' ' -f1 >"$t/huge-get.sha"
+[ "$(cat "$t/huge-get.rc")" = 0 ] && head -n 1 "$t/huge-get.h" | grep -q ' 200' ||
+    fail "huge-get: curl exit $(cat "$t/huge-get.rc"): $(cat "$t/huge-get.err" "$t/huge-get.h")"
+[ "$(cat "$t/huge-get.sha")" = "$huge_sha" ] || fail "huge-get: SHA-256 $(cat "$t/huge-get.sha"), want $huge_sha"
+peak_portal=$(hwm "$portal") peak_role=$(hwm "$role")
+echo "# VmHWM after 1 MiB: portal $base_portal kB, share $base_role kB; after 1 GiB: portal $peak_portal kB, share $peak_role kB"
+[ "$(worker_pid portal)" = "$portal" ] && [ "$(worker_pid share)" = "$role" ] || fail "a worker was restarted"
+[ $((peak_portal - base_portal)) -le $bound_kib ] || fail "the portal grew by $((peak_portal - base_portal)) kB"
+[ $((peak_role - base_role)) -le $bound_kib ] || fail "the share role grew by $((peak_role - base_role)) kB"
+
+# the trail: the three integrity failures, each naming what failed (REQ-STOR-003, 005)
+"$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
+    fail "export: $(cat "$t/err")"
+python3 - "$t/export" "$seg_id" "$seg_ver" "$damaged" "$a_id" "$b_id" <<'PY' || fail "integrity-failed: $(grep -o '"event_data":"stor[^"]*"' "$t/export")"
+import json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+bad = [r["fields"] for r in recs if r.get("type") == 23 and r["fields"]["custom_event_name"] == "integrity-failed"]
+assert len(bad) == 3, bad
+for f in bad:
+    assert f["user_id"] == "sato", f
+    assert f["event_data"].startswith("stor.integrity: "), f
+seg, ver, damaged = sys.argv[2], sys.argv[3], sys.argv[4]
+assert re.search(r"\bobject %s version %s: segment %s\b" % (seg, ver, damaged), bad[0]["event_data"]), bad[0]
+for f, asked in zip(bad[1:], sys.argv[5:]):
+    assert re.search(r"\bobject %s version 1\b" % asked, f["event_data"]), ("the object asked for", asked, f)
+PY
+
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+no_marker "after dsgd stopped"
+! grep -q 'killed by seccomp' "$t/log" || fail "$(grep 'killed by seccomp' "$t/log")"
+exit 0
