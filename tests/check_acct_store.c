@@ -16,32 +16,25 @@
 #include "auth/acct_store.h"
 #include "auth/cred_store.h"
 #include "db/db.h"
+#include "tests/db_fixture.h"
 
 Suite *suite_acct_store(void);
 
 #define NOW 1800000000LL
 #define DAY 86400LL
 
-static char dir[64];
+static char dir[DB_FIXTURE_DIR_MAX];
 static sqlite3 *db;
 static const uint8_t KEY[DSG_SEAL_KEY_LEN] = "acct-store-test-data-key-32bytes";
 
 static void setup(void)
 {
-    char path[128], err[256];
-    snprintf(dir, sizeof dir, "/tmp/dsg-acct-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/auth.db", dir);
-    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+    db = db_fixture_open(dir, "/tmp/dsg-acct-XXXXXX", "auth.db", dsg_acct_store_open, NULL);
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    dsg_db_close(db);
-    db = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    db_fixture_close(&db, dir);
 }
 
 static dsg_acct_app app_of(dsg_app_kind kind, const char *user)
@@ -108,12 +101,7 @@ static const char *approve_code(int64_t id, const char *by)
 
 static long long count(const char *sql)
 {
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return db_fixture_count(db, sql);
 }
 
 /* @relation(REQ-ACCT-001, REQ-ACCT-006) */

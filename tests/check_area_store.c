@@ -13,36 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db/db.h"
 #include "share/area_store.h"
 #include "tests/area_fixture.h"
+#include "tests/share_fixture.h"
 
 Suite *suite_area_store(void);
-
-#define NOW 1800000000LL
-#define DAY 86400LL
-
-static char dir[64];
-static char path[128];
-static sqlite3 *db;
-
-static void setup(void)
-{
-    char err[256];
-    snprintf(dir, sizeof dir, "/tmp/dsg-area-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/share.db", dir);
-    ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-}
-
-static void teardown(void)
-{
-    char cmd[160];
-    dsg_db_close(db);
-    db = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
 
 /* An application for contract with vendors vendor names from the list. */
 static dsg_area_app app_of(const char *contract, size_t vendors)
@@ -56,7 +31,7 @@ static dsg_area_app app_of(const char *contract, size_t vendors)
     for (size_t i = 0; i < vendors && i < 3; i++)
         strcpy(a.vendors[i], names[i]);
     a.vendor_count = vendors;
-    a.contract_end = NOW + 365 * DAY;
+    a.contract_end = END;
     strcpy(a.applicant, "総務部 山田");
     strcpy(a.reason, "契約締結のため");
     return a;
@@ -80,15 +55,6 @@ static void apply_refused(const dsg_area_app *a, const char *by, const char *cod
     ck_assert_str_eq(p.code, code);
     ck_assert_str_eq(p.field, field);
     ck_assert_int_eq(id, -7);
-}
-
-/* share.area_template's default. */
-static const dsg_area_template *default_template(void)
-{
-    static dsg_area_template t;
-    char err[120];
-    ck_assert_int_eq(dsg_area_template_parse(DSG_AREA_TEMPLATE_DEFAULT, &t, err, sizeof err), 0);
-    return &t;
 }
 
 static int64_t approve_ok(int64_t id, const char *by, int64_t now)
@@ -119,16 +85,6 @@ static const char *reject_code(int64_t id, const char *by, const char *reason, c
     return p.code;
 }
 
-static long long count(const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static void expect_no_area(void)
 {
     ck_assert_int_eq(count("SELECT count(*) FROM areas"), 0);
@@ -141,30 +97,6 @@ static dsg_area_app_row app_row(int64_t id)
     char err[200];
     ck_assert_int_eq(dsg_area_store_get_app(db, id, &r, err, sizeof err), 1);
     return r;
-}
-
-#define FOLDERS_MAX 24
-
-typedef struct folders {
-    int n;
-    dsg_folder_row row[FOLDERS_MAX];
-} folders;
-
-static int keep_folder(const dsg_folder_row *r, void *ctx)
-{
-    folders *f = ctx;
-    ck_assert_int_lt(f->n, FOLDERS_MAX);
-    f->row[f->n++] = *r;
-    return 0;
-}
-
-static folders folders_of(int64_t area)
-{
-    folders f;
-    char err[200];
-    memset(&f, 0, sizeof f);
-    ck_assert_int_eq(dsg_area_store_each_folder(db, area, keep_folder, &f, err, sizeof err), 0);
-    return f;
 }
 
 static void expect_folder(const dsg_folder_row *r, int64_t area, int64_t parent,

@@ -15,93 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db/db.h"
 #include "share/file_store.h"
+#include "tests/share_fixture.h"
 
 Suite *suite_file_store(void);
-
-#define NOW 1800000000LL
-#define DAY 86400LL
-#define END (NOW + 365 * DAY)
-
-static char dir[64], path[128];
-static sqlite3 *db;
-
-static void setup(void)
-{
-    char err[256];
-    snprintf(dir, sizeof dir, "/tmp/dsg-file-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/share.db", dir);
-    ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-}
-
-static void teardown(void)
-{
-    char cmd[160];
-    dsg_db_close(db);
-    db = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-/* ---- areas and folders ------------------------------------------------------------ */
-
-/* The folders of an area: [0] the root, [1] 共通, [2] the prime's. */
-typedef struct folders {
-    int n;
-    int64_t id[8];
-} folders;
-
-static int keep_folder(const dsg_folder_row *r, void *ctx)
-{
-    folders *f = ctx;
-    ck_assert_int_lt(f->n, 8);
-    f->id[f->n++] = r->id;
-    return 0;
-}
-
-static folders folders_of(int64_t area)
-{
-    folders f;
-    char err[200];
-    memset(&f, 0, sizeof f);
-    ck_assert_int_eq(dsg_area_store_each_folder(db, area, keep_folder, &f, err, sizeof err), 0);
-    ck_assert_int_eq(f.n, 3);
-    return f;
-}
-
-/* An approved area for contract, as tests/check_grant_store.c makes one. */
-static int64_t make_area(const char *contract)
-{
-    dsg_area_app a;
-    dsg_area_template t;
-    dsg_acct_problem p;
-    char err[120];
-    int64_t id = 0, area = 0;
-    memset(&a, 0, sizeof a);
-    snprintf(a.contract, sizeof a.contract, "%s", contract);
-    snprintf(a.project, sizeof a.project, "事業 %s", contract);
-    strcpy(a.prime, "テスト重工");
-    a.contract_end = END;
-    strcpy(a.applicant, "総務部 山田");
-    strcpy(a.reason, "契約締結のため");
-    ck_assert_int_eq(dsg_area_template_parse(DSG_AREA_TEMPLATE_DEFAULT, &t, err, sizeof err), 0);
-    ck_assert_msg(dsg_area_store_apply(db, &a, "uid:0", NOW - DAY, &id, &p) == 0, "%s", p.message);
-    ck_assert_msg(dsg_area_store_approve(db, id, "uid:1000", NOW - DAY, &t, &area, &p) == 0, "%s",
-                  p.message);
-    return area;
-}
-
-static long long count(const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
 
 static long long items(void)
 {
@@ -303,21 +220,21 @@ START_TEST(test_file_upload_makes_versions)
 {
     char err[200];
     dsg_version_row v;
-    int64_t area = make_area("C-1");
-    folders f = folders_of(area);
-    dsg_upload_slot s1 = begin_ok(f.id[2], "設計書.pdf", "uid:5", NOW);
+    int64_t area = make_area("C-1", END);
+    folders f = area_folders(area);
+    dsg_upload_slot s1 = begin_ok(f.row[2].id, "設計書.pdf", "uid:5", NOW);
     ck_assert_int_eq(s1.created, 1);
     ck_assert_int_eq(s1.version, 1);
     dsg_file_row r = file_of(s1.file);
-    ck_assert_int_eq(r.folder, f.id[2]);
+    ck_assert_int_eq(r.folder, f.row[2].id);
     ck_assert_int_eq(r.area, area);
     ck_assert_str_eq(r.name, "設計書.pdf");
     ck_assert_str_eq(r.created_by, "uid:5");
     ck_assert_int_eq(r.created_at, NOW);
     ck_assert_int_eq(r.deleted_at, 0);
-    ck_assert_int_eq(find(f.id[2], "設計書.pdf"), s1.file);
-    ck_assert_int_eq(find(f.id[1], "設計書.pdf"), 0);
-    ck_assert_int_eq(find(f.id[2], "設計書.PDF"), 0);
+    ck_assert_int_eq(find(f.row[2].id, "設計書.pdf"), s1.file);
+    ck_assert_int_eq(find(f.row[1].id, "設計書.pdf"), 0);
+    ck_assert_int_eq(find(f.row[2].id, "設計書.PDF"), 0);
     /* pending: nothing visible yet, size and digest unknown */
     v = version_of(s1.file, 1);
     ck_assert_int_eq(v.state, DSG_VERSION_PENDING);
@@ -330,7 +247,7 @@ START_TEST(test_file_upload_makes_versions)
     ck_assert_int_eq(dsg_file_store_latest(db, s1.file, &v, err, sizeof err), 1);
     ck_assert_int_eq(v.version, 1);
     /* the same name again: version 2 of the same file, its own object */
-    dsg_upload_slot s2 = begin_ok(f.id[2], "設計書.pdf", "uid:6", NOW + 60);
+    dsg_upload_slot s2 = begin_ok(f.row[2].id, "設計書.pdf", "uid:6", NOW + 60);
     ck_assert_int_eq(s2.created, 0);
     ck_assert_int_eq(s2.file, s1.file);
     ck_assert_int_eq(s2.version, 2);
@@ -358,7 +275,7 @@ START_TEST(test_file_upload_makes_versions)
     ck_assert_int_eq(dsg_file_store_get_version(db, s1.file, 3, &v, err, sizeof err), 0);
     ck_assert_int_eq(dsg_file_store_get(db, s1.file + 100, &r, err, sizeof err), 0);
     /* the same name in another folder is another file */
-    dsg_upload_slot s3 = begin_ok(f.id[1], "設計書.pdf", "uid:5", NOW);
+    dsg_upload_slot s3 = begin_ok(f.row[1].id, "設計書.pdf", "uid:5", NOW);
     ck_assert_int_eq(s3.created, 1);
     ck_assert_int_ne(s3.file, s1.file);
     ck_assert_int_eq(s3.version, 1);
@@ -371,38 +288,38 @@ END_TEST
 START_TEST(test_file_and_folder_ids_never_collide)
 {
     char sql[320];
-    int64_t area = make_area("C-1");
-    folders f = folders_of(area);
-    int64_t last = f.id[2], file = 0, folder = 0;
+    int64_t area = make_area("C-1", END);
+    folders f = area_folders(area);
+    int64_t last = f.row[2].id, file = 0, folder = 0;
     for (int i = 0; i < 6; i++) {
         char name[32];
         snprintf(name, sizeof name, "%d", i);
-        int64_t id = i % 2 == 0 ? (file = begin_ok(f.id[2], name, "uid:5", NOW).file)
-                                : (folder = folder_ok(f.id[1], name));
+        int64_t id = i % 2 == 0 ? (file = begin_ok(f.row[2].id, name, "uid:5", NOW).file)
+                                : (folder = folder_ok(f.row[1].id, name));
         ck_assert_int_eq(id, last + 1);
         last = id;
     }
     /* a new version makes no new number; a second area's folders follow on */
-    ck_assert_int_eq(begin_ok(f.id[2], "0", "uid:5", NOW).file, last - 5);
-    folders o = folders_of(make_area("C-2"));
-    ck_assert_int_eq(o.id[0], last + 1);
-    ck_assert_int_eq(folder_ok(o.id[1], "x"), o.id[2] + 1);
+    ck_assert_int_eq(begin_ok(f.row[2].id, "0", "uid:5", NOW).file, last - 5);
+    folders o = area_folders(make_area("C-2", END));
+    ck_assert_int_eq(o.row[0].id, last + 1);
+    ck_assert_int_eq(folder_ok(o.row[1].id, "x"), o.row[2].id + 1);
     ck_assert_int_eq(count("SELECT count(*) FROM folders JOIN files USING (id)"), 0);
-    ck_assert_int_eq(dsg_area_store_next_item_id(db), o.id[2] + 2);
+    ck_assert_int_eq(dsg_area_store_next_item_id(db), o.row[2].id + 2);
     /* by SQL: a folder numbered as a file, a file as a folder */
     snprintf(sql, sizeof sql, "INSERT INTO folders (id, area, parent, name, created_by,"
              " created_at) VALUES (%lld, %lld, %lld, 'y', 'u', 1)", (long long)file,
-             (long long)area, (long long)f.id[1]);
+             (long long)area, (long long)f.row[1].id);
     refused(sql, "a folder's number is a file's");
     snprintf(sql, sizeof sql, "INSERT INTO files (id, area, folder, name, created_by,"
              " created_at) VALUES (%lld, %lld, %lld, 'y', 'u', 1)", (long long)folder,
-             (long long)area, (long long)f.id[1]);
+             (long long)area, (long long)f.row[1].id);
     refused(sql, "a file's number is a folder's");
     /* SQLite's own next number for a folder is a file's here */
-    begin_ok(f.id[2], "latest", "uid:5", NOW);
+    begin_ok(f.row[2].id, "latest", "uid:5", NOW);
     snprintf(sql, sizeof sql, "INSERT INTO folders (area, parent, name, created_by,"
              " created_at) VALUES (%lld, %lld, 'z', 'u', 1)", (long long)area,
-             (long long)f.id[1]);
+             (long long)f.row[1].id);
     refused(sql, "a folder's number is a file's");
     refused("UPDATE files SET id = id + 1000", "keeps its area");
     refused("UPDATE folders SET id = id + 1000", "stays in its area");
@@ -416,8 +333,8 @@ END_TEST
 START_TEST(test_version_state_moves)
 {
     dsg_acct_problem p;
-    folders f = folders_of(make_area("C-1"));
-    dsg_upload_slot a = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    folders f = area_folders(make_area("C-1", END));
+    dsg_upload_slot a = begin_ok(f.row[2].id, "a.txt", "uid:5", NOW);
     /* bad verdicts change nothing */
     ck_assert_str_eq(settle_code(a.file, 1, DSG_VERSION_PENDING, 1, digest(1), "", "state"),
                      "bad_field");
@@ -456,14 +373,14 @@ START_TEST(test_version_state_moves)
     ck_assert_str_eq(v.reason, "rescanned");
     ck_assert_str_eq(rescan_code(a.file, 1, DSG_VERSION_INFECTED, "version"), "bad_state");
     /* pending -> held -> infected; pending -> infected; pending -> failed */
-    dsg_upload_slot b = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    dsg_upload_slot b = begin_ok(f.row[2].id, "a.txt", "uid:5", NOW);
     settle_ok(&b, DSG_VERSION_HELD, 10, "timeout");
     ck_assert_int_eq(dsg_file_store_rescan(db, b.file, 2, DSG_VERSION_INFECTED, "EICAR", &p), 0);
     ck_assert_int_eq(version_of(b.file, 2).state, DSG_VERSION_INFECTED);
-    dsg_upload_slot c = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    dsg_upload_slot c = begin_ok(f.row[2].id, "a.txt", "uid:5", NOW);
     settle_ok(&c, DSG_VERSION_INFECTED, 68, "EICAR");
     ck_assert_str_eq(rescan_code(c.file, 3, DSG_VERSION_CLEAN, "version"), "bad_state");
-    dsg_upload_slot d = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    dsg_upload_slot d = begin_ok(f.row[2].id, "a.txt", "uid:5", NOW);
     ck_assert_int_eq(dsg_file_store_settle(db, d.file, 4, DSG_VERSION_FAILED, -1, NULL,
                                            "disk full", &p), 0);
     v = version_of(d.file, 4);
@@ -471,7 +388,7 @@ START_TEST(test_version_state_moves)
     ck_assert_int_eq(v.size, -1);
     ck_assert_int_eq(v.has_sha256, 0);
     ck_assert_str_eq(rescan_code(d.file, 4, DSG_VERSION_CLEAN, "version"), "bad_state");
-    dsg_upload_slot e = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
+    dsg_upload_slot e = begin_ok(f.row[2].id, "a.txt", "uid:5", NOW);
     settle_ok(&e, DSG_VERSION_HELD, 5, "engine error");
     /* by SQL: the triggers hold the same moves */
     refused("UPDATE versions SET state = 'pending' WHERE version = 1", "moves only");
@@ -521,17 +438,17 @@ START_TEST(test_file_delete_keeps_versions)
 {
     char err[200], sql[200];
     dsg_acct_problem p;
-    folders f = folders_of(make_area("C-1"));
-    dsg_upload_slot s1 = upload(f.id[2], "report.docx", 100);
-    upload(f.id[2], "report.docx", 200);
+    folders f = area_folders(make_area("C-1", END));
+    dsg_upload_slot s1 = upload(f.row[2].id, "report.docx", 100);
+    upload(f.row[2].id, "report.docx", 200);
     ck_assert_int_eq(dsg_file_store_delete(db, s1.file, "", NOW, &p), -1);
     ck_assert_str_eq(p.code, "missing_field");
     ck_assert_int_eq(dsg_file_store_delete(db, s1.file, "uid:8", NOW + 5, &p), 0);
     dsg_file_row r = file_of(s1.file);
     ck_assert_int_eq(r.deleted_at, NOW + 5);
     ck_assert_str_eq(r.deleted_by, "uid:8");
-    ck_assert_int_eq(find(f.id[2], "report.docx"), 0);
-    ck_assert_int_eq(children_of(f.id[2]).n, 0);
+    ck_assert_int_eq(find(f.row[2].id, "report.docx"), 0);
+    ck_assert_int_eq(children_of(f.row[2].id).n, 0);
     versions v = versions_of(s1.file);
     ck_assert_int_eq(v.n, 2);
     ck_assert_int_eq(v.row[0].size, 200);
@@ -541,17 +458,17 @@ START_TEST(test_file_delete_keeps_versions)
     ck_assert_str_eq(p.code, "not_found");
     ck_assert_int_eq(dsg_file_store_rename(db, s1.file, "x.docx", &p), -1);
     ck_assert_str_eq(p.code, "not_found");
-    ck_assert_int_eq(dsg_file_store_move(db, s1.file, f.id[1], &p), -1);
+    ck_assert_int_eq(dsg_file_store_move(db, s1.file, f.row[1].id, &p), -1);
     ck_assert_str_eq(p.code, "not_found");
     ck_assert_int_eq(dsg_file_store_delete(db, s1.file + 99, "uid:8", NOW, &p), -1);
     ck_assert_str_eq(p.code, "not_found");
     ck_assert_int_eq(file_of(s1.file).deleted_at, NOW + 5);
     /* the name again: a new file */
-    dsg_upload_slot s2 = begin_ok(f.id[2], "report.docx", "uid:5", NOW + 10);
+    dsg_upload_slot s2 = begin_ok(f.row[2].id, "report.docx", "uid:5", NOW + 10);
     ck_assert_int_eq(s2.created, 1);
     ck_assert_int_ne(s2.file, s1.file);
     ck_assert_int_eq(s2.version, 1);
-    ck_assert_int_eq(find(f.id[2], "report.docx"), s2.file);
+    ck_assert_int_eq(find(f.row[2].id, "report.docx"), s2.file);
     ck_assert_int_eq(versions_of(s1.file).n, 2);
     /* by SQL: a deleted file never changes, gets no version */
     snprintf(sql, sizeof sql, "UPDATE files SET deleted_at = NULL, deleted_by = NULL"
@@ -574,11 +491,11 @@ START_TEST(test_file_rename_and_move)
 {
     char sql[200];
     dsg_acct_problem p;
-    int64_t area = make_area("C-1");
-    folders f = folders_of(area), o = folders_of(make_area("C-2"));
-    dsg_upload_slot a = upload(f.id[2], "a.txt", 1), b = upload(f.id[2], "b.txt", 2);
-    upload(f.id[1], "c.txt", 3);
-    int64_t sub = folder_ok(f.id[2], "sub");
+    int64_t area = make_area("C-1", END);
+    folders f = area_folders(area), o = area_folders(make_area("C-2", END));
+    dsg_upload_slot a = upload(f.row[2].id, "a.txt", 1), b = upload(f.row[2].id, "b.txt", 2);
+    upload(f.row[1].id, "c.txt", 3);
+    int64_t sub = folder_ok(f.row[2].id, "sub");
     long long before = items();
     ck_assert_int_eq(dsg_file_store_rename(db, a.file, "b.txt", &p), -1);
     ck_assert_str_eq(p.code, "name_taken");
@@ -590,14 +507,14 @@ START_TEST(test_file_rename_and_move)
     ck_assert_str_eq(p.code, "invalid_name");
     ck_assert_int_eq(dsg_file_store_rename(db, b.file + 99, "z.txt", &p), -1);
     ck_assert_str_eq(p.code, "not_found");
-    ck_assert_int_eq(dsg_file_store_move(db, a.file, f.id[1], &p), 0);   /* no clash there */
-    ck_assert_int_eq(dsg_file_store_move(db, a.file, f.id[2], &p), 0);   /* and back */
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, f.row[1].id, &p), 0);   /* no clash there */
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, f.row[2].id, &p), 0);   /* and back */
     ck_assert_int_eq(dsg_file_store_rename(db, b.file, "c.txt", &p), 0);
-    ck_assert_int_eq(dsg_file_store_move(db, b.file, f.id[1], &p), -1);  /* c.txt there */
+    ck_assert_int_eq(dsg_file_store_move(db, b.file, f.row[1].id, &p), -1);  /* c.txt there */
     ck_assert_str_eq(p.code, "name_taken");
-    ck_assert_int_eq(dsg_file_store_move(db, a.file, o.id[1], &p), -1);
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, o.row[1].id, &p), -1);
     ck_assert_str_eq(p.code, "other_area");
-    ck_assert_int_eq(dsg_file_store_move(db, a.file, o.id[2] + 1000, &p), -1);
+    ck_assert_int_eq(dsg_file_store_move(db, a.file, o.row[2].id + 1000, &p), -1);
     ck_assert_str_eq(p.code, "not_found");
     ck_assert_int_eq(dsg_file_store_move(db, a.file, 0, &p), -1);
     ck_assert_str_eq(p.code, "not_found");
@@ -606,7 +523,7 @@ START_TEST(test_file_rename_and_move)
     ck_assert_int_eq(items(), before);
     ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
     /* a folder named like a live file is refused too */
-    ck_assert_str_eq(folder_code(f.id[2], "a.txt", "uid:7"), "name_taken");
+    ck_assert_str_eq(folder_code(f.row[2].id, "a.txt", "uid:7"), "name_taken");
     /* rename and move: the file and its versions go along */
     ck_assert_int_eq(dsg_file_store_rename(db, a.file, "a2.txt", &p), 0);
     ck_assert_int_eq(dsg_file_store_move(db, a.file, sub, &p), 0);
@@ -614,20 +531,20 @@ START_TEST(test_file_rename_and_move)
     ck_assert_int_eq(r.folder, sub);
     ck_assert_str_eq(r.name, "a2.txt");
     ck_assert_int_eq(find(sub, "a2.txt"), a.file);
-    ck_assert_int_eq(find(f.id[2], "a.txt"), 0);
+    ck_assert_int_eq(find(f.row[2].id, "a.txt"), 0);
     ck_assert_int_eq(versions_of(a.file).n, 1);
     ck_assert_int_eq(version_of(a.file, 1).state, DSG_VERSION_CLEAN);
     /* the old name is free again, for a folder too */
-    folder_ok(f.id[2], "a.txt");
+    folder_ok(f.row[2].id, "a.txt");
     ck_assert_int_eq(items(), before + 1);
     /* by SQL: a file stays in its area, beside no folder of its name */
     snprintf(sql, sizeof sql, "UPDATE files SET folder = %lld WHERE id = %lld",
-             (long long)o.id[1], (long long)a.file);
+             (long long)o.row[1].id, (long long)a.file);
     refused(sql, "a file lies in its folder's area");
     snprintf(sql, sizeof sql, "UPDATE files SET area = %lld", (long long)area + 1);
     refused(sql, "keeps its area");
     snprintf(sql, sizeof sql, "INSERT INTO files (area, folder, name, created_by, created_at)"
-             " VALUES (%lld, %lld, 'q', 'u', 1)", (long long)area + 1, (long long)f.id[2]);
+             " VALUES (%lld, %lld, 'q', 'u', 1)", (long long)area + 1, (long long)f.row[2].id);
     refused(sql, "a file lies in its folder's area");
     snprintf(sql, sizeof sql, "UPDATE files SET name = 'sub' WHERE id = %lld",
              (long long)b.file);
@@ -648,19 +565,19 @@ START_TEST(test_folder_listing)
 {
     char err[200];
     dsg_acct_problem p;
-    folders f = folders_of(make_area("C-1"));
-    int64_t b = folder_ok(f.id[2], "b-sub"), a = folder_ok(f.id[2], "a-sub");
-    dsg_upload_slot x1 = upload(f.id[2], "x.txt", 10);
-    dsg_upload_slot x2 = begin_ok(f.id[2], "x.txt", "uid:9", NOW + 1);
+    folders f = area_folders(make_area("C-1", END));
+    int64_t b = folder_ok(f.row[2].id, "b-sub"), a = folder_ok(f.row[2].id, "a-sub");
+    dsg_upload_slot x1 = upload(f.row[2].id, "x.txt", 10);
+    dsg_upload_slot x2 = begin_ok(f.row[2].id, "x.txt", "uid:9", NOW + 1);
     settle_ok(&x2, DSG_VERSION_HELD, 20, "not scanned");
-    dsg_upload_slot y = begin_ok(f.id[2], "y.txt", "uid:9", NOW + 2);
+    dsg_upload_slot y = begin_ok(f.row[2].id, "y.txt", "uid:9", NOW + 2);
     settle_ok(&y, DSG_VERSION_HELD, 30, "engine down");
-    dsg_upload_slot z = begin_ok(f.id[2], "w.txt", "uid:9", NOW + 3);
-    dsg_upload_slot gone = upload(f.id[2], "gone.txt", 1);
+    dsg_upload_slot z = begin_ok(f.row[2].id, "w.txt", "uid:9", NOW + 3);
+    dsg_upload_slot gone = upload(f.row[2].id, "gone.txt", 1);
     ck_assert_int_eq(dsg_file_store_delete(db, gone.file, "uid:8", NOW, &p), 0);
     folder_ok(a, "deeper");
     upload(a, "inside.txt", 1);
-    children c = children_of(f.id[2]);
+    children c = children_of(f.row[2].id);
     ck_assert_int_eq(c.n, 5);
     ck_assert_int_eq(c.row[0].kind, DSG_CHILD_FOLDER);
     ck_assert_int_eq(c.row[0].id, a);
@@ -685,20 +602,20 @@ START_TEST(test_folder_listing)
     ck_assert_str_eq(c.row[4].uploaded_by, "uid:9");
     /* the held version clean at last: it is the latest */
     ck_assert_int_eq(dsg_file_store_rescan(db, x2.file, 2, DSG_VERSION_CLEAN, "", &p), 0);
-    c = children_of(f.id[2]);
+    c = children_of(f.row[2].id);
     ck_assert_int_eq(c.row[3].version, 2);
     ck_assert_int_eq(c.row[3].size, 20);
     ck_assert_int_eq(children_of(b).n, 0);
     ck_assert_int_eq(children_of(a).n, 2);
     /* no such folder; a stop */
     int calls = 0;
-    ck_assert_int_eq(dsg_folder_store_each_child(db, f.id[2] + 1000, stop_child, &calls, err,
+    ck_assert_int_eq(dsg_folder_store_each_child(db, f.row[2].id + 1000, stop_child, &calls, err,
                                                  sizeof err), 0);
     ck_assert_int_eq(dsg_folder_store_each_child(db, 0, stop_child, &calls, err, sizeof err), 0);
     ck_assert_int_eq(dsg_folder_store_each_child(db, x1.file, stop_child, &calls, err,
                                                  sizeof err), 0);
     ck_assert_int_eq(calls, 0);
-    ck_assert_int_eq(dsg_folder_store_each_child(db, f.id[2], stop_child, &calls, err,
+    ck_assert_int_eq(dsg_folder_store_each_child(db, f.row[2].id, stop_child, &calls, err,
                                                  sizeof err), -1);
     ck_assert_int_eq(calls, 1);
     ck_assert_ptr_nonnull(strstr(err, "stopped"));
@@ -714,21 +631,21 @@ START_TEST(test_file_access_chain)
 {
     char err[200];
     dsg_access_object obj;
-    int64_t area = make_area("C-1");
-    folders f = folders_of(area);
-    int64_t sub = folder_ok(f.id[2], "設計"), subsub = folder_ok(sub, "図面");
+    int64_t area = make_area("C-1", END);
+    folders f = area_folders(area);
+    int64_t sub = folder_ok(f.row[2].id, "設計"), subsub = folder_ok(sub, "図面");
     dsg_upload_slot s = upload(subsub, "機体.dwg", 5);
     ck_assert_int_eq(dsg_file_store_object(db, s.file, &obj, err, sizeof err), 1);
     ck_assert_int_eq(obj.area, area);
     ck_assert_uint_eq(obj.depth, 5);
-    ck_assert_int_eq(obj.chain[0], f.id[0]);
-    ck_assert_int_eq(obj.chain[1], f.id[2]);
+    ck_assert_int_eq(obj.chain[0], f.row[0].id);
+    ck_assert_int_eq(obj.chain[1], f.row[2].id);
     ck_assert_int_eq(obj.chain[2], sub);
     ck_assert_int_eq(obj.chain[3], subsub);
     ck_assert_int_eq(obj.chain[4], s.file);
     ck_assert_int_eq(dsg_file_store_object(db, s.file + 100, &obj, err, sizeof err), 0);
     /* a grant on the prime's folder covers it, one on 共通 does not */
-    dsg_grant g = { DSG_ACCESS_ACCOUNT, 1, area, f.id[2], DSG_ACCESS_BIT(DSG_ACCESS_READ),
+    dsg_grant g = { DSG_ACCESS_ACCOUNT, 1, area, f.row[2].id, DSG_ACCESS_BIT(DSG_ACCESS_READ),
                     0, END * 1000 };
     dsg_access_req req;
     size_t which = 9;
@@ -738,16 +655,16 @@ START_TEST(test_file_access_chain)
     req.ask.now = NOW * 1000;
     ck_assert_int_eq(dsg_file_store_object(db, s.file, &req.object, err, sizeof err), 1);
     ck_assert_int_eq(dsg_access_decide(&g, 1, &req, &which), DSG_ACCESS_ALLOW);
-    g.folder = f.id[1];
+    g.folder = f.row[1].id;
     ck_assert_int_eq(dsg_access_decide(&g, 1, &req, &which), DSG_ACCESS_DENY);
     /* moved, it has its new folder's chain */
     dsg_acct_problem p;
-    ck_assert_int_eq(dsg_file_store_move(db, s.file, f.id[1], &p), 0);
+    ck_assert_int_eq(dsg_file_store_move(db, s.file, f.row[1].id, &p), 0);
     ck_assert_int_eq(dsg_file_store_object(db, s.file, &req.object, err, sizeof err), 1);
     ck_assert_uint_eq(req.object.depth, 3);
     ck_assert_int_eq(dsg_access_decide(&g, 1, &req, &which), DSG_ACCESS_ALLOW);
     /* nesting: a folder whose file would not fit is too deep */
-    int64_t id = f.id[2];
+    int64_t id = f.row[2].id;
     for (uint32_t d = 3; d < DSG_ACCESS_MAX_DEPTH; d++)
         id = folder_ok(id, "d");
     ck_assert_str_eq(folder_code(id, "d", "uid:7"), "too_deep");
@@ -791,10 +708,10 @@ START_TEST(test_file_sweep)
     char err[200];
     swept s;
     size_t n = 99;
-    folders f = folders_of(make_area("C-1"));
-    dsg_upload_slot clean = upload(f.id[2], "a.txt", 1);
-    dsg_upload_slot p1 = begin_ok(f.id[2], "a.txt", "uid:5", NOW);
-    dsg_upload_slot p2 = begin_ok(f.id[1], "b.txt", "uid:5", NOW);
+    folders f = area_folders(make_area("C-1", END));
+    dsg_upload_slot clean = upload(f.row[2].id, "a.txt", 1);
+    dsg_upload_slot p1 = begin_ok(f.row[2].id, "a.txt", "uid:5", NOW);
+    dsg_upload_slot p2 = begin_ok(f.row[1].id, "b.txt", "uid:5", NOW);
     /* the crash: closed with two uploads pending, then reopened */
     dsg_db_close(db);
     db = NULL;
@@ -844,41 +761,41 @@ END_TEST
 START_TEST(test_file_bad_input)
 {
     char long_name[DSG_FILE_NAME_MAX + 2], err[200];
-    folders f = folders_of(make_area("C-1"));
-    upload(f.id[2], "a.txt", 1);
-    int64_t sub = folder_ok(f.id[2], "sub");
+    folders f = area_folders(make_area("C-1", END));
+    upload(f.row[2].id, "a.txt", 1);
+    int64_t sub = folder_ok(f.row[2].id, "sub");
     memset(long_name, 'n', sizeof long_name - 1);
     long_name[sizeof long_name - 1] = '\0';
-    ck_assert_str_eq(begin_code(f.id[2] + 1000, "b.txt", "uid:5"), "not_found");
+    ck_assert_str_eq(begin_code(f.row[2].id + 1000, "b.txt", "uid:5"), "not_found");
     ck_assert_str_eq(begin_code(0, "b.txt", "uid:5"), "not_found");
     ck_assert_str_eq(begin_code(-1, "b.txt", "uid:5"), "not_found");
-    ck_assert_str_eq(begin_code(f.id[2], "", "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], NULL, "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], "a/b.txt", "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], "/", "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], "..", "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], "a\tb", "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], "\xff.txt", "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], long_name, "uid:5"), "invalid_name");
-    ck_assert_str_eq(begin_code(f.id[2], "sub", "uid:5"), "name_taken");
-    ck_assert_str_eq(begin_code(f.id[2], "b.txt", ""), "missing_field");
-    ck_assert_str_eq(begin_code(f.id[2], "b.txt", NULL), "missing_field");
+    ck_assert_str_eq(begin_code(f.row[2].id, "", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, NULL, "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, "a/b.txt", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, "/", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, "..", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, "a\tb", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, "\xff.txt", "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, long_name, "uid:5"), "invalid_name");
+    ck_assert_str_eq(begin_code(f.row[2].id, "sub", "uid:5"), "name_taken");
+    ck_assert_str_eq(begin_code(f.row[2].id, "b.txt", ""), "missing_field");
+    ck_assert_str_eq(begin_code(f.row[2].id, "b.txt", NULL), "missing_field");
     long_name[DSG_FILE_NAME_MAX] = '\0';
-    ck_assert_int_eq(begin_ok(f.id[2], long_name, "uid:5", NOW).version, 1);
+    ck_assert_int_eq(begin_ok(f.row[2].id, long_name, "uid:5", NOW).version, 1);
     /* sub-folders */
-    ck_assert_str_eq(folder_code(f.id[2] + 1000, "x", "uid:7"), "not_found");
+    ck_assert_str_eq(folder_code(f.row[2].id + 1000, "x", "uid:7"), "not_found");
     ck_assert_str_eq(folder_code(0, "x", "uid:7"), "not_found");
-    ck_assert_str_eq(folder_code(f.id[2], "", "uid:7"), "invalid_name");
-    ck_assert_str_eq(folder_code(f.id[2], "x/y", "uid:7"), "invalid_name");
-    ck_assert_str_eq(folder_code(f.id[2], ".", "uid:7"), "invalid_name");
+    ck_assert_str_eq(folder_code(f.row[2].id, "", "uid:7"), "invalid_name");
+    ck_assert_str_eq(folder_code(f.row[2].id, "x/y", "uid:7"), "invalid_name");
+    ck_assert_str_eq(folder_code(f.row[2].id, ".", "uid:7"), "invalid_name");
     long_name[DSG_FOLDER_NAME_MAX + 1] = '\0';
-    ck_assert_str_eq(folder_code(f.id[2], long_name, "uid:7"), "invalid_name");
-    ck_assert_str_eq(folder_code(f.id[2], "sub", "uid:7"), "name_taken");
-    ck_assert_str_eq(folder_code(f.id[2], "a.txt", "uid:7"), "name_taken");
-    ck_assert_str_eq(folder_code(f.id[2], "x", ""), "missing_field");
+    ck_assert_str_eq(folder_code(f.row[2].id, long_name, "uid:7"), "invalid_name");
+    ck_assert_str_eq(folder_code(f.row[2].id, "sub", "uid:7"), "name_taken");
+    ck_assert_str_eq(folder_code(f.row[2].id, "a.txt", "uid:7"), "name_taken");
+    ck_assert_str_eq(folder_code(f.row[2].id, "x", ""), "missing_field");
     /* the same name under another parent is another folder */
     ck_assert_int_gt(folder_ok(sub, "sub"), sub);
-    ck_assert_int_eq(dsg_file_store_find(db, f.id[2], NULL, err, sizeof err), -1);
+    ck_assert_int_eq(dsg_file_store_find(db, f.row[2].id, NULL, err, sizeof err), -1);
     ck_assert_str_eq(dsg_version_state_name(DSG_VERSION_HELD), "held");
     ck_assert_ptr_null(dsg_version_state_name((dsg_version_state)5));
 }

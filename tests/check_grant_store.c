@@ -16,85 +16,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db/db.h"
 #include "share/grant_store.h"
+#include "tests/share_fixture.h"
 
 Suite *suite_grant_store(void);
 
-#define NOW 1800000000LL
-#define DAY 86400LL
-#define END (NOW + 365 * DAY)     /* the contract end of the test areas */
 #define ALL_WORDS "list,read,upload,new-version,rename,move,delete,create-folder,search," \
                   "history,grant,revoke"
 
-static char dir[64];
-static sqlite3 *db;
-
-static void setup(void)
-{
-    char err[256], path[128];
-    snprintf(dir, sizeof dir, "/tmp/dsg-grant-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/share.db", dir);
-    ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-}
-
-static void teardown(void)
-{
-    char cmd[160];
-    dsg_db_close(db);
-    db = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
 /* ---- areas and folders ------------------------------------------------------------ */
-
-/* The folders of an area: [0] the root, [1] 共通, [2] the prime's. */
-typedef struct folders {
-    int n;
-    int64_t id[8];
-} folders;
-
-static int keep_folder(const dsg_folder_row *r, void *ctx)
-{
-    folders *f = ctx;
-    ck_assert_int_lt(f->n, 8);
-    f->id[f->n++] = r->id;
-    return 0;
-}
-
-static folders folders_of(int64_t area)
-{
-    folders f;
-    char err[200];
-    memset(&f, 0, sizeof f);
-    ck_assert_int_eq(dsg_area_store_each_folder(db, area, keep_folder, &f, err, sizeof err), 0);
-    ck_assert_int_eq(f.n, 3);
-    return f;
-}
-
-/* An approved area for contract, its contract ending at end. */
-static int64_t make_area(const char *contract, int64_t end)
-{
-    dsg_area_app a;
-    dsg_area_template t;
-    dsg_acct_problem p;
-    char err[120];
-    int64_t id = 0, area = 0;
-    memset(&a, 0, sizeof a);
-    snprintf(a.contract, sizeof a.contract, "%s", contract);
-    snprintf(a.project, sizeof a.project, "事業 %s", contract);
-    strcpy(a.prime, "テスト重工");
-    a.contract_end = end;
-    strcpy(a.applicant, "総務部 山田");
-    strcpy(a.reason, "契約締結のため");
-    ck_assert_int_eq(dsg_area_template_parse(DSG_AREA_TEMPLATE_DEFAULT, &t, err, sizeof err), 0);
-    ck_assert_msg(dsg_area_store_apply(db, &a, "uid:0", NOW - DAY, &id, &p) == 0, "%s", p.message);
-    ck_assert_msg(dsg_area_store_approve(db, id, "uid:1000", NOW - DAY, &t, &area, &p) == 0, "%s",
-                  p.message);
-    return area;
-}
 
 /* A sub-folder created under parent (as the share role will), by SQL. */
 static int64_t add_folder(int64_t area, int64_t parent, const char *name)
@@ -109,16 +39,6 @@ static int64_t add_folder(int64_t area, int64_t parent, const char *name)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     return sqlite3_last_insert_rowid(db);
-}
-
-static long long count(const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
 }
 
 /* ---- applications ------------------------------------------------------------------ */
@@ -588,9 +508,9 @@ END_TEST
 START_TEST(test_rights_grant_made_on_approval)
 {
     int64_t area = make_area("C-1", END);
-    folders f = folders_of(area);
+    folders f = area_folders(area);
     const uint32_t ops = DSG_ACCESS_BIT(DSG_ACCESS_LIST) | DSG_ACCESS_BIT(DSG_ACCESS_READ);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "Yamada.Taro", area, f.id[2], ops);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "Yamada.Taro", area, f.row[2].id, ops);
     int64_t id = apply_ok(&a, "uid:0", NOW);
     dsg_rights_app_row r = app_row(id);
     ck_assert_int_eq(r.state, DSG_AREA_APP_PENDING);
@@ -618,7 +538,7 @@ START_TEST(test_rights_grant_made_on_approval)
     ck_assert_int_gt(row->subject_id, 0);
     ck_assert_str_eq(row->subject, "yamada.taro");
     ck_assert_int_eq(row->area, area);
-    ck_assert_int_eq(row->folder, f.id[2]);
+    ck_assert_int_eq(row->folder, f.row[2].id);
     ck_assert_uint_eq(row->ops, ops);
     ck_assert_int_eq(row->from, NOW);
     ck_assert_int_eq(row->until, NOW + 30 * DAY);
@@ -629,7 +549,7 @@ START_TEST(test_rights_grant_made_on_approval)
     ck_assert_str_eq(row->revoked_by, "");
     ck_assert_int_eq(row->revoke_application, 0);
     /* a second grant for the same subject keeps its number */
-    a = grant_app(DSG_ACCESS_ACCOUNT, "yamada.taro", area, f.id[1], ops);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "yamada.taro", area, f.row[1].id, ops);
     grant_ok(&a);
     g = grants_of_area(area, 0);
     ck_assert_int_eq(g.n, 2);
@@ -643,8 +563,8 @@ END_TEST
 START_TEST(test_rights_self_approval_refused)
 {
     int64_t area = make_area("C-1", END);
-    folders f = folders_of(area);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.id[0],
+    folders f = area_folders(area);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.row[0].id,
                                  DSG_ACCESS_BIT(DSG_ACCESS_READ));
     int64_t id = apply_ok(&a, "uid:0", NOW);
     ck_assert_str_eq(approve_code(id, "uid:0", NOW, "id"), "self_approval");
@@ -669,8 +589,8 @@ START_TEST(test_rights_decided_once)
 {
     dsg_acct_problem p;
     int64_t area = make_area("C-1", END);
-    folders f = folders_of(area);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[1],
+    folders f = area_folders(area);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[1].id,
                                  DSG_ACCESS_BIT(DSG_ACCESS_READ));
     int64_t id = apply_ok(&a, "uid:0", NOW);
     int64_t grant = approve_ok(id, "uid:1000", NOW);
@@ -709,19 +629,19 @@ START_TEST(test_rights_apply_store_refusals)
 {
     const uint32_t read = DSG_ACCESS_BIT(DSG_ACCESS_READ);
     int64_t area = make_area("C-1", END), short_area = make_area("C-2", NOW + DAY);
-    folders f = folders_of(area), s = folders_of(short_area);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", short_area + 1, f.id[0], read);
+    folders f = area_folders(area), s = area_folders(short_area);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", short_area + 1, f.row[0].id, read);
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "area"), "unknown_area");
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, s.id[0], read);   /* another area's */
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, s.row[0].id, read);   /* another area's */
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "folder"), "unknown_folder");
-    a.folder = s.id[2] + 100;
+    a.folder = s.row[2].id + 100;
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "folder"), "unknown_folder");
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[0], read);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[0].id, read);
     a.until = END + 1;
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "until"), "bad_field");
     a.until = END;   /* exactly the contract's end */
     apply_ok(&a, "uid:0", NOW);
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", short_area, s.id[0], read);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", short_area, s.row[0].id, read);
     a.until = NOW + DAY;
     apply_ok(&a, "uid:0", NOW);
     a.until = NOW + 3 * DAY;
@@ -730,7 +650,7 @@ START_TEST(test_rights_apply_store_refusals)
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW + DAY, "area"), "contract_ended");
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW + 2 * DAY, "area"), "contract_ended");
     /* the application's own checks come first; by is required */
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[0], 0);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[0].id, 0);
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "ops"), "missing_field");
     a.ops = read;
     ck_assert_str_eq(apply_code(&a, "", NOW, "by"), "missing_field");
@@ -755,8 +675,8 @@ START_TEST(test_rights_approval_rechecks)
 {
     const uint32_t read = DSG_ACCESS_BIT(DSG_ACCESS_READ);
     int64_t area = make_area("C-1", NOW + 2 * DAY);
-    folders f = folders_of(area);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[2], read);
+    folders f = area_folders(area);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[2].id, read);
     a.until = NOW + DAY;
     int64_t late = apply_ok(&a, "uid:0", NOW);
     ck_assert_str_eq(approve_code(late, "uid:1000", NOW + DAY, "until"), "bad_field");
@@ -794,8 +714,8 @@ END_TEST
 START_TEST(test_rights_revoke)
 {
     int64_t area = make_area("C-1", END);
-    folders f = folders_of(area);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[2],
+    folders f = area_folders(area);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[2].id,
                                  DSG_ACCESS_BIT(DSG_ACCESS_READ));
     int64_t grant = grant_ok(&a);
     dsg_grant g[4];
@@ -829,9 +749,9 @@ END_TEST
 START_TEST(test_rights_database_refuses_deletes_and_changes)
 {
     int64_t area = make_area("C-1", END), other = make_area("C-2", END);
-    folders f = folders_of(area);
-    int64_t other_root = folders_of(other).id[0];
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[2],
+    folders f = area_folders(area);
+    int64_t other_root = area_folders(other).row[0].id;
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[2].id,
                                  DSG_ACCESS_BIT(DSG_ACCESS_READ));
     int64_t revoked = grant_ok(&a);
     revoke_ok(revoked, NOW + 2);
@@ -910,8 +830,8 @@ START_TEST(test_rights_failed_approval_stores_nothing)
 {
     dsg_acct_problem p;
     int64_t area = make_area("C-1", END);
-    folders f = folders_of(area);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.id[2],
+    folders f = area_folders(area);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.row[2].id,
                                  DSG_ACCESS_BIT(DSG_ACCESS_READ));
     int64_t id = apply_ok(&a, "uid:0", NOW);
     ck_assert_int_eq(sqlite3_exec(db, "CREATE TEMP TRIGGER fail_grant BEFORE INSERT ON main.grants"
@@ -977,15 +897,15 @@ START_TEST(test_rights_listings)
     char err[200];
     const uint32_t read = DSG_ACCESS_BIT(DSG_ACCESS_READ);
     int64_t area = make_area("C-1", END), other = make_area("C-2", END);
-    folders f = folders_of(area), o = folders_of(other);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "Sato", area, f.id[1], read);
+    folders f = area_folders(area), o = area_folders(other);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "Sato", area, f.row[1].id, read);
     int64_t g1 = grant_ok(&a);
-    a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.id[2], read);
+    a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.row[2].id, read);
     int64_t g2 = grant_ok(&a);
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", other, o.id[0], read);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", other, o.row[0].id, read);
     int64_t g3 = grant_ok(&a);
     revoke_ok(g1, NOW + 5);
-    a = grant_app(DSG_ACCESS_ACCOUNT, "tanaka", area, f.id[0], read);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "tanaka", area, f.row[0].id, read);
     int64_t pending = apply_ok(&a, "uid:0", NOW + 6);
 
     grant_rows g = grants_of_area(area, 0);
@@ -1053,13 +973,13 @@ START_TEST(test_grants_in_force)
     char err[200];
     const uint32_t read = DSG_ACCESS_BIT(DSG_ACCESS_READ);
     int64_t area = make_area("C-1", END), other = make_area("C-2", END);
-    folders f = folders_of(area), o = folders_of(other);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[1], read);
+    folders f = area_folders(area), o = area_folders(other);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[1].id, read);
     int64_t g1 = grant_ok(&a);
-    a = grant_app(DSG_ACCESS_ORG_GROUP, "他社", other, o.id[2], read);
+    a = grant_app(DSG_ACCESS_ORG_GROUP, "他社", other, o.row[2].id, read);
     a.until = NOW + 2 * DAY;
     int64_t g2 = grant_ok(&a);
-    a = grant_app(DSG_ACCESS_ACCOUNT, "tanaka", area, f.id[0], read);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "tanaka", area, f.row[0].id, read);
     int64_t g3 = grant_ok(&a);
     revoke_ok(g3, NOW + 5);
     grant_rows g;
@@ -1093,14 +1013,14 @@ START_TEST(test_rights_new_account_holds_no_grant)
 {
     dsg_acct_problem p;
     int64_t area = make_area("C-1", END);
-    folders f = folders_of(area);
+    folders f = area_folders(area);
     dsg_grant g[4];
     ck_assert_int_eq(subject_id(DSG_ACCESS_ACCOUNT, "newcomer"), 0);
     ck_assert_int_eq(subject_id(DSG_ACCESS_ORG_GROUP, "新規株式会社"), 0);
     ck_assert_int_eq(subject_id(DSG_ACCESS_ACCOUNT, "not a user id"), 0);
     ck_assert_int_eq(subject_id(7, "newcomer"), 0);
     ck_assert_int_eq(load(area, g, 4), 0);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "newcomer", area, f.id[0],
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "newcomer", area, f.row[0].id,
                                  DSG_ACCESS_ALL_OPS);
     int64_t rejected = apply_ok(&a, "uid:0", NOW);
     ck_assert_int_eq(dsg_rights_store_reject(db, rejected, "uid:1000", "不要", NOW, &p), 0);
@@ -1109,7 +1029,7 @@ START_TEST(test_rights_new_account_holds_no_grant)
     ck_assert_int_eq(load(area, g, 4), 0);
     ck_assert_int_eq(grants_of_subject(DSG_ACCESS_ACCOUNT, "newcomer", 1).n, 0);
     /* another's grant is not the newcomer's */
-    a = grant_app(DSG_ACCESS_ACCOUNT, "veteran", area, f.id[0], DSG_ACCESS_ALL_OPS);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "veteran", area, f.row[0].id, DSG_ACCESS_ALL_OPS);
     grant_ok(&a);
     ck_assert_int_eq(load(area, g, 4), 1);
     ck_assert_int_eq(g[0].subject, subject_id(DSG_ACCESS_ACCOUNT, "veteran"));
@@ -1132,16 +1052,16 @@ START_TEST(test_grant_load)
 {
     char err[200];
     int64_t area = make_area("C-1", END), other = make_area("C-2", END);
-    folders f = folders_of(area), o = folders_of(other);
+    folders f = area_folders(area), o = area_folders(other);
     const uint32_t ops = DSG_ACCESS_BIT(DSG_ACCESS_LIST) | DSG_ACCESS_BIT(DSG_ACCESS_UPLOAD);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.id[2], ops);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.row[2].id, ops);
     a.from = NOW + DAY, a.until = NOW + 2 * DAY;
     grant_ok(&a);
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[1], DSG_ACCESS_ALL_OPS);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[1].id, DSG_ACCESS_ALL_OPS);
     revoke_ok(grant_ok(&a), NOW + 3);
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[0], DSG_ACCESS_BIT(DSG_ACCESS_READ));
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[0].id, DSG_ACCESS_BIT(DSG_ACCESS_READ));
     grant_ok(&a);
-    a.area = other, a.folder = o.id[0];
+    a.area = other, a.folder = o.row[0].id;
     grant_ok(&a);
     dsg_grant g[4];
     memset(g, 0, sizeof g);
@@ -1149,12 +1069,12 @@ START_TEST(test_grant_load)
     ck_assert_uint_eq(g[0].kind, DSG_ACCESS_ORG_GROUP);
     ck_assert_int_eq(g[0].subject, subject_id(DSG_ACCESS_ORG_GROUP, "テスト重工"));
     ck_assert_int_eq(g[0].area, area);
-    ck_assert_int_eq(g[0].folder, f.id[2]);
+    ck_assert_int_eq(g[0].folder, f.row[2].id);
     ck_assert_uint_eq(g[0].ops, ops);
     ck_assert_int_eq(g[0].from, (NOW + DAY) * 1000);
     ck_assert_int_eq(g[0].until, (NOW + 2 * DAY) * 1000);
     ck_assert_uint_eq(g[1].kind, DSG_ACCESS_ACCOUNT);
-    ck_assert_int_eq(g[1].folder, f.id[0]);
+    ck_assert_int_eq(g[1].folder, f.row[0].id);
     ck_assert_int_eq(g[1].from, NOW * 1000);
     ck_assert_int_eq(load(other, g, 4), 1);
     ck_assert_int_eq(load(other + 1, g, 4), 0);
@@ -1172,31 +1092,31 @@ START_TEST(test_grant_object_chain)
     char err[200];
     dsg_access_object obj;
     int64_t area = make_area("C-1", END), other = make_area("C-2", END);
-    folders f = folders_of(area), o = folders_of(other);
-    ck_assert_int_eq(dsg_grant_store_object(db, area, f.id[0], &obj, err, sizeof err), 1);
+    folders f = area_folders(area), o = area_folders(other);
+    ck_assert_int_eq(dsg_grant_store_object(db, area, f.row[0].id, &obj, err, sizeof err), 1);
     ck_assert_int_eq(obj.area, area);
     ck_assert_uint_eq(obj.depth, 1);
-    ck_assert_int_eq(obj.chain[0], f.id[0]);
-    int64_t sub = add_folder(area, f.id[2], "設計"), leaf = add_folder(area, sub, "図面");
+    ck_assert_int_eq(obj.chain[0], f.row[0].id);
+    int64_t sub = add_folder(area, f.row[2].id, "設計"), leaf = add_folder(area, sub, "図面");
     ck_assert_int_eq(dsg_grant_store_object(db, area, leaf, &obj, err, sizeof err), 1);
     ck_assert_uint_eq(obj.depth, 4);
-    ck_assert_int_eq(obj.chain[0], f.id[0]);
-    ck_assert_int_eq(obj.chain[1], f.id[2]);
+    ck_assert_int_eq(obj.chain[0], f.row[0].id);
+    ck_assert_int_eq(obj.chain[1], f.row[2].id);
     ck_assert_int_eq(obj.chain[2], sub);
     ck_assert_int_eq(obj.chain[3], leaf);
     /* a folder of another area, or none, is no object of this area */
-    ck_assert_int_eq(dsg_grant_store_object(db, area, o.id[1], &obj, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_grant_store_object(db, area, o.row[1].id, &obj, err, sizeof err), 0);
     ck_assert_int_eq(dsg_grant_store_object(db, other, leaf, &obj, err, sizeof err), 0);
     ck_assert_int_eq(dsg_grant_store_object(db, area, leaf + 1, &obj, err, sizeof err), 0);
     ck_assert_int_eq(dsg_grant_store_object(db, area, 0, &obj, err, sizeof err), 0);
-    ck_assert_int_eq(dsg_grant_store_object(db, area + 5, f.id[0], &obj, err, sizeof err), 0);
+    ck_assert_int_eq(dsg_grant_store_object(db, area + 5, f.row[0].id, &obj, err, sizeof err), 0);
     /* DSG_ACCESS_MAX_DEPTH folders deep, and one more */
-    int64_t id = f.id[0];
+    int64_t id = f.row[0].id;
     for (uint32_t d = 1; d < DSG_ACCESS_MAX_DEPTH; d++)
         id = add_folder(area, id, "d");
     ck_assert_int_eq(dsg_grant_store_object(db, area, id, &obj, err, sizeof err), 1);
     ck_assert_uint_eq(obj.depth, DSG_ACCESS_MAX_DEPTH);
-    ck_assert_int_eq(obj.chain[0], f.id[0]);
+    ck_assert_int_eq(obj.chain[0], f.row[0].id);
     ck_assert_int_eq(obj.chain[DSG_ACCESS_MAX_DEPTH - 1], id);
     id = add_folder(area, id, "d");
     err[0] = '\0';
@@ -1246,31 +1166,31 @@ START_TEST(test_grant_decision_over_the_store)
 {
     const int64_t t = (NOW + 60) * 1000;   /* ms */
     int64_t area = make_area("C-1", END), other = make_area("C-2", END);
-    folders f = folders_of(area), o = folders_of(other);
+    folders f = area_folders(area), o = area_folders(other);
     const uint32_t ops = DSG_ACCESS_BIT(DSG_ACCESS_READ) | DSG_ACCESS_BIT(DSG_ACCESS_CREATE_FOLDER);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[2], ops);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[2].id, ops);
     int64_t grant = grant_ok(&a);
-    a = grant_app(DSG_ACCESS_ACCOUNT, "tanaka", other, o.id[0], DSG_ACCESS_ALL_OPS);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "tanaka", other, o.row[0].id, DSG_ACCESS_ALL_OPS);
     grant_ok(&a);
-    int64_t sub = add_folder(area, f.id[2], "設計");   /* created after the grant */
+    int64_t sub = add_folder(area, f.row[2].id, "設計");   /* created after the grant */
     decision d = load_for(area, "sato", "テスト重工");
     int64_t sato = d.account, tanaka = subject_id(DSG_ACCESS_ACCOUNT, "tanaka");
     ck_assert_int_eq(d.n, 1);
     ck_assert_int_eq(d.group, 0);   /* no grant for the organisation: no number */
-    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.id[2], t), DSG_ACCESS_ALLOW);
+    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.row[2].id, t), DSG_ACCESS_ALLOW);
     ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, sub, t), DSG_ACCESS_ALLOW);
     ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_CREATE_FOLDER, area, sub, t),
                      DSG_ACCESS_ALLOW);
-    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_UPLOAD, area, f.id[2], t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_UPLOAD, area, f.row[2].id, t), DSG_ACCESS_DENY);
     ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_DELETE, area, sub, t), DSG_ACCESS_DENY);
-    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.id[0], t), DSG_ACCESS_DENY);
-    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.id[1], t), DSG_ACCESS_DENY);
-    ck_assert_int_eq(verdict(&d, tanaka, DSG_ACCESS_READ, area, f.id[2], t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.row[0].id, t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.row[1].id, t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&d, tanaka, DSG_ACCESS_READ, area, f.row[2].id, t), DSG_ACCESS_DENY);
     /* another area: its own grants say nothing for sato */
     decision e = load_for(other, "sato", "テスト重工");
-    ck_assert_int_eq(verdict(&e, sato, DSG_ACCESS_READ, other, o.id[2], t), DSG_ACCESS_DENY);
-    ck_assert_int_eq(verdict(&e, tanaka, DSG_ACCESS_READ, other, o.id[2], t), DSG_ACCESS_ALLOW);
-    ck_assert_int_eq(verdict(&d, tanaka, DSG_ACCESS_READ, area, f.id[0], t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&e, sato, DSG_ACCESS_READ, other, o.row[2].id, t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&e, tanaka, DSG_ACCESS_READ, other, o.row[2].id, t), DSG_ACCESS_ALLOW);
+    ck_assert_int_eq(verdict(&d, tanaka, DSG_ACCESS_READ, area, f.row[0].id, t), DSG_ACCESS_DENY);
     /* the period in ms: from inclusive, until exclusive */
     ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, sub, NOW * 1000), DSG_ACCESS_ALLOW);
     ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, sub, NOW * 1000 - 1),
@@ -1280,21 +1200,21 @@ START_TEST(test_grant_decision_over_the_store)
     ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, sub, (NOW + 30 * DAY) * 1000),
                      DSG_ACCESS_DENY);
     /* an organisation's grant reaches its accounts through the group */
-    a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.id[1],
+    a = grant_app(DSG_ACCESS_ORG_GROUP, "テスト重工", area, f.row[1].id,
                   DSG_ACCESS_BIT(DSG_ACCESS_LIST));
     grant_ok(&a);
     d = load_for(area, "sato", "テスト重工");
     ck_assert_int_gt(d.group, 0);
-    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_LIST, area, f.id[1], t), DSG_ACCESS_ALLOW);
-    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_LIST, area, f.id[2], t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_LIST, area, f.row[1].id, t), DSG_ACCESS_ALLOW);
+    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_LIST, area, f.row[2].id, t), DSG_ACCESS_DENY);
     /* after an approved revoke: denied */
     revoke_ok(grant, NOW + 100);
     d = load_for(area, "sato", "テスト重工");
     ck_assert_int_eq(d.n, 1);
-    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.id[2], t), DSG_ACCESS_DENY);
+    ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, f.row[2].id, t), DSG_ACCESS_DENY);
     ck_assert_int_eq(verdict(&d, sato, DSG_ACCESS_READ, area, sub, t), DSG_ACCESS_DENY);
     /* an expired grant: denied once its period is over */
-    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[2], DSG_ACCESS_BIT(DSG_ACCESS_READ));
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[2].id, DSG_ACCESS_BIT(DSG_ACCESS_READ));
     a.until = NOW + DAY;
     grant_ok(&a);
     d = load_for(area, "sato", "テスト重工");
@@ -1310,8 +1230,8 @@ START_TEST(test_rights_reopen_keeps_grants)
 {
     char err[256], path[128];
     int64_t area = make_area("C-1", END);
-    folders f = folders_of(area);
-    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.id[2],
+    folders f = area_folders(area);
+    dsg_rights_app a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[2].id,
                                  DSG_ACCESS_BIT(DSG_ACCESS_READ));
     int64_t grant = grant_ok(&a);
     int64_t pending = apply_ok(&a, "uid:0", NOW + 1);

@@ -28,20 +28,14 @@
 #include <openssl/evp.h>
 
 #include "share/object_store.h"
+#include "tests/obj_fixture.h"
 
 Suite *suite_object_store(void);
 
 #define MARKER "DSG-PLAINTEXT-MARKER-7f3a"
-#define SEG DSG_SEG_PLAIN_MAX
-#define STORED DSG_SEG_STORED_MAX
-#define HDR DSG_SEG_HEADER_LEN
-#define HOUR 3600000LL
 
 static const uint8_t KEK[DSG_OBJ_KEY_LEN] = "kek-kek-kek-kek-kek-kek-kek-kek!";
 static const uint8_t OTHER_KEK[DSG_OBJ_KEY_LEN] = "another key-encryption key 32 b!";
-static const uint8_t ID_A[DSG_CAP_OBJECT_ID_LEN] = "object-A-16bytes";
-static const uint8_t ID_B[DSG_CAP_OBJECT_ID_LEN] = "object-B-16bytes";
-#define HEX_A "6f626a6563742d412d31366279746573"   /* ID_A in hex */
 
 static char dir[64];
 static char objdir[96];
@@ -58,59 +52,13 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[128];
-    dsg_obj_store_close(store);
-    store = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &ts), 0);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A token for op on (id, version), minted by the decision at `at` over a
- * grant of every operation. */
-static dsg_cap cap_at(uint32_t op, const uint8_t *id, uint64_t version, int64_t at)
-{
-    dsg_grant g;
-    dsg_access_req r;
-    dsg_cap c;
-    memset(&g, 0, sizeof g);
-    g.kind = DSG_ACCESS_ACCOUNT;
-    g.subject = 42;
-    g.area = 1;
-    g.folder = 10;
-    g.ops = DSG_ACCESS_ALL_OPS;
-    g.from = at - HOUR;
-    g.until = at + HOUR;
-    memset(&r, 0, sizeof r);
-    r.ask.account = 42;
-    r.ask.op = op;
-    r.object.area = 1;
-    r.object.depth = 2;
-    r.object.chain[0] = 10;
-    r.object.chain[1] = 11;
-    ck_assert_int_eq(dsg_cap_mint(&g, 1, &r, id, version, at, &c), 0);
-    return c;
-}
-
-static dsg_cap cap_for(uint32_t op, const uint8_t *id, uint64_t version)
-{
-    return cap_at(op, id, version, now_ms());
+    obj_fixture_close(&store, dir);
 }
 
 /* n bytes of plaintext: the marker every 4 KiB, random bytes between. */
 static uint8_t *plaintext(size_t n, unsigned seed)
 {
-    uint8_t *p = malloc(n + 1);
-    ck_assert_ptr_nonnull(p);
-    srandom(seed);
-    for (size_t i = 0; i < n; i++)
-        p[i] = (uint8_t)random();
+    uint8_t *p = random_bytes(n, seed);
     for (size_t at = 0; at + sizeof MARKER - 1 <= n; at += 4096)
         memcpy(p + at, MARKER, sizeof MARKER - 1);
     return p;
@@ -199,10 +147,7 @@ static got get_all(const uint8_t *id, uint64_t version, size_t max)
 
 static void final_path(char *out, size_t cap, const uint8_t *id, uint64_t version)
 {
-    char h[2 * DSG_CAP_OBJECT_ID_LEN + 1];
-    for (size_t i = 0; i < DSG_CAP_OBJECT_ID_LEN; i++)
-        snprintf(h + 2 * i, 3, "%02x", id[i]);
-    snprintf(out, cap, "%s/%.2s/%s.%llu", objdir, h, h, (unsigned long long)version);
+    object_path(out, cap, objdir, id, version);
 }
 
 /* The number of entries of path, "." and ".." aside. */
@@ -406,6 +351,22 @@ static void patch(const uint8_t *id, uint64_t version, long off, const void *byt
     ck_assert_int_eq(fclose(f), 0);
 }
 
+/* Flips the lowest bit of the stored byte at off: always a change, whatever
+ * the byte was. */
+static void flip(const uint8_t *id, uint64_t version, long off)
+{
+    char path[256];
+    uint8_t byte;
+    final_path(path, sizeof path, id, version);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, off, SEEK_SET), 0);
+    ck_assert_uint_eq(fread(&byte, 1, 1, f), 1);
+    fclose(f);
+    byte ^= 0x01u;
+    patch(id, version, off, &byte, 1);
+}
+
 /* One byte of segment 1 flipped: segment 0 is handed out, then
  * stor.integrity naming the object, version and segment 1, and not one
  * byte of segment 1 or after, whatever the buffer.
@@ -414,17 +375,8 @@ START_TEST(test_obj_flipped_byte)
 {
     size_t n = 3 * SEG - 100;
     uint8_t *p = plaintext(n, 11);
-    uint8_t byte;
-    char path[256];
     put_all(ID_A, 4, p, n);
-    final_path(path, sizeof path, ID_A, 4);
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(fseek(f, (long)(HDR + STORED + 1000), SEEK_SET), 0);
-    ck_assert_uint_eq(fread(&byte, 1, 1, f), 1);
-    fclose(f);
-    byte ^= 0x01u;
-    patch(ID_A, 4, (long)(HDR + STORED + 1000), &byte, 1);
+    flip(ID_A, 4, (long)(HDR + STORED + 1000));
 
     static const size_t maxes[] = { 1000, 1048576 };
     for (size_t m = 0; m < 2; m++) {
@@ -442,9 +394,8 @@ START_TEST(test_obj_flipped_byte)
     }
     ck_assert_str_eq(dsg_obj_status_token(DSG_OBJ_ERR_INTEGRITY), "stor.integrity");
     /* a flipped byte in segment 0: nothing at all */
-    byte ^= 0x01u;
-    patch(ID_A, 4, (long)(HDR + STORED + 1000), &byte, 1);
-    patch(ID_A, 4, (long)(HDR + 5), "X", 1);
+    flip(ID_A, 4, (long)(HDR + STORED + 1000));   /* segment 1 as it was */
+    flip(ID_A, 4, (long)(HDR + 5));
     got g = get_all(ID_A, 4, 1048576);
     ck_assert_int_eq(g.st, DSG_OBJ_ERR_INTEGRITY);
     ck_assert_uint_eq(g.len, 0);

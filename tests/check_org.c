@@ -16,30 +16,23 @@
 
 #include "auth/org_store.h"
 #include "db/db.h"
+#include "tests/db_fixture.h"
 
 Suite *suite_org(void);
 
 #define NOW 1800000000LL
 
-static char dir[64];
+static char dir[DB_FIXTURE_DIR_MAX];
 static sqlite3 *db;
 
 static void setup(void)
 {
-    char path[128], err[256];
-    snprintf(dir, sizeof dir, "/tmp/dsg-org-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/auth.db", dir);
-    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+    db = db_fixture_open(dir, "/tmp/dsg-org-XXXXXX", "auth.db", dsg_acct_store_open, NULL);
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    dsg_db_close(db);
-    db = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    db_fixture_close(&db, dir);
 }
 
 /* The decision over all 2 x 2 x 3 x 2 x 2 combinations of its facts:
@@ -152,12 +145,7 @@ END_TEST
 
 static int count(const char *sql)
 {
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return (int)db_fixture_count(db, sql);
 }
 
 static int collect(const dsg_org_row *r, void *ctx)

@@ -23,23 +23,16 @@
 #include "run/keys.h"
 #include "share/object_store.h"
 #include "stor/objcrypt.h"
+#include "tests/obj_fixture.h"
 
 Suite *suite_storage_decrypt(void);
-
-#define SEG DSG_SEG_PLAIN_MAX
-#define STORED DSG_SEG_STORED_MAX
-#define HDR DSG_SEG_HEADER_LEN
-#define HOUR 3600000LL
 
 static const uint8_t KEK[DSGD_KEK_LEN] = "the master's key-encryption key!";
 static const uint8_t OTHER_KEK[DSGD_KEK_LEN] = "another key-encryption key 32 b!";
 static const uint8_t STORE_KEY[DSGD_DATA_KEY_LEN] = "the share role's store key 32 b!";
 static const uint8_t OTHER_STORE_KEY[DSGD_DATA_KEY_LEN] = "another store key of 32 bytes..!";
-static const uint8_t ID_A[DSG_CAP_OBJECT_ID_LEN] = "object-A-16bytes";
-static const uint8_t ID_B[DSG_CAP_OBJECT_ID_LEN] = "object-B-16bytes";
-#define HEX_A "6f626a6563742d412d31366279746573"   /* ID_A in hex */
 
-static char dir[64];
+static char dir[64], objdir[96];
 static char kek_path[96], wrapped_path[128], out_path[96];
 static dsg_obj_store *store;
 static char err[1024];
@@ -97,57 +90,15 @@ static void setup(void)
     snprintf(out_path, sizeof out_path, "%s/plain", dir);
     write_file(kek_path, KEK, sizeof KEK);
     write_wrapped(KEK, STORE_KEY);
-    snprintf(path, sizeof path, "%s/share/objects", dir);
-    ck_assert_int_eq(dsg_obj_store_open(path, STORE_KEY, &store), DSG_OBJ_OK);
+    snprintf(objdir, sizeof objdir, "%s/share/objects", dir);
+    ck_assert_int_eq(dsg_obj_store_open(objdir, STORE_KEY, &store), DSG_OBJ_OK);
     err[0] = '\0';
     bytes = 0;
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    dsg_obj_store_close(store);
-    store = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-/* A capability to upload (id, version), minted over a grant of everything. */
-static dsg_cap upload_cap(const uint8_t *id, uint64_t version)
-{
-    struct timespec ts;
-    dsg_grant g;
-    dsg_access_req r;
-    dsg_cap c;
-    ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &ts), 0);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    memset(&g, 0, sizeof g);
-    g.kind = DSG_ACCESS_ACCOUNT;
-    g.subject = 7;
-    g.area = 1;
-    g.folder = 10;
-    g.ops = DSG_ACCESS_ALL_OPS;
-    g.from = now - HOUR;
-    g.until = now + HOUR;
-    memset(&r, 0, sizeof r);
-    r.ask.account = 7;
-    r.ask.op = DSG_ACCESS_UPLOAD;
-    r.object.area = 1;
-    r.object.depth = 1;
-    r.object.chain[0] = 10;
-    ck_assert_int_eq(dsg_cap_mint(&g, 1, &r, id, version, now, &c), 0);
-    return c;
-}
-
-/* n bytes of plaintext from seed. */
-static uint8_t *plaintext(size_t n, unsigned seed)
-{
-    uint8_t *p = malloc(n + 1);
-    ck_assert_ptr_nonnull(p);
-    srandom(seed);
-    for (size_t i = 0; i < n; i++)
-        p[i] = (uint8_t)random();
-    return p;
+    obj_fixture_close(&store, dir);
 }
 
 /* p[0 .. n) stored as (id, version) by the share role's store; its file
@@ -155,17 +106,14 @@ static uint8_t *plaintext(size_t n, unsigned seed)
 static void put_object(const uint8_t *id, uint64_t version, const uint8_t *p, size_t n,
                        char *path)
 {
-    dsg_cap c = upload_cap(id, version);
+    dsg_cap c = cap_for(DSG_ACCESS_UPLOAD, id, version);
     dsg_obj_put *put = NULL;
     uint8_t sha[DSG_OBJ_SHA256_LEN];
     uint64_t size = 0;
-    char h[2 * DSG_CAP_OBJECT_ID_LEN + 1];
     ck_assert_int_eq(dsg_obj_put_begin(store, &c, &put), DSG_OBJ_OK);
     ck_assert_int_eq(dsg_obj_put_push(put, p, n), DSG_OBJ_OK);
     ck_assert_int_eq(dsg_obj_put_commit(put, &size, sha), DSG_OBJ_OK);
-    for (size_t i = 0; i < DSG_CAP_OBJECT_ID_LEN; i++)
-        snprintf(h + 2 * i, 3, "%02x", id[i]);
-    snprintf(path, 256, "%s/share/objects/%.2s/%s.%llu", dir, h, h, (unsigned long long)version);
+    object_path(path, 256, objdir, id, version);
     ck_assert(exists(path));
 }
 
@@ -208,7 +156,7 @@ START_TEST(test_sd_round_trip)
     char object[256], partial[128];
     struct stat st;
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        uint8_t *p = plaintext(sizes[i], (unsigned)i + 1), *got;
+        uint8_t *p = random_bytes(sizes[i], (unsigned)i + 1), *got;
         size_t n = 0;
         put_object(ID_A, i + 1, p, sizes[i], object);
         snprintf(out_path, sizeof out_path, "%s/plain-%zu", dir, i);
@@ -252,7 +200,7 @@ static dsg_sd_status decrypt_to_stdout(const char *object, const char *to_path)
 START_TEST(test_sd_stdout)
 {
     size_t n = 2 * SEG + 5, len = 0;
-    uint8_t *p = plaintext(n, 3), *got;
+    uint8_t *p = random_bytes(n, 3), *got;
     char object[256], to[128];
     snprintf(to, sizeof to, "%s/stdout", dir);
     put_object(ID_B, 2, p, n, object);
@@ -282,7 +230,7 @@ END_TEST
 START_TEST(test_sd_flipped_byte)
 {
     size_t n = 3 * SEG - 100;
-    uint8_t *p = plaintext(n, 5);
+    uint8_t *p = random_bytes(n, 5);
     char object[256];
     put_object(ID_A, 4, p, n, object);
     flip(object, (long)(HDR + STORED + 1000));
@@ -318,7 +266,7 @@ END_TEST
 START_TEST(test_sd_truncated)
 {
     size_t n = 3 * SEG - 100;
-    uint8_t *p = plaintext(n, 7);
+    uint8_t *p = random_bytes(n, 7);
     char object[256];
     put_object(ID_A, 1, p, n, object);
 
@@ -354,7 +302,7 @@ END_TEST
 START_TEST(test_sd_swapped_name)
 {
     size_t n = SEG + 77;
-    uint8_t *pa = plaintext(n, 11), *pb = plaintext(n, 12);
+    uint8_t *pa = random_bytes(n, 11), *pb = random_bytes(n, 12);
     char a1[256], b1[256], a2[256];
     put_object(ID_A, 1, pa, n, a1);
     put_object(ID_B, 1, pb, n, b1);
@@ -381,7 +329,7 @@ END_TEST
  * @relation(REQ-STOR-011) */
 START_TEST(test_sd_wrong_key)
 {
-    uint8_t *p = plaintext(1000, 13);
+    uint8_t *p = random_bytes(1000, 13);
     char object[256];
     put_object(ID_A, 1, p, 1000, object);
 
@@ -419,7 +367,7 @@ START_TEST(test_sd_key_files)
 {
     uint8_t buf[64] = { 0 };
     char object[256];
-    uint8_t *p = plaintext(100, 17);
+    uint8_t *p = random_bytes(100, 17);
     put_object(ID_A, 1, p, 100, object);
 
     write_file(wrapped_path, buf, DSGD_WRAPPED_LEN - 1);
@@ -479,7 +427,7 @@ START_TEST(test_sd_arguments)
     ck_assert_int_eq(dsg_storage_decrypt(NULL, NULL, HEX_A ".1", NULL, &bytes, err, sizeof err),
                      DSG_SD_USAGE);
 
-    uint8_t *p = plaintext(3000, 19);
+    uint8_t *p = random_bytes(3000, 19);
     put_object(ID_A, 1, p, 3000, object);
     write_file(out_path, "keep", 4);
     ck_assert_int_eq(decrypt_to_file(object), DSG_SD_CANTCREAT);

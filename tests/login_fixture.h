@@ -24,13 +24,14 @@
 #include "auth/org_store.h"
 #include "db/db.h"
 #include "fuzz/webauthn/fixture.h"
+#include "tests/db_fixture.h"
 
 #define NOW 1800000000LL
 #define DAY 86400LL
 #define ISSUED "Tmp-Passw0rd-issued"
 #define CODE "0123-4567-89ab-cdef-0123-4567-89ab-cdef"
 
-static char dir[64];
+static char dir[DB_FIXTURE_DIR_MAX];
 static sqlite3 *db;
 static dsg_lsvc_cfg cfg;
 static const uint8_t FX_TOTP_KEY[DSG_SEAL_KEY_LEN] = "login-fixture-data-key-32-bytes!";
@@ -44,11 +45,7 @@ static const dsg_lsvc_peer elsewhere = { DSG_LOGIN_PORTAL, 0, 0, "198.51.100.9",
 
 static void setup(void)
 {
-    char path[128], err[256];
-    snprintf(dir, sizeof dir, "/tmp/dsg-login-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/auth.db", dir);
-    ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+    db = db_fixture_open(dir, "/tmp/dsg-login-XXXXXX", "auth.db", dsg_acct_store_open, NULL);
     memset(&cfg, 0, sizeof cfg);
     cfg.lock = (dsg_lock_policy){ 3, 900, 900 };
     cfg.scrypt = (dsg_scrypt_params){ 10, 8, 1 };   /* cheap: the cost is not under test */
@@ -76,11 +73,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[160];
-    dsg_db_close(db);
-    db = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    db_fixture_close(&db, dir);
 }
 
 /* An ACTIVE account of type in the organisation org (NULL: the fixture's

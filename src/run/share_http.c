@@ -660,6 +660,30 @@ static int add_version(const dsg_version_row *v, void *ctx)
     return 0;
 }
 
+/* The newest version's uploader (fn of dsg_file_store_each_version). */
+static int newest_uploader(const dsg_version_row *v, void *ctx)
+{
+    char *by = ctx;
+    if (by[0] == '\0')
+        snprintf(by, DSG_AREA_ACTOR_MAX + 1, "%s", v->uploaded_by);
+    return 0;
+}
+
+/* A file is shown to those who may read it once it has a clean version,
+ * and before that only to the uploader of its newest version, as in a
+ * listing (REQ-SHARE-014). 1, 0, or -1 on a storage error. */
+static int shown_to(const struct xch *x, const dsg_file_row *f)
+{
+    dsg_version_row v;
+    char err[200], by[DSG_AREA_ACTOR_MAX + 1] = "";
+    int got = dsg_file_store_latest(db, f->id, &v, err, sizeof err);
+    if (got != 0)
+        return got;
+    if (dsg_file_store_each_version(db, f->id, newest_uploader, by, err, sizeof err) != 0)
+        return -1;
+    return strcmp(by, x->w.user) == 0;
+}
+
 static void get_versions(struct xch *x)
 {
     dsg_file_row f;
@@ -669,6 +693,14 @@ static void get_versions(struct xch *x)
         return;
     if (decide(&x->w, &obj, DSG_ACCESS_READ) != 1) {
         denied(x, &obj, "file", DSG_ACCESS_READ);
+        return;
+    }
+    int shown = shown_to(x, &f);
+    if (shown <= 0) {
+        if (shown < 0)
+            storage_failed(x, "versions", "cannot be read");
+        else
+            not_found(x);
         return;
     }
     dsg_json_out w;
