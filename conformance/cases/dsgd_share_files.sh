@@ -35,7 +35,8 @@ refused() {
     rn=$1 rc=$6 rw=$2 rm=$3 rp=$4 rt=$5
     shift 6
     share "$rn" "$rw" "$rm" "$rp" "$rt" "$@"
-    [ "$(js "$rn" 'a["error"]')" = "$rc" ] || fail "$rn: error $(js "$rn" 'a["error"]'), want $rc"
+    re=$(js "$rn" 'a["error"]') || exit 1
+    [ "$re" = "$rc" ] || fail "$rn: error $re, want $rc: $(cat "$t/$rn.body")"
 }
 post() {   # post NAME WANT PATH TOKEN JSON
     share "$1" "$2" POST "$3" "$4" -H 'Content-Type: application/json' --data-binary "$5"
