@@ -141,33 +141,37 @@ static void answer(struct xch *x, uint32_t ticket, int status, const uint8_t *js
     release(x);
 }
 
-static void answer_error(struct xch *x, uint32_t ticket, int status, const char *code,
-                         const char *message)
+/* {"error": code, "message": message} through the proved writer: its
+ * length (0 when it does not fit, which the short codes and messages of
+ * this file never reach). */
+static size_t error_json(const char *code, const char *message, uint8_t *buf, size_t cap)
 {
-    uint8_t buf[1024];
     size_t len = 0;
     dsg_json_out w;
-    dsg_json_out_init(&w, buf, sizeof buf);
+    dsg_json_out_init(&w, buf, cap);
     (void)dsg_json_out_object_begin(&w);
     (void)dsg_json_out_key(&w, (const uint8_t *)"error", 5);
     (void)dsg_json_out_string(&w, (const uint8_t *)code, strlen(code));
     (void)dsg_json_out_key(&w, (const uint8_t *)"message", 7);
     (void)dsg_json_out_string(&w, (const uint8_t *)message, strlen(message));
     (void)dsg_json_out_object_end(&w);
-    if (dsg_json_out_finish(&w, &len) != 0)
-        len = 0;
-    answer(x, ticket, status, buf, len);
+    return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
+}
+
+static void answer_error(struct xch *x, uint32_t ticket, int status, const char *code,
+                         const char *message)
+{
+    uint8_t buf[1024];
+    answer(x, ticket, status, buf, error_json(code, message, buf, sizeof buf));
 }
 
 /* An answer without an operation to record: the request never reached one
- * (no session, a malformed request). Ticket 0 would be 503: these are sent
- * as they are. */
+ * (no session, a malformed request), so it goes as it is. */
 static void refuse(struct xch *x, int status, const char *code, const char *message)
 {
-    uint8_t buf[512];
-    int n = snprintf((char *)buf, sizeof buf, "{\"error\":\"%s\",\"message\":\"%s\"}", code,
-                     message);
-    if (dsgd_role_http_answer(x->id, status, NULL, buf, (size_t)n) != 0)
+    uint8_t buf[1024];
+    if (dsgd_role_http_answer(x->id, status, NULL, buf,
+                              error_json(code, message, buf, sizeof buf)) != 0)
         dsgd_log("share: cannot answer exchange %u", x->id);
     release(x);
 }
