@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail.
-# @relation(REQ-SHARE-007, REQ-SHARE-008, REQ-SHARE-010, REQ-SHARE-011, REQ-SHARE-013, REQ-SHARE-016, REQ-STOR-001)
+# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail. Rename, move and delete: refused 403 access_denied without the operation granted (rename by sato, a move by ueda); with it, a rename shows the new name in the listing and still downloads, a rename to a forbidden extension is 422, a move takes the file out of 共通 (ueda no longer lists or downloads it: 404) into the sub-folder, a delete takes it out of listings, downloads and /versions (404), each recorded once as file-renamed (from= and to=), file-moved (both paths) and file-deleted (event Delete). A revoke of ueda's grant, once approved, ends ueda's session (401 session_expired), recorded as 認証ログ logout-forced for ueda only ("its rights were reduced"); sato's session goes on.
+# @relation(REQ-SHARE-012, REQ-ACCT-010, REQ-SHARE-009, REQ-SHARE-007, REQ-SHARE-008, REQ-SHARE-010, REQ-SHARE-011, REQ-SHARE-013, REQ-SHARE-016, REQ-STOR-001)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -366,6 +366,69 @@ esac
 refused bad-id 400 GET /api/v1/share/folder?id=x1 "$sato" bad_request
 refused mkdir-bad 400 POST /api/v1/share/folders "$sato" bad_request \
     -H 'Content-Type: application/json' --data-binary "{\"parent\":\"$root\",\"name\":\"設計\"}"
+
+# rename, move and delete: only with the operation granted (REQ-SHARE-012)
+refused rename-denied 403 POST /api/v1/share/rename "$sato" access_denied \
+    -H 'Content-Type: application/json' --data-binary "{\"file\":$doc,\"name\":\"設計書-改.txt\"}"
+expect_exit 0 "sato's changes" ctl rights apply --account sato --area 1 --folder "$root" \
+    --ops rename,move,delete --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 整理
+expect_exit 0 "approve sato's changes" member_ctl rights approve 3
+post rename 200 /api/v1/share/rename "$sato" "{\"file\":$doc,\"name\":\"設計書-改.txt\"}"
+[ "$(js rename 'a["file"]')" = "$doc" ] || fail "rename: $(cat "$t/rename.body")"
+refused rename-exe 422 POST /api/v1/share/rename "$sato" forbidden_extension \
+    -H 'Content-Type: application/json' --data-binary "{\"file\":$doc,\"name\":\"設計書.exe\"}"
+share sub-renamed 200 GET "/api/v1/share/folder?id=$sub" "$sato"
+listed sub-renamed file:設計書-改.txt:clean
+unlisted sub-renamed 設計書.txt
+fetch get-renamed "$sato" "$doc"
+same get-renamed "$t/v2.txt"
+refused move-ueda 403 POST /api/v1/share/move "$ueda" access_denied \
+    -H 'Content-Type: application/json' --data-binary "{\"file\":$memo,\"folder\":$sub}"
+post move 200 /api/v1/share/move "$sato" "{\"file\":$memo,\"folder\":$sub}"
+share sub-moved 200 GET "/api/v1/share/folder?id=$sub" "$sato"
+listed sub-moved file:共有メモ.txt:clean
+share common-moved 200 GET "/api/v1/share/folder?id=$common" "$ueda"
+unlisted common-moved 共有メモ.txt
+refused memo-gone 404 GET "/api/v1/share/download?file=$memo" "$ueda" not_found
+big=$(js big.begin 'a["file"]') || exit 1
+post delete 200 /api/v1/share/delete "$sato" "{\"file\":$big}"
+share sub-deleted 200 GET "/api/v1/share/folder?id=$sub" "$sato"
+unlisted sub-deleted big.bin
+refused big-gone 404 GET "/api/v1/share/download?file=$big" "$sato" not_found
+refused big-versions-gone 404 GET "/api/v1/share/versions?file=$big" "$sato" not_found
+"$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export2" 2>"$t/err" ||
+    fail "export: $(cat "$t/err")"
+python3 - "$t/export2" "$doc" "$memo" "$big" <<'PY' || fail "the changes' records: $(grep -o '"custom_event_name":"file-[a-z]*"' "$t/export2")"
+import json, sys
+recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 23]
+def one(name, item):
+    got = [f for f in recs if f["custom_event_name"] == name and f["item_id"] == item]
+    assert len(got) == 1 and got[0]["user_id"] == "sato", (name, got)
+    return got[0]
+r = one("file-renamed", sys.argv[2])
+assert r["event_data"] == "from=設計書.txt; to=設計書-改.txt", r
+m = one("file-moved", sys.argv[3])
+assert m["event_data"] == "name=共有メモ.txt; from=/装備研究/共通; to=/装備研究/設計", m
+d = one("file-deleted", sys.argv[4])
+assert d["event"] == "Delete" and d["event_data"] == "name=big.bin", d
+PY
+
+# a revoke ends the sessions of its subject (REQ-ACCT-010)
+share before-revoke 200 GET /api/v1/share/areas "$ueda"
+expect_exit 0 "revoke ueda" ctl rights revoke 2 --applicant 調達部 --reason 異動
+expect_exit 0 "approve the revoke" member_ctl rights approve 4
+refused after-revoke 401 GET /api/v1/share/areas "$ueda" session_expired
+share sato-stays 200 GET /api/v1/share/areas "$sato"
+"$DSGCTL" log export --type 14 --format jsonl --socket "$sock" >"$t/export14" 2>"$t/err" ||
+    fail "export: $(cat "$t/err")"
+python3 - "$t/export14" <<'PY' || fail "logout-forced: $(grep -o '"event":"logout-forced"[^}]*' "$t/export14")"
+import json, sys
+recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 14]
+forced = [f for f in recs if f["event"] == "logout-forced" and f["user_id"] == "ueda"]
+assert len(forced) == 1 and forced[0]["detail"] == \
+    "1 session ended, 0 logins in progress dropped: its rights were reduced", forced
+assert not [f for f in recs if f["event"] == "logout-forced" and f["user_id"] == "sato"], recs
+PY
 
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
