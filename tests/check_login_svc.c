@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "login_fixture.h"
 
+
 Suite *suite_login_svc(void);
 
 /* The secret of an otpauth URI (RFC 4648 base32, no padding). */
@@ -741,7 +742,11 @@ START_TEST(test_lsvc_session_password_change)
     expect_status(&r, 401, "auth_failed");
     password("sato", "Another-passw0rd-2", &ministry_net, NOW + 93, &r);
     expect_status(&r, 200, NULL);
-    /* Wrong current passwords lock the account, as at the password step. */
+    /* A TOTP session asks for no assertion options. */
+    dsg_lsvc_change_options(a, NOW + 99, &r);
+    expect_status(&r, 400, "totp_session");
+    /* Wrong current passwords lock the account, as at the password step,
+     * and the lock ends its sessions (REQ-ACCT-010). */
     for (int i = 0; i < 3; i++) {
         change_in(a, "Wrong-passw0rd-1", "Third-passw0rd-3", code, NOW + 100 + i, &r);
         expect_status(&r, 401, "auth_failed");
@@ -749,10 +754,8 @@ START_TEST(test_lsvc_session_password_change)
     }
     code_at(secret, len, NOW + 150, code);
     change_in(a, "Another-passw0rd-2", "Third-passw0rd-3", code, NOW + 150, &r);
-    expect_status(&r, 401, "auth_failed");                          /* locked */
-    /* A TOTP session asks for no assertion options. */
-    dsg_lsvc_change_options(a, NOW + 151, &r);
-    expect_status(&r, 400, "totp_session");
+    expect_status(&r, 401, "session_expired");                      /* locked: ended */
+    ck_assert_str_eq(r.event, "logout-forced");
 }
 END_TEST
 
@@ -1085,6 +1088,41 @@ START_TEST(test_lsvc_session_outside_networks)
 }
 END_TEST
 
+
+/* A suspension takes effect on the account's next request: its session
+ * is refused and every session of the account ends, on record as
+ * logout-forced; an account not concerned keeps its own. @relation(REQ-ACCT-010) */
+START_TEST(test_lsvc_suspension_ends_sessions)
+{
+    dsg_lsvc_result r;
+    dsg_acct_problem p;
+    uint8_t secret[64];
+    size_t len;
+    char a[DSG_LSVC_TOKEN_TEXT + 1];
+    int64_t id = 0;
+    dsg_acct_app app;
+    account("sato", DSG_ACCT_MINISTRY);
+    first_login("sato", NOW, secret, &len, &r);
+    snprintf(a, sizeof a, "%s", r.token);
+    dsg_lsvc_session(a, NOW + 1, &r);
+    expect_status(&r, 200, NULL);
+    memset(&app, 0, sizeof app);
+    app.kind = DSG_APP_SUSPEND;
+    strcpy(app.user_id, "sato");
+    strcpy(app.applicant, "yamada");
+    strcpy(app.reason, "leave");
+    ck_assert_int_eq(dsg_acct_store_apply(db, &app, "admin1", NOW + 2, &id, &p), 0);
+    ck_assert_int_eq(dsg_acct_store_approve(db, id, "admin2", NOW + 2, &p), 0);
+    dsg_lsvc_session(a, NOW + 3, &r);
+    expect_status(&r, 401, "session_expired");
+    ck_assert_str_eq(r.event, "logout-forced");
+    ck_assert_str_eq(r.detail, "the account is suspended: 1 session ended");
+    ck_assert_uint_eq(dsg_lsvc_end_sessions("sato", NULL), 0);   /* none left */
+    dsg_lsvc_session(a, NOW + 4, &r);
+    expect_status(&r, 401, "session_expired");
+}
+END_TEST
+
 Suite *suite_login_svc(void)
 {
     Suite *s = suite_create("login_svc");
@@ -1093,6 +1131,7 @@ Suite *suite_login_svc(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_lsvc_ministry_first_login_to_logout);
     tcase_add_test(tc, test_lsvc_refusals_look_the_same);
+    tcase_add_test(tc, test_lsvc_suspension_ends_sessions);
     tcase_add_test(tc, test_lsvc_password_lockout_boundary);
     tcase_add_test(tc, test_lsvc_half_finished_login_dies_at_the_lock);
     tcase_add_test(tc, test_lsvc_totp_lockout_boundary);

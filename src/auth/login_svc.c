@@ -1187,6 +1187,32 @@ void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
  * portal's), with res begun, its last use moved to now; NULL with the
  * refusal in res (an expired one is ended). An administrator's token is
  * no portal session, and a portal session no administrator's token. */
+/* A session lives only while its account may log in: a suspension, a
+ * lock, an expiry or a deletion takes effect on the account's next request
+ * and ends all its sessions (REQ-ACCT-010). 1, or 0 with 401
+ * session_expired (503 when the account cannot be read). */
+static int account_usable(const session_rec *s, int64_t now, dsg_lsvc_result *res)
+{
+    dsg_acct_row row;
+    char err[160], user[sizeof s->user_id];
+    int found = dsg_acct_store_get(db, s->user_id, &row, err, sizeof err);
+    if (found < 0) {
+        failed(res, 503, "auth_unavailable", "storage-failed", "%s", err);
+        return 0;
+    }
+    if (found == 1 && dsg_acct_may_login(&row.acct, now))
+        return 1;
+    snprintf(user, sizeof user, "%s", s->user_id);
+    size_t ended = dsg_lsvc_end_sessions(user, NULL);   /* s among them */
+    failed(res, 401, "session_expired", "logout-forced",
+           "the account is %s: %zu session%s ended",
+           found == 0 ? "gone"
+           : dsg_acct_is_expired(&row.acct, now) ? "past its expiry"
+                                                  : dsg_acct_state_name(row.acct.state),
+           ended, ended == 1 ? "" : "s");
+    return 0;
+}
+
 static session_rec *live_session(const char *token, uint32_t channel, const char *bound,
                                  int64_t now, const char *event, dsg_lsvc_result *res)
 {
@@ -1208,7 +1234,7 @@ static session_rec *live_session(const char *token, uint32_t channel, const char
                dsg_session_status_name(st));
         return NULL;
     }
-    return s;
+    return account_usable(s, now, res) ? s : NULL;
 }
 
 void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)

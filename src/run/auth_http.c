@@ -886,6 +886,8 @@ static void who_answer(const dsgd_xch_who_ask *a, dsgd_xch_who_is *w, dsg_acct_r
     dsg_lsvc_session(token, now, &res);
     if (res.status != 200) {
         w->status = res.status == 401 ? 401 : 503;
+        if (res.event != NULL && strcmp(res.event, "logout-forced") == 0)   /* REQ-ACCT-010 */
+            (void)dsgd_auth_record(res.user_id, addr, res.event, res.detail);
         return;
     }
     if (dsg_acct_store_get(db, res.user_id, row, err, sizeof err) != 1) {
