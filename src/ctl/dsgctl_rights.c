@@ -362,7 +362,7 @@ static int cmd_list(int argc, char **argv)
 }
 
 /* dsgctl rights check --account USER [--org ORG] --area ID --folder ID --op OP
- * @relation(REQ-SHARE-007, REQ-ACCT-010) */
+ * @relation(REQ-ACCT-009, REQ-ACCT-010) */
 static int cmd_check(int argc, char **argv)
 {
     const char *socket = DSG_CTL_SOCKET_DEFAULT, *user = NULL, *org = NULL, *area = NULL,

@@ -33,7 +33,7 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n);
 int dsgd_share_start(const char *dir, char *err, size_t n);
 
 /* WELCOMEd: registers the file API's routes (src/run/share_http.h).
- * @relation(REQ-SHARE-007) */
+ * @relation(REQ-SHARE-008) */
 int dsgd_share_bus_open(dsgd_chan *chan);
 
 /* A bus message from the master: a command (see above). 0, or -1 for a

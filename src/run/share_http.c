@@ -767,6 +767,14 @@ static void get_download(struct xch *x)
         denied(x, &obj, "file", DSG_ACCESS_READ);
         return;
     }
+    int shown = shown_to(x, &f);
+    if (shown <= 0) {   /* a file no listing shows the account: as if absent */
+        if (shown < 0)
+            storage_failed(x, "download", "cannot be read");
+        else
+            not_found(x);
+        return;
+    }
     if (!version_of(x, &f, &v))
         return;
     dsg_access_req req = request_of(&x->w, &obj, DSG_ACCESS_READ);
@@ -872,7 +880,7 @@ static int name_allowed(struct xch *x, const dsg_folder_row *f, const char *name
     dsg_name_verdict v = dsg_name_check((const uint8_t *)name, strlen(name), &no_extra, &res);
     if (v == DSG_NAME_ALLOWED)
         return 0;
-    dsgd_share_record r = record_of(f->area, f->id, "file", "Custom", refused);
+    dsgd_share_record r = record_of(f->area, f->id, "folder", "Custom", refused);
     folder_path(f->id, r.location, sizeof r.location);
     if (v == DSG_NAME_FORBIDDEN) {
         memcpy(ext, res.ext->text, res.ext->len);
@@ -1028,8 +1036,14 @@ static struct upload *upload_of(const struct xch *x)
 static int content_begin(struct xch *x)
 {
     struct upload *u = upload_of(x);
-    if (u == NULL) {
-        refuse(x, 403, "access_denied", "no upload of yours by that name is open");
+    if (u == NULL) {   /* whoever sent it: the session is not the upload's */
+        dsgd_share_record r = record_of(0, 0, "file", "Custom", "access-denied");
+        snprintf(r.site_id, sizeof r.site_id, "-");
+        snprintf(r.data, sizeof r.data, "operation=upload-content; no open upload of this "
+                 "session by that name");
+        snprintf(x->w.user, sizeof x->w.user, "-");
+        answer_error(x, record(x, &r), 403, "access_denied",
+                     "no upload of yours by that name is open");
         return -1;
     }
     x->up = u;

@@ -17,11 +17,11 @@
 struct sqlite3;
 
 /* Registers the routes on chan; db and objects are the role's (borrowed).
- * 0, or -1. @relation(REQ-SHARE-007, REQ-SHARE-008) */
+ * 0, or -1. @relation(REQ-SHARE-008) */
 int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *db, dsg_obj_store *objects);
 
 /* A bus message of the file API's exchanges. 0, or -1 for one it does not
- * take. @relation(REQ-SHARE-007) */
+ * take. @relation(REQ-SHARE-008) */
 int dsgd_share_http_message(const dsgd_msg *m);
 
 #endif

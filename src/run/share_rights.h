@@ -23,7 +23,7 @@
 struct sqlite3;
 
 /* Runs "VERB ARGS" (after "rights ") against store for w. 0.
- * @relation(REQ-ACCT-009, REQ-SHARE-009, REQ-SHARE-007) */
+ * @relation(REQ-ACCT-009, REQ-SHARE-009) */
 int dsgd_share_rights_command(struct sqlite3 *store, char *verb, const dsgd_who *w);
 
 #endif

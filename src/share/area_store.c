@@ -296,7 +296,7 @@ int dsg_area_store_open(const char *path, uint32_t busy_timeout_ms, sqlite3 **db
     return dsg_db_open(path, busy_timeout_ms, migrations, SCHEMA_VERSION, db, err, n);
 }
 
-/* @relation(REQ-SHARE-007) */
+/* @relation(REQ-SHARE-008) */
 int64_t dsg_area_store_next_item_id(sqlite3 *db)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT 1 + max(coalesce((SELECT max(id) FROM folders),"

@@ -77,7 +77,7 @@ int dsg_area_store_open(const char *path, uint32_t busy_timeout_ms, struct sqlit
  * either, so that a folder's and a file's never collide (an access
  * decision's chain mixes them, src/share/access.h). Called inside the
  * transaction that inserts the item. The number, or -1 on a database
- * error. @relation(REQ-SHARE-007) */
+ * error. @relation(REQ-SHARE-008) */
 int64_t dsg_area_store_next_item_id(struct sqlite3 *db);
 
 /* Stores application a, entered by `by` at now, as pending, after

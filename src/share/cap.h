@@ -64,7 +64,7 @@ int dsg_cap_init(void);
  * *cap is all zero and the result is -1 (DENY: no grant covers req, a
  * malformed request) or -2 (no key: the random generator or HMAC failed;
  * or now too close to the end of time for an expiry).
- * @relation(REQ-SHARE-007, REQ-SHARE-008) */
+ * @relation(REQ-SHARE-008) */
 __attribute__((warn_unused_result))
 int dsg_cap_mint(const dsg_grant *grants, size_t n, const dsg_access_req *req,
                  const uint8_t object_id[DSG_CAP_OBJECT_ID_LEN], uint64_t version,

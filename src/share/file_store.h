@@ -196,7 +196,7 @@ int dsg_folder_store_each_child(struct sqlite3 *db, int64_t folder,
 /* The file's object for the access decision: its area, its folder's
  * chain (dsg_grant_store_object) and the file's number last. 1 and *obj,
  * 0 when there is no such file, -1 on a database error or a chain too
- * deep. @relation(REQ-SHARE-007, REQ-SHARE-012) */
+ * deep. @relation(REQ-SHARE-008, REQ-SHARE-012) */
 int dsg_file_store_object(struct sqlite3 *db, int64_t file, dsg_access_object *obj, char *err,
                           size_t n);
 

@@ -184,14 +184,14 @@ int64_t dsg_grant_store_subject_id(struct sqlite3 *db, uint32_t subject_kind, co
 /* The grants in force of one area for the decision, as src/share/access.h
  * reads them (times in ms), at most cap of them into out: the count, or
  * -1 on a database error or when the area has more than cap (refusing
- * rather than deciding on a part). @relation(REQ-SHARE-007, REQ-ACCT-010) */
+ * rather than deciding on a part). @relation(REQ-SHARE-008, REQ-ACCT-010) */
 int dsg_grant_store_load(struct sqlite3 *db, int64_t area, dsg_grant *out, size_t cap,
                          char *err, size_t n);
 
 /* The ancestry of a folder for the decision: its area, and the folder ids
  * from the area's root folder down to it (1 to DSG_ACCESS_MAX_DEPTH). 1
  * and *obj, 0 when there is no such folder in that area, -1 on a database
- * error. @relation(REQ-SHARE-007, REQ-SHARE-008) */
+ * error. @relation(REQ-SHARE-008) */
 int dsg_grant_store_object(struct sqlite3 *db, int64_t area, int64_t folder,
                            dsg_access_object *obj, char *err, size_t n);
 
