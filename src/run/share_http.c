@@ -79,10 +79,8 @@ struct upload {
 static struct xch {
     uint32_t id;                             /* 0: free */
     enum route route;
-    uint8_t method;
     char token[DSGD_XCH_TOKEN_MAX + 1];
     char query[256];
-    int query_long;
     uint8_t body[BODY_MAX];
     size_t body_len;
     int ended, told;
@@ -1428,7 +1426,6 @@ static int on_request(const dsgd_xch_request *r)
         return 0;
     }
     x->route = k;
-    x->method = r->method;
     memcpy(x->token, r->token, r->token_len);
     memcpy(x->w.addr, r->addr, r->addr_len);
     if (r->query_len >= sizeof x->query || memchr(r->query, '\0', r->query_len) != NULL) {
