@@ -57,16 +57,17 @@
   predicate dsg_bg_wchar{L}(uint8_t *s, integer len, integer p, integer f) =
     dsg_bg_wf(s, len, p) && f == dsg_bg_fold(dsg_bg_cp(s, p)) && !dsg_bg_sep(f);
 
-  // t is a term of s[0 .. len): one word character, or two consecutive
-  // ones, inside the input, with their folded code points.
-  predicate dsg_bg_term_ok{L}(uint8_t *s, integer len, dsg_bg_term t) =
-    dsg_bg_wchar(s, len, t.off, t.cp1) &&
-    (t.cp2 == 0 ?
-       t.len == dsg_bg_seqlen(s[t.off]) :
-       dsg_bg_wchar(s, len, t.off + dsg_bg_seqlen(s[t.off]), t.cp2) &&
-       t.len == dsg_bg_seqlen(s[t.off]) +
-                dsg_bg_seqlen(s[t.off + dsg_bg_seqlen(s[t.off])])) &&
-    t.off + t.len <= len;
+  // (cp1, cp2) at s[off .. off + n) is a term of s[0 .. len): one word
+  // character (cp2 == 0), or two consecutive ones, with their folded code
+  // points, inside the input.
+  predicate dsg_bg_term_ok{L}(uint8_t *s, integer len, integer cp1, integer cp2,
+                              integer off, integer n) =
+    dsg_bg_wchar(s, len, off, cp1) &&
+    (cp2 == 0 ?
+       n == dsg_bg_seqlen(s[off]) :
+       dsg_bg_wchar(s, len, off + dsg_bg_seqlen(s[off]), cp2) &&
+       n == dsg_bg_seqlen(s[off]) + dsg_bg_seqlen(s[off + dsg_bg_seqlen(s[off])])) &&
+    off + n <= len;
 
   // The cursor's fields hold their allowed values for an input of len bytes.
   predicate dsg_bg_cursor_ok(dsg_bg_cursor c, integer len) =

@@ -99,6 +99,7 @@ static int is_sep(uint32_t c)
                              (*word == 1 <==> !dsg_bg_sep(*f)) &&
                              (*word == 0 || *word == 1);
     ensures \result != 0 && *word == 1 ==> dsg_bg_wchar(s, len, pos, *f);
+    ensures \result != 0 && *word == 1 ==> *f != 0;
 */
 static size_t char_at(const uint8_t *s, size_t len, size_t pos, uint32_t *f, int *word)
 {
@@ -116,7 +117,7 @@ static size_t char_at(const uint8_t *s, size_t len, size_t pos, uint32_t *f, int
     requires \separated(t, s + (0 .. len - 1));
     requires dsg_bg_wchar(s, len, pos, f) && n == dsg_bg_seqlen(s[pos]) && pos + n <= len;
     assigns *t;
-    ensures dsg_bg_term_ok(s, len, *t);
+    ensures dsg_bg_term_ok(s, len, t->cp1, t->cp2, t->off, t->len);
 */
 static void put_unigram(dsg_bg_term *t, const uint8_t *s, size_t len, size_t pos, size_t n,
                         uint32_t f)
@@ -135,9 +136,10 @@ static void put_unigram(dsg_bg_term *t, const uint8_t *s, size_t len, size_t pos
     requires \separated(t, s + (0 .. len - 1));
     requires dsg_bg_wchar(s, len, pos, f1) && n1 == dsg_bg_seqlen(s[pos]);
     requires dsg_bg_wchar(s, len, pos + n1, f2) && n2 == dsg_bg_seqlen(s[pos + n1]);
+    requires f2 != 0;
     requires pos + n1 + n2 <= len;
     assigns *t;
-    ensures dsg_bg_term_ok(s, len, *t);
+    ensures dsg_bg_term_ok(s, len, t->cp1, t->cp2, t->off, t->len);
 */
 static void put_bigram(dsg_bg_term *t, const uint8_t *s, size_t len, size_t pos, size_t n1,
                        uint32_t f1, size_t n2, uint32_t f2)
@@ -157,7 +159,7 @@ int dsg_bg_init(dsg_bg_cursor *c, int mode)
     c->pos = 0;
     c->prev_word = 0;
     c->uni_due = 0;
-    c->unigrams = (uint8_t)mode;
+    c->unigrams = (unsigned)mode;
     return DSG_BG_END;
 }
 
@@ -172,6 +174,111 @@ static int cursor_ok(const dsg_bg_cursor *c, size_t len)
            c->unigrams <= 1u && (c->uni_due == 0u || c->unigrams == 1u);
 }
 
+#define STEP_ON 2   /* step: no term at this character, go on */
+
+/* The unigram of the word character f1 at s[c->pos .. c->pos + n1), and
+ * the cursor past it. */
+/*@ requires \valid(c) && \valid(t) && \valid_read(s + (0 .. len - 1));
+    requires \separated(c, t, s + (0 .. len - 1));
+    requires dsg_bg_cursor_ok(*c, len);
+    requires dsg_bg_wchar(s, len, c->pos, f1) && n1 == dsg_bg_seqlen(s[c->pos]);
+    requires c->pos + n1 <= len;
+    assigns *c, *t;
+    ensures dsg_bg_cursor_ok(*c, len) && c->unigrams == \old(c->unigrams);
+    ensures c->pos > \old(c->pos) && c->uni_due == 0;
+    ensures dsg_bg_term_ok(s, len, t->cp1, t->cp2, t->off, t->len);
+*/
+static void unigram_out(dsg_bg_cursor *c, const uint8_t *s, size_t len, dsg_bg_term *t,
+                        size_t n1, uint32_t f1)
+{
+    size_t at = c->pos;
+    c->pos = at + n1;
+    c->prev_word = 1;
+    c->uni_due = 0;
+    put_unigram(t, s, len, at, n1, f1);
+}
+
+/* The bigram of the word characters f1 at c->pos and f2 after it; in
+ * DOCUMENT mode the cursor stays, owing f1's unigram. */
+/*@ requires \valid(c) && \valid(t) && \valid_read(s + (0 .. len - 1));
+    requires \separated(c, t, s + (0 .. len - 1));
+    requires dsg_bg_cursor_ok(*c, len) && c->uni_due == 0;
+    requires dsg_bg_wchar(s, len, c->pos, f1) && n1 == dsg_bg_seqlen(s[c->pos]);
+    requires dsg_bg_wchar(s, len, c->pos + n1, f2) && n2 == dsg_bg_seqlen(s[c->pos + n1]);
+    requires f2 != 0 && c->pos + n1 + n2 <= len;
+    assigns *c, *t;
+    ensures dsg_bg_cursor_ok(*c, len) && c->unigrams == \old(c->unigrams);
+    ensures c->pos > \old(c->pos) || (c->pos == \old(c->pos) && c->uni_due == 1);
+    ensures dsg_bg_term_ok(s, len, t->cp1, t->cp2, t->off, t->len);
+*/
+static void bigram_out(dsg_bg_cursor *c, const uint8_t *s, size_t len, dsg_bg_term *t,
+                       size_t n1, uint32_t f1, size_t n2, uint32_t f2)
+{
+    size_t at = c->pos;
+    if (c->unigrams) {
+        c->uni_due = 1;
+    } else {
+        c->pos = at + n1;
+        c->prev_word = 1;
+    }
+    put_bigram(t, s, len, at, n1, f1, n2, f2);
+}
+
+/* The character at c->pos: a term, an error, or STEP_ON. */
+/*@ requires \valid(c) && \valid(t) && \valid_read(s + (0 .. len - 1));
+    requires \separated(c, t, s + (0 .. len - 1));
+    requires dsg_bg_cursor_ok(*c, len) && c->pos < len;
+    assigns *c, *t;
+    ensures \result == DSG_BG_TERM || \result == DSG_BG_INVALID || \result == STEP_ON;
+    ensures dsg_bg_cursor_ok(*c, len) && c->unigrams == \old(c->unigrams);
+    ensures \result == DSG_BG_TERM ==>
+              dsg_bg_term_ok(s, len, t->cp1, t->cp2, t->off, t->len);
+    ensures \result == DSG_BG_TERM ==>
+              c->pos > \old(c->pos) ||
+              (c->pos == \old(c->pos) && \old(c->uni_due) == 0 && c->uni_due == 1);
+    ensures \result == STEP_ON ==> c->pos > \old(c->pos) && c->uni_due == 0;
+    ensures \result == DSG_BG_INVALID ==>
+              \old(c->pos) <= c->pos < len && !dsg_bg_wf(s, len, c->pos);
+*/
+static int step(dsg_bg_cursor *c, const uint8_t *s, size_t len, dsg_bg_term *t)
+{
+    uint32_t f1, f2 = 0;
+    int w1, w2 = 0;
+    size_t n1 = char_at(s, len, c->pos, &f1, &w1);
+    if (n1 == 0)
+        return DSG_BG_INVALID;
+    size_t q = c->pos + n1;
+    if (!w1) {
+        c->pos = q;
+        c->prev_word = 0;
+        c->uni_due = 0;
+        return STEP_ON;
+    }
+    if (c->uni_due) {   /* DOCUMENT mode: the unigram after its bigram */
+        unigram_out(c, s, len, t, n1, f1);
+        return DSG_BG_TERM;
+    }
+    if (q < len) {
+        size_t n2 = char_at(s, len, q, &f2, &w2);
+        if (n2 == 0) {
+            c->pos = q;
+            return DSG_BG_INVALID;
+        }
+        if (w2) {
+            bigram_out(c, s, len, t, n1, f1, n2, f2);
+            return DSG_BG_TERM;
+        }
+    }
+    /* the last character of its run: a term if alone or in DOCUMENT mode */
+    if (!c->prev_word || c->unigrams) {
+        unigram_out(c, s, len, t, n1, f1);
+        return DSG_BG_TERM;
+    }
+    c->pos = q;
+    c->prev_word = 1;
+    return STEP_ON;
+}
+
 int dsg_bg_next(dsg_bg_cursor *c, const uint8_t *s, size_t len, dsg_bg_term *t)
 {
     if (!cursor_ok(c, len))
@@ -180,56 +287,13 @@ int dsg_bg_next(dsg_bg_cursor *c, const uint8_t *s, size_t len, dsg_bg_term *t)
         loop invariant c->unigrams == \at(c->unigrams, Pre);
         loop invariant c->pos >= \at(c->pos, Pre);
         loop invariant c->pos == \at(c->pos, Pre) ==> c->uni_due == \at(c->uni_due, Pre);
-        loop invariant c->uni_due == 1 ==> c->pos == \at(c->pos, Pre);
         loop assigns *c, *t;
         loop variant len - c->pos;
     */
     while (c->pos < len) {
-        uint32_t f1, f2 = 0;
-        int w1, w2 = 0;
-        size_t n1 = char_at(s, len, c->pos, &f1, &w1);
-        if (n1 == 0)
-            return DSG_BG_INVALID;
-        size_t q = c->pos + n1;
-        if (!w1) {
-            c->pos = q;
-            c->prev_word = 0;
-            c->uni_due = 0;
-            continue;
-        }
-        if (c->uni_due) {   /* DOCUMENT mode: the unigram after its bigram */
-            put_unigram(t, s, len, c->pos, n1, f1);
-            c->pos = q;
-            c->prev_word = 1;
-            c->uni_due = 0;
-            return DSG_BG_TERM;
-        }
-        if (q < len) {
-            size_t n2 = char_at(s, len, q, &f2, &w2);
-            if (n2 == 0) {
-                c->pos = q;
-                return DSG_BG_INVALID;
-            }
-            if (w2) {
-                put_bigram(t, s, len, c->pos, n1, f1, n2, f2);
-                if (c->unigrams)
-                    c->uni_due = 1;
-                else {
-                    c->pos = q;
-                    c->prev_word = 1;
-                }
-                return DSG_BG_TERM;
-            }
-        }
-        /* the last character of its run */
-        int lone = !c->prev_word;
-        size_t at = c->pos;
-        c->pos = q;
-        c->prev_word = 1;
-        if (lone || c->unigrams) {
-            put_unigram(t, s, len, at, n1, f1);
-            return DSG_BG_TERM;
-        }
+        int r = step(c, s, len, t);
+        if (r != STEP_ON)
+            return r;
     }
     return DSG_BG_END;
 }

@@ -44,9 +44,9 @@ typedef struct dsg_bg_term {
 /* The scan state; set by dsg_bg_init, then only by dsg_bg_next. */
 typedef struct dsg_bg_cursor {
     size_t pos;          /* the next character to look at */
-    uint8_t prev_word;   /* the character before pos is a word character */
-    uint8_t uni_due;     /* the bigram at pos is out, its unigram is due */
-    uint8_t unigrams;    /* DOCUMENT mode */
+    unsigned prev_word;  /* the character before pos is a word character */
+    unsigned uni_due;    /* the bigram at pos is out, its unigram is due */
+    unsigned unigrams;   /* DOCUMENT mode */
 } dsg_bg_cursor;
 
 enum {
@@ -100,7 +100,8 @@ int dsg_bg_init(dsg_bg_cursor *c, int mode);
               \result == DSG_BG_INVALID;
       ensures dsg_bg_cursor_ok(*c, len);
       ensures c->unigrams == \old(c->unigrams);
-      ensures \result == DSG_BG_TERM ==> dsg_bg_term_ok(s, len, *t);
+      ensures \result == DSG_BG_TERM ==>
+                dsg_bg_term_ok(s, len, t->cp1, t->cp2, t->off, t->len);
       // the scan terminates: each term moves the cursor on, or (DOCUMENT
       // mode) keeps it on the character whose unigram it now owes
       ensures \result == DSG_BG_TERM ==>
