@@ -172,7 +172,7 @@ static void expect_match(sqlite3 *db, const char *query, const char *want)
 /* @relation(REQ-SHARE-015) */
 START_TEST(test_stok_fts5_refusals)
 {
-    sqlite3 *db = open_index(":memory:", DSG_STOK_TOKENIZER);
+    sqlite3 *db = open_index(":memory:", DSG_STOK_TOKENIZER " 1");
     /* text that is not UTF-8 is refused, not indexed as garbage */
     ck_assert_int_ne(insert(db, 1, "bad\xFF.txt", -1, "x"), SQLITE_DONE);
     ck_assert_int_ne(insert(db, 2, "ok.txt", -1, "\xE8\xA8"), SQLITE_DONE);
@@ -180,9 +180,15 @@ START_TEST(test_stok_fts5_refusals)
     /* a prefix query has no meaning over MACs */
     expect_match(db, "fin*", "error");
     expect_match(db, "\"\xFF\"", "error");
-    /* tokenizer options are refused */
+    /* a table without its label, and any option after it, are refused */
     ck_assert_int_ne(sqlite3_exec(db, "CREATE VIRTUAL TABLE t2 USING fts5(x, "
-                                      "tokenize='dsg_bigram remove_diacritics 1')",
+                                      "tokenize='dsg_bigram')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "CREATE VIRTUAL TABLE t3 USING fts5(x, "
+                                      "tokenize='dsg_bigram 1 remove_diacritics 1')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "CREATE VIRTUAL TABLE t4 USING fts5(x, "
+                                      "tokenize='dsg_bigram 123456789012345678901234567890123')",
                                   NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 }
@@ -191,7 +197,7 @@ END_TEST
 /* @relation(REQ-SHARE-015) */
 START_TEST(test_stok_fts5_japanese_queries)
 {
-    sqlite3 *db = open_index(":memory:", DSG_STOK_TOKENIZER);
+    sqlite3 *db = open_index(":memory:", DSG_STOK_TOKENIZER " 1");
     insert_docs(db);
     expect_match(db, "設", "1,4,5");         /* one character: every document holding it */
     expect_match(db, "計", "1,4");
@@ -214,7 +220,7 @@ END_TEST
 /* @relation(REQ-SHARE-015) */
 START_TEST(test_stok_fts5_ascii_and_full_width)
 {
-    sqlite3 *db = open_index(":memory:", DSG_STOK_TOKENIZER);
+    sqlite3 *db = open_index(":memory:", DSG_STOK_TOKENIZER " 1");
     insert_docs(db);
     expect_match(db, "dsg", "2,3");
     expect_match(db, "DSG", "2,3");
@@ -287,13 +293,38 @@ START_TEST(test_stok_database_file_holds_no_text)
     free(plain);
 
     char *path = temp_db();
-    db = open_index(path, DSG_STOK_TOKENIZER);
+    db = open_index(path, DSG_STOK_TOKENIZER " 1");
     insert_docs(db);
     expect_match(db, "設計書", "1");
     sqlite3_close(db);
     ck_assert_uint_eq(secrets_in(path), 0);
     unlink(path);
     free(path);
+}
+END_TEST
+
+/* @relation(REQ-SHARE-015) */
+START_TEST(test_stok_tables_have_their_own_keys)
+{
+    sqlite3 *db = open_index(":memory:", DSG_STOK_TOKENIZER " 1");
+    ck_assert_int_eq(sqlite3_exec(db, "CREATE VIRTUAL TABLE idx2 USING fts5(name, body, "
+                                      "content='', tokenize='dsg_bigram 2');"
+                                      "CREATE VIRTUAL TABLE v1 USING fts5vocab(idx, 'row');"
+                                      "CREATE VIRTUAL TABLE v2 USING fts5vocab(idx2, 'row');"
+                                      "INSERT INTO idx(rowid, name, body) VALUES (1, '設計書', '');"
+                                      "INSERT INTO idx2(rowid, name, body) VALUES (1, '設計書', '');",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM v1), "
+                                            "(SELECT count(*) FROM v2), "
+                                            "(SELECT count(*) FROM v1 JOIN v2 USING (term))",
+                                        -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 5);   /* 設計, 計書 and three unigrams */
+    ck_assert_int_eq(sqlite3_column_int(st, 1), 5);
+    ck_assert_int_eq(sqlite3_column_int(st, 2), 0);   /* no token in common */
+    sqlite3_finalize(st);
+    sqlite3_close(db);
 }
 END_TEST
 
@@ -309,6 +340,7 @@ Suite *suite_search_token(void)
     tcase_add_test(tc, test_stok_fts5_japanese_queries);
     tcase_add_test(tc, test_stok_fts5_ascii_and_full_width);
     tcase_add_test(tc, test_stok_database_file_holds_no_text);
+    tcase_add_test(tc, test_stok_tables_have_their_own_keys);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, both recorded as access-denied with the sender unknown (user ID -), a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail. Rename, move and delete: refused 403 access_denied without the operation granted (rename by sato, a move by ueda); with it, a rename shows the new name in the listing and still downloads, a rename to a forbidden extension is 422, a move takes the file out of 共通 (ueda no longer lists or downloads it: 404) into the sub-folder, a delete takes it out of listings, downloads and /versions (404), each recorded once as file-renamed (from= and to=), file-moved (both paths) and file-deleted (event Delete). A revoke of ueda's grant, once approved, ends ueda's session (401 session_expired), recorded as 認証ログ logout-forced for ueda only ("its rights were reduced"); sato's session goes on.
-# @relation(REQ-SHARE-012, REQ-ACCT-010, REQ-SHARE-009, REQ-SHARE-007, REQ-SHARE-008, REQ-SHARE-010, REQ-SHARE-011, REQ-SHARE-013, REQ-SHARE-016, REQ-STOR-001)
+# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, both recorded as access-denied with the sender unknown (user ID -), a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail. Rename, move and delete: refused 403 access_denied without the operation granted (rename by sato, a move by ueda); with it, a rename shows the new name in the listing and still downloads, a rename to a forbidden extension is 422, a move takes the file out of 共通 (ueda no longer lists or downloads it: 404) into the sub-folder, a delete takes it out of listings, downloads and /versions (404), each recorded once as file-renamed (from= and to=), file-moved (both paths) and file-deleted (event Delete). Search (GET /api/v1/share/search): one- and two-character Japanese queries, two words (one in the name, one in the text, split at U+3000), the text of the newest clean version only, scope name or text, the folder, uploader, from and to filters, the marker found by its words by both accounts while in 共通, never a file outside ueda's grant nor the infected one; a renamed file is found by its new name, a deleted one no more, a moved one no more by ueda; a query without a character, an unknown or repeated parameter, a bad scope or bytes that are not UTF-8 are 400 bad_query; var/share/search.db holds none of the names, words or the marker; each search is recorded as searched (event Search) with the query's length and the number of results, never its words. A revoke of ueda's grant, once approved, ends ueda's session (401 session_expired), recorded as 認証ログ logout-forced for ueda only ("its rights were reduced"); sato's session goes on.
+# @relation(REQ-SHARE-015, REQ-SHARE-012, REQ-ACCT-010, REQ-SHARE-009, REQ-SHARE-007, REQ-SHARE-008, REQ-SHARE-010, REQ-SHARE-011, REQ-SHARE-013, REQ-SHARE-016, REQ-STOR-001)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -78,6 +78,15 @@ names() {
 listed() {   # listed NAME ENTRY: the listing NAME has the child ENTRY (kind:name:state)
     ln=$(names "$1") || exit 1
     printf '%s\n' "$ln" | grep -qxF "$2" || fail "$1: no $2 in $(printf '%s' "$ln" | tr '\n' ' ')"
+}
+# found NAME TOKEN WANT [curl -G args]: a search, 200, whose results are the
+# files WANT ("[3, 5]", by number)
+found() {
+    fn=$1 ft=$2 fw=$3
+    shift 3
+    share "$fn" 200 GET /api/v1/share/search "$ft" -G "$@"
+    [ "$(js "$fn" 'sorted(x["file"] for x in a["results"])')" = "$fw" ] ||
+        fail "$fn: $(cat "$t/$fn.body"), want the files $fw"
 }
 unlisted() {   # unlisted NAME FILE-NAME: no child of that name
     ln=$(names "$1") || exit 1
@@ -312,6 +321,36 @@ refused begin-ueda 403 POST /api/v1/share/uploads "$ueda" access_denied \
 share common-ueda2 200 GET "/api/v1/share/folder?id=$common" "$ueda"
 [ "$(names common-ueda2)" = "file:共有メモ.txt:clean" ] || fail "common-ueda2: $(cat "$t/common-ueda2.body")"
 
+# search (REQ-SHARE-015): names and the newest clean text, one and two
+# characters, only what the account may read; the index holds no text
+big=$(js big.begin 'a["file"]') || exit 1
+found find-name "$sato" "[$doc]" --data-urlencode q=設計
+found find-one "$sato" "[$memo]" --data-urlencode q=メ
+found find-text "$sato" "[$doc]" --data-urlencode q=改訂
+found find-old-text "$sato" "[]" --data-urlencode q=第1版
+found find-text-only "$sato" "[$doc]" --data-urlencode q=改訂 --data-urlencode scope=text
+found find-name-only "$sato" "[]" --data-urlencode q=改訂 --data-urlencode scope=name
+found find-two-words "$sato" "[$doc]" --data-urlencode 'q=設計書　第2版'
+found find-marker "$sato" "[$memo]" --data-urlencode "q=$marker"
+found find-marker-ueda "$ueda" "[$memo]" --data-urlencode "q=$marker"
+found find-ueda "$ueda" "[]" --data-urlencode q=設計
+found find-eicar "$sato" "[]" --data-urlencode q=eicar
+found find-sub "$sato" "[$doc, $big]" --data-urlencode folder="$sub"
+found find-uploader "$sato" "[]" --data-urlencode uploader=ueda
+found find-future "$sato" "[]" --data-urlencode from=2099-01-01T00:00:00Z
+found find-area "$sato" "[$doc, $big, $memo]" --data-urlencode area=1 --data-urlencode to=2099-01-01T00:00:00Z
+[ "$(js find-name '[(x["name"], x["path"], x["version"], x["uploaded_by"]) for x in a["results"]]')" = \
+  "[('設計書.txt', '/装備研究/設計', 2, 'sato')]" ] || fail "find-name: $(cat "$t/find-name.body")"
+refused find-nothing 400 GET /api/v1/share/search "$sato" bad_query -G --data-urlencode q=「」
+refused find-unknown 400 GET "/api/v1/share/search?q=a&x=1" "$sato" bad_query
+refused find-twice 400 GET "/api/v1/share/search?q=a&q=b" "$sato" bad_query
+refused find-scope 400 GET "/api/v1/share/search?q=a&scope=all2" "$sato" bad_query
+refused find-bad-utf8 400 GET "/api/v1/share/search?q=%E8%A8" "$sato" bad_query
+[ -s "$t/var/share/search.db" ] || fail "no var/share/search.db"
+for word in 設計 共有メモ 改訂 "$marker"; do
+    ! cat "$t/var/share/search.db"* | grep -qaF -- "$word" || fail "search.db holds '$word' in the clear"
+done
+
 # the trail: 監査ログ・カスタムレポート of the uploads, downloads, refusals
 "$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
     fail "export: $(cat "$t/err")"
@@ -350,6 +389,10 @@ refused = some("upload-refused", "sato", 5)
 for code, n in (("forbidden_extension", 1), ("invalid_name", 2), ("size_mismatch", 2)):
     assert len([f for f in refused if code in f["event_data"]]) == n, (code, refused)
 some("upload-infected", "sato", 1)
+searched = some("searched", "sato", 13) + some("searched", "ueda", 2)
+assert all(f["event"] == "Search" and f["item_type"] == "area" and
+           re.fullmatch(r"query_bytes=\d+; filters=\d; areas=1; results=\d+", f["event_data"])
+           for f in searched), searched
 assert [f for f in share if f["custom_event_name"] == "upload-infected"][0]["item_id"] == eicar, share
 denied = some("access-denied", "ueda", 6)
 ops = {f["event_data"] for f in denied}
@@ -396,12 +439,14 @@ listed sub-moved file:共有メモ.txt:clean
 share common-moved 200 GET "/api/v1/share/folder?id=$common" "$ueda"
 unlisted common-moved 共有メモ.txt
 refused memo-gone 404 GET "/api/v1/share/download?file=$memo" "$ueda" not_found
-big=$(js big.begin 'a["file"]') || exit 1
 post delete 200 /api/v1/share/delete "$sato" "{\"file\":$big}"
 share sub-deleted 200 GET "/api/v1/share/folder?id=$sub" "$sato"
 unlisted sub-deleted big.bin
 refused big-gone 404 GET "/api/v1/share/download?file=$big" "$sato" not_found
 refused big-versions-gone 404 GET "/api/v1/share/versions?file=$big" "$sato" not_found
+found find-renamed "$sato" "[$doc]" --data-urlencode q=改 --data-urlencode scope=name
+found find-deleted "$sato" "[]" --data-urlencode q=big
+found find-moved "$ueda" "[]" --data-urlencode "q=$marker"
 "$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export2" 2>"$t/err" ||
     fail "export: $(cat "$t/err")"
 python3 - "$t/export2" "$doc" "$memo" "$big" <<'PY' || fail "the changes' records: $(grep -o '"custom_event_name":"file-[a-z]*"' "$t/export2")"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "auth/acct_json.h"
 #include "core/json_out.h"
@@ -36,6 +37,7 @@ static struct dsgd_share_settings set;   /* -L, or the defaults (dsgd_share_prep
 static dsg_area_template folders;        /* share.area_template, read from set */
 static uint8_t store_key[DSGD_ROLE_KEY_LEN];   /* wraps the objects' data keys (setup pipe) */
 static dsg_obj_store *objects;           /* objects/ under the role's directory */
+static dsg_search_index *search;         /* search.db under the role's directory */
 
 /* ---- time --------------------------------------------------------------------- */
 
@@ -365,7 +367,7 @@ static int command(char *line)
 
 int dsgd_share_bus_open(dsgd_chan *chan)
 {
-    return dsgd_share_http_start(chan, db, objects);
+    return dsgd_share_http_start(chan, db, objects, search);
 }
 
 int dsgd_share_message(const dsgd_msg *m, dsgd_chan *chan)
@@ -468,13 +470,33 @@ static int open_objects(const char *dir, char *err, size_t n)
     return sweep_versions(err, n);
 }
 
+/* The search index under dir, its tokens keyed from the store's key
+ * (docs/keys.md): HMAC-SHA-256(store key, "dsg-search-index-v1"). */
+static int open_search(const char *dir, char *err, size_t n)
+{
+    static const char label[] = "dsg-search-index-v1";
+    uint8_t key[DSG_STOK_KEY_LEN];
+    size_t key_len = 0;
+    char path[4200];
+    snprintf(path, sizeof path, "%s%ssearch.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, store_key, sizeof store_key,
+                  (const uint8_t *)label, sizeof label - 1, key, sizeof key, &key_len) == NULL) {
+        snprintf(err, n, "the search index's key cannot be derived");
+        return -1;
+    }
+    int rc = dsg_search_open(path, set.busy_timeout_ms, key, &search, err, n);
+    OPENSSL_cleanse(key, sizeof key);
+    return rc;
+}
+
 int dsgd_share_start(const char *dir, char *err, size_t n)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s%sshare.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
-    if (dsg_area_store_open(path, set.busy_timeout_ms, &db, err, n) != 0)
+    if (dsg_area_store_open(path, set.busy_timeout_ms, &db, err, n) != 0 ||
+        open_objects(dir, err, n) != 0)
         return -1;
-    return open_objects(dir, err, n);
+    return open_search(dir, err, n);
 }
 
 void dsgd_share_stop(void)
@@ -483,6 +505,8 @@ void dsgd_share_stop(void)
     db = NULL;
     dsg_obj_store_close(objects);
     objects = NULL;
+    dsg_search_close(search);
+    search = NULL;
     OPENSSL_cleanse(store_key, sizeof store_key);
     dsgd_answer_reset();
 }

@@ -12,6 +12,7 @@
 
 #include "core/b64url.h"
 #include "core/dispo.h"
+#include "core/http_form.h"
 #include "core/http_req.h"
 #include "core/json_out.h"
 #include "core/json_tok.h"
@@ -19,12 +20,14 @@
 #include "run/log.h"
 #include "run/role_http.h"
 #include "run/share_http.h"
+#include "log/audit.h"
 #include "run/share_record.h"
 #include "share/access.h"
 #include "share/cap.h"
 #include "share/file_store.h"
 #include "share/grant_store.h"
 #include "share/scan.h"
+#include "share/search_index.h"
 
 #define XCH_MAX 16u              /* exchanges at once */
 #define BODY_MAX 4096u           /* bytes of a JSON body */
@@ -33,9 +36,12 @@
 #define LISTING_MAX (1024u * 1024u)   /* bytes of a listing's JSON */
 #define UPLOAD_KEY_BYTES 16u     /* 128 random bits name an upload */
 #define UPLOAD_KEY_TEXT 22u      /* their base64url */
+#define QUERY_MAX 1024u          /* bytes of a request's query */
+#define SEARCH_CANDIDATES 1000u  /* files an area's index may name for one search */
+#define SEARCH_RESULTS 200u      /* files one search shows */
 
 enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, RENAME, MOVE, DELETE,
-             ROUTE_COUNT };
+             SEARCH, ROUTE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -52,6 +58,7 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [RENAME] = ROUTE("/api/v1/share/rename", POST, 0, BODY_MAX),
     [MOVE] = ROUTE("/api/v1/share/move", POST, 0, BODY_MAX),
     [DELETE] = ROUTE("/api/v1/share/delete", POST, 0, BODY_MAX),
+    [SEARCH] = ROUTE("/api/v1/share/search", GET, 0, 0),
 };
 
 /* Who sent a request, as the auth role says. */
@@ -80,7 +87,7 @@ static struct xch {
     uint32_t id;                             /* 0: free */
     enum route route;
     char token[DSGD_XCH_TOKEN_MAX + 1];
-    char query[256];
+    char query[QUERY_MAX];
     uint8_t body[BODY_MAX];
     size_t body_len;
     int ended, told;
@@ -91,6 +98,8 @@ static struct xch {
     dsg_scan *scan;
     uint64_t got;
     int broken;                              /* the content failed: answered at its end */
+    uint8_t *text;                           /* a text-like file's first bytes, for search */
+    size_t text_len;
     /* streamed answers: a download, or a listing's JSON */
     dsg_obj_get *get;
     int64_t area, file, version;             /* what a download sends, for its records */
@@ -102,6 +111,7 @@ static struct xch {
 static struct upload uploads[UPLOADS_MAX];
 static struct sqlite3 *db;
 static dsg_obj_store *objects;
+static dsg_search_index *search;
 static dsg_grant grants[DSG_GRANT_LOAD_MAX];
 static dsg_ext_set no_extra;                 /* the file-name policy's baseline */
 
@@ -126,6 +136,9 @@ static void release(struct xch *x)
     dsg_obj_put_abort(x->put);
     dsg_scan_free(x->scan);
     free(x->out);
+    if (x->text != NULL)
+        OPENSSL_cleanse(x->text, DSG_SEARCH_TEXT_MAX);
+    free(x->text);
     OPENSSL_cleanse(x->token, sizeof x->token);
     memset(x, 0, sizeof *x);
 }
@@ -1053,6 +1066,8 @@ static int content_begin(struct xch *x)
         dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
         x->broken = 1;
     }
+    if (dsg_search_text_like(u->name))
+        x->text = malloc(DSG_SEARCH_TEXT_MAX);   /* none: the name alone is indexed */
     return 0;
 }
 
@@ -1060,6 +1075,12 @@ static void content_piece(struct xch *x, const uint8_t *p, size_t len)
 {
     if (x->broken)
         return;
+    if (x->text != NULL && x->text_len < DSG_SEARCH_TEXT_MAX) {
+        size_t take = DSG_SEARCH_TEXT_MAX - x->text_len < len ? DSG_SEARCH_TEXT_MAX - x->text_len
+                                                               : len;
+        memcpy(x->text + x->text_len, p, take);
+        x->text_len += take;
+    }
     x->got += len;
     if (x->got > x->up->size || dsg_obj_put_push(x->put, p, len) != DSG_OBJ_OK ||
         dsg_scan_push(x->scan, p, len) != 0)
@@ -1119,6 +1140,20 @@ static void content_answer(struct xch *x, uint32_t ticket, dsg_version_state st,
     answer(x, ticket, st == DSG_VERSION_CLEAN ? 201 : 202, out, (size_t)len);
 }
 
+/* A clean version is found by its file's name and its text from now on
+ * (REQ-SHARE-015). The file store is the truth: an index that fails is
+ * logged and the upload stands. */
+static void index_version(struct xch *x)
+{
+    char err[200];
+    const struct upload *u = x->up;
+    if (dsg_search_put_name(search, u->area, u->slot.file, u->name, err, sizeof err) != 0 ||
+        (x->text != NULL &&
+         dsg_search_put_text(search, u->area, u->slot.file, u->slot.version, x->text,
+                             x->text_len, err, sizeof err) < 0))
+        dsgd_log("share: file %" PRId64 " is not in the search index: %s", u->slot.file, err);
+}
+
 /* The content is complete: committed, judged, settled and recorded. */
 static void content_end(struct xch *x)
 {
@@ -1158,6 +1193,8 @@ static void content_end(struct xch *x)
         refuse(x, 503, "storage", "the content could not be stored; try again");
         return;
     }
+    if (st == DSG_VERSION_CLEAN)
+        index_version(x);
     if (st == DSG_VERSION_INFECTED)
         r.custom = "upload-infected";
     snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; size=%" PRIu64
@@ -1228,6 +1265,8 @@ static void post_rename(struct xch *x)
     if (name_allowed(x, &folder, name, "change-refused") != 0)
         return;
     int rc = dsg_file_store_rename(db, f.id, name, &p);
+    if (rc == 0 && dsg_search_put_name(search, f.area, f.id, name, err, sizeof err) != 0)
+        dsgd_log("share: file %" PRId64 "'s new name is not in the search index: %s", f.id, err);
     dsgd_share_record r = record_of(f.area, f.id, "file", "Custom", "file-renamed");
     folder_path(f.folder, from, sizeof from);
     snprintf(r.location, sizeof r.location, "%s", from);
@@ -1291,11 +1330,263 @@ static void post_delete(struct xch *x)
         denied(x, &obj, "file", DSG_ACCESS_DELETE);
         return;
     }
+    char err[200];
     int rc = dsg_file_store_delete(db, f.id, x->w.user, now_ms() / 1000, &p);
+    if (rc == 0 && dsg_search_forget(search, f.id, err, sizeof err) != 0)
+        dsgd_log("share: deleted file %" PRId64 " is still in the search index: %s", f.id, err);
     dsgd_share_record r = record_of(f.area, f.id, "file", "Delete", "file-deleted");
     folder_path(f.folder, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "name=%.300s", f.name);
     changed(x, rc, &p, &r, f.id);
+}
+
+/* ---- GET search (REQ-SHARE-015) ------------------------------------------------------- */
+
+/* What a search asks: the words, where to look, and the filters. */
+typedef struct search_ask {
+    char q[DSG_SEARCH_QUERY_MAX + 1];
+    dsg_search_scope scope;
+    int64_t area, folder;                     /* 0: any the account may read */
+    char uploader[DSG_AREA_ACTOR_MAX + 1];    /* "": anyone */
+    int64_t from, to;                         /* the newest clean version's upload time */
+    unsigned filters;                         /* how many of the above were given */
+} search_ask;
+
+/* A positive decimal id of at most 18 digits: 0 and *v, else -1. */
+static int decimal_id(const char *s, int64_t *v)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 18 || s[0] == '0' || strspn(s, "0123456789") != n)
+        return -1;
+    *v = strtoll(s, NULL, 10);
+    return 0;
+}
+
+/* One parameter of a search into *a: 0, or -1 with the problem in why. */
+static int search_param(search_ask *a, const char *name, const char *value, const char **why)
+{
+    char canon[32];
+    char err[160];
+    size_t n = strlen(value);
+    if (strcmp(name, "q") == 0) {
+        if (n > DSG_SEARCH_QUERY_MAX)
+            return *why = "q is longer than 256 bytes", -1;
+        memcpy(a->q, value, n + 1);
+        return 0;
+    }
+    a->filters++;
+    if (strcmp(name, "scope") == 0) {
+        a->scope = strcmp(value, "name") == 0 ? DSG_SEARCH_NAME
+                   : strcmp(value, "text") == 0 ? DSG_SEARCH_TEXT
+                   : strcmp(value, "all") == 0  ? DSG_SEARCH_ALL
+                                                : (dsg_search_scope)0;
+        return a->scope != 0 ? 0 : (*why = "scope is name, text or all", -1);
+    }
+    if (strcmp(name, "area") == 0)
+        return decimal_id(value, &a->area) == 0 ? 0 : (*why = "area is not an id", -1);
+    if (strcmp(name, "folder") == 0)
+        return decimal_id(value, &a->folder) == 0 ? 0 : (*why = "folder is not an id", -1);
+    if (strcmp(name, "uploader") == 0) {
+        if (n == 0 || n > DSG_AREA_ACTOR_MAX)
+            return *why = "uploader is not a user id", -1;
+        memcpy(a->uploader, value, n + 1);
+        return 0;
+    }
+    if (strcmp(name, "from") == 0 || strcmp(name, "to") == 0) {
+        int64_t *t = name[0] == 'f' ? &a->from : &a->to;
+        return dsg_audit_time_parse(value, t, canon, err, sizeof err) == 0
+                   ? 0
+                   : (*why = "from and to are times YYYY-MM-DDTHH:MM:SSZ", -1);
+    }
+    a->filters--;
+    return *why = "unknown parameter: the parameters are q, scope, area, folder, uploader, "
+                  "from and to", -1;
+}
+
+/* The query's parameters, each once, as a form (REQ-RUN-052): 0, or -1
+ * with the problem in why. */
+static int search_ask_of(const struct xch *x, search_ask *a, const char **why)
+{
+    dsg_form_field f[8];
+    size_t count = 0, at = 0, len = strlen(x->query);
+    unsigned seen = 0;
+    static const char *const names[] = { "q", "scope", "area", "folder", "uploader", "from",
+                                         "to" };
+    memset(a, 0, sizeof *a);
+    a->scope = DSG_SEARCH_ALL;
+    a->to = INT64_MAX;
+    if (dsg_form_parse((const uint8_t *)x->query, len, f, 8, &count, &at) != DSG_FORM_OK)
+        return *why = "the query is not a form of at most 7 UTF-8 parameters", -1;
+    for (size_t i = 0; i < count; i++) {
+        char name[16], value[DSG_SEARCH_QUERY_MAX + 2];
+        size_t nl = 0, vl = 0;
+        if (dsg_form_decode((const uint8_t *)x->query + f[i].name_off, f[i].name_len,
+                            (uint8_t *)name, sizeof name - 1, &nl) != DSG_FORM_OK ||
+            dsg_form_decode((const uint8_t *)x->query + f[i].value_off, f[i].value_len,
+                            (uint8_t *)value, sizeof value - 1, &vl) != DSG_FORM_OK)
+            return *why = "a parameter is too long", -1;
+        name[nl] = '\0';
+        value[vl] = '\0';
+        for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strcmp(name, names[k]) == 0 && (seen & 1u << k) != 0)
+                return *why = "a parameter is given twice", -1;
+            else if (strcmp(name, names[k]) == 0)
+                seen |= 1u << k;
+        if (search_param(a, name, value, why) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The results of one search so far. */
+typedef struct search_run {
+    struct xch *x;
+    const search_ask *ask;
+    dsg_json_out *w;
+    size_t n_grants;           /* of the area searched, in grants[] */
+    unsigned shown;
+    int truncated;
+} search_run;
+
+/* The file, shown when it lives, lies under the folder asked for, the
+ * account may read it and its newest clean version passes the filters. */
+static int add_found(int64_t file, void *ctx)
+{
+    search_run *s = ctx;
+    const search_ask *a = s->ask;
+    dsg_file_row f;
+    dsg_version_row v;
+    dsg_access_object obj;
+    size_t which, in = a->folder == 0;
+    char err[200], path[DSG_AREA_TEXT_MAX + 2];
+    if (dsg_file_store_get(db, file, &f, err, sizeof err) != 1 || f.deleted_at != 0 ||
+        dsg_file_store_object(db, file, &obj, err, sizeof err) != 1)
+        return 0;
+    for (unsigned i = 0; i < obj.depth && !in; i++)
+        in = obj.chain[i] == a->folder;
+    dsg_access_req req = request_of(&s->x->w, &obj, DSG_ACCESS_READ);
+    if (!in || dsg_access_decide(grants, s->n_grants, &req, &which) != DSG_ACCESS_ALLOW ||
+        dsg_file_store_latest(db, file, &v, err, sizeof err) != 1 ||
+        (a->uploader[0] != '\0' && strcmp(a->uploader, v.uploaded_by) != 0) ||
+        v.uploaded_at < a->from || v.uploaded_at > a->to)
+        return 0;
+    if (s->shown == SEARCH_RESULTS) {
+        s->truncated = 1;
+        return 1;
+    }
+    folder_path(f.folder, path, sizeof path);
+    (void)dsg_json_out_object_begin(s->w);
+    put_int(s->w, "file", f.id);
+    put_int(s->w, "area", f.area);
+    put_int(s->w, "folder", f.folder);
+    put_text(s->w, "path", path);
+    put_text(s->w, "name", f.name);
+    put_int(s->w, "version", v.version);
+    put_int(s->w, "size", v.size);
+    put_text(s->w, "uploaded_by", v.uploaded_by);
+    put_time(s->w, "uploaded_at", v.uploaded_at);
+    (void)dsg_json_out_object_end(s->w);
+    s->shown++;
+    return 0;
+}
+
+/* The areas a search covers into a->seen: the one asked for (by area or
+ * folder), else every area where the account holds a grant in force. An
+ * area or folder that does not exist is searched and shows nothing, like
+ * one the account may not read. 0, or -1 on a storage error. */
+static int search_areas(struct xch *x, const search_ask *ask, areas_ctx *a)
+{
+    char err[200];
+    dsg_folder_row f;
+    a->w = &x->w;
+    a->n = 0;
+    if (ask->folder != 0) {
+        int got = dsg_folder_store_get(db, ask->folder, &f, err, sizeof err);
+        if (got == 1 && (ask->area == 0 || ask->area == f.area))
+            a->seen[a->n++] = f.area;
+        return got < 0 ? -1 : 0;
+    }
+    if (ask->area != 0) {
+        a->seen[a->n++] = ask->area;
+        return 0;
+    }
+    return dsg_grant_store_each_in_force(db, now_ms() / 1000, add_area, a, err, sizeof err);
+}
+
+/* Searches one area into s: 0, 1 when the index refuses the words (after
+ * answering), -1 on a storage error. */
+static int search_area(search_run *s, int64_t area)
+{
+    char err[200];
+    int more = 0, n = load_grants(area);
+    if (n < 0)
+        return -1;
+    s->n_grants = (size_t)n;
+    dsg_search_status st = dsg_search_find(search, area, s->ask->q, s->ask->scope,
+                                           SEARCH_CANDIDATES, add_found, s, &more, err,
+                                           sizeof err);
+    static const char *const refused[] = {
+        [DSG_SEARCH_NO_WORDS] = "q has no character to look for",
+        [DSG_SEARCH_TOO_MANY_WORDS] = "q has more than 8 words",
+        [DSG_SEARCH_TOO_LONG] = "q is longer than 256 bytes",
+        [DSG_SEARCH_BAD_TEXT] = "q is not UTF-8",
+    };
+    if (st == DSG_SEARCH_FAILED) {
+        dsgd_log("share: search in area %" PRId64 ": %s", area, err);
+        return -1;
+    }
+    if (st != DSG_SEARCH_OK) {
+        refuse(s->x, 400, "bad_query", refused[st]);
+        return 1;
+    }
+    s->truncated |= more;
+    return 0;
+}
+
+static void get_search(struct xch *x)
+{
+    static areas_ctx areas;
+    search_ask ask;
+    const char *why = NULL;
+    if (search_ask_of(x, &ask, &why) != 0) {
+        refuse(x, 400, "bad_query", why);
+        return;
+    }
+    if (search_areas(x, &ask, &areas) != 0) {
+        storage_failed(x, "search", "the areas cannot be read");
+        return;
+    }
+    dsg_json_out w;
+    uint8_t *buf = document(&w);
+    search_run s = { x, &ask, &w, 0, 0, 0 };
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"results", 7);
+    (void)dsg_json_out_array_begin(&w);
+    for (size_t i = 0; i < areas.n && buf != NULL && !s.truncated; i++) {
+        int rc = search_area(&s, areas.seen[i]);
+        if (rc != 0) {
+            free(buf);
+            if (rc < 0)
+                storage_failed(x, "search", "the index cannot be read");
+            return;
+        }
+    }
+    (void)dsg_json_out_array_end(&w);
+    if (s.truncated) {
+        (void)dsg_json_out_key(&w, (const uint8_t *)"truncated", 9);
+        (void)dsg_json_out_bool(&w, 1);
+    }
+    (void)dsg_json_out_object_end(&w);
+    /* the words are not on record: they may be protected text themselves */
+    int64_t one = areas.n == 1 ? areas.seen[0] : 0;   /* several, or none: "-" */
+    dsgd_share_record r = record_of(one, one, "area", "Search", "searched");
+    if (one == 0) {
+        snprintf(r.site_id, sizeof r.site_id, "-");
+        snprintf(r.item_id, sizeof r.item_id, "-");
+    }
+    snprintf(r.data, sizeof r.data, "query_bytes=%zu; filters=%u; areas=%zu; results=%u%s",
+             strlen(ask.q), ask.filters, areas.n, s.shown, s.truncated ? "; truncated" : "");
+    send_document(x, record(x, &r), &w, buf);
 }
 
 /* ---- streamed answers ------------------------------------------------------------------ */
@@ -1365,6 +1656,7 @@ static void run(struct xch *x)
     case RENAME: post_rename(x); break;
     case MOVE: post_move(x); break;
     case DELETE: post_delete(x); break;
+    case SEARCH: get_search(x); break;
     default: content_end(x); break;
     }
 }
@@ -1496,10 +1788,12 @@ static const dsgd_role_http share_http = {
     routes, ROUTE_COUNT, on_request, on_body, on_end, on_portal_gone, on_more, on_who,
 };
 
-int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o)
+int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o,
+                          dsg_search_index *ix)
 {
     db = d;
     objects = o;
+    search = ix;
     dsg_ext_set_init(&no_extra);
     return dsgd_role_http_start(&share_http, chan);
 }

@@ -1,7 +1,7 @@
 /*
  * The share role's file API on the portal (docs/sharing.md, "The file
- * API"): areas, folder listings, versions, downloads, sub-folders and
- * uploads in two steps. Every request is from the account the auth role
+ * API"): areas, folder listings, versions, downloads, sub-folders,
+ * uploads in two steps, rename, move, delete and search. Every request is from the account the auth role
  * says holds its session (dsgd_role_http_who), every operation decided by
  * the proved decision over the grants in force (src/share/access.h), the
  * stored bytes reached only with a capability that decision minted
@@ -13,12 +13,15 @@
 
 #include "run/bus.h"
 #include "share/object_store.h"
+#include "share/search_index.h"
 
 struct sqlite3;
 
-/* Registers the routes on chan; db and objects are the role's (borrowed).
+/* Registers the routes on chan; db, objects and search are the role's
+ * (borrowed).
  * 0, or -1. @relation(REQ-SHARE-008) */
-int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *db, dsg_obj_store *objects);
+int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *db, dsg_obj_store *objects,
+                          dsg_search_index *search);
 
 /* A bus message of the file API's exchanges. 0, or -1 for one it does not
  * take. @relation(REQ-SHARE-008) */

@@ -126,13 +126,34 @@ static void reg_free(void *p)
     free(p);
 }
 
+/* The key of one table: HMAC-SHA-256 under the registered key of
+ * "dsg-search-table-v1" 0x00 label. 0, or -1. */
+static int table_key(const uint8_t *key, const char *label, uint8_t out[DSG_STOK_KEY_LEN])
+{
+    static const char table_label[] = "dsg-search-table-v1";
+    size_t n = strlen(label), out_len = 0;
+    uint8_t buf[sizeof table_label + DSG_STOK_LABEL_MAX];
+    if (n == 0 || n > DSG_STOK_LABEL_MAX)
+        return -1;
+    memcpy(buf, table_label, sizeof table_label);   /* with its NUL */
+    memcpy(buf + sizeof table_label, label, n);
+    return EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, DSG_STOK_KEY_LEN, buf,
+                     sizeof table_label + n, out, DSG_STOK_KEY_LEN, &out_len) != NULL &&
+                   out_len == DSG_STOK_KEY_LEN
+               ? 0
+               : -1;
+}
+
 static int tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
-    (void)argv;
+    uint8_t key[DSG_STOK_KEY_LEN];
     *out = NULL;
-    if (argc != 0)
-        return SQLITE_ERROR;   /* no options: a typo must not pass unnoticed */
-    dsg_stok_hasher *h = dsg_stok_hasher_new(((const stok_reg *)ctx)->key);
+    if (argc != 1)
+        return SQLITE_ERROR;   /* the table's label alone: a typo must not pass unnoticed */
+    if (table_key(((const stok_reg *)ctx)->key, argv[0], key) != 0)
+        return SQLITE_ERROR;
+    dsg_stok_hasher *h = dsg_stok_hasher_new(key);
+    OPENSSL_cleanse(key, sizeof key);
     if (h == NULL)
         return SQLITE_NOMEM;
     *out = (Fts5Tokenizer *)h;

@@ -12,7 +12,12 @@
  * these MACs apart from any other use of a key; the count keeps a unigram
  * apart from a bigram.
  *
- * The tokenizer ("dsg_bigram", registered with dsg_stok_register) emits,
+ * The tokenizer ("dsg_bigram", registered with dsg_stok_register) takes
+ * one argument, the table's label (1 to DSG_STOK_LABEL_MAX bytes, e.g. the
+ * number of the area the table indexes), and keys its tokens with
+ * HMAC-SHA-256 under the registered key of "dsg-search-table-v1" 0x00
+ * label: each table has its own key, so equal terms in two tables have
+ * unrelated tokens. It emits,
  * for a document (and for FTS5's auxiliary functions), the DOCUMENT-mode
  * terms: every bigram of a run, and every character's unigram as a token
  * colocated with the bigram that holds it (FTS5_TOKEN_COLOCATED), so that a
@@ -24,12 +29,12 @@
  * of several runs matches the same runs in a row.
  *
  * Refused with an error (the statement fails): text that is not strict
- * UTF-8, prefix queries ("設*": a token is a MAC, it has no prefixes) and
- * tokenizer arguments.
+ * UTF-8, prefix queries ("設*": a token is a MAC, it has no prefixes), a
+ * missing label and any further tokenizer argument.
  *
  * Use a contentless table, or FTS5 keeps the text itself:
  *     CREATE VIRTUAL TABLE t USING fts5(name, body, content='',
- *                                       tokenize='dsg_bigram');
+ *                                       tokenize='dsg_bigram 17');
  */
 #ifndef DSG_SHARE_SEARCH_TOKEN_H
 #define DSG_SHARE_SEARCH_TOKEN_H
@@ -42,6 +47,7 @@
 #define DSG_STOK_KEY_LEN 32u
 #define DSG_STOK_TOKEN_LEN 22u   /* base64url of 16 bytes */
 #define DSG_STOK_TOKENIZER "dsg_bigram"
+#define DSG_STOK_LABEL_MAX 32u   /* bytes of a table's label */
 
 typedef struct dsg_stok_hasher dsg_stok_hasher;
 
@@ -62,8 +68,8 @@ __attribute__((warn_unused_result))
 int dsg_stok_token(dsg_stok_hasher *h, uint32_t cp1, uint32_t cp2,
                    char out[DSG_STOK_TOKEN_LEN + 1u]);
 
-/* Registers the tokenizer DSG_STOK_TOKENIZER on db, keyed with a copy of
- * key[0 .. DSG_STOK_KEY_LEN) (wiped when db closes): SQLITE_OK or an
+/* Registers the tokenizer DSG_STOK_TOKENIZER on db, its tables' keys
+ * derived from a copy of key[0 .. DSG_STOK_KEY_LEN) (wiped when db closes): SQLITE_OK or an
  * SQLite error code (no FTS5 in this SQLite: SQLITE_ERROR).
  * @relation(REQ-SHARE-015) */
 __attribute__((warn_unused_result))
