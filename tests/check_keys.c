@@ -4,7 +4,10 @@
  * directory: made on the first call, reused after, and the refusals of a
  * KEK with group or other permission, of a keys directory open to others,
  * of a missing KEK beside a wrapped data key, of a file of the wrong length
- * and of a wrapped key under another KEK.
+ * and of a wrapped key under another KEK. The KEK's rotation (REQ-STOR-008):
+ * the data keys unchanged under a new KEK, and every state a crash can
+ * leave between its steps, each prepared by hand: every data key opens,
+ * and the next start finishes the rotation.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "run/keys.h"
+#include "stor/objcrypt.h"
 
 Suite *suite_keys(void);
 
@@ -191,6 +195,268 @@ START_TEST(test_keys_share_data_key)
 }
 END_TEST
 
+/* ---- rotation (REQ-STOR-008) ---------------------------------------------- */
+
+static const uint8_t NEXT[DSGD_KEK_LEN] = "the-next-key-encryption-key-32b!";
+
+static void put(const char *rel, const uint8_t *data, size_t len)
+{
+    at(rel);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(chmod(path, 0600), 0);
+}
+
+static void get(const char *rel, uint8_t *data, size_t len)
+{
+    at(rel);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(data, 1, len, f), len);
+    ck_assert_int_eq(fgetc(f), EOF);
+    fclose(f);
+}
+
+static int exists(const char *rel)
+{
+    at(rel);
+    return access(path, F_OK) == 0;
+}
+
+static const char *const WRAPPED[2] = { "auth/totp.key.wrapped", "share/store.key.wrapped" };
+static const char *const ROLE[2] = { "auth", "share" };
+
+/* Both data keys made under a first KEK: the data keys into keys[], the
+ * KEK into kek. */
+static void two_keys(uint8_t keys[2][DSGD_DATA_KEY_LEN], uint8_t kek[DSGD_KEK_LEN])
+{
+    for (int i = 0; i < 2; i++)
+        ck_assert_msg(dsgd_keys_role_key(dir, ROLE[i], &OWNER, keys[i], err, sizeof err) == 0,
+                      "%s", err);
+    get("keys/kek", kek, DSGD_KEK_LEN);
+}
+
+/* Each role's data key opens and is still keys[i]. */
+static void keys_open(uint8_t keys[2][DSGD_DATA_KEY_LEN], const char *when)
+{
+    uint8_t key[DSGD_DATA_KEY_LEN];
+    for (int i = 0; i < 2; i++) {
+        ck_assert_msg(dsgd_keys_role_key(dir, ROLE[i], &OWNER, key, err, sizeof err) == 0,
+                      "%s: %s: %s", when, ROLE[i], err);
+        ck_assert_msg(memcmp(key, keys[i], sizeof key) == 0, "%s: %s's data key changed", when,
+                      ROLE[i]);
+    }
+}
+
+/* The rotation to kek is complete: kek in keys/kek, no kek.new, every
+ * wrapped key under it alone, old (when not NULL) opening none, and the
+ * data keys as they were. */
+static void rotated_to(const uint8_t kek[DSGD_KEK_LEN], const uint8_t *old,
+                       uint8_t keys[2][DSGD_DATA_KEY_LEN], const char *when)
+{
+    uint8_t file[DSGD_KEK_LEN], w[DSGD_WRAPPED_LEN], key[DSGD_DATA_KEY_LEN];
+    get("keys/kek", file, sizeof file);
+    ck_assert_msg(memcmp(file, kek, sizeof file) == 0, "%s: keys/kek is not the new KEK", when);
+    ck_assert_msg(!exists("keys/kek.new"), "%s: kek.new is left", when);
+    mode_is("keys/kek", 0600, DSGD_KEK_LEN);
+    for (int i = 0; i < 2; i++) {
+        get(WRAPPED[i], w, sizeof w);
+        mode_is(WRAPPED[i], 0600, DSGD_WRAPPED_LEN);
+        ck_assert_msg(dsgd_keys_unwrap(kek, w, key) == 0, "%s: %s is not under the new KEK",
+                      when, WRAPPED[i]);
+        ck_assert_mem_eq(key, keys[i], sizeof key);
+        ck_assert_msg(old == NULL || dsgd_keys_unwrap(old, w, key) == -1,
+                      "%s: %s still opens under the old KEK", when, WRAPPED[i]);
+    }
+    keys_open(keys, when);
+}
+
+static void ids_are(const dsgd_kek_rotation *r, const uint8_t *old, const uint8_t *next)
+{
+    uint8_t id[DSG_SEG_KEK_ID_LEN];
+    ck_assert_int_eq(dsg_oc_kek_id(old, id), 0);
+    ck_assert_mem_eq(r->old_id, id, sizeof id);
+    ck_assert_int_eq(dsg_oc_kek_id(next, id), 0);
+    ck_assert_mem_eq(r->new_id, id, sizeof id);
+}
+
+/* A rotation re-wraps both data keys under a new KEK, the KEK IDs before
+ * and after reported; the data keys do not change, the old KEK opens
+ * neither file, nothing *.new is left; a second rotation works the same;
+ * a state directory without a KEK has nothing to rotate.
+ * @relation(REQ-STOR-008) */
+START_TEST(test_keys_rotate_kek)
+{
+    uint8_t keys[2][DSGD_DATA_KEY_LEN], old[DSGD_KEK_LEN], next[DSGD_KEK_LEN];
+    dsgd_kek_rotation r;
+    two_keys(keys, old);
+    ck_assert_msg(dsgd_keys_rotate_kek(dir, &OWNER, &r, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.rewrapped, 2);
+    ck_assert_int_eq(r.resumed, 0);
+    get("keys/kek", next, sizeof next);
+    ck_assert(memcmp(next, old, sizeof next) != 0);
+    ids_are(&r, old, next);
+    rotated_to(next, old, keys, "first rotation");
+    for (int i = 0; i < 2; i++) {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%s.new", WRAPPED[i]);
+        ck_assert(!exists(tmp));
+    }
+    ck_assert(!exists("keys/kek.new.new"));
+    memcpy(old, next, sizeof old);
+    ck_assert_msg(dsgd_keys_rotate_kek(dir, &OWNER, &r, err, sizeof err) == 0, "%s", err);
+    get("keys/kek", next, sizeof next);
+    ids_are(&r, old, next);
+    rotated_to(next, old, keys, "second rotation");
+    /* nothing to start from */
+    at("keys/kek");
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dsgd_keys_rotate_kek(dir, &OWNER, &r, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "no key-encryption key to rotate"));
+}
+END_TEST
+
+/* Only the wrapped keys that exist are re-wrapped (a role not enabled has
+ * none); one that opens under neither KEK stops the rotation before the
+ * KEK is replaced, and the others stay readable.
+ * @relation(REQ-STOR-008) */
+START_TEST(test_keys_rotate_kek_one_key_and_a_damaged_one)
+{
+    uint8_t key[DSGD_DATA_KEY_LEN], old[DSGD_KEK_LEN], now[DSGD_KEK_LEN], junk[DSGD_WRAPPED_LEN];
+    dsgd_kek_rotation r;
+    ck_assert_msg(dsgd_keys_role_key(dir, "share", &OWNER, key, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_rotate_kek(dir, &OWNER, &r, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.rewrapped, 1);
+    ck_assert(!exists(WRAPPED[0]));
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
+    get("keys/kek", old, sizeof old);
+    memset(junk, 0x5a, sizeof junk);
+    put(WRAPPED[1], junk, sizeof junk);
+    ck_assert_int_eq(dsgd_keys_rotate_kek(dir, &OWNER, &r, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "share/store.key.wrapped unwraps under neither the key-encryption "
+                             "key nor the new one") != NULL, "%s", err);
+    get("keys/kek", now, sizeof now);
+    ck_assert_mem_eq(now, old, sizeof now);   /* not replaced */
+    ck_assert(exists("keys/kek.new"));
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
+}
+END_TEST
+
+/* The states a crash leaves, one after each step of the rotation (and in
+ * the middle of step 2, with a half-written W.new), prepared by hand from
+ * the same two data keys under OLD: in each, both data keys open (under
+ * kek or kek.new), and the start's dsgd_keys_finish_rotation completes the
+ * rotation to NEXT; once complete, it finds nothing to do. A rotation asked
+ * for in such a state takes kek.new as the new KEK and finishes it.
+ * @relation(REQ-STOR-008) */
+START_TEST(test_keys_rotation_crash_points)
+{
+    static const struct { const char *name; int next_written, rewrapped, half, renamed; } at_step[] = {
+        { "after step 1 (kek.new written)", 1, 0, 0, 0 },
+        { "in step 2 (totp.key.wrapped.new half written)", 1, 0, 1, 0 },
+        { "after step 2 of the auth key", 1, 1, 0, 0 },
+        { "after step 2 of both keys", 1, 2, 0, 0 },
+        { "after step 3 (kek.new renamed over kek)", 1, 2, 0, 1 },
+    };
+    uint8_t keys[2][DSGD_DATA_KEY_LEN], old[DSGD_KEK_LEN], w[DSGD_WRAPPED_LEN];
+    dsgd_kek_rotation r;
+    char kek[160];
+    for (size_t c = 0; c < sizeof at_step / sizeof at_step[0]; c++) {
+        const char *name = at_step[c].name;
+        teardown();
+        setup();
+        two_keys(keys, old);
+        put("keys/kek.new", NEXT, sizeof NEXT);
+        for (int i = 0; i < at_step[c].rewrapped; i++) {
+            ck_assert_int_eq(dsgd_keys_wrap(NEXT, keys[i], w), 0);
+            put(WRAPPED[i], w, sizeof w);
+        }
+        if (at_step[c].half) {
+            memset(w, 0x33, sizeof w);
+            put("auth/totp.key.wrapped.new", w, 13);
+        }
+        if (at_step[c].renamed) {
+            at("keys/kek");
+            snprintf(kek, sizeof kek, "%s", path);
+            at("keys/kek.new");
+            ck_assert_int_eq(rename(path, kek), 0);
+        }
+        keys_open(keys, name);   /* as a start would open them, before finishing */
+        int want = at_step[c].renamed ? 0 : 1;
+        ck_assert_msg(dsgd_keys_finish_rotation(dir, &OWNER, &r, err, sizeof err) == want,
+                      "%s: %s", name, err);
+        if (want == 1) {
+            ck_assert_uint_eq(r.rewrapped, 2);
+            ck_assert_int_eq(r.resumed, 1);
+            ids_are(&r, old, NEXT);
+        }
+        rotated_to(NEXT, old, keys, name);
+        ck_assert_int_eq(dsgd_keys_finish_rotation(dir, &OWNER, &r, err, sizeof err), 0);
+    }
+    /* the same interrupted state, finished by the next rotation instead */
+    teardown();
+    setup();
+    two_keys(keys, old);
+    put("keys/kek.new", NEXT, sizeof NEXT);
+    ck_assert_int_eq(dsgd_keys_wrap(NEXT, keys[1], w), 0);
+    put(WRAPPED[1], w, sizeof w);
+    ck_assert_msg(dsgd_keys_rotate_kek(dir, &OWNER, &r, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(r.resumed, 1);
+    ck_assert_uint_eq(r.rewrapped, 2);
+    ids_are(&r, old, NEXT);
+    rotated_to(NEXT, old, keys, "a rotation resumed by the next one");
+}
+END_TEST
+
+/* At start: nothing to finish in a fresh state directory; a kek.new
+ * without the KEK is refused, naming both; a kek.new of the wrong length
+ * or open to others is refused like any key file.
+ * @relation(REQ-STOR-008) */
+START_TEST(test_keys_finish_rotation_refusals)
+{
+    uint8_t keys[2][DSGD_DATA_KEY_LEN], old[DSGD_KEK_LEN];
+    dsgd_kek_rotation r;
+    ck_assert_int_eq(dsgd_keys_finish_rotation(dir, &OWNER, &r, err, sizeof err), 0);
+    ck_assert(!exists("keys"));
+    two_keys(keys, old);
+    put("keys/kek.new", NEXT, sizeof NEXT - 1);
+    ck_assert_int_eq(dsgd_keys_finish_rotation(dir, &OWNER, &r, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "kek.new: not 32 bytes") != NULL, "%s", err);
+    put("keys/kek.new", NEXT, sizeof NEXT);
+    at("keys/kek.new");
+    ck_assert_int_eq(chmod(path, 0640), 0);
+    ck_assert_int_eq(dsgd_keys_finish_rotation(dir, &OWNER, &r, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "mode 0640") != NULL, "%s", err);
+    ck_assert_int_eq(chmod(path, 0600), 0);
+    at("keys/kek");
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dsgd_keys_finish_rotation(dir, &OWNER, &r, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "keys/kek is missing while the wrapped data key") != NULL, "%s",
+                  err);
+}
+END_TEST
+
+/* A first start writes its new KEK as kek.new and renames it to kek: one
+ * cut short in between left kek.new and no key at all. That is no
+ * rotation: the next start makes its keys as on a first start.
+ * @relation(REQ-STOR-008) */
+START_TEST(test_keys_first_start_cut_short)
+{
+    uint8_t key[DSGD_DATA_KEY_LEN], kek[DSGD_KEK_LEN];
+    dsgd_kek_rotation r;
+    at("keys");
+    ck_assert_int_eq(mkdir(path, 0700), 0);
+    put("keys/kek.new", NEXT, 20);
+    ck_assert_msg(dsgd_keys_finish_rotation(dir, &OWNER, &r, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
+    ck_assert(!exists("keys/kek.new"));
+    get("keys/kek", kek, sizeof kek);
+    ck_assert(memcmp(kek, NEXT, 20) != 0);
+}
+END_TEST
+
 Suite *suite_keys(void)
 {
     Suite *s = suite_create("keys");
@@ -203,6 +469,11 @@ Suite *suite_keys(void)
     tcase_add_test(c, test_keys_refusals);
     tcase_add_test(c, test_keys_share_data_key);
     tcase_add_test(c, test_keys_wrapped_key_of_the_auth_user);
+    tcase_add_test(c, test_keys_rotate_kek);
+    tcase_add_test(c, test_keys_rotate_kek_one_key_and_a_damaged_one);
+    tcase_add_test(c, test_keys_rotation_crash_points);
+    tcase_add_test(c, test_keys_finish_rotation_refusals);
+    tcase_add_test(c, test_keys_first_start_cut_short);
     suite_add_tcase(s, c);
     return s;
 }

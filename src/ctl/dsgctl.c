@@ -1197,6 +1197,8 @@ static const group groups[] = {
       dsgctl_rights_commands, DSGCTL_RIGHTS_COMMANDS },
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },
+    { "key", "the gateway's keys: rotate the key-encryption key", dsgctl_key_commands,
+      DSGCTL_KEY_COMMANDS },
     { "log", "the audit trail: verify, export (online or offline), prune, restore, public key",
       log_commands,
       sizeof log_commands / sizeof log_commands[0] },

@@ -2,7 +2,7 @@
  * What dsgctl's command files share (dsgctl.c holds main, the tables and
  * the common commands; dsgctl_account.c the account group, dsgctl_area.c
  * the area group, dsgctl_org.c the org group, dsgctl_storage.c the storage
- * group, dsgctl_group.c what the account and area groups share).
+ * group, dsgctl_key.c the key group, dsgctl_group.c what the account and area groups share).
  */
 #ifndef DSGCTL_H
 #define DSGCTL_H
@@ -106,6 +106,10 @@ extern const command dsgctl_org_commands[DSGCTL_ORG_COMMANDS];
  * (REQ-STOR-011). */
 #define DSGCTL_STORAGE_COMMANDS 1
 extern const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS];
+
+/* The key group (dsgctl_key.c): the KEK's rotation (REQ-STOR-008). */
+#define DSGCTL_KEY_COMMANDS 1
+extern const command dsgctl_key_commands[DSGCTL_KEY_COMMANDS];
 
 /* dsgctl policy access-control (dsgctl_policy.c), with its help text.
  * @relation(REQ-ACCT-017) */

@@ -375,7 +375,8 @@ static int known_command(const char *line)
         strcmp(line, "logout") == 0)
         return 1;
     static const char *const known[] = { "status", "status --json", "config show",
-                                         "config show --json", "log verify" };
+                                         "config show --json", "log verify",
+                                         "key rotate kek" };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(line, known[i]) == 0)
             return 1;
@@ -450,8 +451,8 @@ static void run_command(client *c, dsgd_chan *chan)
      * stored; every command answers only once its result is. Restarting
      * logd is how the audit trail comes back: its request cannot be stored
      * first, its result can (by the new logd). */
-    int changes = 0;
-    if (role_verb_changes(c->in, &changes) != NULL && add_who(c) != 0)
+    int changes = strcmp(c->in, "key rotate kek") == 0;   /* REQ-STOR-008 */
+    if ((changes || role_verb_changes(c->in, &changes) != NULL) && add_who(c) != 0)
         return;
     if ((strncmp(c->in, "role restart ", 13) == 0 && strcmp(c->in + 13, "logd") != 0) ||
         changes) {
@@ -490,7 +491,7 @@ static void command(client *c, dsgd_chan *chan)
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
-                                   "login, logout, account apply|approve|reject|list|show|"
+                                   "key rotate kek, login, logout, account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "
                                    "area apply|approve|reject|list|show|applications, "
                                    "rights apply|approve|reject|applications|area|account|"

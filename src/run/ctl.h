@@ -8,22 +8,25 @@
  *
  * The client protocol: one line, at most DSGD_CTL_LINE_MAX bytes, e.g.
  * "status", "status --json", "config show", "config show --json", "role
- * restart ROLE", "log verify", "log prune --before T" or "log export ...",
+ * restart ROLE", "log verify", "log prune --before T", "log export ..." or
+ * "key rotate kek",
  * then the answer: a first line "ok" (or "ok N": the command ran and dsgctl
  * is to exit with N, e.g. 1 when verification found a break) or "error
  * <code> <message>", then the output, then the ctl worker closes. A
  * streamed answer (log export) is "ok stream", then pieces "data LEN" and
  * LEN bytes, then "end N" and a message; each piece is taken from the
  * master only once the client has the one before. ctl adds the client's
- * --uid and --pid to "log prune" (a client that sends them is refused).
+ * --uid and --pid to "log prune" (a client that sends them is refused),
+ * and the administrator, uid and pid to "key rotate kek".
  * Codes: not-authorized, unknown-command, unknown-role, bad-request, busy,
  * unavailable, audit-unavailable.
  *
  * Fail-closed (REQ-LOG-008): every command is recorded in the audit trail
  * with its result, and its answer is held until logd has stored that
- * record; `role restart`, which changes the gateway, is also recorded as
- * requested and reaches the master only once that record is stored (but
- * `role restart logd`, which brings the audit trail back). A
+ * record; `role restart` and `key rotate kek`, which change the gateway,
+ * are also recorded as requested and reach the master only once that
+ * record is stored (but `role restart logd`, which brings the audit trail
+ * back). A
  * record not stored in time (the master's answer, src/run/bus.h) fails the
  * command with `error audit-unavailable` (dsgctl exits 75).
  *

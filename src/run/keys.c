@@ -14,8 +14,12 @@
 #include <openssl/rand.h>
 
 #include "run/keys.h"
+#include "stor/objcrypt.h"
 
 #define PATH_CAP 4200
+
+_Static_assert(DSGD_KEK_LEN == DSG_OC_KEK_LEN && DSGD_KEK_ID_LEN == DSG_SEG_KEK_ID_LEN,
+               "the KEK and its ID are the object codec's");
 
 static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -202,17 +206,19 @@ static const struct {
 };
 #define ROLE_KEYS (sizeof role_keys / sizeof role_keys[0])
 
-/* The data key in wrapped_path under kek: read and unwrapped, or made. */
+/* The data key in wrapped_path under kek (or next, the KEK of an
+ * unfinished rotation, when not NULL): read and unwrapped, or made. */
 static int data_key(const dsgd_keys_owner *o, const char *role, const char *role_dir,
                     const char *file, const char *wrapped_path, const uint8_t *kek,
-                    uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
+                    const uint8_t *next, uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
 {
     uint8_t wrapped[DSGD_WRAPPED_LEN];
     int got = read_key(wrapped_path, o->uid, wrapped, sizeof wrapped, err, n);
     if (got < 0)
         return -1;
     if (got == 1) {
-        if (dsgd_keys_unwrap(kek, wrapped, key) != 0)
+        if (dsgd_keys_unwrap(kek, wrapped, key) != 0 &&
+            (next == NULL || dsgd_keys_unwrap(next, wrapped, key) != 0))
             return fail(err, n, "the data key %s does not unwrap under the key-encryption key "
                         "(another KEK, or a damaged file): refusing to start the %s role "
                         "(docs/keys.md)", wrapped_path, role);
@@ -243,10 +249,11 @@ static int orphan_wrapped_key(const char *statedir, const char *kek_path, char *
 int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_owner *owner,
                        uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n)
 {
-    char dir[PATH_CAP], kek_path[PATH_CAP + 8], role_dir[PATH_CAP], wrapped[PATH_CAP + 48];
-    uint8_t kek[DSGD_KEK_LEN];
+    char dir[PATH_CAP], kek_path[PATH_CAP + 8], next_path[PATH_CAP + 16], role_dir[PATH_CAP],
+        wrapped[PATH_CAP + 48];
+    uint8_t kek[DSGD_KEK_LEN], next[DSGD_KEK_LEN];
     size_t k = 0;
-    int rc;
+    int rc, has_next = 0;
 
     while (k < ROLE_KEYS && strcmp(role_keys[k].role, role) != 0)
         k++;
@@ -254,6 +261,7 @@ int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_o
         return fail(err, n, "no data key for the %s role", role);
     snprintf(dir, sizeof dir, "%s/keys", statedir);
     snprintf(kek_path, sizeof kek_path, "%s/kek", dir);
+    snprintf(next_path, sizeof next_path, "%s/kek.new", dir);
     snprintf(role_dir, sizeof role_dir, "%s/%s", statedir, role);
     snprintf(wrapped, sizeof wrapped, "%s/%s", role_dir, role_keys[k].file);
     if (keys_dir(dir, err, n) != 0)
@@ -263,8 +271,146 @@ int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_o
         return -1;
     if (rc == 0)
         rc = new_key(dir, "kek", kek_path, kek, sizeof kek, err, n) == 0 ? 1 : -1;
+    if (rc == 1 && (has_next = read_key(next_path, geteuid(), next, sizeof next, err, n)) < 0)
+        rc = -1;
     if (rc == 1)
-        rc = data_key(owner, role, role_dir, role_keys[k].file, wrapped, kek, key, err, n);
+        rc = data_key(owner, role, role_dir, role_keys[k].file, wrapped, kek,
+                      has_next == 1 ? next : NULL, key, err, n);
     OPENSSL_cleanse(kek, sizeof kek);
+    OPENSSL_cleanse(next, sizeof next);
     return rc == 0 ? 0 : -1;
+}
+
+/* ---- rotation (REQ-STOR-008) --------------------------------------------- */
+
+/* The wrapped data key of role_keys[i] under next: re-wrapped when it is
+ * under old, left when it is under next already (an interrupted
+ * rotation). 1 when it is under next now, 0 when the file does not exist,
+ * -1. */
+static int rewrap_one(const char *statedir, size_t i, const dsgd_keys_owner *o,
+                      const uint8_t *old, const uint8_t *next, char *err, size_t n)
+{
+    char role_dir[PATH_CAP], path[PATH_CAP + 48];
+    uint8_t wrapped[DSGD_WRAPPED_LEN], key[DSGD_DATA_KEY_LEN];
+    int rc;
+    snprintf(role_dir, sizeof role_dir, "%s/%s", statedir, role_keys[i].role);
+    snprintf(path, sizeof path, "%s/%s", role_dir, role_keys[i].file);
+    rc = read_key(path, o->uid, wrapped, sizeof wrapped, err, n);
+    if (rc != 1)
+        return rc;
+    if (dsgd_keys_unwrap(next, wrapped, key) == 0) {
+        OPENSSL_cleanse(key, sizeof key);
+        return 1;
+    }
+    if (dsgd_keys_unwrap(old, wrapped, key) != 0)
+        return fail(err, n, "the data key %s unwraps under neither the key-encryption key nor "
+                    "the new one (another KEK, or a damaged file): it is left as it is",
+                    path);
+    rc = dsgd_keys_wrap(next, key, wrapped) == 0
+             ? write_as(o, role_dir, role_keys[i].file, path, wrapped, sizeof wrapped, err, n)
+             : fail(err, n, "%s: cannot wrap it under the new key-encryption key", path);
+    OPENSSL_cleanse(key, sizeof key);
+    return rc == 0 ? 1 : -1;
+}
+
+/* Steps 2 and 3 of a rotation: every wrapped data key under next, then
+ * keys/kek.new renamed over keys/kek and the directory synced. */
+static int finish(const char *statedir, const char *dir, const dsgd_keys_owner *o,
+                  const uint8_t *old, const uint8_t *next, dsgd_kek_rotation *out, char *err,
+                  size_t n)
+{
+    int d, rc = 0;
+    out->rewrapped = 0;
+    if (dsg_oc_kek_id(old, out->old_id) != 0 || dsg_oc_kek_id(next, out->new_id) != 0)
+        return fail(err, n, "cannot compute the KEK IDs");
+    for (size_t i = 0; i < ROLE_KEYS && rc >= 0; i++)
+        if ((rc = rewrap_one(statedir, i, o, old, next, err, n)) == 1)
+            out->rewrapped++;
+    if (rc < 0 || (d = open_dir(dir, err, n)) < 0)
+        return -1;
+    rc = renameat(d, "kek.new", d, "kek") == 0 && fsync(d) == 0
+             ? 0 : fail(err, n, "%s/kek.new: cannot rename it to kek: %s", dir, strerror(errno));
+    close(d);
+    return rc;
+}
+
+/* The KEK and, when it exists, kek.new of dir: the number read (0: no KEK,
+ * 1: the KEK alone, 2: both), or -1. */
+static int read_keks(const char *dir, uint8_t *old, uint8_t *next, char *err, size_t n)
+{
+    char path[PATH_CAP + 16];
+    snprintf(path, sizeof path, "%s/kek", dir);
+    int rc = read_key(path, geteuid(), old, DSGD_KEK_LEN, err, n);
+    if (rc != 1)
+        return rc;
+    snprintf(path, sizeof path, "%s/kek.new", dir);
+    rc = read_key(path, geteuid(), next, DSGD_KEK_LEN, err, n);
+    return rc < 0 ? -1 : 1 + rc;
+}
+
+/* Step 1: a new random KEK into next, written to dir/kek.new (as kek.new.new,
+ * fsync'ed, renamed, the directory synced). */
+static int new_next(const char *dir, uint8_t *next, char *err, size_t n)
+{
+    char path[PATH_CAP + 16];
+    int d, rc;
+    snprintf(path, sizeof path, "%s/kek.new", dir);
+    if (RAND_priv_bytes(next, DSGD_KEK_LEN) != 1)
+        return fail(err, n, "no random bytes for a new key-encryption key");
+    if ((d = open_dir(dir, err, n)) < 0)
+        return -1;
+    rc = write_key_at(d, "kek.new", path, next, DSGD_KEK_LEN, err, n);
+    close(d);
+    return rc;
+}
+
+int dsgd_keys_rotate_kek(const char *statedir, const dsgd_keys_owner *owner,
+                         dsgd_kek_rotation *out, char *err, size_t n)
+{
+    char dir[PATH_CAP];
+    uint8_t old[DSGD_KEK_LEN], next[DSGD_KEK_LEN];
+    int rc;
+    snprintf(dir, sizeof dir, "%s/keys", statedir);
+    if (keys_dir(dir, err, n) != 0)
+        return -1;
+    rc = read_keks(dir, old, next, err, n);
+    if (rc == 0)
+        rc = fail(err, n, "%s/kek: no key-encryption key to rotate", dir);
+    out->resumed = rc == 2;
+    if (rc == 1)
+        rc = new_next(dir, next, err, n) == 0 ? 2 : -1;
+    if (rc == 2)
+        rc = finish(statedir, dir, owner, old, next, out, err, n);
+    OPENSSL_cleanse(old, sizeof old);
+    OPENSSL_cleanse(next, sizeof next);
+    return rc == 0 ? 0 : -1;
+}
+
+int dsgd_keys_finish_rotation(const char *statedir, const dsgd_keys_owner *owner,
+                              dsgd_kek_rotation *out, char *err, size_t n)
+{
+    char dir[PATH_CAP], path[PATH_CAP + 16];
+    uint8_t old[DSGD_KEK_LEN], next[DSGD_KEK_LEN];
+    struct stat st;
+    int rc;
+    snprintf(dir, sizeof dir, "%s/keys", statedir);
+    snprintf(path, sizeof path, "%s/kek.new", dir);
+    if (lstat(path, &st) != 0 && errno == ENOENT)
+        return 0;   /* no rotation left unfinished (nor, maybe, any key yet) */
+    if (keys_dir(dir, err, n) != 0)
+        return -1;
+    rc = read_keks(dir, old, next, err, n);
+    snprintf(path, sizeof path, "%s/kek", dir);
+    /* no KEK: kek.new is the temporary file of a first start's KEK, cut
+     * short before any data key was wrapped, unless a wrapped key exists */
+    if (rc == 0)
+        rc = orphan_wrapped_key(statedir, path, err, n);
+    else if (rc == 1)
+        rc = 0;   /* kek.new went away meanwhile: nothing to finish */
+    else if (rc == 2)
+        rc = finish(statedir, dir, owner, old, next, out, err, n) == 0 ? 1 : -1;
+    out->resumed = rc == 1;
+    OPENSSL_cleanse(old, sizeof old);
+    OPENSSL_cleanse(next, sizeof next);
+    return rc;
 }

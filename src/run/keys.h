@@ -16,6 +16,15 @@
  * secrets sealed under that data key could not be opened again); a
  * wrapped data key that does not unwrap under the KEK.
  *
+ * Rotating the KEK (REQ-STOR-008) re-wraps the two data keys under a new
+ * KEK and touches no other file: the new KEK is written as STATE/keys/kek.new,
+ * each wrapped key is replaced (W.new, fsync, rename, directory fsync) by
+ * the same data key wrapped under it, and only then kek.new is renamed over
+ * kek. Which KEK wraps a file is found by trying (a key wrap does not open
+ * under another KEK), so a crash at any point leaves every data key
+ * readable under kek or kek.new, and the next start (or rotation) finishes
+ * the rotation.
+ *
  * Not pure (files, OpenSSL); master code.
  */
 #ifndef DSGD_KEYS_H
@@ -28,6 +37,7 @@
 #define DSGD_KEK_LEN 32u
 #define DSGD_DATA_KEY_LEN 32u
 #define DSGD_WRAPPED_LEN (DSGD_DATA_KEY_LEN + 8u)   /* RFC 5649: one 8-byte block more */
+#define DSGD_KEK_ID_LEN 8u   /* docs/keys.md: the first 8 bytes of HMAC-SHA-256(KEK, "dsg KEK ID") */
 
 /* Who owns the wrapped data key: the auth role's user and group. */
 typedef struct dsgd_keys_owner {
@@ -40,11 +50,39 @@ typedef struct dsgd_keys_owner {
  * role's (auth/totp.key.wrapped, TOTP secrets, REQ-MFA-018) or the share
  * role's (share/store.key.wrapped, the data keys of stored objects,
  * REQ-STOR-007), owned by the role's user. A missing KEK while any role's
- * wrapped key exists is refused. 0, or -1 with a message in err.
- * @relation(REQ-MFA-018, REQ-STOR-007) */
+ * wrapped key exists is refused. A wrapped key that does not open under
+ * the KEK is tried under keys/kek.new, when a rotation left one. 0, or -1 with a message in err.
+ * @relation(REQ-MFA-018, REQ-STOR-007, REQ-STOR-008) */
 __attribute__((warn_unused_result))
 int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_owner *owner,
                        uint8_t key[DSGD_DATA_KEY_LEN], char *err, size_t n);
+
+/* What a rotation did: the wrapped data keys now under the new KEK, and
+ * the KEK IDs before and after. */
+typedef struct dsgd_kek_rotation {
+    unsigned rewrapped;
+    int resumed;   /* it finished a rotation a crash or an error had left */
+    uint8_t old_id[DSGD_KEK_ID_LEN], new_id[DSGD_KEK_ID_LEN];
+} dsgd_kek_rotation;
+
+/* `dsgctl key rotate kek`: a new KEK under statedir, every wrapped data key
+ * there re-wrapped under it (each written as owner), then the KEK
+ * replaced; a kek.new left by an unfinished rotation is taken as the new
+ * KEK. Both KEKs are wiped from memory. 0 with out filled, or -1 with a
+ * message in err (the keys are then readable as they were; a kek.new left
+ * behind is finished by the next rotation or start).
+ * @relation(REQ-STOR-008) */
+__attribute__((warn_unused_result))
+int dsgd_keys_rotate_kek(const char *statedir, const dsgd_keys_owner *owner,
+                         dsgd_kek_rotation *out, char *err, size_t n);
+
+/* At start, before any data key is read: when STATE/keys/kek.new exists, a
+ * rotation was interrupted: it is finished as above. 0 when there was none,
+ * 1 when one was finished (out filled), -1 with a message in err.
+ * @relation(REQ-STOR-008) */
+__attribute__((warn_unused_result))
+int dsgd_keys_finish_rotation(const char *statedir, const dsgd_keys_owner *owner,
+                              dsgd_kek_rotation *out, char *err, size_t n);
 
 /* key[0 .. DSGD_DATA_KEY_LEN) wrapped under kek into out (DSGD_WRAPPED_LEN
  * bytes): 0, or -1 (OpenSSL). @relation(REQ-MFA-018) */

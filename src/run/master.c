@@ -445,6 +445,43 @@ static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
     return 0;
 }
 
+/* KEK IDs in hex, for messages and records (docs/keys.md). */
+static void kek_ids(const dsgd_kek_rotation *r, char old[2 * DSGD_KEK_ID_LEN + 1],
+                    char next[2 * DSGD_KEK_ID_LEN + 1])
+{
+    for (unsigned i = 0; i < DSGD_KEK_ID_LEN; i++) {
+        snprintf(old + 2 * i, 3, "%02x", r->old_id[i]);
+        snprintf(next + 2 * i, 3, "%02x", r->new_id[i]);
+    }
+}
+
+/* The record of a rotation finished at start, sent once the relay is up. */
+static char kek_finished[160];
+
+/* A KEK rotation that a crash or an error left unfinished (REQ-STOR-008):
+ * finished before any data key is read and any role starts. */
+static int finish_kek_rotation(void)
+{
+    char err[1024], old[2 * DSGD_KEK_ID_LEN + 1], next[2 * DSGD_KEK_ID_LEN + 1];
+    dsgd_kek_rotation r;
+    const dsgd_keys_owner owner = { run_uid, run_gid };
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    int rc = dsgd_keys_finish_rotation(cfg->statedir, &owner, &r, err, sizeof err);
+    if (rc < 0) {
+        dsgd_log("keys: %s", err);
+        return -1;
+    }
+    if (rc == 0)
+        return 0;
+    kek_ids(&r, old, next);
+    snprintf(kek_finished, sizeof kek_finished,
+             "KEK ID %s -> %s: %u data keys re-wrapped; an interrupted rotation finished at start",
+             old, next, r.rewrapped);
+    dsgd_log("keys: finished the interrupted rotation of %s/keys/kek: %u data keys re-wrapped, "
+             "KEK ID %s -> %s", cfg->statedir, r.rewrapped, old, next);
+    return 0;
+}
+
 /* The data key a worker's role gets on its setup pipe, or NULL. */
 static const uint8_t *role_data_key(const worker *w)
 {
@@ -467,6 +504,8 @@ static int open_role_resources(void)
                  cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
     }
     if (enabled(ctl) && (ctl_fd = open_ctl_socket()) < 0)
+        return -1;
+    if (finish_kek_rotation() != 0)
         return -1;
     if (enabled(role_worker("auth")) && role_key_load("auth", auth_key) != 0)
         return -1;
@@ -942,6 +981,68 @@ static void ctl_role_part(worker *role, const dsgd_msg *m)
         drop_worker(role, "cannot give back bus credit");
 }
 
+/* Who asked for "key rotate kek": ctl appends the administrator and the
+ * client's uid and pid to the line, exactly " --admin NAME --uid U --pid
+ * P". Checked against that form, never interpreted further: 0 with
+ * who = "admin NAME uid U pid P", or -1. */
+static int rotate_who(const dsgd_msg *m, char *who, size_t n)
+{
+    static const char verb[] = "key rotate kek --admin ";
+    const char *p = (const char *)m->body + sizeof verb - 1, *end = (const char *)m->body + m->len;
+    size_t name = 0, uid, pid;
+    if (m->len <= sizeof verb - 1 || memcmp(m->body, verb, sizeof verb - 1) != 0)
+        return -1;
+    while (p + name < end && (unsigned char)p[name] > ' ' && p[name] != 0x7f)
+        name++;
+    if (name == 0 || name > DSGD_CTL_ADMIN_MAX || end - (p + name) < 8 ||
+        memcmp(p + name, " --uid ", 7) != 0)
+        return -1;
+    const char *u = p + name + 7;
+    for (uid = 0; u + uid < end && u[uid] >= '0' && u[uid] <= '9' && uid < 10; uid++)
+        ;
+    if (uid == 0 || end - (u + uid) < 8 || memcmp(u + uid, " --pid ", 7) != 0)
+        return -1;
+    const char *q = u + uid + 7;
+    for (pid = 0; q + pid < end && q[pid] >= '0' && q[pid] <= '9' && pid < 10; pid++)
+        ;
+    if (pid == 0 || q + pid != end)
+        return -1;
+    snprintf(who, n, "admin %.*s uid %.*s pid %.*s", (int)name, p, (int)uid, u, (int)pid, q);
+    return 0;
+}
+
+/* `dsgctl key rotate kek` (REQ-STOR-008): the master, which alone may
+ * open the KEK, replaces it and re-wraps the roles' data keys under the
+ * new one; the roles keep their data keys and are not restarted. Recorded
+ * with the KEK IDs before and after, and who asked. */
+static int ctl_key_rotate(worker *w, const char *who)
+{
+    char text[1400], err[1024], old[2 * DSGD_KEK_ID_LEN + 1], next[2 * DSGD_KEK_ID_LEN + 1];
+    dsgd_kek_rotation r;
+    const dsgd_keys_owner owner = { run_uid, run_gid };
+    int n;
+    if (dsgd_keys_rotate_kek(cfg->statedir, &owner, &r, err, sizeof err) != 0) {
+        dsgd_log("keys: the rotation of %s/keys/kek failed (%s): %s", cfg->statedir, who, err);
+        master_record("kek-rotation-failed", "%.200s; %.280s", who, err);
+        n = snprintf(text, sizeof text, "kek_rotation_failed %s\n", err);
+        return ctl_answer(w, 1, (const uint8_t *)text, (size_t)n);
+    }
+    kek_ids(&r, old, next);
+    dsgd_log("keys: %s/keys/kek rotated (%s): %u data keys re-wrapped, KEK ID %s -> %s%s",
+             cfg->statedir, who, r.rewrapped, old, next,
+             r.resumed ? " (an interrupted rotation finished)" : "");
+    master_record("kek-rotated", "KEK ID %s -> %s: %u data keys re-wrapped%s; %s", old, next,
+                  r.rewrapped, r.resumed ? " (an interrupted rotation finished)" : "", who);
+    n = snprintf(text, sizeof text,
+                 "rotated the key-encryption key %s/keys/kek: %u data keys re-wrapped%s\n"
+                 "old KEK ID %s\nnew KEK ID %s\n",
+                 cfg->statedir, r.rewrapped,
+                 r.resumed ? " (an interrupted rotation finished with its new key)" : "", old,
+                 next);
+    return ctl_answer(w, 0, (const uint8_t *)text, n > 0 && (size_t)n < sizeof text
+                                                       ? (size_t)n : strlen(text));
+}
+
 static void restart_for_reload(worker *w);
 
 /* `dsgctl role restart ROLE` (REQ-RUN-008): a failed, stopped or waiting
@@ -1002,7 +1103,8 @@ static worker *role_restart_target(const dsgd_msg *m)
  * commands it knows, and passes `log prune ...` and `log export ...` on to
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045),
  * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016) and
- * `area ...` and `rights ...` to share (REQ-SHARE-006, REQ-ACCT-009). */
+ * `area ...` and `rights ...` to share (REQ-SHARE-006, REQ-ACCT-009); it
+ * runs `key rotate kek` itself (REQ-STOR-008). */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char logd_down[] =
@@ -1010,8 +1112,11 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     static const char auth_down[] = "auth is not running (dsgd.roles, dsgctl status)\n";
     static const char share_down[] = "share is not running (dsgd.roles, dsgctl status)\n";
     worker *target = role_restart_target(m);
+    char who[160];
     if (target != NULL)
         return ctl_role_restart(w, target);
+    if (rotate_who(m, who, sizeof who) == 0)
+        return ctl_key_rotate(w, who);
     static const char *const known[] = { "status", "status --json", "log verify", "config show",
                                          "config show --json" };
     size_t k = 0;
@@ -2385,6 +2490,8 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
              DSGD_VERSION, cfg->statedir, cfg->pidfile, as_root ? cfg->user : "the invoking user",
              (unsigned)run_uid, DSGD_SANITIZED ? "; SANITIZER BUILD: WORKER SANDBOX OFF" : "");
     dsgd_relay_init(&relay_ops);
+    if (kek_finished[0] != '\0')   /* waits for logd like every record */
+        master_record("kek-rotated", "%s", kek_finished);
     dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
         if (enabled(&workers[i]))
