@@ -66,23 +66,25 @@ START_TEST(test_settings_logd_argument)
 }
 END_TEST
 
-/* The share role's settings the same way: the number, then the folder
+/* The share role's settings the same way: the numbers, then the folder
  * template after a '|'; a template share.area_template refuses is
- * refused at load, naming the key. @relation(REQ-SHARE-006) */
+ * refused at load, naming the key. @relation(REQ-SHARE-006, REQ-SHARE-021) */
 START_TEST(test_settings_share_argument)
 {
     static dsgd_settings s;
     struct dsgd_share_settings back, keep;
     static dsg_config c;
     char arg[1100], err[300];
-    static const char *const bad[] = { "", "5000", "|共通", "x|共通", "5000:1|共通", "-1|a" };
+    static const char *const bad[] = { "", "5000", "|共通", "x|共通", "5000|共通", "5000:1:2|共通",
+                                       "-1:30|a", "5000:x|a" };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.share.busy_timeout_ms, 5000);
     ck_assert_str_eq(s.share.area_template, "共通, {org}");
     ck_assert_int_eq(dsgd_settings_share_arg(&s.share, arg, sizeof arg), 0);
-    ck_assert_str_eq(arg, "5000|共通, {org}");
+    ck_assert_str_eq(arg, "5000:30|共通, {org}");
     ck_assert_int_eq(dsgd_settings_share_parse(arg, &back), 0);
     ck_assert_uint_eq(back.busy_timeout_ms, 5000);
+    ck_assert_uint_eq(back.notice_days, 30);
     ck_assert_str_eq(back.area_template, "共通, {org}");
     ck_assert_int_eq(dsgd_settings_share_arg(&s.share, arg, 8), -1);   /* no room */
     keep = back;

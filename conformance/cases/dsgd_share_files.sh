@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, both recorded as access-denied with the sender unknown (user ID -), a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail. Rename, move and delete: refused 403 access_denied without the operation granted (rename by sato, a move by ueda); with it, a rename shows the new name in the listing and still downloads, a rename to a forbidden extension is 422, a move takes the file out of 共通 (ueda no longer lists or downloads it: 404) into the sub-folder, a delete takes it out of listings, downloads and /versions (404), each recorded once as file-renamed (from= and to=), file-moved (both paths) and file-deleted (event Delete). Search (GET /api/v1/share/search): one- and two-character Japanese queries, two words (one in the name, one in the text, split at U+3000), the text of the newest clean version only, scope name or text, the folder, uploader, from and to filters, the marker found by its words by both accounts while in 共通, never a file outside ueda's grant nor the infected one; a renamed file is found by its new name, a deleted one no more, a moved one no more by ueda; a query without a character, an unknown or repeated parameter, a bad scope or bytes that are not UTF-8 are 400 bad_query; var/share/search.db holds none of the names, words or the marker; each search is recorded as searched (event Search) with the query's length and the number of results, never its words. A revoke of ueda's grant, once approved, ends ueda's session (401 session_expired), recorded as 認証ログ logout-forced for ueda only ("its rights were reduced"); sato's session goes on.
-# @relation(REQ-SHARE-015, REQ-SHARE-012, REQ-ACCT-010, REQ-SHARE-009, REQ-SHARE-007, REQ-SHARE-008, REQ-SHARE-010, REQ-SHARE-011, REQ-SHARE-013, REQ-SHARE-016, REQ-STOR-001)
+# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, both recorded as access-denied with the sender unknown (user ID -), a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail. Rename, move and delete: refused 403 access_denied without the operation granted (rename by sato, a move by ueda); with it, a rename shows the new name in the listing and still downloads, a rename to a forbidden extension is 422, a move takes the file out of 共通 (ueda no longer lists or downloads it: 404) into the sub-folder, a delete takes it out of listings, downloads and /versions (404), each recorded once as file-renamed (from= and to=), file-moved (both paths) and file-deleted (event Delete). Search (GET /api/v1/share/search): one- and two-character Japanese queries, two words (one in the name, one in the text, split at U+3000), the text of the newest clean version only, scope name or text, the folder, uploader, from and to filters, the marker found by its words by both accounts while in 共通, never a file outside ueda's grant nor the infected one; a renamed file is found by its new name, a deleted one no more, a moved one no more by ueda; a query without a character, an unknown or repeated parameter, a bad scope or bytes that are not UTF-8 are 400 bad_query; var/share/search.db holds none of the names, words or the marker; each search is recorded as searched (event Search) with the query's length and the number of results, never its words. A second area whose contract ends 40 s after it is made is listed by dsgctl area list as ending (the first as active); sato's upload there stands until the end, after which sato gets 403 contract_ended for its folder, the file's download and versions, a new upload and a search of that area, the area leaves sato's areas and searches, ueda (never granted there) still gets 404, and dsgctl area list --json gives it contract_state ended. A revoke of ueda's grant, once approved, ends ueda's session (401 session_expired), recorded as 認証ログ logout-forced for ueda only ("its rights were reduced"); sato's session goes on.
+# @relation(REQ-SHARE-021, REQ-SHARE-015, REQ-SHARE-012, REQ-ACCT-010, REQ-SHARE-009, REQ-SHARE-007, REQ-SHARE-008, REQ-SHARE-010, REQ-SHARE-011, REQ-SHARE-013, REQ-SHARE-016, REQ-STOR-001)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -159,6 +159,25 @@ expect_exit 0 "approve ueda's grant" member_ctl rights approve 2
 share areas-ueda2 200 GET /api/v1/share/areas "$ueda"
 [ "$(js areas-ueda2 '[(x["area"], x["root"]) for x in a["areas"]]')" = "[(1, $root)]" ] ||
     fail "areas-ueda2: $(cat "$t/areas-ueda2.body")"
+
+# a second area whose contract ends in 40 s, sato granted on it until then
+# (REQ-SHARE-021): ending now, ended at the end of this case
+ends=$(date -u -d '+40 seconds' +%Y-%m-%dT%H:%M:%SZ)
+expect_exit 0 "short area apply" ctl area apply --contract C-10 --project 短期研究 --prime テスト重工 \
+    --contract-end "$ends" --applicant 調達部 --reason 短期契約
+expect_exit 0 "short area approve" member_ctl area approve 2
+expect_exit 0 "short area show" ctl area show 2
+root2=$(awk '$2 == 0 && $3 == "短期研究" { print $1 }' "$t/out")
+[ -n "$root2" ] || fail "short area show: no root: $(cat "$t/out")"
+expect_exit 0 "sato's short grant" ctl rights apply --account sato --area 2 --folder "$root2" \
+    --ops list,read,upload --until "$ends" --applicant 調達部 --reason 業務
+expect_exit 0 "approve sato's short grant" member_ctl rights approve 3
+expect_exit 0 "area list" ctl area list
+grep -Eq "^2 +C-10 +[^ ]+ +ending +テスト重工 +短期研究\$" "$t/out" &&
+    grep -Eq "^1 +C-9 +[^ ]+ +active " "$t/out" || fail "area list: $(cat "$t/out")"
+printf '短期の資料\n' >"$t/short.txt"
+upload short "$sato" "$root2" 短期.txt "$t/short.txt"
+short=$file
 
 # a sub-folder, and its name again
 post mkdir 201 /api/v1/share/folders "$sato" "{\"parent\":$root,\"name\":\"設計\"}"
@@ -366,6 +385,19 @@ anon = [f for f in share if f["user_id"] == "-"]
 assert len(anon) == 2 and all(f["custom_event_name"] == "access-denied" and
                               f["event_data"].startswith("operation=upload-content") for f in anon), anon
 share = [f for f in share if f["user_id"] != "-"]
+# the short area's one upload; the searches over both areas name none
+short = [f for f in share if f["site_id"] == "2"]
+assert [(f["custom_event_name"], f["user_id"]) for f in short] == [("upload-begun", "sato"), ("file-uploaded", "sato")], short
+searched = [f for f in share if f["custom_event_name"] == "searched"]
+share = [f for f in share if f["site_id"] != "2" and f["custom_event_name"] != "searched"]
+assert len([f for f in searched if f["user_id"] == "sato"]) == 13, searched
+assert len([f for f in searched if f["user_id"] == "ueda"]) == 2, searched
+for f in searched:
+    one = f["site_id"] == "1"
+    assert f["event"] == "Search" and f["item_type"] == "area", f
+    assert (f["site_id"], f["item_id"]) == (("1", "1") if one else ("-", "-")), f
+    assert re.fullmatch(r"query_bytes=\d+; filters=\d; areas=%s; results=\d+" % ("1" if one else "2"),
+                        f["event_data"]), f
 for f in share:   # every field of 別紙 #23, as docs/events.md gives them for the file API
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", f["occurred_gmt"]), f
     assert f["source_name"] == "dsgd/share" and f["app_id"] == "portal", f
@@ -389,10 +421,6 @@ refused = some("upload-refused", "sato", 5)
 for code, n in (("forbidden_extension", 1), ("invalid_name", 2), ("size_mismatch", 2)):
     assert len([f for f in refused if code in f["event_data"]]) == n, (code, refused)
 some("upload-infected", "sato", 1)
-searched = some("searched", "sato", 13) + some("searched", "ueda", 2)
-assert all(f["event"] == "Search" and f["item_type"] == "area" and
-           re.fullmatch(r"query_bytes=\d+; filters=\d; areas=1; results=\d+", f["event_data"])
-           for f in searched), searched
 assert [f for f in share if f["custom_event_name"] == "upload-infected"][0]["item_id"] == eicar, share
 denied = some("access-denied", "ueda", 6)
 ops = {f["event_data"] for f in denied}
@@ -421,7 +449,7 @@ refused rename-denied 403 POST /api/v1/share/rename "$sato" access_denied \
     -H 'Content-Type: application/json' --data-binary "{\"file\":$doc,\"name\":\"設計書-改.txt\"}"
 expect_exit 0 "sato's changes" ctl rights apply --account sato --area 1 --folder "$root" \
     --ops rename,move,delete --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 整理
-expect_exit 0 "approve sato's changes" member_ctl rights approve 3
+expect_exit 0 "approve sato's changes" member_ctl rights approve 4
 post rename 200 /api/v1/share/rename "$sato" "{\"file\":$doc,\"name\":\"設計書-改.txt\"}"
 [ "$(js rename 'a["file"]')" = "$doc" ] || fail "rename: $(cat "$t/rename.body")"
 refused rename-exe 422 POST /api/v1/share/rename "$sato" forbidden_extension \
@@ -464,10 +492,32 @@ d = one("file-deleted", sys.argv[4])
 assert d["event"] == "Delete" and d["event_data"] == "name=big.bin", d
 PY
 
+# the short contract has ended: sato's operations there are over, ueda
+# (never granted) learns nothing (REQ-SHARE-021)
+while [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \< "$ends" ] || [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" = "$ends" ]; do
+    sleep 1
+done
+refused ended-folder 403 GET "/api/v1/share/folder?id=$root2" "$sato" contract_ended
+refused ended-download 403 GET "/api/v1/share/download?file=$short" "$sato" contract_ended
+refused ended-versions 403 GET "/api/v1/share/versions?file=$short" "$sato" contract_ended
+refused ended-begin 403 POST /api/v1/share/uploads "$sato" contract_ended \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$root2,\"name\":\"後.txt\",\"size\":3}"
+refused ended-search 403 GET /api/v1/share/search "$sato" contract_ended -G --data-urlencode area=2
+refused ended-ueda 404 GET "/api/v1/share/folder?id=$root2" "$ueda" not_found
+found ended-search-all "$sato" "[]" --data-urlencode q=短期
+share ended-areas 200 GET /api/v1/share/areas "$sato"
+[ "$(js ended-areas '[x["area"] for x in a["areas"]]')" = "[1]" ] || fail "ended-areas: $(cat "$t/ended-areas.body")"
+expect_exit 0 "area list ended" ctl area list --json
+python3 - "$t/out" <<'PY' || fail "area list --json: $(cat "$t/out")"
+import json, sys
+states = {a["id"]: a["contract_state"] for a in map(json.loads, open(sys.argv[1]))}
+assert states == {1: "active", 2: "ended"}, states
+PY
+
 # a revoke ends the sessions of its subject (REQ-ACCT-010)
 share before-revoke 200 GET /api/v1/share/areas "$ueda"
 expect_exit 0 "revoke ueda" ctl rights revoke 2 --applicant 調達部 --reason 異動
-expect_exit 0 "approve the revoke" member_ctl rights approve 4
+expect_exit 0 "approve the revoke" member_ctl rights approve 5
 refused after-revoke 401 GET /api/v1/share/areas "$ueda" session_expired
 share sato-stays 200 GET /api/v1/share/areas "$sato"
 "$DSGCTL" log export --type 14 --format jsonl --socket "$sock" >"$t/export14" 2>"$t/err" ||

@@ -71,6 +71,7 @@ typedef struct dsgd_settings {
     } auth;
     struct dsgd_share_settings {    /* the share role's keys, passed to it at exec (-L) */
         uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
+        uint32_t notice_days;              /* share.contract_expiry_notice_days: 30 */
         char area_template[1025];          /* share.area_template as written */
     } share;
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
@@ -155,11 +156,12 @@ int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t
  * @relation(REQ-ACCT-023, REQ-MFA-024, REQ-MFA-008, REQ-MFA-022) */
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
 
-/* The share role's settings as the argument of its -L option ("MS|TEMPLATE":
- * db.busy_timeout, then share.area_template), and back: 0, or -1.
- * @relation(REQ-SHARE-006) */
+/* The share role's settings as the argument of its -L option
+ * ("MS:DAYS|TEMPLATE": db.busy_timeout, share.contract_expiry_notice_days,
+ * then share.area_template), and back: 0, or -1.
+ * @relation(REQ-SHARE-006, REQ-SHARE-021) */
 int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap);
-/* @relation(REQ-SHARE-006) */
+/* @relation(REQ-SHARE-006, REQ-SHARE-021) */
 int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s);
 
 #define DSGD_AAGUIDS_MAX 32u

@@ -169,6 +169,16 @@ static void json_time(dsg_json_out *j, const char *key, int64_t t)
     json_text(j, key, dsgd_share_when(t, b));
 }
 
+/* Where the area's contract stands (REQ-SHARE-021): "ended", "ending"
+ * within share.contract_expiry_notice_days, else "active". */
+static const char *contract_state(const dsg_area_row *a)
+{
+    int64_t now = now_s();
+    if (a->contract_end <= now)
+        return "ended";
+    return a->contract_end - now <= (int64_t)set.notice_days * 86400 ? "ending" : "active";
+}
+
 static void area_members(dsg_json_out *j, const dsg_area_row *a)
 {
     json_int(j, "id", a->id);
@@ -176,6 +186,7 @@ static void area_members(dsg_json_out *j, const dsg_area_row *a)
     json_text(j, "contract", a->contract);
     json_text(j, "prime", a->prime);
     json_time(j, "contract_end", a->contract_end);
+    json_text(j, "contract_state", contract_state(a));
     json_time(j, "created_at", a->created_at);
     json_int(j, "application", a->application);
 }
@@ -203,8 +214,8 @@ static int put_area_line(const dsg_area_row *a, void *ctx)
         (void)dsg_json_out_object_end(&j);
         return put_json(&j);
     }
-    dsgd_answer_put("%-6" PRId64 " %-24s %-24s %-24s %s\n", a->id, a->contract,
-                    dsgd_share_when(a->contract_end, b), a->prime, a->project);
+    dsgd_answer_put("%-6" PRId64 " %-24s %-24s %-7s %-24s %s\n", a->id, a->contract,
+                    dsgd_share_when(a->contract_end, b), contract_state(a), a->prime, a->project);
     return 0;
 }
 
@@ -216,8 +227,8 @@ static int cmd_list(const char *args)
     if (dsgd_answer_flags("list", args, names, &json, 1) != 0)
         return 0;
     if (!json)
-        dsgd_answer_put("%-6s %-24s %-24s %-24s %s\n", "ID", "CONTRACT", "CONTRACT_END", "PRIME",
-                        "PROJECT");
+        dsgd_answer_put("%-6s %-24s %-24s %-7s %-24s %s\n", "ID", "CONTRACT", "CONTRACT_END",
+                        "STATE", "PRIME", "PROJECT");
     if (dsg_area_store_each(db, put_area_line, &json, err, sizeof err) != 0)
         return dsgd_share_storage_error(err);
     return dsgd_answer_finish(0, "%s", "");

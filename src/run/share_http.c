@@ -98,6 +98,7 @@ static struct xch {
     dsg_scan *scan;
     uint64_t got;
     int broken;                              /* the content failed: answered at its end */
+    int after_term;                          /* and why: the area's contract ended */
     uint8_t *text;                           /* a text-like file's first bytes, for search */
     size_t text_len;
     /* streamed answers: a download, or a listing's JSON */
@@ -268,28 +269,71 @@ static dsg_access_req request_of(const who *w, const dsg_access_object *obj, uin
     return req;
 }
 
-/* ALLOW or DENY for op on obj, -1 when the grants cannot be read. */
-static int decide(const who *w, const dsg_access_object *obj, uint32_t op)
+/* ALLOW (1) or DENY (0) for op on obj at the time at_ms, -1 when the
+ * grants cannot be read. */
+static int decide_at(const who *w, const dsg_access_object *obj, uint32_t op, int64_t at_ms)
 {
     size_t which;
     int n = load_grants(obj->area);
     if (n < 0)
         return -1;
     dsg_access_req req = request_of(w, obj, op);
+    req.ask.now = at_ms;
     return dsg_access_decide(grants, (size_t)n, &req, &which) == DSG_ACCESS_ALLOW;
+}
+
+/* ALLOW or DENY for op on obj now, -1 when the grants cannot be read. */
+static int decide(const who *w, const dsg_access_object *obj, uint32_t op)
+{
+    return decide_at(w, obj, op, now_ms());
+}
+
+/* 1 when the area's contract has ended (an area that cannot be read: 0,
+ * the steps after it answer). */
+static int contract_over(int64_t area)
+{
+    dsg_area_row a;
+    char err[200];
+    return dsg_area_store_get(db, area, &a, err, sizeof err) == 1 &&
+           a.contract_end <= now_ms() / 1000;
+}
+
+/* 1 when the contract of obj's area has ended and the account could list
+ * obj in its last moment: its operations there are over, not denied
+ * (REQ-SHARE-021); no grant outlives the contract (src/share/area_store.c).
+ * 0 otherwise, so that no one else learns the area exists. */
+static int contract_ended_for(const who *w, const dsg_access_object *obj)
+{
+    dsg_area_row a;
+    char err[200];
+    if (!contract_over(obj->area) || dsg_area_store_get(db, obj->area, &a, err, sizeof err) != 1)
+        return 0;
+    return decide_at(w, obj, DSG_ACCESS_LIST, a.contract_end * 1000 - 1) == 1;
+}
+
+static void answer_contract_ended(struct xch *x, uint32_t ticket)
+{
+    answer_error(x, ticket, 403, "contract_ended",
+                 "the contract of this area has ended: its files are no longer shared");
 }
 
 /* A denied operation: 403 `access_denied` on an object the account may
  * list, 404 `not_found` on one it may not, so that nothing it may not see
- * is confirmed to exist (REQ-SHARE-008); recorded as access-denied. */
+ * is confirmed to exist (REQ-SHARE-008), and 403 `contract_ended` on one
+ * it could list until its area's contract ended (REQ-SHARE-021); recorded
+ * as access-denied. */
 static void denied(struct xch *x, const dsg_access_object *obj, const char *type, uint32_t op)
 {
     int visible = decide(&x->w, obj, DSG_ACCESS_LIST) == 1;
+    int ended = !visible && contract_ended_for(&x->w, obj);
     dsgd_share_record r = record_of(obj->area, obj->chain[obj->depth - 1], type, "Custom",
                                     "access-denied");
-    snprintf(r.data, sizeof r.data, "operation=%s", dsg_grant_op_name(op));
+    snprintf(r.data, sizeof r.data, "operation=%s%s", dsg_grant_op_name(op),
+             ended ? "; contract ended" : "");
     uint32_t ticket = record(x, &r);
-    if (visible)
+    if (ended)
+        answer_contract_ended(x, ticket);
+    else if (visible)
         answer_error(x, ticket, 403, "access_denied", "you have no right to do this here");
     else
         answer_error(x, ticket, 404, "not_found", "no such item");
@@ -1061,6 +1105,10 @@ static int content_begin(struct xch *x)
     x->w = u->by;
     u->busy = 1;   /* no other request may take it, and it does not expire meanwhile */
     u->expires = INT64_MAX;
+    if (contract_over(u->area)) {   /* begun in the contract's last minute */
+        x->broken = x->after_term = 1;
+        return 0;
+    }
     if (dsg_obj_put_begin(objects, &u->cap, &x->put) != DSG_OBJ_OK ||
         (x->scan = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, u->size)) == NULL) {
         dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
@@ -1165,16 +1213,20 @@ static void content_end(struct xch *x)
     dsgd_share_record r = record_of(u->area, u->slot.file, "version", "Create", "file-uploaded");
     snprintf(r.location, sizeof r.location, "%s", u->location);
     if (x->broken || x->got != u->size) {
-        content_failed(x, x->got != u->size ? "size mismatch" : "storage failed");
+        int mismatch = !x->after_term && x->got != u->size;
+        const char *why = x->after_term ? "contract ended" : mismatch ? "size mismatch" : "storage failed";
+        content_failed(x, why);
         r.custom = "upload-refused";
         snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; %s", u->name,
-                 u->slot.version, x->got != u->size ? "size_mismatch" : "storage failed");
+                 u->slot.version, mismatch ? "size_mismatch" : why);
         uint32_t ticket = record(x, &r);
-        int mismatch = x->got != u->size;
         upload_done(x);
-        answer_error(x, ticket, mismatch ? 400 : 503, mismatch ? "size_mismatch" : "storage",
-                     mismatch ? "the content's length is not the size announced"
-                              : "the content could not be stored; try again");
+        if (x->after_term)
+            answer_contract_ended(x, ticket);
+        else
+            answer_error(x, ticket, mismatch ? 400 : 503, mismatch ? "size_mismatch" : "storage",
+                         mismatch ? "the content's length is not the size announced"
+                                  : "the content could not be stored; try again");
         return;
     }
     dsg_scan_verdict v = dsg_scan_finish(x->scan, &scan);
@@ -1513,6 +1565,25 @@ static int search_areas(struct xch *x, const search_ask *ask, areas_ctx *a)
     return dsg_grant_store_each_in_force(db, now_ms() / 1000, add_area, a, err, sizeof err);
 }
 
+/* A search of one area, asked by area or folder, after its contract's end,
+ * by an account that could list that folder (or the area's root) until
+ * then: 1 after answering 403 contract_ended (REQ-SHARE-021), else 0. */
+static int search_after_term(struct xch *x, const search_ask *ask, int64_t area)
+{
+    dsg_access_object obj;
+    char err[200];
+    int64_t folder = ask->folder;
+    if (!contract_over(area) ||
+        (folder == 0 && dsg_area_store_each_folder(db, area, root_of, &folder, err, sizeof err) < 0) ||
+        folder == 0 || dsg_grant_store_object(db, area, folder, &obj, err, sizeof err) != 1 ||
+        !contract_ended_for(&x->w, &obj))
+        return 0;
+    dsgd_share_record r = record_of(area, folder, "folder", "Custom", "access-denied");
+    snprintf(r.data, sizeof r.data, "operation=search; contract ended");
+    answer_contract_ended(x, record(x, &r));
+    return 1;
+}
+
 /* Searches one area into s: 0, 1 when the index refuses the words (after
  * answering), -1 on a storage error. */
 static int search_area(search_run *s, int64_t area)
@@ -1556,6 +1627,9 @@ static void get_search(struct xch *x)
         storage_failed(x, "search", "the areas cannot be read");
         return;
     }
+    if ((ask.area != 0 || ask.folder != 0) && areas.n == 1 &&
+        search_after_term(x, &ask, areas.seen[0]))
+        return;
     dsg_json_out w;
     uint8_t *buf = document(&w);
     search_run s = { x, &ask, &w, 0, 0, 0 };
