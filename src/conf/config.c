@@ -203,7 +203,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
         "the folders a new area gets under its root, separated by commas: a name, or {org} for one folder per organisation (the prime's, then each vendor's)" },
     [DSG_CFG_SHARE_CONTRACT_EXPIRY_NOTICE_DAYS] = { "share.contract_expiry_notice_days",
         DSG_CONFIG_UINT, "30", 0, 3650, "REQ-SHARE-021",
-        "no external baseline: one month, so that a renewal can be applied for before the area closes",
+        "project default; NIST SP 800-53 Rev.5 AC-2 leaves account and access review periods to the organisation",
         "days before a contract's end from which `dsgctl area list` shows its area as ending (0: only ended areas)" },
     [DSG_CFG_PORTAL_TLS_MIN_VERSION] = { "portal.tls_min_version", DSG_CONFIG_TEXT, "TLSv1.2",
         1, 16, "REQ-RUN-010", "NIST SP 800-52 Rev.2 §3.1",
