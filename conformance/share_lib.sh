@@ -1,0 +1,147 @@
+# conformance/share_lib.sh — what the cases of the share role's file API
+# (and its benchmark, tests/bench/file_transfer.sh) share: a gateway with
+# administrators, portal users with bearer sessions, an area with grants,
+# and the file API's requests. Sourced after conformance/lib.sh and
+# account_case_setup:
+#
+#   . "$(dirname "${CONFORMANCE_LIB:?}")/share_lib.sh"
+#
+# POSIX sh; defines functions only. Every function fails the case (lib.sh's
+# fail) on an unexpected answer.
+#
+#   ctl ARGS...              dsgctl as root (kanri1's login) on the case's socket
+#   member_ctl ARGS...       dsgctl as nobody with kanri2's login: the second
+#                            administrator, who approves what kanri1 entered
+#   share_gateway_start [CONF-LINES]
+#                            dsgd with the share role, the administrators
+#                            logged in and the case organisations (lib.sh's
+#                            case_orgs) registered; CONF-LINES are added to
+#                            its configuration
+#   share_user USER ORG APPLICATION
+#                            registers USER (a Ministry user of ORG, by
+#                            application number APPLICATION, which the
+#                            second administrator approves), logs it in with
+#                            password and TOTP and leaves its bearer token in
+#                            $t/USER.token
+#   share_area APPLICATION CONTRACT PROJECT
+#                            an area from application APPLICATION; sets
+#                            area_root to its root folder's number
+#   share_grant APPLICATION USER AREA FOLDER OPS
+#                            a grant by rights application APPLICATION
+#   js NAME EXPR             the Python expression EXPR over the JSON answer
+#                            $t/NAME.body as `a`
+#   share NAME WANT METHOD PATH TOKEN|- [curl args]
+#                            one request, the answer in $t/NAME.body and its
+#                            head in $t/NAME.h; fails unless the status is WANT
+#   post NAME WANT PATH TOKEN JSON
+#   jstr TEXT                TEXT as a JSON string
+#   sha FILE, size FILE      SHA-256 in hex, size in bytes
+#   begin NAME WANT TOKEN FOLDER FILE-NAME SIZE
+#                            the first step of an upload; sets u, file and
+#                            version when WANT is 201
+#   upload NAME TOKEN FOLDER FILE-NAME FILE
+#                            both steps, each 201, the answer checked against
+#                            FILE (its size, SHA-256 and state clean)
+#   fetch NAME TOKEN FILE-ID [VERSION]
+#                            a download, 200, into $t/NAME.body
+
+ctl() { "${DSGCTL:?}" "$@" --socket "$sock"; }
+member_ctl() {
+    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
+        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token" \
+        "${DSGCTL:?}" "$@" --socket "$sock"
+}
+
+share_gateway_start() {
+    {
+        printf 'auth.ministry_networks = "127.0.0.0/8"\n'
+        printf 'auth.scrypt_n = 1024\n'
+        printf 'log.ack_timeout = 5s\n'
+        admin_conf
+        printf '%s\n' "${1:-}"
+    } >"$t/gw.conf"
+    dsgd_start "${DSGD:?}" -f "$t/gw.conf"
+    for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
+    wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'   # auth's
+    wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's (role 7)
+    admin_login
+    member_login
+    case_orgs
+}
+
+share_user() {
+    su_who=$1 su_org=$2
+    expect_exit 0 "register $su_who" ctl account apply register --user-id "$su_who" --applicant 人事課 \
+        --reason 着任 --name "$su_who" --org "$su_org" --org-kind ministry --contract C-9 --type ministry \
+        --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
+    expect_exit 0 "approve $su_who" member_ctl account approve "$3"
+    expect_exit 0 "password $su_who" ctl account credentials "$su_who" --sheet password
+    su_pw=$(sed -n 's/^password: //p' "$t/out")
+    expect_exit 0 "code $su_who" ctl account credentials "$su_who" --sheet code
+    su_code=$(sed -n 's/^code: //p' "$t/out")
+    api_step "$su_who-login" 200 /api/v1/auth/login "{\"user_id\":\"$su_who\",\"password\":$(jstr "$su_pw")}"
+    su_login=$(api_member "$su_who-login" login)
+    api_step "$su_who-change" 200 /api/v1/auth/password \
+        "{\"login\":\"$su_login\",\"password\":\"Brand-new-passw0rd\"}"
+    api_step "$su_who-enrol" 200 /api/v1/auth/totp/enrol "{\"login\":\"$su_login\",\"code\":\"$su_code\"}"
+    api_step "$su_who-totp" 200 /api/v1/auth/totp \
+        "{\"login\":\"$su_login\",\"code\":\"$(totp_code "$(api_member "$su_who-enrol" otpauth)" 0)\",\"bearer\":true}"
+    api_member "$su_who-totp" token >"$t/$su_who.token"
+}
+
+share_area() {
+    expect_exit 0 "area apply $1" ctl area apply --contract "$2" --project "$3" --prime テスト重工 \
+        --vendor 下請電機 --contract-end 2099-03-31T15:00:00Z --applicant 調達部 --reason 新規契約
+    expect_exit 0 "area approve $1" member_ctl area approve "$1"
+    expect_exit 0 "area show $1" ctl area show "$1"
+    area_root=$(awk -v p="$3" '$2 == 0 && $3 == p { print $1 }' "$t/out")
+    [ -n "$area_root" ] || fail "area show $1: no root folder $3: $(cat "$t/out")"
+}
+
+share_grant() {
+    expect_exit 0 "grant $1" ctl rights apply --account "$2" --area "$3" --folder "$4" --ops "$5" \
+        --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
+    expect_exit 0 "approve grant $1" member_ctl rights approve "$1"
+}
+
+js() {
+    python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+        "$t/$1.body" "$2" 2>"$t/js.err" || fail "$1: $2: $(tail -n 1 "$t/js.err") in $(head -c 300 "$t/$1.body")"
+}
+
+share() {
+    sn=$1 sw=$2 sm=$3 sp=$4 st=$5
+    shift 5
+    [ "$st" = - ] || set -- -H "Authorization: Bearer $st" "$@"
+    status=$(portal_curl "$sp" -X "$sm" -H 'Expect:' -D "$t/$sn.h" -o "$t/$sn.body" -w '%{http_code}' \
+        "$@" 2>"$t/$sn.err") || fail "$sn: $sm $sp: curl: $(cat "$t/$sn.err")"
+    [ "$status" = "$sw" ] || fail "$sn: $sm $sp: status $status, want $sw: $(head -c 300 "$t/$sn.body")"
+}
+
+post() {
+    share "$1" "$2" POST "$3" "$4" -H 'Content-Type: application/json' --data-binary "$5"
+}
+
+jstr() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$1"; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+size() { wc -c <"$1" | tr -d ' '; }
+
+begin() {
+    post "$1" "$2" /api/v1/share/uploads "$3" "{\"folder\":$4,\"name\":$(jstr "$5"),\"size\":$6}"
+    if [ "$2" = 201 ]; then
+        u=$(js "$1" 'a["upload"]') && file=$(js "$1" 'a["file"]') && version=$(js "$1" 'a["version"]') || exit 1
+    fi
+}
+
+upload() {
+    begin "$1.begin" 201 "$2" "$3" "$4" "$(size "$5")"
+    share "$1" 201 PUT "/api/v1/share/uploads/content?upload=$u" "$2" \
+        -H 'Content-Type: application/octet-stream' -T "$5"
+    [ "$(js "$1" '(a["file"], a["version"], a["size"], a["sha256"], a["state"])')" = \
+      "($file, $version, $(size "$5"), '$(sha "$5")', 'clean')" ] ||
+        fail "$1: $(cat "$t/$1.body"), want file $file version $version of $(size "$5") bytes, $(sha "$5"), clean"
+}
+
+fetch() {
+    share "$1" 200 GET "/api/v1/share/download?file=$3${4:+&version=$4}" "$2"
+}
