@@ -11,58 +11,8 @@ command -v openssl >/dev/null 2>&1 || fail "openssl (make deps-test) is needed"
 bound_kib=65536
 objects=$t/var/share/objects
 
-ctl() { "${DSGCTL:?}" "$@" --socket "$sock"; }
-member_ctl() {
-    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
-        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token" \
-        "${DSGCTL:?}" "$@" --socket "$sock"
-}
-# js NAME EXPR: the Python expression EXPR over the JSON answer NAME as `a`
-js() {
-    python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-        "$t/$1.body" "$2" 2>"$t/js.err" || fail "$1: $2: $(cat "$t/js.err") in $(cat "$t/$1.body")"
-}
-# share NAME WANT METHOD PATH TOKEN|- [curl args]: one request of the file
-# API with TOKEN as bearer (- for none); the answer in $t/NAME.body, its
-# head in $t/NAME.h; fails unless the status is WANT
-share() {
-    sn=$1 sw=$2 sm=$3 sp=$4 st=$5
-    shift 5
-    [ "$st" = - ] || set -- -H "Authorization: Bearer $st" "$@"
-    status=$(portal_curl "$sp" -X "$sm" -H 'Expect:' -D "$t/$sn.h" -o "$t/$sn.body" -w '%{http_code}' \
-        "$@" 2>"$t/$sn.err") || fail "$sn: $sm $sp: curl: $(cat "$t/$sn.err")"
-    [ "$status" = "$sw" ] || fail "$sn: $sm $sp: status $status, want $sw: $(head -c 300 "$t/$sn.body")"
-}
-post() {   # post NAME WANT PATH TOKEN JSON
-    share "$1" "$2" POST "$3" "$4" -H 'Content-Type: application/json' --data-binary "$5"
-}
-jstr() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$1"; }
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-size() { wc -c <"$1" | tr -d ' '; }
-# begin NAME WANT TOKEN FOLDER FILE-NAME SIZE: the first step of an upload;
-# sets u, file and version
-begin() {
-    post "$1" "$2" /api/v1/share/uploads "$3" "{\"folder\":$4,\"name\":$(jstr "$5"),\"size\":$6}"
-    u=$(js "$1" 'a["upload"]') && file=$(js "$1" 'a["file"]') && version=$(js "$1" 'a["version"]') || exit 1
-}
-# settled NAME FILE: the content answer NAME is FILE's, clean
-settled() {
-    [ "$(js "$1" '(a["file"], a["version"], a["size"], a["sha256"], a["state"])')" = \
-      "($file, $version, $(size "$2"), '$(sha "$2")', 'clean')" ] ||
-        fail "$1: $(cat "$t/$1.body"), want file $file version $version of $(size "$2") bytes, $(sha "$2"), clean"
-}
-# upload NAME TOKEN FOLDER FILE-NAME FILE: both steps, each 201, clean
-upload() {
-    begin "$1.begin" 201 "$2" "$3" "$4" "$(size "$5")"
-    share "$1" 201 PUT "/api/v1/share/uploads/content?upload=$u" "$2" \
-        -H 'Content-Type: application/octet-stream' -T "$5"
-    settled "$1" "$5"
-}
-# fetch NAME TOKEN FILE [VERSION]: a download, 200; the content in $t/NAME.body
-fetch() {
-    share "$1" 200 GET "/api/v1/share/download?file=$3${4:+&version=$4}" "$2"
-}
-# names NAME: the children of the folder listing NAME, "kind:name:state" one a line
+# shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
+. "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
 names() {
     js "$1" '"\n".join("%s:%s:%s" % (c["kind"], c["name"], c.get("state", "")) for c in a["children"])'
 }
@@ -109,59 +59,20 @@ no_marker() {
     esac
 }
 
-cat >"$t/gw.conf" <<'EOF'
-auth.ministry_networks = "127.0.0.0/8"
-auth.scrypt_n = 1024
-log.ack_timeout = 5s
-EOF
-admin_conf >>"$t/gw.conf"
-dsgd_start "$DSGD" -f "$t/gw.conf"
-for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'   # auth's
-wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's (role 7)
-admin_login
-member_login
-case_orgs
+share_gateway_start
 
 # sato of 防衛装備庁 and ueda of 内局, each with a bearer session
 expect_exit 0 "org 内局" ctl org add 内局 --kind ministry --networks 127.0.0.0/8
-n=3
-for spec in sato:防衛装備庁 ueda:内局; do
-    IFS=: read -r who org <<EOS
-$spec
-EOS
-    expect_exit 0 "register $who" ctl account apply register --user-id "$who" --applicant 人事課 --reason 着任 \
-        --name "$who" --org "$org" --org-kind ministry --contract C-9 --type ministry \
-        --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
-    expect_exit 0 "approve $who" member_ctl account approve "$n"
-    expect_exit 0 "password $who" ctl account credentials "$who" --sheet password
-    pw=$(sed -n 's/^password: //p' "$t/out")
-    expect_exit 0 "code $who" ctl account credentials "$who" --sheet code
-    code=$(sed -n 's/^code: //p' "$t/out")
-    api_step "$who-login" 200 /api/v1/auth/login "{\"user_id\":\"$who\",\"password\":$(jstr "$pw")}"
-    login=$(api_member "$who-login" login)
-    api_step "$who-change" 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
-    api_step "$who-enrol" 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
-    api_step "$who-totp" 200 /api/v1/auth/totp \
-        "{\"login\":\"$login\",\"code\":\"$(totp_code "$(api_member "$who-enrol" otpauth)" 0)\",\"bearer\":true}"
-    api_member "$who-totp" token >"$t/$who.token"
-    n=$((n + 1))
-done
+share_user sato 防衛装備庁 3
+share_user ueda 内局 4
 sato=$(cat "$t/sato.token") ueda=$(cat "$t/ueda.token")
 
 # the area: root 1, 共通 2; sato on the root, ueda on 共通
-expect_exit 0 "area apply" ctl area apply --contract C-9 --project 装備研究 --prime テスト重工 \
-    --vendor 下請電機 --contract-end 2099-03-31T15:00:00Z --applicant 調達部 --reason 新規契約
-expect_exit 0 "area approve" member_ctl area approve 1
-expect_exit 0 "area show" ctl area show 1
+share_area 1 C-9 装備研究
 grep -Eqx ' *1 +0 +装備研究' "$t/out" && grep -Eqx ' *2 +1 +共通' "$t/out" || fail "area show: $(cat "$t/out")"
 root=1 common=2
-expect_exit 0 "sato's grant" ctl rights apply --account sato --area 1 --folder "$root" \
-    --ops list,read,upload,new-version --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
-expect_exit 0 "approve sato's grant" member_ctl rights approve 1
-expect_exit 0 "ueda's grant" ctl rights apply --account ueda --area 1 --folder "$common" --ops list,read \
-    --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
-expect_exit 0 "approve ueda's grant" member_ctl rights approve 2
+share_grant 1 sato 1 "$root" list,read,upload,new-version
+share_grant 2 ueda 1 "$common" list,read
 
 # 1. a flipped byte in the middle of a 300 KiB object (REQ-STOR-003, 005)
 head -c 307200 /dev/urandom >"$t/seg.bin"
