@@ -142,7 +142,7 @@ expect_exit 0 "area show" ctl area show 1
 grep -Eqx ' *1 +0 +装備研究' "$t/out" && grep -Eqx ' *2 +1 +共通' "$t/out" || fail "area show: $(cat "$t/out")"
 root=1 common=2
 expect_exit 0 "sato's grant" ctl rights apply --account sato --area 1 --folder "$root" \
-    --ops list,read,upload,new-version,create-folder --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
+    --ops list,read,upload,new-version,create-folder,search --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
 expect_exit 0 "approve sato's grant" member_ctl rights approve 1
 
 # the areas of each account; no session, an unknown one
@@ -153,7 +153,7 @@ share areas-ueda 200 GET /api/v1/share/areas "$ueda"
 [ "$(js areas-ueda 'a["areas"]')" = "[]" ] || fail "areas of ueda, who holds no grant: $(cat "$t/areas-ueda.body")"
 refused no-session 401 GET /api/v1/share/areas - session_expired
 refused bad-session 401 GET "/api/v1/share/folder?id=$root" AAAAAAAAAAAAAAAAAAAAAA session_expired
-expect_exit 0 "ueda's grant" ctl rights apply --account ueda --area 1 --folder "$common" --ops list,read \
+expect_exit 0 "ueda's grant" ctl rights apply --account ueda --area 1 --folder "$common" --ops list,read,search \
     --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
 expect_exit 0 "approve ueda's grant" member_ctl rights approve 2
 share areas-ueda2 200 GET /api/v1/share/areas "$ueda"
@@ -178,6 +178,10 @@ grep -Eq "^2 +C-10 +[^ ]+ +ending +テスト重工 +短期研究\$" "$t/out" &&
 printf '短期の資料\n' >"$t/short.txt"
 upload short "$sato" "$root2" 短期.txt "$t/short.txt"
 short=$file
+# no search granted there: a search of the area is denied, and a search of
+# every area shows nothing of it
+refused short-search 403 GET /api/v1/share/search "$sato" access_denied -G --data-urlencode area=2
+found short-search-all "$sato" "[]" --data-urlencode q=短期
 
 # a sub-folder, and its name again
 post mkdir 201 /api/v1/share/folders "$sato" "{\"parent\":$root,\"name\":\"設計\"}"
@@ -387,10 +391,13 @@ assert len(anon) == 2 and all(f["custom_event_name"] == "access-denied" and
 share = [f for f in share if f["user_id"] != "-"]
 # the short area's one upload; the searches over both areas name none
 short = [f for f in share if f["site_id"] == "2"]
-assert [(f["custom_event_name"], f["user_id"]) for f in short] == [("upload-begun", "sato"), ("file-uploaded", "sato")], short
+assert [(f["custom_event_name"], f["user_id"], f["event_data"]) for f in short] == [
+    ("upload-begun", "sato", "name=短期.txt; version=1; size=16"),
+    ("file-uploaded", "sato", "name=短期.txt; version=1; size=16; state=clean"),
+    ("access-denied", "sato", "operation=search")], short
 searched = [f for f in share if f["custom_event_name"] == "searched"]
 share = [f for f in share if f["site_id"] != "2" and f["custom_event_name"] != "searched"]
-assert len([f for f in searched if f["user_id"] == "sato"]) == 13, searched
+assert len([f for f in searched if f["user_id"] == "sato"]) == 14, searched
 assert len([f for f in searched if f["user_id"] == "ueda"]) == 2, searched
 for f in searched:
     one = f["site_id"] == "1"

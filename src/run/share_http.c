@@ -1501,7 +1501,9 @@ typedef struct search_run {
 } search_run;
 
 /* The file, shown when it lives, lies under the folder asked for, the
- * account may read it and its newest clean version passes the filters. */
+ * account may search there and read it (SEARCH and READ on the file: a
+ * grant covers its folder's subtree) and its newest clean version passes
+ * the filters. */
 static int add_found(int64_t file, void *ctx)
 {
     search_run *s = ctx;
@@ -1516,8 +1518,10 @@ static int add_found(int64_t file, void *ctx)
         return 0;
     for (unsigned i = 0; i < obj.depth && !in; i++)
         in = obj.chain[i] == a->folder;
-    dsg_access_req req = request_of(&s->x->w, &obj, DSG_ACCESS_READ);
-    if (!in || dsg_access_decide(grants, s->n_grants, &req, &which) != DSG_ACCESS_ALLOW ||
+    dsg_access_req read = request_of(&s->x->w, &obj, DSG_ACCESS_READ);
+    dsg_access_req find = request_of(&s->x->w, &obj, DSG_ACCESS_SEARCH);
+    if (!in || dsg_access_decide(grants, s->n_grants, &find, &which) != DSG_ACCESS_ALLOW ||
+        dsg_access_decide(grants, s->n_grants, &read, &which) != DSG_ACCESS_ALLOW ||
         dsg_file_store_latest(db, file, &v, err, sizeof err) != 1 ||
         (a->uploader[0] != '\0' && strcmp(a->uploader, v.uploaded_by) != 0) ||
         v.uploaded_at < a->from || v.uploaded_at > a->to)
@@ -1542,46 +1546,55 @@ static int add_found(int64_t file, void *ctx)
     return 0;
 }
 
-/* The areas a search covers into a->seen: the one asked for (by area or
- * folder), else every area where the account holds a grant in force. An
- * area or folder that does not exist is searched and shows nothing, like
- * one the account may not read. 0, or -1 on a storage error. */
-static int search_areas(struct xch *x, const search_ask *ask, areas_ctx *a)
+/* The folder a search is asked for (`folder`, else the root of `area`)
+ * into *obj, decided SEARCH (REQ-SHARE-007): 1; else 0 after answering
+ * as any denied operation (404 for a folder the account may not list or
+ * that does not exist, 403 access_denied, 403 contract_ended). */
+static int search_scope(struct xch *x, const search_ask *ask, dsg_access_object *obj)
 {
     char err[200];
     dsg_folder_row f;
-    a->w = &x->w;
-    a->n = 0;
-    if (ask->folder != 0) {
-        int got = dsg_folder_store_get(db, ask->folder, &f, err, sizeof err);
-        if (got == 1 && (ask->area == 0 || ask->area == f.area))
-            a->seen[a->n++] = f.area;
-        return got < 0 ? -1 : 0;
-    }
-    if (ask->area != 0) {
-        a->seen[a->n++] = ask->area;
-        return 0;
-    }
-    return dsg_grant_store_each_in_force(db, now_ms() / 1000, add_area, a, err, sizeof err);
+    int64_t folder = ask->folder;
+    int got = 1;
+    if (folder == 0)
+        got = dsg_area_store_each_folder(db, ask->area, root_of, &folder, err, sizeof err);
+    if (got >= 0 && folder != 0)
+        got = dsg_folder_store_get(db, folder, &f, err, sizeof err);
+    if (got == 1 && (ask->area == 0 || ask->area == f.area))
+        got = dsg_grant_store_object(db, f.area, folder, obj, err, sizeof err);
+    else if (got == 1)
+        got = 0;   /* a folder of another area than the one asked */
+    if (got < 0)
+        storage_failed(x, "search", err);
+    else if (got == 0 || folder == 0)
+        not_found(x);
+    else if (decide(&x->w, obj, DSG_ACCESS_SEARCH) != 1)
+        denied(x, obj, "folder", DSG_ACCESS_SEARCH);
+    else
+        return 1;
+    return 0;
 }
 
-/* A search of one area, asked by area or folder, after its contract's end,
- * by an account that could list that folder (or the area's root) until
- * then: 1 after answering 403 contract_ended (REQ-SHARE-021), else 0. */
-static int search_after_term(struct xch *x, const search_ask *ask, int64_t area)
+/* The areas a search covers into a->seen: that of the folder it is asked
+ * for, else every area where the account holds a grant in force. 0, or -1
+ * after answering. */
+static int search_areas(struct xch *x, const search_ask *ask, areas_ctx *a)
 {
-    dsg_access_object obj;
     char err[200];
-    int64_t folder = ask->folder;
-    if (!contract_over(area) ||
-        (folder == 0 && dsg_area_store_each_folder(db, area, root_of, &folder, err, sizeof err) < 0) ||
-        folder == 0 || dsg_grant_store_object(db, area, folder, &obj, err, sizeof err) != 1 ||
-        !contract_ended_for(&x->w, &obj))
+    dsg_access_object obj;
+    a->w = &x->w;
+    a->n = 0;
+    if (ask->area != 0 || ask->folder != 0) {
+        if (!search_scope(x, ask, &obj))
+            return -1;
+        a->seen[a->n++] = obj.area;
         return 0;
-    dsgd_share_record r = record_of(area, folder, "folder", "Custom", "access-denied");
-    snprintf(r.data, sizeof r.data, "operation=search; contract ended");
-    answer_contract_ended(x, record(x, &r));
-    return 1;
+    }
+    if (dsg_grant_store_each_in_force(db, now_ms() / 1000, add_area, a, err, sizeof err) != 0) {
+        storage_failed(x, "search", err);
+        return -1;
+    }
+    return 0;
 }
 
 /* Searches one area into s: 0, 1 when the index refuses the words (after
@@ -1623,12 +1636,7 @@ static void get_search(struct xch *x)
         refuse(x, 400, "bad_query", why);
         return;
     }
-    if (search_areas(x, &ask, &areas) != 0) {
-        storage_failed(x, "search", "the areas cannot be read");
-        return;
-    }
-    if ((ask.area != 0 || ask.folder != 0) && areas.n == 1 &&
-        search_after_term(x, &ask, areas.seen[0]))
+    if (search_areas(x, &ask, &areas) != 0)
         return;
     dsg_json_out w;
     uint8_t *buf = document(&w);
@@ -1681,11 +1689,28 @@ static void more_document(struct xch *x)
 
 /* The next piece of a download, verified before it goes (REQ-STOR-005): a
  * segment that fails ends the download aborted, recorded. */
+/* The next piece of a download, as full as the object allows: a segment
+ * (64 KiB) is a little longer than a piece, and a piece of the few bytes
+ * left over would double the messages. Verified bytes read before a
+ * failing segment go out first; the store answers the failure again at
+ * the next call. */
+static dsg_obj_status next_piece(struct xch *x, uint8_t *piece, size_t cap, size_t *n)
+{
+    size_t got = 0;
+    dsg_obj_status st = DSG_OBJ_OK;
+    *n = 0;
+    do {
+        st = dsg_obj_get_read(x->get, piece + *n, cap - *n, &got);
+        *n += got;
+    } while (st == DSG_OBJ_OK && got > 0 && *n < cap);
+    return *n > 0 ? DSG_OBJ_OK : st;
+}
+
 static void more_download(struct xch *x)
 {
     static uint8_t piece[DSGD_XCH_DATA_MAX];
     size_t n = 0;
-    dsg_obj_status st = dsg_obj_get_read(x->get, piece, sizeof piece, &n);
+    dsg_obj_status st = next_piece(x, piece, sizeof piece, &n);
     if (st == DSG_OBJ_OK && n > 0) {
         if (dsgd_role_http_data(x->id, piece, n) == 0)
             return;
