@@ -75,6 +75,16 @@ static const field_spec portal_access_fields[] = {
     { "method", 1 },      { "user_agent", 1 }, { "status", 1 },
 };
 
+/* 別紙 #17 マルウェア検知ログ (REQ-LOG-032): 検知した装置のIPアドレス, 検知時間,
+ * 検知したファイル等の情報 (its name, where, digest, size, the detection,
+ * the engine and its definitions, what was done, whose it was). */
+static const field_spec malware_fields[] = {
+    { "device_ip", 1 },      { "detected_at", 1 },    { "file_name", 1 },
+    { "location", 1 },       { "sha256", 0 },         { "size", 0 },
+    { "detection_name", 1 }, { "engine_version", 1 }, { "definitions_version", 1 },
+    { "action", 1 },         { "user", 1 },
+};
+
 /* 別紙 #23 監査ログ・カスタムレポート (REQ-LOG-038): サイト ID, アイテム ID,
  * アイテムの種類, ユーザ ID, ドキュメントの場所, 発生時間(GMT), イベント,
  * カスタム イベント名, イベントソース, ソース名, イベントデータ, アプリ ID;
@@ -126,6 +136,8 @@ static const type_spec types[] = {
       sizeof account_ops_fields / sizeof account_ops_fields[0] },
     { DSG_AUDIT_TYPE_PORTAL_ACCESS, "portal_access", portal_access_fields,
       sizeof portal_access_fields / sizeof portal_access_fields[0] },
+    { DSG_AUDIT_TYPE_MALWARE, "malware", malware_fields,
+      sizeof malware_fields / sizeof malware_fields[0] },
     { DSG_AUDIT_TYPE_SHARE_AUDIT, "share_audit", share_audit_fields,
       sizeof share_audit_fields / sizeof share_audit_fields[0] },
     { DSG_AUDIT_TYPE_SYSTEM, "system", system_fields,

@@ -34,6 +34,7 @@
 #define DSG_AUDIT_TYPE_AUTH 14u            /* 別紙 #14 認証ログ(多要素認証) */
 #define DSG_AUDIT_TYPE_ACCOUNT_OPS 15u     /* 別紙 #15 アカウント管理操作ログ */
 #define DSG_AUDIT_TYPE_PORTAL_ACCESS 16u   /* 別紙 #16 ポータルサイトアクセスログ */
+#define DSG_AUDIT_TYPE_MALWARE 17u         /* 別紙 #17 マルウェア検知ログ */
 #define DSG_AUDIT_TYPE_SHARE_AUDIT 23u     /* 別紙 #23 監査ログ・カスタムレポート */
 #define DSG_AUDIT_TYPE_CHECKPOINT 100u     /* export only: a signed checkpoint */
 #define DSG_AUDIT_TYPE_SYSTEM 101u         /* logd started / stopped */

@@ -1202,6 +1202,20 @@ static void index_version(struct xch *x)
         dsgd_log("share: file %" PRId64 " is not in the search index: %s", u->slot.file, err);
 }
 
+/* An infected upload, quarantined, is also a マルウェア検知ログ record
+ * (REQ-SHARE-014); the answer waits for the 監査ログ record queued after
+ * it. */
+static void detected(const struct xch *x, const dsg_scan_result *scan, uint64_t size,
+                     const uint8_t *sha)
+{
+    char digest[2 * DSG_OBJ_SHA256_LEN + 1];
+    for (unsigned i = 0; i < DSG_OBJ_SHA256_LEN; i++)
+        snprintf(digest + 2 * i, 3, "%02x", sha[i]);
+    dsgd_share_detection d = { x->w.addr, x->w.user, x->up->name, x->up->location, digest,
+                               size, scan->text, scan->engine };
+    (void)dsgd_share_detection_record(&d);
+}
+
 /* The content is complete: committed, judged, settled and recorded. */
 static void content_end(struct xch *x)
 {
@@ -1247,8 +1261,10 @@ static void content_end(struct xch *x)
     }
     if (st == DSG_VERSION_CLEAN)
         index_version(x);
-    if (st == DSG_VERSION_INFECTED)
+    if (st == DSG_VERSION_INFECTED) {
         r.custom = "upload-infected";
+        detected(x, &scan, size, sha);
+    }
     snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; size=%" PRIu64
              "; state=%s%s%s", u->name, u->slot.version, size, dsg_version_state_name(st),
              st == DSG_VERSION_CLEAN ? "" : "; ", st == DSG_VERSION_CLEAN ? "" : scan.text);

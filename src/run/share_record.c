@@ -11,6 +11,7 @@
 #include "log/audit.h"
 #include "run/audit_out.h"
 #include "run/log.h"
+#include "run/master.h"
 #include "run/role_answer.h"
 #include "run/share_record.h"
 
@@ -117,6 +118,35 @@ uint32_t dsgd_share_record_request(const char *user, const char *addr,
 {
     const dsg_audit_field extra[] = { { "client_address", (const uint8_t *)addr, strlen(addr) } };
     return put_record(r, user, "api", "portal", extra, 1);
+}
+
+uint32_t dsgd_share_detection_record(const dsgd_share_detection *d)
+{
+    char when[32], size[24], engine[80];
+    uint32_t ticket = 0;
+    now_text(when);
+    snprintf(size, sizeof size, "%" PRIu64, d->size);
+    /* the built-in engine is part of dsgd: its version, and no definitions */
+    snprintf(engine, sizeof engine, "%s %s", d->engine, DSGD_VERSION);
+    const dsg_audit_field f[] = {
+        { "device_ip", (const uint8_t *)d->client_address, strlen(d->client_address) },
+        { "detected_at", (const uint8_t *)when, strlen(when) },
+        { "file_name", (const uint8_t *)d->file_name, strlen(d->file_name) },
+        { "location", (const uint8_t *)d->location, strlen(d->location) },
+        { "sha256", (const uint8_t *)d->sha256, strlen(d->sha256) },
+        { "size", (const uint8_t *)size, strlen(size) },
+        { "detection_name", (const uint8_t *)d->detection, strlen(d->detection) },
+        { "engine_version", (const uint8_t *)engine, strlen(engine) },
+        { "definitions_version", (const uint8_t *)"built-in", 8 },
+        { "action", (const uint8_t *)"quarantined", 11 },
+        { "user", (const uint8_t *)d->user, strlen(d->user) },
+    };
+    if (dsgd_audit_out_add_ticket(DSG_AUDIT_TYPE_MALWARE, f, sizeof f / sizeof f[0], &ticket) != 0) {
+        dsgd_log("share: the malware record of %s was dropped", d->file_name);
+        ticket = 0;
+    }
+    dsgd_audit_out_flush();
+    return ticket;
 }
 
 int dsgd_share_refused(const dsgd_who *w, const char *custom, const char *what, int64_t app,

@@ -43,6 +43,23 @@ uint32_t dsgd_share_record_request(const char *user, const char *addr,
  * before the sandbox. 0, or -1 with a message. @relation(REQ-ACCT-018) */
 int dsgd_share_record_init(char *err, size_t n);
 
+/* What an upload the scanner found infected was (REQ-SHARE-014). */
+typedef struct dsgd_share_detection {
+    const char *client_address;  /* the device the file came from */
+    const char *user;            /* the account that uploaded it */
+    const char *file_name;
+    const char *location;        /* the folder's path in its area */
+    const char *sha256;          /* hex */
+    uint64_t size;
+    const char *detection;       /* the engine's name for what it found */
+    const char *engine;          /* the engine that found it (dsg_scan_result) */
+} dsgd_share_detection;
+
+/* Queues d's マルウェア検知ログ record (別紙 #17, REQ-LOG-032), its action
+ * "quarantined": its ticket, 0 when it was dropped.
+ * @relation(REQ-SHARE-014, REQ-LOG-032) */
+uint32_t dsgd_share_detection_record(const dsgd_share_detection *d);
+
 /* Queues, beside the change's 監査ログ・カスタムレポート, its アカウント管理操作ログ
  * record (別紙 #15, REQ-ACCT-018): event_id (docs/events.md), the account
  * or organisation acted upon as `subject`, the area concerned as share
