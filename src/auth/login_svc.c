@@ -1183,10 +1183,6 @@ void dsg_lsvc_logout(const char *token, int64_t now, dsg_lsvc_result *res)
 
 /* ---- the password change in a session (REQ-MFA-010) ------------------------------ */
 
-/* The live session of token opened on channel by bound ("" for the
- * portal's), with res begun, its last use moved to now; NULL with the
- * refusal in res (an expired one is ended). An administrator's token is
- * no portal session, and a portal session no administrator's token. */
 /* A session lives only while its account may log in: a suspension, a
  * lock, an expiry or a deletion takes effect on the account's next request
  * and ends all its sessions (REQ-ACCT-010). 1, or 0 with 401
@@ -1213,6 +1209,10 @@ static int account_usable(const session_rec *s, int64_t now, dsg_lsvc_result *re
     return 0;
 }
 
+/* The live session of token opened on channel by bound ("" for the
+ * portal's), with res begun, its last use moved to now; NULL with the
+ * refusal in res (an expired one is ended). An administrator's token is
+ * no portal session, and a portal session no administrator's token. */
 static session_rec *live_session(const char *token, uint32_t channel, const char *bound,
                                  int64_t now, const char *event, dsg_lsvc_result *res)
 {
