@@ -688,14 +688,17 @@ END_TEST
 typedef struct swept {
     int n, stop_at;
     uint8_t id[ROWS_MAX][DSG_FILE_OBJECT_ID_LEN];
+    int64_t version[ROWS_MAX];
 } swept;
 
-static int keep_object(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], void *ctx)
+static int keep_object(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], int64_t version,
+                       void *ctx)
 {
     swept *s = ctx;
     if (s->n == s->stop_at)
         return 1;
     ck_assert_int_lt(s->n, ROWS_MAX);
+    s->version[s->n] = version;
     memcpy(s->id[s->n++], object_id, DSG_FILE_OBJECT_ID_LEN);
     return 0;
 }
@@ -732,6 +735,8 @@ START_TEST(test_file_sweep)
     ck_assert_int_eq(s.n, 2);
     ck_assert_mem_eq(s.id[0], p1.object_id, DSG_FILE_OBJECT_ID_LEN);
     ck_assert_mem_eq(s.id[1], p2.object_id, DSG_FILE_OBJECT_ID_LEN);
+    ck_assert_int_eq(s.version[0], 2);
+    ck_assert_int_eq(s.version[1], 1);
     dsg_version_row v = version_of(p1.file, 2);
     ck_assert_int_eq(v.state, DSG_VERSION_FAILED);
     ck_assert_ptr_nonnull(strstr(v.reason, "interrupted"));

@@ -14,6 +14,8 @@
 #include "auth/acct_json.h"
 #include "core/json_out.h"
 #include "db/db.h"
+#include "log/audit.h"
+#include "run/audit_out.h"
 #include "run/key_setup.h"
 #include "run/log.h"
 #include "run/role_answer.h"
@@ -38,6 +40,7 @@ static dsg_area_template folders;        /* share.area_template, read from set *
 static uint8_t store_key[DSGD_ROLE_KEY_LEN];   /* wraps the objects' data keys (setup pipe) */
 static dsg_obj_store *objects;           /* objects/ under the role's directory */
 static dsg_search_index *search;         /* search.db under the role's directory */
+static long swept_files, swept_versions, swept_orphans;   /* the start's sweep, for its record */
 
 /* ---- time --------------------------------------------------------------------- */
 
@@ -376,9 +379,31 @@ static int command(char *line)
     return dsgd_answer_finish(EX_USAGE, "error unknown_command area %s\n", verb);
 }
 
+/* What the start's sweep did, on record (REQ-STOR-012): every start, so
+ * that the trail shows the sweep ran even when it found nothing. */
+static void record_sweep(void)
+{
+    char detail[200];
+    snprintf(detail, sizeof detail,
+             "%ld unfinished upload file%s removed; %ld interrupted version%s marked failed; "
+             "%ld orphaned object%s removed",
+             swept_files, swept_files == 1 ? "" : "s", swept_versions,
+             swept_versions == 1 ? "" : "s", swept_orphans, swept_orphans == 1 ? "" : "s");
+    const dsg_audit_field f[] = {
+        { "event", (const uint8_t *)"storage-swept", 13 },
+        { "detail", (const uint8_t *)detail, strlen(detail) },
+    };
+    if (dsgd_audit_out_add(DSG_AUDIT_TYPE_SYSTEM, f, 2) != 0)
+        dsgd_log("share: the record of the start's sweep was dropped");
+    dsgd_audit_out_flush();
+}
+
 int dsgd_share_bus_open(dsgd_chan *chan)
 {
-    return dsgd_share_http_start(chan, db, objects, search);
+    if (dsgd_share_http_start(chan, db, objects, search) != 0)
+        return -1;
+    record_sweep();
+    return 0;
 }
 
 int dsgd_share_message(const dsgd_msg *m, dsgd_chan *chan)
@@ -440,22 +465,29 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n)
 }
 
 /* A version a crash left pending: its temporary file is gone (the
- * store's sweep); a version committed just before the crash is never
- * served once failed. */
-static int forget_object(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], void *ctx)
+ * store's sweep); its ciphertext, when the crash came after the commit's
+ * rename and before the version was settled, is an orphan and goes too
+ * (an object already gone is fine: a crash during the last sweep). */
+static int remove_orphan(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], int64_t version,
+                         void *ctx)
 {
-    (void)object_id;
-    (*(size_t *)ctx)++;
-    return 0;
+    dsg_obj_status st = dsg_obj_remove(objects, object_id, (uint64_t)version);
+    if (st == DSG_OBJ_OK)
+        (*(long *)ctx)++;
+    else if (st != DSG_OBJ_ERR_NOT_FOUND)
+        dsgd_log("share: an orphaned object of version %" PRId64 ": %s", version,
+                 dsg_obj_store_error(objects));
+    return 0;   /* the version fails all the same: it is never served */
 }
 
 static int sweep_versions(char *err, size_t n)
 {
-    size_t seen = 0, swept = 0;
-    if (dsg_file_store_sweep(db, forget_object, &seen, &swept, err, n) != 0)
+    size_t swept = 0;
+    if (dsg_file_store_sweep(db, remove_orphan, &swept_orphans, &swept, err, n) != 0)
         return -1;
     if (swept > 0)
         dsgd_log("share: %zu interrupted upload%s marked failed", swept, swept == 1 ? "" : "s");
+    swept_versions = (long)swept;
     return 0;
 }
 
@@ -478,6 +510,7 @@ static int open_objects(const char *dir, char *err, size_t n)
     }
     if (swept > 0)
         dsgd_log("share: %ld unfinished upload%s removed", swept, swept == 1 ? "" : "s");
+    swept_files = swept;
     return sweep_versions(err, n);
 }
 

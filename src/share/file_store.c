@@ -720,10 +720,11 @@ int dsg_file_store_delete(sqlite3 *db, int64_t file, const char *by, int64_t now
 /* Gives fn every pending version's object id; the count in *k. 0, 1
  * when fn stopped, 2 on a malformed object id, -1 on a database error. */
 static int name_pending(sqlite3 *db,
-                        int (*fn)(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], void *ctx),
+                        int (*fn)(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN],
+                                  int64_t version, void *ctx),
                         void *ctx, size_t *k)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT object_id FROM versions"
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT object_id, version FROM versions"
                                           " WHERE state = 'pending' ORDER BY file, version");
     uint8_t oid[DSG_FILE_OBJECT_ID_LEN];
     int rc = SQLITE_ERROR, stopped = 0, bad = 0;
@@ -732,7 +733,7 @@ static int name_pending(sqlite3 *db,
         if ((bad = b == NULL || sqlite3_column_bytes(st, 0) != DSG_FILE_OBJECT_ID_LEN))
             break;
         memcpy(oid, b, sizeof oid);
-        stopped = fn(oid, ctx) != 0;
+        stopped = fn(oid, sqlite3_column_int64(st, 1), ctx) != 0;
         *k += !stopped;
     }
     sqlite3_finalize(st);
@@ -740,7 +741,8 @@ static int name_pending(sqlite3 *db,
 }
 
 int dsg_file_store_sweep(sqlite3 *db,
-                         int (*fn)(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], void *ctx),
+                         int (*fn)(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN],
+                                   int64_t version, void *ctx),
                          void *ctx, size_t *swept, char *err, size_t n)
 {
     size_t k = 0;

@@ -214,13 +214,15 @@ int dsg_file_store_delete(struct sqlite3 *db, int64_t file, const char *by, int6
 
 /* The startup sweep, before any upload begins: in one transaction, every
  * version still pending becomes failed ("interrupted"), after fn was
- * given its object id so that the caller removes the orphaned ciphertext
+ * given its object id and version so that the caller removes the orphaned
+ * ciphertext
  * (fn must accept an object already gone: a crash before the commit makes
  * the next sweep name it again). A non-zero return of fn stops the sweep
  * and changes nothing. 0 with the count in *swept, or -1 with a message.
  * @relation(REQ-STOR-012) */
 int dsg_file_store_sweep(struct sqlite3 *db,
-                         int (*fn)(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN], void *ctx),
+                         int (*fn)(const uint8_t object_id[DSG_FILE_OBJECT_ID_LEN],
+                                   int64_t version, void *ctx),
                          void *ctx, size_t *swept, char *err, size_t n);
 
 #endif
