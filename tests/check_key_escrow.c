@@ -6,7 +6,7 @@
  * checkpoint (src/log/audit.h), whose keys are the ones escrowed. The
  * import writes them back and its marker; another KEK, another chain key,
  * another signing key, an unfinished rotation and a running dsgd (its pid
- * file locked) are refused with every file unchanged; a fresh directory
+ * file locked, its control socket answering) are refused with every file unchanged; a fresh directory
  * gets the keys. The operator's files: the passphrase file, X25519 key
  * files, the state directory of `config show`, the export's destination.
  */
@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -37,7 +39,7 @@ static const uint8_t STORE_KEY[32] = "the share role's store key 32 b!";
 static char dir[64], state[96], msg[4400];
 static dsg_escrow_keys keys;   /* the installation's, as escrowed */
 static const dsg_ke_origin origin = { "/media/escrow.dsge", (const uint8_t *)"DSGE...", 7,
-                                      "passphrase", 0, "root" };
+                                      "passphrase", 0, "root", NULL };
 
 static void write_file(const char *path, const void *p, size_t n, mode_t mode)
 {
@@ -238,7 +240,19 @@ START_TEST(test_ke_import_running_or_rotating)
     ck_assert_int_eq(write(fd, "1\n", 2), 2);
     ck_assert_int_eq(flock(fd, LOCK_EX), 0);
     refused(&keys, "dsgd is running");
-    close(fd);   /* a stale pid file does not stop it */
+    close(fd);   /* a stale pid file does not stop it, a control socket that answers does */
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    path_of(p, sizeof p, "run");
+    ck_assert_int_eq(mkdir(p, 0750), 0);
+    path_of(p, sizeof p, "run/dsgctl.sock");
+    ck_assert_uint_lt(strlen(p), sizeof sa.sun_path);
+    memcpy(sa.sun_path, p, strlen(p) + 1);
+    int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+    ck_assert_int_ge(ls, 0);
+    ck_assert_int_eq(bind(ls, (const struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(listen(ls, 4), 0);
+    refused(&keys, "its control socket");
+    close(ls);
     ck_assert_msg(dsg_ke_import(state, &keys, &origin, msg, sizeof msg) == DSG_KE_OK, "%s", msg);
 }
 END_TEST

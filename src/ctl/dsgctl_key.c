@@ -109,14 +109,15 @@ static const char export_help[] =
 
 static const char import_help[] =
     "usage: dsgctl key import FILE (--passphrase-file F | --key PRIV)\n"
-    "                         [--state-dir DIR] [--user NAME]\n"
+    "                         [--state-dir DIR] [--user NAME] [--socket PATH]\n"
     "\n"
     "Restores the keys of the escrow file FILE (dsgctl key export) into the\n"
     "state directory DIR (default var, dsgd.state_dir's default; /var/lib/dsg\n"
     "when installed) of a stopped or fresh installation, as root:\n"
     "var/keys/kek, var/logd/chain.key and var/logd/sign.key. Before it replaces\n"
     "anything it checks that dsgd is not running (its pid file DIR/dsgd.pid is\n"
-    "not locked), that no rotation of the KEK is unfinished, that the KEK opens\n"
+    "not locked, its control socket, PATH or DIR/run/dsgctl.sock, does not\n"
+    "answer), that no rotation of the KEK is unfinished, that the KEK opens\n"
     "every wrapped data key there is (var/auth/totp.key.wrapped,\n"
     "var/share/store.key.wrapped), and that logd's keys verify its audit trail\n"
     "(every checkpoint's signature, every record's MAC) and match its sign.pub;\n"
@@ -366,7 +367,8 @@ static int import_open(const char *file, const uint8_t *in, size_t len, const ch
 /* dsgctl key import. @relation(REQ-STOR-009) */
 static int cmd_key_import(int argc, char **argv)
 {
-    const char *file = NULL, *pass = NULL, *priv = NULL, *statedir = "var", *user = NULL;
+    const char *file = NULL, *pass = NULL, *priv = NULL, *statedir = "var", *user = NULL,
+               *socket = NULL;
     uint8_t in[DSG_ESCROW_MAX + 1];
     char msg[4400];
     size_t len = 0;
@@ -384,6 +386,8 @@ static int cmd_key_import(int argc, char **argv)
             statedir = argv[++i];
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
             user = argv[++i];
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
         } else if (argv[i][0] == '-' || file != NULL) {
             return dsgctl_group_usage("key", "import", "unexpected argument", argv[i]);
         } else {
@@ -403,7 +407,7 @@ static int cmd_key_import(int argc, char **argv)
         (rc = import_open(file, in, len, pass, priv, &k)) != 0)
         return rc;
     const dsg_ke_origin o = { file, in, len, pass != NULL ? "passphrase" : "public key",
-                              getuid(), user };
+                              getuid(), user, socket };
     dsg_ke_status st = dsg_ke_import(statedir, &k, &o, msg, sizeof msg);
     OPENSSL_cleanse(&k, sizeof k);
     if (st != DSG_KE_OK) {

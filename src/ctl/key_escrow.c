@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,19 +194,39 @@ dsg_ke_status dsg_ke_write(const char *dest, const uint8_t *data, size_t len, ch
 
 /* ---- import --------------------------------------------------------------------- */
 
-/* Whether dsgd runs on statedir: its pid file (STATE/dsgd.pid) is locked. */
-static dsg_ke_status not_running(const char *statedir, char *err, size_t n)
+/* Whether something answers on the UNIX socket path. */
+static int answers(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof a.sun_path)
+        return 0;
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int up = fd >= 0 && connect(fd, (const struct sockaddr *)&a, sizeof a) == 0;
+    if (fd >= 0)
+        close(fd);   /* ctl closes a client that sends no line, unrecorded */
+    return up;
+}
+
+/* Whether dsgd runs on statedir: its pid file (STATE/dsgd.pid) is locked,
+ * or its control socket (socket, else STATE/run/dsgctl.sock) answers. */
+static dsg_ke_status not_running(const char *statedir, const char *socket, char *err, size_t n)
 {
     char path[PATH_CAP];
     snprintf(path, sizeof path, "%s/dsgd.pid", statedir);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return DSG_KE_OK;
-    int locked = flock(fd, LOCK_SH | LOCK_NB) != 0;
-    close(fd);
+    int locked = fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) != 0;
+    if (fd >= 0)
+        close(fd);
     if (locked)
         return fail(DSG_KE_REFUSED, err, n, "dsgd is running (its pid file %s is locked): stop it "
                     "first; keys are imported only into a stopped or fresh installation", path);
+    if (socket == NULL)
+        snprintf(path, sizeof path, "%s/run/dsgctl.sock", statedir);
+    if (answers(socket != NULL ? socket : path))
+        return fail(DSG_KE_REFUSED, err, n, "dsgd is running (its control socket %s answers): "
+                    "stop it first; keys are imported only into a stopped or fresh installation",
+                    socket != NULL ? socket : path);
     return DSG_KE_OK;
 }
 
@@ -391,7 +413,7 @@ static dsg_ke_status import_into(const char *statedir, const dsg_escrow_keys *k,
     dsg_ke_status st;
     snprintf(keys, sizeof keys, "%s/keys", statedir);
     snprintf(logd, sizeof logd, "%s/logd", statedir);
-    if ((st = not_running(statedir, msg, n)) != DSG_KE_OK ||
+    if ((st = not_running(statedir, o->socket, msg, n)) != DSG_KE_OK ||
         (st = kek_check(statedir, k->kek, &opened, msg, n)) != DSG_KE_OK ||
         (st = log_check(logd, k, &verified, msg, n)) != DSG_KE_OK)
         return st;

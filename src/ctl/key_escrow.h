@@ -7,8 +7,9 @@
  * or fresh installation.
  *
  * The import changes nothing until every check has passed: dsgd is not
- * running (its pid file is not locked), no rotation of the KEK is
- * unfinished (keys/kek.new), the imported KEK opens every wrapped data key
+ * running (its pid file is not locked, its control socket does not
+ * answer), no rotation of the KEK is unfinished (keys/kek.new), the
+ * imported KEK opens every wrapped data key
  * there is (auth/totp.key.wrapped, share/store.key.wrapped: the KEK check
  * value), and logd's imported keys verify its audit trail (every
  * checkpoint's signature under sign.key's public key, every record's MAC
@@ -81,6 +82,7 @@ typedef struct dsg_ke_origin {
     const char *mode;              /* "passphrase" or "public key" */
     uid_t uid;
     const char *logd_user;         /* owner of a STATE/logd created here */
+    const char *socket;            /* dsgd's control socket, NULL: STATE/run/dsgctl.sock */
 } dsg_ke_origin;
 
 /* The keys k imported into statedir as above. DSG_KE_OK with a summary in
