@@ -97,7 +97,7 @@ static const char export_help[] =
     "\n"
     "options:\n"
     "  --scrypt-n N   scrypt's cost, a power of two from 16384 to 1048576 (default\n"
-    "                 1048576: 1 GiB of memory for a few seconds; r = 8, p = 1)\n"
+    "                 1048576: 1 GiB of memory for some seconds; r = 8, p = 1)\n"
     "  --socket PATH  the control socket (default " DSG_CTL_SOCKET_DEFAULT ")\n"
     "  -h, --help     show this help\n"
     "\n"
