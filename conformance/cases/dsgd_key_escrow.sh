@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_key_escrow: `dsgctl key export` and `dsgctl key import` (docs/keys.md, "Escrowing the keys"). A portal user uploads a pseudorandom file through the file API. With the administrator's login, the running dsgd's keys are exported under a passphrase (scrypt, N = 2^14 here) and to an X25519 public key: each file is 0600, starts with the magic DSGE, version 1 and its mode, and holds none of the key bytes in the clear; a destination in the state directory (through a symbolic link too), an existing file, a passphrase of 15 bytes and no login are refused, and write nothing. dsgd is stopped; var/keys/kek and logd's chain.key and sign.key are deleted. Imports refused change nothing in the state directory: dsgd running (1), a wrong passphrase (exit 2), a wrong private key (2), a flipped byte (2), a file of the other mode and a file cut short (65); and imports into another installation's state directory (a wrapped data key this KEK does not open; a copy of the trail whose sign.pub is another key's: 1) write no key there. The passphrase file's import writes the three keys back byte for byte (0600; the KEK root's, logd's keys dsg's) and the marker var/keys/imported; the public-key file's import then gives the same keys. dsgd starts (the marker is recorded and removed), the file downloads byte-identical, `dsgctl log verify` passes, the trail holds key-exported for both modes (with the administrator) and keys-imported, the control records of `key export` show only the mode, and no key byte (KEK, chain key, sign.key, nor the passphrase or its scrypt key) is in the trail or dsgd's log.
+# dsgd_key_escrow: `dsgctl key export` and `dsgctl key import` (docs/keys.md, "Escrowing the keys"). A portal user uploads a pseudorandom file through the file API. With the administrator's login, the running dsgd's keys are exported under a passphrase (scrypt, N = 2^14 here) and to an X25519 public key: each file is 0600, starts with the magic DSGE, version 1 and its mode, and holds none of the key bytes in the clear; a destination in the state directory (through a symbolic link too), an existing file, a passphrase of 15 bytes and no login are refused, and write nothing; a `key export` line of another form sent by hand is a usage error (ok 64) and ctl keeps running. dsgd is stopped; var/keys/kek and logd's chain.key and sign.key are deleted. Imports refused change nothing in the state directory: dsgd running (1), a wrong passphrase (exit 2), a wrong private key (2), a flipped byte (2), a file of the other mode and a file cut short (65); and imports into another installation's state directory (a wrapped data key this KEK does not open; a copy of the trail whose sign.pub is another key's: 1) write no key there. The passphrase file's import writes the three keys back byte for byte (0600; the KEK root's, logd's keys dsg's) and the marker var/keys/imported; the public-key file's import then gives the same keys. dsgd starts (the marker is recorded and removed), the file downloads byte-identical, `dsgctl log verify` passes, the trail holds key-exported for both modes (with the administrator) and keys-imported, the control records of `key export` show only the mode, and no key byte (KEK, chain key, sign.key, nor the passphrase or its scrypt key) is in the trail or dsgd's log.
 # @relation(REQ-STOR-009)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -123,6 +123,23 @@ for f in "$t/var/escrow.dsge" "$t/var/keys/escrow.dsge" "$t/escrow/nologin.dsge"
     [ ! -e "$f" ] || fail "a refused export wrote $f"
 done
 [ ! -s "$t/escrow/exists.dsge" ] || fail "an export replaced an existing file"
+
+# a line of another form, sent by hand, is a usage error (64); ctl stays up
+ctl_pid=$(worker_pid ctl)
+python3 - "$sock" "$(cat "$t/admin.token")" <<'PY' >"$t/raw.out" 2>&1 || fail "raw key export: $(cat "$t/raw.out")"
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(("token=%s key export passphrase 1024 8 1 zz %s\n" % (sys.argv[2], "00" * 32)).encode())
+answer = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    answer += b
+assert answer.startswith(b"ok 64\n") and b"not of the form dsgctl sends" in answer, answer
+PY
+[ "$(worker_pid ctl)" = "$ctl_pid" ] && alive "$ctl_pid" || fail "ctl was restarted by a malformed key export"
 
 # the exports
 expect_exit 0 "export passphrase" ctl key export --to "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --scrypt-n 16384

@@ -1266,6 +1266,11 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     dsgd_escrow_req escrow;
     if (export_req(m, &escrow, who, sizeof who) == 0)
         return ctl_key_export(w, &escrow, who);
+    if (m->len > 11 && memcmp(m->body, "key export ", 11) == 0) {   /* ctl passes it on as is */
+        static const char bad[] = "key export: the arguments are not of the form dsgctl sends "
+                                  "(docs/control.md)\n";
+        return ctl_answer(w, 64, (const uint8_t *)bad, sizeof bad - 1);
+    }
     static const char *const known[] = { "status", "status --json", "log verify", "config show",
                                          "config show --json" };
     size_t k = 0;
