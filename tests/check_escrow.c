@@ -47,8 +47,10 @@ static size_t pass_file(uint8_t *out)
     dsg_escrow_scrypt s = { 1024, 8, 1, "0123456789abcdef" };
     uint8_t key[DSG_ESCROW_KEY_LEN];
     size_t len = 0;
-    ck_assert_int_eq(dsg_escrow_derive((const uint8_t *)PASS, strlen(PASS), &s, key), DSG_ESCROW_OK);
-    ck_assert_int_eq(dsg_escrow_seal_derived(&k, &s, key, out, DSG_ESCROW_MAX, &len), DSG_ESCROW_OK);
+    ck_assert_int_eq(dsg_escrow_derive((const uint8_t *)PASS, strlen(PASS), &s, key),
+                     DSG_ESCROW_OK);
+    ck_assert_int_eq(dsg_escrow_seal_derived(&k, &s, key, out, DSG_ESCROW_MAX, &len),
+                     DSG_ESCROW_OK);
     return len;
 }
 
@@ -174,12 +176,14 @@ END_TEST
 START_TEST(test_escrow_scrypt_known_answer)
 {
     static const uint8_t want[32] = {
-        0xec, 0x09, 0xf3, 0x22, 0xcc, 0x31, 0xc0, 0x48, 0xa7, 0xa7, 0x0c, 0xfe, 0x9e, 0xdc, 0x9d, 0x9d,
-        0xd6, 0x1f, 0x54, 0x73, 0xef, 0x38, 0x00, 0xa6, 0x5f, 0xd5, 0x6f, 0xa3, 0xc8, 0x4e, 0xd6, 0xa3,
+        0xec, 0x09, 0xf3, 0x22, 0xcc, 0x31, 0xc0, 0x48, 0xa7, 0xa7, 0x0c,
+        0xfe, 0x9e, 0xdc, 0x9d, 0x9d, 0xd6, 0x1f, 0x54, 0x73, 0xef, 0x38,
+        0x00, 0xa6, 0x5f, 0xd5, 0x6f, 0xa3, 0xc8, 0x4e, 0xd6, 0xa3,
     };
     dsg_escrow_scrypt s = { 1024, 8, 1, "0123456789abcdef" };
     uint8_t key[32];
-    ck_assert_int_eq(dsg_escrow_derive((const uint8_t *)PASS, strlen(PASS), &s, key), DSG_ESCROW_OK);
+    ck_assert_int_eq(dsg_escrow_derive((const uint8_t *)PASS, strlen(PASS), &s, key),
+                     DSG_ESCROW_OK);
     ck_assert_mem_eq(key, want, sizeof want);
 }
 END_TEST

@@ -6,8 +6,8 @@
  * checkpoint (src/log/audit.h), whose keys are the ones escrowed. The
  * import writes them back and its marker; another KEK, another chain key,
  * another signing key, an unfinished rotation and a running dsgd (its pid
- * file locked, its control socket answering) are refused with every file unchanged; a fresh directory
- * gets the keys. The operator's files: the passphrase file, X25519 key
+ * file locked, its control socket answering) are refused with every file
+ * unchanged; a fresh directory gets the keys. The operator's files: the passphrase file, X25519 key
  * files, the state directory of `config show`, the export's destination.
  */
 #define _GNU_SOURCE

@@ -91,7 +91,8 @@ dsg_ke_status dsg_ke_x25519(const char *path, int want_private, uint8_t raw[DSG_
     size_t len = DSG_ESCROW_PUB_LEN;
     if (f == NULL)
         return fail(DSG_KE_NOINPUT, err, n, "%s: %s", path, strerror(errno));
-    k = want_private ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+    k = want_private ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
+                     : PEM_read_PUBKEY(f, NULL, NULL, NULL);
     if (k == NULL && !want_private) {   /* a private key file names its public key too */
         rewind(f);
         k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
@@ -393,7 +394,8 @@ static dsg_ke_status logd_owner(const dsg_ke_origin *o, uid_t *uid, gid_t *gid, 
 {
     struct passwd *pw = getpwnam(o->logd_user != NULL ? o->logd_user : "dsg");
     if (pw == NULL)
-        return fail(DSG_KE_USAGE, err, n, "no user %s for logd's directory (--user NAME: dsgd.user)",
+        return fail(DSG_KE_USAGE, err, n,
+                    "no user %s for logd's directory (--user NAME: dsgd.user)",
                     o->logd_user != NULL ? o->logd_user : "dsg");
     *uid = pw->pw_uid;
     *gid = pw->pw_gid;

@@ -509,7 +509,8 @@ static void command(client *c, dsgd_chan *chan)
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
-                                   "key rotate kek, key export, login, logout, account apply|approve|reject|list|show|"
+                                   "key rotate kek, key export, login, logout, "
+                                   "account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "
                                    "area apply|approve|reject|list|show|applications, "
                                    "rights apply|approve|reject|applications|area|account|"

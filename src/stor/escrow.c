@@ -46,7 +46,8 @@ int dsg_escrow_scrypt_ok(uint32_t n, uint32_t r, uint32_t p)
 dsg_escrow_status dsg_escrow_derive(const uint8_t *pass, size_t len, const dsg_escrow_scrypt *s,
                                     uint8_t key[DSG_ESCROW_KEY_LEN])
 {
-    if (len < DSG_ESCROW_PASS_MIN || len > DSG_ESCROW_PASS_MAX || !dsg_escrow_scrypt_ok(s->n, s->r, s->p))
+    if (len < DSG_ESCROW_PASS_MIN || len > DSG_ESCROW_PASS_MAX ||
+        !dsg_escrow_scrypt_ok(s->n, s->r, s->p))
         return DSG_ESCROW_BAD_ARG;
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL);
     EVP_KDF_CTX *c = kdf != NULL ? EVP_KDF_CTX_new(kdf) : NULL;
@@ -55,7 +56,8 @@ dsg_escrow_status dsg_escrow_derive(const uint8_t *pass, size_t len, const dsg_e
     uint32_t r = s->r, p = s->p;
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pass, len),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)s->salt, DSG_ESCROW_SALT_LEN),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)s->salt,
+                                          DSG_ESCROW_SALT_LEN),
         OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
         OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
         OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
@@ -362,12 +364,16 @@ const char *dsg_escrow_status_text(dsg_escrow_status st)
 {
     switch (st) {
     case DSG_ESCROW_OK: return "ok";
-    case DSG_ESCROW_FORMAT: return "not a dsg escrow file (magic, version, mode or a header field)";
+    case DSG_ESCROW_FORMAT:
+        return "not a dsg escrow file (magic, version, mode or a header field)";
     case DSG_ESCROW_TRUNCATED: return "the file is cut short or has bytes after its end";
-    case DSG_ESCROW_WRONG_MODE: return "the file is protected the other way (passphrase or public key)";
-    case DSG_ESCROW_DENIED: return "it does not open: the wrong passphrase or key, or a changed byte";
+    case DSG_ESCROW_WRONG_MODE:
+        return "the file is protected the other way (passphrase or public key)";
+    case DSG_ESCROW_DENIED:
+        return "it does not open: the wrong passphrase or key, or a changed byte";
     case DSG_ESCROW_PAYLOAD: return "it opens but does not hold the KEK, chain.key and sign.key";
-    case DSG_ESCROW_BAD_ARG: return "a passphrase of 16 to 1024 bytes and scrypt parameters in range are needed";
+    case DSG_ESCROW_BAD_ARG:
+        return "a passphrase of 16 to 1024 bytes and scrypt parameters in range are needed";
     case DSG_ESCROW_CRYPTO: return "OpenSSL failed";
     default: return "unknown escrow status";
     }
