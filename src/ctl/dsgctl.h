@@ -107,8 +107,9 @@ extern const command dsgctl_org_commands[DSGCTL_ORG_COMMANDS];
 #define DSGCTL_STORAGE_COMMANDS 1
 extern const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS];
 
-/* The key group (dsgctl_key.c): the KEK's rotation (REQ-STOR-008). */
-#define DSGCTL_KEY_COMMANDS 1
+/* The key group (dsgctl_key.c): the KEK's rotation (REQ-STOR-008), key escrow
+ * (REQ-STOR-009). */
+#define DSGCTL_KEY_COMMANDS 3
 extern const command dsgctl_key_commands[DSGCTL_KEY_COMMANDS];
 
 /* dsgctl policy access-control (dsgctl_policy.c), with its help text.

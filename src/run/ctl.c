@@ -100,6 +100,7 @@ unsigned dsgd_ctl_nofile(void)
 
 static void client_close(client *c)
 {
+    explicit_bzero(c->in, sizeof c->in);   /* a key export's line holds a key */
     close(c->fd);
     c->fd = -1;
     c->phase = C_FREE;
@@ -362,6 +363,18 @@ static const char *role_verb(const char *line)
     return role_verb_changes(line, &changes);
 }
 
+/* "key export passphrase ..." or "key export public ..." (REQ-STOR-009):
+ * the mode ("key export passphrase"), else NULL. The master checks the
+ * arguments against their fixed form. */
+static const char *key_export(const char *line)
+{
+    static const char *const modes[] = { "key export passphrase ", "key export public " };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        if (strncmp(line, modes[i], strlen(modes[i])) == 0)
+            return modes[i];
+    return NULL;
+}
+
 /* The commands the master runs, exactly as the master knows them:
  * "role restart ROLE" for each role of the roles table too; `log prune`
  * and `log export` go on to logd, which parses their options. */
@@ -372,7 +385,7 @@ static int known_command(const char *line)
     if (strncmp(line, "log prune ", 10) == 0 || strncmp(line, "log export ", 11) == 0)
         return 1;
     if (role_verb(line) != NULL || strncmp(line, "login ", 6) == 0 ||
-        strcmp(line, "logout") == 0)
+        strcmp(line, "logout") == 0 || key_export(line) != NULL)
         return 1;
     static const char *const known[] = { "status", "status --json", "config show",
                                          "config show --json", "log verify",
@@ -400,13 +413,17 @@ static int take_token(client *c)
     return 0;
 }
 
-/* What the log shows of the line: at most 40 bytes of it, and of a login
- * step only "login ROUTE" (its body holds the credential). */
+/* What the log shows of the line: at most 40 bytes of it, of a login
+ * step only "login ROUTE" (its body holds the credential), and of a key
+ * export only its mode (its arguments hold the passphrase's key). */
 static void command_for_log(client *c)
 {
     size_t n = strlen(c->in), shown;
+    const char *mode = key_export(c->in);
     if (strncmp(c->in, "login ", 6) == 0)
         n = 6 + strcspn(c->in + 6, " ");
+    else if (mode != NULL)
+        n = strlen(mode) - 1;
     shown = n < 40 ? n : 40;
     memcpy(c->cmd, c->in, shown);
     memcpy(c->cmd + shown, n > shown ? "..." : "", n > shown ? 4 : 1);
@@ -451,7 +468,8 @@ static void run_command(client *c, dsgd_chan *chan)
      * stored; every command answers only once its result is. Restarting
      * logd is how the audit trail comes back: its request cannot be stored
      * first, its result can (by the new logd). */
-    int changes = strcmp(c->in, "key rotate kek") == 0;   /* REQ-STOR-008 */
+    int changes = strcmp(c->in, "key rotate kek") == 0 ||   /* REQ-STOR-008 */
+                  key_export(c->in) != NULL;                /* REQ-STOR-009 */
     if ((changes || role_verb_changes(c->in, &changes) != NULL) && add_who(c) != 0)
         return;
     if ((strncmp(c->in, "role restart ", 13) == 0 && strcmp(c->in + 13, "logd") != 0) ||
@@ -491,7 +509,8 @@ static void command(client *c, dsgd_chan *chan)
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
-                                   "key rotate kek, login, logout, account apply|approve|reject|list|show|"
+                                   "key rotate kek, key export, login, logout, "
+                                   "account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "
                                    "area apply|approve|reject|list|show|applications, "
                                    "rights apply|approve|reject|applications|area|account|"

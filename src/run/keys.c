@@ -414,3 +414,142 @@ int dsgd_keys_finish_rotation(const char *statedir, const dsgd_keys_owner *owner
     OPENSSL_cleanse(next, sizeof next);
     return rc;
 }
+
+/* ---- escrow (REQ-STOR-009) -------------------------------------------------- */
+
+/* The key file path of o (a regular file, not a link, owned by o->uid, no
+ * group or other permission), at most max bytes, into out and *len; read
+ * under o's filesystem IDs, since a master that is root has no
+ * CAP_DAC_OVERRIDE under the unit and may not enter logd's directory. */
+static int read_as(const dsgd_keys_owner *o, const char *path, uint8_t *out, size_t max,
+                   size_t *len, char *err, size_t n)
+{
+    struct stat st;
+    int as = geteuid() == 0 && o->uid != 0, fd, e;
+    if (as) {
+        (void)setfsgid(o->gid);
+        (void)setfsuid(o->uid);
+    }
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    e = errno;
+    if (as) {
+        (void)setfsuid(0);
+        (void)setfsgid(0);
+    }
+    if (fd < 0)
+        return fail(err, n, "key file %s: %s", path,
+                    e == ELOOP ? "a symbolic link" : strerror(e));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != o->uid ||
+        (st.st_mode & 077) != 0) {
+        close(fd);
+        return fail(err, n, "key file %s is not a regular file of uid %u without group or other "
+                    "permissions", path, (unsigned)o->uid);
+    }
+    ssize_t got = read(fd, out, max), more = got >= 0 && (size_t)got == max ? 1 : 0;
+    uint8_t extra;
+    if (more)
+        more = read(fd, &extra, 1);
+    close(fd);
+    if (got <= 0 || more != 0) {
+        OPENSSL_cleanse(out, max);
+        return fail(err, n, "key file %s: empty, unreadable or longer than %zu bytes", path, max);
+    }
+    *len = (size_t)got;
+    return 0;
+}
+
+/* logd's chain.key (32 bytes) and sign.key into k. */
+static int read_logd_keys(const char *statedir, const dsgd_keys_owner *o, dsg_escrow_keys *k,
+                          char *err, size_t n)
+{
+    char path[PATH_CAP + 32];
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/logd/chain.key", statedir);
+    if (read_as(o, path, k->chain_key, sizeof k->chain_key, &len, err, n) != 0)
+        return -1;
+    if (len != sizeof k->chain_key)
+        return fail(err, n, "key file %s: %zu bytes, a chain key has 32", path, len);
+    snprintf(path, sizeof path, "%s/logd/sign.key", statedir);
+    return read_as(o, path, k->sign_key, sizeof k->sign_key, &k->sign_len, err, n);
+}
+
+int dsgd_keys_escrow(const char *statedir, const dsgd_keys_owner *logd_owner,
+                     const dsgd_escrow_req *q, uint8_t *out, size_t cap, size_t *len, char *err,
+                     size_t n)
+{
+    char dir[PATH_CAP];
+    dsg_escrow_keys k;
+    uint8_t next[DSGD_KEK_LEN];
+    dsg_escrow_status st = DSG_ESCROW_BAD_ARG;
+    int rc;
+    snprintf(dir, sizeof dir, "%s/keys", statedir);
+    if (keys_dir(dir, err, n) != 0)
+        return -1;
+    memset(&k, 0, sizeof k);
+    rc = read_keks(dir, k.kek, next, err, n);
+    if (rc == 0)
+        rc = fail(err, n, "%s/kek: no key-encryption key to export", dir);
+    else if (rc == 2)
+        rc = fail(err, n, "%s/kek.new: a rotation of the KEK is unfinished: run dsgctl key rotate "
+                  "kek to finish it, then export", dir);
+    if (rc == 1)
+        rc = read_logd_keys(statedir, logd_owner, &k, err, n);
+    if (rc == 0 && q->mode == DSG_ESCROW_PASSPHRASE)
+        st = dsg_escrow_seal_derived(&k, &q->scrypt, q->key, out, cap, len);
+    else if (rc == 0 && q->mode == DSG_ESCROW_PUBLIC_KEY)
+        st = dsg_escrow_seal_public(&k, q->recipient, out, cap, len);
+    if (rc == 0 && st != DSG_ESCROW_OK)
+        rc = fail(err, n, "cannot build the escrow file: %s", dsg_escrow_status_text(st));
+    OPENSSL_cleanse(&k, sizeof k);
+    OPENSSL_cleanse(next, sizeof next);
+    return rc == 0 ? 0 : -1;
+}
+
+#define MARKER "imported"
+#define MARKER_MAX 1024u
+
+int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n)
+{
+    char path[PATH_CAP + 16], text[MARKER_MAX + 1];
+    struct stat st;
+    size_t used = 0;
+    snprintf(path, sizeof path, "%s/keys/" MARKER, statedir);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0)
+        return fail(err, n, "%s: %s", path, strerror(errno));
+    int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+             (st.st_mode & 077) == 0;
+    ssize_t got = ok ? read(fd, text, MARKER_MAX + 1) : -1;
+    close(fd);
+    if (!ok || got <= 0 || got > (ssize_t)MARKER_MAX)
+        return fail(err, n, "%s: not a private regular file of uid %u of 1 to %u bytes", path,
+                    (unsigned)geteuid(), MARKER_MAX);
+    for (ssize_t i = 0; i < got && used + 3 < cap; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' && i + 1 < got) {
+            memcpy(detail + used, "; ", 2);
+            used += 2;
+        } else if (c >= ' ' && c < 0x7f) {
+            detail[used++] = (char)c;
+        } else if (c != '\n') {
+            return fail(err, n, "%s: a byte that is not printable ASCII", path);
+        }
+    }
+    detail[used] = '\0';
+    return 1;
+}
+
+int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n)
+{
+    char dir[PATH_CAP];
+    snprintf(dir, sizeof dir, "%s/keys", statedir);
+    int d = open_dir(dir, err, n), rc;
+    if (d < 0)
+        return -1;
+    rc = unlinkat(d, MARKER, 0) == 0 && fsync(d) == 0
+             ? 0 : fail(err, n, "%s/" MARKER ": cannot remove it: %s", dir, strerror(errno));
+    close(d);
+    return rc;
+}

@@ -34,6 +34,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "stor/escrow.h"
+
 #define DSGD_KEK_LEN 32u
 #define DSGD_DATA_KEY_LEN 32u
 #define DSGD_WRAPPED_LEN (DSGD_DATA_KEY_LEN + 8u)   /* RFC 5649: one 8-byte block more */
@@ -95,5 +97,39 @@ int dsgd_keys_wrap(const uint8_t kek[DSGD_KEK_LEN], const uint8_t key[DSGD_DATA_
 __attribute__((warn_unused_result))
 int dsgd_keys_unwrap(const uint8_t kek[DSGD_KEK_LEN], const uint8_t wrapped[DSGD_WRAPPED_LEN],
                      uint8_t out[DSGD_DATA_KEY_LEN]);
+
+/* What `dsgctl key export` asks for (REQ-STOR-009): the escrow file's
+ * mode, and for a passphrase its scrypt parameters and the AES key dsgctl
+ * derived from it (the passphrase never leaves dsgctl), for a public key
+ * the recipient's X25519 public key. */
+typedef struct dsgd_escrow_req {
+    int mode;   /* DSG_ESCROW_PASSPHRASE or DSG_ESCROW_PUBLIC_KEY */
+    dsg_escrow_scrypt scrypt;
+    uint8_t key[DSG_ESCROW_KEY_LEN];
+    uint8_t recipient[DSG_ESCROW_PUB_LEN];
+} dsgd_escrow_req;
+
+/* The escrow file (src/stor/escrow.h) of the KEK of statedir and of logd's
+ * chain.key and sign.key (STATE/logd, owned by logd_owner, read under its
+ * filesystem IDs), as q asks, into out[0..cap), its length in *len. Refused
+ * while a rotation is unfinished (keys/kek.new). The keys are wiped from
+ * memory. 0, or -1 with a message in err. @relation(REQ-STOR-009) */
+__attribute__((warn_unused_result))
+int dsgd_keys_escrow(const char *statedir, const dsgd_keys_owner *logd_owner,
+                     const dsgd_escrow_req *q, uint8_t *out, size_t cap, size_t *len, char *err,
+                     size_t n);
+
+/* The marker `dsgctl key import` leaves (STATE/keys/imported: the
+ * master's, no group or other permission, at most 1 KiB of printable
+ * lines) as one line into detail ("; " between its lines): 1, 0 when there
+ * is none, -1 with a message in err (a marker of the wrong owner, mode or
+ * content). @relation(REQ-STOR-009) */
+__attribute__((warn_unused_result))
+int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n);
+
+/* The marker removed, its directory synced, once the master has recorded
+ * it. 0, or -1 with a message in err. @relation(REQ-STOR-009) */
+__attribute__((warn_unused_result))
+int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pwd.h>
@@ -33,6 +34,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "log/audit.h"
 #include "log/audit_wire.h"
@@ -480,6 +482,26 @@ static int finish_kek_rotation(void)
     dsgd_log("keys: finished the interrupted rotation of %s/keys/kek: %u data keys re-wrapped, "
              "KEK ID %s -> %s", cfg->statedir, r.rewrapped, old, next);
     return 0;
+}
+
+/* The keys `dsgctl key import` restored while dsgd was stopped
+ * (REQ-STOR-009): its marker recorded as keys-imported, then removed. */
+static void record_import(void)
+{
+    char detail[480], err[1024];
+    int rc = dsgd_keys_import_marker(cfg->statedir, detail, sizeof detail, err, sizeof err);
+    if (rc < 0) {
+        dsgd_log("keys: the marker of a key import is left as it is: %s", err);
+        master_record("keys-imported", "an unreadable marker: %.400s", err);
+        return;
+    }
+    if (rc == 0)
+        return;
+    dsgd_log("keys: the keys were imported from an escrow file while dsgd was stopped: %s",
+             detail);
+    master_record("keys-imported", "%s", detail);
+    if (dsgd_keys_import_marker_done(cfg->statedir, err, sizeof err) != 0)
+        dsgd_log("keys: %s", err);
 }
 
 /* The data key a worker's role gets on its setup pipe, or NULL. */
@@ -981,17 +1003,17 @@ static void ctl_role_part(worker *role, const dsgd_msg *m)
         drop_worker(role, "cannot give back bus credit");
 }
 
-/* Who asked for "key rotate kek": ctl appends the administrator and the
+/* Who asked for a key command: ctl appends the administrator and the
  * client's uid and pid to the line, exactly " --admin NAME --uid U --pid
- * P". Checked against that form, never interpreted further: 0 with
- * who = "admin NAME uid U pid P", or -1. */
-static int rotate_who(const dsgd_msg *m, char *who, size_t n)
+ * P", here p..end. Checked against that form, never interpreted further:
+ * 0 with who = "admin NAME uid U pid P", or -1. */
+static int who_of(const char *p, const char *end, char *who, size_t n)
 {
-    static const char verb[] = "key rotate kek --admin ";
-    const char *p = (const char *)m->body + sizeof verb - 1, *end = (const char *)m->body + m->len;
+    static const char admin[] = " --admin ";
     size_t name = 0, uid, pid;
-    if (m->len <= sizeof verb - 1 || memcmp(m->body, verb, sizeof verb - 1) != 0)
+    if (end - p <= (ptrdiff_t)sizeof admin - 1 || memcmp(p, admin, sizeof admin - 1) != 0)
         return -1;
+    p += sizeof admin - 1;
     while (p + name < end && (unsigned char)p[name] > ' ' && p[name] != 0x7f)
         name++;
     if (name == 0 || name > DSGD_CTL_ADMIN_MAX || end - (p + name) < 8 ||
@@ -1009,6 +1031,129 @@ static int rotate_who(const dsgd_msg *m, char *who, size_t n)
         return -1;
     snprintf(who, n, "admin %.*s uid %.*s pid %.*s", (int)name, p, (int)uid, u, (int)pid, q);
     return 0;
+}
+
+/* "key rotate kek" and who asked: 0, or -1. */
+static int rotate_who(const dsgd_msg *m, char *who, size_t n)
+{
+    static const char verb[] = "key rotate kek";
+    const char *b = (const char *)m->body;
+    if (m->len <= sizeof verb - 1 || memcmp(b, verb, sizeof verb - 1) != 0)
+        return -1;
+    return who_of(b + sizeof verb - 1, b + m->len, who, n);
+}
+
+/* A decimal number of 1..7 digits without a leading zero at p, and the
+ * blank after it: the byte after the blank, or NULL. */
+static const char *dec_arg(const char *p, const char *end, uint32_t *v)
+{
+    size_t k = 0;
+    *v = 0;
+    while (p + k < end && k < 8 && p[k] >= '0' && p[k] <= '9')
+        *v = *v * 10 + (uint32_t)(p[k++] - '0');
+    if (k == 0 || k > 7 || (k > 1 && p[0] == '0') || p + k >= end || p[k] != ' ')
+        return NULL;
+    return p + k + 1;
+}
+
+/* len bytes in lowercase hex at p into out: the byte after, or NULL. */
+static const char *hex_arg(const char *p, const char *end, uint8_t *out, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (end - p < (ptrdiff_t)(2 * len))
+        return NULL;
+    for (size_t i = 0; i < 2 * len; i++) {
+        const char *d = p[i] != '\0' ? strchr(digits, p[i]) : NULL;
+        if (d == NULL)
+            return NULL;
+        if (i % 2 == 0)
+            out[i / 2] = (uint8_t)((d - digits) << 4);
+        else
+            out[i / 2] |= (uint8_t)(d - digits);
+    }
+    return p + 2 * len;
+}
+
+/* `key export` as ctl passes it on (REQ-STOR-009), exactly "key export
+ * passphrase N R P SALT KEY" (decimal; the 16-byte salt and the 32-byte
+ * key dsgctl derived, lowercase hex) or "key export public PUB" (the raw
+ * X25519 key in hex), then who asked: 0 with q and who, or -1. */
+static int export_req(const dsgd_msg *m, dsgd_escrow_req *q, char *who, size_t n)
+{
+    static const char pass[] = "key export passphrase ", pub[] = "key export public ";
+    const char *p = (const char *)m->body, *end = p + m->len;
+    memset(q, 0, sizeof *q);
+    if (m->len > sizeof pass - 1 && memcmp(p, pass, sizeof pass - 1) == 0) {
+        q->mode = DSG_ESCROW_PASSPHRASE;
+        p = dec_arg(p + sizeof pass - 1, end, &q->scrypt.n);
+        p = p != NULL ? dec_arg(p, end, &q->scrypt.r) : NULL;
+        p = p != NULL ? dec_arg(p, end, &q->scrypt.p) : NULL;
+        p = p != NULL ? hex_arg(p, end, q->scrypt.salt, sizeof q->scrypt.salt) : NULL;
+        p = p != NULL && p < end && *p == ' ' ? hex_arg(p + 1, end, q->key, sizeof q->key) : NULL;
+        if (p == NULL || !dsg_escrow_scrypt_ok(q->scrypt.n, q->scrypt.r, q->scrypt.p))
+            p = NULL;
+    } else if (m->len > sizeof pub - 1 && memcmp(p, pub, sizeof pub - 1) == 0) {
+        q->mode = DSG_ESCROW_PUBLIC_KEY;
+        p = hex_arg(p + sizeof pub - 1, end, q->recipient, sizeof q->recipient);
+    } else {
+        return -1;
+    }
+    if (p == NULL || who_of(p, end, who, n) != 0) {
+        OPENSSL_cleanse(q, sizeof *q);
+        return -1;
+    }
+    return 0;
+}
+
+/* The SHA-256 of data in hex, or "-". */
+static void sha256_hex(const uint8_t *data, size_t len, char out[65])
+{
+    uint8_t md[32];
+    unsigned mdlen = 0;
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != sizeof md) {
+        snprintf(out, 65, "-");
+        return;
+    }
+    for (unsigned i = 0; i < sizeof md; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* `dsgctl key export` (REQ-STOR-009): the master, which alone opens the
+ * KEK and may read logd's keys, builds the escrow file and answers its
+ * bytes in hex; dsgctl writes it. Recorded with the mode, the file's
+ * SHA-256 and who asked, never a key. */
+static int ctl_key_export(worker *w, dsgd_escrow_req *q, const char *who)
+{
+    static char text[2 * DSG_ESCROW_MAX + 200];
+    uint8_t file[DSG_ESCROW_MAX];
+    char err[1024], mode[120], digest[65], recipient[65];
+    size_t len = 0, at;
+    const dsgd_keys_owner owner = { run_uid, run_gid };
+    int rc = dsgd_keys_escrow(cfg->statedir, &owner, q, file, sizeof file, &len, err, sizeof err);
+    if (q->mode == DSG_ESCROW_PASSPHRASE)
+        snprintf(mode, sizeof mode, "passphrase (scrypt N=%u r=%u p=%u)", q->scrypt.n,
+                 q->scrypt.r, q->scrypt.p);
+    else {
+        sha256_hex(q->recipient, sizeof q->recipient, recipient);
+        snprintf(mode, sizeof mode, "public key (X25519 recipient SHA-256 %.16s)", recipient);
+    }
+    OPENSSL_cleanse(q, sizeof *q);
+    if (rc != 0) {
+        dsgd_log("keys: the key export (%s, %s) failed: %s", mode, who, err);
+        master_record("key-export-failed", "%s; %.200s; %.250s", mode, who, err);
+        int n = snprintf(text, sizeof text, "key_export_failed %s\n", err);
+        return ctl_answer(w, 1, (const uint8_t *)text, (size_t)n);
+    }
+    sha256_hex(file, len, digest);
+    dsgd_log("keys: the KEK %s/keys/kek and logd's chain.key and sign.key exported (%s): %s, "
+             "%zu bytes, SHA-256 %s", cfg->statedir, who, mode, len, digest);
+    master_record("key-exported", "the KEK and logd's chain.key and sign.key; %s; %zu bytes, "
+                  "SHA-256 %s; %s", mode, len, digest, who);
+    at = (size_t)snprintf(text, sizeof text, "escrow ");
+    for (size_t i = 0; i < len; i++)
+        at += (size_t)snprintf(text + at, sizeof text - at, "%02x", file[i]);
+    at += (size_t)snprintf(text + at, sizeof text - at, "\nsha256 %s\n", digest);
+    return ctl_answer(w, 0, (const uint8_t *)text, at);
 }
 
 /* `dsgctl key rotate kek` (REQ-STOR-008): the master, which alone may
@@ -1104,7 +1249,8 @@ static worker *role_restart_target(const dsgd_msg *m)
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045),
  * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016) and
  * `area ...` and `rights ...` to share (REQ-SHARE-006, REQ-ACCT-009); it
- * runs `key rotate kek` itself (REQ-STOR-008). */
+ * runs `key rotate kek` (REQ-STOR-008) and `key export` (REQ-STOR-009)
+ * itself. */
 static int ctl_command(worker *w, const dsgd_msg *m)
 {
     static const char logd_down[] =
@@ -1117,6 +1263,14 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_role_restart(w, target);
     if (rotate_who(m, who, sizeof who) == 0)
         return ctl_key_rotate(w, who);
+    dsgd_escrow_req escrow;
+    if (export_req(m, &escrow, who, sizeof who) == 0)
+        return ctl_key_export(w, &escrow, who);
+    if (m->len > 11 && memcmp(m->body, "key export ", 11) == 0) {   /* ctl passes it on as is */
+        static const char bad[] = "key export: the arguments are not of the form dsgctl sends "
+                                  "(docs/control.md)\n";
+        return ctl_answer(w, 64, (const uint8_t *)bad, sizeof bad - 1);
+    }
     static const char *const known[] = { "status", "status --json", "log verify", "config show",
                                          "config show --json" };
     size_t k = 0;
@@ -2492,6 +2646,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
     dsgd_relay_init(&relay_ops);
     if (kek_finished[0] != '\0')   /* waits for logd like every record */
         master_record("kek-rotated", "%s", kek_finished);
+    record_import();
     dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
         if (enabled(&workers[i]))

@@ -1,0 +1,282 @@
+#!/bin/sh
+# dsgd_key_escrow: `dsgctl key export` and `dsgctl key import` (docs/keys.md, "Escrowing the keys"). A portal user uploads a pseudorandom file through the file API. With the administrator's login, the running dsgd's keys are exported under a passphrase (scrypt, N = 2^14 here) and to an X25519 public key: each file is 0600, starts with the magic DSGE, version 1 and its mode, and holds none of the key bytes in the clear; a destination in the state directory (through a symbolic link too), an existing file, a passphrase of 15 bytes and no login are refused, and write nothing; a `key export` line of another form sent by hand is a usage error (ok 64) and ctl keeps running. dsgd is stopped; var/keys/kek and logd's chain.key and sign.key are deleted. Imports refused change nothing in the state directory: dsgd running (1), a wrong passphrase (exit 2), a wrong private key (2), a flipped byte (2), a file of the other mode and a file cut short (65); and imports into another installation's state directory (a wrapped data key this KEK does not open; a copy of the trail whose sign.pub is another key's: 1) write no key there. The passphrase file's import writes the three keys back byte for byte (0600; the KEK root's, logd's keys dsg's) and the marker var/keys/imported; the public-key file's import then gives the same keys. dsgd starts (the marker is recorded and removed), the file downloads byte-identical, `dsgctl log verify` passes, the trail holds key-exported for both modes (with the administrator) and keys-imported, the control records of `key export` show only the mode, and no key byte (KEK, chain key, sign.key, nor the passphrase or its scrypt key) is in the trail or dsgd's log.
+# @relation(REQ-STOR-009)
+set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
+. "${CONFORMANCE_LIB:?}"
+t=${CONFORMANCE_TMP:?}
+account_case_setup
+command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
+command -v openssl >/dev/null 2>&1 || fail "openssl (make deps-test) is needed"
+
+ctl() { "${DSGCTL:?}" "$@" --socket "$sock"; }
+member_ctl() {
+    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
+        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token" \
+        "${DSGCTL:?}" "$@" --socket "$sock"
+}
+jstr() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$1"; }
+field() {
+    python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+        "$t/$1.json" "$2" 2>"$t/field.err" || fail "$1: $2: $(tail -n 1 "$t/field.err")"
+}
+# download NAME: the uploaded file through the file API, 200 and the same bytes
+download() {
+    status=$(portal_curl "/api/v1/share/download?file=$file" -H "Authorization: Bearer $token" \
+        -o "$t/$1.body" -w '%{http_code}' 2>"$t/$1.err") || fail "$1: curl: $(cat "$t/$1.err")"
+    [ "$status" = 200 ] || fail "$1: status $status: $(cat "$t/$1.body")"
+    cmp -s "$t/$1.body" "$t/design.bin" || fail "$1: the download differs from the upload"
+}
+# sato_login OFFSET: sato's password and TOTP login (the code of the time
+# step OFFSET from now), a bearer session in $token
+sato_login() {
+    api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":\"Brand-new-passw0rd\"}"
+    login=$(api_member login login)
+    api_step totp 200 /api/v1/auth/totp \
+        "{\"login\":\"$login\",\"code\":\"$(totp_code "$otpauth" "$1")\",\"bearer\":true}"
+    token=$(api_member totp token)
+}
+# start: dsgd started, its roles ready; the log of an earlier run is kept
+# in log.old, so that only this run's lines are waited for
+start() {
+    if [ -s "$t/log" ]; then cat "$t/log" >>"$t/log.old" && : >"$t/log"; fi
+    dsgd_start "$DSGD" -f "$t/gw.conf"
+    for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready.*" 10; done
+    wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's
+}
+
+cat >"$t/gw.conf" <<'EOF'
+auth.ministry_networks = "127.0.0.0/8"
+auth.scrypt_n = 1024
+log.ack_timeout = 5s
+EOF
+admin_conf 3 >>"$t/gw.conf"
+start
+admin_login
+member_login
+case_orgs
+
+# sato of 防衛装備庁, logged in with password and TOTP, a bearer session
+expect_exit 0 "register sato" ctl account apply register --user-id sato --applicant 人事課 --reason 着任 \
+    --name sato --org 防衛装備庁 --org-kind ministry --contract C-9 --type ministry \
+    --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
+expect_exit 0 "approve sato" member_ctl account approve 3
+expect_exit 0 "password" ctl account credentials sato --sheet password
+pw=$(sed -n 's/^password: //p' "$t/out")
+expect_exit 0 "code" ctl account credentials sato --sheet code
+code=$(sed -n 's/^code: //p' "$t/out")
+api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$(jstr "$pw")}"
+login=$(api_member login login)
+api_step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
+api_step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
+otpauth=$(api_member enrol otpauth)
+api_step totp 200 /api/v1/auth/totp \
+    "{\"login\":\"$login\",\"code\":\"$(totp_code "$otpauth" 0)\",\"bearer\":true}"
+token=$(api_member totp token)
+
+# an area (root folder 1) and sato's grant to upload into it and read
+expect_exit 0 "area apply" ctl area apply --contract C-9 --project 装備研究 --prime テスト重工 \
+    --vendor 下請電機 --contract-end 2099-03-31T15:00:00Z --applicant 調達部 --reason 新規契約
+expect_exit 0 "area approve" member_ctl area approve 1
+expect_exit 0 "grant" ctl rights apply --account sato --area 1 --folder 1 \
+    --ops list,read,upload --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
+expect_exit 0 "approve grant" member_ctl rights approve 1
+
+# the upload: 200 KiB + 7 pseudorandom bytes, and its download
+python3 -c 'import random, sys; r = random.Random(13); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(204807)))' \
+    >"$t/design.bin"
+api_step begin 201 /api/v1/share/uploads "{\"folder\":1,\"name\":\"design.bin\",\"size\":204807}" \
+    -H "Authorization: Bearer $token"
+upload=$(api_member begin upload) file=$(api_member begin file) version=$(api_member begin version)
+status=$(portal_curl "/api/v1/share/uploads/content?upload=$upload" -X PUT -H 'Expect:' \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/octet-stream' \
+    --data-binary "@$t/design.bin" -o "$t/content.json" -w '%{http_code}' 2>"$t/content.err") ||
+    fail "content: curl: $(cat "$t/content.err")"
+[ "$status" = 201 ] || fail "content: status $status: $(cat "$t/content.json")"
+[ "$(field content 'a["state"], a["size"]')" = "('clean', 204807)" ] || fail "content: $(cat "$t/content.json")"
+download before
+
+keys=$t/var/keys logd=$t/var/logd
+for f in "$keys/kek" "$logd/chain.key" "$logd/sign.key"; do cp "$f" "$t/orig.$(basename "$f")"; done
+mkdir -m 700 "$t/escrow"
+printf 'a long passphrase for the escrow\n' >"$t/pass"
+printf 'another passphrase of the operator\n' >"$t/wrong-pass"
+printf 'fifteen bytes..' >"$t/short-pass"
+openssl genpkey -algorithm X25519 -out "$t/op.key" 2>/dev/null || fail "openssl genpkey X25519"
+openssl pkey -in "$t/op.key" -pubout -out "$t/op.pub" 2>/dev/null || fail "openssl pkey -pubout"
+openssl genpkey -algorithm X25519 -out "$t/other.key" 2>/dev/null || fail "openssl genpkey X25519"
+
+# refused exports: no login, in the state directory (also through a link),
+# an existing file, a short passphrase; nothing written
+expect_exit 77 "export without login" env DSGCTL_TOKEN_FILE="$t/none.token" "${DSGCTL:?}" key export \
+    --to "$t/escrow/nologin.dsge" --passphrase-file "$t/pass" --socket "$sock"
+expect_exit 73 "export into the state dir" ctl key export --to "$t/var/escrow.dsge" --passphrase-file "$t/pass"
+grep -qF "lies in the state directory" "$t/err" || fail "export into the state dir: $(cat "$t/err")"
+ln -s "$t/var/keys" "$t/keys-link"
+expect_exit 73 "export through a link" ctl key export --to "$t/keys-link/escrow.dsge" --recipient "$t/op.pub"
+: >"$t/escrow/exists.dsge"
+expect_exit 73 "export over a file" ctl key export --to "$t/escrow/exists.dsge" --recipient "$t/op.pub"
+expect_exit 64 "short passphrase" ctl key export --to "$t/escrow/short.dsge" --passphrase-file "$t/short-pass" --scrypt-n 16384
+expect_exit 64 "both modes" ctl key export --to "$t/escrow/both.dsge" --passphrase-file "$t/pass" --recipient "$t/op.pub"
+for f in "$t/var/escrow.dsge" "$t/var/keys/escrow.dsge" "$t/escrow/nologin.dsge" "$t/escrow/short.dsge" \
+    "$t/escrow/both.dsge"; do
+    [ ! -e "$f" ] || fail "a refused export wrote $f"
+done
+[ ! -s "$t/escrow/exists.dsge" ] || fail "an export replaced an existing file"
+
+# a line of another form, sent by hand, is a usage error (64); ctl stays up
+ctl_pid=$(worker_pid ctl)
+python3 - "$sock" "$(cat "$t/admin.token")" <<'PY' >"$t/raw.out" 2>&1 || fail "raw key export: $(cat "$t/raw.out")"
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(("token=%s key export passphrase 1024 8 1 zz %s\n" % (sys.argv[2], "00" * 32)).encode())
+answer = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    answer += b
+assert answer.startswith(b"ok 64\n") and b"not of the form dsgctl sends" in answer, answer
+PY
+[ "$(worker_pid ctl)" = "$ctl_pid" ] && alive "$ctl_pid" || fail "ctl was restarted by a malformed key export"
+
+# the exports
+expect_exit 0 "export passphrase" ctl key export --to "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --scrypt-n 16384
+grep -qE "^wrote the escrow file $t/escrow/pass.dsge: passphrase \(scrypt\), [0-9]+ bytes, SHA-256 [0-9a-f]{64}$" "$t/out" ||
+    fail "export passphrase: $(cat "$t/out")"
+expect_exit 0 "export public" ctl key export --to "$t/escrow/pub.dsge" --recipient "$t/op.pub"
+grep -qF "public key (X25519)" "$t/out" || fail "export public: $(cat "$t/out")"
+for f in pass pub; do
+    [ "$(stat -c '%a %U' "$t/escrow/$f.dsge")" = "600 root" ] || fail "$f.dsge: $(stat -c '%a %U' "$t/escrow/$f.dsge")"
+done
+python3 - "$t" <<'PY' || fail "escrow files"
+import sys
+t = sys.argv[1]
+keys = [open(t + "/orig." + n, "rb").read() for n in ("kek", "chain.key")]
+pem = open(t + "/orig.sign.key", "rb").read()
+for name, mode in (("pass", 1), ("pub", 2)):
+    b = open("%s/escrow/%s.dsge" % (t, name), "rb").read()
+    assert b[:6] == b"DSGE\x01" + bytes([mode]), b[:6]
+    for k in keys:
+        assert k not in b and k.hex().encode() not in b, name
+    assert b"PRIVATE KEY" not in b and pem.split(b"\n")[1] not in b, name
+b = open(t + "/escrow/pass.dsge", "rb").read()
+assert int.from_bytes(b[6:10], "big") == 16384 and b[10:18] == bytes([0, 0, 0, 8, 0, 0, 0, 1]), b[6:18]
+PY
+log_has "master: keys: the KEK $t/var/keys/kek and logd's chain.key and sign.key exported \\(admin kanri1 uid 0 pid [0-9]+\\): passphrase" ||
+    fail "no export in the log: $(grep 'keys:' "$t/log")"
+
+# an import while dsgd runs is refused
+expect_exit 1 "import while running" "${DSGCTL:?}" key import "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --state-dir "$t/var"
+grep -qF "dsgd is running" "$t/err" || fail "import while running: $(cat "$t/err")"
+
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd stopped with $got"
+rm -f "$keys/kek" "$logd/chain.key" "$logd/sign.key"
+# what an import changes: the files in var but the run directory, with their content, owner and mode
+state() { (cd "$t/var" && find . -path ./run -prune -o -type f -print0 | sort -z | xargs -0 stat -c '%n %a %U %s %Y' && ls keys logd); }
+state >"$t/state.before"
+
+# refused imports change nothing
+expect_exit 2 "wrong passphrase" "${DSGCTL:?}" key import "$t/escrow/pass.dsge" --passphrase-file "$t/wrong-pass" --state-dir "$t/var"
+grep -qF "the wrong passphrase or key" "$t/err" || fail "wrong passphrase: $(cat "$t/err")"
+expect_exit 2 "wrong key" "${DSGCTL:?}" key import "$t/escrow/pub.dsge" --key "$t/other.key" --state-dir "$t/var"
+expect_exit 65 "mode mismatch" "${DSGCTL:?}" key import "$t/escrow/pub.dsge" --passphrase-file "$t/pass" --state-dir "$t/var"
+grep -qF "protected the other way" "$t/err" || fail "mode mismatch: $(cat "$t/err")"
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[80] ^= 1; open(sys.argv[2], "wb").write(b)' \
+    "$t/escrow/pub.dsge" "$t/escrow/flipped.dsge"
+expect_exit 2 "flipped byte" "${DSGCTL:?}" key import "$t/escrow/flipped.dsge" --key "$t/op.key" --state-dir "$t/var"
+head -c 100 "$t/escrow/pub.dsge" >"$t/escrow/cut.dsge"
+expect_exit 65 "cut short" "${DSGCTL:?}" key import "$t/escrow/cut.dsge" --key "$t/op.key" --state-dir "$t/var"
+grep -qF "cut short" "$t/err" || fail "cut short: $(cat "$t/err")"
+state >"$t/state.after"
+cmp -s "$t/state.before" "$t/state.after" || fail "a refused import changed the state: $(diff "$t/state.before" "$t/state.after")"
+
+# another installation: a wrapped data key this KEK does not open, a
+# sign.pub of another key; refused, nothing changed
+mkdir -m 755 "$t/other" && mkdir -m 700 "$t/other/auth" "$t/other/keys"
+head -c 40 /dev/urandom >"$t/other/auth/totp.key.wrapped"
+expect_exit 1 "another KEK" "${DSGCTL:?}" key import "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --state-dir "$t/other"
+grep -qF "the imported KEK does not open $t/other/auth/totp.key.wrapped" "$t/err" || fail "another KEK: $(cat "$t/err")"
+rm "$t/other/auth/totp.key.wrapped"
+cp -a "$logd" "$t/other/logd"
+openssl genpkey -algorithm ED25519 2>/dev/null | openssl pkey -pubout >"$t/other/logd/sign.pub" 2>/dev/null
+expect_exit 1 "another sign key" "${DSGCTL:?}" key import "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --state-dir "$t/other"
+grep -qF "the escrowed sign.key is not the key of $t/other/logd/sign.pub" "$t/err" || fail "another sign key: $(cat "$t/err")"
+[ ! -e "$t/other/keys/kek" ] && [ ! -e "$t/other/logd/chain.key" ] || fail "a refused import wrote keys into $t/other"
+
+# the import: the keys back, byte for byte, with their owners and modes
+expect_exit 0 "import passphrase" "${DSGCTL:?}" key import "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --state-dir "$t/var"
+grep -qF "imported the KEK into $t/var/keys/kek (it opens 2 wrapped data keys)" "$t/out" || fail "import: $(cat "$t/out")"
+grep -qF "they verify its audit trail" "$t/out" || fail "import: $(cat "$t/out")"
+for f in "$keys/kek" "$logd/chain.key" "$logd/sign.key"; do
+    cmp -s "$f" "$t/orig.$(basename "$f")" || fail "$f is not the key exported"
+    [ ! -e "$f.new" ] || fail "$f.new is left"
+done
+[ "$(stat -c '%a %U' "$keys/kek")" = "600 root" ] || fail "kek: $(stat -c '%a %U' "$keys/kek")"
+for f in chain.key sign.key; do
+    [ "$(stat -c '%a %U' "$logd/$f")" = "600 dsg" ] || fail "$f: $(stat -c '%a %U' "$logd/$f")"
+done
+[ "$(stat -c '%a %U' "$keys/imported")" = "600 root" ] || fail "no marker: $(ls -l "$keys")"
+sha=$(sha256sum "$t/escrow/pass.dsge" | cut -d' ' -f1)
+grep -qx "SHA-256 $sha" "$keys/imported" || fail "marker: $(cat "$keys/imported")"
+# the public-key file holds the same keys
+rm -f "$keys/kek" "$keys/imported" "$logd/chain.key" "$logd/sign.key"
+expect_exit 0 "import public" "${DSGCTL:?}" key import "$t/escrow/pub.dsge" --key "$t/op.key" --state-dir "$t/var"
+for f in "$keys/kek" "$logd/chain.key" "$logd/sign.key"; do
+    cmp -s "$f" "$t/orig.$(basename "$f")" || fail "$f (public key) is not the key exported"
+done
+grep -qx "mode public key" "$keys/imported" || fail "marker: $(cat "$keys/imported")"
+
+# dsgd starts with the imported keys; the file downloads the same
+start
+log_has "master: keys: the keys were imported from an escrow file while dsgd was stopped: .*SHA-256 $(sha256sum "$t/escrow/pub.dsge" | cut -d' ' -f1)" ||
+    fail "no import in the log: $(grep 'keys' "$t/log")"
+[ ! -e "$keys/imported" ] || fail "the marker is left after the start"
+sato_login 1
+download after-import
+admin_login
+expect_exit 0 "log verify" ctl log verify
+grep -q '^OK' "$t/out" || fail "log verify: $(cat "$t/out")"
+
+# the trail: key-exported (both modes), keys-imported, control records
+# that show only the mode; no key bytes in the trail or the log
+"$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
+python3 - "$t" <<'PY' || fail "trail: $(grep -e 'key-' -e 'keys-' -e 'key export' "$t/export")"
+import base64, hashlib, json, re, sys
+t = sys.argv[1]
+recs = [json.loads(l) for l in open(t + "/export")]
+def sysrec(ev):
+    return [r["fields"]["detail"] for r in recs if r.get("type") == 101 and
+            r.get("source") == "master" and r["fields"].get("event") == ev]
+exp = sysrec("key-exported")
+assert len(exp) == 2, exp
+assert re.fullmatch(r"the KEK and logd's chain.key and sign.key; passphrase \(scrypt N=16384 r=8 p=1\); "
+                    r"\d+ bytes, SHA-256 [0-9a-f]{64}; admin kanri1 uid 0 pid \d+", exp[0]), exp
+assert "public key (X25519 recipient SHA-256 " in exp[1], exp
+imp = sysrec("keys-imported")
+assert len(imp) == 1 and "mode public key" in imp[0] and "uid 0" in imp[0], imp
+cmds = [(r["fields"]["command"], r["fields"]["result"]) for r in recs if r.get("type") == 102 and
+        r["fields"]["command"].startswith("key export")]
+assert ("key export passphrase", "requested") in cmds and ("key export passphrase", "ok") in cmds, cmds
+assert ("key export public", "ok") in cmds, cmds
+# the key bytes, the passphrase and its scrypt key, in every spelling the text could hold
+esc = open(t + "/escrow/pass.dsge", "rb").read()
+pw = open(t + "/pass", "rb").read().rstrip(b"\n")
+derived = hashlib.scrypt(pw, salt=esc[18:34], n=16384, r=8, p=1, dklen=32)
+secrets = [open(t + "/orig.kek", "rb").read(), open(t + "/orig.chain.key", "rb").read(), derived]
+pem = open(t + "/orig.sign.key", "rb").read()
+needles = [pw, pem.split(b"\n")[1]]
+for s in secrets:
+    needles += [s, s.hex().encode(), s.hex().upper().encode(), base64.b64encode(s),
+                base64.urlsafe_b64encode(s).rstrip(b"=")]
+for name in ("export", "log", "log.old", "var/logd/audit.db"):
+    try:
+        data = open(t + "/" + name, "rb").read()
+    except FileNotFoundError:
+        continue
+    for n in needles:
+        assert n not in data, "a key in %s" % name
+PY
+exit 0
