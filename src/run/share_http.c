@@ -1273,10 +1273,10 @@ static int body_file(struct xch *x, int64_t id, dsg_file_row *f, dsg_access_obje
     return file_of(x, f, obj);
 }
 
-/* The change's answer, {"file":I} (or {"folder":I} for a folder's), after
- * its record; a store's refusal is 409 for a name taken, 422 otherwise. */
+/* The change's answer, {KEY:I} (KEY "file" or "folder"), after its
+ * record; a store's refusal is 409 for a name taken, 422 otherwise. */
 static void changed(struct xch *x, int rc, const dsg_acct_problem *p, dsgd_share_record *r,
-                    int64_t item)
+                    const char *key, int64_t item)
 {
     uint8_t out[64];
     if (rc != 0) {
@@ -1292,8 +1292,7 @@ static void changed(struct xch *x, int rc, const dsg_acct_problem *p, dsgd_share
                      p->code, p->message);
         return;
     }
-    int len = snprintf((char *)out, sizeof out, "{\"%s\":%" PRId64 "}",
-                       x->route >= FOLDER_RENAME ? "folder" : "file", item);
+    int len = snprintf((char *)out, sizeof out, "{\"%s\":%" PRId64 "}", key, item);
     answer(x, ticket, 200, out, (size_t)len);
 }
 
@@ -1330,7 +1329,7 @@ static void post_rename(struct xch *x)
     folder_path(f.folder, from, sizeof from);
     snprintf(r.location, sizeof r.location, "%s", from);
     snprintf(r.data, sizeof r.data, "from=%.280s; to=%.280s", f.name, name);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "file", f.id);
 }
 
 /* A move is two decisions: MOVE on the file, UPLOAD on the folder that
@@ -1368,7 +1367,7 @@ static void post_move(struct xch *x)
     folder_path(d.id, to, sizeof to);
     snprintf(r.location, sizeof r.location, "%s", from);
     snprintf(r.data, sizeof r.data, "name=%.200s; from=%.200s; to=%.200s", f.name, from, to);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "file", f.id);
 }
 
 /* A deleted file leaves listings; its versions stay on record. */
@@ -1396,7 +1395,7 @@ static void post_delete(struct xch *x)
     dsgd_share_record r = record_of(f.area, f.id, "file", "Delete", "file-deleted");
     folder_path(f.folder, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "name=%.300s", f.name);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "file", f.id);
 }
 
 /* ---- folders: rename, move, delete (REQ-SHARE-012) ------------------------------------ */
@@ -1431,7 +1430,7 @@ static void post_folder_rename(struct xch *x)
     dsgd_share_record r = record_of(f.area, f.id, "folder", "Custom", "folder-renamed");
     folder_path(f.parent, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "from=%.280s; to=%.280s", f.name, name);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "folder", f.id);
 }
 
 /* A folder's move is two decisions, as a file's: MOVE on the folder,
@@ -1466,7 +1465,7 @@ static void post_folder_move(struct xch *x)
     folder_path(rc == 0 ? f.id : d.id, to, sizeof to);   /* refused: the folder asked for */
     folder_path(f.parent, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "from=%s; to=%s", from, to);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "folder", f.id);
 }
 
 /* Takes a file of a deleted folder out of the search index (fn of
@@ -1510,7 +1509,7 @@ static void post_folder_delete(struct xch *x)
                  gone.folders, gone.files);
     else
         snprintf(r.data, sizeof r.data, "name=%.300s", f.name);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "folder", f.id);
 }
 
 /* ---- GET search (REQ-SHARE-015) ------------------------------------------------------- */
