@@ -839,8 +839,8 @@ int dsg_folder_store_move(sqlite3 *db, int64_t folder, int64_t parent, dsg_acct_
 #define SUBTREE_SQL "WITH RECURSIVE sub (id) AS (SELECT ?1 UNION SELECT folders.id FROM folders" \
                     " JOIN sub ON folders.parent = sub.id WHERE folders.deleted_at IS NULL) "
 
-/* Marks what SUBTREE_SQL finds under folder, then folder's live files
- * (sql), deleted by `by` at now; how many in *k. 0, or -1. */
+/* Runs sql, an update that marks rows deleted by ?3 at ?2 over the `sub`
+ * of SUBTREE_SQL under folder ?1; how many it marked in *k. 0, or -1. */
 static int mark_deleted(sqlite3 *db, const char *sql, int64_t folder, const char *by,
                         int64_t now, size_t *k)
 {
