@@ -683,6 +683,462 @@ START_TEST(test_file_access_chain)
 }
 END_TEST
 
+/* ---- folders: rename, move, delete ----------------------------------------------- */
+
+/* The text the query sql gives (one row, one column), into out. */
+static const char *text_of(const char *sql, char *out, size_t cap)
+{
+    sqlite3_stmt *st;
+    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+                  sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(out, cap, "%s", t != NULL ? (const char *)t : "");
+    sqlite3_finalize(st);
+    return out;
+}
+
+#define FOLDERS_DUMP "SELECT group_concat(id || ':' || area || ':' || coalesce(parent, '-') || ':'" \
+                     " || name || ':' || org || ':' || created_by || ':' || created_at || ':'"     \
+                     " || coalesce(deleted_at, '-') || ':' || coalesce(deleted_by, '-'), '|')"     \
+                     " FROM (SELECT * FROM folders ORDER BY id)"
+#define FOLDERS_V3_DUMP "SELECT group_concat(id || ':' || area || ':' || coalesce(parent, '-')"   \
+                        " || ':' || name || ':' || org || ':' || created_by || ':' || created_at," \
+                        " '|') FROM (SELECT * FROM folders ORDER BY id)"
+#define FILES_DUMP "SELECT group_concat(id || ':' || folder || ':' || name || ':'"                 \
+                   " || coalesce(deleted_at, '-'), '|') FROM (SELECT * FROM files ORDER BY id)"
+
+typedef struct tree_dump {
+    char folders[4096], files[2048];
+} tree_dump;
+
+static tree_dump dump_tree(void)
+{
+    tree_dump d;
+    text_of(FOLDERS_DUMP, d.folders, sizeof d.folders);
+    text_of(FILES_DUMP, d.files, sizeof d.files);
+    return d;
+}
+
+/* The refusal's code, field checked; no row changed, no transaction left. */
+static const char *folder_change_code(int rc, const dsg_acct_problem *p, const tree_dump *before)
+{
+    tree_dump now = dump_tree();
+    ck_assert_int_eq(rc, -1);
+    ck_assert_str_eq(now.folders, before->folders);
+    ck_assert_str_eq(now.files, before->files);
+    ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
+    return p->code;
+}
+
+static dsg_folder_row folder_row(int64_t id)
+{
+    dsg_folder_row f;
+    char err[200];
+    ck_assert_msg(dsg_folder_store_get(db, id, &f, err, sizeof err) == 1, "%s", err);
+    return f;
+}
+
+/* A sub-folder is renamed and moved within its area with what lies under
+ * it; names clash with live items only; the root never changes, no folder
+ * goes under itself, into another area or too deep, and every refusal
+ * changes nothing. @relation(REQ-SHARE-012) */
+START_TEST(test_folder_rename_and_move)
+{
+    char err[200], long_name[DSG_FOLDER_NAME_MAX + 2];
+    dsg_acct_problem p;
+    dsg_access_object obj;
+    int64_t area = make_area("C-1", END);
+    folders f = area_folders(area), o = area_folders(make_area("C-2", END));
+    int64_t root = f.row[0].id, common = f.row[1].id, prime = f.row[2].id;
+    int64_t a = folder_ok(prime, "設計"), b = folder_ok(a, "図面"), c = folder_ok(prime, "試験");
+    dsg_upload_slot x = upload(b, "機体.dwg", 5);
+    upload(prime, "memo.txt", 1);
+    memset(long_name, 'n', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    tree_dump before = dump_tree();
+    /* rename: refusals */
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, a, "試験", &p), &p, &before),
+                     "name_taken");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, a, "memo.txt", &p), &p,
+                                        &before), "name_taken");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, a, "a/b", &p), &p, &before),
+                     "invalid_name");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, a, "..", &p), &p, &before),
+                     "invalid_name");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, a, "", &p), &p, &before),
+                     "invalid_name");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, a, NULL, &p), &p, &before),
+                     "invalid_name");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, a, long_name, &p), &p,
+                                        &before), "invalid_name");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, root, "新", &p), &p, &before),
+                     "bad_state");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, c + 1000, "新", &p), &p,
+                                        &before), "not_found");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, x.file, "新", &p), &p,
+                                        &before), "not_found");
+    /* move: refusals */
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, a, a, &p), &p, &before),
+                     "invalid_move");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, a, b, &p), &p, &before),
+                     "invalid_move");
+    ck_assert_str_eq(p.field, "parent");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, a, o.row[1].id, &p), &p,
+                                        &before), "other_area");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, a, 0, &p), &p, &before),
+                     "not_found");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, a, x.file, &p), &p, &before),
+                     "not_found");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, root, common, &p), &p, &before),
+                     "bad_state");
+    int64_t c2 = folder_ok(common, "試験");
+    before = dump_tree();
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, c, common, &p), &p, &before),
+                     "name_taken");
+    /* a rename keeps the folder and what is under it */
+    ck_assert_msg(dsg_folder_store_rename(db, a, "設計-改", &p) == 0, "%s", p.message);
+    ck_assert_str_eq(folder_row(a).name, "設計-改");
+    ck_assert_int_eq(folder_row(a).parent, prime);
+    ck_assert_int_eq(find(b, "機体.dwg"), x.file);
+    ck_assert_int_eq(dsg_folder_store_rename(db, a, "設計-改", &p), 0);   /* its own name */
+    /* the old name is free again */
+    int64_t again = folder_ok(prime, "設計");
+    /* a move takes the sub-folder and the file along: the file's chain follows */
+    ck_assert_msg(dsg_folder_store_move(db, a, common, &p) == 0, "%s", p.message);
+    ck_assert_int_eq(folder_row(a).parent, common);
+    ck_assert_int_eq(folder_row(b).parent, a);
+    ck_assert_int_eq(dsg_file_store_object(db, x.file, &obj, err, sizeof err), 1);
+    ck_assert_uint_eq(obj.depth, 5);
+    ck_assert_int_eq(obj.chain[0], root);
+    ck_assert_int_eq(obj.chain[1], common);
+    ck_assert_int_eq(obj.chain[2], a);
+    ck_assert_int_eq(obj.chain[3], b);
+    ck_assert_int_eq(obj.chain[4], x.file);
+    ck_assert_int_eq(children_of(prime).n, 3);   /* 設計, 試験, memo.txt */
+    ck_assert_int_eq(children_of(common).n, 2);  /* 設計-改, 試験 */
+    /* up again, to the root */
+    ck_assert_int_eq(dsg_folder_store_move(db, b, root, &p), 0);
+    ck_assert_int_eq(dsg_file_store_object(db, x.file, &obj, err, sizeof err), 1);
+    ck_assert_uint_eq(obj.depth, 3);
+    /* too deep: a chain of folders under `again`, and c2 with b under it */
+    ck_assert_int_eq(dsg_folder_store_move(db, b, c2, &p), 0);
+    int64_t id = again;   /* 3 deep; a folder in id, and a file in it, just fit */
+    for (uint32_t d = 4; d < DSG_ACCESS_MAX_DEPTH - 1; d++)
+        id = folder_ok(id, "d");
+    before = dump_tree();
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, c2, id, &p), &p, &before),
+                     "too_deep");
+    ck_assert_int_eq(dsg_folder_store_move(db, b, id, &p), 0);    /* b and its file fit */
+    ck_assert_int_eq(dsg_file_store_object(db, x.file, &obj, err, sizeof err), 1);
+    ck_assert_uint_eq(obj.depth, DSG_ACCESS_MAX_DEPTH);
+    ck_assert_str_eq(folder_code(b, "e", "uid:7"), "too_deep");
+    ck_assert_int_eq(dsg_db_integrity_ok(db, err, sizeof err), 1);
+}
+END_TEST
+
+typedef struct named {
+    int n, stop_at;
+    int64_t file[ROWS_MAX];
+} named;
+
+static int keep_file(int64_t file, void *ctx)
+{
+    named *k = ctx;
+    if (k->n == k->stop_at)
+        return 1;
+    ck_assert_int_lt(k->n, ROWS_MAX);
+    k->file[k->n++] = file;
+    return 0;
+}
+
+/* Deleting a folder marks it, the folders under it and their live files
+ * deleted, by whom and when, and names the files; all leave listings and
+ * take no item, their versions stay, and their names are free again.
+ * @relation(REQ-SHARE-012) */
+START_TEST(test_folder_delete)
+{
+    char err[200], sql[300];
+    dsg_acct_problem p;
+    dsg_folder_deleted d = { 99, 99 };
+    named k = { 0, -1, { 0 } };
+    dsg_upload_slot s;
+    folders f = area_folders(make_area("C-1", END));
+    int64_t root = f.row[0].id, prime = f.row[2].id;
+    int64_t a = folder_ok(prime, "設計"), b = folder_ok(a, "図面"), e = folder_ok(b, "空");
+    dsg_upload_slot x = upload(a, "x.txt", 1), y = upload(b, "y.txt", 2), z = upload(b, "z.txt", 3);
+    dsg_upload_slot keep = upload(prime, "keep.txt", 4);
+    ck_assert_int_eq(dsg_file_store_delete(db, z.file, "uid:9", NOW - 5, &p), 0);
+    tree_dump before = dump_tree();
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_delete(db, root, "uid:7", NOW, keep_file,
+                                                                &k, &d, &p), &p, &before),
+                     "bad_state");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_delete(db, a, "", NOW, keep_file, &k,
+                                                                &d, &p), &p, &before),
+                     "missing_field");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_delete(db, x.file, "uid:7", NOW,
+                                                                keep_file, &k, &d, &p), &p,
+                                        &before), "not_found");
+    ck_assert_int_eq(k.n, 0);
+    ck_assert_uint_eq(d.folders, 99);
+    ck_assert_msg(dsg_folder_store_delete(db, a, "uid:7", NOW, keep_file, &k, &d, &p) == 0, "%s",
+                  p.message);
+    ck_assert_uint_eq(d.folders, 3);
+    ck_assert_uint_eq(d.files, 2);
+    ck_assert_int_eq(k.n, 2);
+    ck_assert_int_eq(k.file[0], x.file);
+    ck_assert_int_eq(k.file[1], y.file);
+    /* marked, by whom and when; the file deleted before keeps its own mark */
+    int64_t marked[] = { a, b, e };
+    for (size_t i = 0; i < 3; i++) {
+        dsg_folder_row r = folder_row(marked[i]);
+        ck_assert_int_eq(r.deleted_at, NOW);
+        ck_assert_str_eq(r.deleted_by, "uid:7");
+    }
+    ck_assert_int_eq(file_of(x.file).deleted_at, NOW);
+    ck_assert_str_eq(file_of(y.file).deleted_by, "uid:7");
+    ck_assert_int_eq(file_of(z.file).deleted_at, NOW - 5);
+    ck_assert_str_eq(file_of(z.file).deleted_by, "uid:9");
+    ck_assert_int_eq(file_of(keep.file).deleted_at, 0);
+    ck_assert_int_eq(folder_row(prime).deleted_at, 0);
+    ck_assert_str_eq(folder_row(prime).deleted_by, "");
+    /* versions stay */
+    ck_assert_int_eq(versions_of(y.file).n, 1);
+    ck_assert_int_eq(version_of(x.file, 1).state, DSG_VERSION_CLEAN);
+    /* out of listings; a deleted folder lists nothing and takes nothing */
+    children c = children_of(prime);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_int_eq(c.row[0].id, keep.file);
+    ck_assert_int_eq(dsg_folder_store_each_child(db, a, keep_child, &c, err, sizeof err), 0);
+    ck_assert_int_eq(folders_of(f.row[0].area).n, 3);
+    ck_assert_str_eq(folder_code(b, "新", "uid:7"), "not_found");
+    ck_assert_str_eq(begin_code(b, "new.txt", "uid:5"), "not_found");
+    ck_assert_int_eq(dsg_file_store_move(db, keep.file, a, &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    int64_t live = folder_ok(prime, "live");
+    before = dump_tree();
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_delete(db, a, "uid:7", NOW, NULL, NULL,
+                                                                &d, &p), &p, &before),
+                     "not_found");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_rename(db, b, "新", &p), &p, &before),
+                     "not_found");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, b, prime, &p), &p, &before),
+                     "not_found");
+    ck_assert_str_eq(folder_change_code(dsg_folder_store_move(db, live, e, &p), &p, &before),
+                     "not_found");
+    /* the names are free again, for a folder and a file */
+    int64_t a2 = folder_ok(prime, "設計");
+    ck_assert_int_ne(a2, a);
+    ck_assert_int_eq(dsg_folder_store_rename(db, live, "x", &p), 0);
+    s = begin_ok(a2, "x.txt", "uid:5", NOW);
+    ck_assert_int_ne(s.file, x.file);
+    ck_assert_int_eq(dsg_folder_store_delete(db, a2, "uid:7", NOW, keep_file, &k, &d, &p), 0);
+    ck_assert_uint_eq(d.folders, 1);
+    ck_assert_uint_eq(d.files, 1);
+    ck_assert_int_eq(k.file[2], s.file);
+    upload(prime, "設計", 1);   /* a file of a deleted folder's name */
+    /* a stop of the naming changes nothing more */
+    int64_t g = folder_ok(prime, "g");
+    upload(g, "1.txt", 1);
+    upload(g, "2.txt", 1);
+    named one = { 0, 1, { 0 } };
+    ck_assert_int_eq(dsg_folder_store_delete(db, g, "uid:7", NOW, keep_file, &one, &d, &p), 0);
+    ck_assert_int_eq(one.n, 1);
+    ck_assert_uint_eq(d.files, 2);
+    /* by SQL: a deleted folder never changes and takes no item */
+    snprintf(sql, sizeof sql, "UPDATE folders SET name = 'q' WHERE id = %lld", (long long)a);
+    refused(sql, "a deleted folder never changes");
+    snprintf(sql, sizeof sql, "INSERT INTO folders (id, area, parent, name, created_by,"
+             " created_at) VALUES (%lld, %lld, %lld, 'q', 'u', 1)",
+             (long long)dsg_area_store_next_item_id(db), (long long)f.row[0].area, (long long)a);
+    refused(sql, "a deleted folder takes no item");
+    snprintf(sql, sizeof sql, "INSERT INTO files (id, area, folder, name, created_by,"
+             " created_at) VALUES (%lld, %lld, %lld, 'q', 'u', 1)",
+             (long long)dsg_area_store_next_item_id(db), (long long)f.row[0].area, (long long)a);
+    refused(sql, "a deleted folder takes no item");
+    snprintf(sql, sizeof sql, "UPDATE files SET folder = %lld WHERE id = %lld", (long long)a,
+             (long long)keep.file);
+    refused(sql, "a deleted folder takes no item");
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld", (long long)a,
+             (long long)live);
+    refused(sql, "a deleted folder takes no item");
+    refused("DELETE FROM folders", "folders are never deleted");
+    ck_assert_int_eq(dsg_db_integrity_ok(db, err, sizeof err), 1);
+}
+END_TEST
+
+/* The triggers hold below the code: the root never changes, a folder
+ * moves only within its area and never under itself, and enters live.
+ * @relation(REQ-SHARE-012) */
+START_TEST(test_folder_triggers)
+{
+    char sql[300];
+    int64_t area = make_area("C-1", END);
+    folders f = area_folders(area), o = area_folders(make_area("C-2", END));
+    int64_t a = folder_ok(f.row[2].id, "a"), b = folder_ok(a, "b"), c = folder_ok(b, "c");
+    snprintf(sql, sizeof sql, "UPDATE folders SET name = 'r' WHERE id = %lld",
+             (long long)f.row[0].id);
+    refused(sql, "an area's root is never renamed, moved or deleted");
+    snprintf(sql, sizeof sql, "UPDATE folders SET deleted_at = 1, deleted_by = 'u' WHERE id = %lld",
+             (long long)f.row[0].id);
+    refused(sql, "an area's root is never renamed, moved or deleted");
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld",
+             (long long)o.row[1].id, (long long)a);
+    refused(sql, "a folder moves only within its area");
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = NULL WHERE id = %lld", (long long)a);
+    refused(sql, "a folder moves only within its area");
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld", (long long)a,
+             (long long)a);
+    refused(sql, "a folder never moves under itself");
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld", (long long)c,
+             (long long)a);
+    refused(sql, "a folder never moves under itself");
+    snprintf(sql, sizeof sql, "UPDATE folders SET deleted_at = 1 WHERE id = %lld", (long long)c);
+    refused(sql, "CHECK constraint failed");
+    snprintf(sql, sizeof sql, "INSERT INTO folders (id, area, parent, name, created_by,"
+             " created_at, deleted_at, deleted_by) VALUES (%lld, %lld, %lld, 'q', 'u', 1, 1, 'u')",
+             (long long)dsg_area_store_next_item_id(db), (long long)area, (long long)a);
+    refused(sql, "a folder is entered live");
+    snprintf(sql, sizeof sql, "UPDATE folders SET name = 'b' WHERE id = %lld", (long long)c);
+    accepted(sql);   /* b/b: another parent */
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld", (long long)a,
+             (long long)c);
+    refused(sql, "UNIQUE constraint failed: folders.parent, folders.name");
+    snprintf(sql, sizeof sql, "UPDATE folders SET deleted_at = 1, deleted_by = 'u' WHERE id = %lld",
+             (long long)b);
+    accepted(sql);
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld", (long long)a,
+             (long long)c);
+    accepted(sql);   /* the deleted b's name is free beside it */
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld",
+             (long long)f.row[2].id, (long long)c);
+    accepted(sql);   /* c is live: moved out of the deleted b */
+}
+END_TEST
+
+/* Version 3 of share.db as it was: folders without deletion, UNIQUE
+ * (parent, name), the triggers of that version (tests/check_file_store.c
+ * makes it from a new database with data, then opens it again). */
+static const char *const back_to_v3 =
+    "BEGIN;"
+    "CREATE TABLE folders_v3 ("
+    " id INTEGER PRIMARY KEY,"
+    " area INTEGER NOT NULL REFERENCES areas (id),"
+    " parent INTEGER REFERENCES folders (id),"
+    " name TEXT NOT NULL CHECK (name <> ''),"
+    " org TEXT NOT NULL DEFAULT '',"
+    " created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " UNIQUE (parent, name));"
+    "INSERT INTO folders_v3 SELECT id, area, parent, name, org, created_by, created_at"
+    " FROM folders;"
+    "DROP TABLE folders;"
+    "PRAGMA legacy_alter_table = ON;"
+    "ALTER TABLE folders_v3 RENAME TO folders;"
+    "PRAGMA legacy_alter_table = OFF;"
+    "CREATE UNIQUE INDEX folders_root ON folders (area) WHERE parent IS NULL;"
+    "CREATE INDEX folders_area ON folders (area, id);"
+    "CREATE TRIGGER folders_no_delete BEFORE DELETE ON folders"
+    " BEGIN SELECT RAISE(ABORT, 'folders are never deleted'); END;"
+    "CREATE TRIGGER folders_in_parent_area BEFORE INSERT ON folders"
+    " WHEN NEW.parent IS NOT NULL AND NOT EXISTS"
+    "  (SELECT 1 FROM folders WHERE id = NEW.parent AND area = NEW.area)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder lies in its parent''s area'); END;"
+    "CREATE TRIGGER folders_fixed BEFORE UPDATE OF id, area, created_by, created_at ON folders"
+    " BEGIN SELECT RAISE(ABORT, 'a folder stays in its area'); END;"
+    "CREATE TRIGGER folders_id_not_file AFTER INSERT ON folders"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder''s number is a file''s'); END;"
+    "CREATE TRIGGER folders_name_not_file BEFORE INSERT ON folders"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE folder = NEW.parent AND name = NEW.name"
+    "  AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a file beside it has the folder''s name'); END;"
+    "CREATE TRIGGER folders_renamed_not_file BEFORE UPDATE OF parent, name ON folders"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE folder = NEW.parent AND name = NEW.name"
+    "  AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a file beside it has the folder''s name'); END;"
+    "DROP TRIGGER files_in_live_folder;"
+    "DROP TRIGGER files_moved_into_live;"
+    "DROP TRIGGER files_name_not_folder;"
+    "DROP TRIGGER files_renamed_not_folder;"
+    "CREATE TRIGGER files_name_not_folder BEFORE INSERT ON files"
+    " WHEN EXISTS (SELECT 1 FROM folders WHERE parent = NEW.folder AND name = NEW.name)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder beside it has the file''s name'); END;"
+    "CREATE TRIGGER files_renamed_not_folder BEFORE UPDATE OF folder, name ON files"
+    " WHEN EXISTS (SELECT 1 FROM folders WHERE parent = NEW.folder AND name = NEW.name)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder beside it has the file''s name'); END;"
+    "PRAGMA user_version = 3;"
+    "COMMIT;";
+
+#define SCHEMA_DUMP "SELECT group_concat(type || ' ' || name || ' ' || tbl_name || ' '"     \
+                    " || coalesce(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master"   \
+                    " ORDER BY name)"
+
+/* A version-3 share.db with areas, folders, files and grants migrates to
+ * version 4 keeping every row; its schema is then a new database's, and
+ * the constraints of both versions hold. @relation(REQ-SHARE-012, REQ-RUN-020) */
+START_TEST(test_share_db_migrates_from_version_3)
+{
+    static char fresh[16384], migrated[16384];
+    char err[256], sql[300];
+    dsg_acct_problem p;
+    dsg_folder_deleted d;
+    int64_t area = make_area("C-1", END);
+    folders f = area_folders(area);
+    int64_t a = folder_ok(f.row[2].id, "設計"), b = folder_ok(a, "図面");
+    dsg_upload_slot x = upload(b, "x.txt", 3);
+    dsg_upload_slot gone = upload(a, "gone.txt", 1);
+    ck_assert_int_eq(dsg_file_store_delete(db, gone.file, "uid:9", NOW, &p), 0);
+    accepted("INSERT INTO subjects (kind, name) VALUES ('account', 'sato')");
+    text_of(SCHEMA_DUMP, fresh, sizeof fresh);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL), SQLITE_OK);
+    accepted(back_to_v3);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(dsg_db_version(db), 3);
+    text_of(SCHEMA_DUMP, migrated, sizeof migrated);
+    ck_assert_ptr_null(strstr(migrated, "deleted_at INTEGER, deleted_by TEXT,\n"));
+    ck_assert_str_ne(migrated, fresh);
+    static char rows[4096], files[2048], versions[2048];
+    text_of(FOLDERS_V3_DUMP, rows, sizeof rows);
+    text_of(FILES_DUMP, files, sizeof files);
+    text_of("SELECT group_concat(file || ':' || version || ':' || state, '|') FROM versions",
+            versions, sizeof versions);
+    /* reopened: migrated */
+    dsg_db_close(db);
+    db = NULL;
+    ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(dsg_db_version(db), 4);
+    text_of(SCHEMA_DUMP, migrated, sizeof migrated);
+    ck_assert_str_eq(migrated, fresh);
+    tree_dump now = dump_tree();
+    ck_assert_str_eq(now.files, files);
+    ck_assert_str_eq(text_of(FOLDERS_V3_DUMP, now.folders, sizeof now.folders), rows);
+    ck_assert_int_eq(count("SELECT count(*) FROM folders WHERE deleted_at IS NOT NULL"), 0);
+    text_of("SELECT group_concat(file || ':' || version || ':' || state, '|') FROM versions",
+            rows, sizeof rows);
+    ck_assert_str_eq(rows, versions);
+    ck_assert_int_eq(count("SELECT count(*) FROM subjects"), 1);
+    ck_assert_int_eq(dsg_db_integrity_ok(db, err, sizeof err), 1);
+    /* version 3's constraints hold, and version 4's */
+    snprintf(sql, sizeof sql, "INSERT INTO folders (id, area, parent, name, created_by,"
+             " created_at) VALUES (%lld, %lld, %lld, '図面', 'u', 1)",
+             (long long)dsg_area_store_next_item_id(db), (long long)area, (long long)a);
+    refused(sql, "UNIQUE constraint failed: folders.parent, folders.name");
+    refused("DELETE FROM folders", "folders are never deleted");
+    snprintf(sql, sizeof sql, "UPDATE folders SET area = %lld", (long long)area + 1);
+    refused(sql, "a folder stays in its area");
+    ck_assert_str_eq(folder_code(b, "x.txt", "uid:7"), "name_taken");
+    ck_assert_int_eq(find(b, "x.txt"), x.file);
+    ck_assert_int_eq(dsg_folder_store_delete(db, a, "uid:7", NOW, NULL, NULL, &d, &p), 0);
+    ck_assert_uint_eq(d.folders, 2);
+    ck_assert_uint_eq(d.files, 1);
+    ck_assert_int_gt(folder_ok(f.row[2].id, "設計"), b);
+    snprintf(sql, sizeof sql, "UPDATE folders SET parent = %lld WHERE id = %lld",
+             (long long)f.row[1].id, (long long)b);
+    refused(sql, "a deleted folder never changes");
+    ck_assert_int_eq(dsg_db_integrity_ok(db, err, sizeof err), 1);
+}
+END_TEST
+
 /* ---- the startup sweep ------------------------------------------------------------ */
 
 typedef struct swept {
@@ -719,7 +1175,7 @@ START_TEST(test_file_sweep)
     dsg_db_close(db);
     db = NULL;
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 3);
+    ck_assert_int_eq(dsg_db_version(db), 4);
     /* a callback that fails stops the sweep: nothing changes */
     memset(&s, 0, sizeof s);
     s.stop_at = 1;
@@ -818,6 +1274,10 @@ Suite *suite_file_store(void)
     tcase_add_test(c, test_file_rename_and_move);
     tcase_add_test(c, test_folder_listing);
     tcase_add_test(c, test_file_access_chain);
+    tcase_add_test(c, test_folder_rename_and_move);
+    tcase_add_test(c, test_folder_delete);
+    tcase_add_test(c, test_folder_triggers);
+    tcase_add_test(c, test_share_db_migrates_from_version_3);
     tcase_add_test(c, test_file_sweep);
     tcase_add_test(c, test_file_bad_input);
     suite_add_tcase(s, c);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "share/file_store.h"
 #include "share/grant_store.h"
 #include "tests/share_fixture.h"
 
@@ -623,8 +624,8 @@ START_TEST(test_rights_decided_once)
 END_TEST
 
 /* The checks against the store at entry: the area, its contract, the
- * folder, the end of the grant, the grant a revoke ends.
- * @relation(REQ-ACCT-009) */
+ * folder (a live one), the end of the grant, the grant a revoke ends.
+ * @relation(REQ-ACCT-009, REQ-SHARE-012) */
 START_TEST(test_rights_apply_store_refusals)
 {
     const uint32_t read = DSG_ACCESS_BIT(DSG_ACCESS_READ);
@@ -635,6 +636,14 @@ START_TEST(test_rights_apply_store_refusals)
     a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, s.row[0].id, read);   /* another area's */
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "folder"), "unknown_folder");
     a.folder = s.row[2].id + 100;
+    ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "folder"), "unknown_folder");
+    /* a deleted folder takes no grant (REQ-SHARE-012) */
+    int64_t gone = 0;
+    dsg_folder_deleted d;
+    dsg_acct_problem p;
+    ck_assert_int_eq(dsg_folder_store_create(db, f.row[2].id, "旧", "uid:7", NOW, &gone, &p), 0);
+    ck_assert_int_eq(dsg_folder_store_delete(db, gone, "uid:7", NOW, NULL, NULL, &d, &p), 0);
+    a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, gone, read);
     ck_assert_str_eq(apply_code(&a, "uid:0", NOW, "folder"), "unknown_folder");
     a = grant_app(DSG_ACCESS_ACCOUNT, "sato", area, f.row[0].id, read);
     a.until = END + 1;
@@ -1239,7 +1248,7 @@ START_TEST(test_rights_reopen_keeps_grants)
     db = NULL;
     snprintf(path, sizeof path, "%s/share.db", dir);
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 3);
+    ck_assert_int_eq(dsg_db_version(db), 4);
     grant_rows g = grants_of_subject(DSG_ACCESS_ACCOUNT, "sato", 0);
     ck_assert_int_eq(g.n, 1);
     ck_assert_int_eq(g.row[0].id, grant);

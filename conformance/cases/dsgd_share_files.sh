@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, both recorded as access-denied with the sender unknown (user ID -), a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail; the infected upload is also one マルウェア検知ログ record (type 17) with the client's address, the file's name, folder, SHA-256 and size, the detection EICAR-Test-File, the engine, action quarantined and the uploader. Rename, move and delete: refused 403 access_denied without the operation granted (rename by sato, a move by ueda); with it, a rename shows the new name in the listing and still downloads, a rename to a forbidden extension is 422, a move takes the file out of 共通 (ueda no longer lists or downloads it: 404) into the sub-folder, a delete takes it out of listings, downloads and /versions (404), each recorded once as file-renamed (from= and to=), file-moved (both paths) and file-deleted (event Delete). Search (GET /api/v1/share/search): one- and two-character Japanese queries, two words (one in the name, one in the text, split at U+3000), the text of the newest clean version only, scope name or text, the folder, uploader, from and to filters, the marker found by its words by both accounts while in 共通, never a file outside ueda's grant nor the infected one; a renamed file is found by its new name, a deleted one no more, a moved one no more by ueda; a query without a character, an unknown or repeated parameter, a bad scope or bytes that are not UTF-8 are 400 bad_query; var/share/search.db holds none of the names, words or the marker; each search is recorded as searched (event Search) with the query's length and the number of results, never its words. A second area whose contract ends 40 s after it is made is listed by dsgctl area list as ending (the first as active); sato's upload there stands until the end, after which sato gets 403 contract_ended for its folder, the file's download and versions, a new upload and a search of that area, the area leaves sato's areas and searches, ueda (never granted there) still gets 404, and dsgctl area list --json gives it contract_state ended. A revoke of ueda's grant, once approved, ends ueda's session (401 session_expired), recorded as 認証ログ logout-forced for ueda only ("its rights were reduced"); sato's session goes on.
+# dsgd_share_files: the share role's file API end to end (docs/sharing.md, "The file API"), for two portal users of different organisations logged in with password and TOTP (bearer tokens): sato (防衛装備庁) granted list,read,upload,new-version,create-folder,search on the root of an area made from an approved application, ueda (内局, another Ministry organisation) granted list,read,search on its 共通 folder only, both grants approved by a second administrator. Checked: GET /api/v1/share/areas lists the area with its project, contract, root folder and contract end (RFC 3339 with milliseconds) to sato, and nothing to ueda before its grant, the area after it; no or an unknown session gets 401 session_expired, a malformed id or body 400 bad_request (a JSON error); sato creates a sub-folder (201, then listed under the root) and a second of the same name is 409 name_taken; a file with a Japanese name (設計書.txt) uploaded in two steps (201 with its file, version 1 and expires_in, then the content: 201 with size, SHA-256 and state clean) downloads back byte-identical with Content-Disposition attachment whose filename* (RFC 8187, UTF-8) decodes to the name, X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none'; a second upload of that name is version 2 of the same file, the default download is version 2 and ?version=1 still gives version 1 unchanged, /versions lists 2 then 1 with their sizes, SHA-256, uploader, time and state, and the folder lists the file at version 2; a 1 MiB + 7 byte pseudorandom upload round-trips with equal SHA-256; a marker written in an uploaded text file is in no file under the state directory (objects, share.db and its WAL included) while dsgd runs; a.EXE is refused 422 forbidden_extension, a/b and con.txt 422 invalid_name, at the first step, leaving no file in var/share, and none of them is ever listed; the content in another session (ueda's token on sato's upload) is 403 access_denied, an unknown upload 403 access_denied, both recorded as access-denied with the sender unknown (user ID -), a body shorter or longer than the size announced 400 size_mismatch; uploads without a clean version are listed to their uploader as pending or failed, and a failed version is 409 not_clean; the EICAR test file (put together here from two halves) is 422 infected, listed to sato as infected, refused to sato (409 not_clean) and neither listed, served nor its versions shown to ueda (404 not_found or 409 not_clean, never its bytes, name or digest); ueda lists 共通 with sato's clean file only and downloads it, gets 404 not_found for the root, for sato's sub-folder, for the versions and content of a file outside its grant and for creating a folder under the root, and 403 access_denied for creating a folder or beginning an upload in 共通, which it may list; the audit trail holds 監査ログ・カスタムレポート (type 23) with every field (time with milliseconds, event source api, app ID portal, the client's address) for the file API: file-uploaded (event Create, each version), file-downloaded (View, each version, ueda's too), upload-refused (forbidden_extension, invalid_name, size_mismatch) and upload-infected naming sato, access-denied naming ueda with the operations list, read, create-folder and upload, each with the area as site ID, and no upload or folder creation by ueda; the marker is not in the trail; the infected upload is also one マルウェア検知ログ record (type 17) with the client's address, the file's name, folder, SHA-256 and size, the detection EICAR-Test-File, the engine, action quarantined and the uploader. Rename, move and delete: refused 403 access_denied without the operation granted (rename by sato, a move by ueda); with it, a rename shows the new name in the listing and still downloads, a rename to a forbidden extension is 422, a move takes the file out of 共通 (ueda no longer lists or downloads it: 404) into the sub-folder, a delete takes it out of listings, downloads and /versions (404), each recorded once as file-renamed (from= and to=), file-moved (both paths) and file-deleted (event Delete). Folders, with the same rights: a rename shows the new name in the listing, a name taken is 409 name_taken and the root's rename 422 bad_state; a move takes the folder under another with its sub-folder and file (which still downloads), a move under its own sub-folder is 422 invalid_move and into a third area (where sato may create folders) 422 other_area; ueda gets 403 access_denied for renaming or moving a folder of 共通 and 404 for deleting one outside its grant; a delete of a folder holding a sub-folder and a file takes all three out of listings, downloads, /versions and search (404, no result), a second delete or a folder created in the deleted sub-folder is 404, and a new folder of the deleted one's name is created; each recorded once as folder-renamed (from=; to=), folder-moved (both paths), folder-deleted (event Delete, name=; folders=2; files=1), and the refusals as change-refused with their codes and access-denied naming ueda. Search (GET /api/v1/share/search): one- and two-character Japanese queries, two words (one in the name, one in the text, split at U+3000), the text of the newest clean version only, scope name or text, the folder, uploader, from and to filters, the marker found by its words by both accounts while in 共通, never a file outside ueda's grant nor the infected one; a renamed file is found by its new name, a deleted one no more, a moved one no more by ueda; a query without a character, an unknown or repeated parameter, a bad scope or bytes that are not UTF-8 are 400 bad_query; var/share/search.db holds none of the names, words or the marker; each search is recorded as searched (event Search) with the query's length and the number of results, never its words. A second area whose contract ends 40 s after it is made is listed by dsgctl area list as ending (the first as active); sato's upload there stands until the end, after which sato gets 403 contract_ended for its folder, the file's download and versions, a new upload and a search of that area, the area leaves sato's areas and searches, ueda (never granted there) still gets 404, and dsgctl area list --json gives it contract_state ended. A revoke of ueda's grant, once approved, ends ueda's session (401 session_expired), recorded as 認証ログ logout-forced for ueda only ("its rights were reduced"); sato's session goes on.
 # @relation(REQ-LOG-032, REQ-SHARE-014, REQ-SHARE-021, REQ-SHARE-015, REQ-SHARE-012, REQ-ACCT-010, REQ-SHARE-009, REQ-SHARE-007, REQ-SHARE-008, REQ-SHARE-010, REQ-SHARE-011, REQ-SHARE-013, REQ-SHARE-016, REQ-STOR-001)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -514,6 +514,108 @@ d = one("file-deleted", sys.argv[4])
 assert d["event"] == "Delete" and d["event_data"] == "name=big.bin", d
 PY
 
+# folders: rename, move and delete, with the same rights (REQ-SHARE-012);
+# a third area, where sato may create folders, receives no folder of area 1
+expect_exit 0 "third area apply" ctl area apply --contract C-11 --project 整理研究 --prime テスト重工 \
+    --contract-end 2099-03-31T15:00:00Z --applicant 調達部 --reason 整理
+expect_exit 0 "third area approve" member_ctl area approve 3
+expect_exit 0 "third area show" ctl area show 3
+root3=$(awk '$2 == 0 && $3 == "整理研究" { print $1 }' "$t/out")
+[ -n "$root3" ] || fail "third area show: no root: $(cat "$t/out")"
+expect_exit 0 "sato's third grant" ctl rights apply --account sato --area 3 --folder "$root3" \
+    --ops list,create-folder --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 整理
+expect_exit 0 "approve sato's third grant" member_ctl rights approve 5
+mkfolder() {   # mkfolder NAME PARENT FOLDER-NAME: sato creates it; its number in $folder
+    post "$1" 201 /api/v1/share/folders "$sato" "{\"parent\":$2,\"name\":$(jstr "$3")}"
+    folder=$(js "$1" 'a["folder"]') || exit 1
+}
+mkfolder fmk-a "$root" 資料
+fa=$folder
+mkfolder fmk-b "$fa" 図面
+fb=$folder
+mkfolder fmk-c "$root" 保管
+fc=$folder
+mkfolder fmk-d "$common" 共有
+fd=$folder
+printf '図面一覧 第1版\n' >"$t/fdoc.txt"
+upload fdoc "$sato" "$fb" 図面一覧.txt "$t/fdoc.txt"
+fdoc=$file
+post frename 200 /api/v1/share/folders/rename "$sato" "{\"folder\":$fa,\"name\":\"資料-改\"}"
+[ "$(js frename 'a["folder"]')" = "$fa" ] || fail "frename: $(cat "$t/frename.body")"
+share root-frenamed 200 GET "/api/v1/share/folder?id=$root" "$sato"
+listed root-frenamed folder:資料-改:
+unlisted root-frenamed 資料
+refused frename-taken 409 POST /api/v1/share/folders/rename "$sato" name_taken \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$fa,\"name\":\"保管\"}"
+refused frename-root 422 POST /api/v1/share/folders/rename "$sato" bad_state \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$root,\"name\":\"新\"}"
+post fmove 200 /api/v1/share/folders/move "$sato" "{\"folder\":$fa,\"parent\":$fc}"
+[ "$(js fmove 'a["folder"]')" = "$fa" ] || fail "fmove: $(cat "$t/fmove.body")"
+share fc-moved 200 GET "/api/v1/share/folder?id=$fc" "$sato"
+listed fc-moved folder:資料-改:
+share root-fmoved 200 GET "/api/v1/share/folder?id=$root" "$sato"
+unlisted root-fmoved 資料-改
+fetch fdoc-moved "$sato" "$fdoc"
+same fdoc-moved "$t/fdoc.txt"
+refused fmove-cycle 422 POST /api/v1/share/folders/move "$sato" invalid_move \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$fa,\"parent\":$fb}"
+refused fmove-area 422 POST /api/v1/share/folders/move "$sato" other_area \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$fa,\"parent\":$root3}"
+# ueda, without the rights: 403 where it may list, 404 elsewhere
+refused frename-ueda 403 POST /api/v1/share/folders/rename "$ueda" access_denied \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$fd,\"name\":\"上田\"}"
+refused fmove-ueda 403 POST /api/v1/share/folders/move "$ueda" access_denied \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$fd,\"parent\":$common}"
+refused fdelete-ueda 404 POST /api/v1/share/folders/delete "$ueda" not_found \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$fa}"
+refused fdelete-bad 400 POST /api/v1/share/folders/delete "$sato" bad_request \
+    -H 'Content-Type: application/json' --data-binary "{\"file\":$fa}"
+found find-fdoc "$sato" "[$fdoc]" --data-urlencode q=図面一覧
+# the delete: the folder, its sub-folder and its file leave listings,
+# downloads, versions and search; the name is free again
+post fdelete 200 /api/v1/share/folders/delete "$sato" "{\"folder\":$fa}"
+share fc-deleted 200 GET "/api/v1/share/folder?id=$fc" "$sato"
+unlisted fc-deleted 資料-改
+refused fa-gone 404 GET "/api/v1/share/folder?id=$fa" "$sato" not_found
+refused fb-gone 404 GET "/api/v1/share/folder?id=$fb" "$sato" not_found
+refused fdoc-gone 404 GET "/api/v1/share/download?file=$fdoc" "$sato" not_found
+refused fdoc-versions-gone 404 GET "/api/v1/share/versions?file=$fdoc" "$sato" not_found
+refused fdelete-again 404 POST /api/v1/share/folders/delete "$sato" not_found \
+    -H 'Content-Type: application/json' --data-binary "{\"folder\":$fa}"
+refused fmk-gone 404 POST /api/v1/share/folders "$sato" not_found \
+    -H 'Content-Type: application/json' --data-binary "{\"parent\":$fb,\"name\":\"新\"}"
+found find-fdeleted "$sato" "[]" --data-urlencode q=図面一覧
+mkfolder fmk-again "$fc" 資料-改
+share fc-again 200 GET "/api/v1/share/folder?id=$fc" "$sato"
+[ "$(js fc-again '[c["id"] for c in a["children"] if c["name"] == "資料-改"]')" = "[$folder]" ] ||
+    fail "fc-again: $(cat "$t/fc-again.body")"
+"$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export3" 2>"$t/err" ||
+    fail "export: $(cat "$t/err")"
+python3 - "$t/export3" "$fa" "$fd" <<'PY' || fail "the folder changes' records: $(grep -E '"custom_event_name":"(folder-[a-z]*|change-refused)"' "$t/export3" | cut -c1-400)"
+import json, sys
+recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 23]
+fa, fd = sys.argv[2:4]
+def only(name, item, user="sato"):
+    got = [f for f in recs if f["custom_event_name"] == name and f["item_id"] == item and f["user_id"] == user]
+    assert len(got) == 1, (name, item, user, got)
+    assert got[0]["item_type"] == "folder" and got[0]["site_id"] == "1", got
+    return got[0]
+r = only("folder-renamed", fa)
+assert r["event"] == "Custom" and r["event_data"] == "from=資料; to=資料-改", r
+assert r["document_location"] == "/装備研究", r
+m = only("folder-moved", fa)
+assert m["event_data"] == "from=/装備研究/資料-改; to=/装備研究/保管/資料-改", m
+d = only("folder-deleted", fa)
+assert d["event"] == "Delete" and d["event_data"] == "name=資料-改; folders=2; files=1", d
+assert d["document_location"] == "/装備研究/保管", d
+refused = sorted(f["event_data"].split("; refused: ")[1] for f in recs
+                 if f["custom_event_name"] == "change-refused" and f["item_id"] in (fa, "1"))
+assert refused == ["bad_state", "invalid_move", "name_taken", "other_area"], refused
+ops = sorted(f["event_data"] for f in recs if f["custom_event_name"] == "access-denied"
+             and f["user_id"] == "ueda" and f["item_id"] in (fa, fd))
+assert ops == ["operation=delete", "operation=move", "operation=rename"], ops
+PY
+
 # the short contract has ended: sato's operations there are over, ueda
 # (never granted) learns nothing (REQ-SHARE-021)
 while [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \< "$ends" ] || [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" = "$ends" ]; do
@@ -528,18 +630,18 @@ refused ended-search 403 GET /api/v1/share/search "$sato" contract_ended -G --da
 refused ended-ueda 404 GET "/api/v1/share/folder?id=$root2" "$ueda" not_found
 found ended-search-all "$sato" "[]" --data-urlencode q=短期
 share ended-areas 200 GET /api/v1/share/areas "$sato"
-[ "$(js ended-areas '[x["area"] for x in a["areas"]]')" = "[1]" ] || fail "ended-areas: $(cat "$t/ended-areas.body")"
+[ "$(js ended-areas '[x["area"] for x in a["areas"]]')" = "[1, 3]" ] || fail "ended-areas: $(cat "$t/ended-areas.body")"
 expect_exit 0 "area list ended" ctl area list --json
 python3 - "$t/out" <<'PY' || fail "area list --json: $(cat "$t/out")"
 import json, sys
 states = {a["id"]: a["contract_state"] for a in map(json.loads, open(sys.argv[1]))}
-assert states == {1: "active", 2: "ended"}, states
+assert states == {1: "active", 2: "ended", 3: "active"}, states
 PY
 
 # a revoke ends the sessions of its subject (REQ-ACCT-010)
 share before-revoke 200 GET /api/v1/share/areas "$ueda"
 expect_exit 0 "revoke ueda" ctl rights revoke 2 --applicant 調達部 --reason 異動
-expect_exit 0 "approve the revoke" member_ctl rights approve 5
+expect_exit 0 "approve the revoke" member_ctl rights approve 6
 refused after-revoke 401 GET /api/v1/share/areas "$ueda" session_expired
 share sato-stays 200 GET /api/v1/share/areas "$sato"
 "$DSGCTL" log export --type 14 --format jsonl --socket "$sock" >"$t/export14" 2>"$t/err" ||

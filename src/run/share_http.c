@@ -41,7 +41,7 @@
 #define SEARCH_RESULTS 200u      /* files one search shows */
 
 enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, RENAME, MOVE, DELETE,
-             SEARCH, ROUTE_COUNT };
+             SEARCH, FOLDER_RENAME, FOLDER_MOVE, FOLDER_DELETE, ROUTE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -59,6 +59,9 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [MOVE] = ROUTE("/api/v1/share/move", POST, 0, BODY_MAX),
     [DELETE] = ROUTE("/api/v1/share/delete", POST, 0, BODY_MAX),
     [SEARCH] = ROUTE("/api/v1/share/search", GET, 0, 0),
+    [FOLDER_RENAME] = ROUTE("/api/v1/share/folders/rename", POST, 0, BODY_MAX),
+    [FOLDER_MOVE] = ROUTE("/api/v1/share/folders/move", POST, 0, BODY_MAX),
+    [FOLDER_DELETE] = ROUTE("/api/v1/share/folders/delete", POST, 0, BODY_MAX),
 };
 
 /* Who sent a request, as the auth role says. */
@@ -616,8 +619,9 @@ static int add_child(const dsg_child_row *c, void *ctx)
     return 0;
 }
 
-/* The folder of id `key` in the query, its row and its object. 1, or 0
- * after answering (a bad id, no such folder, a storage error). */
+/* The live folder of id `key` in the query, its row and its object. 1,
+ * or 0 after answering (a bad id, no such folder or a deleted one, a
+ * storage error). */
 static int folder_of(struct xch *x, const char *key, dsg_folder_row *f, dsg_access_object *obj)
 {
     char err[200];
@@ -627,7 +631,9 @@ static int folder_of(struct xch *x, const char *key, dsg_folder_row *f, dsg_acce
         refuse(x, 400, "bad_request", "the folder's id is missing or malformed");
         return 0;
     }
-    if ((got = dsg_folder_store_get(db, id, f, err, sizeof err)) == 1)
+    if ((got = dsg_folder_store_get(db, id, f, err, sizeof err)) == 1 && f->deleted_at != 0)
+        got = 0;
+    if (got == 1)
         got = dsg_grant_store_object(db, f->area, id, obj, err, sizeof err);
     if (got < 0)
         storage_failed(x, "folder", err);
@@ -1283,10 +1289,10 @@ static int body_file(struct xch *x, int64_t id, dsg_file_row *f, dsg_access_obje
     return file_of(x, f, obj);
 }
 
-/* The change's answer, {"file":I} and the member asked for, after its
+/* The change's answer, {KEY:I} (KEY "file" or "folder"), after its
  * record; a store's refusal is 409 for a name taken, 422 otherwise. */
 static void changed(struct xch *x, int rc, const dsg_acct_problem *p, dsgd_share_record *r,
-                    int64_t file)
+                    const char *key, int64_t item)
 {
     uint8_t out[64];
     if (rc != 0) {
@@ -1302,7 +1308,7 @@ static void changed(struct xch *x, int rc, const dsg_acct_problem *p, dsgd_share
                      p->code, p->message);
         return;
     }
-    int len = snprintf((char *)out, sizeof out, "{\"file\":%" PRId64 "}", file);
+    int len = snprintf((char *)out, sizeof out, "{\"%s\":%" PRId64 "}", key, item);
     answer(x, ticket, 200, out, (size_t)len);
 }
 
@@ -1339,7 +1345,7 @@ static void post_rename(struct xch *x)
     folder_path(f.folder, from, sizeof from);
     snprintf(r.location, sizeof r.location, "%s", from);
     snprintf(r.data, sizeof r.data, "from=%.280s; to=%.280s", f.name, name);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "file", f.id);
 }
 
 /* A move is two decisions: MOVE on the file, UPLOAD on the folder that
@@ -1377,7 +1383,7 @@ static void post_move(struct xch *x)
     folder_path(d.id, to, sizeof to);
     snprintf(r.location, sizeof r.location, "%s", from);
     snprintf(r.data, sizeof r.data, "name=%.200s; from=%.200s; to=%.200s", f.name, from, to);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "file", f.id);
 }
 
 /* A deleted file leaves listings; its versions stay on record. */
@@ -1405,7 +1411,121 @@ static void post_delete(struct xch *x)
     dsgd_share_record r = record_of(f.area, f.id, "file", "Delete", "file-deleted");
     folder_path(f.folder, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "name=%.300s", f.name);
-    changed(x, rc, &p, &r, f.id);
+    changed(x, rc, &p, &r, "file", f.id);
+}
+
+/* ---- folders: rename, move, delete (REQ-SHARE-012) ------------------------------------ */
+
+/* The folder a JSON body's member names, as folder_of reads it from a
+ * query. */
+static int body_folder(struct xch *x, int64_t id, dsg_folder_row *f, dsg_access_object *obj)
+{
+    snprintf(x->query, sizeof x->query, "id=%" PRId64, id);
+    return folder_of(x, "id", f, obj);
+}
+
+static void post_folder_rename(struct xch *x)
+{
+    char name[DSG_FOLDER_NAME_MAX + 1];
+    int64_t id = 0;
+    member m[] = { { "folder", NULL, 0, &id }, { "name", name, sizeof name, NULL } };
+    dsg_folder_row f;
+    dsg_access_object obj;
+    dsg_acct_problem p;
+    if (take_members(x, m, 2) != 0) {
+        refuse(x, 400, "bad_request", "the body is not {\"folder\": id, \"name\": text}");
+        return;
+    }
+    if (!body_folder(x, id, &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_RENAME) != 1) {
+        denied(x, &obj, "folder", DSG_ACCESS_RENAME);
+        return;
+    }
+    int rc = dsg_folder_store_rename(db, f.id, name, &p);
+    dsgd_share_record r = record_of(f.area, f.id, "folder", "Custom", "folder-renamed");
+    folder_path(f.parent, r.location, sizeof r.location);
+    snprintf(r.data, sizeof r.data, "from=%.280s; to=%.280s", f.name, name);
+    changed(x, rc, &p, &r, "folder", f.id);
+}
+
+/* A folder's move is two decisions, as a file's: MOVE on the folder,
+ * CREATE_FOLDER on the folder that receives it. */
+static void post_folder_move(struct xch *x)
+{
+    char from[DSG_AREA_TEXT_MAX + 2], to[DSG_AREA_TEXT_MAX + 2];
+    int64_t id = 0, dest = 0;
+    member m[] = { { "folder", NULL, 0, &id }, { "parent", NULL, 0, &dest } };
+    dsg_folder_row f, d;
+    dsg_access_object obj, dobj;
+    dsg_acct_problem p;
+    if (take_members(x, m, 2) != 0) {
+        refuse(x, 400, "bad_request", "the body is not {\"folder\": id, \"parent\": id}");
+        return;
+    }
+    if (!body_folder(x, id, &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_MOVE) != 1) {
+        denied(x, &obj, "folder", DSG_ACCESS_MOVE);
+        return;
+    }
+    if (!body_folder(x, dest, &d, &dobj))
+        return;
+    if (decide(&x->w, &dobj, DSG_ACCESS_CREATE_FOLDER) != 1) {
+        denied(x, &dobj, "folder", DSG_ACCESS_CREATE_FOLDER);
+        return;
+    }
+    folder_path(f.id, from, sizeof from);
+    int rc = dsg_folder_store_move(db, f.id, d.id, &p);
+    dsgd_share_record r = record_of(f.area, f.id, "folder", "Custom", "folder-moved");
+    folder_path(rc == 0 ? f.id : d.id, to, sizeof to);   /* refused: the folder asked for */
+    folder_path(f.parent, r.location, sizeof r.location);
+    snprintf(r.data, sizeof r.data, "from=%s; to=%s", from, to);
+    changed(x, rc, &p, &r, "folder", f.id);
+}
+
+/* Takes a file of a deleted folder out of the search index (fn of
+ * dsg_folder_store_delete); the file store is the truth, so a failure is
+ * logged and the rest go on. */
+static int forget_file(int64_t file, void *ctx)
+{
+    char err[200];
+    (void)ctx;
+    if (dsg_search_forget(search, file, err, sizeof err) != 0)
+        dsgd_log("share: deleted file %" PRId64 " is still in the search index: %s", file, err);
+    return 0;
+}
+
+/* A deleted folder leaves listings with everything under it; the
+ * versions stay on record. */
+static void post_folder_delete(struct xch *x)
+{
+    int64_t id = 0;
+    member m[] = { { "folder", NULL, 0, &id } };
+    dsg_folder_row f;
+    dsg_folder_deleted gone = { 0, 0 };
+    dsg_access_object obj;
+    dsg_acct_problem p;
+    if (take_members(x, m, 1) != 0) {
+        refuse(x, 400, "bad_request", "the body is not {\"folder\": id}");
+        return;
+    }
+    if (!body_folder(x, id, &f, &obj))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_DELETE) != 1) {
+        denied(x, &obj, "folder", DSG_ACCESS_DELETE);
+        return;
+    }
+    int rc = dsg_folder_store_delete(db, f.id, x->w.user, now_ms() / 1000, forget_file, NULL,
+                                     &gone, &p);
+    dsgd_share_record r = record_of(f.area, f.id, "folder", "Delete", "folder-deleted");
+    folder_path(f.parent, r.location, sizeof r.location);
+    if (rc == 0)
+        snprintf(r.data, sizeof r.data, "name=%.300s; folders=%zu; files=%zu", f.name,
+                 gone.folders, gone.files);
+    else
+        snprintf(r.data, sizeof r.data, "name=%.300s", f.name);
+    changed(x, rc, &p, &r, "folder", f.id);
 }
 
 /* ---- GET search (REQ-SHARE-015) ------------------------------------------------------- */
@@ -1772,6 +1892,9 @@ static void run(struct xch *x)
     case MOVE: post_move(x); break;
     case DELETE: post_delete(x); break;
     case SEARCH: get_search(x); break;
+    case FOLDER_RENAME: post_folder_rename(x); break;
+    case FOLDER_MOVE: post_folder_move(x); break;
+    case FOLDER_DELETE: post_folder_delete(x); break;
     default: content_end(x); break;
     }
 }

@@ -285,6 +285,97 @@ static const char *const migrations[] = {
     " WHEN OLD.state <> 'pending'"
     "  AND (NEW.size IS NOT OLD.size OR NEW.sha256 IS NOT OLD.sha256)"
     " BEGIN SELECT RAISE(ABORT, 'a version''s size and digest are set once'); END;",
+    /* Version 4: folders are renamed, moved and deleted (REQ-SHARE-012).
+     * A deletion sets deleted_at and deleted_by once, after which the
+     * folder never changes; a deleted folder's name is free beside it, so
+     * UNIQUE (parent, name) becomes a unique index over live folders, which
+     * needs the table rebuilt (SQLite's "Making Other Kinds Of Table Schema
+     * Changes": new table, copy, drop, rename; db.c runs it with foreign
+     * keys off and checks them before the commit). The rename runs with
+     * legacy_alter_table on: other tables' triggers name `folders`, which
+     * the modern rename checks while the table is gone. Every index and
+     * trigger ON folders is made again. No item enters or moves into a
+     * deleted folder; a folder moves only within its area and never under
+     * itself; an area's root is never renamed, moved or deleted. Only live
+     * folders' names clash with files'. Nothing is deleted. */
+    "CREATE TABLE folders_v4 ("
+    " id INTEGER PRIMARY KEY,"
+    " area INTEGER NOT NULL REFERENCES areas (id),"
+    " parent INTEGER REFERENCES folders (id),"
+    " name TEXT NOT NULL CHECK (name <> ''),"
+    " org TEXT NOT NULL DEFAULT '',"
+    " created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " deleted_at INTEGER, deleted_by TEXT,"
+    " CHECK ((deleted_at IS NULL) = (deleted_by IS NULL)));"
+    "INSERT INTO folders_v4 (id, area, parent, name, org, created_by, created_at)"
+    " SELECT id, area, parent, name, org, created_by, created_at FROM folders ORDER BY id;"
+    "DROP TABLE folders;"
+    "PRAGMA legacy_alter_table = ON;"
+    "ALTER TABLE folders_v4 RENAME TO folders;"
+    "PRAGMA legacy_alter_table = OFF;"
+    "CREATE UNIQUE INDEX folders_live_name ON folders (parent, name) WHERE deleted_at IS NULL;"
+    "CREATE UNIQUE INDEX folders_root ON folders (area) WHERE parent IS NULL;"
+    "CREATE INDEX folders_area ON folders (area, id);"
+    "CREATE TRIGGER folders_no_delete BEFORE DELETE ON folders"
+    " BEGIN SELECT RAISE(ABORT, 'folders are never deleted'); END;"
+    "CREATE TRIGGER folders_in_parent_area BEFORE INSERT ON folders"
+    " WHEN NEW.parent IS NOT NULL AND NOT EXISTS"
+    "  (SELECT 1 FROM folders WHERE id = NEW.parent AND area = NEW.area)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder lies in its parent''s area'); END;"
+    "CREATE TRIGGER folders_fixed BEFORE UPDATE OF id, area, created_by, created_at ON folders"
+    " BEGIN SELECT RAISE(ABORT, 'a folder stays in its area'); END;"
+    "CREATE TRIGGER folders_id_not_file AFTER INSERT ON folders"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder''s number is a file''s'); END;"
+    "CREATE TRIGGER folders_name_not_file BEFORE INSERT ON folders"
+    " WHEN NEW.deleted_at IS NULL AND EXISTS (SELECT 1 FROM files WHERE folder = NEW.parent"
+    "  AND name = NEW.name AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a file beside it has the folder''s name'); END;"
+    "CREATE TRIGGER folders_renamed_not_file BEFORE UPDATE OF parent, name ON folders"
+    " WHEN NEW.deleted_at IS NULL AND EXISTS (SELECT 1 FROM files WHERE folder = NEW.parent"
+    "  AND name = NEW.name AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a file beside it has the folder''s name'); END;"
+    "CREATE TRIGGER folders_entered_live BEFORE INSERT ON folders"
+    " WHEN NEW.deleted_at IS NOT NULL OR NEW.deleted_by IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a folder is entered live'); END;"
+    "CREATE TRIGGER folders_deleted_once BEFORE UPDATE ON folders WHEN OLD.deleted_at IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted folder never changes'); END;"
+    "CREATE TRIGGER folders_root_fixed BEFORE UPDATE OF parent, name, deleted_at, deleted_by"
+    " ON folders WHEN OLD.parent IS NULL"
+    " BEGIN SELECT RAISE(ABORT, 'an area''s root is never renamed, moved or deleted'); END;"
+    "CREATE TRIGGER folders_in_live_parent BEFORE INSERT ON folders"
+    " WHEN (SELECT deleted_at FROM folders WHERE id = NEW.parent) IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted folder takes no item'); END;"
+    "CREATE TRIGGER folders_moved_in_area BEFORE UPDATE OF parent ON folders"
+    " WHEN NOT EXISTS (SELECT 1 FROM folders WHERE id = NEW.parent AND area = NEW.area)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder moves only within its area'); END;"
+    "CREATE TRIGGER folders_moved_into_live BEFORE UPDATE OF parent ON folders"
+    " WHEN NEW.parent IS NOT OLD.parent"
+    "  AND (SELECT deleted_at FROM folders WHERE id = NEW.parent) IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted folder takes no item'); END;"
+    "CREATE TRIGGER folders_not_under_itself BEFORE UPDATE OF parent ON folders"
+    " WHEN NEW.parent = NEW.id OR EXISTS (WITH RECURSIVE up (id) AS"
+    "  (SELECT parent FROM folders WHERE id = NEW.parent"
+    "   UNION SELECT folders.parent FROM folders JOIN up ON folders.id = up.id)"
+    "  SELECT 1 FROM up WHERE up.id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder never moves under itself'); END;"
+    "DROP TRIGGER files_name_not_folder;"
+    "DROP TRIGGER files_renamed_not_folder;"
+    "CREATE TRIGGER files_name_not_folder BEFORE INSERT ON files"
+    " WHEN EXISTS (SELECT 1 FROM folders WHERE parent = NEW.folder AND name = NEW.name"
+    "  AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder beside it has the file''s name'); END;"
+    "CREATE TRIGGER files_renamed_not_folder BEFORE UPDATE OF folder, name ON files"
+    " WHEN EXISTS (SELECT 1 FROM folders WHERE parent = NEW.folder AND name = NEW.name"
+    "  AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a folder beside it has the file''s name'); END;"
+    "CREATE TRIGGER files_in_live_folder BEFORE INSERT ON files"
+    " WHEN (SELECT deleted_at FROM folders WHERE id = NEW.folder) IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted folder takes no item'); END;"
+    "CREATE TRIGGER files_moved_into_live BEFORE UPDATE OF folder ON files"
+    " WHEN NEW.folder IS NOT OLD.folder"
+    "  AND (SELECT deleted_at FROM folders WHERE id = NEW.folder) IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a deleted folder takes no item'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -500,7 +591,7 @@ int dsg_area_store_each_folder(sqlite3 *db, int64_t area,
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT id, area, coalesce(parent, 0), name, org,"
                                           " created_by, created_at FROM folders"
-                                          " WHERE area = ? ORDER BY id");
+                                          " WHERE area = ? AND deleted_at IS NULL ORDER BY id");
     dsg_folder_row r;
     int rc = SQLITE_ERROR;
     if (st != NULL)

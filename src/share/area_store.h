@@ -65,6 +65,8 @@ typedef struct dsg_folder_row {
     char org[DSG_AREA_TEXT_MAX + 1];           /* the organisation it is for; "": none */
     char created_by[DSG_AREA_ACTOR_MAX + 1];
     int64_t created_at;
+    int64_t deleted_at;                        /* 0: live (REQ-SHARE-012) */
+    char deleted_by[DSG_AREA_ACTOR_MAX + 1];   /* "": live */
 } dsg_folder_row;
 
 /* Opens (creating and migrating) the database at path. 0, or -1 with a
@@ -114,8 +116,8 @@ int dsg_area_store_get_app(struct sqlite3 *db, int64_t id, dsg_area_app_row *out
 int dsg_area_store_get(struct sqlite3 *db, int64_t id, dsg_area_row *out, char *err, size_t n);
 
 /* Calls fn for every application, newest first (pending ones only when
- * pending_only), every area by number, or every folder of one area in
- * creation order; each stops at fn's first non-zero return. 0, or -1 on a
+ * pending_only), every area by number, or every live folder of one area
+ * in creation order (a deleted one is left out); each stops at fn's first non-zero return. 0, or -1 on a
  * database error (or fn's failure). @relation(REQ-SHARE-006) */
 int dsg_area_store_each_app(struct sqlite3 *db, int pending_only,
                             int (*fn)(const dsg_area_app_row *r, void *ctx), void *ctx,

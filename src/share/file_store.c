@@ -73,11 +73,12 @@ static int check_reason(const char *reason, int required, dsg_acct_problem *p)
 
 /* ---- folders ----------------------------------------------------------------------- */
 
-/* The folder's area: above 0, 0 when there is no such folder, -1 on a
- * database error. */
+/* The live folder's area: above 0, 0 when there is no such folder or it
+ * is deleted, -1 on a database error. */
 static int64_t folder_area(sqlite3 *db, int64_t folder)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT area FROM folders WHERE id = ?");
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT area FROM folders WHERE id = ?"
+                                          " AND deleted_at IS NULL");
     int64_t area = -1;
     if (st != NULL) {
         sqlite3_bind_int64(st, 1, folder);
@@ -111,13 +112,14 @@ static int folder_room(sqlite3 *db, int64_t folder, uint32_t levels, int64_t *ar
     return 0;
 }
 
-/* No sub-folder of folder and no live file in it but `except` is named
- * name. 0, or -1 with `name_taken` (or `storage`). */
+/* No live sub-folder of folder and no live file in it but the item
+ * `except` is named name. 0, or -1 with `name_taken` (or `storage`). */
 static int name_free(sqlite3 *db, int64_t folder, const char *name, int64_t except,
                      dsg_acct_problem *p)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT 'folder' FROM folders WHERE parent = ?1"
-                                          " AND name = ?2 UNION ALL SELECT 'file' FROM files"
+                                          " AND name = ?2 AND id <> ?3 AND deleted_at IS NULL"
+                                          " UNION ALL SELECT 'file' FROM files"
                                           " WHERE folder = ?1 AND name = ?2 AND id <> ?3"
                                           " AND deleted_at IS NULL LIMIT 1");
     char what[8] = "";
@@ -526,11 +528,11 @@ int dsg_file_store_each_version(sqlite3 *db, int64_t file,
     return -1;
 }
 
-/* The sub-folders of ?1 by name, then its live files by name, each file
+/* The live sub-folders of ?1 by name, then its live files by name, each file
  * with its latest clean version or, lacking one, its newest. */
 #define CHILDREN_SQL                                                                         \
     "SELECT 0, id, name, created_by, created_at, 0, 'pending', 0, '', 0 FROM folders"        \
-    " WHERE parent = ?1"                                                                     \
+    " WHERE parent = ?1 AND deleted_at IS NULL"                                              \
     " UNION ALL SELECT 1, f.id, f.name, f.created_by, f.created_at, v.version, v.state,"     \
     " coalesce(v.size, -1), v.uploaded_by, v.uploaded_at FROM files f JOIN versions v"       \
     " ON v.file = f.id AND v.version = coalesce((SELECT max(version) FROM versions"          \
@@ -563,7 +565,8 @@ static int read_child(sqlite3_stmt *st, dsg_child_row *r)
 int dsg_folder_store_get(sqlite3 *db, int64_t id, dsg_folder_row *out, char *err, size_t n)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT id, area, coalesce(parent, 0), name, org,"
-                                          " created_by, created_at FROM folders WHERE id = ?");
+                                          " created_by, created_at, coalesce(deleted_at, 0),"
+                                          " coalesce(deleted_by, '') FROM folders WHERE id = ?");
     int rc = st != NULL ? (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) : SQLITE_ERROR;
     if (rc == SQLITE_ROW) {
         memset(out, 0, sizeof *out);
@@ -574,6 +577,8 @@ int dsg_folder_store_get(sqlite3 *db, int64_t id, dsg_folder_row *out, char *err
         dsg_db_column_copy(st, 4, out->org, sizeof out->org);
         dsg_db_column_copy(st, 5, out->created_by, sizeof out->created_by);
         out->created_at = sqlite3_column_int64(st, 6);
+        out->deleted_at = sqlite3_column_int64(st, 7);
+        dsg_db_column_copy(st, 8, out->deleted_by, sizeof out->deleted_by);
     } else if (rc != SQLITE_DONE) {
         snprintf(err, n, "reading folder %lld: %s", (long long)id, sqlite3_errmsg(db));
     }
@@ -713,6 +718,191 @@ int dsg_file_store_delete(sqlite3 *db, int64_t file, const char *by, int64_t now
     if (ok && (dsg_db_run(st) != 0 || sqlite3_changes(db) != 1))
         ok = storage_problem(p, db) == 0;
     return finish(db, ok, p);
+}
+
+/* ---- folders: rename, move, delete ------------------------------------------------- */
+
+/* Live folder id, not an area's root, into *f: `not_found`, `bad_state`. */
+static int changeable_folder(sqlite3 *db, int64_t id, dsg_folder_row *f, dsg_acct_problem *p)
+{
+    char err[160];
+    int found = id > 0 ? dsg_folder_store_get(db, id, f, err, sizeof err) : 0;
+    if (found < 0)
+        return dsg_problem(p, "storage", "", "%s", err);
+    if (found == 0 || f->deleted_at != 0)
+        return dsg_problem(p, "not_found", "folder", found == 0 ? "no folder %lld"
+                                                                : "folder %lld is deleted",
+                       (long long)id);
+    if (f->parent == 0)
+        return dsg_problem(p, "bad_state", "folder", "folder %lld is its area's root: it is"
+                       " never renamed, moved or deleted", (long long)id);
+    return 0;
+}
+
+/* Runs an update of folder f whose ?1 is f's number and ?2 the value v
+ * (a number when name is NULL, else name): one row changed, or `storage`. */
+static int update_folder(sqlite3 *db, const char *sql, int64_t folder, int64_t v,
+                         const char *name, dsg_acct_problem *p)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, sql);
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, folder);
+        if (name != NULL)
+            dsg_db_bind_text(st, 2, name);
+        else
+            sqlite3_bind_int64(st, 2, v);
+    }
+    if (dsg_db_run(st) != 0 || sqlite3_changes(db) != 1)
+        return storage_problem(p, db);
+    return 0;
+}
+
+/* @relation(REQ-SHARE-012) */
+int dsg_folder_store_rename(sqlite3 *db, int64_t folder, const char *name, dsg_acct_problem *p)
+{
+    dsg_folder_row f;
+    memset(p, 0, sizeof *p);
+    if (check_name(name, DSG_FOLDER_NAME_MAX, p) != 0 || begin(db, p) != 0)
+        return -1;
+    int ok = changeable_folder(db, folder, &f, p) == 0 &&
+             name_free(db, f.parent, name, folder, p) == 0 &&
+             update_folder(db, "UPDATE folders SET name = ?2 WHERE id = ?1"
+                               " AND deleted_at IS NULL", folder, 0, name, p) == 0;
+    return finish(db, ok, p);
+}
+
+/* The levels of live folders under folder (0: none), or -1. */
+static int64_t folder_height(sqlite3 *db, int64_t folder)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "WITH RECURSIVE sub (id, d) AS (SELECT ?1, 0"
+                                          " UNION SELECT folders.id, sub.d + 1 FROM folders"
+                                          " JOIN sub ON folders.parent = sub.id"
+                                          " WHERE folders.deleted_at IS NULL AND sub.d < ?2)"
+                                          " SELECT max(d) FROM sub");
+    int64_t h = -1;
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, folder);
+        sqlite3_bind_int64(st, 2, DSG_ACCESS_MAX_DEPTH);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            h = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return h;
+}
+
+/* Folder f may go into live folder `to`: same area, not under itself,
+ * room for f, what lies under it and a file in its deepest folder, and
+ * no live item of f's name there. 0, or -1 with the problem. */
+static int move_allowed(sqlite3 *db, const dsg_folder_row *f, int64_t to, dsg_acct_problem *p)
+{
+    dsg_access_object obj;
+    char err[160];
+    int64_t area = folder_area(db, to), h = folder_height(db, f->id);
+    if (area < 0 || h < 0)
+        return storage_problem(p, db);
+    if (area == 0)
+        return dsg_problem(p, "not_found", "parent", "no folder %lld", (long long)to);
+    if (area != f->area)
+        return dsg_problem(p, "other_area", "parent", "folder %lld is not in area %lld of"
+                       " folder %lld", (long long)to, (long long)f->area, (long long)f->id);
+    int found = dsg_grant_store_object(db, area, to, &obj, err, sizeof err);
+    if (found != 1)
+        return dsg_problem(p, "storage", "", "%s", found < 0 ? err : "a folder lost its area");
+    for (uint32_t i = 0; i < obj.depth; i++)
+        if (obj.chain[i] == f->id)
+            return dsg_problem(p, "invalid_move", "parent", "folder %lld lies in folder %lld:"
+                           " a folder never moves under itself", (long long)to,
+                           (long long)f->id);
+    if (obj.depth + (uint64_t)h + 2 > DSG_ACCESS_MAX_DEPTH)
+        return dsg_problem(p, "too_deep", "parent", "folder %lld and the %lld levels under it"
+                       " would lie deeper than %u", (long long)f->id, (long long)h,
+                       DSG_ACCESS_MAX_DEPTH);
+    return name_free(db, to, f->name, f->id, p);
+}
+
+/* @relation(REQ-SHARE-012) */
+int dsg_folder_store_move(sqlite3 *db, int64_t folder, int64_t parent, dsg_acct_problem *p)
+{
+    dsg_folder_row f;
+    memset(p, 0, sizeof *p);
+    if (parent <= 0)
+        return dsg_problem(p, "not_found", "parent", "no folder %lld", (long long)parent);
+    if (begin(db, p) != 0)
+        return -1;
+    int ok = changeable_folder(db, folder, &f, p) == 0 && move_allowed(db, &f, parent, p) == 0 &&
+             update_folder(db, "UPDATE folders SET parent = ?2 WHERE id = ?1"
+                               " AND deleted_at IS NULL", folder, parent, NULL, p) == 0;
+    return finish(db, ok, p);
+}
+
+/* The live folders under ?1, itself included, as `sub`. */
+#define SUBTREE_SQL "WITH RECURSIVE sub (id) AS (SELECT ?1 UNION SELECT folders.id FROM folders" \
+                    " JOIN sub ON folders.parent = sub.id WHERE folders.deleted_at IS NULL) "
+
+/* Runs sql, an update that marks rows deleted by ?3 at ?2 over the `sub`
+ * of SUBTREE_SQL under folder ?1; how many it marked in *k. 0, or -1. */
+static int mark_deleted(sqlite3 *db, const char *sql, int64_t folder, const char *by,
+                        int64_t now, size_t *k)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, sql);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, folder);
+    sqlite3_bind_int64(st, 2, now);
+    dsg_db_bind_text(st, 3, by);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    *k = (size_t)sqlite3_changes(db);
+    return 0;
+}
+
+/* Gives fn the files the deletion of folder by `by` at now marked: those
+ * of the folders it marked, deleted then by them. */
+static void name_deleted(sqlite3 *db, int64_t folder, const char *by, int64_t now,
+                         int (*fn)(int64_t file, void *ctx), void *ctx)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "WITH RECURSIVE sub (id) AS (SELECT ?1 UNION"
+                                          " SELECT folders.id FROM folders JOIN sub"
+                                          " ON folders.parent = sub.id WHERE"
+                                          " folders.deleted_at = ?2 AND folders.deleted_by = ?3)"
+                                          " SELECT id FROM files WHERE folder IN sub"
+                                          " AND deleted_at = ?2 AND deleted_by = ?3 ORDER BY id");
+    if (st == NULL)
+        return;
+    sqlite3_bind_int64(st, 1, folder);
+    sqlite3_bind_int64(st, 2, now);
+    dsg_db_bind_text(st, 3, by);
+    while (sqlite3_step(st) == SQLITE_ROW && fn(sqlite3_column_int64(st, 0), ctx) == 0)
+        ;
+    sqlite3_finalize(st);
+}
+
+/* @relation(REQ-SHARE-012) */
+int dsg_folder_store_delete(sqlite3 *db, int64_t folder, const char *by, int64_t now,
+                            int (*fn)(int64_t file, void *ctx), void *ctx,
+                            dsg_folder_deleted *out, dsg_acct_problem *p)
+{
+    dsg_folder_row f;
+    dsg_folder_deleted d = { 0, 0 };
+    memset(p, 0, sizeof *p);
+    if (check_by(by, p) != 0 || begin(db, p) != 0)
+        return -1;
+    int ok = changeable_folder(db, folder, &f, p) == 0;
+    if (ok && (mark_deleted(db, SUBTREE_SQL "UPDATE files SET deleted_at = ?2, deleted_by = ?3"
+                                            " WHERE deleted_at IS NULL AND folder IN sub",
+                            folder, by, now, &d.files) != 0 ||
+               mark_deleted(db, SUBTREE_SQL "UPDATE folders SET deleted_at = ?2,"
+                                            " deleted_by = ?3 WHERE deleted_at IS NULL"
+                                            " AND id IN sub",
+                            folder, by, now, &d.folders) != 0 ||
+               d.folders == 0))
+        ok = storage_problem(p, db) == 0;
+    if (finish(db, ok, p) != 0)
+        return -1;
+    if (fn != NULL)
+        name_deleted(db, folder, by, now, fn, ctx);
+    *out = d;
+    return 0;
 }
 
 /* ---- the startup sweep ------------------------------------------------------------- */

@@ -20,6 +20,12 @@
  * - Rename and move keep the file and its versions; delete marks the file
  *   deleted (when, by whom) and keeps its versions (REQ-SHARE-012). A new
  *   upload of a deleted file's name starts a new file.
+ * - A sub-folder is renamed and moved within its area keeping what lies
+ *   under it; deleting it marks it, every folder and every live file under
+ *   it deleted, and its name is free again beside it. A deleted folder is
+ *   never listed, takes no item and is "not_found" to every function here
+ *   but dsg_folder_store_get (its deleted_at above 0). An area's root is
+ *   never renamed, moved or deleted (REQ-SHARE-012).
  * - The startup sweep fails every version still pending: a crash cut its
  *   upload short (REQ-STOR-012).
  *
@@ -27,8 +33,8 @@
  * this code, deleting a row, changing a version's object or upload, and
  * any state change other than those above. Refusals are dsg_acct_problem
  * with a stable code: `not_found`, `invalid_name`, `name_taken`,
- * `too_deep`, `other_area`, `bad_state`, `bad_field`, `missing_field`,
- * `storage`. Whether an account may do any of this is the caller's
+ * `too_deep`, `other_area`, `invalid_move`, `bad_state`, `bad_field`,
+ * `missing_field`, `storage`. Whether an account may do any of this is the caller's
  * decision (src/share/access.h). Not pure (SQLite, OpenSSL's RAND_bytes);
  * linked into dsgd's share role and the unit tests.
  */
@@ -180,14 +186,15 @@ int dsg_file_store_each_version(struct sqlite3 *db, int64_t file,
                                 int (*fn)(const dsg_version_row *r, void *ctx), void *ctx,
                                 char *err, size_t n);
 
-/* The folder with this number: 1 and *out, 0 when there is none, -1 on a
- * database error. @relation(REQ-SHARE-009) */
+/* The folder with this number, deleted or not (a deleted one has
+ * deleted_at above 0 and deleted_by): 1 and *out, 0 when there is none, -1
+ * on a database error. @relation(REQ-SHARE-009, REQ-SHARE-012) */
 int dsg_folder_store_get(struct sqlite3 *db, int64_t id, dsg_folder_row *out, char *err,
                          size_t n);
 
-/* Calls fn for the sub-folders of folder by name, then its live files by
- * name (see dsg_child_row); stops at fn's first non-zero return. 1, 0
- * when there is no such folder, -1 on a database error (or fn's
+/* Calls fn for the live sub-folders of folder by name, then its live
+ * files by name (see dsg_child_row); stops at fn's first non-zero return.
+ * 1, 0 when there is no such folder or it is deleted, -1 on a database error (or fn's
  * failure). @relation(REQ-SHARE-011, REQ-SHARE-012, REQ-SHARE-014) */
 int dsg_folder_store_each_child(struct sqlite3 *db, int64_t folder,
                                 int (*fn)(const dsg_child_row *r, void *ctx), void *ctx,
@@ -211,6 +218,41 @@ int dsg_file_store_rename(struct sqlite3 *db, int64_t file, const char *name,
 int dsg_file_store_move(struct sqlite3 *db, int64_t file, int64_t folder, dsg_acct_problem *p);
 int dsg_file_store_delete(struct sqlite3 *db, int64_t file, const char *by, int64_t now,
                           dsg_acct_problem *p);
+
+/* What deleting a folder marked: folders (itself included) and files. */
+typedef struct dsg_folder_deleted {
+    size_t folders;
+    size_t files;
+} dsg_folder_deleted;
+
+/* Renames live sub-folder `folder` in its parent: `not_found`,
+ * `bad_state` (an area's root), `invalid_name` (as at its creation),
+ * `name_taken` (another live folder or a live file of the parent). 0, or
+ * -1 with the problem (nothing changed). @relation(REQ-SHARE-012) */
+int dsg_folder_store_rename(struct sqlite3 *db, int64_t folder, const char *name,
+                            dsg_acct_problem *p);
+
+/* Moves live sub-folder `folder`, with everything under it, into live
+ * folder parent: `not_found` (no such folder or parent), `bad_state` (an
+ * area's root), `other_area`, `invalid_move` (parent is the folder or lies
+ * under it), `too_deep` (a file in its deepest folder would lie deeper
+ * than DSG_ACCESS_MAX_DEPTH), `name_taken`. 0, or -1 with the problem
+ * (nothing changed). @relation(REQ-SHARE-012) */
+int dsg_folder_store_move(struct sqlite3 *db, int64_t folder, int64_t parent,
+                          dsg_acct_problem *p);
+
+/* Deletes live sub-folder `folder` by `by` at now, in one transaction: it,
+ * every live folder under it and every live file in them are marked
+ * deleted, their versions kept. `not_found`, `bad_state` (an area's root),
+ * `missing_field` (no by). 0 with the counts in *out, or -1 with the
+ * problem (nothing changed). After the commit, fn (when not NULL) is
+ * given each file marked, so that the caller takes it out of the search
+ * index (a file deleted alone in the same second by the same account may
+ * be named too); its non-zero return stops the naming, nothing else.
+ * @relation(REQ-SHARE-012) */
+int dsg_folder_store_delete(struct sqlite3 *db, int64_t folder, const char *by, int64_t now,
+                            int (*fn)(int64_t file, void *ctx), void *ctx,
+                            dsg_folder_deleted *out, dsg_acct_problem *p);
 
 /* The startup sweep, before any upload begins: in one transaction, every
  * version still pending becomes failed ("interrupted"), after fn was

@@ -813,7 +813,8 @@ static int check_area_folder(sqlite3 *db, const dsg_rights_app *a, int64_t now,
                              dsg_acct_problem *p)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT contract_end, EXISTS (SELECT 1 FROM folders"
-                                          " WHERE id = ?2 AND area = areas.id)"
+                                          " WHERE id = ?2 AND area = areas.id"
+                                          " AND deleted_at IS NULL)"
                                           " FROM areas WHERE id = ?1");
     int64_t end = 0, has_folder = 0;
     int rc = SQLITE_ERROR;
@@ -834,7 +835,7 @@ static int check_area_folder(sqlite3 *db, const dsg_rights_app *a, int64_t now,
         return dsg_problem(p, "contract_ended", "area", "the contract of area %lld has ended",
                        (long long)a->area);
     if (!has_folder)
-        return dsg_problem(p, "unknown_folder", "folder", "area %lld has no folder %lld",
+        return dsg_problem(p, "unknown_folder", "folder", "area %lld has no live folder %lld",
                        (long long)a->area, (long long)a->folder);
     if (a->until > end)
         return dsg_problem(p, "bad_field", "until",

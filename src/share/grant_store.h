@@ -121,7 +121,8 @@ int dsg_rights_app_from_json(const uint8_t *buf, size_t len, dsg_rights_app *a,
 /* Stores a pending application entered by `by` at now, after
  * dsg_rights_app_check and the checks against the store: the area exists
  * (`unknown_area`) and its contract has not ended (`contract_ended`), the
- * folder is that area's (`unknown_folder`), until is no later than the
+ * folder is a live folder of that area (`unknown_folder`: none, or one
+ * deleted, REQ-SHARE-012), until is no later than the
  * contract's end (`bad_field` "until"); a revoke names a grant in force
  * (`unknown_grant`) with no other revoke pending (`application_pending`).
  * 0 with its number in *id, or -1 with the problem.
