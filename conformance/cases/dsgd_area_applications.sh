@@ -98,10 +98,10 @@ grep -q '^application 2 rejected$' "$t/out" || fail "reject: $(cat "$t/out")"
 expect_exit 1 "approve after rejection" area_root approve 2
 grep -q 'error already_decided' "$t/err" || fail "after rejection: $(cat "$t/err")"
 expect_exit 0 "list" area_root list
-[ "$(wc -l <"$t/out")" -eq 2 ] && grep -Eq '^1 +DSG-2026-0042 +2099-03-31T15:00:00.000Z +テスト重工 +装備研究$' "$t/out" ||
+[ "$(wc -l <"$t/out")" -eq 2 ] && grep -Eq '^1 +DSG-2026-0042 +2099-03-31T15:00:00.000Z +active +テスト重工 +装備研究$' "$t/out" ||
     fail "list: $(cat "$t/out")"
 expect_exit 0 "list --json" area_root list --json
-python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; assert [a["contract"] for a in l] == ["DSG-2026-0042"], l' \
+python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; assert [(a["contract"], a["contract_state"]) for a in l] == [("DSG-2026-0042", "active")], l' \
     "$t/out" || fail "list --json: $(cat "$t/out")"
 expect_exit 0 "applications --json" area_root applications --json
 python3 - "$t/out" <<'PY' || fail "applications: $(cat "$t/out")"
