@@ -23,6 +23,22 @@
 #                            second administrator approves), logs it in with
 #                            password and TOTP and leaves its bearer token in
 #                            $t/USER.token
+#   share_webauthn_conf      prints the configuration lines share_company_user
+#                            needs, for share_gateway_start's CONF-LINES: the
+#                            software authenticator's AAGUID allowed, self
+#                            attestation accepted, a roots file ($t/roots.pem,
+#                            made here: the auth role reads one); the
+#                            authenticator's AAGUID is 40414243-...-4a4b4c4d4e4f
+#   share_company_user USER ORG APPLICATION
+#                            registers USER (a company user of ORG, the prime
+#                            テスト重工 for instance, by application number
+#                            APPLICATION, which the second administrator
+#                            approves), logs it in with the issued password,
+#                            a new one and a WebAuthn registration by the
+#                            software authenticator ($WEBAUTHN_CLIENT, its key
+#                            in $t/USER.key.pem), then again with an assertion,
+#                            and leaves that session's bearer token in
+#                            $t/USER.token
 #   share_area APPLICATION CONTRACT PROJECT
 #                            an area from application APPLICATION; sets
 #                            area_root to its root folder's number
@@ -87,6 +103,46 @@ share_user() {
     api_step "$su_who-totp" 200 /api/v1/auth/totp \
         "{\"login\":\"$su_login\",\"code\":\"$(totp_code "$(api_member "$su_who-enrol" otpauth)" 0)\",\"bearer\":true}"
     api_member "$su_who-totp" token >"$t/$su_who.token"
+}
+
+share_webauthn_conf() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=Test-Root \
+        -days 30 -keyout "$t/roots.key" -out "$t/roots.pem" >/dev/null 2>&1 || fail "openssl req"
+    printf 'auth.webauthn_aaguid_allowlist = "40414243-4445-4647-4849-4a4b4c4d4e4f"\n'
+    printf 'auth.webauthn_self_attestation = true\n'
+    printf 'auth.webauthn_attestation_roots = "%s"\n' "$t/roots.pem"
+}
+
+share_company_user() {
+    sc_who=$1 sc_client=${WEBAUTHN_CLIENT:?build/tools/webauthn-client (make conformance builds it)}
+    expect_exit 0 "register $sc_who" ctl account apply register --user-id "$sc_who" --applicant 人事課 \
+        --reason 着任 --name "$sc_who" --org "$2" --org-kind prime --contract C-9 --type company \
+        --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
+    expect_exit 0 "approve $sc_who" member_ctl account approve "$3"
+    expect_exit 0 "password $sc_who" ctl account credentials "$sc_who" --sheet password
+    sc_pw=$(sed -n 's/^password: //p' "$t/out")
+    expect_exit 0 "code $sc_who" ctl account credentials "$sc_who" --sheet code
+    sc_code=$(sed -n 's/^code: //p' "$t/out")
+    api_step "$sc_who-login" 200 /api/v1/auth/login "{\"user_id\":\"$sc_who\",\"password\":$(jstr "$sc_pw")}"
+    sc_login=$(api_member "$sc_who-login" login)
+    api_step "$sc_who-change" 200 /api/v1/auth/password \
+        "{\"login\":\"$sc_login\",\"password\":\"Brand-new-passw0rd\"}"
+    [ "$(api_member "$sc_who-change" next)" = enrol-webauthn ] || fail "$sc_who-change: $(cat "$t/$sc_who-change.json")"
+    api_step "$sc_who-create" 200 /api/v1/auth/webauthn/options "{\"login\":\"$sc_login\",\"code\":\"$sc_code\"}"
+    "$sc_client" create "$t/$sc_who.key.pem" "$t/$sc_who-create.json" https://localhost:8443 "$sc_login" \
+        404142434445464748494a4b4c4d4e4f >"$t/$sc_who-register.in" || fail "$sc_who: webauthn-client create"
+    api_step "$sc_who-register" 200 /api/v1/auth/webauthn/register "$(cat "$t/$sc_who-register.in")"
+    [ "$(api_member "$sc_who-register" next)" = session ] || fail "$sc_who-register: $(cat "$t/$sc_who-register.json")"
+    api_step "$sc_who-again" 200 /api/v1/auth/login "{\"user_id\":\"$sc_who\",\"password\":\"Brand-new-passw0rd\"}"
+    sc_login=$(api_member "$sc_who-again" login)
+    [ "$(api_member "$sc_who-again" next)" = webauthn ] || fail "$sc_who-again: $(cat "$t/$sc_who-again.json")"
+    api_step "$sc_who-get" 200 /api/v1/auth/webauthn/options "{\"login\":\"$sc_login\"}"
+    "$sc_client" get "$t/$sc_who.key.pem" "$t/$sc_who-get.json" https://localhost:8443 "$sc_login" 1 \
+        >"$t/$sc_who-assert.in" || fail "$sc_who: webauthn-client get"
+    api_step "$sc_who-assert" 200 /api/v1/auth/webauthn/assert \
+        "$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["bearer"] = True; print(json.dumps(j))' \
+            "$t/$sc_who-assert.in")"
+    api_member "$sc_who-assert" token >"$t/$sc_who.token"
 }
 
 share_area() {
