@@ -13,7 +13,8 @@ for step in rlimits chroot drop-user no-new-privs landlock sigsys-handler seccom
     rm -rf "$t/var"
     DSG_TEST_HOOK=logd:fail-$step dsgd_start "$DSGD_TEST"
     wait_log "logd\\[[0-9]+\\]: sandbox step $step failed: forced by the test hook: exiting"
-    first=$(worker_pid logd)
+    # the failed worker's pid from its own line: by now the master may have started the next
+    first=$(sed -n "s/.* master: logd\\[\\([0-9]*\\)\\]: sandbox step $step failed.*/\\1/p" "$t/log" | head -n 1)
     wait_log "master: logd\\[$first\\] exited with status 1"
     ! log_has "master: logd\\[$first\\] ready" || fail "$step: the failed worker did its handshake"
     wait_log 'master: logd\[[0-9]+\] started \(restart 1'
