@@ -12,17 +12,22 @@
 #   ctl ARGS...              dsgctl as root (kanri1's login) on the case's socket
 #   member_ctl ARGS...       dsgctl as nobody with kanri2's login: the second
 #                            administrator, who approves what kanri1 entered
+#   share_gateway_conf [CONF-LINES]
+#                            the gateway's configuration in $t/gw.conf: the
+#                            Ministry network, a cheap scrypt, the
+#                            administrators' TOTP (lib.sh's admin_conf with
+#                            $SHARE_ADMIN_SKEW, default 1) and CONF-LINES
 #   share_gateway_start [CONF-LINES]
-#                            dsgd with the share role, the administrators
-#                            logged in and the case organisations (lib.sh's
-#                            case_orgs) registered; CONF-LINES are added to
-#                            its configuration
+#                            share_gateway_conf, then dsgd with the share
+#                            role, the administrators logged in and the case
+#                            organisations (lib.sh's case_orgs) registered
 #   share_user USER ORG APPLICATION
 #                            registers USER (a Ministry user of ORG, by
 #                            application number APPLICATION, which the
 #                            second administrator approves), logs it in with
 #                            password and TOTP and leaves its bearer token in
-#                            $t/USER.token
+#                            $t/USER.token and its otpauth URI in
+#                            $t/USER.otpauth (for logging in again)
 #   share_webauthn_conf      prints the configuration lines share_company_user
 #                            needs, for share_gateway_start's CONF-LINES: the
 #                            software authenticator's AAGUID allowed, self
@@ -56,8 +61,9 @@
 #                            the first step of an upload; sets u, file and
 #                            version when WANT is 201
 #   upload NAME TOKEN FOLDER FILE-NAME FILE
-#                            both steps, each 201, the answer checked against
-#                            FILE (its size, SHA-256 and state clean)
+#                            both steps, each 201, the first with a time to
+#                            send the content in, the second's answer checked
+#                            against FILE (its size, SHA-256 and state clean)
 #   fetch NAME TOKEN FILE-ID [VERSION]
 #                            a download, 200, into $t/NAME.body
 
@@ -68,14 +74,18 @@ member_ctl() {
         "${DSGCTL:?}" "$@" --socket "$sock"
 }
 
-share_gateway_start() {
+share_gateway_conf() {
     {
         printf 'auth.ministry_networks = "127.0.0.0/8"\n'
         printf 'auth.scrypt_n = 1024\n'
         printf 'log.ack_timeout = 5s\n'
-        admin_conf
+        admin_conf "${SHARE_ADMIN_SKEW:-1}"
         printf '%s\n' "${1:-}"
     } >"$t/gw.conf"
+}
+
+share_gateway_start() {
+    share_gateway_conf "${1:-}"
     dsgd_start "${DSGD:?}" -f "$t/gw.conf"
     for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
     wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'   # auth's
@@ -103,6 +113,7 @@ share_user() {
     api_step "$su_who-totp" 200 /api/v1/auth/totp \
         "{\"login\":\"$su_login\",\"code\":\"$(totp_code "$(api_member "$su_who-enrol" otpauth)" 0)\",\"bearer\":true}"
     api_member "$su_who-totp" token >"$t/$su_who.token"
+    api_member "$su_who-enrol" otpauth >"$t/$su_who.otpauth"
 }
 
 share_webauthn_conf() {
@@ -191,6 +202,7 @@ begin() {
 
 upload() {
     begin "$1.begin" 201 "$2" "$3" "$4" "$(size "$5")"
+    [ "$(js "$1.begin" 'a["expires_in"] > 0')" = True ] || fail "$1.begin: $(cat "$t/$1.begin.body")"
     share "$1" 201 PUT "/api/v1/share/uploads/content?upload=$u" "$2" \
         -H 'Content-Type: application/octet-stream' -T "$5"
     [ "$(js "$1" '(a["file"], a["version"], a["size"], a["sha256"], a["state"])')" = \

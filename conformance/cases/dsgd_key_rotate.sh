@@ -9,17 +9,8 @@ account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 (make deps-test) is needed"
 
-ctl() { "${DSGCTL:?}" "$@" --socket "$sock"; }
-member_ctl() {
-    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
-        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token" \
-        "${DSGCTL:?}" "$@" --socket "$sock"
-}
-jstr() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$1"; }
-field() {
-    python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-        "$t/$1.json" "$2" 2>"$t/field.err" || fail "$1: $2: $(tail -n 1 "$t/field.err")"
-}
+# shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
+. "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
 # kek_id FILE: the KEK ID of the key in FILE (docs/keys.md)
 kek_id() {
     python3 -c 'import hashlib, hmac, sys; print(hmac.new(open(sys.argv[1], "rb").read(), b"dsg KEK ID", hashlib.sha256).hexdigest()[:16])' "$1"
@@ -51,55 +42,19 @@ start() {
 # objects: the SHA-256 of every object file, by name
 objects() { (cd "$t/var/share/objects" && find . -type f | sort | xargs sha256sum); }
 
-cat >"$t/gw.conf" <<'EOF'
-auth.ministry_networks = "127.0.0.0/8"
-auth.scrypt_n = 1024
-log.ack_timeout = 5s
-EOF
-admin_conf 3 >>"$t/gw.conf"
+SHARE_ADMIN_SKEW=3 share_gateway_conf
 start
 admin_login
 member_login
 case_orgs
+share_user sato 防衛装備庁 3
+token=$(cat "$t/sato.token") otpauth=$(cat "$t/sato.otpauth")
+share_area 1 C-9 装備研究
+share_grant 1 sato 1 "$area_root" list,read,upload
 
-# sato of 防衛装備庁, logged in with password and TOTP, a bearer session
-expect_exit 0 "register sato" ctl account apply register --user-id sato --applicant 人事課 --reason 着任 \
-    --name sato --org 防衛装備庁 --org-kind ministry --contract C-9 --type ministry \
-    --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
-expect_exit 0 "approve sato" member_ctl account approve 3
-expect_exit 0 "password" ctl account credentials sato --sheet password
-pw=$(sed -n 's/^password: //p' "$t/out")
-expect_exit 0 "code" ctl account credentials sato --sheet code
-code=$(sed -n 's/^code: //p' "$t/out")
-api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":$(jstr "$pw")}"
-login=$(api_member login login)
-api_step change 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
-api_step enrol 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
-otpauth=$(api_member enrol otpauth)
-api_step totp 200 /api/v1/auth/totp \
-    "{\"login\":\"$login\",\"code\":\"$(totp_code "$otpauth" 0)\",\"bearer\":true}"
-token=$(api_member totp token)
-
-# an area (root folder 1) and sato's grant to upload into it and read
-expect_exit 0 "area apply" ctl area apply --contract C-9 --project 装備研究 --prime テスト重工 \
-    --vendor 下請電機 --contract-end 2099-03-31T15:00:00Z --applicant 調達部 --reason 新規契約
-expect_exit 0 "area approve" member_ctl area approve 1
-expect_exit 0 "grant" ctl rights apply --account sato --area 1 --folder 1 \
-    --ops list,read,upload --until 2099-01-01T00:00:00Z --applicant 調達部 --reason 業務
-expect_exit 0 "approve grant" member_ctl rights approve 1
-
-# the upload: 200 KiB + 7 pseudorandom bytes, and its download
 python3 -c 'import random, sys; r = random.Random(13); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(204807)))' \
     >"$t/design.bin"
-api_step begin 201 /api/v1/share/uploads "{\"folder\":1,\"name\":\"design.bin\",\"size\":204807}" \
-    -H "Authorization: Bearer $token"
-upload=$(api_member begin upload) file=$(api_member begin file) version=$(api_member begin version)
-status=$(portal_curl "/api/v1/share/uploads/content?upload=$upload" -X PUT -H 'Expect:' \
-    -H "Authorization: Bearer $token" -H 'Content-Type: application/octet-stream' \
-    --data-binary "@$t/design.bin" -o "$t/content.json" -w '%{http_code}' 2>"$t/content.err") ||
-    fail "content: curl: $(cat "$t/content.err")"
-[ "$status" = 201 ] || fail "content: status $status: $(cat "$t/content.json")"
-[ "$(field content 'a["state"], a["size"]')" = "('clean', 204807)" ] || fail "content: $(cat "$t/content.json")"
+upload content "$token" "$area_root" design.bin "$t/design.bin"
 download before
 
 keys=$t/var/keys

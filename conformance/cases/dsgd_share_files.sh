@@ -8,28 +8,8 @@ t=${CONFORMANCE_TMP:?}
 account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 
-ctl() { "${DSGCTL:?}" "$@" --socket "$sock"; }
-member_ctl() {
-    setpriv --reuid="$nobody_uid" --regid="$(id -g nobody)" --groups="$adm_gid" -- \
-        env DSGCTL_TOKEN_FILE="$CONFORMANCE_TMP/member/admin.token" \
-        "${DSGCTL:?}" "$@" --socket "$sock"
-}
-# js NAME EXPR: the Python expression EXPR over the JSON answer NAME as `a`
-js() {
-    python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-        "$t/$1.body" "$2" 2>"$t/js.err" || fail "$1: $2: $(tail -n 1 "$t/js.err") in $(head -c 300 "$t/$1.body")"
-}
-# share NAME WANT METHOD PATH TOKEN|- [curl args]: one request of the file
-# API with TOKEN as bearer (- for none); the answer in $t/NAME.body, its
-# head in $t/NAME.h; fails unless the status is WANT
-share() {
-    sn=$1 sw=$2 sm=$3 sp=$4 st=$5
-    shift 5
-    [ "$st" = - ] || set -- -H "Authorization: Bearer $st" "$@"
-    status=$(portal_curl "$sp" -X "$sm" -H 'Expect:' -D "$t/$sn.h" -o "$t/$sn.body" -w '%{http_code}' \
-        "$@" 2>"$t/$sn.err") || fail "$sn: $sm $sp: curl: $(cat "$t/$sn.err")"
-    [ "$status" = "$sw" ] || fail "$sn: $sm $sp: status $status, want $sw: $(head -c 300 "$t/$sn.body")"
-}
+# shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
+. "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
 # refused NAME WANT METHOD PATH TOKEN|- CODE [curl args]: share, and the answer's error is CODE
 refused() {
     rn=$1 rc=$6 rw=$2 rm=$3 rp=$4 rt=$5
@@ -38,35 +18,10 @@ refused() {
     re=$(js "$rn" 'a["error"]') || exit 1
     [ "$re" = "$rc" ] || fail "$rn: error $re, want $rc: $(cat "$t/$rn.body")"
 }
-post() {   # post NAME WANT PATH TOKEN JSON
-    share "$1" "$2" POST "$3" "$4" -H 'Content-Type: application/json' --data-binary "$5"
-}
-jstr() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1], ensure_ascii=False))' "$1"; }
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-# begin NAME WANT TOKEN FOLDER FILE-NAME SIZE: the first step of an upload
-begin() {
-    post "$1" "$2" /api/v1/share/uploads "$3" "{\"folder\":$4,\"name\":$(jstr "$5"),\"size\":$6}"
-}
 # content NAME WANT TOKEN UPLOAD FILE: the second step, FILE's bytes
 content() {
     share "$1" "$2" PUT "/api/v1/share/uploads/content?upload=$4" "$3" \
         -H 'Content-Type: application/octet-stream' --data-binary "@$5"
-}
-# upload NAME TOKEN FOLDER FILE-NAME FILE: both steps, each 201; sets file
-# and version, and checks the answer against FILE
-upload() {
-    begin "$1.begin" 201 "$2" "$3" "$4" "$(wc -c <"$5")"
-    u=$(js "$1.begin" 'a["upload"]') && file=$(js "$1.begin" 'a["file"]') &&
-        version=$(js "$1.begin" 'a["version"]') || exit 1
-    [ "$(js "$1.begin" 'a["expires_in"] > 0')" = True ] || fail "$1.begin: $(cat "$t/$1.begin.body")"
-    content "$1" 201 "$2" "$u" "$5"
-    [ "$(js "$1" '(a["file"], a["version"], a["size"], a["sha256"], a["state"])')" = \
-      "($file, $version, $(wc -c <"$5"), '$(sha "$5")', 'clean')" ] ||
-        fail "$1: $(cat "$t/$1.body"), want file $file version $version of $(wc -c <"$5") bytes, $(sha "$5")"
-}
-# fetch NAME TOKEN FILE [VERSION]: a download, 200; the content in $t/NAME.body
-fetch() {
-    share "$1" 200 GET "/api/v1/share/download?file=$3${4:+&version=$4}" "$2"
 }
 same() {   # same NAME FILE: the download NAME is FILE's bytes
     cmp -s "$t/$1.body" "$2" || fail "$1: the content downloaded differs from $2's ($(wc -c <"$t/$1.body") bytes)"
@@ -93,45 +48,13 @@ unlisted() {   # unlisted NAME FILE-NAME: no child of that name
     ! printf '%s\n' "$ln" | cut -d: -f2 | grep -qxF "$2" || fail "$1: $2 is listed: $(printf '%s' "$ln" | tr '\n' ' ')"
 }
 
-cat >"$t/gw.conf" <<'EOF'
-auth.ministry_networks = "127.0.0.0/8"
-auth.scrypt_n = 1024
-log.ack_timeout = 5s
-EOF
-admin_conf >>"$t/gw.conf"
-dsgd_start "$DSGD" -f "$t/gw.conf"
-for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 12'   # auth's
-wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's (role 7)
-admin_login
-member_login
-case_orgs
+share_gateway_start
 
 # two portal users of two Ministry organisations (TOTP from auth.ministry_networks),
 # sato of 防衛装備庁 and ueda of 内局, each with a bearer session
 expect_exit 0 "org 内局" ctl org add 内局 --kind ministry --networks 127.0.0.0/8
-n=3
-for spec in sato:防衛装備庁:ministry:ministry ueda:内局:ministry:ministry; do
-    IFS=: read -r u o k ty <<EOS
-$spec
-EOS
-    expect_exit 0 "register $u" ctl account apply register --user-id "$u" --applicant 人事課 --reason 着任 \
-        --name "$u" --org "$o" --org-kind "$k" --contract C-9 --type "$ty" \
-        --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
-    expect_exit 0 "approve $u" member_ctl account approve "$n"
-    expect_exit 0 "password $u" ctl account credentials "$u" --sheet password
-    pw=$(sed -n 's/^password: //p' "$t/out")
-    expect_exit 0 "code $u" ctl account credentials "$u" --sheet code
-    code=$(sed -n 's/^code: //p' "$t/out")
-    api_step "$u-login" 200 /api/v1/auth/login "{\"user_id\":\"$u\",\"password\":$(jstr "$pw")}"
-    login=$(api_member "$u-login" login)
-    api_step "$u-change" 200 /api/v1/auth/password "{\"login\":\"$login\",\"password\":\"Brand-new-passw0rd\"}"
-    api_step "$u-enrol" 200 /api/v1/auth/totp/enrol "{\"login\":\"$login\",\"code\":\"$code\"}"
-    api_step "$u-totp" 200 /api/v1/auth/totp \
-        "{\"login\":\"$login\",\"code\":\"$(totp_code "$(api_member "$u-enrol" otpauth)" 0)\",\"bearer\":true}"
-    api_member "$u-totp" token >"$t/$u.token"
-    n=$((n + 1))
-done
+share_user sato 防衛装備庁 3
+share_user ueda 内局 4
 sato=$(cat "$t/sato.token") ueda=$(cat "$t/ueda.token")
 
 # the area: root 1, 共通 2, テスト重工 3, 下請電機 4
