@@ -17,6 +17,10 @@
 #                            Ministry network, a cheap scrypt, the
 #                            administrators' TOTP (lib.sh's admin_conf with
 #                            $SHARE_ADMIN_SKEW, default 1) and CONF-LINES
+#   share_restart            dsgd started again on $t/gw.conf, its roles
+#                            ready; the log of the run before is kept in
+#                            $t/log.old, so that only this run's lines are
+#                            waited for
 #   share_gateway_start [CONF-LINES]
 #                            share_gateway_conf, then dsgd with the share
 #                            role, the administrators logged in and the case
@@ -44,6 +48,10 @@
 #                            in $t/USER.key.pem), then again with an assertion,
 #                            and leaves that session's bearer token in
 #                            $t/USER.token
+#   share_login_again USER OFFSET
+#                            USER's password and TOTP login (the code of the
+#                            time step OFFSET from now: a step's code is
+#                            accepted once), its bearer token in $t/USER.token
 #   share_area APPLICATION CONTRACT PROJECT
 #                            an area from application APPLICATION; sets
 #                            area_root to its root folder's number
@@ -82,6 +90,13 @@ share_gateway_conf() {
         admin_conf "${SHARE_ADMIN_SKEW:-1}"
         printf '%s\n' "${1:-}"
     } >"$t/gw.conf"
+}
+
+share_restart() {
+    if [ -s "$t/log" ]; then cat "$t/log" >>"$t/log.old" && : >"$t/log"; fi
+    dsgd_start "${DSGD:?}" -f "$t/gw.conf"
+    for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready.*" 10; done
+    wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's
 }
 
 share_gateway_start() {
@@ -154,6 +169,14 @@ share_company_user() {
         "$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["bearer"] = True; print(json.dumps(j))' \
             "$t/$sc_who-assert.in")"
     api_member "$sc_who-assert" token >"$t/$sc_who.token"
+}
+
+share_login_again() {
+    api_step "$1-again" 200 /api/v1/auth/login "{\"user_id\":\"$1\",\"password\":\"Brand-new-passw0rd\"}"
+    sl_login=$(api_member "$1-again" login)
+    api_step "$1-again-totp" 200 /api/v1/auth/totp \
+        "{\"login\":\"$sl_login\",\"code\":\"$(totp_code "$(cat "$t/$1.otpauth")" "$2")\",\"bearer\":true}"
+    api_member "$1-again-totp" token >"$t/$1.token"
 }
 
 share_area() {

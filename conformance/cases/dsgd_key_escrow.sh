@@ -18,31 +18,14 @@ download() {
     [ "$status" = 200 ] || fail "$1: status $status: $(cat "$t/$1.body")"
     cmp -s "$t/$1.body" "$t/design.bin" || fail "$1: the download differs from the upload"
 }
-# sato_login OFFSET: sato's password and TOTP login (the code of the time
-# step OFFSET from now), a bearer session in $token
-sato_login() {
-    api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":\"Brand-new-passw0rd\"}"
-    login=$(api_member login login)
-    api_step totp 200 /api/v1/auth/totp \
-        "{\"login\":\"$login\",\"code\":\"$(totp_code "$otpauth" "$1")\",\"bearer\":true}"
-    token=$(api_member totp token)
-}
-# start: dsgd started, its roles ready; the log of an earlier run is kept
-# in log.old, so that only this run's lines are waited for
-start() {
-    if [ -s "$t/log" ]; then cat "$t/log" >>"$t/log.old" && : >"$t/log"; fi
-    dsgd_start "$DSGD" -f "$t/gw.conf"
-    for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready.*" 10; done
-    wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's
-}
 
 SHARE_ADMIN_SKEW=3 share_gateway_conf
-start
+share_restart
 admin_login
 member_login
 case_orgs
 share_user sato 防衛装備庁 3
-token=$(cat "$t/sato.token") otpauth=$(cat "$t/sato.otpauth")
+token=$(cat "$t/sato.token")
 share_area 1 C-9 装備研究
 share_grant 1 sato 1 "$area_root" list,read,upload
 
@@ -185,11 +168,12 @@ done
 grep -qx "mode public key" "$keys/imported" || fail "marker: $(cat "$keys/imported")"
 
 # dsgd starts with the imported keys; the file downloads the same
-start
+share_restart
 log_has "master: keys: the keys were imported from an escrow file while dsgd was stopped: .*SHA-256 $(sha256sum "$t/escrow/pub.dsge" | cut -d' ' -f1)" ||
     fail "no import in the log: $(grep 'keys' "$t/log")"
 [ ! -e "$keys/imported" ] || fail "the marker is left after the start"
-sato_login 1
+share_login_again sato 1
+token=$(cat "$t/sato.token")
 download after-import
 admin_login
 expect_exit 0 "log verify" ctl log verify

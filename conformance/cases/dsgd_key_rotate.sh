@@ -22,33 +22,14 @@ download() {
     [ "$status" = 200 ] || fail "$1: status $status: $(cat "$t/$1.body")"
     cmp -s "$t/$1.body" "$t/design.bin" || fail "$1: the download differs from the upload"
 }
-# sato_login OFFSET: sato's password and TOTP login (the code of the time
-# step OFFSET from now), a bearer session in $token
-sato_login() {
-    api_step login 200 /api/v1/auth/login "{\"user_id\":\"sato\",\"password\":\"Brand-new-passw0rd\"}"
-    login=$(api_member login login)
-    api_step totp 200 /api/v1/auth/totp \
-        "{\"login\":\"$login\",\"code\":\"$(totp_code "$otpauth" "$1")\",\"bearer\":true}"
-    token=$(api_member totp token)
-}
-# start: dsgd started, its roles ready; the log of an earlier run is kept
-# in log.old, so that only this run's lines are waited for
-start() {
-    if [ -s "$t/log" ]; then cat "$t/log" >>"$t/log.old" && : >"$t/log"; fi
-    dsgd_start "$DSGD" -f "$t/gw.conf"
-    for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready.*" 10; done
-    wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's
-}
-# objects: the SHA-256 of every object file, by name
-objects() { (cd "$t/var/share/objects" && find . -type f | sort | xargs sha256sum); }
 
 SHARE_ADMIN_SKEW=3 share_gateway_conf
-start
+share_restart
 admin_login
 member_login
 case_orgs
 share_user sato 防衛装備庁 3
-token=$(cat "$t/sato.token") otpauth=$(cat "$t/sato.otpauth")
+token=$(cat "$t/sato.token")
 share_area 1 C-9 装備研究
 share_grant 1 sato 1 "$area_root" list,read,upload
 
@@ -118,9 +99,10 @@ PY
 # its step 2: both data keys under kek.new, kek another key
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd stopped with $got"
-start
+share_restart
 log_has "finished the interrupted rotation" && fail "a rotation was finished with nothing left"
-sato_login 1
+share_login_again sato 1
+token=$(cat "$t/sato.token")
 download after-restart
 dsgd_stop
 cp "$keys/kek" "$t/new.kek"
@@ -128,12 +110,13 @@ mv "$keys/kek" "$keys/kek.new"
 head -c 32 /dev/urandom >"$keys/kek"
 chmod 600 "$keys/kek"
 crashed_id=$(kek_id "$keys/kek")
-start
+share_restart
 log_has "master: keys: finished the interrupted rotation of $t/var/keys/kek: 2 data keys re-wrapped, KEK ID $crashed_id -> $new_id" ||
     fail "no finished rotation in the log: $(grep 'keys' "$t/log")"
 [ ! -e "$keys/kek.new" ] || fail "kek.new is left after the start"
 cmp -s "$keys/kek" "$t/new.kek" || fail "kek is not the KEK of kek.new after the start"
-sato_login 2
+share_login_again sato 2
+token=$(cat "$t/sato.token")
 download after-recovery
 admin_login
 "$DSGCTL" log export --type 101 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
