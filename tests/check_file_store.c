@@ -1021,6 +1021,17 @@ END_TEST
  * makes it from a new database with data, then opens it again). */
 static const char *const back_to_v3 =
     "BEGIN;"
+    /* version 5 undone */
+    "DROP TRIGGER versions_purged_once;"
+    "DROP TRIGGER versions_purged_deleted;"
+    "DROP TRIGGER versions_state_moves;"
+    "DROP INDEX files_deleted;"
+    "ALTER TABLE versions DROP COLUMN purged_at;"
+    "CREATE TRIGGER versions_state_moves BEFORE UPDATE ON versions"
+    " WHEN NOT ((OLD.state = 'pending' AND NEW.state IN ('clean','infected','held','failed'))"
+    "  OR (OLD.state = 'held' AND NEW.state IN ('clean','infected')))"
+    " BEGIN SELECT RAISE(ABORT, 'a version''s state moves only from pending or held'); END;"
+    /* version 4 undone */
     "CREATE TABLE folders_v3 ("
     " id INTEGER PRIMARY KEY,"
     " area INTEGER NOT NULL REFERENCES areas (id),"
@@ -1074,7 +1085,7 @@ static const char *const back_to_v3 =
                     " ORDER BY name)"
 
 /* A version-3 share.db with areas, folders, files and grants migrates to
- * version 4 keeping every row; its schema is then a new database's, and
+ * version 5 keeping every row; its schema is then a new database's, and
  * the constraints of both versions hold. @relation(REQ-SHARE-012, REQ-RUN-020) */
 START_TEST(test_share_db_migrates_from_version_3)
 {
@@ -1106,7 +1117,7 @@ START_TEST(test_share_db_migrates_from_version_3)
     dsg_db_close(db);
     db = NULL;
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 4);
+    ck_assert_int_eq(dsg_db_version(db), 5);
     text_of(SCHEMA_DUMP, migrated, sizeof migrated);
     ck_assert_str_eq(migrated, fresh);
     tree_dump now = dump_tree();
@@ -1175,7 +1186,7 @@ START_TEST(test_file_sweep)
     dsg_db_close(db);
     db = NULL;
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 4);
+    ck_assert_int_eq(dsg_db_version(db), 5);
     /* a callback that fails stops the sweep: nothing changes */
     memset(&s, 0, sizeof s);
     s.stop_at = 1;
@@ -1262,6 +1273,86 @@ START_TEST(test_file_bad_input)
 }
 END_TEST
 
+typedef struct expired {
+    int n, stop_at;
+    dsg_expired_version v[ROWS_MAX];
+} expired;
+
+static int keep_expired(const dsg_expired_version *v, void *ctx)
+{
+    expired *e = ctx;
+    if (e->n == e->stop_at)
+        return 1;
+    ck_assert_int_lt(e->n, ROWS_MAX);
+    e->v[e->n++] = *v;
+    return 0;
+}
+
+static expired expired_before(int64_t before, size_t max, int want)
+{
+    expired e = { 0, -1, { { 0 } } };
+    char err[200];
+    ck_assert_int_eq(dsg_file_store_each_expired(db, before, max, keep_expired, &e, err,
+                                                 sizeof err), want);
+    return e;
+}
+
+/* The versions of files deleted long enough ago are named for the purge,
+ * oldest deletion first, each once it is marked purged; a live file's
+ * versions and a purged version are never purged again, and nothing
+ * else of a version changes with it. @relation(REQ-SHARE-012) */
+START_TEST(test_file_purge_expired)
+{
+    dsg_acct_problem p;
+    folders f = area_folders(make_area("C-1", END));
+    dsg_upload_slot old = upload(f.row[2].id, "old.txt", 3);
+    dsg_upload_slot old2 = begin_ok(f.row[2].id, "old.txt", "uid:5", NOW);
+    settle_ok(&old2, DSG_VERSION_CLEAN, 4, "");
+    dsg_upload_slot recent = upload(f.row[2].id, "recent.txt", 1);
+    dsg_upload_slot live = upload(f.row[2].id, "live.txt", 1);
+    ck_assert_int_eq(dsg_file_store_delete(db, old.file, "uid:9", NOW - 100, &p), 0);
+    ck_assert_int_eq(dsg_file_store_delete(db, recent.file, "uid:9", NOW, &p), 0);
+    ck_assert_int_eq(expired_before(NOW - 101, 10, 0).n, 0);
+    expired e = expired_before(NOW - 50, 10, 2);
+    ck_assert_int_eq(e.v[0].file, old.file);
+    ck_assert_int_eq(e.v[0].version, 1);
+    ck_assert_int_eq(e.v[1].version, 2);
+    ck_assert_mem_eq(e.v[1].object_id, old2.object_id, DSG_FILE_OBJECT_ID_LEN);
+    ck_assert_str_eq(e.v[0].name, "old.txt");
+    ck_assert_int_eq(e.v[0].deleted_at, NOW - 100);
+    /* at most max, then a stop that is no failure */
+    ck_assert_int_eq(expired_before(NOW, 1, 1).n, 1);
+    expired stop = { 0, 0, { { 0 } } };
+    char err[200];
+    ck_assert_int_eq(dsg_file_store_each_expired(db, NOW, 10, keep_expired, &stop, err,
+                                                 sizeof err), 1);
+    /* marked: named no more; twice, a live file's or an unknown version: refused */
+    ck_assert_int_eq(dsg_file_store_mark_purged(db, old.file, 1, NOW, &p), 0);
+    ck_assert_int_eq(dsg_file_store_mark_purged(db, old.file, 1, NOW, &p), -1);
+    ck_assert_str_eq(p.code, "bad_state");
+    ck_assert_int_eq(dsg_file_store_mark_purged(db, live.file, 1, NOW, &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    ck_assert_int_eq(dsg_file_store_mark_purged(db, old.file, 9, NOW, &p), -1);
+    ck_assert_str_eq(p.code, "not_found");
+    e = expired_before(NOW, 10, 2);
+    ck_assert_int_eq(e.v[0].file, old.file);
+    ck_assert_int_eq(e.v[0].version, 2);
+    ck_assert_int_eq(e.v[1].file, recent.file);
+    /* below the code: the triggers */
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE versions SET purged_at = 1 WHERE file = %lld",
+             (long long)live.file);
+    refused(sql, "only a deleted file's versions are purged");
+    snprintf(sql, sizeof sql, "UPDATE versions SET purged_at = 2 WHERE file = %lld AND version = 1",
+             (long long)old.file);
+    refused(sql, "a version is purged once");
+    snprintf(sql, sizeof sql, "UPDATE versions SET purged_at = 2, size = 9 WHERE file = %lld"
+             " AND version = 2", (long long)old.file);
+    refused(sql, "a version is purged once");
+    ck_assert_int_eq(version_of(old.file, 1).state, DSG_VERSION_CLEAN);
+}
+END_TEST
+
 Suite *suite_file_store(void)
 {
     Suite *s = suite_create("file_store");
@@ -1279,6 +1370,7 @@ Suite *suite_file_store(void)
     tcase_add_test(c, test_folder_triggers);
     tcase_add_test(c, test_share_db_migrates_from_version_3);
     tcase_add_test(c, test_file_sweep);
+    tcase_add_test(c, test_file_purge_expired);
     tcase_add_test(c, test_file_bad_input);
     suite_add_tcase(s, c);
     return s;

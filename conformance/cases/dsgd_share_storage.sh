@@ -59,7 +59,7 @@ no_marker() {
     esac
 }
 
-share_gateway_start
+share_gateway_start 'share.deleted_retention_days = 0'
 
 # sato of 防衛装備庁 and ueda of 内局, each with a bearer session
 expect_exit 0 "org 内局" ctl org add 内局 --kind ministry --networks 127.0.0.0/8
@@ -71,7 +71,7 @@ sato=$(cat "$t/sato.token") ueda=$(cat "$t/ueda.token")
 share_area 1 C-9 装備研究
 grep -Eqx ' *1 +0 +装備研究' "$t/out" && grep -Eqx ' *2 +1 +共通' "$t/out" || fail "area show: $(cat "$t/out")"
 root=1 common=2
-share_grant 1 sato 1 "$root" list,read,upload,new-version
+share_grant 1 sato 1 "$root" list,read,upload,new-version,delete
 share_grant 2 ueda 1 "$common" list,read
 
 # 1. a flipped byte in the middle of a 300 KiB object (REQ-STOR-003, 005)
@@ -242,6 +242,33 @@ seg, ver, damaged = sys.argv[2], sys.argv[3], sys.argv[4]
 assert re.search(r"\bobject %s version %s: segment %s\b" % (seg, ver, damaged), bad[0]["event_data"]), bad[0]
 for f, asked in zip(bad[1:], sys.argv[5:]):
     assert re.search(r"\bobject %s version 1\b" % asked, f["event_data"]), ("the object asked for", asked, f)
+PY
+
+# a deleted file's versions kept share.deleted_retention_days (here 0),
+# then purged at the share role's next round: its start (REQ-SHARE-012)
+committed >"$t/before-purge"
+printf '消す予定の資料\n' >"$t/doomed.txt"
+upload purged "$sato" "$root" 消す.txt "$t/doomed.txt"
+doomed=$file
+doomed_obj=$(new_object "$t/before-purge") || exit 1
+post delete-doomed 200 /api/v1/share/delete "$sato" "{\"file\":$doomed}"
+[ -f "$doomed_obj" ] || fail "the deleted file's object went before the purge"
+share_pid=$(worker_pid share)
+kill -KILL "$share_pid" || fail "cannot kill the share role ($share_pid)"
+wait_until 10 restarted
+wait_log 'share: 1 version of deleted files purged' 10
+[ ! -e "$doomed_obj" ] || fail "the purge left $doomed_obj"
+"$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export-purge" 2>"$t/err" ||
+    fail "export: $(cat "$t/err")"
+python3 - "$t/export-purge" "$doomed" <<'PY' || fail "version-purged: $(grep version-purged "$t/export-purge")"
+import json, sys
+recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 23]
+p = [f for f in recs if f["custom_event_name"] == "version-purged"]
+assert len(p) == 1, p
+f = p[0]
+assert (f["user_id"], f["event"], f["item_type"], f["item_id"], f["site_id"], f["event_source"],
+        f["app_id"]) == ("system:share", "Delete", "version", sys.argv[2], "1", "dsgd", "dsgd"), f
+assert f["event_data"].startswith("name=消す.txt; version=1; deleted_at="), f
 PY
 
 dsgd_stop

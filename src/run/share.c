@@ -427,14 +427,72 @@ void dsgd_share_audited(dsgd_chan *chan)
     dsgd_answer_audited();
 }
 
+/* ---- the purge of deleted files' versions (REQ-SHARE-012) ------------------------ */
+
+#define PURGE_EVERY_MS (60u * 60u * 1000u)   /* and at every start */
+#define PURGE_BATCH 64u                      /* versions per round: the loop stays responsive */
+
+static uint64_t next_purge_ms;               /* 0: at the first tick */
+
+/* A version kept share.deleted_retention_days after its file's deletion:
+ * its ciphertext goes (an object already gone is fine: a crash after the
+ * removal), then the version is marked purged and the purge recorded. */
+static int purge_one(const dsg_expired_version *v, void *ctx)
+{
+    dsg_acct_problem p;
+    char b[32];
+    dsg_obj_status st = dsg_obj_remove(objects, v->object_id, (uint64_t)v->version);
+    if (st != DSG_OBJ_OK && st != DSG_OBJ_ERR_NOT_FOUND) {
+        dsgd_log("share: purging version %" PRId64 " of file %" PRId64 ": %s", v->version,
+                 v->file, dsg_obj_store_error(objects));
+        return 1;   /* the store fails: the next round tries again */
+    }
+    if (dsg_file_store_mark_purged(db, v->file, v->version, now_s(), &p) != 0) {
+        dsgd_log("share: purging version %" PRId64 " of file %" PRId64 ": %s", v->version,
+                 v->file, p.message);
+        return 1;
+    }
+    dsgd_share_record r = { "-", "-", "version", "-", "Delete", "version-purged", "" };
+    snprintf(r.site_id, sizeof r.site_id, "%" PRId64, v->area);
+    snprintf(r.item_id, sizeof r.item_id, "%" PRId64, v->file);
+    snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; deleted_at=%s", v->name,
+             v->version, dsgd_share_when(v->deleted_at, b));
+    dsgd_share_record_system(&r);
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+/* One round of the purge; the next is due in an hour, or at once while
+ * a full batch was found. */
+static void purge(void)
+{
+    char err[200];
+    size_t purged = 0;
+    int64_t before = now_s() - (int64_t)set.retention_days * 86400;
+    int n = dsg_file_store_each_expired(db, before, PURGE_BATCH, purge_one, &purged, err,
+                                        sizeof err);
+    if (n < 0)
+        dsgd_log("share: the purge of deleted files' versions: %s", err);
+    if (purged > 0)
+        dsgd_log("share: %zu version%s of deleted files purged", purged, purged == 1 ? "" : "s");
+    next_purge_ms = dsgd_now_ms() + (n == (int)PURGE_BATCH && purged == PURGE_BATCH
+                                         ? 0 : PURGE_EVERY_MS);
+}
+
 void dsgd_share_tick(void)
 {
     dsgd_answer_pump();
+    if (db != NULL && objects != NULL && dsgd_now_ms() >= next_purge_ms)
+        purge();
 }
 
 int dsgd_share_poll_timeout(void)
 {
-    return dsgd_answer_ready() ? 0 : -1;
+    uint64_t now = dsgd_now_ms();
+    if (dsgd_answer_ready() || now >= next_purge_ms)
+        return 0;
+    uint64_t wait = next_purge_ms - now;
+    return wait > INT32_MAX ? INT32_MAX : (int)wait;
 }
 
 int dsgd_share_prepare(const char *settings, char *err, size_t n)

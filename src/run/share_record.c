@@ -113,6 +113,11 @@ void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r)
                          "the share database");
 }
 
+void dsgd_share_record_system(const dsgd_share_record *r)
+{
+    (void)put_record(r, "system:share", "dsgd", "dsgd", NULL, 0);
+}
+
 uint32_t dsgd_share_record_request(const char *user, const char *addr,
                                    const dsgd_share_record *r)
 {

@@ -32,6 +32,10 @@ typedef struct dsgd_share_record {
  * @relation(REQ-LOG-038, REQ-LOG-008) */
 void dsgd_share_record_add(const dsgd_who *w, const dsgd_share_record *r);
 
+/* Queues r's record (別紙 #23) as the share role's own action (user
+ * `system:share`, event source and app ID `dsgd`). @relation(REQ-SHARE-012) */
+void dsgd_share_record_system(const dsgd_share_record *r);
+
 /* Queues r's record of a portal request by the account user from the
  * client address addr (event source "api"), and returns its ticket for
  * dsgd_role_http_answer_recorded (0: dropped, the answer becomes 503).

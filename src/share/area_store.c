@@ -376,6 +376,27 @@ static const char *const migrations[] = {
     " WHEN NEW.folder IS NOT OLD.folder"
     "  AND (SELECT deleted_at FROM folders WHERE id = NEW.folder) IS NOT NULL"
     " BEGIN SELECT RAISE(ABORT, 'a deleted folder takes no item'); END;",
+    /* Version 5: the versions of a deleted file are kept for
+     * share.deleted_retention_days, then their ciphertext is removed and
+     * the version marked purged (REQ-SHARE-012): purged_at is set once,
+     * only on a version of a deleted file, and by an update that changes
+     * nothing else; any other update is a state move, as before. */
+    "ALTER TABLE versions ADD COLUMN purged_at INTEGER;"
+    "DROP TRIGGER versions_state_moves;"
+    "CREATE TRIGGER versions_state_moves BEFORE UPDATE ON versions"
+    " WHEN NEW.purged_at IS OLD.purged_at"
+    "  AND NOT ((OLD.state = 'pending' AND NEW.state IN ('clean','infected','held','failed'))"
+    "  OR (OLD.state = 'held' AND NEW.state IN ('clean','infected')))"
+    " BEGIN SELECT RAISE(ABORT, 'a version''s state moves only from pending or held'); END;"
+    "CREATE TRIGGER versions_purged_once BEFORE UPDATE OF purged_at ON versions"
+    " WHEN OLD.purged_at IS NOT NULL OR NEW.purged_at IS NULL OR NEW.state IS NOT OLD.state"
+    "  OR NEW.reason IS NOT OLD.reason OR NEW.size IS NOT OLD.size"
+    "  OR NEW.sha256 IS NOT OLD.sha256"
+    " BEGIN SELECT RAISE(ABORT, 'a version is purged once, and nothing else changes'); END;"
+    "CREATE TRIGGER versions_purged_deleted BEFORE UPDATE OF purged_at ON versions"
+    " WHEN (SELECT deleted_at FROM files WHERE id = NEW.file) IS NULL"
+    " BEGIN SELECT RAISE(ABORT, 'only a deleted file''s versions are purged'); END;"
+    "CREATE INDEX files_deleted ON files (deleted_at) WHERE deleted_at IS NOT NULL;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 

@@ -720,6 +720,77 @@ int dsg_file_store_delete(sqlite3 *db, int64_t file, const char *by, int64_t now
     return finish(db, ok, p);
 }
 
+/* ---- the purge of deleted files' versions (REQ-SHARE-012) ---------------------------- */
+
+int dsg_file_store_each_expired(sqlite3 *db, int64_t before, size_t max,
+                                int (*fn)(const dsg_expired_version *v, void *ctx), void *ctx,
+                                char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT f.area, f.id, v.version, v.object_id, f.name,"
+                                          " f.deleted_at FROM files f JOIN versions v"
+                                          " ON v.file = f.id WHERE f.deleted_at IS NOT NULL"
+                                          " AND f.deleted_at <= ? AND v.purged_at IS NULL"
+                                          " ORDER BY f.deleted_at, f.id, v.version LIMIT ?");
+    dsg_expired_version v;
+    int rc = SQLITE_ERROR, calls = 0, stop = 0;
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, before);
+        sqlite3_bind_int64(st, 2, (int64_t)max);
+    }
+    while (st != NULL && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&v, 0, sizeof v);
+        v.area = sqlite3_column_int64(st, 0);
+        v.file = sqlite3_column_int64(st, 1);
+        v.version = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_bytes(st, 3) != DSG_FILE_OBJECT_ID_LEN)
+            break;   /* the schema's CHECK makes this impossible */
+        memcpy(v.object_id, sqlite3_column_blob(st, 3), DSG_FILE_OBJECT_ID_LEN);
+        dsg_db_column_copy(st, 4, v.name, sizeof v.name);
+        v.deleted_at = sqlite3_column_int64(st, 5);
+        calls++;
+        stop = fn(&v, ctx) != 0;
+    }
+    if (!stop && rc != SQLITE_DONE) {
+        snprintf(err, n, "the versions to purge: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return calls;
+}
+
+int dsg_file_store_mark_purged(sqlite3 *db, int64_t file, int64_t version, int64_t now,
+                               dsg_acct_problem *p)
+{
+    memset(p, 0, sizeof *p);
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT v.purged_at IS NOT NULL FROM versions v"
+                                          " JOIN files f ON f.id = v.file WHERE v.file = ?"
+                                          " AND v.version = ? AND f.deleted_at IS NOT NULL");
+    int rc = SQLITE_ERROR, purged = 0;
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, file);
+        sqlite3_bind_int64(st, 2, version);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            purged = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return dsg_problem(p, "not_found", "version", "no version %lld of a deleted file %lld",
+                           (long long)version, (long long)file);
+    if (rc != SQLITE_ROW)
+        return storage_problem(p, db);
+    if (purged)
+        return dsg_problem(p, "bad_state", "version", "version %lld of file %lld is purged "
+                           "already", (long long)version, (long long)file);
+    st = dsg_db_prepare(db, "UPDATE versions SET purged_at = ? WHERE file = ? AND version = ?");
+    if (st != NULL) {
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, file);
+        sqlite3_bind_int64(st, 3, version);
+    }
+    return dsg_db_run(st) == 0 && sqlite3_changes(db) == 1 ? 0 : storage_problem(p, db);
+}
+
 /* ---- folders: rename, move, delete ------------------------------------------------- */
 
 /* Live folder id, not an area's root, into *f: `not_found`, `bad_state`. */

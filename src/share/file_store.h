@@ -254,6 +254,31 @@ int dsg_folder_store_delete(struct sqlite3 *db, int64_t folder, const char *by, 
                             int (*fn)(int64_t file, void *ctx), void *ctx,
                             dsg_folder_deleted *out, dsg_acct_problem *p);
 
+/* A version whose file was deleted long enough ago to purge it
+ * (REQ-SHARE-012). */
+typedef struct dsg_expired_version {
+    int64_t area;
+    int64_t file;
+    int64_t version;
+    uint8_t object_id[DSG_FILE_OBJECT_ID_LEN];
+    char name[DSG_FILE_NAME_MAX + 1];
+    int64_t deleted_at;
+} dsg_expired_version;
+
+/* Calls fn for at most max versions not yet purged of the files deleted
+ * at or before `before`, the oldest deletions first; stops at fn's first
+ * non-zero return (no failure). The number of calls, or -1 with a
+ * message. @relation(REQ-SHARE-012) */
+int dsg_file_store_each_expired(struct sqlite3 *db, int64_t before, size_t max,
+                                int (*fn)(const dsg_expired_version *v, void *ctx), void *ctx,
+                                char *err, size_t n);
+
+/* Marks version `version` of the deleted file purged at now, its
+ * ciphertext removed: `not_found` (no such version, or its file lives),
+ * `bad_state` (purged already). 0, or -1. @relation(REQ-SHARE-012) */
+int dsg_file_store_mark_purged(struct sqlite3 *db, int64_t file, int64_t version, int64_t now,
+                               dsg_acct_problem *p);
+
 /* The startup sweep, before any upload begins: in one transaction, every
  * version still pending becomes failed ("interrupted"), after fn was
  * given its object id and version so that the caller removes the orphaned
