@@ -10,7 +10,8 @@
 #   $CLIENT_CPU, dsgd and nginx to CPU $SERVER_CPU (taskset).
 #   A download through dsgd pays AES-256-GCM twice (the stored segments,
 #   then TLS); `openssl speed -evp aes-256-gcm` gives that ceiling.
-#   Peak RSS (VmHWM) of the portal and the share role after the runs.
+#   Peak RSS (VmHWM) of the portal and the share role before the upload
+#   and after the runs (SIZE_MIB=4096 RUNS=1 is REQ-STOR-013's 4 GiB).
 #
 # The gateway is set up as the share conformance cases set it up
 # (conformance/lib.sh, conformance/share_lib.sh): two administrators, a
@@ -59,6 +60,9 @@ echo "bench: writing $SIZE_MIB MiB of pseudorandom bytes"
 head -c $((SIZE_MIB * 1048576)) /dev/zero |
     openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f -iv 0 >"$t/big.bin" 2>/dev/null
 
+hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+idle_portal=$(hwm "$(worker_pid portal)") idle_share=$(hwm "$(worker_pid share)")
+
 # MiB/s of a curl transfer's bytes and seconds
 mibs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / s / 1048576 }'; }
 begin up.begin 201 "$sato" "$area_root" big.bin "$(size "$t/big.bin")"
@@ -99,12 +103,12 @@ median() { awk -F'\t' -v s="$1" '$1 == s { print $3 }' "$out/results.tsv" | sort
            awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 gcm=$(openssl speed -evp aes-256-gcm -bytes 65536 -seconds 3 2>/dev/null |
       awk 'toupper($1) == "AES-256-GCM" { v = $NF; sub(/k$/, "", v); printf "%.1f", v * 1000 / 1048576 }')
-hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 d=$(median dsgd) ng=$(median nginx)
 printf 'upload\tdsgd %s MiB/s\n' "$(mibs "$(size "$t/big.bin")" "$up_s")"
 printf 'download\tdsgd %s MiB/s\tnginx %s MiB/s\tratio dsgd/nginx %s\n' "$d" "$ng" \
     "$(awk -v a="$d" -v b="$ng" 'BEGIN { printf "%.2f", a / b }')"
 printf 'ceiling\topenssl speed -evp aes-256-gcm (64 KiB blocks, one core): %s MiB/s; twice over: %s MiB/s\n' \
     "$gcm" "$(awk -v g="$gcm" 'BEGIN { printf "%.1f", g / 2 }')"
-printf 'VmHWM\tportal %s kB\tshare %s kB\tnginx %s kB\n' "$(hwm "$(worker_pid portal)")" \
-    "$(hwm "$(worker_pid share)")" "$(hwm "$(cat "$t/nginx.pid")")"
+printf 'VmHWM\tportal %s kB (%s before the upload)\tshare %s kB (%s before)\tnginx %s kB\n' \
+    "$(hwm "$(worker_pid portal)")" "$idle_portal" "$(hwm "$(worker_pid share)")" "$idle_share" \
+    "$(hwm "$(cat "$t/nginx.pid")")"
