@@ -360,6 +360,34 @@ START_TEST(test_sd_wrong_key)
 }
 END_TEST
 
+/* The KEK given as bytes (from an escrow file): the same object decrypts,
+ * another KEK is stor.key naming what the caller named, and the store key
+ * file is required. @relation(REQ-STOR-011) */
+START_TEST(test_sd_kek_given)
+{
+    uint8_t *p = random_bytes(70000, 17), *got;
+    char object[256];
+    size_t n = 0;
+    put_object(ID_A, 1, p, 70000, object);
+    ck_assert_msg(dsg_storage_decrypt_kek(KEK, "the escrow file", wrapped_path, object, out_path,
+                                          &bytes, err, sizeof err) == DSG_SD_OK, "%s", err);
+    ck_assert_uint_eq(bytes, 70000);
+    got = read_file(out_path, &n);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_uint_eq(n, 70000);
+    ck_assert_mem_eq(got, p, n);
+    free(got);
+    ck_assert_int_eq(unlink(out_path), 0);
+    ck_assert_int_eq(dsg_storage_decrypt_kek(OTHER_KEK, "the escrow file", wrapped_path, object,
+                                             out_path, &bytes, err, sizeof err), DSG_SD_KEY);
+    ck_assert_ptr_nonnull(strstr(err, "stor.key: the KEK the escrow file"));
+    assert_no_output();
+    ck_assert_int_eq(dsg_storage_decrypt_kek(KEK, "the escrow file", NULL, object, out_path,
+                                             &bytes, err, sizeof err), DSG_SD_USAGE);
+    free(p);
+}
+END_TEST
+
 /* Key files of the wrong length are refused (64) and ones that cannot be
  * read (66), each message naming the file, before the object is read.
  * @relation(REQ-STOR-011) */
@@ -514,6 +542,7 @@ Suite *suite_storage_decrypt(void)
     tcase_add_test(tc, test_sd_truncated);
     tcase_add_test(tc, test_sd_swapped_name);
     tcase_add_test(tc, test_sd_wrong_key);
+    tcase_add_test(tc, test_sd_kek_given);
     tcase_add_test(tc, test_sd_key_files);
     tcase_add_test(tc, test_sd_arguments);
     tcase_add_test(tc, test_sd_default_store_key);

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_key_escrow: `dsgctl key export` and `dsgctl key import` (docs/keys.md, "Escrowing the keys"). A portal user uploads a pseudorandom file through the file API. With the administrator's login, the running dsgd's keys are exported under a passphrase (scrypt, N = 2^14 here) and to an X25519 public key: each file is 0600, starts with the magic DSGE, version 1 and its mode, and holds none of the key bytes in the clear; a destination in the state directory (through a symbolic link too), an existing file, a passphrase of 15 bytes and no login are refused, and write nothing; a `key export` line of another form sent by hand is a usage error (ok 64) and ctl keeps running. dsgd is stopped; var/keys/kek and logd's chain.key and sign.key are deleted. Imports refused change nothing in the state directory: dsgd running (1), a wrong passphrase (exit 2), a wrong private key (2), a flipped byte (2), a file of the other mode and a file cut short (65); and imports into another installation's state directory (a wrapped data key this KEK does not open; a copy of the trail whose sign.pub is another key's: 1) write no key there. The passphrase file's import writes the three keys back byte for byte (0600; the KEK root's, logd's keys dsg's) and the marker var/keys/imported; the public-key file's import then gives the same keys. dsgd starts (the marker is recorded and removed), the file downloads byte-identical, `dsgctl log verify` passes, the trail holds key-exported for both modes (with the administrator) and keys-imported, the control records of `key export` show only the mode, and no key byte (KEK, chain key, sign.key, nor the passphrase or its scrypt key) is in the trail or dsgd's log.
-# @relation(REQ-STOR-009)
+# dsgd_key_escrow: `dsgctl key export` and `dsgctl key import` (docs/keys.md, "Escrowing the keys"). A portal user uploads a pseudorandom file through the file API. With the administrator's login, the running dsgd's keys are exported under a passphrase (scrypt, N = 2^14 here) and to an X25519 public key: each file is 0600, starts with the magic DSGE, version 1 and its mode, and holds none of the key bytes in the clear; a destination in the state directory (through a symbolic link too), an existing file, a passphrase of 15 bytes and no login are refused, and write nothing; a `key export` line of another form sent by hand is a usage error (ok 64) and ctl keeps running. dsgd is stopped; var/keys/kek and logd's chain.key and sign.key are deleted; `dsgctl storage decrypt --escrow` then decrypts the stored object byte-identical from either escrow file alone (the passphrase file or the private key) with the wrapped store key, a wrong passphrase exits 2 stor.key leaving no output, and --escrow without --store-key is a usage error (64). Imports refused change nothing in the state directory: dsgd running (1), a wrong passphrase (exit 2), a wrong private key (2), a flipped byte (2), a file of the other mode and a file cut short (65); and imports into another installation's state directory (a wrapped data key this KEK does not open; a copy of the trail whose sign.pub is another key's: 1) write no key there. The passphrase file's import writes the three keys back byte for byte (0600; the KEK root's, logd's keys dsg's) and the marker var/keys/imported; the public-key file's import then gives the same keys. dsgd starts (the marker is recorded and removed), the file downloads byte-identical, `dsgctl log verify` passes, the trail holds key-exported for both modes (with the administrator) and keys-imported, the control records of `key export` show only the mode, and no key byte (KEK, chain key, sign.key, nor the passphrase or its scrypt key) is in the trail or dsgd's log.
+# @relation(REQ-STOR-011, REQ-STOR-009)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -112,6 +112,22 @@ grep -qF "dsgd is running" "$t/err" || fail "import while running: $(cat "$t/err
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd stopped with $got"
 rm -f "$keys/kek" "$logd/chain.key" "$logd/sign.key"
+# with no KEK left, the escrow files alone decrypt the stored object offline (REQ-STOR-011)
+object=$(find "$t/var/share/objects" -path "$t/var/share/objects/tmp" -prune -o -type f -print)
+[ "$(printf '%s\n' "$object" | wc -l)" = 1 ] || fail "want one object file: $object"
+store_key=$t/var/share/store.key.wrapped
+expect_exit 0 "decrypt with the passphrase" "${DSGCTL:?}" storage decrypt --escrow "$t/escrow/pass.dsge" \
+    --passphrase-file "$t/pass" --store-key "$store_key" "$object" --out "$t/by-pass.bin"
+cmp -s "$t/by-pass.bin" "$t/design.bin" || fail "decrypt with the passphrase: other bytes"
+expect_exit 0 "decrypt with the private key" "${DSGCTL:?}" storage decrypt --escrow "$t/escrow/pub.dsge" \
+    --escrow-key "$t/op.key" --store-key "$store_key" "$object" --out "$t/by-key.bin"
+cmp -s "$t/by-key.bin" "$t/design.bin" || fail "decrypt with the private key: other bytes"
+expect_exit 2 "decrypt with a wrong passphrase" "${DSGCTL:?}" storage decrypt --escrow "$t/escrow/pass.dsge" \
+    --passphrase-file "$t/wrong-pass" --store-key "$store_key" "$object" --out "$t/none.bin"
+grep -qF "stor.key: $t/escrow/pass.dsge" "$t/err" && [ ! -e "$t/none.bin" ] && [ ! -e "$t/none.bin.partial" ] ||
+    fail "decrypt with a wrong passphrase: $(cat "$t/err")"
+expect_exit 64 "decrypt from an escrow file without the store key" "${DSGCTL:?}" storage decrypt \
+    --escrow "$t/escrow/pass.dsge" --passphrase-file "$t/pass" "$object"
 # what an import changes: the files in var but the run directory, with their content, owner and mode
 state() { (cd "$t/var" && find . -path ./run -prune -o -type f -print0 | sort -z | xargs -0 stat -c '%n %a %U %s %Y' && ls keys logd); }
 state >"$t/state.before"

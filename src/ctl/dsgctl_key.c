@@ -320,50 +320,6 @@ static int cmd_key_export(int argc, char **argv)
                                                        : DSG_ESCROW_PUBLIC_KEY, &s);
 }
 
-/* The escrow file at path into buf, *len. */
-static int import_read(const char *path, uint8_t *buf, size_t cap, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "dsgctl: key import: %s: %s\n", path, strerror(errno));
-        return DSG_KE_NOINPUT;
-    }
-    *len = fread(buf, 1, cap, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        fprintf(stderr, "dsgctl: key import: %s: read error\n", path);
-        return DSG_KE_NOINPUT;
-    }
-    return 0;
-}
-
-/* The keys of the escrow file, opened with the passphrase or key. */
-static int import_open(const char *file, const uint8_t *in, size_t len, const char *pass,
-                       const char *priv, dsg_escrow_keys *k)
-{
-    uint8_t p[DSG_ESCROW_PASS_MAX + 2];
-    char err[600];
-    size_t plen = 0;
-    dsg_escrow_status es;
-    dsg_ke_status st = pass != NULL ? dsg_ke_passphrase(pass, p, &plen, err, sizeof err)
-                                    : dsg_ke_x25519(priv, 1, p, err, sizeof err);
-    if (st != DSG_KE_OK) {
-        fprintf(stderr, "dsgctl: key import: %s\n", err);
-        return st == DSG_KE_DATAERR ? EXIT_USAGE : (int)st;
-    }
-    es = pass != NULL ? dsg_escrow_open_passphrase(in, len, p, plen, k)
-                      : dsg_escrow_open_private(in, len, p, k);
-    OPENSSL_cleanse(p, sizeof p);
-    if (es == DSG_ESCROW_OK)
-        return 0;
-    fprintf(stderr, "dsgctl: key import: %s: %s; nothing was changed\n", file,
-            dsg_escrow_status_text(es));
-    return es == DSG_ESCROW_DENIED ? DSG_KE_DENIED
-           : es == DSG_ESCROW_BAD_ARG ? DSG_KE_USAGE
-           : es == DSG_ESCROW_CRYPTO ? DSG_KE_SOFTWARE : DSG_KE_DATAERR;
-}
-
 /* dsgctl key import. @relation(REQ-STOR-009) */
 static int cmd_key_import(int argc, char **argv)
 {
@@ -373,7 +329,6 @@ static int cmd_key_import(int argc, char **argv)
     char msg[4400];
     size_t len = 0;
     dsg_escrow_keys k;
-    int rc;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(import_help, stdout);
@@ -403,12 +358,16 @@ static int cmd_key_import(int argc, char **argv)
         fputs("dsgctl: key import: only root imports keys (the KEK is root's)\n", stderr);
         return DSG_KE_NOPERM;
     }
-    if ((rc = import_read(file, in, sizeof in, &len)) != 0 ||
-        (rc = import_open(file, in, len, pass, priv, &k)) != 0)
-        return rc;
+    dsg_ke_status st = dsg_ke_read(file, in, sizeof in, &len, msg, sizeof msg);
+    if (st == DSG_KE_OK)
+        st = dsg_ke_open(in, len, pass, priv, &k, msg, sizeof msg);
+    if (st != DSG_KE_OK) {
+        fprintf(stderr, "dsgctl: key import: %s: %s; nothing was changed\n", file, msg);
+        return (int)st;
+    }
     const dsg_ke_origin o = { file, in, len, pass != NULL ? "passphrase" : "public key",
                               getuid(), user, socket };
-    dsg_ke_status st = dsg_ke_import(statedir, &k, &o, msg, sizeof msg);
+    st = dsg_ke_import(statedir, &k, &o, msg, sizeof msg);
     OPENSSL_cleanse(&k, sizeof k);
     if (st != DSG_KE_OK) {
         fprintf(stderr, "dsgctl: key import: %s\n", msg);

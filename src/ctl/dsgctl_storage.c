@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "ctl/dsgctl.h"
+#include "ctl/key_escrow.h"
 #include "ctl/storage_decrypt.h"
 
 #define DECRYPT "storage decrypt"
@@ -18,6 +21,9 @@
 static const char decrypt_help[] =
     "usage: dsgctl storage decrypt --key KEKFILE [--store-key WRAPPEDFILE] OBJECT\n"
     "                              [--out FILE]\n"
+    "       dsgctl storage decrypt --escrow ESCROWFILE (--passphrase-file F |\n"
+    "                              --escrow-key PRIVATE.pem) --store-key WRAPPEDFILE\n"
+    "                              OBJECT [--out FILE]\n"
     "\n"
     "Decrypts and verifies one stored object offline: with dsgd stopped, without\n"
     "its databases or its control socket. The master's key-encryption key\n"
@@ -35,6 +41,12 @@ static const char decrypt_help[] =
     "                           directory KEKFILE lies in (the parent of its\n"
     "                           directory: --key var/keys/kek reads\n"
     "                           var/share/store.key.wrapped)\n"
+    "  --escrow ESCROWFILE      take the KEK from an escrow file of `dsgctl key\n"
+    "                           export` instead of --key, opened with the\n"
+    "                           passphrase in the file F (--passphrase-file) or the\n"
+    "                           operator's X25519 private key (--escrow-key);\n"
+    "                           --store-key is then required, since an escrow file\n"
+    "                           lies outside the state directory\n"
     "  --out FILE               write the plaintext to FILE, which must not exist\n"
     "                           (default: standard output). It is written as\n"
     "                           FILE.partial (mode 0600) and renamed to FILE only\n"
@@ -53,14 +65,15 @@ static const char decrypt_help[] =
     "version than its name says (the message names the object, the version and\n"
     "the segment); 2 stor.key: KEKFILE does not open the store key, or the store\n"
     "key does not open the object's data key; 64 usage error, or a key file of\n"
-    "the wrong length; 65 OBJECT is not a dsg object (stor.format) or names an\n"
+    "the wrong length; 2 also when the escrow file does not open with that\n"
+    "passphrase or key; 65 OBJECT is not a dsg object (stor.format) or names an\n"
     "unknown algorithm; 66 a key file or OBJECT cannot be read; 70 OpenSSL or\n"
     "the memory failed; 73 FILE exists or FILE.partial cannot be created; 74 a\n"
     "read or write error. Needs no daemon; run it as a user that can read the\n"
     "files (root for var/keys/kek).\n";
 
 typedef struct decrypt_opts {
-    const char *key, *store_key, *out, *object;
+    const char *key, *store_key, *out, *object, *escrow, *pass, *escrow_key;
     int help;
 } decrypt_opts;
 
@@ -105,6 +118,12 @@ static int decrypt_parse(decrypt_opts *o, int argc, char **argv)
             rc = option_value(&o->store_key, argc, argv, &i);
         else if (strcmp(a, "--out") == 0)
             rc = option_value(&o->out, argc, argv, &i);
+        else if (strcmp(a, "--escrow") == 0)
+            rc = option_value(&o->escrow, argc, argv, &i);
+        else if (strcmp(a, "--passphrase-file") == 0)
+            rc = option_value(&o->pass, argc, argv, &i);
+        else if (strcmp(a, "--escrow-key") == 0)
+            rc = option_value(&o->escrow_key, argc, argv, &i);
         else if (a[0] == '-')
             return decrypt_usage("unknown option", a);
         else if (o->object != NULL)
@@ -116,12 +135,45 @@ static int decrypt_parse(decrypt_opts *o, int argc, char **argv)
     }
     if (o->help)
         return 0;
-    if (o->key == NULL)
-        return decrypt_usage("--key KEKFILE is required (the master's var/keys/kek)", NULL);
+    if ((o->key == NULL) == (o->escrow == NULL))
+        return decrypt_usage("one of --key KEKFILE (the master's var/keys/kek) and --escrow "
+                             "ESCROWFILE is required", NULL);
+    if (o->escrow != NULL && (o->pass == NULL) == (o->escrow_key == NULL))
+        return decrypt_usage("--escrow needs one of --passphrase-file F and --escrow-key "
+                             "PRIVATE.pem", NULL);
+    if (o->escrow == NULL && (o->pass != NULL || o->escrow_key != NULL))
+        return decrypt_usage("--passphrase-file and --escrow-key go with --escrow", NULL);
+    if (o->escrow != NULL && o->store_key == NULL)
+        return decrypt_usage("--escrow needs --store-key WRAPPEDFILE (the share role's "
+                             "share/store.key.wrapped)", NULL);
     if (o->object == NULL)
         return decrypt_usage("no object given (a file var/share/objects/<ab>/<id>.<version>)",
                              NULL);
     return 0;
+}
+
+/* The KEK of o's escrow file (REQ-STOR-009), then the object with it; a
+ * file that does not open with the passphrase or key is stor.key (2), as
+ * a wrong KEK is. */
+static dsg_sd_status decrypt_escrowed(const decrypt_opts *o, uint64_t *bytes, char *err,
+                                      size_t n)
+{
+    static uint8_t in[DSG_ESCROW_MAX + 1];
+    char why[600];
+    size_t len = 0;
+    dsg_escrow_keys k;
+    dsg_ke_status ks = dsg_ke_read(o->escrow, in, sizeof in, &len, why, sizeof why);
+    if (ks == DSG_KE_OK)
+        ks = dsg_ke_open(in, len, o->pass, o->escrow_key, &k, why, sizeof why);
+    OPENSSL_cleanse(in, sizeof in);
+    if (ks != DSG_KE_OK) {
+        snprintf(err, n, "%s%s: %s", ks == DSG_KE_DENIED ? "stor.key: " : "", o->escrow, why);
+        return ks == DSG_KE_DENIED ? DSG_SD_KEY : (dsg_sd_status)ks;
+    }
+    dsg_sd_status st = dsg_storage_decrypt_kek(k.kek, o->escrow, o->store_key, o->object, o->out,
+                                               bytes, err, n);
+    OPENSSL_cleanse(&k, sizeof k);
+    return st;
 }
 
 /* dsgctl storage decrypt (REQ-STOR-011). @relation(REQ-STOR-011) */
@@ -137,8 +189,10 @@ static int cmd_storage_decrypt(int argc, char **argv)
         fputs(decrypt_help, stdout);
         return dsgctl_finish_stdout(0);
     }
-    dsg_sd_status st = dsg_storage_decrypt(o.key, o.store_key, o.object, o.out, &bytes, err,
-                                           sizeof err);
+    dsg_sd_status st = o.escrow != NULL
+                           ? decrypt_escrowed(&o, &bytes, err, sizeof err)
+                           : dsg_storage_decrypt(o.key, o.store_key, o.object, o.out, &bytes,
+                                                 err, sizeof err);
     if (st != DSG_SD_OK) {
         fputs("dsgctl " DECRYPT ": ", stderr);
         dsgctl_put_escaped_str(stderr, err);

@@ -159,6 +159,37 @@ dsg_ke_status dsg_ke_destination(const char *dest, const char *statedir, char *e
     return DSG_KE_OK;
 }
 
+
+dsg_ke_status dsg_ke_read(const char *path, uint8_t *buf, size_t cap, size_t *len, char *err,
+                          size_t n)
+{
+    ssize_t got = read_small(path, buf, cap);
+    if (got < 0)
+        return fail(DSG_KE_NOINPUT, err, n, "%s: %s", path, strerror(errno));
+    *len = (size_t)got;
+    return DSG_KE_OK;
+}
+
+dsg_ke_status dsg_ke_open(const uint8_t *in, size_t len, const char *pass, const char *priv,
+                          dsg_escrow_keys *k, char *err, size_t n)
+{
+    uint8_t p[DSG_ESCROW_PASS_MAX + 2];
+    size_t plen = 0;
+    dsg_ke_status st = pass != NULL ? dsg_ke_passphrase(pass, p, &plen, err, n)
+                                    : dsg_ke_x25519(priv, 1, p, err, n);
+    if (st != DSG_KE_OK)
+        return st == DSG_KE_DATAERR ? DSG_KE_USAGE : st;   /* the operator's key file */
+    dsg_escrow_status es = pass != NULL ? dsg_escrow_open_passphrase(in, len, p, plen, k)
+                                        : dsg_escrow_open_private(in, len, p, k);
+    OPENSSL_cleanse(p, sizeof p);
+    if (es == DSG_ESCROW_OK)
+        return DSG_KE_OK;
+    return fail(es == DSG_ESCROW_DENIED ? DSG_KE_DENIED
+                : es == DSG_ESCROW_BAD_ARG ? DSG_KE_USAGE
+                : es == DSG_ESCROW_CRYPTO ? DSG_KE_SOFTWARE : DSG_KE_DATAERR,
+                err, n, "%s", dsg_escrow_status_text(es));
+}
+
 /* The directory of path opened, for its fsync. */
 static int dir_of(const char *path)
 {

@@ -58,6 +58,22 @@ __attribute__((warn_unused_result))
 dsg_ke_status dsg_ke_x25519(const char *path, int want_private, uint8_t raw[DSG_ESCROW_PUB_LEN],
                             char *err, size_t n);
 
+/* The escrow file at path into buf[0..cap), its length in *len:
+ * DSG_KE_OK, or DSG_KE_NOINPUT (unreadable, or longer than cap) with a
+ * message. @relation(REQ-STOR-009, REQ-STOR-011) */
+__attribute__((warn_unused_result))
+dsg_ke_status dsg_ke_read(const char *path, uint8_t *buf, size_t cap, size_t *len, char *err,
+                          size_t n);
+
+/* The keys of the escrow file in[0..len), opened with the passphrase in
+ * the file pass or, pass NULL, the X25519 private key in the PEM file
+ * priv: DSG_KE_OK and *k; DSG_KE_DENIED when it does not open with them
+ * (or a byte changed), DSG_KE_DATAERR for no escrow file, DSG_KE_USAGE
+ * for a passphrase or key file that is not one, with a message in err. @relation(REQ-STOR-009, REQ-STOR-011) */
+__attribute__((warn_unused_result))
+dsg_ke_status dsg_ke_open(const uint8_t *in, size_t len, const char *pass, const char *priv,
+                          dsg_escrow_keys *k, char *err, size_t n);
+
 /* The state directory of `dsgctl config show`'s text (the line
  * `dsgd.state_dir = "..."`) into out. 0, or -1. @relation(REQ-STOR-009) */
 int dsg_ke_state_dir_of(const char *text, size_t len, char *out, size_t cap);

@@ -176,20 +176,18 @@ static dsg_sd_status read_key(const char *what, const char *kind, const char *pa
     return rc;
 }
 
-/* Both key files read, the store key unwrapped into k->store_key. */
-static dsg_sd_status load_keys(const char *kek_path, const char *store_key_path, sd_keys *k,
-                               char *err, size_t n)
+/* The wrapped store key read and unwrapped with k->kek (kek_name names
+ * it) into k->store_key. */
+static dsg_sd_status open_store_key(const char *kek_name, const char *store_key_path, sd_keys *k,
+                                    char *err, size_t n)
 {
-    dsg_sd_status rc = read_key("KEK file", "key-encryption key", kek_path, k->kek,
-                                sizeof k->kek, err, n);
-    if (rc == DSG_SD_OK)
-        rc = read_key("wrapped store key file", "wrapped store key", store_key_path,
-                      k->wrapped, sizeof k->wrapped, err, n);
+    dsg_sd_status rc = read_key("wrapped store key file", "wrapped store key", store_key_path,
+                                k->wrapped, sizeof k->wrapped, err, n);
     if (rc != DSG_SD_OK)
         return rc;
     if (dsg_oc_key_unwrap(k->kek, k->wrapped, k->store_key) != 0)
         return fail(err, n, DSG_SD_KEY, "stor.key: the KEK %s does not open the store key %s "
-                    "(another KEK, or a damaged file)", kek_path, store_key_path);
+                    "(another KEK, or a damaged file)", kek_name, store_key_path);
     return DSG_SD_OK;
 }
 
@@ -391,16 +389,54 @@ static dsg_sd_status decrypt_object(const char *object_path, const char *store_k
     return rc;
 }
 
+/* What a decryption is asked: the object file and the object and version
+ * its name says, and where the plaintext goes. */
+typedef struct sd_job {
+    const char *object_path;
+    uint8_t id[DSG_SEG_OBJECT_ID_LEN];
+    uint64_t version;
+    sd_out out;
+} sd_job;
+
+/* The checks that need no key, first: the object file's name, then that
+ * the output can be made. */
+static dsg_sd_status job_of(const char *object_path, const char *out_path, sd_job *j, char *err,
+                            size_t n)
+{
+    static const sd_job zero;
+    *j = zero;
+    j->object_path = object_path;
+    j->out.fd = -1;
+    j->out.path = out_path;
+    if (dsg_sd_object_name(object_path, j->id, &j->version) != 0)
+        return fail(err, n, DSG_SD_USAGE, "the object file %s is not named <32 hex digits>."
+                    "<version> as the store names it (objects/ab/<id>.<version>): its name "
+                    "tells which object and version to expect", object_path);
+    return out_check(&j->out, err, n);
+}
+
+/* The job done with k->kek (kek_name names it): the store key, then the
+ * object; k wiped. */
+static dsg_sd_status decrypt_with(sd_keys *k, const char *kek_name, const char *store_key_path,
+                                  sd_job *j, uint64_t *plain_bytes, char *err, size_t n)
+{
+    dsg_sd_status rc = open_store_key(kek_name, store_key_path, k, err, n);
+    if (rc == DSG_SD_OK)
+        rc = decrypt_object(j->object_path, store_key_path, k, j->id, j->version, &j->out, err,
+                            n);
+    OPENSSL_cleanse(k, sizeof *k);
+    if (plain_bytes != NULL)
+        *plain_bytes = j->out.bytes;
+    return rc;
+}
+
 dsg_sd_status dsg_storage_decrypt(const char *kek_path, const char *store_key_path,
                                   const char *object_path, const char *out_path,
                                   uint64_t *plain_bytes, char *err, size_t n)
 {
-    static sd_out zero_out;
-    uint8_t id[DSG_SEG_OBJECT_ID_LEN];
-    uint64_t version = 0;
     char default_key[PATH_CAP];
     sd_keys keys;
-    sd_out out = zero_out;
+    sd_job job;
     dsg_sd_status rc;
     if (n > 0)
         err[0] = '\0';
@@ -408,24 +444,37 @@ dsg_sd_status dsg_storage_decrypt(const char *kek_path, const char *store_key_pa
         *plain_bytes = 0;
     if (kek_path == NULL || object_path == NULL)
         return fail(err, n, DSG_SD_USAGE, "no KEK file or no object given");
-    if (dsg_sd_object_name(object_path, id, &version) != 0)
-        return fail(err, n, DSG_SD_USAGE, "the object file %s is not named <32 hex digits>."
-                    "<version> as the store names it (objects/ab/<id>.<version>): its name "
-                    "tells which object and version to expect", object_path);
     if (store_key_path == NULL) {
         if (dsg_sd_default_store_key(kek_path, default_key, sizeof default_key) != 0)
             return fail(err, n, DSG_SD_USAGE, "the KEK file name %s is too long", kek_path);
         store_key_path = default_key;
     }
-    out.fd = -1;
-    out.path = out_path;
-    if ((rc = out_check(&out, err, n)) != DSG_SD_OK)
+    if ((rc = job_of(object_path, out_path, &job, err, n)) != DSG_SD_OK)
         return rc;
-    rc = load_keys(kek_path, store_key_path, &keys, err, n);
-    if (rc == DSG_SD_OK)
-        rc = decrypt_object(object_path, store_key_path, &keys, id, version, &out, err, n);
-    OPENSSL_cleanse(&keys, sizeof keys);
+    rc = read_key("KEK file", "key-encryption key", kek_path, keys.kek, sizeof keys.kek, err, n);
+    if (rc != DSG_SD_OK) {
+        OPENSSL_cleanse(&keys, sizeof keys);
+        return rc;
+    }
+    return decrypt_with(&keys, kek_path, store_key_path, &job, plain_bytes, err, n);
+}
+
+dsg_sd_status dsg_storage_decrypt_kek(const uint8_t kek[DSG_SD_KEK_LEN], const char *kek_name,
+                                      const char *store_key_path, const char *object_path,
+                                      const char *out_path, uint64_t *plain_bytes, char *err,
+                                      size_t n)
+{
+    sd_keys keys;
+    sd_job job;
+    dsg_sd_status rc;
+    if (n > 0)
+        err[0] = '\0';
     if (plain_bytes != NULL)
-        *plain_bytes = out.bytes;
-    return rc;
+        *plain_bytes = 0;
+    if (kek == NULL || store_key_path == NULL || object_path == NULL)
+        return fail(err, n, DSG_SD_USAGE, "no KEK, no store key file or no object given");
+    if ((rc = job_of(object_path, out_path, &job, err, n)) != DSG_SD_OK)
+        return rc;
+    memcpy(keys.kek, kek, sizeof keys.kek);
+    return decrypt_with(&keys, kek_name, store_key_path, &job, plain_bytes, err, n);
 }

@@ -77,4 +77,14 @@ dsg_sd_status dsg_storage_decrypt(const char *kek_path, const char *store_key_pa
                                   const char *object_path, const char *out_path,
                                   uint64_t *plain_bytes, char *err, size_t n);
 
+/* The same with the KEK given, kek[0 .. DSG_SD_KEK_LEN) (from an escrow
+ * file, REQ-STOR-009), kek_name naming it in messages; store_key_path is
+ * required. kek is not wiped here: the caller's.
+ * @relation(REQ-STOR-011) */
+__attribute__((warn_unused_result))
+dsg_sd_status dsg_storage_decrypt_kek(const uint8_t kek[DSG_SD_KEK_LEN], const char *kek_name,
+                                      const char *store_key_path, const char *object_path,
+                                      const char *out_path, uint64_t *plain_bytes, char *err,
+                                      size_t n);
+
 #endif
