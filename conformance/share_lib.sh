@@ -74,6 +74,14 @@
 #                            against FILE (its size, SHA-256 and state clean)
 #   fetch NAME TOKEN FILE-ID [VERSION]
 #                            a download, 200, into $t/NAME.body
+#   share_one_file SEED      a gateway (administrators' TOTP skew 3, for
+#                            cases that log in again after restarts) with
+#                            sato of 防衛装備庁 granted list,read,upload on
+#                            the root of one area, and a file of 200 KiB + 7
+#                            pseudorandom bytes (Python's random, SEED) in
+#                            $t/design.bin uploaded there: token, file set
+#   download NAME            the file through the file API as sato: 200 and
+#                            the bytes of $t/design.bin
 
 ctl() { "${DSGCTL:?}" "$@" --socket "$sock"; }
 member_ctl() {
@@ -235,4 +243,24 @@ upload() {
 
 fetch() {
     share "$1" 200 GET "/api/v1/share/download?file=$3${4:+&version=$4}" "$2"
+}
+
+share_one_file() {
+    SHARE_ADMIN_SKEW=3 share_gateway_conf
+    share_restart
+    admin_login
+    member_login
+    case_orgs
+    share_user sato 防衛装備庁 3
+    token=$(cat "$t/sato.token")
+    share_area 1 C-9 装備研究
+    share_grant 1 sato 1 "$area_root" list,read,upload
+    python3 -c 'import random, sys; r = random.Random(int(sys.argv[1])); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(204807)))' \
+        "$1" >"$t/design.bin"
+    upload content "$token" "$area_root" design.bin "$t/design.bin"
+}
+
+download() {
+    fetch "$1" "$token" "$file"
+    cmp -s "$t/$1.body" "$t/design.bin" || fail "$1: the download differs from the upload"
 }

@@ -1298,7 +1298,7 @@ static expired expired_before(int64_t before, size_t max, int want)
 }
 
 /* The versions of files deleted long enough ago are named for the purge,
- * oldest deletion first, each once it is marked purged; a live file's
+ * oldest deletion first, none still pending, each until it is marked purged; a live file's
  * versions and a purged version are never purged again, and nothing
  * else of a version changes with it. @relation(REQ-SHARE-012) */
 START_TEST(test_file_purge_expired)
@@ -1310,8 +1310,11 @@ START_TEST(test_file_purge_expired)
     settle_ok(&old2, DSG_VERSION_CLEAN, 4, "");
     dsg_upload_slot recent = upload(f.row[2].id, "recent.txt", 1);
     dsg_upload_slot live = upload(f.row[2].id, "live.txt", 1);
+    dsg_upload_slot pending = begin_ok(f.row[2].id, "pending.txt", "uid:5", NOW);
     ck_assert_int_eq(dsg_file_store_delete(db, old.file, "uid:9", NOW - 100, &p), 0);
     ck_assert_int_eq(dsg_file_store_delete(db, recent.file, "uid:9", NOW, &p), 0);
+    /* deleted while its content still comes: left to the upload or the sweep */
+    ck_assert_int_eq(dsg_file_store_delete(db, pending.file, "uid:9", NOW - 200, &p), 0);
     ck_assert_int_eq(expired_before(NOW - 101, 10, 0).n, 0);
     expired e = expired_before(NOW - 50, 10, 2);
     ck_assert_int_eq(e.v[0].file, old.file);

@@ -123,8 +123,18 @@ START_TEST(test_search_replaced_documents_stop_matching)
     text(1, 1, 2, "新しい版");                /* a newer clean version */
     ck_assert_str_eq(find(1, "手順", DSG_SEARCH_TEXT), "");
     ck_assert_str_eq(find(1, "新しい", DSG_SEARCH_TEXT), "1");
+    /* a newer version whose text is not UTF-8, or not text-like: the old
+     * text matches no more */
+    ck_assert_int_eq(dsg_search_put_text(ix, 1, 1, 3, (const uint8_t *)"\x82\xa0", 2, err,
+                                         sizeof err), 1);
+    ck_assert_str_eq(find(1, "新しい", DSG_SEARCH_TEXT), "");
+    ck_assert_str_eq(find(1, "仕様", DSG_SEARCH_NAME), "1");
+    ck_assert_str_eq(find(1, "会議", DSG_SEARCH_TEXT), "2");
+    ck_assert_int_eq(dsg_search_forget_text(ix, 2, err, sizeof err), 0);
+    ck_assert_str_eq(find(1, "会議", DSG_SEARCH_TEXT), "");
+    ck_assert_str_eq(find(1, "議事録", DSG_SEARCH_NAME), "2");
     ck_assert_int_eq(dsg_search_forget(ix, 2, err, sizeof err), 0);   /* deleted */
-    ck_assert_str_eq(find(1, "会議", DSG_SEARCH_ALL), "");
+    ck_assert_str_eq(find(1, "議事録", DSG_SEARCH_ALL), "");
     ck_assert_str_eq(find(1, "", DSG_SEARCH_ALL), "3,1");
     close_index();
 }
@@ -177,6 +187,10 @@ START_TEST(test_search_refuses_bad_queries)
     ck_assert_str_eq(find(1, s, DSG_SEARCH_ALL), "error:3");
     ck_assert_str_eq(find(1, "\xE8\xA8", DSG_SEARCH_ALL), "error:4");
     ck_assert_str_eq(find(1, "設計", (dsg_search_scope)4), "error:5");
+    ck_assert_int_eq(dsg_search_check("設計 書"), DSG_SEARCH_OK);
+    ck_assert_int_eq(dsg_search_check(""), DSG_SEARCH_OK);
+    ck_assert_int_eq(dsg_search_check("。"), DSG_SEARCH_NO_WORDS);
+    ck_assert_int_eq(dsg_search_check("\xff"), DSG_SEARCH_BAD_TEXT);
     ck_assert_str_eq(find(0, "設計", DSG_SEARCH_ALL), "error:5");
     /* a text that is not UTF-8 is not indexed; the file's name still is */
     ck_assert_int_eq(dsg_search_put_text(ix, 1, 3, 1, (const uint8_t *)"\x82\xa0\x82\xa2", 4,

@@ -15,27 +15,8 @@ command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 (make deps-test) is needed"
 kek_id() {
     python3 -c 'import hashlib, hmac, sys; print(hmac.new(open(sys.argv[1], "rb").read(), b"dsg KEK ID", hashlib.sha256).hexdigest()[:16])' "$1"
 }
-# download NAME: the uploaded file through the file API, 200 and the same bytes
-download() {
-    status=$(portal_curl "/api/v1/share/download?file=$file" -H "Authorization: Bearer $token" \
-        -o "$t/$1.body" -w '%{http_code}' 2>"$t/$1.err") || fail "$1: curl: $(cat "$t/$1.err")"
-    [ "$status" = 200 ] || fail "$1: status $status: $(cat "$t/$1.body")"
-    cmp -s "$t/$1.body" "$t/design.bin" || fail "$1: the download differs from the upload"
-}
 
-SHARE_ADMIN_SKEW=3 share_gateway_conf
-share_restart
-admin_login
-member_login
-case_orgs
-share_user sato 防衛装備庁 3
-token=$(cat "$t/sato.token")
-share_area 1 C-9 装備研究
-share_grant 1 sato 1 "$area_root" list,read,upload
-
-python3 -c 'import random, sys; r = random.Random(13); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(204807)))' \
-    >"$t/design.bin"
-upload content "$token" "$area_root" design.bin "$t/design.bin"
+share_one_file 13
 download before
 
 keys=$t/var/keys

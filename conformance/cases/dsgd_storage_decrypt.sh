@@ -114,7 +114,7 @@ nothing_at "$t/wrong"
 
 # bad arguments, refused before any file is read
 decrypt no-key 64 "$obj"
-err_has no-key "--key KEKFILE is required"
+err_has no-key "one of --key KEKFILE (the master's var/keys/kek) and --escrow ESCROWFILE is required"
 decrypt no-object 64 --key "$kek"
 err_has no-object "no object given"
 decrypt bad-name 64 --key "$t/none/kek" "$t/design.bin"

@@ -65,9 +65,11 @@ static ssize_t read_small(const char *path, uint8_t *out, size_t max)
 dsg_ke_status dsg_ke_passphrase(const char *path, uint8_t *out, size_t *len, char *err, size_t n)
 {
     ssize_t got = read_small(path, out, DSG_ESCROW_PASS_MAX + 2);
-    if (got < 0 && errno == E2BIG)
+    if (got < 0 && errno == E2BIG) {
+        OPENSSL_cleanse(out, DSG_ESCROW_PASS_MAX + 2);
         return fail(DSG_KE_USAGE, err, n, "the passphrase file %s holds more than %u bytes", path,
                     DSG_ESCROW_PASS_MAX);
+    }
     if (got < 0)
         return fail(DSG_KE_NOINPUT, err, n, "the passphrase file %s: %s", path, strerror(errno));
     if (got > 0 && out[got - 1] == '\n')
@@ -177,8 +179,10 @@ dsg_ke_status dsg_ke_open(const uint8_t *in, size_t len, const char *pass, const
     size_t plen = 0;
     dsg_ke_status st = pass != NULL ? dsg_ke_passphrase(pass, p, &plen, err, n)
                                     : dsg_ke_x25519(priv, 1, p, err, n);
-    if (st != DSG_KE_OK)
+    if (st != DSG_KE_OK) {
+        OPENSSL_cleanse(p, sizeof p);
         return st == DSG_KE_DATAERR ? DSG_KE_USAGE : st;   /* the operator's key file */
+    }
     dsg_escrow_status es = pass != NULL ? dsg_escrow_open_passphrase(in, len, p, plen, k)
                                         : dsg_escrow_open_private(in, len, p, k);
     OPENSSL_cleanse(p, sizeof p);
@@ -330,7 +334,9 @@ static dsg_ke_status log_check(const char *logd, const dsg_escrow_keys *k, int *
         return fail(DSG_KE_DATAERR, err, n, "the escrowed sign.key is not an Ed25519 private key");
     snprintf(path, sizeof path, "%s/sign.pub", logd);
     ssize_t got = read_small(path, pub_file, sizeof pub_file);
-    if (got >= 0 && ((size_t)got != plen || memcmp(pub_file, pub, plen) != 0))
+    if (got < 0 && errno != ENOENT)   /* only a trail never started has none */
+        rc = fail(DSG_KE_NOINPUT, err, n, "%s: %s", path, strerror(errno));
+    else if (got >= 0 && ((size_t)got != plen || memcmp(pub_file, pub, plen) != 0))
         rc = fail(DSG_KE_REFUSED, err, n, "the escrowed sign.key is not the key of %s: the "
                   "escrow file holds another installation's audit keys; nothing was changed",
                   path);

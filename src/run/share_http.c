@@ -1201,11 +1201,19 @@ static void index_version(struct xch *x)
 {
     char err[200];
     const struct upload *u = x->up;
-    if (dsg_search_put_name(search, u->area, u->slot.file, u->name, err, sizeof err) != 0 ||
-        (x->text != NULL &&
-         dsg_search_put_text(search, u->area, u->slot.file, u->slot.version, x->text,
-                             x->text_len, err, sizeof err) < 0))
-        dsgd_log("share: file %" PRId64 " is not in the search index: %s", u->slot.file, err);
+    dsg_file_row f;
+    /* the file as it is now: renamed or deleted while the content came */
+    int got = dsg_file_store_get(db, u->slot.file, &f, err, sizeof err);
+    if (got != 1 || f.deleted_at != 0) {
+        if (got < 0)
+            dsgd_log("share: file %" PRId64 " is not in the search index: %s", u->slot.file, err);
+        return;
+    }
+    if (dsg_search_put_name(search, u->area, f.id, f.name, err, sizeof err) != 0 ||
+        (x->text != NULL ? dsg_search_put_text(search, u->area, f.id, u->slot.version, x->text,
+                                               x->text_len, err, sizeof err) < 0
+                         : dsg_search_forget_text(search, f.id, err, sizeof err) != 0))
+        dsgd_log("share: file %" PRId64 " is not in the search index: %s", f.id, err);
 }
 
 /* An infected upload, quarantined, is also a マルウェア検知ログ record
@@ -1281,6 +1289,22 @@ static void content_end(struct xch *x)
 
 /* ---- rename, move, delete (REQ-SHARE-012) -------------------------------------------- */
 
+/* RENAME on the item of obj, and LIST on the folder holding it: a new
+ * name that clashes with an item beside it is refused naming the clash,
+ * which only an account that may list that folder may learn
+ * (REQ-SHARE-008). 1, or 0 after answering as a denied rename. An area's
+ * root has no holder (and is never renamed: the store says so). */
+static int may_rename(struct xch *x, const dsg_access_object *obj, const char *type)
+{
+    dsg_access_object holder = *obj;
+    holder.depth--;
+    if (decide(&x->w, obj, DSG_ACCESS_RENAME) == 1 &&
+        (holder.depth == 0 || decide(&x->w, &holder, DSG_ACCESS_LIST) == 1))
+        return 1;
+    denied(x, obj, type, DSG_ACCESS_RENAME);
+    return 0;
+}
+
 /* The file a JSON body's "file" member names, as file_of reads it from a
  * query. */
 static int body_file(struct xch *x, int64_t id, dsg_file_row *f, dsg_access_object *obj)
@@ -1328,10 +1352,8 @@ static void post_rename(struct xch *x)
     }
     if (!body_file(x, id, &f, &obj))
         return;
-    if (decide(&x->w, &obj, DSG_ACCESS_RENAME) != 1) {
-        denied(x, &obj, "file", DSG_ACCESS_RENAME);
+    if (!may_rename(x, &obj, "file"))
         return;
-    }
     if (dsg_folder_store_get(db, f.folder, &folder, err, sizeof err) != 1) {
         storage_failed(x, "rename", err);
         return;
@@ -1438,10 +1460,8 @@ static void post_folder_rename(struct xch *x)
     }
     if (!body_folder(x, id, &f, &obj))
         return;
-    if (decide(&x->w, &obj, DSG_ACCESS_RENAME) != 1) {
-        denied(x, &obj, "folder", DSG_ACCESS_RENAME);
+    if (!may_rename(x, &obj, "folder"))
         return;
-    }
     int rc = dsg_folder_store_rename(db, f.id, name, &p);
     dsgd_share_record r = record_of(f.area, f.id, "folder", "Custom", "folder-renamed");
     folder_path(f.parent, r.location, sizeof r.location);
@@ -1696,6 +1716,8 @@ static int search_scope(struct xch *x, const search_ask *ask, dsg_access_object 
         got = dsg_area_store_each_folder(db, ask->area, root_of, &folder, err, sizeof err);
     if (got >= 0 && folder != 0)
         got = dsg_folder_store_get(db, folder, &f, err, sizeof err);
+    if (got == 1 && f.deleted_at != 0)
+        got = 0;   /* a deleted folder is one that never was */
     if (got == 1 && (ask->area == 0 || ask->area == f.area))
         got = dsg_grant_store_object(db, f.area, folder, obj, err, sizeof err);
     else if (got == 1)
@@ -1733,6 +1755,16 @@ static int search_areas(struct xch *x, const search_ask *ask, areas_ctx *a)
     return 0;
 }
 
+/* Why the index refuses a query's words. */
+static const char *query_refusal(dsg_search_status st)
+{
+    return st == DSG_SEARCH_NO_WORDS       ? "q has no character to look for"
+           : st == DSG_SEARCH_TOO_MANY_WORDS ? "q has more than 8 words"
+           : st == DSG_SEARCH_TOO_LONG       ? "q is longer than 256 bytes"
+           : st == DSG_SEARCH_BAD_TEXT       ? "q is not UTF-8"
+                                             : "q cannot be searched";
+}
+
 /* Searches one area into s: 0, 1 when the index refuses the words (after
  * answering), -1 on a storage error. */
 static int search_area(search_run *s, int64_t area)
@@ -1745,18 +1777,12 @@ static int search_area(search_run *s, int64_t area)
     dsg_search_status st = dsg_search_find(search, area, s->ask->q, s->ask->scope,
                                            SEARCH_CANDIDATES, add_found, s, &more, err,
                                            sizeof err);
-    static const char *const refused[] = {
-        [DSG_SEARCH_NO_WORDS] = "q has no character to look for",
-        [DSG_SEARCH_TOO_MANY_WORDS] = "q has more than 8 words",
-        [DSG_SEARCH_TOO_LONG] = "q is longer than 256 bytes",
-        [DSG_SEARCH_BAD_TEXT] = "q is not UTF-8",
-    };
     if (st == DSG_SEARCH_FAILED) {
         dsgd_log("share: search in area %" PRId64 ": %s", area, err);
         return -1;
     }
     if (st != DSG_SEARCH_OK) {
-        refuse(s->x, 400, "bad_query", refused[st]);
+        refuse(s->x, 400, "bad_query", query_refusal(st));
         return 1;
     }
     s->truncated |= more;
@@ -1772,6 +1798,11 @@ static void get_search(struct xch *x)
         refuse(x, 400, "bad_query", why);
         return;
     }
+    dsg_search_status checked = dsg_search_check(ask.q);
+    if (checked != DSG_SEARCH_OK) {   /* the same answer whatever areas it would cover */
+        refuse(x, 400, "bad_query", query_refusal(checked));
+        return;
+    }
     if (search_areas(x, &ask, &areas) != 0)
         return;
     dsg_json_out w;
@@ -1780,7 +1811,7 @@ static void get_search(struct xch *x)
     (void)dsg_json_out_object_begin(&w);
     (void)dsg_json_out_key(&w, (const uint8_t *)"results", 7);
     (void)dsg_json_out_array_begin(&w);
-    for (size_t i = 0; i < areas.n && buf != NULL && !s.truncated; i++) {
+    for (size_t i = 0; i < areas.n && buf != NULL && s.shown < SEARCH_RESULTS; i++) {
         int rc = search_area(&s, areas.seen[i]);
         if (rc != 0) {
             free(buf);

@@ -730,6 +730,7 @@ int dsg_file_store_each_expired(sqlite3 *db, int64_t before, size_t max,
                                           " f.deleted_at FROM files f JOIN versions v"
                                           " ON v.file = f.id WHERE f.deleted_at IS NOT NULL"
                                           " AND f.deleted_at <= ? AND v.purged_at IS NULL"
+                                          " AND v.state <> 'pending'"
                                           " ORDER BY f.deleted_at, f.id, v.version LIMIT ?");
     dsg_expired_version v;
     int rc = SQLITE_ERROR, calls = 0, stop = 0;

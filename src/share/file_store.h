@@ -266,7 +266,8 @@ typedef struct dsg_expired_version {
 } dsg_expired_version;
 
 /* Calls fn for at most max versions not yet purged of the files deleted
- * at or before `before`, the oldest deletions first; stops at fn's first
+ * at or before `before`, the oldest deletions first (a version whose
+ * upload is still pending is left to finish, or to the start's sweep); stops at fn's first
  * non-zero return (no failure). The number of calls, or -1 with a
  * message. @relation(REQ-SHARE-012) */
 int dsg_file_store_each_expired(struct sqlite3 *db, int64_t before, size_t max,

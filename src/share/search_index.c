@@ -174,8 +174,13 @@ int dsg_search_put_text(dsg_search_index *ix, int64_t area, int64_t file, int64_
         return -1;
     }
     if (!utf8_text(text, len))
-        return 1;
+        return dsg_search_forget_text(ix, file, err, n) == 0 ? 1 : -1;
     return replace_doc(ix, area, file, version, "", text, len, err, n);
+}
+
+int dsg_search_forget_text(dsg_search_index *ix, int64_t file, char *err, size_t n)
+{
+    return retire(ix, file, 0, err, n);
 }
 
 int dsg_search_forget(dsg_search_index *ix, int64_t file, char *err, size_t n)
@@ -286,6 +291,13 @@ static dsg_search_status find_failed(dsg_search_index *ix, sqlite3_stmt *st, cha
     failed(ix, err, n);
     sqlite3_finalize(st);
     return DSG_SEARCH_FAILED;
+}
+
+dsg_search_status dsg_search_check(const char *query)
+{
+    word w[DSG_SEARCH_WORDS_MAX];
+    size_t count = 0;
+    return split_words(query, w, &count);
 }
 
 dsg_search_status dsg_search_find(dsg_search_index *ix, int64_t area, const char *query,

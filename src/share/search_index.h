@@ -69,12 +69,23 @@ int dsg_search_put_name(dsg_search_index *ix, int64_t area, int64_t file, const 
 
 /* Version `version` of the file is its newest clean one and holds
  * text[0 .. len): the file's earlier texts stop matching and this one
- * matches. Text that is not strict UTF-8 is not indexed (1); at most its
- * first DSG_SEARCH_TEXT_MAX bytes, cut after the last whole character,
- * are. 0, 1, or -1 with a message. @relation(REQ-SHARE-015) */
+ * matches. Text that is not strict UTF-8 is not indexed (1: the earlier
+ * texts stop matching all the same); at most its first
+ * DSG_SEARCH_TEXT_MAX bytes, cut after the last whole character, are.
+ * 0, 1, or -1 with a message. @relation(REQ-SHARE-015) */
 __attribute__((warn_unused_result))
 int dsg_search_put_text(dsg_search_index *ix, int64_t area, int64_t file, int64_t version,
                         const uint8_t *text, size_t len, char *err, size_t n);
+
+/* The file's newest clean version has no text to index (not a text-like
+ * file): its earlier texts stop matching. 0, or -1 with a message.
+ * @relation(REQ-SHARE-015) */
+__attribute__((warn_unused_result))
+int dsg_search_forget_text(dsg_search_index *ix, int64_t file, char *err, size_t n);
+
+/* DSG_SEARCH_OK when query is one dsg_search_find takes, else why not
+ * (NO_WORDS, TOO_MANY_WORDS, TOO_LONG, BAD_TEXT). @relation(REQ-SHARE-015) */
+dsg_search_status dsg_search_check(const char *query);
 
 /* The file is gone: nothing of it matches any more. 0, or -1 with a
  * message. @relation(REQ-SHARE-015) */
