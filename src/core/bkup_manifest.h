@@ -23,11 +23,12 @@
  * valid in the Gregorian calendar (UTC, no leap second).
  *
  * dsg_bkm_parse reads the manifest into the caller's head and member
- * array; member names stay in the caller's buffer (offset and length).
+ * array; member names and digests stay in the caller's buffer (offsets).
  * Anything else is refused with an error and the offset of the first byte
  * that breaks the grammar (the input's length when it ends too early; the
  * start of the line for a line of the wrong kind or order, and for one
- * too many). Strict order makes the text of a manifest unique:
+ * too many; DSG_BKM_TEXT_MAX for a text longer than that). Strict order
+ * makes the text of a manifest unique:
  * dsg_bkm_write gives it back, so parse(write(m)) == m.
  *
  * Pure functions over caller-owned memory: no allocation, no I/O, no
@@ -46,8 +47,9 @@
 #define DSG_BKM_MEMBERS_MAX 1000000u
 #define DSG_BKM_NUM_MAX 2147483647u  /* version parts and schema */
 #define DSG_BKM_SIZE_MAX 9223372036854775807ull
-#define DSG_BKM_DIGEST_LEN 32u
+#define DSG_BKM_DIGEST_HEX 64u      /* a SHA-256 in lowercase hex digits */
 #define DSG_BKM_LINE_MAX 357u       /* the longest line the grammar allows, LF included */
+#define DSG_BKM_TEXT_MAX 1073741824u /* 1 GiB: a manifest's length, so offsets fit 32 bits */
 
 /* The roles a backup holds, in the order of the manifest (alphabetical). */
 typedef enum dsg_bkm_role {
@@ -75,13 +77,15 @@ typedef struct dsg_bkm_head {
     uint32_t role_schema[DSG_BKM_ROLES];
 } dsg_bkm_head;
 
-/* One member: its name is s[name_off .. name_off + name_len). */
+/* One member: its name is s[name_off .. name_off + name_len), its SHA-256
+ * the hex digits s[digest_off .. digest_off + DSG_BKM_DIGEST_HEX). The
+ * offsets are 32 bits wide: a manifest is at most DSG_BKM_TEXT_MAX bytes. */
 typedef struct dsg_bkm_member {
     uint32_t role;
-    size_t name_off;
-    size_t name_len;
+    uint32_t name_off;
+    uint32_t name_len;
     int64_t size;
-    uint8_t sha256[DSG_BKM_DIGEST_LEN];
+    uint32_t digest_off;
 } dsg_bkm_member;
 
 typedef enum dsg_bkm_status {
@@ -100,44 +104,48 @@ typedef enum dsg_bkm_status {
     DSG_BKM_ERR_DIGEST = 12,     /* not 64 lowercase hex digits */
     DSG_BKM_ERR_TOO_MANY = 13,   /* more depends or members than allowed */
     DSG_BKM_ERR_TRAILING = 14,   /* bytes after "end" LF */
+    DSG_BKM_ERR_TOO_LONG = 15,   /* more than DSG_BKM_TEXT_MAX bytes */
     /* dsg_bkm_write only */
-    DSG_BKM_ERR_RECORD = 15,     /* the records do not make a manifest */
-    DSG_BKM_ERR_SPACE = 16       /* the output buffer is too small */
+    DSG_BKM_ERR_RECORD = 16,     /* the records do not make a manifest */
+    DSG_BKM_ERR_SPACE = 17       /* the output buffer is too small */
 } dsg_bkm_status;
 
 #include "acsl/bkup_manifest.acsl.h"
 
 /* Parses the manifest s[0 .. len) into *h and m[0 .. cap). OK: *count
- * members (at most cap and DSG_BKM_MEMBERS_MAX), each of a role with its
- * role line, its name inside the input and satisfying the name rule, no
- * two neighbours with the same role and name; *err_at == len. Any other
+ * members (at most cap and DSG_BKM_MEMBERS_MAX), each of a role of the
+ * list, its name and digest inside the input, the name satisfying the name
+ * rule (proved); each of a role with its role line, strictly after the
+ * member before it (checked, tested); *err_at == len. Any other
  * result: *count is 0, *err_at the offset of the error; *h and m may have
  * been written. @relation(REQ-BKUP-004) */
 /*@ requires \valid_read(s + (0 .. len - 1));
     requires \valid(h) && \valid(m + (0 .. cap - 1)) && \valid(count) && \valid(err_at);
     requires \separated(h, m + (0 .. cap - 1), count, err_at, s + (0 .. len - 1));
     assigns *h, m[0 .. cap - 1], *count, *err_at;
-    ensures DSG_BKM_OK <= \result <= DSG_BKM_ERR_TRAILING;
+    ensures DSG_BKM_OK <= \result <= DSG_BKM_ERR_TOO_LONG;
     ensures *err_at <= len;
     ensures \result == DSG_BKM_OK ==>
-              *count <= cap && *count <= DSG_BKM_MEMBERS_MAX && *err_at == len &&
-              dsg_bkm_head_ok(h) && dsg_bkm_members_ok(s, len, h, m, *count);
+              *count <= cap && *count <= DSG_BKM_MEMBERS_MAX && *err_at == len;
+    ensures \result == DSG_BKM_OK ==> dsg_bkm_head_ok(h);
+    ensures \result == DSG_BKM_OK ==> dsg_bkm_members_ok(s, len, h, m, *count);
     ensures \result != DSG_BKM_OK ==> *count == 0;
 */
 __attribute__((warn_unused_result))
 dsg_bkm_status dsg_bkm_parse(const uint8_t *s, size_t len, dsg_bkm_head *h, dsg_bkm_member *m,
                              size_t cap, size_t *count, size_t *err_at);
 
-/* Writes the canonical text of *h and m[0 .. n) (names in
- * names[0 .. names_len)) into out[0 .. cap): OK and its length in *out_len.
+/* Writes the canonical text of *h and m[0 .. n) (names and digests in
+ * text[0 .. text_len)) into out[0 .. cap): OK and its length in *out_len.
  * RECORD when the records break a rule of the grammar (each field, the
- * orders, a name slice outside names), SPACE when cap is too small; then
- * *out_len is 0 and out may have been written. @relation(REQ-BKUP-004) */
+ * orders, a name or digest outside text), SPACE when cap is too small;
+ * then *out_len is 0 and out may have been written.
+ * @relation(REQ-BKUP-004) */
 /*@ requires \valid_read(h) && \valid_read(m + (0 .. n - 1));
-    requires \valid_read(names + (0 .. names_len - 1));
+    requires \valid_read(text + (0 .. text_len - 1));
     requires \valid(out + (0 .. cap - 1)) && \valid(out_len);
     requires \separated(out + (0 .. cap - 1), out_len, h, m + (0 .. n - 1),
-                        names + (0 .. names_len - 1));
+                        text + (0 .. text_len - 1));
     requires \separated(out_len, out + (0 .. cap - 1));
     assigns out[0 .. cap - 1], *out_len;
     ensures \result == DSG_BKM_OK || \result == DSG_BKM_ERR_RECORD ||
@@ -147,7 +155,7 @@ dsg_bkm_status dsg_bkm_parse(const uint8_t *s, size_t len, dsg_bkm_head *h, dsg_
 */
 __attribute__((warn_unused_result))
 dsg_bkm_status dsg_bkm_write(const dsg_bkm_head *h, const dsg_bkm_member *m, size_t n,
-                             const uint8_t *names, size_t names_len, uint8_t *out, size_t cap,
+                             const uint8_t *text, size_t text_len, uint8_t *out, size_t cap,
                              size_t *out_len);
 
 /* A stable, lowercase token for a status, e.g. "duplicate".
