@@ -32,7 +32,7 @@
  * dsg_bkm_write gives it back, so parse(write(m)) == m.
  *
  * Pure functions over caller-owned memory: no allocation, no I/O, no
- * globals.
+ * globals other than a constant table.
  */
 #ifndef DSG_BKUP_MANIFEST_H
 #define DSG_BKUP_MANIFEST_H
