@@ -436,30 +436,24 @@ void dsgd_share_audited(dsgd_chan *chan)
 
 static uint64_t next_purge_ms;               /* 0: at the first tick */
 
-typedef struct purge_round {
-    size_t purged, failed;
-} purge_round;
-
 /* A version kept share.deleted_retention_days after its file's deletion:
  * its ciphertext goes (an object already gone is fine: a crash after the
  * removal), then the version is marked purged and the purge recorded. One
  * that fails is logged and left for the next round; the others go on. */
 static int purge_one(const dsg_expired_version *v, void *ctx)
 {
-    purge_round *round = ctx;
+    size_t *purged = ctx;
     dsg_acct_problem p;
     char b[32];
     dsg_obj_status st = dsg_obj_remove(objects, v->object_id, (uint64_t)v->version);
     if (st != DSG_OBJ_OK && st != DSG_OBJ_ERR_NOT_FOUND) {
         dsgd_log("share: purging version %" PRId64 " of file %" PRId64 ": %s", v->version,
                  v->file, dsg_obj_store_error(objects));
-        round->failed++;
         return 0;
     }
     if (dsg_file_store_mark_purged(db, v->file, v->version, now_s(), &p) != 0) {
         dsgd_log("share: purging version %" PRId64 " of file %" PRId64 ": %s", v->version,
                  v->file, p.message);
-        round->failed++;
         return 0;
     }
     dsgd_share_record r = { "-", "-", "version", "-", "Delete", "version-purged", "" };
@@ -468,7 +462,7 @@ static int purge_one(const dsg_expired_version *v, void *ctx)
     snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; deleted_at=%s", v->name,
              v->version, dsgd_share_when(v->deleted_at, b));
     dsgd_share_record_system(&r);
-    round->purged++;
+    (*purged)++;
     return 0;
 }
 
@@ -477,17 +471,16 @@ static int purge_one(const dsg_expired_version *v, void *ctx)
 static void purge(void)
 {
     char err[200];
-    purge_round round = { 0, 0 };
+    size_t purged = 0;
     int64_t before = now_s() - (int64_t)set.retention_days * 86400;
-    int n = dsg_file_store_each_expired(db, before, PURGE_BATCH, purge_one, &round, err,
+    int n = dsg_file_store_each_expired(db, before, PURGE_BATCH, purge_one, &purged, err,
                                         sizeof err);
     if (n < 0)
         dsgd_log("share: the purge of deleted files' versions: %s", err);
-    if (round.purged > 0)
-        dsgd_log("share: %zu version%s of deleted files purged", round.purged,
-                 round.purged == 1 ? "" : "s");
+    if (purged > 0)
+        dsgd_log("share: %zu version%s of deleted files purged", purged, purged == 1 ? "" : "s");
     /* a full batch all purged: more may wait, at once; else in an hour */
-    next_purge_ms = dsgd_now_ms() + (round.purged == PURGE_BATCH ? 0 : PURGE_EVERY_MS);
+    next_purge_ms = dsgd_now_ms() + (purged == PURGE_BATCH ? 0 : PURGE_EVERY_MS);
 }
 
 void dsgd_share_tick(void)
