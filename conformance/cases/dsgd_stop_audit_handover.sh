@@ -117,6 +117,11 @@ took=$(( ($(date +%s%N) - $(cat "$t/stalled.term")) / 1000000 ))
 echo "# logd committing nothing: stopped $took ms after SIGTERM (dsgd.shutdown_timeout 2000 ms)"
 portal_lost=$(sed -n 's/.*portal\[[0-9]*\]: audit: \([0-9]*\) record(s) still queued at SHUTDOWN .* lost.*/\1/p' "$t/log")
 master_lost=$(sed -n 's/.*master: audit: \([0-9]*\) record(s) of the roles .* lost.*/\1/p' "$t/log")
+# the portal says nothing when it handed every record over before the stop
+# (its queue drains whenever the master's window has room)
+if [ -z "$portal_lost" ] && ! log_has 'portal\[[0-9]+\]: audit: .*SHUTDOWN'; then
+    portal_lost=0
+fi
 [ -n "$portal_lost" ] && [ -n "$master_lost" ] && [ $((portal_lost + master_lost)) -eq "$n" ] ||
     fail "lost: portal '$portal_lost' + master '$master_lost' != $n: $(grep -E 'lost|SHUTDOWN|hand' "$t/log")"
 [ -z "$(records stalled)" ] || fail "records stored although logd committed nothing"
