@@ -54,7 +54,8 @@ END_TEST
 START_TEST(test_xch_routes_refuse_malformed)
 {
     const dsgd_route bad[] = {
-        route("/api/v2/x", 1, 0, 0), route("/api/v1/", 1, 0, 0), route("/x", 1, 0, 0),
+        route("/api/v2/x", 1, 0, 0), route("/api/v1/", 1, 0, 0), route("/api/x", 1, 0, 0),
+        route("/api", 1, 0, 0), route("x", 1, 0, 0),
         route("/api/v1/x", 0, 0, 0), route("/api/v1/x", 0x80, 0, 0),
         route("/api/v1/x", 1, 2, 0), route("/api/v1/a b", 1, 0, 0),
         route("/api/v1/a?b", 1, 0, 0), route("/api/v1/a\x7f", 1, 0, 0),
@@ -83,7 +84,8 @@ START_TEST(test_xch_request_round_trip_and_refusals)
 {
     dsgd_xch_request r = { 4, 0xdeadbeef, DSG_HTTP_PUT, DSG_HTTP_FRAMING_LENGTH,
                            (uint64_t)5 << 32, (const uint8_t *)"/api/v1/f", 9,
-                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9, NULL, 0 }, g;
+                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9, NULL, 0,
+                           NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }, g;
     uint8_t m[256];
     size_t len = dsgd_xch_request_put(m, sizeof m, &r);
     ck_assert_uint_gt(len, 0);
@@ -181,7 +183,8 @@ static dsgd_xch_request request_with(const char *token, size_t len)
 {
     dsgd_xch_request r = { 4, 7, DSG_HTTP_POST, DSG_HTTP_FRAMING_NONE, 0,
                            (const uint8_t *)"/api/v1/s", 9, NULL, 0, "192.0.2.1", 9,
-                           (const uint8_t *)token, len };
+                           (const uint8_t *)token, len,
+                           NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 };
     return r;
 }
 
@@ -230,8 +233,9 @@ START_TEST(test_xch_request_refuses_bad_token)
     r = request_with(t, DSGD_XCH_TOKEN_MAX);
     len = dsgd_xch_request_put(m, sizeof m, &r);
     ck_assert_uint_gt(len, 0);
-    m[len - DSGD_XCH_TOKEN_MAX - 1] = DSGD_XCH_TOKEN_MAX + 1;   /* forged: 65 bytes */
-    m[len] = 'a';
+    /* the token ends before the five empty page fields */
+    m[len - 5 - DSGD_XCH_TOKEN_MAX - 1] = DSGD_XCH_TOKEN_MAX + 1;   /* forged: 65 bytes */
+    m[len] = 0;
     ck_assert_int_eq(dsgd_xch_request_get(m, len + 1, &g), -1);
     r = request_with(NULL, 3);                    /* a length without bytes */
     ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
@@ -243,7 +247,7 @@ START_TEST(test_xch_request_refuses_bad_token)
         r = request_with(t, 8);
         len = dsgd_xch_request_put(m, sizeof m, &r);
         ck_assert_uint_gt(len, 0);
-        m[len - 8 + 5] = (uint8_t)bad[i];         /* forged past the writer */
+        m[len - 5 - 8 + 5] = (uint8_t)bad[i];     /* forged past the writer */
         ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), -1);
     }
 }
@@ -353,6 +357,117 @@ START_TEST(test_xch_answer_refuses_bad_cookie)
 }
 END_TEST
 
+/* Page paths are "/" and paths outside /api/; a page route round-trips.
+ * @relation(REQ-SHARE-022, REQ-RUN-017) */
+START_TEST(test_xch_page_routes)
+{
+    dsgd_route in = route("/login", 1u << DSG_HTTP_GET | 1u << DSG_HTTP_POST, 0, 4096),
+               out[DSGD_ROUTES_MAX];
+    uint8_t m[256];
+    size_t n = 0, len;
+    ck_assert_int_eq(dsgd_xch_page_path("/", 1), 1);
+    ck_assert_int_eq(dsgd_xch_page_path("/static/portal.css", 18), 1);
+    ck_assert_int_eq(dsgd_xch_page_path("/apis", 5), 1);
+    ck_assert_int_eq(dsgd_xch_page_path("/api", 4), 0);
+    ck_assert_int_eq(dsgd_xch_page_path("/api/v1/x", 9), 0);
+    ck_assert_int_eq(dsgd_xch_page_path("", 0), 0);
+    ck_assert_int_eq(dsgd_xch_page_path("login", 5), 0);
+    len = dsgd_xch_routes_put(m, sizeof m, &in, 1);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_routes_get(m, len, 3, out, &n), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(memcmp(out[0].path, "/login", 6), 0);
+}
+END_TEST
+
+/* A page request carries its Content-Type, Accept-Language, Origin, Host
+ * and language cookie; one longer than DSGD_XCH_FIELD_MAX is refused.
+ * @relation(REQ-SHARE-022, REQ-RUN-013) */
+START_TEST(test_xch_request_page_fields)
+{
+    static char longer[DSGD_XCH_FIELD_MAX + 1];
+    dsgd_xch_request r = request_with("tok", 3), g;
+    uint8_t m[2048];
+    size_t len;
+    r.ctype = "multipart/form-data; boundary=x";
+    r.ctype_len = strlen(r.ctype);
+    r.accept_lang = "en-GB,ja;q=0.5";
+    r.accept_lang_len = strlen(r.accept_lang);
+    r.origin = "https://localhost:8443";
+    r.origin_len = strlen(r.origin);
+    r.host = "localhost:8443";
+    r.host_len = strlen(r.host);
+    r.lang = "ja";
+    r.lang_len = 2;
+    len = dsgd_xch_request_put(m, sizeof m, &r);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), 0);
+    ck_assert_uint_eq(g.ctype_len, r.ctype_len);
+    ck_assert_int_eq(memcmp(g.ctype, r.ctype, r.ctype_len), 0);
+    ck_assert_int_eq(memcmp(g.accept_lang, r.accept_lang, r.accept_lang_len), 0);
+    ck_assert_int_eq(memcmp(g.origin, r.origin, r.origin_len), 0);
+    ck_assert_int_eq(memcmp(g.host, r.host, r.host_len), 0);
+    ck_assert_uint_eq(g.lang_len, 2);
+    ck_assert_int_eq(memcmp(g.lang, "ja", 2), 0);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(dsgd_xch_request_get(m, cut, &g), -1);
+    memset(longer, 'a', sizeof longer);
+    r.origin = longer;
+    r.origin_len = sizeof longer;
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+}
+END_TEST
+
+/* A page's head carries its cookie directive and Location; a download
+ * may carry neither; a Location that is not a path on the portal ("//",
+ * a scheme, a line break) is refused. @relation(REQ-SHARE-022, REQ-RUN-013) */
+START_TEST(test_xch_stream_page_head)
+{
+    dsgd_xch_stream in = { .id = 9, .status = 303, .length = 0,
+                           .type = "text/html; charset=utf-8", .type_len = 24, .page = 1,
+                           .location = "/areas", .location_len = 6,
+                           .lang = DSGD_XCH_LANG_EN }, out, bad;
+    uint8_t m[512];
+    size_t len;
+    in.cookie.op = DSGD_XCH_COOKIE_SET;
+    in.cookie.max_age = 600;
+    in.cookie.token_len = 3;
+    memcpy(in.cookie.token, "abc", 3);
+    len = dsgd_xch_stream_put(m, sizeof m, &in);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_stream_get(m, len, &out), 0);
+    ck_assert_uint_eq(out.page, 1);
+    ck_assert_uint_eq(out.cookie.op, DSGD_XCH_COOKIE_SET);
+    ck_assert_uint_eq(out.cookie.max_age, 600);
+    ck_assert_int_eq(memcmp(out.cookie.token, "abc", 3), 0);
+    ck_assert_uint_eq(out.location_len, 6);
+    ck_assert_int_eq(memcmp(out.location, "/areas", 6), 0);
+    ck_assert_uint_eq(out.lang, DSGD_XCH_LANG_EN);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(dsgd_xch_stream_get(m, cut, &out), -1);
+    bad = in;
+    bad.page = 0;                                  /* a download with a cookie */
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    bad.cookie.op = DSGD_XCH_COOKIE_NONE;          /* ... or a Location */
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    bad.location_len = 0;                          /* ... or a language */
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    static const char *const places[] = { "//evil.example/", "https://x/", "/a\r\nX: y", "a" };
+    for (size_t i = 0; i < 4; i++) {
+        bad = in;
+        bad.location = places[i];
+        bad.location_len = strlen(places[i]);
+        ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    }
+    bad = in;
+    bad.lang = 3;
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+    bad = in;
+    bad.page = 2;
+    ck_assert_uint_eq(dsgd_xch_stream_put(m, sizeof m, &bad), 0);
+}
+END_TEST
+
 /* A download's head round-trips; every truncation, a trailing byte, a
  * header value with CR, LF or a byte past ASCII, an empty type and a
  * status without content are refused both ways.
@@ -360,8 +475,9 @@ END_TEST
 START_TEST(test_xch_stream_head)
 {
     static const char disp[] = "attachment; filename=\"a.pdf\"";
-    dsgd_xch_stream in = { 7, 200, 123456789012ull, "application/pdf", 15, disp,
-                           sizeof disp - 1 }, out;
+    dsgd_xch_stream in = { .id = 7, .status = 200, .length = 123456789012ull,
+                           .type = "application/pdf", .type_len = 15, .disposition = disp,
+                           .disposition_len = sizeof disp - 1 }, out;
     uint8_t m[4096];
     size_t len = dsgd_xch_stream_put(m, sizeof m, &in);
     ck_assert_uint_gt(len, 0);
@@ -377,9 +493,11 @@ START_TEST(test_xch_stream_head)
         ck_assert_int_eq(dsgd_xch_stream_get(m, cut, &out), -1);
     m[len] = 0;
     ck_assert_int_eq(dsgd_xch_stream_get(m, len + 1, &out), -1);
-    m[len - 1] = '\n';                            /* a line break in the disposition */
+    /* the disposition's last byte, before the page flag, cookie op,
+     * location length and language */
+    m[len - 5] = '\n';                            /* a line break in the disposition */
     ck_assert_int_eq(dsgd_xch_stream_get(m, len, &out), -1);
-    m[len - 1] = (uint8_t)0xe3;                   /* a byte past ASCII */
+    m[len - 5] = (uint8_t)0xe3;                   /* a byte past ASCII */
     ck_assert_int_eq(dsgd_xch_stream_get(m, len, &out), -1);
 
     dsgd_xch_stream bad = in;
@@ -547,6 +665,9 @@ Suite *suite_exchange(void)
     tcase_add_test(t, test_xch_answer_cookie_round_trip);
     tcase_add_test(t, test_xch_answer_refuses_bad_cookie);
     tcase_add_test(t, test_xch_stream_head);
+    tcase_add_test(t, test_xch_page_routes);
+    tcase_add_test(t, test_xch_request_page_fields);
+    tcase_add_test(t, test_xch_stream_page_head);
     tcase_add_test(t, test_xch_data_done_more);
     tcase_add_test(t, test_xch_who);
     tcase_add_test(t, test_xch_sessions_end);

@@ -352,7 +352,8 @@ START_TEST(test_http_every_error_code_is_documented)
                             "service-unavailable", "audit-unavailable", "expectation-failed",
                             "unsupported-media-type", "bad-json", "duplicate-authorization",
                             "unsupported-auth-scheme", "bad-token", "bad-cookie",
-                            "duplicate-session-cookie", "credential-mismatch" };
+                            "duplicate-session-cookie", "credential-mismatch",
+                            "bad-page-header" };
     char want[64];
     for (int st = DSG_HTTP_ERR_HEAD_TOO_LARGE; st <= DSG_HTTP_ERR_BAD_CONTENT_LENGTH; st++) {
         snprintf(want, sizeof want, "| `%s` |", dsg_http_status_token((dsg_http_status)st));
@@ -705,6 +706,85 @@ START_TEST(test_http_reply_sets_session_cookie)
 }
 END_TEST
 
+/* A page route's request goes on with its Content-Type, Accept-Language,
+ * Origin, Host and dsg_lang cookie, a form body not taken for JSON; a
+ * repeated or overlong one of these is a 400. @relation(REQ-SHARE-022) */
+START_TEST(test_http_page_route_forwards_page_fields)
+{
+    dsgd_route r = mkroute("/login", 1u << DSG_HTTP_GET | 1u << DSG_HTTP_POST, 0, 4096);
+    static char req[1024], longer[300];
+    ck_assert_int_eq(dsgd_http_routes_set(3, &r, 1), 0);
+    snprintf(req, sizeof req, "POST /login HTTP/1.1\r\nHost: gw:8443\r\n"
+             "Origin: https://gw:8443\r\nAccept-Language: en\r\n"
+             "Cookie: dsg_lang=ja; __Host-dsg_session=tok\r\n"
+             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b");
+    ck_assert_int_eq(serve(req), 1);
+    ck_assert_int_eq(a.forward, 1);
+    ck_assert_int_eq(a.fwd.page, 1);
+    ck_assert_int_eq(a.fwd.json, 0);
+    ck_assert_int_eq(memcmp(req + a.fwd.host.off, "gw:8443", a.fwd.host.len), 0);
+    ck_assert_int_eq(memcmp(req + a.fwd.origin.off, "https://gw:8443", a.fwd.origin.len), 0);
+    ck_assert_int_eq(memcmp(req + a.fwd.accept_lang.off, "en", a.fwd.accept_lang.len), 0);
+    ck_assert_uint_eq(a.fwd.lang.len, 2);
+    ck_assert_int_eq(memcmp(req + a.fwd.lang.off, "ja", 2), 0);
+    ck_assert_uint_eq(a.fwd.ctype.len, 33);
+    ck_assert_uint_eq(a.fwd.token_len, 3);
+    ck_assert_int_eq(serve("GET /login HTTP/1.1\r\nHost: a\r\nOrigin: x\r\nOrigin: y\r\n\r\n"),
+                     1);
+    ck_assert_int_eq(a.status, 400);
+    assert_error_body("bad-page-header");
+    memset(longer, 'a', sizeof longer - 1);
+    snprintf(req, sizeof req, "GET /login HTTP/1.1\r\nHost: a\r\nAccept-Language: %s\r\n\r\n",
+             longer);
+    ck_assert_int_eq(serve(req), 1);
+    ck_assert_int_eq(a.status, 400);
+    ck_assert_int_eq(dsgd_http_routes_set(3, NULL, 0), 0);
+}
+END_TEST
+
+/* A page's head carries the portal's CSP (no inline script or style),
+ * the session cookie directive and its Location; a download's keeps the
+ * sandbox and carries neither. @relation(REQ-SHARE-022, REQ-SHARE-013) */
+START_TEST(test_http_page_head_headers)
+{
+    dsgd_http_forward f = { 0 };
+    dsgd_xch_stream st = { .id = 1, .status = 303, .length = 10,
+                           .type = "text/html; charset=utf-8", .type_len = 24, .page = 1,
+                           .location = "/areas", .location_len = 6,
+                           .lang = DSGD_XCH_LANG_EN };
+    int close = 0;
+    size_t n;
+    f.keep_alive = 1;
+    st.cookie.op = DSGD_XCH_COOKIE_SET;
+    st.cookie.max_age = 60;
+    st.cookie.token_len = 3;
+    memcpy(st.cookie.token, "abc", 3);
+    memset(out, 0, sizeof out);
+    n = dsgd_http_stream_head(&cfg, &f, &st, NOW, out, DSGD_HTTP_OUT_MAX, &close);
+    ck_assert_uint_gt(n, 0);
+    ck_assert(strncmp((const char *)out, "HTTP/1.1 303 See Other\r\n", 24) == 0);
+    ck_assert(has_header("Content-Security-Policy: default-src 'none'; script-src 'self'; "
+                         "style-src 'self'; img-src 'self'; form-action 'self'; "
+                         "frame-ancestors 'none'; base-uri 'none'"));
+    ck_assert(has_header("Location: /areas"));
+    ck_assert(has_header("Set-Cookie: dsg_lang=en; Path=/; Max-Age=31536000; Secure; HttpOnly; "
+                         "SameSite=Strict"));
+    ck_assert(has_header("Set-Cookie: __Host-dsg_session=abc; Path=/; Max-Age=60; Secure; "
+                         "HttpOnly; SameSite=Strict"));
+    ck_assert(has_header("X-Content-Type-Options: nosniff"));
+    ck_assert(has_header("Referrer-Policy: no-referrer"));
+    ck_assert(has_header("Cache-Control: no-store"));
+    ck_assert_ptr_null(strstr((const char *)out, "unsafe-inline"));
+    st.page = 0;
+    memset(out, 0, sizeof out);
+    n = dsgd_http_stream_head(&cfg, &f, &st, NOW, out, DSGD_HTTP_OUT_MAX, &close);
+    ck_assert_uint_gt(n, 0);
+    ck_assert(has_header("Content-Security-Policy: sandbox; default-src 'none'"));
+    ck_assert_ptr_null(strstr((const char *)out, "Set-Cookie"));
+    ck_assert_ptr_null(strstr((const char *)out, "Location"));
+}
+END_TEST
+
 Suite *suite_http_conn(void)
 {
     Suite *s = suite_create("http_conn");
@@ -733,6 +813,8 @@ Suite *suite_http_conn(void)
     tcase_add_test(ok, test_http_forward_carries_session_token);
     tcase_add_test(ok, test_http_forward_refuses_bad_credentials);
     tcase_add_test(ok, test_http_reply_sets_session_cookie);
+    tcase_add_test(ok, test_http_page_route_forwards_page_fields);
+    tcase_add_test(ok, test_http_page_head_headers);
     suite_add_tcase(s, ok);
     return s;
 }

@@ -375,8 +375,10 @@ START_TEST(test_role_http_audit_503_sets_no_cookie)
 }
 END_TEST
 
-static const dsgd_xch_stream head7 = { 7, 200, 30, "application/octet-stream", 24,
-                                       "attachment; filename=\"a.txt\"", 28 };
+static const dsgd_xch_stream head7 = { .id = 7, .status = 200, .length = 30,
+                                       .type = "application/octet-stream", .type_len = 24,
+                                       .disposition = "attachment; filename=\"a.txt\"",
+                                       .disposition_len = 28 };
 
 static void more(uint32_t id, unsigned n)
 {
@@ -524,6 +526,63 @@ START_TEST(test_role_http_who)
 }
 END_TEST
 
+/* A page goes out as a STREAM head carrying its cookie directive, then
+ * its bytes as the portal asks, then DONE, without the handler's `more`;
+ * a client that leaves frees its slot, and the handler never hears of it.
+ * @relation(REQ-SHARE-022, REQ-RUN-013) */
+START_TEST(test_role_http_page_streams_itself)
+{
+    static uint8_t big[DSGD_XCH_DATA_MAX + 5];
+    dsgd_xch_cookie k = { DSGD_XCH_COOKIE_CLEAR, 0, 0, { 0 } };
+    dsgd_role_page pg = { 200, "text/html; charset=utf-8", &k, NULL, big, sizeof big,
+                          DSGD_XCH_LANG_JA };
+    dsgd_xch_stream got;
+    uint32_t id;
+    int complete;
+    dsgd_msg m;
+    role_ready();
+    memset(big, 'h', sizeof big);
+    ck_assert_int_eq(dsgd_role_http_page(9, &pg), 0);
+    m = next_message(&master);
+    ck_assert_uint_eq(m.kind, DSGD_MSG_HTTP_STREAM);
+    ck_assert_int_eq(dsgd_xch_stream_get(m.body, m.len, &got), 0);
+    ck_assert_uint_eq(got.page, 1);
+    ck_assert_uint_eq(got.length, sizeof big);
+    ck_assert_uint_eq(got.cookie.op, DSGD_XCH_COOKIE_CLEAR);
+    ck_assert_uint_eq(got.lang, DSGD_XCH_LANG_JA);
+    more(9, 2);
+    expect_data(9, DSGD_XCH_DATA_MAX);
+    expect_data(9, 5);
+    m = next_message(&master);
+    ck_assert_uint_eq(m.kind, DSGD_MSG_HTTP_DONE);
+    ck_assert_int_eq(dsgd_xch_done_get(m.body, m.len, &id, &complete), 0);
+    ck_assert_uint_eq(id, 9);
+    ck_assert_int_eq(complete, 1);
+    ck_assert_uint_eq(mores, 0);
+    pg.len = DSGD_ROLE_HTTP_PAGE_MAX + 1;          /* too long: nothing sent */
+    ck_assert_int_eq(dsgd_role_http_page(10, &pg), -1);
+    pg.len = 3;
+    pg.location = "//elsewhere";
+    ck_assert_int_eq(dsgd_role_http_page(10, &pg), -1);
+    no_message();
+    role_close();
+    role_ready();                                  /* a fresh bus window */
+    pg.location = NULL;
+    for (uint32_t i = 0; i < DSGD_ROLE_HTTP_PAGES_MAX; i++) {   /* every slot taken */
+        ck_assert_int_eq(dsgd_role_http_page(20 + i, &pg), 0);
+        ck_assert_uint_eq(next_message(&master).kind, DSGD_MSG_HTTP_STREAM);
+    }
+    ck_assert_int_eq(dsgd_role_http_page(30, &pg), -1);
+    uint8_t end[DSGD_XCH_BODY_HEAD + 1];
+    dsgd_xch_head_put(end, 4, 20);
+    end[DSGD_XCH_BODY_HEAD] = 0;                   /* the client of page 20 left */
+    to_role(DSGD_MSG_HTTP_END, end, sizeof end);
+    ck_assert_uint_eq(ended, 0);
+    ck_assert_int_eq(dsgd_role_http_page(30, &pg), 0);
+    role_close();
+}
+END_TEST
+
 Suite *suite_role_http(void)
 {
     Suite *s = suite_create("role_http");
@@ -538,6 +597,7 @@ Suite *suite_role_http(void)
     tcase_add_test(tc, test_role_http_stream_unstored);
     tcase_add_test(tc, test_role_http_stream_abandoned);
     tcase_add_test(tc, test_role_http_who);
+    tcase_add_test(tc, test_role_http_page_streams_itself);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -52,6 +52,11 @@ static void request(const uint8_t *in, size_t size)
     inside(r.query, r.query_len, in, size);
     inside((const uint8_t *)r.addr, r.addr_len, in, size);
     inside(r.token, r.token_len, in, size);
+    inside((const uint8_t *)r.ctype, r.ctype_len, in, size);
+    inside((const uint8_t *)r.accept_lang, r.accept_lang_len, in, size);
+    inside((const uint8_t *)r.origin, r.origin_len, in, size);
+    inside((const uint8_t *)r.host, r.host_len, in, size);
+    inside((const uint8_t *)r.lang, r.lang_len, in, size);
     if (r.token_len > 0 && !dsgd_xch_token_ok(r.token, r.token_len))
         abort();
     same(dsgd_xch_request_put(again, sizeof again, &r), in, size);
@@ -110,6 +115,10 @@ static void stream(const uint8_t *in, size_t size)
     inside((const uint8_t *)s.disposition, s.disposition_len, in, size);
     printable(s.type, s.type_len);
     printable(s.disposition, s.disposition_len);
+    inside((const uint8_t *)s.location, s.location_len, in, size);
+    printable(s.location, s.location_len);
+    if (!s.page && (s.location_len > 0 || s.cookie.op != DSGD_XCH_COOKIE_NONE))
+        abort();
     if (s.type_len == 0 || s.type_len > DSGD_XCH_TYPE_MAX ||
         s.disposition_len > DSGD_XCH_DISPOSITION_MAX)
         abort();

@@ -58,11 +58,23 @@ static const uint8_t *get_bytes(cursor *c, size_t n)
     return p;
 }
 
-static int route_ok(const dsgd_route *r)
+int dsgd_xch_page_path(const char *path, size_t len)
+{
+    return len >= 1 && path[0] == '/' && !(len >= 5 && memcmp(path, "/api/", 5) == 0) &&
+           !(len == 4 && memcmp(path, "/api", 4) == 0);
+}
+
+static int api_path(const char *path, size_t len)
 {
     size_t p = sizeof API_PREFIX - 1;
-    if (r->path_len <= p || r->path_len > DSGD_ROUTE_PATH_MAX ||
-        memcmp(r->path, API_PREFIX, p) != 0 || r->methods == 0 ||
+    return len > p && memcmp(path, API_PREFIX, p) == 0;
+}
+
+static int route_ok(const dsgd_route *r)
+{
+    if (r->path_len > DSGD_ROUTE_PATH_MAX ||
+        !(api_path(r->path, r->path_len) || dsgd_xch_page_path(r->path, r->path_len)) ||
+        r->methods == 0 ||
         (r->methods & ~METHODS_KNOWN) != 0 || (r->flags & ~DSGD_ROUTE_UPLOAD) != 0)
         return 0;
     for (size_t i = 0; i < r->path_len; i++)
@@ -138,11 +150,31 @@ static int request_token_ok(const uint8_t *p, size_t len)
     return len == 0 || (p != NULL && dsgd_xch_token_ok(p, len));
 }
 
+/* A page field: a length byte and the text. */
+static void put_field(cursor *c, const char *p, size_t len)
+{
+    put_uint(c, len, 1);
+    put_bytes(c, p, len);
+}
+
+static const char *get_field(cursor *c, size_t *len)
+{
+    *len = (size_t)get_uint(c, 1);
+    return (const char *)get_bytes(c, *len);
+}
+
+static int fields_ok(const dsgd_xch_request *r)
+{
+    return r->ctype_len <= DSGD_XCH_FIELD_MAX && r->accept_lang_len <= DSGD_XCH_FIELD_MAX &&
+           r->origin_len <= DSGD_XCH_FIELD_MAX && r->host_len <= DSGD_XCH_FIELD_MAX &&
+           r->lang_len <= DSGD_XCH_FIELD_MAX;
+}
+
 size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
 {
     cursor c = { out, NULL, 0, cap, 0 };
     if (r->path_len > 0xffff || r->query_len > 0xffff || r->addr_len > DSGD_XCH_ADDR_MAX ||
-        !request_token_ok(r->token, r->token_len))
+        !request_token_ok(r->token, r->token_len) || !fields_ok(r))
         return 0;
     put_uint(&c, r->role, 1);
     put_uint(&c, r->id, 4);
@@ -157,6 +189,11 @@ size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
     put_bytes(&c, r->addr, r->addr_len);
     put_uint(&c, r->token_len, 1);
     put_bytes(&c, r->token, r->token_len);
+    put_field(&c, r->ctype, r->ctype_len);
+    put_field(&c, r->accept_lang, r->accept_lang_len);
+    put_field(&c, r->origin, r->origin_len);
+    put_field(&c, r->host, r->host_len);
+    put_field(&c, r->lang, r->lang_len);
     return c.bad ? 0 : c.pos;
 }
 
@@ -176,6 +213,11 @@ int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r)
     r->addr = (const char *)get_bytes(&c, r->addr_len);
     r->token_len = (size_t)get_uint(&c, 1);
     r->token = get_bytes(&c, r->token_len);
+    r->ctype = get_field(&c, &r->ctype_len);
+    r->accept_lang = get_field(&c, &r->accept_lang_len);
+    r->origin = get_field(&c, &r->origin_len);
+    r->host = get_field(&c, &r->host_len);
+    r->lang = get_field(&c, &r->lang_len);
     if (c.bad || c.pos != len || r->method > DSG_HTTP_PATCH ||
         r->framing > DSG_HTTP_FRAMING_CHUNKED || r->addr_len > DSGD_XCH_ADDR_MAX ||
         !request_token_ok(r->token, r->token_len))
@@ -308,12 +350,24 @@ static int header_text_ok(const char *p, size_t len)
     return 1;
 }
 
+/* A page's Location: none, or a printable path on the portal ("/..." but
+ * not "//", which a browser reads as another host). */
+static int location_ok(const char *p, size_t len)
+{
+    return len == 0 || (len <= DSGD_XCH_LOCATION_MAX && p[0] == '/' &&
+                        (len == 1 || p[1] != '/') && header_text_ok(p, len));
+}
+
 static int stream_ok(const dsgd_xch_stream *s)
 {
     return s->status >= 0 && answer_status_ok((uint64_t)s->status) && s->type_len >= 1 &&
            s->type_len <= DSGD_XCH_TYPE_MAX && header_text_ok(s->type, s->type_len) &&
            s->disposition_len <= DSGD_XCH_DISPOSITION_MAX &&
-           header_text_ok(s->disposition, s->disposition_len);
+           header_text_ok(s->disposition, s->disposition_len) && s->page <= 1 &&
+           dsgd_xch_cookie_ok(&s->cookie) && location_ok(s->location, s->location_len) &&
+           s->lang <= DSGD_XCH_LANG_EN &&
+           (s->page || (s->cookie.op == DSGD_XCH_COOKIE_NONE && s->location_len == 0 &&
+                        s->lang == DSGD_XCH_LANG_KEEP));
 }
 
 size_t dsgd_xch_stream_put(uint8_t *out, size_t cap, const dsgd_xch_stream *s)
@@ -328,6 +382,10 @@ size_t dsgd_xch_stream_put(uint8_t *out, size_t cap, const dsgd_xch_stream *s)
     put_bytes(&c, s->type, s->type_len);
     put_uint(&c, s->disposition_len, 2);
     put_bytes(&c, s->disposition, s->disposition_len);
+    put_uint(&c, s->page, 1);
+    put_cookie(&c, &s->cookie);
+    put_field(&c, s->location, s->location_len);
+    put_uint(&c, s->lang, 1);
     return c.bad ? 0 : c.pos;
 }
 
@@ -341,6 +399,11 @@ int dsgd_xch_stream_get(const uint8_t *in, size_t len, dsgd_xch_stream *s)
     s->type = (const char *)get_bytes(&c, s->type_len);
     s->disposition_len = (size_t)get_uint(&c, 2);
     s->disposition = (const char *)get_bytes(&c, s->disposition_len);
+    s->page = (uint8_t)get_uint(&c, 1);
+    if (get_cookie(&c, &s->cookie) != 0)
+        return -1;
+    s->location = get_field(&c, &s->location_len);
+    s->lang = (uint8_t)get_uint(&c, 1);
     return c.bad || c.pos != len || !stream_ok(s) ? -1 : 0;
 }
 

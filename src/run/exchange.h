@@ -69,6 +69,8 @@
 #define DSGD_XCH_BODY_MAX (DSGD_BUS_BODY_MAX - DSGD_XCH_BODY_HEAD)
 #define DSGD_XCH_ANSWER_MAX 2048u        /* JSON bytes of a role's answer */
 #define DSGD_XCH_TOKEN_MAX 64u           /* bytes of a session token */
+#define DSGD_XCH_FIELD_MAX 255u          /* bytes of a header a page request carries */
+#define DSGD_XCH_LOCATION_MAX 255u       /* bytes of a page answer's Location */
 #define DSGD_XCH_COOKIE_AGE_MAX 34560000u   /* 400 days: the most a browser keeps
                                              * a cookie (RFC 6265bis §5.6.2) */
 /* The most bytes an ANSWER's head takes: id, status, cookie directive. */
@@ -88,7 +90,9 @@
 
 /* One route: an exact path, the methods it takes (bit 1 << dsg_http_method)
  * and the most body bytes a request may carry (0: none; the portal lowers
- * it to its own limit for the route's kind). */
+ * it to its own limit for the route's kind). A path under /api/v1/ is an
+ * API route (JSON bodies); any other path outside /api/ is a page of the
+ * web portal (REQ-SHARE-022): form bodies, answered by dsgd_role_http_page. */
 typedef struct dsgd_route {
     uint8_t role;                        /* filled in by the receiver */
     uint8_t methods;
@@ -113,6 +117,18 @@ typedef struct dsgd_xch_request {
     const uint8_t *token;                /* the session token the client presented
                                           * (Bearer or cookie), base64url */
     size_t token_len;                    /* 0: none */
+    /* Page routes only (REQ-SHARE-022), each 0 .. DSGD_XCH_FIELD_MAX bytes
+     * of header text as received, length 0 when absent: */
+    const char *ctype;                   /* Content-Type */
+    size_t ctype_len;
+    const char *accept_lang;             /* Accept-Language */
+    size_t accept_lang_len;
+    const char *origin;                  /* Origin */
+    size_t origin_len;
+    const char *host;                    /* Host */
+    size_t host_len;
+    const char *lang;                    /* the value of the dsg_lang cookie */
+    size_t lang_len;
 } dsgd_xch_request;
 
 /* What the portal does with the client's session cookie when it answers
@@ -142,14 +158,18 @@ int dsgd_xch_cookie_ok(const dsgd_xch_cookie *c);
 size_t dsgd_xch_routes_put(uint8_t *out, size_t cap, const dsgd_route *routes, size_t n);
 
 /* Reads ROUTES (without the master's role byte) into routes[0 .. *n),
- * each given role `role`. 0, or -1 when malformed (a path not starting
- * with "/api/v1/", a method set that is empty or names an unknown method,
+ * each given role `role`. 0, or -1 when malformed (a path neither under
+ * "/api/v1/" nor a page path outside "/api/", a method set that is empty or names an unknown method,
  * more than DSGD_ROUTES_MAX). @relation(REQ-RUN-017) */
 int dsgd_xch_routes_get(const uint8_t *in, size_t len, uint8_t role, dsgd_route *routes,
                         size_t *n);
 
-/* REQUEST: its length, 0 if it does not fit or the token (when there is
- * one) is not a token (dsgd_xch_token_ok). @relation(REQ-RUN-013) */
+/* 1 when path[0 .. len) is a page path: "/" or "/..." outside "/api/".
+ * @relation(REQ-SHARE-022) */
+int dsgd_xch_page_path(const char *path, size_t len);
+
+/* REQUEST: its length, 0 if it does not fit, the token (when there is
+ * one) is not a token (dsgd_xch_token_ok) or a page field is too long. @relation(REQ-RUN-013) */
 size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r);
 
 /* 0 and *r (pointing into in), or -1 when malformed (among others, a
@@ -194,11 +214,25 @@ typedef struct dsgd_xch_stream {
     size_t type_len;
     const char *disposition;             /* 0 .. DSGD_XCH_DISPOSITION_MAX bytes */
     size_t disposition_len;
+    /* A page of the web portal (REQ-SHARE-022) rather than a download: the
+     * portal's page CSP instead of the sandbox, what to do with the session
+     * cookie, and where a 303 sends the browser (a path, "/..."). */
+    uint8_t page;                        /* 0 or 1 */
+    dsgd_xch_cookie cookie;              /* op NONE unless page */
+    const char *location;                /* 0 .. DSGD_XCH_LOCATION_MAX bytes */
+    size_t location_len;
+    uint8_t lang;                        /* page: DSGD_XCH_LANG_*, the language cookie */
 } dsgd_xch_stream;
+
+/* What a page does to the dsg_lang cookie, the language the user chose
+ * (REQ-SHARE-022): nothing, or set it to "ja" or "en". */
+enum { DSGD_XCH_LANG_KEEP = 0, DSGD_XCH_LANG_JA = 1, DSGD_XCH_LANG_EN = 2 };
 
 /* STREAM: its length, 0 if it does not fit or a field is out of range
  * (a status answer_put refuses, a type or disposition too long or with a
- * byte that is not printable ASCII, an empty type). @relation(REQ-RUN-013, REQ-SHARE-013) */
+ * byte that is not printable ASCII, an empty type; a cookie directive or
+ * location on a download, a directive that is not one, a location that is
+ * not a printable path). @relation(REQ-RUN-013, REQ-SHARE-013) */
 size_t dsgd_xch_stream_put(uint8_t *out, size_t cap, const dsgd_xch_stream *s);
 
 /* 0 and *s (pointing into in), or -1 when malformed (what put refuses,

@@ -13,6 +13,9 @@
 #define API_PREFIX "/api/"
 #define API_VERSION "v1"
 #define SESSION_COOKIE "__Host-dsg_session"
+#define LANG_COOKIE "dsg_lang"
+#define PAGE_CSP "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " \
+                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 #define COOKIE_PAIRS_MAX 256u   /* pairs of one Cookie header; more: 400 bad-cookie */
 
 /* What an answer says; `allow` is the Allow header of a 405. */
@@ -35,6 +38,7 @@ static const char *reason_phrase(int status)
     case 200: return "OK";
     case 201: return "Created";
     case 202: return "Accepted";
+    case 303: return "See Other";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -552,6 +556,50 @@ static int credential(const uint8_t *in, const dsg_http_request *q, dsgd_http_fo
     return 0;
 }
 
+/* The value of the dsg_lang cookie (the page's language switch), length 0
+ * when there is none or the Cookie header is not one the proved parser
+ * reads (the session cookie's check answers that). */
+static dsg_http_slice lang_cookie(const uint8_t *in, const dsg_http_request *q)
+{
+    static dsg_cookie pairs[COOKIE_PAIRS_MAX];
+    static const uint8_t name[] = LANG_COOKIE;
+    dsg_http_slice v = { 0, 0 }, none = { 0, 0 };
+    size_t count = 0, at = 0, i = 0;
+    if (field_count(in, q, "cookie", &v) != 1 ||
+        dsg_cookie_parse(in + v.off, v.len, pairs, COOKIE_PAIRS_MAX, &count, &at) !=
+            DSG_COOKIE_OK ||
+        dsg_cookie_find(in + v.off, v.len, pairs, count, name, sizeof name - 1, &i) !=
+            DSG_COOKIE_OK)
+        return none;
+    v.off += (uint32_t)pairs[i].value_off;
+    v.len = (uint32_t)pairs[i].value_len;
+    return v;
+}
+
+/* The headers a page request carries on to its role (REQ-SHARE-022). 0,
+ * or -1 with a 400 in r: one longer than a page takes, or repeated. */
+static int page_fields(const uint8_t *in, const dsg_http_request *q, dsgd_http_forward *f,
+                       reply *r)
+{
+    static const char *const names[] = { "content-type", "accept-language", "origin", "host" };
+    dsg_http_slice *slots[] = { &f->ctype, &f->accept_lang, &f->origin, &f->host };
+    for (unsigned i = 0; i < 4; i++) {
+        dsg_http_slice v = { 0, 0 };
+        uint32_t n = field_count(in, q, names[i], &v);
+        if (n > 1 || v.len > DSGD_XCH_FIELD_MAX) {
+            set_error(r, 400, "bad-page-header",
+                      "a page request's Content-Type, Accept-Language, Origin or Host is "
+                      "repeated or longer than 255 bytes");
+            return -1;
+        }
+        *slots[i] = n == 1 ? v : (dsg_http_slice){ 0, 0 };
+    }
+    f->lang = lang_cookie(in, q);
+    if (f->lang.len > DSGD_XCH_FIELD_MAX)
+        f->lang.len = 0;
+    return 0;
+}
+
 /* What the portal needs to forward the request; 1, or 0 with an error in
  * r (a credential that is not clear, an expectation, a body that is not
  * JSON or whose declared length is over the route's limit). */
@@ -587,7 +635,12 @@ static int forward(const dsgd_http_config *cfg, const uint8_t *in, const dsg_htt
         }
         f->expect_continue = 1;
     }
-    f->json = !(f->route->flags & DSGD_ROUTE_UPLOAD) && has_body(q);
+    f->page = dsgd_xch_page_path(f->route->path, f->route->path_len);
+    if (f->page && page_fields(in, q, f, r) != 0) {
+        a->forward = 0;
+        return 0;
+    }
+    f->json = !f->page && !(f->route->flags & DSGD_ROUTE_UPLOAD) && has_body(q);
     if (f->json && !is_json(in, q)) {
         a->forward = 0;
         set_error(r, 415, "unsupported-media-type", "the request body must be application/json");
@@ -669,19 +722,36 @@ void dsgd_http_reply(const dsgd_http_config *cfg, const dsgd_http_forward *f, in
     finish(cfg, &r, now, out, cap, a);
 }
 
+/* A page's Location header and language cookie, "" for none. The
+ * language is no secret and scripts need not read it, but it stays
+ * HttpOnly all the same: nothing on the page has any business with it. */
+static void page_headers(const dsgd_xch_stream *st, char *out, size_t cap)
+{
+    int n = 0;
+    out[0] = '\0';
+    if (st->page && st->location_len > 0)
+        n = snprintf(out, cap, "Location: %.*s\r\n", (int)st->location_len, st->location);
+    if (st->page && st->lang != DSGD_XCH_LANG_KEEP && n >= 0 && (size_t)n < cap)
+        snprintf(out + n, cap - (size_t)n,
+                 "Set-Cookie: " LANG_COOKIE "=%s; Path=/; Max-Age=31536000; Secure; HttpOnly; "
+                 "SameSite=Strict\r\n",
+                 st->lang == DSGD_XCH_LANG_EN ? "en" : "ja");
+}
+
 size_t dsgd_http_stream_head(const dsgd_http_config *cfg, const dsgd_http_forward *f,
-                             int status, const char *type, size_t type_len,
-                             const char *disposition, size_t disposition_len, uint64_t length,
-                             time_t now, uint8_t *out, size_t cap, int *close)
+                             const dsgd_xch_stream *st, time_t now, uint8_t *out, size_t cap,
+                             int *close)
 {
     reply r = { 0 };
-    char date[40];
+    char date[40], cookie[192], location[DSGD_XCH_LOCATION_MAX + 128];
     int n;
     r.close = !f->keep_alive;
     r.http10 = f->http10;
     *close = r.close;
-    if (dsg_time_imf_fixdate(date, sizeof date, (int64_t)now) == 0)
+    if (dsg_time_imf_fixdate(date, sizeof date, (int64_t)now) == 0 ||
+        set_cookie_header(st->page ? &st->cookie : NULL, cookie, sizeof cookie) != 0)
         return 0;
+    page_headers(st, location, sizeof location);
     n = snprintf((char *)out, cap,
                  "HTTP/1.1 %d %s\r\n"
                  "Date: %s\r\n"
@@ -690,15 +760,17 @@ size_t dsgd_http_stream_head(const dsgd_http_config *cfg, const dsgd_http_forwar
                  "%s%.*s%s"
                  "Strict-Transport-Security: max-age=%u\r\n"
                  "X-Content-Type-Options: nosniff\r\n"
-                 "Content-Security-Policy: sandbox; default-src 'none'\r\n"
+                 "Content-Security-Policy: %s\r\n"
                  "Referrer-Policy: no-referrer\r\n"
                  "Cache-Control: no-store\r\n"
-                 "%s\r\n",
-                 status, reason_phrase(status), date, (int)type_len, type,
-                 (unsigned long long)length,
-                 disposition_len > 0 ? "Content-Disposition: " : "", (int)disposition_len,
-                 disposition_len > 0 ? disposition : "", disposition_len > 0 ? "\r\n" : "",
-                 cfg->hsts_max_age, connection_header(&r));
+                 "%s%s%s\r\n",
+                 st->status, reason_phrase(st->status), date, (int)st->type_len, st->type,
+                 (unsigned long long)st->length,
+                 st->disposition_len > 0 ? "Content-Disposition: " : "",
+                 (int)st->disposition_len, st->disposition_len > 0 ? st->disposition : "",
+                 st->disposition_len > 0 ? "\r\n" : "", cfg->hsts_max_age,
+                 st->page ? PAGE_CSP : "sandbox; default-src 'none'", location, cookie,
+                 connection_header(&r));
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 

@@ -49,6 +49,8 @@ typedef struct dsgd_http_forward {
     int keep_alive, http10;
     int expect_continue;         /* "Expect: 100-continue" (HTTP/1.1) */
     int json;                    /* a JSON body: gathered and checked before it goes on */
+    int page;                    /* a page route (REQ-SHARE-022): the slices below go on */
+    dsg_http_slice ctype, accept_lang, origin, host, lang;   /* length 0: absent */
 } dsgd_http_forward;
 
 typedef struct dsgd_http_answer {
@@ -96,19 +98,21 @@ const dsgd_route *dsgd_http_route_find(const uint8_t *path, size_t len);
 int dsgd_http_serve(const dsgd_http_config *cfg, const uint8_t *in, size_t len, time_t now,
                     uint8_t *out, size_t cap, dsgd_http_answer *a);
 
-/* The head of a role's streamed answer (a download): status, the content
- * type, Content-Length, the Content-Disposition the role gives (none when
- * disposition_len is 0) and headers that keep any content from running
- * on the portal's origin -- no MIME sniffing, a sandboxing CSP with no
- * source allowed (REQ-SHARE-013) -- besides those of every answer. The
- * type and disposition are printable ASCII (dsgd_xch_stream_get checked
- * them). Returns the length written to out, 0 if it does not fit; *close
- * is 1 when the connection ends after the content.
- * @relation(REQ-RUN-013, REQ-SHARE-013) */
+/* The head of a role's streamed answer: status, the content type,
+ * Content-Length, the Content-Disposition the role gives (none when its
+ * length is 0) and the headers of every answer. A download gets headers
+ * that keep any content from running on the portal's origin -- no MIME
+ * sniffing, a sandboxing CSP with no source allowed (REQ-SHARE-013); a
+ * page of the web portal gets the portal's CSP (scripts, styles and
+ * images from the portal alone, no inline ones, forms posted to it only,
+ * no framing, no <base>), the session cookie directive and, for a 303,
+ * its Location (REQ-SHARE-022). The fields are the ones
+ * dsgd_xch_stream_get checked. Returns the length written to out, 0 if it
+ * does not fit; *close is 1 when the connection ends after the content.
+ * @relation(REQ-RUN-013, REQ-SHARE-013, REQ-SHARE-022) */
 size_t dsgd_http_stream_head(const dsgd_http_config *cfg, const dsgd_http_forward *f,
-                             int status, const char *type, size_t type_len,
-                             const char *disposition, size_t disposition_len, uint64_t length,
-                             time_t now, uint8_t *out, size_t cap, int *close);
+                             const dsgd_xch_stream *st, time_t now, uint8_t *out, size_t cap,
+                             int *close);
 
 /* An answer to a forwarded request: a role's (error NULL, status, JSON
  * body and what to do with the session cookie, NULL: nothing), or the

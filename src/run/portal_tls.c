@@ -506,6 +506,19 @@ static int send_request(dsgd_tls_server *s, const dsgd_tls_conn *c, const dsgd_h
         .addr = c->addr, .addr_len = strlen(c->addr),
         .token = c->in + a->fwd.token_off, .token_len = a->fwd.token_len,
     };
+    const dsgd_http_forward *f = &a->fwd;
+    if (f->page) {   /* REQ-SHARE-022: what a page needs of the head */
+        r.ctype = (const char *)c->in + f->ctype.off;
+        r.ctype_len = f->ctype.len;
+        r.accept_lang = (const char *)c->in + f->accept_lang.off;
+        r.accept_lang_len = f->accept_lang.len;
+        r.origin = (const char *)c->in + f->origin.off;
+        r.origin_len = f->origin.len;
+        r.host = (const char *)c->in + f->host.off;
+        r.host_len = f->host.len;
+        r.lang = (const char *)c->in + f->lang.off;
+        r.lang_len = f->lang.len;
+    }
     size_t len = dsgd_xch_request_put(m, sizeof m, &r);
     return len == 0 ? -1 : dsgd_bus_send(s->bus, DSGD_MSG_HTTP_REQUEST, m, len);
 }
@@ -772,9 +785,8 @@ static int on_stream(dsgd_tls_server *s, const dsgd_msg *m, uint64_t now)
         return -1;
     if ((c = exchange_conn(s, st.id)) == NULL || c->phase != PHASE_WAIT)
         return 0;   /* its client is gone: the role hears of it from the END owed */
-    len = dsgd_http_stream_head(&s->http, &c->fwd, st.status, st.type, st.type_len,
-                                st.disposition, st.disposition_len, st.length, time(NULL),
-                                c->out, sizeof c->out, &close);
+    len = dsgd_http_stream_head(&s->http, &c->fwd, &st, time(NULL), c->out, sizeof c->out,
+                                &close);
     c->sbuf = len > 0 ? malloc(DSGD_XCH_STREAM_WINDOW * (size_t)DSGD_XCH_DATA_MAX) : NULL;
     if (c->sbuf == NULL) {
         owe_end(s, c->xrole, c->xid);

@@ -32,11 +32,20 @@ static struct {
     uint8_t m[MESSAGE_BYTES];
 } held[DSGD_ROLE_HTTP_HELD_MAX];
 
-/* Streamed answers: how many more pieces each may send (MORE). */
+/* Streamed answers: how many more pieces each may send (MORE), and the
+ * page it sends, if it is one (-1: the handler's download). */
 static struct {
     uint32_t id;              /* 0: a free slot */
     unsigned credit;
+    int page;
 } streams[DSGD_ROLE_HTTP_STREAMS_MAX];
+
+/* Pages being sent: the bytes, and how many went already. */
+static struct {
+    int busy;
+    size_t len, sent;
+    uint8_t body[DSGD_ROLE_HTTP_PAGE_MAX];
+} pages[DSGD_ROLE_HTTP_PAGES_MAX];
 
 static int stream_slot(uint32_t id)
 {
@@ -46,19 +55,25 @@ static int stream_slot(uint32_t id)
     return -1;
 }
 
-static void forget_stream(uint32_t id)
+/* Forgets stream id; 1 when it was a page's (the handler never knew it). */
+static int forget_stream(uint32_t id)
 {
-    int i = id != 0 ? stream_slot(id) : -1;
-    if (i >= 0)
+    int i = id != 0 ? stream_slot(id) : -1, page = 0;
+    if (i >= 0) {
+        if (streams[i].page >= 0)
+            pages[streams[i].page].busy = 0;
+        page = streams[i].page >= 0;
         streams[i].id = 0;
+    }
+    return page;
 }
 
 /* A stream whose record was not stored never runs: the handler hears the
- * exchange is over, as from an abandoned one. */
+ * exchange is over, as from an abandoned one (unless it was a page). */
 static void stream_refused(uint32_t id)
 {
-    forget_stream(id);
-    handler->end(id, 0);
+    if (!forget_stream(id))
+        handler->end(id, 0);
 }
 
 static const char audit_unavailable[] =
@@ -74,6 +89,7 @@ int dsgd_role_http_start(const dsgd_role_http *h, dsgd_chan *chan)
     n_waiting = 0;
     memset(held, 0, sizeof held);
     memset(streams, 0, sizeof streams);
+    memset(pages, 0, sizeof pages);
     return len == 0 ? -1 : dsgd_bus_send(chan, DSGD_MSG_HTTP_ROUTES, m, len);
 }
 
@@ -138,12 +154,15 @@ int dsgd_role_http_who(uint32_t qid, const char *addr, size_t addr_len, const ui
     return len == 0 ? -1 : dsgd_role_http_queue(DSGD_MSG_WHO_ASK, m, len);
 }
 
-/* Asks the handler for the next piece of every stream that may send one,
- * while the bus has room beyond its reserve, until none moves. */
+static void page_more(uint32_t id, int page);
+
+/* Asks the handler (or the page) for the next piece of every stream that
+ * may send one, while the bus has room beyond its reserve, until none
+ * moves. */
 static void pump_streams(void)
 {
     int moved = 1;
-    while (moved && handler != NULL && handler->more != NULL) {
+    while (moved && handler != NULL) {
         moved = 0;
         for (unsigned i = 0; i < DSGD_ROLE_HTTP_STREAMS_MAX; i++) {
             if (streams[i].id == 0 || streams[i].credit == 0 || n_waiting > 0 ||
@@ -151,7 +170,10 @@ static void pump_streams(void)
                 continue;
             unsigned before = streams[i].credit;
             uint32_t id = streams[i].id;
-            handler->more(id);
+            if (streams[i].page >= 0)
+                page_more(id, streams[i].page);
+            else if (handler->more != NULL)
+                handler->more(id);
             moved |= streams[i].id != id || streams[i].credit != before;
         }
     }
@@ -232,8 +254,95 @@ int dsgd_role_http_stream_recorded(uint32_t ticket, const dsgd_xch_stream *s)
     held[i].len = n;
     streams[k].id = s->id;
     streams[k].credit = 0;    /* the portal grants the first pieces once it has the head */
+    streams[k].page = -1;
     dsgd_role_http_flush();
     return 0;
+}
+
+/* ---- pages (REQ-SHARE-022) --------------------------------------------- */
+
+static int free_page_slot(void)
+{
+    for (unsigned i = 0; i < DSGD_ROLE_HTTP_PAGES_MAX; i++)
+        if (!pages[i].busy)
+            return (int)i;
+    return -1;
+}
+
+/* The next piece of page `page`, or its end (tried again at the next
+ * flush while the bus has no room for it). */
+static void page_more(uint32_t id, int page)
+{
+    size_t left = pages[page].len - pages[page].sent;
+    size_t n = left < DSGD_XCH_DATA_MAX ? left : DSGD_XCH_DATA_MAX;
+    if (left > 0 && dsgd_role_http_data(id, pages[page].body + pages[page].sent, n) == 0)
+        pages[page].sent += n;
+    if (pages[page].sent == pages[page].len)
+        (void)dsgd_role_http_done(id, 1);
+}
+
+/* The STREAM head of page p into m: its length, or 0. */
+static size_t page_head(uint32_t id, const dsgd_role_page *p, uint8_t *m, size_t cap)
+{
+    static const dsgd_xch_cookie none = { DSGD_XCH_COOKIE_NONE, 0, 0, { 0 } };
+    const char *loc = p->location != NULL ? p->location : "";
+    dsgd_xch_stream s = { .id = id, .status = p->status, .length = p->len, .type = p->type,
+                          .type_len = p->type != NULL ? strlen(p->type) : 0,
+                          .disposition = "", .page = 1,
+                          .cookie = p->cookie != NULL ? *p->cookie : none,
+                          .location = loc, .location_len = strlen(loc), .lang = p->lang };
+    if (p->type == NULL || p->len > DSGD_ROLE_HTTP_PAGE_MAX)
+        return 0;
+    return dsgd_xch_stream_put(m, cap, &s);
+}
+
+/* Takes a page slot and a stream slot for page p of exchange id. */
+static void page_slots(uint32_t id, const dsgd_role_page *p, int page, int k)
+{
+    pages[page].busy = 1;
+    pages[page].len = p->len;
+    pages[page].sent = 0;
+    if (p->len > 0)
+        memcpy(pages[page].body, p->body, p->len);
+    streams[k].id = id;
+    streams[k].credit = 0;
+    streams[k].page = page;
+}
+
+static int page_start(uint32_t id, uint32_t ticket, int recorded, const dsgd_role_page *p)
+{
+    static uint8_t m[MESSAGE_BYTES];
+    int page = free_page_slot(), k = stream_slot(0), i = free_held_slot();
+    size_t n = page_head(id, p, m, sizeof m);
+    if (n == 0 || id == 0 || stream_slot(id) >= 0 || page < 0 || k < 0)
+        return -1;
+    if (recorded && (dsgd_audit_out_fate(ticket) == DSGD_AUDIT_UNSTORED || i < 0))
+        return answer_audit_unavailable(id, i < 0 ? "too many answers wait for their audit record"
+                                                  : "its audit record was not stored");
+    if (!recorded && n_waiting == WAITING_MAX)
+        return -1;
+    page_slots(id, p, page, k);
+    if (p->len == 0)   /* nothing will be asked for: the portal ends the exchange */
+        forget_stream(id);
+    if (!recorded)
+        return dsgd_role_http_queue(DSGD_MSG_HTTP_STREAM, m, n);
+    memcpy(held[i].m, m, n);
+    held[i].kind = DSGD_MSG_HTTP_STREAM;
+    held[i].id = id;
+    held[i].ticket = ticket;
+    held[i].len = n;
+    dsgd_role_http_flush();
+    return 0;
+}
+
+int dsgd_role_http_page(uint32_t id, const dsgd_role_page *p)
+{
+    return page_start(id, 0, 0, p);
+}
+
+int dsgd_role_http_page_recorded(uint32_t id, uint32_t ticket, const dsgd_role_page *p)
+{
+    return page_start(id, ticket, 1, p);
 }
 
 int dsgd_role_http_data(uint32_t id, const uint8_t *p, size_t len)
@@ -313,7 +422,8 @@ static int on_message(const dsgd_msg *m)
             return -1;
         if (!complete) {
             forget_held(id);
-            forget_stream(id);   /* a download the client left */
+            if (forget_stream(id))   /* a page the client left, or a HEAD request */
+                return 0;
         }
         handler->end(id, complete);
         return 0;
@@ -336,6 +446,7 @@ static int on_message(const dsgd_msg *m)
             return -1;
         memset(held, 0, sizeof held);   /* the portal's exchanges are over */
         memset(streams, 0, sizeof streams);
+        memset(pages, 0, sizeof pages);
         handler->portal_gone();
         return 0;
     default:

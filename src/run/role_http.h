@@ -25,6 +25,21 @@
 
 #define DSGD_ROLE_HTTP_HELD_MAX 32u   /* answers held for their audit record at once */
 #define DSGD_ROLE_HTTP_STREAMS_MAX 16u   /* streamed answers at once */
+#define DSGD_ROLE_HTTP_PAGES_MAX 4u      /* pages being sent at once */
+#define DSGD_ROLE_HTTP_PAGE_MAX 65536u   /* bytes of one page */
+
+/* A page of the web portal (REQ-SHARE-022): its status (303: to location),
+ * content type, what the portal does to the session cookie (NULL:
+ * nothing), location ("" or NULL: none; else a path "/..."), and bytes. */
+typedef struct dsgd_role_page {
+    int status;
+    const char *type;
+    const dsgd_xch_cookie *cookie;
+    const char *location;
+    const uint8_t *body;
+    size_t len;                           /* 0 .. DSGD_ROLE_HTTP_PAGE_MAX */
+    uint8_t lang;                         /* DSGD_XCH_LANG_*: the language cookie */
+} dsgd_role_page;
 
 typedef struct dsgd_role_http {
     const dsgd_route *routes;
@@ -84,6 +99,19 @@ int dsgd_role_http_answer_recorded(uint32_t id, uint32_t ticket, int status,
  * -1 when the head is not one a STREAM may carry (nothing sent).
  * @relation(REQ-RUN-013, REQ-LOG-008) */
 int dsgd_role_http_stream_recorded(uint32_t ticket, const dsgd_xch_stream *s);
+
+/* Answers exchange id with page p: the body is copied and sent in pieces
+ * as the portal asks for them, with no help from the handler (a stream
+ * whose `more` and `end` the handler never hears of). 0, or -1 when the
+ * page is not one a STREAM may carry or is too long, or every page slot
+ * is busy (nothing sent: the caller answers otherwise).
+ * @relation(REQ-SHARE-022, REQ-RUN-013) */
+int dsgd_role_http_page(uint32_t id, const dsgd_role_page *p);
+
+/* dsgd_role_http_page once the audit record of ticket is stored, as
+ * dsgd_role_http_answer_recorded does (503 `audit-unavailable` when it is
+ * not). @relation(REQ-SHARE-022, REQ-LOG-008) */
+int dsgd_role_http_page_recorded(uint32_t id, uint32_t ticket, const dsgd_role_page *p);
 
 /* The next piece (1 .. DSGD_XCH_DATA_MAX bytes) of stream id, from the
  * handler's `more`. 0, or -1 when the stream may not send now.

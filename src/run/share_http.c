@@ -194,7 +194,8 @@ static void refuse(struct xch *x, int status, const char *code, const char *mess
 /* A JSON document of any length, streamed once its record is stored. */
 static void answer_document(struct xch *x, uint32_t ticket, uint8_t *doc, size_t len)
 {
-    dsgd_xch_stream s = { x->id, 200, len, "application/json", 16, NULL, 0 };
+    dsgd_xch_stream s = { .id = x->id, .status = 200, .length = len,
+                          .type = "application/json", .type_len = 16 };
     x->out = doc;
     x->out_len = len;
     x->out_off = 0;
@@ -855,8 +856,9 @@ static void get_download(struct xch *x)
     dsgd_share_record r = record_of(f.area, f.id, "version", "View", "file-downloaded");
     folder_path(f.folder, r.location, sizeof r.location);
     snprintf(r.data, sizeof r.data, "version=%" PRId64 "; size=%" PRId64, v.version, v.size);
-    dsgd_xch_stream s = { x->id, 200, (uint64_t)v.size, "application/octet-stream", 24,
-                          disposition, dlen };
+    dsgd_xch_stream s = { .id = x->id, .status = 200, .length = (uint64_t)v.size,
+                          .type = "application/octet-stream", .type_len = 24,
+                          .disposition = disposition, .disposition_len = dlen };
     x->streaming = 1;
     if (dsgd_role_http_stream_recorded(record(x, &r), &s) != 0) {
         dsgd_log("share: cannot stream exchange %u", x->id);

@@ -257,8 +257,10 @@ static void on_end(uint32_t id, int complete)
     if (complete && open_xch[i].download) {
         static const char type[] = "application/octet-stream",
                           disposition[] = "attachment; filename=\"t.bin\"";
-        dsgd_xch_stream st = { id, 200, open_xch[i].total, type, sizeof type - 1, disposition,
-                               sizeof disposition - 1 };
+        dsgd_xch_stream st = { .id = id, .status = 200, .length = open_xch[i].total,
+                               .type = type, .type_len = sizeof type - 1,
+                               .disposition = disposition,
+                               .disposition_len = sizeof disposition - 1 };
         if (dsgd_role_http_stream_recorded(open_xch[i].ticket, &st) != 0) {
             dsgd_log("sink: cannot stream exchange %u", id);
             open_xch[i].id = 0;
