@@ -21,6 +21,7 @@
 #include "core/rfc3339.h"
 #include "log/audit.h"
 #include "run/audit_out.h"
+#include "run/auth_pages.h"
 #include "run/log.h"
 #include "run/role_http.h"
 
@@ -315,6 +316,17 @@ static void put_request(dsg_json_out *w, const dsg_lsvc_result *res)
     put_creds(w, "allowCredentials", o);
 }
 
+size_t dsgd_auth_assert_options(const dsg_lsvc_result *res, uint8_t *out, size_t cap)
+{
+    dsg_json_out w;
+    size_t len = 0;
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    put_request(&w, res);
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
+}
+
 /* "previous_login": {"time", "computer"} of the login before this one, or
  * null on the account's first; "failures_since": the failed credential
  * steps since it (REQ-MFA-014). */
@@ -410,20 +422,26 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
     return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
 }
 
-/* Records the step, then answers it once the record is stored. */
-static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
+/* What the step's answer does to the session cookie: set it to a new
+ * session, clear it on a logout or a session that is over. */
+static void cookie_of(enum route route, const dsg_lsvc_result *res, dsgd_xch_cookie *cookie)
 {
-    uint8_t json[DSGD_XCH_ANSWER_MAX];
-    dsgd_xch_cookie cookie = { DSGD_XCH_COOKIE_NONE, 0, 0, { 0 } };
-    size_t len = answer_json(res, bearer, json, sizeof json);
+    memset(cookie, 0, sizeof *cookie);
     if (res->status == 200 && res->next == DSG_LSVC_NEXT_SESSION) {
-        cookie.op = DSGD_XCH_COOKIE_SET;
-        cookie.max_age = session_max_s;
-        cookie.token_len = (uint8_t)strlen(res->token);
-        memcpy(cookie.token, res->token, cookie.token_len);
-    } else if (x->route == LOGOUT || (x->route == SESSION && res->status == 401)) {
-        cookie.op = DSGD_XCH_COOKIE_CLEAR;
+        cookie->op = DSGD_XCH_COOKIE_SET;
+        cookie->max_age = session_max_s;
+        cookie->token_len = (uint8_t)strlen(res->token);
+        memcpy(cookie->token, res->token, cookie->token_len);
+    } else if (route == LOGOUT || (route == SESSION && res->status == 401)) {
+        cookie->op = DSGD_XCH_COOKIE_CLEAR;
     }
+}
+
+/* Records a step's result: a forced logout it caused first, then the
+ * step itself. The ticket of the last, stored after the others: it
+ * covers them all. */
+static uint32_t settle(const struct xch *x, const dsg_lsvc_result *res)
+{
     if (res->evicted)   /* recorded as the forced logout it is (REQ-ACCT-015) */
         (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced",
                                "the oldest session ended: auth.max_sessions_per_user reached");
@@ -433,7 +451,17 @@ static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
                  res->sessions_ended, res->sessions_ended == 1 ? "" : "s");
         (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced", why);
     }
-    uint32_t ticket = record(res, x->addr);   /* stored after the one above: it covers both */
+    return record(res, x->addr);
+}
+
+/* Records the step, then answers it once the record is stored. */
+static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
+{
+    uint8_t json[DSGD_XCH_ANSWER_MAX];
+    dsgd_xch_cookie cookie;
+    size_t len = answer_json(res, bearer, json, sizeof json);
+    cookie_of(x->route, res, &cookie);
+    uint32_t ticket = settle(x, res);
     int status = res->status;
     if (len == 0) {   /* e.g. options of long IDs past DSGD_XCH_ANSWER_MAX */
         dsgd_log("auth: the answer of exchange %u does not fit", x->id);
@@ -650,15 +678,21 @@ static void notice(const struct xch *x)
         dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
+/* The record of a step refused for its source's failures: its ticket. */
+static uint32_t record_rate_limited(const struct xch *x)
+{
+    char detail[96];
+    snprintf(detail, sizeof detail, "%u failed steps from this source within a minute",
+             source_limit);
+    return dsgd_auth_record("-", x->addr, "rate-limited", detail);
+}
+
 /* A source over auth.source_failures_per_minute: 429, before any hash. */
 static void rate_limited(const struct xch *x)
 {
     uint8_t json[256];
     size_t len = error_json("rate_limited", json, sizeof json);
-    char detail[96];
-    snprintf(detail, sizeof detail, "%u failed steps from this source within a minute",
-             source_limit);
-    uint32_t ticket = dsgd_auth_record("-", x->addr, "rate-limited", detail);
+    uint32_t ticket = record_rate_limited(x);
     if (dsgd_role_http_answer_recorded(x->id, ticket, 429, NULL, json, len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
 }
@@ -684,30 +718,75 @@ static int run_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *beare
     return password_step(x, now, res, bearer);
 }
 
+/* A step of x as every client gets it: refused for its source's failures
+ * (429), or not its body (400), or run into *res, a failed credential
+ * counted against the source. 0, 429 or 400. */
+static int decide(struct xch *x, dsg_lsvc_result *res, int *bearer)
+{
+    uint8_t key[DSG_RATE_KEY];
+    int64_t now = now_s();
+    source_key(x, key);
+    if (guarded(x->route) && dsg_rate_limited(&sources, key, now, source_limit))
+        return 429;
+    if (run_step(x, now, res, bearer) != 0)
+        return 400;
+    if (guarded(x->route) && res->status == 401 && res->error != NULL &&
+        strcmp(res->error, "auth_failed") == 0)
+        (void)dsg_rate_fail(&sources, key, now);
+    return 0;
+}
+
 static void step(struct xch *x)
 {
     dsg_lsvc_result res;
-    uint8_t key[DSG_RATE_KEY];
-    int bearer = 0;
-    int64_t now = now_s();
+    int bearer = 0, rc;
     if (x->route == NOTICE) {
         notice(x);
         return;
     }
-    source_key(x, key);
-    if (guarded(x->route) && dsg_rate_limited(&sources, key, now, source_limit)) {
+    rc = decide(x, &res, &bearer);
+    if (rc == 429)
         rate_limited(x);
-        return;
-    }
-    if (run_step(x, now, &res, &bearer) != 0) {
+    else if (rc == 400)
         bad_request(x);
-        return;
-    }
-    if (guarded(x->route) && res.status == 401 && res.error != NULL &&
-        strcmp(res.error, "auth_failed") == 0)
-        (void)dsg_rate_fail(&sources, key, now);
-    answer(x, &res, bearer);
+    else
+        answer(x, &res, bearer);
     OPENSSL_cleanse(&res, sizeof res);
+}
+
+/* ---- the login pages' steps (auth_pages.c) ---------------------------------------- */
+
+int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, const char *addr,
+                        const char *token, dsg_lsvc_result *res, dsgd_xch_cookie *cookie,
+                        uint32_t *ticket)
+{
+    static struct xch x;
+    static const char prefix[] = "/api/v1/auth/";
+    int bearer = 0, rc;
+    memset(&x, 0, sizeof x);
+    x.route = ROUTE_COUNT;
+    for (unsigned i = 0; i < ROUTE_COUNT; i++)
+        if (i != NOTICE && strlen(route) == routes[i].path_len - (sizeof prefix - 1) &&
+            memcmp(routes[i].path + sizeof prefix - 1, route, strlen(route)) == 0)
+            x.route = (enum route)i;
+    if (x.route == ROUTE_COUNT || len > BODY_MAX || strlen(addr) >= sizeof x.addr ||
+        strlen(token) >= sizeof x.token)
+        return -1;
+    memcpy(x.body, json, len);
+    x.len = len;
+    snprintf(x.addr, sizeof x.addr, "%s", addr);
+    snprintf(x.token, sizeof x.token, "%s", token);
+    memset(cookie, 0, sizeof *cookie);
+    *ticket = 0;
+    rc = decide(&x, res, &bearer);
+    if (rc == 429)
+        *ticket = record_rate_limited(&x);
+    if (rc == 0) {
+        cookie_of(x.route, res, cookie);
+        *ticket = settle(&x, res);
+    }
+    OPENSSL_cleanse(&x, sizeof x);
+    return rc;
 }
 
 /* ---- dsgctl login (REQ-ACCT-012) ---------------------------------------------------- */
@@ -807,6 +886,8 @@ static struct xch *find(uint32_t id)
 static int on_request(const dsgd_xch_request *r)
 {
     struct xch *x = NULL;
+    if (dsgd_xch_page_path((const char *)r->path, r->path_len))
+        return dsgd_auth_pages_request(r);
     for (unsigned i = 0; i < AUTH_XCH && x == NULL; i++)
         if (xch[i].id == 0)
             x = &xch[i];
@@ -829,6 +910,8 @@ static int on_request(const dsgd_xch_request *r)
 static void on_body(uint32_t id, const uint8_t *p, size_t len)
 {
     struct xch *x = find(id);
+    if (x == NULL && dsgd_auth_pages_body(id, p, len))
+        return;
     if (x == NULL)
         return;
     if (len > BODY_MAX - x->len) {
@@ -842,6 +925,8 @@ static void on_body(uint32_t id, const uint8_t *p, size_t len)
 static void on_end(uint32_t id, int complete)
 {
     struct xch *x = find(id);
+    if (x == NULL && dsgd_auth_pages_end(id, complete))
+        return;
     if (x == NULL)
         return;
     if (complete)
@@ -852,10 +937,14 @@ static void on_end(uint32_t id, int complete)
 static void on_portal_gone(void)
 {
     OPENSSL_cleanse(xch, sizeof xch);
+    dsgd_auth_pages_gone();
 }
 
-static const dsgd_role_http auth_http = {
-    routes, ROUTE_COUNT, on_request, on_body, on_end, on_portal_gone, NULL, NULL,
+/* The login API's routes, then the login pages' (auth_pages.c). */
+static dsgd_route all_routes[DSGD_ROUTES_MAX];
+
+static dsgd_role_http auth_http = {
+    all_routes, 0, on_request, on_body, on_end, on_portal_gone, NULL, NULL,
 };
 
 /* ---- who holds a session (REQ-ACCT-014) ---------------------------------- */
@@ -963,7 +1052,14 @@ static int sessions_end(const dsgd_msg *m)
 
 int dsgd_auth_http_start(dsgd_chan *chan)
 {
+    size_t n = 0;
+    const dsgd_route *pages = dsgd_auth_pages_routes(&n);
     bus = chan;
+    if (ROUTE_COUNT + n > DSGD_ROUTES_MAX || dsgd_auth_pages_init() != 0)
+        return -1;
+    memcpy(all_routes, routes, sizeof routes);
+    memcpy(all_routes + ROUTE_COUNT, pages, n * sizeof pages[0]);
+    auth_http.n_routes = ROUTE_COUNT + n;
     return dsgd_role_http_start(&auth_http, chan);
 }
 

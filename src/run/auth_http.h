@@ -18,6 +18,8 @@
 #include "run/settings.h"
 
 struct sqlite3;
+struct dsg_lsvc_result;
+struct dsgd_xch_cookie;
 
 /* Starts the login service over db with the settings a (borrowed), and
  * reads auth.ministry_networks and auth.webauthn_aaguid_allowlist; roots
@@ -35,6 +37,24 @@ int dsgd_auth_http_start(dsgd_chan *chan);
  * when not one; a complete request is one login step, recorded as
  * 認証ログ before its answer. @relation(REQ-MFA-021, REQ-LOG-029, REQ-MFA-017) */
 int dsgd_auth_http_message(const dsgd_msg *m);
+
+/* A step of a login page (auth_pages.c, REQ-SHARE-022): route is the
+ * login API path after /api/v1/auth/ and json its request body, from the
+ * client at addr presenting session token (""), run exactly as the API
+ * runs it -- the source's rate limit, the service, the failure count, the
+ * records -- with *res its result, *cookie what it does to the session
+ * cookie and *ticket the record to wait for (0: none). 0; 429 when the
+ * source is rate limited (recorded); 400 when json is not the step's
+ * body; -1 for an unknown route or an argument too long.
+ * @relation(REQ-SHARE-022, REQ-MFA-013, REQ-LOG-008) */
+int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, const char *addr,
+                        const char *token, struct dsg_lsvc_result *res,
+                        struct dsgd_xch_cookie *cookie, uint32_t *ticket);
+
+/* The PublicKeyCredentialRequestOptions of a result whose next step is
+ * ASSERT_WEBAUTHN, as JSON (the API's "publicKey"), into out: its length,
+ * 0 when it does not fit. @relation(REQ-SHARE-022, REQ-MFA-002) */
+size_t dsgd_auth_assert_options(const struct dsg_lsvc_result *res, uint8_t *out, size_t cap);
 
 /* A step of `dsgctl login` (channel CONTROL, REQ-ACCT-012): route is the
  * login API path after /api/v1/auth/ (login, password, totp/enrol, totp,

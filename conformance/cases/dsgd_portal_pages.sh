@@ -1,0 +1,147 @@
+#!/bin/sh
+# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages: /areas lists sato's area and not an area granted to nobody; the folder page lists sub-folders and files (size, version, uploader, time, download and versions links) and a file named with <script> comes out escaped; ueda (granted 共通 only) is refused the root; a sub-folder made through the create form is listed, a form POST without the CSRF token is 403 and creates nothing; an upload through the multipart form is listed and downloads byte-identical through the download route, a.exe through the form is 422 with nothing stored and recorded as upload-refused.
+# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-001, REQ-ACCT-014)
+set -u
+# shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
+. "${CONFORMANCE_LIB:?}"
+t=${CONFORMANCE_TMP:?}
+account_case_setup
+command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
+# shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
+. "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
+
+origin="https://localhost:$DSGD_PORT"
+# page NAME WANT METHOD PATH [curl args]: one page request, the answer in
+# $t/NAME.html and its head in $t/NAME.h; fails unless the status is WANT
+page() {
+    pn=$1 pw=$2 pm=$3 pp=$4
+    shift 4
+    status=$(portal_curl "$pp" -X "$pm" -D "$t/$pn.h" -o "$t/$pn.html" -w '%{http_code}' "$@" \
+        2>"$t/$pn.err") || fail "$pn: $pm $pp: curl: $(cat "$t/$pn.err")"
+    [ "$status" = "$pw" ] || fail "$pn: $pm $pp: status $status, want $pw: $(head -c 600 "$t/$pn.html")"
+}
+# form NAME WANT PATH DATA [curl args]: a form post from the portal's own origin
+form() {
+    fn=$1 fw=$2 fp=$3 fd=$4
+    shift 4
+    page "$fn" "$fw" POST "$fp" -H "Origin: $origin" --data-raw "$fd" "$@"
+}
+has() {   # has NAME TEXT: the page NAME holds TEXT
+    grep -qF -- "$2" "$t/$1.html" || fail "$1: no \"$2\" in $(head -c 1500 "$t/$1.html")"
+}
+hasnt() {
+    ! grep -qF -- "$2" "$t/$1.html" || fail "$1: \"$2\" should not be in the page"
+}
+header() {   # header NAME LINE: the head of NAME has LINE (case-insensitive name)
+    tr -d '\r' <"$t/$1.h" | grep -qiF -- "$2" || fail "$1: no header \"$2\" in $(cat "$t/$1.h")"
+}
+hidden() {   # hidden NAME FIELD: the value of a hidden field of page NAME
+    sed -n "s/.*name=\"$2\" value=\"\\([^\"]*\\)\".*/\\1/p" "$t/$1.html" | head -n 1
+}
+cookie_of() {   # cookie_of NAME: the session cookie NAME's answer set
+    tr -d '\r' <"$t/$1.h" | sed -n 's/^set-cookie: __Host-dsg_session=\([^;]*\);.*/\1/Ip'
+}
+urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+csp="Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+page_headers() {
+    header "$1" 'Content-Type: text/html; charset=utf-8'
+    header "$1" "$csp"
+    header "$1" 'X-Content-Type-Options: nosniff'
+    header "$1" 'Referrer-Policy: no-referrer'
+    header "$1" 'Cache-Control: no-store'
+    hasnt "$1" 'unsafe-inline'
+    hasnt "$1" '<style'
+    hasnt "$1" ' style='
+    ! grep -Eq ' on[a-z]+=' "$t/$1.html" || fail "$1: an event handler attribute"
+    ! grep -Eq '<script>' "$t/$1.html" || fail "$1: an inline script"
+}
+# login_pages USER PASSWORD OTPAUTH OFFSET: password and TOTP through the
+# forms; the session token in $session
+login_pages() {
+    form "$1-pw" 200 /login "user_id=$(urlenc "$1")&password=$(urlenc "$2")" \
+        -H 'Content-Type: application/x-www-form-urlencoded'
+    has "$1-pw" 'action="/login/totp"'
+    lp_login=$(hidden "$1-pw" login)
+    [ -n "$lp_login" ] || fail "$1-pw: no login field"
+    form "$1-totp" 303 /login/totp "login=$lp_login&code=$(totp_code "$3" "$4")"
+    header "$1-totp" 'Location: /areas'
+    session=$(cookie_of "$1-totp")
+    [ -n "$session" ] || fail "$1-totp: no session cookie: $(cat "$t/$1-totp.h")"
+}
+
+share_gateway_start
+share_user sato 防衛装備庁 3
+expect_exit 0 "org 内局" ctl org add 内局 --kind ministry --networks 127.0.0.0/8
+share_user ueda 内局 4
+
+# ---- the login page -----------------------------------------------------
+page login 200 GET /login
+page_headers login
+has login '<html lang="ja">'
+has login 'type="password"'
+has login 'action="/login"'
+has login 'href="/static/portal.css"'
+page css 200 GET /static/portal.css
+header css 'Content-Type: text/css; charset=utf-8'
+page js 200 GET /static/webauthn.js
+header js 'Content-Type: text/javascript; charset=utf-8'
+grep -qF 'navigator.credentials.get' "$t/js.html" || fail "js: not the WebAuthn script"
+
+# languages: default ja, Accept-Language, the switch and its cookie
+page login-en 200 GET /login -H 'Accept-Language: en-GB,en;q=0.9'
+has login-en '<html lang="en">'
+has login-en 'Log in'
+page login-switch 200 GET '/login?lang=en' -H 'Accept-Language: ja'
+has login-switch '<html lang="en">'
+header login-switch 'Set-Cookie: dsg_lang=en; Path=/;'
+page login-cookie 200 GET /login -H 'Accept-Language: en' -b 'dsg_lang=ja'
+has login-cookie '<html lang="ja">'
+has login-cookie 'ログイン'
+
+# one failure page for every failure
+form bad-pw 401 /login 'user_id=sato&password=wrong-password-1' \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+form bad-user 401 /login 'user_id=nobody-here&password=wrong-password-1' \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+page_headers bad-pw
+has bad-pw 'id="failed"'
+cmp -s "$t/bad-pw.html" "$t/bad-user.html" || fail "a wrong password and an unknown user got different pages"
+page evil-login 403 POST /login -H 'Origin: https://evil.example' \
+    --data-raw 'user_id=sato&password=Brand-new-passw0rd'
+hasnt evil-login 'action="/login/totp"'
+
+login_pages sato Brand-new-passw0rd "$(cat "$t/sato.otpauth")" 1
+header sato-totp 'Secure; HttpOnly; SameSite=Strict'
+sato=$session
+share whoami 200 GET /api/v1/auth/session - -b "__Host-dsg_session=$sato"
+
+# a wrong code: the same failure message, on the code form again
+form ueda-pw 200 /login "user_id=ueda&password=Brand-new-passw0rd"
+form ueda-badcode 401 /login/totp "login=$(hidden ueda-pw login)&code=000000"
+has ueda-badcode 'id="failed"'
+
+# ---- logout: a form with a CSRF token ------------------------------------
+page logout-form 200 GET /logout -b "__Host-dsg_session=$sato"
+page_headers logout-form
+csrf=$(hidden logout-form csrf)
+[ "${#csrf}" -eq 43 ] || fail "logout-form: CSRF token '$csrf'"
+login_pages ueda Brand-new-passw0rd "$(cat "$t/ueda.otpauth")" 1
+ueda=$session
+page logout-form2 200 GET /logout -b "__Host-dsg_session=$ueda"
+csrf2=$(hidden logout-form2 csrf)
+[ "$csrf" != "$csrf2" ] || fail "two sessions got the same CSRF token"
+form logout-none 403 /logout '' -b "__Host-dsg_session=$sato"
+has logout-none 'class="error"'
+form logout-other 403 /logout "csrf=$csrf2" -b "__Host-dsg_session=$sato"
+page logout-evil 403 POST /logout -H 'Origin: https://evil.example' --data-raw "csrf=$csrf" \
+    -b "__Host-dsg_session=$sato"
+share still 200 GET /api/v1/auth/session - -b "__Host-dsg_session=$sato"
+form logout 200 /logout "csrf=$csrf" -b "__Host-dsg_session=$sato"
+header logout 'Set-Cookie: __Host-dsg_session=; Path=/; Max-Age=0'
+share gone 401 GET /api/v1/auth/session - -b "__Host-dsg_session=$sato"
+share other-still 200 GET /api/v1/auth/session - -b "__Host-dsg_session=$ueda"
+"$DSGCTL" log export --type 14 --format jsonl --socket "$sock" >"$t/export14" 2>"$t/err" ||
+    fail "log export 14: $(cat "$t/err")"
+[ "$(grep -c '"csrf-refused"' "$t/export14")" -ge 3 ] ||
+    fail "csrf-refused records: $(grep -c csrf-refused "$t/export14"), want 3 or more"
+grep -q '"event":"logout"' "$t/export14" || fail "no logout record: $(tail -n 3 "$t/export14")"
