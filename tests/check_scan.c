@@ -136,6 +136,34 @@ START_TEST(test_scan_fewer_or_more_bytes_than_declared)
 }
 END_TEST
 
+/* An object whose size is declared at its end (a multipart part): the
+ * verdict is the same as with the size known at first; a declared size
+ * below what was seen fails. @relation(REQ-SHARE-014, REQ-SHARE-010) */
+START_TEST(test_scan_size_declared_at_the_end)
+{
+    uint8_t buf[128];
+    size_t n = eicar(buf, sizeof buf, ' ', 0);
+    dsg_scan_result r;
+    dsg_scan *s = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, UINT64_MAX);
+    ck_assert_int_eq(dsg_scan_push(s, buf, n), 0);
+    ck_assert_int_eq(dsg_scan_declare(s, n), 0);
+    ck_assert_int_eq(dsg_scan_finish(s, &r), DSG_SCAN_INFECTED);
+    dsg_scan_free(s);
+    s = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, UINT64_MAX);
+    ck_assert_int_eq(dsg_scan_push(s, (const uint8_t *)"hello", 5), 0);
+    ck_assert_int_eq(dsg_scan_declare(s, 5), 0);
+    ck_assert_int_eq(dsg_scan_finish(s, &r), DSG_SCAN_CLEAN);
+    ck_assert_int_eq(dsg_scan_declare(s, 5), -1);            /* finished */
+    dsg_scan_free(s);
+    s = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, UINT64_MAX);
+    ck_assert_int_eq(dsg_scan_push(s, (const uint8_t *)"hello", 5), 0);
+    ck_assert_int_eq(dsg_scan_declare(s, 4), -1);            /* fewer than seen */
+    ck_assert_int_eq(dsg_scan_finish(s, &r), DSG_SCAN_NOT_SCANNED);
+    dsg_scan_free(s);
+    ck_assert_int_eq(dsg_scan_declare(NULL, 1), -1);
+}
+END_TEST
+
 /* @relation(REQ-SHARE-014) */
 START_TEST(test_scan_missing_or_misused_scanner_is_internal_error)
 {
@@ -315,6 +343,7 @@ Suite *suite_scan(void)
     tcase_add_test(closed, test_scan_disabled_engine_is_not_scanned);
     tcase_add_test(closed, test_scan_never_fed_is_not_scanned);
     tcase_add_test(closed, test_scan_fewer_or_more_bytes_than_declared);
+    tcase_add_test(closed, test_scan_size_declared_at_the_end);
     tcase_add_test(closed, test_scan_missing_or_misused_scanner_is_internal_error);
     suite_add_tcase(s, closed);
     TCase *eicar_tc = tcase_create("eicar");

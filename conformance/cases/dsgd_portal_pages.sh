@@ -120,13 +120,93 @@ form ueda-pw 200 /login "user_id=ueda&password=Brand-new-passw0rd"
 form ueda-badcode 401 /login/totp "login=$(hidden ueda-pw login)&code=000000"
 has ueda-badcode 'id="failed"'
 
+login_pages ueda Brand-new-passw0rd "$(cat "$t/ueda.otpauth")" 1
+ueda=$session
+
+# ---- share pages ---------------------------------------------------------
+share_area 1 C-9 装備研究
+root=$area_root common=2
+share_grant 1 sato 1 "$root" list,read,upload,new-version,create-folder
+share_grant 2 ueda 1 "$common" list,read
+share_area 2 C-10 秘密計画
+ck="__Host-dsg_session=$sato"
+page areas 200 GET /areas -b "$ck"
+page_headers areas
+has areas '装備研究'
+has areas "href=\"/folder?id=$root\""
+hasnt areas '秘密計画'
+page areas-nobody 303 GET /areas
+header areas-nobody 'Location: /login'
+page folder 200 GET "/folder?id=$root" -b "$ck"
+page_headers folder
+has folder '共通'
+has folder 'enctype="multipart/form-data"'
+fcsrf=$(hidden folder csrf)
+[ "${#fcsrf}" -eq 43 ] || fail "folder: CSRF token '$fcsrf'"
+
+# a sub-folder through the form; its name comes out escaped; no token, nothing made
+evil="<script>alert('x')<script>"
+form mkdir 303 /folder/create "csrf=$fcsrf&parent=$root&name=$(urlenc "$evil")" \
+    -b "$ck" -H 'Content-Type: application/x-www-form-urlencoded'
+header mkdir "Location: /folder?id=$root"
+form mkdir-nocsrf 403 /folder/create "parent=$root&name=forged" -b "$ck" \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+has mkdir-nocsrf 'id="code">csrf<'
+page_headers mkdir-nocsrf
+page folder2 200 GET "/folder?id=$root" -b "$ck"
+has folder2 '&lt;script&gt;alert(&#39;x&#39;)&lt;script&gt;'
+hasnt folder2 "<script>alert"
+hasnt folder2 'forged'
+
+# uploads through the multipart form
+python3 -c 'import random; r = random.Random(7); open("design.bin", "wb").write(bytes(r.getrandbits(8) for _ in range(150001)))'
+printf 'MZ not really\n' >"$t/a.exe"
+before=$(find "$t/var/share" -type f | wc -l)
+page upload 303 POST "/upload?folder=$root" -b "$ck" -H "Origin: $origin" \
+    -F "csrf=$fcsrf" -F "file=@$t/design.bin;filename=設計 &'書.bin"
+header upload "Location: /folder?id=$root"
+page upload-exe 422 POST "/upload?folder=$root" -b "$ck" -F "csrf=$fcsrf" -F "file=@$t/a.exe;filename=a.exe"
+page_headers upload-exe
+has upload-exe 'id="code">forbidden_extension<'
+page upload-nocsrf 403 POST "/upload?folder=$root" -b "$ck" -F "file=@$t/a.exe;filename=b.txt"
+page upload-evil 403 POST "/upload?folder=$root" -b "$ck" -H 'Origin: https://evil.example' \
+    -F "csrf=$fcsrf" -F "file=@$t/a.exe;filename=c.txt"
+after=$(find "$t/var/share" -type f | wc -l)
+page folder3 200 GET "/folder?id=$root" -b "$ck"
+has folder3 '設計 &amp;&#39;書.bin'
+has folder3 '<td class="num">150001</td>'
+hasnt folder3 'a.exe'
+hasnt folder3 'b.txt'
+hasnt folder3 'c.txt'
+fid=$(sed -n 's/.*href="\/api\/v1\/share\/download?file=\([0-9]*\)".*/\1/p' "$t/folder3.html" | head -n 1)
+[ -n "$fid" ] || fail "folder3: no download link"
+share dl 200 GET "/api/v1/share/download?file=$fid" - -b "$ck"
+cmp -s "$t/dl.body" "$t/design.bin" || fail "the download differs from the upload through the form"
+page versions 200 GET "/versions?file=$fid" -b "$ck"
+has versions "download?file=$fid&amp;version=1"
+share listing 200 GET "/api/v1/share/folder?id=$root" - -b "$ck"
+[ "$(js listing '[c["name"].encode().hex() for c in a["children"] if c["kind"] == "file"]')" = \
+  "['$(printf '%s' "設計 &'書.bin" | od -An -tx1 | tr -d ' \n')']" ] ||
+    fail "listing: $(cat "$t/listing.body")"
+"$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export23" 2>"$t/err" ||
+    fail "log export 23: $(cat "$t/err")"
+grep '"upload-refused"' "$t/export23" | grep -q 'forbidden_extension' || fail "no upload-refused record of a.exe"
+[ "$(grep -c '"csrf-refused"' "$t/export23")" -ge 3 ] || fail "csrf-refused records of the share pages"
+grep '"file-uploaded"' "$t/export23" | grep -q 'size=150001' || fail "no file-uploaded record"
+# a.exe refused before any byte was stored: one object more (the good upload's), no more
+[ "$((after - before))" -le 2 ] || fail "files under var/share: $before before, $after after"
+
+# ueda: only 共通
+cu="__Host-dsg_session=$ueda"
+page ueda-root 404 GET "/folder?id=$root" -b "$cu"
+page ueda-common 200 GET "/folder?id=$common" -b "$cu"
+hasnt ueda-common '設計'
+
 # ---- logout: a form with a CSRF token ------------------------------------
 page logout-form 200 GET /logout -b "__Host-dsg_session=$sato"
 page_headers logout-form
 csrf=$(hidden logout-form csrf)
 [ "${#csrf}" -eq 43 ] || fail "logout-form: CSRF token '$csrf'"
-login_pages ueda Brand-new-passw0rd "$(cat "$t/ueda.otpauth")" 1
-ueda=$session
 page logout-form2 200 GET /logout -b "__Host-dsg_session=$ueda"
 csrf2=$(hidden logout-form2 csrf)
 [ "$csrf" != "$csrf2" ] || fail "two sessions got the same CSRF token"

@@ -71,6 +71,13 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_UPLOADED] = { "ファイルを登録しました。", "The file was stored." },
     [PM_SIGNED_IN_AS] = { "ログイン中:", "Logged in as" },
     [PM_ROOT] = { "(最上位)", "(top)" },
+    [PM_PROJECT] = { "事業", "Project" },
+    [PM_CONTRACT] = { "契約", "Contract" },
+    [PM_CONTRACT_END] = { "契約終了(UTC)", "Contract ends (UTC)" },
+    [PM_STATE] = { "状態", "State" },
+    [PM_OPEN] = { "開く", "Open" },
+    [PM_TRUNCATED] = { "一覧が長すぎるため、一部だけを表示しています。",
+                       "The listing is too long: only part of it is shown." },
 };
 
 const char *dsgd_page_message(dsgd_lang lang, dsgd_pmsg m)
@@ -212,7 +219,7 @@ static void lang_switch(dsgd_page *p, const char *self)
     dsgd_page_raw(p, "\">");
     for (unsigned i = 0; i < 2; i++) {
         dsgd_page_raw(p, "<a href=\"");
-        dsgd_page_raw(p, self);
+        dsgd_page_str(p, self);
         dsgd_page_raw(p, sep);
         dsgd_page_raw(p, "lang=");
         dsgd_page_raw(p, tags[i]);

@@ -20,6 +20,7 @@
 #include "run/log.h"
 #include "run/role_http.h"
 #include "run/share_http.h"
+#include "run/share_pages.h"
 #include "log/audit.h"
 #include "run/share_record.h"
 #include "share/access.h"
@@ -110,6 +111,7 @@ static struct xch {
     uint8_t *out;
     size_t out_len, out_off;
     int streaming;
+    dsgd_spage page;                         /* a page's (share_pages.h) */
 } xch[XCH_MAX];
 
 static struct upload uploads[UPLOADS_MAX];
@@ -136,6 +138,7 @@ static struct xch *find(uint32_t id)
 
 static void release(struct xch *x)
 {
+    dsgd_share_pages_forget(&x->page);
     dsg_obj_get_close(x->get);
     dsg_obj_put_abort(x->put);
     dsg_scan_free(x->scan);
@@ -149,8 +152,20 @@ static void release(struct xch *x)
 
 /* ---- answers ------------------------------------------------------------------ */
 
+/* A page's answer: the API's, rendered (share_pages.c). */
+static void answer_page(struct xch *x, uint32_t ticket, int status, const uint8_t *json,
+                        size_t len)
+{
+    dsgd_share_pages_answer(&x->page, x->id, ticket, status, json, len, x->w.user, x->token);
+    release(x);
+}
+
 static void answer(struct xch *x, uint32_t ticket, int status, const uint8_t *json, size_t len)
 {
+    if (x->page.kind != SP_NONE) {
+        answer_page(x, ticket, status, json, len);
+        return;
+    }
     if (dsgd_role_http_answer_recorded(x->id, ticket, status, NULL, json, len) != 0)
         dsgd_log("share: cannot answer exchange %u", x->id);
     release(x);
@@ -185,6 +200,10 @@ static void answer_error(struct xch *x, uint32_t ticket, int status, const char 
 static void refuse(struct xch *x, int status, const char *code, const char *message)
 {
     uint8_t buf[1024];
+    if (x->page.kind != SP_NONE) {
+        answer_page(x, 0, status, buf, error_json(code, message, buf, sizeof buf));
+        return;
+    }
     if (dsgd_role_http_answer(x->id, status, NULL, buf,
                               error_json(code, message, buf, sizeof buf)) != 0)
         dsgd_log("share: cannot answer exchange %u", x->id);
@@ -196,6 +215,11 @@ static void answer_document(struct xch *x, uint32_t ticket, uint8_t *doc, size_t
 {
     dsgd_xch_stream s = { .id = x->id, .status = 200, .length = len,
                           .type = "application/json", .type_len = 16 };
+    if (x->page.kind != SP_NONE) {
+        answer_page(x, ticket, 200, doc, len);
+        free(doc);
+        return;
+    }
     x->out = doc;
     x->out_len = len;
     x->out_off = 0;
@@ -1004,12 +1028,14 @@ static void answer_begun(struct xch *x, uint32_t ticket, const struct upload *u)
     answer(x, ticket, 201, out, (size_t)len);
 }
 
-static void post_upload(struct xch *x)
+/* An upload of a file called name, of size bytes, into folder: decided,
+ * judged by the name policy and begun in the store (version pending,
+ * recorded as upload-begun: the record's ticket in *ticket). Its slot, or
+ * NULL after answering. */
+static struct upload *begin_upload(struct xch *x, int64_t folder, const char *name,
+                                   uint64_t size, uint32_t *ticket)
 {
-    char name[DSG_FILE_NAME_MAX + 1], q[40];
-    int64_t folder = 0, size = 0;
-    member m[] = { { "folder", NULL, 0, &folder }, { "name", name, sizeof name, NULL },
-                   { "size", NULL, 0, &size } };
+    char q[40];
     dsg_folder_row f;
     dsg_access_object fobj, obj;
     dsg_acct_problem p;
@@ -1017,58 +1043,71 @@ static void post_upload(struct xch *x)
     struct upload *u;
     uint8_t key[UPLOAD_KEY_BYTES];
     size_t klen = 0;
-    if (take_members(x, m, 3) != 0) {
-        refuse(x, 400, "bad_request",
-               "the body is not {\"folder\": id, \"name\": text, \"size\": bytes}");
-        return;
-    }
     snprintf(q, sizeof q, "id=%" PRId64, folder);
     snprintf(x->query, sizeof x->query, "%s", q);
     if (!folder_of(x, "id", &f, &fobj))
-        return;
+        return NULL;
     int allowed = upload_allowed(x, &fobj, name, &obj, &op);
     if (allowed < 0) {
         storage_failed(x, "upload", "the decision's records cannot be read");
-        return;
+        return NULL;
     }
     if (allowed == 0) {
         denied(x, &obj, op == DSG_ACCESS_UPLOAD ? "folder" : "file", op);
-        return;
+        return NULL;
     }
     if (name_allowed(x, &f, name, "upload-refused") != 0)
-        return;
-    if (dsg_obj_store_room(objects, (uint64_t)size) != DSG_OBJ_OK) {
+        return NULL;
+    if (dsg_obj_store_room(objects, size) != DSG_OBJ_OK) {
         refuse(x, 507, "stor.no_space", "there is not room for a file of that size");
-        return;
+        return NULL;
     }
     if ((u = upload_slot()) == NULL) {
         refuse(x, 503, "busy", "too many uploads are under way; try again later");
-        return;
+        return NULL;
     }
     if (dsg_file_store_begin(db, f.id, name, x->w.user, now_ms() / 1000, &u->slot, &p) != 0) {
         refuse(x, strcmp(p.code, "name_taken") == 0 ? 409 : 422, p.code, p.message);
-        return;
+        return NULL;
     }
     if (RAND_bytes(key, sizeof key) != 1 ||
         dsg_b64url_encode(key, sizeof key, u->key, sizeof u->key, &klen) != DSG_B64URL_OK ||
         upload_cap(x, &obj, op, &u->slot, &u->cap) != 0) {
         memset(u, 0, sizeof *u);
         refuse(x, 503, "storage", "the upload could not be begun; try again later");
-        return;
+        return NULL;
     }
     u->key[klen] = '\0';
     snprintf(u->token, sizeof u->token, "%s", x->token);
     u->by = x->w;
     u->area = f.area;
-    u->size = (uint64_t)size;
+    u->size = size;
     u->expires = now_ms() + UPLOAD_TTL_MS;
     snprintf(u->name, sizeof u->name, "%s", name);
     folder_path(f.id, u->location, sizeof u->location);
     dsgd_share_record r = record_of(f.area, u->slot.file, "file", "Custom", "upload-begun");
     snprintf(r.location, sizeof r.location, "%s", u->location);
-    snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; size=%" PRId64, name,
+    snprintf(r.data, sizeof r.data, "name=%.300s; version=%" PRId64 "; size=%" PRIu64, name,
              u->slot.version, size);
-    answer_begun(x, record(x, &r), u);
+    *ticket = record(x, &r);
+    return u;
+}
+
+static void post_upload(struct xch *x)
+{
+    char name[DSG_FILE_NAME_MAX + 1];
+    int64_t folder = 0, size = 0;
+    member m[] = { { "folder", NULL, 0, &folder }, { "name", name, sizeof name, NULL },
+                   { "size", NULL, 0, &size } };
+    struct upload *u;
+    uint32_t ticket = 0;
+    if (take_members(x, m, 3) != 0) {
+        refuse(x, 400, "bad_request",
+               "the body is not {\"folder\": id, \"name\": text, \"size\": bytes}");
+        return;
+    }
+    if ((u = begin_upload(x, folder, name, (uint64_t)size, &ticket)) != NULL)
+        answer_begun(x, ticket, u);
 }
 
 /* ---- uploads, step 2: PUT uploads/content (REQ-SHARE-010, 014, REQ-STOR-001) ---------- */
@@ -1093,9 +1132,29 @@ static struct upload *upload_of(const struct xch *x)
     return NULL;
 }
 
-/* The content begins: its bytes go to a temporary object under the
- * upload's capability and through the scanner as they arrive. 0, or -1
- * after answering. */
+/* The content of upload u begins: its bytes go to a temporary object
+ * under the upload's capability and through the scanner as they arrive. */
+static void content_start(struct xch *x, struct upload *u)
+{
+    x->up = u;
+    x->w = u->by;
+    u->busy = 1;   /* no other request may take it, and it does not expire meanwhile */
+    u->expires = INT64_MAX;
+    if (contract_over(u->area)) {   /* begun in the contract's last minute */
+        x->broken = x->after_term = 1;
+        return;
+    }
+    if (dsg_obj_put_begin(objects, &u->cap, &x->put) != DSG_OBJ_OK ||
+        (x->scan = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, u->size)) == NULL) {
+        dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
+        x->broken = 1;
+    }
+    if (dsg_search_text_like(u->name))
+        x->text = malloc(DSG_SEARCH_TEXT_MAX);   /* none: the name alone is indexed */
+}
+
+/* The content begins, for the upload named in x's query. 0, or -1 after
+ * answering. */
 static int content_begin(struct xch *x)
 {
     struct upload *u = upload_of(x);
@@ -1109,21 +1168,7 @@ static int content_begin(struct xch *x)
                      "no upload of yours by that name is open");
         return -1;
     }
-    x->up = u;
-    x->w = u->by;
-    u->busy = 1;   /* no other request may take it, and it does not expire meanwhile */
-    u->expires = INT64_MAX;
-    if (contract_over(u->area)) {   /* begun in the contract's last minute */
-        x->broken = x->after_term = 1;
-        return 0;
-    }
-    if (dsg_obj_put_begin(objects, &u->cap, &x->put) != DSG_OBJ_OK ||
-        (x->scan = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, u->size)) == NULL) {
-        dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
-        x->broken = 1;
-    }
-    if (dsg_search_text_like(u->name))
-        x->text = malloc(DSG_SEARCH_TEXT_MAX);   /* none: the name alone is indexed */
+    content_start(x, u);
     return 0;
 }
 
@@ -1910,10 +1955,102 @@ static void on_more(uint32_t id)
         more_document(x);
 }
 
+/* ---- pages (share_pages.c) ------------------------------------------------------------- */
+
+int dsgd_share_upload_open(uint32_t id, const char *name)
+{
+    struct xch *x = find(id);
+    struct upload *u;
+    uint32_t ticket = 0;
+    if (x == NULL)
+        return -1;
+    /* the size is the part's, known at its end: the body's bounds it */
+    if ((u = begin_upload(x, x->page.back, name, x->page.length, &ticket)) == NULL)
+        return -1;
+    u->size = UINT64_MAX;
+    content_start(x, u);
+    return 0;
+}
+
+void dsgd_share_upload_data(uint32_t id, const uint8_t *b, size_t n)
+{
+    struct xch *x = find(id);
+    if (x != NULL && x->up != NULL)
+        content_piece(x, b, n);
+}
+
+void dsgd_share_upload_close(uint32_t id)
+{
+    struct xch *x = find(id);
+    if (x == NULL || x->up == NULL)
+        return;
+    x->up->size = x->got;
+    if (x->scan != NULL && dsg_scan_declare(x->scan, x->got) != 0)
+        x->broken = 1;
+    content_end(x);
+}
+
+void dsgd_share_page_refuse(uint32_t id, int status, const char *code, int csrf)
+{
+    struct xch *x = find(id);
+    uint32_t ticket = 0;
+    if (x == NULL)
+        return;
+    if (x->up != NULL) {   /* a form that went wrong after its file began */
+        content_failed(x, "the upload form was malformed");
+        upload_done(x);
+    }
+    if (csrf) {   /* REQ-SHARE-022: a forged form is on record */
+        dsgd_share_record r = record_of(0, 0, "page", "Custom", "csrf-refused");
+        snprintf(r.site_id, sizeof r.site_id, "-");
+        snprintf(r.data, sizeof r.data, "a form without a valid CSRF token or from another "
+                 "origin");
+        ticket = record(x, &r);
+    }
+    answer_error(x, ticket, status, code, code);
+}
+
+/* A page's form, before it runs as its API route: the create-folder form
+ * becomes the API's JSON body. 0, or -1 after answering. */
+static int page_form(struct xch *x)
+{
+    static uint8_t json[BODY_MAX];
+    size_t len = 0;
+    int rc = dsgd_share_pages_mkdir(&x->page, x->token, x->body,
+                                    x->body_len <= BODY_MAX ? x->body_len : 0, json,
+                                    sizeof json, &len);
+    if (rc != 0) {
+        dsgd_share_page_refuse(x->id, rc > 0 ? 403 : 400, rc > 0 ? "csrf" : "bad_request",
+                               rc > 0);
+        return -1;
+    }
+    memcpy(x->body, json, len);
+    x->body_len = len;
+    return 0;
+}
+
+/* The API route a page runs as. */
+static enum route page_route(int kind)
+{
+    switch (kind) {
+    case SP_AREAS: return AREAS;
+    case SP_FOLDER: return FOLDER;
+    case SP_VERSIONS: return VERSIONS;
+    case SP_MKDIR: return FOLDERS;
+    default: return CONTENT;
+    }
+}
+
 /* ---- the exchanges ------------------------------------------------------------------------ */
 
 static void run(struct xch *x)
 {
+    if (x->page.kind == SP_UPLOAD) {
+        dsgd_share_pages_upload_end(&x->page, x->id);
+        return;
+    }
+    if (x->page.kind == SP_MKDIR && page_form(x) != 0)
+        return;
     switch (x->route) {
     case AREAS: get_areas(x); break;
     case FOLDER: get_folder(x); break;
@@ -1964,6 +2101,9 @@ static void on_who(const dsgd_xch_who_is *w)
         storage_failed(x, "subjects", "cannot be read");
         return;
     }
+    if (x->page.kind == SP_UPLOAD &&   /* what came before the session was known */
+        dsgd_share_pages_upload_body(&x->page, x->id, 1, x->token, NULL, 0) != 0)
+        return;
     if (x->ended)
         run(x);
 }
@@ -1978,11 +2118,15 @@ static int on_request(const dsgd_xch_request *r)
     for (unsigned i = 0; i < ROUTE_COUNT; i++)
         if (r->path_len == routes[i].path_len && memcmp(r->path, routes[i].path, r->path_len) == 0)
             k = (enum route)i;
+    if (x != NULL) {
+        memset(x, 0, sizeof *x);
+        if (dsgd_share_pages_request(r, &x->page) != SP_NONE)
+            k = page_route(x->page.kind);
+    }
     if (k == ROUTE_COUNT)
         return 404;
     if (x == NULL)
         return 503;
-    memset(x, 0, sizeof *x);
     x->id = r->id;
     if (r->token_len == 0) {
         refuse(x, 401, "session_expired", "log in first");
@@ -1996,7 +2140,7 @@ static int on_request(const dsgd_xch_request *r)
         return 0;
     }
     memcpy(x->query, r->query, r->query_len);
-    if (k == CONTENT) {
+    if (k == CONTENT && x->page.kind == SP_NONE) {
         x->told = 1;   /* the upload's own session was checked at its first step */
         (void)content_begin(x);   /* refused: answered already */
         return 0;
@@ -2013,6 +2157,10 @@ static void on_body(uint32_t id, const uint8_t *p, size_t len)
     struct xch *x = find(id);
     if (x == NULL)
         return;
+    if (x->page.kind == SP_UPLOAD) {
+        (void)dsgd_share_pages_upload_body(&x->page, id, x->told, x->token, p, len);
+        return;
+    }
     if (x->route == CONTENT) {
         content_piece(x, p, len);
         return;
@@ -2055,8 +2203,11 @@ static void on_portal_gone(void)
         }
 }
 
-static const dsgd_role_http share_http = {
-    routes, ROUTE_COUNT, on_request, on_body, on_end, on_portal_gone, on_more, on_who,
+/* The file API's routes, then the pages' (share_pages.c). */
+static dsgd_route all_routes[DSGD_ROUTES_MAX];
+
+static dsgd_role_http share_http = {
+    all_routes, 0, on_request, on_body, on_end, on_portal_gone, on_more, on_who,
 };
 
 int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o,
@@ -2066,6 +2217,13 @@ int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o,
     objects = o;
     search = ix;
     dsg_ext_set_init(&no_extra);
+    size_t n = 0;
+    const dsgd_route *pages = dsgd_share_pages_routes(&n);
+    if (ROUTE_COUNT + n > DSGD_ROUTES_MAX || dsgd_share_pages_init() != 0)
+        return -1;
+    memcpy(all_routes, routes, sizeof routes);
+    memcpy(all_routes + ROUTE_COUNT, pages, n * sizeof pages[0]);
+    share_http.n_routes = ROUTE_COUNT + n;
     return dsgd_role_http_start(&share_http, chan);
 }
 

@@ -75,6 +75,17 @@ int dsg_scan_push(dsg_scan *s, const uint8_t *p, size_t n)
     return s->seen > s->size ? -1 : 0;
 }
 
+int dsg_scan_declare(dsg_scan *s, uint64_t size)
+{
+    if (s == NULL || s->finished || s->seen > size) {
+        if (s != NULL)
+            s->failed = 1;
+        return -1;
+    }
+    s->size = size;
+    return 0;
+}
+
 static int eicar_space(uint8_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x1a;

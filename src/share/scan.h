@@ -70,6 +70,15 @@ dsg_scan *dsg_scan_new(dsg_scan_engine engine, uint64_t size);
 __attribute__((warn_unused_result))
 int dsg_scan_push(dsg_scan *s, const uint8_t *p, size_t n);
 
+/* Declares the size of an object whose length was not known when the
+ * scanner was made (dsg_scan_new with UINT64_MAX: a part of a
+ * multipart/form-data upload, whose end only its delimiter tells): the
+ * verdict then holds the bytes seen to it as dsg_scan_new's size would.
+ * 0; -1 when the scanner is NULL, finished, or has seen more than size
+ * (it fails). @relation(REQ-SHARE-014, REQ-SHARE-010) */
+__attribute__((warn_unused_result))
+int dsg_scan_declare(dsg_scan *s, uint64_t size);
+
 /* The verdict on what the scanner was given, written to *r and returned.
  * Ends the scanner: a later push or finish fails ("internal error").
  * A NULL r gets nothing written and NOT_SCANNED returned.

@@ -1,0 +1,723 @@
+/* The share role's pages: see share_pages.h. */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "core/http_req.h"
+#include "core/json_out.h"
+#include "core/json_tok.h"
+#include "core/multipart.h"
+#include "run/log.h"
+#include "run/share_pages.h"
+#include "share/file_store.h"
+
+#define FORM_MAX 4096u           /* bytes of the create-folder form */
+#define HELD_MAX (256u * 1024u)  /* upload bytes held until the session is known */
+#define TOKS_MAX 65536u          /* JSON tokens of one answer rendered */
+#define FORM_TYPE "application/x-www-form-urlencoded"
+#define MULTIPART_TYPE "multipart/form-data"
+
+#define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
+#define POST (1u << DSG_HTTP_POST)
+#define ROUTE(path, methods, flags, limit) { 0, methods, flags, limit, sizeof path - 1, path }
+static const dsgd_route routes[] = {
+    ROUTE("/areas", GET, 0, 0),
+    ROUTE("/folder", GET, 0, 0),
+    ROUTE("/versions", GET, 0, 0),
+    ROUTE("/folder/create", POST, 0, FORM_MAX),
+    ROUTE("/upload", POST, DSGD_ROUTE_UPLOAD, UINT64_MAX),
+};
+static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD };
+
+enum { PART_NONE, PART_CSRF, PART_FILE, PART_OTHER };
+
+struct dsgd_spage_up {
+    dsg_mp mp;
+    int started, part, csrf_ok, file_done, opened;
+    char field[16];
+    char name[DSG_FILE_NAME_MAX + 1];
+    int has_name;
+    char csrf[DSGD_CSRF_TOKEN_LEN + 2];
+    size_t csrf_len;
+    size_t held_len;
+    uint8_t *held;
+    uint8_t hdr[DSG_MP_HEADER_MAX];
+};
+
+static uint8_t csrf_key[DSGD_CSRF_KEY_LEN];
+static dsgd_page pg;
+
+const dsgd_route *dsgd_share_pages_routes(size_t *n)
+{
+    *n = sizeof routes / sizeof routes[0];
+    return routes;
+}
+
+int dsgd_share_pages_init(void)
+{
+    return RAND_bytes(csrf_key, sizeof csrf_key) == 1 ? 0 : -1;
+}
+
+/* The positive decimal value of key in query[0 .. len), or 0. */
+static int64_t query_number(const uint8_t *query, size_t len, const char *key)
+{
+    dsgd_form f;
+    char v[24], *end;
+    if (dsgd_form_read(&f, query, len) != 0 || dsgd_form_get(&f, key, v, sizeof v) != 0 ||
+        v[0] < '1' || v[0] > '9' || strlen(v) > 18)
+        return 0;
+    long long n = strtoll(v, &end, 10);
+    return *end == '\0' ? (int64_t)n : 0;
+}
+
+int dsgd_share_pages_request(const dsgd_xch_request *r, dsgd_spage *p)
+{
+    memset(p, 0, sizeof *p);
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (r->path_len == routes[i].path_len && memcmp(r->path, routes[i].path, r->path_len) == 0)
+            p->kind = kinds[i];
+    if (p->kind == SP_NONE)
+        return SP_NONE;
+    p->lang = dsgd_page_lang(r, &p->set_lang);
+    p->origin_ok = dsgd_page_origin_ok(r);
+    p->length = r->framing == DSG_HTTP_FRAMING_LENGTH ? r->length : 0;
+    memcpy(p->ctype, r->ctype, r->ctype_len);
+    p->ctype[r->ctype_len] = '\0';
+    if (p->kind == SP_UPLOAD)
+        p->back = query_number(r->query, r->query_len, "folder");
+    return p->kind;
+}
+
+void dsgd_share_pages_forget(dsgd_spage *p)
+{
+    if (p->up != NULL) {
+        free(p->up->held);
+        OPENSSL_cleanse(p->up, sizeof *p->up);
+    }
+    free(p->up);
+    p->up = NULL;
+}
+
+static int csrf_ok(const dsgd_spage *p, const char *session, const char *got)
+{
+    return p->origin_ok && dsgd_csrf_ok(csrf_key, session, strlen(session), got, strlen(got));
+}
+
+int dsgd_share_pages_mkdir(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
+                           uint8_t *json, size_t cap, size_t *json_len)
+{
+    char csrf[DSGD_CSRF_TOKEN_LEN + 2], name[DSG_FOLDER_NAME_MAX + 1];
+    dsgd_form f;
+    dsg_json_out w;
+    if (dsgd_form_read(&f, form, len) != 0 || dsgd_form_get(&f, "csrf", csrf, sizeof csrf) != 0)
+        csrf[0] = '\0';
+    if (!csrf_ok(p, session, csrf))
+        return 1;
+    if (!dsgd_page_ctype_is(p->ctype, strlen(p->ctype), FORM_TYPE) ||
+        dsgd_form_get(&f, "name", name, sizeof name) != 0 ||
+        (p->back = query_number(form, len, "parent")) == 0)
+        return -1;
+    dsg_json_out_init(&w, json, cap);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"parent", 6);
+    (void)dsg_json_out_int(&w, p->back);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"name", 4);
+    (void)dsg_json_out_string(&w, (const uint8_t *)name, strlen(name));
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, json_len) == 0 ? 0 : -1;
+}
+
+/* ---- the API's JSON, read back ----------------------------------------- */
+
+typedef struct jdoc {
+    const uint8_t *b;
+    size_t len, n;
+    dsg_json_tok *t;
+} jdoc;
+
+static int jparse(jdoc *d, const uint8_t *b, size_t len)
+{
+    size_t at = 0, cap = len / 2 + 2 < TOKS_MAX ? len / 2 + 2 : TOKS_MAX;
+    d->b = b;
+    d->len = len;
+    d->n = 0;
+    d->t = malloc(cap * sizeof *d->t);
+    if (d->t == NULL || len == 0 ||
+        dsg_json_tokenize(b, len, 8, d->t, cap, &d->n, &at) != DSG_JSON_OK ||
+        d->t[0].type != DSG_JSON_OBJECT) {
+        free(d->t);
+        d->t = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* The value of member key of object obj, or 0 (never a value's index). */
+static size_t jget(const jdoc *d, size_t obj, const char *key)
+{
+    char name[32];
+    size_t vlen = 0;
+    if (obj >= d->n || d->t[obj].type != DSG_JSON_OBJECT)
+        return 0;
+    for (size_t i = obj + 1; i + 1 < d->t[obj].next; i = d->t[i + 1].next)
+        if (dsg_json_string_value(d->b, d->len, &d->t[i], (uint8_t *)name, sizeof name - 1,
+                                  &vlen) == DSG_JSON_OK &&
+            vlen == strlen(key) && memcmp(name, key, vlen) == 0)
+            return i + 1;
+    return 0;
+}
+
+/* The string value of member key into out ("" when absent or not one). */
+static const char *jstr(const jdoc *d, size_t obj, const char *key, char *out, size_t cap)
+{
+    size_t v = jget(d, obj, key), n = 0;
+    out[0] = '\0';
+    if (v != 0 && d->t[v].type == DSG_JSON_STRING &&
+        dsg_json_string_value(d->b, d->len, &d->t[v], (uint8_t *)out, cap - 1, &n) ==
+            DSG_JSON_OK &&
+        memchr(out, '\0', n) == NULL)
+        out[n] = '\0';
+    else
+        out[0] = '\0';
+    return out;
+}
+
+/* The integer value of member key (0 when absent or not one). */
+static int64_t jint(const jdoc *d, size_t obj, const char *key)
+{
+    size_t v = jget(d, obj, key);
+    char digits[24];
+    if (v == 0 || d->t[v].type != DSG_JSON_NUMBER || d->t[v].len >= sizeof digits)
+        return 0;
+    memcpy(digits, d->b + d->t[v].start, d->t[v].len);
+    digits[d->t[v].len] = '\0';
+    return strtoll(digits, NULL, 10);
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+static void text(const char *s) { dsgd_page_str(&pg, s); }
+static void raw(const char *s) { dsgd_page_raw(&pg, s); }
+static void msg(dsgd_pmsg m) { dsgd_page_msg(&pg, m); }
+static void num(int64_t v) { dsgd_page_uint(&pg, v < 0 ? 0 : (uint64_t)v); }
+
+/* <a href="PATH?KEY=ID">, the id through the escaper like every value. */
+static void link_to(const char *path_key, int64_t id)
+{
+    raw("<a href=\"");
+    raw(path_key);
+    num(id);
+    raw("\">");
+}
+
+static void forms(const dsgd_spage *p, int64_t folder, const char *session)
+{
+    char token[DSGD_CSRF_TOKEN_LEN + 1], id[24];
+    if (session[0] == '\0' || dsgd_csrf_token(csrf_key, session, strlen(session), token) != 0)
+        return;
+    (void)p;
+    snprintf(id, sizeof id, "%" PRId64, folder);
+    raw("<section><h2>");
+    msg(PM_NEW_FOLDER);
+    raw("</h2><form method=\"post\" action=\"/folder/create\">");
+    dsgd_page_hidden(&pg, "csrf", token);
+    dsgd_page_hidden(&pg, "parent", id);
+    raw("<label for=\"name\">");
+    msg(PM_NAME);
+    raw("</label><input id=\"name\" name=\"name\" type=\"text\" required>"
+        "<button type=\"submit\">");
+    msg(PM_CREATE);
+    raw("</button></form></section><section><h2>");
+    msg(PM_UPLOAD);
+    raw("</h2><form method=\"post\" enctype=\"multipart/form-data\" action=\"/upload?folder=");
+    text(id);
+    raw("\">");
+    dsgd_page_hidden(&pg, "csrf", token);
+    raw("<label for=\"file\">");
+    msg(PM_FILE);
+    raw("</label><input id=\"file\" name=\"file\" type=\"file\" required>"
+        "<button type=\"submit\" id=\"upload\">");
+    msg(PM_UPLOAD);
+    raw("</button></form></section>");
+}
+
+static void file_row(const jdoc *d, size_t c)
+{
+    char name[DSG_FILE_NAME_MAX + 1], by[DSGD_XCH_WHO_TEXT_MAX + 1], at[40], state[24];
+    int64_t id = jint(d, c, "id");
+    jstr(d, c, "state", state, sizeof state);
+    raw("<tr><td class=\"name\">");
+    text(jstr(d, c, "name", name, sizeof name));
+    raw("</td><td class=\"num\">");
+    num(jint(d, c, "size"));
+    raw("</td><td class=\"num\">");
+    num(jint(d, c, "version"));
+    raw("</td><td>");
+    text(jstr(d, c, "uploaded_by", by, sizeof by));
+    raw("</td><td>");
+    text(jstr(d, c, "uploaded_at", at, sizeof at));
+    raw("</td><td>");
+    if (strcmp(state, "clean") == 0) {
+        link_to("/api/v1/share/download?file=", id);
+        msg(PM_DOWNLOAD);
+        raw("</a> ");
+    } else {
+        text(state);
+        raw(" ");
+    }
+    link_to("/versions?file=", id);
+    msg(PM_VERSIONS);
+    raw("</a></td></tr>");
+}
+
+/* The children of kind ("folder" or "file") of the listing. */
+static unsigned children(const jdoc *d, size_t list, const char *kind)
+{
+    char k[8], name[DSG_FOLDER_NAME_MAX + 1];
+    unsigned n = 0;
+    if (list == 0 || d->t[list].type != DSG_JSON_ARRAY)
+        return 0;
+    for (size_t c = list + 1; c < d->t[list].next; c = d->t[c].next) {
+        if (strcmp(jstr(d, c, "kind", k, sizeof k), kind) != 0)
+            continue;
+        if (n++ == 0)
+            raw(kind[1] == 'o' ? "<ul class=\"folders\">"
+                               : "<table class=\"files\"><thead><tr><th>");
+        if (kind[1] == 'o') {
+            raw("<li>");
+            link_to("/folder?id=", jint(d, c, "id"));
+            text(jstr(d, c, "name", name, sizeof name));
+            raw("</a></li>");
+            continue;
+        }
+        if (n == 1) {
+            msg(PM_NAME);
+            raw("</th><th>");
+            msg(PM_SIZE);
+            raw("</th><th>");
+            msg(PM_VERSION);
+            raw("</th><th>");
+            msg(PM_UPLOADER);
+            raw("</th><th>");
+            msg(PM_TIME);
+            raw("</th><th></th></tr></thead><tbody>");
+        }
+        file_row(d, c);
+    }
+    if (n > 0)
+        raw(kind[1] == 'o' ? "</ul>" : "</tbody></table>");
+    else {
+        raw("<p>");
+        msg(PM_EMPTY);
+        raw("</p>");
+    }
+    return n;
+}
+
+static void folder_page(const dsgd_spage *p, const jdoc *d, const char *user, const char *session)
+{
+    char name[DSG_FOLDER_NAME_MAX + 1], self[48];
+    int64_t id = jint(d, 0, "folder"), parent = jint(d, 0, "parent");
+    snprintf(self, sizeof self, "/folder?id=%" PRId64, id);
+    dsgd_page_begin(&pg, p->lang, PM_FOLDER, self, user);
+    raw("<p class=\"path\"><a href=\"/areas\">");
+    msg(PM_TOP);
+    raw("</a>");
+    if (parent > 0) {
+        raw(" / ");
+        link_to("/folder?id=", parent);
+        raw("..</a>");
+    }
+    raw(" / <b id=\"folder-name\">");
+    text(jstr(d, 0, "name", name, sizeof name));
+    raw("</b></p><h2>");
+    msg(PM_SUBFOLDERS);
+    raw("</h2>");
+    (void)children(d, jget(d, 0, "children"), "folder");
+    raw("<h2>");
+    msg(PM_FILES);
+    raw("</h2>");
+    (void)children(d, jget(d, 0, "children"), "file");
+    if (jget(d, 0, "truncated") != 0) {
+        raw("<p class=\"error\">");
+        msg(PM_TRUNCATED);
+        raw("</p>");
+    }
+    forms(p, id, session);
+}
+
+static void areas_page(const dsgd_spage *p, const jdoc *d, const char *user)
+{
+    char t[DSG_FOLDER_NAME_MAX + 1];
+    size_t list = jget(d, 0, "areas");
+    unsigned n = 0;
+    dsgd_page_begin(&pg, p->lang, PM_AREAS, "/areas", user);
+    for (size_t a = list + 1; list != 0 && a < d->t[list].next; a = d->t[a].next) {
+        if (n++ == 0) {
+            raw("<table class=\"areas\"><thead><tr><th>");
+            msg(PM_PROJECT);
+            raw("</th><th>");
+            msg(PM_CONTRACT);
+            raw("</th><th>");
+            msg(PM_CONTRACT_END);
+            raw("</th></tr></thead><tbody>");
+        }
+        raw("<tr><td>");
+        link_to("/folder?id=", jint(d, a, "root"));
+        text(jstr(d, a, "project", t, sizeof t));
+        raw("</a></td><td>");
+        text(jstr(d, a, "contract", t, sizeof t));
+        raw("</td><td>");
+        text(jstr(d, a, "contract_end", t, sizeof t));
+        raw("</td></tr>");
+    }
+    if (n > 0)
+        raw("</tbody></table>");
+    else {
+        raw("<p>");
+        msg(PM_NO_AREAS);
+        raw("</p>");
+    }
+}
+
+static void versions_page(const dsgd_spage *p, const jdoc *d, const char *user)
+{
+    char t[DSG_FILE_NAME_MAX + 1], self[48];
+    size_t list = jget(d, 0, "versions");
+    int64_t file = jint(d, 0, "file");
+    snprintf(self, sizeof self, "/versions?file=%" PRId64, file);
+    dsgd_page_begin(&pg, p->lang, PM_VERSIONS, self, user);
+    raw("<p class=\"path\"><a href=\"/areas\">");
+    msg(PM_TOP);
+    raw("</a> / <b>");
+    text(jstr(d, 0, "name", t, sizeof t));
+    raw("</b></p><table class=\"versions\"><thead><tr><th>");
+    msg(PM_VERSION);
+    raw("</th><th>");
+    msg(PM_SIZE);
+    raw("</th><th>");
+    msg(PM_UPLOADER);
+    raw("</th><th>");
+    msg(PM_TIME);
+    raw("</th><th>");
+    msg(PM_STATE);
+    raw("</th><th></th></tr></thead><tbody>");
+    for (size_t v = list + 1; list != 0 && v < d->t[list].next; v = d->t[v].next) {
+        char state[24];
+        int64_t n = jint(d, v, "version");
+        raw("<tr><td class=\"num\">");
+        num(n);
+        raw("</td><td class=\"num\">");
+        num(jint(d, v, "size"));
+        raw("</td><td>");
+        text(jstr(d, v, "uploaded_by", t, sizeof t));
+        raw("</td><td>");
+        text(jstr(d, v, "uploaded_at", t, sizeof t));
+        raw("</td><td>");
+        text(jstr(d, v, "state", state, sizeof state));
+        raw("</td><td>");
+        if (strcmp(state, "clean") == 0) {
+            raw("<a href=\"/api/v1/share/download?file=");
+            num(file);
+            raw("&amp;version=");
+            num(n);
+            raw("\">");
+            msg(PM_DOWNLOAD);
+            raw("</a>");
+        }
+        raw("</td></tr>");
+    }
+    raw("</tbody></table>");
+}
+
+/* A refusal or failure of the API, shown: its message in the page's
+ * language and its stable code. */
+static void error_page(const dsgd_spage *p, int status, const char *code, const char *user)
+{
+    dsgd_pmsg m = strcmp(code, "csrf") == 0 ? PM_CSRF
+                  : status == 404           ? PM_NOT_FOUND
+                  : status == 403           ? PM_FORBIDDEN
+                  : status >= 500           ? PM_UNAVAILABLE
+                  : p->kind == SP_UPLOAD    ? PM_UPLOAD_REFUSED
+                                            : PM_BAD_REQUEST;
+    dsgd_page_begin(&pg, p->lang, PM_ERROR, NULL, user[0] != '\0' ? user : NULL);
+    raw("<p class=\"error\">");
+    msg(m);
+    raw(" (<code id=\"code\">");
+    text(code);
+    raw("</code>)</p><p>");
+    if (p->back > 0)
+        link_to("/folder?id=", p->back);
+    else
+        raw("<a href=\"/areas\">");
+    msg(PM_BACK);
+    raw("</a></p>");
+}
+
+static void redirect(uint32_t id, const char *where, uint32_t ticket)
+{
+    if (dsgd_page_redirect(id, where, NULL, ticket) != 0)
+        dsgd_log("share: cannot answer page exchange %u", id);
+}
+
+void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, int status,
+                             const uint8_t *json, size_t len, const char *user,
+                             const char *session)
+{
+    char code[64], where[48];
+    jdoc d = { 0 };
+    int ok = jparse(&d, json, len) == 0;
+    if (status == 401) {   /* no session, or one that is over: log in */
+        redirect(id, "/login", ticket);
+    } else if ((status == 201 || status == 202) && p->back > 0) {
+        snprintf(where, sizeof where, "/folder?id=%" PRId64, p->back);
+        redirect(id, where, ticket);
+    } else {
+        if (status == 200 && ok && p->kind == SP_AREAS)
+            areas_page(p, &d, user);
+        else if (status == 200 && ok && p->kind == SP_FOLDER)
+            folder_page(p, &d, user, session);
+        else if (status == 200 && ok && p->kind == SP_VERSIONS)
+            versions_page(p, &d, user);
+        else
+            error_page(p, status == 200 ? 500 : status,
+                       ok ? jstr(&d, 0, "error", code, sizeof code) : "internal", user);
+        dsgd_page_end(&pg);
+        if (dsgd_page_send(id, status == 200 && !ok ? 500 : status, &pg, NULL, p->set_lang,
+                           ticket) != 0)
+            dsgd_log("share: cannot answer page exchange %u", id);
+    }
+    free(d.t);
+}
+
+/* ---- the upload form ------------------------------------------------------- */
+
+static int name_is(const uint8_t *hdr, size_t n, const char *want)
+{
+    if (n != strlen(want))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = hdr[i];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (uint8_t)want[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* A part's Content-Disposition: its field name and file name. */
+static void disposition(struct dsgd_spage_up *u, const uint8_t *v, size_t n)
+{
+    static uint8_t ext[DSG_FILE_NAME_MAX + 1];
+    dsg_mp_disp d;
+    if (dsg_mp_disposition(v, n, &d, ext, sizeof ext - 1) != DSG_MP_DISP_OK)
+        return;
+    if (d.name_len < sizeof u->field) {
+        memcpy(u->field, v + d.name_off, d.name_len);
+        u->field[d.name_len] = '\0';
+    }
+    if (d.has_ext && d.ext_len < sizeof u->name) {   /* RFC 6266 §4.3: filename* first */
+        memcpy(u->name, ext, d.ext_len);
+        u->name[d.ext_len] = '\0';
+        u->has_name = 1;
+    } else if (d.has_file && d.file_len < sizeof u->name) {
+        memcpy(u->name, v + d.file_off, d.file_len);
+        u->name[d.file_len] = '\0';
+        u->has_name = 1;
+    }
+}
+
+/* The boundary parameter of the Content-Type, unquoted, into out. */
+static int boundary(const char *ctype, char *out, size_t cap)
+{
+    const char *b = strstr(ctype, "boundary=");
+    size_t n;
+    if (b == NULL || !dsgd_page_ctype_is(ctype, strlen(ctype), MULTIPART_TYPE))
+        return -1;
+    b += 9;
+    if (*b == '"') {
+        b++;
+        n = strcspn(b, "\"");
+    } else {
+        n = strcspn(b, "; \t");
+    }
+    if (n == 0 || n >= cap)
+        return -1;
+    memcpy(out, b, n);
+    out[n] = '\0';
+    return 0;
+}
+
+/* The data of the part being read. 0, or -1 when the exchange was answered. */
+static int part_data(dsgd_spage *p, uint32_t id, const uint8_t *b, size_t n)
+{
+    struct dsgd_spage_up *u = p->up;
+    (void)p;
+    if (u->part == PART_CSRF) {
+        if (n > sizeof u->csrf - 1 - u->csrf_len) {
+            u->csrf_len = sizeof u->csrf;   /* too long: no token */
+            return 0;
+        }
+        memcpy(u->csrf + u->csrf_len, b, n);
+        u->csrf_len += n;
+    } else if (u->part == PART_FILE) {
+        dsgd_share_upload_data(id, b, n);
+    }
+    return 0;
+}
+
+/* The headers of a part ended: the CSRF part is read, the file part
+ * opened (the form refused without a valid token before it). 0, or -1
+ * when the exchange was answered. */
+static int part_body(dsgd_spage *p, uint32_t id)
+{
+    struct dsgd_spage_up *u = p->up;
+    if (strcmp(u->field, "csrf") == 0) {
+        u->part = PART_CSRF;
+        u->csrf_len = 0;
+        return 0;
+    }
+    if (strcmp(u->field, "file") != 0) {
+        u->part = PART_OTHER;
+        return 0;
+    }
+    if (!u->csrf_ok) {
+        dsgd_share_page_refuse(id, 403, "csrf", 1);
+        return -1;
+    }
+    if (u->file_done || !u->has_name) {
+        dsgd_share_page_refuse(id, 400, "bad_request", 0);
+        return -1;
+    }
+    if (dsgd_share_upload_open(id, u->name) != 0)
+        return -1;
+    u->opened = 1;
+    u->part = PART_FILE;
+    return 0;
+}
+
+static int part_end(dsgd_spage *p, const char *session)
+{
+    struct dsgd_spage_up *u = p->up;
+    if (u->part == PART_CSRF && u->csrf_len < sizeof u->csrf) {
+        u->csrf[u->csrf_len] = '\0';
+        u->csrf_ok = csrf_ok(p, session, u->csrf);
+    }
+    if (u->part == PART_FILE)
+        u->file_done = 1;
+    u->part = PART_NONE;
+    u->field[0] = '\0';
+    u->has_name = 0;
+    return 0;
+}
+
+/* One event of the parser. 0, or -1 when the exchange was answered. */
+static int event(dsgd_spage *p, uint32_t id, const char *session, dsg_mp_status st,
+                 const uint8_t *in, const dsg_mp_out *o)
+{
+    struct dsgd_spage_up *u = p->up;
+    switch (st) {
+    case DSG_MP_NEED_MORE:
+    case DSG_MP_PART:
+    case DSG_MP_END:
+        return 0;
+    case DSG_MP_HEADER:
+        if (name_is(u->hdr, o->name_len, "content-disposition"))
+            disposition(u, u->hdr + o->off, o->len);
+        return 0;
+    case DSG_MP_BODY: return part_body(p, id);
+    case DSG_MP_DATA: return part_data(p, id, in + o->off, o->len);
+    case DSG_MP_HELD: return part_data(p, id, u->mp.delim + o->off, o->len);
+    case DSG_MP_PART_END: return part_end(p, session);
+    default:
+        dsgd_log("share: upload form of exchange %u: %s", id, dsg_mp_status_token(st));
+        dsgd_share_page_refuse(id, 400, "bad_request", 0);
+        return -1;
+    }
+}
+
+static int feed(dsgd_spage *p, uint32_t id, const char *session, const uint8_t *b, size_t n)
+{
+    while (n > 0) {
+        dsg_mp_out o;
+        dsg_mp_status st = dsg_mp_feed(&p->up->mp, b, n, &o);
+        if (event(p, id, session, st, b, &o) != 0)
+            return -1;
+        b += o.consumed;
+        n -= o.consumed;
+        if (st == DSG_MP_NEED_MORE)
+            break;
+    }
+    return 0;
+}
+
+/* The reader of an upload form: the form's checks first. 0, or -1 when
+ * the exchange was answered. */
+static int start(dsgd_spage *p, uint32_t id)
+{
+    char b[DSG_MP_BOUNDARY_MAX + 1];
+    if (!p->origin_ok) {
+        dsgd_share_page_refuse(id, 403, "csrf", 1);
+        return -1;
+    }
+    if (p->back == 0 || boundary(p->ctype, b, sizeof b) != 0 ||
+        dsg_mp_init(&p->up->mp, (const uint8_t *)b, strlen(b), p->up->hdr,
+                    sizeof p->up->hdr) != DSG_MP_NEED_MORE) {
+        dsgd_share_page_refuse(id, 400, "bad_request", 0);
+        return -1;
+    }
+    p->up->started = 1;
+    return 0;
+}
+
+int dsgd_share_pages_upload_body(dsgd_spage *p, uint32_t id, int told, const char *session,
+                                 const uint8_t *b, size_t n)
+{
+    if (p->up == NULL && (p->up = calloc(1, sizeof *p->up)) == NULL) {
+        dsgd_share_page_refuse(id, 503, "busy", 0);
+        return -1;
+    }
+    struct dsgd_spage_up *u = p->up;
+    if (!told) {   /* held until the session is known: nothing is judged before */
+        if (n > HELD_MAX - u->held_len) {
+            dsgd_share_page_refuse(id, 503, "busy", 0);
+            return -1;
+        }
+        if (u->held == NULL && (u->held = malloc(HELD_MAX)) == NULL) {
+            dsgd_share_page_refuse(id, 503, "busy", 0);
+            return -1;
+        }
+        memcpy(u->held + u->held_len, b, n);
+        u->held_len += n;
+        return 0;
+    }
+    if (!u->started && start(p, id) != 0)
+        return -1;
+    if (u->held != NULL) {
+        uint8_t *h = u->held;
+        size_t hn = u->held_len;
+        u->held = NULL;
+        u->held_len = 0;
+        int rc = feed(p, id, session, h, hn);
+        free(h);
+        if (rc != 0)
+            return -1;
+    }
+    return b != NULL ? feed(p, id, session, b, n) : 0;
+}
+
+void dsgd_share_pages_upload_end(dsgd_spage *p, uint32_t id)
+{
+    if ((p->up == NULL || !p->up->started) &&
+        dsgd_share_pages_upload_body(p, id, 1, "", NULL, 0) != 0)
+        return;
+    if (dsg_mp_finish(&p->up->mp) != DSG_MP_END || !p->up->file_done) {
+        dsgd_share_page_refuse(id, 400, "bad_request", 0);
+        return;
+    }
+    dsgd_share_upload_close(id);
+}
