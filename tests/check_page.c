@@ -179,14 +179,15 @@ START_TEST(test_page_csrf_token)
 }
 END_TEST
 
-/* Origin: absent passes; exactly https:// and the Host passes; any other
- * origin (http, another port or host, "null") is refused.
+/* Origin: absent or withheld ("null") passes; exactly https:// and the
+ * Host passes; any other origin (http, another port or host) is refused.
  * @relation(REQ-SHARE-022) */
 START_TEST(test_page_origin_check)
 {
     static const struct { const char *origin; int ok; } v[] = {
         { "", 1 }, { "https://gw.example:8443", 1 }, { "http://gw.example:8443", 0 },
-        { "https://gw.example:8444", 0 }, { "https://evil.example", 0 }, { "null", 0 },
+        { "https://gw.example:8444", 0 }, { "https://evil.example", 0 }, { "null", 1 },
+        { "nulll", 0 },
         { "https://gw.example:8443/", 0 },
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -232,7 +233,9 @@ START_TEST(test_page_static_assets)
 {
     size_t n = 0;
     const dsgd_asset *a = dsgd_assets(&n);
-    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(a[2].path, "/static/icon.svg");
+    ck_assert_str_eq(a[2].type, "image/svg+xml");
     const dsgd_asset *css = dsgd_asset_find((const uint8_t *)"/static/portal.css", 18);
     const dsgd_asset *js = dsgd_asset_find((const uint8_t *)"/static/webauthn.js", 19);
     ck_assert_ptr_nonnull(css);

@@ -22,7 +22,7 @@
 #define HOME "/areas"           /* where a session starts (the share role's page) */
 #define FORM_TYPE "application/x-www-form-urlencoded"
 
-enum page { ROOT, LOGIN, LOGIN_TOTP, LOGIN_WEBAUTHN, LOGOUT, CSS, JS, PAGE_COUNT };
+enum page { ROOT, LOGIN, LOGIN_TOTP, LOGIN_WEBAUTHN, LOGOUT, CSS, JS, ICON, PAGE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -35,6 +35,7 @@ static const dsgd_route routes[PAGE_COUNT] = {
     [LOGOUT] = ROUTE("/logout", GET | POST, FORM_MAX),
     [CSS] = ROUTE("/static/portal.css", GET, 0),
     [JS] = ROUTE("/static/webauthn.js", GET, 0),
+    [ICON] = ROUTE("/static/icon.svg", GET, 0),
 };
 
 static struct pxch {

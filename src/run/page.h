@@ -118,8 +118,10 @@ int dsgd_csrf_token(const uint8_t key[DSGD_CSRF_KEY_LEN], const char *session, s
  * of another length). @relation(REQ-SHARE-022) */
 int dsgd_csrf_ok(const uint8_t key[DSGD_CSRF_KEY_LEN], const char *session, size_t slen,
                  const char *got, size_t glen);
-/* 1 when r's Origin is absent, or exactly "https://" and its Host; 0 when
- * it names another origin (or "null"). @relation(REQ-SHARE-022) */
+/* 1 when r's Origin is absent or "null" (withheld: a browser sends "null"
+ * for a form posted from a page with Referrer-Policy: no-referrer), or
+ * exactly "https://" and its Host; 0 when it names another origin.
+ * @relation(REQ-SHARE-022) */
 int dsgd_page_origin_ok(const dsgd_xch_request *r);
 
 /* A form body (application/x-www-form-urlencoded, by the proved

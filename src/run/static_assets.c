@@ -16,10 +16,12 @@
 
 EMBED(dsgd_asset_css, "src/run/static/portal.css");
 EMBED(dsgd_asset_js, "src/run/static/webauthn.js");
+EMBED(dsgd_asset_icon, "src/run/static/icon.svg");
 
-static dsgd_asset assets[2] = {
+static dsgd_asset assets[3] = {
     { "/static/portal.css", "text/css; charset=utf-8", NULL, 0 },
     { "/static/webauthn.js", "text/javascript; charset=utf-8", NULL, 0 },
+    { "/static/icon.svg", "image/svg+xml", NULL, 0 },
 };
 
 static void fill(void)
@@ -28,6 +30,8 @@ static void fill(void)
     assets[0].len = (size_t)(dsgd_asset_css_end - dsgd_asset_css);
     assets[1].bytes = dsgd_asset_js;
     assets[1].len = (size_t)(dsgd_asset_js_end - dsgd_asset_js);
+    assets[2].bytes = dsgd_asset_icon;
+    assets[2].len = (size_t)(dsgd_asset_icon_end - dsgd_asset_icon);
 }
 
 const dsgd_asset *dsgd_assets(size_t *n)

@@ -1,6 +1,6 @@
 /*
  * The web portal's static assets (REQ-SHARE-022, docs/portal.md): the one
- * stylesheet and the one script, compiled into dsgd from src/run/static/
+ * stylesheet, the one script and the icon, compiled into dsgd from src/run/static/
  * so that no page needs a file at run time or anything from another
  * origin. The auth role serves both under /static/.
  */
