@@ -47,7 +47,9 @@
 #                            software authenticator ($WEBAUTHN_CLIENT, its key
 #                            in $t/USER.key.pem), then again with an assertion,
 #                            and leaves that session's bearer token in
-#                            $t/USER.token
+#                            $t/USER.token; the client's origin is
+#                            $SHARE_ORIGIN (default https://localhost:8443,
+#                            portal.origin's default)
 #   share_login_again USER OFFSET
 #                            USER's password and TOTP login (the code of the
 #                            time step OFFSET from now: a step's code is
@@ -163,7 +165,7 @@ share_company_user() {
         "{\"login\":\"$sc_login\",\"password\":\"Brand-new-passw0rd\"}"
     [ "$(api_member "$sc_who-change" next)" = enrol-webauthn ] || fail "$sc_who-change: $(cat "$t/$sc_who-change.json")"
     api_step "$sc_who-create" 200 /api/v1/auth/webauthn/options "{\"login\":\"$sc_login\",\"code\":\"$sc_code\"}"
-    "$sc_client" create "$t/$sc_who.key.pem" "$t/$sc_who-create.json" https://localhost:8443 "$sc_login" \
+    "$sc_client" create "$t/$sc_who.key.pem" "$t/$sc_who-create.json" "${SHARE_ORIGIN:-https://localhost:8443}" "$sc_login" \
         404142434445464748494a4b4c4d4e4f >"$t/$sc_who-register.in" || fail "$sc_who: webauthn-client create"
     api_step "$sc_who-register" 200 /api/v1/auth/webauthn/register "$(cat "$t/$sc_who-register.in")"
     [ "$(api_member "$sc_who-register" next)" = session ] || fail "$sc_who-register: $(cat "$t/$sc_who-register.json")"
@@ -171,7 +173,7 @@ share_company_user() {
     sc_login=$(api_member "$sc_who-again" login)
     [ "$(api_member "$sc_who-again" next)" = webauthn ] || fail "$sc_who-again: $(cat "$t/$sc_who-again.json")"
     api_step "$sc_who-get" 200 /api/v1/auth/webauthn/options "{\"login\":\"$sc_login\"}"
-    "$sc_client" get "$t/$sc_who.key.pem" "$t/$sc_who-get.json" https://localhost:8443 "$sc_login" 1 \
+    "$sc_client" get "$t/$sc_who.key.pem" "$t/$sc_who-get.json" "${SHARE_ORIGIN:-https://localhost:8443}" "$sc_login" 1 \
         >"$t/$sc_who-assert.in" || fail "$sc_who: webauthn-client get"
     api_step "$sc_who-assert" 200 /api/v1/auth/webauthn/assert \
         "$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["bearer"] = True; print(json.dumps(j))' \

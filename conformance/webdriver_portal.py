@@ -13,14 +13,26 @@ certificate (acceptInsecureCerts), and
   4. reads the browser's console log and fails on any Content Security
      Policy violation (or any other SEVERE message) on any page.
 
+With "webauthn" first, the user logs in with the password, then a
+security key instead: WebDriver's virtual authenticator (WebAuthn Level 2
+§11) given the credential the software authenticator registered (its
+P-256 key KEY.pem, its ID the first 16 bytes of SHA-256 of the key's x,
+the user handle of the registration's options CREATE.json), which the
+WebAuthn page's script (/static/webauthn.js) asks through
+navigator.credentials.get; the areas page must follow, again with no CSP
+violation.
+
 usage: webdriver_portal.py CHROMEDRIVER-PORT BASE-URL USER PASSWORD OTPAUTH FILE
+       webdriver_portal.py webauthn CHROMEDRIVER-PORT BASE-URL USER PASSWORD KEY.pem CREATE.json
 Prints what it saw, one line a step; exits 1 with the reason on a failure.
 """
 import base64
+import hashlib
 import hmac
 import json
 import os
 import struct
+import subprocess
 import sys
 import time
 import urllib.error
@@ -103,7 +115,62 @@ def wait_for(d, what, test, secs=15):
     raise SystemExit("%s: not seen within %d s; at %s: %s" % (what, secs, d.url(), d.source()[:800]))
 
 
+def b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def key_credential(pem, create_json):
+    """The virtual authenticator's credential for the key registered."""
+    pkcs8 = subprocess.run(["openssl", "pkcs8", "-topk8", "-nocrypt", "-in", pem, "-outform", "DER"],
+                           check=True, capture_output=True).stdout
+    spki = subprocess.run(["openssl", "pkey", "-in", pem, "-pubout", "-outform", "DER"],
+                          check=True, capture_output=True).stdout
+    x = spki[-64:-32]
+    handle = json.load(open(create_json))["publicKey"]["user"]["id"]
+    return {"credentialId": b64url(hashlib.sha256(x).digest()[:16]), "isResidentCredential": False,
+            "rpId": "localhost", "privateKey": b64url(pkcs8), "userHandle": handle,
+            "signCount": 10}
+
+
+def severe(log):
+    bad = [e for e in log if e.get("level") == "SEVERE" or
+           "Content Security Policy" in e.get("message", "")]
+    for e in log:
+        print("console: %s %s" % (e.get("level"), e.get("message", "")[:200]))
+    if bad:
+        raise SystemExit("the browser reported: %s" % "; ".join(e["message"][:300] for e in bad))
+    print("console: no CSP violation, no error")
+
+
+def webauthn(port, base, user, password, pem, create_json):
+    d = Driver(int(port))
+    d.start()
+    log = []
+    try:
+        auth = d.s("POST", "/webauthn/authenticator", {
+            "protocol": "ctap2", "transport": "usb", "hasResidentKey": False,
+            "hasUserVerification": True, "isUserConsenting": True, "isUserVerified": True})
+        d.s("POST", "/webauthn/authenticator/%s/credential" % auth, key_credential(pem, create_json))
+        d.go(base + "/login")
+        d.type("#user_id", user)
+        d.type("#password", password)
+        d.click("button[type=submit]")
+        wait_for(d, "the WebAuthn page", lambda: 'id="webauthn"' in d.source())
+        print("password step: the WebAuthn page")
+        log += d.console()
+        d.click("#webauthn-start")
+        wait_for(d, "the areas page", lambda: d.url().endswith("/areas"))
+        print("WebAuthn step: %s" % urllib.parse.urlparse(d.url()).path)
+        log += d.console()
+    finally:
+        d.quit()
+    severe(log)
+
+
 def main():
+    if sys.argv[1] == "webauthn":
+        webauthn(*sys.argv[2:8])
+        return
     port, base, user, password, otpauth, path = sys.argv[1:7]
     d = Driver(int(port))
     d.start()
@@ -129,7 +196,7 @@ def main():
         d.type("#file", os.path.abspath(path))
         d.click("#upload")
         wait_for(d, "the uploaded file listed",
-                 lambda: "/folder?id=" in d.url() and name in d.source() and "#upload" != "")
+                 lambda: "/folder?id=" in d.url() and name in d.source())
         print("upload: %s listed" % name)
         log += d.console()
         d.go(base + "/logout")
@@ -137,13 +204,7 @@ def main():
         log += d.console()
     finally:
         d.quit()
-    bad = [e for e in log if e.get("level") == "SEVERE" or
-           "Content Security Policy" in e.get("message", "")]
-    for e in log:
-        print("console: %s %s" % (e.get("level"), e.get("message", "")[:200]))
-    if bad:
-        raise SystemExit("the browser reported: %s" % "; ".join(e["message"][:300] for e in bad))
-    print("console: no CSP violation, no error")
+    severe(log)
 
 
 if __name__ == "__main__":
