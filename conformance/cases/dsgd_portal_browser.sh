@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_portal_browser: the web portal in a real browser (docs/portal.md): headless Chromium driven through chromedriver by conformance/webdriver_portal.py (W3C WebDriver over plain HTTP and JSON, the test certificate ignored). sato (防衛装備庁, granted list,read,upload on an area's root) logs in through the login page with the password, then the TOTP form; opens the area's folder from the areas page; uploads a file with the folder page's file input and sees it listed on the page the form returns to; opens the logout form. yamada (a company user of テスト重工 whose second factor is a security key, registered by the software authenticator through the API with portal.origin set to this gateway's origin) logs in with the password, then the WebAuthn page: WebDriver's virtual authenticator, given that credential's key, answers the navigator.credentials.get that /static/webauthn.js makes with the login API's options, and the areas page follows. The browser's console reports no Content Security Policy violation and no error on any of these pages (no inline script or style to refuse), and the file the browser sent downloads back byte-identical through the file API. Needs root (as every gateway case) and chromium with chromium-driver (make deps-test installs both); without root it fails as the other cases do.
-# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-002)
+# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages: /areas lists sato's area and not an area granted to nobody; the folder page lists sub-folders and files (size, version, uploader, time, download and versions links) and a file named with <script> comes out escaped; ueda (granted 共通 only) is refused the root; a sub-folder made through the create form is listed, a form POST without the CSRF token is 403 and creates nothing; an upload through the multipart form is listed and downloads byte-identical through the download route, a.exe through the form is 422 with nothing stored and recorded as upload-refused.
-# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-001, REQ-ACCT-014)
+# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021, REQ-ACCT-014)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -168,6 +168,10 @@ header upload "Location: /folder?id=$root"
 page upload-exe 422 POST "/upload?folder=$root" -b "$ck" -F "csrf=$fcsrf" -F "file=@$t/a.exe;filename=a.exe"
 page_headers upload-exe
 has upload-exe 'id="code">forbidden_extension<'
+has upload-exe 'id="detail">.exe<'
+page upload-con 422 POST "/upload?folder=$root" -b "$ck" -F "csrf=$fcsrf" -F "file=@$t/a.exe;filename=con.txt"
+has upload-con 'id="code">invalid_name<'
+has upload-con 'id="detail">'
 page upload-nocsrf 403 POST "/upload?folder=$root" -b "$ck" -F "file=@$t/a.exe;filename=b.txt"
 page upload-evil 403 POST "/upload?folder=$root" -b "$ck" -H 'Origin: https://evil.example' \
     -F "csrf=$fcsrf" -F "file=@$t/a.exe;filename=c.txt"
@@ -176,6 +180,7 @@ page folder3 200 GET "/folder?id=$root" -b "$ck"
 has folder3 '設計 &amp;&#39;書.bin'
 has folder3 '<td class="num">150001</td>'
 hasnt folder3 'a.exe'
+hasnt folder3 'con.txt'
 hasnt folder3 'b.txt'
 hasnt folder3 'c.txt'
 fid=$(sed -n 's/.*href="\/api\/v1\/share\/download?file=\([0-9]*\)".*/\1/p' "$t/folder3.html" | head -n 1)

@@ -76,6 +76,8 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_CONTRACT_END] = { "契約終了(UTC)", "Contract ends (UTC)" },
     [PM_STATE] = { "状態", "State" },
     [PM_OPEN] = { "開く", "Open" },
+    [PM_FORBIDDEN_EXT] = { "共有できない拡張子です:", "Files with this extension may not be shared:" },
+    [PM_INVALID_NAME] = { "ファイル名が規則に合いません:", "The file name breaks the rule:" },
     [PM_TRUNCATED] = { "一覧が長すぎるため、一部だけを表示しています。",
                        "The listing is too long: only part of it is shown." },
 };

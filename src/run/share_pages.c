@@ -435,9 +435,35 @@ static void versions_page(const dsgd_spage *p, const jdoc *d, const char *user)
     raw("</tbody></table>");
 }
 
+/* What the name policy named in the API's message of a refused name: the
+ * extension ("files ending in .EXT may not be shared") or the rule ("the
+ * name breaks the rule RULE"), shown after its message in the page's
+ * language. */
+static void name_detail(const char *code, const char *message)
+{
+    const char *at;
+    size_t n;
+    if (strcmp(code, "forbidden_extension") == 0 && (at = strstr(message, "ending in .")) != NULL) {
+        at += 10;
+        n = strcspn(at, " ");
+        raw("</p><p>");
+        msg(PM_FORBIDDEN_EXT);
+        raw(" <code id=\"detail\">");
+        dsgd_page_text(&pg, at, n);
+        raw("</code>");
+    } else if (strcmp(code, "invalid_name") == 0 && (at = strstr(message, "rule ")) != NULL) {
+        raw("</p><p>");
+        msg(PM_INVALID_NAME);
+        raw(" <code id=\"detail\">");
+        text(at + 5);
+        raw("</code>");
+    }
+}
+
 /* A refusal or failure of the API, shown: its message in the page's
- * language and its stable code. */
-static void error_page(const dsgd_spage *p, int status, const char *code, const char *user)
+ * language and its stable code (and what a refused name broke). */
+static void error_page(const dsgd_spage *p, int status, const char *code, const char *message,
+                       const char *user)
 {
     dsgd_pmsg m = strcmp(code, "csrf") == 0 ? PM_CSRF
                   : status == 404           ? PM_NOT_FOUND
@@ -450,7 +476,9 @@ static void error_page(const dsgd_spage *p, int status, const char *code, const 
     msg(m);
     raw(" (<code id=\"code\">");
     text(code);
-    raw("</code>)</p><p>");
+    raw("</code>)");
+    name_detail(code, message);
+    raw("</p><p>");
     if (p->back > 0)
         link_to("/folder?id=", p->back);
     else
@@ -469,7 +497,7 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
                              const uint8_t *json, size_t len, const char *user,
                              const char *session)
 {
-    char code[64], where[48];
+    char code[64], where[48], message[256];
     jdoc d = { 0 };
     int ok = jparse(&d, json, len) == 0;
     if (status == 401) {   /* no session, or one that is over: log in */
@@ -486,7 +514,8 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
             versions_page(p, &d, user);
         else
             error_page(p, status == 200 ? 500 : status,
-                       ok ? jstr(&d, 0, "error", code, sizeof code) : "internal", user);
+                       ok ? jstr(&d, 0, "error", code, sizeof code) : "internal",
+                       ok ? jstr(&d, 0, "message", message, sizeof message) : "", user);
         dsgd_page_end(&pg);
         if (dsgd_page_send(id, status == 200 && !ok ? 500 : status, &pg, NULL, p->set_lang,
                            ticket) != 0)
