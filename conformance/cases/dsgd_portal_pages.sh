@@ -230,3 +230,10 @@ share other-still 200 GET /api/v1/auth/session - -b "__Host-dsg_session=$ueda"
 [ "$(grep -c '"csrf-refused"' "$t/export14")" -ge 3 ] ||
     fail "csrf-refused records: $(grep -c csrf-refused "$t/export14"), want 3 or more"
 grep -q '"event":"logout"' "$t/export14" || fail "no logout record: $(tail -n 3 "$t/export14")"
+# the pages' failed steps are the API's, recorded as such
+grep '"user_id":"sato"' "$t/export14" | grep -q '"credential-refused"' ||
+    fail "no credential-refused record of sato's wrong password"
+grep '"user_id":"unknown:' "$t/export14" | grep -q '"password-refused"' ||
+    fail "no password-refused record of the unknown user"
+grep '"user_id":"ueda"' "$t/export14" | grep -q '"credential-refused"' ||
+    fail "no credential-refused record of ueda's wrong code"
