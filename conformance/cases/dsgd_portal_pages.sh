@@ -126,8 +126,8 @@ ueda=$session
 # ---- share pages ---------------------------------------------------------
 share_area 1 C-9 装備研究
 root=$area_root common=2
-share_grant 1 sato 1 "$root" list,read,upload,new-version,create-folder
-share_grant 2 ueda 1 "$common" list,read
+share_grant 1 sato 1 "$root" list,read,upload,new-version,create-folder,search
+share_grant 2 ueda 1 "$common" list,read,search
 share_area 2 C-10 秘密計画
 ck="__Host-dsg_session=$sato"
 page areas 200 GET /areas -b "$ck"
@@ -201,11 +201,26 @@ grep '"file-uploaded"' "$t/export23" | grep -q 'size=150001' || fail "no file-up
 # a.exe refused before any byte was stored: one object more (the good upload's), no more
 [ "$((after - before))" -le 2 ] || fail "files under var/share: $before before, $after after"
 
+# search: the form, then the API's results (only what the account may read)
+page search-form 200 GET /search -b "$ck"
+page_headers search-form
+has search-form 'action="/search"'
+hasnt search-form 'class="results"'
+page search 200 GET "/search?q=$(urlenc '設計')&lang=en" -b "$ck"
+has search '<html lang="en">'
+has search '設計 &amp;&#39;書.bin'
+has search "download?file=$fid\""
+page search-evil 200 GET "/search?q=$(urlenc '設計"><b>')" -b "$ck"
+has search-evil 'value="設計&quot;&gt;&lt;b&gt;"'
+
 # ueda: only 共通
 cu="__Host-dsg_session=$ueda"
 page ueda-root 404 GET "/folder?id=$root" -b "$cu"
 page ueda-common 200 GET "/folder?id=$common" -b "$cu"
 hasnt ueda-common '設計'
+page ueda-search 200 GET "/search?q=$(urlenc '設計')" -b "$cu"
+has ueda-search 'id="none"'
+hasnt ueda-search '書.bin'
 
 # ---- logout: a form with a CSRF token ------------------------------------
 page logout-form 200 GET /logout -b "__Host-dsg_session=$sato"

@@ -78,6 +78,10 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_OPEN] = { "開く", "Open" },
     [PM_FORBIDDEN_EXT] = { "共有できない拡張子です:", "Files with this extension may not be shared:" },
     [PM_INVALID_NAME] = { "ファイル名が規則に合いません:", "The file name breaks the rule:" },
+    [PM_SEARCH] = { "検索", "Search" },
+    [PM_QUERY] = { "検索語", "Words" },
+    [PM_NO_RESULTS] = { "見つかりませんでした。", "Nothing was found." },
+    [PM_PATH] = { "場所", "Location" },
     [PM_TRUNCATED] = { "一覧が長すぎるため、一部だけを表示しています。",
                        "The listing is too long: only part of it is shown." },
 };
@@ -260,7 +264,9 @@ void dsgd_page_begin(dsgd_page *p, dsgd_lang lang, dsgd_pmsg t, const char *self
         dsgd_page_msg(p, PM_SIGNED_IN_AS);
         dsgd_page_raw(p, " <b>");
         dsgd_page_str(p, user);
-        dsgd_page_raw(p, "</b> <a href=\"/logout\">");
+        dsgd_page_raw(p, "</b> <a href=\"/search\">");
+        dsgd_page_msg(p, PM_SEARCH);
+        dsgd_page_raw(p, "</a> <a href=\"/logout\">");
         dsgd_page_msg(p, PM_LOGOUT);
         dsgd_page_raw(p, "</a></span>");
     }

@@ -2037,6 +2037,7 @@ static enum route page_route(int kind)
     case SP_FOLDER: return FOLDER;
     case SP_VERSIONS: return VERSIONS;
     case SP_MKDIR: return FOLDERS;
+    case SP_SEARCH: return SEARCH;
     default: return CONTENT;
     }
 }
@@ -2051,6 +2052,10 @@ static void run(struct xch *x)
     }
     if (x->page.kind == SP_MKDIR && page_form(x) != 0)
         return;
+    if (x->page.kind == SP_SEARCH && x->page.q[0] == '\0') {   /* the form alone */
+        answer_page(x, 0, 200, (const uint8_t *)"{}", 2);
+        return;
+    }
     switch (x->route) {
     case AREAS: get_areas(x); break;
     case FOLDER: get_folder(x); break;
@@ -2140,6 +2145,8 @@ static int on_request(const dsgd_xch_request *r)
         return 0;
     }
     memcpy(x->query, r->query, r->query_len);
+    if (x->page.kind != SP_NONE)   /* the API takes no lang switch */
+        (void)dsgd_share_pages_api_query(r, x->query, sizeof x->query);
     if (k == CONTENT && x->page.kind == SP_NONE) {
         x->told = 1;   /* the upload's own session was checked at its first step */
         (void)content_begin(x);   /* refused: answered already */

@@ -31,8 +31,9 @@ static const dsgd_route routes[] = {
     ROUTE("/versions", GET, 0, 0),
     ROUTE("/folder/create", POST, 0, FORM_MAX),
     ROUTE("/upload", POST, DSGD_ROUTE_UPLOAD, UINT64_MAX),
+    ROUTE("/search", GET, 0, 0),
 };
-static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD };
+static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH };
 
 enum { PART_NONE, PART_CSRF, PART_FILE, PART_OTHER };
 
@@ -90,7 +91,36 @@ int dsgd_share_pages_request(const dsgd_xch_request *r, dsgd_spage *p)
     p->ctype[r->ctype_len] = '\0';
     if (p->kind == SP_UPLOAD)
         p->back = query_number(r->query, r->query_len, "folder");
+    if (p->kind == SP_SEARCH) {
+        dsgd_form f;
+        if (dsgd_form_read(&f, r->query, r->query_len) != 0 ||
+            dsgd_form_get(&f, "q", p->q, sizeof p->q) != 0)
+            p->q[0] = '\0';
+    }
     return p->kind;
+}
+
+int dsgd_share_pages_api_query(const dsgd_xch_request *r, char *out, size_t cap)
+{
+    size_t used = 0, at = 0;
+    while (at < r->query_len) {
+        size_t n = 0;
+        while (at + n < r->query_len && r->query[at + n] != '&')
+            n++;
+        if (!(n >= 5 && memcmp(r->query + at, "lang=", 5) == 0) && n > 0) {
+            if (used + n + 2 > cap)
+                return -1;
+            if (used > 0)
+                out[used++] = '&';
+            memcpy(out + used, r->query + at, n);
+            used += n;
+        }
+        at += n + 1;
+    }
+    if (cap == 0)
+        return -1;
+    out[used] = '\0';
+    return 0;
 }
 
 void dsgd_share_pages_forget(dsgd_spage *p)
@@ -460,6 +490,79 @@ static void name_detail(const char *code, const char *message)
     }
 }
 
+/* The search form, the words asked in it. */
+static void search_form(const dsgd_spage *p)
+{
+    raw("<form method=\"get\" action=\"/search\" class=\"search\"><label for=\"q\">");
+    msg(PM_QUERY);
+    raw("</label><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"256\" required value=\"");
+    text(p->q);
+    raw("\"><button type=\"submit\">");
+    msg(PM_SEARCH);
+    raw("</button></form>");
+}
+
+static void result_row(const jdoc *d, size_t r)
+{
+    char t[DSG_FILE_NAME_MAX + 1];
+    int64_t file = jint(d, r, "file");
+    raw("<tr><td class=\"name\">");
+    text(jstr(d, r, "name", t, sizeof t));
+    raw("</td><td>");
+    link_to("/folder?id=", jint(d, r, "folder"));
+    text(jstr(d, r, "path", t, sizeof t));
+    raw("</a></td><td class=\"num\">");
+    num(jint(d, r, "size"));
+    raw("</td><td>");
+    text(jstr(d, r, "uploaded_by", t, sizeof t));
+    raw("</td><td>");
+    text(jstr(d, r, "uploaded_at", t, sizeof t));
+    raw("</td><td>");
+    link_to("/api/v1/share/download?file=", file);
+    msg(PM_DOWNLOAD);
+    raw("</a></td></tr>");
+}
+
+/* The search form and, when words were asked, the API's results: only
+ * what the account may read, as the API found them. */
+static void search_page(const dsgd_spage *p, const jdoc *d, const char *user)
+{
+    size_t list = jget(d, 0, "results");
+    unsigned n = 0;
+    dsgd_page_begin(&pg, p->lang, PM_SEARCH, "/search", user);
+    search_form(p);
+    if (p->q[0] == '\0')
+        return;
+    for (size_t r = list + 1; list != 0 && r < d->t[list].next; r = d->t[r].next) {
+        if (n++ == 0) {
+            raw("<table class=\"results\"><thead><tr><th>");
+            msg(PM_NAME);
+            raw("</th><th>");
+            msg(PM_PATH);
+            raw("</th><th>");
+            msg(PM_SIZE);
+            raw("</th><th>");
+            msg(PM_UPLOADER);
+            raw("</th><th>");
+            msg(PM_TIME);
+            raw("</th><th></th></tr></thead><tbody>");
+        }
+        result_row(d, r);
+    }
+    if (n > 0)
+        raw("</tbody></table>");
+    else {
+        raw("<p id=\"none\">");
+        msg(PM_NO_RESULTS);
+        raw("</p>");
+    }
+    if (jget(d, 0, "truncated") != 0) {
+        raw("<p class=\"error\">");
+        msg(PM_TRUNCATED);
+        raw("</p>");
+    }
+}
+
 /* A refusal or failure of the API, shown: its message in the page's
  * language and its stable code (and what a refused name broke). */
 static void error_page(const dsgd_spage *p, int status, const char *code, const char *message,
@@ -512,6 +615,8 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
             folder_page(p, &d, user, session);
         else if (status == 200 && ok && p->kind == SP_VERSIONS)
             versions_page(p, &d, user);
+        else if (status == 200 && ok && p->kind == SP_SEARCH)
+            search_page(p, &d, user);
         else
             error_page(p, status == 200 ? 500 : status,
                        ok ? jstr(&d, 0, "error", code, sizeof code) : "internal",

@@ -27,7 +27,9 @@
 #include "run/exchange.h"
 #include "run/page.h"
 
-enum { SP_NONE = 0, SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD };
+enum { SP_NONE = 0, SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH };
+
+#define DSGD_SPAGE_QUERY_MAX 1024u   /* bytes of a page's query */
 
 struct dsgd_spage_up;
 
@@ -40,6 +42,7 @@ typedef struct dsgd_spage {
     int64_t back;                  /* the folder a form came from */
     uint64_t length;               /* the body's declared length (0: chunked) */
     char ctype[DSGD_XCH_FIELD_MAX + 1];
+    char q[257];                   /* SP_SEARCH: the words asked, decoded ("": none) */
     struct dsgd_spage_up *up;      /* SP_UPLOAD: the multipart reader */
 } dsgd_spage;
 
@@ -52,6 +55,11 @@ int dsgd_share_pages_init(void);
 /* The page of request r into *p: its kind (SP_AREAS ..), or SP_NONE when
  * r's path is not a page's. @relation(REQ-SHARE-022) */
 int dsgd_share_pages_request(const dsgd_xch_request *r, dsgd_spage *p);
+
+/* The query the API route of page p is given, into out (cap bytes): the
+ * page's without its lang switch, which no API route takes. 0, or -1
+ * when it does not fit. @relation(REQ-SHARE-022) */
+int dsgd_share_pages_api_query(const dsgd_xch_request *r, char *out, size_t cap);
 
 /* Frees what *p holds. */
 void dsgd_share_pages_forget(dsgd_spage *p);
