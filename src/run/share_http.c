@@ -2128,10 +2128,11 @@ static int on_request(const dsgd_xch_request *r)
         if (dsgd_share_pages_request(r, &x->page) != SP_NONE)
             k = page_route(x->page.kind);
     }
+    if (x == NULL)   /* busy: a page path may well be one of ours */
+        return k != ROUTE_COUNT || dsgd_xch_page_path((const char *)r->path, r->path_len) ? 503
+                                                                                          : 404;
     if (k == ROUTE_COUNT)
         return 404;
-    if (x == NULL)
-        return 503;
     x->id = r->id;
     if (r->token_len == 0) {
         refuse(x, 401, "session_expired", "log in first");
