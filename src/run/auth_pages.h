@@ -18,7 +18,8 @@
 /* The page routes, *n of them. @relation(REQ-SHARE-022) */
 const dsgd_route *dsgd_auth_pages_routes(size_t *n);
 
-/* A fresh CSRF key for the logout form. 0, or -1 (no randomness). */
+/* A fresh CSRF key for the logout form. 0, or -1 (no randomness).
+ * @relation(REQ-SHARE-022) */
 int dsgd_auth_pages_init(void);
 
 /* A request for a page path: 0 when taken (its body and end follow), or
@@ -32,7 +33,8 @@ int dsgd_auth_pages_body(uint32_t id, const uint8_t *p, size_t len);
 /* @relation(REQ-SHARE-022) */
 int dsgd_auth_pages_end(uint32_t id, int complete);
 
-/* The portal went away: every page exchange is over. */
+/* The portal went away: every page exchange is over.
+ * @relation(REQ-SHARE-022) */
 void dsgd_auth_pages_gone(void);
 
 #endif

@@ -78,10 +78,11 @@ dsgd_lang dsgd_page_lang(const dsgd_xch_request *r, uint8_t *set);
  * who it is and the way out. @relation(REQ-SHARE-022) */
 void dsgd_page_begin(dsgd_page *p, dsgd_lang lang, dsgd_pmsg t, const char *self,
                      const char *user);
-/* Ends the page: </main>, </body>, </html>. */
+/* Ends the page: </main>, </body>, </html>. @relation(REQ-SHARE-022) */
 void dsgd_page_end(dsgd_page *p);
 
-/* Literal template text (a constant of the role, never a value). */
+/* Literal template text (a constant of the role, never a value).
+ * @relation(REQ-SHARE-022) */
 void dsgd_page_raw(dsgd_page *p, const char *lit);
 /* A dynamic value v[0 .. len), escaped. @relation(REQ-SHARE-022) */
 void dsgd_page_text(dsgd_page *p, const char *v, size_t len);
@@ -89,12 +90,13 @@ void dsgd_page_text(dsgd_page *p, const char *v, size_t len);
 void dsgd_page_str(dsgd_page *p, const char *v);
 /* Message m in the page's language, escaped. @relation(REQ-SHARE-022) */
 void dsgd_page_msg(dsgd_page *p, dsgd_pmsg m);
-/* A number, in decimal. */
+/* A number, in decimal, escaped like any value. @relation(REQ-SHARE-022) */
 void dsgd_page_uint(dsgd_page *p, uint64_t v);
 /* A value for a URL's query or path segment: percent-encoded (every byte
  * but A-Z a-z 0-9 - . _ ~), then escaped. @relation(REQ-SHARE-022) */
 void dsgd_page_url(dsgd_page *p, const char *v, size_t len);
-/* A hidden form field: name (literal) and value (dynamic, escaped). */
+/* A hidden form field: name (literal) and value (dynamic, escaped).
+ * @relation(REQ-SHARE-022) */
 void dsgd_page_hidden(dsgd_page *p, const char *name, const char *value);
 
 /* Sends page p as the answer of exchange id with status, the session
@@ -133,13 +135,15 @@ typedef struct dsgd_form {
     dsg_form_field f[DSGD_PAGE_FORM_MAX];
 } dsgd_form;
 
-/* Parses body[0 .. len) into *f. 0, or -1 when it is not a form. */
+/* Parses body[0 .. len) into *f. 0, or -1 when it is not a form.
+ * @relation(REQ-SHARE-022, REQ-RUN-052) */
 int dsgd_form_read(dsgd_form *f, const uint8_t *body, size_t len);
 /* The value of field name decoded into out (NUL-terminated, cap bytes
- * with the NUL). 0, or -1 when it is missing, repeated, or too long. */
+ * with the NUL). 0, or -1 when it is missing, repeated, or too long.
+ * @relation(REQ-SHARE-022, REQ-RUN-052) */
 int dsgd_form_get(const dsgd_form *f, const char *name, char *out, size_t cap);
 /* 1 when content type ctype[0 .. len) is `want` (case-insensitive, with
- * or without parameters). */
+ * or without parameters). @relation(REQ-SHARE-022) */
 int dsgd_page_ctype_is(const char *ctype, size_t len, const char *want);
 
 #endif

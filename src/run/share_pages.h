@@ -49,7 +49,7 @@ typedef struct dsgd_spage {
 /* The page routes, *n of them. @relation(REQ-SHARE-022) */
 const dsgd_route *dsgd_share_pages_routes(size_t *n);
 
-/* A fresh CSRF key. 0, or -1 (no randomness). */
+/* A fresh CSRF key. 0, or -1 (no randomness). @relation(REQ-SHARE-022) */
 int dsgd_share_pages_init(void);
 
 /* The page of request r into *p: its kind (SP_AREAS ..), or SP_NONE when
@@ -61,7 +61,7 @@ int dsgd_share_pages_request(const dsgd_xch_request *r, dsgd_spage *p);
  * when it does not fit. @relation(REQ-SHARE-022) */
 int dsgd_share_pages_api_query(const dsgd_xch_request *r, char *out, size_t cap);
 
-/* Frees what *p holds. */
+/* Frees what *p holds. @relation(REQ-SHARE-022) */
 void dsgd_share_pages_forget(dsgd_spage *p);
 
 /* The create-folder form form[0 .. len) of session: the API's JSON body
@@ -94,11 +94,13 @@ void dsgd_share_pages_upload_end(dsgd_spage *p, uint32_t id);
 
 /* Begins the upload of a file called name into the page's folder: the
  * decision and the name policy first (a refusal answered and recorded as
- * the API's), then the store. 0, or -1 after answering. */
+ * the API's), then the store. 0, or -1 after answering.
+ * @relation(REQ-SHARE-010, REQ-SHARE-011) */
 int dsgd_share_upload_open(uint32_t id, const char *name);
-/* The next bytes of its content. */
+/* The next bytes of its content. @relation(REQ-SHARE-010, REQ-SHARE-014) */
 void dsgd_share_upload_data(uint32_t id, const uint8_t *b, size_t n);
-/* Its content ended: judged, settled, recorded and answered. */
+/* Its content ended: judged, settled, recorded and answered.
+ * @relation(REQ-SHARE-010, REQ-SHARE-014) */
 void dsgd_share_upload_close(uint32_t id);
 /* Answers a page exchange the API would not: status with code (a
  * malformed form: 400 bad_request), recorded as csrf-refused when csrf.

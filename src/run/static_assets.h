@@ -20,7 +20,8 @@ typedef struct dsgd_asset {
 /* The asset served at path[0 .. len), or NULL. @relation(REQ-SHARE-022) */
 const dsgd_asset *dsgd_asset_find(const uint8_t *path, size_t len);
 
-/* Every asset, *n of them (for the routes of the role that serves them). */
+/* Every asset, *n of them (for the routes of the role that serves them).
+ * @relation(REQ-SHARE-022) */
 const dsgd_asset *dsgd_assets(size_t *n);
 
 #endif
