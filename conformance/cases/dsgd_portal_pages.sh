@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user).
+# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. A first login through the pages (suzuki, just registered): the issued password gives the password-change form (new-password fields), two passwords that differ and a weak one (naming the rule) are refused 400 on the same form, a good one gives the enrolment form, the enrolment code gives the new secret's otpauth URI, and its code 303s to /areas with a session cookie. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user).
 # @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021, REQ-ACCT-014)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -119,6 +119,34 @@ share whoami 200 GET /api/v1/auth/session - -b "__Host-dsg_session=$sato"
 form ueda-pw 200 /login "user_id=ueda&password=Brand-new-passw0rd"
 form ueda-badcode 401 /login/totp "login=$(hidden ueda-pw login)&code=000000"
 has ueda-badcode 'id="failed"'
+
+# a first login through the pages: the issued password changed, the TOTP
+# secret enrolled with the enrolment code, its first code
+expect_exit 0 "register suzuki" ctl account apply register --user-id suzuki --applicant 人事課 \
+    --reason 着任 --name suzuki --org 防衛装備庁 --org-kind ministry --contract C-9 --type ministry \
+    --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
+expect_exit 0 "approve suzuki" member_ctl account approve 5
+expect_exit 0 "password suzuki" ctl account credentials suzuki --sheet password
+su_pw=$(sed -n 's/^password: //p' "$t/out")
+expect_exit 0 "code suzuki" ctl account credentials suzuki --sheet code
+su_code=$(sed -n 's/^code: //p' "$t/out")
+form su-pw 200 /login "user_id=suzuki&password=$(urlenc "$su_pw")"
+has su-pw 'action="/login/password"'
+has su-pw 'autocomplete="new-password"'
+form su-differ 400 /login/password "login=$(hidden su-pw login)&password=Brand-new-passw0rd&password2=Brand-new-passw0rX"
+has su-differ 'id="failed"'
+form su-weak 400 /login/password "login=$(hidden su-differ login)&password=short&password2=short"
+has su-weak 'id="failed"'
+has su-weak '<code>'
+form su-new 200 /login/password "login=$(hidden su-weak login)&password=Brand-new-passw0rd&password2=Brand-new-passw0rd"
+has su-new 'action="/login/totp/enrol"'
+form su-enrol 200 /login/totp/enrol "login=$(hidden su-new login)&code=$(urlenc "$su_code")"
+has su-enrol 'id="otpauth"'
+su_uri=$(python3 -c 'import html, re, sys; print(html.unescape(re.search(r"id=\"otpauth\">([^<]*)<", open(sys.argv[1]).read()).group(1)))' "$t/su-enrol.html")
+case $su_uri in otpauth://totp/*) ;; *) fail "su-enrol: otpauth '$su_uri'" ;; esac
+form su-confirm 303 /login/totp "login=$(hidden su-enrol login)&code=$(totp_code "$su_uri" 0)"
+header su-confirm 'Location: /areas'
+[ -n "$(cookie_of su-confirm)" ] || fail "su-confirm: no session cookie"
 
 login_pages ueda Brand-new-passw0rd "$(cat "$t/ueda.otpauth")" 1
 ueda=$session

@@ -22,7 +22,8 @@
 #define HOME "/areas"           /* where a session starts (the share role's page) */
 #define FORM_TYPE "application/x-www-form-urlencoded"
 
-enum page { ROOT, LOGIN, LOGIN_TOTP, LOGIN_WEBAUTHN, LOGOUT, CSS, JS, ICON, PAGE_COUNT };
+enum page { ROOT, LOGIN, LOGIN_TOTP, LOGIN_WEBAUTHN, LOGIN_PASSWORD, LOGIN_ENROL, LOGOUT, CSS, JS,
+            ICON, PAGE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -32,6 +33,8 @@ static const dsgd_route routes[PAGE_COUNT] = {
     [LOGIN] = ROUTE("/login", GET | POST, FORM_MAX),
     [LOGIN_TOTP] = ROUTE("/login/totp", POST, FORM_MAX),
     [LOGIN_WEBAUTHN] = ROUTE("/login/webauthn", POST, FORM_MAX),
+    [LOGIN_PASSWORD] = ROUTE("/login/password", POST, FORM_MAX),
+    [LOGIN_ENROL] = ROUTE("/login/totp/enrol", POST, FORM_MAX),
     [LOGOUT] = ROUTE("/logout", GET | POST, FORM_MAX),
     [CSS] = ROUTE("/static/portal.css", GET, 0),
     [JS] = ROUTE("/static/webauthn.js", GET, 0),
@@ -198,11 +201,64 @@ static void login_form(const struct pxch *x, int status, int failed, uint32_t ti
     send(x, status, NULL, ticket);
 }
 
-static void totp_form(const struct pxch *x, const char *login, int status, int failed,
-                      uint32_t ticket)
+/* The first login's password change (REQ-MFA-009): the new password
+ * twice; a refusal names the rules it broke (REQ-MFA-007). */
+static void password_form(const struct pxch *x, const dsg_lsvc_result *res, int status,
+                          dsgd_pmsg why, uint32_t ticket)
 {
-    dsgd_page_begin(&pg, x->lang, PM_TOTP, NULL, NULL);
+    dsgd_page_begin(&pg, x->lang, PM_PW_CHANGE, NULL, NULL);
+    if (why != PM_COUNT) {
+        dsgd_page_raw(&pg, "<p class=\"error\" id=\"failed\">");
+        dsgd_page_msg(&pg, why);
+        for (uint32_t bit = 1; why == PM_PW_WEAK && bit <= DSG_PW_RULES; bit <<= 1)
+            if ((res->broken & bit) != 0 && dsg_lsvc_rule_name(bit) != NULL) {
+                dsgd_page_raw(&pg, " <code>");
+                dsgd_page_str(&pg, dsg_lsvc_rule_name(bit));
+                dsgd_page_raw(&pg, "</code>");
+            }
+        dsgd_page_raw(&pg, "</p>");
+    }
+    dsgd_page_raw(&pg, "<p>");
+    dsgd_page_msg(&pg, PM_PW_CHANGE_PROMPT);
+    dsgd_page_raw(&pg, "</p><form method=\"post\" action=\"/login/password\">");
+    dsgd_page_hidden(&pg, "login", res->login);
+    field(PM_NEW_PASSWORD, "password", "password", "autocomplete=\"new-password\"");
+    field(PM_NEW_PASSWORD_AGAIN, "password2", "password", "autocomplete=\"new-password\"");
+    button(PM_CONTINUE, NULL);
+    dsgd_page_raw(&pg, "</form>");
+    dsgd_page_end(&pg);
+    send(x, status, NULL, ticket);
+}
+
+/* The TOTP enrolment: the enrolment code the administrator issued. */
+static void enrol_form(const struct pxch *x, const char *login, int status, int failed,
+                       uint32_t ticket)
+{
+    dsgd_page_begin(&pg, x->lang, PM_ENROL_TOTP, NULL, NULL);
     failure_line(failed);
+    dsgd_page_raw(&pg, "<form method=\"post\" action=\"/login/totp/enrol\">");
+    dsgd_page_hidden(&pg, "login", login);
+    field(PM_ENROL_CODE, "code", "password", "autocomplete=\"off\"");
+    button(PM_CONTINUE, NULL);
+    dsgd_page_raw(&pg, "</form>");
+    dsgd_page_end(&pg);
+    send(x, status, NULL, ticket);
+}
+
+/* The code form of a login (TOTP), or of an enrolment's confirmation
+ * (otpauth: the new secret's URI, shown for the app; NULL otherwise). */
+static void code_form(const struct pxch *x, const char *login, const char *otpauth, int status,
+                      int failed, uint32_t ticket)
+{
+    dsgd_page_begin(&pg, x->lang, otpauth != NULL ? PM_ENROL_TOTP : PM_TOTP, NULL, NULL);
+    failure_line(failed);
+    if (otpauth != NULL && otpauth[0] != '\0') {
+        dsgd_page_raw(&pg, "<p>");
+        dsgd_page_msg(&pg, PM_TOTP_SECRET);
+        dsgd_page_raw(&pg, "</p><p><code id=\"otpauth\">");
+        dsgd_page_str(&pg, otpauth);
+        dsgd_page_raw(&pg, "</code></p>");
+    }
     dsgd_page_raw(&pg, "<form method=\"post\" action=\"/login/totp\">");
     dsgd_page_hidden(&pg, "login", login);
     field(PM_TOTP_CODE, "code", "password",
@@ -293,25 +349,50 @@ static void webauthn_options(const struct pxch *x, const dsg_lsvc_result *res)
     OPENSSL_cleanse(&opt, sizeof opt);
 }
 
+/* The page of the step a live login is at: next (a refusal the login
+ * survives shows it again, with the one failure message). */
+static void next_form(const struct pxch *x, const dsg_lsvc_result *res, int status, int failed,
+                      uint32_t ticket)
+{
+    switch (res->next) {
+    case DSG_LSVC_NEXT_TOTP: code_form(x, res->login, NULL, status, failed, ticket); break;
+    case DSG_LSVC_NEXT_CONFIRM_TOTP:
+        code_form(x, res->login, failed ? "" : res->otpauth, status, failed, ticket);
+        break;
+    case DSG_LSVC_NEXT_PASSWORD_CHANGE:
+        password_form(x, res, status,
+                      !failed ? PM_COUNT : res->broken != 0 ? PM_PW_WEAK : PM_LOGIN_FAILED,
+                      ticket);
+        break;
+    case DSG_LSVC_NEXT_ENROL_TOTP: enrol_form(x, res->login, status, failed, ticket); break;
+    case DSG_LSVC_NEXT_WEBAUTHN:
+        if (!failed) {
+            webauthn_options(x, res);
+            break;
+        }
+        login_form(x, status, 1, ticket);
+        break;
+    default:   /* a security key's enrolment: API-only for now */
+        message_page(x, status, PM_LOGIN, PM_API_ONLY, "/login", ticket);
+        break;
+    }
+}
+
 /* What follows a credential step: the next step's page, the areas with
- * the new session, or the step's page again with the one failure message
- * (whatever failed). */
+ * the new session, or a page with the one failure message (whatever
+ * failed). */
 static void after_step(const struct pxch *x, int rc, const dsg_lsvc_result *res,
                        const dsgd_xch_cookie *cookie, uint32_t ticket)
 {
     if (rc == 0 && res->status == 200 && res->next == DSG_LSVC_NEXT_SESSION) {
         if (dsgd_page_redirect(x->id, HOME, cookie, ticket) != 0)
             dsgd_log("auth: cannot answer page exchange %u", x->id);
-    } else if (rc == 0 && res->status == 200 && res->next == DSG_LSVC_NEXT_TOTP) {
-        totp_form(x, res->login, 200, 0, ticket);
-    } else if (rc == 0 && res->status == 200 && res->next == DSG_LSVC_NEXT_WEBAUTHN) {
-        webauthn_options(x, res);
-    } else if (rc == 0 && res->status == 200) {   /* a change or enrolment first */
-        message_page(x, 200, PM_LOGIN, PM_API_ONLY, "/login", ticket);
+    } else if (rc == 0 && res->status == 200 && res->next != DSG_LSVC_NEXT_NONE) {
+        next_form(x, res, 200, 0, ticket);
     } else if (rc == 0 && res->status >= 500) {
         message_page(x, res->status, PM_ERROR, PM_UNAVAILABLE, "/login", ticket);
-    } else if (rc == 0 && res->next == DSG_LSVC_NEXT_TOTP && res->login[0] != '\0') {
-        totp_form(x, res->login, res->status, 1, ticket);   /* the login survives */
+    } else if (rc == 0 && res->next != DSG_LSVC_NEXT_NONE && res->login[0] != '\0') {
+        next_form(x, res, res->status, 1, ticket);   /* the login survives */
     } else {
         login_form(x, rc > 0 ? rc : res->status, 1, ticket);
     }
@@ -335,6 +416,27 @@ static void credential_step(const struct pxch *x, const char *route,
     after_step(x, rc < 0 ? 400 : rc, &res, &cookie, ticket);
     OPENSSL_cleanse(&res, sizeof res);
     OPENSSL_cleanse(&cookie, sizeof cookie);
+}
+
+/* The new password, typed twice: two that differ never reach the service. */
+static void password_step(const struct pxch *x)
+{
+    static const char *const names[] = { "login", "password" };
+    static char a[VALUE_MAX], b[VALUE_MAX];
+    static dsg_lsvc_result res;
+    dsgd_form f;
+    if (!x->too_long && dsgd_form_read(&f, x->body, x->len) == 0 &&
+        dsgd_form_get(&f, "login", res.login, sizeof res.login) == 0 &&
+        dsgd_form_get(&f, "password", a, sizeof a) == 0 &&
+        dsgd_form_get(&f, "password2", b, sizeof b) == 0 && strcmp(a, b) != 0) {
+        res.broken = 0;
+        password_form(x, &res, 400, PM_PW_MISMATCH, 0);
+    } else {
+        credential_step(x, "password", names, 2);
+    }
+    OPENSSL_cleanse(a, sizeof a);
+    OPENSSL_cleanse(b, sizeof b);
+    OPENSSL_cleanse(&res, sizeof res);
 }
 
 /* A WebAuthn assertion the browser could not make (no key, cancelled):
@@ -454,6 +556,8 @@ static void post(const struct pxch *x)
     case LOGIN: credential_step(x, "login", password, 2); break;
     case LOGIN_TOTP: credential_step(x, "totp", totp, 2); break;
     case LOGIN_WEBAUTHN: webauthn_step(x); break;
+    case LOGIN_PASSWORD: password_step(x); break;
+    case LOGIN_ENROL: credential_step(x, "totp/enrol", totp, 2); break;
     default: logout(x); break;
     }
 }
