@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. A first login through the pages (suzuki, just registered): the issued password gives the password-change form (new-password fields), two passwords that differ and a weak one (naming the rule) are refused 400 on the same form, a good one gives the enrolment form, the enrolment code gives the new secret's otpauth URI, and its code 303s to /areas with a session cookie. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user).
+# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. A first login through the pages (suzuki, just registered): the issued password gives the password-change form (new-password fields), two passwords that differ and a weak one (naming the rule) are refused 400 on the same form, a good one gives the enrolment form, the enrolment code gives the new secret's otpauth URI, and its code 303s to /areas with a session cookie. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. Rename and delete through the forms: the versions page reached from the folder has the file's rename and delete forms (not when reached without its folder); a rename without the token is 403 and changes nothing, with it the file is listed under its new name; the <script> folder is deleted from its own page's form and leaves the listing; the file deleted leaves it too; each recorded (file-renamed, folder-deleted, file-deleted). The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user).
 # @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021, REQ-ACCT-014)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -154,7 +154,7 @@ ueda=$session
 # ---- share pages ---------------------------------------------------------
 share_area 1 C-9 装備研究
 root=$area_root common=2
-share_grant 1 sato 1 "$root" list,read,upload,new-version,create-folder,search
+share_grant 1 sato 1 "$root" list,read,upload,new-version,create-folder,search,rename,delete
 share_grant 2 ueda 1 "$common" list,read,search
 share_area 2 C-10 秘密計画
 ck="__Host-dsg_session=$sato"
@@ -217,6 +217,8 @@ share dl 200 GET "/api/v1/share/download?file=$fid" - -b "$ck"
 cmp -s "$t/dl.body" "$t/design.bin" || fail "the download differs from the upload through the form"
 page versions 200 GET "/versions?file=$fid" -b "$ck"
 has versions "download?file=$fid&amp;version=1"
+hasnt versions 'action="/file/rename"'   # reached without its folder: no forms
+has folder3 "/versions?file=$fid&amp;folder=$root\""
 share listing 200 GET "/api/v1/share/folder?id=$root" - -b "$ck"
 [ "$(js listing '[c["name"].encode().hex() for c in a["children"] if c["kind"] == "file"]')" = \
   "['$(printf '%s' "設計 &'書.bin" | od -An -tx1 | tr -d ' \n')']" ] ||
@@ -249,6 +251,37 @@ hasnt ueda-common '設計'
 page ueda-search 200 GET "/search?q=$(urlenc '設計')" -b "$cu"
 has ueda-search 'id="none"'
 hasnt ueda-search '書.bin'
+
+# rename and delete through the forms: a file's on its versions page, a
+# folder's on its own page; without the token nothing changes
+page versions2 200 GET "/versions?file=$fid&folder=$root" -b "$ck"
+has versions2 'action="/file/rename"'
+has versions2 'action="/file/delete"'
+form rename-nocsrf 403 /file/rename "file=$fid&back=$root&name=forged.bin" -b "$ck" \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+form rename 303 /file/rename "csrf=$fcsrf&file=$fid&back=$root&name=renamed.bin" -b "$ck" \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+header rename "Location: /folder?id=$root"
+eid=$(sed -n 's/.*<a href="\/folder?id=\([0-9]*\)">&lt;script.*/\1/p' "$t/folder3.html" | head -n 1)
+[ -n "$eid" ] || fail "folder3: no link to the <script> folder"
+page evil-folder 200 GET "/folder?id=$eid" -b "$ck"
+has evil-folder 'action="/folder/delete"'
+form rmdir 303 /folder/delete "csrf=$fcsrf&folder=$eid&back=$root" -b "$ck" \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+header rmdir "Location: /folder?id=$root"
+page folder4 200 GET "/folder?id=$root" -b "$ck"
+has folder4 'renamed.bin'
+hasnt folder4 'forged.bin'
+hasnt folder4 '&lt;script'
+form rm 303 /file/delete "csrf=$fcsrf&file=$fid&back=$root" -b "$ck" \
+    -H 'Content-Type: application/x-www-form-urlencoded'
+page folder5 200 GET "/folder?id=$root" -b "$ck"
+hasnt folder5 'renamed.bin'
+"$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export23b" 2>"$t/err" ||
+    fail "log export 23: $(cat "$t/err")"
+for e in file-renamed folder-deleted file-deleted; do
+    grep -q "\"$e\"" "$t/export23b" || fail "no $e record of the forms"
+done
 
 # ---- logout: a form with a CSRF token ------------------------------------
 page logout-form 200 GET /logout -b "__Host-dsg_session=$sato"

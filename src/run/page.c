@@ -93,6 +93,10 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_ENROL_CODE] = { "管理者から受け取った登録コード", "The enrolment code your administrator gave you" },
     [PM_TOTP_SECRET] = { "この鍵を認証アプリに登録し、表示されたコードを入力してください:",
                          "Add this key to your authenticator app, then enter the code it shows:" },
+    [PM_RENAME] = { "名前の変更", "Rename" },
+    [PM_DELETE] = { "削除", "Delete" },
+    [PM_THIS_FOLDER] = { "このフォルダ", "This folder" },
+    [PM_THIS_FILE] = { "このファイル", "This file" },
     [PM_TRUNCATED] = { "一覧が長すぎるため、一部だけを表示しています。",
                        "The listing is too long: only part of it is shown." },
 };

@@ -2010,13 +2010,13 @@ void dsgd_share_page_refuse(uint32_t id, int status, const char *code, int csrf)
     answer_error(x, ticket, status, code, code);
 }
 
-/* A page's form, before it runs as its API route: the create-folder form
- * becomes the API's JSON body. 0, or -1 after answering. */
+/* A page's form, before it runs as its API route: it becomes the API's
+ * JSON body. 0, or -1 after answering. */
 static int page_form(struct xch *x)
 {
     static uint8_t json[BODY_MAX];
     size_t len = 0;
-    int rc = dsgd_share_pages_mkdir(&x->page, x->token, x->body,
+    int rc = dsgd_share_pages_form(&x->page, x->token, x->body,
                                     x->body_len <= BODY_MAX ? x->body_len : 0, json,
                                     sizeof json, &len);
     if (rc != 0) {
@@ -2038,6 +2038,10 @@ static enum route page_route(int kind)
     case SP_VERSIONS: return VERSIONS;
     case SP_MKDIR: return FOLDERS;
     case SP_SEARCH: return SEARCH;
+    case SP_FILE_RENAME: return RENAME;
+    case SP_FILE_DELETE: return DELETE;
+    case SP_FOLDER_RENAME: return FOLDER_RENAME;
+    case SP_FOLDER_DELETE: return FOLDER_DELETE;
     default: return CONTENT;
     }
 }
@@ -2050,7 +2054,7 @@ static void run(struct xch *x)
         dsgd_share_pages_upload_end(&x->page, x->id);
         return;
     }
-    if (x->page.kind == SP_MKDIR && page_form(x) != 0)
+    if (dsgd_share_pages_is_form(x->page.kind) && page_form(x) != 0)
         return;
     if (x->page.kind == SP_SEARCH && x->page.q[0] == '\0') {   /* the form alone */
         answer_page(x, 0, 200, (const uint8_t *)"{}", 2);

@@ -32,8 +32,26 @@ static const dsgd_route routes[] = {
     ROUTE("/folder/create", POST, 0, FORM_MAX),
     ROUTE("/upload", POST, DSGD_ROUTE_UPLOAD, UINT64_MAX),
     ROUTE("/search", GET, 0, 0),
+    ROUTE("/file/rename", POST, 0, FORM_MAX),
+    ROUTE("/file/delete", POST, 0, FORM_MAX),
+    ROUTE("/folder/rename", POST, 0, FORM_MAX),
+    ROUTE("/folder/delete", POST, 0, FORM_MAX),
 };
-static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH };
+static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
+                             SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE };
+
+/* A form's fields: the item's id (form field and API member alike), and
+ * whether it has a name; where the browser goes back to is the form's
+ * `back` (a create goes back to the parent). */
+static const struct {
+    int kind;
+    const char *id;
+    int named;
+} form_kinds[] = {
+    { SP_MKDIR, "parent", 1 },       { SP_FILE_RENAME, "file", 1 },
+    { SP_FILE_DELETE, "file", 0 },   { SP_FOLDER_RENAME, "folder", 1 },
+    { SP_FOLDER_DELETE, "folder", 0 },
+};
 
 enum { PART_NONE, PART_CSRF, PART_FILE, PART_OTHER };
 
@@ -89,7 +107,7 @@ int dsgd_share_pages_request(const dsgd_xch_request *r, dsgd_spage *p)
     p->length = r->framing == DSG_HTTP_FRAMING_LENGTH ? r->length : 0;
     memcpy(p->ctype, r->ctype, r->ctype_len);
     p->ctype[r->ctype_len] = '\0';
-    if (p->kind == SP_UPLOAD)
+    if (p->kind == SP_UPLOAD || p->kind == SP_VERSIONS)
         p->back = query_number(r->query, r->query_len, "folder");
     if (p->kind == SP_SEARCH) {
         dsgd_form f;
@@ -138,26 +156,42 @@ static int csrf_ok(const dsgd_spage *p, const char *session, const char *got)
     return p->origin_ok && dsgd_csrf_ok(csrf_key, session, strlen(session), got, strlen(got));
 }
 
-int dsgd_share_pages_mkdir(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
-                           uint8_t *json, size_t cap, size_t *json_len)
+int dsgd_share_pages_is_form(int kind)
 {
-    char csrf[DSGD_CSRF_TOKEN_LEN + 2], name[DSG_FOLDER_NAME_MAX + 1];
+    for (size_t i = 0; i < sizeof form_kinds / sizeof form_kinds[0]; i++)
+        if (form_kinds[i].kind == kind)
+            return 1;
+    return 0;
+}
+
+int dsgd_share_pages_form(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
+                          uint8_t *json, size_t cap, size_t *json_len)
+{
+    char csrf[DSGD_CSRF_TOKEN_LEN + 2], name[DSG_FILE_NAME_MAX + 1];
+    size_t k = 0;
+    int64_t id;
     dsgd_form f;
     dsg_json_out w;
     if (dsgd_form_read(&f, form, len) != 0 || dsgd_form_get(&f, "csrf", csrf, sizeof csrf) != 0)
         csrf[0] = '\0';
     if (!csrf_ok(p, session, csrf))
         return 1;
-    if (!dsgd_page_ctype_is(p->ctype, strlen(p->ctype), FORM_TYPE) ||
-        dsgd_form_get(&f, "name", name, sizeof name) != 0 ||
-        (p->back = query_number(form, len, "parent")) == 0)
+    while (k < sizeof form_kinds / sizeof form_kinds[0] && form_kinds[k].kind != p->kind)
+        k++;
+    if (k == sizeof form_kinds / sizeof form_kinds[0] ||
+        !dsgd_page_ctype_is(p->ctype, strlen(p->ctype), FORM_TYPE) ||
+        (id = query_number(form, len, form_kinds[k].id)) == 0 ||
+        (form_kinds[k].named && dsgd_form_get(&f, "name", name, sizeof name) != 0))
         return -1;
+    p->back = p->kind == SP_MKDIR ? id : query_number(form, len, "back");
     dsg_json_out_init(&w, json, cap);
     (void)dsg_json_out_object_begin(&w);
-    (void)dsg_json_out_key(&w, (const uint8_t *)"parent", 6);
-    (void)dsg_json_out_int(&w, p->back);
-    (void)dsg_json_out_key(&w, (const uint8_t *)"name", 4);
-    (void)dsg_json_out_string(&w, (const uint8_t *)name, strlen(name));
+    (void)dsg_json_out_key(&w, (const uint8_t *)form_kinds[k].id, strlen(form_kinds[k].id));
+    (void)dsg_json_out_int(&w, id);
+    if (form_kinds[k].named) {
+        (void)dsg_json_out_key(&w, (const uint8_t *)"name", 4);
+        (void)dsg_json_out_string(&w, (const uint8_t *)name, strlen(name));
+    }
     (void)dsg_json_out_object_end(&w);
     return dsg_json_out_finish(&w, json_len) == 0 ? 0 : -1;
 }
@@ -245,6 +279,48 @@ static void link_to(const char *path_key, int64_t id)
     raw("\">");
 }
 
+/* A form changing item id (a file or folder): rename (with a name field)
+ * or delete, going back to folder `back`. */
+static void item_form(const char *action, const char *key, int64_t id, int64_t back,
+                      const char *token, dsgd_pmsg label, int named)
+{
+    char v[24];
+    raw("<form method=\"post\" class=\"item\" action=\"");
+    raw(action);
+    raw("\">");
+    dsgd_page_hidden(&pg, "csrf", token);
+    snprintf(v, sizeof v, "%" PRId64, id);
+    dsgd_page_hidden(&pg, key, v);
+    snprintf(v, sizeof v, "%" PRId64, back);
+    dsgd_page_hidden(&pg, "back", v);
+    if (named) {
+        raw("<input name=\"name\" type=\"text\" required aria-label=\"");
+        msg(PM_NAME);
+        raw("\">");
+    }
+    raw("<button type=\"submit\">");
+    msg(label);
+    raw("</button></form>");
+}
+
+/* Rename and delete forms for item id (key "file" or "folder") under a
+ * heading, or nothing without a session's token. */
+static void item_forms(const char *kind, int64_t id, int64_t back, dsgd_pmsg heading,
+                       const char *session)
+{
+    char token[DSGD_CSRF_TOKEN_LEN + 1], rename[24], del[24];
+    if (session[0] == '\0' || dsgd_csrf_token(csrf_key, session, strlen(session), token) != 0)
+        return;
+    snprintf(rename, sizeof rename, "/%s/rename", kind);
+    snprintf(del, sizeof del, "/%s/delete", kind);
+    raw("<section><h2>");
+    msg(heading);
+    raw("</h2>");
+    item_form(rename, kind, id, kind[1] == 'o' ? id : back, token, PM_RENAME, 1);
+    item_form(del, kind, id, back, token, PM_DELETE, 0);
+    raw("</section>");
+}
+
 static void forms(const dsgd_spage *p, int64_t folder, const char *session)
 {
     char token[DSGD_CSRF_TOKEN_LEN + 1], id[24];
@@ -276,7 +352,7 @@ static void forms(const dsgd_spage *p, int64_t folder, const char *session)
     raw("</button></form></section>");
 }
 
-static void file_row(const jdoc *d, size_t c)
+static void file_row(const jdoc *d, size_t c, int64_t folder)
 {
     char name[DSG_FILE_NAME_MAX + 1], by[DSGD_XCH_WHO_TEXT_MAX + 1], at[40], state[24];
     int64_t id = jint(d, c, "id");
@@ -300,13 +376,17 @@ static void file_row(const jdoc *d, size_t c)
         text(state);
         raw(" ");
     }
-    link_to("/versions?file=", id);
+    raw("<a href=\"/versions?file=");
+    num(id);
+    raw("&amp;folder=");
+    num(folder);
+    raw("\">");
     msg(PM_VERSIONS);
     raw("</a></td></tr>");
 }
 
 /* The children of kind ("folder" or "file") of the listing. */
-static unsigned children(const jdoc *d, size_t list, const char *kind)
+static unsigned children(const jdoc *d, size_t list, const char *kind, int64_t folder)
 {
     char k[8], name[DSG_FOLDER_NAME_MAX + 1];
     unsigned n = 0;
@@ -337,7 +417,7 @@ static unsigned children(const jdoc *d, size_t list, const char *kind)
             msg(PM_TIME);
             raw("</th><th></th></tr></thead><tbody>");
         }
-        file_row(d, c);
+        file_row(d, c, folder);
     }
     if (n > 0)
         raw(kind[1] == 'o' ? "</ul>" : "</tbody></table>");
@@ -368,17 +448,19 @@ static void folder_page(const dsgd_spage *p, const jdoc *d, const char *user, co
     raw("</b></p><h2>");
     msg(PM_SUBFOLDERS);
     raw("</h2>");
-    (void)children(d, jget(d, 0, "children"), "folder");
+    (void)children(d, jget(d, 0, "children"), "folder", id);
     raw("<h2>");
     msg(PM_FILES);
     raw("</h2>");
-    (void)children(d, jget(d, 0, "children"), "file");
+    (void)children(d, jget(d, 0, "children"), "file", id);
     if (jget(d, 0, "truncated") != 0) {
         raw("<p class=\"error\">");
         msg(PM_TRUNCATED);
         raw("</p>");
     }
     forms(p, id, session);
+    if (parent > 0)   /* an area's root is never renamed or deleted */
+        item_forms("folder", id, parent, PM_THIS_FOLDER, session);
 }
 
 static void areas_page(const dsgd_spage *p, const jdoc *d, const char *user)
@@ -415,7 +497,8 @@ static void areas_page(const dsgd_spage *p, const jdoc *d, const char *user)
     }
 }
 
-static void versions_page(const dsgd_spage *p, const jdoc *d, const char *user)
+static void versions_page(const dsgd_spage *p, const jdoc *d, const char *user,
+                          const char *session)
 {
     char t[DSG_FILE_NAME_MAX + 1], self[48];
     size_t list = jget(d, 0, "versions");
@@ -463,6 +546,8 @@ static void versions_page(const dsgd_spage *p, const jdoc *d, const char *user)
         raw("</td></tr>");
     }
     raw("</tbody></table>");
+    if (p->back > 0)
+        item_forms("file", file, p->back, PM_THIS_FILE, session);
 }
 
 /* What the name policy named in the API's message of a refused name: the
@@ -504,7 +589,7 @@ static void search_form(const dsgd_spage *p)
 
 static void result_row(const jdoc *d, size_t r)
 {
-    char t[DSG_FILE_NAME_MAX + 1];
+    char t[DSG_AREA_TEXT_MAX + DSG_FILE_NAME_MAX + 2];   /* a path, or a name */
     int64_t file = jint(d, r, "file");
     raw("<tr><td class=\"name\">");
     text(jstr(d, r, "name", t, sizeof t));
@@ -605,8 +690,12 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
     int ok = jparse(&d, json, len) == 0;
     if (status == 401) {   /* no session, or one that is over: log in */
         redirect(id, "/login", ticket);
-    } else if ((status == 201 || status == 202) && p->back > 0) {
-        snprintf(where, sizeof where, "/folder?id=%" PRId64, p->back);
+    } else if (status >= 200 && status <= 202 &&
+               (p->kind == SP_UPLOAD || dsgd_share_pages_is_form(p->kind))) {
+        if (p->back > 0)
+            snprintf(where, sizeof where, "/folder?id=%" PRId64, p->back);
+        else
+            snprintf(where, sizeof where, "/areas");
         redirect(id, where, ticket);
     } else {
         if (status == 200 && ok && p->kind == SP_AREAS)
@@ -614,7 +703,7 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
         else if (status == 200 && ok && p->kind == SP_FOLDER)
             folder_page(p, &d, user, session);
         else if (status == 200 && ok && p->kind == SP_VERSIONS)
-            versions_page(p, &d, user);
+            versions_page(p, &d, user, session);
         else if (status == 200 && ok && p->kind == SP_SEARCH)
             search_page(p, &d, user);
         else

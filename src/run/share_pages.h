@@ -27,7 +27,8 @@
 #include "run/exchange.h"
 #include "run/page.h"
 
-enum { SP_NONE = 0, SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH };
+enum { SP_NONE = 0, SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
+       SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE };
 
 #define DSGD_SPAGE_QUERY_MAX 1024u   /* bytes of a page's query */
 
@@ -64,12 +65,18 @@ int dsgd_share_pages_api_query(const dsgd_xch_request *r, char *out, size_t cap)
 /* Frees what *p holds. @relation(REQ-SHARE-022) */
 void dsgd_share_pages_forget(dsgd_spage *p);
 
-/* The create-folder form form[0 .. len) of session: the API's JSON body
- * {"parent", "name"} into json[0 .. *json_len). 0; 1 when the CSRF token
- * is missing or wrong or the Origin another site's; -1 when the form is
- * malformed. @relation(REQ-SHARE-022, REQ-SHARE-009) */
-int dsgd_share_pages_mkdir(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
-                           uint8_t *json, size_t cap, size_t *json_len);
+/* 1 when page kind is a form that changes something (create a folder,
+ * rename or delete a file or folder): its body becomes the API's. */
+int dsgd_share_pages_is_form(int kind);
+
+/* The form form[0 .. len) of session, of a page that dsgd_share_pages_is_form:
+ * the API's JSON body (create: {"parent", "name"}; rename: {"file" or
+ * "folder", "name"}; delete: {"file" or "folder"}) into json[0 ..
+ * *json_len), and the folder to go back to in p->back. 0; 1 when the CSRF
+ * token is missing or wrong or the Origin another site's; -1 when the
+ * form is malformed. @relation(REQ-SHARE-022, REQ-SHARE-009, REQ-SHARE-012) */
+int dsgd_share_pages_form(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
+                          uint8_t *json, size_t cap, size_t *json_len);
 
 /* Answers exchange id of page p with the API's answer (status, its JSON
  * json[0 .. len)), recorded first when ticket is not 0; user is the
