@@ -112,7 +112,8 @@ def wait_for(d, what, test, secs=15):
         if test():
             return
         time.sleep(0.2)
-    raise SystemExit("%s: not seen within %d s; at %s: %s" % (what, secs, d.url(), d.source()[:800]))
+    raise SystemExit("%s: not seen within %d s; at %s: %s"
+                     % (what, secs, d.url(), d.source()[:800]))
 
 
 def b64url(b):
@@ -121,8 +122,8 @@ def b64url(b):
 
 def key_credential(pem, create_json):
     """The virtual authenticator's credential for the key registered."""
-    pkcs8 = subprocess.run(["openssl", "pkcs8", "-topk8", "-nocrypt", "-in", pem, "-outform", "DER"],
-                           check=True, capture_output=True).stdout
+    pkcs8 = subprocess.run(["openssl", "pkcs8", "-topk8", "-nocrypt", "-in", pem,
+                            "-outform", "DER"], check=True, capture_output=True).stdout
     spki = subprocess.run(["openssl", "pkey", "-in", pem, "-pubout", "-outform", "DER"],
                           check=True, capture_output=True).stdout
     x = spki[-64:-32]
@@ -150,7 +151,8 @@ def webauthn(port, base, user, password, pem, create_json):
         auth = d.s("POST", "/webauthn/authenticator", {
             "protocol": "ctap2", "transport": "usb", "hasResidentKey": False,
             "hasUserVerification": True, "isUserConsenting": True, "isUserVerified": True})
-        d.s("POST", "/webauthn/authenticator/%s/credential" % auth, key_credential(pem, create_json))
+        d.s("POST", "/webauthn/authenticator/%s/credential" % auth,
+            key_credential(pem, create_json))
         d.go(base + "/login")
         d.type("#user_id", user)
         d.type("#password", password)

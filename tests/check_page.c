@@ -57,10 +57,12 @@ START_TEST(test_page_escapes_every_value)
     const char *s = text(&pg);
     ck_assert_ptr_null(strstr(s, "<script>"));
     ck_assert_ptr_null(strstr(s, "<b>mallory"));
-    ck_assert_ptr_nonnull(strstr(s, "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>"));
+    ck_assert_ptr_nonnull(
+        strstr(s, "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>"));
     ck_assert_ptr_nonnull(strstr(s, "&lt;b&gt;mallory&lt;/b&gt;"));
     ck_assert_ptr_nonnull(strstr(s, "path=%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E%26%27\""));
-    ck_assert_ptr_nonnull(strstr(s, "value=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;\""));
+    ck_assert_ptr_nonnull(
+        strstr(s, "value=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;\""));
     ck_assert_ptr_nonnull(strstr(s, "18446744073709551615"));
     ck_assert_ptr_nonnull(strstr(s, "<html lang=\"en\">"));
     ck_assert_ptr_nonnull(strstr(s, "href=\"/folder?area=a&amp;lang=ja\""));

@@ -504,7 +504,8 @@ static void logout(const struct pxch *x)
         message_page(x, 400, PM_ERROR, PM_BAD_REQUEST, "/login", 0);
         return;
     }
-    cookie.op = DSGD_XCH_COOKIE_CLEAR;   /* whatever became of the session, the browser forgets it */
+    /* whatever became of the session, the browser forgets it */
+    cookie.op = DSGD_XCH_COOKIE_CLEAR;
     dsgd_page_begin(&pg, x->lang, PM_LOGOUT, NULL, NULL);
     dsgd_page_raw(&pg, "<p class=\"ok\">");
     dsgd_page_msg(&pg, PM_LOGGED_OUT);
