@@ -524,7 +524,7 @@ static void asset(const struct pxch *x)
     const dsgd_asset *a = dsgd_asset_find((const uint8_t *)routes[x->page].path,
                                           routes[x->page].path_len);
     dsgd_role_page p = { 200, a->type, NULL, NULL, a->bytes, a->len, DSGD_XCH_LANG_KEEP };
-    if (dsgd_role_http_page(x->id, &p) != 0)
+    if (dsgd_page_out(x->id, &p, 0) != 0)
         dsgd_log("auth: cannot answer page exchange %u", x->id);
 }
 

@@ -307,6 +307,17 @@ static const char broken[] =
     "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>500</title></head>"
     "<body><p>500</p></body></html>\n";
 
+int dsgd_page_out(uint32_t id, const dsgd_role_page *pg, uint32_t ticket)
+{
+    static const char busy[] =
+        "{\"error\":\"busy\",\"message\":\"too many pages are being sent; try again\"}";
+    if ((ticket != 0 ? dsgd_role_http_page_recorded(id, ticket, pg)
+                     : dsgd_role_http_page(id, pg)) == 0)
+        return 0;
+    dsgd_log("page: exchange %u: no room to send the page: answering 503", id);
+    return dsgd_role_http_answer(id, 503, NULL, (const uint8_t *)busy, sizeof busy - 1);
+}
+
 int dsgd_page_send(uint32_t id, int status, dsgd_page *p, const dsgd_xch_cookie *cookie,
                    uint8_t set, uint32_t ticket)
 {
@@ -317,16 +328,14 @@ int dsgd_page_send(uint32_t id, int status, dsgd_page *p, const dsgd_xch_cookie 
                                sizeof broken - 1, DSGD_XCH_LANG_KEEP };
         ticket = 0;
     }
-    return ticket != 0 ? dsgd_role_http_page_recorded(id, ticket, &pg)
-                       : dsgd_role_http_page(id, &pg);
+    return dsgd_page_out(id, &pg, ticket);
 }
 
 int dsgd_page_redirect(uint32_t id, const char *location, const dsgd_xch_cookie *cookie,
                        uint32_t ticket)
 {
     dsgd_role_page pg = { 303, HTML_TYPE, cookie, location, NULL, 0, DSGD_XCH_LANG_KEEP };
-    return ticket != 0 ? dsgd_role_http_page_recorded(id, ticket, &pg)
-                       : dsgd_role_http_page(id, &pg);
+    return dsgd_page_out(id, &pg, ticket);
 }
 
 /* ---- CSRF ------------------------------------------------------------- */

@@ -101,6 +101,12 @@ void dsgd_page_url(dsgd_page *p, const char *v, size_t len);
  * @relation(REQ-SHARE-022) */
 void dsgd_page_hidden(dsgd_page *p, const char *name, const char *value);
 
+/* Answers exchange id with pg, recorded first when ticket is not 0; when
+ * role_http has no room for one more page (every slot sending), 503
+ * `busy` instead. 0, or -1 when nothing could be sent.
+ * @relation(REQ-SHARE-022) */
+int dsgd_page_out(uint32_t id, const dsgd_role_page *pg, uint32_t ticket);
+
 /* Sends page p as the answer of exchange id with status, the session
  * cookie directive (NULL: none) and the language cookie set (DSGD_XCH_LANG_*):
  * recorded first when ticket is not 0. A bad page is answered 500 with a

@@ -25,7 +25,7 @@
 
 #define DSGD_ROLE_HTTP_HELD_MAX 32u   /* answers held for their audit record at once */
 #define DSGD_ROLE_HTTP_STREAMS_MAX 16u   /* streamed answers at once */
-#define DSGD_ROLE_HTTP_PAGES_MAX 4u      /* pages being sent at once */
+#define DSGD_ROLE_HTTP_PAGES_MAX 8u      /* pages being sent at once */
 #define DSGD_ROLE_HTTP_PAGE_MAX 262144u  /* bytes of one page */
 
 /* A page of the web portal (REQ-SHARE-022): its status (303: to location),
