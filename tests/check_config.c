@@ -331,7 +331,8 @@ START_TEST(test_config_every_default)
     ck_assert_str_eq(c->v[DSG_CFG_AUTH_RP_ID].text, "localhost");
     ck_assert_str_eq(c->v[DSG_CFG_PORTAL_TLS_MIN_VERSION].text, "TLSv1.2");
     ck_assert_ptr_nonnull(strstr(c->v[DSG_CFG_PORTAL_TLS12_CIPHERS].text,
-                                 "ECDHE-RSA-CHACHA20-POLY1305"));
+                                 "ECDHE-RSA-AES256-GCM-SHA384"));
+    ck_assert_ptr_null(strstr(c->v[DSG_CFG_PORTAL_TLS12_CIPHERS].text, "CHACHA20"));
     ck_assert_uint_eq(c->v[DSG_CFG_PORTAL_MAX_REQUEST_LINE].num, 8190);
     ck_assert_uint_eq(c->v[DSG_CFG_PORTAL_MAX_HEADER_BYTES].num, 32768);
     ck_assert_uint_eq(c->v[DSG_CFG_PORTAL_MAX_HEADER_COUNT].num, 100);

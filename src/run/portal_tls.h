@@ -22,7 +22,7 @@
 
 /* TLS 1.3 suites are all AEAD; these are OpenSSL's, in this order */
 #define DSGD_TLS13_SUITES \
-    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384"
 
 /* What the configuration sets of the TLS policy (portal.tls12_ciphers, a
  * list already checked by src/run/tls_policy; portal.tls_min_version). */
