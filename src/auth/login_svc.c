@@ -8,7 +8,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
@@ -147,9 +146,9 @@ static uint64_t account_key(const char *user_id)
 static void unknown_id(const char *typed, char out[DSG_ACCT_USER_ID_MAX + 1])
 {
     uint8_t mac[32];
-    unsigned len = 0;
-    if (HMAC(EVP_sha256(), id_key, sizeof id_key, (const uint8_t *)typed, strlen(typed), mac,
-             &len) == NULL)
+    size_t len = 0;
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, id_key, sizeof id_key,
+                  (const uint8_t *)typed, strlen(typed), mac, sizeof mac, &len) == NULL)
         memset(mac, 0, sizeof mac);
     snprintf(out, DSG_ACCT_USER_ID_MAX + 1, "unknown:");
     for (int i = 0; i < 8; i++)
