@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item. After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
+# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item; once the file is deleted, its history still holds every earlier line unchanged and then the deletion. After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
 # @relation(REQ-SHARE-017, REQ-SHARE-020)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -93,8 +93,22 @@ grep -q "\"command\":\"log export --item file:$file1 --type 23" "$t/out" ||
 grep -q "\"command\":\"log export --site $area1 --type 23" "$t/out" ||
     fail "no control record of the area history"
 
+# a deleted file keeps its history, the deletion included
+share_grant 3 sato "$area1" "$root1" delete
+post del 200 /api/v1/share/delete "$token" "{\"file\":$file1}"
+share gone 404 GET "/api/v1/share/versions?file=$file1" "$token"
+history deleted "file:$file1"
+python3 - "$t/file1" "$t/deleted" <<'PY' || fail "after the deletion: $(cat "$t/deleted")"
+import sys
+before = open(sys.argv[1]).read().splitlines()
+after = open(sys.argv[2]).read().splitlines()
+assert after[:len(before)] == before, "earlier lines changed"
+events = [l.split("\t")[2] for l in after[len(before):]]
+assert "file-deleted" in events, events
+PY
+
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 expect_exit 0 "share history --offline" "$DSGCTL" share history "file:$file1" --offline "$t/var/logd"
-cmp -s "$t/out" "$t/file1" || fail "offline differs: $(diff "$t/file1" "$t/out")"
+cmp -s "$t/out" "$t/deleted" || fail "offline differs: $(diff "$t/deleted" "$t/out")"
 exit 0
