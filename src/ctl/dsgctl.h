@@ -95,7 +95,7 @@ int dsgctl_rights_list(const char *cmd, const char *what, const char *name, int 
                        const char *socket);
 
 /* The area group (dsgctl_area.c). */
-#define DSGCTL_AREA_COMMANDS 7
+#define DSGCTL_AREA_COMMANDS 8
 extern const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS];
 
 /* The org group (dsgctl_org.c): organisations' networks (REQ-ACCT-016). */

@@ -340,6 +340,7 @@ static const char *role_verb_changes(const char *line, int *changes)
         { "account ", "review", 0 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
         { "org ", "list", 0 }, { "org ", "show", 0 },
         { "area ", "apply", 1 }, { "area ", "approve", 1 }, { "area ", "reject", 1 },
+        { "area ", "close", 1 },
         { "area ", "list", 0 }, { "area ", "show", 0 }, { "area ", "applications", 0 },
         { "rights ", "apply", 1 }, { "rights ", "approve", 1 }, { "rights ", "reject", 1 },
         { "rights ", "applications", 0 }, { "rights ", "area", 0 },
@@ -512,7 +513,7 @@ static void command(client *c, dsgd_chan *chan)
                                    "key rotate kek, key export, login, logout, "
                                    "account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "
-                                   "area apply|approve|reject|list|show|applications, "
+                                   "area apply|approve|reject|close|list|show|applications, "
                                    "rights apply|approve|reject|applications|area|account|"
                                    "org|check");
         return;
