@@ -295,6 +295,51 @@ START_TEST(test_bkup_members_swapped)
 }
 END_TEST
 
+/* The tail ("SIZE SHA256") of the manifest line that starts with head. */
+static char *line_tail(char *m, const char *head, size_t *len)
+{
+    char *at = strstr(m, head);
+    ck_assert_ptr_nonnull(at);
+    at += strlen(head);
+    *len = (size_t)(strchr(at, '\n') - at);
+    return at;
+}
+
+/* Even a manifest re-signed to match swapped files (its sizes and hashes
+ * swapped too) does not pass: each member file names its own role and
+ * name, bound into its key. @relation(REQ-BKUP-003, REQ-BKUP-005) */
+START_TEST(test_bkup_members_swapped_resigned)
+{
+    char err[1024], a[300], b[300], t[300], p[300], out[2048];
+    size_t n = 0, la = 0, lb = 0;
+    uint8_t sig[DSG_BK_SIG_LEN];
+    make_backup();
+    path(a, sizeof a, bk, "auth/auth.db");
+    path(b, sizeof b, bk, "share/share.db");
+    path(t, sizeof t, top, "swap");
+    ck_assert_int_eq(rename(a, t), 0);
+    ck_assert_int_eq(rename(b, a), 0);
+    ck_assert_int_eq(rename(t, b), 0);
+    path(p, sizeof p, bk, "manifest");
+    char *m = (char *)get_file(p, &n);
+    m[n] = '\0';
+    char *ta = line_tail(m, "member auth auth.db ", &la);
+    char *tb = line_tail(m, "member share share.db ", &lb);
+    int k = snprintf(out, sizeof out, "%.*s%.*s%.*s%.*s%s", (int)(ta - m), m, (int)lb, tb,
+                     (int)(tb - ta - (long)la), ta + la, (int)la, ta, tb + lb);
+    ck_assert_int_eq(k, (int)n);
+    put_file(p, (const uint8_t *)out, n);
+    ck_assert_int_eq(dsg_bk_sign(skey, (const uint8_t *)out, n, sig), DSG_BK_OK);
+    path(p, sizeof p, bk, "manifest.sig");
+    put_file(p, sig, sizeof sig);
+    ck_assert_int_eq(verify(NULL, err, sizeof err), DSG_BK_OK);   /* sizes and hashes match */
+    ck_assert_int_eq(verify(priv, err, sizeof err), DSG_BK_OTHER_MEMBER);
+    ck_assert_ptr_nonnull(strstr(err, "auth/auth.db"));
+    ck_assert_ptr_nonnull(strstr(err, "share share.db"));
+    free(m);
+}
+END_TEST
+
 /* @relation(REQ-BKUP-003, REQ-BKUP-005) */
 START_TEST(test_bkup_wrong_private_key)
 {
@@ -465,6 +510,7 @@ Suite *suite_bkup_backup(void)
     tcase_add_test(tc, test_bkup_extra_file);
     tcase_add_test(tc, test_bkup_member_missing_or_cut);
     tcase_add_test(tc, test_bkup_members_swapped);
+    tcase_add_test(tc, test_bkup_members_swapped_resigned);
     tcase_add_test(tc, test_bkup_wrong_private_key);
     tcase_add_test(tc, test_bkup_database_integrity);
     tcase_add_test(tc, test_bkup_writer_refuses);
