@@ -6,6 +6,7 @@
  *   dsgctl config show [--json] [--socket PATH]
  *   dsgctl role restart ROLE [--socket PATH]
  *   dsgctl storage decrypt --key KEKFILE [--store-key WRAPPEDFILE] OBJECT [--out FILE]
+ *   dsgctl backup verify|decrypt|keygen ...
  *   dsgctl help [<group> [<command>]]
  *   dsgctl --help | --version
  *
@@ -24,7 +25,8 @@
  * permission denied; a command may give
  * other codes a meaning (check-name: 1 forbidden, 2 invalid; storage
  * decrypt: 1 stor.integrity, 2 stor.key, 65 not an object, 66 a file
- * cannot be read, 73 the output cannot be created).
+ * cannot be read, 73 the output cannot be created; backup: 1 a check
+ * failed, 2 a usage error).
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* read */
@@ -1298,6 +1300,8 @@ static const group groups[] = {
     { "rights", "access rights to areas as grants, their applications and the access decision "
                 "(share role)",
       dsgctl_rights_commands, DSGCTL_RIGHTS_COMMANDS },
+    { "backup", "backups: verify one, restore its members, the recipient key pair (offline)",
+      dsgctl_backup_commands, DSGCTL_BACKUP_COMMANDS },
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },
     { "key", "the gateway's keys: rotate the key-encryption key, escrow (export, import)",
