@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_backup_offline: `dsgctl backup keygen|verify|decrypt` offline on a backup made with the library (build/tests/bkup_make: an SQLite database in WAL mode, an object of 200 KiB + 7 bytes under objects/ab/, an empty file). keygen writes the X25519 pair (private 0600, public 0644) and refuses existing files (exit 1). verify without --key checks the signature, sizes and hashes, with --key decrypts everything and checks the database, exit 0 with one result line and nothing on stderr when stderr is not a terminal, leaving $TMPDIR empty; with stderr on a pseudo-terminal it shows members and bytes done there, with the same exit status and result line. The signature also verifies with openssl pkeyutl. decrypt restores byte-identical files into NEWDIR/ROLE/NAME (0600), whose database passes integrity_check, and refuses a NEWDIR that is not empty (exit 1). A byte flipped in a member, the manifest edited, an extra file, two members swapped and another recipient key are exit 1 naming the member or the signature; a missing DIR, --pubkey, --key or --to, an unknown option and a --pubkey file that is not a key are exit 2.
+# dsgd_backup_offline: `dsgctl backup keygen|verify|decrypt` offline on a backup made with the library (build/tests/bkup_make: an SQLite database in WAL mode, an object of 200 KiB + 7 bytes under objects/ab/, an empty file). keygen writes the X25519 pair (private 0600, public 0644) and refuses existing files (exit 1). verify without --key checks the signature, sizes and hashes, with --key decrypts everything and checks the database, exit 0 with one result line and nothing on stderr when stderr is not a terminal, leaving $TMPDIR empty; with stderr on a pseudo-terminal it shows members and bytes done there, with the same exit status and result line. The signature also verifies with openssl pkeyutl. decrypt restores byte-identical files into NEWDIR/ROLE/NAME (0600), whose database passes integrity_check, and refuses a NEWDIR that is not empty (exit 1). A byte flipped in a member, the manifest edited, an extra file, two members swapped and another recipient key are exit 1 naming the member or the signature; a missing DIR, --pubkey, --key or --to, an unknown option and a --pubkey file that is not a key are exit 64.
 # @relation(REQ-BKUP-003, REQ-BKUP-004, REQ-BKUP-005, REQ-BKUP-006, REQ-BKUP-015)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -130,15 +130,15 @@ damaged wrong-key "bkup.wrong_key" --key "$t/other.key"
 has err "auth/auth.db"
 [ -z "$(ls -A "$t/tmp")" ] || fail "a failed verify left files in TMPDIR"
 
-# usage errors: exit 2
-run no-dir 2 backup verify --pubkey "$t/sign.pub"
-run no-pubkey 2 backup verify "$bk"
+# usage errors: exit 64
+run no-dir 64 backup verify --pubkey "$t/sign.pub"
+run no-pubkey 64 backup verify "$bk"
 has err "--pubkey"
-run unknown 2 backup verify "$bk" --pubkey "$t/sign.pub" --bogus
-run not-a-key 2 backup verify "$bk" --pubkey "$t/op.key"
+run unknown 64 backup verify "$bk" --pubkey "$t/sign.pub" --bogus
+run not-a-key 64 backup verify "$bk" --pubkey "$t/op.key"
 has err "not an Ed25519 public key"
-run decrypt-no-key 2 backup decrypt "$bk" --pubkey "$t/sign.pub" --to "$t/x"
-run decrypt-no-to 2 backup decrypt "$bk" --pubkey "$t/sign.pub" --key "$t/op.key"
+run decrypt-no-key 64 backup decrypt "$bk" --pubkey "$t/sign.pub" --to "$t/x"
+run decrypt-no-to 64 backup decrypt "$bk" --pubkey "$t/sign.pub" --key "$t/op.key"
 [ ! -e "$t/x" ] || fail "decrypt made NEWDIR on a usage error"
 run help 0 help backup verify
 has out "usage: dsgctl backup verify"

@@ -7,7 +7,7 @@
  *
  * Offline: no daemon, no socket; the work is src/bkup/bk_backup.h's.
  * Exit status 0 all good, 1 a check failed (the message names the first
- * failing member) or the work could not be done, 2 a usage error or a key
+ * failing member) or the work could not be done, 64 a usage error or a key
  * file that is not one. Progress goes to stderr only when stderr is a
  * terminal (REQ-BKUP-015); the result line is the same either way.
  */
@@ -27,7 +27,7 @@
 #include "ctl/dsgctl.h"
 #include "ctl/key_escrow.h"
 
-enum { BK_EXIT_FAILED = 1, BK_EXIT_USAGE = 2 };
+enum { BK_EXIT_FAILED = 1, BK_EXIT_USAGE = EXIT_USAGE };
 
 static const char verify_help[] =
     "usage: dsgctl backup verify DIR --pubkey SIGNING_PUB [--key RECIPIENT_PRIV]\n"
@@ -54,7 +54,7 @@ static const char verify_help[] =
     "the first failing member and why (bkup.signature, bkup.missing,\n"
     "bkup.truncated, bkup.tampered, bkup.extra, bkup.wrong_key,\n"
     "bkup.other_member, bkup.other_backup, bkup.database, ...), or DIR cannot\n"
-    "be read; 2 a usage error, or a key file that is not such a key.\n";
+    "be read; 64 a usage error, or a key file that is not such a key.\n";
 
 static const char decrypt_help[] =
     "usage: dsgctl backup decrypt DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV\n"
@@ -81,7 +81,7 @@ static const char decrypt_help[] =
     "Progress goes to stderr only when stderr is a terminal.\n"
     "\n"
     "exit status: 0 every member restored and verified; 1 a check or a write\n"
-    "failed, or NEWDIR exists and is not empty; 2 a usage error, or a key\n"
+    "failed, or NEWDIR exists and is not empty; 64 a usage error, or a key\n"
     "file that is not such a key.\n";
 
 static const char keygen_help[] =
@@ -95,7 +95,7 @@ static const char keygen_help[] =
     "  openssl genpkey -algorithm X25519 -out PRIV\n"
     "  openssl pkey -in PRIV -pubout -out PUB\n"
     "\n"
-    "exit status: 0 written; 1 a file exists or cannot be written; 2 a usage\n"
+    "exit status: 0 written; 1 a file exists or cannot be written; 64 a usage\n"
     "error.\n";
 
 typedef struct bk_opts {
