@@ -39,6 +39,7 @@
 #include "log/audit.h"
 #include "log/audit_wire.h"
 #include "run/backoff.h"
+#include "run/bkup_dest.h"
 #include "run/bus.h"
 #include "run/channel.h"
 #include "run/ctl.h"
@@ -2219,7 +2220,11 @@ static void keep_fixed(dsgd_settings *next)
     KEEP_TEXT(user, "dsgd.user");
     KEEP_TEXT(ctl_socket, "ctl.socket");
     KEEP_TEXT(portal_addr, "portal.listen");
+    KEEP_TEXT(bkup_dest, "bkup.dest");   /* checked against the state directory at start */
 #undef KEEP_TEXT
+    if (first.bkup_allow_same_fs != next->bkup_allow_same_fs)
+        dsgd_log("SIGHUP: bkup.allow_same_fs changed: it applies when dsgd restarts");
+    next->bkup_allow_same_fs = cfg->bkup_allow_same_fs;
     if (first.portal_port != next->portal_port)
         dsgd_log("SIGHUP: portal.listen changed to port %u: it applies when dsgd restarts",
                  (unsigned)next->portal_port);
@@ -2537,6 +2542,23 @@ static int daemonize(void)
     return 0;
 }
 
+/* bkup.dest against the state directory (REQ-BKUP-016): refused before
+ * anything starts, or resolved, with a warning at every start when it
+ * shares the state directory's filesystem. 0, or -1. */
+static int check_bkup_dest(void)
+{
+    char resolved[DSGD_PATH_MAX], warn[DSGD_PATH_MAX * 2 + 200], err[DSGD_PATH_MAX * 2 + 300];
+    if (dsgd_bkup_dest_check(cfg->bkup_dest, cfg->statedir, cfg->bkup_allow_same_fs, resolved,
+                             sizeof resolved, warn, sizeof warn, err, sizeof err) != 0) {
+        dsgd_log("%s: refusing to start", err);
+        return -1;
+    }
+    if (warn[0] != '\0')
+        dsgd_log("%s", warn);
+    memcpy(cfg->bkup_dest, resolved, strlen(resolved) + 1);
+    return 0;
+}
+
 int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const char *self_exe,
                      dsgd_reload_fn reload)
 {
@@ -2590,6 +2612,8 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         return 1;
     }
     memcpy(cfg->statedir, abs, strlen(abs) + 1);
+    if (check_bkup_dest() != 0)
+        return 1;
     if (cfg->pidfile[0] == '\0') {
         int n = snprintf(cfg->pidfile, sizeof cfg->pidfile, "%s/dsgd.pid", cfg->statedir);
         if (n < 0 || (size_t)n >= sizeof cfg->pidfile) {
