@@ -56,6 +56,7 @@ static const dsg_lsvc_cfg *cfg;
 static sqlite3 *db;
 static uint8_t id_key[32];                 /* keys the hashes of unknown user IDs */
 static login_rec logins[DSG_LSVC_LOGINS];
+static int terminal_logon;     /* 1 while dsg_lsvc_terminal_logon runs: no session */
 static session_rec sessions[DSG_LSVC_SESSIONS];
 
 static void factors_done(login_rec *l, const char *event, const char *what, int64_t now,
@@ -803,6 +804,27 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     res->login[0] = '\0';
 }
 
+/* Both factors of a terminal logon's login l are verified (REQ-MFA-016):
+ * allowed, recorded as the account's login from the terminal
+ * (REQ-MFA-014), no session; a password older than
+ * auth.password_max_age_days denies it, as it is to be changed first
+ * (REQ-MFA-010). The login is dropped either way. */
+static void terminal_done(login_rec *l, const char *event, const char *what, int64_t now,
+                          dsg_lsvc_result *res)
+{
+    if (l->aged)
+        failed(res, 403, "password_change_required", event,
+               "%s; the password is older than auth.password_max_age_days: change it at the "
+               "portal first", what);
+    else if (previous_login(l, now, res) != 0)
+        failed(res, 503, "auth_unavailable", "storage-failed", "the logon was not recorded");
+    else {
+        accepted(res, event, DSG_LSVC_NEXT_NONE);
+        snprintf(res->detail, sizeof res->detail, "%s; no session (a terminal logon)", what);
+    }
+    drop_login(l);
+}
+
 /* Both factors of login l are verified (event, what: for the log): a
  * session, the login dropped; or, for a password older than
  * auth.password_max_age_days, its change first, the login kept
@@ -810,6 +832,10 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
 static void factors_done(login_rec *l, const char *event, const char *what, int64_t now,
                          dsg_lsvc_result *res)
 {
+    if (terminal_logon) {
+        terminal_done(l, event, what, now, res);
+        return;
+    }
     accepted(res, event, DSG_LSVC_NEXT_SESSION);
     if (l->aged) {
         l->must_change = 1;
@@ -864,6 +890,33 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
                  due == DSG_LSVC_NEXT_CONFIRM_TOTP ? "TOTP enrolled, enrolment code used"
                                                    : "TOTP code accepted",
                  now, res);
+}
+
+/* ---- a Windows logon at a registered terminal (REQ-MFA-016) ------------------------ */
+
+void dsg_lsvc_terminal_logon(const char *user_id, const uint8_t *pw, size_t pw_len,
+                             const char *code, const dsg_lsvc_peer *peer, int64_t now,
+                             dsg_lsvc_result *res)
+{
+    char login[DSG_LSVC_TOKEN_TEXT + 1];
+    dsg_lsvc_password(user_id, pw, pw_len, peer, now, res);
+    if (res->status != 200)
+        return;
+    if (res->next != DSG_LSVC_NEXT_TOTP) {   /* WebAuthn, an enrolment, a temporary password */
+        login_rec *l = find_login(res->login);
+        dsg_lsvc_next due = res->next;
+        if (l != NULL)
+            drop_login(l);
+        failed(res, 403, "terminal_factor_unsupported", "password-accepted",
+               "the password verified; the next step, %s, is not served to terminals",
+               dsg_lsvc_next_name(due));
+        return;
+    }
+    snprintf(login, sizeof login, "%s", res->login);
+    terminal_logon = 1;
+    dsg_lsvc_totp(login, code, now, res);
+    terminal_logon = 0;
+    OPENSSL_cleanse(login, sizeof login);
 }
 
 /* ---- WebAuthn --------------------------------------------------------------------- */
@@ -1548,6 +1601,9 @@ const char *dsg_lsvc_error_message(const char *code)
         { "bad_request", "the body is not the JSON object this step takes" },
         { "rate_limited", "too many failed attempts from this address; try again later" },
         { "network_not_allowed", "this account may not be used from this network" },
+        { "terminal_required", "this request needs a registered terminal's client certificate" },
+        { "terminal_factor_unsupported",
+          "this account's second factor or its next step is not served to terminals" },
     };
     for (size_t i = 0; code != NULL && i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i][0], code) == 0)
