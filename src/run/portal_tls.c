@@ -112,6 +112,25 @@ out:
     return rc;
 }
 
+/* One verification of the first CA certificate against store, its result
+ * unused: what verifying does lazily the first time (glibc reads
+ * /etc/localtime for the validity check) happens now, before the sandbox
+ * forbids opening files. 0, or -1. */
+static int warm_verify(X509_STORE *store, const uint8_t *ca, size_t len)
+{
+    BIO *b = BIO_new_mem_buf(ca, (int)len);
+    X509 *x = b != NULL ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+    X509_STORE_CTX *v = X509_STORE_CTX_new();
+    int rc = x != NULL && v != NULL && X509_STORE_CTX_init(v, store, x, NULL) == 1 ? 0 : -1;
+    if (rc == 0)
+        (void)X509_verify_cert(v);
+    X509_STORE_CTX_free(v);
+    X509_free(x);
+    BIO_free(b);
+    ERR_clear_error();
+    return rc;
+}
+
 /* portal.client_ca (REQ-MFA-002): the CA certificates of ca[0 .. len) as
  * the trust store for client certificates and the list of names sent in
  * the CertificateRequest. A client certificate is asked for at the
@@ -138,7 +157,7 @@ static int load_client_ca(SSL_CTX *ctx, const uint8_t *ca, size_t len)
         count++;
     }
     ERR_clear_error();   /* the end of the PEM stream */
-    if (count == 0)
+    if (count == 0 || warm_verify(store, ca, len) != 0)
         goto out;
     SSL_CTX_set_client_CA_list(ctx, names);
     names = NULL;

@@ -188,12 +188,13 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
         return -1;
     /* "" (no client certificate asked for) or a PEM file the master reads */
     const char *ca = c->v[DSG_CFG_PORTAL_CLIENT_CA].text;
-    if (strlen(ca) >= sizeof s->portal_client_ca) {
+    size_t len = strlen(ca);
+    if (len >= sizeof s->portal_client_ca) {
         snprintf(err, n, "portal.client_ca: longer than %zu bytes",
                  sizeof s->portal_client_ca - 1);
         return -1;
     }
-    snprintf(s->portal_client_ca, sizeof s->portal_client_ca, "%s", ca);
+    memcpy(s->portal_client_ca, ca, len + 1);
     return 0;
 }
 
