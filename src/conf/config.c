@@ -302,7 +302,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
     [DSG_CFG_PORTAL_CLIENT_CA] = { "portal.client_ca", DSG_CONFIG_TEXT, "\"\"", 0, 255,
         "REQ-MFA-002",
         "deny by default: no client certificate is asked for, so no terminal is recognised, until the operator names the CA that issues the registered terminals' certificates",
-        "PEM file of the CA certificates a client certificate must chain to; the portal then asks for one at the handshake (\"\": none asked for)" },
+        "PEM file of the CA certificates a client certificate must chain to; the portal then asks for one at the handshake (read once at start, at most 8 KiB; \"\": none asked for)" },
     [DSG_CFG_LOG_FORWARD_RETRY_MAX] = { "log.forward_retry_max", DSG_CONFIG_DURATION, "30s",
         MS_S, MS_H, "REQ-LOG-047", "rsyslog action.resumeInterval default, 30 seconds",
         "longest wait before connecting again to a collector that is down (from dsgd.restart_delay, doubling)" },
