@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_terminal_cert: registered terminals by client certificate. A test CA (openssl) issues two client certificates; portal.client_ca names the CA and auth.ministry_networks holds no loopback address. `dsgctl terminal register` registers the first as the Ministry terminal mod-pc-01 of 防衛装備庁 (recorded as 4132), the second stays unregistered; a bad --kind, a second registration of the name or of the certificate and an unregistered organisation are refused. A Ministry user (sato) from outside auth.ministry_networks: with the registered certificate, the password step requires TOTP (the exemption) and the first login enrols TOTP and opens a session; without a certificate, and with the unregistered one, the same password step requires WebAuthn and a TOTP step is refused. POST /api/v1/auth/terminal-logon: 403 terminal_required without a certificate and with the unregistered one (recorded as terminal-logon-denied with the client address); with the registered one, the password and a fresh TOTP code answer {"decision":"allow","user_id":"sato"} and no session cookie, a wrong password 401 auth_failed with "decision":"deny", the code replayed 401 deny, a body without windows_account 400 bad_request. After `dsgctl terminal revoke mod-pc-01` (recorded as 4133; listed as revoked by `dsgctl terminal list --json`; a second revoke refused terminal_revoked) the certificate loses the exemption (WebAuthn again) and terminal-logon answers 403. 認証ログ: the steps with the registered certificate name mod-pc-01 as computer name, those without it the client's address 127.0.0.1; terminal-logon-allowed and -denied carry the Windows account MOD\sato in windows_account and in the detail; no password or code in the trail.
+# dsgd_terminal_cert: registered terminals by client certificate. A test CA (openssl) issues two client certificates; portal.client_ca names the CA and auth.ministry_networks holds no loopback address. `dsgctl terminal register` registers the first as the Ministry terminal mod-pc-01 of 防衛装備庁 (recorded as 4132), the second stays unregistered; a bad --kind, a second registration of the name or of the certificate and an unregistered organisation are refused. A Ministry user (sato) from outside auth.ministry_networks: with the registered certificate, the password step requires TOTP (the exemption) and the first login enrols TOTP and opens a session; without a certificate, and with the unregistered one, the same password step requires WebAuthn and a TOTP step is refused. POST /api/v1/auth/terminal-logon: 403 terminal_required without a certificate and with the unregistered one (recorded as terminal-logon-denied with the client address); with the registered one, the password and a fresh TOTP code answer {"decision":"allow","user_id":"sato"} and no session cookie, a wrong password 401 auth_failed with "decision":"deny", the code replayed 401 deny, a body without windows_account 400 bad_request. After `dsgctl terminal revoke mod-pc-01` (recorded as 4133; listed as revoked by `dsgctl terminal list --json`; a second revoke refused terminal_revoked) the certificate loses the exemption (WebAuthn again) and terminal-logon answers 403. 認証ログ: the steps with the registered certificate name mod-pc-01 as computer name, those without it the client's address 127.0.0.1; terminal-logon-allowed and -denied carry the Windows account MOD\sato in windows_account and in the detail; no password or code in the trail. A portal.client_ca the master cannot read refuses the start (exit 1, the file named, no worker started).
 # @relation(REQ-MFA-002, REQ-MFA-016, REQ-MFA-017)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -200,4 +200,15 @@ PY
 dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 ! grep -q 'killed by seccomp' "$t/log" || fail "$(grep 'killed by seccomp' "$t/log")"
+
+# a portal.client_ca the master cannot read: the start is refused, no worker started
+sed "s|^portal.client_ca = .*|portal.client_ca = \"$pki/missing.pem\"|" "$t/gw.conf" >"$t/bad.conf"
+"$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" -f "$t/bad.conf" 2>"$t/err" &
+pid=$!
+wait_until 10 not_alive "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 1 ] || fail "missing CA: exit $rc, want 1: $(cat "$t/err")"
+grep -q "portal.client_ca $pki/missing.pem: cannot read it" "$t/err" || fail "missing CA: $(cat "$t/err")"
+! grep -q 'started' "$t/err" || fail "missing CA: a worker was started"
 exit 0
