@@ -417,9 +417,9 @@ END_TEST
 /* A terminal logon (REQ-MFA-016): password and TOTP in one call, allowed
  * with no session; a wrong password, a wrong or replayed code and a
  * locked account are denied with the login API's answers and counted by
- * the lockout; an account whose next step is not a TOTP code (WebAuthn,
- * the first login's password change) is denied with
- * terminal_factor_unsupported and its login dropped.
+ * the lockout; no code is 400 terminal_code_required; an account whose
+ * next step is an enrolment or the first login's password change is
+ * denied with terminal_factor_unsupported and its login dropped.
  * @relation(REQ-MFA-016, REQ-MFA-012, REQ-MFA-021) */
 START_TEST(test_lsvc_terminal_logon)
 {
@@ -462,6 +462,11 @@ START_TEST(test_lsvc_terminal_logon)
                             &r);   /* the code again */
     ck_assert_int_eq(r.status, 401);
     ck_assert_str_eq(r.error, "auth_failed");
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), NULL, &terminal, NOW + 32,
+                            &r);   /* no code */
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(r.error, "terminal_code_required");
+    ck_assert_str_eq(r.login, "");
     /* outside the Ministry networks without a Ministry terminal: WebAuthn */
     dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &outside, NOW + 60,
                             &r);
@@ -1042,6 +1047,7 @@ START_TEST(test_lsvc_error_messages)
         "password_reused", "session_expired", "second_factor_required", "totp_session",
         "credential_id_too_long", "auth_unavailable", "bad_request", "rate_limited",
         "network_not_allowed", "terminal_required", "terminal_factor_unsupported",
+        "terminal_code_required",
     };
     const size_t n = sizeof codes / sizeof codes[0];
     for (size_t i = 0; i < n; i++) {

@@ -33,6 +33,8 @@ typedef struct login_rec {
     int enrolled;                          /* the required factor is enrolled */
     int pending;                           /* a TOTP secret drawn, not yet confirmed */
     dsg_cred_totp totp;                    /* the pending secret, or the enrolled one */
+    int terminal;                          /* begun by a terminal logon (REQ-MFA-016):
+                                            * its steps are the terminal logon's only */
     int challenge_live;                    /* a WebAuthn challenge issued, not yet used */
     uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN];
     char computer[64];
@@ -56,7 +58,7 @@ static const dsg_lsvc_cfg *cfg;
 static sqlite3 *db;
 static uint8_t id_key[32];                 /* keys the hashes of unknown user IDs */
 static login_rec logins[DSG_LSVC_LOGINS];
-static int terminal_logon;     /* 1 while dsg_lsvc_terminal_logon runs: no session */
+static int terminal_logon;     /* 1 while a terminal logon's step runs: no session */
 static session_rec sessions[DSG_LSVC_SESSIONS];
 
 static void factors_done(login_rec *l, const char *event, const char *what, int64_t now,
@@ -257,6 +259,13 @@ static login_rec *live_login(const char *id, int64_t now, dsg_lsvc_result *res)
     dsg_lock lock;
     if (l == NULL) {
         failed(res, 401, "login_incomplete", "step-refused", "no such login");
+        return NULL;
+    }
+    if (l->terminal != terminal_logon) {   /* a terminal logon opens no session */
+        failed(res, 401, "login_incomplete", "step-refused", "%s",
+               l->terminal ? "a terminal logon's login goes on at the terminal logon only"
+                           : "a portal login does not go on at a terminal logon");
+        drop_login(l);
         return NULL;
     }
     snprintf(res->user_id, sizeof res->user_id, "%s", l->user_id);
@@ -899,24 +908,49 @@ void dsg_lsvc_terminal_logon(const char *user_id, const uint8_t *pw, size_t pw_l
                              dsg_lsvc_result *res)
 {
     char login[DSG_LSVC_TOKEN_TEXT + 1];
+    terminal_logon = 1;
     dsg_lsvc_password(user_id, pw, pw_len, peer, now, res);
-    if (res->status != 200)
-        return;
-    if (res->next != DSG_LSVC_NEXT_TOTP) {   /* WebAuthn, an enrolment, a temporary password */
-        login_rec *l = find_login(res->login);
-        dsg_lsvc_next due = res->next;
-        if (l != NULL)
-            drop_login(l);
-        failed(res, 403, "terminal_factor_unsupported", "password-accepted",
-               "the password verified; the next step, %s, is not served to terminals",
-               dsg_lsvc_next_name(due));
+    login_rec *l = res->status == 200 ? find_login(res->login) : NULL;
+    dsg_lsvc_next due = res->next;
+    if (l != NULL)
+        l->terminal = 1;
+    if (l != NULL && due == DSG_LSVC_NEXT_TOTP && code != NULL && code[0] != '\0') {
+        snprintf(login, sizeof login, "%s", res->login);
+        dsg_lsvc_totp(login, code, now, res);
+        OPENSSL_cleanse(login, sizeof login);
+    } else if (l != NULL && due == DSG_LSVC_NEXT_WEBAUTHN) {
+        snprintf(login, sizeof login, "%s", res->login);
+        dsg_lsvc_webauthn_options(login, NULL, now, res);   /* the login goes on */
+    } else if (l != NULL) {   /* no code for TOTP, an enrolment, a temporary password */
+        drop_login(l);
+        if (due == DSG_LSVC_NEXT_TOTP)
+            failed(res, 400, "terminal_code_required", "password-accepted",
+                   "the password verified; the account's second factor is TOTP and no code "
+                   "came with it");
+        else
+            failed(res, 403, "terminal_factor_unsupported", "password-accepted",
+                   "the password verified; the next step, %s, is not served to terminals",
+                   dsg_lsvc_next_name(due));
+    }
+    terminal_logon = 0;
+}
+
+void dsg_lsvc_terminal_assert(const char *login, const char *computer,
+                              const dsg_lsvc_assertion *a, int64_t now, dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    login_rec *l = find_login(id);
+    if (l != NULL && l->terminal && strcmp(l->computer, computer) != 0) {
+        begin_result(res, l->user_id);
+        failed(res, 401, "login_incomplete", "step-refused",
+               "the terminal logon began at terminal %s", l->computer);
+        drop_login(l);
         return;
     }
-    snprintf(login, sizeof login, "%s", res->login);
     terminal_logon = 1;
-    dsg_lsvc_totp(login, code, now, res);
+    dsg_lsvc_webauthn_assert(id, a, now, res);
     terminal_logon = 0;
-    OPENSSL_cleanse(login, sizeof login);
 }
 
 /* ---- WebAuthn --------------------------------------------------------------------- */
@@ -1604,6 +1638,7 @@ const char *dsg_lsvc_error_message(const char *code)
         { "terminal_required", "this request needs a registered terminal's client certificate" },
         { "terminal_factor_unsupported",
           "this account's second factor or its next step is not served to terminals" },
+        { "terminal_code_required", "this account's second factor is a TOTP code: send it" },
     };
     for (size_t i = 0; code != NULL && i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i][0], code) == 0)

@@ -433,15 +433,25 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
 }
 
 /* A terminal logon's answer (REQ-MFA-016): {"decision": "allow",
- * "user_id"}, or the refusal's {"error", "message"} with "decision":
- * "deny". Its length, 0 when it does not fit. */
+ * "user_id"}; for a WebAuthn account's first request {"decision":
+ * "pending", "login", "next", "publicKey"} (the request options); or the
+ * refusal's {"error", "message"} with "decision": "deny". Its length, 0
+ * when it does not fit. */
 static size_t terminal_json(const dsg_lsvc_result *res, uint8_t *out, size_t cap)
 {
     dsg_json_out w;
     size_t len = 0;
     dsg_json_out_init(&w, out, cap);
     (void)dsg_json_out_object_begin(&w);
-    if (res->status == 200) {
+    if (res->status == 200 && res->next == DSG_LSVC_NEXT_ASSERT_WEBAUTHN) {
+        put_text(&w, "decision", "pending");
+        put_text(&w, "login", res->login);
+        put_text(&w, "next", dsg_lsvc_next_name(res->next));
+        (void)dsg_json_out_key(&w, (const uint8_t *)"publicKey", 9);
+        (void)dsg_json_out_object_begin(&w);
+        put_request(&w, res);
+        (void)dsg_json_out_object_end(&w);
+    } else if (res->status == 200) {
         put_text(&w, "decision", "allow");
         put_text(&w, "user_id", res->user_id);
     } else {
@@ -748,31 +758,68 @@ static int windows_ok(const char *w)
     return n > 0 && n <= WINDOWS_MAX;
 }
 
-/* POST /api/v1/auth/terminal-logon {"user_id", "password", "code",
- * "windows_account"}: the logon's decision into *res, its event the
- * decision and its detail the Windows account and the step that decided.
- * 0, or -1 when the body is not that object. */
+/* A terminal logon's second request: the assertion of the options its
+ * first answered (the four base64url members). 0, or -1 when the body is
+ * not that object. */
+static int terminal_assert(struct xch *x, int64_t now, dsg_lsvc_result *res)
+{
+    static char login[FIELD_MAX], t[4][WA_TEXT_MAX];
+    static uint8_t b[4][WA_BYTES_MAX];
+    size_t len[4] = { 0, 0, 0, 0 };
+    field f[] = { { "login", login, sizeof login, NULL, 0 },
+                  { "windows_account", x->windows, sizeof x->windows, NULL, 0 },
+                  { "credentialId", t[0], WA_TEXT_MAX, NULL, 0 },
+                  { "authenticatorData", t[2], WA_TEXT_MAX, NULL, 0 },
+                  { "clientDataJSON", t[1], WA_TEXT_MAX, NULL, 0 },
+                  { "signature", t[3], WA_TEXT_MAX, NULL, 0 } };
+    if (take_fields(x->body, x->len, f, 6) != 0 || !windows_ok(x->windows))
+        return -1;
+    for (unsigned i = 0; i < 4; i++)
+        if (decode(t[i], b[i], WA_BYTES_MAX, &len[i]) != 0)
+            return -1;
+    dsg_lsvc_peer peer = peer_of(x);
+    if (!dsg_lsvc_login_from(login, &peer, now, res))   /* REQ-ACCT-016 */
+        return 0;
+    dsg_lsvc_assertion a = { b[0], len[0], b[2], len[2], b[1], len[1], b[3], len[3] };
+    dsg_lsvc_terminal_assert(login, computer_of(x), &a, now, res);
+    return 0;
+}
+
+/* POST /api/v1/auth/terminal-logon: the first request {"user_id",
+ * "password", "windows_account"[, "code"]} or, for a WebAuthn account,
+ * the second with the assertion. The decision into *res, its event the
+ * decision (or the challenge issued) and its detail the Windows account
+ * and the step that decided. 0, or -1 when the body is neither object. */
 static int terminal_step(struct xch *x, int64_t now, dsg_lsvc_result *res)
 {
     static char user[FIELD_MAX], secret[FIELD_MAX], code[FIELD_MAX];
     char detail[sizeof res->detail];
     field f[] = { { "user_id", user, sizeof user, NULL, 0 },
                   { "password", secret, sizeof secret, NULL, 0 },
-                  { "code", code, sizeof code, NULL, 0 },
+                  { "code", code, sizeof code, NULL, 1 },
                   { "windows_account", x->windows, sizeof x->windows, NULL, 0 } };
-    if (x->too_long || take_fields(x->body, x->len, f, 4) != 0 || !windows_ok(x->windows)) {
+    int rc = 0;
+    if (x->too_long)
+        rc = -1;
+    else if (take_fields(x->body, x->len, f, 4) == 0 && windows_ok(x->windows)) {
+        dsg_lsvc_peer peer = peer_of(x);
+        dsg_lsvc_terminal_logon(user, (const uint8_t *)secret, strlen(secret), code, &peer, now,
+                                res);
+    } else
+        rc = terminal_assert(x, now, res);
+    OPENSSL_cleanse(secret, sizeof secret);
+    OPENSSL_cleanse(code, sizeof code);
+    if (rc != 0) {
         x->windows[0] = '\0';
         return -1;
     }
-    dsg_lsvc_peer peer = peer_of(x);
-    dsg_lsvc_terminal_logon(user, (const uint8_t *)secret, strlen(secret), code, &peer, now, res);
-    OPENSSL_cleanse(secret, sizeof secret);
-    OPENSSL_cleanse(code, sizeof code);
     /* cut at its end, the detail keeps the account and the step */
     snprintf(detail, sizeof detail, "windows account %.48s; %.24s: %.150s", x->windows,
              res->event != NULL ? res->event : "-", res->detail);
     memcpy(res->detail, detail, sizeof detail);
-    res->event = res->status == 200 ? "terminal-logon-allowed" : "terminal-logon-denied";
+    res->event = res->status != 200                          ? "terminal-logon-denied"
+               : res->next == DSG_LSVC_NEXT_ASSERT_WEBAUTHN ? "terminal-logon-challenge"
+                                                             : "terminal-logon-allowed";
     return 0;
 }
 
