@@ -8,6 +8,9 @@ t=${CONFORMANCE_TMP:?}
 account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 command -v openssl >/dev/null 2>&1 || fail "openssl (make deps-test) is needed"
+client=${WEBAUTHN_CLIENT:?build/tools/webauthn-client (make conformance builds it)}
+origin=https://localhost:8443
+aaguid=404142434445464748494a4b4c4d4e4f
 
 # the test PKI: a CA and two client certificates it issues
 pki=$t/pki
@@ -16,7 +19,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj '/CN=DSG test terminal CA' -keyout "$pki/ca.key" -out "$pki/ca.pem" \
     -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
     >"$pki/log" 2>&1 || fail "CA: $(cat "$pki/log")"
-for n in t1 t2; do
+for n in t1 t2 t3; do
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$n" \
         -keyout "$pki/$n.key" -out "$pki/$n.csr" >"$pki/log" 2>&1 || fail "$n: $(cat "$pki/log")"
     printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' >"$pki/ext"
@@ -31,6 +34,8 @@ cat >"$t/gw.conf" <<EOF
 auth.ministry_networks = "10.99.0.0/16"
 portal.client_ca = "$pki/ca.pem"
 auth.scrypt_n = 1024
+auth.webauthn_aaguid_allowlist = "40414243-4445-4647-4849-4a4b4c4d4e4f"
+auth.webauthn_self_attestation = true
 log.ack_timeout = 5s
 EOF
 admin_conf 4 >>"$t/gw.conf"
@@ -72,6 +77,7 @@ pw_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$pw")
 new=Terminal-passw0rd-7
 t1="--cert $pki/t1.pem --key $pki/t1.key"
 t2="--cert $pki/t2.pem --key $pki/t2.key"
+t3="--cert $pki/t3.pem --key $pki/t3.key"
 
 # the first login at the registered Ministry terminal: TOTP is enrolled
 # shellcheck disable=SC2086
@@ -128,6 +134,60 @@ api_step tl_allow 200 /api/v1/auth/terminal-logon "$(logon "$new" "$c2")" $t1
 api_step tl_replay 401 /api/v1/auth/terminal-logon "$(logon "$new" "$c2")" $t1
 [ "$(api_member tl_replay decision)" = deny ] || fail "tl_replay: $(cat "$t/tl_replay.json")"
 
+# a company user with WebAuthn at a company terminal: two requests
+expect_exit 0 "register tj-pc-7" term register tj-pc-7 --org テスト重工 --kind company \
+    --cert "$pki/t3.pem"
+expect_exit 0 "apply suzuki" as_root apply register --user-id suzuki --applicant 人事課 \
+    --reason 着任 --name 鈴木 --org テスト重工 --org-kind prime --contract C-9 --type company \
+    --expiry 2099-01-01T00:00:00Z --contract-end 2099-06-30T00:00:00Z
+expect_exit 0 "approve suzuki" as_member approve 4
+expect_exit 0 "suzuki's password sheet" as_root credentials suzuki --sheet password
+spw=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$(sed -n 's/^password: //p' "$t/out")")
+expect_exit 0 "suzuki's code sheet" as_root credentials suzuki --sheet code
+scode=$(sed -n 's/^code: //p' "$t/out")
+api_step s_first 200 /api/v1/auth/login "{\"user_id\":\"suzuki\",\"password\":$spw}"
+slogin=$(api_member s_first login)
+api_step s_change 200 /api/v1/auth/password "{\"login\":\"$slogin\",\"password\":\"$new\"}"
+api_step s_create 200 /api/v1/auth/webauthn/options "{\"login\":\"$slogin\",\"code\":\"$scode\"}"
+"$client" create "$t/key.pem" "$t/s_create.json" "$origin" "$slogin" "$aaguid" >"$t/s_register.in" ||
+    fail "webauthn-client create"
+api_step s_register 200 /api/v1/auth/webauthn/register "$(cat "$t/s_register.in")"
+tw='"windows_account":"TJ\\suzuki"'
+# shellcheck disable=SC2086
+api_step tw_first 200 /api/v1/auth/terminal-logon "{\"user_id\":\"suzuki\",\"password\":\"$new\",$tw}" $t3
+python3 - "$t/tw_first.json" <<'PY' || fail "tw_first: $(cat "$t/tw_first.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert sorted(j) == ["decision", "login", "next", "publicKey"], j
+assert j["decision"] == "pending" and j["next"] == "assert-webauthn", j
+pk = j["publicKey"]
+assert pk["userVerification"] == "required" and len(pk["allowCredentials"]) == 1, pk
+PY
+tlogin=$(api_member tw_first login)
+"$client" get "$t/key.pem" "$t/tw_first.json" "$origin" "$tlogin" 1 >"$t/tw.raw" ||
+    fail "webauthn-client get"
+tw_body=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["windows_account"]="TJ\\suzuki"; print(json.dumps(j))' "$t/tw.raw")
+# shellcheck disable=SC2086
+api_step tw_other 401 /api/v1/auth/terminal-logon "$tw_body" $t1   # another terminal
+[ "$(api_member tw_other error)" = login_incomplete ] || fail "tw_other: $(cat "$t/tw_other.json")"
+# shellcheck disable=SC2086
+api_step tw_first2 200 /api/v1/auth/terminal-logon "{\"user_id\":\"suzuki\",\"password\":\"$new\",$tw}" $t3
+tlogin=$(api_member tw_first2 login)
+"$client" get "$t/key.pem" "$t/tw_first2.json" "$origin" "$tlogin" 2 >"$t/tw.raw" ||
+    fail "webauthn-client get"
+tw_body=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["windows_account"]="TJ\\suzuki"; print(json.dumps(j))' "$t/tw.raw")
+api_step tw_portal 401 /api/v1/auth/webauthn/assert "$(cat "$t/tw.raw")" $t3   # not at the portal
+# shellcheck disable=SC2086
+api_step tw_first3 200 /api/v1/auth/terminal-logon "{\"user_id\":\"suzuki\",\"password\":\"$new\",$tw}" $t3
+tlogin=$(api_member tw_first3 login)
+"$client" get "$t/key.pem" "$t/tw_first3.json" "$origin" "$tlogin" 3 >"$t/tw.raw" ||
+    fail "webauthn-client get"
+tw_body=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["windows_account"]="TJ\\suzuki"; print(json.dumps(j))' "$t/tw.raw")
+# shellcheck disable=SC2086
+api_step tw_allow 200 /api/v1/auth/terminal-logon "$tw_body" $t3
+[ "$(cat "$t/tw_allow.json")" = '{"decision":"allow","user_id":"suzuki"}' ] || fail "tw_allow: $(cat "$t/tw_allow.json")"
+! grep -qi '^set-cookie:' "$t/tw_allow.h" || fail "tw_allow: a session cookie"
+
 # revoked: the certificate names no terminal
 expect_exit 0 "revoke" term revoke mod-pc-01
 expect_exit 1 "revoke again" term revoke mod-pc-01
@@ -136,7 +196,8 @@ expect_exit 0 "list" term list --json
 python3 - "$t/out" "$fp1" <<'PY' || fail "list: $(cat "$t/out")"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 1, rows
+assert [r["name"] for r in rows] == ["mod-pc-01", "tj-pc-7"], rows
+assert (rows[1]["org"], rows[1]["kind"], rows[1]["state"]) == ("テスト重工", "company", "live"), rows
 r = rows[0]
 assert (r["name"], r["org"], r["kind"], r["fingerprint"], r["state"]) == \
     ("mod-pc-01", "防衛装備庁", "ministry", sys.argv[2], "revoked"), r
@@ -171,12 +232,12 @@ plain = [f for f in auth if f["event"] == "password-accepted" and f["computer_na
 assert len(plain) >= 3, plain   # no certificate, the unregistered one, the revoked one
 win = "MOD\\\\sato"   # the export shows a backslash as \\ (REQ-LOG-013)
 allowed = by_event["terminal-logon-allowed"]
-assert len(allowed) == 1, allowed
+assert len(allowed) == 1, allowed   # sato's (suzuki's below)
 a = allowed[0]
 assert a["computer_name"] == "mod-pc-01" and a["windows_account"] == win, a
 assert a["detail"].startswith("windows account " + win + "; totp-accepted: "), a
 denied = by_event["terminal-logon-denied"]
-named = [f for f in denied if f["computer_name"] == "mod-pc-01"]
+named = [f for f in denied if f["computer_name"] == "mod-pc-01" and f["user_id"] == "sato"]
 assert len(named) == 2 and all(f["windows_account"] == win and f["user_id"] == "sato"
                                for f in named), named
 refused = [f for f in denied if f["computer_name"] == "127.0.0.1"]
@@ -189,10 +250,25 @@ assert sorted(f["detail"] for f in refused) == [
 for f in auth:
     if f["event"] not in ("terminal-logon-allowed", "terminal-logon-denied"):
         assert f["windows_account"] == "", f
+# suzuki, WebAuthn at tj-pc-7: the challenge, the decision; the assertion at mod-pc-01 denied
+suz = [r["fields"] for r in recs if r.get("type") == 14 and r["fields"]["user_id"] == "suzuki"]
+tj = "TJ\\\\suzuki"
+ch = [f for f in suz if f["event"] == "terminal-logon-challenge"]
+assert len(ch) == 3 and all(f["computer_name"] == "tj-pc-7" and f["windows_account"] == tj
+                            for f in ch), ch
+ok = [f for f in suz if f["event"] == "terminal-logon-allowed"]
+assert len(ok) == 1 and ok[0]["computer_name"] == "tj-pc-7", ok
+assert ok[0]["detail"].startswith("windows account " + tj + "; webauthn-accepted: "), ok
+other = [f for f in suz if f["event"] == "terminal-logon-denied"]
+assert len(other) == 1 and other[0]["computer_name"] == "mod-pc-01", other
+assert "began at terminal tj-pc-7" in other[0]["detail"], other
+assert any(f["event"] == "step-refused" and f["computer_name"] == "tj-pc-7" and
+           "at the terminal logon only" in f["detail"] for f in suz), suz
 ops = [r["fields"] for r in recs if r.get("type") == 15]
 reg = [f for f in ops if f["event_id"] == "4132"]
 rev = [f for f in ops if f["event_id"] == "4133"]
-assert len(reg) == 1 and "terminal mod-pc-01 registered: organisation 防衛装備庁; kind ministry" in reg[0]["detail"], reg
+assert len(reg) == 2 and "terminal mod-pc-01 registered: organisation 防衛装備庁; kind ministry" in reg[0]["detail"], reg
+assert "terminal tj-pc-7 registered: organisation テスト重工; kind company" in reg[1]["detail"], reg
 assert len(rev) == 1 and "terminal mod-pc-01 revoked" in rev[0]["detail"], rev
 assert any(f["event_id"] == "4190" and "terminal_exists" in f["detail"] for f in ops), ops
 PY

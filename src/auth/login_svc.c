@@ -261,6 +261,7 @@ static login_rec *live_login(const char *id, int64_t now, dsg_lsvc_result *res)
         failed(res, 401, "login_incomplete", "step-refused", "no such login");
         return NULL;
     }
+    snprintf(res->user_id, sizeof res->user_id, "%s", l->user_id);
     if (l->terminal != terminal_logon) {   /* a terminal logon opens no session */
         failed(res, 401, "login_incomplete", "step-refused", "%s",
                l->terminal ? "a terminal logon's login goes on at the terminal logon only"
@@ -268,7 +269,6 @@ static login_rec *live_login(const char *id, int64_t now, dsg_lsvc_result *res)
         drop_login(l);
         return NULL;
     }
-    snprintf(res->user_id, sizeof res->user_id, "%s", l->user_id);
     /* an aged password is changed after both factors (REQ-MFA-010) */
     int step_ok = l->flow.step == DSG_LOGIN_PASSWORD_OK ||
                   (l->flow.step == DSG_LOGIN_DONE && l->aged && l->must_change);
