@@ -1637,7 +1637,7 @@ const char *dsg_lsvc_error_message(const char *code)
         { "network_not_allowed", "this account may not be used from this network" },
         { "terminal_required", "this request needs a registered terminal's client certificate" },
         { "terminal_factor_unsupported",
-          "this account's second factor or its next step is not served to terminals" },
+          "this account must first change its password or enrol its factor at the portal" },
         { "terminal_code_required", "this account's second factor is a TOTP code: send it" },
     };
     for (size_t i = 0; code != NULL && i < sizeof table / sizeof table[0]; i++)
