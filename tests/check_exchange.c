@@ -83,7 +83,7 @@ START_TEST(test_xch_request_round_trip_and_refusals)
 {
     dsgd_xch_request r = { 4, 0xdeadbeef, DSG_HTTP_PUT, DSG_HTTP_FRAMING_LENGTH,
                            (uint64_t)5 << 32, (const uint8_t *)"/api/v1/f", 9,
-                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9, NULL, 0 }, g;
+                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9, NULL, 0, NULL, 0 }, g;
     uint8_t m[256];
     size_t len = dsgd_xch_request_put(m, sizeof m, &r);
     ck_assert_uint_gt(len, 0);
@@ -181,9 +181,45 @@ static dsgd_xch_request request_with(const char *token, size_t len)
 {
     dsgd_xch_request r = { 4, 7, DSG_HTTP_POST, DSG_HTTP_FRAMING_NONE, 0,
                            (const uint8_t *)"/api/v1/s", 9, NULL, 0, "192.0.2.1", 9,
-                           (const uint8_t *)token, len };
+                           (const uint8_t *)token, len, NULL, 0 };
     return r;
 }
+
+/* The SHA-256 of a client certificate the portal verified travels with
+ * the request: none (length 0) or exactly 32 bytes, any other length
+ * refused both ways. @relation(REQ-RUN-013, REQ-MFA-002) */
+START_TEST(test_xch_request_carries_certificate)
+{
+    uint8_t fp[DSGD_XCH_CERT_FP_LEN + 1], m[256];
+    dsgd_xch_request r = request_with(token64, 8), g;
+    for (size_t i = 0; i < sizeof fp; i++)
+        fp[i] = (uint8_t)(0xa0 + i);
+    r.cert_fp = fp;
+    r.cert_fp_len = DSGD_XCH_CERT_FP_LEN;
+    size_t len = dsgd_xch_request_put(m, sizeof m, &r);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), 0);
+    ck_assert_uint_eq(g.cert_fp_len, DSGD_XCH_CERT_FP_LEN);
+    ck_assert_int_eq(memcmp(g.cert_fp, fp, DSGD_XCH_CERT_FP_LEN), 0);
+    ck_assert_uint_eq(g.token_len, 8);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(dsgd_xch_request_get(m, cut, &g), -1);
+    m[len - DSGD_XCH_CERT_FP_LEN - 1] = DSGD_XCH_CERT_FP_LEN - 1;   /* 31 bytes and one more */
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), -1);
+    r.cert_fp_len = DSGD_XCH_CERT_FP_LEN + 1;
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    r.cert_fp_len = 16;
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    r.cert_fp = NULL;
+    r.cert_fp_len = DSGD_XCH_CERT_FP_LEN;
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    r.cert_fp_len = 0;                                   /* none */
+    len = dsgd_xch_request_put(m, sizeof m, &r);
+    ck_assert_uint_eq(m[len - 1], 0);
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), 0);
+    ck_assert_uint_eq(g.cert_fp_len, 0);
+}
+END_TEST
 
 /* The token the client presented travels with the request: every byte of
  * the base64url alphabet, up to DSGD_XCH_TOKEN_MAX; none is a length 0.
@@ -543,6 +579,7 @@ Suite *suite_exchange(void)
     tcase_add_test(t, test_xch_body_and_end);
     tcase_add_test(t, test_xch_answer_round_trip_and_refusals);
     tcase_add_test(t, test_xch_request_carries_token);
+    tcase_add_test(t, test_xch_request_carries_certificate);
     tcase_add_test(t, test_xch_request_refuses_bad_token);
     tcase_add_test(t, test_xch_answer_cookie_round_trip);
     tcase_add_test(t, test_xch_answer_refuses_bad_cookie);

@@ -113,6 +113,7 @@ typedef enum dsg_config_id {
     DSG_CFG_LOG_FORWARD_CA,
     DSG_CFG_LOG_FORWARD_RETRY_MAX,
     DSG_CFG_LOG_FORWARD_TIMEOUT,
+    DSG_CFG_PORTAL_CLIENT_CA,
     DSG_CFG_COUNT
 } dsg_config_id;
 

@@ -1297,6 +1297,8 @@ static const group groups[] = {
       dsgctl_area_commands, DSGCTL_AREA_COMMANDS },
     { "org", "registered organisations and the networks their accounts use (auth role)",
       dsgctl_org_commands, DSGCTL_ORG_COMMANDS },
+    { "terminal", "registered terminals, known by their client certificates (auth role)",
+      dsgctl_terminal_commands, DSGCTL_TERMINAL_COMMANDS },
     { "rights", "access rights to areas as grants, their applications and the access decision "
                 "(share role)",
       dsgctl_rights_commands, DSGCTL_RIGHTS_COMMANDS },

@@ -102,6 +102,11 @@ extern const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS];
 #define DSGCTL_ORG_COMMANDS 4
 extern const command dsgctl_org_commands[DSGCTL_ORG_COMMANDS];
 
+/* The terminal group (dsgctl_terminal.c): registered terminals by their
+ * client certificates (REQ-MFA-016). */
+#define DSGCTL_TERMINAL_COMMANDS 3
+extern const command dsgctl_terminal_commands[DSGCTL_TERMINAL_COMMANDS];
+
 /* The storage group (dsgctl_storage.c): the offline decryptor
  * (REQ-STOR-011). */
 #define DSGCTL_STORAGE_COMMANDS 1

@@ -68,4 +68,9 @@ int dsgd_auth_admin_logout(const char *token, const char *computer, const char *
 uint32_t dsgd_auth_record(const char *user_id, const char *computer, const char *event,
                           const char *detail);
 
+/* The same with the Windows account name a terminal reported (REQ-MFA-016;
+ * "" for none). @relation(REQ-MFA-017, REQ-MFA-016) */
+uint32_t dsgd_auth_record_windows(const char *user_id, const char *computer,
+                                  const char *windows, const char *event, const char *detail);
+
 #endif

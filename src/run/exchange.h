@@ -11,7 +11,10 @@
  *   REQUEST  portal -> master -> role  one request's method, path, query,
  *                                      framing, client address, and the
  *                                      session credential the client
- *                                      presented (REQ-ACCT-014)
+ *                                      presented (REQ-ACCT-014), and the
+ *                                      SHA-256 fingerprint of the client
+ *                                      certificate TLS verified, if any
+ *                                      (REQ-MFA-002)
  *   BODY     portal -> master -> role  a piece of its body
  *   END      portal -> master -> role  the body is complete, or abandoned
  *   ANSWER   role -> master -> portal  status and JSON body of the answer,
@@ -69,6 +72,7 @@
 #define DSGD_XCH_BODY_MAX (DSGD_BUS_BODY_MAX - DSGD_XCH_BODY_HEAD)
 #define DSGD_XCH_ANSWER_MAX 2048u        /* JSON bytes of a role's answer */
 #define DSGD_XCH_TOKEN_MAX 64u           /* bytes of a session token */
+#define DSGD_XCH_CERT_FP_LEN 32u         /* bytes of a client certificate's fingerprint */
 #define DSGD_XCH_COOKIE_AGE_MAX 34560000u   /* 400 days: the most a browser keeps
                                              * a cookie (RFC 6265bis §5.6.2) */
 /* The most bytes an ANSWER's head takes: id, status, cookie directive. */
@@ -113,6 +117,10 @@ typedef struct dsgd_xch_request {
     const uint8_t *token;                /* the session token the client presented
                                           * (Bearer or cookie), base64url */
     size_t token_len;                    /* 0: none */
+    const uint8_t *cert_fp;              /* SHA-256 of the DER client certificate the
+                                          * portal's TLS layer verified against
+                                          * portal.client_ca (REQ-MFA-002) */
+    size_t cert_fp_len;                  /* 0: none, or DSGD_XCH_CERT_FP_LEN */
 } dsgd_xch_request;
 
 /* What the portal does with the client's session cookie when it answers
@@ -148,12 +156,14 @@ size_t dsgd_xch_routes_put(uint8_t *out, size_t cap, const dsgd_route *routes, s
 int dsgd_xch_routes_get(const uint8_t *in, size_t len, uint8_t role, dsgd_route *routes,
                         size_t *n);
 
-/* REQUEST: its length, 0 if it does not fit or the token (when there is
- * one) is not a token (dsgd_xch_token_ok). @relation(REQ-RUN-013) */
+/* REQUEST: its length, 0 if it does not fit, the token (when there is
+ * one) is not a token (dsgd_xch_token_ok) or the fingerprint is neither
+ * none nor DSGD_XCH_CERT_FP_LEN bytes. @relation(REQ-RUN-013, REQ-MFA-002) */
 size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r);
 
 /* 0 and *r (pointing into in), or -1 when malformed (among others, a
- * token that is not one). @relation(REQ-RUN-013) */
+ * token that is not one, a fingerprint of another length).
+ * @relation(REQ-RUN-013, REQ-MFA-002) */
 int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r);
 
 /* The 5 bytes in front of BODY and END: role, exchange id.

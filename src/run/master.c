@@ -104,6 +104,8 @@ static int listen_fd = -1;      /* the portal's listening socket, kept across re
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static int fwd_pass = -1;       /* the master's end of logfwd's fd 4 (sockets to hand over) */
 static uint8_t *fwd_ca;         /* log.forward_ca, read at start */
+static uint8_t *client_ca;      /* portal.client_ca, read at start (REQ-MFA-002) */
+static size_t client_ca_len;
 static size_t fwd_ca_len;
 static uint64_t started_ms;     /* the master's start, for dsgctl status */
 static dsgd_reload_fn reload_settings;
@@ -426,6 +428,31 @@ static int read_forward_ca(void)
     return 0;
 }
 
+/* portal.client_ca (REQ-MFA-002): the CA certificates a terminal's client
+ * certificate must chain to, read once at start like the portal's own
+ * certificate and handed to the portal as bytes (it opens no file). */
+static int read_client_ca(void)
+{
+    struct stat st;
+    int fd = open(cfg->portal_client_ca, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t got = -1;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        st.st_size <= DSGD_PORTAL_CLIENT_CA_MAX &&
+        (client_ca = malloc((size_t)st.st_size)) != NULL)
+        got = read(fd, client_ca, (size_t)st.st_size);
+    if (fd >= 0)
+        close(fd);
+    if (got <= 0 || got != (ssize_t)st.st_size) {
+        dsgd_log("portal.client_ca %s: cannot read it (a regular file of 1 to %u bytes): %s",
+                 cfg->portal_client_ca, DSGD_PORTAL_CLIENT_CA_MAX,
+                 fd < 0 ? strerror(errno) : "bad file");
+        return -1;
+    }
+    client_ca_len = (size_t)got;
+    dsgd_log("portal: client certificates asked for, checked against %s", cfg->portal_client_ca);
+    return 0;
+}
+
 /* In the child, between fork and exec: async-signal-safe calls only.
  * listen and setup are the worker's fds 4 (the portal's or ctl's socket)
  * and 5 (the portal's setup pipe), or -1. */
@@ -522,6 +549,8 @@ static int open_role_resources(void)
     if (enabled(portal)) {
         OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
         if (dsgd_tls_files_load(cfg->statedir, &tls) != 0 || (listen_fd = open_listener()) < 0)
+            return -1;
+        if (cfg->portal_client_ca[0] != '\0' && read_client_ca() != 0)
             return -1;
         dsgd_log("portal: listening on %s:%u: https://localhost:%u/api/v1/health",
                  cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
@@ -677,6 +706,7 @@ static void start_worker(worker *w)
             .tls12_ciphers_len = strlen(cfg->portal_tls12_ciphers),
             .cert = tls.cert, .cert_len = tls.cert_len,
             .key = tls.key, .key_len = tls.key_len,
+            .client_ca = client_ca, .client_ca_len = client_ca_len,
         };
         setup = dsgd_portal_setup_pipe(&ps);
         if (setup < 0) {
@@ -1248,7 +1278,8 @@ static worker *role_restart_target(const dsgd_msg *m)
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows, and passes `log prune ...` and `log export ...` on to
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045),
- * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016) and
+ * `account ...`, `org ...` and `terminal ...` to auth (REQ-ACCT-001,
+ * REQ-ACCT-016, REQ-MFA-016) and
  * `area ...` and `rights ...` to share (REQ-SHARE-006, REQ-ACCT-009); it
  * runs `key rotate kek` (REQ-STOR-008) and `key export` (REQ-STOR-009)
  * itself. */
@@ -1284,7 +1315,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_via_role(w, "logd", logd_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     if (k == sizeof known / sizeof known[0] &&
         ((m->len > 8 && memcmp(m->body, "account ", 8) == 0) ||
-         (m->len > 4 && memcmp(m->body, "org ", 4) == 0)))   /* REQ-ACCT-016 */
+         (m->len > 4 && memcmp(m->body, "org ", 4) == 0) ||        /* REQ-ACCT-016 */
+         (m->len > 9 && memcmp(m->body, "terminal ", 9) == 0)))   /* REQ-MFA-016 */
         return ctl_via_role(w, "auth", auth_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     if (k == sizeof known / sizeof known[0] &&
         ((m->len > 5 && memcmp(m->body, "area ", 5) == 0) ||
@@ -2221,6 +2253,7 @@ static void keep_fixed(dsgd_settings *next)
     KEEP_TEXT(ctl_socket, "ctl.socket");
     KEEP_TEXT(portal_addr, "portal.listen");
     KEEP_TEXT(bkup_dest, "bkup.dest");   /* checked against the state directory at start */
+    KEEP_TEXT(portal_client_ca, "portal.client_ca");
 #undef KEEP_TEXT
     if (first.bkup_allow_same_fs != next->bkup_allow_same_fs)
         dsgd_log("SIGHUP: bkup.allow_same_fs changed: it applies when dsgd restarts");
@@ -2246,7 +2279,7 @@ static void keep_fixed_keys(dsgd_config_in_force *next)
     static const dsg_config_id fixed[] = {
         DSG_CFG_DSGD_STATE_DIR, DSG_CFG_DSGD_PIDFILE, DSG_CFG_DSGD_USER, DSG_CFG_DSGD_ROLES,
         DSG_CFG_CTL_SOCKET, DSG_CFG_PORTAL_LISTEN, DSG_CFG_LOG_FORWARD, DSG_CFG_LOG_FORWARD_CA,
-        DSG_CFG_LOG_FORWARD_RETRY_MAX, DSG_CFG_LOG_FORWARD_TIMEOUT,
+        DSG_CFG_LOG_FORWARD_RETRY_MAX, DSG_CFG_LOG_FORWARD_TIMEOUT, DSG_CFG_PORTAL_CLIENT_CA,
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         next->cfg.v[fixed[i]] = in_force.cfg.v[fixed[i]];
@@ -2678,6 +2711,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);
     free(fwd_ca);
+    free(client_ca);
     if (listen_fd >= 0)
         close(listen_fd);
     if (ctl_fd >= 0) {

@@ -190,6 +190,15 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     if (copy_text(s->portal_tls12_ciphers, sizeof s->portal_tls12_ciphers, c,
                   DSG_CFG_PORTAL_TLS12_CIPHERS, err, n) != 0)
         return -1;
+    /* "" (no client certificate asked for) or a PEM file the master reads */
+    const char *ca = c->v[DSG_CFG_PORTAL_CLIENT_CA].text;
+    size_t len = strlen(ca);
+    if (len >= sizeof s->portal_client_ca) {
+        snprintf(err, n, "portal.client_ca: longer than %zu bytes",
+                 sizeof s->portal_client_ca - 1);
+        return -1;
+    }
+    memcpy(s->portal_client_ca, ca, len + 1);
     return 0;
 }
 

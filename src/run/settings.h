@@ -104,6 +104,7 @@ typedef struct dsgd_settings {
     uint32_t portal_json_max_tokens;   /* portal.json_max_tokens: 4096 */
     uint32_t portal_tls_min_version;   /* portal.tls_min_version: TLS1_2_VERSION */
     char portal_tls12_ciphers[1025];   /* portal.tls12_ciphers (checked: tls_policy.h) */
+    char portal_client_ca[256];        /* portal.client_ca: a PEM file, "" none (REQ-MFA-002) */
 } dsgd_settings;
 
 struct dsg_config;
