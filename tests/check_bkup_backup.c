@@ -340,6 +340,45 @@ START_TEST(test_bkup_members_swapped_resigned)
 }
 END_TEST
 
+/* Restoring member i from a file that is replaced, between its check and
+ * its decryption, by another member of the same name encrypted to the
+ * same (public) recipient key: the swap is found on the bytes decrypted. */
+static void swap_in(void *ctx, const dsg_bk_progress *p)
+{
+    char q[300];
+    const char *phase = ctx;
+    if (strcmp(p->phase, phase) != 0 || p->name == NULL || strcmp(p->name, "auth.db") != 0)
+        return;
+    path(q, sizeof q, bk, "auth/auth.db");
+    int fd = open(q, O_WRONLY | O_TRUNC);
+    ck_assert_int_ge(fd, 0);
+    dsg_bk_member_writer *w = NULL;
+    ck_assert_int_eq(dsg_bk_member_writer_new(fd, pub, ID, 0, "auth.db", &w),
+                     DSG_BK_OK);
+    static const uint8_t evil[] = "SQLite format 3\0 an attacker's accounts";
+    uint64_t stored = 0;
+    uint8_t sha[32];
+    ck_assert_int_eq(dsg_bk_member_write(w, evil, sizeof evil), DSG_BK_OK);
+    ck_assert_int_eq(dsg_bk_member_finish(w, &stored, sha), DSG_BK_OK);
+    dsg_bk_member_writer_free(w);
+    close(fd);
+}
+
+/* @relation(REQ-BKUP-005, REQ-BKUP-006) */
+START_TEST(test_bkup_member_replaced_after_its_check)
+{
+    char err[1024] = "", to[200], p[300];
+    struct stat st;
+    make_backup();
+    path(to, sizeof to, top, "restored");
+    ck_assert_int_eq(dsg_bk_decrypt(bk, spub, priv, to, swap_in, (void *)"restoring", err,
+                                    sizeof err), DSG_BK_TAMPERED);
+    ck_assert_ptr_nonnull(strstr(err, "auth/auth.db: changed while it was read"));
+    snprintf(p, sizeof p, "%s/auth/auth.db", to);
+    ck_assert_int_ne(stat(p, &st), 0);
+}
+END_TEST
+
 /* @relation(REQ-BKUP-003, REQ-BKUP-005) */
 START_TEST(test_bkup_wrong_private_key)
 {
@@ -512,6 +551,7 @@ Suite *suite_bkup_backup(void)
     tcase_add_test(tc, test_bkup_members_swapped);
     tcase_add_test(tc, test_bkup_members_swapped_resigned);
     tcase_add_test(tc, test_bkup_wrong_private_key);
+    tcase_add_test(tc, test_bkup_member_replaced_after_its_check);
     tcase_add_test(tc, test_bkup_database_integrity);
     tcase_add_test(tc, test_bkup_writer_refuses);
     tcase_add_test(tc, test_bkup_signing_key_file);

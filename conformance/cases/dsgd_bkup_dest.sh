@@ -8,18 +8,7 @@ t=${CONFORMANCE_TMP:?}
 need_root
 need_dsg_user
 
-refused() {
-    label=$1 pattern=$2
-    "$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" -f "$t/gw.conf" 2>"$t/err" &
-    pid=$!
-    wait_until 10 not_alive "$pid"
-    wait "$pid"
-    rc=$?
-    [ "$rc" -eq 1 ] || fail "$label: exit $rc, want 1: $(cat "$t/err")"
-    grep -Eq -- "$pattern" "$t/err" || fail "$label: message: $(cat "$t/err")"
-    ! grep -q 'started' "$t/err" || fail "$label: a worker was started"
-    [ ! -e "$t/var/dsgd.pid" ] || fail "$label: pidfile left behind"
-}
+refused() { start_refused "$1" "$2" -f "$t/gw.conf"; }
 
 # started WANT-WARNING: dsgd starts on gw.conf, its portal ready, then stops;
 # its log holds the warning or, with WANT-WARNING 0, none

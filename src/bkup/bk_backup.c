@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "core/bkup_manifest.h"
 #include "db/db.h"
 #include "log/timefmt.h"
+#include "io/fdio.h"
 
 #define PATH_CAP 4352
 #define REL_CAP (2 * DSG_BK_NAME_MAX + 16)
@@ -37,20 +39,6 @@ static dsg_bk_status fail(dsg_bk_status st, char *err, size_t n, const char *fmt
     vsnprintf(err, n, fmt, ap);
     va_end(ap);
     return st;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 static void hex(char *dst, const uint8_t *p, size_t n)
@@ -304,7 +292,7 @@ static int write_file(int dfd, const char *name, const uint8_t *data, size_t len
     int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
-    int ok = write_all(fd, data, len) == 0 && fsync(fd) == 0;
+    int ok = dsg_write_all(fd, data, len) == 0 && fsync(fd) == 0;
     return close(fd) == 0 && ok ? 0 : -1;
 }
 
@@ -624,9 +612,13 @@ static dsg_bk_status check_all(int dfd, const uint8_t pub[DSG_BK_SIGN_KEY_LEN], 
  * writes nothing beside the file). 1 when "ok". */
 static int db_ok(const char *path, char *why, size_t n)
 {
-    char uri[PATH_CAP + 64];
+    char uri[PATH_CAP + REL_CAP + 32];
     sqlite3 *db = NULL;
-    snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
+    int len = snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
+    if (len < 0 || (size_t)len >= sizeof uri) {
+        snprintf(why, n, "the path is too long");
+        return 0;
+    }
     int ok = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) ==
                  SQLITE_OK && dsg_db_integrity_ok(db, why, n);
     if (db != NULL && !ok && why[0] == '\0')
@@ -635,9 +627,40 @@ static int db_ok(const char *path, char *why, size_t n)
     return ok;
 }
 
+/* The database in fd (a memfd) passes integrity_check: 1, else 0 with why.
+ * Opened from a private mapping of fd; a WAL-mode header is read as a
+ * rollback one there (the copy has no WAL file to go with it). */
+static int db_ok_fd(int fd, char *why, size_t n)
+{
+    struct stat st;
+    sqlite3 *db = NULL;
+    if (fstat(fd, &st) != 0 || st.st_size < 100) {
+        snprintf(why, n, "not a database");
+        return 0;
+    }
+    size_t len = (size_t)st.st_size;
+    uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+        snprintf(why, n, "cannot map the copy: %s", strerror(errno));
+        return 0;
+    }
+    if (p[18] == 2 && p[19] == 2)
+        p[18] = p[19] = 1;
+    int ok = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+             sqlite3_deserialize(db, "main", p, (sqlite3_int64)len, (sqlite3_int64)len,
+                                 SQLITE_DESERIALIZE_READONLY) == SQLITE_OK &&
+             dsg_db_integrity_ok(db, why, n);
+    if (db != NULL && !ok && why[0] == '\0')
+        snprintf(why, n, "%s", sqlite3_errmsg(db));
+    sqlite3_close_v2(db);
+    munmap(p, len);
+    return ok;
+}
+
 /* Where a member's plaintext goes: out (-1: nowhere), or, with tmp set and
- * a plaintext that begins as an SQLite database, a new temporary file whose
- * path goes to tmp. */
+ * a plaintext that begins as an SQLite database, a new anonymous file in
+ * memory (memfd: verify writes no restored data anywhere, REQ-BKUP-005)
+ * whose /proc/self/fd path goes to tmp. */
 typedef struct sink {
     int out;
     char *tmp;
@@ -649,19 +672,37 @@ static dsg_bk_status put_plain(sink *s, const uint8_t *p, size_t len, int first)
     if (first && len >= 16 && memcmp(p, SQLITE_MAGIC, 16) == 0) {
         s->is_db = 1;
         if (s->out < 0 && s->tmp != NULL) {
-            const char *dir = getenv("TMPDIR");
-            snprintf(s->tmp, PATH_CAP, "%s/dsg-bkup-XXXXXX", dir != NULL && dir[0] ? dir : "/tmp");
-            s->out = mkstemp(s->tmp);
-            if (s->out < 0) {
-                s->tmp[0] = '\0';
+            s->out = memfd_create("dsg-bkup-verify", MFD_CLOEXEC);
+            if (s->out < 0)
                 return DSG_BK_IO;
-            }
+            snprintf(s->tmp, PATH_CAP, "/proc/self/fd/%d", s->out);
         }
     }
-    return s->out < 0 || write_all(s->out, p, len) == 0 ? DSG_BK_OK : DSG_BK_IO;
+    return s->out < 0 || dsg_write_all(s->out, p, len) == 0 ? DSG_BK_OK : DSG_BK_IO;
 }
 
-/* Decrypts member i of dfd to s. */
+/* The bytes reader r decrypted are member i as the manifest lists it: its
+ * size and SHA-256, taken from the very bytes read (the file may have
+ * changed since check_member read it). */
+static dsg_bk_status same_as_listed(dsg_bk_member_reader *r, const loaded *L, size_t i,
+                                    const char *rel, char *err, size_t n)
+{
+    uint8_t md[DSG_BK_SHA256_LEN];
+    char got[2 * DSG_BK_SHA256_LEN + 1];
+    uint64_t bytes = 0;
+    if (dsg_bk_member_reader_digest(r, &bytes, md) != DSG_BK_OK)
+        return fail(DSG_BK_CRYPTO, err, n, "%s: no digest of what was read", rel);
+    hex(got, md, sizeof md);
+    if (bytes != (uint64_t)L->m[i].size ||
+        memcmp(got, L->text + L->m[i].digest_off, DSG_BKM_DIGEST_HEX) != 0)
+        return fail(DSG_BK_TAMPERED, err, n, "%s: changed while it was read (%llu bytes, "
+                    "SHA-256 %s; the manifest says %lld, %.64s)", rel, (unsigned long long)bytes,
+                    got, (long long)L->m[i].size, (const char *)L->text + L->m[i].digest_off);
+    return DSG_BK_OK;
+}
+
+/* Decrypts member i of dfd to s; what was decrypted must be what the
+ * manifest lists. */
 static dsg_bk_status decrypt_member(int dfd, const loaded *L, size_t i,
                                     const uint8_t priv[DSG_X25519_LEN], sink *s, char *err,
                                     size_t n)
@@ -691,28 +732,29 @@ static dsg_bk_status decrypt_member(int dfd, const loaded *L, size_t i,
     if (st != DSG_BK_OK)
         fail(st, err, n, "%s: %s", rel, r != NULL ? dsg_bk_member_reader_error(r)
                                                   : "out of memory");
+    else
+        st = same_as_listed(r, L, i, rel, err, n);
     dsg_bk_member_reader_free(r);
     OPENSSL_cleanse(buf, sizeof buf);
     close(fd);
     return st;
 }
 
-/* Member i decrypted and, a database, checked in a temporary file. */
+/* Member i decrypted and, a database, checked in memory (a memfd, gone
+ * when closed). */
 static dsg_bk_status decrypt_check(int dfd, const loaded *L, size_t i,
                                    const uint8_t priv[DSG_X25519_LEN], char *err, size_t n)
 {
-    char tmp[PATH_CAP] = "", why[256] = "", name[DSG_BK_NAME_MAX + 1];
-    sink s = { -1, tmp, 0 };
+    char mem[PATH_CAP] = "", why[256] = "", name[DSG_BK_NAME_MAX + 1];
+    sink s = { -1, mem, 0 };
     dsg_bk_status st = decrypt_member(dfd, L, i, priv, &s, err, n);
-    if (s.out >= 0 && close(s.out) != 0 && st == DSG_BK_OK)
-        st = fail(DSG_BK_IO, err, n, "%s: %s", tmp, strerror(errno));
-    if (st == DSG_BK_OK && s.is_db && !db_ok(tmp, why, sizeof why)) {
+    if (st == DSG_BK_OK && s.is_db && !db_ok_fd(s.out, why, sizeof why)) {
         name_of(L, i, name);
         st = fail(DSG_BK_DATABASE, err, n, "%s/%s: the database fails: %s",
                   dsg_bk_role_name(L->m[i].role), name, why);
     }
-    if (tmp[0] != '\0')
-        unlink(tmp);
+    if (s.out >= 0)
+        close(s.out);
     return st;
 }
 

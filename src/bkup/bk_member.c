@@ -11,6 +11,7 @@
 
 #include "bkup/bk_member.h"
 #include "stor/objcrypt.h"
+#include "io/fdio.h"
 
 #define HKDF_INFO "dsg-backup-member-v1 X25519 HKDF-SHA-256 AES-256-GCM"
 #define TRAILER_MAGIC "DSGZ"
@@ -139,25 +140,11 @@ struct dsg_bk_member_writer {
     dsg_oc_writer *oc;
 };
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The writer's sink: to the file, counted and hashed. */
 static int store(void *ctx, const uint8_t *p, size_t n)
 {
     dsg_bk_member_writer *w = ctx;
-    if (write_all(w->fd, p, n) != 0 || EVP_DigestUpdate(w->sha, p, n) != 1)
+    if (dsg_write_all(w->fd, p, n) != 0 || EVP_DigestUpdate(w->sha, p, n) != 1)
         return -1;
     w->stored += n;
     return 0;
@@ -275,6 +262,8 @@ struct dsg_bk_member_reader {
     int state;
     int eof;
     dsg_oc_reader *oc;
+    EVP_MD_CTX *sha;            /* of every byte read from fd */
+    uint64_t read_bytes;
     uint64_t body;              /* bytes before the trailer so far */
     size_t tail_fill;
     size_t pos, fill;           /* plaintext handed out, held */
@@ -330,6 +319,20 @@ static ssize_t read_full(int fd, uint8_t *p, size_t cap)
     return (ssize_t)got;
 }
 
+/* Up to cap bytes of the member's file (read_full), each hashed and
+ * counted: what the plaintext comes from is what the digest covers. */
+static ssize_t reader_read(dsg_bk_member_reader *r, uint8_t *p, size_t cap)
+{
+    ssize_t n = read_full(r->fd, p, cap);
+    if (n > 0 && EVP_DigestUpdate(r->sha, p, (size_t)n) != 1) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (n > 0)
+        r->read_bytes += (uint64_t)n;
+    return n;
+}
+
 /* Checks the header read from fd against what the caller expects, and
  * sets up the objcrypt reader under the member key. */
 static dsg_bk_status open_header(dsg_bk_member_reader *r, const uint8_t priv[DSG_X25519_LEN],
@@ -338,12 +341,12 @@ static dsg_bk_status open_header(dsg_bk_member_reader *r, const uint8_t priv[DSG
     uint8_t hdr[DSG_BK_HEADER_MAX], pub[DSG_X25519_LEN], kid[DSG_BK_KEY_ID_LEN];
     uint8_t key[DSG_X25519_LEN], object_id[DSG_SEG_OBJECT_ID_LEN];
     dsg_bk_member_header h;
-    ssize_t got = read_full(r->fd, hdr, DSG_BK_FIXED_LEN);
+    ssize_t got = reader_read(r, hdr, DSG_BK_FIXED_LEN);
     if (got < 0)
         return reader_fail(r, DSG_BK_IO, "cannot read: %s", strerror(errno));
     dsg_bk_status st = dsg_bk_member_header_parse(hdr, (size_t)got, &h);
     if (st == DSG_BK_TRUNCATED && got == (ssize_t)DSG_BK_FIXED_LEN) {
-        ssize_t more = read_full(r->fd, hdr + got, hdr[63]);
+        ssize_t more = reader_read(r, hdr + got, hdr[63]);
         if (more < 0)
             return reader_fail(r, DSG_BK_IO, "cannot read: %s", strerror(errno));
         got += more;
@@ -384,7 +387,23 @@ dsg_bk_status dsg_bk_member_reader_new(int fd, const uint8_t priv[DSG_X25519_LEN
     if (r == NULL)
         return DSG_BK_CRYPTO;
     r->fd = fd;
+    r->sha = EVP_MD_CTX_new();
+    if (r->sha == NULL || EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL) != 1)
+        return reader_fail(r, DSG_BK_CRYPTO, "out of memory");
     return open_header(r, priv, id, role, name);
+}
+
+dsg_bk_status dsg_bk_member_reader_digest(dsg_bk_member_reader *r, uint64_t *bytes,
+                                          uint8_t sha256[DSG_BK_SHA256_LEN])
+{
+    unsigned len = 0;
+    if (r->state != DONE || r->pos != r->fill)
+        return DSG_BK_STATE;
+    if (EVP_DigestFinal_ex(r->sha, sha256, &len) != 1 || len != DSG_BK_SHA256_LEN)
+        return DSG_BK_CRYPTO;
+    r->state = FAILED;   /* the digest is given once */
+    *bytes = r->read_bytes;
+    return DSG_BK_OK;
 }
 
 /* objcrypt's verdict as the member's: a changed header gives another member
@@ -408,7 +427,7 @@ static dsg_bk_status oc_fail(dsg_bk_member_reader *r, dsg_oc_status os, int at_e
 static dsg_bk_status feed(dsg_bk_member_reader *r)
 {
     memcpy(r->in, r->tail, r->tail_fill);
-    ssize_t n = read_full(r->fd, r->in + r->tail_fill, CHUNK);
+    ssize_t n = reader_read(r, r->in + r->tail_fill, CHUNK);
     if (n < 0)
         return reader_fail(r, DSG_BK_IO, "cannot read: %s", strerror(errno));
     size_t all = r->tail_fill + (size_t)n;
@@ -465,6 +484,7 @@ void dsg_bk_member_reader_free(dsg_bk_member_reader *r)
     if (r == NULL)
         return;
     dsg_oc_reader_free(r->oc);
+    EVP_MD_CTX_free(r->sha);
     OPENSSL_cleanse(r, sizeof *r);
     free(r);
 }

@@ -164,6 +164,16 @@ __attribute__((warn_unused_result))
 dsg_bk_status dsg_bk_member_read(dsg_bk_member_reader *r, uint8_t *buf, size_t cap,
                                  size_t *got);
 
+/* After the reader gave its end (OK with *got 0): the SHA-256 and the count
+ * of every byte it read from fd, the very bytes the plaintext came from, so
+ * that they are checked against the manifest without a second read (a file
+ * changed between a check and the decryption cannot slip through). Given
+ * once; STATE before the end or after an error. @relation(REQ-BKUP-005,
+ * REQ-BKUP-006) */
+__attribute__((warn_unused_result))
+dsg_bk_status dsg_bk_member_reader_digest(dsg_bk_member_reader *r, uint64_t *bytes,
+                                          uint8_t sha256[DSG_BK_SHA256_LEN]);
+
 /* The message of the reader's error ("" when none). @relation(REQ-BKUP-003) */
 const char *dsg_bk_member_reader_error(const dsg_bk_member_reader *r);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "db/snapshot.h"
+#include "io/fdio.h"
 
 struct dsg_db_snapshot {
     sqlite3 *dst;
@@ -106,14 +107,8 @@ static int pour(int in, int out, uint64_t *bytes, char *err, size_t n)
             return fail(err, n, "reading the copy: %s", strerror(errno));
         if (got == 0)
             return 0;
-        for (ssize_t off = 0; off < got;) {
-            ssize_t w = write(out, buf + off, (size_t)(got - off));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return fail(err, n, "writing the copy: %s", w < 0 ? strerror(errno) : "no progress");
-            off += w;
-        }
+        if (dsg_write_all(out, buf, (size_t)got) != 0)
+            return fail(err, n, "writing the copy: %s", strerror(errno));
         *bytes += (uint64_t)got;
     }
 }

@@ -26,6 +26,7 @@
 #include "log/anchor.h"
 #include "log/audit_enc.h"
 #include "log/timefmt.h"
+#include "io/fdio.h"
 
 #define DB_NAME "audit.db"
 #define CHAIN_KEY "chain.key"
@@ -232,21 +233,6 @@ static int path_of(char *out, const char *dir, const char *name)
     return n > 0 && n < PATH_CAP ? 0 : -1;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-    const uint8_t *p = buf;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Reads a whole regular file (at most max bytes) into a malloc'd buffer. */
 static int read_file(const char *path, size_t max, uint8_t **out, size_t *len, int *missing)
 {
@@ -394,7 +380,7 @@ static int write_new_file(const char *path, const void *data, size_t len, mode_t
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0)
         return fail(err, n, "%s: %s", tmp, strerror(errno));
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (dsg_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         int e = errno;
         close(fd);
         unlink(tmp);
@@ -1003,7 +989,7 @@ static int checkpoint_source(dsg_audit *a, source_head *s, char *err, size_t n)
     if (len == 0 || ed25519_sign(a->sign, line, len, an.sig) != 0)
         return fail(err, n, "cannot sign the checkpoint of %s", s->name);
     len = dsg_anchor_format(&an, line, sizeof line);
-    if (len == 0 || write_all(a->anchor_fd, line, len) != 0 || fsync(a->anchor_fd) != 0)
+    if (len == 0 || dsg_write_all(a->anchor_fd, line, len) != 0 || fsync(a->anchor_fd) != 0)
         return fail(err, n, "%s: cannot append: %s", ANCHOR, strerror(errno));
     a->anchor_size += len;
     s->anchored = s->seq;
@@ -2254,7 +2240,7 @@ static int copy_file(const char *src, const char *dst, uid_t uid, gid_t gid, cha
     while (rc == 0 && (got = read(in, buf, sizeof buf)) != 0) {
         if (got < 0 && errno == EINTR)
             continue;
-        rc = got < 0 || write_all(out, buf, (size_t)got) != 0 ? -1 : 0;
+        rc = got < 0 || dsg_write_all(out, buf, (size_t)got) != 0 ? -1 : 0;
     }
     if (rc == 0 && (fchown(out, uid, gid) != 0 || fsync(out) != 0))
         rc = -1;
@@ -2854,7 +2840,7 @@ int dsg_audit_export(const char *dir, const dsg_audit_select *sel, dsg_audit_for
     if (dsg_audit_export_open(dir, sel, fmt, &e, err, errsize) != 0)
         return -1;
     while ((got = dsg_audit_export_read(e, buf, sizeof buf, err, errsize)) > 0)
-        if (write_all(fd, buf, (size_t)got) != 0) {
+        if (dsg_write_all(fd, buf, (size_t)got) != 0) {
             fail(err, errsize, "cannot write the export: %s", strerror(errno));
             got = -1;
             break;

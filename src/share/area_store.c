@@ -752,22 +752,28 @@ static int insert_vendor(sqlite3 *db, int64_t app, size_t position, const char *
     return dsg_db_run(st);
 }
 
-static int insert_app(sqlite3 *db, const dsg_area_app *a, const char *by, int64_t now,
-                      int64_t *id)
+/* Application a with its vendors: one for an area (closes 0), or one to
+ * close area `closes`. */
+static int insert_app(sqlite3 *db, const dsg_area_app *a, int64_t closes, const char *by,
+                      int64_t now, int64_t *id)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO applications (contract, project, prime,"
-                                          " contract_end, applicant, reason, entered_by,"
-                                          " entered_at) VALUES (?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO applications (kind, closes, contract,"
+                                          " project, prime, contract_end, applicant, reason,"
+                                          " entered_by, entered_at)"
+                                          " VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (st == NULL)
         return -1;
-    dsg_db_bind_text(st, 1, a->contract);
-    dsg_db_bind_text(st, 2, a->project);
-    dsg_db_bind_text(st, 3, a->prime);
-    sqlite3_bind_int64(st, 4, a->contract_end);
-    dsg_db_bind_text(st, 5, a->applicant);
-    dsg_db_bind_text(st, 6, a->reason);
-    dsg_db_bind_text(st, 7, by);
-    sqlite3_bind_int64(st, 8, now);
+    dsg_db_bind_text(st, 1, closes != 0 ? "close" : "create");
+    if (closes != 0)
+        sqlite3_bind_int64(st, 2, closes);
+    dsg_db_bind_text(st, 3, a->contract);
+    dsg_db_bind_text(st, 4, a->project);
+    dsg_db_bind_text(st, 5, a->prime);
+    sqlite3_bind_int64(st, 6, a->contract_end);
+    dsg_db_bind_text(st, 7, a->applicant);
+    dsg_db_bind_text(st, 8, a->reason);
+    dsg_db_bind_text(st, 9, by);
+    sqlite3_bind_int64(st, 10, now);
     if (dsg_db_run(st) != 0)
         return -1;
     *id = sqlite3_last_insert_rowid(db);
@@ -787,7 +793,7 @@ int dsg_area_store_apply(sqlite3 *db, const dsg_area_app *a, const char *by, int
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
         return dsg_problem(p, "storage", "", "%s", err);
-    if (contract_free(db, a->contract, p) != 0 || insert_app(db, a, by, now, id) != 0) {
+    if (contract_free(db, a->contract, p) != 0 || insert_app(db, a, 0, by, now, id) != 0) {
         if (p->code == NULL)
             storage_problem(p, db);
         dsg_db_rollback(db);
@@ -832,36 +838,13 @@ static int closable(sqlite3 *db, int64_t area, int64_t now, dsg_area_row *out,
     return rc == SQLITE_DONE ? 0 : storage_problem(p, db);
 }
 
-static int insert_close(sqlite3 *db, const dsg_area_row *a, const char *applicant,
-                        const char *reason, const char *by, int64_t now, int64_t *id)
-{
-    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO applications (kind, closes, contract,"
-                                          " project, prime, contract_end, applicant, reason,"
-                                          " entered_by, entered_at)"
-                                          " VALUES ('close',?,?,?,?,?,?,?,?,?)");
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, a->id);
-    dsg_db_bind_text(st, 2, a->contract);
-    dsg_db_bind_text(st, 3, a->project);
-    dsg_db_bind_text(st, 4, a->prime);
-    sqlite3_bind_int64(st, 5, a->contract_end);
-    dsg_db_bind_text(st, 6, applicant);
-    dsg_db_bind_text(st, 7, reason);
-    dsg_db_bind_text(st, 8, by);
-    sqlite3_bind_int64(st, 9, now);
-    if (dsg_db_run(st) != 0)
-        return -1;
-    *id = sqlite3_last_insert_rowid(db);
-    return 0;
-}
-
 int dsg_area_store_apply_close(sqlite3 *db, int64_t area, const char *applicant,
                                const char *reason, const char *by, int64_t now, int64_t *id,
                                dsg_acct_problem *p)
 {
     char err[160];
     dsg_area_row a;
+    static dsg_area_app c;   /* the area as it is, with who applies and why */
     memset(p, 0, sizeof *p);
     if (check_text(applicant, DSG_AREA_TEXT_MAX, "applicant", p) != 0 ||
         check_text(reason, DSG_AREA_REASON_MAX, "reason", p) != 0 ||
@@ -869,8 +852,18 @@ int dsg_area_store_apply_close(sqlite3 *db, int64_t area, const char *applicant,
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
         return dsg_problem(p, "storage", "", "%s", err);
-    if (closable(db, area, now, &a, p) != 0 ||
-        insert_close(db, &a, applicant, reason, by, now, id) != 0) {
+    int ok = closable(db, area, now, &a, p) == 0;
+    if (ok) {
+        memset(&c, 0, sizeof c);
+        memcpy(c.contract, a.contract, sizeof c.contract);
+        memcpy(c.project, a.project, sizeof c.project);
+        memcpy(c.prime, a.prime, sizeof c.prime);
+        c.contract_end = a.contract_end;
+        snprintf(c.applicant, sizeof c.applicant, "%s", applicant);
+        snprintf(c.reason, sizeof c.reason, "%s", reason);
+        ok = insert_app(db, &c, a.id, by, now, id) == 0;
+    }
+    if (!ok) {
         if (p->code == NULL)
             storage_problem(p, db);
         dsg_db_rollback(db);
