@@ -244,6 +244,25 @@ expect_exit() {
     [ "$got" -eq "$want" ] || fail "$name: exit $got, want $want: $(cat "$CONFORMANCE_TMP/out" "$CONFORMANCE_TMP/err")"
 }
 
+# start_refused LABEL PATTERN [DSGD-ARGS...]: dsgd, started on $CONFORMANCE_TMP/var
+# with DSGD-ARGS, must refuse to start: exit 1 at once with PATTERN (an
+# ERE) in what it printed ($CONFORMANCE_TMP/err), no worker started and no
+# pidfile left behind
+start_refused() {
+    sr_label=$1 sr_pattern=$2
+    shift 2
+    "$DSGD" -d -s "${CONFORMANCE_TMP:?}/var" -l "127.0.0.1:$DSGD_PORT" "$@" 2>"$CONFORMANCE_TMP/err" &
+    sr_pid=$!
+    wait_until 10 not_alive "$sr_pid"
+    wait "$sr_pid"
+    sr_rc=$?
+    [ "$sr_rc" -eq 1 ] || fail "$sr_label: exit $sr_rc, want 1: $(cat "$CONFORMANCE_TMP/err")"
+    grep -Eq -- "$sr_pattern" "$CONFORMANCE_TMP/err" ||
+        fail "$sr_label: message: $(cat "$CONFORMANCE_TMP/err")"
+    ! grep -q 'started' "$CONFORMANCE_TMP/err" || fail "$sr_label: a worker was started"
+    [ ! -e "$CONFORMANCE_TMP/var/dsgd.pid" ] || fail "$sr_label: pidfile left behind"
+}
+
 dsgd_cleanup() {
     for c in ${collector_pids:-}; do kill -9 "$c" 2>/dev/null; done
     if [ -n "${dsgd_pid:-}" ]; then

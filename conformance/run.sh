@@ -13,6 +13,8 @@
 #                    build/asan/bin/dsgd): the case that checks it says so
 #   TCP_IDLE         absolute path of the helper that opens idle TCP
 #                    connections ($TCP_IDLE, default build/tests/tcp_idle)
+#   BKUP_MAKE        the helper that makes a backup from files with the library
+#                    (default build/tests/bkup_make)
 #   CONFORMANCE_TMP  a fresh, empty directory of its own (removed afterwards)
 #   DSGCTL_TOKEN_FILE  $CONFORMANCE_TMP/admin.token: where dsgctl login keeps
 #                    the administrator's token (admin_login in lib.sh), never
@@ -49,7 +51,8 @@ DSGD=$(abs "${DSGD:-$root/build/bin/dsgd}")
 DSGD_TEST=$(abs "${DSGD_TEST:-$root/build/test/dsgd}")
 TCP_IDLE=$(abs "${TCP_IDLE:-$root/build/tests/tcp_idle}")
 DSGD_ASAN=$(abs "${DSGD_ASAN:-$root/build/asan/bin/dsgd}")
-export DSGCTL DSGD DSGD_TEST TCP_IDLE DSGD_ASAN
+BKUP_MAKE=$(abs "${BKUP_MAKE:-$root/build/tests/bkup_make}")
+export DSGCTL DSGD DSGD_TEST TCP_IDLE DSGD_ASAN BKUP_MAKE
 CONFORMANCE_LIB=$root/conformance/lib.sh
 export CONFORMANCE_LIB
 
@@ -113,6 +116,7 @@ diagnostic() {
     [ -x "$DSGD" ] || printf '# DSGD=%s is not an executable file\n' "$DSGD"
     [ -x "$DSGD_TEST" ] || printf '# DSGD_TEST=%s is not an executable file\n' "$DSGD_TEST"
     [ -x "$TCP_IDLE" ] || printf '# TCP_IDLE=%s is not an executable file\n' "$TCP_IDLE"
+    [ -x "$BKUP_MAKE" ] || printf '# BKUP_MAKE=%s is not an executable file\n' "$BKUP_MAKE"
 } >"$tap_new"
 : >"$tsv_new"
 

@@ -800,7 +800,7 @@ START_TEST(test_totp_clear_secret_migrated_sealed)
     dsg_db_close(db);
     ck_assert_int_eq(files_hold(path, clear, sizeof clear), 1);
     ck_assert_msg(dsg_acct_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 9);
+    ck_assert_int_eq(dsg_db_version(db), 10);
     ck_assert_int_eq(count("SELECT count(*) FROM totp WHERE sealed = 0"), 2);
     ck_assert_int_eq(dsg_cred_store_totp_get(db, KEY, "sato", &t), -1);
     ck_assert_int_eq(dsg_cred_store_totp_seal_clear(db, KEY, err, sizeof err), 2);

@@ -431,7 +431,7 @@ START_TEST(test_area_reopen_keeps_everything)
     dsg_db_close(db);
     db = NULL;
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 5);
+    ck_assert_int_eq(dsg_db_version(db), 6);
     sqlite3_stmt *st;
     ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);

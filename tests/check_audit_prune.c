@@ -317,6 +317,128 @@ START_TEST(test_export_reads_in_small_pieces)
 }
 END_TEST
 
+/* A record of 監査ログ・カスタムレポート (type 23) as the share role writes it. */
+static void share_rec(dsg_audit *a, const char *site, const char *item, const char *type,
+                      const char *custom, const char *location, const char *data)
+{
+    uint64_t seq;
+    const dsg_audit_field f[] = {
+        { "site_id", (const uint8_t *)site, strlen(site) },
+        { "item_id", (const uint8_t *)item, strlen(item) },
+        { "item_type", (const uint8_t *)type, strlen(type) },
+        FIXTURE_FIELD("user_id", "sato"),
+        { "document_location", (const uint8_t *)location, strlen(location) },
+        FIXTURE_FIELD("occurred_gmt", "2026-11-27T01:02:03.004Z"),
+        FIXTURE_FIELD("event", "View"),
+        { "custom_event_name", (const uint8_t *)custom, strlen(custom) },
+        FIXTURE_FIELD("event_source", "api"),
+        FIXTURE_FIELD("source_name", "dsgd/share"),
+        { "event_data", (const uint8_t *)data, strlen(data) },
+        FIXTURE_FIELD("app_id", "portal"),
+    };
+    ck_assert_msg(dsg_audit_append(a, "share", DSG_AUDIT_TYPE_SHARE_AUDIT, f,
+                                   sizeof f / sizeof f[0], &seq, err, sizeof err) == 0, "%s", err);
+}
+
+/* Area 1: folder 5, file 5 (uploaded, listed), file 6; area 2: file 7;
+ * an application 5 outside any area; and portal records beside them. */
+static void fill_share(void)
+{
+    dsg_audit *a = fixture_open(dir);
+    fixture_access(a, 1);
+    share_rec(a, "1", "5", "folder", "folder-listed", "/docs", "");
+    share_rec(a, "1", "5", "version", "file-uploaded", "/docs/a.txt", "version=1\tsize=3");
+    share_rec(a, "1", "5", "file", "versions-listed", "/docs/a.txt", "");
+    share_rec(a, "1", "6", "version", "file-downloaded", "/docs/b.txt", "version=1");
+    share_rec(a, "2", "7", "version", "file-downloaded", "/x/c.txt", "version=2");
+    share_rec(a, "-", "5", "application", "area-applied", "-", "");
+    fixture_access(a, 2);
+    ck_assert_int_eq(dsg_audit_checkpoint(a, err, sizeof err), 0);
+    dsg_audit_close(a);
+}
+
+static dsg_audit_select item_sel(const char *spec)
+{
+    dsg_audit_select sel;
+    memset(&sel, 0, sizeof sel);
+    ck_assert_msg(dsg_audit_select_item(&sel, spec, err, sizeof err) == 0, "%s", err);
+    return sel;
+}
+
+/* @relation(REQ-SHARE-017, REQ-SHARE-020) */
+START_TEST(test_export_selects_an_area_or_an_item_by_its_fields)
+{
+    fill_share();
+    dsg_audit_select sel = item_sel("area:1");
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"share_audit\""), 4);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"portal_access\""), 0);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"checkpoint\""), 1);
+    memset(&sel, 0, sizeof sel);
+    ck_assert_int_eq(dsg_audit_select_site(&sel, "2", err, sizeof err), 0);
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"share_audit\""), 1);
+    ck_assert_int_eq(export_count(&sel, "/x/c.txt"), 1);
+    /* a file and its versions, never the folder or the application of that number */
+    sel = item_sel("file:5");
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"share_audit\""), 2);
+    ck_assert_int_eq(export_count(&sel, "file-uploaded"), 1);
+    ck_assert_int_eq(export_count(&sel, "versions-listed"), 1);
+    sel = item_sel("folder:5");
+    ck_assert_int_eq(export_count(&sel, "\"type_name\":\"share_audit\""), 1);
+    ck_assert_int_eq(export_count(&sel, "folder-listed"), 1);
+    sel = item_sel("file:8");
+    ck_assert_int_eq(export_count(&sel, "\"seq\""), 0);
+    /* with a type of log that has no such field: nothing */
+    sel = item_sel("area:1");
+    sel.type = DSG_AUDIT_TYPE_PORTAL_ACCESS;
+    ck_assert_int_eq(export_count(&sel, "\"seq\""), 0);
+}
+END_TEST
+
+/* @relation(REQ-SHARE-017) */
+START_TEST(test_history_shows_one_line_per_record_and_no_checkpoint)
+{
+    fill_share();
+    char path[128], text[1024];
+    snprintf(path, sizeof path, "%s/history.txt", dir);
+    FILE *o = fopen(path, "w+");
+    ck_assert_ptr_nonnull(o);
+    dsg_audit_select sel = item_sel("file:5");
+    ck_assert_msg(dsg_audit_export(dir, &sel, DSG_AUDIT_HISTORY, fileno(o), err, sizeof err) == 0,
+                  "%s", err);
+    rewind(o);
+    size_t n = fread(text, 1, sizeof text - 1, o);
+    fclose(o);
+    text[n] = '\0';
+    /* a tab inside a value is shown as \x09, so the columns stay five */
+    ck_assert_str_eq(text, "2026-11-27T01:02:03.004Z\tsato\tfile-uploaded\t/docs/a.txt\t"
+                           "version=1\\x09size=3\n"
+                           "2026-11-27T01:02:03.004Z\tsato\tversions-listed\t/docs/a.txt\t\n");
+}
+END_TEST
+
+/* @relation(REQ-SHARE-017, REQ-SHARE-020) */
+START_TEST(test_select_item_and_site_refuse_what_is_not_an_id)
+{
+    static const char *const bad[] = { "file:", "file:0", "file:012", "file:12a", "file:-1",
+                                       "dir:3", "area:", "5", "folder:12345678901234567890",
+                                       "File:3", "" };
+    dsg_audit_select sel;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&sel, 0, sizeof sel);
+        ck_assert_msg(dsg_audit_select_item(&sel, bad[i], err, sizeof err) == -1, "%s", bad[i]);
+        ck_assert(sel.item[0] == '\0' && sel.site[0] == '\0');
+    }
+    ck_assert_int_eq(dsg_audit_select_site(&sel, "1x", err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "not an area ID"));
+    sel = item_sel("folder:1234567890123456789");
+    ck_assert_str_eq(sel.item, "1234567890123456789");
+    ck_assert_int_eq(sel.item_kind, DSG_AUDIT_ITEM_FOLDER);
+    sel = item_sel("area:42");
+    ck_assert_str_eq(sel.site, "42");
+    ck_assert_str_eq(sel.item, "");
+}
+END_TEST
+
 Suite *suite_audit_prune(void)
 {
     Suite *s = suite_create("audit_prune");
@@ -337,6 +459,9 @@ Suite *suite_audit_prune(void)
     tcase_add_checked_fixture(te, setup, teardown);
     tcase_add_test(te, test_export_selects_by_type_source_and_time_with_covering_checkpoints);
     tcase_add_test(te, test_export_reads_in_small_pieces);
+    tcase_add_test(te, test_export_selects_an_area_or_an_item_by_its_fields);
+    tcase_add_test(te, test_history_shows_one_line_per_record_and_no_checkpoint);
+    tcase_add_test(te, test_select_item_and_site_refuse_what_is_not_an_id);
     suite_add_tcase(s, te);
     return s;
 }

@@ -331,7 +331,8 @@ START_TEST(test_config_every_default)
     ck_assert_str_eq(c->v[DSG_CFG_AUTH_RP_ID].text, "localhost");
     ck_assert_str_eq(c->v[DSG_CFG_PORTAL_TLS_MIN_VERSION].text, "TLSv1.2");
     ck_assert_ptr_nonnull(strstr(c->v[DSG_CFG_PORTAL_TLS12_CIPHERS].text,
-                                 "ECDHE-RSA-CHACHA20-POLY1305"));
+                                 "ECDHE-RSA-AES256-GCM-SHA384"));
+    ck_assert_ptr_null(strstr(c->v[DSG_CFG_PORTAL_TLS12_CIPHERS].text, "CHACHA20"));
     ck_assert_uint_eq(c->v[DSG_CFG_PORTAL_MAX_REQUEST_LINE].num, 8190);
     ck_assert_uint_eq(c->v[DSG_CFG_PORTAL_MAX_HEADER_BYTES].num, 32768);
     ck_assert_uint_eq(c->v[DSG_CFG_PORTAL_MAX_HEADER_COUNT].num, 100);
@@ -390,7 +391,7 @@ static void req_at(const char *text, const char *pos, char *req, size_t cap)
 START_TEST(test_config_defaults_match_spec)
 {
     static const char *const files[] = { "spec/run.md", "spec/log.md", "spec/acct.md",
-                                         "spec/mfa.md", "spec/share.md" };
+                                         "spec/mfa.md", "spec/share.md", "spec/bkup.md" };
     char *spec[sizeof files / sizeof files[0]];
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
         spec[f] = read_source(files[f]);

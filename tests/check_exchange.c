@@ -84,7 +84,7 @@ START_TEST(test_xch_request_round_trip_and_refusals)
 {
     dsgd_xch_request r = { 4, 0xdeadbeef, DSG_HTTP_PUT, DSG_HTTP_FRAMING_LENGTH,
                            (uint64_t)5 << 32, (const uint8_t *)"/api/v1/f", 9,
-                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9, NULL, 0,
+                           (const uint8_t *)"a=1&b", 5, "192.0.2.1", 9, NULL, 0, NULL, 0,
                            NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }, g;
     uint8_t m[256];
     size_t len = dsgd_xch_request_put(m, sizeof m, &r);
@@ -183,10 +183,47 @@ static dsgd_xch_request request_with(const char *token, size_t len)
 {
     dsgd_xch_request r = { 4, 7, DSG_HTTP_POST, DSG_HTTP_FRAMING_NONE, 0,
                            (const uint8_t *)"/api/v1/s", 9, NULL, 0, "192.0.2.1", 9,
-                           (const uint8_t *)token, len,
+                           (const uint8_t *)token, len, NULL, 0,
                            NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 };
     return r;
 }
+
+/* The SHA-256 of a client certificate the portal verified travels with
+ * the request: none (length 0) or exactly 32 bytes, any other length
+ * refused both ways. @relation(REQ-RUN-013, REQ-MFA-002) */
+START_TEST(test_xch_request_carries_certificate)
+{
+    uint8_t fp[DSGD_XCH_CERT_FP_LEN + 1], m[256];
+    dsgd_xch_request r = request_with(token64, 8), g;
+    for (size_t i = 0; i < sizeof fp; i++)
+        fp[i] = (uint8_t)(0xa0 + i);
+    r.cert_fp = fp;
+    r.cert_fp_len = DSGD_XCH_CERT_FP_LEN;
+    size_t len = dsgd_xch_request_put(m, sizeof m, &r);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), 0);
+    ck_assert_uint_eq(g.cert_fp_len, DSGD_XCH_CERT_FP_LEN);
+    ck_assert_int_eq(memcmp(g.cert_fp, fp, DSGD_XCH_CERT_FP_LEN), 0);
+    ck_assert_uint_eq(g.token_len, 8);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(dsgd_xch_request_get(m, cut, &g), -1);
+    /* the fingerprint ends before the five empty page fields */
+    m[len - 5 - DSGD_XCH_CERT_FP_LEN - 1] = DSGD_XCH_CERT_FP_LEN - 1;   /* 31 bytes, one more */
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), -1);
+    r.cert_fp_len = DSGD_XCH_CERT_FP_LEN + 1;
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    r.cert_fp_len = 16;
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    r.cert_fp = NULL;
+    r.cert_fp_len = DSGD_XCH_CERT_FP_LEN;
+    ck_assert_uint_eq(dsgd_xch_request_put(m, sizeof m, &r), 0);
+    r.cert_fp_len = 0;                                   /* none */
+    len = dsgd_xch_request_put(m, sizeof m, &r);
+    ck_assert_uint_eq(m[len - 5 - 1], 0);                /* fingerprint length 0 */
+    ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), 0);
+    ck_assert_uint_eq(g.cert_fp_len, 0);
+}
+END_TEST
 
 /* The token the client presented travels with the request: every byte of
  * the base64url alphabet, up to DSGD_XCH_TOKEN_MAX; none is a length 0.
@@ -209,7 +246,8 @@ START_TEST(test_xch_request_carries_token)
     r = request_with(NULL, 0);
     none = dsgd_xch_request_put(m, sizeof m, &r);
     ck_assert_uint_eq(none, len - DSGD_XCH_TOKEN_MAX);
-    ck_assert_uint_eq(m[none - 1], 0);          /* token length 0 */
+    ck_assert_uint_eq(m[none - 5 - 1 - 1], 0);  /* token length 0, before the fingerprint's
+                                                 * length and the five page fields */
     ck_assert_int_eq(dsgd_xch_request_get(m, none, &g), 0);
     ck_assert_uint_eq(g.token_len, 0);
     ck_assert_int_eq(dsgd_xch_request_get(m, none - 1, &g), -1);
@@ -233,8 +271,8 @@ START_TEST(test_xch_request_refuses_bad_token)
     r = request_with(t, DSGD_XCH_TOKEN_MAX);
     len = dsgd_xch_request_put(m, sizeof m, &r);
     ck_assert_uint_gt(len, 0);
-    /* the token ends before the five empty page fields */
-    m[len - 5 - DSGD_XCH_TOKEN_MAX - 1] = DSGD_XCH_TOKEN_MAX + 1;   /* forged: 65 bytes */
+    /* the token ends before the fingerprint's length and the five empty page fields */
+    m[len - 5 - 1 - DSGD_XCH_TOKEN_MAX - 1] = DSGD_XCH_TOKEN_MAX + 1;   /* forged: 65 bytes */
     m[len] = 0;
     ck_assert_int_eq(dsgd_xch_request_get(m, len + 1, &g), -1);
     r = request_with(NULL, 3);                    /* a length without bytes */
@@ -247,7 +285,7 @@ START_TEST(test_xch_request_refuses_bad_token)
         r = request_with(t, 8);
         len = dsgd_xch_request_put(m, sizeof m, &r);
         ck_assert_uint_gt(len, 0);
-        m[len - 5 - 8 + 5] = (uint8_t)bad[i];     /* forged past the writer */
+        m[len - 5 - 1 - 8 + 5] = (uint8_t)bad[i]; /* forged past the writer */
         ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), -1);
     }
 }
@@ -381,13 +419,14 @@ START_TEST(test_xch_page_routes)
 END_TEST
 
 /* A page request carries its Content-Type, Accept-Language, Origin, Host
- * and language cookie; one longer than DSGD_XCH_FIELD_MAX is refused.
- * @relation(REQ-SHARE-022, REQ-RUN-013) */
+ * and language cookie after the client certificate's fingerprint; one
+ * longer than DSGD_XCH_FIELD_MAX is refused.
+ * @relation(REQ-SHARE-022, REQ-RUN-013, REQ-MFA-002) */
 START_TEST(test_xch_request_page_fields)
 {
     static char longer[DSGD_XCH_FIELD_MAX + 1];
     dsgd_xch_request r = request_with("tok", 3), g;
-    uint8_t m[2048];
+    uint8_t m[2048], fp[DSGD_XCH_CERT_FP_LEN];
     size_t len;
     r.ctype = "multipart/form-data; boundary=x";
     r.ctype_len = strlen(r.ctype);
@@ -399,9 +438,18 @@ START_TEST(test_xch_request_page_fields)
     r.host_len = strlen(r.host);
     r.lang = "ja";
     r.lang_len = 2;
+    memset(fp, 0x5a, sizeof fp);
+    r.cert_fp = fp;
+    r.cert_fp_len = sizeof fp;
     len = dsgd_xch_request_put(m, sizeof m, &r);
     ck_assert_uint_gt(len, 0);
+    /* the fingerprint follows the token, the page fields follow it */
+    ck_assert_uint_eq(m[len - r.lang_len - 1 - r.host_len - 1 - r.origin_len - 1 -
+                        r.accept_lang_len - 1 - r.ctype_len - 1 - sizeof fp - 1], sizeof fp);
     ck_assert_int_eq(dsgd_xch_request_get(m, len, &g), 0);
+    ck_assert_uint_eq(g.token_len, 3);
+    ck_assert_uint_eq(g.cert_fp_len, sizeof fp);
+    ck_assert_int_eq(memcmp(g.cert_fp, fp, sizeof fp), 0);
     ck_assert_uint_eq(g.ctype_len, r.ctype_len);
     ck_assert_int_eq(memcmp(g.ctype, r.ctype, r.ctype_len), 0);
     ck_assert_int_eq(memcmp(g.accept_lang, r.accept_lang, r.accept_lang_len), 0);
@@ -661,6 +709,7 @@ Suite *suite_exchange(void)
     tcase_add_test(t, test_xch_body_and_end);
     tcase_add_test(t, test_xch_answer_round_trip_and_refusals);
     tcase_add_test(t, test_xch_request_carries_token);
+    tcase_add_test(t, test_xch_request_carries_certificate);
     tcase_add_test(t, test_xch_request_refuses_bad_token);
     tcase_add_test(t, test_xch_answer_cookie_round_trip);
     tcase_add_test(t, test_xch_answer_refuses_bad_cookie);

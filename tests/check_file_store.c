@@ -1021,6 +1021,22 @@ END_TEST
  * makes it from a new database with data, then opens it again). */
 static const char *const back_to_v3 =
     "BEGIN;"
+    /* version 6 undone */
+    "DROP TRIGGER applications_close_open_area;"
+    "DROP TRIGGER applications_kind_fixed;"
+    "DROP TRIGGER areas_closed_once;"
+    "DROP TRIGGER areas_closed_empty;"
+    "DROP TRIGGER files_entered_open_area;"
+    "DROP TRIGGER folders_entered_open_area;"
+    "DROP TRIGGER applications_contract_free;"
+    "CREATE TRIGGER applications_contract_free BEFORE INSERT ON applications"
+    " WHEN EXISTS (SELECT 1 FROM areas WHERE contract = NEW.contract)"
+    " BEGIN SELECT RAISE(ABORT, 'the contract has its area'); END;"
+    "ALTER TABLE applications DROP COLUMN kind;"
+    "ALTER TABLE applications DROP COLUMN closes;"
+    "ALTER TABLE areas DROP COLUMN closed_at;"
+    "ALTER TABLE areas DROP COLUMN closed_by;"
+    "ALTER TABLE areas DROP COLUMN closing;"
     /* version 5 undone */
     "DROP TRIGGER versions_purged_once;"
     "DROP TRIGGER versions_purged_deleted;"
@@ -1085,7 +1101,7 @@ static const char *const back_to_v3 =
                     " ORDER BY name)"
 
 /* A version-3 share.db with areas, folders, files and grants migrates to
- * version 5 keeping every row; its schema is then a new database's, and
+ * version 6 keeping every row; its schema is then a new database's, and
  * the constraints of both versions hold. @relation(REQ-SHARE-012, REQ-RUN-020) */
 START_TEST(test_share_db_migrates_from_version_3)
 {
@@ -1117,7 +1133,7 @@ START_TEST(test_share_db_migrates_from_version_3)
     dsg_db_close(db);
     db = NULL;
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 5);
+    ck_assert_int_eq(dsg_db_version(db), 6);
     text_of(SCHEMA_DUMP, migrated, sizeof migrated);
     ck_assert_str_eq(migrated, fresh);
     tree_dump now = dump_tree();
@@ -1186,7 +1202,7 @@ START_TEST(test_file_sweep)
     dsg_db_close(db);
     db = NULL;
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 5);
+    ck_assert_int_eq(dsg_db_version(db), 6);
     /* a callback that fails stops the sweep: nothing changes */
     memset(&s, 0, sizeof s);
     s.stop_at = 1;
@@ -1356,6 +1372,129 @@ START_TEST(test_file_purge_expired)
 }
 END_TEST
 
+/* ---- closing an area (REQ-SHARE-021) ---------------------------------------------- */
+
+static int64_t close_apply(int64_t area, const char *by, int64_t now, dsg_acct_problem *p)
+{
+    int64_t id = -7;
+    if (dsg_area_store_apply_close(db, area, "調達部", "契約終了", by, now, &id, p) != 0)
+        ck_assert_int_eq(id, -7);
+    return id;
+}
+
+static int add_file(int64_t file, void *ctx)
+{
+    int64_t *seen = ctx;
+    seen[++seen[0]] = file;
+    return 0;
+}
+
+/* An area is closed only after its contract's end, by an application
+ * someone else approves; the closing deletes its live files, records who
+ * closed it when, and the area then takes no folder or file.
+ * @relation(REQ-SHARE-021) */
+START_TEST(test_area_closing)
+{
+    dsg_acct_problem p;
+    dsg_area_row a;
+    dsg_area_app_row r;
+    char err[256];
+    int64_t area = make_area("C-1", END), other = make_area("C-2", END), closed = 0;
+    folders f = area_folders(area), g = area_folders(other);
+    dsg_upload_slot x = upload(f.row[1].id, "x.txt", 3), y = upload(f.row[2].id, "y.txt", 4);
+    dsg_upload_slot gone = upload(f.row[1].id, "gone.txt", 1);
+    (void)upload(g.row[1].id, "k.txt", 1);
+    ck_assert_int_eq(dsg_file_store_delete(db, gone.file, "uid:9", NOW + 1, &p), 0);
+    /* refused: the contract runs, an unknown area, a missing applicant */
+    ck_assert_int_eq(close_apply(area, "uid:1", END - 1, &p), -7);
+    ck_assert_str_eq(p.code, "contract_active");
+    ck_assert_ptr_nonnull(strstr(p.message, "C-1"));
+    ck_assert_int_eq(close_apply(area + 999, "uid:1", END + 1, &p), -7);
+    ck_assert_str_eq(p.code, "unknown_area");
+    ck_assert_int_eq(dsg_area_store_apply_close(db, area, "", "r", "uid:1", END + 1, &closed, &p),
+                     -1);
+    ck_assert_str_eq(p.code, "missing_field");
+    ck_assert_int_eq(count("SELECT count(*) FROM applications WHERE kind = 'close'"), 0);
+    /* applied once; the approver is someone else */
+    int64_t id = close_apply(area, "uid:1", END + 1, &p);
+    ck_assert_int_gt(id, 0);
+    ck_assert_int_eq(close_apply(area, "uid:2", END + 1, &p), -7);
+    ck_assert_str_eq(p.code, "contract_taken");
+    ck_assert_int_eq(dsg_area_store_get_app(db, id, &r, err, sizeof err), 1);
+    ck_assert_int_eq(r.kind, DSG_AREA_APP_CLOSE);
+    ck_assert_int_eq(r.area, area);
+    ck_assert_str_eq(r.app.contract, "C-1");
+    ck_assert_int_eq(dsg_area_store_approve(db, id, "uid:1", END + 2, default_template(), &closed,
+                                            &p), -1);
+    ck_assert_str_eq(p.code, "self_approval");
+    ck_assert_int_eq(dsg_area_store_approve(db, id, "uid:2", END + 2, default_template(), &closed,
+                                            &p), 0);
+    ck_assert_int_eq(closed, area);
+    ck_assert_int_eq(dsg_area_store_get(db, area, &a, err, sizeof err), 1);
+    ck_assert_int_eq(a.closed_at, END + 2);
+    ck_assert_str_eq(a.closed_by, "uid:2");
+    ck_assert_int_eq(a.closing, id);
+    /* its live files deleted by the closing; the one deleted before kept as it was */
+    int64_t seen[8] = { 0 };
+    ck_assert_int_eq(dsg_area_store_each_closed_file(db, area, add_file, seen, err, sizeof err), 0);
+    ck_assert_int_eq(seen[0], 2);
+    ck_assert_int_eq(seen[1], x.file < y.file ? x.file : y.file);
+    ck_assert_int_eq(seen[2], x.file < y.file ? y.file : x.file);
+    ck_assert_int_eq(count("SELECT count(*) FROM files WHERE deleted_at IS NULL"), 1);
+    ck_assert_int_eq(count("SELECT deleted_at FROM files WHERE name = 'gone.txt'"), NOW + 1);
+    seen[0] = 0;
+    ck_assert_int_eq(dsg_area_store_each_closed_file(db, other, add_file, seen, err, sizeof err),
+                     0);
+    ck_assert_int_eq(seen[0], 0);
+    /* closed once; it takes no folder or file */
+    ck_assert_int_eq(close_apply(area, "uid:1", END + 3, &p), -7);
+    ck_assert_str_eq(p.code, "area_closed");
+    ck_assert_ptr_nonnull(begin_code(f.row[1].id, "new.txt", "uid:5"));
+    ck_assert_ptr_nonnull(folder_code(f.row[1].id, "新規", "uid:5"));
+    refused("UPDATE areas SET closed_at = NULL WHERE closed_at IS NOT NULL", "closed once");
+    refused("UPDATE areas SET closed_by = 'uid:3' WHERE closed_at IS NOT NULL", "closed once");
+    refused("UPDATE applications SET kind = 'create' WHERE kind = 'close'", "never changes");
+    /* a rejected closing leaves the area open */
+    int64_t no = close_apply(other, "uid:1", END + 1, &p);
+    ck_assert_int_gt(no, 0);
+    ck_assert_int_eq(dsg_area_store_reject(db, no, "uid:2", "まだ使う", END + 2, &p), 0);
+    ck_assert_int_eq(dsg_area_store_get(db, other, &a, err, sizeof err), 1);
+    ck_assert_int_eq(a.closed_at, 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM files WHERE deleted_at IS NULL"), 1);
+}
+END_TEST
+
+/* The database refuses a closing without its approved application or with
+ * a live file left, and a closing application that names no area or
+ * another contract. @relation(REQ-SHARE-021) */
+START_TEST(test_area_closing_triggers)
+{
+    int64_t area = make_area("C-1", END), empty = make_area("C-2", END);
+    folders f = area_folders(area);
+    char sql[200];
+    (void)upload(f.row[1].id, "x.txt", 3);
+    snprintf(sql, sizeof sql, "UPDATE areas SET closed_at = 5, closed_by = 'uid:1', closing = 1"
+             " WHERE id = %lld", (long long)empty);
+    refused(sql, "closed once, by its approved application");
+    refused("INSERT INTO applications (kind, closes, contract, project, prime, contract_end,"
+            " applicant, reason, entered_by, entered_at) SELECT 'close', id, 'C-9', project,"
+            " prime, contract_end, 'a', 'r', 'uid:1', 1 FROM areas WHERE contract = 'C-1'",
+            "open area as it is");
+    refused("INSERT INTO applications (kind, contract, project, prime, contract_end,"
+            " applicant, reason, entered_by, entered_at) SELECT 'close', contract, project,"
+            " prime, contract_end, 'a', 'r', 'uid:1', 1 FROM areas WHERE contract = 'C-1'",
+            "open area as it is");
+    accepted("INSERT INTO applications (kind, closes, contract, project, prime, contract_end,"
+             " applicant, reason, entered_by, entered_at) SELECT 'close', id, contract, project,"
+             " prime, contract_end, 'a', 'r', 'uid:1', 1 FROM areas WHERE contract = 'C-1'");
+    accepted("UPDATE applications SET state = 'approved', decided_by = 'uid:2', decided_at = 2"
+             " WHERE kind = 'close'");
+    refused("UPDATE areas SET closed_at = 5, closed_by = 'uid:2',"
+            " closing = (SELECT id FROM applications WHERE kind = 'close') WHERE contract = 'C-1'",
+            "no live file");
+}
+END_TEST
+
 Suite *suite_file_store(void)
 {
     Suite *s = suite_create("file_store");
@@ -1375,6 +1514,8 @@ Suite *suite_file_store(void)
     tcase_add_test(c, test_file_sweep);
     tcase_add_test(c, test_file_purge_expired);
     tcase_add_test(c, test_file_bad_input);
+    tcase_add_test(c, test_area_closing);
+    tcase_add_test(c, test_area_closing_triggers);
     suite_add_tcase(s, c);
     return s;
 }

@@ -1248,7 +1248,7 @@ START_TEST(test_rights_reopen_keeps_grants)
     db = NULL;
     snprintf(path, sizeof path, "%s/share.db", dir);
     ck_assert_msg(dsg_area_store_open(path, 1000, &db, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsg_db_version(db), 5);
+    ck_assert_int_eq(dsg_db_version(db), 6);
     grant_rows g = grants_of_subject(DSG_ACCESS_ACCOUNT, "sato", 0);
     ck_assert_int_eq(g.n, 1);
     ck_assert_int_eq(g.row[0].id, grant);

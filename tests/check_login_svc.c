@@ -383,6 +383,107 @@ START_TEST(test_lsvc_factor_from_server_facts)
 }
 END_TEST
 
+/* A registered Ministry terminal's certificate (the fact ministry_cert the
+ * auth role sets from the portal's verified certificate) is the second way
+ * to the TOTP exemption: a Ministry user outside the Ministry networks
+ * enrols and uses TOTP with it; the company user still gets WebAuthn; the
+ * login's computer is the terminal's name. @relation(REQ-MFA-002, REQ-MFA-017) */
+START_TEST(test_lsvc_ministry_terminal_exempts)
+{
+    static const dsg_lsvc_peer terminal = { DSG_LOGIN_PORTAL, 0, 1, "mod-pc-01", NULL,
+                                            "192.0.2.7" };
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    dsg_acct_last_login last;
+    account("sato", DSG_ACCT_MINISTRY);
+    account("suzuki", DSG_ACCT_COMPANY);
+    first_login_from("sato", &terminal, NOW, secret, &len, &r);
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "sato", &last), 1);
+    ck_assert_str_eq(last.computer, "mod-pc-01");
+    password("sato", "Brand-new-passw0rd", &outside, NOW + 60, &r);   /* no certificate */
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_WEBAUTHN);
+    code_at(secret, len, NOW + 60, code);
+    dsg_lsvc_totp(r.login, code, NOW + 60, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "login_incomplete");
+    password("suzuki", ISSUED, &terminal, NOW, &r);
+    change(r.login, "Brand-new-passw0rd", NOW, &r);
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_ENROL_WEBAUTHN);   /* a company user, wherever */
+}
+END_TEST
+
+/* A terminal logon (REQ-MFA-016): password and TOTP in one call, allowed
+ * with no session; a wrong password, a wrong or replayed code and a
+ * locked account are denied with the login API's answers and counted by
+ * the lockout; no code is 400 terminal_code_required; an account whose
+ * next step is an enrolment or the first login's password change is
+ * denied with terminal_factor_unsupported and its login dropped.
+ * @relation(REQ-MFA-016, REQ-MFA-012, REQ-MFA-021) */
+START_TEST(test_lsvc_terminal_logon)
+{
+    static const dsg_lsvc_peer terminal = { DSG_LOGIN_PORTAL, 0, 1, "mod-pc-01", NULL,
+                                            "192.0.2.7" };
+    dsg_lsvc_result r;
+    uint8_t secret[64];
+    size_t len;
+    char code[8];
+    const char *pw = "Brand-new-passw0rd";
+    dsg_acct_last_login last;
+    account("sato", DSG_ACCT_MINISTRY);
+    account("tanaka", DSG_ACCT_MINISTRY);
+    dsg_lsvc_terminal_logon("tanaka", (const uint8_t *)ISSUED, strlen(ISSUED), "000000",
+                            &terminal, NOW, &r);   /* the first login: a password change */
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(r.error, "terminal_factor_unsupported");
+    ck_assert_str_eq(r.login, "");
+    first_login_from("sato", &ministry_net, NOW, secret, &len, &r);
+    code_at(secret, len, NOW + 30, code);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)"Wrong-passw0rd-1", 16, code, &terminal,
+                            NOW + 30, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "auth_failed");
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), "12345", &terminal,
+                            NOW + 30, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "auth_failed");
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &terminal, NOW + 30,
+                            &r);
+    ck_assert_msg(r.status == 200, "%d %s: %s", r.status, r.event, r.detail);
+    ck_assert_ptr_null(r.error);
+    ck_assert_str_eq(r.event, "totp-accepted");
+    ck_assert_int_eq(r.next, DSG_LSVC_NEXT_NONE);
+    ck_assert_str_eq(r.token, "");
+    ck_assert_uint_eq(r.failures_since, 2);   /* the two denials before it */
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "sato", &last), 1);
+    ck_assert_str_eq(last.computer, "mod-pc-01");
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &terminal, NOW + 31,
+                            &r);   /* the code again */
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "auth_failed");
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), NULL, &terminal, NOW + 32,
+                            &r);   /* no code */
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(r.error, "terminal_code_required");
+    ck_assert_str_eq(r.login, "");
+    /* outside the Ministry networks without a Ministry terminal: WebAuthn */
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &outside, NOW + 60,
+                            &r);
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(r.error, "terminal_factor_unsupported");
+    ck_assert_ptr_nonnull(strstr(r.detail, "webauthn"));
+    for (int i = 0; i < 3; i++)   /* locked by three wrong passwords: denied alike */
+        dsg_lsvc_terminal_logon("sato", (const uint8_t *)"Wrong-passw0rd-1", 16, code,
+                                &terminal, NOW + 90, &r);
+    code_at(secret, len, NOW + 120, code);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &terminal, NOW + 120,
+                            &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.error, "auth_failed");
+}
+END_TEST
+
 /* @relation(REQ-MFA-009, REQ-MFA-010, REQ-MFA-006, REQ-MFA-007, REQ-MFA-024) */
 START_TEST(test_lsvc_password_change_rules)
 {
@@ -938,14 +1039,15 @@ END_TEST
 
 /* Every error code of the login API has one fixed, non-empty message of
  * its own; auth_failed's names no one of the cases it covers; any other
- * text has none. @relation(REQ-MFA-020, REQ-MFA-012) */
+ * text has none. @relation(REQ-MFA-020, REQ-MFA-012, REQ-MFA-016) */
 START_TEST(test_lsvc_error_messages)
 {
     static const char *const codes[] = {
         "auth_failed", "login_incomplete", "password_change_required", "weak_password",
         "password_reused", "session_expired", "second_factor_required", "totp_session",
         "credential_id_too_long", "auth_unavailable", "bad_request", "rate_limited",
-        "network_not_allowed",
+        "network_not_allowed", "terminal_required", "terminal_factor_unsupported",
+        "terminal_code_required",
     };
     const size_t n = sizeof codes / sizeof codes[0];
     for (size_t i = 0; i < n; i++) {
@@ -1155,6 +1257,8 @@ Suite *suite_login_svc(void)
     tcase_add_test(tc, test_lsvc_login_outside_networks_refused_alike);
     tcase_add_test(tc, test_lsvc_login_step_outside_networks);
     tcase_add_test(tc, test_lsvc_session_outside_networks);
+    tcase_add_test(tc, test_lsvc_ministry_terminal_exempts);
+    tcase_add_test(tc, test_lsvc_terminal_logon);
     suite_add_tcase(s, tc);
     return s;
 }

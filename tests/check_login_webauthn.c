@@ -218,6 +218,85 @@ static void to_request_options(const char *user, int64_t now, dsg_lsvc_result *r
 
 /* ---- tests ---------------------------------------------------------------------------- */
 
+static const dsg_lsvc_peer company_pc = { DSG_LOGIN_PORTAL, 0, 0, "tj-pc-7", NULL, "192.0.2.7" };
+static const dsg_lsvc_peer other_pc = { DSG_LOGIN_PORTAL, 0, 0, "tj-pc-8", NULL, "192.0.2.7" };
+
+/* The first request of a terminal logon of user at peer (no code). */
+static void terminal_first(const char *user, const dsg_lsvc_peer *peer, int64_t now,
+                           dsg_lsvc_result *r)
+{
+    dsg_lsvc_terminal_logon(user, (const uint8_t *)NEW_PW, strlen(NEW_PW), NULL, peer, now, r);
+}
+
+static void terminal_assert(const char *login, const char *computer, const ceremony *c,
+                            int64_t now, dsg_lsvc_result *r)
+{
+    dsg_lsvc_assertion a = { CRED_ID, sizeof CRED_ID, c->data.b, c->data.n,
+                             (const uint8_t *)c->cdj, c->cdj_len, c->sig, c->sig_len };
+    dsg_lsvc_terminal_assert(login, computer, &a, now, r);
+}
+
+/* A company user's terminal logon (REQ-MFA-016): the password, then the
+ * assertion of the request options it answered, at the same terminal:
+ * allowed with no session, the terminal recorded as the login's computer.
+ * Refused: the assertion from another terminal, the login's steps on the
+ * portal's routes (and a portal login's at the terminal logon), no UV, a
+ * spent challenge; a TOTP account without a code.
+ * @relation(REQ-MFA-016, REQ-MFA-023, REQ-MFA-021) */
+START_TEST(test_lwa_terminal_logon)
+{
+    dsg_lsvc_result r;
+    ceremony c;
+    dsg_acct_last_login last;
+    char login[DSG_LSVC_TOKEN_TEXT + 1];
+    enrolled("suzuki", NOW, 0);
+    terminal_first("suzuki", &company_pc, NOW + 10, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_ASSERT_WEBAUTHN);
+    ck_assert_int_eq(r.webauthn.uv_required, 1);
+    ck_assert_uint_eq(r.webauthn.n_creds, 1);
+    snprintf(login, sizeof login, "%s", r.login);
+    assertion(&c, r.webauthn.challenge, UP | UV, 1);
+    terminal_assert(login, "tj-pc-7", &c, NOW + 11, &r);
+    expect_ok(&r, DSG_LSVC_NEXT_NONE);
+    ck_assert_str_eq(r.event, "webauthn-accepted");
+    ck_assert_str_eq(r.token, "");
+    ck_assert_int_eq(dsg_acct_store_last_login(db, "suzuki", &last), 1);
+    ck_assert_str_eq(last.computer, "tj-pc-7");
+    terminal_assert(login, "tj-pc-7", &c, NOW + 12, &r);   /* the login is over */
+    expect_refused(&r, "login_incomplete", NULL);
+    /* another terminal */
+    terminal_first("suzuki", &company_pc, NOW + 20, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    assertion(&c, r.webauthn.challenge, UP | UV, 2);
+    terminal_assert(login, "tj-pc-8", &c, NOW + 21, &r);
+    expect_refused(&r, "login_incomplete", "began at terminal tj-pc-7");
+    /* the portal's routes take no step of a terminal logon's login */
+    terminal_first("suzuki", &company_pc, NOW + 30, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    assertion(&c, r.webauthn.challenge, UP | UV, 3);
+    do_assert(login, &c, NOW + 31, &r);
+    expect_refused(&r, "login_incomplete", "at the terminal logon only");
+    /* nor the terminal logon a portal login's */
+    to_request_options("suzuki", NOW + 40, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    assertion(&c, r.webauthn.challenge, UP | UV, 4);
+    terminal_assert(login, "tj-pc-7", &c, NOW + 41, &r);
+    expect_refused(&r, "login_incomplete", "does not go on at a terminal logon");
+    /* UV is required */
+    terminal_first("suzuki", &other_pc, NOW + 50, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    assertion(&c, r.webauthn.challenge, UP, 5);
+    terminal_assert(login, "tj-pc-8", &c, NOW + 51, &r);
+    expect_refused(&r, "auth_failed", NULL);
+    /* a TOTP account without a code */
+    account("sato", DSG_ACCT_MINISTRY);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)ISSUED, strlen(ISSUED), NULL,
+                            &ministry_net, NOW + 60, &r);   /* a first login */
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(r.error, "terminal_factor_unsupported");
+}
+END_TEST
+
 /* @relation(REQ-MFA-003, REQ-MFA-004, REQ-MFA-006, REQ-MFA-001) */
 /* @relation(REQ-MFA-021, REQ-MFA-022, REQ-MFA-023) */
 START_TEST(test_lwa_company_enrols_then_logs_in)
@@ -637,6 +716,7 @@ Suite *suite_login_webauthn(void)
     tcase_add_test(tc, test_lwa_attested_registration);
     tcase_add_test(tc, test_lwa_password_change_in_a_session);
     tcase_add_test(tc, test_lwa_factor_reset);
+    tcase_add_test(tc, test_lwa_terminal_logon);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -223,7 +223,7 @@ START_TEST(test_org_store_triggers)
                                   NULL), SQLITE_OK);
     ck_assert_int_eq(count("SELECT count(*) FROM organisations WHERE org = 'テスト重工' AND"
                            " kind = 'company' AND networks = '192.0.2.0/24'"), 1);
-    ck_assert_int_eq(dsg_db_version(db), 9);
+    ck_assert_int_eq(dsg_db_version(db), 10);
 }
 END_TEST
 

@@ -25,7 +25,7 @@ static int check_list(const char *list)
 START_TEST(test_tls_policy_refuses_cbc_suites)
 {
     ck_assert_int_eq(check_list("AES128-SHA"), -1);
-    ck_assert_str_eq(why, "suite AES128-SHA is not an AEAD suite (AES-GCM or ChaCha20-Poly1305)");
+    ck_assert_str_eq(why, "suite AES128-SHA is not an AEAD suite (AES-GCM)");
     /* ECDHE, but CBC: refused for the cipher, not the key exchange */
     ck_assert_int_eq(check_list("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA"), -1);
     ck_assert_ptr_nonnull(strstr(why, "ECDHE-RSA-AES128-SHA is not an AEAD suite"));
@@ -61,8 +61,23 @@ START_TEST(test_tls_policy_accepts_the_default_and_aead_ecdhe_aliases)
     static dsg_config c;
     ck_assert_int_eq(dsg_config_defaults(&c), 0);
     ck_assert_int_eq(check_list(c.v[DSG_CFG_PORTAL_TLS12_CIPHERS].text), 0);
-    ck_assert_int_eq(check_list("ECDHE+AESGCM:ECDHE+CHACHA20"), 0);
-    ck_assert_int_eq(check_list("ECDHE-ECDSA-CHACHA20-POLY1305"), 0);
+    ck_assert_int_eq(check_list("ECDHE+AESGCM"), 0);
+    ck_assert_int_eq(check_list("ECDHE-ECDSA-AES256-GCM-SHA384"), 0);
+}
+END_TEST
+
+/* AEAD suites with ECDHE whose cipher is not AES-GCM are outside the
+ * algorithm register, so no configuration can select them */
+/* @relation(REQ-RUN-010, REQ-STOR-006) */
+START_TEST(test_tls_policy_refuses_aead_outside_the_register)
+{
+    ck_assert_int_eq(check_list("ECDHE-ECDSA-CHACHA20-POLY1305"), -1);
+    ck_assert_str_eq(why, "suite ECDHE-ECDSA-CHACHA20-POLY1305 uses a cipher outside the "
+                          "algorithm register (AES-GCM only)");
+    ck_assert_int_eq(check_list("ECDHE+AESGCM:ECDHE+CHACHA20"), -1);
+    ck_assert_int_eq(check_list("ECDHE-ECDSA-AES128-CCM"), -1);
+    ck_assert_ptr_nonnull(strstr(why, "outside the algorithm register"));
+    ck_assert_int_eq(check_list("ECDHE-ECDSA-ARIA128-GCM-SHA256"), -1);
 }
 END_TEST
 
@@ -79,7 +94,7 @@ START_TEST(test_tls_policy_names_file_and_line)
     ck_assert_int_eq(dsg_config_load_buffer("gw.conf", bad, sizeof bad - 1, &c, &e), DSG_CONFIG_OK);
     ck_assert_int_eq(dsgd_tls_policy_check(&c, err, sizeof err), -1);
     ck_assert_str_eq(err, "gw.conf:2: portal.tls12_ciphers: suite ECDHE-RSA-AES128-SHA256 is not "
-                          "an AEAD suite (AES-GCM or ChaCha20-Poly1305)");
+                          "an AEAD suite (AES-GCM)");
     ck_assert_int_eq(dsg_config_load_buffer("gw.conf", old, sizeof old - 1, &c, &e), DSG_CONFIG_OK);
     ck_assert_int_eq(dsgd_tls_policy_check(&c, err, sizeof err), -1);
     ck_assert_str_eq(err, "gw.conf:3: portal.tls_min_version: 'TLSv1.0': want TLSv1.2 or TLSv1.3");
@@ -93,6 +108,7 @@ Suite *suite_tls_policy(void)
     tcase_add_test(bad, test_tls_policy_refuses_cbc_suites);
     tcase_add_test(bad, test_tls_policy_refuses_non_ecdhe_aead);
     tcase_add_test(bad, test_tls_policy_refuses_lists_that_expand_to_bad_suites);
+    tcase_add_test(bad, test_tls_policy_refuses_aead_outside_the_register);
     suite_add_tcase(s, bad);
     TCase *ok = tcase_create("accepted");
     tcase_add_test(ok, test_tls_policy_accepts_the_default_and_aead_ecdhe_aliases);

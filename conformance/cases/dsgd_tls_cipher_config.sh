@@ -24,14 +24,16 @@ cipher_ok() {
 }
 
 "$DSGD" -n >"$t/out" 2>"$t/err" || fail "the embedded defaults: $(cat "$t/err")"
-cipher_ok "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
-cipher_ok "ECDHE+AESGCM:ECDHE+CHACHA20"
+cipher_ok "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384"
+cipher_ok "ECDHE+AESGCM"
 cipher_ok "ECDHE-RSA-AES256-GCM-SHA384"
 
-cipher_bad "ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA" "suite AES128-SHA is not an AEAD suite \\(AES-GCM or ChaCha20-Poly1305\\)"
+cipher_bad "ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA" "suite AES128-SHA is not an AEAD suite \\(AES-GCM\\)"
 cipher_bad "ECDHE-RSA-AES128-SHA256" "suite ECDHE-RSA-AES128-SHA256 is not an AEAD suite .*"
 cipher_bad "AES128-GCM-SHA256" "suite AES128-GCM-SHA256 has no ECDHE key exchange"
 cipher_bad "ECDHE-ECDSA-AES128-GCM-SHA256:DHE-RSA-CHACHA20-POLY1305" "suite DHE-RSA-CHACHA20-POLY1305 has no ECDHE key exchange"
+cipher_bad "ECDHE+AESGCM:ECDHE+CHACHA20" "suite ECDHE-[A-Z]+-CHACHA20-POLY1305 uses a cipher outside the algorithm register \\(AES-GCM only\\)"
+cipher_bad "ECDHE-ECDSA-AES128-CCM" "suite ECDHE-ECDSA-AES128-CCM uses a cipher outside the algorithm register \\(AES-GCM only\\)"
 cipher_bad "PSK-AES256-GCM-SHA384" "suite PSK-AES256-GCM-SHA384 has no ECDHE key exchange"
 cipher_bad "HIGH" "suite [A-Z0-9-]+ (is not an AEAD suite .*|has no ECDHE key exchange)"
 cipher_bad "nonsense" "'nonsense' selects no cipher suite OpenSSL knows"
@@ -48,17 +50,17 @@ printf 'portal.tls12_ciphers = "AES256-SHA"\n' >"$t/c.conf"
 grep -q 'c\.conf:1: portal\.tls12_ciphers: suite AES256-SHA is not an AEAD suite' "$t/err" || fail "$(cat "$t/err")"
 [ ! -e "$t/var" ] || fail "dsgd created its state directory before refusing"
 
-# an accepted list is what the portal offers: with only the ChaCha20 suite,
-# a TLS 1.2 client offering only AES-GCM fails and one offering ChaCha20
-# completes; with TLSv1.3 as the minimum, TLS 1.2 is refused
+# an accepted list is what the portal offers: with only the AES-256-GCM
+# suite, a TLS 1.2 client offering only AES-128-GCM fails and one offering
+# AES-256-GCM completes; with TLSv1.3 as the minimum, TLS 1.2 is refused
 need_root
 need_dsg_user
-printf 'portal.tls12_ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305"\n' >"$t/c.conf"
+printf 'portal.tls12_ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384"\n' >"$t/c.conf"
 dsgd_start "$DSGD" -f "$t/c.conf"
 wait_log 'master: portal\[[0-9]+\] ready'
-tls_probe chacha -tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305
-[ "$got" -eq 0 ] && grep -q 'Cipher is ECDHE-ECDSA-CHACHA20-POLY1305' "$t/chacha.out" ||
-    fail "TLS 1.2 with the configured suite: $(tail -5 "$t/chacha.out")"
+tls_probe aes256 -tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384
+[ "$got" -eq 0 ] && grep -q 'Cipher is ECDHE-ECDSA-AES256-GCM-SHA384' "$t/aes256.out" ||
+    fail "TLS 1.2 with the configured suite: $(tail -5 "$t/aes256.out")"
 tls_probe aes -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
 [ "$got" -ne 0 ] || fail "TLS 1.2 with a suite the configured list leaves out completed"
 dsgd_stop

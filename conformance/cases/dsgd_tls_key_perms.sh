@@ -18,18 +18,9 @@ cert=$t/var/tls/cert.pem
 
 # refused: starts, must exit 1 at once with MESSAGE (an ERE) in its log
 refused() {
-    label=$1 pattern=$2
-    "$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" 2>"$t/err" &
-    pid=$!
-    wait_until 10 not_alive "$pid"
-    wait "$pid"
-    rc=$?
-    [ "$rc" -eq 1 ] || fail "$label: exit $rc, want 1: $(cat "$t/err")"
-    grep -Eq -- "$pattern" "$t/err" || fail "$label: message: $(cat "$t/err")"
-    ! grep -q 'started' "$t/err" || fail "$label: a worker was started"
-    [ ! -e "$t/var/dsgd.pid" ] || fail "$label: pidfile left behind"
+    start_refused "$1" "$2"
     ! timeout 5 openssl s_client -connect "127.0.0.1:$DSGD_PORT" </dev/null >/dev/null 2>&1 ||
-        fail "$label: something answers on the portal port"
+        fail "$1: something answers on the portal port"
 }
 
 chmod 640 "$key"

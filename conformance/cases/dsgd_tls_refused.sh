@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_tls_refused: the portal refuses what its TLS policy excludes, each with the alert a client sees: a client limited to TLS 1.0, then to TLS 1.1, gets a protocol_version alert (70) — while the same client (OPENSSL_CONF=/dev/null, @SECLEVEL=0) completes TLS 1.0 against `openssl s_server -tls1` started here on another port; a TLS 1.2 client offering only non-AEAD suites (ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES128-SHA, AES128-GCM-SHA256 without ECDHE) gets handshake_failure (40); a client whose ALPN lists only h2 gets no_application_protocol (120); the server's choice wins (server preference); the portal logs each failure and stays up.
-# @relation(REQ-RUN-040, REQ-RUN-042, REQ-RUN-010)
+# dsgd_tls_refused: the portal refuses what its TLS policy excludes, each with the alert a client sees: a client limited to TLS 1.0, then to TLS 1.1, gets a protocol_version alert (70) — while the same client (OPENSSL_CONF=/dev/null, @SECLEVEL=0) completes TLS 1.0 against `openssl s_server -tls1` started here on another port; a TLS 1.2 client offering only non-AEAD suites (ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES128-SHA, AES128-GCM-SHA256 without ECDHE) gets handshake_failure (40), and so does a client offering only ChaCha20-Poly1305 (outside the algorithm register) over TLS 1.2 or 1.3; a client whose ALPN lists only h2 gets no_application_protocol (120); the server's choice wins (server preference); the portal logs each failure and stays up.
+# @relation(REQ-STOR-006, REQ-RUN-040, REQ-RUN-042, REQ-RUN-010)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -43,13 +43,22 @@ for c in ECDHE-ECDSA-AES128-SHA256 ECDHE-ECDSA-AES128-SHA AES128-GCM-SHA256; do
     grep -q 'SSL alert number 40' "$t/c$c.out" || fail "$c: no handshake_failure alert: $(cat "$t/c$c.out")"
 done
 
+# ChaCha20-Poly1305 only, outside the algorithm register: handshake_failure
+# over TLS 1.2, and over TLS 1.3 (the only TLS 1.3 suite offered)
+tls_probe chacha12 -tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305
+[ "$got" -ne 0 ] || fail "ChaCha20-Poly1305 over TLS 1.2: handshake completed"
+grep -q 'SSL alert number 40' "$t/chacha12.out" || fail "ChaCha20 TLS 1.2: $(cat "$t/chacha12.out")"
+tls_probe chacha13 -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+[ "$got" -ne 0 ] || fail "TLS_CHACHA20_POLY1305_SHA256: handshake completed"
+grep -q 'SSL alert number 40' "$t/chacha13.out" || fail "ChaCha20 TLS 1.3: $(cat "$t/chacha13.out")"
+
 # ALPN without http/1.1: no_application_protocol
 tls_probe alpn -alpn h2
 [ "$got" -ne 0 ] || fail "ALPN h2 only: handshake completed"
 grep -q 'SSL alert number 120' "$t/alpn.out" || fail "ALPN h2: $(cat "$t/alpn.out")"
 
-# server preference: a client preferring CHACHA20 still gets the server's first choice, AES128-GCM
-tls_probe pref -tls1_2 -cipher 'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256'
+# server preference: a client preferring AES256-GCM still gets the server's first choice, AES128-GCM
+tls_probe pref -tls1_2 -cipher 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'
 grep -q '^New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256$' "$t/pref.out" ||
     fail "server preference: $(grep '^New,' "$t/pref.out")"
 

@@ -69,18 +69,7 @@ dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 
 # refused: starts, must exit 1 at once with MESSAGE (an ERE) in its log
-refused() {
-    label=$1 pattern=$2
-    "$DSGD" -d -s "$t/var" -l "127.0.0.1:$DSGD_PORT" -f "$t/gw.conf" 2>"$t/err" &
-    pid=$!
-    wait_until 10 not_alive "$pid"
-    wait "$pid"
-    rc=$?
-    [ "$rc" -eq 1 ] || fail "$label: exit $rc, want 1: $(cat "$t/err")"
-    grep -Eq -- "$pattern" "$t/err" || fail "$label: message: $(cat "$t/err")"
-    ! grep -q 'started' "$t/err" || fail "$label: a worker was started"
-    [ ! -e "$t/var/dsgd.pid" ] || fail "$label: pidfile left behind"
-}
+refused() { start_refused "$1" "$2" -f "$t/gw.conf"; }
 chmod 644 "$kek"
 refused "kek 0644" "auth: key file $kek has owner uid 0 and mode 0644: it must be owned by uid 0 with no group or other permissions \\(chmod 600 $kek\\): refusing to start"
 chmod 600 "$kek"

@@ -5,9 +5,10 @@
  * accepts points inside the message and writes back to exactly the same
  * bytes, so no two encodings mean the same thing and nothing is skipped;
  * a session token it accepts is 1 to DSGD_XCH_TOKEN_MAX base64url bytes,
+ * a client certificate's fingerprint none or DSGD_XCH_CERT_FP_LEN bytes,
  * a cookie directive one the writer takes, and a streamed answer's type
  * and disposition printable ASCII (no byte that could end a header line).
- * @relation(REQ-RUN-013, REQ-RUN-017, REQ-ACCT-014, REQ-SHARE-013)
+ * @relation(REQ-RUN-013, REQ-RUN-017, REQ-ACCT-014, REQ-SHARE-013, REQ-MFA-002)
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,12 +53,14 @@ static void request(const uint8_t *in, size_t size)
     inside(r.query, r.query_len, in, size);
     inside((const uint8_t *)r.addr, r.addr_len, in, size);
     inside(r.token, r.token_len, in, size);
+    inside(r.cert_fp, r.cert_fp_len, in, size);
     inside((const uint8_t *)r.ctype, r.ctype_len, in, size);
     inside((const uint8_t *)r.accept_lang, r.accept_lang_len, in, size);
     inside((const uint8_t *)r.origin, r.origin_len, in, size);
     inside((const uint8_t *)r.host, r.host_len, in, size);
     inside((const uint8_t *)r.lang, r.lang_len, in, size);
-    if (r.token_len > 0 && !dsgd_xch_token_ok(r.token, r.token_len))
+    if ((r.token_len > 0 && !dsgd_xch_token_ok(r.token, r.token_len)) ||
+        (r.cert_fp_len != 0 && r.cert_fp_len != DSGD_XCH_CERT_FP_LEN))
         abort();
     same(dsgd_xch_request_put(again, sizeof again, &r), in, size);
 }

@@ -196,6 +196,28 @@ static const char *const migrations[] = {
     "CREATE TRIGGER organisations_fixed BEFORE UPDATE OF org, kind, registered_by,"
     " registered_at ON organisations"
     " BEGIN SELECT RAISE(ABORT, 'only the networks of an organisation change'); END;",
+    /* Version 10: registered terminals and their client certificates'
+     * SHA-256 (REQ-MFA-002, REQ-MFA-016, src/auth/terminal_store.h). A row
+     * is never deleted and changes only by its revocation, once; a name is
+     * never reused; one live terminal at most holds a fingerprint. */
+    "CREATE TABLE terminals ("
+    " name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 63),"
+    " org TEXT NOT NULL CHECK (length(org) BETWEEN 1 AND 128),"
+    " kind TEXT NOT NULL CHECK (kind IN ('company', 'ministry')),"
+    " fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32),"
+    " registered_by TEXT NOT NULL, registered_at INTEGER NOT NULL,"
+    " revoked_by TEXT, revoked_at INTEGER,"
+    " CHECK ((revoked_by IS NULL) = (revoked_at IS NULL))) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX terminals_live_fingerprint ON terminals (fingerprint)"
+    " WHERE revoked_at IS NULL;"
+    "CREATE TRIGGER terminals_no_delete BEFORE DELETE ON terminals"
+    " BEGIN SELECT RAISE(ABORT, 'terminals are never deleted'); END;"
+    "CREATE TRIGGER terminals_fixed BEFORE UPDATE OF name, org, kind, fingerprint,"
+    " registered_by, registered_at ON terminals"
+    " BEGIN SELECT RAISE(ABORT, 'only the revocation of a terminal changes'); END;"
+    "CREATE TRIGGER terminals_revoked_once BEFORE UPDATE ON terminals"
+    " WHEN OLD.revoked_at IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a revoked terminal stays revoked'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 

@@ -8,7 +8,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
@@ -33,6 +32,8 @@ typedef struct login_rec {
     int enrolled;                          /* the required factor is enrolled */
     int pending;                           /* a TOTP secret drawn, not yet confirmed */
     dsg_cred_totp totp;                    /* the pending secret, or the enrolled one */
+    int terminal;                          /* begun by a terminal logon (REQ-MFA-016):
+                                            * its steps are the terminal logon's only */
     int challenge_live;                    /* a WebAuthn challenge issued, not yet used */
     uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN];
     char computer[64];
@@ -56,6 +57,7 @@ static const dsg_lsvc_cfg *cfg;
 static sqlite3 *db;
 static uint8_t id_key[32];                 /* keys the hashes of unknown user IDs */
 static login_rec logins[DSG_LSVC_LOGINS];
+static int terminal_logon;     /* 1 while a terminal logon's step runs: no session */
 static session_rec sessions[DSG_LSVC_SESSIONS];
 
 static void factors_done(login_rec *l, const char *event, const char *what, int64_t now,
@@ -147,9 +149,9 @@ static uint64_t account_key(const char *user_id)
 static void unknown_id(const char *typed, char out[DSG_ACCT_USER_ID_MAX + 1])
 {
     uint8_t mac[32];
-    unsigned len = 0;
-    if (HMAC(EVP_sha256(), id_key, sizeof id_key, (const uint8_t *)typed, strlen(typed), mac,
-             &len) == NULL)
+    size_t len = 0;
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, id_key, sizeof id_key,
+                  (const uint8_t *)typed, strlen(typed), mac, sizeof mac, &len) == NULL)
         memset(mac, 0, sizeof mac);
     snprintf(out, DSG_ACCT_USER_ID_MAX + 1, "unknown:");
     for (int i = 0; i < 8; i++)
@@ -259,6 +261,13 @@ static login_rec *live_login(const char *id, int64_t now, dsg_lsvc_result *res)
         return NULL;
     }
     snprintf(res->user_id, sizeof res->user_id, "%s", l->user_id);
+    if (l->terminal != terminal_logon) {   /* a terminal logon opens no session */
+        failed(res, 401, "login_incomplete", "step-refused", "%s",
+               l->terminal ? "a terminal logon's login goes on at the terminal logon only"
+                           : "a portal login does not go on at a terminal logon");
+        drop_login(l);
+        return NULL;
+    }
     /* an aged password is changed after both factors (REQ-MFA-010) */
     int step_ok = l->flow.step == DSG_LOGIN_PASSWORD_OK ||
                   (l->flow.step == DSG_LOGIN_DONE && l->aged && l->must_change);
@@ -803,6 +812,27 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
     res->login[0] = '\0';
 }
 
+/* Both factors of a terminal logon's login l are verified (REQ-MFA-016):
+ * allowed, recorded as the account's login from the terminal
+ * (REQ-MFA-014), no session; a password older than
+ * auth.password_max_age_days denies it, as it is to be changed first
+ * (REQ-MFA-010). The login is dropped either way. */
+static void terminal_done(login_rec *l, const char *event, const char *what, int64_t now,
+                          dsg_lsvc_result *res)
+{
+    if (l->aged)
+        failed(res, 403, "password_change_required", event,
+               "%s; the password is older than auth.password_max_age_days: change it at the "
+               "portal first", what);
+    else if (previous_login(l, now, res) != 0)
+        failed(res, 503, "auth_unavailable", "storage-failed", "the logon was not recorded");
+    else {
+        accepted(res, event, DSG_LSVC_NEXT_NONE);
+        snprintf(res->detail, sizeof res->detail, "%s; no session (a terminal logon)", what);
+    }
+    drop_login(l);
+}
+
 /* Both factors of login l are verified (event, what: for the log): a
  * session, the login dropped; or, for a password older than
  * auth.password_max_age_days, its change first, the login kept
@@ -810,6 +840,10 @@ static void open_session(login_rec *l, int64_t now, dsg_lsvc_result *res)
 static void factors_done(login_rec *l, const char *event, const char *what, int64_t now,
                          dsg_lsvc_result *res)
 {
+    if (terminal_logon) {
+        terminal_done(l, event, what, now, res);
+        return;
+    }
     accepted(res, event, DSG_LSVC_NEXT_SESSION);
     if (l->aged) {
         l->must_change = 1;
@@ -864,6 +898,58 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
                  due == DSG_LSVC_NEXT_CONFIRM_TOTP ? "TOTP enrolled, enrolment code used"
                                                    : "TOTP code accepted",
                  now, res);
+}
+
+/* ---- a Windows logon at a registered terminal (REQ-MFA-016) ------------------------ */
+
+void dsg_lsvc_terminal_logon(const char *user_id, const uint8_t *pw, size_t pw_len,
+                             const char *code, const dsg_lsvc_peer *peer, int64_t now,
+                             dsg_lsvc_result *res)
+{
+    char login[DSG_LSVC_TOKEN_TEXT + 1];
+    terminal_logon = 1;
+    dsg_lsvc_password(user_id, pw, pw_len, peer, now, res);
+    login_rec *l = res->status == 200 ? find_login(res->login) : NULL;
+    dsg_lsvc_next due = res->next;
+    if (l != NULL)
+        l->terminal = 1;
+    if (l != NULL && due == DSG_LSVC_NEXT_TOTP && code != NULL && code[0] != '\0') {
+        snprintf(login, sizeof login, "%s", res->login);
+        dsg_lsvc_totp(login, code, now, res);
+        OPENSSL_cleanse(login, sizeof login);
+    } else if (l != NULL && due == DSG_LSVC_NEXT_WEBAUTHN) {
+        snprintf(login, sizeof login, "%s", res->login);
+        dsg_lsvc_webauthn_options(login, NULL, now, res);   /* the login goes on */
+    } else if (l != NULL) {   /* no code for TOTP, an enrolment, a temporary password */
+        drop_login(l);
+        if (due == DSG_LSVC_NEXT_TOTP)
+            failed(res, 400, "terminal_code_required", "password-accepted",
+                   "the password verified; the account's second factor is TOTP and no code "
+                   "came with it");
+        else
+            failed(res, 403, "terminal_factor_unsupported", "password-accepted",
+                   "the password verified; the next step, %s, is not served to terminals",
+                   dsg_lsvc_next_name(due));
+    }
+    terminal_logon = 0;
+}
+
+void dsg_lsvc_terminal_assert(const char *login, const char *computer,
+                              const dsg_lsvc_assertion *a, int64_t now, dsg_lsvc_result *res)
+{
+    char id[DSG_LSVC_TOKEN_TEXT + 1];
+    copy_id(id, login);
+    login_rec *l = find_login(id);
+    if (l != NULL && l->terminal && strcmp(l->computer, computer) != 0) {
+        begin_result(res, l->user_id);
+        failed(res, 401, "login_incomplete", "step-refused",
+               "the terminal logon began at terminal %s", l->computer);
+        drop_login(l);
+        return;
+    }
+    terminal_logon = 1;
+    dsg_lsvc_webauthn_assert(id, a, now, res);
+    terminal_logon = 0;
 }
 
 /* ---- WebAuthn --------------------------------------------------------------------- */
@@ -1548,6 +1634,10 @@ const char *dsg_lsvc_error_message(const char *code)
         { "bad_request", "the body is not the JSON object this step takes" },
         { "rate_limited", "too many failed attempts from this address; try again later" },
         { "network_not_allowed", "this account may not be used from this network" },
+        { "terminal_required", "this request needs a registered terminal's client certificate" },
+        { "terminal_factor_unsupported",
+          "this account must first change its password or enrol its factor at the portal" },
+        { "terminal_code_required", "this account's second factor is a TOTP code: send it" },
     };
     for (size_t i = 0; code != NULL && i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i][0], code) == 0)

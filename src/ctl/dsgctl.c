@@ -6,6 +6,7 @@
  *   dsgctl config show [--json] [--socket PATH]
  *   dsgctl role restart ROLE [--socket PATH]
  *   dsgctl storage decrypt --key KEKFILE [--store-key WRAPPEDFILE] OBJECT [--out FILE]
+ *   dsgctl backup verify|decrypt|keygen ...
  *   dsgctl help [<group> [<command>]]
  *   dsgctl --help | --version
  *
@@ -24,7 +25,8 @@
  * permission denied; a command may give
  * other codes a meaning (check-name: 1 forbidden, 2 invalid; storage
  * decrypt: 1 stor.integrity, 2 stor.key, 65 not an object, 66 a file
- * cannot be read, 73 the output cannot be created).
+ * cannot be read, 73 the output cannot be created; backup: 1 a check
+ * failed, 2 a usage error).
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* read */
@@ -509,7 +511,8 @@ static const char log_verify_help[] =
 static const char log_export_help[] =
     "usage: dsgctl log export [SELECTION] --format jsonl|rfc5424 [--socket PATH]\n"
     "       dsgctl log export [SELECTION] --format jsonl|rfc5424 --offline DIR\n"
-    "SELECTION: [--type N] [--source S] [--since T] [--until T]\n"
+    "SELECTION: [--type N] [--source S] [--since T] [--until T] [--site AREA]\n"
+    "           [--item area:ID|folder:ID|file:ID]\n"
     "\n"
     "Writes the selected records, by source and sequence number, then the\n"
     "signed checkpoints that cover them, one per line: JSON Lines, or RFC\n"
@@ -520,7 +523,10 @@ static const char log_export_help[] =
     "--type N: one log type (a number, e.g. 16, or a name, e.g.\n"
     "portal_access); --source S: one source; --since T and --until T: the\n"
     "records recorded at or after T and before T (RFC 3339, UTC, e.g.\n"
-    "2025-04-01T00:00:00Z). Each record carries seq, its chain values (hash;\n"
+    "2025-04-01T00:00:00Z); --site AREA: the records of one area (field\n"
+    "site_id, as in 監査ログ・カスタムレポート); --item: those of an area, of a\n"
+    "folder itself, or of a file and its versions (see dsgctl help share\n"
+    "history). Each record carries seq, its chain values (hash;\n"
     "prev, the hash of the record before it; mac) and its canonical\n"
     "encoding in hex (enc), so the export can be checked offline against the\n"
     "checkpoints. Text is UTF-8: a control byte or a byte that is not\n"
@@ -614,7 +620,7 @@ static long read_small(const char *path, char *buf, size_t cap)
 typedef struct log_opts {
     int offline, help;
     const char *pubkey, *key, *format, *dir, *socket;
-    const char *type, *source, *since, *until, *before, *from;
+    const char *type, *source, *since, *until, *before, *from, *site, *item;
 } log_opts;
 
 /* Options of the log commands: --offline, --pubkey F, --key F, --format F,
@@ -645,6 +651,10 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
             slot = &o->since;
         else if (strcmp(a, "--until") == 0)
             slot = &o->until;
+        else if (strcmp(a, "--site") == 0)
+            slot = &o->site;
+        else if (strcmp(a, "--item") == 0)
+            slot = &o->item;
         else if (strcmp(a, "--before") == 0)
             slot = &o->before;
         else if (strcmp(a, "--from") == 0)
@@ -665,8 +675,10 @@ static int log_parse(const char *cmd, log_opts *o, int argc, char **argv)
     int online = !o->help && !o->offline &&
                  (strcmp(cmd, "verify") == 0 || strcmp(cmd, "export") == 0 ||
                   strcmp(cmd, "prune") == 0);
-    if ((o->type || o->source || o->since || o->until) && strcmp(cmd, "export") != 0)
-        return log_usage(cmd, "--type, --source, --since and --until go with export", NULL);
+    if ((o->type || o->source || o->since || o->until || o->site || o->item) &&
+        strcmp(cmd, "export") != 0)
+        return log_usage(cmd, "--type, --source, --since, --until, --site and --item go with "
+                         "export", NULL);
     if (o->before != NULL && strcmp(cmd, "prune") != 0)
         return log_usage(cmd, "unknown option", "--before");
     if (o->from != NULL && strcmp(cmd, "restore") != 0)
@@ -791,16 +803,26 @@ static int export_selection(const log_opts *o, dsg_audit_select *sel)
         return time_usage("export", "--until", err);
     if (sel->since[0] && sel->until[0] && strcmp(sel->since, sel->until) >= 0)
         return log_usage("export", "--since must be before --until", NULL);
+    if (o->site != NULL && dsg_audit_select_site(sel, o->site, err, sizeof err) != 0)
+        return log_usage("export", "--site:", err);
+    if (o->item != NULL && dsg_audit_select_item(sel, o->item, err, sizeof err) != 0)
+        return log_usage("export", "--item:", err);
     return 0;
 }
 
 /* dsgctl log export through the running logd: the answer is streamed to
- * standard output as it comes (REQ-LOG-010). */
+ * standard output as it comes (REQ-LOG-010). The item or area comes first:
+ * the control record keeps the first 40 bytes of a command (REQ-SHARE-017). */
 static int log_export_online(const char *socket, const char *format, const dsg_audit_select *sel)
 {
     char line[512], err[512];
     int status = 0, n;
-    n = snprintf(line, sizeof line, "log export --format %s", format);
+    n = snprintf(line, sizeof line, "log export");
+    if (sel->item[0])
+        n += snprintf(line + n, sizeof line - (size_t)n, " --item %s:%s",
+                      sel->item_kind == DSG_AUDIT_ITEM_FOLDER ? "folder" : "file", sel->item);
+    if (sel->site[0])
+        n += snprintf(line + n, sizeof line - (size_t)n, " --site %s", sel->site);
     if (sel->type != 0)
         n += snprintf(line + n, sizeof line - (size_t)n, " --type %u", (unsigned)sel->type);
     if (sel->source[0])
@@ -808,7 +830,8 @@ static int log_export_online(const char *socket, const char *format, const dsg_a
     if (sel->since[0])
         n += snprintf(line + n, sizeof line - (size_t)n, " --since %s", sel->since);
     if (sel->until[0])
-        snprintf(line + n, sizeof line - (size_t)n, " --until %s", sel->until);
+        n += snprintf(line + n, sizeof line - (size_t)n, " --until %s", sel->until);
+    snprintf(line + n, sizeof line - (size_t)n, " --format %s", format);
     if (fflush(stdout) != 0)
         return EXIT_IOERR;
     dsg_ctl_result r = dsg_ctl_stream(socket, line, 600000, 1, &status, err, sizeof err);
@@ -851,6 +874,83 @@ static int cmd_log_export(int argc, char **argv)
                                  &sel);
     if (fflush(stdout) != 0 || dsg_audit_export(o.dir, &sel, fmt, 1, err, sizeof err) != 0) {
         fprintf(stderr, "dsgctl log export: %s\n", err);
+        return EXIT_IOERR;
+    }
+    return 0;
+}
+
+static const char share_history_help[] =
+    "usage: dsgctl share history ITEM [--since T] [--until T] [--json] [--socket PATH]\n"
+    "       dsgctl share history ITEM [--since T] [--until T] [--json] --offline DIR\n"
+    "ITEM: area:ID, folder:ID or file:ID\n"
+    "\n"
+    "The access history of an item, drawn from the audit trail (監査ログ・\n"
+    "カスタムレポート, log type 23): of an area, every record of the area; of a\n"
+    "folder, the folder's own records (listed, created, renamed, moved,\n"
+    "deleted, refusals); of a file, the file's and its versions' (uploaded,\n"
+    "downloaded, versions listed, renamed, moved, deleted, purged). One line\n"
+    "per record in the order the share role recorded them, after a header\n"
+    "line that starts with '#': time (UTC), user, event, location in the\n"
+    "area, event data, separated by tabs, text shown as log export shows it.\n"
+    "--since T, --until T: as for log export. --json: the same records as\n"
+    "JSON Lines with their chain values, then the checkpoints that cover\n"
+    "them (as dsgctl log export --format jsonl). Without --offline the\n"
+    "running logd reads its live store (root or group dsgadm, with an\n"
+    "administrator's login); the reading is recorded like every command.\n"
+    "With --offline, a copy of var/logd in DIR is read.\n"
+    "\n"
+    "exit status: as for log export\n";
+
+/* dsgctl share history ITEM (REQ-SHARE-017): log export's selection of
+ * type 23 by item, shown as a history. */
+static int cmd_share_history(int argc, char **argv)
+{
+    log_opts o;
+    dsg_audit_select sel;
+    char err[512];
+    int json = 0, rc;
+    const char *item = NULL;
+    char *rest[16];
+    int nrest = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (argv[i][0] != '-' && item == NULL && (i == 0 || argv[i - 1][0] != '-'))
+            item = argv[i];
+        else if (nrest < 16)
+            rest[nrest++] = argv[i];
+        else
+            return dsgctl_group_usage("share", "history", "too many arguments", argv[i]);
+    }
+    if ((rc = log_parse("export", &o, nrest, rest)) != 0)
+        return rc;
+    if (o.help) {
+        fputs(share_history_help, stdout);
+        return dsgctl_finish_stdout(0);
+    }
+    dsg_audit_select probe;
+    memset(&probe, 0, sizeof probe);
+    if (item == NULL)
+        return dsgctl_group_usage("share", "history", "no item given (area:ID, folder:ID or "
+                                  "file:ID)", NULL);
+    if (dsg_audit_select_item(&probe, item, err, sizeof err) != 0)
+        return dsgctl_group_usage("share", "history", err, NULL);
+    if (o.type || o.source || o.site || o.item || o.format || o.pubkey || o.key)
+        return dsgctl_group_usage("share", "history", "takes only ITEM, --since, --until, "
+                                  "--json, --socket and --offline DIR", NULL);
+    o.type = "23";
+    o.item = item;
+    if ((rc = export_selection(&o, &sel)) != 0)
+        return rc;
+    if (!json && fputs("# time\tuser\tevent\tlocation\tdata\n", stdout) == EOF)
+        return EXIT_IOERR;
+    if (!o.offline)
+        return log_export_online(o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT,
+                                 json ? "jsonl" : "history", &sel);
+    if (fflush(stdout) != 0 ||
+        dsg_audit_export(o.dir, &sel, json ? DSG_AUDIT_JSONL : DSG_AUDIT_HISTORY, 1, err,
+                         sizeof err) != 0) {
+        fprintf(stderr, "dsgctl share history: %s\n", err);
         return EXIT_IOERR;
     }
     return 0;
@@ -1174,6 +1274,11 @@ static const command log_commands[] = {
       cmd_log_pubkey },
 };
 
+static const command share_commands[] = {
+    { "history", "the access history of an area, folder or file, from the audit trail",
+      share_history_help, cmd_share_history },
+};
+
 static const command config_commands[] = {
     { "show", "the running dsgd's configuration, each value with its origin", config_show_help,
       cmd_config_show },
@@ -1192,9 +1297,13 @@ static const group groups[] = {
       dsgctl_area_commands, DSGCTL_AREA_COMMANDS },
     { "org", "registered organisations and the networks their accounts use (auth role)",
       dsgctl_org_commands, DSGCTL_ORG_COMMANDS },
+    { "terminal", "registered terminals, known by their client certificates (auth role)",
+      dsgctl_terminal_commands, DSGCTL_TERMINAL_COMMANDS },
     { "rights", "access rights to areas as grants, their applications and the access decision "
                 "(share role)",
       dsgctl_rights_commands, DSGCTL_RIGHTS_COMMANDS },
+    { "backup", "backups: verify one, restore its members, the recipient key pair (offline)",
+      dsgctl_backup_commands, DSGCTL_BACKUP_COMMANDS },
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },
     { "key", "the gateway's keys: rotate the key-encryption key, escrow (export, import)",
@@ -1206,6 +1315,8 @@ static const group groups[] = {
       sizeof policy_commands / sizeof policy_commands[0] },
     { "role", "the gateway's worker roles", role_commands,
       sizeof role_commands / sizeof role_commands[0] },
+    { "share", "protected-information sharing: the access history of an item",
+      share_commands, sizeof share_commands / sizeof share_commands[0] },
     { "storage", "stored objects: decrypt one with the key files alone (offline)",
       dsgctl_storage_commands, DSGCTL_STORAGE_COMMANDS },
 };

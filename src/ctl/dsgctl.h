@@ -2,7 +2,7 @@
  * What dsgctl's command files share (dsgctl.c holds main, the tables and
  * the common commands; dsgctl_account.c the account group, dsgctl_area.c
  * the area group, dsgctl_org.c the org group, dsgctl_storage.c the storage
- * group, dsgctl_key.c the key group, dsgctl_group.c what the account and area groups share).
+ * group, dsgctl_backup.c the backup group, dsgctl_key.c the key group, dsgctl_group.c what the account and area groups share).
  */
 #ifndef DSGCTL_H
 #define DSGCTL_H
@@ -95,17 +95,27 @@ int dsgctl_rights_list(const char *cmd, const char *what, const char *name, int 
                        const char *socket);
 
 /* The area group (dsgctl_area.c). */
-#define DSGCTL_AREA_COMMANDS 7
+#define DSGCTL_AREA_COMMANDS 8
 extern const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS];
 
 /* The org group (dsgctl_org.c): organisations' networks (REQ-ACCT-016). */
 #define DSGCTL_ORG_COMMANDS 4
 extern const command dsgctl_org_commands[DSGCTL_ORG_COMMANDS];
 
+/* The terminal group (dsgctl_terminal.c): registered terminals by their
+ * client certificates (REQ-MFA-016). */
+#define DSGCTL_TERMINAL_COMMANDS 3
+extern const command dsgctl_terminal_commands[DSGCTL_TERMINAL_COMMANDS];
+
 /* The storage group (dsgctl_storage.c): the offline decryptor
  * (REQ-STOR-011). */
 #define DSGCTL_STORAGE_COMMANDS 1
 extern const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS];
+
+/* The backup group (dsgctl_backup.c): offline verify, decrypt, keygen
+ * (REQ-BKUP-003, REQ-BKUP-005, REQ-BKUP-006). */
+#define DSGCTL_BACKUP_COMMANDS 3
+extern const command dsgctl_backup_commands[DSGCTL_BACKUP_COMMANDS];
 
 /* The key group (dsgctl_key.c): the KEK's rotation (REQ-STOR-008), key escrow
  * (REQ-STOR-009). */

@@ -48,14 +48,31 @@ static const char apply_help[] =
 static const char approve_help[] =
     "usage: dsgctl area approve ID [--socket PATH]\n"
     "\n"
-    "Approves area application ID and creates the area and its folders at\n"
-    "once. Whoever entered an application cannot approve it (self_approval).\n" SOCKET_HELP
+    "Approves area application ID: one for an area creates the area and its\n"
+    "folders at once, one to close an area (dsgctl area close) deletes its\n"
+    "files and closes it. Whoever entered an application cannot approve it\n"
+    "(self_approval).\n" SOCKET_HELP
     EXIT_HELP;
 
 static const char reject_help[] =
     "usage: dsgctl area reject ID --reason TEXT [--socket PATH]\n"
     "\n"
     "Rejects area application ID; nothing is created.\n" SOCKET_HELP EXIT_HELP;
+
+static const char close_help[] =
+    "usage: dsgctl area close ID --applicant NAME --reason TEXT [--socket PATH]\n"
+    "\n"
+    "Enters an application to close area ID once its contract has ended\n"
+    "(contract_active before). Until then the area is read-only: no user may\n"
+    "use it, administrators see it with dsgctl area show. When another\n"
+    "administrator approves the application (dsgctl area approve), every file\n"
+    "of the area is deleted (its versions purged after\n"
+    "share.deleted_retention_days) and the area is closed for good: it takes no\n"
+    "folder or file and dsgctl area list shows it closed. Its records stay in\n"
+    "the audit trail (dsgctl share history area:ID).\n"
+    "\n"
+    "  --applicant NAME   who applies\n"
+    "  --reason TEXT      why\n" SOCKET_HELP EXIT_HELP;
 
 static const char list_help[] =
     "usage: dsgctl area list [--json] [--socket PATH]\n"
@@ -78,10 +95,10 @@ static int usage(const char *cmd, const char *what, const char *arg)
     return dsgctl_group_usage("area", cmd, what, arg);
 }
 
-static int copy_text(char *dst, size_t cap, const char *v, const char *opt)
+static int copy_text(const char *cmd, char *dst, size_t cap, const char *v, const char *opt)
 {
     if (strlen(v) >= cap)
-        return usage("apply", opt, "is too long");
+        return usage(cmd, opt, "is too long");
     memcpy(dst, v, strlen(v) + 1);
     return 0;
 }
@@ -91,7 +108,7 @@ static int apply_opt(dsg_area_app *a, const char **socket, const char **end, con
                      const char *v)
 {
 #define TEXT(name, field) \
-    if (strcmp(opt, name) == 0) return copy_text(a->field, sizeof a->field, v, name)
+    if (strcmp(opt, name) == 0) return copy_text("apply", a->field, sizeof a->field, v, name)
     TEXT("--contract", contract);
     TEXT("--project", project);
     TEXT("--prime", prime);
@@ -101,7 +118,8 @@ static int apply_opt(dsg_area_app *a, const char **socket, const char **end, con
     if (strcmp(opt, "--vendor") == 0) {
         if (a->vendor_count == DSG_AREA_VENDORS_MAX)
             return usage("apply", "more than 16 vendors:", v);
-        return copy_text(a->vendors[a->vendor_count++], sizeof a->vendors[0], v, "--vendor");
+        return copy_text("apply", a->vendors[a->vendor_count++], sizeof a->vendors[0], v,
+                         "--vendor");
     }
     if (strcmp(opt, "--contract-end") == 0) {
         *end = v;
@@ -145,6 +163,63 @@ static int cmd_apply(int argc, char **argv)
     return dsgctl_group_run("area", "apply", line, socket);
 }
 
+/* An area number as sent: 0, or -1. */
+static int area_id_ok(const char *id, char out[80])
+{
+    if (strspn(id, "0123456789") != strlen(id) || id[0] < '1' || strlen(id) > 18)
+        return -1;
+    snprintf(out, 80, "%s", id);
+    return 0;
+}
+
+/* dsgctl area close ID --applicant NAME --reason TEXT @relation(REQ-SHARE-021) */
+static int cmd_close(int argc, char **argv)
+{
+    static dsg_area_app a;
+    const char *socket = DSG_CTL_SOCKET_DEFAULT, *id = NULL;
+    dsg_acct_problem p;
+    uint8_t json[DSG_AREA_JSON_MAX];
+    char line[DSG_CTL_LINE_MAX], area[80];
+    size_t n;
+    memset(&a, 0, sizeof a);
+    for (int i = 0; i < argc; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+            fputs(close_help, stdout);
+            return dsgctl_finish_stdout(0);
+        }
+        if (opt[0] != '-') {
+            if (id != NULL)
+                return usage("close", "one area only:", opt);
+            id = opt;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return usage("close", "an option without its value", opt);
+        const char *v = argv[++i];
+        int rc = 0;
+        if (strcmp(opt, "--applicant") == 0)
+            rc = copy_text("close", a.applicant, sizeof a.applicant, v, opt);
+        else if (strcmp(opt, "--reason") == 0)
+            rc = copy_text("close", a.reason, sizeof a.reason, v, opt);
+        else if (strcmp(opt, "--socket") == 0)
+            socket = v;
+        else
+            return usage("close", "unknown option", opt);
+        if (rc != 0)
+            return rc;
+    }
+    if (id == NULL || area_id_ok(id, area) != 0)
+        return usage("close", "ID, an area number (dsgctl area list), is required; got", id);
+    if (dsg_area_text_check(a.applicant, DSG_AREA_TEXT_MAX, "--applicant", &p) != 0 ||
+        dsg_area_text_check(a.reason, DSG_AREA_REASON_MAX, "--reason", &p) != 0)
+        return usage("close", p.message, NULL);
+    if (dsg_area_app_to_json(&a, json, sizeof json, &n) != 0 || n + 100 > sizeof line)
+        return usage("close", "the application is too long", NULL);
+    snprintf(line, sizeof line, "area close %s %.*s", area, (int)n, (const char *)json);
+    return dsgctl_group_run("area", "close", line, socket);
+}
+
 /* dsgctl area approve ID @relation(REQ-SHARE-006) */
 static int cmd_approve(int argc, char **argv)
 {
@@ -155,15 +230,6 @@ static int cmd_approve(int argc, char **argv)
 static int cmd_reject(int argc, char **argv)
 {
     return dsgctl_group_decision("area", "reject", reject_help, argc, argv);
-}
-
-/* An area number as sent: 0, or -1. */
-static int area_id_ok(const char *id, char out[80])
-{
-    if (strspn(id, "0123456789") != strlen(id) || id[0] < '1' || strlen(id) > 18)
-        return -1;
-    snprintf(out, 80, "%s", id);
-    return 0;
 }
 
 /* dsgctl area list [--json] @relation(REQ-SHARE-006) */
@@ -226,6 +292,8 @@ const command dsgctl_area_commands[DSGCTL_AREA_COMMANDS] = {
     { "approve", "approve an area application: the area and its folders (not your own)",
       approve_help, cmd_approve },
     { "reject", "reject an area application, with a reason", reject_help, cmd_reject },
+    { "close", "enter an application to close an area after its contract's end", close_help,
+      cmd_close },
     { "list", "the areas", list_help, cmd_list },
     { "show", "one area and its folders", show_help, cmd_show },
     { "applications", "the area applications, newest first", applications_help,

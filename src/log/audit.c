@@ -26,6 +26,7 @@
 #include "log/anchor.h"
 #include "log/audit_enc.h"
 #include "log/timefmt.h"
+#include "io/fdio.h"
 
 #define DB_NAME "audit.db"
 #define CHAIN_KEY "chain.key"
@@ -232,21 +233,6 @@ static int path_of(char *out, const char *dir, const char *name)
     return n > 0 && n < PATH_CAP ? 0 : -1;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-    const uint8_t *p = buf;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Reads a whole regular file (at most max bytes) into a malloc'd buffer. */
 static int read_file(const char *path, size_t max, uint8_t **out, size_t *len, int *missing)
 {
@@ -394,7 +380,7 @@ static int write_new_file(const char *path, const void *data, size_t len, mode_t
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0)
         return fail(err, n, "%s: %s", tmp, strerror(errno));
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (dsg_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         int e = errno;
         close(fd);
         unlink(tmp);
@@ -1003,7 +989,7 @@ static int checkpoint_source(dsg_audit *a, source_head *s, char *err, size_t n)
     if (len == 0 || ed25519_sign(a->sign, line, len, an.sig) != 0)
         return fail(err, n, "cannot sign the checkpoint of %s", s->name);
     len = dsg_anchor_format(&an, line, sizeof line);
-    if (len == 0 || write_all(a->anchor_fd, line, len) != 0 || fsync(a->anchor_fd) != 0)
+    if (len == 0 || dsg_write_all(a->anchor_fd, line, len) != 0 || fsync(a->anchor_fd) != 0)
         return fail(err, n, "%s: cannot append: %s", ANCHOR, strerror(errno));
     a->anchor_size += len;
     s->anchored = s->seq;
@@ -2254,7 +2240,7 @@ static int copy_file(const char *src, const char *dst, uid_t uid, gid_t gid, cha
     while (rc == 0 && (got = read(in, buf, sizeof buf)) != 0) {
         if (got < 0 && errno == EINTR)
             continue;
-        rc = got < 0 || write_all(out, buf, (size_t)got) != 0 ? -1 : 0;
+        rc = got < 0 || dsg_write_all(out, buf, (size_t)got) != 0 ? -1 : 0;
     }
     if (rc == 0 && (fchown(out, uid, gid) != 0 || fsync(out) != 0))
         rc = -1;
@@ -2416,6 +2402,7 @@ typedef struct exporter {
     char *tmp;           /* show() output, 4x an item */
     char *hexbuf;        /* the encoding in hex */
     int everything;      /* no selection: every checkpoint goes out (REQ-LOG-042) */
+    dsg_audit_select sel;
     size_t nspans;
     export_span spans[DSG_AUDIT_SOURCES_MAX];
 } exporter;
@@ -2474,6 +2461,47 @@ static int export_json(exporter *x, const dsg_aenc_record *rec, const char *hash
     bad |= dsg_json_out_object_end(&w);
     if (bad || dsg_json_out_finish(&w, &n) != 0)
         return -1;
+    return emit(x, n);
+}
+
+/* The value of field name in rec (items 2, 4, ... are names), or NULL. */
+static const dsg_aenc_item *field_of(const dsg_aenc_record *rec, const char *name)
+{
+    size_t k = strlen(name);
+    for (uint32_t i = 2; i + 1 < rec->nitems; i += 2)
+        if (rec->item[i].len == k && memcmp(rec->item[i].p, name, k) == 0)
+            return &rec->item[i + 1];
+    return NULL;
+}
+
+static int field_is(const dsg_aenc_record *rec, const char *name, const char *value)
+{
+    const dsg_aenc_item *v = field_of(rec, name);
+    return v != NULL && v->len == strlen(value) && memcmp(v->p, value, v->len) == 0;
+}
+
+/* One history line: the fields of REQ-SHARE-017, tab-separated. */
+static int export_history(exporter *x, const dsg_aenc_record *rec)
+{
+    static const char *const cols[] = { "occurred_gmt", "user_id", "custom_event_name",
+                                         "document_location", "event_data" };
+    size_t n = 0;
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        const dsg_aenc_item *v = field_of(rec, cols[c]);
+        if (c == 2 && (v == NULL || v->len == 0))
+            v = field_of(rec, "event");
+        if (v == NULL)
+            strcpy(x->tmp, "-");
+        else
+            show(v->p, v->len, x->tmp);
+        size_t k = strlen(x->tmp);
+        if (n + k + 2 > x->cap)
+            return -1;
+        if (c > 0)
+            x->line[n++] = '\t';
+        memcpy(x->line + n, x->tmp, k);
+        n += k;
+    }
     return emit(x, n);
 }
 
@@ -2578,12 +2606,26 @@ static void note_selected(exporter *x, const dsg_aenc_record *rec)
     sp->last = rec->seq;
 }
 
-/* The next selected record as the current line: 1, 0 when there is none,
- * -1 with a message. */
-static int next_record(exporter *x, char *err, size_t n)
+/* Whether rec passes the field conditions of the selection (the SQL has
+ * taken type, source and time). */
+static int fields_selected(const exporter *x, const dsg_aenc_record *rec)
 {
-    dsg_aenc_record rec;
-    char hash[65], prev[65] = "", mac[65];
+    const dsg_audit_select *sel = &x->sel;
+    if (sel->site[0] && !field_is(rec, "site_id", sel->site))
+        return 0;
+    if (!sel->item[0])
+        return 1;
+    if (!field_is(rec, "item_id", sel->item))
+        return 0;
+    if (sel->item_kind == DSG_AUDIT_ITEM_FOLDER)
+        return field_is(rec, "item_type", "folder");
+    return field_is(rec, "item_type", "file") || field_is(rec, "item_type", "version");
+}
+
+/* The next row as a decoded record: 1, 0 when there is none, -1 with a
+ * message. */
+static int next_row(exporter *x, dsg_aenc_record *rec, char *err, size_t n)
+{
     int rc = sqlite3_step(x->rows);
     if (rc == SQLITE_DONE)
         return 0;
@@ -2592,8 +2634,27 @@ static int next_record(exporter *x, char *err, size_t n)
     const uint8_t *body = sqlite3_column_blob(x->rows, 0);
     size_t len = (size_t)sqlite3_column_bytes(x->rows, 0);
     if (body == NULL || sqlite3_column_bytes(x->rows, 1) != 32 ||
-        sqlite3_column_bytes(x->rows, 2) != 32 || dsg_aenc_decode(body, len, &rec) != 0)
+        sqlite3_column_bytes(x->rows, 2) != 32 || dsg_aenc_decode(body, len, rec) != 0)
         return fail(err, n, "audit.db holds a damaged record: run dsgctl log verify");
+    return 1;
+}
+
+/* The next selected record as the current line: 1, 0 when there is none,
+ * -1 with a message. */
+static int next_record(exporter *x, char *err, size_t n)
+{
+    dsg_aenc_record rec;
+    char hash[65], prev[65] = "", mac[65];
+    int rc;
+    while ((rc = next_row(x, &rec, err, n)) == 1 && !fields_selected(x, &rec))
+        ;
+    if (rc != 1)
+        return rc;
+    if (x->fmt == DSG_AUDIT_HISTORY)
+        return export_history(x, &rec) == 0 ? 1 : fail(err, n, "record %llu cannot be shown",
+                                                         (unsigned long long)rec.seq);
+    const uint8_t *body = sqlite3_column_blob(x->rows, 0);
+    size_t len = (size_t)sqlite3_column_bytes(x->rows, 0);
     hex(sqlite3_column_blob(x->rows, 1), 32, hash);
     hex(sqlite3_column_blob(x->rows, 2), 32, mac);
     if (sqlite3_column_bytes(x->rows, 3) == 32)
@@ -2624,7 +2685,7 @@ static int covers_selected(exporter *x, const dsg_anchor *a)
 
 static int next_checkpoint(exporter *x, char *err, size_t n)
 {
-    if (x->anchors == NULL)
+    if (x->anchors == NULL || x->fmt == DSG_AUDIT_HISTORY)
         return 0;
     for (;;) {
         dsg_anchor a;
@@ -2738,7 +2799,7 @@ static dsg_audit_exporter *exporter_new(dsg_audit_format fmt, char *err, size_t 
     x->tmp = malloc(4 * DSG_AENC_ITEM_MAX + 1);
     x->hexbuf = malloc(2 * DSG_AENC_SIZE_MAX + 1);
     if (x->line == NULL || x->tmp == NULL || x->hexbuf == NULL ||
-        (fmt != DSG_AUDIT_JSONL && fmt != DSG_AUDIT_RFC5424)) {
+        (fmt != DSG_AUDIT_JSONL && fmt != DSG_AUDIT_RFC5424 && fmt != DSG_AUDIT_HISTORY)) {
         fail(err, errsize, x->line == NULL ? "out of memory" : "unknown format");
         dsg_audit_export_close(e);
         return NULL;
@@ -2756,11 +2817,12 @@ int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audi
     if (e == NULL)
         return -1;
     exporter *x = &e->x;
-    x->everything = sel == NULL || (sel->type == 0 && !sel->source[0] && !sel->since[0] &&
-                                    !sel->until[0]);
+    x->sel = sel != NULL ? *sel : all;
+    x->everything = x->sel.type == 0 && !x->sel.source[0] && !x->sel.since[0] &&
+                    !x->sel.until[0] && !x->sel.site[0] && !x->sel.item[0];
     if (path_of(path, dir, DB_NAME) != 0 ||
         dsg_db_open_readonly_from(path, SCHEMA_OLDEST, SCHEMA_VERSION, &x->db, err, errsize) != 0 ||
-        select_rows(x, sel != NULL ? sel : &all, err, errsize) != 0 ||
+        select_rows(x, &x->sel, err, errsize) != 0 ||
         open_anchors(x, dir, err, errsize) != 0) {
         dsg_audit_export_close(e);
         return -1;
@@ -2778,13 +2840,49 @@ int dsg_audit_export(const char *dir, const dsg_audit_select *sel, dsg_audit_for
     if (dsg_audit_export_open(dir, sel, fmt, &e, err, errsize) != 0)
         return -1;
     while ((got = dsg_audit_export_read(e, buf, sizeof buf, err, errsize)) > 0)
-        if (write_all(fd, buf, (size_t)got) != 0) {
+        if (dsg_write_all(fd, buf, (size_t)got) != 0) {
             fail(err, errsize, "cannot write the export: %s", strerror(errno));
             got = -1;
             break;
         }
     dsg_audit_export_close(e);
     return got == 0 ? 0 : -1;
+}
+
+/* An ID as the share role writes it: 1..19 decimal digits, no leading 0. */
+static int id_ok(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    return n > 0 && n < 20 && s[n] == '\0' && s[0] != '0';
+}
+
+int dsg_audit_select_site(dsg_audit_select *sel, const char *area, char *err, size_t errsize)
+{
+    if (!id_ok(area))
+        return fail(err, errsize, "'%.24s' is not an area ID (a number such as 3)", area);
+    snprintf(sel->site, sizeof sel->site, "%s", area);
+    return 0;
+}
+
+int dsg_audit_select_item(dsg_audit_select *sel, const char *spec, char *err, size_t errsize)
+{
+    static const struct { const char *prefix; dsg_audit_item_kind kind; } kinds[] = {
+        { "folder:", DSG_AUDIT_ITEM_FOLDER }, { "file:", DSG_AUDIT_ITEM_FILE }
+    };
+    if (strncmp(spec, "area:", 5) == 0)
+        return dsg_audit_select_site(sel, spec + 5, err, errsize);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t k = strlen(kinds[i].prefix);
+        if (strncmp(spec, kinds[i].prefix, k) != 0)
+            continue;
+        if (!id_ok(spec + k))
+            return fail(err, errsize, "'%.40s': the ID after %s is not a number such as 12",
+                        spec, kinds[i].prefix);
+        snprintf(sel->item, sizeof sel->item, "%s", spec + k);
+        sel->item_kind = kinds[i].kind;
+        return 0;
+    }
+    return fail(err, errsize, "'%.40s' is not an item: want area:ID, folder:ID or file:ID", spec);
 }
 
 /* ---- verification by the store's owner ---------------------------------------------- */

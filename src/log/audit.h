@@ -285,16 +285,50 @@ const char *dsg_audit_break_token(dsg_audit_break_kind k);
 
 /* ---- export (REQ-LOG-010) ---------------------------------------------- */
 
-typedef enum dsg_audit_format { DSG_AUDIT_JSONL = 0, DSG_AUDIT_RFC5424 = 1 } dsg_audit_format;
+/* JSONL and RFC5424 carry each record with its chain values, then the
+ * checkpoints; HISTORY is a view for people (REQ-SHARE-017): per record one
+ * line of five tab-separated values of 監査ログ・カスタムレポート, occurred_gmt,
+ * user_id, custom_event_name (else event), document_location, event_data
+ * ("-" for a field the record lacks), shown as the other formats show text,
+ * and no checkpoints. */
+typedef enum dsg_audit_format {
+    DSG_AUDIT_JSONL = 0,
+    DSG_AUDIT_RFC5424 = 1,
+    DSG_AUDIT_HISTORY = 2
+} dsg_audit_format;
+
+/* What an item selection names (dsg_audit_select_item). */
+typedef enum dsg_audit_item_kind {
+    DSG_AUDIT_ITEM_ANY = 0,
+    DSG_AUDIT_ITEM_FOLDER,   /* item_type folder */
+    DSG_AUDIT_ITEM_FILE      /* item_type file or version: a file and its versions */
+} dsg_audit_item_kind;
 
 /* Which records an export holds: all of them when every member is 0 or
  * empty. Times are canonical (dsg_audit_time_parse): since inclusive,
- * until exclusive, compared with recorded_at. */
+ * until exclusive, compared with recorded_at. site and item compare the
+ * fields site_id and item_id of 監査ログ・カスタムレポート: a record without
+ * the field is not selected. */
 typedef struct dsg_audit_select {
     uint32_t type;             /* 0: any */
     char source[65];           /* "": any */
     char since[32], until[32]; /* "": unbounded */
+    char site[21];             /* "": any; else an area ID in decimal */
+    char item[21];             /* "": any; else the item ID, of item_kind */
+    dsg_audit_item_kind item_kind;
 } dsg_audit_select;
+
+/* "--site AREA": sel->site from an area ID (decimal, 1..19 digits, no
+ * leading zero). 0, or -1 with a message. @relation(REQ-SHARE-020) */
+__attribute__((warn_unused_result))
+int dsg_audit_select_site(dsg_audit_select *sel, const char *area, char *err, size_t errsize);
+
+/* "--item KIND:ID" (REQ-SHARE-017): area:ID selects the records of an area
+ * (as --site ID), folder:ID those of a folder itself, file:ID those of a
+ * file and of its versions. 0, or -1 with a message.
+ * @relation(REQ-SHARE-017) */
+__attribute__((warn_unused_result))
+int dsg_audit_select_item(dsg_audit_select *sel, const char *spec, char *err, size_t errsize);
 
 typedef struct dsg_audit_exporter dsg_audit_exporter;
 

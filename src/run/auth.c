@@ -24,6 +24,7 @@
 #include "auth/acct_store.h"
 #include "auth/login_svc.h"
 #include "auth/org_store.h"
+#include "auth/terminal_store.h"
 #include "auth/pw_hash.h"
 #include "auth/pw_policy.h"
 #include "core/b64url.h"
@@ -1289,7 +1290,145 @@ static int org_command(char *verb, const who *w)
     return dsgd_answer_finish(EX_USAGE, "error unknown_command org %s\n", verb);
 }
 
-/* "account VERB ARGS" or "org VERB ARGS" as the master passed it on. */
+/* ---- terminals and their client certificates (REQ-MFA-002, REQ-MFA-016) ------------- */
+
+/* The request of a terminal command's JSON: 0, or -1 with the usage error
+ * answered. full: register's four members; else the name alone. */
+static int term_request(const char *json, int full, dsg_term_req *r, uint8_t fp[DSG_TERM_FP_LEN])
+{
+    dsg_acct_problem p;
+    if (dsg_term_req_from_json((const uint8_t *)json, strlen(json), r, &p) != 0 ||
+        dsg_term_name_check(r->name, &p) != 0 ||
+        (full && (dsg_org_name_check(r->org, &p) != 0 || dsg_term_fp_parse(r->fp, fp, &p) != 0))) {
+        dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+        return -1;
+    }
+    if ((full && r->kind < 0) || (!full && (r->kind >= 0 || r->org[0] != '\0' || r->fp[0] != '\0'))) {
+        dsgd_answer_finish(EX_USAGE, "error bad_request %s\n",
+                           full ? "kind: company or ministry is required" : "only name");
+        return -1;
+    }
+    return 0;
+}
+
+/* terminal register {"name","org","kind","fingerprint"} */
+static int cmd_terminal_register(const char *json, const who *w)
+{
+    dsg_term_req q;
+    dsg_acct_problem p;
+    uint8_t fp[DSG_TERM_FP_LEN];
+    char hex[DSG_TERM_FP_HEX + 1];
+    if (term_request(json, 1, &q, fp) != 0)
+        return 0;
+    if (dsg_term_store_register(db, q.name, q.org, q.kind, fp, w->actor, now_s(), &p) != 0)
+        return org_refused(w, "terminal registration", &p);
+    dsg_term_fp_text(fp, hex);
+    op_record r = { "Application", 4132, "terminal", "情報", "success", "-", "" };
+    snprintf(r.detail, sizeof r.detail, "terminal %s registered: organisation %.128s; kind %s; "
+             "certificate sha256 %s", q.name, q.org, dsg_org_class_name((dsg_org_class)q.kind),
+             hex);
+    dsgd_answer_put("terminal %s registered (%s, %s): certificate sha256 %s\n", q.name, q.org,
+                    dsg_org_class_name((dsg_org_class)q.kind), hex);
+    return record(w, &r) == 0 ? succeed() : 0;
+}
+
+/* terminal revoke {"name"} */
+static int cmd_terminal_revoke(const char *json, const who *w)
+{
+    dsg_term_req q;
+    dsg_acct_problem p;
+    static dsg_term_row before;
+    char hex[DSG_TERM_FP_HEX + 1];
+    if (term_request(json, 0, &q, NULL) != 0)
+        return 0;
+    if (dsg_term_store_revoke(db, q.name, w->actor, now_s(), &before, &p) != 0)
+        return org_refused(w, "terminal revocation", &p);
+    dsg_term_fp_text(before.fp, hex);
+    op_record r = { "Application", 4133, "terminal", "情報", "success", "-", "" };
+    snprintf(r.detail, sizeof r.detail, "terminal %s revoked: organisation %.128s; kind %s; "
+             "certificate sha256 %s", before.name, before.org, dsg_org_class_name(before.kind),
+             hex);
+    dsgd_answer_put("terminal %s revoked\n", before.name);
+    return record(w, &r) == 0 ? succeed() : 0;
+}
+
+/* One terminal as a JSON line. */
+static int put_term_json(const dsg_term_row *t)
+{
+    static uint8_t buf[2048];
+    char hex[DSG_TERM_FP_HEX + 1];
+    size_t n;
+    dsg_json_out j;
+    dsg_term_fp_text(t->fp, hex);
+    dsg_json_out_init(&j, buf, sizeof buf);
+    (void)dsg_json_out_object_begin(&j);
+    json_text(&j, "name", t->name);
+    json_text(&j, "org", t->org);
+    json_text(&j, "kind", dsg_org_class_name(t->kind));
+    json_text(&j, "fingerprint", hex);
+    json_text(&j, "state", t->revoked_at != 0 ? "revoked" : "live");
+    json_text(&j, "registered_by", t->registered_by);
+    json_time(&j, "registered_at", t->registered_at);
+    if (t->revoked_at != 0) {
+        json_text(&j, "revoked_by", t->revoked_by);
+        json_time(&j, "revoked_at", t->revoked_at);
+    }
+    (void)dsg_json_out_object_end(&j);
+    if (dsg_json_out_finish(&j, &n) != 0)
+        return -1;
+    dsgd_answer_put_bytes(buf, n);
+    dsgd_answer_put("\n");
+    return 0;
+}
+
+static int put_term_line(const dsg_term_row *t, void *json)
+{
+    char b[32], hex[DSG_TERM_FP_HEX + 1];
+    if (*(int *)json)
+        return put_term_json(t);
+    dsg_term_fp_text(t->fp, hex);
+    dsgd_answer_put("%-8s %-9s %-24s %-16s %s %s / %s\n", t->revoked_at != 0 ? "revoked" : "live",
+                    dsg_org_class_name(t->kind),
+                    when(t->revoked_at != 0 ? t->revoked_at : t->registered_at, b),
+                    t->revoked_at != 0 ? t->revoked_by : t->registered_by, hex, t->name, t->org);
+    return 0;
+}
+
+/* terminal list [--json] */
+static int cmd_terminal_list(const char *args)
+{
+    char err[200];
+    int json = strcmp(args, "--json") == 0;
+    if (args[0] != '\0' && !json)
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument %s: terminal list takes --json\n",
+                                  args);
+    if (!json)
+        dsgd_answer_put("%-8s %-9s %-24s %-16s %-64s %s\n", "STATE", "KIND", "SINCE", "BY",
+                        "CERTIFICATE SHA-256", "NAME / ORG");
+    if (dsg_term_store_each(db, put_term_line, &json, err, sizeof err) != 0)
+        return dsgd_answer_finish(EX_SOFTWARE, "error storage %s\n", err);
+    return succeed();
+}
+
+/* "terminal VERB ARGS" (the group word cut off) */
+static int terminal_command(char *verb, const who *w)
+{
+    char *args = strchr(verb, ' ');
+    if (args != NULL)
+        *args++ = '\0';
+    else
+        args = verb + strlen(verb);
+    if (strcmp(verb, "register") == 0)
+        return cmd_terminal_register(args, w);
+    if (strcmp(verb, "revoke") == 0)
+        return cmd_terminal_revoke(args, w);
+    if (strcmp(verb, "list") == 0)
+        return cmd_terminal_list(args);
+    return dsgd_answer_finish(EX_USAGE, "error unknown_command terminal %s\n", verb);
+}
+
+/* "account VERB ARGS", "org VERB ARGS" or "terminal VERB ARGS" as the master
+ * passed it on. */
 static int command(char *line)
 {
     who w;
@@ -1297,6 +1436,8 @@ static int command(char *line)
         return dsgd_answer_finish(EX_USAGE, "error bad_request the command lacks who asked\n");
     if (strncmp(line, "org ", 4) == 0)
         return org_command(line + 4, &w);
+    if (strncmp(line, "terminal ", 9) == 0)
+        return terminal_command(line + 9, &w);
     if (strncmp(line, "account ", 8) != 0)
         return dsgd_answer_finish(EX_USAGE, "error bad_request not an account command\n");
     char *verb = line + 8, *args = strchr(verb, ' ');

@@ -13,6 +13,7 @@
 #include "auth/acct_store.h"
 #include "auth/login_svc.h"
 #include "auth/rate_limit.h"
+#include "auth/terminal_store.h"
 #include "core/b64url.h"
 #include "core/http_req.h"
 #include "core/json_out.h"
@@ -30,9 +31,10 @@
 #define FIELD_MAX 1100u         /* bytes of one decoded member: a password of 1024 characters */
 #define WA_TEXT_MAX 6000u       /* base64url characters of one WebAuthn member */
 #define WA_BYTES_MAX 4500u      /* its bytes */
+#define WINDOWS_MAX 256u        /* bytes of a Windows account name a terminal reports */
 
 enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, WA_OPTIONS, WA_REGISTER,
-             WA_ASSERT, NOTICE, PW_CHANGE, PW_CHANGE_OPTIONS, ROUTE_COUNT };
+             WA_ASSERT, NOTICE, PW_CHANGE, PW_CHANGE_OPTIONS, TERMINAL_LOGON, ROUTE_COUNT };
 
 #define POST (1u << DSG_HTTP_POST)
 #define ROUTE(path, methods) { 0, methods, 0, BODY_MAX, sizeof path - 1, path }
@@ -49,6 +51,7 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [NOTICE] = ROUTE("/api/v1/auth/notice", 1u << DSG_HTTP_GET),
     [PW_CHANGE] = ROUTE("/api/v1/auth/password/change", POST),
     [PW_CHANGE_OPTIONS] = ROUTE("/api/v1/auth/password/change/options", POST),
+    [TERMINAL_LOGON] = ROUTE("/api/v1/auth/terminal-logon", POST),
 };
 
 static struct xch {
@@ -60,6 +63,11 @@ static struct xch {
     char token[DSGD_XCH_TOKEN_MAX + 1];         /* the credential presented, "" none */
     char addr[DSGD_XCH_ADDR_MAX + 1];           /* or the computer of a dsgctl login */
     char bound[DSG_LSVC_BOUND_MAX + 1];         /* a dsgctl login's peer; "": the portal's */
+    int has_fp;                                 /* the portal verified a client certificate */
+    uint8_t fp[DSG_TERM_FP_LEN];                /* its SHA-256 */
+    char terminal[DSG_TERM_NAME_MAX + 1];       /* the live terminal it names; "" none */
+    char windows[WINDOWS_MAX + 1];              /* a terminal logon's Windows account */
+    int ministry_terminal;                      /* that terminal is of kind ministry */
 } xch[AUTH_XCH];
 
 static dsg_lsvc_cfg cfg;
@@ -132,19 +140,26 @@ int dsgd_auth_http_init(const struct dsgd_auth_settings *a, X509_STORE *roots,
 uint32_t dsgd_auth_record(const char *user_id, const char *computer, const char *event,
                           const char *detail)
 {
+    return dsgd_auth_record_windows(user_id, computer, "", event, detail);
+}
+
+uint32_t dsgd_auth_record_windows(const char *user_id, const char *computer,
+                                  const char *windows, const char *event, const char *detail)
+{
     char when[32] = "-";
     struct timespec ts;
     uint32_t ticket = 0;
     clock_gettime(CLOCK_REALTIME, &ts);
     if (dsg_rfc3339_ms(when, sizeof when, (int64_t)ts.tv_sec, (int64_t)ts.tv_nsec) == 0)
         snprintf(when, sizeof when, "-");
-    /* The Windows account name is what a terminal reports; a browser and
-     * dsgctl report none, so it is empty (REQ-MFA-017). */
+    /* The Windows account name is what a terminal reports at a terminal
+     * logon (REQ-MFA-016); a browser and dsgctl report none, so it is
+     * empty then (REQ-MFA-017). */
     dsg_audit_field f[] = {
         { "event_time", (const uint8_t *)when, strlen(when) },
         { "computer_name", (const uint8_t *)computer, strlen(computer) },
         { "user_id", (const uint8_t *)user_id, strlen(user_id) },
-        { "windows_account", (const uint8_t *)"", 0 },
+        { "windows_account", (const uint8_t *)windows, strlen(windows) },
         { "event", (const uint8_t *)event, strlen(event) },
         { "detail", (const uint8_t *)detail, strlen(detail) },
     };
@@ -152,6 +167,13 @@ uint32_t dsgd_auth_record(const char *user_id, const char *computer, const char 
         dsgd_log("auth: the record of a %s step was dropped", event);
     dsgd_audit_out_flush();
     return ticket;
+}
+
+/* 認証ログ's computer name of x: the registered terminal its verified
+ * client certificate names, else the client's address (REQ-MFA-017). */
+static const char *computer_of(const struct xch *x)
+{
+    return x->terminal[0] != '\0' ? x->terminal : x->addr;
 }
 
 /* The record of a login step's result. */
@@ -422,6 +444,36 @@ static size_t answer_json(const dsg_lsvc_result *res, int bearer, uint8_t *out, 
     return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
 }
 
+/* A terminal logon's answer (REQ-MFA-016): {"decision": "allow",
+ * "user_id"}; for a WebAuthn account's first request {"decision":
+ * "pending", "login", "next", "publicKey"} (the request options); or the
+ * refusal's {"error", "message"} with "decision": "deny". Its length, 0
+ * when it does not fit. */
+static size_t terminal_json(const dsg_lsvc_result *res, uint8_t *out, size_t cap)
+{
+    dsg_json_out w;
+    size_t len = 0;
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    if (res->status == 200 && res->next == DSG_LSVC_NEXT_ASSERT_WEBAUTHN) {
+        put_text(&w, "decision", "pending");
+        put_text(&w, "login", res->login);
+        put_text(&w, "next", dsg_lsvc_next_name(res->next));
+        (void)dsg_json_out_key(&w, (const uint8_t *)"publicKey", 9);
+        (void)dsg_json_out_object_begin(&w);
+        put_request(&w, res);
+        (void)dsg_json_out_object_end(&w);
+    } else if (res->status == 200) {
+        put_text(&w, "decision", "allow");
+        put_text(&w, "user_id", res->user_id);
+    } else {
+        put_error(&w, res->error != NULL ? res->error : "auth_unavailable");
+        put_text(&w, "decision", "deny");
+    }
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
+}
+
 /* What the step's answer does to the session cookie: set it to a new
  * session, clear it on a logout or a session that is over. */
 static void cookie_of(enum route route, const dsg_lsvc_result *res, dsgd_xch_cookie *cookie)
@@ -443,15 +495,19 @@ static void cookie_of(enum route route, const dsg_lsvc_result *res, dsgd_xch_coo
 static uint32_t settle(const struct xch *x, const dsg_lsvc_result *res)
 {
     if (res->evicted)   /* recorded as the forced logout it is (REQ-ACCT-015) */
-        (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced",
+        (void)dsgd_auth_record(res->user_id, computer_of(x), "logout-forced",
                                "the oldest session ended: auth.max_sessions_per_user reached");
     if (res->sessions_ended > 0) {   /* REQ-MFA-010 */
         char why[96];
         snprintf(why, sizeof why, "%u other session%s ended: the password changed",
                  res->sessions_ended, res->sessions_ended == 1 ? "" : "s");
-        (void)dsgd_auth_record(res->user_id, x->addr, "logout-forced", why);
+        (void)dsgd_auth_record(res->user_id, computer_of(x), "logout-forced", why);
     }
-    return record(res, x->addr);
+    if (res->locked)
+        dsgd_auth_record_lock(res->user_id, res->detail);
+    return dsgd_auth_record_windows(res->user_id[0] != '\0' ? res->user_id : "-",
+                                    computer_of(x), x->windows,
+                                    res->event != NULL ? res->event : "-", res->detail);
 }
 
 /* Records the step, then answers it once the record is stored. */
@@ -459,7 +515,8 @@ static void answer(const struct xch *x, const dsg_lsvc_result *res, int bearer)
 {
     uint8_t json[DSGD_XCH_ANSWER_MAX];
     dsgd_xch_cookie cookie;
-    size_t len = answer_json(res, bearer, json, sizeof json);
+    size_t len = x->route == TERMINAL_LOGON ? terminal_json(res, json, sizeof json)
+                                            : answer_json(res, bearer, json, sizeof json);
     cookie_of(x->route, res, &cookie);
     uint32_t ticket = settle(x, res);
     int status = res->status;
@@ -489,7 +546,10 @@ static dsg_lsvc_peer peer_of(const struct xch *x)
     dsg_ip_addr a;
     if (x->bound[0] != '\0')   /* dsgctl login: no network, no terminal certificate */
         return (dsg_lsvc_peer){ DSG_LOGIN_CONTROL, 0, 0, x->addr, x->bound, NULL };
-    dsg_lsvc_peer p = { DSG_LOGIN_PORTAL, 0, 0, x->addr, NULL, x->addr };
+    /* the terminal comes from the certificate the portal's TLS layer
+     * verified, nothing the client says (REQ-MFA-002) */
+    dsg_lsvc_peer p = { DSG_LOGIN_PORTAL, 0, x->ministry_terminal != 0, computer_of(x), NULL,
+                        x->addr };
     if (n_ministry > 0 &&
         dsg_ip_parse((const uint8_t *)x->addr, strlen(x->addr), &a) == DSG_NET_OK)
         p.ministry_network = dsg_netlist_contains(ministry, n_ministry, &a) == 1;
@@ -684,7 +744,7 @@ static uint32_t record_rate_limited(const struct xch *x)
     char detail[96];
     snprintf(detail, sizeof detail, "%u failed steps from this source within a minute",
              source_limit);
-    return dsgd_auth_record("-", x->addr, "rate-limited", detail);
+    return dsgd_auth_record("-", computer_of(x), "rate-limited", detail);
 }
 
 /* A source over auth.source_failures_per_minute: 429, before any hash. */
@@ -694,6 +754,118 @@ static void rate_limited(const struct xch *x)
     size_t len = error_json("rate_limited", json, sizeof json);
     uint32_t ticket = record_rate_limited(x);
     if (dsgd_role_http_answer_recorded(x->id, ticket, 429, NULL, json, len) != 0)
+        dsgd_log("auth: cannot answer exchange %u", x->id);
+}
+
+/* ---- terminals (REQ-MFA-002, REQ-MFA-016) ------------------------------------------ */
+
+/* The live registered terminal whose certificate the portal verified for
+ * x, if any, into x->terminal and x->ministry_terminal. A database error
+ * names none (no exemption: fails closed). */
+static void identify(struct xch *x)
+{
+    static dsg_term_row t;
+    char err[200];
+    x->terminal[0] = '\0';
+    x->ministry_terminal = 0;
+    if (!x->has_fp || x->bound[0] != '\0')
+        return;
+    int found = dsg_term_store_by_fp(db, x->fp, &t, err, sizeof err);
+    if (found < 0)
+        dsgd_log("auth: the terminal of a client certificate: %s", err);
+    if (found != 1)
+        return;
+    snprintf(x->terminal, sizeof x->terminal, "%s", t.name);
+    x->ministry_terminal = t.kind == DSG_ORG_CLASS_MINISTRY;
+}
+
+/* A Windows account name as a terminal reports it: 1 to WINDOWS_MAX
+ * bytes, no control character (it is written into the record). */
+static int windows_ok(const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)w[i] < 0x20 || w[i] == 0x7f)
+            return 0;
+    return n > 0 && n <= WINDOWS_MAX;
+}
+
+/* A terminal logon's second request: the assertion of the options its
+ * first answered (the four base64url members). 0, or -1 when the body is
+ * not that object. */
+static int terminal_assert(struct xch *x, int64_t now, dsg_lsvc_result *res)
+{
+    static char login[FIELD_MAX], t[4][WA_TEXT_MAX];
+    static uint8_t b[4][WA_BYTES_MAX];
+    size_t len[4] = { 0, 0, 0, 0 };
+    field f[] = { { "login", login, sizeof login, NULL, 0 },
+                  { "windows_account", x->windows, sizeof x->windows, NULL, 0 },
+                  { "credentialId", t[0], WA_TEXT_MAX, NULL, 0 },
+                  { "authenticatorData", t[2], WA_TEXT_MAX, NULL, 0 },
+                  { "clientDataJSON", t[1], WA_TEXT_MAX, NULL, 0 },
+                  { "signature", t[3], WA_TEXT_MAX, NULL, 0 } };
+    if (take_fields(x->body, x->len, f, 6) != 0 || !windows_ok(x->windows))
+        return -1;
+    for (unsigned i = 0; i < 4; i++)
+        if (decode(t[i], b[i], WA_BYTES_MAX, &len[i]) != 0)
+            return -1;
+    dsg_lsvc_peer peer = peer_of(x);
+    if (!dsg_lsvc_login_from(login, &peer, now, res))   /* REQ-ACCT-016 */
+        return 0;
+    dsg_lsvc_assertion a = { b[0], len[0], b[2], len[2], b[1], len[1], b[3], len[3] };
+    dsg_lsvc_terminal_assert(login, computer_of(x), &a, now, res);
+    return 0;
+}
+
+/* POST /api/v1/auth/terminal-logon: the first request {"user_id",
+ * "password", "windows_account"[, "code"]} or, for a WebAuthn account,
+ * the second with the assertion. The decision into *res, its event the
+ * decision (or the challenge issued) and its detail the Windows account
+ * and the step that decided. 0, or -1 when the body is neither object. */
+static int terminal_step(struct xch *x, int64_t now, dsg_lsvc_result *res)
+{
+    static char user[FIELD_MAX], secret[FIELD_MAX], code[FIELD_MAX];
+    char detail[sizeof res->detail];
+    field f[] = { { "user_id", user, sizeof user, NULL, 0 },
+                  { "password", secret, sizeof secret, NULL, 0 },
+                  { "code", code, sizeof code, NULL, 1 },
+                  { "windows_account", x->windows, sizeof x->windows, NULL, 0 } };
+    int rc = 0;
+    if (x->too_long)
+        rc = -1;
+    else if (take_fields(x->body, x->len, f, 4) == 0 && windows_ok(x->windows)) {
+        dsg_lsvc_peer peer = peer_of(x);
+        dsg_lsvc_terminal_logon(user, (const uint8_t *)secret, strlen(secret), code, &peer, now,
+                                res);
+    } else
+        rc = terminal_assert(x, now, res);
+    OPENSSL_cleanse(secret, sizeof secret);
+    OPENSSL_cleanse(code, sizeof code);
+    if (rc != 0) {
+        x->windows[0] = '\0';
+        return -1;
+    }
+    /* cut at its end, the detail keeps the account and the step */
+    snprintf(detail, sizeof detail, "windows account %.48s; %.24s: %.150s", x->windows,
+             res->event != NULL ? res->event : "-", res->detail);
+    memcpy(res->detail, detail, sizeof detail);
+    res->event = res->status != 200                          ? "terminal-logon-denied"
+               : res->next == DSG_LSVC_NEXT_ASSERT_WEBAUTHN ? "terminal-logon-challenge"
+                                                             : "terminal-logon-allowed";
+    return 0;
+}
+
+/* A terminal logon without a live registered terminal's certificate: 403
+ * terminal_required, recorded, before any body is read or hash computed. */
+static void terminal_required(const struct xch *x)
+{
+    uint8_t json[256];
+    size_t len = error_json("terminal_required", json, sizeof json);
+    uint32_t ticket = dsgd_auth_record("-", x->addr, "terminal-logon-denied",
+                                       x->has_fp ? "the client certificate is not a live "
+                                                   "registered terminal's"
+                                                 : "no client certificate");
+    if (dsgd_role_http_answer_recorded(x->id, ticket, 403, NULL, json, len) != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
 }
 
@@ -715,16 +887,23 @@ static int run_step(struct xch *x, int64_t now, dsg_lsvc_result *res, int *beare
         return change_step(x, now, res);
     if (x->route == WA_OPTIONS || x->route == WA_REGISTER || x->route == WA_ASSERT)
         return webauthn_step(x, now, res, bearer);
+    if (x->route == TERMINAL_LOGON)
+        return terminal_step(x, now, res);
     return password_step(x, now, res, bearer);
 }
 
-/* A step of x as every client gets it: refused for its source's failures
- * (429), or not its body (400), or run into *res, a failed credential
- * counted against the source. 0, 429 or 400. */
+/* A step of x as every client gets it: the terminal of its client
+ * certificate identified, then refused as a terminal logon without a live
+ * registered terminal (403) or for its source's failures (429), or not
+ * its body (400), or run into *res, a failed credential counted against
+ * the source. 0, 403, 429 or 400. */
 static int decide(struct xch *x, dsg_lsvc_result *res, int *bearer)
 {
     uint8_t key[DSG_RATE_KEY];
     int64_t now = now_s();
+    identify(x);
+    if (x->route == TERMINAL_LOGON && x->terminal[0] == '\0')
+        return 403;
     source_key(x, key);
     if (guarded(x->route) && dsg_rate_limited(&sources, key, now, source_limit))
         return 429;
@@ -745,7 +924,9 @@ static void step(struct xch *x)
         return;
     }
     rc = decide(x, &res, &bearer);
-    if (rc == 429)
+    if (rc == 403)
+        terminal_required(x);
+    else if (rc == 429)
         rate_limited(x);
     else if (rc == 400)
         bad_request(x);
@@ -757,8 +938,8 @@ static void step(struct xch *x)
 /* ---- the login pages' steps (auth_pages.c) ---------------------------------------- */
 
 int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, const char *addr,
-                        const char *token, dsg_lsvc_result *res, dsgd_xch_cookie *cookie,
-                        uint32_t *ticket)
+                        const char *token, const uint8_t *cert_fp, dsg_lsvc_result *res,
+                        dsgd_xch_cookie *cookie, uint32_t *ticket)
 {
     static struct xch x;
     static const char prefix[] = "/api/v1/auth/";
@@ -766,7 +947,8 @@ int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, cons
     memset(&x, 0, sizeof x);
     x.route = ROUTE_COUNT;
     for (unsigned i = 0; i < ROUTE_COUNT; i++)
-        if (i != NOTICE && strlen(route) == routes[i].path_len - (sizeof prefix - 1) &&
+        if (i != NOTICE && i != TERMINAL_LOGON &&
+            strlen(route) == routes[i].path_len - (sizeof prefix - 1) &&
             memcmp(routes[i].path + sizeof prefix - 1, route, strlen(route)) == 0)
             x.route = (enum route)i;
     if (x.route == ROUTE_COUNT || len > BODY_MAX || strlen(addr) >= sizeof x.addr ||
@@ -776,6 +958,9 @@ int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, cons
     x.len = len;
     snprintf(x.addr, sizeof x.addr, "%s", addr);
     snprintf(x.token, sizeof x.token, "%s", token);
+    x.has_fp = cert_fp != NULL;
+    if (x.has_fp)
+        memcpy(x.fp, cert_fp, DSG_TERM_FP_LEN);
     memset(cookie, 0, sizeof *cookie);
     *ticket = 0;
     rc = decide(&x, res, &bearer);
@@ -799,7 +984,8 @@ static enum route ctl_route(const char *name)
     static const char prefix[] = "/api/v1/auth/";
     for (unsigned i = 0; i < ROUTE_COUNT; i++)
         if (i != SESSION && i != LOGOUT && i != NOTICE && i != PW_CHANGE &&
-            i != PW_CHANGE_OPTIONS && strlen(name) == routes[i].path_len - (sizeof prefix - 1) &&
+            i != PW_CHANGE_OPTIONS && i != TERMINAL_LOGON &&
+            strlen(name) == routes[i].path_len - (sizeof prefix - 1) &&
             memcmp(routes[i].path + sizeof prefix - 1, name, strlen(name)) == 0)
             return (enum route)i;
     return ROUTE_COUNT;
@@ -904,6 +1090,9 @@ static int on_request(const dsgd_xch_request *r)
     x->route = k;
     memcpy(x->token, r->token, r->token_len);
     memcpy(x->addr, r->addr, r->addr_len);
+    x->has_fp = r->cert_fp_len == DSG_TERM_FP_LEN;
+    if (x->has_fp)
+        memcpy(x->fp, r->cert_fp, DSG_TERM_FP_LEN);
     return 0;
 }
 

@@ -39,16 +39,18 @@ int dsgd_auth_http_start(dsgd_chan *chan);
 int dsgd_auth_http_message(const dsgd_msg *m);
 
 /* A step of a login page (auth_pages.c, REQ-SHARE-022): route is the
- * login API path after /api/v1/auth/ and json its request body, from the
- * client at addr presenting session token (""), run exactly as the API
- * runs it -- the source's rate limit, the service, the failure count, the
- * records -- with *res its result, *cookie what it does to the session
- * cookie and *ticket the record to wait for (0: none). 0; 429 when the
- * source is rate limited (recorded); 400 when json is not the step's
- * body; -1 for an unknown route or an argument too long.
- * @relation(REQ-SHARE-022, REQ-MFA-013, REQ-LOG-008) */
+ * login API path after /api/v1/auth/ (not the terminal logon) and json its
+ * request body, from the client at addr presenting session token ("") and
+ * the client certificate of SHA-256 cert_fp the portal verified (NULL:
+ * none; DSGD_XCH_CERT_FP_LEN bytes), run exactly as the API runs it -- the
+ * terminal the certificate names, the source's rate limit, the service,
+ * the failure count, the records -- with *res its result, *cookie what it
+ * does to the session cookie and *ticket the record to wait for (0: none).
+ * 0; 429 when the source is rate limited (recorded); 400 when json is not
+ * the step's body; -1 for an unknown route or an argument too long.
+ * @relation(REQ-SHARE-022, REQ-MFA-013, REQ-LOG-008, REQ-MFA-002) */
 int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, const char *addr,
-                        const char *token, struct dsg_lsvc_result *res,
+                        const char *token, const uint8_t *cert_fp, struct dsg_lsvc_result *res,
                         struct dsgd_xch_cookie *cookie, uint32_t *ticket);
 
 /* The PublicKeyCredentialRequestOptions of a result whose next step is
@@ -87,5 +89,10 @@ int dsgd_auth_admin_logout(const char *token, const char *computer, const char *
  * dropped. @relation(REQ-MFA-017, REQ-LOG-029) */
 uint32_t dsgd_auth_record(const char *user_id, const char *computer, const char *event,
                           const char *detail);
+
+/* The same with the Windows account name a terminal reported (REQ-MFA-016;
+ * "" for none). @relation(REQ-MFA-017, REQ-MFA-016) */
+uint32_t dsgd_auth_record_windows(const char *user_id, const char *computer,
+                                  const char *windows, const char *event, const char *detail);
 
 #endif

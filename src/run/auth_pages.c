@@ -49,6 +49,8 @@ static struct pxch {
     uint8_t set_lang;
     char token[DSGD_XCH_TOKEN_MAX + 1];
     char addr[DSGD_XCH_ADDR_MAX + 1];
+    int has_fp;                                 /* the portal verified a client certificate */
+    uint8_t fp[DSGD_XCH_CERT_FP_LEN];           /* its SHA-256 */
     size_t len;
     uint8_t body[FORM_MAX];
 } xch[PAGES_XCH];
@@ -98,6 +100,9 @@ int dsgd_auth_pages_request(const dsgd_xch_request *r)
     x->lang = dsgd_page_lang(r, &x->set_lang);
     memcpy(x->token, r->token, r->token_len);
     memcpy(x->addr, r->addr, r->addr_len);
+    x->has_fp = r->cert_fp_len == DSGD_XCH_CERT_FP_LEN;
+    if (x->has_fp)
+        memcpy(x->fp, r->cert_fp, DSGD_XCH_CERT_FP_LEN);
     return 0;
 }
 
@@ -116,6 +121,12 @@ int dsgd_auth_pages_body(uint32_t id, const uint8_t *p, size_t len)
 }
 
 /* ---- pages -------------------------------------------------------------- */
+
+/* The fingerprint of the client certificate the portal verified, or NULL. */
+static const uint8_t *cert_of(const struct pxch *x)
+{
+    return x->has_fp ? x->fp : NULL;
+}
 
 static void send(const struct pxch *x, int status, const dsgd_xch_cookie *cookie, uint32_t ticket)
 {
@@ -340,8 +351,8 @@ static void webauthn_options(const struct pxch *x, const dsg_lsvc_result *res)
     (void)dsg_json_out_string(&w, (const uint8_t *)res->login, strlen(res->login));
     (void)dsg_json_out_object_end(&w);
     int rc = dsg_json_out_finish(&w, &len) != 0 ? -1
-             : dsgd_auth_page_step("webauthn/options", json, len, x->addr, "", &opt, &cookie,
-                                   &ticket);
+             : dsgd_auth_page_step("webauthn/options", json, len, x->addr, "", cert_of(x), &opt,
+                                   &cookie, &ticket);
     if (rc == 0 && opt.status == 200 && opt.next == DSG_LSVC_NEXT_ASSERT_WEBAUTHN)
         webauthn_form(x, &opt, ticket);
     else
@@ -411,7 +422,8 @@ static void credential_step(const struct pxch *x, const char *route,
     memset(&res, 0, sizeof res);
     if (!x->too_long && dsgd_form_read(&f, x->body, x->len) == 0 &&
         (len = step_json(&f, names, n, json, sizeof json)) > 0)
-        rc = dsgd_auth_page_step(route, json, len, x->addr, "", &res, &cookie, &ticket);
+        rc = dsgd_auth_page_step(route, json, len, x->addr, "", cert_of(x), &res, &cookie,
+                                 &ticket);
     OPENSSL_cleanse(json, sizeof json);
     after_step(x, rc < 0 ? 400 : rc, &res, &cookie, ticket);
     OPENSSL_cleanse(&res, sizeof res);
@@ -499,8 +511,8 @@ static void logout(const struct pxch *x)
         csrf_refused(x, "no valid CSRF token");
         return;
     }
-    if (dsgd_auth_page_step("logout", (const uint8_t *)"", 0, x->addr, x->token, &res, &cookie,
-                            &ticket) != 0) {
+    if (dsgd_auth_page_step("logout", (const uint8_t *)"", 0, x->addr, x->token, cert_of(x), &res,
+                            &cookie, &ticket) != 0) {
         message_page(x, 400, PM_ERROR, PM_BAD_REQUEST, "/login", 0);
         return;
     }

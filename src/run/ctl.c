@@ -325,8 +325,9 @@ static int add_who(client *c)
     return 0;
 }
 
-/* "account VERB ..." or "org VERB ..." (organisations' networks,
- * REQ-ACCT-016) with a verb the auth role runs, or "area VERB ..." or
+/* "account VERB ...", "org VERB ..." (organisations' networks,
+ * REQ-ACCT-016) or "terminal VERB ..." (registered terminals, REQ-MFA-016)
+ * with a verb the auth role runs, or "area VERB ..." or
  * "rights VERB ..." with one the share role runs: the verb, else NULL.
  * changes: set to whether the command changes stored data. */
 static const char *role_verb_changes(const char *line, int *changes)
@@ -339,7 +340,9 @@ static const char *role_verb_changes(const char *line, int *changes)
         { "account ", "sessions", 0 }, { "account ", "expire", 1 },
         { "account ", "review", 0 }, { "org ", "add", 1 }, { "org ", "networks", 1 },
         { "org ", "list", 0 }, { "org ", "show", 0 },
+        { "terminal ", "register", 1 }, { "terminal ", "revoke", 1 }, { "terminal ", "list", 0 },
         { "area ", "apply", 1 }, { "area ", "approve", 1 }, { "area ", "reject", 1 },
+        { "area ", "close", 1 },
         { "area ", "list", 0 }, { "area ", "show", 0 }, { "area ", "applications", 0 },
         { "rights ", "apply", 1 }, { "rights ", "approve", 1 }, { "rights ", "reject", 1 },
         { "rights ", "applications", 0 }, { "rights ", "area", 0 },
@@ -512,7 +515,8 @@ static void command(client *c, dsgd_chan *chan)
                                    "key rotate kek, key export, login, logout, "
                                    "account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "
-                                   "area apply|approve|reject|list|show|applications, "
+                                   "terminal register|revoke|list, "
+                                   "area apply|approve|reject|close|list|show|applications, "
                                    "rights apply|approve|reject|applications|area|account|"
                                    "org|check");
         return;

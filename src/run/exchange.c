@@ -174,7 +174,8 @@ size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
 {
     cursor c = { out, NULL, 0, cap, 0 };
     if (r->path_len > 0xffff || r->query_len > 0xffff || r->addr_len > DSGD_XCH_ADDR_MAX ||
-        !request_token_ok(r->token, r->token_len) || !fields_ok(r))
+        !request_token_ok(r->token, r->token_len) || !fields_ok(r) ||
+        (r->cert_fp_len != 0 && (r->cert_fp_len != DSGD_XCH_CERT_FP_LEN || r->cert_fp == NULL)))
         return 0;
     put_uint(&c, r->role, 1);
     put_uint(&c, r->id, 4);
@@ -189,6 +190,8 @@ size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r)
     put_bytes(&c, r->addr, r->addr_len);
     put_uint(&c, r->token_len, 1);
     put_bytes(&c, r->token, r->token_len);
+    put_uint(&c, r->cert_fp_len, 1);
+    put_bytes(&c, r->cert_fp, r->cert_fp_len);
     put_field(&c, r->ctype, r->ctype_len);
     put_field(&c, r->accept_lang, r->accept_lang_len);
     put_field(&c, r->origin, r->origin_len);
@@ -213,12 +216,15 @@ int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r)
     r->addr = (const char *)get_bytes(&c, r->addr_len);
     r->token_len = (size_t)get_uint(&c, 1);
     r->token = get_bytes(&c, r->token_len);
+    r->cert_fp_len = (size_t)get_uint(&c, 1);
+    r->cert_fp = get_bytes(&c, r->cert_fp_len);
     r->ctype = get_field(&c, &r->ctype_len);
     r->accept_lang = get_field(&c, &r->accept_lang_len);
     r->origin = get_field(&c, &r->origin_len);
     r->host = get_field(&c, &r->host_len);
     r->lang = get_field(&c, &r->lang_len);
     if (c.bad || c.pos != len || r->method > DSG_HTTP_PATCH ||
+        (r->cert_fp_len != 0 && r->cert_fp_len != DSGD_XCH_CERT_FP_LEN) ||
         r->framing > DSG_HTTP_FRAMING_CHUNKED || r->addr_len > DSGD_XCH_ADDR_MAX ||
         !request_token_ok(r->token, r->token_len))
         return -1;

@@ -11,7 +11,12 @@
  *   REQUEST  portal -> master -> role  one request's method, path, query,
  *                                      framing, client address, and the
  *                                      session credential the client
- *                                      presented (REQ-ACCT-014)
+ *                                      presented (REQ-ACCT-014), and the
+ *                                      SHA-256 fingerprint of the client
+ *                                      certificate TLS verified, if any
+ *                                      (REQ-MFA-002), then five headers a
+ *                                      page of the web portal reads
+ *                                      (REQ-SHARE-022; docs/http.md)
  *   BODY     portal -> master -> role  a piece of its body
  *   END      portal -> master -> role  the body is complete, or abandoned
  *   ANSWER   role -> master -> portal  status and JSON body of the answer,
@@ -69,6 +74,7 @@
 #define DSGD_XCH_BODY_MAX (DSGD_BUS_BODY_MAX - DSGD_XCH_BODY_HEAD)
 #define DSGD_XCH_ANSWER_MAX 2048u        /* JSON bytes of a role's answer */
 #define DSGD_XCH_TOKEN_MAX 64u           /* bytes of a session token */
+#define DSGD_XCH_CERT_FP_LEN 32u         /* bytes of a client certificate's fingerprint */
 #define DSGD_XCH_FIELD_MAX 255u          /* bytes of a header a page request carries */
 #define DSGD_XCH_LOCATION_MAX 255u       /* bytes of a page answer's Location */
 #define DSGD_XCH_COOKIE_AGE_MAX 34560000u   /* 400 days: the most a browser keeps
@@ -117,6 +123,10 @@ typedef struct dsgd_xch_request {
     const uint8_t *token;                /* the session token the client presented
                                           * (Bearer or cookie), base64url */
     size_t token_len;                    /* 0: none */
+    const uint8_t *cert_fp;              /* SHA-256 of the DER client certificate the
+                                          * portal's TLS layer verified against
+                                          * portal.client_ca (REQ-MFA-002) */
+    size_t cert_fp_len;                  /* 0: none, or DSGD_XCH_CERT_FP_LEN */
     /* Page routes only (REQ-SHARE-022), each 0 .. DSGD_XCH_FIELD_MAX bytes
      * of header text as received, length 0 when absent: */
     const char *ctype;                   /* Content-Type */
@@ -169,11 +179,14 @@ int dsgd_xch_routes_get(const uint8_t *in, size_t len, uint8_t role, dsgd_route 
 int dsgd_xch_page_path(const char *path, size_t len);
 
 /* REQUEST: its length, 0 if it does not fit, the token (when there is
- * one) is not a token (dsgd_xch_token_ok) or a page field is too long. @relation(REQ-RUN-013) */
+ * one) is not a token (dsgd_xch_token_ok), the fingerprint is neither
+ * none nor DSGD_XCH_CERT_FP_LEN bytes or a page field is too long.
+ * @relation(REQ-RUN-013, REQ-MFA-002, REQ-SHARE-022) */
 size_t dsgd_xch_request_put(uint8_t *out, size_t cap, const dsgd_xch_request *r);
 
 /* 0 and *r (pointing into in), or -1 when malformed (among others, a
- * token that is not one). @relation(REQ-RUN-013) */
+ * token that is not one, a fingerprint of another length).
+ * @relation(REQ-RUN-013, REQ-MFA-002) */
 int dsgd_xch_request_get(const uint8_t *in, size_t len, dsgd_xch_request *r);
 
 /* The 5 bytes in front of BODY and END: role, exchange id.

@@ -343,9 +343,13 @@ static int export_selection(opt *o, dsg_audit_select *sel, dsg_audit_format *fmt
     int64_t t;
     char *end = NULL;
     memset(sel, 0, sizeof *sel);
-    if (o[0].value == NULL || (strcmp(o[0].value, "jsonl") != 0 && strcmp(o[0].value, "rfc5424") != 0))
-        return snprintf(err, n, "--format jsonl|rfc5424 is required"), -1;
-    *fmt = strcmp(o[0].value, "jsonl") == 0 ? DSG_AUDIT_JSONL : DSG_AUDIT_RFC5424;
+    static const char *const formats[] = { "jsonl", "rfc5424", "history" };
+    size_t f = 0;
+    while (o[0].value != NULL && f < 3 && strcmp(o[0].value, formats[f]) != 0)
+        f++;
+    if (o[0].value == NULL || f == 3)
+        return snprintf(err, n, "--format jsonl|rfc5424|history is required"), -1;
+    *fmt = f == 0 ? DSG_AUDIT_JSONL : f == 1 ? DSG_AUDIT_RFC5424 : DSG_AUDIT_HISTORY;
     if (o[1].value != NULL) {
         unsigned long v = strtoul(o[1].value, &end, 10);
         if (*end != '\0' || v == 0 || v > 255 || v == DSG_AUDIT_TYPE_CHECKPOINT ||
@@ -361,6 +365,9 @@ static int export_selection(opt *o, dsg_audit_select *sel, dsg_audit_format *fmt
         return -1;
     if (sel->since[0] && sel->until[0] && strcmp(sel->since, sel->until) >= 0)
         return snprintf(err, n, "--since must be before --until"), -1;
+    if ((o[5].value != NULL && dsg_audit_select_site(sel, o[5].value, err, n) != 0) ||
+        (o[6].value != NULL && dsg_audit_select_item(sel, o[6].value, err, n) != 0))
+        return -1;
     return 0;
 }
 
@@ -402,12 +409,13 @@ static void export_pump(void)
 
 static int export_request(char *args, dsgd_chan *chan)
 {
-    opt o[] = { { "--format", NULL }, { "--type", NULL }, { "--source", NULL },
-                { "--since", NULL },  { "--until", NULL } };
+    opt o[] = { { "--format", NULL }, { "--type", NULL },  { "--source", NULL },
+                { "--since", NULL },  { "--until", NULL }, { "--site", NULL },
+                { "--item", NULL } };
     char err[512];
     dsg_audit_select sel;
     dsg_audit_format fmt;
-    if (parse_opts(args, o, 5, err, sizeof err) != 0 ||
+    if (parse_opts(args, o, 7, err, sizeof err) != 0 ||
         export_selection(o, &sel, &fmt, err, sizeof err) != 0)
         return reply(chan, EX_USAGE, "%s\n", err);
     if (exporting != NULL)

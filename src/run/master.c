@@ -39,6 +39,7 @@
 #include "log/audit.h"
 #include "log/audit_wire.h"
 #include "run/backoff.h"
+#include "run/bkup_dest.h"
 #include "run/bus.h"
 #include "run/channel.h"
 #include "run/ctl.h"
@@ -103,6 +104,8 @@ static int listen_fd = -1;      /* the portal's listening socket, kept across re
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static int fwd_pass = -1;       /* the master's end of logfwd's fd 4 (sockets to hand over) */
 static uint8_t *fwd_ca;         /* log.forward_ca, read at start */
+static uint8_t *client_ca;      /* portal.client_ca, read at start (REQ-MFA-002) */
+static size_t client_ca_len;
 static size_t fwd_ca_len;
 static uint64_t started_ms;     /* the master's start, for dsgctl status */
 static dsgd_reload_fn reload_settings;
@@ -425,6 +428,31 @@ static int read_forward_ca(void)
     return 0;
 }
 
+/* portal.client_ca (REQ-MFA-002): the CA certificates a terminal's client
+ * certificate must chain to, read once at start like the portal's own
+ * certificate and handed to the portal as bytes (it opens no file). */
+static int read_client_ca(void)
+{
+    struct stat st;
+    int fd = open(cfg->portal_client_ca, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t got = -1;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        st.st_size <= DSGD_PORTAL_CLIENT_CA_MAX &&
+        (client_ca = malloc((size_t)st.st_size)) != NULL)
+        got = read(fd, client_ca, (size_t)st.st_size);
+    if (fd >= 0)
+        close(fd);
+    if (got <= 0 || got != (ssize_t)st.st_size) {
+        dsgd_log("portal.client_ca %s: cannot read it (a regular file of 1 to %u bytes): %s",
+                 cfg->portal_client_ca, DSGD_PORTAL_CLIENT_CA_MAX,
+                 fd < 0 ? strerror(errno) : "bad file");
+        return -1;
+    }
+    client_ca_len = (size_t)got;
+    dsgd_log("portal: client certificates asked for, checked against %s", cfg->portal_client_ca);
+    return 0;
+}
+
 /* In the child, between fork and exec: async-signal-safe calls only.
  * listen and setup are the worker's fds 4 (the portal's or ctl's socket)
  * and 5 (the portal's setup pipe), or -1. */
@@ -521,6 +549,8 @@ static int open_role_resources(void)
     if (enabled(portal)) {
         OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
         if (dsgd_tls_files_load(cfg->statedir, &tls) != 0 || (listen_fd = open_listener()) < 0)
+            return -1;
+        if (cfg->portal_client_ca[0] != '\0' && read_client_ca() != 0)
             return -1;
         dsgd_log("portal: listening on %s:%u: https://localhost:%u/api/v1/health",
                  cfg->portal_addr, (unsigned)cfg->portal_port, (unsigned)cfg->portal_port);
@@ -676,6 +706,7 @@ static void start_worker(worker *w)
             .tls12_ciphers_len = strlen(cfg->portal_tls12_ciphers),
             .cert = tls.cert, .cert_len = tls.cert_len,
             .key = tls.key, .key_len = tls.key_len,
+            .client_ca = client_ca, .client_ca_len = client_ca_len,
         };
         setup = dsgd_portal_setup_pipe(&ps);
         if (setup < 0) {
@@ -1247,7 +1278,8 @@ static worker *role_restart_target(const dsgd_msg *m)
 /* A dsgctl command from ctl (REQ-RUN-023): the master runs only the exact
  * commands it knows, and passes `log prune ...` and `log export ...` on to
  * logd, which parses their options (REQ-LOG-044, REQ-LOG-045),
- * `account ...` and `org ...` to auth (REQ-ACCT-001, REQ-ACCT-016) and
+ * `account ...`, `org ...` and `terminal ...` to auth (REQ-ACCT-001,
+ * REQ-ACCT-016, REQ-MFA-016) and
  * `area ...` and `rights ...` to share (REQ-SHARE-006, REQ-ACCT-009); it
  * runs `key rotate kek` (REQ-STOR-008) and `key export` (REQ-STOR-009)
  * itself. */
@@ -1283,7 +1315,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_via_role(w, "logd", logd_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     if (k == sizeof known / sizeof known[0] &&
         ((m->len > 8 && memcmp(m->body, "account ", 8) == 0) ||
-         (m->len > 4 && memcmp(m->body, "org ", 4) == 0)))   /* REQ-ACCT-016 */
+         (m->len > 4 && memcmp(m->body, "org ", 4) == 0) ||        /* REQ-ACCT-016 */
+         (m->len > 9 && memcmp(m->body, "terminal ", 9) == 0)))   /* REQ-MFA-016 */
         return ctl_via_role(w, "auth", auth_down, DSGD_MSG_ROLE_COMMAND, m->body, m->len);
     if (k == sizeof known / sizeof known[0] &&
         ((m->len > 5 && memcmp(m->body, "area ", 5) == 0) ||
@@ -2219,7 +2252,12 @@ static void keep_fixed(dsgd_settings *next)
     KEEP_TEXT(user, "dsgd.user");
     KEEP_TEXT(ctl_socket, "ctl.socket");
     KEEP_TEXT(portal_addr, "portal.listen");
+    KEEP_TEXT(bkup_dest, "bkup.dest");   /* checked against the state directory at start */
+    KEEP_TEXT(portal_client_ca, "portal.client_ca");
 #undef KEEP_TEXT
+    if (first.bkup_allow_same_fs != next->bkup_allow_same_fs)
+        dsgd_log("SIGHUP: bkup.allow_same_fs changed: it applies when dsgd restarts");
+    next->bkup_allow_same_fs = cfg->bkup_allow_same_fs;
     if (first.portal_port != next->portal_port)
         dsgd_log("SIGHUP: portal.listen changed to port %u: it applies when dsgd restarts",
                  (unsigned)next->portal_port);
@@ -2241,7 +2279,7 @@ static void keep_fixed_keys(dsgd_config_in_force *next)
     static const dsg_config_id fixed[] = {
         DSG_CFG_DSGD_STATE_DIR, DSG_CFG_DSGD_PIDFILE, DSG_CFG_DSGD_USER, DSG_CFG_DSGD_ROLES,
         DSG_CFG_CTL_SOCKET, DSG_CFG_PORTAL_LISTEN, DSG_CFG_LOG_FORWARD, DSG_CFG_LOG_FORWARD_CA,
-        DSG_CFG_LOG_FORWARD_RETRY_MAX, DSG_CFG_LOG_FORWARD_TIMEOUT,
+        DSG_CFG_LOG_FORWARD_RETRY_MAX, DSG_CFG_LOG_FORWARD_TIMEOUT, DSG_CFG_PORTAL_CLIENT_CA,
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         next->cfg.v[fixed[i]] = in_force.cfg.v[fixed[i]];
@@ -2537,6 +2575,23 @@ static int daemonize(void)
     return 0;
 }
 
+/* bkup.dest against the state directory (REQ-BKUP-016): refused before
+ * anything starts, or resolved, with a warning at every start when it
+ * shares the state directory's filesystem. 0, or -1. */
+static int check_bkup_dest(void)
+{
+    char resolved[DSGD_PATH_MAX], warn[DSGD_PATH_MAX * 2 + 200], err[DSGD_PATH_MAX * 2 + 300];
+    if (dsgd_bkup_dest_check(cfg->bkup_dest, cfg->statedir, cfg->bkup_allow_same_fs, resolved,
+                             sizeof resolved, warn, sizeof warn, err, sizeof err) != 0) {
+        dsgd_log("%s: refusing to start", err);
+        return -1;
+    }
+    if (warn[0] != '\0')
+        dsgd_log("%s", warn);
+    memcpy(cfg->bkup_dest, resolved, strlen(resolved) + 1);
+    return 0;
+}
+
 int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const char *self_exe,
                      dsgd_reload_fn reload)
 {
@@ -2590,6 +2645,8 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         return 1;
     }
     memcpy(cfg->statedir, abs, strlen(abs) + 1);
+    if (check_bkup_dest() != 0)
+        return 1;
     if (cfg->pidfile[0] == '\0') {
         int n = snprintf(cfg->pidfile, sizeof cfg->pidfile, "%s/dsgd.pid", cfg->statedir);
         if (n < 0 || (size_t)n >= sizeof cfg->pidfile) {
@@ -2654,6 +2711,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
     rc = run_loop(sfd);
     dsgd_tls_files_wipe(&tls);
     free(fwd_ca);
+    free(client_ca);
     if (listen_fd >= 0)
         close(listen_fd);
     if (ctl_fd >= 0) {

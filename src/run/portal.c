@@ -56,7 +56,7 @@ int dsgd_portal_prepare(char *err, size_t errsize)
     }
     memcpy(ciphers, s.tls12_ciphers, s.tls12_ciphers_len);
     ciphers[s.tls12_ciphers_len] = '\0';
-    dsgd_tls_policy pol = { ciphers, s.tls_min_version };
+    dsgd_tls_policy pol = { ciphers, s.tls_min_version, s.client_ca, s.client_ca_len };
     ctx = dsgd_tls_ctx_new(s.cert, s.cert_len, s.key, s.key_len, &pol, err, errsize);
     OPENSSL_cleanse(buf, sizeof buf);   /* the key now lives in the SSL_CTX only */
     if (ctx == NULL)
@@ -70,9 +70,10 @@ int dsgd_portal_prepare(char *err, size_t errsize)
                               s.json_max_depth, s.json_max_tokens };
     dsgd_tls_server_init(&server, ctx, DSGD_PORTAL_LISTEN_FD, max_conns, &t, &http);
     dsgd_log("TLS ready: %s, TLS 1.2-1.3, at most %u connections, handshake timeout %u ms, "
-             "request head timeout %u ms, keep-alive timeout %u ms",
+             "request head timeout %u ms, keep-alive timeout %u ms, client certificates %s",
              OpenSSL_version(OPENSSL_VERSION), max_conns, s.handshake_timeout_ms,
-             s.head_timeout_ms, s.keepalive_timeout_ms);
+             s.head_timeout_ms, s.keepalive_timeout_ms,
+             s.client_ca_len > 0 ? "asked for (portal.client_ca)" : "not asked for");
     return 0;
 }
 

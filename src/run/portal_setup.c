@@ -10,7 +10,7 @@
 #define SETUP_SETTINGS_END (4u * (2u + SETUP_SETTINGS))   /* magic, version, settings */
 
 static const dsgd_setup_format format = {
-    "portal", 0x50475344u /* "DSGP" little-endian */, 4u, SETUP_SETTINGS_END
+    "portal", 0x50475344u /* "DSGP" little-endian */, 5u, SETUP_SETTINGS_END
 };
 
 /* The settings in pipe order. */
@@ -31,7 +31,7 @@ int dsgd_portal_setup_pipe(const dsgd_portal_setup *s)
 {
     static uint8_t buf[DSGD_SETUP_MAX];
     size_t need = SETUP_SETTINGS_END + 4 + s->tls12_ciphers_len + 4 + s->cert_len + 4 +
-                  s->key_len;
+                  s->key_len + (s->client_ca_len > 0 ? 4 + s->client_ca_len : 0);
     size_t at;
 
     if (s->cert_len == 0 || s->key_len == 0 || s->tls12_ciphers_len == 0 ||
@@ -45,10 +45,12 @@ int dsgd_portal_setup_pipe(const dsgd_portal_setup *s)
     for (unsigned i = 0; i < SETUP_SETTINGS; i++)
         dsg_ipc_put_u32(buf + 8 + 4 * i, *setting(&copy, i));
     /* after the settings, three blobs: the TLS 1.2 cipher list, the
-     * certificate, the key */
+     * certificate, the key; then portal.client_ca's certificates, if any */
     at = dsgd_setup_put_blob(buf, SETUP_SETTINGS_END, s->tls12_ciphers, s->tls12_ciphers_len);
     at = dsgd_setup_put_blob(buf, at, s->cert, s->cert_len);
-    (void)dsgd_setup_put_blob(buf, at, s->key, s->key_len);
+    at = dsgd_setup_put_blob(buf, at, s->key, s->key_len);
+    if (s->client_ca_len > 0)
+        (void)dsgd_setup_put_blob(buf, at, s->client_ca, s->client_ca_len);
     return dsgd_setup_fill(&format, buf, need);
 }
 
@@ -71,7 +73,12 @@ int dsgd_portal_setup_read(int fd, uint8_t *buf, size_t size, dsgd_portal_setup 
         return dsgd_setup_bad(err, errsize, "bad cipher list");
     if (dsgd_setup_take_blob(buf, n, &at, &s->cert, &s->cert_len) != 0)
         return dsgd_setup_bad(err, errsize, "bad certificate length");
-    if (dsgd_setup_take_blob(buf, n, &at, &s->key, &s->key_len) != 0 || at != n)
+    if (dsgd_setup_take_blob(buf, n, &at, &s->key, &s->key_len) != 0)
         return dsgd_setup_bad(err, errsize, "bad key length");
+    s->client_ca = NULL;
+    s->client_ca_len = 0;
+    if (at != n && (dsgd_setup_take_blob(buf, n, &at, &s->client_ca, &s->client_ca_len) != 0 ||
+                    at != n))
+        return dsgd_setup_bad(err, errsize, "bad client CA length");
     return 0;
 }

@@ -5,9 +5,10 @@
  * certificate and private key. The portal reads fd 5 to EOF and closes it
  * before its sandbox is loaded.
  *
- * Pipe contents (the frame of setup_pipe.h): "DSGP", version 4, the 15
+ * Pipe contents (the frame of setup_pipe.h): "DSGP", version 5, the 15
  * settings in the order of dsgd_portal_setup, then three blobs: the TLS 1.2
- * cipher list, the certificate, the key.
+ * cipher list, the certificate, the key; then, only when portal.client_ca
+ * is set, a fourth: its PEM CA certificates (REQ-MFA-002).
  */
 #ifndef DSGD_PORTAL_SETUP_H
 #define DSGD_PORTAL_SETUP_H
@@ -18,6 +19,8 @@
 #include "run/setup_pipe.h"
 
 #define DSGD_PORTAL_LISTEN_FD 4   /* and the setup pipe on DSGD_SETUP_FD */
+#define DSGD_PORTAL_CLIENT_CA_MAX 8192u   /* bytes of portal.client_ca: the pipe holds it
+                                           * beside the largest certificate and key */
 
 typedef struct dsgd_portal_setup {
     uint32_t max_conns;             /* portal.max_connections */
@@ -41,6 +44,8 @@ typedef struct dsgd_portal_setup {
     size_t cert_len;
     const uint8_t *key;
     size_t key_len;
+    const uint8_t *client_ca;       /* portal.client_ca's PEM certificates, read by the master */
+    size_t client_ca_len;           /* 0: none (no client certificate is asked for) */
 } dsgd_portal_setup;
 
 /* Master: a pipe (close-on-exec both ends) holding *s; returns its read end

@@ -22,13 +22,15 @@
 
 /* TLS 1.3 suites are all AEAD; these are OpenSSL's, in this order */
 #define DSGD_TLS13_SUITES \
-    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384"
 
 /* What the configuration sets of the TLS policy (portal.tls12_ciphers, a
  * list already checked by src/run/tls_policy; portal.tls_min_version). */
 typedef struct dsgd_tls_policy {
     const char *tls12_ciphers;
     uint32_t min_version;        /* TLS1_2_VERSION or TLS1_3_VERSION */
+    const uint8_t *client_ca;    /* portal.client_ca's PEM certificates (REQ-MFA-002) */
+    size_t client_ca_len;        /* 0: no client certificate is asked for */
 } dsgd_tls_policy;
 
 #define DSGD_TLS_CONN_MAX 256u   /* compile-time ceiling of portal.max_connections */
@@ -43,6 +45,8 @@ typedef struct dsgd_tls_conn {
     short events;                /* POLLIN or POLLOUT: what OpenSSL waits for */
     char peer[48];               /* "address:port", for the log */
     char addr[48];               /* the address alone, for the access log */
+    int has_cert_fp;             /* a client certificate verified at the handshake */
+    uint8_t cert_fp[32];         /* its SHA-256 (DER), passed on with each request */
     size_t in_len;               /* received, not yet answered */
     /* a request a role serves (REQ-RUN-017), its body streamed (REQ-RUN-013) */
     uint32_t xid;                /* its exchange id; 0: none */

@@ -122,6 +122,10 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->share.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
     s->share.notice_days = (uint32_t)c->v[DSG_CFG_SHARE_CONTRACT_EXPIRY_NOTICE_DAYS].num;
     s->share.retention_days = (uint32_t)c->v[DSG_CFG_SHARE_DELETED_RETENTION_DAYS].num;
+    if (c->v[DSG_CFG_BKUP_DEST].text_len > 0 &&   /* "": no destination */
+        copy_text(s->bkup_dest, sizeof s->bkup_dest, c, DSG_CFG_BKUP_DEST, err, n) != 0)
+        return -1;
+    s->bkup_allow_same_fs = c->v[DSG_CFG_BKUP_ALLOW_SAME_FS].num != 0;
     snprintf(s->share.area_template, sizeof s->share.area_template, "%s",
              c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text);
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;
@@ -186,6 +190,15 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     if (copy_text(s->portal_tls12_ciphers, sizeof s->portal_tls12_ciphers, c,
                   DSG_CFG_PORTAL_TLS12_CIPHERS, err, n) != 0)
         return -1;
+    /* "" (no client certificate asked for) or a PEM file the master reads */
+    const char *ca = c->v[DSG_CFG_PORTAL_CLIENT_CA].text;
+    size_t len = strlen(ca);
+    if (len >= sizeof s->portal_client_ca) {
+        snprintf(err, n, "portal.client_ca: longer than %zu bytes",
+                 sizeof s->portal_client_ca - 1);
+        return -1;
+    }
+    memcpy(s->portal_client_ca, ca, len + 1);
     return 0;
 }
 

@@ -75,6 +75,8 @@ typedef struct dsgd_settings {
         uint32_t retention_days;           /* share.deleted_retention_days: 90 */
         char area_template[1025];          /* share.area_template as written */
     } share;
+    char bkup_dest[DSGD_PATH_MAX];  /* bkup.dest: "" none; absolute after start (REQ-BKUP-016) */
+    int bkup_allow_same_fs;         /* bkup.allow_same_fs */
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
         char ca[DSGD_PATH_MAX];            /* log.forward_ca */
@@ -102,6 +104,7 @@ typedef struct dsgd_settings {
     uint32_t portal_json_max_tokens;   /* portal.json_max_tokens: 4096 */
     uint32_t portal_tls_min_version;   /* portal.tls_min_version: TLS1_2_VERSION */
     char portal_tls12_ciphers[1025];   /* portal.tls12_ciphers (checked: tls_policy.h) */
+    char portal_client_ca[256];        /* portal.client_ca: a PEM file, "" none (REQ-MFA-002) */
 } dsgd_settings;
 
 struct dsg_config;

@@ -98,6 +98,38 @@ static int add_folder(const dsg_folder_row *f, void *ctx)
     return 0;
 }
 
+/* A closed area's files leave the search index (its results are checked
+ * against the file store anyway); ctx counts them. */
+static int forget_closed(int64_t file, void *ctx)
+{
+    char err[200];
+    ++*(long *)ctx;
+    if (dsg_search_forget(search, file, err, sizeof err) != 0)
+        dsgd_log("share: file %" PRId64 " of a closed area stays in the search index: %s",
+                 file, err);
+    return 0;
+}
+
+/* The approval of application id, which closed area (REQ-SHARE-021). */
+static int approved_close(int64_t id, const dsg_area_app_row *app, const dsgd_who *w)
+{
+    char err[200];
+    long files = 0;
+    if (dsg_area_store_each_closed_file(db, app->area, forget_closed, &files, err,
+                                        sizeof err) != 0)
+        return dsgd_share_storage_error(err);
+    dsgd_share_record r = { "", "", "area", "", "Delete", "area-closed", "" };
+    snprintf(r.site_id, sizeof r.site_id, "%" PRId64, app->area);
+    snprintf(r.item_id, sizeof r.item_id, "%" PRId64, app->area);
+    snprintf(r.location, sizeof r.location, "/%s", app->app.project);
+    snprintf(r.data, sizeof r.data, "application %" PRId64 " approved; contract=%s; files=%ld",
+             id, app->app.contract, files);
+    dsgd_answer_put("application %" PRId64 " approved: area %" PRId64 " %s closed, %ld file%s "
+                    "deleted\n", id, app->area, app->app.project, files, files == 1 ? "" : "s");
+    dsgd_share_record_add(w, &r);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
 static int approve(int64_t id, const dsgd_who *w)
 {
     dsg_acct_problem p;
@@ -109,6 +141,8 @@ static int approve(int64_t id, const dsgd_who *w)
                                               : dsgd_share_refused(w, "area-refused", "area approval", id, &p);
     if (dsg_area_store_get_app(db, id, &app, err, sizeof err) != 1)
         return dsgd_share_storage_error("the approved application is unreadable");
+    if (app.kind == DSG_AREA_APP_CLOSE)
+        return approved_close(id, &app, w);
     dsgd_share_record r = { "", "", "area", "", "Create", "area-created", "" };
     snprintf(r.site_id, sizeof r.site_id, "%" PRId64, area);
     snprintf(r.item_id, sizeof r.item_id, "%" PRId64, area);
@@ -135,6 +169,36 @@ static int reject(int64_t id, const char *json, const dsgd_who *w)
     snprintf(r.item_id, sizeof r.item_id, "%" PRId64, id);
     snprintf(r.data, sizeof r.data, "application %" PRId64 " rejected; reason: %s", id, reason);
     dsgd_answer_put("application %" PRId64 " rejected\n", id);
+    dsgd_share_record_add(w, &r);
+    return dsgd_answer_finish(0, "%s", "");
+}
+
+/* "area close AREA {"applicant":...,"reason":...}" (REQ-SHARE-021): an
+ * application to close an area whose contract has ended. */
+static int cmd_close(const char *args, const dsgd_who *w)
+{
+    int64_t area, id = 0;
+    const char *json;
+    dsg_area_app a;
+    dsg_acct_problem p;
+    if (dsgd_arg_id(args, &area, &json) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error bad_argument AREA: an area number\n");
+    if (dsg_area_app_from_json((const uint8_t *)json, strlen(json), &a, &p) != 0)
+        return dsgd_answer_finish(EX_USAGE, "error %s %s\n", p.code, p.message);
+    if (a.contract[0] || a.project[0] || a.prime[0] || a.vendor_count || a.contract_end)
+        return dsgd_answer_finish(EX_USAGE, "error bad_field a closing application takes only "
+                                  "an applicant and a reason\n");
+    if (dsg_area_store_apply_close(db, area, a.applicant, a.reason, w->actor, now_s(), &id,
+                                   &p) != 0)
+        return strcmp(p.code, "storage") == 0
+                   ? dsgd_share_storage_error(p.message)
+                   : dsgd_share_refused(w, "area-refused", "closing application", 0, &p);
+    dsgd_share_record r = { "", "", "application", "-", "Custom", "area-close-applied", "" };
+    snprintf(r.site_id, sizeof r.site_id, "%" PRId64, area);
+    snprintf(r.item_id, sizeof r.item_id, "%" PRId64, id);
+    snprintf(r.data, sizeof r.data, "close area %" PRId64 "; applicant=%s; reason=%s", area,
+             a.applicant, a.reason);
+    dsgd_answer_put("application %" PRId64 " close area %" PRId64 ": pending\n", id, area);
     dsgd_share_record_add(w, &r);
     return dsgd_answer_finish(0, "%s", "");
 }
@@ -172,11 +236,14 @@ static void json_time(dsg_json_out *j, const char *key, int64_t t)
     json_text(j, key, dsgd_share_when(t, b));
 }
 
-/* Where the area's contract stands (REQ-SHARE-021): "ended", "ending"
- * within share.contract_expiry_notice_days, else "active". */
+/* Where the area's contract stands (REQ-SHARE-021): "closed" once an
+ * approved application closed the area, "ended", "ending" within
+ * share.contract_expiry_notice_days, else "active". */
 static const char *contract_state(const dsg_area_row *a)
 {
     int64_t now = now_s();
+    if (a->closed_at != 0)
+        return "closed";
     if (a->contract_end <= now)
         return "ended";
     return a->contract_end - now <= (int64_t)set.notice_days * 86400 ? "ending" : "active";
@@ -192,6 +259,11 @@ static void area_members(dsg_json_out *j, const dsg_area_row *a)
     json_text(j, "contract_state", contract_state(a));
     json_time(j, "created_at", a->created_at);
     json_int(j, "application", a->application);
+    if (a->closed_at != 0) {
+        json_time(j, "closed_at", a->closed_at);
+        json_text(j, "closed_by", a->closed_by);
+        json_int(j, "closing", a->closing);
+    }
 }
 
 /* Ends the JSON of j on its own line; -1 when it did not fit. */
@@ -243,6 +315,11 @@ static const char *app_state_name(dsg_area_app_state s)
                                                                               : "rejected";
 }
 
+static const char *app_kind_name(dsg_area_app_kind k)
+{
+    return k == DSG_AREA_APP_CLOSE ? "close" : "create";
+}
+
 static int put_app_line(const dsg_area_app_row *r, void *ctx)
 {
     char b[32];
@@ -251,14 +328,17 @@ static int put_app_line(const dsg_area_app_row *r, void *ctx)
         size_t n;
         if (dsg_area_app_to_json(&r->app, buf, sizeof buf, &n) != 0)
             return -1;
-        dsgd_answer_put("{\"id\":%" PRId64 ",\"state\":\"%s\",\"area\":%" PRId64
-                        ",\"application\":", r->id, app_state_name(r->state), r->area);
+        dsgd_answer_put("{\"id\":%" PRId64 ",\"kind\":\"%s\",\"state\":\"%s\",\"area\":%" PRId64
+                        ",\"application\":", r->id, app_kind_name(r->kind),
+                        app_state_name(r->state), r->area);
         dsgd_answer_put_bytes(buf, n);
         dsgd_answer_put("}\n");
         return 0;
     }
-    dsgd_answer_put("%-6" PRId64 " %-9s %-24s %-24s %-24s %s\n", r->id, app_state_name(r->state),
-                    r->app.contract, dsgd_share_when(r->entered_at, b), r->entered_by, r->app.project);
+    dsgd_answer_put("%-6" PRId64 " %-9s %-24s %-24s %-24s %s%s\n", r->id,
+                    app_state_name(r->state), r->app.contract, dsgd_share_when(r->entered_at, b),
+                    r->entered_by, r->kind == DSG_AREA_APP_CLOSE ? "close: " : "",
+                    r->app.project);
     return 0;
 }
 
@@ -340,8 +420,12 @@ static int cmd_show(const char *args)
     dsgd_answer_put("area: %" PRId64 "\nproject: %s\ncontract: %s\nprime: %s\n", a.id, a.project,
                     a.contract, a.prime);
     dsgd_answer_put("contract_end: %s\n", dsgd_share_when(a.contract_end, b));
-    dsgd_answer_put("created_at: %s\napplication: %" PRId64 "\nfolders:\n",
+    dsgd_answer_put("created_at: %s\napplication: %" PRId64 "\n",
                     dsgd_share_when(a.created_at, b), a.application);
+    if (a.closed_at != 0)
+        dsgd_answer_put("closed_at: %s\nclosed_by: %s\nclosing: %" PRId64 "\n",
+                        dsgd_share_when(a.closed_at, b), a.closed_by, a.closing);
+    dsgd_answer_put("folders:\n");
     if (dsg_area_store_each_folder(db, a.id, put_folder_line, NULL, err, sizeof err) != 0)
         return dsgd_share_storage_error(err);
     return dsgd_answer_finish(0, "%s", "");
@@ -366,6 +450,8 @@ static int command(char *line)
         args = verb + strlen(verb);
     if (strcmp(verb, "apply") == 0)
         return cmd_apply(args, &w);
+    if (strcmp(verb, "close") == 0)
+        return cmd_close(args, &w);
     if (strcmp(verb, "approve") == 0)
         return cmd_decide(args, 1, &w);
     if (strcmp(verb, "reject") == 0)

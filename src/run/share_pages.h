@@ -66,7 +66,8 @@ int dsgd_share_pages_api_query(const dsgd_xch_request *r, char *out, size_t cap)
 void dsgd_share_pages_forget(dsgd_spage *p);
 
 /* 1 when page kind is a form that changes something (create a folder,
- * rename or delete a file or folder): its body becomes the API's. */
+ * rename or delete a file or folder): its body becomes the API's.
+ * @relation(REQ-SHARE-022) */
 int dsgd_share_pages_is_form(int kind);
 
 /* The form form[0 .. len) of session, of a page that dsgd_share_pages_is_form:

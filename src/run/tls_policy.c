@@ -8,16 +8,20 @@
 #include "run/tls_policy.h"
 
 /* Why suite c may not be offered over TLS 1.2, or NULL when it may. TLS
- * 1.3 suites (key exchange "any") come from the TLS 1.3 list, not this one. */
+ * 1.3 suites (key exchange "any") come from the TLS 1.3 list, not this one.
+ * AES-GCM is the one AEAD of the algorithm register (docs/keys.md). */
 static const char *suite_problem(const SSL_CIPHER *c)
 {
     int kx = SSL_CIPHER_get_kx_nid(c);
+    int cipher = SSL_CIPHER_get_cipher_nid(c);
     if (kx == NID_kx_any)
         return NULL;
     if (!SSL_CIPHER_is_aead(c))
-        return "is not an AEAD suite (AES-GCM or ChaCha20-Poly1305)";
+        return "is not an AEAD suite (AES-GCM)";
     if (kx != NID_kx_ecdhe)
         return "has no ECDHE key exchange";
+    if (cipher != NID_aes_128_gcm && cipher != NID_aes_256_gcm)
+        return "uses a cipher outside the algorithm register (AES-GCM only)";
     return NULL;
 }
 

@@ -14,9 +14,10 @@
 #include "conf/config.h"
 
 /* Checks an OpenSSL cipher list for TLS 1.2: 0 when it selects at least
- * one suite and every suite it selects is AEAD with ECDHE key exchange;
- * -1 otherwise, with the problem (naming the first offending suite) in
- * why. @relation(REQ-RUN-010) */
+ * one suite and every suite it selects is AEAD with ECDHE key exchange and
+ * AES-GCM, the one AEAD of the algorithm register (docs/keys.md); -1
+ * otherwise, with the problem (naming the first offending suite) in why.
+ * @relation(REQ-RUN-010, REQ-STOR-006) */
 __attribute__((warn_unused_result))
 int dsgd_tls12_ciphers_check(const char *list, char *why, size_t n);
 

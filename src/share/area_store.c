@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/rfc3339.h"
 #include "core/utf8.h"
 #include "db/db.h"
 #include "share/area_store.h"
@@ -397,6 +398,45 @@ static const char *const migrations[] = {
     " WHEN (SELECT deleted_at FROM files WHERE id = NEW.file) IS NULL"
     " BEGIN SELECT RAISE(ABORT, 'only a deleted file''s versions are purged'); END;"
     "CREATE INDEX files_deleted ON files (deleted_at) WHERE deleted_at IS NOT NULL;",
+    /* Version 6: an area is closed by an approved application of kind
+     * 'close' after its contract's end (REQ-SHARE-021). The application
+     * names the area as it is (contract, project, prime, end); the area
+     * records when, by whom and by which application, once, and only when
+     * none of its files is live any more; a closed area takes no folder
+     * or file. closes and closing are checked by triggers rather than
+     * REFERENCES, which SQLite cannot add with ALTER TABLE and then drop. */
+    "ALTER TABLE applications ADD COLUMN kind TEXT NOT NULL DEFAULT 'create'"
+    " CHECK (kind IN ('create','close'));"
+    "ALTER TABLE applications ADD COLUMN closes INTEGER;"
+    "ALTER TABLE areas ADD COLUMN closed_at INTEGER;"
+    "ALTER TABLE areas ADD COLUMN closed_by TEXT;"
+    "ALTER TABLE areas ADD COLUMN closing INTEGER;"
+    "DROP TRIGGER applications_contract_free;"
+    "CREATE TRIGGER applications_contract_free BEFORE INSERT ON applications"
+    " WHEN NEW.kind = 'create' AND EXISTS (SELECT 1 FROM areas WHERE contract = NEW.contract)"
+    " BEGIN SELECT RAISE(ABORT, 'the contract has its area'); END;"
+    "CREATE TRIGGER applications_close_open_area BEFORE INSERT ON applications"
+    " WHEN (NEW.kind = 'close') <> (NEW.closes IS NOT NULL) OR (NEW.kind = 'close'"
+    "  AND NOT EXISTS (SELECT 1 FROM areas WHERE id = NEW.closes AND contract = NEW.contract"
+    "  AND project = NEW.project AND prime = NEW.prime AND contract_end = NEW.contract_end"
+    "  AND closed_at IS NULL))"
+    " BEGIN SELECT RAISE(ABORT, 'a closing application names an open area as it is'); END;"
+    "CREATE TRIGGER applications_kind_fixed BEFORE UPDATE OF kind, closes ON applications"
+    " BEGIN SELECT RAISE(ABORT, 'what an application entered never changes'); END;"
+    "CREATE TRIGGER areas_closed_once BEFORE UPDATE OF closed_at, closed_by, closing ON areas"
+    " WHEN OLD.closed_at IS NOT NULL OR NEW.closed_at IS NULL OR NEW.closed_by IS NULL"
+    "  OR NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.closing AND kind = 'close'"
+    "  AND closes = NEW.id AND state = 'approved')"
+    " BEGIN SELECT RAISE(ABORT, 'an area is closed once, by its approved application'); END;"
+    "CREATE TRIGGER areas_closed_empty BEFORE UPDATE OF closed_at ON areas"
+    " WHEN EXISTS (SELECT 1 FROM files WHERE area = NEW.id AND deleted_at IS NULL)"
+    " BEGIN SELECT RAISE(ABORT, 'a closed area holds no live file'); END;"
+    "CREATE TRIGGER files_entered_open_area BEFORE INSERT ON files"
+    " WHEN (SELECT closed_at FROM areas WHERE id = NEW.area) IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a closed area takes no file'); END;"
+    "CREATE TRIGGER folders_entered_open_area BEFORE INSERT ON folders"
+    " WHEN (SELECT closed_at FROM areas WHERE id = NEW.area) IS NOT NULL"
+    " BEGIN SELECT RAISE(ABORT, 'a closed area takes no folder'); END;",
 };
 #define SCHEMA_VERSION (sizeof migrations / sizeof migrations[0])
 
@@ -478,7 +518,8 @@ static int check_clash(const dsg_area_app *a, const dsg_area_template *t, dsg_ac
     "id, contract, project, prime, contract_end, applicant, reason, entered_by,"           \
     " entered_at, state, coalesce(decided_by, ''), coalesce(decided_at, 0),"                \
     " coalesce(decision_reason, ''),"                                                      \
-    " coalesce((SELECT id FROM areas WHERE areas.application = applications.id), 0)"
+    " coalesce(closes, (SELECT id FROM areas WHERE areas.application = applications.id), 0)," \
+    " kind"
 
 /* The vendors of application r->id, in their order, into r->app. */
 static int read_vendors(sqlite3 *db, dsg_area_app_row *r)
@@ -524,6 +565,10 @@ static int read_app(sqlite3 *db, sqlite3_stmt *st, dsg_area_app_row *r)
     r->decided_at = sqlite3_column_int64(st, 11);
     dsg_db_column_copy(st, 12, r->decision_reason, sizeof r->decision_reason);
     r->area = sqlite3_column_int64(st, 13);
+    dsg_db_column_copy(st, 14, word, sizeof word);
+    if (strcmp(word, "create") != 0 && strcmp(word, "close") != 0)
+        return -1;
+    r->kind = strcmp(word, "close") == 0 ? DSG_AREA_APP_CLOSE : DSG_AREA_APP_CREATE;
     return read_vendors(db, r);
 }
 
@@ -560,7 +605,9 @@ int dsg_area_store_each_app(sqlite3 *db, int pending_only,
     return -1;
 }
 
-#define AREA_COLUMNS "id, project, contract, prime, contract_end, created_at, application"
+#define AREA_COLUMNS                                                                \
+    "id, project, contract, prime, contract_end, created_at, application,"         \
+    " coalesce(closed_at, 0), coalesce(closed_by, ''), coalesce(closing, 0)"
 
 static void read_area(sqlite3_stmt *st, dsg_area_row *r)
 {
@@ -572,6 +619,9 @@ static void read_area(sqlite3_stmt *st, dsg_area_row *r)
     r->contract_end = sqlite3_column_int64(st, 4);
     r->created_at = sqlite3_column_int64(st, 5);
     r->application = sqlite3_column_int64(st, 6);
+    r->closed_at = sqlite3_column_int64(st, 7);
+    dsg_db_column_copy(st, 8, r->closed_by, sizeof r->closed_by);
+    r->closing = sqlite3_column_int64(st, 9);
 }
 
 int dsg_area_store_get(sqlite3 *db, int64_t id, dsg_area_row *out, char *err, size_t n)
@@ -637,6 +687,28 @@ int dsg_area_store_each_folder(sqlite3 *db, int64_t area,
     return -1;
 }
 
+int dsg_area_store_each_closed_file(sqlite3 *db, int64_t area,
+                                    int (*fn)(int64_t file, void *ctx), void *ctx, char *err,
+                                    size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT f.id FROM files f JOIN areas a ON a.id = f.area"
+                                          " WHERE f.area = ? AND a.closed_at IS NOT NULL"
+                                          " AND f.deleted_at = a.closed_at"
+                                          " AND f.deleted_by = a.closed_by ORDER BY f.id");
+    int rc = SQLITE_ERROR;
+    if (st != NULL)
+        sqlite3_bind_int64(st, 1, area);
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(sqlite3_column_int64(st, 0), ctx) != 0)
+            break;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, n, "listing the files closed with area %lld: %s", (long long)area,
+             rc == SQLITE_ROW ? "stopped" : sqlite3_errmsg(db));
+    return -1;
+}
+
 /* ---- applying ---------------------------------------------------------------------- */
 
 /* No area and no pending application for the contract (see apply). */
@@ -680,22 +752,28 @@ static int insert_vendor(sqlite3 *db, int64_t app, size_t position, const char *
     return dsg_db_run(st);
 }
 
-static int insert_app(sqlite3 *db, const dsg_area_app *a, const char *by, int64_t now,
-                      int64_t *id)
+/* Application a with its vendors: one for an area (closes 0), or one to
+ * close area `closes`. */
+static int insert_app(sqlite3 *db, const dsg_area_app *a, int64_t closes, const char *by,
+                      int64_t now, int64_t *id)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO applications (contract, project, prime,"
-                                          " contract_end, applicant, reason, entered_by,"
-                                          " entered_at) VALUES (?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = dsg_db_prepare(db, "INSERT INTO applications (kind, closes, contract,"
+                                          " project, prime, contract_end, applicant, reason,"
+                                          " entered_by, entered_at)"
+                                          " VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (st == NULL)
         return -1;
-    dsg_db_bind_text(st, 1, a->contract);
-    dsg_db_bind_text(st, 2, a->project);
-    dsg_db_bind_text(st, 3, a->prime);
-    sqlite3_bind_int64(st, 4, a->contract_end);
-    dsg_db_bind_text(st, 5, a->applicant);
-    dsg_db_bind_text(st, 6, a->reason);
-    dsg_db_bind_text(st, 7, by);
-    sqlite3_bind_int64(st, 8, now);
+    dsg_db_bind_text(st, 1, closes != 0 ? "close" : "create");
+    if (closes != 0)
+        sqlite3_bind_int64(st, 2, closes);
+    dsg_db_bind_text(st, 3, a->contract);
+    dsg_db_bind_text(st, 4, a->project);
+    dsg_db_bind_text(st, 5, a->prime);
+    sqlite3_bind_int64(st, 6, a->contract_end);
+    dsg_db_bind_text(st, 7, a->applicant);
+    dsg_db_bind_text(st, 8, a->reason);
+    dsg_db_bind_text(st, 9, by);
+    sqlite3_bind_int64(st, 10, now);
     if (dsg_db_run(st) != 0)
         return -1;
     *id = sqlite3_last_insert_rowid(db);
@@ -715,7 +793,77 @@ int dsg_area_store_apply(sqlite3 *db, const dsg_area_app *a, const char *by, int
         return -1;
     if (dsg_db_begin(db, err, sizeof err) != 0)
         return dsg_problem(p, "storage", "", "%s", err);
-    if (contract_free(db, a->contract, p) != 0 || insert_app(db, a, by, now, id) != 0) {
+    if (contract_free(db, a->contract, p) != 0 || insert_app(db, a, 0, by, now, id) != 0) {
+        if (p->code == NULL)
+            storage_problem(p, db);
+        dsg_db_rollback(db);
+        return -1;
+    }
+    if (dsg_db_commit(db, err, sizeof err) != 0)
+        return dsg_problem(p, "storage", "", "%s", err);
+    return 0;
+}
+
+/* Area `area`, open and past its contract's end, with no pending
+ * application for its contract: 0 and *out, or -1 with the problem. */
+static int closable(sqlite3 *db, int64_t area, int64_t now, dsg_area_row *out,
+                    dsg_acct_problem *p)
+{
+    char err[160], end[32];
+    int found = dsg_area_store_get(db, area, out, err, sizeof err);
+    if (found < 0)
+        return dsg_problem(p, "storage", "", "%s", err);
+    if (found == 0)
+        return dsg_problem(p, "unknown_area", "area", "no area %lld", (long long)area);
+    if (out->closed_at != 0)
+        return dsg_problem(p, "area_closed", "area", "area %lld was closed by %s",
+                           (long long)area, out->closed_by);
+    if (out->contract_end > now) {
+        if (dsg_rfc3339_ms(end, sizeof end, out->contract_end, 0) == 0)
+            snprintf(end, sizeof end, "%lld", (long long)out->contract_end);
+        return dsg_problem(p, "contract_active", "area",
+                           "the contract %s of area %lld ends at %s: an area is closed after "
+                           "its contract's end", out->contract, (long long)area, end);
+    }
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT id FROM applications WHERE contract = ?"
+                                          " AND state = 'pending'");
+    int rc = st != NULL ? (dsg_db_bind_text(st, 1, out->contract), sqlite3_step(st))
+                        : SQLITE_ERROR;
+    int64_t pending = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return dsg_problem(p, "contract_taken", "area",
+                           "application %lld for contract %s is waiting for a decision",
+                           (long long)pending, out->contract);
+    return rc == SQLITE_DONE ? 0 : storage_problem(p, db);
+}
+
+int dsg_area_store_apply_close(sqlite3 *db, int64_t area, const char *applicant,
+                               const char *reason, const char *by, int64_t now, int64_t *id,
+                               dsg_acct_problem *p)
+{
+    char err[160];
+    dsg_area_row a;
+    static dsg_area_app c;   /* the area as it is, with who applies and why */
+    memset(p, 0, sizeof *p);
+    if (check_text(applicant, DSG_AREA_TEXT_MAX, "applicant", p) != 0 ||
+        check_text(reason, DSG_AREA_REASON_MAX, "reason", p) != 0 ||
+        check_text(by, DSG_AREA_ACTOR_MAX, "by", p) != 0)
+        return -1;
+    if (dsg_db_begin(db, err, sizeof err) != 0)
+        return dsg_problem(p, "storage", "", "%s", err);
+    int ok = closable(db, area, now, &a, p) == 0;
+    if (ok) {
+        memset(&c, 0, sizeof c);
+        memcpy(c.contract, a.contract, sizeof c.contract);
+        memcpy(c.project, a.project, sizeof c.project);
+        memcpy(c.prime, a.prime, sizeof c.prime);
+        c.contract_end = a.contract_end;
+        snprintf(c.applicant, sizeof c.applicant, "%s", applicant);
+        snprintf(c.reason, sizeof c.reason, "%s", reason);
+        ok = insert_app(db, &c, a.id, by, now, id) == 0;
+    }
+    if (!ok) {
         if (p->code == NULL)
             storage_problem(p, db);
         dsg_db_rollback(db);
@@ -827,6 +975,48 @@ static int create_area(sqlite3 *db, const dsg_area_app_row *r, const dsg_area_te
     return 0;
 }
 
+/* The approved closing application r: every live file of its area
+ * deleted by `by` at now, then the area closed. */
+static int close_area(sqlite3 *db, const dsg_area_app_row *r, const char *by, int64_t now)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE files SET deleted_at = ?, deleted_by = ?"
+                                          " WHERE area = ? AND deleted_at IS NULL");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    dsg_db_bind_text(st, 2, by);
+    sqlite3_bind_int64(st, 3, r->area);
+    if (dsg_db_run(st) != 0)
+        return -1;
+    st = dsg_db_prepare(db, "UPDATE areas SET closed_at = ?, closed_by = ?, closing = ?"
+                            " WHERE id = ? AND closed_at IS NULL");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    dsg_db_bind_text(st, 2, by);
+    sqlite3_bind_int64(st, 3, r->id);
+    sqlite3_bind_int64(st, 4, r->area);
+    return dsg_db_run(st) == 0 && sqlite3_changes(db) == 1 ? 0 : -1;
+}
+
+/* What an approval of r does beside marking it: create its area (with
+ * the folder template t) or close it. */
+static int carry_out(sqlite3 *db, const dsg_area_app_row *r, const dsg_area_template *t,
+                     const char *by, int64_t now, int64_t *area, dsg_acct_problem *p)
+{
+    if (r->kind == DSG_AREA_APP_CLOSE) {
+        *area = r->area;
+        return close_area(db, r, by, now) == 0 ? 0 : storage_problem(p, db);
+    }
+    if (r->app.contract_end <= now)
+        return dsg_problem(p, "contract_ended", "contract_end",
+                           "the contract %s of area application %lld has ended",
+                           r->app.contract, (long long)r->id);
+    if (check_clash(&r->app, t, p) != 0)
+        return -1;
+    return create_area(db, r, t, by, now, area) == 0 ? 0 : storage_problem(p, db);
+}
+
 /* Runs one decision in one transaction: an approval with the folder
  * template t (its area in *area), a rejection with t NULL. */
 static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason,
@@ -840,16 +1030,11 @@ static int decide(sqlite3 *db, int64_t id, const char *by, const char *reason,
         return dsg_problem(p, "storage", "", "%s", err);
     int ok = decidable(db, id, by, &r, p) == 0;
     int approve = t != NULL;
-    if (ok && approve && r.app.contract_end <= now)
-        ok = dsg_problem(p, "contract_ended", "contract_end",
-                     "the contract %s of area application %lld has ended",
-                     r.app.contract, (long long)id) == 0;
-    if (ok && approve)
-        ok = check_clash(&r.app, t, p) == 0;
-    if (ok && (mark_decided(db, id, approve ? DSG_AREA_APP_APPROVED : DSG_AREA_APP_REJECTED,
-                            by, now, reason) != 0 ||
-               (approve && create_area(db, &r, t, by, now, area) != 0)))
+    if (ok && mark_decided(db, id, approve ? DSG_AREA_APP_APPROVED : DSG_AREA_APP_REJECTED, by,
+                           now, reason) != 0)
         ok = storage_problem(p, db) == 0;
+    if (ok && approve)
+        ok = carry_out(db, &r, t, by, now, area, p) == 0;
     if (!ok) {
         dsg_db_rollback(db);
         return -1;

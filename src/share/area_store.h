@@ -32,9 +32,15 @@ typedef enum dsg_area_app_state {
     DSG_AREA_APP_REJECTED
 } dsg_area_app_state;
 
-/* An application as stored, with its decision. */
+/* What an application asks: an area for a contract, or the closing of an
+ * area after its contract's end (REQ-SHARE-021). */
+typedef enum dsg_area_app_kind { DSG_AREA_APP_CREATE = 0, DSG_AREA_APP_CLOSE } dsg_area_app_kind;
+
+/* An application as stored, with its decision. A closing application
+ * carries its area's contract, project, prime and end, and no vendors. */
 typedef struct dsg_area_app_row {
     int64_t id;
+    dsg_area_app_kind kind;
     dsg_area_app app;
     dsg_area_app_state state;
     char entered_by[DSG_AREA_ACTOR_MAX + 1];
@@ -42,7 +48,7 @@ typedef struct dsg_area_app_row {
     char decided_by[DSG_AREA_ACTOR_MAX + 1];   /* "" while pending */
     int64_t decided_at;                        /* 0 while pending */
     char decision_reason[DSG_AREA_REASON_MAX + 1];
-    int64_t area;                              /* the area its approval created; 0: none */
+    int64_t area;      /* the area its approval created, or the area it closes; 0: none */
 } dsg_area_app_row;
 
 /* An area. */
@@ -54,6 +60,9 @@ typedef struct dsg_area_row {
     int64_t contract_end;
     int64_t created_at;
     int64_t application;
+    int64_t closed_at;                         /* 0: open */
+    char closed_by[DSG_AREA_ACTOR_MAX + 1];    /* "": open */
+    int64_t closing;                           /* the application that closed it; 0: open */
 } dsg_area_row;
 
 /* A folder of an area. */
@@ -90,14 +99,29 @@ int64_t dsg_area_store_next_item_id(struct sqlite3 *db);
 int dsg_area_store_apply(struct sqlite3 *db, const dsg_area_app *a, const char *by, int64_t now,
                          int64_t *id, dsg_acct_problem *p);
 
-/* Approves pending application id by `by` at now and creates its area and
- * the folders of template t in the same transaction. `self_approval` when
- * by entered it, `unknown_application`, `already_decided`,
- * `contract_ended` when the contract's end has passed meanwhile,
- * `folder_name_clash` when two folders of the template would have one
- * name (an organisation named like a fixed folder). 0 with the new area's
- * number in *area, or -1 with the problem (nothing stored).
- * @relation(REQ-SHARE-006) */
+/* Stores an application, entered by `by` at now, to close area `area`
+ * (REQ-SHARE-021): applicant and reason as for dsg_area_app_check; the
+ * area must exist (`unknown_area`), be open (`area_closed`), have no
+ * pending application for its contract (`contract_taken`) and its
+ * contract must have ended (`contract_active`: an area serves its whole
+ * term). 0 with its number in *id, or -1 with the problem.
+ * @relation(REQ-SHARE-021) */
+int dsg_area_store_apply_close(struct sqlite3 *db, int64_t area, const char *applicant,
+                               const char *reason, const char *by, int64_t now, int64_t *id,
+                               dsg_acct_problem *p);
+
+/* Approves pending application id by `by` at now. One that creates an
+ * area creates it with the folders of template t in the same
+ * transaction: `contract_ended` when the contract's end has passed
+ * meanwhile, `folder_name_clash` when two folders of the template would
+ * have one name (an organisation named like a fixed folder). One that
+ * closes an area marks, in one transaction, every live file of the area
+ * deleted by `by` at now (the purge removes their ciphertext after
+ * share.deleted_retention_days) and the area closed: it then takes no
+ * folder or file. Either: `self_approval` when by entered it,
+ * `unknown_application`, `already_decided`. 0 with the area created or
+ * closed in *area, or -1 with the problem (nothing stored).
+ * @relation(REQ-SHARE-006, REQ-SHARE-021) */
 int dsg_area_store_approve(struct sqlite3 *db, int64_t id, const char *by, int64_t now,
                            const dsg_area_template *t, int64_t *area, dsg_acct_problem *p);
 
@@ -127,5 +151,12 @@ int dsg_area_store_each(struct sqlite3 *db, int (*fn)(const dsg_area_row *r, voi
 int dsg_area_store_each_folder(struct sqlite3 *db, int64_t area,
                                int (*fn)(const dsg_folder_row *r, void *ctx), void *ctx,
                                char *err, size_t n);
+
+/* Calls fn with the number of every file the closing of area deleted
+ * (those marked deleted at its closing, by whoever closed it), in order;
+ * none for an open area. 0, or -1 with a message. @relation(REQ-SHARE-021) */
+int dsg_area_store_each_closed_file(struct sqlite3 *db, int64_t area,
+                                    int (*fn)(int64_t file, void *ctx), void *ctx, char *err,
+                                    size_t n);
 
 #endif

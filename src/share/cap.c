@@ -10,7 +10,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #define DSG_CAP_TAG_LABEL "dsg capability v1"
@@ -47,7 +46,7 @@ static uint8_t *put_be(uint8_t *p, uint64_t v, unsigned bytes)
 static int cap_tag(const dsg_cap *c, uint8_t tag[DSG_CAP_TAG_LEN])
 {
     uint8_t msg[MSG_LEN], md[EVP_MAX_MD_SIZE];
-    unsigned md_len = 0;
+    size_t md_len = 0;
     uint8_t *p = msg;
     int ok;
 
@@ -61,7 +60,8 @@ static int cap_tag(const dsg_cap *c, uint8_t tag[DSG_CAP_TAG_LEN])
     p += DSG_CAP_OBJECT_ID_LEN;
     p = put_be(p, c->version, 8);
     put_be(p, (uint64_t)c->expiry, 8);
-    ok = HMAC(EVP_sha256(), cap_key, (int)sizeof cap_key, msg, sizeof msg, md, &md_len) != NULL &&
+    ok = EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, cap_key, sizeof cap_key, msg, sizeof msg,
+                   md, sizeof md, &md_len) != NULL &&
          md_len == DSG_CAP_TAG_LEN;
     if (ok)
         memcpy(tag, md, DSG_CAP_TAG_LEN);

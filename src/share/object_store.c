@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "share/object_store.h"
+#include "io/fdio.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -184,20 +185,6 @@ static dsg_obj_status make_dir(dsg_obj_store *s, const char *path, int *made)
     return DSG_OBJ_OK;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return k < 0 ? errno : EIO;
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* access_denied for a token that does not check. */
 static dsg_obj_status refuse(dsg_obj_store *s, const dsg_cap *cap, const char *what)
 {
@@ -273,7 +260,7 @@ dsg_obj_status dsg_obj_store_room(dsg_obj_store *store, uint64_t bytes)
 
 static int put_flush(dsg_obj_put *p)
 {
-    int e = write_all(p->fd, p->buf, p->fill);
+    int e = dsg_write_all(p->fd, p->buf, p->fill) == 0 ? 0 : errno;
     p->fill = 0;
     return e;
 }
@@ -286,7 +273,7 @@ static int put_sink(void *ctx, const uint8_t *b, size_t n)
     if (p->fill + n > sizeof p->buf)
         e = put_flush(p);
     if (e == 0 && n >= sizeof p->buf)
-        e = write_all(p->fd, b, n);
+        e = dsg_write_all(p->fd, b, n) == 0 ? 0 : errno;
     else if (e == 0) {
         memcpy(p->buf + p->fill, b, n);
         p->fill += n;

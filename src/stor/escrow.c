@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "stor/escrow.h"
+#include "stor/x25519.h"
 
 #define MAGIC "DSGE"
 #define VERSION 1u
@@ -201,56 +202,30 @@ dsg_escrow_status dsg_escrow_seal_derived(const dsg_escrow_keys *k, const dsg_es
 
 /* ---- X25519 ---------------------------------------------------------------- */
 
-/* The AES key of a public-key file: HKDF-SHA-256 (RFC 5869) of the X25519
- * shared secret of own and peer, the salt both public keys (ephemeral
- * first), the info naming the format. */
-static int hkdf_key(EVP_PKEY *own, EVP_PKEY *peer, const uint8_t eph[DSG_ESCROW_PUB_LEN],
+/* The AES key of a public-key file: src/stor/x25519.h's construction, the
+ * info naming the format. */
+static int hkdf_key(const uint8_t priv[DSG_ESCROW_PUB_LEN], const uint8_t peer[DSG_ESCROW_PUB_LEN],
+                    const uint8_t eph[DSG_ESCROW_PUB_LEN],
                     const uint8_t recipient[DSG_ESCROW_PUB_LEN], uint8_t key[DSG_ESCROW_KEY_LEN])
 {
-    uint8_t secret[32], salt[2 * DSG_ESCROW_PUB_LEN], zero[32] = { 0 };
-    size_t slen = sizeof secret;
-    EVP_PKEY_CTX *d = EVP_PKEY_CTX_new_from_pkey(NULL, own, NULL);
-    int ok = d != NULL && EVP_PKEY_derive_init(d) == 1 && EVP_PKEY_derive_set_peer(d, peer) == 1 &&
-             EVP_PKEY_derive(d, secret, &slen) == 1 && slen == sizeof secret &&
-             CRYPTO_memcmp(secret, zero, sizeof secret) != 0;   /* RFC 7748 §6.1 */
-    EVP_PKEY_CTX_free(d);
-    memcpy(salt, eph, DSG_ESCROW_PUB_LEN);
-    memcpy(salt + DSG_ESCROW_PUB_LEN, recipient, DSG_ESCROW_PUB_LEN);
-    EVP_KDF *kdf = ok ? EVP_KDF_fetch(NULL, "HKDF", NULL) : NULL;
-    EVP_KDF_CTX *c = kdf != NULL ? EVP_KDF_CTX_new(kdf) : NULL;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, secret, sizeof secret),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, salt, sizeof salt),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)HKDF_INFO,
-                                          sizeof HKDF_INFO - 1),
-        OSSL_PARAM_construct_end(),
-    };
-    ok = c != NULL && EVP_KDF_derive(c, key, DSG_ESCROW_KEY_LEN, params) == 1;
-    EVP_KDF_CTX_free(c);
-    EVP_KDF_free(kdf);
-    OPENSSL_cleanse(secret, sizeof secret);
-    return ok;
+    return dsg_x25519_hkdf(priv, peer, eph, recipient, (const uint8_t *)HKDF_INFO,
+                           sizeof HKDF_INFO - 1, key) == 0;
 }
 
 dsg_escrow_status dsg_escrow_seal_public(const dsg_escrow_keys *k,
                                          const uint8_t pub[DSG_ESCROW_PUB_LEN], uint8_t *out,
                                          size_t cap, size_t *len)
 {
-    uint8_t key[DSG_ESCROW_KEY_LEN];
-    size_t el = DSG_ESCROW_PUB_LEN;
+    uint8_t key[DSG_ESCROW_KEY_LEN], eph[DSG_X25519_LEN];
     dsg_escrow_status st = DSG_ESCROW_CRYPTO;
     if (cap < PREFIX_LEN + PUB_FIELDS)
         return DSG_ESCROW_BAD_ARG;
-    EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, pub, DSG_ESCROW_PUB_LEN);
-    EVP_PKEY *eph = peer != NULL ? EVP_PKEY_Q_keygen(NULL, NULL, "X25519") : NULL;
     prefix(out, DSG_ESCROW_PUBLIC_KEY);
-    if (eph != NULL && EVP_PKEY_get_raw_public_key(eph, out + PREFIX_LEN, &el) == 1 &&
-        el == DSG_ESCROW_PUB_LEN && hkdf_key(eph, peer, out + PREFIX_LEN, pub, key))
+    if (dsg_x25519_keygen(eph, out + PREFIX_LEN) == 0 &&
+        hkdf_key(eph, pub, out + PREFIX_LEN, pub, key))
         st = seal(k, key, out, PREFIX_LEN + PUB_FIELDS, cap, len);
     OPENSSL_cleanse(key, sizeof key);
-    EVP_PKEY_free(eph);
-    EVP_PKEY_free(peer);
+    OPENSSL_cleanse(eph, sizeof eph);
     return st;
 }
 
@@ -341,22 +316,16 @@ dsg_escrow_status dsg_escrow_open_private(const uint8_t *in, size_t len,
                                           dsg_escrow_keys *k)
 {
     uint8_t key[DSG_ESCROW_KEY_LEN], own_pub[DSG_ESCROW_PUB_LEN];
-    size_t ol = sizeof own_pub;
     int m = dsg_escrow_mode(in, len);
     if (m < 0)
         return (dsg_escrow_status)-m;
     if (m != DSG_ESCROW_PUBLIC_KEY)
         return DSG_ESCROW_WRONG_MODE;
-    EVP_PKEY *own = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, DSG_ESCROW_PUB_LEN);
-    EVP_PKEY *eph = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, in + PREFIX_LEN,
-                                                DSG_ESCROW_PUB_LEN);
     dsg_escrow_status st = DSG_ESCROW_CRYPTO;
-    if (own != NULL && eph != NULL && EVP_PKEY_get_raw_public_key(own, own_pub, &ol) == 1)
-        st = hkdf_key(own, eph, in + PREFIX_LEN, own_pub, key) ? open_with(in, len, key, k)
-                                                               : DSG_ESCROW_DENIED;
+    if (dsg_x25519_public(priv, own_pub) == 0)
+        st = hkdf_key(priv, in + PREFIX_LEN, in + PREFIX_LEN, own_pub, key)
+                 ? open_with(in, len, key, k) : DSG_ESCROW_DENIED;
     OPENSSL_cleanse(key, sizeof key);
-    EVP_PKEY_free(own);
-    EVP_PKEY_free(eph);
     return st;
 }
 

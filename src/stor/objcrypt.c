@@ -8,7 +8,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #define MSG_CAP 256
@@ -50,9 +49,11 @@ struct dsg_oc_reader {
 int dsg_oc_kek_id(const uint8_t kek[DSG_OC_KEK_LEN], uint8_t id[DSG_SEG_KEK_ID_LEN])
 {
     uint8_t md[EVP_MAX_MD_SIZE];
-    unsigned md_len = 0;
-    if (HMAC(EVP_sha256(), kek, (int)DSG_OC_KEK_LEN, (const unsigned char *)KEK_ID_LABEL,
-             sizeof KEK_ID_LABEL - 1, md, &md_len) == NULL || md_len < DSG_SEG_KEK_ID_LEN)
+    size_t md_len = 0;
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, kek, DSG_OC_KEK_LEN,
+                  (const unsigned char *)KEK_ID_LABEL, sizeof KEK_ID_LABEL - 1, md, sizeof md,
+                  &md_len) == NULL ||
+        md_len < DSG_SEG_KEK_ID_LEN)
         return -1;
     memcpy(id, md, DSG_SEG_KEK_ID_LEN);
     return 0;

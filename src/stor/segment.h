@@ -135,7 +135,8 @@ dsg_seg_status dsg_seg_header_encode(const dsg_seg_header *h, uint8_t *out, size
  * starts at DSG_SEG_HEADER_LEN (<= len); with the magic the behavior
  * assumes, the bytes are dsg_seg_encodes of *out. Else, in this order:
  * ERR_SHORT (len < DSG_SEG_HEADER_LEN), ERR_MAGIC, ERR_FORMAT,
- * ERR_ALGORITHM; *out is not written. @relation(REQ-STOR-004) */
+ * ERR_ALGORITHM (stor.unknown_algorithm: an algorithm outside the
+ * register); *out is not written. @relation(REQ-STOR-004, REQ-STOR-006) */
 /*@ requires \valid_read(buf + (0 .. len - 1)) && \valid(out);
     requires \separated(buf + (0 .. len - 1), out);
     assigns *out;

@@ -1,0 +1,386 @@
+/*
+ * dsgctl backup: backups of the gateway (spec/bkup.md, docs/backup.md).
+ *
+ *   dsgctl backup verify DIR --pubkey SIGNING_PUB [--key RECIPIENT_PRIV]
+ *   dsgctl backup decrypt DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV --to NEWDIR
+ *   dsgctl backup keygen --out PRIV --pub PUB
+ *
+ * Offline: no daemon, no socket; the work is src/bkup/bk_backup.h's.
+ * Exit status 0 all good, 1 a check failed (the message names the first
+ * failing member) or the work could not be done, 64 a usage error or a key
+ * file that is not one. Progress goes to stderr only when stderr is a
+ * terminal (REQ-BKUP-015); the result line is the same either way.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "bkup/bk_backup.h"
+#include "ctl/dsgctl.h"
+#include "ctl/key_escrow.h"
+
+enum { BK_EXIT_FAILED = 1, BK_EXIT_USAGE = EXIT_USAGE };
+
+static const char verify_help[] =
+    "usage: dsgctl backup verify DIR --pubkey SIGNING_PUB [--key RECIPIENT_PRIV]\n"
+    "\n"
+    "Checks the backup in the directory DIR offline, without restoring it:\n"
+    "the Ed25519 signature in DIR/manifest.sig over the manifest's exact bytes\n"
+    "under the backup-signing public key SIGNING_PUB (PEM) first, then, in the\n"
+    "manifest's order, that every member is there with its size and SHA-256,\n"
+    "then that DIR holds no file the manifest does not list. With --key, the\n"
+    "operator's X25519 private key (PEM) the backup is encrypted to, it also\n"
+    "decrypts every member, verifying every segment, and runs PRAGMA\n"
+    "integrity_check on each member that is an SQLite database (decrypted into\n"
+    "memory). It writes nothing anywhere.\n"
+    "\n"
+    "options:\n"
+    "  --pubkey SIGNING_PUB  the backup-signing public key (required)\n"
+    "  --key RECIPIENT_PRIV  the recipient's X25519 private key: decrypt too\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Progress (members and bytes done, the member in progress) goes to stderr\n"
+    "only when stderr is a terminal; the result line is printed either way.\n"
+    "\n"
+    "exit status: 0 everything verified; 1 a check failed, the message naming\n"
+    "the first failing member and why (bkup.signature, bkup.missing,\n"
+    "bkup.truncated, bkup.tampered, bkup.extra, bkup.wrong_key,\n"
+    "bkup.other_member, bkup.other_backup, bkup.database, ...), or DIR cannot\n"
+    "be read; 64 a usage error, or a key file that is not such a key.\n";
+
+static const char decrypt_help[] =
+    "usage: dsgctl backup decrypt DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV\n"
+    "                             --to NEWDIR\n"
+    "\n"
+    "Restores the members of the backup in DIR into NEWDIR/ROLE/NAME, offline.\n"
+    "NEWDIR must not exist or be an empty directory. The backup is verified\n"
+    "first as `dsgctl backup verify` does without --key (signature, then every\n"
+    "member's size and SHA-256, no extra file); then each member is decrypted\n"
+    "with RECIPIENT_PRIV, every segment verified, written as a temporary file\n"
+    "in NEWDIR and renamed to its place once it verified (files 0600,\n"
+    "directories 0700), and each SQLite database passes PRAGMA integrity_check\n"
+    "where it lies. Member names follow the manifest's proved name rule, so\n"
+    "nothing is written outside NEWDIR.\n"
+    "\n"
+    "options:\n"
+    "  --pubkey SIGNING_PUB  the backup-signing public key (required)\n"
+    "  --key RECIPIENT_PRIV  the recipient's X25519 private key (required)\n"
+    "  --to NEWDIR           where to restore (required)\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "A failure stops at the first failing member and names it; the members\n"
+    "restored before it stay in NEWDIR, which is then incomplete: remove it.\n"
+    "Progress goes to stderr only when stderr is a terminal.\n"
+    "\n"
+    "exit status: 0 every member restored and verified; 1 a check or a write\n"
+    "failed, or NEWDIR exists and is not empty; 64 a usage error, or a key\n"
+    "file that is not such a key.\n";
+
+static const char keygen_help[] =
+    "usage: dsgctl backup keygen --out PRIV --pub PUB\n"
+    "\n"
+    "Makes the operator's X25519 key pair that backups are encrypted to: the\n"
+    "private key in PEM (PKCS#8) to PRIV, created with mode 0600, and its\n"
+    "public key in PEM to PUB, mode 0644, for dsgd's bkup.recipient_pubkey.\n"
+    "Neither file may exist. Keep PRIV off the gateway: only restore and\n"
+    "`backup verify --key` need it. The same pair from OpenSSL:\n"
+    "  openssl genpkey -algorithm X25519 -out PRIV\n"
+    "  openssl pkey -in PRIV -pubout -out PUB\n"
+    "\n"
+    "exit status: 0 written; 1 a file exists or cannot be written; 64 a usage\n"
+    "error.\n";
+
+typedef struct bk_opts {
+    const char *dir, *pubkey, *key, *to, *out, *pub;
+    int help;
+} bk_opts;
+
+static int bk_usage(const char *cmd, const char *what, const char *arg)
+{
+    fprintf(stderr, "dsgctl backup %s: %s", cmd, what);
+    if (arg != NULL) {
+        fputs(" '", stderr);
+        dsgctl_put_escaped_str(stderr, arg);
+        fputc('\'', stderr);
+    }
+    fprintf(stderr, "\nTry 'dsgctl help backup %s'.\n", cmd);
+    return BK_EXIT_USAGE;
+}
+
+static int bk_value(const char *cmd, const char **slot, int argc, char **argv, int *i)
+{
+    const char *name = argv[*i];
+    if (*slot != NULL)
+        return bk_usage(cmd, "option given twice:", name);
+    if (*i + 1 >= argc)
+        return bk_usage(cmd, "option needs a value:", name);
+    *slot = argv[++*i];
+    return (*slot)[0] == '\0' ? bk_usage(cmd, "empty value for", name) : 0;
+}
+
+/* The options of cmd; allowed lists the options it takes ("--pubkey" ...). */
+static int bk_parse(const char *cmd, const char *const *allowed, int takes_dir, bk_opts *o,
+                    int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], **slot = NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            o->help = 1;
+            continue;
+        }
+        for (const char *const *p = allowed; *p != NULL; p++)
+            if (strcmp(a, *p) == 0)
+                slot = strcmp(a, "--pubkey") == 0 ? &o->pubkey
+                       : strcmp(a, "--key") == 0  ? &o->key
+                       : strcmp(a, "--to") == 0   ? &o->to
+                       : strcmp(a, "--out") == 0  ? &o->out
+                                                  : &o->pub;
+        int rc = 0;
+        if (slot != NULL)
+            rc = bk_value(cmd, slot, argc, argv, &i);
+        else if (a[0] == '-')
+            rc = bk_usage(cmd, "unknown option", a);
+        else if (!takes_dir || o->dir != NULL)
+            rc = bk_usage(cmd, "unexpected argument", a);
+        else
+            o->dir = a;
+        if (rc != 0)
+            return rc;
+    }
+    if (!o->help && takes_dir && o->dir == NULL)
+        return bk_usage(cmd, "no backup directory given", NULL);
+    return 0;
+}
+
+/* ---- progress (REQ-BKUP-015) ------------------------------------------------ */
+
+typedef struct meter {
+    int tty;
+    uint64_t members, bytes;
+} meter;
+
+static void on_progress(void *ctx, const dsg_bk_progress *p)
+{
+    meter *m = ctx;
+    m->members = p->members_total;
+    m->bytes = p->bytes_total;
+    if (!m->tty)
+        return;
+    fprintf(stderr, "\r\033[K%s: %llu/%llu members, %llu/%llu MiB", p->phase,
+            (unsigned long long)p->members_done, (unsigned long long)p->members_total,
+            (unsigned long long)(p->bytes_done >> 20), (unsigned long long)(p->bytes_total >> 20));
+    if (p->name != NULL) {
+        fprintf(stderr, ", %s ", p->role);
+        dsgctl_put_escaped_str(stderr, p->name);
+    }
+    fflush(stderr);
+}
+
+static void meter_end(const meter *m)
+{
+    if (m->tty)
+        fputs("\r\033[K", stderr);
+}
+
+/* ---- keys ---------------------------------------------------------------------- */
+
+/* The signing public key and, key non-NULL, the private key of o. */
+static int load_keys(const char *cmd, const bk_opts *o, uint8_t spub[DSG_BK_SIGN_KEY_LEN],
+                     uint8_t priv[DSG_X25519_LEN])
+{
+    char err[1024];
+    if (o->pubkey == NULL)
+        return bk_usage(cmd, "--pubkey SIGNING_PUB (the backup-signing public key) is required",
+                        NULL);
+    if (dsg_bk_signkey_read_public(o->pubkey, spub, err, sizeof err) != DSG_BK_OK) {
+        fprintf(stderr, "dsgctl backup %s: ", cmd);
+        dsgctl_put_escaped_str(stderr, err);
+        fputc('\n', stderr);
+        return BK_EXIT_USAGE;
+    }
+    if (o->key != NULL && dsg_ke_x25519(o->key, 1, priv, err, sizeof err) != DSG_KE_OK) {
+        fprintf(stderr, "dsgctl backup %s: ", cmd);
+        dsgctl_put_escaped_str(stderr, err);
+        fputc('\n', stderr);
+        return BK_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int bk_failed(const char *cmd, dsg_bk_status st, const char *err)
+{
+    fprintf(stderr, "dsgctl backup %s: FAILED (%s): ", cmd, dsg_bk_status_token(st));
+    dsgctl_put_escaped_str(stderr, err);
+    fputc('\n', stderr);
+    return BK_EXIT_FAILED;
+}
+
+/* ---- the commands ------------------------------------------------------------ */
+
+/* dsgctl backup verify. @relation(REQ-BKUP-005, REQ-BKUP-015) */
+static int cmd_backup_verify(int argc, char **argv)
+{
+    static const char *const allowed[] = { "--pubkey", "--key", NULL };
+    uint8_t spub[DSG_BK_SIGN_KEY_LEN], priv[DSG_X25519_LEN];
+    char err[2048];
+    bk_opts o;
+    int rc = bk_parse("verify", allowed, 1, &o, argc, argv);
+    if (rc != 0 || o.help) {
+        if (o.help && rc == 0)
+            fputs(verify_help, stdout);
+        return rc != 0 ? rc : dsgctl_finish_stdout(0);
+    }
+    if ((rc = load_keys("verify", &o, spub, priv)) != 0)
+        return rc;
+    meter m = { isatty(STDERR_FILENO), 0, 0 };
+    dsg_bk_status st = dsg_bk_verify(o.dir, spub, o.key != NULL ? priv : NULL, on_progress, &m,
+                                     err, sizeof err);
+    OPENSSL_cleanse(priv, sizeof priv);
+    meter_end(&m);
+    if (st != DSG_BK_OK)
+        return bk_failed("verify", st, err);
+    fputs("verified the backup ", stdout);
+    dsgctl_put_escaped_str(stdout, o.dir);
+    printf(": %llu members, %llu bytes; signature, sizes and SHA-256 %s\n",
+           (unsigned long long)m.members, (unsigned long long)m.bytes,
+           o.key != NULL ? "checked, every member decrypted and every database "
+                           "passes integrity_check"
+                         : "checked (not decrypted: no --key)");
+    return dsgctl_finish_stdout(0);
+}
+
+/* dsgctl backup decrypt. @relation(REQ-BKUP-006, REQ-BKUP-015) */
+static int cmd_backup_decrypt(int argc, char **argv)
+{
+    static const char *const allowed[] = { "--pubkey", "--key", "--to", NULL };
+    uint8_t spub[DSG_BK_SIGN_KEY_LEN], priv[DSG_X25519_LEN];
+    char err[2048];
+    bk_opts o;
+    int rc = bk_parse("decrypt", allowed, 1, &o, argc, argv);
+    if (rc != 0 || o.help) {
+        if (o.help && rc == 0)
+            fputs(decrypt_help, stdout);
+        return rc != 0 ? rc : dsgctl_finish_stdout(0);
+    }
+    if (o.key == NULL)
+        return bk_usage("decrypt", "--key RECIPIENT_PRIV (the operator's X25519 private key) "
+                        "is required", NULL);
+    if (o.to == NULL)
+        return bk_usage("decrypt", "--to NEWDIR is required", NULL);
+    if ((rc = load_keys("decrypt", &o, spub, priv)) != 0)
+        return rc;
+    meter m = { isatty(STDERR_FILENO), 0, 0 };
+    dsg_bk_status st = dsg_bk_decrypt(o.dir, spub, priv, o.to, on_progress, &m, err,
+                                      sizeof err);
+    OPENSSL_cleanse(priv, sizeof priv);
+    meter_end(&m);
+    if (st != DSG_BK_OK)
+        return bk_failed("decrypt", st, err);
+    fputs("restored the backup ", stdout);
+    dsgctl_put_escaped_str(stdout, o.dir);
+    printf(": %llu members, %llu bytes verified and decrypted into ",
+           (unsigned long long)m.members, (unsigned long long)m.bytes);
+    dsgctl_put_escaped_str(stdout, o.to);
+    fputc('\n', stdout);
+    return dsgctl_finish_stdout(0);
+}
+
+/* pem written to path, created exclusively with mode. 0, or -1 (errno). */
+static int write_pem(const char *path, const char *pem, size_t len, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        return -1;
+    int ok = write(fd, pem, len) == (ssize_t)len && fsync(fd) == 0;
+    int e = errno;
+    if (close(fd) != 0 || !ok) {
+        unlink(path);
+        errno = ok ? errno : e;
+        return -1;
+    }
+    return 0;
+}
+
+/* The PEM of k, private or public, malloc'ed. */
+static char *pem_of(EVP_PKEY *k, int private, size_t *len)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *p = NULL, *out = NULL;
+    long n = 0;
+    if (b != NULL && (private ? PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL)
+                              : PEM_write_bio_PUBKEY(b, k)) == 1 &&
+        (n = BIO_get_mem_data(b, &p)) > 0 && (out = malloc((size_t)n)) != NULL) {
+        memcpy(out, p, (size_t)n);
+        *len = (size_t)n;
+    }
+    if (p != NULL && private)
+        OPENSSL_cleanse(p, (size_t)n);
+    BIO_free(b);
+    return out;
+}
+
+/* dsgctl backup keygen. @relation(REQ-BKUP-003) */
+static int cmd_backup_keygen(int argc, char **argv)
+{
+    static const char *const allowed[] = { "--out", "--pub", NULL };
+    bk_opts o;
+    size_t pl = 0, ql = 0;
+    int rc = bk_parse("keygen", allowed, 0, &o, argc, argv);
+    if (rc != 0 || o.help) {
+        if (o.help && rc == 0)
+            fputs(keygen_help, stdout);
+        return rc != 0 ? rc : dsgctl_finish_stdout(0);
+    }
+    if (o.out == NULL || o.pub == NULL)
+        return bk_usage("keygen", "--out PRIV and --pub PUB are required", NULL);
+    if (strcmp(o.out, o.pub) == 0)
+        return bk_usage("keygen", "--out and --pub name the same file:", o.out);
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+    char *priv = k != NULL ? pem_of(k, 1, &pl) : NULL, *pub = k != NULL ? pem_of(k, 0, &ql) : NULL;
+    EVP_PKEY_free(k);
+    const char *bad = NULL;
+    if (priv == NULL || pub == NULL)
+        bad = "OpenSSL";
+    else if (write_pem(o.out, priv, pl, 0600) != 0)
+        bad = o.out;
+    else if (write_pem(o.pub, pub, ql, 0644) != 0) {
+        int e = errno;
+        unlink(o.out);
+        errno = e;
+        bad = o.pub;
+    }
+    if (priv != NULL)
+        OPENSSL_cleanse(priv, pl);
+    free(priv);
+    free(pub);
+    if (bad != NULL) {
+        fputs("dsgctl backup keygen: ", stderr);
+        dsgctl_put_escaped_str(stderr, bad);
+        fprintf(stderr, ": %s (nothing written)\n", strerror(errno));
+        return BK_EXIT_FAILED;
+    }
+    fputs("wrote the X25519 private key to ", stdout);
+    dsgctl_put_escaped_str(stdout, o.out);
+    fputs(" (0600) and its public key to ", stdout);
+    dsgctl_put_escaped_str(stdout, o.pub);
+    fputc('\n', stdout);
+    return dsgctl_finish_stdout(0);
+}
+
+const command dsgctl_backup_commands[DSGCTL_BACKUP_COMMANDS] = {
+    { "verify", "check a backup's signature, members and (with --key) content (offline)",
+      verify_help, cmd_backup_verify },
+    { "decrypt", "verify a backup and restore its members into a fresh directory (offline)",
+      decrypt_help, cmd_backup_decrypt },
+    { "keygen", "make the operator's X25519 key pair that backups are encrypted to",
+      keygen_help, cmd_backup_keygen },
+};
