@@ -917,8 +917,9 @@ static int share_history_offline(const char *dir, const dsg_audit_select *sel, i
     if (!json && fputs("# time\tuser\tevent\tlocation\tdata\n", stdout) == EOF)
         got = -1;
     else
-        while ((got = dsg_audit_export_read(x, buf, sizeof buf, err, sizeof err)) > 0)
-            if (fwrite(buf, 1, (size_t)got, stdout) != (size_t)got) {
+        while ((got = dsg_audit_export_read(x, buf, sizeof buf, err, sizeof err)) > 0 ||
+               got == DSG_AUDIT_EXPORT_LATER)
+            if (got > 0 && fwrite(buf, 1, (size_t)got, stdout) != (size_t)got) {
                 snprintf(err, sizeof err, "cannot write the history");
                 got = -1;
                 break;
