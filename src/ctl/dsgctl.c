@@ -26,7 +26,7 @@
  * other codes a meaning (check-name: 1 forbidden, 2 invalid; storage
  * decrypt: 1 stor.integrity, 2 stor.key, 65 not an object, 66 a file
  * cannot be read, 73 the output cannot be created; backup: 1 a check
- * failed, 2 a usage error).
+ * failed).
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* read */
