@@ -2,13 +2,17 @@
 """Every algorithm the programs name is in the algorithm register (REQ-STOR-006).
 
 OpenSSL itself is the dictionary: `openssl list` gives every cipher, digest,
-MAC, KDF, signature, key type and key exchange it provides, each with its
-aliases; `openssl ecparam -list_curves` the curves; `openssl ciphers` the TLS
-suites. The sources of the programs (src/, dist/) are read as C tokens:
-every string literal without white space (a name, or a `:`/`,` list of
-names: literals with spaces are messages or SQL) and every
-identifier of the forms EVP_name(), EVP_PKEY_NAME and NID_name that names
-one of those algorithms is a use. The register is the table under
+MAC, KDF, signature, key type, key exchange and random generator it
+provides, each with its aliases; `openssl ecparam -list_curves` the curves;
+`openssl ciphers` the TLS suites; its headers the names its macros stand
+for (SN_x, LN_x and so NID_x in obj_mac.h, OSSL_..._NAME_x in
+core_names.h). The sources of the programs (src/, dist/) are read as C
+tokens, comments skipped. A use is: a string literal that is a name, or a
+list of names separated by `:`, `,` or white space (other literals with
+spaces are messages or SQL); an identifier EVP_name (a getter such as
+EVP_sha256, called or not), EVP_PKEY_NAME, NID_name, SN_name, LN_name or
+OSSL_..._NAME_x; a function whose name is its algorithm (PKCS5_PBKDF2_HMAC,
+EVP_PBE_scrypt, EVP_BytesToKey). The register is the table under
 "## The algorithm register" in docs/keys.md: the first cell of each row
 holds the names of one entry in backticks, the last cell says how the
 programs reach it: `by name` (it must be found in the sources) or
@@ -17,8 +21,10 @@ by name in the code).
 
 The check fails when the sources name an algorithm that no row registers,
 when a `by name` row is named nowhere in the sources, when a row names
-something OpenSSL does not know, or when the programs call one of OpenSSL's
-interfaces below EVP (SHA256(), HMAC(), AES_*, RSA_*, EC_KEY_* ...). It prints every use it found.
+something OpenSSL does not know, or when the programs call one of
+OpenSSL's interfaces below EVP (SHA256(), HMAC(), AES_*, RSA_*, EC_KEY_*,
+EC_POINT_*, ChaCha20_* ...). It prints every use it found; --self-test
+shows each of these forms failing it.
 
 usage: check-algorithms.py [--self-test] [ROOT]
 """
@@ -43,9 +49,17 @@ NOT_ALGORITHMS = {
 }
 # OpenSSL's algorithm-specific interfaces below EVP: the programs call none
 # (ECDSA_SIG_* is only the DER codec of a signature value: no cryptography)
-LOW_LEVEL = re.compile(r"^(?!ECDSA_SIG_)(MD4|MD5|SHA1|SHA224|SHA256|SHA384|SHA512|RIPEMD160|HMAC|CMAC|"
-                       r"(AES|RSA|DSA|DH|EC_KEY|ECDSA|ECDH|DES|RC4|CMAC|HMAC|SHA(1|256|512)?|"
-                       r"MD5|CRYPTO_gcm128|CRYPTO_ccm128)_[A-Za-z0-9_]+)$")
+LOW_LEVEL = re.compile(r"^(?!ECDSA_SIG_)(MD2|MD4|MD5|MDC2|SHA1|SHA224|SHA256|SHA384|SHA512|"
+                       r"RIPEMD160|WHIRLPOOL|HMAC|CMAC|"
+                       r"(AES|RSA|DSA|DH|EC_KEY|EC_POINT|EC_GROUP|ECDSA|ECDH|DES|RC2|RC4|RC5|BF|"
+                       r"CAST|Camellia|IDEA|SEED|ChaCha20|Poly1305|CMAC|HMAC|MD[245]|MDC2|"
+                       r"SHA(1|224|256|384|512)?|RIPEMD160|WHIRLPOOL|SM[234]|RAND_DRBG|"
+                       r"CRYPTO_gcm128|CRYPTO_ccm128|CRYPTO_ocb128|CRYPTO_xts128)_[A-Za-z0-9_]+)$")
+# Functions whose name is the algorithm they run
+FUNCTION_ALGORITHMS = {"PKCS5_PBKDF2_HMAC": ["PBKDF2"], "PKCS5_PBKDF2_HMAC_SHA1": ["PBKDF2", "SHA1"],
+                       "EVP_PBE_scrypt": ["SCRYPT"], "EVP_PBE_scrypt_ex": ["SCRYPT"],
+                       "EVP_BytesToKey": ["MD5"], "PKCS12_key_gen_utf8": ["PKCS12KDF"]}
+HEADERS = ["/usr/include/openssl/obj_mac.h", "/usr/include/openssl/core_names.h"]
 
 
 def openssl(*args):
@@ -95,6 +109,21 @@ class Dictionary:
         return self.group.get(name.lower())
 
 
+def header_names():
+    """The string each OpenSSL macro SN_x, LN_x and OSSL_..._NAME_x stands
+    for, and the SN string of each NID_x: identifier -> [names]."""
+    macros = {}
+    for h in HEADERS:
+        with open(h, encoding="utf-8", errors="replace") as fh:
+            for m in re.finditer(r'^#\s*define\s+((?:SN|LN|OSSL)_\w+)\s+"([^"]*)"', fh.read(), re.M):
+                macros[m.group(1)] = m.group(2)
+    names = {k: [v] for k, v in macros.items()}
+    for k, v in macros.items():
+        if k.startswith(("SN_", "LN_")):
+            names.setdefault("NID_" + k[3:], []).append(v)
+    return names
+
+
 def c_tokens(text):
     """(kind, value, line) for the string literals and identifiers of C
     source text, comments skipped."""
@@ -118,9 +147,8 @@ def c_tokens(text):
             i = j + 1
         elif c.isalpha() or c == "_":
             m = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").match(text, i)
-            after = text[m.end():m.end() + 3]
-            yield "id", m.group(0) + ("()" if re.match(r"\s*\(\s*\)", after) else ""), line
-            if re.match(r"\s*\(", after):
+            yield "id", m.group(0), line
+            if re.match(r"\s*\(", text[m.end():m.end() + 256]):
                 yield "call", m.group(0), line
             i = m.end()
         else:
@@ -128,30 +156,34 @@ def c_tokens(text):
             i += 1
 
 
-def names_in(kind, value):
+def names_in(kind, value, dic, macros):
     if kind == "str":
-        # prose (messages, SQL) has spaces; a name or a list of names has none
-        if re.search(r"\s", value):
-            return
         value = value.replace('\\"', "")   # a quoted value inside the literal
+        parts = [p for p in re.split(r"[\s:,]+", value) if p]
+        # prose (messages, SQL) has spaces; a list of names may have them too,
+        # when every word of it is a name
+        if re.search(r"\s", value) and not (len(parts) > 1 and
+                                            all(dic.lookup(p) is not None for p in parts)):
+            return
         yield value
-        parts = re.split(r"[:,]+", value)
         if len(parts) > 1:
             yield from parts
         return
-    m = re.match(r"^EVP_([a-z0-9_]+)\(\)$", value)
+    if value in macros:
+        yield from macros[value]
+    yield from FUNCTION_ALGORITHMS.get(value, [])
+    m = re.match(r"^EVP_([a-z0-9_]+)$", value)   # EVP_sha256, called or not
     if m:
         yield m.group(1).replace("_", "-")
-    m = re.match(r"^EVP_PKEY_([A-Z0-9]+)$", value)
+    m = re.match(r"^(?:EVP_PKEY|NID)_([A-Za-z0-9_]+)$", value)
     if m:
         yield m.group(1)
-    m = re.match(r"^NID_([a-z0-9_]+)$", value)
-    if m:
         yield m.group(1).replace("_", "-")
 
 
 def uses(dic, root, dirs, low_level):
     found = {}
+    macros = header_names()
     for d in dirs:
         for top, _, files in os.walk(os.path.join(root, d)):
             for f in sorted(files):
@@ -166,7 +198,7 @@ def uses(dic, root, dirs, low_level):
                         if LOW_LEVEL.match(value):
                             low_level.append((value, where))
                         continue
-                    for name in names_in(kind, value):
+                    for name in names_in(kind, value, dic, macros):
                         why = NOT_ALGORITHMS.get((os.path.relpath(path, root), name.lower()))
                         if why is not None:
                             print("# %s at %s: %s" % (name, where, why))
@@ -243,7 +275,13 @@ def self_test(root):
                      'y = EVP_PKEY_ED25519;\n')
         if check(tmp) != 0:
             return "a clean tree failed"
-        for bad in ['z = EVP_md5();\n', 'HMAC(EVP_sha256(), k, 32, m, n, o, &l);\n', 'c = "ECDHE-ECDSA-CHACHA20-POLY1305";\n',
+        for bad in ['z = EVP_md5();\n', 'HMAC(EVP_sha256(), k, 32, m, n, o, &l);\n',
+                    'f = EVP_md5;\n', 'd = OSSL_DIGEST_NAME_MD5;\n', 'n = SN_md5;\n',
+                    'k = NID_ED448;\n', 't = EVP_PKEY_RSA_PSS;\n', 'c = NID_X9_62_prime239v1;\n',
+                    'l = "ECDHE-RSA-CHACHA20-POLY1305 ECDHE-RSA-AES128-GCM-SHA256";\n',
+                    'PKCS5_PBKDF2_HMAC(p, n, s, sl, 1000, EVP_sha256(), 32, out);\n',
+                    'EC_POINT_mul(g, r, k, NULL, NULL, x);\n', 'SHA256   (m, n, md);\n',
+                    'ChaCha20_ctr32(o, i, n, k, c);\n', 'c = "ECDHE-ECDSA-CHACHA20-POLY1305";\n',
                     'q = "X25519:P-256";\n', 'k = EVP_KDF_fetch(NULL, "PBKDF2", NULL);\n',
                     'n = EVP_CIPHER_fetch(NULL, "null", NULL);\n']:   # not page.c's
             with open(src, "a") as fh:

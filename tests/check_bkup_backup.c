@@ -201,6 +201,16 @@ START_TEST(test_bkup_round_trip)
     ck_assert_int_eq(dsg_bk_decrypt(bk, spub, priv, to, NULL, NULL, err, sizeof err),
                      DSG_BK_EXISTS);
     ck_assert_ptr_nonnull(strstr(err, "not empty"));
+    /* and so is an empty one others may write to (a symbolic link planted
+     * there would take the plaintext elsewhere) */
+    path(to, sizeof to, top, "shared");
+    ck_assert_int_eq(mkdir(to, 0777), 0);
+    ck_assert_int_eq(chmod(to, 0777), 0);
+    ck_assert_int_eq(dsg_bk_decrypt(bk, spub, priv, to, NULL, NULL, err, sizeof err),
+                     DSG_BK_ARGS);
+    ck_assert_ptr_nonnull(strstr(err, "writable by group or others"));
+    ck_assert_int_eq(chmod(to, 0700), 0);
+    ck_assert_int_eq(dsg_bk_decrypt(bk, spub, priv, to, NULL, NULL, err, sizeof err), DSG_BK_OK);
 }
 END_TEST
 

@@ -1027,6 +1027,7 @@ static const char *const back_to_v3 =
     "DROP TRIGGER areas_closed_once;"
     "DROP TRIGGER areas_closed_empty;"
     "DROP TRIGGER files_entered_open_area;"
+    "DROP TRIGGER files_closed_with_deletion;"
     "DROP TRIGGER folders_entered_open_area;"
     "DROP TRIGGER applications_contract_free;"
     "CREATE TRIGGER applications_contract_free BEFORE INSERT ON applications"
@@ -1037,6 +1038,7 @@ static const char *const back_to_v3 =
     "ALTER TABLE areas DROP COLUMN closed_at;"
     "ALTER TABLE areas DROP COLUMN closed_by;"
     "ALTER TABLE areas DROP COLUMN closing;"
+    "ALTER TABLE files DROP COLUMN closed_with;"
     /* version 5 undone */
     "DROP TRIGGER versions_purged_once;"
     "DROP TRIGGER versions_purged_deleted;"
@@ -1403,8 +1405,11 @@ START_TEST(test_area_closing)
     folders f = area_folders(area), g = area_folders(other);
     dsg_upload_slot x = upload(f.row[1].id, "x.txt", 3), y = upload(f.row[2].id, "y.txt", 4);
     dsg_upload_slot gone = upload(f.row[1].id, "gone.txt", 1);
+    dsg_upload_slot same = upload(f.row[1].id, "same.txt", 1);
     (void)upload(g.row[1].id, "k.txt", 1);
     ck_assert_int_eq(dsg_file_store_delete(db, gone.file, "uid:9", NOW + 1, &p), 0);
+    /* deleted by hand by the approver in the second of the approval: not the closing's */
+    ck_assert_int_eq(dsg_file_store_delete(db, same.file, "uid:2", END + 2, &p), 0);
     /* refused: the contract runs, an unknown area, a missing applicant */
     ck_assert_int_eq(close_apply(area, "uid:1", END - 1, &p), -7);
     ck_assert_str_eq(p.code, "contract_active");
@@ -1454,6 +1459,8 @@ START_TEST(test_area_closing)
     refused("UPDATE areas SET closed_at = NULL WHERE closed_at IS NOT NULL", "closed once");
     refused("UPDATE areas SET closed_by = 'uid:3' WHERE closed_at IS NOT NULL", "closed once");
     refused("UPDATE applications SET kind = 'create' WHERE kind = 'close'", "never changes");
+    refused("UPDATE files SET closed_with = NULL WHERE closed_with IS NOT NULL",
+            "closed with its area");
     /* a rejected closing leaves the area open */
     int64_t no = close_apply(other, "uid:1", END + 1, &p);
     ck_assert_int_gt(no, 0);

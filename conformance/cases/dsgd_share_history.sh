@@ -111,4 +111,11 @@ dsgd_stop
 [ "$got" -eq 0 ] || fail "dsgd exit $got"
 expect_exit 0 "share history --offline" "$DSGCTL" share history "file:$file1" --offline "$t/var/logd"
 cmp -s "$t/out" "$t/deleted" || fail "offline differs: $(diff "$t/deleted" "$t/out")"
+# options before the item, --offline before its directory
+expect_exit 0 "share history --json --offline" "$DSGCTL" share history --json --offline "file:$file1" "$t/var/logd"
+[ "$(grep -c '"type":23' "$t/out")" -eq "$(sed 1d "$t/deleted" | wc -l)" ] ||
+    fail "--json --offline: $(head -c 400 "$t/out")"
+expect_exit 64 "share history --offline without DIR" "$DSGCTL" share history "file:$file1" --offline
+expect_exit 74 "share history of no copy" "$DSGCTL" share history "file:$file1" --offline "$t/none"
+[ ! -s "$t/out" ] || fail "a header before the failure: $(cat "$t/out")"
 exit 0

@@ -787,7 +787,16 @@ dsg_bk_status dsg_bk_verify(const char *dir, const uint8_t pub[DSG_BK_SIGN_KEY_L
 
 /* ---- restoring --------------------------------------------------------------- */
 
-/* to, made when missing; an existing one must be an empty directory. */
+/* Whether the directory fd is ours alone: owned by this user, writable by
+ * no one else (nobody can plant a symbolic link in what is restored). */
+static int private_dir(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 022) == 0;
+}
+
+/* to, made when missing; an existing one must be an empty directory of
+ * ours that no one else may write to. */
 static int open_fresh(const char *to, char *err, size_t n, dsg_bk_status *st)
 {
     if (mkdir(to, 0700) != 0 && errno != EEXIST) {
@@ -812,6 +821,13 @@ static int open_fresh(const char *to, char *err, size_t n, dsg_bk_status *st)
                           : "exists and is not empty: restore goes to a fresh directory");
         if (fd >= 0)
             close(fd);
+        return -1;
+    }
+    if (!private_dir(fd)) {
+        *st = fail(DSG_BK_ARGS, err, n, "%s: not owned by uid %u or writable by group or others: "
+                   "restore goes to a directory no one else may write to", to,
+                   (unsigned)geteuid());
+        close(fd);
         return -1;
     }
     return fd;

@@ -26,7 +26,7 @@
  * other codes a meaning (check-name: 1 forbidden, 2 invalid; storage
  * decrypt: 1 stor.integrity, 2 stor.key, 65 not an object, 66 a file
  * cannot be read, 73 the output cannot be created; backup: 1 a check
- * failed, 2 a usage error).
+ * failed).
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* read */
@@ -901,59 +901,101 @@ static const char share_history_help[] =
     "\n"
     "exit status: as for log export\n";
 
+/* The offline history of a copy of var/logd in dir: the header only once
+ * the copy opened. */
+static int share_history_offline(const char *dir, const dsg_audit_select *sel, int json)
+{
+    static uint8_t buf[65536];
+    char err[512];
+    dsg_audit_exporter *x = NULL;
+    long got;
+    if (dsg_audit_export_open(dir, sel, json ? DSG_AUDIT_JSONL : DSG_AUDIT_HISTORY, &x, err,
+                              sizeof err) != 0) {
+        fprintf(stderr, "dsgctl share history: %s\n", err);
+        return EXIT_IOERR;
+    }
+    if (!json && fputs("# time\tuser\tevent\tlocation\tdata\n", stdout) == EOF)
+        got = -1;
+    else
+        while ((got = dsg_audit_export_read(x, buf, sizeof buf, err, sizeof err)) > 0 ||
+               got == DSG_AUDIT_EXPORT_LATER)
+            if (got > 0 && fwrite(buf, 1, (size_t)got, stdout) != (size_t)got) {
+                snprintf(err, sizeof err, "cannot write the history");
+                got = -1;
+                break;
+            }
+    dsg_audit_export_close(x);
+    if (got != 0) {
+        fprintf(stderr, "dsgctl share history: %s\n", err);
+        return EXIT_IOERR;
+    }
+    return dsgctl_finish_stdout(0);
+}
+
 /* dsgctl share history ITEM (REQ-SHARE-017): log export's selection of
- * type 23 by item, shown as a history. */
+ * type 23 by item, shown as a history. Its own options: --since, --until
+ * and --socket take a value, --json and --offline none; one ITEM, and with
+ * --offline one DIR after it. */
 static int cmd_share_history(int argc, char **argv)
 {
     log_opts o;
-    dsg_audit_select sel;
+    dsg_audit_select sel, probe;
     char err[512];
     int json = 0, rc;
     const char *item = NULL;
-    char *rest[16];
-    int nrest = 0;
+    memset(&o, 0, sizeof o);
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
+        const char *a = argv[i], **slot = NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(share_history_help, stdout);
+            return dsgctl_finish_stdout(0);
+        }
+        if (strcmp(a, "--json") == 0)
             json = 1;
-        else if (argv[i][0] != '-' && item == NULL && (i == 0 || argv[i - 1][0] != '-'))
-            item = argv[i];
-        else if (nrest < 16)
-            rest[nrest++] = argv[i];
+        else if (strcmp(a, "--offline") == 0)
+            o.offline = 1;
+        else if (strcmp(a, "--since") == 0)
+            slot = &o.since;
+        else if (strcmp(a, "--until") == 0)
+            slot = &o.until;
+        else if (strcmp(a, "--socket") == 0)
+            slot = &o.socket;
+        else if (a[0] == '-' && a[1] != '\0')
+            return dsgctl_group_usage("share", "history", "unknown option", a);
+        else if (item == NULL)
+            item = a;
+        else if (o.dir == NULL)
+            o.dir = a;
         else
-            return dsgctl_group_usage("share", "history", "too many arguments", argv[i]);
+            return dsgctl_group_usage("share", "history", "one item and one directory:", a);
+        if (slot != NULL && i + 1 >= argc)
+            return dsgctl_group_usage("share", "history", "option needs a value:", a);
+        if (slot != NULL)
+            *slot = argv[++i];
     }
-    if ((rc = log_parse("export", &o, nrest, rest)) != 0)
-        return rc;
-    if (o.help) {
-        fputs(share_history_help, stdout);
-        return dsgctl_finish_stdout(0);
-    }
-    dsg_audit_select probe;
     memset(&probe, 0, sizeof probe);
     if (item == NULL)
         return dsgctl_group_usage("share", "history", "no item given (area:ID, folder:ID or "
                                   "file:ID)", NULL);
     if (dsg_audit_select_item(&probe, item, err, sizeof err) != 0)
         return dsgctl_group_usage("share", "history", err, NULL);
-    if (o.type || o.source || o.site || o.item || o.format || o.pubkey || o.key)
-        return dsgctl_group_usage("share", "history", "takes only ITEM, --since, --until, "
-                                  "--json, --socket and --offline DIR", NULL);
+    if (o.offline != (o.dir != NULL))
+        return dsgctl_group_usage("share", "history", o.offline ? "--offline needs DIR"
+                                  : "a directory goes with --offline:", o.dir);
+    if (o.offline && o.socket != NULL)
+        return dsgctl_group_usage("share", "history", "--socket is for the running logd, "
+                                  "not with --offline", NULL);
     o.type = "23";
     o.item = item;
     if ((rc = export_selection(&o, &sel)) != 0)
         return rc;
-    if (!json && fputs("# time\tuser\tevent\tlocation\tdata\n", stdout) == EOF)
-        return EXIT_IOERR;
-    if (!o.offline)
+    if (!o.offline) {
+        if (!json && fputs("# time\tuser\tevent\tlocation\tdata\n", stdout) == EOF)
+            return EXIT_IOERR;
         return log_export_online(o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT,
                                  json ? "jsonl" : "history", &sel);
-    if (fflush(stdout) != 0 ||
-        dsg_audit_export(o.dir, &sel, json ? DSG_AUDIT_JSONL : DSG_AUDIT_HISTORY, 1, err,
-                         sizeof err) != 0) {
-        fprintf(stderr, "dsgctl share history: %s\n", err);
-        return EXIT_IOERR;
     }
-    return 0;
+    return share_history_offline(o.dir, &sel, json);
 }
 
 /* dsgctl log prune --before T (REQ-LOG-007): checked here for form and

@@ -2639,15 +2639,20 @@ static int next_row(exporter *x, dsg_aenc_record *rec, char *err, size_t n)
     return 1;
 }
 
+/* Rows one read may pass over without selecting any (see
+ * DSG_AUDIT_EXPORT_LATER). */
+#define SKIP_BUDGET 4096
+
 /* The next selected record as the current line: 1, 0 when there is none,
- * -1 with a message. */
+ * 2 when SKIP_BUDGET rows went by unselected, -1 with a message. */
 static int next_record(exporter *x, char *err, size_t n)
 {
     dsg_aenc_record rec;
     char hash[65], prev[65] = "", mac[65];
-    int rc;
+    int rc, skipped = 0;
     while ((rc = next_row(x, &rec, err, n)) == 1 && !fields_selected(x, &rec))
-        ;
+        if (++skipped == SKIP_BUDGET)
+            return 2;
     if (rc != 1)
         return rc;
     if (x->fmt == DSG_AUDIT_HISTORY)
@@ -2722,6 +2727,8 @@ long dsg_audit_export_read(dsg_audit_exporter *e, uint8_t *buf, size_t cap, char
                                            : next_checkpoint(x, err, errsize);
         if (r < 0)
             return -1;
+        if (r == 2)
+            return got > 0 ? (long)got : DSG_AUDIT_EXPORT_LATER;
         if (r == 0)
             x->phase++;
     }
@@ -2839,8 +2846,9 @@ int dsg_audit_export(const char *dir, const dsg_audit_select *sel, dsg_audit_for
     long got;
     if (dsg_audit_export_open(dir, sel, fmt, &e, err, errsize) != 0)
         return -1;
-    while ((got = dsg_audit_export_read(e, buf, sizeof buf, err, errsize)) > 0)
-        if (dsg_write_all(fd, buf, (size_t)got) != 0) {
+    while ((got = dsg_audit_export_read(e, buf, sizeof buf, err, errsize)) > 0 ||
+           got == DSG_AUDIT_EXPORT_LATER)
+        if (got > 0 && dsg_write_all(fd, buf, (size_t)got) != 0) {
             fail(err, errsize, "cannot write the export: %s", strerror(errno));
             got = -1;
             break;

@@ -344,8 +344,14 @@ __attribute__((warn_unused_result))
 int dsg_audit_export_open(const char *dir, const dsg_audit_select *sel, dsg_audit_format fmt,
                           dsg_audit_exporter **out, char *err, size_t errsize);
 
+/* A read that went through many rows and selected none of them (a
+ * selection by site or item): call again. Between such calls logd goes on
+ * storing records, so a history of a large trail never stalls it. */
+#define DSG_AUDIT_EXPORT_LATER (-2)
+
 /* The next at most cap bytes of the export into buf (lines may be split
- * between two calls): the count, 0 at the end, -1 with a message.
+ * between two calls): the count, 0 at the end, DSG_AUDIT_EXPORT_LATER, or
+ * -1 with a message.
  * @relation(REQ-LOG-010, REQ-LOG-045) */
 __attribute__((warn_unused_result))
 long dsg_audit_export_read(dsg_audit_exporter *x, uint8_t *buf, size_t cap, char *err,

@@ -398,6 +398,8 @@ static void export_pump(void)
     char err[512];
     while (exporting != NULL && dsgd_bus_room(export_chan) == DSGD_BUS_WINDOW) {
         long got = dsg_audit_export_read(exporting, part, sizeof part, err, sizeof err);
+        if (got == DSG_AUDIT_EXPORT_LATER)
+            return;   /* back here at once, after the records waiting to be stored */
         if (got > 0 && dsgd_bus_send(export_chan, DSGD_MSG_ROLE_PART, part, (size_t)got) == 0) {
             export_bytes += (uint64_t)got;
             export_pieces++;

@@ -110,22 +110,34 @@ static int forget_closed(int64_t file, void *ctx)
     return 0;
 }
 
-/* The approval of application id, which closed area (REQ-SHARE-021). */
+/* The approval of application id, which closed area (REQ-SHARE-021): on
+ * record whatever happens next, the files it deleted then forgotten by
+ * the search index (whose results are checked against the store anyway). */
 static int approved_close(int64_t id, const dsg_area_app_row *app, const dsgd_who *w)
 {
     char err[200];
     long files = 0;
-    if (dsg_area_store_each_closed_file(db, app->area, forget_closed, &files, err,
-                                        sizeof err) != 0)
-        return dsgd_share_storage_error(err);
+    int counted = dsg_area_store_each_closed_file(db, app->area, forget_closed, &files, err,
+                                                  sizeof err) == 0;
+    if (!counted)
+        dsgd_log("share: the files of closed area %" PRId64 " cannot be listed: %s",
+                 app->area, err);
     dsgd_share_record r = { "", "", "area", "", "Delete", "area-closed", "" };
     snprintf(r.site_id, sizeof r.site_id, "%" PRId64, app->area);
     snprintf(r.item_id, sizeof r.item_id, "%" PRId64, app->area);
     snprintf(r.location, sizeof r.location, "/%s", app->app.project);
-    snprintf(r.data, sizeof r.data, "application %" PRId64 " approved; contract=%s; files=%ld",
-             id, app->app.contract, files);
-    dsgd_answer_put("application %" PRId64 " approved: area %" PRId64 " %s closed, %ld file%s "
-                    "deleted\n", id, app->area, app->app.project, files, files == 1 ? "" : "s");
+    if (counted)
+        snprintf(r.data, sizeof r.data, "application %" PRId64 " approved; contract=%s; "
+                 "files=%ld", id, app->app.contract, files);
+    else
+        snprintf(r.data, sizeof r.data, "application %" PRId64 " approved; contract=%s; "
+                 "files=unknown", id, app->app.contract);
+    dsgd_answer_put("application %" PRId64 " approved: area %" PRId64 " %s closed", id,
+                    app->area, app->app.project);
+    if (counted)
+        dsgd_answer_put(", %ld file%s deleted\n", files, files == 1 ? "" : "s");
+    else
+        dsgd_answer_put(" (its files could not be listed: %s)\n", err);
     dsgd_share_record_add(w, &r);
     return dsgd_answer_finish(0, "%s", "");
 }

@@ -403,14 +403,17 @@ static const char *const migrations[] = {
      * names the area as it is (contract, project, prime, end); the area
      * records when, by whom and by which application, once, and only when
      * none of its files is live any more; a closed area takes no folder
-     * or file. closes and closing are checked by triggers rather than
-     * REFERENCES, which SQLite cannot add with ALTER TABLE and then drop. */
+     * or file; a file its closing deleted names the closing application
+     * (closed_with). closes, closing and closed_with are checked by
+     * triggers rather than REFERENCES, which SQLite cannot add with ALTER
+     * TABLE and then drop. */
     "ALTER TABLE applications ADD COLUMN kind TEXT NOT NULL DEFAULT 'create'"
     " CHECK (kind IN ('create','close'));"
     "ALTER TABLE applications ADD COLUMN closes INTEGER;"
     "ALTER TABLE areas ADD COLUMN closed_at INTEGER;"
     "ALTER TABLE areas ADD COLUMN closed_by TEXT;"
     "ALTER TABLE areas ADD COLUMN closing INTEGER;"
+    "ALTER TABLE files ADD COLUMN closed_with INTEGER;"
     "DROP TRIGGER applications_contract_free;"
     "CREATE TRIGGER applications_contract_free BEFORE INSERT ON applications"
     " WHEN NEW.kind = 'create' AND EXISTS (SELECT 1 FROM areas WHERE contract = NEW.contract)"
@@ -431,6 +434,11 @@ static const char *const migrations[] = {
     "CREATE TRIGGER areas_closed_empty BEFORE UPDATE OF closed_at ON areas"
     " WHEN EXISTS (SELECT 1 FROM files WHERE area = NEW.id AND deleted_at IS NULL)"
     " BEGIN SELECT RAISE(ABORT, 'a closed area holds no live file'); END;"
+    "CREATE TRIGGER files_closed_with_deletion BEFORE UPDATE OF closed_with ON files"
+    " WHEN OLD.closed_with IS NOT NULL OR OLD.deleted_at IS NOT NULL OR NEW.deleted_at IS NULL"
+    "  OR NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.closed_with AND kind = 'close'"
+    "  AND closes = NEW.area AND state = 'approved')"
+    " BEGIN SELECT RAISE(ABORT, 'a file is closed with its area, when it is deleted'); END;"
     "CREATE TRIGGER files_entered_open_area BEFORE INSERT ON files"
     " WHEN (SELECT closed_at FROM areas WHERE id = NEW.area) IS NOT NULL"
     " BEGIN SELECT RAISE(ABORT, 'a closed area takes no file'); END;"
@@ -692,9 +700,8 @@ int dsg_area_store_each_closed_file(sqlite3 *db, int64_t area,
                                     size_t n)
 {
     sqlite3_stmt *st = dsg_db_prepare(db, "SELECT f.id FROM files f JOIN areas a ON a.id = f.area"
-                                          " WHERE f.area = ? AND a.closed_at IS NOT NULL"
-                                          " AND f.deleted_at = a.closed_at"
-                                          " AND f.deleted_by = a.closed_by ORDER BY f.id");
+                                          " WHERE f.area = ? AND f.closed_with = a.closing"
+                                          " ORDER BY f.id");
     int rc = SQLITE_ERROR;
     if (st != NULL)
         sqlite3_bind_int64(st, 1, area);
@@ -979,13 +986,14 @@ static int create_area(sqlite3 *db, const dsg_area_app_row *r, const dsg_area_te
  * deleted by `by` at now, then the area closed. */
 static int close_area(sqlite3 *db, const dsg_area_app_row *r, const char *by, int64_t now)
 {
-    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE files SET deleted_at = ?, deleted_by = ?"
-                                          " WHERE area = ? AND deleted_at IS NULL");
+    sqlite3_stmt *st = dsg_db_prepare(db, "UPDATE files SET deleted_at = ?, deleted_by = ?,"
+                                          " closed_with = ? WHERE area = ? AND deleted_at IS NULL");
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, now);
     dsg_db_bind_text(st, 2, by);
-    sqlite3_bind_int64(st, 3, r->area);
+    sqlite3_bind_int64(st, 3, r->id);
+    sqlite3_bind_int64(st, 4, r->area);
     if (dsg_db_run(st) != 0)
         return -1;
     st = dsg_db_prepare(db, "UPDATE areas SET closed_at = ?, closed_by = ?, closing = ?"

@@ -152,9 +152,9 @@ int dsg_area_store_each_folder(struct sqlite3 *db, int64_t area,
                                int (*fn)(const dsg_folder_row *r, void *ctx), void *ctx,
                                char *err, size_t n);
 
-/* Calls fn with the number of every file the closing of area deleted
- * (those marked deleted at its closing, by whoever closed it), in order;
- * none for an open area. 0, or -1 with a message. @relation(REQ-SHARE-021) */
+/* Calls fn with the number of every file the closing of area deleted (each
+ * names its closing application), in order; none for an open area. 0, or
+ * -1 with a message. @relation(REQ-SHARE-021) */
 int dsg_area_store_each_closed_file(struct sqlite3 *db, int64_t area,
                                     int (*fn)(int64_t file, void *ctx), void *ctx, char *err,
                                     size_t n);
