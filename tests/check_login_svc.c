@@ -433,23 +433,24 @@ START_TEST(test_lsvc_terminal_logon)
     dsg_acct_last_login last;
     account("sato", DSG_ACCT_MINISTRY);
     account("tanaka", DSG_ACCT_MINISTRY);
+    /* the first login: a password change */
     dsg_lsvc_terminal_logon("tanaka", (const uint8_t *)ISSUED, strlen(ISSUED), "000000",
-                            &terminal, NOW, &r);   /* the first login: a password change */
+                            "WKS\\sato", &terminal, NOW, &r);
     ck_assert_int_eq(r.status, 403);
     ck_assert_str_eq(r.error, "terminal_factor_unsupported");
     ck_assert_str_eq(r.login, "");
     first_login_from("sato", &ministry_net, NOW, secret, &len, &r);
     code_at(secret, len, NOW + 30, code);
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)"Wrong-passw0rd-1", 16, code, &terminal,
-                            NOW + 30, &r);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)"Wrong-passw0rd-1", 16, code, "WKS\\sato",
+                            &terminal, NOW + 30, &r);
     ck_assert_int_eq(r.status, 401);
     ck_assert_str_eq(r.error, "auth_failed");
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), "12345", &terminal,
-                            NOW + 30, &r);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), "12345", "WKS\\sato",
+                            &terminal, NOW + 30, &r);
     ck_assert_int_eq(r.status, 401);
     ck_assert_str_eq(r.error, "auth_failed");
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &terminal, NOW + 30,
-                            &r);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, "WKS\\sato", &terminal,
+                            NOW + 30, &r);
     ck_assert_msg(r.status == 200, "%d %s: %s", r.status, r.event, r.detail);
     ck_assert_ptr_null(r.error);
     ck_assert_str_eq(r.event, "totp-accepted");
@@ -458,27 +459,27 @@ START_TEST(test_lsvc_terminal_logon)
     ck_assert_uint_eq(r.failures_since, 2);   /* the two denials before it */
     ck_assert_int_eq(dsg_acct_store_last_login(db, "sato", &last), 1);
     ck_assert_str_eq(last.computer, "mod-pc-01");
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &terminal, NOW + 31,
-                            &r);   /* the code again */
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, "WKS\\sato", &terminal,
+                            NOW + 31, &r);   /* the code again */
     ck_assert_int_eq(r.status, 401);
     ck_assert_str_eq(r.error, "auth_failed");
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), NULL, &terminal, NOW + 32,
-                            &r);   /* no code */
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), NULL, "WKS\\sato", &terminal,
+                            NOW + 32, &r);   /* no code */
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(r.error, "terminal_code_required");
     ck_assert_str_eq(r.login, "");
     /* outside the Ministry networks without a Ministry terminal: WebAuthn */
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &outside, NOW + 60,
-                            &r);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, "WKS\\sato", &outside,
+                            NOW + 60, &r);
     ck_assert_int_eq(r.status, 403);
     ck_assert_str_eq(r.error, "terminal_factor_unsupported");
     ck_assert_ptr_nonnull(strstr(r.detail, "webauthn"));
     for (int i = 0; i < 3; i++)   /* locked by three wrong passwords: denied alike */
-        dsg_lsvc_terminal_logon("sato", (const uint8_t *)"Wrong-passw0rd-1", 16, code,
+        dsg_lsvc_terminal_logon("sato", (const uint8_t *)"Wrong-passw0rd-1", 16, code, "WKS\\sato",
                                 &terminal, NOW + 90, &r);
     code_at(secret, len, NOW + 120, code);
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, &terminal, NOW + 120,
-                            &r);
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)pw, strlen(pw), code, "WKS\\sato", &terminal,
+                            NOW + 120, &r);
     ck_assert_int_eq(r.status, 401);
     ck_assert_str_eq(r.error, "auth_failed");
 }

@@ -225,7 +225,8 @@ static const dsg_lsvc_peer other_pc = { DSG_LOGIN_PORTAL, 0, 0, "tj-pc-8", NULL,
 static void terminal_first(const char *user, const dsg_lsvc_peer *peer, int64_t now,
                            dsg_lsvc_result *r)
 {
-    dsg_lsvc_terminal_logon(user, (const uint8_t *)NEW_PW, strlen(NEW_PW), NULL, peer, now, r);
+    dsg_lsvc_terminal_logon(user, (const uint8_t *)NEW_PW, strlen(NEW_PW), NULL, "WKS\\sato", peer,
+                            now, r);
 }
 
 static void terminal_assert(const char *login, const char *computer, const ceremony *c,
@@ -233,12 +234,13 @@ static void terminal_assert(const char *login, const char *computer, const cerem
 {
     dsg_lsvc_assertion a = { CRED_ID, sizeof CRED_ID, c->data.b, c->data.n,
                              (const uint8_t *)c->cdj, c->cdj_len, c->sig, c->sig_len };
-    dsg_lsvc_terminal_assert(login, computer, &a, now, r);
+    dsg_lsvc_terminal_assert(login, computer, "WKS\\sato", &a, now, r);
 }
 
 /* A company user's terminal logon (REQ-MFA-016): the password, then the
- * assertion of the request options it answered, at the same terminal:
- * allowed with no session, the terminal recorded as the login's computer.
+ * assertion of the request options it answered, at the same terminal for
+ * the same Windows account: allowed with no session, the terminal recorded
+ * as the login's computer.
  * Refused: the assertion from another terminal, the login's steps on the
  * portal's routes (and a portal login's at the terminal logon), no UV, a
  * spent challenge; a TOTP account without a code.
@@ -270,6 +272,14 @@ START_TEST(test_lwa_terminal_logon)
     assertion(&c, r.webauthn.challenge, UP | UV, 2);
     terminal_assert(login, "tj-pc-8", &c, NOW + 21, &r);
     expect_refused(&r, "login_incomplete", "began at terminal tj-pc-7");
+    /* another Windows account than the first request reported */
+    terminal_first("suzuki", &company_pc, NOW + 25, &r);
+    snprintf(login, sizeof login, "%s", r.login);
+    assertion(&c, r.webauthn.challenge, UP | UV, 2);
+    dsg_lsvc_assertion other = { CRED_ID, sizeof CRED_ID, c.data.b, c.data.n,
+                                 (const uint8_t *)c.cdj, c.cdj_len, c.sig, c.sig_len };
+    dsg_lsvc_terminal_assert(login, "tj-pc-7", "WKS\\admin", &other, NOW + 26, &r);
+    expect_refused(&r, "login_incomplete", "began for Windows account WKS\\sato, not WKS\\admin");
     /* the portal's routes take no step of a terminal logon's login */
     terminal_first("suzuki", &company_pc, NOW + 30, &r);
     snprintf(login, sizeof login, "%s", r.login);
@@ -290,7 +300,7 @@ START_TEST(test_lwa_terminal_logon)
     expect_refused(&r, "auth_failed", NULL);
     /* a TOTP account without a code */
     account("sato", DSG_ACCT_MINISTRY);
-    dsg_lsvc_terminal_logon("sato", (const uint8_t *)ISSUED, strlen(ISSUED), NULL,
+    dsg_lsvc_terminal_logon("sato", (const uint8_t *)ISSUED, strlen(ISSUED), NULL, "WKS\\sato",
                             &ministry_net, NOW + 60, &r);   /* a first login */
     ck_assert_int_eq(r.status, 403);
     ck_assert_str_eq(r.error, "terminal_factor_unsupported");

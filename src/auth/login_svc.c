@@ -37,6 +37,7 @@ typedef struct login_rec {
     int challenge_live;                    /* a WebAuthn challenge issued, not yet used */
     uint8_t challenge[DSG_WEBAUTHN_CHALLENGE_LEN];
     char computer[64];
+    char windows[DSG_LSVC_WINDOWS_MAX + 1]; /* a terminal logon's Windows account */
     uint32_t channel;                      /* dsg_login_channel of the password step */
     char bound[DSG_LSVC_BOUND_MAX + 1];    /* the peer's binding (dsg_lsvc_peer.bound) */
 } login_rec;
@@ -903,16 +904,18 @@ void dsg_lsvc_totp(const char *login, const char *code, int64_t now, dsg_lsvc_re
 /* ---- a Windows logon at a registered terminal (REQ-MFA-016) ------------------------ */
 
 void dsg_lsvc_terminal_logon(const char *user_id, const uint8_t *pw, size_t pw_len,
-                             const char *code, const dsg_lsvc_peer *peer, int64_t now,
-                             dsg_lsvc_result *res)
+                             const char *code, const char *windows, const dsg_lsvc_peer *peer,
+                             int64_t now, dsg_lsvc_result *res)
 {
     char login[DSG_LSVC_TOKEN_TEXT + 1];
     terminal_logon = 1;
     dsg_lsvc_password(user_id, pw, pw_len, peer, now, res);
     login_rec *l = res->status == 200 ? find_login(res->login) : NULL;
     dsg_lsvc_next due = res->next;
-    if (l != NULL)
+    if (l != NULL) {
         l->terminal = 1;
+        snprintf(l->windows, sizeof l->windows, "%s", windows);
+    }
     if (l != NULL && due == DSG_LSVC_NEXT_TOTP && code != NULL && code[0] != '\0') {
         snprintf(login, sizeof login, "%s", res->login);
         dsg_lsvc_totp(login, code, now, res);
@@ -934,16 +937,22 @@ void dsg_lsvc_terminal_logon(const char *user_id, const uint8_t *pw, size_t pw_l
     terminal_logon = 0;
 }
 
-void dsg_lsvc_terminal_assert(const char *login, const char *computer,
+void dsg_lsvc_terminal_assert(const char *login, const char *computer, const char *windows,
                               const dsg_lsvc_assertion *a, int64_t now, dsg_lsvc_result *res)
 {
     char id[DSG_LSVC_TOKEN_TEXT + 1];
     copy_id(id, login);
     login_rec *l = find_login(id);
-    if (l != NULL && l->terminal && strcmp(l->computer, computer) != 0) {
+    if (l != NULL && l->terminal &&
+        (strcmp(l->computer, computer) != 0 || strcmp(l->windows, windows) != 0)) {
         begin_result(res, l->user_id);
-        failed(res, 401, "login_incomplete", "step-refused",
-               "the terminal logon began at terminal %s", l->computer);
+        if (strcmp(l->computer, computer) != 0)
+            failed(res, 401, "login_incomplete", "step-refused",
+                   "the terminal logon began at terminal %s", l->computer);
+        else
+            failed(res, 401, "login_incomplete", "step-refused",
+                   "the terminal logon began for Windows account %.64s, not %.64s", l->windows,
+                   windows);
         drop_login(l);
         return;
     }

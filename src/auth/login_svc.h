@@ -189,6 +189,8 @@ int dsg_lsvc_init(const dsg_lsvc_cfg *cfg, struct sqlite3 *db);
  * when none is set. @relation(REQ-MFA-014) */
 const char *dsg_lsvc_notice(void);
 
+#define DSG_LSVC_WINDOWS_MAX 256u   /* bytes of a Windows account a terminal reports */
+
 /* A Windows logon at a registered terminal (REQ-MFA-016), its first
  * request: the password step of dsg_lsvc_password (with peer's facts: a
  * Ministry terminal's certificate exempts a Ministry account from
@@ -201,24 +203,26 @@ const char *dsg_lsvc_notice(void);
  *     peer->computer, no session opened; no code: 400
  *     terminal_code_required, the login dropped;
  *   WebAuthn (enrolled): the request options (200, next
- *     NEXT_ASSERT_WEBAUTHN, the login kept) for dsg_lsvc_terminal_assert.
+ *     NEXT_ASSERT_WEBAUTHN, the login kept, with the Windows account
+ *     windows the terminal reported) for dsg_lsvc_terminal_assert.
  * Denied: every refusal of those steps as they answer it; a password older
  * than auth.password_max_age_days (403 password_change_required); and,
  * after the password verified, 403 terminal_factor_unsupported when the
  * next step is an enrolment or a temporary password's change, the login
  * dropped. @relation(REQ-MFA-016, REQ-MFA-021) */
 void dsg_lsvc_terminal_logon(const char *user_id, const uint8_t *pw, size_t pw_len,
-                             const char *code, const dsg_lsvc_peer *peer, int64_t now,
-                             dsg_lsvc_result *res);
+                             const char *code, const char *windows, const dsg_lsvc_peer *peer,
+                             int64_t now, dsg_lsvc_result *res);
 
 /* The second request of a terminal logon of a WebAuthn account: the
  * assertion of the options dsg_lsvc_terminal_logon issued, checked as
  * dsg_lsvc_webauthn_assert checks it, at the same terminal (computer: the
- * terminal the request came from; another one's is 401 login_incomplete,
- * the login dropped); allowed (200, next NONE) recorded as the account's
+ * terminal the request came from) for the same Windows account (windows:
+ * the one the terminal reports now; either differing is 401
+ * login_incomplete, the login dropped); allowed (200, next NONE) recorded as the account's
  * login from that terminal, no session opened.
  * @relation(REQ-MFA-016, REQ-MFA-023, REQ-MFA-021) */
-void dsg_lsvc_terminal_assert(const char *login, const char *computer,
+void dsg_lsvc_terminal_assert(const char *login, const char *computer, const char *windows,
                               const dsg_lsvc_assertion *a, int64_t now, dsg_lsvc_result *res);
 
 /* The password step. A password older than cfg->password_max_age_days

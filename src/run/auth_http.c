@@ -31,7 +31,6 @@
 #define FIELD_MAX 1100u         /* bytes of one decoded member: a password of 1024 characters */
 #define WA_TEXT_MAX 6000u       /* base64url characters of one WebAuthn member */
 #define WA_BYTES_MAX 4500u      /* its bytes */
-#define WINDOWS_MAX 256u        /* bytes of a Windows account name a terminal reports */
 
 enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, WA_OPTIONS, WA_REGISTER,
              WA_ASSERT, NOTICE, PW_CHANGE, PW_CHANGE_OPTIONS, TERMINAL_LOGON, ROUTE_COUNT };
@@ -66,7 +65,7 @@ static struct xch {
     int has_fp;                                 /* the portal verified a client certificate */
     uint8_t fp[DSG_TERM_FP_LEN];                /* its SHA-256 */
     char terminal[DSG_TERM_NAME_MAX + 1];       /* the live terminal it names; "" none */
-    char windows[WINDOWS_MAX + 1];              /* a terminal logon's Windows account */
+    char windows[DSG_LSVC_WINDOWS_MAX + 1];     /* a terminal logon's Windows account */
     int ministry_terminal;                      /* that terminal is of kind ministry */
 } xch[AUTH_XCH];
 
@@ -779,7 +778,7 @@ static void identify(struct xch *x)
     x->ministry_terminal = t.kind == DSG_ORG_CLASS_MINISTRY;
 }
 
-/* A Windows account name as a terminal reports it: 1 to WINDOWS_MAX
+/* A Windows account name as a terminal reports it: 1 to DSG_LSVC_WINDOWS_MAX
  * bytes, no control character (it is written into the record). */
 static int windows_ok(const char *w)
 {
@@ -787,7 +786,7 @@ static int windows_ok(const char *w)
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)w[i] < 0x20 || w[i] == 0x7f)
             return 0;
-    return n > 0 && n <= WINDOWS_MAX;
+    return n > 0 && n <= DSG_LSVC_WINDOWS_MAX;
 }
 
 /* A terminal logon's second request: the assertion of the options its
@@ -813,7 +812,7 @@ static int terminal_assert(struct xch *x, int64_t now, dsg_lsvc_result *res)
     if (!dsg_lsvc_login_from(login, &peer, now, res))   /* REQ-ACCT-016 */
         return 0;
     dsg_lsvc_assertion a = { b[0], len[0], b[2], len[2], b[1], len[1], b[3], len[3] };
-    dsg_lsvc_terminal_assert(login, computer_of(x), &a, now, res);
+    dsg_lsvc_terminal_assert(login, computer_of(x), x->windows, &a, now, res);
     return 0;
 }
 
@@ -835,8 +834,8 @@ static int terminal_step(struct xch *x, int64_t now, dsg_lsvc_result *res)
         rc = -1;
     else if (take_fields(x->body, x->len, f, 4) == 0 && windows_ok(x->windows)) {
         dsg_lsvc_peer peer = peer_of(x);
-        dsg_lsvc_terminal_logon(user, (const uint8_t *)secret, strlen(secret), code, &peer, now,
-                                res);
+        dsg_lsvc_terminal_logon(user, (const uint8_t *)secret, strlen(secret), code, x->windows,
+                                &peer, now, res);
     } else
         rc = terminal_assert(x, now, res);
     OPENSSL_cleanse(secret, sizeof secret);
