@@ -144,11 +144,11 @@ typedef struct dsgd_form {
 } dsgd_form;
 
 /* Parses body[0 .. len) into *f. 0, or -1 when it is not a form.
- * @relation(REQ-SHARE-022, REQ-RUN-052) */
+ * @relation(REQ-SHARE-022) */
 int dsgd_form_read(dsgd_form *f, const uint8_t *body, size_t len);
 /* The value of field name decoded into out (NUL-terminated, cap bytes
  * with the NUL). 0, or -1 when it is missing, repeated, or too long.
- * @relation(REQ-SHARE-022, REQ-RUN-052) */
+ * @relation(REQ-SHARE-022) */
 int dsgd_form_get(const dsgd_form *f, const char *name, char *out, size_t cap);
 /* 1 when content type ctype[0 .. len) is `want` (case-insensitive, with
  * or without parameters). @relation(REQ-SHARE-022) */

@@ -91,11 +91,11 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
  * yet (told 0), read through the multipart parser once it is (with what
  * was held first; b may then be NULL). 0, or -1 when the exchange was
  * answered (refused): nothing more of it may be touched.
- * @relation(REQ-SHARE-010, REQ-SHARE-022) */
+ * @relation(REQ-SHARE-011, REQ-SHARE-022) */
 int dsgd_share_pages_upload_body(dsgd_spage *p, uint32_t id, int told, const char *session,
                                  const uint8_t *b, size_t n);
 /* The upload page's body is complete: the file settled, or the form
- * refused. @relation(REQ-SHARE-010) */
+ * refused. @relation(REQ-SHARE-011) */
 void dsgd_share_pages_upload_end(dsgd_spage *p, uint32_t id);
 
 /* ---- from share_http.c: the upload steps of exchange id ---------------- */
@@ -103,12 +103,12 @@ void dsgd_share_pages_upload_end(dsgd_spage *p, uint32_t id);
 /* Begins the upload of a file called name into the page's folder: the
  * decision and the name policy first (a refusal answered and recorded as
  * the API's), then the store. 0, or -1 after answering.
- * @relation(REQ-SHARE-010, REQ-SHARE-011) */
+ * @relation(REQ-SHARE-011) */
 int dsgd_share_upload_open(uint32_t id, const char *name);
-/* The next bytes of its content. @relation(REQ-SHARE-010, REQ-SHARE-014) */
+/* The next bytes of its content. @relation(REQ-SHARE-014) */
 void dsgd_share_upload_data(uint32_t id, const uint8_t *b, size_t n);
 /* Its content ended: judged, settled, recorded and answered.
- * @relation(REQ-SHARE-010, REQ-SHARE-014) */
+ * @relation(REQ-SHARE-014) */
 void dsgd_share_upload_close(uint32_t id);
 /* Answers a page exchange the API would not: status with code (a
  * malformed form: 400 bad_request), recorded as csrf-refused when csrf.

@@ -75,7 +75,7 @@ int dsg_scan_push(dsg_scan *s, const uint8_t *p, size_t n);
  * multipart/form-data upload, whose end only its delimiter tells): the
  * verdict then holds the bytes seen to it as dsg_scan_new's size would.
  * 0; -1 when the scanner is NULL, finished, or has seen more than size
- * (it fails). @relation(REQ-SHARE-014, REQ-SHARE-010) */
+ * (it fails). @relation(REQ-SHARE-014) */
 __attribute__((warn_unused_result))
 int dsg_scan_declare(dsg_scan *s, uint64_t size);
 
