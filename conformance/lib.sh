@@ -77,7 +77,8 @@ check() {
 #                            kills it and its workers when the case exits.
 #   DSGD_PORT                the portal's TCP port for this case: not 8443,
 #                            so a running gateway does not disturb the tests
-#                            (default 20000 + the case shell's pid mod 20000).
+#                            (default 20000 + the case shell's pid mod 6000:
+#                            below the ephemeral ports, 32768 and up).
 #   portal_pid               the pid of the running portal (latest start).
 #   tls_probe NAME ARGS...   openssl s_client to the portal with ARGS, stdin
 #                            from /dev/null, output in $CONFORMANCE_TMP/NAME.out;
@@ -272,7 +273,9 @@ dsgd_cleanup() {
     return 0
 }
 
-DSGD_PORT=${DSGD_PORT:-$((20000 + $$ % 20000))}
+# below the kernel's ephemeral ports (32768 and up), which client sockets
+# of the case or of the machine may hold at any moment
+DSGD_PORT=${DSGD_PORT:-$((20000 + $$ % 6000))}
 
 dsgd_start() {
     bin=$1
@@ -434,7 +437,7 @@ syslog_has() {
 #   collector_seqs NAME SOURCE  the seqs of SOURCE's records NAME received.
 #   collector_has NAME SOURCE SEQ  NAME received record SEQ of SOURCE.
 
-FWD_PORT=$((DSGD_PORT + 20000))
+FWD_PORT=$((DSGD_PORT + 6000))   # 26000..31999, below the ephemeral ports too
 
 collector_pki() {
     p=${CONFORMANCE_TMP:?}/pki
