@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. A first login through the pages (suzuki, just registered): the issued password gives the password-change form (new-password fields), two passwords that differ and a weak one (naming the rule) are refused 400 on the same form, a good one gives the enrolment form, the enrolment code gives the new secret's otpauth URI, and its code 303s to /areas with a session cookie. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token or with a wrong one is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. Rename and delete through the forms: the versions page reached from the folder has the file's rename and delete forms (not when reached without its folder); a rename without the token is 403 and changes nothing, with it the file is listed under its new name; the <script> folder is deleted from its own page's form and leaves the listing; the file deleted leaves it too; each recorded (file-renamed, folder-deleted, file-deleted). The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user).
-# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021, REQ-ACCT-014)
+# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. A first login through the pages (suzuki, just registered): the issued password gives the password-change form (new-password fields), two passwords that differ and a weak one (naming the rule) are refused 400 on the same form, a good one gives the enrolment form, the enrolment code gives the new secret's otpauth URI, and its code 303s to /areas with a session cookie. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token or with a wrong one is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. Rename and delete through the forms: the versions page reached from the folder has the file's rename and delete forms (not when reached without its folder); a rename without the token is 403 and changes nothing, with it the file is listed under its new name; the <script> folder is deleted from its own page's form and leaves the listing; the file deleted leaves it too; each recorded (file-renamed, folder-deleted, file-deleted). The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user). A locked account (suzuki after three wrong passwords) gets the same failure page for its right password, recorded locked. Every password, one-time code and enrolment code field of every page fetched is type="password" and carries no value.
+# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021, REQ-ACCT-014, REQ-MFA-012)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -315,3 +315,39 @@ grep '"user_id":"unknown:' "$t/export14" | grep -q '"password-refused"' ||
     fail "no password-refused record of the unknown user"
 grep '"user_id":"ueda"' "$t/export14" | grep -q '"credential-refused"' ||
     fail "no credential-refused record of ueda's wrong code"
+
+# a locked account gets the one failure page: suzuki locked by
+# auth.lockout_threshold (3) wrong passwords, then the right one
+for i in 1 2 3; do
+    form su-wrong-$i 401 /login "user_id=suzuki&password=wrong-password-$i"
+done
+form su-locked 401 /login "user_id=suzuki&password=Brand-new-passw0rd"
+cmp -s "$t/bad-pw.html" "$t/su-locked.html" || fail "a locked account and a wrong password got different pages"
+"$DSGCTL" log export --type 14 --format jsonl --socket "$sock" >"$t/export14" 2>"$t/err" ||
+    fail "log export 14: $(cat "$t/err")"
+grep '"user_id":"suzuki"' "$t/export14" | grep -q '"event":"locked"' ||
+    fail "no locked record of suzuki: $(grep suzuki "$t/export14" | tail -n 3)"
+
+# every password, one-time code and enrolment code field of every page is
+# masked and never filled in (REQ-MFA-012)
+python3 - "$t" <<'PY' || fail "an unmasked secret field"
+import glob, html.parser, sys
+secret = {"password", "password2", "code", "current_password"}
+class Inputs(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+    def handle_starttag(self, tag, attrs):
+        if tag == "input":
+            self.found.append(dict(attrs))
+seen = 0
+for path in sorted(glob.glob(sys.argv[1] + "/*.html")):
+    p = Inputs()
+    p.feed(open(path, encoding="utf-8", errors="replace").read())
+    for a in p.found:
+        if a.get("name") in secret:
+            seen += 1
+            assert a.get("type") == "password", (path, a)
+            assert "value" not in a, (path, a)
+assert seen >= 6, seen
+PY
