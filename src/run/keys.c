@@ -281,6 +281,18 @@ int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_o
     return rc == 0 ? 0 : -1;
 }
 
+int dsgd_keys_kek_id(const char *statedir, uint8_t id[DSGD_KEK_ID_LEN], char *err, size_t n)
+{
+    char path[PATH_CAP + 16];
+    uint8_t kek[DSGD_KEK_LEN];
+    snprintf(path, sizeof path, "%s/keys/kek", statedir);
+    int rc = read_key(path, geteuid(), kek, sizeof kek, err, n);
+    if (rc == 1 && dsg_oc_kek_id(kek, id) != 0)
+        rc = fail(err, n, "%s: cannot derive its KEK ID", path);
+    OPENSSL_cleanse(kek, sizeof kek);
+    return rc;
+}
+
 /* ---- rotation (REQ-STOR-008) --------------------------------------------- */
 
 /* The wrapped data key of role_keys[i] under next: re-wrapped when it is

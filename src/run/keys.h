@@ -67,6 +67,12 @@ typedef struct dsgd_kek_rotation {
     uint8_t old_id[DSGD_KEK_ID_LEN], new_id[DSGD_KEK_ID_LEN];
 } dsgd_kek_rotation;
 
+/* The KEK ID (docs/keys.md) of statedir/keys/kek, read with the checks of
+ * dsgd_keys_role_key, the key wiped after: 1 with id filled, 0 when there
+ * is no KEK, -1 with a message in err. @relation(REQ-STOR-007, REQ-STOR-015) */
+__attribute__((warn_unused_result))
+int dsgd_keys_kek_id(const char *statedir, uint8_t id[DSGD_KEK_ID_LEN], char *err, size_t n);
+
 /* `dsgctl key rotate kek`: a new KEK under statedir, every wrapped data key
  * there re-wrapped under it (each written as owner), then the KEK
  * replaced; a kek.new left by an unfinished rotation is taken as the new

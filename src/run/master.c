@@ -512,6 +512,35 @@ static int finish_kek_rotation(void)
     return 0;
 }
 
+static char kek_generated[200];
+
+static int kek_exists(void)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/keys/kek", cfg->statedir);
+    return access(path, F_OK) == 0;
+}
+
+/* The first start made the KEK (REQ-STOR-007): where it is and its ID are
+ * printed for the operator to escrow it, and recorded as key-generated
+ * once logd runs (REQ-STOR-015). */
+static int note_new_kek(void)
+{
+    char err[1024], hex[2 * DSGD_KEK_ID_LEN + 1];
+    uint8_t id[DSGD_KEK_ID_LEN];
+    if (dsgd_keys_kek_id(cfg->statedir, id, err, sizeof err) != 1) {
+        dsgd_log("keys: %s", err);
+        return -1;
+    }
+    for (unsigned i = 0; i < DSGD_KEK_ID_LEN; i++)
+        snprintf(hex + 2 * i, 3, "%02x", id[i]);
+    dsgd_log("keys: generated the key-encryption key %s/keys/kek (mode 0600, KEK ID %s): "
+             "escrow it with `dsgctl key export` (docs/keys.md)", cfg->statedir, hex);
+    snprintf(kek_generated, sizeof kek_generated,
+             "KEK ID %s: the key-encryption key generated at the first start", hex);
+    return 0;
+}
+
 /* The keys `dsgctl key import` restored while dsgd was stopped
  * (REQ-STOR-009): its marker recorded as keys-imported, then removed. */
 static void record_import(void)
@@ -559,9 +588,12 @@ static int open_role_resources(void)
         return -1;
     if (finish_kek_rotation() != 0)
         return -1;
+    int had_kek = kek_exists();
     if (enabled(role_worker("auth")) && role_key_load("auth", auth_key) != 0)
         return -1;
     if (enabled(role_worker("share")) && role_key_load("share", share_key) != 0)
+        return -1;
+    if (!had_kek && kek_exists() && note_new_kek() != 0)
         return -1;
     if (enabled(&workers[DSGD_ROLE_LOGFWD]) && read_forward_ca() != 0)
         return -1;
@@ -2703,6 +2735,8 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
     dsgd_relay_init(&relay_ops);
     if (kek_finished[0] != '\0')   /* waits for logd like every record */
         master_record("kek-rotated", "%s", kek_finished);
+    if (kek_generated[0] != '\0')
+        master_record("key-generated", "%s", kek_generated);
     record_import();
     dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
