@@ -27,6 +27,7 @@
 #include "log/audit_enc.h"
 #include "log/timefmt.h"
 #include "io/fdio.h"
+#include "stor/key_mem.h"
 
 #define DB_NAME "audit.db"
 #define CHAIN_KEY "chain.key"
@@ -525,7 +526,7 @@ struct dsg_audit {
     dsg_audit_opts opts;
     struct sqlite3 *db;
     EVP_PKEY *sign;
-    uint8_t chain_key[32];
+    uint8_t *chain_key;   /* 32 bytes of key memory (REQ-STOR-010) */
     int anchor_fd;
     size_t nsources;
     source_head src[DSG_AUDIT_SOURCES_MAX];
@@ -708,7 +709,8 @@ int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out,
     a->opts = *opts;
     snprintf(a->dir, sizeof a->dir, "%s", dir);
     a->enc = malloc(DSG_AENC_SIZE_MAX);
-    if (a->enc == NULL || path_of(path, dir, DB_NAME) != 0) {
+    a->chain_key = dsg_key_mem_new(32);
+    if (a->enc == NULL || a->chain_key == NULL || path_of(path, dir, DB_NAME) != 0) {
         dsg_audit_close(a);
         return fail(err, errsize, "out of memory");
     }
@@ -746,7 +748,7 @@ void dsg_audit_close(dsg_audit *a)
         return;
     dsg_db_close(a->db);
     EVP_PKEY_free(a->sign);
-    OPENSSL_cleanse(a->chain_key, sizeof a->chain_key);
+    dsg_key_mem_free(a->chain_key, 32);
     if (a->anchor_fd >= 0)
         close(a->anchor_fd);
     fwd_release(a);

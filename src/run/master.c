@@ -58,6 +58,7 @@
 #include "run/status.h"
 #include "run/test_hooks.h"
 #include "run/tls_cert.h"
+#include "stor/key_mem.h"
 
 typedef struct worker {
     const dsgd_role *role;
@@ -460,7 +461,26 @@ static int read_client_ca(void)
  * (REQ-STOR-007), unwrapped with the master's key-encryption key once at
  * start and handed to every start of the role over its setup pipe (keys.h,
  * key_setup.h). */
-static uint8_t auth_key[DSGD_DATA_KEY_LEN], share_key[DSGD_DATA_KEY_LEN];
+static uint8_t *auth_key, *share_key;   /* in key memory (REQ-STOR-010) */
+
+/* The key memory (src/stor/key_mem.h) and the two data keys' room in it. */
+static int key_mem_open(void)
+{
+    char err[256];
+    if (auth_key != NULL)
+        return 0;
+    if (dsgd_key_mem_open("keys", err, sizeof err) != 0) {
+        dsgd_log("keys: %s", err);
+        return -1;
+    }
+    auth_key = dsg_key_mem_new(DSGD_DATA_KEY_LEN);
+    share_key = dsg_key_mem_new(DSGD_DATA_KEY_LEN);
+    if (auth_key == NULL || share_key == NULL) {
+        dsgd_log("keys: no key memory for the data keys");
+        return -1;
+    }
+    return 0;
+}
 
 static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
 {
@@ -586,7 +606,7 @@ static int open_role_resources(void)
     }
     if (enabled(ctl) && (ctl_fd = open_ctl_socket()) < 0)
         return -1;
-    if (finish_kek_rotation() != 0)
+    if (key_mem_open() != 0 || finish_kek_rotation() != 0)
         return -1;
     int had_kek = kek_exists();
     if (enabled(role_worker("auth")) && role_key_load("auth", auth_key) != 0)
