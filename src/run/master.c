@@ -1023,6 +1023,18 @@ static int ctl_status(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
+/* `dsgctl storage usage [--json]` (REQ-STOR-014): each storage area's
+ * files and its file system's free space. */
+static int ctl_storage_usage(worker *w, int json)
+{
+    static uint8_t out[DSGD_BUS_BODY_MAX - 1];
+    static dsgd_area_usage areas[DSGD_USAGE_AREAS];
+    dsgd_usage_measure(cfg->statedir, cfg->bkup_dest, areas);
+    size_t len = json ? dsgd_usage_json(areas, DSGD_USAGE_AREAS, out, sizeof out)
+                      : dsgd_usage_text(areas, DSGD_USAGE_AREAS, (char *)out, sizeof out);
+    return len == 0 ? -1 : ctl_answer(w, 0, out, len);
+}
+
 /* `dsgctl config show [--json]` (REQ-RUN-018): the keys in force. */
 static int ctl_config_show(worker *w, int json)
 {
@@ -1356,7 +1368,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_answer(w, 64, (const uint8_t *)bad, sizeof bad - 1);
     }
     static const char *const known[] = { "status", "status --json", "log verify", "config show",
-                                         "config show --json" };
+                                         "config show --json", "storage usage",
+                                         "storage usage --json" };
     size_t k = 0;
     while (k < sizeof known / sizeof known[0] &&
            !(m->len == strlen(known[k]) && memcmp(m->body, known[k], m->len) == 0))
@@ -1380,6 +1393,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     case 2: return ctl_via_role(w, "logd", logd_down, DSGD_MSG_LOG_VERIFY, NULL, 0);
     case 3: return ctl_config_show(w, 0);
     case 4: return ctl_config_show(w, 1);
+    case 5: return ctl_storage_usage(w, 0);
+    case 6: return ctl_storage_usage(w, 1);
     default: return -1;
     }
 }
