@@ -516,6 +516,12 @@ static void put_int(dsg_json_out *w, const char *key, int64_t v)
     (void)dsg_json_out_int(w, v);
 }
 
+static void put_bool(dsg_json_out *w, const char *key, int v)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_bool(w, v);
+}
+
 static void put_time(dsg_json_out *w, const char *key, int64_t seconds)
 {
     char t[32];
@@ -715,10 +721,12 @@ static void get_folder(struct xch *x)
     dsg_json_out w;
     uint8_t *buf = document(&w);
     listing l = { x, &w, &obj, (size_t)n, 0, 0 };
+    int history = decide(&x->w, &obj, DSG_ACCESS_HISTORY) == 1;
     (void)dsg_json_out_object_begin(&w);
     put_int(&w, "folder", f.id);
     put_int(&w, "area", f.area);
     put_text(&w, "name", f.name);
+    put_bool(&w, "history", history);
     (void)dsg_json_out_key(&w, (const uint8_t *)"parent", 6);
     (void)(f.parent != 0 ? dsg_json_out_int(&w, f.parent) : dsg_json_out_null(&w));
     (void)dsg_json_out_key(&w, (const uint8_t *)"children", 8);
@@ -824,9 +832,11 @@ static void get_versions(struct xch *x)
     }
     dsg_json_out w;
     uint8_t *buf = document(&w);
+    int history = decide(&x->w, &obj, DSG_ACCESS_HISTORY) == 1;
     (void)dsg_json_out_object_begin(&w);
     put_int(&w, "file", f.id);
     put_text(&w, "name", f.name);
+    put_bool(&w, "history", history);
     (void)dsg_json_out_key(&w, (const uint8_t *)"versions", 8);
     (void)dsg_json_out_array_begin(&w);
     if (buf != NULL && dsg_file_store_each_version(db, f.id, add_version, &w, err, sizeof err) < 0) {
@@ -2138,6 +2148,10 @@ static void history_end(const uint8_t *b, size_t n)
         put_text(&w, "item", hist.ask.item);
         put_text(&w, "name", hist.name);
         put_text(&w, "location", hist.location);
+        if (strcmp(hist.ask.since, "-") != 0)
+            put_text(&w, "since", hist.ask.since);
+        if (strcmp(hist.ask.until, "-") != 0)
+            put_text(&w, "until", hist.ask.until);
         (void)dsg_json_out_key(&w, (const uint8_t *)"rows", 4);
         (void)dsg_json_out_array_begin(&w);
         unsigned rows = history_rows(&w);
@@ -2316,6 +2330,7 @@ static enum route page_route(int kind)
     case SP_FILE_DELETE: return DELETE;
     case SP_FOLDER_RENAME: return FOLDER_RENAME;
     case SP_FOLDER_DELETE: return FOLDER_DELETE;
+    case SP_HISTORY: return HISTORY;
     default: return CONTENT;
     }
 }
