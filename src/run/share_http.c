@@ -17,6 +17,7 @@
 #include "core/json_out.h"
 #include "core/json_tok.h"
 #include "core/rfc3339.h"
+#include "run/history_rows.h"
 #include "run/log.h"
 #include "run/role_http.h"
 #include "run/share_http.h"
@@ -139,13 +140,12 @@ typedef struct history_ask {
  * most HISTORY_BYTES_MAX of them. */
 static struct {
     uint32_t id;
-    int asked, cut;
+    int asked;
     history_ask ask;
     int64_t area, item;
     char name[DSG_FILE_NAME_MAX + DSG_AREA_TEXT_MAX + 2];
     char location[DSG_AREA_TEXT_MAX + 2];
-    uint8_t *lines;
-    size_t len;
+    dsgd_hist_lines lines;
 } hist;
 
 static int64_t now_ms(void)
@@ -2069,64 +2069,12 @@ static void get_history(struct xch *x)
     }
     hist.id = x->id;
     hist.asked = 1;
-    hist.cut = 0;
-    hist.len = 0;
+    hist.lines.buf = malloc(HISTORY_BYTES_MAX);   /* none: every line is left out, said so */
+    hist.lines.cap = HISTORY_BYTES_MAX;
+    hist.lines.len = 0;
+    hist.lines.cut = 0;
     hist.ask = a;
     hist.item = a.id;
-}
-
-/* A piece of logd's history lines: kept while they fit, else the answer
- * is cut (at the last whole line). */
-static void history_part(const uint8_t *p, size_t n)
-{
-    if (!hist.asked || hist.id == 0 || hist.cut)
-        return;
-    if (hist.lines == NULL && (hist.lines = malloc(HISTORY_BYTES_MAX)) == NULL) {
-        hist.cut = 1;
-        return;
-    }
-    if (n > HISTORY_BYTES_MAX - hist.len) {
-        n = HISTORY_BYTES_MAX - hist.len;
-        hist.cut = 1;
-    }
-    memcpy(hist.lines + hist.len, p, n);
-    hist.len += n;
-}
-
-/* One line "time\tuser\tevent\tlocation\tdata" as a row of the answer. */
-static void history_row(dsg_json_out *w, const char *line, size_t n)
-{
-    static const char *const cols[] = { "time", "user", "event", "location", "data" };
-    size_t at = 0;
-    (void)dsg_json_out_object_begin(w);
-    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-        const char *tab = c + 1 < sizeof cols / sizeof cols[0] ? memchr(line + at, '\t', n - at)
-                                                               : NULL;
-        size_t k = tab != NULL ? (size_t)(tab - (line + at)) : n - at;
-        (void)dsg_json_out_key(w, (const uint8_t *)cols[c], strlen(cols[c]));
-        (void)dsg_json_out_string(w, (const uint8_t *)line + at, k);
-        at = tab != NULL ? at + k + 1 : n;
-    }
-    (void)dsg_json_out_object_end(w);
-}
-
-/* The history's rows, at most HISTORY_ROWS_MAX whole lines: how many. */
-static unsigned history_rows(dsg_json_out *w)
-{
-    const char *s = (const char *)hist.lines;
-    size_t at = 0;
-    unsigned rows = 0;
-    while (s != NULL && at < hist.len) {
-        const char *nl = memchr(s + at, '\n', hist.len - at);
-        if (nl == NULL || rows == HISTORY_ROWS_MAX) {   /* a line cut short, or too many */
-            hist.cut = 1;
-            break;
-        }
-        history_row(w, s + at, (size_t)(nl - (s + at)));
-        rows++;
-        at = (size_t)(nl - s) + 1;
-    }
-    return rows;
 }
 
 /* logd's answer is complete: the rows shown, the reading recorded; or logd
@@ -2154,9 +2102,9 @@ static void history_end(const uint8_t *b, size_t n)
             put_text(&w, "until", hist.ask.until);
         (void)dsg_json_out_key(&w, (const uint8_t *)"rows", 4);
         (void)dsg_json_out_array_begin(&w);
-        unsigned rows = history_rows(&w);
+        unsigned rows = dsgd_hist_rows(&hist.lines, &w, HISTORY_ROWS_MAX);
         (void)dsg_json_out_array_end(&w);
-        if (hist.cut) {
+        if (hist.lines.cut) {
             (void)dsg_json_out_key(&w, (const uint8_t *)"truncated", 9);
             (void)dsg_json_out_bool(&w, 1);
         }
@@ -2165,12 +2113,11 @@ static void history_end(const uint8_t *b, size_t n)
                                         "history-read");
         snprintf(r.location, sizeof r.location, "%s", hist.location);
         snprintf(r.data, sizeof r.data, "item=%s; since=%s; until=%s; rows=%u%s", hist.ask.item,
-                 hist.ask.since, hist.ask.until, rows, hist.cut ? "; truncated" : "");
+                 hist.ask.since, hist.ask.until, rows, hist.lines.cut ? "; truncated" : "");
         send_document(x, record(x, &r), &w, buf);
     }
-    free(hist.lines);
-    hist.lines = NULL;
-    hist.len = 0;
+    free(hist.lines.buf);
+    memset(&hist.lines, 0, sizeof hist.lines);
 }
 
 /* ---- streamed answers ------------------------------------------------------------------ */
@@ -2532,11 +2479,11 @@ int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o,
 
 int dsgd_share_http_message(const dsgd_msg *m)
 {
-    if (m->kind == DSGD_MSG_HISTORY_PART)
-        history_part(m->body, m->len);
+    if (m->kind == DSGD_MSG_HISTORY_PART && hist.asked && hist.id != 0)
+        dsgd_hist_add(&hist.lines, m->body, m->len);   /* else its client left */
     else if (m->kind == DSGD_MSG_HISTORY_END)
         history_end(m->body, m->len);
-    else
+    else if (m->kind != DSGD_MSG_HISTORY_PART)
         return dsgd_role_http_message(m);
     return dsgd_bus_done(bus_chan, 1);
 }
