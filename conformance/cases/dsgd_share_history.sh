@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item; The portal's history (GET /api/v1/share/history?item=...): suzuki, who may read the file but holds no history right, gets 403 access_denied and no row for the file, its folder and the area (404 for a file of another area); once sato is granted history on the area's root, the file's history is JSON rows of time, user, event, location and data in time order, sato's and suzuki's (suzuki's refusal included) and no folder row, the folder's has its listing and no upload, the area's its upload and nothing of the other area, since/until select by time; a bad item or time, a missing item, a repeated parameter or since after until is 400, an unknown file 404, no session 401; each reading is on record as history-read naming the item (dsgctl share history shows it), suzuki's refusal as access-denied operation=history. After suzuki's account is deleted (an approved delete application), the history still holds every earlier line unchanged, suzuki's download included, in dsgctl and in the portal (REQ-SHARE-020). once the file is deleted, its history still holds every earlier line unchanged and then the deletion. After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
+# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item; The portal's history (GET /api/v1/share/history?item=...): suzuki, who may read the file but holds no history right, gets 403 access_denied and no row for the file, its folder and the area (404 for a file of another area); once sato is granted history on the area's root, the file's history is JSON rows of time, user, event, location and data in time order, sato's and suzuki's (suzuki's refusal included) and no folder row, the folder's has its listing and no upload, the area's its upload and nothing of the other area, since/until select by time; a bad item or time, a missing item, a repeated parameter or since after until is 400, an unknown file 404, no session 401; each reading is on record as history-read naming the item (dsgctl share history shows it), suzuki's refusal as access-denied operation=history. After suzuki's account is deleted (an approved delete application), the history still holds every earlier line unchanged, suzuki's download included, in dsgctl and in the portal (REQ-SHARE-020). once the file is deleted, its history still holds every earlier line unchanged and then the deletion; so does a folder's (created, listed, then deleted: the portal's history of it is then 404, dsgctl's still whole). After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
 # @relation(REQ-SHARE-017, REQ-SHARE-020)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -170,8 +170,24 @@ share hist-afterdel 200 GET "/api/v1/share/history?item=file:$file1" "$token"
 [ "$(js hist-afterdel '[r["event"] for r in a["rows"] if r["user"] == "suzuki"][0]')" = file-downloaded ] ||
     fail "hist-afterdel: $(head -c 600 "$t/hist-afterdel.body")"
 
-# a deleted file keeps its history, the deletion included
-share_grant 5 sato "$area1" "$root1" delete
+# a deleted file keeps its history, the deletion included; so does a
+# deleted folder
+share_grant 5 sato "$area1" "$root1" delete,create-folder
+post mk 201 /api/v1/share/folders "$token" "{\"parent\":$root1,\"name\":\"一時\"}"
+sub=$(js mk 'a["folder"]')
+share sublist 200 GET "/api/v1/share/folder?id=$sub" "$token"
+history subbefore "folder:$sub"
+post subdel 200 /api/v1/share/folders/delete "$token" "{\"folder\":$sub}"
+share subgone 404 GET "/api/v1/share/history?item=folder:$sub" "$token"
+history subafter "folder:$sub"
+python3 - "$t/subbefore" "$t/subafter" <<'PY' || fail "after the folder's deletion: $(cat "$t/subafter")"
+import sys
+before = open(sys.argv[1]).read().splitlines()
+after = open(sys.argv[2]).read().splitlines()
+assert [l.split("\t")[2] for l in before[1:]] == ["folder-created", "folder-listed"], before
+assert after[:len(before)] == before, "earlier lines changed"
+assert "folder-deleted" in [l.split("\t")[2] for l in after[len(before):]], after
+PY
 post del 200 /api/v1/share/delete "$token" "{\"file\":$file1}"
 share gone 404 GET "/api/v1/share/versions?file=$file1" "$token"
 history deleted "file:$file1"
