@@ -135,6 +135,13 @@ typedef struct history_ask {
     char since[32], until[32];
 } history_ask;
 
+/* The item a history names: its area, its name and where it is. */
+typedef struct history_item {
+    int64_t area;
+    char name[DSG_FILE_NAME_MAX + DSG_AREA_TEXT_MAX + 2];
+    char location[DSG_AREA_TEXT_MAX + 2];
+} history_item;
+
 /* The one history question out to logd (one at a time): whose exchange
  * (0 when its client left), what it names, and logd's lines so far, at
  * most HISTORY_BYTES_MAX of them. */
@@ -142,9 +149,7 @@ static struct {
     uint32_t id;
     int asked;
     history_ask ask;
-    int64_t area, item;
-    char name[DSG_FILE_NAME_MAX + DSG_AREA_TEXT_MAX + 2];
-    char location[DSG_AREA_TEXT_MAX + 2];
+    history_item of;
     dsgd_hist_lines lines;
 } hist;
 
@@ -1926,9 +1931,8 @@ static void get_search(struct xch *x)
 
 /* ---- GET history: an item's access history (REQ-SHARE-017) ---------------------------- */
 
-
 /* The item: area:ID, folder:ID or file:ID. 0, or -1. */
-static int history_item(history_ask *a, const char *v)
+static int history_item_of(history_ask *a, const char *v)
 {
     static const char *const types[] = { "area", "folder", "file" };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -1947,7 +1951,7 @@ static int history_param(history_ask *a, const char *name, const char *value, co
     char err[160];
     int64_t t;
     if (strcmp(name, "item") == 0)
-        return history_item(a, value) == 0
+        return history_item_of(a, value) == 0
                    ? 0
                    : (*why = "item is area:ID, folder:ID or file:ID", -1);
     if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0)
@@ -1995,8 +1999,9 @@ static int history_ask_of(const struct xch *x, history_ask *a, const char **why)
 }
 
 /* The live item a history asks for, as the decision's object, with its
- * area, name and location into hist. 1, or 0 after answering. */
-static int history_object(struct xch *x, const history_ask *a, dsg_access_object *obj)
+ * area, name and location. 1, or 0 after answering. */
+static int history_object(struct xch *x, const history_ask *a, dsg_access_object *obj,
+                          history_item *it)
 {
     char err[200];
     int got;
@@ -2008,8 +2013,8 @@ static int history_object(struct xch *x, const history_ask *a, dsg_access_object
         if ((got = dsg_file_store_get(db, a->id, &fi, err, sizeof err)) == 1 && fi.deleted_at != 0)
             got = 0;
         if (got == 1 && (got = dsg_file_store_object(db, a->id, obj, err, sizeof err)) == 1) {
-            hist.area = fi.area;
-            snprintf(hist.name, sizeof hist.name, "%s", fi.name);
+            it->area = fi.area;
+            snprintf(it->name, sizeof it->name, "%s", fi.name);
             folder = fi.folder;
         }
     } else if (a->type[0] == 'f') {   /* folder */
@@ -2018,8 +2023,8 @@ static int history_object(struct xch *x, const history_ask *a, dsg_access_object
             got = 0;
         if (got == 1 && (got = dsg_grant_store_object(db, fo.area, a->id, obj, err,
                                                       sizeof err)) == 1) {
-            hist.area = fo.area;
-            snprintf(hist.name, sizeof hist.name, "%s", fo.name);
+            it->area = fo.area;
+            snprintf(it->name, sizeof it->name, "%s", fo.name);
         }
     } else {   /* area: its root folder */
         folder = 0;
@@ -2028,8 +2033,8 @@ static int history_object(struct xch *x, const history_ask *a, dsg_access_object
             got = folder == 0 ? 0
                               : dsg_grant_store_object(db, a->id, folder, obj, err, sizeof err);
         if (got == 1) {
-            hist.area = a->id;
-            snprintf(hist.name, sizeof hist.name, "%s", ar.project);
+            it->area = a->id;
+            snprintf(it->name, sizeof it->name, "%s", ar.project);
         }
     }
     if (got < 0)
@@ -2037,13 +2042,14 @@ static int history_object(struct xch *x, const history_ask *a, dsg_access_object
     else if (got == 0)
         not_found(x);
     else
-        folder_path(folder, hist.location, sizeof hist.location);
+        folder_path(folder, it->location, sizeof it->location);
     return got == 1;
 }
 
 static void get_history(struct xch *x)
 {
     history_ask a;
+    history_item it;
     dsg_access_object obj;
     const char *why = "";
     uint8_t m[128];
@@ -2052,14 +2058,14 @@ static void get_history(struct xch *x)
         refuse(x, 400, "bad_request", why);
         return;
     }
-    if (hist.asked) {
-        refuse(x, 503, "busy", "another access history is being read: try again");
-        return;
-    }
-    if (!history_object(x, &a, &obj))
+    if (!history_object(x, &a, &obj, &it))
         return;
     if (decide(&x->w, &obj, DSG_ACCESS_HISTORY) != 1) {
         denied(x, &obj, a.type, DSG_ACCESS_HISTORY);
+        return;
+    }
+    if (hist.asked) {
+        refuse(x, 503, "busy", "another access history is being read: try again");
         return;
     }
     if ((len = dsgd_xch_history_ask_put(m, sizeof m, a.item, a.since, a.until)) == 0 ||
@@ -2074,7 +2080,7 @@ static void get_history(struct xch *x)
     hist.lines.len = 0;
     hist.lines.cut = 0;
     hist.ask = a;
-    hist.item = a.id;
+    hist.of = it;
 }
 
 /* logd's answer is complete: the rows shown, the reading recorded; or logd
@@ -2094,8 +2100,8 @@ static void history_end(const uint8_t *b, size_t n)
         uint8_t *buf = document(&w);
         (void)dsg_json_out_object_begin(&w);
         put_text(&w, "item", hist.ask.item);
-        put_text(&w, "name", hist.name);
-        put_text(&w, "location", hist.location);
+        put_text(&w, "name", hist.of.name);
+        put_text(&w, "location", hist.of.location);
         if (strcmp(hist.ask.since, "-") != 0)
             put_text(&w, "since", hist.ask.since);
         if (strcmp(hist.ask.until, "-") != 0)
@@ -2109,9 +2115,9 @@ static void history_end(const uint8_t *b, size_t n)
             (void)dsg_json_out_bool(&w, 1);
         }
         (void)dsg_json_out_object_end(&w);
-        dsgd_share_record r = record_of(hist.area, hist.item, hist.ask.type, "View",
+        dsgd_share_record r = record_of(hist.of.area, hist.ask.id, hist.ask.type, "View",
                                         "history-read");
-        snprintf(r.location, sizeof r.location, "%s", hist.location);
+        snprintf(r.location, sizeof r.location, "%s", hist.of.location);
         snprintf(r.data, sizeof r.data, "item=%s; since=%s; until=%s; rows=%u%s", hist.ask.item,
                  hist.ask.since, hist.ask.until, rows, hist.lines.cut ? "; truncated" : "");
         send_document(x, record(x, &r), &w, buf);
