@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item; The portal's history (GET /api/v1/share/history?item=...): suzuki, who may read the file but holds no history right, gets 403 access_denied and no row for the file, its folder and the area (404 for a file of another area); once sato is granted history on the area's root, the file's history is JSON rows of time, user, event, location and data in time order, sato's and suzuki's (suzuki's refusal included) and no folder row, the folder's has its listing and no upload, the area's its upload and nothing of the other area, since/until select by time; a bad item or time, a missing item, a repeated parameter or since after until is 400, an unknown file 404, no session 401; each reading is on record as history-read naming the item (dsgctl share history shows it), suzuki's refusal as access-denied operation=history. After suzuki's account is deleted (an approved delete application), the history still holds every earlier line unchanged, suzuki's download included, in dsgctl and in the portal (REQ-SHARE-020). once the file is deleted, its history still holds every earlier line unchanged and then the deletion; so does a folder's (created, listed, then deleted: the portal's history of it is then 404, dsgctl's still whole). After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
+# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item; The portal's history (GET /api/v1/share/history?item=...): suzuki, who may read the file but holds no history right, gets 403 access_denied and no row for the file, its folder and the area (404 for a file of another area); once sato is granted history on the area's root, the file's history is JSON rows of time, user, event, location and data in time order, sato's and suzuki's (suzuki's refusal included) and no folder row, the folder's has its listing and no upload, the area's its upload and nothing of the other area, since/until select by time; a bad item or time, a missing item, a repeated parameter or since after until is 400, an unknown file 404, no session 401; each reading is on record as history-read naming the item (dsgctl share history shows it), suzuki's refusal as access-denied operation=history. After suzuki's account is deleted (an approved delete application), the history still holds every earlier line unchanged, suzuki's download included, in dsgctl and in the portal (REQ-SHARE-020). with logd stopped, a history waits and a second one meanwhile is 503 busy; logd killed, the waiting one is 503 audit-unavailable (logd stopped before it finished) and, logd back, the history is served again; once the file is deleted, its history still holds every earlier line unchanged and then the deletion; so does a folder's (created, listed, then deleted: the portal's history of it is then 404, dsgctl's still whole). After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
 # @relation(REQ-SHARE-017, REQ-SHARE-020)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -169,6 +169,31 @@ PY
 share hist-afterdel 200 GET "/api/v1/share/history?item=file:$file1" "$token"
 [ "$(js hist-afterdel '[r["event"] for r in a["rows"] if r["user"] == "suzuki"][0]')" = file-downloaded ] ||
     fail "hist-afterdel: $(head -c 600 "$t/hist-afterdel.body")"
+
+# logd cannot answer: fail closed. With logd stopped, a history waits for
+# it and a second one meanwhile is 503 busy; logd killed, the first is 503
+# audit-unavailable; once logd is back, the history is served again.
+logd_pid=$(worker_pid logd)
+alive "$logd_pid" || fail "no logd"
+kill -STOP "$logd_pid"
+portal_curl "/api/v1/share/history?item=file:$file1" -H "Authorization: Bearer $token" \
+    -o "$t/hist-stopped.body" -w '%{http_code}' >"$t/hist-stopped.code" 2>"$t/hist-stopped.err" &
+held=$!
+sleep 1
+share hist-busy 503 GET "/api/v1/share/history?item=folder:$root1" "$token"
+[ "$(js hist-busy 'a["error"]')" = busy ] || fail "hist-busy: $(cat "$t/hist-busy.body")"
+kill -KILL "$logd_pid"
+wait "$held" || fail "the held history: curl: $(cat "$t/hist-stopped.err")"
+[ "$(cat "$t/hist-stopped.code")" = 503 ] && grep -q '"audit-unavailable"' "$t/hist-stopped.body" ||
+    fail "history without logd: $(cat "$t/hist-stopped.code") $(cat "$t/hist-stopped.body")"
+wait_log "share: history of file:$file1: logd answered 69: logd stopped before it finished"
+logd_back() {
+    lb=$(worker_pid logd)
+    [ -n "$lb" ] && [ "$lb" != "$logd_pid" ] && log_has "master: logd\\[$lb\\] ready"
+}
+wait_until 20 logd_back
+share hist-back 200 GET "/api/v1/share/history?item=file:$file1" "$token"
+[ "$(js hist-back 'a["rows"][0]["event"]')" = upload-begun ] || fail "hist-back: $(head -c 400 "$t/hist-back.body")"
 
 # a deleted file keeps its history, the deletion included; so does a
 # deleted folder
