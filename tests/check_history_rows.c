@@ -6,8 +6,10 @@
 
 #include "run/history_rows.h"
 
-static const char line1[] = "2026-11-27T10:00:00.000Z\tsato\tfile-uploaded\t/装備研究\tname=a.bin; size=3\n";
-static const char line2[] = "2026-11-27T10:00:01.000Z\tsuzuki\tfile-downloaded\t/装備研究\tversion=1\n";
+static const char line1[] =
+    "2026-11-27T10:00:00.000Z\tsato\tfile-uploaded\t/装備研究\tname=a.bin; size=3\n";
+static const char line2[] =
+    "2026-11-27T10:00:01.000Z\tsuzuki\tfile-downloaded\t/装備研究\tversion=1\n";
 
 /* The rows of h (max rows) as one JSON array into out. */
 static unsigned rows_json(dsgd_hist_lines *h, unsigned max, char *out, size_t cap)
