@@ -2060,8 +2060,8 @@ static void get_history(struct xch *x)
     }
     if (!history_object(x, &a, &obj, &it))
         return;
-    if (decide(&x->w, &obj, DSG_ACCESS_HISTORY) != 1) {
-        denied(x, &obj, a.type, DSG_ACCESS_HISTORY);
+    if (decide(&x->w, &obj, DSG_ACCESS_HISTORY) != 1) {   /* an area's: its root's */
+        denied(x, &obj, a.type[0] == 'a' ? "folder" : a.type, DSG_ACCESS_HISTORY);
         return;
     }
     if (hist.asked) {
