@@ -67,9 +67,14 @@ enum {
     /* who holds a session (run/exchange.h, REQ-ACCT-014) */
     DSGD_MSG_WHO_ASK = 26,      /* a role -> master -> auth: whose is this session token */
     DSGD_MSG_WHO_IS = 27,       /* auth -> master -> the asking role: the answer */
-    DSGD_MSG_SESSIONS_END = 28  /* share -> master -> auth: an account's or an
+    DSGD_MSG_SESSIONS_END = 28, /* share -> master -> auth: an account's or an
                                  * organisation's rights were reduced: end the sessions
                                  * (run/exchange.h, REQ-ACCT-010) */
+    /* an item's access history (REQ-SHARE-017) */
+    DSGD_MSG_HISTORY_ASK = 29,  /* share -> master: "ITEM SINCE UNTIL" (run/exchange.h), which
+                                 * the master turns into logd's `log export` of the item */
+    DSGD_MSG_HISTORY_PART = 30, /* master -> share: a piece of logd's answer (its ROLE_PART) */
+    DSGD_MSG_HISTORY_END = 31   /* master -> share: u8 exit status (0: complete), then text */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

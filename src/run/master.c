@@ -1044,15 +1044,24 @@ static int ctl_config_show(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
+/* The share role's history question that logd answers (REQ-SHARE-017):
+ * the share run that asked and the logd run that answers; from_start 0:
+ * none. logd runs one command at a time, so a history and ctl's command
+ * to logd never run together: the later one is told to try again. */
+static struct { unsigned from_start, to_start; } hist_wait;
+
 /* A command a role runs (`log verify|prune|export` by logd): passed on to
  * the role, and ctl waits for its report (ctl sends one command at a
  * time). A role that is not running answers 69 with down. */
 static int ctl_via_role(worker *w, const char *role, const char *down, uint8_t kind,
                         const uint8_t *line, size_t len)
 {
+    static const char busy[] = "logd is answering a portal user's access history: try again\n";
     worker *r = role_worker(role);
     if (cmd_wait.from_start != 0)
         return -1;
+    if (index_of(r) == DSGD_ROLE_LOGD && hist_wait.from_start != 0)
+        return ctl_answer(w, 75, (const uint8_t *)busy, sizeof busy - 1);
     if (r == NULL || !is_up(r) || send_own(r, kind, line, len) != 0)
         return ctl_answer(w, 69, (const uint8_t *)down, strlen(down));
     cmd_wait.from = index_of(w);
@@ -1811,6 +1820,79 @@ static void sessions_end(worker *share, const dsgd_msg *m)
         drop_worker(share, "cannot give back bus credit");
 }
 
+/* ---- an item's access history for the portal (REQ-SHARE-017) ------------ */
+
+/* The end of the share role's history question: logd's exit status and
+ * text (0: the history is complete), to the share run that asked. */
+static void history_end(unsigned start, uint8_t status, const uint8_t *text, size_t len)
+{
+    worker *share = role_worker("share");
+    uint8_t out[512];
+    if (len > sizeof out - 1)
+        len = sizeof out - 1;
+    out[0] = status;
+    memcpy(out + 1, text, len);
+    if (share->starts == start && is_up(share) &&
+        send_own(share, DSGD_MSG_HISTORY_END, out, len + 1) != 0)
+        drop_worker(share, "cannot end its history question");
+}
+
+/* The share role asks for an item's history: the master writes the one
+ * read-only logd command it stands for (dsgd_xch_history_line), so the
+ * share role reads the audit trail only the way dsgctl's export does
+ * and can run nothing else there. logd busy or down: 75 or 69. */
+static void history_ask(worker *share, const dsgd_msg *m)
+{
+    static const char busy[] = "logd is running another command";
+    static const char down[] = "logd is not running";
+    worker *l = role_worker("logd");
+    char line[256];
+    size_t n = dsgd_xch_history_line(m->body, m->len, line, sizeof line);
+    if (n == 0) {
+        drop_worker(share, "a malformed history question");
+        return;
+    }
+    if (dsgd_bus_done(&share->chan, 1) != 0) {
+        drop_worker(share, "cannot give back bus credit");
+        return;
+    }
+    if (hist_wait.from_start != 0 || (cmd_wait.from_start != 0 && cmd_wait.to == index_of(l))) {
+        history_end(share->starts, 75, (const uint8_t *)busy, sizeof busy - 1);
+        return;
+    }
+    if (!is_up(l) || send_own(l, DSGD_MSG_ROLE_COMMAND, (const uint8_t *)line, n) != 0) {
+        history_end(share->starts, 69, (const uint8_t *)down, sizeof down - 1);
+        return;
+    }
+    hist_wait.from_start = share->starts;
+    hist_wait.to_start = l->starts;
+}
+
+/* Whether w is the logd run answering the share role's history. */
+static int answers_history(const worker *w)
+{
+    return hist_wait.from_start != 0 && index_of(w) == DSGD_ROLE_LOGD &&
+           w->starts == hist_wait.to_start;
+}
+
+/* logd's answer: its pieces on to the share role (logd's window back when
+ * the share role has taken each), its report as the end. */
+static void history_answer(worker *l, const dsgd_msg *m)
+{
+    worker *share = role_worker("share");
+    if (m->kind == DSGD_MSG_ROLE_PART && share->starts == hist_wait.from_start &&
+        is_up(share)) {
+        pass_on(l, share, DSGD_MSG_HISTORY_PART, NULL, 0, m);
+        return;
+    }
+    if (m->kind == DSGD_MSG_ROLE_REPORT) {
+        history_end(hist_wait.from_start, m->body[0], m->body + 1, m->len - 1);
+        hist_wait.from_start = 0;
+    }
+    if (dsgd_bus_done(&l->chan, 1) != 0)
+        drop_worker(l, "cannot give back bus credit");
+}
+
 /* The auth role's answer goes to the role its first byte names. */
 static void who_is(worker *auth, const dsgd_msg *m)
 {
@@ -1878,7 +1960,9 @@ static void on_forward(worker *w, const dsgd_msg *m)
 
 /* A bus message of a worker's: passed on only as its role may send it. A
  * role's only way to the audit trail is DSGD_MSG_AUDIT, a record to
- * append; any other message to logd drops the worker. @relation(REQ-ACCT-019) */
+ * append, and the share role's DSGD_MSG_HISTORY_ASK, which the master
+ * turns into a read-only export of one item's history; any other message
+ * to logd drops the worker. @relation(REQ-ACCT-019) */
 static void on_bus(worker *w, const dsg_ipc_frame *f)
 {
     dsgd_msg m;
@@ -1899,6 +1983,11 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_DRAINED && w->drain_due != 0 && m.len == 0) {
         shutdown_worker(w);   /* its records are all on their way to logd */
+        return;
+    }
+    if ((m.kind == DSGD_MSG_ROLE_REPORT || m.kind == DSGD_MSG_ROLE_PART) &&
+        answers_history(w) && m.len >= 1) {
+        history_answer(w, &m);
         return;
     }
     if (m.kind == DSGD_MSG_ROLE_REPORT && runs_command(w) && m.len >= 1) {
@@ -1950,6 +2039,10 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_WHO_IS && strcmp(w->role->name, "auth") == 0) {
         who_is(w, &m);
+        return;
+    }
+    if (m.kind == DSGD_MSG_HISTORY_ASK && strcmp(w->role->name, "share") == 0) {
+        history_ask(w, &m);
         return;
     }
     if (m.kind == DSGD_MSG_SESSIONS_END && strcmp(w->role->name, "share") == 0) {
@@ -2187,6 +2280,11 @@ static void reaped(worker *w, int status)
     }
     if (index_of(w) == DSGD_ROLE_LOGD)
         dsgd_fwd_master_logd_gone();
+    if (answers_history(w)) {
+        static const char gone[] = "logd stopped before it finished";
+        history_end(hist_wait.from_start, 69, (const uint8_t *)gone, sizeof gone - 1);
+        hist_wait.from_start = 0;
+    }
     if (runs_command(w)) {
         char gone[80];
         int n = snprintf(gone, sizeof gone, "%s stopped before it finished: try again\n",

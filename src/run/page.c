@@ -105,6 +105,20 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_THIS_FILE] = { "このファイル", "This file" },
     [PM_TRUNCATED] = { "一覧が長すぎるため、一部だけを表示しています。",
                        "The listing is too long: only part of it is shown." },
+    [PM_HISTORY] = { "アクセス履歴", "Access history" },
+    [PM_AREA_HISTORY] = { "エリアのアクセス履歴", "Access history of the area" },
+    [PM_USER] = { "利用者", "User" },
+    [PM_EVENT] = { "操作", "Event" },
+    [PM_DATA] = { "内容", "Data" },
+    [PM_NO_HISTORY] = { "この期間の記録はありません。", "No record in this period." },
+    [PM_HISTORY_CUT] = { "記録が多すぎるため、古いものから一部だけを表示しています。"
+                         "期間を絞ってください。",
+                         "There are too many records: only the oldest are shown. Narrow the "
+                         "period." },
+    [PM_SINCE] = { "開始(UTC, 例 2026-04-01T00:00:00Z)",
+                   "From (UTC, e.g. 2026-04-01T00:00:00Z)" },
+    [PM_UNTIL] = { "終了(UTC)", "Until (UTC)" },
+    [PM_SHOW] = { "表示", "Show" },
 };
 
 const char *dsgd_page_message(dsgd_lang lang, dsgd_pmsg m)
