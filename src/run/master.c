@@ -482,6 +482,16 @@ static int key_mem_open(void)
     return 0;
 }
 
+/* A start refused for its keys (REQ-STOR-015): a security alert at once,
+ * outside logd, and a note the next start records as key-open-failed. */
+static void key_failure(const char *what, const char *err)
+{
+    char line[600];
+    alert("keys: %s: %.500s", what, err);
+    snprintf(line, sizeof line, "%s: %.500s", what, err);
+    dsgd_keys_note_failure(cfg->statedir, line);
+}
+
 static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
 {
     char err[1024];
@@ -489,6 +499,7 @@ static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
     const dsgd_keys_owner owner = { run_uid, run_gid };
     if (dsgd_keys_role_key(cfg->statedir, role, &owner, key, err, sizeof err) != 0) {
         dsgd_log("%s: %s", role, err);
+        key_failure(role, err);
         return -1;
     }
     dsgd_log("%s: data key unwrapped with %s/keys/kek", role, cfg->statedir);
@@ -519,6 +530,7 @@ static int finish_kek_rotation(void)
     int rc = dsgd_keys_finish_rotation(cfg->statedir, &owner, &r, err, sizeof err);
     if (rc < 0) {
         dsgd_log("keys: %s", err);
+        key_failure("the rotation left unfinished", err);
         return -1;
     }
     if (rc == 0)
@@ -534,6 +546,22 @@ static int finish_kek_rotation(void)
 
 static char kek_generated[200];
 
+/* The KEK ID of var/keys/kek in hex (docs/keys.md), for records: 0, or -1
+ * after logging why (hex is then "unknown"). */
+static int kek_id_hex(char hex[2 * DSGD_KEK_ID_LEN + 1])
+{
+    char err[1024];
+    uint8_t id[DSGD_KEK_ID_LEN];
+    if (dsgd_keys_kek_id(cfg->statedir, id, err, sizeof err) != 1) {
+        dsgd_log("keys: %s", err);
+        snprintf(hex, 2 * DSGD_KEK_ID_LEN + 1, "unknown");
+        return -1;
+    }
+    for (unsigned i = 0; i < DSGD_KEK_ID_LEN; i++)
+        snprintf(hex + 2 * i, 3, "%02x", id[i]);
+    return 0;
+}
+
 static int kek_exists(void)
 {
     char path[4200];
@@ -546,14 +574,9 @@ static int kek_exists(void)
  * once logd runs (REQ-STOR-015). */
 static int note_new_kek(void)
 {
-    char err[1024], hex[2 * DSGD_KEK_ID_LEN + 1];
-    uint8_t id[DSGD_KEK_ID_LEN];
-    if (dsgd_keys_kek_id(cfg->statedir, id, err, sizeof err) != 1) {
-        dsgd_log("keys: %s", err);
+    char hex[2 * DSGD_KEK_ID_LEN + 1];
+    if (kek_id_hex(hex) != 0)
         return -1;
-    }
-    for (unsigned i = 0; i < DSGD_KEK_ID_LEN; i++)
-        snprintf(hex + 2 * i, 3, "%02x", id[i]);
     dsgd_log("keys: generated the key-encryption key %s/keys/kek (mode 0600, KEK ID %s): "
              "escrow it with `dsgctl key export` (docs/keys.md)", cfg->statedir, hex);
     snprintf(kek_generated, sizeof kek_generated,
@@ -574,10 +597,33 @@ static void record_import(void)
     }
     if (rc == 0)
         return;
+    char id[2 * DSGD_KEK_ID_LEN + 1];
+    (void)kek_id_hex(id);
     dsgd_log("keys: the keys were imported from an escrow file while dsgd was stopped: %s",
              detail);
-    master_record("keys-imported", "%s", detail);
+    master_record("keys-imported", "%s; KEK ID %s", detail, id);
     if (dsgd_keys_import_marker_done(cfg->statedir, err, sizeof err) != 0)
+        dsgd_log("keys: %s", err);
+}
+
+/* Starts refused for their keys while logd could not run (REQ-STOR-015):
+ * recorded now, one key-open-failed each, then forgotten. */
+static void record_key_failures(void)
+{
+    char detail[1100], err[1024], *line, *next;
+    int rc = dsgd_keys_failure_marker(cfg->statedir, detail, sizeof detail, err, sizeof err);
+    if (rc < 0) {
+        master_record("key-open-failed", "an unreadable note of failures: %.400s", err);
+        return;
+    }
+    if (rc == 0)
+        return;
+    for (line = detail; line != NULL; line = next) {
+        if ((next = strstr(line, "\n ")) != NULL)
+            *next = '\0', next += 2;
+        master_record("key-open-failed", "a start refused for its keys at %.500s", line);
+    }
+    if (dsgd_keys_failure_marker_done(cfg->statedir, err, sizeof err) != 0)
         dsgd_log("keys: %s", err);
 }
 
@@ -1249,10 +1295,12 @@ static int ctl_key_export(worker *w, dsgd_escrow_req *q, const char *who)
         return ctl_answer(w, 1, (const uint8_t *)text, (size_t)n);
     }
     sha256_hex(file, len, digest);
-    dsgd_log("keys: the KEK %s/keys/kek and logd's chain.key and sign.key exported (%s): %s, "
-             "%zu bytes, SHA-256 %s", cfg->statedir, who, mode, len, digest);
-    master_record("key-exported", "the KEK and logd's chain.key and sign.key; %s; %zu bytes, "
-                  "SHA-256 %s; %s", mode, len, digest, who);
+    char id[2 * DSGD_KEK_ID_LEN + 1];
+    (void)kek_id_hex(id);
+    dsgd_log("keys: the KEK %s/keys/kek (KEK ID %s) and logd's chain.key and sign.key exported "
+             "(%s): %s, %zu bytes, SHA-256 %s", cfg->statedir, id, who, mode, len, digest);
+    master_record("key-exported", "the KEK (KEK ID %s) and logd's chain.key and sign.key; %s; "
+                  "%zu bytes, SHA-256 %s; %s", id, mode, len, digest, who);
     at = (size_t)snprintf(text, sizeof text, "escrow ");
     for (size_t i = 0; i < len; i++)
         at += (size_t)snprintf(text + at, sizeof text - at, "%02x", file[i]);
@@ -2870,6 +2918,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         master_record("kek-rotated", "%s", kek_finished);
     if (kek_generated[0] != '\0')
         master_record("key-generated", "%s", kek_generated);
+    record_key_failures();
     record_import();
     dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)
