@@ -389,10 +389,11 @@ int dsgd_page_origin_ok(const dsgd_xch_request *r)
 {
     static const char scheme[] = "https://";
     size_t s = sizeof scheme - 1;
-    /* "null": the browser withholds the origin, as it does for every form
-     * posted from a page served with Referrer-Policy: no-referrer (Fetch,
-     * "serializing a request origin"); the CSRF token decides then */
-    if (r->origin_len == 0 || (r->origin_len == 4 && memcmp(r->origin, "null", 4) == 0))
+    /* absent: a client that is no browser, and the CSRF token decides. Pages
+     * are served with Referrer-Policy: same-origin, so a browser posts their
+     * forms with their own origin; "null" comes from a page that withholds
+     * its origin (Fetch, "serializing a request origin"), never from ours */
+    if (r->origin_len == 0)
         return 1;
     return r->host_len > 0 && r->origin_len == s + r->host_len &&
            memcmp(r->origin, scheme, s) == 0 && memcmp(r->origin + s, r->host, r->host_len) == 0;
