@@ -137,7 +137,9 @@ share hist-area 200 GET "/api/v1/share/history?item=area:$area1" "$token"
 share hist-future 200 GET "/api/v1/share/history?item=file:$file1&since=2098-01-01T00:00:00Z" "$token"
 [ "$(js hist-future 'len(a["rows"])')" = 0 ] || fail "hist-future: $(cat "$t/hist-future.body")"
 for q in "item=dir:3" "item=file:0" "item=file:$file1&since=yesterday" "since=2026-01-01T00:00:00Z" \
-         "item=file:$file1&item=file:$file1" "item=file:$file1&since=2027-01-01T00:00:00Z&until=2026-01-01T00:00:00Z"; do
+         "item=file:$file1&item=file:$file1" "item=file:$file1&%69tem=area:1" \
+         "item=file:$file1&since=2026-01-01T00:00:00Z&si%6Ece=2026-01-02T00:00:00Z" \
+         "item=file:$file1&since=2027-01-01T00:00:00Z&until=2026-01-01T00:00:00Z"; do
     share hist-bad 400 GET "/api/v1/share/history?$q" "$token"
 done
 share hist-none 404 GET "/api/v1/share/history?item=file:999999" "$token"

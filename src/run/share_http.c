@@ -1702,6 +1702,22 @@ static int search_param(search_ask *a, const char *name, const char *value, cons
                   "from and to", -1;
 }
 
+/* The field f of the request's query decoded into name and value, each
+ * NUL-terminated: 0, or -1 when either does not fit or does not decode. */
+static int query_field(const struct xch *x, const dsg_form_field *f, char *name, size_t ncap,
+                       char *value, size_t vcap)
+{
+    size_t nl = 0, vl = 0;
+    if (dsg_form_decode((const uint8_t *)x->query + f->name_off, f->name_len, (uint8_t *)name,
+                        ncap - 1, &nl) != DSG_FORM_OK ||
+        dsg_form_decode((const uint8_t *)x->query + f->value_off, f->value_len,
+                        (uint8_t *)value, vcap - 1, &vl) != DSG_FORM_OK)
+        return -1;
+    name[nl] = '\0';
+    value[vl] = '\0';
+    return 0;
+}
+
 /* The query's parameters, each once, as a form (REQ-RUN-052): 0, or -1
  * with the problem in why. */
 static int search_ask_of(const struct xch *x, search_ask *a, const char **why)
@@ -1718,14 +1734,8 @@ static int search_ask_of(const struct xch *x, search_ask *a, const char **why)
         return *why = "the query is not a form of at most 7 UTF-8 parameters", -1;
     for (size_t i = 0; i < count; i++) {
         char name[16], value[DSG_SEARCH_QUERY_MAX + 2];
-        size_t nl = 0, vl = 0;
-        if (dsg_form_decode((const uint8_t *)x->query + f[i].name_off, f[i].name_len,
-                            (uint8_t *)name, sizeof name - 1, &nl) != DSG_FORM_OK ||
-            dsg_form_decode((const uint8_t *)x->query + f[i].value_off, f[i].value_len,
-                            (uint8_t *)value, sizeof value - 1, &vl) != DSG_FORM_OK)
+        if (query_field(x, &f[i], name, sizeof name, value, sizeof value) != 0)
             return *why = "a parameter is too long", -1;
-        name[nl] = '\0';
-        value[vl] = '\0';
         for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
             if (strcmp(name, names[k]) == 0 && (seen & 1u << k) != 0)
                 return *why = "a parameter is given twice", -1;
@@ -1950,6 +1960,9 @@ static int history_param(history_ask *a, const char *name, const char *value, co
 {
     char err[160];
     int64_t t;
+    if ((strcmp(name, "item") == 0 && a->type != NULL) ||
+        (strcmp(name, "since") == 0 && a->since[0]) || (strcmp(name, "until") == 0 && a->until[0]))
+        return *why = "a parameter is given twice", -1;   /* however each is encoded */
     if (strcmp(name, "item") == 0)
         return history_item_of(a, value) == 0
                    ? 0
@@ -1972,18 +1985,8 @@ static int history_ask_of(const struct xch *x, history_ask *a, const char **why)
         return *why = "the query is not a form of at most 3 parameters", -1;
     for (size_t i = 0; i < count; i++) {
         char name[16], value[48];
-        size_t nl = 0, vl = 0;
-        if (dsg_form_decode((const uint8_t *)x->query + f[i].name_off, f[i].name_len,
-                            (uint8_t *)name, sizeof name - 1, &nl) != DSG_FORM_OK ||
-            dsg_form_decode((const uint8_t *)x->query + f[i].value_off, f[i].value_len,
-                            (uint8_t *)value, sizeof value - 1, &vl) != DSG_FORM_OK)
+        if (query_field(x, &f[i], name, sizeof name, value, sizeof value) != 0)
             return *why = "a parameter is too long", -1;
-        name[nl] = '\0';
-        value[vl] = '\0';
-        for (size_t k = 0; k < i; k++)
-            if (f[k].name_len == f[i].name_len &&
-                memcmp(x->query + f[k].name_off, x->query + f[i].name_off, nl) == 0)
-                return *why = "a parameter is given twice", -1;
         if (history_param(a, name, value, why) != 0)
             return -1;
     }
