@@ -116,6 +116,7 @@ static dsgd_config_in_force in_force;   /* the keys behind cfg, for dsgctl confi
 static void stop_logd_when_alone(void);
 static void shutdown_worker(struct worker *w);
 static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void syslog_alert(const char *msg);
 static void master_record(const char *event, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int send_own(struct worker *w, uint8_t kind, const uint8_t *body, size_t len);
@@ -881,6 +882,11 @@ static void relay_line(worker *w, const char *p, size_t n)
         clean[k++] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
     clean[k] = '\0';
     dsgd_log("%s[%d]: %s", w->role->name, (int)w->pid, clean);
+    if (strncmp(clean, "ALERT: ", 7) == 0) {   /* a worker's alert (dsgd_log_alert) */
+        char msg[sizeof clean + 48];
+        snprintf(msg, sizeof msg, "%s[%d]: %s", w->role->name, (int)w->pid, clean + 7);
+        syslog_alert(msg);
+    }
 }
 
 /* Reads what the log pipe holds; returns 1 at EOF. */
@@ -2248,20 +2254,25 @@ static void read_chan(worker *w)
  * host's syslog, neither of which goes through logd (REQ-RUN-008,
  * REQ-LOG-008). The master only: a sandboxed worker may not open the
  * syslog socket. */
-static void alert(const char *fmt, ...)
+static void syslog_alert(const char *msg)
 {
     static int opened;
+    if (!opened) {
+        openlog("dsgd", LOG_PID, LOG_DAEMON);
+        opened = 1;
+    }
+    syslog(LOG_ALERT, "%s", msg);
+}
+
+static void alert(const char *fmt, ...)
+{
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     dsgd_log("ALERT: %s", msg);
-    if (!opened) {
-        openlog("dsgd", LOG_PID, LOG_DAEMON);
-        opened = 1;
-    }
-    syslog(LOG_ALERT, "%s", msg);
+    syslog_alert(msg);
 }
 
 /* More than dsgd.restart_burst exits within dsgd.restart_interval: the

@@ -2164,6 +2164,19 @@ static dsg_obj_status next_piece(struct xch *x, uint8_t *piece, size_t cap, size
     return *n > 0 ? DSG_OBJ_OK : st;
 }
 
+/* A stored object that does not verify, or whose data key does not open:
+ * a possible attack on stored data (REQ-STOR-005, REQ-STOR-015), on record
+ * and raised as a security alert. */
+static void stored_data_failed(struct xch *x, dsg_obj_status st)
+{
+    const char *event = st == DSG_OBJ_ERR_INTEGRITY ? "integrity-failed" : "key-open-failed";
+    dsgd_share_record r = record_of(x->area, x->file, "version", "Custom", event);
+    snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
+    (void)record(x, &r);
+    dsgd_log_alert("share: %s: file %" PRId64 " version %" PRId64 ": %.300s", event, x->file,
+                   x->version, dsg_obj_store_error(objects));
+}
+
 static void more_download(struct xch *x)
 {
     static uint8_t piece[DSGD_XCH_DATA_MAX];
@@ -2178,12 +2191,8 @@ static void more_download(struct xch *x)
     if (st != DSG_OBJ_OK) {
         dsgd_log("share: download %u: %s", x->id, dsg_obj_store_error(objects));
     }
-    if (st == DSG_OBJ_ERR_INTEGRITY) {   /* a possible attack on stored data: on record */
-        dsgd_share_record r = record_of(x->area, x->file, "version", "Custom",
-                                        "integrity-failed");
-        snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
-        (void)record(x, &r);
-    }
+    if (st == DSG_OBJ_ERR_INTEGRITY || st == (dsg_obj_status)DSG_OC_ERR_KEY)
+        stored_data_failed(x, st);
     (void)dsgd_role_http_done(x->id, st == DSG_OBJ_OK);
     release(x);
 }
