@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root; the log names it with its KEK ID, recorded key-generated in the trail, and no later start says so again) and var/auth/totp.key.wrapped (40 bytes, 0600, owned by dsg, the auth role's user, written by the master under its filesystem IDs); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, one with the KEK missing while the wrapped data key exists (restore it from its backup), one with a KEK of 31 bytes and one with another KEK of 32 bytes (the wrapped key does not unwrap); each refused start raises an alert (ALERT on the master's log) and the next start that opens the keys records them as key-open-failed, its note then removed; with the KEK back, a secret put back in the clear (as before auth.db schema version 8) is sealed before the auth role serves (its log says so, the clear bytes gone from every file of var/auth) and the logins work again.
+# dsgd_totp_at_rest: TOTP secrets are stored only sealed under the auth role's data key, which is stored only wrapped under the master's key-encryption key (docs/keys.md). The first start creates var/keys (0700 root), var/keys/kek (32 bytes, 0600 root; the log names it with its KEK ID, recorded key-generated in the trail, and no later start says so again; logd records keys-generated naming its signing key by its public key's SHA-256 and its chain key by an HMAC ID, once) and var/auth/totp.key.wrapped (40 bytes, 0600, owned by dsg, the auth role's user, written by the master under its filesystem IDs); after the administrators' TOTP enrolments no file of var/auth holds the base32 secret of an otpauth URI (strings) nor its raw bytes, and auth.db's secret column (sqlite3 hex) is 48 bytes of nonce, ciphertext and tag, marked sealed; the auth role is never given the key on its command line; `dsgctl account show` lists the TOTP factor by its type and enrolment time only (text and --json); the secrets open again after a restart (a login with a code of the enrolled secret). A start with the KEK at mode 0644 is refused (exit 1, the file, owner, mode and `chmod 600` named, no worker started); so is one with the keys directory at 0755, one with the KEK missing while the wrapped data key exists (restore it from its backup), one with a KEK of 31 bytes and one with another KEK of 32 bytes (the wrapped key does not unwrap); each refused start raises an alert (ALERT on the master's log) and the next start that opens the keys records them as key-open-failed, its note then removed; with the KEK back, a secret put back in the clear (as before auth.db schema version 8) is sealed before the auth role serves (its log says so, the clear bytes gone from every file of var/auth) and the logins work again.
 # @relation(REQ-MFA-018, REQ-STOR-007, REQ-STOR-015)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -72,6 +72,19 @@ dsgd_stop
 "$DSGCTL" log export --offline "$t/var/logd" --format jsonl >"$t/export" || fail "export"
 grep '"event":"key-generated"' "$t/export" | grep -q "KEK ID $kek_id: the key-encryption key generated at the first start" ||
     fail "no key-generated record of $kek_id: $(grep -c key-generated "$t/export")"
+python3 - "$t/export" "$t/var/logd" <<'PY' || fail "logd's keys-generated: $(grep keys-generated "$t/export")"
+import base64, hashlib, hmac, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+made = [r["fields"]["detail"] for r in rows
+        if r["source"] == "logd" and r.get("fields", {}).get("event") == "keys-generated"]
+pem = open(sys.argv[2] + "/sign.pub").read().split("-----")[2]
+pub = base64.b64decode("".join(pem.split()))[-32:]
+chain = open(sys.argv[2] + "/chain.key", "rb").read()
+want = ("sign.key (Ed25519, public key SHA-256 %s) and chain.key (ID %s) generated for an empty store"
+        % (hashlib.sha256(pub).hexdigest()[:16],
+           hmac.new(chain, b"dsg chain key ID", hashlib.sha256).hexdigest()[:16]))
+assert made == [want], (made, want)
+PY
 
 # refused: starts, must exit 1 at once with MESSAGE (an ERE) in its log
 refused() { start_refused "$1" "$2" -f "$t/gw.conf"; }
