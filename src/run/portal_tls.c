@@ -300,9 +300,11 @@ static int admin_path(const uint8_t *url, size_t len)
 
 /* 別紙 #16 ポータルサイトアクセスログ for one answer (REQ-LOG-031,
  * REQ-SHARE-018): when, from where, what, how, with which client, and the
- * status. The callers give the URL with its secrets redacted and cut at
- * sizeof log_url bytes, the User-Agent cut at sizeof log_agent. A head that
- * could not be parsed has "-" for its URL and method. */
+ * status. The callers give the URL with its secrets redacted; logd cuts
+ * every field at log.max_field_bytes, and a request forwarded to a role
+ * keeps only sizeof log_url bytes of its URL and sizeof log_agent of its
+ * User-Agent until its answer. A head that could not be parsed has "-"
+ * for its URL and method. */
 static void log_fields(const dsgd_tls_conn *c, const uint8_t *url, size_t url_len,
                        const uint8_t *method, size_t method_len, const uint8_t *agent,
                        size_t agent_len, int st)
@@ -332,11 +334,10 @@ static void log_fields(const dsgd_tls_conn *c, const uint8_t *url, size_t url_le
 static void log_access(const dsgd_tls_conn *c, const dsgd_http_answer *a)
 {
     static const uint8_t dash[] = "-";
-    uint8_t url[sizeof c->log_url];
+    static uint8_t url[DSGD_HTTP_HEAD_MAX];   /* a longer redacted URL is cut */
     if (a->parsed)
         log_fields(c, url, dsg_url_redact(c->in + a->target_off, a->target_len, url, sizeof url),
-                   c->in + a->method_off, a->method_len, c->in + a->agent_off,
-                   a->agent_len < sizeof c->log_agent ? a->agent_len : sizeof c->log_agent,
+                   c->in + a->method_off, a->method_len, c->in + a->agent_off, a->agent_len,
                    a->status);
     else
         log_fields(c, dash, 1, dash, 1, dash, 0, a->status);
