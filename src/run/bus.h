@@ -67,9 +67,14 @@ enum {
     /* who holds a session (run/exchange.h, REQ-ACCT-014) */
     DSGD_MSG_WHO_ASK = 26,      /* a role -> master -> auth: whose is this session token */
     DSGD_MSG_WHO_IS = 27,       /* auth -> master -> the asking role: the answer */
-    DSGD_MSG_SESSIONS_END = 28  /* share -> master -> auth: an account's or an
+    DSGD_MSG_SESSIONS_END = 28, /* share -> master -> auth: an account's or an
                                  * organisation's rights were reduced: end the sessions
                                  * (run/exchange.h, REQ-ACCT-010) */
+    DSGD_MSG_BACKUP = 29,       /* master -> a storage role: the backup's ID; copy your
+                                 * data into the pipe passed on fd 4 (run/role_backup.h,
+                                 * REQ-BKUP-002) */
+    DSGD_MSG_BACKUP_DONE = 30   /* the role -> master: u8 status (0 copied, 1 failed),
+                                 * then the summary or the reason */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

@@ -2253,6 +2253,7 @@ static void keep_fixed(dsgd_settings *next)
     KEEP_TEXT(ctl_socket, "ctl.socket");
     KEEP_TEXT(portal_addr, "portal.listen");
     KEEP_TEXT(bkup_dest, "bkup.dest");   /* checked against the state directory at start */
+    KEEP_TEXT(bkup_recipient, "bkup.recipient_pubkey");   /* read at start */
     KEEP_TEXT(portal_client_ca, "portal.client_ca");
 #undef KEEP_TEXT
     if (first.bkup_allow_same_fs != next->bkup_allow_same_fs)

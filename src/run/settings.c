@@ -126,6 +126,10 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
         copy_text(s->bkup_dest, sizeof s->bkup_dest, c, DSG_CFG_BKUP_DEST, err, n) != 0)
         return -1;
     s->bkup_allow_same_fs = c->v[DSG_CFG_BKUP_ALLOW_SAME_FS].num != 0;
+    if (c->v[DSG_CFG_BKUP_RECIPIENT_PUBKEY].text_len > 0 &&   /* "": none */
+        copy_text(s->bkup_recipient, sizeof s->bkup_recipient, c,
+                  DSG_CFG_BKUP_RECIPIENT_PUBKEY, err, n) != 0)
+        return -1;
     snprintf(s->share.area_template, sizeof s->share.area_template, "%s",
              c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text);
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;
