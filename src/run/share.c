@@ -751,7 +751,7 @@ static int backup_next(char *name, size_t cap, uint64_t *limit, char *err, size_
             }
             if (!is_shard(d->d_name))
                 continue;
-            snprintf(shard_name, sizeof shard_name, "%s", d->d_name);
+            memcpy(shard_name, d->d_name, 3);   /* two hex digits and the NUL */
             snprintf(path, sizeof path, "%s/%s", objects_dir, shard_name);
             if ((shard = opendir(path)) == NULL && errno != ENOENT)
                 return snprintf(err, n, "objects/%s: %s", shard_name, strerror(errno)), -1;
