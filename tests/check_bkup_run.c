@@ -230,6 +230,57 @@ START_TEST(test_run_role_down)
 }
 END_TEST
 
+#define DAY 86400
+#define T0 1795737600   /* 2026-11-27T00:00:00Z */
+
+/* The daily time: due at bkup.daily_time, once a day; missed while dsgd
+ * was down: a catch-up within bkup.catch_up_delay of the start; none for a
+ * gateway that never made a backup. @relation(REQ-BKUP-001) */
+START_TEST(test_timer_due)
+{
+    const uint32_t two = 120;   /* 02:00 */
+    /* running since the day before, last backup yesterday 02:00: today 02:00 */
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 3600, two, T0 - DAY + 7200, T0 - 1000, 600), T0 + 7200);
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 7200, two, T0 - DAY + 7200, T0 - 1000, 600), T0 + 7200);
+    /* today's made (at 02:00:05): tomorrow's */
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 7300, two, T0 + 7205, T0 - 1000, 600), T0 + DAY + 7200);
+    /* down at 02:00, started at 09:00, last backup yesterday: catch-up */
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 9 * 3600, two, T0 - DAY + 7200, T0 + 9 * 3600, 600),
+                     T0 + 9 * 3600 + 60);
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 9 * 3600, two, T0 - DAY + 7200, T0 + 9 * 3600, 5),
+                     T0 + 9 * 3600 + 5);
+    /* never a backup, started after today's time: the next daily time */
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 9 * 3600, two, -1, T0 + 9 * 3600, 600), T0 + DAY + 7200);
+    /* never a backup, running at the daily time: then */
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 7200, two, -1, T0 + 3600, 600), T0 + 7200);
+    /* before today's time: yesterday's counts */
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 60, two, T0 - DAY + 7200, T0 - 5 * DAY, 600),
+                     T0 + 7200);
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 60, two, T0 - 2 * DAY, T0 - 5 * DAY, 600),
+                     T0 - DAY + 7200);
+    /* 23:59 and 00:00 */
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 100, 1439, T0 - 30, T0 - DAY, 600), T0 + DAY - 60);
+    ck_assert_int_eq(dsgd_bkup_due(T0 + 100, 0, T0 - 30, T0 - DAY, 600), T0);
+}
+END_TEST
+
+/* The newest start among the state files and backup directories of
+ * bkup.dest; other names are not backups. @relation(REQ-BKUP-001) */
+START_TEST(test_timer_last_start)
+{
+    char p[300];
+    ck_assert_int_eq(dsgd_bkup_last_start(&c), -1);
+    static const char *const names[] = { "20261125T020000Z", "20261126T020000Z.state",
+                                         "20261127T020000Z.partial", "20261128T020000Z.state.new",
+                                         "notes" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dest, names[i]);
+        ck_assert_int_eq(mkdir(p, 0700), 0);
+    }
+    ck_assert_int_eq(dsgd_bkup_last_start(&c), (int64_t)T0 - DAY + 7200);
+}
+END_TEST
+
 Suite *suite_bkup_run(void)
 {
     Suite *s = suite_create("bkup_run");
@@ -239,6 +290,8 @@ Suite *suite_bkup_run(void)
     tcase_add_test(tc, test_run_refusals);
     tcase_add_test(tc, test_run_verified);
     tcase_add_test(tc, test_run_role_down);
+    tcase_add_test(tc, test_timer_due);
+    tcase_add_test(tc, test_timer_last_start);
     suite_add_tcase(s, tc);
     return s;
 }

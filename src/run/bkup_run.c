@@ -497,3 +497,92 @@ size_t dsgd_bkup_list(const dsgd_bkup_config *c, char *out, size_t n)
     }
     return at;
 }
+
+/* ---- the daily timer (REQ-BKUP-001) ---------------------------------------------- */
+
+int64_t dsgd_bkup_due(int64_t now, uint32_t daily_minute, int64_t last, int64_t started,
+                      uint32_t catch_up_s)
+{
+    int64_t day = now >= 0 ? now - now % 86400 : now - (86400 + now % 86400) % 86400;
+    int64_t sched = day + (int64_t)daily_minute * 60;
+    if (sched > now)
+        sched -= 86400;
+    if (last >= sched)
+        return sched + 86400;
+    if (started <= sched)
+        return sched;
+    if (last < 0)
+        return sched + 86400;
+    return started + (catch_up_s < 60 ? catch_up_s : 60);
+}
+
+/* The start of backup ID (YYYYMMDDTHHMMSSZ), or -1. */
+static int64_t id_time(const char *id)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(id, "%Y%m%dT%H%M%SZ", &tm);
+    if (end == NULL || end != id + DSGD_BACKUP_ID_LEN)
+        return -1;
+    return (int64_t)timegm(&tm);
+}
+
+int64_t dsgd_bkup_last_start(const dsgd_bkup_config *c)
+{
+    int64_t last = -1;
+    DIR *d = c->dest[0] != '\0' ? opendir(c->dest) : NULL;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char id[DSGD_BACKUP_ID_LEN + 1];
+        if (strlen(e->d_name) < DSGD_BACKUP_ID_LEN)
+            continue;
+        memcpy(id, e->d_name, DSGD_BACKUP_ID_LEN);
+        id[DSGD_BACKUP_ID_LEN] = '\0';
+        const char *rest = e->d_name + DSGD_BACKUP_ID_LEN;
+        int64_t t = *rest == '\0' || strcmp(rest, ".state") == 0 ? id_time(id) : -1;
+        if (t > last)
+            last = t;
+    }
+    if (d != NULL)
+        closedir(d);
+    return last;
+}
+
+static struct {
+    int loaded;
+    int64_t last;       /* the newest backup's start, or the last attempt */
+    int64_t due;
+} timer = { 0, -1, 0 };
+
+void dsgd_bkup_timer(const dsgd_bkup_config *c, uint32_t daily_minute, uint32_t catch_up_ms,
+                     int64_t started, int roles_up)
+{
+    char out[1200];
+    int64_t now = (int64_t)time(NULL);
+    if (c->dest[0] == '\0')
+        return;
+    if (!timer.loaded) {
+        timer.last = dsgd_bkup_last_start(c);
+        timer.loaded = 1;
+    }
+    if (run.pid != 0 && timer.last < now)
+        timer.last = now;   /* a run goes on: the day's backup is being made */
+    timer.due = dsgd_bkup_due(now, daily_minute, timer.last, started, catch_up_ms / 1000);
+    if (now < timer.due || run.pid != 0)
+        return;
+    if (!roles_up && now < started + (int64_t)(catch_up_ms / 1000))
+        return;   /* a catch-up waits for the roles, up to its limit */
+    timer.last = now;
+    dsgd_log("backup: the daily backup is due (bkup.daily_time %02u:%02u UTC)",
+             daily_minute / 60, daily_minute % 60);
+    if (dsgd_bkup_now(c, "dsgd", out, sizeof out) != 0)
+        dsgd_log("backup: the daily backup did not start: %s", out);
+}
+
+uint32_t dsgd_bkup_wait_ms(void)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (!timer.loaded || timer.due <= now)
+        return timer.loaded ? 1000 : 60000;
+    return timer.due - now > 60 ? 60000 : (uint32_t)(timer.due - now) * 1000;
+}

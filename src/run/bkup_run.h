@@ -83,4 +83,30 @@ size_t dsgd_bkup_list(const dsgd_bkup_config *c, char *out, size_t n);
  * @relation(REQ-BKUP-004) */
 int dsgd_bkup_pubkey(const dsgd_bkup_config *c, char *out, size_t n);
 
+/* When the daily backup is due (Unix seconds; REQ-BKUP-001), pure: S is
+ * the last bkup.daily_time (minute of the UTC day) at or before now; a
+ * backup started at or after S (last, -1 for none) makes it S + 1 day;
+ * else S itself when dsgd was running at S (started <= S), else, when a
+ * backup was ever made, the catch-up: started + the smaller of catch_up_s
+ * and 60 s (the master waits for the storage roles until
+ * started + catch_up_s); a gateway that never made a backup starts its
+ * first at the next daily time. @relation(REQ-BKUP-001) */
+int64_t dsgd_bkup_due(int64_t now, uint32_t daily_minute, int64_t last, int64_t started,
+                      uint32_t catch_up_s);
+
+/* The newest backup's start in c->dest (Unix seconds, from the IDs of
+ * its state files and directories), or -1. @relation(REQ-BKUP-001) */
+int64_t dsgd_bkup_last_start(const dsgd_bkup_config *c);
+
+/* The timer, every turn of the master's loop: with bkup.dest set, the
+ * daily backup started when due (as "dsgd"), once a day; roles_up says
+ * whether every storage role is up (a catch-up waits for them until its
+ * limit). started: dsgd's start (Unix seconds). @relation(REQ-BKUP-001) */
+void dsgd_bkup_timer(const dsgd_bkup_config *c, uint32_t daily_minute, uint32_t catch_up_ms,
+                     int64_t started, int roles_up);
+
+/* Milliseconds until the timer's next due time, at most 60000.
+ * @relation(REQ-BKUP-001) */
+uint32_t dsgd_bkup_wait_ms(void);
+
 #endif

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <grp.h>
 #include <sys/un.h>
@@ -1314,26 +1315,49 @@ static void bkup_record(const char *event, const char *detail)
 
 static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record };
 
-/* The backup run's settings, bkup.recipient_pubkey read (REQ-BKUP-003):
- * 0, or -1 (a key file that is not an X25519 public key). */
-static int bkup_setup(void)
+static int64_t started_wall;    /* dsgd's start, Unix seconds: the backup timer's catch-up */
+
+/* Whether every storage role the backup copies is up. */
+static int bkup_roles_up(void)
 {
-    static const char *const storage[] = { "auth", "logd", "share" };   /* manifest order */
+    for (unsigned i = 0; i < bkup.nroles; i++)
+        if (!bkup_up(bkup.roles[i]))
+            return 0;
+    return 1;
+}
+
+/* bkup.recipient_pubkey read (REQ-BKUP-003), before anything starts: 0,
+ * or -1 (a key file that is not an X25519 public key). */
+static int bkup_recipient(void)
+{
     char err[600];
-    memset(&bkup, 0, sizeof bkup);
-    bkup.dest = cfg->bkup_dest;
-    bkup.statedir = cfg->statedir;
     bkup.recipient_file = cfg->bkup_recipient;
-    for (unsigned i = 0; i < sizeof storage / sizeof storage[0]; i++)
-        if (enabled(role_worker(storage[i])))
-            bkup.roles[bkup.nroles++] = storage[i];
-    dsgd_bkup_init(&bkup_ops);
     if (dsgd_bkup_read_recipient(&bkup, err, sizeof err) != 0) {
         dsgd_log("%s", err);
         return -1;
     }
+    return 0;
+}
+
+/* The backup run's settings, once the roles are known. */
+static int bkup_setup(void)
+{
+    static const char *const storage[] = { "auth", "logd", "share" };   /* manifest order */
+    bkup.dest = cfg->bkup_dest;
+    bkup.statedir = cfg->statedir;
+    bkup.nroles = 0;
+    for (unsigned i = 0; i < sizeof storage / sizeof storage[0]; i++)
+        if (enabled(role_worker(storage[i])))
+            bkup.roles[bkup.nroles++] = storage[i];
+    dsgd_bkup_init(&bkup_ops);
     if (bkup.have_recipient)
         dsgd_log("backup: every backup is encrypted to %s", bkup.recipient_file);
+    if (bkup.dest[0] == '\0')
+        dsgd_log("backup: bkup.dest is not set: dsgd takes no backups");
+    else
+        dsgd_log("backup: daily at %02u:%02u UTC into %s", cfg->bkup_daily_minute / 60,
+                 cfg->bkup_daily_minute % 60, bkup.dest);
+    started_wall = (int64_t)time(NULL);
     return 0;
 }
 
@@ -2609,6 +2633,8 @@ static int poll_timeout(uint64_t now)
         next = next_storage_check;
     if (dsgd_fwd_master_due() < next)
         next = dsgd_fwd_master_due();
+    if (bkup.dest != NULL && bkup.dest[0] != '\0' && now + dsgd_bkup_wait_ms() < next)
+        next = now + dsgd_bkup_wait_ms();
     if (next == UINT64_MAX)
         return -1;
     return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
@@ -2674,6 +2700,9 @@ static int run_loop(int sfd)
         }
         timers(dsgd_now_ms());
         dsgd_bkup_tick();
+        if (!stopping)
+            dsgd_bkup_timer(&bkup, cfg->bkup_daily_minute, cfg->bkup_catch_up_ms, started_wall,
+                            bkup_roles_up());
     }
 }
 
@@ -2783,7 +2812,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         return 1;
     }
     memcpy(cfg->statedir, abs, strlen(abs) + 1);
-    if (check_bkup_dest() != 0)
+    if (check_bkup_dest() != 0 || bkup_recipient() != 0)
         return 1;
     if (cfg->pidfile[0] == '\0') {
         int n = snprintf(cfg->pidfile, sizeof cfg->pidfile, "%s/dsgd.pid", cfg->statedir);
