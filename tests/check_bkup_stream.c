@@ -22,6 +22,15 @@ Suite *suite_bkup_stream(void);
 #define ID "20261127T030000Z"
 #define WHEN "2026-11-27T03:00:00.000Z"
 
+static uint8_t h[DSG_BK_STREAM_HEAD_MAX];   /* a frame being written */
+
+/* A frame's bytes to fd. */
+static void put(int fd, uint8_t *h, size_t len)
+{
+    ck_assert_uint_gt(len, 0);
+    ck_assert_int_eq(write(fd, h, len), (ssize_t)len);
+}
+
 static char top[64], dest[128], stream[128];
 static uint8_t priv[32], pub[32], skey[32], spub[32];
 static dsg_bk_writer *w;
@@ -80,11 +89,11 @@ START_TEST(test_stream_members_reach_the_backup)
     char err[1024], p[300];
     uint64_t members, bytes;
     int fd = open_out();
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 3), 0);
-    ck_assert_int_eq(dsg_bk_stream_member(fd, "share.db", 5), 0);
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 3));
+    put(fd, h, dsg_bk_stream_member(h, "share.db", 5));
     ck_assert_int_eq(write(fd, "12345", 5), 5);
-    ck_assert_int_eq(dsg_bk_stream_member(fd, "objects/ab/ab01.1", 0), 0);
-    ck_assert_int_eq(dsg_bk_stream_end(fd), 0);
+    put(fd, h, dsg_bk_stream_member(h, "objects/ab/ab01.1", 0));
+    put(fd, h, dsg_bk_stream_end(h));
     close(fd);
     ck_assert_msg(read_back(err, sizeof err, &members, &bytes) == DSG_BK_OK, "%s", err);
     ck_assert_uint_eq(members, 2);
@@ -110,13 +119,31 @@ START_TEST(test_stream_members_reach_the_backup)
 }
 END_TEST
 
+/* A member's head needs a name of 1 to 255 bytes; a failure's reason is
+ * cut to 255. @relation(REQ-BKUP-002) */
+START_TEST(test_stream_encoders_bounded)
+{
+    char name[300];
+    memset(name, 'a', sizeof name);
+    name[256] = '\0';
+    ck_assert_uint_eq(dsg_bk_stream_member(h, "", 1), 0);
+    ck_assert_uint_eq(dsg_bk_stream_member(h, name, 1), 0);
+    name[255] = '\0';
+    ck_assert_uint_eq(dsg_bk_stream_member(h, name, 1), DSG_BK_STREAM_HEAD_MAX);
+    name[255] = 'a';
+    name[299] = '\0';
+    ck_assert_uint_eq(dsg_bk_stream_fail(h, name), 2 + 255);
+    ck_assert_uint_eq(h[1], 255);
+}
+END_TEST
+
 /* @relation(REQ-BKUP-002) */
 START_TEST(test_stream_role_failure_named)
 {
     char err[1024];
     uint64_t members, bytes;
     int fd = open_out();
-    ck_assert_int_eq(dsg_bk_stream_fail(fd, "share.db: disk I/O error"), 0);
+    put(fd, h, dsg_bk_stream_fail(h, "share.db: disk I/O error"));
     close(fd);
     ck_assert_int_eq(read_back(err, sizeof err, &members, &bytes), DSG_BK_IO);
     ck_assert_ptr_nonnull(strstr(err, "share.db: disk I/O error"));
@@ -127,45 +154,45 @@ typedef void (*shape_fn)(int fd);
 
 static void cut_in_member(int fd)
 {
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 1), 0);
-    ck_assert_int_eq(dsg_bk_stream_member(fd, "a", 10), 0);
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 1));
+    put(fd, h, dsg_bk_stream_member(h, "a", 10));
     ck_assert_int_eq(write(fd, "12345", 5), 5);
 }
 
 static void no_end(int fd)
 {
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 1), 0);
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 1));
 }
 
 static void member_first(int fd)
 {
-    ck_assert_int_eq(dsg_bk_stream_member(fd, "a", 0), 0);
+    put(fd, h, dsg_bk_stream_member(h, "a", 0));
 }
 
 static void two_roles(int fd)
 {
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 1), 0);
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 1), 0);
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 1));
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 1));
 }
 
 static void unknown(int fd)
 {
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 1), 0);
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 1));
     ck_assert_int_eq(write(fd, "X", 1), 1);
 }
 
 static void after_end(int fd)
 {
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 1), 0);
-    ck_assert_int_eq(dsg_bk_stream_end(fd), 0);
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 1));
+    put(fd, h, dsg_bk_stream_end(h));
     ck_assert_int_eq(write(fd, "E", 1), 1);
 }
 
 static void bad_name(int fd)
 {
-    ck_assert_int_eq(dsg_bk_stream_role(fd, WHEN, 1), 0);
-    ck_assert_int_eq(dsg_bk_stream_member(fd, "../auth/auth.db", 0), 0);
-    ck_assert_int_eq(dsg_bk_stream_end(fd), 0);
+    put(fd, h, dsg_bk_stream_role(h, WHEN, 1));
+    put(fd, h, dsg_bk_stream_member(h, "../auth/auth.db", 0));
+    put(fd, h, dsg_bk_stream_end(h));
 }
 
 static const struct {
@@ -201,6 +228,7 @@ Suite *suite_bkup_stream(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_stream_members_reach_the_backup);
+    tcase_add_test(tc, test_stream_encoders_bounded);
     tcase_add_test(tc, test_stream_role_failure_named);
     tcase_add_loop_test(tc, test_stream_malformed_refused, 0,
                         (int)(sizeof shapes / sizeof shapes[0]));

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "bkup/bk_stream.h"
-#include "io/fdio.h"
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
@@ -21,44 +20,40 @@ static void put_u64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)v;
 }
 
-int dsg_bk_stream_role(int fd, const char snapshot[DSG_BK_TIME_LEN], uint32_t schema)
+size_t dsg_bk_stream_role(uint8_t *out, const char snapshot[DSG_BK_TIME_LEN], uint32_t schema)
 {
-    uint8_t b[1 + DSG_BK_TIME_LEN + 4];
-    b[0] = 'R';
-    memcpy(b + 1, snapshot, DSG_BK_TIME_LEN);
-    put_u32(b + 1 + DSG_BK_TIME_LEN, schema);
-    return dsg_write_all(fd, b, sizeof b);
+    out[0] = 'R';
+    memcpy(out + 1, snapshot, DSG_BK_TIME_LEN);
+    put_u32(out + 1 + DSG_BK_TIME_LEN, schema);
+    return 1 + DSG_BK_TIME_LEN + 4;
 }
 
-int dsg_bk_stream_member(int fd, const char *name, uint64_t size)
+size_t dsg_bk_stream_member(uint8_t *out, const char *name, uint64_t size)
 {
-    uint8_t b[2 + 255 + 8];
     size_t len = strlen(name);
-    if (len == 0 || len > 255) {
-        errno = EINVAL;
-        return -1;
-    }
-    b[0] = 'M';
-    b[1] = (uint8_t)len;
-    memcpy(b + 2, name, len);
-    put_u64(b + 2 + len, size);
-    return dsg_write_all(fd, b, 2 + len + 8);
+    if (len == 0 || len > 255)
+        return 0;
+    out[0] = 'M';
+    out[1] = (uint8_t)len;
+    memcpy(out + 2, name, len);
+    put_u64(out + 2 + len, size);
+    return 2 + len + 8;
 }
 
-int dsg_bk_stream_end(int fd)
+size_t dsg_bk_stream_end(uint8_t *out)
 {
-    return dsg_write_all(fd, "E", 1);
+    out[0] = 'E';
+    return 1;
 }
 
-int dsg_bk_stream_fail(int fd, const char *why)
+size_t dsg_bk_stream_fail(uint8_t *out, const char *why)
 {
-    uint8_t b[2 + 255];
     size_t len = strlen(why);
     len = len > 255 ? 255 : len;
-    b[0] = 'F';
-    b[1] = (uint8_t)len;
-    memcpy(b + 2, why, len);
-    return dsg_write_all(fd, b, 2 + len);
+    out[0] = 'F';
+    out[1] = (uint8_t)len;
+    memcpy(out + 2, why, len);
+    return 2 + len;
 }
 
 static dsg_bk_status fail(dsg_bk_status st, char *err, size_t n, const char *fmt, ...)

@@ -26,23 +26,23 @@
 
 #include "bkup/bk_backup.h"
 
-/* Writers, for the role. Each 0, or -1 with errno (a write failed). */
+/* Encoders, for the role: each frame's bytes into out (at least
+ * DSG_BK_STREAM_HEAD_MAX bytes), the length returned; the role writes
+ * them as its pipe takes them. */
+#define DSG_BK_STREAM_HEAD_MAX (2u + 255u + 8u)
 
 /* The role line. @relation(REQ-BKUP-002, REQ-BKUP-004) */
-__attribute__((warn_unused_result))
-int dsg_bk_stream_role(int fd, const char snapshot[DSG_BK_TIME_LEN], uint32_t schema);
+size_t dsg_bk_stream_role(uint8_t *out, const char snapshot[DSG_BK_TIME_LEN], uint32_t schema);
 
-/* A member's head: size bytes of it must follow. @relation(REQ-BKUP-002) */
-__attribute__((warn_unused_result))
-int dsg_bk_stream_member(int fd, const char *name, uint64_t size);
+/* A member's head (name of 1..255 bytes, else 0): size bytes of it must
+ * follow. @relation(REQ-BKUP-002) */
+size_t dsg_bk_stream_member(uint8_t *out, const char *name, uint64_t size);
 
 /* The end. @relation(REQ-BKUP-002) */
-__attribute__((warn_unused_result))
-int dsg_bk_stream_end(int fd);
+size_t dsg_bk_stream_end(uint8_t *out);
 
 /* The role failed (why cut to 255 bytes). @relation(REQ-BKUP-002) */
-__attribute__((warn_unused_result))
-int dsg_bk_stream_fail(int fd, const char *why);
+size_t dsg_bk_stream_fail(uint8_t *out, const char *why);
 
 /* Reads one role's stream from fd to its end into w as that role's line
  * and members: OK with the member count and their bytes (before

@@ -119,8 +119,6 @@ static int close_copy(dsg_db_snapshot *s, char *err, size_t n)
 {
     if (!s->done)
         return fail(err, n, "the copy is not complete");
-    if (s->dst == NULL)
-        return 0;   /* closed by dsg_db_snapshot_size already */
     int rc = sqlite3_backup_finish(s->backup);
     s->backup = NULL;
     if (rc != SQLITE_OK)
@@ -131,16 +129,27 @@ static int close_copy(dsg_db_snapshot *s, char *err, size_t n)
     return 0;
 }
 
-int dsg_db_snapshot_size(dsg_db_snapshot *s, uint64_t *bytes, char *err, size_t n)
+int dsg_db_snapshot_take(dsg_db_snapshot *s, int *fd, uint64_t *bytes, char *err, size_t n)
 {
     struct stat st;
+    int rc = -1;
+    *fd = -1;
     *bytes = 0;
-    if (close_copy(s, err, n) != 0)
-        return -1;
-    if (stat(s->path, &st) != 0)
-        return fail(err, n, "%s: %s", s->path, strerror(errno));
-    *bytes = (uint64_t)st.st_size;
-    return 0;
+    if (close_copy(s, err, n) == 0) {
+        *fd = open(s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (*fd < 0 || fstat(*fd, &st) != 0) {
+            fail(err, n, "%s: %s", s->path, strerror(errno));
+        } else {
+            *bytes = (uint64_t)st.st_size;
+            rc = 0;
+        }
+    }
+    if (rc != 0 && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    dsg_db_snapshot_abort(s);   /* the file's name goes; an open descriptor keeps it */
+    return rc;
 }
 
 int dsg_db_snapshot_finish(dsg_db_snapshot *s, int fd, uint64_t *bytes, char *err, size_t n)

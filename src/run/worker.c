@@ -192,13 +192,14 @@ static int loop(const char *hook, int max_known)
         pf[0].events = POLLIN;
         pf[0].revents = 0;
         if (ready && ops->pollfds != NULL)
-            n = ops->pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+            n = ops->pollfds(pf + 1, sizeof pf / sizeof pf[0] - 2, &timeout);
+        size_t nb = ready ? dsgd_role_backup_pollfd(pf + 1 + n) : 0;   /* a full backup pipe */
         int due = ready && ops->timeout != NULL ? ops->timeout() : -1;
         if (due >= 0 && (timeout < 0 || due < timeout))
             timeout = due;
         if (dsgd_role_backup_busy())
             timeout = 0;   /* the next piece of a backup, between the other work */
-        if (poll(pf, 1 + n, timeout) < 0) {
+        if (poll(pf, 1 + n + nb, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             dsgd_log("poll: %s", strerror(errno));
