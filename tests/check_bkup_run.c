@@ -289,6 +289,37 @@ START_TEST(test_timer_last_start)
 }
 END_TEST
 
+/* A run cut short by a stop stays `running` in its file until the next
+ * start marks it failed; finished ones are left alone.
+ * @relation(REQ-BKUP-001) */
+START_TEST(test_settle_stale)
+{
+    char p[300];
+    static const char run_text[] = "id 20261126T020000Z\nstate running\nstart x\nend -\n"
+                                   "roles auth\nmembers 0\nsize 0\nactor dsgd\nreason -\n";
+    static const char done_text[] = "id 20261125T020000Z\nstate verified\nstart x\nend y\n"
+                                    "roles auth\nmembers 1\nsize 9\nactor dsgd\nreason -\n";
+    snprintf(p, sizeof p, "%s/20261126T020000Z.state", dest);
+    FILE *f = fopen(p, "w");
+    fputs(run_text, f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/20261125T020000Z.state", dest);
+    f = fopen(p, "w");
+    fputs(done_text, f);
+    fclose(f);
+    ck_assert_uint_eq(dsgd_bkup_settle_stale(&c), 1);
+    ck_assert_str_eq(read_text(p), done_text);
+    snprintf(p, sizeof p, "%s/20261126T020000Z.state", dest);
+    ck_assert_str_eq(read_text(p), "id 20261126T020000Z\nstate failed\nstart x\nend -\n"
+                                   "roles auth\nmembers 0\nsize 0\nactor dsgd\n"
+                                   "reason dsgd stopped before the run ended\n");
+    ck_assert_uint_eq(dsgd_bkup_settle_stale(&c), 0);
+    char list[4096];
+    ck_assert_uint_gt(dsgd_bkup_list(&c, list, sizeof list), 0);
+    ck_assert_ptr_nonnull(strstr(list, "failed     dsgd stopped before the run ended"));
+}
+END_TEST
+
 Suite *suite_bkup_run(void)
 {
     Suite *s = suite_create("bkup_run");
@@ -300,6 +331,7 @@ Suite *suite_bkup_run(void)
     tcase_add_test(tc, test_run_role_down);
     tcase_add_test(tc, test_timer_due);
     tcase_add_test(tc, test_timer_last_start);
+    tcase_add_test(tc, test_settle_stale);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -586,3 +586,47 @@ uint32_t dsgd_bkup_wait_ms(void)
         return timer.loaded ? 1000 : 60000;
     return timer.due - now > 60 ? 60000 : (uint32_t)(timer.due - now) * 1000;
 }
+
+/* One state file still running rewritten as failed: 1, else 0. */
+static unsigned settle_one(const char *path)
+{
+    char text[2048], next[2400], tmp[4500];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (got <= 0)
+        return 0;
+    text[got] = '\0';
+    char *st = strstr(text, "\nstate running\n"), *reason = strstr(text, "\nreason ");
+    if (st == NULL || reason == NULL || reason < st)
+        return 0;
+    *reason = '\0';
+    int len = snprintf(next, sizeof next, "%.*s\nstate failed\n%s\nreason dsgd stopped before "
+                       "the run ended\n", (int)(st - text), text, st + 15);
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int ok = fd >= 0 && len > 0 && (size_t)len < sizeof next &&
+             dsg_write_all(fd, next, (size_t)len) == 0 && fsync(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok && rename(tmp, path) == 0 ? 1 : 0;
+}
+
+unsigned dsgd_bkup_settle_stale(const dsgd_bkup_config *c)
+{
+    char path[4400];
+    unsigned n = 0;
+    DIR *d = c->dest[0] != '\0' ? opendir(c->dest) : NULL;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strlen(e->d_name) != DSGD_BACKUP_ID_LEN + 6 ||
+            strcmp(e->d_name + DSGD_BACKUP_ID_LEN, ".state") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", c->dest, e->d_name);
+        n += settle_one(path);
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}

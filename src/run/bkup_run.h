@@ -83,6 +83,11 @@ size_t dsgd_bkup_list(const dsgd_bkup_config *c, char *out, size_t n);
  * @relation(REQ-BKUP-004) */
 int dsgd_bkup_pubkey(const dsgd_bkup_config *c, char *out, size_t n);
 
+/* At start: every state file of c->dest still `running` (a run the last
+ * stop or crash cut short) marked failed, "dsgd stopped before the run
+ * ended"; how many. @relation(REQ-BKUP-001) */
+unsigned dsgd_bkup_settle_stale(const dsgd_bkup_config *c);
+
 /* When the daily backup is due (Unix seconds; REQ-BKUP-001), pure: S is
  * the last bkup.daily_time (minute of the UTC day) at or before now; a
  * backup started at or after S (last, -1 for none) makes it S + 1 day;

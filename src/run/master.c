@@ -1352,6 +1352,9 @@ static int bkup_setup(void)
     dsgd_bkup_init(&bkup_ops);
     if (bkup.have_recipient)
         dsgd_log("backup: every backup is encrypted to %s", bkup.recipient_file);
+    unsigned stale = dsgd_bkup_settle_stale(&bkup);
+    if (stale > 0)
+        dsgd_log("backup: %u run(s) the last stop cut short marked failed", stale);
     if (bkup.dest[0] == '\0')
         dsgd_log("backup: bkup.dest is not set: dsgd takes no backups");
     else
