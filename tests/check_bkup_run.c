@@ -48,10 +48,17 @@ static int up(const char *role)
     return down == NULL || strcmp(role, down) != 0;
 }
 
-/* The role's part, played at once: its stream into fd. */
+static int stuck = -1;          /* a role that never answers: its pipe kept open, or -1 */
+
+/* The role's part, played at once: its stream into fd (a stuck role keeps
+ * the pipe and writes nothing). */
 static int ask(const char *role, int fd, const char *id)
 {
     (void)id;
+    if (stuck == -2) {
+        stuck = dup(fd);
+        return 0;
+    }
     put(fd, h, dsg_bk_stream_role(h, WHEN, 4));
     put(fd, h, dsg_bk_stream_member(h, strcmp(role, "share") == 0 ? "share.db" : "x.db", 3));
     ck_assert_int_eq(write(fd, role, 3), 3);
@@ -320,6 +327,40 @@ START_TEST(test_settle_stale)
 }
 END_TEST
 
+/* A run past bkup.max_duration is stopped and failed; the answer that
+ * comes after it is taken, and no new run starts before it.
+ * @relation(REQ-BKUP-001, REQ-BKUP-014) */
+START_TEST(test_run_overdue)
+{
+    char out[1200], err[600], id[17], p[300];
+    ck_assert_int_eq(dsgd_bkup_read_recipient(&c, err, sizeof err), 0);
+    c.max_ms = 1;
+    stuck = -2;
+    ck_assert_int_eq(dsgd_bkup_now(&c, "dsgd", out, sizeof out), 0);
+    const char *q = strstr(out, "started the backup ");
+    ck_assert_ptr_nonnull(q);
+    memcpy(id, q + 19, 16);
+    id[16] = '\0';
+    usleep(20000);
+    dsgd_bkup_tick();
+    int status;
+    pid_t pid = wait(&status);
+    ck_assert(WIFSIGNALED(status));
+    ck_assert_int_eq(dsgd_bkup_reaped(pid, status), 1);
+    snprintf(p, sizeof p, "%s/%s.state", dest, id);
+    char *st = read_text(p);
+    ck_assert_msg(strstr(st, "reason not finished within bkup.max_duration: stopped\n") != NULL,
+                  "%s", st);
+    ck_assert_int_eq(dsgd_bkup_now(&c, "dsgd", out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "auth is still finishing its copy") != NULL, "%s", out);
+    close(stuck);
+    stuck = -1;
+    ck_assert_int_eq(dsgd_bkup_role_done("auth", (const uint8_t *)"\1the pipe: Broken pipe", 23),
+                     0);
+    ck_assert_int_eq(dsgd_bkup_role_done("auth", (const uint8_t *)"\0ok", 3), -1);
+}
+END_TEST
+
 Suite *suite_bkup_run(void)
 {
     Suite *s = suite_create("bkup_run");
@@ -332,6 +373,7 @@ Suite *suite_bkup_run(void)
     tcase_add_test(tc, test_timer_due);
     tcase_add_test(tc, test_timer_last_start);
     tcase_add_test(tc, test_settle_stale);
+    tcase_add_test(tc, test_run_overdue);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -45,7 +45,15 @@ static struct {
     unsigned nroles, asking;             /* the role asked; nroles: all done */
     int waiting;                         /* the asked role has not answered */
     char role_failed[300];               /* the first role's failure */
+    struct timespec began;               /* CLOCK_MONOTONIC, for bkup.max_duration */
+    uint32_t max_ms;
+    int overdue;                         /* killed for bkup.max_duration */
 } run = { .result = -1 };
+
+/* Roles asked whose answer has not come yet, across runs: a run that
+ * ended without an answer (stopped for bkup.max_duration) leaves its role
+ * finishing; no new run starts before it answers or goes down. */
+static const char *pending[DSGD_BKUP_MAX_ROLES];
 
 void dsgd_bkup_init(const dsgd_bkup_ops *o)
 {
@@ -299,6 +307,7 @@ static void ask_next(void)
             close(run.wr[i]);   /* the role holds it now */
             run.wr[i] = -1;
             run.waiting = 1;
+            pending[i] = r;
             return;
         }
         if (run.role_failed[0] == '\0')
@@ -317,6 +326,10 @@ int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_
     char why[600], d[900];
     if (run.pid != 0)
         return refuse(out, n, "backup_running the backup %s is still running", run.id);
+    for (unsigned k = 0; k < DSGD_BKUP_MAX_ROLES; k++)
+        if (pending[k] != NULL)
+            return refuse(out, n, "backup_running %s is still finishing its copy for the "
+                          "backup %s: try again", pending[k], run.id);
     if (c->dest[0] == '\0') {
         record_refusal(actor, "no bkup.dest");
         return refuse(out, n, "backup_refused no bkup.dest: set it to a directory on another "
@@ -358,6 +371,8 @@ int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_
         record_refusal(actor, why);
         return refuse(out, n, "backup_failed %s", why);
     }
+    clock_gettime(CLOCK_MONOTONIC, &run.began);
+    run.max_ms = c->max_ms;
     write_state("running", "-", 0, 0, "-");
     snprintf(d, sizeof d, "%s in %s; roles %s; %s", run.id, c->dest, run.roles, actor);
     ops.record("backup-started", d);
@@ -371,9 +386,18 @@ int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_
 int dsgd_bkup_role_done(const char *role, const uint8_t *body, size_t len)
 {
     unsigned i = run.asking;
-    if (run.pid == 0 || !run.waiting || i >= run.nroles || strcmp(run.role[i], role) != 0 ||
-        len < 1 || body[0] > 1)
+    if (len < 1 || body[0] > 1)
         return -1;
+    for (unsigned k = 0; (run.pid == 0 || !run.waiting) && k < DSGD_BKUP_MAX_ROLES; k++)
+        if (pending[k] != NULL && strcmp(pending[k], role) == 0) {
+            pending[k] = NULL;   /* the answer of a run that ended without it */
+            dsgd_log("backup: %s answered after its run ended: %.*s", role,
+                     (int)(len - 1 > 300 ? 300 : len - 1), (const char *)body + 1);
+            return 0;
+        }
+    if (run.pid == 0 || !run.waiting || i >= run.nroles || strcmp(run.role[i], role) != 0)
+        return -1;
+    pending[i] = NULL;
     if (body[0] != 0 && run.role_failed[0] == '\0')
         snprintf(run.role_failed, sizeof run.role_failed, "%s: %.*s", role,
                  (int)(len - 1 > 250 ? 250 : len - 1), (const char *)body + 1);
@@ -384,8 +408,29 @@ int dsgd_bkup_role_done(const char *role, const uint8_t *body, size_t len)
     return 0;
 }
 
+/* Milliseconds since the run began. */
+static uint64_t run_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)(now.tv_sec - run.began.tv_sec) * 1000u +
+           (uint64_t)((now.tv_nsec - run.began.tv_nsec) / 1000000);
+}
+
 void dsgd_bkup_tick(void)
 {
+    for (unsigned k = 0; k < DSGD_BKUP_MAX_ROLES; k++)
+        if (pending[k] != NULL && (run.pid == 0 || !run.waiting) && !ops.up(pending[k]))
+            pending[k] = NULL;   /* gone: no answer will come */
+    if (run.pid != 0 && !run.overdue && run.max_ms > 0 && run_ms() > run.max_ms) {
+        run.overdue = 1;
+        dsgd_log("backup %s: not finished within bkup.max_duration (%u ms): stopped", run.id,
+                 run.max_ms);
+        kill(run.pid, SIGKILL);   /* reaped as failed; the roles' pipes break */
+        close_writes();
+        run.waiting = 0;
+        return;
+    }
     if (run.pid == 0 || !run.waiting || ops.up(run.role[run.asking]))
         return;
     if (run.role_failed[0] == '\0')
@@ -422,13 +467,15 @@ int dsgd_bkup_reaped(pid_t pid, int status)
         return 1;
     }
     const char *why = line[0] != '\0' ? line : "the writer ended without a result";
+    if (run.overdue)
+        why = "not finished within bkup.max_duration: stopped";
     if (run.role_failed[0] != '\0' && strncmp(why, "unverified", 10) != 0) {
         snprintf(d, sizeof d, "%s", run.role_failed);
         why = d;
     }
     char reason[800];
     snprintf(reason, sizeof reason, "%.700s%s", why,
-             WIFSIGNALED(status) ? " (the writer was killed)" : "");
+             WIFSIGNALED(status) && !run.overdue ? " (the writer was killed)" : "");
     for (char *p = reason; *p; p++)
         if (*p == '\n' || *p == '\r')
             *p = ' ';

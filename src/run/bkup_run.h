@@ -44,6 +44,7 @@ typedef struct dsgd_bkup_config {
     uint8_t recipient[32];                  /* its raw X25519 key, read at start */
     const char *roles[DSGD_BKUP_MAX_ROLES]; /* the storage roles dsgd runs, in order */
     unsigned nroles;
+    uint32_t max_ms;                        /* bkup.max_duration; 0: no limit */
 } dsgd_bkup_config;
 
 /* The ops the run uses. @relation(REQ-BKUP-001) */
@@ -67,7 +68,10 @@ int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_
 int dsgd_bkup_role_done(const char *role, const uint8_t *body, size_t len);
 
 /* Every turn of the master's loop: a role the run waits for that is no
- * longer up counts as failed, and the next is asked. @relation(REQ-BKUP-002) */
+ * longer up counts as failed, and the next is asked; a run older than
+ * bkup.max_duration is stopped (its writer killed, reaped as failed).
+ * A role's answer that comes after its run ended is taken and dropped.
+ * @relation(REQ-BKUP-002) */
 void dsgd_bkup_tick(void);
 
 /* A child the master reaped: 1 when it was the writer (the run ends,

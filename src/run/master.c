@@ -1345,6 +1345,7 @@ static int bkup_setup(void)
     static const char *const storage[] = { "auth", "logd", "share" };   /* manifest order */
     bkup.dest = cfg->bkup_dest;
     bkup.statedir = cfg->statedir;
+    bkup.max_ms = cfg->bkup_max_ms;
     bkup.nroles = 0;
     for (unsigned i = 0; i < sizeof storage / sizeof storage[0]; i++)
         if (enabled(role_worker(storage[i])))

@@ -140,6 +140,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->bkup_daily_minute = (uint32_t)(((dt[0] - '0') * 10 + (dt[1] - '0')) * 60 +
                                       (dt[3] - '0') * 10 + (dt[4] - '0'));
     s->bkup_catch_up_ms = (uint32_t)c->v[DSG_CFG_BKUP_CATCH_UP_DELAY].num;
+    s->bkup_max_ms = (uint32_t)c->v[DSG_CFG_BKUP_MAX_DURATION].num;
     snprintf(s->share.area_template, sizeof s->share.area_template, "%s",
              c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text);
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;
