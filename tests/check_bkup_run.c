@@ -361,6 +361,28 @@ START_TEST(test_run_overdue)
 }
 END_TEST
 
+/* The list fits one answer: the newest 200 backups, and how many older
+ * ones it leaves out. @relation(REQ-BKUP-001) */
+START_TEST(test_list_newest)
+{
+    static char list[65536];
+    char p[300];
+    for (int i = 0; i < 205; i++) {
+        snprintf(p, sizeof p, "%s/2026%02d%02dT020000Z.state", dest, 1 + i / 28, 1 + i % 28);
+        FILE *f = fopen(p, "w");
+        fprintf(f, "id 2026%02d%02dT020000Z\nstate failed\nreason %0300d\n", 1 + i / 28,
+                1 + i % 28, 7);
+        fclose(f);
+    }
+    size_t len = dsgd_bkup_list(&c, list, sizeof list);
+    ck_assert_uint_lt(len, 65000);
+    ck_assert_ptr_nonnull(strstr(list, "(5 older backups not listed)\n"));
+    ck_assert_ptr_null(strstr(list, "20260105T020000Z"));
+    ck_assert_ptr_nonnull(strstr(list, "20260106T020000Z"));
+    ck_assert_ptr_nonnull(strstr(list, "20260809T020000Z"));   /* the 205th */
+}
+END_TEST
+
 Suite *suite_bkup_run(void)
 {
     Suite *s = suite_create("bkup_run");
@@ -374,6 +396,7 @@ Suite *suite_bkup_run(void)
     tcase_add_test(tc, test_timer_last_start);
     tcase_add_test(tc, test_settle_stale);
     tcase_add_test(tc, test_run_overdue);
+    tcase_add_test(tc, test_list_newest);
     suite_add_tcase(s, tc);
     return s;
 }

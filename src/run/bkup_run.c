@@ -27,6 +27,7 @@
 #include "run/role_backup.h"
 
 #define RESULT_MAX 1000u
+#define LIST_MAX 200u   /* backups `backup list` shows, the newest: one bus message */
 #define SIGN_KEY "backup-sign.key"
 
 static dsgd_bkup_ops ops;
@@ -508,8 +509,8 @@ static size_t list_line(const char *path, char *out, size_t n)
             snprintf(f[k], sizeof f[k], "%.*s", (int)strcspn(p + strlen(keys[k]), "\n"),
                      p + strlen(keys[k]));
     }
-    int len = snprintf(out, n, "%-16s  %-24s  %-24s  %-15s  %12s  %-9s  %s\n", f[0], f[2], f[3],
-                       f[4], f[6], f[1], strcmp(f[1], "failed") == 0 ? f[8] : "");
+    int len = snprintf(out, n, "%-16.16s  %-24.24s  %-24.24s  %-15.40s  %12.20s  %-9.9s  %.160s\n",
+                       f[0], f[2], f[3], f[4], f[6], f[1], strcmp(f[1], "failed") == 0 ? f[8] : "");
     return len > 0 && (size_t)len < n ? (size_t)len : 0;
 }
 
@@ -535,8 +536,13 @@ size_t dsgd_bkup_list(const dsgd_bkup_config *c, char *out, size_t n)
     if (d != NULL)
         closedir(d);
     qsort(names, k, sizeof names[0], by_name);
+    size_t first = k > LIST_MAX ? k - LIST_MAX : 0;   /* what one answer holds */
+    if (first > 0) {
+        len = snprintf(out + at, n - at, "(%zu older backups not listed)\n", first);
+        at += len > 0 && (size_t)len < n - at ? (size_t)len : 0;
+    }
     for (size_t i = 0; i < k; i++) {
-        if (names[i] != NULL && at < n) {
+        if (names[i] != NULL && i >= first && at < n) {
             snprintf(path, sizeof path, "%s/%s", c->dest, names[i]);
             at += list_line(path, out + at, n - at);
         }

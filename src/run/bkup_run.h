@@ -78,7 +78,8 @@ void dsgd_bkup_tick(void);
  * verified or failed, and is recorded), else 0. @relation(REQ-BKUP-005, REQ-BKUP-014) */
 int dsgd_bkup_reaped(pid_t pid, int status);
 
-/* `dsgctl backup list` into out: the runs in DEST, oldest first.
+/* `dsgctl backup list` into out: the runs in DEST, oldest first (the
+ * newest 200, and a line saying how many older ones are not listed).
  * @relation(REQ-BKUP-001) */
 size_t dsgd_bkup_list(const dsgd_bkup_config *c, char *out, size_t n);
 
