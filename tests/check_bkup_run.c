@@ -76,7 +76,12 @@ static void record(const char *event, const char *detail)
     snprintf(records + at, sizeof records - at, "%s: %s\n", event, detail);
 }
 
-static const dsgd_bkup_ops ops = { up, ask, record };
+static size_t config(char *out, size_t cap)
+{
+    return (size_t)snprintf(out, cap, "bkup.dest = %s\n", dest);
+}
+
+static const dsgd_bkup_ops ops = { up, ask, record, config };
 
 static void put_key(const char *path, int private_key)
 {
@@ -199,10 +204,10 @@ START_TEST(test_run_verified)
     snprintf(p, sizeof p, "%s/%s.state", dest, id);
     char *st = read_text(p);
     ck_assert_msg(strstr(st, "state verified\n") != NULL, "%s", st);
-    ck_assert_ptr_nonnull(strstr(st, "roles auth,logd,share\nmembers 4\n"));
+    ck_assert_ptr_nonnull(strstr(st, "roles auth,logd,share\nmembers 6\n"));
     snprintf(p, sizeof p, "backup-started: %s in %s; roles auth,logd,share; admin k", id, dest);
     ck_assert_msg(strstr(records, p) != NULL, "%s", records);
-    snprintf(p, sizeof p, "backup-verified: %s: 4 members, ", id);
+    snprintf(p, sizeof p, "backup-verified: %s: 6 members, ", id);
     ck_assert_msg(strstr(records, p) != NULL, "%s", records);
     ck_assert_uint_gt(dsgd_bkup_list(&c, list, sizeof list), 0);
     ck_assert_ptr_nonnull(strstr(list, id));

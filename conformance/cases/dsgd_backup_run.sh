@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db and the file's object, every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key file is in it (no KEK, chain.key, sign.key, wrapped data key or TLS key). A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok).
+# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db, the file's object and the master's configuration in force and public keys (logd's checkpoint key, the portal's certificate, the backup-signing key, each byte-identical), every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key file is in it (no KEK, chain.key, sign.key, wrapped data key or TLS key, nothing holding a PEM private key). A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok).
 # @relation(REQ-BKUP-001, REQ-BKUP-002, REQ-BKUP-003, REQ-BKUP-004, REQ-BKUP-005, REQ-BKUP-009, REQ-BKUP-014, REQ-BKUP-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -78,8 +78,14 @@ check_restored() {
         [ "$(sqlite3 "file:$r/$db?mode=ro" 'PRAGMA integrity_check')" = ok ] || fail "$1: $db is not intact"
     done
     [ -f "$r/logd/anchor.log" ] || fail "$1: no anchor.log"
-    keys=$(find "$r" -name '*.key*' -o -name kek -o -name '*.pem' -o -name 'sign.pub' | head -n 3)
+    keys=$(find "$r" -name '*.key*' -o -name kek -o -name key.pem -o -name '*.wrapped' | head -n 3)
     [ -z "$keys" ] || fail "$1: key files in the backup: $keys"
+    ! grep -rlq -e 'PRIVATE KEY' "$r" || fail "$1: a private key in the backup: $(grep -rl 'PRIVATE KEY' "$r")"
+    cmp -s "$r/master/logd-sign.pub" "$t/var/logd/sign.pub" || fail "$1: master/logd-sign.pub"
+    cmp -s "$r/master/tls-cert.pem" "$t/var/tls/cert.pem" || fail "$1: master/tls-cert.pem"
+    cmp -s "$r/master/backup-sign.pub" "$t/sign.pub" || fail "$1: master/backup-sign.pub"
+    grep -q "^bkup.dest *= *$dest" "$r/master/config" || grep -qF "$dest" "$r/master/config" ||
+        fail "$1: master/config: $(head -c 300 "$r/master/config")"
     n=0
     for obj in $(find "$r/share/objects" -type f); do
         rm -f "$t/plain"
@@ -95,7 +101,7 @@ rm -f "$t/plain"
 "$DSGCTL" storage decrypt --key "$t/var/keys/kek" --store-key "$t/var/share/store.key.wrapped" "$obj" \
     --out "$t/plain" >/dev/null 2>"$t/dec.err" || fail "decrypt: $(cat "$t/dec.err")"
 cmp -s "$t/plain" "$t/design.bin" || fail "the object in the backup is not the uploaded file"
-"$DSGCTL" log verify --offline --pubkey "$t/var/logd/sign.pub" "$t/r-$id/logd" >"$t/lv.out" 2>&1 ||
+"$DSGCTL" log verify --offline --pubkey "$t/r-$id/master/logd-sign.pub" "$t/r-$id/logd" >"$t/lv.out" 2>&1 ||
     fail "log verify --offline on the restored trail: $(cat "$t/lv.out")"
 
 # a second backup while files are uploaded

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -160,8 +161,62 @@ static void count(void *ctx, const dsg_bk_progress *p)
     t->bytes = p->bytes_total;
 }
 
-/* The writer (a child): every role's stream into DEST/ID, committed and
- * verified without a private key; one line on the result pipe. */
+static char config_text[65536];   /* the configuration in force, for the writer */
+static size_t config_len;
+
+/* bytes as the member (master, name), through an anonymous file. */
+static dsg_bk_status add_bytes(dsg_bk_writer *w, const char *name, const void *bytes,
+                               size_t len, char *err, size_t n)
+{
+    int fd = memfd_create("dsg-bkup-master", MFD_CLOEXEC);
+    dsg_bk_status st = DSG_BK_IO;
+    if (fd >= 0 && (len == 0 || dsg_write_all(fd, bytes, len) == 0) && lseek(fd, 0, SEEK_SET) == 0)
+        st = dsg_bk_writer_add(w, DSG_BKM_ROLE_MASTER, name, fd, err, n);
+    else
+        snprintf(err, n, "master %s: %s", name, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return st;
+}
+
+/* The public key file statedir/rel as the member (master, name), when it
+ * is there. */
+static dsg_bk_status add_public(dsg_bk_writer *w, const dsgd_bkup_config *c, const char *rel,
+                                const char *name, char *err, size_t n)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", c->statedir, rel);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? DSG_BK_OK
+                               : (snprintf(err, n, "%.600s: %s", path, strerror(errno)), DSG_BK_IO);
+    dsg_bk_status st = dsg_bk_writer_add(w, DSG_BKM_ROLE_MASTER, name, fd, err, n);
+    close(fd);
+    return st;
+}
+
+/* The master's members (REQ-BKUP-001): the configuration in force and the
+ * public keys, never a private key (REQ-BKUP-003). */
+static dsg_bk_status master_members(dsg_bk_writer *w, const dsgd_bkup_config *c,
+                                    const uint8_t key[32], char *err, size_t n)
+{
+    char when[DSG_BK_TIME_LEN + 8], pem[DSG_BK_PUB_PEM_MAX];
+    dsg_bk_status st;
+    if (dsg_time_now_rfc3339_ms(when, sizeof when) != DSG_BK_TIME_LEN ||
+        dsg_bk_signkey_public_pem(key, pem, sizeof pem) != DSG_BK_OK)
+        return snprintf(err, n, "master: no clock or no public key"), DSG_BK_CRYPTO;
+    if ((st = dsg_bk_writer_role(w, DSG_BKM_ROLE_MASTER, when, 0, err, n)) != DSG_BK_OK ||
+        (config_len > 0 &&
+         (st = add_bytes(w, "config", config_text, config_len, err, n)) != DSG_BK_OK) ||
+        (st = add_bytes(w, "backup-sign.pub", pem, strlen(pem), err, n)) != DSG_BK_OK ||
+        (st = add_public(w, c, "logd/sign.pub", "logd-sign.pub", err, n)) != DSG_BK_OK)
+        return st;
+    return add_public(w, c, "tls/cert.pem", "tls-cert.pem", err, n);
+}
+
+/* The writer (a child): every role's stream into DEST/ID, the master's
+ * members, committed and verified without a private key; one line on the
+ * result pipe. */
 static void writer(const dsgd_bkup_config *c, const int rd[], const uint8_t key[32],
                    const uint8_t pub[32], int res)
 {
@@ -181,6 +236,8 @@ static void writer(const dsgd_bkup_config *c, const int rd[], const uint8_t key[
             snprintf(err, sizeof err, "%s: %s", run.role[i], why);
         close(rd[i]);
     }
+    if (st == DSG_BK_OK)
+        st = master_members(w, c, key, err, sizeof err);
     if (st == DSG_BK_OK)
         st = dsg_bk_writer_commit(w, key, err, sizeof err);
     else
@@ -366,6 +423,7 @@ int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_
         return refuse(out, n, "backup_running a backup %s was started within this second: "
                               "try again", run.id);
     }
+    config_len = ops.config != NULL ? ops.config(config_text, sizeof config_text) : 0;
     int rc = fork_writer(c, key, pub, why, sizeof why);
     OPENSSL_cleanse(key, sizeof key);
     if (rc != 0) {

@@ -7,7 +7,10 @@
  * manifest's order) and forks the writer, a child of its own that holds
  * the read ends, the recipient's public key and the signing key: it
  * writes DEST/ID.partial with src/bkup/bk_backup.h, reading each role's
- * stream (src/bkup/bk_stream.h) in turn, commits (signs and renames to
+ * stream (src/bkup/bk_stream.h) in turn, adds the master's own members
+ * (the configuration in force and the public keys: logd's checkpoint key,
+ * the portal's certificate, the backup-signing key; never a private key),
+ * commits (signs and renames to
  * DEST/ID), verifies the result without any private key (dsg_bk_verify)
  * and reports one line on its result pipe. The master meanwhile passes
  * each role its write end (its fd 4, run/role_backup.h) and asks it on
@@ -34,6 +37,9 @@ typedef struct dsgd_bkup_ops {
     int (*ask)(const char *role, int fd, const char *id);
     /* An audit record of the master's. */
     void (*record)(const char *event, const char *detail);
+    /* The configuration in force as `dsgctl config show` prints it, into
+     * out[0 .. cap): its length (0: none). May be NULL. */
+    size_t (*config)(char *out, size_t cap);
 } dsgd_bkup_ops;
 
 typedef struct dsgd_bkup_config {

@@ -1313,7 +1313,13 @@ static void bkup_record(const char *event, const char *detail)
     master_record(event, "%s", detail);
 }
 
-static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record };
+/* The configuration in force, as `dsgctl config show` prints it. */
+static size_t bkup_config(char *out, size_t cap)
+{
+    return dsgd_config_show_text(&in_force, config_gen, out, cap);
+}
+
+static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record, bkup_config };
 
 static int64_t started_wall;    /* dsgd's start, Unix seconds: the backup timer's catch-up */
 
