@@ -1,6 +1,6 @@
 /*
  * Unit tests of the Accept-Language parser and chooser
- * (src/core/accept_lang.h): REQ-SHARE-022, the portal's language.
+ * (src/core/accept_lang.h): REQ-SHARE-023, the portal's language.
  *
  * Bad input first: a malformed list of supported tags or default, the
  * length and element limits, garbage elements (skipped), q=0; then the
@@ -38,7 +38,7 @@ static void expect_choice(const char *h, dsg_al_status want, size_t lang)
                   dsg_al_status_token(st), c, dsg_al_status_token(want), lang);
 }
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_malformed_supported_list_is_refused)
 {
     dsg_al_lang bad[DSG_AL_LANGS_MAX + 1];
@@ -70,7 +70,7 @@ START_TEST(test_al_malformed_supported_list_is_refused)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_length_limit)
 {
     char h[DSG_AL_LEN_MAX + 2];
@@ -88,7 +88,7 @@ START_TEST(test_al_length_limit)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_element_limit)
 {
     char h[512] = "";
@@ -111,7 +111,7 @@ START_TEST(test_al_element_limit)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_garbage_elements_are_skipped)
 {
     static const char *const garbage[] = {
@@ -141,7 +141,7 @@ START_TEST(test_al_garbage_elements_are_skipped)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_q_zero_is_not_acceptable)
 {
     expect_choice("en;q=0", DSG_AL_DEFAULT, JA);
@@ -157,7 +157,7 @@ START_TEST(test_al_q_zero_is_not_acceptable)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_star)
 {
     expect_choice("*", DSG_AL_MATCHED, JA);
@@ -172,7 +172,7 @@ START_TEST(test_al_star)
 END_TEST
 
 /* Headers as Chrome, Edge, Firefox and Safari send them. */
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_browser_headers)
 {
     expect_choice("ja,en-US;q=0.9,en;q=0.8", DSG_AL_MATCHED, JA);              /* Chrome ja */
@@ -193,7 +193,7 @@ START_TEST(test_al_browser_headers)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_q_order_and_ties)
 {
     expect_choice("en;q=0.5, ja;q=0.5", DSG_AL_MATCHED, EN);
@@ -226,7 +226,7 @@ START_TEST(test_al_q_order_and_ties)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_case_whitespace_and_boundaries)
 {
     expect_choice("EN", DSG_AL_MATCHED, EN);
@@ -254,7 +254,7 @@ START_TEST(test_al_case_whitespace_and_boundaries)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_al_many_headers_choose_a_supported_tag)
 {
     static const char *const pieces[] = { "ja", "en", "en-US", "ja-JP", "*", "fr", ";q=0",

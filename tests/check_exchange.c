@@ -11,6 +11,52 @@
 #include "core/http_req.h"
 #include "run/exchange.h"
 
+/* The share role's history question becomes exactly one read-only logd
+ * command, whatever the role sends: an item of the three kinds with a
+ * number, times of the canonical form or "-"; anything else (another
+ * word, an option smuggled in, a fourth word, a bad id or time) is no
+ * command at all. @relation(REQ-SHARE-017) */
+START_TEST(test_xch_history_ask)
+{
+    uint8_t m[128];
+    char line[256];
+    size_t len = dsgd_xch_history_ask_put(m, sizeof m, "file:12", "-", "-");
+    ck_assert_uint_eq(len, strlen("file:12 - -"));
+    ck_assert_uint_gt(dsgd_xch_history_line(m, len, line, sizeof line), 0);
+    ck_assert_str_eq(line, "log export --format history --type 23 --item file:12");
+    len = dsgd_xch_history_ask_put(m, sizeof m, "area:3", "2026-11-01T00:00:00.000Z",
+                                   "2026-12-01T00:00:00.000Z");
+    ck_assert_uint_eq(dsgd_xch_history_line(m, len, line, sizeof line), strlen(line));
+    ck_assert_str_eq(line, "log export --format history --type 23 --item area:3 --since "
+                           "2026-11-01T00:00:00.000Z --until 2026-12-01T00:00:00.000Z");
+    len = dsgd_xch_history_ask_put(m, sizeof m, "folder:7", "-", "2026-12-01T00:00:00.000Z");
+    ck_assert_uint_gt(dsgd_xch_history_line(m, len, line, sizeof line), 0);
+    ck_assert_str_eq(line, "log export --format history --type 23 --item folder:7 --until "
+                           "2026-12-01T00:00:00.000Z");
+    ck_assert_uint_eq(dsgd_xch_history_line(m, len, line, 20), 0);   /* does not fit */
+    static const char *const bad_items[] = { "dir:3", "file:0", "file:012", "file:", "file:1a",
+                                             "file:1234567890123456789", "file:1 --format",
+                                             "" };
+    for (size_t i = 0; i < sizeof bad_items / sizeof bad_items[0]; i++)
+        ck_assert_uint_eq(dsgd_xch_history_ask_put(m, sizeof m, bad_items[i], "-", "-"), 0);
+    ck_assert_uint_eq(dsgd_xch_history_ask_put(m, sizeof m, "file:1", "2026-11-01", "-"), 0);
+    ck_assert_uint_eq(dsgd_xch_history_ask_put(m, sizeof m, "file:1", "-", "x"), 0);
+    ck_assert_uint_eq(dsgd_xch_history_ask_put(m, 8, "file:12", "-", "-"), 0);
+    static const char *const bad_asks[] = {
+        "file:12 - - -", "file:12 -", "file:12", "file:12  - -", "file:12 - -x",
+        "log prune --before 2099-01-01T00:00:00Z", "file:12 --since -",
+        "file:12 - 2026-12-01T00:00:00.000Z --type", "file:12 2026-11-01T00:00:00Z -",
+    };
+    for (size_t i = 0; i < sizeof bad_asks / sizeof bad_asks[0]; i++)
+        ck_assert_uint_eq(dsgd_xch_history_line((const uint8_t *)bad_asks[i],
+                                                strlen(bad_asks[i]), line, sizeof line),
+                          0);
+    ck_assert_uint_eq(dsgd_xch_history_line((const uint8_t *)"file:12 - -\0", 12, line,
+                                            sizeof line),
+                      0);
+}
+END_TEST
+
 Suite *suite_exchange(void);
 
 static dsgd_route route(const char *path, uint8_t methods, uint8_t flags, uint64_t limit)
@@ -720,6 +766,7 @@ Suite *suite_exchange(void)
     tcase_add_test(t, test_xch_data_done_more);
     tcase_add_test(t, test_xch_who);
     tcase_add_test(t, test_xch_sessions_end);
+    tcase_add_test(t, test_xch_history_ask);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1,6 +1,6 @@
 /*
  * Unit tests of the portal's HTML escaper (src/core/html_esc.h):
- * REQ-SHARE-022.
+ * REQ-SHARE-023.
  *
  * Bad input first: ill-formed UTF-8, controls, the length limit, buffers
  * too small (nothing written, the length needed given back); then the
@@ -78,7 +78,7 @@ static void expect_refused(const char *s, size_t len, dsg_html_status want, size
     ck_assert_uint_eq(bad, at);
 }
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_ill_formed_utf8_is_refused)
 {
     expect_refused("a\xff.pdf", 6, DSG_HTML_ERR_UTF8, 1);
@@ -93,7 +93,7 @@ START_TEST(test_html_esc_ill_formed_utf8_is_refused)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_controls_are_refused)
 {
     expect_refused("a\0b", 3, DSG_HTML_ERR_CONTROL, 1);
@@ -110,7 +110,7 @@ START_TEST(test_html_esc_controls_are_refused)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_length_limit)
 {
     char *big = malloc(DSG_HTML_IN_MAX + 1);
@@ -137,7 +137,7 @@ START_TEST(test_html_esc_length_limit)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_too_small_writes_nothing)
 {
     const char *s = "a\"b";   /* a&quot;b: 8 bytes */
@@ -159,7 +159,7 @@ START_TEST(test_html_esc_too_small_writes_nothing)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_every_special_character)
 {
     expect_escape("&", "&amp;");
@@ -176,7 +176,7 @@ START_TEST(test_html_esc_every_special_character)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_attribute_breaking_values)
 {
     expect_escape("\"><script>alert(1)</script>",
@@ -190,7 +190,7 @@ START_TEST(test_html_esc_attribute_breaking_values)
 }
 END_TEST
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_japanese_text)
 {
     expect_escape("設計書.pdf", "設計書.pdf");
@@ -221,7 +221,7 @@ static long unescape(const char *o, size_t n, char *back)
     return (long)m;
 }
 
-/* @relation(REQ-SHARE-022) */
+/* @relation(REQ-SHARE-023) */
 START_TEST(test_html_esc_many_values_are_safe_and_read_back)
 {
     static const char *const pieces[] = { "a", "&", "<", ">", "\"", "'", "設", "\t", "=",

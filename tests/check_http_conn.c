@@ -772,7 +772,7 @@ START_TEST(test_http_page_head_headers)
     ck_assert(has_header("Set-Cookie: __Host-dsg_session=abc; Path=/; Max-Age=60; Secure; "
                          "HttpOnly; SameSite=Strict"));
     ck_assert(has_header("X-Content-Type-Options: nosniff"));
-    ck_assert(has_header("Referrer-Policy: no-referrer"));
+    ck_assert(has_header("Referrer-Policy: same-origin"));   /* forms post their origin */
     ck_assert(has_header("Cache-Control: no-store"));
     ck_assert_ptr_null(strstr((const char *)out, "unsafe-inline"));
     st.page = 0;

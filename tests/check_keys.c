@@ -103,7 +103,7 @@ START_TEST(test_keys_made_once_then_reused)
 }
 END_TEST
 
-/* @relation(REQ-MFA-018) */
+/* @relation(REQ-MFA-018, REQ-STOR-007) */
 START_TEST(test_keys_refusals)
 {
     uint8_t key[DSGD_DATA_KEY_LEN];
@@ -137,6 +137,57 @@ START_TEST(test_keys_refusals)
     refused("not 32 bytes");
     ck_assert_int_eq(rename(path, kek), 0);
     ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
+}
+END_TEST
+
+/* The KEK ID the master prints and records: none before the first start,
+ * then the ID of the KEK file's bytes; a KEK refused for its mode gives no
+ * ID. @relation(REQ-STOR-007) */
+START_TEST(test_keys_kek_id)
+{
+    uint8_t key[DSGD_DATA_KEY_LEN], id[DSGD_KEK_ID_LEN], want[DSGD_KEK_ID_LEN],
+        kek[DSGD_KEK_LEN];
+    ck_assert_int_eq(dsgd_keys_kek_id(dir, id, err, sizeof err), 0);
+    ck_assert_msg(dsgd_keys_role_key(dir, "share", &OWNER, key, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(dsgd_keys_kek_id(dir, id, err, sizeof err) == 1, "%s", err);
+    at("keys/kek");
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(kek, 1, sizeof kek, f), sizeof kek);
+    fclose(f);
+    ck_assert_int_eq(dsg_oc_kek_id(kek, want), 0);
+    ck_assert_mem_eq(id, want, sizeof id);
+    ck_assert_int_eq(chmod(path, 0640), 0);
+    ck_assert_int_eq(dsgd_keys_kek_id(dir, id, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "(chmod 600 "));
+}
+END_TEST
+
+/* Starts refused for their keys are noted for the next start to record:
+ * one line each, control bytes made '?', no more than 1 KiB kept, the
+ * note gone once recorded. @relation(REQ-STOR-015) */
+START_TEST(test_keys_failures_noted)
+{
+    char detail[1200], want[200];
+    uint8_t key[DSGD_DATA_KEY_LEN];
+    ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(dsgd_keys_failure_marker(dir, detail, sizeof detail, err, sizeof err), 0);
+    dsgd_keys_note_failure(dir, "auth: first");
+    dsgd_keys_note_failure(dir, "share: second\nwith a newline");
+    ck_assert_int_eq(dsgd_keys_failure_marker(dir, detail, sizeof detail, err, sizeof err), 1);
+    ck_assert_ptr_nonnull(strstr(detail, "Z auth: first\n 20"));
+    ck_assert_ptr_nonnull(strstr(detail, "Z share: second?with a newline"));
+    for (int i = 0; i < 40; i++) {
+        snprintf(want, sizeof want, "role: failure %d", i);
+        dsgd_keys_note_failure(dir, want);
+    }
+    at("keys/open-failed");
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_le(st.st_size, 1024);
+    ck_assert_uint_eq(st.st_mode & 07777, 0600);
+    ck_assert_int_eq(dsgd_keys_failure_marker_done(dir, err, sizeof err), 0);
+    ck_assert_int_ne(access(path, F_OK), 0);
 }
 END_TEST
 
@@ -467,6 +518,8 @@ Suite *suite_keys(void)
     tcase_add_checked_fixture(c, setup, teardown);
     tcase_add_test(c, test_keys_made_once_then_reused);
     tcase_add_test(c, test_keys_refusals);
+    tcase_add_test(c, test_keys_kek_id);
+    tcase_add_test(c, test_keys_failures_noted);
     tcase_add_test(c, test_keys_share_data_key);
     tcase_add_test(c, test_keys_wrapped_key_of_the_auth_user);
     tcase_add_test(c, test_keys_rotate_kek);

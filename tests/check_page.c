@@ -181,14 +181,15 @@ START_TEST(test_page_csrf_token)
 }
 END_TEST
 
-/* Origin: absent or withheld ("null") passes; exactly https:// and the
- * Host passes; any other origin (http, another port or host) is refused.
- * @relation(REQ-SHARE-022) */
+/* Origin: absent passes (a client that is no browser: the token decides);
+ * exactly https:// and the Host passes; "null" (what a page of another
+ * site sends when it withholds its origin) and any other origin (http,
+ * another port or host) is refused. @relation(REQ-SHARE-022) */
 START_TEST(test_page_origin_check)
 {
     static const struct { const char *origin; int ok; } v[] = {
         { "", 1 }, { "https://gw.example:8443", 1 }, { "http://gw.example:8443", 0 },
-        { "https://gw.example:8444", 0 }, { "https://evil.example", 0 }, { "null", 1 },
+        { "https://gw.example:8444", 0 }, { "https://evil.example", 0 }, { "null", 0 },
         { "nulll", 0 },
         { "https://gw.example:8443/", 0 },
     };

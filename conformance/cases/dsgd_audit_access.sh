@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_audit_access: every answer of the portal becomes a 別紙 #16 ポータルサイトアクセスログ record in logd's store, passed over the bus through the master: access time, source IP, URL, method, User-Agent and status all taken from the request (distinct User-Agents and paths per request, a 404, a traversal 400 with its URL, an unparsable head with URL and method "-"); requests answered just before SIGTERM are stored too (logd stops last), the chain verifies offline with the public key, and the final checkpoint covers the portal's last record.
-# @relation(REQ-LOG-043, REQ-LOG-031, REQ-LOG-004, REQ-RUN-049)
+# dsgd_audit_access: every answer of the portal becomes a 別紙 #16 ポータルサイトアクセスログ record in logd's store, passed over the bus through the master: access time, source IP, URL, method, User-Agent and status all taken from the request (distinct User-Agents and paths per request, a 404, a traversal 400 with its URL, an unparsable head with URL and method "-", an unauthenticated request the share role refuses); secrets in a query are redacted and a long User-Agent is cut at 512 bytes; requests answered just before SIGTERM are stored too (logd stops last), the chain verifies offline with the public key, and the final checkpoint covers the portal's last record.
+# @relation(REQ-LOG-043, REQ-LOG-031, REQ-LOG-004, REQ-RUN-049, REQ-SHARE-018)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -21,6 +21,9 @@ get() {   # get PATH AGENT WANT-STATUS
     cut -f1 "$t/out" | head -n 1 | grep -qx "$3" || fail "GET $1: $(cat "$t/out")"
 }
 for i in 1 2 3 4 5; do get "/api/v1/health?n=$i" "probe-$tag/$i" 200; done
+get "/api/v1/health?password=hunter2&n=6&otp_code=123456" "probe-$tag/6" 200
+long=$(python3 -c 'print("L" * 700)')
+get "/api/v1/share/areas?session=s3cr3t" "probe-$tag/$long" 401
 get /nope "probe-$tag/404" 404
 get /a/%2e%2e/b "probe-$tag/400" 400
 printf 'GET /x HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n' |
@@ -40,6 +43,8 @@ tag, start = sys.argv[2], sys.argv[3]
 recs = [r for r in rows if r["source"] == "portal" and r["type"] == 16]
 cps = [r for r in rows if r["source"] == "portal" and r["type"] == 100]
 want = [("/api/v1/health?n=%d" % i, "probe-%s/%d" % (tag, i), "200") for i in range(1, 6)]
+want += [("/api/v1/health?password=*&n=6&otp_code=*", "probe-%s/6" % tag, "200"),
+         ("/api/v1/share/areas?session=*", ("probe-%s/" % tag + "L" * 700)[:512], "401")]
 want += [("/nope", "probe-%s/404" % tag, "404"), ("/a/%2e%2e/b", "probe-%s/400" % tag, "400"), ("-", "", "400")]
 got = [(r["fields"]["url"], r["fields"]["user_agent"], r["fields"]["status"]) for r in recs]
 assert got == want, got

@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_key_escrow: `dsgctl key export` and `dsgctl key import` (docs/keys.md, "Escrowing the keys"). A portal user uploads a pseudorandom file through the file API. With the administrator's login, the running dsgd's keys are exported under a passphrase (scrypt, N = 2^14 here) and to an X25519 public key: each file is 0600, starts with the magic DSGE, version 1 and its mode, and holds none of the key bytes in the clear; a destination in the state directory (through a symbolic link too), an existing file, a passphrase of 15 bytes and no login are refused, and write nothing; a `key export` line of another form sent by hand is a usage error (ok 64) and ctl keeps running. dsgd is stopped; var/keys/kek and logd's chain.key and sign.key are deleted; `dsgctl storage decrypt --escrow` then decrypts the stored object byte-identical from either escrow file alone (the passphrase file or the private key) with the wrapped store key, a wrong passphrase exits 2 stor.key leaving no output, and --escrow without --store-key is a usage error (64). Imports refused change nothing in the state directory: dsgd running (1), a wrong passphrase (exit 2), a wrong private key (2), a flipped byte (2), a file of the other mode and a file cut short (65); and imports into another installation's state directory (a wrapped data key this KEK does not open; a copy of the trail whose sign.pub is another key's: 1) write no key there. The passphrase file's import writes the three keys back byte for byte (0600; the KEK root's, logd's keys dsg's) and the marker var/keys/imported; the public-key file's import then gives the same keys. dsgd starts (the marker is recorded and removed), the file downloads byte-identical, `dsgctl log verify` passes, the trail holds key-exported for both modes (with the administrator) and keys-imported, the control records of `key export` show only the mode, and no key byte (KEK, chain key, sign.key, nor the passphrase or its scrypt key) is in the trail or dsgd's log.
+# dsgd_key_escrow: `dsgctl key export` and `dsgctl key import` (docs/keys.md, "Escrowing the keys"). A portal user uploads a pseudorandom file through the file API. With the administrator's login, the running dsgd's keys are exported under a passphrase (scrypt, N = 2^14 here) and to an X25519 public key: each file is 0600, starts with the magic DSGE, version 1 and its mode, and holds none of the key bytes in the clear; a destination in the state directory (through a symbolic link too), an existing file, a passphrase of 15 bytes and no login are refused, and write nothing; a `key export` line of another form sent by hand is a usage error (ok 64) and ctl keeps running. dsgd is stopped; var/keys/kek and logd's chain.key and sign.key are deleted; `dsgctl storage decrypt --escrow` then decrypts the stored object byte-identical from either escrow file alone (the passphrase file or the private key) with the wrapped store key, a wrong passphrase exits 2 stor.key leaving no output, and --escrow without --store-key is a usage error (64). Imports refused change nothing in the state directory: dsgd running (1), a wrong passphrase (exit 2), a wrong private key (2), a flipped byte (2), a file of the other mode and a file cut short (65); and imports into another installation's state directory (a wrapped data key this KEK does not open; a copy of the trail whose sign.pub is another key's: 1) write no key there. The passphrase file's import writes the three keys back byte for byte (0600; the KEK root's, logd's keys dsg's) and the marker var/keys/imported; the public-key file's import then gives the same keys. dsgd starts (the marker is recorded and removed), the file downloads byte-identical, `dsgctl log verify` passes, the trail holds key-exported for both modes (with the administrator and the KEK ID, HMAC-SHA-256 of the KEK under "dsg KEK ID") and keys-imported (with the same KEK ID), the control records of `key export` show only the mode, and no key byte (KEK, chain key, sign.key, nor the passphrase or its scrypt key) is in the trail or dsgd's log.
 # @relation(REQ-STOR-011, REQ-STOR-009)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -83,7 +83,7 @@ for name, mode in (("pass", 1), ("pub", 2)):
 b = open(t + "/escrow/pass.dsge", "rb").read()
 assert int.from_bytes(b[6:10], "big") == 16384 and b[10:18] == bytes([0, 0, 0, 8, 0, 0, 0, 1]), b[6:18]
 PY
-log_has "master: keys: the KEK $t/var/keys/kek and logd's chain.key and sign.key exported \\(admin kanri1 uid 0 pid [0-9]+\\): passphrase" ||
+log_has "master: keys: the KEK $t/var/keys/kek \\(KEK ID [0-9a-f]{16}\\) and logd's chain.key and sign.key exported \\(admin kanri1 uid 0 pid [0-9]+\\): passphrase" ||
     fail "no export in the log: $(grep 'keys:' "$t/log")"
 
 # an import while dsgd runs is refused
@@ -188,11 +188,15 @@ def sysrec(ev):
             r.get("source") == "master" and r["fields"].get("event") == ev]
 exp = sysrec("key-exported")
 assert len(exp) == 2, exp
-assert re.fullmatch(r"the KEK and logd's chain.key and sign.key; passphrase \(scrypt N=16384 r=8 p=1\); "
+import hmac
+kek_id = hmac.new(open(t + "/orig.kek", "rb").read(), b"dsg KEK ID", hashlib.sha256).hexdigest()[:16]
+assert re.fullmatch(r"the KEK \(KEK ID " + kek_id + r"\) and logd's chain.key and sign.key; "
+                    r"passphrase \(scrypt N=16384 r=8 p=1\); "
                     r"\d+ bytes, SHA-256 [0-9a-f]{64}; admin kanri1 uid 0 pid \d+", exp[0]), exp
 assert "public key (X25519 recipient SHA-256 " in exp[1], exp
 imp = sysrec("keys-imported")
 assert len(imp) == 1 and "mode public key" in imp[0] and "uid 0" in imp[0], imp
+assert imp[0].endswith("; KEK ID " + kek_id), imp
 cmds = [(r["fields"]["command"], r["fields"]["result"]) for r in recs if r.get("type") == 102 and
         r["fields"]["command"].startswith("key export")]
 assert ("key export passphrase", "requested") in cmds and ("key export passphrase", "ok") in cmds, cmds

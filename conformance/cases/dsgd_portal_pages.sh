@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, no-referrer, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's is 403 and changes nothing. A first login through the pages (suzuki, just registered): the issued password gives the password-change form (new-password fields), two passwords that differ and a weak one (naming the rule) are refused 400 on the same form, a good one gives the enrolment form, the enrolment code gives the new secret's otpauth URI, and its code 303s to /areas with a session cookie. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token or with a wrong one is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. Rename and delete through the forms: the versions page reached from the folder has the file's rename and delete forms (not when reached without its folder); a rename without the token is 403 and changes nothing, with it the file is listed under its new name; the <script> folder is deleted from its own page's form and leaves the listing; the file deleted leaves it too; each recorded (file-renamed, folder-deleted, file-deleted). The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user).
-# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021, REQ-ACCT-014)
+# dsgd_portal_pages: the web portal's pages (docs/portal.md) fetched with curl as a browser would. Login through the forms: GET /login is text/html; charset=utf-8 with the page CSP (default-src 'none'; script-src 'self'; style-src 'self'; ... no 'unsafe-inline'), nosniff, Referrer-Policy same-origin, no-store, a password field and no inline script or style; POST /login with sato's user ID and password gives the TOTP form (a password-type numeric field), POST /login/totp with the code 303s to /areas with the same session cookie the API sets (__Host-dsg_session, Secure, HttpOnly, SameSite=Strict); a wrong password, an unknown user and a wrong code get one and the same failure page (401), recorded as the API's steps are; a login POST whose Origin is another site's, or null (a page that withholds its origin), is 403 and changes nothing; pages are served with Referrer-Policy: same-origin, so the forms post their own origin. A first login through the pages (suzuki, just registered): the issued password gives the password-change form (new-password fields), two passwords that differ and a weak one (naming the rule) are refused 400 on the same form, a good one gives the enrolment form, the enrolment code gives the new secret's otpauth URI, and its code 303s to /areas with a session cookie. Language: Japanese by default, English from Accept-Language, the lang=en switch sets the dsg_lang cookie and the cookie then wins over Accept-Language. The stylesheet and the WebAuthn script are served with their types. Logout: GET /logout shows a form with a CSRF token; a POST without the token, with another session's token or from another origin is 403 csrf (the session still works, recorded as csrf-refused), with it the session ends (the cookie cleared, the session 401 on the API). Share pages (each the file API's answer rendered): /areas lists sato's area and not an area granted to nobody, and sends a request without a session to /login; the folder page lists sub-folders and files (size, version, uploader, download and versions links) with a create-folder form and a multipart upload form carrying a CSRF token; a sub-folder named <script>alert('x')<script> made through the form comes out escaped, a form without the token or with a wrong one is 403 csrf and creates nothing; a pseudorandom file uploaded through the multipart form (named 設計 &'書.bin: escaped on the page) is listed with its size and downloads byte-identical through the download route, its versions page links version 1; a.exe through the form is 422 forbidden_extension naming .exe, con.txt 422 invalid_name, an upload without the CSRF part or from another origin 403, none of them listed and no object stored for them (files under var/share counted), the refusal recorded upload-refused, the form's upload recorded file-uploaded, the forged forms csrf-refused; the search page gives the form, then sato's file for 設計 (in English with lang=en) with the words escaped in the form; ueda (granted 共通 only) gets 404 for the root, 共通 without sato's file, and no result for 設計. Rename and delete through the forms: the versions page reached from the folder has the file's rename and delete forms (not when reached without its folder); a rename without the token is 403 and changes nothing, with it the file is listed under its new name; the <script> folder is deleted from its own page's form and leaves the listing; the file deleted leaves it too; each recorded (file-renamed, folder-deleted, file-deleted). The access history page (sato holds history): the folder page links the folder's, the area's and each file's history, the versions page the file's; /history?item=folder:F of the <script> folder is a page with the page headers whose table shows sato's folder-created row and the name escaped (heading and data), in English with lang=en for a file (its upload and rename rows, the uploaded name 設計 &'書.bin escaped, the period form with the item), since selects by time (the form keeps it), a period without records says so, a bad item is 400; ueda (no history right) has no link on 共通's page and gets the 403 access_denied page without a table for 共通 and 404 for sato's root; without a session the page sends to /login; the page's reading is on record (dsgctl share history shows sato's history-read). The login pages' failed steps are in 認証ログ as the API's are (credential-refused, password-refused of the unknown user). A locked account (suzuki after three wrong passwords) gets the same failure page for its right password, recorded locked. Every password, one-time code and enrolment code field of every page fetched is type="password" and carries no value.
+# @relation(REQ-SHARE-022, REQ-SHARE-010, REQ-MFA-021, REQ-ACCT-014, REQ-SHARE-017, REQ-MFA-012)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -47,7 +47,7 @@ page_headers() {
     header "$1" 'Content-Type: text/html; charset=utf-8'
     header "$1" "$csp"
     header "$1" 'X-Content-Type-Options: nosniff'
-    header "$1" 'Referrer-Policy: no-referrer'
+    header "$1" 'Referrer-Policy: same-origin'
     header "$1" 'Cache-Control: no-store'
     hasnt "$1" 'unsafe-inline'
     hasnt "$1" '<style'
@@ -109,6 +109,9 @@ cmp -s "$t/bad-pw.html" "$t/bad-user.html" || fail "a wrong password and an unkn
 page evil-login 403 POST /login -H 'Origin: https://evil.example' \
     --data-raw 'user_id=sato&password=Brand-new-passw0rd'
 hasnt evil-login 'action="/login/totp"'
+page null-login 403 POST /login -H 'Origin: null' \
+    --data-raw 'user_id=sato&password=Brand-new-passw0rd'   # a page that withholds its origin
+hasnt null-login 'action="/login/totp"'
 
 login_pages sato Brand-new-passw0rd "$(cat "$t/sato.otpauth")" 1
 header sato-totp 'Secure; HttpOnly; SameSite=Strict'
@@ -154,7 +157,7 @@ ueda=$session
 # ---- share pages ---------------------------------------------------------
 share_area 1 C-9 装備研究
 root=$area_root common=2
-share_grant 1 sato 1 "$root" list,read,upload,new-version,create-folder,search,rename,delete
+share_grant 1 sato 1 "$root" list,read,upload,new-version,create-folder,search,rename,delete,history
 share_grant 2 ueda 1 "$common" list,read,search
 share_area 2 C-10 秘密計画
 ck="__Host-dsg_session=$sato"
@@ -266,6 +269,51 @@ form rename 303 /file/rename "csrf=$fcsrf&file=$fid&back=$root&name=renamed.bin"
 header rename "Location: /folder?id=$root"
 eid=$(sed -n 's/.*<a href="\/folder?id=\([0-9]*\)">&lt;script.*/\1/p' "$t/folder3.html" | head -n 1)
 [ -n "$eid" ] || fail "folder3: no link to the <script> folder"
+# the access history page (REQ-SHARE-017): linked from the folder and
+# versions pages for sato, who holds history; the <script> folder's page
+# shows its creation with the name escaped, in English with lang=en; ueda,
+# who does not, has no link and gets the refusal page, nothing of the rows
+page hist-links 200 GET "/folder?id=$root" -b "$ck"
+has hist-links "href=\"/history?item=folder%3A$root\""
+has hist-links "href=\"/history?item=area%3A1\""
+has hist-links "href=\"/history?item=file%3A$fid\""
+has versions2 "href=\"/history?item=file%3A$fid\""
+page hist-evil 200 GET "/history?item=folder%3A$eid" -b "$ck"
+page_headers hist-evil
+has hist-evil '<table class="history">'
+has hist-evil '<td>sato</td><td>folder-created</td>'
+has hist-evil 'name=&lt;script&gt;alert(&#39;x&#39;)&lt;script&gt;'
+has hist-evil '<b id="item-name">&lt;script&gt;alert(&#39;x&#39;)&lt;script&gt;</b>'
+has hist-evil 'アクセス履歴'
+hasnt hist-evil "<script>alert"
+page hist-file 200 GET "/history?item=file%3A$fid&lang=en" -b "$ck"
+has hist-file 'Access history'
+has hist-file '<td>file-uploaded</td>'
+has hist-file '<td>file-renamed</td>'
+has hist-file 'name=設計 &amp;&#39;書.bin'
+hasnt hist-file "&'書"
+has hist-file 'name="item" value="file:'
+page hist-area 200 GET "/history?item=area%3A1&since=2000-01-01T00%3A00%3A00Z" -b "$ck"
+has hist-area '<td>folder-created</td>'
+has hist-area 'value="2000-01-01T00:00:00.000Z"'
+page hist-empty 200 GET "/history?item=file%3A$fid&since=2098-01-01T00%3A00%3A00Z" -b "$ck"
+has hist-empty 'id="none"'
+page hist-bad 400 GET "/history?item=dir%3A1" -b "$ck"
+has hist-bad 'id="code">bad_request<'
+page ueda-common2 200 GET "/folder?id=$common" -b "$cu"
+hasnt ueda-common2 '/history?'
+page ueda-hist 403 GET "/history?item=folder%3A$common" -b "$cu"
+page_headers ueda-hist
+has ueda-hist 'id="code">access_denied<'
+hasnt ueda-hist '<table'
+page ueda-hist-root 404 GET "/history?item=folder%3A$root" -b "$cu"
+page hist-nosession 303 GET "/history?item=folder%3A$root"
+header hist-nosession 'Location: /login'
+"$DSGCTL" share history "folder:$eid" --socket "$sock" >"$t/hist-evil.txt" 2>"$t/err" ||
+    fail "share history folder:$eid: $(cat "$t/err")"
+grep -q "sato$(printf '\t')history-read" "$t/hist-evil.txt" ||
+    fail "the page's reading is not on record: $(cat "$t/hist-evil.txt")"
+
 page evil-folder 200 GET "/folder?id=$eid" -b "$ck"
 has evil-folder 'action="/folder/delete"'
 form rmdir 303 /folder/delete "csrf=$fcsrf&folder=$eid&back=$root" -b "$ck" \
@@ -315,3 +363,39 @@ grep '"user_id":"unknown:' "$t/export14" | grep -q '"password-refused"' ||
     fail "no password-refused record of the unknown user"
 grep '"user_id":"ueda"' "$t/export14" | grep -q '"credential-refused"' ||
     fail "no credential-refused record of ueda's wrong code"
+
+# a locked account gets the one failure page: suzuki locked by
+# auth.lockout_threshold (3) wrong passwords, then the right one
+for i in 1 2 3; do
+    form su-wrong-$i 401 /login "user_id=suzuki&password=wrong-password-$i"
+done
+form su-locked 401 /login "user_id=suzuki&password=Brand-new-passw0rd"
+cmp -s "$t/bad-pw.html" "$t/su-locked.html" || fail "a locked account and a wrong password got different pages"
+"$DSGCTL" log export --type 14 --format jsonl --socket "$sock" >"$t/export14" 2>"$t/err" ||
+    fail "log export 14: $(cat "$t/err")"
+grep '"user_id":"suzuki"' "$t/export14" | grep -q '"event":"locked"' ||
+    fail "no locked record of suzuki: $(grep suzuki "$t/export14" | tail -n 3)"
+
+# every password, one-time code and enrolment code field of every page is
+# masked and never filled in (REQ-MFA-012)
+python3 - "$t" <<'PY' || fail "an unmasked secret field"
+import glob, html.parser, sys
+secret = {"password", "password2", "code", "current_password"}
+class Inputs(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+    def handle_starttag(self, tag, attrs):
+        if tag == "input":
+            self.found.append(dict(attrs))
+seen = 0
+for path in sorted(glob.glob(sys.argv[1] + "/*.html")):
+    p = Inputs()
+    p.feed(open(path, encoding="utf-8", errors="replace").read())
+    for a in p.found:
+        if a.get("name") in secret:
+            seen += 1
+            assert a.get("type") == "password", (path, a)
+            assert "value" not in a, (path, a)
+assert seen >= 6, seen
+PY

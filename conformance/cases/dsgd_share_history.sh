@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item; once the file is deleted, its history still holds every earlier line unchanged and then the deletion. After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
+# dsgd_share_history: `dsgctl share history ITEM` draws an item's access history from the audit trail (REQ-SHARE-017). sato uploads a file into one area and downloads it and lists its versions, and uploads a second file into a second area; then, through the running logd: `share history file:F` shows a header and one tab-separated line per record of that file and its versions (time, user sato, event, location /装備研究, data name=design.bin ...), upload, download and versions listing included, in the order recorded, and nothing of the folder or of the other file; `share history area:A` shows every record of the first area and none of the second; `log export --type 23 --site A` exports only the first area's records; `--json` gives the same records as JSON Lines; a bad item (dir:3, file:0) is a usage error (64) that names the forms; the readings are recorded as control records naming the item; The portal's history (GET /api/v1/share/history?item=...): suzuki, who may read the file but holds no history right, gets 403 access_denied and no row for the file, its folder and the area (404 for a file of another area); once sato is granted history on the area's root, the file's history is JSON rows of time, user, event, location and data in time order, sato's and suzuki's (suzuki's refusal included) and no folder row, the folder's has its listing and no upload, the area's its upload and nothing of the other area, since/until select by time; a bad item or time, a missing item, a repeated parameter or since after until is 400, an unknown file 404, no session 401; each reading is on record as history-read naming the item (dsgctl share history shows it), suzuki's refusal as access-denied operation=history. After suzuki's account is deleted (an approved delete application), the history still holds every earlier line unchanged, suzuki's download included, in dsgctl and in the portal (REQ-SHARE-020). after 1000 more listings of the file's versions its history is cut at 1000 rows, the oldest first, with truncated: true, the reading's record ending rows=1000; truncated and the page (through the session cookie) saying so (id=cut); with logd stopped, a history waits and a second one meanwhile is 503 busy; logd killed, the waiting one is 503 audit-unavailable (logd stopped before it finished) and, logd back, the history is served again; once the file is deleted, its history still holds every earlier line unchanged and then the deletion; so does a folder's (created, listed, then deleted: the portal's history of it is then 404, dsgctl's still whole). After dsgd stops, `share history --offline` of var/logd prints the same lines as the running logd did.
 # @relation(REQ-SHARE-017, REQ-SHARE-020)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -93,8 +93,147 @@ grep -q "\"command\":\"log export --item file:$file1 --type 23" "$t/out" ||
 grep -q "\"command\":\"log export --site $area1 --type 23" "$t/out" ||
     fail "no control record of the area history"
 
-# a deleted file keeps its history, the deletion included
-share_grant 3 sato "$area1" "$root1" delete
+# the portal's history (GET /api/v1/share/history): suzuki may read the
+# file but holds no history right: 403 and no row; sato, granted history
+# on the area's root, sees the rows of the file, its folder and the area
+share fl 200 GET "/api/v1/share/folder?id=$root1" "$token"
+share_user suzuki 防衛装備庁 4
+token2=$(cat "$t/suzuki.token")
+share_grant 3 suzuki "$area1" "$root1" list,read
+fetch dl2 "$token2" "$file1"
+share hist-no 403 GET "/api/v1/share/history?item=file:$file1" "$token2"
+[ "$(js hist-no 'a["error"]')" = access_denied ] || fail "hist-no: $(cat "$t/hist-no.body")"
+! grep -q 'rows\|design\|upload' "$t/hist-no.body" || fail "hist-no: history leaked: $(cat "$t/hist-no.body")"
+share hist-no-folder 403 GET "/api/v1/share/history?item=folder:$root1" "$token2"
+share hist-no-area 403 GET "/api/v1/share/history?item=area:$area1" "$token2"
+share hist-no-other 404 GET "/api/v1/share/history?item=file:$file2" "$token2"
+share_grant 4 sato "$area1" "$root1" history
+share hist-file 200 GET "/api/v1/share/history?item=file%3A$file1" "$token"
+python3 - "$t/hist-file.body" <<'PY' || fail "hist-file: $(head -c 800 "$t/hist-file.body")"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["item"].startswith("file:") and a["name"] == "design.bin" and a["location"] == "/装備研究", a
+rows = a["rows"]
+assert all(sorted(r) == ["data", "event", "location", "time", "user"] for r in rows), rows
+events = [r["event"] for r in rows]
+want = ["upload-begun", "file-uploaded", "file-downloaded", "versions-listed"]
+assert [e for e in events if e in want][:4] == want, events
+assert "access-denied" in events and {r["user"] for r in rows} == {"sato", "suzuki"}, rows
+assert [r["time"] for r in rows] == sorted(r["time"] for r in rows), "time order"
+assert not any(r["event"] == "folder-listed" for r in rows), "a folder's row"
+assert "truncated" not in a
+PY
+share hist-folder 200 GET "/api/v1/share/history?item=folder:$root1&since=2000-01-01T00:00:00Z" "$token"
+python3 - "$t/hist-folder.body" <<'PY' || fail "hist-folder: $(head -c 800 "$t/hist-folder.body")"
+import json, sys
+a = json.load(open(sys.argv[1]))
+events = [r["event"] for r in a["rows"]]
+assert "folder-listed" in events and "file-uploaded" not in events, events
+PY
+share hist-area 200 GET "/api/v1/share/history?item=area:$area1" "$token"
+[ "$(js hist-area 'len([r for r in a["rows"] if r["event"] == "file-uploaded"])')" -ge 1 ] ||
+    fail "hist-area: $(head -c 600 "$t/hist-area.body")"
+! grep -q 'other\.txt' "$t/hist-area.body" || fail "hist-area shows the other area"
+share hist-future 200 GET "/api/v1/share/history?item=file:$file1&since=2098-01-01T00:00:00Z" "$token"
+[ "$(js hist-future 'len(a["rows"])')" = 0 ] || fail "hist-future: $(cat "$t/hist-future.body")"
+for q in "item=dir:3" "item=file:0" "item=file:$file1&since=yesterday" "since=2026-01-01T00:00:00Z" \
+         "item=file:$file1&item=file:$file1" "item=file:$file1&%69tem=area:1" \
+         "item=file:$file1&since=2026-01-01T00:00:00Z&si%6Ece=2026-01-02T00:00:00Z" \
+         "item=file:$file1&since=2027-01-01T00:00:00Z&until=2026-01-01T00:00:00Z"; do
+    share hist-bad 400 GET "/api/v1/share/history?$q" "$token"
+done
+share hist-none 404 GET "/api/v1/share/history?item=file:999999" "$token"
+share hist-nosession 401 GET "/api/v1/share/history?item=file:$file1" -
+
+# the readings are on record, naming the item: dsgctl shows them
+history afterread "file:$file1"
+grep -q "${tab}sato${tab}history-read${tab}/装備研究${tab}item=file:$file1; " "$t/afterread" ||
+    fail "no history-read: $(cut -f 2,3 "$t/afterread" | tr '\n' ' ')"
+grep -q "${tab}suzuki${tab}access-denied${tab}.*operation=history" "$t/afterread" ||
+    fail "suzuki's refusal not on record: $(cut -f 2,3 "$t/afterread" | tr '\n' ' ')"
+history area1read "area:$area1"
+grep -q "${tab}sato${tab}history-read${tab}.*item=area:$area1; " "$t/area1read" ||
+    fail "no history-read of the area: $(cut -f 2,3 "$t/area1read" | tr '\n' ' ')"
+
+# a deleted account's records stay in the history (REQ-SHARE-020)
+expect_exit 0 "delete suzuki" ctl account apply delete --user-id suzuki --applicant 人事課 --reason 契約終了
+expect_exit 0 "approve the deletion" member_ctl account approve 5
+expect_exit 0 "suzuki deleted" ctl account show suzuki
+grep -qi deleted "$t/out" || fail "suzuki not deleted: $(cat "$t/out")"
+history afterdel "file:$file1"
+python3 - "$t/afterread" "$t/afterdel" <<'PY' || fail "after suzuki's deletion: $(cat "$t/afterdel")"
+import sys
+before = open(sys.argv[1]).read().splitlines()
+after = open(sys.argv[2]).read().splitlines()
+assert after[:len(before)] == before, "earlier lines changed"
+assert any(l.split("\t")[1:3] == ["suzuki", "file-downloaded"] for l in after), "suzuki's download gone"
+PY
+share hist-afterdel 200 GET "/api/v1/share/history?item=file:$file1" "$token"
+[ "$(js hist-afterdel '[r["event"] for r in a["rows"] if r["user"] == "suzuki"][0]')" = file-downloaded ] ||
+    fail "hist-afterdel: $(head -c 600 "$t/hist-afterdel.body")"
+
+# a long history is cut at 1000 rows, said so in the answer, the record
+# and the page: 1000 more listings of the file's versions
+for i in $(seq 1000); do
+    printf 'url = "https://localhost:%s/api/v1/share/versions?file=%s"\noutput = "/dev/null"\n' \
+        "$DSGD_PORT" "$file1"
+done >"$t/many.cfg"
+portal_curl / -o /dev/null -Z --parallel-max 16 -H "Authorization: Bearer $token" -K "$t/many.cfg" 2>"$t/many.err" ||
+    fail "1000 listings: $(cat "$t/many.err")"
+share hist-many 200 GET "/api/v1/share/history?item=file:$file1" "$token"
+[ "$(js hist-many '(len(a["rows"]), a.get("truncated"), a["rows"][0]["event"])')" = "(1000, True, 'upload-begun')" ] ||
+    fail "hist-many: $(head -c 300 "$t/hist-many.body")"
+history many "file:$file1"
+grep -q "${tab}sato${tab}history-read${tab}.*; rows=1000; truncated\$" "$t/many" ||
+    fail "the cut reading's record: $(grep history-read "$t/many" | tail -n 2)"
+share hist-page 200 GET "/history?item=file:$file1&since=2000-01-01T00:00:00Z" - \
+    -b "__Host-dsg_session=$token"
+grep -q 'id="cut"' "$t/hist-page.body" || fail "hist-page: no cut notice: $(tail -c 400 "$t/hist-page.body")"
+[ "$(grep -o '<tr><td>' "$t/hist-page.body" | wc -l)" -ge 300 ] || fail "hist-page: few rows"
+
+# logd cannot answer: fail closed. With logd stopped, a history waits for
+# it and a second one meanwhile is 503 busy; logd killed, the first is 503
+# audit-unavailable; once logd is back, the history is served again.
+logd_pid=$(worker_pid logd)
+alive "$logd_pid" || fail "no logd"
+kill -STOP "$logd_pid"
+portal_curl "/api/v1/share/history?item=file:$file1" -H "Authorization: Bearer $token" \
+    -o "$t/hist-stopped.body" -w '%{http_code}' >"$t/hist-stopped.code" 2>"$t/hist-stopped.err" &
+held=$!
+sleep 1
+share hist-busy 503 GET "/api/v1/share/history?item=folder:$root1" "$token"
+[ "$(js hist-busy 'a["error"]')" = busy ] || fail "hist-busy: $(cat "$t/hist-busy.body")"
+kill -KILL "$logd_pid"
+wait "$held" || fail "the held history: curl: $(cat "$t/hist-stopped.err")"
+[ "$(cat "$t/hist-stopped.code")" = 503 ] && grep -q '"audit-unavailable"' "$t/hist-stopped.body" ||
+    fail "history without logd: $(cat "$t/hist-stopped.code") $(cat "$t/hist-stopped.body")"
+wait_log "share: history of file:$file1: logd answered 69: logd stopped before it finished"
+logd_back() {
+    lb=$(worker_pid logd)
+    [ -n "$lb" ] && [ "$lb" != "$logd_pid" ] && log_has "master: logd\\[$lb\\] ready"
+}
+wait_until 20 logd_back
+share hist-back 200 GET "/api/v1/share/history?item=file:$file1" "$token"
+[ "$(js hist-back 'a["rows"][0]["event"]')" = upload-begun ] || fail "hist-back: $(head -c 400 "$t/hist-back.body")"
+
+# a deleted file keeps its history, the deletion included; so does a
+# deleted folder
+share_grant 5 sato "$area1" "$root1" delete,create-folder
+post mk 201 /api/v1/share/folders "$token" "{\"parent\":$root1,\"name\":\"一時\"}"
+sub=$(js mk 'a["folder"]')
+share sublist 200 GET "/api/v1/share/folder?id=$sub" "$token"
+history subbefore "folder:$sub"
+post subdel 200 /api/v1/share/folders/delete "$token" "{\"folder\":$sub}"
+share subgone 404 GET "/api/v1/share/history?item=folder:$sub" "$token"
+history subafter "folder:$sub"
+python3 - "$t/subbefore" "$t/subafter" <<'PY' || fail "after the folder's deletion: $(cat "$t/subafter")"
+import sys
+before = open(sys.argv[1]).read().splitlines()
+after = open(sys.argv[2]).read().splitlines()
+assert [l.split("\t")[2] for l in before[1:]] == ["folder-created", "folder-listed"], before
+assert after[:len(before)] == before, "earlier lines changed"
+assert "folder-deleted" in [l.split("\t")[2] for l in after[len(before):]], after
+PY
 post del 200 /api/v1/share/delete "$token" "{\"file\":$file1}"
 share gone 404 GET "/api/v1/share/versions?file=$file1" "$token"
 history deleted "file:$file1"

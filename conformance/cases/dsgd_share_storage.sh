@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_share_storage: the share role's encrypted object store end to end (spec/stor.md), for a portal user (sato, password and TOTP, bearer token) granted list,read,upload,new-version on the root of an area, and a second user (ueda) granted list,read on its 共通 folder. Checked: a 300 KiB pseudorandom upload is stored as one new file under var/share/objects/<ab>/<hex id>.<version> of 80 + 4 x 65552 + 45072 bytes; with one byte of it flipped in segment 2 while dsgd runs, its download answers 200 with Content-Length 307200 and then ends short (curl exit 18 or 56), with a prefix of the original of at most the 2 x 65536 bytes of the segments before the damaged one, and the audit trail holds an integrity-failed record (監査ログ・カスタムレポート, type 23) of sato naming stor.integrity, the object's ID, its version and segment 2; two uploads of the same size whose object files are swapped each fail the same way (200, then cut short after no byte, an integrity-failed record naming the object asked for). The share role killed with SIGKILL while an upload's content arrives (curl --limit-rate) is restarted by the master, whose new role logs that one unfinished upload was removed and one interrupted upload marked failed, and records it (type 101, event storage-swept, the only such record: the first start swept nothing); objects/tmp is then empty, no new object file is left, /versions shows that version failed, the folder listing shows the file to its uploader only with state failed and not to ueda, neither the version nor the file downloads (404 or 409), `PRAGMA integrity_check` of share.db, opened read-only by the sqlite3 CLI (or python3's sqlite3 module without it), says ok, and a new upload of the same name is clean and downloads back. A unique marker in two uploaded text files (one committed, one interrupted while its temporary file was being written) is found by grep in no file under var/ (objects, their temporary files, share.db and its WAL) either while the temporary file exists or afterwards. A 256 MiB pseudorandom upload (AES-128-CTR of zeros) is clean with the source's SHA-256 and downloads back with the same SHA-256, and the peak RSS (VmHWM) of the portal and of the share role after it exceeds their peak after a 1 MiB upload and download by at most 64 MiB each (a scaled form of the 4 GiB of REQ-STOR-013).
-# @relation(REQ-STOR-001, REQ-STOR-003, REQ-STOR-005, REQ-STOR-012, REQ-STOR-013)
+# dsgd_share_storage: the share role's encrypted object store end to end (spec/stor.md), for a portal user (sato, password and TOTP, bearer token) granted list,read,upload,new-version on the root of an area, and a second user (ueda) granted list,read on its 共通 folder. Checked: a 300 KiB pseudorandom upload is stored as one new file under var/share/objects/<ab>/<hex id>.<version> of 80 + 4 x 65552 + 45072 bytes; with one byte of it flipped in segment 2 while dsgd runs, its download answers 200 with Content-Length 307200 and then ends short (curl exit 18 or 56), with a prefix of the original of at most the 2 x 65536 bytes of the segments before the damaged one, and the audit trail holds an integrity-failed record (監査ログ・カスタムレポート, type 23) of sato naming stor.integrity, the object's ID, its version and segment 2; two uploads of the same size whose object files are swapped each fail the same way (200, then cut short after no byte, an integrity-failed record naming the object asked for); an object whose wrapped data key has a flipped byte fails the same way with stor.key, recorded key-open-failed; each failure is also a security alert (ALERT on the master's log, from the share role). The share role killed with SIGKILL while an upload's content arrives (curl --limit-rate) is restarted by the master, whose new role logs that one unfinished upload was removed and one interrupted upload marked failed, and records it (type 101, event storage-swept, the only such record: the first start swept nothing); objects/tmp is then empty, no new object file is left, /versions shows that version failed, the folder listing shows the file to its uploader only with state failed and not to ueda, neither the version nor the file downloads (404 or 409), `PRAGMA integrity_check` of share.db, opened read-only by the sqlite3 CLI (or python3's sqlite3 module without it), says ok, and a new upload of the same name is clean and downloads back. A unique marker in two uploaded text files (one committed, one interrupted while its temporary file was being written) is found by grep in no file under var/ (objects, their temporary files, share.db and its WAL) either while the temporary file exists or afterwards. A 256 MiB pseudorandom upload (AES-128-CTR of zeros) is clean with the source's SHA-256 and downloads back with the same SHA-256, and the peak RSS (VmHWM) of the portal and of the share role after it exceeds their peak after a 1 MiB upload and download by at most 64 MiB each (a scaled form of the 4 GiB of REQ-STOR-013).
+# @relation(REQ-STOR-015, REQ-STOR-001, REQ-STOR-003, REQ-STOR-005, REQ-STOR-012, REQ-STOR-013)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -108,6 +108,24 @@ mv "$a_obj" "$t/swap" && mv "$b_obj" "$a_obj" && mv "$t/swap" "$b_obj" || fail "
 broken swap-a-bad "$t/a.bin" "/api/v1/share/download?file=$a_file" 100000 0
 broken swap-b-bad "$t/b.bin" "/api/v1/share/download?file=$b_file" 100000 0
 a_id=$(basename "$a_obj" | cut -d. -f1) b_id=$(basename "$b_obj" | cut -d. -f1)
+
+# a damaged wrapped data key (header bytes 16..55): the data key does not
+# open (stor.key), recorded key-open-failed and alerted (REQ-STOR-015)
+head -c 100000 /dev/urandom >"$t/k.bin"
+committed >"$t/before"
+upload key-damaged "$sato" "$root" k.bin "$t/k.bin"
+k_file=$file k_obj=$(new_object "$t/before") || exit 1
+python3 -c 'import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(30); b = f.read(1); f.seek(30); f.write(bytes([b[0] ^ 0x01]))' "$k_obj" ||
+    fail "cannot flip a byte of $k_obj's wrapped key"
+broken key-bad "$t/k.bin" "/api/v1/share/download?file=$k_file" 100000 0
+k_id=$(basename "$k_obj" | cut -d. -f1)
+wait_log "share\\[[0-9]+\\]: ALERT: share: key-open-failed: file $k_file version 1: stor.key"
+for f in "$seg_file" "$a_file" "$b_file"; do
+    log_has "share\\[[0-9]+\\]: ALERT: share: integrity-failed: file $f version 1: stor.integrity" ||
+        fail "no alert of file $f: $(grep ALERT "$t/log")"
+done
 
 # 2. the share role killed during an upload's content (REQ-STOR-012), with
 # a marker in that content while its temporary file is written (REQ-STOR-001)
@@ -234,6 +252,8 @@ import json, re, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 bad = [r["fields"] for r in recs if r.get("type") == 23 and r["fields"]["custom_event_name"] == "integrity-failed"]
 assert len(bad) == 3, bad
+key = [r["fields"] for r in recs if r.get("type") == 23 and r["fields"]["custom_event_name"] == "key-open-failed"]
+assert len(key) == 1 and key[0]["user_id"] == "sato" and key[0]["event_data"].startswith("stor.key"), key
 for f in bad:
     assert f["user_id"] == "sato", f
     assert f["event_data"].startswith("stor.integrity: "), f

@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the Accept-Language parser and chooser
- * (src/core/accept_lang.h). @relation(REQ-SHARE-022)
+ * (src/core/accept_lang.h). @relation(REQ-SHARE-023)
  *
  * The first input byte picks the supported list and its default, the rest
  * is the header value. A reference written here, independently of the

@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the portal's HTML escaper (src/core/html_esc.h).
- * @relation(REQ-SHARE-022)
+ * @relation(REQ-SHARE-023)
  *
  * The input is a value, any bytes. Whether it is accepted, and the offset
  * of the first offending byte, is compared with a judge written here from

@@ -1,6 +1,6 @@
 /*
  * The Accept-Language request header (RFC 9110 §12.5.4) and the choice of
- * the portal's language from it (REQ-SHARE-022): Japanese or English, or
+ * the portal's language from it (REQ-SHARE-023): Japanese or English, or
  * whatever list of supported tags the caller gives, with a default.
  *
  *   Accept-Language = #( language-range [ weight ] )
@@ -79,7 +79,7 @@ typedef enum dsg_al_status {
 /* Parses the Accept-Language value h[0 .. len) into out[0 .. cap): OK with
  * *count ranges, in header order, and *skipped malformed elements. TOO_LONG,
  * TOO_MANY: *count and *skipped are 0; out may have been written.
- * @relation(REQ-SHARE-022) */
+ * @relation(REQ-SHARE-023) */
 /*@ requires \valid_read(h + (0 .. len - 1));
     requires \valid(out + (0 .. cap - 1)) && \valid(count) && \valid(skipped);
     requires \separated(out + (0 .. cap - 1), count, skipped, h + (0 .. len - 1));
@@ -96,7 +96,7 @@ __attribute__((warn_unused_result))
 dsg_al_status dsg_al_parse(const char *h, size_t len, dsg_al_range *out, size_t cap,
                            size_t *count, size_t *skipped);
 
-/* The C twin of dsg_al_langs_ok. @relation(REQ-SHARE-022) */
+/* The C twin of dsg_al_langs_ok. @relation(REQ-SHARE-023) */
 /*@ requires \valid_read(langs + (0 .. n - 1));
     assigns \nothing;
     ensures \result == 1 <==> dsg_al_langs_ok(langs, n);
@@ -108,7 +108,7 @@ int dsg_al_langs_is_valid(const dsg_al_lang *langs, size_t n);
  * as the file comment says: MATCHED with *which the deciding range, or
  * DEFAULT with *choice == dflt. ARGS, nothing written: langs not
  * dsg_al_langs_ok, dflt >= n, or a range not dsg_al_range_ok.
- * @relation(REQ-SHARE-022) */
+ * @relation(REQ-SHARE-023) */
 /*@ requires \valid_read(h + (0 .. len - 1));
     requires \valid_read(r + (0 .. count - 1));
     requires \valid_read(langs + (0 .. n - 1));
@@ -146,7 +146,7 @@ dsg_al_status dsg_al_choose(const char *h, size_t len, const dsg_al_range *r, si
 /* Parses h[0 .. len) and chooses among langs[0 .. n): MATCHED or DEFAULT as
  * dsg_al_choose; TOO_LONG or TOO_MANY with *choice == dflt; ARGS (langs
  * not dsg_al_langs_ok or dflt >= n) with *choice untouched.
- * @relation(REQ-SHARE-022) */
+ * @relation(REQ-SHARE-023) */
 /*@ requires \valid_read(h + (0 .. len - 1));
     requires \valid_read(langs + (0 .. n - 1));
     requires \valid(choice);
@@ -171,7 +171,7 @@ dsg_al_status dsg_al_select(const char *h, size_t len, const dsg_al_lang *langs,
                             size_t dflt, size_t *choice);
 
 /* A stable, lowercase token for a status, e.g. "too-many".
- * @relation(REQ-SHARE-022) */
+ * @relation(REQ-SHARE-023) */
 /*@ assigns \result \from status;
     ensures \valid_read(\result);
 */

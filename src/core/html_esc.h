@@ -1,5 +1,5 @@
 /*
- * The HTML escaper of the web portal (REQ-SHARE-022): every dynamic value
+ * The HTML escaper of the web portal (REQ-SHARE-023): every dynamic value
  * (a file or folder name, a user's name, a search string) goes through it
  * before it is placed in HTML text or in a quoted attribute value.
  *
@@ -50,7 +50,7 @@ typedef enum dsg_html_status {
 
 /* The length of the escape of s[0 .. len) in *outlen. TOO_LONG, BAD_UTF8,
  * CONTROL: *outlen untouched and *bad the offset of the first offending
- * byte (DSG_HTML_IN_MAX for TOO_LONG). @relation(REQ-SHARE-022) */
+ * byte (DSG_HTML_IN_MAX for TOO_LONG). @relation(REQ-SHARE-023) */
 /*@ requires \valid_read(s + (0 .. len - 1));
     requires \valid(outlen) && \valid(bad) && \separated(outlen, bad);
     requires \separated(outlen, s + (0 .. len - 1)) && \separated(bad, s + (0 .. len - 1));
@@ -75,7 +75,7 @@ dsg_html_status dsg_html_escaped_len(const uint8_t *s, size_t len, size_t *outle
 /* Writes the escape of s[0 .. len) into out[0 .. cap), without a NUL, its
  * length in *outlen. The errors of dsg_html_escaped_len, and ROOM when the
  * escape is longer than cap: *outlen is then the length it needs. On any
- * error nothing is written to out. @relation(REQ-SHARE-022) */
+ * error nothing is written to out. @relation(REQ-SHARE-023) */
 /*@ requires \valid_read(s + (0 .. len - 1));
     requires \valid(out + (0 .. cap - 1));
     requires \valid(outlen) && \valid(bad) && \separated(outlen, bad);
@@ -109,7 +109,7 @@ dsg_html_status dsg_html_escape(const uint8_t *s, size_t len, char *out, size_t 
                                 size_t *outlen, size_t *bad);
 
 /* A stable, lowercase token for a status, e.g. "bad-utf8".
- * @relation(REQ-SHARE-022) */
+ * @relation(REQ-SHARE-023) */
 /*@ assigns \result \from status;
     ensures \valid_read(\result);
 */

@@ -1359,7 +1359,7 @@ static const group groups[] = {
       sizeof role_commands / sizeof role_commands[0] },
     { "share", "protected-information sharing: the access history of an item",
       share_commands, sizeof share_commands / sizeof share_commands[0] },
-    { "storage", "stored objects: decrypt one with the key files alone (offline)",
+    { "storage", "stored objects: decrypt one offline; the storage areas' usage",
       dsgctl_storage_commands, DSGCTL_STORAGE_COMMANDS },
 };
 

@@ -109,7 +109,7 @@ extern const command dsgctl_terminal_commands[DSGCTL_TERMINAL_COMMANDS];
 
 /* The storage group (dsgctl_storage.c): the offline decryptor
  * (REQ-STOR-011). */
-#define DSGCTL_STORAGE_COMMANDS 1
+#define DSGCTL_STORAGE_COMMANDS 2
 extern const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS];
 
 /* The backup group (dsgctl_backup.c): offline verify, decrypt, keygen

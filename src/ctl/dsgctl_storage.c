@@ -2,9 +2,11 @@
  * dsgctl storage: the share role's store of encrypted objects.
  *
  *   dsgctl storage decrypt --key KEKFILE [--store-key WRAPPEDFILE] OBJECT [--out FILE]
+ *   dsgctl storage usage [--json] [--socket PATH]
  *
- * Offline (REQ-STOR-011): no daemon, no database, no socket; the work is
- * src/ctl/storage_decrypt.h's, its status the exit status.
+ * decrypt is offline (REQ-STOR-011): no daemon, no database, no socket; the
+ * work is src/ctl/storage_decrypt.h's, its status the exit status. usage
+ * asks the running dsgd (REQ-STOR-014).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +211,32 @@ static int cmd_storage_decrypt(int argc, char **argv)
     return dsgctl_finish_stdout(0);
 }
 
+static const char usage_help[] =
+    "usage: dsgctl storage usage [--json] [--socket PATH]\n"
+    "\n"
+    "The gateway's storage areas, each a directory of its own owner: the\n"
+    "protected information (the share role's encrypted objects), the share\n"
+    "databases, the accounts, the audit trail, the keys and the backups\n"
+    "(bkup.dest). For each: its owner, the regular files in it and the space\n"
+    "they occupy, and the free space and size of its file system. Needs an\n"
+    "administrator's login (dsgctl login).\n"
+    "\n"
+    "options:\n"
+    "  --json         {\"areas\": [{\"area\", \"directory\", \"measured\", \"why\",\n"
+    "                 \"owner\", \"files\", \"used_bytes\", \"free_bytes\",\n"
+    "                 \"filesystem_bytes\"}]}\n"
+    "  --socket PATH  the control socket (default " DSG_CTL_SOCKET_DEFAULT ")\n";
+
+/* dsgctl storage usage [--json] @relation(REQ-STOR-014) */
+static int cmd_storage_usage(int argc, char **argv)
+{
+    static const char *const flags[] = { "--json" };
+    static const dsgctl_listing l = { "usage", usage_help, flags, 1, NULL, NULL };
+    return dsgctl_group_listing("storage", &l, argc, argv);
+}
+
 const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS] = {
     { "decrypt", "decrypt and verify one stored object with the key files alone (offline)",
       decrypt_help, cmd_storage_decrypt },
+    { "usage", "the storage areas: their files and free space", usage_help, cmd_storage_usage },
 };

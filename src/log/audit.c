@@ -27,6 +27,7 @@
 #include "log/audit_enc.h"
 #include "log/timefmt.h"
 #include "io/fdio.h"
+#include "stor/key_mem.h"
 
 #define DB_NAME "audit.db"
 #define CHAIN_KEY "chain.key"
@@ -525,7 +526,7 @@ struct dsg_audit {
     dsg_audit_opts opts;
     struct sqlite3 *db;
     EVP_PKEY *sign;
-    uint8_t chain_key[32];
+    uint8_t *chain_key;   /* 32 bytes of key memory (REQ-STOR-010) */
     int anchor_fd;
     size_t nsources;
     source_head src[DSG_AUDIT_SOURCES_MAX];
@@ -534,6 +535,7 @@ struct dsg_audit {
     size_t saved_n;      /* the heads before the batch, restored if it fails */
     source_head saved[DSG_AUDIT_SOURCES_MAX];
     uint32_t restored;   /* restore records appended at open */
+    int keys_made;       /* this open made sign.key and chain.key */
     uint64_t anchor_size;                /* bytes of anchor.log */
     struct dsg_audit_exporter *fwd;      /* forwarding's formatter, made on first use */
     int fwd_anchor_fd;                   /* anchor.log read-only, for forwarding; -1 */
@@ -679,6 +681,7 @@ static int open_keys(dsg_audit *a, char *err, size_t n)
                         "a new signing key (restore the keys)", SIGN_KEY);
         if (create_keys(a->dir, err, n) != 0)
             return -1;
+        a->keys_made = 1;
         a->sign = load_sign_key(a->dir, 1, &missing_sign, err, n);
         if (a->sign == NULL)
             return -1;
@@ -713,7 +716,8 @@ int dsg_audit_open(const char *dir, const dsg_audit_opts *opts, dsg_audit **out,
     a->opts = *opts;
     snprintf(a->dir, sizeof a->dir, "%s", dir);
     a->enc = malloc(DSG_AENC_SIZE_MAX);
-    if (a->enc == NULL || path_of(path, dir, DB_NAME) != 0) {
+    a->chain_key = dsg_key_mem_new(32);
+    if (a->enc == NULL || a->chain_key == NULL || path_of(path, dir, DB_NAME) != 0) {
         dsg_audit_close(a);
         return fail(err, errsize, "out of memory");
     }
@@ -751,7 +755,7 @@ void dsg_audit_close(dsg_audit *a)
         return;
     dsg_db_close(a->db);
     EVP_PKEY_free(a->sign);
-    OPENSSL_cleanse(a->chain_key, sizeof a->chain_key);
+    dsg_key_mem_free(a->chain_key, 32);
     if (a->anchor_fd >= 0)
         close(a->anchor_fd);
     fwd_release(a);
@@ -766,6 +770,32 @@ uint64_t dsg_audit_unanchored(const dsg_audit *a)
         if (a->src[i].seq > a->src[i].anchored)
             n += a->src[i].seq - a->src[i].anchored;
     return n;
+}
+
+int dsg_audit_keys_made(const dsg_audit *a, char *detail, size_t cap)
+{
+    static const char label[] = "dsg chain key ID";
+    uint8_t pub[32], fp[32], id[32];
+    size_t publen = sizeof pub, idlen = 0;
+    unsigned int fplen = 0;
+    if (!a->keys_made)
+        return 0;
+    if (EVP_PKEY_get_raw_public_key(a->sign, pub, &publen) != 1 ||
+        EVP_Digest(pub, publen, fp, &fplen, EVP_sha256(), NULL) != 1 ||
+        EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, a->chain_key, 32, (const uint8_t *)label,
+                  sizeof label - 1, id, sizeof id, &idlen) == NULL)
+        return -1;
+    int n = snprintf(detail, cap, "sign.key (Ed25519, public key SHA-256 ");
+    for (int i = 0; i < 8 && n > 0 && (size_t)n < cap; i++)
+        n += snprintf(detail + n, cap - (size_t)n, "%02x", fp[i]);
+    if (n > 0 && (size_t)n < cap)
+        n += snprintf(detail + n, cap - (size_t)n, ") and chain.key (ID ");
+    for (int i = 0; i < 8 && n > 0 && (size_t)n < cap; i++)
+        n += snprintf(detail + n, cap - (size_t)n, "%02x", id[i]);
+    if (n > 0 && (size_t)n < cap)
+        n += snprintf(detail + n, cap - (size_t)n, ") generated for an empty store");
+    OPENSSL_cleanse(id, sizeof id);
+    return n > 0 && (size_t)n < cap ? 1 : -1;
 }
 
 uint32_t dsg_audit_restored_sources(const dsg_audit *a)

@@ -126,6 +126,13 @@ uint64_t dsg_audit_unanchored(const dsg_audit *a);
  * @relation(REQ-BKUP-009) */
 struct sqlite3 *dsg_audit_db(dsg_audit *a);
 
+/* Whether dsg_audit_open made the store's keys (an empty store): 1 with
+ * detail naming them by key ID (the signing key by the first 8 bytes of
+ * the SHA-256 of its public key, the chain key by the first 8 bytes of
+ * HMAC-SHA-256(chain key, "dsg chain key ID"); never key bytes), 0 when it
+ * found them, -1 when detail cannot be written. @relation(REQ-STOR-015) */
+int dsg_audit_keys_made(const dsg_audit *a, char *detail, size_t cap);
+
 /* The restore records dsg_audit_open appended (0: no restore was pending
  * or nothing was lost). @relation(REQ-LOG-046) */
 uint32_t dsg_audit_restored_sources(const dsg_audit *a);

@@ -43,6 +43,7 @@
 #include "run/role_answer.h"
 #include "run/role_args.h"
 #include "run/settings.h"
+#include "stor/key_mem.h"
 
 #define EX_REFUSED 1     /* the operation was refused: the code says why (REQ-ACCT-020) */
 #define EX_USAGE 64
@@ -54,7 +55,7 @@
 static sqlite3 *db;
 static struct dsgd_auth_settings set;   /* -L, or the defaults (dsgd_auth_prepare) */
 static X509_STORE *roots;                /* auth.webauthn_attestation_roots; NULL: none */
-static uint8_t data_key[DSGD_ROLE_KEY_LEN];   /* TOTP secrets sealed under it (setup pipe) */
+static uint8_t *data_key;   /* TOTP secrets sealed under it (setup pipe; key memory) */
 static uint64_t next_sweep_ms;   /* CLOCK_MONOTONIC ms of the next expiry sweep; 0: now */
 static char host[65];        /* the computer name of control-socket actions */
 
@@ -1545,9 +1546,9 @@ int dsgd_auth_prepare(const char *settings, char *err, size_t n)
     }
     EVP_KDF_free(kdf);
     /* the data key, from the master over fd 5, before the sandbox (REQ-MFA-018) */
-    int rc = dsgd_key_setup_read("auth", DSGD_SETUP_FD, data_key, err, n);
+    data_key = dsgd_key_setup_take("auth", DSGD_SETUP_FD, err, n);
     close(DSGD_SETUP_FD);
-    if (rc != 0)
+    if (data_key == NULL)
         return -1;
     if (uname(&u) != 0) {
         snprintf(err, n, "uname: %s", strerror(errno));
@@ -1585,7 +1586,8 @@ void dsgd_auth_stop(void)
 {
     dsg_db_close(db);
     db = NULL;
-    OPENSSL_cleanse(data_key, sizeof data_key);
+    dsg_key_mem_free(data_key, DSGD_ROLE_KEY_LEN);
+    data_key = NULL;
     X509_STORE_free(roots);
     roots = NULL;
     dsgd_answer_reset();

@@ -392,7 +392,8 @@ static int known_command(const char *line)
         return 1;
     static const char *const known[] = { "status", "status --json", "config show",
                                          "config show --json", "log verify",
-                                         "key rotate kek", "backup now", "backup list",
+                                         "key rotate kek", "storage usage",
+                                         "storage usage --json", "backup now", "backup list",
                                          "backup pubkey" };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(line, known[i]) == 0)

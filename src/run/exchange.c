@@ -1,5 +1,6 @@
 /* HTTP exchange messages: see exchange.h. */
 #include <string.h>
+#include <stdio.h>
 
 #include "core/http_req.h"
 #include "run/exchange.h"
@@ -578,4 +579,76 @@ int dsgd_xch_sessions_end_get(const uint8_t *in, size_t len, uint8_t *kind, cons
     *name = (const char *)in + c.pos;
     *name_len = len - c.pos;
     return sessions_end_ok(*kind, *name, *name_len) ? 0 : -1;
+}
+
+/* ---- an item's access history, asked of logd (REQ-SHARE-017) --------------- */
+
+/* ID: 1 to 18 digits, the first not 0. */
+static int history_id_ok(const char *s, size_t n)
+{
+    if (n < 1 || n > 18 || s[0] < '1' || s[0] > '9')
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int history_item_ok(const char *s, size_t n)
+{
+    static const char *const kinds[] = { "area:", "folder:", "file:" };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t k = strlen(kinds[i]);
+        if (n > k && memcmp(s, kinds[i], k) == 0)
+            return history_id_ok(s + k, n - k);
+    }
+    return 0;
+}
+
+/* "-" or YYYY-MM-DDTHH:MM:SS.mmmZ (its digits and separators only: logd
+ * parses the time itself). */
+static int history_time_ok(const char *s, size_t n)
+{
+    static const char form[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    if (n == 1 && s[0] == '-')
+        return 1;
+    if (n != sizeof form - 1)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i])
+            return 0;
+    return 1;
+}
+
+size_t dsgd_xch_history_ask_put(uint8_t *out, size_t cap, const char *item, const char *since,
+                                const char *until)
+{
+    int n;
+    if (!history_item_ok(item, strlen(item)) || !history_time_ok(since, strlen(since)) ||
+        !history_time_ok(until, strlen(until)))
+        return 0;
+    n = snprintf((char *)out, cap, "%s %s %s", item, since, until);
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}
+
+size_t dsgd_xch_history_line(const uint8_t *in, size_t len, char *line, size_t cap)
+{
+    const char *s = (const char *)in, *w[3];
+    size_t wl[3], at = 0;
+    int n;
+    for (int i = 0; i < 3; i++) {
+        w[i] = s + at;
+        wl[i] = 0;
+        while (at < len && s[at] != ' ')
+            at++, wl[i]++;
+        if (i < 2 && at++ >= len)
+            return 0;
+    }
+    if (at != len || !history_item_ok(w[0], wl[0]) || !history_time_ok(w[1], wl[1]) ||
+        !history_time_ok(w[2], wl[2]))
+        return 0;
+    n = snprintf(line, cap, "log export --format history --type 23 --item %.*s%s%.*s%s%.*s",
+                 (int)wl[0], w[0], wl[1] > 1 ? " --since " : "", wl[1] > 1 ? (int)wl[1] : 0,
+                 w[1], wl[2] > 1 ? " --until " : "", wl[2] > 1 ? (int)wl[2] : 0, w[2]);
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }

@@ -309,6 +309,22 @@ size_t dsgd_xch_sessions_end_put(uint8_t *out, size_t cap, uint8_t kind, const c
 int dsgd_xch_sessions_end_get(const uint8_t *in, size_t len, uint8_t *kind, const char **name,
                               size_t *name_len);
 
+/* HISTORY_ASK (REQ-SHARE-017): the share role asks logd, through the
+ * master, for the access history of an item, "ITEM SINCE UNTIL": ITEM
+ * area:ID, folder:ID or file:ID (ID 1 to 18 digits, no leading 0),
+ * SINCE and UNTIL "-" or a canonical time YYYY-MM-DDTHH:MM:SS.mmmZ.
+ * Length, or 0 when a field is out of that form or it does not fit.
+ * @relation(REQ-SHARE-017) */
+size_t dsgd_xch_history_ask_put(uint8_t *out, size_t cap, const char *item, const char *since,
+                                const char *until);
+/* The master's side: the question in[0 .. len) checked against that
+ * form and written as the one logd command it stands for, "log export
+ * --format history --type 23 --item ITEM [--since SINCE] [--until
+ * UNTIL]", into line (NUL-terminated). Its length, or 0 when the
+ * question is malformed or line too short: nothing a role sends becomes
+ * another command. @relation(REQ-SHARE-017) */
+size_t dsgd_xch_history_line(const uint8_t *in, size_t len, char *line, size_t cap);
+
 /* WHO_ASK without the master's role byte (with_role 0), or with it (1).
  * Length, or 0 when it does not fit or a field is out of range.
  * @relation(REQ-ACCT-014) */

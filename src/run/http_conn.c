@@ -761,7 +761,7 @@ size_t dsgd_http_stream_head(const dsgd_http_config *cfg, const dsgd_http_forwar
                  "Strict-Transport-Security: max-age=%u\r\n"
                  "X-Content-Type-Options: nosniff\r\n"
                  "Content-Security-Policy: %s\r\n"
-                 "Referrer-Policy: no-referrer\r\n"
+                 "Referrer-Policy: %s\r\n"
                  "Cache-Control: no-store\r\n"
                  "%s%s%s\r\n",
                  st->status, reason_phrase(st->status), date, (int)st->type_len, st->type,
@@ -769,7 +769,8 @@ size_t dsgd_http_stream_head(const dsgd_http_config *cfg, const dsgd_http_forwar
                  st->disposition_len > 0 ? "Content-Disposition: " : "",
                  (int)st->disposition_len, st->disposition_len > 0 ? st->disposition : "",
                  st->disposition_len > 0 ? "\r\n" : "", cfg->hsts_max_age,
-                 st->page ? PAGE_CSP : "sandbox; default-src 'none'", location, cookie,
+                 st->page ? PAGE_CSP : "sandbox; default-src 'none'",
+                 st->page ? "same-origin" : "no-referrer", location, cookie,
                  connection_header(&r));
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }

@@ -4,6 +4,8 @@
 #include <openssl/crypto.h>
 
 #include "run/key_setup.h"
+#include "run/log.h"
+#include "stor/key_mem.h"
 
 #define SETUP_HEAD 8u   /* magic, version; no settings */
 
@@ -51,4 +53,30 @@ int dsgd_key_setup_read(const char *role, int fd, uint8_t key[DSGD_ROLE_KEY_LEN]
 out:
     OPENSSL_cleanse(buf, sizeof buf);
     return rc;
+}
+
+int dsgd_key_mem_open(const char *who, char *err, size_t errsize)
+{
+    int locked = dsg_key_mem_init(err, errsize);
+    if (locked < 0)
+        return -1;
+    if (locked == 2)
+        dsgd_log("%s: key memory not locked against swapping (RLIMIT_MEMLOCK)", who);
+    return 0;
+}
+
+uint8_t *dsgd_key_setup_take(const char *role, int fd, char *err, size_t errsize)
+{
+    if (dsgd_key_mem_open(role, err, errsize) != 0)
+        return NULL;
+    uint8_t *key = dsg_key_mem_new(DSGD_ROLE_KEY_LEN);
+    if (key == NULL) {
+        snprintf(err, errsize, "no key memory for the data key");
+        return NULL;
+    }
+    if (dsgd_key_setup_read(role, fd, key, err, errsize) != 0) {
+        dsg_key_mem_free(key, DSGD_ROLE_KEY_LEN);
+        return NULL;
+    }
+    return key;
 }

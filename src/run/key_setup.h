@@ -32,4 +32,16 @@ __attribute__((warn_unused_result))
 int dsgd_key_setup_read(const char *role, int fd, uint8_t key[DSGD_ROLE_KEY_LEN], char *err,
                         size_t errsize);
 
+/* Maps the key memory (src/stor/key_mem.h) of the process `who` is, logging
+ * when it could not be locked: once, before the sandbox. 0, or -1 with a
+ * message in err. @relation(REQ-STOR-010) */
+__attribute__((warn_unused_result))
+int dsgd_key_mem_open(const char *who, char *err, size_t errsize);
+
+/* The role, before its sandbox: maps the key memory (src/stor/key_mem.h;
+ * logs when it could not be locked) and reads its data key from fd into
+ * it. The key (free it with dsg_key_mem_free), or NULL with a message in
+ * err. @relation(REQ-STOR-010) */
+uint8_t *dsgd_key_setup_take(const char *role, int fd, char *err, size_t errsize);
+
 #endif

@@ -13,7 +13,10 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "io/fdio.h"
+#include "log/timefmt.h"
 #include "run/keys.h"
+#include "run/log.h"
 #include "stor/objcrypt.h"
 
 #define PATH_CAP 4200
@@ -281,6 +284,18 @@ int dsgd_keys_role_key(const char *statedir, const char *role, const dsgd_keys_o
     return rc == 0 ? 0 : -1;
 }
 
+int dsgd_keys_kek_id(const char *statedir, uint8_t id[DSGD_KEK_ID_LEN], char *err, size_t n)
+{
+    char path[PATH_CAP + 16];
+    uint8_t kek[DSGD_KEK_LEN];
+    snprintf(path, sizeof path, "%s/keys/kek", statedir);
+    int rc = read_key(path, geteuid(), kek, sizeof kek, err, n);
+    if (rc == 1 && dsg_oc_kek_id(kek, id) != 0)
+        rc = fail(err, n, "%s: cannot derive its KEK ID", path);
+    OPENSSL_cleanse(kek, sizeof kek);
+    return rc;
+}
+
 /* ---- rotation (REQ-STOR-008) --------------------------------------------- */
 
 /* The wrapped data key of role_keys[i] under next: re-wrapped when it is
@@ -506,14 +521,18 @@ int dsgd_keys_escrow(const char *statedir, const dsgd_keys_owner *logd_owner,
 }
 
 #define MARKER "imported"
+#define FAILED "open-failed"
 #define MARKER_MAX 1024u
 
-int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n)
+/* The marker keys/name as printable ASCII, its lines joined by sep (of 2
+ * bytes): 1, 0 when there is none, -1. */
+static int read_marker(const char *statedir, const char *name, const char *sep, char *detail,
+                       size_t cap, char *err, size_t n)
 {
     char path[PATH_CAP + 16], text[MARKER_MAX + 1];
     struct stat st;
     size_t used = 0;
-    snprintf(path, sizeof path, "%s/keys/" MARKER, statedir);
+    snprintf(path, sizeof path, "%s/keys/%s", statedir, name);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
         return 0;
@@ -529,7 +548,7 @@ int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char
     for (ssize_t i = 0; i < got && used + 3 < cap; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '\n' && i + 1 < got) {
-            memcpy(detail + used, "; ", 2);
+            memcpy(detail + used, sep, 2);
             used += 2;
         } else if (c >= ' ' && c < 0x7f) {
             detail[used++] = (char)c;
@@ -541,15 +560,55 @@ int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char
     return 1;
 }
 
-int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n)
+static int remove_marker(const char *statedir, const char *name, char *err, size_t n)
 {
     char dir[PATH_CAP];
     snprintf(dir, sizeof dir, "%s/keys", statedir);
     int d = open_dir(dir, err, n), rc;
     if (d < 0)
         return -1;
-    rc = unlinkat(d, MARKER, 0) == 0 && fsync(d) == 0
-             ? 0 : fail(err, n, "%s/" MARKER ": cannot remove it: %s", dir, strerror(errno));
+    rc = unlinkat(d, name, 0) == 0 && fsync(d) == 0
+             ? 0 : fail(err, n, "%s/%s: cannot remove it: %s", dir, name, strerror(errno));
     close(d);
     return rc;
+}
+
+int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n)
+{
+    return read_marker(statedir, MARKER, "; ", detail, cap, err, n);
+}
+
+int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n)
+{
+    return remove_marker(statedir, MARKER, err, n);
+}
+
+void dsgd_keys_note_failure(const char *statedir, const char *what)
+{
+    char path[PATH_CAP + 16], line[600], when[32];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/keys/" FAILED, statedir);
+    (void)dsg_time_now_rfc3339_ms(when, sizeof when);
+    int len = snprintf(line, sizeof line, "%s %.500s\n", when, what);
+    for (int i = 0; i < len - 1; i++)   /* one line of printable ASCII */
+        if ((unsigned char)line[i] < ' ' || (unsigned char)line[i] >= 0x7f)
+            line[i] = '?';
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        (uint64_t)st.st_size + (uint64_t)len <= MARKER_MAX &&
+        dsg_write_all(fd, line, (size_t)len) != 0)
+        dsgd_log("keys: cannot note the failure in %s", path);
+    close(fd);
+}
+
+int dsgd_keys_failure_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n)
+{
+    return read_marker(statedir, FAILED, "\n ", detail, cap, err, n);
+}
+
+int dsgd_keys_failure_marker_done(const char *statedir, char *err, size_t n)
+{
+    return remove_marker(statedir, FAILED, err, n);
 }

@@ -67,6 +67,12 @@ typedef struct dsgd_kek_rotation {
     uint8_t old_id[DSGD_KEK_ID_LEN], new_id[DSGD_KEK_ID_LEN];
 } dsgd_kek_rotation;
 
+/* The KEK ID (docs/keys.md) of statedir/keys/kek, read with the checks of
+ * dsgd_keys_role_key, the key wiped after: 1 with id filled, 0 when there
+ * is no KEK, -1 with a message in err. @relation(REQ-STOR-007, REQ-STOR-015) */
+__attribute__((warn_unused_result))
+int dsgd_keys_kek_id(const char *statedir, uint8_t id[DSGD_KEK_ID_LEN], char *err, size_t n);
+
 /* `dsgctl key rotate kek`: a new KEK under statedir, every wrapped data key
  * there re-wrapped under it (each written as owner), then the KEK
  * replaced; a kek.new left by an unfinished rotation is taken as the new
@@ -131,5 +137,22 @@ int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char
  * it. 0, or -1 with a message in err. @relation(REQ-STOR-009) */
 __attribute__((warn_unused_result))
 int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n);
+
+/* A start refused for its keys (REQ-STOR-015): "TIME what" appended as a
+ * line of printable ASCII to STATE/keys/open-failed (0600), while the file
+ * stays within 1 KiB; best effort, since the keys directory may be the
+ * problem. The next start that opens the keys records it. */
+void dsgd_keys_note_failure(const char *statedir, const char *what);
+
+/* The failures noted, one per line (each but the first after "\n "), as
+ * dsgd_keys_import_marker reads the import's: 1 with detail, 0 when there
+ * are none, -1. @relation(REQ-STOR-015) */
+__attribute__((warn_unused_result))
+int dsgd_keys_failure_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n);
+
+/* The failures' marker removed once recorded. 0, or -1.
+ * @relation(REQ-STOR-015) */
+__attribute__((warn_unused_result))
+int dsgd_keys_failure_marker_done(const char *statedir, char *err, size_t n);
 
 #endif

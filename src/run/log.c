@@ -65,3 +65,13 @@ void dsgd_log(const char *fmt, ...)
         off += (size_t)w;
     }
 }
+
+void dsgd_log_alert(const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dsgd_log("ALERT: %s", msg);
+}

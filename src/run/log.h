@@ -19,6 +19,11 @@ void dsgd_log_init(const char *who, int raw);
  * @relation(REQ-RUN-030) */
 void dsgd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A worker's security alert (REQ-STOR-015): a log line starting "ALERT: ",
+ * which the master, reading the worker's log pipe, raises as its own alert
+ * (LOG_ALERT on the host's syslog, outside logd). @relation(REQ-STOR-015) */
+void dsgd_log_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Formats a CLOCK_REALTIME time as RFC 3339 UTC with milliseconds into
  * out (at least 25 bytes); returns the length or 0 if it does not fit.
  * @relation(REQ-RUN-030) */

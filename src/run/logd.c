@@ -108,6 +108,9 @@ int dsgd_logd_start(const char *dir, const char *settings, const char *forward, 
         dsgd_log("audit: the store was restored: %u source(s) go on after a signed restore "
                  "record naming the records lost (REQ-LOG-046)", dsg_audit_restored_sources(store));
     record_system("started", NULL);
+    char made[200];
+    if (dsg_audit_keys_made(store, made, sizeof made) == 1)
+        record_system("keys-generated", made);
     prune_at_retention();
     arm();
     return dsgd_logd_fwd_start(store, forward, err, n);

@@ -61,6 +61,7 @@
 #include "run/status.h"
 #include "run/test_hooks.h"
 #include "run/tls_cert.h"
+#include "stor/key_mem.h"
 
 typedef struct worker {
     const dsgd_role *role;
@@ -120,6 +121,7 @@ static dsgd_config_in_force in_force;   /* the keys behind cfg, for dsgctl confi
 static void stop_logd_when_alone(void);
 static void shutdown_worker(struct worker *w);
 static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void syslog_alert(const char *msg);
 static void master_record(const char *event, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int send_own(struct worker *w, uint8_t kind, const uint8_t *body, size_t len);
@@ -465,7 +467,36 @@ static int read_client_ca(void)
  * (REQ-STOR-007), unwrapped with the master's key-encryption key once at
  * start and handed to every start of the role over its setup pipe (keys.h,
  * key_setup.h). */
-static uint8_t auth_key[DSGD_DATA_KEY_LEN], share_key[DSGD_DATA_KEY_LEN];
+static uint8_t *auth_key, *share_key;   /* in key memory (REQ-STOR-010) */
+
+/* The key memory (src/stor/key_mem.h) and the two data keys' room in it. */
+static int key_mem_open(void)
+{
+    char err[256];
+    if (auth_key != NULL)
+        return 0;
+    if (dsgd_key_mem_open("keys", err, sizeof err) != 0) {
+        dsgd_log("keys: %s", err);
+        return -1;
+    }
+    auth_key = dsg_key_mem_new(DSGD_DATA_KEY_LEN);
+    share_key = dsg_key_mem_new(DSGD_DATA_KEY_LEN);
+    if (auth_key == NULL || share_key == NULL) {
+        dsgd_log("keys: no key memory for the data keys");
+        return -1;
+    }
+    return 0;
+}
+
+/* A start refused for its keys (REQ-STOR-015): a security alert at once,
+ * outside logd, and a note the next start records as key-open-failed. */
+static void key_failure(const char *what, const char *err)
+{
+    char line[600];
+    alert("keys: %s: %.500s", what, err);
+    snprintf(line, sizeof line, "%s: %.500s", what, err);
+    dsgd_keys_note_failure(cfg->statedir, line);
+}
 
 static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
 {
@@ -474,6 +505,7 @@ static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
     const dsgd_keys_owner owner = { run_uid, run_gid };
     if (dsgd_keys_role_key(cfg->statedir, role, &owner, key, err, sizeof err) != 0) {
         dsgd_log("%s: %s", role, err);
+        key_failure(role, err);
         return -1;
     }
     dsgd_log("%s: data key unwrapped with %s/keys/kek", role, cfg->statedir);
@@ -504,6 +536,7 @@ static int finish_kek_rotation(void)
     int rc = dsgd_keys_finish_rotation(cfg->statedir, &owner, &r, err, sizeof err);
     if (rc < 0) {
         dsgd_log("keys: %s", err);
+        key_failure("the rotation left unfinished", err);
         return -1;
     }
     if (rc == 0)
@@ -514,6 +547,46 @@ static int finish_kek_rotation(void)
              old, next, r.rewrapped);
     dsgd_log("keys: finished the interrupted rotation of %s/keys/kek: %u data keys re-wrapped, "
              "KEK ID %s -> %s", cfg->statedir, r.rewrapped, old, next);
+    return 0;
+}
+
+static char kek_generated[200];
+
+/* The KEK ID of var/keys/kek in hex (docs/keys.md), for records: 0, or -1
+ * after logging why (hex is then "unknown"). */
+static int kek_id_hex(char hex[2 * DSGD_KEK_ID_LEN + 1])
+{
+    char err[1024];
+    uint8_t id[DSGD_KEK_ID_LEN];
+    if (dsgd_keys_kek_id(cfg->statedir, id, err, sizeof err) != 1) {
+        dsgd_log("keys: %s", err);
+        snprintf(hex, 2 * DSGD_KEK_ID_LEN + 1, "unknown");
+        return -1;
+    }
+    for (unsigned i = 0; i < DSGD_KEK_ID_LEN; i++)
+        snprintf(hex + 2 * i, 3, "%02x", id[i]);
+    return 0;
+}
+
+static int kek_exists(void)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/keys/kek", cfg->statedir);
+    return access(path, F_OK) == 0;
+}
+
+/* The first start made the KEK (REQ-STOR-007): where it is and its ID are
+ * printed for the operator to escrow it, and recorded as key-generated
+ * once logd runs (REQ-STOR-015). */
+static int note_new_kek(void)
+{
+    char hex[2 * DSGD_KEK_ID_LEN + 1];
+    if (kek_id_hex(hex) != 0)
+        return -1;
+    dsgd_log("keys: generated the key-encryption key %s/keys/kek (mode 0600, KEK ID %s): "
+             "escrow it with `dsgctl key export` (docs/keys.md)", cfg->statedir, hex);
+    snprintf(kek_generated, sizeof kek_generated,
+             "KEK ID %s: the key-encryption key generated at the first start", hex);
     return 0;
 }
 
@@ -530,10 +603,33 @@ static void record_import(void)
     }
     if (rc == 0)
         return;
+    char id[2 * DSGD_KEK_ID_LEN + 1];
+    (void)kek_id_hex(id);
     dsgd_log("keys: the keys were imported from an escrow file while dsgd was stopped: %s",
              detail);
-    master_record("keys-imported", "%s", detail);
+    master_record("keys-imported", "%s; KEK ID %s", detail, id);
     if (dsgd_keys_import_marker_done(cfg->statedir, err, sizeof err) != 0)
+        dsgd_log("keys: %s", err);
+}
+
+/* Starts refused for their keys while logd could not run (REQ-STOR-015):
+ * recorded now, one key-open-failed each, then forgotten. */
+static void record_key_failures(void)
+{
+    char detail[1100], err[1024], *line, *next;
+    int rc = dsgd_keys_failure_marker(cfg->statedir, detail, sizeof detail, err, sizeof err);
+    if (rc < 0) {
+        master_record("key-open-failed", "an unreadable note of failures: %.400s", err);
+        return;
+    }
+    if (rc == 0)
+        return;
+    for (line = detail; line != NULL; line = next) {
+        if ((next = strstr(line, "\n ")) != NULL)
+            *next = '\0', next += 2;
+        master_record("key-open-failed", "a start refused for its keys at %.500s", line);
+    }
+    if (dsgd_keys_failure_marker_done(cfg->statedir, err, sizeof err) != 0)
         dsgd_log("keys: %s", err);
 }
 
@@ -562,11 +658,14 @@ static int open_role_resources(void)
     }
     if (enabled(ctl) && (ctl_fd = open_ctl_socket()) < 0)
         return -1;
-    if (finish_kek_rotation() != 0)
+    if (key_mem_open() != 0 || finish_kek_rotation() != 0)
         return -1;
+    int had_kek = kek_exists();
     if (enabled(role_worker("auth")) && role_key_load("auth", auth_key) != 0)
         return -1;
     if (enabled(role_worker("share")) && role_key_load("share", share_key) != 0)
+        return -1;
+    if (!had_kek && kek_exists() && note_new_kek() != 0)
         return -1;
     if (enabled(&workers[DSGD_ROLE_LOGFWD]) && read_forward_ca() != 0)
         return -1;
@@ -801,6 +900,11 @@ static void relay_line(worker *w, const char *p, size_t n)
         clean[k++] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
     clean[k] = '\0';
     dsgd_log("%s[%d]: %s", w->role->name, (int)w->pid, clean);
+    if (strncmp(clean, "ALERT: ", 7) == 0) {   /* a worker's alert (dsgd_log_alert) */
+        char msg[sizeof clean + 48];
+        snprintf(msg, sizeof msg, "%s[%d]: %s", w->role->name, (int)w->pid, clean + 7);
+        syslog_alert(msg);
+    }
 }
 
 /* Reads what the log pipe holds; returns 1 at EOF. */
@@ -989,6 +1093,18 @@ static int ctl_status(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
+/* `dsgctl storage usage [--json]` (REQ-STOR-014): each storage area's
+ * files and its file system's free space. */
+static int ctl_storage_usage(worker *w, int json)
+{
+    static uint8_t out[DSGD_BUS_BODY_MAX - 1];
+    static dsgd_area_usage areas[DSGD_USAGE_AREAS];
+    dsgd_usage_measure(cfg->statedir, cfg->bkup_dest, areas);
+    size_t len = json ? dsgd_usage_json(areas, DSGD_USAGE_AREAS, out, sizeof out)
+                      : dsgd_usage_text(areas, DSGD_USAGE_AREAS, (char *)out, sizeof out);
+    return len == 0 ? -1 : ctl_answer(w, 0, out, len);
+}
+
 /* `dsgctl config show [--json]` (REQ-RUN-018): the keys in force. */
 static int ctl_config_show(worker *w, int json)
 {
@@ -998,15 +1114,24 @@ static int ctl_config_show(worker *w, int json)
     return len == 0 ? -1 : ctl_answer(w, 0, out, len);
 }
 
+/* The share role's history question that logd answers (REQ-SHARE-017):
+ * the share run that asked and the logd run that answers; from_start 0:
+ * none. logd runs one command at a time, so a history and ctl's command
+ * to logd never run together: the later one is told to try again. */
+static struct { unsigned from_start, to_start; } hist_wait;
+
 /* A command a role runs (`log verify|prune|export` by logd): passed on to
  * the role, and ctl waits for its report (ctl sends one command at a
  * time). A role that is not running answers 69 with down. */
 static int ctl_via_role(worker *w, const char *role, const char *down, uint8_t kind,
                         const uint8_t *line, size_t len)
 {
+    static const char busy[] = "logd is answering a portal user's access history: try again\n";
     worker *r = role_worker(role);
     if (cmd_wait.from_start != 0)
         return -1;
+    if (index_of(r) == DSGD_ROLE_LOGD && hist_wait.from_start != 0)
+        return ctl_answer(w, 75, (const uint8_t *)busy, sizeof busy - 1);
     if (r == NULL || !is_up(r) || send_own(r, kind, line, len) != 0)
         return ctl_answer(w, 69, (const uint8_t *)down, strlen(down));
     cmd_wait.from = index_of(w);
@@ -1194,10 +1319,12 @@ static int ctl_key_export(worker *w, dsgd_escrow_req *q, const char *who)
         return ctl_answer(w, 1, (const uint8_t *)text, (size_t)n);
     }
     sha256_hex(file, len, digest);
-    dsgd_log("keys: the KEK %s/keys/kek and logd's chain.key and sign.key exported (%s): %s, "
-             "%zu bytes, SHA-256 %s", cfg->statedir, who, mode, len, digest);
-    master_record("key-exported", "the KEK and logd's chain.key and sign.key; %s; %zu bytes, "
-                  "SHA-256 %s; %s", mode, len, digest, who);
+    char id[2 * DSGD_KEK_ID_LEN + 1];
+    (void)kek_id_hex(id);
+    dsgd_log("keys: the KEK %s/keys/kek (KEK ID %s) and logd's chain.key and sign.key exported "
+             "(%s): %s, %zu bytes, SHA-256 %s", cfg->statedir, id, who, mode, len, digest);
+    master_record("key-exported", "the KEK (KEK ID %s) and logd's chain.key and sign.key; %s; "
+                  "%zu bytes, SHA-256 %s; %s", id, mode, len, digest, who);
     at = (size_t)snprintf(text, sizeof text, "escrow ");
     for (size_t i = 0; i < len; i++)
         at += (size_t)snprintf(text + at, sizeof text - at, "%02x", file[i]);
@@ -1462,7 +1589,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_answer(w, 64, (const uint8_t *)bad, sizeof bad - 1);
     }
     static const char *const known[] = { "status", "status --json", "log verify", "config show",
-                                         "config show --json" };
+                                         "config show --json", "storage usage",
+                                         "storage usage --json" };
     size_t k = 0;
     while (k < sizeof known / sizeof known[0] &&
            !(m->len == strlen(known[k]) && memcmp(m->body, known[k], m->len) == 0))
@@ -1486,6 +1614,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
     case 2: return ctl_via_role(w, "logd", logd_down, DSGD_MSG_LOG_VERIFY, NULL, 0);
     case 3: return ctl_config_show(w, 0);
     case 4: return ctl_config_show(w, 1);
+    case 5: return ctl_storage_usage(w, 0);
+    case 6: return ctl_storage_usage(w, 1);
     default: return -1;
     }
 }
@@ -1902,6 +2032,79 @@ static void sessions_end(worker *share, const dsgd_msg *m)
         drop_worker(share, "cannot give back bus credit");
 }
 
+/* ---- an item's access history for the portal (REQ-SHARE-017) ------------ */
+
+/* The end of the share role's history question: logd's exit status and
+ * text (0: the history is complete), to the share run that asked. */
+static void history_end(unsigned start, uint8_t status, const uint8_t *text, size_t len)
+{
+    worker *share = role_worker("share");
+    uint8_t out[512];
+    if (len > sizeof out - 1)
+        len = sizeof out - 1;
+    out[0] = status;
+    memcpy(out + 1, text, len);
+    if (share->starts == start && is_up(share) &&
+        send_own(share, DSGD_MSG_HISTORY_END, out, len + 1) != 0)
+        drop_worker(share, "cannot end its history question");
+}
+
+/* The share role asks for an item's history: the master writes the one
+ * read-only logd command it stands for (dsgd_xch_history_line), so the
+ * share role reads the audit trail only the way dsgctl's export does
+ * and can run nothing else there. logd busy or down: 75 or 69. */
+static void history_ask(worker *share, const dsgd_msg *m)
+{
+    static const char busy[] = "logd is running another command";
+    static const char down[] = "logd is not running";
+    worker *l = role_worker("logd");
+    char line[256];
+    size_t n = dsgd_xch_history_line(m->body, m->len, line, sizeof line);
+    if (n == 0) {
+        drop_worker(share, "a malformed history question");
+        return;
+    }
+    if (dsgd_bus_done(&share->chan, 1) != 0) {
+        drop_worker(share, "cannot give back bus credit");
+        return;
+    }
+    if (hist_wait.from_start != 0 || (cmd_wait.from_start != 0 && cmd_wait.to == index_of(l))) {
+        history_end(share->starts, 75, (const uint8_t *)busy, sizeof busy - 1);
+        return;
+    }
+    if (!is_up(l) || send_own(l, DSGD_MSG_ROLE_COMMAND, (const uint8_t *)line, n) != 0) {
+        history_end(share->starts, 69, (const uint8_t *)down, sizeof down - 1);
+        return;
+    }
+    hist_wait.from_start = share->starts;
+    hist_wait.to_start = l->starts;
+}
+
+/* Whether w is the logd run answering the share role's history. */
+static int answers_history(const worker *w)
+{
+    return hist_wait.from_start != 0 && index_of(w) == DSGD_ROLE_LOGD &&
+           w->starts == hist_wait.to_start;
+}
+
+/* logd's answer: its pieces on to the share role (logd's window back when
+ * the share role has taken each), its report as the end. */
+static void history_answer(worker *l, const dsgd_msg *m)
+{
+    worker *share = role_worker("share");
+    if (m->kind == DSGD_MSG_ROLE_PART && share->starts == hist_wait.from_start &&
+        is_up(share)) {
+        pass_on(l, share, DSGD_MSG_HISTORY_PART, NULL, 0, m);
+        return;
+    }
+    if (m->kind == DSGD_MSG_ROLE_REPORT) {
+        history_end(hist_wait.from_start, m->body[0], m->body + 1, m->len - 1);
+        hist_wait.from_start = 0;
+    }
+    if (dsgd_bus_done(&l->chan, 1) != 0)
+        drop_worker(l, "cannot give back bus credit");
+}
+
 /* The auth role's answer goes to the role its first byte names. */
 static void who_is(worker *auth, const dsgd_msg *m)
 {
@@ -1969,7 +2172,9 @@ static void on_forward(worker *w, const dsgd_msg *m)
 
 /* A bus message of a worker's: passed on only as its role may send it. A
  * role's only way to the audit trail is DSGD_MSG_AUDIT, a record to
- * append; any other message to logd drops the worker. @relation(REQ-ACCT-019) */
+ * append, and the share role's DSGD_MSG_HISTORY_ASK, which the master
+ * turns into a read-only export of one item's history; any other message
+ * to logd drops the worker. @relation(REQ-ACCT-019) */
 static void on_bus(worker *w, const dsg_ipc_frame *f)
 {
     dsgd_msg m;
@@ -1990,6 +2195,11 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_DRAINED && w->drain_due != 0 && m.len == 0) {
         shutdown_worker(w);   /* its records are all on their way to logd */
+        return;
+    }
+    if ((m.kind == DSGD_MSG_ROLE_REPORT || m.kind == DSGD_MSG_ROLE_PART) &&
+        answers_history(w) && m.len >= 1) {
+        history_answer(w, &m);
         return;
     }
     if (m.kind == DSGD_MSG_ROLE_REPORT && runs_command(w) && m.len >= 1) {
@@ -2041,6 +2251,10 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
     }
     if (m.kind == DSGD_MSG_WHO_IS && strcmp(w->role->name, "auth") == 0) {
         who_is(w, &m);
+        return;
+    }
+    if (m.kind == DSGD_MSG_HISTORY_ASK && strcmp(w->role->name, "share") == 0) {
+        history_ask(w, &m);
         return;
     }
     if (m.kind == DSGD_MSG_SESSIONS_END && strcmp(w->role->name, "share") == 0) {
@@ -2205,20 +2419,25 @@ static void read_chan(worker *w)
  * host's syslog, neither of which goes through logd (REQ-RUN-008,
  * REQ-LOG-008). The master only: a sandboxed worker may not open the
  * syslog socket. */
-static void alert(const char *fmt, ...)
+static void syslog_alert(const char *msg)
 {
     static int opened;
+    if (!opened) {
+        openlog("dsgd", LOG_PID, LOG_DAEMON);
+        opened = 1;
+    }
+    syslog(LOG_ALERT, "%s", msg);
+}
+
+static void alert(const char *fmt, ...)
+{
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     dsgd_log("ALERT: %s", msg);
-    if (!opened) {
-        openlog("dsgd", LOG_PID, LOG_DAEMON);
-        opened = 1;
-    }
-    syslog(LOG_ALERT, "%s", msg);
+    syslog_alert(msg);
 }
 
 /* More than dsgd.restart_burst exits within dsgd.restart_interval: the
@@ -2288,6 +2507,11 @@ static void reaped(worker *w, int status)
     if (w->pass >= 0)
         close(w->pass);
     w->pass = -1;
+    if (answers_history(w)) {
+        static const char gone[] = "logd stopped before it finished";
+        history_end(hist_wait.from_start, 69, (const uint8_t *)gone, sizeof gone - 1);
+        hist_wait.from_start = 0;
+    }
     if (runs_command(w)) {
         char gone[80];
         int n = snprintf(gone, sizeof gone, "%s stopped before it finished: try again\n",
@@ -2881,6 +3105,9 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
     dsgd_relay_init(&relay_ops);
     if (kek_finished[0] != '\0')   /* waits for logd like every record */
         master_record("kek-rotated", "%s", kek_finished);
+    if (kek_generated[0] != '\0')
+        master_record("key-generated", "%s", kek_generated);
+    record_key_failures();
     record_import();
     dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)

@@ -105,6 +105,20 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_THIS_FILE] = { "このファイル", "This file" },
     [PM_TRUNCATED] = { "一覧が長すぎるため、一部だけを表示しています。",
                        "The listing is too long: only part of it is shown." },
+    [PM_HISTORY] = { "アクセス履歴", "Access history" },
+    [PM_AREA_HISTORY] = { "エリアのアクセス履歴", "Access history of the area" },
+    [PM_USER] = { "利用者", "User" },
+    [PM_EVENT] = { "操作", "Event" },
+    [PM_DATA] = { "内容", "Data" },
+    [PM_NO_HISTORY] = { "この期間の記録はありません。", "No record in this period." },
+    [PM_HISTORY_CUT] = { "記録が多すぎるため、古いものから一部だけを表示しています。"
+                         "期間を絞ってください。",
+                         "There are too many records: only the oldest are shown. Narrow the "
+                         "period." },
+    [PM_SINCE] = { "開始(UTC, 例 2026-04-01T00:00:00Z)",
+                   "From (UTC, e.g. 2026-04-01T00:00:00Z)" },
+    [PM_UNTIL] = { "終了(UTC)", "Until (UTC)" },
+    [PM_SHOW] = { "表示", "Show" },
 };
 
 const char *dsgd_page_message(dsgd_lang lang, dsgd_pmsg m)
@@ -375,10 +389,11 @@ int dsgd_page_origin_ok(const dsgd_xch_request *r)
 {
     static const char scheme[] = "https://";
     size_t s = sizeof scheme - 1;
-    /* "null": the browser withholds the origin, as it does for every form
-     * posted from a page served with Referrer-Policy: no-referrer (Fetch,
-     * "serializing a request origin"); the CSRF token decides then */
-    if (r->origin_len == 0 || (r->origin_len == 4 && memcmp(r->origin, "null", 4) == 0))
+    /* absent: a client that is no browser, and the CSRF token decides. Pages
+     * are served with Referrer-Policy: same-origin, so a browser posts their
+     * forms with their own origin; "null" comes from a page that withholds
+     * its origin (Fetch, "serializing a request origin"), never from ours */
+    if (r->origin_len == 0)
         return 1;
     return r->host_len > 0 && r->origin_len == s + r->host_len &&
            memcmp(r->origin, scheme, s) == 0 && memcmp(r->origin + s, r->host, r->host_len) == 0;

@@ -21,6 +21,7 @@
 
 #include "log/audit.h"
 #include "log/timefmt.h"
+#include "log/url_redact.h"
 #include "run/audit_out.h"
 #include "core/json_tok.h"
 #include "run/exchange.h"
@@ -297,8 +298,10 @@ static int admin_path(const uint8_t *url, size_t len)
     return 0;
 }
 
-/* 別紙 #16 ポータルサイトアクセスログ for one answer (REQ-LOG-031): when,
- * from where, what, how, with which client, and the status. A head that
+/* 別紙 #16 ポータルサイトアクセスログ for one answer (REQ-LOG-031,
+ * REQ-SHARE-018): when, from where, what, how, with which client, and the
+ * status. The callers give the URL with its secrets redacted and cut at
+ * sizeof log_url bytes, the User-Agent cut at sizeof log_agent. A head that
  * could not be parsed has "-" for its URL and method. */
 static void log_fields(const dsgd_tls_conn *c, const uint8_t *url, size_t url_len,
                        const uint8_t *method, size_t method_len, const uint8_t *agent,
@@ -329,15 +332,19 @@ static void log_fields(const dsgd_tls_conn *c, const uint8_t *url, size_t url_le
 static void log_access(const dsgd_tls_conn *c, const dsgd_http_answer *a)
 {
     static const uint8_t dash[] = "-";
+    uint8_t url[sizeof c->log_url];
     if (a->parsed)
-        log_fields(c, c->in + a->target_off, a->target_len, c->in + a->method_off,
-                   a->method_len, c->in + a->agent_off, a->agent_len, a->status);
+        log_fields(c, url, dsg_url_redact(c->in + a->target_off, a->target_len, url, sizeof url),
+                   c->in + a->method_off, a->method_len, c->in + a->agent_off,
+                   a->agent_len < sizeof c->log_agent ? a->agent_len : sizeof c->log_agent,
+                   a->status);
     else
         log_fields(c, dash, 1, dash, 1, dash, 0, a->status);
 }
 
 /* The access-log fields of a forwarded request, kept until it is answered
- * (long URLs and User-Agents are cut: the audit trail bounds fields too). */
+ * (long URLs and User-Agents are cut: the audit trail bounds fields too),
+ * the URL's secrets redacted (REQ-SHARE-018). */
 static size_t keep(uint8_t *dst, size_t cap, const uint8_t *src, size_t len)
 {
     size_t n = len < cap ? len : cap;
@@ -349,7 +356,8 @@ static void keep_log_fields(dsgd_tls_conn *c, const dsgd_http_answer *a)
 {
     c->log_method_len = keep(c->log_method, sizeof c->log_method, c->in + a->method_off,
                              a->method_len);
-    c->log_url_len = keep(c->log_url, sizeof c->log_url, c->in + a->target_off, a->target_len);
+    c->log_url_len = dsg_url_redact(c->in + a->target_off, a->target_len, c->log_url,
+                                    sizeof c->log_url);
     c->log_agent_len = keep(c->log_agent, sizeof c->log_agent, c->in + a->agent_off,
                             a->agent_len);
 }

@@ -71,7 +71,7 @@ typedef struct dsgd_tls_conn {
     uint64_t s_expect;           /* content bytes still to come from the role */
     int s_done;                  /* STREAM_* */
     /* its access-log fields, kept until the role answers */
-    uint8_t log_method[16], log_url[512], log_agent[256];
+    uint8_t log_method[16], log_url[1024], log_agent[512];
     size_t log_method_len, log_url_len, log_agent_len;
     size_t out_len, out_off;
     uint8_t out[DSGD_HTTP_OUT_MAX];

@@ -7,6 +7,7 @@
 #include "run/auth.h"
 #include "run/auth_http.h"
 #include "run/ctl.h"
+#include "run/key_setup.h"
 #include "run/logd.h"
 #include "run/logfwd.h"
 #include "run/share.h"
@@ -55,12 +56,22 @@ static const dsgd_role_ops portal_ops = {
 
 /* ---- logd: the audit store (logd.h) ------------------------------------------- */
 
+/* the chain key's memory, before the sandbox (REQ-STOR-010) */
+static int logd_prepare(const dsgd_role_args *args, uint32_t *nofile, char *err, size_t n)
+{
+    (void)args;
+    (void)nofile;
+    return dsgd_key_mem_open("logd", err, n);
+}
+
 static int logd_start(const char *dir, const dsgd_role_args *args, char *err, size_t n)
 {
     return dsgd_logd_start(dir, args->settings, args->forward, err, n);
 }
 
 static const dsgd_role_ops logd_ops = {
+    .setup_step = "key-memory",
+    .prepare = logd_prepare,
     .start = logd_start,
     .message = dsgd_logd_message,
     .timeout = dsgd_logd_poll_timeout,

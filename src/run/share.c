@@ -33,6 +33,7 @@
 #include "share/cap.h"
 #include "share/file_store.h"
 #include "share/object_store.h"
+#include "stor/key_mem.h"
 
 #define EX_REFUSED DSGD_SHARE_EX_REFUSED
 #define EX_USAGE DSGD_SHARE_EX_USAGE
@@ -41,7 +42,7 @@
 static sqlite3 *db;
 static struct dsgd_share_settings set;   /* -L, or the defaults (dsgd_share_prepare) */
 static dsg_area_template folders;        /* share.area_template, read from set */
-static uint8_t store_key[DSGD_ROLE_KEY_LEN];   /* wraps the objects' data keys (setup pipe) */
+static uint8_t *store_key;   /* wraps the objects' data keys (setup pipe; key memory) */
 static dsg_obj_store *objects;           /* objects/ under the role's directory */
 static char objects_dir[4200];           /* its path, DIR/objects */
 static dsg_search_index *search;         /* search.db under the role's directory */
@@ -618,9 +619,9 @@ int dsgd_share_prepare(const char *settings, char *err, size_t n)
     }
     /* the store's key, from the master over fd 5, and the capability key,
      * before the sandbox (REQ-STOR-007, REQ-SHARE-008) */
-    int rc = dsgd_key_setup_read("share", DSGD_SETUP_FD, store_key, err, n);
+    store_key = dsgd_key_setup_take("share", DSGD_SETUP_FD, err, n);
     close(DSGD_SETUP_FD);
-    if (rc != 0)
+    if (store_key == NULL)
         return -1;
     if (dsg_cap_init() != 0) {
         snprintf(err, n, "no random generator for the capability key");
@@ -689,7 +690,7 @@ static int open_search(const char *dir, char *err, size_t n)
     size_t key_len = 0;
     char path[4200];
     snprintf(path, sizeof path, "%s%ssearch.db", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
-    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, store_key, sizeof store_key,
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, store_key, DSGD_ROLE_KEY_LEN,
                   (const uint8_t *)label, sizeof label - 1, key, sizeof key, &key_len) == NULL) {
         snprintf(err, n, "the search index's key cannot be derived");
         return -1;
@@ -805,6 +806,7 @@ void dsgd_share_stop(void)
     objects = NULL;
     dsg_search_close(search);
     search = NULL;
-    OPENSSL_cleanse(store_key, sizeof store_key);
+    dsg_key_mem_free(store_key, DSGD_ROLE_KEY_LEN);
+    store_key = NULL;
     dsgd_answer_reset();
 }

@@ -17,6 +17,7 @@
 #include "core/json_out.h"
 #include "core/json_tok.h"
 #include "core/rfc3339.h"
+#include "run/history_rows.h"
 #include "run/log.h"
 #include "run/role_http.h"
 #include "run/share_http.h"
@@ -40,9 +41,11 @@
 #define QUERY_MAX 1024u          /* bytes of a request's query */
 #define SEARCH_CANDIDATES 1000u  /* files an area's index may name for one search */
 #define SEARCH_RESULTS 200u      /* files one search shows */
+#define HISTORY_BYTES_MAX (256u * 1024u)   /* bytes of history lines one answer shows */
+#define HISTORY_ROWS_MAX 1000u   /* history lines one answer shows */
 
 enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, RENAME, MOVE, DELETE,
-             SEARCH, FOLDER_RENAME, FOLDER_MOVE, FOLDER_DELETE, ROUTE_COUNT };
+             SEARCH, FOLDER_RENAME, FOLDER_MOVE, FOLDER_DELETE, HISTORY, ROUTE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -63,6 +66,7 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [FOLDER_RENAME] = ROUTE("/api/v1/share/folders/rename", POST, 0, BODY_MAX),
     [FOLDER_MOVE] = ROUTE("/api/v1/share/folders/move", POST, 0, BODY_MAX),
     [FOLDER_DELETE] = ROUTE("/api/v1/share/folders/delete", POST, 0, BODY_MAX),
+    [HISTORY] = ROUTE("/api/v1/share/history", GET, 0, 0),
 };
 
 /* Who sent a request, as the auth role says. */
@@ -120,6 +124,34 @@ static dsg_obj_store *objects;
 static dsg_search_index *search;
 static dsg_grant grants[DSG_GRANT_LOAD_MAX];
 static dsg_ext_set no_extra;                 /* the file-name policy's baseline */
+static dsgd_chan *bus_chan;
+
+/* What a history request asks: the item as logd selects it, its parts,
+ * and the times (canonical, "-" for none). */
+typedef struct history_ask {
+    char item[32];
+    const char *type;                         /* "area", "folder" or "file" */
+    int64_t id;
+    char since[32], until[32];
+} history_ask;
+
+/* The item a history names: its area, its name and where it is. */
+typedef struct history_item {
+    int64_t area;
+    char name[DSG_FILE_NAME_MAX + DSG_AREA_TEXT_MAX + 2];
+    char location[DSG_AREA_TEXT_MAX + 2];
+} history_item;
+
+/* The one history question out to logd (one at a time): whose exchange
+ * (0 when its client left), what it names, and logd's lines so far, at
+ * most HISTORY_BYTES_MAX of them. */
+static struct {
+    uint32_t id;
+    int asked;
+    history_ask ask;
+    history_item of;
+    dsgd_hist_lines lines;
+} hist;
 
 static int64_t now_ms(void)
 {
@@ -138,6 +170,8 @@ static struct xch *find(uint32_t id)
 
 static void release(struct xch *x)
 {
+    if (hist.id != 0 && hist.id == x->id)
+        hist.id = 0;   /* logd's answer, when it comes, goes nowhere */
     dsgd_share_pages_forget(&x->page);
     dsg_obj_get_close(x->get);
     dsg_obj_put_abort(x->put);
@@ -487,6 +521,12 @@ static void put_int(dsg_json_out *w, const char *key, int64_t v)
     (void)dsg_json_out_int(w, v);
 }
 
+static void put_bool(dsg_json_out *w, const char *key, int v)
+{
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    (void)dsg_json_out_bool(w, v);
+}
+
 static void put_time(dsg_json_out *w, const char *key, int64_t seconds)
 {
     char t[32];
@@ -686,10 +726,12 @@ static void get_folder(struct xch *x)
     dsg_json_out w;
     uint8_t *buf = document(&w);
     listing l = { x, &w, &obj, (size_t)n, 0, 0 };
+    int history = decide(&x->w, &obj, DSG_ACCESS_HISTORY) == 1;
     (void)dsg_json_out_object_begin(&w);
     put_int(&w, "folder", f.id);
     put_int(&w, "area", f.area);
     put_text(&w, "name", f.name);
+    put_bool(&w, "history", history);
     (void)dsg_json_out_key(&w, (const uint8_t *)"parent", 6);
     (void)(f.parent != 0 ? dsg_json_out_int(&w, f.parent) : dsg_json_out_null(&w));
     (void)dsg_json_out_key(&w, (const uint8_t *)"children", 8);
@@ -795,9 +837,11 @@ static void get_versions(struct xch *x)
     }
     dsg_json_out w;
     uint8_t *buf = document(&w);
+    int history = decide(&x->w, &obj, DSG_ACCESS_HISTORY) == 1;
     (void)dsg_json_out_object_begin(&w);
     put_int(&w, "file", f.id);
     put_text(&w, "name", f.name);
+    put_bool(&w, "history", history);
     (void)dsg_json_out_key(&w, (const uint8_t *)"versions", 8);
     (void)dsg_json_out_array_begin(&w);
     if (buf != NULL && dsg_file_store_each_version(db, f.id, add_version, &w, err, sizeof err) < 0) {
@@ -1658,6 +1702,22 @@ static int search_param(search_ask *a, const char *name, const char *value, cons
                   "from and to", -1;
 }
 
+/* The field f of the request's query decoded into name and value, each
+ * NUL-terminated: 0, or -1 when either does not fit or does not decode. */
+static int query_field(const struct xch *x, const dsg_form_field *f, char *name, size_t ncap,
+                       char *value, size_t vcap)
+{
+    size_t nl = 0, vl = 0;
+    if (dsg_form_decode((const uint8_t *)x->query + f->name_off, f->name_len, (uint8_t *)name,
+                        ncap - 1, &nl) != DSG_FORM_OK ||
+        dsg_form_decode((const uint8_t *)x->query + f->value_off, f->value_len,
+                        (uint8_t *)value, vcap - 1, &vl) != DSG_FORM_OK)
+        return -1;
+    name[nl] = '\0';
+    value[vl] = '\0';
+    return 0;
+}
+
 /* The query's parameters, each once, as a form (REQ-RUN-052): 0, or -1
  * with the problem in why. */
 static int search_ask_of(const struct xch *x, search_ask *a, const char **why)
@@ -1674,14 +1734,8 @@ static int search_ask_of(const struct xch *x, search_ask *a, const char **why)
         return *why = "the query is not a form of at most 7 UTF-8 parameters", -1;
     for (size_t i = 0; i < count; i++) {
         char name[16], value[DSG_SEARCH_QUERY_MAX + 2];
-        size_t nl = 0, vl = 0;
-        if (dsg_form_decode((const uint8_t *)x->query + f[i].name_off, f[i].name_len,
-                            (uint8_t *)name, sizeof name - 1, &nl) != DSG_FORM_OK ||
-            dsg_form_decode((const uint8_t *)x->query + f[i].value_off, f[i].value_len,
-                            (uint8_t *)value, sizeof value - 1, &vl) != DSG_FORM_OK)
+        if (query_field(x, &f[i], name, sizeof name, value, sizeof value) != 0)
             return *why = "a parameter is too long", -1;
-        name[nl] = '\0';
-        value[vl] = '\0';
         for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
             if (strcmp(name, names[k]) == 0 && (seen & 1u << k) != 0)
                 return *why = "a parameter is given twice", -1;
@@ -1885,6 +1939,196 @@ static void get_search(struct xch *x)
     send_document(x, record(x, &r), &w, buf);
 }
 
+/* ---- GET history: an item's access history (REQ-SHARE-017) ---------------------------- */
+
+/* The item: area:ID, folder:ID or file:ID. 0, or -1. */
+static int history_item_of(history_ask *a, const char *v)
+{
+    static const char *const types[] = { "area", "folder", "file" };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t k = strlen(types[i]);
+        if (strncmp(v, types[i], k) == 0 && v[k] == ':' && decimal_id(v + k + 1, &a->id) == 0) {
+            a->type = types[i];
+            snprintf(a->item, sizeof a->item, "%s:%" PRId64, types[i], a->id);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int history_param(history_ask *a, const char *name, const char *value, const char **why)
+{
+    char err[160];
+    int64_t t;
+    if ((strcmp(name, "item") == 0 && a->type != NULL) ||
+        (strcmp(name, "since") == 0 && a->since[0]) || (strcmp(name, "until") == 0 && a->until[0]))
+        return *why = "a parameter is given twice", -1;   /* however each is encoded */
+    if (strcmp(name, "item") == 0)
+        return history_item_of(a, value) == 0
+                   ? 0
+                   : (*why = "item is area:ID, folder:ID or file:ID", -1);
+    if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0)
+        return dsg_audit_time_parse(value, &t, name[0] == 's' ? a->since : a->until, err,
+                                    sizeof err) == 0
+                   ? 0
+                   : (*why = "since and until are times YYYY-MM-DDTHH:MM:SSZ", -1);
+    return *why = "unknown parameter: the parameters are item, since and until", -1;
+}
+
+/* The query's parameters, each once: 0, or -1 with the problem in why. */
+static int history_ask_of(const struct xch *x, history_ask *a, const char **why)
+{
+    dsg_form_field f[4];
+    size_t count = 0, at = 0, len = strlen(x->query);
+    memset(a, 0, sizeof *a);
+    if (dsg_form_parse((const uint8_t *)x->query, len, f, 4, &count, &at) != DSG_FORM_OK)
+        return *why = "the query is not a form of at most 3 parameters", -1;
+    for (size_t i = 0; i < count; i++) {
+        char name[16], value[48];
+        if (query_field(x, &f[i], name, sizeof name, value, sizeof value) != 0)
+            return *why = "a parameter is too long", -1;
+        if (history_param(a, name, value, why) != 0)
+            return -1;
+    }
+    if (a->type == NULL)
+        return *why = "item (area:ID, folder:ID or file:ID) is required", -1;
+    if (a->since[0] && a->until[0] && strcmp(a->since, a->until) >= 0)
+        return *why = "since must be before until", -1;
+    if (!a->since[0])
+        strcpy(a->since, "-");
+    if (!a->until[0])
+        strcpy(a->until, "-");
+    return 0;
+}
+
+/* The live item a history asks for, as the decision's object, with its
+ * area, name and location. 1, or 0 after answering. */
+static int history_object(struct xch *x, const history_ask *a, dsg_access_object *obj,
+                          history_item *it)
+{
+    char err[200];
+    int got;
+    int64_t folder = a->id;
+    dsg_file_row fi;
+    dsg_folder_row fo;
+    dsg_area_row ar;
+    if (a->type[1] == 'i') {   /* file */
+        if ((got = dsg_file_store_get(db, a->id, &fi, err, sizeof err)) == 1 && fi.deleted_at != 0)
+            got = 0;
+        if (got == 1 && (got = dsg_file_store_object(db, a->id, obj, err, sizeof err)) == 1) {
+            it->area = fi.area;
+            snprintf(it->name, sizeof it->name, "%s", fi.name);
+            folder = fi.folder;
+        }
+    } else if (a->type[0] == 'f') {   /* folder */
+        if ((got = dsg_folder_store_get(db, a->id, &fo, err, sizeof err)) == 1 &&
+            fo.deleted_at != 0)
+            got = 0;
+        if (got == 1 && (got = dsg_grant_store_object(db, fo.area, a->id, obj, err,
+                                                      sizeof err)) == 1) {
+            it->area = fo.area;
+            snprintf(it->name, sizeof it->name, "%s", fo.name);
+        }
+    } else {   /* area: its root folder */
+        folder = 0;
+        if ((got = dsg_area_store_get(db, a->id, &ar, err, sizeof err)) == 1 &&
+            (got = dsg_area_store_each_folder(db, a->id, root_of, &folder, err, sizeof err)) >= 0)
+            got = folder == 0 ? 0
+                              : dsg_grant_store_object(db, a->id, folder, obj, err, sizeof err);
+        if (got == 1) {
+            it->area = a->id;
+            snprintf(it->name, sizeof it->name, "%s", ar.project);
+        }
+    }
+    if (got < 0)
+        storage_failed(x, "history", err);
+    else if (got == 0)
+        not_found(x);
+    else
+        folder_path(folder, it->location, sizeof it->location);
+    return got == 1;
+}
+
+static void get_history(struct xch *x)
+{
+    history_ask a;
+    history_item it;
+    dsg_access_object obj;
+    const char *why = "";
+    uint8_t m[128];
+    size_t len;
+    if (history_ask_of(x, &a, &why) != 0) {
+        refuse(x, 400, "bad_request", why);
+        return;
+    }
+    if (!history_object(x, &a, &obj, &it))
+        return;
+    if (decide(&x->w, &obj, DSG_ACCESS_HISTORY) != 1) {   /* an area's: its root's */
+        denied(x, &obj, a.type[0] == 'a' ? "folder" : a.type, DSG_ACCESS_HISTORY);
+        return;
+    }
+    if (hist.asked) {
+        refuse(x, 503, "busy", "another access history is being read: try again");
+        return;
+    }
+    if ((len = dsgd_xch_history_ask_put(m, sizeof m, a.item, a.since, a.until)) == 0 ||
+        dsgd_role_http_queue(DSGD_MSG_HISTORY_ASK, m, len) != 0) {
+        refuse(x, 503, "busy", "try again later");
+        return;
+    }
+    hist.id = x->id;
+    hist.asked = 1;
+    hist.lines.buf = malloc(HISTORY_BYTES_MAX);   /* none: every line is left out, said so */
+    hist.lines.cap = HISTORY_BYTES_MAX;
+    hist.lines.len = 0;
+    hist.lines.cut = 0;
+    hist.ask = a;
+    hist.of = it;
+}
+
+/* logd's answer is complete: the rows shown, the reading recorded; or logd
+ * could not answer: 503, fail closed. */
+static void history_end(const uint8_t *b, size_t n)
+{
+    struct xch *x = hist.id != 0 ? find(hist.id) : NULL;
+    hist.asked = 0;
+    hist.id = 0;
+    if (x != NULL && (n < 1 || b[0] != 0)) {
+        dsgd_log("share: history of %s: logd answered %u: %.*s", hist.ask.item,
+                 n < 1 ? 255u : b[0], n > 1 ? (int)(n - 1 < 200 ? n - 1 : 200) : 0,
+                 (const char *)b + 1);
+        refuse(x, 503, "audit-unavailable", "the audit trail could not answer; try again later");
+    } else if (x != NULL) {
+        dsg_json_out w;
+        uint8_t *buf = document(&w);
+        (void)dsg_json_out_object_begin(&w);
+        put_text(&w, "item", hist.ask.item);
+        put_text(&w, "name", hist.of.name);
+        put_text(&w, "location", hist.of.location);
+        if (strcmp(hist.ask.since, "-") != 0)
+            put_text(&w, "since", hist.ask.since);
+        if (strcmp(hist.ask.until, "-") != 0)
+            put_text(&w, "until", hist.ask.until);
+        (void)dsg_json_out_key(&w, (const uint8_t *)"rows", 4);
+        (void)dsg_json_out_array_begin(&w);
+        unsigned rows = dsgd_hist_rows(&hist.lines, &w, HISTORY_ROWS_MAX);
+        (void)dsg_json_out_array_end(&w);
+        if (hist.lines.cut) {
+            (void)dsg_json_out_key(&w, (const uint8_t *)"truncated", 9);
+            (void)dsg_json_out_bool(&w, 1);
+        }
+        (void)dsg_json_out_object_end(&w);
+        dsgd_share_record r = record_of(hist.of.area, hist.ask.id, hist.ask.type, "View",
+                                        "history-read");
+        snprintf(r.location, sizeof r.location, "%s", hist.of.location);
+        snprintf(r.data, sizeof r.data, "item=%s; since=%s; until=%s; rows=%u%s", hist.ask.item,
+                 hist.ask.since, hist.ask.until, rows, hist.lines.cut ? "; truncated" : "");
+        send_document(x, record(x, &r), &w, buf);
+    }
+    free(hist.lines.buf);
+    memset(&hist.lines, 0, sizeof hist.lines);
+}
+
 /* ---- streamed answers ------------------------------------------------------------------ */
 
 static void more_document(struct xch *x)
@@ -1920,6 +2164,19 @@ static dsg_obj_status next_piece(struct xch *x, uint8_t *piece, size_t cap, size
     return *n > 0 ? DSG_OBJ_OK : st;
 }
 
+/* A stored object that does not verify, or whose data key does not open:
+ * a possible attack on stored data (REQ-STOR-005, REQ-STOR-015), on record
+ * and raised as a security alert. */
+static void stored_data_failed(struct xch *x, dsg_obj_status st)
+{
+    const char *event = st == DSG_OBJ_ERR_INTEGRITY ? "integrity-failed" : "key-open-failed";
+    dsgd_share_record r = record_of(x->area, x->file, "version", "Custom", event);
+    snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
+    (void)record(x, &r);
+    dsgd_log_alert("share: %s: file %" PRId64 " version %" PRId64 ": %.300s", event, x->file,
+                   x->version, dsg_obj_store_error(objects));
+}
+
 static void more_download(struct xch *x)
 {
     static uint8_t piece[DSGD_XCH_DATA_MAX];
@@ -1934,12 +2191,8 @@ static void more_download(struct xch *x)
     if (st != DSG_OBJ_OK) {
         dsgd_log("share: download %u: %s", x->id, dsg_obj_store_error(objects));
     }
-    if (st == DSG_OBJ_ERR_INTEGRITY) {   /* a possible attack on stored data: on record */
-        dsgd_share_record r = record_of(x->area, x->file, "version", "Custom",
-                                        "integrity-failed");
-        snprintf(r.data, sizeof r.data, "%s", dsg_obj_store_error(objects));
-        (void)record(x, &r);
-    }
+    if (st == DSG_OBJ_ERR_INTEGRITY || st == (dsg_obj_status)DSG_OC_ERR_KEY)
+        stored_data_failed(x, st);
     (void)dsgd_role_http_done(x->id, st == DSG_OBJ_OK);
     release(x);
 }
@@ -2042,6 +2295,7 @@ static enum route page_route(int kind)
     case SP_FILE_DELETE: return DELETE;
     case SP_FOLDER_RENAME: return FOLDER_RENAME;
     case SP_FOLDER_DELETE: return FOLDER_DELETE;
+    case SP_HISTORY: return HISTORY;
     default: return CONTENT;
     }
 }
@@ -2074,6 +2328,7 @@ static void run(struct xch *x)
     case FOLDER_RENAME: post_folder_rename(x); break;
     case FOLDER_MOVE: post_folder_move(x); break;
     case FOLDER_DELETE: post_folder_delete(x); break;
+    case HISTORY: get_history(x); break;
     default: content_end(x); break;
     }
 }
@@ -2228,6 +2483,7 @@ int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o,
     db = d;
     objects = o;
     search = ix;
+    bus_chan = chan;
     dsg_ext_set_init(&no_extra);
     size_t n = 0;
     const dsgd_route *pages = dsgd_share_pages_routes(&n);
@@ -2241,5 +2497,11 @@ int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o,
 
 int dsgd_share_http_message(const dsgd_msg *m)
 {
-    return dsgd_role_http_message(m);
+    if (m->kind == DSGD_MSG_HISTORY_PART && hist.asked && hist.id != 0)
+        dsgd_hist_add(&hist.lines, m->body, m->len);   /* else its client left */
+    else if (m->kind == DSGD_MSG_HISTORY_END)
+        history_end(m->body, m->len);
+    else if (m->kind != DSGD_MSG_HISTORY_PART)
+        return dsgd_role_http_message(m);
+    return dsgd_bus_done(bus_chan, 1);
 }

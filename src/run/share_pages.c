@@ -36,9 +36,11 @@ static const dsgd_route routes[] = {
     ROUTE("/file/delete", POST, 0, FORM_MAX),
     ROUTE("/folder/rename", POST, 0, FORM_MAX),
     ROUTE("/folder/delete", POST, 0, FORM_MAX),
+    ROUTE("/history", GET, 0, 0),
 };
 static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
-                             SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE };
+                             SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE,
+                             SP_HISTORY };
 
 /* A form's fields: the item's id (form field and API member alike), and
  * whether it has a name; where the browser goes back to is the form's
@@ -263,6 +265,13 @@ static int64_t jint(const jdoc *d, size_t obj, const char *key)
     return strtoll(digits, NULL, 10);
 }
 
+/* 1 when member key is true. */
+static int jtrue(const jdoc *d, size_t obj, const char *key)
+{
+    size_t v = jget(d, obj, key);
+    return v != 0 && d->t[v].type == DSG_JSON_TRUE;
+}
+
 /* ---- rendering ----------------------------------------------------------- */
 
 static void text(const char *s) { dsgd_page_str(&pg, s); }
@@ -352,7 +361,19 @@ static void forms(const dsgd_spage *p, int64_t folder, const char *session)
     raw("</button></form></section>");
 }
 
-static void file_row(const jdoc *d, size_t c, int64_t folder)
+/* A link to the access history of item kind:id (REQ-SHARE-017). */
+static void history_link(const char *kind, int64_t id, dsgd_pmsg label)
+{
+    raw(" <a class=\"history\" href=\"/history?item=");
+    raw(kind);
+    raw("%3A");
+    num(id);
+    raw("\">");
+    msg(label);
+    raw("</a>");
+}
+
+static void file_row(const jdoc *d, size_t c, int64_t folder, int history)
 {
     char name[DSG_FILE_NAME_MAX + 1], by[DSGD_XCH_WHO_TEXT_MAX + 1], at[40], state[24];
     int64_t id = jint(d, c, "id");
@@ -382,11 +403,15 @@ static void file_row(const jdoc *d, size_t c, int64_t folder)
     num(folder);
     raw("\">");
     msg(PM_VERSIONS);
-    raw("</a></td></tr>");
+    raw("</a>");
+    if (history)
+        history_link("file", id, PM_HISTORY);
+    raw("</td></tr>");
 }
 
 /* The children of kind ("folder" or "file") of the listing. */
-static unsigned children(const jdoc *d, size_t list, const char *kind, int64_t folder)
+static unsigned children(const jdoc *d, size_t list, const char *kind, int64_t folder,
+                         int history)
 {
     char k[8], name[DSG_FOLDER_NAME_MAX + 1];
     unsigned n = 0;
@@ -417,7 +442,7 @@ static unsigned children(const jdoc *d, size_t list, const char *kind, int64_t f
             msg(PM_TIME);
             raw("</th><th></th></tr></thead><tbody>");
         }
-        file_row(d, c, folder);
+        file_row(d, c, folder, history);
     }
     if (n > 0)
         raw(kind[1] == 'o' ? "</ul>" : "</tbody></table>");
@@ -433,6 +458,7 @@ static void folder_page(const dsgd_spage *p, const jdoc *d, const char *user, co
 {
     char name[DSG_FOLDER_NAME_MAX + 1], self[48];
     int64_t id = jint(d, 0, "folder"), parent = jint(d, 0, "parent");
+    int history = jtrue(d, 0, "history");
     snprintf(self, sizeof self, "/folder?id=%" PRId64, id);
     dsgd_page_begin(&pg, p->lang, PM_FOLDER, self, user);
     raw("<p class=\"path\"><a href=\"/areas\">");
@@ -445,14 +471,22 @@ static void folder_page(const dsgd_spage *p, const jdoc *d, const char *user, co
     }
     raw(" / <b id=\"folder-name\">");
     text(jstr(d, 0, "name", name, sizeof name));
-    raw("</b></p><h2>");
+    raw("</b></p>");
+    if (history) {
+        raw("<p class=\"history\">");
+        history_link("folder", id, PM_HISTORY);
+        if (parent == 0)
+            history_link("area", jint(d, 0, "area"), PM_AREA_HISTORY);
+        raw("</p>");
+    }
+    raw("<h2>");
     msg(PM_SUBFOLDERS);
     raw("</h2>");
-    (void)children(d, jget(d, 0, "children"), "folder", id);
+    (void)children(d, jget(d, 0, "children"), "folder", id, 0);
     raw("<h2>");
     msg(PM_FILES);
     raw("</h2>");
-    (void)children(d, jget(d, 0, "children"), "file", id);
+    (void)children(d, jget(d, 0, "children"), "file", id, history);
     if (jget(d, 0, "truncated") != 0) {
         raw("<p class=\"error\">");
         msg(PM_TRUNCATED);
@@ -509,7 +543,10 @@ static void versions_page(const dsgd_spage *p, const jdoc *d, const char *user,
     msg(PM_TOP);
     raw("</a> / <b>");
     text(jstr(d, 0, "name", t, sizeof t));
-    raw("</b></p><table class=\"versions\"><thead><tr><th>");
+    raw("</b>");
+    if (jtrue(d, 0, "history"))
+        history_link("file", file, PM_HISTORY);
+    raw("</p><table class=\"versions\"><thead><tr><th>");
     msg(PM_VERSION);
     raw("</th><th>");
     msg(PM_SIZE);
@@ -648,6 +685,101 @@ static void search_page(const dsgd_spage *p, const jdoc *d, const char *user)
     }
 }
 
+/* The period form of the history page: the item, since and until. */
+static void history_form(const jdoc *d)
+{
+    char t[48];
+    raw("<form method=\"get\" action=\"/history\" class=\"search\">");
+    dsgd_page_hidden(&pg, "item", jstr(d, 0, "item", t, sizeof t));
+    raw("<label for=\"since\">");
+    msg(PM_SINCE);
+    raw("</label><input id=\"since\" name=\"since\" type=\"text\" maxlength=\"40\" value=\"");
+    text(jstr(d, 0, "since", t, sizeof t));
+    raw("\"><label for=\"until\">");
+    msg(PM_UNTIL);
+    raw("</label><input id=\"until\" name=\"until\" type=\"text\" maxlength=\"40\" value=\"");
+    text(jstr(d, 0, "until", t, sizeof t));
+    raw("\"><button type=\"submit\">");
+    msg(PM_SHOW);
+    raw("</button></form>");
+}
+
+/* One record of the history (time, user, event, location, data) when
+ * the page has room for it even if every byte were escaped to six: 0, or
+ * -1 (nothing written). */
+static int history_row(const jdoc *d, size_t r)
+{
+    static const char *const cols[] = { "time", "user", "event", "location", "data" };
+    static char v[5][4096];
+    size_t need = 256;
+    for (size_t c = 0; c < 5; c++)
+        need += 6 * strlen(jstr(d, r, cols[c], v[c], sizeof v[c]));
+    if (pg.len + need > sizeof pg.buf - 1024)
+        return -1;
+    raw("<tr>");
+    for (size_t c = 0; c < 5; c++) {
+        raw("<td>");
+        text(v[c]);
+        raw("</td>");
+    }
+    raw("</tr>");
+    return 0;
+}
+
+/* The access history of an item (REQ-SHARE-017): the API's rows in the
+ * order recorded, as many as the page holds; a cut history says so. */
+static void history_page(const dsgd_spage *p, const jdoc *d, const char *user)
+{
+    char t[DSG_FILE_NAME_MAX + DSG_AREA_TEXT_MAX + 2], item[32], self[64];
+    size_t list = jget(d, 0, "rows");
+    unsigned n = 0;
+    int cut = jtrue(d, 0, "truncated");
+    jstr(d, 0, "item", item, sizeof item);
+    if (strspn(item, "abcdefilor:0123456789") != strlen(item))
+        item[0] = '\0';
+    snprintf(self, sizeof self, "/history?item=%s", item);
+    dsgd_page_begin(&pg, p->lang, PM_HISTORY, self, user);
+    raw("<p class=\"path\"><a href=\"/areas\">");
+    msg(PM_TOP);
+    raw("</a> / <b id=\"item-name\">");
+    text(jstr(d, 0, "name", t, sizeof t));
+    raw("</b> (");
+    text(jstr(d, 0, "location", t, sizeof t));
+    raw(")</p>");
+    history_form(d);
+    for (size_t r = list + 1; list != 0 && r < d->t[list].next; r = d->t[r].next) {
+        if (n++ == 0) {
+            raw("<table class=\"history\"><thead><tr><th>");
+            msg(PM_TIME);
+            raw("</th><th>");
+            msg(PM_USER);
+            raw("</th><th>");
+            msg(PM_EVENT);
+            raw("</th><th>");
+            msg(PM_PATH);
+            raw("</th><th>");
+            msg(PM_DATA);
+            raw("</th></tr></thead><tbody>");
+        }
+        if (history_row(d, r) != 0) {
+            cut = 1;
+            break;
+        }
+    }
+    if (n > 0)
+        raw("</tbody></table>");
+    else {
+        raw("<p id=\"none\">");
+        msg(PM_NO_HISTORY);
+        raw("</p>");
+    }
+    if (cut) {
+        raw("<p class=\"error\" id=\"cut\">");
+        msg(PM_HISTORY_CUT);
+        raw("</p>");
+    }
+}
+
 /* A refusal or failure of the API, shown: its message in the page's
  * language and its stable code (and what a refused name broke). */
 static void error_page(const dsgd_spage *p, int status, const char *code, const char *message,
@@ -706,6 +838,8 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
             versions_page(p, &d, user, session);
         else if (status == 200 && ok && p->kind == SP_SEARCH)
             search_page(p, &d, user);
+        else if (status == 200 && ok && p->kind == SP_HISTORY)
+            history_page(p, &d, user);
         else
             error_page(p, status == 200 ? 500 : status,
                        ok ? jstr(&d, 0, "error", code, sizeof code) : "internal",

@@ -1,8 +1,9 @@
 /*
  * The share role's pages (REQ-SHARE-022, REQ-SHARE-010, docs/portal.md):
- * GET /areas, /folder?id=N, /versions?file=N, POST /folder/create (a
- * form) and POST /upload?folder=N (multipart/form-data). Internal to the
- * share role.
+ * GET /areas, /folder?id=N, /versions?file=N, /search, /history?item=
+ * area:N|folder:N|file:N, POST /folder/create, rename and delete (forms)
+ * and POST /upload?folder=N (multipart/form-data). Internal to the share
+ * role.
  *
  * A page is the file API's own answer shown as HTML: share_http.c runs
  * the page's request as the API route it stands for -- the same session
@@ -28,7 +29,7 @@
 #include "run/page.h"
 
 enum { SP_NONE = 0, SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
-       SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE };
+       SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE, SP_HISTORY };
 
 #define DSGD_SPAGE_QUERY_MAX 1024u   /* bytes of a page's query */
 

@@ -66,6 +66,70 @@ size_t dsgd_status_json(const dsgd_status *s, uint8_t *out, size_t cap)
     return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
 }
 
+static void area_json(dsg_json_out *w, const dsgd_area_usage *a)
+{
+    (void)dsg_json_out_object_begin(w);
+    str(w, "area", a->area);
+    str(w, "directory", a->dir);
+    key(w, "measured");
+    (void)dsg_json_out_bool(w, a->measured != 0);
+    str(w, "why", a->measured ? "" : a->why);
+    str(w, "owner", a->owner);
+    num(w, "files", (int64_t)a->files);
+    num(w, "used_bytes", (int64_t)a->used_bytes);
+    num(w, "free_bytes", (int64_t)a->free_bytes);
+    num(w, "filesystem_bytes", (int64_t)a->fs_bytes);
+    (void)dsg_json_out_object_end(w);
+}
+
+size_t dsgd_usage_json(const dsgd_area_usage *a, size_t n, uint8_t *out, size_t cap)
+{
+    dsg_json_out w;
+    size_t len = 0;
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    key(&w, "areas");
+    (void)dsg_json_out_array_begin(&w);
+    for (size_t i = 0; i < n; i++)
+        area_json(&w, &a[i]);
+    (void)dsg_json_out_array_end(&w);
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
+}
+
+static void mib(uint64_t bytes, char *out, size_t cap)
+{
+    snprintf(out, cap, "%llu.%llu", (unsigned long long)(bytes >> 20),
+             (unsigned long long)((bytes & 0xFFFFFu) * 10u >> 20));
+}
+
+size_t dsgd_usage_text(const dsgd_area_usage *a, size_t n, char *out, size_t cap)
+{
+    char used[32], avail[32], size[32];
+    int w = snprintf(out, cap, "%-22s %-8s %8s %12s %12s %12s %s\n", "AREA", "OWNER", "FILES",
+                     "USED MiB", "FREE MiB", "FS MiB", "DIRECTORY");
+    size_t len = w > 0 ? (size_t)w : 0;
+    if (w < 0 || len >= cap)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        mib(a[i].used_bytes, used, sizeof used);
+        mib(a[i].free_bytes, avail, sizeof avail);
+        mib(a[i].fs_bytes, size, sizeof size);
+        if (a[i].measured)
+            w = snprintf(out + len, cap - len, "%-22s %-8s %8llu %12s %12s %12s %s\n",
+                         a[i].area, a[i].owner, (unsigned long long)a[i].files, used, avail,
+                         size, a[i].dir);
+        else
+            w = snprintf(out + len, cap - len, "%-22s %-8s %8s %12s %12s %12s %s (%s)\n",
+                         a[i].area, "-", "-", "-", "-", "-", a[i].dir[0] ? a[i].dir : "-",
+                         a[i].why);
+        if (w < 0 || (size_t)w >= cap - len)
+            return 0;
+        len += (size_t)w;
+    }
+    return len;
+}
+
 /* "3d04h", "1h02m", "5m07s", "12s": two units, the largest first. */
 static void duration(uint64_t ms, char *out, size_t cap)
 {

@@ -56,6 +56,44 @@ size_t dsgd_status_json(const dsgd_status *s, uint8_t *out, size_t cap);
  * or 0 when it does not fit in cap. @relation(REQ-RUN-023, REQ-RUN-006, REQ-LOG-009) */
 size_t dsgd_status_text(const dsgd_status *s, char *out, size_t cap);
 
+/* `dsgctl storage usage` (REQ-STOR-014): the storage areas, each a
+ * directory of its own owner, measured by dsgd_usage_measure
+ * (storage_usage.c). */
+#define DSGD_USAGE_AREAS 6u
+
+typedef struct dsgd_area_usage {
+    const char *area;        /* protected-information, share-databases, accounts,
+                              * audit-trail, keys, backups */
+    char dir[4096];          /* "" when not configured (backups without bkup.dest) */
+    int measured;            /* 0: see why */
+    char why[96];
+    char owner[64];          /* the directory owner's user name, or its uid */
+    uint64_t files;          /* regular files in the area */
+    uint64_t used_bytes;     /* the space they occupy (st_blocks x 512) */
+    uint64_t free_bytes;     /* of the area's file system, for an unprivileged writer */
+    uint64_t fs_bytes;       /* the file system's size */
+} dsgd_area_usage;
+
+/* JSON: {"areas": [{"area", "directory", "measured", "why", "owner",
+ * "files", "used_bytes", "free_bytes", "filesystem_bytes"}]}, written by the
+ * proved JSON writer. Its length, or 0 when it does not fit in cap.
+ * @relation(REQ-STOR-014) */
+size_t dsgd_usage_json(const dsgd_area_usage *a, size_t n, uint8_t *out, size_t cap);
+
+/* A table: a header line, then a row per area (sizes in MiB, with one
+ * decimal), "-" and the reason where an area is not measured. Its length,
+ * or 0 when it does not fit in cap. @relation(REQ-STOR-014) */
+size_t dsgd_usage_text(const dsgd_area_usage *a, size_t n, char *out, size_t cap);
+
+/* Measures the areas under statedir and bkup_dest ("" none) into
+ * out[DSGD_USAGE_AREAS]: each directory's owner and the files beneath it
+ * (the share databases' area leaves the objects out: they are the
+ * protected-information area), and its file system's free space and
+ * size. Walks every file: the master's own time, for an administrator's
+ * command. @relation(REQ-STOR-014) */
+void dsgd_usage_measure(const char *statedir, const char *bkup_dest,
+                        dsgd_area_usage out[DSGD_USAGE_AREAS]);
+
 /* Reads NoNewPrivs and Seccomp from /proc/PID/status and the root from
  * /proc/PID/root into r (unknown values where they cannot be read).
  * @relation(REQ-RUN-023) */

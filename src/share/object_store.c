@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "share/object_store.h"
 #include "io/fdio.h"
+#include "stor/key_mem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -199,7 +200,8 @@ static dsg_obj_status refuse(dsg_obj_store *s, const dsg_cap *cap, const char *w
 dsg_obj_status dsg_obj_store_open(const char *dir, const uint8_t wrapping_key[DSG_OBJ_KEY_LEN],
                                   dsg_obj_store **out)
 {
-    dsg_obj_store *s = calloc(1, sizeof *s);
+    /* in key memory: it holds the wrapping key (REQ-STOR-010) */
+    dsg_obj_store *s = (dsg_obj_store *)dsg_key_mem_new(sizeof *s);
     char tmpdir[PATH_CAP];
     int made = 0;
     dsg_obj_status st;
@@ -233,8 +235,7 @@ void dsg_obj_store_close(dsg_obj_store *store)
         return;
     if (store->dirfd >= 0)
         close(store->dirfd);
-    OPENSSL_cleanse(store, sizeof *store);
-    free(store);
+    dsg_key_mem_free((uint8_t *)store, sizeof *store);
 }
 
 dsg_obj_status dsg_obj_store_room(dsg_obj_store *store, uint64_t bytes)

@@ -13,6 +13,7 @@
 
 #include "core/b64url.h"
 #include "core/bigram.h"
+#include "stor/key_mem.h"
 
 #define LABEL "dsg-search-term-v1"
 #define MAC_KEEP 16u   /* bytes of the HMAC kept: 128 bits, no collision in practice */
@@ -120,10 +121,7 @@ typedef struct {
 
 static void reg_free(void *p)
 {
-    if (p == NULL)
-        return;
-    OPENSSL_cleanse(p, sizeof(stok_reg));
-    free(p);
+    dsg_key_mem_free(p, sizeof(stok_reg));
 }
 
 /* The key of one table: HMAC-SHA-256 under the registered key of
@@ -220,7 +218,7 @@ int dsg_stok_register(sqlite3 *db, const uint8_t *key)
     fts5_api *api = fts5_of(db);
     if (api == NULL || api->iVersion < 2)
         return SQLITE_ERROR;
-    stok_reg *reg = malloc(sizeof *reg);
+    stok_reg *reg = (stok_reg *)dsg_key_mem_new(sizeof *reg);   /* REQ-STOR-010 */
     if (reg == NULL)
         return SQLITE_NOMEM;
     memcpy(reg->key, key, DSG_STOK_KEY_LEN);
