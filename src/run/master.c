@@ -1435,9 +1435,14 @@ static int bkup_ask(const char *role, int fd, const char *id)
     return send_own(w, DSGD_MSG_BACKUP, (const uint8_t *)id, DSGD_BACKUP_ID_LEN);
 }
 
+/* Its record; a failed or refused backup also raises the master's own
+ * alert (its log and the host's syslog), until the NOC's alerts exist
+ * (REQ-BKUP-013). */
 static void bkup_record(const char *event, const char *detail)
 {
     master_record(event, "%s", detail);
+    if (strcmp(event, "backup-failed") == 0)
+        alert("backup: %.400s", detail);
 }
 
 /* The configuration in force, as `dsgctl config show` prints it. */
