@@ -453,6 +453,25 @@ START_TEST(test_verify_finds_a_corrupted_signature_and_a_wrong_key)
 }
 END_TEST
 
+/* The first open of an empty store makes its keys and says so by key ID;
+ * a later open finds them and says nothing. @relation(REQ-STOR-015) */
+START_TEST(test_audit_keys_made_once)
+{
+    char detail[200];
+    dsg_audit *a = open_store(1000);
+    ck_assert_int_eq(dsg_audit_keys_made(a, detail, sizeof detail), 1);
+    ck_assert_ptr_nonnull(strstr(detail, "sign.key (Ed25519, public key SHA-256 "));
+    ck_assert_ptr_nonnull(strstr(detail, ") generated for an empty store"));
+    ck_assert_uint_eq(strlen(detail), strlen("sign.key (Ed25519, public key SHA-256 ) and chain.key "
+                                             "(ID ) generated for an empty store") + 32);
+    ck_assert_int_eq(dsg_audit_keys_made(a, detail, 20), -1);
+    dsg_audit_close(a);
+    a = open_store(1000);
+    ck_assert_int_eq(dsg_audit_keys_made(a, detail, sizeof detail), 0);
+    dsg_audit_close(a);
+}
+END_TEST
+
 Suite *suite_audit(void)
 {
     Suite *s = suite_create("audit");
@@ -465,6 +484,7 @@ Suite *suite_audit(void)
     TCase *tc = tcase_create("chain");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_audit_numbers_per_source_and_verifies_intact);
+    tcase_add_test(tc, test_audit_keys_made_once);
     suite_add_tcase(s, tc);
     TCase *tv = tcase_create("tampering");
     tcase_add_checked_fixture(tv, setup, teardown);

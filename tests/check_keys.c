@@ -171,22 +171,22 @@ START_TEST(test_keys_failures_noted)
     char detail[1200], want[200];
     uint8_t key[DSGD_DATA_KEY_LEN];
     ck_assert_msg(dsgd_keys_role_key(dir, "auth", &OWNER, key, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(dsgd_keys_failure_marker(dir, detail, sizeof detail, err, sizeof err), 0);
-    dsgd_keys_note_failure(dir, "auth: first");
-    dsgd_keys_note_failure(dir, "share: second\nwith a newline");
-    ck_assert_int_eq(dsgd_keys_failure_marker(dir, detail, sizeof detail, err, sizeof err), 1);
+    ck_assert_int_eq(dsgd_keys_notes(dir, DSGD_KEYS_NOTE_FAILED, detail, sizeof detail, err, sizeof err), 0);
+    dsgd_keys_note(dir, DSGD_KEYS_NOTE_FAILED, "auth: first");
+    dsgd_keys_note(dir, DSGD_KEYS_NOTE_FAILED, "share: second\nwith a newline");
+    ck_assert_int_eq(dsgd_keys_notes(dir, DSGD_KEYS_NOTE_FAILED, detail, sizeof detail, err, sizeof err), 1);
     ck_assert_ptr_nonnull(strstr(detail, "Z auth: first\n 20"));
     ck_assert_ptr_nonnull(strstr(detail, "Z share: second?with a newline"));
     for (int i = 0; i < 40; i++) {
         snprintf(want, sizeof want, "role: failure %d", i);
-        dsgd_keys_note_failure(dir, want);
+        dsgd_keys_note(dir, DSGD_KEYS_NOTE_FAILED, want);
     }
     at("keys/open-failed");
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_le(st.st_size, 1024);
     ck_assert_uint_eq(st.st_mode & 07777, 0600);
-    ck_assert_int_eq(dsgd_keys_failure_marker_done(dir, err, sizeof err), 0);
+    ck_assert_int_eq(dsgd_keys_notes_done(dir, DSGD_KEYS_NOTE_FAILED, err, sizeof err), 0);
     ck_assert_int_ne(access(path, F_OK), 0);
 }
 END_TEST

@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run/log.h"
 
@@ -43,12 +44,35 @@ START_TEST(test_log_time_calendar_edges)
 }
 END_TEST
 
+/* A message that quotes a newline (a user ID typed with one) stays one
+ * line: it cannot begin a line of its own, such as a forged "ALERT: ".
+ * @relation(REQ-RUN-030, REQ-STOR-015) */
+START_TEST(test_log_message_is_one_line)
+{
+    int p[2], saved = dup(2);
+    char out[256];
+    ck_assert_int_eq(pipe(p), 0);
+    ck_assert_int_eq(dup2(p[1], 2), 2);
+    dsgd_log_init("test", 1);
+    dsgd_log("user %s refused", "x\nALERT: forged\r\x7f");
+    dsgd_log_alert("share: %s", "real");
+    ck_assert_int_eq(dup2(saved, 2), 2);
+    close(p[1]);
+    ssize_t n = read(p[0], out, sizeof out - 1);
+    close(p[0]);
+    ck_assert_int_gt(n, 0);
+    out[n] = '\0';
+    ck_assert_str_eq(out, "user x?ALERT: forged?? refused\nALERT: share: real\n");
+}
+END_TEST
+
 Suite *suite_log_time(void)
 {
     Suite *s = suite_create("log_time");
     TCase *tc = tcase_create("rfc3339");
     tcase_add_test(tc, test_log_time_buffer_too_small);
     tcase_add_test(tc, test_log_time_calendar_edges);
+    tcase_add_test(tc, test_log_message_is_one_line);
     suite_add_tcase(s, tc);
     return s;
 }

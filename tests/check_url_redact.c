@@ -36,6 +36,8 @@ START_TEST(test_redact_secret_values)
                      "/x?PassWord=*&SID=*&api_key=*&X-Auth=*&csrf=*&cred=*");
     ck_assert_str_eq(redact("/x?secret", 4000), "/x?secret=*");
     ck_assert_str_eq(redact("/x?enrolment_code=ABCD-EFGH", 4000), "/x?enrolment_code=*");
+    ck_assert_str_eq(redact("/api/v1/share/uploads/content?upload=Zm9vYmFyYmF6cXV4cXV1eA", 4000),
+                     "/api/v1/share/uploads/content?upload=*");
 }
 END_TEST
 

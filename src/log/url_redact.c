@@ -41,8 +41,9 @@ static int contains_fold(const uint8_t *s, size_t n, const char *word)
 /* Whether the encoded name s[0 .. n) may name a secret. */
 static int secret_name(const uint8_t *s, size_t n)
 {
-    static const char *const words[] = { "pass", "pw",  "code", "otp",  "token", "session",
-                                         "sid",  "secret", "key", "auth", "cred", "csrf" };
+    static const char *const words[] = { "pass", "pw",     "code", "otp",  "token",
+                                         "session", "sid", "secret", "key", "auth",
+                                         "cred", "csrf",   "upload" };
     uint8_t name[256];
     size_t name_len;
     if (dsg_form_decode(s, n, name, sizeof name, &name_len) != DSG_FORM_OK)

@@ -7,8 +7,9 @@
  * the access log must not keep it. The query is split with the proved form
  * parser (src/core/http_form.h); a field whose decoded name contains, in any
  * case, one of "pass", "pw", "code", "otp", "token", "session", "sid",
- * "secret", "key", "auth", "cred" or "csrf" keeps its name as sent and the
- * value "*" ("name=*"); a name that does not decode counts as such a field.
+ * "secret", "key", "auth", "cred", "csrf" or "upload" (the file API's
+ * upload key, PUT /api/v1/share/uploads/content?upload=KEY) keeps its name
+ * as sent and the value "*" ("name=*"); a name that does not decode counts as such a field.
  * A query the parser refuses, or one of more than DSG_URL_REDACT_FIELDS
  * fields, is replaced whole: "?*". The path is kept as it is: no route of
  * the portal carries a secret in its path.

@@ -61,7 +61,8 @@ int dsgd_key_mem_open(const char *who, char *err, size_t errsize)
     if (locked < 0)
         return -1;
     if (locked == 2)
-        dsgd_log("%s: key memory not locked against swapping (RLIMIT_MEMLOCK)", who);
+        dsgd_log("%s: key memory not locked against swapping, or without guard pages "
+                 "(RLIMIT_MEMLOCK is the usual cause)", who);
     return 0;
 }
 

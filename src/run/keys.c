@@ -521,7 +521,7 @@ int dsgd_keys_escrow(const char *statedir, const dsgd_keys_owner *logd_owner,
 }
 
 #define MARKER "imported"
-#define FAILED "open-failed"
+static const char *const note_files[] = { "generated", "open-failed" };
 #define MARKER_MAX 1024u
 
 /* The marker keys/name as printable ASCII, its lines joined by sep (of 2
@@ -583,11 +583,11 @@ int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n)
     return remove_marker(statedir, MARKER, err, n);
 }
 
-void dsgd_keys_note_failure(const char *statedir, const char *what)
+void dsgd_keys_note(const char *statedir, dsgd_keys_note_kind kind, const char *what)
 {
-    char path[PATH_CAP + 16], line[600], when[32];
+    char path[PATH_CAP + 16], line[600], when[32] = "-";
     struct stat st;
-    snprintf(path, sizeof path, "%s/keys/" FAILED, statedir);
+    snprintf(path, sizeof path, "%s/keys/%s", statedir, note_files[kind]);
     (void)dsg_time_now_rfc3339_ms(when, sizeof when);
     int len = snprintf(line, sizeof line, "%s %.500s\n", when, what);
     for (int i = 0; i < len - 1; i++)   /* one line of printable ASCII */
@@ -603,12 +603,13 @@ void dsgd_keys_note_failure(const char *statedir, const char *what)
     close(fd);
 }
 
-int dsgd_keys_failure_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n)
+int dsgd_keys_notes(const char *statedir, dsgd_keys_note_kind kind, char *detail, size_t cap,
+                    char *err, size_t n)
 {
-    return read_marker(statedir, FAILED, "\n ", detail, cap, err, n);
+    return read_marker(statedir, note_files[kind], "\n ", detail, cap, err, n);
 }
 
-int dsgd_keys_failure_marker_done(const char *statedir, char *err, size_t n)
+int dsgd_keys_notes_done(const char *statedir, dsgd_keys_note_kind kind, char *err, size_t n)
 {
-    return remove_marker(statedir, FAILED, err, n);
+    return remove_marker(statedir, note_files[kind], err, n);
 }

@@ -138,21 +138,29 @@ int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char
 __attribute__((warn_unused_result))
 int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n);
 
-/* A start refused for its keys (REQ-STOR-015): "TIME what" appended as a
- * line of printable ASCII to STATE/keys/open-failed (0600), while the file
- * stays within 1 KiB; best effort, since the keys directory may be the
- * problem. The next start that opens the keys records it. */
-void dsgd_keys_note_failure(const char *statedir, const char *what);
+/* Key events the master notes before logd runs, for a start to record
+ * (REQ-STOR-015): the KEK generated (keys/generated), a start refused for
+ * its keys (keys/open-failed). */
+typedef enum dsgd_keys_note_kind {
+    DSGD_KEYS_NOTE_GENERATED = 0,
+    DSGD_KEYS_NOTE_FAILED = 1
+} dsgd_keys_note_kind;
 
-/* The failures noted, one per line (each but the first after "\n "), as
- * dsgd_keys_import_marker reads the import's: 1 with detail, 0 when there
- * are none, -1. @relation(REQ-STOR-015) */
+/* "TIME what" appended as a line of printable ASCII to the note file of
+ * kind (0600), while the file stays within 1 KiB; best effort, since the
+ * keys directory may be the problem. @relation(REQ-STOR-015) */
+void dsgd_keys_note(const char *statedir, dsgd_keys_note_kind kind, const char *what);
+
+/* The notes of kind, one per line (each but the first after "\n "), read
+ * as dsgd_keys_import_marker reads the import's: 1 with detail, 0 when
+ * there are none, -1. @relation(REQ-STOR-015) */
 __attribute__((warn_unused_result))
-int dsgd_keys_failure_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n);
+int dsgd_keys_notes(const char *statedir, dsgd_keys_note_kind kind, char *detail, size_t cap,
+                    char *err, size_t n);
 
-/* The failures' marker removed once recorded. 0, or -1.
+/* The note file of kind removed once recorded. 0, or -1.
  * @relation(REQ-STOR-015) */
 __attribute__((warn_unused_result))
-int dsgd_keys_failure_marker_done(const char *statedir, char *err, size_t n);
+int dsgd_keys_notes_done(const char *statedir, dsgd_keys_note_kind kind, char *err, size_t n);
 
 #endif

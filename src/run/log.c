@@ -56,6 +56,9 @@ void dsgd_log(const char *fmt, ...)
         n += (size_t)k;
     if (n > sizeof line - 2)
         n = sizeof line - 2;
+    for (size_t i = 0; i < n; i++)   /* one line, whatever a message quotes */
+        if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+            line[i] = '?';
     line[n++] = '\n';
     size_t off = 0;
     while (off < n) {

@@ -14,8 +14,10 @@
  * write a line that looks like the master's. @relation(REQ-RUN-030) */
 void dsgd_log_init(const char *who, int raw);
 
-/* One line: "2026-11-26T02:07:27.123Z dsgd[pid] who: message".
- * Uses write(2) only after formatting, so it works under the sandbox.
+/* One line: "2026-11-26T02:07:27.123Z dsgd[pid] who: message", a control
+ * byte of the message (a newline a quoted value carried) shown as "?", so
+ * that no message can begin another line. Uses write(2) only after
+ * formatting, so it works under the sandbox.
  * @relation(REQ-RUN-030) */
 void dsgd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

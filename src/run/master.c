@@ -70,6 +70,7 @@ typedef struct worker {
     int logfd;                  /* read end of the worker's stderr pipe */
     char logbuf[512];
     size_t loglen;
+    int log_midline;            /* the next bytes continue a line cut at logbuf's size */
     int ready;                  /* HELLO answered with WELCOME */
     unsigned starts;
     uint64_t started_ms;
@@ -495,7 +496,7 @@ static void key_failure(const char *what, const char *err)
     char line[600];
     alert("keys: %s: %.500s", what, err);
     snprintf(line, sizeof line, "%s: %.500s", what, err);
-    dsgd_keys_note_failure(cfg->statedir, line);
+    dsgd_keys_note(cfg->statedir, DSGD_KEYS_NOTE_FAILED, line);
 }
 
 static int role_key_load(const char *role, uint8_t key[DSGD_DATA_KEY_LEN])
@@ -550,13 +551,11 @@ static int finish_kek_rotation(void)
     return 0;
 }
 
-static char kek_generated[200];
-
 /* The KEK ID of var/keys/kek in hex (docs/keys.md), for records: 0, or -1
  * after logging why (hex is then "unknown"). */
 static int kek_id_hex(char hex[2 * DSGD_KEK_ID_LEN + 1])
 {
-    char err[1024];
+    char err[1024] = "there is no KEK";
     uint8_t id[DSGD_KEK_ID_LEN];
     if (dsgd_keys_kek_id(cfg->statedir, id, err, sizeof err) != 1) {
         dsgd_log("keys: %s", err);
@@ -576,18 +575,22 @@ static int kek_exists(void)
 }
 
 /* The first start made the KEK (REQ-STOR-007): where it is and its ID are
- * printed for the operator to escrow it, and recorded as key-generated
- * once logd runs (REQ-STOR-015). */
-static int note_new_kek(void)
+ * printed for the operator to escrow it, and noted for the start that
+ * reaches logd to record as key-generated (REQ-STOR-015), this one or, if
+ * it fails later, the next. Once per start. */
+static void note_new_kek(int had_kek)
 {
-    char hex[2 * DSGD_KEK_ID_LEN + 1];
-    if (kek_id_hex(hex) != 0)
-        return -1;
+    static int noted;
+    char hex[2 * DSGD_KEK_ID_LEN + 1], line[200];
+    if (had_kek || noted || !kek_exists())
+        return;
+    noted = 1;
+    (void)kek_id_hex(hex);
     dsgd_log("keys: generated the key-encryption key %s/keys/kek (mode 0600, KEK ID %s): "
              "escrow it with `dsgctl key export` (docs/keys.md)", cfg->statedir, hex);
-    snprintf(kek_generated, sizeof kek_generated,
-             "KEK ID %s: the key-encryption key generated at the first start", hex);
-    return 0;
+    snprintf(line, sizeof line, "KEK ID %s: the key-encryption key generated at the first start",
+             hex);
+    dsgd_keys_note(cfg->statedir, DSGD_KEYS_NOTE_GENERATED, line);
 }
 
 /* The keys `dsgctl key import` restored while dsgd was stopped
@@ -612,14 +615,15 @@ static void record_import(void)
         dsgd_log("keys: %s", err);
 }
 
-/* Starts refused for their keys while logd could not run (REQ-STOR-015):
- * recorded now, one key-open-failed each, then forgotten. */
-static void record_key_failures(void)
+/* Key events noted while logd could not run (REQ-STOR-015): recorded
+ * now, one record per note (event, and the words before each note's
+ * "TIME what"), then forgotten. */
+static void record_key_notes(dsgd_keys_note_kind kind, const char *event, const char *words)
 {
     char detail[1100], err[1024], *line, *next;
-    int rc = dsgd_keys_failure_marker(cfg->statedir, detail, sizeof detail, err, sizeof err);
+    int rc = dsgd_keys_notes(cfg->statedir, kind, detail, sizeof detail, err, sizeof err);
     if (rc < 0) {
-        master_record("key-open-failed", "an unreadable note of failures: %.400s", err);
+        master_record(event, "an unreadable note: %.400s", err);
         return;
     }
     if (rc == 0)
@@ -627,9 +631,9 @@ static void record_key_failures(void)
     for (line = detail; line != NULL; line = next) {
         if ((next = strstr(line, "\n ")) != NULL)
             *next = '\0', next += 2;
-        master_record("key-open-failed", "a start refused for its keys at %.500s", line);
+        master_record(event, "%s%.500s", words, line);
     }
-    if (dsgd_keys_failure_marker_done(cfg->statedir, err, sizeof err) != 0)
+    if (dsgd_keys_notes_done(cfg->statedir, kind, err, sizeof err) != 0)
         dsgd_log("keys: %s", err);
 }
 
@@ -660,12 +664,14 @@ static int open_role_resources(void)
         return -1;
     if (key_mem_open() != 0 || finish_kek_rotation() != 0)
         return -1;
-    int had_kek = kek_exists();
-    if (enabled(role_worker("auth")) && role_key_load("auth", auth_key) != 0)
-        return -1;
-    if (enabled(role_worker("share")) && role_key_load("share", share_key) != 0)
-        return -1;
-    if (!had_kek && kek_exists() && note_new_kek() != 0)
+    int had_kek = kek_exists(), rc = 0;
+    if (enabled(role_worker("auth")))
+        rc = role_key_load("auth", auth_key);
+    note_new_kek(had_kek);   /* even when the start fails after making it */
+    if (rc == 0 && enabled(role_worker("share")))
+        rc = role_key_load("share", share_key);
+    note_new_kek(had_kek);
+    if (rc != 0)
         return -1;
     if (enabled(&workers[DSGD_ROLE_LOGFWD]) && read_forward_ca() != 0)
         return -1;
@@ -874,6 +880,7 @@ static void start_worker(worker *w)
     dsgd_chan_init(&w->chan, sv[0], DSG_IPC_PEER_MASTER);
     w->logfd = lp[0];
     w->loglen = 0;
+    w->log_midline = 0;
     w->pid = pid;
     w->ready = 0;
     w->audit_seq = 0;
@@ -892,7 +899,9 @@ static void start_worker(worker *w)
 
 /* ---- worker I/O ------------------------------------------------------------ */
 
-static void relay_line(worker *w, const char *p, size_t n)
+/* One line of a worker's log, or a piece of one cut at logbuf's size
+ * (continued: not its start). */
+static void relay_line(worker *w, const char *p, size_t n, int continued)
 {
     char clean[sizeof w->logbuf + 1];
     size_t k = 0;
@@ -900,7 +909,7 @@ static void relay_line(worker *w, const char *p, size_t n)
         clean[k++] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
     clean[k] = '\0';
     dsgd_log("%s[%d]: %s", w->role->name, (int)w->pid, clean);
-    if (strncmp(clean, "ALERT: ", 7) == 0) {   /* a worker's alert (dsgd_log_alert) */
+    if (!continued && strncmp(clean, "ALERT: ", 7) == 0) {   /* dsgd_log_alert's */
         char msg[sizeof clean + 48];
         snprintf(msg, sizeof msg, "%s[%d]: %s", w->role->name, (int)w->pid, clean + 7);
         syslog_alert(msg);
@@ -917,7 +926,7 @@ static int read_log(worker *w)
         return errno == EAGAIN || errno == EINTR ? 0 : 1;
     if (r == 0) {
         if (w->loglen > 0)
-            relay_line(w, w->logbuf, w->loglen);
+            relay_line(w, w->logbuf, w->loglen, w->log_midline);
         w->loglen = 0;
         close(w->logfd);
         w->logfd = -1;
@@ -927,12 +936,14 @@ static int read_log(worker *w)
     size_t start = 0;
     for (size_t i = 0; i < w->loglen; i++) {
         if (w->logbuf[i] == '\n') {
-            relay_line(w, w->logbuf + start, i - start);
+            relay_line(w, w->logbuf + start, i - start, w->log_midline);
+            w->log_midline = 0;
             start = i + 1;
         }
     }
     if (start == 0 && w->loglen == sizeof w->logbuf) {
-        relay_line(w, w->logbuf, w->loglen);   /* an over-long line is cut */
+        relay_line(w, w->logbuf, w->loglen, w->log_midline);   /* an over-long line is cut */
+        w->log_midline = 1;
         start = w->loglen;
     }
     memmove(w->logbuf, w->logbuf + start, w->loglen - start);
@@ -3110,9 +3121,8 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
     dsgd_relay_init(&relay_ops);
     if (kek_finished[0] != '\0')   /* waits for logd like every record */
         master_record("kek-rotated", "%s", kek_finished);
-    if (kek_generated[0] != '\0')
-        master_record("key-generated", "%s", kek_generated);
-    record_key_failures();
+    record_key_notes(DSGD_KEYS_NOTE_GENERATED, "key-generated", "at ");
+    record_key_notes(DSGD_KEYS_NOTE_FAILED, "key-open-failed", "a start refused for its keys at ");
     record_import();
     dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)

@@ -131,9 +131,10 @@ int dsgd_csrf_token(const uint8_t key[DSGD_CSRF_KEY_LEN], const char *session, s
  * of another length). @relation(REQ-SHARE-022) */
 int dsgd_csrf_ok(const uint8_t key[DSGD_CSRF_KEY_LEN], const char *session, size_t slen,
                  const char *got, size_t glen);
-/* 1 when r's Origin is absent or "null" (withheld: a browser sends "null"
- * for a form posted from a page with Referrer-Policy: no-referrer), or
- * exactly "https://" and its Host; 0 when it names another origin.
+/* 1 when r's Origin is absent (a client that is no browser) or exactly
+ * "https://" and its Host; 0 when it names another origin or is "null"
+ * (pages are served with Referrer-Policy: same-origin, so their forms post
+ * their origin; "null" comes from a page that withholds it).
  * @relation(REQ-SHARE-022) */
 int dsgd_page_origin_ok(const dsgd_xch_request *r);
 

@@ -1190,7 +1190,8 @@ static void content_start(struct xch *x, struct upload *u)
     }
     if (dsg_obj_put_begin(objects, &u->cap, &x->put) != DSG_OBJ_OK ||
         (x->scan = dsg_scan_new(DSG_SCAN_ENGINE_BUILTIN, u->size)) == NULL) {
-        dsgd_log("share: upload %s: %s", u->key, dsg_obj_store_error(objects));
+        dsgd_log("share: upload of file %" PRId64 " version %" PRId64 ": %s", u->slot.file,
+                 u->slot.version, dsg_obj_store_error(objects));
         x->broken = 1;
     }
     if (dsg_search_text_like(u->name))
@@ -1240,7 +1241,8 @@ static void content_failed(struct xch *x, const char *reason)
     x->put = NULL;
     if (dsg_file_store_settle(db, x->up->slot.file, x->up->slot.version, DSG_VERSION_FAILED, -1,
                               NULL, reason, &p) != 0)
-        dsgd_log("share: upload %s: %s", x->up->key, p.message);
+        dsgd_log("share: upload of file %" PRId64 " version %" PRId64 ": %s", x->up->slot.file,
+                 x->up->slot.version, p.message);
 }
 
 static void upload_done(struct xch *x)
@@ -1355,8 +1357,8 @@ static void content_end(struct xch *x)
     if (os != DSG_OBJ_OK ||
         dsg_file_store_settle(db, u->slot.file, u->slot.version, st, (int64_t)size, sha,
                               st == DSG_VERSION_CLEAN ? "" : scan.text, &p) != 0) {
-        dsgd_log("share: upload %s: %s", u->key,
-                 os != DSG_OBJ_OK ? dsg_obj_store_error(objects) : p.message);
+        dsgd_log("share: upload of file %" PRId64 " version %" PRId64 ": %s", u->slot.file,
+                 u->slot.version, os != DSG_OBJ_OK ? dsg_obj_store_error(objects) : p.message);
         if (os != DSG_OBJ_OK)
             (void)dsg_file_store_settle(db, u->slot.file, u->slot.version, DSG_VERSION_FAILED, -1,
                                         NULL, "storage failed", &p);

@@ -710,7 +710,9 @@ static void history_form(const jdoc *d)
 static int history_row(const jdoc *d, size_t r)
 {
     static const char *const cols[] = { "time", "user", "event", "location", "data" };
-    static char v[5][4096];
+    /* a field of log.max_field_bytes (at most 8 KiB), each byte shown as
+     * \xNN at worst by the history format */
+    static char v[5][4u * 8192u + 1u];
     size_t need = 256;
     for (size_t c = 0; c < 5; c++)
         need += 6 * strlen(jstr(d, r, cols[c], v[c], sizeof v[c]));

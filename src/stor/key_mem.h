@@ -19,9 +19,9 @@
 #define DSG_KEY_MEM_ARENA (128u * 1024u)   /* a power of two, as OpenSSL needs */
 
 /* Maps the arena: 1 when it is locked, excluded from dumps and guarded, 2
- * when the kernel refused one of these (RLIMIT_MEMLOCK is the usual cause:
- * the arena is then not locked), -1 when there is no arena (a message in
- * err). Once per process, before its
+ * when it is excluded from dumps but the kernel refused the lock or a
+ * guard page (RLIMIT_MEMLOCK is the usual cause), -1 when there is no
+ * arena or it could not be excluded from dumps (a message in err). Once per process, before its
  * sandbox: the arena's mmap, mlock and madvise are not allowed after.
  * @relation(REQ-STOR-010) */
 __attribute__((warn_unused_result))
