@@ -158,6 +158,7 @@ START_TEST(test_usage_measures_each_area_apart)
     dsgd_usage_measure(state, dest, a);
     ck_assert_str_eq(a[0].area, "protected-information");
     ck_assert_int_eq(a[0].measured, 1);
+    ck_assert_int_eq(a[0].complete, 1);
     ck_assert_uint_eq(a[0].files, 2);
     ck_assert_uint_ge(a[0].used_bytes, 8192);
     ck_assert_uint_gt(a[0].fs_bytes, 0);
@@ -186,35 +187,41 @@ END_TEST
 /* @relation(REQ-STOR-014) */
 START_TEST(test_usage_renderings)
 {
-    static dsgd_area_usage a[2];
+    static dsgd_area_usage a[3];
     static uint8_t buf[4096];
-    a[0] = (dsgd_area_usage){ .area = "protected-information", .measured = 1, .owner = "dsg",
+    a[0] = (dsgd_area_usage){ .area = "protected-information", .measured = 1, .complete = 1,
+                              .owner = "dsg",
                               .files = 3, .used_bytes = 3u << 20, .free_bytes = 1u << 19,
                               .fs_bytes = 6u << 20, .dir = "/var/lib/dsg/share/objects" };
     a[1] = (dsgd_area_usage){ .area = "backups", .why = "bkup.dest is not set" };
-    size_t n = dsgd_usage_json(a, 2, buf, sizeof buf);
+    a[2] = (dsgd_area_usage){ .area = "audit-trail", .measured = 1, .owner = "dsg", .files = 7,
+                              .used_bytes = 1u << 20, .dir = "/x" };   /* cut short */
+    size_t n = dsgd_usage_json(a, 3, buf, sizeof buf);
     json_error_t e;
     ck_assert_uint_gt(n, 0);
     json_t *doc = json_loadb((const char *)buf, n, JSON_REJECT_DUPLICATES, &e);
     ck_assert_msg(doc != NULL, "%s", e.text);
     json_t *areas = json_object_get(doc, "areas");
-    ck_assert_uint_eq(json_array_size(areas), 2);
+    ck_assert_uint_eq(json_array_size(areas), 3);
+    ck_assert(json_is_false(json_object_get(json_array_get(areas, 2), "complete")));
     json_t *p = json_array_get(areas, 0), *b = json_array_get(areas, 1);
     ck_assert_str_eq(json_string_value(json_object_get(p, "directory")),
                      "/var/lib/dsg/share/objects");
     ck_assert(json_is_true(json_object_get(p, "measured")));
+    ck_assert(json_is_true(json_object_get(p, "complete")));
     ck_assert_int_eq(json_integer_value(json_object_get(p, "used_bytes")), 3 << 20);
     ck_assert_int_eq(json_integer_value(json_object_get(p, "filesystem_bytes")), 6 << 20);
     ck_assert(json_is_false(json_object_get(b, "measured")));
     ck_assert_str_eq(json_string_value(json_object_get(b, "why")), "bkup.dest is not set");
     json_decref(doc);
-    n = dsgd_usage_text(a, 2, (char *)buf, sizeof buf);
+    n = dsgd_usage_text(a, 3, (char *)buf, sizeof buf);
     ck_assert_uint_gt(n, 0);
     buf[n] = 0;
     ck_assert_ptr_nonnull(strstr((char *)buf, "protected-information  dsg             3"));
     ck_assert_ptr_nonnull(strstr((char *)buf, " 3.0          0.5          6.0 /var/lib/dsg/share/objects\n"));
     ck_assert_ptr_nonnull(strstr((char *)buf, "backups"));
     ck_assert_ptr_nonnull(strstr((char *)buf, "- (bkup.dest is not set)\n"));
+    ck_assert_ptr_nonnull(strstr((char *)buf, "audit-trail            dsg            7+         1.0+"));
     ck_assert_uint_eq(dsgd_usage_text(a, 2, (char *)buf, 80), 0);
     ck_assert_uint_eq(dsgd_usage_json(a, 2, buf, 40), 0);
 }

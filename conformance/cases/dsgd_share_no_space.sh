@@ -55,7 +55,7 @@ assert sorted(areas) == ["accounts", "audit-trail", "backups", "keys", "protecte
                          "share-databases"], sorted(areas)
 p, d = areas["protected-information"], areas["share-databases"]
 assert p["directory"] == sys.argv[2] + "/share/objects" and p["owner"] == "dsg", p
-assert p["measured"] and p["files"] == 1 and p["used_bytes"] >= 3000000, p
+assert p["measured"] and p["complete"] and p["files"] == 1 and p["used_bytes"] >= 3000000, p
 assert p["filesystem_bytes"] == 6 * 1024 * 1024 and p["free_bytes"] < 3 * 1024 * 1024, p
 assert d["measured"] and d["files"] >= 2 and d["used_bytes"] < 3000000, d   # share.db, search.db, the key
 assert d["free_bytes"] == p["free_bytes"], (d, p)

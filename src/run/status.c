@@ -73,6 +73,8 @@ static void area_json(dsg_json_out *w, const dsgd_area_usage *a)
     str(w, "directory", a->dir);
     key(w, "measured");
     (void)dsg_json_out_bool(w, a->measured != 0);
+    key(w, "complete");
+    (void)dsg_json_out_bool(w, a->complete != 0);
     str(w, "why", a->measured ? "" : a->why);
     str(w, "owner", a->owner);
     num(w, "files", (int64_t)a->files);
@@ -105,7 +107,7 @@ static void mib(uint64_t bytes, char *out, size_t cap)
 
 size_t dsgd_usage_text(const dsgd_area_usage *a, size_t n, char *out, size_t cap)
 {
-    char used[32], avail[32], size[32];
+    char used[32], avail[32], size[32], files[32];
     int w = snprintf(out, cap, "%-22s %-8s %8s %12s %12s %12s %s\n", "AREA", "OWNER", "FILES",
                      "USED MiB", "FREE MiB", "FS MiB", "DIRECTORY");
     size_t len = w > 0 ? (size_t)w : 0;
@@ -113,12 +115,15 @@ size_t dsgd_usage_text(const dsgd_area_usage *a, size_t n, char *out, size_t cap
         return 0;
     for (size_t i = 0; i < n; i++) {
         mib(a[i].used_bytes, used, sizeof used);
+        snprintf(files, sizeof files, "%llu%s", (unsigned long long)a[i].files,
+                 a[i].complete ? "" : "+");
+        if (!a[i].complete)
+            strcat(used, "+");
         mib(a[i].free_bytes, avail, sizeof avail);
         mib(a[i].fs_bytes, size, sizeof size);
         if (a[i].measured)
-            w = snprintf(out + len, cap - len, "%-22s %-8s %8llu %12s %12s %12s %s\n",
-                         a[i].area, a[i].owner, (unsigned long long)a[i].files, used, avail,
-                         size, a[i].dir);
+            w = snprintf(out + len, cap - len, "%-22s %-8s %8s %12s %12s %12s %s\n",
+                         a[i].area, a[i].owner, files, used, avail, size, a[i].dir);
         else
             w = snprintf(out + len, cap - len, "%-22s %-8s %8s %12s %12s %12s %s (%s)\n",
                          a[i].area, "-", "-", "-", "-", "-", a[i].dir[0] ? a[i].dir : "-",

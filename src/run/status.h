@@ -66,6 +66,7 @@ typedef struct dsgd_area_usage {
                               * audit-trail, keys, backups */
     char dir[4096];          /* "" when not configured (backups without bkup.dest) */
     int measured;            /* 0: see why */
+    int complete;            /* 0: files and used_bytes count what the time allowed */
     char why[96];
     char owner[64];          /* the directory owner's user name, or its uid */
     uint64_t files;          /* regular files in the area */
@@ -74,23 +75,27 @@ typedef struct dsgd_area_usage {
     uint64_t fs_bytes;       /* the file system's size */
 } dsgd_area_usage;
 
-/* JSON: {"areas": [{"area", "directory", "measured", "why", "owner",
- * "files", "used_bytes", "free_bytes", "filesystem_bytes"}]}, written by the
+/* JSON: {"areas": [{"area", "directory", "measured", "complete", "why",
+ * "owner", "files", "used_bytes", "free_bytes", "filesystem_bytes"}]}, written by the
  * proved JSON writer. Its length, or 0 when it does not fit in cap.
  * @relation(REQ-STOR-014) */
 size_t dsgd_usage_json(const dsgd_area_usage *a, size_t n, uint8_t *out, size_t cap);
 
 /* A table: a header line, then a row per area (sizes in MiB, with one
- * decimal), "-" and the reason where an area is not measured. Its length,
+ * decimal; files and used space followed by "+" when the count was cut
+ * short), "-" and the reason where an area is not measured. Its length,
  * or 0 when it does not fit in cap. @relation(REQ-STOR-014) */
 size_t dsgd_usage_text(const dsgd_area_usage *a, size_t n, char *out, size_t cap);
+
+#define DSGD_USAGE_BUDGET_MS 2000u   /* of the master's time, well within dsgd.ping_timeout */
 
 /* Measures the areas under statedir and bkup_dest ("" none) into
  * out[DSGD_USAGE_AREAS]: each directory's owner and the files beneath it
  * (the share databases' area leaves the objects out: they are the
  * protected-information area), and its file system's free space and
- * size. Walks every file: the master's own time, for an administrator's
- * command. @relation(REQ-STOR-014) */
+ * size. The files are counted in the master's own time, so the walk
+ * stops after DSGD_USAGE_BUDGET_MS in all; an area it did not finish is
+ * marked incomplete. @relation(REQ-STOR-014) */
 void dsgd_usage_measure(const char *statedir, const char *bkup_dest,
                         dsgd_area_usage out[DSGD_USAGE_AREAS]);
 

@@ -7,17 +7,25 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "run/log.h"
 #include "run/status.h"
 
 /* nftw's callback has no context pointer: the walk in progress. */
 static struct {
     dsgd_area_usage *area;
-    const char *skip;   /* a subtree left out, or NULL */
+    const char *skip;       /* a subtree left out, or NULL */
+    uint64_t deadline_ms;   /* CLOCK_MONOTONIC */
+    unsigned seen;
+    int cut;                /* the deadline passed */
 } walk;
 
 static int count_file(const char *path, const struct stat *st, int type, struct FTW *f)
 {
     (void)f;
+    if (++walk.seen % 256u == 0 && dsgd_now_ms() >= walk.deadline_ms) {
+        walk.cut = 1;
+        return FTW_STOP;
+    }
     if (type == FTW_D && walk.skip != NULL && strcmp(path, walk.skip) == 0)
         return FTW_SKIP_SUBTREE;
     if (type == FTW_F && S_ISREG(st->st_mode)) {
@@ -46,13 +54,18 @@ static void measure(dsgd_area_usage *a, const char *skip)
         snprintf(a->owner, sizeof a->owner, "%u", (unsigned)st.st_uid);
     a->free_bytes = (uint64_t)fs.f_bavail * fs.f_frsize;
     a->fs_bytes = (uint64_t)fs.f_blocks * fs.f_frsize;
+    a->measured = 1;
+    if (walk.cut || dsgd_now_ms() >= walk.deadline_ms)
+        return;   /* the time is spent: incomplete */
     walk.area = a;
     walk.skip = skip;
-    if (nftw(a->dir, count_file, 16, FTW_PHYS | FTW_MOUNT | FTW_ACTIONRETVAL) != 0) {
+    int rc = nftw(a->dir, count_file, 16, FTW_PHYS | FTW_MOUNT | FTW_ACTIONRETVAL);
+    if (rc != 0 && !walk.cut) {
+        a->measured = 0;
         snprintf(a->why, sizeof a->why, "cannot be read whole");
         return;
     }
-    a->measured = 1;
+    a->complete = !walk.cut;
 }
 
 void dsgd_usage_measure(const char *statedir, const char *bkup_dest,
@@ -64,6 +77,9 @@ void dsgd_usage_measure(const char *statedir, const char *bkup_dest,
     };
     char objects[sizeof out[0].dir];
     memset(out, 0, DSGD_USAGE_AREAS * sizeof out[0]);
+    walk.deadline_ms = dsgd_now_ms() + DSGD_USAGE_BUDGET_MS;
+    walk.cut = 0;
+    walk.seen = 0;
     for (size_t i = 0; i < DSGD_USAGE_AREAS - 1; i++) {
         out[i].area = areas[i].area;
         snprintf(out[i].dir, sizeof out[i].dir, "%s/%s", statedir, areas[i].sub);
