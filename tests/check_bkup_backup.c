@@ -479,6 +479,45 @@ START_TEST(test_bkup_writer_refuses)
 }
 END_TEST
 
+/* Two members from one descriptor, each of its given length; a stream
+ * that ends before a length is an error and leaves no member file.
+ * @relation(REQ-BKUP-002, REQ-BKUP-003) */
+START_TEST(test_bkup_writer_add_n)
+{
+    char err[1024], p[300], out[300];
+    dsg_bk_writer *w = NULL;
+    path(p, sizeof p, src, "stream");
+    put_file(p, (const uint8_t *)"firstSECOND", 11);
+    ck_assert_int_eq(dsg_bk_writer_new(dest, ID, WHEN, pub, &w, err, sizeof err), DSG_BK_OK);
+    ck_assert_int_eq(dsg_bk_writer_role(w, 7, WHEN, 1, err, sizeof err), DSG_BK_OK);
+    int fd = open(p, O_RDONLY);
+    ck_assert_int_eq(dsg_bk_writer_add_n(w, 7, "a", fd, 5, err, sizeof err), DSG_BK_OK);
+    ck_assert_int_eq(dsg_bk_writer_add_n(w, 7, "b", fd, 6, err, sizeof err), DSG_BK_OK);
+    ck_assert_int_eq(dsg_bk_writer_add_n(w, 7, "c", fd, 0, err, sizeof err), DSG_BK_OK);
+    ck_assert_int_eq(dsg_bk_writer_add_n(w, 7, "d", fd, 1, err, sizeof err), DSG_BK_IO);
+    snprintf(out, sizeof out, "%s/%s.partial/share/d", dest, ID);
+    ck_assert_int_ne(access(out, F_OK), 0);
+    close(fd);
+    ck_assert_int_eq(dsg_bk_writer_commit(w, skey, err, sizeof err), DSG_BK_OK);
+    dsg_bk_writer_free(w);
+    path(out, sizeof out, top, "restored");
+    ck_assert_int_eq(dsg_bk_decrypt(bk, spub, priv, out, NULL, NULL, err, sizeof err),
+                     DSG_BK_OK);
+    size_t n = 0;
+    char q[340];
+    snprintf(q, sizeof q, "%s/share/a", out);
+    uint8_t *got = get_file(q, &n);
+    ck_assert_uint_eq(n, 5);
+    ck_assert_mem_eq(got, "first", 5);
+    free(got);
+    snprintf(q, sizeof q, "%s/share/b", out);
+    got = get_file(q, &n);
+    ck_assert_uint_eq(n, 6);
+    ck_assert_mem_eq(got, "SECOND", 6);
+    free(got);
+}
+END_TEST
+
 /* @relation(REQ-BKUP-004) */
 START_TEST(test_bkup_signing_key_file)
 {
@@ -564,6 +603,7 @@ Suite *suite_bkup_backup(void)
     tcase_add_test(tc, test_bkup_member_replaced_after_its_check);
     tcase_add_test(tc, test_bkup_database_integrity);
     tcase_add_test(tc, test_bkup_writer_refuses);
+    tcase_add_test(tc, test_bkup_writer_add_n);
     tcase_add_test(tc, test_bkup_signing_key_file);
     tcase_add_test(tc, test_bkup_progress);
     suite_add_tcase(s, tc);

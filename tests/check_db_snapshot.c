@@ -159,6 +159,58 @@ START_TEST(test_snapshot_under_concurrent_writes)
 }
 END_TEST
 
+/* A copy taken as a descriptor: its size told first, its temporary file
+ * gone at once, its bytes the database as the copy completed, whatever
+ * is written to the source after. @relation(REQ-BKUP-002) */
+START_TEST(test_snapshot_take)
+{
+    dsg_db_snapshot *s;
+    uint64_t told = 0;
+    int fd = -1, rc;
+    struct stat st;
+    ck_assert_msg(dsg_db_snapshot_begin(src, tmp_path, &s, err, sizeof err) == 0, "%s", err);
+    while ((rc = dsg_db_snapshot_step(s, 16, err, sizeof err)) == 1)
+        ;
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_msg(dsg_db_snapshot_take(s, &fd, &told, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(access(tmp_path, F_OK) != 0);
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    ck_assert_uint_eq((uint64_t)st.st_size, told);
+    ck_assert_uint_gt(told, 0);
+    add_rows(src, 100);
+    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(out, 0);
+    char buf[65536];
+    ssize_t got;
+    uint64_t total = 0;
+    while ((got = read(fd, buf, sizeof buf)) > 0) {
+        ck_assert_int_eq(write(out, buf, (size_t)got), got);
+        total += (uint64_t)got;
+    }
+    close(out);
+    close(fd);
+    ck_assert_uint_eq(total, told);
+    ck_assert_int_eq(copy_rows(), 2000);
+}
+END_TEST
+
+/* An incomplete copy cannot be taken; it is removed all the same.
+ * @relation(REQ-BKUP-002) */
+START_TEST(test_snapshot_take_incomplete)
+{
+    dsg_db_snapshot *s;
+    uint64_t told = 1;
+    int fd = 7;
+    ck_assert_msg(dsg_db_snapshot_begin(src, tmp_path, &s, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(dsg_db_snapshot_take(s, &fd, &told, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "not complete"));
+    ck_assert_int_eq(fd, -1);
+    ck_assert_uint_eq(told, 0);
+    ck_assert(access(tmp_path, F_OK) != 0);
+}
+END_TEST
+
 /* @relation(REQ-BKUP-002) */
 START_TEST(test_snapshot_refuses_an_existing_file_and_cleans_up)
 {
@@ -212,6 +264,8 @@ Suite *suite_db_snapshot(void)
     tcase_add_checked_fixture(c, setup, teardown);
     tcase_add_test(c, test_snapshot_copies_the_database);
     tcase_add_test(c, test_snapshot_under_concurrent_writes);
+    tcase_add_test(c, test_snapshot_take);
+    tcase_add_test(c, test_snapshot_take_incomplete);
     tcase_add_test(c, test_snapshot_refuses_an_existing_file_and_cleans_up);
     suite_add_tcase(s, c);
     return s;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_sandbox_status: every worker of a root-started release dsgd is re-exec'd with only fds 0-3 (the portal also 4, its listening socket; its setup pipe, fd 5, is read and closed before the sandbox; logd also the files of its audit store, opened once sandboxed), runs as dsg with NoNewPrivs 1 and Seccomp 2; logd is chrooted to var/logd (0700, owned by dsg) under Landlock where offered; the handshake completes.
+# dsgd_sandbox_status: every worker of a root-started release dsgd is re-exec'd with only fds 0-3 (the portal also 4, its listening socket; its setup pipe, fd 5, is read and closed before the sandbox; logd also 4, the socket backup pipes come on, and the files of its audit store, opened once sandboxed), runs as dsg with NoNewPrivs 1 and Seccomp 2; logd is chrooted to var/logd (0700, owned by dsg) under Landlock where offered; the handshake completes.
 # @relation(REQ-RUN-002, REQ-RUN-030, REQ-RUN-032, REQ-RUN-005)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -36,19 +36,22 @@ for role in portal logd; do
     esac
     # every other descriptor closed: 0, 1, 2 (log pipe), 3 (IPC socket);
     # the portal keeps 4 (the listening socket) and has closed 5 (setup pipe);
-    # logd's 4 and up are its audit store, opened once sandboxed (docs/audit.md)
+    # logd keeps 4 (the socket backup pipes come on, docs/backup.md) and
+    # its 5 and up are its audit store, opened once sandboxed (docs/audit.md)
     want="0 1 2 3 "
     [ "$role" = portal ] && want="0 1 2 3 4 "
     fds=$(ls "/proc/$pid/fd" | sort -n | tr '\n' ' ')
     if [ "$role" = logd ]; then
+        want="0 1 2 3 4 "
+        readlink "/proc/$pid/fd/4" | grep -q '^socket:' || fail "logd: fd 4 is not a socket"
         for fd in $(ls "/proc/$pid/fd" | sort -n); do
-            [ "$fd" -ge 4 ] || continue
+            [ "$fd" -ge 5 ] || continue
             case $(readlink "/proc/$pid/fd/$fd") in
             "$t/var/logd/"audit.db | "$t/var/logd/"audit.db-wal | "$t/var/logd/"audit.db-shm | "$t/var/logd/"anchor.log) ;;
             *) fail "logd: fd $fd is $(readlink "/proc/$pid/fd/$fd"), not a file of its store" ;;
             esac
         done
-        fds=$(ls "/proc/$pid/fd" | sort -n | awk '$1 < 4' | tr '\n' ' ')
+        fds=$(ls "/proc/$pid/fd" | sort -n | awk '$1 < 5' | tr '\n' ' ')
     fi
     [ "$fds" = "$want" ] || fail "$role: open descriptors '$fds', want $want"
     readlink "/proc/$pid/fd/3" | grep -q '^socket:' || fail "$role: fd 3 is not a socket"

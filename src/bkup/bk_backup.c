@@ -200,21 +200,28 @@ static int grow(dsg_bk_writer *w, size_t name_len)
     return 0;
 }
 
-/* Encrypts fd to the member file out of (role, name). */
+/* Encrypts fd to the member file out of (role, name): to fd's end, or
+ * exactly `left` bytes when it is not UINT64_MAX (an end before is IO). */
 static dsg_bk_status encrypt_fd(dsg_bk_writer *w, unsigned role, const char *name, int fd,
-                                int out, uint64_t *size, uint8_t sha[DSG_BK_SHA256_LEN])
+                                uint64_t left, int out, uint64_t *size,
+                                uint8_t sha[DSG_BK_SHA256_LEN])
 {
     static uint8_t buf[IO_CHUNK];
+    int to_end = left == UINT64_MAX;
     dsg_bk_member_writer *mw = NULL;
     dsg_bk_status st = dsg_bk_member_writer_new(out, w->recipient, w->id, role, name, &mw);
     while (st == DSG_BK_OK) {
-        ssize_t got = read(fd, buf, sizeof buf);
+        size_t want = !to_end && left < sizeof buf ? (size_t)left : sizeof buf;
+        ssize_t got = want > 0 ? read(fd, buf, want) : 0;
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0) {
-            st = got < 0 ? DSG_BK_IO : dsg_bk_member_finish(mw, size, sha);
+            st = got < 0 || (!to_end && left > 0) ? DSG_BK_IO
+                                                  : dsg_bk_member_finish(mw, size, sha);
             break;
         }
+        if (!to_end)
+            left -= (uint64_t)got;
         st = dsg_bk_member_write(mw, buf, (size_t)got);
     }
     dsg_bk_member_writer_free(mw);
@@ -224,6 +231,12 @@ static dsg_bk_status encrypt_fd(dsg_bk_writer *w, unsigned role, const char *nam
 
 dsg_bk_status dsg_bk_writer_add(dsg_bk_writer *w, unsigned role, const char *name, int fd,
                                 char *err, size_t n)
+{
+    return dsg_bk_writer_add_n(w, role, name, fd, UINT64_MAX, err, n);
+}
+
+dsg_bk_status dsg_bk_writer_add_n(dsg_bk_writer *w, unsigned role, const char *name, int fd,
+                                  uint64_t len, char *err, size_t n)
 {
     char rel[REL_CAP];
     size_t nl = strlen(name);
@@ -253,7 +266,7 @@ dsg_bk_status dsg_bk_writer_add(dsg_bk_writer *w, unsigned role, const char *nam
     if (out < 0)
         return fail(errno == EEXIST ? DSG_BK_EXISTS : DSG_BK_IO, err, n, "member %s: %s", rel,
                     errno == EEXIST ? "given twice" : strerror(errno));
-    dsg_bk_status st = encrypt_fd(w, role, name, fd, out, &size, sha);
+    dsg_bk_status st = encrypt_fd(w, role, name, fd, len, out, &size, sha);
     if (st == DSG_BK_OK && fsync(out) != 0)
         st = DSG_BK_IO;
     if (close(out) != 0 && st == DSG_BK_OK)

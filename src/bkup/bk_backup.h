@@ -75,6 +75,13 @@ __attribute__((warn_unused_result))
 dsg_bk_status dsg_bk_writer_add(dsg_bk_writer *w, unsigned role, const char *name, int fd,
                                 char *err, size_t n);
 
+/* The same with exactly len bytes read from fd (UINT64_MAX: to its end),
+ * for a stream that carries several members: IO when fd ends before.
+ * @relation(REQ-BKUP-002, REQ-BKUP-003) */
+__attribute__((warn_unused_result))
+dsg_bk_status dsg_bk_writer_add_n(dsg_bk_writer *w, unsigned role, const char *name, int fd,
+                                  uint64_t len, char *err, size_t n);
+
 /* The manifest, its signature under the signing key, the syncs and the
  * rename to DEST/ID. After it (whatever it returns) only free is left.
  * @relation(REQ-BKUP-004) */

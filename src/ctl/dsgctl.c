@@ -1344,7 +1344,7 @@ static const group groups[] = {
     { "rights", "access rights to areas as grants, their applications and the access decision "
                 "(share role)",
       dsgctl_rights_commands, DSGCTL_RIGHTS_COMMANDS },
-    { "backup", "backups: verify one, restore its members, the recipient key pair (offline)",
+    { "backup", "backups: take one now, list them, verify one, restore its members, the keys",
       dsgctl_backup_commands, DSGCTL_BACKUP_COMMANDS },
     { "config", "the configuration in force", config_commands,
       sizeof config_commands / sizeof config_commands[0] },

@@ -4,8 +4,11 @@
  *   dsgctl backup verify DIR --pubkey SIGNING_PUB [--key RECIPIENT_PRIV]
  *   dsgctl backup decrypt DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV --to NEWDIR
  *   dsgctl backup keygen --out PRIV --pub PUB
+ *   dsgctl backup now|list|pubkey [--socket PATH]
  *
- * Offline: no daemon, no socket; the work is src/bkup/bk_backup.h's.
+ * now, list and pubkey ask dsgd over the control socket (its master runs
+ * the backup, run/bkup_run.h); the others run offline: no daemon, no
+ * socket; the work is src/bkup/bk_backup.h's.
  * Exit status 0 all good, 1 a check failed (the message names the first
  * failing member) or the work could not be done, 64 a usage error or a key
  * file that is not one. Progress goes to stderr only when stderr is a
@@ -24,6 +27,7 @@
 #include <openssl/pem.h>
 
 #include "bkup/bk_backup.h"
+#include "ctl/ctl_client.h"
 #include "ctl/dsgctl.h"
 #include "ctl/key_escrow.h"
 
@@ -376,7 +380,79 @@ static int cmd_backup_keygen(int argc, char **argv)
     return dsgctl_finish_stdout(0);
 }
 
+static const char now_help[] =
+    "usage: dsgctl backup now [--socket PATH]\n"
+    "\n"
+    "Starts a backup on the running dsgd (its master runs it; docs/backup.md,\n"
+    "\"The backup run\"): each storage role (auth, logd, share) copies its\n"
+    "databases online and its files into a pipe the master passes it, and the\n"
+    "master's writer encrypts every member to bkup.recipient_pubkey, signs the\n"
+    "manifest with the backup-signing key (dsgctl backup pubkey) and verifies\n"
+    "the backup without any private key. The answer is the backup's ID once\n"
+    "it started; dsgctl backup list shows when it is verified or failed. Needs\n"
+    "an administrator's login; recorded in the audit trail (backup-started,\n"
+    "backup-verified, backup-failed).\n"
+    "\n"
+    "exit status: 0 started; 1 refused (no bkup.dest, no bkup.recipient_pubkey,\n"
+    "a backup still running) or not started; 64 usage; 77 no login; others as\n"
+    "for every command of the control socket.\n";
+
+static const char list_help[] =
+    "usage: dsgctl backup list [--socket PATH]\n"
+    "\n"
+    "The backups dsgd made in bkup.dest, oldest first: ID, start and end\n"
+    "times, the roles in it, its size (the member files' bytes as stored),\n"
+    "its state (running, verified, failed) and, for a failed one, the reason.\n";
+
+static const char pubkey_help[] =
+    "usage: dsgctl backup pubkey [--socket PATH]\n"
+    "\n"
+    "The public key (PEM) of the gateway's backup-signing key, which dsgctl\n"
+    "backup verify --pubkey takes; dsgd makes the key at its first backup, or\n"
+    "here. Keep a copy off the gateway.\n";
+
+/* now, list and pubkey: one fixed line to dsgd. */
+static int online(const char *cmd, const char *help, int argc, char **argv)
+{
+    const char *socket = DSG_CTL_SOCKET_DEFAULT;
+    char line[32];
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else {
+            return dsgctl_group_usage("backup", cmd, "unexpected argument", argv[i]);
+        }
+    }
+    snprintf(line, sizeof line, "backup %s", cmd);
+    return dsgctl_group_run("backup", cmd, line, socket);
+}
+
+/* dsgctl backup now. @relation(REQ-BKUP-001) */
+static int cmd_backup_now(int argc, char **argv)
+{
+    return online("now", now_help, argc, argv);
+}
+
+/* dsgctl backup list. @relation(REQ-BKUP-001) */
+static int cmd_backup_list(int argc, char **argv)
+{
+    return online("list", list_help, argc, argv);
+}
+
+/* dsgctl backup pubkey. @relation(REQ-BKUP-004) */
+static int cmd_backup_pubkey(int argc, char **argv)
+{
+    return online("pubkey", pubkey_help, argc, argv);
+}
+
 const command dsgctl_backup_commands[DSGCTL_BACKUP_COMMANDS] = {
+    { "now", "start a backup on the running dsgd", now_help, cmd_backup_now },
+    { "list", "the backups dsgd made, with their state", list_help, cmd_backup_list },
+    { "pubkey", "the public key that verifies the gateway's backups", pubkey_help,
+      cmd_backup_pubkey },
     { "verify", "check a backup's signature, members and (with --key) content (offline)",
       verify_help, cmd_backup_verify },
     { "decrypt", "verify a backup and restore its members into a fresh directory (offline)",

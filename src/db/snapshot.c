@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/snapshot.h"
@@ -113,25 +114,55 @@ static int pour(int in, int out, uint64_t *bytes, char *err, size_t n)
     }
 }
 
+/* The complete copy closed, its file as it will be poured: 0, or -1. */
+static int close_copy(dsg_db_snapshot *s, char *err, size_t n)
+{
+    if (!s->done)
+        return fail(err, n, "the copy is not complete");
+    int rc = sqlite3_backup_finish(s->backup);
+    s->backup = NULL;
+    if (rc != SQLITE_OK)
+        return fail(err, n, "finishing the copy: %s", sqlite3_errmsg(s->dst));
+    if (sqlite3_close(s->dst) != SQLITE_OK)
+        return fail(err, n, "closing the copy: %s", sqlite3_errmsg(s->dst));
+    s->dst = NULL;
+    return 0;
+}
+
+int dsg_db_snapshot_take(dsg_db_snapshot *s, int *fd, uint64_t *bytes, char *err, size_t n)
+{
+    struct stat st;
+    int rc = -1;
+    *fd = -1;
+    *bytes = 0;
+    if (close_copy(s, err, n) == 0) {
+        *fd = open(s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (*fd < 0 || fstat(*fd, &st) != 0) {
+            fail(err, n, "%s: %s", s->path, strerror(errno));
+        } else {
+            *bytes = (uint64_t)st.st_size;
+            rc = 0;
+        }
+    }
+    if (rc != 0 && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    dsg_db_snapshot_abort(s);   /* the file's name goes; an open descriptor keeps it */
+    return rc;
+}
+
 int dsg_db_snapshot_finish(dsg_db_snapshot *s, int fd, uint64_t *bytes, char *err, size_t n)
 {
     int rc = -1;
     *bytes = 0;
-    if (!s->done) {
-        fail(err, n, "the copy is not complete");
-    } else if (sqlite3_backup_finish(s->backup) != SQLITE_OK) {
-        fail(err, n, "finishing the copy: %s", sqlite3_errmsg(s->dst));
-    } else if (sqlite3_close(s->dst) != SQLITE_OK) {
-        fail(err, n, "closing the copy: %s", sqlite3_errmsg(s->dst));
-    } else {
-        s->dst = NULL;
+    if (close_copy(s, err, n) == 0) {
         int in = open(s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         rc = in < 0 ? fail(err, n, "%s: %s", s->path, strerror(errno))
                     : pour(in, fd, bytes, err, n);
         if (in >= 0)
             close(in);
     }
-    s->backup = NULL;   /* finished (or failed to) above */
     dsg_db_snapshot_abort(s);
     return rc;
 }

@@ -31,6 +31,15 @@ int dsg_db_snapshot_begin(struct sqlite3 *src, const char *tmp_path, dsg_db_snap
  * a message (then only abort is left). @relation(REQ-BKUP-002) */
 int dsg_db_snapshot_step(dsg_db_snapshot *s, int pages, char *err, size_t n);
 
+/* After a step answered 0, instead of finish: the copy closed, opened
+ * read-only into *fd (close-on-exec) with its size in *bytes, and its
+ * temporary file removed (the descriptor keeps the bytes), s freed: for a
+ * caller that sends the copy in pieces, with its size first. 0, or -1
+ * with a message (the temporary file removed and s freed all the same).
+ * @relation(REQ-BKUP-002) */
+__attribute__((warn_unused_result))
+int dsg_db_snapshot_take(dsg_db_snapshot *s, int *fd, uint64_t *bytes, char *err, size_t n);
+
 /* After a step answered 0: the copy's bytes written to fd, the temporary
  * file removed and s freed. 0 with the byte count in *bytes, or -1 with a
  * message (the temporary file removed and s freed all the same).

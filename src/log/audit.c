@@ -543,6 +543,11 @@ struct dsg_audit {
 
 static void fwd_release(dsg_audit *a);
 
+struct sqlite3 *dsg_audit_db(dsg_audit *a)
+{
+    return a->db;
+}
+
 void dsg_audit_opts_default(dsg_audit_opts *o)
 {
     o->busy_timeout_ms = 5000;

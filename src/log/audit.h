@@ -46,6 +46,7 @@
 #define DSG_AUDIT_NAME_MAX 64u       /* bytes of a field name */
 #define DSG_AUDIT_BREAKS_MAX 64u
 
+struct sqlite3;
 typedef struct dsg_audit dsg_audit;
 
 typedef struct dsg_audit_field {
@@ -120,6 +121,10 @@ int dsg_audit_checkpoint(dsg_audit *a, char *err, size_t errsize);
 
 /* Records since the last checkpoint, over all sources. @relation(REQ-LOG-004) */
 uint64_t dsg_audit_unanchored(const dsg_audit *a);
+
+/* The store's connection, for a backup's online copy (src/db/snapshot.h).
+ * @relation(REQ-BKUP-009) */
+struct sqlite3 *dsg_audit_db(dsg_audit *a);
 
 /* Whether dsg_audit_open made the store's keys (an empty store): 1 with
  * detail naming them by key ID (the signing key by the first 8 bytes of

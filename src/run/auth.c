@@ -36,6 +36,7 @@
 #include "auth/cred_store.h"
 #include "run/audit_out.h"
 #include "run/auth.h"
+#include "run/role_backup.h"
 #include "run/key_setup.h"
 #include "run/auth_http.h"
 #include "run/log.h"
@@ -1571,6 +1572,14 @@ int dsgd_auth_start(const char *dir, char *err, size_t n)
         dsgd_log("auth: %d TOTP secret(s) stored in the clear sealed under the data key",
                  sealed);
     return dsgd_auth_http_init(&set, roots, data_key, db, err, n);
+}
+
+/* auth.db alone (REQ-BKUP-002): its keys stay with the master. */
+int dsgd_auth_backup(dsgd_backup_source *src)
+{
+    src->db[0] = db;
+    src->db_name[0] = "auth.db";
+    return db != NULL ? 0 : -1;
 }
 
 void dsgd_auth_stop(void)

@@ -67,4 +67,9 @@ void dsgd_auth_record_lock(const char *user_id, const char *detail);
 /* SHUTDOWN: closes the database. @relation(REQ-ACCT-001) */
 void dsgd_auth_stop(void);
 
+struct dsgd_backup_source;
+
+/* What a backup copies (run/role_backup.h): auth.db. @relation(REQ-BKUP-002) */
+int dsgd_auth_backup(struct dsgd_backup_source *src);
+
 #endif

@@ -74,7 +74,12 @@ enum {
     DSGD_MSG_HISTORY_ASK = 29,  /* share -> master: "ITEM SINCE UNTIL" (run/exchange.h), which
                                  * the master turns into logd's `log export` of the item */
     DSGD_MSG_HISTORY_PART = 30, /* master -> share: a piece of logd's answer (its ROLE_PART) */
-    DSGD_MSG_HISTORY_END = 31   /* master -> share: u8 exit status (0: complete), then text */
+    DSGD_MSG_HISTORY_END = 31,  /* master -> share: u8 exit status (0: complete), then text */
+    DSGD_MSG_BACKUP = 32,       /* master -> a storage role: the backup's ID; copy your
+                                 * data into the pipe passed on fd 4 (run/role_backup.h,
+                                 * REQ-BKUP-002) */
+    DSGD_MSG_BACKUP_DONE = 33   /* the role -> master: u8 status (0 copied, 1 failed),
+                                 * then the summary or the reason */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

@@ -393,7 +393,8 @@ static int known_command(const char *line)
     static const char *const known[] = { "status", "status --json", "config show",
                                          "config show --json", "log verify",
                                          "key rotate kek", "storage usage",
-                                         "storage usage --json" };
+                                         "storage usage --json", "backup now", "backup list",
+                                         "backup pubkey" };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(line, known[i]) == 0)
             return 1;
@@ -473,6 +474,7 @@ static void run_command(client *c, dsgd_chan *chan)
      * logd is how the audit trail comes back: its request cannot be stored
      * first, its result can (by the new logd). */
     int changes = strcmp(c->in, "key rotate kek") == 0 ||   /* REQ-STOR-008 */
+                  strcmp(c->in, "backup now") == 0 ||       /* REQ-BKUP-001 */
                   key_export(c->in) != NULL;                /* REQ-STOR-009 */
     if ((changes || role_verb_changes(c->in, &changes) != NULL) && add_who(c) != 0)
         return;
@@ -513,7 +515,8 @@ static void command(client *c, dsgd_chan *chan)
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
-                                   "key rotate kek, key export, login, logout, "
+                                   "key rotate kek, key export, backup now|list|pubkey, "
+                                   "login, logout, "
                                    "account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "
                                    "terminal register|revoke|list, "

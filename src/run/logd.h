@@ -72,4 +72,10 @@ void dsgd_logd_stop(void);
 void dsgd_logd_test_hook_slow(int ms);
 #endif
 
+struct dsgd_backup_source;
+
+/* What a backup copies (run/role_backup.h): audit.db and anchor.log.
+ * @relation(REQ-BKUP-009) */
+int dsgd_logd_backup(struct dsgd_backup_source *src);
+
 #endif

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <grp.h>
 #include <sys/un.h>
@@ -40,6 +41,8 @@
 #include "log/audit_wire.h"
 #include "run/backoff.h"
 #include "run/bkup_dest.h"
+#include "run/bkup_run.h"
+#include "run/role_backup.h"
 #include "run/bus.h"
 #include "run/channel.h"
 #include "run/ctl.h"
@@ -86,6 +89,7 @@ typedef struct worker {
     int failed;                 /* over the restart burst: down until dsgctl role restart */
     uint32_t audit_seq;         /* AUDIT messages from this run: the last one's number */
     dsgd_exit_window exits;     /* its recent exits, for dsgd.restart_burst */
+    int pass;                   /* a storage role's fd 4, the master's end: backup pipes */
 } worker;
 
 static worker workers[DSGD_ROLE_COUNT];
@@ -105,6 +109,7 @@ static dsgd_tls_files tls;      /* the portal's certificate and key, read at sta
 static int listen_fd = -1;      /* the portal's listening socket, kept across restarts */
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static int fwd_pass = -1;       /* the master's end of logfwd's fd 4 (sockets to hand over) */
+static dsgd_bkup_config bkup;   /* the backup run's settings (REQ-BKUP-001) */
 static uint8_t *fwd_ca;         /* log.forward_ca, read at start */
 static uint8_t *client_ca;      /* portal.client_ca, read at start (REQ-MFA-002) */
 static size_t client_ca_len;
@@ -828,6 +833,15 @@ static void start_worker(worker *w)
         w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
         return;
     }
+    /* a storage role's fd 4: the backup pipes' way in (run/role_backup.h) */
+    if (w->role->kind == DSGD_ROLE_STORAGE &&
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pass) != 0) {
+        dsgd_log("%s: cannot create its socket for backups: %s", w->role->name, strerror(errno));
+        if (setup >= 0)
+            close(setup);
+        w->restart_at = dsgd_now_ms() + cfg->restart_delay_max_ms;
+        return;
+    }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
         pipe2(lp, O_CLOEXEC) != 0) {
         dsgd_log("%s: cannot create its channel: %s", w->role->name, strerror(errno));
@@ -854,6 +868,10 @@ static void start_worker(worker *w)
     if (is_logfwd) {
         close(pass[1]);
         fwd_pass = pass[0];
+    } else if (pass[1] >= 0) {
+        close(pass[1]);
+        set_nonblock(pass[0]);
+        w->pass = pass[0];
     }
     close(sv[1]);
     close(lp[1]);
@@ -1357,6 +1375,145 @@ static int ctl_key_rotate(worker *w, const char *who)
                                                        ? (size_t)n : strlen(text));
 }
 
+/* "backup now" and who asked: 0, or -1. */
+static int backup_who(const dsgd_msg *m, char *who, size_t n)
+{
+    static const char verb[] = "backup now";
+    const char *b = (const char *)m->body;
+    if (m->len <= sizeof verb - 1 || memcmp(b, verb, sizeof verb - 1) != 0)
+        return -1;
+    return who_of(b + sizeof verb - 1, b + m->len, who, n);
+}
+
+/* `dsgctl backup now` (REQ-BKUP-001): the run starts and the answer says
+ * its ID; the run goes on in the loop (run/bkup_run.h). */
+static int ctl_backup_now(worker *w, const char *who)
+{
+    char text[1200];
+    int rc = dsgd_bkup_now(&bkup, who, text, sizeof text);
+    if (rc != 0)
+        strncat(text, "\n", sizeof text - strlen(text) - 1);
+    return ctl_answer(w, (uint8_t)(rc != 0 ? 1 : 0), (const uint8_t *)text, strlen(text));
+}
+
+/* `dsgctl backup list` (REQ-BKUP-001). */
+static int ctl_backup_list(worker *w)
+{
+    static char text[DSGD_BUS_BODY_MAX - 8];
+    size_t len = dsgd_bkup_list(&bkup, text, sizeof text);
+    return ctl_answer(w, 0, (const uint8_t *)text, len);
+}
+
+/* `dsgctl backup pubkey` (REQ-BKUP-004): the public key that verifies
+ * every backup this gateway signs. */
+static int ctl_backup_pubkey(worker *w)
+{
+    char text[1200];
+    int rc = dsgd_bkup_pubkey(&bkup, text, sizeof text);
+    if (rc != 0)
+        strncat(text, "\n", sizeof text - strlen(text) - 1);
+    return ctl_answer(w, (uint8_t)(rc != 0 ? 1 : 0), (const uint8_t *)text, strlen(text));
+}
+
+/* ---- the backup run's ways to the roles (run/bkup_run.h) --------------- */
+
+static int bkup_up(const char *role)
+{
+    worker *w = role_worker(role);
+    return w != NULL && is_up(w) && w->pass >= 0;
+}
+
+/* The pipe on the role's fd 4 (SCM_RIGHTS), then DSGD_MSG_BACKUP: the
+ * pipe is in the role's socket before the message that asks for it. */
+static int bkup_ask(const char *role, int fd, const char *id)
+{
+    worker *w = role_worker(role);
+    union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+    uint8_t b = 'B';
+    struct iovec iov = { &b, 1 };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf };
+    memset(ctl.buf, 0, sizeof ctl.buf);
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    if (sendmsg(w->pass, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != 1) {
+        dsgd_log("%s: the backup pipe cannot be passed: %s", role, strerror(errno));
+        return -1;
+    }
+    return send_own(w, DSGD_MSG_BACKUP, (const uint8_t *)id, DSGD_BACKUP_ID_LEN);
+}
+
+/* Its record; a failed or refused backup also raises the master's own
+ * alert (its log and the host's syslog), until the NOC's alerts exist
+ * (REQ-BKUP-013). */
+static void bkup_record(const char *event, const char *detail)
+{
+    master_record(event, "%s", detail);
+    if (strcmp(event, "backup-failed") == 0)
+        alert("backup: %.400s", detail);
+}
+
+/* The configuration in force, as `dsgctl config show` prints it. */
+static size_t bkup_config(char *out, size_t cap)
+{
+    return dsgd_config_show_text(&in_force, config_gen, out, cap);
+}
+
+static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record, bkup_config };
+
+static int64_t started_wall;    /* dsgd's start, Unix seconds: the backup timer's catch-up */
+
+/* Whether every storage role the backup copies is up. */
+static int bkup_roles_up(void)
+{
+    for (unsigned i = 0; i < bkup.nroles; i++)
+        if (!bkup_up(bkup.roles[i]))
+            return 0;
+    return 1;
+}
+
+/* bkup.recipient_pubkey read (REQ-BKUP-003), before anything starts: 0,
+ * or -1 (a key file that is not an X25519 public key). */
+static int bkup_recipient(void)
+{
+    char err[600];
+    bkup.recipient_file = cfg->bkup_recipient;
+    if (dsgd_bkup_read_recipient(&bkup, err, sizeof err) != 0) {
+        dsgd_log("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The backup run's settings, once the roles are known. */
+static int bkup_setup(void)
+{
+    static const char *const storage[] = { "auth", "logd", "share" };   /* manifest order */
+    bkup.dest = cfg->bkup_dest;
+    bkup.statedir = cfg->statedir;
+    bkup.max_ms = cfg->bkup_max_ms;
+    bkup.nroles = 0;
+    for (unsigned i = 0; i < sizeof storage / sizeof storage[0]; i++)
+        if (enabled(role_worker(storage[i])))
+            bkup.roles[bkup.nroles++] = storage[i];
+    dsgd_bkup_init(&bkup_ops);
+    if (bkup.have_recipient)
+        dsgd_log("backup: every backup is encrypted to %s", bkup.recipient_file);
+    unsigned stale = dsgd_bkup_settle_stale(&bkup);
+    if (stale > 0)
+        dsgd_log("backup: %u run(s) the last stop cut short marked failed", stale);
+    if (bkup.dest[0] == '\0')
+        dsgd_log("backup: bkup.dest is not set: dsgd takes no backups");
+    else
+        dsgd_log("backup: daily at %02u:%02u UTC into %s", cfg->bkup_daily_minute / 60,
+                 cfg->bkup_daily_minute % 60, bkup.dest);
+    started_wall = (int64_t)time(NULL);
+    return 0;
+}
+
 static void restart_for_reload(worker *w);
 
 /* `dsgctl role restart ROLE` (REQ-RUN-008): a failed, stopped or waiting
@@ -1433,6 +1590,12 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_role_restart(w, target);
     if (rotate_who(m, who, sizeof who) == 0)
         return ctl_key_rotate(w, who);
+    if (backup_who(m, who, sizeof who) == 0)
+        return ctl_backup_now(w, who);
+    if (m->len == 11 && memcmp(m->body, "backup list", 11) == 0)
+        return ctl_backup_list(w);
+    if (m->len == 13 && memcmp(m->body, "backup pubkey", 13) == 0)
+        return ctl_backup_pubkey(w);
     dsgd_escrow_req escrow;
     if (export_req(m, &escrow, who, sizeof who) == 0)
         return ctl_key_export(w, &escrow, who);
@@ -2114,6 +2277,13 @@ static void on_bus(worker *w, const dsg_ipc_frame *f)
         sessions_end(w, &m);
         return;
     }
+    if (m.kind == DSGD_MSG_BACKUP_DONE && w->role->kind == DSGD_ROLE_STORAGE) {
+        if (dsgd_bkup_role_done(w->role->name, m.body, m.len) != 0)
+            drop_worker(w, "a backup answer no run waits for");
+        else if (dsgd_bus_done(&w->chan, 1) != 0)
+            drop_worker(w, "cannot give back bus credit");
+        return;
+    }
     drop_worker(w, "a message its role may not send");
 }
 
@@ -2350,6 +2520,9 @@ static void reaped(worker *w, int status)
     }
     if (index_of(w) == DSGD_ROLE_LOGD)
         dsgd_fwd_master_logd_gone();
+    if (w->pass >= 0)
+        close(w->pass);
+    w->pass = -1;
     if (answers_history(w)) {
         static const char gone[] = "logd stopped before it finished";
         history_end(hist_wait.from_start, 69, (const uint8_t *)gone, sizeof gone - 1);
@@ -2391,6 +2564,8 @@ static void reap(void)
         worker *w = find_pid(pid);
         if (w != NULL)
             reaped(w, status);
+        else
+            (void)dsgd_bkup_reaped(pid, status);
     }
 }
 
@@ -2488,6 +2663,7 @@ static void keep_fixed(dsgd_settings *next)
     KEEP_TEXT(ctl_socket, "ctl.socket");
     KEEP_TEXT(portal_addr, "portal.listen");
     KEEP_TEXT(bkup_dest, "bkup.dest");   /* checked against the state directory at start */
+    KEEP_TEXT(bkup_recipient, "bkup.recipient_pubkey");   /* read at start */
     KEEP_TEXT(portal_client_ca, "portal.client_ca");
 #undef KEEP_TEXT
     if (first.bkup_allow_same_fs != next->bkup_allow_same_fs)
@@ -2707,6 +2883,8 @@ static int poll_timeout(uint64_t now)
         next = next_storage_check;
     if (dsgd_fwd_master_due() < next)
         next = dsgd_fwd_master_due();
+    if (bkup.dest != NULL && bkup.dest[0] != '\0' && now + dsgd_bkup_wait_ms() < next)
+        next = now + dsgd_bkup_wait_ms();
     if (next == UINT64_MAX)
         return -1;
     return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
@@ -2771,6 +2949,10 @@ static int run_loop(int sfd)
             }
         }
         timers(dsgd_now_ms());
+        dsgd_bkup_tick();
+        if (!stopping)
+            dsgd_bkup_timer(&bkup, cfg->bkup_daily_minute, cfg->bkup_catch_up_ms, started_wall,
+                            bkup_roles_up());
     }
 }
 
@@ -2880,7 +3062,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         return 1;
     }
     memcpy(cfg->statedir, abs, strlen(abs) + 1);
-    if (check_bkup_dest() != 0)
+    if (check_bkup_dest() != 0 || bkup_recipient() != 0)
         return 1;
     if (cfg->pidfile[0] == '\0') {
         int n = snprintf(cfg->pidfile, sizeof cfg->pidfile, "%s/dsgd.pid", cfg->statedir);
@@ -2905,8 +3087,9 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         workers[i].role = &dsgd_roles[i];
         workers[i].logfd = -1;
         workers[i].chan.fd = -1;
+        workers[i].pass = -1;
     }
-    if (open_role_resources() != 0) {
+    if (open_role_resources() != 0 || bkup_setup() != 0) {
         unlink(cfg->pidfile);
         return 1;
     }

@@ -77,6 +77,7 @@ static const dsgd_role_ops logd_ops = {
     .timeout = dsgd_logd_poll_timeout,
     .tick = dsgd_logd_tick,
     .settle = dsgd_logd_settle,
+    .backup = dsgd_logd_backup,
     .stop = dsgd_logd_stop,
 };
 
@@ -162,6 +163,7 @@ static const dsgd_role_ops auth_ops = {
     .timeout = dsgd_auth_poll_timeout,
     .tick = dsgd_auth_tick,
     .audited = dsgd_auth_audited,
+    .backup = dsgd_auth_backup,
     .stop = dsgd_auth_stop,
 };
 
@@ -188,6 +190,7 @@ static const dsgd_role_ops share_ops = {
     .timeout = dsgd_share_poll_timeout,
     .tick = dsgd_share_tick,
     .audited = dsgd_share_audited,
+    .backup = dsgd_share_backup,
     .stop = dsgd_share_stop,
 };
 

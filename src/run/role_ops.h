@@ -14,6 +14,8 @@
 
 #include "run/bus.h"
 
+struct dsgd_backup_source;
+
 /* What the master passed on the worker's command line for the role. */
 typedef struct dsgd_role_args {
     const char *settings;   /* -L: the role's settings (dsgd_settings_*_arg), or NULL */
@@ -52,6 +54,9 @@ typedef struct dsgd_role_ops {
     void (*audited)(dsgd_chan *chan);
     /* dsgd stops (DSGD_MSG_DRAIN): take no new work from outside. */
     void (*stop_accepting)(void);
+    /* A storage role's data for a backup run (role_backup.h): 0 with src
+     * filled in, or -1 when its store is not open. */
+    int (*backup)(struct dsgd_backup_source *src);
     /* SHUTDOWN: last words, then the process exits. */
     void (*stop)(void);
 } dsgd_role_ops;

@@ -358,6 +358,11 @@ static int step_seccomp(dsgd_sandbox *sb, char *err, size_t n)
         RULE(SCMP_ACT_ALLOW, getpid, 0);
         RULE(SCMP_ACT_ALLOW, getrandom, 0);
     }
+    if (storage) {
+        /* a backup's pipe from the master, on fd 4 only (SCM_RIGHTS,
+         * run/role_backup.h); it is then written like any descriptor */
+        RULE(SCMP_ACT_ALLOW, recvmsg, 1, SCMP_A0(SCMP_CMP_EQ, 4));
+    }
     if (storage && strcmp(sb->role->name, "share") == 0) {
         /* the object store (src/share/object_store.h): its shard
          * directories made on first use, the temporary files the start-up

@@ -126,6 +126,21 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
         copy_text(s->bkup_dest, sizeof s->bkup_dest, c, DSG_CFG_BKUP_DEST, err, n) != 0)
         return -1;
     s->bkup_allow_same_fs = c->v[DSG_CFG_BKUP_ALLOW_SAME_FS].num != 0;
+    if (c->v[DSG_CFG_BKUP_RECIPIENT_PUBKEY].text_len > 0 &&   /* "": none */
+        copy_text(s->bkup_recipient, sizeof s->bkup_recipient, c,
+                  DSG_CFG_BKUP_RECIPIENT_PUBKEY, err, n) != 0)
+        return -1;
+    const char *dt = c->v[DSG_CFG_BKUP_DAILY_TIME].text;   /* the registry: 5 bytes */
+    if (dt[2] != ':' || dt[0] < '0' || dt[0] > '2' || dt[1] < '0' || dt[1] > '9' ||
+        dt[3] < '0' || dt[3] > '5' || dt[4] < '0' || dt[4] > '9' ||
+        (dt[0] - '0') * 10 + (dt[1] - '0') > 23) {
+        snprintf(err, n, "bkup.daily_time: HH:MM (UTC, 00:00 to 23:59), not '%s'", dt);
+        return -1;
+    }
+    s->bkup_daily_minute = (uint32_t)(((dt[0] - '0') * 10 + (dt[1] - '0')) * 60 +
+                                      (dt[3] - '0') * 10 + (dt[4] - '0'));
+    s->bkup_catch_up_ms = (uint32_t)c->v[DSG_CFG_BKUP_CATCH_UP_DELAY].num;
+    s->bkup_max_ms = (uint32_t)c->v[DSG_CFG_BKUP_MAX_DURATION].num;
     snprintf(s->share.area_template, sizeof s->share.area_template, "%s",
              c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text);
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;

@@ -77,6 +77,10 @@ typedef struct dsgd_settings {
     } share;
     char bkup_dest[DSGD_PATH_MAX];  /* bkup.dest: "" none; absolute after start (REQ-BKUP-016) */
     int bkup_allow_same_fs;         /* bkup.allow_same_fs */
+    char bkup_recipient[DSGD_PATH_MAX];   /* bkup.recipient_pubkey: "" none (REQ-BKUP-003) */
+    uint32_t bkup_daily_minute;     /* bkup.daily_time: minutes after 00:00 UTC (REQ-BKUP-001) */
+    uint32_t bkup_catch_up_ms;      /* bkup.catch_up_delay */
+    uint32_t bkup_max_ms;           /* bkup.max_duration */
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
         char ca[DSGD_PATH_MAX];            /* log.forward_ca */

@@ -1,5 +1,8 @@
 /* The share role: see share.h. */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 #include "run/key_setup.h"
 #include "run/log.h"
 #include "run/role_answer.h"
+#include "run/role_backup.h"
 #include "run/role_args.h"
 #include "run/settings.h"
 #include "run/share.h"
@@ -40,6 +44,7 @@ static struct dsgd_share_settings set;   /* -L, or the defaults (dsgd_share_prep
 static dsg_area_template folders;        /* share.area_template, read from set */
 static uint8_t *store_key;   /* wraps the objects' data keys (setup pipe; key memory) */
 static dsg_obj_store *objects;           /* objects/ under the role's directory */
+static char objects_dir[4200];           /* its path, DIR/objects */
 static dsg_search_index *search;         /* search.db under the role's directory */
 static long swept_files, swept_versions, swept_orphans;   /* the start's sweep, for its record */
 
@@ -660,6 +665,7 @@ static int open_objects(const char *dir, char *err, size_t n)
     char path[4200];
     dsg_obj_status st;
     snprintf(path, sizeof path, "%s%sobjects", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+    snprintf(objects_dir, sizeof objects_dir, "%s", path);
     if ((st = dsg_obj_store_open(path, store_key, &objects)) != DSG_OBJ_OK) {
         snprintf(err, n, "%s: %s", path, dsg_obj_status_token(st));
         return -1;
@@ -702,6 +708,94 @@ int dsgd_share_start(const char *dir, char *err, size_t n)
         open_objects(dir, err, n) != 0)
         return -1;
     return open_search(dir, err, n);
+}
+
+/* ---- backups (REQ-BKUP-002) ------------------------------------------------------ */
+
+static DIR *shards, *shard;            /* the object tree as a backup walks it */
+static char shard_name[3];
+static long objects_gone;              /* removed before their turn in a backup */
+
+static void walk_end(void)
+{
+    if (shard != NULL)
+        closedir(shard);
+    if (shards != NULL)
+        closedir(shards);
+    shard = shards = NULL;
+}
+
+static int is_shard(const char *d)
+{
+    return strlen(d) == 2 && isxdigit((unsigned char)d[0]) && isxdigit((unsigned char)d[1]);
+}
+
+/* The next object file, objects/AB/NAME as stored (ciphertext); the
+ * object store's temporary files (objects/tmp) are not objects. */
+static int backup_next(char *name, size_t cap, uint64_t *limit, char *err, size_t n)
+{
+    char path[4500];
+    struct dirent *d;
+    *limit = UINT64_MAX;
+    for (;;) {
+        if (shard == NULL) {
+            errno = 0;
+            d = shards != NULL ? readdir(shards) : NULL;
+            if (d == NULL) {
+                int e = errno;
+                walk_end();
+                if (e != 0)
+                    return snprintf(err, n, "objects: %s", strerror(e)), -1;
+                if (objects_gone > 0)
+                    dsgd_log("backup: %ld object file(s) removed before their turn", objects_gone);
+                return 0;
+            }
+            if (!is_shard(d->d_name))
+                continue;
+            memcpy(shard_name, d->d_name, 3);   /* two hex digits and the NUL */
+            snprintf(path, sizeof path, "%s/%s", objects_dir, shard_name);
+            if ((shard = opendir(path)) == NULL && errno != ENOENT)
+                return snprintf(err, n, "objects/%s: %s", shard_name, strerror(errno)), -1;
+            continue;
+        }
+        errno = 0;
+        d = readdir(shard);
+        if (d == NULL) {
+            if (errno != 0)
+                return snprintf(err, n, "objects/%s: %s", shard_name, strerror(errno)), -1;
+            closedir(shard);
+            shard = NULL;
+            continue;
+        }
+        if (d->d_name[0] == '.')
+            continue;
+        int len = snprintf(path, sizeof path, "%s/%s/%s", objects_dir, shard_name, d->d_name);
+        if (len < 0 || (size_t)len >= sizeof path || strlen(d->d_name) > 200)
+            return snprintf(err, n, "objects/%s: a name too long", shard_name), -1;
+        if (access(path, F_OK) != 0) {   /* purged since the shard was listed */
+            objects_gone++;
+            continue;
+        }
+        snprintf(name, cap, "objects/%s/%s", shard_name, d->d_name);
+        return 1;
+    }
+}
+
+/* share.db and the search index, then every object file as stored: the
+ * ciphertext under the data keys the KEK wraps, never a key. */
+int dsgd_share_backup(dsgd_backup_source *src)
+{
+    if (db == NULL || objects == NULL || search == NULL)
+        return -1;
+    walk_end();
+    objects_gone = 0;
+    src->db[0] = db;
+    src->db_name[0] = "share.db";
+    src->db[1] = dsg_search_db(search);
+    src->db_name[1] = "search.db";
+    src->next_file = backup_next;
+    shards = opendir(objects_dir);
+    return shards != NULL ? 0 : -1;
 }
 
 void dsgd_share_stop(void)

@@ -54,4 +54,10 @@ int dsgd_share_poll_timeout(void);
 /* SHUTDOWN: closes the database. @relation(REQ-SHARE-006) */
 void dsgd_share_stop(void);
 
+struct dsgd_backup_source;
+
+/* What a backup copies (run/role_backup.h): share.db, search.db and the
+ * object files as stored. @relation(REQ-BKUP-002) */
+int dsgd_share_backup(struct dsgd_backup_source *src);
+
 #endif

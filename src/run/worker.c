@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "run/channel.h"
 #include "run/log.h"
 #include "run/roles.h"
+#include "run/role_backup.h"
 #include "run/role_ops.h"
 #include "run/sandbox.h"
 #include "run/role_http.h"
@@ -99,6 +101,12 @@ static int on_bus(const dsg_ipc_frame *f)
         return audit_ack(&m);
     if (r == 1 && m.kind == DSGD_MSG_DRAIN)
         return drain(&m);
+    if (r == 1 && m.kind == DSGD_MSG_BACKUP && ops->backup != NULL) {
+        if (dsgd_role_backup_start(&m, &chan) == 0)
+            return -1;
+        dsgd_log("a malformed or second backup request from the master: closing the channel");
+        return DSGD_EXIT_PROTOCOL;
+    }
     if (r == 0 || (r == 1 && ops->message != NULL && ops->message(&m, &chan) == 0))
         return -1;
     if (r == 1)
@@ -184,11 +192,14 @@ static int loop(const char *hook, int max_known)
         pf[0].events = POLLIN;
         pf[0].revents = 0;
         if (ready && ops->pollfds != NULL)
-            n = ops->pollfds(pf + 1, sizeof pf / sizeof pf[0] - 1, &timeout);
+            n = ops->pollfds(pf + 1, sizeof pf / sizeof pf[0] - 2, &timeout);
+        size_t nb = ready ? dsgd_role_backup_pollfd(pf + 1 + n) : 0;   /* a full backup pipe */
         int due = ready && ops->timeout != NULL ? ops->timeout() : -1;
         if (due >= 0 && (timeout < 0 || due < timeout))
             timeout = due;
-        if (poll(pf, 1 + n, timeout) < 0) {
+        if (dsgd_role_backup_busy())
+            timeout = 0;   /* the next piece of a backup, between the other work */
+        if (poll(pf, 1 + n + nb, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             dsgd_log("poll: %s", strerror(errno));
@@ -198,6 +209,8 @@ static int loop(const char *hook, int max_known)
             ops->events(pf + 1, n, &chan);
         if (ready && ops->tick != NULL)
             ops->tick();
+        if (ready && dsgd_role_backup_step(&chan) != 0)
+            return DSGD_EXIT_PROTOCOL;
         if (pf[0].revents == 0)
             continue;
         for (;;) {
@@ -308,6 +321,10 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         if (nofile != 0)
             sb.nofile = nofile;
     }
+    /* a backup's writer that went away is a write error for the role, not
+     * its end (role_backup.h); the filter allows no sigaction later */
+    if (ops->backup != NULL)
+        signal(SIGPIPE, SIG_IGN);
     /* whatever a role creates (logd's database, its -wal and -shm) is its
      * own alone: mode 0600 (REQ-LOG-006) */
     umask(077);
@@ -315,6 +332,8 @@ int dsgd_worker_main(const char *rolename, const char *statedir, const char *use
         dsgd_log("sandbox step %s failed: %s: exiting", sb.failed_step, err);
         return DSGD_EXIT_SANDBOX;
     }
+    if (ops->backup != NULL)
+        dsgd_role_backup_init(sb.chrooted ? "/" : roledir, ops->backup);
     if (!DSGD_SANITIZED)
         dsgd_log("sandbox complete: seccomp filter loaded (default TRAP; ENOSYS for clone3 "
                  "and syscalls %d..%d)", sb.max_known + 1, DSGD_SYSCALL_PROBE_MAX);

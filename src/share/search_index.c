@@ -18,6 +18,11 @@ struct dsg_search_index {
     sqlite3 *db;
 };
 
+sqlite3 *dsg_search_db(dsg_search_index *ix)
+{
+    return ix->db;
+}
+
 static const char *const migrations[] = {
     /* 1: the documents; the terms tables are made per area as needed */
     "CREATE TABLE docs ("

@@ -33,6 +33,7 @@
 #define DSG_SEARCH_QUERY_MAX 256u        /* bytes of one query */
 #define DSG_SEARCH_TEXT_MAX (256u * 1024u)   /* bytes of a version's text indexed */
 
+struct sqlite3;
 typedef struct dsg_search_index dsg_search_index;
 
 /* Where a query's words are looked for. */
@@ -57,6 +58,10 @@ typedef enum dsg_search_status {
 __attribute__((warn_unused_result))
 int dsg_search_open(const char *path, uint32_t busy_timeout_ms, const uint8_t *key,
                     dsg_search_index **out, char *err, size_t n);
+
+/* The index's connection, for a backup's online copy (src/db/snapshot.h).
+ * @relation(REQ-BKUP-002) */
+struct sqlite3 *dsg_search_db(dsg_search_index *ix);
 
 /* Closes ix (NULL is fine). @relation(REQ-SHARE-015) */
 void dsg_search_close(dsg_search_index *ix);

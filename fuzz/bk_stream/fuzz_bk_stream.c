@@ -1,0 +1,73 @@
+/*
+ * libFuzzer harness of a role's copy on its way to the backup writer
+ * (src/bkup/bk_stream.h): any bytes read as a role's stream into a fresh
+ * backup directory, encrypted to a fixed key. Every status is a defined
+ * one and a refusal has a message; on OK the member bytes counted are no
+ * more than the input held; the backup directory holds nothing but the
+ * role's directory (no name reaches outside it). abort() on any violation.
+ * @relation(REQ-BKUP-002)
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bkup/bk_stream.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const uint8_t RECIPIENT[DSG_X25519_LEN] = "the fuzzer's X25519 public key.";
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* The partial backup holds only share/ (role 7), if anything. */
+static void only_role_dir(const char *partial)
+{
+    DIR *d = opendir(partial);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            strcmp(e->d_name, "share") != 0)
+            abort();
+    if (d != NULL)
+        closedir(d);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char top[] = "/tmp/dsg-fuzz-bkstream-XXXXXX", partial[64], err[1024] = "";
+    dsg_bk_writer *w = NULL;
+    uint64_t members = 0, bytes = 0;
+    int fd = memfd_create("stream", 0);
+    if (fd < 0 || mkdtemp(top) == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    if ((size == 0 || write(fd, data, size) == (ssize_t)size) && lseek(fd, 0, SEEK_SET) == 0 &&
+        dsg_bk_writer_new(top, "20261127T030000Z", "2026-11-27T03:00:00.000Z", RECIPIENT, &w,
+                          err, sizeof err) == DSG_BK_OK) {
+        dsg_bk_status st = dsg_bk_stream_read(w, 7, fd, &members, &bytes, err, sizeof err);
+        if (st > DSG_BK_STATE || (st != DSG_BK_OK && err[0] == '\0'))
+            abort();
+        if (st == DSG_BK_OK && bytes > size)
+            abort();
+        snprintf(partial, sizeof partial, "%s/20261127T030000Z.partial", top);
+        only_role_dir(partial);
+        dsg_bk_writer_free(w);
+    }
+    close(fd);
+    nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
