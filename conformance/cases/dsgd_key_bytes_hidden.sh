@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_key_bytes_hidden: no key byte leaves the key memory (docs/keys.md, "Key bytes in memory"). A portal user uploads, downloads and searches a file, so every key has been used; the test then knows every key: the KEK (var/keys/kek), the share and auth data keys (unwrapped from their wrapped files with `openssl enc -id-aes256-wrap-pad` under the KEK), the search index's key (HMAC-SHA-256 of the share data key) and logd's chain key. gdb writes a core of the master and of the share, auth and logd roles twice: as the kernel would (mappings marked MADV_DONTDUMP left out), where no key is found, raw or in hex; and with those mappings included, where each process's own keys are found (the search can see them: they are in memory, only kept out of dumps). No key is in the audit trail's files, an export of it or dsgd's log, and every role runs with RLIMIT_CORE 0.
+# dsgd_key_bytes_hidden: no key byte leaves the key memory (docs/keys.md, "Key bytes in memory"). With backups configured (bkup.dest, the operator's recipient key), a portal user uploads, downloads and searches a file, so every key has been used; the test then knows every key: the KEK (var/keys/kek), the share and auth data keys (unwrapped from their wrapped files with `openssl enc -id-aes256-wrap-pad` under the KEK), the search index's key (HMAC-SHA-256 of the share data key) and logd's chain key. gdb writes a core of the master and of the share, auth and logd roles twice: as the kernel would (mappings marked MADV_DONTDUMP left out), where no key is found, raw or in hex; and with those mappings included, where each process's own keys are found (the search can see them: they are in memory, only kept out of dumps). No key is in a backup (`dsgctl backup now`, verified), neither in its files as written nor in its members decrypted with the operator's key, nor in the audit trail's files, an export of it or dsgd's log, and every role runs with RLIMIT_CORE 0.
 # @relation(REQ-STOR-010)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -11,7 +11,23 @@ command -v openssl >/dev/null 2>&1 || fail "openssl (make deps-test) is needed"
 # shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
 . "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
 
-share_one_file 23
+dest=$t/dest
+mkdir -p "$dest"
+"$DSGCTL" backup keygen --out "$t/op.key" --pub "$t/op.pub" >/dev/null 2>"$t/err" ||
+    fail "keygen: $(cat "$t/err")"
+SHARE_ADMIN_SKEW=3 share_gateway_conf "bkup.dest = \"$dest\"
+bkup.allow_same_fs = true
+bkup.recipient_pubkey = \"$t/op.pub\""
+share_restart
+admin_login
+member_login
+case_orgs
+share_user sato 防衛装備庁 3
+token=$(cat "$t/sato.token")
+share_area 1 C-9 装備研究
+share_grant 1 sato 1 "$area_root" list,read,upload
+head -c 204807 /dev/urandom >"$t/design.bin"
+upload content "$token" "$area_root" design.bin "$t/design.bin"
 download fetched
 share found 200 GET "/api/v1/share/search?q=design" "$token"
 
@@ -90,6 +106,19 @@ for role in share auth logd portal ctl; do
     grep -Eq '^Max core file size +0 +0 ' "/proc/$pid/limits" ||
         fail "$role: $(grep 'core file' "/proc/$pid/limits")"
 done
+
+# a backup, as written and as restored with the operator's key
+expect_exit 0 "backup now" ctl backup now
+id=$(sed -n 's/^started the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
+[ -n "$id" ] || fail "backup now: no ID in $(cat "$t/out")"
+verified() { ctl backup list 2>/dev/null | awk -v id="$id" '$1 == id && $6 == "verified" { ok = 1 } END { exit !ok }'; }
+wait_until 60 verified || fail "backup $id not verified: $(ctl backup list 2>&1)"
+ctl backup pubkey >"$t/sign.pub" 2>"$t/err" || fail "pubkey: $(cat "$t/err")"
+expect_exit 0 "decrypt" "$DSGCTL" backup decrypt "$dest/$id" --pubkey "$t/sign.pub" --key "$t/op.key" \
+    --to "$t/restored"
+[ "$(find "$t/restored" -type f | wc -l)" -ge 5 ] || fail "restored: $(find "$t/restored" -type f)"
+# shellcheck disable=SC2046 # one argument per file
+out=$(absent "$all" $(find "$dest/$id" "$t/restored" -type f)) || fail "key bytes in the backup: $out"
 
 "$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
     fail "log export: $(cat "$t/err")"
