@@ -29,7 +29,7 @@ struct dsg_oc_writer {
 
 struct dsg_oc_reader {
     EVP_CIPHER_CTX *gcm;
-    uint8_t kek[DSG_OC_KEK_LEN];
+    uint8_t kek[DSG_OC_KEK_LEN];   /* until the header is read, then wiped */
     uint8_t expect_id[DSG_SEG_OBJECT_ID_LEN];
     uint64_t expect_version;
     int check_id;
@@ -314,6 +314,7 @@ static dsg_oc_status drain(dsg_oc_reader *r, int at_end)
         if (r->fill < DSG_SEG_HEADER_LEN && !at_end)
             return DSG_OC_OK;
         dsg_oc_status st = read_header(r);
+        OPENSSL_cleanse(r->kek, sizeof r->kek);   /* used once: no copy outlives the header */
         if (st != DSG_OC_OK)
             return st;
     }
