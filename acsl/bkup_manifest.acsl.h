@@ -33,7 +33,7 @@
   predicate dsg_bkm_name_ok{L}(uint8_t *s, integer a, integer n) =
     1 <= n <= DSG_BKM_NAME_MAX && dsg_bkm_name_run(s, a, a + n) && s[a + n - 1] != '/';
 
-  // What the name rule means for REQ-BKUP-004: no NUL, no control byte, no
+  // What the name rule means for REQ-BKUP-017: no NUL, no control byte, no
   // backslash, no ".." and no segment "." anywhere, no "/" at either end.
   lemma dsg_bkm_name_safe{L}:
     \forall uint8_t *s, integer a, n; dsg_bkm_name_ok(s, a, n) ==>

@@ -1,6 +1,6 @@
 /*
  * Unit tests of the backup manifest parser and writer
- * (src/core/bkup_manifest.h): REQ-BKUP-004.
+ * (src/core/bkup_manifest.h): REQ-BKUP-017.
  *
  * Bad input first: every error code with the offset it reports, made by
  * changing one thing in a valid manifest; the limits (name length, member
@@ -153,7 +153,7 @@ static void expect(size_t len, dsg_bkm_status want, size_t want_at, int line)
 
 /* ---- refusals ----------------------------------------------------------- */
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_header)
 {
     text[0] = 0;
@@ -168,7 +168,7 @@ START_TEST(test_bkm_bad_header)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_lines_out_of_place)
 {
     /* each head line where it belongs, at the start of the line that is not */
@@ -197,7 +197,7 @@ START_TEST(test_bkm_lines_out_of_place)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_trailing_bytes)
 {
     size_t n = mutate("end\n", "end\n\n");
@@ -211,7 +211,7 @@ START_TEST(test_bkm_trailing_bytes)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_spaces_and_line_ends)
 {
     /* one space between fields, LF only, no trailing space */
@@ -235,7 +235,7 @@ START_TEST(test_bkm_spaces_and_line_ends)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_ids)
 {
     size_t id = 22 + 3;
@@ -259,7 +259,7 @@ START_TEST(test_bkm_bad_ids)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_times)
 {
     size_t n = mutate("created 2026-11-27", "created 2026-02-29");
@@ -286,7 +286,7 @@ START_TEST(test_bkm_bad_times)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_numbers)
 {
     MEXPECT("dsg 0.17.0", "dsg 0.017.0", DSG_BKM_ERR_NUMBER, at_of("017", 1));
@@ -318,7 +318,7 @@ START_TEST(test_bkm_bad_numbers)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_digests)
 {
     MEXPECT("123456 0011", "123456 0A11", DSG_BKM_ERR_DIGEST, at_of("0A11", 1));
@@ -330,7 +330,7 @@ START_TEST(test_bkm_bad_digests)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_roles)
 {
     MEXPECT("role auth", "role dns", DSG_BKM_ERR_ROLE, at_of("dns", 0));
@@ -353,7 +353,7 @@ START_TEST(test_bkm_bad_roles)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_names)
 {
     static const struct {
@@ -387,7 +387,7 @@ START_TEST(test_bkm_bad_names)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_name_length_limit)
 {
     char name[DSG_BKM_NAME_MAX + 2];
@@ -412,7 +412,7 @@ START_TEST(test_bkm_name_length_limit)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_duplicate_and_order_of_members)
 {
     size_t n = mutate("member share share.db", "member share objects/ab/cdef01");
@@ -433,7 +433,7 @@ START_TEST(test_bkm_duplicate_and_order_of_members)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_bad_depends)
 {
     size_t n = mutate("depends 20261126T030000Z", "depends 20261124T030000Z");
@@ -457,7 +457,7 @@ static size_t without_depends(void)
                             "role auth 2026-11-27T03:00:01.123Z schema 5\nend\n");
 }
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_depends_limit)
 {
     size_t at = 0;
@@ -486,7 +486,7 @@ START_TEST(test_bkm_depends_limit)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_member_limit_is_the_callers_array)
 {
     size_t at = 0;
@@ -501,7 +501,7 @@ START_TEST(test_bkm_member_limit_is_the_callers_array)
 END_TEST
 
 /* Every prefix of a valid manifest is refused, at an offset inside it. */
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_every_prefix_is_refused)
 {
     size_t n = strlen(VALID);
@@ -515,7 +515,7 @@ END_TEST
 
 /* ---- valid manifests ------------------------------------------------------- */
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_valid_manifest_fields)
 {
     size_t n = strlen(VALID), at = 0;
@@ -549,7 +549,7 @@ START_TEST(test_bkm_valid_manifest_fields)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_every_role_and_no_member)
 {
     static const char *roles[DSG_BKM_ROLES] = { "auth", "edge", "endpoint", "logd", "master",
@@ -571,7 +571,7 @@ START_TEST(test_bkm_every_role_and_no_member)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_names_with_segments)
 {
     static const char *names[] = { "a", "A-Z_0.9", "objects/ab/cdef", "x.y.z", "a/b.c/d-e",
@@ -622,7 +622,7 @@ static dsg_bkm_status write_records(size_t n, size_t cap, size_t *len)
     return dsg_bkm_write(&whead, wm, n, (const uint8_t *)wtext, sizeof wtext - 1, wbuf, cap, len);
 }
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_write_refuses_bad_records)
 {
     size_t len;
@@ -691,7 +691,7 @@ START_TEST(test_bkm_write_refuses_bad_records)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_write_needs_room)
 {
     size_t len, full;
@@ -706,7 +706,7 @@ START_TEST(test_bkm_write_needs_room)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_write_canonical_text)
 {
     size_t len;
@@ -732,7 +732,7 @@ START_TEST(test_bkm_write_canonical_text)
 END_TEST
 
 /* parse(write(m)) == m, for the records and for each shorter list. */
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_round_trip)
 {
     make_records();
@@ -771,7 +771,7 @@ END_TEST
 
 /* Every one-byte change of a valid manifest is refused or, accepted,
  * written back byte for byte (parse_checked compares). */
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_one_byte_changes)
 {
     static const uint8_t bytes[] = { 0, '\n', ' ', '/', '.', '0', '9', 'a', 'z', 'Z', '-', 0xff };
@@ -787,7 +787,7 @@ START_TEST(test_bkm_one_byte_changes)
 }
 END_TEST
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 START_TEST(test_bkm_status_tokens)
 {
     ck_assert_str_eq(dsg_bkm_status_token(DSG_BKM_OK), "ok");

@@ -25,7 +25,7 @@
 
 #include "core/bkup_manifest.h"
 
-/* @relation(REQ-BKUP-004) */
+/* @relation(REQ-BKUP-017) */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

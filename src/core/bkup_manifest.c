@@ -1,5 +1,5 @@
 /*
- * The backup manifest (REQ-BKUP-004). See bkup_manifest.h for the grammar
+ * The backup manifest (REQ-BKUP-017). See bkup_manifest.h for the grammar
  * and the contract, docs/backup.md for the format, acsl/PROOFS.md for what
  * is proved.
  *

@@ -1,5 +1,5 @@
 /*
- * The backup manifest (REQ-BKUP-004): the text that lists every member of
+ * The backup manifest (REQ-BKUP-017): the text that lists every member of
  * a backup, parsed strictly and written canonically. The format is in
  * docs/backup.md ("The manifest"); in short, LF-terminated lines, one
  * space between fields, in this order:
@@ -118,7 +118,7 @@ typedef enum dsg_bkm_status {
  * rule (proved); each of a role with its role line, strictly after the
  * member before it (checked, tested); *err_at == len. Any other
  * result: *count is 0, *err_at the offset of the error; *h and m may have
- * been written. @relation(REQ-BKUP-004) */
+ * been written. @relation(REQ-BKUP-017) */
 /*@ requires \valid_read(s + (0 .. len - 1));
     requires \valid(h) && \valid(m + (0 .. cap - 1)) && \valid(count) && \valid(err_at);
     requires \separated(h, m + (0 .. cap - 1), count, err_at, s + (0 .. len - 1));
@@ -140,7 +140,7 @@ dsg_bkm_status dsg_bkm_parse(const uint8_t *s, size_t len, dsg_bkm_head *h, dsg_
  * RECORD when the records break a rule of the grammar (each field, the
  * orders, a name or digest outside text), SPACE when cap is too small;
  * then *out_len is 0 and out may have been written.
- * @relation(REQ-BKUP-004) */
+ * @relation(REQ-BKUP-017) */
 /*@ requires \valid_read(h) && \valid_read(m + (0 .. n - 1));
     requires \valid_read(text + (0 .. text_len - 1));
     requires \valid(out + (0 .. cap - 1)) && \valid(out_len);
@@ -159,7 +159,7 @@ dsg_bkm_status dsg_bkm_write(const dsg_bkm_head *h, const dsg_bkm_member *m, siz
                              size_t *out_len);
 
 /* A stable, lowercase token for a status, e.g. "duplicate".
- * @relation(REQ-BKUP-004) */
+ * @relation(REQ-BKUP-017) */
 /*@ assigns \result \from status;
     ensures \valid_read(\result);
 */
