@@ -81,7 +81,7 @@ static size_t config(char *out, size_t cap)
     return (size_t)snprintf(out, cap, "bkup.dest = %s\n", dest);
 }
 
-static const dsgd_bkup_ops ops = { up, ask, record, config };
+static const dsgd_bkup_ops ops = { up, ask, record, config, NULL };
 
 static void put_key(const char *path, int private_key)
 {
@@ -358,11 +358,45 @@ START_TEST(test_run_overdue)
                   "%s", st);
     ck_assert_int_eq(dsgd_bkup_now(&c, "dsgd", out, sizeof out), 1);
     ck_assert_msg(strstr(out, "auth is still finishing its copy") != NULL, "%s", out);
+    ck_assert_msg(strstr(records, "backup-failed: not started: auth is still finishing its copy")
+                  != NULL, "%s", records);   /* recorded and alerted, as every refusal */
     close(stuck);
     stuck = -1;
     ck_assert_int_eq(dsgd_bkup_role_done("auth", (const uint8_t *)"\1the pipe: Broken pipe", 23),
                      0);
     ck_assert_int_eq(dsgd_bkup_role_done("auth", (const uint8_t *)"\0ok", 3), -1);
+}
+END_TEST
+
+/* dsgd stops during a run: the writer is killed and waited for, the run
+ * marked failed; a role that restarted and so never answers its copy is
+ * forgotten when it is reaped, and the next backup starts.
+ * @relation(REQ-BKUP-001) */
+START_TEST(test_run_stopped_and_role_gone)
+{
+    char out[1200], err[600], id[17], p[300];
+    ck_assert_int_eq(dsgd_bkup_read_recipient(&c, err, sizeof err), 0);
+    stuck = -2;
+    ck_assert_int_eq(dsgd_bkup_now(&c, "dsgd", out, sizeof out), 0);
+    const char *q = strstr(out, "started the backup ");
+    ck_assert_ptr_nonnull(q);
+    memcpy(id, q + 19, 16);
+    id[16] = '\0';
+    dsgd_bkup_stop();
+    snprintf(p, sizeof p, "%s/%s.state", dest, id);
+    char *st = read_text(p);
+    ck_assert_msg(strstr(st, "state failed\n") != NULL, "%s", st);
+    ck_assert_msg(strstr(st, "reason dsgd stopped during the run\n") != NULL, "%s", st);
+    close(stuck);
+    stuck = -1;
+    ck_assert_int_eq(dsgd_bkup_now(&c, "dsgd", out, sizeof out), 1);   /* auth owes its answer */
+    dsgd_bkup_role_gone("auth");
+    sleep(1);   /* a new second: a new backup ID */
+    ck_assert_msg(dsgd_bkup_now(&c, "dsgd", out, sizeof out) == 0, "%s", out);
+    run_to_end(out, id);
+    snprintf(p, sizeof p, "%s/%s.state", dest, id);
+    st = read_text(p);
+    ck_assert_msg(strstr(st, "state verified\n") != NULL, "%s", st);
 }
 END_TEST
 
@@ -394,6 +428,7 @@ Suite *suite_bkup_run(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_run_stopped_and_role_gone);
     tcase_add_test(tc, test_run_refusals);
     tcase_add_test(tc, test_run_verified);
     tcase_add_test(tc, test_run_role_down);

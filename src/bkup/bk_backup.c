@@ -245,9 +245,16 @@ dsg_bk_status dsg_bk_writer_add_n(dsg_bk_writer *w, unsigned role, const char *n
     if (role >= DSG_BK_ROLES || !w->head.role_seen[role])
         return fail(DSG_BK_ARGS, err, n, "member %s: its role has no role line",
                     name);
-    if (nl == 0 || nl > DSG_BK_NAME_MAX || grow(w, nl) != 0)
-        return fail(nl == 0 || nl > DSG_BK_NAME_MAX ? DSG_BK_ARGS : DSG_BK_CRYPTO, err, n,
-                    "member %s: a name of 1 to 255 bytes, memory", name);
+    if (nl == 0 || nl > DSG_BK_NAME_MAX)
+        return fail(DSG_BK_ARGS, err, n, "member %s: a name of 1 to 255 bytes", name);
+    /* the manifest's bounds before any memory grows: its offsets are 32
+     * bits, and a stream naming members without end must not exhaust it */
+    if (w->count >= DSG_BKM_MEMBERS_MAX ||
+        w->text_len + nl + DSG_BKM_DIGEST_HEX > DSG_BKM_TEXT_MAX / 2)
+        return fail(DSG_BK_ARGS, err, n, "member %s: the backup has too many members "
+                    "(at most %u) or names", name, DSG_BKM_MEMBERS_MAX);
+    if (grow(w, nl) != 0)
+        return fail(DSG_BK_CRYPTO, err, n, "member %s: memory", name);
     dsg_bkm_member *x = &w->m[w->count];
     x->role = role;
     x->name_off = (uint32_t)w->text_len;

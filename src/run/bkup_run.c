@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -333,6 +334,11 @@ static int fork_writer(const dsgd_bkup_config *c, const uint8_t key[32], const u
     }
     if (run.pid == 0) {
         sigset_t none;
+        if (ops.wipe != NULL)
+            ops.wipe();   /* the writer needs none of the master's keys */
+        /* dies with the master; gains no privilege by exec */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+            _exit(1);
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         close(res[0]);
@@ -385,9 +391,12 @@ int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_
     if (run.pid != 0)
         return refuse(out, n, "backup_running the backup %s is still running", run.id);
     for (unsigned k = 0; k < DSGD_BKUP_MAX_ROLES; k++)
-        if (pending[k] != NULL)
-            return refuse(out, n, "backup_running %s is still finishing its copy for the "
-                          "backup %s: try again", pending[k], run.id);
+        if (pending[k] != NULL) {
+            snprintf(why, sizeof why, "%s is still finishing its copy for the backup %s",
+                     pending[k], run.id);
+            record_refusal(actor, why);
+            return refuse(out, n, "backup_running %s: try again", why);
+        }
     if (c->dest[0] == '\0') {
         record_refusal(actor, "no bkup.dest");
         return refuse(out, n, "backup_refused no bkup.dest: set it to a directory on another "
@@ -418,7 +427,9 @@ int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_
     }
     snprintf(d, sizeof d, "%s/%s", c->dest, run.id);
     snprintf(why, sizeof why, "%s/%s.partial", c->dest, run.id);
-    if (access(d, F_OK) == 0 || access(why, F_OK) == 0) {
+    char state[4200];
+    snprintf(state, sizeof state, "%s/%s.state", c->dest, run.id);
+    if (access(d, F_OK) == 0 || access(why, F_OK) == 0 || access(state, F_OK) == 0) {
         OPENSSL_cleanse(key, sizeof key);
         return refuse(out, n, "backup_running a backup %s was started within this second: "
                               "try again", run.id);
@@ -496,8 +507,36 @@ void dsgd_bkup_tick(void)
         snprintf(run.role_failed, sizeof run.role_failed, "%s stopped during its copy",
                  run.role[run.asking]);
     dsgd_log("backup %s: %s stopped during its copy", run.id, run.role[run.asking]);
+    pending[run.asking] = NULL;
     run.asking++;
     ask_next();
+}
+
+void dsgd_bkup_role_gone(const char *role)
+{
+    for (unsigned k = 0; k < DSGD_BKUP_MAX_ROLES; k++)
+        if (pending[k] != NULL && strcmp(pending[k], role) == 0 &&
+            !(run.pid != 0 && run.waiting && k == run.asking))
+            pending[k] = NULL;   /* its next run never heard of the copy: no answer comes */
+}
+
+void dsgd_bkup_stop(void)
+{
+    char end[DSG_BK_TIME_LEN + 8];
+    if (run.pid == 0)
+        return;
+    kill(run.pid, SIGKILL);
+    (void)waitpid(run.pid, NULL, 0);
+    close_writes();
+    if (run.result >= 0)
+        close(run.result);
+    run.result = -1;
+    run.pid = 0;
+    run.waiting = 0;
+    if (dsg_time_now_rfc3339_ms(end, sizeof end) != DSG_BK_TIME_LEN)
+        snprintf(end, sizeof end, "-");
+    write_state("failed", end, 0, 0, "dsgd stopped during the run");
+    dsgd_log("backup %s: FAILED: dsgd stopped during the run", run.id);
 }
 
 int dsgd_bkup_reaped(pid_t pid, int status)
@@ -579,28 +618,40 @@ static int by_name(const void *a, const void *b)
 
 size_t dsgd_bkup_list(const dsgd_bkup_config *c, char *out, size_t n)
 {
-    char *names[4096], path[4400];
-    size_t k = 0, at;
+    char *names[LIST_MAX], path[4400];
+    size_t k = 0, seen = 0, at;
     int len = snprintf(out, n, "%-16s  %-24s  %-24s  %-15s  %12s  %-9s  %s\n", "ID", "START",
                        "END", "ROLES", "SIZE", "STATE", "REASON");
     at = len > 0 ? (size_t)len : 0;
     DIR *d = c->dest[0] != '\0' ? opendir(c->dest) : NULL;
     struct dirent *e;
-    while (d != NULL && k < sizeof names / sizeof names[0] && (e = readdir(d)) != NULL) {
-        size_t l = strlen(e->d_name);
-        if (l == DSGD_BACKUP_ID_LEN + 6 && strcmp(e->d_name + DSGD_BACKUP_ID_LEN, ".state") == 0)
-            names[k++] = strdup(e->d_name);
+    /* the newest LIST_MAX, what one answer holds, in any number of runs */
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name), old = 0;
+        if (l != DSGD_BACKUP_ID_LEN + 6 || strcmp(e->d_name + DSGD_BACKUP_ID_LEN, ".state") != 0)
+            continue;
+        seen++;
+        if (k == LIST_MAX) {   /* full: the oldest kept gives way to a newer one */
+            for (size_t i = 1; i < k; i++)
+                if (strcmp(names[i], names[old]) < 0)
+                    old = i;
+            if (strcmp(e->d_name, names[old]) < 0)
+                continue;
+            free(names[old]);
+            names[old] = names[--k];
+        }
+        if ((names[k] = strdup(e->d_name)) != NULL)
+            k++;
     }
     if (d != NULL)
         closedir(d);
     qsort(names, k, sizeof names[0], by_name);
-    size_t first = k > LIST_MAX ? k - LIST_MAX : 0;   /* what one answer holds */
-    if (first > 0) {
-        len = snprintf(out + at, n - at, "(%zu older backups not listed)\n", first);
+    if (seen > k) {
+        len = snprintf(out + at, n - at, "(%zu older backups not listed)\n", seen - k);
         at += len > 0 && (size_t)len < n - at ? (size_t)len : 0;
     }
     for (size_t i = 0; i < k; i++) {
-        if (names[i] != NULL && i >= first && at < n) {
+        if (at < n) {
             snprintf(path, sizeof path, "%s/%s", c->dest, names[i]);
             at += list_line(path, out + at, n - at);
         }

@@ -40,6 +40,9 @@ typedef struct dsgd_bkup_ops {
     /* The configuration in force as `dsgctl config show` prints it, into
      * out[0 .. cap): its length (0: none). May be NULL. */
     size_t (*config)(char *out, size_t cap);
+    /* In the writer, first thing: wipes every key of the master's it
+     * inherited (the roles' data keys, the TLS private key). May be NULL. */
+    void (*wipe)(void);
 } dsgd_bkup_ops;
 
 typedef struct dsgd_bkup_config {
@@ -52,6 +55,15 @@ typedef struct dsgd_bkup_config {
     unsigned nroles;
     uint32_t max_ms;                        /* bkup.max_duration; 0: no limit */
 } dsgd_bkup_config;
+
+/* The role's process ended (the master reaped it): a copy it was asked
+ * for and never answered is forgotten, unless it is the one the running
+ * backup waits for (the tick fails that part). @relation(REQ-BKUP-001) */
+void dsgd_bkup_role_gone(const char *role);
+
+/* dsgd stops: a running writer is killed and waited for, and the run
+ * marked failed ("dsgd stopped during the run"). @relation(REQ-BKUP-001) */
+void dsgd_bkup_stop(void);
 
 /* The ops the run uses. @relation(REQ-BKUP-001) */
 void dsgd_bkup_init(const dsgd_bkup_ops *ops);

@@ -1443,7 +1443,13 @@ static int bkup_ask(const char *role, int fd, const char *id)
         dsgd_log("%s: the backup pipe cannot be passed: %s", role, strerror(errno));
         return -1;
     }
-    return send_own(w, DSGD_MSG_BACKUP, (const uint8_t *)id, DSGD_BACKUP_ID_LEN);
+    if (send_own(w, DSGD_MSG_BACKUP, (const uint8_t *)id, DSGD_BACKUP_ID_LEN) != 0) {
+        /* the pipe waits in the role's socket with no question for it: a
+         * later run would take it instead of its own */
+        drop_worker(w, "cannot ask for its backup copy");
+        return -1;
+    }
+    return 0;
 }
 
 /* Its record; a failed or refused backup also raises the master's own
@@ -1462,7 +1468,19 @@ static size_t bkup_config(char *out, size_t cap)
     return dsgd_config_show_text(&in_force, config_gen, out, cap);
 }
 
-static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record, bkup_config };
+/* In the backup writer (a fork of the master): the keys it inherited,
+ * which it never uses, wiped first. */
+static void bkup_wipe(void)
+{
+    if (auth_key != NULL)
+        OPENSSL_cleanse(auth_key, DSGD_DATA_KEY_LEN);
+    if (share_key != NULL)
+        OPENSSL_cleanse(share_key, DSGD_DATA_KEY_LEN);
+    dsgd_tls_files_wipe(&tls);
+}
+
+static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record, bkup_config,
+                                        bkup_wipe };
 
 static int64_t started_wall;    /* dsgd's start, Unix seconds: the backup timer's catch-up */
 
@@ -2523,6 +2541,7 @@ static void reaped(worker *w, int status)
     if (w->pass >= 0)
         close(w->pass);
     w->pass = -1;
+    dsgd_bkup_role_gone(w->role->name);
     if (answers_history(w)) {
         static const char gone[] = "logd stopped before it finished";
         history_end(hist_wait.from_start, 69, (const uint8_t *)gone, sizeof gone - 1);
@@ -3129,6 +3148,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         if (enabled(&workers[i]))
             start_worker(&workers[i]);
     rc = run_loop(sfd);
+    dsgd_bkup_stop();
     dsgd_tls_files_wipe(&tls);
     free(fwd_ca);
     free(client_ca);
