@@ -4,7 +4,8 @@
  * backup directory, encrypted to a fixed key. Every status is a defined
  * one and a refusal has a message; on OK the member bytes counted are no
  * more than the input held; the backup directory holds nothing but the
- * role's directory (no name reaches outside it). abort() on any violation.
+ * role's directory, and the three directories above it nothing but their
+ * one child (no name reaches outside it). abort() on any violation.
  * @relation(REQ-BKUP-002)
  */
 #define _GNU_SOURCE
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bkup/bk_stream.h"
@@ -31,14 +33,14 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
     return remove(path);
 }
 
-/* The partial backup holds only share/ (role 7), if anything. */
-static void only_role_dir(const char *partial)
+/* dir holds nothing but name (or nothing at all). */
+static void only(const char *dir, const char *name)
 {
-    DIR *d = opendir(partial);
+    DIR *d = opendir(dir);
     struct dirent *e;
     while (d != NULL && (e = readdir(d)) != NULL)
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            strcmp(e->d_name, "share") != 0)
+            strcmp(e->d_name, name) != 0)
             abort();
     if (d != NULL)
         closedir(d);
@@ -46,15 +48,22 @@ static void only_role_dir(const char *partial)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char top[] = "/tmp/dsg-fuzz-bkstream-XXXXXX", partial[64], err[1024] = "";
+    /* the backup two levels down, so that a name reaching out of it by
+     * one, two or three levels lands where it is seen */
+    char outer[] = "/tmp/dsg-fuzz-bkstream-XXXXXX", mid[64], top[64], partial[96];
+    char err[1024] = "";
     dsg_bk_writer *w = NULL;
     uint64_t members = 0, bytes = 0;
     int fd = memfd_create("stream", 0);
-    if (fd < 0 || mkdtemp(top) == NULL) {
+    if (fd < 0 || mkdtemp(outer) == NULL) {
         if (fd >= 0)
             close(fd);
         return 0;
     }
+    snprintf(mid, sizeof mid, "%s/a", outer);
+    snprintf(top, sizeof top, "%s/a/b", outer);
+    if (mkdir(mid, 0700) != 0 || mkdir(top, 0700) != 0)
+        abort();
     if ((size == 0 || write(fd, data, size) == (ssize_t)size) && lseek(fd, 0, SEEK_SET) == 0 &&
         dsg_bk_writer_new(top, "20261127T030000Z", "2026-11-27T03:00:00.000Z", RECIPIENT, &w,
                           err, sizeof err) == DSG_BK_OK) {
@@ -64,10 +73,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (st == DSG_BK_OK && bytes > size)
             abort();
         snprintf(partial, sizeof partial, "%s/20261127T030000Z.partial", top);
-        only_role_dir(partial);
+        only(partial, "share");   /* role 7 */
+        only(top, "20261127T030000Z.partial");
+        only(mid, "b");
+        only(outer, "a");
         dsg_bk_writer_free(w);
     }
     close(fd);
-    nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    nftw(outer, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     return 0;
 }
