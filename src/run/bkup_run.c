@@ -249,6 +249,11 @@ static void writer(const dsgd_bkup_config *c, const int rd[], const uint8_t key[
         snprintf(dir, sizeof dir, "%s/%s", c->dest, run.id);
         st = dsg_bk_verify(dir, pub, NULL, count, &t, err, sizeof err);
         if (st != DSG_BK_OK) {
+            char aside[4220];   /* not to be taken for a good backup */
+            snprintf(aside, sizeof aside, "%s.unverified", dir);
+            if (rename(dir, aside) != 0)
+                snprintf(err + strlen(err), sizeof err - strlen(err), "; left as DEST/%s",
+                         run.id);
             snprintf(line, sizeof line, "unverified %s (%s)\n", err, dsg_bk_status_token(st));
             (void)!write(res, line, strlen(line));
             _exit(1);
