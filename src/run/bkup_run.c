@@ -564,7 +564,8 @@ int dsgd_bkup_reaped(pid_t pid, int status)
     if (status == 0 && sscanf(line, "verified %llu %llu", &members, &bytes) == 2) {
         write_state("verified", end, members, bytes, "-");
         snprintf(d, sizeof d, "%s: %llu members, %llu bytes; signature, sizes and SHA-256 "
-                 "checked; %s", run.id, members, bytes, run.actor);
+                 "checked; %s%s%.300s", run.id, members, bytes, run.actor,
+                 run.role_failed[0] != '\0' ? "; a role reported: " : "", run.role_failed);
         ops.record("backup-verified", d);
         dsgd_log("backup %s: verified: %llu members, %llu bytes", run.id, members, bytes);
         return 1;
