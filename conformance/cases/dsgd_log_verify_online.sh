@@ -49,7 +49,7 @@ restore() {
 up
 requests
 verify_online "intact" 0
-grep -Eq '^OK: 0 break\(s\); 4 source\(s\), [0-9]+ record\(s\), [0-9]+ checkpoint\(s\); [0-9]+ record\(s\) after the last checkpoint \(checked with the chain key\)$' "$t/out" ||
+grep -Eq '^OK: 0 break\(s\); 5 source\(s\), [0-9]+ record\(s\), [0-9]+ checkpoint\(s\); [0-9]+ record\(s\) after the last checkpoint \(checked with the chain key\)$' "$t/out" ||
     fail "intact: $(cat "$t/out")"
 log_has 'ctl\[[0-9]+\]: uid 0 pid [0-9]+: log verify: ok' || fail "the command is not logged"
 

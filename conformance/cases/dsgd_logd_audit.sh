@@ -32,7 +32,9 @@ run "pubkey" 0 log pubkey "$d"
 cp "$t/out" "$t/pub.pem"
 grep -q 'BEGIN PUBLIC KEY' "$t/pub.pem" || fail "no public key"
 run "intact" 0 log verify --offline --pubkey "$t/pub.pem" "$d"
-grep -q '^OK: 0 break(s); 2 source(s), 18 record(s), 6 checkpoint(s); 0 record(s) after' "$t/out" ||
+# 18 of logd's and the master's starts and stops, 2 of the first start's
+# key generation (master: key-generated; logd: keys-generated)
+grep -q '^OK: 0 break(s); 2 source(s), 20 record(s), 6 checkpoint(s); 0 record(s) after' "$t/out" ||
     fail "intact: $(cat "$t/out")"
 run "intact with the chain key" 0 log verify --offline --pubkey "$t/pub.pem" --key "$d/chain.key" "$d"
 # verification leaves nothing behind in the directory it read
@@ -50,8 +52,10 @@ expect_break() {
     grep -q "^BREAK source=$2 seq=$3 kind=$4: " "$t/out" || fail "$1: want seq=$3 kind=$4, got: $(cat "$t/out")"
     grep -q '^BROKEN: ' "$t/out" || fail "$1: no BROKEN summary"
 }
-tampered "UPDATE records SET body = CAST(replace(CAST(body AS TEXT), 'stopped', 'stoppex') AS BLOB) WHERE seq = 4"
-expect_break "edited" logd 4 edited
+# logd's records: 1 started, 2 keys-generated, 3 stopped, then started and
+# stopped at each run
+tampered "UPDATE records SET body = CAST(replace(CAST(body AS TEXT), 'stopped', 'stoppex') AS BLOB) WHERE seq = 3"
+expect_break "edited" logd 3 edited
 tampered "DELETE FROM records WHERE seq = 3"
 expect_break "deleted" logd 3 deleted
 tampered "UPDATE records SET seq = 100 WHERE seq = 3; UPDATE records SET seq = 3 WHERE seq = 4; UPDATE records SET seq = 4 WHERE seq = 100"
@@ -64,8 +68,8 @@ tampered "SELECT 1"
 sed -i '2s/\(.\)$/x/' "$t/copy/anchor.log"   # the second checkpoint's signature
 expect_break "bad signature" - 0 "bad signature"
 tampered "SELECT 1"
-sed -i '1s/ 2 / 1 /' "$t/copy/anchor.log"   # a checkpoint that claims another seq
-expect_break "forged checkpoint" logd 1 "bad signature"
+sed -i '1s/ 3 / 2 /' "$t/copy/anchor.log"   # a checkpoint that claims another seq
+expect_break "forged checkpoint" logd 2 "bad signature"
 # another store's public key verifies no checkpoint
 mkdir -m 700 "$t/other"
 dsgd_pid=
@@ -78,15 +82,16 @@ cp "$t/out" "$t/other.pem"
 run "wrong public key" 1 log verify --offline --pubkey "$t/other.pem" "$d"
 [ "$(grep -c 'kind=bad signature' "$t/out")" -eq 6 ] || fail "wrong key: $(cat "$t/out")"
 
-# export: logd's six records and the master's nine (each stop: portal,
-# ctl and auth exited), six checkpoints; each line one JSON object or syslog message
+# export: logd's seven records (with keys-generated), the master's twelve
+# role-exited and its key-generated, six checkpoints; each line one JSON
+# object or syslog message
 run "export jsonl" 0 log export --offline "$d" --format jsonl
-[ "$(grep -c '"type_name":"system"' "$t/out")" -eq 18 ] || fail "jsonl: $(cat "$t/out")"
+[ "$(grep -c '"type_name":"system"' "$t/out")" -eq 20 ] || fail "jsonl: $(cat "$t/out")"
 [ "$(grep -c '"source":"master".*"event":"role-exited"' "$t/out")" -eq 12 ] || fail "jsonl: master"
 [ "$(grep -c '"type_name":"checkpoint"' "$t/out")" -eq 6 ] || fail "jsonl checkpoints"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$t/out" || fail "jsonl does not parse"
 run "export rfc5424" 0 log export --offline "$d" --format rfc5424
-[ "$(grep -c '^<110>1 [0-9-]*T[0-9:.]*Z - dsg-logd - system \[dsg@32473 source="logd" seq="' "$t/out")" -eq 6 ] ||
+[ "$(grep -c '^<110>1 [0-9-]*T[0-9:.]*Z - dsg-logd - system \[dsg@32473 source="logd" seq="' "$t/out")" -eq 7 ] ||
     fail "rfc5424: $(cat "$t/out")"
 
 # usage errors
