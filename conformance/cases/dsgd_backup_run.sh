@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record and an ALERT line of the master. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db, the file's object and the master's configuration in force and public keys (logd's checkpoint key, the portal's certificate, the backup-signing key, each byte-identical), every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key file is in it (no KEK, chain.key, sign.key, wrapped data key or TLS key, nothing holding a PEM private key). A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok).
+# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record and an ALERT line of the master. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db, the file's object and the master's configuration in force and public keys (logd's checkpoint key, the portal's certificate, the backup-signing key, each byte-identical), every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key file is in it (no KEK, chain.key, sign.key, wrapped data key or TLS key, nothing holding a PEM private key). A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok). A temporary database copy a killed run left beside a role's store is removed when the role starts.
 # @relation(REQ-BKUP-001, REQ-BKUP-002, REQ-BKUP-003, REQ-BKUP-004, REQ-BKUP-005, REQ-BKUP-009, REQ-BKUP-014, REQ-BKUP-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -47,8 +47,15 @@ log_has 'master: ALERT: backup: not started: no bkup.recipient_pubkey; admin kan
     fail "no alert: $(grep backup "$t/log")"
 [ -z "$(ls -A "$dest")" ] || fail "a refused backup wrote into bkup.dest: $(ls -A "$dest")"
 
-# no destination: refused
+# no destination: refused; a temporary copy a killed run left beside a
+# store (plaintext) is gone once its role starts
+printf 'SQLite format 3' >"$t/var/auth/.backup-auth.db"
+printf 'SQLite format 3' >"$t/var/share/.backup-search.db"
 restart_with "$key_conf" 1
+[ ! -e "$t/var/auth/.backup-auth.db" ] && [ ! -e "$t/var/share/.backup-search.db" ] ||
+    fail "a temporary copy survived its role's start"
+log_has 'auth\[[0-9]+\]: backup: removed .backup-auth.db, left by a copy cut short' ||
+    fail "no word of the removed copy: $(grep 'backup:' "$t/log")"
 expect_exit 1 "no dest" ctl backup now
 grep -qF "no bkup.dest" "$t/err" "$t/out" || fail "no dest: $(cat "$t/out" "$t/err")"
 

@@ -26,6 +26,7 @@ static struct {
     int phase;
     int fd;                                 /* the pipe, non-blocking */
     int blocked;                            /* the pipe is full: wait for POLLOUT */
+    int no_room;                            /* the answer waits for bus room */
     char id[DSGD_BACKUP_ID_LEN + 1];
     char tmp[4300];
     dsgd_backup_source src;
@@ -47,15 +48,36 @@ static struct {
     char msg[400];
 } job = { .fd = -1, .in = -1, .copy = { -1, -1 } };
 
+/* The temporary copies a storage role makes (begin_copy: ".backup-" and
+ * its database's name), with SQLite's journal of each. */
+static const char *const tmp_names[] = {
+    ".backup-auth.db", ".backup-audit.db", ".backup-share.db", ".backup-search.db",
+    ".backup-auth.db-journal", ".backup-audit.db-journal", ".backup-share.db-journal",
+    ".backup-search.db-journal",
+};
+
 void dsgd_role_backup_init(const char *dir, int (*source)(dsgd_backup_source *src))
 {
+    char path[4300];
     job.dir = dir;
     job.source = source;
+    /* a copy a killed run left is plaintext beside the store: gone at start */
+    for (size_t i = 0; i < sizeof tmp_names / sizeof tmp_names[0]; i++) {
+        snprintf(path, sizeof path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+                 tmp_names[i]);
+        if (unlink(path) == 0)
+            dsgd_log("backup: removed %s, left by a copy cut short", tmp_names[i]);
+    }
 }
 
 int dsgd_role_backup_busy(void)
 {
-    return job.phase != IDLE && !job.blocked;
+    return job.phase != IDLE && !job.blocked && !(job.phase == ANSWER && job.no_room);
+}
+
+int dsgd_role_backup_retry_ms(void)
+{
+    return job.phase == ANSWER && job.no_room ? 50 : -1;
 }
 
 size_t dsgd_role_backup_pollfd(struct pollfd *pf)
@@ -112,6 +134,7 @@ static void over(uint8_t status, const char *fmt, const char *what)
     job.status = status;
     snprintf(job.msg, sizeof job.msg, fmt, what);
     job.phase = ANSWER;
+    job.no_room = 0;
     job.blocked = 0;
 }
 
@@ -320,6 +343,7 @@ static int answer(dsgd_chan *chan)
     int r = dsgd_bus_send(chan, DSGD_MSG_BACKUP_DONE, body, 1 + len);
     if (r < 0)
         return -1;
+    job.no_room = r > 0;   /* the master's credit wakes the loop: no spinning meanwhile */
     if (r == 0) {
         dsgd_log("backup %s: %s: %s", job.id, job.status == 0 ? "copied" : "FAILED", job.msg);
         job.phase = IDLE;

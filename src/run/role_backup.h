@@ -48,8 +48,10 @@ typedef struct dsgd_backup_source {
 } dsgd_backup_source;
 
 /* The role's directory (where the temporary copy goes) and how to find
- * what it backs up. The worker ignores SIGPIPE in a role that backs up, so
- * a writer that went away is a write error, not the role's end.
+ * what it backs up; a temporary copy a killed run left there (plaintext
+ * beside the store) is removed at once. The worker ignores SIGPIPE in a
+ * role that backs up, so a writer that went away is a write error, not
+ * the role's end.
  * @relation(REQ-BKUP-002) */
 void dsgd_role_backup_init(const char *dir, int (*source)(dsgd_backup_source *src));
 
@@ -61,6 +63,11 @@ int dsgd_role_backup_start(const dsgd_msg *m, dsgd_chan *chan);
 /* Whether a run has work now (the loop then polls without waiting).
  * @relation(REQ-BKUP-002) */
 int dsgd_role_backup_busy(void);
+
+/* While the answer waits for bus room: how long the loop may sleep before
+ * trying it again (ms); else -1. No busy loop meanwhile.
+ * @relation(REQ-BKUP-002) */
+int dsgd_role_backup_retry_ms(void);
 
 /* While the pipe is full: its descriptor for POLLOUT into *pf, 1; else 0.
  * @relation(REQ-BKUP-002) */

@@ -199,6 +199,9 @@ static int loop(const char *hook, int max_known)
             timeout = due;
         if (dsgd_role_backup_busy())
             timeout = 0;   /* the next piece of a backup, between the other work */
+        int retry = dsgd_role_backup_retry_ms();   /* its answer, when the bus has room */
+        if (retry >= 0 && (timeout < 0 || retry < timeout))
+            timeout = retry;
         if (poll(pf, 1 + n + nb, timeout) < 0) {
             if (errno == EINTR)
                 continue;
