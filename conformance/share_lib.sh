@@ -76,7 +76,11 @@
 #                            against FILE (its size, SHA-256 and state clean)
 #   fetch NAME TOKEN FILE-ID [VERSION]
 #                            a download, 200, into $t/NAME.body
-#   share_one_file SEED      a gateway (administrators' TOTP skew 3, for
+#   backup_keys              the backup destination $dest (made), the
+#                            operator's key pair $t/op.key and $t/op.pub,
+#                            and their configuration lines $dest_conf and
+#                            $key_conf
+#   share_one_file SEED [CONF]  a gateway (CONF: more configuration lines) (administrators' TOTP skew 3, for
 #                            cases that log in again after restarts) with
 #                            sato of 防衛装備庁 granted list,read,upload on
 #                            the root of one area, and a file of 200 KiB + 7
@@ -247,8 +251,18 @@ fetch() {
     share "$1" 200 GET "/api/v1/share/download?file=$3${4:+&version=$4}" "$2"
 }
 
+backup_keys() {
+    dest=$t/dest
+    mkdir -p "$dest"
+    "${DSGCTL:?}" backup keygen --out "$t/op.key" --pub "$t/op.pub" >/dev/null 2>"$t/err" ||
+        fail "keygen: $(cat "$t/err")"
+    dest_conf="bkup.dest = \"$dest\"
+bkup.allow_same_fs = true"
+    key_conf="bkup.recipient_pubkey = \"$t/op.pub\""
+}
+
 share_one_file() {
-    SHARE_ADMIN_SKEW=3 share_gateway_conf
+    SHARE_ADMIN_SKEW=3 share_gateway_conf "${2:-}"
     share_restart
     admin_login
     member_login

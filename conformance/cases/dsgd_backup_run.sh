@@ -11,13 +11,7 @@ command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 (make deps-test) is needed"
 # shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
 . "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
 
-dest=$t/dest
-mkdir -p "$dest"
-"$DSGCTL" backup keygen --out "$t/op.key" --pub "$t/op.pub" >/dev/null 2>"$t/err" ||
-    fail "keygen: $(cat "$t/err")"
-dest_conf="bkup.dest = \"$dest\"
-bkup.allow_same_fs = true"
-key_conf="bkup.recipient_pubkey = \"$t/op.pub\""
+backup_keys
 
 # restart_with CONF-LINES: dsgd again on them, kanri1 and sato logged in
 restart_with() {
@@ -30,17 +24,7 @@ restart_with() {
 }
 
 # a file uploaded, no recipient key: refused
-SHARE_ADMIN_SKEW=3 share_gateway_conf "$dest_conf"
-share_restart
-admin_login
-member_login
-case_orgs
-share_user sato 防衛装備庁 3
-token=$(cat "$t/sato.token")
-share_area 1 C-9 装備研究
-share_grant 1 sato 1 "$area_root" list,read,upload
-python3 -c 'import random, sys; r = random.Random(29); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(204807)))' >"$t/design.bin"
-upload content "$token" "$area_root" design.bin "$t/design.bin"
+share_one_file 29 "$dest_conf"
 expect_exit 1 "no recipient key" ctl backup now
 grep -qF "no bkup.recipient_pubkey" "$t/err" "$t/out" || fail "no recipient key: $(cat "$t/out" "$t/err")"
 log_has 'master: ALERT: backup: not started: no bkup.recipient_pubkey; admin kanri1' ||

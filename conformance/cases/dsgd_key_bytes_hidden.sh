@@ -11,23 +11,9 @@ command -v openssl >/dev/null 2>&1 || fail "openssl (make deps-test) is needed"
 # shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
 . "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
 
-dest=$t/dest
-mkdir -p "$dest"
-"$DSGCTL" backup keygen --out "$t/op.key" --pub "$t/op.pub" >/dev/null 2>"$t/err" ||
-    fail "keygen: $(cat "$t/err")"
-SHARE_ADMIN_SKEW=3 share_gateway_conf "bkup.dest = \"$dest\"
-bkup.allow_same_fs = true
-bkup.recipient_pubkey = \"$t/op.pub\""
-share_restart
-admin_login
-member_login
-case_orgs
-share_user sato 防衛装備庁 3
-token=$(cat "$t/sato.token")
-share_area 1 C-9 装備研究
-share_grant 1 sato 1 "$area_root" list,read,upload
-head -c 204807 /dev/urandom >"$t/design.bin"
-upload content "$token" "$area_root" design.bin "$t/design.bin"
+backup_keys
+share_one_file 23 "$dest_conf
+$key_conf"
 download fetched
 share found 200 GET "/api/v1/share/search?q=design" "$token"
 
