@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record and an ALERT line of the master. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db, the file's object and the master's configuration in force and public keys (logd's checkpoint key, the portal's certificate, the backup-signing key, each byte-identical), every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key file is in it (no KEK, chain.key, sign.key, wrapped data key or TLS key, nothing holding a PEM private key). A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok). A temporary database copy a killed run left beside a role's store is removed when the role starts.
+# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record and an ALERT line of the master. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db, the file's object and the master's configuration in force and public keys (logd's checkpoint key, the portal's certificate, the backup-signing key, each byte-identical), every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key is in it in the clear (no KEK, chain.key, sign.key or TLS key, nothing holding a PEM private key): the auth and share roles' data keys are there only wrapped under the KEK, byte-identical to their files (a restore needs them with the escrowed KEK), and the objects decrypt with the backup's own wrapped key. A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok). A temporary database copy a killed run left beside a role's store is removed when the role starts.
 # @relation(REQ-BKUP-001, REQ-BKUP-002, REQ-BKUP-003, REQ-BKUP-004, REQ-BKUP-005, REQ-BKUP-009, REQ-BKUP-014, REQ-BKUP-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -71,8 +71,11 @@ check_restored() {
         [ "$(sqlite3 "file:$r/$db?mode=ro" 'PRAGMA integrity_check')" = ok ] || fail "$1: $db is not intact"
     done
     [ -f "$r/logd/anchor.log" ] || fail "$1: no anchor.log"
-    keys=$(find "$r" -name '*.key*' -o -name kek -o -name key.pem -o -name '*.wrapped' | head -n 3)
+    keys=$(find "$r" \( -name '*.key*' -o -name kek -o -name key.pem \) ! -name '*.key.wrapped' | head -n 3)
     [ -z "$keys" ] || fail "$1: key files in the backup: $keys"
+    cmp -s "$r/auth/totp.key.wrapped" "$t/var/auth/totp.key.wrapped" &&
+        cmp -s "$r/share/store.key.wrapped" "$t/var/share/store.key.wrapped" ||
+        fail "$1: the wrapped data keys: $(ls "$r/auth" "$r/share")"
     ! grep -rlq -e 'PRIVATE KEY' "$r" || fail "$1: a private key in the backup: $(grep -rl 'PRIVATE KEY' "$r")"
     cmp -s "$r/master/logd-sign.pub" "$t/var/logd/sign.pub" || fail "$1: master/logd-sign.pub"
     cmp -s "$r/master/tls-cert.pem" "$t/var/tls/cert.pem" || fail "$1: master/tls-cert.pem"
@@ -82,7 +85,7 @@ check_restored() {
     n=0
     for obj in $(find "$r/share/objects" -type f); do
         rm -f "$t/plain"
-        "$DSGCTL" storage decrypt --key "$t/var/keys/kek" --store-key "$t/var/share/store.key.wrapped" \
+        "$DSGCTL" storage decrypt --key "$t/var/keys/kek" --store-key "$r/share/store.key.wrapped" \
             "$obj" --out "$t/plain" >/dev/null 2>"$t/dec.err" || fail "$1: $obj: $(cat "$t/dec.err")"
         n=$((n + 1))
     done

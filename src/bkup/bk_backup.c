@@ -783,6 +783,21 @@ static int open_dir(const char *dir)
     return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+dsg_bk_status dsg_bk_manifest_head(const char *dir, const uint8_t pub[DSG_BK_SIGN_KEY_LEN],
+                                  dsg_bkm_head *head, char *err, size_t n)
+{
+    loaded L;
+    int dfd = open_dir(dir);
+    if (dfd < 0)
+        return fail(DSG_BK_ARGS, err, n, "%s: %s", dir, strerror(errno));
+    dsg_bk_status st = load(dfd, pub, &L, err, n);
+    if (st == DSG_BK_OK)
+        *head = L.head;
+    unload(&L);
+    close(dfd);
+    return st;
+}
+
 dsg_bk_status dsg_bk_verify(const char *dir, const uint8_t pub[DSG_BK_SIGN_KEY_LEN],
                             const uint8_t *priv, dsg_bk_progress_fn progress, void *ctx,
                             char *err, size_t n)

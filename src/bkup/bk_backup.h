@@ -33,6 +33,7 @@
 
 #include "bkup/bk_member.h"
 #include "bkup/bk_sign.h"
+#include "core/bkup_manifest.h"
 
 #define DSG_BK_DSG_MAJOR 0u      /* the dsg version a manifest names */
 #define DSG_BK_DSG_MINOR 1u
@@ -92,6 +93,13 @@ dsg_bk_status dsg_bk_writer_commit(dsg_bk_writer *w, const uint8_t key[DSG_BK_SI
 /* Frees w; a backup not committed leaves DEST/ID.partial, which the caller
  * may remove. @relation(REQ-BKUP-003) */
 void dsg_bk_writer_free(dsg_bk_writer *w);
+
+/* The head of the manifest in dir (its ID, the backups it depends on, its
+ * roles and their times), its signature verified under pub first. OK, or
+ * the failure in err. @relation(REQ-BKUP-006) */
+__attribute__((warn_unused_result))
+dsg_bk_status dsg_bk_manifest_head(const char *dir, const uint8_t pub[DSG_BK_SIGN_KEY_LEN],
+                                  dsg_bkm_head *head, char *err, size_t n);
 
 /* Verifies the backup in dir against the signing public key pub and, with
  * priv non-NULL, decrypts every member with that raw X25519 private key

@@ -114,7 +114,7 @@ extern const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS];
 
 /* The backup group (dsgctl_backup.c): offline verify, decrypt, keygen
  * (REQ-BKUP-003, REQ-BKUP-005, REQ-BKUP-006). */
-#define DSGCTL_BACKUP_COMMANDS 6
+#define DSGCTL_BACKUP_COMMANDS 7
 extern const command dsgctl_backup_commands[DSGCTL_BACKUP_COMMANDS];
 
 /* The key group (dsgctl_key.c): the KEK's rotation (REQ-STOR-008), key escrow

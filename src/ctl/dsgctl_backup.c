@@ -3,6 +3,9 @@
  *
  *   dsgctl backup verify DIR --pubkey SIGNING_PUB [--key RECIPIENT_PRIV]
  *   dsgctl backup decrypt DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV --to NEWDIR
+ *   dsgctl backup restore DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV
+ *                         --escrow FILE (--passphrase-file F | --escrow-key PRIV)
+ *                         --to STATE [--user NAME]
  *   dsgctl backup keygen --out PRIV --pub PUB
  *   dsgctl backup now|list|pubkey [--socket PATH]
  *
@@ -27,6 +30,7 @@
 #include <openssl/pem.h>
 
 #include "bkup/bk_backup.h"
+#include "ctl/bk_restore.h"
 #include "ctl/ctl_client.h"
 #include "ctl/dsgctl.h"
 #include "ctl/key_escrow.h"
@@ -88,6 +92,46 @@ static const char decrypt_help[] =
     "failed, or NEWDIR exists and is not empty; 64 a usage error, or a key\n"
     "file that is not such a key.\n";
 
+static const char restore_help[] =
+    "usage: dsgctl backup restore DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV\n"
+    "                             --escrow FILE (--passphrase-file F | --escrow-key PRIV)\n"
+    "                             --to STATE [--user NAME]\n"
+    "\n"
+    "Restores the backup in DIR as dsgd's state directory STATE, offline, as root,\n"
+    "with the escrowed keys of `dsgctl key export` (the backup holds no key in the\n"
+    "clear). STATE must not exist or be an empty directory. In this order:\n"
+    "  1. the manifest's signature; a backup that depends on earlier ones or\n"
+    "     holds a role this dsgctl does not know is refused;\n"
+    "  2. STATE/keys/restore-partial is written: dsgd refuses to start on STATE\n"
+    "     until the restore has verified;\n"
+    "  3. every member decrypted and checked (as `backup decrypt`), every\n"
+    "     database passes integrity_check, each role's directory put in place\n"
+    "     for the roles' user NAME (default dsg), the master's configuration\n"
+    "     and public keys into STATE/restored-backup;\n"
+    "  4. the escrowed keys imported (as `key import`): the KEK must open every\n"
+    "     wrapped data key of the backup, logd's keys must verify the restored\n"
+    "     audit trail and match its public key;\n"
+    "  5. every stored object read whole under the KEK, every tag checked;\n"
+    "  6. STATE/keys/restored replaces the partial marker. At its first start\n"
+    "     on STATE, dsgd records backup-restored, naming the backup.\n"
+    "\n"
+    "options:\n"
+    "  --pubkey SIGNING_PUB    the backup-signing public key (required)\n"
+    "  --key RECIPIENT_PRIV    the recipient's X25519 private key (required)\n"
+    "  --escrow FILE           the escrow file of the KEK and logd's keys (required)\n"
+    "  --passphrase-file F     its passphrase, or\n"
+    "  --escrow-key PRIV       the X25519 private key it is encrypted to\n"
+    "  --to STATE              the new state directory (required)\n"
+    "  --user NAME             the roles' user (dsgd.user; default dsg)\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Progress goes to stderr only when stderr is a terminal.\n"
+    "\n"
+    "exit status: 0 restored and verified; 1 a check or a write failed, or STATE\n"
+    "exists and is not empty (a failure after step 2 leaves STATE refused by\n"
+    "dsgd: remove it and restore again); 2 the escrow file does not open; 64 a\n"
+    "usage error, or a key file that is not such a key; 77 not root.\n";
+
 static const char keygen_help[] =
     "usage: dsgctl backup keygen --out PRIV --pub PUB\n"
     "\n"
@@ -104,6 +148,7 @@ static const char keygen_help[] =
 
 typedef struct bk_opts {
     const char *dir, *pubkey, *key, *to, *out, *pub;
+    const char *escrow, *passphrase, *escrow_key, *user;
     int help;
 } bk_opts;
 
@@ -143,11 +188,15 @@ static int bk_parse(const char *cmd, const char *const *allowed, int takes_dir, 
         }
         for (const char *const *p = allowed; *p != NULL; p++)
             if (strcmp(a, *p) == 0)
-                slot = strcmp(a, "--pubkey") == 0 ? &o->pubkey
-                       : strcmp(a, "--key") == 0  ? &o->key
-                       : strcmp(a, "--to") == 0   ? &o->to
-                       : strcmp(a, "--out") == 0  ? &o->out
-                                                  : &o->pub;
+                slot = strcmp(a, "--pubkey") == 0            ? &o->pubkey
+                       : strcmp(a, "--key") == 0             ? &o->key
+                       : strcmp(a, "--to") == 0              ? &o->to
+                       : strcmp(a, "--out") == 0             ? &o->out
+                       : strcmp(a, "--escrow") == 0          ? &o->escrow
+                       : strcmp(a, "--passphrase-file") == 0 ? &o->passphrase
+                       : strcmp(a, "--escrow-key") == 0      ? &o->escrow_key
+                       : strcmp(a, "--user") == 0            ? &o->user
+                                                             : &o->pub;
         int rc = 0;
         if (slot != NULL)
             rc = bk_value(cmd, slot, argc, argv, &i);
@@ -437,6 +486,95 @@ static int cmd_backup_now(int argc, char **argv)
 }
 
 /* dsgctl backup list. @relation(REQ-BKUP-001) */
+/* The escrow file of o, opened: 0, or the exit status (key import's). */
+static int open_escrow(const bk_opts *o, uint8_t *in, size_t cap, size_t *len,
+                       dsg_escrow_keys *k)
+{
+    char msg[2048];
+    dsg_ke_status st = dsg_ke_read(o->escrow, in, cap, len, msg, sizeof msg);
+    if (st == DSG_KE_OK)
+        st = dsg_ke_open(in, *len, o->passphrase, o->escrow_key, k, msg, sizeof msg);
+    if (st == DSG_KE_OK)
+        return 0;
+    fputs("dsgctl backup restore: ", stderr);
+    dsgctl_put_escaped_str(stderr, o->escrow);
+    fputs(": ", stderr);
+    dsgctl_put_escaped_str(stderr, msg);
+    fputs("; nothing was restored\n", stderr);
+    return (int)st;
+}
+
+/* The options restore needs, beyond bk_parse's. */
+static int restore_usage(const bk_opts *o)
+{
+    if (o->key == NULL)
+        return bk_usage("restore", "--key RECIPIENT_PRIV (the operator's X25519 private key) "
+                        "is required", NULL);
+    if (o->to == NULL)
+        return bk_usage("restore", "--to STATE (the new state directory) is required", NULL);
+    if (o->escrow == NULL)
+        return bk_usage("restore", "--escrow FILE (the escrowed KEK and audit keys) is required",
+                        NULL);
+    if ((o->passphrase == NULL) == (o->escrow_key == NULL))
+        return bk_usage("restore", "one of --passphrase-file F and --escrow-key PRIV opens the "
+                        "escrow file", NULL);
+    return 0;
+}
+
+/* dsgctl backup restore. @relation(REQ-BKUP-006, REQ-BKUP-015) */
+static int cmd_backup_restore(int argc, char **argv)
+{
+    static const char *const allowed[] = { "--pubkey", "--key", "--to", "--escrow",
+                                           "--passphrase-file", "--escrow-key", "--user", NULL };
+    static uint8_t in[DSG_ESCROW_MAX + 1];
+    uint8_t spub[DSG_BK_SIGN_KEY_LEN], priv[DSG_X25519_LEN];
+    char err[4400];
+    size_t len = 0;
+    dsg_escrow_keys k;
+    dsg_rs_summary sum;
+    bk_opts o;
+    int rc = bk_parse("restore", allowed, 1, &o, argc, argv);
+    if (rc != 0 || o.help) {
+        if (o.help && rc == 0)
+            fputs(restore_help, stdout);
+        return rc != 0 ? rc : dsgctl_finish_stdout(0);
+    }
+    if ((rc = restore_usage(&o)) != 0 || (rc = load_keys("restore", &o, spub, priv)) != 0)
+        return rc;
+    if (geteuid() != 0) {
+        OPENSSL_cleanse(priv, sizeof priv);
+        fputs("dsgctl backup restore: only root restores (the KEK is root's)\n", stderr);
+        return DSG_RS_NOPERM;
+    }
+    if ((rc = open_escrow(&o, in, sizeof in, &len, &k)) != 0) {
+        OPENSSL_cleanse(priv, sizeof priv);
+        return rc;
+    }
+    const dsg_ke_origin origin = { o.escrow, in, len, o.passphrase != NULL ? "passphrase"
+                                                                           : "public key",
+                                   getuid(), o.user, NULL };
+    meter m = { isatty(STDERR_FILENO), 0, 0 };
+    const dsg_rs_job job = { o.dir, spub, priv, &k, &origin, o.to, o.user, on_progress, &m };
+    dsg_rs_status st = dsg_bk_restore(&job, &sum, err, sizeof err);
+    OPENSSL_cleanse(priv, sizeof priv);
+    OPENSSL_cleanse(&k, sizeof k);
+    meter_end(&m);
+    if (st != DSG_RS_OK) {
+        fputs("dsgctl backup restore: FAILED: ", stderr);
+        dsgctl_put_escaped_str(stderr, err);
+        fputc('\n', stderr);
+        return (int)st;
+    }
+    printf("restored the backup %s into ", sum.id);
+    dsgctl_put_escaped_str(stdout, o.to);
+    printf(": %llu members, %llu bytes decrypted and verified, every database passes "
+           "integrity_check, the escrowed keys open its data keys and verify its audit trail, "
+           "%llu objects checked under the KEK; dsgd records the restore at its next start\n",
+           (unsigned long long)sum.members, (unsigned long long)sum.bytes,
+           (unsigned long long)sum.objects);
+    return dsgctl_finish_stdout(0);
+}
+
 static int cmd_backup_list(int argc, char **argv)
 {
     return online("list", list_help, argc, argv);
@@ -457,6 +595,8 @@ const command dsgctl_backup_commands[DSGCTL_BACKUP_COMMANDS] = {
       verify_help, cmd_backup_verify },
     { "decrypt", "verify a backup and restore its members into a fresh directory (offline)",
       decrypt_help, cmd_backup_decrypt },
+    { "restore", "restore a backup as a new state directory, with the escrowed keys (offline)",
+      restore_help, cmd_backup_restore },
     { "keygen", "make the operator's X25519 key pair that backups are encrypted to",
       keygen_help, cmd_backup_keygen },
 };

@@ -27,6 +27,7 @@
 typedef struct sd_out {
     int fd;
     const char *path;        /* FILE, or NULL for standard output */
+    int discard;             /* verify only: the plaintext goes nowhere */
     char partial[PATH_CAP];  /* FILE.partial */
     int created;             /* FILE.partial is this run's */
     uint64_t bytes;
@@ -197,7 +198,7 @@ static dsg_sd_status open_store_key(const char *kek_name, const char *store_key_
 static dsg_sd_status out_check(sd_out *o, char *err, size_t n)
 {
     struct stat st;
-    if (o->path == NULL)
+    if (o->path == NULL || o->discard)
         return DSG_SD_OK;
     if (o->path[0] == '\0')
         return fail(err, n, DSG_SD_USAGE, "the output file name is empty");
@@ -212,6 +213,8 @@ static dsg_sd_status out_check(sd_out *o, char *err, size_t n)
 
 static dsg_sd_status out_open(sd_out *o, char *err, size_t n)
 {
+    if (o->discard)
+        return DSG_SD_OK;
     if (o->path == NULL) {
         o->fd = STDOUT_FILENO;
         return DSG_SD_OK;
@@ -229,6 +232,10 @@ static dsg_sd_status out_open(sd_out *o, char *err, size_t n)
 static int out_sink(void *ctx, const uint8_t *p, size_t len)
 {
     sd_out *o = ctx;
+    if (o->discard) {
+        o->bytes += len;
+        return 0;
+    }
     while (len > 0) {
         ssize_t w = write(o->fd, p, len);
         if (w < 0 && errno == EINTR)
@@ -267,7 +274,7 @@ static void sync_parent(const char *path)
 static dsg_sd_status out_commit(sd_out *o, char *err, size_t n)
 {
     int e = 0;
-    if (o->path == NULL)
+    if (o->path == NULL || o->discard)
         return DSG_SD_OK;
     if (fsync(o->fd) != 0)
         e = errno;
@@ -297,7 +304,7 @@ static dsg_sd_status out_commit(sd_out *o, char *err, size_t n)
 /* After a failure: FILE.partial, when this run made it, closed and removed. */
 static void out_abort(sd_out *o)
 {
-    if (o->path == NULL || !o->created)
+    if (o->path == NULL || o->discard || !o->created)
         return;
     if (o->fd >= 0)
         close(o->fd);
@@ -400,14 +407,15 @@ typedef struct sd_job {
 
 /* The checks that need no key, first: the object file's name, then that
  * the output can be made. */
-static dsg_sd_status job_of(const char *object_path, const char *out_path, sd_job *j, char *err,
-                            size_t n)
+static dsg_sd_status job_of(const char *object_path, const char *out_path, int discard, sd_job *j,
+                            char *err, size_t n)
 {
     static const sd_job zero;
     *j = zero;
     j->object_path = object_path;
     j->out.fd = -1;
     j->out.path = out_path;
+    j->out.discard = discard;
     if (dsg_sd_object_name(object_path, j->id, &j->version) != 0)
         return fail(err, n, DSG_SD_USAGE, "the object file %s is not named <32 hex digits>."
                     "<version> as the store names it (objects/ab/<id>.<version>): its name "
@@ -449,7 +457,7 @@ dsg_sd_status dsg_storage_decrypt(const char *kek_path, const char *store_key_pa
             return fail(err, n, DSG_SD_USAGE, "the KEK file name %s is too long", kek_path);
         store_key_path = default_key;
     }
-    if ((rc = job_of(object_path, out_path, &job, err, n)) != DSG_SD_OK)
+    if ((rc = job_of(object_path, out_path, 0, &job, err, n)) != DSG_SD_OK)
         return rc;
     rc = read_key("KEK file", "key-encryption key", kek_path, keys.kek, sizeof keys.kek, err, n);
     if (rc != DSG_SD_OK) {
@@ -459,10 +467,11 @@ dsg_sd_status dsg_storage_decrypt(const char *kek_path, const char *store_key_pa
     return decrypt_with(&keys, kek_path, store_key_path, &job, plain_bytes, err, n);
 }
 
-dsg_sd_status dsg_storage_decrypt_kek(const uint8_t kek[DSG_SD_KEK_LEN], const char *kek_name,
-                                      const char *store_key_path, const char *object_path,
-                                      const char *out_path, uint64_t *plain_bytes, char *err,
-                                      size_t n)
+/* dsg_storage_decrypt_kek and dsg_storage_verify_kek: discard says which. */
+static dsg_sd_status with_kek(const uint8_t kek[DSG_SD_KEK_LEN], const char *kek_name,
+                              const char *store_key_path, const char *object_path,
+                              const char *out_path, int discard, uint64_t *plain_bytes, char *err,
+                              size_t n)
 {
     sd_keys keys;
     sd_job job;
@@ -473,8 +482,24 @@ dsg_sd_status dsg_storage_decrypt_kek(const uint8_t kek[DSG_SD_KEK_LEN], const c
         *plain_bytes = 0;
     if (kek == NULL || store_key_path == NULL || object_path == NULL)
         return fail(err, n, DSG_SD_USAGE, "no KEK, no store key file or no object given");
-    if ((rc = job_of(object_path, out_path, &job, err, n)) != DSG_SD_OK)
+    if ((rc = job_of(object_path, out_path, discard, &job, err, n)) != DSG_SD_OK)
         return rc;
     memcpy(keys.kek, kek, sizeof keys.kek);
     return decrypt_with(&keys, kek_name, store_key_path, &job, plain_bytes, err, n);
+}
+
+dsg_sd_status dsg_storage_decrypt_kek(const uint8_t kek[DSG_SD_KEK_LEN], const char *kek_name,
+                                      const char *store_key_path, const char *object_path,
+                                      const char *out_path, uint64_t *plain_bytes, char *err,
+                                      size_t n)
+{
+    return with_kek(kek, kek_name, store_key_path, object_path, out_path, 0, plain_bytes, err,
+                    n);
+}
+
+dsg_sd_status dsg_storage_verify_kek(const uint8_t kek[DSG_SD_KEK_LEN], const char *kek_name,
+                                     const char *store_key_path, const char *object_path,
+                                     uint64_t *plain_bytes, char *err, size_t n)
+{
+    return with_kek(kek, kek_name, store_key_path, object_path, NULL, 1, plain_bytes, err, n);
 }

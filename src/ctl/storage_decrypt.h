@@ -87,4 +87,13 @@ dsg_sd_status dsg_storage_decrypt_kek(const uint8_t kek[DSG_SD_KEK_LEN], const c
                                       const char *out_path, uint64_t *plain_bytes, char *err,
                                       size_t n);
 
+/* The same as dsg_storage_decrypt_kek, the plaintext written nowhere:
+ * the whole object read and every segment's tag checked (a restore's
+ * check of every object, REQ-BKUP-006). *plain_bytes is the plaintext's
+ * length. @relation(REQ-STOR-011, REQ-BKUP-006) */
+__attribute__((warn_unused_result))
+dsg_sd_status dsg_storage_verify_kek(const uint8_t kek[DSG_SD_KEK_LEN], const char *kek_name,
+                                     const char *store_key_path, const char *object_path,
+                                     uint64_t *plain_bytes, char *err, size_t n);
+
 #endif

@@ -1574,11 +1574,28 @@ int dsgd_auth_start(const char *dir, char *err, size_t n)
     return dsgd_auth_http_init(&set, roots, data_key, db, err, n);
 }
 
-/* auth.db alone (REQ-BKUP-002): its keys stay with the master. */
+static int totp_key_sent;   /* in the backup run going on */
+
+/* The wrapped data key, once: the KEK opens it, and a restore needs it to
+ * open the TOTP secrets (the KEK itself stays with the master). */
+static int backup_next(char *name, size_t cap, uint64_t *limit, char *err, size_t n)
+{
+    (void)err, (void)n;
+    *limit = UINT64_MAX;
+    if (totp_key_sent)
+        return 0;
+    totp_key_sent = 1;
+    snprintf(name, cap, "totp.key.wrapped");
+    return 1;
+}
+
+/* auth.db, then its wrapped data key (REQ-BKUP-002). */
 int dsgd_auth_backup(dsgd_backup_source *src)
 {
     src->db[0] = db;
     src->db_name[0] = "auth.db";
+    src->next_file = backup_next;
+    totp_key_sent = 0;
     return db != NULL ? 0 : -1;
 }
 

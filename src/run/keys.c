@@ -583,6 +583,26 @@ int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n)
     return remove_marker(statedir, MARKER, err, n);
 }
 
+/* The names dsgctl backup restore gives its markers (ctl/bk_restore.h). */
+#define RESTORE_PARTIAL "restore-partial"
+#define RESTORED "restored"
+
+int dsgd_keys_restore_unfinished(const char *statedir, char *detail, size_t cap, char *err,
+                                 size_t n)
+{
+    return read_marker(statedir, RESTORE_PARTIAL, "; ", detail, cap, err, n);
+}
+
+int dsgd_keys_restore_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n)
+{
+    return read_marker(statedir, RESTORED, "; ", detail, cap, err, n);
+}
+
+int dsgd_keys_restore_marker_done(const char *statedir, char *err, size_t n)
+{
+    return remove_marker(statedir, RESTORED, err, n);
+}
+
 void dsgd_keys_note(const char *statedir, dsgd_keys_note_kind kind, const char *what)
 {
     char path[PATH_CAP + 16], line[600], when[32] = "-";

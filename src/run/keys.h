@@ -138,6 +138,23 @@ int dsgd_keys_import_marker(const char *statedir, char *detail, size_t cap, char
 __attribute__((warn_unused_result))
 int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n);
 
+/* The markers `dsgctl backup restore` leaves (src/ctl/bk_restore.h), read
+ * as the import's: STATE/keys/restore-partial, a restore that has not
+ * finished its verification (dsgd refuses to start while it is there),
+ * and STATE/keys/restored, a verified restore the master records once as
+ * the audit trail's continuation. 1 with detail, 0 when there is none, -1
+ * with a message in err. @relation(REQ-BKUP-006) */
+__attribute__((warn_unused_result))
+int dsgd_keys_restore_unfinished(const char *statedir, char *detail, size_t cap, char *err,
+                                 size_t n);
+__attribute__((warn_unused_result))
+int dsgd_keys_restore_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n);
+
+/* The restored marker removed once recorded. 0, or -1 with a message.
+ * @relation(REQ-BKUP-006) */
+__attribute__((warn_unused_result))
+int dsgd_keys_restore_marker_done(const char *statedir, char *err, size_t n);
+
 /* Key events the master notes before logd runs, for a start to record
  * (REQ-STOR-015): the KEK generated (keys/generated), a start refused for
  * its keys (keys/open-failed). */

@@ -615,6 +615,43 @@ static void record_import(void)
         dsgd_log("keys: %s", err);
 }
 
+/* A verified restore (REQ-BKUP-006): the audit trail's continuation
+ * recorded as backup-restored, naming the backup, then its marker removed. */
+static void record_restore(void)
+{
+    char detail[1100], err[1024];
+    int rc = dsgd_keys_restore_marker(cfg->statedir, detail, sizeof detail, err, sizeof err);
+    if (rc < 0) {
+        dsgd_log("backup: the marker of a restore is left as it is: %s", err);
+        master_record("backup-restored", "an unreadable marker: %.400s", err);
+        return;
+    }
+    if (rc == 0)
+        return;
+    dsgd_log("backup: the state directory was restored from a backup: %s; the audit trail "
+             "continues from it", detail);
+    master_record("backup-restored", "%.1000s", detail);
+    if (dsgd_keys_restore_marker_done(cfg->statedir, err, sizeof err) != 0)
+        dsgd_log("backup: %s", err);
+}
+
+/* A restore that did not finish its verification (REQ-BKUP-006): dsgd
+ * does not start on its state directory. 0, or -1. */
+static int check_restore(void)
+{
+    char detail[1100], err[1024];
+    int rc = dsgd_keys_restore_unfinished(cfg->statedir, detail, sizeof detail, err, sizeof err);
+    if (rc == 0)
+        return 0;
+    if (rc < 0)
+        dsgd_log("%s: a restore's marker that cannot be read: refusing to start", err);
+    else
+        dsgd_log("%s was restored from a backup and the restore did not finish its "
+                 "verification (%s): refusing to start on it; restore again into an empty "
+                 "directory (docs/backup.md, \"Restoring a backup\")", cfg->statedir, detail);
+    return -1;
+}
+
 /* Key events noted while logd could not run (REQ-STOR-015): recorded
  * now, one record per note (event, and the words before each note's
  * "TIME what"), then forgotten. */
@@ -3081,7 +3118,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         return 1;
     }
     memcpy(cfg->statedir, abs, strlen(abs) + 1);
-    if (check_bkup_dest() != 0 || bkup_recipient() != 0)
+    if (check_restore() != 0 || check_bkup_dest() != 0 || bkup_recipient() != 0)
         return 1;
     if (cfg->pidfile[0] == '\0') {
         int n = snprintf(cfg->pidfile, sizeof cfg->pidfile, "%s/dsgd.pid", cfg->statedir);
@@ -3142,6 +3179,7 @@ int dsgd_master_main(dsgd_settings *s, const dsgd_config_in_force *in, const cha
         master_record("kek-rotated", "%s", kek_finished);
     record_key_notes(DSGD_KEYS_NOTE_GENERATED, "key-generated", "at ");
     record_key_notes(DSGD_KEYS_NOTE_FAILED, "key-open-failed", "a start refused for its keys at ");
+    record_restore();
     record_import();
     dsgd_fwd_master_init(&cfg->fwd, cfg->restart_delay_ms, &fwd_ops);
     for (unsigned i = 0; i < DSGD_ROLE_COUNT; i++)

@@ -715,6 +715,7 @@ int dsgd_share_start(const char *dir, char *err, size_t n)
 static DIR *shards, *shard;            /* the object tree as a backup walks it */
 static char shard_name[3];
 static long objects_gone;              /* removed before their turn in a backup */
+static int store_key_sent;             /* the wrapped data key, first in a backup */
 
 static void walk_end(void)
 {
@@ -730,13 +731,20 @@ static int is_shard(const char *d)
     return strlen(d) == 2 && isxdigit((unsigned char)d[0]) && isxdigit((unsigned char)d[1]);
 }
 
-/* The next object file, objects/AB/NAME as stored (ciphertext); the
- * object store's temporary files (objects/tmp) are not objects. */
+/* The wrapped data key (the KEK opens it: a restore needs it with the
+ * escrowed KEK), then each object file, objects/AB/NAME as stored
+ * (ciphertext); the object store's temporary files (objects/tmp) are not
+ * objects. */
 static int backup_next(char *name, size_t cap, uint64_t *limit, char *err, size_t n)
 {
     char path[4500];
     struct dirent *d;
     *limit = UINT64_MAX;
+    if (!store_key_sent) {
+        store_key_sent = 1;
+        snprintf(name, cap, "store.key.wrapped");
+        return 1;
+    }
     for (;;) {
         if (shard == NULL) {
             errno = 0;
@@ -781,14 +789,16 @@ static int backup_next(char *name, size_t cap, uint64_t *limit, char *err, size_
     }
 }
 
-/* share.db and the search index, then every object file as stored: the
- * ciphertext under the data keys the KEK wraps, never a key. */
+/* share.db and the search index, then the wrapped data key and every
+ * object file as stored: ciphertext under keys the KEK wraps, never a key
+ * in the clear. */
 int dsgd_share_backup(dsgd_backup_source *src)
 {
     if (db == NULL || objects == NULL || search == NULL)
         return -1;
     walk_end();
     objects_gone = 0;
+    store_key_sent = 0;
     src->db[0] = db;
     src->db_name[0] = "share.db";
     src->db[1] = dsg_search_db(search);
