@@ -147,6 +147,8 @@ int dsgd_keys_import_marker_done(const char *statedir, char *err, size_t n);
 __attribute__((warn_unused_result))
 int dsgd_keys_restore_unfinished(const char *statedir, char *detail, size_t cap, char *err,
                                  size_t n);
+
+/* The restored marker, read as above. @relation(REQ-BKUP-006) */
 __attribute__((warn_unused_result))
 int dsgd_keys_restore_marker(const char *statedir, char *detail, size_t cap, char *err, size_t n);
 
