@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_backup_restore: the restore drill (docs/backup.md, "Restoring a backup"). A portal user uploads a pseudorandom file and one with a Japanese name; the keys are escrowed under a passphrase (`dsgctl key export`); `dsgctl backup now` makes a verified backup B1, which holds each role's wrapped data key (the KEK opens them; no key in the clear); a third file is uploaded after it; the KEK is rotated and a second backup B2 is taken. dsgd is stopped and its whole state directory deleted. Refused, leaving the new state directory as it was: a restore into a directory that is not empty (exit 1), a wrong escrow passphrase (exit 2), a restore without --escrow (64). B2 with the escrow taken before the rotation fails once its members are in place (the escrowed KEK does not open B2's wrapped data keys, exit 1, naming the key), and dsgd then refuses to start on that directory (the partial marker: exit 1, "did not finish its verification"). B1 with the escrow restores (exit 0: members, databases, the escrowed keys opening its data keys and verifying its trail, every object checked under the KEK), the roles' directories owned by dsg with mode 0700 and the master's members in var/restored-backup; dsgd starts on it: the two files download byte-identical, the file uploaded after B1 is not there, the user and the administrator log in with password and TOTP, `dsgctl log verify` passes across the restore, and the trail holds backup-restored naming B1 and the import of the keys, once (the marker is gone).
-# @relation(REQ-BKUP-006, REQ-BKUP-007, REQ-BKUP-003, REQ-BKUP-014)
+# dsgd_backup_restore: the restore drill (docs/backup.md, "Restoring a backup"). A portal user uploads a pseudorandom file and one with a Japanese name; the keys are escrowed under a passphrase (`dsgctl key export`); `dsgctl backup now` makes a verified backup B1, which holds each role's wrapped data key (the KEK opens them; no key in the clear); a third file is uploaded after it; the KEK is rotated and a second backup B2 is taken. Drills on the running gateway (`dsgctl backup drill`, the administrator's login): B1 passes (the scratch directory removed again, dsgd records backup-drill passed and keeps var/last-drill), B2 with the old escrow fails (recorded failed), a scratch directory inside the state directory is refused, and the live KEK and state are untouched. dsgd is stopped and its whole state directory deleted. Refused, leaving the new state directory as it was: a restore into a directory that is not empty (exit 1), a wrong escrow passphrase (exit 2), a restore without --escrow (64). B2 with the escrow taken before the rotation fails once its members are in place (the escrowed KEK does not open B2's wrapped data keys, exit 1, naming the key), and dsgd then refuses to start on that directory (the partial marker: exit 1, "did not finish its verification"). B1 with the escrow restores, with progress on stderr when it is a pseudo-terminal and only the result line when not (exit 0: members, databases, the escrowed keys opening its data keys and verifying its trail, every object checked under the KEK), the roles' directories owned by dsg with mode 0700 and the master's members in var/restored-backup; dsgd starts on it: the two files download byte-identical, the file uploaded after B1 is not there, the user and the administrator log in with password and TOTP, `dsgctl log verify` passes across the restore, and the trail holds backup-restored naming B1 and the import of the keys, once (the marker is gone), and the restored gateway, which has no passed drill, warns so at its start.
+# @relation(REQ-BKUP-006, REQ-BKUP-007, REQ-BKUP-003, REQ-BKUP-014, REQ-BKUP-015)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -52,6 +52,33 @@ sleep 1   # IDs are whole seconds
 backup_now
 b2=$id
 
+# drills on the running gateway: B1 passes, B2 with the old escrow fails,
+# a scratch directory in the state directory is refused; live state is
+# not touched
+cp "$t/var/keys/kek" "$t/kek.live"
+drill() {
+    db=$1
+    shift
+    ctl backup drill "$dest/$db" --pubkey "$t/sign.pub" --key "$t/op.key" --escrow "$t/escrow/pass.dsge" \
+        --passphrase-file "$t/pass" "$@"
+}
+expect_exit 0 "drill B1" drill "$b1" --work "$t/drill"
+grep -qE "^drill passed: restored the backup $b1 into $t/drill: .* 2 objects checked under the KEK; removed it again$" "$t/out" ||
+    fail "drill B1: $(cat "$t/out")"
+grep -qF "recorded the drill of $b1: passed" "$t/out" || fail "drill B1 not recorded: $(cat "$t/out")"
+[ ! -e "$t/drill" ] || fail "the drill left $t/drill"
+expect_exit 1 "drill B2" drill "$b2" --work "$t/drill"
+grep -qF "the imported KEK does not open" "$t/err" || fail "drill B2: $(cat "$t/err")"
+grep -qF "recorded the drill of $b2: failed" "$t/out" || fail "drill B2 not recorded: $(cat "$t/out")"
+[ ! -e "$t/drill" ] || fail "the failed drill left $t/drill"
+expect_exit 1 "drill in the state dir" drill "$b1" --work "$t/var/drill"
+grep -qF "lies in dsgd's state directory" "$t/err" || fail "drill in var: $(cat "$t/err")"
+[ ! -e "$t/var/drill" ] && [ ! -e "$t/var/keys/restored" ] && [ ! -e "$t/var/keys/imported" ] &&
+    [ ! -e "$t/var/restored-backup" ] && cmp -s "$t/kek.live" "$t/var/keys/kek" || fail "a drill touched live state"
+[ -s "$t/var/last-drill" ] && grep -q "^$b1 " "$t/var/last-drill" || fail "last-drill: $(cat "$t/var/last-drill" 2>&1)"
+
+"$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export.before" 2>"$t/err" || fail "export: $(cat "$t/err")"
+
 # the disaster: dsgd stopped, its state directory gone
 dsgd_stop
 rm -rf "$t/var"
@@ -79,8 +106,35 @@ grep -qF "the imported KEK does not open" "$t/err" || fail "B2: $(cat "$t/err")"
 start_refused "unverified restore" "did not finish its verification" -f "$t/gw.conf"
 rm -rf "$t/var"
 
-# B1: restored and verified
+# B1 restored on a terminal (progress on stderr, REQ-BKUP-015), then
+# off one (the result line alone) as the state directory
+python3 - "$t/tty.out" "$t/tty.err" "$DSGCTL" backup restore "$dest/$b1" --pubkey "$t/sign.pub" \
+    --key "$t/op.key" --escrow "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --to "$t/var-tty" <<'EOF' ||
+import os, pty, subprocess, sys
+out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+m, s = pty.openpty()
+with open(out, "wb") as o:
+    rc = subprocess.run(cmd, stdout=o, stderr=s).returncode
+os.close(s)
+data = b""
+while True:
+    try:
+        d = os.read(m, 65536)
+    except OSError:
+        break
+    if not d:
+        break
+    data += d
+open(err, "wb").write(data)
+sys.exit(rc)
+EOF
+    fail "restore on a terminal: $(cat "$t/tty.err")"
+grep -q "restoring: .* members" "$t/tty.err" && grep -q "checking objects: .*share objects/" "$t/tty.err" ||
+    fail "no progress on the terminal: $(cat "$t/tty.err")"
+rm -rf "$t/var-tty"
 expect_exit 0 "restore B1" restore "$b1" --escrow "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --to "$t/var"
+[ ! -s "$t/err" ] || fail "restore off a terminal wrote on stderr: $(cat "$t/err")"
+sed "s|$t/var-tty|$t/var|" "$t/tty.out" | cmp -s - "$t/out" || fail "the result lines differ: $(cat "$t/tty.out" "$t/out")"
 grep -qE "^restored the backup $b1 into $t/var: [0-9]+ members, [0-9]+ bytes decrypted and verified.* 2 objects checked under the KEK" "$t/out" ||
     fail "restore B1: $(cat "$t/out")"
 [ ! -e "$t/var/keys/restore-partial" ] && [ -f "$t/var/keys/restored" ] || fail "B1: markers: $(ls -l "$t/var/keys")"
@@ -95,6 +149,8 @@ cmp -s "$t/var/restored-backup/backup-sign.pub" "$t/sign.pub" || fail "restored-
 share_restart
 log_has 'master: backup: the state directory was restored from a backup: the backup '"$b1" ||
     fail "no word of the restore: $(grep backup "$t/log")"
+log_has 'master: WARNING: backup: no restore drill has passed on this gateway' ||
+    fail "no drill warning: $(grep -i drill "$t/log")"
 admin_login
 share_login_again sato 1
 token=$(cat "$t/sato.token")
@@ -117,5 +173,17 @@ restored = [d for e, d in ev if e == "backup-restored"]
 assert len(restored) == 1 and restored[0].startswith("the backup %s restored from " % sys.argv[2]), restored
 assert "verified at " in restored[0] and "objects checked under the escrowed KEK" in restored[0], restored
 assert any(e == "keys-imported" for e, d in ev), ev
+PY
+python3 - "$t/export.before" "$b1" "$b2" <<'PY' || fail "trail before: $(grep -e drill "$t/export.before")"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+ev = [(r["fields"]["event"], r["fields"].get("detail", "")) for r in recs
+      if r.get("type") == 101 and r.get("source") == "master"]
+drills = [d for e, d in ev if e == "backup-drill"]
+assert any(d.startswith(sys.argv[2] + " passed; admin kanri1 uid 0 pid ") for d in drills), drills
+assert any(d.startswith(sys.argv[3] + " failed; admin kanri1 uid 0 pid ") for d in drills), drills
+ctl = [r["fields"]["result"] for r in recs if r.get("type") == 102
+       and r["fields"]["command"].startswith("backup drill")]
+assert "requested" in ctl and "ok" in ctl, ctl
 PY
 exit 0

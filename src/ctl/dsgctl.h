@@ -57,6 +57,11 @@ int dsgctl_group_usage(const char *group, const char *cmd, const char *what, con
 /* Sends line to the control socket and prints the answer; a refusal's
  * message goes to stderr. The exit status. @relation(REQ-ACCT-020) */
 int dsgctl_group_run(const char *group, const char *cmd, const char *line, const char *socket);
+
+/* The running dsgd's state directory (`config show`, with the login) into
+ * dir: 0, or the exit status with the message printed. */
+int dsgctl_state_dir(const char *group, const char *cmd, const char *socket, char *dir,
+                     size_t cap);
 /* `dsgctl GROUP approve ID` or `dsgctl GROUP reject ID --reason TEXT`
  * (cmd), with --socket and --help. @relation(REQ-ACCT-002, REQ-ACCT-020, REQ-SHARE-006) */
 int dsgctl_group_decision(const char *group, const char *cmd, const char *help, int argc,
@@ -114,7 +119,7 @@ extern const command dsgctl_storage_commands[DSGCTL_STORAGE_COMMANDS];
 
 /* The backup group (dsgctl_backup.c): offline verify, decrypt, keygen
  * (REQ-BKUP-003, REQ-BKUP-005, REQ-BKUP-006). */
-#define DSGCTL_BACKUP_COMMANDS 7
+#define DSGCTL_BACKUP_COMMANDS 8
 extern const command dsgctl_backup_commands[DSGCTL_BACKUP_COMMANDS];
 
 /* The key group (dsgctl_key.c): the KEK's rotation (REQ-STOR-008), key escrow

@@ -7,6 +7,7 @@
  *                         --escrow FILE (--passphrase-file F | --escrow-key PRIV)
  *                         --to STATE [--user NAME]
  *   dsgctl backup keygen --out PRIV --pub PUB
+ *   dsgctl backup drill DIR (restore's options but --to) --work WORK [--socket PATH]
  *   dsgctl backup now|list|pubkey [--socket PATH]
  *
  * now, list and pubkey ask dsgd over the control socket (its master runs
@@ -20,6 +21,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +135,32 @@ static const char restore_help[] =
     "dsgd: remove it and restore again); 2 the escrow file does not open; 64 a\n"
     "usage error, or a key file that is not such a key; 77 not root.\n";
 
+static const char drill_help[] =
+    "usage: dsgctl backup drill DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV\n"
+    "                           --escrow FILE (--passphrase-file F | --escrow-key PRIV)\n"
+    "                           --work WORK [--user NAME] [--socket PATH]\n"
+    "\n"
+    "A restore drill on the running gateway: restores the backup in DIR into\n"
+    "the directory WORK exactly as `dsgctl backup restore` does, with every one\n"
+    "of its checks, then removes WORK and tells the running dsgd whether the\n"
+    "drill passed; dsgd records it (backup-drill) and warns when no drill has\n"
+    "passed for bkup.drill_max_age. Live state is never touched: WORK must not\n"
+    "exist or be an empty directory, and must not lie in dsgd's state\n"
+    "directory. WORK holds the backup's databases in the clear while the drill\n"
+    "runs: put it on a disk as protected as the state directory. Needs root and\n"
+    "an administrator's login (dsgctl login).\n"
+    "\n"
+    "options: those of `dsgctl backup restore`, with --work WORK for --to, and\n"
+    "  --socket PATH           dsgd's control socket\n"
+    "\n"
+    "Progress goes to stderr only when stderr is a terminal.\n"
+    "\n"
+    "exit status: 0 the drill passed and dsgd recorded it; 1 it failed (the\n"
+    "message names the step), or WORK is not fresh or lies in the state\n"
+    "directory; 2 the escrow file does not open; 64 a usage error; 77 not\n"
+    "root or no login; what `dsgctl backup list` exits with when dsgd does not\n"
+    "answer.\n";
+
 static const char keygen_help[] =
     "usage: dsgctl backup keygen --out PRIV --pub PUB\n"
     "\n"
@@ -148,7 +177,7 @@ static const char keygen_help[] =
 
 typedef struct bk_opts {
     const char *dir, *pubkey, *key, *to, *out, *pub;
-    const char *escrow, *passphrase, *escrow_key, *user;
+    const char *escrow, *passphrase, *escrow_key, *user, *work, *socket;
     int help;
 } bk_opts;
 
@@ -196,6 +225,8 @@ static int bk_parse(const char *cmd, const char *const *allowed, int takes_dir, 
                        : strcmp(a, "--passphrase-file") == 0 ? &o->passphrase
                        : strcmp(a, "--escrow-key") == 0      ? &o->escrow_key
                        : strcmp(a, "--user") == 0            ? &o->user
+                       : strcmp(a, "--work") == 0            ? &o->work
+                       : strcmp(a, "--socket") == 0          ? &o->socket
                                                              : &o->pub;
         int rc = 0;
         if (slot != NULL)
@@ -487,8 +518,8 @@ static int cmd_backup_now(int argc, char **argv)
 
 /* dsgctl backup list. @relation(REQ-BKUP-001) */
 /* The escrow file of o, opened: 0, or the exit status (key import's). */
-static int open_escrow(const bk_opts *o, uint8_t *in, size_t cap, size_t *len,
-                       dsg_escrow_keys *k)
+static int open_escrow(const char *cmd, const bk_opts *o, uint8_t *in, size_t cap,
+                       size_t *len, dsg_escrow_keys *k)
 {
     char msg[2048];
     dsg_ke_status st = dsg_ke_read(o->escrow, in, cap, len, msg, sizeof msg);
@@ -496,7 +527,7 @@ static int open_escrow(const bk_opts *o, uint8_t *in, size_t cap, size_t *len,
         st = dsg_ke_open(in, *len, o->passphrase, o->escrow_key, k, msg, sizeof msg);
     if (st == DSG_KE_OK)
         return 0;
-    fputs("dsgctl backup restore: ", stderr);
+    fprintf(stderr, "dsgctl backup %s: ", cmd);
     dsgctl_put_escaped_str(stderr, o->escrow);
     fputs(": ", stderr);
     dsgctl_put_escaped_str(stderr, msg);
@@ -504,21 +535,67 @@ static int open_escrow(const bk_opts *o, uint8_t *in, size_t cap, size_t *len,
     return (int)st;
 }
 
-/* The options restore needs, beyond bk_parse's. */
-static int restore_usage(const bk_opts *o)
+/* The options restore and drill need, beyond bk_parse's. */
+static int restore_usage(const char *cmd, const bk_opts *o)
 {
     if (o->key == NULL)
-        return bk_usage("restore", "--key RECIPIENT_PRIV (the operator's X25519 private key) "
+        return bk_usage(cmd, "--key RECIPIENT_PRIV (the operator's X25519 private key) "
                         "is required", NULL);
-    if (o->to == NULL)
-        return bk_usage("restore", "--to STATE (the new state directory) is required", NULL);
+    if (strcmp(cmd, "restore") == 0 && o->to == NULL)
+        return bk_usage(cmd, "--to STATE (the new state directory) is required", NULL);
+    if (strcmp(cmd, "drill") == 0 && o->work == NULL)
+        return bk_usage(cmd, "--work WORK (where the drill restores) is required", NULL);
     if (o->escrow == NULL)
-        return bk_usage("restore", "--escrow FILE (the escrowed KEK and audit keys) is required",
+        return bk_usage(cmd, "--escrow FILE (the escrowed KEK and audit keys) is required",
                         NULL);
     if ((o->passphrase == NULL) == (o->escrow_key == NULL))
-        return bk_usage("restore", "one of --passphrase-file F and --escrow-key PRIV opens the "
+        return bk_usage(cmd, "one of --passphrase-file F and --escrow-key PRIV opens the "
                         "escrow file", NULL);
     return 0;
+}
+
+/* The restore of o's backup into to, for cmd: the keys loaded, the
+ * escrow opened, dsg_bk_restore run; *sum what it restored. 0, or the exit
+ * status with the message printed. */
+static int run_restore(const char *cmd, const bk_opts *o, const char *to, dsg_rs_summary *sum)
+{
+    static uint8_t in[DSG_ESCROW_MAX + 1];
+    uint8_t spub[DSG_BK_SIGN_KEY_LEN], priv[DSG_X25519_LEN];
+    char err[4400];
+    size_t len = 0;
+    dsg_escrow_keys k;
+    int rc = load_keys(cmd, o, spub, priv);
+    if (rc != 0)
+        return rc;
+    if ((rc = open_escrow(cmd, o, in, sizeof in, &len, &k)) != 0) {
+        OPENSSL_cleanse(priv, sizeof priv);
+        return rc;
+    }
+    const dsg_ke_origin origin = { o->escrow, in, len, o->passphrase != NULL ? "passphrase"
+                                                                             : "public key",
+                                   getuid(), o->user, NULL };
+    meter m = { isatty(STDERR_FILENO), 0, 0 };
+    const dsg_rs_job job = { o->dir, spub, priv, &k, &origin, to, o->user, on_progress, &m };
+    dsg_rs_status st = dsg_bk_restore(&job, sum, err, sizeof err);
+    OPENSSL_cleanse(priv, sizeof priv);
+    OPENSSL_cleanse(&k, sizeof k);
+    meter_end(&m);
+    if (st != DSG_RS_OK) {
+        fprintf(stderr, "dsgctl backup %s: FAILED: ", cmd);
+        dsgctl_put_escaped_str(stderr, err);
+        fputc('\n', stderr);
+    }
+    return (int)st;
+}
+
+/* What a restore checked, after "... into DIR". */
+static void restored_line(const dsg_rs_summary *sum)
+{
+    printf(": %llu members, %llu bytes decrypted and verified, every database passes "
+           "integrity_check, the escrowed keys open its data keys and verify its audit trail, "
+           "%llu objects checked under the KEK",
+           (unsigned long long)sum->members, (unsigned long long)sum->bytes,
+           (unsigned long long)sum->objects);
 }
 
 /* dsgctl backup restore. @relation(REQ-BKUP-006, REQ-BKUP-015) */
@@ -526,11 +603,6 @@ static int cmd_backup_restore(int argc, char **argv)
 {
     static const char *const allowed[] = { "--pubkey", "--key", "--to", "--escrow",
                                            "--passphrase-file", "--escrow-key", "--user", NULL };
-    static uint8_t in[DSG_ESCROW_MAX + 1];
-    uint8_t spub[DSG_BK_SIGN_KEY_LEN], priv[DSG_X25519_LEN];
-    char err[4400];
-    size_t len = 0;
-    dsg_escrow_keys k;
     dsg_rs_summary sum;
     bk_opts o;
     int rc = bk_parse("restore", allowed, 1, &o, argc, argv);
@@ -539,40 +611,124 @@ static int cmd_backup_restore(int argc, char **argv)
             fputs(restore_help, stdout);
         return rc != 0 ? rc : dsgctl_finish_stdout(0);
     }
-    if ((rc = restore_usage(&o)) != 0 || (rc = load_keys("restore", &o, spub, priv)) != 0)
+    if ((rc = restore_usage("restore", &o)) != 0)
         return rc;
     if (geteuid() != 0) {
-        OPENSSL_cleanse(priv, sizeof priv);
         fputs("dsgctl backup restore: only root restores (the KEK is root's)\n", stderr);
         return DSG_RS_NOPERM;
     }
-    if ((rc = open_escrow(&o, in, sizeof in, &len, &k)) != 0) {
-        OPENSSL_cleanse(priv, sizeof priv);
+    if ((rc = run_restore("restore", &o, o.to, &sum)) != 0)
         return rc;
-    }
-    const dsg_ke_origin origin = { o.escrow, in, len, o.passphrase != NULL ? "passphrase"
-                                                                           : "public key",
-                                   getuid(), o.user, NULL };
-    meter m = { isatty(STDERR_FILENO), 0, 0 };
-    const dsg_rs_job job = { o.dir, spub, priv, &k, &origin, o.to, o.user, on_progress, &m };
-    dsg_rs_status st = dsg_bk_restore(&job, &sum, err, sizeof err);
-    OPENSSL_cleanse(priv, sizeof priv);
-    OPENSSL_cleanse(&k, sizeof k);
-    meter_end(&m);
-    if (st != DSG_RS_OK) {
-        fputs("dsgctl backup restore: FAILED: ", stderr);
-        dsgctl_put_escaped_str(stderr, err);
-        fputc('\n', stderr);
-        return (int)st;
-    }
     printf("restored the backup %s into ", sum.id);
     dsgctl_put_escaped_str(stdout, o.to);
-    printf(": %llu members, %llu bytes decrypted and verified, every database passes "
-           "integrity_check, the escrowed keys open its data keys and verify its audit trail, "
-           "%llu objects checked under the KEK; dsgd records the restore at its next start\n",
-           (unsigned long long)sum.members, (unsigned long long)sum.bytes,
-           (unsigned long long)sum.objects);
+    restored_line(&sum);
+    fputs("; dsgd records the restore at its next start\n", stdout);
     return dsgctl_finish_stdout(0);
+}
+
+/* ---- the drill (REQ-BKUP-007) ------------------------------------------------ */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st, (void)flag, (void)f;
+    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* WORK and everything in it, never through a link: 0, or -1. */
+static int remove_tree(const char *dir)
+{
+    return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* Whether work lies in (or is) the live state directory statedir. */
+static int inside(const char *work, const char *statedir)
+{
+    char w[PATH_MAX], sd[PATH_MAX], parent[PATH_MAX];
+    if (realpath(statedir, sd) == NULL)
+        return 1;   /* cannot tell: refused */
+    if (realpath(work, w) == NULL) {
+        snprintf(parent, sizeof parent, "%s", work);
+        char *slash = strrchr(parent, '/');
+        if (slash == parent)
+            slash[1] = '\0';
+        else if (slash != NULL)
+            *slash = '\0';
+        else
+            snprintf(parent, sizeof parent, ".");
+        if (realpath(parent, w) == NULL)
+            return 0;   /* the restore will say why it cannot make it */
+    }
+    size_t n = strlen(sd);
+    return strncmp(w, sd, n) == 0 && (w[n] == '\0' || w[n] == '/' || sd[n - 1] == '/');
+}
+
+/* The drill's result to dsgd, which records it: its exit status. */
+static int report_drill(const char *socket, const char *id, int passed)
+{
+    char line[64];
+    snprintf(line, sizeof line, "backup drill %s %s", id, passed ? "passed" : "failed");
+    return dsgctl_group_run("backup", "drill", line, socket);
+}
+
+/* The backup's ID for the report: the restore's, else the directory's
+ * name when it has the form of one; NULL when neither. */
+static const char *drill_id(const dsg_rs_summary *sum, const char *dir)
+{
+    const char *base = strrchr(dir, '/') != NULL ? strrchr(dir, '/') + 1 : dir;
+    if (sum->id[0] != '\0')
+        return sum->id;
+    if (strlen(base) == DSG_BK_ID_LEN && strspn(base, "0123456789") == 8 && base[8] == 'T' &&
+        strspn(base + 9, "0123456789") == 6 && base[15] == 'Z')
+        return base;
+    return NULL;
+}
+
+/* dsgctl backup drill. @relation(REQ-BKUP-007, REQ-BKUP-014, REQ-BKUP-015) */
+static int cmd_backup_drill(int argc, char **argv)
+{
+    static const char *const allowed[] = { "--pubkey", "--key", "--work", "--escrow",
+                                           "--passphrase-file", "--escrow-key", "--user",
+                                           "--socket", NULL };
+    char statedir[4096];
+    dsg_rs_summary sum;
+    bk_opts o;
+    int rc = bk_parse("drill", allowed, 1, &o, argc, argv);
+    if (rc != 0 || o.help) {
+        if (o.help && rc == 0)
+            fputs(drill_help, stdout);
+        return rc != 0 ? rc : dsgctl_finish_stdout(0);
+    }
+    const char *socket = o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT;
+    if ((rc = restore_usage("drill", &o)) != 0)
+        return rc;
+    if (geteuid() != 0) {
+        fputs("dsgctl backup drill: only root restores (the KEK is root's)\n", stderr);
+        return DSG_RS_NOPERM;
+    }
+    if ((rc = dsgctl_state_dir("backup", "drill", socket, statedir, sizeof statedir)) != 0)
+        return rc;
+    if (inside(o.work, statedir)) {
+        fprintf(stderr, "dsgctl backup drill: %s lies in dsgd's state directory %s: a drill "
+                "never touches live state\n", o.work, statedir);
+        return DSG_RS_FAILED;
+    }
+    rc = run_restore("drill", &o, o.work, &sum);
+    int removed = remove_tree(o.work) == 0;
+    if (!removed)
+        fprintf(stderr, "dsgctl backup drill: cannot remove %s: %s: remove it by hand (it holds "
+                "the backup's databases in the clear)\n", o.work, strerror(errno));
+    const char *id = drill_id(&sum, o.dir);
+    int reported = id != NULL ? report_drill(socket, id, rc == 0) : 0;
+    if (id == NULL)
+        fputs("dsgctl backup drill: not reported to dsgd: the backup's ID is not known\n",
+              stderr);
+    if (rc != 0)
+        return rc;
+    printf("drill passed: restored the backup %s into ", sum.id);
+    dsgctl_put_escaped_str(stdout, o.work);
+    restored_line(&sum);
+    printf("; %s\n", removed ? "removed it again" : "NOT removed");
+    return reported != 0 ? reported : dsgctl_finish_stdout(removed ? 0 : DSG_RS_FAILED);
 }
 
 static int cmd_backup_list(int argc, char **argv)
@@ -597,6 +753,8 @@ const command dsgctl_backup_commands[DSGCTL_BACKUP_COMMANDS] = {
       decrypt_help, cmd_backup_decrypt },
     { "restore", "restore a backup as a new state directory, with the escrowed keys (offline)",
       restore_help, cmd_backup_restore },
+    { "drill", "restore a backup into a scratch directory on the running gateway and report",
+      drill_help, cmd_backup_drill },
     { "keygen", "make the operator's X25519 key pair that backups are encrypted to",
       keygen_help, cmd_backup_keygen },
 };

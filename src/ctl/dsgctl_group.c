@@ -14,6 +14,7 @@
 #include "auth/acct_app.h"
 #include "auth/acct_json.h"
 #include "ctl/dsgctl.h"
+#include "ctl/key_escrow.h"
 
 int dsgctl_group_usage(const char *group, const char *cmd, const char *what, const char *arg)
 {
@@ -42,6 +43,27 @@ int dsgctl_group_run(const char *group, const char *cmd, const char *line, const
         fprintf(stderr, "dsgctl: %s %s: %s%s", group, cmd, err,
                 err[0] && err[strlen(err) - 1] == '\n' ? "" : "\n");
     return dsgctl_finish_stdout(status);
+}
+
+int dsgctl_state_dir(const char *group, const char *cmd, const char *socket, char *dir,
+                     size_t cap)
+{
+    static char answer[65536];
+    char err[4200];
+    size_t len = 0;
+    int status = 0;
+    dsg_ctl_result r = dsg_ctl_call(socket, "config show", 15000, answer, sizeof answer, &len,
+                                    &status, err, sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl: %s %s: %s\n", group, cmd, err);
+        return dsgctl_ctl_status(r);
+    }
+    if (status != 0 || dsg_ke_state_dir_of(answer, len, dir, cap) != 0) {
+        fprintf(stderr, "dsgctl: %s %s: config show did not name the state directory\n", group,
+                cmd);
+        return EXIT_PROTOCOL;
+    }
+    return 0;
 }
 
 int dsgctl_group_decision(const char *group, const char *cmd, const char *help, int argc,

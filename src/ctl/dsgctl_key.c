@@ -158,26 +158,6 @@ static void put_hex(char *out, const uint8_t *p, size_t len)
         snprintf(out + 2 * i, 3, "%02x", p[i]);
 }
 
-/* The state directory of the running dsgd (`config show`). */
-static int export_state_dir(const char *socket, char *dir, size_t cap)
-{
-    static char answer[65536];
-    char err[4200];
-    size_t len = 0;
-    int status = 0;
-    dsg_ctl_result r = dsg_ctl_call(socket, "config show", 15000, answer, sizeof answer, &len,
-                                    &status, err, sizeof err);
-    if (r != DSG_CTL_OK) {
-        fprintf(stderr, "dsgctl: key export: %s\n", err);
-        return dsgctl_ctl_status(r);
-    }
-    if (status != 0 || dsg_ke_state_dir_of(answer, len, dir, cap) != 0) {
-        fputs("dsgctl: key export: config show did not name the state directory\n", stderr);
-        return EXIT_PROTOCOL;
-    }
-    return 0;
-}
-
 /* The line that asks the master: the passphrase's key (derived here) or
  * the recipient's public key; *s the scrypt parameters sent. */
 static int export_line(const char *pass_file, const char *recipient, uint32_t n, char *line,
@@ -308,7 +288,7 @@ static int cmd_key_export(int argc, char **argv)
     if ((pass == NULL) == (recipient == NULL))
         return dsgctl_group_usage("key", "export", "one of --passphrase-file F and "
                                   "--recipient PUB is needed", NULL);
-    if ((rc = export_state_dir(socket, statedir, sizeof statedir)) != 0)
+    if ((rc = dsgctl_state_dir("key", "export", socket, statedir, sizeof statedir)) != 0)
         return rc;
     if (dsg_ke_destination(dest, statedir, err, sizeof err) != DSG_KE_OK) {
         fprintf(stderr, "dsgctl: key export: %s\n", err);

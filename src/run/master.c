@@ -41,6 +41,7 @@
 #include "log/audit_wire.h"
 #include "run/backoff.h"
 #include "run/bkup_dest.h"
+#include "run/bkup_drill.h"
 #include "run/bkup_run.h"
 #include "run/role_backup.h"
 #include "run/bus.h"
@@ -1452,6 +1453,51 @@ static int ctl_backup_pubkey(worker *w)
     return ctl_answer(w, (uint8_t)(rc != 0 ? 1 : 0), (const uint8_t *)text, strlen(text));
 }
 
+static void bkup_record(const char *event, const char *detail);
+
+/* `dsgctl backup drill` (REQ-BKUP-007): its result recorded, a pass kept
+ * for the warning. */
+static int ctl_backup_drill(worker *w, const dsgd_msg *m)
+{
+    char id[17], who[160], text[600];
+    const char *tail;
+    int passed;
+    const char *b = (const char *)m->body;
+    if (dsgd_bkup_drill_parse(b, m->len, id, &passed, &tail) != 0 ||
+        who_of(tail, b + m->len, who, sizeof who) != 0) {
+        static const char bad[] = "backup drill: the report is not of the form dsgctl sends "
+                                  "(docs/control.md)\n";
+        return ctl_answer(w, 64, (const uint8_t *)bad, sizeof bad - 1);
+    }
+    int rc = dsgd_bkup_drill_report(cfg->statedir, id, passed, who, (int64_t)time(NULL),
+                                    bkup_record, text, sizeof text);
+    if (rc != 0)
+        dsgd_log("backup: %s", text);
+    return ctl_answer(w, (uint8_t)(rc != 0 ? 1 : 0), (const uint8_t *)text, strlen(text));
+}
+
+/* At start and once a day: no drill passed for bkup.drill_max_age. */
+static void drill_check(void)
+{
+    static int64_t next;
+    int64_t now = (int64_t)time(NULL);
+    char id[17];
+    if (now < next)
+        return;
+    next = now + 86400;
+    int64_t last = dsgd_bkup_drill_last(cfg->statedir, id);
+    if (!dsgd_bkup_drill_overdue(last, dsgd_bkup_last_start(&bkup) >= 0, now,
+                                 cfg->bkup_drill_max_s))
+        return;
+    if (last < 0)
+        dsgd_log("WARNING: backup: no restore drill has passed on this gateway: run `dsgctl "
+                 "backup drill` (docs/backup.md, \"Restore drills\")");
+    else
+        dsgd_log("WARNING: backup: the last restore drill that passed (backup %s) is %lld days "
+                 "old, over bkup.drill_max_age: run `dsgctl backup drill`", id,
+                 (long long)((now - last) / 86400));
+}
+
 /* ---- the backup run's ways to the roles (run/bkup_run.h) --------------- */
 
 static int bkup_up(const char *role)
@@ -1651,6 +1697,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_backup_list(w);
     if (m->len == 13 && memcmp(m->body, "backup pubkey", 13) == 0)
         return ctl_backup_pubkey(w);
+    if (m->len > 13 && memcmp(m->body, "backup drill ", 13) == 0)
+        return ctl_backup_drill(w, m);
     dsgd_escrow_req escrow;
     if (export_req(m, &escrow, who, sizeof who) == 0)
         return ctl_key_export(w, &escrow, who);
@@ -3006,9 +3054,11 @@ static int run_loop(int sfd)
         }
         timers(dsgd_now_ms());
         dsgd_bkup_tick();
-        if (!stopping)
+        if (!stopping) {
             dsgd_bkup_timer(&bkup, cfg->bkup_daily_minute, cfg->bkup_catch_up_ms, started_wall,
                             bkup_roles_up());
+            drill_check();
+        }
     }
 }
 

@@ -141,6 +141,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
                                       (dt[3] - '0') * 10 + (dt[4] - '0'));
     s->bkup_catch_up_ms = (uint32_t)c->v[DSG_CFG_BKUP_CATCH_UP_DELAY].num;
     s->bkup_max_ms = (uint32_t)c->v[DSG_CFG_BKUP_MAX_DURATION].num;
+    s->bkup_drill_max_s = c->v[DSG_CFG_BKUP_DRILL_MAX_AGE].num / 1000;
     snprintf(s->share.area_template, sizeof s->share.area_template, "%s",
              c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text);
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;

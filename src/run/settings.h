@@ -81,6 +81,7 @@ typedef struct dsgd_settings {
     uint32_t bkup_daily_minute;     /* bkup.daily_time: minutes after 00:00 UTC (REQ-BKUP-001) */
     uint32_t bkup_catch_up_ms;      /* bkup.catch_up_delay */
     uint32_t bkup_max_ms;           /* bkup.max_duration */
+    uint64_t bkup_drill_max_s;      /* bkup.drill_max_age */
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
         char ca[DSGD_PATH_MAX];            /* log.forward_ca */
