@@ -59,7 +59,8 @@ int dsgctl_group_usage(const char *group, const char *cmd, const char *what, con
 int dsgctl_group_run(const char *group, const char *cmd, const char *line, const char *socket);
 
 /* The running dsgd's state directory (`config show`, with the login) into
- * dir: 0, or the exit status with the message printed. */
+ * dir: 0, or the exit status with the message printed.
+ * @relation(REQ-STOR-009, REQ-BKUP-007) */
 int dsgctl_state_dir(const char *group, const char *cmd, const char *socket, char *dir,
                      size_t cap);
 /* `dsgctl GROUP approve ID` or `dsgctl GROUP reject ID --reason TEXT`
