@@ -307,6 +307,15 @@ START_TEST(test_clock_refusals_recorded_daily)
              "the newest backup %s", fut);
     ck_assert_msg(strstr(records, want) == records, "records: %s", records);
     ck_assert(exists(a) && exists(b) && exists(fut));
+    /* the clock check off: the refusal's record says so */
+    dsgd_retention_memory fresh = { { 0, 0, 0 } };
+    c.clock_check = 0;
+    records[0] = '\0';
+    r = dsgd_retention_run(&c, &ops, &fresh, NOW);
+    ck_assert_int_eq(r.skipped, 1);
+    ck_assert_msg(strstr(records, "; clock not checked (bkup.retention_clock_check = none)\n") != NULL,
+                  "records: %s", records);
+    c.clock_check = 1;
     /* once the clock passed it, the job goes on */
     r = dsgd_retention_run(&c, &ops, &mem, NOW + 121);
     ck_assert_uint_eq(r.deleted, 2);

@@ -117,6 +117,7 @@ for bid in deleted:
     assert "clock not checked (bkup.retention_clock_check = none)" in d[0], d
 behind = [d for e, d in ev if e == "backup-retention-skipped" and "behind the newest backup " + fut in d]
 assert len(behind) == 1, ev
+assert behind[0].endswith("; clock not checked (bkup.retention_clock_check = none)"), behind
 unsynced = [d for e, d in ev if e == "backup-retention-skipped" and "kernel reports the clock" in d]
 if kernel == "unsynced":
     assert len(unsynced) == 1, ev

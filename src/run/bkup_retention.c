@@ -297,8 +297,8 @@ static int kernel_clock(uint32_t max_offset_ms, char *why, size_t n)
 }
 
 /* A refusal, recorded once per cause per UTC day. */
-static void skip(const dsgd_retention_ops *ops, dsgd_retention_memory *mem, int cause,
-                 int64_t now, const char *why)
+static void skip(const dsgd_retention_config *c, const dsgd_retention_ops *ops,
+                 dsgd_retention_memory *mem, int cause, int64_t now, const char *why)
 {
     int64_t day = now / 86400 + 1;
     dsgd_log("backup retention: nothing deleted: %s", why);
@@ -306,7 +306,8 @@ static void skip(const dsgd_retention_ops *ops, dsgd_retention_memory *mem, int 
         return;
     mem->skipped_day[cause] = day;
     char d[900];
-    snprintf(d, sizeof d, "nothing deleted: %.800s", why);
+    snprintf(d, sizeof d, "nothing deleted: %.700s%s", why,
+             c->clock_check ? "" : "; clock not checked (bkup.retention_clock_check = none)");
     ops->record("backup-retention-skipped", d);
 }
 
@@ -363,14 +364,14 @@ static void decide(const dsgd_retention_config *c, const dsgd_retention_ops *ops
     dsg_bkr_status st = dsg_bkr_decide(l->items, l->n, deps, nd, &p, del);
     r->skipped = st != DSG_BKR_OK;
     if (st == DSG_BKR_UNSYNCED) {
-        skip(ops, mem, SKIP_UNSYNCED, now, why);
+        skip(c, ops, mem, SKIP_UNSYNCED, now, why);
     } else if (st == DSG_BKR_BEHIND) {
         snprintf(why, sizeof why, "the clock is behind the newest backup %s (now %lld, its start "
                  "%lld)", l->n > 0 ? l->e[l->n - 1].id : "-", (long long)now, (long long)newest);
-        skip(ops, mem, SKIP_BEHIND, now, why);
+        skip(c, ops, mem, SKIP_BEHIND, now, why);
     } else if (st != DSG_BKR_OK) {
         snprintf(why, sizeof why, "the decision refused the list (%s)", dsg_bkr_status_token(st));
-        skip(ops, mem, SKIP_LIST, now, why);
+        skip(c, ops, mem, SKIP_LIST, now, why);
     } else {
         carry_out(c, ops, destfd, dev, l, del, now, r);
     }
@@ -398,7 +399,7 @@ dsgd_retention_result dsgd_retention_run(const dsgd_retention_config *c,
         if (rc == 0)
             decide(c, ops, mem, destfd, st.st_dev, &l, deps, del, now, &r);
         else
-            skip(ops, mem, SKIP_LIST, now, rc == -2 ? "bkup.dest holds more backups than one run "
+            skip(c, ops, mem, SKIP_LIST, now, rc == -2 ? "bkup.dest holds more backups than one run "
                                                       "judges (4096)"
                                                     : "bkup.dest cannot be listed");
     }
