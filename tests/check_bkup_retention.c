@@ -6,9 +6,9 @@
  * state file last, and recorded with the reason; the newest verified, a
  * running backup, a directory without a state file and the base a kept
  * backup's manifest depends on stay; a link inside a backup is removed,
- * never followed, and a link where a backup should be is left; an
- * unsynchronised clock or a backup in the future deletes nothing, and the
- * refusal is recorded once per cause per day.
+ * never followed, a link where a backup should be is left, and a FIFO is
+ * never read; an unsynchronised clock or a backup in the future deletes
+ * nothing, and the refusal is recorded once per cause per day.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -256,6 +256,14 @@ START_TEST(test_links_never_followed)
     ck_assert_int_eq(symlink(outside, q), 0);
     snprintf(q, sizeof q, "%s/%s.state", dest, b);
     put_file(q, "id x\nstate failed\n");
+    /* FIFOs, which a read would wait on for ever: a state file, a manifest */
+    char f[17];
+    id_of(f, 25, 0);
+    snprintf(q, sizeof q, "%s/%s.state", dest, f);
+    ck_assert_int_eq(mkfifo(q, 0600), 0);
+    snprintf(q, sizeof q, "%s/%s/manifest", dest, c2);
+    ck_assert_int_eq(unlink(q), 0);
+    ck_assert_int_eq(mkfifo(q, 0600), 0);
     dsgd_retention_memory mem = { { 0, 0, 0 } };
     dsgd_retention_config c = conf(7, 1);
     dsgd_retention_result r = dsgd_retention_run(&c, &ops, &mem, NOW);
@@ -265,6 +273,9 @@ START_TEST(test_links_never_followed)
     ck_assert(exists(b));   /* left: not a directory */
     snprintf(q, sizeof q, "%s.state", b);
     ck_assert(exists(q));   /* the state file outlives a deletion that failed */
+    snprintf(q, sizeof q, "%s.state", f);
+    ck_assert(exists(q));   /* not a state file: not the job's */
+    ck_assert(exists(c2));
     struct stat st;
     snprintf(p, sizeof p, "%s/keep.txt", outside);
     ck_assert_int_eq(stat(p, &st), 0);

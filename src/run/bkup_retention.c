@@ -74,19 +74,23 @@ static entry *find_or_add(listing *l, const char *id)
     return e;
 }
 
-/* One name of DEST into the listing: 0, or -1 when the listing is full. */
-static int take_name(listing *l, const char *name, unsigned char type)
+/* One name of DEST into the listing: 0, or -1 when the listing is full.
+ * Its kind from lstat, not from readdir's d_type, which some file systems
+ * leave unknown: a link is never taken for a backup. */
+static int take_name(int destfd, listing *l, const char *name)
 {
+    struct stat st;
     size_t len = strlen(name);
-    if (len < ID_LEN || dsgd_retention_id_time(name, ID_LEN) < 0)
+    if (len < ID_LEN || dsgd_retention_id_time(name, ID_LEN) < 0 ||
+        fstatat(destfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
         return 0;
     const char *rest = name + ID_LEN;
-    int dir = type == DT_DIR || type == DT_UNKNOWN;
-    int kind = *rest == '\0' && dir                          ? 0
-               : strcmp(rest, ".state") == 0 && type != DT_DIR ? 1
-               : strcmp(rest, ".partial") == 0 && dir        ? 2
-               : strcmp(rest, ".unverified") == 0 && dir     ? 3
-                                                             : -1;
+    int dir = S_ISDIR(st.st_mode), file = S_ISREG(st.st_mode);
+    int kind = *rest == '\0' && dir                      ? 0
+               : strcmp(rest, ".state") == 0 && file     ? 1
+               : strcmp(rest, ".partial") == 0 && dir    ? 2
+               : strcmp(rest, ".unverified") == 0 && dir ? 3
+                                                         : -1;
     if (kind < 0)
         return 0;   /* ID.state.new and the like: not the job's */
     entry *e = find_or_add(l, name);
@@ -103,13 +107,19 @@ static int take_name(listing *l, const char *name, unsigned char type)
     return 0;
 }
 
-/* The first bytes of dirfd/name (not a link) into buf, NUL-terminated:
- * their length, or -1. */
+/* The first bytes of the regular file dirfd/name (not a link, nor a FIFO
+ * that would block the master) into buf, NUL-terminated: their length,
+ * or -1. */
 static ssize_t read_head(int dirfd, const char *name, char *buf, size_t cap)
 {
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -1;
+    }
     size_t at = 0;
     ssize_t got = 1;
     while (at < cap - 1 && (got = read(fd, buf + at, cap - 1 - at)) > 0)
@@ -165,7 +175,7 @@ static int list_dest(int destfd, listing *l)
     }
     rewinddir(d);
     while (rc == 0 && (de = readdir(d)) != NULL)
-        if (take_name(l, de->d_name, de->d_type) != 0)
+        if (take_name(destfd, l, de->d_name) != 0)
             rc = -2;
     closedir(d);
     qsort(l->e, l->n, sizeof l->e[0], by_id);
@@ -188,13 +198,16 @@ static long index_of(const listing *l, const char *id)
  * IDs DEST holds (one it does not hold has nothing left to keep). */
 static size_t read_depends(int destfd, const listing *l, dsg_bkr_dep *deps)
 {
-    char name[ID_LEN + 16], text[MANIFEST_HEAD];
+    char text[MANIFEST_HEAD];
     size_t nd = 0;
     for (size_t i = 0; i < l->n; i++) {
-        if (!l->e[i].has_dir)
-            continue;
-        snprintf(name, sizeof name, "%s/manifest", l->e[i].id);
-        if (read_head(destfd, name, text, sizeof text) <= 0)
+        int dfd = l->e[i].has_dir ? openat(destfd, l->e[i].id, O_RDONLY | O_DIRECTORY |
+                                           O_NOFOLLOW | O_CLOEXEC)
+                                  : -1;
+        ssize_t got = dfd >= 0 ? read_head(dfd, "manifest", text, sizeof text) : -1;
+        if (dfd >= 0)
+            close(dfd);
+        if (got <= 0)
             continue;
         unsigned seen = 0;
         for (char *p = text; p != NULL && *p != '\0' && seen < DEPS_PER_BACKUP;) {
