@@ -391,7 +391,8 @@ static void req_at(const char *text, const char *pos, char *req, size_t cap)
 START_TEST(test_config_defaults_match_spec)
 {
     static const char *const files[] = { "spec/run.md", "spec/log.md", "spec/acct.md",
-                                         "spec/mfa.md", "spec/share.md", "spec/bkup.md" };
+                                         "spec/mfa.md", "spec/share.md", "spec/bkup.md",
+                                         "spec/ntp.md" };
     char *spec[sizeof files / sizeof files[0]];
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
         spec[f] = read_source(files[f]);

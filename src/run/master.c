@@ -42,6 +42,7 @@
 #include "run/backoff.h"
 #include "run/bkup_dest.h"
 #include "run/bkup_drill.h"
+#include "run/bkup_retention.h"
 #include "run/bkup_run.h"
 #include "run/role_backup.h"
 #include "run/bus.h"
@@ -111,6 +112,8 @@ static int listen_fd = -1;      /* the portal's listening socket, kept across re
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static int fwd_pass = -1;       /* the master's end of logfwd's fd 4 (sockets to hand over) */
 static dsgd_bkup_config bkup;   /* the backup run's settings (REQ-BKUP-001) */
+static dsgd_retention_memory retention_memory;   /* REQ-BKUP-008 */
+static int retention_due = 1;   /* once after the start, then after each run */
 static uint8_t *fwd_ca;         /* log.forward_ca, read at start */
 static uint8_t *client_ca;      /* portal.client_ca, read at start (REQ-MFA-002) */
 static size_t client_ca_len;
@@ -1589,6 +1592,19 @@ static int bkup_recipient(void)
     return 0;
 }
 
+/* The retention job (REQ-BKUP-008), once after the start (as soon as logd
+ * takes the records) and after each backup run ends. */
+static void bkup_retention(void)
+{
+    static const dsgd_retention_ops ops = { bkup_record, NULL };
+    if (!retention_due || bkup.dest == NULL || bkup.dest[0] == '\0' || !bkup_up("logd"))
+        return;
+    retention_due = 0;
+    dsgd_retention_config c = { bkup.dest, cfg->bkup_retention_days, cfg->bkup_retention_min,
+                                cfg->bkup_retention_clock, cfg->ntp_max_offset_ms };
+    (void)dsgd_retention_run(&c, &ops, &retention_memory, (int64_t)time(NULL));
+}
+
 /* The backup run's settings, once the roles are known. */
 static int bkup_setup(void)
 {
@@ -1611,6 +1627,14 @@ static int bkup_setup(void)
     else
         dsgd_log("backup: daily at %02u:%02u UTC into %s", cfg->bkup_daily_minute / 60,
                  cfg->bkup_daily_minute % 60, bkup.dest);
+    if (bkup.dest[0] != '\0')
+        dsgd_log("backup: retention: %u days, the newest %u verified kept%s", cfg->bkup_retention_days,
+                 cfg->bkup_retention_min, cfg->bkup_retention_clock ? ", while the kernel "
+                 "reports its clock synchronised" : "");
+    if (bkup.dest[0] != '\0' && !cfg->bkup_retention_clock)
+        dsgd_log("WARNING: bkup.retention_clock_check = none: the retention job deletes backups "
+                 "by a clock nothing checks; a clock set forward deletes backups before their "
+                 "time (REQ-BKUP-008)");
     started_wall = (int64_t)time(NULL);
     return 0;
 }
@@ -2668,8 +2692,8 @@ static void reap(void)
         worker *w = find_pid(pid);
         if (w != NULL)
             reaped(w, status);
-        else
-            (void)dsgd_bkup_reaped(pid, status);
+        else if (dsgd_bkup_reaped(pid, status))
+            retention_due = 1;
     }
 }
 
@@ -3058,6 +3082,7 @@ static int run_loop(int sfd)
             dsgd_bkup_timer(&bkup, cfg->bkup_daily_minute, cfg->bkup_catch_up_ms, started_wall,
                             bkup_roles_up());
             drill_check();
+            bkup_retention();
         }
     }
 }

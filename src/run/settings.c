@@ -142,6 +142,15 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->bkup_catch_up_ms = (uint32_t)c->v[DSG_CFG_BKUP_CATCH_UP_DELAY].num;
     s->bkup_max_ms = (uint32_t)c->v[DSG_CFG_BKUP_MAX_DURATION].num;
     s->bkup_drill_max_s = c->v[DSG_CFG_BKUP_DRILL_MAX_AGE].num / 1000;
+    s->bkup_retention_days = (uint32_t)c->v[DSG_CFG_BKUP_RETENTION_DAYS].num;
+    s->bkup_retention_min = (uint32_t)c->v[DSG_CFG_BKUP_RETENTION_MIN_COUNT].num;
+    const char *cc = c->v[DSG_CFG_BKUP_RETENTION_CLOCK_CHECK].text;
+    if (strcmp(cc, "kernel") != 0 && strcmp(cc, "none") != 0) {
+        snprintf(err, n, "bkup.retention_clock_check: kernel or none, not '%s'", cc);
+        return -1;
+    }
+    s->bkup_retention_clock = strcmp(cc, "kernel") == 0;
+    s->ntp_max_offset_ms = (uint32_t)c->v[DSG_CFG_NTP_MAX_OFFSET].num;
     snprintf(s->share.area_template, sizeof s->share.area_template, "%s",
              c->v[DSG_CFG_SHARE_AREA_TEMPLATE].text);
     s->auth.expiry_sweep_ms = (uint32_t)c->v[DSG_CFG_AUTH_EXPIRY_SWEEP_INTERVAL].num;

@@ -82,6 +82,10 @@ typedef struct dsgd_settings {
     uint32_t bkup_catch_up_ms;      /* bkup.catch_up_delay */
     uint32_t bkup_max_ms;           /* bkup.max_duration */
     uint64_t bkup_drill_max_s;      /* bkup.drill_max_age */
+    uint32_t bkup_retention_days;   /* bkup.retention_days (REQ-BKUP-008) */
+    uint32_t bkup_retention_min;    /* bkup.retention_min_count */
+    int bkup_retention_clock;       /* bkup.retention_clock_check: 1 kernel, 0 none */
+    uint32_t ntp_max_offset_ms;     /* ntp.max_offset (REQ-NTP-003) */
     struct dsgd_fwd_settings {      /* forwarding the audit trail (REQ-LOG-047) */
         char list[1025];                   /* log.forward as written: "" none */
         char ca[DSGD_PATH_MAX];            /* log.forward_ca */
