@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_backup_restore: the restore drill (docs/backup.md, "Restoring a backup"). A portal user uploads a pseudorandom file and one with a Japanese name; the keys are escrowed under a passphrase (`dsgctl key export`); `dsgctl backup now` makes a verified backup B1, which holds each role's wrapped data key (the KEK opens them; no key in the clear); a third file is uploaded after it; the KEK is rotated and a second backup B2 is taken. Drills on the running gateway (`dsgctl backup drill`, the administrator's login): B1 passes (the scratch directory removed again, dsgd records backup-drill passed and keeps var/last-drill), B2 with the old escrow fails (recorded failed), a scratch directory inside the state directory is refused, and the live KEK and state are untouched. dsgd is stopped and its whole state directory deleted. Refused, leaving the new state directory as it was: a restore into a directory that is not empty (exit 1), a wrong escrow passphrase (exit 2), a restore without --escrow (64). B2 with the escrow taken before the rotation fails once its members are in place (the escrowed KEK does not open B2's wrapped data keys, exit 1, naming the key), and dsgd then refuses to start on that directory (the partial marker: exit 1, "did not finish its verification"). B1 with the escrow restores, with progress on stderr when it is a pseudo-terminal and only the result line when not (exit 0: members, databases, the escrowed keys opening its data keys and verifying its trail, every object checked under the KEK), the roles' directories owned by dsg with mode 0700 and the master's members in var/restored-backup; dsgd starts on it: the two files download byte-identical, the file uploaded after B1 is not there, the user and the administrator log in with password and TOTP, `dsgctl log verify` passes across the restore, and the trail holds backup-restored naming B1 and the import of the keys, once (the marker is gone), and the restored gateway, which has no passed drill, warns so at its start.
-# @relation(REQ-BKUP-006, REQ-BKUP-007, REQ-BKUP-003, REQ-BKUP-014, REQ-BKUP-015)
+# dsgd_backup_restore: the restore drill (docs/backup.md, "Restoring a backup"). A portal user uploads a pseudorandom file and one with a Japanese name; the keys are escrowed under a passphrase (`dsgctl key export`); `dsgctl backup now` makes a verified backup B1, which holds each role's wrapped data key (the KEK opens them; no key in the clear); a third file is uploaded after it; the KEK is rotated and a second backup B2 is taken. `dsgctl backup verify ID` checks the running dsgd's backups with its signing key and dsgd records each result (backup-checked): B1 passes keyless and with the operator's key, a copy with a changed byte fails naming share/share.db; --socket with the offline form is a usage error. Drills on the running gateway (`dsgctl backup drill`, the administrator's login): B1 passes (the scratch directory removed again, dsgd records backup-drill passed and keeps var/last-drill), B2 with the old escrow fails (recorded failed), a scratch directory inside the state directory is refused, and the live KEK and state are untouched. dsgd is stopped and its whole state directory deleted. Refused, leaving the new state directory as it was: a restore into a directory that is not empty (exit 1), a wrong escrow passphrase (exit 2), a restore without --escrow (64). B2 with the escrow taken before the rotation fails once its members are in place (the escrowed KEK does not open B2's wrapped data keys, exit 1, naming the key), and dsgd then refuses to start on that directory (the partial marker: exit 1, "did not finish its verification"). B1 with the escrow restores, with progress on stderr when it is a pseudo-terminal and only the result line when not (exit 0: members, databases, the escrowed keys opening its data keys and verifying its trail, every object checked under the KEK), the roles' directories owned by dsg with mode 0700 and the master's members in var/restored-backup; dsgd starts on it: the two files download byte-identical, the file uploaded after B1 is not there, the user and the administrator log in with password and TOTP, `dsgctl log verify` passes across the restore, and the trail holds backup-restored naming B1 and the import of the keys, once (the marker is gone), and the restored gateway, which has no passed drill, warns so at its start.
+# @relation(REQ-BKUP-005, REQ-BKUP-006, REQ-BKUP-007, REQ-BKUP-003, REQ-BKUP-014, REQ-BKUP-015)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -51,6 +51,22 @@ expect_exit 0 "rotate" ctl key rotate kek
 sleep 1   # IDs are whole seconds
 backup_now
 b2=$id
+
+# the running dsgd's backups verified by ID, the results recorded; a
+# copy with a changed byte fails, naming its member
+expect_exit 0 "verify B1" ctl backup verify "$b1"
+grep -qF "verified the backup $dest/$b1: " "$t/out" && grep -qF "recorded the verification of $b1: passed" "$t/out" ||
+    fail "verify B1: $(cat "$t/out")"
+expect_exit 0 "verify B1 --key" ctl backup verify "$b1" --key "$t/op.key"
+grep -qF "every database passes integrity_check" "$t/out" || fail "verify B1 --key: $(cat "$t/out")"
+bad=20200101T000000Z
+cp -a "$dest/$b1" "$dest/$bad"
+printf 'X' | dd of="$dest/$bad/share/share.db" bs=1 seek=200 conv=notrunc 2>/dev/null
+expect_exit 1 "verify a changed copy" ctl backup verify "$bad"
+grep -qF "FAILED (bkup.tampered): share/share.db" "$t/err" && grep -qF "recorded the verification of $bad: failed" "$t/out" ||
+    fail "verify changed: $(cat "$t/out" "$t/err")"
+rm -rf "${dest:?}/$bad"
+expect_exit 64 "verify --socket with DIR" "$DSGCTL" backup verify "$dest/$b1" --pubkey "$t/sign.pub" --socket "$sock"
 
 # drills on the running gateway: B1 passes, B2 with the old escrow fails,
 # a scratch directory in the state directory is refused; live state is
@@ -185,5 +201,9 @@ assert any(d.startswith(sys.argv[3] + " failed; admin kanri1 uid 0 pid ") for d 
 ctl = [r["fields"]["result"] for r in recs if r.get("type") == 102
        and r["fields"]["command"].startswith("backup drill")]
 assert "requested" in ctl and "ok" in ctl, ctl
+checked = [d for e, d in ev if e == "backup-checked"]
+assert any(d.startswith(sys.argv[2] + " passed: signature, sizes and SHA-256; admin kanri1") for d in checked), checked
+assert any(d.startswith(sys.argv[2] + " passed: signature, sizes and SHA-256, every member decrypted") for d in checked), checked
+assert any(d.startswith("20200101T000000Z failed: ") for d in checked), checked
 PY
 exit 0

@@ -131,20 +131,36 @@ dsg_bk_status dsg_bk_signkey_public_pem(const uint8_t key[DSG_BK_SIGN_KEY_LEN], 
     return ok ? DSG_BK_OK : DSG_BK_CRYPTO;
 }
 
+/* The raw key of k when it is an Ed25519 public key: 1, else 0; k freed. */
+static int raw_ed25519(EVP_PKEY *k, uint8_t pub[DSG_BK_SIGN_KEY_LEN])
+{
+    size_t len = DSG_BK_SIGN_KEY_LEN;
+    int ok = k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_ED25519 &&
+             EVP_PKEY_get_raw_public_key(k, pub, &len) == 1 && len == DSG_BK_SIGN_KEY_LEN;
+    EVP_PKEY_free(k);
+    return ok;
+}
+
 dsg_bk_status dsg_bk_signkey_read_public(const char *path, uint8_t pub[DSG_BK_SIGN_KEY_LEN],
                                          char *err, size_t n)
 {
-    size_t len = DSG_BK_SIGN_KEY_LEN;
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return fail(DSG_BK_IO, err, n, "%s: %s", path, strerror(errno));
     EVP_PKEY *k = PEM_read_PUBKEY(f, NULL, NULL, NULL);
     fclose(f);
-    int ok = k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_ED25519 &&
-             EVP_PKEY_get_raw_public_key(k, pub, &len) == 1 && len == DSG_BK_SIGN_KEY_LEN;
-    EVP_PKEY_free(k);
-    return ok ? DSG_BK_OK
-              : fail(DSG_BK_ARGS, err, n, "%s is not an Ed25519 public key in PEM", path);
+    return raw_ed25519(k, pub)
+               ? DSG_BK_OK
+               : fail(DSG_BK_ARGS, err, n, "%s is not an Ed25519 public key in PEM", path);
+}
+
+dsg_bk_status dsg_bk_signkey_public_of(const char *pem, size_t len,
+                                       uint8_t pub[DSG_BK_SIGN_KEY_LEN])
+{
+    BIO *b = len <= INT32_MAX ? BIO_new_mem_buf(pem, (int)len) : NULL;
+    EVP_PKEY *k = b != NULL ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    return raw_ed25519(k, pub) ? DSG_BK_OK : DSG_BK_ARGS;
 }
 
 dsg_bk_status dsg_bk_sign(const uint8_t key[DSG_BK_SIGN_KEY_LEN], const uint8_t *msg, size_t len,

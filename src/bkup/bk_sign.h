@@ -51,6 +51,12 @@ __attribute__((warn_unused_result))
 dsg_bk_status dsg_bk_signkey_read_public(const char *path, uint8_t pub[DSG_BK_SIGN_KEY_LEN],
                                          char *err, size_t n);
 
+/* The same from the PEM text pem[0 .. len) (`dsgctl backup pubkey`'s
+ * answer): OK, or ARGS. @relation(REQ-BKUP-005) */
+__attribute__((warn_unused_result))
+dsg_bk_status dsg_bk_signkey_public_of(const char *pem, size_t len,
+                                       uint8_t pub[DSG_BK_SIGN_KEY_LEN]);
+
 /* The signature of msg[0 .. len) under key. @relation(REQ-BKUP-004) */
 __attribute__((warn_unused_result))
 dsg_bk_status dsg_bk_sign(const uint8_t key[DSG_BK_SIGN_KEY_LEN], const uint8_t *msg, size_t len,

@@ -2,6 +2,7 @@
  * dsgctl backup: backups of the gateway (spec/bkup.md, docs/backup.md).
  *
  *   dsgctl backup verify DIR --pubkey SIGNING_PUB [--key RECIPIENT_PRIV]
+ *   dsgctl backup verify ID [--key RECIPIENT_PRIV] [--socket PATH]
  *   dsgctl backup decrypt DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV --to NEWDIR
  *   dsgctl backup restore DIR --pubkey SIGNING_PUB --key RECIPIENT_PRIV
  *                         --escrow FILE (--passphrase-file F | --escrow-key PRIV)
@@ -42,6 +43,12 @@ enum { BK_EXIT_FAILED = 1, BK_EXIT_USAGE = EXIT_USAGE };
 
 static const char verify_help[] =
     "usage: dsgctl backup verify DIR --pubkey SIGNING_PUB [--key RECIPIENT_PRIV]\n"
+    "       dsgctl backup verify ID [--key RECIPIENT_PRIV] [--socket PATH]\n"
+    "\n"
+    "The second form checks the running dsgd's backup ID (bkup.dest/ID) with\n"
+    "the gateway's backup-signing key (as root: the backups are root's; with an\n"
+    "administrator's login), then sends dsgd the result, which it records\n"
+    "(backup-checked). Otherwise it runs offline, on any copy:\n"
     "\n"
     "Checks the backup in the directory DIR offline, without restoring it:\n"
     "the Ed25519 signature in DIR/manifest.sig over the manifest's exact bytes\n"
@@ -277,6 +284,18 @@ static void meter_end(const meter *m)
 
 /* ---- keys ---------------------------------------------------------------------- */
 
+/* The private key of --key, when given: 0, or the usage status. */
+static int load_private(const char *cmd, const bk_opts *o, uint8_t priv[DSG_X25519_LEN])
+{
+    char err[1024];
+    if (o->key == NULL || dsg_ke_x25519(o->key, 1, priv, err, sizeof err) == DSG_KE_OK)
+        return 0;
+    fprintf(stderr, "dsgctl backup %s: ", cmd);
+    dsgctl_put_escaped_str(stderr, err);
+    fputc('\n', stderr);
+    return BK_EXIT_USAGE;
+}
+
 /* The signing public key and, key non-NULL, the private key of o. */
 static int load_keys(const char *cmd, const bk_opts *o, uint8_t spub[DSG_BK_SIGN_KEY_LEN],
                      uint8_t priv[DSG_X25519_LEN])
@@ -291,13 +310,7 @@ static int load_keys(const char *cmd, const bk_opts *o, uint8_t spub[DSG_BK_SIGN
         fputc('\n', stderr);
         return BK_EXIT_USAGE;
     }
-    if (o->key != NULL && dsg_ke_x25519(o->key, 1, priv, err, sizeof err) != DSG_KE_OK) {
-        fprintf(stderr, "dsgctl backup %s: ", cmd);
-        dsgctl_put_escaped_str(stderr, err);
-        fputc('\n', stderr);
-        return BK_EXIT_USAGE;
-    }
-    return 0;
+    return load_private(cmd, o, priv);
 }
 
 static int bk_failed(const char *cmd, dsg_bk_status st, const char *err)
@@ -310,12 +323,64 @@ static int bk_failed(const char *cmd, dsg_bk_status st, const char *err)
 
 /* ---- the commands ------------------------------------------------------------ */
 
-/* dsgctl backup verify. @relation(REQ-BKUP-005, REQ-BKUP-015) */
+/* Whether s has the form of a backup ID, YYYYMMDDTHHMMSSZ. */
+static int is_backup_id(const char *s)
+{
+    return strlen(s) == DSG_BK_ID_LEN && strspn(s, "0123456789") == 8 && s[8] == 'T' &&
+           strspn(s + 9, "0123456789") == 6 && s[15] == 'Z';
+}
+
+/* One answer of the running dsgd to line into answer: 0 and its length,
+ * or the exit status with the message printed. */
+static int ask_dsgd(const char *cmd, const char *socket, const char *line, char *answer,
+                    size_t cap, size_t *len)
+{
+    char err[4200];
+    int status = 0;
+    dsg_ctl_result r = dsg_ctl_call(socket, line, 15000, answer, cap - 1, len, &status, err,
+                                    sizeof err);
+    if (r != DSG_CTL_OK || status != 0) {
+        fprintf(stderr, "dsgctl backup %s: %s: %s\n", cmd, line, err);
+        return r != DSG_CTL_OK ? dsgctl_ctl_status(r) : status;
+    }
+    answer[*len] = '\0';
+    return 0;
+}
+
+/* The running dsgd's backup ID, DEST/ID, into path, and its signing key. */
+static int online_backup(const char *socket, const char *id, char *path, size_t cap,
+                         uint8_t spub[DSG_BK_SIGN_KEY_LEN])
+{
+    static char answer[65536];
+    char dest[4096];
+    size_t len = 0;
+    int rc = ask_dsgd("verify", socket, "config show", answer, sizeof answer, &len);
+    if (rc != 0)
+        return rc;
+    if (dsg_ke_config_text(answer, len, "bkup.dest", dest, sizeof dest) != 0 || dest[0] == '\0') {
+        fputs("dsgctl backup verify: dsgd has no bkup.dest: give the backup's directory and "
+              "--pubkey\n", stderr);
+        return BK_EXIT_FAILED;
+    }
+    if ((rc = ask_dsgd("verify", socket, "backup pubkey", answer, sizeof answer, &len)) != 0)
+        return rc;
+    if (dsg_bk_signkey_public_of(answer, len, spub) != DSG_BK_OK) {
+        fputs("dsgctl backup verify: backup pubkey did not answer an Ed25519 public key\n",
+              stderr);
+        return EXIT_PROTOCOL;
+    }
+    snprintf(path, cap, "%s/%s", dest, id);
+    return 0;
+}
+
+/* dsgctl backup verify: DIR with --pubkey offline, or the running dsgd's
+ * backup ID with its key, the result then recorded.
+ * @relation(REQ-BKUP-005, REQ-BKUP-015) */
 static int cmd_backup_verify(int argc, char **argv)
 {
-    static const char *const allowed[] = { "--pubkey", "--key", NULL };
+    static const char *const allowed[] = { "--pubkey", "--key", "--socket", NULL };
     uint8_t spub[DSG_BK_SIGN_KEY_LEN], priv[DSG_X25519_LEN];
-    char err[2048];
+    char err[2048], path[4200], line[80];
     bk_opts o;
     int rc = bk_parse("verify", allowed, 1, &o, argc, argv);
     if (rc != 0 || o.help) {
@@ -323,23 +388,38 @@ static int cmd_backup_verify(int argc, char **argv)
             fputs(verify_help, stdout);
         return rc != 0 ? rc : dsgctl_finish_stdout(0);
     }
-    if ((rc = load_keys("verify", &o, spub, priv)) != 0)
+    int online = o.pubkey == NULL && is_backup_id(o.dir);
+    const char *socket = o.socket != NULL ? o.socket : DSG_CTL_SOCKET_DEFAULT, *dir = o.dir;
+    if (!online && o.socket != NULL)
+        return bk_usage("verify", "--socket goes with a backup ID (the running dsgd's), not "
+                        "with DIR --pubkey", NULL);
+    if (online && (rc = online_backup(socket, o.dir, path, sizeof path, spub)) == 0)
+        dir = path;
+    if (rc != 0 || (rc = online ? load_private("verify", &o, priv)
+                                : load_keys("verify", &o, spub, priv)) != 0)
         return rc;
     meter m = { isatty(STDERR_FILENO), 0, 0 };
-    dsg_bk_status st = dsg_bk_verify(o.dir, spub, o.key != NULL ? priv : NULL, on_progress, &m,
+    dsg_bk_status st = dsg_bk_verify(dir, spub, o.key != NULL ? priv : NULL, on_progress, &m,
                                      err, sizeof err);
     OPENSSL_cleanse(priv, sizeof priv);
     meter_end(&m);
-    if (st != DSG_BK_OK)
-        return bk_failed("verify", st, err);
-    fputs("verified the backup ", stdout);
-    dsgctl_put_escaped_str(stdout, o.dir);
-    printf(": %llu members, %llu bytes; signature, sizes and SHA-256 %s\n",
-           (unsigned long long)m.members, (unsigned long long)m.bytes,
-           o.key != NULL ? "checked, every member decrypted and every database "
-                           "passes integrity_check"
-                         : "checked (not decrypted: no --key)");
-    return dsgctl_finish_stdout(0);
+    if (st != DSG_BK_OK) {
+        rc = bk_failed("verify", st, err);
+    } else {
+        fputs("verified the backup ", stdout);
+        dsgctl_put_escaped_str(stdout, dir);
+        printf(": %llu members, %llu bytes; signature, sizes and SHA-256 %s\n",
+               (unsigned long long)m.members, (unsigned long long)m.bytes,
+               o.key != NULL ? "checked, every member decrypted and every database "
+                               "passes integrity_check"
+                             : "checked (not decrypted: no --key)");
+    }
+    if (!online)
+        return rc != 0 ? rc : dsgctl_finish_stdout(0);
+    snprintf(line, sizeof line, "backup verify %s %s %s", o.dir, st == DSG_BK_OK ? "passed"
+             : "failed", o.key != NULL ? "decrypted" : "keyless");
+    int reported = dsgctl_group_run("backup", "verify", line, socket);
+    return rc != 0 ? rc : reported;
 }
 
 /* dsgctl backup decrypt. @relation(REQ-BKUP-006, REQ-BKUP-015) */
@@ -677,10 +757,7 @@ static const char *drill_id(const dsg_rs_summary *sum, const char *dir)
     const char *base = strrchr(dir, '/') != NULL ? strrchr(dir, '/') + 1 : dir;
     if (sum->id[0] != '\0')
         return sum->id;
-    if (strlen(base) == DSG_BK_ID_LEN && strspn(base, "0123456789") == 8 && base[8] == 'T' &&
-        strspn(base + 9, "0123456789") == 6 && base[15] == 'Z')
-        return base;
-    return NULL;
+    return is_backup_id(base) ? base : NULL;
 }
 
 /* dsgctl backup drill. @relation(REQ-BKUP-007, REQ-BKUP-014, REQ-BKUP-015) */

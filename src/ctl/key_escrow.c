@@ -114,15 +114,22 @@ dsg_ke_status dsg_ke_x25519(const char *path, int want_private, uint8_t raw[DSG_
 
 int dsg_ke_state_dir_of(const char *text, size_t len, char *out, size_t cap)
 {
-    static const char key[] = "dsgd.state_dir = \"";
-    size_t k = sizeof key - 1, used = 0;
-    for (size_t i = 0; i + k <= len; i++) {
+    return dsg_ke_config_text(text, len, "dsgd.state_dir", out, cap) == 0 && out[0] != '\0'
+               ? 0 : -1;
+}
+
+int dsg_ke_config_text(const char *text, size_t len, const char *name, char *out, size_t cap)
+{
+    char key[80];
+    int kn = snprintf(key, sizeof key, "%s = \"", name);
+    size_t k = kn > 0 && (size_t)kn < sizeof key ? (size_t)kn : sizeof key, used = 0;
+    for (size_t i = 0; kn > 0 && (size_t)kn < sizeof key && i + k <= len; i++) {
         if ((i != 0 && text[i - 1] != '\n') || memcmp(text + i, key, k) != 0)
             continue;
         for (size_t j = i + k; j < len && text[j] != '\n'; j++) {
             char c = text[j];
             if (c == '"')
-                return used > 0 ? (out[used] = '\0', 0) : -1;
+                return out[used] = '\0', 0;
             if (c == '\\' && (j + 1 >= len || (text[j + 1] != '"' && text[j + 1] != '\\')))
                 return -1;
             if (c == '\\')

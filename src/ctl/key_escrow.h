@@ -78,6 +78,12 @@ dsg_ke_status dsg_ke_open(const uint8_t *in, size_t len, const char *pass, const
  * `dsgd.state_dir = "..."`) into out. 0, or -1. @relation(REQ-STOR-009) */
 int dsg_ke_state_dir_of(const char *text, size_t len, char *out, size_t cap);
 
+/* The text value of the key name in `dsgctl config show`'s text (its
+ * line `NAME = "..."`, escapes undone) into out, "" included. 0, or -1
+ * when there is no such line or it does not fit.
+ * @relation(REQ-STOR-009, REQ-BKUP-005) */
+int dsg_ke_config_text(const char *text, size_t len, const char *name, char *out, size_t cap);
+
 /* Whether dest may receive an escrow file: it does not exist, and the real
  * path of its directory is neither statedir's real path nor under it.
  * DSG_KE_OK, or DSG_KE_CANTCREAT with the reason. @relation(REQ-STOR-009) */

@@ -386,7 +386,8 @@ static int known_command(const char *line)
     if (strncmp(line, "role restart ", 13) == 0)
         return dsgd_role_find(line + 13) != NULL;
     if (strncmp(line, "log prune ", 10) == 0 || strncmp(line, "log export ", 11) == 0 ||
-        strncmp(line, "backup drill ", 13) == 0)   /* the master checks its form */
+        strncmp(line, "backup drill ", 13) == 0 ||   /* the master checks their form */
+        strncmp(line, "backup verify ", 14) == 0)
         return 1;
     if (role_verb(line) != NULL || strncmp(line, "login ", 6) == 0 ||
         strcmp(line, "logout") == 0 || key_export(line) != NULL)
@@ -477,6 +478,7 @@ static void run_command(client *c, dsgd_chan *chan)
     int changes = strcmp(c->in, "key rotate kek") == 0 ||   /* REQ-STOR-008 */
                   strcmp(c->in, "backup now") == 0 ||       /* REQ-BKUP-001 */
                   strncmp(c->in, "backup drill ", 13) == 0 ||   /* REQ-BKUP-007 */
+                  strncmp(c->in, "backup verify ", 14) == 0 ||  /* REQ-BKUP-005 */
                   key_export(c->in) != NULL;                /* REQ-STOR-009 */
     if ((changes || role_verb_changes(c->in, &changes) != NULL) && add_who(c) != 0)
         return;
@@ -517,7 +519,7 @@ static void command(client *c, dsgd_chan *chan)
     if (!known_command(c->in)) {
         fail(c, "unknown-command", "commands: status [--json], config show [--json], "
                                    "role restart ROLE, log verify, log prune, log export, "
-                                   "key rotate kek, key export, backup now|list|pubkey|drill, "
+                                   "key rotate kek, key export, backup now|list|pubkey|drill|verify, "
                                    "login, logout, "
                                    "account apply|approve|reject|list|show|"
                                    "applications|credentials, org add|networks|list|show, "

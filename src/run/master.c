@@ -41,7 +41,7 @@
 #include "log/audit_wire.h"
 #include "run/backoff.h"
 #include "run/bkup_dest.h"
-#include "run/bkup_drill.h"
+#include "run/bkup_report.h"
 #include "run/bkup_retention.h"
 #include "run/bkup_run.h"
 #include "run/role_backup.h"
@@ -1466,7 +1466,7 @@ static int ctl_backup_drill(worker *w, const dsgd_msg *m)
     const char *tail;
     int passed;
     const char *b = (const char *)m->body;
-    if (dsgd_bkup_drill_parse(b, m->len, id, &passed, &tail) != 0 ||
+    if (dsgd_bkup_report_parse(b, m->len, "backup drill", id, &passed, &tail) != 0 ||
         who_of(tail, b + m->len, who, sizeof who) != 0) {
         static const char bad[] = "backup drill: the report is not of the form dsgctl sends "
                                   "(docs/control.md)\n";
@@ -1477,6 +1477,30 @@ static int ctl_backup_drill(worker *w, const dsgd_msg *m)
     if (rc != 0)
         dsgd_log("backup: %s", text);
     return ctl_answer(w, (uint8_t)(rc != 0 ? 1 : 0), (const uint8_t *)text, strlen(text));
+}
+
+/* `dsgctl backup verify ID` (REQ-BKUP-005): its result recorded. */
+static int ctl_backup_verify(worker *w, const dsgd_msg *m)
+{
+    static const char keyless[] = " keyless", decrypted[] = " decrypted";
+    char id[17], who[160], text[300];
+    const char *tail, *b = (const char *)m->body, *end = b + m->len;
+    int passed, with_key = -1;
+    if (dsgd_bkup_report_parse(b, m->len, "backup verify", id, &passed, &tail) == 0) {
+        size_t left = (size_t)(end - tail);
+        if (left >= sizeof keyless - 1 && memcmp(tail, keyless, sizeof keyless - 1) == 0)
+            with_key = 0, tail += sizeof keyless - 1;
+        else if (left >= sizeof decrypted - 1 &&
+                 memcmp(tail, decrypted, sizeof decrypted - 1) == 0)
+            with_key = 1, tail += sizeof decrypted - 1;
+    }
+    if (with_key < 0 || who_of(tail, end, who, sizeof who) != 0) {
+        static const char bad[] = "backup verify: the report is not of the form dsgctl sends "
+                                  "(docs/control.md)\n";
+        return ctl_answer(w, 64, (const uint8_t *)bad, sizeof bad - 1);
+    }
+    dsgd_bkup_verify_report(id, passed, with_key, who, bkup_record, text, sizeof text);
+    return ctl_answer(w, 0, (const uint8_t *)text, strlen(text));
 }
 
 /* At start and once a day: no drill passed for bkup.drill_max_age. */
@@ -1723,6 +1747,8 @@ static int ctl_command(worker *w, const dsgd_msg *m)
         return ctl_backup_pubkey(w);
     if (m->len > 13 && memcmp(m->body, "backup drill ", 13) == 0)
         return ctl_backup_drill(w, m);
+    if (m->len > 14 && memcmp(m->body, "backup verify ", 14) == 0)
+        return ctl_backup_verify(w, m);
     dsgd_escrow_req escrow;
     if (export_req(m, &escrow, who, sizeof who) == 0)
         return ctl_key_export(w, &escrow, who);

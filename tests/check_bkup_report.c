@@ -1,5 +1,5 @@
 /*
- * Unit tests of the master's side of restore drills (src/run/bkup_drill.h,
+ * Unit tests of the master's side of restore drills (src/run/bkup_report.h,
  * REQ-BKUP-007): the report's fixed form, its record, the last passed
  * drill kept and read back, and when the warning is due.
  */
@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "run/bkup_drill.h"
+#include "run/bkup_report.h"
 
-Suite *suite_bkup_drill(void);
+Suite *suite_bkup_report(void);
 
 static char recorded[2][400];
 static int records;
@@ -31,12 +31,12 @@ START_TEST(test_drill_parse)
     char id[17];
     int passed = -1;
     const char *tail;
-    ck_assert_int_eq(dsgd_bkup_drill_parse(ok, strlen(ok), id, &passed, &tail), 0);
+    ck_assert_int_eq(dsgd_bkup_report_parse(ok, strlen(ok), "backup drill", id, &passed, &tail), 0);
     ck_assert_str_eq(id, "20261127T030000Z");
     ck_assert_int_eq(passed, 1);
     ck_assert_str_eq(tail, " --admin kanri1 --uid 0 --pid 9");
     static const char failed[] = "backup drill 20261127T030000Z failed";
-    ck_assert_int_eq(dsgd_bkup_drill_parse(failed, strlen(failed), id, &passed, &tail), 0);
+    ck_assert_int_eq(dsgd_bkup_report_parse(failed, strlen(failed), "backup drill", id, &passed, &tail), 0);
     ck_assert_int_eq(passed, 0);
     static const char *const bad[] = {
         "backup drill 20261127T030000Z passes", "backup drill 2026112T0300000Z passed",
@@ -45,10 +45,10 @@ START_TEST(test_drill_parse)
         "backup drills 20261127T030000Z passed",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        ck_assert_msg(dsgd_bkup_drill_parse(bad[i], strlen(bad[i]), id, &passed, &tail) != 0,
+        ck_assert_msg(dsgd_bkup_report_parse(bad[i], strlen(bad[i]), "backup drill", id, &passed, &tail) != 0,
                       "%s", bad[i]);
     /* the length bounds the reading: a report cut before its result */
-    ck_assert_int_ne(dsgd_bkup_drill_parse(ok, 30, id, &passed, &tail), 0);
+    ck_assert_int_ne(dsgd_bkup_report_parse(ok, 30, "backup drill", id, &passed, &tail), 0);
 }
 END_TEST
 
@@ -82,6 +82,32 @@ START_TEST(test_drill_report_and_last)
 }
 END_TEST
 
+/* @relation(REQ-BKUP-005, REQ-BKUP-014) */
+START_TEST(test_verify_report)
+{
+    static const char line[] = "backup verify 20261127T030000Z failed decrypted --admin a";
+    char id[17], out[300];
+    int passed = -1;
+    const char *tail;
+    ck_assert_int_eq(dsgd_bkup_report_parse(line, strlen(line), "backup verify", id, &passed,
+                                            &tail), 0);
+    ck_assert_int_eq(passed, 0);
+    ck_assert_str_eq(tail, " decrypted --admin a");
+    /* a drill's line is not a verification's, nor the other way round */
+    ck_assert_int_ne(dsgd_bkup_report_parse(line, strlen(line), "backup drill", id, &passed,
+                                            &tail), 0);
+    records = 0;
+    dsgd_bkup_verify_report(id, 1, 0, "admin a uid 0 pid 3", record, out, sizeof out);
+    ck_assert_str_eq(recorded[0], "backup-checked: 20261127T030000Z passed: signature, sizes and "
+                                  "SHA-256; admin a uid 0 pid 3");
+    dsgd_bkup_verify_report(id, 0, 1, "admin a uid 0 pid 4", record, out, sizeof out);
+    ck_assert_str_eq(recorded[1], "backup-checked: 20261127T030000Z failed: signature, sizes and "
+                                  "SHA-256, every member decrypted and every database checked; "
+                                  "admin a uid 0 pid 4");
+    ck_assert_str_eq(out, "recorded the verification of 20261127T030000Z: failed\n");
+}
+END_TEST
+
 /* @relation(REQ-BKUP-007) */
 START_TEST(test_drill_overdue)
 {
@@ -94,13 +120,14 @@ START_TEST(test_drill_overdue)
 }
 END_TEST
 
-Suite *suite_bkup_drill(void)
+Suite *suite_bkup_report(void)
 {
-    Suite *s = suite_create("bkup_drill");
+    Suite *s = suite_create("bkup_report");
     TCase *tc = tcase_create("drill");
     tcase_add_test(tc, test_drill_parse);
     tcase_add_test(tc, test_drill_report_and_last);
     tcase_add_test(tc, test_drill_overdue);
+    tcase_add_test(tc, test_verify_report);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,8 +1,8 @@
 /*
- * Restore drills on the running gateway: run/bkup_drill.h.
+ * What dsgctl reports of the backup work it does itself: run/bkup_report.h.
  */
 #define _GNU_SOURCE
-#include "run/bkup_drill.h"
+#include "run/bkup_report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,14 +27,15 @@ static int id_form(const char *p)
     return 1;
 }
 
-int dsgd_bkup_drill_parse(const char *body, size_t len, char id[17], int *passed,
-                          const char **tail)
+int dsgd_bkup_report_parse(const char *body, size_t len, const char *verb, char id[17],
+                           int *passed, const char **tail)
 {
-    static const char verb[] = "backup drill ";
     static const char ok[] = " passed", bad[] = " failed";
-    size_t v = sizeof verb - 1, r = sizeof ok - 1;
-    if (len < v + ID_LEN + r || memcmp(body, verb, v) != 0 || !id_form(body + v))
+    size_t v = strlen(verb), r = sizeof ok - 1;
+    if (len < v + 1 + ID_LEN + r || memcmp(body, verb, v) != 0 || body[v] != ' ' ||
+        !id_form(body + v + 1))
         return -1;
+    v++;
     const char *res = body + v + ID_LEN;
     if (memcmp(res, ok, r) == 0)
         *passed = 1;
@@ -80,6 +81,19 @@ int dsgd_bkup_drill_report(const char *statedir, const char *id, int passed, con
     }
     snprintf(out, n, "recorded the drill of %s: %s\n", id, passed ? "passed" : "failed");
     return 0;
+}
+
+void dsgd_bkup_verify_report(const char *id, int passed, int decrypted, const char *who,
+                             void (*record)(const char *event, const char *detail), char *out,
+                             size_t n)
+{
+    char detail[400];
+    const char *what = decrypted ? "signature, sizes and SHA-256, every member decrypted and "
+                                   "every database checked"
+                                 : "signature, sizes and SHA-256";
+    snprintf(detail, sizeof detail, "%s %s: %s; %s", id, passed ? "passed" : "failed", what, who);
+    record("backup-checked", detail);
+    snprintf(out, n, "recorded the verification of %s: %s\n", id, passed ? "passed" : "failed");
 }
 
 int64_t dsgd_bkup_drill_last(const char *statedir, char id[17])
