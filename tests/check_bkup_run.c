@@ -81,7 +81,7 @@ static size_t config(char *out, size_t cap)
     return (size_t)snprintf(out, cap, "bkup.dest = %s\n", dest);
 }
 
-static const dsgd_bkup_ops ops = { up, ask, record, config, NULL };
+static const dsgd_bkup_ops ops = { up, ask, record, config, NULL, NULL };
 
 static void put_key(const char *path, int private_key)
 {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_log_prune: `dsgctl log prune --before T` through the control socket, ctl and logd: a T that does not parse, that is in the future or that is younger than log.retention_days (365 days) is refused with a clear error and removes nothing; a cut older than the retention removes the records recorded before it (their recorded_at set back to 2020 with sqlite3) in one transaction, leaves a signed prune record per source naming who asked (uid, pid), the cut and the count, and both `dsgctl log verify` online and offline (public key, chain key) still find the rest intact; a record deleted after the pruned ones without a prune record is found (deleted); logd prunes by itself at start what is older than the retention; a user outside dsgadm is refused (77); --uid sent by a client is refused.
-# @relation(REQ-LOG-044, REQ-LOG-007, REQ-LOG-005, REQ-RUN-021)
+# dsgd_log_prune: `dsgctl log prune --before T` through the control socket, ctl and logd: a T that does not parse, that is in the future or that is younger than log.retention_days (365 days) is refused with a clear error and removes nothing; a cut older than the retention keeps the records no verified backup holds yet (pruned 0, the count held back, a warning on logd's log: REQ-BKUP-010), and once `dsgctl backup now` has verified (logd keeps the time its copy of the trail was made in var/logd/backed-up) removes the records recorded before it (their recorded_at set back to 2020 with sqlite3) in one transaction, leaves a signed prune record per source naming who asked (uid, pid), the cut and the count, and both `dsgctl log verify` online and offline (public key, chain key) still find the rest intact; a record deleted after the pruned ones without a prune record is found (deleted); logd prunes by itself at start what is older than the retention; a user outside dsgadm is refused (77); --uid sent by a client is refused.
+# @relation(REQ-LOG-044, REQ-LOG-007, REQ-LOG-005, REQ-RUN-021, REQ-BKUP-010)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -13,7 +13,10 @@ sock=$t/var/run/dsgctl.sock
 d=$t/var/logd
 db=$d/audit.db
 
-{ admin_conf 10; echo 'auth.scrypt_n = 1024'; } >"$t/admin.conf"
+mkdir -p "$t/dest"
+"$DSGCTL" backup keygen --out "$t/op.key" --pub "$t/op.pub" >/dev/null 2>"$t/err" || fail "keygen: $(cat "$t/err")"
+{ admin_conf 10; echo 'auth.scrypt_n = 1024'; echo "bkup.dest = \"$t/dest\""
+  echo 'bkup.allow_same_fs = true'; echo "bkup.recipient_pubkey = \"$t/op.pub\""; } >"$t/admin.conf"
 up() {
     : >"$t/log"
     dsgd_start "$DSGD" -f "$t/admin.conf"
@@ -87,8 +90,20 @@ setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups -- \
     "$DSGCTL" log prune --socket "$sock" --before 2020-06-01T00:00:00Z >/dev/null 2>&1
 [ $? -eq 77 ] || fail "non-member: want 77"
 
-# portal's first three records made old: a cut before 2021 removes exactly them
+# portal's first three records made old: no verified backup holds them
+# yet, so they stay, and logd warns (REQ-BKUP-010)
 age "source = 'portal' AND seq <= 3"
+prune "held back" 0 "2021-01-01T00:00:00Z"
+grep -q '^pruned 0 record(s): the 3 record(s) recorded before 2021-01-01T00:00:00.000Z are in no verified backup yet' "$t/out" ||
+    fail "held back: $(cat "$t/out")"
+[ "$(rows "source = 'portal' AND seq <= 3")" -eq 3 ] || fail "records no backup holds were pruned"
+log_has 'WARNING: audit: 3 record\(s\) recorded before 2021-01-01T00:00:00.000Z are held back from pruning: no verified backup holds them yet' ||
+    fail "no warning of the records held back"
+
+# a verified backup holds them: a cut before 2021 removes exactly them
+"$DSGCTL" backup now --socket "$sock" >"$t/out" 2>"$t/err" || fail "backup now: $(cat "$t/out" "$t/err")"
+wait_log 'audit: the verified backup [0-9T]+Z holds the records recorded before ' 60
+[ -s "$d/backed-up" ] || fail "no $d/backed-up"
 prune "old records" 0 "2021-01-01T00:00:00Z"
 grep -q '^pruned 3 record(s) of 1 source(s) recorded before 2021-01-01T00:00:00.000Z' "$t/out" || fail "pruned: $(cat "$t/out")"
 [ "$(rows "source = 'portal' AND seq <= 3")" -eq 0 ] || fail "records 1..3 of portal are still there"

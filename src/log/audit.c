@@ -1113,7 +1113,7 @@ typedef struct prune_cut {
     uint8_t hash[32], mac[32];   /* record `to`'s chain values: where the rest links on */
 } prune_cut;
 
-static int check_cut(const dsg_audit_prune_req *q, char before[32], char *err, size_t n)
+int dsg_audit_prune_check(const dsg_audit_prune_req *q, char before[32], char *err, size_t n)
 {
     int64_t cut, newest = q->now - (int64_t)q->retention_days * 86400;
     char limit[32];
@@ -1273,7 +1273,7 @@ int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_
         return fail(err, errsize, "a batch is open");
     if (q->trigger == NULL)
         return fail(err, errsize, "no trigger");
-    if (check_cut(q, r->before, err, errsize) != 0)
+    if (dsg_audit_prune_check(q, r->before, err, errsize) != 0)
         return 1;
     /* everything that goes is under a signed checkpoint first */
     if (dsg_audit_checkpoint(a, err, errsize) != 0)
@@ -1316,6 +1316,20 @@ int dsg_audit_has_older(dsg_audit *a, const char *before)
     sqlite3_finalize(st);
     return has;
 }
+uint64_t dsg_audit_count_between(dsg_audit *a, const char *from, const char *to)
+{
+    sqlite3_stmt *st = NULL;
+    uint64_t n = 0;
+    const char *sql = "SELECT count(*) FROM records WHERE recorded_at >= ?1 AND recorded_at < ?2";
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* ---- after a restore (REQ-LOG-046): logd's side ----------------------------------- */
 
 /* What dsgctl log restore left for logd: who restored, when, and where

@@ -186,9 +186,20 @@ __attribute__((warn_unused_result))
 int dsg_audit_prune(dsg_audit *a, const dsg_audit_prune_req *q, dsg_audit_prune_result *r,
                     char *err, size_t errsize);
 
+/* dsg_audit_prune's checks of q->before alone (it parses, it is not in
+ * the future, not younger than the retention): 0 with its canonical form
+ * in before, or -1 with a message. @relation(REQ-LOG-007, REQ-LOG-044) */
+__attribute__((warn_unused_result))
+int dsg_audit_prune_check(const dsg_audit_prune_req *q, char before[32], char *err, size_t n);
+
 /* 1 when some record was recorded before the canonical time `before`
  * (something for pruning to do), 0 otherwise or on error. @relation(REQ-LOG-007, REQ-LOG-044) */
 int dsg_audit_has_older(dsg_audit *a, const char *before);
+
+/* The number of records recorded at or after the canonical time from (""
+ * from the first) and before to: what a cut at from instead of to keeps.
+ * 0 on error too. @relation(REQ-BKUP-010) */
+uint64_t dsg_audit_count_between(dsg_audit *a, const char *from, const char *to);
 
 /* ---- restore (REQ-LOG-015) ---------------------------------------------- */
 

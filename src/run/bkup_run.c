@@ -568,6 +568,8 @@ int dsgd_bkup_reaped(pid_t pid, int status)
                  run.role_failed[0] != '\0' ? "; a role reported: " : "", run.role_failed);
         ops.record("backup-verified", d);
         dsgd_log("backup %s: verified: %llu members, %llu bytes", run.id, members, bytes);
+        if (ops.verified != NULL)
+            ops.verified(run.id);
         return 1;
     }
     const char *why = line[0] != '\0' ? line : "the writer ended without a result";

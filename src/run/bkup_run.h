@@ -43,6 +43,8 @@ typedef struct dsgd_bkup_ops {
     /* In the writer, first thing: wipes every key of the master's it
      * inherited (the roles' data keys, the TLS private key). May be NULL. */
     void (*wipe)(void);
+    /* The run id verified: logd is told (REQ-BKUP-010). May be NULL. */
+    void (*verified)(const char *id);
 } dsgd_bkup_ops;
 
 typedef struct dsgd_bkup_config {

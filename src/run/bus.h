@@ -78,8 +78,10 @@ enum {
     DSGD_MSG_BACKUP = 32,       /* master -> a storage role: the backup's ID; copy your
                                  * data into the pipe passed on fd 4 (run/role_backup.h,
                                  * REQ-BKUP-002) */
-    DSGD_MSG_BACKUP_DONE = 33   /* the role -> master: u8 status (0 copied, 1 failed),
+    DSGD_MSG_BACKUP_DONE = 33,  /* the role -> master: u8 status (0 copied, 1 failed),
                                  * then the summary or the reason */
+    DSGD_MSG_BACKUP_VERIFIED = 34   /* master -> logd: the ID of a backup that verified: its
+                                     * copy of the trail counts for pruning (REQ-BKUP-010) */
 };
 
 /* DSGD_MSG_AUDIT_ACK results (REQ-LOG-008). */

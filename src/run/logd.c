@@ -15,6 +15,7 @@
 #include "run/bus.h"
 #include "run/log.h"
 #include "run/logd.h"
+#include "run/logd_backed.h"
 #include "run/logd_fwd.h"
 #include "run/role_backup.h"
 #include "run/settings.h"
@@ -56,17 +57,52 @@ static void arm(void)
         due = dsgd_now_ms() + interval_ms;
 }
 
+/* ---- pruning only what a verified backup holds (REQ-BKUP-010) ---------- */
+
+static dsgd_backed backed;
+
+/* Records recorded before `before` that the cut `cut` keeps: logged as a
+ * warning when their number changes, and at least once an hour. */
+static uint64_t held_back(const char *cut, const char *before)
+{
+    static uint64_t last_n, last_ms;
+    uint64_t n = dsg_audit_count_between(store, cut, before), now = dsgd_now_ms();
+    if (n > 0 && (n != last_n || now - last_ms >= 3600000)) {
+        dsgd_log("WARNING: audit: %llu record(s) recorded before %s are held back from "
+                 "pruning: no verified backup holds them yet%s%s", (unsigned long long)n, before,
+                 backed.upto[0] != '\0' ? " (the newest holds those before " : "",
+                 backed.upto[0] != '\0' ? backed.upto : "");
+        last_ms = now;
+    }
+    last_n = n;
+    return n;
+}
+
+static void backup_verified(const dsgd_msg *m)
+{
+    int rc = dsgd_backed_verified(&backed, store_dir, m->body, m->len);
+    if (rc < 0)
+        dsgd_log("audit: cannot keep %s/" DSGD_BACKED_FILE ": pruning stays where it was",
+                 store_dir);
+    else if (rc > 0)
+        dsgd_log("audit: the verified backup %s holds the records recorded before %s: pruning "
+                 "may remove them", backed.id, backed.upto);
+}
+
 /* Automatic pruning (REQ-LOG-007): records older than log.retention_days,
- * at start and with every timed checkpoint. */
+ * at start and with every timed checkpoint, never one no verified backup
+ * holds. */
 static void prune_at_retention(void)
 {
-    char before[32], err[512];
+    char before[32], cut[DSGD_BACKED_TIME_LEN + 1], err[512];
     int64_t now = (int64_t)time(NULL);
     dsg_audit_prune_result r;
     dsg_time_rfc3339_ms(before, sizeof before, now - (int64_t)retention_days * 86400, 0);
-    if (!dsg_audit_has_older(store, before))
+    if (dsgd_backed_cut(&backed, before, cut))
+        (void)held_back(cut, before);
+    if (cut[0] == '\0' || !dsg_audit_has_older(store, cut))
         return;
-    dsg_audit_prune_req q = { before, now, retention_days, "retention", NULL, NULL, NULL };
+    dsg_audit_prune_req q = { cut, now, retention_days, "retention", NULL, NULL, NULL };
     if (dsg_audit_prune(store, &q, &r, err, sizeof err) != 0)
         dsgd_log("audit: retention pruning failed: %s", err);
     else
@@ -101,6 +137,7 @@ int dsgd_logd_start(const char *dir, const char *settings, const char *forward, 
     snprintf(store_dir, sizeof store_dir, "%s", dir);
     if (dsg_audit_open(dir, &o, &store, err, n) != 0)
         return -1;
+    dsgd_backed_load(&backed, dir);
     dsgd_log("audit: store open (checkpoint every %u records or %llu ms, fields cut at %u bytes, "
              "records kept %u days)", o.checkpoint_records, (unsigned long long)interval_ms,
              o.max_field_bytes, retention_days);
@@ -327,18 +364,33 @@ static int prune_request(char *args, dsgd_chan *chan)
         return reply(chan, EX_USAGE, "--before T is required\n");
     dsg_audit_prune_req q = { o[0].value, (int64_t)time(NULL), retention_days, "dsgctl",
                               o[1].value, o[2].value, o[3].value };
-    int rc = dsg_audit_prune(store, &q, &r, err, sizeof err);
+    char canon[32], cut[DSGD_BACKED_TIME_LEN + 1];
+    uint64_t held = 0;
+    int rc = dsg_audit_prune_check(&q, canon, err, sizeof err) != 0 ? 1 : 0;
+    if (rc == 0 && dsgd_backed_cut(&backed, canon, cut)) {
+        held = held_back(cut, canon);
+        q.before = cut;
+    }
+    if (rc == 0 && q.before[0] != '\0')
+        rc = dsg_audit_prune(store, &q, &r, err, sizeof err);
     if (rc != 0) {
         dsgd_log("audit: prune before %s by uid %s pid %s refused: %s", o[0].value,
                  q.uid ? q.uid : "-", q.pid ? q.pid : "-", err);
         return reply(chan, rc > 0 ? EX_DATAERR : EX_IOERR, "%s\n", err);
     }
+    if (q.before[0] == '\0')
+        return reply(chan, 0, "pruned 0 record(s): the %llu record(s) recorded before %s are "
+                     "in no verified backup yet, and stay until one holds them\n",
+                     (unsigned long long)held, canon);
     dsgd_log("audit: pruned %llu record(s) of %u source(s) recorded before %s (uid %s pid %s)",
              (unsigned long long)r.removed, r.sources, r.before, q.uid ? q.uid : "-",
              q.pid ? q.pid : "-");
     return reply(chan, 0, "pruned %llu record(s) of %u source(s) recorded before %s; each "
-                 "source's prune record is signed by a checkpoint\n",
-                 (unsigned long long)r.removed, r.sources, r.before);
+                 "source's prune record is signed by a checkpoint%s%llu%s\n",
+                 (unsigned long long)r.removed, r.sources, r.before,
+                 held > 0 ? "; held back " : "", (unsigned long long)held,
+                 held > 0 ? " record(s) recorded before the cut asked for: no verified backup "
+                            "holds them yet" : "");
 }
 
 /* The selection of `dsgctl log export` (REQ-LOG-010). */
@@ -464,6 +516,10 @@ int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
         return command_message(m, chan);
     if (m->kind == DSGD_MSG_FWD_STATE || m->kind == DSGD_MSG_FWD_ACK)
         return store == NULL ? -1 : dsgd_logd_fwd_message(m, chan);
+    if (m->kind == DSGD_MSG_BACKUP_VERIFIED) {
+        backup_verified(m);
+        return dsgd_bus_done(chan, 1);
+    }
     return append_message(m, chan);
 }
 
@@ -472,10 +528,12 @@ int dsgd_logd_message(const dsgd_msg *m, dsgd_chan *chan)
 static uint64_t anchor_len;
 static int anchor_sent;
 
-static void backup_copied(void)
+static void backup_copied(const char *id)
 {
-    char path[4200];
+    char path[4200], at[32];
     struct stat st;
+    if (dsg_time_now_rfc3339_ms(at, sizeof at) == DSGD_BACKED_TIME_LEN)
+        dsgd_backed_copied(&backed, id, at);
     snprintf(path, sizeof path, "%s/anchor.log", store_dir);
     anchor_len = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
     anchor_sent = 0;

@@ -1589,8 +1589,17 @@ static void bkup_wipe(void)
     dsgd_tls_files_wipe(&tls);
 }
 
+/* A verified backup holds logd's trail up to its copy (REQ-BKUP-010). */
+static void bkup_verified(const char *id)
+{
+    worker *w = role_worker("logd");
+    if (w != NULL && is_up(w) &&
+        send_own(w, DSGD_MSG_BACKUP_VERIFIED, (const uint8_t *)id, DSGD_BACKUP_ID_LEN) != 0)
+        dsgd_log("backup %s: cannot tell logd it verified", id);
+}
+
 static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record, bkup_config,
-                                        bkup_wipe };
+                                        bkup_wipe, bkup_verified };
 
 static int64_t started_wall;    /* dsgd's start, Unix seconds: the backup timer's catch-up */
 

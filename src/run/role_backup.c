@@ -191,7 +191,7 @@ static void copies_complete(void)
     char when[DSG_BK_TIME_LEN + 8];
     long schema = dsg_db_version(job.src.db[0]);
     if (job.src.copied != NULL)
-        job.src.copied();
+        job.src.copied(job.id);
     if (dsg_time_now_rfc3339_ms(when, sizeof when) != DSG_BK_TIME_LEN || schema < 0) {
         over(1, "%s", "no clock or no schema version");
         return;

@@ -36,15 +36,15 @@ struct sqlite3;
 /* What a role backs up: its databases (the first one's schema version is
  * the role's), then the files next_file names (paths relative to the
  * role's directory), each cut to *limit bytes (UINT64_MAX: whole).
- * copied, when not NULL, is called in the turn the last database's copy
- * completed, before any file is read. */
+ * copied, when not NULL, is called with the backup's ID in the turn the
+ * last database's copy completed, before any file is read. */
 typedef struct dsgd_backup_source {
     struct sqlite3 *db[DSGD_BACKUP_DBS];    /* NULL: none */
     const char *db_name[DSGD_BACKUP_DBS];
     /* 1 with the next file in name, 0 when there is none left, -1 with a
      * message */
     int (*next_file)(char *name, size_t cap, uint64_t *limit, char *err, size_t n);
-    void (*copied)(void);
+    void (*copied)(const char *id);
 } dsgd_backup_source;
 
 /* The role's directory (where the temporary copy goes) and how to find
