@@ -100,7 +100,7 @@ share_gateway_conf() {
     {
         printf 'auth.ministry_networks = "127.0.0.0/8"\n'
         printf 'auth.scrypt_n = 1024\n'
-        printf 'log.ack_timeout = 5s\n'
+        printf 'log.ack_timeout = %s\n' "${SHARE_ACK_TIMEOUT:-5s}"
         admin_conf "${SHARE_ADMIN_SKEW:-1}"
         printf '%s\n' "${1:-}"
     } >"$t/gw.conf"

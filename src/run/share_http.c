@@ -17,6 +17,7 @@
 #include "core/json_out.h"
 #include "core/json_tok.h"
 #include "core/rfc3339.h"
+#include "run/audit_out.h"
 #include "run/history_rows.h"
 #include "run/log.h"
 #include "run/role_http.h"
@@ -2304,8 +2305,29 @@ static enum route page_route(int kind)
 
 /* ---- the exchanges ------------------------------------------------------------------------ */
 
+/* While the audit trail is not storing records (the latest answer about
+ * one was not STORED: logd stopped, its disk full), a request is refused
+ * before it reads or changes anything (REQ-SHARE-019). Its refusal is
+ * recorded all the same: once logd stores records again, that answer lets
+ * the next requests through. 1 refused, 0 go on. */
+static int audit_gate(struct xch *x)
+{
+    if (dsgd_audit_out_keeping_up())
+        return 0;
+    dsgd_share_record r = record_of(0, 0, "request", "Custom", "audit-unavailable");
+    snprintf(r.data, sizeof r.data, "route=%s; refused before it read or changed anything: "
+             "the audit trail was not storing records", x->route < ROUTE_COUNT
+             ? routes[x->route].path : "-");
+    (void)record(x, &r);
+    answer_error(x, 0, 503, "audit-unavailable", "the audit trail is not storing records: "
+                 "nothing was read or changed; try again later");
+    return 1;
+}
+
 static void run(struct xch *x)
 {
+    if (audit_gate(x))
+        return;
     if (x->page.kind == SP_UPLOAD) {
         dsgd_share_pages_upload_end(&x->page, x->id);
         return;
@@ -2411,7 +2433,8 @@ static int on_request(const dsgd_xch_request *r)
         (void)dsgd_share_pages_api_query(r, x->query, sizeof x->query);
     if (k == CONTENT && x->page.kind == SP_NONE) {
         x->told = 1;   /* the upload's own session was checked at its first step */
-        (void)content_begin(x);   /* refused: answered already */
+        if (!audit_gate(x))
+            (void)content_begin(x);   /* refused: answered already */
         return 0;
     }
     if (dsgd_role_http_who(x->id, x->w.addr, strlen(x->w.addr), r->token, r->token_len) != 0) {
