@@ -60,26 +60,8 @@ if command -v openssl >/dev/null 2>&1; then
 fi
 
 # progress on a terminal (REQ-BKUP-015): stderr on a pseudo-terminal
-python3 - "$t/tty.out" "$t/tty.err" "$DSGCTL" backup verify "$bk" --pubkey "$t/sign.pub" \
-    --key "$t/op.key" <<'EOF' || fail "verify on a terminal failed: $(cat "$t/tty.err")"
-import os, pty, subprocess, sys
-out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-m, s = pty.openpty()
-with open(out, "wb") as o:
-    rc = subprocess.run(cmd, stdout=o, stderr=s).returncode
-os.close(s)
-data = b""
-while True:
-    try:
-        d = os.read(m, 65536)
-    except OSError:
-        break
-    if not d:
-        break
-    data += d
-open(err, "wb").write(data)
-sys.exit(rc)
-EOF
+python3 "$(dirname "$CONFORMANCE_LIB")/pty_run.py" "$t/tty.out" "$t/tty.err" "$DSGCTL" backup verify "$bk" --pubkey "$t/sign.pub" \
+    --key "$t/op.key" || fail "verify on a terminal failed: $(cat "$t/tty.err")"
 has tty.err "members"
 has tty.err "MiB"
 cmp -s "$t/tty.out" "$t/verify.out" || fail "the result line differs on a terminal: $(cat "$t/tty.out")"

@@ -61,7 +61,8 @@ expect_exit 0 "verify B1 --key" ctl backup verify "$b1" --key "$t/op.key"
 grep -qF "every database passes integrity_check" "$t/out" || fail "verify B1 --key: $(cat "$t/out")"
 bad=20200101T000000Z
 cp -a "$dest/$b1" "$dest/$bad"
-printf 'X' | dd of="$dest/$bad/share/share.db" bs=1 seek=200 conv=notrunc 2>/dev/null
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(200); b = f.read(1); f.seek(200); f.write(bytes([b[0] ^ 0xff]))' \
+    "$dest/$bad/share/share.db" || fail "cannot change a byte of the copy"
 expect_exit 1 "verify a changed copy" ctl backup verify "$bad"
 grep -qF "FAILED (bkup.tampered): share/share.db" "$t/err" && grep -qF "recorded the verification of $bad: failed" "$t/out" ||
     fail "verify changed: $(cat "$t/out" "$t/err")"
@@ -124,26 +125,8 @@ rm -rf "$t/var"
 
 # B1 restored on a terminal (progress on stderr, REQ-BKUP-015), then
 # off one (the result line alone) as the state directory
-python3 - "$t/tty.out" "$t/tty.err" "$DSGCTL" backup restore "$dest/$b1" --pubkey "$t/sign.pub" \
-    --key "$t/op.key" --escrow "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --to "$t/var-tty" <<'EOF' ||
-import os, pty, subprocess, sys
-out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-m, s = pty.openpty()
-with open(out, "wb") as o:
-    rc = subprocess.run(cmd, stdout=o, stderr=s).returncode
-os.close(s)
-data = b""
-while True:
-    try:
-        d = os.read(m, 65536)
-    except OSError:
-        break
-    if not d:
-        break
-    data += d
-open(err, "wb").write(data)
-sys.exit(rc)
-EOF
+python3 "$(dirname "$CONFORMANCE_LIB")/pty_run.py" "$t/tty.out" "$t/tty.err" "$DSGCTL" backup restore "$dest/$b1" --pubkey "$t/sign.pub" \
+    --key "$t/op.key" --escrow "$t/escrow/pass.dsge" --passphrase-file "$t/pass" --to "$t/var-tty" ||
     fail "restore on a terminal: $(cat "$t/tty.err")"
 grep -q "restoring: .* members" "$t/tty.err" && grep -q "checking objects: .*share objects/" "$t/tty.err" ||
     fail "no progress on the terminal: $(cat "$t/tty.err")"

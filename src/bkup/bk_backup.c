@@ -839,17 +839,7 @@ static int open_fresh(const char *to, char *err, size_t n, dsg_bk_status *st)
         return -1;
     }
     int fd = open(to, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    int d2 = fd >= 0 ? dup(fd) : -1;
-    DIR *d = d2 >= 0 ? fdopendir(d2) : NULL;
-    struct dirent *e;
-    int empty = d != NULL;
-    while (d != NULL && (e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            empty = 0;
-    if (d != NULL)
-        closedir(d);
-    else if (d2 >= 0)
-        close(d2);
+    int empty = fd >= 0 && dsg_dir_empty(fd) == 1;
     if (fd < 0 || !empty) {
         *st = fail(fd < 0 ? DSG_BK_IO : DSG_BK_EXISTS, err, n, "%s: %s", to,
                    fd < 0 ? "not a directory that can be opened"

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctl/storage_decrypt.h"
+#include "io/fdio.h"
 
 #define PATH_CAP 4096u
 #define WORK ".restore-work"   /* the backup decrypted, before it is moved */
@@ -64,18 +65,7 @@ static int fresh_state(const char *statedir, char *err, size_t n, dsg_rs_status 
         return -1;
     }
     int fd = open(statedir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    int d2 = fd >= 0 ? dup(fd) : -1;
-    DIR *d = d2 >= 0 ? fdopendir(d2) : NULL;
-    int empty = d != NULL;
-    struct dirent *e;
-    while (d != NULL && (e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            empty = 0;
-    if (d != NULL)
-        closedir(d);
-    else if (d2 >= 0)
-        close(d2);
-    if (fd >= 0 && empty)
+    if (fd >= 0 && dsg_dir_empty(fd) == 1)
         return fd;
     *st = fail(DSG_RS_FAILED, err, n, "%s: %s", statedir,
                fd < 0 ? "not a directory that can be opened"
@@ -115,26 +105,12 @@ static void now_text(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 }
 
-/* text as sfd/rel, root's 0600: written to rel.new, synced, renamed, the
- * directory synced. */
-static int put_marker(int sfd, const char *rel, const char *text)
+/* text as STATE/rel, root's 0600, replaced whole. */
+static int put_marker(const char *statedir, const char *rel, const char *text)
 {
-    char tmp[256];
-    snprintf(tmp, sizeof tmp, "%s.new", rel);
-    (void)unlinkat(sfd, tmp, 0);
-    int fd = openat(sfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    size_t len = strlen(text);
-    int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok && renameat(sfd, tmp, sfd, rel) == 0;
-    int kd = openat(sfd, "keys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    ok = ok && kd >= 0 && fsync(kd) == 0;
-    if (kd >= 0)
-        close(kd);
-    if (!ok)
-        (void)unlinkat(sfd, tmp, 0);
-    return ok ? 0 : -1;
+    char path[PATH_CAP + 64];
+    snprintf(path, sizeof path, "%s/%s", statedir, rel);
+    return dsg_replace_file(path, text, strlen(text), 0600);
 }
 
 /* The backup's path in a marker: printable, no line break. */
@@ -157,7 +133,7 @@ static dsg_rs_status begin(int sfd, const dsg_rs_job *j, const char *id, char *e
     marker_path(from, sizeof from, j->backup);
     snprintf(text, sizeof text, "the backup %s restored from %s\nbegun at %s by uid %u\n", id,
              from, when, (unsigned)getuid());
-    if (put_marker(sfd, DSG_RS_PARTIAL, text) != 0)
+    if (put_marker(j->statedir, DSG_RS_PARTIAL, text) != 0)
         return fail(DSG_RS_FAILED, err, n, "%s/" DSG_RS_PARTIAL ": %s", j->statedir,
                     strerror(errno));
     return DSG_RS_OK;
@@ -175,7 +151,7 @@ static dsg_rs_status finish(int sfd, const dsg_rs_job *j, const dsg_rs_summary *
              "bytes, %llu objects checked under the escrowed KEK\n",
              s->id, from, when, (unsigned)getuid(), (unsigned long long)s->members,
              (unsigned long long)s->bytes, (unsigned long long)s->objects);
-    if (put_marker(sfd, DSG_RS_DONE, text) != 0 || unlinkat(sfd, DSG_RS_PARTIAL, 0) != 0)
+    if (put_marker(j->statedir, DSG_RS_DONE, text) != 0 || unlinkat(sfd, DSG_RS_PARTIAL, 0) != 0)
         return fail(DSG_RS_FAILED, err, n, "%s/keys: cannot mark the restore verified: %s",
                     j->statedir, strerror(errno));
     int kd = openat(sfd, "keys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

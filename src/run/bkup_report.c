@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/fdio.h"
+
 #define LAST "last-drill"
 #define ID_LEN 16u
 
@@ -49,22 +51,13 @@ int dsgd_bkup_report_parse(const char *body, size_t len, const char *verb, char 
     return 0;
 }
 
-/* STATE/last-drill replaced whole by "ID SECONDS\n" (0600, synced). */
+/* STATE/last-drill replaced whole by "ID SECONDS\n" (0600). */
 static int keep_last(const char *statedir, const char *id, int64_t now)
 {
-    char path[4200], tmp[4210], line[64];
+    char path[4200], line[64];
     snprintf(path, sizeof path, "%s/" LAST, statedir);
-    snprintf(tmp, sizeof tmp, "%s.new", path);
     int len = snprintf(line, sizeof line, "%s %" PRId64 "\n", id, now);
-    (void)unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    int good = write(fd, line, (size_t)len) == len && fsync(fd) == 0;
-    good = close(fd) == 0 && good && rename(tmp, path) == 0;
-    if (!good)
-        (void)unlink(tmp);
-    return good ? 0 : -1;
+    return dsg_replace_file(path, line, (size_t)len, 0600);
 }
 
 int dsgd_bkup_drill_report(const char *statedir, const char *id, int passed, const char *who,

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/fdio.h"
+
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" by its characters. */
 static int time_form(const char *t)
 {
@@ -55,22 +57,13 @@ void dsgd_backed_copied(dsgd_backed *b, const char *id, const char *at)
     }
 }
 
-/* "ID TIME\n" as dir's file, replaced whole. */
+/* "ID TIME\n" as dir's file, replaced whole (0600). */
 static int save(const char *dir, const char *id, const char *at)
 {
-    char path[4200], tmp[4210], line[64];
+    char path[4200], line[64];
     snprintf(path, sizeof path, "%s/" DSGD_BACKED_FILE, dir);
-    snprintf(tmp, sizeof tmp, "%s.new", path);
     int len = snprintf(line, sizeof line, "%s %s\n", id, at);
-    (void)unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    int ok = write(fd, line, (size_t)len) == len && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
-    if (!ok)
-        (void)unlink(tmp);
-    return ok ? 0 : -1;
+    return dsg_replace_file(path, line, (size_t)len, 0600);
 }
 
 int dsgd_backed_verified(dsgd_backed *b, const char *dir, const uint8_t *id, size_t len)
