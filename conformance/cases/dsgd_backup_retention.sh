@@ -30,7 +30,7 @@ verified() { [ "$(state_of "$1")" = verified ]; }
 backup_now() {
     sleep 1   # IDs are whole seconds
     expect_exit 0 "backup now" ctl backup now
-    id=$(sed -n 's/^started the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
+    id=$(sed -n 's/^verified the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
     [ -n "$id" ] || fail "backup now: no ID in $(cat "$t/out")"
     wait_until 60 verified "$id" || fail "backup $id not verified: $(ctl backup list 2>&1)"
 }

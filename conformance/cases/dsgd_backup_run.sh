@@ -1,6 +1,6 @@
 #!/bin/sh
-# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record and an ALERT line of the master. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db, the file's object and the master's configuration in force and public keys (logd's checkpoint key, the portal's certificate, the backup-signing key, each byte-identical), every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key is in it in the clear (no KEK, chain.key, sign.key or TLS key, nothing holding a PEM private key): the auth and share roles' data keys are there only wrapped under the KEK, byte-identical to their files (a restore needs them with the escrowed KEK), and the objects decrypt with the backup's own wrapped key. A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok). A temporary database copy a killed run left beside a role's store is removed when the role starts.
-# @relation(REQ-BKUP-001, REQ-BKUP-002, REQ-BKUP-003, REQ-BKUP-004, REQ-BKUP-005, REQ-BKUP-009, REQ-BKUP-014, REQ-BKUP-016)
+# dsgd_backup_run: `dsgctl backup now` on a running dsgd (docs/backup.md, "The backup run"). A portal user uploads a pseudorandom file. Without bkup.recipient_pubkey, and then without bkup.dest, `dsgctl backup now` is refused (exit 1, naming the missing key), and each refusal is a backup-failed record and an ALERT line of the master. With both (the operator's key pair from `dsgctl backup keygen`), it starts a backup (exit 0, its ID), which `dsgctl backup list` soon shows verified with the roles auth,logd,share; `dsgctl backup pubkey` prints the signing key, a second call the same key. `dsgctl backup verify` passes with that key, and with --key the operator's private key; decrypted into a fresh directory, the backup holds auth/auth.db, logd/audit.db, logd/anchor.log, share/share.db, share/search.db, the file's object and the master's configuration in force and public keys (logd's checkpoint key, the portal's certificate, the backup-signing key, each byte-identical), every database passes PRAGMA integrity_check, the object decrypted with `dsgctl storage decrypt` under the KEK is the uploaded file byte for byte, `dsgctl log verify --offline` passes on the restored trail with logd's public key, and no key is in it in the clear (no KEK, chain.key, sign.key or TLS key, nothing holding a PEM private key): the auth and share roles' data keys are there only wrapped under the KEK, byte-identical to their files (a restore needs them with the escrowed KEK), and the objects decrypt with the backup's own wrapped key. A second backup taken while the user uploads ten more files verifies too, its databases pass integrity_check and every object it holds decrypts. The audit trail holds backup-started, backup-verified and the refusals as system records of the master with the administrator, and the control records of `backup now` (requested, then ok). A temporary database copy a killed run left beside a role's store is removed when the role starts. `backup now` waits for the run's end: off a terminal it prints the result line alone (verified, with the ID, the directory, the roles, members and bytes), on a terminal it also shows the run on stderr; with --no-wait it answers once the run started.
+# @relation(REQ-BKUP-001, REQ-BKUP-002, REQ-BKUP-003, REQ-BKUP-004, REQ-BKUP-005, REQ-BKUP-009, REQ-BKUP-014, REQ-BKUP-015, REQ-BKUP-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
 . "${CONFORMANCE_LIB:?}"
@@ -47,8 +47,10 @@ grep -qF "no bkup.dest" "$t/err" "$t/out" || fail "no dest: $(cat "$t/out" "$t/e
 restart_with "$dest_conf
 $key_conf" 2
 expect_exit 0 "backup now" ctl backup now
-id=$(sed -n 's/^started the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
+id=$(sed -n 's/^verified the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
 [ -n "$id" ] || fail "backup now: no ID in $(cat "$t/out")"
+grep -qE "^verified the backup $id in $dest/$id \(roles auth,logd,share\): [0-9]+ members, [0-9]+ bytes; signature, sizes and SHA-256 checked$" "$t/out" &&
+    [ "$(wc -l <"$t/out")" -eq 1 ] && [ ! -s "$t/err" ] || fail "backup now off a terminal: $(cat "$t/out" "$t/err")"
 state_of() { ctl backup list 2>/dev/null | awk -v id="$1" '$1 == id { print $6 }'; }
 verified() { [ "$(state_of "$1")" = verified ]; }
 wait_until 60 verified "$id" || fail "backup $id not verified: $(ctl backup list 2>&1)"
@@ -112,12 +114,26 @@ sleep 1   # IDs are whole seconds
 ) >"$t/uploads.out" 2>&1 &
 up=$!
 expect_exit 0 "backup now (under writes)" ctl backup now
-id2=$(sed -n 's/^started the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
+id2=$(sed -n 's/^verified the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
 wait "$up" || fail "uploads during the backup: $(cat "$t/uploads.out")"
 wait_until 60 verified "$id2" || fail "backup $id2 not verified: $(ctl backup list 2>&1)"
 expect_exit 0 "verify 2" "$DSGCTL" backup verify "$dest/$id2" --pubkey "$t/sign.pub" --key "$t/op.key"
 check_restored "$id2"
 [ "$n" -ge 1 ] || fail "second backup: $n objects"
+
+# on a terminal (REQ-BKUP-015): what the run does goes to stderr, the
+# result line alone to stdout; --no-wait answers once the run started
+sleep 1
+python3 "$(dirname "$CONFORMANCE_LIB")/pty_run.py" "$t/tty.out" "$t/tty.err" "$DSGCTL" backup now --socket "$sock" ||
+    fail "backup now on a terminal: $(cat "$t/tty.out" "$t/tty.err")"
+grep -q "started the backup" "$t/tty.err" || fail "nothing on the terminal: $(cat "$t/tty.err")"
+grep -qE "^verified the backup [0-9T]+Z in $dest/[0-9T]+Z \(roles auth,logd,share\): " "$t/tty.out" &&
+    [ "$(wc -l <"$t/tty.out")" -eq 1 ] || fail "backup now on a terminal: stdout $(cat "$t/tty.out")"
+sleep 1
+expect_exit 0 "backup now --no-wait" ctl backup now --no-wait
+id3=$(sed -n 's/^started the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
+[ -n "$id3" ] || fail "--no-wait: $(cat "$t/out")"
+wait_until 60 verified "$id3" || fail "backup $id3 not verified: $(ctl backup list 2>&1)"
 
 # the audit trail
 "$DSGCTL" log export --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"

@@ -95,7 +95,7 @@ done
 
 # a backup, as written and as restored with the operator's key
 expect_exit 0 "backup now" ctl backup now
-id=$(sed -n 's/^started the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
+id=$(sed -n 's/^verified the backup \([0-9T]*Z\) in .*/\1/p' "$t/out")
 [ -n "$id" ] || fail "backup now: no ID in $(cat "$t/out")"
 verified() { ctl backup list 2>/dev/null | awk -v id="$id" '$1 == id && $6 == "verified" { ok = 1 } END { exit !ok }'; }
 wait_until 60 verified || fail "backup $id not verified: $(ctl backup list 2>&1)"

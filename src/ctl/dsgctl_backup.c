@@ -20,6 +20,7 @@
  * terminal (REQ-BKUP-015); the result line is the same either way.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -27,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -339,12 +342,15 @@ static int ask_dsgd(const char *cmd, const char *socket, const char *line, char 
     int status = 0;
     dsg_ctl_result r = dsg_ctl_call(socket, line, 15000, answer, cap - 1, len, &status, err,
                                     sizeof err);
-    if (r != DSG_CTL_OK || status != 0) {
+    if (r != DSG_CTL_OK) {
         fprintf(stderr, "dsgctl backup %s: %s: %s\n", cmd, line, err);
-        return r != DSG_CTL_OK ? dsgctl_ctl_status(r) : status;
+        return dsgctl_ctl_status(r);
     }
     answer[*len] = '\0';
-    return 0;
+    if (status != 0)
+        fprintf(stderr, "dsgctl backup %s: %s: %s%s", cmd, line, answer,
+                *len > 0 && answer[*len - 1] == '\n' ? "" : "\n");
+    return status;
 }
 
 /* The running dsgd's backup ID, DEST/ID, into path, and its signing key. */
@@ -541,21 +547,27 @@ static int cmd_backup_keygen(int argc, char **argv)
 }
 
 static const char now_help[] =
-    "usage: dsgctl backup now [--socket PATH]\n"
+    "usage: dsgctl backup now [--no-wait] [--socket PATH]\n"
     "\n"
     "Starts a backup on the running dsgd (its master runs it; docs/backup.md,\n"
     "\"The backup run\"): each storage role (auth, logd, share) copies its\n"
     "databases online and its files into a pipe the master passes it, and the\n"
     "master's writer encrypts every member to bkup.recipient_pubkey, signs the\n"
     "manifest with the backup-signing key (dsgctl backup pubkey) and verifies\n"
-    "the backup without any private key. The answer is the backup's ID once\n"
-    "it started; dsgctl backup list shows when it is verified or failed. Needs\n"
-    "an administrator's login; recorded in the audit trail (backup-started,\n"
-    "backup-verified, backup-failed).\n"
+    "the backup without any private key. Needs an administrator's login;\n"
+    "recorded in the audit trail (backup-started, backup-verified,\n"
+    "backup-failed).\n"
     "\n"
-    "exit status: 0 started; 1 refused (no bkup.dest, no bkup.recipient_pubkey,\n"
-    "a backup still running) or not started; 64 usage; 77 no login; others as\n"
-    "for every command of the control socket.\n";
+    "It then follows the run to its end, from the backup's state file (as root:\n"
+    "the backups are the master's files): when stderr is a terminal, the role\n"
+    "the run reads and the members and MiB written so far, on one line; the\n"
+    "result line on stdout either way. With --no-wait it prints the ID as soon\n"
+    "as the run started (dsgctl backup list shows how it ended).\n"
+    "\n"
+    "exit status: 0 verified (with --no-wait: started); 1 refused (no\n"
+    "bkup.dest, no bkup.recipient_pubkey, a backup still running), failed, or\n"
+    "dsgd stopped answering while it ran; 64 usage; 77 no login; others as for\n"
+    "every command of the control socket.\n";
 
 static const char list_help[] =
     "usage: dsgctl backup list [--socket PATH]\n"
@@ -590,10 +602,178 @@ static int online(const char *cmd, const char *help, int argc, char **argv)
     return dsgctl_group_run("backup", cmd, line, socket);
 }
 
-/* dsgctl backup now. @relation(REQ-BKUP-001) */
+/* The answer "started the backup ID in DEST/ID (roles R): ...": the ID,
+ * the backup's directory and the roles. 0, or -1. */
+static int started_of(const char *answer, char id[DSG_BK_ID_LEN + 1], char *dir, size_t cap,
+                      char *roles, size_t rcap)
+{
+    static const char head[] = "started the backup ";
+    const char *p = answer + sizeof head - 1, *in, *r, *end;
+    if (strncmp(answer, head, sizeof head - 1) != 0 || strncmp(p + DSG_BK_ID_LEN, " in ", 4))
+        return -1;
+    in = p + DSG_BK_ID_LEN + 4;
+    if ((r = strstr(in, " (roles ")) == NULL || (end = strstr(r, "): ")) == NULL ||
+        (size_t)(r - in) >= cap || (size_t)(end - r - 8) >= rcap)
+        return -1;
+    memcpy(id, p, DSG_BK_ID_LEN);
+    id[DSG_BK_ID_LEN] = '\0';
+    snprintf(dir, cap, "%.*s", (int)(r - in), in);
+    snprintf(roles, rcap, "%.*s", (int)(end - r - 8), r + 8);
+    return is_backup_id(id) ? 0 : -1;
+}
+
+/* The value of "KEY value" in a state file's text, into out. */
+static void state_field(const char *text, const char *key, char *out, size_t cap)
+{
+    size_t k = strlen(key);
+    out[0] = '\0';
+    for (const char *p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : p)
+        if (strncmp(p, key, k) == 0 && p[k] == ' ') {
+            snprintf(out, cap, "%.*s", (int)strcspn(p + k + 1, "\n"), p + k + 1);
+            return;
+        }
+}
+
+/* The member files written so far under dir (a backup being made). */
+static void written(const char *dir, uint64_t *files, uint64_t *bytes)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct stat st;
+    char path[4600];
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (lstat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            written(path, files, bytes);
+        else if (S_ISREG(st.st_mode))
+            (*files)++, *bytes += (uint64_t)st.st_size;
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+/* One look at the run: 1 ended (the result printed, *rc its status), 0
+ * still running (its progress shown on a terminal), -1 its state file
+ * cannot be read. */
+static int look(const char *id, const char *dir, const char *roles, int tty, int *rc)
+{
+    char path[4200], text[2048], state[32], current[32], f[3][800];
+    snprintf(path, sizeof path, "%s.state", dir);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (got <= 0)
+        return -1;
+    text[got] = '\0';
+    state_field(text, "state", state, sizeof state);
+    if (strcmp(state, "running") == 0) {
+        uint64_t files = 0, bytes = 0;
+        state_field(text, "current", current, sizeof current);
+        snprintf(path, sizeof path, "%s.partial", dir);
+        written(path, &files, &bytes);
+        if (tty)
+            fprintf(stderr, "\r\033[Kbackup %s: %s, %llu members, %llu MiB written", id,
+                    strcmp(current, "writer") == 0 ? "writing and verifying" : current,
+                    (unsigned long long)files, (unsigned long long)(bytes >> 20));
+        return 0;
+    }
+    if (tty)
+        fputs("\r\033[K", stderr);
+    state_field(text, "members", f[0], sizeof f[0]);
+    state_field(text, "size", f[1], sizeof f[1]);
+    state_field(text, "reason", f[2], sizeof f[2]);
+    if (strcmp(state, "verified") == 0) {
+        printf("verified the backup %s in ", id);
+        dsgctl_put_escaped_str(stdout, dir);
+        printf(" (roles %s): %s members, %s bytes; signature, sizes and SHA-256 checked\n",
+               roles, f[0], f[1]);
+        *rc = dsgctl_finish_stdout(0);
+    } else {
+        fprintf(stderr, "dsgctl backup now: FAILED: the backup %s: ", id);
+        dsgctl_put_escaped_str(stderr, f[2]);
+        fputc('\n', stderr);
+        *rc = BK_EXIT_FAILED;
+    }
+    return 1;
+}
+
+/* The run followed to its end: the state file every 200 ms, dsgd asked
+ * every 10 s whether it still answers (a crash leaves the file running). */
+static int follow(const char *socket, const char *id, const char *dir, const char *roles)
+{
+    int tty = isatty(STDERR_FILENO), rc = 0, n;
+    char answer[512], err[512];
+    size_t len;
+    for (unsigned tick = 1;; tick++) {
+        if ((n = look(id, dir, roles, tty, &rc)) != 0)
+            break;
+        struct timespec ts = { 0, 200000000 };
+        nanosleep(&ts, NULL);
+        int status = 0;
+        if (tick % 50 == 0 && dsg_ctl_call(socket, "status", 15000, answer, sizeof answer, &len,
+                                           &status, err, sizeof err) != DSG_CTL_OK) {
+            if (tty)
+                fputs("\r\033[K", stderr);
+            fprintf(stderr, "dsgctl backup now: dsgd stopped answering while the backup %s ran: "
+                    "its end is unknown (dsgctl backup list)\n", id);
+            return BK_EXIT_FAILED;
+        }
+    }
+    if (n < 0) {
+        fprintf(stderr, "dsgctl backup now: the backup %s started, but its state file %s.state "
+                "cannot be read here (not root?): dsgctl backup list shows how it ends\n", id,
+                dir);
+        return dsgctl_finish_stdout(0);
+    }
+    return rc;
+}
+
+/* dsgctl backup now. @relation(REQ-BKUP-001, REQ-BKUP-015) */
 static int cmd_backup_now(int argc, char **argv)
 {
-    return online("now", now_help, argc, argv);
+    static char answer[4096];
+    const char *socket = DSG_CTL_SOCKET_DEFAULT;
+    char id[DSG_BK_ID_LEN + 1], dir[4096], roles[128], err[4200];
+    int no_wait = 0, status = 0;
+    size_t len = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(now_help, stdout);
+            return dsgctl_finish_stdout(0);
+        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+            socket = argv[++i];
+        } else if (strcmp(argv[i], "--no-wait") == 0) {
+            no_wait = 1;
+        } else {
+            return dsgctl_group_usage("backup", "now", "unexpected argument", argv[i]);
+        }
+    }
+    if (no_wait)
+        return dsgctl_group_run("backup", "now", "backup now", socket);
+    dsg_ctl_result r = dsg_ctl_call(socket, "backup now", 15000, answer, sizeof answer - 1, &len,
+                                    &status, err, sizeof err);
+    if (r != DSG_CTL_OK) {
+        fprintf(stderr, "dsgctl: backup now: %s\n", err);
+        return dsgctl_ctl_status(r);
+    }
+    answer[len] = '\0';
+    if (status != 0) {   /* refused: the answer says why */
+        fprintf(stderr, "dsgctl: backup now: %s%s", answer,
+                len > 0 && answer[len - 1] == '\n' ? "" : "\n");
+        return status;
+    }
+    if (started_of(answer, id, dir, sizeof dir, roles, sizeof roles) != 0) {
+        fputs(answer, stdout);   /* a form this dsgctl does not know: shown as it is */
+        return dsgctl_finish_stdout(0);
+    }
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "%s", answer);
+    return follow(socket, id, dir, roles);
 }
 
 /* dsgctl backup list. @relation(REQ-BKUP-001) */

@@ -121,25 +121,29 @@ int dsgd_bkup_pubkey(const dsgd_bkup_config *c, char *out, size_t n)
 }
 
 /* The backup's state file DEST/ID.state (0600), replaced whole. */
+/* What the running backup does now, for `dsgctl backup now`'s progress:
+ * the role it reads, "writer" once every role answered, "-" at the end. */
+static const char *current(const char *state)
+{
+    if (strcmp(state, "running") != 0)
+        return "-";
+    return run.asking < run.nroles ? run.role[run.asking] : "writer";
+}
+
 static void write_state(const char *state, const char *end, uint64_t members, uint64_t bytes,
                         const char *reason)
 {
-    char path[4200], tmp[4300], text[2048];
+    char path[4200], text[2048];
     int len = snprintf(text, sizeof text,
                        "id %s\nstate %s\nstart %s\nend %s\nroles %s\nmembers %llu\nsize %llu\n"
-                       "actor %s\nreason %s\n",
+                       "actor %s\nreason %s\ncurrent %s\n",
                        run.id, state, run.start, end, run.roles, (unsigned long long)members,
-                       (unsigned long long)bytes, run.actor, reason);
+                       (unsigned long long)bytes, run.actor, reason, current(state));
     snprintf(path, sizeof path, "%s/%s.state", run.dest, run.id);
-    snprintf(tmp, sizeof tmp, "%s.new", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 || len < 0 || dsg_write_all(fd, text, (size_t)len) != 0 || fsync(fd) != 0 ||
-        close(fd) != 0 || rename(tmp, path) != 0) {
+    if (len < 0 || (size_t)len >= sizeof text ||
+        dsg_replace_file(path, text, (size_t)len, 0600) != 0)
         dsgd_log("backup %s: its state file %s cannot be written: %s", run.id, path,
                  strerror(errno));
-        if (fd >= 0)
-            close(fd);
-    }
 }
 
 static void close_writes(void)
@@ -377,6 +381,7 @@ static void ask_next(void)
             run.wr[i] = -1;
             run.waiting = 1;
             pending[i] = r;
+            write_state("running", "-", 0, 0, "-");   /* the role it reads now */
             return;
         }
         if (run.role_failed[0] == '\0')
@@ -387,6 +392,8 @@ static void ask_next(void)
         run.asking++;
     }
     run.waiting = 0;
+    if (run.pid != 0)
+        write_state("running", "-", 0, 0, "-");   /* the writer finishes */
 }
 
 int dsgd_bkup_now(const dsgd_bkup_config *c, const char *actor, char *out, size_t n)
