@@ -385,6 +385,7 @@ int dsgd_auth_portal_apply(const dsg_acct_row *me, const char *computer, dsg_acc
     int64_t now = now_s();
     *id = 0;
     *ticket = 0;
+    (void)dsg_acct_user_id_fold(a->user_id, a->user_id);   /* as stored; a bad ID stays as typed */
     if (a->applicant[0] != '\0')
         dsg_problem(p, "bad_request", "applicant",
                     "applicant: the portal records the signed-in user; leave it out");
@@ -399,7 +400,6 @@ int dsgd_auth_portal_apply(const dsg_acct_row *me, const char *computer, dsg_acc
         dsgd_log("auth: a portal application: %s", p->message);
         return 503;
     }
-    (void)dsg_acct_user_id_fold(a->user_id, a->user_id);   /* as the record names it */
     *ticket = portal_record(me->user_id, computer, a, 0, p);
     return portal_status(p);
 }

@@ -1019,7 +1019,7 @@ static int list_json(const char *user_id, uint8_t *out, size_t cap, size_t *len)
 /* POST: the application of the body by the session's account: 201
  * {"id", "kind", "user_id", "state": "pending"} or the refusal. */
 static int apply_json(const struct xch *x, const dsg_acct_row *me, uint8_t *out, size_t cap,
-                      size_t *len, uint32_t *ticket)
+                      size_t *len, int *recorded, uint32_t *ticket)
 {
     static dsg_acct_app a;
     dsg_acct_problem p;
@@ -1029,8 +1029,10 @@ static int apply_json(const struct xch *x, const dsg_acct_row *me, uint8_t *out,
     *ticket = 0;
     if (x->too_long)
         dsg_problem(&p, "bad_request", "", "the application is longer than %u bytes", BODY_MAX);
-    else if (dsg_acct_app_from_json(x->body, x->len, &a, &p) == 0)
+    else if (dsg_acct_app_from_json(x->body, x->len, &a, &p) == 0) {
         status = dsgd_auth_portal_apply(me, computer_of(x), &a, &id, &p, ticket);
+        *recorded = status != 503;
+    }
     if (status != 201) {
         *len = problem_json(&p, out, cap);
         return status;
@@ -1056,7 +1058,7 @@ static void applications(struct xch *x)
     uint8_t json[DSGD_XCH_ANSWER_MAX];
     size_t len = 0;
     uint32_t ticket = 0;
-    int status = 200;
+    int status = 200, recorded = 0, rc;
     identify(x);
     if (!session_account(x, now_s(), &me, &res)) {
         answer(x, &res, 0);
@@ -1064,14 +1066,17 @@ static void applications(struct xch *x)
         return;
     }
     if (x->post)
-        status = apply_json(x, &me, json, sizeof json, &len, &ticket);
+        status = apply_json(x, &me, json, sizeof json, &len, &recorded, &ticket);
     else if (list_json(me.user_id, json, sizeof json, &len) != 0)
         len = 0;
     if (len == 0) {
         status = 503;
         len = error_json("auth_unavailable", json, sizeof json);
     }
-    if (dsgd_role_http_answer_recorded(x->id, ticket, status, NULL, json, len) != 0)
+    /* an application is answered once its record is stored (REQ-LOG-008) */
+    rc = recorded ? dsgd_role_http_answer_recorded(x->id, ticket, status, NULL, json, len)
+                  : dsgd_role_http_answer(x->id, status, NULL, json, len);
+    if (rc != 0)
         dsgd_log("auth: cannot answer exchange %u", x->id);
     OPENSSL_cleanse(&res, sizeof res);
 }
