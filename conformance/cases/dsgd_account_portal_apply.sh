@@ -104,6 +104,67 @@ post bad-json 400 $apps "$tok" '{"kind":"register",'
 post unknown-member 400 $apps "$tok" '{"kind":"register","admin":true}'
 [ "$(js unknown-member 'a["error"]')" = bad_request ] || fail "unknown-member: $(cat "$t/unknown-member.body")"
 
+# ---- the page /apply ----------------------------------------------------------
+origin="https://localhost:$DSGD_PORT"
+ck="__Host-dsg_session=$tok"
+page() {   # page NAME WANT METHOD PATH [curl args]: the answer in $t/NAME.html
+    pn=$1 pw=$2 pm=$3 pp=$4
+    shift 4
+    status=$(portal_curl "$pp" -X "$pm" -D "$t/$pn.h" -o "$t/$pn.html" -w '%{http_code}' "$@" \
+        2>"$t/$pn.err") || fail "$pn: $pm $pp: curl: $(cat "$t/$pn.err")"
+    [ "$status" = "$pw" ] || fail "$pn: $pm $pp: status $status, want $pw: $(head -c 600 "$t/$pn.html")"
+}
+form() {   # form NAME WANT DATA [curl args]: a post of the form from the portal's origin
+    fn=$1 fw=$2 fd=$3
+    shift 3
+    page "$fn" "$fw" POST /apply -H "Origin: $origin" -H 'Content-Type: application/x-www-form-urlencoded' \
+        --data-raw "$fd" "$@"
+}
+has() { grep -qF -- "$2" "$t/$1.html" || fail "$1: no \"$2\" in $(head -c 1500 "$t/$1.html")"; }
+hasnt() { ! grep -qF -- "$2" "$t/$1.html" || fail "$1: \"$2\" should not be in the page"; }
+hidden() { sed -n "s/.*name=\"$2\" value=\"\([^\"]*\)\".*/\1/p" "$t/$1.html" | head -n 1; }
+urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+stored() { ctl account applications >"$t/apps" 2>&1 || fail "applications: $(cat "$t/apps")"; grep -c ' sato$' "$t/apps"; }
+
+page nosession 303 GET /apply
+tr -d '\r' <"$t/nosession.h" | grep -qi '^location: /login' || fail "nosession: $(cat "$t/nosession.h")"
+page apply 200 GET /apply -b "$ck"
+has apply '<html lang="ja">'
+has apply 'アカウント申請'
+has apply '<form method="post" action="/apply">'
+has apply '<b id="org">防衛装備庁</b>'
+has apply '<option value="register"'
+has apply 'href="/apply"'
+csrf=$(hidden apply csrf)
+[ "${#csrf}" = 43 ] || fail "apply: no CSRF token: $(cat "$t/apply.html")"
+page apply-en 200 GET '/apply?lang=en' -b "$ck"
+has apply-en 'Account application'
+page areas 200 GET /areas -b "$ck"
+has areas 'href="/apply"'
+
+before=$(stored)
+evil='<script>alert(1)</script>'
+fields="kind=register&user_id=mori&reason=$(urlenc 着任)&name=$(urlenc "$evil")&contract=C-9&expiry=2099-01-01&contract_end=2099-06-30"
+form nocsrf 403 "$fields" -b "$ck"
+form badcsrf 403 "csrf=$(printf '%043d' 0)&$fields" -b "$ck"
+page otherorigin 403 POST /apply -H "Origin: https://evil.example" \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data-raw "csrf=$csrf&$fields" -b "$ck"
+[ "$(stored)" = "$before" ] || fail "a forged form stored an application: $(cat "$t/apps")"
+form noreason 400 "csrf=$csrf&kind=register&user_id=mori&reason=&name=n&contract=C-9&expiry=2099-01-01&contract_end=2099-06-30" -b "$ck"
+has noreason 'missing_field'
+has noreason 'reason'
+form evil 400 "csrf=$csrf&kind=register&user_id=mori&reason=r&name=$(urlenc "$evil")&contract=&expiry=2099-01-01&contract_end=2099-06-30" -b "$ck"
+has evil 'contract'
+has evil '&lt;script&gt;alert(1)&lt;/script&gt;'
+hasnt evil "$evil"
+[ "$(stored)" = "$before" ] || fail "a refused form stored an application: $(cat "$t/apps")"
+form applied 201 "csrf=$csrf&$fields" -b "$ck"
+has applied '<b id="number">7</b>'
+[ "$(stored)" = $((before + 1)) ] || fail "the form's application: $(cat "$t/apps")"
+grep -Eq '^7 +register +mori +pending ' "$t/apps" || fail "the form's application: $(cat "$t/apps")"
+form other 403 "csrf=$csrf&kind=suspend&user_id=ueda&reason=r&name=&contract=&expiry=&contract_end=" -b "$ck"
+has other 'other_organisation'
+
 # ---- the trail ---------------------------------------------------------------
 trail() {
     ctl log export --format jsonl >"$t/export" 2>"$t/err" || fail "export: $(cat "$t/err")"
@@ -126,4 +187,4 @@ assert any("other_organisation" in f["detail"] for f in refused), refused
 assert any("missing_field: reason" in f["detail"] for f in refused), refused
 PY
 }
-trail 2 13
+trail 3 16

@@ -1144,6 +1144,32 @@ int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, cons
     return rc;
 }
 
+int dsgd_auth_page_account(const char *token, const char *addr, const uint8_t *cert_fp,
+                           dsg_acct_row *row, char *computer, size_t cap)
+{
+    static struct xch x;
+    static dsg_lsvc_result res;
+    int status = 200;
+    memset(&x, 0, sizeof x);
+    if (strlen(addr) >= sizeof x.addr || strlen(token) >= sizeof x.token)
+        return 401;
+    snprintf(x.addr, sizeof x.addr, "%s", addr);
+    snprintf(x.token, sizeof x.token, "%s", token);
+    x.has_fp = cert_fp != NULL;
+    if (x.has_fp)
+        memcpy(x.fp, cert_fp, DSG_TERM_FP_LEN);
+    identify(&x);
+    if (!session_account(&x, now_s(), row, &res)) {
+        status = res.status == 403 || res.status == 401 ? res.status : 503;
+        if (res.event != NULL && status != 401)
+            (void)dsgd_auth_record(res.user_id, computer_of(&x), res.event, res.detail);
+    }
+    snprintf(computer, cap, "%s", computer_of(&x));
+    OPENSSL_cleanse(&x, sizeof x);
+    OPENSSL_cleanse(&res, sizeof res);
+    return status;
+}
+
 /* ---- dsgctl login (REQ-ACCT-012) ---------------------------------------------------- */
 
 /* The route of a dsgctl login step: the path after /api/v1/auth/, one of
