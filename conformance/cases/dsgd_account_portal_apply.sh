@@ -188,3 +188,8 @@ assert any("missing_field: reason" in f["detail"] for f in refused), refused
 PY
 }
 trail 3 16
+
+dsgd_stop
+[ "$got" -eq 0 ] || fail "dsgd exit $got"
+! grep -q 'killed by seccomp' "$t/log" || fail "$(grep 'killed by seccomp' "$t/log")"
+exit 0

@@ -379,23 +379,30 @@ static int portal_may_apply(const dsg_acct_row *me, const dsg_acct_app *a, dsg_a
     return dsg_acct_portal_may_apply(a, &self, found == 1 ? &other : NULL, p);
 }
 
+/* Enters a on behalf of me: 0 with the number in *id, or -1 with the
+ * problem. The applicant is me, never a value of the request. */
+static int portal_enter(const dsg_acct_row *me, dsg_acct_app *a, int64_t now, int64_t *id,
+                        dsg_acct_problem *p)
+{
+    if (a->applicant[0] != '\0')
+        return dsg_problem(p, "bad_request", "applicant",
+                           "applicant: the portal records the signed-in user; leave it out");
+    snprintf(a->applicant, sizeof a->applicant, "%s", me->user_id);
+    if (dsg_acct_app_check(a, now, p) != 0 || portal_may_apply(me, a, p) != 0)
+        return -1;
+    return dsg_acct_store_apply(db, a, me->user_id, now, id, p);
+}
+
 int dsgd_auth_portal_apply(const dsg_acct_row *me, const char *computer, dsg_acct_app *a,
                            int64_t *id, dsg_acct_problem *p, uint32_t *ticket)
 {
-    int64_t now = now_s();
     *id = 0;
-    *ticket = 0;
     (void)dsg_acct_user_id_fold(a->user_id, a->user_id);   /* as stored; a bad ID stays as typed */
-    if (a->applicant[0] != '\0')
-        dsg_problem(p, "bad_request", "applicant",
-                    "applicant: the portal records the signed-in user; leave it out");
-    else if (snprintf(a->applicant, sizeof a->applicant, "%s", me->user_id) < 0 ||
-             dsg_acct_app_check(a, now, p) != 0 || portal_may_apply(me, a, p) != 0)
-        ;
-    else if (dsg_acct_store_apply(db, a, me->user_id, now, id, p) == 0) {
+    if (portal_enter(me, a, now_s(), id, p) == 0) {
         *ticket = portal_record(me->user_id, computer, a, *id, NULL);
         return 201;
     }
+    *ticket = 0;
     if (strcmp(p->code, "storage") == 0) {
         dsgd_log("auth: a portal application: %s", p->message);
         return 503;
