@@ -584,6 +584,60 @@ static void kind_select(void)
     dsgd_page_raw(&pg, "</select>");
 }
 
+#define APPS_SHOWN 10u   /* the user's newest applications under the form */
+
+static const char *const app_states[] = { "pending", "approved", "rejected" };
+
+/* One row of the user's applications; stops after APPS_SHOWN. */
+static int app_row(const dsg_app_row *r, void *ctx)
+{
+    unsigned *n = ctx;
+    if (*n == APPS_SHOWN)
+        return 1;
+    if ((*n)++ == 0) {
+        dsgd_page_raw(&pg, "<table class=\"applications\"><thead><tr><th>");
+        dsgd_page_msg(&pg, PM_NUMBER);
+        dsgd_page_raw(&pg, "</th><th>");
+        dsgd_page_msg(&pg, PM_APP_KIND);
+        dsgd_page_raw(&pg, "</th><th>");
+        dsgd_page_msg(&pg, PM_USER_ID);
+        dsgd_page_raw(&pg, "</th><th>");
+        dsgd_page_msg(&pg, PM_STATE);
+        dsgd_page_raw(&pg, "</th></tr></thead><tbody>");
+    }
+    dsgd_page_raw(&pg, "<tr><td>");
+    dsgd_page_uint(&pg, (uint64_t)r->id);
+    dsgd_page_raw(&pg, "</td><td>");
+    if ((unsigned)r->app.kind < sizeof kinds / sizeof kinds[0])
+        dsgd_page_msg(&pg, kinds[r->app.kind].label);
+    dsgd_page_raw(&pg, "</td><td>");
+    dsgd_page_str(&pg, r->app.user_id);
+    dsgd_page_raw(&pg, "</td><td><code>");
+    dsgd_page_str(&pg, (unsigned)r->state < 3 ? app_states[r->state] : "-");
+    dsgd_page_raw(&pg, "</code></td></tr>");
+    return 0;
+}
+
+/* The user's newest applications and their states. */
+static void my_applications(void)
+{
+    unsigned n = 0;
+    dsgd_page_raw(&pg, "<h2>");
+    dsgd_page_msg(&pg, PM_MY_APPLICATIONS);
+    dsgd_page_raw(&pg, "</h2>");
+    if (dsgd_auth_portal_each_app(af.me.user_id, app_row, &n) != 0) {
+        pg.bad = 1;   /* the fixed 500 page rather than a partial list */
+        return;
+    }
+    if (n > 0) {
+        dsgd_page_raw(&pg, "</tbody></table>");
+        return;
+    }
+    dsgd_page_raw(&pg, "<p>");
+    dsgd_page_msg(&pg, PM_NO_APPLICATIONS);
+    dsgd_page_raw(&pg, "</p>");
+}
+
 /* The form, under the outcome of the last post: the number entered (id >
  * 0) or the refusal p (non-NULL). */
 static void apply_form(const struct pxch *x, int status, int64_t id, const dsg_acct_problem *p,
@@ -631,6 +685,7 @@ static void apply_form(const struct pxch *x, int status, int64_t id, const dsg_a
     apply_input(PM_CONTRACT_END, "contract_end", af.contract_end, "maxlength=\"32\"");
     button(PM_SUBMIT, NULL);
     dsgd_page_raw(&pg, "</form>");
+    my_applications();
     dsgd_page_end(&pg);
     send(x, status, NULL, ticket);
 }

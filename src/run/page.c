@@ -140,6 +140,9 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_APPLIED] = { "申請を受け付けました。承認を待っています。申請番号:",
                      "The application was entered and waits for approval. Its number:" },
     [PM_APPLY_REFUSED] = { "申請は受け付けられませんでした:", "The application was refused:" },
+    [PM_MY_APPLICATIONS] = { "あなたの申請(新しい順、最大10件)", "Your applications (newest first, at most 10)" },
+    [PM_NO_APPLICATIONS] = { "申請はまだありません。", "You have entered no application yet." },
+    [PM_NUMBER] = { "番号", "Number" },
 };
 
 const char *dsgd_page_message(dsgd_lang lang, dsgd_pmsg m)
