@@ -968,8 +968,6 @@ static void put_time(dsg_json_out *w, const char *key, int64_t t)
         (void)dsg_json_out_null(w);
 }
 
-static const char *const app_states[] = { "pending", "approved", "rejected" };
-
 /* One application of the list; stops after APPS_LISTED, saying so. */
 struct app_list {
     dsg_json_out *w;
@@ -980,7 +978,7 @@ struct app_list {
 static int put_app(const dsg_app_row *r, void *ctx)
 {
     struct app_list *l = ctx;
-    const char *kind = dsg_app_kind_name(r->app.kind);
+    const char *kind = dsg_app_kind_name(r->app.kind), *state = dsg_app_state_name(r->state);
     if (l->n == APPS_LISTED) {
         l->more = 1;
         return 1;
@@ -991,7 +989,7 @@ static int put_app(const dsg_app_row *r, void *ctx)
     (void)dsg_json_out_int(l->w, r->id);
     put_text(l->w, "kind", kind != NULL ? kind : "-");
     put_text(l->w, "user_id", r->app.user_id);
-    put_text(l->w, "state", (unsigned)r->state < 3 ? app_states[r->state] : "-");
+    put_text(l->w, "state", state != NULL ? state : "-");
     put_time(l->w, "entered_at", r->entered_at);
     put_time(l->w, "decided_at", r->decided_at);
     (void)dsg_json_out_object_end(l->w);

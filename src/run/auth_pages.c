@@ -586,12 +586,11 @@ static void kind_select(void)
 
 #define APPS_SHOWN 10u   /* the user's newest applications under the form */
 
-static const char *const app_states[] = { "pending", "approved", "rejected" };
-
 /* One row of the user's applications; stops after APPS_SHOWN. */
 static int app_row(const dsg_app_row *r, void *ctx)
 {
     unsigned *n = ctx;
+    const char *state = dsg_app_state_name(r->state);
     if (*n == APPS_SHOWN)
         return 1;
     if ((*n)++ == 0) {
@@ -613,7 +612,7 @@ static int app_row(const dsg_app_row *r, void *ctx)
     dsgd_page_raw(&pg, "</td><td>");
     dsgd_page_str(&pg, r->app.user_id);
     dsgd_page_raw(&pg, "</td><td><code>");
-    dsgd_page_str(&pg, (unsigned)r->state < 3 ? app_states[r->state] : "-");
+    dsgd_page_str(&pg, state != NULL ? state : "-");
     dsgd_page_raw(&pg, "</code></td></tr>");
     return 0;
 }
