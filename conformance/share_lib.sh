@@ -117,7 +117,7 @@ share_gateway_start() {
     share_gateway_conf "${1:-}"
     dsgd_start "${DSGD:?}" -f "$t/gw.conf"
     for role in logd ctl auth share portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-    wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 23'   # auth's
+    wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 25'   # auth's
     wait_log 'master: portal\[[0-9]+\]: routes of role 7: [0-9]+'   # share's (role 7)
     admin_login
     member_login

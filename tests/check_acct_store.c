@@ -384,6 +384,39 @@ START_TEST(test_listings)
 }
 END_TEST
 
+/* The ids of a portal user's applications, newest first; stops after 2. */
+static int keep_two(const dsg_app_row *r, void *ctx)
+{
+    int64_t *ids = ctx;
+    ids[ids[0] + 1] = r->id;
+    return ++ids[0] == 2;
+}
+
+/* A portal user's own applications: only those they entered, newest
+ * first, a stop by the callback is no error. */
+/* @relation(REQ-ACCT-001) */
+START_TEST(test_applications_entered_by)
+{
+    char err[200];
+    int64_t ids[4] = { 0, 0, 0, 0 };
+    int64_t a = apply_ok(DSG_APP_REGISTER, "b1", "sato", NOW);
+    apply_ok(DSG_APP_REGISTER, "b2", "uid:0", NOW);
+    int64_t c = apply_ok(DSG_APP_REGISTER, "b3", "sato", NOW);
+    int64_t d = apply_ok(DSG_APP_REGISTER, "b4", "sato", NOW);
+    ck_assert_int_eq(dsg_acct_store_each_app_by(db, "sato", keep_two, ids, err, sizeof err), 0);
+    ck_assert_int_eq(ids[0], 2);
+    ck_assert_int_eq(ids[1], d);
+    ck_assert_int_eq(ids[2], c);
+    int n = 0;
+    ck_assert_int_eq(dsg_acct_store_each_app_by(db, "sato", count_apps, &n, err, sizeof err), 0);
+    ck_assert_int_eq(n, 3);
+    n = 0;
+    ck_assert_int_eq(dsg_acct_store_each_app_by(db, "nobody", count_apps, &n, err, sizeof err), 0);
+    ck_assert_int_eq(n, 0);
+    ck_assert_int_gt(c, a);
+}
+END_TEST
+
 /* The sweep moves ACTIVE accounts past their expiry, never SUSPENDED or
  * PENDING ones, in batches, each move in the history. */
 /* @relation(REQ-ACCT-004, REQ-ACCT-023) */
@@ -885,6 +918,7 @@ Suite *suite_acct_store(void)
     tcase_add_test(c, test_rejection_leaves_account_unchanged);
     tcase_add_test(c, test_database_refuses_deletion_and_resurrection);
     tcase_add_test(c, test_listings);
+    tcase_add_test(c, test_applications_entered_by);
     tcase_add_test(c, test_expiry_sweep);
     tcase_add_test(c, test_issue_credentials);
     tcase_add_test(c, test_bootstrap_refuses_bad_pairs_and_stores_nothing);

@@ -22,7 +22,7 @@ EOF_CONF
 admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 23'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 25'
 admin_login
 member_login
 case_orgs
@@ -53,7 +53,7 @@ python3 "$root/conformance/api_examples.py" "$root/docs/accounts.md" "$root/src/
     "$DSGD_PORT" "$t/var/tls/cert.pem" "$client" "$t/key.pem" https://localhost:8443 \
     404142434445464748494a4b4c4d4e4f "$@" >"$t/replay.out" 2>&1 ||
     fail "the documented examples and dsgd disagree: $(cat "$t/replay.out")"
-grep -q '^api_examples: [0-9]* examples agree, 13 routes covered$' "$t/replay.out" ||
+grep -q '^api_examples: [0-9]* examples agree, 14 routes covered$' "$t/replay.out" ||
     fail "replay: $(cat "$t/replay.out")"
 
 dsgd_stop

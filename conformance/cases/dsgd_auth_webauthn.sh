@@ -52,7 +52,7 @@ EOF
 admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 23'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 25'
 admin_login
 member_login
 case_orgs

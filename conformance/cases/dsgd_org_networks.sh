@@ -41,7 +41,7 @@ CONF
 admin_conf >>"$t/gw.conf"
 dsgd_start "$DSGD" -f "$t/gw.conf"
 for role in logd ctl auth portal; do wait_log "master: $role\\[[0-9]+\\] ready"; done
-wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 23'
+wait_log 'master: portal\[[0-9]+\]: routes of role [0-9]+: 25'
 expect_exit 77 "no login" org list
 grep -q admin_login_required "$t/err" || fail "no login: $(cat "$t/err")"
 admin_login

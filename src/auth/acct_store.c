@@ -424,6 +424,29 @@ int dsg_acct_store_each_app(sqlite3 *db, int pending_only,
     return -1;
 }
 
+int dsg_acct_store_each_app_by(sqlite3 *db, const char *by,
+                               int (*fn)(const dsg_app_row *r, void *ctx), void *ctx,
+                               char *err, size_t n)
+{
+    sqlite3_stmt *st = dsg_db_prepare(db, "SELECT " APP_COLUMNS " FROM applications"
+                                          " WHERE entered_by = ?1 ORDER BY id DESC");
+    dsg_app_row r;
+    int rc = SQLITE_ERROR, stopped = 0;
+    if (st != NULL)
+        dsg_db_bind_text(st, 1, by);
+    while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (read_app(st, &r) != 0)
+            break;
+        if ((stopped = fn(&r, ctx) != 0))
+            break;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE || stopped)
+        return 0;
+    snprintf(err, n, "listing applications: %s", sqlite3_errmsg(db));
+    return -1;
+}
+
 int dsg_acct_store_each_move(sqlite3 *db, const char *user_id,
                              int (*fn)(const dsg_history_row *r, void *ctx), void *ctx,
                              char *err, size_t n)

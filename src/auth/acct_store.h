@@ -122,6 +122,13 @@ int dsg_acct_store_each_app(struct sqlite3 *db, int pending_only,
                             int (*fn)(const dsg_app_row *r, void *ctx), void *ctx, char *err,
                             size_t n);
 
+/* Calls fn for every application entered by `by` (a portal user's own),
+ * newest first, until fn returns non-zero. 0, or -1 on a database error.
+ * @relation(REQ-ACCT-001) */
+int dsg_acct_store_each_app_by(struct sqlite3 *db, const char *by,
+                               int (*fn)(const dsg_app_row *r, void *ctx), void *ctx, char *err,
+                               size_t n);
+
 /* One move of an account, as its history keeps it. */
 typedef struct dsg_history_row {
     int64_t at;                                /* seconds since the epoch */

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "auth/acct_json.h"
+#include "auth/acct_portal.h"
 #include "auth/acct_review.h"
 #include "auth/acct_store.h"
 #include "auth/login_svc.h"
@@ -112,9 +113,10 @@ typedef struct op_record {
     char detail[512];
 } op_record;
 
-/* Queues the record of r by w; with ticket, follows it (audit_out.h). 0,
- * or -1 when it was dropped. */
-static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
+/* Queues the record of r by w, made by source on computer; with ticket,
+ * follows it (audit_out.h). 0, or -1 when it was dropped. */
+static int queue_record_from(const who *w, const op_record *r, const char *source,
+                             const char *computer, uint32_t *ticket)
 {
     char date[32] = "-", user[160], event_id[12];
     struct timespec ts;
@@ -125,14 +127,14 @@ static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
     snprintf(event_id, sizeof event_id, "%u", r->event_id);
     dsg_audit_field f[] = {
         { "log_name", (const uint8_t *)r->log_name, strlen(r->log_name) },
-        { "source_name", (const uint8_t *)"dsgd/auth", 9 },
+        { "source_name", (const uint8_t *)source, strlen(source) },
         { "date", (const uint8_t *)date, strlen(date) },
         { "event_id", (const uint8_t *)event_id, strlen(event_id) },
         { "task_category", (const uint8_t *)r->task, strlen(r->task) },
         { "level", (const uint8_t *)r->level, strlen(r->level) },
         { "keywords", (const uint8_t *)r->keywords, strlen(r->keywords) },
         { "user_name", (const uint8_t *)user, strlen(user) },
-        { "computer_name", (const uint8_t *)host, strlen(host) },
+        { "computer_name", (const uint8_t *)computer, strlen(computer) },
         { "detail", (const uint8_t *)r->detail, strlen(r->detail) },
         { "uid", (const uint8_t *)w->uid, strlen(w->uid) },
         { "pid", (const uint8_t *)w->pid, strlen(w->pid) },
@@ -144,6 +146,13 @@ static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
     if (rc != 0)
         dsgd_log("account: the record of event %u on %s was dropped", r->event_id, r->user_id);
     return rc;
+}
+
+/* The same by the auth role on this host (dsgctl's commands, the role's
+ * own actions). */
+static int queue_record(const who *w, const op_record *r, uint32_t *ticket)
+{
+    return queue_record_from(w, r, "dsgd/auth", host, ticket);
 }
 
 static int record(const who *w, const op_record *r)
@@ -310,6 +319,106 @@ static int cmd_apply(const char *json, const who *w)
     dsgd_answer_put("application %" PRId64 " %s %s: pending\n", id, dsg_app_kind_name(a.kind), a.user_id);
     record(w, &r);
     return succeed();
+}
+
+/* ---- applications from the portal (REQ-ACCT-001) -------------------------------- */
+
+#define PORTAL_SOURCE "dsgd/auth (portal)"
+
+/* The HTTP status of a refused portal application. */
+static int portal_status(const dsg_acct_problem *p)
+{
+    if (strcmp(p->code, "other_organisation") == 0 || strcmp(p->code, "admin_account") == 0)
+        return 403;
+    if (strcmp(p->code, "missing_field") == 0 || strcmp(p->code, "bad_field") == 0 ||
+        strcmp(p->code, "bad_request") == 0)
+        return 400;
+    return strcmp(p->code, "storage") == 0 ? 503 : 409;
+}
+
+/* Records a portal application's outcome by its applicant: 4100 entered,
+ * or 4190 refused. The ticket of the record (0: dropped). */
+static uint32_t portal_record(const char *applicant, const char *computer, const dsg_acct_app *a,
+                              int64_t id, const dsg_acct_problem *p)
+{
+    who w = { "", "", "" };
+    uint32_t ticket = 0;
+    const char *kind = dsg_app_kind_name(a->kind);
+    op_record r = { "Application", 4100, "application", "情報", "success", a->user_id, "" };
+    snprintf(w.actor, sizeof w.actor, "%s", applicant);
+    if (p != NULL) {
+        r = (op_record){ "Application", 4190, "refusal", "警告", "failure",
+                         a->user_id[0] != '\0' ? a->user_id : "-", "" };
+        snprintf(r.detail, sizeof r.detail, "application at the portal refused: %s: %s",
+                 p->code, p->message);
+    } else {
+        snprintf(r.detail, sizeof r.detail,
+                 "application %" PRId64 ": %s %s entered at the portal, pending", id,
+                 kind != NULL ? kind : "-", a->user_id);
+    }
+    if (queue_record_from(&w, &r, PORTAL_SOURCE, computer, &ticket) != 0)
+        ticket = 0;
+    dsgd_audit_out_flush();
+    return ticket;
+}
+
+/* The decision of acct_portal.h over the applicant's and the target's
+ * stored accounts. 0, or -1 with the problem. */
+static int portal_may_apply(const dsg_acct_row *me, const dsg_acct_app *a, dsg_acct_problem *p)
+{
+    static dsg_acct_row target;
+    char err[200];
+    dsg_portal_party self = { me->org, me->org_kind, me->type }, other;
+    int found = 0;
+    if (a->kind != DSG_APP_REGISTER) {
+        found = dsg_acct_store_get(db, a->user_id, &target, err, sizeof err);
+        if (found < 0)
+            return dsg_problem(p, "storage", "", "%s", err);
+        other = (dsg_portal_party){ target.org, target.org_kind, target.type };
+    }
+    return dsg_acct_portal_may_apply(a, &self, found == 1 ? &other : NULL, p);
+}
+
+/* Enters a on behalf of me: 0 with the number in *id, or -1 with the
+ * problem. The applicant is me, never a value of the request. */
+static int portal_enter(const dsg_acct_row *me, dsg_acct_app *a, int64_t now, int64_t *id,
+                        dsg_acct_problem *p)
+{
+    if (a->applicant[0] != '\0')
+        return dsg_problem(p, "bad_request", "applicant",
+                           "applicant: the portal records the signed-in user; leave it out");
+    snprintf(a->applicant, sizeof a->applicant, "%s", me->user_id);
+    if (dsg_acct_app_check(a, now, p) != 0 || portal_may_apply(me, a, p) != 0)
+        return -1;
+    return dsg_acct_store_apply(db, a, me->user_id, now, id, p);
+}
+
+int dsgd_auth_portal_apply(const dsg_acct_row *me, const char *computer, dsg_acct_app *a,
+                           int64_t *id, dsg_acct_problem *p, uint32_t *ticket)
+{
+    *id = 0;
+    (void)dsg_acct_user_id_fold(a->user_id, a->user_id);   /* as stored; a bad ID stays as typed */
+    if (portal_enter(me, a, now_s(), id, p) == 0) {
+        *ticket = portal_record(me->user_id, computer, a, *id, NULL);
+        return 201;
+    }
+    *ticket = 0;
+    if (strcmp(p->code, "storage") == 0) {
+        dsgd_log("auth: a portal application: %s", p->message);
+        return 503;
+    }
+    *ticket = portal_record(me->user_id, computer, a, 0, p);
+    return portal_status(p);
+}
+
+int dsgd_auth_portal_each_app(const char *user_id, int (*fn)(const dsg_app_row *r, void *ctx),
+                              void *ctx)
+{
+    char err[200];
+    if (dsg_acct_store_each_app_by(db, user_id, fn, ctx, err, sizeof err) == 0)
+        return 0;
+    dsgd_log("auth: a portal user's applications: %s", err);
+    return -1;
 }
 
 /* The event ID of an approved application of this kind (docs/events.md). */

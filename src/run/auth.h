@@ -23,6 +23,7 @@
 #define DSGD_AUTH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "run/bus.h"
 
@@ -63,6 +64,34 @@ int dsgd_auth_poll_timeout(void);
  * system:auth) of a lock the lockout made at a login step; detail: the
  * step's. @relation(REQ-ACCT-018, REQ-MFA-025) */
 void dsgd_auth_record_lock(const char *user_id, const char *detail);
+
+struct dsg_acct_row;
+struct dsg_app_row;
+struct dsg_acct_app;
+struct dsg_acct_problem;
+
+/* An application entered at the portal (POST /api/v1/auth/applications,
+ * the /apply page) by the live session's account me, from computer (its
+ * registered terminal or address): refused when it names an applicant
+ * (the applicant is me, never the body), then checked like every
+ * application (dsg_acct_app_check), by the portal's rule
+ * (src/auth/acct_portal.h) and stored like dsgctl's, pending, entered by
+ * me's user ID; recorded as アカウント管理操作ログ 4100 (or 4190 for a
+ * refusal) with source "dsgd/auth (portal)", the applicant as actor and
+ * that computer name, the ticket in *ticket (0: none). 201 with the
+ * number in *id; 400, 403 (other_organisation, admin_account), 409 (the
+ * store's refusals: user_id_taken, application_pending, ...) with the
+ * problem; 503 when the database failed.
+ * @relation(REQ-ACCT-001, REQ-ACCT-018) */
+int dsgd_auth_portal_apply(const struct dsg_acct_row *me, const char *computer,
+                           struct dsg_acct_app *a, int64_t *id, struct dsg_acct_problem *p,
+                           uint32_t *ticket);
+
+/* Calls fn for each application user_id entered, newest first, until fn
+ * returns non-zero. 0, or -1 on a database error (logged).
+ * @relation(REQ-ACCT-001) */
+int dsgd_auth_portal_each_app(const char *user_id,
+                              int (*fn)(const struct dsg_app_row *r, void *ctx), void *ctx);
 
 /* SHUTDOWN: closes the database. @relation(REQ-ACCT-001) */
 void dsgd_auth_stop(void);

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 
+#include "auth/acct_json.h"
 #include "auth/acct_store.h"
 #include "auth/login_svc.h"
 #include "auth/rate_limit.h"
@@ -33,7 +34,8 @@
 #define WA_BYTES_MAX 4500u      /* its bytes */
 
 enum route { LOGIN, PASSWORD, TOTP_ENROL, TOTP, SESSION, LOGOUT, WA_OPTIONS, WA_REGISTER,
-             WA_ASSERT, NOTICE, PW_CHANGE, PW_CHANGE_OPTIONS, TERMINAL_LOGON, ROUTE_COUNT };
+             WA_ASSERT, NOTICE, PW_CHANGE, PW_CHANGE_OPTIONS, TERMINAL_LOGON, APPLICATIONS,
+             ROUTE_COUNT };
 
 #define POST (1u << DSG_HTTP_POST)
 #define ROUTE(path, methods) { 0, methods, 0, BODY_MAX, sizeof path - 1, path }
@@ -51,6 +53,7 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [PW_CHANGE] = ROUTE("/api/v1/auth/password/change", POST),
     [PW_CHANGE_OPTIONS] = ROUTE("/api/v1/auth/password/change/options", POST),
     [TERMINAL_LOGON] = ROUTE("/api/v1/auth/terminal-logon", POST),
+    [APPLICATIONS] = ROUTE("/api/v1/auth/applications", POST | 1u << DSG_HTTP_GET),
 };
 
 static struct xch {
@@ -58,6 +61,7 @@ static struct xch {
     enum route route;
     size_t len;
     int too_long;
+    int post;                                   /* POST (else GET) */
     uint8_t body[BODY_MAX];
     char token[DSGD_XCH_TOKEN_MAX + 1];         /* the credential presented, "" none */
     char addr[DSGD_XCH_ADDR_MAX + 1];           /* or the computer of a dsgctl login */
@@ -914,12 +918,177 @@ static int decide(struct xch *x, dsg_lsvc_result *res, int *bearer)
     return 0;
 }
 
+/* ---- applications from the portal (REQ-ACCT-001) --------------------------------- */
+
+#define APPS_LISTED 10u   /* applications in one answer: within DSGD_XCH_ANSWER_MAX */
+
+/* The account of x's live portal session: 1 and *row; or 0 with the
+ * refusal in *res (401 session_expired, 403 network_not_allowed from
+ * outside the account's networks, 503). The same checks as the session
+ * route's. */
+static int session_account(const struct xch *x, int64_t now, dsg_acct_row *row,
+                           dsg_lsvc_result *res)
+{
+    char err[200] = "";
+    dsg_lsvc_peer peer = peer_of(x);
+    if (!dsg_lsvc_session_from(x->token, &peer, now, res))
+        return 0;
+    dsg_lsvc_session(x->token, now, res);
+    if (res->status != 200)
+        return 0;
+    if (dsg_acct_store_get(db, res->user_id, row, err, sizeof err) == 1)
+        return 1;
+    dsgd_log("auth: the account of a live session: %s", err[0] != '\0' ? err : "gone");
+    res->status = 503;
+    res->error = "auth_unavailable";
+    return 0;
+}
+
+/* {"error", "field", "message"} of a refused application. */
+static size_t problem_json(const dsg_acct_problem *p, uint8_t *out, size_t cap)
+{
+    dsg_json_out w;
+    size_t len = 0;
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    put_text(&w, "error", p->code);
+    put_text(&w, "field", p->field);
+    put_text(&w, "message", p->message);
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, &len) == 0 ? len : 0;
+}
+
+static void put_time(dsg_json_out *w, const char *key, int64_t t)
+{
+    char b[32];
+    (void)dsg_json_out_key(w, (const uint8_t *)key, strlen(key));
+    if (t > 0 && dsg_rfc3339_ms(b, sizeof b, t, 0) != 0)
+        (void)dsg_json_out_string(w, (const uint8_t *)b, strlen(b));
+    else
+        (void)dsg_json_out_null(w);
+}
+
+/* One application of the list; stops after APPS_LISTED, saying so. */
+struct app_list {
+    dsg_json_out *w;
+    unsigned n;
+    int more;
+};
+
+static int put_app(const dsg_app_row *r, void *ctx)
+{
+    struct app_list *l = ctx;
+    const char *kind = dsg_app_kind_name(r->app.kind), *state = dsg_app_state_name(r->state);
+    if (l->n == APPS_LISTED) {
+        l->more = 1;
+        return 1;
+    }
+    l->n++;
+    (void)dsg_json_out_object_begin(l->w);
+    (void)dsg_json_out_key(l->w, (const uint8_t *)"id", 2);
+    (void)dsg_json_out_int(l->w, r->id);
+    put_text(l->w, "kind", kind != NULL ? kind : "-");
+    put_text(l->w, "user_id", r->app.user_id);
+    put_text(l->w, "state", state != NULL ? state : "-");
+    put_time(l->w, "entered_at", r->entered_at);
+    put_time(l->w, "decided_at", r->decided_at);
+    (void)dsg_json_out_object_end(l->w);
+    return 0;
+}
+
+/* GET: {"applications": [the newest APPS_LISTED the user entered], "more"}. */
+static int list_json(const char *user_id, uint8_t *out, size_t cap, size_t *len)
+{
+    dsg_json_out w;
+    struct app_list l = { &w, 0, 0 };
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"applications", 12);
+    (void)dsg_json_out_array_begin(&w);
+    if (dsgd_auth_portal_each_app(user_id, put_app, &l) != 0)
+        return -1;
+    (void)dsg_json_out_array_end(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"more", 4);
+    (void)dsg_json_out_bool(&w, l.more);
+    (void)dsg_json_out_object_end(&w);
+    return dsg_json_out_finish(&w, len);
+}
+
+/* POST: the application of the body by the session's account: 201
+ * {"id", "kind", "user_id", "state": "pending"} or the refusal. */
+static int apply_json(const struct xch *x, const dsg_acct_row *me, uint8_t *out, size_t cap,
+                      size_t *len, int *recorded, uint32_t *ticket)
+{
+    static dsg_acct_app a;
+    dsg_acct_problem p;
+    dsg_json_out w;
+    int64_t id = 0;
+    int status = 400;
+    *ticket = 0;
+    if (x->too_long)
+        dsg_problem(&p, "bad_request", "", "the application is longer than %u bytes", BODY_MAX);
+    else if (dsg_acct_app_from_json(x->body, x->len, &a, &p) == 0) {
+        status = dsgd_auth_portal_apply(me, computer_of(x), &a, &id, &p, ticket);
+        *recorded = status != 503;
+    }
+    if (status != 201) {
+        *len = problem_json(&p, out, cap);
+        return status;
+    }
+    dsg_json_out_init(&w, out, cap);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"id", 2);
+    (void)dsg_json_out_int(&w, id);
+    put_text(&w, "kind", dsg_app_kind_name(a.kind));
+    put_text(&w, "user_id", a.user_id);
+    put_text(&w, "applicant", a.applicant);
+    put_text(&w, "state", "pending");
+    (void)dsg_json_out_object_end(&w);
+    if (dsg_json_out_finish(&w, len) != 0)
+        *len = 0;
+    return 201;
+}
+
+static void applications(struct xch *x)
+{
+    static dsg_acct_row me;
+    static dsg_lsvc_result res;
+    uint8_t json[DSGD_XCH_ANSWER_MAX];
+    size_t len = 0;
+    uint32_t ticket = 0;
+    int status = 200, recorded = 0, rc;
+    identify(x);
+    if (!session_account(x, now_s(), &me, &res)) {
+        answer(x, &res, 0);
+        OPENSSL_cleanse(&res, sizeof res);
+        return;
+    }
+    if (x->post)
+        status = apply_json(x, &me, json, sizeof json, &len, &recorded, &ticket);
+    else if (list_json(me.user_id, json, sizeof json, &len) != 0)
+        len = 0;
+    if (len == 0) {
+        status = 503;
+        len = error_json("auth_unavailable", json, sizeof json);
+    }
+    /* an application is answered once its record is stored (REQ-LOG-008) */
+    rc = recorded ? dsgd_role_http_answer_recorded(x->id, ticket, status, NULL, json, len)
+                  : dsgd_role_http_answer(x->id, status, NULL, json, len);
+    if (rc != 0)
+        dsgd_log("auth: cannot answer exchange %u", x->id);
+    OPENSSL_cleanse(&res, sizeof res);
+}
+
 static void step(struct xch *x)
 {
     dsg_lsvc_result res;
     int bearer = 0, rc;
     if (x->route == NOTICE) {
         notice(x);
+        return;
+    }
+    if (x->route == APPLICATIONS) {
+        applications(x);
         return;
     }
     rc = decide(x, &res, &bearer);
@@ -946,7 +1115,7 @@ int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, cons
     memset(&x, 0, sizeof x);
     x.route = ROUTE_COUNT;
     for (unsigned i = 0; i < ROUTE_COUNT; i++)
-        if (i != NOTICE && i != TERMINAL_LOGON &&
+        if (i != NOTICE && i != TERMINAL_LOGON && i != APPLICATIONS &&
             strlen(route) == routes[i].path_len - (sizeof prefix - 1) &&
             memcmp(routes[i].path + sizeof prefix - 1, route, strlen(route)) == 0)
             x.route = (enum route)i;
@@ -973,6 +1142,32 @@ int dsgd_auth_page_step(const char *route, const uint8_t *json, size_t len, cons
     return rc;
 }
 
+int dsgd_auth_page_account(const char *token, const char *addr, const uint8_t *cert_fp,
+                           dsg_acct_row *row, char *computer, size_t cap)
+{
+    static struct xch x;
+    static dsg_lsvc_result res;
+    int status = 200;
+    memset(&x, 0, sizeof x);
+    if (strlen(addr) >= sizeof x.addr || strlen(token) >= sizeof x.token)
+        return 401;
+    snprintf(x.addr, sizeof x.addr, "%s", addr);
+    snprintf(x.token, sizeof x.token, "%s", token);
+    x.has_fp = cert_fp != NULL;
+    if (x.has_fp)
+        memcpy(x.fp, cert_fp, DSG_TERM_FP_LEN);
+    identify(&x);
+    if (!session_account(&x, now_s(), row, &res)) {
+        status = res.status == 403 || res.status == 401 ? res.status : 503;
+        if (res.event != NULL && status != 401)
+            (void)dsgd_auth_record(res.user_id, computer_of(&x), res.event, res.detail);
+    }
+    snprintf(computer, cap, "%s", computer_of(&x));
+    OPENSSL_cleanse(&x, sizeof x);
+    OPENSSL_cleanse(&res, sizeof res);
+    return status;
+}
+
 /* ---- dsgctl login (REQ-ACCT-012) ---------------------------------------------------- */
 
 /* The route of a dsgctl login step: the path after /api/v1/auth/, one of
@@ -983,7 +1178,7 @@ static enum route ctl_route(const char *name)
     static const char prefix[] = "/api/v1/auth/";
     for (unsigned i = 0; i < ROUTE_COUNT; i++)
         if (i != SESSION && i != LOGOUT && i != NOTICE && i != PW_CHANGE &&
-            i != PW_CHANGE_OPTIONS && i != TERMINAL_LOGON &&
+            i != PW_CHANGE_OPTIONS && i != TERMINAL_LOGON && i != APPLICATIONS &&
             strlen(name) == routes[i].path_len - (sizeof prefix - 1) &&
             memcmp(routes[i].path + sizeof prefix - 1, name, strlen(name)) == 0)
             return (enum route)i;
@@ -1087,6 +1282,7 @@ static int on_request(const dsgd_xch_request *r)
     memset(x, 0, sizeof *x);
     x->id = r->id;
     x->route = k;
+    x->post = r->method == DSG_HTTP_POST;
     memcpy(x->token, r->token, r->token_len);
     memcpy(x->addr, r->addr, r->addr_len);
     x->has_fp = r->cert_fp_len == DSG_TERM_FP_LEN;

@@ -38,6 +38,18 @@ int dsgd_auth_http_start(dsgd_chan *chan);
  * 認証ログ before its answer. @relation(REQ-MFA-021, REQ-LOG-029, REQ-MFA-017) */
 int dsgd_auth_http_message(const dsgd_msg *m);
 
+struct dsg_acct_row;
+
+/* The account of the live portal session token presented from addr with
+ * the client certificate cert_fp (NULL: none), for the application page
+ * (auth_pages.c): the same checks as POST /api/v1/auth/applications
+ * (the account's networks, the session alive, touched); the computer name
+ * of its records (the registered terminal, else addr) into computer[0 ..
+ * cap). 200 and *row; 401 (no session), 403 (outside the account's
+ * networks, recorded) or 503. @relation(REQ-ACCT-001, REQ-ACCT-016) */
+int dsgd_auth_page_account(const char *token, const char *addr, const uint8_t *cert_fp,
+                           struct dsg_acct_row *row, char *computer, size_t cap);
+
 /* A step of a login page (auth_pages.c, REQ-SHARE-022): route is the
  * login API path after /api/v1/auth/ (not the terminal logon) and json its
  * request body, from the client at addr presenting session token ("") and

@@ -7,9 +7,12 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "auth/acct_store.h"
 #include "auth/login_svc.h"
 #include "core/http_req.h"
 #include "core/json_out.h"
+#include "log/audit.h"
+#include "run/auth.h"
 #include "run/auth_http.h"
 #include "run/auth_pages.h"
 #include "run/log.h"
@@ -23,7 +26,7 @@
 #define FORM_TYPE "application/x-www-form-urlencoded"
 
 enum page { ROOT, LOGIN, LOGIN_TOTP, LOGIN_WEBAUTHN, LOGIN_PASSWORD, LOGIN_ENROL, LOGOUT, CSS, JS,
-            ICON, PAGE_COUNT };
+            ICON, APPLY, PAGE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -39,6 +42,7 @@ static const dsgd_route routes[PAGE_COUNT] = {
     [CSS] = ROUTE("/static/portal.css", GET, 0),
     [JS] = ROUTE("/static/webauthn.js", GET, 0),
     [ICON] = ROUTE("/static/icon.svg", GET, 0),
+    [APPLY] = ROUTE("/apply", GET | POST, FORM_MAX),
 };
 
 static struct pxch {
@@ -529,6 +533,277 @@ static void logout(const struct pxch *x)
     OPENSSL_cleanse(&res, sizeof res);
 }
 
+/* ---- the application form (REQ-ACCT-001) ---------------------------------- */
+
+/* What the form holds: the session's account, and the values entered
+ * (shown again, escaped, when the application is refused). */
+static struct apply_form {
+    dsg_acct_row me;
+    char computer[DSGD_XCH_ADDR_MAX + 1];
+    char kind[24], user_id[DSG_ACCT_USER_ID_MAX + 1], reason[DSG_ACCT_REASON_MAX + 1];
+    char name[DSG_ACCT_TEXT_MAX + 1], contract[DSG_ACCT_TEXT_MAX + 1];
+    char expiry[40], contract_end[40];
+} af;
+
+static const struct { const char *word; dsgd_pmsg label; } kinds[] = {
+    { "register", PM_KIND_REGISTER }, { "suspend", PM_KIND_SUSPEND },
+    { "resume", PM_KIND_RESUME }, { "delete", PM_KIND_DELETE },
+    { "change-expiry", PM_KIND_CHANGE_EXPIRY }, { "reset-factor", PM_KIND_RESET_FACTOR },
+};
+
+/* A text input: label m, name (literal), the value entered (escaped). */
+static void apply_input(dsgd_pmsg m, const char *name, const char *value, const char *extra)
+{
+    dsgd_page_raw(&pg, "<label for=\"");
+    dsgd_page_raw(&pg, name);
+    dsgd_page_raw(&pg, "\">");
+    dsgd_page_msg(&pg, m);
+    dsgd_page_raw(&pg, "</label><input id=\"");
+    dsgd_page_raw(&pg, name);
+    dsgd_page_raw(&pg, "\" name=\"");
+    dsgd_page_raw(&pg, name);
+    dsgd_page_raw(&pg, "\" type=\"text\" ");
+    dsgd_page_raw(&pg, extra);
+    dsgd_page_raw(&pg, " value=\"");
+    dsgd_page_str(&pg, value);
+    dsgd_page_raw(&pg, "\">");
+}
+
+static void kind_select(void)
+{
+    dsgd_page_raw(&pg, "<label for=\"kind\">");
+    dsgd_page_msg(&pg, PM_APP_KIND);
+    dsgd_page_raw(&pg, "</label><select id=\"kind\" name=\"kind\">");
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        dsgd_page_raw(&pg, "<option value=\"");
+        dsgd_page_raw(&pg, kinds[i].word);
+        dsgd_page_raw(&pg, strcmp(af.kind, kinds[i].word) == 0 ? "\" selected>" : "\">");
+        dsgd_page_msg(&pg, kinds[i].label);
+        dsgd_page_raw(&pg, "</option>");
+    }
+    dsgd_page_raw(&pg, "</select>");
+}
+
+#define APPS_SHOWN 10u   /* the user's newest applications under the form */
+
+/* One row of the user's applications; stops after APPS_SHOWN. */
+static int app_row(const dsg_app_row *r, void *ctx)
+{
+    unsigned *n = ctx;
+    const char *state = dsg_app_state_name(r->state);
+    if (*n == APPS_SHOWN)
+        return 1;
+    if ((*n)++ == 0) {
+        dsgd_page_raw(&pg, "<table class=\"applications\"><thead><tr><th>");
+        dsgd_page_msg(&pg, PM_NUMBER);
+        dsgd_page_raw(&pg, "</th><th>");
+        dsgd_page_msg(&pg, PM_APP_KIND);
+        dsgd_page_raw(&pg, "</th><th>");
+        dsgd_page_msg(&pg, PM_USER_ID);
+        dsgd_page_raw(&pg, "</th><th>");
+        dsgd_page_msg(&pg, PM_STATE);
+        dsgd_page_raw(&pg, "</th></tr></thead><tbody>");
+    }
+    dsgd_page_raw(&pg, "<tr><td>");
+    dsgd_page_uint(&pg, (uint64_t)r->id);
+    dsgd_page_raw(&pg, "</td><td>");
+    if ((unsigned)r->app.kind < sizeof kinds / sizeof kinds[0])
+        dsgd_page_msg(&pg, kinds[r->app.kind].label);
+    dsgd_page_raw(&pg, "</td><td>");
+    dsgd_page_str(&pg, r->app.user_id);
+    dsgd_page_raw(&pg, "</td><td><code>");
+    dsgd_page_str(&pg, state != NULL ? state : "-");
+    dsgd_page_raw(&pg, "</code></td></tr>");
+    return 0;
+}
+
+/* The user's newest applications and their states. */
+static void my_applications(void)
+{
+    unsigned n = 0;
+    dsgd_page_raw(&pg, "<h2>");
+    dsgd_page_msg(&pg, PM_MY_APPLICATIONS);
+    dsgd_page_raw(&pg, "</h2>");
+    if (dsgd_auth_portal_each_app(af.me.user_id, app_row, &n) != 0) {
+        pg.bad = 1;   /* the fixed 500 page rather than a partial list */
+        return;
+    }
+    if (n > 0) {
+        dsgd_page_raw(&pg, "</tbody></table>");
+        return;
+    }
+    dsgd_page_raw(&pg, "<p>");
+    dsgd_page_msg(&pg, PM_NO_APPLICATIONS);
+    dsgd_page_raw(&pg, "</p>");
+}
+
+/* The form, under the outcome of the last post: the number entered (id >
+ * 0) or the refusal p (non-NULL). */
+static void apply_form(const struct pxch *x, int status, int64_t id, const dsg_acct_problem *p,
+                       uint32_t ticket)
+{
+    char csrf[DSGD_CSRF_TOKEN_LEN + 1];
+    if (dsgd_csrf_token(csrf_key, x->token, strlen(x->token), csrf) != 0) {
+        message_page(x, 503, PM_ERROR, PM_UNAVAILABLE, "/apply", ticket);
+        return;
+    }
+    dsgd_page_begin(&pg, x->lang, PM_APPLY, "/apply", af.me.user_id);
+    if (id > 0) {
+        dsgd_page_raw(&pg, "<p class=\"ok\" id=\"applied\">");
+        dsgd_page_msg(&pg, PM_APPLIED);
+        dsgd_page_raw(&pg, " <b id=\"number\">");
+        dsgd_page_uint(&pg, (uint64_t)id);
+        dsgd_page_raw(&pg, "</b></p>");
+    } else if (p != NULL) {
+        dsgd_page_raw(&pg, "<p class=\"error\" id=\"failed\">");
+        dsgd_page_msg(&pg, PM_APPLY_REFUSED);
+        dsgd_page_raw(&pg, " <code>");
+        dsgd_page_str(&pg, p->code);
+        dsgd_page_raw(&pg, "</code> ");
+        dsgd_page_str(&pg, p->message);
+        dsgd_page_raw(&pg, "</p>");
+    }
+    dsgd_page_raw(&pg, "<p>");
+    dsgd_page_msg(&pg, PM_APPLY_PROMPT);
+    dsgd_page_raw(&pg, "</p><form method=\"post\" action=\"/apply\">");
+    dsgd_page_hidden(&pg, "csrf", csrf);
+    kind_select();
+    apply_input(PM_USER_ID, "user_id", af.user_id, "required autocapitalize=\"off\"");
+    apply_input(PM_REASON, "reason", af.reason, "required");
+    dsgd_page_raw(&pg, "<fieldset><legend>");
+    dsgd_page_msg(&pg, PM_REGISTER_ONLY);
+    dsgd_page_raw(&pg, "</legend><p>");
+    dsgd_page_msg(&pg, PM_ORGANISATION);
+    dsgd_page_raw(&pg, ": <b id=\"org\">");
+    dsgd_page_str(&pg, af.me.org);
+    dsgd_page_raw(&pg, "</b></p>");
+    apply_input(PM_PERSON_NAME, "name", af.name, "");
+    apply_input(PM_CONTRACT, "contract", af.contract, "");
+    dsgd_page_raw(&pg, "</fieldset>");
+    apply_input(PM_EXPIRY, "expiry", af.expiry, "maxlength=\"32\"");
+    apply_input(PM_CONTRACT_END, "contract_end", af.contract_end, "maxlength=\"32\"");
+    button(PM_SUBMIT, NULL);
+    dsgd_page_raw(&pg, "</form>");
+    my_applications();
+    dsgd_page_end(&pg);
+    send(x, status, NULL, ticket);
+}
+
+/* The session's account into af.me: 1; else the page's answer (to /login
+ * without a live session) and 0. */
+static int apply_account(const struct pxch *x)
+{
+    int status = x->token[0] == '\0' ? 401
+               : dsgd_auth_page_account(x->token, x->addr, cert_of(x), &af.me, af.computer,
+                                        sizeof af.computer);
+    if (status == 200)
+        return 1;
+    if (status == 401) {
+        if (dsgd_page_redirect(x->id, "/login", NULL, 0) != 0)
+            dsgd_log("auth: cannot answer page exchange %u", x->id);
+    } else {
+        message_page(x, status, PM_ERROR, status == 403 ? PM_FORBIDDEN : PM_UNAVAILABLE, "/login",
+                     0);
+    }
+    return 0;
+}
+
+/* A time of the form: RFC 3339 UTC, or a date (the end of that day). 0
+ * (an empty one stays 0: the check names it missing), or -1. */
+static int form_time(const char *v, int64_t *out)
+{
+    char t[48], canon[32], err[96];
+    *out = 0;
+    if (v[0] == '\0')
+        return 0;
+    snprintf(t, sizeof t, "%s%s", v, strlen(v) == 10 ? "T23:59:59Z" : "");
+    return dsg_audit_time_parse(t, out, canon, err, sizeof err) == 0 ? 0 : -1;
+}
+
+/* The application of the form's values, the organisation the account's. */
+static int apply_of_form(dsg_acct_app *a, dsg_acct_problem *p)
+{
+    int k = dsg_app_kind_parse(af.kind);
+    memset(a, 0, sizeof *a);
+    if (k < 0)
+        return dsg_problem(p, "bad_field", "kind", "kind: not an application kind");
+    a->kind = (dsg_app_kind)k;
+    snprintf(a->user_id, sizeof a->user_id, "%s", af.user_id);
+    snprintf(a->reason, sizeof a->reason, "%s", af.reason);
+    if (a->kind == DSG_APP_REGISTER) {
+        snprintf(a->name, sizeof a->name, "%s", af.name);
+        snprintf(a->contract, sizeof a->contract, "%s", af.contract);
+        snprintf(a->org, sizeof a->org, "%s", af.me.org);
+        a->org_kind = af.me.org_kind;
+        a->type = af.me.type;
+    }
+    if (a->kind != DSG_APP_REGISTER && a->kind != DSG_APP_CHANGE_EXPIRY)
+        return 0;
+    if (form_time(af.expiry, &a->expiry) != 0)
+        return dsg_problem(p, "bad_field", "expiry", "expiry: not a date or an RFC 3339 UTC time");
+    if (form_time(af.contract_end, &a->contract_end) != 0)
+        return dsg_problem(p, "bad_field", "contract-end",
+                           "contract-end: not a date or an RFC 3339 UTC time");
+    return 0;
+}
+
+/* The form's values into af: 0, or -1 when the body is not the form. */
+static int apply_values(const dsgd_form *f)
+{
+    struct { const char *name; char *out; size_t cap; } v[] = {
+        { "kind", af.kind, sizeof af.kind }, { "user_id", af.user_id, sizeof af.user_id },
+        { "reason", af.reason, sizeof af.reason }, { "name", af.name, sizeof af.name },
+        { "contract", af.contract, sizeof af.contract }, { "expiry", af.expiry, sizeof af.expiry },
+        { "contract_end", af.contract_end, sizeof af.contract_end },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (dsgd_form_get(f, v[i].name, v[i].out, v[i].cap) != 0)
+            return -1;
+    return 0;
+}
+
+static void apply_get(const struct pxch *x)
+{
+    memset(&af, 0, sizeof af);
+    if (apply_account(x))
+        apply_form(x, 200, 0, NULL, 0);
+}
+
+/* The form posted: the CSRF token first, then the application exactly as
+ * the API enters it (dsgd_auth_portal_apply). */
+static void apply_post(const struct pxch *x)
+{
+    static dsg_acct_app a;
+    char token[DSGD_CSRF_TOKEN_LEN + 2];
+    dsg_acct_problem p;
+    dsgd_form f;
+    int64_t id = 0;
+    uint32_t ticket = 0;
+    int status;
+    memset(&af, 0, sizeof af);
+    if (x->too_long || dsgd_form_read(&f, x->body, x->len) != 0 ||
+        dsgd_form_get(&f, "csrf", token, sizeof token) != 0 ||
+        !dsgd_csrf_ok(csrf_key, x->token, strlen(x->token), token, strlen(token))) {
+        csrf_refused(x, "no valid CSRF token");
+        return;
+    }
+    if (!apply_account(x))
+        return;
+    if (apply_values(&f) != 0) {
+        message_page(x, 400, PM_ERROR, PM_BAD_REQUEST, "/apply", 0);
+        return;
+    }
+    status = apply_of_form(&a, &p) != 0
+             ? 400 : dsgd_auth_portal_apply(&af.me, af.computer, &a, &id, &p, &ticket);
+    if (status == 503) {
+        message_page(x, 503, PM_ERROR, PM_UNAVAILABLE, "/apply", 0);
+        return;
+    }
+    if (status == 201)   /* a fresh form under the number */
+        memset(af.user_id, 0, sizeof af - offsetof(struct apply_form, user_id));
+    apply_form(x, status, id, status == 201 ? NULL : &p, ticket);
+}
+
 /* ---- dispatch ------------------------------------------------------------- */
 
 static void asset(const struct pxch *x)
@@ -549,6 +824,7 @@ static void get(const struct pxch *x)
         break;
     case LOGIN: login_form(x, 200, 0, 0); break;
     case LOGOUT: logout_form(x); break;
+    case APPLY: apply_get(x); break;
     default: asset(x); break;
     }
 }
@@ -571,6 +847,7 @@ static void post(const struct pxch *x)
     case LOGIN_WEBAUTHN: webauthn_step(x); break;
     case LOGIN_PASSWORD: password_step(x); break;
     case LOGIN_ENROL: credential_step(x, "totp/enrol", totp, 2); break;
+    case APPLY: apply_post(x); break;
     default: logout(x); break;
     }
 }

@@ -1,7 +1,9 @@
 /*
  * The login pages the auth role serves (REQ-SHARE-022, docs/portal.md):
  * GET/POST /login, POST /login/totp, POST /login/webauthn, GET/POST
- * /logout, GET / (to the areas), and the portal's static assets. Each
+ * /logout, GET / (to the areas), the portal's static assets, and GET/POST
+ * /apply, the account application form (REQ-ACCT-001), which enters an
+ * application as POST /api/v1/auth/applications does. Each
  * credential step is the login API's (dsgd_auth_page_step): the same
  * decisions, lockout, rate limit and records; every failure shows one
  * fixed message. Internal to the auth role: auth_http.c hands it the
@@ -15,7 +17,7 @@
 
 #include "run/exchange.h"
 
-/* The page routes, *n of them. @relation(REQ-SHARE-022) */
+/* The page routes, *n of them. @relation(REQ-SHARE-022, REQ-ACCT-001) */
 const dsgd_route *dsgd_auth_pages_routes(size_t *n);
 
 /* A fresh CSRF key for the logout form. 0, or -1 (no randomness).

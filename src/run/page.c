@@ -119,6 +119,30 @@ static const char *const messages[PM_COUNT][2] = {
                    "From (UTC, e.g. 2026-04-01T00:00:00Z)" },
     [PM_UNTIL] = { "終了(UTC)", "Until (UTC)" },
     [PM_SHOW] = { "表示", "Show" },
+    [PM_APPLY] = { "アカウント申請", "Account application" },
+    [PM_APPLY_PROMPT] = { "所属する組織のアカウントについて申請します。管理者が承認するまで何も変わりません。",
+                          "Apply for an account of your own organisation. Nothing changes until "
+                          "an administrator approves it." },
+    [PM_APP_KIND] = { "申請の種類", "Kind of application" },
+    [PM_KIND_REGISTER] = { "登録", "Register" },
+    [PM_KIND_SUSPEND] = { "停止", "Suspend" },
+    [PM_KIND_RESUME] = { "再開", "Resume" },
+    [PM_KIND_DELETE] = { "削除", "Delete" },
+    [PM_KIND_CHANGE_EXPIRY] = { "有効期限の変更", "Change the expiry" },
+    [PM_KIND_RESET_FACTOR] = { "認証要素のリセット", "Reset the second factor" },
+    [PM_PERSON_NAME] = { "氏名", "Full name" },
+    [PM_ORGANISATION] = { "組織", "Organisation" },
+    [PM_REASON] = { "理由", "Reason" },
+    [PM_EXPIRY] = { "有効期限(UTC, 例 2027-03-31 または 2027-03-31T23:59:59Z)",
+                    "Expiry (UTC, e.g. 2027-03-31 or 2027-03-31T23:59:59Z)" },
+    [PM_REGISTER_ONLY] = { "登録のみ:", "Registration only:" },
+    [PM_SUBMIT] = { "申請する", "Apply" },
+    [PM_APPLIED] = { "申請を受け付けました。承認を待っています。申請番号:",
+                     "The application was entered and waits for approval. Its number:" },
+    [PM_APPLY_REFUSED] = { "申請は受け付けられませんでした:", "The application was refused:" },
+    [PM_MY_APPLICATIONS] = { "あなたの申請(新しい順、最大10件)", "Your applications (newest first, at most 10)" },
+    [PM_NO_APPLICATIONS] = { "申請はまだありません。", "You have entered no application yet." },
+    [PM_NUMBER] = { "番号", "Number" },
 };
 
 const char *dsgd_page_message(dsgd_lang lang, dsgd_pmsg m)
@@ -301,6 +325,8 @@ void dsgd_page_begin(dsgd_page *p, dsgd_lang lang, dsgd_pmsg t, const char *self
         dsgd_page_str(p, user);
         dsgd_page_raw(p, "</b> <a href=\"/search\">");
         dsgd_page_msg(p, PM_SEARCH);
+        dsgd_page_raw(p, "</a> <a href=\"/apply\">");
+        dsgd_page_msg(p, PM_APPLY);
         dsgd_page_raw(p, "</a> <a href=\"/logout\">");
         dsgd_page_msg(p, PM_LOGOUT);
         dsgd_page_raw(p, "</a></span>");
