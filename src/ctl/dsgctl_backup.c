@@ -156,8 +156,9 @@ static const char drill_help[] =
     "drill passed; dsgd records it (backup-drill) and warns when no drill has\n"
     "passed for bkup.drill_max_age. Live state is never touched: WORK must not\n"
     "exist or be an empty directory, and must not lie in dsgd's state\n"
-    "directory. WORK holds the backup's databases in the clear while the drill\n"
-    "runs: put it on a disk as protected as the state directory. Needs root and\n"
+    "directory. WORK holds the backup's databases and the escrowed keys (as a\n"
+    "state directory does) while the drill runs: put it on a disk as protected\n"
+    "as the state directory. Needs root and\n"
     "an administrator's login (dsgctl login).\n"
     "\n"
     "options: those of `dsgctl backup restore`, with --work WORK for --to, and\n"
@@ -973,7 +974,7 @@ static int cmd_backup_drill(int argc, char **argv)
     int removed = remove_tree(o.work) == 0;
     if (!removed)
         fprintf(stderr, "dsgctl backup drill: cannot remove %s: %s: remove it by hand (it holds "
-                "the backup's databases in the clear)\n", o.work, strerror(errno));
+                "the backup's databases and the escrowed keys)\n", o.work, strerror(errno));
     const char *id = drill_id(&sum, o.dir);
     int reported = id != NULL ? report_drill(socket, id, rc == 0) : 0;
     if (id == NULL)
