@@ -332,6 +332,36 @@ START_TEST(test_settle_stale)
 }
 END_TEST
 
+/* The newest backup whose state file says verified; failed and running
+ * ones do not count. Overdue past 24 h + bkup.max_duration since it, or
+ * since dsgd started when there is none. @relation(REQ-BKUP-013) */
+START_TEST(test_newest_verified_overdue)
+{
+    char p[300];
+    static const char *const files[][2] = {
+        { "20261125T020000Z.state", "id 20261125T020000Z\nstate verified\nstart x\n" },
+        { "20261126T020000Z.state", "id 20261126T020000Z\nstate failed\nstart x\n" },
+        { "20261127T020000Z.state", "id 20261127T020000Z\nstate running\nstart x\n" },
+        { "20261128T020000Z.notes", "id 20261128T020000Z\nstate verified\n" },
+    };
+    ck_assert_int_eq(dsgd_bkup_newest_verified(&c), -1);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dest, files[i][0]);
+        FILE *f = fopen(p, "w");
+        fputs(files[i][1], f);
+        fclose(f);
+    }
+    int64_t v = dsgd_bkup_newest_verified(&c);
+    ck_assert_int_eq(v, (int64_t)T0 - 2 * DAY + 7200);
+    const uint32_t four_h = 4 * 3600 * 1000;
+    ck_assert_int_eq(dsgd_bkup_overdue(v, 0, v + DAY + 4 * 3600, four_h), 0);
+    ck_assert_int_eq(dsgd_bkup_overdue(v, 0, v + DAY + 4 * 3600 + 1, four_h), 1);
+    /* none ever: judged from dsgd's start */
+    ck_assert_int_eq(dsgd_bkup_overdue(-1, 1000, 1000 + DAY + 4 * 3600, four_h), 0);
+    ck_assert_int_eq(dsgd_bkup_overdue(-1, 1000, 1001 + DAY + 4 * 3600, four_h), 1);
+}
+END_TEST
+
 /* A run past bkup.max_duration is stopped and failed; the answer that
  * comes after it is taken, and no new run starts before it.
  * @relation(REQ-BKUP-001, REQ-BKUP-014) */
@@ -437,6 +467,7 @@ Suite *suite_bkup_run(void)
     tcase_add_test(tc, test_settle_stale);
     tcase_add_test(tc, test_run_overdue);
     tcase_add_test(tc, test_list_newest);
+    tcase_add_test(tc, test_newest_verified_overdue);
     suite_add_tcase(s, tc);
     return s;
 }

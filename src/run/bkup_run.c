@@ -725,6 +725,42 @@ int64_t dsgd_bkup_last_start(const dsgd_bkup_config *c)
     return last;
 }
 
+int64_t dsgd_bkup_newest_verified(const dsgd_bkup_config *c)
+{
+    int64_t newest = -1;
+    char path[4400], text[2048];
+    DIR *d = c->dest[0] != '\0' ? opendir(c->dest) : NULL;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char id[DSGD_BACKUP_ID_LEN + 1];
+        if (strlen(e->d_name) != DSGD_BACKUP_ID_LEN + 6 ||
+            strcmp(e->d_name + DSGD_BACKUP_ID_LEN, ".state") != 0)
+            continue;
+        memcpy(id, e->d_name, DSGD_BACKUP_ID_LEN);
+        id[DSGD_BACKUP_ID_LEN] = '\0';
+        int64_t t = id_time(id);
+        if (t <= newest)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", c->dest, e->d_name);
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        ssize_t got = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        text[got > 0 ? got : 0] = '\0';
+        if (strstr(text, "\nstate verified\n") != NULL)
+            newest = t;
+    }
+    if (d != NULL)
+        closedir(d);
+    return newest;
+}
+
+int dsgd_bkup_overdue(int64_t newest_verified, int64_t started, int64_t now, uint32_t max_ms)
+{
+    int64_t limit = 86400 + (int64_t)(max_ms / 1000);
+    return now - (newest_verified >= 0 ? newest_verified : started) > limit;
+}
+
 static struct {
     int loaded;
     int64_t last;       /* the newest backup's start, or the last attempt */

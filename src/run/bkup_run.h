@@ -128,6 +128,16 @@ int64_t dsgd_bkup_due(int64_t now, uint32_t daily_minute, int64_t last, int64_t 
  * its state files and directories), or -1. @relation(REQ-BKUP-001) */
 int64_t dsgd_bkup_last_start(const dsgd_bkup_config *c);
 
+/* The start of the newest backup in c->dest whose state file says
+ * verified (Unix seconds), or -1. @relation(REQ-BKUP-013) */
+int64_t dsgd_bkup_newest_verified(const dsgd_bkup_config *c);
+
+/* Whether the backups are overdue (REQ-BKUP-013), pure: the newest
+ * verified backup (-1: none) started more than 24 h + max_ms before now,
+ * or, with none, dsgd has run that long (started: its start).
+ * @relation(REQ-BKUP-013) */
+int dsgd_bkup_overdue(int64_t newest_verified, int64_t started, int64_t now, uint32_t max_ms);
+
 /* The timer, every turn of the master's loop: with bkup.dest set, the
  * daily backup started when due (as "dsgd"), once a day; roles_up says
  * whether every storage role is up (a catch-up waits for them until its

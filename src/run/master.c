@@ -112,6 +112,7 @@ static int listen_fd = -1;      /* the portal's listening socket, kept across re
 static int ctl_fd = -1;         /* the control socket, ctl's fd 4 */
 static int fwd_pass = -1;       /* the master's end of logfwd's fd 4 (sockets to hand over) */
 static dsgd_bkup_config bkup;   /* the backup run's settings (REQ-BKUP-001) */
+static int64_t started_wall;    /* dsgd's start, Unix seconds: the backup timer's catch-up */
 static dsgd_retention_memory retention_memory;   /* REQ-BKUP-008 */
 static int retention_due = 1;   /* once after the start, then after each run */
 static uint8_t *fwd_ca;         /* log.forward_ca, read at start */
@@ -1503,6 +1504,33 @@ static int ctl_backup_verify(worker *w, const dsgd_msg *m)
     return ctl_answer(w, 0, (const uint8_t *)text, strlen(text));
 }
 
+/* Every 10 minutes, with bkup.dest set: an alert and a record when the
+ * newest verified backup is older than 24 h + bkup.max_duration (or none
+ * was made in that long), once until a newer one verifies (REQ-BKUP-013). */
+static void overdue_check(void)
+{
+    static int64_t next, alerted = -2;
+    int64_t now = (int64_t)time(NULL);
+    if (now < next || bkup.dest == NULL || bkup.dest[0] == '\0')
+        return;
+    next = now + 600;
+    int64_t newest = dsgd_bkup_newest_verified(&bkup);
+    if (!dsgd_bkup_overdue(newest, started_wall, now, cfg->bkup_max_ms) || newest == alerted)
+        return;
+    alerted = newest;
+    if (newest < 0) {
+        alert("backup: no verified backup in %s since dsgd started %lld hours ago (over 24 h + "
+              "bkup.max_duration)", bkup.dest, (long long)((now - started_wall) / 3600));
+        master_record("backup-overdue", "no verified backup in %s since dsgd started",
+                      bkup.dest);
+    } else {
+        alert("backup: the newest verified backup in %s is %lld hours old (over 24 h + "
+              "bkup.max_duration)", bkup.dest, (long long)((now - newest) / 3600));
+        master_record("backup-overdue", "the newest verified backup in %s is %lld hours old",
+                      bkup.dest, (long long)((now - newest) / 3600));
+    }
+}
+
 /* At start and once a day: no drill passed for bkup.drill_max_age. */
 static void drill_check(void)
 {
@@ -1601,7 +1629,6 @@ static void bkup_verified(const char *id)
 static const dsgd_bkup_ops bkup_ops = { bkup_up, bkup_ask, bkup_record, bkup_config,
                                         bkup_wipe, bkup_verified };
 
-static int64_t started_wall;    /* dsgd's start, Unix seconds: the backup timer's catch-up */
 
 /* Whether every storage role the backup copies is up. */
 static int bkup_roles_up(void)
@@ -3117,6 +3144,7 @@ static int run_loop(int sfd)
             dsgd_bkup_timer(&bkup, cfg->bkup_daily_minute, cfg->bkup_catch_up_ms, started_wall,
                             bkup_roles_up());
             drill_check();
+            overdue_check();
             bkup_retention();
         }
     }
