@@ -279,8 +279,8 @@ START_TEST(test_tar_extracts_with_tar)
         a[i] = (uint8_t)(i * 7 + 3);
     memset(b, 0xa5, sizeof b);
     memcpy(c, "xyz", 3);
-    memset(longname, 'L', 296);
-    memcpy(longname + 296, ".txt", 5);
+    memset(longname, 'L', 196);
+    memcpy(longname + 196, ".txt", 5);
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(path, sizeof path, "%s.tar", dir);
     FILE *f = fopen(path, "wb");

@@ -171,7 +171,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
     [DSG_CFG_AUTH_REAUTH_MAX_AGE] = { "auth.reauth_max_age", DSG_CONFIG_DURATION, "15m", MS_S,
         MS_D, "REQ-MFA-015",
         "NIST SP 800-63B §4.3.3, AAL3 reauthentication after 15 minutes of inactivity",
-        "a decision on an application needs a login (both factors) younger than this" },
+        "a decision on an application, and a bulk download of more than share.bulk_download_threshold files, needs a login (both factors) younger than this" },
     [DSG_CFG_AUTH_MINISTRY_NETWORKS] = { "auth.ministry_networks", DSG_CONFIG_TEXT, "\"\"", 0,
         1024, "REQ-MFA-002",
         "deny by default: no source address is exempt from WebAuthn until the operator lists the Ministry networks",
