@@ -1019,7 +1019,7 @@ static int bulk_parse(const struct xch *x, struct bulk *b)
     if (t == NULL)
         return -2;
     if (x->body_len <= BULK_BODY_MAX &&
-        dsg_json_tokenize(x->body, x->body_len, 3, t, cap, &nt, &at) == DSG_JSON_OK &&
+        dsg_json_tokenize(x->body, x->body_len, 4, t, cap, &nt, &at) == DSG_JSON_OK &&
         dsg_json_check_keys(x->body, x->body_len, t, nt, &at) == DSG_JSON_OK &&
         t[0].type == DSG_JSON_OBJECT && t[0].size == 1 && json_key_is(x, &t[1], "files") &&
         t[2].type == DSG_JSON_ARRAY && t[2].size >= 1 && t[2].size <= BULK_MAX) {
