@@ -57,14 +57,17 @@ size_t dsg_tar_head_len(const dsg_tar_entry *e);
  * @relation(REQ-MFA-015, REQ-SHARE-013) */
 size_t dsg_tar_head(uint8_t *out, size_t cap, const dsg_tar_entry *e);
 
-/* The zero bytes after size bytes of content, to the next block. */
+/* The zero bytes after size bytes of content, to the next block.
+ * @relation(REQ-MFA-015) */
 size_t dsg_tar_pad(uint64_t size);
 
 /* The bytes of a whole entry (header, content, padding), 0 when the name
  * is not one. @relation(REQ-MFA-015) */
 uint64_t dsg_tar_entry_len(const dsg_tar_entry *e);
 
-/* 1 when block (512 bytes) is a ustar header whose checksum is right. */
+/* 1 when block (512 bytes) is a ustar header whose checksum is right:
+ * the check a reader makes, for tests and integrators.
+ * @relation(REQ-MFA-015) */
 int dsg_tar_checksum_ok(const uint8_t block[DSG_TAR_BLOCK]);
 
 #endif
