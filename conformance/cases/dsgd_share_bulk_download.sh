@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, and one naming a file that does not exist the same; an empty list, 1001 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200 and tar -x gives them byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per answer with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt.
+# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, and one naming a file that does not exist the same; an empty list, 1001 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200 and tar -x gives them byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the folder page of 共通 has a box for each clean file and a download-selected form with a CSRF token: posted without the token 403, with it two ticked files come as the same tar; three ticked once that login is over 5 s old give the error page naming reauth_required with a link to /login; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per archive sent with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt.
 # @relation(REQ-MFA-015, REQ-SHARE-013, REQ-SHARE-008, REQ-SHARE-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -116,24 +116,55 @@ with tarfile.open(sys.argv[1], "r:") as tf:
     assert tf.getmembers()[0].pax_headers.get("path") == sys.argv[2]
 PY
 
+# the folder page's download-selected form: the files ticked, as the API's bulk download
+ck="__Host-dsg_session=$ueda" origin="https://localhost:$DSGD_PORT"
+share page 200 GET "/folder?id=$common" - -b "$ck"
+grep -qF 'action="/download-selected"' "$t/page.body" || fail "page: no download-selected form"
+for f in "$fa" "$fb" "$fe"; do
+    grep -qF "name=\"file\" form=\"bulk\" value=\"$f\"" "$t/page.body" || fail "page: no box for file $f"
+done
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$t/page.body" | head -n 1)
+[ -n "$csrf" ] || fail "page: no CSRF token"
+selected() {   # selected NAME WANT FORM
+    share "$1" "$2" POST /download-selected - -b "$ck" -H "Origin: $origin" \
+        -H 'Content-Type: application/x-www-form-urlencoded' --data-raw "$3"
+}
+selected sel-forged 403 "back=$common&file=$fa"
+selected sel 200 "csrf=$csrf&back=$common&file=$fa&file=$fe"
+has_header sel 'Content-Type: application/x-tar'
+has_header sel "Content-Security-Policy: sandbox; default-src 'none'"
+extract sel
+same sel "$long" "$t/a.bin"
+same sel 空.bin "$t/e.bin"
+[ "$(entries sel | tr '|' '\n' | grep -c .)" = 2 ] || fail "sel: $(entries sel)"
+# three ticked once the new login is older than auth.reauth_max_age: the
+# page says to log in again, and links the login page
+relogin_at=$(date +%s)
+while [ $(($(date +%s) - relogin_at)) -le 6 ]; do sleep 1; done
+selected sel-stale 401 "csrf=$csrf&back=$common&file=$fa&file=$fb&file=$fe"
+grep -qF 'reauth_required' "$t/sel-stale.body" && grep -qF 'href="/login"' "$t/sel-stale.body" ||
+    fail "sel-stale: $(head -c 600 "$t/sel-stale.body")"
+
 # the trail
 "$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
     fail "export: $(cat "$t/err")"
-python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$(size "$t/two.body")" "$(size "$t/four.body")" <<'PY' ||
+python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$(size "$t/two.body")" "$(size "$t/four.body")" "$(size "$t/sel.body")" <<'PY' ||
 import json, sys
-fa, fb, fc, fe, fd, two, four = sys.argv[2:9]
+fa, fb, fc, fe, fd, two, four, sel = sys.argv[2:10]
 recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 23]
 ueda = [f for f in recs if f["user_id"] == "ueda" and f["event_source"] == "api"]
 got = [(f["custom_event_name"], f["item_id"], f["event_data"]) for f in ueda]
 down = [g for g in got if g[0] == "file-downloaded"]
-assert [g[1] for g in down] == [fa, fb, fa, fb, fc, fe], down
+assert [g[1] for g in down] == [fa, fb, fa, fb, fc, fe, fa, fe], down
 assert all(g[2].endswith("; bulk") and g[2].startswith("version=1; size=") for g in down), down
-assert [f["event"] for f in ueda if f["custom_event_name"] == "file-downloaded"] == ["View"] * 6
+assert [f["event"] for f in ueda if f["custom_event_name"] == "file-downloaded"] == ["View"] * 8
 bulks = [g for g in got if g[0] == "bulk-download"]
 assert bulks == [("bulk-download", "-", "files=2; bytes=" + two),
-                 ("bulk-download", "-", "files=4; bytes=" + four)], bulks
+                 ("bulk-download", "-", "files=4; bytes=" + four),
+                 ("bulk-download", "-", "files=2; bytes=" + sel)], bulks
 reauth = [g for g in got if g[0] == "reauth-required"]
-assert reauth == [("reauth-required", "-", "bulk download of 4 files; threshold=2")], reauth
+assert reauth == [("reauth-required", "-", "bulk download of 4 files; threshold=2"),
+                  ("reauth-required", "-", "bulk download of 3 files; threshold=2")], reauth
 denied = [g for g in got if g[0] == "access-denied"]
 assert (("access-denied", fd, "operation=read") in denied), denied
 PY

@@ -119,6 +119,13 @@ static const char *const messages[PM_COUNT][2] = {
                    "From (UTC, e.g. 2026-04-01T00:00:00Z)" },
     [PM_UNTIL] = { "終了(UTC)", "Until (UTC)" },
     [PM_SHOW] = { "表示", "Show" },
+    [PM_DOWNLOAD_SELECTED] = { "選択したファイルをまとめてダウンロード (tar)",
+                               "Download the selected files (tar)" },
+    [PM_SELECT] = { "選択", "Select" },
+    [PM_REAUTH] = { "一度にこれだけのファイルをダウンロードするには、パスワードと第2要素で"
+                    "ログインし直してください。",
+                    "Downloading this many files at once needs a new login with your "
+                    "password and second factor." },
 };
 
 const char *dsgd_page_message(dsgd_lang lang, dsgd_pmsg m)

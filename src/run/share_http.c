@@ -2706,6 +2706,7 @@ static enum route page_route(int kind)
     case SP_FOLDER_RENAME: return FOLDER_RENAME;
     case SP_FOLDER_DELETE: return FOLDER_DELETE;
     case SP_HISTORY: return HISTORY;
+    case SP_BULK: return BULK;
     default: return CONTENT;
     }
 }

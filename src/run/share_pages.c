@@ -37,10 +37,11 @@ static const dsgd_route routes[] = {
     ROUTE("/folder/rename", POST, 0, FORM_MAX),
     ROUTE("/folder/delete", POST, 0, FORM_MAX),
     ROUTE("/history", GET, 0, 0),
+    ROUTE("/download-selected", POST, 0, FORM_MAX),
 };
 static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
                              SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE,
-                             SP_HISTORY };
+                             SP_HISTORY, SP_BULK };
 
 /* A form's fields: the item's id (form field and API member alike), and
  * whether it has a name; where the browser goes back to is the form's
@@ -160,10 +161,44 @@ static int csrf_ok(const dsgd_spage *p, const char *session, const char *got)
 
 int dsgd_share_pages_is_form(int kind)
 {
+    if (kind == SP_BULK)
+        return 1;
     for (size_t i = 0; i < sizeof form_kinds / sizeof form_kinds[0]; i++)
         if (form_kinds[i].kind == kind)
             return 1;
     return 0;
+}
+
+/* The download-selected form's `file` fields (each a decimal id) as
+ * {"files": [...]}, the folder to go back to in p->back. 0, or -1 (none,
+ * or one that is not an id). */
+static int bulk_form(dsgd_spage *p, const dsgd_form *f, uint8_t *json, size_t cap,
+                     size_t *json_len)
+{
+    dsg_json_out w;
+    size_t n = 0;
+    p->back = query_number(f->body, f->len, "back");
+    dsg_json_out_init(&w, json, cap);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"files", 5);
+    (void)dsg_json_out_array_begin(&w);
+    for (size_t i = 0; i < f->count; i++) {
+        const dsg_form_field *x = &f->f[i];
+        char v[24];
+        if (x->name_len != 4 || memcmp(f->body + x->name_off, "file", 4) != 0)
+            continue;
+        if (x->value_len < 1 || x->value_len > 18)
+            return -1;
+        memcpy(v, f->body + x->value_off, x->value_len);
+        v[x->value_len] = '\0';
+        if (strspn(v, "0123456789") != x->value_len || v[0] == '0')
+            return -1;
+        (void)dsg_json_out_int(&w, strtoll(v, NULL, 10));
+        n++;
+    }
+    (void)dsg_json_out_array_end(&w);
+    (void)dsg_json_out_object_end(&w);
+    return n > 0 && dsg_json_out_finish(&w, json_len) == 0 ? 0 : -1;
 }
 
 int dsgd_share_pages_form(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
@@ -178,6 +213,10 @@ int dsgd_share_pages_form(dsgd_spage *p, const char *session, const uint8_t *for
         csrf[0] = '\0';
     if (!csrf_ok(p, session, csrf))
         return 1;
+    if (p->kind == SP_BULK)
+        return dsgd_page_ctype_is(p->ctype, strlen(p->ctype), FORM_TYPE)
+                   ? bulk_form(p, &f, json, cap, json_len)
+                   : -1;
     while (k < sizeof form_kinds / sizeof form_kinds[0] && form_kinds[k].kind != p->kind)
         k++;
     if (k == sizeof form_kinds / sizeof form_kinds[0] ||
@@ -337,7 +376,12 @@ static void forms(const dsgd_spage *p, int64_t folder, const char *session)
         return;
     (void)p;
     snprintf(id, sizeof id, "%" PRId64, folder);
-    raw("<section><h2>");
+    raw("<form method=\"post\" id=\"bulk\" action=\"/download-selected\">");
+    dsgd_page_hidden(&pg, "csrf", token);
+    dsgd_page_hidden(&pg, "back", id);
+    raw("<button type=\"submit\">");
+    msg(PM_DOWNLOAD_SELECTED);
+    raw("</button></form><section><h2>");
     msg(PM_NEW_FOLDER);
     raw("</h2><form method=\"post\" action=\"/folder/create\">");
     dsgd_page_hidden(&pg, "csrf", token);
@@ -378,7 +422,15 @@ static void file_row(const jdoc *d, size_t c, int64_t folder, int history)
     char name[DSG_FILE_NAME_MAX + 1], by[DSGD_XCH_WHO_TEXT_MAX + 1], at[40], state[24];
     int64_t id = jint(d, c, "id");
     jstr(d, c, "state", state, sizeof state);
-    raw("<tr><td class=\"name\">");
+    raw("<tr><td>");
+    if (strcmp(state, "clean") == 0) {   /* for the download-selected form */
+        raw("<input type=\"checkbox\" name=\"file\" form=\"bulk\" value=\"");
+        num(id);
+        raw("\" aria-label=\"");
+        msg(PM_SELECT);
+        raw("\">");
+    }
+    raw("</td><td class=\"name\">");
     text(jstr(d, c, "name", name, sizeof name));
     raw("</td><td class=\"num\">");
     num(jint(d, c, "size"));
@@ -431,6 +483,8 @@ static unsigned children(const jdoc *d, size_t list, const char *kind, int64_t f
             continue;
         }
         if (n == 1) {
+            msg(PM_SELECT);
+            raw("</th><th>");
             msg(PM_NAME);
             raw("</th><th>");
             msg(PM_SIZE);
@@ -787,7 +841,9 @@ static void history_page(const dsgd_spage *p, const jdoc *d, const char *user)
 static void error_page(const dsgd_spage *p, int status, const char *code, const char *message,
                        const char *user)
 {
+    int reauth = strcmp(code, "reauth_required") == 0;
     dsgd_pmsg m = strcmp(code, "csrf") == 0 ? PM_CSRF
+                  : reauth                  ? PM_REAUTH
                   : status == 404           ? PM_NOT_FOUND
                   : status == 403           ? PM_FORBIDDEN
                   : status >= 500           ? PM_UNAVAILABLE
@@ -801,6 +857,11 @@ static void error_page(const dsgd_spage *p, int status, const char *code, const 
     raw("</code>)");
     name_detail(code, message);
     raw("</p><p>");
+    if (reauth) {   /* REQ-MFA-015: both factors again, then back here */
+        raw("<a href=\"/login\">");
+        msg(PM_LOGIN);
+        raw("</a> ");
+    }
     if (p->back > 0)
         link_to("/folder?id=", p->back);
     else
@@ -822,7 +883,8 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
     char code[64], where[48], message[256];
     jdoc d = { 0 };
     int ok = jparse(&d, json, len) == 0;
-    if (status == 401) {   /* no session, or one that is over: log in */
+    if (status == 401 &&   /* no session, or one that is over: log in */
+        !(ok && strcmp(jstr(&d, 0, "error", code, sizeof code), "reauth_required") == 0)) {
         redirect(id, "/login", ticket);
     } else if (status >= 200 && status <= 202 &&
                (p->kind == SP_UPLOAD || dsgd_share_pages_is_form(p->kind))) {
