@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, and one naming a file that does not exist the same; an empty list, 1001 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200 and tar -x gives them byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the folder page of 共通 has a box for each clean file and a download-selected form with a CSRF token: posted without the token 403, with it two ticked files come as the same tar; three ticked once that login is over 5 s old give the error page naming reauth_required with a link to /login; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per archive sent with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt.
+# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, one naming 一覧のみ.txt (in a folder where ueda holds list only) 403 access_denied, without the name, and one naming a file that does not exist 404; an empty list, 1001 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200 and tar -x gives them byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the folder page of 共通 has a box for each clean file and a download-selected form with a CSRF token: posted without the token 403, with it two ticked files come as the same tar; three ticked once that login is over 5 s old give the error page naming reauth_required with a link to /login; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per archive sent with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt and 一覧のみ.txt.
 # @relation(REQ-MFA-015, REQ-SHARE-013, REQ-SHARE-008, REQ-SHARE-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -45,6 +45,9 @@ share_grant 1 sato 1 "$root" list,read,upload,create-folder
 share_grant 2 ueda 1 "$common" list,read
 post mkdir 201 /api/v1/share/folders "$sato" "{\"parent\":$common,\"name\":\"下位\"}"
 sub=$(js mkdir 'a["folder"]') || exit 1
+post mkdir2 201 /api/v1/share/folders "$sato" "{\"parent\":$root,\"name\":\"一覧のみ\"}"
+listonly=$(js mkdir2 'a["folder"]') || exit 1
+share_grant 3 ueda 1 "$listonly" list
 
 python3 -c 'import random; r = random.Random(7); import sys; sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(204807)))' >"$t/a.bin"
 printf '報告書の本文 1\n' >"$t/b.txt"
@@ -62,6 +65,8 @@ fe=$file
 share e 201 PUT "/api/v1/share/uploads/content?upload=$u" "$sato" -H 'Content-Type: application/octet-stream' --data-binary @"$t/e.bin"
 upload d "$sato" "$root" 秘密.txt "$t/d.txt"
 fd=$file
+upload l "$sato" "$listonly" 一覧のみ.txt "$t/d.txt"
+fl=$file
 
 # two files, no more than the threshold: an old login will do
 while [ $(($(date +%s) - login_at)) -le 6 ]; do sleep 1; done
@@ -82,6 +87,10 @@ same two 報告書.txt "$t/b.txt"
 bulk secret 404 "$ueda" "{\"files\":[$fa,$fd]}"
 refused_json secret not_found
 ! grep -q '秘密' "$t/secret.body" || fail "secret: the answer names the file: $(cat "$t/secret.body")"
+# one ueda may list but not read: 403, still unnamed
+bulk listed 403 "$ueda" "{\"files\":[$fa,$fl]}"
+refused_json listed access_denied
+! grep -q '一覧' "$t/listed.body" || fail "listed: the answer names the file"
 bulk none 404 "$ueda" "{\"files\":[$fb,999999]}"
 refused_json none not_found
 for body in '{"files":[]}' '{"file":[1]}' '{"files":["1"]}' '{"files":[1],"x":1}' '{"files":[{"version":1}]}' \
@@ -148,9 +157,9 @@ grep -qF 'reauth_required' "$t/sel-stale.body" && grep -qF 'href="/login"' "$t/s
 # the trail
 "$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
     fail "export: $(cat "$t/err")"
-python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$(size "$t/two.body")" "$(size "$t/four.body")" "$(size "$t/sel.body")" <<'PY' ||
+python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$fl" "$(size "$t/two.body")" "$(size "$t/four.body")" "$(size "$t/sel.body")" <<'PY' ||
 import json, sys
-fa, fb, fc, fe, fd, two, four, sel = sys.argv[2:10]
+fa, fb, fc, fe, fd, fl, two, four, sel = sys.argv[2:11]
 recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 23]
 ueda = [f for f in recs if f["user_id"] == "ueda" and f["event_source"] == "api"]
 got = [(f["custom_event_name"], f["item_id"], f["event_data"]) for f in ueda]
@@ -159,6 +168,7 @@ assert [g[1] for g in down] == [fa, fb, fa, fb, fc, fe, fa, fe], down
 assert all(g[2].endswith("; bulk") and g[2].startswith("version=1; size=") for g in down), down
 assert [f["event"] for f in ueda if f["custom_event_name"] == "file-downloaded"] == ["View"] * 8
 bulks = [g for g in got if g[0] == "bulk-download"]
+assert [f["site_id"] for f in ueda if f["custom_event_name"] == "bulk-download"] == ["1"] * 3
 assert bulks == [("bulk-download", "-", "files=2; bytes=" + two),
                  ("bulk-download", "-", "files=4; bytes=" + four),
                  ("bulk-download", "-", "files=2; bytes=" + sel)], bulks
@@ -166,7 +176,8 @@ reauth = [g for g in got if g[0] == "reauth-required"]
 assert reauth == [("reauth-required", "-", "bulk download of 4 files; threshold=2"),
                   ("reauth-required", "-", "bulk download of 3 files; threshold=2")], reauth
 denied = [g for g in got if g[0] == "access-denied"]
-assert (("access-denied", fd, "operation=read") in denied), denied
+assert ("access-denied", fd, "operation=read") in denied and \
+    ("access-denied", fl, "operation=read") in denied, denied
 PY
     fail "trail: $(grep -E 'bulk|file-downloaded|reauth|access-denied' "$t/export" | cut -c1-300 | head -20)"
 
