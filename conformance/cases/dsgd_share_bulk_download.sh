@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, one naming 一覧のみ.txt (in a folder where ueda holds list only) 403 access_denied, without the name, and one naming a file that does not exist 404; an empty list, 1001 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200 and tar -x gives them byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the folder page of 共通 has a box for each clean file and a download-selected form with a CSRF token: posted without the token 403, with it two ticked files come as the same tar; three ticked once that login is over 5 s old give the error page naming reauth_required with a link to /login; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per archive sent with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt and 一覧のみ.txt.
+# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a 128 MiB pseudorandom file (AES-128-CTR of zeros) uploaded and downloaded in a bulk download with another comes out with its SHA-256 while the share role's peak RSS (VmHWM) grows by at most 32 MiB over both; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, one naming 一覧のみ.txt (in a folder where ueda holds list only) 403 access_denied, without the name, and one naming a file that does not exist 404; an empty list, 1001 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200 and tar -x gives them byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the folder page of 共通 has a box for each clean file and a download-selected form with a CSRF token: posted without the token 403, with it two ticked files come as the same tar; three ticked once that login is over 5 s old give the error page naming reauth_required with a link to /login; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per archive sent with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt and 一覧のみ.txt.
 # @relation(REQ-MFA-015, REQ-SHARE-013, REQ-SHARE-008, REQ-SHARE-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -8,6 +8,7 @@ t=${CONFORMANCE_TMP:?}
 account_case_setup
 command -v curl >/dev/null 2>&1 || fail "curl (make deps-test) is needed"
 command -v tar >/dev/null 2>&1 || fail "tar is needed"
+command -v openssl >/dev/null 2>&1 || fail "openssl (make deps-test) is needed"
 # shellcheck source=SCRIPTDIR/../share_lib.sh disable=SC1091
 . "$(dirname "$CONFORMANCE_LIB")/share_lib.sh"
 
@@ -83,6 +84,24 @@ same two 報告書.txt "$t/b.txt"
 [ "$(entries two)" = "$(printf '%s|%s|' "$long" 報告書.txt | tr '|' '\n' | LC_ALL=C sort | tr '\n' '|')" ] ||
     fail "two: $(entries two)"
 
+# flat memory: a 128 MiB file goes through the share role one piece at a time
+hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+head -c 134217728 /dev/zero |
+    openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f -iv 01 2>/dev/null >"$t/big.bin"
+role=$(worker_pid share)
+base_role=$(hwm "$role")
+upload big "$sato" "$common" 大容量.bin "$t/big.bin"
+fbig=$file
+bulk big 200 "$ueda" "{\"files\":[$fbig,$fb]}"
+peak_role=$(hwm "$role")
+echo "# share role VmHWM: $base_role kB before a 128 MiB upload and its bulk download, $peak_role kB after"
+[ "$(worker_pid share)" = "$role" ] || fail "the share role was restarted"
+[ $((peak_role - base_role)) -le 32768 ] || fail "the share role grew by $((peak_role - base_role)) kB"
+[ "$(tar -x -O -f "$t/big.body" 大容量.bin | sha256sum | cut -d' ' -f1)" = "$(sha "$t/big.bin")" ] ||
+    fail "big: the 128 MiB file differs"
+bigsize=$(size "$t/big.body")
+rm -f "$t/big.bin" "$t/big.body"
+
 # a file the account may not list, or none at all: refused, nothing sent, nothing named
 bulk secret 404 "$ueda" "{\"files\":[$fa,$fd]}"
 refused_json secret not_found
@@ -157,19 +176,20 @@ grep -qF 'reauth_required' "$t/sel-stale.body" && grep -qF 'href="/login"' "$t/s
 # the trail
 "$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
     fail "export: $(cat "$t/err")"
-python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$fl" "$(size "$t/two.body")" "$(size "$t/four.body")" "$(size "$t/sel.body")" <<'PY' ||
+python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$fl" "$fbig" "$(size "$t/two.body")" "$bigsize" "$(size "$t/four.body")" "$(size "$t/sel.body")" <<'PY' ||
 import json, sys
-fa, fb, fc, fe, fd, fl, two, four, sel = sys.argv[2:11]
+fa, fb, fc, fe, fd, fl, fbig, two, big, four, sel = sys.argv[2:13]
 recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 23]
 ueda = [f for f in recs if f["user_id"] == "ueda" and f["event_source"] == "api"]
 got = [(f["custom_event_name"], f["item_id"], f["event_data"]) for f in ueda]
 down = [g for g in got if g[0] == "file-downloaded"]
-assert [g[1] for g in down] == [fa, fb, fa, fb, fc, fe, fa, fe], down
+assert [g[1] for g in down] == [fa, fb, fbig, fb, fa, fb, fc, fe, fa, fe], down
 assert all(g[2].endswith("; bulk") and g[2].startswith("version=1; size=") for g in down), down
-assert [f["event"] for f in ueda if f["custom_event_name"] == "file-downloaded"] == ["View"] * 8
+assert [f["event"] for f in ueda if f["custom_event_name"] == "file-downloaded"] == ["View"] * 10
 bulks = [g for g in got if g[0] == "bulk-download"]
-assert [f["site_id"] for f in ueda if f["custom_event_name"] == "bulk-download"] == ["1"] * 3
+assert [f["site_id"] for f in ueda if f["custom_event_name"] == "bulk-download"] == ["1"] * 4
 assert bulks == [("bulk-download", "-", "files=2; bytes=" + two),
+                 ("bulk-download", "-", "files=2; bytes=" + big),
                  ("bulk-download", "-", "files=4; bytes=" + four),
                  ("bulk-download", "-", "files=2; bytes=" + sel)], bulks
 reauth = [g for g in got if g[0] == "reauth-required"]
