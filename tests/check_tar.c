@@ -208,8 +208,8 @@ START_TEST(test_tar_long_names_record_lengths)
 }
 END_TEST
 
-/* A size beyond 11 octal digits goes as a pax size record.
- * @relation(REQ-MFA-015) */
+/* A size beyond 11 octal digits goes as a pax size record; an entry
+ * length beyond 64 bits is refused. @relation(REQ-MFA-015) */
 START_TEST(test_tar_huge_size_pax_size)
 {
     static uint8_t out[DSG_TAR_HEAD_MAX];
@@ -226,6 +226,12 @@ START_TEST(test_tar_huge_size_pax_size)
     e = entry("大きい.iso", DSG_TAR_OCTAL_MAX);   /* the largest octal size: path only */
     len = dsg_tar_head(out, sizeof out, &e);
     ustar_ok(out + len - 512, '0', DSG_TAR_OCTAL_MAX);
+    /* an entry whose length would not fit in 64 bits has none */
+    e = entry("x", UINT64_MAX - 100);
+    ck_assert_uint_eq(dsg_tar_entry_len(&e), 0);
+    ck_assert_uint_eq(dsg_tar_head(out, sizeof out, &e), 1536);   /* its header is fine */
+    e = entry("x", UINT64_MAX - DSG_TAR_HEAD_MAX - DSG_TAR_BLOCK);
+    ck_assert_uint_ne(dsg_tar_entry_len(&e), 0);
 }
 END_TEST
 

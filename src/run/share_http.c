@@ -1111,7 +1111,7 @@ static void unique_name(struct bulk *b, size_t i)
 }
 
 /* The archive's length: every entry and the end blocks; 0 when a name
- * cannot be an entry's. */
+ * cannot be an entry's or the sum does not fit in 64 bits. */
 static uint64_t bulk_length(const struct bulk *b)
 {
     uint64_t total = DSG_TAR_END_LEN;
@@ -1120,7 +1120,7 @@ static uint64_t bulk_length(const struct bulk *b)
         dsg_tar_entry e = { (const uint8_t *)it->name, strlen(it->name), (uint64_t)it->size,
                             it->mtime };
         uint64_t len = dsg_tar_entry_len(&e);
-        if (len == 0)
+        if (len == 0 || len > UINT64_MAX - total)
             return 0;
         total += len;
     }
