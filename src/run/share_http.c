@@ -2677,11 +2677,11 @@ void dsgd_share_page_refuse(uint32_t id, int status, const char *code, int csrf)
  * JSON body. 0, or -1 after answering. */
 static int page_form(struct xch *x)
 {
-    static uint8_t json[BODY_MAX];
-    size_t len = 0;
+    static uint8_t json[BULK_BODY_MAX];
+    size_t len = 0, max = x->route == BULK ? BULK_BODY_MAX : BODY_MAX;
     int rc = dsgd_share_pages_form(&x->page, x->token, x->body,
-                                    x->body_len <= BODY_MAX ? x->body_len : 0, json,
-                                    sizeof json, &len);
+                                    x->body_len <= max ? x->body_len : 0, json,
+                                    x->route == BULK ? sizeof json : BODY_MAX, &len);
     if (rc != 0) {
         dsgd_share_page_refuse(x->id, rc > 0 ? 403 : 400, rc > 0 ? "csrf" : "bad_request",
                                rc > 0);

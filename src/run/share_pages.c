@@ -17,6 +17,9 @@
 #include "share/file_store.h"
 
 #define FORM_MAX 4096u           /* bytes of the create-folder form */
+#define BULK_FIELDS 1003u        /* fields of the download-selected form: 1000 files,
+                                  * csrf, back, one to spare */
+#define BULK_FORM_MAX 24576u     /* its bytes */
 #define HELD_MAX (256u * 1024u)  /* upload bytes held until the session is known */
 #define TOKS_MAX 65536u          /* JSON tokens of one answer rendered */
 #define FORM_TYPE "application/x-www-form-urlencoded"
@@ -37,7 +40,7 @@ static const dsgd_route routes[] = {
     ROUTE("/folder/rename", POST, 0, FORM_MAX),
     ROUTE("/folder/delete", POST, 0, FORM_MAX),
     ROUTE("/history", GET, 0, 0),
-    ROUTE("/download-selected", POST, 0, FORM_MAX),
+    ROUTE("/download-selected", POST, 0, BULK_FORM_MAX),
 };
 static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
                              SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE,
@@ -169,35 +172,72 @@ int dsgd_share_pages_is_form(int kind)
     return 0;
 }
 
-/* The download-selected form's `file` fields (each a decimal id) as
- * {"files": [...]}, the folder to go back to in p->back. 0, or -1 (none,
- * or one that is not an id). */
-static int bulk_form(dsgd_spage *p, const dsgd_form *f, uint8_t *json, size_t cap,
-                     size_t *json_len)
+/* The id p[0 .. n) is (1 to 18 digits, no leading 0), or 0. */
+static int64_t decimal_id(const uint8_t *p, size_t n)
 {
+    char v[24];
+    if (n < 1 || n > 18)
+        return 0;
+    memcpy(v, p, n);
+    v[n] = '\0';
+    return strspn(v, "0123456789") == n && v[0] != '0' ? strtoll(v, NULL, 10) : 0;
+}
+
+/* The value of the one field `name` of fields[0 .. n) into out. 0, or -1. */
+static int field_text(const uint8_t *form, size_t len, const dsg_form_field *fields, size_t n,
+                      const char *name, char *out, size_t cap)
+{
+    size_t i = 0, got = 0;
+    if (dsg_form_find(form, len, fields, n, (const uint8_t *)name, strlen(name), &i) !=
+            DSG_FORM_OK ||
+        dsg_form_decode(form + fields[i].value_off, fields[i].value_len, (uint8_t *)out, cap - 1,
+                        &got) != DSG_FORM_OK)
+        return -1;
+    out[got] = '\0';
+    return 0;
+}
+
+/* The download-selected form (up to 1000 files: more fields than other
+ * forms take): its `file` fields as {"files": [...]}, the folder to go
+ * back to in p->back. 0; 1 for a CSRF token missing or wrong; -1 (no
+ * file, or one that is not an id). */
+static int bulk_form(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
+                     uint8_t *json, size_t cap, size_t *json_len)
+{
+    char csrf[DSGD_CSRF_TOKEN_LEN + 2], back[24];
+    size_t count = 0, at = 0, n = 0;
+    int rc = 0;
     dsg_json_out w;
-    size_t n = 0;
-    p->back = query_number(f->body, f->len, "back");
+    dsg_form_field *f = malloc(BULK_FIELDS * sizeof *f);
+    if (f == NULL)
+        return -1;
+    if (dsg_form_parse(form, len, f, BULK_FIELDS, &count, &at) != DSG_FORM_OK ||
+        field_text(form, len, f, count, "csrf", csrf, sizeof csrf) != 0)
+        csrf[0] = '\0';
+    if (!csrf_ok(p, session, csrf))
+        rc = 1;
+    else if (!dsgd_page_ctype_is(p->ctype, strlen(p->ctype), FORM_TYPE))
+        rc = -1;
+    if (field_text(form, len, f, count, "back", back, sizeof back) == 0)
+        p->back = decimal_id((const uint8_t *)back, strlen(back));
     dsg_json_out_init(&w, json, cap);
     (void)dsg_json_out_object_begin(&w);
     (void)dsg_json_out_key(&w, (const uint8_t *)"files", 5);
     (void)dsg_json_out_array_begin(&w);
-    for (size_t i = 0; i < f->count; i++) {
-        const dsg_form_field *x = &f->f[i];
-        char v[24];
-        if (x->name_len != 4 || memcmp(f->body + x->name_off, "file", 4) != 0)
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        int64_t id;
+        if (f[i].name_len != 4 || memcmp(form + f[i].name_off, "file", 4) != 0)
             continue;
-        if (x->value_len < 1 || x->value_len > 18)
-            return -1;
-        memcpy(v, f->body + x->value_off, x->value_len);
-        v[x->value_len] = '\0';
-        if (strspn(v, "0123456789") != x->value_len || v[0] == '0')
-            return -1;
-        (void)dsg_json_out_int(&w, strtoll(v, NULL, 10));
+        if ((id = decimal_id(form + f[i].value_off, f[i].value_len)) == 0)
+            rc = -1;
+        (void)dsg_json_out_int(&w, id);
         n++;
     }
+    free(f);
     (void)dsg_json_out_array_end(&w);
     (void)dsg_json_out_object_end(&w);
+    if (rc != 0)
+        return rc;
     return n > 0 && dsg_json_out_finish(&w, json_len) == 0 ? 0 : -1;
 }
 
@@ -209,14 +249,12 @@ int dsgd_share_pages_form(dsgd_spage *p, const char *session, const uint8_t *for
     int64_t id;
     dsgd_form f;
     dsg_json_out w;
+    if (p->kind == SP_BULK)
+        return bulk_form(p, session, form, len, json, cap, json_len);
     if (dsgd_form_read(&f, form, len) != 0 || dsgd_form_get(&f, "csrf", csrf, sizeof csrf) != 0)
         csrf[0] = '\0';
     if (!csrf_ok(p, session, csrf))
         return 1;
-    if (p->kind == SP_BULK)
-        return dsgd_page_ctype_is(p->ctype, strlen(p->ctype), FORM_TYPE)
-                   ? bulk_form(p, &f, json, cap, json_len)
-                   : -1;
     while (k < sizeof form_kinds / sizeof form_kinds[0] && form_kinds[k].kind != p->kind)
         k++;
     if (k == sizeof form_kinds / sizeof form_kinds[0] ||

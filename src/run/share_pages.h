@@ -76,7 +76,7 @@ int dsgd_share_pages_is_form(int kind);
 /* The form form[0 .. len) of session, of a page that dsgd_share_pages_is_form:
  * the API's JSON body (create: {"parent", "name"}; rename: {"file" or
  * "folder", "name"}; delete: {"file" or "folder"}; download selected:
- * {"files": [...]} of its `file` fields, at most 62) into json[0 ..
+ * {"files": [...]} of its `file` fields, at most 1000) into json[0 ..
  * *json_len), and the folder to go back to in p->back. 0; 1 when the CSRF
  * token is missing or wrong or the Origin another site's; -1 when the
  * form is malformed. @relation(REQ-SHARE-022, REQ-SHARE-009, REQ-SHARE-012) */
