@@ -662,13 +662,16 @@ START_TEST(test_xch_data_done_more)
 END_TEST
 
 /* A question about a session and its answer round-trip, the master's role
- * byte in front or not; a bad token or address, a status other than the
- * four, a 200 without a user and a refusal naming one are refused.
+ * byte in front or not, the answer with whether the session's
+ * authentication is fresh; a bad token or address, a status other than
+ * the four, a 200 without a user, a refusal naming one or calling itself
+ * fresh, and a freshness other than 0 or 1 are refused.
  * @relation(REQ-ACCT-014) */
+/* @relation(REQ-MFA-015) */
 START_TEST(test_xch_who)
 {
     dsgd_xch_who_ask a = { 0, 42, "192.0.2.1", 9, (const uint8_t *)"tok_en-1", 8 }, ga;
-    dsgd_xch_who_is w = { 6, 42, 200, "yamada", 6, "acme", 4, 1 }, gw;
+    dsgd_xch_who_is w = { 6, 42, 200, "yamada", 6, "acme", 4, 1, 1 }, gw;
     uint8_t m[1024];
     size_t len = dsgd_xch_who_ask_put(m, sizeof m, &a, 0);
     ck_assert_uint_eq(len, 4 + 1 + 9 + 1 + 8);
@@ -702,12 +705,30 @@ START_TEST(test_xch_who)
     ck_assert_int_eq(memcmp(gw.user, "yamada", 6), 0);
     ck_assert_int_eq(memcmp(gw.org, "acme", 4), 0);
     ck_assert_uint_eq(gw.type, 1);
+    ck_assert_uint_eq(gw.fresh, 1);
+    ck_assert_uint_eq(len, 1 + 4 + 2 + 1 + 6 + 1 + 4 + 1 + 1);
+    ck_assert_uint_eq(m[len - 1], 1);                 /* fresh, the last byte */
+    m[len - 1] = 2;                                   /* neither fresh nor stale */
+    ck_assert_int_eq(dsgd_xch_who_is_get(m, len, &gw), -1);
     for (size_t cut = 0; cut < len; cut++)
         ck_assert_int_eq(dsgd_xch_who_is_get(m, cut, &gw), -1);
-    dsgd_xch_who_is no = { 6, 42, 401, NULL, 0, NULL, 0, 0 };
+    w.fresh = 0;
+    len = dsgd_xch_who_is_put(m, sizeof m, &w);
+    ck_assert_int_eq(dsgd_xch_who_is_get(m, len, &gw), 0);
+    ck_assert_uint_eq(gw.fresh, 0);
+    w.fresh = 2;
+    ck_assert_uint_eq(dsgd_xch_who_is_put(m, sizeof m, &w), 0);
+    w.fresh = 1;
+    dsgd_xch_who_is no = { 6, 42, 401, NULL, 0, NULL, 0, 0, 0 };
     len = dsgd_xch_who_is_put(m, sizeof m, &no);
     ck_assert_int_eq(dsgd_xch_who_is_get(m, len, &gw), 0);
     ck_assert_int_eq(gw.status, 401);
+    ck_assert_uint_eq(gw.fresh, 0);
+    no.fresh = 1;                                     /* a refusal calling itself fresh */
+    ck_assert_uint_eq(dsgd_xch_who_is_put(m, sizeof m, &no), 0);
+    m[len - 1] = 1;
+    ck_assert_int_eq(dsgd_xch_who_is_get(m, len, &gw), -1);
+    no.fresh = 0;
     no.user = "x";
     no.user_len = 1;                                  /* a refusal naming a user */
     ck_assert_uint_eq(dsgd_xch_who_is_put(m, sizeof m, &no), 0);

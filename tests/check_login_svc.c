@@ -522,7 +522,10 @@ START_TEST(test_lsvc_password_change_rules)
 }
 END_TEST
 
-/* @relation(REQ-ACCT-014, REQ-ACCT-015) */
+/* Sessions per account, idle time and lifetime; a portal session is fresh
+ * while its login (both factors) is younger than auth.reauth_max_age (900
+ * s here), then stale while it lives on. @relation(REQ-ACCT-014, REQ-ACCT-015) */
+/* @relation(REQ-MFA-015) */
 START_TEST(test_lsvc_session_limits)
 {
     dsg_lsvc_result r, s;
@@ -543,13 +546,16 @@ START_TEST(test_lsvc_session_limits)
     }
     dsg_lsvc_session(tokens[0], NOW + 61, &s);
     ck_assert_int_eq(s.status, 401);           /* the oldest was ended */
+    ck_assert_int_eq(s.fresh, 0);
     dsg_lsvc_session(tokens[1], NOW + 61, &s);
     ck_assert_int_eq(s.status, 200);
+    ck_assert_int_eq(s.fresh, 1);
     dsg_lsvc_session(tokens[1], NOW + 61 + 900, &s);   /* idle for exactly the timeout */
     ck_assert_int_eq(s.status, 401);
     for (int64_t t = NOW + 60; t < NOW + 43200; t += 600) {
         dsg_lsvc_session(tokens[2], t, &s);
         ck_assert_int_eq(s.status, 200);
+        ck_assert_int_eq(s.fresh, t < NOW + 60 + 900);   /* its login was at NOW + 60 */
     }
     dsg_lsvc_session(tokens[2], NOW + 60 + 43200, &s);   /* past the lifetime, though used */
     ck_assert_int_eq(s.status, 401);

@@ -504,7 +504,7 @@ END_TEST
 START_TEST(test_role_http_who)
 {
     dsgd_xch_who_ask a;
-    dsgd_xch_who_is w = { 4, 99, 200, "yamada", 6, "acme", 4, 1 };
+    dsgd_xch_who_is w = { 4, 99, 200, "yamada", 6, "acme", 4, 1, 1 };
     uint8_t b[128];
     size_t len;
     dsgd_msg m;
@@ -522,6 +522,7 @@ START_TEST(test_role_http_who)
     ck_assert_uint_eq(told.qid, 99);
     ck_assert_int_eq(told.status, 200);
     ck_assert_str_eq(told_user, "yamada");
+    ck_assert_uint_eq(told.fresh, 1);
     role_close();
 }
 END_TEST

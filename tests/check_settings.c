@@ -68,7 +68,9 @@ END_TEST
 
 /* The share role's settings the same way: the numbers, then the folder
  * template after a '|'; a template share.area_template refuses is
- * refused at load, naming the key. @relation(REQ-SHARE-006, REQ-SHARE-021) */
+ * refused at load, naming the key; the bulk download threshold is at least
+ * 1. @relation(REQ-SHARE-006, REQ-SHARE-021) */
+/* @relation(REQ-MFA-015) */
 START_TEST(test_settings_share_argument)
 {
     static dsgd_settings s;
@@ -76,16 +78,18 @@ START_TEST(test_settings_share_argument)
     static dsg_config c;
     char arg[1100], err[300];
     static const char *const bad[] = { "", "5000", "|共通", "x|共通", "5000|共通", "5000:30|共通",
-                                       "5000:1:2:3|共通", "-1:30:90|a", "5000:x:90|a" };
+                                       "5000:30:90|共通", "5000:1:2:3:4|共通", "-1:30:90:20|a",
+                                       "5000:x:90:20|a", "5000:30:90:0|a" };
     dsgd_settings_defaults(&s);
     ck_assert_uint_eq(s.share.busy_timeout_ms, 5000);
     ck_assert_str_eq(s.share.area_template, "共通, {org}");
     ck_assert_int_eq(dsgd_settings_share_arg(&s.share, arg, sizeof arg), 0);
-    ck_assert_str_eq(arg, "5000:30:90|共通, {org}");
+    ck_assert_str_eq(arg, "5000:30:90:20|共通, {org}");
     ck_assert_int_eq(dsgd_settings_share_parse(arg, &back), 0);
     ck_assert_uint_eq(back.busy_timeout_ms, 5000);
     ck_assert_uint_eq(back.notice_days, 30);
     ck_assert_uint_eq(back.retention_days, 90);
+    ck_assert_uint_eq(back.bulk_threshold, 20);
     ck_assert_str_eq(back.area_template, "共通, {org}");
     ck_assert_int_eq(dsgd_settings_share_arg(&s.share, arg, 8), -1);   /* no room */
     keep = back;

@@ -168,7 +168,8 @@ static void who(const uint8_t *in, size_t size)
     if (dsgd_xch_who_is_get(in, size, &w) == 0) {
         inside((const uint8_t *)w.user, w.user_len, in, size);
         inside((const uint8_t *)w.org, w.org_len, in, size);
-        if ((w.status == 200) != (w.user_len > 0))
+        if ((w.status == 200) != (w.user_len > 0) || w.fresh > 1 ||
+            (w.status != 200 && w.fresh != 0))
             abort();
         same(dsgd_xch_who_is_put(again, sizeof again, &w), in, size);
     }

@@ -1334,8 +1334,12 @@ static session_rec *live_session(const char *token, uint32_t channel, const char
 
 void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res)
 {
-    if (live_session(token, DSG_LOGIN_PORTAL, "", now, "session-refused", res) != NULL)
-        accepted(res, "session-used", DSG_LSVC_NEXT_NONE);
+    session_rec *s = live_session(token, DSG_LOGIN_PORTAL, "", now, "session-refused", res);
+    res->fresh = 0;
+    if (s == NULL)
+        return;
+    accepted(res, "session-used", DSG_LSVC_NEXT_NONE);
+    res->fresh = dsg_session_fresh(&s->s, now, cfg->reauth_max_age) == DSG_SESSION_OK;
 }
 
 void dsg_lsvc_admin_session(const char *token, const char *bound, int64_t now,

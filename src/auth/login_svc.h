@@ -162,8 +162,9 @@ typedef struct dsg_lsvc_result {
                                        * the first login) */
     uint32_t sessions_ended;          /* a password change: the account's other sessions
                                        * it ended (REQ-MFA-010) */
-    int fresh;                        /* a token accepted by dsg_lsvc_admin_session: both
-                                       * factors verified within cfg->reauth_max_age */
+    int fresh;                        /* a token accepted by dsg_lsvc_admin_session or
+                                       * dsg_lsvc_session: both factors verified within
+                                       * cfg->reauth_max_age */
 } dsg_lsvc_result;
 
 /* A password change in a session: the current password, the new one, and
@@ -323,9 +324,11 @@ void dsg_lsvc_session_change_password(const char *token, const dsg_lsvc_pw_chang
                                       int64_t now, dsg_lsvc_result *res);
 
 /* The portal session of token at now: 200 with its user ID (the
- * session's last use moves to now), or 401 `session_expired` (unknown,
- * ended, idle, past its lifetime, an administrator's token; an expired
- * one is ended). @relation(REQ-ACCT-014) */
+ * session's last use moves to now) and whether its authentication is
+ * fresh (both factors verified within cfg->reauth_max_age), or 401
+ * `session_expired` (unknown, ended, idle, past its lifetime, an
+ * administrator's token; an expired one is ended).
+ * @relation(REQ-ACCT-014, REQ-MFA-015) */
 void dsg_lsvc_session(const char *token, int64_t now, dsg_lsvc_result *res);
 
 /* An administrator's token presented on the control socket by bound:

@@ -1338,7 +1338,8 @@ static dsgd_chan *bus;
 /* The answer to another role's question about the session token a request
  * of its presented: the same checks as the session route (the account's
  * networks first, REQ-ACCT-016; then the portal session alive, touched),
- * and for a live one the account's user ID, organisation and type. */
+ * and for a live one the account's user ID, organisation, type and
+ * whether its authentication is fresh. */
 static void who_answer(const dsgd_xch_who_ask *a, dsgd_xch_who_is *w, dsg_acct_row *row)
 {
     static char token[DSGD_XCH_TOKEN_MAX + 1], addr[DSGD_XCH_ADDR_MAX + 1];
@@ -1374,6 +1375,7 @@ static void who_answer(const dsgd_xch_who_ask *a, dsgd_xch_who_is *w, dsg_acct_r
     w->org = row->org;
     w->org_len = strlen(row->org);
     w->type = (uint8_t)row->type;
+    w->fresh = res.fresh ? 1 : 0;   /* REQ-MFA-015: a bulk download asks */
 }
 
 static int who(const dsgd_msg *m)
@@ -1384,7 +1386,7 @@ static int who(const dsgd_msg *m)
     size_t len;
     if (dsgd_xch_who_ask_get(m->body, m->len, &a, 1) != 0)
         return -1;
-    dsgd_xch_who_is w = { a.role, a.qid, 503, NULL, 0, NULL, 0, 0 };
+    dsgd_xch_who_is w = { a.role, a.qid, 503, NULL, 0, NULL, 0, 0, 0 };
     who_answer(&a, &w, &row);
     if ((len = dsgd_xch_who_is_put(out, sizeof out, &w)) == 0 ||
         dsgd_role_http_queue(DSGD_MSG_WHO_IS, out, len) != 0) {

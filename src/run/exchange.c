@@ -515,9 +515,11 @@ static int who_is_ok(const dsgd_xch_who_is *w)
     int known = w->status == 200;
     if (w->status != 200 && w->status != 401 && w->status != 403 && w->status != 503)
         return 0;
-    if (w->user_len > DSGD_XCH_WHO_TEXT_MAX || w->org_len > DSGD_XCH_WHO_TEXT_MAX)
+    if (w->user_len > DSGD_XCH_WHO_TEXT_MAX || w->org_len > DSGD_XCH_WHO_TEXT_MAX ||
+        w->fresh > 1)
         return 0;
-    return known ? w->user_len >= 1 : w->user_len == 0 && w->org_len == 0 && w->type == 0;
+    return known ? w->user_len >= 1
+                 : w->user_len == 0 && w->org_len == 0 && w->type == 0 && w->fresh == 0;
 }
 
 size_t dsgd_xch_who_is_put(uint8_t *out, size_t cap, const dsgd_xch_who_is *w)
@@ -533,6 +535,7 @@ size_t dsgd_xch_who_is_put(uint8_t *out, size_t cap, const dsgd_xch_who_is *w)
     put_uint(&c, w->org_len, 1);
     put_bytes(&c, w->org, w->org_len);
     put_uint(&c, w->type, 1);
+    put_uint(&c, w->fresh, 1);
     return c.bad ? 0 : c.pos;
 }
 
@@ -547,6 +550,7 @@ int dsgd_xch_who_is_get(const uint8_t *in, size_t len, dsgd_xch_who_is *w)
     w->org_len = (size_t)get_uint(&c, 1);
     w->org = (const char *)get_bytes(&c, w->org_len);
     w->type = (uint8_t)get_uint(&c, 1);
+    w->fresh = (uint8_t)get_uint(&c, 1);
     return c.bad || c.pos != len || !who_is_ok(w) ? -1 : 0;
 }
 

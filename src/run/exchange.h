@@ -49,8 +49,11 @@
  *   WHO_IS   auth -> master -> role    the question number, a status (200,
  *                                      401 session_expired, 403
  *                                      network_not_allowed, 503), the user
- *                                      ID, the organisation and the account
- *                                      type
+ *                                      ID, the organisation, the account
+ *                                      type and whether the session's
+ *                                      authentication is fresh (both
+ *                                      factors within auth.reauth_max_age,
+ *                                      REQ-MFA-015)
  *
  * The master puts the asking role's number in front of WHO_ASK and sends
  * WHO_IS to the role it names.
@@ -295,6 +298,8 @@ typedef struct dsgd_xch_who_is {
     const char *org;                     /* 0 .. DSGD_XCH_WHO_TEXT_MAX bytes */
     size_t org_len;
     uint8_t type;                        /* the account type (dsg_acct_type) */
+    uint8_t fresh;                       /* 200: 1 when both factors were verified
+                                          * within auth.reauth_max_age; else 0 */
 } dsgd_xch_who_is;
 
 /* SESSIONS_END: whose sessions end because rights were reduced -- an
@@ -333,10 +338,11 @@ size_t dsgd_xch_who_ask_put(uint8_t *out, size_t cap, const dsgd_xch_who_ask *a,
 int dsgd_xch_who_ask_get(const uint8_t *in, size_t len, dsgd_xch_who_ask *a, int with_role);
 
 /* WHO_IS, the asking role's number first. Length, or 0 (a status other
- * than the four, a 200 without a user, text too long, or a user or
- * organisation given with another status). @relation(REQ-ACCT-014) */
+ * than the four, a 200 without a user, text too long, a user,
+ * organisation, type or freshness given with another status, a freshness
+ * other than 0 or 1). @relation(REQ-ACCT-014, REQ-MFA-015) */
 size_t dsgd_xch_who_is_put(uint8_t *out, size_t cap, const dsgd_xch_who_is *w);
-/* @relation(REQ-ACCT-014) */
+/* @relation(REQ-ACCT-014, REQ-MFA-015) */
 int dsgd_xch_who_is_get(const uint8_t *in, size_t len, dsgd_xch_who_is *w);
 
 #endif

@@ -2207,7 +2207,7 @@ static void who_ask(worker *w, const dsgd_msg *m)
         return;
     }
     /* no auth role: nobody can vouch for the session */
-    dsgd_xch_who_is no = { id, 0, 503, NULL, 0, NULL, 0, 0 };
+    dsgd_xch_who_is no = { id, 0, 503, NULL, 0, NULL, 0, 0, 0 };
     dsgd_xch_who_ask a;
     uint8_t out[16];
     size_t len;

@@ -143,6 +143,13 @@ static const char *const messages[PM_COUNT][2] = {
     [PM_MY_APPLICATIONS] = { "あなたの申請(新しい順、最大10件)", "Your applications (newest first, at most 10)" },
     [PM_NO_APPLICATIONS] = { "申請はまだありません。", "You have entered no application yet." },
     [PM_NUMBER] = { "番号", "Number" },
+    [PM_DOWNLOAD_SELECTED] = { "選択したファイルをまとめてダウンロード (tar)",
+                               "Download the selected files (tar)" },
+    [PM_SELECT] = { "選択", "Select" },
+    [PM_REAUTH] = { "一度にこれだけのファイルをダウンロードするには、パスワードと第2要素で"
+                    "ログインし直してください。",
+                    "Downloading this many files at once needs a new login with your "
+                    "password and second factor." },
 };
 
 const char *dsgd_page_message(dsgd_lang lang, dsgd_pmsg m)

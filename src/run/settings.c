@@ -122,6 +122,7 @@ int dsgd_settings_from_config(dsgd_settings *s, const dsg_config *c, char *err, 
     s->share.busy_timeout_ms = (uint32_t)c->v[DSG_CFG_DB_BUSY_TIMEOUT].num;
     s->share.notice_days = (uint32_t)c->v[DSG_CFG_SHARE_CONTRACT_EXPIRY_NOTICE_DAYS].num;
     s->share.retention_days = (uint32_t)c->v[DSG_CFG_SHARE_DELETED_RETENTION_DAYS].num;
+    s->share.bulk_threshold = (uint32_t)c->v[DSG_CFG_SHARE_BULK_DOWNLOAD_THRESHOLD].num;
     if (c->v[DSG_CFG_BKUP_DEST].text_len > 0 &&   /* "": no destination */
         copy_text(s->bkup_dest, sizeof s->bkup_dest, c, DSG_CFG_BKUP_DEST, err, n) != 0)
         return -1;
@@ -278,26 +279,27 @@ int dsgd_settings_logd_parse(const char *arg, struct dsgd_logd_settings *l)
 
 int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap)
 {
-    int n = snprintf(out, cap, "%u:%u:%u|%s", s->busy_timeout_ms, s->notice_days,
-                     s->retention_days, s->area_template);
+    int n = snprintf(out, cap, "%u:%u:%u:%u|%s", s->busy_timeout_ms, s->notice_days,
+                     s->retention_days, s->bulk_threshold, s->area_template);
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
 int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s)
 {
-    char number[36];
-    uint32_t v[3];
+    char number[48];
+    uint32_t v[4];
     const char *bar = strchr(arg, '|');
     if (bar == NULL || (size_t)(bar - arg) >= sizeof number ||
         strlen(bar + 1) >= sizeof s->area_template)
         return -1;
     memcpy(number, arg, (size_t)(bar - arg));
     number[bar - arg] = '\0';
-    if (parse_numbers(number, v, 3) != 0)
+    if (parse_numbers(number, v, 4) != 0 || v[3] < 1)
         return -1;
     s->busy_timeout_ms = v[0];
     s->notice_days = v[1];
     s->retention_days = v[2];
+    s->bulk_threshold = v[3];
     snprintf(s->area_template, sizeof s->area_template, "%s", bar + 1);
     return 0;
 }

@@ -73,6 +73,7 @@ typedef struct dsgd_settings {
         uint32_t busy_timeout_ms;          /* db.busy_timeout: 5 s */
         uint32_t notice_days;              /* share.contract_expiry_notice_days: 30 */
         uint32_t retention_days;           /* share.deleted_retention_days: 90 */
+        uint32_t bulk_threshold;           /* share.bulk_download_threshold: 20 */
         char area_template[1025];          /* share.area_template as written */
     } share;
     char bkup_dest[DSGD_PATH_MAX];  /* bkup.dest: "" none; absolute after start (REQ-BKUP-016) */
@@ -170,12 +171,12 @@ int dsgd_settings_auth_arg(const struct dsgd_auth_settings *a, char *out, size_t
 int dsgd_settings_auth_parse(const char *arg, struct dsgd_auth_settings *a);
 
 /* The share role's settings as the argument of its -L option
- * ("MS:DAYS:DAYS|TEMPLATE": db.busy_timeout,
- * share.contract_expiry_notice_days, share.deleted_retention_days, then
- * share.area_template), and back: 0, or -1.
- * @relation(REQ-SHARE-006, REQ-SHARE-021, REQ-SHARE-012) */
+ * ("MS:DAYS:DAYS:FILES|TEMPLATE": db.busy_timeout,
+ * share.contract_expiry_notice_days, share.deleted_retention_days,
+ * share.bulk_download_threshold, then share.area_template), and back: 0,
+ * or -1. @relation(REQ-SHARE-006, REQ-SHARE-021, REQ-SHARE-012, REQ-MFA-015) */
 int dsgd_settings_share_arg(const struct dsgd_share_settings *s, char *out, size_t cap);
-/* @relation(REQ-SHARE-006, REQ-SHARE-021, REQ-SHARE-012) */
+/* @relation(REQ-SHARE-006, REQ-SHARE-021, REQ-SHARE-012, REQ-MFA-015) */
 int dsgd_settings_share_parse(const char *arg, struct dsgd_share_settings *s);
 
 #define DSGD_AAGUIDS_MAX 32u

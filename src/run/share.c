@@ -506,7 +506,7 @@ static void record_sweep(void)
 
 int dsgd_share_bus_open(dsgd_chan *chan)
 {
-    if (dsgd_share_http_start(chan, db, objects, search) != 0)
+    if (dsgd_share_http_start(chan, db, objects, search, set.bulk_threshold) != 0)
         return -1;
     record_sweep();
     return 0;

@@ -17,6 +17,7 @@
 #include "core/json_out.h"
 #include "core/json_tok.h"
 #include "core/rfc3339.h"
+#include "core/tar.h"
 #include "run/audit_out.h"
 #include "run/history_rows.h"
 #include "run/log.h"
@@ -44,9 +45,11 @@
 #define SEARCH_RESULTS 200u      /* files one search shows */
 #define HISTORY_BYTES_MAX (256u * 1024u)   /* bytes of history lines one answer shows */
 #define HISTORY_ROWS_MAX 1000u   /* history lines one answer shows */
+#define BULK_MAX 1000u           /* files one bulk download may name */
+#define BULK_BODY_MAX 32768u     /* bytes of its JSON body */
 
 enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, RENAME, MOVE, DELETE,
-             SEARCH, FOLDER_RENAME, FOLDER_MOVE, FOLDER_DELETE, HISTORY, ROUTE_COUNT };
+             SEARCH, FOLDER_RENAME, FOLDER_MOVE, FOLDER_DELETE, HISTORY, BULK, ROUTE_COUNT };
 
 #define GET (1u << DSG_HTTP_GET | 1u << DSG_HTTP_HEAD)
 #define POST (1u << DSG_HTTP_POST)
@@ -68,6 +71,7 @@ static const dsgd_route routes[ROUTE_COUNT] = {
     [FOLDER_MOVE] = ROUTE("/api/v1/share/folders/move", POST, 0, BODY_MAX),
     [FOLDER_DELETE] = ROUTE("/api/v1/share/folders/delete", POST, 0, BODY_MAX),
     [HISTORY] = ROUTE("/api/v1/share/history", GET, 0, 0),
+    [BULK] = ROUTE("/api/v1/share/download-bulk", POST, 0, BULK_BODY_MAX),
 };
 
 /* Who sent a request, as the auth role says. */
@@ -76,6 +80,7 @@ typedef struct who {
     char org[DSGD_XCH_WHO_TEXT_MAX + 1];
     char addr[DSGD_XCH_ADDR_MAX + 1];
     int64_t account, group;                  /* subject numbers of the grants; 0: none */
+    int fresh;                               /* both factors within auth.reauth_max_age */
 } who;
 
 /* An upload begun (POST uploads) and not finished. */
@@ -92,12 +97,32 @@ struct upload {
     int busy;                                /* its content is arriving */
 };
 
+/* One file of a bulk download: what the plan decided, and the unique
+ * name it goes under in the archive. */
+typedef struct bulk_item {
+    int64_t file, version;               /* version 0: the newest clean one */
+    int64_t area, folder, size, mtime;
+    uint64_t name_hash;                  /* of the file's own name */
+    char name[DSG_TAR_NAME_MAX + 1];
+} bulk_item;
+
+/* The plan and how far the archive went: items[at] is the one being sent
+ * (or the next), buf the header, padding or end blocks still to go out. */
+struct bulk {
+    bulk_item *items;
+    size_t n, at;
+    uint64_t got;                        /* content bytes of items[at] sent */
+    uint8_t buf[DSG_TAR_HEAD_MAX];
+    size_t buf_len, buf_off;
+    int ended;                           /* the end blocks are in buf */
+};
+
 static struct xch {
     uint32_t id;                             /* 0: free */
     enum route route;
     char token[DSGD_XCH_TOKEN_MAX + 1];
     char query[QUERY_MAX];
-    uint8_t body[BODY_MAX];
+    uint8_t body[BULK_BODY_MAX];             /* BODY_MAX but for a bulk download */
     size_t body_len;
     int ended, told;
     who w;
@@ -116,6 +141,7 @@ static struct xch {
     uint8_t *out;
     size_t out_len, out_off;
     int streaming;
+    struct bulk *bulk;                       /* a bulk download's plan and progress */
     dsgd_spage page;                         /* a page's (share_pages.h) */
 } xch[XCH_MAX];
 
@@ -126,6 +152,7 @@ static dsg_search_index *search;
 static dsg_grant grants[DSG_GRANT_LOAD_MAX];
 static dsg_ext_set no_extra;                 /* the file-name policy's baseline */
 static dsgd_chan *bus_chan;
+static uint32_t bulk_threshold = 20;         /* share.bulk_download_threshold */
 
 /* What a history request asks: the item as logd selects it, its parts,
  * and the times (canonical, "-" for none). */
@@ -175,6 +202,9 @@ static void release(struct xch *x)
         hist.id = 0;   /* logd's answer, when it comes, goes nowhere */
     dsgd_share_pages_forget(&x->page);
     dsg_obj_get_close(x->get);
+    if (x->bulk != NULL)
+        free(x->bulk->items);
+    free(x->bulk);
     dsg_obj_put_abort(x->put);
     dsg_scan_free(x->scan);
     free(x->out);
@@ -933,6 +963,382 @@ static void get_download(struct xch *x)
         dsgd_log("share: cannot stream exchange %u", x->id);
         release(x);
     }
+}
+
+/* ---- POST download-bulk (REQ-MFA-015, REQ-SHARE-013) ------------------------------ */
+
+static void stored_data_failed(struct xch *x, dsg_obj_status st);
+
+/* A positive decimal id of at most 18 digits. 0, or -1. */
+static int json_id(const struct xch *x, const dsg_json_tok *v, int64_t *out)
+{
+    char digits[20];
+    if (v->type != DSG_JSON_NUMBER || v->len == 0 || v->len > 18)
+        return -1;
+    memcpy(digits, x->body + v->start, v->len);
+    digits[v->len] = '\0';
+    if (strspn(digits, "0123456789") != v->len || digits[0] == '0')
+        return -1;
+    *out = strtoll(digits, NULL, 10);
+    return 0;
+}
+
+static int json_key_is(const struct xch *x, const dsg_json_tok *k, const char *name)
+{
+    uint8_t t[16];
+    size_t n = 0;
+    return dsg_json_string_value(x->body, x->body_len, k, t, sizeof t, &n) == DSG_JSON_OK &&
+           n == strlen(name) && memcmp(t, name, n) == 0;
+}
+
+/* One element of "files": an id, or {"file": id} with "version": n or
+ * without. 0, or -1. */
+static int bulk_element(const struct xch *x, const dsg_json_tok *t, bulk_item *it)
+{
+    int have_file = 0;
+    it->version = 0;
+    if (t[0].type == DSG_JSON_NUMBER)
+        return json_id(x, &t[0], &it->file);
+    if (t[0].type != DSG_JSON_OBJECT || t[0].size < 1 || t[0].size > 2)
+        return -1;
+    for (size_t i = 0, k = 1; i < t[0].size; i++, k += 2) {   /* scalar members only */
+        if (json_key_is(x, &t[k], "file") && json_id(x, &t[k + 1], &it->file) == 0)
+            have_file = 1;
+        else if (!json_key_is(x, &t[k], "version") || json_id(x, &t[k + 1], &it->version) != 0)
+            return -1;
+    }
+    return have_file ? 0 : -1;
+}
+
+/* The body {"files": [...]} into b->items[0 .. b->n): 0, -1 when it is not
+ * that with 1 .. BULK_MAX files, -2 out of memory. */
+static int bulk_parse(const struct xch *x, struct bulk *b)
+{
+    size_t cap = 3 + 5 * (size_t)BULK_MAX, nt = 0, at = 0;
+    dsg_json_tok *t = malloc(cap * sizeof *t);
+    int rc = -1;
+    if (t == NULL)
+        return -2;
+    if (x->body_len <= BULK_BODY_MAX &&
+        dsg_json_tokenize(x->body, x->body_len, 4, t, cap, &nt, &at) == DSG_JSON_OK &&
+        dsg_json_check_keys(x->body, x->body_len, t, nt, &at) == DSG_JSON_OK &&
+        t[0].type == DSG_JSON_OBJECT && t[0].size == 1 && json_key_is(x, &t[1], "files") &&
+        t[2].type == DSG_JSON_ARRAY && t[2].size >= 1 && t[2].size <= BULK_MAX) {
+        b->n = t[2].size;
+        b->items = calloc(b->n, sizeof *b->items);
+        rc = b->items != NULL ? 0 : -2;
+        for (size_t i = 0, k = 3; rc == 0 && i < b->n; i++, k = t[k].next)
+            rc = bulk_element(x, &t[k], &b->items[i]);
+    }
+    free(t);
+    return rc;
+}
+
+/* Decides one file as a single download does (the file live and shown to
+ * the account, READ allowed, the version asked or the newest clean one,
+ * clean): 1 with what the archive needs, or 0 after answering for the
+ * whole request -- 403/404 as denied() answers, 404, 409 not_clean --
+ * without naming any item. */
+static int bulk_check(struct xch *x, bulk_item *it)
+{
+    dsg_file_row f;
+    dsg_version_row v;
+    dsg_access_object obj;
+    if (it->version > 0)
+        snprintf(x->query, sizeof x->query, "file=%" PRId64 "&version=%" PRId64, it->file,
+                 it->version);
+    else
+        snprintf(x->query, sizeof x->query, "file=%" PRId64, it->file);
+    if (!file_of(x, &f, &obj))
+        return 0;
+    if (decide(&x->w, &obj, DSG_ACCESS_READ) != 1) {
+        denied(x, &obj, "file", DSG_ACCESS_READ);
+        return 0;
+    }
+    int shown = shown_to(x, &f);
+    if (shown <= 0) {
+        if (shown < 0)
+            storage_failed(x, "download", "cannot be read");
+        else
+            not_found(x);
+        return 0;
+    }
+    if (!version_of(x, &f, &v))
+        return 0;
+    it->version = v.version;
+    it->area = f.area;
+    it->folder = f.folder;
+    it->size = v.size;
+    it->mtime = v.uploaded_at;
+    snprintf(it->name, sizeof it->name, "%s", f.name);
+    return 1;
+}
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a */
+    for (; *s != '\0'; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+static int name_taken(const struct bulk *b, size_t upto, const char *name)
+{
+    for (size_t j = 0; j < upto; j++)
+        if (strcmp(b->items[j].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* items[i]'s name made unique among the names before it: "name (k).ext",
+ * k counting from 2 past the earlier files of the same name. */
+static void unique_name(struct bulk *b, size_t i)
+{
+    bulk_item *it = &b->items[i];
+    char base[DSG_TAR_NAME_MAX + 1];
+    unsigned same = 1;
+    it->name_hash = name_hash(it->name);
+    for (size_t j = 0; j < i; j++)
+        same += b->items[j].name_hash == it->name_hash;
+    if (!name_taken(b, i, it->name))
+        return;
+    snprintf(base, sizeof base, "%s", it->name);
+    const char *dot = strrchr(base, '.');
+    int stem = dot != NULL && dot != base ? (int)(dot - base) : (int)strlen(base);
+    unsigned k = same < 2 ? 2 : same;
+    do
+        snprintf(it->name, sizeof it->name, "%.*s (%u)%s", stem, base, k++, base + stem);
+    while (name_taken(b, i, it->name));
+}
+
+/* The archive's length: every entry and the end blocks; 0 when a name
+ * cannot be an entry's or the sum does not fit in 64 bits. */
+static uint64_t bulk_length(const struct bulk *b)
+{
+    uint64_t total = DSG_TAR_END_LEN;
+    for (size_t i = 0; i < b->n; i++) {
+        const bulk_item *it = &b->items[i];
+        dsg_tar_entry e = { (const uint8_t *)it->name, strlen(it->name), (uint64_t)it->size,
+                            it->mtime };
+        uint64_t len = dsg_tar_entry_len(&e);
+        if (len == 0 || len > UINT64_MAX - total)
+            return 0;
+        total += len;
+    }
+    return total;
+}
+
+/* Records each file as a single download is, then the bulk download with
+ * the count; the ticket the answer waits for (the last record's), 0 when
+ * any record was dropped: the answer becomes 503. */
+static uint32_t bulk_records(struct xch *x, const struct bulk *b, uint64_t length)
+{
+    uint32_t ticket = 0;
+    int lost = 0;
+    int64_t area = b->items[0].area;
+    for (size_t i = 0; i < b->n; i++) {
+        const bulk_item *it = &b->items[i];
+        dsgd_share_record r = record_of(it->area, it->file, "version", "View", "file-downloaded");
+        folder_path(it->folder, r.location, sizeof r.location);
+        snprintf(r.data, sizeof r.data, "version=%" PRId64 "; size=%" PRId64 "; bulk",
+                 it->version, it->size);
+        lost |= record(x, &r) == 0;
+        if (it->area != area)
+            area = 0;
+    }
+    dsgd_share_record r = record_of(area, 0, "file", "View", "bulk-download");
+    if (area == 0)
+        snprintf(r.site_id, sizeof r.site_id, "-");
+    snprintf(r.item_id, sizeof r.item_id, "-");
+    snprintf(r.data, sizeof r.data, "files=%zu; bytes=%" PRIu64, b->n, length);
+    ticket = record(x, &r);
+    return lost ? 0 : ticket;
+}
+
+/* The answer's head: a POSIX tar, as an attachment named after the time. */
+static void bulk_stream(struct xch *x, uint32_t ticket, uint64_t length)
+{
+    char name[48], disposition[DSGD_XCH_DISPOSITION_MAX + 1];
+    size_t dlen = 0;
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL || strftime(name, sizeof name, "files-%Y%m%d-%H%M%S.tar",
+                                                &tm) == 0 ||
+        dsg_dispo_attachment((const uint8_t *)name, strlen(name), disposition,
+                             sizeof disposition, &dlen) != 0) {
+        refuse(x, 503, "storage", "the archive could not be begun; try again later");
+        return;
+    }
+    dsgd_xch_stream s = { .id = x->id, .status = 200, .length = length,
+                          .type = "application/x-tar", .type_len = 17,
+                          .disposition = disposition, .disposition_len = dlen };
+    x->streaming = 1;
+    if (dsgd_role_http_stream_recorded(ticket, &s) != 0) {
+        dsgd_log("share: cannot stream exchange %u", x->id);
+        release(x);
+    }
+}
+
+/* More than share.bulk_download_threshold files under a login older than
+ * auth.reauth_max_age: both factors again first (REQ-MFA-015). */
+static void reauth_required(struct xch *x, size_t n)
+{
+    dsgd_share_record r = record_of(0, 0, "file", "Custom", "reauth-required");
+    snprintf(r.site_id, sizeof r.site_id, "-");
+    snprintf(r.item_id, sizeof r.item_id, "-");
+    snprintf(r.data, sizeof r.data, "bulk download of %zu files; threshold=%u", n,
+             bulk_threshold);
+    answer_error(x, record(x, &r), 401, "reauth_required",
+                 "downloading this many files at once needs a login with both factors younger "
+                 "than auth.reauth_max_age: log in again");
+}
+
+static void post_bulk(struct xch *x)
+{
+    struct bulk *b = calloc(1, sizeof *b);
+    int rc = b != NULL ? bulk_parse(x, b) : -2;
+    if (b != NULL)
+        x->bulk = b;   /* release() frees it whatever the answer */
+    if (rc != 0) {
+        if (rc == -2)
+            refuse(x, 503, "busy", "out of memory; try again later");
+        else
+            refuse(x, 400, "bad_request", "the body is not {\"files\": [id or {\"file\": id, "
+                                          "\"version\": n}, ...]} with 1 to 1000 files");
+        return;
+    }
+    if (b->n > bulk_threshold && !x->w.fresh) {
+        reauth_required(x, b->n);
+        return;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        if (!bulk_check(x, &b->items[i]))
+            return;   /* answered, nothing sent */
+        unique_name(b, i);
+    }
+    uint64_t length = bulk_length(b);
+    if (length == 0) {
+        refuse(x, 422, "unsupported_name", "a file's name cannot be an archive entry's");
+        return;
+    }
+    bulk_stream(x, bulk_records(x, b, length), length);
+}
+
+/* Opens items[at] for reading: the decision again, since the grants may
+ * have changed while the files before it went out, the capability it
+ * alone mints, the store's verified reader; its header blocks into buf.
+ * 0, or -1 (logged). */
+static int bulk_open(struct xch *x)
+{
+    struct bulk *b = x->bulk;
+    const bulk_item *it = &b->items[b->at];
+    dsg_file_row f;
+    dsg_version_row v;
+    dsg_access_object obj;
+    dsg_cap cap;
+    char err[200] = "";
+    int n = -1;
+    if (dsg_file_store_get(db, it->file, &f, err, sizeof err) != 1 || f.deleted_at != 0 ||
+        dsg_file_store_object(db, it->file, &obj, err, sizeof err) != 1 ||
+        dsg_file_store_get_version(db, it->file, it->version, &v, err, sizeof err) != 1 ||
+        v.state != DSG_VERSION_CLEAN || v.size != it->size || (n = load_grants(f.area)) < 0) {
+        dsgd_log("share: bulk download %u: file %" PRId64 " is gone or changed %s", x->id,
+                 it->file, err);
+        return -1;
+    }
+    dsg_access_req req = request_of(&x->w, &obj, DSG_ACCESS_READ);
+    if (dsg_cap_mint(grants, (size_t)n, &req, v.object_id, (uint64_t)v.version, now_ms(), &cap) !=
+            0 ||
+        dsg_obj_get_open(objects, &cap, &x->get) != DSG_OBJ_OK) {
+        dsgd_log("share: bulk download %u: file %" PRId64 ": refused or %s", x->id, it->file,
+                 dsg_obj_store_error(objects));
+        return -1;
+    }
+    x->area = f.area;
+    x->file = f.id;
+    x->version = v.version;
+    dsg_tar_entry e = { (const uint8_t *)it->name, strlen(it->name), (uint64_t)it->size,
+                        it->mtime };
+    b->buf_len = dsg_tar_head(b->buf, sizeof b->buf, &e);
+    b->buf_off = 0;
+    b->got = 0;
+    return b->buf_len > 0 ? 0 : -1;
+}
+
+/* Content of the open file into out[*n .. cap); at its end its padding
+ * goes into buf and the next file is due. 0, or -1 (a segment that does
+ * not verify, on record, or a length other than the plan's). */
+static int bulk_read(struct xch *x, uint8_t *out, size_t cap, size_t *n)
+{
+    struct bulk *b = x->bulk;
+    uint64_t size = (uint64_t)b->items[b->at].size;
+    size_t got = 0;
+    dsg_obj_status st = dsg_obj_get_read(x->get, out + *n, cap - *n, &got);
+    if (st != DSG_OBJ_OK) {
+        dsgd_log("share: bulk download %u: %s", x->id, dsg_obj_store_error(objects));
+        if (st == DSG_OBJ_ERR_INTEGRITY || st == (dsg_obj_status)DSG_OC_ERR_KEY)
+            stored_data_failed(x, st);
+        return -1;
+    }
+    b->got += got;
+    *n += got;
+    if (b->got > size || (got == 0 && b->got != size))
+        return -1;
+    if (got == 0) {
+        dsg_obj_get_close(x->get);
+        x->get = NULL;
+        b->buf_len = dsg_tar_pad(size);
+        memset(b->buf, 0, b->buf_len);
+        b->buf_off = 0;
+        b->at++;
+    }
+    return 0;
+}
+
+/* The next piece of the archive, as full as it goes. 0, or -1. */
+static int bulk_fill(struct xch *x, uint8_t *out, size_t cap, size_t *n)
+{
+    struct bulk *b = x->bulk;
+    *n = 0;
+    while (*n < cap) {
+        if (b->buf_off < b->buf_len) {
+            size_t k = b->buf_len - b->buf_off < cap - *n ? b->buf_len - b->buf_off : cap - *n;
+            memcpy(out + *n, b->buf + b->buf_off, k);
+            b->buf_off += k;
+            *n += k;
+        } else if (x->get != NULL) {
+            if (bulk_read(x, out, cap, n) != 0)
+                return -1;
+        } else if (b->at < b->n) {
+            if (bulk_open(x) != 0)
+                return -1;
+        } else if (!b->ended) {
+            memset(b->buf, 0, DSG_TAR_END_LEN);
+            b->buf_len = DSG_TAR_END_LEN;
+            b->buf_off = 0;
+            b->ended = 1;
+        } else {
+            break;
+        }
+    }
+    return 0;
+}
+
+/* A piece of the archive, or its end: complete, or aborted when a file
+ * failed on its way (the client sees the archive short of its length). */
+static void more_bulk(struct xch *x)
+{
+    static uint8_t piece[DSGD_XCH_DATA_MAX];
+    size_t n = 0;
+    int rc = bulk_fill(x, piece, sizeof piece, &n);
+    if (rc == 0 && n > 0) {
+        if (dsgd_role_http_data(x->id, piece, n) == 0)
+            return;
+        dsgd_log("share: exchange %u: a piece could not be sent: the download ends", x->id);
+        rc = -1;
+    }
+    (void)dsgd_role_http_done(x->id, rc == 0);
+    release(x);
 }
 
 /* ---- POST folders (REQ-SHARE-009) ------------------------------------------------------ */
@@ -2205,7 +2611,9 @@ static void on_more(uint32_t id)
     struct xch *x = find(id);
     if (x == NULL || !x->streaming)
         return;
-    if (x->get != NULL)
+    if (x->bulk != NULL)
+        more_bulk(x);
+    else if (x->get != NULL)
         more_download(x);
     else
         more_document(x);
@@ -2270,11 +2678,11 @@ void dsgd_share_page_refuse(uint32_t id, int status, const char *code, int csrf)
  * JSON body. 0, or -1 after answering. */
 static int page_form(struct xch *x)
 {
-    static uint8_t json[BODY_MAX];
-    size_t len = 0;
+    static uint8_t json[BULK_BODY_MAX];
+    size_t len = 0, max = x->route == BULK ? BULK_BODY_MAX : BODY_MAX;
     int rc = dsgd_share_pages_form(&x->page, x->token, x->body,
-                                    x->body_len <= BODY_MAX ? x->body_len : 0, json,
-                                    sizeof json, &len);
+                                    x->body_len <= max ? x->body_len : 0, json,
+                                    x->route == BULK ? sizeof json : BODY_MAX, &len);
     if (rc != 0) {
         dsgd_share_page_refuse(x->id, rc > 0 ? 403 : 400, rc > 0 ? "csrf" : "bad_request",
                                rc > 0);
@@ -2299,6 +2707,7 @@ static enum route page_route(int kind)
     case SP_FOLDER_RENAME: return FOLDER_RENAME;
     case SP_FOLDER_DELETE: return FOLDER_DELETE;
     case SP_HISTORY: return HISTORY;
+    case SP_BULK: return BULK;
     default: return CONTENT;
     }
 }
@@ -2353,6 +2762,7 @@ static void run(struct xch *x)
     case FOLDER_MOVE: post_folder_move(x); break;
     case FOLDER_DELETE: post_folder_delete(x); break;
     case HISTORY: get_history(x); break;
+    case BULK: post_bulk(x); break;
     default: content_end(x); break;
     }
 }
@@ -2385,6 +2795,7 @@ static void on_who(const dsgd_xch_who_is *w)
     }
     memcpy(x->w.user, w->user, w->user_len);
     memcpy(x->w.org, w->org, w->org_len);
+    x->w.fresh = w->fresh;
     if (subjects(&x->w) != 0) {
         storage_failed(x, "subjects", "cannot be read");
         return;
@@ -2457,8 +2868,9 @@ static void on_body(uint32_t id, const uint8_t *p, size_t len)
         content_piece(x, p, len);
         return;
     }
-    if (len > BODY_MAX - x->body_len) {
-        x->body_len = BODY_MAX + 1;   /* the portal's limit keeps this from happening */
+    size_t cap = x->route == BULK ? BULK_BODY_MAX : BODY_MAX;
+    if (len > cap - x->body_len) {
+        x->body_len = BULK_BODY_MAX + 1;   /* the portal's limit keeps this from happening */
         return;
     }
     memcpy(x->body + x->body_len, p, len);
@@ -2503,8 +2915,9 @@ static dsgd_role_http share_http = {
 };
 
 int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *d, dsg_obj_store *o,
-                          dsg_search_index *ix)
+                          dsg_search_index *ix, uint32_t bulk_files)
 {
+    bulk_threshold = bulk_files;
     db = d;
     objects = o;
     search = ix;

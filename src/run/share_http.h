@@ -18,10 +18,11 @@
 struct sqlite3;
 
 /* Registers the routes on chan; db, objects and search are the role's
- * (borrowed).
- * 0, or -1. @relation(REQ-SHARE-008) */
+ * (borrowed); a bulk download of more than bulk_files files needs a fresh
+ * authentication (share.bulk_download_threshold). 0, or -1.
+ * @relation(REQ-SHARE-008, REQ-MFA-015) */
 int dsgd_share_http_start(dsgd_chan *chan, struct sqlite3 *db, dsg_obj_store *objects,
-                          dsg_search_index *search);
+                          dsg_search_index *search, uint32_t bulk_files);
 
 /* A bus message of the file API's exchanges. 0, or -1 for one it does not
  * take. @relation(REQ-SHARE-008) */

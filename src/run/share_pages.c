@@ -17,6 +17,9 @@
 #include "share/file_store.h"
 
 #define FORM_MAX 4096u           /* bytes of the create-folder form */
+#define BULK_FIELDS 1003u        /* fields of the download-selected form: 1000 files,
+                                  * csrf, back, one to spare */
+#define BULK_FORM_MAX 24576u     /* its bytes */
 #define HELD_MAX (256u * 1024u)  /* upload bytes held until the session is known */
 #define TOKS_MAX 65536u          /* JSON tokens of one answer rendered */
 #define FORM_TYPE "application/x-www-form-urlencoded"
@@ -37,10 +40,11 @@ static const dsgd_route routes[] = {
     ROUTE("/folder/rename", POST, 0, FORM_MAX),
     ROUTE("/folder/delete", POST, 0, FORM_MAX),
     ROUTE("/history", GET, 0, 0),
+    ROUTE("/download-selected", POST, 0, BULK_FORM_MAX),
 };
 static const int kinds[] = { SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
                              SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE,
-                             SP_HISTORY };
+                             SP_HISTORY, SP_BULK };
 
 /* A form's fields: the item's id (form field and API member alike), and
  * whether it has a name; where the browser goes back to is the form's
@@ -160,10 +164,81 @@ static int csrf_ok(const dsgd_spage *p, const char *session, const char *got)
 
 int dsgd_share_pages_is_form(int kind)
 {
+    if (kind == SP_BULK)
+        return 1;
     for (size_t i = 0; i < sizeof form_kinds / sizeof form_kinds[0]; i++)
         if (form_kinds[i].kind == kind)
             return 1;
     return 0;
+}
+
+/* The id p[0 .. n) is (1 to 18 digits, no leading 0), or 0. */
+static int64_t decimal_id(const uint8_t *p, size_t n)
+{
+    char v[24];
+    if (n < 1 || n > 18)
+        return 0;
+    memcpy(v, p, n);
+    v[n] = '\0';
+    return strspn(v, "0123456789") == n && v[0] != '0' ? strtoll(v, NULL, 10) : 0;
+}
+
+/* The value of the one field `name` of fields[0 .. n) into out. 0, or -1. */
+static int field_text(const uint8_t *form, size_t len, const dsg_form_field *fields, size_t n,
+                      const char *name, char *out, size_t cap)
+{
+    size_t i = 0, got = 0;
+    if (dsg_form_find(form, len, fields, n, (const uint8_t *)name, strlen(name), &i) !=
+            DSG_FORM_OK ||
+        dsg_form_decode(form + fields[i].value_off, fields[i].value_len, (uint8_t *)out, cap - 1,
+                        &got) != DSG_FORM_OK)
+        return -1;
+    out[got] = '\0';
+    return 0;
+}
+
+/* The download-selected form (up to 1000 files: more fields than other
+ * forms take): its `file` fields as {"files": [...]}, the folder to go
+ * back to in p->back. 0; 1 for a CSRF token missing or wrong; -1 (no
+ * file, or one that is not an id). */
+static int bulk_form(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
+                     uint8_t *json, size_t cap, size_t *json_len)
+{
+    char csrf[DSGD_CSRF_TOKEN_LEN + 2], back[24];
+    size_t count = 0, at = 0, n = 0;
+    int rc = 0;
+    dsg_json_out w;
+    dsg_form_field *f = malloc(BULK_FIELDS * sizeof *f);
+    if (f == NULL)
+        return -1;
+    if (dsg_form_parse(form, len, f, BULK_FIELDS, &count, &at) != DSG_FORM_OK ||
+        field_text(form, len, f, count, "csrf", csrf, sizeof csrf) != 0)
+        csrf[0] = '\0';
+    if (!csrf_ok(p, session, csrf))
+        rc = 1;
+    else if (!dsgd_page_ctype_is(p->ctype, strlen(p->ctype), FORM_TYPE))
+        rc = -1;
+    if (field_text(form, len, f, count, "back", back, sizeof back) == 0)
+        p->back = decimal_id((const uint8_t *)back, strlen(back));
+    dsg_json_out_init(&w, json, cap);
+    (void)dsg_json_out_object_begin(&w);
+    (void)dsg_json_out_key(&w, (const uint8_t *)"files", 5);
+    (void)dsg_json_out_array_begin(&w);
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        int64_t id;
+        if (f[i].name_len != 4 || memcmp(form + f[i].name_off, "file", 4) != 0)
+            continue;
+        if ((id = decimal_id(form + f[i].value_off, f[i].value_len)) == 0)
+            rc = -1;
+        (void)dsg_json_out_int(&w, id);
+        n++;
+    }
+    free(f);
+    (void)dsg_json_out_array_end(&w);
+    (void)dsg_json_out_object_end(&w);
+    if (rc != 0)
+        return rc;
+    return n > 0 && dsg_json_out_finish(&w, json_len) == 0 ? 0 : -1;
 }
 
 int dsgd_share_pages_form(dsgd_spage *p, const char *session, const uint8_t *form, size_t len,
@@ -174,6 +249,8 @@ int dsgd_share_pages_form(dsgd_spage *p, const char *session, const uint8_t *for
     int64_t id;
     dsgd_form f;
     dsg_json_out w;
+    if (p->kind == SP_BULK)
+        return bulk_form(p, session, form, len, json, cap, json_len);
     if (dsgd_form_read(&f, form, len) != 0 || dsgd_form_get(&f, "csrf", csrf, sizeof csrf) != 0)
         csrf[0] = '\0';
     if (!csrf_ok(p, session, csrf))
@@ -337,7 +414,12 @@ static void forms(const dsgd_spage *p, int64_t folder, const char *session)
         return;
     (void)p;
     snprintf(id, sizeof id, "%" PRId64, folder);
-    raw("<section><h2>");
+    raw("<form method=\"post\" id=\"bulk\" action=\"/download-selected\">");
+    dsgd_page_hidden(&pg, "csrf", token);
+    dsgd_page_hidden(&pg, "back", id);
+    raw("<button type=\"submit\">");
+    msg(PM_DOWNLOAD_SELECTED);
+    raw("</button></form><section><h2>");
     msg(PM_NEW_FOLDER);
     raw("</h2><form method=\"post\" action=\"/folder/create\">");
     dsgd_page_hidden(&pg, "csrf", token);
@@ -378,7 +460,15 @@ static void file_row(const jdoc *d, size_t c, int64_t folder, int history)
     char name[DSG_FILE_NAME_MAX + 1], by[DSGD_XCH_WHO_TEXT_MAX + 1], at[40], state[24];
     int64_t id = jint(d, c, "id");
     jstr(d, c, "state", state, sizeof state);
-    raw("<tr><td class=\"name\">");
+    raw("<tr><td>");
+    if (strcmp(state, "clean") == 0) {   /* for the download-selected form */
+        raw("<input type=\"checkbox\" name=\"file\" form=\"bulk\" value=\"");
+        num(id);
+        raw("\" aria-label=\"");
+        msg(PM_SELECT);
+        raw("\">");
+    }
+    raw("</td><td class=\"name\">");
     text(jstr(d, c, "name", name, sizeof name));
     raw("</td><td class=\"num\">");
     num(jint(d, c, "size"));
@@ -431,6 +521,8 @@ static unsigned children(const jdoc *d, size_t list, const char *kind, int64_t f
             continue;
         }
         if (n == 1) {
+            msg(PM_SELECT);
+            raw("</th><th>");
             msg(PM_NAME);
             raw("</th><th>");
             msg(PM_SIZE);
@@ -787,7 +879,9 @@ static void history_page(const dsgd_spage *p, const jdoc *d, const char *user)
 static void error_page(const dsgd_spage *p, int status, const char *code, const char *message,
                        const char *user)
 {
+    int reauth = strcmp(code, "reauth_required") == 0;
     dsgd_pmsg m = strcmp(code, "csrf") == 0 ? PM_CSRF
+                  : reauth                  ? PM_REAUTH
                   : status == 404           ? PM_NOT_FOUND
                   : status == 403           ? PM_FORBIDDEN
                   : status >= 500           ? PM_UNAVAILABLE
@@ -801,6 +895,11 @@ static void error_page(const dsgd_spage *p, int status, const char *code, const 
     raw("</code>)");
     name_detail(code, message);
     raw("</p><p>");
+    if (reauth) {   /* REQ-MFA-015: both factors again, then back here */
+        raw("<a href=\"/login\">");
+        msg(PM_LOGIN);
+        raw("</a> ");
+    }
     if (p->back > 0)
         link_to("/folder?id=", p->back);
     else
@@ -822,7 +921,8 @@ void dsgd_share_pages_answer(const dsgd_spage *p, uint32_t id, uint32_t ticket, 
     char code[64], where[48], message[256];
     jdoc d = { 0 };
     int ok = jparse(&d, json, len) == 0;
-    if (status == 401) {   /* no session, or one that is over: log in */
+    if (status == 401 &&   /* no session, or one that is over: log in */
+        !(ok && strcmp(jstr(&d, 0, "error", code, sizeof code), "reauth_required") == 0)) {
         redirect(id, "/login", ticket);
     } else if (status >= 200 && status <= 202 &&
                (p->kind == SP_UPLOAD || dsgd_share_pages_is_form(p->kind))) {

@@ -1,9 +1,10 @@
 /*
  * The share role's pages (REQ-SHARE-022, REQ-SHARE-010, docs/portal.md):
  * GET /areas, /folder?id=N, /versions?file=N, /search, /history?item=
- * area:N|folder:N|file:N, POST /folder/create, rename and delete (forms)
- * and POST /upload?folder=N (multipart/form-data). Internal to the share
- * role.
+ * area:N|folder:N|file:N, POST /folder/create, rename and delete (forms),
+ * POST /download-selected (the files ticked on a folder page, answered as
+ * the bulk download of REQ-MFA-015) and POST /upload?folder=N
+ * (multipart/form-data). Internal to the share role.
  *
  * A page is the file API's own answer shown as HTML: share_http.c runs
  * the page's request as the API route it stands for -- the same session
@@ -29,7 +30,8 @@
 #include "run/page.h"
 
 enum { SP_NONE = 0, SP_AREAS, SP_FOLDER, SP_VERSIONS, SP_MKDIR, SP_UPLOAD, SP_SEARCH,
-       SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE, SP_HISTORY };
+       SP_FILE_RENAME, SP_FILE_DELETE, SP_FOLDER_RENAME, SP_FOLDER_DELETE, SP_HISTORY,
+       SP_BULK };
 
 #define DSGD_SPAGE_QUERY_MAX 1024u   /* bytes of a page's query */
 
@@ -66,14 +68,15 @@ int dsgd_share_pages_api_query(const dsgd_xch_request *r, char *out, size_t cap)
 /* Frees what *p holds. @relation(REQ-SHARE-022) */
 void dsgd_share_pages_forget(dsgd_spage *p);
 
-/* 1 when page kind is a form that changes something (create a folder,
- * rename or delete a file or folder): its body becomes the API's.
- * @relation(REQ-SHARE-022) */
+/* 1 when page kind is a form whose body becomes the API's: one that
+ * changes something (create a folder, rename or delete a file or folder)
+ * or the download of the files selected. @relation(REQ-SHARE-022) */
 int dsgd_share_pages_is_form(int kind);
 
 /* The form form[0 .. len) of session, of a page that dsgd_share_pages_is_form:
  * the API's JSON body (create: {"parent", "name"}; rename: {"file" or
- * "folder", "name"}; delete: {"file" or "folder"}) into json[0 ..
+ * "folder", "name"}; delete: {"file" or "folder"}; download selected:
+ * {"files": [...]} of its `file` fields, at most 1000) into json[0 ..
  * *json_len), and the folder to go back to in p->back. 0; 1 when the CSRF
  * token is missing or wrong or the Origin another site's; -1 when the
  * form is malformed. @relation(REQ-SHARE-022, REQ-SHARE-009, REQ-SHARE-012) */
