@@ -1,7 +1,8 @@
 /*
  * Writing to a descriptor until everything is written: the one loop the
  * storage code (audit store, object store, backups, database copies)
- * shares. Not pure (write(2)); library code.
+ * shares; replacing a small file whole; telling an empty directory. Not
+ * pure (write(2), files); library code.
  */
 #ifndef DSG_FDIO_H
 #define DSG_FDIO_H
@@ -21,13 +22,13 @@ int dsg_write_all(int fd, const void *buf, size_t n);
  * synced as well as it can be. A reader sees the old file or the new one.
  * 0, or -1 with errno set (path.new removed).
  * @relation(REQ-BKUP-006, REQ-BKUP-007, REQ-BKUP-010) */
+__attribute__((warn_unused_result))
+int dsg_replace_file(const char *path, const void *data, size_t len, mode_t mode);
+
 /* Whether the directory open on fd holds nothing but "." and "..": 1,
  * 0, or -1 when it cannot be read (fd stays open and where it was).
  * @relation(REQ-BKUP-006) */
 __attribute__((warn_unused_result))
 int dsg_dir_empty(int fd);
-
-__attribute__((warn_unused_result))
-int dsg_replace_file(const char *path, const void *data, size_t len, mode_t mode);
 
 #endif
