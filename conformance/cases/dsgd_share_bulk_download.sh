@@ -1,5 +1,5 @@
 #!/bin/sh
-# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a 128 MiB pseudorandom file (AES-128-CTR of zeros) uploaded and downloaded in a bulk download with another comes out with its SHA-256 while the share role's peak RSS (VmHWM) grows by at most 32 MiB over both; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, one naming 一覧のみ.txt (in a folder where ueda holds list only) 403 access_denied, without the name, and one naming a file that does not exist 404; an empty list, 1001 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200 and tar -x gives them byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the folder page of 共通 has a box for each clean file and a download-selected form with a CSRF token: posted without the token 403, with it two ticked files come as the same tar; 70 ticked (the same two files 35 times: more fields than the other forms take) once that login is over 5 s old give the error page naming reauth_required with a link to /login; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per archive sent with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt and 一覧のみ.txt.
+# dsgd_share_bulk_download: POST /api/v1/share/download-bulk end to end (docs/sharing.md, "Bulk downloads"), with share.bulk_download_threshold = 2 and auth.reauth_max_age = 5s. sato (防衛装備庁) uploads into the 共通 folder of an area a file with a long Japanese name (pseudorandom, 200 KiB + 7 bytes), 報告書.txt, an empty file, and 報告書.txt again in a sub-folder of 共通, and 秘密.txt into the root; ueda (内局) holds list,read on 共通 only. Checked: two files (no more than the threshold) under ueda's login, older than 5 s, answer 200 with Content-Type application/x-tar, Content-Length the archive's length, Content-Disposition attachment (RFC 8187 filename*), X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox; default-src 'none', and tar -x gives both files byte-identical under their Japanese names; a 128 MiB pseudorandom file (AES-128-CTR of zeros) uploaded and downloaded in a bulk download with another comes out with its SHA-256 while the share role's peak RSS (VmHWM) grows by at most 32 MiB over both; a list naming 秘密.txt (which ueda may not list) is 404 not_found with no byte of a file and without the name, one naming 一覧のみ.txt (in a folder where ueda holds list only) 403 access_denied, without the name, and one naming a file that does not exist 404; an empty list, 101 files, a string id, another member and an element without a file are 400 bad_request (a body that is not JSON 400 bad-json, from the portal); four files (over the threshold) under that old login are 401 reauth_required, recorded; after ueda logs in again with password and TOTP, the same four answer 200, and 100 files (the most one request takes: the same file named 100 times) 200 with 100 entries; tar -x gives the four byte-identical with their Japanese names, the sub-folder's 報告書.txt as 報告書 (2).txt, and nothing else; the archive's headers pass python's tarfile (pax path records, ustar checksums); a version asked for ({"file": I, "version": 1}) is served; the folder page of 共通 has a box for each clean file and a download-selected form with a CSRF token: posted without the token 403, with it two ticked files come as the same tar; 70 ticked (the same two files 35 times: more fields than the other forms take) once that login is over 5 s old give the error page naming reauth_required with a link to /login; the trail holds 監査ログ・カスタムレポート file-downloaded for each file of each bulk download (version, size, "; bulk") with ueda as user ID, one bulk-download record per archive sent with files=N and the archive's bytes, reauth-required with the count and threshold, and access-denied naming ueda for 秘密.txt and 一覧のみ.txt.
 # @relation(REQ-MFA-015, REQ-SHARE-013, REQ-SHARE-008, REQ-SHARE-016)
 set -u
 # shellcheck source=SCRIPTDIR/../lib.sh disable=SC1091
@@ -113,7 +113,7 @@ refused_json listed access_denied
 bulk none 404 "$ueda" "{\"files\":[$fb,999999]}"
 refused_json none not_found
 for body in '{"files":[]}' '{"file":[1]}' '{"files":["1"]}' '{"files":[1],"x":1}' '{"files":[{"version":1}]}' \
-    "{\"files\":[$(python3 -c 'print(",".join(["1"] * 1001))')]}"; do
+    "{\"files\":[$(python3 -c 'print(",".join(["1"] * 101))')]}"; do
     bulk bad 400 "$ueda" "$body"
     refused_json bad bad_request
 done
@@ -127,6 +127,10 @@ refused_json stale reauth_required
 share_login_again ueda 1
 ueda=$(cat "$t/ueda.token")
 bulk four 200 "$ueda" "{\"files\":[$fa,$fb,$fc,$fe]}"
+# the most one request takes: the same file 100 times, each its own entry
+bulk hundred 200 "$ueda" "{\"files\":[$(python3 -c 'import sys; print(",".join([sys.argv[1]] * 100))' "$fb")]}"
+python3 -c 'import sys, tarfile; n = len(tarfile.open(sys.argv[1], "r:").getmembers()); sys.exit(n != 100)' \
+    "$t/hundred.body" || fail "hundred: not 100 entries"
 has_header four "Content-Length: $(size "$t/four.body")"
 extract four
 same four "$long" "$t/a.bin"
@@ -178,21 +182,22 @@ grep -qF 'reauth_required' "$t/sel-stale.body" && grep -qF 'href="/login"' "$t/s
 # the trail
 "$DSGCTL" log export --type 23 --format jsonl --socket "$sock" >"$t/export" 2>"$t/err" ||
     fail "export: $(cat "$t/err")"
-python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$fl" "$fbig" "$(size "$t/two.body")" "$bigsize" "$(size "$t/four.body")" "$(size "$t/sel.body")" <<'PY' ||
+python3 - "$t/export" "$fa" "$fb" "$fc" "$fe" "$fd" "$fl" "$fbig" "$(size "$t/two.body")" "$bigsize" "$(size "$t/four.body")" "$(size "$t/sel.body")" "$(size "$t/hundred.body")" <<'PY' ||
 import json, sys
-fa, fb, fc, fe, fd, fl, fbig, two, big, four, sel = sys.argv[2:13]
+fa, fb, fc, fe, fd, fl, fbig, two, big, four, sel, hundred = sys.argv[2:14]
 recs = [json.loads(l)["fields"] for l in open(sys.argv[1]) if json.loads(l).get("type") == 23]
 ueda = [f for f in recs if f["user_id"] == "ueda" and f["event_source"] == "api"]
 got = [(f["custom_event_name"], f["item_id"], f["event_data"]) for f in ueda]
 down = [g for g in got if g[0] == "file-downloaded"]
-assert [g[1] for g in down] == [fa, fb, fbig, fb, fa, fb, fc, fe, fa, fe], down
+assert [g[1] for g in down] == [fa, fb, fbig, fb, fa, fb, fc, fe] + [fb] * 100 + [fa, fe], down
 assert all(g[2].endswith("; bulk") and g[2].startswith("version=1; size=") for g in down), down
-assert [f["event"] for f in ueda if f["custom_event_name"] == "file-downloaded"] == ["View"] * 10
+assert [f["event"] for f in ueda if f["custom_event_name"] == "file-downloaded"] == ["View"] * 110
 bulks = [g for g in got if g[0] == "bulk-download"]
-assert [f["site_id"] for f in ueda if f["custom_event_name"] == "bulk-download"] == ["1"] * 4
+assert [f["site_id"] for f in ueda if f["custom_event_name"] == "bulk-download"] == ["1"] * 5
 assert bulks == [("bulk-download", "-", "files=2; bytes=" + two),
                  ("bulk-download", "-", "files=2; bytes=" + big),
                  ("bulk-download", "-", "files=4; bytes=" + four),
+                 ("bulk-download", "-", "files=100; bytes=" + hundred),
                  ("bulk-download", "-", "files=2; bytes=" + sel)], bulks
 reauth = [g for g in got if g[0] == "reauth-required"]
 assert reauth == [("reauth-required", "-", "bulk download of 4 files; threshold=2"),

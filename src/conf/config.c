@@ -210,7 +210,7 @@ const dsg_config_key dsg_config_keys[DSG_CFG_COUNT] = {
         "PCI DSS v4.0 req. 10.5.1 keeps the most recent three months immediately available; the same window is used so a deletion can be investigated and undone while its log is at hand",
         "days a deleted file's versions are kept before their ciphertext is removed (0: at the next hourly purge)" },
     [DSG_CFG_SHARE_BULK_DOWNLOAD_THRESHOLD] = { "share.bulk_download_threshold",
-        DSG_CONFIG_UINT, "20", 1, 1000, "REQ-MFA-015",
+        DSG_CONFIG_UINT, "20", 1, 100, "REQ-MFA-015",
         "project default; NIST SP 800-53 Rev.5 IA-11 leaves re-authentication triggers to the organisation",
         "files one bulk download may take under a login older than auth.reauth_max_age; more need a fresh login with both factors" },
     [DSG_CFG_BKUP_DEST] = { "bkup.dest", DSG_CONFIG_TEXT, "\"\"", 0, 255, "REQ-BKUP-016",

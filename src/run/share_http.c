@@ -45,7 +45,12 @@
 #define SEARCH_RESULTS 200u      /* files one search shows */
 #define HISTORY_BYTES_MAX (256u * 1024u)   /* bytes of history lines one answer shows */
 #define HISTORY_ROWS_MAX 1000u   /* history lines one answer shows */
-#define BULK_MAX 1000u           /* files one bulk download may name */
+/* Files one bulk download may name: each is recorded before any byte goes
+ * out, and the records of one request must fit what the role may have on
+ * its way to logd at once (src/run/audit_out.h: the bus window), beside
+ * the rest of its traffic; measured, about 170 records of a short folder
+ * path fit. */
+#define BULK_MAX 100u
 #define BULK_BODY_MAX 32768u     /* bytes of its JSON body */
 
 enum route { AREAS, FOLDER, VERSIONS, DOWNLOAD, FOLDERS, UPLOADS, CONTENT, RENAME, MOVE, DELETE,
@@ -1204,7 +1209,7 @@ static void post_bulk(struct xch *x)
             refuse(x, 503, "busy", "out of memory; try again later");
         else
             refuse(x, 400, "bad_request", "the body is not {\"files\": [id or {\"file\": id, "
-                                          "\"version\": n}, ...]} with 1 to 1000 files");
+                                          "\"version\": n}, ...]} with 1 to 100 files");
         return;
     }
     if (b->n > bulk_threshold && !x->w.fresh) {

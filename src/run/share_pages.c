@@ -17,7 +17,7 @@
 #include "share/file_store.h"
 
 #define FORM_MAX 4096u           /* bytes of the create-folder form */
-#define BULK_FIELDS 1003u        /* fields of the download-selected form: 1000 files,
+#define BULK_FIELDS 103u         /* fields of the download-selected form: 100 files,
                                   * csrf, back, one to spare */
 #define BULK_FORM_MAX 24576u     /* its bytes */
 #define HELD_MAX (256u * 1024u)  /* upload bytes held until the session is known */
@@ -197,7 +197,7 @@ static int field_text(const uint8_t *form, size_t len, const dsg_form_field *fie
     return 0;
 }
 
-/* The download-selected form (up to 1000 files: more fields than other
+/* The download-selected form (up to 100 files: more fields than other
  * forms take): its `file` fields as {"files": [...]}, the folder to go
  * back to in p->back. 0; 1 for a CSRF token missing or wrong; -1 (no
  * file, or one that is not an id). */
