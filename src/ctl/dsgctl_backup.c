@@ -703,20 +703,22 @@ static int look(const char *id, const char *dir, const char *roles, int tty, int
     return 1;
 }
 
-/* The run followed to its end: the state file every 200 ms, dsgd asked
- * every 10 s whether it still answers (a crash leaves the file running). */
+/* The run followed to its end: the state file every 500 ms (and, on a
+ * terminal, the files written so far), dsgd asked every 10 s whether it
+ * still answers (a crash leaves the file running). */
 static int follow(const char *socket, const char *id, const char *dir, const char *roles)
 {
+    static char answer[65536];
     int tty = isatty(STDERR_FILENO), rc = 0, n;
-    char answer[512], err[512];
+    char err[512];
     size_t len;
     for (unsigned tick = 1;; tick++) {
         if ((n = look(id, dir, roles, tty, &rc)) != 0)
             break;
-        struct timespec ts = { 0, 200000000 };
+        struct timespec ts = { 0, 500000000 };
         nanosleep(&ts, NULL);
         int status = 0;
-        if (tick % 50 == 0 && dsg_ctl_call(socket, "status", 15000, answer, sizeof answer, &len,
+        if (tick % 20 == 0 && dsg_ctl_call(socket, "status", 15000, answer, sizeof answer, &len,
                                            &status, err, sizeof err) != DSG_CTL_OK) {
             if (tty)
                 fputs("\r\033[K", stderr);
