@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "bkup/bk_backup.h"
+#include "bkup_fixture.h"
 
 Suite *suite_bkup_backup(void);
 
@@ -29,19 +30,6 @@ Suite *suite_bkup_backup(void);
 
 static char top[64], dest[128], src[128], bk[160], tmpdir[128];
 static uint8_t priv[32], pub[32], skey[32], spub[32];
-
-static void path(char *out, size_t cap, const char *a, const char *b)
-{
-    snprintf(out, cap, "%s/%s", a, b);
-}
-
-static void put_file(const char *p, const uint8_t *data, size_t n)
-{
-    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
-    close(fd);
-}
 
 static uint8_t *get_file(const char *p, size_t *n)
 {
@@ -74,7 +62,6 @@ static void make_db(const char *p, int rows, int wal)
 
 static void setup(void)
 {
-    char p[200], err[512];
     snprintf(top, sizeof top, "/tmp/dsg-bkup-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(top));
     path(dest, sizeof dest, top, "dest");
@@ -86,14 +73,7 @@ static void setup(void)
     ck_assert_int_eq(mkdir(tmpdir, 0700), 0);
     setenv("TMPDIR", tmpdir, 1);
     ck_assert_int_eq(dsg_x25519_keygen(priv, pub), 0);
-    path(p, sizeof p, top, "sign.key");
-    ck_assert_int_eq(dsg_bk_signkey_create(p, err, sizeof err), DSG_BK_OK);
-    ck_assert_int_eq(dsg_bk_signkey_load(p, skey, err, sizeof err), DSG_BK_OK);
-    char pem[DSG_BK_PUB_PEM_MAX];
-    ck_assert_int_eq(dsg_bk_signkey_public_pem(skey, pem, sizeof pem), DSG_BK_OK);
-    path(p, sizeof p, top, "sign.pub");
-    put_file(p, (const uint8_t *)pem, strlen(pem));
-    ck_assert_int_eq(dsg_bk_signkey_read_public(p, spub, err, sizeof err), DSG_BK_OK);
+    bkup_fixture_signing(top, skey, spub);
 }
 
 static void teardown(void)
